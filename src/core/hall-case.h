@@ -1,0 +1,107 @@
+/* hall-case.h — one citizen's request for one service
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HALL_CASE_RECEIVED,     /* "received": taken in at the counter */
+  HALL_CASE_IN_REVIEW,    /* "in_review" */
+  HALL_CASE_RETURNED,     /* "returned": sent back to the applicant for more */
+  HALL_CASE_APPROVED,     /* "approved" */
+  HALL_CASE_REJECTED,     /* "rejected" */
+  HALL_CASE_COMPLETED,    /* "completed": result handed over */
+  HALL_CASE_WITHDRAWN,    /* "withdrawn" */
+} HallCaseState;
+
+/* Where the counter's copy stands with the backend. */
+typedef enum
+{
+  HALL_SYNC_PENDING,      /* changed here, not yet acknowledged */
+  HALL_SYNC_SYNCED,       /* the server has every change */
+  HALL_SYNC_REJECTED,     /* the server refused a change: see sync-error */
+  HALL_SYNC_CONFLICT,     /* someone else changed it first: see the conflict */
+} HallSyncState;
+
+#define HALL_TYPE_CASE (hall_case_get_type ())
+G_DECLARE_FINAL_TYPE (HallCase, hall_case, HALL, CASE, GObject)
+
+/* Properties (all notify): "uuid", "number", "service-id", "service-name",
+ * "applicant-uuid", "applicant-name", "state", "created-at", "promised-at",
+ * "updated-at", "counter", "official", "version", "sync-state",
+ * "sync-error". Timestamps are Unix seconds.
+ *
+ * The checklist is the service's required documents, each marked as
+ * provided or not; it is a JSON array of {"id", "provided"} objects. */
+
+HallCase      *hall_case_new                (void);
+
+const char    *hall_case_get_uuid           (HallCase      *self);
+void           hall_case_set_uuid           (HallCase      *self,
+                                             const char    *uuid);
+const char    *hall_case_get_number         (HallCase      *self);
+void           hall_case_set_number         (HallCase      *self,
+                                             const char    *number);
+const char    *hall_case_get_service_id     (HallCase      *self);
+void           hall_case_set_service_id     (HallCase      *self,
+                                             const char    *service_id);
+const char    *hall_case_get_service_name   (HallCase      *self);
+void           hall_case_set_service_name   (HallCase      *self,
+                                             const char    *service_name);
+const char    *hall_case_get_applicant_uuid (HallCase      *self);
+void           hall_case_set_applicant_uuid (HallCase      *self,
+                                             const char    *applicant_uuid);
+const char    *hall_case_get_applicant_name (HallCase      *self);
+void           hall_case_set_applicant_name (HallCase      *self,
+                                             const char    *applicant_name);
+HallCaseState  hall_case_get_state          (HallCase      *self);
+void           hall_case_set_state          (HallCase      *self,
+                                             HallCaseState  state);
+gint64         hall_case_get_created_at     (HallCase      *self);
+void           hall_case_set_created_at     (HallCase      *self,
+                                             gint64         created_at);
+gint64         hall_case_get_promised_at    (HallCase      *self);
+void           hall_case_set_promised_at    (HallCase      *self,
+                                             gint64         promised_at);
+gint64         hall_case_get_updated_at     (HallCase      *self);
+void           hall_case_set_updated_at     (HallCase      *self,
+                                             gint64         updated_at);
+const char    *hall_case_get_counter        (HallCase      *self);
+void           hall_case_set_counter        (HallCase      *self,
+                                             const char    *counter);
+const char    *hall_case_get_official       (HallCase      *self);
+void           hall_case_set_official       (HallCase      *self,
+                                             const char    *official);
+gint64         hall_case_get_version        (HallCase      *self);
+void           hall_case_set_version        (HallCase      *self,
+                                             gint64         version);
+HallSyncState  hall_case_get_sync_state     (HallCase      *self);
+void           hall_case_set_sync_state     (HallCase      *self,
+                                             HallSyncState  sync_state);
+const char    *hall_case_get_sync_error     (HallCase      *self);
+void           hall_case_set_sync_error     (HallCase      *self,
+                                             const char    *sync_error);
+JsonArray     *hall_case_get_checklist      (HallCase      *self);
+void           hall_case_set_checklist      (HallCase      *self,
+                                             JsonArray     *checklist);
+
+/* Wire format: {"uuid", "number", "service", "applicant" (uuid), "state",
+ * "created_at", "promised_at", "updated_at" (ISO 8601 UTC), "counter",
+ * "official", "checklist": [{"id", "provided"}], "version"}.
+ * The denormalised names and the sync state are local only. */
+JsonNode      *hall_case_to_json            (HallCase      *self);
+HallCase      *hall_case_new_from_json      (JsonNode      *node,
+                                             const char   **field_out,
+                                             GError       **error);
+
+const char    *hall_case_state_to_string    (HallCaseState  state);
+gboolean       hall_case_state_from_string  (const char    *str,
+                                             HallCaseState *state);
+const char    *hall_case_state_get_label    (HallCaseState  state); /* translated */
+
+G_END_DECLS

@@ -1,0 +1,59 @@
+/* hall-service.h — one service of the hall's catalog
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* A document the applicant must bring. */
+typedef struct
+{
+  char     *id;          /* "business_license_application" */
+  char     *name;        /* English */
+  char     *name_zh;     /* Chinese */
+  gboolean  original;    /* the original must be shown, not only a copy */
+} HallRequiredDocument;
+
+/* One approval step: who decides, and how long they are given. */
+typedef struct
+{
+  char  *id;
+  char  *name;
+  char  *name_zh;
+  char  *role;           /* "counter_official", "approver", "supervisor" */
+  guint  promised_minutes;
+} HallApprovalStep;
+
+#define HALL_TYPE_SERVICE (hall_service_get_type ())
+G_DECLARE_FINAL_TYPE (HallService, hall_service, HALL, SERVICE, GObject)
+
+/* Properties (read-only): "id", "name" (in the user's language), "name-en",
+ * "name-zh", "department-id", "department-name", "group" (the queue's ticket
+ * letter), "promised-minutes", "fee-cents", "online". */
+
+const char                 *hall_service_get_id                (HallService *self);
+const char                 *hall_service_get_name              (HallService *self);
+const char                 *hall_service_get_name_en           (HallService *self);
+const char                 *hall_service_get_name_zh           (HallService *self);
+const char                 *hall_service_get_department_id     (HallService *self);
+const char                 *hall_service_get_department_name   (HallService *self);
+const char                 *hall_service_get_group             (HallService *self);
+guint                       hall_service_get_promised_minutes  (HallService *self);
+guint                       hall_service_get_fee_cents         (HallService *self);
+gboolean                    hall_service_get_online            (HallService *self);
+/* Which applicants it is for: "person", "business" or "any". */
+const char                 *hall_service_get_applicant_kind    (HallService *self);
+guint                       hall_service_get_n_documents       (HallService *self);
+const HallRequiredDocument *hall_service_get_document          (HallService *self,
+                                                                guint        index);
+guint                       hall_service_get_n_steps           (HallService *self);
+const HallApprovalStep     *hall_service_get_step              (HallService *self,
+                                                                guint        index);
+/* Text the search in the intake matches against: both names, department,
+ * keywords, lower-cased. */
+const char                 *hall_service_get_search_text       (HallService *self);
+
+G_END_DECLS

@@ -1,0 +1,206 @@
+/* hall-store.h — the counter's local SQLite database
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "hall-applicant.h"
+#include "hall-case.h"
+#include "hall-case-event.h"
+#include "hall-service.h"
+
+G_BEGIN_DECLS
+
+#define HALL_STORE_SCHEMA_VERSION 3
+
+#define HALL_TYPE_STORE (hall_store_get_type ())
+G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
+
+/* One row of the outbox: a change made here that the server has not yet
+ * acknowledged. Written in the same transaction as the change itself. */
+typedef struct
+{
+  gint64  seq;          /* order of sending */
+  char   *uuid;         /* the Idempotency-Key */
+  char   *method;       /* "PUT" or "POST" */
+  char   *path;         /* "/v1/cases/<uuid>" */
+  char   *body;         /* JSON */
+  char   *entity;       /* "applicant", "case", "event" */
+  char   *entity_uuid;
+  gint64  base_version; /* for If-Match; 0 for a creation */
+  guint   attempts;
+  char   *last_error;
+} HallOutboxItem;
+
+void            hall_outbox_item_free            (HallOutboxItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallOutboxItem, hall_outbox_item_free)
+
+/* Signals:
+ *   "changed" (void): something was written; lists over the store refresh.
+ *   "case-changed" (const char *uuid)
+ *   "outbox-changed" (guint n_pending)
+ *
+ * Thread safety: every function may be called from any thread; writes are
+ * serialised (BEGIN IMMEDIATE on one writer connection) and reads run on a
+ * connection of their own, so a read never waits for a write. Signals are
+ * emitted in the main context the store was opened in.
+ *
+ * The case numbers a counter hands out are "<hall>-<year>-<counter>-<seq>",
+ * e.g. "YC-2026-C03-000123": the counter code is part of the number, so two
+ * counters, each offline, never hand out the same one. */
+
+/* Opens (creating and migrating as needed) the database at @path: WAL,
+ * synchronous=FULL, busy_timeout, foreign keys. @hall_code is "YC",
+ * @counter is "C03". */
+HallStore      *hall_store_open                  (const char     *path,
+                                                  const char     *hall_code,
+                                                  const char     *counter,
+                                                  GError        **error);
+const char     *hall_store_get_path              (HallStore      *self);
+const char     *hall_store_get_counter           (HallStore      *self);
+void            hall_store_set_counter           (HallStore      *self,
+                                                  const char     *counter);
+int             hall_store_get_schema_version    (HallStore      *self);
+
+/* Officials who may sign in at this counter (the demo ones are added by
+ * hall_store_add_demo_officials). Passwords are Argon2id hashes
+ * (crypto_pwhash_str). @roles is a comma-separated list: "reception",
+ * "counter_official", "approver", "supervisor", "administrator". */
+gboolean        hall_store_add_official          (HallStore      *self,
+                                                  const char     *username,
+                                                  const char     *display_name,
+                                                  const char     *password,
+                                                  const char     *roles,
+                                                  GError        **error);
+gboolean        hall_store_add_demo_officials    (HallStore      *self,
+                                                  GError        **error);
+/* Returns the display name on success, NULL with HALL_STORE_ERROR_AUTH. */
+char           *hall_store_check_password        (HallStore      *self,
+                                                  const char     *username,
+                                                  const char     *password,
+                                                  char          **roles_out,
+                                                  GError        **error);
+
+/* Applicants. save inserts or updates (bumping updated_at) and queues a PUT. */
+gboolean        hall_store_save_applicant        (HallStore      *self,
+                                                  HallApplicant  *applicant,
+                                                  GError        **error);
+HallApplicant  *hall_store_get_applicant         (HallStore      *self,
+                                                  const char     *uuid,
+                                                  GError        **error);
+/* By resident ID, passport, permit number or credit code; NULL without an
+ * error when there is none. */
+HallApplicant  *hall_store_find_applicant        (HallStore      *self,
+                                                  const char     *document_number,
+                                                  GError        **error);
+
+/* Opens a case: in one transaction saves the applicant if it is new,
+ * allocates the case number, writes the case, its "created" event and the
+ * outbox rows. Fills in uuid, number, created-at and promised-at of @kase. */
+gboolean        hall_store_create_case           (HallStore      *self,
+                                                  HallApplicant  *applicant,
+                                                  HallService    *service,
+                                                  HallCase       *kase,
+                                                  GError        **error);
+void            hall_store_create_case_async     (HallStore      *self,
+                                                  HallApplicant  *applicant,
+                                                  HallService    *service,
+                                                  HallCase       *kase,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_create_case_finish    (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+HallCase       *hall_store_get_case              (HallStore      *self,
+                                                  const char     *uuid,
+                                                  GError        **error);
+HallCase       *hall_store_get_case_by_number    (HallStore      *self,
+                                                  const char     *number,
+                                                  GError        **error);
+/* Appends an event (and, for a state event, moves the case) and queues it. */
+gboolean        hall_store_add_case_event        (HallStore      *self,
+                                                  HallCaseEvent  *event,
+                                                  GError        **error);
+/* Oldest first. */
+GPtrArray      *hall_store_list_case_events      (HallStore      *self,
+                                                  const char     *case_uuid,
+                                                  GError        **error);
+GPtrArray      *hall_store_list_applicant_cases  (HallStore      *self,
+                                                  const char     *applicant_uuid,
+                                                  GError        **error);
+
+/* Paging for HallCaseListModel: newest first. */
+guint           hall_store_count_cases           (HallStore      *self);
+GPtrArray      *hall_store_fetch_cases           (HallStore      *self,
+                                                  guint           offset,
+                                                  guint           limit,
+                                                  GError        **error);
+
+/* What an official types in the search box: a full or partial ID number, a
+ * phone prefix, a case number, a name or part of one. Each kind of query is
+ * routed to the index that answers it (see hall-search-query.h). Newest
+ * first, at most @limit cases. */
+GPtrArray      *hall_store_search_cases          (HallStore      *self,
+                                                  const char     *query,
+                                                  guint           limit,
+                                                  GError        **error);
+void            hall_store_search_cases_async    (HallStore      *self,
+                                                  const char     *query,
+                                                  guint           limit,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
+/* The outbox, for the sync engine. */
+guint           hall_store_count_outbox          (HallStore      *self);
+GPtrArray      *hall_store_peek_outbox           (HallStore      *self,
+                                                  guint           limit,
+                                                  GError        **error); /* of HallOutboxItem */
+/* The server acknowledged @item: deletes the row and, in the same
+ * transaction, records @server_version on the entity and marks it synced
+ * when nothing else of it is waiting. */
+gboolean        hall_store_ack_outbox            (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  gint64          server_version,
+                                                  GError        **error);
+/* The server refused @item for good (4xx): the row leaves the queue and
+ * its entity (and the case it belongs to) shows @reason. */
+gboolean        hall_store_reject_outbox         (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  int             http_status,
+                                                  const char     *reason,
+                                                  GError        **error);
+/* A transient failure: counts the attempt, keeps the row first in line. */
+gboolean        hall_store_defer_outbox          (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  const char     *reason,
+                                                  GError        **error);
+/* 412: the server has @server_json; keep both for the official to decide. */
+gboolean        hall_store_record_conflict       (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  const char     *server_json,
+                                                  GError        **error);
+
+/* Pull: applies one page of the change feed (an array of {"seq", "entity",
+ * "uuid", "version", "data"}) and the next cursor in one transaction.
+ * Entities with changes still waiting in the outbox are left alone. */
+gboolean        hall_store_apply_changes         (HallStore      *self,
+                                                  JsonArray      *changes,
+                                                  const char     *next_cursor,
+                                                  GError        **error);
+
+/* Small key/value settings kept with the data: "cursor", "last_sync",
+ * "server_url", "token". */
+char           *hall_store_get_meta              (HallStore      *self,
+                                                  const char     *key);
+gboolean        hall_store_set_meta              (HallStore      *self,
+                                                  const char     *key,
+                                                  const char     *value,
+                                                  GError        **error);
+
+G_END_DECLS
