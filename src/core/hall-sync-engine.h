@@ -1,0 +1,156 @@
+/* hall-sync-engine.h — the counter's side of sync with the backend
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_SYNC_ENGINE (hall_sync_engine_get_type ())
+G_DECLARE_FINAL_TYPE (HallSyncEngine, hall_sync_engine, HALL, SYNC_ENGINE, GObject)
+
+/* What one pass did. */
+typedef struct
+{
+  guint pushed;     /* outbox rows the server acknowledged */
+  guint pulled;     /* changes applied from the feed */
+  guint rejected;   /* rows refused for good (shown on their case) */
+  guint conflicts;  /* rows answered 412/428: kept for the official */
+  guint waiting;    /* rows still in the outbox after the pass */
+} HallSyncReport;
+
+/* Properties (all notify, always in the main context the engine was
+ * created in):
+ *   "store"         HallStore, construct-only
+ *   "server-url"    string, "https://hall.example:8443" (no trailing /v1)
+ *   "online"        gboolean: the truth from the last request; a request
+ *                   that got no answer means offline. GNetworkMonitor is only
+ *                   a hint to try again sooner.
+ *   "syncing"       gboolean: a pass is running
+ *   "pending"       guint: rows in the outbox
+ *   "last-sync"     gint64: Unix seconds of the last complete pass, 0 = never
+ *                   (kept in the store's meta "last_sync" as decimal text)
+ *   "last-error"    string for people, NULL after a clean pass
+ *
+ * Knobs (properties too; each has an environment variable that
+ * hall_sync_engine_apply_environment() reads, so the ctl, tests and
+ * benchmarks can set them without code):
+ *   "max-attempts"     guint, tries of one request within a pass before the
+ *                      row is deferred (SERVICE_HALL_SYNC_ATTEMPTS, default 4)
+ *   "backoff-base-ms"  guint, first backoff ceiling (SERVICE_HALL_SYNC_BACKOFF_MS,
+ *                      default 500); full jitter, doubling per attempt
+ *   "backoff-cap-ms"   guint, largest wait between two tries, also the longest
+ *                      Retry-After honoured within a pass; a longer one ends the
+ *                      pass (SERVICE_HALL_SYNC_BACKOFF_CAP_MS, default 15000)
+ *   "connect-timeout"  guint seconds (SERVICE_HALL_CONNECT_TIMEOUT, default 10)
+ *   "low-speed-time"   guint seconds below "low-speed-limit" bytes/s before a
+ *                      transfer counts as dead (SERVICE_HALL_LOW_SPEED_TIME,
+ *                      default 30); there is no total timeout
+ *   "low-speed-limit"  guint bytes/s (SERVICE_HALL_LOW_SPEED_LIMIT, default 10)
+ *   "interval"         guint seconds between periodic passes after
+ *                      hall_sync_engine_start() (SERVICE_HALL_SYNC_INTERVAL,
+ *                      default 30)
+ *   "ca-file"          string, the hall's own CA bundle (SERVICE_HALL_CA_FILE)
+ *   "pinned-public-key" string, "sha256//BASE64..." or a PEM/DER file
+ *                      (SERVICE_HALL_PINNED_KEY), as CURLOPT_PINNEDPUBLICKEY
+ *   "blob-chunk-size"  guint bytes per PATCH of a blob upload (default 1 MiB)
+ * TLS verification is always on; there is no knob to turn it off.
+ *
+ * Signals (main context):
+ *   "case-rejected" (const char *case_uuid, const char *reason): the server
+ *      refused a change of this case (or of its applicant) for good; the case
+ *      shows the reason (hall_case_get_sync_error).
+ *   "conflict" (const char *entity, const char *uuid): someone else changed
+ *      the entity first; both versions are kept in the store.
+ *   "pass-finished" (void): after every pass, successful or not.
+ *
+ * Every bit of network I/O runs on a worker thread; results and
+ * notifications come back to the main context the engine was created in.
+ * The pass:
+ *   push: outbox rows strictly in seq order, each with Idempotency-Key (the
+ *         row's uuid), Bearer token, If-Match for updates. A transient failure
+ *         (no answer, 5xx, 408, 429) is retried with backoff; when the tries run
+ *         out the row is deferred and the pass stops, so row N+1 is never sent
+ *         before row N is acknowledged (or rejected for good).
+ *   pull: GET /v1/changes from meta "cursor" until "more" is false, each page
+ *         applied with its cursor in one transaction.
+ *
+ * Errors of a pass (HALL_SYNC_ERROR): OFFLINE (no answer), SERVER (5xx or
+ * 408/429 after the tries), AUTH (401 without a password to sign in again, or
+ * 403 on the change feed: "sign in to the server again"; never reported as
+ * offline), PROTOCOL (an answer we cannot read), TLS. Rejected rows and
+ * conflicts do not fail a pass: they are counted in the report. */
+
+HallSyncEngine *hall_sync_engine_new               (HallStore       *store,
+                                                    const char      *server_url);
+
+HallStore      *hall_sync_engine_get_store         (HallSyncEngine  *self);
+const char     *hall_sync_engine_get_server_url    (HallSyncEngine  *self);
+void            hall_sync_engine_set_server_url    (HallSyncEngine  *self,
+                                                    const char      *server_url);
+gboolean        hall_sync_engine_get_online        (HallSyncEngine  *self);
+gboolean        hall_sync_engine_get_syncing       (HallSyncEngine  *self);
+guint           hall_sync_engine_get_pending       (HallSyncEngine  *self);
+gint64          hall_sync_engine_get_last_sync     (HallSyncEngine  *self);
+const char     *hall_sync_engine_get_last_error    (HallSyncEngine  *self);
+
+/* Reads the SERVICE_HALL_* variables listed above into the knobs; ones that
+ * are unset or not numbers are ignored. */
+void            hall_sync_engine_apply_environment (HallSyncEngine  *self);
+
+/* One full pass (push then pull). A call while a pass runs is answered by the
+ * next pass, which starts when the running one ends. */
+void            hall_sync_engine_sync_async        (HallSyncEngine  *self,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
+/* @report may be NULL; it is filled in also when the pass failed. */
+gboolean        hall_sync_engine_sync_finish       (HallSyncEngine  *self,
+                                                    GAsyncResult    *result,
+                                                    HallSyncReport  *report,
+                                                    GError         **error);
+/* Fire and forget: the outcome shows in the properties. */
+void            hall_sync_engine_sync_now          (HallSyncEngine  *self);
+
+/* Periodic passes every "interval" seconds, one soon after a local change
+ * (the store's "outbox-changed") and one when the network comes back. */
+void            hall_sync_engine_start             (HallSyncEngine  *self);
+void            hall_sync_engine_stop              (HallSyncEngine  *self);
+
+/* POST /v1/sessions. On success the token is kept in the store's meta
+ * "token" (and the server URL in "server_url"); the password stays in
+ * memory only, so that a 401 later in this engine's life signs in again.
+ * A wrong name or password is HALL_SYNC_ERROR_AUTH; no answer is OFFLINE. */
+void            hall_sync_engine_login_async       (HallSyncEngine  *self,
+                                                    const char      *username,
+                                                    const char      *password,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
+/* @roles_out (may be NULL): the roles the server granted, NULL-terminated. */
+gboolean        hall_sync_engine_login_finish      (HallSyncEngine  *self,
+                                                    GAsyncResult    *result,
+                                                    char          ***roles_out,
+                                                    GError         **error);
+
+/* Uploads @file to /v1/blobs/@sha256 (lowercase hex). The file is hashed
+ * first and refused if it does not match @sha256 (NULL = use its hash).
+ * Resumable: HEAD tells what the server holds, PATCH sends the rest in
+ * chunks of "blob-chunk-size" with Upload-Offset and Upload-Length. A blob
+ * the server already has is not sent again. */
+void            hall_sync_engine_upload_blob_async (HallSyncEngine  *self,
+                                                    GFile           *file,
+                                                    const char      *sha256,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
+/* @sha256_out (may be NULL): the blob's hash, newly allocated. */
+gboolean        hall_sync_engine_upload_blob_finish (HallSyncEngine *self,
+                                                     GAsyncResult   *result,
+                                                     char          **sha256_out,
+                                                     GError        **error);
+
+G_END_DECLS
