@@ -1,0 +1,53 @@
+/* hall-receipt.h — the intake receipt handed to an applicant
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <cairo.h>
+#include <gio/gio.h>
+
+#include "hall-applicant.h"
+#include "hall-case.h"
+#include "hall-service.h"
+
+G_BEGIN_DECLS
+
+/* A5 portrait, in PostScript points. */
+#define HALL_RECEIPT_WIDTH  419.528
+#define HALL_RECEIPT_HEIGHT 595.276
+
+#define HALL_TYPE_RECEIPT (hall_receipt_get_type ())
+G_DECLARE_FINAL_TYPE (HallReceipt, hall_receipt, HALL, RECEIPT, GObject)
+
+/* What the applicant takes home after an intake: the hall's name, the case
+ * number in large type and as a QR code, applicant, service, when the case
+ * was taken in and is promised, which required documents were received and
+ * which are missing, the counter and the official.
+ *
+ * A receipt keeps references to the objects it is made from and never
+ * changes them, so it may be rendered on a worker thread once built. */
+HallReceipt   *hall_receipt_new        (HallCase      *kase,
+                                        HallApplicant *applicant,
+                                        HallService   *service);
+
+HallCase      *hall_receipt_get_case      (HallReceipt *self);
+/* Defaults to a translated "Citizens Service Hall". */
+const char    *hall_receipt_get_hall_name (HallReceipt *self);
+void           hall_receipt_set_hall_name (HallReceipt *self,
+                                           const char  *hall_name);
+
+/* Draws the receipt into the rectangle (0, 0, @width, @height) of @cr, in
+ * @cr's user units, scaled to fit while keeping the A5 proportions.
+ * Text is laid out with Pango in "Noto Sans CJK SC" so Chinese renders. */
+void           hall_receipt_render        (HallReceipt *self,
+                                           cairo_t     *cr,
+                                           double       width,
+                                           double       height);
+
+/* Writes a one-page A5 PDF to @file (replacing it). */
+gboolean       hall_receipt_write_pdf     (HallReceipt *self,
+                                           GFile       *file,
+                                           GError     **error);
+
+G_END_DECLS
