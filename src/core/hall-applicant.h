@@ -25,13 +25,21 @@ typedef enum
   HALL_ID_TYPE_FOREIGN_PERMANENT,  /* "foreign_permanent": Foreign Permanent Resident ID card */
 } HallIdType;
 
+/* GEnum types for the properties; the nicks are the wire names. */
+#define HALL_TYPE_APPLICANT_KIND (hall_applicant_kind_get_type ())
+GType hall_applicant_kind_get_type (void);
+#define HALL_TYPE_ID_TYPE (hall_id_type_get_type ())
+GType hall_id_type_get_type (void);
+
 #define HALL_TYPE_APPLICANT (hall_applicant_get_type ())
 G_DECLARE_FINAL_TYPE (HallApplicant, hall_applicant, HALL, APPLICANT, GObject)
 
 /* Properties (all notify): "uuid", "kind", "name", "id-type", "id-number",
  * "phone", "credit-code", "legal-representative", "version", "created-at",
  * "updated-at". Timestamps are Unix seconds. "version" is the server's
- * version of the record (0 until the server has acknowledged it). */
+ * version of the record (0 until the server has acknowledged it). "kind"
+ * is construct-only. An applicant made without a "uuid" gets a fresh one,
+ * and "created-at" (and "updated-at") default to the time of creation. */
 
 HallApplicant    *hall_applicant_new_person          (const char    *name,
                                                       HallIdType     id_type,
@@ -49,6 +57,8 @@ const char       *hall_applicant_get_name            (HallApplicant *self);
 void              hall_applicant_set_name            (HallApplicant *self,
                                                       const char    *name);
 HallIdType        hall_applicant_get_id_type         (HallApplicant *self);
+void              hall_applicant_set_id_type         (HallApplicant *self,
+                                                      HallIdType     id_type);
 const char       *hall_applicant_get_id_number       (HallApplicant *self);
 void              hall_applicant_set_id_number       (HallApplicant *self,
                                                       const char    *id_number);
@@ -56,11 +66,17 @@ const char       *hall_applicant_get_phone           (HallApplicant *self);
 void              hall_applicant_set_phone           (HallApplicant *self,
                                                       const char    *phone);
 const char       *hall_applicant_get_credit_code     (HallApplicant *self);
+void              hall_applicant_set_credit_code     (HallApplicant *self,
+                                                      const char    *credit_code);
 const char       *hall_applicant_get_legal_representative (HallApplicant *self);
+void              hall_applicant_set_legal_representative (HallApplicant *self,
+                                                      const char    *legal_representative);
 gint64            hall_applicant_get_version         (HallApplicant *self);
 void              hall_applicant_set_version         (HallApplicant *self,
                                                       gint64         version);
 gint64            hall_applicant_get_created_at      (HallApplicant *self);
+void              hall_applicant_set_created_at      (HallApplicant *self,
+                                                      gint64         created_at);
 gint64            hall_applicant_get_updated_at      (HallApplicant *self);
 void              hall_applicant_set_updated_at      (HallApplicant *self,
                                                       gint64         updated_at);
@@ -89,5 +105,9 @@ const char       *hall_id_type_to_string             (HallIdType     id_type);
 gboolean          hall_id_type_from_string           (const char    *str,
                                                       HallIdType    *id_type);
 const char       *hall_id_type_get_label             (HallIdType     id_type); /* translated */
+
+const char       *hall_applicant_kind_to_string      (HallApplicantKind kind);
+gboolean          hall_applicant_kind_from_string    (const char    *str,
+                                                      HallApplicantKind *kind);
 
 G_END_DECLS

@@ -16,11 +16,17 @@ typedef enum
   HALL_CASE_EVENT_DOCUMENT,      /* "document": a checklist item was provided */
 } HallCaseEventKind;
 
+/* GEnum type for the "kind" property; the nicks are the wire names. */
+#define HALL_TYPE_CASE_EVENT_KIND (hall_case_event_kind_get_type ())
+GType hall_case_event_kind_get_type (void);
+
 #define HALL_TYPE_CASE_EVENT (hall_case_event_get_type ())
 G_DECLARE_FINAL_TYPE (HallCaseEvent, hall_case_event, HALL, CASE_EVENT, GObject)
 
-/* Properties: "uuid", "case-uuid", "kind", "new-state", "note", "official",
- * "at" (Unix seconds). */
+/* Properties (all notify): "uuid", "case-uuid", "kind", "new-state", "note",
+ * "official", "at" (Unix seconds). "case-uuid" and "kind" are
+ * construct-only. An event made without a "uuid" gets a fresh one, and "at"
+ * defaults to the time of creation. */
 
 HallCaseEvent     *hall_case_event_new               (const char        *case_uuid,
                                                       HallCaseEventKind  kind);
@@ -43,7 +49,12 @@ void               hall_case_event_set_at            (HallCaseEvent     *self,
                                                       gint64             at);
 
 /* Wire format (body of POST /v1/cases/{uuid}/events):
- * {"uuid", "kind", "state" (for kind "state"), "note", "official", "at"} */
+ * {"uuid", "case", "kind", "state" (for kind "state"), "note", "official",
+ * "at"}. "case" (the case uuid) lets an event stand alone in the changes
+ * feed; new_from_json takes it from case_uuid when that is not NULL (a
+ * "case" in the body must then match it) and requires it otherwise. "uuid"
+ * and "kind" are required; a missing "at" is now. A note may have
+ * HALL_JSON_MAX_NOTE_CHARS characters. */
 JsonNode          *hall_case_event_to_json           (HallCaseEvent     *self);
 HallCaseEvent     *hall_case_event_new_from_json     (const char        *case_uuid,
                                                       JsonNode          *node,

@@ -28,16 +28,26 @@ typedef enum
   HALL_SYNC_CONFLICT,     /* someone else changed it first: see the conflict */
 } HallSyncState;
 
+/* GEnum types for the properties; the nicks are the wire names. */
+#define HALL_TYPE_CASE_STATE (hall_case_state_get_type ())
+GType hall_case_state_get_type (void);
+#define HALL_TYPE_SYNC_STATE (hall_sync_state_get_type ())
+GType hall_sync_state_get_type (void);
+
 #define HALL_TYPE_CASE (hall_case_get_type ())
 G_DECLARE_FINAL_TYPE (HallCase, hall_case, HALL, CASE, GObject)
 
 /* Properties (all notify): "uuid", "number", "service-id", "service-name",
  * "applicant-uuid", "applicant-name", "state", "created-at", "promised-at",
  * "updated-at", "counter", "official", "version", "sync-state",
- * "sync-error". Timestamps are Unix seconds.
+ * "sync-error", "checklist". Timestamps are Unix seconds. A case made
+ * without a "uuid" gets a fresh one, and "created-at" (and "updated-at")
+ * default to the time of creation.
  *
  * The checklist is the service's required documents, each marked as
- * provided or not; it is a JSON array of {"id", "provided"} objects. */
+ * provided or not; it is a JSON array of {"id", "provided"} objects. The
+ * getter never returns NULL; treat the array as read-only and set a new one
+ * to change it (that is what notifies). */
 
 HallCase      *hall_case_new                (void);
 
@@ -93,7 +103,9 @@ void           hall_case_set_checklist      (HallCase      *self,
 /* Wire format: {"uuid", "number", "service", "applicant" (uuid), "state",
  * "created_at", "promised_at", "updated_at" (ISO 8601 UTC), "counter",
  * "official", "checklist": [{"id", "provided"}], "version"}.
- * The denormalised names and the sync state are local only. */
+ * The denormalised names and the sync state are local only. Strings are
+ * limited to HALL_JSON_MAX_CHARS; "service", "applicant" and "state" are
+ * required, a missing "uuid" or "created_at" gets a fresh one. */
 JsonNode      *hall_case_to_json            (HallCase      *self);
 HallCase      *hall_case_new_from_json      (JsonNode      *node,
                                              const char   **field_out,
@@ -103,5 +115,9 @@ const char    *hall_case_state_to_string    (HallCaseState  state);
 gboolean       hall_case_state_from_string  (const char    *str,
                                              HallCaseState *state);
 const char    *hall_case_state_get_label    (HallCaseState  state); /* translated */
+
+const char    *hall_sync_state_to_string    (HallSyncState  sync_state);
+gboolean       hall_sync_state_from_string  (const char    *str,
+                                             HallSyncState *sync_state);
 
 G_END_DECLS

@@ -56,5 +56,10 @@ gboolean  hall_validate_foreign_permanent (const char *number,
 /* A name: 1 to 100 characters, no control characters. */
 gboolean  hall_validate_name              (const char *name,
                                            GError    **error);
+/* The same check for a name shown under another label, such as "Legal
+ * representative"; the messages start with the (translated) label. */
+gboolean  hall_validate_name_field        (const char *label,
+                                           const char *name,
+                                           GError    **error);
 
 G_END_DECLS

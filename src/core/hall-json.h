@@ -1,0 +1,72 @@
+/* hall-json.h — helpers for the wire format of the model types
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Longest string field the wire accepts, and longest note. */
+#define HALL_JSON_MAX_CHARS      200
+#define HALL_JSON_MAX_NOTE_CHARS 2000
+
+/* Unix seconds as "2026-11-27T11:28:04Z", newly allocated. */
+char       *hall_timestamp_to_iso8601    (gint64       unix_seconds);
+/* Any ISO 8601 date and time; one without an offset is taken as UTC. */
+gboolean    hall_timestamp_from_iso8601  (const char  *text,
+                                          gint64      *unix_seconds);
+
+/* The wire names of enumerations are the nicks of their GEnum types. */
+const char *hall_enum_to_nick            (GType        enum_type,
+                                          int          value);
+gboolean    hall_enum_from_nick          (GType        enum_type,
+                                          const char  *nick,
+                                          int         *value);
+
+/* Readers of one member of a JSON object for the new_from_json functions.
+ * An absent or null member is an error when required; otherwise *value is
+ * left as it is. On failure they set a HALL_VALIDATION_ERROR naming the
+ * member and store the member name (which must be a static string) in
+ * *field_out. Strings are limited to max_chars characters. */
+gboolean    hall_json_read_string        (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          guint        max_chars,
+                                          const char **value,
+                                          const char **field_out,
+                                          GError     **error);
+gboolean    hall_json_read_uuid          (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          const char **value,
+                                          const char **field_out,
+                                          GError     **error);
+gboolean    hall_json_read_int           (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          gint64       min_value,
+                                          gint64      *value,
+                                          const char **field_out,
+                                          GError     **error);
+gboolean    hall_json_read_timestamp     (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          gint64      *value,
+                                          const char **field_out,
+                                          GError     **error);
+gboolean    hall_json_read_enum          (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean     required,
+                                          GType        enum_type,
+                                          int         *value,
+                                          const char **field_out,
+                                          GError     **error);
+
+/* The top of a wire document must be an object; the error names "what". */
+JsonObject *hall_json_expect_object      (JsonNode    *node,
+                                          const char  *what,
+                                          GError     **error);
+
+G_END_DECLS
