@@ -1,0 +1,703 @@
+/* test-model.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <string.h>
+
+#include "hall-applicant.h"
+#include "hall-case-event.h"
+#include "hall-case.h"
+#include "hall-error.h"
+#include "hall-json.h"
+
+/* 2026-11-27T11:28:04Z */
+#define SOME_TIME G_GINT64_CONSTANT (1795778884)
+
+static JsonNode *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (json, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+/* Through text and back, as on the wire. */
+static JsonNode *
+reparse (JsonNode *node)
+{
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  return parse (text);
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_timestamps (void)
+{
+  g_autofree char *text = hall_timestamp_to_iso8601 (SOME_TIME);
+  gint64 seconds = 0;
+
+  g_assert_cmpstr (text, ==, "2026-11-27T11:28:04Z");
+  g_assert_true (hall_timestamp_from_iso8601 ("2026-11-27T11:28:04Z", &seconds));
+  g_assert_cmpint (seconds, ==, SOME_TIME);
+  g_assert_true (hall_timestamp_from_iso8601 ("2026-11-27T19:28:04+08:00", &seconds));
+  g_assert_cmpint (seconds, ==, SOME_TIME);
+  g_assert_false (hall_timestamp_from_iso8601 ("yesterday", &seconds));
+  g_assert_false (hall_timestamp_from_iso8601 (NULL, &seconds));
+}
+
+static void
+test_enums (void)
+{
+  HallIdType id_type;
+  HallCaseState state;
+  HallCaseEventKind kind;
+  HallSyncState sync_state;
+  int i;
+
+  for (i = HALL_ID_TYPE_RESIDENT_ID; i <= HALL_ID_TYPE_FOREIGN_PERMANENT; i++)
+    {
+      g_assert_true (hall_id_type_from_string (hall_id_type_to_string (i), &id_type));
+      g_assert_cmpint (id_type, ==, i);
+      g_assert_nonnull (hall_id_type_get_label (i));
+    }
+  for (i = HALL_CASE_RECEIVED; i <= HALL_CASE_WITHDRAWN; i++)
+    {
+      g_assert_true (hall_case_state_from_string (hall_case_state_to_string (i), &state));
+      g_assert_cmpint (state, ==, i);
+      g_assert_nonnull (hall_case_state_get_label (i));
+    }
+  for (i = HALL_CASE_EVENT_CREATED; i <= HALL_CASE_EVENT_DOCUMENT; i++)
+    {
+      g_assert_true (hall_case_event_kind_from_string (hall_case_event_kind_to_string (i),
+                                                       &kind));
+      g_assert_cmpint (kind, ==, i);
+    }
+  for (i = HALL_SYNC_PENDING; i <= HALL_SYNC_CONFLICT; i++)
+    {
+      g_assert_true (hall_sync_state_from_string (hall_sync_state_to_string (i), &sync_state));
+      g_assert_cmpint (sync_state, ==, i);
+    }
+
+  g_assert_cmpstr (hall_id_type_to_string (HALL_ID_TYPE_HK_MACAU_PERMIT), ==, "hk_macau_permit");
+  g_assert_cmpstr (hall_case_state_to_string (HALL_CASE_IN_REVIEW), ==, "in_review");
+  g_assert_false (hall_case_state_from_string ("In review", &state));
+  g_assert_false (hall_case_state_from_string (NULL, &state));
+  g_assert_false (hall_id_type_from_string ("", &id_type));
+}
+
+static void
+test_applicant_new (void)
+{
+  g_autoptr(HallApplicant) person
+    = hall_applicant_new_person ("张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", NULL);
+  g_autoptr(HallApplicant) other
+    = hall_applicant_new_person ("李四", HALL_ID_TYPE_PASSPORT, "E12345678", NULL);
+  g_autoptr(HallApplicant) business
+    = hall_applicant_new_business ("某某科技有限公司", "91350100M000100Y43", "王五");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (g_uuid_string_is_valid (hall_applicant_get_uuid (person)));
+  g_assert_cmpstr (hall_applicant_get_uuid (person), !=, hall_applicant_get_uuid (other));
+  g_assert_cmpint (hall_applicant_get_created_at (person), >=, now - 5);
+  g_assert_cmpint (hall_applicant_get_created_at (person), <=, now + 5);
+  g_assert_cmpint (hall_applicant_get_version (person), ==, 0);
+  g_assert_cmpint (hall_applicant_get_kind (person), ==, HALL_APPLICANT_PERSON);
+  g_assert_cmpstr (hall_applicant_get_document_number (person), ==, "11010519491231002X");
+
+  g_assert_cmpint (hall_applicant_get_kind (business), ==, HALL_APPLICANT_BUSINESS);
+  g_assert_cmpstr (hall_applicant_get_document_number (business), ==, "91350100M000100Y43");
+  g_assert_cmpstr (hall_applicant_get_legal_representative (business), ==, "王五");
+}
+
+static void
+test_applicant_notify (void)
+{
+  g_autoptr(HallApplicant) applicant
+    = hall_applicant_new_person ("张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", NULL);
+  guint name_count = 0;
+  guint version_count = 0;
+  guint id_type_count = 0;
+
+  g_signal_connect (applicant, "notify::name", G_CALLBACK (count_notify), &name_count);
+  g_signal_connect (applicant, "notify::version", G_CALLBACK (count_notify), &version_count);
+  g_signal_connect (applicant, "notify::id-type", G_CALLBACK (count_notify), &id_type_count);
+
+  hall_applicant_set_name (applicant, "张三丰");
+  g_assert_cmpuint (name_count, ==, 1);
+  hall_applicant_set_name (applicant, "张三丰");
+  g_assert_cmpuint (name_count, ==, 1);
+  g_object_set (applicant, "name", "张四", NULL);
+  g_assert_cmpuint (name_count, ==, 2);
+  g_assert_cmpstr (hall_applicant_get_name (applicant), ==, "张四");
+
+  hall_applicant_set_version (applicant, 3);
+  hall_applicant_set_version (applicant, 3);
+  g_assert_cmpuint (version_count, ==, 1);
+
+  hall_applicant_set_id_type (applicant, HALL_ID_TYPE_PASSPORT);
+  g_assert_cmpuint (id_type_count, ==, 1);
+}
+
+static void
+test_applicant_validate_normalizes (void)
+{
+  g_autoptr(HallApplicant) applicant = hall_applicant_new_person (
+    "  张三 ", HALL_ID_TYPE_RESIDENT_ID, "１１０１０５１９４９１２３１００２ｘ",
+    " １３８ ００１３ ８０００ ");
+  g_autoptr(GError) error = NULL;
+  const char *field = NULL;
+  guint id_count = 0;
+  guint phone_count = 0;
+
+  g_signal_connect (applicant, "notify::id-number", G_CALLBACK (count_notify), &id_count);
+  g_signal_connect (applicant, "notify::phone", G_CALLBACK (count_notify), &phone_count);
+
+  g_assert_true (hall_applicant_validate (applicant, &field, &error));
+  g_assert_no_error (error);
+  g_assert_null (field);
+  g_assert_cmpstr (hall_applicant_get_name (applicant), ==, "张三");
+  g_assert_cmpstr (hall_applicant_get_id_number (applicant), ==, "11010519491231002X");
+  g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "13800138000");
+  g_assert_cmpuint (id_count, ==, 1);
+  g_assert_cmpuint (phone_count, ==, 1);
+
+  /* Already normal: validating again changes nothing. */
+  g_assert_true (hall_applicant_validate (applicant, NULL, NULL));
+  g_assert_cmpuint (id_count, ==, 1);
+}
+
+static void
+test_applicant_validate_fields (void)
+{
+  g_autoptr(HallApplicant) no_phone
+    = hall_applicant_new_person ("张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", "  ");
+  g_autoptr(HallApplicant) bad_phone
+    = hall_applicant_new_person ("张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", "123");
+  g_autoptr(HallApplicant) bad_passport
+    = hall_applicant_new_person ("John Smith", HALL_ID_TYPE_PASSPORT, "E1", NULL);
+  g_autoptr(HallApplicant) no_name
+    = hall_applicant_new_person (NULL, HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", NULL);
+  g_autoptr(HallApplicant) no_representative
+    = hall_applicant_new_business ("某某科技有限公司", "91350100M000100Y43", " ");
+  g_autoptr(GError) error = NULL;
+  const char *field = NULL;
+
+  g_assert_true (hall_applicant_validate (no_phone, &field, NULL));
+  g_assert_null (hall_applicant_get_phone (no_phone));
+
+  g_assert_false (hall_applicant_validate (bad_phone, &field, &error));
+  g_assert_cmpstr (field, ==, "phone");
+  g_assert_nonnull (strstr (error->message, "Phone number"));
+  g_clear_error (&error);
+
+  g_assert_false (hall_applicant_validate (bad_passport, &field, &error));
+  g_assert_cmpstr (field, ==, "id_number");
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_LENGTH);
+  g_assert_nonnull (strstr (error->message, "Passport number"));
+  g_clear_error (&error);
+
+  g_assert_false (hall_applicant_validate (no_name, &field, &error));
+  g_assert_cmpstr (field, ==, "name");
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_EMPTY);
+  g_clear_error (&error);
+
+  g_assert_false (hall_applicant_validate (no_representative, &field, &error));
+  g_assert_cmpstr (field, ==, "legal_representative");
+  g_assert_nonnull (strstr (error->message, "Legal representative"));
+}
+
+static void
+assert_applicants_equal (HallApplicant *a,
+                         HallApplicant *b)
+{
+  g_assert_cmpstr (hall_applicant_get_uuid (a), ==, hall_applicant_get_uuid (b));
+  g_assert_cmpint (hall_applicant_get_kind (a), ==, hall_applicant_get_kind (b));
+  g_assert_cmpstr (hall_applicant_get_name (a), ==, hall_applicant_get_name (b));
+  g_assert_cmpint (hall_applicant_get_id_type (a), ==, hall_applicant_get_id_type (b));
+  g_assert_cmpstr (hall_applicant_get_id_number (a), ==, hall_applicant_get_id_number (b));
+  g_assert_cmpstr (hall_applicant_get_phone (a), ==, hall_applicant_get_phone (b));
+  g_assert_cmpstr (hall_applicant_get_credit_code (a), ==, hall_applicant_get_credit_code (b));
+  g_assert_cmpstr (hall_applicant_get_legal_representative (a), ==,
+                   hall_applicant_get_legal_representative (b));
+  g_assert_cmpint (hall_applicant_get_version (a), ==, hall_applicant_get_version (b));
+  g_assert_cmpint (hall_applicant_get_created_at (a), ==, hall_applicant_get_created_at (b));
+  g_assert_cmpint (hall_applicant_get_updated_at (a), ==, hall_applicant_get_updated_at (b));
+}
+
+static void
+test_applicant_round_trip (void)
+{
+  g_autoptr(HallApplicant) person = hall_applicant_new_person (
+    "张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", "13800138000");
+  g_autoptr(HallApplicant) business
+    = hall_applicant_new_business ("某某科技有限公司", "91350100M000100Y43", "王五");
+  HallApplicant *originals[] = { person, business };
+  guint i;
+
+  hall_applicant_set_version (person, 4);
+  hall_applicant_set_updated_at (person, SOME_TIME);
+
+  for (i = 0; i < G_N_ELEMENTS (originals); i++)
+    {
+      g_autoptr(JsonNode) json = hall_applicant_to_json (originals[i]);
+      g_autoptr(JsonNode) wire = reparse (json);
+      g_autoptr(HallApplicant) copy = NULL;
+      g_autoptr(JsonNode) json_again = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *field = NULL;
+
+      copy = hall_applicant_new_from_json (wire, &field, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (copy);
+      assert_applicants_equal (originals[i], copy);
+      json_again = hall_applicant_to_json (copy);
+      g_assert_true (json_node_equal (json, json_again));
+    }
+}
+
+static void
+test_applicant_json_shape (void)
+{
+  g_autoptr(HallApplicant) person = hall_applicant_new_person (
+    "张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", NULL);
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *object;
+
+  hall_applicant_set_uuid (person, "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a");
+  hall_applicant_set_created_at (person, SOME_TIME);
+  json = hall_applicant_to_json (person);
+  object = json_node_get_object (json);
+
+  g_assert_cmpstr (json_object_get_string_member (object, "uuid"), ==,
+                   "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a");
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "person");
+  g_assert_cmpstr (json_object_get_string_member (object, "id_type"), ==, "resident_id");
+  g_assert_cmpstr (json_object_get_string_member (object, "id_number"), ==,
+                   "11010519491231002X");
+  g_assert_cmpstr (json_object_get_string_member (object, "created_at"), ==,
+                   "2026-11-27T11:28:04Z");
+  g_assert_false (json_object_has_member (object, "phone"));
+  g_assert_false (json_object_has_member (object, "credit_code"));
+  /* Not yet acknowledged by the server. */
+  g_assert_false (json_object_has_member (object, "version"));
+}
+
+static void
+test_applicant_from_json_normalizes (void)
+{
+  g_autoptr(JsonNode) node = parse ("{\"kind\": \"person\", \"name\": \" 张三 \", "
+                                    "\"id_type\": \"resident_id\", "
+                                    "\"id_number\": \"１１０１０５１９４９１２３１００２ｘ\"}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallApplicant) applicant = hall_applicant_new_from_json (node, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_uuid_string_is_valid (hall_applicant_get_uuid (applicant)));
+  g_assert_cmpstr (hall_applicant_get_name (applicant), ==, "张三");
+  g_assert_cmpstr (hall_applicant_get_id_number (applicant), ==, "11010519491231002X");
+}
+
+typedef struct
+{
+  const char *json;
+  const char *field;
+  int code;
+} BadJson;
+
+static void
+test_applicant_bad_json (void)
+{
+  g_autofree char *long_name = g_strnfill (201, 'a');
+  g_autofree char *too_long = g_strdup_printf (
+    "{\"kind\": \"person\", \"name\": \"%s\", \"id_type\": \"resident_id\", "
+    "\"id_number\": \"11010519491231002X\"}",
+    long_name);
+  const BadJson cases[] = {
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"110105194912310021\"}",
+      "id_number", HALL_VALIDATION_ERROR_CHECK_DIGIT },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\"}", "id_number",
+      HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": 110105194912310021}",
+      "id_number", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"driving_licence\", "
+      "\"id_number\": \"11010519491231002X\"}",
+      "id_type", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\", \"phone\": \"12345\"}",
+      "phone", HALL_VALIDATION_ERROR_LENGTH },
+    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", "
+      "\"credit_code\": \"911101087177628380\", \"legal_representative\": \"王五\"}",
+      "credit_code", HALL_VALIDATION_ERROR_CHECK_DIGIT },
+    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", "
+      "\"credit_code\": \"91350100M000100Y43\"}",
+      "legal_representative", HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"kind\": \"robot\", \"name\": \"R2\"}", "kind", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"name\": \"张三\"}", "kind", HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"uuid\": \"not-a-uuid\", \"kind\": \"person\", \"name\": \"张三\", "
+      "\"id_type\": \"resident_id\", \"id_number\": \"11010519491231002X\"}",
+      "uuid", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\", \"created_at\": \"yesterday\"}",
+      "created_at", HALL_VALIDATION_ERROR_DATE },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\", \"version\": -1}",
+      "version", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"person\", \"name\": [\"张三\"], \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\"}",
+      "name", HALL_VALIDATION_ERROR_INVALID },
+    { too_long, "name", HALL_VALIDATION_ERROR_LENGTH },
+  };
+  g_autoptr(JsonNode) array = parse ("[]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallApplicant) from_array = NULL;
+  const char *field = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = parse (cases[i].json);
+      g_autoptr(GError) case_error = NULL;
+      g_autoptr(HallApplicant) applicant = NULL;
+
+      field = NULL;
+      applicant = hall_applicant_new_from_json (node, &field, &case_error);
+      g_assert_null (applicant);
+      g_assert_error (case_error, HALL_VALIDATION_ERROR, cases[i].code);
+      g_assert_cmpstr (field, ==, cases[i].field);
+    }
+
+  field = NULL;
+  from_array = hall_applicant_new_from_json (array, &field, &error);
+  g_assert_null (from_array);
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_null (field);
+}
+
+static HallCase *
+make_case (void)
+{
+  g_autoptr(JsonArray) checklist = json_array_new ();
+  JsonObject *item = json_object_new ();
+  HallCase *c = hall_case_new ();
+
+  json_object_set_string_member (item, "id", "id-card-copy");
+  json_object_set_boolean_member (item, "provided", TRUE);
+  json_array_add_object_element (checklist, item);
+  item = json_object_new ();
+  json_object_set_string_member (item, "id", "lease");
+  json_object_set_boolean_member (item, "provided", FALSE);
+  json_array_add_object_element (checklist, item);
+
+  hall_case_set_number (c, "A1-000017");
+  hall_case_set_service_id (c, "business-license");
+  hall_case_set_service_name (c, "Business license");
+  hall_case_set_applicant_uuid (c, "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a");
+  hall_case_set_applicant_name (c, "张三");
+  hall_case_set_state (c, HALL_CASE_IN_REVIEW);
+  hall_case_set_created_at (c, SOME_TIME);
+  hall_case_set_promised_at (c, SOME_TIME + 4 * 3600);
+  hall_case_set_updated_at (c, SOME_TIME + 60);
+  hall_case_set_counter (c, "A1");
+  hall_case_set_official (c, "official7");
+  hall_case_set_version (c, 2);
+  hall_case_set_checklist (c, checklist);
+  return c;
+}
+
+static void
+test_case_round_trip (void)
+{
+  g_autoptr(HallCase) original = make_case ();
+  g_autoptr(JsonNode) json = hall_case_to_json (original);
+  g_autoptr(JsonNode) wire = reparse (json);
+  g_autoptr(JsonNode) json_again = NULL;
+  g_autoptr(HallCase) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object = json_node_get_object (json);
+  JsonArray *checklist;
+
+  g_assert_cmpstr (json_object_get_string_member (object, "service"), ==, "business-license");
+  g_assert_cmpstr (json_object_get_string_member (object, "state"), ==, "in_review");
+  g_assert_cmpstr (json_object_get_string_member (object, "created_at"), ==,
+                   "2026-11-27T11:28:04Z");
+  /* Local only. */
+  g_assert_false (json_object_has_member (object, "service_name"));
+  g_assert_false (json_object_has_member (object, "sync_state"));
+
+  copy = hall_case_new_from_json (wire, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_uuid (copy), ==, hall_case_get_uuid (original));
+  g_assert_cmpstr (hall_case_get_number (copy), ==, "A1-000017");
+  g_assert_cmpstr (hall_case_get_service_id (copy), ==, "business-license");
+  g_assert_cmpstr (hall_case_get_applicant_uuid (copy), ==,
+                   "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a");
+  g_assert_cmpint (hall_case_get_state (copy), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpint (hall_case_get_created_at (copy), ==, SOME_TIME);
+  g_assert_cmpint (hall_case_get_promised_at (copy), ==, SOME_TIME + 4 * 3600);
+  g_assert_cmpint (hall_case_get_updated_at (copy), ==, SOME_TIME + 60);
+  g_assert_cmpstr (hall_case_get_counter (copy), ==, "A1");
+  g_assert_cmpstr (hall_case_get_official (copy), ==, "official7");
+  g_assert_cmpint (hall_case_get_version (copy), ==, 2);
+  checklist = hall_case_get_checklist (copy);
+  g_assert_cmpuint (json_array_get_length (checklist), ==, 2);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (checklist, 0),
+                                                 "provided"));
+
+  json_again = hall_case_to_json (copy);
+  g_assert_true (json_node_equal (json, json_again));
+}
+
+static void
+test_case_new (void)
+{
+  g_autoptr(HallCase) a = hall_case_new ();
+  g_autoptr(HallCase) b = hall_case_new ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_true (g_uuid_string_is_valid (hall_case_get_uuid (a)));
+  g_assert_cmpstr (hall_case_get_uuid (a), !=, hall_case_get_uuid (b));
+  g_assert_cmpint (hall_case_get_created_at (a), >=, now - 5);
+  g_assert_cmpint (hall_case_get_state (a), ==, HALL_CASE_RECEIVED);
+  g_assert_cmpint (hall_case_get_sync_state (a), ==, HALL_SYNC_PENDING);
+  g_assert_nonnull (hall_case_get_checklist (a));
+  g_assert_cmpuint (json_array_get_length (hall_case_get_checklist (a)), ==, 0);
+}
+
+static void
+test_case_notify (void)
+{
+  g_autoptr(HallCase) c = hall_case_new ();
+  g_autoptr(JsonArray) checklist = json_array_new ();
+  guint state_count = 0;
+  guint sync_count = 0;
+  guint checklist_count = 0;
+  HallCaseState state;
+
+  g_signal_connect (c, "notify::state", G_CALLBACK (count_notify), &state_count);
+  g_signal_connect (c, "notify::sync-state", G_CALLBACK (count_notify), &sync_count);
+  g_signal_connect (c, "notify::checklist", G_CALLBACK (count_notify), &checklist_count);
+
+  hall_case_set_state (c, HALL_CASE_APPROVED);
+  hall_case_set_state (c, HALL_CASE_APPROVED);
+  g_assert_cmpuint (state_count, ==, 1);
+  g_object_set (c, "state", HALL_CASE_COMPLETED, NULL);
+  g_assert_cmpuint (state_count, ==, 2);
+  g_object_get (c, "state", &state, NULL);
+  g_assert_cmpint (state, ==, HALL_CASE_COMPLETED);
+
+  hall_case_set_sync_state (c, HALL_SYNC_CONFLICT);
+  g_assert_cmpuint (sync_count, ==, 1);
+
+  hall_case_set_checklist (c, checklist);
+  g_assert_cmpuint (checklist_count, ==, 1);
+  g_assert_true (hall_case_get_checklist (c) == checklist);
+}
+
+static void
+test_case_bad_json (void)
+{
+  const BadJson cases[] = {
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"lost\"}",
+      "state", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\"}", "state",
+      HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"uuid\": \"3f2b8c1e\", \"service\": \"s\", "
+      "\"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", \"state\": \"received\"}",
+      "uuid", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"service\": \"s\", \"applicant\": \"张三\", \"state\": \"received\"}", "applicant",
+      HALL_VALIDATION_ERROR_INVALID },
+    { "{\"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", \"state\": \"received\"}",
+      "service", HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"service\": \"\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"received\"}",
+      "service", HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"received\", \"created_at\": \"2026-13-01T00:00:00Z\"}",
+      "created_at", HALL_VALIDATION_ERROR_DATE },
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"received\", \"created_at\": 1795778884}",
+      "created_at", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"received\", \"checklist\": [{\"id\": \"lease\", \"provided\": \"yes\"}]}",
+      "checklist", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"received\", \"checklist\": {}}",
+      "checklist", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"service\": \"s\", \"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+      "\"state\": \"received\", \"version\": 1.5}",
+      "version", HALL_VALIDATION_ERROR_INVALID },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = parse (cases[i].json);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(HallCase) c = NULL;
+      const char *field = NULL;
+
+      c = hall_case_new_from_json (node, &field, &error);
+      g_assert_null (c);
+      g_assert_error (error, HALL_VALIDATION_ERROR, cases[i].code);
+      g_assert_cmpstr (field, ==, cases[i].field);
+      g_assert_nonnull (strstr (error->message, cases[i].field));
+    }
+}
+
+static void
+test_event_round_trip (void)
+{
+  const char *case_uuid = "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a";
+  g_autoptr(HallCaseEvent) event = hall_case_event_new (case_uuid, HALL_CASE_EVENT_STATE);
+  g_autoptr(HallCaseEvent) note = hall_case_event_new (case_uuid, HALL_CASE_EVENT_NOTE);
+  HallCaseEvent *originals[] = { event, note };
+  guint i;
+
+  hall_case_event_set_new_state (event, HALL_CASE_APPROVED);
+  hall_case_event_set_official (event, "approver2");
+  hall_case_event_set_at (event, SOME_TIME);
+  hall_case_event_set_note (note, "申请人补交了租赁合同");
+
+  g_assert_true (g_uuid_string_is_valid (hall_case_event_get_uuid (note)));
+  g_assert_cmpint (hall_case_event_get_at (note), >, 0);
+
+  for (i = 0; i < G_N_ELEMENTS (originals); i++)
+    {
+      g_autoptr(JsonNode) json = hall_case_event_to_json (originals[i]);
+      g_autoptr(JsonNode) wire = reparse (json);
+      g_autoptr(JsonNode) json_again = NULL;
+      g_autoptr(HallCaseEvent) copy = NULL;
+      g_autoptr(HallCaseEvent) standalone = NULL;
+      g_autoptr(GError) error = NULL;
+
+      copy = hall_case_event_new_from_json (case_uuid, wire, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (hall_case_event_get_uuid (copy), ==,
+                       hall_case_event_get_uuid (originals[i]));
+      g_assert_cmpstr (hall_case_event_get_case_uuid (copy), ==, case_uuid);
+      g_assert_cmpint (hall_case_event_get_kind (copy), ==,
+                       hall_case_event_get_kind (originals[i]));
+      g_assert_cmpint (hall_case_event_get_new_state (copy), ==,
+                       hall_case_event_get_new_state (originals[i]));
+      g_assert_cmpstr (hall_case_event_get_note (copy), ==,
+                       hall_case_event_get_note (originals[i]));
+      g_assert_cmpstr (hall_case_event_get_official (copy), ==,
+                       hall_case_event_get_official (originals[i]));
+      g_assert_cmpint (hall_case_event_get_at (copy), ==, hall_case_event_get_at (originals[i]));
+      json_again = hall_case_event_to_json (copy);
+      g_assert_true (json_node_equal (json, json_again));
+
+      /* From the changes feed, the case comes from the body. */
+      standalone = hall_case_event_new_from_json (NULL, wire, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (hall_case_event_get_case_uuid (standalone), ==, case_uuid);
+    }
+}
+
+static void
+test_event_notify (void)
+{
+  g_autoptr(HallCaseEvent) event = hall_case_event_new (NULL, HALL_CASE_EVENT_NOTE);
+  guint count = 0;
+
+  g_signal_connect (event, "notify::note", G_CALLBACK (count_notify), &count);
+  hall_case_event_set_note (event, "a");
+  hall_case_event_set_note (event, "a");
+  hall_case_event_set_note (event, NULL);
+  g_assert_cmpuint (count, ==, 2);
+}
+
+static void
+test_event_bad_json (void)
+{
+  const char *case_uuid = "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a";
+  g_autofree char *long_note = g_strnfill (2001, 'n');
+  g_autofree char *too_long = g_strdup_printf (
+    "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"note\", \"note\": \"%s\"}",
+    long_note);
+  const BadJson cases[] = {
+    { "{\"kind\": \"note\"}", "uuid", HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2bz\", \"kind\": \"note\"}", "uuid",
+      HALL_VALIDATION_ERROR_INVALID },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"shout\"}", "kind",
+      HALL_VALIDATION_ERROR_INVALID },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"state\"}", "state",
+      HALL_VALIDATION_ERROR_EMPTY },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"state\", "
+      "\"state\": \"done\"}",
+      "state", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"note\", "
+      "\"case\": \"0a6f5d3c-2b1a-4c7b-9e21-3f2b8c1e5d4a\"}",
+      "case", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"note\", "
+      "\"at\": \"noon\"}",
+      "at", HALL_VALIDATION_ERROR_DATE },
+    { too_long, "note", HALL_VALIDATION_ERROR_LENGTH },
+  };
+  g_autoptr(JsonNode) no_case
+    = parse ("{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"note\"}");
+  g_autoptr(HallCaseEvent) orphan = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *field = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = parse (cases[i].json);
+      g_autoptr(GError) case_error = NULL;
+      g_autoptr(HallCaseEvent) event = NULL;
+
+      field = NULL;
+      event = hall_case_event_new_from_json (case_uuid, node, &field, &case_error);
+      g_assert_null (event);
+      g_assert_error (case_error, HALL_VALIDATION_ERROR, cases[i].code);
+      g_assert_cmpstr (field, ==, cases[i].field);
+    }
+
+  orphan = hall_case_event_new_from_json (NULL, no_case, &field, &error);
+  g_assert_null (orphan);
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_EMPTY);
+  g_assert_cmpstr (field, ==, "case");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/hall/model/timestamps", test_timestamps);
+  g_test_add_func ("/hall/model/enums", test_enums);
+  g_test_add_func ("/hall/model/applicant/new", test_applicant_new);
+  g_test_add_func ("/hall/model/applicant/notify", test_applicant_notify);
+  g_test_add_func ("/hall/model/applicant/validate-normalizes",
+                   test_applicant_validate_normalizes);
+  g_test_add_func ("/hall/model/applicant/validate-fields", test_applicant_validate_fields);
+  g_test_add_func ("/hall/model/applicant/round-trip", test_applicant_round_trip);
+  g_test_add_func ("/hall/model/applicant/json-shape", test_applicant_json_shape);
+  g_test_add_func ("/hall/model/applicant/from-json-normalizes",
+                   test_applicant_from_json_normalizes);
+  g_test_add_func ("/hall/model/applicant/bad-json", test_applicant_bad_json);
+  g_test_add_func ("/hall/model/case/new", test_case_new);
+  g_test_add_func ("/hall/model/case/notify", test_case_notify);
+  g_test_add_func ("/hall/model/case/round-trip", test_case_round_trip);
+  g_test_add_func ("/hall/model/case/bad-json", test_case_bad_json);
+  g_test_add_func ("/hall/model/event/round-trip", test_event_round_trip);
+  g_test_add_func ("/hall/model/event/notify", test_event_notify);
+  g_test_add_func ("/hall/model/event/bad-json", test_event_bad_json);
+
+  return g_test_run ();
+}
