@@ -27,9 +27,28 @@ HallCatalog *hall_catalog_new_from_data      (const char   *data,
  * from $SERVICE_HALL_CATALOG when set. */
 HallCatalog *hall_catalog_new_default        (GError      **error);
 
+/* Replaces every service with those of a newer catalog text (as fetched from
+ * GET /v1/catalog) and emits items-changed. On any error the catalog stays
+ * exactly as it was. */
+gboolean     hall_catalog_update_from_data   (HallCatalog  *self,
+                                              const char   *data,
+                                              gssize        length,
+                                              const char   *origin,
+                                              GError      **error);
+
+/* Borrowed: valid until the catalog is updated or freed. NULL if unknown. */
 HallService *hall_catalog_lookup             (HallCatalog  *self,
                                               const char   *service_id);
 guint        hall_catalog_get_n_departments  (HallCatalog  *self);
+/* Departments in catalog order. */
+const char  *hall_catalog_get_department_id  (HallCatalog  *self,
+                                              guint         index);
+/* In the user's language, as hall_service_get_name(); NULL if unknown. */
+const char  *hall_catalog_get_department_name (HallCatalog *self,
+                                              const char   *department_id);
+/* The hall's code ("YC"), and its name in the user's language. */
+const char  *hall_catalog_get_hall_code      (HallCatalog  *self);
+const char  *hall_catalog_get_hall_name      (HallCatalog  *self);
 /* The raw JSON, as served by GET /v1/catalog. */
 const char  *hall_catalog_get_json           (HallCatalog  *self);
 

@@ -31,8 +31,13 @@ typedef struct
 G_DECLARE_FINAL_TYPE (HallService, hall_service, HALL, SERVICE, GObject)
 
 /* Properties (read-only): "id", "name" (in the user's language), "name-en",
- * "name-zh", "department-id", "department-name", "group" (the queue's ticket
- * letter), "promised-minutes", "fee-cents", "online". */
+ * "name-zh", "department-id", "department-name" (in the user's language),
+ * "group" (the queue's ticket letter), "applicant-kind", "promised-minutes",
+ * "fee-cents", "online".
+ *
+ * The user's language is Chinese when the first entry of
+ * g_get_language_names() starts with "zh", decided once per process. The
+ * documents and steps belong to the service and live as long as it does. */
 
 const char                 *hall_service_get_id                (HallService *self);
 const char                 *hall_service_get_name              (HallService *self);

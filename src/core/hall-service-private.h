@@ -1,0 +1,40 @@
+/* hall-service-private.h — how the catalog builds its services
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-service.h"
+
+G_BEGIN_DECLS
+
+/* Whether names are shown in Chinese: decided once per process from the
+ * first entry of g_get_language_names(). */
+gboolean     _hall_prefers_chinese       (void);
+
+/* The catalog has checked every value before it calls these. */
+HallService *_hall_service_new           (const char          *id,
+                                          const char          *name_en,
+                                          const char          *name_zh,
+                                          const char          *department_id,
+                                          const char          *department_name_en,
+                                          const char          *department_name_zh,
+                                          const char          *group,
+                                          const char          *applicant_kind,
+                                          guint                promised_minutes,
+                                          guint                fee_cents,
+                                          gboolean             online,
+                                          const char * const  *keywords);
+void         _hall_service_add_document  (HallService         *self,
+                                          const char          *id,
+                                          const char          *name_en,
+                                          const char          *name_zh,
+                                          gboolean             original);
+void         _hall_service_add_step      (HallService         *self,
+                                          const char          *id,
+                                          const char          *name_en,
+                                          const char          *name_zh,
+                                          const char          *role,
+                                          guint                promised_minutes);
+
+G_END_DECLS
