@@ -1,0 +1,219 @@
+/* hall-group-committer.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include <glib/gi18n.h>
+
+#include "hall-error.h"
+#include "hall-group-committer.h"
+
+typedef struct
+{
+  HallWriteFunc     func;
+  HallWriteDoneFunc done;
+  gpointer          user_data;
+  GError           *error;
+} Job;
+
+struct _HallGroupCommitter
+{
+  GObject            parent_instance;
+  HallServerStorage *storage;
+  guint              max_batch;
+  GAsyncQueue       *queue;
+  GThread           *thread;
+  GMutex             mutex;
+  gboolean           stopping;
+};
+
+G_DEFINE_FINAL_TYPE (HallGroupCommitter, hall_group_committer, G_TYPE_OBJECT)
+
+/* Pushed by stop() to wake the thread. */
+static Job stop_job;
+
+static void
+finish_job (Job          *job,
+            const GError *error)
+{
+  job->done (job->user_data, job->error ? job->error : error);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+static void
+run_batch (HallGroupCommitter *self,
+           GPtrArray          *batch)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!hall_server_storage_begin (self->storage, &error))
+    goto fail;
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Job *job = g_ptr_array_index (batch, i);
+
+      if (!hall_server_storage_savepoint (self->storage, &error))
+        {
+          hall_server_storage_rollback (self->storage);
+          goto fail;
+        }
+      if (job->func (self->storage, job->user_data, &job->error))
+        {
+          if (!hall_server_storage_release (self->storage, &error))
+            {
+              hall_server_storage_rollback (self->storage);
+              goto fail;
+            }
+        }
+      else
+        {
+          /* One bad job must not take the others of the batch down. */
+          g_warning ("A write failed and was rolled back: %s", job->error->message);
+          hall_server_storage_rollback_to (self->storage);
+        }
+    }
+
+  if (!hall_server_storage_commit (self->storage, &error))
+    {
+      hall_server_storage_rollback (self->storage);
+      goto fail;
+    }
+
+  for (guint i = 0; i < batch->len; i++)
+    finish_job (g_ptr_array_index (batch, i), NULL);
+  return;
+
+fail:
+  g_warning ("A batch of %u writes could not be committed: %s", batch->len, error->message);
+  for (guint i = 0; i < batch->len; i++)
+    finish_job (g_ptr_array_index (batch, i), error);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  HallGroupCommitter *self = data;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  gboolean running = TRUE;
+
+  while (running)
+    {
+      Job *job = g_async_queue_pop (self->queue);
+
+      g_ptr_array_set_size (batch, 0);
+      /* Whatever queued up while the last commit was syncing goes in this one. */
+      while (job != NULL)
+        {
+          if (job == &stop_job)
+            {
+              running = FALSE;
+              break;
+            }
+          g_ptr_array_add (batch, job);
+          if (batch->len >= self->max_batch)
+            break;
+          job = g_async_queue_try_pop (self->queue);
+        }
+      if (batch->len > 0)
+        run_batch (self, batch);
+    }
+
+  /* Jobs that raced with stop(): the stop flag was not yet set when they
+   * were queued. */
+  while (TRUE)
+    {
+      g_autoptr(GError) error = NULL;
+      Job *job = g_async_queue_try_pop (self->queue);
+
+      if (job == NULL)
+        break;
+      g_set_error (&error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, _("The server is shutting down"));
+      finish_job (job, error);
+    }
+  return NULL;
+}
+
+static void
+hall_group_committer_finalize (GObject *object)
+{
+  HallGroupCommitter *self = HALL_GROUP_COMMITTER (object);
+
+  hall_group_committer_stop (self);
+  g_async_queue_unref (self->queue);
+  g_mutex_clear (&self->mutex);
+  g_clear_object (&self->storage);
+  G_OBJECT_CLASS (hall_group_committer_parent_class)->finalize (object);
+}
+
+static void
+hall_group_committer_class_init (HallGroupCommitterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hall_group_committer_finalize;
+}
+
+static void
+hall_group_committer_init (HallGroupCommitter *self)
+{
+  g_mutex_init (&self->mutex);
+  self->queue = g_async_queue_new ();
+}
+
+HallGroupCommitter *
+hall_group_committer_new (HallServerStorage *storage,
+                          guint              max_batch)
+{
+  HallGroupCommitter *self = g_object_new (HALL_TYPE_GROUP_COMMITTER, NULL);
+
+  self->storage = g_object_ref (storage);
+  self->max_batch = MAX (max_batch, 1);
+  self->thread = g_thread_new ("hall-writer", writer_thread, self);
+  return self;
+}
+
+void
+hall_group_committer_submit (HallGroupCommitter *self,
+                             HallWriteFunc       func,
+                             HallWriteDoneFunc   done,
+                             gpointer            user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->done = done;
+  job->user_data = user_data;
+
+  g_mutex_lock (&self->mutex);
+  if (!self->stopping)
+    {
+      g_async_queue_push (self->queue, job);
+      job = NULL;
+    }
+  g_mutex_unlock (&self->mutex);
+
+  if (job != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_set_error (&error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, _("The server is shutting down"));
+      finish_job (job, error);
+    }
+}
+
+void
+hall_group_committer_stop (HallGroupCommitter *self)
+{
+  gboolean join;
+
+  g_mutex_lock (&self->mutex);
+  join = !self->stopping && self->thread != NULL;
+  self->stopping = TRUE;
+  if (join)
+    g_async_queue_push (self->queue, &stop_job);
+  g_mutex_unlock (&self->mutex);
+
+  if (join)
+    g_clear_pointer (&self->thread, g_thread_join);
+}

@@ -1,0 +1,109 @@
+/* hall-problem.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include "hall-problem.h"
+
+HallProblem *
+hall_problem_new (guint       status,
+                  const char *field,
+                  const char *detail_format,
+                  ...)
+{
+  HallProblem *self;
+  va_list args;
+
+  self = g_new0 (HallProblem, 1);
+  self->status = status;
+  self->field = g_strdup (field);
+  va_start (args, detail_format);
+  self->detail = g_strdup_vprintf (detail_format, args);
+  va_end (args);
+  return self;
+}
+
+HallProblem *
+hall_problem_new_from_error (guint         status,
+                             const char   *field,
+                             const GError *error)
+{
+  return hall_problem_new (status, field, "%s", error->message);
+}
+
+void
+hall_problem_set_current (HallProblem *self,
+                          JsonNode    *current)
+{
+  g_clear_pointer (&self->current, json_node_unref);
+  self->current = current ? json_node_ref (current) : NULL;
+}
+
+void
+hall_problem_free (HallProblem *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->detail);
+  g_free (self->field);
+  g_clear_pointer (&self->current, json_node_unref);
+  g_free (self);
+}
+
+const char *
+hall_problem_get_title (guint status)
+{
+  switch (status)
+    {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Server Error" : "Client Error";
+    }
+}
+
+char *
+hall_problem_to_string (HallProblem *self,
+                        gsize       *length)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "about:blank");
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, hall_problem_get_title (self->status));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, self->status);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, self->detail);
+  if (self->field != NULL)
+    {
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, self->field);
+    }
+  if (self->current != NULL)
+    {
+      json_builder_set_member_name (builder, "current");
+      json_builder_add_value (builder, json_node_copy (self->current));
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, length);
+}

@@ -1,0 +1,43 @@
+/* hall-server-private.h — shared between the files of HallServer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <microhttpd.h>
+
+#include "hall-auth.h"
+#include "hall-blob-store.h"
+#include "hall-group-committer.h"
+#include "hall-server-request.h"
+#include "hall-server-storage.h"
+#include "hall-server.h"
+
+G_BEGIN_DECLS
+
+struct _HallServer
+{
+  GObject             parent_instance;
+  char               *data_dir;
+  HallCatalog        *catalog;
+  HallServerStorage  *storage;
+  HallGroupCommitter *committer;
+  HallAuth           *auth;
+  HallBlobStore      *blobs;
+  struct MHD_Daemon  *daemon;
+  guint16             port;
+  gboolean            stopping;
+};
+
+/* The write of one PUT/POST, run by the group committer on the writer
+ * thread; leaves its answer in request->response. */
+gboolean _hall_server_run_write     (HallServerStorage *storage,
+                                     gpointer           user_data,
+                                     GError           **error);
+/* An Idempotency-Key answered before: the stored answer, a 422 when the
+ * key came with another request, or NULL (with no error) when it is new. */
+HallServerResponse *_hall_server_replay (HallServerStorage  *storage,
+                                         HallServerRequest  *request,
+                                         GError            **error);
+
+G_END_DECLS

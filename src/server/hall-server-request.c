@@ -1,0 +1,430 @@
+/* hall-server-request.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-applicant.h"
+#include "hall-case-event.h"
+#include "hall-case.h"
+#include "hall-server-request.h"
+
+HallServerRequest *
+hall_server_request_new (const char *method,
+                         const char *path)
+{
+  HallServerRequest *self = g_new0 (HallServerRequest, 1);
+
+  self->path = g_strdup (path);
+  self->body = g_byte_array_new ();
+  self->limit = HALL_JSON_BODY_LIMIT;
+  return self;
+}
+
+void
+hall_server_request_free (HallServerRequest *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->upload, hall_blob_upload_abort);
+  g_clear_error (&self->upload_error);
+  g_free (self->path);
+  g_free (self->id);
+  g_byte_array_unref (self->body);
+  g_free (self->username);
+  g_free (self->if_match);
+  g_free (self->idempotency_key);
+  g_free (self->request_hash);
+  g_clear_pointer (&self->entity, json_node_unref);
+  g_clear_pointer (&self->response, hall_server_response_free);
+  g_free (self);
+}
+
+gboolean
+hall_server_request_append_body (HallServerRequest *self,
+                                 const char        *data,
+                                 gsize              length)
+{
+  if (self->too_large || self->body->len + length > self->limit)
+    {
+      self->too_large = TRUE;
+      g_byte_array_set_size (self->body, 0);
+      return FALSE;
+    }
+  g_byte_array_append (self->body, (const guint8 *) data, length);
+  return TRUE;
+}
+
+static HallMethod
+method_from_string (const char *method)
+{
+  static const char * const names[] = { "GET", "HEAD", "PUT", "POST", "PATCH" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (method, names[i]))
+      return (HallMethod) i;
+  return HALL_METHOD_OTHER;
+}
+
+gboolean
+hall_server_route (const char   *method,
+                   const char   *path,
+                   HallMethod   *method_out,
+                   HallRoute    *route_out,
+                   char        **id_out,
+                   HallProblem **problem)
+{
+  g_auto(GStrv) parts = NULL;
+  HallRoute route = HALL_ROUTE_NONE;
+  const char *id = NULL;
+  guint allowed = 0;
+  guint n;
+  HallMethod m = method_from_string (method);
+
+#define ALLOW(x) (1u << HALL_METHOD_##x)
+
+  if (!g_str_has_prefix (path, "/v1/"))
+    goto not_found;
+  parts = g_strsplit (path + 4, "/", 4);
+  n = g_strv_length (parts);
+
+  if (n == 1 && g_str_equal (parts[0], "health"))
+    route = HALL_ROUTE_HEALTH, allowed = ALLOW (GET) | ALLOW (HEAD);
+  else if (n == 1 && g_str_equal (parts[0], "sessions"))
+    route = HALL_ROUTE_SESSIONS, allowed = ALLOW (POST);
+  else if (n == 1 && g_str_equal (parts[0], "changes"))
+    route = HALL_ROUTE_CHANGES, allowed = ALLOW (GET) | ALLOW (HEAD);
+  else if (n == 1 && g_str_equal (parts[0], "catalog"))
+    route = HALL_ROUTE_CATALOG, allowed = ALLOW (GET) | ALLOW (HEAD);
+  else if (n == 2 && g_str_equal (parts[0], "applicants") && g_uuid_string_is_valid (parts[1]))
+    route = HALL_ROUTE_APPLICANT, id = parts[1], allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
+  else if (n == 2 && g_str_equal (parts[0], "cases") && g_uuid_string_is_valid (parts[1]))
+    route = HALL_ROUTE_CASE, id = parts[1], allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
+  else if (n == 3 && g_str_equal (parts[0], "cases") && g_uuid_string_is_valid (parts[1])
+           && g_str_equal (parts[2], "events"))
+    route = HALL_ROUTE_CASE_EVENTS, id = parts[1], allowed = ALLOW (POST);
+  else if (n == 2 && g_str_equal (parts[0], "blobs") && strlen (parts[1]) == 64)
+    {
+      g_autofree char *lower = g_ascii_strdown (parts[1], -1);
+
+      if (hall_blob_store_is_valid_name (lower))
+        route = HALL_ROUTE_BLOB, id = parts[1],
+        allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT) | ALLOW (PATCH);
+    }
+#undef ALLOW
+
+  if (route == HALL_ROUTE_NONE)
+    goto not_found;
+  if (m == HALL_METHOD_OTHER || !(allowed & (1u << m)))
+    {
+      *problem = hall_problem_new (405, NULL, _("%s is not allowed on %s"), method, path);
+      return FALSE;
+    }
+  *method_out = m;
+  *route_out = route;
+  *id_out = id ? g_ascii_strdown (id, -1) : NULL;
+  return TRUE;
+
+not_found:
+  *problem = hall_problem_new (404, NULL, _("There is nothing at %s"), path);
+  return FALSE;
+}
+
+/* json-glib's parser recurses once per nesting level: refuse deep nesting
+ * before it sees the bytes, or a body of a million "[" overflows the stack. */
+static gboolean
+nesting_is_shallow (const char *body,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = body[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > HALL_JSON_MAX_DEPTH)
+        return FALSE;
+      else if (c == ']' || c == '}')
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+hall_server_parse_json_object (const char   *body,
+                               gsize         length,
+                               HallProblem **problem)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  if (length == 0)
+    {
+      *problem = hall_problem_new (400, NULL, _("The request has no body; a JSON object is expected"));
+      return NULL;
+    }
+  if (!g_utf8_validate_len (body, length, NULL))
+    {
+      *problem = hall_problem_new (400, NULL, _("The body is not valid UTF-8"));
+      return NULL;
+    }
+  if (!nesting_is_shallow (body, length))
+    {
+      *problem = hall_problem_new (400, NULL, _("The JSON is nested more than %d levels deep"),
+                                   HALL_JSON_MAX_DEPTH);
+      return NULL;
+    }
+  /* Mutable: the uuid from the path is filled in. */
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, body, length, &error))
+    {
+      *problem = hall_problem_new (400, NULL, _("The body is not valid JSON: %s"), error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      *problem = hall_problem_new (400, NULL, _("The body must be a JSON object"));
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+/* The generic limits of the contract: strings of at most 200 characters,
+ * notes 2000. The model checks the meaning of each field. */
+static gboolean
+check_string_lengths (const char   *name,
+                      JsonNode     *node,
+                      HallProblem **problem)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &member, &value))
+          if (!check_string_lengths (member, value, problem))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!check_string_lengths (name, json_array_get_element (array, i), problem))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          glong limit = g_strcmp0 (name, "note") == 0 || g_strcmp0 (name, "notes") == 0
+                        ? HALL_NOTE_LIMIT : HALL_STRING_LIMIT;
+
+          if (g_utf8_strlen (json_node_get_string (node), -1) > limit)
+            {
+              *problem = hall_problem_new (422, name, _("“%s” is longer than %ld characters"),
+                                           name ? name : "", limit);
+              return FALSE;
+            }
+        }
+      return TRUE;
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
+/* The uuid in the body is optional but must be the path's when present. */
+static gboolean
+check_body_uuid (JsonObject   *object,
+                 const char   *member,
+                 const char   *id,
+                 HallProblem **problem)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      json_object_set_string_member (object, member, id);
+      return TRUE;
+    }
+  if (hall_json_get_string (object, member) == NULL
+      || g_ascii_strcasecmp (hall_json_get_string (object, member), id) != 0)
+    {
+      *problem = hall_problem_new (422, member, _("“%s” must be %s, the uuid in the path"),
+                                   member, id);
+      return FALSE;
+    }
+  json_object_set_string_member (object, member, id);
+  return TRUE;
+}
+
+static HallProblem *
+problem_from_model (const char   *field,
+                    const GError *error)
+{
+  if (error == NULL)
+    return hall_problem_new (422, field, _("The entity is not valid"));
+  return hall_problem_new_from_error (422, field, error);
+}
+
+JsonNode *
+hall_server_parse_entity (HallRoute     route,
+                          const char   *id,
+                          const char   *body,
+                          gsize         length,
+                          HallProblem **problem)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *field = NULL;
+
+  root = hall_server_parse_json_object (body, length, problem);
+  if (root == NULL)
+    return NULL;
+  if (!check_string_lengths (NULL, root, problem))
+    return NULL;
+  object = json_node_get_object (root);
+
+  switch (route)
+    {
+    case HALL_ROUTE_APPLICANT:
+      {
+        g_autoptr(HallApplicant) applicant = NULL;
+
+        if (!check_body_uuid (object, "uuid", id, problem))
+          return NULL;
+        applicant = hall_applicant_new_from_json (root, &field, &error);
+        if (applicant == NULL || !hall_applicant_validate (applicant, &field, &error))
+          {
+            *problem = problem_from_model (field, error);
+            return NULL;
+          }
+        return hall_applicant_to_json (applicant);
+      }
+
+    case HALL_ROUTE_CASE:
+      {
+        g_autoptr(HallCase) kase = NULL;
+
+        if (!check_body_uuid (object, "uuid", id, problem))
+          return NULL;
+        kase = hall_case_new_from_json (root, &field, &error);
+        if (kase == NULL)
+          {
+            *problem = problem_from_model (field, error);
+            return NULL;
+          }
+        return hall_case_to_json (kase);
+      }
+
+    case HALL_ROUTE_CASE_EVENTS:
+      {
+        g_autoptr(HallCaseEvent) event = NULL;
+        g_autofree char *lower = NULL;
+        JsonNode *out;
+        const char *uuid = hall_json_get_string (object, "uuid");
+
+        if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+          {
+            *problem = hall_problem_new (422, "uuid", _("An event needs its own “uuid”"));
+            return NULL;
+          }
+        if (json_object_has_member (object, "case")
+            && !check_body_uuid (object, "case", id, problem))
+          return NULL;
+        event = hall_case_event_new_from_json (id, root, &field, &error);
+        if (event == NULL)
+          {
+            *problem = problem_from_model (field, error);
+            return NULL;
+          }
+        /* An event sent without a time happened when it reached us. */
+        if (!json_object_has_member (object, "at"))
+          hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
+        /* Stored and compared with lower-case uuids, like the paths. */
+        lower = g_ascii_strdown (uuid, -1);
+        out = hall_case_event_to_json (event);
+        json_object_set_string_member (json_node_get_object (out), "uuid", lower);
+        return out;
+      }
+
+    case HALL_ROUTE_NONE:
+    case HALL_ROUTE_HEALTH:
+    case HALL_ROUTE_SESSIONS:
+    case HALL_ROUTE_CHANGES:
+    case HALL_ROUTE_CATALOG:
+    case HALL_ROUTE_BLOB:
+    default:
+      *problem = hall_problem_new (405, NULL, _("Nothing can be written there"));
+      return NULL;
+    }
+}
+
+gboolean
+hall_server_parse_session (const char   *body,
+                           gsize         length,
+                           char        **username_out,
+                           char        **password_out,
+                           HallProblem **problem)
+{
+  g_autoptr(JsonNode) root = hall_server_parse_json_object (body, length, problem);
+  static const char * const members[] = { "username", "password" };
+  char **outs[] = { username_out, password_out };
+  JsonObject *object;
+
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      const char *value = hall_json_get_string (object, members[i]);
+
+      if (value == NULL || *value == '\0' || strlen (value) > HALL_STRING_LIMIT)
+        {
+          *problem = hall_problem_new (422, members[i], _("“%s” must be a string of 1 to %d "
+                                                          "characters"),
+                                       members[i], HALL_STRING_LIMIT);
+          g_clear_pointer (username_out, g_free);
+          return FALSE;
+        }
+      *outs[i] = g_strdup (value);
+    }
+  return TRUE;
+}
+
+const char *
+hall_json_get_string (JsonObject *object,
+                      const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}

@@ -1,0 +1,115 @@
+/* hall-server-request.h — one HTTP request: route, body, parsed entity
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hall-auth.h"
+#include "hall-blob-store.h"
+#include "hall-problem.h"
+#include "hall-server-response.h"
+
+G_BEGIN_DECLS
+
+#define HALL_JSON_BODY_LIMIT  (1024 * 1024)
+#define HALL_BLOB_BODY_LIMIT  (50 * 1024 * 1024)
+#define HALL_STRING_LIMIT     200
+#define HALL_NOTE_LIMIT       2000
+#define HALL_JSON_MAX_DEPTH   16
+
+typedef enum
+{
+  HALL_METHOD_GET,
+  HALL_METHOD_HEAD,
+  HALL_METHOD_PUT,
+  HALL_METHOD_POST,
+  HALL_METHOD_PATCH,
+  HALL_METHOD_OTHER,
+} HallMethod;
+
+typedef enum
+{
+  HALL_ROUTE_NONE,
+  HALL_ROUTE_HEALTH,        /* /v1/health */
+  HALL_ROUTE_SESSIONS,      /* /v1/sessions */
+  HALL_ROUTE_APPLICANT,     /* /v1/applicants/{uuid} */
+  HALL_ROUTE_CASE,          /* /v1/cases/{uuid} */
+  HALL_ROUTE_CASE_EVENTS,   /* /v1/cases/{uuid}/events */
+  HALL_ROUTE_CHANGES,       /* /v1/changes */
+  HALL_ROUTE_CATALOG,       /* /v1/catalog */
+  HALL_ROUTE_BLOB,          /* /v1/blobs/{sha256} */
+} HallRoute;
+
+typedef struct
+{
+  HallMethod          method;
+  HallRoute           route;
+  char               *path;
+  char               *id;              /* the uuid or sha256 of the path, lower case */
+  GByteArray         *body;
+  gsize               limit;
+  gboolean            too_large;
+
+  char               *username;
+  HallRoles           roles;
+  char               *if_match;
+  char               *idempotency_key;
+  char               *request_hash;    /* of method, path and body, for idempotency */
+
+  HallBlobUpload     *upload;
+  GError             *upload_error;
+  guint64             upload_offset;
+
+  JsonNode           *entity;          /* canonical JSON of the parsed body */
+  HallServerResponse *response;
+  gboolean            dispatched;      /* the body was handled */
+  gboolean            answered;        /* the response is queued */
+  gpointer            connection;      /* struct MHD_Connection */
+  gpointer            server;          /* HallServer, not owned */
+} HallServerRequest;
+
+HallServerRequest *hall_server_request_new           (const char        *method,
+                                                      const char        *path);
+void               hall_server_request_free          (HallServerRequest *self);
+/* FALSE once the body passed the request's limit; the rest is dropped. */
+gboolean           hall_server_request_append_body   (HallServerRequest *self,
+                                                      const char        *data,
+                                                      gsize              length);
+/* Sets method, route and id from @method and @path; FALSE with a 404 or
+ * 405 problem when nothing answers there. */
+gboolean           hall_server_route                 (const char        *method,
+                                                      const char        *path,
+                                                      HallMethod        *method_out,
+                                                      HallRoute         *route_out,
+                                                      char             **id_out,
+                                                      HallProblem      **problem);
+/* Turns the body of a PUT/POST to @route (@id from the path) into the
+ * canonical JSON of a validated applicant, case or event, with the path's
+ * uuid filled in; or into a 400/422 problem naming the field. Never trusts
+ * the body: any bytes give one or the other. */
+JsonNode          *hall_server_parse_entity          (HallRoute          route,
+                                                      const char        *id,
+                                                      const char        *body,
+                                                      gsize              length,
+                                                      HallProblem      **problem);
+/* {"username", "password"} of POST /v1/sessions. */
+gboolean           hall_server_parse_session         (const char        *body,
+                                                      gsize              length,
+                                                      char             **username_out,
+                                                      char             **password_out,
+                                                      HallProblem      **problem);
+/* Parses a JSON object body with the depth and UTF-8 guards. */
+JsonNode          *hall_server_parse_json_object     (const char        *body,
+                                                      gsize              length,
+                                                      HallProblem      **problem);
+
+/* NULL unless @member is there and a string: the json-glib getters
+ * complain about other types, and a body may hold anything. */
+const char        *hall_json_get_string              (JsonObject        *object,
+                                                      const char        *member);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallServerRequest, hall_server_request_free)
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+/* hall-server-response.h — what the server answers, before it becomes an
+ * MHD_Response
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include "hall-problem.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint    status;
+  char    *content_type;   /* NULL for no body */
+  GBytes  *body;
+  gint64   etag;           /* entity version for ETag, 0 for none */
+  gint64   upload_offset;  /* Upload-Offset header, -1 for none */
+  int      fd;             /* a file to send instead of body, -1 for none */
+  guint64  fd_size;
+} HallServerResponse;
+
+HallServerResponse *hall_server_response_new         (guint               status);
+HallServerResponse *hall_server_response_new_json    (guint               status,
+                                                      JsonNode           *node);
+/* @body is JSON text already, e.g. a stored idempotent answer. */
+HallServerResponse *hall_server_response_new_text    (guint               status,
+                                                      const char         *content_type,
+                                                      const char         *body);
+HallServerResponse *hall_server_response_new_problem (HallProblem        *problem);
+HallServerResponse *hall_server_response_new_fd      (int                 fd,
+                                                      guint64             size);
+void                hall_server_response_free        (HallServerResponse *self);
+
+/* The body as a NUL-terminated string, for storing it. */
+char               *hall_server_response_dup_body    (HallServerResponse *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallServerResponse, hall_server_response_free)
+
+G_END_DECLS

@@ -1,0 +1,692 @@
+/* hall-server-sqlite.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server-sqlite"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <sqlite3.h>
+
+#include "hall-error.h"
+#include "hall-server-sqlite.h"
+
+#define SCHEMA_VERSION 1
+
+typedef enum
+{
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_SAVEPOINT,
+  STMT_RELEASE,
+  STMT_ROLLBACK_TO,
+  STMT_GET_APPLICANT,
+  STMT_GET_CASE,
+  STMT_GET_EVENT_ENTITY,
+  STMT_FIND_CASE_BY_NUMBER,
+  STMT_GET_EVENT,
+  STMT_LIST_CHANGES,
+  STMT_GET_IDEMPOTENT,
+  STMT_GET_OFFICIAL,
+  STMT_PUT_APPLICANT,
+  STMT_PUT_CASE,
+  STMT_PUT_EVENT,
+  STMT_PUT_CHANGE,
+  STMT_PUT_IDEMPOTENT,
+  STMT_PUT_OFFICIAL,
+  N_STMTS
+} StmtId;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_COMMIT] = "COMMIT",
+  [STMT_ROLLBACK] = "ROLLBACK",
+  [STMT_SAVEPOINT] = "SAVEPOINT job",
+  [STMT_RELEASE] = "RELEASE job",
+  [STMT_ROLLBACK_TO] = "ROLLBACK TO job",
+  [STMT_GET_APPLICANT] = "SELECT data, version FROM applicants WHERE uuid = ?1",
+  [STMT_GET_CASE] = "SELECT data, version FROM cases WHERE uuid = ?1",
+  [STMT_GET_EVENT_ENTITY] = "SELECT data, 1 FROM events WHERE uuid = ?1",
+  [STMT_FIND_CASE_BY_NUMBER] = "SELECT uuid FROM cases WHERE number = ?1",
+  [STMT_GET_EVENT] = "SELECT data, case_uuid, case_version FROM events WHERE uuid = ?1",
+  [STMT_LIST_CHANGES] = "SELECT seq, entity, uuid, version, data FROM changes "
+                        "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+  [STMT_GET_IDEMPOTENT] = "SELECT request_hash, status, etag, body FROM idempotency WHERE key = ?1",
+  [STMT_GET_OFFICIAL] = "SELECT password_hash, roles FROM officials WHERE username = ?1",
+  [STMT_PUT_APPLICANT] = "INSERT INTO applicants (uuid, version, data) VALUES (?1, ?2, ?3) "
+                         "ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, "
+                         "data = excluded.data",
+  [STMT_PUT_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES (?1, ?2, ?4, ?3) "
+                    "ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, "
+                    "number = excluded.number, data = excluded.data",
+  [STMT_PUT_EVENT] = "INSERT INTO events (uuid, case_uuid, case_version, data) "
+                     "VALUES (?1, ?2, ?3, ?4)",
+  [STMT_PUT_CHANGE] = "INSERT INTO changes (entity, uuid, version, data) VALUES (?1, ?2, ?3, ?4)",
+  [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body, created_at) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s', 'now'))",
+  [STMT_PUT_OFFICIAL] = "INSERT INTO officials (username, password_hash, roles) VALUES (?1, ?2, ?3) "
+                        "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, "
+                        "roles = excluded.roles",
+};
+
+static const char schema_v1[] =
+  "CREATE TABLE applicants (uuid TEXT PRIMARY KEY, version INTEGER NOT NULL, data TEXT NOT NULL);"
+  "CREATE TABLE cases (uuid TEXT PRIMARY KEY, version INTEGER NOT NULL, number TEXT UNIQUE,"
+  "                    data TEXT NOT NULL);"
+  "CREATE TABLE events (uuid TEXT PRIMARY KEY, case_uuid TEXT NOT NULL,"
+  "                     case_version INTEGER NOT NULL, data TEXT NOT NULL);"
+  "CREATE INDEX events_case ON events (case_uuid);"
+  /* AUTOINCREMENT: a seq is never reused, so a cursor never skips a change. */
+  "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL,"
+  "                      uuid TEXT NOT NULL, version INTEGER NOT NULL, data TEXT NOT NULL);"
+  "CREATE TABLE idempotency (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,"
+  "                          status INTEGER NOT NULL, etag INTEGER, body TEXT NOT NULL,"
+  "                          created_at INTEGER NOT NULL);"
+  "CREATE TABLE officials (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
+  "                        roles TEXT NOT NULL);"
+  "PRAGMA user_version = 1;";
+
+typedef struct
+{
+  sqlite3      *db;
+  sqlite3_stmt *stmts[N_STMTS];
+} Conn;
+
+/* A cached statement: the cleanup resets it instead of finalising it. */
+typedef sqlite3_stmt HallCachedStmt;
+
+static void
+hall_cached_stmt_reset (HallCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCachedStmt, hall_cached_stmt_reset)
+
+struct _HallServerSqlite
+{
+  GObject    parent_instance;
+  char      *path;
+  gsize      id;
+  GMutex     mutex;
+  GPtrArray *conns;   /* of Conn, every thread's */
+};
+
+static void hall_server_sqlite_storage_init (HallServerStorageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HallServerSqlite, hall_server_sqlite, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HALL_TYPE_SERVER_STORAGE,
+                                                      hall_server_sqlite_storage_init))
+
+/* Per thread: instance id -> Conn. Keyed by id rather than pointer so that a
+ * new instance at a freed address never finds a closed connection. */
+static GPrivate thread_conns = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+static gsize next_id;
+
+static void
+conn_free (Conn *conn)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    sqlite3_finalize (conn->stmts[i]);
+  sqlite3_close (conn->db);
+  g_free (conn);
+}
+
+static void
+hall_server_sqlite_finalize (GObject *object)
+{
+  HallServerSqlite *self = HALL_SERVER_SQLITE (object);
+  GHashTable *table = g_private_get (&thread_conns);
+
+  if (table != NULL)
+    g_hash_table_remove (table, GSIZE_TO_POINTER (self->id));
+  g_ptr_array_unref (self->conns);
+  g_mutex_clear (&self->mutex);
+  g_free (self->path);
+  G_OBJECT_CLASS (hall_server_sqlite_parent_class)->finalize (object);
+}
+
+static void
+hall_server_sqlite_class_init (HallServerSqliteClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hall_server_sqlite_finalize;
+}
+
+static void
+hall_server_sqlite_init (HallServerSqlite *self)
+{
+  g_mutex_init (&self->mutex);
+  self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->id = g_atomic_pointer_add (&next_id, 1) + 1;
+}
+
+static gboolean
+set_sql_error (GError    **error,
+               sqlite3    *db,
+               const char *what)
+{
+  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL,
+               _("Database error while %s: %s"), what, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static Conn *
+get_conn (HallServerSqlite  *self,
+          GError           **error)
+{
+  GHashTable *table = g_private_get (&thread_conns);
+  Conn *conn;
+
+  if (table == NULL)
+    {
+      table = g_hash_table_new (NULL, NULL);
+      g_private_set (&thread_conns, table);
+    }
+  conn = g_hash_table_lookup (table, GSIZE_TO_POINTER (self->id));
+  if (conn != NULL)
+    return conn;
+
+  conn = g_new0 (Conn, 1);
+  if (sqlite3_open_v2 (self->path, &conn->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
+        != SQLITE_OK
+      || sqlite3_busy_timeout (conn->db, 5000) != SQLITE_OK
+      || sqlite3_exec (conn->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;",
+                       NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+                   _("Cannot open the database %s: %s"), self->path,
+                   conn->db ? sqlite3_errmsg (conn->db) : g_strerror (ENOMEM));
+      conn_free (conn);
+      return NULL;
+    }
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->conns, conn);
+  g_mutex_unlock (&self->mutex);
+  g_hash_table_insert (table, GSIZE_TO_POINTER (self->id), conn);
+  return conn;
+}
+
+static HallCachedStmt *
+get_stmt (HallServerSqlite  *self,
+          StmtId             id,
+          Conn             **conn_out,
+          GError           **error)
+{
+  Conn *conn = get_conn (self, error);
+
+  if (conn == NULL)
+    return NULL;
+  if (conn->stmts[id] == NULL
+      && sqlite3_prepare_v3 (conn->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                             &conn->stmts[id], NULL) != SQLITE_OK)
+    {
+      set_sql_error (error, conn->db, "preparing a statement");
+      return NULL;
+    }
+  if (conn_out != NULL)
+    *conn_out = conn;
+  return conn->stmts[id];
+}
+
+static gboolean
+exec_stmt (HallServerSqlite  *self,
+           StmtId             id,
+           const char        *what,
+           GError           **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (self, id, &conn, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (error, conn->db, what);
+  return TRUE;
+}
+
+static gboolean
+migrate (HallServerSqlite  *self,
+         GError           **error)
+{
+  Conn *conn = get_conn (self, error);
+  int version = 0;
+  sqlite3_stmt *stmt = NULL;
+
+  if (conn == NULL)
+    return FALSE;
+  if (sqlite3_prepare_v2 (conn->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sql_error (error, conn->db, "reading the schema version");
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA,
+                   _("The database %s was made by a newer server (schema %d, this one knows %d)"),
+                   self->path, version, SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+
+  if (sqlite3_exec (conn->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return set_sql_error (error, conn->db, "starting the schema migration");
+  if (sqlite3_exec (conn->db, schema_v1, NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_sql_error (error, conn->db, "creating the schema");
+      sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+HallServerSqlite *
+hall_server_sqlite_new (const char  *path,
+                        GError     **error)
+{
+  g_autoptr(HallServerSqlite) self = g_object_new (HALL_TYPE_SERVER_SQLITE, NULL);
+
+  self->path = g_strdup (path);
+  if (!migrate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+sqlite_begin (HallServerStorage  *storage,
+              GError            **error)
+{
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_BEGIN, "starting a transaction", error);
+}
+
+static gboolean
+sqlite_commit (HallServerStorage  *storage,
+               GError            **error)
+{
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_COMMIT, "committing", error);
+}
+
+static void
+sqlite_rollback (HallServerStorage *storage)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK, "rolling back", &error))
+    g_debug ("%s", error->message);
+}
+
+static gboolean
+sqlite_savepoint (HallServerStorage  *storage,
+                  GError            **error)
+{
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_SAVEPOINT, "starting a savepoint", error);
+}
+
+static gboolean
+sqlite_release (HallServerStorage  *storage,
+                GError            **error)
+{
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", error);
+}
+
+static void
+sqlite_rollback_to (HallServerStorage *storage)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. */
+  if (!exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK_TO, "rolling back a savepoint", &error)
+      || !exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", &error))
+    g_warning ("%s", error->message);
+}
+
+static gboolean
+set_not_found (GError    **error,
+               const char *what)
+{
+  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND, _("No such %s"), what);
+  return FALSE;
+}
+
+static char *
+sqlite_get_entity (HallServerStorage  *storage,
+                   HallEntityKind      kind,
+                   const char         *uuid,
+                   gint64             *version_out,
+                   GError            **error)
+{
+  static const StmtId ids[] = { STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY };
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], &conn, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, hall_entity_kind_to_string (kind));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sql_error (error, conn->db, "reading an entity");
+      return NULL;
+    }
+  if (version_out != NULL)
+    *version_out = sqlite3_column_int64 (stmt, 1);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static char *
+sqlite_find_case_by_number (HallServerStorage  *storage,
+                            const char         *number,
+                            GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_FIND_CASE_BY_NUMBER, &conn, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, "case");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sql_error (error, conn->db, "looking up a case number");
+      return NULL;
+    }
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static char *
+sqlite_get_event (HallServerStorage  *storage,
+                  const char         *uuid,
+                  char              **case_uuid_out,
+                  gint64             *case_version_out,
+                  GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_EVENT,
+                                             &conn, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, "event");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sql_error (error, conn->db, "reading an event");
+      return NULL;
+    }
+  if (case_uuid_out != NULL)
+    *case_uuid_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  if (case_version_out != NULL)
+    *case_version_out = sqlite3_column_int64 (stmt, 2);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static GPtrArray *
+sqlite_list_changes (HallServerStorage  *storage,
+                     gint64              since,
+                     guint               limit,
+                     GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_LIST_CHANGES,
+                                             &conn, error);
+  g_autoptr(GPtrArray) changes = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_change_free);
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HallChange *change = g_new0 (HallChange, 1);
+      const char *entity = (const char *) sqlite3_column_text (stmt, 1);
+
+      change->seq = sqlite3_column_int64 (stmt, 0);
+      change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+      change->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      change->version = sqlite3_column_int64 (stmt, 3);
+      change->data = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      g_ptr_array_add (changes, change);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, conn->db, "reading the change feed");
+      return NULL;
+    }
+  return g_steal_pointer (&changes);
+}
+
+static HallIdempotentAnswer *
+sqlite_get_idempotent_answer (HallServerStorage  *storage,
+                              const char         *key,
+                              GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_IDEMPOTENT,
+                                             &conn, error);
+  HallIdempotentAnswer *answer;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, "idempotency key");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sql_error (error, conn->db, "reading an idempotency key");
+      return NULL;
+    }
+  answer = g_new0 (HallIdempotentAnswer, 1);
+  answer->request_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  answer->status = sqlite3_column_int (stmt, 1);
+  answer->etag = sqlite3_column_int64 (stmt, 2);
+  answer->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  return answer;
+}
+
+static char *
+sqlite_get_official (HallServerStorage  *storage,
+                     const char         *username,
+                     char              **roles_out,
+                     GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_OFFICIAL,
+                                             &conn, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      set_not_found (error, "official");
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sql_error (error, conn->db, "reading an official");
+      return NULL;
+    }
+  if (roles_out != NULL)
+    *roles_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static gboolean
+put_change (HallServerSqlite  *self,
+            HallEntityKind     kind,
+            const char        *uuid,
+            gint64             version,
+            const char        *data,
+            GError           **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (self, STMT_PUT_CHANGE, &conn, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, hall_entity_kind_to_string (kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, version);
+  sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (error, conn->db, "appending to the change feed");
+  return TRUE;
+}
+
+static gboolean
+sqlite_put_entity (HallServerStorage  *storage,
+                   HallEntityKind      kind,
+                   const char         *uuid,
+                   gint64              version,
+                   const char         *case_number,
+                   const char         *data,
+                   GError            **error)
+{
+  HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
+
+  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT,
+                   &conn, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, version);
+  sqlite3_bind_text (stmt, 3, data, -1, SQLITE_STATIC);
+  if (kind == HALL_ENTITY_CASE && case_number != NULL && *case_number != '\0')
+    sqlite3_bind_text (stmt, 4, case_number, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+                   _("Another case already has the number %s"), case_number);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return set_sql_error (error, conn->db, "writing an entity");
+  return put_change (self, kind, uuid, version, data, error);
+}
+
+static gboolean
+sqlite_put_event (HallServerStorage  *storage,
+                  const char         *uuid,
+                  const char         *case_uuid,
+                  gint64              case_version,
+                  const char         *data,
+                  GError            **error)
+{
+  HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (self, STMT_PUT_EVENT, &conn, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, case_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, case_version);
+  sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (error, conn->db, "writing an event");
+  return put_change (self, HALL_ENTITY_EVENT, uuid, 1, data, error);
+}
+
+static gboolean
+sqlite_put_idempotent_answer (HallServerStorage          *storage,
+                              const char                 *key,
+                              const HallIdempotentAnswer *answer,
+                              GError                    **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_IDEMPOTENT,
+                                             &conn, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, answer->request_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, answer->status);
+  sqlite3_bind_int64 (stmt, 4, answer->etag);
+  sqlite3_bind_text (stmt, 5, answer->body, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (error, conn->db, "recording an idempotency key");
+  return TRUE;
+}
+
+static gboolean
+sqlite_put_official (HallServerStorage  *storage,
+                     const char         *username,
+                     const char         *password_hash,
+                     const char         *roles,
+                     GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_OFFICIAL,
+                                             &conn, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, password_hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, roles, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (error, conn->db, "writing an official");
+  return TRUE;
+}
+
+static void
+hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
+{
+  iface->begin = sqlite_begin;
+  iface->commit = sqlite_commit;
+  iface->rollback = sqlite_rollback;
+  iface->savepoint = sqlite_savepoint;
+  iface->release = sqlite_release;
+  iface->rollback_to = sqlite_rollback_to;
+  iface->get_entity = sqlite_get_entity;
+  iface->find_case_by_number = sqlite_find_case_by_number;
+  iface->get_event = sqlite_get_event;
+  iface->list_changes = sqlite_list_changes;
+  iface->get_idempotent_answer = sqlite_get_idempotent_answer;
+  iface->get_official = sqlite_get_official;
+  iface->put_entity = sqlite_put_entity;
+  iface->put_event = sqlite_put_event;
+  iface->put_idempotent_answer = sqlite_put_idempotent_answer;
+  iface->put_official = sqlite_put_official;
+}

@@ -1,0 +1,184 @@
+/* hall-server-storage.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include "hall-server-storage.h"
+
+G_DEFINE_INTERFACE (HallServerStorage, hall_server_storage, G_TYPE_OBJECT)
+
+static void
+hall_server_storage_default_init (HallServerStorageInterface *iface)
+{
+}
+
+const char *
+hall_entity_kind_to_string (HallEntityKind kind)
+{
+  switch (kind)
+    {
+    case HALL_ENTITY_APPLICANT: return "applicant";
+    case HALL_ENTITY_CASE: return "case";
+    case HALL_ENTITY_EVENT: return "event";
+    default: g_return_val_if_reached ("unknown");
+    }
+}
+
+void
+hall_change_free (HallChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->uuid);
+  g_free (change->data);
+  g_free (change);
+}
+
+void
+hall_idempotent_answer_free (HallIdempotentAnswer *answer)
+{
+  if (answer == NULL)
+    return;
+  g_free (answer->request_hash);
+  g_free (answer->body);
+  g_free (answer);
+}
+
+#define IFACE(self) HALL_SERVER_STORAGE_GET_IFACE (self)
+
+gboolean
+hall_server_storage_begin (HallServerStorage  *self,
+                           GError            **error)
+{
+  return IFACE (self)->begin (self, error);
+}
+
+gboolean
+hall_server_storage_commit (HallServerStorage  *self,
+                            GError            **error)
+{
+  return IFACE (self)->commit (self, error);
+}
+
+void
+hall_server_storage_rollback (HallServerStorage *self)
+{
+  IFACE (self)->rollback (self);
+}
+
+gboolean
+hall_server_storage_savepoint (HallServerStorage  *self,
+                               GError            **error)
+{
+  return IFACE (self)->savepoint (self, error);
+}
+
+gboolean
+hall_server_storage_release (HallServerStorage  *self,
+                             GError            **error)
+{
+  return IFACE (self)->release (self, error);
+}
+
+void
+hall_server_storage_rollback_to (HallServerStorage *self)
+{
+  IFACE (self)->rollback_to (self);
+}
+
+char *
+hall_server_storage_get_entity (HallServerStorage  *self,
+                                HallEntityKind      kind,
+                                const char         *uuid,
+                                gint64             *version_out,
+                                GError            **error)
+{
+  return IFACE (self)->get_entity (self, kind, uuid, version_out, error);
+}
+
+char *
+hall_server_storage_find_case_by_number (HallServerStorage  *self,
+                                         const char         *number,
+                                         GError            **error)
+{
+  return IFACE (self)->find_case_by_number (self, number, error);
+}
+
+char *
+hall_server_storage_get_event (HallServerStorage  *self,
+                               const char         *uuid,
+                               char              **case_uuid_out,
+                               gint64             *case_version_out,
+                               GError            **error)
+{
+  return IFACE (self)->get_event (self, uuid, case_uuid_out, case_version_out, error);
+}
+
+GPtrArray *
+hall_server_storage_list_changes (HallServerStorage  *self,
+                                  gint64              since,
+                                  guint               limit,
+                                  GError            **error)
+{
+  return IFACE (self)->list_changes (self, since, limit, error);
+}
+
+HallIdempotentAnswer *
+hall_server_storage_get_idempotent_answer (HallServerStorage  *self,
+                                           const char         *key,
+                                           GError            **error)
+{
+  return IFACE (self)->get_idempotent_answer (self, key, error);
+}
+
+char *
+hall_server_storage_get_official (HallServerStorage  *self,
+                                  const char         *username,
+                                  char              **roles_out,
+                                  GError            **error)
+{
+  return IFACE (self)->get_official (self, username, roles_out, error);
+}
+
+gboolean
+hall_server_storage_put_entity (HallServerStorage  *self,
+                                HallEntityKind      kind,
+                                const char         *uuid,
+                                gint64              version,
+                                const char         *case_number,
+                                const char         *data,
+                                GError            **error)
+{
+  return IFACE (self)->put_entity (self, kind, uuid, version, case_number, data, error);
+}
+
+gboolean
+hall_server_storage_put_event (HallServerStorage  *self,
+                               const char         *uuid,
+                               const char         *case_uuid,
+                               gint64              case_version,
+                               const char         *data,
+                               GError            **error)
+{
+  return IFACE (self)->put_event (self, uuid, case_uuid, case_version, data, error);
+}
+
+gboolean
+hall_server_storage_put_idempotent_answer (HallServerStorage          *self,
+                                           const char                 *key,
+                                           const HallIdempotentAnswer *answer,
+                                           GError                    **error)
+{
+  return IFACE (self)->put_idempotent_answer (self, key, answer, error);
+}
+
+gboolean
+hall_server_storage_put_official (HallServerStorage  *self,
+                                  const char         *username,
+                                  const char         *password_hash,
+                                  const char         *roles,
+                                  GError            **error)
+{
+  return IFACE (self)->put_official (self, username, password_hash, roles, error);
+}

@@ -1,0 +1,182 @@
+/* hall-server-storage.h — what the server needs from a database
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HALL_ENTITY_APPLICANT,
+  HALL_ENTITY_CASE,
+  HALL_ENTITY_EVENT,
+} HallEntityKind;
+
+/* "applicant", "case", "event": the names used in the change feed. */
+const char *hall_entity_kind_to_string (HallEntityKind kind);
+
+/* One row of the change feed. */
+typedef struct
+{
+  gint64          seq;
+  HallEntityKind  kind;
+  char           *uuid;
+  gint64          version;
+  char           *data;   /* the entity's JSON */
+} HallChange;
+
+void hall_change_free (HallChange *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallChange, hall_change_free)
+
+/* A stored answer to an Idempotency-Key. */
+typedef struct
+{
+  char   *request_hash;
+  guint   status;
+  gint64  etag;
+  char   *body;
+} HallIdempotentAnswer;
+
+void hall_idempotent_answer_free (HallIdempotentAnswer *answer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallIdempotentAnswer, hall_idempotent_answer_free)
+
+#define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
+G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
+
+/* Threading: every call works on a connection that belongs to the calling
+ * thread, so reads on request threads never wait for the writer. Writes are
+ * only made by one thread at a time (the group committer) between begin()
+ * and commit(); reads on that thread see its uncommitted writes.
+ *
+ * Lookups that find nothing return FALSE/NULL with HALL_STORE_ERROR_NOT_FOUND;
+ * every other failure is HALL_STORE_ERROR_SQL. put_entity and put_event also
+ * append the change to the feed in the same transaction. */
+struct _HallServerStorageInterface
+{
+  GTypeInterface parent_iface;
+
+  gboolean     (*begin)             (HallServerStorage     *self,
+                                     GError               **error);
+  gboolean     (*commit)            (HallServerStorage     *self,
+                                     GError               **error);
+  void         (*rollback)          (HallServerStorage     *self);
+  gboolean     (*savepoint)         (HallServerStorage     *self,
+                                     GError               **error);
+  gboolean     (*release)           (HallServerStorage     *self,
+                                     GError               **error);
+  void         (*rollback_to)       (HallServerStorage     *self);
+
+  char        *(*get_entity)        (HallServerStorage     *self,
+                                     HallEntityKind         kind,
+                                     const char            *uuid,
+                                     gint64                *version_out,
+                                     GError               **error);
+  char        *(*find_case_by_number) (HallServerStorage   *self,
+                                     const char            *number,
+                                     GError               **error);
+  char        *(*get_event)         (HallServerStorage     *self,
+                                     const char            *uuid,
+                                     char                 **case_uuid_out,
+                                     gint64                *case_version_out,
+                                     GError               **error);
+  GPtrArray   *(*list_changes)      (HallServerStorage     *self,
+                                     gint64                 since,
+                                     guint                  limit,
+                                     GError               **error);
+  HallIdempotentAnswer *(*get_idempotent_answer) (HallServerStorage *self,
+                                     const char            *key,
+                                     GError               **error);
+  char        *(*get_official)      (HallServerStorage     *self,
+                                     const char            *username,
+                                     char                 **roles_out,
+                                     GError               **error);
+
+  gboolean     (*put_entity)        (HallServerStorage     *self,
+                                     HallEntityKind         kind,
+                                     const char            *uuid,
+                                     gint64                 version,
+                                     const char            *case_number,
+                                     const char            *data,
+                                     GError               **error);
+  gboolean     (*put_event)         (HallServerStorage     *self,
+                                     const char            *uuid,
+                                     const char            *case_uuid,
+                                     gint64                 case_version,
+                                     const char            *data,
+                                     GError               **error);
+  gboolean     (*put_idempotent_answer) (HallServerStorage *self,
+                                     const char            *key,
+                                     const HallIdempotentAnswer *answer,
+                                     GError               **error);
+  gboolean     (*put_official)      (HallServerStorage     *self,
+                                     const char            *username,
+                                     const char            *password_hash,
+                                     const char            *roles,
+                                     GError               **error);
+};
+
+gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
+                                                                 GError            **error);
+gboolean              hall_server_storage_commit                (HallServerStorage  *self,
+                                                                 GError            **error);
+void                  hall_server_storage_rollback              (HallServerStorage  *self);
+gboolean              hall_server_storage_savepoint             (HallServerStorage  *self,
+                                                                 GError            **error);
+gboolean              hall_server_storage_release               (HallServerStorage  *self,
+                                                                 GError            **error);
+void                  hall_server_storage_rollback_to           (HallServerStorage  *self);
+
+char                 *hall_server_storage_get_entity            (HallServerStorage  *self,
+                                                                 HallEntityKind      kind,
+                                                                 const char         *uuid,
+                                                                 gint64             *version_out,
+                                                                 GError            **error);
+char                 *hall_server_storage_find_case_by_number   (HallServerStorage  *self,
+                                                                 const char         *number,
+                                                                 GError            **error);
+char                 *hall_server_storage_get_event             (HallServerStorage  *self,
+                                                                 const char         *uuid,
+                                                                 char              **case_uuid_out,
+                                                                 gint64             *case_version_out,
+                                                                 GError            **error);
+/* Changes with seq > @since, oldest first, at most @limit (of HallChange). */
+GPtrArray            *hall_server_storage_list_changes          (HallServerStorage  *self,
+                                                                 gint64              since,
+                                                                 guint               limit,
+                                                                 GError            **error);
+HallIdempotentAnswer *hall_server_storage_get_idempotent_answer (HallServerStorage  *self,
+                                                                 const char         *key,
+                                                                 GError            **error);
+/* Returns the password hash. */
+char                 *hall_server_storage_get_official          (HallServerStorage  *self,
+                                                                 const char         *username,
+                                                                 char              **roles_out,
+                                                                 GError            **error);
+
+gboolean              hall_server_storage_put_entity            (HallServerStorage  *self,
+                                                                 HallEntityKind      kind,
+                                                                 const char         *uuid,
+                                                                 gint64              version,
+                                                                 const char         *case_number,
+                                                                 const char         *data,
+                                                                 GError            **error);
+gboolean              hall_server_storage_put_event             (HallServerStorage  *self,
+                                                                 const char         *uuid,
+                                                                 const char         *case_uuid,
+                                                                 gint64              case_version,
+                                                                 const char         *data,
+                                                                 GError            **error);
+gboolean              hall_server_storage_put_idempotent_answer (HallServerStorage  *self,
+                                                                 const char         *key,
+                                                                 const HallIdempotentAnswer *answer,
+                                                                 GError            **error);
+gboolean              hall_server_storage_put_official          (HallServerStorage  *self,
+                                                                 const char         *username,
+                                                                 const char         *password_hash,
+                                                                 const char         *roles,
+                                                                 GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,425 @@
+/* hall-server-writes.c — the writes of HallServer, on the writer thread
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-case.h"
+#include "hall-error.h"
+#include "hall-server-private.h"
+
+static gboolean
+is_not_found (const GError *error)
+{
+  return g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+}
+
+static JsonNode *
+parse_stored (const char *data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  /* Stored by us from a JsonGenerator: it parses. */
+  if (!json_parser_load_from_data (parser, data, -1, NULL)
+      || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    return json_node_init_object (json_node_alloc (), json_object_new ());
+  return json_node_ref (root);
+}
+
+static char *
+node_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* The entity without the fields the server sets: they do not count when
+ * comparing, so a replayed creation finds its entity unchanged. */
+static JsonNode *
+copy_content (JsonNode *node)
+{
+  static const char * const ignored[] = { "version", "created_at", "updated_at", NULL };
+  JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_strv_contains (ignored, name))
+      json_object_set_member (object, name, json_node_copy (value));
+  json_node_take_object (copy, object);
+  return copy;
+}
+
+static gboolean
+same_content (JsonNode *stored,
+              JsonNode *incoming)
+{
+  g_autoptr(JsonNode) a = copy_content (stored);
+  g_autoptr(JsonNode) b = copy_content (incoming);
+
+  return json_node_equal (a, b);
+}
+
+/* "N", W/"N" or N. */
+static gboolean
+parse_if_match (const char *header,
+                gint64     *version_out)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (header));
+  char *p = copy;
+  gsize len;
+
+  if (g_str_has_prefix (p, "W/"))
+    p += 2;
+  len = strlen (p);
+  if (len >= 2 && p[0] == '"' && p[len - 1] == '"')
+    {
+      p[len - 1] = '\0';
+      p++;
+    }
+  return g_ascii_string_to_signed (p, 10, 1, G_MAXINT64, version_out, NULL);
+}
+
+static HallServerResponse *
+entity_response (guint     status,
+                 JsonNode *node,
+                 gint64    version)
+{
+  HallServerResponse *response = hall_server_response_new_json (status, node);
+
+  response->etag = version;
+  return response;
+}
+
+static HallServerResponse *
+problem_response (guint       status,
+                  const char *field,
+                  JsonNode   *current,
+                  const char *detail)
+{
+  g_autoptr(HallProblem) problem = hall_problem_new (status, field, "%s", detail);
+
+  if (current != NULL)
+    hall_problem_set_current (problem, current);
+  return hall_server_response_new_problem (problem);
+}
+
+static gboolean
+write_entity (HallServerStorage  *storage,
+              HallServerRequest  *request,
+              HallEntityKind      kind,
+              GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *data = NULL;
+  g_autoptr(JsonNode) stored_node = NULL;
+  JsonObject *object = json_node_get_object (request->entity);
+  const char *number = NULL;
+  gint64 version = 0;
+  gint64 if_match = 0;
+
+  stored = hall_server_storage_get_entity (storage, kind, request->id, &version, &local_error);
+  if (stored == NULL && !is_not_found (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+
+  if (kind == HALL_ENTITY_CASE)
+    {
+      const char *applicant = hall_json_get_string (object, "applicant");
+      g_autofree char *applicant_data = NULL;
+      g_autofree char *other = NULL;
+
+      applicant_data = applicant == NULL ? NULL
+                       : hall_server_storage_get_entity (storage, HALL_ENTITY_APPLICANT,
+                                                         applicant, NULL, &local_error);
+      if (applicant_data == NULL)
+        {
+          if (local_error != NULL && !is_not_found (local_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          request->response = problem_response (422, "applicant", NULL,
+                                                _("The applicant of the case is not known to "
+                                                  "the server; send the applicant first"));
+          return TRUE;
+        }
+      g_clear_error (&local_error);
+
+      number = hall_json_get_string (object, "number");
+      if (number != NULL && *number != '\0')
+        {
+          other = hall_server_storage_find_case_by_number (storage, number, &local_error);
+          if (other == NULL && !is_not_found (local_error))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (other != NULL && !g_str_equal (other, request->id))
+            {
+              g_autofree char *detail = g_strdup_printf (_("Another case already has the "
+                                                           "number %s"), number);
+
+              request->response = problem_response (409, "number", NULL, detail);
+              return TRUE;
+            }
+        }
+    }
+
+  if (stored == NULL)
+    {
+      if (request->if_match != NULL)
+        {
+          request->response = problem_response (412, NULL, NULL,
+                                                _("If-Match names a version, but there is no "
+                                                  "such entity yet"));
+          return TRUE;
+        }
+      version = 1;
+      json_object_set_int_member (object, "version", version);
+      data = node_to_string (request->entity);
+      if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
+                                           error))
+        return FALSE;
+      request->response = entity_response (201, request->entity, version);
+      return TRUE;
+    }
+
+  stored_node = parse_stored (stored);
+  if (same_content (stored_node, request->entity))
+    {
+      request->response = entity_response (200, stored_node, version);
+      return TRUE;
+    }
+  if (request->if_match == NULL)
+    {
+      request->response = problem_response (428, NULL, NULL,
+                                            _("The entity exists with other content: send "
+                                              "If-Match with the version you changed"));
+      return TRUE;
+    }
+  if (!parse_if_match (request->if_match, &if_match) || if_match != version)
+    {
+      g_autofree char *detail = g_strdup_printf (_("Someone else changed it first: the server "
+                                                   "has version %" G_GINT64_FORMAT ", not %s"),
+                                                 version, request->if_match);
+
+      request->response = problem_response (412, NULL, stored_node, detail);
+      return TRUE;
+    }
+
+  version++;
+  json_object_set_int_member (object, "version", version);
+  data = node_to_string (request->entity);
+  if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data, error))
+    return FALSE;
+  request->response = entity_response (200, request->entity, version);
+  return TRUE;
+}
+
+static HallServerResponse *
+event_answer (guint     status,
+              JsonNode *event,
+              gint64    case_version)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_value (builder, json_node_copy (event));
+  json_builder_set_member_name (builder, "case_version");
+  json_builder_add_int_value (builder, case_version);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return hall_server_response_new_json (status, root);
+}
+
+static gboolean
+write_event (HallServerStorage  *storage,
+             HallServerRequest  *request,
+             GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *case_data = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *stored_case = NULL;
+  g_autofree char *data = NULL;
+  JsonObject *event = json_node_get_object (request->entity);
+  const char *uuid = hall_json_get_string (event, "uuid");
+  const char *kind = hall_json_get_string (event, "kind");
+  gint64 case_version = 0;
+
+  case_data = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, request->id,
+                                              &case_version, &local_error);
+  if (case_data == NULL)
+    {
+      if (!is_not_found (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      request->response = problem_response (404, NULL, NULL,
+                                            _("There is no such case; send the case first"));
+      return TRUE;
+    }
+  g_clear_error (&local_error);
+
+  stored = hall_server_storage_get_event (storage, uuid, &stored_case, &case_version,
+                                          &local_error);
+  if (stored != NULL)
+    {
+      g_autoptr(JsonNode) stored_node = NULL;
+
+      if (!g_str_equal (stored_case, request->id))
+        {
+          request->response = problem_response (409, "uuid", NULL,
+                                                _("An event with this uuid belongs to another "
+                                                  "case"));
+          return TRUE;
+        }
+      stored_node = parse_stored (stored);
+      request->response = event_answer (200, stored_node, case_version);
+      return TRUE;
+    }
+  if (!is_not_found (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* The feed carries events on their own: each says which case it is of. */
+  if (!json_object_has_member (event, "case") && !json_object_has_member (event, "case_uuid"))
+    json_object_set_string_member (event, "case", request->id);
+
+  if (g_strcmp0 (kind, "state") == 0)
+    {
+      g_autoptr(JsonNode) case_node = parse_stored (case_data);
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *updated_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+      g_autofree char *case_json = NULL;
+      JsonObject *kase = json_node_get_object (case_node);
+      const char *state = hall_json_get_string (event, "state");
+
+      case_version++;
+      if (state != NULL)
+        json_object_set_string_member (kase, "state", state);
+      json_object_set_string_member (kase, "updated_at", updated_at);
+      json_object_set_int_member (kase, "version", case_version);
+      case_json = node_to_string (case_node);
+      if (!hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, request->id, case_version,
+                                           hall_json_get_string (kase, "number"), case_json, error))
+        return FALSE;
+    }
+
+  data = node_to_string (request->entity);
+  if (!hall_server_storage_put_event (storage, uuid, request->id, case_version, data, error))
+    return FALSE;
+  request->response = event_answer (201, request->entity, case_version);
+  return TRUE;
+}
+
+HallServerResponse *
+_hall_server_replay (HallServerStorage  *storage,
+                     HallServerRequest  *request,
+                     GError            **error)
+{
+  g_autoptr(HallIdempotentAnswer) answer = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HallServerResponse *response;
+
+  if (request->idempotency_key == NULL)
+    return NULL;
+  answer = hall_server_storage_get_idempotent_answer (storage, request->idempotency_key,
+                                                      &local_error);
+  if (answer == NULL)
+    {
+      if (!is_not_found (local_error))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (!g_str_equal (answer->request_hash, request->request_hash))
+    return problem_response (422, "Idempotency-Key", NULL,
+                             _("This Idempotency-Key was used for another request"));
+  response = hall_server_response_new_text (answer->status, "application/json", answer->body);
+  response->etag = answer->etag;
+  return response;
+}
+
+gboolean
+_hall_server_run_write (HallServerStorage  *storage,
+                        gpointer            user_data,
+                        GError            **error)
+{
+  HallServerRequest *request = user_data;
+  g_autoptr(GError) local_error = NULL;
+  HallServerResponse *replay;
+  gboolean ok;
+
+  /* Checked again here: the same key may have been in this very batch. */
+  replay = _hall_server_replay (storage, request, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (replay != NULL)
+    {
+      request->response = replay;
+      return TRUE;
+    }
+
+  switch (request->route)
+    {
+    case HALL_ROUTE_APPLICANT:
+      ok = write_entity (storage, request, HALL_ENTITY_APPLICANT, error);
+      break;
+    case HALL_ROUTE_CASE:
+      ok = write_entity (storage, request, HALL_ENTITY_CASE, error);
+      break;
+    case HALL_ROUTE_CASE_EVENTS:
+      ok = write_event (storage, request, error);
+      break;
+    case HALL_ROUTE_NONE:
+    case HALL_ROUTE_HEALTH:
+    case HALL_ROUTE_SESSIONS:
+    case HALL_ROUTE_CHANGES:
+    case HALL_ROUTE_CATALOG:
+    case HALL_ROUTE_BLOB:
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+  if (!ok)
+    return FALSE;
+
+  /* Only successes are kept: a 412 or 428 must not stick to the key, or the
+   * retry with the right If-Match would get the old refusal again. */
+  if (request->idempotency_key != NULL && request->response->status / 100 == 2)
+    {
+      HallIdempotentAnswer answer = { 0 };
+      g_autofree char *body = hall_server_response_dup_body (request->response);
+
+      answer.request_hash = request->request_hash;
+      answer.status = request->response->status;
+      answer.etag = request->response->etag;
+      answer.body = body;
+      if (!hall_server_storage_put_idempotent_answer (storage, request->idempotency_key, &answer,
+                                                      error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,890 @@
+/* hall-server.c — libmicrohttpd front: routing, auth, reads, blobs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-error.h"
+#include "hall-server-private.h"
+#include "hall-server-sqlite.h"
+
+#define SESSION_SECONDS (12 * 60 * 60)
+#define CHANGES_DEFAULT_LIMIT 500
+#define CHANGES_MAX_LIMIT 5000
+#define GROUP_COMMIT_BATCH 256
+
+G_DEFINE_FINAL_TYPE (HallServer, hall_server, G_TYPE_OBJECT)
+
+static void
+hall_server_finalize (GObject *object)
+{
+  HallServer *self = HALL_SERVER (object);
+
+  hall_server_stop (self);
+  g_clear_object (&self->committer);
+  g_clear_object (&self->storage);
+  g_clear_object (&self->auth);
+  g_clear_object (&self->blobs);
+  g_clear_object (&self->catalog);
+  g_free (self->data_dir);
+  G_OBJECT_CLASS (hall_server_parent_class)->finalize (object);
+}
+
+static void
+hall_server_class_init (HallServerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hall_server_finalize;
+}
+
+static void
+hall_server_init (HallServer *self)
+{
+}
+
+HallServer *
+hall_server_new (const char  *data_dir,
+                 HallCatalog *catalog,
+                 gboolean     group_commit,
+                 GError     **error)
+{
+  g_autoptr(HallServer) self = g_object_new (HALL_TYPE_SERVER, NULL);
+  g_autofree char *db_path = g_build_filename (data_dir, "hall.sqlite", NULL);
+  g_autofree char *key_path = g_build_filename (data_dir, "session.key", NULL);
+  g_autofree char *blob_dir = g_build_filename (data_dir, "blobs", NULL);
+  HallServerSqlite *sqlite;
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+                   _("Cannot create the data directory %s: %s"), data_dir, g_strerror (saved));
+      return NULL;
+    }
+  self->data_dir = g_strdup (data_dir);
+  self->catalog = g_object_ref (catalog);
+  sqlite = hall_server_sqlite_new (db_path, error);
+  if (sqlite == NULL)
+    return NULL;
+  self->storage = HALL_SERVER_STORAGE (sqlite);
+  self->auth = hall_auth_new (key_path, error);
+  if (self->auth == NULL)
+    return NULL;
+  self->blobs = hall_blob_store_new (blob_dir, HALL_BLOB_BODY_LIMIT, error);
+  if (self->blobs == NULL)
+    return NULL;
+  self->committer = hall_group_committer_new (self->storage,
+                                              group_commit ? GROUP_COMMIT_BATCH : 1);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+hall_server_add_user (HallServer  *self,
+                      const char  *username,
+                      const char  *password,
+                      const char  *roles,
+                      GError     **error)
+{
+  g_autofree char *hash = hall_auth_hash_password (password, error);
+
+  if (hash == NULL || !hall_server_storage_begin (self->storage, error))
+    return FALSE;
+  if (!hall_server_storage_put_official (self->storage, username, hash, roles, error)
+      || !hall_server_storage_commit (self->storage, error))
+    {
+      hall_server_storage_rollback (self->storage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hall_server_add_demo_users (HallServer  *self,
+                            GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *existing = NULL;
+  g_autofree char *hash = NULL;
+
+  existing = hall_server_storage_get_official (self->storage, "demo", NULL, &local_error);
+  if (existing != NULL)
+    return TRUE;
+  if (!g_error_matches (local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* One Argon2id hash for both: they share the password, and start-up stays
+   * quick. */
+  hash = hall_auth_hash_password ("demo", error);
+  if (hash == NULL || !hall_server_storage_begin (self->storage, error))
+    return FALSE;
+  if (!hall_server_storage_put_official (self->storage, "demo", hash,
+                                         "reception,counter_official,approver,supervisor,"
+                                         "administrator", error)
+      || !hall_server_storage_put_official (self->storage, "reception1", hash, "reception", error)
+      || !hall_server_storage_commit (self->storage, error))
+    {
+      hall_server_storage_rollback (self->storage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Responses */
+
+static enum MHD_Result
+queue_response (struct MHD_Connection *connection,
+                HallServerResponse    *response)
+{
+  struct MHD_Response *mhd;
+  enum MHD_Result result;
+
+  if (response->fd >= 0)
+    {
+      mhd = MHD_create_response_from_fd64 (response->fd_size, response->fd);
+      response->fd = -1;  /* MHD closes it */
+    }
+  else if (response->body != NULL)
+    {
+      gsize length;
+      gconstpointer data = g_bytes_get_data (response->body, &length);
+
+      mhd = MHD_create_response_from_buffer_with_free_callback_cls (
+        length, (void *) data, (MHD_ContentReaderFreeCallback) g_bytes_unref,
+        g_bytes_ref (response->body));
+    }
+  else
+    mhd = MHD_create_response_from_buffer (0, (void *) "", MHD_RESPMEM_PERSISTENT);
+
+  if (mhd == NULL)
+    return MHD_NO;
+  if (response->content_type != NULL)
+    MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONTENT_TYPE, response->content_type);
+  if (response->etag > 0)
+    {
+      char etag[32];
+
+      g_snprintf (etag, sizeof etag, "\"%" G_GINT64_FORMAT "\"", response->etag);
+      MHD_add_response_header (mhd, MHD_HTTP_HEADER_ETAG, etag);
+    }
+  if (response->upload_offset >= 0)
+    {
+      char offset[32];
+
+      g_snprintf (offset, sizeof offset, "%" G_GINT64_FORMAT, response->upload_offset);
+      MHD_add_response_header (mhd, "Upload-Offset", offset);
+    }
+  if (response->status == 401)
+    MHD_add_response_header (mhd, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  MHD_add_response_header (mhd, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+
+  result = MHD_queue_response (connection, response->status, mhd);
+  MHD_destroy_response (mhd);
+  return result;
+}
+
+static HallServerResponse *
+problem (guint       status,
+         const char *field,
+         const char *format,
+         ...) G_GNUC_PRINTF (3, 4);
+
+static HallServerResponse *
+problem (guint       status,
+         const char *field,
+         const char *format,
+         ...)
+{
+  g_autoptr(HallProblem) p = NULL;
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  p = hall_problem_new (status, field, "%s", detail);
+  return hall_server_response_new_problem (p);
+}
+
+static HallServerResponse *
+internal_error (const GError *error)
+{
+  g_warning ("%s", error->message);
+  return problem (500, NULL, _("The server could not do this: %s"), error->message);
+}
+
+static const char *
+header (struct MHD_Connection *connection,
+        const char            *name)
+{
+  return MHD_lookup_connection_value (connection, MHD_HEADER_KIND, name);
+}
+
+/* Before the body: who asks, may they, and will the body fit. */
+
+static gboolean
+authorize (HallServer            *self,
+           HallServerRequest     *request,
+           struct MHD_Connection *connection)
+{
+  const char *authorization = header (connection, MHD_HTTP_HEADER_AUTHORIZATION);
+  HallRoles needed;
+
+  if (request->route == HALL_ROUTE_HEALTH || request->route == HALL_ROUTE_SESSIONS)
+    return TRUE;
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0
+      || !hall_auth_check_token (self->auth, authorization + 7, &request->username,
+                                 &request->roles))
+    {
+      request->response = problem (401, NULL, authorization == NULL
+                                   ? _("Sign in first: this needs a session token")
+                                   : _("The session token is not valid or has expired; "
+                                       "sign in again"));
+      return FALSE;
+    }
+
+  switch (request->method)
+    {
+    case HALL_METHOD_GET:
+    case HALL_METHOD_HEAD:
+      needed = HALL_ROLES_ALL;
+      break;
+    case HALL_METHOD_PUT:
+    case HALL_METHOD_POST:
+    case HALL_METHOD_PATCH:
+    case HALL_METHOD_OTHER:
+    default:
+      if (request->route == HALL_ROUTE_APPLICANT)
+        needed = HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
+      else if (request->route == HALL_ROUTE_CASE)
+        needed = HALL_ROLE_COUNTER_OFFICIAL;
+      else if (request->route == HALL_ROUTE_CASE_EVENTS)
+        needed = HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER | HALL_ROLE_SUPERVISOR;
+      else
+        needed = HALL_ROLES_ALL;
+      break;
+    }
+  if ((request->roles & needed) == 0)
+    {
+      request->response = problem (403, NULL, _("Your role does not allow this"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_unsigned_header (struct MHD_Connection  *connection,
+                       const char             *name,
+                       guint64                *value_out,
+                       HallServerResponse    **response)
+{
+  const char *value = header (connection, name);
+
+  if (value == NULL
+      || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, value_out, NULL))
+    {
+      *response = problem (400, name, _("The header %s must be a number of bytes"), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+begin_blob (HallServer            *self,
+            HallServerRequest     *request,
+            struct MHD_Connection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 size = 0;
+  guint64 total = 0;
+  guint64 offset = 0;
+  guint64 held = 0;
+  HallBlobState state = hall_blob_store_stat (self->blobs, request->id, &size);
+  int fd;
+
+  request->limit = HALL_BLOB_BODY_LIMIT;
+  switch (request->method)
+    {
+    case HALL_METHOD_GET:
+    case HALL_METHOD_HEAD:
+      if (state == HALL_BLOB_PARTIAL && request->method == HALL_METHOD_HEAD)
+        {
+          request->response = hall_server_response_new (204);
+          request->response->upload_offset = size;
+          return;
+        }
+      if (state != HALL_BLOB_COMPLETE)
+        {
+          request->response = problem (404, NULL, _("The server has no file %s"), request->id);
+          return;
+        }
+      fd = hall_blob_store_open (self->blobs, request->id, &size, &error);
+      request->response = fd < 0 ? internal_error (error) : hall_server_response_new_fd (fd, size);
+      return;
+
+    case HALL_METHOD_PUT:
+    case HALL_METHOD_PATCH:
+      if (state == HALL_BLOB_COMPLETE)
+        {
+          /* Content-addressed: the same name is the same bytes. */
+          request->response = hall_server_response_new (201);
+          return;
+        }
+      if (request->method == HALL_METHOD_PATCH)
+        {
+          if (!parse_unsigned_header (connection, "Upload-Offset", &offset, &request->response)
+              || !parse_unsigned_header (connection, "Upload-Length", &total, &request->response))
+            return;
+        }
+      else if (header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL)
+        parse_unsigned_header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH, &total, &request->response);
+      if (request->response != NULL)
+        return;
+      if (total > HALL_BLOB_BODY_LIMIT)
+        {
+          request->response = problem (413, NULL, _("Files may be at most %d MiB"),
+                                       HALL_BLOB_BODY_LIMIT / (1024 * 1024));
+          return;
+        }
+      request->upload = hall_blob_store_begin_upload (self->blobs, request->id,
+                                                      request->method == HALL_METHOD_PUT,
+                                                      offset, total, &held, &error);
+      if (request->upload == NULL)
+        {
+          if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET)
+              || g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY))
+            {
+              request->response = problem (409, "Upload-Offset", "%s", error->message);
+              request->response->upload_offset = held;
+            }
+          else
+            request->response = internal_error (error);
+        }
+      return;
+
+    case HALL_METHOD_POST:
+    case HALL_METHOD_OTHER:
+    default:
+      g_return_if_reached ();
+    }
+}
+
+static void
+begin_request (HallServer            *self,
+               HallServerRequest     *request,
+               struct MHD_Connection *connection,
+               const char            *method,
+               const char            *url)
+{
+  g_autoptr(HallProblem) route_problem = NULL;
+  const char *value;
+  guint64 length;
+
+  if (!hall_server_route (method, url, &request->method, &request->route, &request->id,
+                          &route_problem))
+    {
+      request->response = hall_server_response_new_problem (route_problem);
+      return;
+    }
+  if (!authorize (self, request, connection))
+    return;
+
+  if ((value = header (connection, "If-Match")) != NULL)
+    request->if_match = g_strdup (value);
+  if ((value = header (connection, "Idempotency-Key")) != NULL)
+    {
+      if (*value == '\0' || strlen (value) > HALL_STRING_LIMIT)
+        {
+          request->response = problem (400, "Idempotency-Key",
+                                       _("The Idempotency-Key must have 1 to %d characters"),
+                                       HALL_STRING_LIMIT);
+          return;
+        }
+      request->idempotency_key = g_strdup (value);
+    }
+
+  if (request->route == HALL_ROUTE_BLOB)
+    {
+      begin_blob (self, request, connection);
+      return;
+    }
+
+  /* Refused before reading: a client sending 100 MB learns at once. */
+  value = header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &length, NULL)
+      && length > request->limit)
+    request->response = problem (413, NULL, _("The body may be at most %d KiB"),
+                                 (int) (request->limit / 1024));
+}
+
+/* After the body */
+
+static HallServerResponse *
+answer_session (HallServer        *self,
+                HallServerRequest *request)
+{
+  g_autoptr(HallProblem) parse_problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *roles_text = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *expires = NULL;
+  g_auto(GStrv) role_names = NULL;
+  g_autoptr(GDateTime) expiry = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  HallRoles roles;
+  gint64 expires_at;
+
+  if (!hall_server_parse_session ((const char *) request->body->data, request->body->len,
+                                  &username, &password, &parse_problem))
+    return hall_server_response_new_problem (parse_problem);
+
+  hash = hall_server_storage_get_official (self->storage, username, &roles_text, &error);
+  if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+    return internal_error (error);
+  if (hash == NULL || !hall_auth_verify_password (hash, password))
+    return problem (401, NULL, _("The user name or the password is wrong"));
+
+  roles = hall_roles_from_string (roles_text);
+  expires_at = g_get_real_time () / G_USEC_PER_SEC + SESSION_SECONDS;
+  token = hall_auth_issue_token (self->auth, username, roles, expires_at);
+  expiry = g_date_time_new_from_unix_utc (expires_at);
+  expires = g_date_time_format (expiry, "%Y-%m-%dT%H:%M:%SZ");
+  role_names = hall_roles_to_strv (roles);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "roles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; role_names[i] != NULL; i++)
+    json_builder_add_string_value (builder, role_names[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return hall_server_response_new_json (201, root);
+}
+
+static HallServerResponse *
+answer_entity_get (HallServer        *self,
+                   HallServerRequest *request,
+                   HallEntityKind     kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  HallServerResponse *response;
+  gint64 version = 0;
+
+  data = hall_server_storage_get_entity (self->storage, kind, request->id, &version, &error);
+  if (data == NULL)
+    {
+      if (g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+        return problem (404, NULL, _("There is no %s %s"), hall_entity_kind_to_string (kind),
+                        request->id);
+      return internal_error (error);
+    }
+  response = hall_server_response_new_text (200, "application/json", data);
+  response->etag = version;
+  return response;
+}
+
+static HallServerResponse *
+answer_changes (HallServer            *self,
+                struct MHD_Connection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *next = NULL;
+  const char *since_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "since");
+  const char *limit_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit");
+  guint64 since = 0;
+  guint64 limit = CHANGES_DEFAULT_LIMIT;
+  gboolean more;
+
+  if (since_text != NULL && *since_text != '\0'
+      && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
+    return problem (400, "since", _("The cursor “since” is not one this server gave out"));
+  if (limit_text != NULL && *limit_text != '\0'
+      && !g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT32, &limit, NULL))
+    return problem (400, "limit", _("“limit” must be a whole number from 1 to %d"),
+                    CHANGES_MAX_LIMIT);
+  limit = MIN (limit, CHANGES_MAX_LIMIT);
+
+  /* One more than asked for says whether there are more. */
+  changes = hall_server_storage_list_changes (self->storage, since, limit + 1, &error);
+  if (changes == NULL)
+    return internal_error (error);
+  more = changes->len > limit;
+  if (more)
+    g_ptr_array_set_size (changes, limit);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      HallChange *change = g_ptr_array_index (changes, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, change->seq);
+      json_builder_set_member_name (builder, "entity");
+      json_builder_add_string_value (builder, hall_entity_kind_to_string (change->kind));
+      json_builder_set_member_name (builder, "uuid");
+      json_builder_add_string_value (builder, change->uuid);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_int_value (builder, change->version);
+      json_builder_set_member_name (builder, "data");
+      if (json_parser_load_from_data (parser, change->data, -1, NULL))
+        json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+      since = change->seq;
+    }
+  json_builder_end_array (builder);
+  next = g_strdup_printf ("%" G_GUINT64_FORMAT, since);
+  json_builder_set_member_name (builder, "next");
+  json_builder_add_string_value (builder, next);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, more);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return hall_server_response_new_json (200, root);
+}
+
+static HallServerResponse *
+answer_blob_upload (HallServer        *self,
+                    HallServerRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  HallBlobUpload *upload = g_steal_pointer (&request->upload);
+  HallServerResponse *response;
+  gboolean complete = FALSE;
+  guint64 held = 0;
+
+  if (request->upload_error != NULL)
+    {
+      hall_blob_upload_abort (upload);
+      if (g_error_matches (request->upload_error, HALL_BLOB_STORE_ERROR,
+                           HALL_BLOB_STORE_ERROR_TOO_LARGE))
+        return problem (413, NULL, "%s", request->upload_error->message);
+      return internal_error (request->upload_error);
+    }
+  if (!hall_blob_upload_finish (upload, request->method == HALL_METHOD_PUT, &complete, &held,
+                                &error))
+    {
+      if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH))
+        return problem (422, NULL, "%s", error->message);
+      return internal_error (error);
+    }
+  if (complete)
+    return hall_server_response_new (201);
+  response = hall_server_response_new (204);
+  response->upload_offset = held;
+  return response;
+}
+
+static char *
+hash_request (HallServerRequest *request,
+              const char        *method)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, (const guchar *) method, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) request->path, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, request->body->data, request->body->len);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static void
+write_done (gpointer      user_data,
+            const GError *error)
+{
+  HallServerRequest *request = user_data;
+  HallServer *self = request->server;
+
+  if (error != NULL)
+    {
+      g_clear_pointer (&request->response, hall_server_response_free);
+      if (self->stopping)
+        request->response = problem (503, NULL, _("The server is shutting down; try again"));
+      else
+        request->response = internal_error (error);
+    }
+  MHD_resume_connection (request->connection);
+}
+
+/* Validates a PUT/POST body and hands it to the writer; NULL when the
+ * connection is suspended until the commit. */
+static HallServerResponse *
+submit_write (HallServer            *self,
+              HallServerRequest     *request,
+              struct MHD_Connection *connection,
+              const char            *method)
+{
+  g_autoptr(HallProblem) parse_problem = NULL;
+  g_autoptr(GError) error = NULL;
+  HallServerResponse *replay;
+  JsonObject *object;
+
+  request->entity = hall_server_parse_entity (request->route, request->id,
+                                              (const char *) request->body->data,
+                                              request->body->len, &parse_problem);
+  if (request->entity == NULL)
+    return hall_server_response_new_problem (parse_problem);
+  object = json_node_get_object (request->entity);
+
+  if (request->route == HALL_ROUTE_CASE)
+    {
+      const char *service = hall_json_get_string (object, "service");
+
+      if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
+        return problem (422, "service", _("The service “%s” is not in the catalog"),
+                        service ? service : "");
+    }
+  if (request->route == HALL_ROUTE_CASE_EVENTS
+      && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
+      && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
+    return problem (403, NULL, _("Your role may only decide on a case's state"));
+
+  request->request_hash = hash_request (request, method);
+  /* A replay is answered from a read connection, without queueing. */
+  replay = _hall_server_replay (self->storage, request, &error);
+  if (replay != NULL)
+    return replay;
+  if (error != NULL)
+    return internal_error (error);
+
+  MHD_suspend_connection (connection);
+  hall_group_committer_submit (self->committer, _hall_server_run_write, write_done, request);
+  return NULL;
+}
+
+static HallServerResponse *
+answer (HallServer            *self,
+        HallServerRequest     *request,
+        struct MHD_Connection *connection,
+        const char            *method)
+{
+  if (request->too_large)
+    return problem (413, NULL, _("The body may be at most %d KiB"), (int) (request->limit / 1024));
+
+  switch (request->route)
+    {
+    case HALL_ROUTE_HEALTH:
+      return hall_server_response_new_text (200, "application/json", "{\"status\":\"ok\"}");
+    case HALL_ROUTE_SESSIONS:
+      return answer_session (self, request);
+    case HALL_ROUTE_CATALOG:
+      return hall_server_response_new_text (200, "application/json",
+                                            hall_catalog_get_json (self->catalog));
+    case HALL_ROUTE_CHANGES:
+      return answer_changes (self, connection);
+    case HALL_ROUTE_APPLICANT:
+    case HALL_ROUTE_CASE:
+      if (request->method == HALL_METHOD_GET || request->method == HALL_METHOD_HEAD)
+        return answer_entity_get (self, request, request->route == HALL_ROUTE_CASE
+                                                 ? HALL_ENTITY_CASE : HALL_ENTITY_APPLICANT);
+      return submit_write (self, request, connection, method);
+    case HALL_ROUTE_CASE_EVENTS:
+      return submit_write (self, request, connection, method);
+    case HALL_ROUTE_BLOB:
+      return answer_blob_upload (self, request);
+    case HALL_ROUTE_NONE:
+    default:
+      g_return_val_if_reached (problem (500, NULL, "unrouted request"));
+    }
+}
+
+static enum MHD_Result
+on_request (void                  *cls,
+            struct MHD_Connection *connection,
+            const char            *url,
+            const char            *method,
+            const char            *version,
+            const char            *upload_data,
+            size_t                *upload_data_size,
+            void                 **con_cls)
+{
+  HallServer *self = cls;
+  HallServerRequest *request = *con_cls;
+
+  if (request == NULL)
+    {
+      request = hall_server_request_new (method, url);
+      request->server = self;
+      request->connection = connection;
+      *con_cls = request;
+      begin_request (self, request, connection, method, url);
+      if (request->response != NULL)
+        {
+          request->answered = TRUE;
+          return queue_response (connection, request->response);
+        }
+      return MHD_YES;
+    }
+
+  if (request->answered)
+    {
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+
+  if (*upload_data_size > 0)
+    {
+      if (request->upload != NULL)
+        {
+          if (request->upload_error == NULL)
+            hall_blob_upload_write (request->upload, upload_data, *upload_data_size,
+                                    &request->upload_error);
+        }
+      else
+        hall_server_request_append_body (request, upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+
+  if (!request->dispatched)
+    {
+      request->dispatched = TRUE;
+      request->response = answer (self, request, connection, method);
+    }
+  /* Suspended for the writer: resumed with the answer after the commit. */
+  if (request->response == NULL)
+    return MHD_YES;
+  request->answered = TRUE;
+  return queue_response (connection, request->response);
+}
+
+static void
+on_completed (void                            *cls,
+              struct MHD_Connection           *connection,
+              void                           **con_cls,
+              enum MHD_RequestTerminationCode  toe)
+{
+  g_clear_pointer ((HallServerRequest **) con_cls, hall_server_request_free);
+}
+
+static void
+on_mhd_log (void       *cls,
+            const char *format,
+            va_list     args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_debug ("libmicrohttpd: %s", g_strchomp (message));
+}
+
+static gboolean
+parse_listen (const char               *listen,
+              struct sockaddr_storage  *addr,
+              gboolean                 *ipv6,
+              GError                  **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autofree char *host = NULL;
+  const char *colon = strrchr (listen, ':');
+  guint64 port;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    goto bad;
+  host = g_strndup (listen, colon - listen);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      char *inner = g_strndup (host + 1, strlen (host) - 2);
+
+      g_free (host);
+      host = inner;
+    }
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL)
+    goto bad;
+  socket_address = g_inet_socket_address_new (inet, port);
+  *ipv6 = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6;
+  return g_socket_address_to_native (socket_address, addr, sizeof *addr, error);
+
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not an address to listen on; use ADDRESS:PORT, e.g. 127.0.0.1:8080"),
+               listen);
+  return FALSE;
+}
+
+gboolean
+hall_server_start (HallServer  *self,
+                   const char  *listen,
+                   GError     **error)
+{
+  struct sockaddr_storage addr;
+  const union MHD_DaemonInfo *info;
+  gboolean ipv6 = FALSE;
+  unsigned int flags;
+
+  g_return_val_if_fail (self->daemon == NULL, FALSE);
+
+  if (!parse_listen (listen, &addr, &ipv6, error))
+    return FALSE;
+  flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG
+          | (ipv6 ? MHD_USE_IPv6 : 0);
+  self->daemon = MHD_start_daemon (flags, 0, NULL, NULL, on_request, self,
+                                   MHD_OPTION_SOCK_ADDR, &addr,
+                                   MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) g_get_num_processors (),
+                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned int) 4096,
+                                   MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 60,
+                                   MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int) 1024,
+                                   MHD_OPTION_NOTIFY_COMPLETED, on_completed, self,
+                                   MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, self,
+                                   MHD_OPTION_END);
+  if (self->daemon == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Cannot listen on %s (is the port taken?)"), listen);
+      return FALSE;
+    }
+  info = MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT);
+  self->port = info ? info->port : 0;
+  return TRUE;
+}
+
+guint16
+hall_server_get_port (HallServer *self)
+{
+  return self->port;
+}
+
+void
+hall_server_stop (HallServer *self)
+{
+  if (self->daemon == NULL)
+    return;
+  self->stopping = TRUE;
+  /* No new connections; the writer answers what it holds and refuses the
+   * rest, so no connection stays suspended when MHD stops. */
+  MHD_quiesce_daemon (self->daemon);
+  if (self->committer != NULL)
+    hall_group_committer_stop (self->committer);
+  MHD_stop_daemon (self->daemon);
+  self->daemon = NULL;
+}

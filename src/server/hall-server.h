@@ -1,0 +1,39 @@
+/* hall-server.h — the REST backend: HTTP, auth, storage, blobs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-catalog.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_SERVER (hall_server_get_type ())
+G_DECLARE_FINAL_TYPE (HallServer, hall_server, HALL, SERVER, GObject)
+
+/* Opens (creating) @data_dir: the database hall.sqlite, the session key and
+ * the blobs. @group_commit FALSE commits every write on its own, for
+ * measuring what group commit is worth. */
+HallServer *hall_server_new            (const char  *data_dir,
+                                        HallCatalog *catalog,
+                                        gboolean     group_commit,
+                                        GError     **error);
+/* Adds the demo officials when missing: "demo" (every role) and
+ * "reception1" (reception only), both with the password "demo". */
+gboolean    hall_server_add_demo_users (HallServer  *self,
+                                        GError     **error);
+gboolean    hall_server_add_user       (HallServer  *self,
+                                        const char  *username,
+                                        const char  *password,
+                                        const char  *roles,
+                                        GError     **error);
+/* @listen is "HOST:PORT" with a numeric address ("127.0.0.1:8080",
+ * "[::1]:0"); port 0 picks a free one, see hall_server_get_port(). */
+gboolean    hall_server_start          (HallServer  *self,
+                                        const char  *listen,
+                                        GError     **error);
+guint16     hall_server_get_port       (HallServer  *self);
+/* Answers the writes in flight, then closes every connection. */
+void        hall_server_stop           (HallServer  *self);
+
+G_END_DECLS

@@ -1,0 +1,110 @@
+/* main.c — service-hall-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "hall-server.h"
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = NULL;
+  g_autoptr(HallServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *catalog_path = NULL;
+  gboolean demo = FALSE;
+  gboolean no_group_commit = FALSE;
+  GOptionEntry entries[] = {
+    { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
+      N_("Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)"),
+      N_("ADDRESS:PORT") },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      N_("Directory of the database, the blobs and the session key"), N_("DIR") },
+    { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
+      N_("Catalog of services (default: the installed one)"), N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
+      N_("Add the demo officials “demo” and “reception1” (password “demo”)"), NULL },
+    /* Only for the benchmark that measures what group commit is worth. */
+    { "no-group-commit", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_group_commit,
+      NULL, NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("— the Service Hall backend"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (data_dir == NULL)
+    {
+      g_printerr (_("Say where the data is kept: --data DIR\n"));
+      return 2;
+    }
+
+  if (catalog_path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (catalog_path);
+
+      catalog = hall_catalog_new_from_file (file, &error);
+    }
+  else
+    catalog = hall_catalog_new_default (&error);
+  if (catalog == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  server = hall_server_new (data_dir, catalog, !no_group_commit, &error);
+  if (server == NULL
+      || (demo && !hall_server_add_demo_users (server, &error))
+      || !hall_server_start (server, listen ? listen : "127.0.0.1:8080", &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  /* Tests and scripts read the port from this first line. */
+  {
+    g_autofree char *host = g_strdup (listen ? listen : "127.0.0.1:8080");
+
+    *strrchr (host, ':') = '\0';
+    printf ("listening on http://%s:%u\n", host, hall_server_get_port (server));
+    fflush (stdout);
+  }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_main_loop_run (loop);
+
+  hall_server_stop (server);
+  return 0;
+}
