@@ -1,0 +1,267 @@
+/* hall-store-migrations.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hall-error.h"
+#include "hall-search-query.h"
+#include "hall-store.h"
+#include "hall-store-migrations.h"
+
+/* Each step is kept as it shipped: a database of any older version goes
+ * through the same steps a new one does, so there is one path to test.
+ *
+ * Applicants and cases have INTEGER PRIMARY KEYs next to their UUIDs: the
+ * search joins and the list's keyset paging run on 8-byte rowids instead of
+ * 36-byte strings. applicants.id_number holds the document that identifies
+ * the applicant: the ID number of a person, the credit code of a business. */
+static const char migration_v1[] =
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT"
+  ");"
+  "CREATE TABLE officials ("
+  "  username      TEXT PRIMARY KEY NOT NULL,"
+  "  display_name  TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  roles         TEXT NOT NULL,"
+  "  created_at    INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE applicants ("
+  "  id                   INTEGER PRIMARY KEY,"
+  "  uuid                 TEXT NOT NULL UNIQUE,"
+  "  kind                 TEXT NOT NULL CHECK (kind IN ('person', 'business')),"
+  "  name                 TEXT NOT NULL,"
+  "  id_type              TEXT,"
+  "  id_number            TEXT NOT NULL,"
+  "  phone                TEXT,"
+  "  legal_representative TEXT,"
+  "  version              INTEGER NOT NULL DEFAULT 0,"
+  "  created_at           INTEGER NOT NULL,"
+  "  updated_at           INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX applicants_id_number ON applicants (id_number);"
+  "CREATE INDEX applicants_phone ON applicants (phone);"
+  "CREATE INDEX applicants_name ON applicants (name);"
+  /* Per counter and year, so numbers restart each January and two counters
+   * never draw from the same sequence. */
+  "CREATE TABLE case_sequences ("
+  "  counter  TEXT NOT NULL,"
+  "  year     INTEGER NOT NULL,"
+  "  last_seq INTEGER NOT NULL,"
+  "  PRIMARY KEY (counter, year)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE cases ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  uuid         TEXT NOT NULL UNIQUE,"
+  "  number       TEXT NOT NULL UNIQUE,"
+  "  seq          INTEGER NOT NULL,"
+  "  service_id   TEXT NOT NULL,"
+  "  service_name TEXT NOT NULL DEFAULT '',"
+  "  applicant_id INTEGER NOT NULL REFERENCES applicants (id),"
+  "  state        TEXT NOT NULL,"
+  "  created_at   INTEGER NOT NULL,"
+  "  promised_at  INTEGER NOT NULL DEFAULT 0,"
+  "  updated_at   INTEGER NOT NULL,"
+  "  counter      TEXT NOT NULL DEFAULT '',"
+  "  official     TEXT NOT NULL DEFAULT '',"
+  "  checklist    TEXT NOT NULL DEFAULT '[]',"
+  "  version      INTEGER NOT NULL DEFAULT 0"
+  ");"
+  /* Newest first for the list and the search's walks, which also need the
+   * applicant: with it in the index they never touch the table. */
+  "CREATE INDEX cases_created ON cases (created_at, id, applicant_id);"
+  "CREATE INDEX cases_applicant ON cases (applicant_id, created_at);"
+  /* The tail of a case number ("000123") as people read it out. */
+  "CREATE INDEX cases_seq ON cases (seq);";
+
+/* Two full-text indexes over applicants, both contentless (the text is in
+ * applicants already) and kept in step by the store's writes:
+ * - applicant_bigrams: each name as its character bigrams ("张伟明" ->
+ *   "张伟 伟明") under unicode61, so a two-character query is one token and
+ *   matches anywhere in a name. The trigram tokenizer cannot answer queries
+ *   shorter than three characters.
+ * - applicant_trigrams: substrings of three or more characters of the name,
+ *   phone and document number. */
+static const char migration_v2[] =
+  "CREATE TABLE case_events ("
+  "  id        INTEGER PRIMARY KEY,"
+  "  uuid      TEXT NOT NULL UNIQUE,"
+  "  case_id   INTEGER NOT NULL REFERENCES cases (id),"
+  "  kind      TEXT NOT NULL,"
+  "  new_state TEXT,"
+  "  note      TEXT,"
+  "  official  TEXT,"
+  "  at        INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX case_events_case ON case_events (case_id, at);"
+  "CREATE VIRTUAL TABLE applicant_bigrams USING fts5 ("
+  "  bigrams, content='', detail='none', tokenize='unicode61'"
+  ");"
+  "CREATE VIRTUAL TABLE applicant_trigrams USING fts5 ("
+  "  name, phone, id_number, content='', tokenize='trigram'"
+  ");"
+  "INSERT INTO applicant_bigrams (rowid, bigrams)"
+  "  SELECT id, hall_name_bigrams (name) FROM applicants;"
+  "INSERT INTO applicant_trigrams (rowid, name, phone, id_number)"
+  "  SELECT id, name, coalesce (phone, ''), id_number FROM applicants;";
+
+/* Sync: where each entity stands with the server, the outbox of changes
+ * not yet acknowledged, and the conflicts the server reported (412).
+ * Entities written before there was sync have never been sent: they start
+ * as pending and the store queues them after this step. The case count is
+ * kept by triggers so the list's length is known without counting a
+ * million rows at start-up. */
+static const char migration_v3[] =
+  "ALTER TABLE applicants ADD COLUMN sync_state TEXT NOT NULL DEFAULT 'pending';"
+  "ALTER TABLE applicants ADD COLUMN sync_error TEXT;"
+  "ALTER TABLE cases ADD COLUMN sync_state TEXT NOT NULL DEFAULT 'pending';"
+  "ALTER TABLE cases ADD COLUMN sync_error TEXT;"
+  "UPDATE applicants SET sync_state = 'synced' WHERE version > 0;"
+  "UPDATE cases SET sync_state = 'synced' WHERE version > 0;"
+  "CREATE TABLE outbox ("
+  "  seq          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid         TEXT NOT NULL UNIQUE,"
+  "  method       TEXT NOT NULL,"
+  "  path         TEXT NOT NULL,"
+  "  body         TEXT NOT NULL,"
+  "  entity       TEXT NOT NULL CHECK (entity IN ('applicant', 'case', 'event')),"
+  "  entity_uuid  TEXT NOT NULL,"
+  /* The applicant of an applicant row, the case of a case or event row:
+   * what shows the sync state to the official. */
+  "  owner_uuid   TEXT NOT NULL,"
+  "  base_version INTEGER NOT NULL DEFAULT 0,"
+  "  attempts     INTEGER NOT NULL DEFAULT 0,"
+  "  last_error   TEXT,"
+  "  created_at   INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX outbox_entity ON outbox (entity_uuid);"
+  "CREATE INDEX outbox_owner ON outbox (owner_uuid);"
+  "CREATE TABLE conflicts ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  entity      TEXT NOT NULL,"
+  "  entity_uuid TEXT NOT NULL,"
+  "  outbox_uuid TEXT NOT NULL,"
+  "  local_json  TEXT NOT NULL,"
+  "  server_json TEXT NOT NULL,"
+  "  created_at  INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX conflicts_entity ON conflicts (entity_uuid);"
+  "CREATE TABLE counts ("
+  "  name TEXT PRIMARY KEY NOT NULL,"
+  "  n    INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "INSERT INTO counts (name, n) VALUES ('cases', (SELECT count(*) FROM cases));"
+  "CREATE TRIGGER cases_count_insert AFTER INSERT ON cases BEGIN"
+  "  UPDATE counts SET n = n + 1 WHERE name = 'cases';"
+  "END;"
+  "CREATE TRIGGER cases_count_delete AFTER DELETE ON cases BEGIN"
+  "  UPDATE counts SET n = n - 1 WHERE name = 'cases';"
+  "END;";
+
+static const char *const migrations[] = {
+  NULL,
+  migration_v1,
+  migration_v2,
+  migration_v3,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);
+
+const char *
+hall_store_migration_get_sql (int version)
+{
+  g_return_val_if_fail (version >= 1 && version <= HALL_STORE_SCHEMA_VERSION, NULL);
+
+  return migrations[version];
+}
+
+gboolean
+hall_store_read_schema_version (sqlite3  *db,
+                                int      *version,
+                                GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+                   _("Could not read the version of the database: %s"),
+                   sqlite3_errmsg (db));
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  *version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
+static void
+name_bigrams_func (sqlite3_context  *context,
+                   int               argc,
+                   sqlite3_value   **argv)
+{
+  const char *name = (const char *) sqlite3_value_text (argv[0]);
+  char *bigrams;
+
+  bigrams = hall_search_name_bigrams (name ? name : "");
+  sqlite3_result_text (context, bigrams, -1, g_free);
+}
+
+gboolean
+hall_store_register_functions (sqlite3  *db,
+                               GError  **error)
+{
+  if (sqlite3_create_function (db, "hall_name_bigrams", 1,
+                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                               name_bigrams_func, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+                   _("Could not set up the database: %s"), sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hall_store_migrate (sqlite3  *db,
+                    int       from_version,
+                    GError  **error)
+{
+  g_autofree char *pragma = NULL;
+  char *errmsg = NULL;
+
+  g_return_val_if_fail (from_version >= 0 && from_version <= HALL_STORE_SCHEMA_VERSION, FALSE);
+
+  for (int version = from_version + 1; version <= HALL_STORE_SCHEMA_VERSION; version++)
+    {
+      g_debug ("Migrating the database to version %d", version);
+      if (sqlite3_exec (db, migrations[version], NULL, NULL, &errmsg) != SQLITE_OK)
+        {
+          g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA,
+                       _("Could not bring the database to version %d: %s"),
+                       version, errmsg);
+          sqlite3_free (errmsg);
+          return FALSE;
+        }
+    }
+
+  pragma = g_strdup_printf ("PRAGMA user_version = %d", HALL_STORE_SCHEMA_VERSION);
+  if (sqlite3_exec (db, pragma, NULL, NULL, &errmsg) != SQLITE_OK)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA,
+                   _("Could not record the version of the database: %s"), errmsg);
+      sqlite3_free (errmsg);
+      return FALSE;
+    }
+  return TRUE;
+}
