@@ -1,0 +1,40 @@
+/* hall-store-private.h — what the store shares with its list model, its
+ * tests and its benchmark
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+/* Where a case sits in the list's order: created_at DESC, rowid DESC. */
+typedef struct
+{
+  gint64 created_at;
+  gint64 id;
+} HallStoreKey;
+
+/* Up to @limit cases, newest first, starting @skip rows after @anchor (or
+ * after the top when @anchor is NULL); the key of each row is appended to
+ * @keys_out (of HallStoreKey) when not NULL. A seek to an anchor and a short
+ * skip stays fast deep in a million rows, where a long OFFSET would not. */
+GPtrArray *_hall_store_fetch_page    (HallStore          *self,
+                                      const HallStoreKey *anchor,
+                                      guint               skip,
+                                      guint               limit,
+                                      GArray             *keys_out,
+                                      GError            **error);
+/* How many cases sort before @key (are newer than it). */
+guint      _hall_store_count_newer   (HallStore          *self,
+                                      const HallStoreKey *key);
+
+/* Copies every property of @src into @dst (notifying only what changed). */
+void       _hall_case_copy           (HallCase           *dst,
+                                      HallCase           *src);
+
+/* How many applicants (for the search's choice of plan). */
+guint      _hall_store_count_applicants (HallStore       *self);
+
+G_END_DECLS
