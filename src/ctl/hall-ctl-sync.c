@@ -1,0 +1,95 @@
+/* hall-ctl-sync.c — service-hall-ctl sync
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-ctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hall-error.h"
+#include "hall-ctl.h"
+
+static void
+case_rejected_cb (HallSyncEngine *engine,
+                  const char     *case_uuid,
+                  const char     *reason,
+                  HallStore      *store)
+{
+  g_autoptr (HallCase) kase = hall_store_get_case (store, case_uuid, NULL);
+
+  /* The case number and the server's reason: no personal data. */
+  g_printerr (_("case %s: rejected by the server: %s\n"),
+              kase != NULL ? hall_case_get_number (kase) : case_uuid, reason);
+}
+
+static void
+conflict_cb (HallSyncEngine *engine,
+             const char     *entity,
+             const char     *uuid,
+             HallStore      *store)
+{
+  g_printerr (_("%s %s: changed on the server too; both versions are kept for an official "
+                "to decide\n"), entity, uuid);
+}
+
+int
+hall_ctl_sync (HallCtl *ctl,
+               int      argc,
+               char   **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallSyncEngine) engine = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  HallSyncReport report = { 0 };
+  HallStore *store;
+  int exit_code = EX_OK;
+  gboolean ok;
+
+  context = g_option_context_new (_("— send this counter's changes and fetch the server's"));
+  g_option_context_set_summary (context,
+                                _("One full pass: the outbox in order, then the change feed.\n\n"
+                                  "Exit status: 0 everything went through; 65 the server "
+                                  "refused some changes\nor found conflicts (listed on stderr; "
+                                  "the rest went through); 75 the server\ncannot be reached or "
+                                  "is failing: try again later; 77 sign in again;\n"
+                                  "78 no server set (run login first)."));
+  if (!hall_ctl_parse_options (context, &argc, &argv, &exit_code))
+    return exit_code;
+  if (argc > 1)
+    {
+      g_printerr (_("service-hall-ctl sync: unexpected argument “%s”\n"), argv[1]);
+      return EX_USAGE;
+    }
+
+  store = hall_ctl_get_store (ctl, &error);
+  if (store == NULL)
+    return hall_ctl_fail ("sync", error);
+
+  engine = hall_ctl_new_engine (ctl, NULL);
+  if (hall_sync_engine_get_server_url (engine) == NULL)
+    {
+      g_printerr (_("service-hall-ctl sync: no server is set for this profile: run "
+                    "“service-hall-ctl login --server URL …” first\n"));
+      return EX_CONFIG;
+    }
+  g_signal_connect (engine, "case-rejected", G_CALLBACK (case_rejected_cb), store);
+  g_signal_connect (engine, "conflict", G_CALLBACK (conflict_cb), store);
+
+  hall_sync_engine_sync_async (engine, NULL, hall_ctl_store_result, &result);
+  hall_ctl_wait (&result);
+  /* Signals posted by the worker just before it ended. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  ok = hall_sync_engine_sync_finish (engine, result, &report, &error);
+  g_print (_("pushed %u, pulled %u, rejected %u, waiting %u, conflicts %u\n"), report.pushed,
+           report.pulled, report.rejected, report.waiting, report.conflicts);
+  if (!ok)
+    return hall_ctl_fail ("sync", error);
+  if (report.rejected > 0 || report.conflicts > 0)
+    return EX_DATAERR;
+  return EX_OK;
+}

@@ -1,0 +1,191 @@
+/* hall-ctl.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-ctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "hall-error.h"
+#include "hall-ctl.h"
+
+void
+hall_ctl_clear (HallCtl *ctl)
+{
+  g_clear_pointer (&ctl->profile, g_free);
+  g_clear_pointer (&ctl->counter, g_free);
+  g_clear_pointer (&ctl->server_url, g_free);
+  g_clear_pointer (&ctl->ca_file, g_free);
+  g_clear_pointer (&ctl->pinned_key, g_free);
+  g_clear_object (&ctl->store);
+  g_clear_object (&ctl->catalog);
+}
+
+HallCatalog *
+hall_ctl_get_catalog (HallCtl *ctl,
+                      GError **error)
+{
+  if (ctl->catalog == NULL)
+    ctl->catalog = hall_catalog_new_default (error);
+  return ctl->catalog;
+}
+
+HallStore *
+hall_ctl_get_store (HallCtl *ctl,
+                    GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *stored_counter = NULL;
+  HallCatalog *catalog;
+
+  if (ctl->store != NULL)
+    return ctl->store;
+
+  catalog = hall_ctl_get_catalog (ctl, error);
+  if (catalog == NULL)
+    return NULL;
+
+  if (g_mkdir_with_parents (ctl->profile, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("cannot create the profile directory %s: %s"), ctl->profile,
+                   g_strerror (saved_errno));
+      return NULL;
+    }
+  path = g_build_filename (ctl->profile, "hall.db", NULL);
+  ctl->store = hall_store_open (path, hall_catalog_get_hall_code (catalog),
+                                ctl->counter != NULL ? ctl->counter : "C01", error);
+  if (ctl->store == NULL)
+    return NULL;
+
+  /* The profile remembers its counter, so that its case numbers stay in
+   * one series whichever command opened it. */
+  stored_counter = hall_store_get_meta (ctl->store, "counter");
+  if (ctl->counter != NULL)
+    {
+      if (g_strcmp0 (stored_counter, ctl->counter) != 0
+          && !hall_store_set_meta (ctl->store, "counter", ctl->counter, error))
+        {
+          g_clear_object (&ctl->store);
+          return NULL;
+        }
+    }
+  else if (stored_counter != NULL && *stored_counter != '\0')
+    hall_store_set_counter (ctl->store, stored_counter);
+
+  return ctl->store;
+}
+
+HallSyncEngine *
+hall_ctl_new_engine (HallCtl    *ctl,
+                     const char *server_url)
+{
+  g_autofree char *stored_url = NULL;
+  HallSyncEngine *engine;
+
+  if (server_url == NULL)
+    server_url = ctl->server_url;
+  if (server_url == NULL)
+    server_url = stored_url = hall_store_get_meta (ctl->store, "server_url");
+
+  engine = hall_sync_engine_new (ctl->store, server_url);
+  /* The environment first, so that explicit options win. */
+  hall_sync_engine_apply_environment (engine);
+  if (ctl->low_speed_time > 0)
+    g_object_set (engine, "low-speed-time", (guint) ctl->low_speed_time, NULL);
+  if (ctl->connect_timeout > 0)
+    g_object_set (engine, "connect-timeout", (guint) ctl->connect_timeout, NULL);
+  if (ctl->attempts > 0)
+    g_object_set (engine, "max-attempts", (guint) ctl->attempts, NULL);
+  if (ctl->ca_file != NULL)
+    g_object_set (engine, "ca-file", ctl->ca_file, NULL);
+  if (ctl->pinned_key != NULL)
+    g_object_set (engine, "pinned-public-key", ctl->pinned_key, NULL);
+  return engine;
+}
+
+void
+hall_ctl_store_result (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+GAsyncResult *
+hall_ctl_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+int
+hall_ctl_exit_code (const GError *error)
+{
+  if (error == NULL)
+    return EX_OK;
+
+  if (error->domain == HALL_SYNC_ERROR)
+    {
+      switch ((HallSyncError) error->code)
+        {
+        case HALL_SYNC_ERROR_OFFLINE:
+        case HALL_SYNC_ERROR_SERVER:
+          return EX_TEMPFAIL;
+        case HALL_SYNC_ERROR_AUTH:
+          return EX_NOPERM;
+        case HALL_SYNC_ERROR_REJECTED:
+        case HALL_SYNC_ERROR_CONFLICT:
+          return EX_DATAERR;
+        case HALL_SYNC_ERROR_TLS:
+          return EX_UNAVAILABLE;
+        case HALL_SYNC_ERROR_PROTOCOL:
+        default:
+          return EX_PROTOCOL;
+        }
+    }
+  if (error->domain == HALL_VALIDATION_ERROR)
+    return EX_DATAERR;
+  if (error->domain == HALL_CATALOG_ERROR)
+    return EX_CONFIG;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+      || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return EX_NOINPUT;
+  if (error->domain == HALL_STORE_ERROR && error->code == HALL_STORE_ERROR_OPEN)
+    return EX_CANTCREAT;
+  return EX_IOERR;
+}
+
+int
+hall_ctl_fail (const char   *command,
+               const GError *error)
+{
+  g_printerr ("service-hall-ctl %s: %s\n", command, error->message);
+  return hall_ctl_exit_code (error);
+}
+
+gboolean
+hall_ctl_parse_options (GOptionContext *context,
+                        int            *argc,
+                        char         ***argv,
+                        int            *exit_code)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("service-hall-ctl %s: %s\n", (*argv)[0], error->message);
+      g_printerr (_("Try “service-hall-ctl %s --help”.\n"), (*argv)[0]);
+      *exit_code = EX_USAGE;
+      return FALSE;
+    }
+  return TRUE;
+}
