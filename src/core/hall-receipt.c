@@ -408,7 +408,7 @@ hall_receipt_render (HallReceipt *self,
   draw_documents (self, cr, context, y, w);
 
   draw_text (cr, context,
-             _("Keep this receipt until your case is completed. The promised time counts from when every required document has been received."),
+             _("Keep this receipt until your case is completed."),
              8.5, PANGO_WEIGHT_NORMAL, 0.4,
              MARGIN, HALL_RECEIPT_HEIGHT - MARGIN - 24.0, w - 2 * MARGIN, PANGO_ALIGN_CENTER);
 

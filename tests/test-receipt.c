@@ -1,0 +1,182 @@
+/* test-receipt.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <cairo.h>
+#include <string.h>
+#include <zbar.h>
+
+#include "hall-catalog.h"
+#include "hall-receipt.h"
+
+#define CASE_NUMBER "YC-2026-C03-000123"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_t, cairo_destroy)
+
+static HallReceipt *
+build_receipt (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = NULL;
+  g_autoptr(HallApplicant) applicant = NULL;
+  g_autoptr(HallCase) kase = NULL;
+  g_autoptr(JsonArray) checklist = json_array_new ();
+  HallService *service;
+  HallReceipt *receipt;
+  guint i;
+
+  catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  service = hall_catalog_lookup (catalog, "company_business_license");
+  g_assert_nonnull (service);
+
+  applicant = hall_applicant_new_person ("张伟", HALL_ID_TYPE_RESIDENT_ID,
+                                         "11010519491231002X", "13800138000");
+
+  /* Every other document received, so both marks are drawn. */
+  for (i = 0; i < hall_service_get_n_documents (service); i++)
+    {
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "id", hall_service_get_document (service, i)->id);
+      json_object_set_boolean_member (item, "provided", i % 2 == 0);
+      json_array_add_object_element (checklist, item);
+    }
+
+  kase = hall_case_new ();
+  hall_case_set_number (kase, CASE_NUMBER);
+  hall_case_set_service_id (kase, hall_service_get_id (service));
+  hall_case_set_service_name (kase, hall_service_get_name (service));
+  hall_case_set_applicant_name (kase, "张伟");
+  hall_case_set_created_at (kase, 1795775400);
+  hall_case_set_promised_at (kase, 1795775400 + 4 * 3600);
+  hall_case_set_counter (kase, "C03");
+  hall_case_set_official (kase, "demo-official");
+  hall_case_set_checklist (kase, checklist);
+
+  receipt = hall_receipt_new (kase, applicant, service);
+  hall_receipt_set_hall_name (receipt, "银川市民大厅");
+  return receipt;
+}
+
+/* The QR code must decode, from the rendered pixels, to the case number:
+ * that is what a kiosk or a counter scanner will read. */
+static void
+test_receipt_qr (void)
+{
+  g_autoptr(HallReceipt) receipt = build_receipt ();
+  g_autoptr(cairo_surface_t) surface = NULL;
+  g_autoptr(cairo_t) cr = NULL;
+  g_autofree guint8 *gray = NULL;
+  g_autofree char *png = NULL;
+  zbar_image_scanner_t *scanner;
+  zbar_image_t *image;
+  const zbar_symbol_t *symbol;
+  const double scale = 2.0; /* 144 dpi */
+  int width, height, stride, x, y, n_found = 0;
+  const guint8 *data;
+
+  width = (int) (HALL_RECEIPT_WIDTH * scale);
+  height = (int) (HALL_RECEIPT_HEIGHT * scale);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  hall_receipt_render (receipt, cr, width, height);
+  cairo_surface_flush (surface);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  png = g_build_filename (g_get_user_cache_dir (), "receipt.png", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+
+  /* zbar reads 8-bit gray ("Y800"). */
+  stride = cairo_image_surface_get_stride (surface);
+  data = cairo_image_surface_get_data (surface);
+  gray = g_malloc ((gsize) width * height);
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+
+        gray[y * width + x] = (guint8) ((((px >> 16) & 0xff) * 30
+                                         + ((px >> 8) & 0xff) * 59
+                                         + (px & 0xff) * 11) / 100);
+      }
+
+  scanner = zbar_image_scanner_create ();
+  zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+  image = zbar_image_create ();
+  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (image, width, height);
+  zbar_image_set_data (image, gray, (unsigned long) width * height, NULL);
+
+  g_assert_cmpint (zbar_scan_image (scanner, image), >, 0);
+  for (symbol = zbar_image_first_symbol (image); symbol; symbol = zbar_symbol_next (symbol))
+    {
+      g_assert_cmpint (zbar_symbol_get_type (symbol), ==, ZBAR_QRCODE);
+      g_assert_cmpstr (zbar_symbol_get_data (symbol), ==, CASE_NUMBER);
+      n_found++;
+    }
+  g_assert_cmpint (n_found, ==, 1);
+
+  zbar_image_destroy (image);
+  zbar_image_scanner_destroy (scanner);
+}
+
+/* The PDF's compressed streams hold NUL bytes, so strstr() would stop early. */
+static gboolean
+contains (const char *data,
+          gsize       length,
+          const char *needle)
+{
+  gsize i, n = strlen (needle);
+
+  for (i = 0; i + n <= length; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_receipt_pdf (void)
+{
+  g_autoptr(HallReceipt) receipt = build_receipt ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) missing = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  file = g_file_new_build_filename (g_get_user_cache_dir (), "receipt.pdf", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_assert_true (hall_receipt_write_pdf (receipt, file, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_load_contents (file, NULL, &contents, &length, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  /* One A5 page: 419.53 x 595.28 points. */
+  g_assert_true (contains (contents, length, "/MediaBox [ 0 0 419.528 595.276 ]"));
+
+  /* A folder that is not there is an error naming the place, not a crash. */
+  missing = g_file_new_build_filename (g_get_user_cache_dir (), "no-such-dir", "r.pdf", NULL);
+  g_assert_false (hall_receipt_write_pdf (receipt, missing, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/hall/receipt/qr", test_receipt_qr);
+  g_test_add_func ("/hall/receipt/pdf", test_receipt_pdf);
+
+  return g_test_run ();
+}
