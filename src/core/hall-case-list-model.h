@@ -1,0 +1,36 @@
+/* hall-case-list-model.h — the cases of the store as a GListModel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_CASE_LIST_MODEL (hall_case_list_model_get_type ())
+G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_MODEL, GObject)
+
+/* A GListModel of HallCase, newest first. Rows are read from the store a
+ * page at a time as the view asks for them, and a few pages are kept, so a
+ * million cases never become a million objects; it follows the store's
+ * "changed" and "case-changed" signals.
+ *
+ * Properties: "store" (construct-only), "query": when not empty, the model
+ * shows the store's search results for it instead (at most
+ * HALL_CASE_LIST_MODEL_MAX_RESULTS), searched on a worker thread; a new
+ * query cancels the one still running, and the list switches when the new
+ * results are in. "searching" is TRUE meanwhile. */
+
+#define HALL_CASE_LIST_MODEL_PAGE_SIZE   100
+#define HALL_CASE_LIST_MODEL_MAX_RESULTS 200
+
+HallCaseListModel *hall_case_list_model_new         (HallStore         *store);
+HallStore         *hall_case_list_model_get_store   (HallCaseListModel *self);
+const char        *hall_case_list_model_get_query   (HallCaseListModel *self);
+void               hall_case_list_model_set_query   (HallCaseListModel *self,
+                                                     const char        *query);
+gboolean           hall_case_list_model_get_searching (HallCaseListModel *self);
+
+G_END_DECLS

@@ -1,0 +1,848 @@
+/* test-store.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hall-catalog.h"
+#include "hall-error.h"
+#include "hall-sqlite.h"
+#include "hall-store.h"
+#include "hall-store-migrations.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *path;
+  HallCatalog *catalog;
+  HallService *service;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("hall-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "counter.db", NULL);
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  fixture->service = hall_catalog_lookup (fixture->catalog, "company_business_license");
+  g_assert_nonnull (fixture->service);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->catalog);
+  remove_dir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+/* A valid GB 11643 number from Yinchuan (640104) born 1985-06-12. */
+static char *
+resident_id (guint n)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  char base[18];
+  int sum = 0;
+
+  g_snprintf (base, sizeof base, "64010419850612%03u", n % 1000);
+  for (int i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+}
+
+static HallApplicant *
+person (const char *name,
+        guint       n)
+{
+  g_autofree char *id = resident_id (n);
+  g_autofree char *phone = g_strdup_printf ("138%08u", n);
+
+  return hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID, id, phone);
+}
+
+static HallStore *
+open_store (const char *path,
+            const char *counter)
+{
+  g_autoptr (GError) error = NULL;
+  HallStore *store = hall_store_open (path, "YC", counter, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static HallCase *
+create_case (HallStore     *store,
+             HallService   *service,
+             HallApplicant *applicant)
+{
+  g_autoptr (GError) error = NULL;
+  HallCase *kase = hall_case_new ();
+
+  hall_case_set_official (kase, "wang.fang");
+  g_assert_true (hall_store_create_case (store, applicant, service, kase, &error));
+  g_assert_no_error (error);
+  return kase;
+}
+
+static gint64
+query_int (const char *path,
+           const char *sql)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static void
+test_open (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autofree char *mode = NULL;
+
+  g_assert_cmpint (hall_store_get_schema_version (store), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
+  mode = query_text (fixture->path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpstr (hall_store_get_counter (store), ==, "C03");
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+
+  g_assert_true (hall_store_set_meta (store, "server_url", "https://hall.example", NULL));
+  g_assert_cmpstr (hall_store_get_meta (store, "server_url"), ==, "https://hall.example");
+  g_assert_null (hall_store_get_meta (store, "nothing"));
+}
+
+/* Builds a database of @version with one applicant and one case (and, from
+ * version 2, its "created" event), as that version wrote them. */
+static void
+make_old_database (const char *path,
+                   int         version)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autofree char *id = resident_id (7);
+  g_autofree char *sql = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (hall_store_register_functions (db, NULL));
+  for (int v = 1; v <= version; v++)
+    g_assert_cmpint (sqlite3_exec (db, hall_store_migration_get_sql (v), NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+
+  sql = g_strdup_printf (
+    "INSERT INTO applicants (id, uuid, kind, name, id_type, id_number, phone, version,"
+    " created_at, updated_at) VALUES (1, '6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f', 'person',"
+    " '张伟明', 'resident_id', '%s', '13800000007', 0, 1700000000, 1700000000);"
+    "INSERT INTO cases (id, uuid, number, seq, service_id, service_name, applicant_id, state,"
+    " created_at, promised_at, updated_at, counter, official, checklist)"
+    " VALUES (1, '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 'YC-2023-C01-000041', 41,"
+    " 'company_business_license', 'Company business license', 1, 'received', 1700000000,"
+    " 1700014400, 1700000000, 'C01', 'wang.fang', '[{\"id\":\"a\",\"provided\":true}]');"
+    "INSERT INTO case_sequences VALUES ('C01', 2023, 41);",
+    id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  if (version >= 2)
+    {
+      g_assert_cmpint (sqlite3_exec (db,
+                                     "INSERT INTO case_events (uuid, case_id, kind, official, at)"
+                                     " VALUES ('1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', 1,"
+                                     " 'created', 'wang.fang', 1700000000);",
+                                     NULL, NULL, NULL),
+                       ==, SQLITE_OK);
+      /* v2 wrote the indexes along with the row. */
+      g_assert_cmpint (sqlite3_exec (db,
+                                     "DELETE FROM applicant_bigrams; DELETE FROM applicant_trigrams;"
+                                     "INSERT INTO applicant_bigrams (rowid, bigrams)"
+                                     " SELECT id, hall_name_bigrams (name) FROM applicants;"
+                                     "INSERT INTO applicant_trigrams (rowid, name, phone, id_number)"
+                                     " SELECT id, name, phone, id_number FROM applicants;",
+                                     NULL, NULL, NULL),
+                       ==, SQLITE_OK);
+    }
+  g_free (sql);
+  sql = g_strdup_printf ("PRAGMA user_version = %d", version);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static void
+test_migrate (Fixture       *fixture,
+              gconstpointer  data)
+{
+  int from = GPOINTER_TO_INT (data);
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = resident_id (7);
+
+  if (from == 0)
+    {
+      /* An empty file, as a crash right after creating it leaves one. */
+      g_assert_true (g_file_set_contents (fixture->path, "", 0, NULL));
+      store = open_store (fixture->path, "C01");
+      g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
+      g_assert_cmpuint (hall_store_count_cases (store), ==, 0);
+      return;
+    }
+
+  make_old_database (fixture->path, from);
+  store = open_store (fixture->path, "C01");
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
+
+  kase = hall_store_get_case_by_number (store, "YC-2023-C01-000041", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_applicant_name (kase), ==, "张伟明");
+  g_assert_cmpint (hall_case_get_promised_at (kase), ==, 1700014400);
+  g_assert_cmpint (hall_case_get_sync_state (kase), ==, HALL_SYNC_PENDING);
+  g_assert_cmpuint (json_array_get_length (hall_case_get_checklist (kase)), ==, 1);
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 1);
+
+  applicant = hall_store_find_applicant (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (applicant);
+  g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "13800000007");
+
+  /* The indexes of version 2 were filled from the rows of version 1. */
+  found = hall_store_search_cases (store, "伟明", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+
+  /* Nothing of the old data was ever sent: it is queued now, applicant
+   * first. */
+  outbox = hall_store_peek_outbox (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, from >= 2 ? 3 : 2);
+  g_assert_cmpstr (((HallOutboxItem *) outbox->pdata[0])->entity, ==, "applicant");
+  g_assert_cmpstr (((HallOutboxItem *) outbox->pdata[1])->entity, ==, "case");
+
+  /* The sequence carried on. */
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT last_seq FROM case_sequences WHERE counter = 'C01'"),
+                   ==, 41);
+}
+
+static void
+test_migrate_newer (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStore) store = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+
+  {
+    g_autoptr (sqlite3) db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 9",
+                                   NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+  }
+  g_assert_true (g_file_get_contents (fixture->path, &before, &before_len, NULL));
+
+  store = hall_store_open (fixture->path, "YC", "C03", &error);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA);
+  g_assert_null (store);
+  g_assert_nonnull (strstr (error->message, "newer Service Hall"));
+
+  g_assert_true (g_file_get_contents (fixture->path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+static void
+test_case_numbers (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *other_path = g_build_filename (fixture->dir, "other.db", NULL);
+  g_autoptr (HallApplicant) applicant = person ("张伟明", 1);
+  g_autoptr (GHashTable) numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int year = g_date_time_get_year (now);
+
+  {
+    g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+    g_autoptr (HallStore) other = open_store (other_path, "C04");
+
+    for (guint i = 1; i <= 3; i++)
+      {
+        g_autoptr (HallCase) kase = create_case (store, fixture->service, applicant);
+        g_autoptr (HallCase) their = create_case (other, fixture->service, applicant);
+        g_autofree char *expected = g_strdup_printf ("YC-%d-C03-%06u", year, i);
+
+        g_assert_cmpstr (hall_case_get_number (kase), ==, expected);
+        g_assert_true (g_hash_table_add (numbers, g_strdup (hall_case_get_number (kase))));
+        g_assert_true (g_hash_table_add (numbers, g_strdup (hall_case_get_number (their))));
+        g_assert_cmpint (hall_case_get_promised_at (kase) - hall_case_get_created_at (kase), ==,
+                         hall_service_get_promised_minutes (fixture->service) * 60);
+        g_assert_cmpuint (json_array_get_length (hall_case_get_checklist (kase)), ==,
+                          hall_service_get_n_documents (fixture->service));
+      }
+  }
+
+  /* Re-opened, the counter carries on where it was. */
+  {
+    g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+    g_autoptr (HallCase) kase = create_case (store, fixture->service, applicant);
+    g_autofree char *expected = g_strdup_printf ("YC-%d-C03-%06u", year, 4);
+
+    g_assert_cmpstr (hall_case_get_number (kase), ==, expected);
+    g_assert_cmpuint (hall_store_count_cases (store), ==, 4);
+  }
+}
+
+static void
+test_checklist_from_caller (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("李娜", 2);
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (JsonArray) checklist = json_array_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *item = json_object_new ();
+
+  json_object_set_string_member (item, "id", "id_card");
+  json_object_set_boolean_member (item, "provided", TRUE);
+  json_array_add_object_element (checklist, item);
+  hall_case_set_checklist (kase, checklist);
+
+  g_assert_true (hall_store_create_case (store, applicant, fixture->service, kase, &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (hall_case_get_checklist (stored)), ==, 1);
+  g_assert_true (json_object_get_boolean_member (
+    json_array_get_object_element (hall_case_get_checklist (stored), 0), "provided"));
+}
+
+static void
+test_rollback (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) first = person ("王芳", 3);
+  g_autoptr (HallApplicant) second = person ("赵磊", 4);
+  g_autoptr (HallCase) kase = create_case (store, fixture->service, first);
+  g_autoptr (HallCase) clash = hall_case_new ();
+  g_autoptr (HallCase) next = NULL;
+  g_autoptr (HallApplicant) found = NULL;
+  g_autoptr (GError) error = NULL;
+  guint outbox = hall_store_count_outbox (store);
+  gint64 seq = query_int (fixture->path, "SELECT last_seq FROM case_sequences");
+
+  /* The same uuid as a stored case: the insert of the case fails after the
+   * new applicant and the case number were written in the transaction. */
+  hall_case_set_uuid (clash, hall_case_get_uuid (kase));
+  g_assert_false (hall_store_create_case (store, second, fixture->service, clash, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_assert_null (hall_case_get_number (clash));
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 1);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, outbox);
+  g_assert_cmpint (query_int (fixture->path, "SELECT last_seq FROM case_sequences"), ==, seq);
+  found = hall_store_find_applicant (store, hall_applicant_get_id_number (second), &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+
+  /* And the store goes on as before. */
+  next = create_case (store, fixture->service, second);
+  g_assert_true (g_str_has_suffix (hall_case_get_number (next), "-000002"));
+}
+
+static HallOutboxItem *
+outbox_item (GPtrArray *items,
+             guint      i)
+{
+  return items->pdata[i];
+}
+
+static void
+test_outbox (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("张伟明", 5);
+  g_autoptr (HallCase) kase = create_case (store, fixture->service, applicant);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (HallApplicant) stored_applicant = NULL;
+  g_autoptr (HallCaseEvent) note = NULL;
+  g_autofree char *case_path = g_strdup_printf ("/v1/cases/%s", hall_case_get_uuid (kase));
+  g_autofree char *events_path = g_strdup_printf ("%s/events", case_path);
+  g_autofree char *applicant_path = g_strdup_printf ("/v1/applicants/%s",
+                                                     hall_applicant_get_uuid (applicant));
+
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 3);
+  g_assert_cmpstr (outbox_item (items, 0)->method, ==, "PUT");
+  g_assert_cmpstr (outbox_item (items, 0)->path, ==, applicant_path);
+  g_assert_cmpstr (outbox_item (items, 1)->method, ==, "PUT");
+  g_assert_cmpstr (outbox_item (items, 1)->path, ==, case_path);
+  g_assert_cmpstr (outbox_item (items, 2)->method, ==, "POST");
+  g_assert_cmpstr (outbox_item (items, 2)->path, ==, events_path);
+  g_assert_true (g_uuid_string_is_valid (outbox_item (items, 1)->uuid));
+  g_assert_cmpint (outbox_item (items, 1)->base_version, ==, 0);
+  g_assert_cmpint (outbox_item (items, 0)->seq, <, outbox_item (items, 1)->seq);
+  body = json_from_string (outbox_item (items, 1)->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "number"), ==,
+                   hall_case_get_number (kase));
+
+  /* Acknowledged one by one; the case is synced only when its event is too. */
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 0), 1, &error));
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 1), 1, &error));
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_PENDING);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 1);
+  g_clear_object (&stored);
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 2), 2, &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 2);
+  g_clear_object (&stored);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+  /* A second acknowledgement of the same row changes nothing. */
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 2), 2, &error));
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* An update of an acknowledged applicant names its version (If-Match). */
+  stored_applicant = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_applicant_get_version (stored_applicant), ==, 1);
+  hall_applicant_set_phone (stored_applicant, "13912345678");
+  g_assert_true (hall_store_save_applicant (store, stored_applicant, &error));
+  g_assert_no_error (error);
+  /* Saving it unchanged queues nothing. */
+  g_assert_true (hall_store_save_applicant (store, stored_applicant, &error));
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpint (outbox_item (items, 0)->base_version, ==, 1);
+
+  /* A transient failure keeps the row first in line. */
+  g_assert_true (hall_store_defer_outbox (store, outbox_item (items, 0), "offline", &error));
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (outbox_item (items, 0)->attempts, ==, 1);
+  g_assert_cmpstr (outbox_item (items, 0)->last_error, ==, "offline");
+
+  /* Refused for good: the applicant's cases show the reason. */
+  g_assert_true (hall_store_reject_outbox (store, outbox_item (items, 0), 422,
+                                           "phone: not a number", &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_REJECTED);
+  g_assert_cmpstr (hall_case_get_sync_error (stored), ==, "phone: not a number");
+  g_clear_object (&stored);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* An event that meets a conflict. */
+  note = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE);
+  hall_case_event_set_new_state (note, HALL_CASE_IN_REVIEW);
+  g_assert_true (hall_store_add_case_event (store, note, &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_PENDING);
+  g_clear_object (&stored);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (outbox_item (items, 0)->entity, ==, "event");
+  g_assert_true (hall_store_record_conflict (store, outbox_item (items, 0), "{\"version\": 7}",
+                                             &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_CONFLICT);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM conflicts"), ==, 1);
+
+  {
+    g_autoptr (GPtrArray) events = hall_store_list_case_events (store, hall_case_get_uuid (kase),
+                                                                &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (events->len, ==, 2);
+    g_assert_cmpint (hall_case_event_get_kind (events->pdata[0]), ==, HALL_CASE_EVENT_CREATED);
+    g_assert_cmpint (hall_case_event_get_kind (events->pdata[1]), ==, HALL_CASE_EVENT_STATE);
+  }
+}
+
+static void
+test_ack_renumbers_if_match (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("张伟明", 6);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) rest = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Created and edited before the creation reached the server: once the
+   * server has version 1, the edit must say If-Match: 1. */
+  g_assert_true (hall_store_save_applicant (store, applicant, &error));
+  hall_applicant_set_name (applicant, "张伟");
+  g_assert_true (hall_store_save_applicant (store, applicant, &error));
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpint (outbox_item (items, 1)->base_version, ==, 0);
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 0), 1, &error));
+  rest = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (rest->len, ==, 1);
+  g_assert_cmpint (outbox_item (rest, 0)->base_version, ==, 1);
+}
+
+static JsonArray *
+parse_array (const char *json)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return json_array_ref (json_node_get_array (node));
+}
+
+static void
+test_apply_changes (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page = NULL;
+  g_autoptr (JsonArray) older = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autofree char *id = resident_id (11);
+  g_autofree char *json = NULL;
+  g_autofree char *cursor = NULL;
+  const char *app = "11111111-2222-4333-8444-555555555555";
+  const char *case_uuid = "22222222-3333-4444-8555-666666666666";
+
+  json = g_strdup_printf (
+    "[{\"seq\": 1, \"entity\": \"applicant\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"kind\": \"person\", \"name\": \"欧阳娜娜\", \"id_type\": \"resident_id\","
+    "   \"id_number\": \"%s\", \"phone\": \"13700000011\", \"version\": 1}},"
+    " {\"seq\": 2, \"entity\": \"case\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"number\": \"YC-2026-C07-000009\", \"service\": \"company_business_license\","
+    "   \"applicant\": \"%s\", \"state\": \"received\", \"created_at\": \"2026-11-27T08:00:00Z\","
+    "   \"promised_at\": \"2026-11-27T12:00:00Z\", \"counter\": \"C07\", \"official\": \"li.na\","
+    "   \"checklist\": [], \"version\": 1}},"
+    " {\"seq\": 3, \"entity\": \"event\", \"uuid\": \"33333333-4444-4555-8666-777777777777\","
+    "  \"version\": 1, \"data\": {\"uuid\": \"33333333-4444-4555-8666-777777777777\","
+    "   \"case\": \"%s\", \"kind\": \"created\", \"official\": \"li.na\","
+    "   \"at\": \"2026-11-27T08:00:00Z\"}}]",
+    app, app, id, case_uuid, case_uuid, app, case_uuid);
+  page = parse_array (json);
+
+  g_assert_true (hall_store_apply_changes (store, page, "3", &error));
+  g_assert_no_error (error);
+  cursor = hall_store_get_meta (store, "cursor");
+  g_assert_cmpstr (cursor, ==, "3");
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+
+  kase = hall_store_get_case (store, case_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_number (kase), ==, "YC-2026-C07-000009");
+  g_assert_cmpstr (hall_case_get_applicant_name (kase), ==, "欧阳娜娜");
+  g_assert_cmpint (hall_case_get_sync_state (kase), ==, HALL_SYNC_SYNCED);
+  g_assert_cmpint (hall_case_get_version (kase), ==, 1);
+  events = hall_store_list_case_events (store, case_uuid, &error);
+  g_assert_cmpuint (events->len, ==, 1);
+  found = hall_store_search_cases (store, "娜娜", 10, &error);
+  g_assert_cmpuint (found->len, ==, 1);
+
+  /* Applied twice: nothing new. An older version is skipped. */
+  g_assert_true (hall_store_apply_changes (store, page, "3", &error));
+  older = parse_array (
+    "[{\"seq\": 4, \"entity\": \"case\", \"uuid\": \"22222222-3333-4444-8555-666666666666\","
+    "  \"version\": 1, \"data\": {\"uuid\": \"22222222-3333-4444-8555-666666666666\","
+    "  \"number\": \"YC-2026-C07-000009\", \"service\": \"company_business_license\","
+    "  \"applicant\": \"11111111-2222-4333-8444-555555555555\", \"state\": \"rejected\"}}]");
+  g_assert_true (hall_store_apply_changes (store, older, "4", &error));
+  g_clear_object (&kase);
+  kase = hall_store_get_case (store, case_uuid, &error);
+  g_assert_cmpint (hall_case_get_state (kase), ==, HALL_CASE_RECEIVED);
+
+  /* A change waiting in our outbox wins over the server's until sent. */
+  {
+    g_autoptr (HallCaseEvent) event = hall_case_event_new (case_uuid, HALL_CASE_EVENT_STATE);
+    g_autoptr (JsonArray) newer = NULL;
+
+    hall_case_event_set_new_state (event, HALL_CASE_IN_REVIEW);
+    g_assert_true (hall_store_add_case_event (store, event, &error));
+    newer = parse_array (
+      "[{\"seq\": 5, \"entity\": \"case\", \"uuid\": \"22222222-3333-4444-8555-666666666666\","
+      "  \"version\": 5, \"data\": {\"uuid\": \"22222222-3333-4444-8555-666666666666\","
+      "  \"number\": \"YC-2026-C07-000009\", \"service\": \"company_business_license\","
+      "  \"applicant\": \"11111111-2222-4333-8444-555555555555\", \"state\": \"rejected\"}}]");
+    g_assert_true (hall_store_apply_changes (store, newer, "5", &error));
+    g_clear_object (&kase);
+    kase = hall_store_get_case (store, case_uuid, &error);
+    g_assert_cmpint (hall_case_get_state (kase), ==, HALL_CASE_IN_REVIEW);
+  }
+
+  /* A case whose applicant is unknown fails the whole page, cursor too. */
+  {
+    g_autoptr (JsonArray) bad = parse_array (
+      "[{\"seq\": 6, \"entity\": \"case\", \"uuid\": \"44444444-3333-4444-8555-666666666666\","
+      "  \"version\": 1, \"data\": {\"uuid\": \"44444444-3333-4444-8555-666666666666\","
+      "  \"number\": \"YC-2026-C07-000010\", \"service\": \"company_business_license\","
+      "  \"applicant\": \"55555555-2222-4333-8444-555555555555\", \"state\": \"received\"}}]");
+    g_autofree char *kept = NULL;
+
+    g_assert_false (hall_store_apply_changes (store, bad, "6", &error));
+    g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+    kept = hall_store_get_meta (store, "cursor");
+    g_assert_cmpstr (kept, ==, "5");
+  }
+}
+
+static void
+test_officials (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *roles = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *hash = NULL;
+
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  /* A second time adds nothing. */
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM officials"), ==, 4);
+
+  hash = query_text (fixture->path, "SELECT password_hash FROM officials WHERE username = 'demo'");
+  g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
+
+  name = hall_store_check_password (store, "demo", "demo", &roles, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "Demo Official");
+  g_assert_cmpstr (roles, ==, "reception,counter_official,approver,supervisor,administrator");
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&roles, g_free);
+
+  name = hall_store_check_password (store, "wang.fang", "demo", &roles, &error);
+  g_assert_cmpstr (name, ==, "王芳");
+  g_assert_cmpstr (roles, ==, "counter_official");
+  g_clear_pointer (&name, g_free);
+
+  name = hall_store_check_password (store, "li.na", "wrong", NULL, &error);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH);
+  g_assert_null (name);
+  g_clear_error (&error);
+
+  name = hall_store_check_password (store, "nobody", "demo", NULL, &error);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH);
+  g_assert_null (name);
+}
+
+static void
+on_created (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!hall_store_create_case_finish (HALL_STORE (source), result, error) && *error == NULL)
+    g_assert_not_reached ();
+  /* Marks completion for the loop below. */
+  if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static void
+on_changed_count (HallStore *store,
+                  guint     *count)
+{
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  (*count)++;
+}
+
+static void
+test_create_async (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("张伟明", 8);
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (GError) error = NULL;
+  guint changed = 0;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_signal_connect (store, "changed", G_CALLBACK (on_changed_count), &changed);
+  hall_store_create_case_async (store, applicant, fixture->service, kase, NULL, on_created, &error);
+  while (error == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_nonnull (hall_case_get_number (kase));
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 1);
+  /* Written on a worker, announced here. */
+  while (changed == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (changed, >=, 1);
+}
+
+/* The child writes cases and reports each commit through the pipe; it is
+ * killed mid-write, as a power cut or a crash would. */
+static void
+test_kill9 (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const guint n_acked = 20;
+  int fds[2];
+  pid_t pid;
+  guint got = 0;
+  int status;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  {
+    /* Schema first, so the child only writes cases. */
+    g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  }
+
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr (HallStore) store = NULL;
+      g_autoptr (HallApplicant) applicant = person ("张伟明", 9);
+
+      close (fds[0]);
+      store = hall_store_open (fixture->path, "YC", "C03", NULL);
+      if (store == NULL)
+        _exit (2);
+      for (guint i = 0; i < 100000; i++)
+        {
+          g_autoptr (HallCase) kase = hall_case_new ();
+
+          if (!hall_store_create_case (store, applicant, fixture->service, kase, NULL))
+            _exit (3);
+          if (write (fds[1], "x", 1) != 1)
+            _exit (4);
+        }
+      _exit (0);
+    }
+
+  close (fds[1]);
+  while (got < n_acked)
+    {
+      char c;
+      ssize_t r = read (fds[0], &c, 1);
+
+      if (r < 0 && errno == EINTR)
+        continue;
+      g_assert_cmpint (r, ==, 1);
+      got++;
+    }
+  kill (pid, SIGKILL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  close (fds[0]);
+  g_assert_true (WIFSIGNALED (status));
+
+  {
+    g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+    g_autofree char *check = query_text (fixture->path, "PRAGMA integrity_check");
+    guint n = hall_store_count_cases (store);
+
+    g_assert_cmpstr (check, ==, "ok");
+    g_assert_cmpuint (n, >=, n_acked);
+    g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM cases"), ==, n);
+    /* No gaps: every committed case has its number and its outbox rows. */
+    g_assert_cmpint (query_int (fixture->path, "SELECT max(seq) FROM cases"), ==, n);
+    g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM outbox WHERE entity = 'case'"),
+                     ==, n);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* First, while the process has no other threads to fork with. */
+  g_test_add ("/hall/store/kill9", Fixture, NULL, fixture_set_up, test_kill9, fixture_tear_down);
+  g_test_add ("/hall/store/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v0", Fixture, GINT_TO_POINTER (0), fixture_set_up,
+              test_migrate, fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v1", Fixture, GINT_TO_POINTER (1), fixture_set_up,
+              test_migrate, fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v2", Fixture, GINT_TO_POINTER (2), fixture_set_up,
+              test_migrate, fixture_tear_down);
+  g_test_add ("/hall/store/migrate/newer", Fixture, NULL, fixture_set_up, test_migrate_newer,
+              fixture_tear_down);
+  g_test_add ("/hall/store/case-numbers", Fixture, NULL, fixture_set_up, test_case_numbers,
+              fixture_tear_down);
+  g_test_add ("/hall/store/checklist", Fixture, NULL, fixture_set_up, test_checklist_from_caller,
+              fixture_tear_down);
+  g_test_add ("/hall/store/rollback", Fixture, NULL, fixture_set_up, test_rollback,
+              fixture_tear_down);
+  g_test_add ("/hall/store/outbox", Fixture, NULL, fixture_set_up, test_outbox, fixture_tear_down);
+  g_test_add ("/hall/store/outbox/if-match", Fixture, NULL, fixture_set_up,
+              test_ack_renumbers_if_match, fixture_tear_down);
+  g_test_add ("/hall/store/apply-changes", Fixture, NULL, fixture_set_up, test_apply_changes,
+              fixture_tear_down);
+  g_test_add ("/hall/store/officials", Fixture, NULL, fixture_set_up, test_officials,
+              fixture_tear_down);
+  g_test_add ("/hall/store/create-async", Fixture, NULL, fixture_set_up, test_create_async,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
