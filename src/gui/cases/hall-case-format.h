@@ -1,0 +1,42 @@
+/* hall-case-format.h — how a case's numbers and times are shown
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "hall-case.h"
+
+G_BEGIN_DECLS
+
+/* An identity document number as it may appear on screen: the first and last
+ * quarter (at most four characters each) kept, the rest starred, so that
+ * "110101199003070021" reads "1101**********0021". */
+char       *hall_format_masked_document  (const char    *number);
+
+/* "3 d 4 h", "1 h 12 min", "12 min 30 s" (@with_seconds) or "12 min". */
+char       *hall_format_duration         (gint64         seconds,
+                                          gboolean       with_seconds);
+
+/* The time left until @promised_at as seen at @now: "Due in 1 h 12 min" or
+ * "Overdue by 5 min". Sets *@overdue when not NULL. */
+char       *hall_format_countdown        (gint64         promised_at,
+                                          gint64         now,
+                                          gboolean       with_seconds,
+                                          gboolean      *overdue);
+
+/* Local date and time, "2026-11-27 14:05". */
+char       *hall_format_timestamp        (gint64         unix_seconds);
+
+/* "Synced 5 min ago", "Synced just now", "Never synced". */
+char       *hall_format_last_sync        (gint64         last_sync,
+                                          gint64         now);
+
+/* Whether the promise still runs: a finished case has no countdown. */
+gboolean    hall_case_state_is_open      (HallCaseState  state);
+
+const char *hall_sync_state_get_icon_name (HallSyncState state);
+const char *hall_sync_state_get_label     (HallSyncState state); /* translated */
+
+G_END_DECLS

@@ -1,0 +1,531 @@
+/* hall-case-list-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-cases"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hall-case-format.h"
+#include "hall-case-list-model.h"
+#include "hall-case-list-page.h"
+
+/* The "Promised" column counts down in minutes; refreshing it twice a
+ * minute keeps it within half a minute of the truth. */
+#define PROMISED_REFRESH_SECONDS 30
+
+struct _HallCaseListPage
+{
+  GtkWidget          parent_instance;
+
+  GtkSearchBar      *search_bar;
+  GtkSearchEntry    *search_entry;
+  GtkStack          *stack;
+  GtkColumnView     *column_view;
+
+  HallStore         *store;
+  HallCaseListModel *model;
+  GtkSingleSelection *selection;
+  /* GtkListItems of the "Promised" column now on screen */
+  GHashTable        *promised_items;
+  guint              refresh_id;
+};
+
+G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_SEARCH_MODE,
+  N_PROPS
+};
+
+enum
+{
+  CASE_ACTIVATED,
+  CASE_SELECTED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+update_view (HallCaseListPage *self)
+{
+  const char *query = self->model != NULL ? hall_case_list_model_get_query (self->model) : NULL;
+  guint n_items = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+
+  if (n_items > 0)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  else if (query != NULL && *query != '\0')
+    {
+      /* Until the results are in, "No cases match" would be a guess. */
+      if (!hall_case_list_model_get_searching (self->model))
+        gtk_stack_set_visible_child_name (self->stack, "no-results");
+    }
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+items_changed_cb (HallCaseListPage *self)
+{
+  update_view (self);
+}
+
+static void
+search_changed_cb (HallCaseListPage *self)
+{
+  g_autofree char *query = NULL;
+
+  if (self->model == NULL)
+    return;
+
+  query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  hall_case_list_model_set_query (self->model, query);
+  update_view (self);
+}
+
+static void
+search_mode_cb (HallCaseListPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_MODE]);
+}
+
+static void
+activate_cb (HallCaseListPage *self,
+             guint             position)
+{
+  g_autoptr(HallCase) kase = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (kase != NULL)
+    g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+}
+
+static void
+selection_changed_cb (HallCaseListPage *self)
+{
+  HallCase *kase = gtk_single_selection_get_selected_item (self->selection);
+
+  if (kase != NULL)
+    g_signal_emit (self, signals[CASE_SELECTED], 0, kase);
+}
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                HallCaseListPage         *self)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+setup_number_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 HallCaseListPage         *self)
+{
+  setup_label_cb (factory, list_item, self);
+  gtk_widget_add_css_class (gtk_list_item_get_child (list_item), "numeric");
+}
+
+static void
+bind_number_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                HallCaseListPage         *self)
+{
+  HallCase *kase = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                       hall_case_get_number (kase));
+}
+
+static void
+bind_applicant_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   HallCaseListPage         *self)
+{
+  HallCase *kase = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                       hall_case_get_applicant_name (kase));
+}
+
+static void
+bind_service_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 HallCaseListPage         *self)
+{
+  HallCase *kase = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                       hall_case_get_service_name (kase));
+}
+
+static void
+bind_state_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               HallCaseListPage         *self)
+{
+  HallCase *kase = gtk_list_item_get_item (list_item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                       hall_case_state_get_label (hall_case_get_state (kase)));
+}
+
+static void
+update_promised (GtkListItem *list_item,
+                 gint64       now)
+{
+  HallCase *kase = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  g_autofree char *text = NULL;
+  gboolean overdue = FALSE;
+
+  if (kase == NULL || label == NULL)
+    return;
+
+  if (hall_case_state_is_open (hall_case_get_state (kase)))
+    text = hall_format_countdown (hall_case_get_promised_at (kase), now, FALSE, &overdue);
+  else
+    text = hall_format_timestamp (hall_case_get_promised_at (kase));
+
+  gtk_label_set_label (GTK_LABEL (label), text);
+  if (overdue)
+    gtk_widget_add_css_class (label, "error");
+  else
+    gtk_widget_remove_css_class (label, "error");
+}
+
+static void
+bind_promised_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  HallCaseListPage         *self)
+{
+  g_hash_table_add (self->promised_items, list_item);
+  update_promised (list_item, g_get_real_time () / G_USEC_PER_SEC);
+}
+
+static void
+unbind_promised_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    HallCaseListPage         *self)
+{
+  g_hash_table_remove (self->promised_items, list_item);
+}
+
+static void
+teardown_promised_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *list_item,
+                      HallCaseListPage         *self)
+{
+  g_hash_table_remove (self->promised_items, list_item);
+}
+
+static void
+setup_sync_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               HallCaseListPage         *self)
+{
+  GtkWidget *image = gtk_image_new ();
+
+  gtk_widget_set_halign (image, GTK_ALIGN_START);
+  gtk_list_item_set_child (list_item, image);
+}
+
+static void
+bind_sync_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              HallCaseListPage         *self)
+{
+  HallCase *kase = gtk_list_item_get_item (list_item);
+  GtkWidget *image = gtk_list_item_get_child (list_item);
+  HallSyncState state = hall_case_get_sync_state (kase);
+  const char *reason = hall_case_get_sync_error (kase);
+  g_autofree char *tooltip = NULL;
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), hall_sync_state_get_icon_name (state));
+  if (state == HALL_SYNC_REJECTED && reason != NULL && *reason != '\0')
+    /* Translators: "Rejected by the server: <the server's reason>" */
+    tooltip = g_strdup_printf (_("%s: %s"), hall_sync_state_get_label (state), reason);
+  else
+    tooltip = g_strdup (hall_sync_state_get_label (state));
+  gtk_widget_set_tooltip_text (image, tooltip);
+
+  gtk_widget_remove_css_class (image, "error");
+  gtk_widget_remove_css_class (image, "warning");
+  gtk_widget_remove_css_class (image, "dim-label");
+  if (state == HALL_SYNC_REJECTED)
+    gtk_widget_add_css_class (image, "error");
+  else if (state == HALL_SYNC_CONFLICT)
+    gtk_widget_add_css_class (image, "warning");
+  else if (state == HALL_SYNC_PENDING)
+    gtk_widget_add_css_class (image, "dim-label");
+}
+
+static gboolean
+refresh_promised_cb (gpointer user_data)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (user_data);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_hash_table_iter_init (&iter, self->promised_items);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    update_promised (list_item, now);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+hall_case_list_page_map (GtkWidget *widget)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+
+  GTK_WIDGET_CLASS (hall_case_list_page_parent_class)->map (widget);
+
+  refresh_promised_cb (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (PROMISED_REFRESH_SECONDS, refresh_promised_cb, self);
+}
+
+static void
+hall_case_list_page_unmap (GtkWidget *widget)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (hall_case_list_page_parent_class)->unmap (widget);
+}
+
+static gboolean
+hall_case_list_page_grab_focus (GtkWidget *widget)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+
+  if (gtk_search_bar_get_search_mode (self->search_bar))
+    return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+hall_case_list_page_dispose (GObject *object)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (object);
+  GtkWidget *child;
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_CASE_LIST_PAGE);
+  /* A widget unparents the children its layout holds itself. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->model);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->promised_items, g_hash_table_unref);
+
+  G_OBJECT_CLASS (hall_case_list_page_parent_class)->dispose (object);
+}
+
+static void
+hall_case_list_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SEARCH_MODE:
+      g_value_set_boolean (value, hall_case_list_page_get_search_mode (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_case_list_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      hall_case_list_page_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_SEARCH_MODE:
+      hall_case_list_page_set_search_mode (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_case_list_page_class_init (HallCaseListPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hall_case_list_page_dispose;
+  object_class->get_property = hall_case_list_page_get_property;
+  object_class->set_property = hall_case_list_page_set_property;
+  widget_class->map = hall_case_list_page_map;
+  widget_class->unmap = hall_case_list_page_unmap;
+  widget_class->grab_focus = hall_case_list_page_grab_focus;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, HALL_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SEARCH_MODE] =
+    g_param_spec_boolean ("search-mode", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[CASE_ACTIVATED] =
+    g_signal_new ("case-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HALL_TYPE_CASE);
+  signals[CASE_SELECTED] =
+    g_signal_new ("case-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HALL_TYPE_CASE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/servicehall/Counter/hall-case-list-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_label_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_number_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_number_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_applicant_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_service_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_state_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_promised_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_promised_cb);
+  gtk_widget_class_bind_template_callback (widget_class, teardown_promised_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_sync_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_sync_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+hall_case_list_page_init (HallCaseListPage *self)
+{
+  self->promised_items = g_hash_table_new (NULL, NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* The entry sits in a clamp, so the bar does not find it by itself. */
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  update_view (self);
+}
+
+GtkWidget *
+hall_case_list_page_new (void)
+{
+  return g_object_new (HALL_TYPE_CASE_LIST_PAGE, NULL);
+}
+
+void
+hall_case_list_page_set_store (HallCaseListPage *self,
+                               HallStore        *store)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+  g_return_if_fail (store == NULL || HALL_IS_STORE (store));
+
+  if (!g_set_object (&self->store, store))
+    return;
+
+  gtk_column_view_set_model (self->column_view, NULL);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
+  g_clear_object (&self->selection);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+
+  if (store != NULL)
+    {
+      self->model = hall_case_list_model_new (store);
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (items_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->model, "notify::searching", G_CALLBACK (items_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+      gtk_single_selection_set_autoselect (self->selection, FALSE);
+      gtk_single_selection_set_can_unselect (self->selection, TRUE);
+      g_signal_connect_object (self->selection, "selection-changed",
+                               G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+    }
+
+  update_view (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+gboolean
+hall_case_list_page_get_search_mode (HallCaseListPage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), FALSE);
+
+  return gtk_search_bar_get_search_mode (self->search_bar);
+}
+
+void
+hall_case_list_page_set_search_mode (HallCaseListPage *self,
+                                     gboolean          search_mode)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, search_mode);
+  if (search_mode)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+hall_case_list_page_set_key_capture_widget (HallCaseListPage *self,
+                                            GtkWidget        *widget)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  gtk_search_bar_set_key_capture_widget (self->search_bar, widget);
+}
+
+GListModel *
+hall_case_list_page_get_model (HallCaseListPage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), NULL);
+
+  return self->model != NULL ? G_LIST_MODEL (self->model) : NULL;
+}
+
+const char *
+hall_case_list_page_get_view (HallCaseListPage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}

@@ -1,0 +1,36 @@
+/* hall-case-list-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_CASE_LIST_PAGE (hall_case_list_page_get_type ())
+G_DECLARE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, HALL, CASE_LIST_PAGE, GtkWidget)
+
+/* Every case of the counter, newest first, paged in from the store as the
+ * table scrolls, with a search bar over it.
+ *
+ * Properties: "store", "search-mode" (the search bar is open).
+ * Signals: "case-activated" (HallCase *kase). */
+
+GtkWidget  *hall_case_list_page_new             (void);
+void        hall_case_list_page_set_store       (HallCaseListPage *self,
+                                                 HallStore        *store);
+gboolean    hall_case_list_page_get_search_mode (HallCaseListPage *self);
+void        hall_case_list_page_set_search_mode (HallCaseListPage *self,
+                                                 gboolean          search_mode);
+/* Lets typing anywhere in @widget start a search. */
+void        hall_case_list_page_set_key_capture_widget (HallCaseListPage *self,
+                                                        GtkWidget        *widget);
+/* The list the table shows (a GListModel of HallCase), for tests. */
+GListModel *hall_case_list_page_get_model       (HallCaseListPage *self);
+/* "list", "empty" or "no-results". */
+const char *hall_case_list_page_get_view        (HallCaseListPage *self);
+
+G_END_DECLS

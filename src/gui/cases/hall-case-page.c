@@ -1,0 +1,895 @@
+/* hall-case-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-cases"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hall-case-event.h"
+#include "hall-case-format.h"
+#include "hall-case-page.h"
+
+struct _HallCasePage
+{
+  GtkWidget      parent_instance;
+
+  GtkStack      *stack;
+  GtkLabel      *number_label;
+  GtkLabel      *state_label;
+  GtkLabel      *countdown_label;
+  AdwActionRow  *applicant_row;
+  AdwActionRow  *service_row;
+  AdwActionRow  *created_row;
+  AdwActionRow  *promised_row;
+  AdwActionRow  *sync_row;
+  GtkImage      *sync_icon;
+  GtkListBox    *checklist_list;
+  GtkListBox    *timeline_list;
+
+  HallStore     *store;
+  HallCatalog   *catalog;
+  HallCase      *kase;
+  char          *official;
+  char          *document_text;
+  GCancellable  *cancellable;
+  guint          countdown_id;
+  guint          n_events;
+  gboolean       loading;
+};
+
+G_DEFINE_FINAL_TYPE (HallCasePage, hall_case_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_CATALOG,
+  PROP_OFFICIAL,
+  PROP_CASE,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void hall_case_page_reload (HallCasePage *self);
+
+typedef struct
+{
+  HallStore     *store;
+  char          *uuid;
+  HallCase      *kase;
+  HallApplicant *applicant;
+  GPtrArray     *events;
+} CaseLoad;
+
+static void
+case_load_free (CaseLoad *load)
+{
+  g_clear_object (&load->store);
+  g_free (load->uuid);
+  g_clear_object (&load->kase);
+  g_clear_object (&load->applicant);
+  g_clear_pointer (&load->events, g_ptr_array_unref);
+  g_free (load);
+}
+
+static gboolean
+use_chinese (void)
+{
+  const char *const *languages = g_get_language_names ();
+
+  return languages[0] != NULL && g_str_has_prefix (languages[0], "zh");
+}
+
+static void
+clear_list_box (GtkListBox *list_box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list_box))) != NULL)
+    gtk_list_box_remove (list_box, child);
+}
+
+static GtkWidget *
+new_row (const char *title,
+         const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  /* Names and notes are typed by people: never parse them as markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  return row;
+}
+
+static void
+update_countdown (HallCasePage *self)
+{
+  g_autofree char *text = NULL;
+  gboolean overdue = FALSE;
+  HallCaseState state;
+
+  if (self->kase == NULL)
+    return;
+
+  state = hall_case_get_state (self->kase);
+  if (hall_case_state_is_open (state))
+    text = hall_format_countdown (hall_case_get_promised_at (self->kase),
+                                  g_get_real_time () / G_USEC_PER_SEC, TRUE, &overdue);
+  else
+    text = g_strdup (_("Finished"));
+
+  gtk_label_set_label (self->countdown_label, text);
+  if (overdue)
+    gtk_widget_add_css_class (GTK_WIDGET (self->countdown_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->countdown_label), "error");
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  update_countdown (HALL_CASE_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_countdown_timer (HallCasePage *self)
+{
+  gboolean wanted = self->kase != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                    hall_case_state_is_open (hall_case_get_state (self->kase));
+
+  if (wanted && self->countdown_id == 0)
+    self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+  else if (!wanted)
+    g_clear_handle_id (&self->countdown_id, g_source_remove);
+}
+
+static void
+show_case (HallCasePage *self)
+{
+  HallCase *kase = self->kase;
+  HallService *service;
+  HallSyncState sync_state;
+  const char *reason;
+  g_autofree char *created = NULL;
+  g_autofree char *promised = NULL;
+  const char *state_name;
+
+  gtk_label_set_label (self->number_label, hall_case_get_number (kase));
+
+  gtk_label_set_label (self->state_label, hall_case_state_get_label (hall_case_get_state (kase)));
+  state_name = hall_case_state_to_string (hall_case_get_state (kase));
+  gtk_widget_set_css_classes (GTK_WIDGET (self->state_label),
+                              (const char *[]) { "case-state", state_name, NULL });
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
+                                 hall_case_get_applicant_name (kase));
+
+  service = self->catalog != NULL
+              ? hall_catalog_lookup (self->catalog, hall_case_get_service_id (kase))
+              : NULL;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->service_row),
+                                 service != NULL ? hall_service_get_name (service)
+                                                 : hall_case_get_service_name (kase));
+  adw_action_row_set_subtitle (self->service_row,
+                               service != NULL ? hall_service_get_department_name (service) : "");
+
+  created = hall_format_timestamp (hall_case_get_created_at (kase));
+  promised = hall_format_timestamp (hall_case_get_promised_at (kase));
+  adw_action_row_set_subtitle (self->created_row, created);
+  adw_action_row_set_subtitle (self->promised_row, promised);
+
+  sync_state = hall_case_get_sync_state (kase);
+  reason = hall_case_get_sync_error (kase);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->sync_row),
+                                 hall_sync_state_get_label (sync_state));
+  adw_action_row_set_subtitle (self->sync_row,
+                               (sync_state == HALL_SYNC_REJECTED ||
+                                sync_state == HALL_SYNC_CONFLICT) && reason != NULL ? reason : "");
+  gtk_image_set_from_icon_name (self->sync_icon, hall_sync_state_get_icon_name (sync_state));
+  if (sync_state == HALL_SYNC_REJECTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_row), "error");
+  if (sync_state == HALL_SYNC_CONFLICT)
+    gtk_widget_add_css_class (GTK_WIDGET (self->sync_row), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->sync_row), "warning");
+
+  update_countdown (self);
+  update_countdown_timer (self);
+  gtk_stack_set_visible_child_name (self->stack, "case");
+}
+
+static gboolean
+checklist_provided (JsonArray  *checklist,
+                    const char *id)
+{
+  guint n = checklist != NULL ? json_array_get_length (checklist) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+
+      if (item != NULL && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL),
+                                     id) == 0)
+        return json_object_get_boolean_member_with_default (item, "provided", FALSE);
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+new_checklist_row (const char *name,
+                   gboolean    original,
+                   gboolean    provided)
+{
+  GtkWidget *row = new_row (name, original ? _("The original must be shown") : NULL);
+  GtkWidget *status = gtk_label_new (provided ? _("Provided") : _("Missing"));
+  GtkWidget *icon = gtk_image_new_from_icon_name (provided ? "emblem-ok-symbolic"
+                                                           : "dialog-warning-symbolic");
+
+  gtk_widget_add_css_class (status, provided ? "success" : "warning");
+  gtk_widget_add_css_class (icon, provided ? "success" : "warning");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+
+  return row;
+}
+
+static void
+show_checklist (HallCasePage *self)
+{
+  HallService *service = NULL;
+  JsonArray *checklist = hall_case_get_checklist (self->kase);
+  gboolean zh = use_chinese ();
+
+  clear_list_box (self->checklist_list);
+
+  if (self->catalog != NULL)
+    service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase));
+
+  if (service != NULL)
+    {
+      for (guint i = 0; i < hall_service_get_n_documents (service); i++)
+        {
+          const HallRequiredDocument *doc = hall_service_get_document (service, i);
+          const char *name = zh && doc->name_zh != NULL ? doc->name_zh : doc->name;
+
+          gtk_list_box_append (self->checklist_list,
+                               new_checklist_row (name, doc->original,
+                                                  checklist_provided (checklist, doc->id)));
+        }
+    }
+  else if (checklist != NULL)
+    {
+      /* A service this catalog does not know: show the checklist's own ids. */
+      for (guint i = 0; i < json_array_get_length (checklist); i++)
+        {
+          JsonObject *item = json_array_get_object_element (checklist, i);
+          const char *id;
+
+          if (item == NULL)
+            continue;
+          id = json_object_get_string_member_with_default (item, "id", "?");
+          gtk_list_box_append (self->checklist_list,
+                               new_checklist_row (id, FALSE,
+                                                  json_object_get_boolean_member_with_default (
+                                                    item, "provided", FALSE)));
+        }
+    }
+
+  if (gtk_widget_get_first_child (GTK_WIDGET (self->checklist_list)) == NULL)
+    gtk_list_box_append (self->checklist_list, new_row (_("No documents needed"), NULL));
+}
+
+static void
+show_applicant (HallCasePage *self,
+                HallApplicant *applicant)
+{
+  g_autofree char *masked = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_clear_pointer (&self->document_text, g_free);
+  if (applicant == NULL)
+    {
+      adw_action_row_set_subtitle (self->applicant_row, "");
+      return;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
+                                 hall_applicant_get_name (applicant));
+
+  if (hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS)
+    {
+      /* A credit code is public record; it stays whole. */
+      self->document_text = g_strdup (hall_applicant_get_credit_code (applicant));
+      /* Translators: "Unified social credit code · 91640100..." */
+      subtitle = g_strdup_printf (_("%s · %s"), _("Unified social credit code"),
+                                  self->document_text);
+    }
+  else
+    {
+      self->document_text = hall_format_masked_document (hall_applicant_get_id_number (applicant));
+      subtitle = g_strdup_printf (_("%s · %s"),
+                                  hall_id_type_get_label (hall_applicant_get_id_type (applicant)),
+                                  self->document_text);
+    }
+
+  adw_action_row_set_subtitle (self->applicant_row, subtitle);
+}
+
+static char *
+describe_event (HallCaseEvent *event)
+{
+  switch (hall_case_event_get_kind (event))
+    {
+    case HALL_CASE_EVENT_CREATED:
+      return g_strdup (_("Case opened"));
+    case HALL_CASE_EVENT_STATE:
+      /* Translators: %s is a case state such as "In review" */
+      return g_strdup_printf (_("Moved to “%s”"),
+                              hall_case_state_get_label (hall_case_event_get_new_state (event)));
+    case HALL_CASE_EVENT_DOCUMENT:
+      return g_strdup (_("Document provided"));
+    case HALL_CASE_EVENT_NOTE:
+    default:
+      return g_strdup (_("Note"));
+    }
+}
+
+static void
+show_timeline (HallCasePage *self,
+               GPtrArray    *events)
+{
+  clear_list_box (self->timeline_list);
+  self->n_events = events != NULL ? events->len : 0;
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      HallCaseEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *title = describe_event (event);
+      g_autofree char *when = hall_format_timestamp (hall_case_event_get_at (event));
+      const char *official = hall_case_event_get_official (event);
+      const char *note = hall_case_event_get_note (event);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+
+      if (official != NULL && *official != '\0')
+        /* Translators: "2026-11-27 14:05 · wang.li" */
+        subtitle = g_strdup_printf (_("%s · %s"), when, official);
+      else
+        subtitle = g_strdup (when);
+
+      if (note != NULL && *note != '\0')
+        {
+          /* The note is what matters; its kind goes in front of the time. */
+          g_autofree char *detail = g_strdup_printf (_("%s · %s"), title, subtitle);
+
+          row = new_row (note, detail);
+        }
+      else
+        row = new_row (title, subtitle);
+
+      gtk_list_box_append (self->timeline_list, row);
+    }
+
+  if (self->n_events == 0)
+    gtk_list_box_append (self->timeline_list, new_row (_("Nothing happened yet"), NULL));
+}
+
+static void
+set_loading (HallCasePage *self,
+             gboolean      loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CaseLoad *load = task_data;
+  GError *error = NULL;
+  const char *applicant_uuid;
+
+  load->kase = hall_store_get_case (load->store, load->uuid, &error);
+  if (load->kase == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  applicant_uuid = hall_case_get_applicant_uuid (load->kase);
+  if (applicant_uuid != NULL)
+    {
+      load->applicant = hall_store_get_applicant (load->store, applicant_uuid, &error);
+      if (load->applicant == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  load->events = hall_store_list_case_events (load->store, load->uuid, &error);
+  if (load->events == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+  CaseLoad *load = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_loading (self, FALSE);
+      g_warning ("Could not read case %s: %s", load->uuid, error->message);
+      adw_action_row_set_subtitle (self->applicant_row, error->message);
+      return;
+    }
+
+  g_set_object (&self->kase, load->kase);
+  show_case (self);
+  show_applicant (self, load->applicant);
+  show_checklist (self);
+  show_timeline (self, load->events);
+  set_loading (self, FALSE);
+}
+
+static void
+hall_case_page_reload (HallCasePage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  CaseLoad *load;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  load = g_new0 (CaseLoad, 1);
+  load->store = g_object_ref (self->store);
+  load->uuid = g_strdup (hall_case_get_uuid (self->kase));
+
+  set_loading (self, TRUE);
+  task = g_task_new (self, self->cancellable, load_cb, NULL);
+  g_task_set_source_tag (task, hall_case_page_reload);
+  g_task_set_task_data (task, load, (GDestroyNotify) case_load_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+static void
+case_changed_cb (HallStore    *store,
+                 const char   *uuid,
+                 HallCasePage *self)
+{
+  if (self->kase != NULL && g_strcmp0 (uuid, hall_case_get_uuid (self->kase)) == 0)
+    hall_case_page_reload (self);
+}
+
+static void
+add_note_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  HallStore *store = g_object_get_data (G_OBJECT (task), "store");
+  GError *error = NULL;
+
+  if (hall_store_add_case_event (store, HALL_CASE_EVENT (task_data), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+add_note_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                              : NULL,
+                                                           _("The Note Was Not Saved"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  hall_case_page_reload (self);
+}
+
+static void
+note_changed_cb (GtkEditable      *entry,
+                 AdwMessageDialog *dialog)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  adw_message_dialog_set_response_enabled (dialog, "add", *text != '\0');
+}
+
+static void
+note_response_cb (AdwMessageDialog *dialog,
+                  const char       *response,
+                  HallCasePage     *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(HallCaseEvent) event = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (g_strcmp0 (response, "add") != 0 || *note == '\0' || self->kase == NULL ||
+      self->store == NULL)
+    return;
+
+  event = hall_case_event_new (hall_case_get_uuid (self->kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (event, note);
+  hall_case_event_set_official (event, self->official);
+  hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
+
+  task = g_task_new (self, NULL, add_note_cb, NULL);
+  g_task_set_source_tag (task, note_response_cb);
+  g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (self->store), g_object_unref);
+  g_task_set_task_data (task, g_steal_pointer (&event), g_object_unref);
+  g_task_run_in_thread (task, add_note_thread);
+}
+
+static void
+add_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  if (self->kase == NULL)
+    return;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                          : NULL,
+                                                       _("Add Note"),
+                                                       _("The note goes on the case’s timeline and to the server.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "add", _("_Add Note"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_response_enabled (dialog, "add", FALSE);
+  adw_message_dialog_set_default_response (dialog, "add");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 2000);
+  adw_message_dialog_set_extra_child (dialog, entry);
+
+  g_signal_connect (entry, "changed", G_CALLBACK (note_changed_cb), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (note_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+hall_case_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hall_case_page_parent_class)->map (widget);
+
+  update_countdown (HALL_CASE_PAGE (widget));
+  update_countdown_timer (HALL_CASE_PAGE (widget));
+}
+
+static void
+hall_case_page_unmap (GtkWidget *widget)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (hall_case_page_parent_class)->unmap (widget);
+}
+
+static void
+hall_case_page_dispose (GObject *object)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_CASE_PAGE);
+  /* A widget unparents the children its layout holds itself. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->kase);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (hall_case_page_parent_class)->dispose (object);
+}
+
+static void
+hall_case_page_finalize (GObject *object)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+
+  g_free (self->official);
+  g_free (self->document_text);
+
+  G_OBJECT_CLASS (hall_case_page_parent_class)->finalize (object);
+}
+
+static void
+hall_case_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_OFFICIAL:
+      g_value_set_string (value, self->official);
+      break;
+    case PROP_CASE:
+      g_value_set_object (value, self->kase);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_case_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      hall_case_page_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_CATALOG:
+      hall_case_page_set_catalog (self, g_value_get_object (value));
+      break;
+    case PROP_OFFICIAL:
+      hall_case_page_set_official (self, g_value_get_string (value));
+      break;
+    case PROP_CASE:
+      hall_case_page_set_case (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_case_page_class_init (HallCasePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hall_case_page_dispose;
+  object_class->finalize = hall_case_page_finalize;
+  object_class->get_property = hall_case_page_get_property;
+  object_class->set_property = hall_case_page_set_property;
+  widget_class->map = hall_case_page_map;
+  widget_class->unmap = hall_case_page_unmap;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, HALL_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, HALL_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OFFICIAL] =
+    g_param_spec_string ("official", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CASE] =
+    g_param_spec_object ("case", NULL, NULL, HALL_TYPE_CASE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/servicehall/Counter/hall-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, number_label);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, service_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, created_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, promised_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
+
+  gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+hall_case_page_init (HallCasePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", FALSE);
+}
+
+GtkWidget *
+hall_case_page_new (void)
+{
+  return g_object_new (HALL_TYPE_CASE_PAGE, NULL);
+}
+
+void
+hall_case_page_set_store (HallCasePage *self,
+                          HallStore    *store)
+{
+  g_return_if_fail (HALL_IS_CASE_PAGE (self));
+  g_return_if_fail (store == NULL || HALL_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "case-changed", G_CALLBACK (case_changed_cb), self, 0);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note",
+                                 self->kase != NULL && store != NULL);
+  hall_case_page_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+void
+hall_case_page_set_catalog (HallCasePage *self,
+                            HallCatalog  *catalog)
+{
+  g_return_if_fail (HALL_IS_CASE_PAGE (self));
+  g_return_if_fail (catalog == NULL || HALL_IS_CATALOG (catalog));
+
+  if (g_set_object (&self->catalog, catalog))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+}
+
+void
+hall_case_page_set_official (HallCasePage *self,
+                             const char   *official)
+{
+  g_return_if_fail (HALL_IS_CASE_PAGE (self));
+
+  if (g_strcmp0 (self->official, official) == 0)
+    return;
+
+  g_free (self->official);
+  self->official = g_strdup (official);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OFFICIAL]);
+}
+
+HallCase *
+hall_case_page_get_case (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return self->kase;
+}
+
+void
+hall_case_page_set_case (HallCasePage *self,
+                         HallCase     *kase)
+{
+  g_return_if_fail (HALL_IS_CASE_PAGE (self));
+  g_return_if_fail (kase == NULL || HALL_IS_CASE (kase));
+
+  if (self->kase == kase)
+    return;
+
+  g_set_object (&self->kase, kase);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note",
+                                 kase != NULL && self->store != NULL);
+
+  if (kase == NULL)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_handle_id (&self->countdown_id, g_source_remove);
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      set_loading (self, FALSE);
+    }
+  else
+    {
+      /* What the list already knows shows at once; the rest follows. */
+      show_case (self);
+      show_applicant (self, NULL);
+      show_checklist (self);
+      clear_list_box (self->timeline_list);
+      self->n_events = 0;
+      hall_case_page_reload (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CASE]);
+}
+
+gboolean
+hall_case_page_get_loading (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), FALSE);
+
+  return self->loading;
+}
+
+const char *
+hall_case_page_get_countdown_text (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return gtk_label_get_label (self->countdown_label);
+}
+
+const char *
+hall_case_page_get_document_text (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return self->document_text;
+}
+
+guint
+hall_case_page_get_n_events (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), 0);
+
+  return self->n_events;
+}

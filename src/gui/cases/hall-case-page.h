@@ -1,0 +1,43 @@
+/* hall-case-page.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hall-catalog.h"
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_CASE_PAGE (hall_case_page_get_type ())
+G_DECLARE_FINAL_TYPE (HallCasePage, hall_case_page, HALL, CASE_PAGE, GtkWidget)
+
+/* One case: its number, applicant, service, state, the countdown to the
+ * promised time, the document checklist, the timeline and where it stands
+ * with the server. The applicant and the timeline are read on a worker
+ * thread; the page refreshes when the store says the case changed.
+ *
+ * Properties: "store", "catalog", "official" (who adds notes), "case",
+ * "loading".
+ * Actions: case.add-note. */
+
+GtkWidget  *hall_case_page_new                (void);
+void        hall_case_page_set_store          (HallCasePage *self,
+                                               HallStore    *store);
+void        hall_case_page_set_catalog        (HallCasePage *self,
+                                               HallCatalog  *catalog);
+void        hall_case_page_set_official       (HallCasePage *self,
+                                               const char   *official);
+HallCase   *hall_case_page_get_case           (HallCasePage *self);
+/* NULL shows "No case selected". */
+void        hall_case_page_set_case           (HallCasePage *self,
+                                               HallCase     *kase);
+gboolean    hall_case_page_get_loading        (HallCasePage *self);
+/* What the page shows, for tests. */
+const char *hall_case_page_get_countdown_text (HallCasePage *self);
+const char *hall_case_page_get_document_text  (HallCasePage *self);
+guint       hall_case_page_get_n_events       (HallCasePage *self);
+
+G_END_DECLS

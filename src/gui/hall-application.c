@@ -1,0 +1,330 @@
+/* hall-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "hall-application.h"
+#include "hall-catalog.h"
+#include "hall-error.h"
+#include "hall-store.h"
+#include "hall-sync-engine.h"
+#include "hall-window.h"
+
+#define DEMO_PROFILE "demo"
+#define DEMO_COUNTER "C01"
+
+struct _HallApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *profile;
+  char           *server_url;
+  gboolean        demo;
+
+  HallCatalog    *catalog;
+  HallStore      *store;
+  HallSyncEngine *engine;
+};
+
+G_DEFINE_FINAL_TYPE (HallApplication, hall_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "profile", 'p', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Use the counter profile NAME (its own database)"), N_("NAME") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Run the demo: profile “demo”, demo officials, counter C01"), NULL },
+  { "server", 's', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Sync with the server at URL"), N_("URL") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and quit"), NULL },
+  { NULL }
+};
+
+static gboolean
+profile_name_is_valid (const char *name)
+{
+  if (name == NULL || *name == '\0' || strlen (name) > 64 || name[0] == '.')
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+
+  return TRUE;
+}
+
+static int
+hall_application_handle_local_options (GApplication *application,
+                                       GVariantDict *options)
+{
+  HallApplication *self = HALL_APPLICATION (application);
+  const char *profile = NULL;
+  const char *server = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("service-hall %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->demo = g_variant_dict_contains (options, "demo");
+  g_variant_dict_lookup (options, "profile", "&s", &profile);
+  g_variant_dict_lookup (options, "server", "&s", &server);
+
+  if (profile == NULL)
+    profile = self->demo ? DEMO_PROFILE : "default";
+  if (!profile_name_is_valid (profile))
+    {
+      g_printerr (_("Profile “%s”: use letters, digits, “-”, “_” and “.”, at most 64\n"), profile);
+      return 1;
+    }
+  g_free (self->profile);
+  self->profile = g_strdup (profile);
+
+  if (server == NULL)
+    server = g_getenv ("SERVICE_HALL_SERVER");
+  g_free (self->server_url);
+  self->server_url = server != NULL && *server != '\0' ? g_strdup (server) : NULL;
+
+  return -1;
+}
+
+static void
+demo_officials_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  HallStore *store = HALL_STORE (task_data);
+  GError *error = NULL;
+
+  if (hall_store_add_demo_officials (store, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+demo_officials_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not add the demo officials: %s", error->message);
+}
+
+/* Opens what the window shows; on failure @title_out says what failed for
+ * the status page. */
+static gboolean
+open_data (HallApplication *self,
+           char           **title_out,
+           GError         **error)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *hall_code = g_settings_get_string (settings, "hall-code");
+  g_autofree char *counter = g_settings_get_string (settings, "counter");
+  g_autofree char *stored_url = NULL;
+
+  self->catalog = hall_catalog_new_default (error);
+  if (self->catalog == NULL)
+    {
+      *title_out = g_strdup (_("The Service Catalog Cannot Be Read"));
+      return FALSE;
+    }
+
+  dir = g_build_filename (g_get_user_data_dir (), "service-hall", self->profile, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Cannot create the profile folder %s: %s"), dir, g_strerror (saved_errno));
+      *title_out = g_strdup (_("The Counter’s Data Cannot Be Opened"));
+      return FALSE;
+    }
+
+  if (self->demo || *counter == '\0')
+    {
+      g_free (counter);
+      counter = g_strdup (DEMO_COUNTER);
+    }
+
+  path = g_build_filename (dir, "hall.db", NULL);
+  self->store = hall_store_open (path, hall_code, counter, error);
+  if (self->store == NULL)
+    {
+      *title_out = g_strdup (_("The Counter’s Data Cannot Be Opened"));
+      return FALSE;
+    }
+
+  if (self->demo)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, demo_officials_cb, NULL);
+
+      /* A missing demo official costs an Argon2 hash: never on the main
+       * loop, and never before the window shows. */
+      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+      g_task_run_in_thread (task, demo_officials_thread);
+    }
+
+  if (self->server_url == NULL)
+    {
+      stored_url = hall_store_get_meta (self->store, "server_url");
+      if (stored_url != NULL && *stored_url != '\0')
+        self->server_url = g_steal_pointer (&stored_url);
+    }
+
+  if (self->server_url != NULL)
+    {
+      self->engine = hall_sync_engine_new (self->store, self->server_url);
+      hall_sync_engine_apply_environment (self->engine);
+    }
+
+  return TRUE;
+}
+
+static void
+hall_application_activate (GApplication *application)
+{
+  HallApplication *self = HALL_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  if (!open_data (self, &title, &error))
+    g_warning ("%s", error->message);
+
+  window = GTK_WINDOW (hall_window_new (GTK_APPLICATION (self), self->store, self->catalog,
+                                        self->engine, self->demo));
+  if (error != NULL)
+    hall_window_show_error (HALL_WINDOW (window), title, error->message);
+
+  gtk_window_present (window);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (application));
+
+  /* Closing, not destroying, so each window remembers its size. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  const char *developers[] = { "The Service Hall developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (application),
+                        "application-name", _("Service Hall"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", _("The Service Hall developers"),
+                        "developers", developers,
+                        "comments", _("Take in citizens and businesses at a one-stop service hall counter, approve without paper stamps, and keep working when the network does not."),
+                        "website", "https://servicehall.org/",
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static void
+hall_application_startup (GApplication *application)
+{
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (hall_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+hall_application_shutdown (GApplication *application)
+{
+  HallApplication *self = HALL_APPLICATION (application);
+
+  if (self->engine != NULL)
+    hall_sync_engine_stop (self->engine);
+
+  G_APPLICATION_CLASS (hall_application_parent_class)->shutdown (application);
+}
+
+static void
+hall_application_finalize (GObject *object)
+{
+  HallApplication *self = HALL_APPLICATION (object);
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->store);
+  g_clear_object (&self->catalog);
+  g_free (self->profile);
+  g_free (self->server_url);
+
+  G_OBJECT_CLASS (hall_application_parent_class)->finalize (object);
+}
+
+static void
+hall_application_class_init (HallApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = hall_application_finalize;
+  app_class->handle_local_options = hall_application_handle_local_options;
+  app_class->startup = hall_application_startup;
+  app_class->activate = hall_application_activate;
+  app_class->shutdown = hall_application_shutdown;
+}
+
+static void
+hall_application_init (HallApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("The counter application of a citizen service hall."));
+}
+
+HallApplication *
+hall_application_new (void)
+{
+  return g_object_new (HALL_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/org/servicehall/Counter",
+                       NULL);
+}

@@ -1,0 +1,420 @@
+/* test-gui.c — the counter app's screens, driven through their widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hall-case-format.h"
+#include "hall-case-list-page.h"
+#include "hall-case-page.h"
+#include "hall-intake-dialog.h"
+#include "hall-sign-in-page.h"
+#include "hall-sync-indicator.h"
+#include "hall-window.h"
+
+#define OFFICIAL "wang.li"
+#define PASSWORD "correct horse"
+/* GB 11643's own example of a valid resident ID. */
+#define ID_NUMBER "11010519491231002X"
+#define WAIT_SECONDS 10
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds or the time runs out. */
+static gboolean
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+  return ok;
+}
+
+static void
+spin (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+typedef struct
+{
+  HallStore   *store;
+  HallCatalog *catalog;
+  HallWindow  *window;
+} Fixture;
+
+static HallStore *
+open_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "hall.db", NULL);
+  HallStore *store;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  return store;
+}
+
+static HallCase *
+create_case (Fixture    *fixture,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallApplicant) applicant = NULL;
+  HallService *service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
+  HallCase *kase = hall_case_new ();
+
+  g_assert_nonnull (service);
+  applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID, ID_NUMBER, "13912345678");
+  hall_case_set_official (kase, OFFICIAL);
+  hall_store_create_case (fixture->store, applicant, service, kase, &error);
+  g_assert_no_error (error);
+
+  return kase;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  fixture->store = open_store ();
+  hall_store_add_official (fixture->store, OFFICIAL, "Wang Li", PASSWORD, "counter_official",
+                           &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+  spin ();
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->catalog);
+}
+
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  gpointer child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static void
+show_window (Fixture *fixture)
+{
+  fixture->window = hall_window_new (NULL, fixture->store, fixture->catalog, NULL, FALSE);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+}
+
+static gboolean
+sign_in_idle (gpointer data)
+{
+  return !hall_sign_in_page_get_busy (HALL_SIGN_IN_PAGE (data));
+}
+
+static gboolean
+signed_in (gpointer data)
+{
+  return hall_window_get_signed_in (HALL_WINDOW (data));
+}
+
+static void
+type_sign_in (Fixture    *fixture,
+              const char *username,
+              const char *password)
+{
+  HallSignInPage *page = template_child (fixture->window, HALL_TYPE_WINDOW, "sign_in_page");
+
+  gtk_editable_set_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE, "username_row"), username);
+  gtk_editable_set_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE, "password_row"), password);
+  gtk_editable_set_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE, "counter_row"), "c07");
+  gtk_widget_activate_action (GTK_WIDGET (page), "sign-in.submit", NULL);
+}
+
+static void
+sign_in (Fixture *fixture)
+{
+  type_sign_in (fixture, OFFICIAL, PASSWORD);
+  g_assert_true (wait_for (signed_in, fixture->window));
+}
+
+/* Screens without a display-bound state: the words and numbers they show. */
+static void
+test_format (void)
+{
+  g_autofree char *masked = hall_format_masked_document (ID_NUMBER);
+  g_autofree char *passport = hall_format_masked_document ("E12345678");
+  g_autofree char *due = hall_format_countdown (1000 + 3600 + 5 * 60, 1000, FALSE, NULL);
+  g_autofree char *soon = hall_format_countdown (1000 + 150, 1000, TRUE, NULL);
+  g_autofree char *late = NULL;
+  g_autofree char *days = hall_format_duration (2 * 86400 + 3 * 3600 + 59, FALSE);
+  g_autofree char *synced = hall_format_last_sync (1000, 1000 + 5 * 60 + 10);
+  gboolean overdue = FALSE;
+
+  g_assert_cmpstr (masked, ==, "1101**********002X");
+  g_assert_cmpstr (passport, ==, "E1*****78");
+  g_assert_cmpstr (due, ==, "Due in 1 h 5 min");
+  g_assert_cmpstr (soon, ==, "Due in 2 min 30 s");
+  late = hall_format_countdown (1000, 1000 + 3600 + 12 * 60, FALSE, &overdue);
+  g_assert_cmpstr (late, ==, "Overdue by 1 h 12 min");
+  g_assert_true (overdue);
+  g_assert_cmpstr (days, ==, "2 d 3 h");
+  g_assert_cmpstr (synced, ==, "Synced 5 min ago");
+}
+
+/* A bad .ui only fails at run time: build every template once. */
+static void
+test_templates (Fixture       *fixture,
+                gconstpointer  data)
+{
+  GType types[] = {
+    HALL_TYPE_SIGN_IN_PAGE, HALL_TYPE_CASE_LIST_PAGE, HALL_TYPE_CASE_PAGE,
+    HALL_TYPE_SYNC_INDICATOR,
+  };
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      GtkWidget *widget = g_object_ref_sink (g_object_new (types[i], NULL));
+
+      g_assert_true (GTK_IS_WIDGET (widget));
+      g_object_unref (widget);
+    }
+
+  show_window (fixture);
+  g_assert_false (hall_window_get_signed_in (fixture->window));
+  /* Nobody signed in: no intake. */
+  g_assert_false (gtk_widget_is_sensitive (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                           "new_intake_button")));
+
+  dialog = GTK_WIDGET (hall_intake_dialog_new (GTK_WINDOW (fixture->window), fixture->store,
+                                               fixture->catalog, OFFICIAL));
+  gtk_window_present (GTK_WINDOW (dialog));
+  spin ();
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_sign_in (Fixture       *fixture,
+              gconstpointer  data)
+{
+  HallSignInPage *page;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *counter = NULL;
+
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "sign_in_page");
+
+  /* Nothing typed: the page says what is missing, without a thread. */
+  type_sign_in (fixture, "", "");
+  g_assert_cmpstr (hall_sign_in_page_get_message (page), ==, "Enter your user name");
+
+  type_sign_in (fixture, OFFICIAL, "wrong horse");
+  g_assert_true (hall_sign_in_page_get_busy (page));
+  g_assert_true (wait_for (sign_in_idle, page));
+  g_assert_cmpstr (hall_sign_in_page_get_message (page), ==, "Wrong username or password");
+  g_assert_false (hall_window_get_signed_in (fixture->window));
+  /* What was typed stays, for the official to fix. */
+  g_assert_cmpstr (gtk_editable_get_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE,
+                                                          "password_row")), ==, "wrong horse");
+
+  sign_in (fixture);
+  g_assert_cmpstr (hall_window_get_username (fixture->window), ==, OFFICIAL);
+  g_assert_cmpstr (hall_store_get_counter (fixture->store), ==, "C07");
+  counter = g_settings_get_string (settings, "counter");
+  g_assert_cmpstr (counter, ==, "C07");
+  g_assert_true (gtk_widget_is_sensitive (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                          "new_intake_button")));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  g_assert_false (hall_window_get_signed_in (fixture->window));
+  g_assert_cmpstr (gtk_editable_get_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE,
+                                                          "password_row")), ==, "");
+}
+
+typedef struct
+{
+  HallCaseListPage *page;
+  guint             n_items;
+  const char       *view;
+} ListWait;
+
+static gboolean
+list_shows (gpointer data)
+{
+  ListWait *wait = data;
+  GListModel *model = hall_case_list_page_get_model (wait->page);
+
+  return model != NULL && g_list_model_get_n_items (model) == wait->n_items &&
+         g_strcmp0 (hall_case_list_page_get_view (wait->page), wait->view) == 0;
+}
+
+static void
+test_case_list (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(HallCase) first = NULL;
+  g_autoptr(HallCase) second = NULL;
+  g_autoptr(HallCase) shown = NULL;
+  HallCaseListPage *page;
+  ListWait wait;
+
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  sign_in (fixture);
+
+  /* An empty store says how to begin. */
+  wait = (ListWait) { page, 0, "empty" };
+  g_assert_true (wait_for (list_shows, &wait));
+
+  first = create_case (fixture, "Zhang Wei");
+  second = create_case (fixture, "Li Na");
+  wait = (ListWait) { page, 2, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+
+  /* Newest first. */
+  shown = g_list_model_get_item (hall_case_list_page_get_model (page), 0);
+  g_assert_cmpstr (hall_case_get_number (shown), ==, hall_case_get_number (second));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
+  g_assert_true (hall_case_list_page_get_search_mode (page));
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         "Nobody By This Name");
+  wait = (ListWait) { page, 0, "no-results" };
+  g_assert_true (wait_for (list_shows, &wait));
+
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         hall_case_get_number (first));
+  wait = (ListWait) { page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+}
+
+static gboolean
+case_page_loaded (gpointer data)
+{
+  HallCasePage *page = HALL_CASE_PAGE (data);
+
+  return !hall_case_page_get_loading (page) && hall_case_page_get_n_events (page) > 0;
+}
+
+static void
+test_case_page (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(HallCase) kase = NULL;
+  g_autoptr(HallCase) late = hall_case_new ();
+  HallCasePage *page;
+  GtkWidget *standalone;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  show_window (fixture);
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+
+  hall_window_show_case (fixture->window, kase);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (hall_case_page_get_case (page) == kase);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_true (g_str_has_prefix (hall_case_page_get_countdown_text (page), "Due in "));
+  /* The ID number is never on screen in full. */
+  g_assert_cmpstr (hall_case_page_get_document_text (page), ==, "1101**********002X");
+  g_assert_cmpuint (hall_case_page_get_n_events (page), ==, 1);
+
+  /* A case past its promised time says by how much, from the HallCase alone. */
+  standalone = g_object_ref_sink (hall_case_page_new ());
+  hall_case_set_number (late, "YC-2026-C03-000009");
+  hall_case_set_state (late, HALL_CASE_IN_REVIEW);
+  hall_case_set_promised_at (late, now - (3600 + 12 * 60));
+  hall_case_page_set_case (HALL_CASE_PAGE (standalone), late);
+  g_assert_true (g_str_has_prefix (hall_case_page_get_countdown_text (HALL_CASE_PAGE (standalone)),
+                                   "Overdue by 1 h 12 min"));
+  g_object_unref (standalone);
+}
+
+static gboolean
+indicator_counts (gpointer data)
+{
+  return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
+                    "3 changes waiting") == 0;
+}
+
+static void
+test_sync_indicator (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(HallCase) kase = NULL;
+  GtkWidget *indicator = g_object_ref_sink (hall_sync_indicator_new ());
+
+  hall_sync_indicator_set_store (HALL_SYNC_INDICATOR (indicator), fixture->store);
+  g_assert_cmpstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)), ==, "Offline");
+
+  /* A new applicant and a case: the applicant, the case and its event wait. */
+  kase = create_case (fixture, "Zhang Wei");
+  g_assert_true (wait_for (indicator_counts, indicator));
+  g_object_unref (indicator);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *const *data_dirs = g_get_system_data_dirs ();
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  /* The isolated data dirs have no MIME database, and without one the
+   * icon loader cannot tell an SVG icon from junk: keep the system's. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char *const *) mime_dirs->pdata);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/hall/gui/format", test_format);
+  g_test_add ("/hall/gui/templates", Fixture, NULL, fixture_set_up, test_templates,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/sign-in", Fixture, NULL, fixture_set_up, test_sign_in,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/case-list", Fixture, NULL, fixture_set_up, test_case_list,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
