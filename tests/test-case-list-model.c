@@ -1,0 +1,351 @@
+/* test-case-list-model.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "hall-case-list-model.h"
+#include "hall-catalog.h"
+#include "hall-sqlite.h"
+#include "hall-store.h"
+#include "hall-store-migrations.h"
+
+#define N_BULK 1050
+
+typedef struct
+{
+  char        *dir;
+  char        *path;
+  HallCatalog *catalog;
+  HallStore   *store;
+  GPtrArray   *order; /* uuids, newest first, as SQL sorts them */
+} Fixture;
+
+/* Cases written straight into the database: many, quickly, some created in
+ * the same second so the rowid has to break ties. */
+static void
+fill (const char *path)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) app = NULL;
+  g_autoptr (sqlite3_stmt) bigrams = NULL;
+  g_autoptr (sqlite3_stmt) trigrams = NULL;
+  g_autoptr (sqlite3_stmt) kase = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (hall_store_register_functions (db, NULL));
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO applicants (uuid, kind, name, id_type,"
+                                       " id_number, phone, created_at, updated_at)"
+                                       " VALUES (?1, 'person', ?2, 'resident_id', ?3, '', 1, 1)",
+                                       -1, &app, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO applicant_bigrams (rowid, bigrams)"
+                                       " VALUES (?1, hall_name_bigrams (?2))",
+                                       -1, &bigrams, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO applicant_trigrams (rowid, name, phone,"
+                                       " id_number) VALUES (?1, ?2, '', ?3)",
+                                       -1, &trigrams, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO cases (uuid, number, seq, service_id,"
+                                       " applicant_id, state, created_at, updated_at)"
+                                       " VALUES (?1, ?2, ?3, 'x', ?4, 'received', ?5, ?5)",
+                                       -1, &kase, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < N_BULK; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *case_uuid = g_uuid_string_random ();
+      g_autofree char *number = g_strdup_printf ("YC-2025-C01-%06u", i + 1);
+      g_autofree char *id = g_strdup_printf ("6401041985%08u", i);
+      const char *name = i % 10 == 0 ? "张伟明" : "王芳";
+      gint64 rowid;
+
+      sqlite3_bind_text (app, 1, uuid, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (app, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (app, 3, id, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (app), ==, SQLITE_DONE);
+      sqlite3_reset (app);
+      rowid = sqlite3_last_insert_rowid (db);
+      sqlite3_bind_int64 (bigrams, 1, rowid);
+      sqlite3_bind_text (bigrams, 2, name, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (bigrams), ==, SQLITE_DONE);
+      sqlite3_reset (bigrams);
+      sqlite3_bind_int64 (trigrams, 1, rowid);
+      sqlite3_bind_text (trigrams, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (trigrams, 3, id, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (trigrams), ==, SQLITE_DONE);
+      sqlite3_reset (trigrams);
+
+      sqlite3_bind_text (kase, 1, case_uuid, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (kase, 2, number, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (kase, 3, i + 1);
+      sqlite3_bind_int64 (kase, 4, rowid);
+      sqlite3_bind_int64 (kase, 5, 1700000000 + (i * 37) % 700);
+      g_assert_cmpint (sqlite3_step (kase), ==, SQLITE_DONE);
+      sqlite3_reset (kase);
+    }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static GPtrArray *
+read_order (const char *path)
+{
+  GPtrArray *order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT uuid FROM cases NOT INDEXED"
+                                       " ORDER BY created_at DESC, id DESC",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (order, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return order;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("hall-list-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "counter.db", NULL);
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  fixture->store = hall_store_open (fixture->path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  fill (fixture->path);
+  fixture->order = read_order (fixture->path);
+  g_assert_cmpuint (fixture->order->len, ==, N_BULK);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_clear_pointer (&fixture->order, g_ptr_array_unref);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->catalog);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (fixture->path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static void
+assert_item (GListModel *model,
+             Fixture    *fixture,
+             guint       position)
+{
+  g_autoptr (HallCase) kase = g_list_model_get_item (model, position);
+
+  g_assert_nonnull (kase);
+  g_assert_cmpstr (hall_case_get_uuid (kase), ==, fixture->order->pdata[position]);
+}
+
+static void
+test_paging (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  GListModel *list = G_LIST_MODEL (model);
+
+  g_assert_true (g_list_model_get_item_type (list) == HALL_TYPE_CASE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK);
+  for (guint i = 0; i < N_BULK; i++)
+    assert_item (list, fixture, i);
+  g_assert_null (g_list_model_get_item (list, N_BULK));
+  /* And back up, past pages that have left the cache. */
+  for (guint i = N_BULK; i > 0; i -= 7)
+    assert_item (list, fixture, i - 1);
+}
+
+static void
+test_deep (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  GListModel *list = G_LIST_MODEL (model);
+  const guint jumps[] = { N_BULK - 1, 777, 0, 1001, 500, 99, 100, 950, 201 };
+
+  /* Straight to the bottom, with no page read before, then around. */
+  for (guint i = 0; i < G_N_ELEMENTS (jumps); i++)
+    assert_item (list, fixture, jumps[i]);
+}
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint count;
+} Changed;
+
+static void
+on_items_changed (GListModel *list,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Changed    *changed)
+{
+  changed->position = position;
+  changed->removed = removed;
+  changed->added = added;
+  changed->count++;
+}
+
+static void
+wait_for (const guint *count,
+          guint        value)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*count < value && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (*count, >=, value);
+}
+
+static void
+on_notify (GObject    *object,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+/* A valid GB 11643 number from Yinchuan born 1985-06-12. */
+static char *
+resident_id (guint n)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  char base[18];
+  int sum = 0;
+
+  g_snprintf (base, sizeof base, "64010419850612%03u", n % 1000);
+  for (int i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+}
+
+static void
+test_insert (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (HallCase) first = NULL;
+  g_autoptr (HallCaseEvent) event = NULL;
+  g_autoptr (GError) error = NULL;
+  Changed changed = { 0, };
+  guint notified = 0;
+  g_autofree char *id = resident_id (1);
+
+  /* A page is in use when the new case arrives. */
+  assert_item (list, fixture, 150);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, "13800000001");
+  g_assert_true (hall_store_create_case (fixture->store, applicant,
+                                         hall_catalog_lookup (fixture->catalog,
+                                                              "company_business_license"),
+                                         kase, &error));
+  g_assert_no_error (error);
+  wait_for (&changed.count, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK + 1);
+
+  first = g_list_model_get_item (list, 0);
+  g_assert_cmpstr (hall_case_get_uuid (first), ==, hall_case_get_uuid (kase));
+  /* What was at 150 is at 151 now. */
+  {
+    g_autoptr (HallCase) moved = g_list_model_get_item (list, 151);
+
+    g_assert_cmpstr (hall_case_get_uuid (moved), ==, fixture->order->pdata[150]);
+  }
+
+  /* A change in place reaches the object already handed out. */
+  g_signal_connect (first, "notify::state", G_CALLBACK (on_notify), &notified);
+  event = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE);
+  hall_case_event_set_new_state (event, HALL_CASE_APPROVED);
+  g_assert_true (hall_store_add_case_event (fixture->store, event, &error));
+  wait_for (&notified, 1);
+  g_assert_cmpint (hall_case_get_state (first), ==, HALL_CASE_APPROVED);
+  g_assert_cmpuint (changed.count, ==, 1);
+}
+
+static void
+test_query (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  GListModel *list = G_LIST_MODEL (model);
+  Changed changed = { 0, };
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  /* Every tenth is 张伟明: 105 of them. */
+  hall_case_list_model_set_query (model, "张伟");
+  g_assert_true (hall_case_list_model_get_searching (model));
+  wait_for (&changed.count, 1);
+  g_assert_false (hall_case_list_model_get_searching (model));
+  g_assert_cmpuint (changed.removed, ==, N_BULK);
+  g_assert_cmpuint (changed.added, ==, N_BULK / 10);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK / 10);
+  for (guint i = 0; i < N_BULK / 10; i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      g_assert_cmpstr (hall_case_get_applicant_name (kase), ==, "张伟明");
+    }
+
+  /* A query replaced before its results came cancels them. */
+  hall_case_list_model_set_query (model, "王");
+  hall_case_list_model_set_query (model, "张伟明");
+  wait_for (&changed.count, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK / 10);
+  g_object_set (model, "query", "  ", NULL);
+  g_assert_null (hall_case_list_model_get_query (model));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK);
+  assert_item (list, fixture, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/hall/case-list-model/paging", Fixture, NULL, fixture_set_up, test_paging,
+              fixture_tear_down);
+  g_test_add ("/hall/case-list-model/deep", Fixture, NULL, fixture_set_up, test_deep,
+              fixture_tear_down);
+  g_test_add ("/hall/case-list-model/insert", Fixture, NULL, fixture_set_up, test_insert,
+              fixture_tear_down);
+  g_test_add ("/hall/case-list-model/query", Fixture, NULL, fixture_set_up, test_query,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
