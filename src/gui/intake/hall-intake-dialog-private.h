@@ -14,6 +14,11 @@ GtkEditable        *_hall_intake_dialog_get_search_entry     (HallIntakeDialog *
 HallApplicantForm  *_hall_intake_dialog_get_applicant_form   (HallIntakeDialog *self);
 /* "service", "applicant", "documents", "confirm" or "done". */
 const char         *_hall_intake_dialog_get_step             (HallIntakeDialog *self);
+/* The search text the service list is filtered by (the entry applies
+ * what is typed after a short delay). */
+const char         *_hall_intake_dialog_get_search_query     (HallIntakeDialog *self);
+HallService        *_hall_intake_dialog_get_selected_service (HallIntakeDialog *self);
+/* The service chosen for the intake. */
 HallService        *_hall_intake_dialog_get_service          (HallIntakeDialog *self);
 guint               _hall_intake_dialog_get_n_documents      (HallIntakeDialog *self);
 GtkCheckButton     *_hall_intake_dialog_get_document_check   (HallIntakeDialog *self,

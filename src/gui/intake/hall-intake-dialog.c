@@ -41,6 +41,7 @@ struct _HallIntakeDialog
   HallService        *service;
   GPtrArray          *document_rows;
   GPtrArray          *document_checks;
+  char               *search_query;
   char              **search_tokens;
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
@@ -212,7 +213,9 @@ on_search_changed (HallIntakeDialog *self)
   g_autofree char *query = NULL;
   GtkFilter *filter = gtk_filter_list_model_get_filter (self->filtered);
 
-  query = g_utf8_strdown (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_free (self->search_query);
+  self->search_query = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  query = g_utf8_strdown (self->search_query, -1);
   g_strfreev (self->search_tokens);
   self->search_tokens = g_strsplit_set (g_strstrip (query), " \t\u3000", -1);
   gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
@@ -975,6 +978,7 @@ hall_intake_dialog_finalize (GObject *object)
   HallIntakeDialog *self = HALL_INTAKE_DIALOG (object);
 
   g_free (self->official);
+  g_free (self->search_query);
   g_strfreev (self->search_tokens);
 
   G_OBJECT_CLASS (hall_intake_dialog_parent_class)->finalize (object);
@@ -1155,6 +1159,18 @@ const char *
 _hall_intake_dialog_get_step (HallIntakeDialog *self)
 {
   return step_names[self->step];
+}
+
+const char *
+_hall_intake_dialog_get_search_query (HallIntakeDialog *self)
+{
+  return self->search_query ? self->search_query : "";
+}
+
+HallService *
+_hall_intake_dialog_get_selected_service (HallIntakeDialog *self)
+{
+  return get_selected_service (self);
 }
 
 HallService *

@@ -73,8 +73,13 @@ static void
 hall_service_row_dispose (GObject *object)
 {
   HallServiceRow *self = HALL_SERVICE_ROW (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SERVICE_ROW);
+  /* The template's unnamed boxes are children too, and a plain GtkWidget
+   * must let go of its children itself. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (hall_service_row_parent_class)->dispose (object);

@@ -1,0 +1,607 @@
+/* test-intake.c — a whole intake, driven through the dialog's widgets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "hall-applicant-form.h"
+#include "hall-applicant-form-private.h"
+#include "hall-catalog.h"
+#include "hall-gui-resources.h"
+#include "hall-intake-dialog.h"
+#include "hall-intake-dialog-private.h"
+#include "hall-receipt-printer.h"
+#include "hall-service-row.h"
+#include "hall-store.h"
+
+#define OFFICIAL "demo-official"
+/* GB 11643's own example of a valid resident ID, and the same number with
+ * a wrong check digit. */
+#define ID_VALID   "11010519491231002X"
+#define ID_INVALID "110105194912310021"
+#define WAIT_SECONDS 10
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds or the time runs out; the
+ * timeout source only makes sure the loop wakes up to look again. */
+static gboolean
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint id = g_timeout_add (20, wake, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (id);
+  return ok;
+}
+
+typedef struct
+{
+  HallStore        *store;
+  HallCatalog      *catalog;
+  HallIntakeDialog *dialog;
+  HallCase         *created;
+  guint             n_created;
+  gboolean          pdf_done;
+  GError           *pdf_error;
+} Fixture;
+
+static void
+on_case_created (HallIntakeDialog *dialog,
+                 HallCase         *kase,
+                 Fixture          *fixture)
+{
+  g_set_object (&fixture->created, kase);
+  fixture->n_created++;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "intake.db", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  fixture->store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_store_add_demo_officials (fixture->store, &error));
+  g_assert_no_error (error);
+
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+
+  fixture->dialog = hall_intake_dialog_new (NULL, fixture->store, fixture->catalog, OFFICIAL);
+  g_object_ref_sink (fixture->dialog);
+  g_signal_connect (fixture->dialog, "case-created", G_CALLBACK (on_case_created), fixture);
+  gtk_window_present (GTK_WINDOW (fixture->dialog));
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gpointer dialog = fixture->dialog;
+  guint i;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &dialog);
+  /* A test may have closed the dialog itself. */
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (window == dialog)
+        gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+  g_object_unref (fixture->dialog);
+  g_assert_true (wait_for (window_gone, &dialog));
+
+  g_clear_object (&fixture->created);
+  g_clear_error (&fixture->pdf_error);
+  g_clear_object (&fixture->catalog);
+  g_clear_object (&fixture->store);
+}
+
+/* Conditions */
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *text;
+} Query;
+
+static gboolean
+step_is (gpointer data)
+{
+  Query *q = data;
+
+  return g_strcmp0 (_hall_intake_dialog_get_step (q->fixture->dialog), q->text) == 0;
+}
+
+static gboolean
+query_applied (gpointer data)
+{
+  Query *q = data;
+
+  return g_strcmp0 (_hall_intake_dialog_get_search_query (q->fixture->dialog), q->text) == 0;
+}
+
+static void
+type_search (Fixture    *fixture,
+             const char *text)
+{
+  Query applied = { fixture, text };
+
+  gtk_editable_set_text (_hall_intake_dialog_get_search_entry (fixture->dialog), text);
+  g_assert_true (wait_for (query_applied, &applied));
+}
+
+static gboolean
+selected_service_is (gpointer data)
+{
+  Query *q = data;
+  HallService *service = _hall_intake_dialog_get_selected_service (q->fixture->dialog);
+
+  return service != NULL && g_strcmp0 (hall_service_get_id (service), q->text) == 0;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  Query *q = data;
+
+  return _hall_applicant_form_get_error (_hall_intake_dialog_get_applicant_form (q->fixture->dialog),
+                                         q->text) != NULL;
+}
+
+static gboolean
+error_cleared (gpointer data)
+{
+  return !error_shown (data);
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  Fixture *fixture = data;
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+
+  return gtk_widget_get_visible (GTK_WIDGET (_hall_applicant_form_get_field (form, "name")));
+}
+
+static gboolean
+returning (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_applicant_form_get_returning (_hall_intake_dialog_get_applicant_form (fixture->dialog));
+}
+
+static gboolean
+next_enabled (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return gtk_widget_get_sensitive (_hall_intake_dialog_get_next_button (fixture->dialog));
+}
+
+static gboolean
+case_saved (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->created != NULL && !_hall_intake_dialog_is_saving (fixture->dialog);
+}
+
+static gboolean
+pdf_written (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->pdf_done;
+}
+
+/* Steps, the way an official goes through them */
+
+static void
+search_and_pick (Fixture    *fixture,
+                 const char *query)
+{
+  GtkEditable *search = _hall_intake_dialog_get_search_entry (fixture->dialog);
+  Query selected = { fixture, "company_business_license" };
+  Query applicant = { fixture, "applicant" };
+
+  g_assert_cmpstr (_hall_intake_dialog_get_step (fixture->dialog), ==, "service");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->dialog)),
+                                         GTK_WIDGET (search)));
+
+  type_search (fixture, query);
+  g_assert_true (selected_service_is (&selected));
+
+  /* Enter in the search entry takes the highlighted service. */
+  g_signal_emit_by_name (search, "activate");
+  g_assert_true (wait_for (step_is, &applicant));
+  g_assert_cmpstr (hall_service_get_id (_hall_intake_dialog_get_service (fixture->dialog)), ==,
+                   "company_business_license");
+}
+
+static void
+set_field (Fixture    *fixture,
+           const char *field,
+           const char *text)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+
+  gtk_editable_set_text (_hall_applicant_form_get_field (form, field), text);
+}
+
+static void
+confirm_and_open (Fixture *fixture)
+{
+  Query confirm = { fixture, "confirm" };
+  Query done = { fixture, "done" };
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
+  g_assert_true (wait_for (step_is, &confirm));
+
+  g_clear_object (&fixture->created);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.open-case",
+                                             NULL));
+  g_assert_true (wait_for (case_saved, fixture));
+  g_assert_true (wait_for (step_is, &done));
+  g_assert_cmpstr (_hall_intake_dialog_get_case_number_text (fixture->dialog), ==,
+                   hall_case_get_number (fixture->created));
+}
+
+static void
+on_pdf_written (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  hall_receipt_printer_write_pdf_finish (HALL_RECEIPT_PRINTER (object), result,
+                                         &fixture->pdf_error);
+  fixture->pdf_done = TRUE;
+}
+
+static gboolean
+has_outbox_row (HallStore  *store,
+                const char *entity,
+                const char *uuid)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  items = hall_store_peek_outbox (store, 100, &error);
+  g_assert_no_error (error);
+  for (i = 0; i < items->len; i++)
+    {
+      HallOutboxItem *item = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (item->entity, entity) == 0 && g_strcmp0 (item->entity_uuid, uuid) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_intake_flow (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCase) first = NULL;
+  g_autoptr(HallCase) second = NULL;
+  g_autoptr(HallCase) stored = NULL;
+  g_autoptr(HallApplicant) applicant = NULL;
+  g_autoptr(GPtrArray) cases = NULL;
+  g_autoptr(GFile) pdf = NULL;
+  g_autofree char *contents = NULL;
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  GtkEditable *search = _hall_intake_dialog_get_search_entry (fixture->dialog);
+  Query id_error = { fixture, "id_number" };
+  Query phone_error = { fixture, "phone" };
+  Query documents = { fixture, "documents" };
+  Query service = { fixture, "service" };
+  Query selected = { fixture, "company_business_license" };
+  Query second_selected = { fixture, "individual_business_license" };
+  JsonArray *checklist;
+  const char *message;
+  gsize length;
+  guint i, n, n_provided = 0;
+
+  /* 1. Service: in English first, then in Chinese with the arrows. */
+  type_search (fixture, "business license");
+  g_assert_true (selected_service_is (&selected));
+  type_search (fixture, "营业执照");
+  g_assert_true (selected_service_is (&selected));
+  g_signal_emit_by_name (search, "next-match");
+  g_assert_true (selected_service_is (&second_selected));
+  g_signal_emit_by_name (search, "previous-match");
+  g_assert_true (selected_service_is (&selected));
+  search_and_pick (fixture, "营业执照");
+
+  /* 2. Applicant: the service is for businesses, but a company that does
+   * not exist yet is registered by a person, so the official switches. */
+  g_assert_cmpint (hall_applicant_form_get_kind (form), ==, HALL_APPLICANT_BUSINESS);
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_PERSON);
+  g_assert_false (next_enabled (fixture));
+
+  set_field (fixture, "id_number", ID_INVALID);
+  g_assert_true (wait_for (error_shown, &id_error));
+  message = _hall_applicant_form_get_error (form, "id_number");
+  g_assert_nonnull (strstr (message, "check digit"));
+  g_assert_false (next_enabled (fixture));
+  /* Nothing typed is lost when the error appears. */
+  g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "id_number")), ==,
+                   ID_INVALID);
+
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_true (wait_for (error_cleared, &id_error));
+  g_assert_true (wait_for (details_shown, fixture));
+  g_assert_false (returning (fixture));
+  g_assert_false (next_enabled (fixture));
+
+  set_field (fixture, "name", "张伟");
+  set_field (fixture, "phone", "1380013800");
+  g_assert_true (wait_for (error_shown, &phone_error));
+  g_assert_false (next_enabled (fixture));
+  set_field (fixture, "phone", "13800138000");
+  g_assert_true (wait_for (next_enabled, fixture));
+  g_assert_null (_hall_applicant_form_get_error (form, "phone"));
+
+  /* Enter in the last field advances. */
+  g_signal_emit_by_name (_hall_applicant_form_get_field (form, "phone"), "entry-activated");
+  g_assert_true (wait_for (step_is, &documents));
+
+  /* 3. Documents: all but the lease. */
+  n = _hall_intake_dialog_get_n_documents (fixture->dialog);
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_nonnull (strstr (_hall_intake_dialog_get_missing_text (fixture->dialog), "6"));
+  for (i = 0; i < n; i++)
+    if (i != 4)
+      gtk_check_button_set_active (_hall_intake_dialog_get_document_check (fixture->dialog, i), TRUE);
+  g_assert_nonnull (strstr (_hall_intake_dialog_get_missing_text (fixture->dialog), "1 document"));
+  gtk_editable_set_text (_hall_intake_dialog_get_note (fixture->dialog),
+                         "Brings the lease contract tomorrow");
+
+  /* 4 and 5. Confirm, open, receipt. */
+  confirm_and_open (fixture);
+  first = g_object_ref (fixture->created);
+  g_assert_cmpuint (fixture->n_created, ==, 1);
+  g_assert_true (g_str_has_prefix (hall_case_get_number (first), "YC-"));
+
+  stored = hall_store_get_case_by_number (fixture->store, hall_case_get_number (first), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (hall_case_get_uuid (stored), ==, hall_case_get_uuid (first));
+  g_assert_cmpstr (hall_case_get_service_id (stored), ==, "company_business_license");
+  g_assert_cmpstr (hall_case_get_counter (stored), ==, "C03");
+  g_assert_cmpstr (hall_case_get_official (stored), ==, OFFICIAL);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_RECEIVED);
+  g_assert_cmpint (hall_case_get_promised_at (stored), >, hall_case_get_created_at (stored));
+  checklist = hall_case_get_checklist (stored);
+  g_assert_cmpuint (json_array_get_length (checklist), ==, 6);
+  for (i = 0; i < 6; i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+
+      if (json_object_get_boolean_member (item, "provided"))
+        n_provided++;
+      else
+        g_assert_cmpstr (json_object_get_string_member (item, "id"), ==, "premises_proof");
+    }
+  g_assert_cmpuint (n_provided, ==, 5);
+
+  applicant = hall_store_get_applicant (fixture->store, hall_case_get_applicant_uuid (stored), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (applicant);
+  g_assert_cmpstr (hall_applicant_get_name (applicant), ==, "张伟");
+  g_assert_cmpstr (hall_applicant_get_id_number (applicant), ==, ID_VALID);
+  g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "13800138000");
+  g_assert_cmpint (hall_applicant_get_id_type (applicant), ==, HALL_ID_TYPE_RESIDENT_ID);
+
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 1);
+  g_assert_true (has_outbox_row (fixture->store, "case", hall_case_get_uuid (first)));
+  g_assert_true (has_outbox_row (fixture->store, "applicant", hall_applicant_get_uuid (applicant)));
+
+  /* The receipt, as "Save Receipt as PDF" writes it once a place is chosen. */
+  g_assert_nonnull (_hall_intake_dialog_get_receipt (fixture->dialog));
+  pdf = g_file_new_build_filename (g_get_user_data_dir (), "receipt.pdf", NULL);
+  hall_receipt_printer_write_pdf_async (_hall_intake_dialog_get_printer (fixture->dialog),
+                                        _hall_intake_dialog_get_receipt (fixture->dialog),
+                                        pdf, NULL, on_pdf_written, fixture);
+  g_assert_true (wait_for (pdf_written, fixture));
+  g_assert_no_error (fixture->pdf_error);
+  g_assert_true (g_file_load_contents (pdf, NULL, &contents, &length, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+
+  /* A second intake for the same person reuses the applicant. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.new-intake",
+                                             NULL));
+  g_assert_true (wait_for (step_is, &service));
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "");
+  search_and_pick (fixture, "business license");
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_PERSON);
+  g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "id_number")), ==, "");
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_true (wait_for (returning, fixture));
+  g_assert_false (details_shown (fixture));
+  g_assert_true (wait_for (next_enabled, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
+  g_assert_true (wait_for (step_is, &documents));
+  confirm_and_open (fixture);
+  second = g_object_ref (fixture->created);
+  g_assert_cmpuint (fixture->n_created, ==, 2);
+
+  g_assert_cmpstr (hall_case_get_number (second), !=, hall_case_get_number (first));
+  g_assert_cmpstr (hall_case_get_applicant_uuid (second), ==, hall_applicant_get_uuid (applicant));
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 2);
+  cases = hall_store_list_applicant_cases (fixture->store, hall_applicant_get_uuid (applicant),
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 2);
+  g_clear_object (&applicant);
+  applicant = hall_store_find_applicant (fixture->store, ID_VALID, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_uuid (applicant), ==, hall_case_get_applicant_uuid (first));
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint i;
+
+  for (i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+window_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (GTK_WIDGET (data));
+}
+
+/* Escape goes back a step; on the first step, with something typed, it
+ * asks before throwing the intake away. */
+static void
+test_intake_cancel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkEditable *search = _hall_intake_dialog_get_search_entry (fixture->dialog);
+  Query service = { fixture, "service" };
+
+  search_and_pick (fixture, "营业执照");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.back", NULL));
+  g_assert_true (wait_for (step_is, &service));
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "营业执照");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.back", NULL));
+  g_assert_true (wait_for (message_dialog_shown, NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+
+  adw_message_dialog_response (find_message_dialog (), "cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->dialog)));
+  g_assert_cmpstr (gtk_editable_get_text (search), ==, "营业执照");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.back", NULL));
+  g_assert_true (wait_for (message_dialog_shown, NULL));
+  adw_message_dialog_response (find_message_dialog (), "discard");
+  g_assert_true (wait_for (window_hidden, fixture->dialog));
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 0);
+}
+
+/* Every template this area owns must build: a bad .ui fails only at run
+ * time. */
+static void
+test_intake_templates (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+  GtkWidget *row;
+  GtkWidget *form;
+
+  g_assert_no_error (error);
+
+  row = g_object_ref_sink (hall_service_row_new ());
+  hall_service_row_set_service (HALL_SERVICE_ROW (row),
+                                hall_catalog_lookup (catalog, "resident_id_card_renewal"));
+  g_assert_cmpstr (hall_service_get_id (hall_service_row_get_service (HALL_SERVICE_ROW (row))), ==,
+                   "resident_id_card_renewal");
+  g_object_unref (row);
+
+  form = g_object_ref_sink (hall_applicant_form_new ());
+  g_assert_false (hall_applicant_form_get_valid (HALL_APPLICANT_FORM (form)));
+  g_assert_false (hall_applicant_form_has_input (HALL_APPLICANT_FORM (form)));
+  g_assert_null (hall_applicant_form_dup_applicant (HALL_APPLICANT_FORM (form)));
+  g_object_unref (form);
+}
+
+static void
+test_intake_format (void)
+{
+  g_autofree char *minutes = hall_service_format_promise (30);
+  g_autofree char *hours = hall_service_format_promise (240);
+  g_autofree char *mixed = hall_service_format_promise (90);
+  g_autofree char *days = hall_service_format_promise (7200);
+  g_autofree char *free_fee = hall_service_format_fee (0);
+  g_autofree char *fee = hall_service_format_fee (2000);
+
+  g_assert_cmpstr (minutes, ==, "30 minutes");
+  g_assert_cmpstr (hours, ==, "4 hours");
+  g_assert_cmpstr (mixed, ==, "1 h 30 min");
+  g_assert_cmpstr (days, ==, "5 working days");
+  g_assert_cmpstr (free_fee, ==, "Free");
+  g_assert_cmpstr (fee, ==, "¥20.00");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  guint i;
+
+  /* The strings the tests compare are the English source strings. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+
+  /* The isolated data dirs have no MIME database, and without one the icon
+   * loader cannot tell an SVG icon from junk: keep the system's. */
+  for (i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
+  gtk_init ();
+  adw_init ();
+  /* Pulls the templates' resource bundle out of the static library. */
+  g_assert_nonnull (hall_gui_get_resource ());
+
+  g_test_add_func ("/hall/intake/templates", test_intake_templates);
+  g_test_add_func ("/hall/intake/format", test_intake_format);
+  g_test_add ("/hall/intake/flow", Fixture, NULL, fixture_set_up, test_intake_flow,
+              fixture_tear_down);
+  g_test_add ("/hall/intake/cancel", Fixture, NULL, fixture_set_up, test_intake_cancel,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
