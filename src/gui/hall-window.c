@@ -24,6 +24,7 @@ struct _HallWindow
   AdwWindowTitle    *window_title;
   GtkWidget         *back_button;
   GtkWidget         *new_intake_button;
+  AdwButtonContent  *new_intake_content;
   GtkWidget         *search_button;
   HallSyncIndicator *sync_indicator;
   GtkStack          *stack;
@@ -114,6 +115,11 @@ update_state (HallWindow *self)
 static void
 leaflet_changed_cb (HallWindow *self)
 {
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  /* Narrow, the header bar keeps icons only; the tooltips still speak. */
+  adw_button_content_set_label (self->new_intake_content, folded ? "" : _("_New Intake"));
+  hall_sync_indicator_set_compact (self->sync_indicator, folded);
   update_back_button (self);
 }
 
@@ -134,7 +140,10 @@ hall_window_show_case (HallWindow *self,
   g_return_if_fail (HALL_IS_CASE (kase));
 
   hall_case_page_set_case (self->case_page, kase);
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->case_page));
+  /* Side by side there is nowhere to go, and moving would pull the focus
+   * out of the list. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->case_page));
 }
 
 static void
@@ -349,6 +358,7 @@ hall_window_constructed (GObject *object)
   hall_sign_in_page_set_store (self->sign_in_page, self->store);
   hall_sign_in_page_set_demo (self->sign_in_page, self->demo);
   hall_case_page_set_catalog (self->case_page, self->catalog);
+  hall_case_list_page_set_catalog (self->list_page, self->catalog);
   hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
 
   if (self->engine != NULL)
@@ -502,6 +512,7 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_button);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_content);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);

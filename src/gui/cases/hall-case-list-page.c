@@ -26,6 +26,7 @@ struct _HallCaseListPage
   GtkColumnView     *column_view;
 
   HallStore         *store;
+  HallCatalog       *catalog;
   HallCaseListModel *model;
   GtkSingleSelection *selection;
   /* GtkListItems of the "Promised" column now on screen */
@@ -164,9 +165,15 @@ bind_service_cb (GtkSignalListItemFactory *factory,
                  HallCaseListPage         *self)
 {
   HallCase *kase = gtk_list_item_get_item (list_item);
+  HallService *service = NULL;
 
+  /* The catalog names the service in today's language; the case keeps the
+   * name it was opened with. */
+  if (self->catalog != NULL)
+    service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (kase));
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       hall_case_get_service_name (kase));
+                       service != NULL ? hall_service_get_name (service)
+                                       : hall_case_get_service_name (kase));
 }
 
 static void
@@ -332,6 +339,7 @@ hall_case_list_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
+  g_clear_object (&self->catalog);
   g_clear_pointer (&self->promised_items, g_hash_table_unref);
 
   G_OBJECT_CLASS (hall_case_list_page_parent_class)->dispose (object);
@@ -484,6 +492,16 @@ hall_case_list_page_set_store (HallCaseListPage *self,
 
   update_view (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+void
+hall_case_list_page_set_catalog (HallCaseListPage *self,
+                                 HallCatalog      *catalog)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+  g_return_if_fail (catalog == NULL || HALL_IS_CATALOG (catalog));
+
+  g_set_object (&self->catalog, catalog);
 }
 
 gboolean

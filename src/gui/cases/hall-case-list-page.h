@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "hall-catalog.h"
 #include "hall-store.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,9 @@ G_DECLARE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, HALL, CASE_LIST_PAG
 GtkWidget  *hall_case_list_page_new             (void);
 void        hall_case_list_page_set_store       (HallCaseListPage *self,
                                                  HallStore        *store);
+/* Names the services in the user's language. */
+void        hall_case_list_page_set_catalog     (HallCaseListPage *self,
+                                                 HallCatalog      *catalog);
 gboolean    hall_case_list_page_get_search_mode (HallCaseListPage *self);
 void        hall_case_list_page_set_search_mode (HallCaseListPage *self,
                                                  gboolean          search_mode);

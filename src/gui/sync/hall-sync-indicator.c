@@ -337,6 +337,15 @@ hall_sync_indicator_set_engine (HallSyncIndicator *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENGINE]);
 }
 
+void
+hall_sync_indicator_set_compact (HallSyncIndicator *self,
+                                 gboolean           compact)
+{
+  g_return_if_fail (HALL_IS_SYNC_INDICATOR (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->label), !compact);
+}
+
 const char *
 hall_sync_indicator_get_text (HallSyncIndicator *self)
 {

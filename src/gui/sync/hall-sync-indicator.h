@@ -25,6 +25,9 @@ void            hall_sync_indicator_set_store  (HallSyncIndicator *self,
 HallSyncEngine *hall_sync_indicator_get_engine (HallSyncIndicator *self);
 void            hall_sync_indicator_set_engine (HallSyncIndicator *self,
                                                 HallSyncEngine    *engine);
+/* Compact: only the icon on the button, for narrow windows. */
+void            hall_sync_indicator_set_compact (HallSyncIndicator *self,
+                                                 gboolean           compact);
 /* The short text on the button, for tests and tooltips. */
 const char     *hall_sync_indicator_get_text   (HallSyncIndicator *self);
 
