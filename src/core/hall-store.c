@@ -257,6 +257,12 @@ reader_acquire (HallStore *self,
       if (conn != NULL && !conn_exec (conn, "PRAGMA query_only = ON", _("open a reader"), error))
         g_clear_pointer (&conn, conn_free);
     }
+
+  /* One read transaction for all a reader does: one snapshot, and the
+   * locks and the check of the WAL index once rather than per statement,
+   * which would otherwise cost more than the queries of a search. */
+  if (conn != NULL && !conn_exec (conn, "BEGIN", _("start reading"), error))
+    g_clear_pointer (&conn, conn_free);
   return conn;
 }
 
@@ -264,6 +270,12 @@ static void
 reader_release (HallStore *self,
                 HallConn  *conn)
 {
+  if (sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      conn_free (conn);
+      return;
+    }
+
   g_mutex_lock (&self->readers_lock);
   if (self->readers->len < MAX_IDLE_READERS)
     g_ptr_array_add (self->readers, g_steal_pointer (&conn));
