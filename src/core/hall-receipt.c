@@ -154,22 +154,16 @@ create_context (cairo_t *cr)
   return context;
 }
 
-/* Draws @text at (@x, @y) wrapped to @width and returns its height. */
-static double
-draw_text (cairo_t      *cr,
-           PangoContext *context,
-           const char   *text,
-           double        size,
-           PangoWeight   weight,
-           double        gray,
-           double        x,
-           double        y,
-           double        width,
-           PangoAlignment alignment)
+static PangoLayout *
+make_layout (PangoContext   *context,
+             const char     *text,
+             double          size,
+             PangoWeight     weight,
+             double          width,
+             PangoAlignment  alignment)
 {
-  g_autoptr(PangoLayout) layout = pango_layout_new (context);
+  PangoLayout *layout = pango_layout_new (context);
   PangoFontDescription *desc = pango_font_description_new ();
-  int height;
 
   pango_font_description_set_family (desc, FONT_FAMILY);
   pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
@@ -182,12 +176,38 @@ draw_text (cairo_t      *cr,
   pango_layout_set_alignment (layout, alignment);
   pango_layout_set_text (layout, text, -1);
 
+  return layout;
+}
+
+static double
+layout_height (PangoLayout *layout)
+{
+  int height;
+
+  pango_layout_get_size (layout, NULL, &height);
+  return (double) height / PANGO_SCALE;
+}
+
+/* Draws @text at (@x, @y) wrapped to @width and returns its height. */
+static double
+draw_text (cairo_t       *cr,
+           PangoContext  *context,
+           const char    *text,
+           double         size,
+           PangoWeight    weight,
+           double         gray,
+           double         x,
+           double         y,
+           double         width,
+           PangoAlignment alignment)
+{
+  g_autoptr(PangoLayout) layout = make_layout (context, text, size, weight, width, alignment);
+
   cairo_set_source_rgb (cr, gray, gray, gray);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
-  pango_layout_get_size (layout, NULL, &height);
 
-  return (double) height / PANGO_SCALE;
+  return layout_height (layout);
 }
 
 static void
@@ -329,40 +349,26 @@ draw_documents (HallReceipt  *self,
   return y;
 }
 
-void
-hall_receipt_render (HallReceipt *self,
-                     cairo_t     *cr,
-                     double       width,
-                     double       height)
+/* Draws everything but the footer in A5-wide coordinates, from the top;
+ * returns where the content ends. */
+static double
+draw_content (HallReceipt  *self,
+              cairo_t      *cr,
+              PangoContext *context)
 {
-  PangoContext *context;
   g_autofree char *taken = NULL;
   g_autofree char *promised = NULL;
   const char *number;
   const char *applicant_name;
   const char *service_name;
-  double scale, y, qr_size, number_top, text_width;
+  double y, qr_size, number_top, text_width;
   const double w = HALL_RECEIPT_WIDTH;
-
-  g_return_if_fail (HALL_IS_RECEIPT (self));
-  g_return_if_fail (cr != NULL);
 
   number = hall_case_get_number (self->kase);
   applicant_name = self->applicant ? hall_applicant_get_name (self->applicant)
                                    : hall_case_get_applicant_name (self->kase);
   service_name = self->service ? hall_service_get_name (self->service)
                                : hall_case_get_service_name (self->kase);
-
-  cairo_save (cr);
-  scale = MIN (width / HALL_RECEIPT_WIDTH, height / HALL_RECEIPT_HEIGHT);
-  cairo_translate (cr, (width - HALL_RECEIPT_WIDTH * scale) / 2.0, 0);
-  cairo_scale (cr, scale, scale);
-
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, 0, 0, HALL_RECEIPT_WIDTH, HALL_RECEIPT_HEIGHT);
-  cairo_fill (cr);
-
-  context = create_context (cr);
 
   y = MARGIN;
   y += draw_text (cr, context, self->hall_name, 16.0, PANGO_WEIGHT_BOLD, 0.0,
@@ -405,15 +411,57 @@ hall_receipt_render (HallReceipt *self,
   draw_rule (cr, y, w);
   y += 12.0;
 
-  draw_documents (self, cr, context, y, w);
+  return draw_documents (self, cr, context, y, w);
+}
 
-  draw_text (cr, context,
-             _("Keep this receipt until your case is completed."),
-             8.5, PANGO_WEIGHT_NORMAL, 0.4,
-             MARGIN, HALL_RECEIPT_HEIGHT - MARGIN - 24.0, w - 2 * MARGIN, PANGO_ALIGN_CENTER);
+void
+hall_receipt_render (HallReceipt *self,
+                     cairo_t     *cr,
+                     double       width,
+                     double       height)
+{
+  g_autoptr(PangoLayout) footer = NULL;
+  cairo_surface_t *recording;
+  cairo_t *rc;
+  PangoContext *context;
+  double bottom, footer_y, page_height, scale;
+  const double w = HALL_RECEIPT_WIDTH;
+
+  g_return_if_fail (HALL_IS_RECEIPT (self));
+  g_return_if_fail (cr != NULL);
+
+  /* Drawn once into a recording surface (vectors stay vectors in a PDF or
+   * a print job) so that a long document list can be measured first: the
+   * page grows to hold it and the whole is then scaled to fit, instead of
+   * text running into the footer or off the paper. */
+  recording = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  rc = cairo_create (recording);
+  context = create_context (rc);
+
+  bottom = draw_content (self, rc, context);
+  footer = make_layout (context, _("Keep this receipt until your case is completed."),
+                        8.5, PANGO_WEIGHT_NORMAL, w - 2 * MARGIN, PANGO_ALIGN_CENTER);
+  footer_y = MAX (bottom + 18.0, HALL_RECEIPT_HEIGHT - MARGIN - layout_height (footer));
+  cairo_set_source_rgb (rc, 0.4, 0.4, 0.4);
+  cairo_move_to (rc, MARGIN, footer_y);
+  pango_cairo_show_layout (rc, footer);
+  page_height = footer_y + layout_height (footer) + MARGIN;
 
   g_object_unref (context);
+  cairo_destroy (rc);
+
+  cairo_save (cr);
+  scale = MIN (width / w, height / page_height);
+  cairo_translate (cr, (width - w * scale) / 2.0, 0);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, w, page_height);
+  cairo_fill (cr);
+  cairo_set_source_surface (cr, recording, 0, 0);
+  cairo_paint (cr);
   cairo_restore (cr);
+
+  cairo_surface_destroy (recording);
 }
 
 static cairo_status_t
