@@ -138,66 +138,34 @@ setup_number_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_number_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                HallCaseListPage         *self)
-{
-  HallCase *kase = gtk_list_item_get_item (list_item);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       hall_case_get_number (kase));
-}
-
-static void
-bind_applicant_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   HallCaseListPage         *self)
-{
-  HallCase *kase = gtk_list_item_get_item (list_item);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       hall_case_get_applicant_name (kase));
-}
-
-static void
-bind_service_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item,
-                 HallCaseListPage         *self)
-{
-  HallCase *kase = gtk_list_item_get_item (list_item);
-  HallService *service = NULL;
-
-  /* The catalog names the service in today's language; the case keeps the
-   * name it was opened with. */
-  if (self->catalog != NULL)
-    service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (kase));
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       service != NULL ? hall_service_get_name (service)
-                                       : hall_case_get_service_name (kase));
-}
-
-static void
-bind_state_cb (GtkSignalListItemFactory *factory,
+setup_sync_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                HallCaseListPage         *self)
 {
-  HallCase *kase = gtk_list_item_get_item (list_item);
+  GtkWidget *image = gtk_image_new ();
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (list_item)),
-                       hall_case_state_get_label (hall_case_get_state (kase)));
+  gtk_widget_set_halign (image, GTK_ALIGN_START);
+  gtk_list_item_set_child (list_item, image);
 }
 
-static void
-update_promised (GtkListItem *list_item,
-                 gint64       now)
+typedef enum
 {
-  HallCase *kase = gtk_list_item_get_item (list_item);
+  COLUMN_NUMBER,
+  COLUMN_APPLICANT,
+  COLUMN_SERVICE,
+  COLUMN_STATE,
+  COLUMN_PROMISED,
+  COLUMN_SYNC,
+} Column;
+
+static void
+show_promised (GtkListItem *list_item,
+               HallCase    *kase,
+               gint64       now)
+{
   GtkWidget *label = gtk_list_item_get_child (list_item);
   g_autofree char *text = NULL;
   gboolean overdue = FALSE;
-
-  if (kase == NULL || label == NULL)
-    return;
 
   if (hall_case_state_is_open (hall_case_get_state (kase)))
     text = hall_format_countdown (hall_case_get_promised_at (kase), now, FALSE, &overdue);
@@ -212,47 +180,9 @@ update_promised (GtkListItem *list_item,
 }
 
 static void
-bind_promised_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item,
-                  HallCaseListPage         *self)
+show_sync (GtkListItem *list_item,
+           HallCase    *kase)
 {
-  g_hash_table_add (self->promised_items, list_item);
-  update_promised (list_item, g_get_real_time () / G_USEC_PER_SEC);
-}
-
-static void
-unbind_promised_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    HallCaseListPage         *self)
-{
-  g_hash_table_remove (self->promised_items, list_item);
-}
-
-static void
-teardown_promised_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *list_item,
-                      HallCaseListPage         *self)
-{
-  g_hash_table_remove (self->promised_items, list_item);
-}
-
-static void
-setup_sync_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               HallCaseListPage         *self)
-{
-  GtkWidget *image = gtk_image_new ();
-
-  gtk_widget_set_halign (image, GTK_ALIGN_START);
-  gtk_list_item_set_child (list_item, image);
-}
-
-static void
-bind_sync_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              HallCaseListPage         *self)
-{
-  HallCase *kase = gtk_list_item_get_item (list_item);
   GtkWidget *image = gtk_list_item_get_child (list_item);
   HallSyncState state = hall_case_get_sync_state (kase);
   const char *reason = hall_case_get_sync_error (kase);
@@ -277,6 +207,140 @@ bind_sync_cb (GtkSignalListItemFactory *factory,
     gtk_widget_add_css_class (image, "dim-label");
 }
 
+static void
+show_cell (HallCaseListPage *self,
+           GtkListItem      *list_item)
+{
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+  HallCase *kase = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  HallService *service = NULL;
+
+  if (kase == NULL || child == NULL)
+    return;
+
+  switch (column)
+    {
+    case COLUMN_NUMBER:
+      gtk_label_set_label (GTK_LABEL (child), hall_case_get_number (kase));
+      break;
+    case COLUMN_APPLICANT:
+      gtk_label_set_label (GTK_LABEL (child), hall_case_get_applicant_name (kase));
+      break;
+    case COLUMN_SERVICE:
+      /* The catalog names the service in today's language; the case keeps
+       * the name it was opened with. */
+      if (self->catalog != NULL)
+        service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (kase));
+      gtk_label_set_label (GTK_LABEL (child), service != NULL ? hall_service_get_name (service)
+                                                              : hall_case_get_service_name (kase));
+      break;
+    case COLUMN_STATE:
+      gtk_label_set_label (GTK_LABEL (child),
+                           hall_case_state_get_label (hall_case_get_state (kase)));
+      break;
+    case COLUMN_PROMISED:
+      show_promised (list_item, kase, g_get_real_time () / G_USEC_PER_SEC);
+      break;
+    case COLUMN_SYNC:
+    default:
+      show_sync (list_item, kase);
+      break;
+    }
+}
+
+static void
+case_notify_cb (HallCase    *kase,
+                GParamSpec  *pspec,
+                GtkListItem *list_item)
+{
+  show_cell (g_object_get_data (G_OBJECT (list_item), "hall-page"), list_item);
+}
+
+static void
+bind_cell (HallCaseListPage *self,
+           GtkListItem      *list_item,
+           Column            column)
+{
+  g_object_set_data (G_OBJECT (list_item), "hall-column", GUINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (list_item), "hall-page", self);
+  show_cell (self, list_item);
+
+  /* The model updates the cases it handed out in place when the store says
+   * they changed (a sync acknowledged, a state moved). */
+  g_signal_connect_object (gtk_list_item_get_item (list_item), "notify",
+                           G_CALLBACK (case_notify_cb), list_item, 0);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           HallCaseListPage         *self)
+{
+  gpointer kase = gtk_list_item_get_item (list_item);
+
+  if (kase != NULL)
+    g_signal_handlers_disconnect_by_func (kase, case_notify_cb, list_item);
+  g_hash_table_remove (self->promised_items, list_item);
+}
+
+static void
+teardown_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             HallCaseListPage         *self)
+{
+  g_hash_table_remove (self->promised_items, list_item);
+}
+
+static void
+bind_number_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                HallCaseListPage         *self)
+{
+  bind_cell (self, list_item, COLUMN_NUMBER);
+}
+
+static void
+bind_applicant_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   HallCaseListPage         *self)
+{
+  bind_cell (self, list_item, COLUMN_APPLICANT);
+}
+
+static void
+bind_service_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 HallCaseListPage         *self)
+{
+  bind_cell (self, list_item, COLUMN_SERVICE);
+}
+
+static void
+bind_state_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               HallCaseListPage         *self)
+{
+  bind_cell (self, list_item, COLUMN_STATE);
+}
+
+static void
+bind_promised_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  HallCaseListPage         *self)
+{
+  g_hash_table_add (self->promised_items, list_item);
+  bind_cell (self, list_item, COLUMN_PROMISED);
+}
+
+static void
+bind_sync_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              HallCaseListPage         *self)
+{
+  bind_cell (self, list_item, COLUMN_SYNC);
+}
+
 static gboolean
 refresh_promised_cb (gpointer user_data)
 {
@@ -287,7 +351,8 @@ refresh_promised_cb (gpointer user_data)
 
   g_hash_table_iter_init (&iter, self->promised_items);
   while (g_hash_table_iter_next (&iter, &list_item, NULL))
-    update_promised (list_item, now);
+    if (gtk_list_item_get_item (list_item) != NULL)
+      show_promised (list_item, gtk_list_item_get_item (list_item), now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -431,8 +496,8 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bind_service_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_state_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_promised_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unbind_promised_cb);
-  gtk_widget_class_bind_template_callback (widget_class, teardown_promised_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, teardown_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_sync_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_sync_cb);
 
