@@ -214,6 +214,29 @@ case_saved (gpointer data)
   return fixture->created != NULL && !_hall_intake_dialog_is_saving (fixture->dialog);
 }
 
+/* The note is written as its own case event once the case exists. */
+static gboolean
+note_saved (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  guint i;
+
+  events = hall_store_list_case_events (fixture->store, hall_case_get_uuid (fixture->created),
+                                        &error);
+  g_assert_no_error (error);
+  for (i = 0; i < events->len; i++)
+    {
+      HallCaseEvent *event = g_ptr_array_index (events, i);
+
+      if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_NOTE)
+        return g_strcmp0 (hall_case_event_get_note (event),
+                          "Brings the lease contract tomorrow") == 0;
+    }
+  return FALSE;
+}
+
 static gboolean
 pdf_written (gpointer data)
 {
@@ -426,6 +449,7 @@ test_intake_flow (Fixture       *fixture,
   g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 1);
   g_assert_true (has_outbox_row (fixture->store, "case", hall_case_get_uuid (first)));
   g_assert_true (has_outbox_row (fixture->store, "applicant", hall_applicant_get_uuid (applicant)));
+  g_assert_true (wait_for (note_saved, fixture));
 
   /* The receipt, as "Save Receipt as PDF" writes it once a place is chosen. */
   g_assert_nonnull (_hall_intake_dialog_get_receipt (fixture->dialog));

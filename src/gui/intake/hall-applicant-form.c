@@ -574,6 +574,10 @@ on_kind_toggled (GtkToggleButton   *button,
     return;
   hall_applicant_form_set_kind (self, button == self->person_button ? HALL_APPLICANT_PERSON
                                                                    : HALL_APPLICANT_BUSINESS);
+  /* The official switched by hand (Alt+P, Alt+B): what comes next is the
+   * document number, so go there. */
+  if (gtk_widget_has_focus (GTK_WIDGET (button)))
+    hall_applicant_form_focus_first (self);
 }
 
 static void
