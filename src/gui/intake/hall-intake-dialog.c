@@ -529,7 +529,7 @@ note_saved (GObject      *object,
 
   if (g_task_propagate_boolean (G_TASK (result), &error))
     return;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_cancellable_is_cancelled (self->cancellable))
     return;
   message = g_strdup_printf (_("The case is open, but its note was not saved: %s"),
                              error->message);
@@ -607,6 +607,11 @@ case_created (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   const char *note;
+
+  /* Closed with its parent while the write ran: the widgets are gone, and
+   * the store tells the window about the case by itself. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
 
   self->saving = FALSE;
   gtk_spinner_set_spinning (self->saving_spinner, FALSE);
@@ -694,6 +699,8 @@ receipt_printed (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (hall_receipt_printer_print_finish (HALL_RECEIPT_PRINTER (object), result, &error))
     {
       show_toast (self, _("Receipt sent to the printer"));
@@ -730,6 +737,8 @@ receipt_saved (GObject      *object,
   g_autofree char *name = NULL;
 
   file = hall_receipt_printer_save_pdf_finish (HALL_RECEIPT_PRINTER (object), result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
   if (file != NULL)
     {
       name = g_file_get_basename (file);
@@ -965,7 +974,6 @@ hall_intake_dialog_dispose (GObject *object)
   g_clear_object (&self->applicant);
   g_clear_object (&self->receipt);
   g_clear_object (&self->printer);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->document_rows, g_ptr_array_unref);
   g_clear_pointer (&self->document_checks, g_ptr_array_unref);
 
@@ -977,6 +985,7 @@ hall_intake_dialog_finalize (GObject *object)
 {
   HallIntakeDialog *self = HALL_INTAKE_DIALOG (object);
 
+  g_clear_object (&self->cancellable);
   g_free (self->official);
   g_free (self->search_query);
   g_strfreev (self->search_tokens);

@@ -119,7 +119,6 @@ finish_print (GTask                  *task,
     {
     case GTK_PRINT_OPERATION_RESULT_APPLY:
       g_set_object (&self->settings, gtk_print_operation_get_print_settings (data->operation));
-      g_set_object (&self->page_setup, gtk_print_operation_get_default_page_setup (data->operation));
       g_task_return_boolean (task, TRUE);
       break;
 

@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (HallReceiptPrinter, hall_receipt_printer, HALL, RECEIPT_PR
 
 /* Puts a HallReceipt on paper (GtkPrintOperation, one A5 portrait page) or,
  * for a hall without a printer, into a PDF the official picks a place for.
- * The page setup chosen in the print dialog is kept for the next receipt. */
+ * The print settings chosen in the dialog (printer, copies) are kept for
+ * the next receipt. */
 HallReceiptPrinter *hall_receipt_printer_new             (void);
 
 /* Shows the print dialog over @parent and prints; never blocks the main
