@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "hall-applicant-form.h"
@@ -494,6 +495,77 @@ test_intake_flow (Fixture       *fixture,
   g_assert_cmpstr (hall_applicant_get_uuid (applicant), ==, hall_case_get_applicant_uuid (first));
 }
 
+static gboolean
+open_failed (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !_hall_intake_dialog_is_saving (fixture->dialog)
+         && _hall_intake_dialog_get_error_text (fixture->dialog) != NULL;
+}
+
+/* Another connection to the counter's database, to make writes fail. */
+static void
+run_sql (Fixture    *fixture,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (hall_store_get_path (fixture->store), &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* When the store refuses the case, the official sees why on the confirm
+ * step, nothing typed is lost, and a second try goes through. */
+static void
+test_intake_open_fails (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  Query documents = { fixture, "documents" };
+  Query confirm = { fixture, "confirm" };
+  Query done = { fixture, "done" };
+
+  search_and_pick (fixture, "营业执照");
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_PERSON);
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_true (wait_for (details_shown, fixture));
+  set_field (fixture, "name", "张伟");
+  set_field (fixture, "phone", "13800138000");
+  g_assert_true (wait_for (next_enabled, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
+  g_assert_true (wait_for (step_is, &documents));
+  gtk_check_button_set_active (_hall_intake_dialog_get_document_check (fixture->dialog, 0), TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
+  g_assert_true (wait_for (step_is, &confirm));
+
+  run_sql (fixture, "CREATE TRIGGER refuse BEFORE INSERT ON cases "
+                    "BEGIN SELECT RAISE (ABORT, 'the disk is full'); END;");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.open-case",
+                                             NULL));
+  g_assert_true (wait_for (open_failed, fixture));
+  g_assert_nonnull (strstr (_hall_intake_dialog_get_error_text (fixture->dialog),
+                            "the disk is full"));
+  g_assert_cmpstr (_hall_intake_dialog_get_step (fixture->dialog), ==, "confirm");
+  g_assert_null (fixture->created);
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "name")), ==,
+                   "张伟");
+  g_assert_true (gtk_check_button_get_active (_hall_intake_dialog_get_document_check (fixture->dialog, 0)));
+
+  run_sql (fixture, "DROP TRIGGER refuse;");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.open-case",
+                                             NULL));
+  g_assert_true (wait_for (case_saved, fixture));
+  g_assert_true (wait_for (step_is, &done));
+  g_assert_null (_hall_intake_dialog_get_error_text (fixture->dialog));
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 1);
+}
+
 static AdwMessageDialog *
 find_message_dialog (void)
 {
@@ -625,6 +697,8 @@ main (int   argc,
   g_test_add ("/hall/intake/flow", Fixture, NULL, fixture_set_up, test_intake_flow,
               fixture_tear_down);
   g_test_add ("/hall/intake/cancel", Fixture, NULL, fixture_set_up, test_intake_cancel,
+              fixture_tear_down);
+  g_test_add ("/hall/intake/open-fails", Fixture, NULL, fixture_set_up, test_intake_open_fails,
               fixture_tear_down);
 
   return g_test_run ();

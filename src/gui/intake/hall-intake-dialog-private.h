@@ -32,5 +32,7 @@ HallCase           *_hall_intake_dialog_get_case             (HallIntakeDialog *
 HallReceipt        *_hall_intake_dialog_get_receipt          (HallIntakeDialog *self);
 HallReceiptPrinter *_hall_intake_dialog_get_printer          (HallIntakeDialog *self);
 const char         *_hall_intake_dialog_get_case_number_text (HallIntakeDialog *self);
+/* Why the case could not be opened, as shown on the confirm step, or NULL. */
+const char         *_hall_intake_dialog_get_error_text       (HallIntakeDialog *self);
 
 G_END_DECLS

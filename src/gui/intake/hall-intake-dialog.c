@@ -1248,6 +1248,14 @@ _hall_intake_dialog_get_printer (HallIntakeDialog *self)
 }
 
 const char *
+_hall_intake_dialog_get_error_text (HallIntakeDialog *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->confirm_error_label)))
+    return NULL;
+  return gtk_label_get_label (self->confirm_error_label);
+}
+
+const char *
 _hall_intake_dialog_get_case_number_text (HallIntakeDialog *self)
 {
   return gtk_label_get_label (self->case_number_label);
