@@ -286,6 +286,7 @@ test_case_list (Fixture       *fixture,
   g_autoptr(HallCase) second = NULL;
   g_autoptr(HallCase) shown = NULL;
   HallCaseListPage *page;
+  HallCasePage *case_page;
   ListWait wait;
 
   show_window (fixture);
@@ -316,6 +317,58 @@ test_case_list (Fixture       *fixture,
                          hall_case_get_number (first));
   wait = (ListWait) { page, 1, "list" };
   g_assert_true (wait_for (list_shows, &wait));
+
+  /* Enter opens the match. */
+  g_signal_emit_by_name (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         "activate");
+  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
+                   hall_case_get_uuid (first));
+}
+
+static HallIntakeDialog *
+find_intake_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (HALL_IS_INTAKE_DIALOG (window))
+        return HALL_INTAKE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+/* win.new-intake opens the intake; the case it opens shows in the window. */
+static void
+test_new_intake (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(HallCase) kase = NULL;
+  HallIntakeDialog *dialog;
+  HallCasePage *page;
+
+  show_window (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
+  spin ();
+  g_assert_null (find_intake_dialog ());
+
+  sign_in (fixture);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
+  spin ();
+  dialog = find_intake_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+
+  kase = create_case (fixture, "Zhang Wei");
+  g_signal_emit_by_name (dialog, "case-created", kase);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (hall_case_page_get_case (page) == kase);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static gboolean
@@ -410,6 +463,8 @@ main (int   argc,
   g_test_add ("/hall/gui/sign-in", Fixture, NULL, fixture_set_up, test_sign_in,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-list", Fixture, NULL, fixture_set_up, test_case_list,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/new-intake", Fixture, NULL, fixture_set_up, test_new_intake,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,
               fixture_tear_down);

@@ -91,6 +91,19 @@ search_changed_cb (HallCaseListPage *self)
   update_view (self);
 }
 
+/* Enter in the search box opens the best match, so that a case number
+ * typed or scanned there leads straight to its case. */
+static void
+search_activate_cb (HallCaseListPage *self)
+{
+  g_autoptr(HallCase) kase = NULL;
+
+  if (self->model != NULL)
+    kase = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
+  if (kase != NULL)
+    g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+}
+
 static void
 search_mode_cb (HallCaseListPage *self)
 {
@@ -487,6 +500,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_label_cb);
