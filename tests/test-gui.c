@@ -15,6 +15,7 @@
 #include "hall-window.h"
 
 #define OFFICIAL "wang.li"
+#define APPROVER "li.na"
 #define PASSWORD "correct horse"
 /* GB 11643's own example of a valid resident ID. */
 #define ID_NUMBER "11010519491231002X"
@@ -102,6 +103,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->store = open_store ();
   hall_store_add_official (fixture->store, OFFICIAL, "Wang Li", PASSWORD, "counter_official",
                            &error);
+  g_assert_no_error (error);
+  hall_store_add_official (fixture->store, APPROVER, "Li Na", PASSWORD, "approver", &error);
   g_assert_no_error (error);
 }
 
@@ -259,6 +262,12 @@ test_sign_in (Fixture       *fixture,
   g_assert_false (hall_window_get_signed_in (fixture->window));
   g_assert_cmpstr (gtk_editable_get_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE,
                                                           "password_row")), ==, "");
+
+  /* An approver reads cases but takes nobody in. */
+  type_sign_in (fixture, APPROVER, PASSWORD);
+  g_assert_true (wait_for (signed_in, fixture->window));
+  g_assert_false (gtk_widget_is_sensitive (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                           "new_intake_button")));
 }
 
 typedef struct
@@ -413,6 +422,28 @@ test_case_page (Fixture       *fixture,
   g_object_unref (standalone);
 }
 
+/* The window comes back at the size it was closed at. */
+static void
+test_window_size (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  int width, height;
+
+  show_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 640);
+  spin ();
+  gtk_window_close (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+
+  show_window (fixture);
+  gtk_window_get_default_size (GTK_WINDOW (fixture->window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+}
+
 static gboolean
 indicator_counts (gpointer data)
 {
@@ -467,6 +498,8 @@ main (int   argc,
   g_test_add ("/hall/gui/new-intake", Fixture, NULL, fixture_set_up, test_new_intake,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
               fixture_tear_down);
   g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,
               fixture_tear_down);

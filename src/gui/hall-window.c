@@ -92,19 +92,40 @@ update_back_button (HallWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", visible);
 }
 
+static gboolean
+has_role (HallWindow *self,
+          const char *role)
+{
+  g_auto(GStrv) roles = NULL;
+
+  if (self->roles == NULL)
+    return FALSE;
+
+  roles = g_strsplit (self->roles, ",", -1);
+  for (guint i = 0; roles[i] != NULL; i++)
+    if (g_strcmp0 (g_strstrip (roles[i]), role) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 update_state (HallWindow *self)
 {
   gboolean signed_in = self->username != NULL;
+  /* Taking citizens in is the counter's work; an approver or a supervisor
+   * signed in here reads cases but opens none. */
+  gboolean may_take_in = has_role (self, "counter_official") || has_role (self, "reception");
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-intake",
-                                 signed_in && self->store != NULL && self->catalog != NULL);
+                                 signed_in && may_take_in && self->store != NULL &&
+                                 self->catalog != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
                                  signed_in && self->engine != NULL);
 
-  gtk_widget_set_visible (self->new_intake_button, signed_in);
+  gtk_widget_set_visible (self->new_intake_button, signed_in && may_take_in);
   gtk_widget_set_visible (self->search_button, signed_in);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 
