@@ -451,11 +451,19 @@ indicator_counts (gpointer data)
                     "3 changes waiting") == 0;
 }
 
+static gboolean
+indicator_offline (gpointer data)
+{
+  return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
+                    "Offline · 3 changes waiting") == 0;
+}
+
 static void
 test_sync_indicator (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr(HallCase) kase = NULL;
+  g_autoptr(HallSyncEngine) engine = NULL;
   GtkWidget *indicator = g_object_ref_sink (hall_sync_indicator_new ());
 
   hall_sync_indicator_set_store (HALL_SYNC_INDICATOR (indicator), fixture->store);
@@ -464,6 +472,20 @@ test_sync_indicator (Fixture       *fixture,
   /* A new applicant and a case: the applicant, the case and its event wait. */
   kase = create_case (fixture, "Zhang Wei");
   g_assert_true (wait_for (indicator_counts, indicator));
+
+  /* With an engine whose server does not answer, the changes still wait
+   * and the indicator says offline rather than failing. */
+  g_setenv ("SERVICE_HALL_SYNC_ATTEMPTS", "1", TRUE);
+  g_setenv ("SERVICE_HALL_SYNC_BACKOFF_MS", "1", TRUE);
+  engine = hall_sync_engine_new (fixture->store, "http://127.0.0.1:9");
+  hall_sync_engine_apply_environment (engine);
+  hall_sync_indicator_set_engine (HALL_SYNC_INDICATOR (indicator), engine);
+  g_assert_cmpstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)), ==,
+                   "3 changes waiting");
+  hall_sync_engine_sync_now (engine);
+  g_assert_true (wait_for (indicator_offline, indicator));
+
+  hall_sync_indicator_set_engine (HALL_SYNC_INDICATOR (indicator), NULL);
   g_object_unref (indicator);
 }
 

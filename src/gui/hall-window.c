@@ -342,6 +342,14 @@ case_rejected_cb (HallWindow *self,
 }
 
 static void
+conflict_cb (HallWindow *self,
+             const char *entity,
+             const char *uuid)
+{
+  hall_window_add_toast (self, _("Someone else changed a record first: both versions are kept"));
+}
+
+static void
 search_mode_cb (HallWindow *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_MODE]);
@@ -383,8 +391,12 @@ hall_window_constructed (GObject *object)
   hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
 
   if (self->engine != NULL)
-    g_signal_connect_object (self->engine, "case-rejected", G_CALLBACK (case_rejected_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (self->engine, "case-rejected", G_CALLBACK (case_rejected_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->engine, "conflict", G_CALLBACK (conflict_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   if (self->store == NULL)
     hall_window_show_error (self, _("The Counter’s Data Is Not Open"), NULL);

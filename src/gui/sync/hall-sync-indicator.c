@@ -84,6 +84,14 @@ hall_sync_indicator_update (HallSyncIndicator *self)
       status = _("Syncing with the server…");
       text = g_strdup (_("Syncing…"));
     }
+  else if (!online && last_sync == 0 && (error == NULL || *error == '\0'))
+    {
+      /* No request has been answered or refused yet: not offline, just
+       * not started. */
+      icon_name = "emblem-synchronizing-symbolic";
+      status = _("Waiting for the first sync with the server");
+      text = g_strdup (waiting != NULL ? waiting : _("Not synced yet"));
+    }
   else if (!online)
     {
       icon_name = "network-offline-symbolic";
