@@ -113,10 +113,18 @@ load_page (HallCaseListModel *self,
   guint anchor_page;
   GPtrArray *cases;
   Page *page;
+  guint start = index * PAGE_SIZE;
+  guint end = MIN (start + PAGE_SIZE, self->n_cases);
 
   anchor = nearest_anchor (self, index, &anchor_page);
-  cases = _hall_store_fetch_page (self->store, anchor ? &anchor->key : NULL,
-                                  (index - anchor_page) * PAGE_SIZE, PAGE_SIZE, keys, &error);
+  /* No seek reaches the middle of the index: rows before the page are
+   * skipped one by one, so skip from whichever end is nearer. */
+  if (end > start && self->n_cases - end < (index - anchor_page) * PAGE_SIZE)
+    cases = _hall_store_fetch_page_from_bottom (self->store, self->n_cases - end, end - start,
+                                                keys, &error);
+  else
+    cases = _hall_store_fetch_page (self->store, anchor ? &anchor->key : NULL,
+                                    (index - anchor_page) * PAGE_SIZE, PAGE_SIZE, keys, &error);
   if (cases == NULL)
     {
       g_warning ("Could not read page %u of the cases: %s", index, error->message);
@@ -125,11 +133,11 @@ load_page (HallCaseListModel *self,
 
   if (keys->len > 0)
     {
-      Anchor start = { g_array_index (keys, HallStoreKey, 0), TRUE };
+      Anchor first = { g_array_index (keys, HallStoreKey, 0), TRUE };
 
       if (self->anchors->len <= index)
         g_array_set_size (self->anchors, index + 1);
-      g_array_index (self->anchors, Anchor, index) = start;
+      g_array_index (self->anchors, Anchor, index) = first;
     }
 
   page = g_new0 (Page, 1);

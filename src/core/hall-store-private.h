@@ -26,6 +26,14 @@ GPtrArray *_hall_store_fetch_page    (HallStore          *self,
                                       guint               limit,
                                       GArray             *keys_out,
                                       GError            **error);
+/* The same counted from the oldest case: @limit cases, newest first, that
+ * end @skip rows before the oldest. A page near the bottom of the list is
+ * closer to that end. */
+GPtrArray *_hall_store_fetch_page_from_bottom (HallStore  *self,
+                                               guint       skip,
+                                               guint       limit,
+                                               GArray     *keys_out,
+                                               GError    **error);
 /* How many cases sort before @key (are newer than it). */
 guint      _hall_store_count_newer   (HallStore          *self,
                                       const HallStoreKey *key);
@@ -33,8 +41,5 @@ guint      _hall_store_count_newer   (HallStore          *self,
 /* Copies every property of @src into @dst (notifying only what changed). */
 void       _hall_case_copy           (HallCase           *dst,
                                       HallCase           *src);
-
-/* How many applicants (for the search's choice of plan). */
-guint      _hall_store_count_applicants (HallStore       *self);
 
 G_END_DECLS

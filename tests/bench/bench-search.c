@@ -331,6 +331,7 @@ typedef enum
   QUERY_PHONE_SHORT,
   QUERY_CASE_NUMBER,
   QUERY_CASE_PREFIX,
+  QUERY_CASE_YEAR,
   QUERY_CASE_TAIL,
   QUERY_NAME_1,
   QUERY_NAME_2_START,
@@ -347,6 +348,7 @@ static const char *const query_labels[] = {
   "phone prefix (4 digits, broad)",
   "case number, whole",
   "case number prefix (YC-2026-C03-00)",
+  "case number prefix, year only (YC-2026, broad)",
   "case number tail (000123)",
   "name, 1 character (surname, broad)",
   "name, 2 characters at the start",
@@ -425,6 +427,9 @@ make_queries (const char *path,
           break;
         case QUERY_CASE_PREFIX:
           query = g_strndup (number, 14);
+          break;
+        case QUERY_CASE_YEAR:
+          query = g_strndup (number, 7);
           break;
         case QUERY_CASE_TAIL:
           query = g_strdup (strrchr (number, '-') + 1);
@@ -563,7 +568,7 @@ main (int   argc,
   g_autoptr (HallStore) store = NULL;
   g_autoptr (HallCaseListModel) model = NULL;
   guint64 rss_open, hwm_open, rss_page, hwm_page;
-  double t_open, t_first_page, t_deep, t_next;
+  double t_open, t_first_page, t_deep, t_next, t_middle;
   gboolean cold_ok;
 
   g_option_context_add_main_entries (options, entries, NULL);
@@ -620,6 +625,12 @@ main (int   argc,
     t0 = g_get_monotonic_time ();
     next = g_list_model_get_item (G_LIST_MODEL (model), deep + HALL_CASE_LIST_MODEL_PAGE_SIZE);
     t_next = (g_get_monotonic_time () - t0) / 1000.0;
+    g_assert_nonnull (item);
+    g_clear_object (&item);
+    t0 = g_get_monotonic_time ();
+    item = g_list_model_get_item (G_LIST_MODEL (model),
+                                  g_list_model_get_n_items (G_LIST_MODEL (model)) / 2);
+    t_middle = (g_get_monotonic_time () - t0) / 1000.0;
     g_assert_nonnull (item);
     g_assert_nonnull (next);
   }
@@ -688,6 +699,7 @@ main (int   argc,
   g_print ("| list model: count + first page | %.1f ms |\n", t_first_page);
   g_print ("| list model: jump to 90%% deep, no page known | %.1f ms |\n", t_deep);
   g_print ("| list model: the page after it | %.1f ms |\n", t_next);
+  g_print ("| list model: jump to 50%% deep, no page known | %.1f ms |\n", t_middle);
   g_print ("| VmRSS / VmHWM after open | %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " KiB |\n",
            rss_open, hwm_open);
   g_print ("| VmRSS / VmHWM after the first page | %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
