@@ -53,6 +53,8 @@ test_classify (void)
   assert_kinds ("yc-2026", HALL_SEARCH_CASE_NUMBER, "YC-2026");
   assert_kinds ("YC-2026-C03-000123", HALL_SEARCH_CASE_NUMBER, NULL);
   assert_kinds ("000123", HALL_SEARCH_PHONE_PREFIX | HALL_SEARCH_CASE_SEQ, NULL);
+  assert_kinds ("c03-000123", HALL_SEARCH_CASE_SEQ, "C03-000123");
+  assert_kinds ("YC-2026-C03", HALL_SEARCH_CASE_NUMBER, NULL);
   seq = hall_search_query_new ("000123");
   g_assert_cmpint (seq->seq, ==, 123);
   assert_kinds ("42", HALL_SEARCH_CASE_SEQ, NULL);
@@ -251,6 +253,11 @@ test_search_kinds (Fixture       *fixture,
   assert_finds (fixture, number_prefix, "Wang Fang,张三,张伟明,李张伟,欧阳娜娜,王芳");
   assert_finds (fixture, hall_case_get_number (third), "王芳");
   assert_finds (fixture, tail, "王芳");
+  {
+    g_autofree char *read_out = g_strdup_printf ("c03-%s", tail);
+
+    assert_finds (fixture, read_out, "王芳");
+  }
   /* A one-character name: its start. */
   assert_finds (fixture, "张", "张三,张伟明");
   assert_finds (fixture, "王", "王芳");

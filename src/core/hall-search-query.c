@@ -143,8 +143,19 @@ hall_search_query_new (const char *text)
         {
           /* "YC-2026", "YC-2026-C03-0001": case numbers are the only
            * things with dashes, except fixed-line phones ("0951-…"). */
+          const char *tail = strrchr (number, '-') + 1;
+          gsize n_head = strspn (number, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
           if (g_ascii_isdigit (number[0]))
             query->kinds = HALL_SEARCH_PHONE_PREFIX;
+          else if (n_head > 0 && g_ascii_isdigit (number[n_head]) && tail - number > (gssize) n_head
+                   && all_digits (tail, strlen (tail)) && strlen (tail) <= 6)
+            {
+              /* "C03-000123": the counter and the tail, as an official reads
+               * a number out; not a prefix of any number. */
+              query->kinds = HALL_SEARCH_CASE_SEQ;
+              query->seq = g_ascii_strtoll (tail, NULL, 10);
+            }
           else
             query->kinds = HALL_SEARCH_CASE_NUMBER;
           query->text = g_steal_pointer (&number);
