@@ -1210,6 +1210,28 @@ hall_store_add_demo_officials (HallStore  *self,
   return TRUE;
 }
 
+/* A hash of nothing anyone knows, to verify against for unknown users. */
+static const char *
+dummy_hash (void)
+{
+  static char hash[crypto_pwhash_STRBYTES];
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      char secret[33];
+
+      randombytes_buf (secret, sizeof secret - 1);
+      secret[sizeof secret - 1] = '\0';
+      if (crypto_pwhash_str (hash, secret, sizeof secret - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        hash[0] = '\0';
+      sodium_memzero (secret, sizeof secret);
+      g_once_init_leave (&done, 1);
+    }
+  return hash;
+}
+
 char *
 hall_store_check_password (HallStore  *self,
                            const char *username,
@@ -1252,9 +1274,19 @@ hall_store_check_password (HallStore  *self,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return NULL;
 
-  /* The same answer for an unknown name and a wrong password, so the form
-   * does not tell which user names exist. */
-  if (hash == NULL || crypto_pwhash_str_verify (hash, password, strlen (password)) != 0)
+  /* The same answer, after the same time, for an unknown name and a wrong
+   * password, so the form does not tell which user names exist. */
+  if (hash == NULL)
+    {
+      /* Only the time it takes matters. */
+      int wasted = crypto_pwhash_str_verify (dummy_hash (), password, strlen (password));
+
+      g_debug ("Unknown official (%d)", wasted);
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                           _("The user name or the password is not right"));
+      return NULL;
+    }
+  if (crypto_pwhash_str_verify (hash, password, strlen (password)) != 0)
     {
       g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
                            _("The user name or the password is not right"));
