@@ -296,6 +296,7 @@ test_case_list (Fixture       *fixture,
   g_autoptr(HallCase) shown = NULL;
   HallCaseListPage *page;
   HallCasePage *case_page;
+  GtkSelectionModel *selection;
   ListWait wait;
 
   show_window (fixture);
@@ -315,6 +316,17 @@ test_case_list (Fixture       *fixture,
   shown = g_list_model_get_item (hall_case_list_page_get_model (page), 0);
   g_assert_cmpstr (hall_case_get_number (shown), ==, hall_case_get_number (second));
 
+  /* Nothing is open until someone picks a row; then the page follows. */
+  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  selection = gtk_column_view_get_model (template_child (page, HALL_TYPE_CASE_LIST_PAGE,
+                                                         "column_view"));
+  g_assert_null (hall_case_page_get_case (case_page));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==,
+                    GTK_INVALID_LIST_POSITION);
+  gtk_selection_model_select_item (selection, 1, TRUE);
+  g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
+                   hall_case_get_uuid (first));
+
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
   g_assert_true (hall_case_list_page_get_search_mode (page));
   gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
@@ -328,9 +340,9 @@ test_case_list (Fixture       *fixture,
   g_assert_true (wait_for (list_shows, &wait));
 
   /* Enter opens the match. */
+  hall_case_page_set_case (case_page, NULL);
   g_signal_emit_by_name (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
                          "activate");
-  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
   g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
                    hall_case_get_uuid (first));
 }

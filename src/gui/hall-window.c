@@ -178,10 +178,9 @@ static void
 case_selected_cb (HallWindow *self,
                   HallCase   *kase)
 {
-  /* Side by side, the page follows the selection; folded, it waits for
-   * the row to be activated. */
-  if (!adw_leaflet_get_folded (self->leaflet))
-    hall_case_page_set_case (self->case_page, kase);
+  /* The page follows the selection; folded, it only comes forward when the
+   * row is activated. */
+  hall_case_page_set_case (self->case_page, kase);
 }
 
 static void
@@ -289,6 +288,8 @@ case_created_cb (HallWindow *self,
 {
   g_autofree char *message = NULL;
 
+  /* The new case is not the row selected before it was inserted. */
+  hall_case_list_page_unselect (self->list_page);
   hall_window_show_case (self, kase);
   /* Translators: %s is a case number */
   message = g_strdup_printf (_("Case %s opened"), hall_case_get_number (kase));

@@ -562,8 +562,11 @@ hall_case_list_page_set_store (HallCaseListPage *self,
       g_signal_connect_object (self->model, "notify::searching", G_CALLBACK (items_changed_cb),
                                self, G_CONNECT_SWAPPED);
       self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+      /* A new GtkSingleSelection has already picked the first row; nobody
+       * chose it, so no case is open until someone does. */
       gtk_single_selection_set_autoselect (self->selection, FALSE);
       gtk_single_selection_set_can_unselect (self->selection, TRUE);
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       g_signal_connect_object (self->selection, "selection-changed",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -609,6 +612,15 @@ hall_case_list_page_set_key_capture_widget (HallCaseListPage *self,
   g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
 
   gtk_search_bar_set_key_capture_widget (self->search_bar, widget);
+}
+
+void
+hall_case_list_page_unselect (HallCaseListPage *self)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  if (self->selection != NULL)
+    gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
 }
 
 GListModel *

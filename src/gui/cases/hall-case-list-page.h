@@ -32,6 +32,8 @@ void        hall_case_list_page_set_search_mode (HallCaseListPage *self,
 /* Lets typing anywhere in @widget start a search. */
 void        hall_case_list_page_set_key_capture_widget (HallCaseListPage *self,
                                                         GtkWidget        *widget);
+/* Drops the selection, for when the window shows a case not picked here. */
+void        hall_case_list_page_unselect        (HallCaseListPage *self);
 /* The list the table shows (a GListModel of HallCase), for tests. */
 GListModel *hall_case_list_page_get_model       (HallCaseListPage *self);
 /* "list", "empty" or "no-results". */

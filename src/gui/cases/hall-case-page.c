@@ -494,6 +494,17 @@ case_changed_cb (HallStore    *store,
     hall_case_page_reload (self);
 }
 
+/* While the case waits for the server, any change of the outbox may be its
+ * acknowledgement or its rejection. */
+static void
+outbox_changed_cb (HallStore    *store,
+                   guint         n_pending,
+                   HallCasePage *self)
+{
+  if (self->kase != NULL && hall_case_get_sync_state (self->kase) == HALL_SYNC_PENDING)
+    hall_case_page_reload (self);
+}
+
 static void
 add_note_thread (GTask        *task,
                  gpointer      source_object,
@@ -786,7 +797,10 @@ hall_case_page_set_store (HallCasePage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   if (store != NULL)
-    g_signal_connect_object (store, "case-changed", G_CALLBACK (case_changed_cb), self, 0);
+    {
+      g_signal_connect_object (store, "case-changed", G_CALLBACK (case_changed_cb), self, 0);
+      g_signal_connect_object (store, "outbox-changed", G_CALLBACK (outbox_changed_cb), self, 0);
+    }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note",
                                  self->kase != NULL && store != NULL);
