@@ -347,8 +347,8 @@ test_case_list (Fixture       *fixture,
                    hall_case_get_uuid (first));
 }
 
-static HallIntakeDialog *
-find_intake_dialog (void)
+static GtkWindow *
+find_toplevel (GType type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -356,8 +356,8 @@ find_intake_dialog (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (HALL_IS_INTAKE_DIALOG (window))
-        return HALL_INTAKE_DIALOG (window);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);
     }
 
   return NULL;
@@ -375,12 +375,12 @@ test_new_intake (Fixture       *fixture,
   show_window (fixture);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
   spin ();
-  g_assert_null (find_intake_dialog ());
+  g_assert_null ((HallIntakeDialog *) find_toplevel (HALL_TYPE_INTAKE_DIALOG));
 
   sign_in (fixture);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
   spin ();
-  dialog = find_intake_dialog ();
+  dialog = (HallIntakeDialog *) find_toplevel (HALL_TYPE_INTAKE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
 
@@ -400,10 +400,19 @@ case_page_loaded (gpointer data)
   return !hall_case_page_get_loading (page) && hall_case_page_get_n_events (page) > 0;
 }
 
+static gboolean
+case_page_has_two_events (gpointer data)
+{
+  HallCasePage *page = HALL_CASE_PAGE (data);
+
+  return !hall_case_page_get_loading (page) && hall_case_page_get_n_events (page) == 2;
+}
+
 static void
 test_case_page (Fixture       *fixture,
                 gconstpointer  data)
 {
+  AdwMessageDialog *note_dialog;
   g_autoptr(HallCase) kase = NULL;
   g_autoptr(HallCase) late = hall_case_new ();
   HallCasePage *page;
@@ -422,6 +431,19 @@ test_case_page (Fixture       *fixture,
   /* The ID number is never on screen in full. */
   g_assert_cmpstr (hall_case_page_get_document_text (page), ==, "1101**********002X");
   g_assert_cmpuint (hall_case_page_get_n_events (page), ==, 1);
+
+  /* case.add-note asks for the note, saves it off the main loop and the
+   * timeline shows it. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "case.add-note", NULL);
+  spin ();
+  note_dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (note_dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (note_dialog, "add"));
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (note_dialog)),
+                         "Will bring the lease tomorrow");
+  g_assert_true (adw_message_dialog_get_response_enabled (note_dialog, "add"));
+  adw_message_dialog_response (note_dialog, "add");
+  g_assert_true (wait_for (case_page_has_two_events, page));
 
   /* A case past its promised time says by how much, from the HallCase alone. */
   standalone = g_object_ref_sink (hall_case_page_new ());
