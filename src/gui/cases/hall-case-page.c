@@ -505,16 +505,30 @@ outbox_changed_cb (HallStore    *store,
     hall_case_page_reload (self);
 }
 
+typedef struct
+{
+  HallStore     *store;
+  HallCaseEvent *event;
+} NoteSave;
+
+static void
+note_save_free (NoteSave *save)
+{
+  g_clear_object (&save->store);
+  g_clear_object (&save->event);
+  g_free (save);
+}
+
 static void
 add_note_thread (GTask        *task,
                  gpointer      source_object,
                  gpointer      task_data,
                  GCancellable *cancellable)
 {
-  HallStore *store = g_object_get_data (G_OBJECT (task), "store");
+  NoteSave *save = task_data;
   GError *error = NULL;
 
-  if (hall_store_add_case_event (store, HALL_CASE_EVENT (task_data), &error))
+  if (hall_store_add_case_event (save->store, save->event, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -561,22 +575,23 @@ note_response_cb (AdwMessageDialog *dialog,
 {
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr(HallCaseEvent) event = NULL;
   g_autoptr(GTask) task = NULL;
+  NoteSave *save;
 
   if (g_strcmp0 (response, "add") != 0 || *note == '\0' || self->kase == NULL ||
       self->store == NULL)
     return;
 
-  event = hall_case_event_new (hall_case_get_uuid (self->kase), HALL_CASE_EVENT_NOTE);
-  hall_case_event_set_note (event, note);
-  hall_case_event_set_official (event, self->official);
-  hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
+  save = g_new0 (NoteSave, 1);
+  save->store = g_object_ref (self->store);
+  save->event = hall_case_event_new (hall_case_get_uuid (self->kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (save->event, note);
+  hall_case_event_set_official (save->event, self->official);
+  hall_case_event_set_at (save->event, g_get_real_time () / G_USEC_PER_SEC);
 
   task = g_task_new (self, NULL, add_note_cb, NULL);
   g_task_set_source_tag (task, note_response_cb);
-  g_object_set_data_full (G_OBJECT (task), "store", g_object_ref (self->store), g_object_unref);
-  g_task_set_task_data (task, g_steal_pointer (&event), g_object_unref);
+  g_task_set_task_data (task, save, (GDestroyNotify) note_save_free);
   g_task_run_in_thread (task, add_note_thread);
 }
 
