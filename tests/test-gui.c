@@ -408,10 +408,19 @@ case_page_has_two_events (gpointer data)
   return !hall_case_page_get_loading (page) && hall_case_page_get_n_events (page) == 2;
 }
 
+static gboolean
+sync_row_rejected (gpointer data)
+{
+  return gtk_widget_has_css_class (GTK_WIDGET (data), "error");
+}
+
 static void
 test_case_page (Fixture       *fixture,
                 gconstpointer  data)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  AdwActionRow *sync_row;
   AdwMessageDialog *note_dialog;
   g_autoptr(HallCase) kase = NULL;
   g_autoptr(HallCase) late = hall_case_new ();
@@ -431,6 +440,22 @@ test_case_page (Fixture       *fixture,
   /* The ID number is never on screen in full. */
   g_assert_cmpstr (hall_case_page_get_document_text (page), ==, "1101**********002X");
   g_assert_cmpuint (hall_case_page_get_n_events (page), ==, 1);
+
+  /* The server refuses the case for good: the page says so, with its reason,
+   * on an error-styled row. */
+  outbox = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      HallOutboxItem *item = g_ptr_array_index (outbox, i);
+
+      if (g_strcmp0 (item->entity, "case") == 0)
+        hall_store_reject_outbox (fixture->store, item, 422, "service is closed today", &error);
+      g_assert_no_error (error);
+    }
+  sync_row = template_child (page, HALL_TYPE_CASE_PAGE, "sync_row");
+  g_assert_true (wait_for (sync_row_rejected, sync_row));
+  g_assert_cmpstr (adw_action_row_get_subtitle (sync_row), ==, "service is closed today");
 
   /* case.add-note asks for the note, saves it off the main loop and the
    * timeline shows it. */
