@@ -524,22 +524,18 @@ answer_version (HallHttpResponse *response)
   return 0;
 }
 
+static char *dup_case_uuid (const HallOutboxItem *item);
+
 /* The case a row belongs to, for "case-rejected". */
 static void
 emit_case_rejected (Worker               *worker,
                     const HallOutboxItem *item,
                     const char           *reason)
 {
-  if (g_strcmp0 (item->entity, "case") == 0)
-    post_to_main (worker->engine, -1, signals[SIGNAL_CASE_REJECTED], item->entity_uuid, reason);
-  else if (g_strcmp0 (item->entity, "event") == 0)
-    {
-      /* path is /v1/cases/<case uuid>/events */
-      g_auto (GStrv) parts = g_strsplit (item->path, "/", -1);
+  g_autofree char *case_uuid = dup_case_uuid (item);
 
-      if (g_strv_length (parts) >= 4)
-        post_to_main (worker->engine, -1, signals[SIGNAL_CASE_REJECTED], parts[3], reason);
-    }
+  if (case_uuid != NULL)
+    post_to_main (worker->engine, -1, signals[SIGNAL_CASE_REJECTED], case_uuid, reason);
   else if (g_strcmp0 (item->entity, "applicant") == 0)
     {
       g_autoptr (GPtrArray) cases = hall_store_list_applicant_cases (worker->store,
@@ -549,6 +545,43 @@ emit_case_rejected (Worker               *worker,
       for (i = 0; cases != NULL && i < cases->len; i++)
         post_to_main (worker->engine, -1, signals[SIGNAL_CASE_REJECTED],
                       hall_case_get_uuid (g_ptr_array_index (cases, i)), reason);
+    }
+}
+
+/* The uuid of the case a row belongs to, or NULL for an applicant. */
+static char *
+dup_case_uuid (const HallOutboxItem *item)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (g_strcmp0 (item->entity, "case") == 0)
+    return g_strdup (item->entity_uuid);
+  if (g_strcmp0 (item->entity, "event") != 0 || item->path == NULL)
+    return NULL;
+  /* path is /v1/cases/<case uuid>/events */
+  parts = g_strsplit (item->path, "/", -1);
+  return g_strv_length (parts) >= 4 ? g_strdup (parts[3]) : NULL;
+}
+
+/* Once the creation of a case (or of its applicant) is refused, the rows
+ * after it fail only as a consequence ("no such case"); the official needs
+ * to see the first reason, the one to act on. */
+static void
+keep_first_reason (Worker               *worker,
+                   const HallOutboxItem *item,
+                   char                **reason)
+{
+  g_autofree char *case_uuid = dup_case_uuid (item);
+  g_autoptr (HallCase) kase = NULL;
+
+  if (case_uuid == NULL)
+    return;
+  kase = hall_store_get_case (worker->store, case_uuid, NULL);
+  if (kase != NULL && hall_case_get_sync_state (kase) == HALL_SYNC_REJECTED
+      && hall_case_get_sync_error (kase) != NULL && *hall_case_get_sync_error (kase) != '\0')
+    {
+      g_free (*reason);
+      *reason = g_strdup (hall_case_get_sync_error (kase));
     }
 }
 
@@ -650,6 +683,7 @@ push_one (Worker               *worker,
   if (response->status >= 400 && response->status < 500)
     {
       reason = describe_problem (response);
+      keep_first_reason (worker, item, &reason);
       if (!hall_store_reject_outbox (worker->store, item, (int) response->status, reason, error))
         return PUSH_STOP;
       emit_case_rejected (worker, item, reason);
@@ -1043,8 +1077,6 @@ hall_sync_engine_start (HallSyncEngine *self)
   if (self->interval_id != 0)
     return;
   self->interval_id = g_timeout_add_seconds (self->interval, interval_cb, self);
-  self->outbox_handler = g_signal_connect (self->store, "outbox-changed",
-                                           G_CALLBACK (outbox_changed_cb), self);
   self->network_handler = g_signal_connect (g_network_monitor_get_default (), "network-changed",
                                             G_CALLBACK (network_changed_cb), self);
   sync_soon (self);
@@ -1057,7 +1089,6 @@ hall_sync_engine_stop (HallSyncEngine *self)
 
   g_clear_handle_id (&self->interval_id, g_source_remove);
   g_clear_handle_id (&self->soon_id, g_source_remove);
-  g_clear_signal_handler (&self->outbox_handler, self->store);
   g_clear_signal_handler (&self->network_handler, g_network_monitor_get_default ());
 }
 
@@ -1716,6 +1747,9 @@ hall_sync_engine_constructed (GObject *object)
   g_assert (self->store != NULL);
   self->pending = hall_store_count_outbox (self->store);
   self->last_sync = read_last_sync (self->store);
+  /* "pending" follows the outbox whether or not periodic passes run. */
+  self->outbox_handler = g_signal_connect (self->store, "outbox-changed",
+                                           G_CALLBACK (outbox_changed_cb), self);
   update_client (self);
 }
 
@@ -1726,7 +1760,10 @@ hall_sync_engine_dispose (GObject *object)
 
   /* Passes and uploads hold a reference, so none is running here. */
   if (self->store != NULL)
-    hall_sync_engine_stop (self);
+    {
+      hall_sync_engine_stop (self);
+      g_clear_signal_handler (&self->outbox_handler, self->store);
+    }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->store);
 

@@ -120,8 +120,13 @@ import_line (HallCtl     *ctl,
 
   if (!json_parser_load_from_data (parser, line, -1, &parse_error))
     {
+      /* json-glib says "<data>:1:COLUMN: Parse error: …"; the line is ours. */
+      const char *message = parse_error->message;
+
+      if (g_str_has_prefix (message, "<data>:1:"))
+        message += strlen ("<data>:1:");
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
-                   _("not valid JSON: %s"), parse_error->message);
+                   _("not valid JSON at column %s"), message);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))

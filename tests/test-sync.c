@@ -1,0 +1,851 @@
+/* test-sync.c — the sync engine against the real service-hall-server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <glib/gstdio.h>
+
+#include "hall-catalog.h"
+#include "hall-error.h"
+#include "hall-http-client.h"
+#include "hall-store.h"
+#include "hall-sync-engine.h"
+
+#define DEADLINE_SECONDS 30
+
+typedef struct
+{
+  char           *dir;
+  GSubprocess    *server;
+  char           *url;
+  HallCatalog    *catalog;
+  HallStore      *store;
+  HallSyncEngine *engine;
+} Fixture;
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until *slot is set, failing after a deadline
+ * rather than hanging the suite. */
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  gboolean expired = FALSE;
+  guint timeout = g_timeout_add_seconds (DEADLINE_SECONDS, deadline_passed, &expired);
+
+  while (*slot == NULL && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (timeout);
+  return *slot;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A failed assertion aborts the test: the server must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static char *
+start_server (const char    *data_dir,
+              GSubprocess  **process_out)
+{
+  const char *binary = g_getenv ("SERVICE_HALL_SERVER_BIN");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  GSubprocess *process;
+
+  g_assert_nonnull (binary);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", "127.0.0.1:0",
+                                         "--data", data_dir, "--demo", NULL);
+  g_assert_no_error (error);
+  /* The server prints its address first; a server that dies closes the
+   * pipe, so this read cannot hang. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  *process_out = process;
+  return g_strdup (line + strlen ("listening on "));
+}
+
+static void
+stop_server (GSubprocess **process)
+{
+  if (*process == NULL)
+    return;
+  g_subprocess_send_signal (*process, SIGTERM);
+  g_subprocess_wait (*process, NULL, NULL);
+  g_clear_object (process);
+}
+
+static HallStore *
+open_store (Fixture    *fixture,
+            const char *name,
+            const char *counter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  HallStore *store = hall_store_open (path, "YC", counter, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static HallSyncEngine *
+new_engine (HallStore  *store,
+            const char *url)
+{
+  HallSyncEngine *engine = hall_sync_engine_new (store, url);
+
+  /* Quick retries: the tests are about what is retried, not how long. */
+  g_object_set (engine, "backoff-base-ms", 10, "backoff-cap-ms", 100, "max-attempts", 3,
+                "connect-timeout", 5, NULL);
+  return engine;
+}
+
+static void
+login (HallSyncEngine *engine)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hall_sync_engine_login_async (engine, "demo", "demo", NULL, store_result, &result);
+  hall_sync_engine_login_finish (engine, wait_for (&result), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* The store tells of outbox changes through its main context. */
+static void
+wait_for_pending (HallSyncEngine *engine,
+                  guint           expected)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
+
+  while (hall_sync_engine_get_pending (engine) != expected)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+run_sync (HallSyncEngine *engine,
+          HallSyncReport *report,
+          GError        **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hall_sync_engine_sync_async (engine, NULL, store_result, &result);
+  wait_for (&result);
+  /* Signals the worker posted before it ended. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  return hall_sync_engine_sync_finish (engine, result, report, error);
+}
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->url = start_server (fixture->dir, &fixture->server);
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  fixture->store = open_store (fixture, "a.db", "C01");
+  fixture->engine = new_engine (fixture->store, fixture->url);
+  login (fixture->engine);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->catalog);
+  stop_server (&fixture->server);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->url);
+}
+
+/* A valid GB 11643 number for @serial (0-999). */
+static char *
+make_resident_id (guint serial)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  g_autofree char *base = g_strdup_printf ("64010419900307%03u", serial % 1000);
+  int sum = 0;
+  int i;
+
+  for (i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+}
+
+static HallCase *
+create_case (HallStore   *store,
+             HallCatalog *catalog,
+             const char  *service_id,
+             guint        serial)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id_number = make_resident_id (serial);
+  g_autoptr (HallApplicant) applicant =
+    hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number, "13912345678");
+  HallService *service = hall_catalog_lookup (catalog, service_id);
+  HallCase *kase = hall_case_new ();
+
+  g_assert_nonnull (service);
+  hall_store_create_case (store, applicant, service, kase, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hall_case_get_uuid (kase));
+  return kase;
+}
+
+/* GET on the server with the profile's token. */
+static HallHttpResponse * G_GNUC_PRINTF (3, 4)
+server_get (HallStore  *store,
+            const char *url,
+            const char *format,
+            ...)
+{
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = hall_store_get_meta (store, "token");
+  g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *path = NULL;
+  g_autofree char *full = NULL;
+  const char *headers[] = { authorization, NULL };
+  HallHttpResponse *response;
+  va_list args;
+
+  va_start (args, format);
+  path = g_strdup_vprintf (format, args);
+  va_end (args);
+  full = g_strconcat (url, path, NULL);
+
+  response = hall_http_client_send (client, "GET", full, headers, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+static JsonNode *
+response_json (HallHttpResponse *response)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (response->body, &size);
+
+  json_parser_load_from_data (parser, data, size, &error);
+  g_assert_no_error (error);
+  return json_parser_steal_root (parser);
+}
+
+/* How many entries of the server's change feed are about @uuid. */
+static guint
+count_changes (HallStore  *store,
+               const char *url,
+               const char *uuid)
+{
+  g_autoptr (HallHttpResponse) response = server_get (store, url, "/v1/changes?limit=5000");
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *changes;
+  guint count = 0;
+  guint i;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  root = response_json (response);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "more"));
+  changes = json_object_get_array_member (json_node_get_object (root), "changes");
+  for (i = 0; i < json_array_get_length (changes); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (changes, i),
+                                                  "uuid"), uuid) == 0)
+      count++;
+  return count;
+}
+
+static void
+test_push_exactly_once (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autoptr (HallCase) first = create_case (fixture->store, fixture->catalog,
+                                            "resident_id_card_renewal", 1);
+  g_autoptr (HallCase) second = create_case (fixture->store, fixture->catalog,
+                                             "individual_business_license", 2);
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) local = NULL;
+  HallSyncReport report;
+  guint queued = hall_store_count_outbox (fixture->store);
+
+  g_assert_cmpuint (queued, >=, 4);
+  wait_for_pending (fixture->engine, queued);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, queued);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_cmpuint (report.waiting, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  g_assert_cmpuint (hall_sync_engine_get_pending (fixture->engine), ==, 0);
+  g_assert_true (hall_sync_engine_get_online (fixture->engine));
+  g_assert_cmpint (hall_sync_engine_get_last_sync (fixture->engine), >, 0);
+  g_assert_null (hall_sync_engine_get_last_error (fixture->engine));
+
+  /* On the server, once, with the number the counter gave it. */
+  response = server_get (fixture->store, fixture->url,
+                         "/v1/cases/%s", hall_case_get_uuid (first));
+  g_assert_cmpuint (response->status, ==, 200);
+  root = response_json (response);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "number"), ==,
+                   hall_case_get_number (first));
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, hall_case_get_uuid (first)),
+                    ==, 1);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, hall_case_get_uuid (second)),
+                    ==, 1);
+
+  local = hall_store_get_case (fixture->store, hall_case_get_uuid (first), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_sync_state (local), ==, HALL_SYNC_SYNCED);
+  g_assert_cmpint (hall_case_get_version (local), >=, 1);
+
+  /* A second pass has nothing to send. */
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_cmpuint (report.pulled, ==, 0);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, hall_case_get_uuid (first)),
+                    ==, 1);
+}
+
+/* The server took a row but its answer was lost: the replay with the same
+ * Idempotency-Key must not make a second entity. */
+static void
+test_replay_after_lost_answer (Fixture      *fixture,
+                               gconstpointer user_data)
+{
+  g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 3);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = hall_store_get_meta (fixture->store, "token");
+  g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  const char *headers[4];
+  HallOutboxItem *item;
+  HallSyncReport report;
+  guint i;
+
+  items = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, >=, 2);
+
+  /* Send the first two rows behind the engine's back, keep the outbox. */
+  for (i = 0; i < 2; i++)
+    {
+      item = g_ptr_array_index (items, i);
+      key = g_strdup_printf ("Idempotency-Key: %s", item->uuid);
+      url = g_strconcat (fixture->url, item->path, NULL);
+      headers[0] = authorization;
+      headers[1] = key;
+      headers[2] = "Content-Type: application/json";
+      headers[3] = NULL;
+      body = g_bytes_new (item->body, strlen (item->body));
+      response = hall_http_client_send (client, item->method, url, headers, body, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (response->status, ==, 201);
+      g_clear_pointer (&response, hall_http_response_free);
+      g_clear_pointer (&body, g_bytes_unref);
+      g_clear_pointer (&key, g_free);
+      g_clear_pointer (&url, g_free);
+    }
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, items->len);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, hall_case_get_uuid (kase)), ==, 1);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url,
+                                   hall_case_get_applicant_uuid (kase)), ==, 1);
+}
+
+static void
+test_pull_from_other_counter (Fixture      *fixture,
+                              gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "b.db", "C02");
+  g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->url);
+  g_autoptr (HallCase) theirs = NULL;
+  g_autoptr (HallCase) arrived = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cursor = NULL;
+  HallSyncReport report;
+
+  login (other_engine);
+  theirs = create_case (other, fixture->catalog, "resident_id_card_renewal", 4);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, >=, 2);
+
+  arrived = hall_store_get_case (fixture->store, hall_case_get_uuid (theirs), NULL);
+  g_assert_null (arrived);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_cmpuint (report.pulled, >=, 2);
+
+  arrived = hall_store_get_case (fixture->store, hall_case_get_uuid (theirs), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (arrived);
+  g_assert_cmpstr (hall_case_get_number (arrived), ==, hall_case_get_number (theirs));
+  g_assert_true (g_str_has_prefix (hall_case_get_number (arrived), "YC-"));
+  g_assert_nonnull (strstr (hall_case_get_number (arrived), "-C02-"));
+  cursor = hall_store_get_meta (fixture->store, "cursor");
+  g_assert_nonnull (cursor);
+
+  /* Nothing new: the cursor holds. */
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_cmpuint (report.pulled, ==, 0);
+}
+
+static HallCatalog *
+catalog_with_ghost_service (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  JsonArray *services;
+  JsonObject *ghost = NULL;
+  HallCatalog *catalog;
+  guint i;
+
+  json_parser_load_from_file (parser, g_getenv ("SERVICE_HALL_CATALOG"), &error);
+  g_assert_no_error (error);
+  services = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                           "services");
+  for (i = 0; i < json_array_get_length (services); i++)
+    {
+      JsonObject *service = json_array_get_object_element (services, i);
+
+      if (g_str_equal (json_object_get_string_member (service, "id"), "resident_id_card_renewal"))
+        {
+          /* json_node_copy() would share the object: copy it through text. */
+          g_autofree char *copy = json_to_string (json_array_get_element (services, i), FALSE);
+          g_autoptr (JsonNode) node = json_from_string (copy, NULL);
+
+          ghost = json_object_ref (json_node_get_object (node));
+        }
+    }
+  g_assert_nonnull (ghost);
+  /* A service this counter knows and the server does not. */
+  json_object_set_string_member (ghost, "id", "ghost_service");
+  json_array_add_object_element (services, ghost);
+
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  text = json_generator_to_data (generator, NULL);
+  catalog = hall_catalog_new_from_data (text, -1, "ghost catalog", &error);
+  g_assert_no_error (error);
+  return catalog;
+}
+
+static void
+on_case_rejected (HallSyncEngine *engine,
+                  const char     *case_uuid,
+                  const char     *reason,
+                  GHashTable     *seen)
+{
+  g_hash_table_replace (seen, g_strdup (case_uuid), g_strdup (reason));
+}
+
+static void
+test_rejected_change (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autoptr (HallCatalog) ghost_catalog = catalog_with_ghost_service ();
+  g_autoptr (HallCase) refused = NULL;
+  g_autoptr (HallCase) fine = NULL;
+  g_autoptr (HallCase) local = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+
+  g_assert_nonnull (ghost_catalog);
+  /* The refused one first: the rows after it must still go through. */
+  refused = create_case (fixture->store, ghost_catalog, "ghost_service", 5);
+  fine = create_case (fixture->store, fixture->catalog, "resident_id_card_renewal", 6);
+  g_signal_connect (fixture->engine, "case-rejected", G_CALLBACK (on_case_rejected), seen);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, >=, 1);
+  g_assert_cmpuint (report.waiting, ==, 0);
+
+  /* The case shows the server's reason, naming the field at fault. */
+  local = hall_store_get_case (fixture->store, hall_case_get_uuid (refused), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_sync_state (local), ==, HALL_SYNC_REJECTED);
+  g_assert_nonnull (hall_case_get_sync_error (local));
+  g_assert_nonnull (strstr (hall_case_get_sync_error (local), "service"));
+  g_assert_true (g_hash_table_contains (seen, hall_case_get_uuid (refused)));
+  g_assert_cmpstr (g_hash_table_lookup (seen, hall_case_get_uuid (refused)), ==,
+                   hall_case_get_sync_error (local));
+  g_clear_object (&local);
+
+  local = hall_store_get_case (fixture->store, hall_case_get_uuid (fine), &error);
+  g_assert_cmpint (hall_case_get_sync_state (local), ==, HALL_SYNC_SYNCED);
+  g_assert_false (g_hash_table_contains (seen, hall_case_get_uuid (fine)));
+  response = server_get (fixture->store, fixture->url,
+                         "/v1/cases/%s", hall_case_get_uuid (fine));
+  g_assert_cmpuint (response->status, ==, 200);
+  g_clear_pointer (&response, hall_http_response_free);
+  response = server_get (fixture->store, fixture->url,
+                         "/v1/cases/%s", hall_case_get_uuid (refused));
+  g_assert_cmpuint (response->status, ==, 404);
+}
+
+static void
+on_conflict (HallSyncEngine *engine,
+             const char     *entity,
+             const char     *uuid,
+             char          **seen)
+{
+  g_free (*seen);
+  *seen = g_strdup_printf ("%s %s", entity, uuid);
+}
+
+static void
+test_conflict (Fixture      *fixture,
+               gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "b.db", "C02");
+  g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->url);
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCase) theirs = NULL;
+  g_autoptr (HallApplicant) mine = NULL;
+  g_autoptr (HallApplicant) copy = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *seen = NULL;
+  g_autofree char *expected = NULL;
+  HallSyncReport report;
+
+  login (other_engine);
+  kase = create_case (fixture->store, fixture->catalog, "resident_id_card_renewal", 7);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+
+  /* Both counters change the same applicant from version 1. */
+  mine = hall_store_get_applicant (fixture->store, hall_case_get_applicant_uuid (kase), &error);
+  g_assert_no_error (error);
+  copy = hall_store_get_applicant (other, hall_case_get_applicant_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  hall_applicant_set_phone (mine, "13900000001");
+  hall_store_save_applicant (fixture->store, mine, &error);
+  g_assert_no_error (error);
+  hall_applicant_set_phone (copy, "13900000002");
+  hall_store_save_applicant (other, copy, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 1);
+
+  g_signal_connect (other_engine, "conflict", G_CALLBACK (on_conflict), &seen);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 1);
+  g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_cmpuint (report.waiting, ==, 0);
+  expected = g_strdup_printf ("applicant %s", hall_case_get_applicant_uuid (kase));
+  g_assert_cmpstr (seen, ==, expected);
+
+  /* The other counter's case says so; the server kept the first change. */
+  theirs = hall_store_get_case (other, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_sync_state (theirs), ==, HALL_SYNC_CONFLICT);
+  response = server_get (fixture->store, fixture->url,
+                         "/v1/applicants/%s", hall_case_get_applicant_uuid (kase));
+  g_assert_cmpuint (response->status, ==, 200);
+  root = response_json (response);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "phone"), ==,
+                   "13900000001");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "version"), ==, 2);
+}
+
+/* A port nobody listens on. */
+static char *
+closed_port_url (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+static void
+test_offline_then_back (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autofree char *closed = closed_port_url ();
+  g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 8);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
+  HallOutboxItem *first;
+  HallSyncReport report;
+  guint queued = hall_store_count_outbox (fixture->store);
+
+  hall_sync_engine_set_server_url (fixture->engine, closed);
+  g_assert_false (run_sync (fixture->engine, &report, &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE);
+  g_assert_nonnull (strstr (error->message, "cannot reach"));
+  g_clear_error (&error);
+  g_assert_false (hall_sync_engine_get_online (fixture->engine));
+  g_assert_nonnull (hall_sync_engine_get_last_error (fixture->engine));
+  g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_cmpuint (report.waiting, ==, queued);
+
+  /* The outbox is intact, in order, the first row's attempt counted. */
+  items = hall_store_peek_outbox (fixture->store, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, queued);
+  first = g_ptr_array_index (items, 0);
+  g_assert_cmpuint (first->attempts, ==, 1);
+  g_assert_nonnull (first->last_error);
+  g_assert_cmpuint (((HallOutboxItem *) g_ptr_array_index (items, 1))->attempts, ==, 0);
+
+  hall_sync_engine_set_server_url (fixture->engine, fixture->url);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, queued);
+  g_assert_cmpuint (report.waiting, ==, 0);
+  g_assert_true (hall_sync_engine_get_online (fixture->engine));
+  g_assert_null (hall_sync_engine_get_last_error (fixture->engine));
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, hall_case_get_uuid (kase)), ==, 1);
+}
+
+static void
+test_auth (Fixture      *fixture,
+           gconstpointer user_data)
+{
+  g_autoptr (HallSyncEngine) fresh = new_engine (fixture->store, fixture->url);
+  g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 9);
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+
+  /* An expired token and no password: "sign in again", never "offline". */
+  hall_store_set_meta (fixture->store, "token", "expired", &error);
+  g_assert_no_error (error);
+  g_assert_false (run_sync (fresh, &report, &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH);
+  g_assert_nonnull (strstr (error->message, "sign in"));
+  g_clear_error (&error);
+  g_assert_true (hall_sync_engine_get_online (fresh));
+  g_assert_cmpuint (report.waiting, ==, hall_store_count_outbox (fixture->store));
+  g_assert_cmpuint (report.waiting, >, 0);
+
+  /* The engine that signed in keeps the password and signs in again. */
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.waiting, ==, 0);
+}
+
+static void
+test_login_refused (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hall_sync_engine_login_async (fixture->engine, "demo", "not the password", NULL, store_result,
+                                &result);
+  g_assert_false (hall_sync_engine_login_finish (fixture->engine, wait_for (&result), NULL,
+                                                 &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH);
+}
+
+static void
+count_patches (const char    *domain,
+               GLogLevelFlags level,
+               const char    *message,
+               gpointer       user_data)
+{
+  guint *from_zero = user_data;
+
+  if (strstr (message, ": PATCH at 0 ") != NULL)
+    (*from_zero)++;
+}
+
+static void
+test_blob_resumed (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GBytes) first_part = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "page.bin", NULL);
+  g_autofree char *sha = NULL;
+  g_autofree char *uploaded = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = hall_store_get_meta (fixture->store, "token");
+  g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *length_header = NULL;
+  const gsize size = 2 * 1024 * 1024 + 12345;
+  const gsize chunk = 512 * 1024;
+  const char *headers[6];
+  guint from_zero = 0;
+  guint handler;
+  gsize i;
+
+  data = g_malloc (size);
+  for (i = 0; i < size; i++)
+    data[i] = (guint8) g_rand_int (rand);
+  g_file_set_contents (path, (const char *) data, size, &error);
+  g_assert_no_error (error);
+  g_checksum_update (checksum, data, size);
+  sha = g_strdup (g_checksum_get_string (checksum));
+  file = g_file_new_for_path (path);
+  g_object_set (fixture->engine, "blob-chunk-size", (guint) chunk, NULL);
+
+  /* A damaged file is refused before anything is sent. */
+  hall_sync_engine_upload_blob_async (fixture->engine, file,
+                                      "0000000000000000000000000000000000000000000000000000000000000000",
+                                      NULL, store_result, &result);
+  g_assert_false (hall_sync_engine_upload_blob_finish (fixture->engine, wait_for (&result), NULL,
+                                                       &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* An upload that stopped after its first chunk. */
+  url = g_strdup_printf ("%s/v1/blobs/%s", fixture->url, sha);
+  length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  headers[0] = authorization;
+  headers[1] = "Upload-Offset: 0";
+  headers[2] = length_header;
+  headers[3] = "Content-Type: application/offset+octet-stream";
+  headers[4] = "Idempotency-Key: 6d1c6f0e-4bb6-4b6b-9a55-0a8f0b6f7c01";
+  headers[5] = NULL;
+  first_part = g_bytes_new (data, chunk);
+  response = hall_http_client_send (client, "PATCH", url, headers, first_part, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 204);
+  g_clear_pointer (&response, hall_http_response_free);
+
+  /* The engine picks up from where the server is, never from 0. */
+  handler = g_log_set_handler ("hall-sync", G_LOG_LEVEL_DEBUG, count_patches, &from_zero);
+  hall_sync_engine_upload_blob_async (fixture->engine, file, sha, NULL, store_result, &result);
+  hall_sync_engine_upload_blob_finish (fixture->engine, wait_for (&result), &uploaded, &error);
+  g_log_remove_handler ("hall-sync", handler);
+  g_assert_no_error (error);
+  g_assert_cmpstr (uploaded, ==, sha);
+  g_assert_cmpuint (from_zero, ==, 0);
+
+  response = server_get (fixture->store, fixture->url, "/v1/blobs/%s", sha);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (response->body), ==, size);
+  g_assert_cmpmem (g_bytes_get_data (response->body, NULL), size, data, size);
+  g_clear_pointer (&response, hall_http_response_free);
+
+  /* Already there: nothing more to do. */
+  g_clear_object (&result);
+  g_clear_pointer (&uploaded, g_free);
+  hall_sync_engine_upload_blob_async (fixture->engine, file, NULL, NULL, store_result, &result);
+  hall_sync_engine_upload_blob_finish (fixture->engine, wait_for (&result), &uploaded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (uploaded, ==, sha);
+}
+
+static void
+add (const char *path,
+     void (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  add ("/hall/sync/push-exactly-once", test_push_exactly_once);
+  add ("/hall/sync/replay-after-lost-answer", test_replay_after_lost_answer);
+  add ("/hall/sync/pull-from-other-counter", test_pull_from_other_counter);
+  add ("/hall/sync/rejected", test_rejected_change);
+  add ("/hall/sync/conflict", test_conflict);
+  add ("/hall/sync/offline", test_offline_then_back);
+  add ("/hall/sync/auth", test_auth);
+  add ("/hall/sync/login-refused", test_login_refused);
+  add ("/hall/sync/blob-resumed", test_blob_resumed);
+
+  return g_test_run ();
+}
