@@ -147,6 +147,7 @@ test_open (Fixture       *fixture,
 {
   g_autoptr (HallStore) store = open_store (fixture->path, "C03");
   g_autofree char *mode = NULL;
+  g_autofree char *url = NULL;
 
   g_assert_cmpint (hall_store_get_schema_version (store), ==, 3);
   g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
@@ -157,7 +158,8 @@ test_open (Fixture       *fixture,
   g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
 
   g_assert_true (hall_store_set_meta (store, "server_url", "https://hall.example", NULL));
-  g_assert_cmpstr (hall_store_get_meta (store, "server_url"), ==, "https://hall.example");
+  url = hall_store_get_meta (store, "server_url");
+  g_assert_cmpstr (url, ==, "https://hall.example");
   g_assert_null (hall_store_get_meta (store, "nothing"));
 }
 
