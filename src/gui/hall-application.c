@@ -117,6 +117,7 @@ demo_officials_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_warning ("Could not add the demo officials: %s", error->message);
+  hall_window_hold_sign_in (HALL_WINDOW (object), FALSE);
 }
 
 /* Opens what the window shows; on failure @title_out says what failed for
@@ -165,16 +166,6 @@ open_data (HallApplication *self,
       return FALSE;
     }
 
-  if (self->demo)
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, demo_officials_cb, NULL);
-
-      /* A missing demo official costs an Argon2 hash: never on the main
-       * loop, and never before the window shows. */
-      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-      g_task_run_in_thread (task, demo_officials_thread);
-    }
-
   if (self->server_url == NULL)
     {
       stored_url = hall_store_get_meta (self->store, "server_url");
@@ -213,6 +204,18 @@ hall_application_activate (GApplication *application)
                                         self->engine, self->demo));
   if (error != NULL)
     hall_window_show_error (HALL_WINDOW (window), title, error->message);
+
+  if (self->demo && self->store != NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (window, NULL, demo_officials_cb, NULL);
+
+      /* A missing demo official costs an Argon2 hash: never on the main
+       * loop, and never before the window shows; until they are in, a
+       * sign-in would be refused. */
+      hall_window_hold_sign_in (HALL_WINDOW (window), TRUE);
+      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+      g_task_run_in_thread (task, demo_officials_thread);
+    }
 
   gtk_window_present (window);
 }

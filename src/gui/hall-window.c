@@ -614,6 +614,15 @@ hall_window_show_error (HallWindow *self,
   update_title (self);
 }
 
+void
+hall_window_hold_sign_in (HallWindow *self,
+                          gboolean    hold)
+{
+  g_return_if_fail (HALL_IS_WINDOW (self));
+
+  hall_sign_in_page_set_held (self->sign_in_page, hold);
+}
+
 gboolean
 hall_window_get_signed_in (HallWindow *self)
 {

@@ -34,6 +34,10 @@ HallWindow *hall_window_new        (GtkApplication *application,
 void        hall_window_show_error (HallWindow     *self,
                                     const char     *title,
                                     const char     *description);
+/* While held, the sign-in page does not sign in: the officials are still
+ * being added. */
+void        hall_window_hold_sign_in (HallWindow   *self,
+                                      gboolean      hold);
 /* Opens @kase in the case page (and navigates to it when folded). */
 void        hall_window_show_case  (HallWindow     *self,
                                     HallCase       *kase);

@@ -29,6 +29,8 @@ struct _HallSignInPage
   GSettings    *settings;
   GCancellable *cancellable;
   gboolean      busy;
+  gboolean      held;
+  gboolean      submit_when_released;
 };
 
 G_DEFINE_FINAL_TYPE (HallSignInPage, hall_sign_in_page, GTK_TYPE_WIDGET)
@@ -76,13 +78,20 @@ sign_in_free (SignIn *sign_in)
 }
 
 static void
+update_action (HallSignInPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.submit",
+                                 !self->busy && self->store != NULL);
+}
+
+static void
 set_busy (HallSignInPage *self,
           gboolean        busy)
 {
   self->busy = busy;
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.submit", !busy && self->store != NULL);
+  update_action (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -185,6 +194,12 @@ submit_action (GtkWidget  *widget,
 
   if (self->busy || self->store == NULL)
     return;
+  /* Enter pressed a moment too early is kept, not lost. */
+  if (self->held)
+    {
+      self->submit_when_released = TRUE;
+      return;
+    }
 
   username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
   password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
@@ -379,8 +394,7 @@ hall_sign_in_page_set_store (HallSignInPage *self,
   if (!g_set_object (&self->store, store))
     return;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.submit",
-                                 !self->busy && store != NULL);
+  update_action (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -393,6 +407,20 @@ hall_sign_in_page_set_demo (HallSignInPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->demo_label), demo);
   if (demo && *gtk_editable_get_text (GTK_EDITABLE (self->username_row)) == '\0')
     gtk_editable_set_text (GTK_EDITABLE (self->username_row), "demo");
+}
+
+void
+hall_sign_in_page_set_held (HallSignInPage *self,
+                            gboolean        held)
+{
+  g_return_if_fail (HALL_IS_SIGN_IN_PAGE (self));
+
+  self->held = held;
+  if (!held && self->submit_when_released)
+    {
+      self->submit_when_released = FALSE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.submit", NULL);
+    }
 }
 
 void

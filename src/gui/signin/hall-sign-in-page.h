@@ -32,6 +32,10 @@ void        hall_sign_in_page_set_store (HallSignInPage *self,
 /* Prefills the demo official and shows the hint. */
 void        hall_sign_in_page_set_demo (HallSignInPage *self,
                                         gboolean        demo);
+/* Holds sign-in back while the officials are still being written (the
+ * demo's, on first start). */
+void        hall_sign_in_page_set_held (HallSignInPage *self,
+                                        gboolean        held);
 /* Empties the password and the message, keeps the name and the counter. */
 void        hall_sign_in_page_reset    (HallSignInPage *self);
 gboolean    hall_sign_in_page_get_busy (HallSignInPage *self);
