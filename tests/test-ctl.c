@@ -1,0 +1,385 @@
+/* test-ctl.c — service-hall-ctl as a user runs it, against the real server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sysexits.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "hall-store.h"
+
+typedef struct
+{
+  char        *dir;
+  char        *profile;
+  GSubprocess *server;
+  char        *url;
+} Fixture;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+start_server (Fixture *fixture)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = g_build_filename (fixture->dir, "server", NULL);
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (g_getenv ("SERVICE_HALL_SERVER_BIN"));
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fixture->server = g_subprocess_launcher_spawn (launcher, &error,
+                                                 g_getenv ("SERVICE_HALL_SERVER_BIN"),
+                                                 "--listen", "127.0.0.1:0", "--data", data,
+                                                 "--demo", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->server));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  fixture->url = g_strdup (line + strlen ("listening on "));
+}
+
+/* Runs service-hall-ctl --profile PROFILE ARGS…; returns its exit status. */
+static int
+run_ctl (Fixture  *fixture,
+         char    **out,
+         char    **err,
+         ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_assert_nonnull (g_getenv ("SERVICE_HALL_CTL_BIN"));
+  g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_CTL_BIN"));
+  g_ptr_array_add (argv, (char *) "--profile");
+  g_ptr_array_add (argv, fixture->profile);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *contents)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = g_build_filename (fixture->dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* status --json, with --server @server when not NULL. */
+static JsonObject *
+status_json (Fixture    *fixture,
+             const char *server)
+{
+  g_autofree char *out = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (server != NULL)
+    status = run_ctl (fixture, &out, NULL, "--server", server, "status", "--json", NULL);
+  else
+    status = run_ctl (fixture, &out, NULL, "status", "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (root));
+}
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-ctl-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->profile = g_build_filename (fixture->dir, "profile", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  if (fixture->server != NULL)
+    {
+      g_subprocess_send_signal (fixture->server, SIGTERM);
+      g_subprocess_wait (fixture->server, NULL, NULL);
+      g_clear_object (&fixture->server);
+    }
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->profile);
+  g_free (fixture->url);
+}
+
+/* Line 2 is empty; 4, 5 and 6 are bad; 7 is the applicant of line 1 again. */
+static const char cases_jsonl[] =
+  "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test One\", \"id_type\": \"resident_id\", \"id_number\": \"640104199003071236\", \"phone\": "
+  "\"13912345678\"}}\n"
+  "\n"
+  "{\"service\": \"individual_business_license\", \"applicant\": {\"kind\": \"person\", "
+  "\"name\": \"Test Two\", \"id_type\": \"resident_id\", \"id_number\": \"640104198511204563\", "
+  "\"phone\": \"13812345678\"}, \"checklist\": [{\"id\": \"id_card\", \"provided\": true}]}\n"
+  "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test Three\", \"id_type\": \"resident_id\", \"id_number\": \"640104198511204562\", "
+  "\"phone\": \"13812345678\"}}\n"
+  "{\"service\": \"no_such_service\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test Four\", \"id_type\": \"resident_id\", \"id_number\": \"11010519491231002X\", "
+  "\"phone\": \"13812345678\"}}\n"
+  "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \n"
+  "{\"service\": \"hukou_transfer_in\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test One\", \"id_type\": \"resident_id\", \"id_number\": \"640104199003071236\", \"phone\": "
+  "\"13912345678\"}}\n";
+
+static const char good_jsonl[] =
+  "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test One\", \"id_type\": \"resident_id\", \"id_number\": \"640104199003071236\", \"phone\": "
+  "\"13912345678\"}}\n";
+
+static void
+test_import (Fixture      *fixture,
+             gconstpointer user_data)
+{
+  g_autofree char *path = write_file (fixture, "cases.jsonl", cases_jsonl);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *db = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (JsonObject) status = NULL;
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autoptr (GError) error = NULL;
+  guint pending;
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "--counter", "C07", "import", path, NULL), ==,
+                   EX_DATAERR);
+
+  /* One "LINE<TAB>NUMBER" per case, in the counter's own series. */
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "1\tYC-"));
+  g_assert_true (g_str_has_prefix (lines[1], "3\tYC-"));
+  g_assert_true (g_str_has_prefix (lines[2], "7\tYC-"));
+  g_assert_nonnull (strstr (lines[0], "-C07-"));
+
+  /* The bad lines, each with its place and field; personal data never. */
+  g_assert_nonnull (strstr (err, "cases.jsonl:4: "));
+  g_assert_nonnull (strstr (err, "(field applicant.id_number)"));
+  g_assert_nonnull (strstr (err, "cases.jsonl:5: "));
+  g_assert_nonnull (strstr (err, "(field service)"));
+  g_assert_nonnull (strstr (err, "cases.jsonl:6: not valid JSON"));
+  g_assert_null (strstr (err, "cases.jsonl:1:"));
+  g_assert_null (strstr (err, "cases.jsonl:2:"));
+  g_assert_null (strstr (err, "cases.jsonl:7:"));
+  g_assert_null (strstr (err, "Test Three"));
+
+  status = status_json (fixture, NULL);
+  pending = json_object_get_int_member (status, "pending");
+  g_assert_cmpuint (pending, >, 0);
+  g_assert_true (json_object_get_null_member (status, "last_sync"));
+  g_assert_true (json_object_get_null_member (status, "server"));
+  g_assert_true (json_object_get_null_member (status, "online"));
+
+  /* The good cases are saved; line 7 reused the applicant of line 1. */
+  db = g_build_filename (fixture->profile, "hall.db", NULL);
+  store = hall_store_open (db, "YC", "C07", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 3);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, pending);
+  applicant = hall_store_find_applicant (store, "640104199003071236", &error);
+  g_assert_no_error (error);
+  cases = hall_store_list_applicant_cases (store, hall_applicant_get_uuid (applicant), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, 2);
+  g_clear_object (&store);
+
+  /* The profile remembers its counter. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&path, g_free);
+  path = write_file (fixture, "more.jsonl", good_jsonl);
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "import", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "-C07-"));
+}
+
+static void
+test_login_refused (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autofree char *password = write_file (fixture, "password", "not the password\n");
+  g_autofree char *err = NULL;
+
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "did not accept"));
+  g_assert_null (strstr (err, "cannot reach"));
+}
+
+static void
+test_sync (Fixture      *fixture,
+           gconstpointer user_data)
+{
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", cases_jsonl);
+  g_autofree char *password = write_file (fixture, "password", "demo\n");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonObject) status = NULL;
+
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, EX_DATAERR);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, 0);
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "sync", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "pushed "));
+  g_assert_nonnull (strstr (out, "rejected 0, waiting 0"));
+
+  status = status_json (fixture, NULL);
+  g_assert_cmpint (json_object_get_int_member (status, "pending"), ==, 0);
+  g_assert_nonnull (json_object_get_string_member (status, "last_sync"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (status, "last_sync"), "Z"));
+  g_assert_nonnull (json_object_get_string_member (status, "cursor"));
+  g_assert_cmpstr (json_object_get_string_member (status, "server"), ==, fixture->url);
+  g_assert_true (json_object_get_boolean_member (status, "online"));
+
+  /* Nothing left: the next pass pushes nothing. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "sync", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "pushed 0, pulled 0,"));
+}
+
+static char *
+closed_port_url (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return g_strdup_printf ("http://127.0.0.1:%u", port);
+}
+
+static void
+test_offline (Fixture      *fixture,
+              gconstpointer user_data)
+{
+  g_autofree char *closed = closed_port_url ();
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", good_jsonl);
+  g_autofree char *password = write_file (fixture, "password", "demo\n");
+  g_autofree char *err = NULL;
+  g_autoptr (JsonObject) before = NULL;
+  g_autoptr (JsonObject) after = NULL;
+
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "--retries", "2", "login", "--server", closed,
+                            "--user", "demo", "--password-file", password, NULL), ==, EX_TEMPFAIL);
+  g_assert_nonnull (strstr (err, "cannot reach"));
+  g_assert_null (strstr (err, "password"));
+
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, 0);
+  before = status_json (fixture, NULL);
+  g_assert_cmpint (json_object_get_int_member (before, "pending"), >, 0);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "--server", closed, "--retries", "2", "sync",
+                            NULL), ==, EX_TEMPFAIL);
+  g_assert_nonnull (strstr (err, "cannot reach"));
+
+  after = status_json (fixture, closed);
+  g_assert_cmpint (json_object_get_int_member (after, "pending"), ==,
+                   json_object_get_int_member (before, "pending"));
+  g_assert_false (json_object_get_boolean_member (after, "online"));
+}
+
+static void
+test_usage (Fixture      *fixture,
+            gconstpointer user_data)
+{
+  static const char * const commands[] = { "login", "import", "sync", "status" };
+  gsize i;
+
+  for (i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (run_ctl (fixture, &out, NULL, commands[i], "--help", NULL), ==, 0);
+      g_assert_nonnull (strstr (out, commands[i]));
+      g_assert_nonnull (strstr (out, g_str_equal (commands[i], "status") ? "--json"
+                                                                          : "Exit status"));
+    }
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "no-such-command", NULL), ==, EX_USAGE);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", NULL), ==, EX_USAGE);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "sync", NULL), ==, EX_CONFIG);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", "/nonexistent/cases.jsonl", NULL), ==,
+                   EX_NOINPUT);
+}
+
+static void
+add (const char *path,
+     void (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  add ("/hall/ctl/import", test_import);
+  add ("/hall/ctl/login-refused", test_login_refused);
+  add ("/hall/ctl/sync", test_sync);
+  add ("/hall/ctl/offline", test_offline);
+  add ("/hall/ctl/usage", test_usage);
+
+  return g_test_run ();
+}
