@@ -84,6 +84,11 @@ hall_application_handle_local_options (GApplication *application,
     }
   g_free (self->profile);
   self->profile = g_strdup (profile);
+  /* Another profile is another counter: its own window, not a second
+   * activation of the one already running. */
+  if (g_strcmp0 (profile, "default") != 0)
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
 
   if (server == NULL)
     server = g_getenv ("SERVICE_HALL_SERVER");
