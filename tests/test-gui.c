@@ -62,7 +62,7 @@ typedef struct
 static HallStore *
 open_store (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "hall.db", NULL);
   HallStore *store;
 
@@ -78,8 +78,8 @@ static HallCase *
 create_case (Fixture    *fixture,
              const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HallApplicant) applicant = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
   HallService *service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
   HallCase *kase = hall_case_new ();
 
@@ -96,7 +96,7 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   fixture->catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
@@ -231,7 +231,7 @@ test_sign_in (Fixture       *fixture,
               gconstpointer  data)
 {
   HallSignInPage *page;
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *counter = NULL;
 
   show_window (fixture);
@@ -298,9 +298,9 @@ static void
 test_case_list (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(HallCase) first = NULL;
-  g_autoptr(HallCase) second = NULL;
-  g_autoptr(HallCase) shown = NULL;
+  g_autoptr (HallCase) first = NULL;
+  g_autoptr (HallCase) second = NULL;
+  g_autoptr (HallCase) shown = NULL;
   HallCaseListPage *page;
   HallCasePage *case_page;
   GtkSelectionModel *selection;
@@ -361,7 +361,7 @@ find_toplevel (GType type)
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
 
       if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
         return GTK_WINDOW (window);
@@ -375,7 +375,7 @@ static void
 test_new_intake (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(HallCase) kase = NULL;
+  g_autoptr (HallCase) kase = NULL;
   HallIntakeDialog *dialog;
   HallCasePage *page;
 
@@ -425,12 +425,12 @@ static void
 test_case_page (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
   AdwActionRow *sync_row;
   AdwMessageDialog *note_dialog;
-  g_autoptr(HallCase) kase = NULL;
-  g_autoptr(HallCase) late = hall_case_new ();
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCase) late = hall_case_new ();
   HallCasePage *page;
   GtkWidget *standalone;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -493,7 +493,7 @@ static void
 test_window_size (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   int width, height;
 
   show_window (fixture);
@@ -528,8 +528,8 @@ static void
 test_sync_indicator (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(HallCase) kase = NULL;
-  g_autoptr(HallSyncEngine) engine = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallSyncEngine) engine = NULL;
   GtkWidget *indicator = g_object_ref_sink (hall_sync_indicator_new ());
 
   hall_sync_indicator_set_store (HALL_SYNC_INDICATOR (indicator), fixture->store);
@@ -559,7 +559,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
   const char *const *data_dirs = g_get_system_data_dirs ();
 
   g_setenv ("LANGUAGE", "C", TRUE);

@@ -118,7 +118,7 @@ demo_officials_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     g_warning ("Could not add the demo officials: %s", error->message);
@@ -132,7 +132,7 @@ open_data (HallApplication *self,
            char           **title_out,
            GError         **error)
 {
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *hall_code = g_settings_get_string (settings, "hall-code");
@@ -191,7 +191,7 @@ static void
 hall_application_activate (GApplication *application)
 {
   HallApplication *self = HALL_APPLICATION (application);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *title = NULL;
   GtkWindow *window;
 
@@ -212,7 +212,7 @@ hall_application_activate (GApplication *application)
 
   if (self->demo && self->store != NULL)
     {
-      g_autoptr(GTask) task = g_task_new (window, NULL, demo_officials_cb, NULL);
+      g_autoptr (GTask) task = g_task_new (window, NULL, demo_officials_cb, NULL);
 
       /* A missing demo official costs an Argon2 hash: never on the main
        * loop, and never before the window shows; until they are in, a
@@ -231,7 +231,7 @@ quit_activated (GSimpleAction *action,
                 gpointer       user_data)
 {
   GtkApplication *application = GTK_APPLICATION (user_data);
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (application));
+  g_autoptr (GList) windows = g_list_copy (gtk_application_get_windows (application));
 
   /* Closing, not destroying, so each window remembers its size. */
   for (GList *l = windows; l != NULL; l = l->next)

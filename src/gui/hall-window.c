@@ -96,7 +96,7 @@ static gboolean
 has_role (HallWindow *self,
           const char *role)
 {
-  g_auto(GStrv) roles = NULL;
+  g_auto (GStrv) roles = NULL;
 
   if (self->roles == NULL)
     return FALSE;
@@ -189,7 +189,7 @@ login_cb (GObject      *object,
           gpointer      user_data)
 {
   HallSyncEngine *engine = HALL_SYNC_ENGINE (object);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   HallWindow *self;
   g_autofree char *message = NULL;
 

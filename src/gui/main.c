@@ -13,7 +13,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(HallApplication) app = NULL;
+  g_autoptr (HallApplication) app = NULL;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);

@@ -91,7 +91,7 @@ hall_format_countdown (gint64    promised_at,
 char *
 hall_format_timestamp (gint64 unix_seconds)
 {
-  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr (GDateTime) dt = NULL;
 
   if (unix_seconds <= 0)
     return g_strdup ("—");

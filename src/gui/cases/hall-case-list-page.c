@@ -96,7 +96,7 @@ search_changed_cb (HallCaseListPage *self)
 static void
 search_activate_cb (HallCaseListPage *self)
 {
-  g_autoptr(HallCase) kase = NULL;
+  g_autoptr (HallCase) kase = NULL;
 
   if (self->model != NULL)
     kase = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
@@ -114,7 +114,7 @@ static void
 activate_cb (HallCaseListPage *self,
              guint             position)
 {
-  g_autoptr(HallCase) kase = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr (HallCase) kase = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
   if (kase != NULL)
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);

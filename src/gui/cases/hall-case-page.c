@@ -441,7 +441,7 @@ load_cb (GObject      *object,
 {
   HallCasePage *self = HALL_CASE_PAGE (object);
   CaseLoad *load = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -464,7 +464,7 @@ load_cb (GObject      *object,
 static void
 hall_case_page_reload (HallCasePage *self)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   CaseLoad *load;
 
   g_cancellable_cancel (self->cancellable);
@@ -540,7 +540,7 @@ add_note_cb (GObject      *object,
              gpointer      user_data)
 {
   HallCasePage *self = HALL_CASE_PAGE (object);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -575,7 +575,7 @@ note_response_cb (AdwMessageDialog *dialog,
 {
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   NoteSave *save;
 
   if (g_strcmp0 (response, "add") != 0 || *note == '\0' || self->kase == NULL ||

@@ -139,7 +139,7 @@ check_password_cb (GObject      *object,
 {
   HallSignInPage *self = HALL_SIGN_IN_PAGE (object);
   SignIn *sign_in = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -186,7 +186,7 @@ submit_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   HallSignInPage *self = HALL_SIGN_IN_PAGE (widget);
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   g_autofree char *username = NULL;
   g_autofree char *counter = NULL;
   const char *password;
