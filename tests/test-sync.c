@@ -630,6 +630,80 @@ test_conflict (Fixture      *fixture,
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "version"), ==, 2);
 }
 
+/* Edits made before the first sync go out with the version the server
+ * gave the creation, not as a conflict with ourselves. */
+static void
+test_edit_before_first_sync (Fixture      *fixture,
+                             gconstpointer user_data)
+{
+  g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 10);
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+
+  applicant = hall_store_get_applicant (fixture->store, hall_case_get_applicant_uuid (kase),
+                                        &error);
+  g_assert_no_error (error);
+  hall_applicant_set_phone (applicant, "13900000003");
+  hall_store_save_applicant (fixture->store, applicant, &error);
+  g_assert_no_error (error);
+  hall_applicant_set_phone (applicant, "13900000004");
+  hall_store_save_applicant (fixture->store, applicant, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.waiting, ==, 0);
+
+  response = server_get (fixture->store, fixture->url, "/v1/applicants/%s",
+                         hall_case_get_applicant_uuid (kase));
+  g_assert_cmpuint (response->status, ==, 200);
+  root = response_json (response);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "phone"), ==,
+                   "13900000004");
+}
+
+static void
+on_pass_finished (HallSyncEngine *engine,
+                  guint          *passes)
+{
+  (*passes)++;
+}
+
+/* Once started, the engine syncs by itself soon after a local change. */
+static void
+test_periodic (Fixture      *fixture,
+               gconstpointer user_data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
+  guint passes = 0;
+
+  g_signal_connect (fixture->engine, "pass-finished", G_CALLBACK (on_pass_finished), &passes);
+  hall_sync_engine_start (fixture->engine);
+  while (passes == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  kase = create_case (fixture->store, fixture->catalog, "resident_id_card_renewal", 11);
+  while (passes < 2 || hall_sync_engine_get_syncing (fixture->engine)
+         || hall_store_count_outbox (fixture->store) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (hall_sync_engine_get_pending (fixture->engine), ==, 0);
+  g_assert_true (hall_sync_engine_get_online (fixture->engine));
+  hall_sync_engine_stop (fixture->engine);
+}
+
 /* A port nobody listens on. */
 static char *
 closed_port_url (void)
@@ -842,6 +916,8 @@ main (int   argc,
   add ("/hall/sync/pull-from-other-counter", test_pull_from_other_counter);
   add ("/hall/sync/rejected", test_rejected_change);
   add ("/hall/sync/conflict", test_conflict);
+  add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
+  add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);
   add ("/hall/sync/auth", test_auth);
   add ("/hall/sync/login-refused", test_login_refused);

@@ -15,7 +15,6 @@
 #include "hall-sync-engine.h"
 
 #define PULL_PAGE_SIZE 500
-#define PEEK_BATCH 64
 /* A local change is sent this soon, so several quick edits share a pass. */
 #define SOON_MS 1000
 /* Consecutive 409s of a blob upload before the server is deemed confused. */
@@ -702,33 +701,31 @@ push (Worker         *worker,
       HallSyncReport *report,
       GError        **error)
 {
+  /* One row at a time: acknowledging a row rewrites the If-Match version of
+   * the rows after it, so a batch read earlier would be stale. */
   for (;;)
     {
-      g_autoptr (GPtrArray) items = hall_store_peek_outbox (worker->store, PEEK_BATCH, error);
-      guint i;
+      g_autoptr (GPtrArray) items = hall_store_peek_outbox (worker->store, 1, error);
 
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
         return TRUE;
 
-      for (i = 0; i < items->len; i++)
+      switch (push_one (worker, g_ptr_array_index (items, 0), error))
         {
-          switch (push_one (worker, g_ptr_array_index (items, i), error))
-            {
-            case PUSH_ACKED:
-              report->pushed++;
-              break;
-            case PUSH_REJECTED:
-              report->rejected++;
-              break;
-            case PUSH_CONFLICT:
-              report->conflicts++;
-              break;
-            case PUSH_STOP:
-            default:
-              return FALSE;
-            }
+        case PUSH_ACKED:
+          report->pushed++;
+          break;
+        case PUSH_REJECTED:
+          report->rejected++;
+          break;
+        case PUSH_CONFLICT:
+          report->conflicts++;
+          break;
+        case PUSH_STOP:
+        default:
+          return FALSE;
         }
     }
 }
