@@ -767,12 +767,17 @@ on_request (void                  *cls,
 
   if (!request->dispatched)
     {
+      HallServerResponse *response;
+
       request->dispatched = TRUE;
-      request->response = answer (self, request, connection, method);
+      response = answer (self, request, connection, method);
+      /* NULL: suspended for the writer, which may already have set
+       * request->response; MHD calls again once it resumed us. */
+      if (response == NULL)
+        return MHD_YES;
+      request->response = response;
     }
-  /* Suspended for the writer: resumed with the answer after the commit. */
-  if (request->response == NULL)
-    return MHD_YES;
+  g_return_val_if_fail (request->response != NULL, MHD_NO);
   request->answered = TRUE;
   return queue_response (connection, request->response);
 }

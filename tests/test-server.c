@@ -1,0 +1,985 @@
+/* test-server.c — service-hall-server over HTTP, as the counter sees it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <curl/curl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+
+#include "hall-catalog.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
+
+typedef struct curl_slist HallCurlHeaders;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCurlHeaders, curl_slist_free_all)
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *base;
+  char        *data_dir;
+} Server;
+
+typedef struct
+{
+  long        status;
+  char       *content_type;
+  GString    *body;
+  GHashTable *headers;  /* lower-case name -> value */
+} Reply;
+
+static Server *server;
+static char *token;            /* demo: every role */
+static char *reception_token;  /* reception1: reception only */
+static char *service_id;
+
+static Server *
+server_start (const char *data_dir)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *bin = g_getenv ("SERVICE_HALL_SERVER_BIN");
+  Server *self = g_new0 (Server, 1);
+
+  g_assert_nonnull (bin);
+  self->data_dir = g_strdup (data_dir);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
+                                               "--data", data_dir, "--demo", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  /* Blocks until the server printed its first line or died. */
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  self->base = g_strdup (line + strlen ("listening on "));
+  return self;
+}
+
+static void
+server_free (Server *self)
+{
+  g_object_unref (self->process);
+  g_free (self->base);
+  g_free (self->data_dir);
+  g_free (self);
+}
+
+static void
+server_stop (Server *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (self->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+  server_free (self);
+}
+
+static void
+reply_free (Reply *reply)
+{
+  g_free (reply->content_type);
+  g_string_free (reply->body, TRUE);
+  g_hash_table_unref (reply->headers);
+  g_free (reply);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static size_t
+on_body (char  *data,
+         size_t size,
+         size_t n,
+         void  *user_data)
+{
+  g_string_append_len (user_data, data, size * n);
+  return size * n;
+}
+
+static size_t
+on_header (char  *data,
+           size_t size,
+           size_t n,
+           void  *user_data)
+{
+  g_autofree char *line = g_strndup (data, size * n);
+  char *colon = strchr (line, ':');
+
+  if (colon != NULL)
+    {
+      *colon = '\0';
+      g_hash_table_insert (user_data, g_ascii_strdown (line, -1),
+                           g_strdup (g_strstrip (colon + 1)));
+    }
+  return size * n;
+}
+
+/* One request; @extra is a NULL-terminated list of "Name: value". */
+static Reply *
+request_full (const char        *base,
+              const char        *method,
+              const char        *path,
+              const char        *bearer,
+              const char        *body,
+              gsize              length,
+              const char *const *extra)
+{
+  g_autoptr(CURL) curl = curl_easy_init ();
+  g_autoptr(HallCurlHeaders) headers = NULL;
+  g_autofree char *url = g_strconcat (base, path, NULL);
+  g_autofree char *auth = NULL;
+  Reply *reply = g_new0 (Reply, 1);
+  char *content_type = NULL;
+  CURLcode rc;
+
+  reply->body = g_string_new (NULL);
+  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (bearer != NULL)
+    {
+      auth = g_strconcat ("Authorization: Bearer ", bearer, NULL);
+      headers = curl_slist_append (headers, auth);
+    }
+  if (body != NULL && !g_str_equal (path, "/v1/sessions") && !g_str_has_prefix (path, "/v1/blobs"))
+    headers = curl_slist_append (headers, "Content-Type: application/json");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    headers = curl_slist_append (headers, extra[i]);
+
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+  if (g_str_equal (method, "HEAD"))
+    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
+  if (body != NULL)
+    {
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) length);
+      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
+    }
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply->body);
+  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt (curl, CURLOPT_HEADERDATA, reply->headers);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
+  rc = curl_easy_perform (curl);
+  if (rc != CURLE_OK)
+    {
+      reply->status = -(long) rc;
+      return reply;
+    }
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
+  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
+  reply->content_type = g_strdup (content_type);
+  return reply;
+}
+
+static Reply *
+request (const char        *method,
+         const char        *path,
+         const char        *bearer,
+         const char        *body,
+         const char *const *extra)
+{
+  return request_full (server->base, method, path, bearer, body, body ? strlen (body) : 0, extra);
+}
+
+static JsonNode *
+reply_json (Reply *reply)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, reply->body->str, reply->body->len, &error);
+  g_assert_no_error (error);
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static const char *
+member (JsonNode   *node,
+        const char *name)
+{
+  return json_object_get_string_member_with_default (json_node_get_object (node), name, NULL);
+}
+
+/* A problem+json with @status and, when not NULL, @field. */
+static void
+assert_problem (Reply      *reply,
+                long        status,
+                const char *field)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (reply->status != status)
+    g_printerr ("unexpected answer %ld: %s\n", reply->status, reply->body->str);
+  g_assert_cmpint (reply->status, ==, status);
+  g_assert_cmpstr (reply->content_type, ==, "application/problem+json");
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "status"), ==, status);
+  g_assert_nonnull (member (node, "title"));
+  g_assert_nonnull (member (node, "detail"));
+  if (field != NULL)
+    g_assert_cmpstr (member (node, "field"), ==, field);
+}
+
+static void
+assert_status (Reply *reply,
+               long   status)
+{
+  if (reply->status != status)
+    g_printerr ("unexpected answer %ld: %s\n", reply->status, reply->body->str);
+  g_assert_cmpint (reply->status, ==, status);
+}
+
+static char *
+sign_in (const char *base,
+         const char *username,
+         const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}",
+                                           username, password);
+  g_autoptr(Reply) reply = request_full (base, "POST", "/v1/sessions", NULL, body, strlen (body),
+                                         NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  return g_strdup (member (node, "token"));
+}
+
+static char *
+person_json (const char *id_number)
+{
+  return g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Test Person\","
+                          "\"id_type\":\"resident_id\",\"id_number\":\"%s\","
+                          "\"phone\":\"13800138000\"}", id_number);
+}
+
+static char *
+put_applicant (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *body = person_json ("11010519491231002X");
+  g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
+
+  assert_status (reply, 201);
+  return g_steal_pointer (&uuid);
+}
+
+static char *
+case_json (const char *applicant,
+           const char *service,
+           const char *number)
+{
+  return g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\",\"applicant\":\"%s\","
+                          "\"state\":\"received\",\"checklist\":[]}",
+                          number, service, applicant);
+}
+
+static char *
+put_case (const char *applicant)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = g_strdup_printf ("YC-2026-C01-%.8s", uuid);
+  g_autofree char *body = case_json (applicant, service_id, number);
+  g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
+
+  assert_status (reply, 201);
+  return g_steal_pointer (&uuid);
+}
+
+/* Every change in the feed, paging with @limit. */
+static JsonArray *
+all_changes (guint limit)
+{
+  JsonArray *all = json_array_new ();
+  g_autofree char *cursor = g_strdup ("");
+  gint64 last_seq = 0;
+  gboolean more = TRUE;
+
+  for (guint page = 0; more; page++)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/changes?since=%s&limit=%u", cursor, limit);
+      g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *object;
+      JsonArray *changes;
+
+      g_assert_cmpuint (page, <, 100000);
+      assert_status (reply, 200);
+      node = reply_json (reply);
+      object = json_node_get_object (node);
+      changes = json_object_get_array_member (object, "changes");
+      g_assert_cmpuint (json_array_get_length (changes), <=, limit);
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          g_assert_cmpint (json_object_get_int_member (change, "seq"), >, last_seq);
+          last_seq = json_object_get_int_member (change, "seq");
+          json_array_add_element (all, json_node_copy (json_array_get_element (changes, i)));
+        }
+      more = json_object_get_boolean_member (object, "more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (object, "next"));
+    }
+  return all;
+}
+
+static guint
+count_changes_of (const char *uuid)
+{
+  g_autoptr(JsonArray) changes = all_changes (5000);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (changes, i),
+                                                    "uuid"), uuid))
+      n++;
+  return n;
+}
+
+static void
+test_health (void)
+{
+  g_autoptr(Reply) reply = request ("GET", "/v1/health", NULL, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(Reply) missing = request ("GET", "/v1/nothing", NULL, NULL, NULL);
+  g_autoptr(Reply) method = request ("DELETE", "/v1/health", NULL, NULL, NULL);
+
+  assert_status (reply, 200);
+  g_assert_cmpstr (reply->content_type, ==, "application/json");
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "status"), ==, "ok");
+  assert_problem (missing, 404, NULL);
+  assert_problem (method, 405, NULL);
+}
+
+static void
+test_sessions (void)
+{
+  g_autoptr(Reply) good = request ("POST", "/v1/sessions", NULL,
+                                   "{\"username\":\"demo\",\"password\":\"demo\"}", NULL);
+  g_autoptr(Reply) bad = request ("POST", "/v1/sessions", NULL,
+                                  "{\"username\":\"demo\",\"password\":\"wrong\"}", NULL);
+  g_autoptr(Reply) nobody = request ("POST", "/v1/sessions", NULL,
+                                     "{\"username\":\"nobody\",\"password\":\"demo\"}", NULL);
+  g_autoptr(Reply) missing = request ("POST", "/v1/sessions", NULL, "{\"username\":\"demo\"}",
+                                      NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *roles;
+
+  assert_status (good, 201);
+  node = reply_json (good);
+  g_assert_nonnull (member (node, "token"));
+  g_assert_nonnull (member (node, "expires_at"));
+  roles = json_object_get_array_member (json_node_get_object (node), "roles");
+  g_assert_cmpuint (json_array_get_length (roles), ==, 5);
+  assert_problem (bad, 401, NULL);
+  assert_problem (nobody, 401, NULL);
+  assert_problem (missing, 422, "password");
+}
+
+static void
+test_auth (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *case_path = NULL;
+  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *forged = g_strconcat (token, "x", NULL);
+  g_autoptr(Reply) none = request ("GET", "/v1/changes", NULL, NULL, NULL);
+  g_autoptr(Reply) bad = request ("GET", "/v1/changes", "not-a-token", NULL, NULL);
+  g_autoptr(Reply) tampered = request ("GET", "/v1/changes", forged, NULL, NULL);
+  g_autoptr(Reply) reception_applicant = NULL;
+  g_autoptr(Reply) reception_case = NULL;
+  g_autoptr(Reply) reception_read = NULL;
+  g_autofree char *kase = NULL;
+
+  assert_problem (none, 401, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (none->headers, "www-authenticate"), ==, "Bearer");
+  assert_problem (bad, 401, NULL);
+  assert_problem (tampered, 401, NULL);
+
+  reception_applicant = request ("PUT", applicant_path, reception_token, body, NULL);
+  assert_status (reception_applicant, 201);
+  reception_read = request ("GET", applicant_path, reception_token, NULL, NULL);
+  assert_status (reception_read, 200);
+
+  kase = case_json (uuid, service_id, "YC-AUTH-1");
+  case_path = g_strconcat ("/v1/cases/", uuid, NULL);
+  reception_case = request ("PUT", case_path, reception_token, kase, NULL);
+  assert_problem (reception_case, 403, NULL);
+}
+
+static void
+test_applicant (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *other_path = NULL;
+  g_autofree char *other_uuid = g_uuid_string_random ();
+  g_autoptr(Reply) first = request ("PUT", path, token, body, NULL);
+  g_autoptr(Reply) again = NULL;
+  g_autoptr(Reply) get = NULL;
+  g_autoptr(Reply) missing = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_status (first, 201);
+  g_assert_cmpstr (first->content_type, ==, "application/json");
+  g_assert_cmpstr (g_hash_table_lookup (first->headers, "etag"), ==, "\"1\"");
+  node = reply_json (first);
+  g_assert_cmpstr (member (node, "uuid"), ==, uuid);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+
+  /* A replayed creation is one entity. */
+  again = request ("PUT", path, token, body, NULL);
+  assert_status (again, 200);
+  g_assert_cmpstr (g_hash_table_lookup (again->headers, "etag"), ==, "\"1\"");
+  g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+
+  get = request ("GET", path, token, NULL, NULL);
+  assert_status (get, 200);
+  g_assert_cmpstr (g_hash_table_lookup (get->headers, "etag"), ==, "\"1\"");
+
+  other_path = g_strconcat ("/v1/applicants/", other_uuid, NULL);
+  missing = request ("GET", other_path, token, NULL, NULL);
+  assert_problem (missing, 404, NULL);
+}
+
+static void
+test_validation (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *check_digit = person_json ("110105194912310021");
+  g_autofree char *birth_date = person_json ("110105194902310026");
+  g_autofree char *wrong_uuid = NULL;
+  g_autofree char *huge = NULL;
+  g_autofree char *deep = NULL;
+  g_autofree char *long_name = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(GString) name = g_string_new (NULL);
+  g_autoptr(GString) nested = g_string_new (NULL);
+  gsize huge_length = 2 * 1024 * 1024;
+
+  reply = request ("PUT", path, token, check_digit, NULL);
+  assert_problem (reply, 422, "id_number");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, birth_date, NULL);
+  assert_problem (reply, 422, "id_number");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token,
+                   "{\"kind\":\"business\",\"name\":\"Test Ltd\","
+                   "\"credit_code\":\"91640100MA76XKQ391\",\"legal_representative\":\"Li Si\"}",
+                   NULL);
+  assert_problem (reply, 422, "credit_code");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, "{\"kind\": \"person\", ", NULL);
+  assert_problem (reply, 400, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, "[1, 2, 3]", NULL);
+  assert_problem (reply, 400, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (nested, '[');
+  deep = g_string_free (g_steal_pointer (&nested), FALSE);
+  reply = request ("PUT", path, token, deep, NULL);
+  assert_problem (reply, 400, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  for (guint i = 0; i < 201; i++)
+    g_string_append (name, "张");
+  long_name = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"%s\",\"id_type\":\"resident_id\","
+                               "\"id_number\":\"11010519491231002X\"}", name->str);
+  reply = request ("PUT", path, token, long_name, NULL);
+  assert_problem (reply, 422, "name");
+  g_clear_pointer (&reply, reply_free);
+
+  wrong_uuid = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"person\",\"name\":\"X\","
+                                "\"id_type\":\"resident_id\",\"id_number\":\"11010519491231002X\"}",
+                                "00000000-0000-4000-8000-000000000000");
+  reply = request ("PUT", path, token, wrong_uuid, NULL);
+  assert_problem (reply, 422, "uuid");
+  g_clear_pointer (&reply, reply_free);
+
+  /* Refused on its Content-Length, before the body is read. */
+  huge = g_malloc (huge_length);
+  memset (huge, ' ', huge_length);
+  reply = request_full (server->base, "PUT", path, token, huge, huge_length, NULL);
+  assert_problem (reply, 413, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("GET", path, token, NULL, NULL);
+  assert_problem (reply, 404, NULL);
+}
+
+static void
+test_if_match (void)
+{
+  g_autofree char *uuid = put_applicant ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *changed = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Renamed Person\","
+                                              "\"id_type\":\"resident_id\","
+                                              "\"id_number\":\"11010519491231002X\","
+                                              "\"phone\":\"13800138000\"}");
+  const char *stale[] = { "If-Match: \"7\"", NULL };
+  const char *current[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *server_copy;
+
+  reply = request ("PUT", path, token, changed, NULL);
+  assert_problem (reply, 428, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, changed, stale);
+  assert_problem (reply, 412, NULL);
+  node = reply_json (reply);
+  server_copy = json_object_get_object_member (json_node_get_object (node), "current");
+  g_assert_nonnull (server_copy);
+  g_assert_cmpstr (json_object_get_string_member (server_copy, "name"), ==, "Test Person");
+  g_assert_cmpint (json_object_get_int_member (server_copy, "version"), ==, 1);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, changed, current);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, changed, current);
+  assert_status (reply, 200);
+  g_assert_cmpuint (count_changes_of (uuid), ==, 2);
+}
+
+static void
+test_idempotency (void)
+{
+  g_autofree char *key = g_strdup_printf ("Idempotency-Key: %s", g_uuid_string_random ());
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *other = person_json ("640104198506120015");
+  const char *extra[] = { key, NULL };
+  g_autoptr(Reply) first = request ("PUT", path, token, body, extra);
+  g_autoptr(Reply) replay = request ("PUT", path, token, body, extra);
+  g_autoptr(Reply) misuse = request ("PUT", path, token, other, extra);
+
+  assert_status (first, 201);
+  assert_status (replay, 201);
+  g_assert_cmpstr (replay->body->str, ==, first->body->str);
+  g_assert_cmpstr (g_hash_table_lookup (replay->headers, "etag"), ==, "\"1\"");
+  g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+  assert_problem (misuse, 422, "Idempotency-Key");
+}
+
+static void
+test_cases (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autofree char *stranger = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *other_path = g_strconcat ("/v1/cases/", other, NULL);
+  g_autofree char *number = g_strdup_printf ("YC-2026-C02-%.8s", uuid);
+  g_autofree char *unknown_service = case_json (applicant, "no_such_service", number);
+  g_autofree char *unknown_applicant = case_json (stranger, service_id, number);
+  g_autofree char *good = case_json (applicant, service_id, number);
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  reply = request ("PUT", path, token, unknown_service, NULL);
+  assert_problem (reply, 422, "service");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, unknown_applicant, NULL);
+  assert_problem (reply, 422, "applicant");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, good, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("GET", path, token, NULL, NULL);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "number"), ==, number);
+  g_assert_cmpstr (member (node, "state"), ==, "received");
+  g_clear_pointer (&reply, reply_free);
+
+  /* Another case with the same number. */
+  reply = request ("PUT", other_path, token, good, NULL);
+  assert_problem (reply, 409, "number");
+}
+
+static void
+test_events (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *missing_path = NULL;
+  g_autofree char *note_uuid = g_uuid_string_random ();
+  g_autofree char *state_uuid = g_uuid_string_random ();
+  g_autofree char *note = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                           "\"note\":\"Copy of the lease provided\"}", note_uuid);
+  g_autofree char *state = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                            "\"state\":\"in_review\"}", state_uuid);
+  g_autoptr(Reply) first = NULL;
+  g_autoptr(Reply) again = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  first = request ("POST", path, token, note, NULL);
+  assert_status (first, 201);
+  node = reply_json (first);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_node_get_object (node), "event"), "uuid"), ==, note_uuid);
+  g_clear_pointer (&node, json_node_unref);
+
+  again = request ("POST", path, token, note, NULL);
+  assert_status (again, 200);
+  g_assert_cmpstr (again->body->str, ==, first->body->str);
+
+  /* Reception may not add notes, nor decide. */
+  reply = request ("POST", path, reception_token, state, NULL);
+  assert_problem (reply, 403, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("POST", path, token, state, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 2);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("GET", case_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "state"), ==, "in_review");
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("POST", path, token, "{\"kind\":\"note\"}", NULL);
+  assert_problem (reply, 422, "uuid");
+  g_clear_pointer (&reply, reply_free);
+
+  missing_path = g_strdup_printf ("/v1/cases/%s/events", note_uuid);
+  reply = request ("POST", missing_path, token, note, NULL);
+  assert_problem (reply, 404, NULL);
+}
+
+static void
+test_changes (void)
+{
+  g_autoptr(JsonArray) whole = NULL;
+  g_autoptr(JsonArray) paged = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *path = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    g_free (put_applicant ());
+  whole = all_changes (5000);
+  paged = all_changes (2);
+  g_assert_cmpuint (json_array_get_length (whole), >=, 5);
+  g_assert_cmpuint (json_array_get_length (paged), ==, json_array_get_length (whole));
+  for (guint i = 0; i < json_array_get_length (whole); i++)
+    {
+      JsonObject *a = json_array_get_object_element (whole, i);
+      JsonObject *b = json_array_get_object_element (paged, i);
+
+      g_assert_cmpint (json_object_get_int_member (a, "seq"), ==,
+                       json_object_get_int_member (b, "seq"));
+      g_assert_nonnull (json_object_get_object_member (a, "data"));
+    }
+
+  /* The end of the feed: nothing more, and the cursor stays. */
+  path = g_strdup_printf ("/v1/changes?since=%" G_GINT64_FORMAT,
+                          json_object_get_int_member (json_array_get_object_element (
+                            whole, json_array_get_length (whole) - 1), "seq"));
+  reply = request ("GET", path, token, NULL, NULL);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (node), "changes")), ==, 0);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (node), "more"));
+  g_assert_cmpstr (path + strlen ("/v1/changes?since="), ==, member (node, "next"));
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("GET", "/v1/changes?since=banana", token, NULL, NULL);
+  assert_problem (reply, 400, "since");
+}
+
+static void
+test_blobs (void)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize size = 300 * 1024;
+  g_autofree guint8 *data = g_malloc (size);
+  g_autofree char *path = NULL;
+  g_autofree char *offset_header = NULL;
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autoptr(Reply) reply = NULL;
+  const char *first_half[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *wrong_offset[] = { "Upload-Offset: 5", length_header, NULL };
+  const char *second_half[3] = { NULL, length_header, NULL };
+  const char *bad_patch[] = { "Upload-Offset: 0", "Upload-Length: 10", NULL };
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_random_int ();
+  g_checksum_update (checksum, data, size);
+  path = g_strconcat ("/v1/blobs/", g_checksum_get_string (checksum), NULL);
+
+  reply = request ("HEAD", path, token, NULL, NULL);
+  assert_status (reply, 404);
+  g_clear_pointer (&reply, reply_free);
+
+  /* Resumable: half, a wrong offset, the rest. */
+  reply = request_full (server->base, "PATCH", path, token, (char *) data, size / 2, first_half);
+  assert_status (reply, 204);
+  g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
+                                      NULL, 10), ==, size / 2);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("HEAD", path, token, NULL, NULL);
+  assert_status (reply, 204);
+  g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
+                                      NULL, 10), ==, size / 2);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request_full (server->base, "PATCH", path, token, (char *) data, 10, wrong_offset);
+  assert_problem (reply, 409, NULL);
+  g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
+                                      NULL, 10), ==, size / 2);
+  g_clear_pointer (&reply, reply_free);
+
+  offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, size / 2);
+  second_half[0] = offset_header;
+  reply = request_full (server->base, "PATCH", path, token, (char *) data + size / 2,
+                        size - size / 2, second_half);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("HEAD", path, token, NULL, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "content-length"),
+                                      NULL, 10), ==, size);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("GET", path, token, NULL, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpuint (reply->body->len, ==, size);
+  g_assert_true (memcmp (reply->body->str, data, size) == 0);
+  g_clear_pointer (&reply, reply_free);
+
+  /* A whole PUT whose bytes are not the name: refused, nothing kept. */
+  data[0] ^= 0xff;
+  reply = request_full (server->base, "PUT", "/v1/blobs/"
+                        "0000000000000000000000000000000000000000000000000000000000000000",
+                        token, (char *) data, size, NULL);
+  assert_problem (reply, 422, NULL);
+  g_clear_pointer (&reply, reply_free);
+  reply = request ("HEAD", "/v1/blobs/"
+                   "0000000000000000000000000000000000000000000000000000000000000000",
+                   token, NULL, NULL);
+  assert_status (reply, 404);
+  g_clear_pointer (&reply, reply_free);
+
+  /* A whole PUT of other bytes. */
+  g_checksum_reset (checksum);
+  g_checksum_update (checksum, data, size);
+  g_free (path);
+  path = g_strconcat ("/v1/blobs/", g_checksum_get_string (checksum), NULL);
+  reply = request_full (server->base, "PUT", path, token, (char *) data, size, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+
+  /* A resumed upload that completes with the wrong bytes. */
+  reply = request_full (server->base, "PATCH", "/v1/blobs/"
+                        "1111111111111111111111111111111111111111111111111111111111111111",
+                        token, (char *) data, 10, bad_patch);
+  assert_problem (reply, 422, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("HEAD", "/v1/blobs/not-a-hash", token, NULL, NULL);
+  assert_status (reply, 404);
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL
+         && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+      remove_tree (child);
+      g_object_unref (info);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  remove_tree (file);
+}
+
+typedef struct
+{
+  const char *base;
+  const char *token;
+  GMutex      mutex;
+  GPtrArray  *acknowledged;
+  gint        stop;
+} Load;
+
+static gpointer
+load_thread (gpointer user_data)
+{
+  Load *load = user_data;
+  g_autofree char *body = person_json ("11010519491231002X");
+
+  while (!g_atomic_int_get (&load->stop))
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+      g_autoptr(Reply) reply = request_full (load->base, "PUT", path, load->token, body,
+                                             strlen (body), NULL);
+
+      if (reply->status < 0)
+        break;  /* the server is gone */
+      g_assert_cmpint (reply->status, ==, 201);
+      g_mutex_lock (&load->mutex);
+      g_ptr_array_add (load->acknowledged, g_steal_pointer (&uuid));
+      g_mutex_unlock (&load->mutex);
+    }
+  return NULL;
+}
+
+/* Every write that got a 2xx survives kill -9. */
+static void
+test_durability (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-durability-XXXXXX", &error);
+  g_autofree char *load_token = NULL;
+  Server *victim;
+  Load load = { 0 };
+  GThread *threads[8];
+  guint acknowledged = 0;
+
+  g_assert_no_error (error);
+  victim = server_start (dir);
+  load_token = sign_in (victim->base, "demo", "demo");
+  load.base = victim->base;
+  load.token = load_token;
+  load.acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&load.mutex);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("load", load_thread, &load);
+
+  for (guint i = 0; i < 3000 && acknowledged < 400; i++)
+    {
+      g_usleep (10 * 1000);
+      g_mutex_lock (&load.mutex);
+      acknowledged = load.acknowledged->len;
+      g_mutex_unlock (&load.mutex);
+    }
+  g_assert_cmpuint (acknowledged, >=, 400);
+
+  /* In the middle of the load. */
+  g_subprocess_force_exit (victim->process);
+  g_subprocess_wait (victim->process, NULL, NULL);
+  g_atomic_int_set (&load.stop, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  server_free (victim);
+
+  victim = server_start (dir);
+  g_test_message ("%u writes acknowledged before kill -9", load.acknowledged->len);
+  for (guint i = 0; i < load.acknowledged->len; i++)
+    {
+      g_autofree char *path = g_strconcat ("/v1/applicants/",
+                                           (char *) g_ptr_array_index (load.acknowledged, i), NULL);
+      g_autoptr(Reply) reply = request_full (victim->base, "GET", path, load_token, NULL, 0, NULL);
+
+      assert_status (reply, 200);
+    }
+  server_stop (victim);
+  remove_dir (dir);
+  g_ptr_array_unref (load.acknowledged);
+  g_mutex_clear (&load.mutex);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(HallService) service = NULL;
+  int rc;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+
+  catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  service = g_list_model_get_item (G_LIST_MODEL (catalog), 0);
+  service_id = g_strdup (hall_service_get_id (service));
+
+  dir = g_dir_make_tmp ("hall-server-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  server = server_start (dir);
+  token = sign_in (server->base, "demo", "demo");
+  reception_token = sign_in (server->base, "reception1", "demo");
+
+  g_test_add_func ("/hall/server/health", test_health);
+  g_test_add_func ("/hall/server/sessions", test_sessions);
+  g_test_add_func ("/hall/server/auth", test_auth);
+  g_test_add_func ("/hall/server/applicant", test_applicant);
+  g_test_add_func ("/hall/server/validation", test_validation);
+  g_test_add_func ("/hall/server/if-match", test_if_match);
+  g_test_add_func ("/hall/server/idempotency", test_idempotency);
+  g_test_add_func ("/hall/server/cases", test_cases);
+  g_test_add_func ("/hall/server/events", test_events);
+  g_test_add_func ("/hall/server/changes", test_changes);
+  g_test_add_func ("/hall/server/blobs", test_blobs);
+  g_test_add_func ("/hall/server/durability", test_durability);
+  rc = g_test_run ();
+
+  server_stop (server);
+  remove_dir (dir);
+  g_free (token);
+  g_free (reception_token);
+  g_free (service_id);
+  curl_global_cleanup ();
+  return rc;
+}
