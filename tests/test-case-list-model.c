@@ -11,6 +11,7 @@
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
+#include "hall-store-private.h"
 
 #define N_BULK 1050
 
@@ -26,7 +27,8 @@ typedef struct
 /* Cases written straight into the database: many, quickly, some created in
  * the same second so the rowid has to break ties. */
 static void
-fill (const char *path)
+fill (const char *path,
+      guint       n)
 {
   g_autoptr (sqlite3) db = NULL;
   g_autoptr (sqlite3_stmt) app = NULL;
@@ -59,7 +61,7 @@ fill (const char *path)
                                        " VALUES (?1, ?2, ?3, 'x', ?4, 'received', ?5, ?5)",
                                        -1, &kase, NULL),
                    ==, SQLITE_OK);
-  for (guint i = 0; i < N_BULK; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *uuid = g_uuid_string_random ();
       g_autofree char *case_uuid = g_uuid_string_random ();
@@ -88,7 +90,7 @@ fill (const char *path)
       sqlite3_bind_text (kase, 2, number, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (kase, 3, i + 1);
       sqlite3_bind_int64 (kase, 4, rowid);
-      sqlite3_bind_int64 (kase, 5, 1700000000 + (i * 37) % 700);
+      sqlite3_bind_int64 (kase, 5, 1700000000 + (i * 37) % (n * 2 / 3));
       g_assert_cmpint (sqlite3_step (kase), ==, SQLITE_DONE);
       sqlite3_reset (kase);
     }
@@ -126,9 +128,9 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->store = hall_store_open (fixture->path, "YC", "C03", &error);
   g_assert_no_error (error);
-  fill (fixture->path);
+  fill (fixture->path, GPOINTER_TO_UINT (data));
   fixture->order = read_order (fixture->path);
-  g_assert_cmpuint (fixture->order->len, ==, N_BULK);
+  g_assert_cmpuint (fixture->order->len, ==, GPOINTER_TO_UINT (data));
 }
 
 static void
@@ -332,20 +334,63 @@ test_query (Fixture       *fixture,
   assert_item (list, fixture, 0);
 }
 
+/* Far jumps in a long list: the first one the slow way, then the marks
+ * read on a worker serve the next ones; cases added at the top move them. */
+static void
+test_marks (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = resident_id (2);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint n = fixture->order->len;
+  Changed changed = { 0, };
+
+  g_assert_false (_hall_case_list_model_has_marks (model));
+  assert_item (list, fixture, n / 2);
+  while (!_hall_case_list_model_has_marks (model) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (_hall_case_list_model_has_marks (model));
+  for (guint i = 7; i < n; i += n / 13)
+    assert_item (list, fixture, i);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, "13800000002");
+  g_assert_true (hall_store_create_case (fixture->store, applicant,
+                                         hall_catalog_lookup (fixture->catalog,
+                                                              "company_business_license"),
+                                         kase, &error));
+  g_assert_no_error (error);
+  wait_for (&changed.count, 1);
+  g_assert_true (_hall_case_list_model_has_marks (model));
+  g_ptr_array_unref (fixture->order);
+  fixture->order = read_order (fixture->path);
+  for (guint i = 11; i <= n; i += n / 17)
+    assert_item (list, fixture, i);
+  assert_item (list, fixture, 0);
+  assert_item (list, fixture, n);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add ("/hall/case-list-model/paging", Fixture, NULL, fixture_set_up, test_paging,
+  g_test_add ("/hall/case-list-model/paging", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up, test_paging,
               fixture_tear_down);
-  g_test_add ("/hall/case-list-model/deep", Fixture, NULL, fixture_set_up, test_deep,
+  g_test_add ("/hall/case-list-model/deep", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up, test_deep,
               fixture_tear_down);
-  g_test_add ("/hall/case-list-model/insert", Fixture, NULL, fixture_set_up, test_insert,
+  g_test_add ("/hall/case-list-model/insert", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up, test_insert,
               fixture_tear_down);
-  g_test_add ("/hall/case-list-model/query", Fixture, NULL, fixture_set_up, test_query,
-              fixture_tear_down);
+  g_test_add ("/hall/case-list-model/query", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up,
+              test_query, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
+              test_marks, fixture_tear_down);
 
   return g_test_run ();
 }

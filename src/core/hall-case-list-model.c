@@ -14,6 +14,13 @@
 
 #define PAGE_SIZE HALL_CASE_LIST_MODEL_PAGE_SIZE
 
+/* Beyond this many rows to skip, a jump is far: it is served the slow way
+ * once, and the keys of every MARK_INTERVAL-th case are read on a worker so
+ * that the next far jump skips fewer than MARK_INTERVAL rows. Read only on
+ * demand, as start-up reads only the first page. */
+#define FAR_SKIP      10000
+#define MARK_INTERVAL 1000
+
 typedef struct
 {
   guint      index;
@@ -52,6 +59,11 @@ struct _HallCaseListModel
   GHashTable   *pages;    /* page index -> Page */
   GQueue        lru;      /* of Page, most recently used first */
   GArray       *anchors;  /* of Anchor, by page index */
+  GArray       *marks;    /* of HallStoreKey: mark i is the case at rank
+                           * i * MARK_INTERVAL + marks_shift */
+  guint         marks_shift;
+  GCancellable *marks_cancellable;
+  guint         generation; /* counts changes, to spot stale marks */
 
   /* Search. */
   char         *query;
@@ -103,28 +115,145 @@ nearest_anchor (HallCaseListModel *self,
   return NULL;
 }
 
+typedef struct
+{
+  GArray *marks;
+  guint   n_cases;
+  guint   generation;
+} MarksResult;
+
+static void
+marks_result_free (MarksResult *result)
+{
+  g_clear_pointer (&result->marks, g_array_unref);
+  g_free (result);
+}
+
+static void
+scan_marks_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  MarksResult *result = g_new0 (MarksResult, 1);
+  GError *error = NULL;
+
+  result->generation = GPOINTER_TO_UINT (task_data);
+  result->marks = _hall_store_scan_marks (self->store, MARK_INTERVAL, &result->n_cases,
+                                          cancellable, &error);
+  if (result->marks == NULL)
+    {
+      marks_result_free (result);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) marks_result_free);
+}
+
+static void
+scan_marks_done (GObject      *source,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  g_autoptr (GError) error = NULL;
+  MarksResult *result;
+
+  result = g_task_propagate_pointer (G_TASK (res), &error);
+  /* A cancelled scan's cancellable may already be a newer scan's. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->marks_cancellable);
+  if (result == NULL)
+    {
+      g_warning ("Could not index the list of cases: %s", error->message);
+      return;
+    }
+
+  /* Taken from a snapshot older than what the list shows: of no use. */
+  if (result->generation == self->generation && result->n_cases == self->n_cases)
+    {
+      g_clear_pointer (&self->marks, g_array_unref);
+      self->marks = g_steal_pointer (&result->marks);
+      self->marks_shift = 0;
+    }
+  marks_result_free (result);
+}
+
+static void
+scan_marks (HallCaseListModel *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (self->marks != NULL || self->marks_cancellable != NULL)
+    return;
+  self->marks_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->marks_cancellable, scan_marks_done, NULL);
+  g_task_set_source_tag (task, scan_marks);
+  g_task_set_task_data (task, GUINT_TO_POINTER (self->generation), NULL);
+  g_task_run_in_thread (task, scan_marks_thread);
+}
+
+static void
+drop_marks (HallCaseListModel *self)
+{
+  g_cancellable_cancel (self->marks_cancellable);
+  g_clear_object (&self->marks_cancellable);
+  g_clear_pointer (&self->marks, g_array_unref);
+  self->marks_shift = 0;
+}
+
 static Page *
 load_page (HallCaseListModel *self,
            guint              index)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  const HallStoreKey *from = NULL;
   const Anchor *anchor;
   guint anchor_page;
+  guint from_rank = 0;
   GPtrArray *cases;
   Page *page;
   guint start = index * PAGE_SIZE;
   guint end = MIN (start + PAGE_SIZE, self->n_cases);
 
+  /* The nearest known key at or above the page: a page start or a mark. */
   anchor = nearest_anchor (self, index, &anchor_page);
-  /* No seek reaches the middle of the index: rows before the page are
-   * skipped one by one, so skip from whichever end is nearer. */
-  if (end > start && self->n_cases - end < (index - anchor_page) * PAGE_SIZE)
-    cases = _hall_store_fetch_page_from_bottom (self->store, self->n_cases - end, end - start,
-                                                keys, &error);
+  if (anchor != NULL)
+    {
+      from = &anchor->key;
+      from_rank = anchor_page * PAGE_SIZE;
+    }
+  if (self->marks != NULL && self->marks->len > 0 && start >= self->marks_shift)
+    {
+      guint mark = MIN ((start - self->marks_shift) / MARK_INTERVAL, self->marks->len - 1);
+      guint mark_rank = mark * MARK_INTERVAL + self->marks_shift;
+
+      if (mark_rank >= from_rank)
+        {
+          from = &g_array_index (self->marks, HallStoreKey, mark);
+          from_rank = mark_rank;
+        }
+    }
+
+  /* No seek reaches a rank in the index: rows before the page are skipped
+   * one by one, so skip from whichever end is nearer. */
+  if (end > start && self->n_cases - end < start - from_rank)
+    {
+      if (self->n_cases - end > FAR_SKIP)
+        scan_marks (self);
+      cases = _hall_store_fetch_page_from_bottom (self->store, self->n_cases - end, end - start,
+                                                  keys, &error);
+    }
   else
-    cases = _hall_store_fetch_page (self->store, anchor ? &anchor->key : NULL,
-                                    (index - anchor_page) * PAGE_SIZE, PAGE_SIZE, keys, &error);
+    {
+      if (start - from_rank > FAR_SKIP)
+        scan_marks (self);
+      cases = _hall_store_fetch_page (self->store, from, start - from_rank, PAGE_SIZE, keys,
+                                      &error);
+    }
   if (cases == NULL)
     {
       g_warning ("Could not read page %u of the cases: %s", index, error->message);
@@ -241,8 +370,15 @@ on_store_changed (HallStore         *store,
   if (self->n_cases == old_n && added == 0)
     return;
 
-  /* Rows moved: every page boundary is somewhere else now. */
+  /* Rows moved: every page boundary is somewhere else now. Cases added
+   * at the top move every mark down by as many; anything else makes them
+   * unknown. */
+  self->generation++;
   drop_pages (self);
+  if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
+    self->marks_shift += added;
+  else
+    drop_marks (self);
   if (self->results != NULL)
     return;
 
@@ -336,6 +472,7 @@ hall_case_list_model_dispose (GObject *object)
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  drop_marks (self);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->case_changed_id, self->store);
   g_clear_object (&self->store);
@@ -446,6 +583,12 @@ hall_case_list_model_init (HallCaseListModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   self->anchors = g_array_new (FALSE, TRUE, sizeof (Anchor));
   g_queue_init (&self->lru);
+}
+
+gboolean
+_hall_case_list_model_has_marks (HallCaseListModel *self)
+{
+  return self->marks != NULL;
 }
 
 HallCaseListModel *

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "hall-case-list-model.h"
 #include "hall-store.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,14 @@ GPtrArray *_hall_store_fetch_page_from_bottom (HallStore  *self,
                                                guint       limit,
                                                GArray     *keys_out,
                                                GError    **error);
+/* The key of every @interval-th case, newest first, and in *@n_cases_out
+ * the number of cases, both from one snapshot: it reads the whole index, so
+ * run it on a worker. */
+GArray    *_hall_store_scan_marks    (HallStore          *self,
+                                      guint               interval,
+                                      guint              *n_cases_out,
+                                      GCancellable       *cancellable,
+                                      GError            **error);
 /* How many cases sort before @key (are newer than it). */
 guint      _hall_store_count_newer   (HallStore          *self,
                                       const HallStoreKey *key);
@@ -41,5 +50,8 @@ guint      _hall_store_count_newer   (HallStore          *self,
 /* Copies every property of @src into @dst (notifying only what changed). */
 void       _hall_case_copy           (HallCase           *dst,
                                       HallCase           *src);
+
+/* Whether the list model has read its marks for far jumps (for tests). */
+gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
 
 G_END_DECLS

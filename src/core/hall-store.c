@@ -2225,6 +2225,61 @@ _hall_store_fetch_page_from_bottom (HallStore  *self,
   return cases;
 }
 
+GArray *
+_hall_store_scan_marks (HallStore     *self,
+                        guint          interval,
+                        guint         *n_cases_out,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  HallConn *conn;
+  int rc = SQLITE_ERROR;
+  guint rank = 0;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (interval > 0, NULL);
+
+  conn = reader_acquire (self, error);
+  if (conn == NULL)
+    return NULL;
+  {
+    /* The count and the keys from the same snapshot. */
+    g_autoptr (HallCachedStmt) count = conn_prepare (conn,
+                                                     "SELECT n FROM counts WHERE name = 'cases'",
+                                                     error);
+    g_autoptr (HallCachedStmt) stmt = NULL;
+
+    if (count != NULL && sqlite3_step (count) == SQLITE_ROW)
+      *n_cases_out = sqlite3_column_int64 (count, 0);
+    stmt = count == NULL ? NULL
+                         : conn_prepare (conn,
+                                         "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                         " ORDER BY created_at DESC, id DESC",
+                                         error);
+    if (stmt != NULL)
+      {
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            if (rank % interval == 0)
+              {
+                HallStoreKey key = { sqlite3_column_int64 (stmt, 0),
+                                     sqlite3_column_int64 (stmt, 1) };
+
+                g_array_append_val (marks, key);
+                if (g_cancellable_set_error_if_cancelled (cancellable, error))
+                  break;
+              }
+            rank++;
+          }
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+          set_sql_error (error, conn->db, _("read the list of cases"));
+      }
+  }
+  reader_release (self, conn);
+  return rc == SQLITE_DONE ? g_steal_pointer (&marks) : NULL;
+}
+
 guint
 _hall_store_count_newer (HallStore          *self,
                          const HallStoreKey *key)
