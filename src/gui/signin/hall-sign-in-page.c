@@ -243,6 +243,14 @@ submit_action (GtkWidget  *widget,
   g_task_run_in_thread (task, check_password_thread);
 }
 
+/* The message was about what was typed before. */
+static void
+fields_changed_cb (HallSignInPage *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    show_message (self, NULL, NULL);
+}
+
 static void
 entry_activated_cb (HallSignInPage *self)
 {
@@ -355,6 +363,7 @@ hall_sign_in_page_class_init (HallSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallSignInPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, HallSignInPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, fields_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "sign-in.submit", NULL, submit_action);
 
