@@ -247,6 +247,8 @@ signed_in_cb (HallWindow *self,
   hall_case_page_set_case (self->case_page, NULL);
   hall_case_list_page_set_store (self->list_page, self->store);
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_page));
+  /* Typing anywhere searches the cases, but only once they are on screen. */
+  hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "main");
   gtk_widget_grab_focus (GTK_WIDGET (self->list_page));
 
@@ -271,6 +273,7 @@ sign_out_action (GtkWidget  *widget,
 
   /* Nothing of the last official's work stays on screen. */
   hall_case_list_page_set_search_mode (self->list_page, FALSE);
+  hall_case_list_page_set_key_capture_widget (self->list_page, NULL);
   hall_case_list_page_set_store (self->list_page, NULL);
   hall_case_page_set_case (self->case_page, NULL);
   hall_case_page_set_official (self->case_page, NULL);
@@ -389,7 +392,6 @@ hall_window_constructed (GObject *object)
   hall_sign_in_page_set_demo (self->sign_in_page, self->demo);
   hall_case_page_set_catalog (self->case_page, self->catalog);
   hall_case_list_page_set_catalog (self->list_page, self->catalog);
-  hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
 
   if (self->engine != NULL)
     {
