@@ -24,6 +24,7 @@
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
+#include "hall-store-private.h"
 
 #define SEARCH_LIMIT 50
 
@@ -518,6 +519,21 @@ read_memory (guint64 *rss_kb,
     }
 }
 
+/* The machine may be shared: say how busy it was. */
+static void
+print_load (const char *when)
+{
+  g_autofree char *load = NULL;
+  g_auto (GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    return;
+  fields = g_strsplit (load, " ", 4);
+  if (g_strv_length (fields) >= 3)
+    g_print ("Load average %s (1, 5, 15 min; %u CPUs): %s %s %s\n\n", when,
+             g_get_num_processors (), fields[0], fields[1], fields[2]);
+}
+
 static HallStore *
 open_store (const char *path)
 {
@@ -568,7 +584,7 @@ main (int   argc,
   g_autoptr (HallStore) store = NULL;
   g_autoptr (HallCaseListModel) model = NULL;
   guint64 rss_open, hwm_open, rss_page, hwm_page;
-  double t_open, t_first_page, t_deep, t_next, t_middle;
+  double t_open, t_first_page, t_deep, t_next, t_middle, t_marks = 0, t_marked_jump = 0;
   gboolean cold_ok;
 
   g_option_context_add_main_entries (options, entries, NULL);
@@ -632,11 +648,35 @@ main (int   argc,
                                   g_list_model_get_n_items (G_LIST_MODEL (model)) / 2);
     t_middle = (g_get_monotonic_time () - t0) / 1000.0;
     g_assert_nonnull (item);
+
+    /* The far jumps started the scan for marks; once they are in, time
+     * jumps to places no page was read near. */
+    t0 = g_get_monotonic_time ();
+    while (!_hall_case_list_model_has_marks (model)
+           && g_get_monotonic_time () - t0 < 60 * G_USEC_PER_SEC)
+      g_main_context_iteration (NULL, TRUE);
+    t_marks = (g_get_monotonic_time () - t0) / 1000.0;
+    if (_hall_case_list_model_has_marks (model))
+      {
+        const double where[] = { 0.3, 0.7, 0.45, 0.15, 0.6 };
+
+        for (guint i = 0; i < G_N_ELEMENTS (where); i++)
+          {
+            g_autoptr (HallCase) far = NULL;
+
+            t0 = g_get_monotonic_time ();
+            far = g_list_model_get_item (G_LIST_MODEL (model),
+                                         g_list_model_get_n_items (G_LIST_MODEL (model)) * where[i]);
+            t_marked_jump = MAX (t_marked_jump, (g_get_monotonic_time () - t0) / 1000.0);
+            g_assert_nonnull (far);
+          }
+      }
     g_assert_nonnull (next);
   }
 
   g_print ("\n## Search, %d cases, %d applicants, limit %d\n\n", n_cases, n_applicants,
            SEARCH_LIMIT);
+  print_load ("before");
   g_print ("| query | warm p50 ms | warm p95 ms | warm p99 ms | cold p50 ms | cold p95 ms |"
            " mean found |\n");
   g_print ("|---|---:|---:|---:|---:|---:|---:|\n");
@@ -687,6 +727,7 @@ main (int   argc,
                (double) found_total / n_queries);
     }
 
+  print_load ("after");
   g_print ("\nCold: %s; each cold query opens the store afresh (not timed).\n",
            cold_ok ? "posix_fadvise(POSIX_FADV_DONTNEED) on the database, -wal and -shm before"
                      " each query (the machine-wide drop_caches is not used: other programs"
@@ -700,6 +741,9 @@ main (int   argc,
   g_print ("| list model: jump to 90%% deep, no page known | %.1f ms |\n", t_deep);
   g_print ("| list model: the page after it | %.1f ms |\n", t_next);
   g_print ("| list model: jump to 50%% deep, no page known | %.1f ms |\n", t_middle);
+  g_print ("| list model: marks for far jumps read on a worker | %.0f ms after |\n", t_marks);
+  g_print ("| list model: slowest of 5 far jumps (15-70%%) with marks | %.1f ms |\n",
+           t_marked_jump);
   g_print ("| VmRSS / VmHWM after open | %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT " KiB |\n",
            rss_open, hwm_open);
   g_print ("| VmRSS / VmHWM after the first page | %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT
