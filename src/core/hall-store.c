@@ -575,7 +575,8 @@ index_applicant_locked (HallStore  *self,
       trigrams = bigrams == NULL ? NULL
                                  : conn_prepare (self->writer,
                                                  "INSERT INTO applicant_trigrams"
-                                                 " (applicant_trigrams, rowid, name, phone, id_number)"
+                                                 " (applicant_trigrams, rowid, name, phone,"
+                                                 " id_number)"
                                                  " VALUES ('delete', ?1, ?2, ?3, ?4)",
                                                  error);
     }
@@ -752,7 +753,8 @@ store_applicant_locked (HallStore     *self,
   bind_text (stmt, 5, phone);
   bind_text (stmt, 6, legal);
   sqlite3_bind_int64 (stmt, 7, from_server ? hall_applicant_get_updated_at (applicant) : now);
-  sqlite3_bind_int64 (stmt, 8, from_server ? hall_applicant_get_version (applicant) : stored.version);
+  sqlite3_bind_int64 (stmt, 8,
+                      from_server ? hall_applicant_get_version (applicant) : stored.version);
   bind_text (stmt, 9, from_server ? "synced" : "pending");
   if (!stmt_run (self->writer, stmt, _("save the applicant"), error))
     return FALSE;
@@ -1465,7 +1467,8 @@ insert_event_locked (HallStore     *self,
   HallCaseEventKind kind = hall_case_event_get_kind (event);
 
   stmt = conn_prepare (self->writer,
-                       "INSERT INTO case_events (uuid, case_id, kind, new_state, note, official, at)"
+                       "INSERT INTO case_events (uuid, case_id, kind, new_state, note, official,"
+                       " at)"
                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                        error);
   if (stmt == NULL)
@@ -2758,12 +2761,13 @@ hall_store_peek_outbox (HallStore  *self,
                         guint       limit,
                         GError    **error)
 {
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
+  g_autoptr (GPtrArray) items = NULL;
   HallConn *conn;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
   conn = reader_acquire (self, error);
   if (conn == NULL)
     return NULL;
@@ -3135,9 +3139,9 @@ queue_unsent_locked (HallStore *self,
       g_autofree char *path = g_strdup_printf ("/v1/applicants/%s",
                                                hall_applicant_get_uuid (applicant));
       g_autofree char *body = json_to_string_free (hall_applicant_to_json (applicant));
+      const char *uuid = hall_applicant_get_uuid (applicant);
 
-      if (!enqueue_locked (self, "PUT", path, body, "applicant", hall_applicant_get_uuid (applicant),
-                           hall_applicant_get_uuid (applicant), 0, error))
+      if (!enqueue_locked (self, "PUT", path, body, "applicant", uuid, uuid, 0, error))
         return FALSE;
     }
   if (rc != SQLITE_DONE)
