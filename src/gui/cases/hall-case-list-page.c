@@ -32,6 +32,8 @@ struct _HallCaseListPage
   /* GtkListItems of the "Promised" column now on screen */
   GHashTable        *promised_items;
   guint              refresh_id;
+  /* Enter came before the results of what was typed */
+  gboolean           activate_when_found;
 };
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
@@ -73,35 +75,56 @@ update_view (HallCaseListPage *self)
 }
 
 static void
+activate_best_match (HallCaseListPage *self)
+{
+  g_autoptr (HallCase) kase = NULL;
+
+  self->activate_when_found = FALSE;
+  kase = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
+  if (kase != NULL)
+    g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+}
+
+static void
 items_changed_cb (HallCaseListPage *self)
 {
   update_view (self);
+
+  if (self->activate_when_found && !hall_case_list_model_get_searching (self->model))
+    activate_best_match (self);
+}
+
+static void
+apply_query (HallCaseListPage *self)
+{
+  hall_case_list_model_set_query (self->model,
+                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
 static void
 search_changed_cb (HallCaseListPage *self)
 {
-  g_autofree char *query = NULL;
-
   if (self->model == NULL)
     return;
 
-  query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
-  hall_case_list_model_set_query (self->model, query);
+  apply_query (self);
   update_view (self);
 }
 
 /* Enter in the search box opens the best match, so that a case number
- * typed or scanned there leads straight to its case. */
+ * typed or scanned there leads straight to its case; a scanner types
+ * faster than the search waits, so the match may still be on its way. */
 static void
 search_activate_cb (HallCaseListPage *self)
 {
-  g_autoptr (HallCase) kase = NULL;
+  if (self->model == NULL)
+    return;
 
-  if (self->model != NULL)
-    kase = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
-  if (kase != NULL)
-    g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+  apply_query (self);
+  if (hall_case_list_model_get_searching (self->model))
+    self->activate_when_found = TRUE;
+  else
+    activate_best_match (self);
 }
 
 static void
@@ -552,6 +575,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  self->activate_when_found = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 
   if (store != NULL)
