@@ -81,8 +81,13 @@ typedef struct
  * Errors of a pass (HALL_SYNC_ERROR): OFFLINE (no answer), SERVER (5xx or
  * 408/429 after the tries), AUTH (401 without a password to sign in again, or
  * 403 on the change feed: "sign in to the server again"; never reported as
- * offline), PROTOCOL (an answer we cannot read), TLS. Rejected rows and
- * conflicts do not fail a pass: they are counted in the report. */
+ * offline), PROTOCOL (an answer we cannot read), TLS; a HALL_STORE_ERROR when
+ * the local database cannot take a change. Rejected rows and conflicts do
+ * not fail a pass: they are counted in the report. A push answered 403 is a
+ * rejection of that change (the signed-in user may not make it).
+ *
+ * service-hall-ctl sets the knobs with --low-speed-time, --connect-timeout,
+ * --retries, --ca-file and --pinned-key (over the environment). */
 
 HallSyncEngine *hall_sync_engine_new               (HallStore       *store,
                                                     const char      *server_url);
