@@ -296,6 +296,39 @@ test_sync (Fixture      *fixture,
   g_assert_true (g_str_has_prefix (out, "pushed 0, pulled 0,"));
 }
 
+/* A token the server no longer takes: "sign in again" (77), never offline;
+ * with a password file the pass signs in again by itself. */
+static void
+test_sign_in_again (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", good_jsonl);
+  g_autofree char *password = write_file (fixture, "password", "demo\n");
+  g_autofree char *db = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, 0);
+
+  db = g_build_filename (fixture->profile, "hall.db", NULL);
+  store = hall_store_open (db, "YC", "C01", &error);
+  g_assert_no_error (error);
+  hall_store_set_meta (store, "token", "expired", &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "sync", NULL), ==, EX_NOPERM);
+  g_assert_nonnull (strstr (err, "sign in"));
+  g_assert_null (strstr (err, "cannot reach"));
+
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "sync", "--user", "demo", "--password-file",
+                            password, NULL), ==, 0);
+}
+
 static char *
 closed_port_url (void)
 {
@@ -378,6 +411,7 @@ main (int   argc,
   add ("/hall/ctl/import", test_import);
   add ("/hall/ctl/login-refused", test_login_refused);
   add ("/hall/ctl/sync", test_sync);
+  add ("/hall/ctl/sign-in-again", test_sign_in_again);
   add ("/hall/ctl/offline", test_offline);
   add ("/hall/ctl/usage", test_usage);
 

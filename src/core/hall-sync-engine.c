@@ -1110,6 +1110,34 @@ login_data_free (LoginData *data)
 }
 
 static void
+remember_credentials (HallSyncEngine *self,
+                      const char     *username,
+                      const char     *password)
+{
+  g_mutex_lock (&self->credentials_lock);
+  g_free (self->username);
+  self->username = g_strdup (username);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password);
+  g_mutex_unlock (&self->credentials_lock);
+}
+
+void
+hall_sync_engine_set_credentials (HallSyncEngine *self,
+                                  const char     *username,
+                                  const char     *password)
+{
+  g_return_if_fail (HALL_IS_SYNC_ENGINE (self));
+
+  if (username == NULL || password == NULL)
+    remember_credentials (self, NULL, NULL);
+  else
+    remember_credentials (self, username, password);
+}
+
+static void
 login_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
@@ -1133,12 +1161,7 @@ login_thread (GTask        *task,
       return;
     }
 
-  g_mutex_lock (&self->credentials_lock);
-  g_free (self->username);
-  self->username = g_strdup (data->username);
-  g_free (self->password);
-  self->password = g_strdup (data->password);
-  g_mutex_unlock (&self->credentials_lock);
+  remember_credentials (self, data->username, data->password);
 
   g_task_return_pointer (task, roles, (GDestroyNotify) g_strfreev);
 }

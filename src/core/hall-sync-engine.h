@@ -141,6 +141,13 @@ gboolean        hall_sync_engine_login_finish      (HallSyncEngine  *self,
                                                     char          ***roles_out,
                                                     GError         **error);
 
+/* Keeps @username and @password in memory, without signing in now, so that
+ * a 401 later signs in again (for unattended passes, e.g. a nightly
+ * `service-hall-ctl sync`). NULL forgets them. */
+void            hall_sync_engine_set_credentials   (HallSyncEngine  *self,
+                                                    const char      *username,
+                                                    const char      *password);
+
 /* Uploads @file to /v1/blobs/@sha256 (lowercase hex). The file is hashed
  * first and refused if it does not match @sha256 (NULL = use its hash).
  * Resumable: HEAD tells what the server holds, PATCH sends the rest in

@@ -43,10 +43,20 @@ hall_ctl_sync (HallCtl *ctl,
   g_autoptr (GError) error = NULL;
   g_autoptr (HallSyncEngine) engine = NULL;
   g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *password_file = NULL;
+  g_autofree char *password = NULL;
   HallSyncReport report = { 0 };
   HallStore *store;
   int exit_code = EX_OK;
   gboolean ok;
+  const GOptionEntry entries[] = {
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user,
+      N_("Sign in again as NAME if the server no longer takes the profile's token"), N_("NAME") },
+    { "password-file", 'p', 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("The password for --user, in a file"), N_("FILE") },
+    { NULL }
+  };
 
   context = g_option_context_new (_("— send this counter's changes and fetch the server's"));
   g_option_context_set_summary (context,
@@ -56,12 +66,24 @@ hall_ctl_sync (HallCtl *ctl,
                                   "the rest went through); 75 the server\ncannot be reached or "
                                   "is failing: try again later; 77 sign in again;\n"
                                   "78 no server set (run login first)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!hall_ctl_parse_options (context, &argc, &argv, &exit_code))
     return exit_code;
   if (argc > 1)
     {
       g_printerr (_("service-hall-ctl sync: unexpected argument “%s”\n"), argv[1]);
       return EX_USAGE;
+    }
+  if ((user == NULL) != (password_file == NULL))
+    {
+      g_printerr (_("service-hall-ctl sync: --user and --password-file go together\n"));
+      return EX_USAGE;
+    }
+  if (password_file != NULL)
+    {
+      password = hall_ctl_read_password (password_file, &error);
+      if (password == NULL)
+        return hall_ctl_fail ("sync", error);
     }
 
   store = hall_ctl_get_store (ctl, &error);
@@ -74,6 +96,11 @@ hall_ctl_sync (HallCtl *ctl,
       g_printerr (_("service-hall-ctl sync: no server is set for this profile: run "
                     "“service-hall-ctl login --server URL …” first\n"));
       return EX_CONFIG;
+    }
+  if (password != NULL)
+    {
+      hall_sync_engine_set_credentials (engine, user, password);
+      memset (password, 0, strlen (password));
     }
   g_signal_connect (engine, "case-rejected", G_CALLBACK (case_rejected_cb), store);
   g_signal_connect (engine, "conflict", G_CALLBACK (conflict_cb), store);

@@ -127,6 +127,30 @@ hall_ctl_wait (GAsyncResult **slot)
   return *slot;
 }
 
+/* The password comes from a file, never from the command line, where any
+ * user of the machine could read it in the process list. */
+char *
+hall_ctl_read_password (const char *path,
+                        GError    **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (length > 0 && contents[length - 1] == '\n')
+    contents[--length] = '\0';
+  if (length > 0 && contents[length - 1] == '\r')
+    contents[--length] = '\0';
+  if (length == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the password file %s is empty"), path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
 int
 hall_ctl_exit_code (const GError *error)
 {

@@ -51,6 +51,12 @@ void            hall_ctl_store_result       (GObject        *source,
                                              GAsyncResult   *result,
                                              gpointer        user_data);
 
+/* Reads a password file, without its trailing newline; refuses an empty
+ * one. Passwords never come on the command line, where every user of the
+ * machine can read them in the process list. */
+char           *hall_ctl_read_password      (const char     *path,
+                                             GError        **error);
+
 /* The sysexits code for a failure. */
 int             hall_ctl_exit_code          (const GError   *error);
 /* "service-hall-ctl COMMAND: MESSAGE" on stderr; returns the exit code. */
