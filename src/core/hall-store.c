@@ -2335,6 +2335,9 @@ typedef struct
   gboolean        of_cases;   /* candidates are case rowids, not applicant ones */
   gboolean        two_params; /* a range: ?1 <= col < ?2 */
   const char     *candidates;
+  /* How many candidates, up to ?3: counted inside SQLite, which is several
+   * times cheaper than stepping them out to decide on a plan. */
+  const char     *count;
   /* For a few candidates: their cases, newest first, through an index. */
   const char     *seek;
   /* For candidate sets too large to collect: walk the cases newest first
@@ -2349,9 +2352,10 @@ typedef struct
   "SELECT c.created_at, c.id FROM cases c INDEXED BY cases_applicant"           \
   " WHERE c.applicant_id IN (" candidates ")"                                   \
   " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"
+#define COUNT(candidates) "SELECT count(*) FROM (" candidates " LIMIT ?3)"
 #define CANDIDATES_APPLICANTS(cond) "SELECT id FROM applicants WHERE " cond
 #define ROUTE_APPLICANTS(kind, two, cond)                                       \
-  { kind, FALSE, two, CANDIDATES_APPLICANTS (cond),                              \
+  { kind, FALSE, two, CANDIDATES_APPLICANTS (cond), COUNT (CANDIDATES_APPLICANTS (cond)), \
     SEEK_APPLICANTS (CANDIDATES_APPLICANTS (cond)), WALK_APPLICANT (cond) }
 #define FTS_CANDIDATES(table) "SELECT rowid FROM " table " WHERE " table " MATCH ?1"
 
@@ -2361,18 +2365,20 @@ typedef struct
   WALK_HEAD "EXISTS (SELECT 1 FROM applicants a WHERE a.id = c.applicant_id AND " cond ")" WALK_TAIL
 
 static const SearchRoute search_routes[] = {
-  { HALL_SEARCH_DOCUMENT, FALSE, FALSE, CANDIDATES_APPLICANTS ("id_number = ?1"),
-    SEEK_APPLICANTS (CANDIDATES_APPLICANTS ("id_number = ?1")), NULL },
+  ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT, FALSE, "id_number = ?1"),
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT_PREFIX, TRUE, "id_number >= ?1 AND id_number < ?2"),
   ROUTE_APPLICANTS (HALL_SEARCH_PHONE_PREFIX, TRUE, "phone >= ?1 AND phone < ?2"),
   ROUTE_APPLICANTS (HALL_SEARCH_NAME_PREFIX, TRUE, "name >= ?1 AND name < ?2"),
   { HALL_SEARCH_NAME_BIGRAM, FALSE, FALSE, FTS_CANDIDATES ("applicant_bigrams"),
+    COUNT (FTS_CANDIDATES ("applicant_bigrams")),
     SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")), NULL },
   { HALL_SEARCH_SUBSTRING, FALSE, FALSE, FTS_CANDIDATES ("applicant_trigrams"),
+    COUNT (FTS_CANDIDATES ("applicant_trigrams")),
     SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_trigrams")), NULL },
   /* Answered by search_case_number (). */
-  { HALL_SEARCH_CASE_NUMBER, TRUE, TRUE, NULL, NULL, NULL },
+  { HALL_SEARCH_CASE_NUMBER, TRUE, TRUE, NULL, NULL, NULL, NULL },
   { HALL_SEARCH_CASE_SEQ, TRUE, FALSE, "SELECT id FROM cases WHERE seq = ?1",
+    COUNT ("SELECT id FROM cases WHERE seq = ?1"),
     "SELECT created_at, id FROM cases WHERE seq = ?1"
     " ORDER BY created_at DESC, id DESC LIMIT ?3", NULL },
 };
@@ -2510,8 +2516,7 @@ search_route (HallConn          *conn,
 {
   g_autofree char *param1 = NULL;
   g_autofree char *param2 = NULL;
-  g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gboolean too_many = FALSE;
+  gint64 n_candidates = 0;
   guint found = 0;
   int rc;
 
@@ -2526,33 +2531,28 @@ search_route (HallConn          *conn,
     param2 = hall_search_prefix_end (param1);
 
   {
-    g_autoptr (HallCachedStmt) stmt = conn_prepare (conn, route->candidates, error);
+    g_autoptr (HallCachedStmt) stmt = conn_prepare (conn, route->count, error);
 
     if (stmt == NULL)
       return FALSE;
     bind_route (stmt, route, query, param1, param2);
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-
-        if (route->walk != NULL && candidates->len >= SEARCH_COLLECT_MAX)
-          {
-            too_many = TRUE;
-            break;
-          }
-        g_array_append_val (candidates, id);
-      }
-    if (!too_many && rc != SQLITE_DONE)
+    /* Without a walk, every candidate is collected however many. */
+    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_COLLECT_MAX + 1 : -1);
+    rc = sqlite3_step (stmt);
+    if (rc != SQLITE_ROW)
       {
         set_sql_error (error, conn->db, _("search"));
         return FALSE;
       }
+    n_candidates = sqlite3_column_int64 (stmt, 0);
   }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  if (too_many)
+  if (n_candidates == 0)
+    return TRUE;
+  if (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL)
     {
       g_autoptr (HallCachedStmt) stmt = conn_prepare (conn, route->walk, error);
 
@@ -2567,7 +2567,7 @@ search_route (HallConn          *conn,
           g_array_append_val (keys, key);
         }
     }
-  else if (candidates->len <= SEARCH_SEEK_MAX)
+  else if (n_candidates <= SEARCH_SEEK_MAX)
     {
       g_autoptr (HallCachedStmt) stmt = conn_prepare (conn, route->seek, error);
 
@@ -2584,9 +2584,27 @@ search_route (HallConn          *conn,
     }
   else
     {
+      g_autoptr (GArray) candidates = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                                         n_candidates);
       g_autoptr (GHashTable) set = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr (HallCachedStmt) collect = conn_prepare (conn, route->candidates, error);
       g_autoptr (HallCachedStmt) stmt = NULL;
 
+      if (collect == NULL)
+        return FALSE;
+      bind_route (collect, route, query, param1, param2);
+      while ((rc = sqlite3_step (collect)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (collect, 0);
+
+          g_array_append_val (candidates, id);
+        }
+      if (rc != SQLITE_DONE)
+        {
+          set_sql_error (error, conn->db, _("search"));
+          return FALSE;
+        }
+      /* The array is not resized past here: pointers into it hold. */
       for (guint i = 0; i < candidates->len; i++)
         g_hash_table_add (set, &g_array_index (candidates, gint64, i));
 
