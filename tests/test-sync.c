@@ -460,6 +460,43 @@ test_pull_from_other_counter (Fixture      *fixture,
   g_assert_cmpuint (report.pulled, ==, 0);
 }
 
+/* Small pages: the feed is followed until "more" is false, each page with
+ * its cursor. */
+static void
+test_pull_pages (Fixture      *fixture,
+                 gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "b.db", "C02");
+  g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->url);
+  g_autoptr (GPtrArray) theirs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+  guint pushed;
+  guint i;
+
+  login (other_engine);
+  for (i = 0; i < 4; i++)
+    g_ptr_array_add (theirs, create_case (other, fixture->catalog, "resident_id_card_renewal",
+                                          20 + i));
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  pushed = report.pushed;
+
+  g_object_set (fixture->engine, "pull-page-size", 3, NULL);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pulled, ==, pushed);
+  for (i = 0; i < theirs->len; i++)
+    {
+      g_autoptr (HallCase) arrived = NULL;
+
+      arrived = hall_store_get_case (fixture->store,
+                                     hall_case_get_uuid (g_ptr_array_index (theirs, i)), &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (arrived);
+    }
+}
+
 static HallCatalog *
 catalog_with_ghost_service (void)
 {
@@ -914,6 +951,7 @@ main (int   argc,
   add ("/hall/sync/push-exactly-once", test_push_exactly_once);
   add ("/hall/sync/replay-after-lost-answer", test_replay_after_lost_answer);
   add ("/hall/sync/pull-from-other-counter", test_pull_from_other_counter);
+  add ("/hall/sync/pull-pages", test_pull_pages);
   add ("/hall/sync/rejected", test_rejected_change);
   add ("/hall/sync/conflict", test_conflict);
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);

@@ -14,7 +14,6 @@
 #include "hall-retry-policy.h"
 #include "hall-sync-engine.h"
 
-#define PULL_PAGE_SIZE 500
 /* A local change is sent this soon, so several quick edits share a pass. */
 #define SOON_MS 1000
 /* Consecutive 409s of a blob upload before the server is deemed confused. */
@@ -43,6 +42,7 @@ struct _HallSyncEngine
   char           *ca_file;
   char           *pinned_public_key;
   guint           blob_chunk_size;
+  guint           pull_page_size;
 
   HallHttpClient *client;
   GMainContext   *context;
@@ -84,6 +84,7 @@ enum
   PROP_CA_FILE,
   PROP_PINNED_PUBLIC_KEY,
   PROP_BLOB_CHUNK_SIZE,
+  PROP_PULL_PAGE_SIZE,
   N_PROPS
 };
 
@@ -107,6 +108,7 @@ typedef struct
   HallHttpClient  *client;       /* owned */
   char            *server_url;
   HallRetryPolicy *policy;
+  guint            pull_page_size;
   GRand           *rand;
   GCancellable    *cancellable;  /* unowned: the task's */
 } Worker;
@@ -131,6 +133,7 @@ worker_init (Worker         *worker,
   worker->server_url = g_strdup (self->server_url);
   worker->policy = hall_retry_policy_new (self->backoff_base_ms, self->backoff_cap_ms,
                                           self->max_attempts);
+  worker->pull_page_size = self->pull_page_size;
   worker->rand = g_rand_new ();
 }
 
@@ -754,10 +757,11 @@ pull (Worker         *worker,
         {
           g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
 
-          path = g_strdup_printf ("/v1/changes?since=%s&limit=%d", escaped, PULL_PAGE_SIZE);
+          path = g_strdup_printf ("/v1/changes?since=%s&limit=%u", escaped,
+                                  worker->pull_page_size);
         }
       else
-        path = g_strdup_printf ("/v1/changes?limit=%d", PULL_PAGE_SIZE);
+        path = g_strdup_printf ("/v1/changes?limit=%u", worker->pull_page_size);
 
       response = send_authorized (worker, "GET", path, NULL, NULL, error);
       if (response == NULL)
@@ -1595,6 +1599,7 @@ hall_sync_engine_apply_environment (HallSyncEngine *self)
   apply_uint_env (self, "SERVICE_HALL_LOW_SPEED_TIME", "low-speed-time");
   apply_uint_env (self, "SERVICE_HALL_LOW_SPEED_LIMIT", "low-speed-limit");
   apply_uint_env (self, "SERVICE_HALL_SYNC_INTERVAL", "interval");
+  apply_uint_env (self, "SERVICE_HALL_PULL_PAGE_SIZE", "pull-page-size");
   apply_string_env (self, "SERVICE_HALL_CA_FILE", "ca-file");
   apply_string_env (self, "SERVICE_HALL_PINNED_KEY", "pinned-public-key");
 }
@@ -1686,6 +1691,9 @@ hall_sync_engine_set_property (GObject      *object,
     case PROP_BLOB_CHUNK_SIZE:
       set_uint (self, &self->blob_chunk_size, g_value_get_uint (value), prop_id);
       break;
+    case PROP_PULL_PAGE_SIZE:
+      set_uint (self, &self->pull_page_size, g_value_get_uint (value), prop_id);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1751,6 +1759,9 @@ hall_sync_engine_get_property (GObject    *object,
       break;
     case PROP_BLOB_CHUNK_SIZE:
       g_value_set_uint (value, self->blob_chunk_size);
+      break;
+    case PROP_PULL_PAGE_SIZE:
+      g_value_set_uint (value, self->pull_page_size);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1870,6 +1881,8 @@ hall_sync_engine_class_init (HallSyncEngineClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_BLOB_CHUNK_SIZE] = uint_knob ("blob-chunk-size", 1, 64 * 1024 * 1024,
                                                 1024 * 1024);
+  /* The server serves at most 5000 changes a page. */
+  properties[PROP_PULL_PAGE_SIZE] = uint_knob ("pull-page-size", 1, 5000, 500);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CASE_REJECTED] =

@@ -57,6 +57,8 @@ typedef struct
  *   "pinned-public-key" string, "sha256//BASE64..." or a PEM/DER file
  *                      (SERVICE_HALL_PINNED_KEY), as CURLOPT_PINNEDPUBLICKEY
  *   "blob-chunk-size"  guint bytes per PATCH of a blob upload (default 1 MiB)
+ *   "pull-page-size"   guint changes asked for per page of the feed, 1-5000
+ *                      (SERVICE_HALL_PULL_PAGE_SIZE, default 500)
  * TLS verification is always on; there is no knob to turn it off.
  *
  * Signals (main context):
