@@ -157,6 +157,15 @@ test_open (Fixture       *fixture,
   g_assert_cmpuint (hall_store_count_cases (store), ==, 0);
   g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
 
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *other = g_build_filename (fixture->dir, "bad.db", NULL);
+    HallStore *bad = hall_store_open (other, "YC", "C-03", &error);
+
+    g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHARACTERS);
+    g_assert_null (bad);
+  }
+
   g_assert_true (hall_store_set_meta (store, "server_url", "https://hall.example", NULL));
   url = hall_store_get_meta (store, "server_url");
   g_assert_cmpstr (url, ==, "https://hall.example");

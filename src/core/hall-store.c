@@ -916,6 +916,19 @@ fail:
   return FALSE;
 }
 
+/* The hall code and the counter become parts of case numbers, which the
+ * search splits at dashes. */
+static gboolean
+is_code (const char *code)
+{
+  if (code == NULL || *code == '\0' || strlen (code) > 16)
+    return FALSE;
+  for (const char *p = code; *p; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
 HallStore *
 hall_store_open (const char  *path,
                  const char  *hall_code,
@@ -926,9 +939,18 @@ hall_store_open (const char  *path,
   int version = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (hall_code != NULL && *hall_code != '\0', NULL);
-  g_return_val_if_fail (counter != NULL && *counter != '\0', NULL);
+  g_return_val_if_fail (hall_code != NULL, NULL);
+  g_return_val_if_fail (counter != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!is_code (hall_code) || !is_code (counter))
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHARACTERS,
+                   _("The hall code “%s” and the counter “%s” may only have letters and digits"
+                     " (at most 16), as they become part of case numbers"),
+                   hall_code, counter);
+      return NULL;
+    }
 
   if (sodium_init () < 0)
     {
@@ -990,7 +1012,7 @@ hall_store_set_counter (HallStore  *self,
                         const char *counter)
 {
   g_return_if_fail (HALL_IS_STORE (self));
-  g_return_if_fail (counter != NULL && *counter != '\0');
+  g_return_if_fail (is_code (counter));
 
   /* The counter is read by create_case under the write lock. */
   g_mutex_lock (&self->write_lock);
