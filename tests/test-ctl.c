@@ -158,8 +158,10 @@ fixture_tear_down (Fixture      *fixture,
   g_free (fixture->url);
 }
 
-/* Line 2 is empty; 4, 5 and 6 are bad; 7 is the applicant of line 1 again. */
+/* Line 1 starts with a byte order mark; line 2 is empty; 4, 5 and 6 are
+ * bad; 7 is the applicant of line 1 again. */
 static const char cases_jsonl[] =
+  "\xEF\xBB\xBF"
   "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
   "\"Test One\", \"id_type\": \"resident_id\", \"id_number\": \"640104199003071236\", \"phone\": "
   "\"13912345678\"}}\n"

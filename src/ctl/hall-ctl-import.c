@@ -282,7 +282,11 @@ hall_ctl_import (HallCtl *ctl,
       if (*line == '\0')
         continue;
 
-      number = import_line (ctl, line, &field, &line_error);
+      /* Spreadsheet programs start their UTF-8 exports with a byte order mark. */
+      number = import_line (ctl,
+                            line_number == 1 && g_str_has_prefix (line, "\xEF\xBB\xBF") ? line + 3
+                                                                                   : line,
+                            &field, &line_error);
       if (number == NULL)
         {
           if (line_error->domain == HALL_STORE_ERROR)
