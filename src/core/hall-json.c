@@ -218,7 +218,9 @@ hall_json_read_timestamp (JsonObject  *object,
     return FALSE;
   if (str == NULL)
     return TRUE;
-  if (!hall_timestamp_from_iso8601 (str, &seconds))
+  /* Before 1970 is no time of this hall, and the models' timestamp
+   * properties refuse negative values. */
+  if (!hall_timestamp_from_iso8601 (str, &seconds) || seconds < 0)
     return fail (member, field_out, error, HALL_VALIDATION_ERROR_DATE,
                  _("The field “%s” must be an ISO 8601 time such as 2026-11-27T11:28:04Z"),
                  member);
