@@ -109,6 +109,7 @@ typedef struct
   char            *server_url;
   HallRetryPolicy *policy;
   guint            pull_page_size;
+  int              posted_online;  /* -1: nothing said yet */
   GRand           *rand;
   GCancellable    *cancellable;  /* unowned: the task's */
 } Worker;
@@ -134,6 +135,7 @@ worker_init (Worker         *worker,
   worker->policy = hall_retry_policy_new (self->backoff_base_ms, self->backoff_cap_ms,
                                           self->max_attempts);
   worker->pull_page_size = self->pull_page_size;
+  worker->posted_online = -1;
   worker->rand = g_rand_new ();
 }
 
@@ -264,11 +266,24 @@ new_headers (const char *token)
   return headers;
 }
 
+/* The truth about reachability goes to the main context only when it
+ * changes, not once per request. */
+static void
+report_online (Worker   *worker,
+               gboolean  online)
+{
+  if (worker->posted_online == (int) online)
+    return;
+  worker->posted_online = online;
+  post_to_main (worker->engine, online, 0, NULL, NULL);
+}
+
 /* Sends one request, trying again after a transient failure as the policy
- * allows. @headers is NULL-terminated here (and so used up). Returns any answer that is not transient; NULL with
- * HALL_SYNC_ERROR_OFFLINE or _SERVER when the tries ran out (or the server
- * asked to wait longer than a pass waits), or with another error that
- * retrying cannot cure (TLS, a bad URL, cancelled). */
+ * allows. @headers is NULL-terminated here (and so used up). Returns any
+ * answer that is not transient; NULL with HALL_SYNC_ERROR_OFFLINE or _SERVER
+ * when the tries ran out (or the server asked to wait longer than a pass
+ * waits), or with another error that retrying cannot cure (TLS, a bad URL,
+ * cancelled). */
 static HallHttpResponse *
 send_with_retry (Worker     *worker,
                  const char *method,
@@ -301,15 +316,13 @@ send_with_retry (Worker     *worker,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
-          post_to_main (worker->engine, FALSE, 0, NULL, NULL);
+          report_online (worker, FALSE);
         }
       else
         {
-          post_to_main (worker->engine, TRUE, 0, NULL, NULL);
+          report_online (worker, TRUE);
           if (!hall_retry_policy_status_is_transient (response->status))
-            {
-              return g_steal_pointer (&response);
-            }
+            return g_steal_pointer (&response);
           retry_after = hall_http_response_get_header (response, "Retry-After");
         }
 
@@ -327,8 +340,8 @@ send_with_retry (Worker     *worker,
               g_autofree char *problem = describe_problem (response);
 
               g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
-                           _("the server is not able to take changes now (%u: %s); "
-                             "they will be sent later"),
+                           _("the server cannot serve this counter now (%u: %s); "
+                             "sync will try again later"),
                            response->status, problem);
             }
           return NULL;
