@@ -633,6 +633,10 @@ record_conflict (Worker               *worker,
         g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                      _("the server reported a conflict but did not send its version (%u)"),
                      current != NULL ? current->status : 0);
+      /* Without the server's version there is nothing to show the official
+       * yet: the row stays first in line for the next pass. */
+      if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
       return PUSH_STOP;
     }
 
