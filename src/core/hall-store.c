@@ -3328,10 +3328,13 @@ apply_case_locked (HallStore  *self,
 
       json_node_set_array (node, hall_case_get_checklist (kase));
       checklist = json_to_string (node, FALSE);
+      /* The feed may leave out who took the case in (a state change made
+       * elsewhere); what this counter knows of it stays. */
       stmt = conn_prepare (self->writer,
                            "UPDATE cases SET number = ?2, seq = ?3, service_id = ?4,"
                            " applicant_id = ?5, state = ?6, created_at = ?7, promised_at = ?8,"
-                           " updated_at = ?9, counter = ?10, official = ?11, checklist = ?12,"
+                           " updated_at = ?9, counter = COALESCE(?10, counter),"
+                           " official = COALESCE(?11, official), checklist = ?12,"
                            " version = ?13, sync_state = 'synced', sync_error = NULL"
                            " WHERE id = ?1",
                            error);
