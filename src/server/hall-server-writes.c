@@ -90,13 +90,16 @@ parse_if_match (const char *header,
   return g_ascii_string_to_signed (p, 10, 1, G_MAXINT64, version_out, NULL);
 }
 
+/* The stored text is the answer: no second generation of the JSON. */
 static HallServerResponse *
-entity_response (guint     status,
-                 JsonNode *node,
-                 gint64    version)
+stored_response (guint       status,
+                 char       *data,
+                 gint64      version)
 {
-  HallServerResponse *response = hall_server_response_new_json (status, node);
+  HallServerResponse *response = hall_server_response_new (status);
 
+  response->content_type = g_strdup ("application/json");
+  response->body = g_bytes_new_take (data, strlen (data));
   response->etag = version;
   return response;
 }
@@ -195,14 +198,14 @@ write_entity (HallServerStorage  *storage,
       if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
                                            error))
         return FALSE;
-      request->response = entity_response (201, request->entity, version);
+      request->response = stored_response (201, g_steal_pointer (&data), version);
       return TRUE;
     }
 
   stored_node = parse_stored (stored);
   if (same_content (stored_node, request->entity))
     {
-      request->response = entity_response (200, stored_node, version);
+      request->response = stored_response (200, g_steal_pointer (&stored), version);
       return TRUE;
     }
   if (request->if_match == NULL)
@@ -227,7 +230,7 @@ write_entity (HallServerStorage  *storage,
   data = node_to_string (request->entity);
   if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data, error))
     return FALSE;
-  request->response = entity_response (200, request->entity, version);
+  request->response = stored_response (200, g_steal_pointer (&data), version);
   return TRUE;
 }
 

@@ -668,13 +668,16 @@ submit_write (HallServer            *self,
       && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
     return problem (403, NULL, _("Your role may only decide on a case's state"));
 
-  request->request_hash = hash_request (request, method);
-  /* A replay is answered from a read connection, without queueing. */
-  replay = _hall_server_replay (self->storage, request, &error);
-  if (replay != NULL)
-    return replay;
-  if (error != NULL)
-    return internal_error (error);
+  if (request->idempotency_key != NULL)
+    {
+      request->request_hash = hash_request (request, method);
+      /* A replay is answered from a read connection, without queueing. */
+      replay = _hall_server_replay (self->storage, request, &error);
+      if (replay != NULL)
+        return replay;
+      if (error != NULL)
+        return internal_error (error);
+    }
 
   MHD_suspend_connection (connection);
   hall_group_committer_submit (self->committer, _hall_server_run_write, write_done, request);
@@ -851,8 +854,10 @@ hall_server_start (HallServer  *self,
 
   if (!parse_listen (listen, &addr, &ipv6, error))
     return FALSE;
+  /* TURBO: no shutdown() before close and no per-request checks of
+   * non-blocking sockets; measurably more requests per second. */
   flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG
-          | (ipv6 ? MHD_USE_IPv6 : 0);
+          | MHD_USE_TURBO | (ipv6 ? MHD_USE_IPv6 : 0);
   self->daemon = MHD_start_daemon (flags, 0, NULL, NULL, on_request, self,
                                    MHD_OPTION_SOCK_ADDR, &addr,
                                    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) g_get_num_processors (),
