@@ -334,6 +334,104 @@ test_query (Fixture       *fixture,
   assert_item (list, fixture, 0);
 }
 
+/* Signals may come straight away or from the main context: iterate without
+ * blocking until @count reaches @value or a deadline passes. */
+static void
+iterate_until (const guint *count,
+               guint        value)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (*count < value && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (*count, >=, value);
+}
+
+static JsonArray *
+applicant_change (HallApplicant *applicant,
+                  gint64         version)
+{
+  JsonArray *changes = json_array_new ();
+  JsonObject *change = json_object_new ();
+
+  json_object_set_int_member (change, "seq", version);
+  json_object_set_string_member (change, "entity", "applicant");
+  json_object_set_string_member (change, "uuid", hall_applicant_get_uuid (applicant));
+  json_object_set_int_member (change, "version", version);
+  json_object_set_member (change, "data", hall_applicant_to_json (applicant));
+  json_array_add_object_element (changes, change);
+  return changes;
+}
+
+/* What a sync does to a case reaches the row already handed out, without
+ * a reload: the acknowledgement of its creation, the refusal of a change
+ * of its applicant, and a new name of its applicant from the server. */
+static void
+test_sync_reaches_rows (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallApplicant) stored = NULL;
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (HallCase) row = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (JsonArray) changes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = resident_id (3);
+  guint sync_notified = 0;
+  guint name_notified = 0;
+
+  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, "13800000003");
+  g_assert_true (hall_store_create_case (fixture->store, applicant,
+                                         hall_catalog_lookup (fixture->catalog,
+                                                              "company_business_license"),
+                                         kase, &error));
+  g_assert_no_error (error);
+  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  g_assert_cmpstr (hall_case_get_uuid (row), ==, hall_case_get_uuid (kase));
+  g_assert_cmpint (hall_case_get_sync_state (row), ==, HALL_SYNC_PENDING);
+  g_signal_connect (row, "notify::sync-state", G_CALLBACK (on_notify), &sync_notified);
+  g_signal_connect (row, "notify::applicant-name", G_CALLBACK (on_notify), &name_notified);
+
+  /* Applicant, case, "created" event: the row is synced after the last. */
+  items = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 3);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_assert_true (hall_store_ack_outbox (fixture->store, items->pdata[i], 1, &error));
+      g_assert_no_error (error);
+    }
+  iterate_until (&sync_notified, 1);
+  g_assert_cmpint (hall_case_get_sync_state (row), ==, HALL_SYNC_SYNCED);
+  g_assert_cmpint (hall_case_get_version (row), ==, 1);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* A refused change of the applicant shows on each of its cases. */
+  stored = hall_store_get_applicant (fixture->store, hall_applicant_get_uuid (applicant), &error);
+  g_assert_no_error (error);
+  hall_applicant_set_phone (stored, "13900000003");
+  g_assert_true (hall_store_save_applicant (fixture->store, stored, &error));
+  g_assert_no_error (error);
+  items = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_true (hall_store_reject_outbox (fixture->store, items->pdata[0], 422,
+                                           "phone: not in service", &error));
+  g_assert_no_error (error);
+  iterate_until (&sync_notified, 2);
+  g_assert_cmpint (hall_case_get_sync_state (row), ==, HALL_SYNC_REJECTED);
+  g_assert_cmpstr (hall_case_get_sync_error (row), ==, "phone: not in service");
+
+  /* The server renamed the applicant: the row shows the new name. */
+  hall_applicant_set_name (stored, "赵磊鑫");
+  changes = applicant_change (stored, 2);
+  g_assert_true (hall_store_apply_changes (fixture->store, changes, "2", &error));
+  g_assert_no_error (error);
+  iterate_until (&name_notified, 1);
+  g_assert_cmpstr (hall_case_get_applicant_name (row), ==, "赵磊鑫");
+}
+
 /* Far jumps in a long list: the first one the slow way, then the marks
  * read on a worker serve the next ones; cases added at the top move them. */
 static void
@@ -389,6 +487,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/case-list-model/query", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up,
               test_query, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/sync-reaches-rows", Fixture, GUINT_TO_POINTER (3),
+              fixture_set_up, test_sync_reaches_rows, fixture_tear_down);
   g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
               test_marks, fixture_tear_down);
 

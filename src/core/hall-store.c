@@ -2878,6 +2878,52 @@ take_outbox_row_locked (HallStore            *self,
   return TRUE;
 }
 
+/* The cases whose rows show @owner: the applicant's cases (their rows
+ * carry its name and its sync state), or the case itself. Appended to
+ * @cases, for "case-changed" once the transaction is committed. */
+static gboolean
+collect_owner_cases_locked (HallStore  *self,
+                            const char *entity,
+                            const char *owner,
+                            GPtrArray  *cases,
+                            GError    **error)
+{
+  g_autoptr (HallCachedStmt) stmt = NULL;
+  int rc;
+
+  if (g_strcmp0 (entity, "applicant") != 0)
+    {
+      g_ptr_array_add (cases, g_strdup (owner));
+      return TRUE;
+    }
+
+  stmt = conn_prepare (self->writer,
+                       "SELECT c.uuid FROM applicants a CROSS JOIN cases c"
+                       " ON c.applicant_id = a.id WHERE a.uuid = ?1",
+                       error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, owner);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (cases, column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, self->writer->db, _("look up the applicant’s cases"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* After a commit: lists refresh, and the rows of @cases update in place. */
+static void
+emit_cases_changed (HallStore *self,
+                    GPtrArray *cases)
+{
+  emit_later (self, SIGNAL_CHANGED, NULL, 0);
+  for (guint i = 0; i < cases->len; i++)
+    emit_later (self, SIGNAL_CASE_CHANGED, cases->pdata[i], 0);
+}
+
 /* Marks @owner's row (applicant or case) synced when nothing of it waits. */
 static gboolean
 mark_synced_locked (HallStore  *self,
@@ -2897,6 +2943,7 @@ static gboolean
 ack_locked (HallStore            *self,
             const HallOutboxItem *item,
             gint64                server_version,
+            GPtrArray            *changed_cases,
             GError              **error)
 {
   g_autofree char *owner = NULL;
@@ -2906,6 +2953,8 @@ ack_locked (HallStore            *self,
     return FALSE;
   if (owner == NULL)
     return TRUE;
+  if (!collect_owner_cases_locked (self, item->entity, owner, changed_cases, error))
+    return FALSE;
 
   if (server_version > 0)
     {
@@ -2957,12 +3006,14 @@ hall_store_ack_outbox (HallStore             *self,
                        gint64                 server_version,
                        GError               **error)
 {
+  g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
+
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (item != NULL && item->uuid != NULL, FALSE);
 
   if (!write_begin (self, error))
     return FALSE;
-  if (!ack_locked (self, item, server_version, error))
+  if (!ack_locked (self, item, server_version, changed_cases, error))
     {
       write_rollback (self);
       return FALSE;
@@ -2970,7 +3021,7 @@ hall_store_ack_outbox (HallStore             *self,
   if (!write_commit (self, error))
     return FALSE;
 
-  emit_later (self, SIGNAL_CHANGED, NULL, 0);
+  emit_cases_changed (self, changed_cases);
   emit_outbox_changed (self);
   return TRUE;
 }
@@ -3020,17 +3071,6 @@ mark_owner_locked (HallStore  *self,
   return TRUE;
 }
 
-static void
-emit_owner_changed (HallStore  *self,
-                    const char *entity,
-                    const char *owner)
-{
-  emit_later (self, SIGNAL_CHANGED, NULL, 0);
-  if (g_strcmp0 (entity, "applicant") != 0)
-    emit_later (self, SIGNAL_CASE_CHANGED, owner, 0);
-  emit_outbox_changed (self);
-}
-
 gboolean
 hall_store_reject_outbox (HallStore             *self,
                           const HallOutboxItem  *item,
@@ -3038,6 +3078,7 @@ hall_store_reject_outbox (HallStore             *self,
                           const char            *reason,
                           GError               **error)
 {
+  g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *owner = NULL;
   g_autofree char *shown = NULL;
 
@@ -3054,7 +3095,9 @@ hall_store_reject_outbox (HallStore             *self,
     return FALSE;
   if (!take_outbox_row_locked (self, item, &owner, error)
       || (owner != NULL
-          && !mark_owner_locked (self, item->entity, owner, "rejected", shown, error)))
+          && (!mark_owner_locked (self, item->entity, owner, "rejected", shown, error)
+              || !collect_owner_cases_locked (self, item->entity, owner, changed_cases,
+                                              error))))
     {
       write_rollback (self);
       return FALSE;
@@ -3063,7 +3106,10 @@ hall_store_reject_outbox (HallStore             *self,
     return FALSE;
 
   if (owner != NULL)
-    emit_owner_changed (self, item->entity, owner);
+    {
+      emit_cases_changed (self, changed_cases);
+      emit_outbox_changed (self);
+    }
   return TRUE;
 }
 
@@ -3109,6 +3155,7 @@ hall_store_record_conflict (HallStore             *self,
                             const char            *server_json,
                             GError               **error)
 {
+  g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *owner = NULL;
   gboolean ok;
 
@@ -3140,7 +3187,8 @@ hall_store_record_conflict (HallStore             *self,
                && mark_owner_locked (self, item->entity, owner, "conflict",
                                      _("Someone else changed this at the same time; choose which"
                                        " version to keep"),
-                                     error);
+                                     error)
+               && collect_owner_cases_locked (self, item->entity, owner, changed_cases, error);
         }
     }
   if (!ok)
@@ -3152,7 +3200,10 @@ hall_store_record_conflict (HallStore             *self,
     return FALSE;
 
   if (owner != NULL)
-    emit_owner_changed (self, item->entity, owner);
+    {
+      emit_cases_changed (self, changed_cases);
+      emit_outbox_changed (self);
+    }
   return TRUE;
 }
 
@@ -3434,12 +3485,16 @@ apply_change_locked (HallStore  *self,
     {
       g_autoptr (HallApplicant) applicant = NULL;
       gint64 id;
+      gboolean changed = FALSE;
 
       applicant = hall_applicant_new_from_json (data, NULL, error);
       if (applicant == NULL)
         return FALSE;
       hall_applicant_set_version (applicant, version);
-      return store_applicant_locked (self, applicant, TRUE, &id, NULL, error);
+      /* Its cases' rows show its name. */
+      return store_applicant_locked (self, applicant, TRUE, &id, &changed, error)
+             && (!changed
+                 || collect_owner_cases_locked (self, entity, uuid, changed_cases, error));
     }
   if (g_strcmp0 (entity, "case") == 0)
     return apply_case_locked (self, data, version, changed_cases, error);
@@ -3488,8 +3543,6 @@ hall_store_apply_changes (HallStore   *self,
     return FALSE;
 
   if (n > 0)
-    emit_later (self, SIGNAL_CHANGED, NULL, 0);
-  for (guint i = 0; i < changed_cases->len; i++)
-    emit_later (self, SIGNAL_CASE_CHANGED, changed_cases->pdata[i], 0);
+    emit_cases_changed (self, changed_cases);
   return TRUE;
 }
