@@ -140,7 +140,8 @@ test_business_license (void)
   /* Yinchuan's promise: a company's business license in four hours. */
   g_assert_cmpuint (hall_service_get_promised_minutes (service), ==, 240);
   g_assert_cmpstr (hall_service_get_department_id (service), ==, "market_regulation");
-  g_assert_cmpstr (hall_service_get_applicant_kind (service), ==, "business");
+  /* The company does not exist yet: its founder (or an agent) applies. */
+  g_assert_cmpstr (hall_service_get_applicant_kind (service), ==, "person");
   g_assert_cmpstr (hall_service_get_name_zh (service), ==, "公司设立登记（营业执照核发）");
   g_assert_true (hall_service_get_online (service));
   g_assert_cmpuint (hall_service_get_fee_cents (service), ==, 0);

@@ -367,10 +367,9 @@ test_intake_flow (Fixture       *fixture,
   g_assert_true (selected_service_is (&selected));
   search_and_pick (fixture, "营业执照");
 
-  /* 2. Applicant: the service is for businesses, but a company that does
-   * not exist yet is registered by a person, so the official switches. */
-  g_assert_cmpint (hall_applicant_form_get_kind (form), ==, HALL_APPLICANT_BUSINESS);
-  hall_applicant_form_set_kind (form, HALL_APPLICANT_PERSON);
+  /* 2. Applicant: a company that does not exist yet is registered by a
+   * person, its founder, so the form starts on a person. */
+  g_assert_cmpint (hall_applicant_form_get_kind (form), ==, HALL_APPLICANT_PERSON);
   g_assert_false (next_enabled (fixture));
 
   set_field (fixture, "id_number", ID_INVALID);
