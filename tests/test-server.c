@@ -180,6 +180,54 @@ request_full (const char        *base,
   return reply;
 }
 
+static size_t
+on_read_spaces (char  *buffer,
+                size_t size,
+                size_t n,
+                void  *user_data)
+{
+  gsize *left = user_data;
+  gsize chunk = MIN (*left, size * n);
+
+  memset (buffer, ' ', chunk);
+  *left -= chunk;
+  return chunk;
+}
+
+/* A PUT of @length spaces, chunked: no Content-Length to refuse early. */
+static Reply *
+request_chunked (const char *path,
+                 const char *bearer,
+                 gsize       length)
+{
+  g_autoptr(CURL) curl = curl_easy_init ();
+  g_autoptr(HallCurlHeaders) headers = NULL;
+  g_autofree char *url = g_strconcat (server->base, path, NULL);
+  g_autofree char *auth = g_strconcat ("Authorization: Bearer ", bearer, NULL);
+  Reply *reply = g_new0 (Reply, 1);
+  char *content_type = NULL;
+  gsize left = length;
+
+  reply->body = g_string_new (NULL);
+  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  headers = curl_slist_append (headers, auth);
+  headers = curl_slist_append (headers, "Transfer-Encoding: chunked");
+  headers = curl_slist_append (headers, "Content-Type: application/json");
+  curl_easy_setopt (curl, CURLOPT_URL, url);
+  curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt (curl, CURLOPT_READFUNCTION, on_read_spaces);
+  curl_easy_setopt (curl, CURLOPT_READDATA, &left);
+  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply->body);
+  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
+  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
+  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
+  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
+  reply->content_type = g_strdup (content_type);
+  return reply;
+}
+
 static Reply *
 request (const char        *method,
          const char        *path,
@@ -524,6 +572,11 @@ test_validation (void)
   assert_problem (reply, 413, NULL);
   g_clear_pointer (&reply, reply_free);
 
+  /* Chunked, with no length announced: dropped past 1 MiB, then refused. */
+  reply = request_chunked (path, token, 3 * 1024 * 1024);
+  assert_problem (reply, 413, NULL);
+  g_clear_pointer (&reply, reply_free);
+
   reply = request ("GET", path, token, NULL, NULL);
   assert_problem (reply, 404, NULL);
 }
@@ -569,8 +622,8 @@ test_if_match (void)
 static void
 test_idempotency (void)
 {
-  g_autofree char *key = g_strdup_printf ("Idempotency-Key: %s", g_uuid_string_random ());
   g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *key = g_strdup_printf ("Idempotency-Key: %s", uuid);
   g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
   g_autofree char *body = person_json ("11010519491231002X");
   g_autofree char *other = person_json ("640104198506120015");

@@ -70,8 +70,9 @@ run_batch (HallGroupCommitter *self,
         }
       else
         {
-          /* One bad job must not take the others of the batch down. */
-          g_warning ("A write failed and was rolled back: %s", job->error->message);
+          /* One bad job must not take the others of the batch down; its
+           * done callback reports the error. */
+          g_debug ("A write failed and was rolled back: %s", job->error->message);
           hall_server_storage_rollback_to (self->storage);
         }
     }

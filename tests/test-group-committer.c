@@ -1,0 +1,200 @@
+/* test-group-committer.c — the writer thread of the server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+
+#include "hall-error.h"
+#include "hall-group-committer.h"
+#include "hall-server-sqlite.h"
+
+#define N_JOBS 64
+#define FAILING_JOB 13
+
+typedef struct
+{
+  GMutex    mutex;
+  GCond     cond;
+  GString  *log;        /* "r5 d5 ..." : run and done, in order */
+  guint     n_done;
+  gboolean  failed[N_JOBS];
+  gboolean  gate_running;
+} Fixture;
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    index;
+} Job;
+
+static gboolean
+run_job (HallServerStorage  *storage,
+         gpointer            user_data,
+         GError            **error)
+{
+  Job *job = user_data;
+  Fixture *f = job->fixture;
+  g_autofree char *name = g_strdup_printf ("official%u", job->index);
+
+  /* While the first job holds the writer, alone in its batch, the others
+   * queue up behind it. */
+  if (job->index == 0)
+    {
+      g_mutex_lock (&f->mutex);
+      f->gate_running = TRUE;
+      g_cond_signal (&f->cond);
+      g_mutex_unlock (&f->mutex);
+      g_usleep (100 * 1000);
+    }
+
+  g_mutex_lock (&f->mutex);
+  g_string_append_printf (f->log, "r%u ", job->index);
+  g_mutex_unlock (&f->mutex);
+
+  if (!hall_server_storage_put_official (storage, name, "hash", "reception", error))
+    return FALSE;
+  if (job->index == FAILING_JOB)
+    {
+      /* Written, then failed: its write must be rolled back alone. */
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, "job %u fails", job->index);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+job_done (gpointer      user_data,
+          const GError *error)
+{
+  Job *job = user_data;
+  Fixture *f = job->fixture;
+
+  g_mutex_lock (&f->mutex);
+  g_string_append_printf (f->log, "d%u ", job->index);
+  f->failed[job->index] = error != NULL;
+  f->n_done++;
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->mutex);
+}
+
+static void
+run (guint     max_batch,
+     gboolean *batched_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-committer-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(HallServerSqlite) sqlite = NULL;
+  g_autoptr(HallGroupCommitter) committer = NULL;
+  g_auto(GStrv) events = NULL;
+  Fixture f = { 0 };
+  Job jobs[N_JOBS];
+  gint64 deadline;
+  guint runs_after_gate = 0;
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "hall.sqlite", NULL);
+  sqlite = hall_server_sqlite_new (path, &error);
+  g_assert_no_error (error);
+  committer = hall_group_committer_new (HALL_SERVER_STORAGE (sqlite), max_batch);
+
+  g_mutex_init (&f.mutex);
+  g_cond_init (&f.cond);
+  f.log = g_string_new (NULL);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (guint i = 0; i < N_JOBS; i++)
+    {
+      jobs[i].fixture = &f;
+      jobs[i].index = i;
+      hall_group_committer_submit (committer, run_job, job_done, &jobs[i]);
+      g_mutex_lock (&f.mutex);
+      while (!f.gate_running)
+        g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
+      g_mutex_unlock (&f.mutex);
+    }
+
+  g_mutex_lock (&f.mutex);
+  while (f.n_done < N_JOBS)
+    g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
+  g_mutex_unlock (&f.mutex);
+  hall_group_committer_stop (committer);
+
+  for (guint i = 0; i < N_JOBS; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("official%u", i);
+      g_autoptr(GError) lookup_error = NULL;
+      g_autofree char *hash = NULL;
+
+      /* Read on this thread's own connection: only committed rows show. */
+      hash = hall_server_storage_get_official (HALL_SERVER_STORAGE (sqlite), name, NULL,
+                                               &lookup_error);
+      if (i == FAILING_JOB)
+        {
+          g_assert_true (f.failed[i]);
+          g_assert_error (lookup_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+        }
+      else
+        {
+          g_assert_false (f.failed[i]);
+          g_assert_no_error (lookup_error);
+          g_assert_cmpstr (hash, ==, "hash");
+        }
+    }
+
+  /* Job 0 held the writer while the others queued up. How many of them ran
+   * before the first of them was answered: with group commit, all of them
+   * share the next transaction. */
+  events = g_strsplit (g_strstrip (f.log->str), " ", -1);
+  for (guint i = 0, after_gate = FALSE; events[i] != NULL; i++)
+    {
+      if (g_str_equal (events[i], "d0"))
+        after_gate = TRUE;
+      else if (after_gate && events[i][0] == 'r')
+        runs_after_gate++;
+      else if (after_gate && events[i][0] == 'd')
+        break;
+    }
+  *batched_out = runs_after_gate > 1;
+
+  g_string_free (f.log, TRUE);
+  g_mutex_clear (&f.mutex);
+  g_cond_clear (&f.cond);
+  g_clear_object (&committer);
+  g_clear_object (&sqlite);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_group_commit (void)
+{
+  gboolean batched = FALSE;
+
+  run (256, &batched);
+  g_assert_true (batched);
+}
+
+static void
+test_one_by_one (void)
+{
+  gboolean batched = TRUE;
+
+  run (1, &batched);
+  g_assert_false (batched);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/hall/server/group-committer/batch", test_group_commit);
+  g_test_add_func ("/hall/server/group-committer/one-by-one", test_one_by_one);
+  return g_test_run ();
+}
