@@ -24,6 +24,8 @@ struct _HallServer
   HallGroupCommitter *committer;
   HallAuth           *auth;
   HallBlobStore      *blobs;
+  GThreadPool        *sign_ins;       /* password checks, off the request threads */
+  GMutex              sign_in_mutex;
   struct MHD_Daemon  *daemon;
   guint16             port;
   gboolean            stopping;

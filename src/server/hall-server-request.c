@@ -13,8 +13,7 @@
 #include "hall-server-request.h"
 
 HallServerRequest *
-hall_server_request_new (const char *method,
-                         const char *path)
+hall_server_request_new (const char *path)
 {
   HallServerRequest *self = g_new0 (HallServerRequest, 1);
 

@@ -70,8 +70,7 @@ typedef struct
   gpointer            server;          /* HallServer, not owned */
 } HallServerRequest;
 
-HallServerRequest *hall_server_request_new           (const char        *method,
-                                                      const char        *path);
+HallServerRequest *hall_server_request_new           (const char        *path);
 void               hall_server_request_free          (HallServerRequest *self);
 /* FALSE once the body passed the request's limit; the rest is dropped. */
 gboolean           hall_server_request_append_body   (HallServerRequest *self,

@@ -17,8 +17,12 @@
 #define CHANGES_DEFAULT_LIMIT 500
 #define CHANGES_MAX_LIMIT 5000
 #define GROUP_COMMIT_BATCH 256
+#define SIGN_IN_THREADS 2
 
 G_DEFINE_FINAL_TYPE (HallServer, hall_server, G_TYPE_OBJECT)
+
+static void sign_in_thread (gpointer data,
+                            gpointer user_data);
 
 static void
 hall_server_finalize (GObject *object)
@@ -26,6 +30,9 @@ hall_server_finalize (GObject *object)
   HallServer *self = HALL_SERVER (object);
 
   hall_server_stop (self);
+  if (self->sign_ins != NULL)
+    g_thread_pool_free (self->sign_ins, FALSE, TRUE);
+  g_mutex_clear (&self->sign_in_mutex);
   g_clear_object (&self->committer);
   g_clear_object (&self->storage);
   g_clear_object (&self->auth);
@@ -44,6 +51,7 @@ hall_server_class_init (HallServerClass *klass)
 static void
 hall_server_init (HallServer *self)
 {
+  g_mutex_init (&self->sign_in_mutex);
 }
 
 HallServer *
@@ -80,6 +88,7 @@ hall_server_new (const char  *data_dir,
     return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
+  self->sign_ins = g_thread_pool_new (sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
   return g_steal_pointer (&self);
 }
 
@@ -428,8 +437,8 @@ begin_request (HallServer            *self,
 /* After the body */
 
 static HallServerResponse *
-answer_session (HallServer        *self,
-                HallServerRequest *request)
+sign_in (HallServer        *self,
+         HallServerRequest *request)
 {
   g_autoptr(HallProblem) parse_problem = NULL;
   g_autoptr(GError) error = NULL;
@@ -477,6 +486,38 @@ answer_session (HallServer        *self,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return hall_server_response_new_json (201, root);
+}
+
+/* On a sign-in thread: Argon2id takes a good part of a second and 64 MiB,
+ * and must not hold up one of the few request threads meanwhile. */
+static void
+sign_in_thread (gpointer data,
+                gpointer user_data)
+{
+  HallServerRequest *request = data;
+
+  request->response = sign_in (user_data, request);
+  MHD_resume_connection (request->connection);
+}
+
+static HallServerResponse *
+answer_session (HallServer            *self,
+                HallServerRequest     *request,
+                struct MHD_Connection *connection)
+{
+  gboolean queued = FALSE;
+
+  g_mutex_lock (&self->sign_in_mutex);
+  if (self->sign_ins != NULL)
+    {
+      MHD_suspend_connection (connection);
+      g_thread_pool_push (self->sign_ins, request, NULL);
+      queued = TRUE;
+    }
+  g_mutex_unlock (&self->sign_in_mutex);
+  if (!queued)
+    return problem (503, NULL, _("The server is shutting down; try again"));
+  return NULL;
 }
 
 static HallServerResponse *
@@ -698,7 +739,7 @@ answer (HallServer            *self,
     case HALL_ROUTE_HEALTH:
       return hall_server_response_new_text (200, "application/json", "{\"status\":\"ok\"}");
     case HALL_ROUTE_SESSIONS:
-      return answer_session (self, request);
+      return answer_session (self, request, connection);
     case HALL_ROUTE_CATALOG:
       return hall_server_response_new_text (200, "application/json",
                                             hall_catalog_get_json (self->catalog));
@@ -735,7 +776,7 @@ on_request (void                  *cls,
 
   if (request == NULL)
     {
-      request = hall_server_request_new (method, url);
+      request = hall_server_request_new (url);
       request->server = self;
       request->connection = connection;
       *con_cls = request;
@@ -887,6 +928,8 @@ hall_server_get_port (HallServer *self)
 void
 hall_server_stop (HallServer *self)
 {
+  GThreadPool *pool;
+
   if (self->daemon == NULL)
     return;
   self->stopping = TRUE;
@@ -895,6 +938,11 @@ hall_server_stop (HallServer *self)
   MHD_quiesce_daemon (self->daemon);
   if (self->committer != NULL)
     hall_group_committer_stop (self->committer);
+  g_mutex_lock (&self->sign_in_mutex);
+  pool = g_steal_pointer (&self->sign_ins);
+  g_mutex_unlock (&self->sign_in_mutex);
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);
   MHD_stop_daemon (self->daemon);
   self->daemon = NULL;
 }
