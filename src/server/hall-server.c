@@ -93,26 +93,6 @@ hall_server_new (const char  *data_dir,
 }
 
 gboolean
-hall_server_add_user (HallServer  *self,
-                      const char  *username,
-                      const char  *password,
-                      const char  *roles,
-                      GError     **error)
-{
-  g_autofree char *hash = hall_auth_hash_password (password, error);
-
-  if (hash == NULL || !hall_server_storage_begin (self->storage, error))
-    return FALSE;
-  if (!hall_server_storage_put_official (self->storage, username, hash, roles, error)
-      || !hall_server_storage_commit (self->storage, error))
-    {
-      hall_server_storage_rollback (self->storage);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
 hall_server_add_demo_users (HallServer  *self,
                             GError     **error)
 {

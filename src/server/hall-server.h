@@ -22,11 +22,6 @@ HallServer *hall_server_new            (const char  *data_dir,
  * "reception1" (reception only), both with the password "demo". */
 gboolean    hall_server_add_demo_users (HallServer  *self,
                                         GError     **error);
-gboolean    hall_server_add_user       (HallServer  *self,
-                                        const char  *username,
-                                        const char  *password,
-                                        const char  *roles,
-                                        GError     **error);
 /* @listen is "HOST:PORT" with a numeric address ("127.0.0.1:8080",
  * "[::1]:0"); port 0 picks a free one, see hall_server_get_port(). */
 gboolean    hall_server_start          (HallServer  *self,
