@@ -149,8 +149,9 @@ test_open (Fixture       *fixture,
   g_autofree char *mode = NULL;
   g_autofree char *url = NULL;
 
-  g_assert_cmpint (hall_store_get_schema_version (store), ==, 3);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (hall_store_get_schema_version (store), ==, HALL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   HALL_STORE_SCHEMA_VERSION);
   mode = query_text (fixture->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpstr (hall_store_get_counter (store), ==, "C03");
@@ -241,14 +242,16 @@ test_migrate (Fixture       *fixture,
       /* An empty file, as a crash right after creating it leaves one. */
       g_assert_true (g_file_set_contents (fixture->path, "", 0, NULL));
       store = open_store (fixture->path, "C01");
-      g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
+      g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                       HALL_STORE_SCHEMA_VERSION);
       g_assert_cmpuint (hall_store_count_cases (store), ==, 0);
       return;
     }
 
   make_old_database (fixture->path, from);
   store = open_store (fixture->path, "C01");
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   HALL_STORE_SCHEMA_VERSION);
 
   kase = hall_store_get_case_by_number (store, "YC-2023-C01-000041", &error);
   g_assert_no_error (error);
@@ -280,6 +283,53 @@ test_migrate (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path,
                               "SELECT last_seq FROM case_sequences WHERE counter = 'C01'"),
                    ==, 41);
+}
+
+/* Version 3 had the outbox already: a case still waiting in it is not
+ * queued a second time, and a conflict it recorded is listed with the
+ * server's version. */
+static void
+test_migrate_v3 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+
+  make_old_database (fixture->path, 3);
+  {
+    g_autoptr (sqlite3) db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "UPDATE applicants SET version = 1, sync_state = 'conflict';"
+                                   "UPDATE cases SET sync_state = 'conflict';"
+                                   "INSERT INTO outbox (uuid, method, path, body, entity,"
+                                   " entity_uuid, owner_uuid, created_at) VALUES"
+                                   " ('8a1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f', 'PUT',"
+                                   " '/v1/cases/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', '{}',"
+                                   " 'case', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',"
+                                   " '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 1700000000);"
+                                   "INSERT INTO conflicts (entity, entity_uuid, outbox_uuid,"
+                                   " local_json, server_json, created_at) VALUES ('applicant',"
+                                   " '6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f',"
+                                   " '7a1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f',"
+                                   " '{\"name\": \"张伟明\", \"version\": 1}',"
+                                   " '{\"name\": \"张伟\", \"version\": 4}', 1700000000);",
+                                   NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+  }
+
+  store = open_store (fixture->path, "C01");
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   HALL_STORE_SCHEMA_VERSION);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 1);
+
+  conflicts = hall_store_list_conflicts (store, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpint (hall_conflict_get_server_version (conflicts->pdata[0]), ==, 4);
+  g_assert_cmpstr (hall_conflict_get_entity (conflicts->pdata[0]), ==, "applicant");
 }
 
 static void
@@ -663,6 +713,302 @@ test_apply_changes (Fixture       *fixture,
   }
 }
 
+/* Creates a case and has the server acknowledge all of it as version 1. */
+static HallCase *
+create_synced_case (HallStore     *store,
+                    HallService   *service,
+                    HallApplicant *applicant)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  HallCase *kase = create_case (store, service, applicant);
+
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_true (hall_store_ack_outbox (store, items->pdata[i], 1, NULL));
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+  return kase;
+}
+
+static char *
+applicant_json (HallApplicant *applicant,
+                const char    *phone,
+                gint64         version)
+{
+  g_autoptr (HallApplicant) copy = NULL;
+  g_autoptr (JsonNode) node = hall_applicant_to_json (applicant);
+
+  copy = hall_applicant_new_from_json (node, NULL, NULL);
+  hall_applicant_set_phone (copy, phone);
+  hall_applicant_set_version (copy, version);
+  g_clear_pointer (&node, json_node_unref);
+  node = hall_applicant_to_json (copy);
+  return json_to_string (node, FALSE);
+}
+
+static HallSyncState
+case_sync_state (HallStore  *store,
+                 const char *uuid)
+{
+  g_autoptr (HallCase) kase = hall_store_get_case (store, uuid, NULL);
+
+  g_assert_nonnull (kase);
+  return hall_case_get_sync_state (kase);
+}
+
+/* The last entry of the case's timeline, which must be a note. */
+static char *
+last_note (HallStore  *store,
+           const char *case_uuid)
+{
+  g_autoptr (GPtrArray) events = hall_store_list_case_events (store, case_uuid, NULL);
+  HallCaseEvent *last;
+
+  g_assert_nonnull (events);
+  g_assert_cmpuint (events->len, >, 0);
+  last = events->pdata[events->len - 1];
+  g_assert_cmpint (hall_case_event_get_kind (last), ==, HALL_CASE_EVENT_NOTE);
+  g_assert_cmpstr (hall_case_event_get_official (last), ==, "li.na");
+  return g_strdup (hall_case_event_get_note (last));
+}
+
+/* The applicant's phone was changed here and on the server: the official
+ * sees the difference, the server's newer pull goes into the conflict, and
+ * taking the server's version writes it here, drops the local change and
+ * records it in the timeline. */
+static void
+test_conflict_take_theirs (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("张伟明", 12);
+  g_autoptr (HallCase) kase = create_synced_case (store, fixture->service, applicant);
+  const char *case_uuid = hall_case_get_uuid (kase);
+  g_autoptr (HallApplicant) edited = NULL;
+  g_autoptr (HallApplicant) after = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GPtrArray) differences = NULL;
+  g_autoptr (HallCaseEvent) note = NULL;
+  g_autoptr (JsonArray) pulled = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *newer = NULL;
+  g_autofree char *text = NULL;
+  HallConflictDifference *difference;
+  HallConflict *conflict;
+  gint64 id;
+
+  edited = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  hall_applicant_set_phone (edited, "13912345678");
+  g_assert_true (hall_store_save_applicant (store, edited, &error));
+  g_assert_no_error (error);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  server = applicant_json (applicant, "13700000000", 3);
+  g_assert_true (hall_store_record_conflict (store, items->pdata[0], server, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (case_sync_state (store, case_uuid), ==, HALL_SYNC_CONFLICT);
+
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = conflicts->pdata[0];
+  id = hall_conflict_get_id (conflict);
+  g_assert_cmpstr (hall_conflict_get_entity (conflict), ==, "applicant");
+  g_assert_cmpstr (hall_conflict_get_entity_uuid (conflict), ==,
+                   hall_applicant_get_uuid (applicant));
+  g_assert_cmpint (hall_conflict_get_server_version (conflict), ==, 3);
+  g_assert_cmpint (hall_conflict_get_created_at (conflict), >, 0);
+  differences = hall_conflict_list_differences (conflict);
+  g_assert_cmpuint (differences->len, ==, 1);
+  difference = differences->pdata[0];
+  g_assert_cmpstr (difference->field, ==, "phone");
+  g_assert_cmpstr (difference->mine, ==, "13912345678");
+  g_assert_cmpstr (difference->theirs, ==, "13700000000");
+  g_assert_cmpstr (hall_conflict_get_field_label ("phone"), ==, "Phone");
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
+
+  /* A note added meanwhile does not hide the conflict. */
+  note = hall_case_event_new (case_uuid, HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "Called the applicant");
+  g_assert_true (hall_store_add_case_event (store, note, &error));
+  g_assert_cmpint (case_sync_state (store, case_uuid), ==, HALL_SYNC_CONFLICT);
+
+  /* The server moved on: the conflict shows its newer version, and this
+   * counter's version stays until the official decides. */
+  newer = applicant_json (applicant, "13600000000", 4);
+  pulled = json_array_new ();
+  {
+    JsonObject *change = json_object_new ();
+
+    json_object_set_string_member (change, "entity", "applicant");
+    json_object_set_string_member (change, "uuid", hall_applicant_get_uuid (applicant));
+    json_object_set_int_member (change, "version", 4);
+    json_object_set_member (change, "data", json_from_string (newer, NULL));
+    json_array_add_object_element (pulled, change);
+  }
+  g_assert_true (hall_store_apply_changes (store, pulled, "9", &error));
+  g_assert_no_error (error);
+  after = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  g_assert_cmpstr (hall_applicant_get_phone (after), ==, "13912345678");
+  g_clear_object (&after);
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpint (hall_conflict_get_server_version (conflicts->pdata[0]), ==, 4);
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
+
+  g_assert_true (hall_store_resolve_conflict (store, id, HALL_CONFLICT_TAKE_THEIRS, "li.na",
+                                              &error));
+  g_assert_no_error (error);
+
+  after = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  g_assert_cmpstr (hall_applicant_get_phone (after), ==, "13600000000");
+  g_assert_cmpint (hall_applicant_get_version (after), ==, 4);
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM conflicts"
+                                             " WHERE resolution = 'take_theirs'"),
+                   ==, 1);
+  /* Nothing of the discarded change waits to be sent; the timeline keeps it. */
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_cmpstr (((HallOutboxItem *) items->pdata[i])->entity, ==, "event");
+  text = last_note (store, case_uuid);
+  g_assert_nonnull (strstr (text, "Kept the server’s version"));
+  g_assert_nonnull (strstr (text, "Phone: 13912345678"));
+  g_assert_cmpint (case_sync_state (store, case_uuid), ==, HALL_SYNC_PENDING);
+
+  /* Decided once. */
+  g_assert_false (hall_store_resolve_conflict (store, id, HALL_CONFLICT_KEEP_MINE, "li.na",
+                                               &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_false (hall_store_resolve_conflict (store, id + 100, HALL_CONFLICT_KEEP_MINE, "li.na",
+                                               &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+}
+
+/* The case's creation met different content on the server (428): keeping
+ * this counter's version queues it again over the server's version. */
+static void
+test_conflict_keep_mine (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("李娜", 13);
+  g_autoptr (HallCase) kase = create_case (store, fixture->service, applicant);
+  const char *case_uuid = hall_case_get_uuid (kase);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GPtrArray) differences = NULL;
+  g_autoptr (JsonNode) server = NULL;
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server_text = NULL;
+  g_autofree char *text = NULL;
+  HallOutboxItem *resent = NULL;
+
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 3);
+  g_assert_true (hall_store_ack_outbox (store, items->pdata[0], 1, &error));
+  server = json_from_string (((HallOutboxItem *) items->pdata[1])->body, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (server), "official", "zhao.lei");
+  json_object_set_int_member (json_node_get_object (server), "version", 2);
+  server_text = json_to_string (server, FALSE);
+  g_assert_true (hall_store_record_conflict (store, items->pdata[1], server_text, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (case_sync_state (store, case_uuid), ==, HALL_SYNC_CONFLICT);
+
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpstr (hall_conflict_get_entity (conflicts->pdata[0]), ==, "case");
+  differences = hall_conflict_list_differences (conflicts->pdata[0]);
+  g_assert_cmpuint (differences->len, ==, 1);
+  g_assert_cmpstr (((HallConflictDifference *) differences->pdata[0])->field, ==, "official");
+  g_assert_cmpstr (((HallConflictDifference *) differences->pdata[0])->mine, ==, "wang.fang");
+  g_assert_cmpstr (((HallConflictDifference *) differences->pdata[0])->theirs, ==, "zhao.lei");
+
+  g_assert_true (hall_store_resolve_conflict (store, hall_conflict_get_id (conflicts->pdata[0]),
+                                              HALL_CONFLICT_KEEP_MINE, "li.na", &error));
+  g_assert_no_error (error);
+
+  /* In line after the "created" entry: the case again, If-Match 2, then
+   * the note. */
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 3);
+  resent = items->pdata[1];
+  g_assert_cmpstr (resent->entity, ==, "case");
+  g_assert_cmpstr (resent->method, ==, "PUT");
+  g_assert_cmpint (resent->base_version, ==, 2);
+  g_assert_nonnull (strstr (resent->body, "\"official\":\"wang.fang\""));
+  g_assert_cmpstr (((HallOutboxItem *) items->pdata[2])->entity, ==, "event");
+  stored = hall_store_get_case (store, case_uuid, &error);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_PENDING);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 2);
+  g_assert_cmpstr (hall_case_get_official (stored), ==, "wang.fang");
+  text = last_note (store, case_uuid);
+  g_assert_nonnull (strstr (text, "Kept this counter’s version"));
+  g_assert_nonnull (strstr (text, "Official: zhao.lei"));
+  g_clear_pointer (&conflicts, g_ptr_array_unref);
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+
+  /* Sent and acknowledged: synced at the server's next version. */
+  for (guint i = 0; i < items->len; i++)
+    g_assert_true (hall_store_ack_outbox (store, items->pdata[i], 3, &error));
+  g_clear_object (&stored);
+  stored = hall_store_get_case (store, case_uuid, &error);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 3);
+}
+
+/* The official changed the applicant again after the change that met the
+ * conflict: keeping "mine" sends that later version, once, over the
+ * server's; a newer conflict of the same applicant replaces the older. */
+static void
+test_conflict_keep_later_change (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("王芳", 14);
+  g_autoptr (HallCase) kase = create_synced_case (store, fixture->service, applicant);
+  g_autoptr (HallApplicant) edited = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server = applicant_json (applicant, "13700000014", 5);
+
+  edited = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  hall_applicant_set_phone (edited, "13900000001");
+  g_assert_true (hall_store_save_applicant (store, edited, &error));
+  hall_applicant_set_phone (edited, "13900000002");
+  g_assert_true (hall_store_save_applicant (store, edited, &error));
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_true (hall_store_record_conflict (store, items->pdata[0], server, &error));
+  g_assert_true (hall_store_record_conflict (store, items->pdata[0], server, &error));
+  g_assert_no_error (error);
+
+  conflicts = hall_store_list_conflicts (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_true (hall_store_resolve_conflict (store, hall_conflict_get_id (conflicts->pdata[0]),
+                                              HALL_CONFLICT_KEEP_MINE, "li.na", &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 2);
+  g_assert_cmpstr (((HallOutboxItem *) items->pdata[0])->entity, ==, "applicant");
+  g_assert_cmpint (((HallOutboxItem *) items->pdata[0])->base_version, ==, 5);
+  g_assert_nonnull (strstr (((HallOutboxItem *) items->pdata[0])->body, "13900000002"));
+  g_assert_cmpstr (((HallOutboxItem *) items->pdata[1])->entity, ==, "event");
+}
+
 static void
 test_officials (Fixture       *fixture,
                 gconstpointer  data)
@@ -837,6 +1183,8 @@ main (int   argc,
               test_migrate, fixture_tear_down);
   g_test_add ("/hall/store/migrate/v2", Fixture, GINT_TO_POINTER (2), fixture_set_up,
               test_migrate, fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v3", Fixture, NULL, fixture_set_up, test_migrate_v3,
+              fixture_tear_down);
   g_test_add ("/hall/store/migrate/newer", Fixture, NULL, fixture_set_up, test_migrate_newer,
               fixture_tear_down);
   g_test_add ("/hall/store/case-numbers", Fixture, NULL, fixture_set_up, test_case_numbers,
@@ -850,6 +1198,12 @@ main (int   argc,
               test_ack_renumbers_if_match, fixture_tear_down);
   g_test_add ("/hall/store/apply-changes", Fixture, NULL, fixture_set_up, test_apply_changes,
               fixture_tear_down);
+  g_test_add ("/hall/store/conflict/take-theirs", Fixture, NULL, fixture_set_up,
+              test_conflict_take_theirs, fixture_tear_down);
+  g_test_add ("/hall/store/conflict/keep-mine", Fixture, NULL, fixture_set_up,
+              test_conflict_keep_mine, fixture_tear_down);
+  g_test_add ("/hall/store/conflict/keep-later-change", Fixture, NULL, fixture_set_up,
+              test_conflict_keep_later_change, fixture_tear_down);
   g_test_add ("/hall/store/officials", Fixture, NULL, fixture_set_up, test_officials,
               fixture_tear_down);
   g_test_add ("/hall/store/create-async", Fixture, NULL, fixture_set_up, test_create_async,

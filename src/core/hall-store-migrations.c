@@ -164,11 +164,24 @@ static const char migration_v3[] =
   "  UPDATE counts SET n = n - 1 WHERE name = 'cases';"
   "END;";
 
+/* Conflicts are decided by a person: the version the server had (a kept
+ * local version is sent again with it in If-Match), and when and how the
+ * conflict was decided; an open one has no resolved_at. */
+static const char migration_v4[] =
+  "ALTER TABLE conflicts ADD COLUMN server_version INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE conflicts ADD COLUMN resolved_at INTEGER;"
+  "ALTER TABLE conflicts ADD COLUMN resolution TEXT"
+  "  CHECK (resolution IN ('keep_mine', 'take_theirs', 'superseded'));"
+  "UPDATE conflicts SET server_version ="
+  "  coalesce (CAST (json_extract (server_json, '$.version') AS INTEGER), 0)"
+  "  WHERE json_valid (server_json);";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
   migration_v2,
   migration_v3,
+  migration_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

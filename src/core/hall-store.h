@@ -8,11 +8,12 @@
 #include "hall-applicant.h"
 #include "hall-case.h"
 #include "hall-case-event.h"
+#include "hall-conflict.h"
 #include "hall-service.h"
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 3
+#define HALL_STORE_SCHEMA_VERSION 4
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -186,9 +187,36 @@ gboolean        hall_store_record_conflict       (HallStore      *self,
                                                   const char     *server_json,
                                                   GError        **error);
 
+/* The open conflicts an official can decide on the page of @case_uuid: of
+ * the case itself, of its applicant (which its cases share) and of its
+ * timeline; oldest first, at most one per entity (a newer conflict of the
+ * same entity supersedes an older one). Empty when there is none. */
+GPtrArray      *hall_store_list_conflicts        (HallStore      *self,
+                                                  const char     *case_uuid,
+                                                  GError        **error); /* of HallConflict */
+/* Decides conflict @conflict_id, in one transaction:
+ * - HALL_CONFLICT_KEEP_MINE queues this counter's version again with
+ *   If-Match the server's version (or rebases a later change of the same
+ *   entity still waiting, which carries it);
+ * - HALL_CONFLICT_TAKE_THEIRS writes the server's version here and drops
+ *   the changes of the entity still waiting (a timeline entry cannot be
+ *   taken back: HALL_STORE_ERROR_CONFLICT).
+ * Either way every open conflict of the entity is closed, the side given up
+ * is written into the timeline of each case concerned as a note by
+ * @official, and the cases' sync state follows. HALL_STORE_ERROR_NOT_FOUND
+ * when there is no such conflict, HALL_STORE_ERROR_CONFLICT when it was
+ * already decided. */
+gboolean        hall_store_resolve_conflict      (HallStore      *self,
+                                                  gint64          conflict_id,
+                                                  HallConflictResolution resolution,
+                                                  const char     *official,
+                                                  GError        **error);
+
 /* Pull: applies one page of the change feed (an array of {"seq", "entity",
  * "uuid", "version", "data"}) and the next cursor in one transaction.
- * Entities with changes still waiting in the outbox are left alone. */
+ * Entities with changes still waiting in the outbox are left alone; for one
+ * with an open conflict the server's newer version goes into the conflict,
+ * so the official decides against what the server has now. */
 gboolean        hall_store_apply_changes         (HallStore      *self,
                                                   JsonArray      *changes,
                                                   const char     *next_cursor,
