@@ -325,7 +325,7 @@ draw_documents (HallReceipt  *self,
       if (!provided)
         n_missing++;
       line = g_strdup_printf ("%s  %s", provided ? "✓" : "✗", name);
-      draw_text (cr, context, provided ? _("Received") : _("Missing"), 9.5,
+      draw_text (cr, context, provided ? C_("document", "Received") : _("Missing"), 9.5,
                  provided ? PANGO_WEIGHT_NORMAL : PANGO_WEIGHT_BOLD, provided ? 0.4 : 0.0,
                  width - MARGIN - 70.0, y + 1.0, 70.0, PANGO_ALIGN_RIGHT);
       y += draw_text (cr, context, line, 10.0, PANGO_WEIGHT_NORMAL, 0.0,
