@@ -14,9 +14,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr (HallApplication) app = NULL;
+  const char *localedir = g_getenv ("SERVICE_HALL_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build finds its translations in the build tree. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
