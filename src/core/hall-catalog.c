@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 
 #include "hall-catalog.h"
@@ -223,7 +224,7 @@ get_uint (JsonObject *object,
 
   if (value > max)
     return fail (error, HALL_CATALOG_ERROR_FIELD, origin, place,
-                 _("\"%s\" must be at most %u, not %" G_GINT64_FORMAT), key, max, value);
+                 _("\"%s\" must be at most %u, not %" PRId64), key, max, value);
 
   *out = (guint) value;
   return TRUE;
@@ -517,7 +518,7 @@ load_steps (HallService *service,
    * over), never less: the steps' deadlines would be broken by design. */
   if (total > service_minutes)
     return fail (error, HALL_CATALOG_ERROR_FIELD, origin, service_place,
-                 _("the steps promise %" G_GUINT64_FORMAT " minutes in all, more than the "
+                 _("the steps promise %" PRIu64 " minutes in all, more than the "
                    "service's \"promised_minutes\" (%u)"),
                  total, service_minutes);
 

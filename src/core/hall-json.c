@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "hall-error.h"
 #include "hall-json.h"
@@ -197,7 +198,7 @@ hall_json_read_int (JsonObject  *object,
   i = json_node_get_int (node);
   if (i < min_value)
     return fail (member, field_out, error, HALL_VALIDATION_ERROR_INVALID,
-                 _("The field “%s” must be at least %" G_GINT64_FORMAT), member, min_value);
+                 _("The field “%s” must be at least %" PRId64), member, min_value);
   *value = i;
   return TRUE;
 }

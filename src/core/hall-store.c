@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -3731,7 +3732,7 @@ read_conflict_locked (HallStore *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
-                   _("There is no conflict %" G_GINT64_FORMAT " at this counter"), id);
+                   _("There is no conflict %" PRId64 " at this counter"), id);
       return NULL;
     }
   if (rc != SQLITE_ROW)

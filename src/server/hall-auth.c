@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <sodium.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,7 +62,7 @@ load_or_create_key (HallAuth    *self,
       if (length != sizeof self->key)
         {
           g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
-                       _("The session key %s is damaged (%" G_GSIZE_FORMAT " bytes, expected %d); "
+                       _("The session key %s is damaged (%zu bytes, expected %d); "
                          "remove it to make a new one"),
                        key_path, length, (int) sizeof self->key);
           return FALSE;

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -221,8 +222,8 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
   if (upload->held != offset)
     {
       g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
-                   _("The upload must continue at byte %" G_GUINT64_FORMAT
-                     ", not %" G_GUINT64_FORMAT),
+                   _("The upload must continue at byte %" PRIu64
+                     ", not %" PRIu64),
                    upload->held, offset);
       upload_free (upload);
       return NULL;
@@ -248,7 +249,7 @@ hall_blob_upload_write (HallBlobUpload  *upload,
       || (upload->total > 0 && upload->held + length > upload->total))
     {
       g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_TOO_LARGE,
-                   _("The file is larger than announced or than %" G_GUINT64_FORMAT " bytes"),
+                   _("The file is larger than announced or than %" PRIu64 " bytes"),
                    upload->total > 0 ? upload->total : upload->store->max_size);
       return FALSE;
     }
@@ -340,7 +341,7 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
       g_unlink (upload->partial_path);
       *held_out = 0;
       g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH,
-                   _("The %" G_GUINT64_FORMAT " bytes received hash to %s, not to the name "
+                   _("The %" PRIu64 " bytes received hash to %s, not to the name "
                      "of the file; they were discarded"),
                    upload->held, hex);
       goto out;

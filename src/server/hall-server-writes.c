@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "hall-server"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "hall-case.h"
@@ -218,7 +219,7 @@ write_entity (HallServerStorage  *storage,
   if (!parse_if_match (request->if_match, &if_match) || if_match != version)
     {
       g_autofree char *detail = g_strdup_printf (_("Someone else changed it first: the server "
-                                                   "has version %" G_GINT64_FORMAT ", not %s"),
+                                                   "has version %" PRId64 ", not %s"),
                                                  version, request->if_match);
 
       request->response = problem_response (412, NULL, stored_node, detail);
