@@ -514,6 +514,119 @@ test_case_page (Fixture       *fixture,
   g_object_unref (standalone);
 }
 
+/* The button bound to @action_name under @widget, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+conflict_shown (gpointer data)
+{
+  HallCasePage *page = HALL_CASE_PAGE (data);
+
+  return !hall_case_page_get_loading (page) &&
+         gtk_widget_get_visible (template_child (page, HALL_TYPE_CASE_PAGE, "conflict_group"));
+}
+
+static gboolean
+conflict_gone (gpointer data)
+{
+  return !hall_case_page_get_loading (HALL_CASE_PAGE (data)) && !conflict_shown (data) &&
+         hall_case_page_get_n_events (HALL_CASE_PAGE (data)) == 2;
+}
+
+/* The applicant's phone was changed here and on the server: the case page
+ * shows the field with both values, and "take the server's" decides it. */
+static void
+test_case_page_conflict (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallApplicant) after = NULL;
+  g_autoptr (JsonNode) server = NULL;
+  g_autofree char *server_json = NULL;
+  GtkWidget *keep;
+  GtkWidget *take;
+  HallCasePage *page;
+  const char *text;
+
+  show_window (fixture);
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+  outbox = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < outbox->len; i++)
+    g_assert_true (hall_store_ack_outbox (fixture->store, outbox->pdata[i], 1, &error));
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  hall_window_show_case (fixture->window, kase);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_false (gtk_widget_get_visible (template_child (page, HALL_TYPE_CASE_PAGE,
+                                                          "conflict_group")));
+  keep = find_action_button (GTK_WIDGET (page), "case.keep-mine");
+  take = find_action_button (GTK_WIDGET (page), "case.take-theirs");
+  g_assert_nonnull (keep);
+  g_assert_nonnull (take);
+  g_assert_false (gtk_widget_is_sensitive (take));
+  g_assert_cmpstr (hall_case_page_get_conflict_text (page), ==, "");
+
+  /* This counter changes the phone; the server had another change first. */
+  applicant = hall_store_get_applicant (fixture->store, hall_case_get_applicant_uuid (kase),
+                                        &error);
+  g_assert_no_error (error);
+  server = hall_applicant_to_json (applicant);
+  json_object_set_string_member (json_node_get_object (server), "phone", "13700000000");
+  json_object_set_int_member (json_node_get_object (server), "version", 2);
+  server_json = json_to_string (server, FALSE);
+  hall_applicant_set_phone (applicant, "13900000001");
+  g_assert_true (hall_store_save_applicant (fixture->store, applicant, &error));
+  outbox = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_cmpuint (outbox->len, ==, 1);
+  g_assert_true (hall_store_record_conflict (fixture->store, outbox->pdata[0], server_json,
+                                             &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_for (conflict_shown, page));
+  text = hall_case_page_get_conflict_text (page);
+  g_assert_cmpstr (text, ==, "Applicant · Phone\nThis counter: 13900000001\nServer: 13700000000");
+  g_assert_true (gtk_widget_is_sensitive (keep));
+  g_assert_true (gtk_widget_is_sensitive (take));
+
+  /* Decided off the main loop; the page reads the case again. */
+  g_signal_emit_by_name (take, "clicked");
+  g_assert_true (wait_for (conflict_gone, page));
+  g_assert_false (gtk_widget_is_sensitive (take));
+  g_assert_cmpstr (hall_case_page_get_conflict_text (page), ==, "");
+
+  after = hall_store_get_applicant (fixture->store, hall_case_get_applicant_uuid (kase), &error);
+  g_assert_cmpstr (hall_applicant_get_phone (after), ==, "13700000000");
+  g_assert_cmpint (hall_applicant_get_version (after), ==, 2);
+  conflicts = hall_store_list_conflicts (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 0);
+}
+
 /* The window comes back at the size it was closed at. */
 static void
 test_window_size (Fixture       *fixture,
@@ -613,6 +726,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,
               fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,
+              test_case_page_conflict, fixture_tear_down);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
               fixture_tear_down);
   g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,

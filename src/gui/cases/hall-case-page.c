@@ -28,12 +28,16 @@ struct _HallCasePage
   GtkImage      *sync_icon;
   GtkListBox    *checklist_list;
   GtkListBox    *timeline_list;
+  AdwPreferencesGroup *conflict_group;
+  GtkListBox    *conflict_list;
 
   HallStore     *store;
   HallCatalog   *catalog;
   HallCase      *kase;
   char          *official;
   char          *document_text;
+  GPtrArray     *conflicts; /* of HallConflict, open ones, as last read */
+  char          *conflict_text;
   GCancellable  *cancellable;
   guint          countdown_id;
   guint          n_events;
@@ -64,6 +68,7 @@ typedef struct
   HallCase      *kase;
   HallApplicant *applicant;
   GPtrArray     *events;
+  GPtrArray     *conflicts;
 } CaseLoad;
 
 static void
@@ -74,6 +79,7 @@ case_load_free (CaseLoad *load)
   g_clear_object (&load->kase);
   g_clear_object (&load->applicant);
   g_clear_pointer (&load->events, g_ptr_array_unref);
+  g_clear_pointer (&load->conflicts, g_ptr_array_unref);
   g_free (load);
 }
 
@@ -386,6 +392,138 @@ show_timeline (HallCasePage *self,
     gtk_list_box_append (self->timeline_list, new_row (_("Nothing happened yet"), NULL));
 }
 
+/* A value of a differing field as the official reads it; NULL is "none". */
+static char *
+format_conflict_value (HallCasePage *self,
+                       const char   *field,
+                       const char   *value)
+{
+  if (value == NULL || *value == '\0')
+    return g_strdup ("—");
+
+  if (g_str_equal (field, "state"))
+    {
+      HallCaseState state;
+
+      if (hall_case_state_from_string (value, &state))
+        return g_strdup (hall_case_state_get_label (state));
+    }
+  else if (g_str_equal (field, "id_type"))
+    {
+      HallIdType id_type;
+
+      if (hall_id_type_from_string (value, &id_type))
+        return g_strdup (hall_id_type_get_label (id_type));
+    }
+  else if (g_str_equal (field, "id_number"))
+    /* As the applicant row shows it: the page may face the counter's queue. */
+    return hall_format_masked_document (value);
+  else if (g_str_equal (field, "service"))
+    {
+      HallService *service = self->catalog != NULL ? hall_catalog_lookup (self->catalog, value)
+                                                   : NULL;
+
+      if (service != NULL)
+        return g_strdup (hall_service_get_name (service));
+    }
+  else if (g_str_equal (field, "checklist"))
+    {
+      g_autoptr (JsonNode) node = json_from_string (value, NULL);
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *items = json_node_get_array (node);
+          guint n = json_array_get_length (items);
+          guint provided = 0;
+
+          for (guint i = 0; i < n; i++)
+            {
+              JsonObject *item = json_array_get_object_element (items, i);
+
+              if (item != NULL &&
+                  json_object_get_boolean_member_with_default (item, "provided", FALSE))
+                provided++;
+            }
+          /* Translators: documents of the checklist, "2 of 5 provided" */
+          return g_strdup_printf (_("%u of %u provided"), provided, n);
+        }
+    }
+
+  return g_strdup (value);
+}
+
+static GtkWidget *
+new_conflict_row (HallCasePage           *self,
+                  HallConflict           *conflict,
+                  HallConflictDifference *difference,
+                  GString                *text)
+{
+  g_autofree char *mine = format_conflict_value (self, difference->field, difference->mine);
+  g_autofree char *theirs = format_conflict_value (self, difference->field, difference->theirs);
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *label = hall_conflict_get_field_label (difference->field);
+  GtkWidget *row;
+  GtkWidget *icon;
+
+  if (g_strcmp0 (hall_conflict_get_entity (conflict), "applicant") == 0)
+    /* Translators: a field of the applicant's record, "Applicant · Phone" */
+    title = g_strdup_printf (_("Applicant · %s"), label);
+  else
+    title = g_strdup (label);
+  /* Translators: the two values of a field that was changed in both places */
+  subtitle = g_strdup_printf (_("This counter: %s\nServer: %s"), mine, theirs);
+
+  row = new_row (title, subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "warning");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+  g_string_append_printf (text, "%s%s\n%s", text->len > 0 ? "\n\n" : "", title, subtitle);
+  return row;
+}
+
+/* The conflicts still open, each differing field with both values; the
+ * actions decide all of them at once. */
+static void
+show_conflicts (HallCasePage *self,
+                GPtrArray    *conflicts)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  gboolean any = conflicts != NULL && conflicts->len > 0;
+  gboolean only_entries = any;
+
+  clear_list_box (self->conflict_list);
+  g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  if (conflicts != NULL)
+    self->conflicts = g_ptr_array_ref (conflicts);
+
+  for (guint i = 0; any && i < conflicts->len; i++)
+    {
+      HallConflict *conflict = conflicts->pdata[i];
+      g_autoptr (GPtrArray) differences = hall_conflict_list_differences (conflict);
+
+      if (g_strcmp0 (hall_conflict_get_entity (conflict), "event") != 0)
+        only_entries = FALSE;
+      for (guint j = 0; j < differences->len; j++)
+        gtk_list_box_append (self->conflict_list,
+                             new_conflict_row (self, conflict, differences->pdata[j], text));
+      if (differences->len == 0)
+        gtk_list_box_append (self->conflict_list,
+                             new_row (_("No field differs; either choice keeps the same data"),
+                                      NULL));
+    }
+
+  g_free (self->conflict_text);
+  self->conflict_text = g_string_free (g_steal_pointer (&text), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->conflict_group), any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.keep-mine", any && self->store != NULL);
+  /* A timeline entry has no server version to take instead. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.take-theirs",
+                                 any && !only_entries && self->store != NULL);
+}
+
 static void
 set_loading (HallCasePage *self,
              gboolean      loading)
@@ -431,6 +569,13 @@ load_thread (GTask        *task,
       return;
     }
 
+  load->conflicts = hall_store_list_conflicts (load->store, load->uuid, &error);
+  if (load->conflicts == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   g_task_return_boolean (task, TRUE);
 }
 
@@ -458,6 +603,7 @@ load_cb (GObject      *object,
   show_applicant (self, load->applicant);
   show_checklist (self);
   show_timeline (self, load->events);
+  show_conflicts (self, load->conflicts);
   set_loading (self, FALSE);
 }
 
@@ -629,6 +775,135 @@ add_note_action (GtkWidget  *widget,
 }
 
 static void
+show_toast (HallCasePage *self,
+            const char   *title)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+}
+
+typedef struct
+{
+  HallStore              *store;
+  GArray                 *ids; /* of gint64 */
+  HallConflictResolution  resolution;
+  char                   *official;
+} ConflictDecision;
+
+static void
+conflict_decision_free (ConflictDecision *decision)
+{
+  g_clear_object (&decision->store);
+  g_clear_pointer (&decision->ids, g_array_unref);
+  g_free (decision->official);
+  g_free (decision);
+}
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ConflictDecision *decision = task_data;
+  GError *error = NULL;
+
+  for (guint i = 0; i < decision->ids->len; i++)
+    if (!hall_store_resolve_conflict (decision->store, g_array_index (decision->ids, gint64, i),
+                                      decision->resolution, decision->official, &error))
+      {
+        g_task_return_error (task, error);
+        return;
+      }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+resolve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HallCasePage *self = HALL_CASE_PAGE (object);
+  ConflictDecision *decision = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      AdwMessageDialog *dialog;
+
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                              : NULL,
+                                                           _("The Choice Was Not Saved"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  else if (decision->resolution == HALL_CONFLICT_KEEP_MINE)
+    show_toast (self, _("Kept this counter’s version: it goes to the server with the next sync"));
+  else
+    show_toast (self, _("Took the server’s version: this counter’s change is in the timeline"));
+
+  /* Read again whatever happened: the buttons follow what is still open. */
+  hall_case_page_reload (self);
+}
+
+static void
+resolve_conflicts (HallCasePage           *self,
+                   HallConflictResolution  resolution)
+{
+  g_autoptr (GTask) task = NULL;
+  ConflictDecision *decision;
+
+  if (self->store == NULL || self->conflicts == NULL || self->conflicts->len == 0)
+    return;
+
+  decision = g_new0 (ConflictDecision, 1);
+  decision->store = g_object_ref (self->store);
+  decision->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  decision->resolution = resolution;
+  decision->official = g_strdup (self->official);
+  for (guint i = 0; i < self->conflicts->len; i++)
+    {
+      HallConflict *conflict = self->conflicts->pdata[i];
+      gint64 id = hall_conflict_get_id (conflict);
+
+      /* A timeline entry can only be sent again: it stays for "keep". */
+      if (resolution == HALL_CONFLICT_TAKE_THEIRS &&
+          g_strcmp0 (hall_conflict_get_entity (conflict), "event") == 0)
+        continue;
+      g_array_append_val (decision->ids, id);
+    }
+
+  /* One decision per conflict: no second click while this one is saved. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.keep-mine", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.take-theirs", FALSE);
+
+  task = g_task_new (self, NULL, resolve_cb, NULL);
+  g_task_set_source_tag (task, resolve_conflicts);
+  g_task_set_task_data (task, decision, (GDestroyNotify) conflict_decision_free);
+  g_task_run_in_thread (task, resolve_thread);
+}
+
+static void
+keep_mine_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  resolve_conflicts (HALL_CASE_PAGE (widget), HALL_CONFLICT_KEEP_MINE);
+}
+
+static void
+take_theirs_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  resolve_conflicts (HALL_CASE_PAGE (widget), HALL_CONFLICT_TAKE_THEIRS);
+}
+
+static void
 hall_case_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (hall_case_page_parent_class)->map (widget);
@@ -663,6 +938,7 @@ hall_case_page_dispose (GObject *object)
   g_clear_object (&self->kase);
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->conflicts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hall_case_page_parent_class)->dispose (object);
 }
@@ -674,6 +950,7 @@ hall_case_page_finalize (GObject *object)
 
   g_free (self->official);
   g_free (self->document_text);
+  g_free (self->conflict_text);
 
   G_OBJECT_CLASS (hall_case_page_parent_class)->finalize (object);
 }
@@ -779,8 +1056,12 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_list);
 
   gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
+  gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -790,6 +1071,7 @@ hall_case_page_init (HallCasePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", FALSE);
+  show_conflicts (self, NULL);
 }
 
 GtkWidget *
@@ -870,6 +1152,8 @@ hall_case_page_set_case (HallCasePage *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note",
                                  kase != NULL && self->store != NULL);
 
+  /* Another case's conflict must not stay on show while this one loads. */
+  show_conflicts (self, NULL);
   if (kase == NULL)
     {
       g_cancellable_cancel (self->cancellable);
@@ -921,4 +1205,12 @@ hall_case_page_get_n_events (HallCasePage *self)
   g_return_val_if_fail (HALL_IS_CASE_PAGE (self), 0);
 
   return self->n_events;
+}
+
+const char *
+hall_case_page_get_conflict_text (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return self->conflict_text != NULL ? self->conflict_text : "";
 }

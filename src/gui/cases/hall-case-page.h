@@ -19,9 +19,14 @@ G_DECLARE_FINAL_TYPE (HallCasePage, hall_case_page, HALL, CASE_PAGE, GtkWidget)
  * with the server. The applicant and the timeline are read on a worker
  * thread; the page refreshes when the store says the case changed.
  *
- * Properties: "store", "catalog", "official" (who adds notes), "case",
- * "loading".
- * Actions: case.add-note. */
+ * When a change of the case or its applicant met a newer one on the server,
+ * the page shows the fields that differ, "This counter" against "Server",
+ * and the official keeps one side; the other goes into the timeline.
+ *
+ * Properties: "store", "catalog", "official" (who adds notes and decides
+ * conflicts), "case", "loading".
+ * Actions: case.add-note, case.keep-mine, case.take-theirs (enabled while a
+ * conflict is open). */
 
 GtkWidget  *hall_case_page_new                (void);
 void        hall_case_page_set_store          (HallCasePage *self,
@@ -39,5 +44,8 @@ gboolean    hall_case_page_get_loading        (HallCasePage *self);
 const char *hall_case_page_get_countdown_text (HallCasePage *self);
 const char *hall_case_page_get_document_text  (HallCasePage *self);
 guint       hall_case_page_get_n_events       (HallCasePage *self);
+/* The differing fields as shown, "Field\nThis counter: …\nServer: …" each,
+ * blank lines between; "" when no conflict is open. */
+const char *hall_case_page_get_conflict_text  (HallCasePage *self);
 
 G_END_DECLS
