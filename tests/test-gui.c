@@ -192,6 +192,29 @@ test_format (void)
   g_assert_true (overdue);
   g_assert_cmpstr (days, ==, "2 d 3 h");
   g_assert_cmpstr (synced, ==, "Synced 5 min ago");
+
+  /* The catalog names a service first, then what the case was opened
+   * with; an id is shown only when there is nothing else. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HallCatalog) catalog = hall_catalog_new_default (&error);
+    const char *name;
+
+    g_assert_no_error (error);
+    name = hall_service_get_name (hall_catalog_lookup (catalog, "individual_business_license"));
+    g_assert_cmpstr (hall_format_service_name (catalog, "individual_business_license",
+                                               "individual_business_license"), ==, name);
+    g_assert_cmpstr (hall_format_service_name (catalog, "individual_business_license", ""), ==,
+                     name);
+    g_assert_cmpstr (hall_format_service_name (catalog, "individual_business_license",
+                                               "An older name"), ==, name);
+    g_assert_cmpstr (hall_format_service_name (catalog, "retired_service", "Retired service"), ==,
+                     "Retired service");
+    g_assert_cmpstr (hall_format_service_name (catalog, "retired_service", ""), ==,
+                     "retired_service");
+    g_assert_cmpstr (hall_format_service_name (NULL, "retired_service", NULL), ==,
+                     "retired_service");
+  }
 }
 
 /* A bad .ui only fails at run time: build every template once. */
@@ -627,6 +650,56 @@ test_case_page_conflict (Fixture       *fixture,
   g_assert_cmpuint (conflicts->len, ==, 0);
 }
 
+/* A case pulled from another counter comes with its service's id only: the
+ * store does not pass the id off as a name, and the case page names the
+ * service from the catalog. */
+static void
+test_pulled_case_service (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const char *app = "11111111-2222-4333-8444-555555555555";
+  const char *case_uuid = "22222222-3333-4444-8555-666666666666";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) changes = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autofree char *json = NULL;
+  AdwPreferencesRow *service_row;
+  GtkWidget *page;
+
+  json = g_strdup_printf (
+    "[{\"entity\": \"applicant\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"kind\": \"person\", \"name\": \"Ouyang Nana\","
+    "   \"id_type\": \"resident_id\", \"id_number\": \"%s\", \"version\": 1}},"
+    " {\"entity\": \"case\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"number\": \"YC-2026-C07-000009\","
+    "   \"service\": \"individual_business_license\", \"applicant\": \"%s\","
+    "   \"state\": \"received\", \"counter\": \"C07\", \"version\": 1}}]",
+    app, app, ID_NUMBER, case_uuid, case_uuid, app);
+  changes = json_from_string (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_store_apply_changes (fixture->store, json_node_get_array (changes), "2",
+                                           &error));
+  g_assert_no_error (error);
+  kase = hall_store_get_case (fixture->store, case_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_service_name (kase), ==, "");
+
+  page = g_object_ref_sink (hall_case_page_new ());
+  service_row = template_child (page, HALL_TYPE_CASE_PAGE, "service_row");
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), fixture->catalog);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), kase);
+  g_assert_cmpstr (adw_preferences_row_get_title (service_row), ==,
+                   hall_service_get_name (hall_catalog_lookup (fixture->catalog,
+                                                               "individual_business_license")));
+
+  /* Without a catalog, the id is all there is to show. */
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), NULL);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), NULL);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), kase);
+  g_assert_cmpstr (adw_preferences_row_get_title (service_row), ==, "individual_business_license");
+  g_object_unref (page);
+}
+
 /* The window comes back at the size it was closed at. */
 static void
 test_window_size (Fixture       *fixture,
@@ -728,6 +801,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,
               test_case_page_conflict, fixture_tear_down);
+  g_test_add ("/hall/gui/pulled-case-service", Fixture, NULL, fixture_set_up,
+              test_pulled_case_service, fixture_tear_down);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
               fixture_tear_down);
   g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,

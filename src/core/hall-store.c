@@ -3468,7 +3468,9 @@ apply_case_locked (HallStore  *self,
   if (case_id != 0 && local_version >= version)
     return TRUE;
 
-  hall_case_set_service_name (kase, service_name ? service_name : hall_case_get_service_id (kase));
+  /* The store has no catalog: a case new here gets no name rather than its
+   * id posing as one; the screens name it from the catalog. */
+  hall_case_set_service_name (kase, service_name ? service_name : "");
   if (case_id == 0)
     {
       if (!insert_case_locked (self, kase, applicant_id, TRUE, error))

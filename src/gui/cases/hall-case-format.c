@@ -119,6 +119,22 @@ hall_format_last_sync (gint64 last_sync,
   return g_strdup_printf (_("Synced %s ago"), duration);
 }
 
+const char *
+hall_format_service_name (HallCatalog *catalog,
+                          const char  *service_id,
+                          const char  *stored_name)
+{
+  HallService *service = NULL;
+
+  if (catalog != NULL && service_id != NULL)
+    service = hall_catalog_lookup (catalog, service_id);
+  if (service != NULL)
+    return hall_service_get_name (service);
+  if (stored_name != NULL && *stored_name != '\0')
+    return stored_name;
+  return service_id != NULL ? service_id : "";
+}
+
 gboolean
 hall_case_state_is_open (HallCaseState state)
 {

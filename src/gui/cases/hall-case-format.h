@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "hall-case.h"
+#include "hall-catalog.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,14 @@ char       *hall_format_timestamp        (gint64         unix_seconds);
 /* "Synced 5 min ago", "Synced just now", "Never synced". */
 char       *hall_format_last_sync        (gint64         last_sync,
                                           gint64         now);
+
+/* A case's service as the official reads it: the catalog's name in the
+ * user's language when @catalog knows @service_id, else the name the case
+ * was opened with, else the id itself (a case pulled from another counter,
+ * for a service this counter's catalog lacks). */
+const char *hall_format_service_name     (HallCatalog   *catalog,
+                                          const char    *service_id,
+                                          const char    *stored_name);
 
 /* Whether the promise still runs: a finished case has no countdown. */
 gboolean    hall_case_state_is_open      (HallCaseState  state);

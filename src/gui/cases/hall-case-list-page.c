@@ -250,7 +250,6 @@ show_cell (HallCaseListPage *self,
   Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
   HallCase *kase = gtk_list_item_get_item (list_item);
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  HallService *service = NULL;
 
   if (kase == NULL || child == NULL)
     return;
@@ -264,12 +263,10 @@ show_cell (HallCaseListPage *self,
       gtk_label_set_label (GTK_LABEL (child), hall_case_get_applicant_name (kase));
       break;
     case COLUMN_SERVICE:
-      /* The catalog names the service in today's language; the case keeps
-       * the name it was opened with. */
-      if (self->catalog != NULL)
-        service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (kase));
-      gtk_label_set_label (GTK_LABEL (child), service != NULL ? hall_service_get_name (service)
-                                                              : hall_case_get_service_name (kase));
+      gtk_label_set_label (GTK_LABEL (child),
+                           hall_format_service_name (self->catalog,
+                                                     hall_case_get_service_id (kase),
+                                                     hall_case_get_service_name (kase)));
       break;
     case COLUMN_STATE:
       gtk_label_set_label (GTK_LABEL (child),

@@ -183,8 +183,9 @@ show_case (HallCasePage *self)
               ? hall_catalog_lookup (self->catalog, hall_case_get_service_id (kase))
               : NULL;
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->service_row),
-                                 service != NULL ? hall_service_get_name (service)
-                                                 : hall_case_get_service_name (kase));
+                                 hall_format_service_name (self->catalog,
+                                                           hall_case_get_service_id (kase),
+                                                           hall_case_get_service_name (kase)));
   adw_action_row_set_subtitle (self->service_row,
                                service != NULL ? hall_service_get_department_name (service) : "");
 
@@ -419,13 +420,7 @@ format_conflict_value (HallCasePage *self,
     /* As the applicant row shows it: the page may face the counter's queue. */
     return hall_format_masked_document (value);
   else if (g_str_equal (field, "service"))
-    {
-      HallService *service = self->catalog != NULL ? hall_catalog_lookup (self->catalog, value)
-                                                   : NULL;
-
-      if (service != NULL)
-        return g_strdup (hall_service_get_name (service));
-    }
+    return g_strdup (hall_format_service_name (self->catalog, value, NULL));
   else if (g_str_equal (field, "checklist"))
     {
       g_autoptr (JsonNode) node = json_from_string (value, NULL);
