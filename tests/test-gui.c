@@ -700,6 +700,55 @@ test_pulled_case_service (Fixture       *fixture,
   g_object_unref (page);
 }
 
+/* The title names the hall as its catalog does, unless the setting gives
+ * another name. */
+static void
+test_title (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  AdwWindowTitle *title;
+
+  show_window (fixture);
+  title = template_child (fixture->window, HALL_TYPE_WINDOW, "window_title");
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Yinchuan Citizens Hall");
+
+  g_settings_set_string (settings, "hall-name", "Xixia District Service Hall");
+  spin ();
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Xixia District Service Hall");
+  g_settings_set_string (settings, "hall-name", "");
+  spin ();
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Yinchuan Citizens Hall");
+}
+
+/* In Chinese, the catalog's Chinese name. The language is chosen once per
+ * process, hence a process of its own. */
+static void
+test_title_chinese (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HallCatalog) catalog = NULL;
+      g_autoptr (HallStore) store = NULL;
+      HallWindow *window;
+
+      g_setenv ("LANGUAGE", "zh_CN", TRUE);
+      catalog = hall_catalog_new_default (&error);
+      g_assert_no_error (error);
+      store = open_store ();
+      window = hall_window_new (NULL, store, catalog, NULL, FALSE);
+      g_assert_cmpstr (adw_window_title_get_title (template_child (window, HALL_TYPE_WINDOW,
+                                                                   "window_title")),
+                       ==, "银川市民大厅");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 /* The window comes back at the size it was closed at. */
 static void
 test_window_size (Fixture       *fixture,
@@ -803,6 +852,8 @@ main (int   argc,
               test_case_page_conflict, fixture_tear_down);
   g_test_add ("/hall/gui/pulled-case-service", Fixture, NULL, fixture_set_up,
               test_pulled_case_service, fixture_tear_down);
+  g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
+  g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
               fixture_tear_down);
   g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,

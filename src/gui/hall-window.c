@@ -67,11 +67,19 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_title (HallWindow *self)
 {
-  g_autofree char *hall_name = g_settings_get_string (self->settings, "hall-name");
+  g_autofree char *override = g_settings_get_string (self->settings, "hall-name");
   g_autofree char *subtitle = NULL;
+  const char *hall_name = NULL;
 
+  /* The catalog names the hall in the official's language; the setting is
+   * for a site whose sign says something else. */
+  if (*override != '\0')
+    hall_name = override;
+  else if (self->catalog != NULL)
+    hall_name = hall_catalog_get_hall_name (self->catalog);
   adw_window_title_set_title (self->window_title,
-                              *hall_name != '\0' ? hall_name : _("Service Hall"));
+                              hall_name != NULL && *hall_name != '\0' ? hall_name
+                                                                      : _("Service Hall"));
 
   if (self->username != NULL)
     /* Translators: "Wang Li · Counter C03" */
@@ -400,6 +408,9 @@ hall_window_constructed (GObject *object)
       g_signal_connect_object (self->engine, "conflict", G_CALLBACK (conflict_cb), self,
                                G_CONNECT_SWAPPED);
     }
+
+  g_signal_connect_object (self->settings, "changed::hall-name", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
 
   if (self->store == NULL)
     hall_window_show_error (self, _("The Counter’s Data Is Not Open"), NULL);
