@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -59,6 +60,7 @@ struct _HallFaultProxy
   GMutex        lock;
   GPtrArray    *rules;
   GPtrArray    *connections;
+  GArray       *idle_upstream;  /* of int */
   GRand        *rand;
   double        probability;
   GArray       *random_kinds;
@@ -186,6 +188,8 @@ head_clear (Head *head)
   g_clear_pointer (&head->start, g_free);
   g_clear_pointer (&head->lines, g_strfreev);
 }
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Head, head_clear)
 
 static void
 head_parse (Head         *head,
@@ -372,46 +376,224 @@ choose_fault (HallFaultProxy *self,
   return kind;
 }
 
-/* Sends @request to the server on a new connection and reads its whole
- * answer (the server closes: the request says "Connection: close"). */
-static GBytes *
-forward (HallFaultProxy *self,
-         const Request  *request)
+/* Heads and bodies go out in separate writes: without this, Nagle and
+ * delayed ACKs add 40 ms to every request. */
+static void
+set_nodelay (int fd)
 {
-  g_autoptr (GString) head = head_rebuild (&request->head, "Connection: close\r\n");
-  g_autoptr (GByteArray) answer = g_byte_array_new ();
+  int one = 1;
+
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static int
+connect_upstream (guint16 port)
+{
   struct sockaddr_in address = { 0 };
-  gsize body_size;
-  const guint8 *body = g_bytes_get_data (request->body, &body_size);
-  gssize n;
   int fd;
 
   fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
-    return NULL;
+    return -1;
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_mutex_lock (&self->lock);
-  address.sin_port = htons (self->upstream_port);
-  g_mutex_unlock (&self->lock);
-  if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0
-      || !write_all (self, fd, (const guint8 *) head->str, head->len)
-      || (body_size > 0 && !write_all (self, fd, body, body_size)))
+  address.sin_port = htons (port);
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
     {
       close (fd);
-      return NULL;
+      return -1;
     }
+  set_nodelay (fd);
+  return fd;
+}
 
-  while ((n = read_some (self, fd, answer, UPSTREAM_TIMEOUT_MS)) > 0)
-    ;
-  close (fd);
-  if (n < 0 || find_head_end (answer->data, answer->len) < 0)
-    return NULL;
+/* An idle connection to the server, or a new one. Connections to the
+ * server are kept alive, as a real proxy keeps them: a test then sees what
+ * its client does, not what new connections do to the server. */
+static int
+take_upstream (HallFaultProxy *self,
+               gboolean       *reused,
+               guint16        *port)
+{
+  int fd = -1;
 
   g_mutex_lock (&self->lock);
-  self->n_forwarded++;
+  *port = self->upstream_port;
+  if (self->idle_upstream->len > 0)
+    {
+      fd = g_array_index (self->idle_upstream, int, self->idle_upstream->len - 1);
+      g_array_set_size (self->idle_upstream, self->idle_upstream->len - 1);
+    }
   g_mutex_unlock (&self->lock);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&answer));
+
+  *reused = fd >= 0;
+  return fd >= 0 ? fd : connect_upstream (*port);
+}
+
+static void
+give_back_upstream (HallFaultProxy *self,
+                    int             fd,
+                    guint16         port)
+{
+  g_mutex_lock (&self->lock);
+  if (port == self->upstream_port && !self->stopped)
+    {
+      g_array_append_val (self->idle_upstream, fd);
+      fd = -1;
+    }
+  g_mutex_unlock (&self->lock);
+  if (fd >= 0)
+    close (fd);
+}
+
+static void
+close_idle_upstream (HallFaultProxy *self)
+{
+  guint i;
+
+  for (i = 0; i < self->idle_upstream->len; i++)
+    close (g_array_index (self->idle_upstream, int, i));
+  g_array_set_size (self->idle_upstream, 0);
+}
+
+static gssize
+find_line_end (const guint8 *data,
+               gsize         size,
+               gsize         from)
+{
+  gsize i;
+
+  for (i = from; i + 1 < size; i++)
+    if (data[i] == '\r' && data[i + 1] == '\n')
+      return (gssize) i;
+  return -1;
+}
+
+/* How many bytes of @data make the whole answer to a @method request: -1
+ * while more must be read, -2 when only the end of the connection tells.
+ * @keep: whether the connection may carry another request after it. */
+static gssize
+answer_length (const guint8 *data,
+               gsize         size,
+               const char   *method,
+               gboolean     *keep)
+{
+  g_auto (Head) head = { NULL, NULL };
+  gssize head_end = find_head_end (data, size);
+  const char *length_text;
+  guint64 length;
+  guint status = 0;
+  gsize pos;
+
+  if (head_end < 0)
+    return -1;
+  head_parse (&head, data, (gsize) head_end);
+  if (strlen (head.start) >= 12)
+    status = (guint) g_ascii_strtoull (head.start + 9, NULL, 10);
+  *keep = !head_has_token (&head, "Connection", "close");
+
+  if (g_str_equal (method, "HEAD") || status / 100 == 1 || status == 204 || status == 304)
+    return head_end;
+
+  if (head_has_token (&head, "Transfer-Encoding", "chunked"))
+    {
+      pos = (gsize) head_end;
+      for (;;)
+        {
+          gssize line_end = find_line_end (data, size, pos);
+          guint64 chunk;
+
+          if (line_end < 0)
+            return -1;
+          chunk = g_ascii_strtoull ((const char *) data + pos, NULL, 16);
+          pos = (gsize) line_end + 2;
+          if (chunk == 0)
+            break;
+          pos += chunk + 2;
+          if (pos > size)
+            return -1;
+        }
+      /* Trailers, up to an empty line. */
+      for (;;)
+        {
+          gssize line_end = find_line_end (data, size, pos);
+
+          if (line_end < 0)
+            return -1;
+          if ((gsize) line_end == pos)
+            return (gssize) pos + 2;
+          pos = (gsize) line_end + 2;
+        }
+    }
+
+  length_text = head_get (&head, "Content-Length");
+  if (length_text != NULL && g_ascii_string_to_unsigned (length_text, 10, 0, MAX_BODY, &length,
+                                                         NULL))
+    return (gsize) head_end + length <= size ? (gssize) ((gsize) head_end + length) : -1;
+
+  *keep = FALSE;
+  return -2;
+}
+
+/* Sends @request to the server and reads its whole answer. */
+static GBytes *
+forward (HallFaultProxy *self,
+         const Request  *request)
+{
+  g_autoptr (GString) head = head_rebuild (&request->head, NULL);
+  gsize body_size;
+  const guint8 *body = g_bytes_get_data (request->body, &body_size);
+  guint attempt;
+
+  for (attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr (GByteArray) answer = g_byte_array_new ();
+      gboolean reused, keep = FALSE;
+      gssize length, n = 0;
+      guint16 port;
+      int fd = take_upstream (self, &reused, &port);
+
+      if (fd < 0)
+        return NULL;
+      if (!write_all (self, fd, (const guint8 *) head->str, head->len)
+          || (body_size > 0 && !write_all (self, fd, body, body_size)))
+        {
+          close (fd);
+          if (reused)
+            continue;
+          return NULL;
+        }
+
+      while ((length = answer_length (answer->data, answer->len, request->method, &keep)) == -1
+             && (n = read_some (self, fd, answer, UPSTREAM_TIMEOUT_MS)) > 0)
+        ;
+      if (length == -2)
+        {
+          while ((n = read_some (self, fd, answer, UPSTREAM_TIMEOUT_MS)) > 0)
+            ;
+          length = n == 0 ? (gssize) answer->len : -1;
+        }
+      if (length < 0)
+        {
+          close (fd);
+          /* The server had closed the idle connection before it read
+           * anything: once more on a new one, as any client does. */
+          if (reused && answer->len == 0)
+            continue;
+          return NULL;
+        }
+
+      g_byte_array_set_size (answer, (guint) length);
+      if (keep)
+        give_back_upstream (self, fd, port);
+      else
+        close (fd);
+      g_mutex_lock (&self->lock);
+      self->n_forwarded++;
+      g_mutex_unlock (&self->lock);
+      return g_byte_array_free_to_bytes (g_steal_pointer (&answer));
+    }
+  return NULL;
 }
 
 /* The server's answer split into head and body, with the framing the
@@ -461,8 +643,9 @@ send_own_answer (HallFaultProxy *self,
                  const char     *extra)
 {
   g_autofree char *body = g_strdup_printf ("{\"type\": \"about:blank\", \"title\": \"%s\", "
-                                           "\"status\": %u, \"detail\": \"injected by the "
-                                           "fault proxy\"}", reason, status);
+                                           "\"status\": %u, \"detail\": \"%s\"}", reason, status,
+                                           status == 502 ? "the server did not answer the proxy"
+                                                         : "injected by the fault proxy");
   g_autofree char *text = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
                                            "Content-Type: application/problem+json\r\n"
                                            "Content-Length: %zu\r\n"
@@ -620,6 +803,7 @@ accept_thread (gpointer user_data)
       fd = accept4 (self->listen_fd, NULL, NULL, SOCK_CLOEXEC);
       if (fd < 0)
         continue;
+      set_nodelay (fd);
 
       connection = g_new0 (Connection, 1);
       connection->proxy = self;
@@ -648,9 +832,14 @@ hall_fault_proxy_stop (HallFaultProxy *self)
 
   g_return_if_fail (HALL_IS_FAULT_PROXY (self));
 
+  g_mutex_lock (&self->lock);
   if (self->stopped)
-    return;
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   self->stopped = TRUE;
+  g_mutex_unlock (&self->lock);
   g_cancellable_cancel (self->cancellable);
   if (self->accept_thread != NULL)
     g_thread_join (g_steal_pointer (&self->accept_thread));
@@ -659,6 +848,7 @@ hall_fault_proxy_stop (HallFaultProxy *self)
   self->listen_fd = -1;
 
   g_mutex_lock (&self->lock);
+  close_idle_upstream (self);
   connections = g_steal_pointer (&self->connections);
   self->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) connection_free);
   g_mutex_unlock (&self->lock);
@@ -678,6 +868,7 @@ hall_fault_proxy_finalize (GObject *object)
   HallFaultProxy *self = HALL_FAULT_PROXY (object);
 
   g_clear_pointer (&self->connections, g_ptr_array_unref);
+  g_clear_pointer (&self->idle_upstream, g_array_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->random_kinds, g_array_unref);
   g_clear_pointer (&self->rand, g_rand_free);
@@ -707,6 +898,7 @@ hall_fault_proxy_init (HallFaultProxy *self)
   g_cancellable_make_pollfd (self->cancellable, &self->cancel_fd);
   self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   self->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) connection_free);
+  self->idle_upstream = g_array_new (FALSE, FALSE, sizeof (int));
   self->rand = g_rand_new_with_seed (0);
   self->random_kinds = g_array_new (FALSE, FALSE, sizeof (HallFaultKind));
   self->retry_after = g_strdup ("1");
@@ -765,6 +957,7 @@ hall_fault_proxy_set_upstream_port (HallFaultProxy *self,
 
   g_mutex_lock (&self->lock);
   self->upstream_port = upstream_port;
+  close_idle_upstream (self);
   g_mutex_unlock (&self->lock);
 }
 

@@ -1,0 +1,39 @@
+/* hall-sync-audit.h — does a counter agree with the server, nothing lost, nothing twice?
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+/* What the server's change feed held. */
+typedef struct
+{
+  guint changes;     /* entries in the feed */
+  guint cases;       /* distinct cases */
+  guint events;
+  guint applicants;
+} HallSyncAudit;
+
+/* Asserts, after a clean sync of @store with the server at @server_url
+ * (signed in with the store's token):
+ *   - nothing waits in the outbox, no case is rejected, in conflict or
+ *     pending;
+ *   - the change feed, read from its start, names no (entity, uuid,
+ *     version) twice;
+ *   - its cases are exactly the store's cases (none lost, none extra), every
+ *     event of the store is in it, and every case's applicant;
+ *   - GET /v1/cases/UUID of each case answers it with the store's number and
+ *     state, at version 1 + its state events in the feed (a state event
+ *     applied twice would show), which is also the store's version;
+ *   - PRAGMA integrity_check is "ok" on the store's file and, when
+ *     @server_db is not NULL, on the server's.
+ * @audit (may be NULL) gets the counts. */
+void hall_sync_audit_assert (HallStore     *store,
+                             const char    *server_url,
+                             const char    *server_db,
+                             HallSyncAudit *audit);
+
+G_END_DECLS

@@ -1,0 +1,180 @@
+/* hall-test-server.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-test"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "hall-http-client.h"
+#include "hall-sqlite.h"
+#include "hall-test-server.h"
+
+static gpointer
+drain_thread (gpointer user_data)
+{
+  GInputStream *stream = user_data;
+  char buffer[4096];
+
+  while (g_input_stream_read (stream, buffer, sizeof buffer, NULL, NULL) > 0)
+    ;
+  g_object_unref (stream);
+  return NULL;
+}
+
+/* A test that fails does not leave its server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+HallTestServer *
+hall_test_server_start (const char *data_dir)
+{
+  const char *binary = g_getenv ("SERVICE_HALL_SERVER_BIN");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  HallTestServer *server;
+
+  g_assert_nonnull (binary);
+  server = g_new0 (HallTestServer, 1);
+  server->data_dir = g_strdup (data_dir);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, binary,
+                                                 "--listen", "127.0.0.1:0", "--data", data_dir,
+                                                 "--demo", NULL);
+  g_assert_no_error (error);
+
+  /* A server that dies closes the pipe, so this read cannot hang. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  server->url = g_strdup (line + strlen ("listening on "));
+  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  server->port = (guint16) g_uri_get_port (uri);
+  g_assert_cmpuint (server->port, >, 0);
+
+  server->drain = g_thread_new ("server-stdout", drain_thread, g_object_ref (out));
+  return server;
+}
+
+static void
+wait_and_join (HallTestServer *server)
+{
+  g_subprocess_wait (server->process, NULL, NULL);
+  if (server->drain != NULL)
+    g_thread_join (g_steal_pointer (&server->drain));
+  g_clear_object (&server->process);
+}
+
+void
+hall_test_server_kill (HallTestServer *server)
+{
+  g_assert_nonnull (server->process);
+  g_subprocess_force_exit (server->process);
+  wait_and_join (server);
+}
+
+void
+hall_test_server_stop (HallTestServer *server)
+{
+  g_assert_nonnull (server->process);
+  g_subprocess_send_signal (server->process, SIGTERM);
+  wait_and_join (server);
+}
+
+void
+hall_test_server_free (HallTestServer *server)
+{
+  if (server == NULL)
+    return;
+  if (server->process != NULL)
+    hall_test_server_stop (server);
+  g_free (server->data_dir);
+  g_free (server->url);
+  g_free (server);
+}
+
+char *
+hall_test_server_dup_db_path (HallTestServer *server)
+{
+  return g_build_filename (server->data_dir, "hall.sqlite", NULL);
+}
+
+char *
+hall_test_server_sign_in (const char *url)
+{
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GBytes) body = NULL;
+  g_autofree char *full = g_strconcat (url, "/v1/sessions", NULL);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", key);
+  const char *headers[] = { "Content-Type: application/json", key_header, NULL };
+  static const char credentials[] = "{\"username\": \"demo\", \"password\": \"demo\"}";
+  gsize size;
+  const char *data;
+
+  body = g_bytes_new_static (credentials, sizeof credentials - 1);
+  response = hall_http_client_send (client, "POST", full, headers, body, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 201);
+  data = g_bytes_get_data (response->body, &size);
+  json_parser_load_from_data (parser, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "token"));
+}
+
+void
+hall_test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        hall_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+hall_test_assert_integrity (const char *path)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GString) answer = g_string_new (NULL);
+  int rc;
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  rc = sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_string_append_printf (answer, "%s%s", answer->len > 0 ? "; " : "",
+                            (const char *) sqlite3_column_text (stmt, 0));
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
+  if (!g_str_equal (answer->str, "ok"))
+    g_error ("integrity_check of %s: %s", path, answer->str);
+}

@@ -1,0 +1,44 @@
+/* hall-test-server.h — a service-hall-server child process for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GSubprocess *process;
+  GThread     *drain;     /* reads the server's stdout so it never blocks */
+  char        *data_dir;
+  char        *url;       /* "http://127.0.0.1:PORT" */
+  guint16      port;
+} HallTestServer;
+
+/* Starts $SERVICE_HALL_SERVER_BIN --listen 127.0.0.1:0 --data @data_dir
+ * --demo and waits for its "listening on" line. */
+HallTestServer *hall_test_server_start   (const char     *data_dir);
+/* SIGKILL, then waits: nothing of the server's own shutdown runs. */
+void            hall_test_server_kill    (HallTestServer *server);
+/* SIGTERM, then waits. */
+void            hall_test_server_stop    (HallTestServer *server);
+/* Stops it (if still running) and frees; the data stays. */
+void            hall_test_server_free    (HallTestServer *server);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallTestServer, hall_test_server_free)
+
+/* data_dir/hall.sqlite */
+char           *hall_test_server_dup_db_path (HallTestServer *server);
+
+/* POST /v1/sessions as demo/demo; the token. */
+char           *hall_test_server_sign_in (const char     *url);
+
+/* Removes @path and everything under it. */
+void            hall_test_remove_tree    (const char     *path);
+
+/* Asserts PRAGMA integrity_check answers "ok" for the database at @path,
+ * opened read-only beside whoever else has it open (WAL). */
+void            hall_test_assert_integrity (const char   *path);
+
+G_END_DECLS

@@ -1,0 +1,426 @@
+/* test-sync-faults.c — sync through a proxy that breaks requests: nothing
+ * lost, nothing twice
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "hall-catalog.h"
+#include "hall-error.h"
+#include "hall-fault-proxy.h"
+#include "hall-store.h"
+#include "hall-sync-audit.h"
+#include "hall-sync-engine.h"
+#include "hall-test-server.h"
+
+#define DEADLINE_SECONDS 60
+/* Passes a test allows before the faults must have been got over. */
+#define MAX_PASSES 20
+
+typedef struct
+{
+  char           *dir;
+  HallTestServer *server;
+  HallFaultProxy *proxy;
+  char           *proxy_url;
+  HallCatalog    *catalog;
+  HallStore      *store;
+  HallSyncEngine *engine;
+  guint           serial;
+} Fixture;
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Iterates the main context until *@slot is set, failing after a deadline
+ * rather than hanging the suite. */
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  gboolean expired = FALSE;
+  guint timeout = g_timeout_add_seconds (DEADLINE_SECONDS, deadline_passed, &expired);
+
+  while (*slot == NULL && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (timeout);
+  return *slot;
+}
+
+static gboolean
+run_sync (HallSyncEngine *engine,
+          HallSyncReport *report,
+          GError        **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hall_sync_engine_sync_async (engine, NULL, store_result, &result);
+  wait_for (&result);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  return hall_sync_engine_sync_finish (engine, result, report, error);
+}
+
+static HallSyncEngine *
+new_engine (HallStore  *store,
+            const char *url)
+{
+  HallSyncEngine *engine = hall_sync_engine_new (store, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* Short waits keep the suite fast; the cap is above the proxy's
+   * Retry-After of 1 s, so a 503 is waited out within a pass. A hang is cut
+   * after 1 s below 1000 bytes/s: libcurl averages the speed over the last
+   * 5 s, so with the 10 bytes/s of the field the request's own upload would
+   * hold the cut off for 5 s more. */
+  g_object_set (engine, "backoff-base-ms", 10, "backoff-cap-ms", 1500, "max-attempts", 3,
+                "connect-timeout", 2, "low-speed-time", 1, "low-speed-limit", 1000, NULL);
+  hall_sync_engine_login_async (engine, "demo", "demo", NULL, store_result, &result);
+  hall_sync_engine_login_finish (engine, wait_for (&result), NULL, &error);
+  g_assert_no_error (error);
+  return engine;
+}
+
+static HallStore *
+open_store (Fixture    *fixture,
+            const char *name,
+            const char *counter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+  HallStore *store = hall_store_open (path, hall_catalog_get_hall_code (fixture->catalog),
+                                      counter, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server_dir = NULL;
+
+  fixture->dir = g_dir_make_tmp ("test-sync-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+  server_dir = g_build_filename (fixture->dir, "server", NULL);
+  fixture->server = hall_test_server_start (server_dir);
+  fixture->proxy = hall_fault_proxy_new (fixture->server->port, &error);
+  g_assert_no_error (error);
+  fixture->proxy_url = hall_fault_proxy_dup_url (fixture->proxy);
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  fixture->store = open_store (fixture, "counter.db", "C05");
+  fixture->engine = new_engine (fixture->store, fixture->proxy_url);
+}
+
+static void
+fixture_tear_down (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->catalog);
+  hall_fault_proxy_stop (fixture->proxy);
+  g_clear_object (&fixture->proxy);
+  g_clear_pointer (&fixture->server, hall_test_server_free);
+  hall_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->proxy_url);
+}
+
+/* A valid GB 11643 resident ID number for @serial. */
+static char *
+make_resident_id (guint serial)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  g_autofree char *base = g_strdup_printf ("6401041990%04u%03u", 101 + serial / 1000 % 1200,
+                                           serial % 1000);
+  int sum = 0;
+  int i;
+
+  for (i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+}
+
+static void
+add_event (HallStore        *store,
+           const char       *case_uuid,
+           HallCaseEventKind kind,
+           HallCaseState     state)
+{
+  g_autoptr (HallCaseEvent) event = hall_case_event_new (case_uuid, kind);
+  g_autoptr (GError) error = NULL;
+
+  if (kind == HALL_CASE_EVENT_STATE)
+    hall_case_event_set_new_state (event, state);
+  else
+    hall_case_event_set_note (event, "called the applicant back");
+  hall_store_add_case_event (store, event, &error);
+  g_assert_no_error (error);
+}
+
+/* Opens @n cases offline at @store, each with its own applicant; some get
+ * a note, some move on once or twice, so that case versions differ and a
+ * state event applied twice would show. */
+static void
+create_cases (Fixture   *fixture,
+              HallStore *store,
+              guint      n)
+{
+  static const char *const services[] = {
+    "resident_id_card_renewal", "individual_business_license",
+  };
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      guint serial = fixture->serial++;
+      g_autofree char *id_number = make_resident_id (serial);
+      g_autoptr (HallApplicant) applicant =
+        hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
+                                   "13912345678");
+      HallService *service = hall_catalog_lookup (fixture->catalog,
+                                                  services[serial % G_N_ELEMENTS (services)]);
+      g_autoptr (HallCase) kase = hall_case_new ();
+      g_autoptr (GError) error = NULL;
+
+      g_assert_nonnull (service);
+      hall_store_create_case (store, applicant, service, kase, &error);
+      g_assert_no_error (error);
+
+      if (serial % 2 == 0)
+        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE, 0);
+      if (serial % 3 == 0)
+        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE, HALL_CASE_IN_REVIEW);
+      if (serial % 6 == 0)
+        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE, HALL_CASE_APPROVED);
+    }
+}
+
+/* A second counter that pushed straight to the server, so that the first
+ * has something to pull through the faults. */
+static void
+other_counter_pushes (Fixture *fixture,
+                      guint    n)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "other.db", "C06");
+  g_autoptr (HallSyncEngine) engine = new_engine (other, fixture->server->url);
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+
+  create_cases (fixture, other, n);
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (other), ==, 0);
+}
+
+/* Passes until one ends clean (the faults' windows run out), then one
+ * more with no faults at all, which must have nothing left to do but
+ * succeed. */
+static void
+sync_through_faults (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+  guint pass;
+
+  for (pass = 0; pass < MAX_PASSES; pass++)
+    {
+      g_autoptr (GError) pass_error = NULL;
+      gboolean ok = run_sync (fixture->engine, &report, &pass_error);
+
+      g_test_message ("pass %u: %s; pushed %u pulled %u rejected %u conflicts %u waiting %u",
+                      pass, ok ? "ok" : pass_error->message, report.pushed, report.pulled,
+                      report.rejected, report.conflicts, report.waiting);
+      /* A fault must never turn into a refusal or a conflict. */
+      g_assert_cmpuint (report.rejected, ==, 0);
+      g_assert_cmpuint (report.conflicts, ==, 0);
+      if (ok && hall_store_count_outbox (fixture->store) == 0)
+        break;
+      if (!ok)
+        g_assert_true (pass_error->domain == HALL_SYNC_ERROR
+                       && (pass_error->code == HALL_SYNC_ERROR_OFFLINE
+                           || pass_error->code == HALL_SYNC_ERROR_SERVER));
+    }
+  g_assert_cmpuint (pass, <, MAX_PASSES);
+
+  hall_fault_proxy_clear_rules (fixture->proxy);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_cmpuint (report.waiting, ==, 0);
+  g_assert_null (hall_sync_engine_get_last_error (fixture->engine));
+}
+
+static void
+audit (Fixture *fixture,
+       guint    expected_cases)
+{
+  g_autofree char *server_db = hall_test_server_dup_db_path (fixture->server);
+  HallSyncAudit counts;
+
+  hall_sync_audit_assert (fixture->store, fixture->server->url, server_db, &counts);
+  g_test_message ("server: %u changes, %u cases, %u events, %u applicants; proxy: %u requests, "
+                  "%u delivered to the server", counts.changes, counts.cases, counts.events,
+                  counts.applicants, hall_fault_proxy_get_n_requests (fixture->proxy),
+                  hall_fault_proxy_get_n_forwarded (fixture->proxy));
+  g_assert_cmpuint (counts.cases, ==, expected_cases);
+}
+
+/* One kind of fault at several points of a push and of a pull. */
+static void
+test_fault (Fixture      *fixture,
+            gconstpointer user_data)
+{
+  HallFaultKind kind = GPOINTER_TO_UINT (user_data);
+  /* A hang costs a low-speed period per try, a 503 its Retry-After: fewer
+   * of them. */
+  gboolean slow = kind == HALL_FAULT_HANG || kind == HALL_FAULT_HANG_AFTER_COMMIT
+                  || kind == HALL_FAULT_UNAVAILABLE_503;
+  guint times = slow ? 1 : 2;
+  guint points = 0;
+
+  other_counter_pushes (fixture, 10);
+  create_cases (fixture, fixture->store, 24);
+
+  if (kind != HALL_FAULT_PASS)
+    {
+      hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/applicants/*", 1, times, kind);
+      hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/cases/*", 3, times, kind);
+      hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/cases/*/events", 2, times, kind);
+      hall_fault_proxy_add_rule (fixture->proxy, "GET", "/v1/changes", 0, times, kind);
+      points = 4;
+      if (!slow)
+        {
+          /* Further on, again: a fault after recovery. */
+          hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/cases/*", 15, 1, kind);
+          hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/cases/*/events", 20, 1, kind);
+          points += 2;
+        }
+    }
+
+  sync_through_faults (fixture);
+  g_test_message ("%s: %u faults injected", hall_fault_kind_to_string (kind),
+                  hall_fault_proxy_get_n_faults (fixture->proxy, kind));
+  if (kind != HALL_FAULT_PASS)
+    g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, kind), >=, points);
+  audit (fixture, 34);
+}
+
+/* Faults at random, many of them, of every kind that answers quickly. */
+static void
+test_chaos (Fixture      *fixture,
+            gconstpointer user_data)
+{
+  static const HallFaultKind kinds[] = {
+    HALL_FAULT_ERROR_500, HALL_FAULT_UNAVAILABLE_503, HALL_FAULT_RESET_AFTER_COMMIT,
+    HALL_FAULT_DUPLICATE, HALL_FAULT_TRUNCATE,
+  };
+  const char *seed_text = g_getenv ("SERVICE_HALL_FAULT_SEED");
+  guint32 seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10)
+                                   : (guint32) g_test_rand_int ();
+  guint injected = 0;
+  guint i;
+
+  g_test_message ("seed %u (replay with SERVICE_HALL_FAULT_SEED=%u)", seed, seed);
+  other_counter_pushes (fixture, 20);
+  create_cases (fixture, fixture->store, 60);
+
+  /* Waiting out a Retry-After is the 503 test's business. */
+  hall_fault_proxy_set_retry_after (fixture->proxy, "0");
+  hall_fault_proxy_set_random (fixture->proxy, seed, 0.3, kinds, G_N_ELEMENTS (kinds));
+  sync_through_faults (fixture);
+
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+    injected += hall_fault_proxy_get_n_faults (fixture->proxy, kinds[i]);
+  g_test_message ("%u faults injected", injected);
+  g_assert_cmpuint (injected, >=, 20);
+  audit (fixture, 80);
+}
+
+/* kill -9 of the server in the middle of a push: whatever it acknowledged
+ * is there after the restart, and the rest arrives once. */
+static void
+test_server_killed (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server_dir = g_strdup (fixture->server->data_dir);
+  HallSyncReport report;
+  gint64 deadline;
+  guint queued;
+
+  create_cases (fixture, fixture->store, 150);
+  queued = hall_store_count_outbox (fixture->store);
+
+  hall_sync_engine_sync_async (fixture->engine, NULL, store_result, &result);
+  deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
+  while (hall_fault_proxy_get_n_forwarded (fixture->proxy) < queued / 3
+         && result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (result);
+  hall_test_server_kill (fixture->server);
+  g_clear_pointer (&fixture->server, hall_test_server_free);
+
+  wait_for (&result);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (hall_sync_engine_sync_finish (fixture->engine, result, &report, &error));
+  g_test_message ("killed after %u of %u rows: %s", report.pushed, queued, error->message);
+  g_assert_cmpuint (report.pushed, >, 0);
+  g_assert_cmpuint (report.pushed, <, queued);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_clear_error (&error);
+
+  fixture->server = hall_test_server_start (server_dir);
+  hall_fault_proxy_set_upstream_port (fixture->proxy, fixture->server->port);
+  sync_through_faults (fixture);
+  audit (fixture, 150);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const HallFaultKind kinds[] = {
+    HALL_FAULT_PASS, HALL_FAULT_ERROR_500, HALL_FAULT_UNAVAILABLE_503,
+    HALL_FAULT_RESET_AFTER_COMMIT, HALL_FAULT_DUPLICATE, HALL_FAULT_TRUNCATE, HALL_FAULT_HANG,
+    HALL_FAULT_HANG_AFTER_COMMIT,
+  };
+  guint i;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hall/sync-faults/%s",
+                                               hall_fault_kind_to_string (kinds[i]));
+
+      g_test_add (path, Fixture, GUINT_TO_POINTER (kinds[i]), fixture_set_up, test_fault,
+                  fixture_tear_down);
+    }
+  g_test_add ("/hall/sync-faults/chaos", Fixture, NULL, fixture_set_up, test_chaos,
+              fixture_tear_down);
+  g_test_add ("/hall/sync-faults/server-killed", Fixture, NULL, fixture_set_up,
+              test_server_killed, fixture_tear_down);
+
+  return g_test_run ();
+}
