@@ -112,6 +112,9 @@ struct _HallServerSqlite
   gsize      id;
   GMutex     mutex;
   GPtrArray *conns;   /* of Conn, every thread's */
+  GThread   *checkpointer;
+  GCond      checkpoint_cond;
+  gboolean   stopping;
 };
 
 static void hall_server_sqlite_storage_init (HallServerStorageInterface *iface);
@@ -140,6 +143,13 @@ hall_server_sqlite_finalize (GObject *object)
   HallServerSqlite *self = HALL_SERVER_SQLITE (object);
   GHashTable *table = g_private_get (&thread_conns);
 
+  g_mutex_lock (&self->mutex);
+  self->stopping = TRUE;
+  g_cond_signal (&self->checkpoint_cond);
+  g_mutex_unlock (&self->mutex);
+  g_clear_pointer (&self->checkpointer, g_thread_join);
+  g_cond_clear (&self->checkpoint_cond);
+
   if (table != NULL)
     g_hash_table_remove (table, GSIZE_TO_POINTER (self->id));
   g_ptr_array_unref (self->conns);
@@ -158,6 +168,7 @@ static void
 hall_server_sqlite_init (HallServerSqlite *self)
 {
   g_mutex_init (&self->mutex);
+  g_cond_init (&self->checkpoint_cond);
   self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
   self->id = g_atomic_pointer_add (&next_id, 1) + 1;
 }
@@ -285,6 +296,42 @@ migrate (HallServerSqlite  *self,
   return TRUE;
 }
 
+/* Copies the WAL into the database several times a second, off the writer
+ * thread (PASSIVE blocks neither writers nor readers). The writer's own
+ * automatic checkpoint still runs every 1000 pages, since only a checkpoint
+ * between two of its transactions lets the WAL start over; but it finds
+ * little left to copy and to fsync, so its batch waits less. */
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  HallServerSqlite *self = data;
+  g_autoptr(GError) error = NULL;
+  Conn *conn = get_conn (self, &error);
+
+  if (conn == NULL)
+    {
+      g_warning ("Only the writer will checkpoint the WAL: %s", error->message);
+      return NULL;
+    }
+  g_mutex_lock (&self->mutex);
+  while (!self->stopping)
+    {
+      int rc;
+
+      g_cond_wait_until (&self->checkpoint_cond, &self->mutex,
+                         g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+      if (self->stopping)
+        break;
+      g_mutex_unlock (&self->mutex);
+      rc = sqlite3_wal_checkpoint_v2 (conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        g_warning ("Checkpoint of %s failed: %s", self->path, sqlite3_errmsg (conn->db));
+      g_mutex_lock (&self->mutex);
+    }
+  g_mutex_unlock (&self->mutex);
+  return NULL;
+}
+
 HallServerSqlite *
 hall_server_sqlite_new (const char  *path,
                         GError     **error)
@@ -294,6 +341,7 @@ hall_server_sqlite_new (const char  *path,
   self->path = g_strdup (path);
   if (!migrate (self, error))
     return NULL;
+  self->checkpointer = g_thread_new ("hall-checkpoint", checkpoint_thread, self);
   return g_steal_pointer (&self);
 }
 
