@@ -700,6 +700,42 @@ test_pulled_case_service (Fixture       *fixture,
   g_object_unref (page);
 }
 
+static gboolean
+focus_on_screen (gpointer data)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (data));
+
+  return focus != NULL && gtk_widget_get_mapped (focus);
+}
+
+/* Right after signing in the keys go somewhere on screen, so Ctrl+N and
+ * typing work before anything is clicked: to the empty list's New Intake,
+ * or into the table of cases. */
+static void
+test_focus_after_sign_in (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  GtkWidget *table;
+  GtkWidget *focus;
+
+  show_window (fixture);
+  sign_in (fixture);
+  g_assert_true (wait_for (focus_on_screen, fixture->window));
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_true (GTK_IS_BUTTON (focus));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), ==, "win.new-intake");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  kase = create_case (fixture, "Zhang Wei");
+  sign_in (fixture);
+  g_assert_true (wait_for (focus_on_screen, fixture->window));
+  table = template_child (template_child (fixture->window, HALL_TYPE_WINDOW, "list_page"),
+                          HALL_TYPE_CASE_LIST_PAGE, "column_view");
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fixture->window)),
+                                         table));
+}
+
 /* The title names the hall as its catalog does, unless the setting gives
  * another name. */
 static void
@@ -852,6 +888,8 @@ main (int   argc,
               test_case_page_conflict, fixture_tear_down);
   g_test_add ("/hall/gui/pulled-case-service", Fixture, NULL, fixture_set_up,
               test_pulled_case_service, fixture_tear_down);
+  g_test_add ("/hall/gui/focus-after-sign-in", Fixture, NULL, fixture_set_up,
+              test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,

@@ -258,12 +258,17 @@ signed_in_cb (HallWindow *self,
   /* Typing anywhere searches the cases, but only once they are on screen. */
   hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, "main");
-  gtk_widget_grab_focus (GTK_WIDGET (self->list_page));
 
   if (self->engine != NULL)
     hall_sync_engine_start (self->engine);
 
+  /* Actions first: a button of a disabled action takes no focus. */
   update_state (self);
+  /* The keys must not stay with the sign-in page, hidden now: with nothing
+   * on the list page to take them (an approver's empty list), the window
+   * itself does, and its shortcuts work. */
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
 

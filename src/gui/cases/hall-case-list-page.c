@@ -24,6 +24,7 @@ struct _HallCaseListPage
   GtkSearchEntry    *search_entry;
   GtkStack          *stack;
   GtkColumnView     *column_view;
+  GtkWidget         *empty_intake_button;
 
   HallStore         *store;
   HallCatalog       *catalog;
@@ -416,11 +417,19 @@ static gboolean
 hall_case_list_page_grab_focus (GtkWidget *widget)
 {
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+  const char *view = gtk_stack_get_visible_child_name (self->stack);
 
   if (gtk_search_bar_get_search_mode (self->search_bar))
     return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 
-  return gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  /* Only what is on screen may take the focus: the table of an empty list
+   * sits in a hidden page, and keys sent there are lost (after signing in
+   * to an empty list, Ctrl+N did nothing until something was clicked). */
+  if (g_strcmp0 (view, "list") == 0)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  if (g_strcmp0 (view, "empty") == 0)
+    return gtk_widget_grab_focus (self->empty_intake_button);
+  return FALSE;
 }
 
 static void
@@ -519,6 +528,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_intake_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
