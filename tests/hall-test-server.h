@@ -6,6 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "hall-catalog.h"
+#include "hall-store.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -40,5 +43,14 @@ void            hall_test_remove_tree    (const char     *path);
 /* Asserts PRAGMA integrity_check answers "ok" for the database at @path,
  * opened read-only beside whoever else has it open (WAL). */
 void            hall_test_assert_integrity (const char   *path);
+
+/* Opens @n cases offline at @store, each with its own applicant (resident
+ * ID numbers made from serials @first_serial on, valid up to serial 30999);
+ * some get a note, some move on once or twice, so that case versions differ
+ * and a state event applied twice would show. */
+void            hall_test_create_cases   (HallStore      *store,
+                                          HallCatalog    *catalog,
+                                          guint           first_serial,
+                                          guint           n);
 
 G_END_DECLS

@@ -141,74 +141,13 @@ fixture_tear_down (Fixture      *fixture,
   g_free (fixture->proxy_url);
 }
 
-/* A valid GB 11643 resident ID number for @serial. */
-static char *
-make_resident_id (guint serial)
-{
-  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-  g_autofree char *base = g_strdup_printf ("6401041990%04u%03u", 101 + serial / 1000 % 1200,
-                                           serial % 1000);
-  int sum = 0;
-  int i;
-
-  for (i = 0; i < 17; i++)
-    sum += (base[i] - '0') * weights[i];
-  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
-}
-
-static void
-add_event (HallStore        *store,
-           const char       *case_uuid,
-           HallCaseEventKind kind,
-           HallCaseState     state)
-{
-  g_autoptr (HallCaseEvent) event = hall_case_event_new (case_uuid, kind);
-  g_autoptr (GError) error = NULL;
-
-  if (kind == HALL_CASE_EVENT_STATE)
-    hall_case_event_set_new_state (event, state);
-  else
-    hall_case_event_set_note (event, "called the applicant back");
-  hall_store_add_case_event (store, event, &error);
-  g_assert_no_error (error);
-}
-
-/* Opens @n cases offline at @store, each with its own applicant; some get
- * a note, some move on once or twice, so that case versions differ and a
- * state event applied twice would show. */
 static void
 create_cases (Fixture   *fixture,
               HallStore *store,
               guint      n)
 {
-  static const char *const services[] = {
-    "resident_id_card_renewal", "individual_business_license",
-  };
-  guint i;
-
-  for (i = 0; i < n; i++)
-    {
-      guint serial = fixture->serial++;
-      g_autofree char *id_number = make_resident_id (serial);
-      g_autoptr (HallApplicant) applicant =
-        hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
-                                   "13912345678");
-      HallService *service = hall_catalog_lookup (fixture->catalog,
-                                                  services[serial % G_N_ELEMENTS (services)]);
-      g_autoptr (HallCase) kase = hall_case_new ();
-      g_autoptr (GError) error = NULL;
-
-      g_assert_nonnull (service);
-      hall_store_create_case (store, applicant, service, kase, &error);
-      g_assert_no_error (error);
-
-      if (serial % 2 == 0)
-        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE, 0);
-      if (serial % 3 == 0)
-        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE, HALL_CASE_IN_REVIEW);
-      if (serial % 6 == 0)
-        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE, HALL_CASE_APPROVED);
-    }
+  hall_test_create_cases (store, fixture->catalog, fixture->serial, n);
+  fixture->serial += n;
 }
 
 /* A second counter that pushed straight to the server, so that the first

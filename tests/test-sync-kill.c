@@ -1,0 +1,263 @@
+/* test-sync-kill.c — `service-hall-ctl sync` killed with SIGKILL at random
+ * points, again and again; then one clean sync: nothing lost, nothing twice
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "hall-catalog.h"
+#include "hall-sqlite.h"
+#include "hall-store.h"
+#include "hall-sync-audit.h"
+#include "hall-sync-engine.h"
+#include "hall-test-server.h"
+
+#define ITERATIONS 60
+#define DEADLINE_SECONDS 60
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  gboolean expired = FALSE;
+  guint timeout = g_timeout_add_seconds (DEADLINE_SECONDS, deadline_passed, &expired);
+
+  while (*slot == NULL && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (timeout);
+  return *slot;
+}
+
+static HallStore *
+open_store (const char  *path,
+            HallCatalog *catalog,
+            const char  *counter)
+{
+  g_autoptr (GError) error = NULL;
+  HallStore *store = hall_store_open (path, hall_catalog_get_hall_code (catalog), counter, &error);
+
+  g_assert_no_error (error);
+  /* So that service-hall-ctl, opening the profile, keeps the series. */
+  hall_store_set_meta (store, "counter", counter, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static HallSyncEngine *
+new_engine (HallStore  *store,
+            const char *url)
+{
+  HallSyncEngine *engine = hall_sync_engine_new (store, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_object_set (engine, "backoff-base-ms", 10, "backoff-cap-ms", 100, "max-attempts", 3, NULL);
+  hall_sync_engine_login_async (engine, "demo", "demo", NULL, store_result, &result);
+  hall_sync_engine_login_finish (engine, wait_for (&result), NULL, &error);
+  g_assert_no_error (error);
+  return engine;
+}
+
+static void
+sync_store (HallSyncEngine *engine)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+
+  hall_sync_engine_sync_async (engine, NULL, store_result, &result);
+  wait_for (&result);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (hall_sync_engine_sync_finish (engine, result, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, ==, 0);
+}
+
+/* Rows waiting in the profile's outbox, read beside the store. */
+static guint
+count_outbox (const char *path)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM outbox", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return (guint) sqlite3_column_int (stmt, 0);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocess *
+spawn_sync (const char *profile)
+{
+  const char *binary = g_getenv ("SERVICE_HALL_CTL_BIN");
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *child;
+
+  g_assert_nonnull (binary);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  child = g_subprocess_launcher_spawn (launcher, &error, binary, "--profile", profile,
+                                       "--low-speed-time", "2", "--retries", "3", "sync", NULL);
+  g_assert_no_error (error);
+  return child;
+}
+
+static void
+test_kill_during_sync (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-sync-kill-XXXXXX", &error);
+  g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
+  g_autofree char *profile = g_build_filename (dir, "profile", NULL);
+  g_autofree char *db_path = g_build_filename (profile, "hall.db", NULL);
+  g_autofree char *other_path = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *server_db = NULL;
+  g_autoptr (HallTestServer) server = NULL;
+  g_autoptr (HallCatalog) catalog = NULL;
+  g_autoptr (HallStore) other = NULL;
+  g_autoptr (HallSyncEngine) other_engine = NULL;
+  g_autoptr (GRand) rand = NULL;
+  g_autoptr (GSubprocess) last = NULL;
+  const char *seed_text = g_getenv ("SERVICE_HALL_KILL_SEED");
+  guint32 seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10)
+                                   : (guint32) g_test_rand_int ();
+  guint serial = 0, mine = 0, theirs = 0;
+  guint killed = 0, mid_push = 0, finished = 0;
+  HallSyncAudit counts;
+  guint i;
+
+  g_assert_no_error (error);
+  g_test_message ("seed %u (replay with SERVICE_HALL_KILL_SEED=%u)", seed, seed);
+  rand = g_rand_new_with_seed (seed);
+  catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  server = hall_test_server_start (server_dir);
+  server_db = hall_test_server_dup_db_path (server);
+  g_assert_cmpint (g_mkdir_with_parents (profile, 0700), ==, 0);
+
+  /* The profile: signed in, a few hundred cases opened offline. */
+  {
+    g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+    g_autoptr (HallSyncEngine) engine = new_engine (store, server->url);
+
+    hall_test_create_cases (store, catalog, serial, 200);
+    serial += 200;
+    mine += 200;
+  }
+
+  /* Another counter, so that there is something to pull too. */
+  other = open_store (other_path, catalog, "C08");
+  other_engine = new_engine (other, server->url);
+
+  for (i = 0; i < ITERATIONS; i++)
+    {
+      g_autoptr (GSubprocess) child = NULL;
+      guint before, after;
+      guint delay_ms;
+
+      /* More offline work at this counter, more at the other one. */
+      if (i % 3 == 0)
+        {
+          g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+
+          hall_test_create_cases (store, catalog, serial, 10);
+          serial += 10;
+          mine += 10;
+        }
+      if (i % 10 == 5)
+        {
+          hall_test_create_cases (other, catalog, serial, 15);
+          serial += 15;
+          theirs += 15;
+          sync_store (other_engine);
+        }
+
+      before = count_outbox (db_path);
+      /* Start-up takes some milliseconds; the kill lands anywhere from
+       * before the first request to the pull. */
+      delay_ms = (guint) g_rand_int_range (rand, 0, 120);
+      child = spawn_sync (profile);
+      g_usleep (delay_ms * 1000);
+      g_subprocess_force_exit (child);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      if (g_subprocess_get_if_signaled (child))
+        {
+          g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+          killed++;
+        }
+      else
+        {
+          g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+          finished++;
+        }
+
+      /* Whatever the kill interrupted, the database is whole. */
+      hall_test_assert_integrity (db_path);
+      after = count_outbox (db_path);
+      g_assert_cmpuint (after, <=, before);
+      if (g_subprocess_get_if_signaled (child) && after < before && after > 0)
+        mid_push++;
+    }
+  g_test_message ("%u syncs killed (%u in the middle of a push), %u finished first",
+                  killed, mid_push, finished);
+  g_assert_cmpuint (killed, >=, 50);
+  g_assert_cmpuint (mid_push, >=, 10);
+
+  /* One clean sync to the end. */
+  last = spawn_sync (profile);
+  g_subprocess_wait_check (last, NULL, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+
+    hall_sync_audit_assert (store, server->url, server_db, &counts);
+    g_test_message ("server: %u changes, %u cases, %u events, %u applicants", counts.changes,
+                    counts.cases, counts.events, counts.applicants);
+    g_assert_cmpuint (counts.cases, ==, mine + theirs);
+  }
+
+  g_clear_object (&other_engine);
+  g_clear_object (&other);
+  hall_test_server_stop (server);
+  hall_test_assert_integrity (server_db);
+  hall_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/hall/sync-kill/client", test_kill_during_sync);
+
+  return g_test_run ();
+}
