@@ -53,11 +53,12 @@ const char   *hall_conflict_get_server_json     (HallConflict *self);
 gint64        hall_conflict_get_server_version  (HallConflict *self);
 gint64        hall_conflict_get_created_at      (HallConflict *self);
 
-/* The fields whose values differ, in the order of this counter's version
- * (then the server's own fields). The bookkeeping every write changes
- * ("uuid", "version", "created_at", "updated_at") is left out. A version
- * that is not a JSON object counts as having no fields. */
-GPtrArray    *hall_conflict_list_differences    (HallConflict *self); /* of HallConflictDifference */
+/* The fields whose values differ (a GPtrArray of HallConflictDifference),
+ * in the order of this counter's version, then the server's own fields.
+ * The bookkeeping every write changes ("uuid", "version", "created_at",
+ * "updated_at") is left out. A version that is not a JSON object counts as
+ * having no fields. */
+GPtrArray    *hall_conflict_list_differences    (HallConflict *self);
 
 /* The field's name for people, translated ("phone" -> "Phone"); the wire
  * name itself for a field it does not know. */
