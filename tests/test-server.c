@@ -550,6 +550,23 @@ test_validation (void)
   assert_problem (reply, 400, NULL);
   g_clear_pointer (&reply, reply_free);
 
+  /* json-glib reads comments and single-quoted strings, which are not
+   * JSON: they must not hide deep nesting from the depth guard. */
+  {
+    static const char * const hiding[] = { "['\"', %s]", "/* %s */ %s", "{\"a\": '%s', \"b\": %s}" };
+    g_autofree char *closers = g_strnfill (100000, ']');
+
+    for (guint i = 0; i < G_N_ELEMENTS (hiding); i++)
+      {
+        g_autofree char *hidden = i == 0 ? g_strdup_printf (hiding[i], deep)
+                                         : g_strdup_printf (hiding[i], closers, deep);
+
+        reply = request ("PUT", path, token, hidden, NULL);
+        assert_problem (reply, 400, NULL);
+        g_clear_pointer (&reply, reply_free);
+      }
+  }
+
   for (guint i = 0; i < 201; i++)
     g_string_append (name, "张");
   long_name = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"%s\",\"id_type\":\"resident_id\","

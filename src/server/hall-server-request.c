@@ -133,7 +133,10 @@ not_found:
 }
 
 /* json-glib's parser recurses once per nesting level: refuse deep nesting
- * before it sees the bytes, or a body of a million "[" overflows the stack. */
+ * before it sees the bytes, or a body of a million "[" overflows the stack.
+ * json-glib also reads comments and single-quoted strings, which JSON does
+ * not have; they could hide brackets from this count, so a quote or a slash
+ * outside a string refuses the body too. */
 static gboolean
 nesting_is_shallow (const char *body,
                     gsize       length)
@@ -157,9 +160,11 @@ nesting_is_shallow (const char *body,
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '\'' || c == '/')
+        return FALSE;
       else if ((c == '[' || c == '{') && ++depth > HALL_JSON_MAX_DEPTH)
         return FALSE;
-      else if (c == ']' || c == '}')
+      else if ((c == ']' || c == '}') && depth > 0)
         depth--;
     }
   return TRUE;
