@@ -1,0 +1,422 @@
+/* bench-sync.c — how fast a counter pushes what it took in offline, and
+ * pulls what others did
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: bench-sync [--cases N] [--changes N] [--runs N] [--threads N]
+ *
+ * push: N cases (default 10,000) opened offline at a counter, through the
+ *       real store, each with its own applicant: three outbox rows a case
+ *       (applicant, case, "created" event). Each run copies that profile and
+ *       syncs it into a fresh server over loopback. "push" is the time until
+ *       the outbox is empty; "pass" includes pulling those changes back.
+ * pull: a server seeded over its HTTP API (parallel clients) with N changes
+ *       (default 100,000: applicant, case and event of N/3 cases); each run
+ *       syncs a fresh counter store from it.
+ * Prints every run, the medians and the machine. Needs
+ * SERVICE_HALL_CATALOG and the server binary (SERVICE_HALL_SERVER_BIN, or
+ * the one built next to this benchmark).
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hall-catalog.h"
+#include "hall-http-client.h"
+#include "hall-store.h"
+#include "hall-sync-engine.h"
+#include "hall-test-server.h"
+
+static guint n_cases = 10000;
+static guint n_changes = 100000;
+static guint n_runs = 3;
+static guint n_threads = 16;
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static double
+seconds_since (gint64 start)
+{
+  return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  if (values->len == 0)
+    return 0;
+  if (values->len % 2 == 1)
+    return g_array_index (values, double, values->len / 2);
+  return (g_array_index (values, double, values->len / 2 - 1)
+          + g_array_index (values, double, values->len / 2)) / 2;
+}
+
+static char *
+cpu_model (void)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint i;
+
+  if (!g_file_get_contents ("/proc/cpuinfo", &text, NULL, NULL))
+    return g_strdup ("unknown");
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "model name"))
+      {
+        const char *colon = strchr (lines[i], ':');
+
+        if (colon != NULL)
+          return g_strstrip (g_strdup (colon + 1));
+      }
+  return g_strdup ("unknown");
+}
+
+/* A valid GB 11643 number, distinct for each @serial below 1,000 x 20,000:
+ * a birth date from 1950 on, and the serial's last three digits. */
+static char *
+resident_id (guint serial)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  g_autoptr (GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1950);
+  g_autofree char *base = NULL;
+  int sum = 0;
+  int i;
+
+  g_date_add_days (date, serial / 1000);
+  base = g_strdup_printf ("640104%04u%02u%02u%03u", g_date_get_year (date),
+                          g_date_get_month (date), g_date_get_day (date), serial % 1000);
+  for (i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+}
+
+static HallSyncEngine *
+signed_in_engine (HallStore  *store,
+                  const char *url)
+{
+  HallSyncEngine *engine = hall_sync_engine_new (store, url);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hall_sync_engine_apply_environment (engine);
+  hall_sync_engine_login_async (engine, "demo", "demo", NULL, store_result, &result);
+  if (!hall_sync_engine_login_finish (engine, wait_for (&result), NULL, &error))
+    g_error ("signing in: %s", error->message);
+  return engine;
+}
+
+/* One pass; *@push_seconds: until the outbox was empty. */
+static double
+timed_pass (HallSyncEngine *engine,
+            HallStore      *store,
+            double         *push_seconds,
+            HallSyncReport *report)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double pass;
+
+  *push_seconds = -1;
+  hall_sync_engine_sync_async (engine, NULL, store_result, &result);
+  while (result == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      if (*push_seconds < 0 && hall_store_count_outbox (store) == 0)
+        *push_seconds = seconds_since (start);
+      g_usleep (5000);
+    }
+  pass = seconds_since (start);
+  if (!hall_sync_engine_sync_finish (engine, result, report, &error))
+    g_error ("sync: %s", error->message);
+  if (report->rejected > 0 || report->conflicts > 0 || report->waiting > 0)
+    g_error ("sync: %u rejected, %u conflicts, %u waiting", report->rejected, report->conflicts,
+             report->waiting);
+  return pass;
+}
+
+/* push */
+
+static void
+bench_push (const char  *dir,
+            HallCatalog *catalog)
+{
+  g_autofree char *template = g_build_filename (dir, "template.db", NULL);
+  g_autoptr (GArray) pushes = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GArray) passes = g_array_new (FALSE, FALSE, sizeof (double));
+  HallService *service = hall_catalog_lookup (catalog, "resident_id_card_renewal");
+  guint rows = 0;
+  guint run, i;
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HallStore) store = hall_store_open (template, hall_catalog_get_hall_code (catalog),
+                                                   "C09", &error);
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_no_error (error);
+    for (i = 0; i < n_cases; i++)
+      {
+        g_autofree char *id_number = resident_id (i);
+        g_autoptr (HallApplicant) applicant =
+          hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
+                                     "13912345678");
+        g_autoptr (HallCase) kase = hall_case_new ();
+
+        if (!hall_store_create_case (store, applicant, service, kase, &error))
+          g_error ("opening case %u: %s", i, error->message);
+      }
+    rows = hall_store_count_outbox (store);
+    g_print ("push: %u cases opened offline in %.1f s (%u outbox rows)\n", n_cases,
+             seconds_since (start), rows);
+  }
+
+  for (run = 0; run < n_runs; run++)
+    {
+      g_autofree char *run_dir = g_strdup_printf ("%s/push-%u", dir, run);
+      g_autofree char *server_dir = g_build_filename (run_dir, "server", NULL);
+      g_autofree char *db = g_build_filename (run_dir, "counter.db", NULL);
+      g_autoptr (GFile) from = g_file_new_for_path (template);
+      g_autoptr (GFile) to = g_file_new_for_path (db);
+      g_autoptr (HallTestServer) server = NULL;
+      g_autoptr (HallStore) store = NULL;
+      g_autoptr (HallSyncEngine) engine = NULL;
+      g_autoptr (GError) error = NULL;
+      HallSyncReport report;
+      double push, pass;
+
+      g_mkdir_with_parents (run_dir, 0700);
+      if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
+        g_error ("copying the profile: %s", error->message);
+      server = hall_test_server_start (server_dir);
+      store = hall_store_open (db, hall_catalog_get_hall_code (catalog), "C09", &error);
+      g_assert_no_error (error);
+      engine = signed_in_engine (store, server->url);
+
+      pass = timed_pass (engine, store, &push, &report);
+      if (report.pushed != rows)
+        g_error ("pushed %u of %u rows", report.pushed, rows);
+      g_print ("push run %u: %u rows in %.2f s (%.0f rows/s, %.0f cases/s); whole pass %.2f s, "
+               "pulled %u\n", run + 1, rows, push, rows / push, n_cases / push, pass,
+               report.pulled);
+      g_array_append_val (pushes, push);
+      g_array_append_val (passes, pass);
+    }
+  g_print ("push median: %.2f s for %u cases (goal <= 3 s); whole pass %.2f s\n",
+           median (pushes), n_cases, median (passes));
+}
+
+/* pull */
+
+typedef struct
+{
+  const char *url;
+  const char *token;
+  guint       first;   /* this thread's cases: first, first + step, ... */
+  guint       step;
+  guint       count;   /* all cases */
+  gint       *failed;
+} Seeder;
+
+static void
+send_json (HallHttpClient *client,
+           const Seeder   *seeder,
+           const char     *method,
+           const char     *path,
+           JsonNode       *node)
+{
+  g_autofree char *url = g_strconcat (seeder->url, path, NULL);
+  g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", seeder->token);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", key);
+  const char *headers[] = { authorization, key_header, "Content-Type: application/json", NULL };
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length;
+  char *text = json_to_string (node, FALSE);
+
+  length = strlen (text);
+  body = g_bytes_new_take (text, length);
+  response = hall_http_client_send (client, method, url, headers, body, NULL, &error);
+  if (response == NULL || response->status != 201)
+    {
+      g_autofree char *answer = response != NULL ? hall_http_response_dup_text (response) : NULL;
+
+      g_printerr ("seeding %s %s: %s\n", method, path,
+                  error != NULL ? error->message : answer);
+      g_atomic_int_set (seeder->failed, 1);
+    }
+}
+
+static gpointer
+seed_thread (gpointer user_data)
+{
+  Seeder *seeder = user_data;
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint i;
+
+  for (i = seeder->first; i < seeder->count && !g_atomic_int_get (seeder->failed);
+       i += seeder->step)
+    {
+      g_autofree char *id_number = resident_id (i);
+      g_autoptr (HallApplicant) applicant =
+        hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
+                                   "13912345678");
+      g_autoptr (HallCase) kase = hall_case_new ();
+      g_autoptr (HallCaseEvent) event = NULL;
+      g_autofree char *number = g_strdup_printf ("YC-2026-S01-%06u", i);
+      g_autofree char *path = NULL;
+      g_autoptr (JsonNode) node = NULL;
+
+      hall_case_set_number (kase, number);
+      hall_case_set_service_id (kase, "resident_id_card_renewal");
+      hall_case_set_applicant_uuid (kase, hall_applicant_get_uuid (applicant));
+      hall_case_set_counter (kase, "S01");
+      hall_case_set_official (kase, "demo");
+      hall_case_set_promised_at (kase, now + 3600);
+      event = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_CREATED);
+      hall_case_event_set_official (event, "demo");
+
+      path = g_strconcat ("/v1/applicants/", hall_applicant_get_uuid (applicant), NULL);
+      node = hall_applicant_to_json (applicant);
+      send_json (client, seeder, "PUT", path, node);
+      g_free (path);
+      json_node_unref (node);
+
+      path = g_strconcat ("/v1/cases/", hall_case_get_uuid (kase), NULL);
+      node = hall_case_to_json (kase);
+      send_json (client, seeder, "PUT", path, node);
+      g_free (path);
+      json_node_unref (node);
+
+      path = g_strconcat ("/v1/cases/", hall_case_get_uuid (kase), "/events", NULL);
+      node = hall_case_event_to_json (event);
+      send_json (client, seeder, "POST", path, node);
+    }
+  return NULL;
+}
+
+static void
+bench_pull (const char  *dir,
+            HallCatalog *catalog)
+{
+  g_autofree char *server_dir = g_build_filename (dir, "pull-server", NULL);
+  g_autoptr (HallTestServer) server = hall_test_server_start (server_dir);
+  g_autofree char *token = hall_test_server_sign_in (server->url);
+  g_autoptr (GArray) pulls = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
+  g_autofree Seeder *seeders = g_new0 (Seeder, n_threads);
+  guint count = (n_changes + 2) / 3;
+  gint failed = 0;
+  gint64 start = g_get_monotonic_time ();
+  guint run, i;
+
+  for (i = 0; i < n_threads; i++)
+    {
+      seeders[i] = (Seeder) { server->url, token, i, n_threads, count, &failed };
+      g_ptr_array_add (threads, g_thread_new ("seed", seed_thread, &seeders[i]));
+    }
+  for (i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+  if (failed)
+    g_error ("seeding the server failed");
+  g_print ("pull: server seeded with %u changes in %.1f s over %u connections\n", count * 3,
+           seconds_since (start), n_threads);
+
+  for (run = 0; run < n_runs; run++)
+    {
+      g_autofree char *db = g_strdup_printf ("%s/pull-%u.db", dir, run);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HallStore) store = hall_store_open (db, hall_catalog_get_hall_code (catalog),
+                                                     "C10", &error);
+      g_autoptr (HallSyncEngine) engine = NULL;
+      HallSyncReport report;
+      double push, pass;
+
+      g_assert_no_error (error);
+      engine = signed_in_engine (store, server->url);
+      pass = timed_pass (engine, store, &push, &report);
+      if (report.pulled != count * 3)
+        g_error ("pulled %u of %u changes", report.pulled, count * 3);
+      g_print ("pull run %u: %u changes in %.2f s (%.0f changes/s), %u cases in the store\n",
+               run + 1, report.pulled, pass, report.pulled / pass, hall_store_count_cases (store));
+      g_array_append_val (pulls, pass);
+    }
+  g_print ("pull median: %.2f s for %u changes (goal <= 3 s)\n", median (pulls), count * 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("— time sync's push and pull");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCatalog) catalog = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *cpu = cpu_model ();
+  gboolean skip_push = FALSE, skip_pull = FALSE;
+  const GOptionEntry entries[] = {
+    { "cases", 0, 0, G_OPTION_ARG_INT, &n_cases, "Cases opened offline to push", "N" },
+    { "changes", 0, 0, G_OPTION_ARG_INT, &n_changes, "Changes to pull", "N" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &n_runs, "Runs of each", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, "Connections seeding the server", "N" },
+    { "no-push", 0, 0, G_OPTION_ARG_NONE, &skip_push, "Skip the push benchmark", NULL },
+    { "no-pull", 0, 0, G_OPTION_ARG_NONE, &skip_pull, "Skip the pull benchmark", NULL },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (g_getenv ("SERVICE_HALL_SERVER_BIN") == NULL)
+    g_setenv ("SERVICE_HALL_SERVER_BIN", HALL_SERVER_BIN, TRUE);
+  n_runs = MAX (n_runs, 1);
+  n_threads = MAX (n_threads, 1);
+
+  catalog = hall_catalog_new_default (&error);
+  if (catalog == NULL)
+    g_error ("%s", error->message);
+  dir = g_dir_make_tmp ("bench-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_print ("machine: %u CPUs, %s; loopback; server %s\n", g_get_num_processors (), cpu,
+           g_getenv ("SERVICE_HALL_SERVER_BIN"));
+  if (!skip_push)
+    bench_push (dir, catalog);
+  if (!skip_pull)
+    bench_pull (dir, catalog);
+
+  hall_test_remove_tree (dir);
+  return 0;
+}
