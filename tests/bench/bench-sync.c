@@ -131,6 +131,22 @@ signed_in_engine (HallStore  *store,
   return engine;
 }
 
+typedef struct
+{
+  gint64 start;
+  double push_seconds;
+} PushClock;
+
+/* The store counts its outbox after each acknowledgement anyway. */
+static void
+outbox_changed_cb (HallStore *store,
+                   guint      n_pending,
+                   PushClock *clock)
+{
+  if (n_pending == 0 && clock->push_seconds < 0)
+    clock->push_seconds = seconds_since (clock->start);
+}
+
 /* One pass; *@push_seconds: until the outbox was empty. */
 static double
 timed_pass (HallSyncEngine *engine,
@@ -140,19 +156,18 @@ timed_pass (HallSyncEngine *engine,
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
+  PushClock clock = { g_get_monotonic_time (), -1 };
+  gulong handler;
   double pass;
 
-  *push_seconds = -1;
+  handler = g_signal_connect (store, "outbox-changed", G_CALLBACK (outbox_changed_cb), &clock);
   hall_sync_engine_sync_async (engine, NULL, store_result, &result);
-  while (result == NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (*push_seconds < 0 && hall_store_count_outbox (store) == 0)
-        *push_seconds = seconds_since (start);
-      g_usleep (5000);
-    }
-  pass = seconds_since (start);
+  wait_for (&result);
+  pass = seconds_since (clock.start);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handler_disconnect (store, handler);
+  *push_seconds = clock.push_seconds >= 0 ? clock.push_seconds : pass;
   if (!hall_sync_engine_sync_finish (engine, result, report, &error))
     g_error ("sync: %s", error->message);
   if (report->rejected > 0 || report->conflicts > 0 || report->waiting > 0)
