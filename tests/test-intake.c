@@ -622,6 +622,24 @@ test_intake_cancel (Fixture       *fixture,
   g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 0);
 }
 
+/* A barcode scanner, or a quick official, presses Enter before the search
+ * entry's delay is over: the service taken is the one for what is typed,
+ * not the best match of the query before. */
+static void
+test_intake_enter_before_search (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GtkEditable *search = _hall_intake_dialog_get_search_entry (fixture->dialog);
+  Query applicant = { fixture, "applicant" };
+
+  type_search (fixture, "营业执照");
+  gtk_editable_set_text (search, "invoice");
+  g_signal_emit_by_name (search, "activate");
+  g_assert_true (wait_for (step_is, &applicant));
+  g_assert_cmpstr (hall_service_get_id (_hall_intake_dialog_get_service (fixture->dialog)), ==,
+                   "invoice_application");
+}
+
 /* Every template this area owns must build: a bad .ui fails only at run
  * time. */
 static void
@@ -697,6 +715,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/intake/cancel", Fixture, NULL, fixture_set_up, test_intake_cancel,
               fixture_tear_down);
+  g_test_add ("/hall/intake/enter-before-search", Fixture, NULL, fixture_set_up,
+              test_intake_enter_before_search, fixture_tear_down);
   g_test_add ("/hall/intake/open-fails", Fixture, NULL, fixture_set_up, test_intake_open_fails,
               fixture_tear_down);
 

@@ -239,7 +239,15 @@ choose_service (HallIntakeDialog *self,
 static void
 on_search_activate (HallIntakeDialog *self)
 {
-  HallService *service = get_selected_service (self);
+  HallService *service;
+
+  /* Enter can come before the entry's search delay is over: filter by
+   * what is typed now, or the service of the last filter would be taken. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                 self->search_query != NULL ? self->search_query : "") != 0)
+    on_search_changed (self);
+
+  service = get_selected_service (self);
 
   if (service != NULL)
     choose_service (self, service);
