@@ -23,6 +23,7 @@ struct _HallCaseListPage
   GtkSearchBar      *search_bar;
   GtkSearchEntry    *search_entry;
   GtkStack          *stack;
+  GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
   GtkWidget         *empty_intake_button;
 
@@ -95,11 +96,48 @@ items_changed_cb (HallCaseListPage *self)
     activate_best_match (self);
 }
 
+/* GTK 4.8 looks for the rows it tracks (the selected, the focused, the one
+ * at the top of the view) among all the rows that replace them, one
+ * get_item() at a time: going back from search results to a million cases
+ * read the whole store on the main loop, for many seconds. The whole list
+ * is a new list anyway, so the table lets go of the rows first and is given
+ * the list afresh, as a table is that gets a model; the case page keeps the
+ * case it shows. Results replacing the list are at most a few hundred rows
+ * and need none of this. */
 static void
 apply_query (HallCaseListPage *self)
 {
-  hall_case_list_model_set_query (self->model,
-                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *text = g_strstrip (g_strdup (typed));
+  const char *before = hall_case_list_model_get_query (self->model);
+  gboolean to_whole_list = before != NULL && *text == '\0';
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean table_had_focus = focus != NULL &&
+                             gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view));
+
+  if (g_strcmp0 (before != NULL ? before : "", text) == 0)
+    return;
+
+  if (to_whole_list)
+    {
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+      gtk_column_view_set_model (self->column_view, NULL);
+    }
+
+  hall_case_list_model_set_query (self->model, text);
+
+  if (to_whole_list)
+    {
+      /* A table given a model starts at its top. */
+      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      if (table_had_focus)
+        gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+    }
+  else
+    /* Other rows are coming: the best match is at the top, not wherever
+     * the last list was scrolled to. */
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
 }
 
 static void
@@ -244,6 +282,16 @@ show_sync (GtkListItem *list_item,
     gtk_widget_add_css_class (image, "dim-label");
 }
 
+/* Business names and services are often longer than their column: what
+ * the ellipsis hides is in the tooltip. */
+static void
+show_long_text (GtkWidget  *label,
+                const char *text)
+{
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
 static void
 show_cell (HallCaseListPage *self,
            GtkListItem      *list_item)
@@ -261,13 +309,12 @@ show_cell (HallCaseListPage *self,
       gtk_label_set_label (GTK_LABEL (child), hall_case_get_number (kase));
       break;
     case COLUMN_APPLICANT:
-      gtk_label_set_label (GTK_LABEL (child), hall_case_get_applicant_name (kase));
+      show_long_text (child, hall_case_get_applicant_name (kase));
       break;
     case COLUMN_SERVICE:
-      gtk_label_set_label (GTK_LABEL (child),
-                           hall_format_service_name (self->catalog,
-                                                     hall_case_get_service_id (kase),
-                                                     hall_case_get_service_name (kase)));
+      show_long_text (child, hall_format_service_name (self->catalog,
+                                                       hall_case_get_service_id (kase),
+                                                       hall_case_get_service_name (kase)));
       break;
     case COLUMN_STATE:
       gtk_label_set_label (GTK_LABEL (child),
@@ -527,6 +574,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_intake_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
