@@ -649,6 +649,8 @@ test_intake_templates (void)
   g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
   GtkWidget *row;
   GtkWidget *form;
+  GtkWidget *window;
+  GtkWidget *id_type_row;
 
   g_assert_no_error (error);
 
@@ -663,6 +665,19 @@ test_intake_templates (void)
   g_assert_false (hall_applicant_form_get_valid (HALL_APPLICANT_FORM (form)));
   g_assert_false (hall_applicant_form_has_input (HALL_APPLICANT_FORM (form)));
   g_assert_null (hall_applicant_form_dup_applicant (HALL_APPLICANT_FORM (form)));
+
+  /* The ID types have item templates of their own, for the row and for
+   * the popover; both are built only when shown. */
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), form);
+  gtk_window_present (GTK_WINDOW (window));
+  id_type_row = GTK_WIDGET (gtk_widget_get_template_child (form, HALL_TYPE_APPLICANT_FORM,
+                                                          "id_type_row"));
+  g_assert_true (ADW_IS_COMBO_ROW (id_type_row));
+  g_assert_true (gtk_widget_activate (id_type_row));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (form);
 }
 
