@@ -470,6 +470,31 @@ test_case_list_search_resets (Fixture       *fixture,
   g_assert_nonnull (hall_case_page_get_case (case_page));
 }
 
+/* A page still held (by a task on its way, say) after it is disposed hears
+ * nothing more from the store. */
+static void
+test_dispose_disconnects (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  guint case_changed = g_signal_lookup ("case-changed", HALL_TYPE_STORE);
+  guint outbox_changed = g_signal_lookup ("outbox-changed", HALL_TYPE_STORE);
+  GtkWidget *page = g_object_ref_sink (hall_case_page_new ());
+  GtkWidget *indicator = g_object_ref_sink (hall_sync_indicator_new ());
+
+  hall_case_page_set_store (HALL_CASE_PAGE (page), fixture->store);
+  hall_sync_indicator_set_store (HALL_SYNC_INDICATOR (indicator), fixture->store);
+  g_assert_true (g_signal_has_handler_pending (fixture->store, case_changed, 0, FALSE));
+  g_assert_true (g_signal_has_handler_pending (fixture->store, outbox_changed, 0, FALSE));
+
+  g_object_run_dispose (G_OBJECT (page));
+  g_object_run_dispose (G_OBJECT (indicator));
+  g_assert_false (g_signal_has_handler_pending (fixture->store, case_changed, 0, FALSE));
+  g_assert_false (g_signal_has_handler_pending (fixture->store, outbox_changed, 0, FALSE));
+
+  g_object_unref (indicator);
+  g_object_unref (page);
+}
+
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -949,6 +974,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-list/search-resets", Fixture, NULL, fixture_set_up,
               test_case_list_search_resets, fixture_tear_down);
+  g_test_add ("/hall/gui/dispose-disconnects", Fixture, NULL, fixture_set_up,
+              test_dispose_disconnects, fixture_tear_down);
   g_test_add ("/hall/gui/new-intake", Fixture, NULL, fixture_set_up, test_new_intake,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,

@@ -932,6 +932,10 @@ hall_case_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->kase);
   g_clear_object (&self->catalog);
+  /* A task still running holds the page past its dispose: the store must
+   * not reach it meanwhile. */
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
 

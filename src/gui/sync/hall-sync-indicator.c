@@ -182,6 +182,12 @@ hall_sync_indicator_dispose (GObject *object)
   /* A widget unparents the children its layout holds itself. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  /* Whoever still holds the indicator, the store and the engine stop
+   * reaching it here. */
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
 
