@@ -235,6 +235,8 @@ test_fault (Fixture      *fixture,
                   || kind == HALL_FAULT_UNAVAILABLE_503;
   guint times = slow ? 1 : 2;
   guint points = 0;
+  guint injected;
+  gint64 start, elapsed;
 
   other_counter_pushes (fixture, 10);
   create_cases (fixture, fixture->store, 24);
@@ -255,11 +257,21 @@ test_fault (Fixture      *fixture,
         }
     }
 
+  start = g_get_monotonic_time ();
   sync_through_faults (fixture);
-  g_test_message ("%s: %u faults injected", hall_fault_kind_to_string (kind),
-                  hall_fault_proxy_get_n_faults (fixture->proxy, kind));
+  elapsed = g_get_monotonic_time () - start;
+  injected = hall_fault_proxy_get_n_faults (fixture->proxy, kind);
+  g_test_message ("%s: %u faults injected, synced in %.1f s", hall_fault_kind_to_string (kind),
+                  injected, (double) elapsed / G_USEC_PER_SEC);
   if (kind != HALL_FAULT_PASS)
-    g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, kind), >=, points);
+    g_assert_cmpuint (injected, >=, points);
+  /* Each 503 was waited out for its Retry-After of 1 s, never less. */
+  if (kind == HALL_FAULT_UNAVAILABLE_503)
+    g_assert_cmpint (elapsed, >=, (gint64) injected * G_USEC_PER_SEC);
+  /* Each hang was cut by the low-speed limit, about a second, not by
+   * anything slower. */
+  if (kind == HALL_FAULT_HANG || kind == HALL_FAULT_HANG_AFTER_COMMIT)
+    g_assert_cmpint (elapsed, <, (gint64) injected * 5 * G_USEC_PER_SEC);
   audit (fixture, 34);
 }
 
