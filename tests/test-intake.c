@@ -677,7 +677,13 @@ test_intake_templates (void)
   g_assert_true (gtk_widget_activate (id_type_row));
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  /* Down first, so no event is left for a popover whose surface is gone. */
+  gtk_widget_set_visible (window, FALSE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_object_unref (form);
 }
 
