@@ -651,6 +651,7 @@ test_intake_templates (void)
   GtkWidget *form;
   GtkWidget *window;
   GtkWidget *id_type_row;
+  GtkLabel *badge;
 
   g_assert_no_error (error);
 
@@ -659,6 +660,10 @@ test_intake_templates (void)
                                 hall_catalog_lookup (catalog, "resident_id_card_renewal"));
   g_assert_cmpstr (hall_service_get_id (hall_service_row_get_service (HALL_SERVICE_ROW (row))), ==,
                    "resident_id_card_renewal");
+  /* Not "Online", which next to the counter's own "Offline" read as the
+   * state of the network. */
+  badge = GTK_LABEL (gtk_widget_get_template_child (row, HALL_TYPE_SERVICE_ROW, "online_badge"));
+  g_assert_cmpstr (gtk_label_get_label (badge), ==, "Also online");
   g_object_unref (row);
 
   form = g_object_ref_sink (hall_applicant_form_new ());
