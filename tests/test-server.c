@@ -436,6 +436,37 @@ test_sessions (void)
   assert_problem (missing, 422, "password");
 }
 
+/* The quickest of a few sign-ins, in microseconds. */
+static gint64
+fastest_sign_in (const char *body)
+{
+  gint64 fastest = G_MAXINT64;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(Reply) reply = request ("POST", "/v1/sessions", NULL, body, NULL);
+
+      assert_problem (reply, 401, NULL);
+      fastest = MIN (fastest, g_get_monotonic_time () - start);
+    }
+  return fastest;
+}
+
+/* An unknown user name is refused after the same work as a wrong password:
+ * the time of the answer must not tell which user names exist. */
+static void
+test_sessions_timing (void)
+{
+  gint64 wrong = fastest_sign_in ("{\"username\":\"demo\",\"password\":\"wrong\"}");
+  gint64 unknown = fastest_sign_in ("{\"username\":\"nobody\",\"password\":\"wrong\"}");
+
+  g_test_message ("wrong password %" G_GINT64_FORMAT " us, unknown user %" G_GINT64_FORMAT " us",
+                  wrong, unknown);
+  /* Argon2id takes tens of milliseconds; a lookup alone well under one. */
+  g_assert_cmpint (unknown * 3, >=, wrong);
+}
+
 static void
 test_auth (void)
 {
@@ -1033,6 +1064,7 @@ main (int   argc,
 
   g_test_add_func ("/hall/server/health", test_health);
   g_test_add_func ("/hall/server/sessions", test_sessions);
+  g_test_add_func ("/hall/server/sessions/timing", test_sessions_timing);
   g_test_add_func ("/hall/server/auth", test_auth);
   g_test_add_func ("/hall/server/applicant", test_applicant);
   g_test_add_func ("/hall/server/validation", test_validation);

@@ -30,7 +30,8 @@ G_DECLARE_FINAL_TYPE (HallAuth, hall_auth, HALL, AUTH, GObject)
 HallAuth  *hall_auth_new               (const char  *key_path,
                                         GError     **error);
 
-/* Argon2id (crypto_pwhash_str) with the interactive limits. */
+/* Argon2id (crypto_pwhash_str) with the interactive limits. A NULL @hash
+ * (an unknown user) fails after the work of checking a real one. */
 char      *hall_auth_hash_password     (const char  *password,
                                         GError     **error);
 gboolean   hall_auth_verify_password   (const char  *hash,

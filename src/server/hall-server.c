@@ -442,7 +442,7 @@ sign_in (HallServer        *self,
   hash = hall_server_storage_get_official (self->storage, username, &roles_text, &error);
   if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
     return internal_error (error);
-  if (hash == NULL || !hall_auth_verify_password (hash, password))
+  if (!hall_auth_verify_password (hash, password))
     return problem (401, NULL, _("The user name or the password is wrong"));
 
   roles = hall_roles_from_string (roles_text);
