@@ -272,3 +272,38 @@ hall_json_expect_object (JsonNode   *node,
     }
   return json_node_get_object (node);
 }
+
+gboolean
+hall_json_nesting_is_shallow (const char *text,
+                              gsize       length,
+                              guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+  gsize i;
+
+  for (i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '\'' || c == '/')
+        return FALSE;
+      else if ((c == '[' || c == '{') && ++depth > max_depth)
+        return FALSE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}

@@ -64,6 +64,14 @@ gboolean    hall_json_read_enum          (JsonObject  *object,
                                           const char **field_out,
                                           GError     **error);
 
+/* json-glib's parser recurses once per nesting level, so text from outside
+ * is counted before it is parsed: FALSE when brackets nest deeper than
+ * @max_depth, or when a quote or slash outside a string (json-glib reads
+ * comments and single-quoted strings) could hide brackets from the count. */
+gboolean    hall_json_nesting_is_shallow (const char  *text,
+                                          gsize        length,
+                                          guint        max_depth);
+
 /* The top of a wire document must be an object; the error names "what". */
 JsonObject *hall_json_expect_object      (JsonNode    *node,
                                           const char  *what,

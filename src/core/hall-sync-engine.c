@@ -13,6 +13,7 @@
 #include "hall-http-client.h"
 #include "hall-retry-policy.h"
 #include "hall-sync-engine.h"
+#include "hall-sync-response.h"
 
 /* A local change is sent this soon, so several quick edits share a pass. */
 #define SOON_MS 1000
@@ -235,24 +236,10 @@ parse_json (HallHttpResponse *response)
 static char *
 describe_problem (HallHttpResponse *response)
 {
-  g_autoptr (JsonNode) root = parse_json (response);
-  JsonObject *object = (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-                       ? json_node_get_object (root) : NULL;
-  const char *detail = NULL;
-  const char *field = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (response->body, &size);
 
-  if (object != NULL)
-    {
-      detail = json_object_get_string_member_with_default (object, "detail", NULL);
-      if (detail == NULL || *detail == '\0')
-        detail = json_object_get_string_member_with_default (object, "title", NULL);
-      field = json_object_get_string_member_with_default (object, "field", NULL);
-    }
-  if (detail == NULL || *detail == '\0')
-    return g_strdup_printf (_("the server answered %u"), response->status);
-  if (field != NULL && *field != '\0')
-    return g_strdup_printf (_("%s (field “%s”)"), detail, field);
-  return g_strdup (detail);
+  return hall_sync_response_describe_problem (response->status, data, size, NULL);
 }
 
 static GPtrArray *
@@ -514,29 +501,11 @@ typedef enum
 static gint64
 answer_version (HallHttpResponse *response)
 {
-  g_autoptr (JsonNode) root = parse_json (response);
-  JsonObject *object = (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-                       ? json_node_get_object (root) : NULL;
-  const char *etag;
+  gsize size;
+  const char *data = g_bytes_get_data (response->body, &size);
 
-  if (object != NULL && json_object_has_member (object, "version"))
-    return json_object_get_int_member (object, "version");
-  /* An event's answer: {"event", "case_version"}. */
-  if (object != NULL && json_object_has_member (object, "case_version"))
-    return json_object_get_int_member (object, "case_version");
-
-  etag = hall_http_response_get_header (response, "ETag");
-  if (etag != NULL)
-    {
-      g_autofree char *digits = g_strdup (etag + (g_str_has_prefix (etag, "W/") ? 2 : 0));
-      guint64 version;
-
-      g_strdelimit (digits, "\"", ' ');
-      g_strstrip (digits);
-      if (g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &version, NULL))
-        return (gint64) version;
-    }
-  return 0;
+  return hall_sync_response_parse_version (hall_http_response_get_header (response, "ETag"),
+                                           data, size);
 }
 
 static char *dup_case_uuid (const HallOutboxItem *item);
@@ -617,12 +586,10 @@ record_conflict (Worker               *worker,
   else
     {
       /* The 412 itself carries the server's entity as "current". */
-      g_autoptr (JsonNode) root = parse_json (refusal);
-      JsonObject *object = (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-                           ? json_node_get_object (root) : NULL;
+      gsize size;
+      const char *data = g_bytes_get_data (refusal->body, &size);
 
-      if (object != NULL && json_object_has_member (object, "current"))
-        server_json = json_to_string (json_object_get_member (object, "current"), FALSE);
+      server_json = hall_sync_response_parse_current (item->entity, data, size, NULL);
     }
 
   if (server_json == NULL)
@@ -762,12 +729,11 @@ pull (Worker         *worker,
   for (;;)
     {
       g_autoptr (HallHttpResponse) response = NULL;
-      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (JsonArray) changes = NULL;
       g_autofree char *path = NULL;
       g_autofree char *next = NULL;
-      JsonObject *object;
-      JsonNode *next_node;
-      JsonArray *changes;
+      const char *data;
+      gsize size;
       gboolean more;
 
       if (cursor != NULL && *cursor != '\0')
@@ -804,24 +770,10 @@ pull (Worker         *worker,
           return FALSE;
         }
 
-      root = parse_json (response);
-      object = (root != NULL && JSON_NODE_HOLDS_OBJECT (root)) ? json_node_get_object (root)
-                                                                : NULL;
-      changes = (object != NULL && json_object_has_member (object, "changes")
-                 && JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "changes")))
-                ? json_object_get_array_member (object, "changes") : NULL;
-      next_node = object != NULL ? json_object_get_member (object, "next") : NULL;
-      if (changes == NULL || next_node == NULL || !JSON_NODE_HOLDS_VALUE (next_node))
-        {
-          g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
-                       _("the server's list of changes cannot be read (no “changes” or “next”)"));
-          return FALSE;
-        }
-      if (json_node_get_value_type (next_node) == G_TYPE_STRING)
-        next = g_strdup (json_node_get_string (next_node));
-      else
-        next = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next_node));
-      more = json_object_get_boolean_member_with_default (object, "more", FALSE);
+      /* A bad page is refused whole, before the store sees any of it. */
+      data = g_bytes_get_data (response->body, &size);
+      if (!hall_sync_response_parse_changes (data, size, &changes, &next, &more, error))
+        return FALSE;
 
       if (!hall_store_apply_changes (worker->store, changes, next, error))
         return FALSE;
@@ -1283,13 +1235,9 @@ static gboolean
 read_offset (HallHttpResponse *response,
              goffset          *offset)
 {
-  const char *value = hall_http_response_get_header (response, "Upload-Offset");
-  guint64 parsed;
-
-  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, &parsed, NULL))
-    return FALSE;
-  *offset = (goffset) parsed;
-  return TRUE;
+  return hall_sync_response_parse_offset (hall_http_response_get_header (response,
+                                                                         "Upload-Offset"),
+                                          offset);
 }
 
 static gboolean

@@ -1,0 +1,397 @@
+/* hall-sync-response.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-sync"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-applicant.h"
+#include "hall-case-event.h"
+#include "hall-case.h"
+#include "hall-error.h"
+#include "hall-json.h"
+#include "hall-sync-response.h"
+
+/* The root object of a JSON answer; @what names the answer in the error. */
+static JsonNode *
+parse_object (const char  *body,
+              gsize        length,
+              const char  *what,
+              GError     **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+
+  if (body == NULL || length == 0)
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's %s is empty"), what);
+      return NULL;
+    }
+  /* What is stored and shown must be text GLib and GTK accept. */
+  if (!g_utf8_validate_len (body, length, NULL))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's %s is not valid UTF-8"), what);
+      return NULL;
+    }
+  if (!hall_json_nesting_is_shallow (body, length, HALL_SYNC_RESPONSE_MAX_DEPTH))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's %s is not JSON, or is nested more than %d levels deep"),
+                   what, HALL_SYNC_RESPONSE_MAX_DEPTH);
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, body, length, &local_error))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's %s is not valid JSON: %s"), what, local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's %s is not a JSON object"), what);
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+static gboolean
+holds (JsonNode *node,
+       GType     type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+/* A member that is a whole number of at least 1, or 0. */
+static gint64
+positive_member (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (!holds (node, G_TYPE_INT64) || json_node_get_int (node) < 1)
+    return 0;
+  return json_node_get_int (node);
+}
+
+/* A non-empty string member, or NULL. */
+static const char *
+string_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  const char *value;
+
+  if (!holds (node, G_TYPE_STRING))
+    return NULL;
+  value = json_node_get_string (node);
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+/* Reads @data as the model reads an entity of kind @entity, and checks that
+ * it is the entity @uuid. A kind this counter does not know passes. On
+ * failure *field_out is the member of @data at fault. */
+static gboolean
+check_entity (const char  *entity,
+              const char  *uuid,
+              JsonNode    *data,
+              const char **field_out,
+              GError     **error)
+{
+  g_autoptr (GObject) object = NULL;
+  const char *data_uuid;
+
+  *field_out = NULL;
+  if (g_strcmp0 (entity, "applicant") == 0)
+    {
+      HallApplicant *applicant = hall_applicant_new_from_json (data, field_out, error);
+
+      object = G_OBJECT (applicant);
+      data_uuid = applicant != NULL ? hall_applicant_get_uuid (applicant) : NULL;
+    }
+  else if (g_strcmp0 (entity, "case") == 0)
+    {
+      HallCase *kase = hall_case_new_from_json (data, field_out, error);
+
+      object = G_OBJECT (kase);
+      data_uuid = kase != NULL ? hall_case_get_uuid (kase) : NULL;
+    }
+  else if (g_strcmp0 (entity, "event") == 0)
+    {
+      HallCaseEvent *event = hall_case_event_new_from_json (NULL, data, field_out, error);
+
+      object = G_OBJECT (event);
+      data_uuid = event != NULL ? hall_case_event_get_uuid (event) : NULL;
+    }
+  else
+    return TRUE;
+
+  if (object == NULL)
+    {
+      if (*field_out == NULL)
+        *field_out = "";
+      return FALSE;
+    }
+  /* A case without a uuid gets a fresh one from the model: stored, it would
+   * be a second copy of the case the server meant. */
+  if (uuid != NULL && (data_uuid == NULL || g_ascii_strcasecmp (data_uuid, uuid) != 0))
+    {
+      *field_out = "uuid";
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("its “uuid” is not the one of the change"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean G_GNUC_PRINTF (4, 5)
+refuse_change (GError    **error,
+               guint       index,
+               const char *field,
+               const char *format,
+               ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+               _("Change %u from the server cannot be stored (field “%s”): %s"),
+               index, field, reason);
+  return FALSE;
+}
+
+static gboolean
+check_change (JsonNode  *node,
+              guint      index,
+              GError   **error)
+{
+  g_autoptr (GError) data_error = NULL;
+  g_autofree char *data_field = NULL;
+  JsonObject *change;
+  JsonNode *data;
+  const char *entity;
+  const char *uuid;
+  const char *field = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("Change %u from the server is not a JSON object"), index);
+      return FALSE;
+    }
+  change = json_node_get_object (node);
+  if (positive_member (change, "seq") == 0)
+    return refuse_change (error, index, "seq", _("it must be a whole number of at least 1"));
+  entity = string_member (change, "entity");
+  if (entity == NULL)
+    return refuse_change (error, index, "entity",
+                          _("it must name a kind of entity, such as “case”"));
+  uuid = string_member (change, "uuid");
+  if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+    return refuse_change (error, index, "uuid", _("it must be a UUID"));
+  if (positive_member (change, "version") == 0)
+    return refuse_change (error, index, "version", _("it must be a whole number of at least 1"));
+  data = json_object_get_member (change, "data");
+  if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
+    return refuse_change (error, index, "data", _("it must be a JSON object"));
+
+  if (!check_entity (entity, uuid, data, &field, &data_error))
+    {
+      data_field = *field != '\0' ? g_strconcat ("data.", field, NULL) : g_strdup ("data");
+      return refuse_change (error, index, data_field, "%s", data_error->message);
+    }
+  return TRUE;
+}
+
+gboolean
+hall_sync_response_parse_changes (const char  *body,
+                                  gsize        length,
+                                  JsonArray  **changes_out,
+                                  char       **next_out,
+                                  gboolean    *more_out,
+                                  GError     **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *object;
+  JsonNode *changes;
+  JsonNode *next;
+  JsonNode *more;
+  JsonArray *array;
+  guint i;
+
+  g_return_val_if_fail (changes_out != NULL && next_out != NULL && more_out != NULL, FALSE);
+
+  root = parse_object (body, length, _("list of changes"), error);
+  if (root == NULL)
+    return FALSE;
+  object = json_node_get_object (root);
+
+  changes = json_object_get_member (object, "changes");
+  if (changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's list of changes has no “changes” array"));
+      return FALSE;
+    }
+  next = json_object_get_member (object, "next");
+  if (!holds (next, G_TYPE_STRING) && !holds (next, G_TYPE_INT64))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's list of changes has no “next” cursor"));
+      return FALSE;
+    }
+  more = json_object_get_member (object, "more");
+  if (more != NULL && !JSON_NODE_HOLDS_NULL (more) && !holds (more, G_TYPE_BOOLEAN))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's list of changes says “more” but not true or false"));
+      return FALSE;
+    }
+
+  array = json_node_get_array (changes);
+  for (i = 0; i < json_array_get_length (array); i++)
+    {
+      if (!check_change (json_array_get_element (array, i), i, error))
+        return FALSE;
+    }
+
+  *changes_out = json_array_ref (array);
+  if (holds (next, G_TYPE_STRING))
+    *next_out = g_strdup (json_node_get_string (next));
+  else
+    *next_out = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (next));
+  *more_out = holds (more, G_TYPE_BOOLEAN) && json_node_get_boolean (more);
+  return TRUE;
+}
+
+char *
+hall_sync_response_describe_problem (guint        status,
+                                     const char  *body,
+                                     gsize        length,
+                                     char       **field_out)
+{
+  g_autoptr (JsonNode) root = parse_object (body, length, "problem", NULL);
+  JsonObject *object = root != NULL ? json_node_get_object (root) : NULL;
+  const char *detail = NULL;
+  const char *field = NULL;
+
+  if (object != NULL)
+    {
+      detail = string_member (object, "detail");
+      if (detail == NULL)
+        detail = string_member (object, "title");
+      field = string_member (object, "field");
+    }
+  if (field_out != NULL)
+    *field_out = g_strdup (field);
+  if (detail == NULL)
+    return g_strdup_printf (_("the server answered %u"), status);
+  if (field != NULL)
+    return g_strdup_printf (_("%s (field “%s”)"), detail, field);
+  return g_strdup (detail);
+}
+
+/* "3", W/"3" or a bare 3 as the server's ETag; 0 for anything else. */
+static gint64
+etag_version (const char *etag)
+{
+  const char *start = etag;
+  gsize length;
+  g_autofree char *digits = NULL;
+  guint64 version;
+
+  if (g_str_has_prefix (start, "W/"))
+    start += 2;
+  length = strlen (start);
+  if (length >= 2 && start[0] == '"' && start[length - 1] == '"')
+    digits = g_strndup (start + 1, length - 2);
+  else
+    digits = g_strdup (start);
+  if (!g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &version, NULL))
+    return 0;
+  return (gint64) version;
+}
+
+gint64
+hall_sync_response_parse_version (const char *etag,
+                                  const char *body,
+                                  gsize       length)
+{
+  g_autoptr (JsonNode) root = NULL;
+  gint64 version = 0;
+
+  if (body != NULL && length > 0)
+    root = parse_object (body, length, "answer", NULL);
+  if (root != NULL)
+    {
+      JsonObject *object = json_node_get_object (root);
+
+      version = positive_member (object, "version");
+      /* An event's answer: {"event", "case_version"}. */
+      if (version == 0)
+        version = positive_member (object, "case_version");
+    }
+  if (version == 0 && etag != NULL)
+    version = etag_version (etag);
+  return version;
+}
+
+char *
+hall_sync_response_parse_current (const char  *entity,
+                                  const char  *body,
+                                  gsize        length,
+                                  GError     **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) entity_error = NULL;
+  JsonNode *current;
+  const char *field = NULL;
+
+  root = parse_object (body, length, _("answer to a conflict"), error);
+  if (root == NULL)
+    return NULL;
+  current = json_object_get_member (json_node_get_object (root), "current");
+  if (current == NULL || !JSON_NODE_HOLDS_OBJECT (current))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server reported a conflict without its version (“current”)"));
+      return NULL;
+    }
+  if (!check_entity (entity, NULL, current, &field, &entity_error))
+    {
+      g_autofree char *at = *field != '\0' ? g_strconcat ("current.", field, NULL)
+                                            : g_strdup ("current");
+
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's version in a conflict cannot be stored (field “%s”): %s"),
+                   at, entity_error->message);
+      return NULL;
+    }
+  return json_to_string (current, FALSE);
+}
+
+gboolean
+hall_sync_response_parse_offset (const char *header,
+                                 goffset    *offset)
+{
+  guint64 parsed;
+
+  g_return_val_if_fail (offset != NULL, FALSE);
+
+  if (header == NULL || !g_ascii_string_to_unsigned (header, 10, 0, G_MAXINT64, &parsed, NULL))
+    return FALSE;
+  *offset = (goffset) parsed;
+  return TRUE;
+}

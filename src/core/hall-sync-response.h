@@ -1,0 +1,63 @@
+/* hall-sync-response.h — what the counter makes of the server's answers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Pure functions over the bytes and headers of an answer: no I/O, no store,
+ * callable from any thread. Bodies need not be NUL-terminated. Failures are
+ * HALL_SYNC_ERROR_PROTOCOL errors whose message names the place at fault. */
+
+/* Deepest JSON nesting read from the server; the server's own entities stay
+ * far below it. */
+#define HALL_SYNC_RESPONSE_MAX_DEPTH 64
+
+/* A page of GET /v1/changes: {"changes": [...], "next", "more"}. Each change
+ * must have a whole "seq" and "version" of at least 1, a "uuid", an "entity"
+ * and an object "data". The data of an applicant, case or event must be what
+ * the model reads (new_from_json) and carry the change's uuid; the data of a
+ * kind of entity this counter does not know is passed on unchecked, for the
+ * store to skip. A "next" may be a string or a whole number; a missing
+ * "more" is FALSE. Nothing is set on failure. */
+gboolean  hall_sync_response_parse_changes     (const char  *body,
+                                                gsize        length,
+                                                JsonArray  **changes_out,
+                                                char       **next_out,
+                                                gboolean    *more_out,
+                                                GError     **error);
+
+/* A person-readable reason from a problem+json body: its "detail" (or its
+ * "title"), followed by the field at fault; "the server answered STATUS"
+ * when the body says nothing readable. *field_out (may be NULL) gets the
+ * field, or NULL. */
+char     *hall_sync_response_describe_problem  (guint        status,
+                                                const char  *body,
+                                                gsize        length,
+                                                char       **field_out);
+
+/* The version of an acknowledged entity: the body's "version" (or an event
+ * answer's "case_version"), else the ETag ("3" or W/"3"). 0 when neither
+ * gives a whole number of at least 1. @etag and @body may be NULL. */
+gint64    hall_sync_response_parse_version     (const char  *etag,
+                                                const char  *body,
+                                                gsize        length);
+
+/* The server's entity in a 412 answer ({"current": {...}}), checked as the
+ * data of a change of kind @entity is, as JSON text; NULL with the error set
+ * when there is none or it cannot be stored. */
+char     *hall_sync_response_parse_current     (const char  *entity,
+                                                const char  *body,
+                                                gsize        length,
+                                                GError     **error);
+
+/* The Upload-Offset header of a blob answer: a decimal number of bytes from
+ * 0 to G_MAXINT64. FALSE (and *offset untouched) for anything else. */
+gboolean  hall_sync_response_parse_offset      (const char  *header,
+                                                goffset     *offset);
+
+G_END_DECLS
