@@ -1,0 +1,183 @@
+/* bench-memory.c — what the counter app holds in memory over a big store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Usage: xvfb-run -a bench-memory --db PATH
+ *
+ * Opens the counter window on the store at PATH (bench-search's fixture, with
+ * the demo officials added by `bench-search --add-demo-officials`), signs in
+ * as the demo official, scrolls the case list to the end, to the middle and
+ * back to the top as an official dragging the scroll bar would, and prints
+ * the resident set size after each step and its peak.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hall-case-list-page.h"
+#include "hall-sign-in-page.h"
+#include "hall-window.h"
+
+#define WAIT_SECONDS 60
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+  return ok;
+}
+
+/* Lets the view lay out and draw what the last step asked for. */
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 300 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+print_memory (const char *step)
+{
+  g_autofree char *status = NULL;
+  g_auto (GStrv) lines = NULL;
+  const char *rss = "?", *hwm = "?";
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return;
+  lines = g_strsplit (status, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "VmRSS:"))
+        rss = g_strstrip (lines[i] + strlen ("VmRSS:"));
+      else if (g_str_has_prefix (lines[i], "VmHWM:"))
+        hwm = g_strstrip (lines[i] + strlen ("VmHWM:"));
+    }
+  g_print ("| %s | %s | %s |\n", step, rss, hwm);
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+is_signed_in (gpointer data)
+{
+  return hall_window_get_signed_in (HALL_WINDOW (data));
+}
+
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  gpointer child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static void
+scroll_to (GtkAdjustment *adjustment,
+           double         fraction)
+{
+  double upper = gtk_adjustment_get_upper (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  gtk_adjustment_set_value (adjustment, (upper - page) * fraction);
+  settle ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *db_path = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The store (bench-search's fixture)", "PATH" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) options = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCatalog) catalog = NULL;
+  g_autoptr (HallStore) store = NULL;
+  HallWindow *window;
+  HallSignInPage *sign_in;
+  GtkWidget *list_page;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (db_path == NULL)
+    g_error ("Name the store with --db PATH");
+
+  g_print ("| step | VmRSS | VmHWM |\n|---|---:|---:|\n");
+  print_memory ("before GTK");
+  gtk_init ();
+  adw_init ();
+  print_memory ("GTK and libadwaita initialised");
+
+  catalog = hall_catalog_new_default (&error);
+  if (catalog == NULL)
+    g_error ("%s", error->message);
+  store = hall_store_open (db_path, "YC", "C01", &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+
+  print_memory ("store open");
+
+  window = hall_window_new (NULL, store, catalog, NULL, FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!wait_for (is_mapped, window))
+    g_error ("The window did not appear");
+  settle ();
+  print_memory ("first window (sign-in)");
+
+  sign_in = template_child (window, HALL_TYPE_WINDOW, "sign_in_page");
+  gtk_editable_set_text (template_child (sign_in, HALL_TYPE_SIGN_IN_PAGE, "username_row"), "demo");
+  gtk_editable_set_text (template_child (sign_in, HALL_TYPE_SIGN_IN_PAGE, "password_row"), "demo");
+  gtk_editable_set_text (template_child (sign_in, HALL_TYPE_SIGN_IN_PAGE, "counter_row"), "C01");
+  gtk_widget_activate_action (GTK_WIDGET (sign_in), "sign-in.submit", NULL);
+  if (!wait_for (is_signed_in, window))
+    g_error ("Signing in as demo failed: run bench-search --add-demo-officials first");
+  settle ();
+  print_memory ("signed in, first page of cases");
+
+  list_page = template_child (window, HALL_TYPE_WINDOW, "list_page");
+  scrolled = template_child (list_page, HALL_TYPE_CASE_LIST_PAGE, "scrolled_window");
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+  scroll_to (adjustment, 1.0);
+  print_memory ("scrolled to the last case");
+  scroll_to (adjustment, 0.5);
+  print_memory ("scrolled to the middle");
+  for (guint i = 1; i <= 20; i++)
+    scroll_to (adjustment, i / 20.0);
+  print_memory ("dragged through the whole list");
+  scroll_to (adjustment, 0.0);
+  print_memory ("back at the top");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}
