@@ -900,6 +900,40 @@ test_window_size (Fixture       *fixture,
 }
 
 static gboolean
+leaflet_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (data));
+}
+
+static gboolean
+leaflet_unfolded (gpointer data)
+{
+  return !adw_leaflet_get_folded (ADW_LEAFLET (data));
+}
+
+/* At 800 px the table does not fit beside the case: the list takes the
+ * whole width, and the case comes on top of it when opened. */
+static void
+test_narrow_window (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = create_case (fixture, "Zhang Wei");
+  AdwLeaflet *leaflet;
+
+  show_window (fixture);
+  leaflet = template_child (fixture->window, HALL_TYPE_WINDOW, "leaflet");
+  sign_in (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 600);
+  g_assert_true (wait_for (leaflet_unfolded, leaflet));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 800, 600);
+  g_assert_true (wait_for (leaflet_folded, leaflet));
+
+  hall_window_show_case (fixture->window, kase);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
+                 template_child (fixture->window, HALL_TYPE_WINDOW, "case_page"));
+}
+
+static gboolean
 indicator_counts (gpointer data)
 {
   return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
@@ -988,6 +1022,8 @@ main (int   argc,
               test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
+  g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
+              fixture_tear_down);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
               fixture_tear_down);
   g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,

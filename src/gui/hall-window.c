@@ -39,6 +39,7 @@ struct _HallWindow
   HallCatalog       *catalog;
   HallSyncEngine    *engine;
   GCancellable      *cancellable;
+  guint              header_id;
   gboolean           demo;
   gboolean           failed;
 
@@ -150,6 +151,27 @@ leaflet_changed_cb (HallWindow *self)
   adw_button_content_set_label (self->new_intake_content, folded ? "" : _("_New Intake"));
   hall_sync_indicator_set_compact (self->sync_indicator, folded);
   update_back_button (self);
+}
+
+static gboolean
+update_header_cb (gpointer user_data)
+{
+  HallWindow *self = HALL_WINDOW (user_data);
+
+  self->header_id = 0;
+  leaflet_changed_cb (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while the window is being laid out, after the header
+ * bar was: changing the header bar there left it without an allocation
+ * for the frame being drawn. It follows right after instead. */
+static void
+leaflet_folded_cb (HallWindow *self)
+{
+  if (self->header_id == 0)
+    self->header_id = g_idle_add (update_header_cb, self);
 }
 
 void
@@ -432,6 +454,7 @@ hall_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->header_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->catalog);
@@ -578,6 +601,7 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, case_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, case_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, leaflet_folded_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
 
   gtk_widget_class_install_action (widget_class, "win.new-intake", NULL, new_intake_action);
