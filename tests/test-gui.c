@@ -254,6 +254,7 @@ test_sign_in (Fixture       *fixture,
               gconstpointer  data)
 {
   HallSignInPage *page;
+  HallCaseListPage *list_page;
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *counter = NULL;
 
@@ -293,11 +294,22 @@ test_sign_in (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (template_child (page, HALL_TYPE_SIGN_IN_PAGE,
                                                           "password_row")), ==, "");
 
-  /* An approver reads cases but takes nobody in. */
+  /* An approver reads cases but takes nobody in, and the empty list does
+   * not offer it either. */
   type_sign_in (fixture, APPROVER, PASSWORD);
   g_assert_true (wait_for (signed_in, fixture->window));
   g_assert_false (gtk_widget_is_sensitive (template_child (fixture->window, HALL_TYPE_WINDOW,
                                                            "new_intake_button")));
+  list_page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  g_assert_cmpstr (hall_case_list_page_get_view (list_page), ==, "empty");
+  g_assert_false (gtk_widget_get_visible (template_child (list_page, HALL_TYPE_CASE_LIST_PAGE,
+                                                          "empty_intake_button")));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  type_sign_in (fixture, OFFICIAL, PASSWORD);
+  g_assert_true (wait_for (signed_in, fixture->window));
+  g_assert_true (gtk_widget_get_visible (template_child (list_page, HALL_TYPE_CASE_LIST_PAGE,
+                                                         "empty_intake_button")));
 }
 
 typedef struct

@@ -25,6 +25,7 @@ struct _HallCaseListPage
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
+  AdwStatusPage     *empty_page;
   GtkWidget         *empty_intake_button;
 
   HallStore         *store;
@@ -164,6 +165,19 @@ search_activate_cb (HallCaseListPage *self)
     self->activate_when_found = TRUE;
   else
     activate_best_match (self);
+}
+
+/* The button follows win.new-intake: an approver or a supervisor takes
+ * nobody in, and is not told to press Ctrl+N. */
+static void
+intake_allowed_cb (HallCaseListPage *self)
+{
+  gboolean allowed = gtk_widget_get_sensitive (self->empty_intake_button);
+
+  gtk_widget_set_visible (self->empty_intake_button, allowed);
+  adw_status_page_set_description (self->empty_page,
+                                   allowed ? _("Press Ctrl+N to take in a citizen")
+                                           : _("The cases of this counter will be listed here"));
 }
 
 static void
@@ -576,7 +590,9 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_intake_button);
+  gtk_widget_class_bind_template_callback (widget_class, intake_allowed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
