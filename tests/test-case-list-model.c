@@ -291,10 +291,10 @@ test_insert (Fixture       *fixture,
   /* A change in place reaches the object already handed out. */
   g_signal_connect (first, "notify::state", G_CALLBACK (on_notify), &notified);
   event = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE);
-  hall_case_event_set_new_state (event, HALL_CASE_APPROVED);
+  hall_case_event_set_new_state (event, HALL_CASE_IN_REVIEW);
   g_assert_true (hall_store_add_case_event (fixture->store, event, &error));
   wait_for (&notified, 1);
-  g_assert_cmpint (hall_case_get_state (first), ==, HALL_CASE_APPROVED);
+  g_assert_cmpint (hall_case_get_state (first), ==, HALL_CASE_IN_REVIEW);
   g_assert_cmpuint (changed.count, ==, 1);
 }
 

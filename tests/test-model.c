@@ -557,6 +557,50 @@ test_case_bad_json (void)
     }
 }
 
+/* Every pair of states against the rule, written out as a table. */
+static void
+test_case_state_moves (void)
+{
+  const struct
+  {
+    HallCaseState from;
+    const HallCaseState *to;
+  } allowed[] = {
+    { HALL_CASE_RECEIVED, (const HallCaseState[]) { HALL_CASE_IN_REVIEW, HALL_CASE_RETURNED,
+                                                    HALL_CASE_REJECTED, HALL_CASE_WITHDRAWN,
+                                                    -1 } },
+    { HALL_CASE_IN_REVIEW, (const HallCaseState[]) { HALL_CASE_APPROVED, HALL_CASE_RETURNED,
+                                                     HALL_CASE_REJECTED, HALL_CASE_WITHDRAWN,
+                                                     -1 } },
+    { HALL_CASE_RETURNED, (const HallCaseState[]) { HALL_CASE_RECEIVED, HALL_CASE_IN_REVIEW,
+                                                    HALL_CASE_WITHDRAWN, -1 } },
+    { HALL_CASE_APPROVED, (const HallCaseState[]) { HALL_CASE_COMPLETED, -1 } },
+    { HALL_CASE_REJECTED, (const HallCaseState[]) { -1 } },
+    { HALL_CASE_COMPLETED, (const HallCaseState[]) { -1 } },
+    { HALL_CASE_WITHDRAWN, (const HallCaseState[]) { -1 } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    for (int to = HALL_CASE_RECEIVED; to <= HALL_CASE_WITHDRAWN; to++)
+      {
+        g_autoptr(GError) error = NULL;
+        gboolean expected = FALSE;
+
+        for (guint j = 0; allowed[i].to[j] != (HallCaseState) -1; j++)
+          expected |= allowed[i].to[j] == (HallCaseState) to;
+        g_assert_cmpint (hall_case_state_can_move_to (allowed[i].from, to), ==, expected);
+        g_assert_cmpint (hall_case_state_check_move (allowed[i].from, to, &error), ==, expected);
+        if (expected)
+          g_assert_no_error (error);
+        else
+          {
+            g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+            g_assert_nonnull (strstr (error->message, hall_case_state_get_label (allowed[i].from)));
+            g_assert_nonnull (strstr (error->message, hall_case_state_get_label (to)));
+          }
+      }
+}
+
 static void
 test_event_round_trip (void)
 {
@@ -695,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/hall/model/case/notify", test_case_notify);
   g_test_add_func ("/hall/model/case/round-trip", test_case_round_trip);
   g_test_add_func ("/hall/model/case/bad-json", test_case_bad_json);
+  g_test_add_func ("/hall/model/case/state-moves", test_case_state_moves);
   g_test_add_func ("/hall/model/event/round-trip", test_event_round_trip);
   g_test_add_func ("/hall/model/event/notify", test_event_notify);
   g_test_add_func ("/hall/model/event/bad-json", test_event_bad_json);

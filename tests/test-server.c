@@ -776,7 +776,37 @@ test_events (void)
   g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
   node = reply_json (reply);
   g_assert_cmpstr (member (node, "state"), ==, "in_review");
+  g_clear_pointer (&node, json_node_unref);
   g_clear_pointer (&reply, reply_free);
+
+  /* Only along the rule the counter follows too: in review is not yet
+   * completed, and withdrawn is final. Nothing of a refused move stays. */
+  {
+    const char *moves[][2] = { { "completed", "422" }, { "withdrawn", "201" },
+                               { "received", "422" } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+      {
+        g_autofree char *move_uuid = g_uuid_string_random ();
+        g_autofree char *move = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                                 "\"state\":\"%s\"}", move_uuid, moves[i][0]);
+
+        reply = request ("POST", path, token, move, NULL);
+        if (g_str_equal (moves[i][1], "422"))
+          {
+            assert_problem (reply, 422, "state");
+            g_assert_cmpuint (count_changes_of (move_uuid), ==, 0);
+          }
+        else
+          assert_status (reply, 201);
+        g_clear_pointer (&reply, reply_free);
+      }
+    reply = request ("GET", case_path, token, NULL, NULL);
+    node = reply_json (reply);
+    g_assert_cmpstr (member (node, "state"), ==, "withdrawn");
+    g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"3\"");
+    g_clear_pointer (&reply, reply_free);
+  }
 
   reply = request ("POST", path, token, "{\"kind\":\"note\"}", NULL);
   assert_problem (reply, 422, "uuid");

@@ -584,6 +584,58 @@ test_outbox (Fixture       *fixture,
   }
 }
 
+static gboolean
+move_case (HallStore     *store,
+           HallCase      *kase,
+           HallCaseState  state,
+           GError       **error)
+{
+  g_autoptr (HallCaseEvent) event = hall_case_event_new (hall_case_get_uuid (kase),
+                                                         HALL_CASE_EVENT_STATE);
+
+  hall_case_event_set_new_state (event, state);
+  return hall_store_add_case_event (store, event, error);
+}
+
+/* A state event moves a case only along the rule both ends share; a move
+ * refused writes nothing, not even to the outbox. */
+static void
+test_state_moves (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("张伟", 21);
+  g_autoptr (HallCase) kase = create_case (store, fixture->service, applicant);
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  guint queued = hall_store_count_outbox (store);
+
+  g_assert_false (move_case (store, kase, HALL_CASE_APPROVED, &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Received"));
+  g_assert_nonnull (strstr (error->message, "Approved"));
+  g_clear_error (&error);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, queued);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM case_events"), ==, 1);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_RECEIVED);
+  g_clear_object (&stored);
+
+  g_assert_true (move_case (store, kase, HALL_CASE_IN_REVIEW, &error));
+  g_assert_true (move_case (store, kase, HALL_CASE_APPROVED, &error));
+  g_assert_true (move_case (store, kase, HALL_CASE_COMPLETED, &error));
+  g_assert_no_error (error);
+
+  /* Completed is final. */
+  g_assert_false (move_case (store, kase, HALL_CASE_RECEIVED, &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Completed"));
+  g_clear_error (&error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_COMPLETED);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, queued + 3);
+}
+
 static void
 test_ack_renumbers_if_match (Fixture       *fixture,
                              gconstpointer  data)
@@ -1207,6 +1259,8 @@ main (int   argc,
   g_test_add ("/hall/store/officials", Fixture, NULL, fixture_set_up, test_officials,
               fixture_tear_down);
   g_test_add ("/hall/store/create-async", Fixture, NULL, fixture_set_up, test_create_async,
+              fixture_tear_down);
+  g_test_add ("/hall/store/state-moves", Fixture, NULL, fixture_set_up, test_state_moves,
               fixture_tear_down);
 
   return g_test_run ();

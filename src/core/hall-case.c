@@ -817,6 +817,44 @@ hall_case_state_get_label (HallCaseState state)
     }
 }
 
+gboolean
+hall_case_state_can_move_to (HallCaseState from,
+                             HallCaseState to)
+{
+  switch (from)
+    {
+    case HALL_CASE_RECEIVED:
+      return to == HALL_CASE_IN_REVIEW || to == HALL_CASE_RETURNED || to == HALL_CASE_REJECTED
+             || to == HALL_CASE_WITHDRAWN;
+    case HALL_CASE_IN_REVIEW:
+      return to == HALL_CASE_APPROVED || to == HALL_CASE_RETURNED || to == HALL_CASE_REJECTED
+             || to == HALL_CASE_WITHDRAWN;
+    case HALL_CASE_RETURNED:
+      return to == HALL_CASE_RECEIVED || to == HALL_CASE_IN_REVIEW || to == HALL_CASE_WITHDRAWN;
+    case HALL_CASE_APPROVED:
+      return to == HALL_CASE_COMPLETED;
+    case HALL_CASE_REJECTED:
+    case HALL_CASE_COMPLETED:
+    case HALL_CASE_WITHDRAWN:
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+hall_case_state_check_move (HallCaseState   from,
+                            HallCaseState   to,
+                            GError        **error)
+{
+  if (hall_case_state_can_move_to (from, to))
+    return TRUE;
+  g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+               /* Translators: both are states of a case, "Approved" and "Received" */
+               _("A case that is “%s” cannot become “%s”"),
+               hall_case_state_get_label (from), hall_case_state_get_label (to));
+  return FALSE;
+}
+
 const char *
 hall_sync_state_to_string (HallSyncState sync_state)
 {

@@ -116,6 +116,19 @@ gboolean       hall_case_state_from_string  (const char    *str,
                                              HallCaseState *state);
 const char    *hall_case_state_get_label    (HallCaseState  state); /* translated */
 
+/* The moves a case may make, the one rule for the counter and the server:
+ *   received  -> in_review | returned | rejected | withdrawn
+ *   in_review -> approved | returned | rejected | withdrawn
+ *   returned  -> received | in_review | withdrawn
+ *   approved  -> completed
+ * rejected, completed and withdrawn are final. */
+gboolean       hall_case_state_can_move_to  (HallCaseState  from,
+                                             HallCaseState  to);
+/* The same, with a HALL_VALIDATION_ERROR_INVALID naming both states. */
+gboolean       hall_case_state_check_move   (HallCaseState  from,
+                                             HallCaseState  to,
+                                             GError       **error);
+
 const char    *hall_sync_state_to_string    (HallSyncState  sync_state);
 gboolean       hall_sync_state_from_string  (const char    *str,
                                              HallSyncState *sync_state);

@@ -318,6 +318,20 @@ write_event (HallServerStorage  *storage,
       g_autofree char *case_json = NULL;
       JsonObject *kase = json_node_get_object (case_node);
       const char *state = hall_json_get_string (event, "state");
+      HallCaseState from = HALL_CASE_RECEIVED;
+      HallCaseState to = HALL_CASE_RECEIVED;
+      g_autoptr(GError) refusal = NULL;
+
+      /* The counter checks the same rule, but only against what it knew:
+       * another counter may have moved the case since. The parsed event
+       * always has a known "state". */
+      hall_case_state_from_string (hall_json_get_string (kase, "state"), &from);
+      hall_case_state_from_string (state, &to);
+      if (!hall_case_state_check_move (from, to, &refusal))
+        {
+          request->response = problem_response (422, "state", NULL, refusal->message);
+          return TRUE;
+        }
 
       case_version++;
       if (state != NULL)
