@@ -726,6 +726,23 @@ test_cases (void)
   /* Another case with the same number. */
   reply = request ("PUT", other_path, token, good, NULL);
   assert_problem (reply, 409, "number");
+  g_clear_pointer (&reply, reply_free);
+
+  /* The whole case sent again may not skip the rule of its states. */
+  {
+    g_autofree char *completed = g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\","
+                                                  "\"applicant\":\"%s\",\"state\":\"completed\","
+                                                  "\"checklist\":[]}", number, service_id, applicant);
+    const char *if_match[] = { "If-Match: \"1\"", NULL };
+
+    reply = request ("PUT", path, token, completed, if_match);
+    assert_problem (reply, 422, "state");
+    g_clear_pointer (&reply, reply_free);
+    reply = request ("GET", path, token, NULL, NULL);
+    g_clear_pointer (&node, json_node_unref);
+    node = reply_json (reply);
+    g_assert_cmpstr (member (node, "state"), ==, "received");
+  }
 }
 
 static void

@@ -226,6 +226,24 @@ write_entity (HallServerStorage  *storage,
       return TRUE;
     }
 
+  /* A whole case sent again must not carry it past the rule of its states,
+   * nor back over a move another official made. */
+  if (kind == HALL_ENTITY_CASE)
+    {
+      HallCaseState from = HALL_CASE_RECEIVED;
+      HallCaseState to = HALL_CASE_RECEIVED;
+      g_autoptr(GError) refusal = NULL;
+
+      hall_case_state_from_string (hall_json_get_string (json_node_get_object (stored_node),
+                                                         "state"), &from);
+      hall_case_state_from_string (hall_json_get_string (object, "state"), &to);
+      if (from != to && !hall_case_state_check_move (from, to, &refusal))
+        {
+          request->response = problem_response (422, "state", stored_node, refusal->message);
+          return TRUE;
+        }
+    }
+
   version++;
   json_object_set_int_member (object, "version", version);
   data = node_to_string (request->entity);
