@@ -280,14 +280,20 @@ set_field (Fixture    *fixture,
   gtk_editable_set_text (_hall_applicant_form_get_field (form, field), text);
 }
 
+/* @summary_part, when not NULL, is read out to the applicant on the
+ * confirm step. */
 static void
-confirm_and_open (Fixture *fixture)
+confirm_and_open (Fixture    *fixture,
+                  const char *summary_part)
 {
   Query confirm = { fixture, "confirm" };
   Query done = { fixture, "done" };
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
   g_assert_true (wait_for (step_is, &confirm));
+  if (summary_part != NULL)
+    g_assert_nonnull (strstr (_hall_intake_dialog_get_applicant_summary (fixture->dialog),
+                              summary_part));
 
   g_clear_object (&fixture->created);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.open-case",
@@ -410,8 +416,8 @@ test_intake_flow (Fixture       *fixture,
   gtk_editable_set_text (_hall_intake_dialog_get_note (fixture->dialog),
                          "Brings the lease contract tomorrow");
 
-  /* 4 and 5. Confirm, open, receipt. */
-  confirm_and_open (fixture);
+  /* 4 and 5. Confirm (with the phone to check), open, receipt. */
+  confirm_and_open (fixture, "13800138000");
   first = g_object_ref (fixture->created);
   g_assert_cmpuint (fixture->n_created, ==, 1);
   g_assert_true (g_str_has_prefix (hall_case_get_number (first), "YC-"));
@@ -477,7 +483,7 @@ test_intake_flow (Fixture       *fixture,
   g_assert_true (wait_for (next_enabled, fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
   g_assert_true (wait_for (step_is, &documents));
-  confirm_and_open (fixture);
+  confirm_and_open (fixture, NULL);
   second = g_object_ref (fixture->created);
   g_assert_cmpuint (fixture->n_created, ==, 2);
 

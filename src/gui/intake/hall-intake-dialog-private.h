@@ -32,6 +32,8 @@ HallCase           *_hall_intake_dialog_get_case             (HallIntakeDialog *
 HallReceipt        *_hall_intake_dialog_get_receipt          (HallIntakeDialog *self);
 HallReceiptPrinter *_hall_intake_dialog_get_printer          (HallIntakeDialog *self);
 const char         *_hall_intake_dialog_get_case_number_text (HallIntakeDialog *self);
+/* The applicant as the confirm step sums it up. */
+const char         *_hall_intake_dialog_get_applicant_summary (HallIntakeDialog *self);
 /* Why the case could not be opened, as shown on the confirm step, or NULL. */
 const char         *_hall_intake_dialog_get_error_text       (HallIntakeDialog *self);
 

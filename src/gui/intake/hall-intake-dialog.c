@@ -492,11 +492,21 @@ update_summary (HallIntakeDialog *self)
 
   if (applicant != NULL)
     {
-      const char *status = hall_applicant_form_get_returning (self->applicant_form)
-                           ? _("returning applicant") : _("new applicant");
+      g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+      /* What the applicant is asked to confirm: how the hall reaches a
+       * person, who answers for a business. */
+      const char *contact = hall_applicant_get_kind (applicant) == HALL_APPLICANT_PERSON
+                            ? hall_applicant_get_phone (applicant)
+                            : hall_applicant_get_legal_representative (applicant);
 
-      who = g_strdup_printf ("%s · %s · %s", hall_applicant_get_name (applicant),
-                             hall_applicant_get_document_number (applicant), status);
+      g_ptr_array_add (parts, (gpointer) hall_applicant_get_name (applicant));
+      g_ptr_array_add (parts, (gpointer) hall_applicant_get_document_number (applicant));
+      if (contact != NULL && *contact != '\0')
+        g_ptr_array_add (parts, (gpointer) contact);
+      g_ptr_array_add (parts, hall_applicant_form_get_returning (self->applicant_form)
+                              ? _("returning applicant") : _("new applicant"));
+      g_ptr_array_add (parts, NULL);
+      who = g_strjoinv (" · ", (char **) parts->pdata);
       adw_action_row_set_subtitle (self->confirm_applicant_row, who);
     }
 
@@ -1253,6 +1263,12 @@ HallReceiptPrinter *
 _hall_intake_dialog_get_printer (HallIntakeDialog *self)
 {
   return self->printer;
+}
+
+const char *
+_hall_intake_dialog_get_applicant_summary (HallIntakeDialog *self)
+{
+  return adw_action_row_get_subtitle (self->confirm_applicant_row);
 }
 
 const char *
