@@ -646,6 +646,33 @@ test_intake_enter_before_search (Fixture       *fixture,
                    "invoice_application");
 }
 
+static gboolean
+focus_in (gpointer data)
+{
+  GtkWidget *widget = data;
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Alt+P on "Person" when the applicant already is a person: the keys go
+ * on to the ID number, as they do when the kind changes. */
+static void
+test_intake_kind_mnemonic (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  GtkWidget *person = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (form),
+                                                                 HALL_TYPE_APPLICANT_FORM,
+                                                                 "person_button"));
+  GtkWidget *id_number = GTK_WIDGET (_hall_applicant_form_get_field (form, "id_number"));
+
+  search_and_pick (fixture, "营业执照");
+  g_assert_cmpint (hall_applicant_form_get_kind (form), ==, HALL_APPLICANT_PERSON);
+  g_assert_true (gtk_widget_mnemonic_activate (person, FALSE));
+  g_assert_true (wait_for (focus_in, id_number));
+}
+
 /* Every template this area owns must build: a bad .ui fails only at run
  * time. */
 static void
@@ -749,6 +776,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/intake/enter-before-search", Fixture, NULL, fixture_set_up,
               test_intake_enter_before_search, fixture_tear_down);
+  g_test_add ("/hall/intake/kind-mnemonic", Fixture, NULL, fixture_set_up,
+              test_intake_kind_mnemonic, fixture_tear_down);
   g_test_add ("/hall/intake/open-fails", Fixture, NULL, fixture_set_up, test_intake_open_fails,
               fixture_tear_down);
 

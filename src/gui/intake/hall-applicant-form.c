@@ -574,8 +574,15 @@ on_kind_toggled (GtkToggleButton   *button,
     return;
   hall_applicant_form_set_kind (self, button == self->person_button ? HALL_APPLICANT_PERSON
                                                                    : HALL_APPLICANT_BUSINESS);
-  /* The official switched by hand (Alt+P, Alt+B): what comes next is the
-   * document number, so go there. */
+}
+
+/* The official chose by hand (Alt+P, Alt+B, a click): what comes next is
+ * the document number, so go there, also when the kind was already the
+ * one chosen (then nothing toggles, and the keys stayed on the button). */
+static void
+on_kind_clicked (GtkButton         *button,
+                 HallApplicantForm *self)
+{
   if (gtk_widget_has_focus (GTK_WIDGET (button)))
     hall_applicant_form_focus_first (self);
 }
@@ -719,6 +726,7 @@ hall_applicant_form_class_init (HallApplicantFormClass *klass)
   bind_field (widget_class, FIELD_LEGAL_REPRESENTATIVE, "legal_representative_row",
               "legal_representative_error");
   gtk_widget_class_bind_template_callback (widget_class, on_kind_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_kind_clicked);
 }
 
 static void
