@@ -226,6 +226,7 @@ test_templates (Fixture       *fixture,
     HALL_TYPE_SIGN_IN_PAGE, HALL_TYPE_CASE_LIST_PAGE, HALL_TYPE_CASE_PAGE,
     HALL_TYPE_SYNC_INDICATOR,
   };
+  g_autoptr (GtkBuilder) builder = NULL;
   GtkWidget *dialog;
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
@@ -235,6 +236,11 @@ test_templates (Fixture       *fixture,
       g_assert_true (GTK_IS_WIDGET (widget));
       g_object_unref (widget);
     }
+
+  /* GtkApplication loads it by itself, so nothing else would build it. */
+  builder = gtk_builder_new_from_resource ("/org/servicehall/Counter/gtk/help-overlay.ui");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 
   show_window (fixture);
   g_assert_false (hall_window_get_signed_in (fixture->window));
