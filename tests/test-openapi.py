@@ -196,6 +196,25 @@ def run(c):
     c.call(C, "PUT", second, 201, dict(body, number="YC-OPENAPI-2"), token=token)
     c.call(E, "POST", second + "/events", 409, event, token=token)
 
+    BA = "/v1/batch"
+    ba_applicant = str(uuid.uuid4())
+    ba_case = str(uuid.uuid4())
+    batch = {"operations": [
+        {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/applicants/{ba_applicant}",
+         "body": person(name="Batch Person")},
+        {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/cases/{ba_case}",
+         "body": dict(body, number="YC-OPENAPI-B1", applicant=ba_applicant)},
+        {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/cases/{uuid.uuid4()}",
+         "body": dict(body, number="YC-OPENAPI-B2", service="no_such_service")},
+    ]}
+    _, data = c.call(BA, "POST", BA, 200, batch, token=token)
+    statuses = [r["status"] for r in json.loads(data)["results"]]
+    if statuses != [201, 201, 422]:
+        c.failures.append(f"POST {BA}: results {statuses}, expected [201, 201, 422]")
+    c.call(BA, "POST", BA, 401, batch)
+    c.call(BA, "POST", BA, 400, {"operations": []}, token=token)
+    c.call(BA, "POST", BA, 413, b" " * (9 * 1024 * 1024), token=token)
+
     CH = "/v1/changes"
     c.call(CH, "GET", CH, 401)
     c.call(CH, "GET", CH + "?limit=2", 200, token=token)

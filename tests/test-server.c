@@ -876,6 +876,188 @@ test_changes (void)
   assert_problem (reply, 400, "since");
 }
 
+/* {"key", "method", "path", "body"} of a batch; @body is JSON text. */
+static char *
+batch_op (const char *key,
+          const char *method,
+          const char *path,
+          const char *body)
+{
+  return g_strdup_printf ("{\"key\":\"%s\",\"method\":\"%s\",\"path\":\"%s\",\"body\":%s}",
+                          key, method, path, body);
+}
+
+/* POSTs @ops (NULL-terminated operations) as one batch; its "results". */
+static JsonArray *
+post_batch (char **ops)
+{
+  g_autofree char *list = g_strjoinv (",", ops);
+  g_autofree char *body = g_strdup_printf ("{\"operations\":[%s]}", list);
+  g_autoptr(Reply) reply = request ("POST", "/v1/batch", token, body, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *results;
+
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  results = json_object_get_array_member (json_node_get_object (node), "results");
+  g_assert_cmpuint (json_array_get_length (results), ==, g_strv_length (ops));
+  return json_array_ref (results);
+}
+
+static gint64
+result_status (JsonArray *results,
+               guint      i)
+{
+  return json_object_get_int_member (json_array_get_object_element (results, i), "status");
+}
+
+static const char *
+result_field (JsonArray *results,
+              guint      i)
+{
+  JsonObject *body = json_object_get_object_member (json_array_get_object_element (results, i),
+                                                    "body");
+
+  return json_object_get_string_member_with_default (body, "field", NULL);
+}
+
+static char *
+results_text (JsonArray *results)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, results);
+  return json_to_string (node, FALSE);
+}
+
+static void
+test_batch (void)
+{
+  g_autofree char *applicant = g_uuid_string_random ();
+  g_autofree char *kase = g_uuid_string_random ();
+  g_autofree char *event = g_uuid_string_random ();
+  g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *number = g_strdup_printf ("YC-2026-C05-%.8s", kase);
+  g_autofree char *person = person_json ("11010519491231002X");
+  g_autofree char *case_body = case_json (applicant, service_id, number);
+  g_autofree char *event_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                                 "\"note\":\"Sent in a batch\"}", event);
+  g_auto(GStrv) keys = g_new0 (char *, 4);
+  g_auto(GStrv) ops = g_new0 (char *, 4);
+  g_autoptr(JsonArray) first = NULL;
+  g_autoptr(JsonArray) again = NULL;
+  g_autoptr(JsonArray) all = NULL;
+  g_autofree char *first_text = NULL;
+  g_autofree char *again_text = NULL;
+  JsonObject *result;
+  guint n_changes;
+
+  for (guint i = 0; i < 3; i++)
+    keys[i] = g_uuid_string_random ();
+  ops[0] = batch_op (keys[0], "PUT", applicant_path, person);
+  ops[1] = batch_op (keys[1], "PUT", case_path, case_body);
+  ops[2] = batch_op (keys[2], "POST", events_path, event_body);
+
+  /* Each operation is its own request: the case sees the applicant of the
+   * operation before it, the event the case. */
+  first = post_batch (ops);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (result_status (first, i), ==, 201);
+  result = json_array_get_object_element (first, 1);
+  g_assert_cmpstr (json_object_get_string_member (result, "etag"), ==, "\"1\"");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "body"),
+                                               "version"), ==, 1);
+  g_assert_cmpuint (count_changes_of (applicant), ==, 1);
+  g_assert_cmpuint (count_changes_of (kase), ==, 1);
+  all = all_changes (5000);
+  n_changes = json_array_get_length (all);
+  g_clear_pointer (&all, json_array_unref);
+
+  /* Sent again (its answer was lost): the same results, nothing new. */
+  again = post_batch (ops);
+  first_text = results_text (first);
+  again_text = results_text (again);
+  g_assert_cmpstr (again_text, ==, first_text);
+  all = all_changes (5000);
+  g_assert_cmpuint (json_array_get_length (all), ==, n_changes);
+  g_clear_pointer (&all, json_array_unref);
+
+  /* A key first sent alone is the same request in a batch. */
+  {
+    g_autofree char *alone = g_uuid_string_random ();
+    g_autofree char *alone_path = g_strconcat ("/v1/applicants/", alone, NULL);
+    g_autofree char *key = g_uuid_string_random ();
+    g_autofree char *key_header = g_strconcat ("Idempotency-Key: ", key, NULL);
+    const char *extra[] = { key_header, NULL };
+    g_autoptr(Reply) reply = request ("PUT", alone_path, token, person, extra);
+    g_autoptr(JsonArray) results = NULL;
+    g_auto(GStrv) one = g_new0 (char *, 2);
+
+    assert_status (reply, 201);
+    one[0] = batch_op (key, "PUT", alone_path, person);
+    results = post_batch (one);
+    g_assert_cmpint (result_status (results, 0), ==, 201);
+    g_assert_cmpuint (count_changes_of (alone), ==, 1);
+  }
+
+  /* A refused operation does not stop the ones after it. */
+  {
+    g_autofree char *other = g_uuid_string_random ();
+    g_autofree char *other_path = g_strconcat ("/v1/applicants/", other, NULL);
+    g_autofree char *bad_case = g_uuid_string_random ();
+    g_autofree char *bad_path = g_strconcat ("/v1/cases/", bad_case, NULL);
+    g_autofree char *bad_body = case_json (applicant, "no_such_service", "YC-2026-C05-BAD");
+    g_autofree char *bad_person = person_json ("110105194912310021");
+    g_autofree char *other_person = person_json ("640104198506120015");
+    g_autofree char *note = g_uuid_string_random ();
+    g_autofree char *note_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                                  "\"note\":\"After a refusal\"}", note);
+    g_autofree char *k1 = g_uuid_string_random ();
+    g_autofree char *k2 = g_uuid_string_random ();
+    g_autofree char *k3 = g_uuid_string_random ();
+    g_autofree char *k4 = g_uuid_string_random ();
+    g_autoptr(JsonArray) results = NULL;
+    g_auto(GStrv) mixed = g_new0 (char *, 6);
+
+    mixed[0] = batch_op (k1, "PUT", other_path, person);
+    mixed[1] = batch_op (k2, "PUT", bad_path, bad_body);
+    mixed[2] = batch_op (k3, "POST", events_path, note_body);
+    mixed[3] = batch_op (k4, "PUT", other_path, bad_person);
+    /* The key of the applicant above, with another body. */
+    mixed[4] = batch_op (keys[0], "PUT", applicant_path, other_person);
+    results = post_batch (mixed);
+    g_assert_cmpint (result_status (results, 0), ==, 201);
+    g_assert_cmpint (result_status (results, 1), ==, 422);
+    g_assert_cmpstr (result_field (results, 1), ==, "service");
+    g_assert_cmpint (result_status (results, 2), ==, 201);
+    g_assert_cmpint (result_status (results, 3), ==, 422);
+    g_assert_cmpstr (result_field (results, 3), ==, "id_number");
+    g_assert_cmpint (result_status (results, 4), ==, 422);
+    g_assert_cmpstr (result_field (results, 4), ==, "Idempotency-Key");
+    g_assert_cmpuint (count_changes_of (other), ==, 1);
+    g_assert_cmpuint (count_changes_of (bad_case), ==, 0);
+  }
+
+  /* Refused whole: not a list of operations, or too many. */
+  {
+    g_autoptr(Reply) reply = request ("POST", "/v1/batch", token, "{\"operations\":[]}", NULL);
+    g_autoptr(GString) many = g_string_new ("{\"operations\":[");
+
+    assert_problem (reply, 400, "operations");
+    g_clear_pointer (&reply, reply_free);
+    reply = request ("POST", "/v1/batch", NULL, "{\"operations\":[]}", NULL);
+    assert_status (reply, 401);
+    g_clear_pointer (&reply, reply_free);
+    for (guint i = 0; i < 501; i++)
+      g_string_append (many, i == 0 ? "{}" : ",{}");
+    g_string_append (many, "]}");
+    reply = request ("POST", "/v1/batch", token, many->str, NULL);
+    assert_problem (reply, 413, "operations");
+  }
+}
+
 static void
 test_blobs (void)
 {
@@ -1120,6 +1302,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/cases", test_cases);
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/changes", test_changes);
+  g_test_add_func ("/hall/server/batch", test_batch);
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
   rc = g_test_run ();

@@ -38,6 +38,7 @@ hall_server_request_free (HallServerRequest *self)
   g_free (self->idempotency_key);
   g_free (self->request_hash);
   g_clear_pointer (&self->entity, json_node_unref);
+  g_clear_pointer (&self->operations, g_ptr_array_unref);
   g_clear_pointer (&self->response, hall_server_response_free);
   g_free (self);
 }
@@ -98,6 +99,8 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_CHANGES, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "catalog"))
     route = HALL_ROUTE_CATALOG, allowed = ALLOW (GET) | ALLOW (HEAD);
+  else if (n == 1 && g_str_equal (parts[0], "batch"))
+    route = HALL_ROUTE_BATCH, allowed = ALLOW (POST);
   else if (n == 2 && g_str_equal (parts[0], "applicants") && g_uuid_string_is_valid (parts[1]))
     route = HALL_ROUTE_APPLICANT, id = parts[1], allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
   else if (n == 2 && g_str_equal (parts[0], "cases") && g_uuid_string_is_valid (parts[1]))

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 #define HALL_STRING_LIMIT     200
 #define HALL_NOTE_LIMIT       2000
 #define HALL_JSON_MAX_DEPTH   16
+/* POST /v1/batch: a counter coming back online sends its outbox in a few
+ * requests instead of one per row. */
+#define HALL_BATCH_BODY_LIMIT     (8 * 1024 * 1024)
+#define HALL_BATCH_MAX_OPERATIONS 500
 
 typedef enum
 {
@@ -40,6 +44,7 @@ typedef enum
   HALL_ROUTE_CHANGES,       /* /v1/changes */
   HALL_ROUTE_CATALOG,       /* /v1/catalog */
   HALL_ROUTE_BLOB,          /* /v1/blobs/{sha256} */
+  HALL_ROUTE_BATCH,         /* /v1/batch */
 } HallRoute;
 
 typedef struct
@@ -63,6 +68,7 @@ typedef struct
   guint64             upload_offset;
 
   JsonNode           *entity;          /* canonical JSON of the parsed body */
+  GPtrArray          *operations;      /* of HallServerRequest, for /v1/batch */
   HallServerResponse *response;
   gboolean            dispatched;      /* the body was handled */
   gboolean            answered;        /* the response is queued */

@@ -218,6 +218,30 @@ header (struct MHD_Connection *connection,
 
 /* Before the body: who asks, may they, and will the body fit. */
 
+HallRoles
+_hall_server_roles_needed (HallRoute  route,
+                           HallMethod method)
+{
+  switch (method)
+    {
+    case HALL_METHOD_GET:
+    case HALL_METHOD_HEAD:
+      return HALL_ROLES_ALL;
+    case HALL_METHOD_PUT:
+    case HALL_METHOD_POST:
+    case HALL_METHOD_PATCH:
+    case HALL_METHOD_OTHER:
+    default:
+      if (route == HALL_ROUTE_APPLICANT)
+        return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
+      if (route == HALL_ROUTE_CASE)
+        return HALL_ROLE_COUNTER_OFFICIAL;
+      if (route == HALL_ROUTE_CASE_EVENTS)
+        return HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER | HALL_ROLE_SUPERVISOR;
+      return HALL_ROLES_ALL;
+    }
+}
+
 static gboolean
 authorize (HallServer            *self,
            HallServerRequest     *request,
@@ -240,27 +264,8 @@ authorize (HallServer            *self,
       return FALSE;
     }
 
-  switch (request->method)
-    {
-    case HALL_METHOD_GET:
-    case HALL_METHOD_HEAD:
-      needed = HALL_ROLES_ALL;
-      break;
-    case HALL_METHOD_PUT:
-    case HALL_METHOD_POST:
-    case HALL_METHOD_PATCH:
-    case HALL_METHOD_OTHER:
-    default:
-      if (request->route == HALL_ROUTE_APPLICANT)
-        needed = HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
-      else if (request->route == HALL_ROUTE_CASE)
-        needed = HALL_ROLE_COUNTER_OFFICIAL;
-      else if (request->route == HALL_ROUTE_CASE_EVENTS)
-        needed = HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER | HALL_ROLE_SUPERVISOR;
-      else
-        needed = HALL_ROLES_ALL;
-      break;
-    }
+  /* A batch is checked operation by operation. */
+  needed = _hall_server_roles_needed (request->route, request->method);
   if ((request->roles & needed) == 0)
     {
       request->response = problem (403, NULL, _("Your role does not allow this"));
@@ -405,6 +410,9 @@ begin_request (HallServer            *self,
       begin_blob (self, request, connection);
       return;
     }
+
+  if (request->route == HALL_ROUTE_BATCH)
+    request->limit = HALL_BATCH_BODY_LIMIT;
 
   /* Refused before reading: a client sending 100 MB learns at once. */
   value = header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -656,13 +664,10 @@ write_done (gpointer      user_data,
   MHD_resume_connection (request->connection);
 }
 
-/* Validates a PUT/POST body and hands it to the writer; NULL when the
- * connection is suspended until the commit. */
-static HallServerResponse *
-submit_write (HallServer            *self,
-              HallServerRequest     *request,
-              struct MHD_Connection *connection,
-              const char            *method)
+HallServerResponse *
+_hall_server_check_write (HallServer        *self,
+                          HallServerRequest *request,
+                          const char        *method)
 {
   g_autoptr(HallProblem) parse_problem = NULL;
   g_autoptr(GError) error = NULL;
@@ -699,7 +704,21 @@ submit_write (HallServer            *self,
       if (error != NULL)
         return internal_error (error);
     }
+  return NULL;
+}
 
+/* Validates a PUT/POST body and hands it to the writer; NULL when the
+ * connection is suspended until the commit. */
+static HallServerResponse *
+submit_write (HallServer            *self,
+              HallServerRequest     *request,
+              struct MHD_Connection *connection,
+              const char            *method)
+{
+  HallServerResponse *refusal = _hall_server_check_write (self, request, method);
+
+  if (refusal != NULL)
+    return refusal;
   MHD_suspend_connection (connection);
   hall_group_committer_submit (self->committer, _hall_server_run_write, write_done, request);
   return NULL;
@@ -735,6 +754,8 @@ answer (HallServer            *self,
       return submit_write (self, request, connection, method);
     case HALL_ROUTE_BLOB:
       return answer_blob_upload (self, request);
+    case HALL_ROUTE_BATCH:
+      return _hall_server_submit_batch (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
       g_return_val_if_reached (problem (500, NULL, "unrouted request"));

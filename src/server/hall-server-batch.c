@@ -1,0 +1,298 @@
+/* hall-server-batch.c — POST /v1/batch: many writes, one commit
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A counter back online may hold thousands of outbox rows. Sent one by one
+ * each costs a round trip and a durable commit; in a batch each operation
+ * is still handled exactly as its own request would be (validation, roles,
+ * Idempotency-Key, If-Match, change feed), in a savepoint of its own, but
+ * all of them are made durable by one commit and answered in one response.
+ * An operation that fails does not stop the ones after it: the client
+ * stops acknowledging at the first answer that is not 2xx, so its outbox
+ * keeps its order, and sends the rest again under the same keys.
+ */
+#define G_LOG_DOMAIN "hall-server"
+
+#include <glib/gi18n.h>
+#include <microhttpd.h>
+#include <string.h>
+
+#include "hall-server-private.h"
+
+static HallServerResponse *
+op_problem (guint       status,
+            const char *field,
+            const char *detail)
+{
+  g_autoptr(HallProblem) problem = hall_problem_new (status, field, "%s", detail);
+
+  return hall_server_response_new_problem (problem);
+}
+
+/* NULL when @member is absent; FALSE when it is there but not a string. */
+static gboolean
+get_optional_string (JsonObject  *object,
+                     const char  *member,
+                     const char **value_out)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *value_out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  *value_out = json_node_get_string (node);
+  return TRUE;
+}
+
+/* One operation as the request it stands for; a refusal found before the
+ * writer is left in its response. */
+static HallServerRequest *
+parse_operation (HallServer        *self,
+                 HallServerRequest *batch,
+                 JsonNode          *node)
+{
+  g_autoptr(HallProblem) route_problem = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  HallServerRequest *op;
+  JsonObject *object;
+  JsonNode *body;
+  const char *key = NULL;
+  const char *method = NULL;
+  const char *path = NULL;
+  const char *if_match = NULL;
+  char *text;
+  gsize length;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      op = hall_server_request_new ("");
+      op->response = op_problem (400, "operations",
+                                 _("Each operation must be an object with “method”, “path” "
+                                   "and “body”"));
+      return op;
+    }
+  object = json_node_get_object (node);
+  if (!get_optional_string (object, "path", &path) || path == NULL)
+    {
+      op = hall_server_request_new ("");
+      op->response = op_problem (400, "path", _("The operation has no “path”"));
+      return op;
+    }
+  op = hall_server_request_new (path);
+  op->server = self;
+  op->username = g_strdup (batch->username);
+  op->roles = batch->roles;
+
+  if (!get_optional_string (object, "method", &method) || method == NULL)
+    {
+      op->response = op_problem (400, "method", _("The operation has no “method”"));
+      return op;
+    }
+  if (!hall_server_route (method, path, &op->method, &op->route, &op->id, &route_problem))
+    {
+      op->response = hall_server_response_new_problem (route_problem);
+      return op;
+    }
+  if (!(op->route == HALL_ROUTE_APPLICANT && op->method == HALL_METHOD_PUT)
+      && !(op->route == HALL_ROUTE_CASE && op->method == HALL_METHOD_PUT)
+      && op->route != HALL_ROUTE_CASE_EVENTS)
+    {
+      op->response = op_problem (400, "path",
+                                 _("Only PUT of applicants and cases and POST of case events "
+                                   "may be sent in a batch"));
+      return op;
+    }
+  if ((op->roles & _hall_server_roles_needed (op->route, op->method)) == 0)
+    {
+      op->response = op_problem (403, NULL, _("Your role does not allow this"));
+      return op;
+    }
+
+  if (!get_optional_string (object, "key", &key)
+      || (key != NULL && (*key == '\0' || strlen (key) > HALL_STRING_LIMIT)))
+    {
+      g_autofree char *detail = g_strdup_printf (_("The key must be a string of 1 to %d "
+                                                   "characters"), HALL_STRING_LIMIT);
+
+      op->response = op_problem (400, "key", detail);
+      return op;
+    }
+  op->idempotency_key = g_strdup (key);
+  if (!get_optional_string (object, "if_match", &if_match))
+    {
+      op->response = op_problem (400, "if_match", _("“if_match” must be a string, e.g. \"3\""));
+      return op;
+    }
+  op->if_match = g_strdup (if_match);
+
+  body = json_object_get_member (object, "body");
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      op->response = op_problem (400, "body", _("The operation’s “body” must be a JSON object"));
+      return op;
+    }
+  /* The body as its own request would carry it: json-glib writes what the
+   * counter sends alone the same way, so a key's request hash is the same
+   * whether its row went alone or in a batch. */
+  generator = json_generator_new ();
+  json_generator_set_root (generator, body);
+  text = json_generator_to_data (generator, &length);
+  g_byte_array_append (op->body, (const guint8 *) text, length);
+  g_free (text);
+
+  op->response = _hall_server_check_write (self, op, method);
+  return op;
+}
+
+static gboolean
+batch_write (HallServerStorage  *storage,
+             gpointer            user_data,
+             GError            **error)
+{
+  HallServerRequest *batch = user_data;
+
+  for (guint i = 0; i < batch->operations->len; i++)
+    {
+      HallServerRequest *op = g_ptr_array_index (batch->operations, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (op->response != NULL)
+        continue;
+      if (!hall_server_storage_savepoint (storage, error))
+        return FALSE;
+      if (_hall_server_run_write (storage, op, &local_error))
+        {
+          if (!hall_server_storage_release (storage, error))
+            return FALSE;
+          continue;
+        }
+      /* This operation's writes go; the others of the batch stay. */
+      hall_server_storage_rollback_to (storage);
+      g_warning ("A write of a batch failed: %s", local_error->message);
+      g_clear_pointer (&op->response, hall_server_response_free);
+      op->response = op_problem (500, NULL, local_error->message);
+    }
+  return TRUE;
+}
+
+static void
+add_result (JsonBuilder        *builder,
+            JsonParser         *parser,
+            HallServerResponse *response)
+{
+  g_autofree char *body = hall_server_response_dup_body (response);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, response->status);
+  if (response->etag > 0)
+    {
+      g_autofree char *etag = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"", response->etag);
+
+      json_builder_set_member_name (builder, "etag");
+      json_builder_add_string_value (builder, etag);
+    }
+  json_builder_set_member_name (builder, "body");
+  /* Our own answers: JSON text, or nothing. */
+  if (body != NULL && *body != '\0' && json_parser_load_from_data (parser, body, -1, NULL))
+    json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
+static HallServerResponse *
+batch_answer (HallServerRequest *batch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < batch->operations->len; i++)
+    add_result (builder, parser,
+                ((HallServerRequest *) g_ptr_array_index (batch->operations, i))->response);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return hall_server_response_new_json (200, root);
+}
+
+/* On the writer thread, once the batch's commit is durable (or failed: then
+ * none of it is, and the counter sends it all again). */
+static void
+batch_done (gpointer      user_data,
+            const GError *error)
+{
+  HallServerRequest *batch = user_data;
+  HallServer *self = batch->server;
+
+  if (error != NULL)
+    {
+      if (self->stopping)
+        batch->response = op_problem (503, NULL, _("The server is shutting down; try again"));
+      else
+        {
+          g_autofree char *detail = g_strdup_printf (_("The server could not do this: %s"),
+                                                     error->message);
+
+          g_warning ("%s", error->message);
+          batch->response = op_problem (500, NULL, detail);
+        }
+    }
+  else
+    batch->response = batch_answer (batch);
+  MHD_resume_connection (batch->connection);
+}
+
+HallServerResponse *
+_hall_server_submit_batch (HallServer        *self,
+                           HallServerRequest *request,
+                           gpointer           connection)
+{
+  g_autoptr(HallProblem) parse_problem = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *operations;
+  JsonArray *array;
+  gboolean queued = FALSE;
+  guint n;
+
+  root = hall_server_parse_json_object ((const char *) request->body->data, request->body->len,
+                                        &parse_problem);
+  if (root == NULL)
+    return hall_server_response_new_problem (parse_problem);
+  operations = json_object_get_member (json_node_get_object (root), "operations");
+  if (operations == NULL || !JSON_NODE_HOLDS_ARRAY (operations)
+      || json_array_get_length (json_node_get_array (operations)) == 0)
+    return op_problem (400, "operations", _("“operations” must be a list of at least one "
+                                            "operation"));
+  array = json_node_get_array (operations);
+  n = json_array_get_length (array);
+  if (n > HALL_BATCH_MAX_OPERATIONS)
+    {
+      g_autofree char *detail = g_strdup_printf (_("A batch may hold at most %d operations, "
+                                                   "not %u"), HALL_BATCH_MAX_OPERATIONS, n);
+
+      return op_problem (413, "operations", detail);
+    }
+
+  request->operations = g_ptr_array_new_full (n, (GDestroyNotify) hall_server_request_free);
+  for (guint i = 0; i < n; i++)
+    {
+      HallServerRequest *op = parse_operation (self, request, json_array_get_element (array, i));
+
+      queued |= op->response == NULL;
+      g_ptr_array_add (request->operations, op);
+    }
+  /* All refused or answered from their keys: nothing to write. */
+  if (!queued)
+    return batch_answer (request);
+
+  MHD_suspend_connection (connection);
+  hall_group_committer_submit (self->committer, batch_write, batch_done, request);
+  return NULL;
+}
