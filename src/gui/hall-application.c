@@ -167,6 +167,9 @@ open_data (HallApplication *self,
   self->store = hall_store_open (path, hall_code, counter, error);
   if (self->store == NULL)
     {
+      /* Whoever repairs it needs to know which file it is. */
+      /* Translators: %s is the path of the counter's database file */
+      g_prefix_error (error, _("%s: "), path);
       *title_out = g_strdup (_("The Counter’s Data Cannot Be Opened"));
       return FALSE;
     }
