@@ -191,6 +191,14 @@ test_format (void)
   g_assert_cmpstr (late, ==, "Overdue by 1 h 12 min");
   g_assert_true (overdue);
   g_assert_cmpstr (days, ==, "2 d 3 h");
+  {
+    g_autofree char *hour = hall_format_countdown (1000 + 3600, 1000, FALSE, NULL);
+    g_autofree char *two_days = hall_format_duration (2 * 86400 + 59, FALSE);
+
+    /* Nothing of "1 h 0 min" or "2 d 0 h". */
+    g_assert_cmpstr (hour, ==, "Due in 1 h");
+    g_assert_cmpstr (two_days, ==, "2 d");
+  }
   g_assert_cmpstr (synced, ==, "Synced 5 min ago");
 
   /* The catalog names a service first, then what the case was opened

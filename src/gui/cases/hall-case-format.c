@@ -48,9 +48,16 @@ hall_format_duration (gint64   seconds,
   minutes = (seconds % 3600) / 60;
   secs = seconds % 60;
 
+  /* "1 h", not "1 h 0 min": a zero says nothing. */
+  if (days > 0 && hours == 0)
+    /* Translators: a duration in whole days */
+    return g_strdup_printf (_("%d d"), (int) days);
   if (days > 0)
     /* Translators: a duration in days and hours */
     return g_strdup_printf (_("%d d %d h"), (int) days, (int) hours);
+  if (hours > 0 && minutes == 0)
+    /* Translators: a duration in whole hours */
+    return g_strdup_printf (_("%d h"), (int) hours);
   if (hours > 0)
     /* Translators: a duration in hours and minutes */
     return g_strdup_printf (_("%d h %d min"), (int) hours, (int) minutes);
