@@ -16,6 +16,7 @@
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
+#include "hall-store-private.h"
 
 typedef struct
 {
@@ -512,15 +513,17 @@ test_outbox (Fixture       *fixture,
   g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_PENDING);
   g_assert_cmpint (hall_case_get_version (stored), ==, 1);
   g_clear_object (&stored);
-  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 2), 2, &error));
+  /* The "created" entry does not move the case: the server answers with
+   * the version the case has. */
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 2), 1, &error));
   g_assert_no_error (error);
   stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
   g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
-  g_assert_cmpint (hall_case_get_version (stored), ==, 2);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 1);
   g_clear_object (&stored);
   g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
   /* A second acknowledgement of the same row changes nothing. */
-  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 2), 2, &error));
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 2), 1, &error));
   g_clear_pointer (&items, g_ptr_array_unref);
 
   /* An update of an acknowledged applicant names its version (If-Match). */
@@ -781,6 +784,78 @@ create_synced_case (HallStore     *store,
     g_assert_true (hall_store_ack_outbox (store, items->pdata[i], 1, NULL));
   g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
   return kase;
+}
+
+/* The page of the feed that carries @kase at @version in @state. */
+static JsonArray *
+case_page (HallCase      *kase,
+           HallCaseState  state,
+           gint64         version)
+{
+  g_autoptr (HallCase) copy = hall_case_new ();
+  g_autoptr (JsonNode) data = NULL;
+  JsonArray *page = json_array_new ();
+  JsonObject *change = json_object_new ();
+
+  _hall_case_copy (copy, kase);
+  hall_case_set_state (copy, state);
+  hall_case_set_version (copy, version);
+  data = hall_case_to_json (copy);
+  json_object_set_int_member (change, "seq", version);
+  json_object_set_string_member (change, "entity", "case");
+  json_object_set_string_member (change, "uuid", hall_case_get_uuid (kase));
+  json_object_set_int_member (change, "version", version);
+  json_object_set_member (change, "data", g_steal_pointer (&data));
+  json_array_add_object_element (page, change);
+  return page;
+}
+
+/* The answer to an entry is the version of the case on the server, which
+ * includes what other counters did meanwhile: it is not the version of this
+ * counter's copy, or the pull that follows would skip their change. */
+static void
+test_ack_event_keeps_version (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("李娜", 31);
+  g_autoptr (HallCase) kase = create_synced_case (store, fixture->service, applicant);
+  g_autoptr (HallCaseEvent) note = hall_case_event_new (hall_case_get_uuid (kase),
+                                                        HALL_CASE_EVENT_NOTE);
+  g_autoptr (HallCaseEvent) approve = hall_case_event_new (hall_case_get_uuid (kase),
+                                                           HALL_CASE_EVENT_STATE);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (JsonArray) page = NULL;
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hall_case_event_set_note (note, "Copy of the lease provided");
+  g_assert_true (hall_store_add_case_event (store, note, &error));
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+
+  /* Meanwhile another counter put the case in review: version 2. */
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 0), 2, &error));
+  g_assert_no_error (error);
+  page = case_page (kase, HALL_CASE_IN_REVIEW, 2);
+  g_assert_true (hall_store_apply_changes (store, page, "2", &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 2);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
+  g_clear_object (&stored);
+  g_clear_pointer (&items, g_ptr_array_unref);
+
+  /* This counter's own move is the next version: its copy is that one. */
+  hall_case_event_set_new_state (approve, HALL_CASE_APPROVED);
+  g_assert_true (hall_store_add_case_event (store, approve, &error));
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 0), 3, &error));
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_APPROVED);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 3);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
 }
 
 static char *
@@ -1262,6 +1337,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/store/state-moves", Fixture, NULL, fixture_set_up, test_state_moves,
               fixture_tear_down);
+  g_test_add ("/hall/store/outbox/ack-event", Fixture, NULL, fixture_set_up,
+              test_ack_event_keeps_version, fixture_tear_down);
 
   return g_test_run ();
 }

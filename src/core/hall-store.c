@@ -2976,6 +2976,19 @@ mark_synced_locked (HallStore  *self,
   return stmt_run (self->writer, stmt, _("mark the change as sent"), error);
 }
 
+/* Whether the entry of @item moves its case to another state, which makes
+ * the server count a new version of the case. */
+static gboolean
+event_moves_state (const HallOutboxItem *item)
+{
+  g_autoptr (JsonNode) node = item->body != NULL ? json_from_string (item->body, NULL) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+         && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                   "kind", NULL),
+                       "state") == 0;
+}
+
 static gboolean
 ack_locked (HallStore            *self,
             const HallOutboxItem *item,
@@ -2998,18 +3011,35 @@ ack_locked (HallStore            *self,
       g_autoptr (HallCachedStmt) stmt = NULL;
       g_autoptr (HallCachedStmt) next = NULL;
 
-      /* For an event, the server answers with the case's version. */
-      stmt = conn_prepare (self->writer,
-                           is_applicant
-                             ? "UPDATE applicants SET version = max (version, ?2) WHERE uuid = ?1"
-                             : "UPDATE cases SET version = max (version, ?2) WHERE uuid = ?1",
-                           error);
+      /* An update was sent with If-Match, so the version answered is the
+       * one this counter wrote. An entry has none: the server answers with
+       * the case's version, which may include what other counters did
+       * meanwhile, and only when it is this copy's version (plus one for a
+       * move of state) is this copy that version; otherwise the pull must
+       * still bring the case. */
+      if (g_strcmp0 (item->entity, "event") == 0)
+        {
+          stmt = conn_prepare (self->writer,
+                               "UPDATE cases SET version = ?2 WHERE uuid = ?1 AND version = ?3",
+                               error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 3, server_version - (event_moves_state (item) ? 1 : 0));
+        }
+      else
+        stmt = conn_prepare (self->writer,
+                             is_applicant
+                               ? "UPDATE applicants SET version = max (version, ?2) WHERE uuid = ?1"
+                               : "UPDATE cases SET version = max (version, ?2) WHERE uuid = ?1",
+                             error);
       if (stmt == NULL)
         return FALSE;
       bind_text (stmt, 1, owner);
       sqlite3_bind_int64 (stmt, 2, server_version);
       if (!stmt_run (self->writer, stmt, _("record the server’s version"), error))
         return FALSE;
+      if (sqlite3_changes (self->writer->db) == 0)
+        goto mark_synced;
 
       /* Later updates of the same entity were queued before this version
        * existed: they must name it in If-Match, or the server answers 428
@@ -3026,6 +3056,7 @@ ack_locked (HallStore            *self,
         return FALSE;
     }
 
+mark_synced:
   return mark_synced_locked (self,
                              is_applicant
                                ? "UPDATE applicants SET sync_state = 'synced', sync_error = NULL"
@@ -3059,6 +3090,49 @@ hall_store_ack_outbox (HallStore             *self,
     return FALSE;
 
   emit_cases_changed (self, changed_cases);
+  emit_outbox_changed (self);
+  return TRUE;
+}
+
+gboolean
+hall_store_ack_outbox_batch (HallStore         *self,
+                             GPtrArray         *items,
+                             const gint64      *server_versions,
+                             guint              n,
+                             GError           **error)
+{
+  g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) unique = g_ptr_array_new ();
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (items != NULL && n <= items->len, FALSE);
+  g_return_val_if_fail (n == 0 || server_versions != NULL, FALSE);
+
+  if (n == 0)
+    return TRUE;
+  if (!write_begin (self, error))
+    return FALSE;
+  /* In order, as one by one: each ack rewrites the If-Match version of the
+   * rows after it. */
+  for (guint i = 0; i < n; i++)
+    {
+      if (!ack_locked (self, g_ptr_array_index (items, i), server_versions[i], changed_cases,
+                       error))
+        {
+          write_rollback (self);
+          return FALSE;
+        }
+    }
+  if (!write_commit (self, error))
+    return FALSE;
+
+  /* One signal per case and one count of the outbox per transaction, not
+   * per row: a case's three rows would refresh its list row three times. */
+  for (guint i = 0; i < changed_cases->len; i++)
+    if (g_hash_table_add (seen, changed_cases->pdata[i]))
+      g_ptr_array_add (unique, changed_cases->pdata[i]);
+  emit_cases_changed (self, unique);
   emit_outbox_changed (self);
   return TRUE;
 }
