@@ -655,6 +655,36 @@ test_case_page (Fixture       *fixture,
   g_object_unref (standalone);
 }
 
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* The countdown ticks only while a page is on screen, and its timeout
+ * goes with the page: a destroyed window leaves no source behind that
+ * would wake the loop, or worse, touch a freed page. */
+static void
+test_case_page_countdown_source (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = create_case (fixture, "Zhang Wei");
+  gpointer page;
+
+  show_window (fixture);
+  sign_in (fixture);
+  hall_window_show_case (fixture->window, kase);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_true (wait_for (widget_mapped, page));
+  g_assert_nonnull (g_main_context_find_source_by_funcs_user_data (NULL, &g_timeout_funcs, page));
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  spin ();
+  g_assert_null (g_main_context_find_source_by_funcs_user_data (NULL, &g_timeout_funcs, page));
+}
+
 /* The button bound to @action_name under @widget, or NULL. */
 static GtkWidget *
 find_action_button (GtkWidget  *widget,
@@ -1040,6 +1070,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,
               fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/countdown-source", Fixture, NULL, fixture_set_up,
+              test_case_page_countdown_source, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,
               test_case_page_conflict, fixture_tear_down);
   g_test_add ("/hall/gui/pulled-case-service", Fixture, NULL, fixture_set_up,
