@@ -286,6 +286,50 @@ test_migrate (Fixture       *fixture,
                    ==, 41);
 }
 
+/* A case of version 2 that had moved on: queued as it was taken in, then
+ * its moves, so that the server, which holds moves to one rule, replays
+ * them from where they started. */
+static void
+test_migrate_moved (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (GError) error = NULL;
+
+  make_old_database (fixture->path, 2);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO case_events (uuid, case_id, kind, new_state, official,"
+                                 " at) VALUES ('2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', 1, 'state',"
+                                 " 'in_review', 'li.na', 1700000100);"
+                                 "UPDATE cases SET state = 'in_review' WHERE id = 1;",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_clear_pointer (&db, hall_sqlite3_close);
+
+  store = open_store (fixture->path, "C01");
+  kase = hall_store_get_case_by_number (store, "YC-2023-C01-000041", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_state (kase), ==, HALL_CASE_IN_REVIEW);
+
+  outbox = hall_store_peek_outbox (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 4);
+  g_assert_cmpstr (((HallOutboxItem *) outbox->pdata[1])->entity, ==, "case");
+  body = json_from_string (((HallOutboxItem *) outbox->pdata[1])->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "state"), ==,
+                   "received");
+  g_clear_pointer (&body, json_node_unref);
+  body = json_from_string (((HallOutboxItem *) outbox->pdata[3])->body, &error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (body), "state"), ==,
+                   "in_review");
+}
+
 /* Version 3 had the outbox already: a case still waiting in it is not
  * queued a second time, and a conflict it recorded is listed with the
  * server's version. */
@@ -1310,6 +1354,8 @@ main (int   argc,
               test_migrate, fixture_tear_down);
   g_test_add ("/hall/store/migrate/v2", Fixture, GINT_TO_POINTER (2), fixture_set_up,
               test_migrate, fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v2-moved", Fixture, NULL, fixture_set_up, test_migrate_moved,
+              fixture_tear_down);
   g_test_add ("/hall/store/migrate/v3", Fixture, NULL, fixture_set_up, test_migrate_v3,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/newer", Fixture, NULL, fixture_set_up, test_migrate_newer,

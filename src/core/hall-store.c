@@ -3415,13 +3415,10 @@ queue_unsent_locked (HallStore *self,
     {
       g_autoptr (HallCase) kase = read_case (stmt);
       g_autofree char *path = g_strdup_printf ("/v1/cases/%s", hall_case_get_uuid (kase));
-      g_autofree char *body = json_to_string_free (hall_case_to_json (kase));
+      g_autofree char *body = NULL;
       g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
       g_autoptr (sqlite3_stmt) ev = NULL;
-
-      if (!enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
-                           hall_case_get_uuid (kase), 0, error))
-        return FALSE;
+      int ev_rc;
 
       if (sqlite3_prepare_v2 (self->writer->db,
                               "SELECT uuid, kind, new_state, note, official, at FROM case_events"
@@ -3432,13 +3429,30 @@ queue_unsent_locked (HallStore *self,
           return FALSE;
         }
       sqlite3_bind_int64 (ev, 1, sqlite3_column_int64 (stmt, 0));
-      while (sqlite3_step (ev) == SQLITE_ROW)
+      while ((ev_rc = sqlite3_step (ev)) == SQLITE_ROW)
         {
-          g_autoptr (HallCaseEvent) event = read_event (ev, hall_case_get_uuid (kase));
+          HallCaseEvent *event = read_event (ev, hall_case_get_uuid (kase));
 
-          if (!enqueue_event_locked (self, event, error))
-            return FALSE;
+          /* The server replays the moves from the state the case was
+           * taken in with; sent in its state of now, it would refuse
+           * them as moves from there. */
+          if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE)
+            hall_case_set_state (kase, HALL_CASE_RECEIVED);
+          g_ptr_array_add (events, event);
         }
+      if (ev_rc != SQLITE_DONE)
+        {
+          set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+          return FALSE;
+        }
+
+      body = json_to_string_free (hall_case_to_json (kase));
+      if (!enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
+                           hall_case_get_uuid (kase), 0, error))
+        return FALSE;
+      for (guint i = 0; i < events->len; i++)
+        if (!enqueue_event_locked (self, events->pdata[i], error))
+          return FALSE;
     }
   if (rc != SQLITE_DONE)
     {
