@@ -334,6 +334,39 @@ test_query (Fixture       *fixture,
   assert_item (list, fixture, 0);
 }
 
+static void
+on_items_changed_check_empty (GListModel *list,
+                              guint       position,
+                              guint       removed,
+                              guint       added,
+                              GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u=%u;", position, removed, added,
+                          g_list_model_get_n_items (list));
+}
+
+/* Back from a search to the whole list: said as "all gone" (with the
+ * model empty meanwhile), then "all new", so a list view does not look
+ * for its tracked rows among a million new items. */
+static void
+test_query_cleared (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (GString) log = g_string_new (NULL);
+  g_autofree char *expected = NULL;
+  Changed changed = { 0, };
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  hall_case_list_model_set_query (model, "张伟");
+  wait_for (&changed.count, 1);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_check_empty), log);
+  hall_case_list_model_set_query (model, NULL);
+  expected = g_strdup_printf ("0-%u+0=0;0-0+%u=%u;", N_BULK / 10, N_BULK, N_BULK);
+  g_assert_cmpstr (log->str, ==, expected);
+}
+
 /* Signals may come straight away or from the main context: iterate without
  * blocking until @count reaches @value or a deadline passes. */
 static void
@@ -487,6 +520,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/case-list-model/query", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up,
               test_query, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/query-cleared", Fixture, GUINT_TO_POINTER (N_BULK),
+              fixture_set_up, test_query_cleared, fixture_tear_down);
   g_test_add ("/hall/case-list-model/sync-reaches-rows", Fixture, GUINT_TO_POINTER (3),
               fixture_set_up, test_sync_reaches_rows, fixture_tear_down);
   g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,

@@ -68,6 +68,7 @@ struct _HallCaseListModel
   /* Search. */
   char         *query;
   GPtrArray    *results;  /* of HallCase; non-NULL while they are shown */
+  gboolean      emptied;  /* between the two halves of replace_all () */
   GCancellable *search_cancellable;
 };
 
@@ -294,6 +295,8 @@ hall_case_list_model_get_n_items (GListModel *model)
 {
   HallCaseListModel *self = HALL_CASE_LIST_MODEL (model);
 
+  if (self->emptied)
+    return 0;
   return self->results ? self->results->len : self->n_cases;
 }
 
@@ -305,6 +308,8 @@ hall_case_list_model_get_item (GListModel *model,
   guint index = position / PAGE_SIZE;
   Page *page;
 
+  if (self->emptied)
+    return NULL;
   if (self->results != NULL)
     return position < self->results->len ? g_object_ref (self->results->pdata[position]) : NULL;
 
@@ -352,6 +357,26 @@ read_top (HallCaseListModel *self)
 
 static void run_search (HallCaseListModel *self);
 
+/* Everything changed. Said as one signal, GTK 4.8's list views look for
+ * the rows they track (selection, focus) among all the new items, which
+ * reads every page of a million cases on the main thread; said as "all
+ * gone, then all new" they simply drop them. While the first half is
+ * said, the model is empty, as the signal claims. */
+static void
+replace_all (HallCaseListModel *self,
+             guint              old_n,
+             guint              new_n)
+{
+  if (old_n > 0)
+    {
+      self->emptied = TRUE;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+      self->emptied = FALSE;
+    }
+  if (new_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_n);
+}
+
 static void
 on_store_changed (HallStore         *store,
                   HallCaseListModel *self)
@@ -387,7 +412,7 @@ on_store_changed (HallStore         *store,
   if (had_top && added > 0 && self->n_cases == old_n + added)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
   else
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_cases);
+    replace_all (self, old_n, self->n_cases);
 }
 
 /* A case that changed in place is updated in the objects already handed
@@ -653,6 +678,6 @@ hall_case_list_model_set_query (HallCaseListModel *self,
       guint old_n = self->results->len;
 
       g_clear_pointer (&self->results, g_ptr_array_unref);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_cases);
+      replace_all (self, old_n, self->n_cases);
     }
 }
