@@ -453,6 +453,43 @@ fastest_sign_in (const char *body)
   return fastest;
 }
 
+static gpointer
+wrong_sign_in_thread (gpointer data)
+{
+  g_autoptr(Reply) reply = request ("POST", "/v1/sessions", NULL,
+                                    "{\"username\":\"demo\",\"password\":\"flood\"}", NULL);
+
+  return GINT_TO_POINTER ((int) reply->status);
+}
+
+/* Each sign-in waiting for its password check holds a connection: a flood
+ * of them is turned away at once rather than queued without end. */
+static void
+test_sessions_flood (void)
+{
+  GThread *threads[80];
+  guint refused = 0;
+  guint busy = 0;
+  g_autoptr(Reply) health = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("sign-in", wrong_sign_in_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      int status = GPOINTER_TO_INT (g_thread_join (threads[i]));
+
+      g_assert_true (status == 401 || status == 503);
+      refused += status == 401;
+      busy += status == 503;
+    }
+  g_test_message ("%u refused, %u turned away as busy", refused, busy);
+  g_assert_cmpuint (refused, >, 0);
+  g_assert_cmpuint (busy, >, 0);
+
+  health = request ("GET", "/v1/health", NULL, NULL, NULL);
+  assert_status (health, 200);
+}
+
 /* An unknown user name is refused after the same work as a wrong password:
  * the time of the answer must not tell which user names exist. */
 static void
@@ -1294,6 +1331,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/health", test_health);
   g_test_add_func ("/hall/server/sessions", test_sessions);
   g_test_add_func ("/hall/server/sessions/timing", test_sessions_timing);
+  g_test_add_func ("/hall/server/sessions/flood", test_sessions_flood);
   g_test_add_func ("/hall/server/auth", test_auth);
   g_test_add_func ("/hall/server/applicant", test_applicant);
   g_test_add_func ("/hall/server/validation", test_validation);

@@ -18,6 +18,11 @@
 #define CHANGES_MAX_LIMIT 5000
 #define GROUP_COMMIT_BATCH 256
 #define SIGN_IN_THREADS 2
+/* Sign-ins waiting for a thread beyond which more are turned away: each
+ * holds a connection, suspended where no timeout reaches it, and a flood
+ * of them would take every connection and keep a real sign-in waiting for
+ * minutes. */
+#define SIGN_INS_WAITING_MAX 32
 
 G_DEFINE_FINAL_TYPE (HallServer, hall_server, G_TYPE_OBJECT)
 
@@ -493,19 +498,20 @@ answer_session (HallServer            *self,
                 HallServerRequest     *request,
                 struct MHD_Connection *connection)
 {
-  gboolean queued = FALSE;
+  HallServerResponse *refusal = NULL;
 
   g_mutex_lock (&self->sign_in_mutex);
-  if (self->sign_ins != NULL)
+  if (self->sign_ins == NULL)
+    refusal = problem (503, NULL, _("The server is shutting down; try again"));
+  else if (g_thread_pool_unprocessed (self->sign_ins) >= SIGN_INS_WAITING_MAX)
+    refusal = problem (503, NULL, _("Too many sign-ins at once; try again in a moment"));
+  else
     {
       MHD_suspend_connection (connection);
       g_thread_pool_push (self->sign_ins, request, NULL);
-      queued = TRUE;
     }
   g_mutex_unlock (&self->sign_in_mutex);
-  if (!queued)
-    return problem (503, NULL, _("The server is shutting down; try again"));
-  return NULL;
+  return refusal;
 }
 
 static HallServerResponse *
