@@ -47,7 +47,7 @@ parse_object (const char  *body,
                    what, HALL_SYNC_RESPONSE_MAX_DEPTH);
       return NULL;
     }
-  parser = json_parser_new_immutable ();
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, body, length, &local_error))
     {
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
