@@ -3094,6 +3094,49 @@ hall_store_ack_outbox (HallStore             *self,
   return TRUE;
 }
 
+gboolean
+hall_store_ack_outbox_batch (HallStore         *self,
+                             GPtrArray         *items,
+                             const gint64      *server_versions,
+                             guint              n,
+                             GError           **error)
+{
+  g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) unique = g_ptr_array_new ();
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (items != NULL && n <= items->len, FALSE);
+  g_return_val_if_fail (n == 0 || server_versions != NULL, FALSE);
+
+  if (n == 0)
+    return TRUE;
+  if (!write_begin (self, error))
+    return FALSE;
+  /* In order, as one by one: each ack rewrites the If-Match version of the
+   * rows after it. */
+  for (guint i = 0; i < n; i++)
+    {
+      if (!ack_locked (self, g_ptr_array_index (items, i), server_versions[i], changed_cases,
+                       error))
+        {
+          write_rollback (self);
+          return FALSE;
+        }
+    }
+  if (!write_commit (self, error))
+    return FALSE;
+
+  /* One signal per case and one count of the outbox per transaction, not
+   * per row: a case's three rows would refresh its list row three times. */
+  for (guint i = 0; i < changed_cases->len; i++)
+    if (g_hash_table_add (seen, changed_cases->pdata[i]))
+      g_ptr_array_add (unique, changed_cases->pdata[i]);
+  emit_cases_changed (self, unique);
+  emit_outbox_changed (self);
+  return TRUE;
+}
+
 /* Shows @state and @reason on the owner and, for an applicant, on each of
  * its cases. */
 static gboolean

@@ -169,6 +169,14 @@ gboolean        hall_store_ack_outbox            (HallStore      *self,
                                                   const HallOutboxItem *item,
                                                   gint64          server_version,
                                                   GError        **error);
+/* hall_store_ack_outbox for the first @n of @items (of HallOutboxItem), in
+ * order, with @server_versions[i] for each, in one transaction; one
+ * "outbox-changed", one "changed" and one "case-changed" per case after it. */
+gboolean        hall_store_ack_outbox_batch      (HallStore      *self,
+                                                  GPtrArray      *items,
+                                                  const gint64   *server_versions,
+                                                  guint           n,
+                                                  GError        **error);
 /* The server refused @item for good (4xx): the row leaves the queue and
  * its entity (and the case it belongs to) shows @reason. */
 gboolean        hall_store_reject_outbox         (HallStore      *self,
