@@ -125,6 +125,9 @@ spawn_sync (const char *profile)
 
   g_assert_nonnull (binary);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* Small batches: a push is then many requests, and a kill can land
+   * between any two of them. */
+  g_subprocess_launcher_setenv (launcher, "SERVICE_HALL_PUSH_BATCH_SIZE", "2", TRUE);
   child = g_subprocess_launcher_spawn (launcher, &error, binary, "--profile", profile,
                                        "--low-speed-time", "2", "--retries", "3", "sync", NULL);
   g_assert_no_error (error);
@@ -203,8 +206,9 @@ test_kill_during_sync (void)
 
       before = count_outbox (db_path);
       /* Start-up takes some milliseconds; the kill lands anywhere from
-       * before the first request to the pull. */
-      delay_ms = (guint) g_rand_int_range (rand, 0, 120);
+       * before the first request to the pull (a push in batches is done
+       * sooner than one row by row was). */
+      delay_ms = (guint) g_rand_int_range (rand, 0, 95);
       child = spawn_sync (profile);
       g_usleep (delay_ms * 1000);
       g_subprocess_force_exit (child);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "hall-error.h"
 #include "hall-http-client.h"
@@ -44,6 +45,7 @@ struct _HallSyncEngine
   char           *pinned_public_key;
   guint           blob_chunk_size;
   guint           pull_page_size;
+  guint           push_batch_size;
 
   HallHttpClient *client;
   GMainContext   *context;
@@ -86,6 +88,7 @@ enum
   PROP_PINNED_PUBLIC_KEY,
   PROP_BLOB_CHUNK_SIZE,
   PROP_PULL_PAGE_SIZE,
+  PROP_PUSH_BATCH_SIZE,
   N_PROPS
 };
 
@@ -110,6 +113,7 @@ typedef struct
   char            *server_url;
   HallRetryPolicy *policy;
   guint            pull_page_size;
+  guint            push_batch_size;
   int              posted_online;  /* -1: nothing said yet */
   GRand           *rand;
   GCancellable    *cancellable;  /* unowned: the task's */
@@ -136,6 +140,7 @@ worker_init (Worker         *worker,
   worker->policy = hall_retry_policy_new (self->backoff_base_ms, self->backoff_cap_ms,
                                           self->max_attempts);
   worker->pull_page_size = self->pull_page_size;
+  worker->push_batch_size = self->push_batch_size;
   worker->posted_online = -1;
   worker->rand = g_rand_new ();
 }
@@ -615,6 +620,11 @@ record_conflict (Worker               *worker,
   return PUSH_CONFLICT;
 }
 
+static PushOutcome handle_answer (Worker               *worker,
+                                  const HallOutboxItem *item,
+                                  HallHttpResponse     *response,
+                                  GError              **error);
+
 static PushOutcome
 push_one (Worker               *worker,
           const HallOutboxItem *item,
@@ -626,7 +636,6 @@ push_one (Worker               *worker,
   g_autofree char *key_header = g_strdup_printf ("Idempotency-Key: %s", item->uuid);
   g_autofree char *if_match = NULL;
   const char *extra[4] = { "Content-Type: application/json", key_header, NULL, NULL };
-  g_autofree char *reason = NULL;
 
   if (item->base_version > 0)
     {
@@ -645,6 +654,17 @@ push_one (Worker               *worker,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return PUSH_STOP;
     }
+  return handle_answer (worker, item, response, error);
+}
+
+/* What the server's answer to @item, alone or in a batch, does to it. */
+static PushOutcome
+handle_answer (Worker               *worker,
+               const HallOutboxItem *item,
+               HallHttpResponse     *response,
+               GError              **error)
+{
+  g_autofree char *reason = NULL;
 
   g_debug ("outbox %" G_GINT64_FORMAT " %s %s -> %u", item->seq, item->entity,
            item->entity_uuid, response->status);
@@ -683,21 +703,208 @@ push_one (Worker               *worker,
   return PUSH_STOP;
 }
 
+static void
+count_outcome (HallSyncReport *report,
+               PushOutcome     outcome)
+{
+  if (outcome == PUSH_ACKED)
+    report->pushed++;
+  else if (outcome == PUSH_REJECTED)
+    report->rejected++;
+  else if (outcome == PUSH_CONFLICT)
+    report->conflicts++;
+}
+
+/* The operations of a batch, from the first of @items: up to the first PUT
+ * of an entity an earlier row of the batch changes, since the answer to
+ * that row sets the PUT's If-Match. Returns how many rows it holds. */
+static guint
+build_batch (GPtrArray   *items,
+             JsonBuilder *builder)
+{
+  g_autoptr (GHashTable) touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "operations");
+  json_builder_begin_array (builder);
+  for (n = 0; n < items->len; n++)
+    {
+      const HallOutboxItem *item = g_ptr_array_index (items, n);
+      JsonNode *body = item->body != NULL ? json_from_string (item->body, NULL) : NULL;
+      char *owner;
+
+      if (body == NULL
+          || (g_strcmp0 (item->method, "PUT") == 0
+              && g_hash_table_contains (touched, item->entity_uuid)))
+        {
+          g_clear_pointer (&body, json_node_unref);
+          break;
+        }
+      owner = dup_case_uuid (item);
+      g_hash_table_add (touched, owner != NULL ? owner : g_strdup (item->entity_uuid));
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "key");
+      json_builder_add_string_value (builder, item->uuid);
+      json_builder_set_member_name (builder, "method");
+      json_builder_add_string_value (builder, item->method);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, item->path);
+      if (item->base_version > 0)
+        {
+          g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"",
+                                                       item->base_version);
+
+          json_builder_set_member_name (builder, "if_match");
+          json_builder_add_string_value (builder, if_match);
+        }
+      json_builder_set_member_name (builder, "body");
+      json_builder_add_value (builder, body);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return n;
+}
+
+/* Sends the rows at the head of @items in one POST /v1/batch. The answers
+ * are taken in order: the 2xx up to the first other answer are
+ * acknowledged in one transaction, that answer is handled as if the row had
+ * gone alone, and the rows after it stay queued even when the server did
+ * them: sent again under the same keys, they get the stored answers. So
+ * the outbox keeps its order. *@unsupported is set when the server has no
+ * batches (or refused this one whole): send the rows one by one instead.
+ * FALSE ends the push with @error. */
+static gboolean
+push_batch (Worker         *worker,
+            GPtrArray      *items,
+            HallSyncReport *report,
+            gboolean       *unsupported,
+            GError        **error)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autofree gint64 *versions = NULL;
+  const char *extra[] = { "Content-Type: application/json", NULL };
+  const HallOutboxItem *first = g_ptr_array_index (items, 0);
+  const char *data;
+  gsize size;
+  char *text;
+  guint n, acked;
+
+  n = build_batch (items, builder);
+  if (n <= 1)
+    {
+      PushOutcome outcome = push_one (worker, first, error);
+
+      count_outcome (report, outcome);
+      return outcome != PUSH_STOP;
+    }
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  body = g_bytes_new_take (text, strlen (text));
+
+  response = send_authorized (worker, "POST", "/v1/batch", extra, body, &local_error);
+  if (response == NULL)
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_error_matches (local_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
+        hall_store_defer_outbox (worker->store, first, local_error->message, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (response->status == 401)
+    {
+      set_auth_error (error);
+      return FALSE;
+    }
+  if (response->status != 200)
+    {
+      /* An older server (404, 405), or one that will not take this batch:
+       * each row alone gets its own answer. */
+      g_debug ("batch of %u refused (%u): sending rows one by one", n, response->status);
+      *unsupported = TRUE;
+      return TRUE;
+    }
+
+  data = g_bytes_get_data (response->body, &size);
+  answers = hall_sync_response_parse_batch (data, size, n, &local_error);
+  if (answers == NULL)
+    {
+      hall_store_defer_outbox (worker->store, first, local_error->message, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  versions = g_new0 (gint64, n);
+  for (acked = 0; acked < n; acked++)
+    {
+      HallHttpResponse *answer = g_ptr_array_index (answers, acked);
+
+      if (answer->status < 200 || answer->status >= 300)
+        break;
+      versions[acked] = answer_version (answer);
+    }
+  if (!hall_store_ack_outbox_batch (worker->store, items, versions, acked, error))
+    return FALSE;
+  report->pushed += acked;
+  g_debug ("batch of %u: %u acknowledged", n, acked);
+  if (acked == n)
+    return TRUE;
+
+  {
+    const HallOutboxItem *item = g_ptr_array_index (items, acked);
+    HallHttpResponse *answer = g_ptr_array_index (answers, acked);
+    PushOutcome outcome;
+
+    /* Alone it would have been tried again; the next pass does that. */
+    if (hall_retry_policy_status_is_transient (answer->status) || answer->status == 401)
+      {
+        g_autofree char *problem = describe_problem (answer);
+
+        g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
+                     _("the server could not take a change now (%u: %s); "
+                       "sync will try again later"),
+                     answer->status, problem);
+        hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
+        return FALSE;
+      }
+    outcome = handle_answer (worker, item, answer, error);
+    count_outcome (report, outcome);
+    return outcome != PUSH_STOP;
+  }
+}
+
 static gboolean
 push (Worker         *worker,
       HallSyncReport *report,
       GError        **error)
 {
-  /* One row at a time: acknowledging a row rewrites the If-Match version of
-   * the rows after it, so a batch read earlier would be stale. */
+  gboolean unbatched = worker->push_batch_size <= 1;
+
+  /* Each round reads the outbox again: acknowledging a row rewrites the
+   * If-Match version of the rows after it. */
   for (;;)
     {
-      g_autoptr (GPtrArray) items = hall_store_peek_outbox (worker->store, 1, error);
+      g_autoptr (GPtrArray) items = NULL;
 
+      items = hall_store_peek_outbox (worker->store, unbatched ? 1 : worker->push_batch_size, error);
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
         return TRUE;
+
+      if (!unbatched)
+        {
+          if (!push_batch (worker, items, report, &unbatched, error))
+            return FALSE;
+          continue;
+        }
 
       switch (push_one (worker, g_ptr_array_index (items, 0), error))
         {
@@ -1565,6 +1772,7 @@ hall_sync_engine_apply_environment (HallSyncEngine *self)
   apply_uint_env (self, "SERVICE_HALL_LOW_SPEED_LIMIT", "low-speed-limit");
   apply_uint_env (self, "SERVICE_HALL_SYNC_INTERVAL", "interval");
   apply_uint_env (self, "SERVICE_HALL_PULL_PAGE_SIZE", "pull-page-size");
+  apply_uint_env (self, "SERVICE_HALL_PUSH_BATCH_SIZE", "push-batch-size");
   apply_string_env (self, "SERVICE_HALL_CA_FILE", "ca-file");
   apply_string_env (self, "SERVICE_HALL_PINNED_KEY", "pinned-public-key");
 }
@@ -1659,6 +1867,9 @@ hall_sync_engine_set_property (GObject      *object,
     case PROP_PULL_PAGE_SIZE:
       set_uint (self, &self->pull_page_size, g_value_get_uint (value), prop_id);
       break;
+    case PROP_PUSH_BATCH_SIZE:
+      set_uint (self, &self->push_batch_size, g_value_get_uint (value), prop_id);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1727,6 +1938,9 @@ hall_sync_engine_get_property (GObject    *object,
       break;
     case PROP_PULL_PAGE_SIZE:
       g_value_set_uint (value, self->pull_page_size);
+      break;
+    case PROP_PUSH_BATCH_SIZE:
+      g_value_set_uint (value, self->push_batch_size);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1848,6 +2062,7 @@ hall_sync_engine_class_init (HallSyncEngineClass *klass)
                                                 1024 * 1024);
   /* The server serves at most 5000 changes a page. */
   properties[PROP_PULL_PAGE_SIZE] = uint_knob ("pull-page-size", 1, 5000, 500);
+  properties[PROP_PUSH_BATCH_SIZE] = uint_knob ("push-batch-size", 1, 500, 200);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CASE_REJECTED] =

@@ -13,6 +13,7 @@
 #include "hall-case-event.h"
 #include "hall-case.h"
 #include "hall-error.h"
+#include "hall-http-client.h"
 #include "hall-json.h"
 #include "hall-sync-response.h"
 
@@ -380,6 +381,60 @@ hall_sync_response_parse_current (const char  *entity,
       return NULL;
     }
   return json_to_string (current, FALSE);
+}
+
+GPtrArray *
+hall_sync_response_parse_batch (const char  *body,
+                                gsize        length,
+                                guint        n_operations,
+                                GError     **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) responses = NULL;
+  JsonNode *results;
+  JsonArray *array;
+
+  root = parse_object (body, length, _("answer to a batch"), error);
+  if (root == NULL)
+    return NULL;
+  results = json_object_get_member (json_node_get_object (root), "results");
+  if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results)
+      || json_array_get_length (json_node_get_array (results)) != n_operations)
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's answer to a batch of %u has not as many “results”"),
+                   n_operations);
+      return NULL;
+    }
+  array = json_node_get_array (results);
+  responses = g_ptr_array_new_full (n_operations, (GDestroyNotify) hall_http_response_free);
+  for (guint i = 0; i < n_operations; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *result = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *result_body = result ? json_object_get_member (result, "body") : NULL;
+      gint64 status = result ? positive_member (result, "status") : 0;
+      const char *etag = result ? string_member (result, "etag") : NULL;
+      HallHttpResponse *response;
+      char *text;
+
+      if (status < 100 || status > 599)
+        {
+          g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                       _("Result %u of the server's answer to a batch has no “status”"), i);
+          return NULL;
+        }
+      response = g_new0 (HallHttpResponse, 1);
+      response->status = (guint) status;
+      response->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (etag != NULL)
+        g_hash_table_insert (response->headers, g_strdup ("etag"), g_strdup (etag));
+      text = result_body != NULL && !JSON_NODE_HOLDS_NULL (result_body)
+             ? json_to_string (result_body, FALSE) : g_strdup ("");
+      response->body = g_bytes_new_take (text, strlen (text));
+      g_ptr_array_add (responses, response);
+    }
+  return g_steal_pointer (&responses);
 }
 
 gboolean

@@ -55,6 +55,16 @@ char     *hall_sync_response_parse_current     (const char  *entity,
                                                 gsize        length,
                                                 GError     **error);
 
+/* The answer to POST /v1/batch: {"results": [{"status", "etag", "body"}]}
+ * with exactly @n_operations results, each with a "status" from 100 to 599.
+ * Returns one HallHttpResponse per result, as the request alone would have
+ * been answered: its status, an "etag" header when the result has one, and
+ * its "body" as JSON text (empty when null or absent). */
+GPtrArray *hall_sync_response_parse_batch      (const char  *body,
+                                                gsize        length,
+                                                guint        n_operations,
+                                                GError     **error);
+
 /* The Upload-Offset header of a blob answer: a decimal number of bytes from
  * 0 to G_MAXINT64. FALSE (and *offset untouched) for anything else. */
 gboolean  hall_sync_response_parse_offset      (const char  *header,
