@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "hall-error.h"
 #include "hall-json.h"
@@ -274,9 +275,9 @@ hall_json_expect_object (JsonNode   *node,
 }
 
 gboolean
-hall_json_nesting_is_shallow (const char *text,
-                              gsize       length,
-                              guint       max_depth)
+hall_json_text_is_strict (const char *text,
+                          gsize       length,
+                          guint       max_depth)
 {
   gboolean in_string = FALSE;
   gboolean escaped = FALSE;
@@ -290,7 +291,11 @@ hall_json_nesting_is_shallow (const char *text,
       if (in_string)
         {
           if (escaped)
-            escaped = FALSE;
+            {
+              if (c == '\0' || strchr ("\"\\/bfnrtu", c) == NULL)
+                return FALSE;
+              escaped = FALSE;
+            }
           else if (c == '\\')
             escaped = TRUE;
           else if (c == '"')

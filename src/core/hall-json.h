@@ -64,11 +64,14 @@ gboolean    hall_json_read_enum          (JsonObject  *object,
                                           const char **field_out,
                                           GError     **error);
 
-/* json-glib's parser recurses once per nesting level, so text from outside
- * is counted before it is parsed: FALSE when brackets nest deeper than
- * @max_depth, or when a quote or slash outside a string (json-glib reads
- * comments and single-quoted strings) could hide brackets from the count. */
-gboolean    hall_json_nesting_is_shallow (const char  *text,
+/* Checks text from outside before json-glib parses it. Its parser recurses
+ * once per nesting level, and it reads more than JSON: comments,
+ * single-quoted strings and escapes such as the octal \315, which puts a
+ * byte that is not UTF-8 into a string of valid UTF-8 text. FALSE when
+ * brackets nest deeper than @max_depth, when a quote or slash outside a
+ * string could hide brackets from the count, or when a string has an escape
+ * that JSON does not have. */
+gboolean    hall_json_text_is_strict     (const char  *text,
                                           gsize        length,
                                           guint        max_depth);
 

@@ -41,10 +41,10 @@ parse_object (const char  *body,
                    _("The server's %s is not valid UTF-8"), what);
       return NULL;
     }
-  if (!hall_json_nesting_is_shallow (body, length, HALL_SYNC_RESPONSE_MAX_DEPTH))
+  if (!hall_json_text_is_strict (body, length, HALL_SYNC_RESPONSE_MAX_DEPTH))
     {
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
-                   _("The server's %s is not JSON, or is nested more than %d levels deep"),
+                   _("The server's %s is not strict JSON, or is nested more than %d levels deep"),
                    what, HALL_SYNC_RESPONSE_MAX_DEPTH);
       return NULL;
     }
