@@ -8,12 +8,15 @@
  *   3 a 412's "current": the entity kind is picked by the second byte,
  *     the rest is the body
  *   4 an Upload-Offset header
+ *   5 the answer to a batch: the number of operations is the second byte,
+ *     the rest is the body
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
 
 #include "hall-error.h"
+#include "hall-http-client.h"
 #include "hall-sync-response.h"
 
 int LLVMFuzzerInitialize   (int          *argc,
@@ -38,6 +41,8 @@ fuzz_changes (const char *body,
   g_autoptr (JsonArray) changes = NULL;
   g_autofree char *next = NULL;
   g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
   gboolean more = FALSE;
   guint i;
 
@@ -64,6 +69,10 @@ fuzz_changes (const char *body,
       g_assert_nonnull (json_object_get_string_member (change, "entity"));
       g_assert_nonnull (json_object_get_object_member (change, "data"));
     }
+  /* Every string of it can go to the store and the screen. */
+  node = json_node_init_array (json_node_alloc (), changes);
+  text = json_to_string (node, FALSE);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
 }
 
 static void
@@ -133,6 +142,43 @@ fuzz_offset (const char *input,
     g_assert_cmpint (offset, ==, -1);
 }
 
+static void
+fuzz_batch (const char *input,
+            gsize       length)
+{
+  g_autoptr (GPtrArray) responses = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_operations;
+  guint i;
+
+  if (length == 0)
+    return;
+  n_operations = (guint8) input[0];
+  responses = hall_sync_response_parse_batch (input + 1, length - 1, n_operations, &error);
+  if (responses == NULL)
+    {
+      g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
+      return;
+    }
+  g_assert_cmpuint (responses->len, ==, n_operations);
+  /* Each answer then goes through the readers of a single answer. */
+  for (i = 0; i < responses->len; i++)
+    {
+      HallHttpResponse *response = g_ptr_array_index (responses, i);
+      g_autofree char *reason = NULL;
+      gsize size;
+      const char *body = g_bytes_get_data (response->body, &size);
+
+      g_assert_cmpuint (response->status, >=, 100);
+      g_assert_cmpuint (response->status, <=, 599);
+      g_assert_true (g_utf8_validate_len (body, size, NULL));
+      hall_sync_response_parse_version (hall_http_response_get_header (response, "ETag"),
+                                        body, size);
+      reason = hall_sync_response_describe_problem (response->status, body, size, NULL);
+      g_assert_nonnull (reason);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 *data,
                         size_t        size)
@@ -144,7 +190,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     return 0;
   length = size - 1;
 
-  switch (data[0] % 5)
+  switch (data[0] % 6)
     {
     case 0:
       fuzz_changes (rest, length);
@@ -159,8 +205,11 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       fuzz_current (rest, length);
       break;
     case 4:
-    default:
       fuzz_offset (rest, length);
+      break;
+    case 5:
+    default:
+      fuzz_batch (rest, length);
       break;
     }
   return 0;
