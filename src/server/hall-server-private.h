@@ -47,12 +47,13 @@ HallRoles           _hall_server_roles_needed (HallRoute          route,
                                                HallMethod         method);
 /* Everything about a PUT/POST that is checked before the writer: the body
  * parses into a valid entity, the service is in the catalog, the role may
- * do it, and the Idempotency-Key's stored answer. Returns that refusal or
- * replay, or NULL when the write is to be queued (request->entity and
- * request->request_hash are then set). */
+ * do it, and (with @look_up_key) the Idempotency-Key's stored answer.
+ * Returns that refusal or replay, or NULL when the write is to be queued
+ * (request->entity and request->request_hash are then set). */
 HallServerResponse *_hall_server_check_write  (HallServer        *self,
                                                HallServerRequest *request,
-                                               const char        *method);
+                                               const char        *method,
+                                               gboolean           look_up_key);
 /* POST /v1/batch: queues the batch's writes as one job of the group
  * committer; NULL when the connection is suspended until the commit. */
 HallServerResponse *_hall_server_submit_batch (HallServer        *self,

@@ -673,7 +673,8 @@ write_done (gpointer      user_data,
 HallServerResponse *
 _hall_server_check_write (HallServer        *self,
                           HallServerRequest *request,
-                          const char        *method)
+                          const char        *method,
+                          gboolean           look_up_key)
 {
   g_autoptr(HallProblem) parse_problem = NULL;
   g_autoptr(GError) error = NULL;
@@ -701,8 +702,9 @@ _hall_server_check_write (HallServer        *self,
     return problem (403, NULL, _("Your role may only decide on a case's state"));
 
   if (request->idempotency_key != NULL)
+    request->request_hash = hash_request (request, method);
+  if (request->idempotency_key != NULL && look_up_key)
     {
-      request->request_hash = hash_request (request, method);
       /* A replay is answered from a read connection, without queueing. */
       replay = _hall_server_replay (self->storage, request, &error);
       if (replay != NULL)
@@ -721,7 +723,7 @@ submit_write (HallServer            *self,
               struct MHD_Connection *connection,
               const char            *method)
 {
-  HallServerResponse *refusal = _hall_server_check_write (self, request, method);
+  HallServerResponse *refusal = _hall_server_check_write (self, request, method, TRUE);
 
   if (refusal != NULL)
     return refusal;
