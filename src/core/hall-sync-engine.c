@@ -715,28 +715,33 @@ count_outcome (HallSyncReport *report,
     report->conflicts++;
 }
 
-/* The operations of a batch, from the first of @items: up to the first PUT
- * of an entity an earlier row of the batch changes, since the answer to
- * that row sets the PUT's If-Match. Returns how many rows it holds. */
+/* The operations of a batch, from row @first of @items: up to the first
+ * PUT of an entity that an earlier row of it, or of @before (the rows of
+ * the batch still being acknowledged), changes, since that row's answer
+ * sets the PUT's If-Match. Returns how many rows it holds; @touched gets
+ * the entities its rows change. */
 static guint
 build_batch (GPtrArray   *items,
+             guint        first,
+             GHashTable  *before,
+             GHashTable  *touched,
              JsonBuilder *builder)
 {
-  g_autoptr (GHashTable) touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint n;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "operations");
   json_builder_begin_array (builder);
-  for (n = 0; n < items->len; n++)
+  for (n = 0; first + n < items->len; n++)
     {
-      const HallOutboxItem *item = g_ptr_array_index (items, n);
+      const HallOutboxItem *item = g_ptr_array_index (items, first + n);
       JsonNode *body = item->body != NULL ? json_from_string (item->body, NULL) : NULL;
       char *owner;
 
       if (body == NULL
           || (g_strcmp0 (item->method, "PUT") == 0
-              && g_hash_table_contains (touched, item->entity_uuid)))
+              && (g_hash_table_contains (touched, item->entity_uuid)
+                  || (before != NULL && g_hash_table_contains (before, item->entity_uuid)))))
         {
           g_clear_pointer (&body, json_node_unref);
           break;
@@ -768,116 +773,236 @@ build_batch (GPtrArray   *items,
   return n;
 }
 
-/* Sends the rows at the head of @items in one POST /v1/batch. The answers
- * are taken in order: the 2xx up to the first other answer are
- * acknowledged in one transaction, that answer is handled as if the row had
- * gone alone, and the rows after it stay queued even when the server did
- * them: sent again under the same keys, they get the stored answers. So
- * the outbox keeps its order. *@unsupported is set when the server has no
- * batches (or refused this one whole): send the rows one by one instead.
- * FALSE ends the push with @error. */
-static gboolean
-push_batch (Worker         *worker,
-            GPtrArray      *items,
-            HallSyncReport *report,
-            gboolean       *unsupported,
-            GError        **error)
+/* One POST /v1/batch, sent on a thread of its own while the worker
+ * acknowledges the batch before it. */
+typedef struct
+{
+  Worker           *worker;
+  GPtrArray        *items;     /* of HallOutboxItem: the batch's rows */
+  GHashTable       *touched;   /* the entities they change */
+  GBytes           *body;
+  GThread          *thread;
+  HallHttpResponse *response;
+  GError           *error;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  if (batch->thread != NULL)
+    g_thread_join (batch->thread);
+  g_ptr_array_unref (batch->items);
+  g_hash_table_unref (batch->touched);
+  g_bytes_unref (batch->body);
+  g_clear_pointer (&batch->response, hall_http_response_free);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+/* The batch at row @first of @items (after @before), or NULL when fewer
+ * than two rows would go in it. */
+static Batch *
+batch_new (Worker    *worker,
+           GPtrArray *items,
+           guint      first,
+           Batch     *before)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (HallHttpResponse) response = NULL;
-  g_autoptr (GPtrArray) answers = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autofree gint64 *versions = NULL;
-  const char *extra[] = { "Content-Type: application/json", NULL };
-  const HallOutboxItem *first = g_ptr_array_index (items, 0);
-  const char *data;
-  gsize size;
+  Batch *batch;
   char *text;
-  guint n, acked;
+  guint n;
 
-  n = build_batch (items, builder);
-  if (n <= 1)
+  batch = g_new0 (Batch, 1);
+  batch->worker = worker;
+  batch->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  n = build_batch (items, first, before != NULL ? before->touched : NULL, batch->touched,
+                   builder);
+  batch->items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (batch->items, g_steal_pointer (&g_ptr_array_index (items, first + i)));
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  batch->body = g_bytes_new_take (text, strlen (text));
+  if (n < 2)
     {
-      PushOutcome outcome = push_one (worker, first, error);
+      /* The rows taken stay in @items for the caller. */
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_index (items, first + i) = g_steal_pointer (&g_ptr_array_index (batch->items, i));
+      g_ptr_array_set_size (batch->items, 0);
+      batch_free (batch);
+      return NULL;
+    }
+  return batch;
+}
+
+static void
+batch_send (Batch *batch)
+{
+  const char *extra[] = { "Content-Type: application/json", NULL };
+
+  batch->response = send_authorized (batch->worker, "POST", "/v1/batch", extra, batch->body,
+                                     &batch->error);
+}
+
+static gpointer
+batch_send_thread (gpointer data)
+{
+  batch_send (data);
+  return NULL;
+}
+
+/* The rows after @batch, peeked before it is acknowledged: it is still at
+ * the head of the outbox. NULL when there are none. */
+static GPtrArray *
+peek_after (Worker *worker,
+            Batch  *batch)
+{
+  g_autoptr (GPtrArray) items = NULL;
+
+  items = hall_store_peek_outbox (worker->store, batch->items->len + worker->push_batch_size,
+                                  NULL);
+  if (items == NULL || items->len <= batch->items->len)
+    return NULL;
+  for (guint i = 0; i < batch->items->len; i++)
+    if (g_strcmp0 (((HallOutboxItem *) g_ptr_array_index (items, i))->uuid,
+                   ((HallOutboxItem *) g_ptr_array_index (batch->items, i))->uuid) != 0)
+      return NULL;
+  return g_steal_pointer (&items);
+}
+
+/* Sends the head of the outbox in batches (POST /v1/batch). The answers to
+ * a batch are taken in order: the 2xx up to the first other answer are
+ * acknowledged in one transaction, that answer is handled as if its row
+ * had gone alone, and the rows after it stay queued even when the server
+ * did them: sent again under the same keys, they get the stored answers.
+ * So the outbox keeps its order. When a batch was all 2xx the next one is
+ * sent while it is acknowledged, so the counter and the server work at the
+ * same time; it holds no PUT of an entity the batch before changes, whose
+ * If-Match that acknowledgement may still rewrite.
+ *
+ * *@unsupported is set when the server has no batches (or refused one
+ * whole): send the rows one by one instead. FALSE ends the push with
+ * @error; TRUE with nothing done when the head of the outbox is a row to
+ * send alone. */
+static gboolean
+push_batches (Worker         *worker,
+              GPtrArray      *items,
+              HallSyncReport *report,
+              gboolean       *unsupported,
+              GError        **error)
+{
+  g_autoptr (Batch) batch = batch_new (worker, items, 0, NULL);
+
+  if (batch == NULL)
+    {
+      PushOutcome outcome = push_one (worker, g_ptr_array_index (items, 0), error);
 
       count_outcome (report, outcome);
       return outcome != PUSH_STOP;
     }
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  body = g_bytes_new_take (text, strlen (text));
+  batch_send (batch);
 
-  response = send_authorized (worker, "POST", "/v1/batch", extra, body, &local_error);
-  if (response == NULL)
+  while (batch != NULL)
     {
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && !g_error_matches (local_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
-        hall_store_defer_outbox (worker->store, first, local_error->message, NULL);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (response->status == 401)
-    {
-      set_auth_error (error);
-      return FALSE;
-    }
-  if (response->status != 200)
-    {
-      /* An older server (404, 405), or one that will not take this batch:
-       * each row alone gets its own answer. */
-      g_debug ("batch of %u refused (%u): sending rows one by one", n, response->status);
-      *unsupported = TRUE;
-      return TRUE;
-    }
+      g_autoptr (GPtrArray) answers = NULL;
+      g_autoptr (Batch) next = NULL;
+      g_autofree gint64 *versions = NULL;
+      const HallOutboxItem *first = g_ptr_array_index (batch->items, 0);
+      guint n = batch->items->len;
+      const char *data;
+      gsize size;
+      guint acked;
 
-  data = g_bytes_get_data (response->body, &size);
-  answers = hall_sync_response_parse_batch (data, size, n, &local_error);
-  if (answers == NULL)
-    {
-      hall_store_defer_outbox (worker->store, first, local_error->message, NULL);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+      if (batch->response == NULL)
+        {
+          if (!g_error_matches (batch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+              && !g_error_matches (batch->error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
+            hall_store_defer_outbox (worker->store, first, batch->error->message, NULL);
+          g_propagate_error (error, g_steal_pointer (&batch->error));
+          return FALSE;
+        }
+      if (batch->response->status == 401)
+        {
+          set_auth_error (error);
+          return FALSE;
+        }
+      if (batch->response->status != 200)
+        {
+          /* An older server (404, 405), or one that will not take this
+           * batch: each row alone gets its own answer. */
+          g_debug ("batch of %u refused (%u): sending rows one by one", n,
+                   batch->response->status);
+          *unsupported = TRUE;
+          return TRUE;
+        }
 
-  versions = g_new0 (gint64, n);
-  for (acked = 0; acked < n; acked++)
-    {
-      HallHttpResponse *answer = g_ptr_array_index (answers, acked);
+      data = g_bytes_get_data (batch->response->body, &size);
+      answers = hall_sync_response_parse_batch (data, size, n, error);
+      if (answers == NULL)
+        {
+          hall_store_defer_outbox (worker->store, first, (*error)->message, NULL);
+          return FALSE;
+        }
+      versions = g_new0 (gint64, n);
+      for (acked = 0; acked < n; acked++)
+        {
+          HallHttpResponse *answer = g_ptr_array_index (answers, acked);
 
-      if (answer->status < 200 || answer->status >= 300)
-        break;
-      versions[acked] = answer_version (answer);
-    }
-  if (!hall_store_ack_outbox_batch (worker->store, items, versions, acked, error))
-    return FALSE;
-  report->pushed += acked;
-  g_debug ("batch of %u: %u acknowledged", n, acked);
-  if (acked == n)
-    return TRUE;
+          if (answer->status < 200 || answer->status >= 300)
+            break;
+          versions[acked] = answer_version (answer);
+        }
 
-  {
-    const HallOutboxItem *item = g_ptr_array_index (items, acked);
-    HallHttpResponse *answer = g_ptr_array_index (answers, acked);
-    PushOutcome outcome;
+      if (acked == n)
+        {
+          g_autoptr (GPtrArray) after = peek_after (worker, batch);
 
-    /* Alone it would have been tried again; the next pass does that. */
-    if (hall_retry_policy_status_is_transient (answer->status) || answer->status == 401)
-      {
-        g_autofree char *problem = describe_problem (answer);
+          next = after != NULL ? batch_new (worker, after, n, batch) : NULL;
+          if (next != NULL)
+            next->thread = g_thread_new ("hall-sync-batch", batch_send_thread, next);
+        }
 
-        g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
-                     _("the server could not take a change now (%u: %s); "
-                       "sync will try again later"),
-                     answer->status, problem);
-        hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
+      if (!hall_store_ack_outbox_batch (worker->store, batch->items, versions, acked, error))
         return FALSE;
-      }
-    outcome = handle_answer (worker, item, answer, error);
-    count_outcome (report, outcome);
-    return outcome != PUSH_STOP;
-  }
+      report->pushed += acked;
+      g_debug ("batch of %u: %u acknowledged", n, acked);
+
+      if (acked < n)
+        {
+          const HallOutboxItem *item = g_ptr_array_index (batch->items, acked);
+          HallHttpResponse *answer = g_ptr_array_index (answers, acked);
+          PushOutcome outcome;
+
+          /* Alone it would have been tried again; the next pass does that. */
+          if (hall_retry_policy_status_is_transient (answer->status) || answer->status == 401)
+            {
+              g_autofree char *problem = describe_problem (answer);
+
+              g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
+                           _("the server could not take a change now (%u: %s); "
+                             "sync will try again later"),
+                           answer->status, problem);
+              hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
+              return FALSE;
+            }
+          outcome = handle_answer (worker, item, answer, error);
+          count_outcome (report, outcome);
+          return outcome != PUSH_STOP;
+        }
+
+      if (next != NULL)
+        {
+          g_thread_join (g_steal_pointer (&next->thread));
+          g_clear_pointer (&batch, batch_free);
+          batch = g_steal_pointer (&next);
+        }
+      else
+        g_clear_pointer (&batch, batch_free);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -901,7 +1026,7 @@ push (Worker         *worker,
 
       if (!unbatched)
         {
-          if (!push_batch (worker, items, report, &unbatched, error))
+          if (!push_batches (worker, items, report, &unbatched, error))
             return FALSE;
           continue;
         }
@@ -2062,7 +2187,7 @@ hall_sync_engine_class_init (HallSyncEngineClass *klass)
                                                 1024 * 1024);
   /* The server serves at most 5000 changes a page. */
   properties[PROP_PULL_PAGE_SIZE] = uint_knob ("pull-page-size", 1, 5000, 500);
-  properties[PROP_PUSH_BATCH_SIZE] = uint_knob ("push-batch-size", 1, 500, 200);
+  properties[PROP_PUSH_BATCH_SIZE] = uint_knob ("push-batch-size", 1, 500, 500);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CASE_REJECTED] =

@@ -60,7 +60,7 @@ typedef struct
  *   "pull-page-size"   guint changes asked for per page of the feed, 1-5000
  *                      (SERVICE_HALL_PULL_PAGE_SIZE, default 500)
  *   "push-batch-size"  guint outbox rows sent per POST /v1/batch, 1-500
- *                      (SERVICE_HALL_PUSH_BATCH_SIZE, default 200); 1 sends
+ *                      (SERVICE_HALL_PUSH_BATCH_SIZE, default 500); 1 sends
  *                      each row alone, as for a server without batches
  * TLS verification is always on; there is no knob to turn it off.
  *
