@@ -635,6 +635,14 @@ test_validation (void)
       }
   }
 
+  /* json-glib reads the octal escape \315 as a byte that is not UTF-8:
+   * stored, it would stop every counter's pull at that change. */
+  reply = request ("PUT", path, token,
+                   "{\"kind\":\"person\",\"name\":\"Li\\315\",\"id_type\":\"resident_id\","
+                   "\"id_number\":\"11010519491231002X\"}", NULL);
+  assert_problem (reply, 400, NULL);
+  g_clear_pointer (&reply, reply_free);
+
   for (guint i = 0; i < 201; i++)
     g_string_append (name, "张");
   long_name = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"%s\",\"id_type\":\"resident_id\","

@@ -10,6 +10,7 @@
 #include "hall-applicant.h"
 #include "hall-case-event.h"
 #include "hall-case.h"
+#include "hall-json.h"
 #include "hall-server-request.h"
 
 HallServerRequest *
@@ -135,44 +136,6 @@ not_found:
   return FALSE;
 }
 
-/* json-glib's parser recurses once per nesting level: refuse deep nesting
- * before it sees the bytes, or a body of a million "[" overflows the stack.
- * json-glib also reads comments and single-quoted strings, which JSON does
- * not have; they could hide brackets from this count, so a quote or a slash
- * outside a string refuses the body too. */
-static gboolean
-nesting_is_shallow (const char *body,
-                    gsize       length)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  int depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = body[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '\'' || c == '/')
-        return FALSE;
-      else if ((c == '[' || c == '{') && ++depth > HALL_JSON_MAX_DEPTH)
-        return FALSE;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
 JsonNode *
 hall_server_parse_json_object (const char   *body,
                                gsize         length,
@@ -192,9 +155,16 @@ hall_server_parse_json_object (const char   *body,
       *problem = hall_problem_new (400, NULL, _("The body is not valid UTF-8"));
       return NULL;
     }
-  if (!nesting_is_shallow (body, length))
+  /* Before json-glib sees it: deep nesting would overflow its recursion,
+   * and what it reads beyond JSON (comments, single quotes, escapes such as
+   * \315) could hide brackets or put bytes that are not UTF-8 into a string
+   * that every counter would then fail to read from the change feed. */
+  if (!hall_json_text_is_strict (body, length, HALL_JSON_MAX_DEPTH))
     {
-      *problem = hall_problem_new (400, NULL, _("The JSON is nested more than %d levels deep"),
+      *problem = hall_problem_new (400, NULL,
+                                   _("The body is not plain JSON: it nests more than %d levels "
+                                     "deep, or has comments, single quotes or escapes that JSON "
+                                     "does not have"),
                                    HALL_JSON_MAX_DEPTH);
       return NULL;
     }
