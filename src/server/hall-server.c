@@ -207,11 +207,18 @@ problem (guint       status,
   return hall_server_response_new_problem (p);
 }
 
+/* The details (database paths, SQL) are for the hall's IT staff, not for
+ * whoever sent the request: the answer names a reference to find them in
+ * the server's log. */
 static HallServerResponse *
 internal_error (const GError *error)
 {
-  g_warning ("%s", error->message);
-  return problem (500, NULL, _("The server could not do this: %s"), error->message);
+  guint32 reference = g_random_int ();
+
+  g_warning ("Internal error %08x: %s", reference, error->message);
+  return problem (500, NULL,
+                  _("The server could not do this; its log has the details under reference %08x"),
+                  reference);
 }
 
 static const char *
