@@ -3035,6 +3035,22 @@ emit_cases_changed (HallStore *self,
     emit_later (self, SIGNAL_CASE_CHANGED, cases->pdata[i], 0);
 }
 
+/* The same for a transaction of many rows: once per case, not once per
+ * row of it (a case's applicant, case and event rows would refresh its
+ * list row three times). */
+static void
+emit_cases_changed_once (HallStore *self,
+                         GPtrArray *cases)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) unique = g_ptr_array_new ();
+
+  for (guint i = 0; i < cases->len; i++)
+    if (g_hash_table_add (seen, cases->pdata[i]))
+      g_ptr_array_add (unique, cases->pdata[i]);
+  emit_cases_changed (self, unique);
+}
+
 /* Marks @owner's row (applicant or case) synced when nothing of it waits. */
 static gboolean
 mark_synced_locked (HallStore  *self,
@@ -3176,8 +3192,6 @@ hall_store_ack_outbox_batch (HallStore         *self,
                              GError           **error)
 {
   g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) unique = g_ptr_array_new ();
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (items != NULL && n <= items->len, FALSE);
@@ -3201,12 +3215,8 @@ hall_store_ack_outbox_batch (HallStore         *self,
   if (!write_commit (self, error))
     return FALSE;
 
-  /* One signal per case and one count of the outbox per transaction, not
-   * per row: a case's three rows would refresh its list row three times. */
-  for (guint i = 0; i < changed_cases->len; i++)
-    if (g_hash_table_add (seen, changed_cases->pdata[i]))
-      g_ptr_array_add (unique, changed_cases->pdata[i]);
-  emit_cases_changed (self, unique);
+  /* And one count of the outbox per transaction, not per row. */
+  emit_cases_changed_once (self, changed_cases);
   emit_outbox_changed (self);
   return TRUE;
 }
@@ -3847,7 +3857,7 @@ hall_store_apply_changes (HallStore   *self,
     return FALSE;
 
   if (n > 0)
-    emit_cases_changed (self, changed_cases);
+    emit_cases_changed_once (self, changed_cases);
   return TRUE;
 }
 
