@@ -1051,72 +1051,144 @@ push (Worker         *worker,
 
 /* Pull */
 
+/* One page of the feed, fetched and checked; on a thread of its own while
+ * the worker applies the page before it. */
+typedef struct
+{
+  Worker    *worker;
+  char      *cursor;    /* asked for: the changes after it */
+  GThread   *thread;
+  JsonArray *changes;
+  char      *next;
+  gboolean   more;
+  GError    *error;
+} Page;
+
+static void
+page_free (Page *page)
+{
+  if (page->thread != NULL)
+    g_thread_join (page->thread);
+  g_free (page->cursor);
+  g_clear_pointer (&page->changes, json_array_unref);
+  g_free (page->next);
+  g_clear_error (&page->error);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
+
+static gboolean
+fetch_page (Worker      *worker,
+            const char  *cursor,
+            JsonArray  **changes,
+            char       **next,
+            gboolean    *more,
+            GError     **error)
+{
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autofree char *path = NULL;
+  const char *data;
+  gsize size;
+
+  if (cursor != NULL && *cursor != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+
+      path = g_strdup_printf ("/v1/changes?since=%s&limit=%u", escaped, worker->pull_page_size);
+    }
+  else
+    path = g_strdup_printf ("/v1/changes?limit=%u", worker->pull_page_size);
+
+  response = send_authorized (worker, "GET", path, NULL, NULL, error);
+  if (response == NULL)
+    return FALSE;
+  if (response->status == 401)
+    {
+      set_auth_error (error);
+      return FALSE;
+    }
+  if (response->status == 403)
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH,
+                   _("the signed-in user may not read the server's changes: "
+                     "sign in to the server as a counter official"));
+      return FALSE;
+    }
+  if (response->status != 200)
+    {
+      g_autofree char *problem = describe_problem (response);
+
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("the server refused to list its changes: %s"), problem);
+      return FALSE;
+    }
+
+  /* A bad page is refused whole, before the store sees any of it. */
+  data = g_bytes_get_data (response->body, &size);
+  return hall_sync_response_parse_changes (data, size, changes, next, more, error);
+}
+
+static gpointer
+fetch_page_thread (gpointer data)
+{
+  Page *page = data;
+
+  fetch_page (page->worker, page->cursor, &page->changes, &page->next, &page->more,
+              &page->error);
+  return NULL;
+}
+
+/* Pages of the feed in order, each applied with its cursor in one
+ * transaction. The next page is fetched while one is applied, so the
+ * server and the network work while the store does. */
 static gboolean
 pull (Worker         *worker,
       HallSyncReport *report,
       GError        **error)
 {
   g_autofree char *cursor = hall_store_get_meta (worker->store, "cursor");
+  g_autoptr (JsonArray) changes = NULL;
+  g_autofree char *next = NULL;
+  gboolean more = FALSE;
+
+  if (!fetch_page (worker, cursor, &changes, &next, &more, error))
+    return FALSE;
 
   for (;;)
     {
-      g_autoptr (HallHttpResponse) response = NULL;
-      g_autoptr (JsonArray) changes = NULL;
-      g_autofree char *path = NULL;
-      g_autofree char *next = NULL;
-      const char *data;
-      gsize size;
-      gboolean more;
+      g_autoptr (Page) ahead = NULL;
+      guint n = json_array_get_length (changes);
+      /* A server that says "more" without moving on would loop forever. */
+      gboolean last = !more || (n == 0 && g_strcmp0 (next, cursor) == 0);
 
-      if (cursor != NULL && *cursor != '\0')
+      if (!last)
         {
-          g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
-
-          path = g_strdup_printf ("/v1/changes?since=%s&limit=%u", escaped,
-                                  worker->pull_page_size);
+          ahead = g_new0 (Page, 1);
+          ahead->worker = worker;
+          ahead->cursor = g_strdup (next);
+          ahead->thread = g_thread_new ("hall-sync-page", fetch_page_thread, ahead);
         }
-      else
-        path = g_strdup_printf ("/v1/changes?limit=%u", worker->pull_page_size);
-
-      response = send_authorized (worker, "GET", path, NULL, NULL, error);
-      if (response == NULL)
-        return FALSE;
-      if (response->status == 401)
-        {
-          set_auth_error (error);
-          return FALSE;
-        }
-      if (response->status == 403)
-        {
-          g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH,
-                       _("the signed-in user may not read the server's changes: "
-                         "sign in to the server as a counter official"));
-          return FALSE;
-        }
-      if (response->status != 200)
-        {
-          g_autofree char *problem = describe_problem (response);
-
-          g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
-                       _("the server refused to list its changes: %s"), problem);
-          return FALSE;
-        }
-
-      /* A bad page is refused whole, before the store sees any of it. */
-      data = g_bytes_get_data (response->body, &size);
-      if (!hall_sync_response_parse_changes (data, size, &changes, &next, &more, error))
-        return FALSE;
 
       if (!hall_store_apply_changes (worker->store, changes, next, error))
         return FALSE;
-      report->pulled += json_array_get_length (changes);
-      g_debug ("pulled %u changes, cursor %s, more %d", json_array_get_length (changes), next, more);
-
-      /* A server that says "more" without moving on would loop forever. */
-      if (!more || (json_array_get_length (changes) == 0 && g_strcmp0 (next, cursor) == 0))
+      report->pulled += n;
+      g_debug ("pulled %u changes, cursor %s, more %d", n, next, more);
+      if (last)
         return TRUE;
+
+      g_thread_join (g_steal_pointer (&ahead->thread));
+      if (ahead->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&ahead->error));
+          return FALSE;
+        }
       g_free (cursor);
       cursor = g_steal_pointer (&next);
+      g_clear_pointer (&changes, json_array_unref);
+      changes = g_steal_pointer (&ahead->changes);
+      next = g_steal_pointer (&ahead->next);
+      more = ahead->more;
     }
 }
 
