@@ -135,7 +135,9 @@ parse_operation (HallServer        *self,
     }
   /* The body as its own request would carry it: json-glib writes what the
    * counter sends alone the same way, so a key's request hash is the same
-   * whether its row went alone or in a batch. */
+   * whether its row went alone or in a batch. Written before the checks
+   * below fill in the path's uuid; the parsed body is checked as it is,
+   * not parsed again from the text. */
   generator = json_generator_new ();
   json_generator_set_root (generator, body);
   text = json_generator_to_data (generator, &length);
@@ -145,7 +147,7 @@ parse_operation (HallServer        *self,
   /* The writer looks each key up anyway (the same key may come twice in a
    * batch); a lookup per operation on a read connection first would cost
    * more than the rare replayed batch saves. */
-  op->response = _hall_server_check_write (self, op, method, FALSE);
+  op->response = _hall_server_check_write (self, op, method, body, FALSE);
   return op;
 }
 

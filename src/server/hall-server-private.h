@@ -48,11 +48,13 @@ HallRoles           _hall_server_roles_needed (HallRoute          route,
 /* Everything about a PUT/POST that is checked before the writer: the body
  * parses into a valid entity, the service is in the catalog, the role may
  * do it, and (with @look_up_key) the Idempotency-Key's stored answer.
+ * @parsed, when not NULL, is the body parsed already (and is changed).
  * Returns that refusal or replay, or NULL when the write is to be queued
  * (request->entity and request->request_hash are then set). */
 HallServerResponse *_hall_server_check_write  (HallServer        *self,
                                                HallServerRequest *request,
                                                const char        *method,
+                                               JsonNode          *parsed,
                                                gboolean           look_up_key);
 /* POST /v1/batch: queues the batch's writes as one job of the group
  * committer; NULL when the connection is suspended until the commit. */

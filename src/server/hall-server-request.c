@@ -276,13 +276,23 @@ hall_server_parse_entity (HallRoute     route,
                           HallProblem **problem)
 {
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  const char *field = NULL;
 
   root = hall_server_parse_json_object (body, length, problem);
   if (root == NULL)
     return NULL;
+  return hall_server_parse_entity_node (route, id, root, problem);
+}
+
+JsonNode *
+hall_server_parse_entity_node (HallRoute     route,
+                               const char   *id,
+                               JsonNode     *root,
+                               HallProblem **problem)
+{
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *field = NULL;
+
   if (!check_string_lengths (NULL, root, problem))
     return NULL;
   object = json_node_get_object (root);

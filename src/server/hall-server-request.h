@@ -99,6 +99,12 @@ JsonNode          *hall_server_parse_entity          (HallRoute          route,
                                                       const char        *body,
                                                       gsize              length,
                                                       HallProblem      **problem);
+/* The same for a body parsed already (a JSON object, which the uuid of the
+ * path is filled into). */
+JsonNode          *hall_server_parse_entity_node     (HallRoute          route,
+                                                      const char        *id,
+                                                      JsonNode          *root,
+                                                      HallProblem      **problem);
 /* {"username", "password"} of POST /v1/sessions. */
 gboolean           hall_server_parse_session         (const char        *body,
                                                       gsize              length,

@@ -681,6 +681,7 @@ HallServerResponse *
 _hall_server_check_write (HallServer        *self,
                           HallServerRequest *request,
                           const char        *method,
+                          JsonNode          *parsed,
                           gboolean           look_up_key)
 {
   g_autoptr(HallProblem) parse_problem = NULL;
@@ -688,9 +689,12 @@ _hall_server_check_write (HallServer        *self,
   HallServerResponse *replay;
   JsonObject *object;
 
-  request->entity = hall_server_parse_entity (request->route, request->id,
-                                              (const char *) request->body->data,
-                                              request->body->len, &parse_problem);
+  request->entity = parsed != NULL
+                    ? hall_server_parse_entity_node (request->route, request->id, parsed,
+                                                     &parse_problem)
+                    : hall_server_parse_entity (request->route, request->id,
+                                                (const char *) request->body->data,
+                                                request->body->len, &parse_problem);
   if (request->entity == NULL)
     return hall_server_response_new_problem (parse_problem);
   object = json_node_get_object (request->entity);
@@ -730,7 +734,7 @@ submit_write (HallServer            *self,
               struct MHD_Connection *connection,
               const char            *method)
 {
-  HallServerResponse *refusal = _hall_server_check_write (self, request, method, TRUE);
+  HallServerResponse *refusal = _hall_server_check_write (self, request, method, NULL, TRUE);
 
   if (refusal != NULL)
     return refusal;
