@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n.h>
 
@@ -123,7 +124,6 @@ gboolean
 hall_validate_resident_id (const char *id_number,
                            GError    **error)
 {
-  g_autoptr(GDateTime) now = NULL;
   GDate birth;
   GDate today;
   glong n_chars;
@@ -191,12 +191,12 @@ hall_validate_resident_id (const char *id_number,
                    month, day);
       return FALSE;
     }
-  now = g_date_time_new_now_local ();
   g_date_clear (&birth, 1);
   g_date_clear (&today, 1);
   g_date_set_dmy (&birth, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
-  g_date_set_dmy (&today, (GDateDay) g_date_time_get_day_of_month (now),
-                  (GDateMonth) g_date_time_get_month (now), (GDateYear) g_date_time_get_year (now));
+  /* Today as localtime_r sees it: GDateTime would load the time zone
+   * again for each of the thousands of applicants of a pull. */
+  g_date_set_time_t (&today, time (NULL));
   if (g_date_compare (&birth, &today) > 0)
     {
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,
