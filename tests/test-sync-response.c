@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hall-error.h"
+#include "hall-http-client.h"
 #include "hall-sync-response.h"
 
 #define APPLICANT_UUID "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a"
@@ -388,6 +389,56 @@ test_offset (void)
     }
 }
 
+static void
+test_batch (void)
+{
+  const char *good = "{\"results\": [{\"status\": 201, \"etag\": \"\\\"1\\\"\", "
+                     "\"body\": " APPLICANT_DATA "}, {\"status\": 422, \"body\": "
+                     "{\"status\": 422, \"field\": \"service\"}}, {\"status\": 200, "
+                     "\"body\": null}]}";
+  const char *bad[] = {
+    "",
+    "[]",
+    "{}",
+    "{\"results\": {}}",
+    "{\"results\": [{\"status\": 201}, {\"status\": 201}]}",  /* one too few */
+    "{\"results\": [{\"status\": 201}, {\"status\": 201}, {\"status\": 2010}]}",
+    "{\"results\": [{\"status\": 201}, {\"status\": \"201\"}, {\"status\": 201}]}",
+    "{\"results\": [{\"status\": 201}, 7, {\"status\": 201}]}",
+  };
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (GError) error = NULL;
+  HallHttpResponse *answer;
+  gsize size;
+
+  answers = hall_sync_response_parse_batch (good, strlen (good), 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (answers->len, ==, 3);
+  answer = g_ptr_array_index (answers, 0);
+  g_assert_cmpuint (answer->status, ==, 201);
+  g_assert_cmpstr (hall_http_response_get_header (answer, "ETag"), ==, "\"1\"");
+  g_assert_cmpint (hall_sync_response_parse_version (hall_http_response_get_header (answer, "ETag"),
+                                                     g_bytes_get_data (answer->body, &size),
+                                                     g_bytes_get_size (answer->body)), ==, 1);
+  answer = g_ptr_array_index (answers, 1);
+  g_assert_cmpuint (answer->status, ==, 422);
+  g_assert_null (hall_http_response_get_header (answer, "ETag"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (answer->body, &size), -1, "service"));
+  answer = g_ptr_array_index (answers, 2);
+  g_assert_cmpuint (g_bytes_get_size (answer->body), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GPtrArray) refused = NULL;
+      g_autoptr (GError) bad_error = NULL;
+
+      g_test_message ("bad answer %u", i);
+      refused = hall_sync_response_parse_batch (bad[i], strlen (bad[i]), 3, &bad_error);
+      g_assert_null (refused);
+      g_assert_error (bad_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/hall/sync-response/version", test_version);
   g_test_add_func ("/hall/sync-response/current", test_current);
   g_test_add_func ("/hall/sync-response/offset", test_offset);
+  g_test_add_func ("/hall/sync-response/batch", test_batch);
 
   return g_test_run ();
 }
