@@ -1057,6 +1057,7 @@ typedef struct
 {
   Worker    *worker;
   char      *cursor;    /* asked for: the changes after it */
+  JsonArray *applied;   /* a page applied before, freed on the thread */
   GThread   *thread;
   JsonArray *changes;
   char      *next;
@@ -1070,6 +1071,7 @@ page_free (Page *page)
   if (page->thread != NULL)
     g_thread_join (page->thread);
   g_free (page->cursor);
+  g_clear_pointer (&page->applied, json_array_unref);
   g_clear_pointer (&page->changes, json_array_unref);
   g_free (page->next);
   g_clear_error (&page->error);
@@ -1134,6 +1136,9 @@ fetch_page_thread (gpointer data)
 {
   Page *page = data;
 
+  /* Freeing a page's thousands of nodes is work the applying thread need
+   * not wait for. */
+  g_clear_pointer (&page->applied, json_array_unref);
   fetch_page (page->worker, page->cursor, &page->changes, &page->next, &page->more,
               &page->error);
   return NULL;
@@ -1149,6 +1154,7 @@ pull (Worker         *worker,
 {
   g_autofree char *cursor = hall_store_get_meta (worker->store, "cursor");
   g_autoptr (JsonArray) changes = NULL;
+  g_autoptr (JsonArray) applied = NULL;
   g_autofree char *next = NULL;
   gboolean more = FALSE;
 
@@ -1167,6 +1173,7 @@ pull (Worker         *worker,
           ahead = g_new0 (Page, 1);
           ahead->worker = worker;
           ahead->cursor = g_strdup (next);
+          ahead->applied = g_steal_pointer (&applied);
           ahead->thread = g_thread_new ("hall-sync-page", fetch_page_thread, ahead);
         }
 
@@ -1185,7 +1192,7 @@ pull (Worker         *worker,
         }
       g_free (cursor);
       cursor = g_steal_pointer (&next);
-      g_clear_pointer (&changes, json_array_unref);
+      applied = g_steal_pointer (&changes);
       changes = g_steal_pointer (&ahead->changes);
       next = g_steal_pointer (&ahead->next);
       more = ahead->more;
