@@ -208,7 +208,7 @@ test_kill_during_sync (void)
       /* Start-up takes some milliseconds; the kill lands anywhere from
        * before the first request to the pull (a push in batches is done
        * sooner than one row by row was). */
-      delay_ms = (guint) g_rand_int_range (rand, 0, 95);
+      delay_ms = (guint) g_rand_int_range (rand, 0, 50);
       child = spawn_sync (profile);
       g_usleep (delay_ms * 1000);
       g_subprocess_force_exit (child);
