@@ -279,6 +279,7 @@ signed_in_cb (HallWindow *self,
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_page));
   /* Typing anywhere searches the cases, but only once they are on screen. */
   hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->leaflet), TRUE);
   gtk_stack_set_visible_child_name (self->stack, "main");
 
   if (self->engine != NULL)
