@@ -1103,6 +1103,55 @@ test_batch (void)
   }
 }
 
+/* Keys are the client's, not the hall's: another official who reuses or
+ * guesses one must neither read the first answer nor be refused. */
+static void
+test_idempotency_per_user (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *other_uuid = g_uuid_string_random ();
+  g_autofree char *key = g_strdup_printf ("Idempotency-Key: %s", uuid);
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *other_path = g_strconcat ("/v1/applicants/", other_uuid, NULL);
+  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *other = person_json ("640104198506120015");
+  g_autofree char *batch_body = NULL;
+  g_autofree char *batch_path = NULL;
+  g_autofree char *op = NULL;
+  const char *extra[] = { key, NULL };
+  g_autoptr(Reply) first = request ("PUT", path, token, body, extra);
+  g_autoptr(Reply) second = request ("PUT", other_path, reception_token, other, extra);
+  g_autoptr(Reply) batch = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *results;
+
+  assert_status (first, 201);
+  assert_status (second, 201);
+  g_assert_cmpstr (second->body->str, !=, first->body->str);
+  g_assert_cmpuint (count_changes_of (other_uuid), ==, 1);
+
+  /* The batch path looks keys up the same way: a key of demo's own, then
+   * reception1 sends it in a batch. */
+  g_clear_pointer (&first, reply_free);
+  g_free (other_uuid);
+  other_uuid = g_uuid_string_random ();
+  g_free (key);
+  key = g_strdup_printf ("Idempotency-Key: %s", other_uuid);
+  extra[0] = key;
+  first = request ("PUT", path, token, body, extra);
+  assert_status (first, 200);
+  batch_path = g_strconcat ("/v1/applicants/", other_uuid, NULL);
+  op = batch_op (other_uuid, "PUT", batch_path, other);
+  batch_body = g_strdup_printf ("{\"operations\":[%s]}", op);
+  batch = request ("POST", "/v1/batch", reception_token, batch_body, NULL);
+  assert_status (batch, 200);
+  node = reply_json (batch);
+  results = json_object_get_array_member (json_node_get_object (node), "results");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (results, 0),
+                                               "status"), ==, 201);
+  g_assert_cmpuint (count_changes_of (other_uuid), ==, 1);
+}
+
 static void
 test_blobs (void)
 {
@@ -1345,6 +1394,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/validation", test_validation);
   g_test_add_func ("/hall/server/if-match", test_if_match);
   g_test_add_func ("/hall/server/idempotency", test_idempotency);
+  g_test_add_func ("/hall/server/idempotency/per-user", test_idempotency_per_user);
   g_test_add_func ("/hall/server/cases", test_cases);
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/changes", test_changes);

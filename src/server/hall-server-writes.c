@@ -369,6 +369,15 @@ write_event (HallServerStorage  *storage,
   return TRUE;
 }
 
+/* A key is the client's own: scoped to the signed-in official, so another
+ * who reuses or guesses it neither reads the stored answer nor is refused.
+ * A username cannot hold "\n" (the session token is split on it). */
+static char *
+scoped_key (HallServerRequest *request)
+{
+  return g_strconcat (request->username, "\n", request->idempotency_key, NULL);
+}
+
 HallServerResponse *
 _hall_server_replay (HallServerStorage  *storage,
                      HallServerRequest  *request,
@@ -376,12 +385,13 @@ _hall_server_replay (HallServerStorage  *storage,
 {
   g_autoptr(HallIdempotentAnswer) answer = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *key = NULL;
   HallServerResponse *response;
 
   if (request->idempotency_key == NULL)
     return NULL;
-  answer = hall_server_storage_get_idempotent_answer (storage, request->idempotency_key,
-                                                      &local_error);
+  key = scoped_key (request);
+  answer = hall_server_storage_get_idempotent_answer (storage, key, &local_error);
   if (answer == NULL)
     {
       if (!is_not_found (local_error))
@@ -448,13 +458,13 @@ _hall_server_run_write (HallServerStorage  *storage,
     {
       HallIdempotentAnswer answer = { 0 };
       g_autofree char *body = hall_server_response_dup_body (request->response);
+      g_autofree char *key = scoped_key (request);
 
       answer.request_hash = request->request_hash;
       answer.status = request->response->status;
       answer.etag = request->response->etag;
       answer.body = body;
-      if (!hall_server_storage_put_idempotent_answer (storage, request->idempotency_key, &answer,
-                                                      error))
+      if (!hall_server_storage_put_idempotent_answer (storage, key, &answer, error))
         return FALSE;
     }
   return TRUE;
