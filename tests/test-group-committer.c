@@ -189,6 +189,85 @@ test_one_by_one (void)
   g_assert_false (batched);
 }
 
+/* Writes, then ends the writer's savepoint itself, so that the writer's
+ * ROLLBACK TO finds no savepoint and fails. */
+static gboolean
+run_unrollable_job (HallServerStorage  *storage,
+                    gpointer            user_data,
+                    GError            **error)
+{
+  if (!hall_server_storage_put_official (storage, "half-done", "hash", "reception", error)
+      || !hall_server_storage_release (storage, error))
+    return FALSE;
+  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, "the job fails");
+  return FALSE;
+}
+
+static void
+unrollable_job_done (gpointer      user_data,
+                     const GError *error)
+{
+  Fixture *f = user_data;
+
+  g_mutex_lock (&f->mutex);
+  f->failed[0] = error != NULL;
+  f->n_done++;
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->mutex);
+}
+
+/* A job whose savepoint cannot be rolled back must take the whole
+ * transaction with it: committing would keep its half-done writes. */
+static void
+test_rollback_to_fails (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-committer-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(HallServerSqlite) sqlite = NULL;
+  g_autoptr(HallGroupCommitter) committer = NULL;
+  Fixture f = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "hall.sqlite", NULL);
+  sqlite = hall_server_sqlite_new (path, &error);
+  g_assert_no_error (error);
+  committer = hall_group_committer_new (HALL_SERVER_STORAGE (sqlite), 16);
+  g_mutex_init (&f.mutex);
+  g_cond_init (&f.cond);
+
+  g_test_expect_message ("hall-server", G_LOG_LEVEL_WARNING,
+                         "A batch of 1 writes could not be committed*savepoint*");
+  hall_group_committer_submit (committer, run_unrollable_job, unrollable_job_done, &f);
+  g_mutex_lock (&f.mutex);
+  while (f.n_done < 1)
+    g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
+  g_mutex_unlock (&f.mutex);
+  hall_group_committer_stop (committer);
+  g_test_assert_expected_messages ();
+
+  g_assert_true (f.failed[0]);
+  hash = hall_server_storage_get_official (HALL_SERVER_STORAGE (sqlite), "half-done", NULL,
+                                           &error);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  g_assert_null (hash);
+
+  g_mutex_clear (&f.mutex);
+  g_cond_clear (&f.cond);
+  g_clear_object (&committer);
+  g_clear_object (&sqlite);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -196,5 +275,6 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/hall/server/group-committer/batch", test_group_commit);
   g_test_add_func ("/hall/server/group-committer/one-by-one", test_one_by_one);
+  g_test_add_func ("/hall/server/group-committer/rollback-to-fails", test_rollback_to_fails);
   return g_test_run ();
 }

@@ -73,7 +73,13 @@ run_batch (HallGroupCommitter *self,
           /* One bad job must not take the others of the batch down; its
            * done callback reports the error. */
           g_debug ("A write failed and was rolled back: %s", job->error->message);
-          hall_server_storage_rollback_to (self->storage);
+          /* Committing after a failed ROLLBACK TO would keep the job's
+           * half-done writes: the whole batch goes, and every job is told. */
+          if (!hall_server_storage_rollback_to (self->storage, &error))
+            {
+              hall_server_storage_rollback (self->storage);
+              goto fail;
+            }
         }
     }
 

@@ -173,8 +173,11 @@ batch_write (HallServerStorage  *storage,
             return FALSE;
           continue;
         }
-      /* This operation's writes go; the others of the batch stay. */
-      hall_server_storage_rollback_to (storage);
+      /* This operation's writes go; the others of the batch stay. If they
+       * cannot go, failing here rolls the whole transaction back rather
+       * than committing them. */
+      if (!hall_server_storage_rollback_to (storage, error))
+        return FALSE;
       g_warning ("A write of a batch failed: %s", local_error->message);
       g_clear_pointer (&op->response, hall_server_response_free);
       op->response = op_problem (500, NULL, local_error->message);

@@ -387,15 +387,14 @@ sqlite_release (HallServerStorage  *storage,
   return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", error);
 }
 
-static void
-sqlite_rollback_to (HallServerStorage *storage)
+static gboolean
+sqlite_rollback_to (HallServerStorage  *storage,
+                    GError            **error)
 {
-  g_autoptr(GError) error = NULL;
-
   /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. */
-  if (!exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK_TO, "rolling back a savepoint", &error)
-      || !exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", &error))
-    g_warning ("%s", error->message);
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK_TO, "rolling back a savepoint",
+                    error)
+         && exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", error);
 }
 
 static gboolean

@@ -81,10 +81,11 @@ hall_server_storage_release (HallServerStorage  *self,
   return IFACE (self)->release (self, error);
 }
 
-void
-hall_server_storage_rollback_to (HallServerStorage *self)
+gboolean
+hall_server_storage_rollback_to (HallServerStorage  *self,
+                                 GError            **error)
 {
-  IFACE (self)->rollback_to (self);
+  return IFACE (self)->rollback_to (self, error);
 }
 
 char *

@@ -67,7 +67,8 @@ struct _HallServerStorageInterface
                                      GError               **error);
   gboolean     (*release)           (HallServerStorage     *self,
                                      GError               **error);
-  void         (*rollback_to)       (HallServerStorage     *self);
+  gboolean     (*rollback_to)       (HallServerStorage     *self,
+                                     GError               **error);
 
   char        *(*get_entity)        (HallServerStorage     *self,
                                      HallEntityKind         kind,
@@ -127,7 +128,8 @@ gboolean              hall_server_storage_savepoint             (HallServerStora
                                                                  GError            **error);
 gboolean              hall_server_storage_release               (HallServerStorage  *self,
                                                                  GError            **error);
-void                  hall_server_storage_rollback_to           (HallServerStorage  *self);
+gboolean              hall_server_storage_rollback_to           (HallServerStorage  *self,
+                                                                 GError            **error);
 
 char                 *hall_server_storage_get_entity            (HallServerStorage  *self,
                                                                  HallEntityKind      kind,
