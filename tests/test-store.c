@@ -716,6 +716,40 @@ parse_array (const char *json)
   return json_array_ref (json_node_get_array (node));
 }
 
+/* A failed read while applying the server's changes must abort them, not
+ * be taken for "no such entry": here every read of case_events fails. */
+static void
+test_apply_changes_read_error (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page = NULL;
+  g_autofree char *cursor = NULL;
+  sqlite3 *db = NULL;
+
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE case_events;"
+                                 "CREATE VIEW case_events AS"
+                                 " SELECT json_extract ('not json', '$') AS uuid;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = open_store (fixture->path, "C03");
+
+  page = parse_array (
+    "[{\"seq\": 1, \"entity\": \"event\", \"uuid\": \"33333333-4444-4555-8666-777777777777\","
+    "  \"version\": 1, \"data\": {\"uuid\": \"33333333-4444-4555-8666-777777777777\","
+    "   \"case\": \"22222222-3333-4444-8555-666666666666\", \"kind\": \"created\","
+    "   \"official\": \"li.na\", \"at\": \"2026-11-27T08:00:00Z\"}}]");
+  g_assert_false (hall_store_apply_changes (store, page, "1", &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL);
+  g_assert_nonnull (strstr (error->message, "entry"));
+  cursor = hall_store_get_meta (store, "cursor");
+  g_assert_null (cursor);
+}
+
 static void
 test_apply_changes (Fixture       *fixture,
                     gconstpointer  data)
@@ -1371,6 +1405,8 @@ main (int   argc,
               test_ack_renumbers_if_match, fixture_tear_down);
   g_test_add ("/hall/store/apply-changes", Fixture, NULL, fixture_set_up, test_apply_changes,
               fixture_tear_down);
+  g_test_add ("/hall/store/apply-changes/read-error", Fixture, NULL, fixture_set_up,
+              test_apply_changes_read_error, fixture_tear_down);
   g_test_add ("/hall/store/conflict/take-theirs", Fixture, NULL, fixture_set_up,
               test_conflict_take_theirs, fixture_tear_down);
   g_test_add ("/hall/store/conflict/keep-mine", Fixture, NULL, fixture_set_up,

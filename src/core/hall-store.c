@@ -3726,6 +3726,7 @@ apply_event_locked (HallStore  *self,
   g_autoptr (HallCachedStmt) stmt = NULL;
   const char *field = NULL;
   gint64 case_id = 0;
+  int rc;
 
   event = hall_case_event_new_from_json (NULL, data, &field, error);
   if (event == NULL)
@@ -3735,8 +3736,15 @@ apply_event_locked (HallStore  *self,
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, hall_case_event_get_uuid (event));
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     return TRUE;
+  /* A failed read is not "no such entry": inserting then could double it. */
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (error, self->writer->db, _("look up whether the case entry is saved"));
+      return FALSE;
+    }
 
   if (!lookup_case_id_locked (self, hall_case_event_get_case_uuid (event), &case_id, error))
     return FALSE;
