@@ -750,6 +750,30 @@ test_apply_changes_read_error (Fixture       *fixture,
   g_assert_null (cursor);
 }
 
+/* Reads that cannot return an error must still say that they failed,
+ * rather than answer 0 cases as if the store were empty. */
+static void
+test_count_read_error (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  sqlite3 *db = NULL;
+
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TABLE counts;"
+                                 "CREATE VIEW counts AS"
+                                 " SELECT 'cases' AS name, json_extract ('not json', '$') AS n;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  store = open_store (fixture->path, "C03");
+
+  g_test_expect_message ("hall-store", G_LOG_LEVEL_WARNING, "*count the cases*");
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 0);
+  g_test_assert_expected_messages ();
+}
+
 static void
 test_apply_changes (Fixture       *fixture,
                     gconstpointer  data)
@@ -1407,6 +1431,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/store/apply-changes/read-error", Fixture, NULL, fixture_set_up,
               test_apply_changes_read_error, fixture_tear_down);
+  g_test_add ("/hall/store/count/read-error", Fixture, NULL, fixture_set_up,
+              test_count_read_error, fixture_tear_down);
   g_test_add ("/hall/store/conflict/take-theirs", Fixture, NULL, fixture_set_up,
               test_conflict_take_theirs, fixture_tear_down);
   g_test_add ("/hall/store/conflict/keep-mine", Fixture, NULL, fixture_set_up,

@@ -147,6 +147,26 @@ set_sql_error (GError    **error,
                _("Could not %s: %s"), doing, sqlite3_errmsg (db));
 }
 
+/* For reads that cannot report an error: a failed step is logged with
+ * what was being read, not passed off as "no row". */
+static gboolean
+step_row_or_warn (HallConn     *conn,
+                  sqlite3_stmt *stmt,
+                  const char   *doing)
+{
+  g_autoptr (GError) error = NULL;
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    {
+      set_sql_error (&error, conn->db, doing);
+      g_warning ("%s", error->message);
+    }
+  return FALSE;
+}
+
 /* Connections */
 
 static void
@@ -1145,7 +1165,7 @@ hall_store_get_meta (HallStore  *self,
     if (stmt != NULL)
       {
         bind_text (stmt, 1, key);
-        if (sqlite3_step (stmt) == SQLITE_ROW)
+        if (step_row_or_warn (conn, stmt, _("read a setting of the local store")))
           value = column_dup (stmt, 0);
       }
     else
@@ -2220,7 +2240,8 @@ hall_store_list_applicant_cases (HallStore   *self,
 
 static gint64
 count_query (HallStore  *self,
-             const char *sql)
+             const char *sql,
+             const char *doing)
 {
   g_autoptr (GError) error = NULL;
   HallConn *conn = reader_acquire (self, &error);
@@ -2236,7 +2257,7 @@ count_query (HallStore  *self,
 
     if (stmt == NULL)
       g_warning ("%s", error->message);
-    else if (sqlite3_step (stmt) == SQLITE_ROW)
+    else if (step_row_or_warn (conn, stmt, doing))
       n = sqlite3_column_int64 (stmt, 0);
   }
   reader_release (self, conn);
@@ -2249,7 +2270,7 @@ hall_store_count_cases (HallStore *self)
   g_return_val_if_fail (HALL_IS_STORE (self), 0);
 
   /* Kept by triggers: counting a million rows would take tens of ms. */
-  return count_query (self, "SELECT n FROM counts WHERE name = 'cases'");
+  return count_query (self, "SELECT n FROM counts WHERE name = 'cases'", _("count the cases"));
 }
 
 GPtrArray *
@@ -2441,7 +2462,7 @@ _hall_store_count_newer (HallStore          *self,
       {
         sqlite3_bind_int64 (stmt, 1, key->created_at);
         sqlite3_bind_int64 (stmt, 2, key->id);
-        if (sqlite3_step (stmt) == SQLITE_ROW)
+        if (step_row_or_warn (conn, stmt, _("count the cases before a position in the list")))
           n = sqlite3_column_int64 (stmt, 0);
       }
   }
@@ -2904,7 +2925,7 @@ hall_store_count_outbox (HallStore *self)
 {
   g_return_val_if_fail (HALL_IS_STORE (self), 0);
 
-  return count_query (self, "SELECT count(*) FROM outbox");
+  return count_query (self, "SELECT count(*) FROM outbox", _("count the changes not yet sent"));
 }
 
 GPtrArray *
