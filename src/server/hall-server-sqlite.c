@@ -405,6 +405,28 @@ set_not_found (GError    **error,
   return FALSE;
 }
 
+/* Steps @stmt to the one row whose first parameter is @key. FALSE with
+ * HALL_STORE_ERROR_NOT_FOUND naming @what when there is none, or with a
+ * database error saying it was @doing. */
+static gboolean
+step_row_of_key (Conn         *conn,
+                 sqlite3_stmt *stmt,
+                 const char   *key,
+                 const char   *what,
+                 const char   *doing,
+                 GError      **error)
+{
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    return set_not_found (error, what);
+  return set_sql_error (error, conn->db, doing);
+}
+
 static char *
 sqlite_get_entity (HallServerStorage  *storage,
                    HallEntityKind      kind,
@@ -415,22 +437,12 @@ sqlite_get_entity (HallServerStorage  *storage,
   static const StmtId ids[] = { STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY };
   Conn *conn = NULL;
   g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], &conn, error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error, hall_entity_kind_to_string (kind));
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sql_error (error, conn->db, "reading an entity");
-      return NULL;
-    }
+  if (!step_row_of_key (conn, stmt, uuid, hall_entity_kind_to_string (kind), "reading an entity",
+                        error))
+    return NULL;
   if (version_out != NULL)
     *version_out = sqlite3_column_int64 (stmt, 1);
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
@@ -444,22 +456,11 @@ sqlite_find_case_by_number (HallServerStorage  *storage,
   Conn *conn = NULL;
   g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
                                              STMT_FIND_CASE_BY_NUMBER, &conn, error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error, "case");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sql_error (error, conn->db, "looking up a case number");
-      return NULL;
-    }
+  if (!step_row_of_key (conn, stmt, number, "case", "looking up a case number", error))
+    return NULL;
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
@@ -473,22 +474,11 @@ sqlite_get_event (HallServerStorage  *storage,
   Conn *conn = NULL;
   g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_EVENT,
                                              &conn, error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error, "event");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sql_error (error, conn->db, "reading an event");
-      return NULL;
-    }
+  if (!step_row_of_key (conn, stmt, uuid, "event", "reading an event", error))
+    return NULL;
   if (case_uuid_out != NULL)
     *case_uuid_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   if (case_version_out != NULL)
@@ -543,22 +533,11 @@ sqlite_get_idempotent_answer (HallServerStorage  *storage,
   g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_IDEMPOTENT,
                                              &conn, error);
   HallIdempotentAnswer *answer;
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error, "idempotency key");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sql_error (error, conn->db, "reading an idempotency key");
-      return NULL;
-    }
+  if (!step_row_of_key (conn, stmt, key, "idempotency key", "reading an idempotency key", error))
+    return NULL;
   answer = g_new0 (HallIdempotentAnswer, 1);
   answer->request_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   answer->status = sqlite3_column_int (stmt, 1);
@@ -576,22 +555,11 @@ sqlite_get_official (HallServerStorage  *storage,
   Conn *conn = NULL;
   g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_OFFICIAL,
                                              &conn, error);
-  int rc;
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      set_not_found (error, "official");
-      return NULL;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      set_sql_error (error, conn->db, "reading an official");
-      return NULL;
-    }
+  if (!step_row_of_key (conn, stmt, username, "official", "reading an official", error))
+    return NULL;
   if (roles_out != NULL)
     *roles_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
