@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "hall-catalog.h"
@@ -1103,6 +1104,99 @@ test_batch (void)
   }
 }
 
+/* Runs @sql on the server's database beside the server (WAL). */
+static void
+server_db_exec (const char *sql)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "hall.sqlite", NULL);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* The storage itself fails one operation of a batch (a trigger stands in
+ * for a full disk or a broken row): that operation alone is answered 500,
+ * with a reference rather than the database's words, and rolled back; the
+ * ones before and after it are kept, and it goes through once sent again. */
+static void
+test_batch_storage_failure (void)
+{
+  g_autofree char *applicant = g_uuid_string_random ();
+  g_autofree char *kase = g_uuid_string_random ();
+  g_autofree char *poisoned = g_uuid_string_random ();
+  g_autofree char *after = g_uuid_string_random ();
+  g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *number = g_strdup_printf ("YC-2026-C05-%.8s", kase);
+  g_autofree char *person = person_json ("11010519491231002X");
+  g_autofree char *case_body = case_json (applicant, service_id, number);
+  g_autofree char *poisoned_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                                    "\"state\":\"in_review\"}", poisoned);
+  g_autofree char *after_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                                 "\"note\":\"After a failure\"}", after);
+  g_autofree char *trigger = NULL;
+  g_autofree char *detail = NULL;
+  g_auto(GStrv) ops = g_new0 (char *, 5);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonArray) again = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *key_applicant = g_uuid_string_random ();
+  g_autofree char *key_case = g_uuid_string_random ();
+  g_autofree char *key_event = g_uuid_string_random ();
+  g_autofree char *key_note = g_uuid_string_random ();
+
+  trigger = g_strdup_printf ("CREATE TRIGGER fail_event BEFORE INSERT ON events"
+                             " WHEN NEW.uuid = '%s'"
+                             " BEGIN SELECT RAISE (ABORT, 'injected storage failure'); END;",
+                             poisoned);
+  server_db_exec (trigger);
+
+  ops[0] = batch_op (key_applicant, "PUT", applicant_path, person);
+  ops[1] = batch_op (key_case, "PUT", case_path, case_body);
+  ops[2] = batch_op (key_event, "POST", events_path, poisoned_body);
+  ops[3] = batch_op (key_note, "POST", events_path, after_body);
+  results = post_batch (ops);
+  g_assert_cmpint (result_status (results, 0), ==, 201);
+  g_assert_cmpint (result_status (results, 1), ==, 201);
+  g_assert_cmpint (result_status (results, 2), ==, 500);
+  detail = g_strdup (json_object_get_string_member (
+             json_object_get_object_member (json_array_get_object_element (results, 2), "body"),
+             "detail"));
+  g_assert_nonnull (strstr (detail, "reference"));
+  g_assert_null (strstr (detail, "injected"));
+  g_assert_cmpint (result_status (results, 3), ==, 201);
+
+  /* The failed state move left no trace: the case is still version 1 and
+   * received, the note is in the feed, the move is not. */
+  g_assert_cmpuint (count_changes_of (applicant), ==, 1);
+  g_assert_cmpuint (count_changes_of (kase), ==, 1);
+  g_assert_cmpuint (count_changes_of (poisoned), ==, 0);
+  g_assert_cmpuint (count_changes_of (after), ==, 1);
+  reply = request ("GET", case_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "state"), ==,
+                   "received");
+
+  /* Once the storage takes it, the same batch again: the kept operations
+   * get their stored answers, the failed one goes through. */
+  server_db_exec ("DROP TRIGGER fail_event;");
+  again = post_batch (ops);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (result_status (again, i), ==, i == 2 ? 201 : result_status (results, i));
+  g_assert_cmpuint (count_changes_of (kase), ==, 2);
+  g_assert_cmpuint (count_changes_of (poisoned), ==, 1);
+  g_assert_cmpuint (count_changes_of (after), ==, 1);
+}
+
 /* Keys are the client's, not the hall's: another official who reuses or
  * guesses one must neither read the first answer nor be refused. */
 static void
@@ -1399,6 +1493,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/changes", test_changes);
   g_test_add_func ("/hall/server/batch", test_batch);
+  g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
   rc = g_test_run ();

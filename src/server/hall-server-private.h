@@ -42,6 +42,10 @@ HallServerResponse *_hall_server_replay (HallServerStorage  *storage,
                                          HallServerRequest  *request,
                                          GError            **error);
 
+/* A 500 whose answer names only a reference; @error goes to the log under
+ * it, since it may say more of the server than its callers should see. */
+HallServerResponse *_hall_server_internal_error (const GError    *error);
+
 /* The roles that may send @method to @route. */
 HallRoles           _hall_server_roles_needed (HallRoute          route,
                                                HallMethod         method);
@@ -61,5 +65,7 @@ HallServerResponse *_hall_server_check_write  (HallServer        *self,
 HallServerResponse *_hall_server_submit_batch (HallServer        *self,
                                                HallServerRequest *request,
                                                gpointer           connection);
+/* The batch's answer, once each of its operations has its own. */
+HallServerResponse *_hall_server_batch_answer (HallServerRequest *batch);
 
 G_END_DECLS

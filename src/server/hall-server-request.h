@@ -69,6 +69,7 @@ typedef struct
 
   JsonNode           *entity;          /* canonical JSON of the parsed body */
   GPtrArray          *operations;      /* of HallServerRequest, for /v1/batch */
+  gboolean            queued;          /* an operation of a batch left to the writer */
   HallServerResponse *response;
   gboolean            dispatched;      /* the body was handled */
   gboolean            answered;        /* the response is queued */

@@ -210,8 +210,8 @@ problem (guint       status,
 /* The details (database paths, SQL) are for the hall's IT staff, not for
  * whoever sent the request: the answer names a reference to find them in
  * the server's log. */
-static HallServerResponse *
-internal_error (const GError *error)
+HallServerResponse *
+_hall_server_internal_error (const GError *error)
 {
   guint32 reference = g_random_int ();
 
@@ -333,7 +333,8 @@ begin_blob (HallServer            *self,
           return;
         }
       fd = hall_blob_store_open (self->blobs, request->id, &size, &error);
-      request->response = fd < 0 ? internal_error (error) : hall_server_response_new_fd (fd, size);
+      request->response = fd < 0 ? _hall_server_internal_error (error)
+                                 : hall_server_response_new_fd (fd, size);
       return;
 
     case HALL_METHOD_PUT:
@@ -372,7 +373,7 @@ begin_blob (HallServer            *self,
               request->response->upload_offset = held;
             }
           else
-            request->response = internal_error (error);
+            request->response = _hall_server_internal_error (error);
         }
       return;
 
@@ -461,7 +462,7 @@ sign_in (HallServer        *self,
 
   hash = hall_server_storage_get_official (self->storage, username, &roles_text, &error);
   if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
-    return internal_error (error);
+    return _hall_server_internal_error (error);
   if (!hall_auth_verify_password (hash, password))
     return problem (401, NULL, _("The user name or the password is wrong"));
 
@@ -537,7 +538,7 @@ answer_entity_get (HallServer        *self,
       if (g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
         return problem (404, NULL, _("There is no %s %s"), hall_entity_kind_to_string (kind),
                         request->id);
-      return internal_error (error);
+      return _hall_server_internal_error (error);
     }
   response = hall_server_response_new_text (200, "application/json", data);
   response->etag = version;
@@ -572,7 +573,7 @@ answer_changes (HallServer            *self,
   /* One more than asked for says whether there are more. */
   changes = hall_server_storage_list_changes (self->storage, since, limit + 1, &error);
   if (changes == NULL)
-    return internal_error (error);
+    return _hall_server_internal_error (error);
   more = changes->len > limit;
   if (more)
     g_ptr_array_set_size (changes, limit);
@@ -629,14 +630,14 @@ answer_blob_upload (HallServer        *self,
       if (g_error_matches (request->upload_error, HALL_BLOB_STORE_ERROR,
                            HALL_BLOB_STORE_ERROR_TOO_LARGE))
         return problem (413, NULL, "%s", request->upload_error->message);
-      return internal_error (request->upload_error);
+      return _hall_server_internal_error (request->upload_error);
     }
   if (!hall_blob_upload_finish (upload, request->method == HALL_METHOD_PUT, &complete, &held,
                                 &error))
     {
       if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH))
         return problem (422, NULL, "%s", error->message);
-      return internal_error (error);
+      return _hall_server_internal_error (error);
     }
   if (complete)
     return hall_server_response_new (201);
@@ -672,7 +673,7 @@ write_done (gpointer      user_data,
       if (self->stopping)
         request->response = problem (503, NULL, _("The server is shutting down; try again"));
       else
-        request->response = internal_error (error);
+        request->response = _hall_server_internal_error (error);
     }
   MHD_resume_connection (request->connection);
 }
@@ -721,7 +722,7 @@ _hall_server_check_write (HallServer        *self,
       if (replay != NULL)
         return replay;
       if (error != NULL)
-        return internal_error (error);
+        return _hall_server_internal_error (error);
     }
   return NULL;
 }
@@ -841,6 +842,9 @@ on_request (void                  *cls,
         return MHD_YES;
       request->response = response;
     }
+  /* A batch resumed after its commit: its operations are answered. */
+  if (request->response == NULL && request->operations != NULL)
+    request->response = _hall_server_batch_answer (request);
   g_return_val_if_fail (request->response != NULL, MHD_NO);
   request->answered = TRUE;
   return queue_response (connection, request->response);
