@@ -295,15 +295,21 @@ test_version (void)
     { "\"9223372036854775807\"", NULL, G_MAXINT64 },
     { "", NULL, 0 },
     { NULL, NULL, 0 },
-    { "\"2\"", "{\"uuid\": \"x\", \"version\": 5}", 5 },
+    /* The ETag first: the body is parsed only without one. */
+    { "\"2\"", "{\"uuid\": \"x\", \"version\": 2}", 2 },
+    { "\"2\"", "{\"uuid\": \"x\", \"version\": 5}", 2 },
+    { NULL, "{\"uuid\": \"x\", \"version\": 5}", 5 },
+    { "\"abc\"", "{\"uuid\": \"x\", \"version\": 5}", 5 },
     { NULL, "{\"event\": {}, \"case_version\": 4}", 4 },
     /* A version that is no whole number of at least 1 is no version. */
-    { "\"2\"", "{\"version\": \"5\"}", 2 },
-    { "\"2\"", "{\"version\": {}}", 2 },
-    { "\"2\"", "{\"version\": -5}", 2 },
-    { "\"2\"", "{\"version\": 5.5}", 2 },
+    { NULL, "{\"version\": \"5\"}", 0 },
+    { NULL, "{\"version\": {}}", 0 },
+    { NULL, "{\"version\": -5}", 0 },
+    { NULL, "{\"version\": 5.5}", 0 },
     { NULL, "{\"version\": 0, \"case_version\": []}", 0 },
+    { NULL, "{\"version\": 0, \"case_version\": 3}", 3 },
     { "\"2\"", "not json", 2 },
+    { NULL, "not json", 0 },
   };
   guint i;
 

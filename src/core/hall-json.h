@@ -80,4 +80,9 @@ JsonObject *hall_json_expect_object      (JsonNode    *node,
                                           const char  *what,
                                           GError     **error);
 
+/* Appends @value (UTF-8) to @out as a JSON string, quotes included: for
+ * documents put together from pieces that are JSON text already. */
+void        hall_json_append_string      (GString     *out,
+                                          const char  *value);
+
 G_END_DECLS

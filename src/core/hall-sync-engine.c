@@ -12,6 +12,7 @@
 
 #include "hall-error.h"
 #include "hall-http-client.h"
+#include "hall-json.h"
 #include "hall-retry-policy.h"
 #include "hall-sync-engine.h"
 #include "hall-sync-response.h"
@@ -718,58 +719,47 @@ count_outcome (HallSyncReport *report,
 /* The operations of a batch, from row @first of @items: up to the first
  * PUT of an entity that an earlier row of it, or of @before (the rows of
  * the batch still being acknowledged), changes, since that row's answer
- * sets the PUT's If-Match. Returns how many rows it holds; @touched gets
+ * sets the PUT's If-Match. Each row's body is the JSON text the store
+ * holds, put in as it is. Returns how many rows it holds; @touched gets
  * the entities its rows change. */
 static guint
-build_batch (GPtrArray   *items,
-             guint        first,
-             GHashTable  *before,
-             GHashTable  *touched,
-             JsonBuilder *builder)
+build_batch (GPtrArray  *items,
+             guint       first,
+             GHashTable *before,
+             GHashTable *touched,
+             GString    *out)
 {
   guint n;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "operations");
-  json_builder_begin_array (builder);
+  g_string_append (out, "{\"operations\":[");
   for (n = 0; first + n < items->len; n++)
     {
       const HallOutboxItem *item = g_ptr_array_index (items, first + n);
-      JsonNode *body = item->body != NULL ? json_from_string (item->body, NULL) : NULL;
       char *owner;
 
-      if (body == NULL
+      /* Not an object: the row goes alone, and is refused on its own. */
+      if (item->body == NULL || *item->body != '{'
           || (g_strcmp0 (item->method, "PUT") == 0
               && (g_hash_table_contains (touched, item->entity_uuid)
                   || (before != NULL && g_hash_table_contains (before, item->entity_uuid)))))
-        {
-          g_clear_pointer (&body, json_node_unref);
-          break;
-        }
+        break;
       owner = dup_case_uuid (item);
       g_hash_table_add (touched, owner != NULL ? owner : g_strdup (item->entity_uuid));
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "key");
-      json_builder_add_string_value (builder, item->uuid);
-      json_builder_set_member_name (builder, "method");
-      json_builder_add_string_value (builder, item->method);
-      json_builder_set_member_name (builder, "path");
-      json_builder_add_string_value (builder, item->path);
+      g_string_append (out, n == 0 ? "{\"key\":" : ",{\"key\":");
+      hall_json_append_string (out, item->uuid);
+      g_string_append (out, ",\"method\":");
+      hall_json_append_string (out, item->method);
+      g_string_append (out, ",\"path\":");
+      hall_json_append_string (out, item->path);
       if (item->base_version > 0)
-        {
-          g_autofree char *if_match = g_strdup_printf ("\"%" G_GINT64_FORMAT "\"",
-                                                       item->base_version);
-
-          json_builder_set_member_name (builder, "if_match");
-          json_builder_add_string_value (builder, if_match);
-        }
-      json_builder_set_member_name (builder, "body");
-      json_builder_add_value (builder, body);
-      json_builder_end_object (builder);
+        g_string_append_printf (out, ",\"if_match\":\"\\\"%" G_GINT64_FORMAT "\\\"\"",
+                                item->base_version);
+      g_string_append (out, ",\"body\":");
+      g_string_append (out, item->body);
+      g_string_append_c (out, '}');
     }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  g_string_append (out, "]}");
   return n;
 }
 
@@ -809,49 +799,49 @@ batch_new (Worker    *worker,
            guint      first,
            Batch     *before)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonNode) root = NULL;
+  GString *text = g_string_sized_new (1024 * worker->push_batch_size);
   Batch *batch;
-  char *text;
   guint n;
 
   batch = g_new0 (Batch, 1);
   batch->worker = worker;
   batch->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  n = build_batch (items, first, before != NULL ? before->touched : NULL, batch->touched,
-                   builder);
+  n = build_batch (items, first, before != NULL ? before->touched : NULL, batch->touched, text);
+  batch->body = g_string_free_to_bytes (text);
   batch->items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (batch->items, g_steal_pointer (&g_ptr_array_index (items, first + i)));
-  root = json_builder_get_root (builder);
-  text = json_to_string (root, FALSE);
-  batch->body = g_bytes_new_take (text, strlen (text));
   if (n < 2)
     {
-      /* The rows taken stay in @items for the caller. */
-      for (guint i = 0; i < n; i++)
-        g_ptr_array_index (items, first + i) = g_steal_pointer (&g_ptr_array_index (batch->items, i));
-      g_ptr_array_set_size (batch->items, 0);
+      /* The rows stay in @items for the caller. */
       batch_free (batch);
       return NULL;
     }
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (batch->items, g_steal_pointer (&g_ptr_array_index (items, first + i)));
   return batch;
-}
-
-static void
-batch_send (Batch *batch)
-{
-  const char *extra[] = { "Content-Type: application/json", NULL };
-
-  batch->response = send_authorized (batch->worker, "POST", "/v1/batch", extra, batch->body,
-                                     &batch->error);
 }
 
 static gpointer
 batch_send_thread (gpointer data)
 {
-  batch_send (data);
+  const char *extra[] = { "Content-Type: application/json", NULL };
+  Batch *batch = data;
+
+  batch->response = send_authorized (batch->worker, "POST", "/v1/batch", extra, batch->body,
+                                     &batch->error);
   return NULL;
+}
+
+static void
+batch_start (Batch *batch)
+{
+  batch->thread = g_thread_new ("hall-sync-batch", batch_send_thread, batch);
+}
+
+/* Until the server answered @batch (or could not be reached). */
+static void
+batch_wait (Batch *batch)
+{
+  g_thread_join (g_steal_pointer (&batch->thread));
 }
 
 /* The rows after @batch, peeked before it is acknowledged: it is still at
@@ -873,15 +863,29 @@ peek_after (Worker *worker,
   return g_steal_pointer (&items);
 }
 
+/* The batch to send after @batch if all of it goes through; NULL when
+ * there is none. */
+static Batch *
+batch_after (Worker *worker,
+             Batch  *batch)
+{
+  g_autoptr (GPtrArray) after = peek_after (worker, batch);
+
+  return after != NULL ? batch_new (worker, after, batch->items->len, batch) : NULL;
+}
+
 /* Sends the head of the outbox in batches (POST /v1/batch). The answers to
  * a batch are taken in order: the 2xx up to the first other answer are
  * acknowledged in one transaction, that answer is handled as if its row
  * had gone alone, and the rows after it stay queued even when the server
  * did them: sent again under the same keys, they get the stored answers.
- * So the outbox keeps its order. When a batch was all 2xx the next one is
- * sent while it is acknowledged, so the counter and the server work at the
- * same time; it holds no PUT of an entity the batch before changes, whose
- * If-Match that acknowledgement may still rewrite.
+ * So the outbox keeps its order.
+ *
+ * The counter and the server work at the same time: while a batch is on
+ * the wire the next one is put together, and when a batch was all 2xx
+ * that next one is sent before it is acknowledged. The next batch holds no
+ * PUT of an entity the one before changes, whose If-Match that
+ * acknowledgement may still rewrite.
  *
  * *@unsupported is set when the server has no batches (or refused one
  * whole): send the rows one by one instead. FALSE ends the push with
@@ -903,12 +907,12 @@ push_batches (Worker         *worker,
       count_outcome (report, outcome);
       return outcome != PUSH_STOP;
     }
-  batch_send (batch);
+  batch_start (batch);
 
   while (batch != NULL)
     {
       g_autoptr (GPtrArray) answers = NULL;
-      g_autoptr (Batch) next = NULL;
+      g_autoptr (Batch) next = batch_after (worker, batch);
       g_autofree gint64 *versions = NULL;
       const HallOutboxItem *first = g_ptr_array_index (batch->items, 0);
       guint n = batch->items->len;
@@ -916,6 +920,7 @@ push_batches (Worker         *worker,
       gsize size;
       guint acked;
 
+      batch_wait (batch);
       if (batch->response == NULL)
         {
           if (!g_error_matches (batch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
@@ -956,14 +961,8 @@ push_batches (Worker         *worker,
           versions[acked] = answer_version (answer);
         }
 
-      if (acked == n)
-        {
-          g_autoptr (GPtrArray) after = peek_after (worker, batch);
-
-          next = after != NULL ? batch_new (worker, after, n, batch) : NULL;
-          if (next != NULL)
-            next->thread = g_thread_new ("hall-sync-batch", batch_send_thread, next);
-        }
+      if (acked == n && next != NULL)
+        batch_start (next);
 
       if (!hall_store_ack_outbox_batch (worker->store, batch->items, versions, acked, error))
         return FALSE;
@@ -993,14 +992,8 @@ push_batches (Worker         *worker,
           return outcome != PUSH_STOP;
         }
 
-      if (next != NULL)
-        {
-          g_thread_join (g_steal_pointer (&next->thread));
-          g_clear_pointer (&batch, batch_free);
-          batch = g_steal_pointer (&next);
-        }
-      else
-        g_clear_pointer (&batch, batch_free);
+      g_clear_pointer (&batch, batch_free);
+      batch = g_steal_pointer (&next);
     }
   return TRUE;
 }

@@ -333,7 +333,10 @@ hall_sync_response_parse_version (const char *etag,
   g_autoptr (JsonNode) root = NULL;
   gint64 version = 0;
 
-  if (body != NULL && length > 0)
+  /* The ETag needs no parse: every answer of a batch has one but events. */
+  if (etag != NULL)
+    version = etag_version (etag);
+  if (version == 0 && body != NULL && length > 0)
     root = parse_object (body, length, "answer", NULL);
   if (root != NULL)
     {
@@ -344,8 +347,6 @@ hall_sync_response_parse_version (const char *etag,
       if (version == 0)
         version = positive_member (object, "case_version");
     }
-  if (version == 0 && etag != NULL)
-    version = etag_version (etag);
   return version;
 }
 

@@ -40,8 +40,8 @@ char     *hall_sync_response_describe_problem  (guint        status,
                                                 gsize        length,
                                                 char       **field_out);
 
-/* The version of an acknowledged entity: the body's "version" (or an event
- * answer's "case_version"), else the ETag ("3" or W/"3"). 0 when neither
+/* The version of an acknowledged entity: the ETag ("3" or W/"3"), else the
+ * body's "version" (or an event answer's "case_version"). 0 when neither
  * gives a whole number of at least 1. @etag and @body may be NULL. */
 gint64    hall_sync_response_parse_version     (const char  *etag,
                                                 const char  *body,
