@@ -377,6 +377,91 @@ test_migrate_v3 (Fixture       *fixture,
   g_assert_cmpstr (hall_conflict_get_entity (conflicts->pdata[0]), ==, "applicant");
 }
 
+/* Version 4's outbox had three indexes keyed by random UUIDs. Its rows
+ * keep their order and their seq, only the owner's index is left, and the
+ * sequence carries on past rows acknowledged before: a new change is
+ * queued after them. */
+static void
+test_migrate_v4 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  static const gint64 seqs[] = { 5, 9, 12 };
+
+  make_old_database (fixture->path, 4);
+  {
+    g_autoptr (sqlite3) db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "INSERT INTO outbox (seq, uuid, method, path, body, entity,"
+                                   " entity_uuid, owner_uuid, base_version, attempts, last_error,"
+                                   " created_at) VALUES"
+                                   " (5, 'a0000000-0000-4000-8000-000000000005', 'PUT',"
+                                   " '/v1/applicants/6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f',"
+                                   " '{\"n\":5}', 'applicant',"
+                                   " '6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f',"
+                                   " '6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f', 0, 2, 'offline',"
+                                   " 1700000000),"
+                                   " (9, 'a0000000-0000-4000-8000-000000000009', 'PUT',"
+                                   " '/v1/cases/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',"
+                                   " '{\"n\":9}', 'case', '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',"
+                                   " '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 3, 0, NULL,"
+                                   " 1700000001),"
+                                   " (12, 'a0000000-0000-4000-8000-000000000012', 'POST',"
+                                   " '/v1/cases/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/events',"
+                                   " '{\"n\":12}', 'event', '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',"
+                                   " '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', 0, 0, NULL,"
+                                   " 1700000002);"
+                                   "UPDATE sqlite_sequence SET seq = 20 WHERE name = 'outbox';",
+                                   NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+  }
+
+  store = open_store (fixture->path, "C01");
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   HALL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM sqlite_master"
+                              " WHERE type = 'index' AND tbl_name = 'outbox'"), ==, 1);
+
+  outbox = hall_store_peek_outbox (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      HallOutboxItem *item = outbox->pdata[i];
+      g_autofree char *body = g_strdup_printf ("{\"n\":%" G_GINT64_FORMAT "}", seqs[i]);
+
+      g_assert_cmpint (item->seq, ==, seqs[i]);
+      g_assert_cmpstr (item->body, ==, body);
+    }
+  g_assert_cmpstr (((HallOutboxItem *) outbox->pdata[0])->last_error, ==, "offline");
+  g_assert_cmpuint (((HallOutboxItem *) outbox->pdata[0])->attempts, ==, 2);
+  g_assert_cmpint (((HallOutboxItem *) outbox->pdata[1])->base_version, ==, 3);
+  g_assert_cmpstr (((HallOutboxItem *) outbox->pdata[2])->entity_uuid, ==,
+                   "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+  g_clear_pointer (&outbox, g_ptr_array_unref);
+
+  {
+    g_autoptr (HallApplicant) applicant = person ("李娜", 8);
+
+    kase = create_case (store, fixture->service, applicant);
+  }
+  outbox = hall_store_peek_outbox (store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 6);
+  g_assert_cmpint (((HallOutboxItem *) outbox->pdata[3])->seq, ==, 21);
+
+  /* Taken by seq: the acknowledged row goes, the others stay. */
+  g_assert_true (hall_store_ack_outbox (store, outbox->pdata[1], 4, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 5);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM outbox WHERE seq = 9"), ==, 0);
+}
+
 static void
 test_migrate_newer (Fixture       *fixture,
                     gconstpointer  data)
@@ -1415,6 +1500,8 @@ main (int   argc,
   g_test_add ("/hall/store/migrate/v2-moved", Fixture, NULL, fixture_set_up, test_migrate_moved,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/v3", Fixture, NULL, fixture_set_up, test_migrate_v3,
+              fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v4", Fixture, NULL, fixture_set_up, test_migrate_v4,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/newer", Fixture, NULL, fixture_set_up, test_migrate_newer,
               fixture_tear_down);

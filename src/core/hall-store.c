@@ -2992,10 +2992,10 @@ take_outbox_row_locked (HallStore            *self,
   int rc;
 
   stmt = conn_prepare (self->writer,
-                       "DELETE FROM outbox WHERE uuid = ?1 RETURNING owner_uuid", error);
+                       "DELETE FROM outbox WHERE seq = ?1 RETURNING owner_uuid", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, item->uuid);
+  sqlite3_bind_int64 (stmt, 1, item->seq);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -3157,7 +3157,8 @@ ack_locked (HallStore            *self,
        * or 412 to our own change. */
       next = conn_prepare (self->writer,
                            "UPDATE outbox SET base_version = ?2"
-                           " WHERE entity_uuid = ?1 AND method = 'PUT' AND base_version < ?2",
+                           " WHERE owner_uuid = ?1 AND entity_uuid = ?1 AND method = 'PUT'"
+                           " AND base_version < ?2",
                            error);
       if (next == NULL)
         return FALSE;
@@ -3343,14 +3344,14 @@ hall_store_defer_outbox (HallStore             *self,
   if (!write_begin (self, error))
     return FALSE;
   stmt = conn_prepare (self->writer,
-                       "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE uuid = ?1",
+                       "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 WHERE seq = ?1",
                        error);
   if (stmt == NULL)
     {
       write_rollback (self);
       return FALSE;
     }
-  bind_text (stmt, 1, item->uuid);
+  sqlite3_bind_int64 (stmt, 1, item->seq);
   bind_text (stmt, 2, reason);
   if (!stmt_run (self->writer, stmt, _("count the attempt"), error))
     {
@@ -3998,7 +3999,8 @@ newest_waiting_body_locked (HallStore  *self,
   int rc;
 
   stmt = conn_prepare (self->writer,
-                       "SELECT body FROM outbox WHERE entity_uuid = ?1 AND method = 'PUT'"
+                       "SELECT body FROM outbox"
+                       " WHERE owner_uuid = ?1 AND entity_uuid = ?1 AND method = 'PUT'"
                        " ORDER BY seq DESC LIMIT 1",
                        error);
   if (stmt == NULL)
@@ -4139,7 +4141,8 @@ keep_mine_locked (HallStore    *self,
        * it goes over the server's version instead. */
       stmt = conn_prepare (self->writer,
                            "UPDATE outbox SET base_version = ?2"
-                           " WHERE entity_uuid = ?1 AND method = 'PUT' AND base_version < ?2",
+                           " WHERE owner_uuid = ?1 AND entity_uuid = ?1 AND method = 'PUT'"
+                           " AND base_version < ?2",
                            error);
       if (stmt == NULL)
         return FALSE;
@@ -4207,7 +4210,9 @@ take_theirs_locked (HallStore    *self,
   /* This counter's updates of the entity still waiting would send the
    * version given up again. */
   stmt = conn_prepare (self->writer,
-                       "DELETE FROM outbox WHERE entity_uuid = ?1 AND method = 'PUT'", error);
+                       "DELETE FROM outbox"
+                       " WHERE owner_uuid = ?1 AND entity_uuid = ?1 AND method = 'PUT'",
+                       error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, uuid);
