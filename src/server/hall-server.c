@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hall-error.h"
+#include "hall-json.h"
 #include "hall-server-private.h"
 #include "hall-server-sqlite.h"
 
@@ -551,10 +552,8 @@ answer_changes (HallServer            *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) changes = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *next = NULL;
+  HallServerResponse *response;
+  GString *page;
   const char *since_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "since");
   const char *limit_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit");
   guint64 since = 0;
@@ -578,40 +577,36 @@ answer_changes (HallServer            *self,
   if (more)
     g_ptr_array_set_size (changes, limit);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "changes");
-  json_builder_begin_array (builder);
+  /* The stored data is this server's own JSON text: it goes into the page
+   * as it is, not parsed and written again. */
+  page = g_string_sized_new (1024 * changes->len + 64);
+  g_string_append (page, "{\"changes\":[");
   for (guint i = 0; i < changes->len; i++)
     {
       HallChange *change = g_ptr_array_index (changes, i);
+      gsize length = strlen (change->data);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, change->seq);
-      json_builder_set_member_name (builder, "entity");
-      json_builder_add_string_value (builder, hall_entity_kind_to_string (change->kind));
-      json_builder_set_member_name (builder, "uuid");
-      json_builder_add_string_value (builder, change->uuid);
-      json_builder_set_member_name (builder, "version");
-      json_builder_add_int_value (builder, change->version);
-      json_builder_set_member_name (builder, "data");
-      if (json_parser_load_from_data (parser, change->data, -1, NULL))
-        json_builder_add_value (builder, json_node_copy (json_parser_get_root (parser)));
+      g_string_append_printf (page, "%s{\"seq\":%" G_GINT64_FORMAT ",\"entity\":",
+                              i > 0 ? "," : "", change->seq);
+      hall_json_append_string (page, hall_entity_kind_to_string (change->kind));
+      g_string_append (page, ",\"uuid\":");
+      hall_json_append_string (page, change->uuid);
+      g_string_append_printf (page, ",\"version\":%" G_GINT64_FORMAT ",\"data\":",
+                              change->version);
+      if (length >= 2 && change->data[0] == '{' && change->data[length - 1] == '}')
+        g_string_append_len (page, change->data, length);
       else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
+        g_string_append (page, "null");
+      g_string_append_c (page, '}');
       since = change->seq;
     }
-  json_builder_end_array (builder);
-  next = g_strdup_printf ("%" G_GUINT64_FORMAT, since);
-  json_builder_set_member_name (builder, "next");
-  json_builder_add_string_value (builder, next);
-  json_builder_set_member_name (builder, "more");
-  json_builder_add_boolean_value (builder, more);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return hall_server_response_new_json (200, root);
+  g_string_append_printf (page, "],\"next\":\"%" G_GUINT64_FORMAT "\",\"more\":%s}", since,
+                          more ? "true" : "false");
+
+  response = hall_server_response_new (200);
+  response->content_type = g_strdup ("application/json");
+  response->body = g_string_free_to_bytes (page);
+  return response;
 }
 
 static HallServerResponse *
