@@ -459,7 +459,7 @@ test_sync_reaches_rows (Fixture       *fixture,
   /* The server renamed the applicant: the row shows the new name. */
   hall_applicant_set_name (stored, "赵磊鑫");
   changes = applicant_change (stored, 2);
-  g_assert_true (hall_store_apply_changes (fixture->store, changes, "2", &error));
+  g_assert_true (hall_store_apply_changes (fixture->store, changes, NULL, "2", &error));
   g_assert_no_error (error);
   iterate_until (&name_notified, 1);
   g_assert_cmpstr (hall_case_get_applicant_name (row), ==, "赵磊鑫");

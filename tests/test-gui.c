@@ -825,7 +825,7 @@ test_pulled_case_service (Fixture       *fixture,
     app, app, ID_NUMBER, case_uuid, case_uuid, app);
   changes = json_from_string (json, &error);
   g_assert_no_error (error);
-  g_assert_true (hall_store_apply_changes (fixture->store, json_node_get_array (changes), "2",
+  g_assert_true (hall_store_apply_changes (fixture->store, json_node_get_array (changes), NULL, "2",
                                            &error));
   g_assert_no_error (error);
   kase = hall_store_get_case (fixture->store, case_uuid, &error);

@@ -828,7 +828,7 @@ test_apply_changes_read_error (Fixture       *fixture,
     "  \"version\": 1, \"data\": {\"uuid\": \"33333333-4444-4555-8666-777777777777\","
     "   \"case\": \"22222222-3333-4444-8555-666666666666\", \"kind\": \"created\","
     "   \"official\": \"li.na\", \"at\": \"2026-11-27T08:00:00Z\"}}]");
-  g_assert_false (hall_store_apply_changes (store, page, "1", &error));
+  g_assert_false (hall_store_apply_changes (store, page, NULL, "1", &error));
   g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL);
   g_assert_nonnull (strstr (error->message, "entry"));
   cursor = hall_store_get_meta (store, "cursor");
@@ -892,7 +892,7 @@ test_apply_changes (Fixture       *fixture,
     app, app, id, case_uuid, case_uuid, app, case_uuid);
   page = parse_array (json);
 
-  g_assert_true (hall_store_apply_changes (store, page, "3", &error));
+  g_assert_true (hall_store_apply_changes (store, page, NULL, "3", &error));
   g_assert_no_error (error);
   cursor = hall_store_get_meta (store, "cursor");
   g_assert_cmpstr (cursor, ==, "3");
@@ -910,13 +910,13 @@ test_apply_changes (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 1);
 
   /* Applied twice: nothing new. An older version is skipped. */
-  g_assert_true (hall_store_apply_changes (store, page, "3", &error));
+  g_assert_true (hall_store_apply_changes (store, page, NULL, "3", &error));
   older = parse_array (
     "[{\"seq\": 4, \"entity\": \"case\", \"uuid\": \"22222222-3333-4444-8555-666666666666\","
     "  \"version\": 1, \"data\": {\"uuid\": \"22222222-3333-4444-8555-666666666666\","
     "  \"number\": \"YC-2026-C07-000009\", \"service\": \"company_business_license\","
     "  \"applicant\": \"11111111-2222-4333-8444-555555555555\", \"state\": \"rejected\"}}]");
-  g_assert_true (hall_store_apply_changes (store, older, "4", &error));
+  g_assert_true (hall_store_apply_changes (store, older, NULL, "4", &error));
   g_clear_object (&kase);
   kase = hall_store_get_case (store, case_uuid, &error);
   g_assert_cmpint (hall_case_get_state (kase), ==, HALL_CASE_RECEIVED);
@@ -933,7 +933,7 @@ test_apply_changes (Fixture       *fixture,
       "  \"version\": 5, \"data\": {\"uuid\": \"22222222-3333-4444-8555-666666666666\","
       "  \"number\": \"YC-2026-C07-000009\", \"service\": \"company_business_license\","
       "  \"applicant\": \"11111111-2222-4333-8444-555555555555\", \"state\": \"rejected\"}}]");
-    g_assert_true (hall_store_apply_changes (store, newer, "5", &error));
+    g_assert_true (hall_store_apply_changes (store, newer, NULL, "5", &error));
     g_clear_object (&kase);
     kase = hall_store_get_case (store, case_uuid, &error);
     g_assert_cmpint (hall_case_get_state (kase), ==, HALL_CASE_IN_REVIEW);
@@ -948,7 +948,7 @@ test_apply_changes (Fixture       *fixture,
       "  \"applicant\": \"55555555-2222-4333-8444-555555555555\", \"state\": \"received\"}}]");
     g_autofree char *kept = NULL;
 
-    g_assert_false (hall_store_apply_changes (store, bad, "6", &error));
+    g_assert_false (hall_store_apply_changes (store, bad, NULL, "6", &error));
     g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
     kept = hall_store_get_meta (store, "cursor");
     g_assert_cmpstr (kept, ==, "5");
@@ -1025,7 +1025,7 @@ test_ack_event_keeps_version (Fixture       *fixture,
   g_assert_true (hall_store_ack_outbox (store, outbox_item (items, 0), 2, &error));
   g_assert_no_error (error);
   page = case_page (kase, HALL_CASE_IN_REVIEW, 2);
-  g_assert_true (hall_store_apply_changes (store, page, "2", &error));
+  g_assert_true (hall_store_apply_changes (store, page, NULL, "2", &error));
   g_assert_no_error (error);
   stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
   g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_IN_REVIEW);
@@ -1163,7 +1163,7 @@ test_conflict_take_theirs (Fixture       *fixture,
     json_object_set_member (change, "data", json_from_string (newer, NULL));
     json_array_add_object_element (pulled, change);
   }
-  g_assert_true (hall_store_apply_changes (store, pulled, "9", &error));
+  g_assert_true (hall_store_apply_changes (store, pulled, NULL, "9", &error));
   g_assert_no_error (error);
   after = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
   g_assert_cmpstr (hall_applicant_get_phone (after), ==, "13912345678");

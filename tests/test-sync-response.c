@@ -32,7 +32,7 @@ parse_changes (const char  *body,
                gboolean    *more,
                GError     **error)
 {
-  return hall_sync_response_parse_changes (body, strlen (body), changes, next, more, error);
+  return hall_sync_response_parse_changes (body, strlen (body), changes, NULL, next, more, error);
 }
 
 static void
@@ -219,7 +219,7 @@ test_changes_truncated (void)
       g_autoptr (GError) error = NULL;
       gboolean more = FALSE;
 
-      g_assert_false (hall_sync_response_parse_changes (body, cut, &changes, &next, &more,
+      g_assert_false (hall_sync_response_parse_changes (body, cut, &changes, NULL, &next, &more,
                                                         &error));
       g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
     }

@@ -3639,11 +3639,12 @@ owner_waiting_locked (HallStore  *self,
 static gboolean
 apply_case_locked (HallStore  *self,
                    JsonNode   *data,
+                   HallCase   *read,
                    gint64      version,
                    GPtrArray  *changed_cases,
                    GError    **error)
 {
-  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCase) kase = read != NULL ? g_object_ref (read) : NULL;
   g_autoptr (HallCachedStmt) stmt = NULL;
   const char *field = NULL;
   gint64 case_id = 0;
@@ -3652,7 +3653,8 @@ apply_case_locked (HallStore  *self,
   g_autofree char *service_name = NULL;
   int rc;
 
-  kase = hall_case_new_from_json (data, &field, error);
+  if (kase == NULL)
+    kase = hall_case_new_from_json (data, &field, error);
   if (kase == NULL)
     return FALSE;
   hall_case_set_version (kase, version);
@@ -3739,18 +3741,20 @@ apply_case_locked (HallStore  *self,
 }
 
 static gboolean
-apply_event_locked (HallStore  *self,
-                    JsonNode   *data,
-                    GPtrArray  *changed_cases,
-                    GError    **error)
+apply_event_locked (HallStore     *self,
+                    JsonNode      *data,
+                    HallCaseEvent *read,
+                    GPtrArray     *changed_cases,
+                    GError       **error)
 {
-  g_autoptr (HallCaseEvent) event = NULL;
+  g_autoptr (HallCaseEvent) event = read != NULL ? g_object_ref (read) : NULL;
   g_autoptr (HallCachedStmt) stmt = NULL;
   const char *field = NULL;
   gint64 case_id = 0;
   int rc;
 
-  event = hall_case_event_new_from_json (NULL, data, &field, error);
+  if (event == NULL)
+    event = hall_case_event_new_from_json (NULL, data, &field, error);
   if (event == NULL)
     return FALSE;
 
@@ -3786,6 +3790,7 @@ apply_event_locked (HallStore  *self,
 static gboolean
 apply_change_locked (HallStore  *self,
                      JsonNode   *change_node,
+                     GObject    *read,
                      guint       index,
                      GPtrArray  *changed_cases,
                      GError    **error)
@@ -3824,11 +3829,13 @@ apply_change_locked (HallStore  *self,
 
   if (g_strcmp0 (entity, "applicant") == 0)
     {
-      g_autoptr (HallApplicant) applicant = NULL;
+      g_autoptr (HallApplicant) applicant = HALL_IS_APPLICANT (read)
+                                            ? g_object_ref (HALL_APPLICANT (read)) : NULL;
       gint64 id;
       gboolean changed = FALSE;
 
-      applicant = hall_applicant_new_from_json (data, NULL, error);
+      if (applicant == NULL)
+        applicant = hall_applicant_new_from_json (data, NULL, error);
       if (applicant == NULL)
         return FALSE;
       hall_applicant_set_version (applicant, version);
@@ -3838,9 +3845,12 @@ apply_change_locked (HallStore  *self,
                  || collect_owner_cases_locked (self, entity, uuid, changed_cases, error));
     }
   if (g_strcmp0 (entity, "case") == 0)
-    return apply_case_locked (self, data, version, changed_cases, error);
+    return apply_case_locked (self, data, HALL_IS_CASE (read) ? HALL_CASE (read) : NULL, version,
+                              changed_cases, error);
   if (g_strcmp0 (entity, "event") == 0)
-    return apply_event_locked (self, data, changed_cases, error);
+    return apply_event_locked (self, data,
+                               HALL_IS_CASE_EVENT (read) ? HALL_CASE_EVENT (read) : NULL,
+                               changed_cases, error);
 
   /* Kinds of entity newer servers may add are not ours to store. */
   g_debug ("Skipping a change of unknown entity “%s”", entity);
@@ -3855,6 +3865,7 @@ malformed:
 gboolean
 hall_store_apply_changes (HallStore   *self,
                           JsonArray   *changes,
+                          GPtrArray   *entities,
                           const char  *next_cursor,
                           GError     **error)
 {
@@ -3863,6 +3874,8 @@ hall_store_apply_changes (HallStore   *self,
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (changes != NULL, FALSE);
+  g_return_val_if_fail (entities == NULL || entities->len == json_array_get_length (changes),
+                        FALSE);
 
   n = json_array_get_length (changes);
   if (!write_begin (self, error))
@@ -3870,7 +3883,9 @@ hall_store_apply_changes (HallStore   *self,
   hold_index_locked (self);
   for (guint i = 0; i < n; i++)
     {
-      if (!apply_change_locked (self, json_array_get_element (changes, i), i, changed_cases, error))
+      if (!apply_change_locked (self, json_array_get_element (changes, i),
+                                entities != NULL ? g_ptr_array_index (entities, i) : NULL, i,
+                                changed_cases, error))
         {
           release_index_locked (self, FALSE, NULL);
           write_rollback (self);
@@ -4243,7 +4258,7 @@ take_theirs_locked (HallStore    *self,
       bind_text (stmt, 1, uuid);
       return stmt_run (self->writer, stmt, _("take the server’s version"), error);
     }
-  return apply_case_locked (self, data, server_version, changed_cases, error);
+  return apply_case_locked (self, data, NULL, server_version, changed_cases, error);
 }
 
 /* A case left "conflict" shows what is true now: a conflict still open on

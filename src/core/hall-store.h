@@ -224,9 +224,12 @@ gboolean        hall_store_resolve_conflict      (HallStore      *self,
  * "uuid", "version", "data"}) and the next cursor in one transaction.
  * Entities with changes still waiting in the outbox are left alone; for one
  * with an open conflict the server's newer version goes into the conflict,
- * so the official decides against what the server has now. */
+ * so the official decides against what the server has now. @entities,
+ * when not NULL, holds each change's data read into its model object
+ * already (see hall_sync_response_parse_changes()), or NULL. */
 gboolean        hall_store_apply_changes         (HallStore      *self,
                                                   JsonArray      *changes,
+                                                  GPtrArray      *entities,
                                                   const char     *next_cursor,
                                                   GError        **error);
 

@@ -1044,41 +1044,59 @@ push (Worker         *worker,
 
 /* Pull */
 
-/* One page of the feed, fetched and checked; on a thread of its own while
- * the worker applies the page before it. */
+/* One page of the feed, checked: its changes, their data read into model
+ * objects, and where the feed goes on. */
+typedef struct
+{
+  JsonArray *changes;
+  GPtrArray *entities;
+  char      *next;
+  gboolean   more;
+} FeedPage;
+
+static void
+feed_page_free (FeedPage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->changes, json_array_unref);
+  g_clear_pointer (&page->entities, g_ptr_array_unref);
+  g_free (page->next);
+  g_free (page);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FeedPage, feed_page_free)
+
+/* The page after a cursor, fetched on a thread of its own while the worker
+ * applies the page before it. */
 typedef struct
 {
   Worker    *worker;
   char      *cursor;    /* asked for: the changes after it */
-  JsonArray *applied;   /* a page applied before, freed on the thread */
+  FeedPage  *applied;   /* a page applied before, freed on the thread */
   GThread   *thread;
-  JsonArray *changes;
-  char      *next;
-  gboolean   more;
+  FeedPage  *page;
   GError    *error;
-} Page;
+} Fetch;
 
 static void
-page_free (Page *page)
+fetch_free (Fetch *fetch)
 {
-  if (page->thread != NULL)
-    g_thread_join (page->thread);
-  g_free (page->cursor);
-  g_clear_pointer (&page->applied, json_array_unref);
-  g_clear_pointer (&page->changes, json_array_unref);
-  g_free (page->next);
-  g_clear_error (&page->error);
-  g_free (page);
+  if (fetch->thread != NULL)
+    g_thread_join (fetch->thread);
+  g_free (fetch->cursor);
+  feed_page_free (fetch->applied);
+  feed_page_free (fetch->page);
+  g_clear_error (&fetch->error);
+  g_free (fetch);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
 
 static gboolean
 fetch_page (Worker      *worker,
             const char  *cursor,
-            JsonArray  **changes,
-            char       **next,
-            gboolean    *more,
+            FeedPage    *page,
             GError     **error)
 {
   g_autoptr (HallHttpResponse) response = NULL;
@@ -1121,59 +1139,61 @@ fetch_page (Worker      *worker,
 
   /* A bad page is refused whole, before the store sees any of it. */
   data = g_bytes_get_data (response->body, &size);
-  return hall_sync_response_parse_changes (data, size, changes, next, more, error);
+  return hall_sync_response_parse_changes (data, size, &page->changes, &page->entities,
+                                           &page->next, &page->more, error);
 }
 
 static gpointer
 fetch_page_thread (gpointer data)
 {
-  Page *page = data;
+  Fetch *fetch = data;
 
-  /* Freeing a page's thousands of nodes is work the applying thread need
-   * not wait for. */
-  g_clear_pointer (&page->applied, json_array_unref);
-  fetch_page (page->worker, page->cursor, &page->changes, &page->next, &page->more,
-              &page->error);
+  /* Freeing a page's thousands of nodes and objects is work the applying
+   * thread need not wait for. */
+  g_clear_pointer (&fetch->applied, feed_page_free);
+  fetch->page = g_new0 (FeedPage, 1);
+  if (!fetch_page (fetch->worker, fetch->cursor, fetch->page, &fetch->error))
+    g_clear_pointer (&fetch->page, feed_page_free);
   return NULL;
 }
 
 /* Pages of the feed in order, each applied with its cursor in one
- * transaction. The next page is fetched while one is applied, so the
- * server and the network work while the store does. */
+ * transaction. The next page is fetched and checked while one is applied,
+ * so the server, the network and the reading of the data into model
+ * objects go on while the store writes. */
 static gboolean
 pull (Worker         *worker,
       HallSyncReport *report,
       GError        **error)
 {
   g_autofree char *cursor = hall_store_get_meta (worker->store, "cursor");
-  g_autoptr (JsonArray) changes = NULL;
-  g_autoptr (JsonArray) applied = NULL;
-  g_autofree char *next = NULL;
-  gboolean more = FALSE;
+  g_autoptr (FeedPage) page = g_new0 (FeedPage, 1);
+  g_autoptr (FeedPage) applied = NULL;
 
-  if (!fetch_page (worker, cursor, &changes, &next, &more, error))
+  if (!fetch_page (worker, cursor, page, error))
     return FALSE;
 
   for (;;)
     {
-      g_autoptr (Page) ahead = NULL;
-      guint n = json_array_get_length (changes);
+      g_autoptr (Fetch) ahead = NULL;
+      guint n = json_array_get_length (page->changes);
       /* A server that says "more" without moving on would loop forever. */
-      gboolean last = !more || (n == 0 && g_strcmp0 (next, cursor) == 0);
+      gboolean last = !page->more || (n == 0 && g_strcmp0 (page->next, cursor) == 0);
 
       if (!last)
         {
-          ahead = g_new0 (Page, 1);
+          ahead = g_new0 (Fetch, 1);
           ahead->worker = worker;
-          ahead->cursor = g_strdup (next);
+          ahead->cursor = g_strdup (page->next);
           ahead->applied = g_steal_pointer (&applied);
           ahead->thread = g_thread_new ("hall-sync-page", fetch_page_thread, ahead);
         }
 
-      if (!hall_store_apply_changes (worker->store, changes, next, error))
+      if (!hall_store_apply_changes (worker->store, page->changes, page->entities, page->next,
+                                     error))
         return FALSE;
       report->pulled += n;
-      g_debug ("pulled %u changes, cursor %s, more %d", n, next, more);
+      g_debug ("pulled %u changes, cursor %s, more %d", n, page->next, page->more);
       if (last)
         return TRUE;
 
@@ -1184,11 +1204,9 @@ pull (Worker         *worker,
           return FALSE;
         }
       g_free (cursor);
-      cursor = g_steal_pointer (&next);
-      applied = g_steal_pointer (&changes);
-      changes = g_steal_pointer (&ahead->changes);
-      next = g_steal_pointer (&ahead->next);
-      more = ahead->more;
+      cursor = g_strdup (page->next);
+      applied = g_steal_pointer (&page);
+      page = g_steal_pointer (&ahead->page);
     }
 }
 

@@ -105,6 +105,7 @@ static gboolean
 check_entity (const char  *entity,
               const char  *uuid,
               JsonNode    *data,
+              GObject    **object_out,
               const char **field_out,
               GError     **error)
 {
@@ -151,7 +152,16 @@ check_entity (const char  *entity,
                    _("its “uuid” is not the one of the change"));
       return FALSE;
     }
+  *object_out = g_steal_pointer (&object);
   return TRUE;
+}
+
+/* The entity of a change of a kind this counter does not know is NULL. */
+static void
+unref_entity (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
 }
 
 static gboolean G_GNUC_PRINTF (4, 5)
@@ -176,6 +186,7 @@ refuse_change (GError    **error,
 static gboolean
 check_change (JsonNode  *node,
               guint      index,
+              GObject  **object_out,
               GError   **error)
 {
   g_autoptr (GError) data_error = NULL;
@@ -208,7 +219,7 @@ check_change (JsonNode  *node,
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
     return refuse_change (error, index, "data", _("it must be a JSON object"));
 
-  if (!check_entity (entity, uuid, data, &field, &data_error))
+  if (!check_entity (entity, uuid, data, object_out, &field, &data_error))
     {
       data_field = *field != '\0' ? g_strconcat ("data.", field, NULL) : g_strdup ("data");
       return refuse_change (error, index, data_field, "%s", data_error->message);
@@ -220,11 +231,13 @@ gboolean
 hall_sync_response_parse_changes (const char  *body,
                                   gsize        length,
                                   JsonArray  **changes_out,
+                                  GPtrArray  **entities_out,
                                   char       **next_out,
                                   gboolean    *more_out,
                                   GError     **error)
 {
   g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GPtrArray) entities = NULL;
   JsonObject *object;
   JsonNode *changes;
   JsonNode *next;
@@ -262,13 +275,19 @@ hall_sync_response_parse_changes (const char  *body,
     }
 
   array = json_node_get_array (changes);
+  entities = g_ptr_array_new_full (json_array_get_length (array), unref_entity);
   for (i = 0; i < json_array_get_length (array); i++)
     {
-      if (!check_change (json_array_get_element (array, i), i, error))
+      GObject *entity = NULL;
+
+      if (!check_change (json_array_get_element (array, i), i, &entity, error))
         return FALSE;
+      g_ptr_array_add (entities, entity);
     }
 
   *changes_out = json_array_ref (array);
+  if (entities_out != NULL)
+    *entities_out = g_steal_pointer (&entities);
   if (holds (next, G_TYPE_STRING))
     *next_out = g_strdup (json_node_get_string (next));
   else
@@ -358,6 +377,7 @@ hall_sync_response_parse_current (const char  *entity,
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GError) entity_error = NULL;
+  g_autoptr (GObject) read = NULL;
   JsonNode *current;
   const char *field = NULL;
 
@@ -371,7 +391,7 @@ hall_sync_response_parse_current (const char  *entity,
                    _("The server reported a conflict without its version (“current”)"));
       return NULL;
     }
-  if (!check_entity (entity, NULL, current, &field, &entity_error))
+  if (!check_entity (entity, NULL, current, &read, &field, &entity_error))
     {
       g_autofree char *at = *field != '\0' ? g_strconcat ("current.", field, NULL)
                                             : g_strdup ("current");

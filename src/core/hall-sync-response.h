@@ -23,10 +23,14 @@ G_BEGIN_DECLS
  * the model reads (new_from_json) and carry the change's uuid; the data of a
  * kind of entity this counter does not know is passed on unchecked, for the
  * store to skip. A "next" may be a string or a whole number; a missing
- * "more" is FALSE. Nothing is set on failure. */
+ * "more" is FALSE. @entities_out, when not NULL, gets the model objects
+ * read while checking (HallApplicant, HallCase, HallCaseEvent, or NULL for
+ * another kind), one per change, for hall_store_apply_changes(). Nothing is
+ * set on failure. */
 gboolean  hall_sync_response_parse_changes     (const char  *body,
                                                 gsize        length,
                                                 JsonArray  **changes_out,
+                                                GPtrArray  **entities_out,
                                                 char       **next_out,
                                                 gboolean    *more_out,
                                                 GError     **error);

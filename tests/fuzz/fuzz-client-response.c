@@ -46,7 +46,7 @@ fuzz_changes (const char *body,
   gboolean more = FALSE;
   guint i;
 
-  if (!hall_sync_response_parse_changes (body, length, &changes, &next, &more, &error))
+  if (!hall_sync_response_parse_changes (body, length, &changes, NULL, &next, &more, &error))
     {
       g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
       g_assert_null (changes);
