@@ -69,6 +69,9 @@ struct _HallFaultProxy
   guint         n_connections;
   guint         n_forwarded;
   guint         n_faults[HALL_FAULT_N_KINDS];
+  guint         delay_ms;
+  guint         latest_forwarded;  /* the latest read of the requests forwarded */
+  guint         n_overtaken;
 };
 
 G_DEFINE_FINAL_TYPE (HallFaultProxy, hall_fault_proxy, G_TYPE_OBJECT)
@@ -86,7 +89,7 @@ hall_fault_kind_to_string (HallFaultKind kind)
 {
   static const char *const names[] = {
     "pass", "500", "503", "reset-after-commit", "duplicate", "truncate", "hang",
-    "hang-after-commit",
+    "hang-after-commit", "delay",
   };
 
   g_return_val_if_fail (kind < HALL_FAULT_N_KINDS, "?");
@@ -341,14 +344,15 @@ read_request (HallFaultProxy *self,
 
 static HallFaultKind
 choose_fault (HallFaultProxy *self,
-              const Request  *request)
+              const Request  *request,
+              guint          *arrival)
 {
   HallFaultKind kind = HALL_FAULT_PASS;
   gboolean decided = FALSE;
   guint i;
 
   g_mutex_lock (&self->lock);
-  self->n_requests++;
+  *arrival = ++self->n_requests;
   for (i = 0; i < self->rules->len; i++)
     {
       Rule *rule = g_ptr_array_index (self->rules, i);
@@ -676,13 +680,39 @@ reset (int fd)
   setsockopt (fd, SOL_SOCKET, SO_LINGER, &linger, sizeof linger);
 }
 
+/* Before a request read @arrival-th goes to the server. */
+static void
+note_forwarding (HallFaultProxy *self,
+                 guint           arrival)
+{
+  g_mutex_lock (&self->lock);
+  if (arrival < self->latest_forwarded)
+    self->n_overtaken++;
+  self->latest_forwarded = MAX (self->latest_forwarded, arrival);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Holds a request back, unless the proxy stops. */
+static void
+delay (HallFaultProxy *self)
+{
+  gint64 until;
+
+  g_mutex_lock (&self->lock);
+  until = g_get_monotonic_time () + (gint64) self->delay_ms * 1000;
+  g_mutex_unlock (&self->lock);
+  while (g_get_monotonic_time () < until && !g_cancellable_is_cancelled (self->cancellable))
+    g_usleep (5000);
+}
+
 /* Serves one request; FALSE when the client connection is to be closed. */
 static gboolean
 serve (HallFaultProxy *self,
        int             fd,
        Request        *request)
 {
-  HallFaultKind kind = choose_fault (self, request);
+  guint arrival = 0;
+  HallFaultKind kind = choose_fault (self, request, &arrival);
   g_autoptr (GBytes) raw = NULL;
   g_autoptr (GString) head = NULL;
   g_auto (Answer) answer = { { NULL, NULL }, NULL, 0, FALSE };
@@ -709,10 +739,17 @@ serve (HallFaultProxy *self,
       return FALSE;
 
     case HALL_FAULT_DUPLICATE:
+      note_forwarding (self, arrival);
       raw = forward (self, request);
       if (raw == NULL)
         break;
       g_clear_pointer (&raw, g_bytes_unref);
+      raw = forward (self, request);
+      break;
+
+    case HALL_FAULT_DELAY:
+      delay (self);
+      note_forwarding (self, arrival);
       raw = forward (self, request);
       break;
 
@@ -722,6 +759,7 @@ serve (HallFaultProxy *self,
     case HALL_FAULT_HANG_AFTER_COMMIT:
     case HALL_FAULT_N_KINDS:
     default:
+      note_forwarding (self, arrival);
       raw = forward (self, request);
       break;
     }
@@ -902,6 +940,7 @@ hall_fault_proxy_init (HallFaultProxy *self)
   self->rand = g_rand_new_with_seed (0);
   self->random_kinds = g_array_new (FALSE, FALSE, sizeof (HallFaultKind));
   self->retry_after = g_strdup ("1");
+  self->delay_ms = 300;
 }
 
 HallFaultProxy *
@@ -1024,6 +1063,30 @@ hall_fault_proxy_set_retry_after (HallFaultProxy *self,
   g_free (self->retry_after);
   self->retry_after = g_strdup (value);
   g_mutex_unlock (&self->lock);
+}
+
+void
+hall_fault_proxy_set_delay (HallFaultProxy *self,
+                            guint           milliseconds)
+{
+  g_return_if_fail (HALL_IS_FAULT_PROXY (self));
+
+  g_mutex_lock (&self->lock);
+  self->delay_ms = milliseconds;
+  g_mutex_unlock (&self->lock);
+}
+
+guint
+hall_fault_proxy_get_n_overtaken (HallFaultProxy *self)
+{
+  guint n;
+
+  g_return_val_if_fail (HALL_IS_FAULT_PROXY (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->n_overtaken;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 guint

@@ -24,6 +24,9 @@ typedef enum
                                  * the body, then the connection closes */
   HALL_FAULT_HANG,              /* taken in, never forwarded, never answered */
   HALL_FAULT_HANG_AFTER_COMMIT, /* forwarded, the answer is never passed on */
+  HALL_FAULT_DELAY,             /* held back for a while (set_delay), then passed:
+                                 * a request sent after it may reach the server
+                                 * first */
   HALL_FAULT_N_KINDS
 } HallFaultKind;
 
@@ -67,6 +70,10 @@ void            hall_fault_proxy_clear_rules    (HallFaultProxy *self);
 void            hall_fault_proxy_set_retry_after (HallFaultProxy *self,
                                                   const char     *value);
 
+/* How long HALL_FAULT_DELAY holds a request back (300 ms unless set). */
+void            hall_fault_proxy_set_delay      (HallFaultProxy *self,
+                                                 guint           milliseconds);
+
 /* Requests read from clients so far, connections accepted, and faults of
  * each kind injected (PASS counts the requests passed untouched). */
 guint           hall_fault_proxy_get_n_requests (HallFaultProxy *self);
@@ -75,6 +82,8 @@ guint           hall_fault_proxy_get_n_faults   (HallFaultProxy *self,
                                                  HallFaultKind   kind);
 /* Requests delivered to the server (a duplicate counts twice). */
 guint           hall_fault_proxy_get_n_forwarded (HallFaultProxy *self);
+/* Requests delivered to the server after one that the proxy read later. */
+guint           hall_fault_proxy_get_n_overtaken (HallFaultProxy *self);
 
 /* Closes the listener and every connection, hung ones included, and waits
  * for the threads. Also done on dispose. */

@@ -363,6 +363,54 @@ test_hang_after_commit (Fixture       *fixture,
   g_assert_cmpuint (upstream_count (fixture->upstream, "/a"), ==, 1);
 }
 
+typedef struct
+{
+  Fixture          *fixture;
+  const char       *path;
+  HallHttpResponse *response;
+  GError           *error;
+} Sent;
+
+static gpointer
+send_thread (gpointer data)
+{
+  Sent *sent = data;
+
+  sent->response = send_request (sent->fixture, "PUT", sent->path, &sent->error);
+  return NULL;
+}
+
+/* A request held back reaches the server after one sent later; both are
+ * answered untouched, and the proxy counts the overtaking. */
+static void
+test_delay (Fixture       *fixture,
+            gconstpointer  data)
+{
+  Sent first = { fixture, "/first", NULL, NULL };
+  Sent second = { fixture, "/second", NULL, NULL };
+  GThread *thread;
+
+  hall_fault_proxy_set_delay (fixture->proxy, 300);
+  hall_fault_proxy_add_rule (fixture->proxy, NULL, NULL, 0, 1, HALL_FAULT_DELAY);
+  thread = g_thread_new ("first", send_thread, &first);
+  while (hall_fault_proxy_get_n_requests (fixture->proxy) < 1)
+    g_usleep (1000);
+  send_thread (&second);
+  g_assert_no_error (second.error);
+  g_assert_cmpuint (second.response->status, ==, 200);
+  /* The second is answered while the first is still held back. */
+  g_assert_cmpuint (upstream_count (fixture->upstream, "/first"), ==, 0);
+
+  g_thread_join (thread);
+  g_assert_no_error (first.error);
+  g_assert_cmpuint (first.response->status, ==, 200);
+  g_assert_cmpuint (upstream_count (fixture->upstream, "/first"), ==, 1);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, HALL_FAULT_DELAY), ==, 1);
+  g_assert_cmpuint (hall_fault_proxy_get_n_overtaken (fixture->proxy), ==, 1);
+  hall_http_response_free (first.response);
+  hall_http_response_free (second.response);
+}
+
 static void
 test_rules (Fixture       *fixture,
             gconstpointer  data)
@@ -502,6 +550,7 @@ main (int   argc,
   ADD ("truncate", test_truncate);
   ADD ("hang", test_hang);
   ADD ("hang-after-commit", test_hang_after_commit);
+  ADD ("delay", test_delay);
   ADD ("rules", test_rules);
   ADD ("random", test_random);
   ADD ("stop-ends-hang", test_stop_ends_hang);
