@@ -334,6 +334,28 @@ test_batch_reset (Fixture      *fixture,
   audit (fixture, 25);
 }
 
+/* Two batches are in flight at once, and the later one may reach the
+ * server first: each held back on the way lets the next overtake it.
+ * Batches of eight rows cut through cases of three to six rows, so rows
+ * that need a batch in flight done first (an entry of its case, a case of
+ * its applicant) come up often: they must wait for it, or the server
+ * refuses them for want of what was held back. Nothing twice. */
+static void
+test_batch_overtaken (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_object_set (fixture->engine, "push-batch-size", 8, NULL);
+  create_cases (fixture, fixture->store, 40);
+
+  hall_fault_proxy_set_delay (fixture->proxy, 150);
+  for (guint i = 0; i < 10; i++)
+    hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 2 * i, 1, HALL_FAULT_DELAY);
+  sync_through_faults (fixture);
+  g_test_message ("%u batches overtaken", hall_fault_proxy_get_n_overtaken (fixture->proxy));
+  g_assert_cmpuint (hall_fault_proxy_get_n_overtaken (fixture->proxy), >=, 3);
+  audit (fixture, 40);
+}
+
 /* kill -9 of the server in the middle of a push: whatever it acknowledged
  * is there after the restart, and the rest arrives once. */
 static void
@@ -402,6 +424,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/sync-faults/batch-reset-after-commit", Fixture, NULL, fixture_set_up,
               test_batch_reset, fixture_tear_down);
+  g_test_add ("/hall/sync-faults/batch-overtaken", Fixture, NULL, fixture_set_up,
+              test_batch_overtaken, fixture_tear_down);
   g_test_add ("/hall/sync-faults/server-killed", Fixture, NULL, fixture_set_up,
               test_server_killed, fixture_tear_down);
 

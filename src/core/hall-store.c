@@ -121,6 +121,8 @@ hall_outbox_item_free (HallOutboxItem *item)
   g_free (item->body);
   g_free (item->entity);
   g_free (item->entity_uuid);
+  g_free (item->owner_uuid);
+  g_free (item->applicant_uuid);
   g_free (item->last_error);
   g_free (item);
 }
@@ -2928,16 +2930,15 @@ hall_store_count_outbox (HallStore *self)
   return count_query (self, "SELECT count(*) FROM outbox", _("count the changes not yet sent"));
 }
 
-GPtrArray *
-hall_store_peek_outbox (HallStore  *self,
-                        guint       limit,
-                        GError    **error)
+static GPtrArray *
+peek_outbox (HallStore  *self,
+             gint64      after_seq,
+             guint       limit,
+             GError    **error)
 {
   g_autoptr (GPtrArray) items = NULL;
   HallConn *conn;
   gboolean ok = FALSE;
-
-  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
   conn = reader_acquire (self, error);
@@ -2947,14 +2948,19 @@ hall_store_peek_outbox (HallStore  *self,
     g_autoptr (HallCachedStmt) stmt = NULL;
 
     stmt = conn_prepare (conn,
-                         "SELECT seq, uuid, method, path, body, entity, entity_uuid, base_version,"
-                         " attempts, last_error FROM outbox ORDER BY seq LIMIT ?1",
+                         "SELECT o.seq, o.uuid, o.method, o.path, o.body, o.entity,"
+                         " o.entity_uuid, o.owner_uuid, o.base_version, o.attempts,"
+                         " o.last_error, CASE WHEN o.entity = 'case' THEN"
+                         "  (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
+                         "   ON a.id = c.applicant_id WHERE c.uuid = o.owner_uuid) END"
+                         " FROM outbox o WHERE o.seq > ?2 ORDER BY o.seq LIMIT ?1",
                          error);
     if (stmt != NULL)
       {
         int rc;
 
         sqlite3_bind_int64 (stmt, 1, limit);
+        sqlite3_bind_int64 (stmt, 2, after_seq);
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
           {
             HallOutboxItem *item = g_new0 (HallOutboxItem, 1);
@@ -2966,9 +2972,11 @@ hall_store_peek_outbox (HallStore  *self,
             item->body = column_dup (stmt, 4);
             item->entity = column_dup (stmt, 5);
             item->entity_uuid = column_dup (stmt, 6);
-            item->base_version = sqlite3_column_int64 (stmt, 7);
-            item->attempts = sqlite3_column_int (stmt, 8);
-            item->last_error = column_dup (stmt, 9);
+            item->owner_uuid = column_dup (stmt, 7);
+            item->base_version = sqlite3_column_int64 (stmt, 8);
+            item->attempts = sqlite3_column_int (stmt, 9);
+            item->last_error = column_dup (stmt, 10);
+            item->applicant_uuid = column_dup (stmt, 11);
             g_ptr_array_add (items, item);
           }
         ok = rc == SQLITE_DONE;
@@ -2978,6 +2986,27 @@ hall_store_peek_outbox (HallStore  *self,
   }
   reader_release (self, conn);
   return ok ? g_steal_pointer (&items) : NULL;
+}
+
+GPtrArray *
+hall_store_peek_outbox (HallStore  *self,
+                        guint       limit,
+                        GError    **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  return peek_outbox (self, 0, limit, error);
+}
+
+GPtrArray *
+hall_store_peek_outbox_after (HallStore  *self,
+                              gint64      seq,
+                              guint       limit,
+                              GError    **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  return peek_outbox (self, seq, limit, error);
 }
 
 /* The row's owner: the applicant of an applicant row, the case of a case or

@@ -29,6 +29,8 @@ typedef struct
   char   *body;         /* JSON */
   char   *entity;       /* "applicant", "case", "event" */
   char   *entity_uuid;
+  char   *owner_uuid;   /* the applicant of an applicant row, the case of the others */
+  char   *applicant_uuid; /* of a case row: its applicant, which the server needs first */
   gint64  base_version; /* for If-Match; 0 for a creation */
   guint   attempts;
   char   *last_error;
@@ -160,6 +162,11 @@ GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
 /* The outbox, for the sync engine. */
 guint           hall_store_count_outbox          (HallStore      *self);
 GPtrArray      *hall_store_peek_outbox           (HallStore      *self,
+                                                  guint           limit,
+                                                  GError        **error); /* of HallOutboxItem */
+/* The rows after the one of @seq, in order: what follows rows already sent. */
+GPtrArray      *hall_store_peek_outbox_after     (HallStore      *self,
+                                                  gint64          seq,
                                                   guint           limit,
                                                   GError        **error); /* of HallOutboxItem */
 /* The server acknowledged @item: deletes the row and, in the same

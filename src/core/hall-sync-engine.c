@@ -716,37 +716,124 @@ count_outcome (HallSyncReport *report,
     report->conflicts++;
 }
 
-/* The operations of a batch, from row @first of @items: up to the first
- * PUT of an entity that an earlier row of it, or of @before (the rows of
- * the batch still being acknowledged), changes, since that row's answer
- * sets the PUT's If-Match. Each row's body is the JSON text the store
- * holds, put in as it is. Returns how many rows it holds; @touched gets
- * the entities its rows change. */
+/* Batches in flight at once: the server reads one while it writes the
+ * other, and the counter acknowledges a third meanwhile. */
+#define MAX_BATCHES_IN_FLIGHT 2
+
+/* One POST /v1/batch, sent on a thread of its own. */
+typedef struct
+{
+  Worker           *worker;
+  GPtrArray        *items;     /* of HallOutboxItem: the batch's rows */
+  GHashTable       *owners;    /* the applicants and cases its rows change */
+  GBytes           *body;
+  GThread          *thread;
+  HallHttpResponse *response;
+  GError           *error;
+} Batch;
+
+static void
+batch_free (Batch *batch)
+{
+  if (batch->thread != NULL)
+    g_thread_join (batch->thread);
+  g_ptr_array_unref (batch->items);
+  g_hash_table_unref (batch->owners);
+  g_bytes_unref (batch->body);
+  g_clear_pointer (&batch->response, hall_http_response_free);
+  g_clear_error (&batch->error);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
+
+static gboolean
+changed_in_flight (GQueue     *in_flight,
+                   const char *owner)
+{
+  if (owner == NULL)
+    return FALSE;
+  for (GList *l = in_flight->head; l != NULL; l = l->next)
+    if (g_hash_table_contains (((Batch *) l->data)->owners, owner))
+      return TRUE;
+  return FALSE;
+}
+
+/* A batch in flight may reach the server's writer after the one sent
+ * after it, so a row waits while it needs one of them done first: a
+ * change of an applicant or case a batch in flight changes, or a case
+ * whose applicant it does. In its own batch, a row waits behind an
+ * earlier change of the same entity when it is a PUT, whose If-Match the
+ * earlier row's answer sets. */
+static gboolean
+row_must_wait (const HallOutboxItem *item,
+               GHashTable           *owners,
+               GQueue               *in_flight)
+{
+  if (changed_in_flight (in_flight, item->owner_uuid)
+      || changed_in_flight (in_flight, item->applicant_uuid))
+    return TRUE;
+  return g_strcmp0 (item->method, "PUT") == 0 && g_hash_table_contains (owners, item->owner_uuid);
+}
+
+/* Whether @item needs @before (the row before it) done first. */
+static gboolean
+row_needs (const HallOutboxItem *item,
+           const HallOutboxItem *before)
+{
+  return g_strcmp0 (item->owner_uuid, before->owner_uuid) == 0
+         || g_strcmp0 (item->applicant_uuid, before->owner_uuid) == 0;
+}
+
+/* How many of @items, from the first, go in a batch after those in
+ * @in_flight; @owners gets what they change. A full batch ends where one
+ * applicant's or case's rows do, when that leaves at least half of it, so
+ * that the next batch need not wait for this one. */
 static guint
-build_batch (GPtrArray  *items,
-             guint       first,
-             GHashTable *before,
-             GHashTable *touched,
-             GString    *out)
+batch_rows (GPtrArray  *items,
+            guint       limit,
+            GHashTable *owners,
+            GQueue     *in_flight)
 {
   guint n;
 
-  g_string_append (out, "{\"operations\":[");
-  for (n = 0; first + n < items->len; n++)
+  for (n = 0; n < items->len && n < limit; n++)
     {
-      const HallOutboxItem *item = g_ptr_array_index (items, first + n);
-      char *owner;
+      const HallOutboxItem *item = g_ptr_array_index (items, n);
 
       /* Not an object: the row goes alone, and is refused on its own. */
-      if (item->body == NULL || *item->body != '{'
-          || (g_strcmp0 (item->method, "PUT") == 0
-              && (g_hash_table_contains (touched, item->entity_uuid)
-                  || (before != NULL && g_hash_table_contains (before, item->entity_uuid)))))
+      if (item->body == NULL || *item->body != '{' || item->owner_uuid == NULL
+          || row_must_wait (item, owners, in_flight))
         break;
-      owner = dup_case_uuid (item);
-      g_hash_table_add (touched, owner != NULL ? owner : g_strdup (item->entity_uuid));
+      g_hash_table_add (owners, item->owner_uuid);
+    }
+  if (n == limit && n < items->len)
+    {
+      guint whole = n;
 
-      g_string_append (out, n == 0 ? "{\"key\":" : ",{\"key\":");
+      while (whole > limit / 2
+             && row_needs (g_ptr_array_index (items, whole), g_ptr_array_index (items, whole - 1)))
+        whole--;
+      if (whole > limit / 2)
+        n = whole;
+    }
+  return n;
+}
+
+/* {"operations": [...]} of the first @n of @items; each row's body is the
+ * JSON text the store holds, put in as it is. */
+static GBytes *
+batch_body (GPtrArray *items,
+            guint      n)
+{
+  GString *out = g_string_sized_new (1024 * n);
+
+  g_string_append (out, "{\"operations\":[");
+  for (guint i = 0; i < n; i++)
+    {
+      const HallOutboxItem *item = g_ptr_array_index (items, i);
+
+      g_string_append (out, i == 0 ? "{\"key\":" : ",{\"key\":");
       hall_json_append_string (out, item->uuid);
       g_string_append (out, ",\"method\":");
       hall_json_append_string (out, item->method);
@@ -760,63 +847,36 @@ build_batch (GPtrArray  *items,
       g_string_append_c (out, '}');
     }
   g_string_append (out, "]}");
-  return n;
+  return g_string_free_to_bytes (out);
 }
 
-/* One POST /v1/batch, sent on a thread of its own while the worker
- * acknowledges the batch before it. */
-typedef struct
-{
-  Worker           *worker;
-  GPtrArray        *items;     /* of HallOutboxItem: the batch's rows */
-  GHashTable       *touched;   /* the entities they change */
-  GBytes           *body;
-  GThread          *thread;
-  HallHttpResponse *response;
-  GError           *error;
-} Batch;
-
-static void
-batch_free (Batch *batch)
-{
-  if (batch->thread != NULL)
-    g_thread_join (batch->thread);
-  g_ptr_array_unref (batch->items);
-  g_hash_table_unref (batch->touched);
-  g_bytes_unref (batch->body);
-  g_clear_pointer (&batch->response, hall_http_response_free);
-  g_clear_error (&batch->error);
-  g_free (batch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Batch, batch_free)
-
-/* The batch at row @first of @items (after @before), or NULL when fewer
- * than two rows would go in it. */
+/* A batch of the first rows of @items that can go after those in
+ * @in_flight, or NULL when fewer than two rows can. The rows it takes are
+ * stolen from @items. */
 static Batch *
 batch_new (Worker    *worker,
            GPtrArray *items,
-           guint      first,
-           Batch     *before)
+           GQueue    *in_flight)
 {
-  GString *text = g_string_sized_new (1024 * worker->push_batch_size);
+  g_autoptr (GHashTable) owners = g_hash_table_new (g_str_hash, g_str_equal);
   Batch *batch;
   guint n;
 
+  n = batch_rows (items, worker->push_batch_size, owners, in_flight);
+  if (n < 2)
+    return NULL;
+
   batch = g_new0 (Batch, 1);
   batch->worker = worker;
-  batch->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  n = build_batch (items, first, before != NULL ? before->touched : NULL, batch->touched, text);
-  batch->body = g_string_free_to_bytes (text);
+  batch->body = batch_body (items, n);
   batch->items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
-  if (n < 2)
-    {
-      /* The rows stay in @items for the caller. */
-      batch_free (batch);
-      return NULL;
-    }
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (batch->items, g_steal_pointer (&g_ptr_array_index (items, first + i)));
+    g_ptr_array_add (batch->items, g_steal_pointer (&g_ptr_array_index (items, i)));
+  /* The keys were the rows' strings. */
+  batch->owners = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (batch->owners,
+                      ((HallOutboxItem *) g_ptr_array_index (batch->items, i))->owner_uuid);
   return batch;
 }
 
@@ -837,55 +897,133 @@ batch_start (Batch *batch)
   batch->thread = g_thread_new ("hall-sync-batch", batch_send_thread, batch);
 }
 
-/* Until the server answered @batch (or could not be reached). */
+/* Sends batches of the rows after those in @in_flight until it holds
+ * MAX_BATCHES_IN_FLIGHT, or no batch can go yet. */
 static void
-batch_wait (Batch *batch)
+send_more (Worker *worker,
+           GQueue *in_flight)
 {
+  while (in_flight->length < MAX_BATCHES_IN_FLIGHT)
+    {
+      Batch *last = g_queue_peek_tail (in_flight);
+      const HallOutboxItem *last_row = last != NULL
+                                       ? g_ptr_array_index (last->items, last->items->len - 1)
+                                       : NULL;
+      g_autoptr (GPtrArray) items = NULL;
+      Batch *batch;
+
+      /* Only this worker takes rows off the outbox. */
+      items = hall_store_peek_outbox_after (worker->store, last_row != NULL ? last_row->seq : 0,
+                                            worker->push_batch_size + 1, NULL);
+      batch = items != NULL ? batch_new (worker, items, in_flight) : NULL;
+      if (batch == NULL)
+        return;
+      batch_start (batch);
+      g_queue_push_tail (in_flight, batch);
+    }
+}
+
+typedef enum
+{
+  BATCH_DONE,         /* all of it acknowledged */
+  BATCH_STOPPED,      /* a row was handled alone: read the outbox again */
+  BATCH_UNSUPPORTED,  /* refused whole: send the rows one by one */
+  BATCH_FAILED,
+} BatchOutcome;
+
+/* Waits for the answer to @batch and takes it in order: the 2xx up to the
+ * first other answer are acknowledged in one transaction, that answer is
+ * handled as if its row had gone alone, and the rows after it stay queued
+ * even when the server did them: sent again under the same keys, they get
+ * the stored answers. So the outbox keeps its order. */
+static BatchOutcome
+batch_finish (Batch          *batch,
+              HallSyncReport *report,
+              GError        **error)
+{
+  Worker *worker = batch->worker;
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autofree gint64 *versions = NULL;
+  const HallOutboxItem *first = g_ptr_array_index (batch->items, 0);
+  const HallOutboxItem *item;
+  HallHttpResponse *answer;
+  guint n = batch->items->len;
+  PushOutcome outcome;
+  const char *data;
+  gsize size;
+  guint acked;
+
   g_thread_join (g_steal_pointer (&batch->thread));
+  if (batch->response == NULL)
+    {
+      if (!g_error_matches (batch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_error_matches (batch->error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
+        hall_store_defer_outbox (worker->store, first, batch->error->message, NULL);
+      g_propagate_error (error, g_steal_pointer (&batch->error));
+      return BATCH_FAILED;
+    }
+  if (batch->response->status == 401)
+    {
+      set_auth_error (error);
+      return BATCH_FAILED;
+    }
+  if (batch->response->status != 200)
+    {
+      /* An older server (404, 405), or one that will not take this batch:
+       * each row alone gets its own answer. */
+      g_debug ("batch of %u refused (%u): sending rows one by one", n,
+               batch->response->status);
+      return BATCH_UNSUPPORTED;
+    }
+
+  data = g_bytes_get_data (batch->response->body, &size);
+  answers = hall_sync_response_parse_batch (data, size, n, error);
+  if (answers == NULL)
+    {
+      hall_store_defer_outbox (worker->store, first, (*error)->message, NULL);
+      return BATCH_FAILED;
+    }
+  versions = g_new0 (gint64, n);
+  for (acked = 0; acked < n; acked++)
+    {
+      answer = g_ptr_array_index (answers, acked);
+      if (answer->status < 200 || answer->status >= 300)
+        break;
+      versions[acked] = answer_version (answer);
+    }
+
+  if (!hall_store_ack_outbox_batch (worker->store, batch->items, versions, acked, error))
+    return BATCH_FAILED;
+  report->pushed += acked;
+  g_debug ("batch of %u: %u acknowledged", n, acked);
+  if (acked == n)
+    return BATCH_DONE;
+
+  item = g_ptr_array_index (batch->items, acked);
+  answer = g_ptr_array_index (answers, acked);
+  /* Alone it would have been tried again; the next pass does that. */
+  if (hall_retry_policy_status_is_transient (answer->status) || answer->status == 401)
+    {
+      g_autofree char *problem = describe_problem (answer);
+
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
+                   _("the server could not take a change now (%u: %s); "
+                     "sync will try again later"),
+                   answer->status, problem);
+      hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
+      return BATCH_FAILED;
+    }
+  outcome = handle_answer (worker, item, answer, error);
+  count_outcome (report, outcome);
+  return outcome == PUSH_STOP ? BATCH_FAILED : BATCH_STOPPED;
 }
 
-/* The rows after @batch, peeked before it is acknowledged: it is still at
- * the head of the outbox. NULL when there are none. */
-static GPtrArray *
-peek_after (Worker *worker,
-            Batch  *batch)
-{
-  g_autoptr (GPtrArray) items = NULL;
-
-  items = hall_store_peek_outbox (worker->store, batch->items->len + worker->push_batch_size,
-                                  NULL);
-  if (items == NULL || items->len <= batch->items->len)
-    return NULL;
-  for (guint i = 0; i < batch->items->len; i++)
-    if (g_strcmp0 (((HallOutboxItem *) g_ptr_array_index (items, i))->uuid,
-                   ((HallOutboxItem *) g_ptr_array_index (batch->items, i))->uuid) != 0)
-      return NULL;
-  return g_steal_pointer (&items);
-}
-
-/* The batch to send after @batch if all of it goes through; NULL when
- * there is none. */
-static Batch *
-batch_after (Worker *worker,
-             Batch  *batch)
-{
-  g_autoptr (GPtrArray) after = peek_after (worker, batch);
-
-  return after != NULL ? batch_new (worker, after, batch->items->len, batch) : NULL;
-}
-
-/* Sends the head of the outbox in batches (POST /v1/batch). The answers to
- * a batch are taken in order: the 2xx up to the first other answer are
- * acknowledged in one transaction, that answer is handled as if its row
- * had gone alone, and the rows after it stay queued even when the server
- * did them: sent again under the same keys, they get the stored answers.
- * So the outbox keeps its order.
- *
- * The counter and the server work at the same time: while a batch is on
- * the wire the next one is put together, and when a batch was all 2xx
- * that next one is sent before it is acknowledged. The next batch holds no
- * PUT of an entity the one before changes, whose If-Match that
- * acknowledgement may still rewrite.
+/* Sends the head of the outbox in batches (POST /v1/batch), up to
+ * MAX_BATCHES_IN_FLIGHT at once, so that the counter and the server work
+ * at the same time: the server reads a batch while it writes the one
+ * before, and the counter acknowledges one while the server does the
+ * next. A batch holds no row that needs a batch in flight done first
+ * (row_must_wait()).
  *
  * *@unsupported is set when the server has no batches (or refused one
  * whole): send the rows one by one instead. FALSE ends the push with
@@ -893,109 +1031,26 @@ batch_after (Worker *worker,
  * send alone. */
 static gboolean
 push_batches (Worker         *worker,
-              GPtrArray      *items,
               HallSyncReport *report,
               gboolean       *unsupported,
               GError        **error)
 {
-  g_autoptr (Batch) batch = batch_new (worker, items, 0, NULL);
+  GQueue *in_flight = g_queue_new ();
+  BatchOutcome outcome = BATCH_DONE;
 
-  if (batch == NULL)
+  send_more (worker, in_flight);
+  while (outcome == BATCH_DONE && !g_queue_is_empty (in_flight))
     {
-      PushOutcome outcome = push_one (worker, g_ptr_array_index (items, 0), error);
+      g_autoptr (Batch) batch = g_queue_pop_head (in_flight);
 
-      count_outcome (report, outcome);
-      return outcome != PUSH_STOP;
+      outcome = batch_finish (batch, report, error);
+      if (outcome == BATCH_DONE)
+        send_more (worker, in_flight);
     }
-  batch_start (batch);
-
-  while (batch != NULL)
-    {
-      g_autoptr (GPtrArray) answers = NULL;
-      g_autoptr (Batch) next = batch_after (worker, batch);
-      g_autofree gint64 *versions = NULL;
-      const HallOutboxItem *first = g_ptr_array_index (batch->items, 0);
-      guint n = batch->items->len;
-      const char *data;
-      gsize size;
-      guint acked;
-
-      batch_wait (batch);
-      if (batch->response == NULL)
-        {
-          if (!g_error_matches (batch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-              && !g_error_matches (batch->error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
-            hall_store_defer_outbox (worker->store, first, batch->error->message, NULL);
-          g_propagate_error (error, g_steal_pointer (&batch->error));
-          return FALSE;
-        }
-      if (batch->response->status == 401)
-        {
-          set_auth_error (error);
-          return FALSE;
-        }
-      if (batch->response->status != 200)
-        {
-          /* An older server (404, 405), or one that will not take this
-           * batch: each row alone gets its own answer. */
-          g_debug ("batch of %u refused (%u): sending rows one by one", n,
-                   batch->response->status);
-          *unsupported = TRUE;
-          return TRUE;
-        }
-
-      data = g_bytes_get_data (batch->response->body, &size);
-      answers = hall_sync_response_parse_batch (data, size, n, error);
-      if (answers == NULL)
-        {
-          hall_store_defer_outbox (worker->store, first, (*error)->message, NULL);
-          return FALSE;
-        }
-      versions = g_new0 (gint64, n);
-      for (acked = 0; acked < n; acked++)
-        {
-          HallHttpResponse *answer = g_ptr_array_index (answers, acked);
-
-          if (answer->status < 200 || answer->status >= 300)
-            break;
-          versions[acked] = answer_version (answer);
-        }
-
-      if (acked == n && next != NULL)
-        batch_start (next);
-
-      if (!hall_store_ack_outbox_batch (worker->store, batch->items, versions, acked, error))
-        return FALSE;
-      report->pushed += acked;
-      g_debug ("batch of %u: %u acknowledged", n, acked);
-
-      if (acked < n)
-        {
-          const HallOutboxItem *item = g_ptr_array_index (batch->items, acked);
-          HallHttpResponse *answer = g_ptr_array_index (answers, acked);
-          PushOutcome outcome;
-
-          /* Alone it would have been tried again; the next pass does that. */
-          if (hall_retry_policy_status_is_transient (answer->status) || answer->status == 401)
-            {
-              g_autofree char *problem = describe_problem (answer);
-
-              g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
-                           _("the server could not take a change now (%u: %s); "
-                             "sync will try again later"),
-                           answer->status, problem);
-              hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
-              return FALSE;
-            }
-          outcome = handle_answer (worker, item, answer, error);
-          count_outcome (report, outcome);
-          return outcome != PUSH_STOP;
-        }
-
-      g_clear_pointer (&batch, batch_free);
-      batch = g_steal_pointer (&next);
-    }
-  return TRUE;
+  /* Batches still in flight are waited for: their rows stay queued. */
+  g_queue_free_full (in_flight, (GDestroyNotify) batch_free);
+  *unsupported = outcome == BATCH_UNSUPPORTED;
+  return outcome != BATCH_FAILED;
 }
 
 static gboolean
@@ -1011,7 +1066,7 @@ push (Worker         *worker,
     {
       g_autoptr (GPtrArray) items = NULL;
 
-      items = hall_store_peek_outbox (worker->store, unbatched ? 1 : worker->push_batch_size, error);
+      items = hall_store_peek_outbox (worker->store, 1, error);
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
@@ -1019,9 +1074,13 @@ push (Worker         *worker,
 
       if (!unbatched)
         {
-          if (!push_batches (worker, items, report, &unbatched, error))
+          guint before = report->pushed + report->rejected + report->conflicts;
+
+          if (!push_batches (worker, report, &unbatched, error))
             return FALSE;
-          continue;
+          /* Nothing could go in a batch: its head goes alone. */
+          if (unbatched || report->pushed + report->rejected + report->conflicts != before)
+            continue;
         }
 
       switch (push_one (worker, g_ptr_array_index (items, 0), error))
