@@ -89,7 +89,7 @@ hall_fault_kind_to_string (HallFaultKind kind)
 {
   static const char *const names[] = {
     "pass", "500", "503", "reset-after-commit", "duplicate", "truncate", "hang",
-    "hang-after-commit", "delay",
+    "hang-after-commit", "delay", "404",
   };
 
   g_return_val_if_fail (kind < HALL_FAULT_N_KINDS, "?");
@@ -733,6 +733,11 @@ serve (HallFaultProxy *self,
       extra = g_strdup_printf ("Retry-After: %s\r\n%s", retry_after,
                                request->close ? "Connection: close\r\n" : "");
       return send_own_answer (self, fd, 503, "Service Unavailable", extra) && !request->close;
+
+    case HALL_FAULT_NOT_FOUND_404:
+      return send_own_answer (self, fd, 404, "Not Found",
+                              request->close ? "Connection: close\r\n" : NULL)
+             && !request->close;
 
     case HALL_FAULT_HANG:
       hang (self, fd);

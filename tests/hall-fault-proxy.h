@@ -27,6 +27,8 @@ typedef enum
   HALL_FAULT_DELAY,             /* held back for a while (set_delay), then passed:
                                  * a request sent after it may reach the server
                                  * first */
+  HALL_FAULT_NOT_FOUND_404,     /* answered 404 without forwarding, as a server
+                                 * of an older version without the route */
   HALL_FAULT_N_KINDS
 } HallFaultKind;
 

@@ -356,6 +356,26 @@ test_batch_overtaken (Fixture      *fixture,
   audit (fixture, 40);
 }
 
+/* A server of an older version has no /v1/batch: the counter sends its
+ * rows one by one instead, in order, and all of them arrive once. */
+static void
+test_no_batches (Fixture      *fixture,
+                 gconstpointer user_data)
+{
+  guint queued;
+
+  create_cases (fixture, fixture->store, 12);
+  queued = hall_store_count_outbox (fixture->store);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 0, G_MAXUINT,
+                             HALL_FAULT_NOT_FOUND_404);
+  sync_through_faults (fixture);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, HALL_FAULT_NOT_FOUND_404),
+                    >=, 1);
+  /* Every row went alone. */
+  g_assert_cmpuint (hall_fault_proxy_get_n_forwarded (fixture->proxy), >=, queued);
+  audit (fixture, 12);
+}
+
 /* kill -9 of the server in the middle of a push: whatever it acknowledged
  * is there after the restart, and the rest arrives once. */
 static void
@@ -426,6 +446,8 @@ main (int   argc,
               test_batch_reset, fixture_tear_down);
   g_test_add ("/hall/sync-faults/batch-overtaken", Fixture, NULL, fixture_set_up,
               test_batch_overtaken, fixture_tear_down);
+  g_test_add ("/hall/sync-faults/no-batches", Fixture, NULL, fixture_set_up, test_no_batches,
+              fixture_tear_down);
   g_test_add ("/hall/sync-faults/server-killed", Fixture, NULL, fixture_set_up,
               test_server_killed, fixture_tear_down);
 
