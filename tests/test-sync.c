@@ -62,21 +62,31 @@ die_with_parent (gpointer user_data)
 }
 
 static char *
-start_server (const char    *data_dir,
-              GSubprocess  **process_out)
+start_server (const char        *data_dir,
+              const char *const *extra_args,
+              GSubprocess      **process_out)
 {
   const char *binary = g_getenv ("SERVICE_HALL_SERVER_BIN");
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   GSubprocess *process;
 
   g_assert_nonnull (binary);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawn (launcher, &error, binary, "--listen", "127.0.0.1:0",
-                                         "--data", data_dir, "--demo", NULL);
+  g_ptr_array_add (argv, (char *) binary);
+  g_ptr_array_add (argv, (char *) "--listen");
+  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  g_ptr_array_add (argv, (char *) "--data");
+  g_ptr_array_add (argv, (char *) data_dir);
+  g_ptr_array_add (argv, (char *) "--demo");
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   /* The server prints its address first; a server that dies closes the
    * pipe, so this read cannot hang. */
@@ -172,7 +182,7 @@ fixture_set_up (Fixture      *fixture,
 
   fixture->dir = g_dir_make_tmp ("test-sync-XXXXXX", &error);
   g_assert_no_error (error);
-  fixture->url = start_server (fixture->dir, &fixture->server);
+  fixture->url = start_server (fixture->dir, NULL, &fixture->server);
   fixture->catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
   fixture->store = open_store (fixture, "a.db", "C01");
@@ -942,6 +952,73 @@ add (const char *path,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down);
 }
 
+/* The server serves HTTPS with the hall's own certificate. A counter that
+ * knows the hall's CA signs in and syncs; one that does not refuses to
+ * talk to it and says why, rather than sending anything in the clear. */
+static void
+test_tls (Fixture      *fixture,
+          gconstpointer user_data)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *server_dir = g_build_filename (fixture->dir, "tls-server", NULL);
+  g_autofree char *cert = g_build_filename (fixture->dir, "hall-cert.pem", NULL);
+  g_autofree char *key = g_build_filename (fixture->dir, "hall-key.pem", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (GSubprocess) server = NULL;
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallSyncEngine) stranger = NULL;
+  g_autoptr (HallSyncEngine) engine = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+  int status = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  {
+    const char *argv[] = {
+      openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+      "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+      "-addext", "subjectAltName=IP:127.0.0.1", NULL,
+    };
+
+    g_spawn_sync (NULL, (char **) argv, NULL,
+                  G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
+                  NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  {
+    const char *const tls[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    url = start_server (server_dir, tls, &server);
+  }
+  g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
+  store = open_store (fixture, "tls.db", "C02");
+
+  stranger = new_engine (store, url);
+  hall_sync_engine_login_async (stranger, "demo", "demo", NULL, store_result, &result);
+  g_assert_false (hall_sync_engine_login_finish (stranger, wait_for (&result), NULL, &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_TLS);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  engine = new_engine (store, url);
+  g_object_set (engine, "ca-file", cert, NULL);
+  login (engine);
+  kase = create_case (store, fixture->catalog, "resident_id_card_renewal", 7);
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 3);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+
+  stop_server (&server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -960,6 +1037,7 @@ main (int   argc,
   add ("/hall/sync/auth", test_auth);
   add ("/hall/sync/login-refused", test_login_refused);
   add ("/hall/sync/blob-resumed", test_blob_resumed);
+  add ("/hall/sync/tls", test_tls);
 
   return g_test_run ();
 }

@@ -27,6 +27,8 @@ struct _HallServer
   GThreadPool        *sign_ins;       /* password checks, off the request threads */
   GMutex              sign_in_mutex;
   struct MHD_Daemon  *daemon;
+  char               *tls_cert;       /* PEM, or NULL for plain HTTP */
+  char               *tls_key;
   guint16             port;
   gboolean            stopping;
 };

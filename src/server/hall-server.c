@@ -45,6 +45,10 @@ hall_server_finalize (GObject *object)
   g_clear_object (&self->blobs);
   g_clear_object (&self->catalog);
   g_free (self->data_dir);
+  g_free (self->tls_cert);
+  if (self->tls_key != NULL)
+    memset (self->tls_key, 0, strlen (self->tls_key));
+  g_free (self->tls_key);
   G_OBJECT_CLASS (hall_server_parent_class)->finalize (object);
 }
 
@@ -901,6 +905,46 @@ bad:
 }
 
 gboolean
+hall_server_set_tls (HallServer  *self,
+                     const char  *cert_path,
+                     const char  *key_path,
+                     GError     **error)
+{
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (HALL_IS_SERVER (self) && self->daemon == NULL, FALSE);
+  g_return_val_if_fail (cert_path != NULL && key_path != NULL, FALSE);
+
+  if (MHD_is_feature_supported (MHD_FEATURE_TLS) != MHD_YES)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("This build of libmicrohttpd cannot serve HTTPS"));
+      return FALSE;
+    }
+  if (!g_file_get_contents (cert_path, &cert, NULL, error)
+      || !g_file_get_contents (key_path, &key, NULL, error))
+    return FALSE;
+  if (strstr (cert, "-----BEGIN CERTIFICATE-----") == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s holds no PEM certificate"), cert_path);
+      return FALSE;
+    }
+  if (strstr (key, "PRIVATE KEY-----") == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s holds no PEM private key"), key_path);
+      return FALSE;
+    }
+  g_free (self->tls_cert);
+  self->tls_cert = g_steal_pointer (&cert);
+  g_free (self->tls_key);
+  self->tls_key = g_steal_pointer (&key);
+  return TRUE;
+}
+
+gboolean
 hall_server_start (HallServer  *self,
                    const char  *listen,
                    GError     **error)
@@ -909,6 +953,11 @@ hall_server_start (HallServer  *self,
   const union MHD_DaemonInfo *info;
   gboolean ipv6 = FALSE;
   unsigned int flags;
+  struct MHD_OptionItem tls_options[] = {
+    { MHD_OPTION_HTTPS_MEM_CERT, 0, self->tls_cert },
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, self->tls_key },
+    { MHD_OPTION_END, 0, NULL },
+  };
 
   g_return_val_if_fail (self->daemon == NULL, FALSE);
 
@@ -917,7 +966,8 @@ hall_server_start (HallServer  *self,
   /* TURBO: no shutdown() before close and no per-request checks of
    * non-blocking sockets; measurably more requests per second. */
   flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG
-          | MHD_USE_TURBO | (ipv6 ? MHD_USE_IPv6 : 0);
+          | MHD_USE_TURBO | (ipv6 ? MHD_USE_IPv6 : 0)
+          | (self->tls_cert != NULL ? MHD_USE_TLS : 0);
   self->daemon = MHD_start_daemon (flags, 0, NULL, NULL, on_request, self,
                                    MHD_OPTION_SOCK_ADDR, &addr,
                                    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) g_get_num_processors (),
@@ -926,11 +976,17 @@ hall_server_start (HallServer  *self,
                                    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int) 1024,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, self,
                                    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, self,
+                                   MHD_OPTION_ARRAY,
+                                   self->tls_cert != NULL ? tls_options : &tls_options[2],
                                    MHD_OPTION_END);
   if (self->daemon == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   _("Cannot listen on %s (is the port taken?)"), listen);
+                   self->tls_cert != NULL
+                   ? _("Cannot listen on %s (is the port taken, or do the certificate and the "
+                       "key not belong together?)")
+                   : _("Cannot listen on %s (is the port taken?)"),
+                   listen);
       return FALSE;
     }
   info = MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT);

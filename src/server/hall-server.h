@@ -22,6 +22,13 @@ HallServer *hall_server_new            (const char  *data_dir,
  * "reception1" (reception only), both with the password "demo". */
 gboolean    hall_server_add_demo_users (HallServer  *self,
                                         GError     **error);
+/* Serves HTTPS with the certificate chain and private key in the PEM
+ * files @cert_path and @key_path (read now; call before start). FALSE
+ * when either cannot be read or this libmicrohttpd has no TLS. */
+gboolean    hall_server_set_tls        (HallServer  *self,
+                                        const char  *cert_path,
+                                        const char  *key_path,
+                                        GError     **error);
 /* @listen is "HOST:PORT" with a numeric address ("127.0.0.1:8080",
  * "[::1]:0"); port 0 picks a free one, see hall_server_get_port(). */
 gboolean    hall_server_start          (HallServer  *self,

@@ -32,6 +32,8 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *catalog_path = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
   GOptionEntry entries[] = {
@@ -42,6 +44,10 @@ main (int   argc,
       N_("Directory of the database, the blobs and the session key"), N_("DIR") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
+      N_("Serve HTTPS with this certificate chain (PEM)"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      N_("The private key of --tls-cert (PEM)"), N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Add the demo officials “demo” and “reception1” (password “demo”)"), NULL },
     /* Only for the benchmark that measures what group commit is worth. */
@@ -68,6 +74,12 @@ main (int   argc,
       return 2;
     }
 
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr (_("HTTPS needs both --tls-cert and --tls-key\n"));
+      return 2;
+    }
+
   if (catalog_path != NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (catalog_path);
@@ -85,6 +97,7 @@ main (int   argc,
   server = hall_server_new (data_dir, catalog, !no_group_commit, &error);
   if (server == NULL
       || (demo && !hall_server_add_demo_users (server, &error))
+      || (tls_cert != NULL && !hall_server_set_tls (server, tls_cert, tls_key, &error))
       || !hall_server_start (server, listen ? listen : "127.0.0.1:8080", &error))
     {
       g_printerr ("%s\n", error->message);
@@ -96,7 +109,8 @@ main (int   argc,
     g_autofree char *host = g_strdup (listen ? listen : "127.0.0.1:8080");
 
     *strrchr (host, ':') = '\0';
-    printf ("listening on http://%s:%u\n", host, hall_server_get_port (server));
+    printf ("listening on %s://%s:%u\n", tls_cert != NULL ? "https" : "http", host,
+            hall_server_get_port (server));
     fflush (stdout);
   }
 
