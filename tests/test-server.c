@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -1368,6 +1369,81 @@ remove_dir (const char *path)
   remove_tree (file);
 }
 
+/* Runs service-hall-server --data @data_dir --set-official @username
+ * --roles @roles --password-file FILE holding @password; its exit status,
+ * and what it wrote to standard error in *@err. */
+static int
+set_official (const char  *data_dir,
+              const char  *username,
+              const char  *roles,
+              const char  *password,
+              char       **err)
+{
+  g_autofree char *password_file = g_build_filename (data_dir, "password", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = {
+    g_getenv ("SERVICE_HALL_SERVER_BIN"), "--data", data_dir, "--set-official", username,
+    "--roles", roles, "--password-file", password_file, NULL,
+  };
+  int status = 0;
+
+  g_mkdir_with_parents (data_dir, 0700);
+  g_assert_true (g_file_set_contents (password_file, password, -1, NULL));
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_unlink (password_file);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The hall's IT adds officials from the command line: the new one signs in
+ * with the roles given; a bad username, a short password or an unknown
+ * role is refused with the reason, and the officials already there stay. */
+static void
+test_set_official (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-officials-XXXXXX", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *official_token = NULL;
+  Server *other;
+
+  g_assert_cmpint (set_official (dir, "wang.fang", "counter_official, approver",
+                                 "correct horse battery\n", &err), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (set_official (dir, "bad name", "reception", "long enough", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "username"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (set_official (dir, "li.na", "reception", "short", &err), ==, 1);
+  g_assert_nonnull (strstr (err, "at least 8"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (set_official (dir, "wang.fang", "counter_official,boss", "another one", &err),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "“boss” is not a role"));
+
+  other = server_start (dir);
+  official_token = sign_in (other->base, "wang.fang", "correct horse battery");
+  {
+    g_autofree char *body = g_strdup ("{\"username\":\"li.na\",\"password\":\"short\"}");
+    g_autoptr(Reply) reply = request_full (other->base, "POST", "/v1/sessions", NULL, body,
+                                           strlen (body), NULL);
+
+    assert_status (reply, 401);
+  }
+  /* The roles went into the session: a counter official registers
+   * applicants. */
+  {
+    g_autofree char *applicant = g_uuid_string_random ();
+    g_autofree char *path = g_strconcat ("/v1/applicants/", applicant, NULL);
+    g_autofree char *person = person_json ("11010519491231002X");
+    g_autoptr(Reply) reply = request_full (other->base, "PUT", path, official_token, person,
+                                           strlen (person), NULL);
+
+    assert_status (reply, 201);
+  }
+  server_stop (other);
+  remove_dir (dir);
+}
+
 typedef struct
 {
   const char *base;
@@ -1496,6 +1572,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
+  g_test_add_func ("/hall/server/set-official", test_set_official);
   rc = g_test_run ();
 
   server_stop (server);

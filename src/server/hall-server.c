@@ -904,6 +904,70 @@ bad:
   return FALSE;
 }
 
+#define OFFICIAL_NAME_MAX 64
+#define OFFICIAL_PASSWORD_MIN 8
+
+gboolean
+hall_server_set_official (HallServer  *self,
+                          const char  *username,
+                          const char  *password,
+                          const char  *roles,
+                          GError     **error)
+{
+  g_auto(GStrv) names = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *canonical = NULL;
+  g_auto(GStrv) role_names = NULL;
+  HallRoles flags = 0;
+
+  g_return_val_if_fail (HALL_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (username != NULL && password != NULL && roles != NULL, FALSE);
+
+  if (*username == '\0' || strlen (username) > OFFICIAL_NAME_MAX
+      || strspn (username, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+         != strlen (username))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a username: use 1 to %d letters, digits, “.”, “_” or “-”"),
+                   username, OFFICIAL_NAME_MAX);
+      return FALSE;
+    }
+  if (g_utf8_strlen (password, -1) < OFFICIAL_PASSWORD_MIN)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The password must have at least %d characters"), OFFICIAL_PASSWORD_MIN);
+      return FALSE;
+    }
+  names = g_strsplit (roles, ",", -1);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      HallRoles one = hall_roles_from_string (names[i]);
+
+      if (one == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a role; the roles are reception, counter_official, "
+                         "approver, supervisor and administrator"),
+                       g_strstrip (names[i]));
+          return FALSE;
+        }
+      flags |= one;
+    }
+  role_names = hall_roles_to_strv (flags);
+  canonical = g_strjoinv (",", role_names);
+
+  hash = hall_auth_hash_password (password, error);
+  if (hash == NULL || !hall_server_storage_begin (self->storage, error))
+    return FALSE;
+  if (!hall_server_storage_put_official (self->storage, username, hash, canonical, error)
+      || !hall_server_storage_commit (self->storage, error))
+    {
+      hall_server_storage_rollback (self->storage);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 hall_server_set_tls (HallServer  *self,
                      const char  *cert_path,

@@ -22,6 +22,17 @@ HallServer *hall_server_new            (const char  *data_dir,
  * "reception1" (reception only), both with the password "demo". */
 gboolean    hall_server_add_demo_users (HallServer  *self,
                                         GError     **error);
+/* Adds the official @username, or changes the password and roles of one
+ * already there: @roles is a comma-separated list of "reception",
+ * "counter_official", "approver", "supervisor", "administrator". FALSE
+ * with a message naming what is wrong: a username that is empty, too long
+ * or not of letters, digits, ".", "_" and "-"; a password shorter than 8
+ * characters; an unknown role or none. */
+gboolean    hall_server_set_official   (HallServer  *self,
+                                        const char  *username,
+                                        const char  *password,
+                                        const char  *roles,
+                                        GError     **error);
 /* Serves HTTPS with the certificate chain and private key in the PEM
  * files @cert_path and @key_path (read now; call before start). FALSE
  * when either cannot be read or this libmicrohttpd has no TLS. */

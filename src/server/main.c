@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "hall-server.h"
 
@@ -18,6 +20,52 @@ on_signal (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* --set-official: the password from a file, never from the command line,
+ * where other users of the machine could read it. */
+static int
+set_official (HallServer *server,
+              const char *username,
+              const char *roles,
+              const char *password_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  char *newline;
+
+  if (roles == NULL || password_file == NULL)
+    {
+      g_printerr (_("--set-official needs --roles and --password-file\n"));
+      return 2;
+    }
+  if (g_strcmp0 (password_file, "-") == 0)
+    {
+      size_t size = 0;
+
+      if (getline (&text, &size, stdin) < 0)
+        g_clear_pointer (&text, free);
+    }
+  else
+    g_file_get_contents (password_file, &text, NULL, &error);
+  if (text == NULL)
+    {
+      g_printerr (_("Cannot read the password: %s\n"),
+                  error != NULL ? error->message : _("the file is empty"));
+      return 1;
+    }
+  newline = strpbrk (text, "\r\n");
+  if (newline != NULL)
+    *newline = '\0';
+  if (!hall_server_set_official (server, username, text, roles, &error))
+    {
+      memset (text, 0, strlen (text));
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  memset (text, 0, strlen (text));
+  g_print (_("Official %s saved\n"), username);
+  return 0;
 }
 
 int
@@ -34,6 +82,9 @@ main (int   argc,
   g_autofree char *catalog_path = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *official = NULL;
+  g_autofree char *roles = NULL;
+  g_autofree char *password_file = NULL;
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
   GOptionEntry entries[] = {
@@ -48,6 +99,15 @@ main (int   argc,
       N_("Serve HTTPS with this certificate chain (PEM)"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
       N_("The private key of --tls-cert (PEM)"), N_("FILE") },
+    { "set-official", 0, 0, G_OPTION_ARG_STRING, &official,
+      N_("Add an official (or change one's password and roles), then exit; with --roles "
+         "and --password-file"), N_("USERNAME") },
+    { "roles", 0, 0, G_OPTION_ARG_STRING, &roles,
+      N_("Roles of --set-official: reception, counter_official, approver, supervisor, "
+         "administrator"), N_("ROLE,…") },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+      N_("File whose first line is the password of --set-official (“-”: standard input)"),
+      N_("FILE") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Add the demo officials “demo” and “reception1” (password “demo”)"), NULL },
     /* Only for the benchmark that measures what group commit is worth. */
@@ -95,6 +155,8 @@ main (int   argc,
     }
 
   server = hall_server_new (data_dir, catalog, !no_group_commit, &error);
+  if (server != NULL && official != NULL)
+    return set_official (server, official, roles, password_file);
   if (server == NULL
       || (demo && !hall_server_add_demo_users (server, &error))
       || (tls_cert != NULL && !hall_server_set_tls (server, tls_cert, tls_key, &error))
