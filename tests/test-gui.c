@@ -359,6 +359,62 @@ case_page_shows (gpointer data)
                                      hall_case_get_uuid (wait->kase)) == 0;
 }
 
+/* Spins the main loop for @ms: frames are laid out and painted. */
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+/* Cases that come in at the top (pulled from the server, opened at the
+ * counter) are in sight when the official was looking at the top; when
+ * the official had scrolled down, the view stays where it was. */
+static void
+test_case_list_keeps_top (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  HallCaseListPage *page;
+  GtkAdjustment *vadjustment;
+  ListWait wait;
+  guint i;
+
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  sign_in (fixture);
+  for (i = 0; i < 60; i++)
+    g_object_unref (create_case (fixture, "Zhang Wei"));
+  wait = (ListWait) { page, 60, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  spin_for (300);
+  vadjustment = gtk_scrolled_window_get_vadjustment (template_child (page,
+                                                                     HALL_TYPE_CASE_LIST_PAGE,
+                                                                     "scrolled_window"));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+
+  for (i = 0; i < 5; i++)
+    g_object_unref (create_case (fixture, "Li Na"));
+  wait = (ListWait) { page, 65, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  spin_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+
+  /* Scrolled down: the rows in view stay in view. */
+  gtk_adjustment_set_value (vadjustment, 400);
+  spin_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >=, 400);
+  for (i = 0; i < 5; i++)
+    g_object_unref (create_case (fixture, "Li Na"));
+  wait = (ListWait) { page, 70, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  spin_for (300);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 400);
+}
+
 static void
 test_case_list (Fixture       *fixture,
                 gconstpointer  data)
@@ -1062,6 +1118,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-list", Fixture, NULL, fixture_set_up, test_case_list,
               fixture_tear_down);
+  g_test_add ("/hall/gui/case-list/keeps-top", Fixture, NULL, fixture_set_up,
+              test_case_list_keeps_top, fixture_tear_down);
   g_test_add ("/hall/gui/case-list/search-resets", Fixture, NULL, fixture_set_up,
               test_case_list_search_resets, fixture_tear_down);
   g_test_add ("/hall/gui/dispose-disconnects", Fixture, NULL, fixture_set_up,

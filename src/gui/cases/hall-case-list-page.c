@@ -37,6 +37,9 @@ struct _HallCaseListPage
   guint              refresh_id;
   /* Enter came before the results of what was typed */
   gboolean           activate_when_found;
+  /* Rows came in at the top while the official was looking at it */
+  gboolean           keep_top;
+  gulong             after_paint_id;
 };
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
@@ -86,6 +89,60 @@ activate_best_match (HallCaseListPage *self)
   kase = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
   if (kase != NULL)
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+}
+
+/* GTK keeps the row that was first in view where it was, so cases that
+ * come in at the top (opened here, or pulled from the server) would stay
+ * out of sight above it. When the official was looking at the top, the
+ * view stays at the top until the frame that shows them is painted. */
+static void
+end_keep_top (GdkFrameClock    *frame_clock,
+              HallCaseListPage *self)
+{
+  self->keep_top = FALSE;
+  g_clear_signal_handler (&self->after_paint_id, frame_clock);
+}
+
+static void
+rows_changed_cb (HallCaseListPage *self,
+                 guint             position,
+                 guint             removed,
+                 guint             added)
+{
+  GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (position != 0 || added <= removed || gtk_adjustment_get_value (vadjustment) > 0
+      || frame_clock == NULL)
+    return;
+  self->keep_top = TRUE;
+  if (self->after_paint_id == 0)
+    self->after_paint_id = g_signal_connect_object (frame_clock, "after-paint",
+                                                    G_CALLBACK (end_keep_top), self, 0);
+}
+
+static gboolean
+scroll_to_top (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The table moves the view while it lays the new rows out, and takes no
+ * other move then: the view goes back up at the next frame. */
+static void
+scrolled_cb (HallCaseListPage *self,
+             GtkAdjustment    *vadjustment)
+{
+  if (self->keep_top && gtk_adjustment_get_value (vadjustment) > 0)
+    {
+      self->keep_top = FALSE;
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_top, NULL, NULL);
+    }
 }
 
 static void
@@ -620,6 +677,8 @@ hall_case_list_page_init (HallCaseListPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The entry sits in a clamp, so the bar does not find it by itself. */
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                           "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
   update_view (self);
 }
 
@@ -652,6 +711,9 @@ hall_case_list_page_set_store (HallCaseListPage *self,
   if (store != NULL)
     {
       self->model = hall_case_list_model_new (store);
+      /* Before the selection, and so before the table, hears of them. */
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (rows_changed_cb), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "items-changed", G_CALLBACK (items_changed_cb), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "notify::searching", G_CALLBACK (items_changed_cb),
