@@ -465,6 +465,92 @@ test_sync_reaches_rows (Fixture       *fixture,
   g_assert_cmpstr (hall_case_get_applicant_name (row), ==, "赵磊鑫");
 }
 
+/* A page of the feed: an applicant and its case, created at @created_at. */
+static JsonArray *
+pulled_case (guint  serial,
+             gint64 created_at)
+{
+  g_autofree char *id = resident_id (serial);
+  g_autofree char *number = g_strdup_printf ("YC-2026-C09-%06u", serial);
+  g_autoptr (HallApplicant) applicant =
+    hall_applicant_new_person ("钱多多", HALL_ID_TYPE_RESIDENT_ID, id, "13900000009");
+  g_autoptr (HallCase) kase = hall_case_new ();
+  JsonArray *changes = applicant_change (applicant, 1);
+  JsonObject *change = json_object_new ();
+
+  hall_case_set_number (kase, number);
+  hall_case_set_service_id (kase, "company_business_license");
+  hall_case_set_applicant_uuid (kase, hall_applicant_get_uuid (applicant));
+  hall_case_set_created_at (kase, created_at);
+  hall_case_set_updated_at (kase, created_at);
+  hall_case_set_promised_at (kase, created_at + 4 * 3600);
+  hall_case_set_counter (kase, "C09");
+  json_object_set_int_member (change, "seq", serial);
+  json_object_set_string_member (change, "entity", "case");
+  json_object_set_string_member (change, "uuid", hall_case_get_uuid (kase));
+  json_object_set_int_member (change, "version", 1);
+  json_object_set_member (change, "data", hall_case_to_json (kase));
+  json_array_add_object_element (changes, change);
+  return changes;
+}
+
+typedef struct
+{
+  HallStore *store;
+  JsonArray *changes;
+} Apply;
+
+static gpointer
+apply_thread (gpointer data)
+{
+  Apply *apply = data;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hall_store_apply_changes (apply->store, apply->changes, NULL, "1", &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* A pull applies its pages on the sync thread, one after another; each
+ * brings newer cases, and the list shows them all at its top, not only
+ * those of the first page it heard of. */
+static void
+test_pulled_pages (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  GListModel *list = G_LIST_MODEL (model);
+  guint n_before = g_list_model_get_n_items (list);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  Changed changed = { 0 };
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  for (guint page = 0; page < 3; page++)
+    {
+      g_autoptr (JsonArray) first = pulled_case (900 + 2 * page, now + page);
+      g_autoptr (JsonArray) second = pulled_case (901 + 2 * page, now + page);
+      g_autofree char *newest = g_strdup_printf ("YC-2026-C09-%06u", 901 + 2 * page);
+      Apply apply = { fixture->store, first };
+      g_autoptr (HallCase) top = NULL;
+      GThread *thread;
+
+      /* Two pages in a row before the main context hears of either. */
+      thread = g_thread_new ("apply", apply_thread, &apply);
+      g_thread_join (thread);
+      apply.changes = second;
+      thread = g_thread_new ("apply", apply_thread, &apply);
+      g_thread_join (thread);
+
+      wait_for (&changed.count, changed.count + 1);
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_before + 2 * (page + 1));
+      top = g_list_model_get_item (list, 0);
+      g_assert_cmpint (hall_case_get_created_at (top), ==, now + page);
+      g_assert_cmpstr (hall_case_get_number (top), ==, newest);
+    }
+}
+
 /* Far jumps in a long list: the first one the slow way, then the marks
  * read on a worker serve the next ones; cases added at the top move them. */
 static void
@@ -524,6 +610,8 @@ main (int   argc,
               fixture_set_up, test_query_cleared, fixture_tear_down);
   g_test_add ("/hall/case-list-model/sync-reaches-rows", Fixture, GUINT_TO_POINTER (3),
               fixture_set_up, test_sync_reaches_rows, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/pulled-pages", Fixture, GUINT_TO_POINTER (3),
+              fixture_set_up, test_pulled_pages, fixture_tear_down);
   g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
               test_marks, fixture_tear_down);
 
