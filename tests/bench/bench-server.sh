@@ -4,7 +4,8 @@
 # package wrk), 32 connections: with group commit and without
 # (--no-group-commit), each on a plain disk and with 1 ms added to every
 # fsync/fdatasync (fsync-delay.so, LD_PRELOAD), to show what group commit is
-# worth. Prints req/s and p99 for each.
+# worth; and with group commit over HTTPS (a self-signed certificate made
+# with openssl), to show what TLS costs. Prints req/s and p99 for each.
 #
 #   BUILDDIR=_build tests/bench/bench-server.sh
 #   DURATION=10s CONNECTIONS=32 THREADS=2 (defaults)
@@ -20,7 +21,7 @@ connections=${CONNECTIONS:-32}
 threads=${THREADS:-2}
 export SERVICE_HALL_CATALOG=${SERVICE_HALL_CATALOG:-$root/data/catalog.json}
 
-for tool in wrk curl python3; do
+for tool in wrk curl python3 openssl; do
   command -v $tool >/dev/null || { echo "bench-server: $tool is missing" >&2; exit 1; }
 done
 [ -x "$server_bin" ] && [ -f "$shim" ] || { echo "bench-server: build $build first" >&2; exit 1; }
@@ -38,7 +39,11 @@ stop_server() {
   [ -n "$data" ] && rm -rf "$data"
   data=
 }
-trap stop_server EXIT
+tls=$(mktemp -d "${TMPDIR:-/var/tmp}/hall-bench-tls-XXXXXX")
+trap 'stop_server; rm -rf "$tls"' EXIT
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -keyout "$tls/key.pem" -out "$tls/cert.pem" -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 2>/dev/null
 
 # run LABEL PRELOAD SERVER-ARGS...
 run() {
@@ -52,14 +57,14 @@ run() {
   local base=${line#listening on }
 
   local token applicant kase
-  token=$(curl -sf -X POST -d '{"username":"demo","password":"demo"}' "$base/v1/sessions" | json '["token"]')
+  token=$(curl -sf --cacert "$tls/cert.pem" -X POST -d '{"username":"demo","password":"demo"}' "$base/v1/sessions" | json '["token"]')
   applicant=$(python3 -c 'import uuid; print(uuid.uuid4())')
-  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"kind":"person","name":"Bench Person","id_type":"resident_id","id_number":"11010519491231002X","phone":"13800138000"}' \
+  curl -sf --cacert "$tls/cert.pem" -X PUT -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d '{"kind":"person","name":"Bench Person","id_type":"resident_id","id_number":"11010519491231002X","phone":"13800138000"}' \
     "$base/v1/applicants/$applicant" >/dev/null
   kase=$(python3 -c 'import uuid; print(uuid.uuid4())')
-  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"number\":\"BENCH-GET\",\"service\":\"company_business_license\",\"applicant\":\"$applicant\",\"state\":\"received\",\"checklist\":[]}" \
+  curl -sf --cacert "$tls/cert.pem" -X PUT -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' -d "{\"number\":\"BENCH-GET\",\"service\":\"company_business_license\",\"applicant\":\"$applicant\",\"state\":\"received\",\"checklist\":[]}" \
     "$base/v1/cases/$kase" >/dev/null
 
   local put get
@@ -76,3 +81,4 @@ run "group commit"                 ""
 run "group commit, fsync +1 ms"    "$shim"
 run "no group commit"              ""       --no-group-commit
 run "no group commit, fsync +1 ms" "$shim"  --no-group-commit
+run "group commit, HTTPS"          ""       --tls-cert "$tls/cert.pem" --tls-key "$tls/key.pem"
