@@ -370,7 +370,7 @@ typedef struct
 {
   HallStore *store;
   guint      signal;
-  char      *uuid;
+  GStrv      uuids;   /* "case-changed": once for each */
   guint      n;
 } Emission;
 
@@ -380,7 +380,7 @@ emission_free (gpointer data)
   Emission *emission = data;
 
   g_object_unref (emission->store);
-  g_free (emission->uuid);
+  g_strfreev (emission->uuids);
   g_free (emission);
 }
 
@@ -395,7 +395,8 @@ emission_run (gpointer data)
       g_signal_emit (emission->store, signals[SIGNAL_CHANGED], 0);
       break;
     case SIGNAL_CASE_CHANGED:
-      g_signal_emit (emission->store, signals[SIGNAL_CASE_CHANGED], 0, emission->uuid);
+      for (guint i = 0; emission->uuids[i] != NULL; i++)
+        g_signal_emit (emission->store, signals[SIGNAL_CASE_CHANGED], 0, emission->uuids[i]);
       break;
     case SIGNAL_OUTBOX_CHANGED:
       g_signal_emit (emission->store, signals[SIGNAL_OUTBOX_CHANGED], 0, emission->n);
@@ -406,17 +407,20 @@ emission_run (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* @uuids (taken): the cases of "case-changed", which a commit of a page
+ * of the feed has by the thousand: one wake-up of the main context for
+ * all of them. */
 static void
-emit_later (HallStore  *self,
-            guint       signal,
-            const char *uuid,
-            guint       n)
+emit_later_full (HallStore *self,
+                 guint      signal,
+                 GStrv      uuids,
+                 guint      n)
 {
   Emission *emission = g_new0 (Emission, 1);
 
   emission->store = g_object_ref (self);
   emission->signal = signal;
-  emission->uuid = g_strdup (uuid);
+  emission->uuids = uuids;
   emission->n = n;
 
   /* Straight away when we are on the store's own thread and its context is
@@ -442,6 +446,18 @@ emit_later (HallStore  *self,
       g_source_attach (source, self->context);
       g_source_unref (source);
     }
+}
+
+static void
+emit_later (HallStore  *self,
+            guint       signal,
+            const char *uuid,
+            guint       n)
+{
+  GStrv uuids = g_new0 (char *, 2);
+
+  uuids[0] = g_strdup (uuid);
+  emit_later_full (self, signal, uuids, n);
 }
 
 static void
@@ -3080,9 +3096,14 @@ static void
 emit_cases_changed (HallStore *self,
                     GPtrArray *cases)
 {
+  g_autoptr (GStrvBuilder) uuids = g_strv_builder_new ();
+
   emit_later (self, SIGNAL_CHANGED, NULL, 0);
+  if (cases->len == 0)
+    return;
   for (guint i = 0; i < cases->len; i++)
-    emit_later (self, SIGNAL_CASE_CHANGED, cases->pdata[i], 0);
+    g_strv_builder_add (uuids, cases->pdata[i]);
+  emit_later_full (self, SIGNAL_CASE_CHANGED, g_strv_builder_end (uuids), 0);
 }
 
 /* The same for a transaction of many rows: once per case, not once per
