@@ -717,7 +717,7 @@ count_outcome (HallSyncReport *report,
 }
 
 /* Batches in flight at once: the server reads one while it writes the
- * other, and the counter acknowledges a third meanwhile. */
+ * other, and meanwhile the counter acknowledges the one answered before. */
 #define MAX_BATCHES_IN_FLIGHT 2
 
 /* One POST /v1/batch, sent on a thread of its own. */
