@@ -2335,7 +2335,7 @@ hall_sync_engine_class_init (HallSyncEngineClass *klass)
   properties[PROP_BLOB_CHUNK_SIZE] = uint_knob ("blob-chunk-size", 1, 64 * 1024 * 1024,
                                                 1024 * 1024);
   /* The server serves at most 5000 changes a page. */
-  properties[PROP_PULL_PAGE_SIZE] = uint_knob ("pull-page-size", 1, 5000, 2000);
+  properties[PROP_PULL_PAGE_SIZE] = uint_knob ("pull-page-size", 1, 5000, 5000);
   properties[PROP_PUSH_BATCH_SIZE] = uint_knob ("push-batch-size", 1, 500, 500);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -58,8 +58,9 @@ typedef struct
  *                      (SERVICE_HALL_PINNED_KEY), as CURLOPT_PINNEDPUBLICKEY
  *   "blob-chunk-size"  guint bytes per PATCH of a blob upload (default 1 MiB)
  *   "pull-page-size"   guint changes asked for per page of the feed, 1-5000
- *                      (SERVICE_HALL_PULL_PAGE_SIZE, default 2000: fewer
- *                      commits, for a peak RSS that measured the same)
+ *                      (SERVICE_HALL_PULL_PAGE_SIZE, default 5000, the most
+ *                      a server gives: fewer commits, each a bigger share of
+ *                      the store's index pages; a few MB more at the peak)
  *   "push-batch-size"  guint outbox rows sent per POST /v1/batch, 1-500
  *                      (SERVICE_HALL_PUSH_BATCH_SIZE, default 500); 1 sends
  *                      each row alone, as for a server without batches
