@@ -127,7 +127,7 @@ run (guint     max_batch,
       g_autofree char *hash = NULL;
 
       /* Read on this thread's own connection: only committed rows show. */
-      hash = hall_server_storage_get_official (HALL_SERVER_STORAGE (sqlite), name, NULL,
+      hash = hall_server_storage_get_official (HALL_SERVER_STORAGE (sqlite), name, NULL, NULL,
                                                &lookup_error);
       if (i == FAILING_JOB)
         {
@@ -251,7 +251,7 @@ test_rollback_to_fails (void)
 
   g_assert_true (f.failed[0]);
   hash = hall_server_storage_get_official (HALL_SERVER_STORAGE (sqlite), "half-done", NULL,
-                                           &error);
+                                           NULL, &error);
   g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
   g_assert_null (hash);
 

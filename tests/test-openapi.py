@@ -252,6 +252,12 @@ def run(c):
     c.call(B, "PUT", "/v1/blobs/" + "2" * 64, 413, None,
            {"Content-Length": str(60 * 1024 * 1024)}, token=token)
 
+    # Signing out ends the session: its token is refused from then on.
+    c.call(S, "DELETE", S, 401)
+    c.call(S, "DELETE", S, 204, token=reception)
+    c.call(S, "DELETE", S, 401, token=reception)
+    c.call(A, "GET", a, 401, token=reception)
+
 
 if __name__ == "__main__":
     sys.exit(main())

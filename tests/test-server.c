@@ -1440,6 +1440,49 @@ test_set_official (void)
 
     assert_status (reply, 201);
   }
+
+  /* Signing out on one counter ends the sessions of every counter; signing
+   * in again opens a new one. */
+  {
+    g_autofree char *second_token = sign_in (other->base, "wang.fang", "correct horse battery");
+    g_autofree char *third_token = NULL;
+    g_autoptr(Reply) out = request_full (other->base, "DELETE", "/v1/sessions", official_token,
+                                         NULL, 0, NULL);
+    g_autoptr(Reply) first = NULL;
+    g_autoptr(Reply) second = NULL;
+    g_autoptr(Reply) third = NULL;
+
+    assert_status (out, 204);
+    first = request_full (other->base, "GET", "/v1/catalog", official_token, NULL, 0, NULL);
+    assert_problem (first, 401, NULL);
+    second = request_full (other->base, "GET", "/v1/catalog", second_token, NULL, 0, NULL);
+    assert_problem (second, 401, NULL);
+    third_token = sign_in (other->base, "wang.fang", "correct horse battery");
+    third = request_full (other->base, "GET", "/v1/catalog", third_token, NULL, 0, NULL);
+    assert_status (third, 200);
+    g_free (official_token);
+    official_token = g_steal_pointer (&third_token);
+  }
+
+  /* New roles set while the server runs end the sessions opened with the
+   * old ones, within the 2 seconds the server trusts what it read. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (set_official (dir, "wang.fang", "reception", "correct horse battery",
+                                 &err), ==, 0);
+  g_usleep (2100 * 1000);
+  {
+    g_autoptr(Reply) old_roles = request_full (other->base, "GET", "/v1/catalog", official_token,
+                                               NULL, 0, NULL);
+    g_autofree char *kase = g_uuid_string_random ();
+    g_autofree char *path = g_strconcat ("/v1/cases/", kase, NULL);
+    g_autofree char *reception_token_now = NULL;
+    g_autoptr(Reply) refused = NULL;
+
+    assert_problem (old_roles, 401, NULL);
+    reception_token_now = sign_in (other->base, "wang.fang", "correct horse battery");
+    refused = request_full (other->base, "PUT", path, reception_token_now, "{}", 2, NULL);
+    assert_status (refused, 403);
+  }
   server_stop (other);
   remove_dir (dir);
 }

@@ -177,7 +177,7 @@ base64url_encode (const guint8 *data,
 }
 
 /* Token: base64url(payload) "." base64url(mac), payload
- * "username\nroles\nexpires_at". */
+ * "username\nroles\nexpires_at\nissued_at" (issued_at in microseconds). */
 char *
 hall_auth_issue_token (HallAuth   *self,
                        const char *username,
@@ -189,7 +189,8 @@ hall_auth_issue_token (HallAuth   *self,
   g_autofree char *mac64 = NULL;
   guint8 mac[crypto_auth_BYTES];
 
-  payload = g_strdup_printf ("%s\n%u\n%" G_GINT64_FORMAT, username, (guint) roles, expires_at);
+  payload = g_strdup_printf ("%s\n%u\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT, username,
+                             (guint) roles, expires_at, g_get_real_time ());
   crypto_auth (mac, (const guint8 *) payload, strlen (payload), self->key);
   payload64 = base64url_encode ((const guint8 *) payload, strlen (payload));
   mac64 = base64url_encode (mac, sizeof mac);
@@ -200,7 +201,8 @@ gboolean
 hall_auth_check_token (HallAuth    *self,
                        const char  *token,
                        char       **username_out,
-                       HallRoles   *roles_out)
+                       HallRoles   *roles_out,
+                       gint64      *issued_at_out)
 {
   guint8 payload[512];
   guint8 mac[crypto_auth_BYTES];
@@ -211,6 +213,7 @@ hall_auth_check_token (HallAuth    *self,
   const char *end;
   guint64 roles;
   gint64 expires_at;
+  gint64 issued_at = 0;
 
   dot = strchr (token, '.');
   if (dot == NULL
@@ -225,17 +228,21 @@ hall_auth_check_token (HallAuth    *self,
     return FALSE;
 
   payload[payload_len] = '\0';
-  parts = g_strsplit ((const char *) payload, "\n", 4);
-  if (g_strv_length (parts) != 3
+  parts = g_strsplit ((const char *) payload, "\n", 5);
+  if ((g_strv_length (parts) != 3 && g_strv_length (parts) != 4)
       || !g_ascii_string_to_unsigned (parts[1], 10, 0, HALL_ROLES_ALL, &roles, NULL)
       || !g_ascii_string_to_signed (parts[2], 10, 0, G_MAXINT64, (gint64 *) &expires_at, NULL)
-      || expires_at <= g_get_real_time () / G_USEC_PER_SEC)
+      || expires_at <= g_get_real_time () / G_USEC_PER_SEC
+      || (parts[3] != NULL
+          && !g_ascii_string_to_signed (parts[3], 10, 0, G_MAXINT64, &issued_at, NULL)))
     return FALSE;
 
   if (username_out != NULL)
     *username_out = g_strdup (parts[0]);
   if (roles_out != NULL)
     *roles_out = (HallRoles) roles;
+  if (issued_at_out != NULL)
+    *issued_at_out = issued_at;
   return TRUE;
 }
 

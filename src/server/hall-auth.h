@@ -37,15 +37,19 @@ char      *hall_auth_hash_password     (const char  *password,
 gboolean   hall_auth_verify_password   (const char  *hash,
                                         const char  *password);
 
+/* The token says when it was issued (microseconds since the epoch), so
+ * that signing out can end every session opened before. */
 char      *hall_auth_issue_token       (HallAuth    *self,
                                         const char  *username,
                                         HallRoles    roles,
                                         gint64       expires_at);
-/* FALSE for a token that is malformed, forged or expired. */
+/* FALSE for a token that is malformed, forged or expired. *@issued_at_out
+ * is 0 for a token of a server that did not say when it issued it. */
 gboolean   hall_auth_check_token       (HallAuth    *self,
                                         const char  *token,
                                         char       **username_out,
-                                        HallRoles   *roles_out);
+                                        HallRoles   *roles_out,
+                                        gint64      *issued_at_out);
 
 /* "reception,counter_official" <-> flags; unknown names are ignored. */
 HallRoles  hall_roles_from_string      (const char  *roles);

@@ -26,6 +26,8 @@ struct _HallServer
   HallBlobStore      *blobs;
   GThreadPool        *sign_ins;       /* password checks, off the request threads */
   GMutex              sign_in_mutex;
+  GHashTable         *officials;      /* username -> HallOfficialState, read lately */
+  GMutex              officials_mutex;
   struct MHD_Daemon  *daemon;
   char               *tls_cert;       /* PEM, or NULL for plain HTTP */
   char               *tls_key;

@@ -62,7 +62,7 @@ hall_server_request_append_body (HallServerRequest *self,
 static HallMethod
 method_from_string (const char *method)
 {
-  static const char * const names[] = { "GET", "HEAD", "PUT", "POST", "PATCH" };
+  static const char * const names[] = { "GET", "HEAD", "PUT", "POST", "PATCH", "DELETE" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_str_equal (method, names[i]))
@@ -95,7 +95,7 @@ hall_server_route (const char   *method,
   if (n == 1 && g_str_equal (parts[0], "health"))
     route = HALL_ROUTE_HEALTH, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "sessions"))
-    route = HALL_ROUTE_SESSIONS, allowed = ALLOW (POST);
+    route = HALL_ROUTE_SESSIONS, allowed = ALLOW (POST) | ALLOW (DELETE);
   else if (n == 1 && g_str_equal (parts[0], "changes"))
     route = HALL_ROUTE_CHANGES, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "catalog"))

@@ -11,7 +11,7 @@
 #include "hall-error.h"
 #include "hall-server-sqlite.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 typedef enum
 {
@@ -35,6 +35,7 @@ typedef enum
   STMT_PUT_CHANGE,
   STMT_PUT_IDEMPOTENT,
   STMT_PUT_OFFICIAL,
+  STMT_SIGN_OUT_OFFICIAL,
   N_STMTS
 } StmtId;
 
@@ -53,7 +54,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_LIST_CHANGES] = "SELECT seq, entity, uuid, version, data FROM changes "
                         "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
   [STMT_GET_IDEMPOTENT] = "SELECT request_hash, status, etag, body FROM idempotency WHERE key = ?1",
-  [STMT_GET_OFFICIAL] = "SELECT password_hash, roles FROM officials WHERE username = ?1",
+  [STMT_GET_OFFICIAL] = "SELECT password_hash, roles, signed_out_at FROM officials"
+                        " WHERE username = ?1",
   [STMT_PUT_APPLICANT] = "INSERT INTO applicants (uuid, version, data) VALUES (?1, ?2, ?3) "
                          "ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, "
                          "data = excluded.data",
@@ -68,6 +70,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT_OFFICIAL] = "INSERT INTO officials (username, password_hash, roles) VALUES (?1, ?2, ?3) "
                         "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, "
                         "roles = excluded.roles",
+  [STMT_SIGN_OUT_OFFICIAL] = "UPDATE officials SET signed_out_at = max (signed_out_at, ?2)"
+                             " WHERE username = ?1",
 };
 
 static const char schema_v1[] =
@@ -86,6 +90,11 @@ static const char schema_v1[] =
   "CREATE TABLE officials (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL,"
   "                        roles TEXT NOT NULL);"
   "PRAGMA user_version = 1;";
+
+/* When an official last signed out everywhere: sessions opened before end. */
+static const char schema_v2[] =
+  "ALTER TABLE officials ADD COLUMN signed_out_at INTEGER NOT NULL DEFAULT 0;"
+  "PRAGMA user_version = 2;";
 
 typedef struct
 {
@@ -291,7 +300,8 @@ migrate (HallServerSqlite  *self,
 
   if (sqlite3_exec (conn->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return set_sql_error (error, conn->db, "starting the schema migration");
-  if (sqlite3_exec (conn->db, schema_v1, NULL, NULL, NULL) != SQLITE_OK
+  if ((version < 1 && sqlite3_exec (conn->db, schema_v1, NULL, NULL, NULL) != SQLITE_OK)
+      || sqlite3_exec (conn->db, schema_v2, NULL, NULL, NULL) != SQLITE_OK
       || sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     {
       set_sql_error (error, conn->db, "creating the schema");
@@ -550,6 +560,7 @@ static char *
 sqlite_get_official (HallServerStorage  *storage,
                      const char         *username,
                      char              **roles_out,
+                     gint64             *signed_out_at_out,
                      GError            **error)
 {
   Conn *conn = NULL;
@@ -562,6 +573,8 @@ sqlite_get_official (HallServerStorage  *storage,
     return NULL;
   if (roles_out != NULL)
     *roles_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  if (signed_out_at_out != NULL)
+    *signed_out_at_out = sqlite3_column_int64 (stmt, 2);
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
 
@@ -690,6 +703,27 @@ sqlite_put_official (HallServerStorage  *storage,
   return TRUE;
 }
 
+static gboolean
+sqlite_sign_out_official (HallServerStorage  *storage,
+                          const char         *username,
+                          gint64              at,
+                          GError            **error)
+{
+  Conn *conn = NULL;
+  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_SIGN_OUT_OFFICIAL, &conn, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, at);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sql_error (error, conn->db, "signing an official out");
+  if (sqlite3_changes (conn->db) == 0)
+    return set_not_found (error, "official");
+  return TRUE;
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -709,4 +743,5 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->put_event = sqlite_put_event;
   iface->put_idempotent_answer = sqlite_put_idempotent_answer;
   iface->put_official = sqlite_put_official;
+  iface->sign_out_official = sqlite_sign_out_official;
 }

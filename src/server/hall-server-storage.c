@@ -137,9 +137,10 @@ char *
 hall_server_storage_get_official (HallServerStorage  *self,
                                   const char         *username,
                                   char              **roles_out,
+                                  gint64             *signed_out_at_out,
                                   GError            **error)
 {
-  return IFACE (self)->get_official (self, username, roles_out, error);
+  return IFACE (self)->get_official (self, username, roles_out, signed_out_at_out, error);
 }
 
 gboolean
@@ -182,4 +183,13 @@ hall_server_storage_put_official (HallServerStorage  *self,
                                   GError            **error)
 {
   return IFACE (self)->put_official (self, username, password_hash, roles, error);
+}
+
+gboolean
+hall_server_storage_sign_out_official (HallServerStorage  *self,
+                                       const char         *username,
+                                       gint64              at,
+                                       GError            **error)
+{
+  return IFACE (self)->sign_out_official (self, username, at, error);
 }

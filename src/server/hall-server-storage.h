@@ -93,6 +93,7 @@ struct _HallServerStorageInterface
   char        *(*get_official)      (HallServerStorage     *self,
                                      const char            *username,
                                      char                 **roles_out,
+                                     gint64                *signed_out_at_out,
                                      GError               **error);
 
   gboolean     (*put_entity)        (HallServerStorage     *self,
@@ -116,6 +117,10 @@ struct _HallServerStorageInterface
                                      const char            *username,
                                      const char            *password_hash,
                                      const char            *roles,
+                                     GError               **error);
+  gboolean     (*sign_out_official) (HallServerStorage     *self,
+                                     const char            *username,
+                                     gint64                 at,
                                      GError               **error);
 };
 
@@ -153,9 +158,12 @@ HallIdempotentAnswer *hall_server_storage_get_idempotent_answer (HallServerStora
                                                                  const char         *key,
                                                                  GError            **error);
 /* Returns the password hash. */
+/* The password hash; *@signed_out_at_out: when the official last signed
+ * out everywhere (microseconds since the epoch, 0 for never). */
 char                 *hall_server_storage_get_official          (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  char              **roles_out,
+                                                                 gint64             *signed_out_at_out,
                                                                  GError            **error);
 
 gboolean              hall_server_storage_put_entity            (HallServerStorage  *self,
@@ -179,6 +187,12 @@ gboolean              hall_server_storage_put_official          (HallServerStora
                                                                  const char         *username,
                                                                  const char         *password_hash,
                                                                  const char         *roles,
+                                                                 GError            **error);
+/* Ends the official's sessions opened before @at (microseconds since the
+ * epoch); HALL_STORE_ERROR_NOT_FOUND when there is no such official. */
+gboolean              hall_server_storage_sign_out_official     (HallServerStorage  *self,
+                                                                 const char         *username,
+                                                                 gint64              at,
                                                                  GError            **error);
 
 G_END_DECLS

@@ -15,6 +15,9 @@
 #include "hall-server-sqlite.h"
 
 #define SESSION_SECONDS (12 * 60 * 60)
+/* How long what the database says of an official is trusted: a change made
+ * by another process (--set-official) reaches the requests within it. */
+#define OFFICIAL_STATE_USEC (2 * G_USEC_PER_SEC)
 #define CHANGES_DEFAULT_LIMIT 500
 #define CHANGES_MAX_LIMIT 5000
 #define GROUP_COMMIT_BATCH 256
@@ -39,6 +42,8 @@ hall_server_finalize (GObject *object)
   if (self->sign_ins != NULL)
     g_thread_pool_free (self->sign_ins, FALSE, TRUE);
   g_mutex_clear (&self->sign_in_mutex);
+  g_clear_pointer (&self->officials, g_hash_table_unref);
+  g_mutex_clear (&self->officials_mutex);
   g_clear_object (&self->committer);
   g_clear_object (&self->storage);
   g_clear_object (&self->auth);
@@ -62,6 +67,8 @@ static void
 hall_server_init (HallServer *self)
 {
   g_mutex_init (&self->sign_in_mutex);
+  g_mutex_init (&self->officials_mutex);
+  self->officials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 HallServer *
@@ -110,7 +117,7 @@ hall_server_add_demo_users (HallServer  *self,
   g_autofree char *existing = NULL;
   g_autofree char *hash = NULL;
 
-  existing = hall_server_storage_get_official (self->storage, "demo", NULL, &local_error);
+  existing = hall_server_storage_get_official (self->storage, "demo", NULL, NULL, &local_error);
   if (existing != NULL)
     return TRUE;
   if (!g_error_matches (local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
@@ -259,6 +266,58 @@ _hall_server_roles_needed (HallRoute  route,
     }
 }
 
+typedef struct
+{
+  HallRoles roles;
+  gint64    signed_out_at;
+  gint64    read_at;
+} HallOfficialState;
+
+/* What the database says of @username, read again when older than
+ * OFFICIAL_STATE_USEC: a read per request would cost a fifth of the GETs. */
+static gboolean
+official_state (HallServer        *self,
+                const char        *username,
+                HallOfficialState *state,
+                GError           **error)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *hash = NULL;
+  g_autofree char *roles = NULL;
+  HallOfficialState *known;
+
+  g_mutex_lock (&self->officials_mutex);
+  known = g_hash_table_lookup (self->officials, username);
+  if (known != NULL && now - known->read_at < OFFICIAL_STATE_USEC)
+    {
+      *state = *known;
+      g_mutex_unlock (&self->officials_mutex);
+      return TRUE;
+    }
+  g_mutex_unlock (&self->officials_mutex);
+
+  hash = hall_server_storage_get_official (self->storage, username, &roles,
+                                           &state->signed_out_at, error);
+  if (hash == NULL)
+    return FALSE;
+  state->roles = hall_roles_from_string (roles);
+  state->read_at = now;
+
+  g_mutex_lock (&self->officials_mutex);
+  g_hash_table_replace (self->officials, g_strdup (username), g_memdup2 (state, sizeof *state));
+  g_mutex_unlock (&self->officials_mutex);
+  return TRUE;
+}
+
+static void
+forget_official_state (HallServer *self,
+                       const char *username)
+{
+  g_mutex_lock (&self->officials_mutex);
+  g_hash_table_remove (self->officials, username);
+  g_mutex_unlock (&self->officials_mutex);
+}
+
 static gboolean
 authorize (HallServer            *self,
            HallServerRequest     *request,
@@ -267,12 +326,17 @@ authorize (HallServer            *self,
   const char *authorization = header (connection, MHD_HTTP_HEADER_AUTHORIZATION);
   HallRoles needed;
 
-  if (request->route == HALL_ROUTE_HEALTH || request->route == HALL_ROUTE_SESSIONS)
+  g_autoptr(GError) error = NULL;
+  gint64 issued_at = 0;
+  HallOfficialState state;
+
+  if (request->route == HALL_ROUTE_HEALTH
+      || (request->route == HALL_ROUTE_SESSIONS && request->method == HALL_METHOD_POST))
     return TRUE;
 
   if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0
       || !hall_auth_check_token (self->auth, authorization + 7, &request->username,
-                                 &request->roles))
+                                 &request->roles, &issued_at))
     {
       request->response = problem (401, NULL, authorization == NULL
                                    ? _("Sign in first: this needs a session token")
@@ -280,6 +344,26 @@ authorize (HallServer            *self,
                                        "sign in again"));
       return FALSE;
     }
+  /* The roles are the official's now, not those the token was issued with;
+   * and a session opened before the official signed out everywhere (or had
+   * a new password set) is over. */
+  if (!official_state (self, request->username, &state, &error))
+    {
+      if (!g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+        {
+          request->response = _hall_server_internal_error (error);
+          return FALSE;
+        }
+      request->response = problem (401, NULL, _("%s is no longer an official here"),
+                                   request->username);
+      return FALSE;
+    }
+  if (issued_at <= state.signed_out_at)
+    {
+      request->response = problem (401, NULL, _("This session was ended; sign in again"));
+      return FALSE;
+    }
+  request->roles = state.roles;
 
   /* A batch is checked operation by operation. */
   needed = _hall_server_roles_needed (request->route, request->method);
@@ -465,7 +549,7 @@ sign_in (HallServer        *self,
                                   &username, &password, &parse_problem))
     return hall_server_response_new_problem (parse_problem);
 
-  hash = hall_server_storage_get_official (self->storage, username, &roles_text, &error);
+  hash = hall_server_storage_get_official (self->storage, username, &roles_text, NULL, &error);
   if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
     return _hall_server_internal_error (error);
   if (!hall_auth_verify_password (hash, password))
@@ -506,12 +590,48 @@ sign_in_thread (gpointer data,
   MHD_resume_connection (request->connection);
 }
 
+/* DELETE /v1/sessions: every session of the official who asks ends, on
+ * every counter, as when a counter's computer is lost. */
+static gboolean
+sign_out_write (HallServerStorage  *storage,
+                gpointer            user_data,
+                GError            **error)
+{
+  HallServerRequest *request = user_data;
+
+  if (!hall_server_storage_sign_out_official (storage, request->username, g_get_real_time (),
+                                              error))
+    return FALSE;
+  request->response = hall_server_response_new (204);
+  return TRUE;
+}
+
+static void write_done (gpointer      user_data,
+                        const GError *error);
+
+static void
+sign_out_done (gpointer      user_data,
+               const GError *error)
+{
+  HallServerRequest *request = user_data;
+
+  forget_official_state (request->server, request->username);
+  write_done (request, error);
+}
+
 static HallServerResponse *
 answer_session (HallServer            *self,
                 HallServerRequest     *request,
                 struct MHD_Connection *connection)
 {
   HallServerResponse *refusal = NULL;
+
+  if (request->method == HALL_METHOD_DELETE)
+    {
+      MHD_suspend_connection (connection);
+      hall_group_committer_submit (self->committer, sign_out_write, sign_out_done, request);
+      return NULL;
+    }
 
   g_mutex_lock (&self->sign_in_mutex);
   if (self->sign_ins == NULL)
@@ -959,7 +1079,10 @@ hall_server_set_official (HallServer  *self,
   hash = hall_auth_hash_password (password, error);
   if (hash == NULL || !hall_server_storage_begin (self->storage, error))
     return FALSE;
+  /* Sessions opened with the old password, or the old roles, end. */
   if (!hall_server_storage_put_official (self->storage, username, hash, canonical, error)
+      || !hall_server_storage_sign_out_official (self->storage, username, g_get_real_time (),
+                                                 error)
       || !hall_server_storage_commit (self->storage, error))
     {
       hall_server_storage_rollback (self->storage);
