@@ -1369,6 +1369,58 @@ remove_dir (const char *path)
   remove_tree (file);
 }
 
+/* A database of a server before officials could be signed out (schema 1)
+ * is brought to schema 2 as it is opened: what it held is served, and its
+ * officials sign in and out. */
+static void
+test_schema_v1 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-v1-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "hall.sqlite", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "server-schema-v1.sql",
+                                                    NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *demo_token = NULL;
+  g_autoptr(Reply) kase = NULL;
+  g_autoptr(Reply) out = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  Server *old;
+
+  g_assert_true (g_file_get_contents (fixture, &sql, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  old = server_start (dir);
+  demo_token = sign_in (old->base, "demo", "demo");
+  kase = request_full (old->base, "GET", "/v1/cases/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                       demo_token, NULL, 0, NULL);
+  assert_status (kase, 200);
+  g_assert_nonnull (strstr (kase->body->str, "YC-2026-C01-000041"));
+  out = request_full (old->base, "DELETE", "/v1/sessions", demo_token, NULL, 0, NULL);
+  assert_status (out, 204);
+  after = request_full (old->base, "GET", "/v1/catalog", demo_token, NULL, 0, NULL);
+  assert_problem (after, 401, NULL);
+  server_stop (old);
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                       " (SELECT count(*) FROM changes),"
+                                       " (SELECT signed_out_at > 0 FROM officials"
+                                       "  WHERE username = 'demo')", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  remove_dir (dir);
+}
+
 /* Runs service-hall-server --data @data_dir --set-official @username
  * --roles @roles --password-file FILE holding @password; its exit status,
  * and what it wrote to standard error in *@err. */
@@ -1616,6 +1668,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
   g_test_add_func ("/hall/server/set-official", test_set_official);
+  g_test_add_func ("/hall/server/schema-v1", test_schema_v1);
   rc = g_test_run ();
 
   server_stop (server);
