@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "hall-http-client.h"
 #include "hall-store.h"
 
 typedef struct
@@ -331,6 +332,79 @@ test_sign_in_again (Fixture      *fixture,
                             password, NULL), ==, 0);
 }
 
+/* A session of demo's own, as another counter would open. */
+static char *
+sign_in_demo (const char *base)
+{
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autofree char *url = g_strconcat (base, "/v1/sessions", NULL);
+  static const char credentials[] = "{\"username\":\"demo\",\"password\":\"demo\"}";
+  g_autoptr (GBytes) body = g_bytes_new_static (credentials, sizeof credentials - 1);
+  const char *headers[] = { "Content-Type: application/json", NULL };
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+
+  response = hall_http_client_send (client, "POST", url, headers, body, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 201);
+  text = hall_http_response_dup_text (response);
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+}
+
+/* logout ends the official's sessions on the server, this counter's and
+ * every other's, and forgets the token here: sync then asks to sign in. */
+static void
+test_logout (Fixture      *fixture,
+             gconstpointer user_data)
+{
+  g_autofree char *password = write_file (fixture, "password", "demo\n");
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", good_jsonl);
+  g_autofree char *db = NULL;
+  g_autofree char *other_token = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, 0);
+  /* Another counter of the same official. */
+  other_token = sign_in_demo (fixture->url);
+
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "logout", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Signed out"));
+
+  db = g_build_filename (fixture->profile, "hall.db", NULL);
+  store = hall_store_open (db, "YC", "C01", &error);
+  g_assert_no_error (error);
+  token = hall_store_get_meta (store, "token");
+  g_assert_cmpstr (token, ==, "");
+  g_clear_object (&store);
+
+  {
+    g_autoptr (HallHttpClient) client = hall_http_client_new ();
+    g_autofree char *url = g_strconcat (fixture->url, "/v1/catalog", NULL);
+    g_autofree char *authorization = g_strconcat ("Authorization: Bearer ", other_token, NULL);
+    const char *headers[] = { authorization, NULL };
+    g_autoptr (HallHttpResponse) response = hall_http_client_send (client, "GET", url, headers,
+                                                                   NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (response->status, ==, 401);
+  }
+
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "sync", NULL), ==, EX_NOPERM);
+  /* Signed out already: logging out again is no error. */
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "logout", NULL), ==, 0);
+}
+
 static char *
 closed_port_url (void)
 {
@@ -414,6 +488,7 @@ main (int   argc,
   add ("/hall/ctl/login-refused", test_login_refused);
   add ("/hall/ctl/sync", test_sync);
   add ("/hall/ctl/sign-in-again", test_sign_in_again);
+  add ("/hall/ctl/logout", test_logout);
   add ("/hall/ctl/offline", test_offline);
   add ("/hall/ctl/usage", test_usage);
 

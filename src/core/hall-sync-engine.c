@@ -1665,6 +1665,88 @@ hall_sync_engine_login_finish (HallSyncEngine *self,
   return TRUE;
 }
 
+static void
+sign_out_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  HallSyncEngine *self = source_object;
+  Worker *worker = task_data;
+  g_autofree char *token = hall_store_get_meta (worker->store, "token");
+  g_autoptr (HallHttpResponse) response = NULL;
+  GError *error = NULL;
+
+  worker->cancellable = cancellable;
+  if (token != NULL && *token != '\0')
+    {
+      g_autoptr (GPtrArray) headers = new_headers (token);
+
+      response = send_with_retry (worker, "DELETE", "/v1/sessions", headers, NULL, &error);
+      if (response == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      if (response->status != 204 && response->status != 401)
+        {
+          g_autofree char *problem = describe_problem (response);
+
+          g_task_return_new_error (task, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                                   _("the server did not sign out: %s"), problem);
+          return;
+        }
+    }
+  if (!hall_store_set_meta (worker->store, "token", "", &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_mutex_lock (&self->credentials_lock);
+  g_clear_pointer (&self->username, g_free);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_clear_pointer (&self->password, g_free);
+  g_mutex_unlock (&self->credentials_lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+worker_free (Worker *worker)
+{
+  worker_clear (worker);
+  g_free (worker);
+}
+
+void
+hall_sync_engine_sign_out_async (HallSyncEngine     *self,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Worker *worker;
+
+  g_return_if_fail (HALL_IS_SYNC_ENGINE (self));
+
+  worker = g_new0 (Worker, 1);
+  worker_init (worker, self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_sync_engine_sign_out_async);
+  g_task_set_task_data (task, worker, (GDestroyNotify) worker_free);
+  g_task_run_in_thread (task, sign_out_thread);
+}
+
+gboolean
+hall_sync_engine_sign_out_finish (HallSyncEngine *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Blobs */
 
 typedef struct

@@ -147,6 +147,17 @@ gboolean        hall_sync_engine_login_finish      (HallSyncEngine  *self,
                                                     GAsyncResult    *result,
                                                     char          ***roles_out,
                                                     GError         **error);
+/* Ends every session of the signed-in official on the server (DELETE
+ * /v1/sessions), on every counter, then forgets the token and the
+ * password here. A session the server had ended already counts as ended.
+ * Offline, nothing is forgotten, so that it can be tried again. */
+void            hall_sync_engine_sign_out_async    (HallSyncEngine  *self,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
+gboolean        hall_sync_engine_sign_out_finish   (HallSyncEngine  *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error);
 
 /* Keeps @username and @password in memory, without signing in now, so that
  * a 401 later signs in again (for unattended passes, e.g. a nightly

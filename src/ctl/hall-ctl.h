@@ -74,6 +74,9 @@ gboolean        hall_ctl_parse_options      (GOptionContext *context,
 int             hall_ctl_login              (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
+int             hall_ctl_logout             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
 int             hall_ctl_import             (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);

@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "import", N_("Open cases from a JSON Lines file, offline"), hall_ctl_import },
   { "sync", N_("Send waiting changes, fetch the server's"), hall_ctl_sync },
   { "status", N_("What waits to be sent; when sync last ran"), hall_ctl_status },
+  { "logout", N_("End the official's sessions on every counter"), hall_ctl_logout },
 };
 
 static char *
