@@ -1421,6 +1421,58 @@ test_schema_v1 (void)
   remove_dir (dir);
 }
 
+/* HTTPS needs a certificate and its key, both PEM: anything else is
+ * refused at start, saying which file is wrong, before it listens. */
+static void
+test_tls_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-tls-XXXXXX", NULL);
+  g_autofree char *not_pem = g_build_filename (dir, "not.pem", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  const char *binary = g_getenv ("SERVICE_HALL_SERVER_BIN");
+  struct
+  {
+    const char *cert;
+    const char *key;
+    int         status;
+    const char *says;
+  } cases[] = {
+    { not_pem, NULL, 2, "both --tls-cert and --tls-key" },
+    { not_pem, not_pem, 1, "holds no PEM certificate" },
+    { "/nonexistent/cert.pem", not_pem, 1, "/nonexistent/cert.pem" },
+  };
+
+  g_assert_true (g_file_set_contents (not_pem, "hello", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+      int status = 0;
+
+      g_ptr_array_add (argv, (char *) binary);
+      g_ptr_array_add (argv, (char *) "--listen");
+      g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+      g_ptr_array_add (argv, (char *) "--data");
+      g_ptr_array_add (argv, data);
+      g_ptr_array_add (argv, (char *) "--tls-cert");
+      g_ptr_array_add (argv, (char *) cases[i].cert);
+      if (cases[i].key != NULL)
+        {
+          g_ptr_array_add (argv, (char *) "--tls-key");
+          g_ptr_array_add (argv, (char *) cases[i].key);
+        }
+      g_ptr_array_add (argv, NULL);
+      g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                    NULL, &err, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, cases[i].status);
+      g_assert_nonnull (strstr (err, cases[i].says));
+    }
+  remove_dir (dir);
+}
+
 /* Runs service-hall-server --data @data_dir --set-official @username
  * --roles @roles --password-file FILE holding @password; its exit status,
  * and what it wrote to standard error in *@err. */
@@ -1669,6 +1721,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/durability", test_durability);
   g_test_add_func ("/hall/server/set-official", test_set_official);
   g_test_add_func ("/hall/server/schema-v1", test_schema_v1);
+  g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
   rc = g_test_run ();
 
   server_stop (server);
