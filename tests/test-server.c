@@ -1421,6 +1421,27 @@ test_schema_v1 (void)
   remove_dir (dir);
 }
 
+/* Runs service-hall-server with @args (NULL-terminated) to its end: its
+ * exit status (-1 when killed), and what it wrote to standard error in
+ * *@err. */
+static int
+run_server_once (const char *const *args,
+                 char             **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_SERVER_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                err, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
 /* HTTPS needs a certificate and its key, both PEM: anything else is
  * refused at start, saying which file is wrong, before it listens. */
 static void
@@ -1429,7 +1450,6 @@ test_tls_refused (void)
   g_autofree char *dir = g_dir_make_tmp ("hall-server-tls-XXXXXX", NULL);
   g_autofree char *not_pem = g_build_filename (dir, "not.pem", NULL);
   g_autofree char *data = g_build_filename (dir, "data", NULL);
-  const char *binary = g_getenv ("SERVICE_HALL_SERVER_BIN");
   struct
   {
     const char *cert;
@@ -1445,29 +1465,13 @@ test_tls_refused (void)
   g_assert_true (g_file_set_contents (not_pem, "hello", -1, NULL));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-      g_autoptr(GError) error = NULL;
+      const char *args[] = {
+        "--listen", "127.0.0.1:0", "--data", data, "--tls-cert", cases[i].cert,
+        cases[i].key != NULL ? "--tls-key" : NULL, cases[i].key, NULL,
+      };
       g_autofree char *err = NULL;
-      int status = 0;
 
-      g_ptr_array_add (argv, (char *) binary);
-      g_ptr_array_add (argv, (char *) "--listen");
-      g_ptr_array_add (argv, (char *) "127.0.0.1:0");
-      g_ptr_array_add (argv, (char *) "--data");
-      g_ptr_array_add (argv, data);
-      g_ptr_array_add (argv, (char *) "--tls-cert");
-      g_ptr_array_add (argv, (char *) cases[i].cert);
-      if (cases[i].key != NULL)
-        {
-          g_ptr_array_add (argv, (char *) "--tls-key");
-          g_ptr_array_add (argv, (char *) cases[i].key);
-        }
-      g_ptr_array_add (argv, NULL);
-      g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                    NULL, &err, &status, &error);
-      g_assert_no_error (error);
-      g_assert_true (WIFEXITED (status));
-      g_assert_cmpint (WEXITSTATUS (status), ==, cases[i].status);
+      g_assert_cmpint (run_server_once (args, &err), ==, cases[i].status);
       g_assert_nonnull (strstr (err, cases[i].says));
     }
   remove_dir (dir);
@@ -1484,20 +1488,17 @@ set_official (const char  *data_dir,
               char       **err)
 {
   g_autofree char *password_file = g_build_filename (data_dir, "password", NULL);
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = {
-    g_getenv ("SERVICE_HALL_SERVER_BIN"), "--data", data_dir, "--set-official", username,
-    "--roles", roles, "--password-file", password_file, NULL,
+  const char *args[] = {
+    "--data", data_dir, "--set-official", username, "--roles", roles,
+    "--password-file", password_file, NULL,
   };
-  int status = 0;
+  int status;
 
   g_mkdir_with_parents (data_dir, 0700);
   g_assert_true (g_file_set_contents (password_file, password, -1, NULL));
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, err,
-                &status, &error);
-  g_assert_no_error (error);
+  status = run_server_once (args, err);
   g_unlink (password_file);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return status;
 }
 
 /* The hall's IT adds officials from the command line: the new one signs in
