@@ -24,10 +24,6 @@ struct _HallAuth
 
 G_DEFINE_FINAL_TYPE (HallAuth, hall_auth, G_TYPE_OBJECT)
 
-static const char * const role_names[] = {
-  "reception", "counter_official", "approver", "supervisor", "administrator",
-};
-
 static void
 hall_auth_finalize (GObject *object)
 {
@@ -111,60 +107,6 @@ hall_auth_new (const char  *key_path,
   return g_steal_pointer (&self);
 }
 
-char *
-hall_auth_hash_password (const char  *password,
-                         GError     **error)
-{
-  char hash[crypto_pwhash_STRBYTES];
-
-  if (crypto_pwhash_str (hash, password, strlen (password),
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
-                   _("Not enough memory to hash the password"));
-      return NULL;
-    }
-  return g_strdup (hash);
-}
-
-/* A hash of a password nobody knows, made with the same limits as every
- * other, so that checking against it takes as long. */
-static const char *
-dummy_hash (void)
-{
-  static char hash[crypto_pwhash_STRBYTES];
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      guint8 secret[32];
-
-      randombytes_buf (secret, sizeof secret);
-      if (crypto_pwhash_str (hash, (const char *) secret, sizeof secret,
-                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        hash[0] = '\0';
-      sodium_memzero (secret, sizeof secret);
-      g_once_init_leave (&done, 1);
-    }
-  return hash;
-}
-
-gboolean
-hall_auth_verify_password (const char *hash,
-                           const char *password)
-{
-  if (hash == NULL)
-    {
-      /* Only the time it takes matters: it must not tell that there is no
-       * such user. */
-      (void) !crypto_pwhash_str_verify (dummy_hash (), password, strlen (password));
-      return FALSE;
-    }
-  return crypto_pwhash_str_verify (hash, password, strlen (password)) == 0;
-}
-
 static char *
 base64url_encode (const guint8 *data,
                   gsize         length)
@@ -244,31 +186,4 @@ hall_auth_check_token (HallAuth    *self,
   if (issued_at_out != NULL)
     *issued_at_out = issued_at;
   return TRUE;
-}
-
-HallRoles
-hall_roles_from_string (const char *roles)
-{
-  g_auto(GStrv) names = g_strsplit (roles ? roles : "", ",", -1);
-  HallRoles flags = 0;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    for (guint j = 0; j < G_N_ELEMENTS (role_names); j++)
-      if (g_strcmp0 (g_strstrip (names[i]), role_names[j]) == 0)
-        flags |= 1 << j;
-  return flags;
-}
-
-char **
-hall_roles_to_strv (HallRoles roles)
-{
-  GStrvBuilder *builder = g_strv_builder_new ();
-  char **strv;
-
-  for (guint j = 0; j < G_N_ELEMENTS (role_names); j++)
-    if (roles & (1 << j))
-      g_strv_builder_add (builder, role_names[j]);
-  strv = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return strv;
 }

@@ -1,4 +1,4 @@
-/* hall-auth.h — passwords, session tokens and roles
+/* hall-auth.h — signed session tokens
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,19 +6,9 @@
 
 #include <glib-object.h>
 
+#include "hall-roles.h"
+
 G_BEGIN_DECLS
-
-typedef enum
-{
-  HALL_ROLE_RECEPTION        = 1 << 0,
-  HALL_ROLE_COUNTER_OFFICIAL = 1 << 1,
-  HALL_ROLE_APPROVER         = 1 << 2,
-  HALL_ROLE_SUPERVISOR       = 1 << 3,
-  HALL_ROLE_ADMINISTRATOR    = 1 << 4,
-} HallRoles;
-
-#define HALL_ROLES_ALL (HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER \
-                        | HALL_ROLE_SUPERVISOR | HALL_ROLE_ADMINISTRATOR)
 
 #define HALL_TYPE_AUTH (hall_auth_get_type ())
 G_DECLARE_FINAL_TYPE (HallAuth, hall_auth, HALL, AUTH, GObject)
@@ -29,13 +19,6 @@ G_DECLARE_FINAL_TYPE (HallAuth, hall_auth, HALL, AUTH, GObject)
  * tokens. */
 HallAuth  *hall_auth_new               (const char  *key_path,
                                         GError     **error);
-
-/* Argon2id (crypto_pwhash_str) with the interactive limits. A NULL @hash
- * (an unknown user) fails after the work of checking a real one. */
-char      *hall_auth_hash_password     (const char  *password,
-                                        GError     **error);
-gboolean   hall_auth_verify_password   (const char  *hash,
-                                        const char  *password);
 
 /* The token says when it was issued (microseconds since the epoch), so
  * that signing out can end every session opened before. */
@@ -50,9 +33,5 @@ gboolean   hall_auth_check_token       (HallAuth    *self,
                                         char       **username_out,
                                         HallRoles   *roles_out,
                                         gint64      *issued_at_out);
-
-/* "reception,counter_official" <-> flags; unknown names are ignored. */
-HallRoles  hall_roles_from_string      (const char  *roles);
-char     **hall_roles_to_strv          (HallRoles    roles);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "hall-error.h"
 #include "hall-json.h"
+#include "hall-password.h"
 #include "hall-server-private.h"
 #include "hall-server-sqlite.h"
 
@@ -128,7 +129,7 @@ hall_server_add_demo_users (HallServer  *self,
 
   /* One Argon2id hash for both: they share the password, and start-up stays
    * quick. */
-  hash = hall_auth_hash_password ("demo", error);
+  hash = hall_password_hash ("demo", error);
   if (hash == NULL || !hall_server_storage_begin (self->storage, error))
     return FALSE;
   if (!hall_server_storage_put_official (self->storage, "demo", hash,
@@ -552,7 +553,7 @@ sign_in (HallServer        *self,
   hash = hall_server_storage_get_official (self->storage, username, &roles_text, NULL, &error);
   if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
     return _hall_server_internal_error (error);
-  if (!hall_auth_verify_password (hash, password))
+  if (!hall_password_verify (hash, password))
     return problem (401, NULL, _("The user name or the password is wrong"));
 
   roles = hall_roles_from_string (roles_text);
@@ -1076,7 +1077,7 @@ hall_server_set_official (HallServer  *self,
   role_names = hall_roles_to_strv (flags);
   canonical = g_strjoinv (",", role_names);
 
-  hash = hall_auth_hash_password (password, error);
+  hash = hall_password_hash (password, error);
   if (hash == NULL || !hall_server_storage_begin (self->storage, error))
     return FALSE;
   /* Sessions opened with the old password, or the old roles, end. */
