@@ -167,6 +167,38 @@ test_credit_code_valid (void)
   assert_valid (hall_validate_credit_code, "9144030071526726XG");
   assert_valid (hall_validate_credit_code, "91110108551385082Q");
   assert_valid (hall_validate_credit_code, lower);
+  /* Published codes of real companies: one of Yinchuan (640100), one of
+   * Shizuishan in Ningxia, and two whose organisation codes have letters,
+   * which count A = 10 to Z = 35 in their GB 11714 check digit. */
+  assert_valid (hall_validate_credit_code, "91640100694329053P");
+  assert_valid (hall_validate_credit_code, "91640200750828800U");
+  assert_valid (hall_validate_credit_code, "91370281MA3CGHB07Q");
+  assert_valid (hall_validate_credit_code, "91520115MA6DMFBM07");
+}
+
+/* Codes whose overall check character is right but which break another
+ * rule of GB 32100: each refusal names that rule. */
+static void
+test_credit_code_structure (void)
+{
+  assert_invalid (hall_validate_credit_code, "00350100MA2Y00019P",
+                  HALL_VALIDATION_ERROR_INVALID, "character 1 (0) is not a registration authority");
+  assert_invalid (hall_validate_credit_code, "X9350100MA2Y00019X",
+                  HALL_VALIDATION_ERROR_INVALID, "character 1 (X) is not a registration authority");
+  assert_invalid (hall_validate_credit_code, "95350100MA2Y00019Y",
+                  HALL_VALIDATION_ERROR_INVALID,
+                  "character 2 (5) is not a kind of organisation that registration authority 9");
+  assert_invalid (hall_validate_credit_code, "Y2350100MA2Y00019J",
+                  HALL_VALIDATION_ERROR_INVALID, "authority Y registers (it registers kinds 1)");
+  assert_invalid (hall_validate_credit_code, "91000000MA2Y00019D",
+                  HALL_VALIDATION_ERROR_REGION, "the division code 000000 does not name a province");
+  assert_invalid (hall_validate_credit_code, "91990000MA2Y00019Y",
+                  HALL_VALIDATION_ERROR_REGION, "the division code 990000 does not name a province");
+  assert_invalid (hall_validate_credit_code, "91350100MA2Y00011J",
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                  "organisation code MA2Y00011 (characters 9 to 17) should end in the check digit X, not 1");
+  assert_invalid (hall_validate_credit_code, "9135A100MA2Y0001X5",
+                  HALL_VALIDATION_ERROR_REGION, "characters 3 to 8 are the division code");
 }
 
 static void
@@ -326,6 +358,7 @@ main (int   argc,
   g_test_add_func ("/hall/validate/resident-id/birth-date", test_resident_id_birth_date);
   g_test_add_func ("/hall/validate/credit-code/valid", test_credit_code_valid);
   g_test_add_func ("/hall/validate/credit-code/invalid", test_credit_code_invalid);
+  g_test_add_func ("/hall/validate/credit-code/structure", test_credit_code_structure);
   g_test_add_func ("/hall/validate/phone", test_phone);
   g_test_add_func ("/hall/validate/passport", test_passport);
   g_test_add_func ("/hall/validate/permits", test_permits);

@@ -23,6 +23,31 @@ static const char credit_code_chars[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 static const int credit_code_weights[17] = { 1,  3,  9,  27, 19, 26, 16, 17, 20,
                                              29, 25, 13, 8,  24, 10, 30, 28 };
 
+/* GB 32100-2015 table 1 with its amendments: the registration authorities
+ * (first character) and the kinds of organisation each registers (second
+ * character). */
+static const struct
+{
+  char        authority;
+  const char *kinds;
+} credit_code_registrars[] = {
+  { '1', "1239" },   /* public sector staffing: organs, institutions, groups */
+  { '2', "19" },     /* foreign affairs */
+  { '3', "123459" }, /* justice: law firms, notaries, legal aid, forensics, arbitration */
+  { '4', "19" },     /* culture */
+  { '5', "1239" },   /* civil affairs: societies, private non-profits, foundations */
+  { '6', "129" },    /* tourism */
+  { '7', "129" },    /* religious affairs */
+  { '8', "19" },     /* trade unions */
+  { '9', "123" },    /* market regulation: companies, sole traders, co-operatives */
+  { 'A', "19" },     /* the Central Military Commission's staffing office */
+  { 'N', "1239" },   /* agriculture: rural collective economic organisations */
+  { 'Y', "1" },      /* other registrars */
+};
+
+/* GB 11714-1997: the organisation code's check digit. */
+static const int organization_code_weights[8] = { 3, 7, 9, 10, 5, 8, 4, 2 };
+
 #define NAME_MAX_CHARS 100
 
 char *
@@ -86,6 +111,18 @@ digits_value (const char *p,
   for (i = 0; i < n; i++)
     value = value * 10 + (p[i] - '0');
   return value;
+}
+
+static gboolean
+all_digits (const char *text,
+            gsize       len)
+{
+  gsize i;
+
+  for (i = 0; i < len; i++)
+    if (!g_ascii_isdigit (text[i]))
+      return FALSE;
+  return TRUE;
 }
 
 /* The 1-based position of the first character outside the ones allowed, or 0. */
@@ -227,6 +264,93 @@ hall_resident_id_get_birth_date (const char *id_number)
                          (GDateYear) digits_value (id_number + 6, 4));
 }
 
+/* Characters 1 and 2: a registration authority of the standard's table and
+ * a kind of organisation that authority registers. */
+static gboolean
+check_credit_code_registrar (const char *code,
+                             GError    **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (credit_code_registrars); i++)
+    {
+      if (credit_code_registrars[i].authority != code[0])
+        continue;
+      if (strchr (credit_code_registrars[i].kinds, code[1]) != NULL)
+        return TRUE;
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+                   _("Unified social credit code: character 2 (%c) is not a kind of "
+                     "organisation that registration authority %c registers (it registers "
+                     "kinds %s)"),
+                   code[1], code[0], credit_code_registrars[i].kinds);
+      return FALSE;
+    }
+  g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+               _("Unified social credit code: character 1 (%c) is not a registration "
+                 "authority (1 to 9, A, N or Y)"),
+               code[0]);
+  return FALSE;
+}
+
+/* Characters 3 to 8: the registering authority's division (GB/T 2260),
+ * whose first two digits name a province; 100000 is the State. */
+static gboolean
+check_credit_code_division (const char *code,
+                            GError    **error)
+{
+  int province;
+
+  if (!all_digits (code + 2, 6))
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_REGION,
+                   _("Unified social credit code: characters 3 to 8 are the division "
+                     "code and must be digits, not “%.6s”"),
+                   code + 2);
+      return FALSE;
+    }
+  province = digits_value (code + 2, 2);
+  /* 83 and 91 stand in resident IDs for Taiwan and abroad; no authority
+   * registers there. */
+  if (strncmp (code + 2, "100000", 6) != 0
+      && (!is_province_code (province) || province == 83 || province == 91))
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_REGION,
+                   _("Unified social credit code: the division code %.6s does not name a "
+                     "province (its first two digits must be 11 to 65, 71, 81 or 82)"),
+                   code + 2);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Characters 9 to 17: a GB 11714 organisation code, whose last character is
+ * a check digit over the eight before it (letters count A = 10 to Z = 35). */
+static gboolean
+check_credit_code_organization (const char *code,
+                                GError    **error)
+{
+  const char *organization = code + 8;
+  int sum = 0;
+  int check;
+  char expected;
+
+  for (int i = 0; i < 8; i++)
+    {
+      char c = organization[i];
+
+      sum += (g_ascii_isdigit (c) ? c - '0' : c - 'A' + 10) * organization_code_weights[i];
+    }
+  check = 11 - sum % 11;
+  expected = check == 10 ? 'X' : check == 11 ? '0' : (char) ('0' + check);
+  if (organization[8] != expected)
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                   _("Unified social credit code: the organisation code %.9s (characters 9 "
+                     "to 17) should end in the check digit %c, not %c"),
+                   organization, expected, organization[8]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 hall_validate_credit_code (const char *credit_code,
                            GError    **error)
@@ -273,6 +397,10 @@ hall_validate_credit_code (const char *credit_code,
       return FALSE;
     }
 
+  if (!check_credit_code_registrar (credit_code, error)
+      || !check_credit_code_division (credit_code, error))
+    return FALSE;
+
   for (i = 0; i < 17; i++)
     sum += (int) (strchr (credit_code_chars, credit_code[i]) - credit_code_chars)
            * credit_code_weights[i];
@@ -287,19 +415,9 @@ hall_validate_credit_code (const char *credit_code,
       return FALSE;
     }
 
-  return TRUE;
-}
-
-static gboolean
-all_digits (const char *text,
-            gsize       len)
-{
-  gsize i;
-
-  for (i = 0; i < len; i++)
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-  return TRUE;
+  /* Last: a code whose overall check character is right may still embed an
+   * organisation code that was never issued. */
+  return check_credit_code_organization (credit_code, error);
 }
 
 static gboolean

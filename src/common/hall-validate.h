@@ -25,10 +25,13 @@ gboolean  hall_validate_resident_id       (const char *id_number,
 /* The birth date embedded in a valid resident ID, or NULL. */
 GDate    *hall_resident_id_get_birth_date (const char *id_number);
 
-/* GB 32100-2015: 18 characters from "0123456789ABCDEFGHJKLMNPQRTUWXY", a
- * registration department code, the 9-character organisation code and a
- * check character (weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28,
- * modulo 31). */
+/* GB 32100-2015 in full: 18 characters from
+ * "0123456789ABCDEFGHJKLMNPQRTUWXY"; a registration authority and a kind of
+ * organisation it registers (the standard's table); a division code whose
+ * first two digits name a province (or 100000, the State); a GB 11714
+ * organisation code with its own check digit; and the check character
+ * (weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28, modulo 31).
+ * Each refusal names the rule and the characters at fault. */
 gboolean  hall_validate_credit_code       (const char *credit_code,
                                            GError    **error);
 
