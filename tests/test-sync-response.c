@@ -167,8 +167,11 @@ test_changes_bad (void)
     { "", "empty" },
     { "[]", "not a JSON object" },
     { "{\"changes\": [], \"next\": \"\xff\"}", "UTF-8" },
-    { "{'changes': [], 'next': '1'}", "not strict JSON" },
-    { "/* */ {\"changes\": [], \"next\": \"1\"}", "not strict JSON" },
+    { "{'changes': [], 'next': '1'}", "member name" },
+    { "/* */ {\"changes\": [], \"next\": \"1\"}", "JSON value is expected" },
+    { "{\"changes\": [], \"next\": \"1\", \"next\": \"2\"}", "“next” appears twice" },
+    { "{\"changes\": [], \"next\": \"1\"} {}", "more after the value" },
+    { "{\"changes\": [], \"next\": \"1\\u0000\"}", "U+0000" },
     /* json-glib reads the octal escape \315 into a byte that is not UTF-8,
      * in text that is (found by fuzz-client-response). */
     { "{\"changes\": [" CHANGE ("1", "applicant", APPLICANT_UUID,
@@ -176,9 +179,9 @@ test_changes_bad (void)
                                 "\"name\": \"Zhang\\315\", \"id_type\": \"resident_id\", "
                                 "\"id_number\": \"11010519491231002X\"}")
       "], \"next\": \"1\"}",
-      "not strict JSON" },
-    { "{\"changes\": [], \"next\": \"\\x41\"}", "not strict JSON" },
-    { NULL, "nested" },
+      "not an escape of JSON" },
+    { "{\"changes\": [], \"next\": \"\\x41\"}", "not an escape of JSON" },
+    { NULL, "nest deeper" },
   };
   guint i;
 

@@ -12,6 +12,7 @@
 
 #include "hall-error.h"
 #include "hall-json.h"
+#include "hall-json-strict.h"
 
 char *
 hall_timestamp_to_iso8601 (gint64 unix_seconds)
@@ -279,38 +280,7 @@ hall_json_text_is_strict (const char *text,
                           gsize       length,
                           guint       max_depth)
 {
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
-  guint depth = 0;
-  gsize i;
-
-  for (i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            {
-              if (c == '\0' || strchr ("\"\\/bfnrtu", c) == NULL)
-                return FALSE;
-              escaped = FALSE;
-            }
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '\'' || c == '/')
-        return FALSE;
-      else if ((c == '[' || c == '{') && ++depth > max_depth)
-        return FALSE;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
+  return hall_json_check_strict (text, length, max_depth, NULL, NULL);
 }
 
 void

@@ -64,13 +64,8 @@ gboolean    hall_json_read_enum          (JsonObject  *object,
                                           const char **field_out,
                                           GError     **error);
 
-/* Checks text from outside before json-glib parses it. Its parser recurses
- * once per nesting level, and it reads more than JSON: comments,
- * single-quoted strings and escapes such as the octal \315, which puts a
- * byte that is not UTF-8 into a string of valid UTF-8 text. FALSE when
- * brackets nest deeper than @max_depth, when a quote or slash outside a
- * string could hide brackets from the count, or when a string has an escape
- * that JSON does not have. */
+/* hall_json_check_strict() without the reason: whether @text is exactly
+ * one RFC 8259 value that json-glib will read as it is written. */
 gboolean    hall_json_text_is_strict     (const char  *text,
                                           gsize        length,
                                           guint        max_depth);

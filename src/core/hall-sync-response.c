@@ -15,6 +15,7 @@
 #include "hall-error.h"
 #include "hall-http-client.h"
 #include "hall-json.h"
+#include "hall-json-strict.h"
 #include "hall-sync-response.h"
 
 /* The root object of a JSON answer; @what names the answer in the error. */
@@ -41,11 +42,10 @@ parse_object (const char  *body,
                    _("The server's %s is not valid UTF-8"), what);
       return NULL;
     }
-  if (!hall_json_text_is_strict (body, length, HALL_SYNC_RESPONSE_MAX_DEPTH))
+  if (!hall_json_check_strict (body, length, HALL_SYNC_RESPONSE_MAX_DEPTH, NULL, &local_error))
     {
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
-                   _("The server's %s is not strict JSON, or is nested more than %d levels deep"),
-                   what, HALL_SYNC_RESPONSE_MAX_DEPTH);
+                   _("The server's %s is not valid JSON: %s"), what, local_error->message);
       return NULL;
     }
   parser = json_parser_new ();
