@@ -358,6 +358,23 @@ test_applicant_bad_json (void)
       "\"id_number\": \"11010519491231002X\"}",
       "name", HALL_VALIDATION_ERROR_INVALID },
     { too_long, "name", HALL_VALIDATION_ERROR_LENGTH },
+    /* Fields of the other kind are refused, not dropped. */
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\", \"credit_code\": \"garbage!!\"}",
+      "credit_code", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\", \"legal_representative\": \"王五\"}",
+      "legal_representative", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"phone\": \"13800138000\", "
+      "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
+      "phone", HALL_VALIDATION_ERROR_INVALID },
+    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"id_number\": \"x\", "
+      "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
+      "id_number", HALL_VALIDATION_ERROR_INVALID },
+    /* One canonical form of identifiers: lower-case, no braces. */
+    { "{\"uuid\": \"3F2B8C1E-5D4A-4C7B-9E21-0A6F5D3C2B1A\", \"kind\": \"person\", "
+      "\"name\": \"张三\", \"id_type\": \"resident_id\", \"id_number\": \"11010519491231002X\"}",
+      "uuid", HALL_VALIDATION_ERROR_INVALID },
   };
   g_autoptr(JsonNode) array = parse ("[]");
   g_autoptr(GError) error = NULL;

@@ -666,9 +666,13 @@ hall_applicant_new_from_json (JsonNode    *node,
       || !hall_json_read_timestamp (object, "updated_at", FALSE, &updated_at, field_out, error))
     return NULL;
 
+  /* A field of the other kind would be dropped without a word: refused. */
   if (kind == HALL_APPLICANT_PERSON)
     {
-      if (!hall_json_read_enum (object, "id_type", TRUE, HALL_TYPE_ID_TYPE, &id_type, field_out,
+      if (!hall_json_refuse_member (object, "credit_code", _("a person"), field_out, error)
+          || !hall_json_refuse_member (object, "legal_representative", _("a person"),
+                                       field_out, error)
+          || !hall_json_read_enum (object, "id_type", TRUE, HALL_TYPE_ID_TYPE, &id_type, field_out,
                                 error)
           || !hall_json_read_string (object, "id_number", TRUE, HALL_JSON_MAX_CHARS, &id_number,
                                      field_out, error)
@@ -678,7 +682,10 @@ hall_applicant_new_from_json (JsonNode    *node,
     }
   else
     {
-      if (!hall_json_read_string (object, "credit_code", TRUE, HALL_JSON_MAX_CHARS,
+      if (!hall_json_refuse_member (object, "id_type", _("a business"), field_out, error)
+          || !hall_json_refuse_member (object, "id_number", _("a business"), field_out, error)
+          || !hall_json_refuse_member (object, "phone", _("a business"), field_out, error)
+          || !hall_json_read_string (object, "credit_code", TRUE, HALL_JSON_MAX_CHARS,
                                   &credit_code, field_out, error)
           || !hall_json_read_string (object, "legal_representative", TRUE, HALL_JSON_MAX_CHARS,
                                      &legal_representative, field_out, error))

@@ -169,13 +169,40 @@ hall_json_read_uuid (JsonObject  *object,
     return FALSE;
   if (str == NULL)
     return TRUE;
-  if (!g_uuid_string_is_valid (str))
+  if (!hall_uuid_is_canonical (str))
     return fail (member, field_out, error, HALL_VALIDATION_ERROR_INVALID,
-                 _("The field “%s” must be a UUID such as "
+                 _("The field “%s” must be a UUID in lower case such as "
                    "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a"),
                  member);
   *value = str;
   return TRUE;
+}
+
+gboolean
+hall_uuid_is_canonical (const char *text)
+{
+  if (text == NULL || !g_uuid_string_is_valid (text))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isupper (*p))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+hall_json_refuse_member (JsonObject  *object,
+                         const char  *member,
+                         const char  *owner,
+                         const char **field_out,
+                         GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  return fail (member, field_out, error, HALL_VALIDATION_ERROR_INVALID,
+               /* Translators: "The field “credit_code” does not belong to a person" */
+               _("The field “%s” does not belong to %s"), member, owner);
 }
 
 gboolean

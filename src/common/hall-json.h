@@ -43,6 +43,15 @@ gboolean    hall_json_read_uuid          (JsonObject  *object,
                                           const char **value,
                                           const char **field_out,
                                           GError     **error);
+/* A UUID as every program writes one: 36 characters, lower-case hex. */
+gboolean    hall_uuid_is_canonical       (const char  *text);
+/* FALSE, naming @member, when @object has it (not null): for the fields of
+ * one kind of record sent with another. @owner is "a person". */
+gboolean    hall_json_refuse_member      (JsonObject  *object,
+                                          const char  *member,
+                                          const char  *owner,
+                                          const char **field_out,
+                                          GError     **error);
 gboolean    hall_json_read_int           (JsonObject  *object,
                                           const char  *member,
                                           gboolean     required,
