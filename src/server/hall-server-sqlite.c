@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "hall-error.h"
+#include "hall-server-error.h"
 #include "hall-server-sqlite.h"
 
 #define SCHEMA_VERSION 2
@@ -411,12 +412,12 @@ static gboolean
 set_not_found (GError    **error,
                const char *what)
 {
-  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND, _("No such %s"), what);
+  g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND, _("No such %s"), what);
   return FALSE;
 }
 
 /* Steps @stmt to the one row whose first parameter is @key. FALSE with
- * HALL_STORE_ERROR_NOT_FOUND naming @what when there is none, or with a
+ * HALL_SERVER_ERROR_NOT_FOUND naming @what when there is none, or with a
  * database error saying it was @doing. */
 static gboolean
 step_row_of_key (Conn         *conn,
@@ -628,7 +629,7 @@ sqlite_put_entity (HallServerStorage  *storage,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT)
     {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+      g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
                    _("Another case already has the number %s"), case_number);
       return FALSE;
     }

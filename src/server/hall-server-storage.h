@@ -51,8 +51,9 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * only made by one thread at a time (the group committer) between begin()
  * and commit(); reads on that thread see its uncommitted writes.
  *
- * Lookups that find nothing return FALSE/NULL with HALL_STORE_ERROR_NOT_FOUND;
- * every other failure is HALL_STORE_ERROR_SQL. put_entity and put_event also
+ * Lookups that find nothing return FALSE/NULL with HALL_SERVER_ERROR_NOT_FOUND;
+ * a case number another case holds is HALL_SERVER_ERROR_CONFLICT; every
+ * other failure is HALL_STORE_ERROR_SQL. put_entity and put_event also
  * append the change to the feed in the same transaction. */
 struct _HallServerStorageInterface
 {
@@ -189,7 +190,7 @@ gboolean              hall_server_storage_put_official          (HallServerStora
                                                                  const char         *roles,
                                                                  GError            **error);
 /* Ends the official's sessions opened before @at (microseconds since the
- * epoch); HALL_STORE_ERROR_NOT_FOUND when there is no such official. */
+ * epoch); HALL_SERVER_ERROR_NOT_FOUND when there is no such official. */
 gboolean              hall_server_storage_sign_out_official     (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  gint64              at,

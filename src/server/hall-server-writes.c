@@ -9,13 +9,13 @@
 #include <string.h>
 
 #include "hall-case.h"
-#include "hall-error.h"
+#include "hall-server-error.h"
 #include "hall-server-private.h"
 
 static gboolean
 is_not_found (const GError *error)
 {
-  return g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  return g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
 }
 
 static JsonNode *

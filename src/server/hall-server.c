@@ -9,9 +9,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hall-error.h"
 #include "hall-json.h"
 #include "hall-password.h"
+#include "hall-server-error.h"
 #include "hall-server-private.h"
 #include "hall-server-sqlite.h"
 
@@ -88,7 +88,7 @@ hall_server_new (const char  *data_dir,
     {
       int saved = errno;
 
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Cannot create the data directory %s: %s"), data_dir, g_strerror (saved));
       return NULL;
     }
@@ -121,7 +121,7 @@ hall_server_add_demo_users (HallServer  *self,
   existing = hall_server_storage_get_official (self->storage, "demo", NULL, NULL, &local_error);
   if (existing != NULL)
     return TRUE;
-  if (!g_error_matches (local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+  if (!g_error_matches (local_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -350,7 +350,7 @@ authorize (HallServer            *self,
    * a new password set) is over. */
   if (!official_state (self, request->username, &state, &error))
     {
-      if (!g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+      if (!g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
         {
           request->response = _hall_server_internal_error (error);
           return FALSE;
@@ -551,7 +551,7 @@ sign_in (HallServer        *self,
     return hall_server_response_new_problem (parse_problem);
 
   hash = hall_server_storage_get_official (self->storage, username, &roles_text, NULL, &error);
-  if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+  if (hash == NULL && !g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
     return _hall_server_internal_error (error);
   if (!hall_password_verify (hash, password))
     return problem (401, NULL, _("The user name or the password is wrong"));
@@ -661,7 +661,7 @@ answer_entity_get (HallServer        *self,
   data = hall_server_storage_get_entity (self->storage, kind, request->id, &version, &error);
   if (data == NULL)
     {
-      if (g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+      if (g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
         return problem (404, NULL, _("There is no %s %s"), hall_entity_kind_to_string (kind),
                         request->id);
       return _hall_server_internal_error (error);
