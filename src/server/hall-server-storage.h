@@ -53,8 +53,8 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  *
  * Lookups that find nothing return FALSE/NULL with HALL_SERVER_ERROR_NOT_FOUND;
  * a case number another case holds is HALL_SERVER_ERROR_CONFLICT; every
- * other failure is HALL_STORE_ERROR_SQL. put_entity and put_event also
- * append the change to the feed in the same transaction. */
+ * other failure is the database's (HALL_DATABASE_ERROR). put_entity and
+ * put_event also append the change to the feed in the same transaction. */
 struct _HallServerStorageInterface
 {
   GTypeInterface parent_iface;
