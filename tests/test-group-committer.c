@@ -52,7 +52,7 @@ run_job (HallServerStorage  *storage,
   g_string_append_printf (f->log, "r%u ", job->index);
   g_mutex_unlock (&f->mutex);
 
-  if (!hall_server_storage_put_official (storage, name, "hash", "reception", error))
+  if (!hall_server_storage_put_official (storage, name, "hash", HALL_ROLE_RECEPTION, error))
     return FALSE;
   if (job->index == FAILING_JOB)
     {
@@ -197,7 +197,7 @@ run_unrollable_job (HallServerStorage  *storage,
                     gpointer            user_data,
                     GError            **error)
 {
-  if (!hall_server_storage_put_official (storage, "half-done", "hash", "reception", error)
+  if (!hall_server_storage_put_official (storage, "half-done", "hash", HALL_ROLE_RECEPTION, error)
       || !hall_server_storage_release (storage, error))
     return FALSE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the job fails");

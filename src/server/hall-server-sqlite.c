@@ -497,7 +497,7 @@ sqlite_get_idempotent_answer (HallServerStorage  *storage,
 static char *
 sqlite_get_official (HallServerStorage  *storage,
                      const char         *username,
-                     char              **roles_out,
+                     HallRoles          *roles_out,
                      gint64             *signed_out_at_out,
                      GError            **error)
 {
@@ -509,7 +509,7 @@ sqlite_get_official (HallServerStorage  *storage,
   if (!step_row_of_key (stmt, username, "official", _("read an official"), error))
     return NULL;
   if (roles_out != NULL)
-    *roles_out = hall_sqlite_column_dup (stmt, 1);
+    *roles_out = hall_roles_from_string ((const char *) sqlite3_column_text (stmt, 1));
   if (signed_out_at_out != NULL)
     *signed_out_at_out = sqlite3_column_int64 (stmt, 2);
   return hall_sqlite_column_dup (stmt, 0);
@@ -614,17 +614,18 @@ static gboolean
 sqlite_put_official (HallServerStorage  *storage,
                      const char         *username,
                      const char         *password_hash,
-                     const char         *roles,
+                     HallRoles           roles,
                      GError            **error)
 {
   g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_OFFICIAL,
                                              error);
+  g_autofree char *roles_text = hall_roles_to_string (roles);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, password_hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, roles, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, roles_text, -1, SQLITE_STATIC);
   return hall_sqlite_stmt_run (stmt, _("write an official"), error);
 }
 

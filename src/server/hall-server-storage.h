@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "hall-roles.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -93,7 +95,7 @@ struct _HallServerStorageInterface
                                      GError               **error);
   char        *(*get_official)      (HallServerStorage     *self,
                                      const char            *username,
-                                     char                 **roles_out,
+                                     HallRoles             *roles_out,
                                      gint64                *signed_out_at_out,
                                      GError               **error);
 
@@ -117,7 +119,7 @@ struct _HallServerStorageInterface
   gboolean     (*put_official)      (HallServerStorage     *self,
                                      const char            *username,
                                      const char            *password_hash,
-                                     const char            *roles,
+                                     HallRoles              roles,
                                      GError               **error);
   gboolean     (*sign_out_official) (HallServerStorage     *self,
                                      const char            *username,
@@ -158,12 +160,13 @@ GPtrArray            *hall_server_storage_list_changes          (HallServerStora
 HallIdempotentAnswer *hall_server_storage_get_idempotent_answer (HallServerStorage  *self,
                                                                  const char         *key,
                                                                  GError            **error);
-/* Returns the password hash. */
-/* The password hash; *@signed_out_at_out: when the official last signed
- * out everywhere (microseconds since the epoch, 0 for never). */
+/* (transfer full): the password hash; *@roles_out: the official's roles
+ * (names a newer version wrote, unknown here, are left out);
+ * *@signed_out_at_out: when the official last signed out everywhere
+ * (microseconds since the epoch, 0 for never). */
 char                 *hall_server_storage_get_official          (HallServerStorage  *self,
                                                                  const char         *username,
-                                                                 char              **roles_out,
+                                                                 HallRoles          *roles_out,
                                                                  gint64             *signed_out_at_out,
                                                                  GError            **error);
 
@@ -187,7 +190,7 @@ gboolean              hall_server_storage_put_idempotent_answer (HallServerStora
 gboolean              hall_server_storage_put_official          (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  const char         *password_hash,
-                                                                 const char         *roles,
+                                                                 HallRoles           roles,
                                                                  GError            **error);
 /* Ends the official's sessions opened before @at (microseconds since the
  * epoch); HALL_SERVER_ERROR_NOT_FOUND when there is no such official. */

@@ -132,10 +132,9 @@ hall_server_add_demo_users (HallServer  *self,
   hash = hall_password_hash ("demo", error);
   if (hash == NULL || !hall_server_storage_begin (self->storage, error))
     return FALSE;
-  if (!hall_server_storage_put_official (self->storage, "demo", hash,
-                                         "reception,counter_official,approver,supervisor,"
-                                         "administrator", error)
-      || !hall_server_storage_put_official (self->storage, "reception1", hash, "reception", error)
+  if (!hall_server_storage_put_official (self->storage, "demo", hash, HALL_ROLES_ALL, error)
+      || !hall_server_storage_put_official (self->storage, "reception1", hash, HALL_ROLE_RECEPTION,
+                                            error)
       || !hall_server_storage_commit (self->storage, error))
     {
       hall_server_storage_rollback (self->storage);
@@ -284,7 +283,6 @@ official_state (HallServer        *self,
 {
   gint64 now = g_get_monotonic_time ();
   g_autofree char *hash = NULL;
-  g_autofree char *roles = NULL;
   HallOfficialState *known;
 
   g_mutex_lock (&self->officials_mutex);
@@ -297,11 +295,10 @@ official_state (HallServer        *self,
     }
   g_mutex_unlock (&self->officials_mutex);
 
-  hash = hall_server_storage_get_official (self->storage, username, &roles,
+  hash = hall_server_storage_get_official (self->storage, username, &state->roles,
                                            &state->signed_out_at, error);
   if (hash == NULL)
     return FALSE;
-  state->roles = hall_roles_from_string (roles);
   state->read_at = now;
 
   g_mutex_lock (&self->officials_mutex);
@@ -536,27 +533,25 @@ sign_in (HallServer        *self,
   g_autofree char *username = NULL;
   g_autofree char *password = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *roles_text = NULL;
   g_autofree char *token = NULL;
   g_autofree char *expires = NULL;
   g_auto(GStrv) role_names = NULL;
   g_autoptr(GDateTime) expiry = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
-  HallRoles roles;
+  HallRoles roles = 0;
   gint64 expires_at;
 
   if (!hall_server_parse_session ((const char *) request->body->data, request->body->len,
                                   &username, &password, &parse_problem))
     return hall_server_response_new_problem (parse_problem);
 
-  hash = hall_server_storage_get_official (self->storage, username, &roles_text, NULL, &error);
+  hash = hall_server_storage_get_official (self->storage, username, &roles, NULL, &error);
   if (hash == NULL && !g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
     return _hall_server_internal_error (error);
   if (!hall_password_verify (hash, password))
     return problem (401, NULL, _("The user name or the password is wrong"));
 
-  roles = hall_roles_from_string (roles_text);
   expires_at = g_get_real_time () / G_USEC_PER_SEC + SESSION_SECONDS;
   token = hall_auth_issue_token (self->auth, username, roles, expires_at);
   expiry = g_date_time_new_from_unix_utc (expires_at);
@@ -1035,10 +1030,7 @@ hall_server_set_official (HallServer  *self,
                           const char  *roles,
                           GError     **error)
 {
-  g_auto(GStrv) names = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *canonical = NULL;
-  g_auto(GStrv) role_names = NULL;
   HallRoles flags = 0;
 
   g_return_val_if_fail (HALL_IS_SERVER (self), FALSE);
@@ -1059,29 +1051,21 @@ hall_server_set_official (HallServer  *self,
                    _("The password must have at least %d characters"), OFFICIAL_PASSWORD_MIN);
       return FALSE;
     }
-  names = g_strsplit (roles, ",", -1);
-  for (guint i = 0; names[i] != NULL; i++)
+  if (!hall_roles_parse (roles, &flags, error))
+    return FALSE;
+  if (flags == 0)
     {
-      HallRoles one = hall_roles_from_string (names[i]);
-
-      if (one == 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a role; the roles are reception, counter_official, "
-                         "approver, supervisor and administrator"),
-                       g_strstrip (names[i]));
-          return FALSE;
-        }
-      flags |= one;
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Give the official at least one role: reception, counter_official, "
+                             "approver, supervisor or administrator"));
+      return FALSE;
     }
-  role_names = hall_roles_to_strv (flags);
-  canonical = g_strjoinv (",", role_names);
 
   hash = hall_password_hash (password, error);
   if (hash == NULL || !hall_server_storage_begin (self->storage, error))
     return FALSE;
   /* Sessions opened with the old password, or the old roles, end. */
-  if (!hall_server_storage_put_official (self->storage, username, hash, canonical, error)
+  if (!hall_server_storage_put_official (self->storage, username, hash, flags, error)
       || !hall_server_storage_sign_out_official (self->storage, username, g_get_real_time (),
                                                  error)
       || !hall_server_storage_commit (self->storage, error))
