@@ -46,10 +46,6 @@ HallServerResponse *_hall_server_replay (HallServerStorage  *storage,
                                          HallServerRequest  *request,
                                          GError            **error);
 
-/* A 500 whose answer names only a reference; @error goes to the log under
- * it, since it may say more of the server than its callers should see. */
-HallServerResponse *_hall_server_internal_error (const GError    *error);
-
 /* The roles that may send @method to @route. */
 HallRoles           _hall_server_roles_needed (HallRoute          route,
                                                HallMethod         method);

@@ -48,19 +48,6 @@ hall_server_response_new_text (guint       status,
 }
 
 HallServerResponse *
-hall_server_response_new_problem (HallProblem *problem)
-{
-  HallServerResponse *self = hall_server_response_new (problem->status);
-  char *data;
-  gsize length;
-
-  data = hall_problem_to_string (problem, &length);
-  self->content_type = g_strdup ("application/problem+json");
-  self->body = g_bytes_new_take (data, length);
-  return self;
-}
-
-HallServerResponse *
 hall_server_response_new_fd (int     fd,
                              guint64 size)
 {

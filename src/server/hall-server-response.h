@@ -6,7 +6,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include "hall-problem.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +27,6 @@ HallServerResponse *hall_server_response_new_json    (guint               status
 HallServerResponse *hall_server_response_new_text    (guint               status,
                                                       const char         *content_type,
                                                       const char         *body);
-HallServerResponse *hall_server_response_new_problem (HallProblem        *problem);
 HallServerResponse *hall_server_response_new_fd      (int                 fd,
                                                       guint64             size);
 void                hall_server_response_free        (HallServerResponse *self);

@@ -105,19 +105,6 @@ stored_response (guint       status,
   return response;
 }
 
-static HallServerResponse *
-problem_response (guint       status,
-                  const char *field,
-                  JsonNode   *current,
-                  const char *detail)
-{
-  g_autoptr(HallProblem) problem = hall_problem_new (status, field, "%s", detail);
-
-  if (current != NULL)
-    hall_problem_set_current (problem, current);
-  return hall_server_response_new_problem (problem);
-}
-
 static gboolean
 write_entity (HallServerStorage  *storage,
               HallServerRequest  *request,
@@ -157,9 +144,10 @@ write_entity (HallServerStorage  *storage,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
-          request->response = problem_response (422, "applicant", NULL,
-                                                _("The applicant of the case is not known to "
-                                                  "the server; send the applicant first"));
+          request->response = hall_problem_response (422, "applicant",
+                                                     _("The applicant of the case is not known "
+                                                       "to the server; send the applicant "
+                                                       "first"));
           return TRUE;
         }
       g_clear_error (&local_error);
@@ -175,10 +163,9 @@ write_entity (HallServerStorage  *storage,
             }
           if (other != NULL && !g_str_equal (other, request->id))
             {
-              g_autofree char *detail = g_strdup_printf (_("Another case already has the "
+              request->response = hall_problem_response (409, "number",
+                                                         _("Another case already has the "
                                                            "number %s"), number);
-
-              request->response = problem_response (409, "number", NULL, detail);
               return TRUE;
             }
         }
@@ -188,9 +175,9 @@ write_entity (HallServerStorage  *storage,
     {
       if (request->if_match != NULL)
         {
-          request->response = problem_response (412, NULL, NULL,
-                                                _("If-Match names a version, but there is no "
-                                                  "such entity yet"));
+          request->response = hall_problem_response (412, NULL,
+                                                     _("If-Match names a version, but there is "
+                                                       "no such entity yet"));
           return TRUE;
         }
       version = 1;
@@ -211,18 +198,21 @@ write_entity (HallServerStorage  *storage,
     }
   if (request->if_match == NULL)
     {
-      request->response = problem_response (428, NULL, NULL,
-                                            _("The entity exists with other content: send "
-                                              "If-Match with the version you changed"));
+      request->response = hall_problem_response (428, NULL,
+                                                 _("The entity exists with other content: send "
+                                                   "If-Match with the version you changed"));
       return TRUE;
     }
   if (!parse_if_match (request->if_match, &if_match) || if_match != version)
     {
-      g_autofree char *detail = g_strdup_printf (_("Someone else changed it first: the server "
-                                                   "has version %" PRId64 ", not %s"),
-                                                 version, request->if_match);
+      g_autoptr(HallProblem) problem = hall_problem_new (412, NULL,
+                                                         _("Someone else changed it first: the "
+                                                           "server has version %" PRId64
+                                                           ", not %s"),
+                                                         version, request->if_match);
 
-      request->response = problem_response (412, NULL, stored_node, detail);
+      hall_problem_set_current (problem, stored_node);
+      request->response = hall_problem_to_response (problem);
       return TRUE;
     }
 
@@ -239,7 +229,10 @@ write_entity (HallServerStorage  *storage,
       hall_case_state_from_string (hall_json_get_string (object, "state"), &to);
       if (from != to && !hall_case_state_check_move (from, to, &refusal))
         {
-          request->response = problem_response (422, "state", stored_node, refusal->message);
+          g_autoptr(HallProblem) problem = hall_problem_new_from_error (422, "state", refusal);
+
+          hall_problem_set_current (problem, stored_node);
+          request->response = hall_problem_to_response (problem);
           return TRUE;
         }
     }
@@ -295,8 +288,8 @@ write_event (HallServerStorage  *storage,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      request->response = problem_response (404, NULL, NULL,
-                                            _("There is no such case; send the case first"));
+      request->response = hall_problem_response (404, NULL,
+                                                 _("There is no such case; send the case first"));
       return TRUE;
     }
   g_clear_error (&local_error);
@@ -309,9 +302,9 @@ write_event (HallServerStorage  *storage,
 
       if (!g_str_equal (stored_case, request->id))
         {
-          request->response = problem_response (409, "uuid", NULL,
-                                                _("An event with this uuid belongs to another "
-                                                  "case"));
+          request->response = hall_problem_response (409, "uuid",
+                                                     _("An event with this uuid belongs to "
+                                                       "another case"));
           return TRUE;
         }
       stored_node = parse_stored (stored);
@@ -347,7 +340,7 @@ write_event (HallServerStorage  *storage,
       hall_case_state_from_string (state, &to);
       if (!hall_case_state_check_move (from, to, &refusal))
         {
-          request->response = problem_response (422, "state", NULL, refusal->message);
+          request->response = hall_problem_response (422, "state", "%s", refusal->message);
           return TRUE;
         }
 
@@ -399,8 +392,8 @@ _hall_server_replay (HallServerStorage  *storage,
       return NULL;
     }
   if (!g_str_equal (answer->request_hash, request->request_hash))
-    return problem_response (422, "Idempotency-Key", NULL,
-                             _("This Idempotency-Key was used for another request"));
+    return hall_problem_response (422, "Idempotency-Key",
+                                  _("This Idempotency-Key was used for another request"));
   response = hall_server_response_new_text (answer->status, "application/json", answer->body);
   response->etag = answer->etag;
   return response;

@@ -196,43 +196,6 @@ queue_response (struct MHD_Connection *connection,
   return result;
 }
 
-static HallServerResponse *
-problem (guint       status,
-         const char *field,
-         const char *format,
-         ...) G_GNUC_PRINTF (3, 4);
-
-static HallServerResponse *
-problem (guint       status,
-         const char *field,
-         const char *format,
-         ...)
-{
-  g_autoptr(HallProblem) p = NULL;
-  g_autofree char *detail = NULL;
-  va_list args;
-
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-  p = hall_problem_new (status, field, "%s", detail);
-  return hall_server_response_new_problem (p);
-}
-
-/* The details (database paths, SQL) are for the hall's IT staff, not for
- * whoever sent the request: the answer names a reference to find them in
- * the server's log. */
-HallServerResponse *
-_hall_server_internal_error (const GError *error)
-{
-  guint32 reference = g_random_int ();
-
-  g_warning ("Internal error %08x: %s", reference, error->message);
-  return problem (500, NULL,
-                  _("The server could not do this; its log has the details under reference %08x"),
-                  reference);
-}
-
 static const char *
 header (struct MHD_Connection *connection,
         const char            *name)
@@ -336,10 +299,10 @@ authorize (HallServer            *self,
       || !hall_auth_check_token (self->auth, authorization + 7, &request->username,
                                  &request->roles, &issued_at))
     {
-      request->response = problem (401, NULL, authorization == NULL
-                                   ? _("Sign in first: this needs a session token")
-                                   : _("The session token is not valid or has expired; "
-                                       "sign in again"));
+      request->response = hall_problem_response (401, NULL, "%s", authorization == NULL
+                                                 ? _("Sign in first: this needs a session token")
+                                                 : _("The session token is not valid or has "
+                                                     "expired; sign in again"));
       return FALSE;
     }
   /* The roles are the official's now, not those the token was issued with;
@@ -349,16 +312,17 @@ authorize (HallServer            *self,
     {
       if (!g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
         {
-          request->response = _hall_server_internal_error (error);
+          request->response = hall_problem_response_internal (error);
           return FALSE;
         }
-      request->response = problem (401, NULL, _("%s is no longer an official here"),
-                                   request->username);
+      request->response = hall_problem_response (401, NULL, _("%s is no longer an official here"),
+                                                 request->username);
       return FALSE;
     }
   if (issued_at <= state.signed_out_at)
     {
-      request->response = problem (401, NULL, _("This session was ended; sign in again"));
+      request->response = hall_problem_response (401, NULL,
+                                                 _("This session was ended; sign in again"));
       return FALSE;
     }
   request->roles = state.roles;
@@ -367,7 +331,7 @@ authorize (HallServer            *self,
   needed = _hall_server_roles_needed (request->route, request->method);
   if ((request->roles & needed) == 0)
     {
-      request->response = problem (403, NULL, _("Your role does not allow this"));
+      request->response = hall_problem_response (403, NULL, _("Your role does not allow this"));
       return FALSE;
     }
   return TRUE;
@@ -384,7 +348,8 @@ parse_unsigned_header (struct MHD_Connection  *connection,
   if (value == NULL
       || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, value_out, NULL))
     {
-      *response = problem (400, name, _("The header %s must be a number of bytes"), name);
+      *response = hall_problem_response (400, name, _("The header %s must be a number of bytes"),
+                                         name);
       return FALSE;
     }
   return TRUE;
@@ -416,11 +381,12 @@ begin_blob (HallServer            *self,
         }
       if (state != HALL_BLOB_COMPLETE)
         {
-          request->response = problem (404, NULL, _("The server has no file %s"), request->id);
+          request->response = hall_problem_response (404, NULL, _("The server has no file %s"),
+                                                     request->id);
           return;
         }
       fd = hall_blob_store_open (self->blobs, request->id, &size, &error);
-      request->response = fd < 0 ? _hall_server_internal_error (error)
+      request->response = fd < 0 ? hall_problem_response_internal (error)
                                  : hall_server_response_new_fd (fd, size);
       return;
 
@@ -444,8 +410,8 @@ begin_blob (HallServer            *self,
         return;
       if (total > HALL_BLOB_BODY_LIMIT)
         {
-          request->response = problem (413, NULL, _("Files may be at most %d MiB"),
-                                       HALL_BLOB_BODY_LIMIT / (1024 * 1024));
+          request->response = hall_problem_response (413, NULL, _("Files may be at most %d MiB"),
+                                                     HALL_BLOB_BODY_LIMIT / (1024 * 1024));
           return;
         }
       request->upload = hall_blob_store_begin_upload (self->blobs, request->id,
@@ -456,11 +422,12 @@ begin_blob (HallServer            *self,
           if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET)
               || g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY))
             {
-              request->response = problem (409, "Upload-Offset", "%s", error->message);
+              request->response = hall_problem_response (409, "Upload-Offset", "%s",
+                                                         error->message);
               request->response->upload_offset = held;
             }
           else
-            request->response = _hall_server_internal_error (error);
+            request->response = hall_problem_response_internal (error);
         }
       return;
 
@@ -485,7 +452,7 @@ begin_request (HallServer            *self,
   if (!hall_server_route (method, url, &request->method, &request->route, &request->id,
                           &route_problem))
     {
-      request->response = hall_server_response_new_problem (route_problem);
+      request->response = hall_problem_to_response (route_problem);
       return;
     }
   if (!authorize (self, request, connection))
@@ -497,9 +464,10 @@ begin_request (HallServer            *self,
     {
       if (*value == '\0' || strlen (value) > HALL_STRING_LIMIT)
         {
-          request->response = problem (400, "Idempotency-Key",
-                                       _("The Idempotency-Key must have 1 to %d characters"),
-                                       HALL_STRING_LIMIT);
+          request->response = hall_problem_response (400, "Idempotency-Key",
+                                                     _("The Idempotency-Key must have 1 to %d "
+                                                       "characters"),
+                                                     HALL_STRING_LIMIT);
           return;
         }
       request->idempotency_key = g_strdup (value);
@@ -518,8 +486,8 @@ begin_request (HallServer            *self,
   value = header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &length, NULL)
       && length > request->limit)
-    request->response = problem (413, NULL, _("The body may be at most %d KiB"),
-                                 (int) (request->limit / 1024));
+    request->response = hall_problem_response (413, NULL, _("The body may be at most %d KiB"),
+                                               (int) (request->limit / 1024));
 }
 
 /* After the body */
@@ -544,13 +512,13 @@ sign_in (HallServer        *self,
 
   if (!hall_server_parse_session ((const char *) request->body->data, request->body->len,
                                   &username, &password, &parse_problem))
-    return hall_server_response_new_problem (parse_problem);
+    return hall_problem_to_response (parse_problem);
 
   hash = hall_server_storage_get_official (self->storage, username, &roles, NULL, &error);
   if (hash == NULL && !g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
-    return _hall_server_internal_error (error);
+    return hall_problem_response_internal (error);
   if (!hall_password_verify (hash, password))
-    return problem (401, NULL, _("The user name or the password is wrong"));
+    return hall_problem_response (401, NULL, _("The user name or the password is wrong"));
 
   expires_at = g_get_real_time () / G_USEC_PER_SEC + SESSION_SECONDS;
   token = hall_auth_issue_token (self->auth, username, roles, expires_at);
@@ -631,9 +599,10 @@ answer_session (HallServer            *self,
 
   g_mutex_lock (&self->sign_in_mutex);
   if (self->sign_ins == NULL)
-    refusal = problem (503, NULL, _("The server is shutting down; try again"));
+    refusal = hall_problem_response (503, NULL, _("The server is shutting down; try again"));
   else if (g_thread_pool_unprocessed (self->sign_ins) >= SIGN_INS_WAITING_MAX)
-    refusal = problem (503, NULL, _("Too many sign-ins at once; try again in a moment"));
+    refusal = hall_problem_response (503, NULL,
+                                     _("Too many sign-ins at once; try again in a moment"));
   else
     {
       MHD_suspend_connection (connection);
@@ -657,9 +626,9 @@ answer_entity_get (HallServer        *self,
   if (data == NULL)
     {
       if (g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
-        return problem (404, NULL, _("There is no %s %s"), hall_entity_kind_to_string (kind),
-                        request->id);
-      return _hall_server_internal_error (error);
+        return hall_problem_response (404, NULL, _("There is no %s %s"),
+                                      hall_entity_kind_to_string (kind), request->id);
+      return hall_problem_response_internal (error);
     }
   response = hall_server_response_new_text (200, "application/json", data);
   response->etag = version;
@@ -682,17 +651,18 @@ answer_changes (HallServer            *self,
 
   if (since_text != NULL && *since_text != '\0'
       && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
-    return problem (400, "since", _("The cursor “since” is not one this server gave out"));
+    return hall_problem_response (400, "since",
+                                  _("The cursor “since” is not one this server gave out"));
   if (limit_text != NULL && *limit_text != '\0'
       && !g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT32, &limit, NULL))
-    return problem (400, "limit", _("“limit” must be a whole number from 1 to %d"),
-                    CHANGES_MAX_LIMIT);
+    return hall_problem_response (400, "limit", _("“limit” must be a whole number from 1 to %d"),
+                                  CHANGES_MAX_LIMIT);
   limit = MIN (limit, CHANGES_MAX_LIMIT);
 
   /* One more than asked for says whether there are more. */
   changes = hall_server_storage_list_changes (self->storage, since, limit + 1, &error);
   if (changes == NULL)
-    return _hall_server_internal_error (error);
+    return hall_problem_response_internal (error);
   more = changes->len > limit;
   if (more)
     g_ptr_array_set_size (changes, limit);
@@ -744,15 +714,15 @@ answer_blob_upload (HallServer        *self,
       hall_blob_upload_abort (upload);
       if (g_error_matches (request->upload_error, HALL_BLOB_STORE_ERROR,
                            HALL_BLOB_STORE_ERROR_TOO_LARGE))
-        return problem (413, NULL, "%s", request->upload_error->message);
-      return _hall_server_internal_error (request->upload_error);
+        return hall_problem_response (413, NULL, "%s", request->upload_error->message);
+      return hall_problem_response_internal (request->upload_error);
     }
   if (!hall_blob_upload_finish (upload, request->method == HALL_METHOD_PUT, &complete, &held,
                                 &error))
     {
       if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH))
-        return problem (422, NULL, "%s", error->message);
-      return _hall_server_internal_error (error);
+        return hall_problem_response (422, NULL, "%s", error->message);
+      return hall_problem_response_internal (error);
     }
   if (complete)
     return hall_server_response_new (201);
@@ -786,9 +756,10 @@ write_done (gpointer      user_data,
     {
       g_clear_pointer (&request->response, hall_server_response_free);
       if (self->stopping)
-        request->response = problem (503, NULL, _("The server is shutting down; try again"));
+        request->response = hall_problem_response (503, NULL,
+                                                   _("The server is shutting down; try again"));
       else
-        request->response = _hall_server_internal_error (error);
+        request->response = hall_problem_response_internal (error);
     }
   MHD_resume_connection (request->connection);
 }
@@ -812,7 +783,7 @@ _hall_server_check_write (HallServer        *self,
                                                 (const char *) request->body->data,
                                                 request->body->len, &parse_problem);
   if (request->entity == NULL)
-    return hall_server_response_new_problem (parse_problem);
+    return hall_problem_to_response (parse_problem);
   object = json_node_get_object (request->entity);
 
   if (request->route == HALL_ROUTE_CASE)
@@ -820,13 +791,13 @@ _hall_server_check_write (HallServer        *self,
       const char *service = hall_json_get_string (object, "service");
 
       if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
-        return problem (422, "service", _("The service “%s” is not in the catalog"),
-                        service ? service : "");
+        return hall_problem_response (422, "service", _("The service “%s” is not in the catalog"),
+                                      service ? service : "");
     }
   if (request->route == HALL_ROUTE_CASE_EVENTS
       && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
       && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
-    return problem (403, NULL, _("Your role may only decide on a case's state"));
+    return hall_problem_response (403, NULL, _("Your role may only decide on a case's state"));
 
   if (request->idempotency_key != NULL)
     request->request_hash = hash_request (request, method);
@@ -837,7 +808,7 @@ _hall_server_check_write (HallServer        *self,
       if (replay != NULL)
         return replay;
       if (error != NULL)
-        return _hall_server_internal_error (error);
+        return hall_problem_response_internal (error);
     }
   return NULL;
 }
@@ -866,7 +837,8 @@ answer (HallServer            *self,
         const char            *method)
 {
   if (request->too_large)
-    return problem (413, NULL, _("The body may be at most %d KiB"), (int) (request->limit / 1024));
+    return hall_problem_response (413, NULL, _("The body may be at most %d KiB"),
+                                  (int) (request->limit / 1024));
 
   switch (request->route)
     {
@@ -893,7 +865,7 @@ answer (HallServer            *self,
       return _hall_server_submit_batch (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
-      g_return_val_if_reached (problem (500, NULL, "unrouted request"));
+      g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted request"));
     }
 }
 
