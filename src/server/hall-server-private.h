@@ -60,6 +60,16 @@ HallServerResponse *_hall_server_check_write  (HallServer        *self,
                                                const char        *method,
                                                JsonNode          *parsed,
                                                gboolean           look_up_key);
+/* Validates a PUT/POST body and hands it to the writer; NULL when the
+ * connection is suspended until the commit. */
+HallServerResponse *_hall_server_submit_write (HallServer            *self,
+                                               HallServerRequest     *request,
+                                               struct MHD_Connection *connection,
+                                               const char            *method);
+/* The done callback of a write of the group committer: the answer of a
+ * failed commit, and the connection resumed. */
+void                _hall_server_write_done   (gpointer           user_data,
+                                               const GError      *error);
 /* POST /v1/batch: queues the batch's writes as one job of the group
  * committer; NULL when the connection is suspended until the commit. */
 HallServerResponse *_hall_server_submit_batch (HallServer        *self,

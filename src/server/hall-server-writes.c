@@ -462,3 +462,101 @@ _hall_server_run_write (HallServerStorage  *storage,
     }
   return TRUE;
 }
+
+static char *
+hash_request (HallServerRequest *request,
+              const char        *method)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, (const guchar *) method, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) request->path, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, request->body->data, request->body->len);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+void
+_hall_server_write_done (gpointer      user_data,
+                         const GError *error)
+{
+  HallServerRequest *request = user_data;
+  HallServer *self = request->server;
+
+  if (error != NULL)
+    {
+      g_clear_pointer (&request->response, hall_server_response_free);
+      if (self->stopping)
+        request->response = hall_problem_response (503, NULL,
+                                                   _("The server is shutting down; try again"));
+      else
+        request->response = hall_problem_response_internal (error);
+    }
+  MHD_resume_connection (request->connection);
+}
+
+HallServerResponse *
+_hall_server_check_write (HallServer        *self,
+                          HallServerRequest *request,
+                          const char        *method,
+                          JsonNode          *parsed,
+                          gboolean           look_up_key)
+{
+  g_autoptr(HallProblem) parse_problem = NULL;
+  g_autoptr(GError) error = NULL;
+  HallServerResponse *replay;
+  JsonObject *object;
+
+  request->entity = parsed != NULL
+                    ? hall_server_parse_entity_node (request->route, request->id, parsed,
+                                                     &parse_problem)
+                    : hall_server_parse_entity (request->route, request->id,
+                                                (const char *) request->body->data,
+                                                request->body->len, &parse_problem);
+  if (request->entity == NULL)
+    return hall_problem_to_response (parse_problem);
+  object = json_node_get_object (request->entity);
+
+  if (request->route == HALL_ROUTE_CASE)
+    {
+      const char *service = hall_json_get_string (object, "service");
+
+      if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
+        return hall_problem_response (422, "service", _("The service “%s” is not in the catalog"),
+                                      service ? service : "");
+    }
+  if (request->route == HALL_ROUTE_CASE_EVENTS
+      && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
+      && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
+    return hall_problem_response (403, NULL, _("Your role may only decide on a case's state"));
+
+  if (request->idempotency_key != NULL)
+    request->request_hash = hash_request (request, method);
+  if (request->idempotency_key != NULL && look_up_key)
+    {
+      /* A replay is answered from a read connection, without queueing. */
+      replay = _hall_server_replay (self->storage, request, &error);
+      if (replay != NULL)
+        return replay;
+      if (error != NULL)
+        return hall_problem_response_internal (error);
+    }
+  return NULL;
+}
+
+HallServerResponse *
+_hall_server_submit_write (HallServer            *self,
+                           HallServerRequest     *request,
+                           struct MHD_Connection *connection,
+                           const char            *method)
+{
+  HallServerResponse *refusal = _hall_server_check_write (self, request, method, NULL, TRUE);
+
+  if (refusal != NULL)
+    return refusal;
+  MHD_suspend_connection (connection);
+  hall_group_committer_submit (self->committer, _hall_server_run_write, _hall_server_write_done,
+                               request);
+  return NULL;
+}
