@@ -49,6 +49,22 @@ HallServerResponse *_hall_server_replay (HallServerStorage  *storage,
 /* The roles that may send @method to @route. */
 HallRoles           _hall_server_roles_needed (HallRoute          route,
                                                HallMethod         method);
+/* Who asks, and may they: the session token, the official's roles and
+ * sign-outs as the database has them now, and the route's roles. FALSE
+ * with the refusal in request->response. */
+gboolean            _hall_server_authorize    (HallServer            *self,
+                                               HallServerRequest     *request,
+                                               struct MHD_Connection *connection);
+/* POST /v1/sessions (on a sign-in thread) and DELETE /v1/sessions (by the
+ * writer); NULL when the connection is suspended until then. */
+HallServerResponse *_hall_server_answer_session (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection);
+/* The sign-in threads' function: checks a password off the request
+ * threads. */
+void                _hall_server_sign_in_thread (gpointer         data,
+                                                 gpointer         user_data);
+
 /* Everything about a PUT/POST that is checked before the writer: the body
  * parses into a valid entity, the service is in the catalog, the role may
  * do it, and (with @look_up_key) the Idempotency-Key's stored answer.
