@@ -266,25 +266,6 @@ _hall_server_batch_answer (HallServerRequest *batch)
   return response;
 }
 
-/* On the writer thread, once the batch's commit is durable (or failed: then
- * none of it is, and the counter sends it all again). The answer is
- * written on the connection's own thread once it is resumed, so the
- * writer goes on to the next commit. */
-static void
-batch_done (gpointer      user_data,
-            const GError *error)
-{
-  HallServerRequest *batch = user_data;
-  HallServer *self = batch->server;
-
-  if (error != NULL)
-    batch->response = self->stopping
-                      ? hall_problem_response (503, NULL,
-                                               _("The server is shutting down; try again"))
-                      : hall_problem_response_internal (error);
-  MHD_resume_connection (batch->connection);
-}
-
 HallServerResponse *
 _hall_server_submit_batch (HallServer        *self,
                            HallServerRequest *request,
@@ -327,6 +308,10 @@ _hall_server_submit_batch (HallServer        *self,
     return _hall_server_batch_answer (request);
 
   MHD_suspend_connection (connection);
-  hall_group_committer_submit (self->committer, batch_write, batch_done, request);
+  /* Done as a single write is: a failed commit (then none of the batch
+   * is durable, and the counter sends it all again) answers the batch as
+   * a whole. The answer is written on the connection's own thread once it
+   * is resumed, so the writer goes on to the next commit. */
+  hall_group_committer_submit (self->committer, batch_write, _hall_server_write_done, request);
   return NULL;
 }

@@ -82,8 +82,10 @@ HallServerResponse *_hall_server_submit_write (HallServer            *self,
                                                HallServerRequest     *request,
                                                struct MHD_Connection *connection,
                                                const char            *method);
-/* The done callback of a write of the group committer: the answer of a
- * failed commit, and the connection resumed. */
+/* The done callback of the group committer's jobs that answer a request
+ * (a write, a batch, a sign-out), on the writer thread once the commit is
+ * durable or failed: a failed one is answered 503 when the server is
+ * stopping, else 500; then the request's connection is resumed. */
 void                _hall_server_write_done   (gpointer           user_data,
                                                const GError      *error);
 /* POST /v1/batch: queues the batch's writes as one job of the group

@@ -487,7 +487,8 @@ _hall_server_write_done (gpointer      user_data,
   if (error != NULL)
     {
       g_clear_pointer (&request->response, hall_server_response_free);
-      if (self->stopping)
+      if (self->stopping
+          || g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_SHUTTING_DOWN))
         request->response = hall_problem_response (503, NULL,
                                                    _("The server is shutting down; try again"));
       else
