@@ -6,9 +6,9 @@
 
 #include <json-glib/json-glib.h>
 
-#include "hall-auth.h"
 #include "hall-blob-store.h"
 #include "hall-problem.h"
+#include "hall-roles.h"
 #include "hall-server-response.h"
 
 G_BEGIN_DECLS

@@ -1,4 +1,7 @@
-/* hall-server-writes.c — the writes of HallServer, on the writer thread
+/* hall-server-writes.c — the writes of HallServer: what is checked before
+ * the writer (the entity, the catalog, the role a write needs), the
+ * Idempotency-Key's replay, and the writes on the writer thread with the
+ * rules of versions and case states
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,6 @@
-/* hall-server.c — libmicrohttpd front: routing, auth, reads, blobs
+/* hall-server.c — the server object, the libmicrohttpd glue, and routing:
+ * each request goes to the file that answers it (writes, auth, batch), or
+ * is answered here when it reads (entities, the change feed, blobs)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
