@@ -21,20 +21,24 @@ typedef struct
   JsonNode *current;  /* the server's entity, for 412 */
 } HallProblem;
 
+/* (transfer full) */
 HallProblem *hall_problem_new            (guint          status,
                                           const char    *field,
                                           const char    *detail_format,
                                           ...) G_GNUC_PRINTF (3, 4);
-/* Takes the message of @error as the detail. */
+/* (transfer full): takes the message of @error as the detail. */
 HallProblem *hall_problem_new_from_error (guint          status,
                                           const char    *field,
                                           const GError  *error);
+/* Keeps a reference to @current (transfer none). */
 void         hall_problem_set_current    (HallProblem   *self,
                                           JsonNode      *current);
 void         hall_problem_free           (HallProblem   *self);
 
-/* The reason phrase of @status, as about:blank problems use for "title". */
+/* (transfer none): the reason phrase of @status, as about:blank problems
+ * use for "title". */
 const char  *hall_problem_get_title      (guint          status);
+/* (transfer full): the JSON text; @length (nullable) receives its length. */
 char        *hall_problem_to_string      (HallProblem   *self,
                                           gsize         *length);
 

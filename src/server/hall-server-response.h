@@ -20,10 +20,11 @@ typedef struct
   guint64  fd_size;
 } HallServerResponse;
 
+/* Every constructor: (transfer full). */
 HallServerResponse *hall_server_response_new         (guint               status);
 HallServerResponse *hall_server_response_new_json    (guint               status,
                                                       JsonNode           *node);
-/* @body is JSON text already, e.g. a stored idempotent answer. */
+/* @body is JSON text already, e.g. a stored idempotent answer (copied). */
 HallServerResponse *hall_server_response_new_text    (guint               status,
                                                       const char         *content_type,
                                                       const char         *body);
@@ -31,7 +32,7 @@ HallServerResponse *hall_server_response_new_fd      (int                 fd,
                                                       guint64             size);
 void                hall_server_response_free        (HallServerResponse *self);
 
-/* The body as a NUL-terminated string, for storing it. */
+/* (transfer full): the body as a NUL-terminated string, for storing it. */
 char               *hall_server_response_dup_body    (HallServerResponse *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallServerResponse, hall_server_response_free)

@@ -139,24 +139,30 @@ gboolean              hall_server_storage_release               (HallServerStora
 gboolean              hall_server_storage_rollback_to           (HallServerStorage  *self,
                                                                  GError            **error);
 
+/* (transfer full): the entity's JSON, and its version. */
 char                 *hall_server_storage_get_entity            (HallServerStorage  *self,
                                                                  HallEntityKind      kind,
                                                                  const char         *uuid,
                                                                  gint64             *version_out,
                                                                  GError            **error);
+/* (transfer full): the uuid of the case numbered @number. */
 char                 *hall_server_storage_find_case_by_number   (HallServerStorage  *self,
                                                                  const char         *number,
                                                                  GError            **error);
+/* (transfer full): the event's JSON; *@case_uuid_out (transfer full) and
+ * *@case_version_out: the case it is of, and the case's version after it. */
 char                 *hall_server_storage_get_event             (HallServerStorage  *self,
                                                                  const char         *uuid,
                                                                  char              **case_uuid_out,
                                                                  gint64             *case_version_out,
                                                                  GError            **error);
-/* Changes with seq > @since, oldest first, at most @limit (of HallChange). */
+/* (transfer full) (element-type HallChange): changes with seq > @since,
+ * oldest first, at most @limit. */
 GPtrArray            *hall_server_storage_list_changes          (HallServerStorage  *self,
                                                                  gint64              since,
                                                                  guint               limit,
                                                                  GError            **error);
+/* (transfer full) */
 HallIdempotentAnswer *hall_server_storage_get_idempotent_answer (HallServerStorage  *self,
                                                                  const char         *key,
                                                                  GError            **error);
