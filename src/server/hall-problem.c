@@ -130,14 +130,10 @@ hall_problem_to_string (HallProblem *self,
 HallServerResponse *
 hall_problem_to_response (HallProblem *self)
 {
-  HallServerResponse *response = hall_server_response_new (self->status);
-  char *data;
   gsize length;
+  char *data = hall_problem_to_string (self, &length);
 
-  data = hall_problem_to_string (self, &length);
-  response->content_type = g_strdup ("application/problem+json");
-  response->body = g_bytes_new_take (data, length);
-  return response;
+  return hall_server_response_new_take (self->status, "application/problem+json", data, length);
 }
 
 HallServerResponse *

@@ -24,6 +24,11 @@ typedef struct
 HallServerResponse *hall_server_response_new         (guint               status);
 HallServerResponse *hall_server_response_new_json    (guint               status,
                                                       JsonNode           *node);
+/* Takes @data, @length bytes of the @content_type. */
+HallServerResponse *hall_server_response_new_take    (guint               status,
+                                                      const char         *content_type,
+                                                      char               *data,
+                                                      gsize               length);
 /* @body is JSON text already, e.g. a stored idempotent answer (copied). */
 HallServerResponse *hall_server_response_new_text    (guint               status,
                                                       const char         *content_type,

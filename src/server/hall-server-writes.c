@@ -100,10 +100,9 @@ stored_response (guint       status,
                  char       *data,
                  gint64      version)
 {
-  HallServerResponse *response = hall_server_response_new (status);
+  HallServerResponse *response = hall_server_response_new_take (status, "application/json", data,
+                                                                strlen (data));
 
-  response->content_type = g_strdup ("application/json");
-  response->body = g_bytes_new_take (data, strlen (data));
   response->etag = version;
   return response;
 }
