@@ -2,10 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include "hall-error.h"
 #include "hall-group-committer.h"
+#include "hall-server-error.h"
 #include "hall-server-sqlite.h"
 
 #define N_JOBS 64
@@ -51,12 +52,12 @@ run_job (HallServerStorage  *storage,
   g_string_append_printf (f->log, "r%u ", job->index);
   g_mutex_unlock (&f->mutex);
 
-  if (!hall_server_storage_put_official (storage, name, "hash", "reception", error))
+  if (!hall_server_storage_put_official (storage, name, "hash", HALL_ROLE_RECEPTION, error))
     return FALSE;
   if (job->index == FAILING_JOB)
     {
       /* Written, then failed: its write must be rolled back alone. */
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, "job %u fails", job->index);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "job %u fails", job->index);
       return FALSE;
     }
   return TRUE;
@@ -132,7 +133,7 @@ run (guint     max_batch,
       if (i == FAILING_JOB)
         {
           g_assert_true (f.failed[i]);
-          g_assert_error (lookup_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+          g_assert_error (lookup_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
         }
       else
         {
@@ -196,10 +197,10 @@ run_unrollable_job (HallServerStorage  *storage,
                     gpointer            user_data,
                     GError            **error)
 {
-  if (!hall_server_storage_put_official (storage, "half-done", "hash", "reception", error)
+  if (!hall_server_storage_put_official (storage, "half-done", "hash", HALL_ROLE_RECEPTION, error)
       || !hall_server_storage_release (storage, error))
     return FALSE;
-  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, "the job fails");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the job fails");
   return FALSE;
 }
 
@@ -252,7 +253,7 @@ test_rollback_to_fails (void)
   g_assert_true (f.failed[0]);
   hash = hall_server_storage_get_official (HALL_SERVER_STORAGE (sqlite), "half-done", NULL,
                                            NULL, &error);
-  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
   g_assert_null (hash);
 
   g_mutex_clear (&f.mutex);

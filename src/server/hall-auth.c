@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "hall-auth.h"
-#include "hall-error.h"
+#include "hall-server-error.h"
 
 struct _HallAuth
 {
@@ -57,7 +57,7 @@ load_or_create_key (HallAuth    *self,
     {
       if (length != sizeof self->key)
         {
-          g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+          g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_KEY,
                        _("The session key %s is damaged (%zu bytes, expected %d); "
                          "remove it to make a new one"),
                        key_path, length, (int) sizeof self->key);
@@ -81,7 +81,7 @@ load_or_create_key (HallAuth    *self,
 
       if (fd >= 0)
         close (fd);
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+      g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_KEY,
                    _("Cannot write the session key %s: %s"), key_path, g_strerror (saved));
       return FALSE;
     }
@@ -97,7 +97,7 @@ hall_auth_new (const char  *key_path,
 
   if (sodium_init () < 0)
     {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+      g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_KEY,
                    _("libsodium could not be initialised"));
       return NULL;
     }

@@ -33,9 +33,9 @@ typedef struct _HallBlobUpload HallBlobUpload;
 #define HALL_TYPE_BLOB_STORE (hall_blob_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallBlobStore, hall_blob_store, HALL, BLOB_STORE, GObject)
 
-/* Complete blobs live in @dir/<2 hex>/<sha256>, uploads in progress in
- * @dir/partial/<sha256>: a complete blob is written, fsynced and renamed, so
- * it is never seen half-written. */
+/* (transfer full): complete blobs live in @dir/<2 hex>/<sha256>, uploads
+ * in progress in @dir/partial/<sha256>: a complete blob is written, fsynced
+ * and renamed, so it is never seen half-written. */
 HallBlobStore  *hall_blob_store_new          (const char      *dir,
                                               guint64          max_size,
                                               GError         **error);
@@ -45,7 +45,8 @@ gboolean        hall_blob_store_is_valid_name (const char     *sha256);
 HallBlobState   hall_blob_store_stat         (HallBlobStore   *self,
                                               const char      *sha256,
                                               guint64         *size_out);
-/* A file descriptor on a complete blob, or -1 with an error. */
+/* (transfer full): a file descriptor on a complete blob, for the caller to
+ * close; or -1 with an error. */
 int             hall_blob_store_open         (HallBlobStore   *self,
                                               const char      *sha256,
                                               guint64         *size_out,
@@ -54,7 +55,8 @@ int             hall_blob_store_open         (HallBlobStore   *self,
 /* Starts writing at @offset: @restart discards any partial data (a whole
  * PUT, @offset 0); otherwise @offset must equal what is held, else
  * HALL_BLOB_STORE_ERROR_OFFSET with *held_out set. @total is the announced
- * length, 0 when unknown. */
+ * length, 0 when unknown. (transfer full): ended by
+ * hall_blob_upload_finish() or hall_blob_upload_abort(). */
 HallBlobUpload *hall_blob_store_begin_upload (HallBlobStore   *self,
                                               const char      *sha256,
                                               gboolean         restart,

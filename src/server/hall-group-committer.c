@@ -6,8 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "hall-error.h"
 #include "hall-group-committer.h"
+#include "hall-server-error.h"
 
 typedef struct
 {
@@ -137,7 +137,8 @@ writer_thread (gpointer data)
 
       if (job == NULL)
         break;
-      g_set_error (&error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, _("The server is shutting down"));
+      g_set_error_literal (&error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_SHUTTING_DOWN,
+                           _("The server is shutting down"));
       finish_job (job, error);
     }
   return NULL;
@@ -204,7 +205,8 @@ hall_group_committer_submit (HallGroupCommitter *self,
     {
       g_autoptr(GError) error = NULL;
 
-      g_set_error (&error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL, _("The server is shutting down"));
+      g_set_error_literal (&error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_SHUTTING_DOWN,
+                           _("The server is shutting down"));
       finish_job (job, error);
     }
 }

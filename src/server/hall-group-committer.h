@@ -21,8 +21,9 @@ typedef void     (*HallWriteDoneFunc) (gpointer       user_data,
 #define HALL_TYPE_GROUP_COMMITTER (hall_group_committer_get_type ())
 G_DECLARE_FINAL_TYPE (HallGroupCommitter, hall_group_committer, HALL, GROUP_COMMITTER, GObject)
 
-/* Jobs queued while a transaction commits are run together in the next one
- * (up to @max_batch), so one fsync makes many requests durable. @max_batch 1
+/* (transfer full): the writer of @storage, its thread started. Jobs queued
+ * while a transaction commits are run together in the next one (up to
+ * @max_batch), so one fsync makes many requests durable. @max_batch 1
  * commits each job on its own. */
 HallGroupCommitter *hall_group_committer_new    (HallServerStorage  *storage,
                                                  guint               max_batch);

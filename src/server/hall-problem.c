@@ -4,7 +4,29 @@
  */
 #define G_LOG_DOMAIN "hall-server"
 
+#include <glib/gi18n.h>
+
 #include "hall-problem.h"
+
+static HallProblem *
+problem_new_valist (guint       status,
+                    const char *field,
+                    const char *detail_format,
+                    va_list     args) G_GNUC_PRINTF (3, 0);
+
+static HallProblem *
+problem_new_valist (guint       status,
+                    const char *field,
+                    const char *detail_format,
+                    va_list     args)
+{
+  HallProblem *self = g_new0 (HallProblem, 1);
+
+  self->status = status;
+  self->field = g_strdup (field);
+  self->detail = g_strdup_vprintf (detail_format, args);
+  return self;
+}
 
 HallProblem *
 hall_problem_new (guint       status,
@@ -15,11 +37,8 @@ hall_problem_new (guint       status,
   HallProblem *self;
   va_list args;
 
-  self = g_new0 (HallProblem, 1);
-  self->status = status;
-  self->field = g_strdup (field);
   va_start (args, detail_format);
-  self->detail = g_strdup_vprintf (detail_format, args);
+  self = problem_new_valist (status, field, detail_format, args);
   va_end (args);
   return self;
 }
@@ -106,4 +125,40 @@ hall_problem_to_string (HallProblem *self,
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   return json_generator_to_data (generator, length);
+}
+
+HallServerResponse *
+hall_problem_to_response (HallProblem *self)
+{
+  gsize length;
+  char *data = hall_problem_to_string (self, &length);
+
+  return hall_server_response_new_take (self->status, "application/problem+json", data, length);
+}
+
+HallServerResponse *
+hall_problem_response (guint       status,
+                       const char *field,
+                       const char *detail_format,
+                       ...)
+{
+  g_autoptr(HallProblem) problem = NULL;
+  va_list args;
+
+  va_start (args, detail_format);
+  problem = problem_new_valist (status, field, detail_format, args);
+  va_end (args);
+  return hall_problem_to_response (problem);
+}
+
+HallServerResponse *
+hall_problem_response_internal (const GError *error)
+{
+  guint32 reference = g_random_int ();
+
+  g_warning ("Internal error %08x: %s", reference, error->message);
+  return hall_problem_response (500, NULL,
+                                _("The server could not do this; its log has the details "
+                                  "under reference %08x"),
+                                reference);
 }

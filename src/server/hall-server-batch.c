@@ -19,16 +19,6 @@
 
 #include "hall-server-private.h"
 
-static HallServerResponse *
-op_problem (guint       status,
-            const char *field,
-            const char *detail)
-{
-  g_autoptr(HallProblem) problem = hall_problem_new (status, field, "%s", detail);
-
-  return hall_server_response_new_problem (problem);
-}
-
 /* NULL when @member is absent; FALSE when it is there but not a string. */
 static gboolean
 get_optional_string (JsonObject  *object,
@@ -68,16 +58,16 @@ parse_operation (HallServer        *self,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       op = hall_server_request_new ("");
-      op->response = op_problem (400, "operations",
-                                 _("Each operation must be an object with “method”, “path” "
-                                   "and “body”"));
+      op->response = hall_problem_response (400, "operations",
+                                            _("Each operation must be an object with “method”, "
+                                              "“path” and “body”"));
       return op;
     }
   object = json_node_get_object (node);
   if (!get_optional_string (object, "path", &path) || path == NULL)
     {
       op = hall_server_request_new ("");
-      op->response = op_problem (400, "path", _("The operation has no “path”"));
+      op->response = hall_problem_response (400, "path", _("The operation has no “path”"));
       return op;
     }
   op = hall_server_request_new (path);
@@ -87,42 +77,42 @@ parse_operation (HallServer        *self,
 
   if (!get_optional_string (object, "method", &method) || method == NULL)
     {
-      op->response = op_problem (400, "method", _("The operation has no “method”"));
+      op->response = hall_problem_response (400, "method", _("The operation has no “method”"));
       return op;
     }
   if (!hall_server_route (method, path, &op->method, &op->route, &op->id, &route_problem))
     {
-      op->response = hall_server_response_new_problem (route_problem);
+      op->response = hall_problem_to_response (route_problem);
       return op;
     }
   if (!(op->route == HALL_ROUTE_APPLICANT && op->method == HALL_METHOD_PUT)
       && !(op->route == HALL_ROUTE_CASE && op->method == HALL_METHOD_PUT)
       && op->route != HALL_ROUTE_CASE_EVENTS)
     {
-      op->response = op_problem (400, "path",
-                                 _("Only PUT of applicants and cases and POST of case events "
-                                   "may be sent in a batch"));
+      op->response = hall_problem_response (400, "path",
+                                            _("Only PUT of applicants and cases and POST of case "
+                                              "events may be sent in a batch"));
       return op;
     }
   if ((op->roles & _hall_server_roles_needed (op->route, op->method)) == 0)
     {
-      op->response = op_problem (403, NULL, _("Your role does not allow this"));
+      op->response = hall_problem_response (403, NULL, _("Your role does not allow this"));
       return op;
     }
 
   if (!get_optional_string (object, "key", &key)
       || (key != NULL && (*key == '\0' || strlen (key) > HALL_STRING_LIMIT)))
     {
-      g_autofree char *detail = g_strdup_printf (_("The key must be a string of 1 to %d "
-                                                   "characters"), HALL_STRING_LIMIT);
-
-      op->response = op_problem (400, "key", detail);
+      op->response = hall_problem_response (400, "key",
+                                            _("The key must be a string of 1 to %d characters"),
+                                            HALL_STRING_LIMIT);
       return op;
     }
   op->idempotency_key = g_strdup (key);
   if (!get_optional_string (object, "if_match", &if_match))
     {
-      op->response = op_problem (400, "if_match", _("“if_match” must be a string, e.g. \"3\""));
+      op->response = hall_problem_response (400, "if_match",
+                                            _("“if_match” must be a string, e.g. \"3\""));
       return op;
     }
   op->if_match = g_strdup (if_match);
@@ -130,7 +120,8 @@ parse_operation (HallServer        *self,
   body = json_object_get_member (object, "body");
   if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
     {
-      op->response = op_problem (400, "body", _("The operation’s “body” must be a JSON object"));
+      op->response = hall_problem_response (400, "body",
+                                            _("The operation’s “body” must be a JSON object"));
       return op;
     }
   /* The body as its own request would carry it: json-glib writes what the
@@ -178,7 +169,7 @@ write_each_in_savepoint (HallServerStorage  *storage,
       if (!hall_server_storage_rollback_to (storage, error))
         return FALSE;
       g_clear_pointer (&op->response, hall_server_response_free);
-      op->response = _hall_server_internal_error (local_error);
+      op->response = hall_problem_response_internal (local_error);
     }
   return TRUE;
 }
@@ -275,24 +266,6 @@ _hall_server_batch_answer (HallServerRequest *batch)
   return response;
 }
 
-/* On the writer thread, once the batch's commit is durable (or failed: then
- * none of it is, and the counter sends it all again). The answer is
- * written on the connection's own thread once it is resumed, so the
- * writer goes on to the next commit. */
-static void
-batch_done (gpointer      user_data,
-            const GError *error)
-{
-  HallServerRequest *batch = user_data;
-  HallServer *self = batch->server;
-
-  if (error != NULL)
-    batch->response = self->stopping
-                      ? op_problem (503, NULL, _("The server is shutting down; try again"))
-                      : _hall_server_internal_error (error);
-  MHD_resume_connection (batch->connection);
-}
-
 HallServerResponse *
 _hall_server_submit_batch (HallServer        *self,
                            HallServerRequest *request,
@@ -308,21 +281,18 @@ _hall_server_submit_batch (HallServer        *self,
   root = hall_server_parse_json_object ((const char *) request->body->data, request->body->len,
                                         &parse_problem);
   if (root == NULL)
-    return hall_server_response_new_problem (parse_problem);
+    return hall_problem_to_response (parse_problem);
   operations = json_object_get_member (json_node_get_object (root), "operations");
   if (operations == NULL || !JSON_NODE_HOLDS_ARRAY (operations)
       || json_array_get_length (json_node_get_array (operations)) == 0)
-    return op_problem (400, "operations", _("“operations” must be a list of at least one "
-                                            "operation"));
+    return hall_problem_response (400, "operations",
+                                  _("“operations” must be a list of at least one operation"));
   array = json_node_get_array (operations);
   n = json_array_get_length (array);
   if (n > HALL_BATCH_MAX_OPERATIONS)
-    {
-      g_autofree char *detail = g_strdup_printf (_("A batch may hold at most %d operations, "
-                                                   "not %u"), HALL_BATCH_MAX_OPERATIONS, n);
-
-      return op_problem (413, "operations", detail);
-    }
+    return hall_problem_response (413, "operations",
+                                  _("A batch may hold at most %d operations, not %u"),
+                                  HALL_BATCH_MAX_OPERATIONS, n);
 
   request->operations = g_ptr_array_new_full (n, (GDestroyNotify) hall_server_request_free);
   for (guint i = 0; i < n; i++)
@@ -338,6 +308,10 @@ _hall_server_submit_batch (HallServer        *self,
     return _hall_server_batch_answer (request);
 
   MHD_suspend_connection (connection);
-  hall_group_committer_submit (self->committer, batch_write, batch_done, request);
+  /* Done as a single write is: a failed commit (then none of the batch
+   * is durable, and the counter sends it all again) answers the batch as
+   * a whole. The answer is written on the connection's own thread once it
+   * is resumed, so the writer goes on to the next commit. */
+  hall_group_committer_submit (self->committer, batch_write, _hall_server_write_done, request);
   return NULL;
 }

@@ -1,4 +1,6 @@
-/* hall-server-private.h — shared between the files of HallServer
+/* hall-server-private.h — the struct of HallServer and what its files
+ * (hall-server-writes.c, -auth.c, -batch.c, hall-server.c, in the order
+ * they depend on each other) offer one another
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,41 +37,75 @@ struct _HallServer
   gboolean            stopping;
 };
 
-/* The write of one PUT/POST, run by the group committer on the writer
- * thread; leaves its answer in request->response. */
-gboolean _hall_server_run_write     (HallServerStorage *storage,
-                                     gpointer           user_data,
-                                     GError           **error);
-/* An Idempotency-Key answered before: the stored answer, a 422 when the
- * key came with another request, or NULL (with no error) when it is new. */
-HallServerResponse *_hall_server_replay (HallServerStorage  *storage,
-                                         HallServerRequest  *request,
-                                         GError            **error);
+/* hall-server-writes.c: what is checked before a write, its idempotent
+ * replay, and the write itself on the writer thread. */
 
-/* A 500 whose answer names only a reference; @error goes to the log under
- * it, since it may say more of the server than its callers should see. */
-HallServerResponse *_hall_server_internal_error (const GError    *error);
-
-/* The roles that may send @method to @route. */
-HallRoles           _hall_server_roles_needed (HallRoute          route,
-                                               HallMethod         method);
 /* Everything about a PUT/POST that is checked before the writer: the body
  * parses into a valid entity, the service is in the catalog, the role may
  * do it, and (with @look_up_key) the Idempotency-Key's stored answer.
  * @parsed, when not NULL, is the body parsed already (and is changed).
- * Returns that refusal or replay, or NULL when the write is to be queued
- * (request->entity and request->request_hash are then set). */
-HallServerResponse *_hall_server_check_write  (HallServer        *self,
-                                               HallServerRequest *request,
-                                               const char        *method,
-                                               JsonNode          *parsed,
-                                               gboolean           look_up_key);
-/* POST /v1/batch: queues the batch's writes as one job of the group
- * committer; NULL when the connection is suspended until the commit. */
-HallServerResponse *_hall_server_submit_batch (HallServer        *self,
-                                               HallServerRequest *request,
-                                               gpointer           connection);
-/* The batch's answer, once each of its operations has its own. */
-HallServerResponse *_hall_server_batch_answer (HallServerRequest *batch);
+ * Returns that refusal or replay (transfer full), or NULL when the write is
+ * to be queued (request->entity and request->request_hash are then set). */
+HallServerResponse *_hall_server_check_write    (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 const char            *method,
+                                                 JsonNode              *parsed,
+                                                 gboolean               look_up_key);
+/* An Idempotency-Key answered before: the stored answer, a 422 when the
+ * key came with another request (transfer full), or NULL (with no error)
+ * when it is new. */
+HallServerResponse *_hall_server_replay         (HallServerStorage     *storage,
+                                                 HallServerRequest     *request,
+                                                 GError               **error);
+/* The write of one PUT/POST, run by the group committer on the writer
+ * thread; leaves its answer in request->response. */
+gboolean            _hall_server_run_write      (HallServerStorage     *storage,
+                                                 gpointer               user_data,
+                                                 GError               **error);
+/* Validates a PUT/POST body and hands it to the writer; NULL when the
+ * connection is suspended until the commit. */
+HallServerResponse *_hall_server_submit_write   (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection,
+                                                 const char            *method);
+/* The done callback of the group committer's jobs that answer a request
+ * (a write, a batch, a sign-out), on the writer thread once the commit is
+ * durable or failed: a failed one is answered 503 when the server is
+ * stopping, else 500; then the request's connection is resumed. */
+void                _hall_server_write_done     (gpointer               user_data,
+                                                 const GError          *error);
+
+/* hall-server-auth.c: officials, their sessions, and the roles of each
+ * route. */
+
+/* The roles that may send @method to @route. */
+HallRoles           _hall_server_roles_needed   (HallRoute              route,
+                                                 HallMethod             method);
+/* Who asks, and may they: the session token, the official's roles and
+ * sign-outs as the database has them now, and the route's roles. FALSE
+ * with the refusal in request->response. */
+gboolean            _hall_server_authorize      (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection);
+/* POST /v1/sessions (on a sign-in thread) and DELETE /v1/sessions (by the
+ * writer); NULL when the connection is suspended until then. */
+HallServerResponse *_hall_server_answer_session (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection);
+/* The sign-in threads' function: checks a password off the request
+ * threads. */
+void                _hall_server_sign_in_thread (gpointer               data,
+                                                 gpointer               user_data);
+
+/* hall-server-batch.c: POST /v1/batch. */
+
+/* Queues the batch's writes as one job of the group committer; NULL when
+ * the connection is suspended until the commit. */
+HallServerResponse *_hall_server_submit_batch   (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 gpointer               connection);
+/* (transfer full): the batch's answer, once each of its operations has its
+ * own. */
+HallServerResponse *_hall_server_batch_answer   (HallServerRequest     *batch);
 
 G_END_DECLS

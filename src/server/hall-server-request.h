@@ -6,9 +6,9 @@
 
 #include <json-glib/json-glib.h>
 
-#include "hall-auth.h"
 #include "hall-blob-store.h"
 #include "hall-problem.h"
+#include "hall-roles.h"
 #include "hall-server-response.h"
 
 G_BEGIN_DECLS
@@ -78,48 +78,52 @@ typedef struct
   gpointer            server;          /* HallServer, not owned */
 } HallServerRequest;
 
+/* (transfer full) */
 HallServerRequest *hall_server_request_new           (const char        *path);
 void               hall_server_request_free          (HallServerRequest *self);
 /* FALSE once the body passed the request's limit; the rest is dropped. */
 gboolean           hall_server_request_append_body   (HallServerRequest *self,
                                                       const char        *data,
                                                       gsize              length);
-/* Sets method, route and id from @method and @path; FALSE with a 404 or
- * 405 problem when nothing answers there. */
+/* Sets method, route and id (transfer full) from @method and @path; FALSE
+ * with a 404 or 405 problem (transfer full) when nothing answers there. */
 gboolean           hall_server_route                 (const char        *method,
                                                       const char        *path,
                                                       HallMethod        *method_out,
                                                       HallRoute         *route_out,
                                                       char             **id_out,
                                                       HallProblem      **problem);
-/* Turns the body of a PUT/POST to @route (@id from the path) into the
- * canonical JSON of a validated applicant, case or event, with the path's
- * uuid filled in; or into a 400/422 problem naming the field. Never trusts
- * the body: any bytes give one or the other. */
+/* (transfer full): turns the body of a PUT/POST to @route (@id from the
+ * path) into the canonical JSON of a validated applicant, case or event,
+ * with the path's uuid filled in; or into a 400/422 problem (transfer full)
+ * naming the field. Never trusts the body: any bytes give one or the
+ * other. */
 JsonNode          *hall_server_parse_entity          (HallRoute          route,
                                                       const char        *id,
                                                       const char        *body,
                                                       gsize              length,
                                                       HallProblem      **problem);
-/* The same for a body parsed already (a JSON object, which the uuid of the
- * path is filled into). */
+/* (transfer full): the same for a body parsed already (a JSON object, which
+ * the uuid of the path is filled into; transfer none). */
 JsonNode          *hall_server_parse_entity_node     (HallRoute          route,
                                                       const char        *id,
                                                       JsonNode          *root,
                                                       HallProblem      **problem);
-/* {"username", "password"} of POST /v1/sessions. */
+/* {"username", "password"} of POST /v1/sessions, both (transfer full); or
+ * FALSE with a problem (transfer full). */
 gboolean           hall_server_parse_session         (const char        *body,
                                                       gsize              length,
                                                       char             **username_out,
                                                       char             **password_out,
                                                       HallProblem      **problem);
-/* Parses a JSON object body with the depth and UTF-8 guards. */
+/* (transfer full): a JSON object body, parsed with the depth and UTF-8
+ * guards; or NULL with a problem (transfer full). */
 JsonNode          *hall_server_parse_json_object     (const char        *body,
                                                       gsize              length,
                                                       HallProblem      **problem);
 
-/* NULL unless @member is there and a string: the json-glib getters
- * complain about other types, and a body may hold anything. */
+/* (transfer none): NULL unless @member is there and a string: the json-glib
+ * getters complain about other types, and a body may hold anything. */
 const char        *hall_json_get_string              (JsonObject        *object,
                                                       const char        *member);
 

@@ -24,13 +24,23 @@ hall_server_response_new_json (guint     status,
                                JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  HallServerResponse *self = hall_server_response_new (status);
   char *data;
   gsize length;
 
   json_generator_set_root (generator, node);
   data = json_generator_to_data (generator, &length);
-  self->content_type = g_strdup ("application/json");
+  return hall_server_response_new_take (status, "application/json", data, length);
+}
+
+HallServerResponse *
+hall_server_response_new_take (guint       status,
+                               const char *content_type,
+                               char       *data,
+                               gsize       length)
+{
+  HallServerResponse *self = hall_server_response_new (status);
+
+  self->content_type = g_strdup (content_type);
   self->body = g_bytes_new_take (data, length);
   return self;
 }
@@ -44,19 +54,6 @@ hall_server_response_new_text (guint       status,
 
   self->content_type = g_strdup (content_type);
   self->body = g_bytes_new (body, strlen (body));
-  return self;
-}
-
-HallServerResponse *
-hall_server_response_new_problem (HallProblem *problem)
-{
-  HallServerResponse *self = hall_server_response_new (problem->status);
-  char *data;
-  gsize length;
-
-  data = hall_problem_to_string (problem, &length);
-  self->content_type = g_strdup ("application/problem+json");
-  self->body = g_bytes_new_take (data, length);
   return self;
 }
 

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include "hall-problem.h"
 
 G_BEGIN_DECLS
 
@@ -21,19 +20,24 @@ typedef struct
   guint64  fd_size;
 } HallServerResponse;
 
+/* Every constructor: (transfer full). */
 HallServerResponse *hall_server_response_new         (guint               status);
 HallServerResponse *hall_server_response_new_json    (guint               status,
                                                       JsonNode           *node);
-/* @body is JSON text already, e.g. a stored idempotent answer. */
+/* Takes @data, @length bytes of the @content_type. */
+HallServerResponse *hall_server_response_new_take    (guint               status,
+                                                      const char         *content_type,
+                                                      char               *data,
+                                                      gsize               length);
+/* @body is JSON text already, e.g. a stored idempotent answer (copied). */
 HallServerResponse *hall_server_response_new_text    (guint               status,
                                                       const char         *content_type,
                                                       const char         *body);
-HallServerResponse *hall_server_response_new_problem (HallProblem        *problem);
 HallServerResponse *hall_server_response_new_fd      (int                 fd,
                                                       guint64             size);
 void                hall_server_response_free        (HallServerResponse *self);
 
-/* The body as a NUL-terminated string, for storing it. */
+/* (transfer full): the body as a NUL-terminated string, for storing it. */
 char               *hall_server_response_dup_body    (HallServerResponse *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallServerResponse, hall_server_response_free)

@@ -4,12 +4,11 @@
  */
 #define G_LOG_DOMAIN "hall-server-sqlite"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <sqlite3.h>
 
-#include "hall-error.h"
+#include "hall-server-error.h"
 #include "hall-server-sqlite.h"
+#include "hall-sqlite.h"
 
 #define SCHEMA_VERSION 2
 
@@ -96,31 +95,13 @@ static const char schema_v2[] =
   "ALTER TABLE officials ADD COLUMN signed_out_at INTEGER NOT NULL DEFAULT 0;"
   "PRAGMA user_version = 2;";
 
-typedef struct
-{
-  sqlite3      *db;
-  sqlite3_stmt *stmts[N_STMTS];
-} Conn;
-
-/* A cached statement: the cleanup resets it instead of finalising it. */
-typedef sqlite3_stmt HallCachedStmt;
-
-static void
-hall_cached_stmt_reset (HallCachedStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCachedStmt, hall_cached_stmt_reset)
-
 struct _HallServerSqlite
 {
   GObject    parent_instance;
   char      *path;
   gsize      id;
   GMutex     mutex;
-  GPtrArray *conns;   /* of Conn, every thread's */
+  GPtrArray *conns;   /* of HallSqliteConn, every thread's */
   GThread   *checkpointer;
   GCond      checkpoint_cond;
   gboolean   stopping;
@@ -132,19 +113,11 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HallServerSqlite, hall_server_sqlite, G_TYPE_OBJE
                                G_IMPLEMENT_INTERFACE (HALL_TYPE_SERVER_STORAGE,
                                                       hall_server_sqlite_storage_init))
 
-/* Per thread: instance id -> Conn. Keyed by id rather than pointer so that a
- * new instance at a freed address never finds a closed connection. */
+/* Per thread: instance id -> HallSqliteConn. Keyed by id rather than
+ * pointer so that a new instance at a freed address never finds a closed
+ * connection. */
 static GPrivate thread_conns = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
 static gsize next_id;
-
-static void
-conn_free (Conn *conn)
-{
-  for (guint i = 0; i < N_STMTS; i++)
-    sqlite3_finalize (conn->stmts[i]);
-  sqlite3_close (conn->db);
-  g_free (conn);
-}
 
 static void
 hall_server_sqlite_finalize (GObject *object)
@@ -178,26 +151,16 @@ hall_server_sqlite_init (HallServerSqlite *self)
 {
   g_mutex_init (&self->mutex);
   g_cond_init (&self->checkpoint_cond);
-  self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_sqlite_conn_free);
   self->id = g_atomic_pointer_add (&next_id, 1) + 1;
 }
 
-static gboolean
-set_sql_error (GError    **error,
-               sqlite3    *db,
-               const char *what)
-{
-  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL,
-               _("Database error while %s: %s"), what, sqlite3_errmsg (db));
-  return FALSE;
-}
-
-static Conn *
+static HallSqliteConn *
 get_conn (HallServerSqlite  *self,
           GError           **error)
 {
   GHashTable *table = g_private_get (&thread_conns);
-  Conn *conn;
+  HallSqliteConn *conn;
 
   if (table == NULL)
     {
@@ -208,23 +171,17 @@ get_conn (HallServerSqlite  *self,
   if (conn != NULL)
     return conn;
 
-  conn = g_new0 (Conn, 1);
-  if (sqlite3_open_v2 (self->path, &conn->db,
-                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
-        != SQLITE_OK
-      || sqlite3_busy_timeout (conn->db, 5000) != SQLITE_OK
-      /* temp_store: each write of a group commit runs in a savepoint, and
-       * past 64 KiB SQLite spills the savepoints' journal to a temporary
-       * file; a batch of 500 writes spent a quarter of its time writing
-       * that file. It only lives for one transaction. */
-      || sqlite3_exec (conn->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                       " PRAGMA temp_store = MEMORY;",
-                       NULL, NULL, NULL) != SQLITE_OK)
+  conn = hall_sqlite_conn_open (self->path, HALL_SQLITE_OPEN_DURABLE, error);
+  if (conn == NULL)
+    return NULL;
+  /* temp_store: each write of a group commit runs in a savepoint, and past
+   * 64 KiB SQLite spills the savepoints' journal to a temporary file; a
+   * batch of 500 writes spent a quarter of its time writing that file. It
+   * only lives for one transaction. */
+  if (!hall_sqlite_conn_exec (conn, "PRAGMA temp_store = MEMORY", _("set up the database"),
+                              error))
     {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
-                   _("Cannot open the database %s: %s"), self->path,
-                   conn->db ? sqlite3_errmsg (conn->db) : g_strerror (ENOMEM));
-      conn_free (conn);
+      hall_sqlite_conn_free (conn);
       return NULL;
     }
   g_mutex_lock (&self->mutex);
@@ -234,63 +191,47 @@ get_conn (HallServerSqlite  *self,
   return conn;
 }
 
-static HallCachedStmt *
+/* The statement @id of this thread's connection, prepared once: the SQL
+ * text is the key of the connection's cache. */
+static HallSqliteStmt *
 get_stmt (HallServerSqlite  *self,
           StmtId             id,
-          Conn             **conn_out,
           GError           **error)
 {
-  Conn *conn = get_conn (self, error);
+  HallSqliteConn *conn = get_conn (self, error);
 
   if (conn == NULL)
     return NULL;
-  if (conn->stmts[id] == NULL
-      && sqlite3_prepare_v3 (conn->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                             &conn->stmts[id], NULL) != SQLITE_OK)
-    {
-      set_sql_error (error, conn->db, "preparing a statement");
-      return NULL;
-    }
-  if (conn_out != NULL)
-    *conn_out = conn;
-  return conn->stmts[id];
+  return hall_sqlite_conn_prepare (conn, stmt_sql[id], error);
 }
 
 static gboolean
 exec_stmt (HallServerSqlite  *self,
            StmtId             id,
-           const char        *what,
+           const char        *doing,
            GError           **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (self, id, &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (self, id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (error, conn->db, what);
-  return TRUE;
+  return stmt != NULL && hall_sqlite_stmt_run (stmt, doing, error);
 }
 
 static gboolean
 migrate (HallServerSqlite  *self,
          GError           **error)
 {
-  Conn *conn = get_conn (self, error);
-  int version = 0;
-  sqlite3_stmt *stmt = NULL;
+  HallSqliteConn *conn = get_conn (self, error);
+  int version;
 
   if (conn == NULL)
     return FALSE;
-  if (sqlite3_prepare_v2 (conn->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sql_error (error, conn->db, "reading the schema version");
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  version = hall_sqlite_conn_get_user_version (conn, error);
+  if (version < 0)
+    return FALSE;
 
   if (version > SCHEMA_VERSION)
     {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA,
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA,
                    _("The database %s was made by a newer server (schema %d, this one knows %d)"),
                    self->path, version, SCHEMA_VERSION);
       return FALSE;
@@ -298,14 +239,13 @@ migrate (HallServerSqlite  *self,
   if (version == SCHEMA_VERSION)
     return TRUE;
 
-  if (sqlite3_exec (conn->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return set_sql_error (error, conn->db, "starting the schema migration");
-  if ((version < 1 && sqlite3_exec (conn->db, schema_v1, NULL, NULL, NULL) != SQLITE_OK)
-      || sqlite3_exec (conn->db, schema_v2, NULL, NULL, NULL) != SQLITE_OK
-      || sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+  if (!hall_sqlite_conn_exec (conn, "BEGIN IMMEDIATE", _("start the schema migration"), error))
+    return FALSE;
+  if ((version < 1 && !hall_sqlite_conn_exec (conn, schema_v1, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v2, _("create the schema"), error)
+      || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
-      set_sql_error (error, conn->db, "creating the schema");
-      sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
+      sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
       return FALSE;
     }
   return TRUE;
@@ -321,13 +261,15 @@ checkpoint_thread (gpointer data)
 {
   HallServerSqlite *self = data;
   g_autoptr(GError) error = NULL;
-  Conn *conn = get_conn (self, &error);
+  HallSqliteConn *conn = get_conn (self, &error);
+  sqlite3 *db;
 
   if (conn == NULL)
     {
       g_warning ("Only the writer will checkpoint the WAL: %s", error->message);
       return NULL;
     }
+  db = hall_sqlite_conn_get_db (conn);
   g_mutex_lock (&self->mutex);
   while (!self->stopping)
     {
@@ -338,9 +280,10 @@ checkpoint_thread (gpointer data)
       if (self->stopping)
         break;
       g_mutex_unlock (&self->mutex);
-      rc = sqlite3_wal_checkpoint_v2 (conn->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-        g_warning ("Checkpoint of %s failed: %s", self->path, sqlite3_errmsg (conn->db));
+      rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+      /* The connection has extended result codes: the busy ones too. */
+      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        g_warning ("Checkpoint of %s failed: %s", self->path, sqlite3_errmsg (db));
       g_mutex_lock (&self->mutex);
     }
   g_mutex_unlock (&self->mutex);
@@ -364,14 +307,14 @@ static gboolean
 sqlite_begin (HallServerStorage  *storage,
               GError            **error)
 {
-  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_BEGIN, "starting a transaction", error);
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_BEGIN, _("start a transaction"), error);
 }
 
 static gboolean
 sqlite_commit (HallServerStorage  *storage,
                GError            **error)
 {
-  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_COMMIT, "committing", error);
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_COMMIT, _("commit"), error);
 }
 
 static void
@@ -379,7 +322,7 @@ sqlite_rollback (HallServerStorage *storage)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK, "rolling back", &error))
+  if (!exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK, _("roll back"), &error))
     g_debug ("%s", error->message);
 }
 
@@ -387,14 +330,14 @@ static gboolean
 sqlite_savepoint (HallServerStorage  *storage,
                   GError            **error)
 {
-  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_SAVEPOINT, "starting a savepoint", error);
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_SAVEPOINT, _("start a savepoint"), error);
 }
 
 static gboolean
 sqlite_release (HallServerStorage  *storage,
                 GError            **error)
 {
-  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", error);
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, _("release a savepoint"), error);
 }
 
 static gboolean
@@ -402,39 +345,40 @@ sqlite_rollback_to (HallServerStorage  *storage,
                     GError            **error)
 {
   /* ROLLBACK TO keeps the savepoint open; RELEASE ends it. */
-  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK_TO, "rolling back a savepoint",
+  return exec_stmt (HALL_SERVER_SQLITE (storage), STMT_ROLLBACK_TO, _("roll back a savepoint"),
                     error)
-         && exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, "releasing a savepoint", error);
+         && exec_stmt (HALL_SERVER_SQLITE (storage), STMT_RELEASE, _("release a savepoint"), error);
 }
 
 static gboolean
 set_not_found (GError    **error,
                const char *what)
 {
-  g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND, _("No such %s"), what);
+  g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND, _("No such %s"), what);
   return FALSE;
 }
 
 /* Steps @stmt to the one row whose first parameter is @key. FALSE with
- * HALL_STORE_ERROR_NOT_FOUND naming @what when there is none, or with a
- * database error saying it was @doing. */
+ * HALL_SERVER_ERROR_NOT_FOUND naming @what when there is none, or with a
+ * database error saying it was to @doing. */
 static gboolean
-step_row_of_key (Conn         *conn,
-                 sqlite3_stmt *stmt,
-                 const char   *key,
-                 const char   *what,
-                 const char   *doing,
-                 GError      **error)
+step_row_of_key (HallSqliteStmt *stmt,
+                 const char     *key,
+                 const char     *what,
+                 const char     *doing,
+                 GError        **error)
 {
-  int rc;
+  g_autoptr(GError) local_error = NULL;
 
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  if (hall_sqlite_stmt_step_row (stmt, doing, &local_error))
     return TRUE;
-  if (rc == SQLITE_DONE)
-    return set_not_found (error, what);
-  return set_sql_error (error, conn->db, doing);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return set_not_found (error, what);
 }
 
 static char *
@@ -445,17 +389,16 @@ sqlite_get_entity (HallServerStorage  *storage,
                    GError            **error)
 {
   static const StmtId ids[] = { STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY };
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], error);
 
   if (stmt == NULL)
     return NULL;
-  if (!step_row_of_key (conn, stmt, uuid, hall_entity_kind_to_string (kind), "reading an entity",
+  if (!step_row_of_key (stmt, uuid, hall_entity_kind_to_string (kind), _("read an entity"),
                         error))
     return NULL;
   if (version_out != NULL)
     *version_out = sqlite3_column_int64 (stmt, 1);
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return hall_sqlite_column_dup (stmt, 0);
 }
 
 static char *
@@ -463,15 +406,14 @@ sqlite_find_case_by_number (HallServerStorage  *storage,
                             const char         *number,
                             GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
-                                             STMT_FIND_CASE_BY_NUMBER, &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_FIND_CASE_BY_NUMBER, error);
 
   if (stmt == NULL)
     return NULL;
-  if (!step_row_of_key (conn, stmt, number, "case", "looking up a case number", error))
+  if (!step_row_of_key (stmt, number, "case", _("look up a case number"), error))
     return NULL;
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return hall_sqlite_column_dup (stmt, 0);
 }
 
 static char *
@@ -481,19 +423,17 @@ sqlite_get_event (HallServerStorage  *storage,
                   gint64             *case_version_out,
                   GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_EVENT,
-                                             &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_EVENT, error);
 
   if (stmt == NULL)
     return NULL;
-  if (!step_row_of_key (conn, stmt, uuid, "event", "reading an event", error))
+  if (!step_row_of_key (stmt, uuid, "event", _("read an event"), error))
     return NULL;
   if (case_uuid_out != NULL)
-    *case_uuid_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    *case_uuid_out = hall_sqlite_column_dup (stmt, 1);
   if (case_version_out != NULL)
     *case_version_out = sqlite3_column_int64 (stmt, 2);
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return hall_sqlite_column_dup (stmt, 0);
 }
 
 static GPtrArray *
@@ -502,18 +442,17 @@ sqlite_list_changes (HallServerStorage  *storage,
                      guint               limit,
                      GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_LIST_CHANGES,
-                                             &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_LIST_CHANGES,
+                                             error);
   g_autoptr(GPtrArray) changes = NULL;
-  int rc;
+  g_autoptr(GError) local_error = NULL;
 
   if (stmt == NULL)
     return NULL;
   changes = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_change_free);
   sqlite3_bind_int64 (stmt, 1, since);
   sqlite3_bind_int64 (stmt, 2, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (hall_sqlite_stmt_step_row (stmt, _("read the change feed"), &local_error))
     {
       HallChange *change = g_new0 (HallChange, 1);
       const char *entity = (const char *) sqlite3_column_text (stmt, 1);
@@ -521,14 +460,14 @@ sqlite_list_changes (HallServerStorage  *storage,
       change->seq = sqlite3_column_int64 (stmt, 0);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
                      : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
-      change->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      change->uuid = hall_sqlite_column_dup (stmt, 2);
       change->version = sqlite3_column_int64 (stmt, 3);
-      change->data = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      change->data = hall_sqlite_column_dup (stmt, 4);
       g_ptr_array_add (changes, change);
     }
-  if (rc != SQLITE_DONE)
+  if (local_error != NULL)
     {
-      set_sql_error (error, conn->db, "reading the change feed");
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   return g_steal_pointer (&changes);
@@ -539,43 +478,41 @@ sqlite_get_idempotent_answer (HallServerStorage  *storage,
                               const char         *key,
                               GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_IDEMPOTENT,
-                                             &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_IDEMPOTENT,
+                                             error);
   HallIdempotentAnswer *answer;
 
   if (stmt == NULL)
     return NULL;
-  if (!step_row_of_key (conn, stmt, key, "idempotency key", "reading an idempotency key", error))
+  if (!step_row_of_key (stmt, key, "idempotency key", _("read an idempotency key"), error))
     return NULL;
   answer = g_new0 (HallIdempotentAnswer, 1);
-  answer->request_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  answer->request_hash = hall_sqlite_column_dup (stmt, 0);
   answer->status = sqlite3_column_int (stmt, 1);
   answer->etag = sqlite3_column_int64 (stmt, 2);
-  answer->body = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  answer->body = hall_sqlite_column_dup (stmt, 3);
   return answer;
 }
 
 static char *
 sqlite_get_official (HallServerStorage  *storage,
                      const char         *username,
-                     char              **roles_out,
+                     HallRoles          *roles_out,
                      gint64             *signed_out_at_out,
                      GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_OFFICIAL,
-                                             &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_OFFICIAL,
+                                             error);
 
   if (stmt == NULL)
     return NULL;
-  if (!step_row_of_key (conn, stmt, username, "official", "reading an official", error))
+  if (!step_row_of_key (stmt, username, "official", _("read an official"), error))
     return NULL;
   if (roles_out != NULL)
-    *roles_out = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+    *roles_out = hall_roles_from_string ((const char *) sqlite3_column_text (stmt, 1));
   if (signed_out_at_out != NULL)
     *signed_out_at_out = sqlite3_column_int64 (stmt, 2);
-  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return hall_sqlite_column_dup (stmt, 0);
 }
 
 static gboolean
@@ -586,8 +523,7 @@ put_change (HallServerSqlite  *self,
             const char        *data,
             GError           **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (self, STMT_PUT_CHANGE, &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (self, STMT_PUT_CHANGE, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -595,9 +531,7 @@ put_change (HallServerSqlite  *self,
   sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, version);
   sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (error, conn->db, "appending to the change feed");
-  return TRUE;
+  return hall_sqlite_stmt_run (stmt, _("append to the change feed"), error);
 }
 
 static gboolean
@@ -610,14 +544,12 @@ sqlite_put_entity (HallServerStorage  *storage,
                    GError            **error)
 {
   HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = NULL;
-  int rc;
+  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
 
-  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT,
-                   &conn, error);
+  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
@@ -625,15 +557,15 @@ sqlite_put_entity (HallServerStorage  *storage,
   sqlite3_bind_text (stmt, 3, data, -1, SQLITE_STATIC);
   if (kind == HALL_ENTITY_CASE && case_number != NULL && *case_number != '\0')
     sqlite3_bind_text (stmt, 4, case_number, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT)
+  if (!hall_sqlite_stmt_run (stmt, _("write an entity"), &local_error))
     {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
-                   _("Another case already has the number %s"), case_number);
+      if (g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("Another case already has the number %s"), case_number);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    return set_sql_error (error, conn->db, "writing an entity");
   return put_change (self, kind, uuid, version, data, error);
 }
 
@@ -646,8 +578,7 @@ sqlite_put_event (HallServerStorage  *storage,
                   GError            **error)
 {
   HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (self, STMT_PUT_EVENT, &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (self, STMT_PUT_EVENT, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -655,8 +586,8 @@ sqlite_put_event (HallServerStorage  *storage,
   sqlite3_bind_text (stmt, 2, case_uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 3, case_version);
   sqlite3_bind_text (stmt, 4, data, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (error, conn->db, "writing an event");
+  if (!hall_sqlite_stmt_run (stmt, _("write an event"), error))
+    return FALSE;
   return put_change (self, HALL_ENTITY_EVENT, uuid, 1, data, error);
 }
 
@@ -666,9 +597,8 @@ sqlite_put_idempotent_answer (HallServerStorage          *storage,
                               const HallIdempotentAnswer *answer,
                               GError                    **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_IDEMPOTENT,
-                                             &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_IDEMPOTENT,
+                                             error);
 
   if (stmt == NULL)
     return FALSE;
@@ -677,30 +607,26 @@ sqlite_put_idempotent_answer (HallServerStorage          *storage,
   sqlite3_bind_int (stmt, 3, answer->status);
   sqlite3_bind_int64 (stmt, 4, answer->etag);
   sqlite3_bind_text (stmt, 5, answer->body, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (error, conn->db, "recording an idempotency key");
-  return TRUE;
+  return hall_sqlite_stmt_run (stmt, _("record an idempotency key"), error);
 }
 
 static gboolean
 sqlite_put_official (HallServerStorage  *storage,
                      const char         *username,
                      const char         *password_hash,
-                     const char         *roles,
+                     HallRoles           roles,
                      GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_OFFICIAL,
-                                             &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_OFFICIAL,
+                                             error);
+  g_autofree char *roles_text = hall_roles_to_string (roles);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, password_hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, roles, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (error, conn->db, "writing an official");
-  return TRUE;
+  sqlite3_bind_text (stmt, 3, roles_text, -1, SQLITE_STATIC);
+  return hall_sqlite_stmt_run (stmt, _("write an official"), error);
 }
 
 static gboolean
@@ -709,17 +635,16 @@ sqlite_sign_out_official (HallServerStorage  *storage,
                           gint64              at,
                           GError            **error)
 {
-  Conn *conn = NULL;
-  g_autoptr(HallCachedStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
-                                             STMT_SIGN_OUT_OFFICIAL, &conn, error);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_SIGN_OUT_OFFICIAL, error);
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, at);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return set_sql_error (error, conn->db, "signing an official out");
-  if (sqlite3_changes (conn->db) == 0)
+  if (!hall_sqlite_stmt_run (stmt, _("sign an official out"), error))
+    return FALSE;
+  if (sqlite3_changes (sqlite3_db_handle (stmt)) == 0)
     return set_not_found (error, "official");
   return TRUE;
 }

@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 #define HALL_TYPE_SERVER_SQLITE (hall_server_sqlite_get_type ())
 G_DECLARE_FINAL_TYPE (HallServerSqlite, hall_server_sqlite, HALL, SERVER_SQLITE, GObject)
 
-/* Opens (creating and migrating) the database at @path: WAL,
- * synchronous=FULL, one connection per thread that uses it. */
+/* (transfer full): opens (creating and migrating) the database at @path:
+ * WAL, synchronous=FULL, one connection per thread that uses it. */
 HallServerSqlite *hall_server_sqlite_new (const char  *path,
                                           GError     **error);
 

@@ -136,7 +136,7 @@ hall_server_storage_get_idempotent_answer (HallServerStorage  *self,
 char *
 hall_server_storage_get_official (HallServerStorage  *self,
                                   const char         *username,
-                                  char              **roles_out,
+                                  HallRoles          *roles_out,
                                   gint64             *signed_out_at_out,
                                   GError            **error)
 {
@@ -179,7 +179,7 @@ gboolean
 hall_server_storage_put_official (HallServerStorage  *self,
                                   const char         *username,
                                   const char         *password_hash,
-                                  const char         *roles,
+                                  HallRoles           roles,
                                   GError            **error)
 {
   return IFACE (self)->put_official (self, username, password_hash, roles, error);

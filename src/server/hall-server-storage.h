@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "hall-roles.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -51,9 +53,10 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * only made by one thread at a time (the group committer) between begin()
  * and commit(); reads on that thread see its uncommitted writes.
  *
- * Lookups that find nothing return FALSE/NULL with HALL_STORE_ERROR_NOT_FOUND;
- * every other failure is HALL_STORE_ERROR_SQL. put_entity and put_event also
- * append the change to the feed in the same transaction. */
+ * Lookups that find nothing return FALSE/NULL with HALL_SERVER_ERROR_NOT_FOUND;
+ * a case number another case holds is HALL_SERVER_ERROR_CONFLICT; every
+ * other failure is the database's (HALL_DATABASE_ERROR). put_entity and
+ * put_event also append the change to the feed in the same transaction. */
 struct _HallServerStorageInterface
 {
   GTypeInterface parent_iface;
@@ -92,7 +95,7 @@ struct _HallServerStorageInterface
                                      GError               **error);
   char        *(*get_official)      (HallServerStorage     *self,
                                      const char            *username,
-                                     char                 **roles_out,
+                                     HallRoles             *roles_out,
                                      gint64                *signed_out_at_out,
                                      GError               **error);
 
@@ -116,7 +119,7 @@ struct _HallServerStorageInterface
   gboolean     (*put_official)      (HallServerStorage     *self,
                                      const char            *username,
                                      const char            *password_hash,
-                                     const char            *roles,
+                                     HallRoles              roles,
                                      GError               **error);
   gboolean     (*sign_out_official) (HallServerStorage     *self,
                                      const char            *username,
@@ -136,33 +139,40 @@ gboolean              hall_server_storage_release               (HallServerStora
 gboolean              hall_server_storage_rollback_to           (HallServerStorage  *self,
                                                                  GError            **error);
 
+/* (transfer full): the entity's JSON, and its version. */
 char                 *hall_server_storage_get_entity            (HallServerStorage  *self,
                                                                  HallEntityKind      kind,
                                                                  const char         *uuid,
                                                                  gint64             *version_out,
                                                                  GError            **error);
+/* (transfer full): the uuid of the case numbered @number. */
 char                 *hall_server_storage_find_case_by_number   (HallServerStorage  *self,
                                                                  const char         *number,
                                                                  GError            **error);
+/* (transfer full): the event's JSON; *@case_uuid_out (transfer full) and
+ * *@case_version_out: the case it is of, and the case's version after it. */
 char                 *hall_server_storage_get_event             (HallServerStorage  *self,
                                                                  const char         *uuid,
                                                                  char              **case_uuid_out,
                                                                  gint64             *case_version_out,
                                                                  GError            **error);
-/* Changes with seq > @since, oldest first, at most @limit (of HallChange). */
+/* (transfer full) (element-type HallChange): changes with seq > @since,
+ * oldest first, at most @limit. */
 GPtrArray            *hall_server_storage_list_changes          (HallServerStorage  *self,
                                                                  gint64              since,
                                                                  guint               limit,
                                                                  GError            **error);
+/* (transfer full) */
 HallIdempotentAnswer *hall_server_storage_get_idempotent_answer (HallServerStorage  *self,
                                                                  const char         *key,
                                                                  GError            **error);
-/* Returns the password hash. */
-/* The password hash; *@signed_out_at_out: when the official last signed
- * out everywhere (microseconds since the epoch, 0 for never). */
+/* (transfer full): the password hash; *@roles_out: the official's roles
+ * (names a newer version wrote, unknown here, are left out);
+ * *@signed_out_at_out: when the official last signed out everywhere
+ * (microseconds since the epoch, 0 for never). */
 char                 *hall_server_storage_get_official          (HallServerStorage  *self,
                                                                  const char         *username,
-                                                                 char              **roles_out,
+                                                                 HallRoles          *roles_out,
                                                                  gint64             *signed_out_at_out,
                                                                  GError            **error);
 
@@ -186,10 +196,10 @@ gboolean              hall_server_storage_put_idempotent_answer (HallServerStora
 gboolean              hall_server_storage_put_official          (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  const char         *password_hash,
-                                                                 const char         *roles,
+                                                                 HallRoles           roles,
                                                                  GError            **error);
 /* Ends the official's sessions opened before @at (microseconds since the
- * epoch); HALL_STORE_ERROR_NOT_FOUND when there is no such official. */
+ * epoch); HALL_SERVER_ERROR_NOT_FOUND when there is no such official. */
 gboolean              hall_server_storage_sign_out_official     (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  gint64              at,

@@ -1,4 +1,7 @@
-/* hall-server-writes.c — the writes of HallServer, on the writer thread
+/* hall-server-writes.c — the writes of HallServer: what is checked before
+ * the writer (the entity, the catalog, the role a write needs), the
+ * Idempotency-Key's replay, and the writes on the writer thread with the
+ * rules of versions and case states
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,13 +12,13 @@
 #include <string.h>
 
 #include "hall-case.h"
-#include "hall-error.h"
+#include "hall-server-error.h"
 #include "hall-server-private.h"
 
 static gboolean
 is_not_found (const GError *error)
 {
-  return g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  return g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
 }
 
 static JsonNode *
@@ -97,25 +100,11 @@ stored_response (guint       status,
                  char       *data,
                  gint64      version)
 {
-  HallServerResponse *response = hall_server_response_new (status);
+  HallServerResponse *response = hall_server_response_new_take (status, "application/json", data,
+                                                                strlen (data));
 
-  response->content_type = g_strdup ("application/json");
-  response->body = g_bytes_new_take (data, strlen (data));
   response->etag = version;
   return response;
-}
-
-static HallServerResponse *
-problem_response (guint       status,
-                  const char *field,
-                  JsonNode   *current,
-                  const char *detail)
-{
-  g_autoptr(HallProblem) problem = hall_problem_new (status, field, "%s", detail);
-
-  if (current != NULL)
-    hall_problem_set_current (problem, current);
-  return hall_server_response_new_problem (problem);
 }
 
 static gboolean
@@ -157,9 +146,10 @@ write_entity (HallServerStorage  *storage,
               g_propagate_error (error, g_steal_pointer (&local_error));
               return FALSE;
             }
-          request->response = problem_response (422, "applicant", NULL,
-                                                _("The applicant of the case is not known to "
-                                                  "the server; send the applicant first"));
+          request->response = hall_problem_response (422, "applicant",
+                                                     _("The applicant of the case is not known "
+                                                       "to the server; send the applicant "
+                                                       "first"));
           return TRUE;
         }
       g_clear_error (&local_error);
@@ -175,10 +165,9 @@ write_entity (HallServerStorage  *storage,
             }
           if (other != NULL && !g_str_equal (other, request->id))
             {
-              g_autofree char *detail = g_strdup_printf (_("Another case already has the "
+              request->response = hall_problem_response (409, "number",
+                                                         _("Another case already has the "
                                                            "number %s"), number);
-
-              request->response = problem_response (409, "number", NULL, detail);
               return TRUE;
             }
         }
@@ -188,9 +177,9 @@ write_entity (HallServerStorage  *storage,
     {
       if (request->if_match != NULL)
         {
-          request->response = problem_response (412, NULL, NULL,
-                                                _("If-Match names a version, but there is no "
-                                                  "such entity yet"));
+          request->response = hall_problem_response (412, NULL,
+                                                     _("If-Match names a version, but there is "
+                                                       "no such entity yet"));
           return TRUE;
         }
       version = 1;
@@ -211,18 +200,21 @@ write_entity (HallServerStorage  *storage,
     }
   if (request->if_match == NULL)
     {
-      request->response = problem_response (428, NULL, NULL,
-                                            _("The entity exists with other content: send "
-                                              "If-Match with the version you changed"));
+      request->response = hall_problem_response (428, NULL,
+                                                 _("The entity exists with other content: send "
+                                                   "If-Match with the version you changed"));
       return TRUE;
     }
   if (!parse_if_match (request->if_match, &if_match) || if_match != version)
     {
-      g_autofree char *detail = g_strdup_printf (_("Someone else changed it first: the server "
-                                                   "has version %" PRId64 ", not %s"),
-                                                 version, request->if_match);
+      g_autoptr(HallProblem) problem = hall_problem_new (412, NULL,
+                                                         _("Someone else changed it first: the "
+                                                           "server has version %" PRId64
+                                                           ", not %s"),
+                                                         version, request->if_match);
 
-      request->response = problem_response (412, NULL, stored_node, detail);
+      hall_problem_set_current (problem, stored_node);
+      request->response = hall_problem_to_response (problem);
       return TRUE;
     }
 
@@ -239,7 +231,10 @@ write_entity (HallServerStorage  *storage,
       hall_case_state_from_string (hall_json_get_string (object, "state"), &to);
       if (from != to && !hall_case_state_check_move (from, to, &refusal))
         {
-          request->response = problem_response (422, "state", stored_node, refusal->message);
+          g_autoptr(HallProblem) problem = hall_problem_new_from_error (422, "state", refusal);
+
+          hall_problem_set_current (problem, stored_node);
+          request->response = hall_problem_to_response (problem);
           return TRUE;
         }
     }
@@ -295,8 +290,8 @@ write_event (HallServerStorage  *storage,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      request->response = problem_response (404, NULL, NULL,
-                                            _("There is no such case; send the case first"));
+      request->response = hall_problem_response (404, NULL,
+                                                 _("There is no such case; send the case first"));
       return TRUE;
     }
   g_clear_error (&local_error);
@@ -309,9 +304,9 @@ write_event (HallServerStorage  *storage,
 
       if (!g_str_equal (stored_case, request->id))
         {
-          request->response = problem_response (409, "uuid", NULL,
-                                                _("An event with this uuid belongs to another "
-                                                  "case"));
+          request->response = hall_problem_response (409, "uuid",
+                                                     _("An event with this uuid belongs to "
+                                                       "another case"));
           return TRUE;
         }
       stored_node = parse_stored (stored);
@@ -347,7 +342,7 @@ write_event (HallServerStorage  *storage,
       hall_case_state_from_string (state, &to);
       if (!hall_case_state_check_move (from, to, &refusal))
         {
-          request->response = problem_response (422, "state", NULL, refusal->message);
+          request->response = hall_problem_response (422, "state", "%s", refusal->message);
           return TRUE;
         }
 
@@ -399,8 +394,8 @@ _hall_server_replay (HallServerStorage  *storage,
       return NULL;
     }
   if (!g_str_equal (answer->request_hash, request->request_hash))
-    return problem_response (422, "Idempotency-Key", NULL,
-                             _("This Idempotency-Key was used for another request"));
+    return hall_problem_response (422, "Idempotency-Key",
+                                  _("This Idempotency-Key was used for another request"));
   response = hall_server_response_new_text (answer->status, "application/json", answer->body);
   response->etag = answer->etag;
   return response;
@@ -468,4 +463,103 @@ _hall_server_run_write (HallServerStorage  *storage,
         return FALSE;
     }
   return TRUE;
+}
+
+static char *
+hash_request (HallServerRequest *request,
+              const char        *method)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (checksum, (const guchar *) method, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) request->path, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, request->body->data, request->body->len);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+void
+_hall_server_write_done (gpointer      user_data,
+                         const GError *error)
+{
+  HallServerRequest *request = user_data;
+  HallServer *self = request->server;
+
+  if (error != NULL)
+    {
+      g_clear_pointer (&request->response, hall_server_response_free);
+      if (self->stopping
+          || g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_SHUTTING_DOWN))
+        request->response = hall_problem_response (503, NULL,
+                                                   _("The server is shutting down; try again"));
+      else
+        request->response = hall_problem_response_internal (error);
+    }
+  MHD_resume_connection (request->connection);
+}
+
+HallServerResponse *
+_hall_server_check_write (HallServer        *self,
+                          HallServerRequest *request,
+                          const char        *method,
+                          JsonNode          *parsed,
+                          gboolean           look_up_key)
+{
+  g_autoptr(HallProblem) parse_problem = NULL;
+  g_autoptr(GError) error = NULL;
+  HallServerResponse *replay;
+  JsonObject *object;
+
+  request->entity = parsed != NULL
+                    ? hall_server_parse_entity_node (request->route, request->id, parsed,
+                                                     &parse_problem)
+                    : hall_server_parse_entity (request->route, request->id,
+                                                (const char *) request->body->data,
+                                                request->body->len, &parse_problem);
+  if (request->entity == NULL)
+    return hall_problem_to_response (parse_problem);
+  object = json_node_get_object (request->entity);
+
+  if (request->route == HALL_ROUTE_CASE)
+    {
+      const char *service = hall_json_get_string (object, "service");
+
+      if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
+        return hall_problem_response (422, "service", _("The service “%s” is not in the catalog"),
+                                      service ? service : "");
+    }
+  if (request->route == HALL_ROUTE_CASE_EVENTS
+      && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
+      && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
+    return hall_problem_response (403, NULL, _("Your role may only decide on a case's state"));
+
+  if (request->idempotency_key != NULL)
+    request->request_hash = hash_request (request, method);
+  if (request->idempotency_key != NULL && look_up_key)
+    {
+      /* A replay is answered from a read connection, without queueing. */
+      replay = _hall_server_replay (self->storage, request, &error);
+      if (replay != NULL)
+        return replay;
+      if (error != NULL)
+        return hall_problem_response_internal (error);
+    }
+  return NULL;
+}
+
+HallServerResponse *
+_hall_server_submit_write (HallServer            *self,
+                           HallServerRequest     *request,
+                           struct MHD_Connection *connection,
+                           const char            *method)
+{
+  HallServerResponse *refusal = _hall_server_check_write (self, request, method, NULL, TRUE);
+
+  if (refusal != NULL)
+    return refusal;
+  MHD_suspend_connection (connection);
+  hall_group_committer_submit (self->committer, _hall_server_run_write, _hall_server_write_done,
+                               request);
+  return NULL;
 }

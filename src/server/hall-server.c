@@ -1,4 +1,6 @@
-/* hall-server.c — libmicrohttpd front: routing, auth, reads, blobs
+/* hall-server.c — the server object, the libmicrohttpd glue, and routing:
+ * each request goes to the file that answers it (writes, auth, batch), or
+ * is answered here when it reads (entities, the change feed, blobs)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,30 +11,17 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "hall-error.h"
 #include "hall-json.h"
-#include "hall-password.h"
+#include "hall-server-error.h"
 #include "hall-server-private.h"
 #include "hall-server-sqlite.h"
 
-#define SESSION_SECONDS (12 * 60 * 60)
-/* How long what the database says of an official is trusted: a change made
- * by another process (--set-official) reaches the requests within it. */
-#define OFFICIAL_STATE_USEC (2 * G_USEC_PER_SEC)
 #define CHANGES_DEFAULT_LIMIT 500
 #define CHANGES_MAX_LIMIT 5000
 #define GROUP_COMMIT_BATCH 256
 #define SIGN_IN_THREADS 2
-/* Sign-ins waiting for a thread beyond which more are turned away: each
- * holds a connection, suspended where no timeout reaches it, and a flood
- * of them would take every connection and keep a real sign-in waiting for
- * minutes. */
-#define SIGN_INS_WAITING_MAX 32
 
 G_DEFINE_FINAL_TYPE (HallServer, hall_server, G_TYPE_OBJECT)
-
-static void sign_in_thread (gpointer data,
-                            gpointer user_data);
 
 static void
 hall_server_finalize (GObject *object)
@@ -88,7 +77,7 @@ hall_server_new (const char  *data_dir,
     {
       int saved = errno;
 
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    _("Cannot create the data directory %s: %s"), data_dir, g_strerror (saved));
       return NULL;
     }
@@ -106,42 +95,8 @@ hall_server_new (const char  *data_dir,
     return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
-  self->sign_ins = g_thread_pool_new (sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
+  self->sign_ins = g_thread_pool_new (_hall_server_sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
   return g_steal_pointer (&self);
-}
-
-gboolean
-hall_server_add_demo_users (HallServer  *self,
-                            GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *existing = NULL;
-  g_autofree char *hash = NULL;
-
-  existing = hall_server_storage_get_official (self->storage, "demo", NULL, NULL, &local_error);
-  if (existing != NULL)
-    return TRUE;
-  if (!g_error_matches (local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  /* One Argon2id hash for both: they share the password, and start-up stays
-   * quick. */
-  hash = hall_password_hash ("demo", error);
-  if (hash == NULL || !hall_server_storage_begin (self->storage, error))
-    return FALSE;
-  if (!hall_server_storage_put_official (self->storage, "demo", hash,
-                                         "reception,counter_official,approver,supervisor,"
-                                         "administrator", error)
-      || !hall_server_storage_put_official (self->storage, "reception1", hash, "reception", error)
-      || !hall_server_storage_commit (self->storage, error))
-    {
-      hall_server_storage_rollback (self->storage);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Responses */
@@ -197,43 +152,6 @@ queue_response (struct MHD_Connection *connection,
   return result;
 }
 
-static HallServerResponse *
-problem (guint       status,
-         const char *field,
-         const char *format,
-         ...) G_GNUC_PRINTF (3, 4);
-
-static HallServerResponse *
-problem (guint       status,
-         const char *field,
-         const char *format,
-         ...)
-{
-  g_autoptr(HallProblem) p = NULL;
-  g_autofree char *detail = NULL;
-  va_list args;
-
-  va_start (args, format);
-  detail = g_strdup_vprintf (format, args);
-  va_end (args);
-  p = hall_problem_new (status, field, "%s", detail);
-  return hall_server_response_new_problem (p);
-}
-
-/* The details (database paths, SQL) are for the hall's IT staff, not for
- * whoever sent the request: the answer names a reference to find them in
- * the server's log. */
-HallServerResponse *
-_hall_server_internal_error (const GError *error)
-{
-  guint32 reference = g_random_int ();
-
-  g_warning ("Internal error %08x: %s", reference, error->message);
-  return problem (500, NULL,
-                  _("The server could not do this; its log has the details under reference %08x"),
-                  reference);
-}
-
 static const char *
 header (struct MHD_Connection *connection,
         const char            *name)
@@ -242,139 +160,6 @@ header (struct MHD_Connection *connection,
 }
 
 /* Before the body: who asks, may they, and will the body fit. */
-
-HallRoles
-_hall_server_roles_needed (HallRoute  route,
-                           HallMethod method)
-{
-  switch (method)
-    {
-    case HALL_METHOD_GET:
-    case HALL_METHOD_HEAD:
-      return HALL_ROLES_ALL;
-    case HALL_METHOD_PUT:
-    case HALL_METHOD_POST:
-    case HALL_METHOD_PATCH:
-    case HALL_METHOD_OTHER:
-    default:
-      if (route == HALL_ROUTE_APPLICANT)
-        return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
-      if (route == HALL_ROUTE_CASE)
-        return HALL_ROLE_COUNTER_OFFICIAL;
-      if (route == HALL_ROUTE_CASE_EVENTS)
-        return HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER | HALL_ROLE_SUPERVISOR;
-      return HALL_ROLES_ALL;
-    }
-}
-
-typedef struct
-{
-  HallRoles roles;
-  gint64    signed_out_at;
-  gint64    read_at;
-} HallOfficialState;
-
-/* What the database says of @username, read again when older than
- * OFFICIAL_STATE_USEC: a read per request would cost a fifth of the GETs. */
-static gboolean
-official_state (HallServer        *self,
-                const char        *username,
-                HallOfficialState *state,
-                GError           **error)
-{
-  gint64 now = g_get_monotonic_time ();
-  g_autofree char *hash = NULL;
-  g_autofree char *roles = NULL;
-  HallOfficialState *known;
-
-  g_mutex_lock (&self->officials_mutex);
-  known = g_hash_table_lookup (self->officials, username);
-  if (known != NULL && now - known->read_at < OFFICIAL_STATE_USEC)
-    {
-      *state = *known;
-      g_mutex_unlock (&self->officials_mutex);
-      return TRUE;
-    }
-  g_mutex_unlock (&self->officials_mutex);
-
-  hash = hall_server_storage_get_official (self->storage, username, &roles,
-                                           &state->signed_out_at, error);
-  if (hash == NULL)
-    return FALSE;
-  state->roles = hall_roles_from_string (roles);
-  state->read_at = now;
-
-  g_mutex_lock (&self->officials_mutex);
-  g_hash_table_replace (self->officials, g_strdup (username), g_memdup2 (state, sizeof *state));
-  g_mutex_unlock (&self->officials_mutex);
-  return TRUE;
-}
-
-static void
-forget_official_state (HallServer *self,
-                       const char *username)
-{
-  g_mutex_lock (&self->officials_mutex);
-  g_hash_table_remove (self->officials, username);
-  g_mutex_unlock (&self->officials_mutex);
-}
-
-static gboolean
-authorize (HallServer            *self,
-           HallServerRequest     *request,
-           struct MHD_Connection *connection)
-{
-  const char *authorization = header (connection, MHD_HTTP_HEADER_AUTHORIZATION);
-  HallRoles needed;
-
-  g_autoptr(GError) error = NULL;
-  gint64 issued_at = 0;
-  HallOfficialState state;
-
-  if (request->route == HALL_ROUTE_HEALTH
-      || (request->route == HALL_ROUTE_SESSIONS && request->method == HALL_METHOD_POST))
-    return TRUE;
-
-  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0
-      || !hall_auth_check_token (self->auth, authorization + 7, &request->username,
-                                 &request->roles, &issued_at))
-    {
-      request->response = problem (401, NULL, authorization == NULL
-                                   ? _("Sign in first: this needs a session token")
-                                   : _("The session token is not valid or has expired; "
-                                       "sign in again"));
-      return FALSE;
-    }
-  /* The roles are the official's now, not those the token was issued with;
-   * and a session opened before the official signed out everywhere (or had
-   * a new password set) is over. */
-  if (!official_state (self, request->username, &state, &error))
-    {
-      if (!g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
-        {
-          request->response = _hall_server_internal_error (error);
-          return FALSE;
-        }
-      request->response = problem (401, NULL, _("%s is no longer an official here"),
-                                   request->username);
-      return FALSE;
-    }
-  if (issued_at <= state.signed_out_at)
-    {
-      request->response = problem (401, NULL, _("This session was ended; sign in again"));
-      return FALSE;
-    }
-  request->roles = state.roles;
-
-  /* A batch is checked operation by operation. */
-  needed = _hall_server_roles_needed (request->route, request->method);
-  if ((request->roles & needed) == 0)
-    {
-      request->response = problem (403, NULL, _("Your role does not allow this"));
-      return FALSE;
-    }
-  return TRUE;
-}
 
 static gboolean
 parse_unsigned_header (struct MHD_Connection  *connection,
@@ -387,7 +172,8 @@ parse_unsigned_header (struct MHD_Connection  *connection,
   if (value == NULL
       || !g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT64, value_out, NULL))
     {
-      *response = problem (400, name, _("The header %s must be a number of bytes"), name);
+      *response = hall_problem_response (400, name, _("The header %s must be a number of bytes"),
+                                         name);
       return FALSE;
     }
   return TRUE;
@@ -419,11 +205,12 @@ begin_blob (HallServer            *self,
         }
       if (state != HALL_BLOB_COMPLETE)
         {
-          request->response = problem (404, NULL, _("The server has no file %s"), request->id);
+          request->response = hall_problem_response (404, NULL, _("The server has no file %s"),
+                                                     request->id);
           return;
         }
       fd = hall_blob_store_open (self->blobs, request->id, &size, &error);
-      request->response = fd < 0 ? _hall_server_internal_error (error)
+      request->response = fd < 0 ? hall_problem_response_internal (error)
                                  : hall_server_response_new_fd (fd, size);
       return;
 
@@ -447,8 +234,8 @@ begin_blob (HallServer            *self,
         return;
       if (total > HALL_BLOB_BODY_LIMIT)
         {
-          request->response = problem (413, NULL, _("Files may be at most %d MiB"),
-                                       HALL_BLOB_BODY_LIMIT / (1024 * 1024));
+          request->response = hall_problem_response (413, NULL, _("Files may be at most %d MiB"),
+                                                     HALL_BLOB_BODY_LIMIT / (1024 * 1024));
           return;
         }
       request->upload = hall_blob_store_begin_upload (self->blobs, request->id,
@@ -459,11 +246,12 @@ begin_blob (HallServer            *self,
           if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET)
               || g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY))
             {
-              request->response = problem (409, "Upload-Offset", "%s", error->message);
+              request->response = hall_problem_response (409, "Upload-Offset", "%s",
+                                                         error->message);
               request->response->upload_offset = held;
             }
           else
-            request->response = _hall_server_internal_error (error);
+            request->response = hall_problem_response_internal (error);
         }
       return;
 
@@ -488,10 +276,10 @@ begin_request (HallServer            *self,
   if (!hall_server_route (method, url, &request->method, &request->route, &request->id,
                           &route_problem))
     {
-      request->response = hall_server_response_new_problem (route_problem);
+      request->response = hall_problem_to_response (route_problem);
       return;
     }
-  if (!authorize (self, request, connection))
+  if (!_hall_server_authorize (self, request, connection))
     return;
 
   if ((value = header (connection, "If-Match")) != NULL)
@@ -500,9 +288,10 @@ begin_request (HallServer            *self,
     {
       if (*value == '\0' || strlen (value) > HALL_STRING_LIMIT)
         {
-          request->response = problem (400, "Idempotency-Key",
-                                       _("The Idempotency-Key must have 1 to %d characters"),
-                                       HALL_STRING_LIMIT);
+          request->response = hall_problem_response (400, "Idempotency-Key",
+                                                     _("The Idempotency-Key must have 1 to %d "
+                                                       "characters"),
+                                                     HALL_STRING_LIMIT);
           return;
         }
       request->idempotency_key = g_strdup (value);
@@ -521,132 +310,11 @@ begin_request (HallServer            *self,
   value = header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &length, NULL)
       && length > request->limit)
-    request->response = problem (413, NULL, _("The body may be at most %d KiB"),
-                                 (int) (request->limit / 1024));
+    request->response = hall_problem_response (413, NULL, _("The body may be at most %d KiB"),
+                                               (int) (request->limit / 1024));
 }
 
 /* After the body */
-
-static HallServerResponse *
-sign_in (HallServer        *self,
-         HallServerRequest *request)
-{
-  g_autoptr(HallProblem) parse_problem = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *username = NULL;
-  g_autofree char *password = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *roles_text = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *expires = NULL;
-  g_auto(GStrv) role_names = NULL;
-  g_autoptr(GDateTime) expiry = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  HallRoles roles;
-  gint64 expires_at;
-
-  if (!hall_server_parse_session ((const char *) request->body->data, request->body->len,
-                                  &username, &password, &parse_problem))
-    return hall_server_response_new_problem (parse_problem);
-
-  hash = hall_server_storage_get_official (self->storage, username, &roles_text, NULL, &error);
-  if (hash == NULL && !g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
-    return _hall_server_internal_error (error);
-  if (!hall_password_verify (hash, password))
-    return problem (401, NULL, _("The user name or the password is wrong"));
-
-  roles = hall_roles_from_string (roles_text);
-  expires_at = g_get_real_time () / G_USEC_PER_SEC + SESSION_SECONDS;
-  token = hall_auth_issue_token (self->auth, username, roles, expires_at);
-  expiry = g_date_time_new_from_unix_utc (expires_at);
-  expires = g_date_time_format (expiry, "%Y-%m-%dT%H:%M:%SZ");
-  role_names = hall_roles_to_strv (roles);
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "token");
-  json_builder_add_string_value (builder, token);
-  json_builder_set_member_name (builder, "roles");
-  json_builder_begin_array (builder);
-  for (guint i = 0; role_names[i] != NULL; i++)
-    json_builder_add_string_value (builder, role_names[i]);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "expires_at");
-  json_builder_add_string_value (builder, expires);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  return hall_server_response_new_json (201, root);
-}
-
-/* On a sign-in thread: Argon2id takes a good part of a second and 64 MiB,
- * and must not hold up one of the few request threads meanwhile. */
-static void
-sign_in_thread (gpointer data,
-                gpointer user_data)
-{
-  HallServerRequest *request = data;
-
-  request->response = sign_in (user_data, request);
-  MHD_resume_connection (request->connection);
-}
-
-/* DELETE /v1/sessions: every session of the official who asks ends, on
- * every counter, as when a counter's computer is lost. */
-static gboolean
-sign_out_write (HallServerStorage  *storage,
-                gpointer            user_data,
-                GError            **error)
-{
-  HallServerRequest *request = user_data;
-
-  if (!hall_server_storage_sign_out_official (storage, request->username, g_get_real_time (),
-                                              error))
-    return FALSE;
-  request->response = hall_server_response_new (204);
-  return TRUE;
-}
-
-static void write_done (gpointer      user_data,
-                        const GError *error);
-
-static void
-sign_out_done (gpointer      user_data,
-               const GError *error)
-{
-  HallServerRequest *request = user_data;
-
-  forget_official_state (request->server, request->username);
-  write_done (request, error);
-}
-
-static HallServerResponse *
-answer_session (HallServer            *self,
-                HallServerRequest     *request,
-                struct MHD_Connection *connection)
-{
-  HallServerResponse *refusal = NULL;
-
-  if (request->method == HALL_METHOD_DELETE)
-    {
-      MHD_suspend_connection (connection);
-      hall_group_committer_submit (self->committer, sign_out_write, sign_out_done, request);
-      return NULL;
-    }
-
-  g_mutex_lock (&self->sign_in_mutex);
-  if (self->sign_ins == NULL)
-    refusal = problem (503, NULL, _("The server is shutting down; try again"));
-  else if (g_thread_pool_unprocessed (self->sign_ins) >= SIGN_INS_WAITING_MAX)
-    refusal = problem (503, NULL, _("Too many sign-ins at once; try again in a moment"));
-  else
-    {
-      MHD_suspend_connection (connection);
-      g_thread_pool_push (self->sign_ins, request, NULL);
-    }
-  g_mutex_unlock (&self->sign_in_mutex);
-  return refusal;
-}
 
 static HallServerResponse *
 answer_entity_get (HallServer        *self,
@@ -661,10 +329,10 @@ answer_entity_get (HallServer        *self,
   data = hall_server_storage_get_entity (self->storage, kind, request->id, &version, &error);
   if (data == NULL)
     {
-      if (g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
-        return problem (404, NULL, _("There is no %s %s"), hall_entity_kind_to_string (kind),
-                        request->id);
-      return _hall_server_internal_error (error);
+      if (g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
+        return hall_problem_response (404, NULL, _("There is no %s %s"),
+                                      hall_entity_kind_to_string (kind), request->id);
+      return hall_problem_response_internal (error);
     }
   response = hall_server_response_new_text (200, "application/json", data);
   response->etag = version;
@@ -687,17 +355,18 @@ answer_changes (HallServer            *self,
 
   if (since_text != NULL && *since_text != '\0'
       && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
-    return problem (400, "since", _("The cursor “since” is not one this server gave out"));
+    return hall_problem_response (400, "since",
+                                  _("The cursor “since” is not one this server gave out"));
   if (limit_text != NULL && *limit_text != '\0'
       && !g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT32, &limit, NULL))
-    return problem (400, "limit", _("“limit” must be a whole number from 1 to %d"),
-                    CHANGES_MAX_LIMIT);
+    return hall_problem_response (400, "limit", _("“limit” must be a whole number from 1 to %d"),
+                                  CHANGES_MAX_LIMIT);
   limit = MIN (limit, CHANGES_MAX_LIMIT);
 
   /* One more than asked for says whether there are more. */
   changes = hall_server_storage_list_changes (self->storage, since, limit + 1, &error);
   if (changes == NULL)
-    return _hall_server_internal_error (error);
+    return hall_problem_response_internal (error);
   more = changes->len > limit;
   if (more)
     g_ptr_array_set_size (changes, limit);
@@ -749,119 +418,21 @@ answer_blob_upload (HallServer        *self,
       hall_blob_upload_abort (upload);
       if (g_error_matches (request->upload_error, HALL_BLOB_STORE_ERROR,
                            HALL_BLOB_STORE_ERROR_TOO_LARGE))
-        return problem (413, NULL, "%s", request->upload_error->message);
-      return _hall_server_internal_error (request->upload_error);
+        return hall_problem_response (413, NULL, "%s", request->upload_error->message);
+      return hall_problem_response_internal (request->upload_error);
     }
   if (!hall_blob_upload_finish (upload, request->method == HALL_METHOD_PUT, &complete, &held,
                                 &error))
     {
       if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH))
-        return problem (422, NULL, "%s", error->message);
-      return _hall_server_internal_error (error);
+        return hall_problem_response (422, NULL, "%s", error->message);
+      return hall_problem_response_internal (error);
     }
   if (complete)
     return hall_server_response_new (201);
   response = hall_server_response_new (204);
   response->upload_offset = held;
   return response;
-}
-
-static char *
-hash_request (HallServerRequest *request,
-              const char        *method)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_checksum_update (checksum, (const guchar *) method, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) request->path, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, request->body->data, request->body->len);
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
-static void
-write_done (gpointer      user_data,
-            const GError *error)
-{
-  HallServerRequest *request = user_data;
-  HallServer *self = request->server;
-
-  if (error != NULL)
-    {
-      g_clear_pointer (&request->response, hall_server_response_free);
-      if (self->stopping)
-        request->response = problem (503, NULL, _("The server is shutting down; try again"));
-      else
-        request->response = _hall_server_internal_error (error);
-    }
-  MHD_resume_connection (request->connection);
-}
-
-HallServerResponse *
-_hall_server_check_write (HallServer        *self,
-                          HallServerRequest *request,
-                          const char        *method,
-                          JsonNode          *parsed,
-                          gboolean           look_up_key)
-{
-  g_autoptr(HallProblem) parse_problem = NULL;
-  g_autoptr(GError) error = NULL;
-  HallServerResponse *replay;
-  JsonObject *object;
-
-  request->entity = parsed != NULL
-                    ? hall_server_parse_entity_node (request->route, request->id, parsed,
-                                                     &parse_problem)
-                    : hall_server_parse_entity (request->route, request->id,
-                                                (const char *) request->body->data,
-                                                request->body->len, &parse_problem);
-  if (request->entity == NULL)
-    return hall_server_response_new_problem (parse_problem);
-  object = json_node_get_object (request->entity);
-
-  if (request->route == HALL_ROUTE_CASE)
-    {
-      const char *service = hall_json_get_string (object, "service");
-
-      if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
-        return problem (422, "service", _("The service “%s” is not in the catalog"),
-                        service ? service : "");
-    }
-  if (request->route == HALL_ROUTE_CASE_EVENTS
-      && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
-      && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
-    return problem (403, NULL, _("Your role may only decide on a case's state"));
-
-  if (request->idempotency_key != NULL)
-    request->request_hash = hash_request (request, method);
-  if (request->idempotency_key != NULL && look_up_key)
-    {
-      /* A replay is answered from a read connection, without queueing. */
-      replay = _hall_server_replay (self->storage, request, &error);
-      if (replay != NULL)
-        return replay;
-      if (error != NULL)
-        return _hall_server_internal_error (error);
-    }
-  return NULL;
-}
-
-/* Validates a PUT/POST body and hands it to the writer; NULL when the
- * connection is suspended until the commit. */
-static HallServerResponse *
-submit_write (HallServer            *self,
-              HallServerRequest     *request,
-              struct MHD_Connection *connection,
-              const char            *method)
-{
-  HallServerResponse *refusal = _hall_server_check_write (self, request, method, NULL, TRUE);
-
-  if (refusal != NULL)
-    return refusal;
-  MHD_suspend_connection (connection);
-  hall_group_committer_submit (self->committer, _hall_server_run_write, write_done, request);
-  return NULL;
 }
 
 static HallServerResponse *
@@ -871,14 +442,15 @@ answer (HallServer            *self,
         const char            *method)
 {
   if (request->too_large)
-    return problem (413, NULL, _("The body may be at most %d KiB"), (int) (request->limit / 1024));
+    return hall_problem_response (413, NULL, _("The body may be at most %d KiB"),
+                                  (int) (request->limit / 1024));
 
   switch (request->route)
     {
     case HALL_ROUTE_HEALTH:
       return hall_server_response_new_text (200, "application/json", "{\"status\":\"ok\"}");
     case HALL_ROUTE_SESSIONS:
-      return answer_session (self, request, connection);
+      return _hall_server_answer_session (self, request, connection);
     case HALL_ROUTE_CATALOG:
       return hall_server_response_new_text (200, "application/json",
                                             hall_catalog_get_json (self->catalog));
@@ -889,16 +461,16 @@ answer (HallServer            *self,
       if (request->method == HALL_METHOD_GET || request->method == HALL_METHOD_HEAD)
         return answer_entity_get (self, request, request->route == HALL_ROUTE_CASE
                                                  ? HALL_ENTITY_CASE : HALL_ENTITY_APPLICANT);
-      return submit_write (self, request, connection, method);
+      return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_CASE_EVENTS:
-      return submit_write (self, request, connection, method);
+      return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_BLOB:
       return answer_blob_upload (self, request);
     case HALL_ROUTE_BATCH:
       return _hall_server_submit_batch (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
-      g_return_val_if_reached (problem (500, NULL, "unrouted request"));
+      g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted request"));
     }
 }
 
@@ -1023,73 +595,6 @@ bad:
                _("“%s” is not an address to listen on; use ADDRESS:PORT, e.g. 127.0.0.1:8080"),
                listen);
   return FALSE;
-}
-
-#define OFFICIAL_NAME_MAX 64
-#define OFFICIAL_PASSWORD_MIN 8
-
-gboolean
-hall_server_set_official (HallServer  *self,
-                          const char  *username,
-                          const char  *password,
-                          const char  *roles,
-                          GError     **error)
-{
-  g_auto(GStrv) names = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *canonical = NULL;
-  g_auto(GStrv) role_names = NULL;
-  HallRoles flags = 0;
-
-  g_return_val_if_fail (HALL_IS_SERVER (self), FALSE);
-  g_return_val_if_fail (username != NULL && password != NULL && roles != NULL, FALSE);
-
-  if (*username == '\0' || strlen (username) > OFFICIAL_NAME_MAX
-      || strspn (username, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-         != strlen (username))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not a username: use 1 to %d letters, digits, “.”, “_” or “-”"),
-                   username, OFFICIAL_NAME_MAX);
-      return FALSE;
-    }
-  if (g_utf8_strlen (password, -1) < OFFICIAL_PASSWORD_MIN)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The password must have at least %d characters"), OFFICIAL_PASSWORD_MIN);
-      return FALSE;
-    }
-  names = g_strsplit (roles, ",", -1);
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      HallRoles one = hall_roles_from_string (names[i]);
-
-      if (one == 0)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a role; the roles are reception, counter_official, "
-                         "approver, supervisor and administrator"),
-                       g_strstrip (names[i]));
-          return FALSE;
-        }
-      flags |= one;
-    }
-  role_names = hall_roles_to_strv (flags);
-  canonical = g_strjoinv (",", role_names);
-
-  hash = hall_password_hash (password, error);
-  if (hash == NULL || !hall_server_storage_begin (self->storage, error))
-    return FALSE;
-  /* Sessions opened with the old password, or the old roles, end. */
-  if (!hall_server_storage_put_official (self->storage, username, hash, canonical, error)
-      || !hall_server_storage_sign_out_official (self->storage, username, g_get_real_time (),
-                                                 error)
-      || !hall_server_storage_commit (self->storage, error))
-    {
-      hall_server_storage_rollback (self->storage);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean

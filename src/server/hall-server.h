@@ -11,9 +11,9 @@ G_BEGIN_DECLS
 #define HALL_TYPE_SERVER (hall_server_get_type ())
 G_DECLARE_FINAL_TYPE (HallServer, hall_server, HALL, SERVER, GObject)
 
-/* Opens (creating) @data_dir: the database hall.sqlite, the session key and
- * the blobs. @group_commit FALSE commits every write on its own, for
- * measuring what group commit is worth. */
+/* (transfer full): opens (creating) @data_dir: the database hall.sqlite,
+ * the session key and the blobs. @group_commit FALSE commits every write on
+ * its own, for measuring what group commit is worth. */
 HallServer *hall_server_new            (const char  *data_dir,
                                         HallCatalog *catalog,
                                         gboolean     group_commit,
