@@ -47,6 +47,7 @@ class Contract:
             headers.setdefault("Content-Type", "application/json")
         elif isinstance(body, str):
             body = body.encode()
+            headers.setdefault("Content-Type", "application/json")
         try:
             conn.request(method, path, body=body, headers=headers)
         except (BrokenPipeError, ConnectionResetError):

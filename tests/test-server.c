@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sys/wait.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -141,6 +142,7 @@ request_full (const char        *base,
   g_autofree char *auth = NULL;
   Reply *reply = g_new0 (Reply, 1);
   char *content_type = NULL;
+  gboolean has_type = FALSE;
   CURLcode rc;
 
   reply->body = g_string_new (NULL);
@@ -150,10 +152,13 @@ request_full (const char        *base,
       auth = g_strconcat ("Authorization: Bearer ", bearer, NULL);
       headers = curl_slist_append (headers, auth);
     }
-  if (body != NULL && !g_str_equal (path, "/v1/sessions") && !g_str_has_prefix (path, "/v1/blobs"))
-    headers = curl_slist_append (headers, "Content-Type: application/json");
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    headers = curl_slist_append (headers, extra[i]);
+    {
+      headers = curl_slist_append (headers, extra[i]);
+      has_type = has_type || g_ascii_strncasecmp (extra[i], "Content-Type:", 13) == 0;
+    }
+  if (body != NULL && !has_type && !g_str_has_prefix (path, "/v1/blobs"))
+    headers = curl_slist_append (headers, "Content-Type: application/json");
 
   curl_easy_setopt (curl, CURLOPT_URL, url);
   curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
@@ -1679,6 +1684,240 @@ test_durability (void)
   g_mutex_clear (&load.mutex);
 }
 
+/* Sends @head (and nothing else) on a connection of its own; the status of
+ * the answer and its body, for what curl will not send. */
+static Reply *
+request_raw (const char *head)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *host_port = g_strdup (server->base + strlen ("http://"));
+  GOutputStream *out;
+  GInputStream *in;
+  GString *text = g_string_new (NULL);
+  Reply *reply = g_new0 (Reply, 1);
+  char buffer[4096];
+  gssize n;
+  const char *body;
+
+  connection = g_socket_client_connect_to_host (client, host_port, 80, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The server closes the connection after such an answer. */
+  while ((n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (text, buffer, n);
+  answer = g_string_free (text, FALSE);
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 "));
+  reply->status = strtol (answer + strlen ("HTTP/1.1 "), NULL, 10);
+  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  body = strstr (answer, "\r\n\r\n");
+  reply->body = g_string_new (body != NULL ? body + 4 : "");
+  if (strstr (answer, "application/problem+json") != NULL)
+    reply->content_type = g_strdup ("application/problem+json");
+  return reply;
+}
+
+/* Text that C would cut short, or that JSON does not allow, is refused
+ * naming the member; nothing is stored. */
+static void
+test_untrusted_json (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  static const char * const sign_ins[] = {
+    "{\"username\":\"demo\",\"password\":\"demo\\u0000anything\"}",
+    "{\"username\":\"demo\\u0000evil\",\"password\":\"demo\"}",
+  };
+  static const struct
+  {
+    const char *body;
+    const char *field;
+  } bodies[] = {
+    { "{\"kind\":\"person\",\"name\":\"ab\\u0000cd\",\"id_type\":\"resident_id\","
+      "\"id_number\":\"11010519491231002X\"}", "name" },
+    { "{\"kind\":\"person\",\"name\":\"ab\",\"id_type\":\"resident_id\","
+      "\"id_number\":\"11010519491231002X\\u0000\"}", "id_number" },
+    { "{\"kind\":\"person\",\"kind\":\"business\",\"name\":\"ab\",\"id_type\":\"resident_id\","
+      "\"id_number\":\"11010519491231002X\"}", "kind" },
+    { "{\"kind\":\"person\",\"name\":\"ab\",\"id_type\":\"resident_id\","
+      "\"id_number\":\"11010519491231002X\"}{\"a\":1}", NULL },
+  };
+  static const char * const not_json_types[] = {
+    "Content-Type: text/plain", "Content-Type: application/x-www-form-urlencoded",
+    "Content-Type: application/json; charset=latin1", "Content-Type: application/jsonx",
+  };
+  g_autofree char *good = person_json ("11010519491231002X");
+
+  for (guint i = 0; i < G_N_ELEMENTS (sign_ins); i++)
+    {
+      g_autoptr(Reply) reply = request ("POST", "/v1/sessions", NULL, sign_ins[i], NULL);
+
+      assert_problem (reply, 401, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(Reply) reply = request ("PUT", path, token, bodies[i].body, NULL);
+      g_autoptr(Reply) after = NULL;
+
+      assert_problem (reply, 400, bodies[i].field);
+      after = request ("GET", path, token, NULL, NULL);
+      assert_problem (after, 404, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (not_json_types); i++)
+    {
+      const char *extra[] = { not_json_types[i], NULL };
+      g_autoptr(Reply) reply = request ("PUT", path, token, good, extra);
+
+      assert_problem (reply, 415, "Content-Type");
+    }
+  {
+    const char *extra[] = { "Content-Type: Application/JSON; Charset=\"UTF-8\"", NULL };
+    g_autoptr(Reply) reply = request ("PUT", path, token, good, extra);
+
+    assert_status (reply, 201);
+  }
+}
+
+/* One spelling of each path; nothing in a path is cut short; heads beyond
+ * the limits get problems too. */
+static void
+test_untrusted_paths (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *upper = g_ascii_strup (applicant, -1);
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "x", -1);
+  g_autofree char *sha_upper = g_ascii_strup (sha, -1);
+  g_autofree char *long_path = NULL;
+  g_autofree char *long_header = NULL;
+  const char *paths_404[] = { NULL, NULL, NULL };
+  g_autofree char *p0 = g_strconcat ("/v1/applicants/", upper, NULL);
+  g_autofree char *p1 = g_strconcat ("/v1/applicants/%7B", applicant, "%7D", NULL);
+  g_autofree char *p2 = g_strconcat ("/v1/blobs/", sha_upper, NULL);
+  g_autofree char *nul_blob = g_strconcat ("/v1/blobs/", sha, "%00.txt", NULL);
+  g_autofree char *nul_applicant = g_strconcat ("/v1/applicants/", applicant, "%00", NULL);
+  g_autofree char *control = g_strconcat ("/v1/applicants/", applicant, "%0a", NULL);
+  const char *paths_400[] = { nul_blob, nul_applicant, control };
+
+  paths_404[0] = p0;
+  paths_404[1] = p1;
+  paths_404[2] = p2;
+  for (guint i = 0; i < G_N_ELEMENTS (paths_404); i++)
+    {
+      g_autoptr(Reply) reply = request ("GET", paths_404[i], token, NULL, NULL);
+
+      assert_problem (reply, 404, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (paths_400); i++)
+    {
+      g_autoptr(Reply) reply = request ("GET", paths_400[i], token, NULL, NULL);
+
+      assert_problem (reply, 400, "path");
+    }
+
+  {
+    g_autofree char *filler = g_strnfill (100 * 1024, 'a');
+    g_autoptr(Reply) reply = NULL;
+
+    long_path = g_strconcat ("/v1/", filler, NULL);
+    reply = request ("GET", long_path, token, NULL, NULL);
+    assert_problem (reply, 414, "path");
+  }
+  {
+    g_autofree char *filler = g_strnfill (20 * 1024, 'b');
+    const char *extra[] = { NULL, NULL };
+    g_autoptr(Reply) reply = NULL;
+
+    long_header = g_strconcat ("X-Filler: ", filler, NULL);
+    extra[0] = long_header;
+    reply = request ("GET", "/v1/health", NULL, NULL, extra);
+    assert_problem (reply, 431, NULL);
+  }
+  /* RFC 9112: two lengths that differ make the framing unknown. */
+  {
+    g_autofree char *head = g_strdup_printf ("PUT /v1/applicants/%s HTTP/1.1\r\n"
+                                             "Host: 127.0.0.1\r\n"
+                                             "Authorization: Bearer %s\r\n"
+                                             "Content-Type: application/json\r\n"
+                                             "Content-Length: 2\r\n"
+                                             "Content-Length: 40\r\n"
+                                             "\r\n{}",
+                                             applicant, token);
+    g_autoptr(Reply) reply = request_raw (head);
+
+    assert_problem (reply, 400, "Content-Length");
+  }
+}
+
+/* As the contract says: more than the maximum counts as the maximum, in
+ * any number of digits; what is not a whole number of at least 1 is 400. */
+static void
+test_changes_limit (void)
+{
+  static const char * const accepted[] = { "1", "5000", "5001", "99999999999999999999999" };
+  static const char * const refused[] = { "0", "-1", "1.5", "", "%00", "1%00", "x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autofree char *path = g_strconcat ("/v1/changes?limit=", accepted[i], NULL);
+      g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+
+      assert_status (reply, 200);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *path = g_strconcat ("/v1/changes?limit=", refused[i], NULL);
+      g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+
+      assert_problem (reply, 400, "limit");
+    }
+}
+
+/* A token signed with the server's own key that promises a hundred years. */
+static char *
+forge_token (gint64 issued_at_usec)
+{
+  g_autofree char *key_path = g_build_filename (server->data_dir, "session.key", NULL);
+  g_autofree char *key = NULL;
+  g_autofree char *payload = NULL;
+  gsize key_length = 0;
+  guint8 mac[crypto_auth_BYTES];
+  char payload64[512];
+  char mac64[128];
+
+  g_assert_true (g_file_get_contents (key_path, &key, &key_length, NULL));
+  g_assert_cmpuint (key_length, ==, crypto_auth_KEYBYTES);
+  payload = g_strdup_printf ("demo\n%u\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT, 31u,
+                             g_get_real_time () / G_USEC_PER_SEC + G_GINT64_CONSTANT (100) * 365 * 24 * 3600,
+                             issued_at_usec);
+  crypto_auth (mac, (const guint8 *) payload, strlen (payload), (const guint8 *) key);
+  sodium_bin2base64 (payload64, sizeof payload64, (const guint8 *) payload, strlen (payload),
+                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_bin2base64 (mac64, sizeof mac64, mac, sizeof mac, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return g_strconcat (payload64, ".", mac64, NULL);
+}
+
+/* The server caps a session's life itself, whatever a token says. */
+static void
+test_session_lifetime (void)
+{
+  gint64 hour = G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC;
+  g_autofree char *young = forge_token (g_get_real_time () - hour);
+  g_autofree char *old = forge_token (g_get_real_time () - 13 * hour);
+  g_autofree char *undated = forge_token (0);
+  g_autoptr(Reply) young_reply = request ("GET", "/v1/catalog", young, NULL, NULL);
+  g_autoptr(Reply) old_reply = request ("GET", "/v1/catalog", old, NULL, NULL);
+  g_autoptr(Reply) undated_reply = request ("GET", "/v1/catalog", undated, NULL, NULL);
+
+  assert_status (young_reply, 200);
+  assert_problem (old_reply, 401, NULL);
+  assert_problem (undated_reply, 401, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1723,6 +1962,10 @@ main (int   argc,
   g_test_add_func ("/hall/server/set-official", test_set_official);
   g_test_add_func ("/hall/server/schema-v1", test_schema_v1);
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
+  g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
+  g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);
+  g_test_add_func ("/hall/server/untrusted/changes-limit", test_changes_limit);
+  g_test_add_func ("/hall/server/untrusted/session-lifetime", test_session_lifetime);
   rc = g_test_run ();
 
   server_stop (server);

@@ -171,6 +171,16 @@ _hall_server_authorize (HallServer            *self,
                                                  request->username);
       return FALSE;
     }
+  /* Whatever its signed payload says: a token made with a stolen key, or
+   * by a server with a longer setting, does not outlive a working day. A
+   * token that does not say when it was issued is too old to know. */
+  if (issued_at == 0 || g_get_real_time () - issued_at > (gint64) SESSION_SECONDS * G_USEC_PER_SEC)
+    {
+      request->response = hall_problem_response (401, NULL,
+                                                 _("Sessions last %d hours; sign in again"),
+                                                 SESSION_SECONDS / 3600);
+      return FALSE;
+    }
   if (issued_at <= state.signed_out_at)
     {
       request->response = hall_problem_response (401, NULL,

@@ -11,6 +11,7 @@
 #include "hall-case-event.h"
 #include "hall-case.h"
 #include "hall-json.h"
+#include "hall-json-strict.h"
 #include "hall-server-request.h"
 
 HallServerRequest *
@@ -87,6 +88,23 @@ hall_server_route (const char   *method,
 
 #define ALLOW(x) (1u << HALL_METHOD_##x)
 
+  /* The unescaping leaves %00 and other control characters escaped (see
+   * hall-server.c): a NUL must not cut the path short, and no path here
+   * holds one. */
+  for (const char *p = path; *p != '\0'; p++)
+    if (*p == '%' || (guchar) *p < 0x20 || *p == 0x7f)
+      {
+        *problem = hall_problem_new (400, "path",
+                                     _("The path holds a control character or an escape that "
+                                       "no path of this server has"));
+        return FALSE;
+      }
+  if (strlen (path) > HALL_PATH_LIMIT)
+    {
+      *problem = hall_problem_new (414, "path", _("The path may have at most %d characters"),
+                                   HALL_PATH_LIMIT);
+      return FALSE;
+    }
   if (!g_str_has_prefix (path, "/v1/"))
     goto not_found;
   parts = g_strsplit (path + 4, "/", 4);
@@ -102,21 +120,18 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_CATALOG, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "batch"))
     route = HALL_ROUTE_BATCH, allowed = ALLOW (POST);
-  else if (n == 2 && g_str_equal (parts[0], "applicants") && g_uuid_string_is_valid (parts[1]))
+  /* One form of each identifier: a UUID or hash in upper case, or in
+   * braces, names nothing here. */
+  else if (n == 2 && g_str_equal (parts[0], "applicants") && hall_uuid_is_canonical (parts[1]))
     route = HALL_ROUTE_APPLICANT, id = parts[1], allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
-  else if (n == 2 && g_str_equal (parts[0], "cases") && g_uuid_string_is_valid (parts[1]))
+  else if (n == 2 && g_str_equal (parts[0], "cases") && hall_uuid_is_canonical (parts[1]))
     route = HALL_ROUTE_CASE, id = parts[1], allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
-  else if (n == 3 && g_str_equal (parts[0], "cases") && g_uuid_string_is_valid (parts[1])
+  else if (n == 3 && g_str_equal (parts[0], "cases") && hall_uuid_is_canonical (parts[1])
            && g_str_equal (parts[2], "events"))
     route = HALL_ROUTE_CASE_EVENTS, id = parts[1], allowed = ALLOW (POST);
-  else if (n == 2 && g_str_equal (parts[0], "blobs") && strlen (parts[1]) == 64)
-    {
-      g_autofree char *lower = g_ascii_strdown (parts[1], -1);
-
-      if (hall_blob_store_is_valid_name (lower))
-        route = HALL_ROUTE_BLOB, id = parts[1],
-        allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT) | ALLOW (PATCH);
-    }
+  else if (n == 2 && g_str_equal (parts[0], "blobs") && hall_blob_store_is_valid_name (parts[1]))
+    route = HALL_ROUTE_BLOB, id = parts[1],
+    allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT) | ALLOW (PATCH);
 #undef ALLOW
 
   if (route == HALL_ROUTE_NONE)
@@ -128,7 +143,7 @@ hall_server_route (const char   *method,
     }
   *method_out = m;
   *route_out = route;
-  *id_out = id ? g_ascii_strdown (id, -1) : NULL;
+  *id_out = g_strdup (id);
   return TRUE;
 
 not_found:
@@ -143,6 +158,7 @@ hall_server_parse_json_object (const char   *body,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *field = NULL;
   JsonNode *root;
 
   if (length == 0)
@@ -150,22 +166,15 @@ hall_server_parse_json_object (const char   *body,
       *problem = hall_problem_new (400, NULL, _("The request has no body; a JSON object is expected"));
       return NULL;
     }
-  if (!g_utf8_validate_len (body, length, NULL))
-    {
-      *problem = hall_problem_new (400, NULL, _("The body is not valid UTF-8"));
-      return NULL;
-    }
-  /* Before json-glib sees it: deep nesting would overflow its recursion,
-   * and what it reads beyond JSON (comments, single quotes, escapes such as
+  /* Before json-glib sees it: deep nesting would overflow its recursion;
+   * what it reads beyond JSON (comments, single quotes, escapes such as
    * \315) could hide brackets or put bytes that are not UTF-8 into a string
-   * that every counter would then fail to read from the change feed. */
-  if (!hall_json_text_is_strict (body, length, HALL_JSON_MAX_DEPTH))
+   * that every counter would then fail to read from the change feed; a
+   * \u0000 would cut a string short, and of a member sent twice the last
+   * would win without a word. */
+  if (!hall_json_check_strict (body, length, HALL_JSON_MAX_DEPTH, &field, &error))
     {
-      *problem = hall_problem_new (400, NULL,
-                                   _("The body is not plain JSON: it nests more than %d levels "
-                                     "deep, or has comments, single quotes or escapes that JSON "
-                                     "does not have"),
-                                   HALL_JSON_MAX_DEPTH);
+      *problem = hall_problem_new (400, field, _("The body is not valid JSON: %s"), error->message);
       return NULL;
     }
   /* Mutable: the uuid from the path is filled in. */
@@ -248,8 +257,7 @@ check_body_uuid (JsonObject   *object,
       json_object_set_string_member (object, member, id);
       return TRUE;
     }
-  if (hall_json_get_string (object, member) == NULL
-      || g_ascii_strcasecmp (hall_json_get_string (object, member), id) != 0)
+  if (g_strcmp0 (hall_json_get_string (object, member), id) != 0)
     {
       *problem = hall_problem_new (422, member, _("“%s” must be %s, the uuid in the path"),
                                    member, id);
@@ -332,13 +340,12 @@ hall_server_parse_entity_node (HallRoute     route,
     case HALL_ROUTE_CASE_EVENTS:
       {
         g_autoptr(HallCaseEvent) event = NULL;
-        g_autofree char *lower = NULL;
-        JsonNode *out;
         const char *uuid = hall_json_get_string (object, "uuid");
 
-        if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+        if (uuid == NULL || !hall_uuid_is_canonical (uuid))
           {
-            *problem = hall_problem_new (422, "uuid", _("An event needs its own “uuid”"));
+            *problem = hall_problem_new (422, "uuid",
+                                         _("An event needs its own “uuid”, in lower case"));
             return NULL;
           }
         if (json_object_has_member (object, "case")
@@ -353,11 +360,7 @@ hall_server_parse_entity_node (HallRoute     route,
         /* An event sent without a time happened when it reached us. */
         if (!json_object_has_member (object, "at"))
           hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
-        /* Stored and compared with lower-case uuids, like the paths. */
-        lower = g_ascii_strdown (uuid, -1);
-        out = hall_case_event_to_json (event);
-        json_object_set_string_member (json_node_get_object (out), "uuid", lower);
-        return out;
+        return hall_case_event_to_json (event);
       }
 
     case HALL_ROUTE_NONE:
@@ -384,6 +387,16 @@ hall_server_parse_session (const char   *body,
   char **outs[] = { username_out, password_out };
   JsonObject *object;
 
+  /* "demo\u0000anything" is not the password "demo": the same answer as
+   * any wrong one, which says nothing of which user names exist. */
+  if (root == NULL && (*problem)->status == 400
+      && (g_strcmp0 ((*problem)->field, "username") == 0
+          || g_strcmp0 ((*problem)->field, "password") == 0))
+    {
+      hall_problem_free (*problem);
+      *problem = hall_problem_new (401, NULL, _("The user name or the password is wrong"));
+      return FALSE;
+    }
   if (root == NULL)
     return FALSE;
   object = json_node_get_object (root);

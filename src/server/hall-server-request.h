@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 #define HALL_STRING_LIMIT     200
 #define HALL_NOTE_LIMIT       2000
 #define HALL_JSON_MAX_DEPTH   16
+/* Longer paths are 414; the longest real one is 86 characters. */
+#define HALL_PATH_LIMIT       2048
+/* All header fields together; more is 431. */
+#define HALL_HEADERS_LIMIT    (16 * 1024)
+/* libmicrohttpd's memory per connection: heads up to about this size are
+ * answered with the server's own 414 or 431 problem; larger ones get the
+ * library's own answer, and the connection is closed. */
+#define HALL_HEAD_MEMORY      (192 * 1024)
 /* POST /v1/batch: a counter coming back online sends its outbox in a few
  * requests instead of one per row. */
 #define HALL_BATCH_BODY_LIMIT     (8 * 1024 * 1024)

@@ -18,6 +18,7 @@ typedef struct
   gint64   upload_offset;  /* Upload-Offset header, -1 for none */
   int      fd;             /* a file to send instead of body, -1 for none */
   guint64  fd_size;
+  gboolean close;          /* close the connection after it */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */

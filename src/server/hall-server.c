@@ -129,6 +129,8 @@ queue_response (struct MHD_Connection *connection,
     return MHD_NO;
   if (response->content_type != NULL)
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONTENT_TYPE, response->content_type);
+  if (response->close)
+    MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONNECTION, "close");
   if (response->etag > 0)
     {
       char etag[32];
@@ -262,6 +264,105 @@ begin_blob (HallServer            *self,
     }
 }
 
+typedef struct
+{
+  gsize       size;
+  guint       n_lengths;
+  const char *length;
+  gboolean    lengths_differ;
+} HeadSummary;
+
+static enum MHD_Result
+summarize_header_cb (void               *data,
+                     enum MHD_ValueKind  kind,
+                     const char         *key,
+                     const char         *value)
+{
+  HeadSummary *summary = data;
+
+  summary->size += strlen (key) + (value != NULL ? strlen (value) : 0) + 4;
+  if (value != NULL && g_ascii_strcasecmp (key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+    {
+      if (summary->length != NULL && !g_str_equal (summary->length, value))
+        summary->lengths_differ = TRUE;
+      summary->length = value;
+      summary->n_lengths++;
+    }
+  return MHD_YES;
+}
+
+/* What libmicrohttpd lets through of the request's head, judged by this
+ * server's own limits, so that the answer is a problem like every other
+ * (the library's own 414 and 431, for heads past its memory limit, are
+ * HTML). */
+static gboolean
+check_head (HallServerRequest     *request,
+            struct MHD_Connection *connection)
+{
+  HeadSummary summary = { 0, };
+
+  MHD_get_connection_values (connection, MHD_HEADER_KIND, summarize_header_cb, &summary);
+  if (summary.size > HALL_HEADERS_LIMIT)
+    {
+      request->response = hall_problem_response (431, NULL,
+                                                 _("The header fields may have at most %d KiB "
+                                                   "together"),
+                                                 HALL_HEADERS_LIMIT / 1024);
+      return FALSE;
+    }
+  /* RFC 9112 §6.3: two lengths that differ leave the framing unknown, and
+   * whichever one a proxy in front believed, the next request on this
+   * connection would be read from the wrong place: refused, and the
+   * connection closed. */
+  if (summary.lengths_differ)
+    {
+      request->response = hall_problem_response (400, "Content-Length",
+                                                 _("The request has two Content-Length fields "
+                                                   "that differ"));
+      request->response->close = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A body this server reads as JSON must say it is JSON: a form or text
+ * that happens to parse is not what its sender meant. */
+static gboolean
+check_content_type (HallServerRequest     *request,
+                    struct MHD_Connection *connection)
+{
+  const char *type;
+  g_auto (GStrv) parts = NULL;
+
+  if ((request->method != HALL_METHOD_PUT && request->method != HALL_METHOD_POST)
+      || request->route == HALL_ROUTE_BLOB)
+    return TRUE;
+  type = header (connection, MHD_HTTP_HEADER_CONTENT_TYPE);
+  if (type != NULL)
+    {
+      parts = g_strsplit (type, ";", -1);
+      if (g_ascii_strcasecmp (g_strstrip (parts[0]), "application/json") == 0)
+        {
+          gboolean ok = TRUE;
+
+          for (guint i = 1; parts[i] != NULL; i++)
+            {
+              const char *parameter = g_strstrip (parts[i]);
+
+              ok = ok && (g_ascii_strcasecmp (parameter, "charset=utf-8") == 0
+                          || g_ascii_strcasecmp (parameter, "charset=\"utf-8\"") == 0);
+            }
+          if (ok)
+            return TRUE;
+        }
+    }
+  request->response = hall_problem_response (415, "Content-Type",
+                                             _("The body must be sent as application/json "
+                                               "(UTF-8), not %s"),
+                                             type != NULL ? type : _("without a Content-Type"));
+  return FALSE;
+}
+
 static void
 begin_request (HallServer            *self,
                HallServerRequest     *request,
@@ -273,6 +374,8 @@ begin_request (HallServer            *self,
   const char *value;
   guint64 length;
 
+  if (!check_head (request, connection))
+    return;
   if (!hall_server_route (method, url, &request->method, &request->route, &request->id,
                           &route_problem))
     {
@@ -310,8 +413,12 @@ begin_request (HallServer            *self,
   value = header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
   if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &length, NULL)
       && length > request->limit)
-    request->response = hall_problem_response (413, NULL, _("The body may be at most %d KiB"),
-                                               (int) (request->limit / 1024));
+    {
+      request->response = hall_problem_response (413, NULL, _("The body may be at most %d KiB"),
+                                                 (int) (request->limit / 1024));
+      return;
+    }
+  check_content_type (request, connection);
 }
 
 /* After the body */
@@ -339,6 +446,29 @@ answer_entity_get (HallServer        *self,
   return response;
 }
 
+/* As the contract says: any whole number of at least 1, with every value
+ * above the maximum, however many digits it has, counting as the maximum. */
+static gboolean
+parse_limit (const char *text,
+             guint64    *limit_out)
+{
+  guint64 value = 0;
+  const char *p = text;
+
+  if (*p == '\0')
+    return FALSE;
+  for (; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      value = MIN (value * 10 + (guint64) (*p - '0'), (guint64) CHANGES_MAX_LIMIT + 1);
+    }
+  if (value == 0)
+    return FALSE;
+  *limit_out = MIN (value, CHANGES_MAX_LIMIT);
+  return TRUE;
+}
+
 static HallServerResponse *
 answer_changes (HallServer            *self,
                 struct MHD_Connection *connection)
@@ -357,11 +487,11 @@ answer_changes (HallServer            *self,
       && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
     return hall_problem_response (400, "since",
                                   _("The cursor “since” is not one this server gave out"));
-  if (limit_text != NULL && *limit_text != '\0'
-      && !g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT32, &limit, NULL))
-    return hall_problem_response (400, "limit", _("“limit” must be a whole number from 1 to %d"),
-                                  CHANGES_MAX_LIMIT);
-  limit = MIN (limit, CHANGES_MAX_LIMIT);
+  if (limit_text != NULL && !parse_limit (limit_text, &limit))
+    return hall_problem_response (400, "limit",
+                                  _("“limit” must be a whole number of at least 1 (more than "
+                                    "%d counts as %d)"),
+                                  CHANGES_MAX_LIMIT, CHANGES_MAX_LIMIT);
 
   /* One more than asked for says whether there are more. */
   changes = hall_server_storage_list_changes (self->storage, since, limit + 1, &error);
@@ -561,6 +691,36 @@ on_mhd_log (void       *cls,
   g_debug ("libmicrohttpd: %s", g_strchomp (message));
 }
 
+/* Percent-decodes @text in place, except escapes of control characters,
+ * which stay as they are: libmicrohttpd's own decoding turns %00 into a NUL
+ * that ends the C string, so "/v1/blobs/<sha>%00.txt" would read as
+ * "/v1/blobs/<sha>". Left escaped, the router refuses them. */
+static size_t
+unescape_cb (void                  *cls,
+             struct MHD_Connection *connection,
+             char                  *text)
+{
+  char *out = text;
+
+  for (const char *in = text; *in != '\0'; in++)
+    {
+      int high;
+      int low;
+
+      if (*in == '%' && (high = g_ascii_xdigit_value (in[1])) >= 0
+          && (low = g_ascii_xdigit_value (in[2])) >= 0
+          && high * 16 + low >= 0x20 && high * 16 + low != 0x7f)
+        {
+          *out++ = (char) (high * 16 + low);
+          in += 2;
+        }
+      else
+        *out++ = *in;
+    }
+  *out = '\0';
+  return (size_t) (out - text);
+}
+
 static gboolean
 parse_listen (const char               *listen,
               struct sockaddr_storage  *addr,
@@ -668,6 +828,11 @@ hall_server_start (HallServer  *self,
                                    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) 60,
                                    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int) 1024,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, self,
+                                   MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, self,
+                                   /* Heads far past the server's own limits (a path of
+                                    * 100 KB) reach it, to be answered as problems; only
+                                    * what a connection receives of it is paged in. */
+                                   MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HALL_HEAD_MEMORY,
                                    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, self,
                                    MHD_OPTION_ARRAY,
                                    self->tls_cert != NULL ? tls_options : &tls_options[2],
