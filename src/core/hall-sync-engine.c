@@ -118,10 +118,10 @@ typedef struct
   int              posted_online;  /* -1: nothing said yet */
   GRand           *rand;
   GCancellable    *cancellable;  /* unowned: the task's */
-} Worker;
+} HallSyncWorker;
 
 static void
-worker_clear (Worker *worker)
+_hall_sync_worker_clear (HallSyncWorker *worker)
 {
   g_clear_object (&worker->store);
   g_clear_object (&worker->client);
@@ -131,8 +131,8 @@ worker_clear (Worker *worker)
 }
 
 static void
-worker_init (Worker         *worker,
-             HallSyncEngine *self)
+_hall_sync_worker_init (HallSyncWorker *worker,
+                        HallSyncEngine *self)
 {
   worker->engine = self;
   worker->store = g_object_ref (self->store);
@@ -206,6 +206,30 @@ post_to_main (HallSyncEngine *self,
                               (GDestroyNotify) post_free);
 }
 
+/* What the other parts of the engine post to the main context. */
+static void
+_hall_sync_engine_post_online (HallSyncEngine *self,
+                               gboolean        online)
+{
+  post_to_main (self, online, 0, NULL, NULL);
+}
+
+static void
+_hall_sync_engine_post_case_rejected (HallSyncEngine *self,
+                                      const char     *case_uuid,
+                                      const char     *reason)
+{
+  post_to_main (self, -1, signals[SIGNAL_CASE_REJECTED], case_uuid, reason);
+}
+
+static void
+_hall_sync_engine_post_conflict (HallSyncEngine *self,
+                                 const char     *entity,
+                                 const char     *uuid)
+{
+  post_to_main (self, -1, signals[SIGNAL_CONFLICT], entity, uuid);
+}
+
 /* Requests */
 
 static gboolean
@@ -240,7 +264,7 @@ parse_json (HallHttpResponse *response)
 
 /* What the server said, for people: the problem's detail and field. */
 static char *
-describe_problem (HallHttpResponse *response)
+_hall_sync_describe_problem (HallHttpResponse *response)
 {
   gsize size;
   const char *data = g_bytes_get_data (response->body, &size);
@@ -262,13 +286,13 @@ new_headers (const char *token)
 /* The truth about reachability goes to the main context only when it
  * changes, not once per request. */
 static void
-report_online (Worker   *worker,
-               gboolean  online)
+report_online (HallSyncWorker *worker,
+               gboolean        online)
 {
   if (worker->posted_online == (int) online)
     return;
   worker->posted_online = online;
-  post_to_main (worker->engine, online, 0, NULL, NULL);
+  _hall_sync_engine_post_online (worker->engine, online);
 }
 
 /* Sends one request, trying again after a transient failure as the policy
@@ -278,12 +302,12 @@ report_online (Worker   *worker,
  * waits), or with another error that retrying cannot cure (TLS, a bad URL,
  * cancelled). */
 static HallHttpResponse *
-send_with_retry (Worker     *worker,
-                 const char *method,
-                 const char *path,
-                 GPtrArray  *headers,
-                 GBytes     *body,
-                 GError    **error)
+_hall_sync_send_with_retry (HallSyncWorker *worker,
+                            const char     *method,
+                            const char     *path,
+                            GPtrArray      *headers,
+                            GBytes         *body,
+                            GError        **error)
 {
   g_autofree char *url = g_strconcat (worker->server_url, path, NULL);
   guint attempts = 0;
@@ -330,7 +354,7 @@ send_with_retry (Worker     *worker,
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
             {
-              g_autofree char *problem = describe_problem (response);
+              g_autofree char *problem = _hall_sync_describe_problem (response);
 
               g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
                            _("the server cannot serve this counter now (%u: %s); "
@@ -349,11 +373,11 @@ send_with_retry (Worker     *worker,
 
 /* POST /v1/sessions; keeps the token in the store. */
 static gboolean
-do_login (Worker      *worker,
-          const char  *username,
-          const char  *password,
-          char      ***roles_out,
-          GError     **error)
+_hall_sync_login (HallSyncWorker  *worker,
+                  const char      *username,
+                  const char      *password,
+                  char          ***roles_out,
+                  GError         **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonGenerator) generator = json_generator_new ();
@@ -382,7 +406,7 @@ do_login (Worker      *worker,
   g_ptr_array_add (headers, g_strdup ("Content-Type: application/json"));
   g_ptr_array_add (headers, g_strdup_printf ("Idempotency-Key: %s", key));
 
-  response = send_with_retry (worker, "POST", "/v1/sessions", headers, body, error);
+  response = _hall_sync_send_with_retry (worker, "POST", "/v1/sessions", headers, body, error);
   if (response == NULL)
     return FALSE;
 
@@ -394,7 +418,7 @@ do_login (Worker      *worker,
     }
   if (response->status != 200 && response->status != 201)
     {
-      g_autofree char *problem = describe_problem (response);
+      g_autofree char *problem = _hall_sync_describe_problem (response);
 
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                    _("signing in failed: %s"), problem);
@@ -438,7 +462,7 @@ do_login (Worker      *worker,
 }
 
 static void
-set_auth_error (GError **error)
+_hall_sync_set_auth_error (GError **error)
 {
   g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH,
                _("The server no longer accepts this counter's sign-in: "
@@ -448,12 +472,12 @@ set_auth_error (GError **error)
 /* Sends with the current token; on a 401 signs in again once when a
  * password is known. A 401 that remains is returned to the caller. */
 static HallHttpResponse *
-send_authorized (Worker     *worker,
-                 const char *method,
-                 const char *path,
-                 const char * const *extra_headers,
-                 GBytes     *body,
-                 GError    **error)
+_hall_sync_send_authorized (HallSyncWorker *worker,
+                            const char     *method,
+                            const char     *path,
+                            const char * const *extra_headers,
+                            GBytes         *body,
+                            GError        **error)
 {
   gboolean signed_in_again = FALSE;
 
@@ -469,7 +493,7 @@ send_authorized (Worker     *worker,
       for (i = 0; extra_headers != NULL && extra_headers[i] != NULL; i++)
         g_ptr_array_add (headers, g_strdup (extra_headers[i]));
 
-      response = send_with_retry (worker, method, path, headers, body, error);
+      response = _hall_sync_send_with_retry (worker, method, path, headers, body, error);
       if (response == NULL || response->status != 401 || signed_in_again)
         return g_steal_pointer (&response);
 
@@ -482,12 +506,12 @@ send_authorized (Worker     *worker,
 
       g_debug ("token refused, signing in again");
       signed_in_again = TRUE;
-      if (!do_login (worker, username, password, NULL, error))
+      if (!_hall_sync_login (worker, username, password, NULL, error))
         {
           if (g_error_matches (*error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
             {
               g_clear_error (error);
-              set_auth_error (error);
+              _hall_sync_set_auth_error (error);
             }
           return NULL;
         }
@@ -518,14 +542,14 @@ static char *dup_case_uuid (const HallOutboxItem *item);
 
 /* The case a row belongs to, for "case-rejected". */
 static void
-emit_case_rejected (Worker               *worker,
+emit_case_rejected (HallSyncWorker       *worker,
                     const HallOutboxItem *item,
                     const char           *reason)
 {
   g_autofree char *case_uuid = dup_case_uuid (item);
 
   if (case_uuid != NULL)
-    post_to_main (worker->engine, -1, signals[SIGNAL_CASE_REJECTED], case_uuid, reason);
+    _hall_sync_engine_post_case_rejected (worker->engine, case_uuid, reason);
   else if (g_strcmp0 (item->entity, "applicant") == 0)
     {
       g_autoptr (GPtrArray) cases = hall_store_list_applicant_cases (worker->store,
@@ -533,8 +557,9 @@ emit_case_rejected (Worker               *worker,
       guint i;
 
       for (i = 0; cases != NULL && i < cases->len; i++)
-        post_to_main (worker->engine, -1, signals[SIGNAL_CASE_REJECTED],
-                      hall_case_get_uuid (g_ptr_array_index (cases, i)), reason);
+        _hall_sync_engine_post_case_rejected (worker->engine,
+                                              hall_case_get_uuid (g_ptr_array_index (cases, i)),
+                                              reason);
     }
 }
 
@@ -557,7 +582,7 @@ dup_case_uuid (const HallOutboxItem *item)
  * after it fail only as a consequence ("no such case"); the official needs
  * to see the first reason, the one to act on. */
 static void
-keep_first_reason (Worker               *worker,
+keep_first_reason (HallSyncWorker       *worker,
                    const HallOutboxItem *item,
                    char                **reason)
 {
@@ -576,7 +601,7 @@ keep_first_reason (Worker               *worker,
 }
 
 static PushOutcome
-record_conflict (Worker               *worker,
+record_conflict (HallSyncWorker       *worker,
                  const HallOutboxItem *item,
                  HallHttpResponse     *refusal,
                  GError              **error)
@@ -586,7 +611,7 @@ record_conflict (Worker               *worker,
   g_autofree char *server_json = NULL;
 
   /* The entity is what the PUT addressed. */
-  current = send_authorized (worker, "GET", item->path, NULL, NULL, &fetch_error);
+  current = _hall_sync_send_authorized (worker, "GET", item->path, NULL, NULL, &fetch_error);
   if (current != NULL && current->status == 200)
     server_json = hall_http_response_dup_text (current);
   else
@@ -617,17 +642,17 @@ record_conflict (Worker               *worker,
     return PUSH_STOP;
   g_debug ("outbox %" G_GINT64_FORMAT " %s %s: conflict", item->seq, item->entity,
            item->entity_uuid);
-  post_to_main (worker->engine, -1, signals[SIGNAL_CONFLICT], item->entity, item->entity_uuid);
+  _hall_sync_engine_post_conflict (worker->engine, item->entity, item->entity_uuid);
   return PUSH_CONFLICT;
 }
 
-static PushOutcome handle_answer (Worker               *worker,
+static PushOutcome handle_answer (HallSyncWorker       *worker,
                                   const HallOutboxItem *item,
                                   HallHttpResponse     *response,
                                   GError              **error);
 
 static PushOutcome
-push_one (Worker               *worker,
+push_one (HallSyncWorker       *worker,
           const HallOutboxItem *item,
           GError              **error)
 {
@@ -645,7 +670,8 @@ push_one (Worker               *worker,
     }
   body = g_bytes_new (item->body, item->body != NULL ? strlen (item->body) : 0);
 
-  response = send_authorized (worker, item->method, item->path, extra, body, &local_error);
+  response = _hall_sync_send_authorized (worker, item->method, item->path, extra, body,
+                                         &local_error);
   if (response == NULL)
     {
       /* Kept first in line: nothing after it goes before it. */
@@ -660,7 +686,7 @@ push_one (Worker               *worker,
 
 /* What the server's answer to @item, alone or in a batch, does to it. */
 static PushOutcome
-handle_answer (Worker               *worker,
+handle_answer (HallSyncWorker       *worker,
                const HallOutboxItem *item,
                HallHttpResponse     *response,
                GError              **error)
@@ -679,7 +705,7 @@ handle_answer (Worker               *worker,
 
   if (response->status == 401)
     {
-      set_auth_error (error);
+      _hall_sync_set_auth_error (error);
       return PUSH_STOP;
     }
 
@@ -689,7 +715,7 @@ handle_answer (Worker               *worker,
 
   if (response->status >= 400 && response->status < 500)
     {
-      reason = describe_problem (response);
+      reason = _hall_sync_describe_problem (response);
       keep_first_reason (worker, item, &reason);
       if (!hall_store_reject_outbox (worker->store, item, (int) response->status, reason, error))
         return PUSH_STOP;
@@ -723,7 +749,7 @@ count_outcome (HallSyncReport *report,
 /* One POST /v1/batch, sent on a thread of its own. */
 typedef struct
 {
-  Worker           *worker;
+  HallSyncWorker   *worker;
   GPtrArray        *items;     /* of HallOutboxItem: the batch's rows */
   GHashTable       *owners;    /* the applicants and cases its rows change */
   GBytes           *body;
@@ -854,9 +880,9 @@ batch_body (GPtrArray *items,
  * @in_flight, or NULL when fewer than two rows can. The rows it takes are
  * stolen from @items. */
 static Batch *
-batch_new (Worker    *worker,
-           GPtrArray *items,
-           GQueue    *in_flight)
+batch_new (HallSyncWorker *worker,
+           GPtrArray      *items,
+           GQueue         *in_flight)
 {
   g_autoptr (GHashTable) owners = g_hash_table_new (g_str_hash, g_str_equal);
   Batch *batch;
@@ -886,8 +912,8 @@ batch_send_thread (gpointer data)
   const char *extra[] = { "Content-Type: application/json", NULL };
   Batch *batch = data;
 
-  batch->response = send_authorized (batch->worker, "POST", "/v1/batch", extra, batch->body,
-                                     &batch->error);
+  batch->response = _hall_sync_send_authorized (batch->worker, "POST", "/v1/batch", extra,
+                                                batch->body, &batch->error);
   return NULL;
 }
 
@@ -900,8 +926,8 @@ batch_start (Batch *batch)
 /* Sends batches of the rows after those in @in_flight until it holds
  * MAX_BATCHES_IN_FLIGHT, or no batch can go yet. */
 static void
-send_more (Worker *worker,
-           GQueue *in_flight)
+send_more (HallSyncWorker *worker,
+           GQueue         *in_flight)
 {
   while (in_flight->length < MAX_BATCHES_IN_FLIGHT)
     {
@@ -941,7 +967,7 @@ batch_finish (Batch          *batch,
               HallSyncReport *report,
               GError        **error)
 {
-  Worker *worker = batch->worker;
+  HallSyncWorker *worker = batch->worker;
   g_autoptr (GPtrArray) answers = NULL;
   g_autofree gint64 *versions = NULL;
   const HallOutboxItem *first = g_ptr_array_index (batch->items, 0);
@@ -964,7 +990,7 @@ batch_finish (Batch          *batch,
     }
   if (batch->response->status == 401)
     {
-      set_auth_error (error);
+      _hall_sync_set_auth_error (error);
       return BATCH_FAILED;
     }
   if (batch->response->status != 200)
@@ -1004,7 +1030,7 @@ batch_finish (Batch          *batch,
   /* Alone it would have been tried again; the next pass does that. */
   if (hall_retry_policy_status_is_transient (answer->status) || answer->status == 401)
     {
-      g_autofree char *problem = describe_problem (answer);
+      g_autofree char *problem = _hall_sync_describe_problem (answer);
 
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_SERVER,
                    _("the server could not take a change now (%u: %s); "
@@ -1030,7 +1056,7 @@ batch_finish (Batch          *batch,
  * @error; TRUE with nothing done when the head of the outbox is a row to
  * send alone. */
 static gboolean
-push_batches (Worker         *worker,
+push_batches (HallSyncWorker *worker,
               HallSyncReport *report,
               gboolean       *unsupported,
               GError        **error)
@@ -1054,9 +1080,9 @@ push_batches (Worker         *worker,
 }
 
 static gboolean
-push (Worker         *worker,
-      HallSyncReport *report,
-      GError        **error)
+_hall_sync_push (HallSyncWorker *worker,
+                 HallSyncReport *report,
+                 GError        **error)
 {
   gboolean unbatched = worker->push_batch_size <= 1;
 
@@ -1130,12 +1156,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FeedPage, feed_page_free)
  * applies the page before it. */
 typedef struct
 {
-  Worker    *worker;
-  char      *cursor;    /* asked for: the changes after it */
-  FeedPage  *applied;   /* a page applied before, freed on the thread */
-  GThread   *thread;
-  FeedPage  *page;
-  GError    *error;
+  HallSyncWorker  *worker;
+  char            *cursor;    /* asked for: the changes after it */
+  FeedPage        *applied;   /* a page applied before, freed on the thread */
+  GThread         *thread;
+  FeedPage        *page;
+  GError          *error;
 } Fetch;
 
 static void
@@ -1153,10 +1179,10 @@ fetch_free (Fetch *fetch)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
 
 static gboolean
-fetch_page (Worker      *worker,
-            const char  *cursor,
-            FeedPage    *page,
-            GError     **error)
+fetch_page (HallSyncWorker *worker,
+            const char     *cursor,
+            FeedPage       *page,
+            GError        **error)
 {
   g_autoptr (HallHttpResponse) response = NULL;
   g_autofree char *path = NULL;
@@ -1172,12 +1198,12 @@ fetch_page (Worker      *worker,
   else
     path = g_strdup_printf ("/v1/changes?limit=%u", worker->pull_page_size);
 
-  response = send_authorized (worker, "GET", path, NULL, NULL, error);
+  response = _hall_sync_send_authorized (worker, "GET", path, NULL, NULL, error);
   if (response == NULL)
     return FALSE;
   if (response->status == 401)
     {
-      set_auth_error (error);
+      _hall_sync_set_auth_error (error);
       return FALSE;
     }
   if (response->status == 403)
@@ -1189,7 +1215,7 @@ fetch_page (Worker      *worker,
     }
   if (response->status != 200)
     {
-      g_autofree char *problem = describe_problem (response);
+      g_autofree char *problem = _hall_sync_describe_problem (response);
 
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                    _("the server refused to list its changes: %s"), problem);
@@ -1221,9 +1247,9 @@ fetch_page_thread (gpointer data)
  * so the server, the network and the reading of the data into model
  * objects go on while the store writes. */
 static gboolean
-pull (Worker         *worker,
-      HallSyncReport *report,
-      GError        **error)
+_hall_sync_pull (HallSyncWorker *worker,
+                 HallSyncReport *report,
+                 GError        **error)
 {
   g_autofree char *cursor = hall_store_get_meta (worker->store, "cursor");
   g_autoptr (FeedPage) page = g_new0 (FeedPage, 1);
@@ -1273,14 +1299,14 @@ pull (Worker         *worker,
 
 typedef struct
 {
-  Worker          worker;
+  HallSyncWorker  worker;
   HallSyncReport  report;
 } PassData;
 
 static void
 pass_data_free (PassData *data)
 {
-  worker_clear (&data->worker);
+  _hall_sync_worker_clear (&data->worker);
   g_free (data);
 }
 
@@ -1291,7 +1317,7 @@ pass_thread (GTask        *task,
              GCancellable *cancellable)
 {
   PassData *data = task_data;
-  Worker *worker = &data->worker;
+  HallSyncWorker *worker = &data->worker;
   GError *error = NULL;
   g_autofree char *now = NULL;
 
@@ -1300,7 +1326,8 @@ pass_thread (GTask        *task,
   if (worker->server_url == NULL || *worker->server_url == '\0')
     g_set_error (&error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                  _("no server is set for this counter: sign in to a server first"));
-  else if (push (worker, &data->report, &error) && pull (worker, &data->report, &error))
+  else if (_hall_sync_push (worker, &data->report, &error)
+           && _hall_sync_pull (worker, &data->report, &error))
     {
       now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
       hall_store_set_meta (worker->store, "last_sync", now, &error);
@@ -1409,7 +1436,7 @@ start_pass (HallSyncEngine *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
     }
 
-  worker_init (&data->worker, self);
+  _hall_sync_worker_init (&data->worker, self);
   task = g_task_new (self, self->cancellable, pass_done, waiters);
   g_task_set_source_tag (task, start_pass);
   g_task_set_task_data (task, data, (GDestroyNotify) pass_data_free);
@@ -1547,15 +1574,15 @@ hall_sync_engine_stop (HallSyncEngine *self)
 
 typedef struct
 {
-  Worker   worker;
-  char    *username;
-  char    *password;
+  HallSyncWorker  worker;
+  char           *username;
+  char           *password;
 } LoginData;
 
 static void
 login_data_free (LoginData *data)
 {
-  worker_clear (&data->worker);
+  _hall_sync_worker_clear (&data->worker);
   g_free (data->username);
   if (data->password != NULL)
     memset (data->password, 0, strlen (data->password));
@@ -1609,7 +1636,7 @@ login_thread (GTask        *task,
                                _("no server address was given"));
       return;
     }
-  if (!do_login (&data->worker, data->username, data->password, &roles, &error))
+  if (!_hall_sync_login (&data->worker, data->username, data->password, &roles, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1635,7 +1662,7 @@ hall_sync_engine_login_async (HallSyncEngine     *self,
   g_return_if_fail (username != NULL && password != NULL);
 
   data = g_new0 (LoginData, 1);
-  worker_init (&data->worker, self);
+  _hall_sync_worker_init (&data->worker, self);
   data->username = g_strdup (username);
   data->password = g_strdup (password);
 
@@ -1672,7 +1699,7 @@ sign_out_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   HallSyncEngine *self = source_object;
-  Worker *worker = task_data;
+  HallSyncWorker *worker = task_data;
   g_autofree char *token = hall_store_get_meta (worker->store, "token");
   g_autoptr (HallHttpResponse) response = NULL;
   GError *error = NULL;
@@ -1682,7 +1709,8 @@ sign_out_thread (GTask        *task,
     {
       g_autoptr (GPtrArray) headers = new_headers (token);
 
-      response = send_with_retry (worker, "DELETE", "/v1/sessions", headers, NULL, &error);
+      response = _hall_sync_send_with_retry (worker, "DELETE", "/v1/sessions", headers, NULL,
+                                             &error);
       if (response == NULL)
         {
           g_task_return_error (task, error);
@@ -1690,7 +1718,7 @@ sign_out_thread (GTask        *task,
         }
       if (response->status != 204 && response->status != 401)
         {
-          g_autofree char *problem = describe_problem (response);
+          g_autofree char *problem = _hall_sync_describe_problem (response);
 
           g_task_return_new_error (task, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                                    _("the server did not sign out: %s"), problem);
@@ -1712,9 +1740,9 @@ sign_out_thread (GTask        *task,
 }
 
 static void
-worker_free (Worker *worker)
+worker_free (HallSyncWorker *worker)
 {
-  worker_clear (worker);
+  _hall_sync_worker_clear (worker);
   g_free (worker);
 }
 
@@ -1725,12 +1753,12 @@ hall_sync_engine_sign_out_async (HallSyncEngine     *self,
                                  gpointer            user_data)
 {
   g_autoptr (GTask) task = NULL;
-  Worker *worker;
+  HallSyncWorker *worker;
 
   g_return_if_fail (HALL_IS_SYNC_ENGINE (self));
 
-  worker = g_new0 (Worker, 1);
-  worker_init (worker, self);
+  worker = g_new0 (HallSyncWorker, 1);
+  _hall_sync_worker_init (worker, self);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_sync_engine_sign_out_async);
   g_task_set_task_data (task, worker, (GDestroyNotify) worker_free);
@@ -1751,16 +1779,16 @@ hall_sync_engine_sign_out_finish (HallSyncEngine *self,
 
 typedef struct
 {
-  Worker  worker;
-  GFile  *file;
-  char   *sha256;
-  guint   chunk_size;
+  HallSyncWorker  worker;
+  GFile          *file;
+  char           *sha256;
+  guint           chunk_size;
 } BlobData;
 
 static void
 blob_data_free (BlobData *data)
 {
-  worker_clear (&data->worker);
+  _hall_sync_worker_clear (&data->worker);
   g_clear_object (&data->file);
   g_free (data->sha256);
   g_free (data);
@@ -1807,7 +1835,7 @@ static gboolean
 upload_blob (BlobData      *data,
              GError       **error)
 {
-  Worker *worker = &data->worker;
+  HallSyncWorker *worker = &data->worker;
   g_autofree char *hash = NULL;
   g_autofree char *path = NULL;
   g_autoptr (HallHttpResponse) head = NULL;
@@ -1834,7 +1862,7 @@ upload_blob (BlobData      *data,
   data->sha256 = g_strdup (hash);
   path = g_strdup_printf ("/v1/blobs/%s", hash);
 
-  head = send_authorized (worker, "HEAD", path, NULL, NULL, error);
+  head = _hall_sync_send_authorized (worker, "HEAD", path, NULL, NULL, error);
   if (head == NULL)
     return FALSE;
   switch (head->status)
@@ -1850,11 +1878,11 @@ upload_blob (BlobData      *data,
       offset = 0;
       break;
     case 401:
-      set_auth_error (error);
+      _hall_sync_set_auth_error (error);
       return FALSE;
     default:
       {
-        g_autofree char *problem = describe_problem (head);
+        g_autofree char *problem = _hall_sync_describe_problem (head);
 
         g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
                      _("the server refused the upload of a document: %s"), problem);
@@ -1898,7 +1926,8 @@ upload_blob (BlobData      *data,
       extra[3] = length_header;
       extra[4] = NULL;
 
-      response = send_authorized (worker, total == 0 ? "PUT" : "PATCH", path, extra, chunk, error);
+      response = _hall_sync_send_authorized (worker, total == 0 ? "PUT" : "PATCH", path, extra,
+                                             chunk, error);
       if (response == NULL)
         return FALSE;
       g_debug ("blob %s: PATCH at %" G_GOFFSET_FORMAT " (+%" G_GSIZE_FORMAT ") -> %u", hash,
@@ -1929,12 +1958,12 @@ upload_blob (BlobData      *data,
           break;
 
         case 401:
-          set_auth_error (error);
+          _hall_sync_set_auth_error (error);
           return FALSE;
 
         default:
           {
-            g_autofree char *problem = describe_problem (response);
+            g_autofree char *problem = _hall_sync_describe_problem (response);
 
             g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
                          _("the server refused the upload of a document: %s"), problem);
@@ -1975,7 +2004,7 @@ hall_sync_engine_upload_blob_async (HallSyncEngine     *self,
   g_return_if_fail (G_IS_FILE (file));
 
   data = g_new0 (BlobData, 1);
-  worker_init (&data->worker, self);
+  _hall_sync_worker_init (&data->worker, self);
   data->file = g_object_ref (file);
   data->sha256 = g_strdup (sha256);
   data->chunk_size = self->blob_chunk_size;
