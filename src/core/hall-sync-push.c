@@ -141,6 +141,19 @@ record_conflict (HallSyncWorker       *worker,
   return PUSH_CONFLICT;
 }
 
+/* A row whose request got no answer stays first in line, with the reason,
+ * so that nothing after it goes before it; a cancelled pass or a lost
+ * sign-in says nothing about the row. */
+static void
+defer_unanswered (HallSyncWorker       *worker,
+                  const HallOutboxItem *item,
+                  const GError         *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
+    hall_store_defer_outbox (worker->store, item, error->message, NULL);
+}
+
 static PushOutcome handle_answer (HallSyncWorker       *worker,
                                   const HallOutboxItem *item,
                                   HallHttpResponse     *response,
@@ -169,10 +182,7 @@ push_one (HallSyncWorker       *worker,
                                          &local_error);
   if (response == NULL)
     {
-      /* Kept first in line: nothing after it goes before it. */
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && !g_error_matches (local_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
-        hall_store_defer_outbox (worker->store, item, local_error->message, NULL);
+      defer_unanswered (worker, item, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return PUSH_STOP;
     }
@@ -477,9 +487,7 @@ batch_finish (Batch          *batch,
   g_thread_join (g_steal_pointer (&batch->thread));
   if (batch->response == NULL)
     {
-      if (!g_error_matches (batch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          && !g_error_matches (batch->error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
-        hall_store_defer_outbox (worker->store, first, batch->error->message, NULL);
+      defer_unanswered (worker, first, batch->error);
       g_propagate_error (error, g_steal_pointer (&batch->error));
       return BATCH_FAILED;
     }
@@ -586,6 +594,7 @@ _hall_sync_push (HallSyncWorker *worker,
   for (;;)
     {
       g_autoptr (GPtrArray) items = NULL;
+      PushOutcome outcome;
 
       items = hall_store_peek_outbox (worker->store, 1, error);
       if (items == NULL)
@@ -604,20 +613,9 @@ _hall_sync_push (HallSyncWorker *worker,
             continue;
         }
 
-      switch (push_one (worker, g_ptr_array_index (items, 0), error))
-        {
-        case PUSH_ACKED:
-          report->pushed++;
-          break;
-        case PUSH_REJECTED:
-          report->rejected++;
-          break;
-        case PUSH_CONFLICT:
-          report->conflicts++;
-          break;
-        case PUSH_STOP:
-        default:
-          return FALSE;
-        }
+      outcome = push_one (worker, g_ptr_array_index (items, 0), error);
+      if (outcome == PUSH_STOP)
+        return FALSE;
+      count_outcome (report, outcome);
     }
 }
