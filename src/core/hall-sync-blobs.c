@@ -69,6 +69,24 @@ read_offset (HallHttpResponse *response,
                                           offset);
 }
 
+/* An answer the upload cannot go on from: the sign-in is gone, or the
+ * server refuses the document. */
+static void
+set_upload_error (HallHttpResponse *response,
+                  GError          **error)
+{
+  g_autofree char *problem = NULL;
+
+  if (response->status == 401)
+    {
+      _hall_sync_set_auth_error (error);
+      return;
+    }
+  problem = _hall_sync_describe_problem (response);
+  g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
+               _("the server refused the upload of a document: %s"), problem);
+}
+
 static gboolean
 upload_blob (BlobData      *data,
              GError       **error)
@@ -115,17 +133,9 @@ upload_blob (BlobData      *data,
     case 404:
       offset = 0;
       break;
-    case 401:
-      _hall_sync_set_auth_error (error);
-      return FALSE;
     default:
-      {
-        g_autofree char *problem = _hall_sync_describe_problem (head);
-
-        g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
-                     _("the server refused the upload of a document: %s"), problem);
-        return FALSE;
-      }
+      set_upload_error (head, error);
+      return FALSE;
     }
   g_debug ("blob %s: %" G_GOFFSET_FORMAT " of %" G_GOFFSET_FORMAT " bytes on the server",
            hash, offset, total);
@@ -195,18 +205,9 @@ upload_blob (BlobData      *data,
             }
           break;
 
-        case 401:
-          _hall_sync_set_auth_error (error);
-          return FALSE;
-
         default:
-          {
-            g_autofree char *problem = _hall_sync_describe_problem (response);
-
-            g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
-                         _("the server refused the upload of a document: %s"), problem);
-            return FALSE;
-          }
+          set_upload_error (response, error);
+          return FALSE;
         }
     }
 }
