@@ -781,10 +781,7 @@ hall_sync_engine_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
-  g_free (self->username);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
+  hall_sync_engine_set_credentials (self, NULL, NULL);
   g_mutex_clear (&self->credentials_lock);
 
   G_OBJECT_CLASS (hall_sync_engine_parent_class)->finalize (object);

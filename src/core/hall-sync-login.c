@@ -190,14 +190,21 @@ typedef struct
   char           *password;
 } LoginData;
 
+/* A password is wiped before its memory is given back. */
+static void
+free_password (char *password)
+{
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  g_free (password);
+}
+
 static void
 login_data_free (LoginData *data)
 {
   _hall_sync_worker_clear (&data->worker);
   g_free (data->username);
-  if (data->password != NULL)
-    memset (data->password, 0, strlen (data->password));
-  g_free (data->password);
+  free_password (data->password);
   g_free (data);
 }
 
@@ -209,9 +216,7 @@ remember_credentials (HallSyncEngine *self,
   g_mutex_lock (&self->credentials_lock);
   g_free (self->username);
   self->username = g_strdup (username);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
+  free_password (self->password);
   self->password = g_strdup (password);
   g_mutex_unlock (&self->credentials_lock);
 }
@@ -341,12 +346,7 @@ sign_out_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  g_mutex_lock (&self->credentials_lock);
-  g_clear_pointer (&self->username, g_free);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_clear_pointer (&self->password, g_free);
-  g_mutex_unlock (&self->credentials_lock);
+  remember_credentials (self, NULL, NULL);
   g_task_return_boolean (task, TRUE);
 }
 
