@@ -215,6 +215,26 @@ pass_thread (GTask        *task,
 static void start_pass (HallSyncEngine *self);
 
 static void
+set_syncing (HallSyncEngine *self,
+             gboolean        syncing)
+{
+  if (self->syncing == syncing)
+    return;
+  self->syncing = syncing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+}
+
+static void
+set_pending (HallSyncEngine *self,
+             guint           pending)
+{
+  if (self->pending == pending)
+    return;
+  self->pending = pending;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+}
+
+static void
 set_last_error (HallSyncEngine *self,
                 const char     *message)
 {
@@ -259,17 +279,10 @@ pass_done (GObject      *source,
       self->last_sync = last_sync;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
     }
-  if (self->pending != data->report.waiting)
-    {
-      self->pending = data->report.waiting;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-    }
+  set_pending (self, data->report.waiting);
   self->pass_running = FALSE;
   if (self->next_waiters->len == 0)
-    {
-      self->syncing = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
-    }
+    set_syncing (self, FALSE);
   g_object_thaw_notify (G_OBJECT (self));
 
   for (i = 0; i < waiters->len; i++)
@@ -298,11 +311,7 @@ start_pass (HallSyncEngine *self)
 
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->pass_running = TRUE;
-  if (!self->syncing)
-    {
-      self->syncing = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
-    }
+  set_syncing (self, TRUE);
 
   _hall_sync_worker_init (&data->worker, self);
   task = g_task_new (self, self->cancellable, pass_done, waiters);
@@ -393,11 +402,7 @@ outbox_changed_cb (HallStore      *store,
 {
   gboolean grew = n_pending > self->pending;
 
-  if (self->pending != n_pending)
-    {
-      self->pending = n_pending;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-    }
+  set_pending (self, n_pending);
   /* A new local change goes out soon. While the server is unreachable the
    * interval and the network monitor decide when to try again, so that a
    * busy counter does not hammer a dead link. */
