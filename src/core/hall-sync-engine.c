@@ -53,6 +53,9 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* Workers: each pass, sign-in and upload runs on a thread with a copy of
+ * the settings (HallSyncWorker, in hall-sync-engine-private.h). */
+
 void
 _hall_sync_worker_clear (HallSyncWorker *worker)
 {
