@@ -96,9 +96,11 @@ typedef struct
  * service-hall-ctl sets the knobs with --low-speed-time, --connect-timeout,
  * --retries, --ca-file and --pinned-key (over the environment). */
 
+/* (transfer full) */
 HallSyncEngine *hall_sync_engine_new               (HallStore       *store,
                                                     const char      *server_url);
 
+/* (transfer none): the store given to hall_sync_engine_new(). */
 HallStore      *hall_sync_engine_get_store         (HallSyncEngine  *self);
 const char     *hall_sync_engine_get_server_url    (HallSyncEngine  *self);
 void            hall_sync_engine_set_server_url    (HallSyncEngine  *self,
@@ -142,7 +144,8 @@ void            hall_sync_engine_login_async       (HallSyncEngine  *self,
                                                     GCancellable    *cancellable,
                                                     GAsyncReadyCallback callback,
                                                     gpointer         user_data);
-/* @roles_out (may be NULL): the roles the server granted, NULL-terminated. */
+/* @roles_out (out) (optional) (transfer full) (array zero-terminated=1): the
+ * roles the server granted; free with g_strfreev(). */
 gboolean        hall_sync_engine_login_finish      (HallSyncEngine  *self,
                                                     GAsyncResult    *result,
                                                     char          ***roles_out,
@@ -177,7 +180,7 @@ void            hall_sync_engine_upload_blob_async (HallSyncEngine  *self,
                                                     GCancellable    *cancellable,
                                                     GAsyncReadyCallback callback,
                                                     gpointer         user_data);
-/* @sha256_out (may be NULL): the blob's hash, newly allocated. */
+/* @sha256_out (out) (optional) (transfer full): the blob's hash. */
 gboolean        hall_sync_engine_upload_blob_finish (HallSyncEngine *self,
                                                      GAsyncResult   *result,
                                                      char          **sha256_out,
