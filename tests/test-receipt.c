@@ -169,6 +169,53 @@ test_receipt_pdf (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+static void
+on_pdf_written (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  *out = g_object_ref (result);
+}
+
+/* hall_receipt_write_pdf() on a worker, finishing on the main loop; a
+ * cancel before it begins writes nothing. */
+static void
+test_receipt_pdf_async (void)
+{
+  g_autoptr(HallReceipt) receipt = build_receipt ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) cancelled_file = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  file = g_file_new_build_filename (g_get_user_cache_dir (), "receipt-async.pdf", NULL);
+  hall_receipt_write_pdf_async (receipt, file, NULL, on_pdf_written, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hall_receipt_write_pdf_finish (receipt, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_load_contents (file, NULL, &contents, &length, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_clear_object (&result);
+
+  cancelled_file = g_file_new_build_filename (g_get_user_cache_dir (), "cancelled.pdf", NULL);
+  g_cancellable_cancel (cancellable);
+  hall_receipt_write_pdf_async (receipt, cancelled_file, cancellable, on_pdf_written, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (hall_receipt_write_pdf_finish (receipt, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_query_exists (cancelled_file, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +224,7 @@ main (int   argc,
 
   g_test_add_func ("/hall/receipt/qr", test_receipt_qr);
   g_test_add_func ("/hall/receipt/pdf", test_receipt_pdf);
+  g_test_add_func ("/hall/receipt/pdf-async", test_receipt_pdf_async);
 
   return g_test_run ();
 }

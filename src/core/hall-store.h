@@ -249,4 +249,84 @@ gboolean        hall_store_set_meta              (HallStore      *self,
                                                   const char     *value,
                                                   GError        **error);
 
+/* What a window needs, off its main loop (hall-store-async.c). Each _async
+ * runs the synchronous call of the same name on a worker and calls
+ * @callback in the caller's thread-default main context; _finish returns
+ * what that call returns. Cancelled, a read finishes at once with
+ * G_IO_ERROR_CANCELLED; a write cancelled before it begins writes nothing
+ * and finishes so, and one that has begun reports what it did. */
+#include "hall-case-record.h"
+
+/* The case @uuid with its applicant, its timeline and its open conflicts,
+ * read on one worker for the case's page. */
+void            hall_store_load_case_async       (HallStore      *self,
+                                                  const char     *uuid,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+/* (transfer full): NULL with @error set (HALL_STORE_ERROR_NOT_FOUND when
+ * there is no such case). */
+HallCaseRecord *hall_store_load_case_finish      (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+/* An entry an official makes now, a note say: sets the time of @event to
+ * this moment (here, on the caller's thread), then adds it as
+ * hall_store_add_case_event() does. The worker reads @event: leave it
+ * unchanged until @callback. */
+void            hall_store_add_case_event_async  (HallStore      *self,
+                                                  HallCaseEvent  *event,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_add_case_event_finish (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+/* hall_store_resolve_conflict() for each of @conflict_ids in turn: the
+ * official decides the conflicts on a page at once. The first failure
+ * stops the rest (those before it stay decided). */
+void            hall_store_resolve_conflicts_async (HallStore    *self,
+                                                  const gint64   *conflict_ids,
+                                                  guint           n_conflicts,
+                                                  HallConflictResolution resolution,
+                                                  const char     *official,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_resolve_conflicts_finish (HallStore   *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+void            hall_store_check_password_async  (HallStore      *self,
+                                                  const char     *username,
+                                                  const char     *password,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+/* (transfer full): the display name, NULL with HALL_STORE_ERROR_AUTH;
+ * @roles_out (optional) (transfer full): the comma-separated roles. */
+char           *hall_store_check_password_finish (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  char          **roles_out,
+                                                  GError        **error);
+/* hall_store_find_applicant(), and how many cases the applicant has at
+ * this counter: what an intake form shows of a returning applicant. */
+void            hall_store_find_applicant_async  (HallStore      *self,
+                                                  const char     *document_number,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+/* (transfer full) (nullable): NULL without an error when there is none.
+ * @n_cases_out (optional): 0 when the cases could not be counted, a
+ * courtesy that must not hide the applicant. */
+HallApplicant  *hall_store_find_applicant_finish (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  guint          *n_cases_out,
+                                                  GError        **error);
+void            hall_store_add_demo_officials_async (HallStore   *self,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_add_demo_officials_finish (HallStore  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
 G_END_DECLS

@@ -99,30 +99,16 @@ hall_application_handle_local_options (GApplication *application,
 }
 
 static void
-demo_officials_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  HallStore *store = HALL_STORE (task_data);
-  GError *error = NULL;
-
-  if (hall_store_add_demo_officials (store, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 demo_officials_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
+  g_autoptr (HallWindow) window = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!hall_store_add_demo_officials_finish (HALL_STORE (object), result, &error))
     g_warning ("Could not add the demo officials: %s", error->message);
-  hall_window_hold_sign_in (HALL_WINDOW (object), FALSE);
+  hall_window_hold_sign_in (window, FALSE);
 }
 
 /* Opens what the window shows; on failure @title_out says what failed for
@@ -215,14 +201,12 @@ hall_application_activate (GApplication *application)
 
   if (self->demo && self->store != NULL)
     {
-      g_autoptr (GTask) task = g_task_new (window, NULL, demo_officials_cb, NULL);
-
       /* A missing demo official costs an Argon2 hash: never on the main
        * loop, and never before the window shows; until they are in, a
        * sign-in would be refused. */
       hall_window_hold_sign_in (HALL_WINDOW (window), TRUE);
-      g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-      g_task_run_in_thread (task, demo_officials_thread);
+      hall_store_add_demo_officials_async (self->store, NULL, demo_officials_cb,
+                                           g_object_ref (window));
     }
 
   gtk_window_present (window);

@@ -520,3 +520,51 @@ hall_receipt_write_pdf (HallReceipt *self,
 
   return g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
 }
+
+static void
+write_pdf_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (hall_receipt_write_pdf (source_object, task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_receipt_write_pdf_async (HallReceipt         *self,
+                              GFile               *file,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (HALL_IS_RECEIPT (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_receipt_write_pdf_async);
+  /* A file that was written is reported as written, cancelled or not. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, write_pdf_thread);
+}
+
+gboolean
+hall_receipt_write_pdf_finish (HallReceipt   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hall_receipt_write_pdf_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

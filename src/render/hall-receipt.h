@@ -49,5 +49,17 @@ void           hall_receipt_render        (HallReceipt *self,
 gboolean       hall_receipt_write_pdf     (HallReceipt *self,
                                            GFile       *file,
                                            GError     **error);
+/* The same on a worker thread, for a window: the receipt never changes once
+ * built, so the worker reads it as it is. Cancelled before it begins,
+ * nothing is written (G_IO_ERROR_CANCELLED); a PDF that was written is
+ * reported as written. */
+void           hall_receipt_write_pdf_async  (HallReceipt         *self,
+                                              GFile               *file,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean       hall_receipt_write_pdf_finish (HallReceipt         *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

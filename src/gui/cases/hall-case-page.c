@@ -38,7 +38,8 @@ struct _HallCasePage
   char          *document_text;
   GPtrArray     *conflicts; /* of HallConflict, open ones, as last read */
   char          *conflict_text;
-  GCancellable  *cancellable;
+  GCancellable  *cancellable;      /* the read in flight: another case or read replaces it */
+  GCancellable  *page_cancellable; /* notes and decisions: until the page goes */
   guint          countdown_id;
   guint          n_events;
   gboolean       loading;
@@ -60,28 +61,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void hall_case_page_reload (HallCasePage *self);
-
-typedef struct
-{
-  HallStore     *store;
-  char          *uuid;
-  HallCase      *kase;
-  HallApplicant *applicant;
-  GPtrArray     *events;
-  GPtrArray     *conflicts;
-} CaseLoad;
-
-static void
-case_load_free (CaseLoad *load)
-{
-  g_clear_object (&load->store);
-  g_free (load->uuid);
-  g_clear_object (&load->kase);
-  g_clear_object (&load->applicant);
-  g_clear_pointer (&load->events, g_ptr_array_unref);
-  g_clear_pointer (&load->conflicts, g_ptr_array_unref);
-  g_free (load);
-}
 
 static gboolean
 use_chinese (void)
@@ -530,84 +509,38 @@ set_loading (HallCasePage *self,
 }
 
 static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  CaseLoad *load = task_data;
-  GError *error = NULL;
-  const char *applicant_uuid;
-
-  load->kase = hall_store_get_case (load->store, load->uuid, &error);
-  if (load->kase == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  applicant_uuid = hall_case_get_applicant_uuid (load->kase);
-  if (applicant_uuid != NULL)
-    {
-      load->applicant = hall_store_get_applicant (load->store, applicant_uuid, &error);
-      if (load->applicant == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-
-  load->events = hall_store_list_case_events (load->store, load->uuid, &error);
-  if (load->events == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  load->conflicts = hall_store_list_conflicts (load->store, load->uuid, &error);
-  if (load->conflicts == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 load_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  HallCasePage *self = HALL_CASE_PAGE (object);
-  CaseLoad *load = g_task_get_task_data (G_TASK (result));
+  g_autoptr (HallCasePage) self = user_data;
+  g_autoptr (HallCaseRecord) record = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  /* Cancelled when the page moved to another case or went away. */
+  record = hall_store_load_case_finish (HALL_STORE (object), result, &error);
+  if (record == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       set_loading (self, FALSE);
-      g_warning ("Could not read case %s: %s", load->uuid, error->message);
+      g_warning ("Could not read case %s: %s", hall_case_get_uuid (self->kase), error->message);
       adw_action_row_set_subtitle (self->applicant_row, error->message);
       return;
     }
 
-  g_set_object (&self->kase, load->kase);
+  g_set_object (&self->kase, hall_case_record_get_case (record));
   show_case (self);
-  show_applicant (self, load->applicant);
+  show_applicant (self, hall_case_record_get_applicant (record));
   show_checklist (self);
-  show_timeline (self, load->events);
-  show_conflicts (self, load->conflicts);
+  show_timeline (self, hall_case_record_get_events (record));
+  show_conflicts (self, hall_case_record_get_conflicts (record));
   set_loading (self, FALSE);
 }
 
 static void
 hall_case_page_reload (HallCasePage *self)
 {
-  g_autoptr (GTask) task = NULL;
-  CaseLoad *load;
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -615,15 +548,9 @@ hall_case_page_reload (HallCasePage *self)
     return;
 
   self->cancellable = g_cancellable_new ();
-  load = g_new0 (CaseLoad, 1);
-  load->store = g_object_ref (self->store);
-  load->uuid = g_strdup (hall_case_get_uuid (self->kase));
-
   set_loading (self, TRUE);
-  task = g_task_new (self, self->cancellable, load_cb, NULL);
-  g_task_set_source_tag (task, hall_case_page_reload);
-  g_task_set_task_data (task, load, (GDestroyNotify) case_load_free);
-  g_task_run_in_thread (task, load_thread);
+  hall_store_load_case_async (self->store, hall_case_get_uuid (self->kase), self->cancellable,
+                              load_cb, g_object_ref (self));
 }
 
 static void
@@ -646,48 +573,22 @@ outbox_changed_cb (HallStore    *store,
     hall_case_page_reload (self);
 }
 
-typedef struct
-{
-  HallStore     *store;
-  HallCaseEvent *event;
-} NoteSave;
-
-static void
-note_save_free (NoteSave *save)
-{
-  g_clear_object (&save->store);
-  g_clear_object (&save->event);
-  g_free (save);
-}
-
-static void
-add_note_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  NoteSave *save = task_data;
-  GError *error = NULL;
-
-  if (hall_store_add_case_event (save->store, save->event, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 add_note_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  HallCasePage *self = HALL_CASE_PAGE (object);
+  g_autoptr (HallCasePage) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!hall_store_add_case_event_finish (HALL_STORE (object), result, &error))
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkRoot *root;
       AdwMessageDialog *dialog;
 
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      root = gtk_widget_get_root (GTK_WIDGET (self));
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
                                                                               : NULL,
                                                            _("The Note Was Not Saved"),
@@ -716,24 +617,19 @@ note_response_cb (AdwMessageDialog *dialog,
 {
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *note = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr (GTask) task = NULL;
-  NoteSave *save;
+  g_autoptr (HallCaseEvent) event = NULL;
 
   if (g_strcmp0 (response, "add") != 0 || *note == '\0' || self->kase == NULL ||
       self->store == NULL)
     return;
 
-  save = g_new0 (NoteSave, 1);
-  save->store = g_object_ref (self->store);
-  save->event = hall_case_event_new (hall_case_get_uuid (self->kase), HALL_CASE_EVENT_NOTE);
-  hall_case_event_set_note (save->event, note);
-  hall_case_event_set_official (save->event, self->official);
-  hall_case_event_set_at (save->event, g_get_real_time () / G_USEC_PER_SEC);
-
-  task = g_task_new (self, NULL, add_note_cb, NULL);
-  g_task_set_source_tag (task, note_response_cb);
-  g_task_set_task_data (task, save, (GDestroyNotify) note_save_free);
-  g_task_run_in_thread (task, add_note_thread);
+  event = hall_case_event_new (hall_case_get_uuid (self->kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (event, note);
+  hall_case_event_set_official (event, self->official);
+  /* The note belongs to the case it was written on: a move to another case
+   * does not stop it. */
+  hall_store_add_case_event_async (self->store, event, self->page_cancellable, add_note_cb,
+                                   g_object_ref (self));
 }
 
 static void
@@ -781,54 +677,36 @@ show_toast (HallCasePage *self,
 
 typedef struct
 {
-  HallStore              *store;
-  GArray                 *ids; /* of gint64 */
+  HallCasePage           *page;
   HallConflictResolution  resolution;
-  char                   *official;
 } ConflictDecision;
 
 static void
 conflict_decision_free (ConflictDecision *decision)
 {
-  g_clear_object (&decision->store);
-  g_clear_pointer (&decision->ids, g_array_unref);
-  g_free (decision->official);
+  g_clear_object (&decision->page);
   g_free (decision);
 }
 
-static void
-resolve_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  ConflictDecision *decision = task_data;
-  GError *error = NULL;
-
-  for (guint i = 0; i < decision->ids->len; i++)
-    if (!hall_store_resolve_conflict (decision->store, g_array_index (decision->ids, gint64, i),
-                                      decision->resolution, decision->official, &error))
-      {
-        g_task_return_error (task, error);
-        return;
-      }
-  g_task_return_boolean (task, TRUE);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConflictDecision, conflict_decision_free)
 
 static void
 resolve_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  HallCasePage *self = HALL_CASE_PAGE (object);
-  ConflictDecision *decision = g_task_get_task_data (G_TASK (result));
+  g_autoptr (ConflictDecision) decision = user_data;
+  HallCasePage *self = decision->page;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!hall_store_resolve_conflicts_finish (HALL_STORE (object), result, &error))
     {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkRoot *root;
       AdwMessageDialog *dialog;
 
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      root = gtk_widget_get_root (GTK_WIDGET (self));
       dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
                                                                               : NULL,
                                                            _("The Choice Was Not Saved"),
@@ -849,17 +727,13 @@ static void
 resolve_conflicts (HallCasePage           *self,
                    HallConflictResolution  resolution)
 {
-  g_autoptr (GTask) task = NULL;
+  g_autoptr (GArray) ids = NULL;
   ConflictDecision *decision;
 
   if (self->store == NULL || self->conflicts == NULL || self->conflicts->len == 0)
     return;
 
-  decision = g_new0 (ConflictDecision, 1);
-  decision->store = g_object_ref (self->store);
-  decision->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  decision->resolution = resolution;
-  decision->official = g_strdup (self->official);
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint i = 0; i < self->conflicts->len; i++)
     {
       HallConflict *conflict = self->conflicts->pdata[i];
@@ -869,17 +743,19 @@ resolve_conflicts (HallCasePage           *self,
       if (resolution == HALL_CONFLICT_TAKE_THEIRS &&
           g_strcmp0 (hall_conflict_get_entity (conflict), "event") == 0)
         continue;
-      g_array_append_val (decision->ids, id);
+      g_array_append_val (ids, id);
     }
 
   /* One decision per conflict: no second click while this one is saved. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.keep-mine", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.take-theirs", FALSE);
 
-  task = g_task_new (self, NULL, resolve_cb, NULL);
-  g_task_set_source_tag (task, resolve_conflicts);
-  g_task_set_task_data (task, decision, (GDestroyNotify) conflict_decision_free);
-  g_task_run_in_thread (task, resolve_thread);
+  decision = g_new0 (ConflictDecision, 1);
+  decision->page = g_object_ref (self);
+  decision->resolution = resolution;
+  hall_store_resolve_conflicts_async (self->store, (const gint64 *) ids->data, ids->len,
+                                      resolution, self->official, self->page_cancellable,
+                                      resolve_cb, decision);
 }
 
 static void
@@ -925,6 +801,8 @@ hall_case_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->page_cancellable);
+  g_clear_object (&self->page_cancellable);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_CASE_PAGE);
   /* A widget unparents the children its layout holds itself. */
@@ -932,7 +810,7 @@ hall_case_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->kase);
   g_clear_object (&self->catalog);
-  /* A task still running holds the page past its dispose: the store must
+  /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
@@ -1069,6 +947,7 @@ static void
 hall_case_page_init (HallCasePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->page_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", FALSE);
   show_conflicts (self, NULL);
 }

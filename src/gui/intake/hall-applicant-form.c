@@ -90,33 +90,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-typedef struct
-{
-  HallStore *store;
-  char      *number;
-} LookupData;
-
-typedef struct
-{
-  HallApplicant *applicant;
-  guint          n_cases;
-} LookupResult;
-
-static void
-lookup_data_free (LookupData *data)
-{
-  g_clear_object (&data->store);
-  g_free (data->number);
-  g_free (data);
-}
-
-static void
-lookup_result_free (LookupResult *result)
-{
-  g_clear_object (&result->applicant);
-  g_free (result);
-}
-
 static const char *
 get_text (HallApplicantForm *self,
           Field              field)
@@ -354,60 +327,26 @@ update_visibility (HallApplicantForm *self)
 }
 
 static void
-lookup_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  LookupData *data = task_data;
-  g_autoptr(HallApplicant) applicant = NULL;
-  g_autoptr(GPtrArray) cases = NULL;
-  g_autoptr(GError) error = NULL;
-  LookupResult *result;
-
-  applicant = hall_store_find_applicant (data->store, data->number, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  result = g_new0 (LookupResult, 1);
-  if (applicant != NULL)
-    {
-      cases = hall_store_list_applicant_cases (data->store,
-                                               hall_applicant_get_uuid (applicant), &error);
-      /* The count is a courtesy: a failure to read it must not hide the
-       * applicant. */
-      if (error != NULL)
-        g_debug ("Could not count earlier cases: %s", error->message);
-      result->n_cases = cases != NULL ? cases->len : 0;
-      result->applicant = g_steal_pointer (&applicant);
-    }
-  g_task_return_pointer (task, result, (GDestroyNotify) lookup_result_free);
-}
-
-static void
 lookup_done (GObject      *object,
              GAsyncResult *res,
              gpointer      user_data)
 {
-  HallApplicantForm *self = HALL_APPLICANT_FORM (object);
+  g_autoptr(HallApplicantForm) self = user_data;
+  g_autoptr(HallApplicant) applicant = NULL;
   g_autoptr(GError) error = NULL;
-  LookupResult *result;
+  guint n_cases = 0;
 
-  result = g_task_propagate_pointer (G_TASK (res), &error);
+  applicant = hall_store_find_applicant_finish (HALL_STORE (object), res, &n_cases, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_clear_object (&self->lookup_cancellable);
   g_clear_object (&self->returning);
 
-  if (result != NULL && result->applicant != NULL
-      && hall_applicant_get_kind (result->applicant) == self->kind)
+  if (applicant != NULL && hall_applicant_get_kind (applicant) == self->kind)
     {
-      self->returning = g_steal_pointer (&result->applicant);
-      self->n_earlier_cases = result->n_cases;
+      self->returning = g_steal_pointer (&applicant);
+      self->n_earlier_cases = n_cases;
       self->lookup = LOOKUP_FOUND;
     }
   else
@@ -418,7 +357,6 @@ lookup_done (GObject      *object,
         g_warning ("Could not look up the applicant: %s", error->message);
       self->lookup = LOOKUP_NOT_FOUND;
     }
-  g_clear_pointer (&result, lookup_result_free);
 
   update_visibility (self);
   update_valid (self);
@@ -432,8 +370,6 @@ restart_lookup (HallApplicantForm *self)
 {
   g_autofree char *number = hall_normalize_document_number (get_text (self, document_field (self)));
   gboolean was_returning = self->lookup == LOOKUP_FOUND;
-  g_autoptr(GTask) task = NULL;
-  LookupData *data;
 
   if (self->looked_up != NULL && g_strcmp0 (number, self->looked_up) == 0
       && self->lookup != LOOKUP_IDLE)
@@ -454,14 +390,8 @@ restart_lookup (HallApplicantForm *self)
           self->lookup = LOOKUP_RUNNING;
           self->looked_up = g_strdup (number);
           self->lookup_cancellable = g_cancellable_new ();
-          data = g_new0 (LookupData, 1);
-          data->store = g_object_ref (self->store);
-          data->number = g_strdup (number);
-          task = g_task_new (self, self->lookup_cancellable, lookup_done, NULL);
-          g_task_set_source_tag (task, restart_lookup);
-          g_task_set_task_data (task, data, (GDestroyNotify) lookup_data_free);
-          g_task_set_return_on_cancel (task, TRUE);
-          g_task_run_in_thread (task, lookup_thread);
+          hall_store_find_applicant_async (self->store, number, self->lookup_cancellable,
+                                           lookup_done, g_object_ref (self));
         }
     }
 

@@ -545,7 +545,7 @@ note_saved (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (hall_store_add_case_event_finish (HALL_STORE (object), result, &error))
     return;
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -555,35 +555,16 @@ note_saved (GObject      *object,
 }
 
 static void
-save_note_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  HallStore *store = source_object;
-  GError *error = NULL;
-
-  if (hall_store_add_case_event (store, task_data, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
 save_note (HallIntakeDialog *self,
            const char       *note)
 {
   g_autoptr(HallCaseEvent) event = NULL;
-  g_autoptr(GTask) task = NULL;
 
   event = hall_case_event_new (hall_case_get_uuid (self->kase), HALL_CASE_EVENT_NOTE);
   hall_case_event_set_note (event, note);
   hall_case_event_set_official (event, self->official);
-
-  task = g_task_new (self->store, self->cancellable, note_saved, g_object_ref (self));
-  g_task_set_source_tag (task, save_note);
-  g_task_set_task_data (task, g_steal_pointer (&event), g_object_unref);
-  g_task_run_in_thread (task, save_note_thread);
+  hall_store_add_case_event_async (self->store, event, self->cancellable, note_saved,
+                                   g_object_ref (self));
 }
 
 static void

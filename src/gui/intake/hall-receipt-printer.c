@@ -217,15 +217,14 @@ hall_receipt_printer_print_finish (HallReceiptPrinter  *self,
 }
 
 static void
-write_pdf_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+pdf_written (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  SaveData *data = task_data;
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (hall_receipt_write_pdf (data->receipt, data->file, &error))
+  if (hall_receipt_write_pdf_finish (HALL_RECEIPT (object), result, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -239,21 +238,17 @@ hall_receipt_printer_write_pdf_async (HallReceiptPrinter  *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SaveData *data;
+  GTask *task;
 
   g_return_if_fail (HALL_IS_RECEIPT_PRINTER (self));
   g_return_if_fail (HALL_IS_RECEIPT (receipt));
   g_return_if_fail (G_IS_FILE (file));
 
-  data = g_new0 (SaveData, 1);
-  data->receipt = g_object_ref (receipt);
-  data->file = g_object_ref (file);
-
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_receipt_printer_write_pdf_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, write_pdf_thread);
+  /* The receipt writes itself on a worker; the task's own reference
+   * travels with that call and answers as the printer. */
+  hall_receipt_write_pdf_async (receipt, file, cancellable, pdf_written, task);
 }
 
 gboolean

@@ -53,29 +53,28 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* What was typed, until the store has answered. */
 typedef struct
 {
-  HallStore *store;
-  char      *username;
-  char      *password;
-  char      *counter;
-  char      *display_name;
-  char      *roles;
+  HallSignInPage *page;
+  char           *username;
+  char           *password;
+  char           *counter;
 } SignIn;
 
 static void
 sign_in_free (SignIn *sign_in)
 {
-  g_clear_object (&sign_in->store);
+  g_clear_object (&sign_in->page);
   g_free (sign_in->username);
   if (sign_in->password != NULL)
     memset (sign_in->password, 0, strlen (sign_in->password));
   g_free (sign_in->password);
   g_free (sign_in->counter);
-  g_free (sign_in->display_name);
-  g_free (sign_in->roles);
   g_free (sign_in);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignIn, sign_in_free)
 
 static void
 update_action (HallSignInPage *self)
@@ -115,33 +114,18 @@ show_message (HallSignInPage *self,
 }
 
 static void
-check_password_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  SignIn *sign_in = task_data;
-  GError *error = NULL;
-
-  sign_in->display_name = hall_store_check_password (sign_in->store, sign_in->username,
-                                                     sign_in->password, &sign_in->roles,
-                                                     &error);
-  if (sign_in->display_name == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 check_password_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  HallSignInPage *self = HALL_SIGN_IN_PAGE (object);
-  SignIn *sign_in = g_task_get_task_data (G_TASK (result));
+  g_autoptr (SignIn) sign_in = user_data;
+  HallSignInPage *self = sign_in->page;
+  g_autofree char *display_name = NULL;
+  g_autofree char *roles = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  display_name = hall_store_check_password_finish (HALL_STORE (object), result, &roles, &error);
+  if (display_name == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -159,8 +143,8 @@ check_password_cb (GObject      *object,
   g_settings_set_string (self->settings, "counter", sign_in->counter);
   g_settings_set_string (self->settings, "last-username", sign_in->username);
 
-  g_signal_emit (self, signals[SIGNED_IN], 0, sign_in->username, sign_in->display_name,
-                 sign_in->roles != NULL ? sign_in->roles : "", sign_in->counter);
+  g_signal_emit (self, signals[SIGNED_IN], 0, sign_in->username, display_name,
+                 roles != NULL ? roles : "", sign_in->counter);
   g_signal_emit (self, signals[PASSWORD_ACCEPTED], 0, sign_in->username, sign_in->password);
 
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
@@ -186,7 +170,6 @@ submit_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   HallSignInPage *self = HALL_SIGN_IN_PAGE (widget);
-  g_autoptr (GTask) task = NULL;
   g_autofree char *username = NULL;
   g_autofree char *counter = NULL;
   const char *password;
@@ -227,7 +210,7 @@ submit_action (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->counter_row), counter);
 
   sign_in = g_new0 (SignIn, 1);
-  sign_in->store = g_object_ref (self->store);
+  sign_in->page = g_object_ref (self);
   sign_in->username = g_steal_pointer (&username);
   sign_in->password = g_strdup (password);
   sign_in->counter = g_steal_pointer (&counter);
@@ -237,10 +220,8 @@ submit_action (GtkWidget  *widget,
   self->cancellable = g_cancellable_new ();
 
   set_busy (self, TRUE);
-  task = g_task_new (self, self->cancellable, check_password_cb, NULL);
-  g_task_set_source_tag (task, submit_action);
-  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
-  g_task_run_in_thread (task, check_password_thread);
+  hall_store_check_password_async (self->store, sign_in->username, sign_in->password,
+                                   self->cancellable, check_password_cb, sign_in);
 }
 
 /* The message was about what was typed before. */
