@@ -9,8 +9,14 @@ operation: its status, its required headers, its Content-Type, and a body
 that the declared schema takes. Schemas are closed: a member the contract
 does not name fails, unless the schema says additionalProperties.
 
-Fails too when a path+method of openapi.yaml is never exercised, so the
-document cannot drift from the code.
+Fails too when a path+method of openapi.yaml is never exercised, and when
+the contract itself leaves out what every path answers alike (405, 414,
+431, a 404 for a malformed id, a 401 where a token is needed), or gives an
+error that is not problem+json.
+
+What the server still answers differently from the contract, and is known,
+is in EXPECTED_GAPS: printed, not failed. An entry that is no longer seen
+fails, so the list cannot go stale: remove it once the server is fixed.
 """
 
 import datetime
@@ -26,6 +32,19 @@ import tempfile
 import uuid
 
 import yaml
+
+# (status, check): the part of such answers that is still off, and why.
+EXPECTED_GAPS = [
+    {"status": 405, "check": "header Allow",
+     "why": "the server's 405 names no Allow header (RFC 9110 requires one)"},
+    {"status": 414, "check": "content type",
+     "why": "libmicrohttpd answers a request line too long for its memory itself, "
+            "with an HTML page and no Content-Type"},
+    {"status": 431, "check": "content type",
+     "why": "libmicrohttpd answers headers too large for its memory itself, "
+            "with an HTML page and no Content-Type"},
+]
+
 
 class ContractError(Exception):
     """The contract uses what this test cannot check."""
@@ -73,6 +92,7 @@ class Contract:
         self.port = port
         self.exercised = set()
         self.failures = []
+        self.gaps_seen = {}
         self.checked = 0
 
     # The contract
@@ -88,6 +108,34 @@ class Contract:
     def operations(self, template):
         item = self.spec["paths"].get(template, {})
         return {m: op for m, op in item.items() if m in METHODS}
+
+    def check_contract(self):
+        """What every path answers alike is declared on each operation."""
+        for template, item in self.spec["paths"].items():
+            for method, op in self.operations(template).items():
+                where = f"{method.upper()} {template}"
+                needed = {"414", "431"}
+                if method != "head":
+                    needed.add("405")
+                if "{" in template:
+                    needed.add("404")
+                if op.get("security", self.spec.get("security")):
+                    needed.add("401")
+                for status in sorted(needed - set(op["responses"])):
+                    self.failures.append(f"openapi.yaml: {where} does not declare {status}, "
+                                         "which the server answers on every such path")
+                for status, response in op["responses"].items():
+                    response = self.resolve(response)
+                    content = response.get("content", {})
+                    if method == "head" and content:
+                        self.failures.append(f"openapi.yaml: {where} {status} has a body")
+                    if method == "head" or not status.startswith(("4", "5")):
+                        continue
+                    schema = content.get("application/problem+json", {}).get("schema", {})
+                    if (list(content) != ["application/problem+json"]
+                            or schema.get("$ref") != "#/components/schemas/Problem"):
+                        self.failures.append(f"openapi.yaml: {where} {status} is not "
+                                             "application/problem+json with a Problem")
 
     # One answer
 
@@ -113,6 +161,10 @@ class Contract:
         return response, data
 
     def off(self, where, status, check, message):
+        for gap in EXPECTED_GAPS:
+            if gap["status"] == status and gap["check"] == check:
+                self.gaps_seen.setdefault((status, check), []).append(f"{where}: {message}")
+                return
         self.failures.append(f"{where}: {message}")
 
     def check(self, template, method, expect, response, data, where):
@@ -122,7 +174,12 @@ class Contract:
         if status != expect:
             self.failures.append(f"{where}: expected {expect}, got {status} {data[:200]!r}")
             return
-        operation = self.operations(template).get(method.lower())
+        operations = self.operations(template)
+        operation = operations.get(method.lower())
+        if operation is None and status == 405 and operations:
+            # A method the path does not have: its 405 is declared on the
+            # path's operations (check_contract makes sure of each).
+            operation = next(op for m, op in operations.items() if m != "head")
         if operation is None:
             self.failures.append(f"{where}: openapi.yaml has no {method} {template}")
             return
@@ -138,6 +195,13 @@ class Contract:
             if value is None:
                 if header.get("required"):
                     self.off(where, status, f"header {name}", f"{status} has no {name} header")
+                continue
+            if name.lower() == "allow":
+                allowed = {m.strip().upper() for m in value.split(",") if m.strip()}
+                wanted = {m.upper() for m in operations}
+                if allowed != wanted:
+                    self.off(where, status, "header Allow",
+                             f"Allow is {value!r}, the contract has {sorted(wanted)}")
                 continue
             schema = header.get("schema", {})
             if self.resolve(schema).get("type") == "integer":
@@ -304,6 +368,7 @@ def main():
         assert line.startswith("listening on http://127.0.0.1:"), line
         port = int(line.rsplit(":", 1)[1])
         contract = Contract(spec, port)
+        contract.check_contract()
         run(contract)
     except ContractError as e:
         print("1..1")
@@ -318,6 +383,16 @@ def main():
     for missing in sorted(declared - contract.exercised):
         contract.failures.append(f"{missing[1].upper()} {missing[0]} is in openapi.yaml but never exercised")
 
+    for gap in EXPECTED_GAPS:
+        seen = contract.gaps_seen.get((gap["status"], gap["check"]))
+        if seen is None:
+            contract.failures.append(f"expected gap {gap['status']} {gap['check']} ({gap['why']}) "
+                                     "is not seen any more: remove it from EXPECTED_GAPS")
+            continue
+        print(f"# known gap, {gap['status']} {gap['check']}: {gap['why']}")
+        for message in seen:
+            print(f"#   {message}")
+
     print("1..1")
     if contract.failures:
         for failure in contract.failures:
@@ -331,6 +406,9 @@ def main():
 def run(c):
     H = "/v1/health"
     c.call(H, "GET", H, 200)
+    c.call(H, "HEAD", H, 200)
+    c.call(H, "DELETE", H, 405)
+    c.call(H, "GET", H, 431, headers={"X-Padding": "a" * 40000})
 
     S = "/v1/sessions"
     r, d = c.call(S, "POST", S, 201, {"username": "demo", "password": "demo"})
@@ -341,18 +419,27 @@ def run(c):
     c.call(S, "POST", S, 400, "{not json")
     c.call(S, "POST", S, 422, {"username": "demo"})
     c.call(S, "POST", S, 413, b" " * (2 * 1024 * 1024))
+    c.call(S, "GET", S, 405, token=token)
 
     A = "/v1/applicants/{uuid}"
     applicant = str(uuid.uuid4())
     a = f"/v1/applicants/{applicant}"
     c.call(A, "GET", a, 401)
+    c.call(A, "HEAD", a, 401)
     c.call(A, "GET", a, 404, token=token)
+    c.call(A, "HEAD", a, 404, token=token)
+    c.call(A, "GET", "/v1/applicants/not-a-uuid", 404, token=token)
+    c.call(A, "PUT", "/v1/applicants/not-a-uuid", 404, person(), token=token)
+    c.call(A, "GET", "/v1/applicants/" + "a" * 100000, 414, token=token)
+    c.call(A, "DELETE", a, 405, token=token)
     c.call(A, "PUT", a, 201, person(), token=token)
     c.call(A, "PUT", a, 200, person(), token=token)
     c.call(A, "GET", a, 200, token=token)
+    c.call(A, "HEAD", a, 200, token=token)
     c.call(A, "PUT", a, 428, person(name="Renamed"), token=token)
     c.call(A, "PUT", a, 412, person(name="Renamed"), {"If-Match": '"9"'}, token=token)
     c.call(A, "PUT", a, 400, "[]", token=token)
+    c.call(A, "PUT", a, 400, person(), {"Idempotency-Key": "k" * 201}, token=token)
     c.call(A, "PUT", a, 422, person(id_number="110105194912310021"), token=token)
     c.call(A, "PUT", a, 413, b" " * (2 * 1024 * 1024), token=token)
     c.call(A, "PUT", a, 401, person())
@@ -369,13 +456,17 @@ def run(c):
             "applicant": applicant, "state": "received",
             "checklist": [{"id": "articles_of_association", "provided": True}]}
     c.call(C, "GET", k, 404, token=token)
+    c.call(C, "HEAD", k, 404, token=token)
     c.call(C, "GET", k, 401)
+    c.call(C, "PUT", "/v1/cases/x", 404, body, token=token)
+    c.call(C, "POST", k, 405, body, token=token)
     c.call(C, "PUT", k, 403, body, token=reception)
     c.call(C, "PUT", k, 401, body)
     c.call(C, "PUT", k, 422, dict(body, service="no_such_service"), token=token)
     c.call(C, "PUT", k, 201, body, token=token)
     c.call(C, "PUT", k, 200, body, token=token)
     c.call(C, "GET", k, 200, token=token)
+    c.call(C, "HEAD", k, 200, token=token)
     c.call(C, "PUT", f"/v1/cases/{uuid.uuid4()}", 409, body, token=token)
     c.call(C, "PUT", k, 428, dict(body, counter="C09"), token=token)
     c.call(C, "PUT", k, 412, dict(body, counter="C09"), {"If-Match": '"7"'}, token=token)
@@ -388,11 +479,13 @@ def run(c):
     key = {"Idempotency-Key": str(uuid.uuid4())}
     c.call(E, "POST", e, 401, event)
     c.call(E, "POST", e, 403, event, token=reception)
+    c.call(E, "GET", e, 405, token=token)
     c.call(E, "POST", e, 201, event, key, token=token)
     c.call(E, "POST", e, 201, event, key, token=token)  # replayed: the stored answer
     c.call(E, "POST", e, 422, dict(event, note="other"), key, token=token)
     c.call(E, "POST", e, 200, event, token=token)
     c.call(E, "POST", f"/v1/cases/{uuid.uuid4()}/events", 404, event, token=token)
+    c.call(E, "POST", "/v1/cases/not-a-uuid/events", 404, event, token=token)
     c.call(E, "POST", e, 400, "nope", token=token)
     c.call(E, "POST", e, 413, b" " * (2 * 1024 * 1024), token=token)
     c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "in_review"},
@@ -423,16 +516,25 @@ def run(c):
     c.call(BA, "POST", BA, 401, batch)
     c.call(BA, "POST", BA, 400, {"operations": []}, token=token)
     c.call(BA, "POST", BA, 413, b" " * (9 * 1024 * 1024), token=token)
+    c.call(BA, "GET", BA, 405, token=token)
 
     CH = "/v1/changes"
     c.call(CH, "GET", CH, 401)
+    c.call(CH, "HEAD", CH, 401)
     c.call(CH, "GET", CH + "?limit=2", 200, token=token)
+    c.call(CH, "HEAD", CH + "?limit=2", 200, token=token)
     c.call(CH, "GET", CH + "?since=x", 400, token=token)
+    c.call(CH, "GET", CH + "?limit=0", 400, token=token)
+    c.call(CH, "GET", CH + "?limit=" + "9" * 20, 400, token=token)
+    c.call(CH, "GET", CH + "?since=" + "1" * 100000, 414, token=token)
+    c.call(CH, "PUT", CH, 405, {}, token=token)
     c.call(CH, "GET", CH, 200, token=token)  # every change so far, each checked
 
     CA = "/v1/catalog"
     c.call(CA, "GET", CA, 200, token=token)
+    c.call(CA, "HEAD", CA, 200, token=token)
     c.call(CA, "GET", CA, 401)
+    c.call(CA, "PATCH", CA, 405, {}, token=token)
 
     B = "/v1/blobs/{sha256}"
     blob = os.urandom(70000)
@@ -442,8 +544,11 @@ def run(c):
     upload = {"Content-Type": "application/offset+octet-stream"}
     c.call(B, "HEAD", b, 401)
     c.call(B, "HEAD", b, 404, token=token)
+    c.call(B, "HEAD", "/v1/blobs/abc", 404, token=token)
     c.call(B, "GET", b, 404, token=token)
+    c.call(B, "GET", "/v1/blobs/" + "g" * 64, 404, token=token)
     c.call(B, "GET", b, 401)
+    c.call(B, "POST", b, 405, blob[:10], token=token)
     c.call(B, "PATCH", b, 204, blob[:1000], dict(upload, **length, **{"Upload-Offset": "0"}),
            token=token)
     c.call(B, "HEAD", b, 204, token=token)
@@ -453,6 +558,8 @@ def run(c):
     c.call(B, "PATCH", b, 413, blob[:10],
            dict(upload, **{"Upload-Offset": "1000", "Upload-Length": str(60 * 1024 * 1024)}),
            token=token)
+    c.call(B, "PATCH", "/v1/blobs/" + "1" * 63, 404, blob[:10],
+           dict(upload, **length, **{"Upload-Offset": "0"}), token=token)
     c.call(B, "PATCH", b, 401, blob[1000:], dict(upload, **length, **{"Upload-Offset": "1000"}))
     c.call(B, "PATCH", b, 201, blob[1000:], dict(upload, **length, **{"Upload-Offset": "1000"}),
            token=token)
@@ -462,6 +569,7 @@ def run(c):
     o = "/v1/blobs/" + hashlib.sha256(other_blob).hexdigest()
     c.call(B, "PUT", o, 401, other_blob)
     c.call(B, "PUT", o, 201, other_blob, token=token)
+    c.call(B, "PUT", "/v1/blobs/not-a-hash", 404, other_blob, token=token)
     c.call(B, "PUT", "/v1/blobs/" + "0" * 64, 422, other_blob, token=token)
     c.call(B, "PATCH", "/v1/blobs/" + "1" * 64, 422, other_blob,
            dict(upload, **{"Upload-Offset": "0", "Upload-Length": str(len(other_blob))}),
