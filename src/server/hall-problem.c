@@ -66,6 +66,7 @@ hall_problem_free (HallProblem *self)
     return;
   g_free (self->detail);
   g_free (self->field);
+  g_free (self->allow);
   g_clear_pointer (&self->current, json_node_unref);
   g_free (self);
 }
@@ -135,8 +136,12 @@ hall_problem_to_response (HallProblem *self)
 {
   gsize length;
   char *data = hall_problem_to_string (self, &length);
+  HallServerResponse *response = hall_server_response_new_take (self->status,
+                                                                "application/problem+json",
+                                                                data, length);
 
-  return hall_server_response_new_take (self->status, "application/problem+json", data, length);
+  response->allow = g_strdup (self->allow);
+  return response;
 }
 
 HallServerResponse *

@@ -19,6 +19,7 @@ typedef struct
   char     *detail;
   char     *field;    /* JSON name of the field at fault, or NULL */
   JsonNode *current;  /* the server's entity, for 412 */
+  char     *allow;    /* the methods of the path, for 405: "GET, HEAD, PUT" */
 } HallProblem;
 
 /* (transfer full) */

@@ -60,13 +60,14 @@ hall_server_request_append_body (HallServerRequest *self,
   return TRUE;
 }
 
+/* Indexed by HallMethod. */
+static const char * const method_names[] = { "GET", "HEAD", "PUT", "POST", "PATCH", "DELETE" };
+
 static HallMethod
 method_from_string (const char *method)
 {
-  static const char * const names[] = { "GET", "HEAD", "PUT", "POST", "PATCH", "DELETE" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (method, names[i]))
+  for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
+    if (g_str_equal (method, method_names[i]))
       return (HallMethod) i;
   return HALL_METHOD_OTHER;
 }
@@ -99,12 +100,6 @@ hall_server_route (const char   *method,
                                        "no path of this server has"));
         return FALSE;
       }
-  if (strlen (path) > HALL_PATH_LIMIT)
-    {
-      *problem = hall_problem_new (414, "path", _("The path may have at most %d characters"),
-                                   HALL_PATH_LIMIT);
-      return FALSE;
-    }
   if (!g_str_has_prefix (path, "/v1/"))
     goto not_found;
   parts = g_strsplit (path + 4, "/", 4);
@@ -138,7 +133,15 @@ hall_server_route (const char   *method,
     goto not_found;
   if (m == HALL_METHOD_OTHER || !(allowed & (1u << m)))
     {
+      g_autoptr(GStrvBuilder) allow = g_strv_builder_new ();
+      g_auto(GStrv) allow_names = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
+        if (allowed & (1u << i))
+          g_strv_builder_add (allow, method_names[i]);
+      allow_names = g_strv_builder_end (allow);
       *problem = hall_problem_new (405, NULL, _("%s is not allowed on %s"), method, path);
+      (*problem)->allow = g_strjoinv (", ", allow_names);
       return FALSE;
     }
   *method_out = m;

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
 #define HALL_STRING_LIMIT     200
 #define HALL_NOTE_LIMIT       2000
 #define HALL_JSON_MAX_DEPTH   16
-/* Longer paths are 414; the longest real one is 86 characters. */
+/* Longer request targets (path and query) are 414; the longest real one
+ * is under 100 characters. */
 #define HALL_PATH_LIMIT       2048
 /* All header fields together; more is 431. */
 #define HALL_HEADERS_LIMIT    (16 * 1024)
@@ -61,6 +62,7 @@ typedef struct
   HallMethod          method;
   HallRoute           route;
   char               *path;
+  gsize               target_length;   /* of the path and query as sent */
   char               *id;              /* the uuid or sha256 of the path, lower case */
   GByteArray         *body;
   gsize               limit;

@@ -19,6 +19,7 @@ typedef struct
   int      fd;             /* a file to send instead of body, -1 for none */
   guint64  fd_size;
   gboolean close;          /* close the connection after it */
+  char    *allow;          /* Allow header of a 405, or NULL */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */

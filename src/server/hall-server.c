@@ -131,6 +131,8 @@ queue_response (struct MHD_Connection *connection,
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONTENT_TYPE, response->content_type);
   if (response->close)
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONNECTION, "close");
+  if (response->allow != NULL)
+    MHD_add_response_header (mhd, MHD_HTTP_HEADER_ALLOW, response->allow);
   if (response->etag > 0)
     {
       char etag[32];
@@ -374,6 +376,14 @@ begin_request (HallServer            *self,
   const char *value;
   guint64 length;
 
+  if (request->target_length > HALL_PATH_LIMIT)
+    {
+      request->response = hall_problem_response (414, "path",
+                                                 _("The path and query may have at most %d "
+                                                   "characters"),
+                                                 HALL_PATH_LIMIT);
+      return;
+    }
   if (!check_head (request, connection))
     return;
   if (!hall_server_route (method, url, &request->method, &request->route, &request->id,
@@ -487,7 +497,7 @@ answer_changes (HallServer            *self,
       && !g_ascii_string_to_unsigned (since_text, 10, 0, G_MAXINT64, &since, NULL))
     return hall_problem_response (400, "since",
                                   _("The cursor “since” is not one this server gave out"));
-  if (limit_text != NULL && !parse_limit (limit_text, &limit))
+  if (limit_text != NULL && *limit_text != '\0' && !parse_limit (limit_text, &limit))
     return hall_problem_response (400, "limit",
                                   _("“limit” must be a whole number of at least 1 (more than "
                                     "%d counts as %d)"),
@@ -617,12 +627,11 @@ on_request (void                  *cls,
   HallServer *self = cls;
   HallServerRequest *request = *con_cls;
 
-  if (request == NULL)
+  if (request->path == NULL)
     {
-      request = hall_server_request_new (url);
+      request->path = g_strdup (url);
       request->server = self;
       request->connection = connection;
-      *con_cls = request;
       begin_request (self, request, connection, method, url);
       if (request->response != NULL)
         {
@@ -670,6 +679,20 @@ on_request (void                  *cls,
   g_return_val_if_fail (request->response != NULL, MHD_NO);
   request->answered = TRUE;
   return queue_response (connection, request->response);
+}
+
+/* The first call for a request, with its target as it came, before
+ * libmicrohttpd splits off and decodes the query: the request starts here,
+ * knowing how long that was. */
+static void *
+on_uri (void                  *cls,
+        const char            *uri,
+        struct MHD_Connection *connection)
+{
+  HallServerRequest *request = hall_server_request_new (NULL);
+
+  request->target_length = strlen (uri);
+  return request;
 }
 
 static void
@@ -829,6 +852,7 @@ hall_server_start (HallServer  *self,
                                    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int) 1024,
                                    MHD_OPTION_NOTIFY_COMPLETED, on_completed, self,
                                    MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, self,
+                                   MHD_OPTION_URI_LOG_CALLBACK, on_uri, self,
                                    /* Heads far past the server's own limits (a path of
                                     * 100 KB) reach it, to be answered as problems; only
                                     * what a connection receives of it is paged in. */
