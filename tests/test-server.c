@@ -1859,7 +1859,7 @@ static void
 test_changes_limit (void)
 {
   static const char * const accepted[] = { "1", "5000", "5001", "99999999999999999999999" };
-  static const char * const refused[] = { "0", "-1", "1.5", "", "%00", "1%00", "x" };
+  static const char * const refused[] = { "0", "-1", "1.5", "%00", "1%00", "x" };
 
   for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
     {
