@@ -11,12 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hall-case-copy.h"
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
-#include "hall-store-private.h"
 
 typedef struct
 {

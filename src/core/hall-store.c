@@ -11,13 +11,14 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "hall-case-copy.h"
 #include "hall-error.h"
 #include "hall-json.h"
 #include "hall-search-query.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
-#include "hall-store-private.h"
+#include "hall-store-paging.h"
 #include "hall-validate.h"
 
 /* A connection and its prepared statements. Statements are kept for the

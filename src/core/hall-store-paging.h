@@ -1,11 +1,11 @@
-/* hall-store-private.h — what the store shares with its list model, its
- * tests and its benchmark
+/* hall-store-paging.h — how HallCaseListModel pages through the store's
+ * cases: positions in the list's order, pages from a position, and marks
+ * for far jumps
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "hall-case-list-model.h"
 #include "hall-store.h"
 
 G_BEGIN_DECLS
@@ -46,12 +46,5 @@ GArray    *_hall_store_scan_marks    (HallStore          *self,
 /* How many cases sort before @key (are newer than it). */
 guint      _hall_store_count_newer   (HallStore          *self,
                                       const HallStoreKey *key);
-
-/* Copies every property of @src into @dst (notifying only what changed). */
-void       _hall_case_copy           (HallCase           *dst,
-                                      HallCase           *src);
-
-/* Whether the list model has read its marks for far jumps (for tests). */
-gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
 
 G_END_DECLS
