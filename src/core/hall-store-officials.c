@@ -1,0 +1,230 @@
+/* hall-store-officials.c — the officials who may sign in at this counter
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "hall-error.h"
+#include "hall-store-private.h"
+
+gboolean
+hall_store_add_official (HallStore  *self,
+                         const char *username,
+                         const char *display_name,
+                         const char *password,
+                         const char *roles,
+                         GError    **error)
+{
+  char hash[crypto_pwhash_STRBYTES];
+  g_autoptr (HallCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (username != NULL && display_name != NULL, FALSE);
+  g_return_val_if_fail (password != NULL && roles != NULL, FALSE);
+
+  if (*username == '\0')
+    {
+      g_set_error_literal (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_EMPTY,
+                           _("The user name of an official must not be empty"));
+      return FALSE;
+    }
+
+  /* Hashing takes a noticeable time and memory by design: outside the lock. */
+  if (crypto_pwhash_str (hash, password, strlen (password),
+                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    {
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                           _("Not enough memory to protect the password"));
+      return FALSE;
+    }
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  stmt = _hall_store_conn_prepare (self->writer,
+                                   "INSERT INTO officials (username, display_name, password_hash,"
+                                   " roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                                   " ON CONFLICT (username) DO UPDATE"
+                                   " SET display_name = excluded.display_name,"
+                                   " password_hash = excluded.password_hash, roles ="
+                                   " excluded.roles",
+                                   error);
+  if (stmt == NULL)
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  _hall_store_bind_text (stmt, 1, username);
+  _hall_store_bind_text (stmt, 2, display_name);
+  _hall_store_bind_text (stmt, 3, hash);
+  _hall_store_bind_text (stmt, 4, roles);
+  sqlite3_bind_int64 (stmt, 5, _hall_store_now_seconds ());
+  if (!_hall_store_stmt_run (self->writer, stmt, _("save the official"), error))
+    {
+      g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+  return _hall_store_write_commit (self, error);
+}
+
+static gboolean
+official_exists (HallStore  *self,
+                 const char *username,
+                 gboolean   *exists,
+                 GError    **error)
+{
+  HallConn *conn = _hall_store_reader_acquire (self, error);
+  gboolean ok = FALSE;
+
+  if (conn == NULL)
+    return FALSE;
+  {
+    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn,
+                                                                "SELECT 1 FROM officials"
+                                                                " WHERE username = ?1",
+                                                                error);
+    if (stmt != NULL)
+      {
+        int rc;
+
+        _hall_store_bind_text (stmt, 1, username);
+        rc = sqlite3_step (stmt);
+        ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+        *exists = rc == SQLITE_ROW;
+        if (!ok)
+          _hall_store_set_sql_error (error, conn->db, _("look up the official"));
+      }
+  }
+  _hall_store_reader_release (self, conn);
+  return ok;
+}
+
+gboolean
+hall_store_add_demo_officials (HallStore  *self,
+                               GError    **error)
+{
+  static const struct
+  {
+    const char *username;
+    const char *display_name;
+    const char *roles;
+  } demo[] = {
+    { "demo", N_("Demo Official"),
+      "reception,counter_official,approver,supervisor,administrator" },
+    { "wang.fang", "王芳", "counter_official" },
+    { "li.na", "李娜", "approver" },
+    { "zhao.lei", "赵磊", "supervisor" },
+  };
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo); i++)
+    {
+      gboolean exists = FALSE;
+
+      if (!official_exists (self, demo[i].username, &exists, error))
+        return FALSE;
+      if (!exists
+          && !hall_store_add_official (self, demo[i].username, _(demo[i].display_name), "demo",
+                                       demo[i].roles, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A hash of nothing anyone knows, to verify against for unknown users. */
+static const char *
+dummy_hash (void)
+{
+  static char hash[crypto_pwhash_STRBYTES];
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      char secret[33];
+
+      randombytes_buf (secret, sizeof secret - 1);
+      secret[sizeof secret - 1] = '\0';
+      if (crypto_pwhash_str (hash, secret, sizeof secret - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        hash[0] = '\0';
+      sodium_memzero (secret, sizeof secret);
+      g_once_init_leave (&done, 1);
+    }
+  return hash;
+}
+
+char *
+hall_store_check_password (HallStore  *self,
+                           const char *username,
+                           const char *password,
+                           char      **roles_out,
+                           GError    **error)
+{
+  g_autofree char *display_name = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *roles = NULL;
+  HallConn *conn;
+  int rc = SQLITE_ERROR;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (username != NULL && password != NULL, NULL);
+
+  conn = _hall_store_reader_acquire (self, error);
+  if (conn == NULL)
+    return NULL;
+  {
+    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn,
+                                                                "SELECT display_name,"
+                                                                " password_hash, roles"
+                                                                " FROM officials WHERE username ="
+                                                                " ?1",
+                                                                error);
+    if (stmt != NULL)
+      {
+        _hall_store_bind_text (stmt, 1, username);
+        rc = sqlite3_step (stmt);
+        if (rc == SQLITE_ROW)
+          {
+            display_name = _hall_store_column_dup (stmt, 0);
+            hash = _hall_store_column_dup (stmt, 1);
+            roles = _hall_store_column_dup (stmt, 2);
+          }
+        else if (rc != SQLITE_DONE)
+          _hall_store_set_sql_error (error, conn->db, _("look up the official"));
+      }
+  }
+  _hall_store_reader_release (self, conn);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return NULL;
+
+  /* The same answer, after the same time, for an unknown name and a wrong
+   * password, so the form does not tell which user names exist. */
+  if (hash == NULL)
+    {
+      /* Only the time it takes matters. */
+      int wasted = crypto_pwhash_str_verify (dummy_hash (), password, strlen (password));
+
+      g_debug ("Unknown official (%d)", wasted);
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                           _("The user name or the password is not right"));
+      return NULL;
+    }
+  if (crypto_pwhash_str_verify (hash, password, strlen (password)) != 0)
+    {
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                           _("The user name or the password is not right"));
+      return NULL;
+    }
+  if (roles_out != NULL)
+    *roles_out = g_steal_pointer (&roles);
+  return g_steal_pointer (&display_name);
+}

@@ -1,0 +1,200 @@
+/* hall-store-private.h — what the files of HallStore share: the struct and
+ * the helpers that more than one of them calls
+ *
+ * Functions ending in _locked run inside a write transaction, on the
+ * writer (between _hall_store_write_begin and _hall_store_write_commit).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+/* A connection and its prepared statements. Statements are kept for the
+ * life of the connection: the search runs many small queries and preparing
+ * them each time would cost more than running them. */
+typedef struct
+{
+  sqlite3    *db;
+  GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt */
+} HallConn;
+
+/* A statement from the cache: going out of scope resets it, so it can be
+ * used again, instead of finalising it. */
+typedef sqlite3_stmt HallCachedStmt;
+
+void            _hall_store_cached_stmt_release (HallCachedStmt *stmt);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCachedStmt, _hall_store_cached_stmt_release)
+
+struct _HallStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  char         *hall_code;
+  char         *counter;
+  int           schema_version;
+
+  GMainContext *context;
+  GThread      *thread;
+
+  /* The one writer. Held across BEGIN IMMEDIATE .. COMMIT. */
+  GMutex        write_lock;
+  HallConn     *writer;
+
+  /* Idle read connections; a reader takes one or opens another. */
+  GMutex        readers_lock;
+  GPtrArray    *readers;
+
+  /* While a page of changes is applied: its writes of the full-text
+   * indexes (IndexWrite), held back to the end of the transaction. Under
+   * write_lock. */
+  GArray       *held_index;
+};
+
+/* Columns of a case as _hall_store_read_case() expects them. */
+#define CASE_COLUMNS                                                    \
+  "c.id, c.uuid, c.number, c.service_id, c.service_name, a.uuid, a.name, " \
+  "c.state, c.created_at, c.promised_at, c.updated_at, c.counter, "     \
+  "c.official, c.version, c.sync_state, c.sync_error, c.checklist"
+#define CASE_FROM " FROM cases c CROSS JOIN applicants a ON a.id = c.applicant_id "
+
+#define APPLICANT_COLUMNS                                               \
+  "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \
+  "version, created_at, updated_at"
+
+/* hall-store.c: SQLite, readers, the writer's transactions, signals */
+
+gint64          _hall_store_now_seconds         (void);
+
+void            _hall_store_set_sql_error       (GError        **error,
+                                                 sqlite3        *db,
+                                                 const char     *doing);
+gboolean        _hall_store_step_row_or_warn    (HallConn       *conn,
+                                                 sqlite3_stmt   *stmt,
+                                                 const char     *doing);
+HallCachedStmt *_hall_store_conn_prepare        (HallConn       *conn,
+                                                 const char     *sql,
+                                                 GError        **error);
+gboolean        _hall_store_stmt_run            (HallConn       *conn,
+                                                 sqlite3_stmt   *stmt,
+                                                 const char     *doing,
+                                                 GError        **error);
+void            _hall_store_bind_text           (sqlite3_stmt   *stmt,
+                                                 int             index,
+                                                 const char     *text);
+char           *_hall_store_column_dup          (sqlite3_stmt   *stmt,
+                                                 int             column);
+
+HallConn       *_hall_store_reader_acquire      (HallStore      *self,
+                                                 GError        **error);
+void            _hall_store_reader_release      (HallStore      *self,
+                                                 HallConn       *conn);
+gint64          _hall_store_count_query         (HallStore      *self,
+                                                 const char     *sql,
+                                                 const char     *doing);
+
+gboolean        _hall_store_write_begin         (HallStore      *self,
+                                                 GError        **error);
+void            _hall_store_write_rollback      (HallStore      *self);
+gboolean        _hall_store_write_commit        (HallStore      *self,
+                                                 GError        **error);
+
+/* Signals, emitted in the main context the store was opened in. */
+void            _hall_store_emit_changed        (HallStore      *self);
+void            _hall_store_emit_case_changed   (HallStore      *self,
+                                                 const char     *uuid);
+void            _hall_store_emit_outbox_changed (HallStore      *self);
+void            _hall_store_emit_cases_changed  (HallStore      *self,
+                                                 GPtrArray      *cases);
+void            _hall_store_emit_cases_changed_once (HallStore  *self,
+                                                     GPtrArray  *cases);
+
+gboolean        _hall_store_set_meta_locked     (HallStore      *self,
+                                                 const char     *key,
+                                                 const char     *value,
+                                                 GError        **error);
+
+/* hall-store-rows.c: rows read into objects */
+
+HallApplicant  *_hall_store_read_applicant      (sqlite3_stmt   *stmt);
+HallCase       *_hall_store_read_case           (sqlite3_stmt   *stmt);
+HallCaseEvent  *_hall_store_read_event          (sqlite3_stmt   *stmt,
+                                                 const char     *case_uuid);
+GPtrArray      *_hall_store_read_cases_by_id    (HallConn       *conn,
+                                                 const gint64   *ids,
+                                                 guint           n_ids,
+                                                 GError        **error);
+char           *_hall_store_json_to_string_free (JsonNode       *node);
+
+/* hall-store-applicants.c */
+
+gboolean        _hall_store_save_applicant_locked (HallStore     *self,
+                                                   HallApplicant *applicant,
+                                                   gboolean       from_server,
+                                                   gint64        *id_out,
+                                                   gboolean      *changed_out,
+                                                   GError       **error);
+void            _hall_store_hold_index_locked   (HallStore      *self);
+gboolean        _hall_store_release_index_locked (HallStore     *self,
+                                                  gboolean       write,
+                                                  GError       **error);
+
+/* hall-store-cases.c */
+
+gint64          _hall_store_number_seq          (const char     *number);
+gboolean        _hall_store_insert_case_locked  (HallStore      *self,
+                                                 HallCase       *kase,
+                                                 gint64          applicant_id,
+                                                 gboolean        from_server,
+                                                 GError        **error);
+gboolean        _hall_store_lookup_case_id_locked (HallStore    *self,
+                                                   const char   *uuid,
+                                                   gint64       *id_out,
+                                                   GError      **error);
+gboolean        _hall_store_insert_event_locked (HallStore      *self,
+                                                 gint64          case_id,
+                                                 HallCaseEvent  *event,
+                                                 GError        **error);
+gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
+                                                  HallCaseEvent *event,
+                                                  GError       **error);
+gboolean        _hall_store_add_case_event_locked (HallStore     *self,
+                                                   HallCaseEvent *event,
+                                                   GError       **error);
+
+/* hall-store-outbox.c */
+
+gboolean        _hall_store_enqueue_locked      (HallStore      *self,
+                                                 const char     *method,
+                                                 const char     *path,
+                                                 const char     *body,
+                                                 const char     *entity,
+                                                 const char     *entity_uuid,
+                                                 const char     *owner_uuid,
+                                                 gint64          base_version,
+                                                 GError        **error);
+gboolean        _hall_store_collect_owner_cases_locked (HallStore  *self,
+                                                        const char *entity,
+                                                        const char *owner,
+                                                        GPtrArray  *cases,
+                                                        GError    **error);
+gboolean        _hall_store_queue_unsent_locked (HallStore      *self,
+                                                 GError        **error);
+
+/* hall-store-pull.c */
+
+gboolean        _hall_store_apply_case_locked   (HallStore      *self,
+                                                 JsonNode       *data,
+                                                 HallCase       *read,
+                                                 gint64          version,
+                                                 GPtrArray      *changed_cases,
+                                                 GError        **error);
+
+G_END_DECLS
