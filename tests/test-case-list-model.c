@@ -12,6 +12,7 @@
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
+#include "hall-store-sync-private.h"
 
 #define N_BULK 1050
 

@@ -17,6 +17,7 @@
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
+#include "hall-store-sync-private.h"
 
 typedef struct
 {

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "hall-store.h"
+#include "hall-store-sync-private.h"
 
 G_BEGIN_DECLS
 

@@ -14,6 +14,7 @@
 #include "hall-http-client.h"
 #include "hall-json.h"
 #include "hall-retry-policy.h"
+#include "hall-store-sync-private.h"
 #include "hall-sync-engine.h"
 #include "hall-sync-response.h"
 
