@@ -578,7 +578,7 @@ test_rollback (Fixture       *fixture,
    * new applicant and the case number were written in the transaction. */
   hall_case_set_uuid (clash, hall_case_get_uuid (kase));
   g_assert_false (hall_store_create_case (store, second, fixture->service, clash, &error));
-  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 
   g_assert_null (hall_case_get_number (clash));
@@ -830,7 +830,7 @@ test_apply_changes_read_error (Fixture       *fixture,
     "   \"case\": \"22222222-3333-4444-8555-666666666666\", \"kind\": \"created\","
     "   \"official\": \"li.na\", \"at\": \"2026-11-27T08:00:00Z\"}}]");
   g_assert_false (hall_store_apply_changes (store, page, NULL, "1", &error));
-  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL);
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SQL);
   g_assert_nonnull (strstr (error->message, "entry"));
   cursor = hall_store_get_meta (store, "cursor");
   g_assert_null (cursor);

@@ -24,17 +24,17 @@ write_index_locked (HallStore  *self,
                     const char *id_number,
                     GError    **error)
 {
-  g_autoptr (HallCachedStmt) bigrams = NULL;
-  g_autoptr (HallCachedStmt) trigrams = NULL;
+  g_autoptr (HallSqliteStmt) bigrams = NULL;
+  g_autoptr (HallSqliteStmt) trigrams = NULL;
 
   if (remove)
     {
-      bigrams = _hall_store_conn_prepare (self->writer,
+      bigrams = hall_sqlite_conn_prepare (self->writer,
                                           "INSERT INTO applicant_bigrams (applicant_bigrams, rowid,"
                                           " bigrams) VALUES ('delete', ?1, hall_name_bigrams (?2))",
                                           error);
       trigrams = bigrams == NULL ? NULL
-                                 : _hall_store_conn_prepare (self->writer,
+                                 : hall_sqlite_conn_prepare (self->writer,
                                                              "INSERT INTO applicant_trigrams"
                                                              " (applicant_trigrams, rowid, name,"
                                                              " phone, id_number)"
@@ -43,12 +43,12 @@ write_index_locked (HallStore  *self,
     }
   else
     {
-      bigrams = _hall_store_conn_prepare (self->writer,
+      bigrams = hall_sqlite_conn_prepare (self->writer,
                                           "INSERT INTO applicant_bigrams (rowid, bigrams)"
                                           " VALUES (?1, hall_name_bigrams (?2))",
                                           error);
       trigrams = bigrams == NULL ? NULL
-                                 : _hall_store_conn_prepare (self->writer,
+                                 : hall_sqlite_conn_prepare (self->writer,
                                                              "INSERT INTO applicant_trigrams"
                                                              " (rowid, name, phone, id_number)"
                                                              " VALUES (?1, ?2, ?3, ?4)",
@@ -58,13 +58,13 @@ write_index_locked (HallStore  *self,
     return FALSE;
 
   sqlite3_bind_int64 (bigrams, 1, id);
-  _hall_store_bind_text (bigrams, 2, name);
+  hall_sqlite_bind_text (bigrams, 2, name);
   sqlite3_bind_int64 (trigrams, 1, id);
-  _hall_store_bind_text (trigrams, 2, name);
-  _hall_store_bind_text (trigrams, 3, phone ? phone : "");
-  _hall_store_bind_text (trigrams, 4, id_number);
-  return _hall_store_stmt_run (self->writer, bigrams, _("index the applicant"), error)
-         && _hall_store_stmt_run (self->writer, trigrams, _("index the applicant"), error);
+  hall_sqlite_bind_text (trigrams, 2, name);
+  hall_sqlite_bind_text (trigrams, 3, phone ? phone : "");
+  hall_sqlite_bind_text (trigrams, 4, id_number);
+  return hall_sqlite_stmt_run (bigrams, _("index the applicant"), error)
+         && hall_sqlite_stmt_run (trigrams, _("index the applicant"), error);
 }
 
 typedef struct
@@ -166,31 +166,31 @@ lookup_applicant_locked (HallStore       *self,
                          StoredApplicant *stored,
                          GError         **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT id, version, name, id_type, id_number, phone,"
                                    " legal_representative FROM applicants WHERE uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       stored->id = sqlite3_column_int64 (stmt, 0);
       stored->version = sqlite3_column_int64 (stmt, 1);
-      stored->name = _hall_store_column_dup (stmt, 2);
-      stored->id_type = _hall_store_column_dup (stmt, 3);
-      stored->id_number = _hall_store_column_dup (stmt, 4);
-      stored->phone = _hall_store_column_dup (stmt, 5);
-      stored->legal_representative = _hall_store_column_dup (stmt, 6);
+      stored->name = hall_sqlite_column_dup (stmt, 2);
+      stored->id_type = hall_sqlite_column_dup (stmt, 3);
+      stored->id_number = hall_sqlite_column_dup (stmt, 4);
+      stored->phone = hall_sqlite_column_dup (stmt, 5);
+      stored->legal_representative = hall_sqlite_column_dup (stmt, 6);
       return TRUE;
     }
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("look up the applicant"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the applicant"));
       return FALSE;
     }
   stored->id = 0;
@@ -217,7 +217,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
                                    GError       **error)
 {
   g_auto (StoredApplicant) stored = { 0, };
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   const char *uuid = hall_applicant_get_uuid (applicant);
   const char *kind = hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS ? "business"
                                                                                     : "person";
@@ -251,7 +251,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
       if (!index_applicant_locked (self, TRUE, stored.id, stored.name, stored.phone,
                                    stored.id_number, error))
         return FALSE;
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE applicants SET name = ?2, id_type = ?3, id_number ="
                                        " ?4,"
                                        " phone = ?5, legal_representative = ?6, updated_at = ?7,"
@@ -265,7 +265,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
     }
   else
     {
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "INSERT INTO applicants (uuid, name, id_type, id_number,"
                                        " phone,"
                                        " legal_representative, updated_at, version, sync_state,"
@@ -274,24 +274,24 @@ _hall_store_save_applicant_locked (HallStore     *self,
                                        error);
       if (stmt == NULL)
         return FALSE;
-      _hall_store_bind_text (stmt, 1, uuid);
-      _hall_store_bind_text (stmt, 10, kind);
+      hall_sqlite_bind_text (stmt, 1, uuid);
+      hall_sqlite_bind_text (stmt, 10, kind);
       sqlite3_bind_int64 (stmt, 11, hall_applicant_get_created_at (applicant));
       id = 0;
     }
-  _hall_store_bind_text (stmt, 2, name);
-  _hall_store_bind_text (stmt, 3, id_type);
-  _hall_store_bind_text (stmt, 4, document);
-  _hall_store_bind_text (stmt, 5, phone);
-  _hall_store_bind_text (stmt, 6, legal);
+  hall_sqlite_bind_text (stmt, 2, name);
+  hall_sqlite_bind_text (stmt, 3, id_type);
+  hall_sqlite_bind_text (stmt, 4, document);
+  hall_sqlite_bind_text (stmt, 5, phone);
+  hall_sqlite_bind_text (stmt, 6, legal);
   sqlite3_bind_int64 (stmt, 7, from_server ? hall_applicant_get_updated_at (applicant) : now);
   sqlite3_bind_int64 (stmt, 8,
                       from_server ? hall_applicant_get_version (applicant) : stored.version);
-  _hall_store_bind_text (stmt, 9, from_server ? "synced" : "pending");
-  if (!_hall_store_stmt_run (self->writer, stmt, _("save the applicant"), error))
+  hall_sqlite_bind_text (stmt, 9, from_server ? "synced" : "pending");
+  if (!hall_sqlite_stmt_run (stmt, _("save the applicant"), error))
     return FALSE;
   if (id == 0)
-    id = sqlite3_last_insert_rowid (self->writer->db);
+    id = sqlite3_last_insert_rowid (hall_sqlite_conn_get_db (self->writer));
 
   if (!index_applicant_locked (self, FALSE, id, name, phone, document, error))
     return FALSE;
@@ -351,24 +351,24 @@ get_applicant_where (HallStore  *self,
                      const char *value,
                      GError    **error)
 {
-  HallConn *conn = _hall_store_reader_acquire (self, error);
+  HallSqliteConn *conn = _hall_store_reader_acquire (self, error);
   HallApplicant *applicant = NULL;
 
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn, sql, error);
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, sql, error);
 
     if (stmt != NULL)
       {
         int rc;
 
-        _hall_store_bind_text (stmt, 1, value);
+        hall_sqlite_bind_text (stmt, 1, value);
         rc = sqlite3_step (stmt);
         if (rc == SQLITE_ROW)
           applicant = _hall_store_read_applicant (stmt);
         else if (rc != SQLITE_DONE)
-          _hall_store_set_sql_error (error, conn->db, _("read the applicant"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the applicant"));
       }
   }
   _hall_store_reader_release (self, conn);

@@ -52,9 +52,9 @@ allocate_seq_locked (HallStore  *self,
                      gint64     *seq_out,
                      GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO case_sequences (counter, year, last_seq)"
                                    " VALUES (?1, ?2, 1)"
                                    " ON CONFLICT (counter, year) DO UPDATE"
@@ -62,15 +62,15 @@ allocate_seq_locked (HallStore  *self,
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, counter);
+  hall_sqlite_bind_text (stmt, 1, counter);
   sqlite3_bind_int64 (stmt, 2, year);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("allocate a case number"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("allocate a case number"));
       return FALSE;
     }
   *seq_out = sqlite3_column_int64 (stmt, 0);
-  return _hall_store_stmt_run (self->writer, stmt, _("allocate a case number"), error);
+  return hall_sqlite_stmt_run (stmt, _("allocate a case number"), error);
 }
 
 gboolean
@@ -79,27 +79,27 @@ _hall_store_insert_event_locked (HallStore     *self,
                                  HallCaseEvent *event,
                                  GError       **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   HallCaseEventKind kind = hall_case_event_get_kind (event);
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
                                    " official, at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, hall_case_event_get_uuid (event));
+  hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
   sqlite3_bind_int64 (stmt, 2, case_id);
-  _hall_store_bind_text (stmt, 3, hall_case_event_kind_to_string (kind));
-  _hall_store_bind_text (stmt, 4,
+  hall_sqlite_bind_text (stmt, 3, hall_case_event_kind_to_string (kind));
+  hall_sqlite_bind_text (stmt, 4,
                          kind == HALL_CASE_EVENT_STATE
                            ? hall_case_state_to_string (hall_case_event_get_new_state (event))
                            : NULL);
-  _hall_store_bind_text (stmt, 5, hall_case_event_get_note (event));
-  _hall_store_bind_text (stmt, 6, hall_case_event_get_official (event));
+  hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
+  hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
   sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
-  return _hall_store_stmt_run (self->writer, stmt, _("save the case’s history"), error);
+  return hall_sqlite_stmt_run (stmt, _("save the case’s history"), error);
 }
 
 gboolean
@@ -131,14 +131,14 @@ _hall_store_insert_case_locked (HallStore  *self,
                                 gboolean    from_server,
                                 GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *checklist = NULL;
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
 
   json_node_set_array (node, hall_case_get_checklist (kase));
   checklist = json_to_string (node, FALSE);
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO cases (uuid, number, seq, service_id, service_name,"
                                    " applicant_id, state, created_at, promised_at, updated_at,"
                                    " counter, official, checklist, version, sync_state)"
@@ -147,25 +147,25 @@ _hall_store_insert_case_locked (HallStore  *self,
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, hall_case_get_uuid (kase));
-  _hall_store_bind_text (stmt, 2, hall_case_get_number (kase));
+  hall_sqlite_bind_text (stmt, 1, hall_case_get_uuid (kase));
+  hall_sqlite_bind_text (stmt, 2, hall_case_get_number (kase));
   sqlite3_bind_int64 (stmt, 3, _hall_store_number_seq (hall_case_get_number (kase)));
-  _hall_store_bind_text (stmt, 4, hall_case_get_service_id (kase));
-  _hall_store_bind_text (stmt, 5, hall_case_get_service_name (kase)
+  hall_sqlite_bind_text (stmt, 4, hall_case_get_service_id (kase));
+  hall_sqlite_bind_text (stmt, 5, hall_case_get_service_name (kase)
                                     ? hall_case_get_service_name (kase) : "");
   sqlite3_bind_int64 (stmt, 6, applicant_id);
-  _hall_store_bind_text (stmt, 7, hall_case_state_to_string (hall_case_get_state (kase)));
+  hall_sqlite_bind_text (stmt, 7, hall_case_state_to_string (hall_case_get_state (kase)));
   sqlite3_bind_int64 (stmt, 8, hall_case_get_created_at (kase));
   sqlite3_bind_int64 (stmt, 9, hall_case_get_promised_at (kase));
   sqlite3_bind_int64 (stmt, 10, hall_case_get_updated_at (kase));
-  _hall_store_bind_text (stmt, 11,
+  hall_sqlite_bind_text (stmt, 11,
                          hall_case_get_counter (kase) ? hall_case_get_counter (kase) : "");
-  _hall_store_bind_text (stmt, 12,
+  hall_sqlite_bind_text (stmt, 12,
                          hall_case_get_official (kase) ? hall_case_get_official (kase) : "");
-  _hall_store_bind_text (stmt, 13, checklist);
+  hall_sqlite_bind_text (stmt, 13, checklist);
   sqlite3_bind_int64 (stmt, 14, hall_case_get_version (kase));
-  _hall_store_bind_text (stmt, 15, from_server ? "synced" : "pending");
-  return _hall_store_stmt_run (self->writer, stmt, _("save the case"), error);
+  hall_sqlite_bind_text (stmt, 15, from_server ? "synced" : "pending");
+  return hall_sqlite_stmt_run (stmt, _("save the case"), error);
 }
 
 typedef struct
@@ -225,6 +225,7 @@ create_case_locked (HallStore      *self,
   g_autofree char *number = NULL;
   g_autofree char *path = NULL;
   g_autofree char *body = NULL;
+  sqlite3 *db = hall_sqlite_conn_get_db (self->writer);
   gint64 now = _hall_store_now_seconds ();
   gint64 applicant_id;
   gint64 seq;
@@ -264,8 +265,7 @@ create_case_locked (HallStore      *self,
   body = _hall_store_json_to_string_free (hall_case_to_json (kase));
 
   return _hall_store_insert_case_locked (self, kase, applicant_id, FALSE, error)
-         && _hall_store_insert_event_locked (self, sqlite3_last_insert_rowid (self->writer->db),
-                                             created, error)
+         && _hall_store_insert_event_locked (self, sqlite3_last_insert_rowid (db), created, error)
          && _hall_store_enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
                                         hall_case_get_uuid (kase), 0, error)
          && _hall_store_enqueue_event_locked (self, created, error);
@@ -440,19 +440,19 @@ get_case_where (HallStore  *self,
                 GError    **error)
 {
   g_autoptr (GError) local_error = NULL;
-  HallConn *conn = _hall_store_reader_acquire (self, error);
+  HallSqliteConn *conn = _hall_store_reader_acquire (self, error);
   HallCase *kase = NULL;
 
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn, sql, &local_error);
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, sql, &local_error);
 
     if (stmt != NULL)
       {
         int rc;
 
-        _hall_store_bind_text (stmt, 1, value);
+        hall_sqlite_bind_text (stmt, 1, value);
         rc = sqlite3_step (stmt);
         if (rc == SQLITE_ROW)
           kase = _hall_store_read_case (stmt);
@@ -460,7 +460,7 @@ get_case_where (HallStore  *self,
           g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
                        _("There is no case %s at this counter"), value);
         else
-          _hall_store_set_sql_error (&local_error, conn->db, _("read the case"));
+          hall_sqlite_set_error (&local_error, sqlite3_db_handle (stmt), _("read the case"));
       }
   }
   _hall_store_reader_release (self, conn);
@@ -498,13 +498,13 @@ _hall_store_lookup_case_id_locked (HallStore  *self,
                                    gint64     *id_out,
                                    GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer, "SELECT id FROM cases WHERE uuid = ?1", error);
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT id FROM cases WHERE uuid = ?1", error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
@@ -516,7 +516,7 @@ _hall_store_lookup_case_id_locked (HallStore  *self,
       *id_out = 0;
       return TRUE;
     }
-  _hall_store_set_sql_error (error, self->writer->db, _("look up the case"));
+  hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case"));
   return FALSE;
 }
 
@@ -528,16 +528,16 @@ check_state_move_locked (HallStore     *self,
                          HallCaseEvent *event,
                          GError       **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   HallCaseState state = HALL_CASE_RECEIVED;
 
-  stmt = _hall_store_conn_prepare (self->writer, "SELECT state FROM cases WHERE id = ?1", error);
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT state FROM cases WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, case_id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("look up the case"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case"));
       return FALSE;
     }
   hall_case_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state);
@@ -568,9 +568,9 @@ _hall_store_add_case_event_locked (HallStore     *self,
 
   if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE)
     {
-      g_autoptr (HallCachedStmt) stmt = NULL;
+      g_autoptr (HallSqliteStmt) stmt = NULL;
 
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE cases SET state = ?2, updated_at ="
                                        " ?3," SYNC_PENDING_SQL
                                        " WHERE id = ?1",
@@ -578,23 +578,23 @@ _hall_store_add_case_event_locked (HallStore     *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, case_id);
-      _hall_store_bind_text (stmt, 2,
+      hall_sqlite_bind_text (stmt, 2,
                              hall_case_state_to_string (hall_case_event_get_new_state (event)));
       sqlite3_bind_int64 (stmt, 3, hall_case_event_get_at (event));
-      if (!_hall_store_stmt_run (self->writer, stmt, _("move the case to its new state"), error))
+      if (!hall_sqlite_stmt_run (stmt, _("move the case to its new state"), error))
         return FALSE;
     }
   else
     {
-      g_autoptr (HallCachedStmt) stmt = NULL;
+      g_autoptr (HallSqliteStmt) stmt = NULL;
 
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE cases SET" SYNC_PENDING_SQL " WHERE id = ?1",
                                        error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, case_id);
-      if (!_hall_store_stmt_run (self->writer, stmt, _("save the case"), error))
+      if (!hall_sqlite_stmt_run (stmt, _("save the case"), error))
         return FALSE;
     }
   return _hall_store_enqueue_event_locked (self, event, error);
@@ -630,7 +630,7 @@ hall_store_list_case_events (HallStore   *self,
                              GError     **error)
 {
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  HallConn *conn;
+  HallSqliteConn *conn;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -640,9 +640,9 @@ hall_store_list_case_events (HallStore   *self,
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
-    stmt = _hall_store_conn_prepare (conn,
+    stmt = hall_sqlite_conn_prepare (conn,
                                      "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at"
                                      " FROM case_events e JOIN cases c ON c.id = e.case_id"
                                      " WHERE c.uuid = ?1 ORDER BY e.at, e.id",
@@ -651,12 +651,12 @@ hall_store_list_case_events (HallStore   *self,
       {
         int rc;
 
-        _hall_store_bind_text (stmt, 1, case_uuid);
+        hall_sqlite_bind_text (stmt, 1, case_uuid);
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
           g_ptr_array_add (events, _hall_store_read_event (stmt, case_uuid));
         ok = rc == SQLITE_DONE;
         if (!ok)
-          _hall_store_set_sql_error (error, conn->db, _("read the case’s history"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the case’s history"));
       }
   }
   _hall_store_reader_release (self, conn);
@@ -669,7 +669,7 @@ hall_store_list_applicant_cases (HallStore   *self,
                                  GError     **error)
 {
   g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
-  HallConn *conn;
+  HallSqliteConn *conn;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -679,9 +679,9 @@ hall_store_list_applicant_cases (HallStore   *self,
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
-    stmt = _hall_store_conn_prepare (conn,
+    stmt = hall_sqlite_conn_prepare (conn,
                                      "SELECT " CASE_COLUMNS " FROM applicants a"
                                      " CROSS JOIN cases c ON c.applicant_id = a.id"
                                      " WHERE a.uuid = ?1 ORDER BY c.created_at DESC, c.id DESC",
@@ -690,12 +690,12 @@ hall_store_list_applicant_cases (HallStore   *self,
       {
         int rc;
 
-        _hall_store_bind_text (stmt, 1, applicant_uuid);
+        hall_sqlite_bind_text (stmt, 1, applicant_uuid);
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
           g_ptr_array_add (cases, _hall_store_read_case (stmt));
         ok = rc == SQLITE_DONE;
         if (!ok)
-          _hall_store_set_sql_error (error, conn->db, _("read the applicant’s cases"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the applicant’s cases"));
       }
   }
   _hall_store_reader_release (self, conn);

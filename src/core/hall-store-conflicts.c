@@ -19,7 +19,7 @@ hall_store_list_conflicts (HallStore   *self,
                            GError     **error)
 {
   g_autoptr (GPtrArray) conflicts = NULL;
-  HallConn *conn;
+  HallSqliteConn *conn;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -30,9 +30,9 @@ hall_store_list_conflicts (HallStore   *self,
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
-    stmt = _hall_store_conn_prepare (conn,
+    stmt = hall_sqlite_conn_prepare (conn,
                                      "SELECT k.id, k.entity, k.entity_uuid, k.local_json,"
                                      " k.server_json, k.server_version, k.created_at"
                                      " FROM cases c"
@@ -49,7 +49,7 @@ hall_store_list_conflicts (HallStore   *self,
       {
         int rc;
 
-        _hall_store_bind_text (stmt, 1, case_uuid);
+        hall_sqlite_bind_text (stmt, 1, case_uuid);
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
           g_ptr_array_add (conflicts,
                            hall_conflict_new (sqlite3_column_int64 (stmt, 0),
@@ -61,7 +61,8 @@ hall_store_list_conflicts (HallStore   *self,
                                               sqlite3_column_int64 (stmt, 6)));
         ok = rc == SQLITE_DONE;
         if (!ok)
-          _hall_store_set_sql_error (error, conn->db, _("read the conflicts of the case"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
+                                 _("read the conflicts of the case"));
       }
   }
   _hall_store_reader_release (self, conn);
@@ -75,11 +76,11 @@ read_conflict_locked (HallStore *self,
                       gboolean  *resolved,
                       GError   **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   HallConflict *conflict;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT entity, entity_uuid, local_json, server_json,"
                                    " server_version,"
                                    " created_at, resolved_at IS NOT NULL FROM conflicts"
@@ -97,7 +98,7 @@ read_conflict_locked (HallStore *self,
     }
   if (rc != SQLITE_ROW)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("read the conflict"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the conflict"));
       return NULL;
     }
   conflict = hall_conflict_new (id,
@@ -119,23 +120,23 @@ newest_waiting_body_locked (HallStore  *self,
                             char      **body_out,
                             GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT body FROM outbox"
                                    " WHERE owner_uuid = ?1 AND entity_uuid = ?1 AND method = 'PUT'"
                                    " ORDER BY seq DESC LIMIT 1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, entity_uuid);
+  hall_sqlite_bind_text (stmt, 1, entity_uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    *body_out = _hall_store_column_dup (stmt, 0);
+    *body_out = hall_sqlite_column_dup (stmt, 0);
   else if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("read the outbox"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the outbox"));
       return FALSE;
     }
   return TRUE;
@@ -148,7 +149,7 @@ conflict_cases_locked (HallStore    *self,
                        GPtrArray    *cases,
                        GError      **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
   if (g_strcmp0 (hall_conflict_get_entity (conflict), "event") != 0)
@@ -156,19 +157,19 @@ conflict_cases_locked (HallStore    *self,
                                                    hall_conflict_get_entity_uuid (conflict), cases,
                                                    error);
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT c.uuid FROM case_events e CROSS JOIN cases c"
                                    " ON c.id = e.case_id WHERE e.uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, hall_conflict_get_entity_uuid (conflict));
+  hall_sqlite_bind_text (stmt, 1, hall_conflict_get_entity_uuid (conflict));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    g_ptr_array_add (cases, _hall_store_column_dup (stmt, 0));
+    g_ptr_array_add (cases, hall_sqlite_column_dup (stmt, 0));
   else if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("look up the case of the entry"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case of the entry"));
       return FALSE;
     }
   return TRUE;
@@ -243,7 +244,7 @@ keep_mine_locked (HallStore    *self,
   const char *uuid = hall_conflict_get_entity_uuid (conflict);
   gint64 server_version = hall_conflict_get_server_version (conflict);
   gboolean is_applicant = g_strcmp0 (entity, "applicant") == 0;
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autoptr (JsonNode) body = NULL;
   g_autofree char *text = NULL;
   g_autofree char *path = NULL;
@@ -264,19 +265,19 @@ keep_mine_locked (HallStore    *self,
     {
       /* A later change carries the whole entity as the official left it:
        * it goes over the server's version instead. */
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE outbox SET base_version = ?2"
                                        " WHERE owner_uuid = ?1 AND entity_uuid = ?1"
                                        " AND method = 'PUT' AND base_version < ?2",
                                        error);
       if (stmt == NULL)
         return FALSE;
-      _hall_store_bind_text (stmt, 1, uuid);
+      hall_sqlite_bind_text (stmt, 1, uuid);
       sqlite3_bind_int64 (stmt, 2, server_version);
-      if (!_hall_store_stmt_run (self->writer, stmt, _("queue this counter’s version again"),
+      if (!hall_sqlite_stmt_run (stmt, _("queue this counter’s version again"),
                                  error))
         return FALSE;
-      g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
     }
   else
     {
@@ -300,7 +301,7 @@ keep_mine_locked (HallStore    *self,
     }
 
   /* The server's version is the one this counter has now seen. */
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    is_applicant
                                      ? "UPDATE applicants SET version = max (version, ?2),"
                                        " sync_state = 'pending', sync_error = NULL WHERE uuid = ?1"
@@ -309,9 +310,9 @@ keep_mine_locked (HallStore    *self,
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 1, uuid);
   sqlite3_bind_int64 (stmt, 2, server_version);
-  return _hall_store_stmt_run (self->writer, stmt, _("queue this counter’s version again"), error);
+  return hall_sqlite_stmt_run (stmt, _("queue this counter’s version again"), error);
 }
 
 static gboolean
@@ -323,7 +324,7 @@ take_theirs_locked (HallStore    *self,
   const char *entity = hall_conflict_get_entity (conflict);
   const char *uuid = hall_conflict_get_entity_uuid (conflict);
   gint64 server_version = hall_conflict_get_server_version (conflict);
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autoptr (JsonNode) data = NULL;
 
   if (g_strcmp0 (entity, "event") == 0)
@@ -336,16 +337,16 @@ take_theirs_locked (HallStore    *self,
 
   /* This counter's updates of the entity still waiting would send the
    * version given up again. */
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "DELETE FROM outbox"
                                    " WHERE owner_uuid = ?1 AND entity_uuid = ?1 AND method = 'PUT'",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
-  if (!_hall_store_stmt_run (self->writer, stmt, _("drop this counter’s change"), error))
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  if (!hall_sqlite_stmt_run (stmt, _("drop this counter’s change"), error))
     return FALSE;
-  g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
   data = json_from_string (hall_conflict_get_server_json (conflict), error);
   if (data == NULL)
@@ -361,14 +362,14 @@ take_theirs_locked (HallStore    *self,
       hall_applicant_set_version (applicant, server_version);
       if (!_hall_store_save_applicant_locked (self, applicant, TRUE, &id, NULL, error))
         return FALSE;
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE applicants SET sync_state = 'synced', sync_error ="
                                        " NULL WHERE uuid = ?1",
                                        error);
       if (stmt == NULL)
         return FALSE;
-      _hall_store_bind_text (stmt, 1, uuid);
-      return _hall_store_stmt_run (self->writer, stmt, _("take the server’s version"), error);
+      hall_sqlite_bind_text (stmt, 1, uuid);
+      return hall_sqlite_stmt_run (stmt, _("take the server’s version"), error);
     }
   return _hall_store_apply_case_locked (self, data, NULL, server_version, changed_cases, error);
 }
@@ -380,9 +381,9 @@ settle_case_locked (HallStore  *self,
                     const char *case_uuid,
                     GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE cases SET sync_state = CASE"
                                    "   WHEN EXISTS (SELECT 1 FROM conflicts k, applicants a"
                                    "     WHERE a.id = cases.applicant_id AND k.resolved_at IS NULL"
@@ -399,19 +400,19 @@ settle_case_locked (HallStore  *self,
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, case_uuid);
-  if (!_hall_store_stmt_run (self->writer, stmt, _("update the case’s sync state"), error))
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  if (!hall_sqlite_stmt_run (stmt, _("update the case’s sync state"), error))
     return FALSE;
-  g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE cases SET sync_error = NULL"
                                    " WHERE uuid = ?1 AND sync_state <> 'conflict'",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, case_uuid);
-  return _hall_store_stmt_run (self->writer, stmt, _("update the case’s sync state"), error);
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  return hall_sqlite_stmt_run (stmt, _("update the case’s sync state"), error);
 }
 
 static gboolean
@@ -424,7 +425,7 @@ resolve_conflict_locked (HallStore              *self,
 {
   g_autoptr (HallConflict) conflict = NULL;
   g_autoptr (HallConflict) decided = NULL;
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *newer = NULL;
   g_autofree char *note = NULL;
@@ -460,16 +461,16 @@ resolve_conflict_locked (HallStore              *self,
         : !take_theirs_locked (self, conflict, changed_cases, error))
     return FALSE;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE conflicts SET resolved_at = ?2, resolution = ?3"
                                    " WHERE entity_uuid = ?1 AND resolved_at IS NULL",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 1, uuid);
   sqlite3_bind_int64 (stmt, 2, _hall_store_now_seconds ());
-  _hall_store_bind_text (stmt, 3, hall_conflict_resolution_to_string (resolution));
-  if (!_hall_store_stmt_run (self->writer, stmt, _("close the conflict"), error))
+  hall_sqlite_bind_text (stmt, 3, hall_conflict_resolution_to_string (resolution));
+  if (!hall_sqlite_stmt_run (stmt, _("close the conflict"), error))
     return FALSE;
 
   for (guint i = 0; i < cases->len; i++)

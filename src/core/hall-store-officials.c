@@ -22,7 +22,7 @@ hall_store_add_official (HallStore  *self,
                          GError    **error)
 {
   char hash[crypto_pwhash_STRBYTES];
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (username != NULL && display_name != NULL, FALSE);
@@ -47,7 +47,7 @@ hall_store_add_official (HallStore  *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO officials (username, display_name, password_hash,"
                                    " roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
                                    " ON CONFLICT (username) DO UPDATE"
@@ -60,18 +60,18 @@ hall_store_add_official (HallStore  *self,
       _hall_store_write_rollback (self);
       return FALSE;
     }
-  _hall_store_bind_text (stmt, 1, username);
-  _hall_store_bind_text (stmt, 2, display_name);
-  _hall_store_bind_text (stmt, 3, hash);
-  _hall_store_bind_text (stmt, 4, roles);
+  hall_sqlite_bind_text (stmt, 1, username);
+  hall_sqlite_bind_text (stmt, 2, display_name);
+  hall_sqlite_bind_text (stmt, 3, hash);
+  hall_sqlite_bind_text (stmt, 4, roles);
   sqlite3_bind_int64 (stmt, 5, _hall_store_now_seconds ());
-  if (!_hall_store_stmt_run (self->writer, stmt, _("save the official"), error))
+  if (!hall_sqlite_stmt_run (stmt, _("save the official"), error))
     {
-      g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
       _hall_store_write_rollback (self);
       return FALSE;
     }
-  g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
   return _hall_store_write_commit (self, error);
 }
 
@@ -81,13 +81,13 @@ official_exists (HallStore  *self,
                  gboolean   *exists,
                  GError    **error)
 {
-  HallConn *conn = _hall_store_reader_acquire (self, error);
+  HallSqliteConn *conn = _hall_store_reader_acquire (self, error);
   gboolean ok = FALSE;
 
   if (conn == NULL)
     return FALSE;
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn,
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn,
                                                                 "SELECT 1 FROM officials"
                                                                 " WHERE username = ?1",
                                                                 error);
@@ -95,12 +95,12 @@ official_exists (HallStore  *self,
       {
         int rc;
 
-        _hall_store_bind_text (stmt, 1, username);
+        hall_sqlite_bind_text (stmt, 1, username);
         rc = sqlite3_step (stmt);
         ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
         *exists = rc == SQLITE_ROW;
         if (!ok)
-          _hall_store_set_sql_error (error, conn->db, _("look up the official"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the official"));
       }
   }
   _hall_store_reader_release (self, conn);
@@ -172,7 +172,7 @@ hall_store_check_password (HallStore  *self,
   g_autofree char *display_name = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *roles = NULL;
-  HallConn *conn;
+  HallSqliteConn *conn;
   int rc = SQLITE_ERROR;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -182,7 +182,7 @@ hall_store_check_password (HallStore  *self,
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn,
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn,
                                                                 "SELECT display_name,"
                                                                 " password_hash, roles"
                                                                 " FROM officials WHERE username ="
@@ -190,16 +190,16 @@ hall_store_check_password (HallStore  *self,
                                                                 error);
     if (stmt != NULL)
       {
-        _hall_store_bind_text (stmt, 1, username);
+        hall_sqlite_bind_text (stmt, 1, username);
         rc = sqlite3_step (stmt);
         if (rc == SQLITE_ROW)
           {
-            display_name = _hall_store_column_dup (stmt, 0);
-            hash = _hall_store_column_dup (stmt, 1);
-            roles = _hall_store_column_dup (stmt, 2);
+            display_name = hall_sqlite_column_dup (stmt, 0);
+            hash = hall_sqlite_column_dup (stmt, 1);
+            roles = hall_sqlite_column_dup (stmt, 2);
           }
         else if (rc != SQLITE_DONE)
-          _hall_store_set_sql_error (error, conn->db, _("look up the official"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the official"));
       }
   }
   _hall_store_reader_release (self, conn);

@@ -40,26 +40,26 @@ _hall_store_enqueue_locked (HallStore  *self,
                             gint64      base_version,
                             GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO outbox (uuid, method, path, body, entity,"
                                    " entity_uuid, owner_uuid, base_version, created_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
-  _hall_store_bind_text (stmt, 2, method);
-  _hall_store_bind_text (stmt, 3, path);
-  _hall_store_bind_text (stmt, 4, body);
-  _hall_store_bind_text (stmt, 5, entity);
-  _hall_store_bind_text (stmt, 6, entity_uuid);
-  _hall_store_bind_text (stmt, 7, owner_uuid);
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 2, method);
+  hall_sqlite_bind_text (stmt, 3, path);
+  hall_sqlite_bind_text (stmt, 4, body);
+  hall_sqlite_bind_text (stmt, 5, entity);
+  hall_sqlite_bind_text (stmt, 6, entity_uuid);
+  hall_sqlite_bind_text (stmt, 7, owner_uuid);
   sqlite3_bind_int64 (stmt, 8, base_version);
   sqlite3_bind_int64 (stmt, 9, _hall_store_now_seconds ());
-  return _hall_store_stmt_run (self->writer, stmt, _("queue the change for the server"), error);
+  return hall_sqlite_stmt_run (stmt, _("queue the change for the server"), error);
 }
 
 guint
@@ -78,7 +78,7 @@ peek_outbox (HallStore  *self,
              GError    **error)
 {
   g_autoptr (GPtrArray) items = NULL;
-  HallConn *conn;
+  HallSqliteConn *conn;
   gboolean ok = FALSE;
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
@@ -86,9 +86,9 @@ peek_outbox (HallStore  *self,
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
-    stmt = _hall_store_conn_prepare (conn,
+    stmt = hall_sqlite_conn_prepare (conn,
                                      "SELECT o.seq, o.uuid, o.method, o.path, o.body, o.entity,"
                                      " o.entity_uuid, o.owner_uuid, o.base_version, o.attempts,"
                                      " o.last_error, CASE WHEN o.entity = 'case' THEN"
@@ -107,22 +107,23 @@ peek_outbox (HallStore  *self,
             HallOutboxItem *item = g_new0 (HallOutboxItem, 1);
 
             item->seq = sqlite3_column_int64 (stmt, 0);
-            item->uuid = _hall_store_column_dup (stmt, 1);
-            item->method = _hall_store_column_dup (stmt, 2);
-            item->path = _hall_store_column_dup (stmt, 3);
-            item->body = _hall_store_column_dup (stmt, 4);
-            item->entity = _hall_store_column_dup (stmt, 5);
-            item->entity_uuid = _hall_store_column_dup (stmt, 6);
-            item->owner_uuid = _hall_store_column_dup (stmt, 7);
+            item->uuid = hall_sqlite_column_dup (stmt, 1);
+            item->method = hall_sqlite_column_dup (stmt, 2);
+            item->path = hall_sqlite_column_dup (stmt, 3);
+            item->body = hall_sqlite_column_dup (stmt, 4);
+            item->entity = hall_sqlite_column_dup (stmt, 5);
+            item->entity_uuid = hall_sqlite_column_dup (stmt, 6);
+            item->owner_uuid = hall_sqlite_column_dup (stmt, 7);
             item->base_version = sqlite3_column_int64 (stmt, 8);
             item->attempts = sqlite3_column_int (stmt, 9);
-            item->last_error = _hall_store_column_dup (stmt, 10);
-            item->applicant_uuid = _hall_store_column_dup (stmt, 11);
+            item->last_error = hall_sqlite_column_dup (stmt, 10);
+            item->applicant_uuid = hall_sqlite_column_dup (stmt, 11);
             g_ptr_array_add (items, item);
           }
         ok = rc == SQLITE_DONE;
         if (!ok)
-          _hall_store_set_sql_error (error, conn->db, _("read the changes waiting for the server"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
+                                 _("read the changes waiting for the server"));
       }
   }
   _hall_store_reader_release (self, conn);
@@ -158,10 +159,10 @@ take_outbox_row_locked (HallStore            *self,
                         char                **owner_out,
                         GError              **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "DELETE FROM outbox WHERE seq = ?1 RETURNING owner_uuid", error);
   if (stmt == NULL)
     return FALSE;
@@ -169,12 +170,12 @@ take_outbox_row_locked (HallStore            *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      *owner_out = _hall_store_column_dup (stmt, 0);
+      *owner_out = hall_sqlite_column_dup (stmt, 0);
       rc = sqlite3_step (stmt);
     }
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("take the change off the queue"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("take the change off the queue"));
       return FALSE;
     }
   return TRUE;
@@ -190,7 +191,7 @@ _hall_store_collect_owner_cases_locked (HallStore  *self,
                                         GPtrArray  *cases,
                                         GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
   if (g_strcmp0 (entity, "applicant") != 0)
@@ -199,18 +200,18 @@ _hall_store_collect_owner_cases_locked (HallStore  *self,
       return TRUE;
     }
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT c.uuid FROM applicants a CROSS JOIN cases c"
                                    " ON c.applicant_id = a.id WHERE a.uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, owner);
+  hall_sqlite_bind_text (stmt, 1, owner);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (cases, _hall_store_column_dup (stmt, 0));
+    g_ptr_array_add (cases, hall_sqlite_column_dup (stmt, 0));
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("look up the applicant’s cases"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the applicant’s cases"));
       return FALSE;
     }
   return TRUE;
@@ -223,12 +224,12 @@ mark_synced_locked (HallStore  *self,
                     const char *owner,
                     GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (self->writer, table_sql, error);
+  g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (self->writer, table_sql, error);
 
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, owner);
-  return _hall_store_stmt_run (self->writer, stmt, _("mark the change as sent"), error);
+  hall_sqlite_bind_text (stmt, 1, owner);
+  return hall_sqlite_stmt_run (stmt, _("mark the change as sent"), error);
 }
 
 /* Whether the entry of @item moves its case to another state, which makes
@@ -263,8 +264,8 @@ ack_locked (HallStore            *self,
 
   if (server_version > 0)
     {
-      g_autoptr (HallCachedStmt) stmt = NULL;
-      g_autoptr (HallCachedStmt) next = NULL;
+      g_autoptr (HallSqliteStmt) stmt = NULL;
+      g_autoptr (HallSqliteStmt) next = NULL;
 
       /* An update was sent with If-Match, so the version answered is the
        * one this counter wrote. An entry has none: the server answers with
@@ -274,7 +275,7 @@ ack_locked (HallStore            *self,
        * still bring the case. */
       if (g_strcmp0 (item->entity, "event") == 0)
         {
-          stmt = _hall_store_conn_prepare (self->writer,
+          stmt = hall_sqlite_conn_prepare (self->writer,
                                            "UPDATE cases SET version = ?2 WHERE uuid = ?1"
                                            " AND version = ?3",
                                            error);
@@ -283,7 +284,7 @@ ack_locked (HallStore            *self,
           sqlite3_bind_int64 (stmt, 3, server_version - (event_moves_state (item) ? 1 : 0));
         }
       else
-        stmt = _hall_store_conn_prepare (self->writer,
+        stmt = hall_sqlite_conn_prepare (self->writer,
                                          is_applicant
                                            ? "UPDATE applicants SET version = max (version, ?2)"
                                              " WHERE uuid = ?1"
@@ -292,26 +293,26 @@ ack_locked (HallStore            *self,
                                          error);
       if (stmt == NULL)
         return FALSE;
-      _hall_store_bind_text (stmt, 1, owner);
+      hall_sqlite_bind_text (stmt, 1, owner);
       sqlite3_bind_int64 (stmt, 2, server_version);
-      if (!_hall_store_stmt_run (self->writer, stmt, _("record the server’s version"), error))
+      if (!hall_sqlite_stmt_run (stmt, _("record the server’s version"), error))
         return FALSE;
-      if (sqlite3_changes (self->writer->db) == 0)
+      if (sqlite3_changes (hall_sqlite_conn_get_db (self->writer)) == 0)
         goto mark_synced;
 
       /* Later updates of the same entity were queued before this version
        * existed: they must name it in If-Match, or the server answers 428
        * or 412 to our own change. */
-      next = _hall_store_conn_prepare (self->writer,
+      next = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE outbox SET base_version = ?2"
                                        " WHERE owner_uuid = ?1 AND entity_uuid = ?1"
                                        " AND method = 'PUT' AND base_version < ?2",
                                        error);
       if (next == NULL)
         return FALSE;
-      _hall_store_bind_text (next, 1, owner);
+      hall_sqlite_bind_text (next, 1, owner);
       sqlite3_bind_int64 (next, 2, server_version);
-      if (!_hall_store_stmt_run (self->writer, next, _("record the server’s version"), error))
+      if (!hall_sqlite_stmt_run (next, _("record the server’s version"), error))
         return FALSE;
     }
 
@@ -400,10 +401,10 @@ mark_owner_locked (HallStore  *self,
                    const char *reason,
                    GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   gboolean is_applicant = g_strcmp0 (entity, "applicant") == 0;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    is_applicant
                                      ? "UPDATE applicants SET sync_state = ?2, sync_error = ?3"
                                        " WHERE uuid = ?1"
@@ -412,27 +413,27 @@ mark_owner_locked (HallStore  *self,
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, owner);
-  _hall_store_bind_text (stmt, 2, state);
-  _hall_store_bind_text (stmt, 3, reason);
-  if (!_hall_store_stmt_run (self->writer, stmt, _("record the server’s answer"), error))
+  hall_sqlite_bind_text (stmt, 1, owner);
+  hall_sqlite_bind_text (stmt, 2, state);
+  hall_sqlite_bind_text (stmt, 3, reason);
+  if (!hall_sqlite_stmt_run (stmt, _("record the server’s answer"), error))
     return FALSE;
 
   if (is_applicant)
     {
-      g_autoptr (HallCachedStmt) cases = NULL;
+      g_autoptr (HallSqliteStmt) cases = NULL;
 
-      cases = _hall_store_conn_prepare (self->writer,
+      cases = hall_sqlite_conn_prepare (self->writer,
                                         "UPDATE cases SET sync_state = ?2, sync_error = ?3"
                                         " WHERE applicant_id = (SELECT id FROM applicants"
                                         " WHERE uuid = ?1)",
                                         error);
       if (cases == NULL)
         return FALSE;
-      _hall_store_bind_text (cases, 1, owner);
-      _hall_store_bind_text (cases, 2, state);
-      _hall_store_bind_text (cases, 3, reason);
-      if (!_hall_store_stmt_run (self->writer, cases, _("record the server’s answer"), error))
+      hall_sqlite_bind_text (cases, 1, owner);
+      hall_sqlite_bind_text (cases, 2, state);
+      hall_sqlite_bind_text (cases, 3, reason);
+      if (!hall_sqlite_stmt_run (cases, _("record the server’s answer"), error))
         return FALSE;
     }
   return TRUE;
@@ -486,14 +487,14 @@ hall_store_defer_outbox (HallStore             *self,
                          const char            *reason,
                          GError               **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (item != NULL && item->uuid != NULL, FALSE);
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2"
                                    " WHERE seq = ?1",
                                    error);
@@ -503,14 +504,14 @@ hall_store_defer_outbox (HallStore             *self,
       return FALSE;
     }
   sqlite3_bind_int64 (stmt, 1, item->seq);
-  _hall_store_bind_text (stmt, 2, reason);
-  if (!_hall_store_stmt_run (self->writer, stmt, _("count the attempt"), error))
+  hall_sqlite_bind_text (stmt, 2, reason);
+  if (!hall_sqlite_stmt_run (stmt, _("count the attempt"), error))
     {
-      g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
       _hall_store_write_rollback (self);
       return FALSE;
     }
-  g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
   if (!_hall_store_write_commit (self, error))
     return FALSE;
   _hall_store_emit_outbox_changed (self);
@@ -536,17 +537,17 @@ supersede_conflicts_locked (HallStore  *self,
                             const char *entity_uuid,
                             GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE conflicts SET resolved_at = ?2, resolution ="
                                    " 'superseded' WHERE entity_uuid = ?1 AND resolved_at IS NULL",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, entity_uuid);
+  hall_sqlite_bind_text (stmt, 1, entity_uuid);
   sqlite3_bind_int64 (stmt, 2, _hall_store_now_seconds ());
-  return _hall_store_stmt_run (self->writer, stmt, _("keep both versions"), error);
+  return hall_sqlite_stmt_run (stmt, _("keep both versions"), error);
 }
 
 gboolean
@@ -568,11 +569,11 @@ hall_store_record_conflict (HallStore             *self,
   ok = take_outbox_row_locked (self, item, &owner, error);
   if (ok && owner != NULL)
     {
-      g_autoptr (HallCachedStmt) stmt = NULL;
+      g_autoptr (HallSqliteStmt) stmt = NULL;
 
       ok = supersede_conflicts_locked (self, item->entity_uuid, error);
       stmt = !ok ? NULL
-                 : _hall_store_conn_prepare (self->writer,
+                 : hall_sqlite_conn_prepare (self->writer,
                                              "INSERT INTO conflicts (entity, entity_uuid,"
                                              " outbox_uuid,"
                                              " local_json, server_json, created_at, server_version)"
@@ -581,14 +582,14 @@ hall_store_record_conflict (HallStore             *self,
       ok = stmt != NULL;
       if (ok)
         {
-          _hall_store_bind_text (stmt, 1, item->entity);
-          _hall_store_bind_text (stmt, 2, item->entity_uuid);
-          _hall_store_bind_text (stmt, 3, item->uuid);
-          _hall_store_bind_text (stmt, 4, item->body);
-          _hall_store_bind_text (stmt, 5, server_json);
+          hall_sqlite_bind_text (stmt, 1, item->entity);
+          hall_sqlite_bind_text (stmt, 2, item->entity_uuid);
+          hall_sqlite_bind_text (stmt, 3, item->uuid);
+          hall_sqlite_bind_text (stmt, 4, item->body);
+          hall_sqlite_bind_text (stmt, 5, server_json);
           sqlite3_bind_int64 (stmt, 6, _hall_store_now_seconds ());
           sqlite3_bind_int64 (stmt, 7, json_version (server_json));
-          ok = _hall_store_stmt_run (self->writer, stmt, _("keep both versions"), error)
+          ok = hall_sqlite_stmt_run (stmt, _("keep both versions"), error)
                && mark_owner_locked (self, item->entity, owner, "conflict",
                                      _("Someone else changed this at the same time; choose which"
                                        " version to keep"),
@@ -619,15 +620,16 @@ gboolean
 _hall_store_queue_unsent_locked (HallStore *self,
                                  GError   **error)
 {
+  sqlite3 *db = hall_sqlite_conn_get_db (self->writer);
   g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
-  if (sqlite3_prepare_v2 (self->writer->db,
+  if (sqlite3_prepare_v2 (db,
                           "SELECT " APPLICANT_COLUMNS " FROM applicants WHERE version = 0"
                           " ORDER BY id",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+      hall_sqlite_set_error (error, db, _("queue the earlier changes"));
       return FALSE;
     }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -643,16 +645,16 @@ _hall_store_queue_unsent_locked (HallStore *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+      hall_sqlite_set_error (error, db, _("queue the earlier changes"));
       return FALSE;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (sqlite3_prepare_v2 (self->writer->db,
+  if (sqlite3_prepare_v2 (db,
                           "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.version = 0 ORDER BY c.id",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+      hall_sqlite_set_error (error, db, _("queue the earlier changes"));
       return FALSE;
     }
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -664,12 +666,12 @@ _hall_store_queue_unsent_locked (HallStore *self,
       g_autoptr (sqlite3_stmt) ev = NULL;
       int ev_rc;
 
-      if (sqlite3_prepare_v2 (self->writer->db,
+      if (sqlite3_prepare_v2 (db,
                               "SELECT uuid, kind, new_state, note, official, at FROM case_events"
                               " WHERE case_id = ?1 ORDER BY at, id",
                               -1, &ev, NULL) != SQLITE_OK)
         {
-          _hall_store_set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+          hall_sqlite_set_error (error, db, _("queue the earlier changes"));
           return FALSE;
         }
       sqlite3_bind_int64 (ev, 1, sqlite3_column_int64 (stmt, 0));
@@ -686,7 +688,7 @@ _hall_store_queue_unsent_locked (HallStore *self,
         }
       if (ev_rc != SQLITE_DONE)
         {
-          _hall_store_set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+          hall_sqlite_set_error (error, db, _("queue the earlier changes"));
           return FALSE;
         }
 
@@ -700,7 +702,7 @@ _hall_store_queue_unsent_locked (HallStore *self,
     }
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("queue the earlier changes"));
+      hall_sqlite_set_error (error, db, _("queue the earlier changes"));
       return FALSE;
     }
   return TRUE;

@@ -31,7 +31,7 @@ _hall_store_fetch_page (HallStore          *self,
 {
   g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit);
   GPtrArray *cases = NULL;
-  HallConn *conn;
+  HallSqliteConn *conn;
   int rc = SQLITE_ERROR;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -42,16 +42,16 @@ _hall_store_fetch_page (HallStore          *self,
   {
     /* Only the index is walked to find the page; whole rows are read for
      * the page alone. */
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
     if (anchor != NULL)
-      stmt = _hall_store_conn_prepare (conn,
+      stmt = hall_sqlite_conn_prepare (conn,
                                        "SELECT created_at, id FROM cases INDEXED BY cases_created"
                                        " WHERE (created_at, id) <= (?3, ?4)"
                                        " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
                                        error);
     else
-      stmt = _hall_store_conn_prepare (conn,
+      stmt = hall_sqlite_conn_prepare (conn,
                                        "SELECT created_at, id FROM cases INDEXED BY cases_created"
                                        " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
                                        error);
@@ -73,7 +73,7 @@ _hall_store_fetch_page (HallStore          *self,
               g_array_append_val (keys_out, key);
           }
         if (rc != SQLITE_DONE)
-          _hall_store_set_sql_error (error, conn->db, _("read the list of cases"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
       }
   }
   if (rc == SQLITE_DONE)
@@ -92,7 +92,7 @@ _hall_store_fetch_page_from_bottom (HallStore  *self,
   g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit);
   g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
   GPtrArray *cases = NULL;
-  HallConn *conn;
+  HallSqliteConn *conn;
   int rc = SQLITE_ERROR;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -101,9 +101,9 @@ _hall_store_fetch_page_from_bottom (HallStore  *self,
   if (conn == NULL)
     return NULL;
   {
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
-    stmt = _hall_store_conn_prepare (conn,
+    stmt = hall_sqlite_conn_prepare (conn,
                                      "SELECT created_at, id FROM cases INDEXED BY cases_created"
                                      " ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
                                      error);
@@ -119,7 +119,7 @@ _hall_store_fetch_page_from_bottom (HallStore  *self,
             g_array_prepend_val (ids, key.id);
           }
         if (rc != SQLITE_DONE)
-          _hall_store_set_sql_error (error, conn->db, _("read the list of cases"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
       }
   }
   if (rc == SQLITE_DONE)
@@ -138,7 +138,7 @@ _hall_store_scan_marks (HallStore     *self,
                         GError       **error)
 {
   g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  HallConn *conn;
+  HallSqliteConn *conn;
   int rc = SQLITE_ERROR;
   guint rank = 0;
 
@@ -150,16 +150,16 @@ _hall_store_scan_marks (HallStore     *self,
     return NULL;
   {
     /* The count and the keys from the same snapshot. */
-    g_autoptr (HallCachedStmt) count = _hall_store_conn_prepare (conn,
+    g_autoptr (HallSqliteStmt) count = hall_sqlite_conn_prepare (conn,
                                                                  "SELECT n FROM counts"
                                                                  " WHERE name = 'cases'",
                                                                  error);
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
     if (count != NULL && sqlite3_step (count) == SQLITE_ROW)
       *n_cases_out = sqlite3_column_int64 (count, 0);
     stmt = count == NULL ? NULL
-                         : _hall_store_conn_prepare (conn,
+                         : hall_sqlite_conn_prepare (conn,
                                                      "SELECT created_at, id FROM cases"
                                                      " INDEXED BY cases_created"
                                                      " ORDER BY created_at DESC, id DESC",
@@ -180,7 +180,7 @@ _hall_store_scan_marks (HallStore     *self,
             rank++;
           }
         if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-          _hall_store_set_sql_error (error, conn->db, _("read the list of cases"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
       }
   }
   _hall_store_reader_release (self, conn);
@@ -192,7 +192,7 @@ _hall_store_count_newer (HallStore          *self,
                          const HallStoreKey *key)
 {
   g_autoptr (GError) error = NULL;
-  HallConn *conn = _hall_store_reader_acquire (self, &error);
+  HallSqliteConn *conn = _hall_store_reader_acquire (self, &error);
   guint n = 0;
 
   if (conn == NULL)
@@ -201,7 +201,7 @@ _hall_store_count_newer (HallStore          *self,
       return 0;
     }
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn,
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn,
                                                                 "SELECT count(*) FROM cases"
                                                                 " INDEXED BY cases_created"
                                                                 " WHERE (created_at, id) > (?1,"
@@ -213,7 +213,7 @@ _hall_store_count_newer (HallStore          *self,
       {
         sqlite3_bind_int64 (stmt, 1, key->created_at);
         sqlite3_bind_int64 (stmt, 2, key->id);
-        if (_hall_store_step_row_or_warn (conn, stmt,
+        if (_hall_store_step_row_or_warn (stmt,
                                           _("count the cases before a position in the list")))
           n = sqlite3_column_int64 (stmt, 0);
       }

@@ -9,54 +9,37 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
+#include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-sync-private.h"
 
 G_BEGIN_DECLS
 
-/* A connection and its prepared statements. Statements are kept for the
- * life of the connection: the search runs many small queries and preparing
- * them each time would cost more than running them. */
-typedef struct
-{
-  sqlite3    *db;
-  GHashTable *stmts; /* SQL text (static) -> sqlite3_stmt */
-} HallConn;
-
-/* A statement from the cache: going out of scope resets it, so it can be
- * used again, instead of finalising it. */
-typedef sqlite3_stmt HallCachedStmt;
-
-void            _hall_store_cached_stmt_release (HallCachedStmt *stmt);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCachedStmt, _hall_store_cached_stmt_release)
-
 struct _HallStore
 {
-  GObject       parent_instance;
+  GObject         parent_instance;
 
-  char         *path;
-  char         *hall_code;
-  char         *counter;
-  int           schema_version;
+  char           *path;
+  char           *hall_code;
+  char           *counter;
+  int             schema_version;
 
-  GMainContext *context;
-  GThread      *thread;
+  GMainContext   *context;
+  GThread        *thread;
 
   /* The one writer. Held across BEGIN IMMEDIATE .. COMMIT. */
-  GMutex        write_lock;
-  HallConn     *writer;
+  GMutex          write_lock;
+  HallSqliteConn *writer;
 
   /* Idle read connections; a reader takes one or opens another. */
-  GMutex        readers_lock;
-  GPtrArray    *readers;
+  GMutex          readers_lock;
+  GPtrArray      *readers;
 
   /* While a page of changes is applied: its writes of the full-text
    * indexes (IndexWrite), held back to the end of the transaction. Under
    * write_lock. */
-  GArray       *held_index;
+  GArray         *held_index;
 };
 
 /* Columns of a case as _hall_store_read_case() expects them. */
@@ -70,33 +53,17 @@ struct _HallStore
   "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \
   "version, created_at, updated_at"
 
-/* hall-store.c: SQLite, readers, the writer's transactions, signals */
+/* hall-store.c: readers, the writer's transactions, signals */
 
 gint64          _hall_store_now_seconds         (void);
 
-void            _hall_store_set_sql_error       (GError        **error,
-                                                 sqlite3        *db,
+gboolean        _hall_store_step_row_or_warn    (HallSqliteStmt *stmt,
                                                  const char     *doing);
-gboolean        _hall_store_step_row_or_warn    (HallConn       *conn,
-                                                 sqlite3_stmt   *stmt,
-                                                 const char     *doing);
-HallCachedStmt *_hall_store_conn_prepare        (HallConn       *conn,
-                                                 const char     *sql,
-                                                 GError        **error);
-gboolean        _hall_store_stmt_run            (HallConn       *conn,
-                                                 sqlite3_stmt   *stmt,
-                                                 const char     *doing,
-                                                 GError        **error);
-void            _hall_store_bind_text           (sqlite3_stmt   *stmt,
-                                                 int             index,
-                                                 const char     *text);
-char           *_hall_store_column_dup          (sqlite3_stmt   *stmt,
-                                                 int             column);
 
-HallConn       *_hall_store_reader_acquire      (HallStore      *self,
+HallSqliteConn *_hall_store_reader_acquire      (HallStore      *self,
                                                  GError        **error);
 void            _hall_store_reader_release      (HallStore      *self,
-                                                 HallConn       *conn);
+                                                 HallSqliteConn *conn);
 gint64          _hall_store_count_query         (HallStore      *self,
                                                  const char     *sql,
                                                  const char     *doing);
@@ -128,7 +95,7 @@ HallApplicant  *_hall_store_read_applicant      (sqlite3_stmt   *stmt);
 HallCase       *_hall_store_read_case           (sqlite3_stmt   *stmt);
 HallCaseEvent  *_hall_store_read_event          (sqlite3_stmt   *stmt,
                                                  const char     *case_uuid);
-GPtrArray      *_hall_store_read_cases_by_id    (HallConn       *conn,
+GPtrArray      *_hall_store_read_cases_by_id    (HallSqliteConn *conn,
                                                  const gint64   *ids,
                                                  guint           n_ids,
                                                  GError        **error);

@@ -17,20 +17,20 @@ conflict_open_locked (HallStore  *self,
                       gboolean   *open,
                       GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT 1 FROM conflicts WHERE entity_uuid = ?1"
                                    " AND resolved_at IS NULL LIMIT 1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, entity_uuid);
+  hall_sqlite_bind_text (stmt, 1, entity_uuid);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("look up the conflicts"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the conflicts"));
       return FALSE;
     }
   *open = rc == SQLITE_ROW;
@@ -50,22 +50,22 @@ refresh_conflict_locked (HallStore  *self,
                          GPtrArray  *changed_cases,
                          GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *json = json_to_string (data, FALSE);
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE conflicts SET server_json = ?2, server_version = ?3"
                                    " WHERE entity_uuid = ?1 AND resolved_at IS NULL"
                                    " AND server_version < ?3",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, entity_uuid);
-  _hall_store_bind_text (stmt, 2, json);
+  hall_sqlite_bind_text (stmt, 1, entity_uuid);
+  hall_sqlite_bind_text (stmt, 2, json);
   sqlite3_bind_int64 (stmt, 3, version);
-  if (!_hall_store_stmt_run (self->writer, stmt, _("keep the server’s newer version"), error))
+  if (!hall_sqlite_stmt_run (stmt, _("keep the server’s newer version"), error))
     return FALSE;
-  if (sqlite3_changes (self->writer->db) == 0)
+  if (sqlite3_changes (hall_sqlite_conn_get_db (self->writer)) == 0)
     return TRUE;
   return _hall_store_collect_owner_cases_locked (self, entity, entity_uuid, changed_cases, error);
 }
@@ -76,18 +76,18 @@ owner_waiting_locked (HallStore  *self,
                       gboolean   *waiting,
                       GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   int rc;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT 1 FROM outbox WHERE owner_uuid = ?1 LIMIT 1", error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("read the outbox"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the outbox"));
       return FALSE;
     }
   *waiting = rc == SQLITE_ROW;
@@ -103,7 +103,7 @@ _hall_store_apply_case_locked (HallStore  *self,
                                GError    **error)
 {
   g_autoptr (HallCase) kase = read != NULL ? g_object_ref (read) : NULL;
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   const char *field = NULL;
   gint64 case_id = 0;
   gint64 local_version = 0;
@@ -117,20 +117,20 @@ _hall_store_apply_case_locked (HallStore  *self,
     return FALSE;
   hall_case_set_version (kase, version);
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT c.id, c.version, c.service_name, a.id FROM applicants a"
                                    " LEFT JOIN cases c ON c.uuid = ?1 WHERE a.uuid = ?2",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, hall_case_get_uuid (kase));
-  _hall_store_bind_text (stmt, 2, hall_case_get_applicant_uuid (kase));
+  hall_sqlite_bind_text (stmt, 1, hall_case_get_uuid (kase));
+  hall_sqlite_bind_text (stmt, 2, hall_case_get_applicant_uuid (kase));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
       case_id = sqlite3_column_int64 (stmt, 0);
       local_version = sqlite3_column_int64 (stmt, 1);
-      service_name = _hall_store_column_dup (stmt, 2);
+      service_name = hall_sqlite_column_dup (stmt, 2);
       applicant_id = sqlite3_column_int64 (stmt, 3);
     }
   else if (rc == SQLITE_DONE)
@@ -143,10 +143,10 @@ _hall_store_apply_case_locked (HallStore  *self,
     }
   else
     {
-      _hall_store_set_sql_error (error, self->writer->db, _("look up the case"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case"));
       return FALSE;
     }
-  g_clear_pointer (&stmt, _hall_store_cached_stmt_release);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
   if (case_id != 0 && local_version >= version)
     return TRUE;
@@ -168,7 +168,7 @@ _hall_store_apply_case_locked (HallStore  *self,
       checklist = json_to_string (node, FALSE);
       /* The feed may leave out who took the case in (a state change made
        * elsewhere); what this counter knows of it stays. */
-      stmt = _hall_store_conn_prepare (self->writer,
+      stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE cases SET number = ?2, seq = ?3, service_id = ?4,"
                                        " applicant_id = ?5, state = ?6, created_at = ?7,"
                                        " promised_at = ?8,"
@@ -180,19 +180,19 @@ _hall_store_apply_case_locked (HallStore  *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, case_id);
-      _hall_store_bind_text (stmt, 2, hall_case_get_number (kase));
+      hall_sqlite_bind_text (stmt, 2, hall_case_get_number (kase));
       sqlite3_bind_int64 (stmt, 3, _hall_store_number_seq (hall_case_get_number (kase)));
-      _hall_store_bind_text (stmt, 4, hall_case_get_service_id (kase));
+      hall_sqlite_bind_text (stmt, 4, hall_case_get_service_id (kase));
       sqlite3_bind_int64 (stmt, 5, applicant_id);
-      _hall_store_bind_text (stmt, 6, hall_case_state_to_string (hall_case_get_state (kase)));
+      hall_sqlite_bind_text (stmt, 6, hall_case_state_to_string (hall_case_get_state (kase)));
       sqlite3_bind_int64 (stmt, 7, hall_case_get_created_at (kase));
       sqlite3_bind_int64 (stmt, 8, hall_case_get_promised_at (kase));
       sqlite3_bind_int64 (stmt, 9, hall_case_get_updated_at (kase));
-      _hall_store_bind_text (stmt, 10, hall_case_get_counter (kase));
-      _hall_store_bind_text (stmt, 11, hall_case_get_official (kase));
-      _hall_store_bind_text (stmt, 12, checklist);
+      hall_sqlite_bind_text (stmt, 10, hall_case_get_counter (kase));
+      hall_sqlite_bind_text (stmt, 11, hall_case_get_official (kase));
+      hall_sqlite_bind_text (stmt, 12, checklist);
       sqlite3_bind_int64 (stmt, 13, version);
-      if (!_hall_store_stmt_run (self->writer, stmt, _("save the case from the server"), error))
+      if (!hall_sqlite_stmt_run (stmt, _("save the case from the server"), error))
         return FALSE;
     }
   g_ptr_array_add (changed_cases, g_strdup (hall_case_get_uuid (kase)));
@@ -207,7 +207,7 @@ apply_event_locked (HallStore     *self,
                     GError       **error)
 {
   g_autoptr (HallCaseEvent) event = read != NULL ? g_object_ref (read) : NULL;
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
   const char *field = NULL;
   gint64 case_id = 0;
   int rc;
@@ -217,19 +217,19 @@ apply_event_locked (HallStore     *self,
   if (event == NULL)
     return FALSE;
 
-  stmt = _hall_store_conn_prepare (self->writer, "SELECT 1 FROM case_events WHERE uuid = ?1",
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT 1 FROM case_events WHERE uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, hall_case_event_get_uuid (event));
+  hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return TRUE;
   /* A failed read is not "no such entry": inserting then could double it. */
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, self->writer->db,
-                                 _("look up whether the case entry is saved"));
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
+                             _("look up whether the case entry is saved"));
       return FALSE;
     }
 

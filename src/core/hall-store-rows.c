@@ -114,15 +114,15 @@ _hall_store_json_to_string_free (JsonNode *node)
 
 /* Reads whole cases by rowid, in the order given. */
 GPtrArray *
-_hall_store_read_cases_by_id (HallConn     *conn,
-                              const gint64 *ids,
-                              guint         n_ids,
-                              GError      **error)
+_hall_store_read_cases_by_id (HallSqliteConn  *conn,
+                              const gint64    *ids,
+                              guint            n_ids,
+                              GError         **error)
 {
   g_autoptr (GPtrArray) cases = g_ptr_array_new_full (n_ids, g_object_unref);
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
-  stmt = _hall_store_conn_prepare (conn, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id = ?1", error);
+  stmt = hall_sqlite_conn_prepare (conn, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.id = ?1", error);
   if (stmt == NULL)
     return NULL;
   for (guint i = 0; i < n_ids; i++)
@@ -135,7 +135,7 @@ _hall_store_read_cases_by_id (HallConn     *conn,
         g_ptr_array_add (cases, _hall_store_read_case (stmt));
       else if (rc != SQLITE_DONE)
         {
-          _hall_store_set_sql_error (error, conn->db, _("read the cases"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the cases"));
           return NULL;
         }
       sqlite3_reset (stmt);

@@ -102,7 +102,7 @@ bind_route (sqlite3_stmt      *stmt,
   if (route->kind == HALL_SEARCH_CASE_SEQ)
     sqlite3_bind_int64 (stmt, 1, query->seq);
   else
-    _hall_store_bind_text (stmt, 1, param1);
+    hall_sqlite_bind_text (stmt, 1, param1);
   if (route->two_params)
     sqlite3_bind_text (stmt, 2, param2, -1, SQLITE_TRANSIENT);
 }
@@ -114,7 +114,7 @@ bind_route (sqlite3_stmt      *stmt,
  * group, where walking by date would cross every case since the prefix's
  * last one, and collecting by number every case under it. */
 static gboolean
-search_case_number (HallConn         *conn,
+search_case_number (HallSqliteConn   *conn,
                     HallSearchQuery  *query,
                     guint             limit,
                     GArray           *keys,
@@ -122,16 +122,16 @@ search_case_number (HallConn         *conn,
 {
   g_autofree char *end = hall_search_prefix_end (query->text);
   g_autofree char *cursor = g_strdup (query->text);
-  g_autoptr (HallCachedStmt) first = NULL;
-  g_autoptr (HallCachedStmt) top = NULL;
+  g_autoptr (HallSqliteStmt) first = NULL;
+  g_autoptr (HallSqliteStmt) top = NULL;
   int rc;
 
-  first = _hall_store_conn_prepare (conn,
+  first = hall_sqlite_conn_prepare (conn,
                                     "SELECT number FROM cases WHERE number >= ?1 AND number < ?2"
                                     " ORDER BY number LIMIT 1",
                                     error);
   top = first == NULL ? NULL
-                      : _hall_store_conn_prepare (conn,
+                      : hall_sqlite_conn_prepare (conn,
                                                   "SELECT created_at, id FROM cases"
                                                   " WHERE number >= ?1 AND number < ?2"
                                                   " ORDER BY number DESC LIMIT ?3",
@@ -154,7 +154,7 @@ search_case_number (HallConn         *conn,
         break;
       if (rc != SQLITE_ROW)
         {
-          _hall_store_set_sql_error (error, conn->db, _("search"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (first), _("search"));
           return FALSE;
         }
       number = (const char *) sqlite3_column_text (first, 0);
@@ -180,7 +180,7 @@ search_case_number (HallConn         *conn,
       sqlite3_reset (top);
       if (rc != SQLITE_DONE)
         {
-          _hall_store_set_sql_error (error, conn->db, _("search"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (top), _("search"));
           return FALSE;
         }
       if (strcmp (group_end, end) >= 0)
@@ -193,13 +193,13 @@ search_case_number (HallConn         *conn,
 
 /* Appends the keys of the newest @limit cases that answer @route. */
 static gboolean
-search_route (HallConn          *conn,
-              const SearchRoute *route,
-              HallSearchQuery   *query,
-              guint              limit,
-              GArray            *keys,
-              GCancellable      *cancellable,
-              GError           **error)
+search_route (HallSqliteConn     *conn,
+              const SearchRoute  *route,
+              HallSearchQuery    *query,
+              guint               limit,
+              GArray             *keys,
+              GCancellable       *cancellable,
+              GError            **error)
 {
   g_autofree char *param1 = NULL;
   g_autofree char *param2 = NULL;
@@ -218,7 +218,7 @@ search_route (HallConn          *conn,
     param2 = hall_search_prefix_end (param1);
 
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn, route->count, error);
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, route->count, error);
 
     if (stmt == NULL)
       return FALSE;
@@ -228,7 +228,7 @@ search_route (HallConn          *conn,
     rc = sqlite3_step (stmt);
     if (rc != SQLITE_ROW)
       {
-        _hall_store_set_sql_error (error, conn->db, _("search"));
+        hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("search"));
         return FALSE;
       }
     n_candidates = sqlite3_column_int64 (stmt, 0);
@@ -241,7 +241,7 @@ search_route (HallConn          *conn,
     return TRUE;
   if (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL)
     {
-      g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn, route->walk, error);
+      g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, route->walk, error);
 
       if (stmt == NULL)
         return FALSE;
@@ -256,7 +256,7 @@ search_route (HallConn          *conn,
     }
   else if (n_candidates <= SEARCH_SEEK_MAX)
     {
-      g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn, route->seek, error);
+      g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, route->seek, error);
 
       if (stmt == NULL)
         return FALSE;
@@ -274,9 +274,9 @@ search_route (HallConn          *conn,
       g_autoptr (GArray) candidates = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
                                                          n_candidates);
       g_autoptr (GHashTable) set = g_hash_table_new (g_int64_hash, g_int64_equal);
-      g_autoptr (HallCachedStmt) collect = _hall_store_conn_prepare (conn, route->candidates,
+      g_autoptr (HallSqliteStmt) collect = hall_sqlite_conn_prepare (conn, route->candidates,
                                                                      error);
-      g_autoptr (HallCachedStmt) stmt = NULL;
+      g_autoptr (HallSqliteStmt) stmt = NULL;
 
       if (collect == NULL)
         return FALSE;
@@ -289,7 +289,7 @@ search_route (HallConn          *conn,
         }
       if (rc != SQLITE_DONE)
         {
-          _hall_store_set_sql_error (error, conn->db, _("search"));
+          hall_sqlite_set_error (error, sqlite3_db_handle (collect), _("search"));
           return FALSE;
         }
       /* The array is not resized past here: pointers into it hold. */
@@ -297,7 +297,7 @@ search_route (HallConn          *conn,
         g_hash_table_add (set, &g_array_index (candidates, gint64, i));
 
       /* An index-only walk: cases_created holds the applicant's rowid. */
-      stmt = _hall_store_conn_prepare (conn,
+      stmt = hall_sqlite_conn_prepare (conn,
                                        "SELECT created_at, id, applicant_id FROM cases"
                                        " INDEXED BY cases_created ORDER BY created_at DESC, id"
                                        " DESC",
@@ -322,7 +322,7 @@ search_route (HallConn          *conn,
 
   if (rc != SQLITE_DONE)
     {
-      _hall_store_set_sql_error (error, conn->db, _("search"));
+      hall_sqlite_set_error (error, hall_sqlite_conn_get_db (conn), _("search"));
       return FALSE;
     }
   return TRUE;
@@ -340,7 +340,7 @@ search_cases (HallStore     *self,
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   GPtrArray *cases;
-  HallConn *conn;
+  HallSqliteConn *conn;
 
   if (query->kinds == HALL_SEARCH_NONE || limit == 0)
     return g_ptr_array_new_with_free_func (g_object_unref);

@@ -46,160 +46,28 @@ _hall_store_now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* Errors */
-
-void
-_hall_store_set_sql_error (GError    **error,
-                           sqlite3    *db,
-                           const char *doing)
-{
-  int code = sqlite3_extended_errcode (db);
-
-  g_set_error (error, HALL_STORE_ERROR,
-               (code & 0xff) == SQLITE_CONSTRAINT ? HALL_STORE_ERROR_CONFLICT
-                                                   : HALL_STORE_ERROR_SQL,
-               /* Translators: "Could not save the case: UNIQUE constraint failed" */
-               _("Could not %s: %s"), doing, sqlite3_errmsg (db));
-}
-
 /* For reads that cannot report an error: a failed step is logged with
  * what was being read, not passed off as "no row". */
 gboolean
-_hall_store_step_row_or_warn (HallConn     *conn,
-                              sqlite3_stmt *stmt,
-                              const char   *doing)
+_hall_store_step_row_or_warn (HallSqliteStmt *stmt,
+                              const char     *doing)
 {
   g_autoptr (GError) error = NULL;
-  int rc = sqlite3_step (stmt);
 
-  if (rc == SQLITE_ROW)
+  if (hall_sqlite_stmt_step_row (stmt, doing, &error))
     return TRUE;
-  if (rc != SQLITE_DONE)
-    {
-      _hall_store_set_sql_error (&error, conn->db, doing);
-      g_warning ("%s", error->message);
-    }
+  if (error != NULL)
+    g_warning ("%s", error->message);
   return FALSE;
 }
 
 /* Connections */
 
-void
-_hall_store_cached_stmt_release (HallCachedStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-static void
-conn_free (HallConn *conn)
-{
-  if (conn == NULL)
-    return;
-  g_hash_table_unref (conn->stmts);
-  sqlite3_close_v2 (conn->db);
-  g_free (conn);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallConn, conn_free)
-
-static gboolean
-conn_exec (HallConn   *conn,
-           const char *sql,
-           const char *doing,
-           GError    **error)
-{
-  if (sqlite3_exec (conn->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    {
-      _hall_store_set_sql_error (error, conn->db, doing);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static HallConn *
-conn_open (const char *path,
-           gboolean    read_only,
-           GError    **error)
-{
-  g_autoptr (HallConn) conn = g_new0 (HallConn, 1);
-  int flags = SQLITE_OPEN_NOMUTEX
-              | (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-
-  conn->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                       (GDestroyNotify) sqlite3_finalize);
-  if (sqlite3_open_v2 (path, &conn->db, flags, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
-                   _("Could not open the database “%s”: %s"), path,
-                   conn->db ? sqlite3_errmsg (conn->db) : g_strerror (ENOMEM));
-      return NULL;
-    }
-  sqlite3_extended_result_codes (conn->db, 1);
-  sqlite3_busy_timeout (conn->db, 5000);
-  return g_steal_pointer (&conn);
-}
-
-HallCachedStmt *
-_hall_store_conn_prepare (HallConn   *conn,
-                          const char *sql,
-                          GError    **error)
-{
-  sqlite3_stmt *stmt = g_hash_table_lookup (conn->stmts, sql);
-
-  if (stmt != NULL)
-    return stmt;
-  if (sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-    {
-      _hall_store_set_sql_error (error, conn->db, _("prepare a query"));
-      return NULL;
-    }
-  g_hash_table_insert (conn->stmts, (gpointer) sql, stmt);
-  return stmt;
-}
-
-/* Steps a statement that returns no rows (or whose rows do not matter). */
-gboolean
-_hall_store_stmt_run (HallConn     *conn,
-                      sqlite3_stmt *stmt,
-                      const char   *doing,
-                      GError      **error)
-{
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    ;
-  if (rc != SQLITE_DONE)
-    {
-      _hall_store_set_sql_error (error, conn->db, doing);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-void
-_hall_store_bind_text (sqlite3_stmt *stmt,
-                       int           index,
-                       const char   *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-char *
-_hall_store_column_dup (sqlite3_stmt *stmt,
-                        int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-HallConn *
+HallSqliteConn *
 _hall_store_reader_acquire (HallStore *self,
                             GError   **error)
 {
-  HallConn *conn = NULL;
+  HallSqliteConn *conn = NULL;
 
   g_mutex_lock (&self->readers_lock);
   if (self->readers->len > 0)
@@ -208,7 +76,7 @@ _hall_store_reader_acquire (HallStore *self,
 
   if (conn == NULL)
     {
-      conn = conn_open (self->path, TRUE, error);
+      conn = hall_sqlite_conn_open (self->path, HALL_SQLITE_OPEN_READ_ONLY, error);
       /* A search walks a few thousand random rows; with SQLite's default
        * 2 MiB cache most of them would be a system call to read again. A
        * memory map would avoid the calls too, but its read-around turns a
@@ -216,26 +84,25 @@ _hall_store_reader_acquire (HallStore *self,
        * 8 MiB, with at most two readers kept idle, keeps the counter app
        * near 150 MB over a million cases (tests/bench/bench-memory.c). */
       if (conn != NULL
-          && (!conn_exec (conn, "PRAGMA query_only = ON", _("open a reader"), error)
-              || !conn_exec (conn, "PRAGMA cache_size = -8192", _("open a reader"), error)))
-        g_clear_pointer (&conn, conn_free);
+          && !hall_sqlite_conn_exec (conn, "PRAGMA cache_size = -8192", _("open a reader"), error))
+        g_clear_pointer (&conn, hall_sqlite_conn_free);
     }
 
   /* One read transaction for all a reader does: one snapshot, and the
    * locks and the check of the WAL index once rather than per statement,
    * which would otherwise cost more than the queries of a search. */
-  if (conn != NULL && !conn_exec (conn, "BEGIN", _("start reading"), error))
-    g_clear_pointer (&conn, conn_free);
+  if (conn != NULL && !hall_sqlite_conn_exec (conn, "BEGIN", _("start reading"), error))
+    g_clear_pointer (&conn, hall_sqlite_conn_free);
   return conn;
 }
 
 void
-_hall_store_reader_release (HallStore *self,
-                            HallConn  *conn)
+_hall_store_reader_release (HallStore      *self,
+                            HallSqliteConn *conn)
 {
-  if (sqlite3_exec (conn->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (hall_sqlite_conn_get_db (conn), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     {
-      conn_free (conn);
+      hall_sqlite_conn_free (conn);
       return;
     }
 
@@ -243,7 +110,7 @@ _hall_store_reader_release (HallStore *self,
   if (self->readers->len < MAX_IDLE_READERS)
     g_ptr_array_add (self->readers, g_steal_pointer (&conn));
   g_mutex_unlock (&self->readers_lock);
-  conn_free (conn);
+  hall_sqlite_conn_free (conn);
 }
 
 gint64
@@ -252,7 +119,7 @@ _hall_store_count_query (HallStore  *self,
                          const char *doing)
 {
   g_autoptr (GError) error = NULL;
-  HallConn *conn = _hall_store_reader_acquire (self, &error);
+  HallSqliteConn *conn = _hall_store_reader_acquire (self, &error);
   gint64 n = 0;
 
   if (conn == NULL)
@@ -261,11 +128,11 @@ _hall_store_count_query (HallStore  *self,
       return 0;
     }
   {
-    g_autoptr (HallCachedStmt) stmt = _hall_store_conn_prepare (conn, sql, &error);
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, sql, &error);
 
     if (stmt == NULL)
       g_warning ("%s", error->message);
-    else if (_hall_store_step_row_or_warn (conn, stmt, doing))
+    else if (_hall_store_step_row_or_warn (stmt, doing))
       n = sqlite3_column_int64 (stmt, 0);
   }
   _hall_store_reader_release (self, conn);
@@ -281,7 +148,7 @@ _hall_store_write_begin (HallStore *self,
                          GError   **error)
 {
   g_mutex_lock (&self->write_lock);
-  if (!conn_exec (self->writer, "BEGIN IMMEDIATE", _("start writing"), error))
+  if (!hall_sqlite_conn_exec (self->writer, "BEGIN IMMEDIATE", _("start writing"), error))
     {
       g_mutex_unlock (&self->write_lock);
       return FALSE;
@@ -292,8 +159,8 @@ _hall_store_write_begin (HallStore *self,
 void
 _hall_store_write_rollback (HallStore *self)
 {
-  if (!sqlite3_get_autocommit (self->writer->db))
-    sqlite3_exec (self->writer->db, "ROLLBACK", NULL, NULL, NULL);
+  if (!sqlite3_get_autocommit (hall_sqlite_conn_get_db (self->writer)))
+    sqlite3_exec (hall_sqlite_conn_get_db (self->writer), "ROLLBACK", NULL, NULL, NULL);
   g_mutex_unlock (&self->write_lock);
 }
 
@@ -301,7 +168,7 @@ gboolean
 _hall_store_write_commit (HallStore *self,
                           GError   **error)
 {
-  if (!conn_exec (self->writer, "COMMIT", _("save the changes"), error))
+  if (!hall_sqlite_conn_exec (self->writer, "COMMIT", _("save the changes"), error))
     {
       _hall_store_write_rollback (self);
       return FALSE;
@@ -464,7 +331,7 @@ hall_store_finalize (GObject *object)
   HallStore *self = HALL_STORE (object);
 
   g_clear_pointer (&self->readers, g_ptr_array_unref);
-  g_clear_pointer (&self->writer, conn_free);
+  g_clear_pointer (&self->writer, hall_sqlite_conn_free);
   g_mutex_clear (&self->readers_lock);
   g_mutex_clear (&self->write_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -547,7 +414,7 @@ hall_store_init (HallStore *self)
 {
   g_mutex_init (&self->write_lock);
   g_mutex_init (&self->readers_lock);
-  self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_sqlite_conn_free);
 }
 
 /* Brings the schema up to date in one transaction. Another process may
@@ -560,7 +427,7 @@ migrate (HallStore *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  if (!hall_store_read_schema_version (self->writer->db, &version, error))
+  if (!hall_store_read_schema_version (hall_sqlite_conn_get_db (self->writer), &version, error))
     goto fail;
   if (version > HALL_STORE_SCHEMA_VERSION)
     {
@@ -572,7 +439,7 @@ migrate (HallStore *self,
     }
   if (version < HALL_STORE_SCHEMA_VERSION)
     {
-      if (!hall_store_migrate (self->writer->db, version, error))
+      if (!hall_store_migrate (hall_sqlite_conn_get_db (self->writer), version, error))
         goto fail;
       /* Before version 3 nothing was ever sent: queue what there is. From
        * version 3 on, what was not sent is in the outbox already. */
@@ -637,13 +504,15 @@ hall_store_open (const char  *path,
   self->context = g_main_context_ref_thread_default ();
   self->thread = g_thread_self ();
 
-  self->writer = conn_open (path, FALSE, error);
+  /* WAL and synchronous=FULL are set below, once the version allows
+   * touching the file. */
+  self->writer = hall_sqlite_conn_open (path, 0, error);
   if (self->writer == NULL)
     return NULL;
 
   /* Look before touching: a database from a newer version is left exactly
    * as it is, so that version can still open it. */
-  if (!hall_store_read_schema_version (self->writer->db, &version, error))
+  if (!hall_store_read_schema_version (hall_sqlite_conn_get_db (self->writer), &version, error))
     return NULL;
   if (version > HALL_STORE_SCHEMA_VERSION)
     {
@@ -654,10 +523,13 @@ hall_store_open (const char  *path,
       return NULL;
     }
 
-  if (!conn_exec (self->writer, "PRAGMA journal_mode = WAL", _("set up the database"), error)
-      || !conn_exec (self->writer, "PRAGMA synchronous = FULL", _("set up the database"), error)
-      || !conn_exec (self->writer, "PRAGMA foreign_keys = ON", _("set up the database"), error)
-      || !hall_store_register_functions (self->writer->db, error)
+  if (!hall_sqlite_conn_exec (self->writer, "PRAGMA journal_mode = WAL", _("set up the database"),
+                              error)
+      || !hall_sqlite_conn_exec (self->writer, "PRAGMA synchronous = FULL",
+                                 _("set up the database"), error)
+      || !hall_sqlite_conn_exec (self->writer, "PRAGMA foreign_keys = ON", _("set up the database"),
+                                 error)
+      || !hall_store_register_functions (hall_sqlite_conn_get_db (self->writer), error)
       || !migrate (self, error))
     return NULL;
 
@@ -712,7 +584,7 @@ hall_store_get_meta (HallStore  *self,
                      const char *key)
 {
   g_autoptr (GError) error = NULL;
-  HallConn *conn;
+  HallSqliteConn *conn;
   char *value = NULL;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -725,14 +597,14 @@ hall_store_get_meta (HallStore  *self,
       return NULL;
     }
   {
-    g_autoptr (HallCachedStmt) stmt = NULL;
+    g_autoptr (HallSqliteStmt) stmt = NULL;
 
-    stmt = _hall_store_conn_prepare (conn, "SELECT value FROM meta WHERE key = ?1", &error);
+    stmt = hall_sqlite_conn_prepare (conn, "SELECT value FROM meta WHERE key = ?1", &error);
     if (stmt != NULL)
       {
-        _hall_store_bind_text (stmt, 1, key);
-        if (_hall_store_step_row_or_warn (conn, stmt, _("read a setting of the local store")))
-          value = _hall_store_column_dup (stmt, 0);
+        hall_sqlite_bind_text (stmt, 1, key);
+        if (_hall_store_step_row_or_warn (stmt, _("read a setting of the local store")))
+          value = hall_sqlite_column_dup (stmt, 0);
       }
     else
       g_warning ("%s", error->message);
@@ -747,17 +619,17 @@ _hall_store_set_meta_locked (HallStore  *self,
                              const char *value,
                              GError    **error)
 {
-  g_autoptr (HallCachedStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
 
-  stmt = _hall_store_conn_prepare (self->writer,
+  stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  _hall_store_bind_text (stmt, 1, key);
-  _hall_store_bind_text (stmt, 2, value);
-  return _hall_store_stmt_run (self->writer, stmt, _("save a setting"), error);
+  hall_sqlite_bind_text (stmt, 1, key);
+  hall_sqlite_bind_text (stmt, 2, value);
+  return hall_sqlite_stmt_run (stmt, _("save a setting"), error);
 }
 
 gboolean
