@@ -351,28 +351,9 @@ get_applicant_where (HallStore  *self,
                      const char *value,
                      GError    **error)
 {
-  HallSqliteConn *conn = _hall_store_reader_acquire (self, error);
-  HallApplicant *applicant = NULL;
-
-  if (conn == NULL)
-    return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, sql, error);
-
-    if (stmt != NULL)
-      {
-        int rc;
-
-        hall_sqlite_bind_text (stmt, 1, value);
-        rc = sqlite3_step (stmt);
-        if (rc == SQLITE_ROW)
-          applicant = _hall_store_read_applicant (stmt);
-        else if (rc != SQLITE_DONE)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the applicant"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return applicant;
+  return _hall_store_read_object (self, sql, value,
+                                  (HallStoreObjectFunc) _hall_store_read_applicant,
+                                  _("read the applicant"), error);
 }
 
 HallApplicant *

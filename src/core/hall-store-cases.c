@@ -440,30 +440,13 @@ get_case_where (HallStore  *self,
                 GError    **error)
 {
   g_autoptr (GError) local_error = NULL;
-  HallSqliteConn *conn = _hall_store_reader_acquire (self, error);
-  HallCase *kase = NULL;
+  HallCase *kase = _hall_store_read_object (self, sql, value,
+                                            (HallStoreObjectFunc) _hall_store_read_case,
+                                            _("read the case"), &local_error);
 
-  if (conn == NULL)
-    return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, sql, &local_error);
-
-    if (stmt != NULL)
-      {
-        int rc;
-
-        hall_sqlite_bind_text (stmt, 1, value);
-        rc = sqlite3_step (stmt);
-        if (rc == SQLITE_ROW)
-          kase = _hall_store_read_case (stmt);
-        else if (rc == SQLITE_DONE)
-          g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
-                       _("There is no case %s at this counter"), value);
-        else
-          hall_sqlite_set_error (&local_error, sqlite3_db_handle (stmt), _("read the case"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
+  if (kase == NULL && local_error == NULL)
+    g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                 _("There is no case %s at this counter"), value);
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return kase;
@@ -624,43 +607,39 @@ hall_store_add_case_event (HallStore      *self,
   return TRUE;
 }
 
+typedef struct
+{
+  const char *case_uuid;
+  GPtrArray  *events;
+} EventsRead;
+
+static void
+add_event (HallSqliteStmt *stmt,
+           gpointer        data)
+{
+  EventsRead *read = data;
+
+  g_ptr_array_add (read->events, _hall_store_read_event (stmt, read->case_uuid));
+}
+
 GPtrArray *
 hall_store_list_case_events (HallStore   *self,
                              const char  *case_uuid,
                              GError     **error)
 {
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
-  HallSqliteConn *conn;
-  gboolean ok = FALSE;
+  EventsRead read = { case_uuid, events };
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (case_uuid != NULL, NULL);
 
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
+  if (!_hall_store_read_rows (self,
+                              "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at"
+                              " FROM case_events e JOIN cases c ON c.id = e.case_id"
+                              " WHERE c.uuid = ?1 ORDER BY e.at, e.id",
+                              case_uuid, add_event, &read, _("read the case’s history"), error))
     return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = NULL;
-
-    stmt = hall_sqlite_conn_prepare (conn,
-                                     "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at"
-                                     " FROM case_events e JOIN cases c ON c.id = e.case_id"
-                                     " WHERE c.uuid = ?1 ORDER BY e.at, e.id",
-                                     error);
-    if (stmt != NULL)
-      {
-        int rc;
-
-        hall_sqlite_bind_text (stmt, 1, case_uuid);
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          g_ptr_array_add (events, _hall_store_read_event (stmt, case_uuid));
-        ok = rc == SQLITE_DONE;
-        if (!ok)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the case’s history"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return ok ? g_steal_pointer (&events) : NULL;
+  return g_steal_pointer (&events);
 }
 
 GPtrArray *
@@ -668,36 +647,13 @@ hall_store_list_applicant_cases (HallStore   *self,
                                  const char  *applicant_uuid,
                                  GError     **error)
 {
-  g_autoptr (GPtrArray) cases = g_ptr_array_new_with_free_func (g_object_unref);
-  HallSqliteConn *conn;
-  gboolean ok = FALSE;
-
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (applicant_uuid != NULL, NULL);
 
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
-    return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = NULL;
-
-    stmt = hall_sqlite_conn_prepare (conn,
-                                     "SELECT " CASE_COLUMNS " FROM applicants a"
-                                     " CROSS JOIN cases c ON c.applicant_id = a.id"
-                                     " WHERE a.uuid = ?1 ORDER BY c.created_at DESC, c.id DESC",
-                                     error);
-    if (stmt != NULL)
-      {
-        int rc;
-
-        hall_sqlite_bind_text (stmt, 1, applicant_uuid);
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          g_ptr_array_add (cases, _hall_store_read_case (stmt));
-        ok = rc == SQLITE_DONE;
-        if (!ok)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the applicant’s cases"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return ok ? g_steal_pointer (&cases) : NULL;
+  return _hall_store_read_objects (self,
+                                   "SELECT " CASE_COLUMNS " FROM applicants a"
+                                   " CROSS JOIN cases c ON c.applicant_id = a.id"
+                                   " WHERE a.uuid = ?1 ORDER BY c.created_at DESC, c.id DESC",
+                                   applicant_uuid, (HallStoreObjectFunc) _hall_store_read_case,
+                                   _("read the applicant’s cases"), error);
 }

@@ -13,60 +13,42 @@
 #include "hall-json.h"
 #include "hall-store-private.h"
 
+/* The columns id, entity, entity_uuid, local_json, server_json,
+ * server_version and created_at, in this order. */
+static HallConflict *
+read_conflict_row (HallSqliteStmt *stmt)
+{
+  return hall_conflict_new (sqlite3_column_int64 (stmt, 0),
+                            (const char *) sqlite3_column_text (stmt, 1),
+                            (const char *) sqlite3_column_text (stmt, 2),
+                            (const char *) sqlite3_column_text (stmt, 3),
+                            (const char *) sqlite3_column_text (stmt, 4),
+                            sqlite3_column_int64 (stmt, 5),
+                            sqlite3_column_int64 (stmt, 6));
+}
+
 GPtrArray *
 hall_store_list_conflicts (HallStore   *self,
                            const char  *case_uuid,
                            GError     **error)
 {
-  g_autoptr (GPtrArray) conflicts = NULL;
-  HallSqliteConn *conn;
-  gboolean ok = FALSE;
-
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (case_uuid != NULL, NULL);
 
-  conflicts = g_ptr_array_new_with_free_func (g_object_unref);
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
-    return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = NULL;
-
-    stmt = hall_sqlite_conn_prepare (conn,
-                                     "SELECT k.id, k.entity, k.entity_uuid, k.local_json,"
-                                     " k.server_json, k.server_version, k.created_at"
-                                     " FROM cases c"
-                                     " CROSS JOIN applicants a ON a.id = c.applicant_id"
-                                     " CROSS JOIN conflicts k"
-                                     " WHERE c.uuid = ?1 AND k.resolved_at IS NULL"
-                                     " AND (k.entity_uuid = c.uuid OR k.entity_uuid = a.uuid"
-                                     "      OR (k.entity = 'event' AND k.entity_uuid IN"
-                                     "          (SELECT e.uuid FROM case_events e"
-                                     "           WHERE e.case_id = c.id)))"
-                                     " ORDER BY k.id",
-                                     error);
-    if (stmt != NULL)
-      {
-        int rc;
-
-        hall_sqlite_bind_text (stmt, 1, case_uuid);
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          g_ptr_array_add (conflicts,
-                           hall_conflict_new (sqlite3_column_int64 (stmt, 0),
-                                              (const char *) sqlite3_column_text (stmt, 1),
-                                              (const char *) sqlite3_column_text (stmt, 2),
-                                              (const char *) sqlite3_column_text (stmt, 3),
-                                              (const char *) sqlite3_column_text (stmt, 4),
-                                              sqlite3_column_int64 (stmt, 5),
-                                              sqlite3_column_int64 (stmt, 6)));
-        ok = rc == SQLITE_DONE;
-        if (!ok)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
-                                 _("read the conflicts of the case"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return ok ? g_steal_pointer (&conflicts) : NULL;
+  return _hall_store_read_objects (self,
+                                   "SELECT k.id, k.entity, k.entity_uuid, k.local_json,"
+                                   " k.server_json, k.server_version, k.created_at"
+                                   " FROM cases c"
+                                   " CROSS JOIN applicants a ON a.id = c.applicant_id"
+                                   " CROSS JOIN conflicts k"
+                                   " WHERE c.uuid = ?1 AND k.resolved_at IS NULL"
+                                   " AND (k.entity_uuid = c.uuid OR k.entity_uuid = a.uuid"
+                                   "      OR (k.entity = 'event' AND k.entity_uuid IN"
+                                   "          (SELECT e.uuid FROM case_events e"
+                                   "           WHERE e.case_id = c.id)))"
+                                   " ORDER BY k.id",
+                                   case_uuid, (HallStoreObjectFunc) read_conflict_row,
+                                   _("read the conflicts of the case"), error);
 }
 
 /* The conflict row, with whether it was decided already. */
@@ -77,14 +59,12 @@ read_conflict_locked (HallStore *self,
                       GError   **error)
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
-  HallConflict *conflict;
   int rc;
 
   stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "SELECT entity, entity_uuid, local_json, server_json,"
-                                   " server_version,"
-                                   " created_at, resolved_at IS NOT NULL FROM conflicts"
-                                   " WHERE id = ?1",
+                                   "SELECT id, entity, entity_uuid, local_json, server_json,"
+                                   " server_version, created_at, resolved_at IS NOT NULL"
+                                   " FROM conflicts WHERE id = ?1",
                                    error);
   if (stmt == NULL)
     return NULL;
@@ -101,15 +81,8 @@ read_conflict_locked (HallStore *self,
       hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the conflict"));
       return NULL;
     }
-  conflict = hall_conflict_new (id,
-                                (const char *) sqlite3_column_text (stmt, 0),
-                                (const char *) sqlite3_column_text (stmt, 1),
-                                (const char *) sqlite3_column_text (stmt, 2),
-                                (const char *) sqlite3_column_text (stmt, 3),
-                                sqlite3_column_int64 (stmt, 4),
-                                sqlite3_column_int64 (stmt, 5));
-  *resolved = sqlite3_column_int (stmt, 6) != 0;
-  return conflict;
+  *resolved = sqlite3_column_int (stmt, 7) != 0;
+  return read_conflict_row (stmt);
 }
 
 /* The newest body of the entity's updates still waiting, if any: changes

@@ -75,36 +75,22 @@ hall_store_add_official (HallStore  *self,
   return _hall_store_write_commit (self, error);
 }
 
+static void
+note_row (HallSqliteStmt *stmt,
+          gpointer        data)
+{
+  *(gboolean *) data = TRUE;
+}
+
 static gboolean
 official_exists (HallStore  *self,
                  const char *username,
                  gboolean   *exists,
                  GError    **error)
 {
-  HallSqliteConn *conn = _hall_store_reader_acquire (self, error);
-  gboolean ok = FALSE;
-
-  if (conn == NULL)
-    return FALSE;
-  {
-    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn,
-                                                                "SELECT 1 FROM officials"
-                                                                " WHERE username = ?1",
-                                                                error);
-    if (stmt != NULL)
-      {
-        int rc;
-
-        hall_sqlite_bind_text (stmt, 1, username);
-        rc = sqlite3_step (stmt);
-        ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
-        *exists = rc == SQLITE_ROW;
-        if (!ok)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the official"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return ok;
+  *exists = FALSE;
+  return _hall_store_read_rows (self, "SELECT 1 FROM officials WHERE username = ?1", username,
+                                note_row, exists, _("look up the official"), error);
 }
 
 gboolean
@@ -162,6 +148,21 @@ dummy_hash (void)
   return hash;
 }
 
+/* The row's columns into the strings @data points to: display name,
+ * password hash, roles. */
+static void
+take_official (HallSqliteStmt *stmt,
+               gpointer        data)
+{
+  char ***columns = data;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_free (*columns[i]);
+      *columns[i] = hall_sqlite_column_dup (stmt, i);
+    }
+}
+
 char *
 hall_store_check_password (HallStore  *self,
                            const char *username,
@@ -172,38 +173,15 @@ hall_store_check_password (HallStore  *self,
   g_autofree char *display_name = NULL;
   g_autofree char *hash = NULL;
   g_autofree char *roles = NULL;
-  HallSqliteConn *conn;
-  int rc = SQLITE_ERROR;
+  char **columns[] = { &display_name, &hash, &roles };
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (username != NULL && password != NULL, NULL);
 
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
-    return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn,
-                                                                "SELECT display_name,"
-                                                                " password_hash, roles"
-                                                                " FROM officials WHERE username ="
-                                                                " ?1",
-                                                                error);
-    if (stmt != NULL)
-      {
-        hall_sqlite_bind_text (stmt, 1, username);
-        rc = sqlite3_step (stmt);
-        if (rc == SQLITE_ROW)
-          {
-            display_name = hall_sqlite_column_dup (stmt, 0);
-            hash = hall_sqlite_column_dup (stmt, 1);
-            roles = hall_sqlite_column_dup (stmt, 2);
-          }
-        else if (rc != SQLITE_DONE)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the official"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (!_hall_store_read_rows (self,
+                              "SELECT display_name, password_hash, roles FROM officials"
+                              " WHERE username = ?1",
+                              username, take_official, columns, _("look up the official"), error))
     return NULL;
 
   /* The same answer, after the same time, for an unknown name and a wrong

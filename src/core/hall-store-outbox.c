@@ -71,6 +71,58 @@ hall_store_count_outbox (HallStore *self)
                                   _("count the changes not yet sent"));
 }
 
+static void
+add_outbox_item (HallSqliteStmt *stmt,
+                 gpointer        data)
+{
+  HallOutboxItem *item = g_new0 (HallOutboxItem, 1);
+
+  item->seq = sqlite3_column_int64 (stmt, 0);
+  item->uuid = hall_sqlite_column_dup (stmt, 1);
+  item->method = hall_sqlite_column_dup (stmt, 2);
+  item->path = hall_sqlite_column_dup (stmt, 3);
+  item->body = hall_sqlite_column_dup (stmt, 4);
+  item->entity = hall_sqlite_column_dup (stmt, 5);
+  item->entity_uuid = hall_sqlite_column_dup (stmt, 6);
+  item->owner_uuid = hall_sqlite_column_dup (stmt, 7);
+  item->base_version = sqlite3_column_int64 (stmt, 8);
+  item->attempts = sqlite3_column_int (stmt, 9);
+  item->last_error = hall_sqlite_column_dup (stmt, 10);
+  item->applicant_uuid = hall_sqlite_column_dup (stmt, 11);
+  g_ptr_array_add (data, item);
+}
+
+typedef struct
+{
+  gint64     after_seq;
+  guint      limit;
+  GPtrArray *items;
+} OutboxRead;
+
+static gboolean
+read_outbox (HallSqliteConn  *reader,
+             gpointer         data,
+             GError         **error)
+{
+  OutboxRead *read = data;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (reader,
+                                   "SELECT o.seq, o.uuid, o.method, o.path, o.body, o.entity,"
+                                   " o.entity_uuid, o.owner_uuid, o.base_version, o.attempts,"
+                                   " o.last_error, CASE WHEN o.entity = 'case' THEN"
+                                   "  (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
+                                   "   ON a.id = c.applicant_id WHERE c.uuid = o.owner_uuid) END"
+                                   " FROM outbox o WHERE o.seq > ?2 ORDER BY o.seq LIMIT ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, read->limit);
+  sqlite3_bind_int64 (stmt, 2, read->after_seq);
+  return _hall_store_step_rows (stmt, add_outbox_item, read->items,
+                                _("read the changes waiting for the server"), error);
+}
+
 static GPtrArray *
 peek_outbox (HallStore  *self,
              gint64      after_seq,
@@ -78,56 +130,13 @@ peek_outbox (HallStore  *self,
              GError    **error)
 {
   g_autoptr (GPtrArray) items = NULL;
-  HallSqliteConn *conn;
-  gboolean ok = FALSE;
+  OutboxRead read = { after_seq, limit, NULL };
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
+  read.items = items;
+  if (!_hall_store_read (self, read_outbox, &read, error))
     return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = NULL;
-
-    stmt = hall_sqlite_conn_prepare (conn,
-                                     "SELECT o.seq, o.uuid, o.method, o.path, o.body, o.entity,"
-                                     " o.entity_uuid, o.owner_uuid, o.base_version, o.attempts,"
-                                     " o.last_error, CASE WHEN o.entity = 'case' THEN"
-                                     "  (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
-                                     "   ON a.id = c.applicant_id WHERE c.uuid = o.owner_uuid) END"
-                                     " FROM outbox o WHERE o.seq > ?2 ORDER BY o.seq LIMIT ?1",
-                                     error);
-    if (stmt != NULL)
-      {
-        int rc;
-
-        sqlite3_bind_int64 (stmt, 1, limit);
-        sqlite3_bind_int64 (stmt, 2, after_seq);
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            HallOutboxItem *item = g_new0 (HallOutboxItem, 1);
-
-            item->seq = sqlite3_column_int64 (stmt, 0);
-            item->uuid = hall_sqlite_column_dup (stmt, 1);
-            item->method = hall_sqlite_column_dup (stmt, 2);
-            item->path = hall_sqlite_column_dup (stmt, 3);
-            item->body = hall_sqlite_column_dup (stmt, 4);
-            item->entity = hall_sqlite_column_dup (stmt, 5);
-            item->entity_uuid = hall_sqlite_column_dup (stmt, 6);
-            item->owner_uuid = hall_sqlite_column_dup (stmt, 7);
-            item->base_version = sqlite3_column_int64 (stmt, 8);
-            item->attempts = sqlite3_column_int (stmt, 9);
-            item->last_error = hall_sqlite_column_dup (stmt, 10);
-            item->applicant_uuid = hall_sqlite_column_dup (stmt, 11);
-            g_ptr_array_add (items, item);
-          }
-        ok = rc == SQLITE_DONE;
-        if (!ok)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
-                                 _("read the changes waiting for the server"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return ok ? g_steal_pointer (&items) : NULL;
+  return g_steal_pointer (&items);
 }
 
 GPtrArray *

@@ -21,6 +21,100 @@ hall_store_count_cases (HallStore *self)
                                   _("count the cases"));
 }
 
+void
+_hall_store_append_key (HallSqliteStmt *stmt,
+                        gpointer        keys)
+{
+  HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+
+  g_array_append_val (keys, key);
+}
+
+static void
+prepend_key (HallSqliteStmt *stmt,
+             gpointer        keys)
+{
+  HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+
+  g_array_prepend_val (keys, key);
+}
+
+typedef struct
+{
+  const HallStoreKey *anchor;
+  gboolean            from_bottom;
+  guint               skip;
+  guint               limit;
+  GArray             *keys;  /* of HallStoreKey, newest first */
+  GPtrArray          *cases;
+} PageRead;
+
+/* Only the index is walked to find the page; whole rows are read for the
+ * page alone. */
+static gboolean
+read_page (HallSqliteConn  *reader,
+           gpointer         data,
+           GError         **error)
+{
+  PageRead *read = data;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GArray) ids = NULL;
+
+  if (read->from_bottom)
+    stmt = hall_sqlite_conn_prepare (reader,
+                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                     " ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
+                                     error);
+  else if (read->anchor != NULL)
+    stmt = hall_sqlite_conn_prepare (reader,
+                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                     " WHERE (created_at, id) <= (?3, ?4)"
+                                     " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+                                     error);
+  else
+    stmt = hall_sqlite_conn_prepare (reader,
+                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                     " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, read->limit);
+  sqlite3_bind_int64 (stmt, 2, read->skip);
+  if (read->anchor != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 3, read->anchor->created_at);
+      sqlite3_bind_int64 (stmt, 4, read->anchor->id);
+    }
+  if (!_hall_store_step_rows (stmt, read->from_bottom ? prepend_key : _hall_store_append_key,
+                              read->keys, _("read the list of cases"), error))
+    return FALSE;
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), read->keys->len);
+  for (guint i = 0; i < read->keys->len; i++)
+    g_array_append_val (ids, g_array_index (read->keys, HallStoreKey, i).id);
+  read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
+  return read->cases != NULL;
+}
+
+static GPtrArray *
+fetch_page (HallStore          *self,
+            const HallStoreKey *anchor,
+            gboolean            from_bottom,
+            guint               skip,
+            guint               limit,
+            GArray             *keys_out,
+            GError            **error)
+{
+  g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
+  PageRead read = { anchor, from_bottom, skip, limit, keys, NULL };
+
+  _hall_store_read (self, read_page, &read, error);
+  /* The keys read, even when the cases could not be. */
+  if (keys_out != NULL)
+    g_array_append_vals (keys_out, keys->data, keys->len);
+  return read.cases;
+}
+
 GPtrArray *
 _hall_store_fetch_page (HallStore          *self,
                         const HallStoreKey *anchor,
@@ -29,57 +123,9 @@ _hall_store_fetch_page (HallStore          *self,
                         GArray             *keys_out,
                         GError            **error)
 {
-  g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit);
-  GPtrArray *cases = NULL;
-  HallSqliteConn *conn;
-  int rc = SQLITE_ERROR;
-
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
-    return NULL;
-  {
-    /* Only the index is walked to find the page; whole rows are read for
-     * the page alone. */
-    g_autoptr (HallSqliteStmt) stmt = NULL;
-
-    if (anchor != NULL)
-      stmt = hall_sqlite_conn_prepare (conn,
-                                       "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                       " WHERE (created_at, id) <= (?3, ?4)"
-                                       " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
-                                       error);
-    else
-      stmt = hall_sqlite_conn_prepare (conn,
-                                       "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                       " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
-                                       error);
-    if (stmt != NULL)
-      {
-        sqlite3_bind_int64 (stmt, 1, limit);
-        sqlite3_bind_int64 (stmt, 2, skip);
-        if (anchor != NULL)
-          {
-            sqlite3_bind_int64 (stmt, 3, anchor->created_at);
-            sqlite3_bind_int64 (stmt, 4, anchor->id);
-          }
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
-
-            g_array_append_val (ids, key.id);
-            if (keys_out != NULL)
-              g_array_append_val (keys_out, key);
-          }
-        if (rc != SQLITE_DONE)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
-      }
-  }
-  if (rc == SQLITE_DONE)
-    cases = _hall_store_read_cases_by_id (conn, (gint64 *) ids->data, ids->len, error);
-  _hall_store_reader_release (self, conn);
-  return cases;
+  return fetch_page (self, anchor, FALSE, skip, limit, keys_out, error);
 }
 
 GPtrArray *
@@ -89,45 +135,55 @@ _hall_store_fetch_page_from_bottom (HallStore  *self,
                                     GArray     *keys_out,
                                     GError    **error)
 {
-  g_autoptr (GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), limit);
-  g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
-  GPtrArray *cases = NULL;
-  HallSqliteConn *conn;
-  int rc = SQLITE_ERROR;
-
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
-    return NULL;
-  {
-    g_autoptr (HallSqliteStmt) stmt = NULL;
+  return fetch_page (self, NULL, TRUE, skip, limit, keys_out, error);
+}
 
-    stmt = hall_sqlite_conn_prepare (conn,
-                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                     " ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
-                                     error);
-    if (stmt != NULL)
-      {
-        sqlite3_bind_int64 (stmt, 1, limit);
-        sqlite3_bind_int64 (stmt, 2, skip);
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+typedef struct
+{
+  guint         interval;
+  guint        *n_cases_out;
+  GCancellable *cancellable;
+  GArray       *marks;
+} MarksRead;
 
-            g_array_prepend_val (keys, key);
-            g_array_prepend_val (ids, key.id);
-          }
-        if (rc != SQLITE_DONE)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
-      }
-  }
-  if (rc == SQLITE_DONE)
-    cases = _hall_store_read_cases_by_id (conn, (gint64 *) ids->data, ids->len, error);
-  _hall_store_reader_release (self, conn);
-  if (cases != NULL && keys_out != NULL)
-    g_array_append_vals (keys_out, keys->data, keys->len);
-  return cases;
+/* The count and the keys from the same snapshot. */
+static gboolean
+read_marks (HallSqliteConn  *reader,
+            gpointer         data,
+            GError         **error)
+{
+  MarksRead *read = data;
+  g_autoptr (HallSqliteStmt) count = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  guint rank = 0;
+  int rc;
+
+  count = hall_sqlite_conn_prepare (reader, "SELECT n FROM counts WHERE name = 'cases'", error);
+  if (count == NULL)
+    return FALSE;
+  if (sqlite3_step (count) == SQLITE_ROW)
+    *read->n_cases_out = sqlite3_column_int64 (count, 0);
+  stmt = hall_sqlite_conn_prepare (reader,
+                                   "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                   " ORDER BY created_at DESC, id DESC",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (rank % read->interval == 0)
+        {
+          _hall_store_append_key (stmt, read->marks);
+          if (g_cancellable_set_error_if_cancelled (read->cancellable, error))
+            return FALSE;
+        }
+      rank++;
+    }
+  if (rc != SQLITE_DONE)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
+  return TRUE;
 }
 
 GArray *
@@ -138,53 +194,40 @@ _hall_store_scan_marks (HallStore     *self,
                         GError       **error)
 {
   g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  HallSqliteConn *conn;
-  int rc = SQLITE_ERROR;
-  guint rank = 0;
+  MarksRead read = { interval, n_cases_out, cancellable, marks };
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (interval > 0, NULL);
 
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
+  if (!_hall_store_read (self, read_marks, &read, error))
     return NULL;
-  {
-    /* The count and the keys from the same snapshot. */
-    g_autoptr (HallSqliteStmt) count = hall_sqlite_conn_prepare (conn,
-                                                                 "SELECT n FROM counts"
-                                                                 " WHERE name = 'cases'",
-                                                                 error);
-    g_autoptr (HallSqliteStmt) stmt = NULL;
+  return g_steal_pointer (&marks);
+}
 
-    if (count != NULL && sqlite3_step (count) == SQLITE_ROW)
-      *n_cases_out = sqlite3_column_int64 (count, 0);
-    stmt = count == NULL ? NULL
-                         : hall_sqlite_conn_prepare (conn,
-                                                     "SELECT created_at, id FROM cases"
-                                                     " INDEXED BY cases_created"
-                                                     " ORDER BY created_at DESC, id DESC",
-                                                     error);
-    if (stmt != NULL)
-      {
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            if (rank % interval == 0)
-              {
-                HallStoreKey key = { sqlite3_column_int64 (stmt, 0),
-                                     sqlite3_column_int64 (stmt, 1) };
+typedef struct
+{
+  const HallStoreKey *key;
+  gint64              n;
+} NewerCount;
 
-                g_array_append_val (marks, key);
-                if (g_cancellable_set_error_if_cancelled (cancellable, error))
-                  break;
-              }
-            rank++;
-          }
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the list of cases"));
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return rc == SQLITE_DONE ? g_steal_pointer (&marks) : NULL;
+static gboolean
+count_newer (HallSqliteConn  *reader,
+             gpointer         data,
+             GError         **error)
+{
+  NewerCount *count = data;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (reader,
+                                   "SELECT count(*) FROM cases INDEXED BY cases_created"
+                                   " WHERE (created_at, id) > (?1, ?2)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, count->key->created_at);
+  sqlite3_bind_int64 (stmt, 2, count->key->id);
+  return _hall_store_step_rows (stmt, _hall_store_take_int64, &count->n,
+                                _("count the cases before a position in the list"), error);
 }
 
 guint
@@ -192,34 +235,15 @@ _hall_store_count_newer (HallStore          *self,
                          const HallStoreKey *key)
 {
   g_autoptr (GError) error = NULL;
-  HallSqliteConn *conn = _hall_store_reader_acquire (self, &error);
-  guint n = 0;
+  NewerCount count = { key, 0 };
 
-  if (conn == NULL)
+  /* A count that fails is logged, not passed off as 0. */
+  if (!_hall_store_read (self, count_newer, &count, &error))
     {
       g_warning ("%s", error->message);
       return 0;
     }
-  {
-    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn,
-                                                                "SELECT count(*) FROM cases"
-                                                                " INDEXED BY cases_created"
-                                                                " WHERE (created_at, id) > (?1,"
-                                                                " ?2)",
-                                                                &error);
-    if (stmt == NULL)
-      g_warning ("%s", error->message);
-    else
-      {
-        sqlite3_bind_int64 (stmt, 1, key->created_at);
-        sqlite3_bind_int64 (stmt, 2, key->id);
-        if (_hall_store_step_row_or_warn (stmt,
-                                          _("count the cases before a position in the list")))
-          n = sqlite3_column_int64 (stmt, 0);
-      }
-  }
-  _hall_store_reader_release (self, conn);
-  return n;
+  return count.n;
 }
 
 GPtrArray *

@@ -57,13 +57,57 @@ struct _HallStore
 
 gint64          _hall_store_now_seconds         (void);
 
-gboolean        _hall_store_step_row_or_warn    (HallSqliteStmt *stmt,
-                                                 const char     *doing);
+/* Work done on a reader, inside its read transaction: one snapshot. */
+typedef gboolean (*HallStoreReadFunc) (HallSqliteConn  *reader,
+                                       gpointer         data,
+                                       GError         **error);
+/* One row of a query, for _hall_store_step_rows(). */
+typedef void     (*HallStoreRowFunc)  (HallSqliteStmt  *stmt,
+                                       gpointer         data);
+/* A row read into a new object (HallCase, HallApplicant, …). */
+typedef gpointer (*HallStoreObjectFunc) (HallSqliteStmt *stmt);
 
-HallSqliteConn *_hall_store_reader_acquire      (HallStore      *self,
-                                                 GError        **error);
-void            _hall_store_reader_release      (HallStore      *self,
-                                                 HallSqliteConn *conn);
+/* Takes a reader from the pool, runs @func on it and gives the reader
+ * back: the one place where reads get a connection. */
+gboolean        _hall_store_read                (HallStore         *self,
+                                                 HallStoreReadFunc  func,
+                                                 gpointer           data,
+                                                 GError           **error);
+/* Steps @stmt to its end, handing each row to @row; on a failure, @error
+ * says "Could not @doing: …". */
+gboolean        _hall_store_step_rows           (HallSqliteStmt    *stmt,
+                                                 HallStoreRowFunc   row,
+                                                 gpointer           data,
+                                                 const char        *doing,
+                                                 GError           **error);
+/* _hall_store_step_rows() of @sql on a reader, with @param bound to ?1
+ * when it is not NULL. */
+gboolean        _hall_store_read_rows           (HallStore         *self,
+                                                 const char        *sql,
+                                                 const char        *param,
+                                                 HallStoreRowFunc   row,
+                                                 gpointer           data,
+                                                 const char        *doing,
+                                                 GError           **error);
+/* (element-type GObject): an object of each row of _hall_store_read_rows(). */
+GPtrArray      *_hall_store_read_objects        (HallStore           *self,
+                                                 const char          *sql,
+                                                 const char          *param,
+                                                 HallStoreObjectFunc  read_row,
+                                                 const char          *doing,
+                                                 GError             **error);
+/* (transfer full) (nullable): the object of the first row; NULL without an
+ * error when there is none. */
+gpointer        _hall_store_read_object         (HallStore           *self,
+                                                 const char          *sql,
+                                                 const char          *param,
+                                                 HallStoreObjectFunc  read_row,
+                                                 const char          *doing,
+                                                 GError             **error);
+/* A HallStoreRowFunc: the first column into the gint64 @data points to. */
+void            _hall_store_take_int64          (HallSqliteStmt    *stmt,
+                                                 gpointer           data);
+/* The first column of the one row of @sql; 0, logged, on a failure. */
 gint64          _hall_store_count_query         (HallStore      *self,
                                                  const char     *sql,
                                                  const char     *doing);
@@ -155,6 +199,13 @@ gboolean        _hall_store_collect_owner_cases_locked (HallStore  *self,
                                                         GError    **error);
 gboolean        _hall_store_queue_unsent_locked (HallStore      *self,
                                                  GError        **error);
+
+/* hall-store-paging.c */
+
+/* A HallStoreRowFunc: appends the row's (created_at, id) to @keys, a
+ * GArray of HallStoreKey. */
+void            _hall_store_append_key          (HallSqliteStmt *stmt,
+                                                 gpointer        keys);
 
 /* hall-store-pull.c */
 

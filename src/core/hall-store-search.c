@@ -171,24 +171,24 @@ search_case_number (HallSqliteConn   *conn,
       sqlite3_bind_text (top, 2, strcmp (group_end, end) < 0 ? group_end : end, -1,
                          SQLITE_TRANSIENT);
       sqlite3_bind_int64 (top, 3, limit);
-      while ((rc = sqlite3_step (top)) == SQLITE_ROW)
-        {
-          HallStoreKey key = { sqlite3_column_int64 (top, 0), sqlite3_column_int64 (top, 1) };
-
-          g_array_append_val (keys, key);
-        }
+      if (!_hall_store_step_rows (top, _hall_store_append_key, keys, _("search"), error))
+        return FALSE;
       sqlite3_reset (top);
-      if (rc != SQLITE_DONE)
-        {
-          hall_sqlite_set_error (error, sqlite3_db_handle (top), _("search"));
-          return FALSE;
-        }
       if (strcmp (group_end, end) >= 0)
         break;
       g_free (cursor);
       cursor = g_steal_pointer (&group_end);
     }
   return TRUE;
+}
+
+static void
+append_id (HallSqliteStmt *stmt,
+           gpointer        ids)
+{
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+
+  g_array_append_val (ids, id);
 }
 
 /* Appends the keys of the newest @limit cases that answer @route. */
@@ -239,35 +239,19 @@ search_route (HallSqliteConn     *conn,
 
   if (n_candidates == 0)
     return TRUE;
-  if (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL)
+  if (n_candidates <= SEARCH_SEEK_MAX
+      || (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL))
     {
-      g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, route->walk, error);
+      g_autoptr (HallSqliteStmt) stmt = NULL;
 
+      stmt = hall_sqlite_conn_prepare (conn,
+                                       n_candidates <= SEARCH_SEEK_MAX ? route->seek : route->walk,
+                                       error);
       if (stmt == NULL)
         return FALSE;
       bind_route (stmt, route, query, param1, param2);
       sqlite3_bind_int64 (stmt, 3, limit);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
-
-          g_array_append_val (keys, key);
-        }
-    }
-  else if (n_candidates <= SEARCH_SEEK_MAX)
-    {
-      g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, route->seek, error);
-
-      if (stmt == NULL)
-        return FALSE;
-      bind_route (stmt, route, query, param1, param2);
-      sqlite3_bind_int64 (stmt, 3, limit);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
-
-          g_array_append_val (keys, key);
-        }
+      return _hall_store_step_rows (stmt, _hall_store_append_key, keys, _("search"), error);
     }
   else
     {
@@ -281,26 +265,17 @@ search_route (HallSqliteConn     *conn,
       if (collect == NULL)
         return FALSE;
       bind_route (collect, route, query, param1, param2);
-      while ((rc = sqlite3_step (collect)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (collect, 0);
-
-          g_array_append_val (candidates, id);
-        }
-      if (rc != SQLITE_DONE)
-        {
-          hall_sqlite_set_error (error, sqlite3_db_handle (collect), _("search"));
-          return FALSE;
-        }
+      if (!_hall_store_step_rows (collect, append_id, candidates, _("search"), error))
+        return FALSE;
       /* The array is not resized past here: pointers into it hold. */
       for (guint i = 0; i < candidates->len; i++)
         g_hash_table_add (set, &g_array_index (candidates, gint64, i));
 
       /* An index-only walk: cases_created holds the applicant's rowid. */
       stmt = hall_sqlite_conn_prepare (conn,
-                                       "SELECT created_at, id, applicant_id FROM cases"
-                                       " INDEXED BY cases_created ORDER BY created_at DESC, id"
-                                       " DESC",
+                                       "SELECT created_at, id, applicant_id"
+                                       " FROM cases INDEXED BY cases_created"
+                                       " ORDER BY created_at DESC, id DESC",
                                        error);
       if (stmt == NULL)
         return FALSE;
@@ -310,10 +285,7 @@ search_route (HallSqliteConn     *conn,
 
           if (g_hash_table_contains (set, &probe))
             {
-              HallStoreKey key = { sqlite3_column_int64 (stmt, 0),
-                                   sqlite3_column_int64 (stmt, 1) };
-
-              g_array_append_val (keys, key);
+              _hall_store_append_key (stmt, keys);
               found++;
             }
         }
@@ -328,6 +300,47 @@ search_route (HallSqliteConn     *conn,
   return TRUE;
 }
 
+typedef struct
+{
+  HallSearchQuery *query;
+  guint            limit;
+  GCancellable    *cancellable;
+  GPtrArray       *cases;
+} SearchRead;
+
+static gboolean
+read_search (HallSqliteConn  *reader,
+             gpointer         data,
+             GError         **error)
+{
+  SearchRead *read = data;
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < G_N_ELEMENTS (search_routes); i++)
+    {
+      if (!(read->query->kinds & search_routes[i].kind))
+        continue;
+      if (!search_route (reader, &search_routes[i], read->query, read->limit, keys,
+                         read->cancellable, error))
+        return FALSE;
+    }
+
+  /* Several readings of one query can find the same case. */
+  g_array_sort (keys, key_compare_desc);
+  for (guint i = 0; i < keys->len && ids->len < read->limit; i++)
+    {
+      HallStoreKey *key = &g_array_index (keys, HallStoreKey, i);
+
+      if (g_hash_table_add (seen, &key->id))
+        g_array_append_val (ids, key->id);
+    }
+
+  read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
+  return read->cases != NULL;
+}
+
 static GPtrArray *
 search_cases (HallStore     *self,
               const char    *text,
@@ -336,43 +349,13 @@ search_cases (HallStore     *self,
               GError       **error)
 {
   g_autoptr (HallSearchQuery) query = hall_search_query_new (text);
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  GPtrArray *cases;
-  HallSqliteConn *conn;
+  SearchRead read = { query, limit, cancellable, NULL };
 
   if (query->kinds == HALL_SEARCH_NONE || limit == 0)
     return g_ptr_array_new_with_free_func (g_object_unref);
-
-  conn = _hall_store_reader_acquire (self, error);
-  if (conn == NULL)
+  if (!_hall_store_read (self, read_search, &read, error))
     return NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (search_routes); i++)
-    {
-      if (!(query->kinds & search_routes[i].kind))
-        continue;
-      if (!search_route (conn, &search_routes[i], query, limit, keys, cancellable, error))
-        {
-          _hall_store_reader_release (self, conn);
-          return NULL;
-        }
-    }
-
-  /* Several readings of one query can find the same case. */
-  g_array_sort (keys, key_compare_desc);
-  for (guint i = 0; i < keys->len && ids->len < limit; i++)
-    {
-      HallStoreKey *key = &g_array_index (keys, HallStoreKey, i);
-
-      if (g_hash_table_add (seen, &key->id))
-        g_array_append_val (ids, key->id);
-    }
-
-  cases = _hall_store_read_cases_by_id (conn, (gint64 *) ids->data, ids->len, error);
-  _hall_store_reader_release (self, conn);
-  return cases;
+  return read.cases;
 }
 
 GPtrArray *

@@ -46,26 +46,11 @@ _hall_store_now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* For reads that cannot report an error: a failed step is logged with
- * what was being read, not passed off as "no row". */
-gboolean
-_hall_store_step_row_or_warn (HallSqliteStmt *stmt,
-                              const char     *doing)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (hall_sqlite_stmt_step_row (stmt, doing, &error))
-    return TRUE;
-  if (error != NULL)
-    g_warning ("%s", error->message);
-  return FALSE;
-}
-
 /* Connections */
 
-HallSqliteConn *
-_hall_store_reader_acquire (HallStore *self,
-                            GError   **error)
+static HallSqliteConn *
+reader_acquire (HallStore *self,
+                GError   **error)
 {
   HallSqliteConn *conn = NULL;
 
@@ -96,9 +81,9 @@ _hall_store_reader_acquire (HallStore *self,
   return conn;
 }
 
-void
-_hall_store_reader_release (HallStore      *self,
-                            HallSqliteConn *conn)
+static void
+reader_release (HallStore      *self,
+                HallSqliteConn *conn)
 {
   if (sqlite3_exec (hall_sqlite_conn_get_db (conn), "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     {
@@ -113,29 +98,148 @@ _hall_store_reader_release (HallStore      *self,
   hall_sqlite_conn_free (conn);
 }
 
+/* Reads. Every read takes a reader here and gives it back, so that its
+ * statements are reset before its read transaction ends. */
+
+gboolean
+_hall_store_read (HallStore         *self,
+                  HallStoreReadFunc  func,
+                  gpointer           data,
+                  GError           **error)
+{
+  HallSqliteConn *reader = reader_acquire (self, error);
+  gboolean ok;
+
+  if (reader == NULL)
+    return FALSE;
+  ok = func (reader, data, error);
+  reader_release (self, reader);
+  return ok;
+}
+
+gboolean
+_hall_store_step_rows (HallSqliteStmt    *stmt,
+                       HallStoreRowFunc   row,
+                       gpointer           data,
+                       const char        *doing,
+                       GError           **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    row (stmt, data);
+  if (rc != SQLITE_DONE)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), doing);
+  return TRUE;
+}
+
+typedef struct
+{
+  const char       *sql;
+  const char       *param;
+  HallStoreRowFunc  row;
+  gpointer          data;
+  const char       *doing;
+} RowsRead;
+
+static gboolean
+read_rows (HallSqliteConn  *reader,
+           gpointer         data,
+           GError         **error)
+{
+  RowsRead *read = data;
+  g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (reader, read->sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (read->param != NULL)
+    hall_sqlite_bind_text (stmt, 1, read->param);
+  return _hall_store_step_rows (stmt, read->row, read->data, read->doing, error);
+}
+
+gboolean
+_hall_store_read_rows (HallStore         *self,
+                       const char        *sql,
+                       const char        *param,
+                       HallStoreRowFunc   row,
+                       gpointer           data,
+                       const char        *doing,
+                       GError           **error)
+{
+  RowsRead read = { sql, param, row, data, doing };
+
+  return _hall_store_read (self, read_rows, &read, error);
+}
+
+typedef struct
+{
+  HallStoreObjectFunc  read_row;
+  GPtrArray           *objects;
+} ObjectsRead;
+
+static void
+add_object (HallSqliteStmt *stmt,
+            gpointer        data)
+{
+  ObjectsRead *read = data;
+
+  g_ptr_array_add (read->objects, read->read_row (stmt));
+}
+
+GPtrArray *
+_hall_store_read_objects (HallStore           *self,
+                          const char          *sql,
+                          const char          *param,
+                          HallStoreObjectFunc  read_row,
+                          const char          *doing,
+                          GError             **error)
+{
+  g_autoptr (GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  ObjectsRead read = { read_row, objects };
+
+  if (!_hall_store_read_rows (self, sql, param, add_object, &read, doing, error))
+    return NULL;
+  return g_steal_pointer (&objects);
+}
+
+gpointer
+_hall_store_read_object (HallStore           *self,
+                         const char          *sql,
+                         const char          *param,
+                         HallStoreObjectFunc  read_row,
+                         const char          *doing,
+                         GError             **error)
+{
+  g_autoptr (GPtrArray) objects = _hall_store_read_objects (self, sql, param, read_row, doing,
+                                                            error);
+
+  if (objects == NULL || objects->len == 0)
+    return NULL;
+  return g_object_ref (objects->pdata[0]);
+}
+
+void
+_hall_store_take_int64 (HallSqliteStmt *stmt,
+                        gpointer        data)
+{
+  *(gint64 *) data = sqlite3_column_int64 (stmt, 0);
+}
+
+/* For counts that cannot report an error: a failure is logged with what
+ * was being counted, not passed off as 0 rows. */
 gint64
 _hall_store_count_query (HallStore  *self,
                          const char *sql,
                          const char *doing)
 {
   g_autoptr (GError) error = NULL;
-  HallSqliteConn *conn = _hall_store_reader_acquire (self, &error);
   gint64 n = 0;
 
-  if (conn == NULL)
+  if (!_hall_store_read_rows (self, sql, NULL, _hall_store_take_int64, &n, doing, &error))
     {
       g_warning ("%s", error->message);
       return 0;
     }
-  {
-    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, sql, &error);
-
-    if (stmt == NULL)
-      g_warning ("%s", error->message);
-    else if (_hall_store_step_row_or_warn (stmt, doing))
-      n = sqlite3_column_int64 (stmt, 0);
-  }
-  _hall_store_reader_release (self, conn);
   return n;
 }
 
@@ -579,38 +683,34 @@ hall_store_get_schema_version (HallStore *self)
 
 /* Meta */
 
+static void
+take_text (HallSqliteStmt *stmt,
+           gpointer        data)
+{
+  char **text = data;
+
+  g_free (*text);
+  *text = hall_sqlite_column_dup (stmt, 0);
+}
+
 char *
 hall_store_get_meta (HallStore  *self,
                      const char *key)
 {
   g_autoptr (GError) error = NULL;
-  HallSqliteConn *conn;
-  char *value = NULL;
+  g_autofree char *value = NULL;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  conn = _hall_store_reader_acquire (self, &error);
-  if (conn == NULL)
+  /* A setting that cannot be read is logged, not passed off as unset. */
+  if (!_hall_store_read_rows (self, "SELECT value FROM meta WHERE key = ?1", key, take_text,
+                              &value, _("read a setting of the local store"), &error))
     {
       g_warning ("%s", error->message);
       return NULL;
     }
-  {
-    g_autoptr (HallSqliteStmt) stmt = NULL;
-
-    stmt = hall_sqlite_conn_prepare (conn, "SELECT value FROM meta WHERE key = ?1", &error);
-    if (stmt != NULL)
-      {
-        hall_sqlite_bind_text (stmt, 1, key);
-        if (_hall_store_step_row_or_warn (stmt, _("read a setting of the local store")))
-          value = hall_sqlite_column_dup (stmt, 0);
-      }
-    else
-      g_warning ("%s", error->message);
-  }
-  _hall_store_reader_release (self, conn);
-  return value;
+  return g_steal_pointer (&value);
 }
 
 gboolean
