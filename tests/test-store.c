@@ -1363,6 +1363,14 @@ test_officials (Fixture       *fixture,
   name = hall_store_check_password (store, "nobody", "demo", NULL, &error);
   g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH);
   g_assert_null (name);
+  g_clear_error (&error);
+
+  /* A role that is not one is refused by name, and nothing is saved. */
+  g_assert_false (hall_store_add_official (store, "zhou.jie", "周杰", "secret-password",
+                                           "approver,janitor", &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "janitor"));
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM officials"), ==, 4);
 }
 
 static void

@@ -7,10 +7,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
-#include <string.h>
 
 #include "hall-error.h"
+#include "hall-password.h"
+#include "hall-roles.h"
 #include "hall-store-private.h"
 
 gboolean
@@ -21,8 +21,10 @@ hall_store_add_official (HallStore  *self,
                          const char *roles,
                          GError    **error)
 {
-  char hash[crypto_pwhash_STRBYTES];
+  g_autofree char *hash = NULL;
+  g_autofree char *roles_text = NULL;
   g_autoptr (HallSqliteStmt) stmt = NULL;
+  HallRoles flags;
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (username != NULL && display_name != NULL, FALSE);
@@ -35,15 +37,16 @@ hall_store_add_official (HallStore  *self,
       return FALSE;
     }
 
+  /* The roles are kept in their one string form; one that is not a role
+   * is refused by name rather than stored to mean nothing. */
+  if (!hall_roles_parse (roles, &flags, error))
+    return FALSE;
+  roles_text = hall_roles_to_string (flags);
+
   /* Hashing takes a noticeable time and memory by design: outside the lock. */
-  if (crypto_pwhash_str (hash, password, strlen (password),
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    {
-      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
-                           _("Not enough memory to protect the password"));
-      return FALSE;
-    }
+  hash = hall_password_hash (password, error);
+  if (hash == NULL)
+    return FALSE;
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
@@ -52,8 +55,8 @@ hall_store_add_official (HallStore  *self,
                                    " roles, created_at) VALUES (?1, ?2, ?3, ?4, ?5)"
                                    " ON CONFLICT (username) DO UPDATE"
                                    " SET display_name = excluded.display_name,"
-                                   " password_hash = excluded.password_hash, roles ="
-                                   " excluded.roles",
+                                   " password_hash = excluded.password_hash,"
+                                   " roles = excluded.roles",
                                    error);
   if (stmt == NULL)
     {
@@ -63,7 +66,7 @@ hall_store_add_official (HallStore  *self,
   hall_sqlite_bind_text (stmt, 1, username);
   hall_sqlite_bind_text (stmt, 2, display_name);
   hall_sqlite_bind_text (stmt, 3, hash);
-  hall_sqlite_bind_text (stmt, 4, roles);
+  hall_sqlite_bind_text (stmt, 4, roles_text);
   sqlite3_bind_int64 (stmt, 5, _hall_store_now_seconds ());
   if (!hall_sqlite_stmt_run (stmt, _("save the official"), error))
     {
@@ -126,28 +129,6 @@ hall_store_add_demo_officials (HallStore  *self,
   return TRUE;
 }
 
-/* A hash of nothing anyone knows, to verify against for unknown users. */
-static const char *
-dummy_hash (void)
-{
-  static char hash[crypto_pwhash_STRBYTES];
-  static gsize done = 0;
-
-  if (g_once_init_enter (&done))
-    {
-      char secret[33];
-
-      randombytes_buf (secret, sizeof secret - 1);
-      secret[sizeof secret - 1] = '\0';
-      if (crypto_pwhash_str (hash, secret, sizeof secret - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        hash[0] = '\0';
-      sodium_memzero (secret, sizeof secret);
-      g_once_init_leave (&done, 1);
-    }
-  return hash;
-}
-
 /* The row's columns into the strings @data points to: display name,
  * password hash, roles. */
 static void
@@ -186,17 +167,7 @@ hall_store_check_password (HallStore  *self,
 
   /* The same answer, after the same time, for an unknown name and a wrong
    * password, so the form does not tell which user names exist. */
-  if (hash == NULL)
-    {
-      /* Only the time it takes matters. */
-      int wasted = crypto_pwhash_str_verify (dummy_hash (), password, strlen (password));
-
-      g_debug ("Unknown official (%d)", wasted);
-      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
-                           _("The user name or the password is not right"));
-      return NULL;
-    }
-  if (crypto_pwhash_str_verify (hash, password, strlen (password)) != 0)
+  if (!hall_password_verify (hash, password))
     {
       g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
                            _("The user name or the password is not right"));

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <sodium.h>
 #include <string.h>
 
 #include "hall-error.h"
@@ -591,13 +590,6 @@ hall_store_open (const char  *path,
                    _("The hall code “%s” and the counter “%s” may only have letters and digits"
                      " (at most 16), as they become part of case numbers"),
                    hall_code, counter);
-      return NULL;
-    }
-
-  if (sodium_init () < 0)
-    {
-      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
-                           _("Could not initialise libsodium for the officials’ passwords"));
       return NULL;
     }
 

@@ -47,8 +47,9 @@ int             hall_store_get_schema_version    (HallStore      *self);
 
 /* Officials who may sign in at this counter (the demo ones are added by
  * hall_store_add_demo_officials). Passwords are Argon2id hashes
- * (crypto_pwhash_str). @roles is a comma-separated list: "reception",
- * "counter_official", "approver", "supervisor", "administrator". */
+ * (hall-password.h). @roles is a comma-separated list: "reception",
+ * "counter_official", "approver", "supervisor", "administrator"; another
+ * name is refused with HALL_VALIDATION_ERROR (see hall_roles_parse()). */
 gboolean        hall_store_add_official          (HallStore      *self,
                                                   const char     *username,
                                                   const char     *display_name,
