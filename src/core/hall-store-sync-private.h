@@ -33,15 +33,17 @@ typedef struct
 void            hall_outbox_item_free            (HallOutboxItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallOutboxItem, hall_outbox_item_free)
 
-/* The outbox, oldest first. */
+/* (transfer full) (element-type HallOutboxItem): the first @limit rows of
+ * the outbox, in order. */
 GPtrArray      *hall_store_peek_outbox           (HallStore      *self,
                                                   guint           limit,
-                                                  GError        **error); /* of HallOutboxItem */
-/* The rows after the one of @seq, in order: what follows rows already sent. */
+                                                  GError        **error);
+/* (transfer full) (element-type HallOutboxItem): the rows after the one of
+ * @seq, in order: what follows rows already sent. */
 GPtrArray      *hall_store_peek_outbox_after     (HallStore      *self,
                                                   gint64          seq,
                                                   guint           limit,
-                                                  GError        **error); /* of HallOutboxItem */
+                                                  GError        **error);
 /* The server acknowledged @item: deletes the row and, in the same
  * transaction, records @server_version on the entity and marks it synced
  * when nothing else of it is waiting. */
@@ -49,9 +51,10 @@ gboolean        hall_store_ack_outbox            (HallStore      *self,
                                                   const HallOutboxItem *item,
                                                   gint64          server_version,
                                                   GError        **error);
-/* hall_store_ack_outbox for the first @n of @items (of HallOutboxItem), in
- * order, with @server_versions[i] for each, in one transaction; one
- * "outbox-changed", one "changed" and one "case-changed" per case after it. */
+/* hall_store_ack_outbox for the first @n of @items (element-type
+ * HallOutboxItem), in order, with @server_versions[i] for each, in one
+ * transaction; one "outbox-changed", one "changed" and one "case-changed"
+ * per case after it. */
 gboolean        hall_store_ack_outbox_batch      (HallStore      *self,
                                                   GPtrArray      *items,
                                                   const gint64   *server_versions,
@@ -80,8 +83,9 @@ gboolean        hall_store_record_conflict       (HallStore      *self,
  * Entities with changes still waiting in the outbox are left alone; for one
  * with an open conflict the server's newer version goes into the conflict,
  * so the official decides against what the server has now. @entities,
- * when not NULL, holds each change's data read into its model object
- * already (see hall_sync_response_parse_changes()), or NULL. */
+ * when not NULL (element-type GObject), holds each change's data read into
+ * its model object already (see hall_sync_response_parse_changes()), or
+ * NULL. */
 gboolean        hall_store_apply_changes         (HallStore      *self,
                                                   JsonArray      *changes,
                                                   GPtrArray      *entities,

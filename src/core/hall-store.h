@@ -32,13 +32,14 @@ G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
  * e.g. "YC-2026-C03-000123": the counter code is part of the number, so two
  * counters, each offline, never hand out the same one. */
 
-/* Opens (creating and migrating as needed) the database at @path: WAL,
- * synchronous=FULL, busy_timeout, foreign keys. @hall_code is "YC",
- * @counter is "C03". */
+/* (transfer full): opens (creating and migrating as needed) the database
+ * at @path: WAL, synchronous=FULL, busy_timeout, foreign keys. @hall_code
+ * is "YC", @counter is "C03". */
 HallStore      *hall_store_open                  (const char     *path,
                                                   const char     *hall_code,
                                                   const char     *counter,
                                                   GError        **error);
+/* (transfer none) */
 const char     *hall_store_get_path              (HallStore      *self);
 const char     *hall_store_get_counter           (HallStore      *self);
 void            hall_store_set_counter           (HallStore      *self,
@@ -58,7 +59,9 @@ gboolean        hall_store_add_official          (HallStore      *self,
                                                   GError        **error);
 gboolean        hall_store_add_demo_officials    (HallStore      *self,
                                                   GError        **error);
-/* Returns the display name on success, NULL with HALL_STORE_ERROR_AUTH. */
+/* (transfer full): the display name on success, NULL with
+ * HALL_STORE_ERROR_AUTH. @roles_out: (out) (optional) (transfer full): the
+ * official's roles, as stored. */
 char           *hall_store_check_password        (HallStore      *self,
                                                   const char     *username,
                                                   const char     *password,
@@ -69,11 +72,12 @@ char           *hall_store_check_password        (HallStore      *self,
 gboolean        hall_store_save_applicant        (HallStore      *self,
                                                   HallApplicant  *applicant,
                                                   GError        **error);
+/* (transfer full): HALL_STORE_ERROR_NOT_FOUND when there is none. */
 HallApplicant  *hall_store_get_applicant         (HallStore      *self,
                                                   const char     *uuid,
                                                   GError        **error);
-/* By resident ID, passport, permit number or credit code; NULL without an
- * error when there is none. */
+/* (transfer full) (nullable): by resident ID, passport, permit number or
+ * credit code; NULL without an error when there is none. */
 HallApplicant  *hall_store_find_applicant        (HallStore      *self,
                                                   const char     *document_number,
                                                   GError        **error);
@@ -96,6 +100,7 @@ void            hall_store_create_case_async     (HallStore      *self,
 gboolean        hall_store_create_case_finish    (HallStore      *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
+/* (transfer full): HALL_STORE_ERROR_NOT_FOUND when there is none. */
 HallCase       *hall_store_get_case              (HallStore      *self,
                                                   const char     *uuid,
                                                   GError        **error);
@@ -106,16 +111,18 @@ HallCase       *hall_store_get_case_by_number    (HallStore      *self,
 gboolean        hall_store_add_case_event        (HallStore      *self,
                                                   HallCaseEvent  *event,
                                                   GError        **error);
-/* Oldest first. */
+/* (transfer full) (element-type HallCaseEvent): oldest first. */
 GPtrArray      *hall_store_list_case_events      (HallStore      *self,
                                                   const char     *case_uuid,
                                                   GError        **error);
+/* (transfer full) (element-type HallCase): newest first. */
 GPtrArray      *hall_store_list_applicant_cases  (HallStore      *self,
                                                   const char     *applicant_uuid,
                                                   GError        **error);
 
 /* Paging for HallCaseListModel: newest first. */
 guint           hall_store_count_cases           (HallStore      *self);
+/* (transfer full) (element-type HallCase) */
 GPtrArray      *hall_store_fetch_cases           (HallStore      *self,
                                                   guint           offset,
                                                   guint           limit,
@@ -124,7 +131,8 @@ GPtrArray      *hall_store_fetch_cases           (HallStore      *self,
 /* What an official types in the search box: a full or partial ID number, a
  * phone prefix, a case number, a name or part of one. Each kind of query is
  * routed to the index that answers it (see hall-search-query.h). Newest
- * first, at most @limit cases. */
+ * first, at most @limit cases: (transfer full) (element-type HallCase),
+ * from _finish too. */
 GPtrArray      *hall_store_search_cases          (HallStore      *self,
                                                   const char     *query,
                                                   guint           limit,
@@ -143,13 +151,14 @@ GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
  * engine's (hall-store-sync-private.h). */
 guint           hall_store_count_outbox          (HallStore      *self);
 
-/* The open conflicts an official can decide on the page of @case_uuid: of
- * the case itself, of its applicant (which its cases share) and of its
- * timeline; oldest first, at most one per entity (a newer conflict of the
- * same entity supersedes an older one). Empty when there is none. */
+/* (transfer full) (element-type HallConflict): the open conflicts an
+ * official can decide on the page of @case_uuid: of the case itself, of its
+ * applicant (which its cases share) and of its timeline; oldest first, at
+ * most one per entity (a newer conflict of the same entity supersedes an
+ * older one). Empty when there is none. */
 GPtrArray      *hall_store_list_conflicts        (HallStore      *self,
                                                   const char     *case_uuid,
-                                                  GError        **error); /* of HallConflict */
+                                                  GError        **error);
 /* Decides conflict @conflict_id, in one transaction:
  * - HALL_CONFLICT_KEEP_MINE queues this counter's version again with
  *   If-Match the server's version (or rebases a later change of the same
@@ -169,7 +178,7 @@ gboolean        hall_store_resolve_conflict      (HallStore      *self,
                                                   GError        **error);
 
 /* Small key/value settings kept with the data: "cursor", "last_sync",
- * "server_url", "token". */
+ * "server_url", "token". get: (transfer full) (nullable). */
 char           *hall_store_get_meta              (HallStore      *self,
                                                   const char     *key);
 gboolean        hall_store_set_meta              (HallStore      *self,
