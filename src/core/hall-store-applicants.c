@@ -30,14 +30,15 @@ write_index_locked (HallStore  *self,
   if (remove)
     {
       bigrams = hall_sqlite_conn_prepare (self->writer,
-                                          "INSERT INTO applicant_bigrams (applicant_bigrams, rowid,"
-                                          " bigrams) VALUES ('delete', ?1, hall_name_bigrams (?2))",
+                                          "INSERT INTO applicant_bigrams"
+                                          " (applicant_bigrams, rowid, bigrams)"
+                                          " VALUES ('delete', ?1, hall_name_bigrams (?2))",
                                           error);
       trigrams = bigrams == NULL ? NULL
                                  : hall_sqlite_conn_prepare (self->writer,
                                                              "INSERT INTO applicant_trigrams"
-                                                             " (applicant_trigrams, rowid, name,"
-                                                             " phone, id_number)"
+                                                             " (applicant_trigrams, rowid,"
+                                                             " name, phone, id_number)"
                                                              " VALUES ('delete', ?1, ?2, ?3, ?4)",
                                                              error);
     }
@@ -252,11 +253,10 @@ _hall_store_save_applicant_locked (HallStore     *self,
                                    stored.id_number, error))
         return FALSE;
       stmt = hall_sqlite_conn_prepare (self->writer,
-                                       "UPDATE applicants SET name = ?2, id_type = ?3, id_number ="
-                                       " ?4,"
-                                       " phone = ?5, legal_representative = ?6, updated_at = ?7,"
-                                       " version = ?8, sync_state = ?9, sync_error = NULL"
-                                       " WHERE id = ?1",
+                                       "UPDATE applicants SET name = ?2, id_type = ?3,"
+                                       " id_number = ?4, phone = ?5, legal_representative = ?6,"
+                                       " updated_at = ?7, version = ?8, sync_state = ?9,"
+                                       " sync_error = NULL WHERE id = ?1",
                                        error);
       if (stmt == NULL)
         return FALSE;
@@ -267,9 +267,8 @@ _hall_store_save_applicant_locked (HallStore     *self,
     {
       stmt = hall_sqlite_conn_prepare (self->writer,
                                        "INSERT INTO applicants (uuid, name, id_type, id_number,"
-                                       " phone,"
-                                       " legal_representative, updated_at, version, sync_state,"
-                                       " kind, created_at)"
+                                       " phone, legal_representative, updated_at, version,"
+                                       " sync_state, kind, created_at)"
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                                        error);
       if (stmt == NULL)

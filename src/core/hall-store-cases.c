@@ -554,8 +554,8 @@ _hall_store_add_case_event_locked (HallStore     *self,
       g_autoptr (HallSqliteStmt) stmt = NULL;
 
       stmt = hall_sqlite_conn_prepare (self->writer,
-                                       "UPDATE cases SET state = ?2, updated_at ="
-                                       " ?3," SYNC_PENDING_SQL
+                                       "UPDATE cases SET state = ?2, updated_at = ?3,"
+                                       SYNC_PENDING_SQL
                                        " WHERE id = ?1",
                                        error);
       if (stmt == NULL)

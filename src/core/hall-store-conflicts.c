@@ -336,8 +336,8 @@ take_theirs_locked (HallStore    *self,
       if (!_hall_store_save_applicant_locked (self, applicant, TRUE, &id, NULL, error))
         return FALSE;
       stmt = hall_sqlite_conn_prepare (self->writer,
-                                       "UPDATE applicants SET sync_state = 'synced', sync_error ="
-                                       " NULL WHERE uuid = ?1",
+                                       "UPDATE applicants SET sync_state = 'synced',"
+                                       " sync_error = NULL WHERE uuid = ?1",
                                        error);
       if (stmt == NULL)
         return FALSE;

@@ -549,8 +549,9 @@ supersede_conflicts_locked (HallStore  *self,
   g_autoptr (HallSqliteStmt) stmt = NULL;
 
   stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "UPDATE conflicts SET resolved_at = ?2, resolution ="
-                                   " 'superseded' WHERE entity_uuid = ?1 AND resolved_at IS NULL",
+                                   "UPDATE conflicts SET resolved_at = ?2,"
+                                   " resolution = 'superseded'"
+                                   " WHERE entity_uuid = ?1 AND resolved_at IS NULL",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -583,9 +584,9 @@ hall_store_record_conflict (HallStore             *self,
       ok = supersede_conflicts_locked (self, item->entity_uuid, error);
       stmt = !ok ? NULL
                  : hall_sqlite_conn_prepare (self->writer,
-                                             "INSERT INTO conflicts (entity, entity_uuid,"
-                                             " outbox_uuid,"
-                                             " local_json, server_json, created_at, server_version)"
+                                             "INSERT INTO conflicts"
+                                             " (entity, entity_uuid, outbox_uuid, local_json,"
+                                             " server_json, created_at, server_version)"
                                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                                              error);
       ok = stmt != NULL;

@@ -171,8 +171,8 @@ _hall_store_apply_case_locked (HallStore  *self,
       stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE cases SET number = ?2, seq = ?3, service_id = ?4,"
                                        " applicant_id = ?5, state = ?6, created_at = ?7,"
-                                       " promised_at = ?8,"
-                                       " updated_at = ?9, counter = COALESCE(?10, counter),"
+                                       " promised_at = ?8, updated_at = ?9,"
+                                       " counter = COALESCE(?10, counter),"
                                        " official = COALESCE(?11, official), checklist = ?12,"
                                        " version = ?13, sync_state = 'synced', sync_error = NULL"
                                        " WHERE id = ?1",
