@@ -7,11 +7,12 @@
 #include <glib/gstdio.h>
 
 #include "hall-case-list-model.h"
+#include "hall-case-list-model-test-hooks.h"
 #include "hall-catalog.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
-#include "hall-store-private.h"
+#include "hall-store-sync-private.h"
 
 #define N_BULK 1050
 

@@ -11,6 +11,7 @@
 #include "hall-case-page.h"
 #include "hall-intake-dialog.h"
 #include "hall-sign-in-page.h"
+#include "hall-store-sync-private.h"
 #include "hall-sync-indicator.h"
 #include "hall-window.h"
 

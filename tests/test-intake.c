@@ -17,6 +17,7 @@
 #include "hall-receipt-printer.h"
 #include "hall-service-row.h"
 #include "hall-store.h"
+#include "hall-store-sync-private.h"
 
 #define OFFICIAL "demo-official"
 /* GB 11643's own example of a valid resident ID, and the same number with

@@ -9,6 +9,7 @@
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-store.h"
+#include "hall-store-sync-private.h"
 
 typedef struct
 {

@@ -11,12 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hall-case-copy.h"
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
-#include "hall-store-private.h"
+#include "hall-store-sync-private.h"
 
 typedef struct
 {
@@ -577,7 +578,7 @@ test_rollback (Fixture       *fixture,
    * new applicant and the case number were written in the transaction. */
   hall_case_set_uuid (clash, hall_case_get_uuid (kase));
   g_assert_false (hall_store_create_case (store, second, fixture->service, clash, &error));
-  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 
   g_assert_null (hall_case_get_number (clash));
@@ -829,7 +830,7 @@ test_apply_changes_read_error (Fixture       *fixture,
     "   \"case\": \"22222222-3333-4444-8555-666666666666\", \"kind\": \"created\","
     "   \"official\": \"li.na\", \"at\": \"2026-11-27T08:00:00Z\"}}]");
   g_assert_false (hall_store_apply_changes (store, page, NULL, "1", &error));
-  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL);
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SQL);
   g_assert_nonnull (strstr (error->message, "entry"));
   cursor = hall_store_get_meta (store, "cursor");
   g_assert_null (cursor);
@@ -1362,6 +1363,14 @@ test_officials (Fixture       *fixture,
   name = hall_store_check_password (store, "nobody", "demo", NULL, &error);
   g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH);
   g_assert_null (name);
+  g_clear_error (&error);
+
+  /* A role that is not one is refused by name, and nothing is saved. */
+  g_assert_false (hall_store_add_official (store, "zhou.jie", "周杰", "secret-password",
+                                           "approver,janitor", &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "janitor"));
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM officials"), ==, 4);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "hall-error.h"
 #include "hall-http-client.h"
 #include "hall-store.h"
+#include "hall-store-sync-private.h"
 #include "hall-sync-engine.h"
 
 #define DEADLINE_SECONDS 30

@@ -6,8 +6,10 @@
 
 #include "config.h"
 
+#include "hall-case-copy.h"
 #include "hall-case-list-model.h"
-#include "hall-store-private.h"
+#include "hall-case-list-model-test-hooks.h"
+#include "hall-store-paging.h"
 
 /* How many pages of rows to keep; a screen shows well under one. */
 #define MAX_PAGES 16

@@ -8,8 +8,8 @@
 
 #include <glib/gi18n.h>
 
-#include "hall-error.h"
 #include "hall-search-query.h"
+#include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
 
@@ -241,9 +241,7 @@ hall_store_read_schema_version (sqlite3  *db,
     rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
-                   _("Could not read the version of the database: %s"),
-                   sqlite3_errmsg (db));
+      hall_sqlite_set_error (error, db, _("read the version of the database"));
       sqlite3_finalize (stmt);
       return FALSE;
     }
@@ -271,11 +269,7 @@ hall_store_register_functions (sqlite3  *db,
   if (sqlite3_create_function (db, "hall_name_bigrams", 1,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                name_bigrams_func, NULL, NULL) != SQLITE_OK)
-    {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_OPEN,
-                   _("Could not set up the database: %s"), sqlite3_errmsg (db));
-      return FALSE;
-    }
+    return hall_sqlite_set_error (error, db, _("set up the database"));
   return TRUE;
 }
 
@@ -285,30 +279,24 @@ hall_store_migrate (sqlite3  *db,
                     GError  **error)
 {
   g_autofree char *pragma = NULL;
-  char *errmsg = NULL;
 
   g_return_val_if_fail (from_version >= 0 && from_version <= HALL_STORE_SCHEMA_VERSION, FALSE);
 
   for (int version = from_version + 1; version <= HALL_STORE_SCHEMA_VERSION; version++)
     {
       g_debug ("Migrating the database to version %d", version);
-      if (sqlite3_exec (db, migrations[version], NULL, NULL, &errmsg) != SQLITE_OK)
+      if (sqlite3_exec (db, migrations[version], NULL, NULL, NULL) != SQLITE_OK)
         {
-          g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA,
-                       _("Could not bring the database to version %d: %s"),
-                       version, errmsg);
-          sqlite3_free (errmsg);
-          return FALSE;
+          /* Translators: completes "Could not %s: %s" */
+          g_autofree char *doing = g_strdup_printf (_("bring the database to version %d"),
+                                                    version);
+
+          return hall_sqlite_set_error (error, db, doing);
         }
     }
 
   pragma = g_strdup_printf ("PRAGMA user_version = %d", HALL_STORE_SCHEMA_VERSION);
-  if (sqlite3_exec (db, pragma, NULL, NULL, &errmsg) != SQLITE_OK)
-    {
-      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SCHEMA,
-                   _("Could not record the version of the database: %s"), errmsg);
-      sqlite3_free (errmsg);
-      return FALSE;
-    }
+  if (sqlite3_exec (db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+    return hall_sqlite_set_error (error, db, _("record the version of the database"));
   return TRUE;
 }

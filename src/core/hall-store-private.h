@@ -1,57 +1,219 @@
-/* hall-store-private.h — what the store shares with its list model, its
- * tests and its benchmark
+/* hall-store-private.h — what the files of HallStore share: the struct and
+ * the helpers that more than one of them calls
+ *
+ * Functions ending in _locked run inside a write transaction, on the
+ * writer (between _hall_store_write_begin and _hall_store_write_commit).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include "hall-case-list-model.h"
+#include <json-glib/json-glib.h>
+
+#include "hall-sqlite.h"
 #include "hall-store.h"
+#include "hall-store-sync-private.h"
 
 G_BEGIN_DECLS
 
-/* Where a case sits in the list's order: created_at DESC, rowid DESC. */
-typedef struct
+struct _HallStore
 {
-  gint64 created_at;
-  gint64 id;
-} HallStoreKey;
+  GObject         parent_instance;
 
-/* Up to @limit cases, newest first, starting @skip rows after @anchor (or
- * after the top when @anchor is NULL); the key of each row is appended to
- * @keys_out (of HallStoreKey) when not NULL. A seek to an anchor and a short
- * skip stays fast deep in a million rows, where a long OFFSET would not. */
-GPtrArray *_hall_store_fetch_page    (HallStore          *self,
-                                      const HallStoreKey *anchor,
-                                      guint               skip,
-                                      guint               limit,
-                                      GArray             *keys_out,
-                                      GError            **error);
-/* The same counted from the oldest case: @limit cases, newest first, that
- * end @skip rows before the oldest. A page near the bottom of the list is
- * closer to that end. */
-GPtrArray *_hall_store_fetch_page_from_bottom (HallStore  *self,
-                                               guint       skip,
-                                               guint       limit,
-                                               GArray     *keys_out,
-                                               GError    **error);
-/* The key of every @interval-th case, newest first, and in *@n_cases_out
- * the number of cases, both from one snapshot: it reads the whole index, so
- * run it on a worker. */
-GArray    *_hall_store_scan_marks    (HallStore          *self,
-                                      guint               interval,
-                                      guint              *n_cases_out,
-                                      GCancellable       *cancellable,
-                                      GError            **error);
-/* How many cases sort before @key (are newer than it). */
-guint      _hall_store_count_newer   (HallStore          *self,
-                                      const HallStoreKey *key);
+  char           *path;
+  char           *hall_code;
+  char           *counter;
+  int             schema_version;
 
-/* Copies every property of @src into @dst (notifying only what changed). */
-void       _hall_case_copy           (HallCase           *dst,
-                                      HallCase           *src);
+  GMainContext   *context;
+  GThread        *thread;
 
-/* Whether the list model has read its marks for far jumps (for tests). */
-gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
+  /* The one writer. Held across BEGIN IMMEDIATE .. COMMIT. */
+  GMutex          write_lock;
+  HallSqliteConn *writer;
+
+  /* Idle read connections; a reader takes one or opens another. */
+  GMutex          readers_lock;
+  GPtrArray      *readers;
+
+  /* While a page of changes is applied: its writes of the full-text
+   * indexes (IndexWrite), held back to the end of the transaction. Under
+   * write_lock. */
+  GArray         *held_index;
+};
+
+/* Columns of a case as _hall_store_read_case() expects them. */
+#define CASE_COLUMNS                                                    \
+  "c.id, c.uuid, c.number, c.service_id, c.service_name, a.uuid, a.name, " \
+  "c.state, c.created_at, c.promised_at, c.updated_at, c.counter, "     \
+  "c.official, c.version, c.sync_state, c.sync_error, c.checklist"
+#define CASE_FROM " FROM cases c CROSS JOIN applicants a ON a.id = c.applicant_id "
+
+#define APPLICANT_COLUMNS                                               \
+  "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \
+  "version, created_at, updated_at"
+
+/* hall-store.c: readers, the writer's transactions, signals */
+
+gint64          _hall_store_now_seconds         (void);
+
+/* Work done on a reader, inside its read transaction: one snapshot. */
+typedef gboolean (*HallStoreReadFunc) (HallSqliteConn  *reader,
+                                       gpointer         data,
+                                       GError         **error);
+/* One row of a query, for _hall_store_step_rows(). */
+typedef void     (*HallStoreRowFunc)  (HallSqliteStmt  *stmt,
+                                       gpointer         data);
+/* A row read into a new object (HallCase, HallApplicant, …). */
+typedef gpointer (*HallStoreObjectFunc) (HallSqliteStmt *stmt);
+
+/* Takes a reader from the pool, runs @func on it and gives the reader
+ * back: the one place where reads get a connection. */
+gboolean        _hall_store_read                (HallStore         *self,
+                                                 HallStoreReadFunc  func,
+                                                 gpointer           data,
+                                                 GError           **error);
+/* Steps @stmt to its end, handing each row to @row; on a failure, @error
+ * says "Could not @doing: …". */
+gboolean        _hall_store_step_rows           (HallSqliteStmt    *stmt,
+                                                 HallStoreRowFunc   row,
+                                                 gpointer           data,
+                                                 const char        *doing,
+                                                 GError           **error);
+/* _hall_store_step_rows() of @sql on a reader, with @param bound to ?1
+ * when it is not NULL. */
+gboolean        _hall_store_read_rows           (HallStore         *self,
+                                                 const char        *sql,
+                                                 const char        *param,
+                                                 HallStoreRowFunc   row,
+                                                 gpointer           data,
+                                                 const char        *doing,
+                                                 GError           **error);
+/* (element-type GObject): an object of each row of _hall_store_read_rows(). */
+GPtrArray      *_hall_store_read_objects        (HallStore           *self,
+                                                 const char          *sql,
+                                                 const char          *param,
+                                                 HallStoreObjectFunc  read_row,
+                                                 const char          *doing,
+                                                 GError             **error);
+/* (transfer full) (nullable): the object of the first row; NULL without an
+ * error when there is none. */
+gpointer        _hall_store_read_object         (HallStore           *self,
+                                                 const char          *sql,
+                                                 const char          *param,
+                                                 HallStoreObjectFunc  read_row,
+                                                 const char          *doing,
+                                                 GError             **error);
+/* A HallStoreRowFunc: the first column into the gint64 @data points to. */
+void            _hall_store_take_int64          (HallSqliteStmt    *stmt,
+                                                 gpointer           data);
+/* The first column of the one row of @sql; 0, logged, on a failure. */
+gint64          _hall_store_count_query         (HallStore      *self,
+                                                 const char     *sql,
+                                                 const char     *doing);
+
+gboolean        _hall_store_write_begin         (HallStore      *self,
+                                                 GError        **error);
+void            _hall_store_write_rollback      (HallStore      *self);
+gboolean        _hall_store_write_commit        (HallStore      *self,
+                                                 GError        **error);
+
+/* Signals, emitted in the main context the store was opened in. */
+void            _hall_store_emit_changed        (HallStore      *self);
+void            _hall_store_emit_case_changed   (HallStore      *self,
+                                                 const char     *uuid);
+void            _hall_store_emit_outbox_changed (HallStore      *self);
+void            _hall_store_emit_cases_changed  (HallStore      *self,
+                                                 GPtrArray      *cases);
+void            _hall_store_emit_cases_changed_once (HallStore  *self,
+                                                     GPtrArray  *cases);
+
+gboolean        _hall_store_set_meta_locked     (HallStore      *self,
+                                                 const char     *key,
+                                                 const char     *value,
+                                                 GError        **error);
+
+/* hall-store-rows.c: rows read into objects */
+
+HallApplicant  *_hall_store_read_applicant      (sqlite3_stmt   *stmt);
+HallCase       *_hall_store_read_case           (sqlite3_stmt   *stmt);
+HallCaseEvent  *_hall_store_read_event          (sqlite3_stmt   *stmt,
+                                                 const char     *case_uuid);
+GPtrArray      *_hall_store_read_cases_by_id    (HallSqliteConn *conn,
+                                                 const gint64   *ids,
+                                                 guint           n_ids,
+                                                 GError        **error);
+char           *_hall_store_json_to_string_free (JsonNode       *node);
+
+/* hall-store-applicants.c */
+
+gboolean        _hall_store_save_applicant_locked (HallStore     *self,
+                                                   HallApplicant *applicant,
+                                                   gboolean       from_server,
+                                                   gint64        *id_out,
+                                                   gboolean      *changed_out,
+                                                   GError       **error);
+void            _hall_store_hold_index_locked   (HallStore      *self);
+gboolean        _hall_store_release_index_locked (HallStore     *self,
+                                                  gboolean       write,
+                                                  GError       **error);
+
+/* hall-store-cases.c */
+
+gint64          _hall_store_number_seq          (const char     *number);
+gboolean        _hall_store_insert_case_locked  (HallStore      *self,
+                                                 HallCase       *kase,
+                                                 gint64          applicant_id,
+                                                 gboolean        from_server,
+                                                 GError        **error);
+gboolean        _hall_store_lookup_case_id_locked (HallStore    *self,
+                                                   const char   *uuid,
+                                                   gint64       *id_out,
+                                                   GError      **error);
+gboolean        _hall_store_insert_event_locked (HallStore      *self,
+                                                 gint64          case_id,
+                                                 HallCaseEvent  *event,
+                                                 GError        **error);
+gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
+                                                  HallCaseEvent *event,
+                                                  GError       **error);
+gboolean        _hall_store_add_case_event_locked (HallStore     *self,
+                                                   HallCaseEvent *event,
+                                                   GError       **error);
+
+/* hall-store-outbox.c */
+
+gboolean        _hall_store_enqueue_locked      (HallStore      *self,
+                                                 const char     *method,
+                                                 const char     *path,
+                                                 const char     *body,
+                                                 const char     *entity,
+                                                 const char     *entity_uuid,
+                                                 const char     *owner_uuid,
+                                                 gint64          base_version,
+                                                 GError        **error);
+gboolean        _hall_store_collect_owner_cases_locked (HallStore  *self,
+                                                        const char *entity,
+                                                        const char *owner,
+                                                        GPtrArray  *cases,
+                                                        GError    **error);
+gboolean        _hall_store_queue_unsent_locked (HallStore      *self,
+                                                 GError        **error);
+
+/* hall-store-paging.c */
+
+/* A HallStoreRowFunc: appends the row's (created_at, id) to @keys, a
+ * GArray of HallStoreKey. */
+void            _hall_store_append_key          (HallSqliteStmt *stmt,
+                                                 gpointer        keys);
+
+/* hall-store-pull.c */
+
+gboolean        _hall_store_apply_case_locked   (HallStore      *self,
+                                                 JsonNode       *data,
+                                                 HallCase       *read,
+                                                 gint64          version,
+                                                 GPtrArray      *changed_cases,
+                                                 GError        **error);
 
 G_END_DECLS

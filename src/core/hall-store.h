@@ -18,27 +18,6 @@ G_BEGIN_DECLS
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
 
-/* One row of the outbox: a change made here that the server has not yet
- * acknowledged. Written in the same transaction as the change itself. */
-typedef struct
-{
-  gint64  seq;          /* order of sending */
-  char   *uuid;         /* the Idempotency-Key */
-  char   *method;       /* "PUT" or "POST" */
-  char   *path;         /* "/v1/cases/<uuid>" */
-  char   *body;         /* JSON */
-  char   *entity;       /* "applicant", "case", "event" */
-  char   *entity_uuid;
-  char   *owner_uuid;   /* the applicant of an applicant row, the case of the others */
-  char   *applicant_uuid; /* of a case row: its applicant, which the server needs first */
-  gint64  base_version; /* for If-Match; 0 for a creation */
-  guint   attempts;
-  char   *last_error;
-} HallOutboxItem;
-
-void            hall_outbox_item_free            (HallOutboxItem *item);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallOutboxItem, hall_outbox_item_free)
-
 /* Signals:
  *   "changed" (void): something was written; lists over the store refresh.
  *   "case-changed" (const char *uuid)
@@ -53,13 +32,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallOutboxItem, hall_outbox_item_free)
  * e.g. "YC-2026-C03-000123": the counter code is part of the number, so two
  * counters, each offline, never hand out the same one. */
 
-/* Opens (creating and migrating as needed) the database at @path: WAL,
- * synchronous=FULL, busy_timeout, foreign keys. @hall_code is "YC",
- * @counter is "C03". */
+/* (transfer full): opens (creating and migrating as needed) the database
+ * at @path: WAL, synchronous=FULL, busy_timeout, foreign keys. @hall_code
+ * is "YC", @counter is "C03". */
 HallStore      *hall_store_open                  (const char     *path,
                                                   const char     *hall_code,
                                                   const char     *counter,
                                                   GError        **error);
+/* (transfer none) */
 const char     *hall_store_get_path              (HallStore      *self);
 const char     *hall_store_get_counter           (HallStore      *self);
 void            hall_store_set_counter           (HallStore      *self,
@@ -68,8 +48,9 @@ int             hall_store_get_schema_version    (HallStore      *self);
 
 /* Officials who may sign in at this counter (the demo ones are added by
  * hall_store_add_demo_officials). Passwords are Argon2id hashes
- * (crypto_pwhash_str). @roles is a comma-separated list: "reception",
- * "counter_official", "approver", "supervisor", "administrator". */
+ * (hall-password.h). @roles is a comma-separated list: "reception",
+ * "counter_official", "approver", "supervisor", "administrator"; another
+ * name is refused with HALL_VALIDATION_ERROR (see hall_roles_parse()). */
 gboolean        hall_store_add_official          (HallStore      *self,
                                                   const char     *username,
                                                   const char     *display_name,
@@ -78,7 +59,9 @@ gboolean        hall_store_add_official          (HallStore      *self,
                                                   GError        **error);
 gboolean        hall_store_add_demo_officials    (HallStore      *self,
                                                   GError        **error);
-/* Returns the display name on success, NULL with HALL_STORE_ERROR_AUTH. */
+/* (transfer full): the display name on success, NULL with
+ * HALL_STORE_ERROR_AUTH. @roles_out: (out) (optional) (transfer full): the
+ * official's roles, as stored. */
 char           *hall_store_check_password        (HallStore      *self,
                                                   const char     *username,
                                                   const char     *password,
@@ -89,11 +72,12 @@ char           *hall_store_check_password        (HallStore      *self,
 gboolean        hall_store_save_applicant        (HallStore      *self,
                                                   HallApplicant  *applicant,
                                                   GError        **error);
+/* (transfer full): HALL_STORE_ERROR_NOT_FOUND when there is none. */
 HallApplicant  *hall_store_get_applicant         (HallStore      *self,
                                                   const char     *uuid,
                                                   GError        **error);
-/* By resident ID, passport, permit number or credit code; NULL without an
- * error when there is none. */
+/* (transfer full) (nullable): by resident ID, passport, permit number or
+ * credit code; NULL without an error when there is none. */
 HallApplicant  *hall_store_find_applicant        (HallStore      *self,
                                                   const char     *document_number,
                                                   GError        **error);
@@ -116,6 +100,7 @@ void            hall_store_create_case_async     (HallStore      *self,
 gboolean        hall_store_create_case_finish    (HallStore      *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
+/* (transfer full): HALL_STORE_ERROR_NOT_FOUND when there is none. */
 HallCase       *hall_store_get_case              (HallStore      *self,
                                                   const char     *uuid,
                                                   GError        **error);
@@ -126,16 +111,18 @@ HallCase       *hall_store_get_case_by_number    (HallStore      *self,
 gboolean        hall_store_add_case_event        (HallStore      *self,
                                                   HallCaseEvent  *event,
                                                   GError        **error);
-/* Oldest first. */
+/* (transfer full) (element-type HallCaseEvent): oldest first. */
 GPtrArray      *hall_store_list_case_events      (HallStore      *self,
                                                   const char     *case_uuid,
                                                   GError        **error);
+/* (transfer full) (element-type HallCase): newest first. */
 GPtrArray      *hall_store_list_applicant_cases  (HallStore      *self,
                                                   const char     *applicant_uuid,
                                                   GError        **error);
 
 /* Paging for HallCaseListModel: newest first. */
 guint           hall_store_count_cases           (HallStore      *self);
+/* (transfer full) (element-type HallCase) */
 GPtrArray      *hall_store_fetch_cases           (HallStore      *self,
                                                   guint           offset,
                                                   guint           limit,
@@ -144,7 +131,8 @@ GPtrArray      *hall_store_fetch_cases           (HallStore      *self,
 /* What an official types in the search box: a full or partial ID number, a
  * phone prefix, a case number, a name or part of one. Each kind of query is
  * routed to the index that answers it (see hall-search-query.h). Newest
- * first, at most @limit cases. */
+ * first, at most @limit cases: (transfer full) (element-type HallCase),
+ * from _finish too. */
 GPtrArray      *hall_store_search_cases          (HallStore      *self,
                                                   const char     *query,
                                                   guint           limit,
@@ -159,56 +147,18 @@ GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
 
-/* The outbox, for the sync engine. */
+/* How many changes wait to be sent. The rest of the outbox is the sync
+ * engine's (hall-store-sync-private.h). */
 guint           hall_store_count_outbox          (HallStore      *self);
-GPtrArray      *hall_store_peek_outbox           (HallStore      *self,
-                                                  guint           limit,
-                                                  GError        **error); /* of HallOutboxItem */
-/* The rows after the one of @seq, in order: what follows rows already sent. */
-GPtrArray      *hall_store_peek_outbox_after     (HallStore      *self,
-                                                  gint64          seq,
-                                                  guint           limit,
-                                                  GError        **error); /* of HallOutboxItem */
-/* The server acknowledged @item: deletes the row and, in the same
- * transaction, records @server_version on the entity and marks it synced
- * when nothing else of it is waiting. */
-gboolean        hall_store_ack_outbox            (HallStore      *self,
-                                                  const HallOutboxItem *item,
-                                                  gint64          server_version,
-                                                  GError        **error);
-/* hall_store_ack_outbox for the first @n of @items (of HallOutboxItem), in
- * order, with @server_versions[i] for each, in one transaction; one
- * "outbox-changed", one "changed" and one "case-changed" per case after it. */
-gboolean        hall_store_ack_outbox_batch      (HallStore      *self,
-                                                  GPtrArray      *items,
-                                                  const gint64   *server_versions,
-                                                  guint           n,
-                                                  GError        **error);
-/* The server refused @item for good (4xx): the row leaves the queue and
- * its entity (and the case it belongs to) shows @reason. */
-gboolean        hall_store_reject_outbox         (HallStore      *self,
-                                                  const HallOutboxItem *item,
-                                                  int             http_status,
-                                                  const char     *reason,
-                                                  GError        **error);
-/* A transient failure: counts the attempt, keeps the row first in line. */
-gboolean        hall_store_defer_outbox          (HallStore      *self,
-                                                  const HallOutboxItem *item,
-                                                  const char     *reason,
-                                                  GError        **error);
-/* 412: the server has @server_json; keep both for the official to decide. */
-gboolean        hall_store_record_conflict       (HallStore      *self,
-                                                  const HallOutboxItem *item,
-                                                  const char     *server_json,
-                                                  GError        **error);
 
-/* The open conflicts an official can decide on the page of @case_uuid: of
- * the case itself, of its applicant (which its cases share) and of its
- * timeline; oldest first, at most one per entity (a newer conflict of the
- * same entity supersedes an older one). Empty when there is none. */
+/* (transfer full) (element-type HallConflict): the open conflicts an
+ * official can decide on the page of @case_uuid: of the case itself, of its
+ * applicant (which its cases share) and of its timeline; oldest first, at
+ * most one per entity (a newer conflict of the same entity supersedes an
+ * older one). Empty when there is none. */
 GPtrArray      *hall_store_list_conflicts        (HallStore      *self,
                                                   const char     *case_uuid,
-                                                  GError        **error); /* of HallConflict */
+                                                  GError        **error);
 /* Decides conflict @conflict_id, in one transaction:
  * - HALL_CONFLICT_KEEP_MINE queues this counter's version again with
  *   If-Match the server's version (or rebases a later change of the same
@@ -227,21 +177,8 @@ gboolean        hall_store_resolve_conflict      (HallStore      *self,
                                                   const char     *official,
                                                   GError        **error);
 
-/* Pull: applies one page of the change feed (an array of {"seq", "entity",
- * "uuid", "version", "data"}) and the next cursor in one transaction.
- * Entities with changes still waiting in the outbox are left alone; for one
- * with an open conflict the server's newer version goes into the conflict,
- * so the official decides against what the server has now. @entities,
- * when not NULL, holds each change's data read into its model object
- * already (see hall_sync_response_parse_changes()), or NULL. */
-gboolean        hall_store_apply_changes         (HallStore      *self,
-                                                  JsonArray      *changes,
-                                                  GPtrArray      *entities,
-                                                  const char     *next_cursor,
-                                                  GError        **error);
-
 /* Small key/value settings kept with the data: "cursor", "last_sync",
- * "server_url", "token". */
+ * "server_url", "token". get: (transfer full) (nullable). */
 char           *hall_store_get_meta              (HallStore      *self,
                                                   const char     *key);
 gboolean        hall_store_set_meta              (HallStore      *self,

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include "hall-http-client.h"
 #include "hall-retry-policy.h"
+#include "hall-store-sync-private.h"
 #include "hall-sync-engine.h"
 
 G_BEGIN_DECLS

@@ -11,6 +11,7 @@
 
 #include "hall-error.h"
 #include "hall-ctl.h"
+#include "hall-sqlite.h"
 
 /* Checks a line's "checklist" against the service's documents; NULL with
  * *field_out set when it is wrong. */
@@ -289,7 +290,8 @@ hall_ctl_import (HallCtl *ctl,
                             &field, &line_error);
       if (number == NULL)
         {
-          if (line_error->domain == HALL_STORE_ERROR)
+          /* The profile, not the line, is at fault: stop. */
+          if (line_error->domain == HALL_STORE_ERROR || line_error->domain == HALL_DATABASE_ERROR)
             {
               g_printerr ("%s:%u: %s\n", path, line_number, line_error->message);
               return hall_ctl_exit_code (line_error);

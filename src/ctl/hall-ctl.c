@@ -11,6 +11,7 @@
 
 #include "hall-error.h"
 #include "hall-ctl.h"
+#include "hall-sqlite.h"
 
 void
 hall_ctl_clear (HallCtl *ctl)
@@ -183,7 +184,10 @@ hall_ctl_exit_code (const GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
       || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     return EX_NOINPUT;
-  if (error->domain == HALL_STORE_ERROR && error->code == HALL_STORE_ERROR_OPEN)
+  /* The profile's database cannot be opened, or is not one. */
+  if ((error->domain == HALL_STORE_ERROR && error->code == HALL_STORE_ERROR_OPEN)
+      || g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN)
+      || g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA))
     return EX_CANTCREAT;
   return EX_IOERR;
 }

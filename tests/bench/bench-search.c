@@ -23,10 +23,10 @@
 #include <unistd.h>
 
 #include "hall-case-list-model.h"
+#include "hall-case-list-model-test-hooks.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
-#include "hall-store-private.h"
 
 #define SEARCH_LIMIT 50
 

@@ -1,0 +1,15 @@
+/* hall-case-list-model-test-hooks.h — what tests and the benchmark may ask
+ * a HallCaseListModel that its users need not know
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-case-list-model.h"
+
+G_BEGIN_DECLS
+
+/* Whether the list model has read its marks for far jumps (for tests). */
+gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
+
+G_END_DECLS

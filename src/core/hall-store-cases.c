@@ -1,0 +1,659 @@
+/* hall-store-cases.c — cases and their timelines
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-case-copy.h"
+#include "hall-error.h"
+#include "hall-store-private.h"
+
+/* A new change waits to be sent; a conflict still open stays on show until
+ * the official decides it. */
+#define SYNC_PENDING_SQL                                                \
+  " sync_state = CASE sync_state WHEN 'conflict' THEN 'conflict' ELSE 'pending' END," \
+  " sync_error = CASE sync_state WHEN 'conflict' THEN sync_error END"
+
+static JsonArray *
+checklist_from_service (HallService *service)
+{
+  JsonArray *checklist = json_array_new ();
+  guint n = hall_service_get_n_documents (service);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const HallRequiredDocument *doc = hall_service_get_document (service, i);
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "id", doc->id);
+      json_object_set_boolean_member (item, "provided", FALSE);
+      json_array_add_object_element (checklist, item);
+    }
+  return checklist;
+}
+
+static gint64
+year_of (gint64 unix_seconds)
+{
+  g_autoptr (GDateTime) dt = g_date_time_new_from_unix_local (unix_seconds);
+
+  return g_date_time_get_year (dt);
+}
+
+static gboolean
+allocate_seq_locked (HallStore  *self,
+                     const char *counter,
+                     gint64      year,
+                     gint64     *seq_out,
+                     GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO case_sequences (counter, year, last_seq)"
+                                   " VALUES (?1, ?2, 1)"
+                                   " ON CONFLICT (counter, year) DO UPDATE"
+                                   " SET last_seq = last_seq + 1 RETURNING last_seq",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, counter);
+  sqlite3_bind_int64 (stmt, 2, year);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("allocate a case number"));
+      return FALSE;
+    }
+  *seq_out = sqlite3_column_int64 (stmt, 0);
+  return hall_sqlite_stmt_run (stmt, _("allocate a case number"), error);
+}
+
+gboolean
+_hall_store_insert_event_locked (HallStore     *self,
+                                 gint64         case_id,
+                                 HallCaseEvent *event,
+                                 GError       **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  HallCaseEventKind kind = hall_case_event_get_kind (event);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
+                                   " official, at)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
+  sqlite3_bind_int64 (stmt, 2, case_id);
+  hall_sqlite_bind_text (stmt, 3, hall_case_event_kind_to_string (kind));
+  hall_sqlite_bind_text (stmt, 4,
+                         kind == HALL_CASE_EVENT_STATE
+                           ? hall_case_state_to_string (hall_case_event_get_new_state (event))
+                           : NULL);
+  hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
+  hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
+  sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
+  return hall_sqlite_stmt_run (stmt, _("save the case’s history"), error);
+}
+
+gboolean
+_hall_store_enqueue_event_locked (HallStore     *self,
+                                  HallCaseEvent *event,
+                                  GError       **error)
+{
+  const char *case_uuid = hall_case_event_get_case_uuid (event);
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", case_uuid);
+  g_autofree char *body = _hall_store_json_to_string_free (hall_case_event_to_json (event));
+
+  return _hall_store_enqueue_locked (self, "POST", path, body, "event",
+                                     hall_case_event_get_uuid (event), case_uuid, 0, error);
+}
+
+/* The tail of "YC-2026-C03-000123". */
+gint64
+_hall_store_number_seq (const char *number)
+{
+  const char *dash = strrchr (number, '-');
+
+  return g_ascii_strtoll (dash ? dash + 1 : number, NULL, 10);
+}
+
+gboolean
+_hall_store_insert_case_locked (HallStore  *self,
+                                HallCase   *kase,
+                                gint64      applicant_id,
+                                gboolean    from_server,
+                                GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *checklist = NULL;
+  g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_set_array (node, hall_case_get_checklist (kase));
+  checklist = json_to_string (node, FALSE);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO cases (uuid, number, seq, service_id, service_name,"
+                                   " applicant_id, state, created_at, promised_at, updated_at,"
+                                   " counter, official, checklist, version, sync_state)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                                   " ?13, ?14, ?15)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, hall_case_get_uuid (kase));
+  hall_sqlite_bind_text (stmt, 2, hall_case_get_number (kase));
+  sqlite3_bind_int64 (stmt, 3, _hall_store_number_seq (hall_case_get_number (kase)));
+  hall_sqlite_bind_text (stmt, 4, hall_case_get_service_id (kase));
+  hall_sqlite_bind_text (stmt, 5, hall_case_get_service_name (kase)
+                                    ? hall_case_get_service_name (kase) : "");
+  sqlite3_bind_int64 (stmt, 6, applicant_id);
+  hall_sqlite_bind_text (stmt, 7, hall_case_state_to_string (hall_case_get_state (kase)));
+  sqlite3_bind_int64 (stmt, 8, hall_case_get_created_at (kase));
+  sqlite3_bind_int64 (stmt, 9, hall_case_get_promised_at (kase));
+  sqlite3_bind_int64 (stmt, 10, hall_case_get_updated_at (kase));
+  hall_sqlite_bind_text (stmt, 11,
+                         hall_case_get_counter (kase) ? hall_case_get_counter (kase) : "");
+  hall_sqlite_bind_text (stmt, 12,
+                         hall_case_get_official (kase) ? hall_case_get_official (kase) : "");
+  hall_sqlite_bind_text (stmt, 13, checklist);
+  sqlite3_bind_int64 (stmt, 14, hall_case_get_version (kase));
+  hall_sqlite_bind_text (stmt, 15, from_server ? "synced" : "pending");
+  return hall_sqlite_stmt_run (stmt, _("save the case"), error);
+}
+
+typedef struct
+{
+  char      *uuid;
+  char      *number;
+  gint64     created_at;
+  gint64     promised_at;
+  gint64     updated_at;
+  JsonArray *checklist;
+} CaseSnapshot;
+
+static void
+case_snapshot_take (CaseSnapshot *snap,
+                    HallCase     *kase)
+{
+  snap->uuid = g_strdup (hall_case_get_uuid (kase));
+  snap->number = g_strdup (hall_case_get_number (kase));
+  snap->created_at = hall_case_get_created_at (kase);
+  snap->promised_at = hall_case_get_promised_at (kase);
+  snap->updated_at = hall_case_get_updated_at (kase);
+  snap->checklist = json_array_ref (hall_case_get_checklist (kase));
+}
+
+/* Puts back what a failed create_case filled in, so the caller can retry
+ * with the same object. */
+static void
+case_snapshot_restore (CaseSnapshot *snap,
+                       HallCase     *kase)
+{
+  hall_case_set_uuid (kase, snap->uuid);
+  hall_case_set_number (kase, snap->number);
+  hall_case_set_created_at (kase, snap->created_at);
+  hall_case_set_promised_at (kase, snap->promised_at);
+  hall_case_set_updated_at (kase, snap->updated_at);
+  hall_case_set_checklist (kase, snap->checklist);
+}
+
+static void
+case_snapshot_clear (CaseSnapshot *snap)
+{
+  g_free (snap->uuid);
+  g_free (snap->number);
+  g_clear_pointer (&snap->checklist, json_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CaseSnapshot, case_snapshot_clear)
+
+static gboolean
+create_case_locked (HallStore      *self,
+                    HallApplicant  *applicant,
+                    HallService    *service,
+                    HallCase       *kase,
+                    GError        **error)
+{
+  g_autoptr (HallCaseEvent) created = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  sqlite3 *db = hall_sqlite_conn_get_db (self->writer);
+  gint64 now = _hall_store_now_seconds ();
+  gint64 applicant_id;
+  gint64 seq;
+
+  if (!_hall_store_save_applicant_locked (self, applicant, FALSE, &applicant_id, NULL, error)
+      || !allocate_seq_locked (self, self->counter, year_of (now), &seq, error))
+    return FALSE;
+
+  number = g_strdup_printf ("%s-%" G_GINT64_FORMAT "-%s-%06" G_GINT64_FORMAT,
+                            self->hall_code, year_of (now), self->counter, seq);
+  g_object_freeze_notify (G_OBJECT (kase));
+  hall_case_set_number (kase, number);
+  hall_case_set_service_id (kase, hall_service_get_id (service));
+  hall_case_set_service_name (kase, hall_service_get_name (service));
+  hall_case_set_applicant_uuid (kase, hall_applicant_get_uuid (applicant));
+  hall_case_set_applicant_name (kase, hall_applicant_get_name (applicant));
+  hall_case_set_created_at (kase, now);
+  hall_case_set_updated_at (kase, now);
+  hall_case_set_promised_at (kase, now + (gint64) hall_service_get_promised_minutes (service) * 60);
+  hall_case_set_counter (kase, self->counter);
+  hall_case_set_version (kase, 0);
+  hall_case_set_sync_state (kase, HALL_SYNC_PENDING);
+  hall_case_set_sync_error (kase, NULL);
+  if (json_array_get_length (hall_case_get_checklist (kase)) == 0)
+    {
+      g_autoptr (JsonArray) checklist = checklist_from_service (service);
+
+      hall_case_set_checklist (kase, checklist);
+    }
+  g_object_thaw_notify (G_OBJECT (kase));
+
+  created = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_CREATED);
+  hall_case_event_set_official (created, hall_case_get_official (kase));
+  hall_case_event_set_at (created, now);
+
+  path = g_strdup_printf ("/v1/cases/%s", hall_case_get_uuid (kase));
+  body = _hall_store_json_to_string_free (hall_case_to_json (kase));
+
+  return _hall_store_insert_case_locked (self, kase, applicant_id, FALSE, error)
+         && _hall_store_insert_event_locked (self, sqlite3_last_insert_rowid (db), created, error)
+         && _hall_store_enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
+                                        hall_case_get_uuid (kase), 0, error)
+         && _hall_store_enqueue_event_locked (self, created, error);
+}
+
+gboolean
+hall_store_create_case (HallStore      *self,
+                        HallApplicant  *applicant,
+                        HallService    *service,
+                        HallCase       *kase,
+                        GError        **error)
+{
+  g_auto (CaseSnapshot) snap = { 0, };
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HALL_IS_APPLICANT (applicant), FALSE);
+  g_return_val_if_fail (HALL_IS_SERVICE (service), FALSE);
+  g_return_val_if_fail (HALL_IS_CASE (kase), FALSE);
+
+  if (!hall_applicant_validate (applicant, NULL, error))
+    return FALSE;
+
+  case_snapshot_take (&snap, kase);
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  if (!create_case_locked (self, applicant, service, kase, error))
+    {
+      _hall_store_write_rollback (self);
+      case_snapshot_restore (&snap, kase);
+      return FALSE;
+    }
+  if (!_hall_store_write_commit (self, error))
+    {
+      case_snapshot_restore (&snap, kase);
+      return FALSE;
+    }
+
+  _hall_store_emit_changed (self);
+  _hall_store_emit_case_changed (self, hall_case_get_uuid (kase));
+  _hall_store_emit_outbox_changed (self);
+  return TRUE;
+}
+
+void
+_hall_case_copy (HallCase *dst,
+                 HallCase *src)
+{
+  g_object_freeze_notify (G_OBJECT (dst));
+  hall_case_set_uuid (dst, hall_case_get_uuid (src));
+  hall_case_set_number (dst, hall_case_get_number (src));
+  hall_case_set_service_id (dst, hall_case_get_service_id (src));
+  hall_case_set_service_name (dst, hall_case_get_service_name (src));
+  hall_case_set_applicant_uuid (dst, hall_case_get_applicant_uuid (src));
+  hall_case_set_applicant_name (dst, hall_case_get_applicant_name (src));
+  hall_case_set_state (dst, hall_case_get_state (src));
+  hall_case_set_created_at (dst, hall_case_get_created_at (src));
+  hall_case_set_promised_at (dst, hall_case_get_promised_at (src));
+  hall_case_set_updated_at (dst, hall_case_get_updated_at (src));
+  hall_case_set_counter (dst, hall_case_get_counter (src));
+  hall_case_set_official (dst, hall_case_get_official (src));
+  hall_case_set_version (dst, hall_case_get_version (src));
+  hall_case_set_sync_state (dst, hall_case_get_sync_state (src));
+  hall_case_set_sync_error (dst, hall_case_get_sync_error (src));
+  hall_case_set_checklist (dst, hall_case_get_checklist (src));
+  g_object_thaw_notify (G_OBJECT (dst));
+}
+
+/* The worker gets copies: the caller's objects may be bound to widgets and
+ * must only change, and notify, on the caller's thread. */
+typedef struct
+{
+  HallApplicant *applicant;
+  HallService   *service;
+  HallCase      *kase;
+  HallCase      *original;
+} CreateCaseData;
+
+static void
+create_case_data_free (CreateCaseData *data)
+{
+  g_clear_object (&data->applicant);
+  g_clear_object (&data->service);
+  g_clear_object (&data->kase);
+  g_clear_object (&data->original);
+  g_free (data);
+}
+
+static void
+create_case_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  CreateCaseData *data = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (hall_store_create_case (source_object, data->applicant, data->service, data->kase, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_create_case_async (HallStore           *self,
+                              HallApplicant       *applicant,
+                              HallService         *service,
+                              HallCase            *kase,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonNode) applicant_json = NULL;
+  CreateCaseData *data;
+  GError *error = NULL;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (HALL_IS_APPLICANT (applicant));
+  g_return_if_fail (HALL_IS_SERVICE (service));
+  g_return_if_fail (HALL_IS_CASE (kase));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_create_case_async);
+
+  /* Validation normalises the caller's applicant, here on its thread. */
+  if (!hall_applicant_validate (applicant, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data = g_new0 (CreateCaseData, 1);
+  applicant_json = hall_applicant_to_json (applicant);
+  data->applicant = hall_applicant_new_from_json (applicant_json, NULL, &error);
+  if (data->applicant == NULL)
+    {
+      create_case_data_free (data);
+      g_task_return_error (task, error);
+      return;
+    }
+  hall_applicant_set_version (data->applicant, hall_applicant_get_version (applicant));
+  data->service = g_object_ref (service);
+  data->kase = hall_case_new ();
+  _hall_case_copy (data->kase, kase);
+  data->original = g_object_ref (kase);
+  g_task_set_task_data (task, data, (GDestroyNotify) create_case_data_free);
+  g_task_run_in_thread (task, create_case_thread);
+}
+
+gboolean
+hall_store_create_case_finish (HallStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  CreateCaseData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  _hall_case_copy (data->original, data->kase);
+  return TRUE;
+}
+
+static HallCase *
+get_case_where (HallStore  *self,
+                const char *sql,
+                const char *value,
+                GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  HallCase *kase = _hall_store_read_object (self, sql, value,
+                                            (HallStoreObjectFunc) _hall_store_read_case,
+                                            _("read the case"), &local_error);
+
+  if (kase == NULL && local_error == NULL)
+    g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                 _("There is no case %s at this counter"), value);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return kase;
+}
+
+HallCase *
+hall_store_get_case (HallStore   *self,
+                     const char  *uuid,
+                     GError     **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  return get_case_where (self, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.uuid = ?1", uuid, error);
+}
+
+HallCase *
+hall_store_get_case_by_number (HallStore   *self,
+                               const char  *number,
+                               GError     **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (number != NULL, NULL);
+
+  return get_case_where (self, "SELECT " CASE_COLUMNS CASE_FROM "WHERE c.number = ?1", number,
+                         error);
+}
+
+gboolean
+_hall_store_lookup_case_id_locked (HallStore  *self,
+                                   const char *uuid,
+                                   gint64     *id_out,
+                                   GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT id FROM cases WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *id_out = sqlite3_column_int64 (stmt, 0);
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    {
+      *id_out = 0;
+      return TRUE;
+    }
+  hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case"));
+  return FALSE;
+}
+
+/* Whether the case may move to the state of @event, from the state it is
+ * in now: the server holds it to the same rule and would refuse the move. */
+static gboolean
+check_state_move_locked (HallStore     *self,
+                         gint64         case_id,
+                         HallCaseEvent *event,
+                         GError       **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
+
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT state FROM cases WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case"));
+      return FALSE;
+    }
+  hall_case_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state);
+  return hall_case_state_check_move (state, hall_case_event_get_new_state (event), error);
+}
+
+gboolean
+_hall_store_add_case_event_locked (HallStore     *self,
+                                   HallCaseEvent *event,
+                                   GError       **error)
+{
+  const char *case_uuid = hall_case_event_get_case_uuid (event);
+  gint64 case_id;
+
+  if (!_hall_store_lookup_case_id_locked (self, case_uuid, &case_id, error))
+    return FALSE;
+  if (case_id == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("There is no case %s at this counter to add the entry to"), case_uuid);
+      return FALSE;
+    }
+  if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE
+      && !check_state_move_locked (self, case_id, event, error))
+    return FALSE;
+  if (!_hall_store_insert_event_locked (self, case_id, event, error))
+    return FALSE;
+
+  if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE)
+    {
+      g_autoptr (HallSqliteStmt) stmt = NULL;
+
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE cases SET state = ?2, updated_at = ?3,"
+                                       SYNC_PENDING_SQL
+                                       " WHERE id = ?1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, case_id);
+      hall_sqlite_bind_text (stmt, 2,
+                             hall_case_state_to_string (hall_case_event_get_new_state (event)));
+      sqlite3_bind_int64 (stmt, 3, hall_case_event_get_at (event));
+      if (!hall_sqlite_stmt_run (stmt, _("move the case to its new state"), error))
+        return FALSE;
+    }
+  else
+    {
+      g_autoptr (HallSqliteStmt) stmt = NULL;
+
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE cases SET" SYNC_PENDING_SQL " WHERE id = ?1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, case_id);
+      if (!hall_sqlite_stmt_run (stmt, _("save the case"), error))
+        return FALSE;
+    }
+  return _hall_store_enqueue_event_locked (self, event, error);
+}
+
+gboolean
+hall_store_add_case_event (HallStore      *self,
+                           HallCaseEvent  *event,
+                           GError        **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (event), FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  if (!_hall_store_add_case_event_locked (self, event, error))
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  if (!_hall_store_write_commit (self, error))
+    return FALSE;
+
+  _hall_store_emit_changed (self);
+  _hall_store_emit_case_changed (self, hall_case_event_get_case_uuid (event));
+  _hall_store_emit_outbox_changed (self);
+  return TRUE;
+}
+
+typedef struct
+{
+  const char *case_uuid;
+  GPtrArray  *events;
+} EventsRead;
+
+static void
+add_event (HallSqliteStmt *stmt,
+           gpointer        data)
+{
+  EventsRead *read = data;
+
+  g_ptr_array_add (read->events, _hall_store_read_event (stmt, read->case_uuid));
+}
+
+GPtrArray *
+hall_store_list_case_events (HallStore   *self,
+                             const char  *case_uuid,
+                             GError     **error)
+{
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  EventsRead read = { case_uuid, events };
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (case_uuid != NULL, NULL);
+
+  if (!_hall_store_read_rows (self,
+                              "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at"
+                              " FROM case_events e JOIN cases c ON c.id = e.case_id"
+                              " WHERE c.uuid = ?1 ORDER BY e.at, e.id",
+                              case_uuid, add_event, &read, _("read the case’s history"), error))
+    return NULL;
+  return g_steal_pointer (&events);
+}
+
+GPtrArray *
+hall_store_list_applicant_cases (HallStore   *self,
+                                 const char  *applicant_uuid,
+                                 GError     **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (applicant_uuid != NULL, NULL);
+
+  return _hall_store_read_objects (self,
+                                   "SELECT " CASE_COLUMNS " FROM applicants a"
+                                   " CROSS JOIN cases c ON c.applicant_id = a.id"
+                                   " WHERE a.uuid = ?1 ORDER BY c.created_at DESC, c.id DESC",
+                                   applicant_uuid, (HallStoreObjectFunc) _hall_store_read_case,
+                                   _("read the applicant’s cases"), error);
+}

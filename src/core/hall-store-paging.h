@@ -1,0 +1,52 @@
+/* hall-store-paging.h — how HallCaseListModel pages through the store's
+ * cases: positions in the list's order, pages from a position, and marks
+ * for far jumps
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+/* Where a case sits in the list's order: created_at DESC, rowid DESC. */
+typedef struct
+{
+  gint64 created_at;
+  gint64 id;
+} HallStoreKey;
+
+/* (transfer full) (element-type HallCase): up to @limit cases, newest
+ * first, starting @skip rows after @anchor (or after the top when @anchor
+ * is NULL); the key of each row is appended to @keys_out (of HallStoreKey)
+ * when not NULL. A seek to an anchor and a short skip stays fast deep in a
+ * million rows, where a long OFFSET would not. */
+GPtrArray *_hall_store_fetch_page    (HallStore          *self,
+                                      const HallStoreKey *anchor,
+                                      guint               skip,
+                                      guint               limit,
+                                      GArray             *keys_out,
+                                      GError            **error);
+/* (transfer full) (element-type HallCase): the same counted from the
+ * oldest case: @limit cases, newest first, that end @skip rows before the
+ * oldest. A page near the bottom of the list is closer to that end. */
+GPtrArray *_hall_store_fetch_page_from_bottom (HallStore  *self,
+                                               guint       skip,
+                                               guint       limit,
+                                               GArray     *keys_out,
+                                               GError    **error);
+/* (transfer full) (element-type HallStoreKey): the key of every
+ * @interval-th case, newest first, and in *@n_cases_out the number of
+ * cases, both from one snapshot: it reads the whole index, so run it on a
+ * worker. */
+GArray    *_hall_store_scan_marks    (HallStore          *self,
+                                      guint               interval,
+                                      guint              *n_cases_out,
+                                      GCancellable       *cancellable,
+                                      GError            **error);
+/* How many cases sort before @key (are newer than it). */
+guint      _hall_store_count_newer   (HallStore          *self,
+                                      const HallStoreKey *key);
+
+G_END_DECLS

@@ -1,0 +1,437 @@
+/* hall-store-search.c — what an official types in the search box, each
+ * kind of query routed to the index that answers it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-search-query.h"
+#include "hall-store-paging.h"
+#include "hall-store-private.h"
+
+/* How each kind of query finds its candidates: applicants or cases whose
+ * rowids answer it, from one index. */
+typedef struct
+{
+  HallSearchKind  kind;
+  gboolean        of_cases;   /* candidates are case rowids, not applicant ones */
+  gboolean        two_params; /* a range: ?1 <= col < ?2 */
+  const char     *candidates;
+  /* How many candidates, up to ?3: counted inside SQLite, which is several
+   * times cheaper than stepping them out to decide on a plan. */
+  const char     *count;
+  /* For a few candidates: their cases, newest first, through an index. */
+  const char     *seek;
+  /* For candidate sets too large to collect: walk the cases newest first
+   * and test each. NULL where the full-text index is cheap to read whole. */
+  const char     *walk;
+} SearchRoute;
+
+/* SQLite runs the IN list once into a temporary table and seeks each of
+ * its rows in cases_applicant, keeping only the newest @limit in its
+ * sorter: faster than stepping one statement per candidate from C. */
+#define SEEK_APPLICANTS(candidates)                                             \
+  "SELECT c.created_at, c.id FROM cases c INDEXED BY cases_applicant"           \
+  " WHERE c.applicant_id IN (" candidates ")"                                   \
+  " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"
+#define COUNT(candidates) "SELECT count(*) FROM (" candidates " LIMIT ?3)"
+#define CANDIDATES_APPLICANTS(cond) "SELECT id FROM applicants WHERE " cond
+#define ROUTE_APPLICANTS(kind, two, cond)                                       \
+  { kind, FALSE, two, CANDIDATES_APPLICANTS (cond), COUNT (CANDIDATES_APPLICANTS (cond)), \
+    SEEK_APPLICANTS (CANDIDATES_APPLICANTS (cond)), WALK_APPLICANT (cond) }
+#define FTS_CANDIDATES(table) "SELECT rowid FROM " table " WHERE " table " MATCH ?1"
+
+#define WALK_HEAD "SELECT c.created_at, c.id FROM cases c INDEXED BY cases_created WHERE "
+#define WALK_TAIL " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"
+#define WALK_APPLICANT(cond) \
+  WALK_HEAD "EXISTS (SELECT 1 FROM applicants a WHERE a.id = c.applicant_id AND " cond ")" WALK_TAIL
+
+static const SearchRoute search_routes[] = {
+  ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT, FALSE, "id_number = ?1"),
+  ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT_PREFIX, TRUE, "id_number >= ?1 AND id_number < ?2"),
+  ROUTE_APPLICANTS (HALL_SEARCH_PHONE_PREFIX, TRUE, "phone >= ?1 AND phone < ?2"),
+  ROUTE_APPLICANTS (HALL_SEARCH_NAME_PREFIX, TRUE, "name >= ?1 AND name < ?2"),
+  { HALL_SEARCH_NAME_BIGRAM, FALSE, FALSE, FTS_CANDIDATES ("applicant_bigrams"),
+    COUNT (FTS_CANDIDATES ("applicant_bigrams")),
+    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")), NULL },
+  { HALL_SEARCH_SUBSTRING, FALSE, FALSE, FTS_CANDIDATES ("applicant_trigrams"),
+    COUNT (FTS_CANDIDATES ("applicant_trigrams")),
+    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_trigrams")), NULL },
+  /* Answered by search_case_number (). */
+  { HALL_SEARCH_CASE_NUMBER, TRUE, TRUE, NULL, NULL, NULL, NULL },
+  { HALL_SEARCH_CASE_SEQ, TRUE, FALSE, "SELECT id FROM cases WHERE seq = ?1",
+    COUNT ("SELECT id FROM cases WHERE seq = ?1"),
+    "SELECT created_at, id FROM cases WHERE seq = ?1"
+    " ORDER BY created_at DESC, id DESC LIMIT ?3", NULL },
+};
+
+/* Up to this many candidates, each one's cases are looked up through an
+ * index and sorted; beyond it, walking the cases newest first and testing
+ * each against the candidate set finds @limit matches sooner. */
+#define SEARCH_SEEK_MAX 2048
+/* Beyond this many candidates, collecting them costs more than walking
+ * the cases and testing each against the index row by row. */
+#define SEARCH_COLLECT_MAX 16384
+
+static int
+key_compare_desc (gconstpointer a,
+                  gconstpointer b)
+{
+  const HallStoreKey *ka = a;
+  const HallStoreKey *kb = b;
+
+  if (ka->created_at != kb->created_at)
+    return ka->created_at < kb->created_at ? 1 : -1;
+  if (ka->id != kb->id)
+    return ka->id < kb->id ? 1 : -1;
+  return 0;
+}
+
+static void
+bind_route (sqlite3_stmt      *stmt,
+            const SearchRoute *route,
+            HallSearchQuery   *query,
+            const char        *param1,
+            const char        *param2)
+{
+  if (route->kind == HALL_SEARCH_CASE_SEQ)
+    sqlite3_bind_int64 (stmt, 1, query->seq);
+  else
+    hall_sqlite_bind_text (stmt, 1, param1);
+  if (route->two_params)
+    sqlite3_bind_text (stmt, 2, param2, -1, SQLITE_TRANSIENT);
+}
+
+/* A case number is "<hall>-<year>-<counter>-<seq>", and within one hall,
+ * year and counter the sequence grows with time (it is drawn in the same
+ * transaction that stamps the case). So the newest cases of a number prefix
+ * are the highest numbers of each such group it spans: a few seeks per
+ * group, where walking by date would cross every case since the prefix's
+ * last one, and collecting by number every case under it. */
+static gboolean
+search_case_number (HallSqliteConn   *conn,
+                    HallSearchQuery  *query,
+                    guint             limit,
+                    GArray           *keys,
+                    GError          **error)
+{
+  g_autofree char *end = hall_search_prefix_end (query->text);
+  g_autofree char *cursor = g_strdup (query->text);
+  g_autoptr (HallSqliteStmt) first = NULL;
+  g_autoptr (HallSqliteStmt) top = NULL;
+  int rc;
+
+  first = hall_sqlite_conn_prepare (conn,
+                                    "SELECT number FROM cases WHERE number >= ?1 AND number < ?2"
+                                    " ORDER BY number LIMIT 1",
+                                    error);
+  top = first == NULL ? NULL
+                      : hall_sqlite_conn_prepare (conn,
+                                                  "SELECT created_at, id FROM cases"
+                                                  " WHERE number >= ?1 AND number < ?2"
+                                                  " ORDER BY number DESC LIMIT ?3",
+                                                  error);
+  if (top == NULL)
+    return FALSE;
+
+  while (TRUE)
+    {
+      g_autofree char *group = NULL;
+      g_autofree char *group_end = NULL;
+      const char *number;
+      const char *p;
+      guint dashes = 0;
+
+      sqlite3_bind_text (first, 1, cursor, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (first, 2, end, -1, SQLITE_STATIC);
+      rc = sqlite3_step (first);
+      if (rc == SQLITE_DONE)
+        break;
+      if (rc != SQLITE_ROW)
+        {
+          hall_sqlite_set_error (error, sqlite3_db_handle (first), _("search"));
+          return FALSE;
+        }
+      number = (const char *) sqlite3_column_text (first, 0);
+      for (p = number; *p != '\0' && dashes < 3; p++)
+        if (*p == '-')
+          dashes++;
+      group = g_strndup (number, p - number);
+      sqlite3_reset (first);
+
+      /* The prefix may reach into the group ("YC-2026-C03-00"). */
+      group_end = hall_search_prefix_end (group);
+      sqlite3_bind_text (top, 1, strlen (group) > strlen (query->text) ? group : query->text, -1,
+                         SQLITE_TRANSIENT);
+      sqlite3_bind_text (top, 2, strcmp (group_end, end) < 0 ? group_end : end, -1,
+                         SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (top, 3, limit);
+      if (!_hall_store_step_rows (top, _hall_store_append_key, keys, _("search"), error))
+        return FALSE;
+      sqlite3_reset (top);
+      if (strcmp (group_end, end) >= 0)
+        break;
+      g_free (cursor);
+      cursor = g_steal_pointer (&group_end);
+    }
+  return TRUE;
+}
+
+static void
+append_id (HallSqliteStmt *stmt,
+           gpointer        ids)
+{
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+
+  g_array_append_val (ids, id);
+}
+
+/* Appends the keys of the newest @limit cases that answer @route. */
+static gboolean
+search_route (HallSqliteConn     *conn,
+              const SearchRoute  *route,
+              HallSearchQuery    *query,
+              guint               limit,
+              GArray             *keys,
+              GCancellable       *cancellable,
+              GError            **error)
+{
+  g_autofree char *param1 = NULL;
+  g_autofree char *param2 = NULL;
+  gint64 n_candidates = 0;
+  guint found = 0;
+  int rc;
+
+  if (route->kind == HALL_SEARCH_CASE_NUMBER)
+    return search_case_number (conn, query, limit, keys, error);
+
+  if (route->kind == HALL_SEARCH_NAME_BIGRAM || route->kind == HALL_SEARCH_SUBSTRING)
+    param1 = hall_search_fts_phrase (query->text);
+  else
+    param1 = g_strdup (query->text);
+  if (route->two_params)
+    param2 = hall_search_prefix_end (param1);
+
+  {
+    g_autoptr (HallSqliteStmt) stmt = hall_sqlite_conn_prepare (conn, route->count, error);
+
+    if (stmt == NULL)
+      return FALSE;
+    bind_route (stmt, route, query, param1, param2);
+    /* Without a walk, every candidate is collected however many. */
+    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_COLLECT_MAX + 1 : -1);
+    rc = sqlite3_step (stmt);
+    if (rc != SQLITE_ROW)
+      {
+        hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("search"));
+        return FALSE;
+      }
+    n_candidates = sqlite3_column_int64 (stmt, 0);
+  }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (n_candidates == 0)
+    return TRUE;
+  if (n_candidates <= SEARCH_SEEK_MAX
+      || (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL))
+    {
+      g_autoptr (HallSqliteStmt) stmt = NULL;
+
+      stmt = hall_sqlite_conn_prepare (conn,
+                                       n_candidates <= SEARCH_SEEK_MAX ? route->seek : route->walk,
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_route (stmt, route, query, param1, param2);
+      sqlite3_bind_int64 (stmt, 3, limit);
+      return _hall_store_step_rows (stmt, _hall_store_append_key, keys, _("search"), error);
+    }
+  else
+    {
+      g_autoptr (GArray) candidates = g_array_sized_new (FALSE, FALSE, sizeof (gint64),
+                                                         n_candidates);
+      g_autoptr (GHashTable) set = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autoptr (HallSqliteStmt) collect = hall_sqlite_conn_prepare (conn, route->candidates,
+                                                                     error);
+      g_autoptr (HallSqliteStmt) stmt = NULL;
+
+      if (collect == NULL)
+        return FALSE;
+      bind_route (collect, route, query, param1, param2);
+      if (!_hall_store_step_rows (collect, append_id, candidates, _("search"), error))
+        return FALSE;
+      /* The array is not resized past here: pointers into it hold. */
+      for (guint i = 0; i < candidates->len; i++)
+        g_hash_table_add (set, &g_array_index (candidates, gint64, i));
+
+      /* An index-only walk: cases_created holds the applicant's rowid. */
+      stmt = hall_sqlite_conn_prepare (conn,
+                                       "SELECT created_at, id, applicant_id"
+                                       " FROM cases INDEXED BY cases_created"
+                                       " ORDER BY created_at DESC, id DESC",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      while (found < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 probe = sqlite3_column_int64 (stmt, route->of_cases ? 1 : 2);
+
+          if (g_hash_table_contains (set, &probe))
+            {
+              _hall_store_append_key (stmt, keys);
+              found++;
+            }
+        }
+      rc = found == limit ? SQLITE_DONE : rc;
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, hall_sqlite_conn_get_db (conn), _("search"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  HallSearchQuery *query;
+  guint            limit;
+  GCancellable    *cancellable;
+  GPtrArray       *cases;
+} SearchRead;
+
+static gboolean
+read_search (HallSqliteConn  *reader,
+             gpointer         data,
+             GError         **error)
+{
+  SearchRead *read = data;
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < G_N_ELEMENTS (search_routes); i++)
+    {
+      if (!(read->query->kinds & search_routes[i].kind))
+        continue;
+      if (!search_route (reader, &search_routes[i], read->query, read->limit, keys,
+                         read->cancellable, error))
+        return FALSE;
+    }
+
+  /* Several readings of one query can find the same case. */
+  g_array_sort (keys, key_compare_desc);
+  for (guint i = 0; i < keys->len && ids->len < read->limit; i++)
+    {
+      HallStoreKey *key = &g_array_index (keys, HallStoreKey, i);
+
+      if (g_hash_table_add (seen, &key->id))
+        g_array_append_val (ids, key->id);
+    }
+
+  read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
+  return read->cases != NULL;
+}
+
+static GPtrArray *
+search_cases (HallStore     *self,
+              const char    *text,
+              guint          limit,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr (HallSearchQuery) query = hall_search_query_new (text);
+  SearchRead read = { query, limit, cancellable, NULL };
+
+  if (query->kinds == HALL_SEARCH_NONE || limit == 0)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  if (!_hall_store_read (self, read_search, &read, error))
+    return NULL;
+  return read.cases;
+}
+
+GPtrArray *
+hall_store_search_cases (HallStore   *self,
+                         const char  *query,
+                         guint        limit,
+                         GError     **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return search_cases (self, query, limit, NULL, error);
+}
+
+typedef struct
+{
+  char  *query;
+  guint  limit;
+} SearchData;
+
+static void
+search_data_free (SearchData *data)
+{
+  g_free (data->query);
+  g_free (data);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SearchData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *cases;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  cases = search_cases (source_object, data->query, data->limit, cancellable, &error);
+  if (cases == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, cases, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hall_store_search_cases_async (HallStore           *self,
+                               const char          *query,
+                               guint                limit,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SearchData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (query != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_search_cases_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  data = g_new0 (SearchData, 1);
+  data->query = g_strdup (query);
+  data->limit = limit;
+  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
+  g_task_run_in_thread (task, search_thread);
+}
+
+GPtrArray *
+hall_store_search_cases_finish (HallStore     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,95 @@
+/* hall-store-sync-private.h — what the sync engine, and only it, asks of
+ * the store: the outbox rows to send, what the server answered to each,
+ * and the pages of the change feed to apply
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+/* One row of the outbox: a change made here that the server has not yet
+ * acknowledged. Written in the same transaction as the change itself. */
+typedef struct
+{
+  gint64  seq;          /* order of sending */
+  char   *uuid;         /* the Idempotency-Key */
+  char   *method;       /* "PUT" or "POST" */
+  char   *path;         /* "/v1/cases/<uuid>" */
+  char   *body;         /* JSON */
+  char   *entity;       /* "applicant", "case", "event" */
+  char   *entity_uuid;
+  char   *owner_uuid;   /* the applicant of an applicant row, the case of the others */
+  char   *applicant_uuid; /* of a case row: its applicant, which the server needs first */
+  gint64  base_version; /* for If-Match; 0 for a creation */
+  guint   attempts;
+  char   *last_error;
+} HallOutboxItem;
+
+void            hall_outbox_item_free            (HallOutboxItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallOutboxItem, hall_outbox_item_free)
+
+/* (transfer full) (element-type HallOutboxItem): the first @limit rows of
+ * the outbox, in order. */
+GPtrArray      *hall_store_peek_outbox           (HallStore      *self,
+                                                  guint           limit,
+                                                  GError        **error);
+/* (transfer full) (element-type HallOutboxItem): the rows after the one of
+ * @seq, in order: what follows rows already sent. */
+GPtrArray      *hall_store_peek_outbox_after     (HallStore      *self,
+                                                  gint64          seq,
+                                                  guint           limit,
+                                                  GError        **error);
+/* The server acknowledged @item: deletes the row and, in the same
+ * transaction, records @server_version on the entity and marks it synced
+ * when nothing else of it is waiting. */
+gboolean        hall_store_ack_outbox            (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  gint64          server_version,
+                                                  GError        **error);
+/* hall_store_ack_outbox for the first @n of @items (element-type
+ * HallOutboxItem), in order, with @server_versions[i] for each, in one
+ * transaction; one "outbox-changed", one "changed" and one "case-changed"
+ * per case after it. */
+gboolean        hall_store_ack_outbox_batch      (HallStore      *self,
+                                                  GPtrArray      *items,
+                                                  const gint64   *server_versions,
+                                                  guint           n,
+                                                  GError        **error);
+/* The server refused @item for good (4xx): the row leaves the queue and
+ * its entity (and the case it belongs to) shows @reason. */
+gboolean        hall_store_reject_outbox         (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  int             http_status,
+                                                  const char     *reason,
+                                                  GError        **error);
+/* A transient failure: counts the attempt, keeps the row first in line. */
+gboolean        hall_store_defer_outbox          (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  const char     *reason,
+                                                  GError        **error);
+/* 412: the server has @server_json; keep both for the official to decide. */
+gboolean        hall_store_record_conflict       (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  const char     *server_json,
+                                                  GError        **error);
+
+/* Pull: applies one page of the change feed (an array of {"seq", "entity",
+ * "uuid", "version", "data"}) and the next cursor in one transaction.
+ * Entities with changes still waiting in the outbox are left alone; for one
+ * with an open conflict the server's newer version goes into the conflict,
+ * so the official decides against what the server has now. @entities,
+ * when not NULL (element-type GObject), holds each change's data read into
+ * its model object already (see hall_sync_response_parse_changes()), or
+ * NULL. */
+gboolean        hall_store_apply_changes         (HallStore      *self,
+                                                  JsonArray      *changes,
+                                                  GPtrArray      *entities,
+                                                  const char     *next_cursor,
+                                                  GError        **error);
+
+G_END_DECLS
