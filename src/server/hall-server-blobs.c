@@ -2,10 +2,17 @@
  * its upload, whole (PUT) or resumed (PATCH)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * An upload says its length before its first byte (Upload-Length, or a
+ * PUT's Content-Length) and keeps it; what does not fit the limit, the
+ * length announced or the official's cap on unfinished uploads is refused
+ * before it is written, or taken back as soon as it goes past. A full disk
+ * is a 507, with what the upload wrote taken back.
  */
 #define G_LOG_DOMAIN "hall-server"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "hall-server-private.h"
 
@@ -34,6 +41,114 @@ parse_unsigned_header (struct MHD_Connection  *connection,
   return TRUE;
 }
 
+/* The length of the whole file, and where these bytes begin in it: a
+ * PATCH's Upload-Length and Upload-Offset, a PUT's Content-Length. Refused
+ * (FALSE, request->response) when missing, 0, over the limit, or when the
+ * body's own Content-Length goes past the length announced. */
+static gboolean
+read_lengths (HallServer            *self,
+              HallServerRequest     *request,
+              struct MHD_Connection *connection,
+              guint64               *offset,
+              guint64               *total)
+{
+  guint64 limit = hall_blob_store_get_max_size (self->blobs);
+  gboolean has_body_length = header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL;
+  const char *length_field;
+  guint64 body = 0;
+
+  if (has_body_length
+      && !parse_unsigned_header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH, &body,
+                                 &request->response))
+    return FALSE;
+  if (request->method == HALL_METHOD_PATCH)
+    {
+      if (!parse_unsigned_header (connection, "Upload-Offset", offset, &request->response)
+          || !parse_unsigned_header (connection, "Upload-Length", total, &request->response))
+        return FALSE;
+      length_field = "Upload-Length";
+    }
+  else
+    {
+      if (!has_body_length)
+        {
+          request->response = hall_problem_response (411, MHD_HTTP_HEADER_CONTENT_LENGTH,
+                                                     _("A whole upload (PUT) needs a "
+                                                       "Content-Length; one of unknown length "
+                                                       "goes in pieces (PATCH)"));
+          return FALSE;
+        }
+      *offset = 0;
+      *total = body;
+      length_field = MHD_HTTP_HEADER_CONTENT_LENGTH;
+    }
+
+  if (*total == 0)
+    {
+      request->response = hall_problem_response (400, length_field,
+                                                 _("A file must have at least 1 byte"));
+      return FALSE;
+    }
+  if (*total > limit)
+    {
+      request->response = hall_problem_response (413, length_field,
+                                                 _("Files may be at most %" PRIu64 " MiB (%"
+                                                   PRIu64 " bytes)"),
+                                                 limit / (1024 * 1024), limit);
+      return FALSE;
+    }
+  /* Both are at most G_MAXINT64: the sum cannot overflow. */
+  if (has_body_length && *offset + body > *total)
+    {
+      request->response = hall_problem_response (413, length_field,
+                                                 _("%" PRIu64 " bytes from byte %" PRIu64
+                                                   " go past the %" PRIu64
+                                                   " bytes announced"),
+                                                 body, *offset, *total);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* (transfer full): the refusal of an upload that failed with @error. */
+static HallServerResponse *
+upload_problem (HallServerRequest *request,
+                const GError      *error,
+                guint64            held)
+{
+  HallServerResponse *response;
+
+  if (error->domain != HALL_BLOB_STORE_ERROR)
+    return hall_problem_response_internal (error);
+  switch ((HallBlobStoreError) error->code)
+    {
+    case HALL_BLOB_STORE_ERROR_OFFSET:
+    case HALL_BLOB_STORE_ERROR_BUSY:
+      response = hall_problem_response (409, "Upload-Offset", "%s", error->message);
+      response->upload_offset = held;
+      return response;
+    case HALL_BLOB_STORE_ERROR_LENGTH:
+      /* No Upload-Offset: resuming elsewhere would not help. */
+      return hall_problem_response (409, "Upload-Length", "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_TOO_LARGE:
+      return hall_problem_response (413, request->method == HALL_METHOD_PATCH
+                                         ? "Upload-Length" : MHD_HTTP_HEADER_CONTENT_LENGTH,
+                                    "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_MISMATCH:
+      return hall_problem_response (422, NULL, "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_CAP:
+      /* 429, not 413: nothing is wrong with this file, and the official may
+       * send it once their other uploads are done or expired, which a
+       * counter, retrying a 429 later by itself, lives through. */
+      return hall_problem_response (429, NULL, "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_FULL:
+      return hall_problem_response (507, NULL, "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_IO:
+    default:
+      return hall_problem_response_internal (error);
+    }
+}
+
 void
 _hall_server_begin_blob (HallServer            *self,
                          HallServerRequest     *request,
@@ -47,7 +162,7 @@ _hall_server_begin_blob (HallServer            *self,
   HallBlobState state = hall_blob_store_stat (self->blobs, request->id, &size);
   int fd;
 
-  request->limit = HALL_BLOB_BODY_LIMIT;
+  request->limit = hall_blob_store_get_max_size (self->blobs);
   switch (request->method)
     {
     case HALL_METHOD_GET:
@@ -71,43 +186,20 @@ _hall_server_begin_blob (HallServer            *self,
 
     case HALL_METHOD_PUT:
     case HALL_METHOD_PATCH:
+      if (!read_lengths (self, request, connection, &offset, &total))
+        return;
       if (state == HALL_BLOB_COMPLETE)
         {
           /* Content-addressed: the same name is the same bytes. */
           request->response = hall_server_response_new (201);
           return;
         }
-      if (request->method == HALL_METHOD_PATCH)
-        {
-          if (!parse_unsigned_header (connection, "Upload-Offset", &offset, &request->response)
-              || !parse_unsigned_header (connection, "Upload-Length", &total, &request->response))
-            return;
-        }
-      else if (header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH) != NULL)
-        parse_unsigned_header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH, &total, &request->response);
-      if (request->response != NULL)
-        return;
-      if (total > HALL_BLOB_BODY_LIMIT)
-        {
-          request->response = hall_problem_response (413, NULL, _("Files may be at most %d MiB"),
-                                                     HALL_BLOB_BODY_LIMIT / (1024 * 1024));
-          return;
-        }
       request->upload = hall_blob_store_begin_upload (self->blobs, request->id,
+                                                      request->username,
                                                       request->method == HALL_METHOD_PUT,
                                                       offset, total, &held, &error);
       if (request->upload == NULL)
-        {
-          if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET)
-              || g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY))
-            {
-              request->response = hall_problem_response (409, "Upload-Offset", "%s",
-                                                         error->message);
-              request->response->upload_offset = held;
-            }
-          else
-            request->response = hall_problem_response_internal (error);
-        }
+        request->response = upload_problem (request, error, held);
       return;
 
     case HALL_METHOD_POST:
@@ -122,6 +214,8 @@ _hall_server_receive_blob (HallServerRequest *request,
                            const char        *data,
                            gsize              length)
 {
+  /* A failed write has taken back what the upload wrote; the rest of the
+   * body is dropped. */
   if (request->upload_error == NULL)
     hall_blob_upload_write (request->upload, data, length, &request->upload_error);
 }
@@ -138,22 +232,24 @@ _hall_server_answer_blob (HallServer        *self,
 
   if (request->upload_error != NULL)
     {
-      hall_blob_upload_abort (upload);
-      if (g_error_matches (request->upload_error, HALL_BLOB_STORE_ERROR,
-                           HALL_BLOB_STORE_ERROR_TOO_LARGE))
-        return hall_problem_response (413, NULL, "%s", request->upload_error->message);
-      return hall_problem_response_internal (request->upload_error);
+      hall_blob_upload_discard (upload);
+      return upload_problem (request, request->upload_error, 0);
     }
-  if (!hall_blob_upload_finish (upload, request->method == HALL_METHOD_PUT, &complete, &held,
-                                &error))
-    {
-      if (g_error_matches (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH))
-        return hall_problem_response (422, NULL, "%s", error->message);
-      return hall_problem_response_internal (error);
-    }
+  if (!hall_blob_upload_finish (upload, &complete, &held, &error))
+    return upload_problem (request, error, held);
   if (complete)
     return hall_server_response_new (201);
   response = hall_server_response_new (204);
   response->upload_offset = held;
   return response;
+}
+
+void
+hall_server_set_partial_limits (HallServer *self,
+                                guint64     ttl_seconds,
+                                guint64     cap_bytes)
+{
+  g_return_if_fail (HALL_IS_SERVER (self));
+
+  hall_blob_store_set_partial_limits (self->blobs, ttl_seconds, cap_bytes);
 }
