@@ -922,6 +922,66 @@ test_sweep_at_start (void)
   remove_tree (dir);
 }
 
+/* Only the roles that attach documents upload; a supervisor or an
+ * administrator reads them, and their attempts leave nothing. */
+static void
+test_roles (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-blobs-roles-XXXXXX", NULL);
+  const char *uploaders[] = { "reception", "counter_official", "approver" };
+  const char *others[] = { "supervisor", "administrator" };
+  g_autoptr(Blob) blob = NULL;
+  Server *roles;
+
+  for (guint i = 0; i < G_N_ELEMENTS (uploaders); i++)
+    set_official (dir, uploaders[i], uploaders[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    set_official (dir, others[i], others[i]);
+  roles = server_start (dir, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *bearer = sign_in (roles, others[i], "password1");
+      g_autoptr(Blob) refused = blob_new (2000);
+      g_autoptr(Reply) reply = NULL;
+
+      reply = patch (roles, bearer, refused, 0, 1000, refused->size);
+      assert_problem (reply, 403, NULL);
+      g_clear_pointer (&reply, reply_free);
+      reply = put (roles, bearer, refused);
+      assert_problem (reply, 403, NULL);
+      g_clear_pointer (&reply, reply_free);
+      reply = head (roles, bearer, refused);
+      assert_status (reply, 404);
+      g_clear_pointer (&reply, reply_free);
+      assert_no_partials (roles);
+      g_assert_false (is_complete (roles, refused));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (uploaders); i++)
+    {
+      g_autofree char *bearer = sign_in (roles, uploaders[i], "password1");
+      g_autoptr(Reply) reply = NULL;
+
+      g_clear_pointer (&blob, blob_free);
+      blob = blob_new (3000);
+      reply = put (roles, bearer, blob);
+      assert_status (reply, 201);
+      assert_complete (roles, bearer, blob);
+    }
+
+  /* What was uploaded, every role reads. */
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autofree char *bearer = sign_in (roles, others[i], "password1");
+
+      assert_complete (roles, bearer, blob);
+    }
+
+  server_stop (roles);
+  remove_tree (dir);
+}
+
 /* A file that does not fit on the disk is a 507, and nothing of it stays,
  * complete or partial; what was held before a resumed request stays as it
  * was; and the server goes on serving. The disk holds 2 MiB. */
@@ -1056,6 +1116,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/blobs/cap", test_cap);
   g_test_add_func ("/hall/server/blobs/expiry", test_expiry);
   g_test_add_func ("/hall/server/blobs/sweep-at-start", test_sweep_at_start);
+  g_test_add_func ("/hall/server/blobs/roles", test_roles);
   g_test_add_func ("/hall/server/blobs/disk-full/shim", test_disk_full_shim);
   /* Last: it moves this process into a mount namespace of its own. */
   g_test_add_func ("/hall/server/blobs/disk-full/tmpfs", test_disk_full_tmpfs);
