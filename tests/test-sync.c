@@ -907,6 +907,22 @@ test_blob_resumed (Fixture      *fixture,
   g_clear_error (&error);
   g_clear_object (&result);
 
+  /* So is an empty one: the server takes no file without a byte. */
+  {
+    g_autofree char *empty_path = g_build_filename (fixture->dir, "empty.bin", NULL);
+    g_autoptr (GFile) empty = g_file_new_for_path (empty_path);
+
+    g_file_set_contents (empty_path, "", 0, &error);
+    g_assert_no_error (error);
+    hall_sync_engine_upload_blob_async (fixture->engine, empty, NULL, NULL, store_result,
+                                        &result);
+    g_assert_false (hall_sync_engine_upload_blob_finish (fixture->engine, wait_for (&result),
+                                                         NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_clear_error (&error);
+    g_clear_object (&result);
+  }
+
   /* An upload that stopped after its first chunk. */
   url = g_strdup_printf ("%s/v1/blobs/%s", fixture->url, sha);
   length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
@@ -944,6 +960,32 @@ test_blob_resumed (Fixture      *fixture,
   hall_sync_engine_upload_blob_finish (fixture->engine, wait_for (&result), &uploaded, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (uploaded, ==, sha);
+
+  /* Someone began this file with another length: the server keeps that
+   * length, and the engine reports the refusal instead of rewinding. */
+  g_clear_object (&result);
+  g_clear_pointer (&uploaded, g_free);
+  g_clear_pointer (&url, g_free);
+  g_clear_pointer (&length_header, g_free);
+  g_clear_pointer (&first_part, g_bytes_unref);
+  g_checksum_reset (checksum);
+  data[0] ^= 0xff;
+  g_file_set_contents (path, (const char *) data, size, &error);
+  g_assert_no_error (error);
+  g_checksum_update (checksum, data, size);
+  url = g_strdup_printf ("%s/v1/blobs/%s", fixture->url, g_checksum_get_string (checksum));
+  length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size + 1);
+  headers[2] = length_header;
+  first_part = g_bytes_new (data, chunk);
+  response = hall_http_client_send (client, "PATCH", url, headers, first_part, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 204);
+  g_clear_pointer (&response, hall_http_response_free);
+  hall_sync_engine_upload_blob_async (fixture->engine, file, NULL, NULL, store_result, &result);
+  g_assert_false (hall_sync_engine_upload_blob_finish (fixture->engine, wait_for (&result),
+                                                       NULL, &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "Upload-Length"));
 }
 
 static void

@@ -114,6 +114,15 @@ upload_blob (BlobData      *data,
                    _("the file %s is damaged: its content does not match its SHA-256"), name);
       return FALSE;
     }
+  /* The server takes no empty file, and no page scanned is one. */
+  if (total == 0)
+    {
+      g_autofree char *name = g_file_get_parse_name (data->file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the file %s is damaged: it is empty"), name);
+      return FALSE;
+    }
   g_free (data->sha256);
   data->sha256 = g_strdup (hash);
   path = g_strdup_printf ("/v1/blobs/%s", hash);
@@ -174,7 +183,7 @@ upload_blob (BlobData      *data,
       extra[3] = length_header;
       extra[4] = NULL;
 
-      response = _hall_sync_send_authorized (worker, total == 0 ? "PUT" : "PATCH", path, extra,
+      response = _hall_sync_send_authorized (worker, "PATCH", path, extra,
                                              chunk, error);
       if (response == NULL)
         return FALSE;
@@ -195,7 +204,13 @@ upload_blob (BlobData      *data,
 
         case 409:
           /* The server holds something else than we thought: start from
-           * what it says it has. */
+           * what it says it has. A 409 without an offset (an upload of
+           * another length in progress) is refused like any other. */
+          if (hall_http_response_get_header (response, "Upload-Offset") == NULL)
+            {
+              set_upload_error (response, error);
+              return FALSE;
+            }
           if (++rewinds > MAX_BLOB_REWINDS || !read_offset (response, &offset))
             {
               g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,

@@ -1,6 +1,15 @@
 /* hall-blob-store.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every partial upload is in the table `partials` (whose it is, how long
+ * it will be), and, when resumable, in a record beside its bytes, so that
+ * a restarted server knows it again. Uploads are bounded three ways: the
+ * announced length (no byte past it is written), the cap on what one
+ * official's unfinished uploads may hold (counted by announced length, so
+ * that it is known before a byte arrives), and the time to live of bytes
+ * nobody writes to any more. Whatever is refused, or cannot be written
+ * (a full disk), is removed at once.
  */
 #define G_LOG_DOMAIN "hall-blob-store"
 
@@ -9,12 +18,24 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "hall-blob-store.h"
 
+#define RECORD_SUFFIX ".upload"
+#define RECORD_GROUP "upload"
+/* How often expired partial uploads are looked for, at most. */
+#define SWEEP_MAX_SECONDS 3600
+
 G_DEFINE_QUARK (hall-blob-store-error-quark, hall_blob_store_error)
+
+typedef struct
+{
+  char    *official;
+  guint64  length;
+} Partial;
 
 struct _HallBlobStore
 {
@@ -22,8 +43,15 @@ struct _HallBlobStore
   char       *dir;
   char       *partial_dir;
   guint64     max_size;
+  guint64     partial_ttl;   /* seconds */
+  guint64     partial_cap;   /* bytes per official */
   GMutex      mutex;
-  GHashTable *busy;   /* sha256 of the uploads running */
+  GHashTable *busy;          /* sha256 of the uploads running */
+  GHashTable *partials;      /* sha256 -> Partial, every partial upload */
+  GThread    *sweeper;
+  GCond       sweep_cond;
+  gboolean    sweep_now;
+  gboolean    stopping;
 };
 
 struct _HallBlobUpload
@@ -31,19 +59,38 @@ struct _HallBlobUpload
   HallBlobStore *store;
   char          *sha256;
   char          *partial_path;
+  char          *record_path;
   int            fd;
+  guint64        start;        /* held when it began: a refusal goes back to it */
   guint64        held;
   guint64        total;
+  gboolean       whole;
+  gboolean       rolled_back;
 };
 
 G_DEFINE_FINAL_TYPE (HallBlobStore, hall_blob_store, G_TYPE_OBJECT)
+
+static void
+partial_free (Partial *partial)
+{
+  g_free (partial->official);
+  g_free (partial);
+}
 
 static void
 hall_blob_store_finalize (GObject *object)
 {
   HallBlobStore *self = HALL_BLOB_STORE (object);
 
+  g_mutex_lock (&self->mutex);
+  self->stopping = TRUE;
+  g_cond_signal (&self->sweep_cond);
+  g_mutex_unlock (&self->mutex);
+  g_clear_pointer (&self->sweeper, g_thread_join);
+
   g_hash_table_unref (self->busy);
+  g_hash_table_unref (self->partials);
+  g_cond_clear (&self->sweep_cond);
   g_mutex_clear (&self->mutex);
   g_free (self->dir);
   g_free (self->partial_dir);
@@ -60,7 +107,29 @@ static void
 hall_blob_store_init (HallBlobStore *self)
 {
   g_mutex_init (&self->mutex);
+  g_cond_init (&self->sweep_cond);
   self->busy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->partials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) partial_free);
+  self->partial_ttl = HALL_BLOB_PARTIAL_TTL_DEFAULT;
+  self->partial_cap = HALL_BLOB_PARTIAL_CAP_DEFAULT;
+}
+
+static gboolean
+errno_is_full (int saved)
+{
+  return saved == ENOSPC || saved == EDQUOT;
+}
+
+/* A full disk is told apart: it is the client's to retry later, and its
+ * message names no path. */
+static gboolean
+set_full_error (GError **error)
+{
+  g_set_error_literal (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_FULL,
+                       _("The server has no room left for files; nothing of this upload "
+                         "was kept. Try again later"));
+  return FALSE;
 }
 
 static gboolean
@@ -70,9 +139,222 @@ set_io_error (GError    **error,
 {
   int saved = errno;
 
+  if (errno_is_full (saved))
+    return set_full_error (error);
   g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_IO,
                "%s %s: %s", what, path, g_strerror (saved));
   return FALSE;
+}
+
+gboolean
+hall_blob_store_is_valid_name (const char *sha256)
+{
+  gsize i;
+
+  for (i = 0; sha256[i] != '\0'; i++)
+    if (!g_ascii_isxdigit (sha256[i]) || g_ascii_isupper (sha256[i]))
+      return FALSE;
+  return i == 64;
+}
+
+static char *
+complete_path (HallBlobStore *self,
+               const char    *sha256)
+{
+  char prefix[3] = { sha256[0], sha256[1], '\0' };
+
+  return g_build_filename (self->dir, prefix, sha256, NULL);
+}
+
+static char *
+partial_path (HallBlobStore *self,
+              const char    *sha256)
+{
+  return g_build_filename (self->partial_dir, sha256, NULL);
+}
+
+static char *
+record_path (HallBlobStore *self,
+             const char    *sha256)
+{
+  g_autofree char *name = g_strconcat (sha256, RECORD_SUFFIX, NULL);
+
+  return g_build_filename (self->partial_dir, name, NULL);
+}
+
+/* Partial uploads and their sweep */
+
+static gboolean
+write_record (const char  *path,
+              const char  *official,
+              guint64      length,
+              GError     **error)
+{
+  g_autoptr(GKeyFile) record = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  gsize size;
+
+  g_key_file_set_string (record, RECORD_GROUP, "official", official);
+  g_key_file_set_uint64 (record, RECORD_GROUP, "length", length);
+  text = g_key_file_to_data (record, &size, NULL);
+  if (g_file_set_contents_full (path, text, size, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+    return set_full_error (error);
+  g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_IO, "%s",
+               local_error->message);
+  return FALSE;
+}
+
+/* (transfer full) (nullable): the record at @path, if it is whole. */
+static Partial *
+read_record (HallBlobStore *self,
+             const char    *path)
+{
+  g_autoptr(GKeyFile) record = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *official = NULL;
+  guint64 length;
+  Partial *partial;
+
+  if (!g_key_file_load_from_file (record, path, G_KEY_FILE_NONE, NULL))
+    return NULL;
+  official = g_key_file_get_string (record, RECORD_GROUP, "official", NULL);
+  length = g_key_file_get_uint64 (record, RECORD_GROUP, "length", &error);
+  if (official == NULL || *official == '\0' || error != NULL || length == 0
+      || length > self->max_size)
+    return NULL;
+  partial = g_new0 (Partial, 1);
+  partial->official = g_steal_pointer (&official);
+  partial->length = length;
+  return partial;
+}
+
+static void
+remove_partial_locked (HallBlobStore *self,
+                       const char    *sha256)
+{
+  g_autofree char *data = partial_path (self, sha256);
+  g_autofree char *record = record_path (self, sha256);
+
+  g_unlink (data);
+  g_unlink (record);
+  g_hash_table_remove (self->partials, sha256);
+}
+
+static gboolean
+is_expired (HallBlobStore *self,
+            GStatBuf      *st,
+            gint64         now)
+{
+  return now - (gint64) st->st_mtime >= (gint64) self->partial_ttl;
+}
+
+/* Removes the partial uploads nobody wrote to for the time to live, and
+ * bytes no record explains; @at_start, when no upload runs, it also reads
+ * the records into the table and removes whatever else lies there. */
+static void
+sweep_locked (HallBlobStore *self,
+              gboolean       at_start)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->partial_dir, 0, NULL);
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GHashTableIter iter;
+  const char *name;
+  gpointer key;
+  guint removed = 0;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->partial_dir, name, NULL);
+      g_autofree char *sha256 = NULL;
+      GStatBuf st;
+
+      if (g_str_has_suffix (name, RECORD_SUFFIX))
+        sha256 = g_strndup (name, strlen (name) - strlen (RECORD_SUFFIX));
+      else
+        sha256 = g_strdup (name);
+
+      if (!hall_blob_store_is_valid_name (sha256))
+        {
+          /* A temporary file of a record written when the server died. */
+          if (at_start || (g_lstat (path, &st) == 0 && is_expired (self, &st, now)))
+            g_unlink (path);
+          continue;
+        }
+      if (g_hash_table_contains (self->busy, sha256) || !g_str_equal (name, sha256))
+        continue;  /* records go with their bytes, below */
+
+      if (at_start && !g_hash_table_contains (self->partials, sha256))
+        {
+          g_autofree char *record = record_path (self, sha256);
+          Partial *partial = read_record (self, record);
+
+          if (partial != NULL)
+            g_hash_table_insert (self->partials, g_strdup (sha256), partial);
+        }
+      if (!g_hash_table_contains (self->partials, sha256) || g_stat (path, &st) != 0
+          || is_expired (self, &st, now)
+          || (guint64) st.st_size > ((Partial *) g_hash_table_lookup (self->partials,
+                                                                       sha256))->length)
+        {
+          remove_partial_locked (self, sha256);
+          removed++;
+        }
+    }
+
+  /* Records (and table rows) whose bytes are gone. */
+  g_dir_rewind (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, RECORD_SUFFIX))
+      {
+        g_autofree char *sha256 = g_strndup (name, strlen (name) - strlen (RECORD_SUFFIX));
+        g_autofree char *data = partial_path (self, sha256);
+
+        if (!g_hash_table_contains (self->busy, sha256)
+            && !g_file_test (data, G_FILE_TEST_EXISTS))
+          g_ptr_array_add (gone, g_steal_pointer (&sha256));
+      }
+  g_hash_table_iter_init (&iter, self->partials);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autofree char *data = partial_path (self, key);
+
+      if (!g_hash_table_contains (self->busy, key) && !g_file_test (data, G_FILE_TEST_EXISTS))
+        g_ptr_array_add (gone, g_strdup (key));
+    }
+  for (guint i = 0; i < gone->len; i++)
+    remove_partial_locked (self, g_ptr_array_index (gone, i));
+
+  if (removed > 0)
+    g_debug ("removed %u expired or unexplained partial uploads", removed);
+}
+
+static gpointer
+sweep_thread (gpointer data)
+{
+  HallBlobStore *self = data;
+
+  g_mutex_lock (&self->mutex);
+  while (!self->stopping)
+    {
+      gint64 period = CLAMP (self->partial_ttl / 4, 1, SWEEP_MAX_SECONDS);
+      gint64 deadline = g_get_monotonic_time () + period * G_USEC_PER_SEC;
+
+      while (!self->stopping && !self->sweep_now
+             && g_cond_wait_until (&self->sweep_cond, &self->mutex, deadline))
+        ;
+      self->sweep_now = FALSE;
+      if (!self->stopping)
+        sweep_locked (self, FALSE);
+    }
+  g_mutex_unlock (&self->mutex);
+  return NULL;
 }
 
 HallBlobStore *
@@ -99,24 +381,27 @@ hall_blob_store_get_max_size (HallBlobStore *self)
   return self->max_size;
 }
 
-gboolean
-hall_blob_store_is_valid_name (const char *sha256)
+void
+hall_blob_store_set_partial_limits (HallBlobStore *self,
+                                    guint64        ttl_seconds,
+                                    guint64        cap_bytes)
 {
-  gsize i;
+  g_return_if_fail (HALL_IS_BLOB_STORE (self));
 
-  for (i = 0; sha256[i] != '\0'; i++)
-    if (!g_ascii_isxdigit (sha256[i]) || g_ascii_isupper (sha256[i]))
-      return FALSE;
-  return i == 64;
-}
-
-static char *
-complete_path (HallBlobStore *self,
-               const char    *sha256)
-{
-  char prefix[3] = { sha256[0], sha256[1], '\0' };
-
-  return g_build_filename (self->dir, prefix, sha256, NULL);
+  g_mutex_lock (&self->mutex);
+  self->partial_ttl = MAX (ttl_seconds, 1);
+  self->partial_cap = cap_bytes;
+  if (self->sweeper == NULL)
+    {
+      sweep_locked (self, TRUE);
+      self->sweeper = g_thread_new ("hall-blob-sweep", sweep_thread, self);
+    }
+  else
+    {
+      self->sweep_now = TRUE;
+      g_cond_signal (&self->sweep_cond);
+    }
+  g_mutex_unlock (&self->mutex);
 }
 
 HallBlobState
@@ -125,7 +410,7 @@ hall_blob_store_stat (HallBlobStore *self,
                       guint64       *size_out)
 {
   g_autofree char *path = complete_path (self, sha256);
-  g_autofree char *partial = g_build_filename (self->partial_dir, sha256, NULL);
+  g_autofree char *partial = partial_path (self, sha256);
   GStatBuf st;
 
   if (g_stat (path, &st) == 0)
@@ -164,6 +449,8 @@ hall_blob_store_open (HallBlobStore  *self,
   return fd;
 }
 
+/* Uploads */
+
 static void
 upload_free (HallBlobUpload *upload)
 {
@@ -175,13 +462,120 @@ upload_free (HallBlobUpload *upload)
   g_object_unref (upload->store);
   g_free (upload->sha256);
   g_free (upload->partial_path);
+  g_free (upload->record_path);
   g_free (upload);
+}
+
+static void
+remove_upload (HallBlobUpload *upload)
+{
+  g_mutex_lock (&upload->store->mutex);
+  remove_partial_locked (upload->store, upload->sha256);
+  g_mutex_unlock (&upload->store->mutex);
+  upload->held = 0;
+}
+
+/* Takes back what this upload wrote: the partial upload is as it was before
+ * it, or gone when the upload began it (or cannot be cut back). */
+static void
+roll_back (HallBlobUpload *upload)
+{
+  if (upload->rolled_back)
+    return;
+  upload->rolled_back = TRUE;
+  if (upload->start == 0 || upload->fd < 0 || ftruncate (upload->fd, upload->start) != 0
+      || fdatasync (upload->fd) != 0)
+    remove_upload (upload);
+  else
+    upload->held = upload->start;
+  if (upload->fd >= 0)
+    close (upload->fd);
+  upload->fd = -1;
+}
+
+static guint64
+charged_locked (HallBlobStore *self,
+                const char    *official,
+                const char    *except)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+  guint64 sum = 0;
+
+  g_hash_table_iter_init (&iter, self->partials);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Partial *partial = value;
+
+      if (g_str_equal (partial->official, official) && !g_str_equal (key, except))
+        sum += partial->length;
+    }
+  return sum;
+}
+
+/* Under the lock, with @sha256 marked busy: FALSE when this upload cannot
+ * begin; *created_out says whether it begins a new partial upload, charged
+ * to @official. */
+static gboolean
+admit_locked (HallBlobStore *self,
+              const char    *sha256,
+              const char    *official,
+              gboolean       whole,
+              guint64        offset,
+              guint64        total,
+              gboolean      *created_out,
+              GError       **error)
+{
+  Partial *partial = g_hash_table_lookup (self->partials, sha256);
+  guint64 charged;
+
+  *created_out = FALSE;
+  if (partial != NULL && !whole)
+    {
+      if (partial->length != total)
+        {
+          g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_LENGTH,
+                       _("This upload was begun with an Upload-Length of %" PRIu64
+                         " bytes, which cannot change to %" PRIu64),
+                       partial->length, total);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!whole && offset != 0)
+    {
+      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
+                   _("The upload must begin at byte 0, not %" PRIu64), offset);
+      return FALSE;
+    }
+  charged = charged_locked (self, official, sha256);
+  if (charged + total > self->partial_cap)
+    {
+      g_autofree char *held = g_format_size_full (charged, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *cap = g_format_size_full (self->partial_cap, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *size = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_CAP,
+                   _("Your unfinished uploads already hold %s of the %s they may hold, "
+                     "and this one would need %s more: finish them first, or wait until "
+                     "they expire %" PRIu64 " hours after their last byte"),
+                   held, cap, size, (self->partial_ttl + 3599) / 3600);
+      return FALSE;
+    }
+  partial = g_new0 (Partial, 1);
+  partial->official = g_strdup (official);
+  partial->length = total;
+  g_hash_table_replace (self->partials, g_strdup (sha256), partial);
+  *created_out = TRUE;
+  return TRUE;
 }
 
 HallBlobUpload *
 hall_blob_store_begin_upload (HallBlobStore  *self,
                               const char     *sha256,
-                              gboolean        restart,
+                              const char     *official,
+                              gboolean        whole,
                               guint64         offset,
                               guint64         total,
                               guint64        *held_out,
@@ -189,12 +583,29 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
 {
   HallBlobUpload *upload;
   gboolean busy;
+  gboolean created = FALSE;
+  gboolean admitted = FALSE;
   struct stat st;
+
+  g_return_val_if_fail (HALL_IS_BLOB_STORE (self), NULL);
+  g_return_val_if_fail (official != NULL, NULL);
+
+  if (held_out != NULL)
+    *held_out = 0;
+  if (total == 0 || total > self->max_size)
+    {
+      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_TOO_LARGE,
+                   _("A file must have 1 to %" PRIu64 " bytes"), self->max_size);
+      return NULL;
+    }
 
   g_mutex_lock (&self->mutex);
   busy = g_hash_table_contains (self->busy, sha256);
   if (!busy)
-    g_hash_table_add (self->busy, g_strdup (sha256));
+    {
+      g_hash_table_add (self->busy, g_strdup (sha256));
+      admitted = admit_locked (self, sha256, official, whole, offset, total, &created, error);
+    }
   g_mutex_unlock (&self->mutex);
   if (busy)
     {
@@ -206,24 +617,37 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
   upload = g_new0 (HallBlobUpload, 1);
   upload->store = g_object_ref (self);
   upload->sha256 = g_strdup (sha256);
-  upload->partial_path = g_build_filename (self->partial_dir, sha256, NULL);
+  upload->partial_path = partial_path (self, sha256);
+  upload->record_path = record_path (self, sha256);
   upload->total = total;
-  upload->fd = g_open (upload->partial_path,
-                       O_WRONLY | O_CREAT | O_CLOEXEC | (restart ? O_TRUNC : 0), 0600);
-  if (upload->fd < 0 || fstat (upload->fd, &st) != 0)
+  upload->whole = whole;
+  upload->fd = -1;
+  if (!admitted)
     {
-      set_io_error (error, _("Cannot write the upload"), upload->partial_path);
       upload_free (upload);
       return NULL;
     }
-  upload->held = st.st_size;
+
+  /* A whole upload is not resumed, so it has no record: if the server dies
+   * meanwhile, its bytes go at the next start. */
+  if (whole)
+    g_unlink (upload->record_path);
+  else if (created && !write_record (upload->record_path, official, total, error))
+    goto undo;
+  upload->fd = g_open (upload->partial_path,
+                       O_WRONLY | O_CREAT | O_CLOEXEC | (created ? O_TRUNC : 0), 0600);
+  if (upload->fd < 0 || fstat (upload->fd, &st) != 0)
+    {
+      set_io_error (error, _("Cannot write the upload"), upload->partial_path);
+      goto undo;
+    }
+  upload->held = upload->start = st.st_size;
   if (held_out != NULL)
     *held_out = upload->held;
   if (upload->held != offset)
     {
       g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
-                   _("The upload must continue at byte %" PRIu64
-                     ", not %" PRIu64),
+                   _("The upload must continue at byte %" PRIu64 ", not %" PRIu64),
                    upload->held, offset);
       upload_free (upload);
       return NULL;
@@ -235,6 +659,12 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
       return NULL;
     }
   return upload;
+
+undo:
+  if (created)
+    remove_upload (upload);
+  upload_free (upload);
+  return NULL;
 }
 
 gboolean
@@ -245,12 +675,15 @@ hall_blob_upload_write (HallBlobUpload  *upload,
 {
   const guint8 *p = data;
 
-  if (upload->held + length > upload->store->max_size
-      || (upload->total > 0 && upload->held + length > upload->total))
+  g_return_val_if_fail (!upload->rolled_back, FALSE);
+
+  if (upload->held + length > upload->total)
     {
       g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_TOO_LARGE,
-                   _("The file is larger than announced or than %" PRIu64 " bytes"),
-                   upload->total > 0 ? upload->total : upload->store->max_size);
+                   _("The body goes past the %" PRIu64 " bytes announced; nothing of it "
+                     "was kept"),
+                   upload->total);
+      roll_back (upload);
       return FALSE;
     }
   while (length > 0)
@@ -260,7 +693,11 @@ hall_blob_upload_write (HallBlobUpload  *upload,
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        return set_io_error (error, _("Cannot write the upload"), upload->partial_path);
+        {
+          set_io_error (error, _("Cannot write the upload"), upload->partial_path);
+          roll_back (upload);
+          return FALSE;
+        }
       p += n;
       length -= n;
       upload->held += n;
@@ -310,7 +747,6 @@ fsync_dir (const char  *dir,
 
 gboolean
 hall_blob_upload_finish (HallBlobUpload  *upload,
-                         gboolean         whole,
                          gboolean        *complete_out,
                          guint64         *held_out,
                          GError         **error)
@@ -320,30 +756,36 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
   g_autofree char *dir = NULL;
   gboolean ok = FALSE;
 
+  g_return_val_if_fail (!upload->rolled_back, FALSE);
+
   *complete_out = FALSE;
   *held_out = upload->held;
 
+  /* Some file systems find out only now that the disk is full. */
   if (fdatasync (upload->fd) != 0)
     {
       set_io_error (error, _("Cannot sync the upload"), upload->partial_path);
+      roll_back (upload);
       goto out;
     }
-  if (!whole && (upload->total == 0 || upload->held < upload->total))
+  if (!upload->whole && upload->held < upload->total)
     {
       ok = TRUE;
       goto out;
     }
 
   if (!hash_file (upload->partial_path, &hex, error))
-    goto out;
+    {
+      roll_back (upload);
+      goto out;
+    }
   if (!g_str_equal (hex, upload->sha256))
     {
-      g_unlink (upload->partial_path);
-      *held_out = 0;
+      remove_upload (upload);
       g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH,
                    _("The %" PRIu64 " bytes received hash to %s, not to the name "
                      "of the file; they were discarded"),
-                   upload->held, hex);
+                   *held_out, hex);
       goto out;
     }
 
@@ -352,13 +794,19 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       set_io_error (error, _("Cannot create the blob directory"), dir);
+      roll_back (upload);
       goto out;
     }
   if (g_rename (upload->partial_path, path) != 0)
     {
       set_io_error (error, _("Cannot store the blob"), path);
+      roll_back (upload);
       goto out;
     }
+  g_mutex_lock (&upload->store->mutex);
+  g_unlink (upload->record_path);
+  g_hash_table_remove (upload->store->partials, upload->sha256);
+  g_mutex_unlock (&upload->store->mutex);
   /* The new name, and a new prefix directory, must reach the disk too. */
   if (!fsync_dir (dir, error) || !fsync_dir (upload->store->dir, error)
       || !fsync_dir (upload->store->partial_dir, error))
@@ -367,12 +815,22 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
   ok = TRUE;
 
 out:
+  *held_out = upload->held;
   upload_free (upload);
   return ok;
 }
 
 void
+hall_blob_upload_discard (HallBlobUpload *upload)
+{
+  roll_back (upload);
+  upload_free (upload);
+}
+
+void
 hall_blob_upload_abort (HallBlobUpload *upload)
 {
+  if (upload->whole)
+    roll_back (upload);
   upload_free (upload);
 }

@@ -76,6 +76,10 @@ _hall_server_roles_needed (HallRoute  route,
         return HALL_ROLE_COUNTER_OFFICIAL;
       if (route == HALL_ROUTE_CASE_EVENTS)
         return HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER | HALL_ROLE_SUPERVISOR;
+      /* Documents are attached where cases are taken in and reviewed;
+       * supervisors and administrators read them but add none. */
+      if (route == HALL_ROUTE_BLOB)
+        return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER;
       return HALL_ROLES_ALL;
     }
 }

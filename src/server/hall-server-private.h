@@ -1,6 +1,6 @@
 /* hall-server-private.h — the struct of HallServer and what its files
- * (hall-server-writes.c, -auth.c, -batch.c, hall-server.c, in the order
- * they depend on each other) offer one another
+ * (hall-server-writes.c, -auth.c, -batch.c, -blobs.c, hall-server.c, in
+ * the order they depend on each other) offer one another
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -107,5 +107,20 @@ HallServerResponse *_hall_server_submit_batch   (HallServer            *self,
 /* (transfer full): the batch's answer, once each of its operations has its
  * own. */
 HallServerResponse *_hall_server_batch_answer   (HallServerRequest     *batch);
+
+/* hall-server-blobs.c: /v1/blobs/{sha256}. */
+
+/* Before the body: answers a HEAD or GET, or begins an upload
+ * (request->upload) or refuses it, in request->response. */
+void                _hall_server_begin_blob     (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection);
+/* A piece of an upload's body, as it arrives. */
+void                _hall_server_receive_blob   (HallServerRequest     *request,
+                                                 const char            *data,
+                                                 gsize                  length);
+/* (transfer full): after the body, the upload's answer. */
+HallServerResponse *_hall_server_answer_blob    (HallServer            *self,
+                                                 HallServerRequest     *request);
 
 G_END_DECLS

@@ -40,6 +40,14 @@ gboolean    hall_server_set_tls        (HallServer  *self,
                                         const char  *cert_path,
                                         const char  *key_path,
                                         GError     **error);
+/* Partial uploads not written to for @ttl_seconds are removed, and one
+ * official's unfinished uploads may hold at most @cap_bytes; the first
+ * call also sweeps the partial uploads left on disk and starts the
+ * periodic sweep (see hall_blob_store_set_partial_limits()). Call it
+ * before start in the process that serves, not with --set-official. */
+void        hall_server_set_partial_limits (HallServer *self,
+                                            guint64     ttl_seconds,
+                                            guint64     cap_bytes);
 /* @listen is "HOST:PORT" with a numeric address ("127.0.0.1:8080",
  * "[::1]:0"); port 0 picks a free one, see hall_server_get_port(). */
 gboolean    hall_server_start          (HallServer  *self,

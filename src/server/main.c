@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hall-blob-store.h"
 #include "hall-server.h"
 
 static gboolean
@@ -85,6 +86,8 @@ main (int   argc,
   g_autofree char *official = NULL;
   g_autofree char *roles = NULL;
   g_autofree char *password_file = NULL;
+  gint64 partial_ttl = HALL_BLOB_PARTIAL_TTL_DEFAULT;
+  gint64 partial_cap = HALL_BLOB_PARTIAL_CAP_DEFAULT;
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
   GOptionEntry entries[] = {
@@ -108,6 +111,12 @@ main (int   argc,
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
       N_("File whose first line is the password of --set-official (“-”: standard input)"),
       N_("FILE") },
+    { "partial-ttl", 0, 0, G_OPTION_ARG_INT64, &partial_ttl,
+      N_("Remove an unfinished upload nobody wrote to for this long (default 86400: a day)"),
+      N_("SECONDS") },
+    { "partial-cap", 0, 0, G_OPTION_ARG_INT64, &partial_cap,
+      N_("Bytes the unfinished uploads of one official may hold, each counted with its "
+         "announced length (default 209715200: 200 MiB)"), N_("BYTES") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Add the demo officials “demo” and “reception1” (password “demo”)"), NULL },
     /* Only for the benchmark that measures what group commit is worth. */
@@ -134,6 +143,12 @@ main (int   argc,
       return 2;
     }
 
+  if (partial_ttl < 1 || partial_cap < 1)
+    {
+      g_printerr (_("--partial-ttl and --partial-cap must be at least 1\n"));
+      return 2;
+    }
+
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
       g_printerr (_("HTTPS needs both --tls-cert and --tls-key\n"));
@@ -157,6 +172,8 @@ main (int   argc,
   server = hall_server_new (data_dir, catalog, !no_group_commit, &error);
   if (server != NULL && official != NULL)
     return set_official (server, official, roles, password_file);
+  if (server != NULL)
+    hall_server_set_partial_limits (server, partial_ttl, partial_cap);
   if (server == NULL
       || (demo && !hall_server_add_demo_users (server, &error))
       || (tls_cert != NULL && !hall_server_set_tls (server, tls_cert, tls_key, &error))
