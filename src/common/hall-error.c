@@ -6,5 +6,3 @@
 
 G_DEFINE_QUARK (hall-validation-error-quark, hall_validation_error)
 G_DEFINE_QUARK (hall-catalog-error-quark, hall_catalog_error)
-G_DEFINE_QUARK (hall-store-error-quark, hall_store_error)
-G_DEFINE_QUARK (hall-sync-error-quark, hall_sync_error)

@@ -7,6 +7,8 @@
 #include <curl/curl.h>
 #include <gio/gio.h>
 
+#include "hall-core-error.h"
+
 G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)

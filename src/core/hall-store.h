@@ -6,8 +6,10 @@
 
 #include <gio/gio.h>
 #include "hall-applicant.h"
+#include "hall-core-error.h"
 #include "hall-case.h"
 #include "hall-case-event.h"
+#include "hall-case-record.h"
 #include "hall-conflict.h"
 #include "hall-service.h"
 
@@ -192,7 +194,6 @@ gboolean        hall_store_set_meta              (HallStore      *self,
  * what that call returns. Cancelled, a read finishes at once with
  * G_IO_ERROR_CANCELLED; a write cancelled before it begins writes nothing
  * and finishes so, and one that has begun reports what it did. */
-#include "hall-case-record.h"
 
 /* The case @uuid with its applicant, its timeline and its open conflicts,
  * read on one worker for the case's page. */
