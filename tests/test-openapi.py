@@ -559,6 +559,9 @@ def run(c):
     c.call(B, "PATCH", b, 409, blob[:10], dict(upload, **length, **{"Upload-Offset": "7"}),
            token=token)
     c.call(B, "PATCH", b, 400, blob[:10], dict(upload, **{"Upload-Offset": "1000"}), token=token)
+    c.call(B, "PATCH", b, 409, blob[:10],
+           dict(upload, **{"Upload-Offset": "1000", "Upload-Length": str(len(blob) + 1)}),
+           token=token)
     c.call(B, "PATCH", b, 413, blob[:10],
            dict(upload, **{"Upload-Offset": "1000", "Upload-Length": str(60 * 1024 * 1024)}),
            token=token)
@@ -578,6 +581,7 @@ def run(c):
     c.call(B, "PATCH", "/v1/blobs/" + "1" * 64, 422, other_blob,
            dict(upload, **{"Upload-Offset": "0", "Upload-Length": str(len(other_blob))}),
            token=token)
+    c.call(B, "PUT", "/v1/blobs/" + "3" * 64, 400, b"", token=token)
     c.call(B, "PUT", "/v1/blobs/" + "2" * 64, 413, None,
            {"Content-Length": str(60 * 1024 * 1024)}, token=token)
 
