@@ -210,6 +210,18 @@ test_kill_during_sync (void)
        * sooner than one row by row was). */
       delay_ms = (guint) g_rand_int_range (rand, 0, 50);
       child = spawn_sync (profile);
+      if (i % 2 == 1)
+        {
+          /* Every other kill waits for the push to begin, then lands a few
+           * milliseconds into it: on a loaded machine a process may take
+           * longer than 50 ms to start, and the kills must still reach
+           * the middle of pushes. */
+          gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+          while (count_outbox (db_path) >= before && g_get_monotonic_time () < deadline)
+            g_usleep (500);
+          delay_ms = (guint) g_rand_int_range (rand, 0, 4);
+        }
       g_usleep (delay_ms * 1000);
       g_subprocess_force_exit (child);
       g_subprocess_wait (child, NULL, &error);
