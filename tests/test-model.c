@@ -618,6 +618,25 @@ test_case_state_moves (void)
       }
 }
 
+/* A case read without its times was taken in when it was read, as the
+ * header says: a check of its promised time or number needs one. */
+static void
+test_case_from_json_times (void)
+{
+  g_autoptr(JsonNode) node = parse ("{\"service\": \"s\", "
+                                    "\"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+                                    "\"state\": \"received\"}");
+  g_autoptr(HallCase) c = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  c = hall_case_new_from_json (node, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_created_at (c), >=, now);
+  g_assert_cmpint (hall_case_get_created_at (c), <=, now + 5);
+  g_assert_cmpint (hall_case_get_updated_at (c), ==, hall_case_get_created_at (c));
+}
+
 static void
 test_event_round_trip (void)
 {
@@ -757,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/hall/model/case/round-trip", test_case_round_trip);
   g_test_add_func ("/hall/model/case/bad-json", test_case_bad_json);
   g_test_add_func ("/hall/model/case/state-moves", test_case_state_moves);
+  g_test_add_func ("/hall/model/case/from-json-times", test_case_from_json_times);
   g_test_add_func ("/hall/model/event/round-trip", test_event_round_trip);
   g_test_add_func ("/hall/model/event/notify", test_event_notify);
   g_test_add_func ("/hall/model/event/bad-json", test_event_bad_json);

@@ -756,6 +756,13 @@ hall_case_new_from_json (JsonNode    *node,
       return NULL;
     }
 
+  /* Properties given to g_object_new() are set after constructed(): its
+   * defaults would be overwritten with the zeros of absent members. */
+  if (created_at == 0)
+    created_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (updated_at == 0)
+    updated_at = created_at;
+
   self = g_object_new (HALL_TYPE_CASE,
                        "number", number,
                        "service-id", service,
