@@ -428,6 +428,8 @@ make_case (void)
   hall_case_set_updated_at (c, SOME_TIME + 60);
   hall_case_set_counter (c, "A1");
   hall_case_set_official (c, "official7");
+  hall_case_set_recorded_by (c, "wang.fang");
+  hall_case_set_recorded_at (c, SOME_TIME + 90);
   hall_case_set_version (c, 2);
   hall_case_set_checklist (c, checklist);
   return c;
@@ -466,6 +468,8 @@ test_case_round_trip (void)
   g_assert_cmpint (hall_case_get_updated_at (copy), ==, SOME_TIME + 60);
   g_assert_cmpstr (hall_case_get_counter (copy), ==, "A1");
   g_assert_cmpstr (hall_case_get_official (copy), ==, "official7");
+  g_assert_cmpstr (hall_case_get_recorded_by (copy), ==, "wang.fang");
+  g_assert_cmpint (hall_case_get_recorded_at (copy), ==, SOME_TIME + 90);
   g_assert_cmpint (hall_case_get_version (copy), ==, 2);
   checklist = hall_case_get_checklist (copy);
   g_assert_cmpuint (json_array_get_length (checklist), ==, 2);
@@ -635,6 +639,8 @@ test_case_from_json_times (void)
   g_assert_cmpint (hall_case_get_created_at (c), >=, now);
   g_assert_cmpint (hall_case_get_created_at (c), <=, now + 5);
   g_assert_cmpint (hall_case_get_updated_at (c), ==, hall_case_get_created_at (c));
+  g_assert_null (hall_case_get_recorded_by (c));
+  g_assert_cmpint (hall_case_get_recorded_at (c), ==, 0);
 }
 
 static void
@@ -649,6 +655,8 @@ test_event_round_trip (void)
   hall_case_event_set_new_state (event, HALL_CASE_APPROVED);
   hall_case_event_set_official (event, "approver2");
   hall_case_event_set_at (event, SOME_TIME);
+  hall_case_event_set_recorded_by (event, "li.na");
+  hall_case_event_set_recorded_at (event, SOME_TIME + 3600);
   hall_case_event_set_note (note, "申请人补交了租赁合同");
 
   g_assert_true (g_uuid_string_is_valid (hall_case_event_get_uuid (note)));
@@ -677,6 +685,10 @@ test_event_round_trip (void)
       g_assert_cmpstr (hall_case_event_get_official (copy), ==,
                        hall_case_event_get_official (originals[i]));
       g_assert_cmpint (hall_case_event_get_at (copy), ==, hall_case_event_get_at (originals[i]));
+      g_assert_cmpstr (hall_case_event_get_recorded_by (copy), ==,
+                       hall_case_event_get_recorded_by (originals[i]));
+      g_assert_cmpint (hall_case_event_get_recorded_at (copy), ==,
+                       hall_case_event_get_recorded_at (originals[i]));
       json_again = hall_case_event_to_json (copy);
       g_assert_true (json_node_equal (json, json_again));
 

@@ -28,6 +28,8 @@ struct _HallCase
   gint64 updated_at;
   char *counter;
   char *official;
+  char *recorded_by;
+  gint64 recorded_at;
   gint64 version;
   HallSyncState sync_state;
   char *sync_error;
@@ -66,6 +68,8 @@ enum
   PROP_UPDATED_AT,
   PROP_COUNTER,
   PROP_OFFICIAL,
+  PROP_RECORDED_BY,
+  PROP_RECORDED_AT,
   PROP_VERSION,
   PROP_SYNC_STATE,
   PROP_SYNC_ERROR,
@@ -161,6 +165,7 @@ hall_case_finalize (GObject *object)
   g_free (self->applicant_name);
   g_free (self->counter);
   g_free (self->official);
+  g_free (self->recorded_by);
   g_free (self->sync_error);
   g_clear_pointer (&self->checklist, json_array_unref);
 
@@ -212,6 +217,12 @@ hall_case_get_property (GObject    *object,
       break;
     case PROP_OFFICIAL:
       g_value_set_string (value, self->official);
+      break;
+    case PROP_RECORDED_BY:
+      g_value_set_string (value, self->recorded_by);
+      break;
+    case PROP_RECORDED_AT:
+      g_value_set_int64 (value, self->recorded_at);
       break;
     case PROP_VERSION:
       g_value_set_int64 (value, self->version);
@@ -276,6 +287,12 @@ hall_case_set_property (GObject      *object,
     case PROP_OFFICIAL:
       hall_case_set_official (self, g_value_get_string (value));
       break;
+    case PROP_RECORDED_BY:
+      hall_case_set_recorded_by (self, g_value_get_string (value));
+      break;
+    case PROP_RECORDED_AT:
+      hall_case_set_recorded_at (self, g_value_get_int64 (value));
+      break;
     case PROP_VERSION:
       hall_case_set_version (self, g_value_get_int64 (value));
       break;
@@ -322,6 +339,9 @@ hall_case_class_init (HallCaseClass *klass)
     = g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_COUNTER] = g_param_spec_string ("counter", NULL, NULL, NULL, flags);
   properties[PROP_OFFICIAL] = g_param_spec_string ("official", NULL, NULL, NULL, flags);
+  properties[PROP_RECORDED_BY] = g_param_spec_string ("recorded-by", NULL, NULL, NULL, flags);
+  properties[PROP_RECORDED_AT]
+    = g_param_spec_int64 ("recorded-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_VERSION]
     = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_SYNC_STATE] = g_param_spec_enum ("sync-state", NULL, NULL,
@@ -529,6 +549,36 @@ hall_case_set_official (HallCase   *self,
   set_string (self, &self->official, official, PROP_OFFICIAL);
 }
 
+const char *
+hall_case_get_recorded_by (HallCase *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE (self), NULL);
+  return self->recorded_by;
+}
+
+void
+hall_case_set_recorded_by (HallCase   *self,
+                           const char *recorded_by)
+{
+  g_return_if_fail (HALL_IS_CASE (self));
+  set_string (self, &self->recorded_by, recorded_by, PROP_RECORDED_BY);
+}
+
+gint64
+hall_case_get_recorded_at (HallCase *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE (self), 0);
+  return self->recorded_at;
+}
+
+void
+hall_case_set_recorded_at (HallCase *self,
+                           gint64    recorded_at)
+{
+  g_return_if_fail (HALL_IS_CASE (self));
+  set_int64 (self, &self->recorded_at, recorded_at, PROP_RECORDED_AT);
+}
+
 gint64
 hall_case_get_version (HallCase *self)
 {
@@ -639,6 +689,8 @@ hall_case_to_json (HallCase *self)
   add_timestamp (builder, "updated_at", self->updated_at);
   add_string (builder, "counter", self->counter);
   add_string (builder, "official", self->official);
+  add_string (builder, "recorded_by", self->recorded_by);
+  add_timestamp (builder, "recorded_at", self->recorded_at);
 
   checklist = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (checklist, copy_checklist (self->checklist));
@@ -714,7 +766,9 @@ hall_case_new_from_json (JsonNode    *node,
   const char *applicant = NULL;
   const char *counter = NULL;
   const char *official = NULL;
+  const char *recorded_by = NULL;
   int state = HALL_CASE_RECEIVED;
+  gint64 recorded_at = 0;
   gint64 created_at = 0;
   gint64 promised_at = 0;
   gint64 updated_at = 0;
@@ -743,6 +797,10 @@ hall_case_new_from_json (JsonNode    *node,
                                  field_out, error)
       || !hall_json_read_string (object, "official", FALSE, HALL_JSON_MAX_CHARS, &official,
                                  field_out, error)
+      || !hall_json_read_string (object, "recorded_by", FALSE, HALL_JSON_MAX_CHARS,
+                                 &recorded_by, field_out, error)
+      || !hall_json_read_timestamp (object, "recorded_at", FALSE, &recorded_at, field_out,
+                                    error)
       || !read_checklist (object, &checklist, field_out, error)
       || !hall_json_read_int (object, "version", FALSE, 0, &version, field_out, error))
     return NULL;
@@ -773,6 +831,8 @@ hall_case_new_from_json (JsonNode    *node,
                        "updated-at", updated_at,
                        "counter", counter,
                        "official", official,
+                       "recorded-by", recorded_by,
+                       "recorded-at", recorded_at,
                        "version", version,
                        "checklist", checklist,
                        NULL);

@@ -39,10 +39,16 @@ G_DECLARE_FINAL_TYPE (HallCase, hall_case, HALL, CASE, GObject)
 
 /* Properties (all notify): "uuid", "number", "service-id", "service-name",
  * "applicant-uuid", "applicant-name", "state", "created-at", "promised-at",
- * "updated-at", "counter", "official", "version", "sync-state",
- * "sync-error", "checklist". Timestamps are Unix seconds. A case made
- * without a "uuid" gets a fresh one, and "created-at" (and "updated-at")
- * default to the time of creation.
+ * "updated-at", "counter", "official", "recorded-by", "recorded-at",
+ * "version", "sync-state", "sync-error", "checklist". Timestamps are Unix
+ * seconds. A case made without a "uuid" gets a fresh one, and "created-at"
+ * (and "updated-at") default to the time of creation.
+ *
+ * "official", "created-at" and "updated-at" are the counter's word: who
+ * took the case in and when, by the counter's clock. "recorded-by" and
+ * "recorded-at" are the server's own record of the version it holds: the
+ * signed-in official whose request wrote it and when, by the server's
+ * clock (NULL and 0 until the case has been to the server).
  *
  * The checklist is the service's required documents, each marked as
  * provided or not; it is a JSON array of {"id", "provided"} objects. The
@@ -87,6 +93,12 @@ void           hall_case_set_counter        (HallCase      *self,
 const char    *hall_case_get_official       (HallCase      *self);
 void           hall_case_set_official       (HallCase      *self,
                                              const char    *official);
+const char    *hall_case_get_recorded_by    (HallCase      *self);
+void           hall_case_set_recorded_by    (HallCase      *self,
+                                             const char    *recorded_by);
+gint64         hall_case_get_recorded_at    (HallCase      *self);
+void           hall_case_set_recorded_at    (HallCase      *self,
+                                             gint64         recorded_at);
 gint64         hall_case_get_version        (HallCase      *self);
 void           hall_case_set_version        (HallCase      *self,
                                              gint64         version);
@@ -102,7 +114,9 @@ void           hall_case_set_checklist      (HallCase      *self,
 
 /* Wire format: {"uuid", "number", "service", "applicant" (uuid), "state",
  * "created_at", "promised_at", "updated_at" (ISO 8601 UTC), "counter",
- * "official", "checklist": [{"id", "provided"}], "version"}.
+ * "official", "recorded_by", "recorded_at", "checklist": [{"id",
+ * "provided"}], "version"}. "recorded_by" and "recorded_at" are written by
+ * the server only: one sent to it is replaced.
  * The denormalised names and the sync state are local only. Strings are
  * limited to HALL_JSON_MAX_CHARS; "service", "applicant" and "state" are
  * required, a missing "uuid" or "created_at" gets a fresh one. */
