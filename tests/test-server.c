@@ -563,6 +563,9 @@ test_applicant (void)
   node = reply_json (first);
   g_assert_cmpstr (member (node, "uuid"), ==, uuid);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+  /* The server's record of who registered the applicant. */
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "demo");
+  g_assert_true (json_object_has_member (json_node_get_object (node), "recorded_at"));
 
   /* A replayed creation is one entity. */
   again = request ("PUT", path, token, body, NULL);
@@ -1597,6 +1600,98 @@ test_set_official (void)
   remove_dir (dir);
 }
 
+/* The record the server keeps, and the rules of the catalog */
+
+/* Unix seconds of an ISO 8601 member of @object. */
+static gint64
+time_member (JsonObject *object,
+             const char *name)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_assert_true (json_object_has_member (object, name));
+  dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, name), NULL);
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* An event keeps the counter's word of who made it and when, beside the
+ * server's record of who sent it and when; a state event's new case
+ * version says the same. The change feed serves what GET does. */
+static void
+test_event_recorded (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *note_uuid = g_uuid_string_random ();
+  g_autofree char *move_uuid = g_uuid_string_random ();
+  g_autofree char *note = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\",\"note\":\"Seen\","
+                                           "\"official\":\"supervisor-x\","
+                                           "\"at\":\"1999-01-01T00:00:00Z\","
+                                           "\"recorded_by\":\"mallory\","
+                                           "\"recorded_at\":\"1999-01-01T00:00:00Z\"}",
+                                           note_uuid);
+  g_autofree char *move = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                           "\"state\":\"in_review\",\"official\":\"li.na\","
+                                           "\"at\":\"2001-02-03T04:05:06Z\"}", move_uuid);
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *event;
+  JsonObject *object;
+  gint64 before = now_seconds ();
+  gboolean seen = FALSE;
+
+  reply = request ("POST", path, token, note, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  event = json_object_get_object_member (json_node_get_object (node), "event");
+  g_assert_cmpstr (json_object_get_string_member (event, "official"), ==, "supervisor-x");
+  g_assert_cmpstr (json_object_get_string_member (event, "at"), ==, "1999-01-01T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (event, "recorded_by"), ==, "demo");
+  g_assert_cmpint (time_member (event, "recorded_at"), >=, before);
+  g_assert_cmpint (time_member (event, "recorded_at"), <=, now_seconds ());
+
+  changes = all_changes (5000);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      JsonObject *data = json_object_get_object_member (change, "data");
+
+      if (!g_str_equal (json_object_get_string_member (change, "uuid"), note_uuid))
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (data, "official"), ==, "supervisor-x");
+      g_assert_cmpstr (json_object_get_string_member (data, "recorded_by"), ==, "demo");
+      g_assert_cmpstr (json_object_get_string_member (data, "recorded_at"), ==,
+                       json_object_get_string_member (event, "recorded_at"));
+      seen = TRUE;
+    }
+  g_assert_true (seen);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("POST", path, token, move, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+  reply = request ("GET", case_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (member (node, "state"), ==, "in_review");
+  g_assert_cmpstr (member (node, "updated_at"), ==, "2001-02-03T04:05:06Z");
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "demo");
+  g_assert_cmpint (time_member (object, "recorded_at"), >=, before);
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 2);
+}
+
 typedef struct
 {
   const char *base;
@@ -1954,6 +2049,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/idempotency/per-user", test_idempotency_per_user);
   g_test_add_func ("/hall/server/cases", test_cases);
   g_test_add_func ("/hall/server/events", test_events);
+  g_test_add_func ("/hall/server/events/recorded", test_event_recorded);
   g_test_add_func ("/hall/server/changes", test_changes);
   g_test_add_func ("/hall/server/batch", test_batch);
   g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);

@@ -4,6 +4,14 @@
  * rules of versions and case states
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The record is the server's. What it knows it writes itself: "version",
+ * and "recorded_by" and "recorded_at" (the signed-in official who sent the
+ * change and when the server wrote it) on every applicant, case and event
+ * it stores, whatever the body said. What only a counter can know (the
+ * official who made the change there, perhaps offline, and the counter's
+ * clock: "official", "created_at", "updated_at", an event's "at") is kept
+ * beside it as the counter's word.
  */
 #define G_LOG_DOMAIN "hall-server"
 
@@ -12,6 +20,7 @@
 #include <string.h>
 
 #include "hall-case.h"
+#include "hall-json.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
 
@@ -49,7 +58,9 @@ node_to_string (JsonNode *node)
 static JsonNode *
 copy_content (JsonNode *node)
 {
-  static const char * const ignored[] = { "version", "created_at", "updated_at", NULL };
+  static const char * const ignored[] = {
+    "version", "created_at", "updated_at", "recorded_by", "recorded_at", NULL
+  };
   JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object = json_object_new ();
   JsonObjectIter iter;
@@ -92,6 +103,19 @@ parse_if_match (const char *header,
       p++;
     }
   return g_ascii_string_to_signed (p, 10, 1, G_MAXINT64, version_out, NULL);
+}
+
+/* The server's own record of who sent a change and when it was written,
+ * over anything the body said of it. */
+static void
+stamp_record (JsonObject        *object,
+              HallServerRequest *request,
+              gint64             now)
+{
+  g_autofree char *recorded_at = hall_timestamp_to_iso8601 (now);
+
+  json_object_set_string_member (object, "recorded_by", request->username);
+  json_object_set_string_member (object, "recorded_at", recorded_at);
 }
 
 /* The stored text is the answer: no second generation of the JSON. */
@@ -184,6 +208,7 @@ write_entity (HallServerStorage  *storage,
         }
       version = 1;
       json_object_set_int_member (object, "version", version);
+      stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
       data = node_to_string (request->entity);
       if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
                                            error))
@@ -241,6 +266,7 @@ write_entity (HallServerStorage  *storage,
 
   version++;
   json_object_set_int_member (object, "version", version);
+  stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
   data = node_to_string (request->entity);
   if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data, error))
     return FALSE;
@@ -280,6 +306,7 @@ write_event (HallServerStorage  *storage,
   const char *uuid = hall_json_get_string (event, "uuid");
   const char *kind = hall_json_get_string (event, "kind");
   gint64 case_version = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   case_data = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, request->id,
                                               &case_version, &local_error);
@@ -323,11 +350,10 @@ write_event (HallServerStorage  *storage,
   if (!json_object_has_member (event, "case") && !json_object_has_member (event, "case_uuid"))
     json_object_set_string_member (event, "case", request->id);
 
+  stamp_record (event, request, now);
   if (g_strcmp0 (kind, "state") == 0)
     {
       g_autoptr(JsonNode) case_node = parse_stored (case_data);
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *updated_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
       g_autofree char *case_json = NULL;
       JsonObject *kase = json_node_get_object (case_node);
       const char *state = hall_json_get_string (event, "state");
@@ -346,11 +372,14 @@ write_event (HallServerStorage  *storage,
           return TRUE;
         }
 
+      /* The case's new version is the event's doing: the counter's word of
+       * when it was made, the server's of who sent it and when. */
       case_version++;
       if (state != NULL)
         json_object_set_string_member (kase, "state", state);
-      json_object_set_string_member (kase, "updated_at", updated_at);
+      json_object_set_string_member (kase, "updated_at", hall_json_get_string (event, "at"));
       json_object_set_int_member (kase, "version", case_version);
+      stamp_record (kase, request, now);
       case_json = node_to_string (case_node);
       if (!hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, request->id, case_version,
                                            hall_json_get_string (kase, "number"), case_json, error))
