@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "hall-case.h"
 #include "hall-error.h"
@@ -920,6 +922,198 @@ hall_case_state_check_move (HallCaseState   from,
                _("A case that is “%s” cannot become “%s”"),
                hall_case_state_get_label (from), hall_case_state_get_label (to));
   return FALSE;
+}
+
+static gboolean
+fail (const char  *field,
+      const char **field_out,
+      GError     **error,
+      const char  *format,
+      ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (const char  *field,
+      const char **field_out,
+      GError     **error,
+      const char  *format,
+      ...)
+{
+  va_list args;
+
+  if (field_out != NULL)
+    *field_out = field;
+  if (error != NULL)
+    {
+      va_start (args, format);
+      *error = g_error_new_valist (HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID, format,
+                                   args);
+      va_end (args);
+    }
+  return FALSE;
+}
+
+/* Stops at the first id that is unknown or repeated: a list of any length
+ * costs at most one look more than the service has documents. */
+static gboolean
+check_checklist (HallCase     *self,
+                 HallService  *service,
+                 const char  **field_out,
+                 GError      **error)
+{
+  guint n_documents = hall_service_get_n_documents (service);
+  guint n = json_array_get_length (self->checklist);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = json_object_get_string_member (
+        json_array_get_object_element (self->checklist, i), "id");
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < n_documents && !known; j++)
+        known = g_str_equal (hall_service_get_document (service, j)->id, id);
+      if (!known)
+        return fail ("checklist", field_out, error,
+                     _("“%s” is not a document that service “%s” asks for"), id,
+                     hall_service_get_id (service));
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (json_object_get_string_member (
+                           json_array_get_object_element (self->checklist, j), "id"), id))
+          return fail ("checklist", field_out, error,
+                       _("The checklist names the document “%s” twice"), id);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_promised_at (HallCase     *self,
+                   HallService  *service,
+                   const char  **field_out,
+                   GError      **error)
+{
+  gint64 promised_at = hall_service_get_promised_at (service, self->created_at);
+  g_autofree char *expected = NULL;
+
+  if (self->promised_at == 0 || self->promised_at == promised_at)
+    return TRUE;
+  expected = hall_timestamp_to_iso8601 (promised_at);
+  return fail ("promised_at", field_out, error,
+               _("The promised time must be %s: the time of intake plus the %u minutes that "
+                 "service “%s” promises"),
+               expected, hall_service_get_promised_minutes (service),
+               hall_service_get_id (service));
+}
+
+/* Letters and digits: the hall code and the counter become parts of case
+ * numbers, which are split at dashes. */
+static gboolean
+is_code (const char *code)
+{
+  if (*code == '\0' || strlen (code) > 16)
+    return FALSE;
+  for (const char *p = code; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_digits (const char *text,
+           gsize       min_length,
+           gsize       max_length)
+{
+  gsize length = strlen (text);
+
+  if (length < min_length || length > max_length)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+utc_year (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return dt != NULL ? g_date_time_get_year (dt) : 0;
+}
+
+/* HALL-YEAR-COUNTER-SEQUENCE, as the counter's store hands them out. */
+static gboolean
+check_number (HallCase     *self,
+              const char  **field_out,
+              GError      **error)
+{
+  g_auto(GStrv) parts = NULL;
+  int year;
+
+  if (self->number == NULL)
+    return TRUE;
+  parts = g_strsplit (self->number, "-", 5);
+  if (g_strv_length (parts) != 4 || !is_code (parts[0]) || !is_digits (parts[1], 4, 4)
+      || !is_code (parts[2]) || !is_digits (parts[3], 1, 18))
+    return fail ("number", field_out, error,
+                 _("The case number “%s” is not of the form HALL-YEAR-COUNTER-SEQUENCE, "
+                   "e.g. YC-2026-C03-000123"),
+                 self->number);
+  if (g_strcmp0 (parts[2], self->counter) != 0)
+    return fail ("number", field_out, error,
+                 _("The case number “%s” is one of counter “%s”, not of the case’s counter "
+                   "“%s”"),
+                 self->number, parts[2], self->counter != NULL ? self->counter : "");
+  /* The counter numbers by its local year: it may be a day off UTC's. */
+  year = atoi (parts[1]);
+  if (year < utc_year (self->created_at - 14 * 3600)
+      || year > utc_year (self->created_at + 14 * 3600))
+    {
+      g_autofree char *created_at = hall_timestamp_to_iso8601 (self->created_at);
+
+      return fail ("number", field_out, error,
+                   _("The case number “%s” is of the year %s, but the case was taken in at %s"),
+                   self->number, parts[1], created_at);
+    }
+  return TRUE;
+}
+
+gboolean
+hall_case_check_for_service (HallCase     *self,
+                             HallService  *service,
+                             const char  **field_out,
+                             GError      **error)
+{
+  g_return_val_if_fail (HALL_IS_CASE (self), FALSE);
+  g_return_val_if_fail (HALL_IS_SERVICE (service), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return check_checklist (self, service, field_out, error)
+         && check_promised_at (self, service, field_out, error)
+         && check_number (self, field_out, error);
+}
+
+const char *
+hall_case_state_role_needed (HallService   *service,
+                             HallCaseState  from,
+                             HallCaseState  to)
+{
+  gboolean decision = from == HALL_CASE_IN_REVIEW
+                      && (to == HALL_CASE_APPROVED || to == HALL_CASE_REJECTED
+                          || to == HALL_CASE_RETURNED);
+  guint n;
+  const char *first;
+
+  g_return_val_if_fail (HALL_IS_SERVICE (service), NULL);
+
+  n = hall_service_get_n_steps (service);
+  if (n == 0)
+    return "counter_official";
+  first = hall_service_get_step (service, 0)->role;
+  if (!decision)
+    return first;
+  for (guint i = n; i-- > 0;)
+    if (!g_str_equal (hall_service_get_step (service, i)->role, first))
+      return hall_service_get_step (service, i)->role;
+  return first;
 }
 
 const char *

@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hall-service.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -18,6 +20,11 @@ typedef enum
   HALL_CASE_COMPLETED,    /* "completed": result handed over */
   HALL_CASE_WITHDRAWN,    /* "withdrawn" */
 } HallCaseState;
+
+/* The state a case is created in, whatever its service: the steps of every
+ * service begin with acceptance at the counter, and every later state comes
+ * from an event. */
+#define HALL_CASE_FIRST_STATE HALL_CASE_RECEIVED
 
 /* Where the counter's copy stands with the backend. */
 typedef enum
@@ -142,6 +149,32 @@ gboolean       hall_case_state_can_move_to  (HallCaseState  from,
 gboolean       hall_case_state_check_move   (HallCaseState  from,
                                              HallCaseState  to,
                                              GError       **error);
+
+/* What the catalog says of a case of @service: its checklist names only
+ * documents of the service, each at most once (so it is never longer than
+ * the service's list); "promised_at", when set, is "created_at" plus the
+ * service's promised time (hall_service_get_promised_at()); and "number",
+ * when set, is HALL-YEAR-COUNTER-SEQUENCE ("YC-2026-C03-000123") with the
+ * case's own "counter" and the year it was taken in. FALSE with a
+ * HALL_VALIDATION_ERROR whose message names the value at fault, and the
+ * field ("checklist", "promised_at", "number") in *@field_out. */
+gboolean       hall_case_check_for_service  (HallCase      *self,
+                                             HallService   *service,
+                                             const char   **field_out,
+                                             GError       **error);
+
+/* (transfer none): the catalog role ("approver") an official needs to move
+ * a case of @service from @from to @to. The decision on a case in review
+ * (approved, rejected, returned) belongs to the service's deciding step:
+ * its last step whose role is not that of its first step, or its last
+ * step when all share one. Every other move (accepting it for review,
+ * returning or refusing it at intake, taking it back, withdrawing it,
+ * handing the result over) belongs to its first step, acceptance at the
+ * counter. A service with no steps is decided at the counter:
+ * "counter_official". */
+const char    *hall_case_state_role_needed  (HallService   *service,
+                                             HallCaseState  from,
+                                             HallCaseState  to);
 
 const char    *hall_sync_state_to_string    (HallSyncState  sync_state);
 gboolean       hall_sync_state_from_string  (const char    *str,
