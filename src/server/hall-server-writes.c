@@ -11,7 +11,11 @@
  * it stores, whatever the body said. What only a counter can know (the
  * official who made the change there, perhaps offline, and the counter's
  * clock: "official", "created_at", "updated_at", an event's "at") is kept
- * beside it as the counter's word.
+ * beside it as the counter's word. What the catalog decides is checked
+ * against it: a case is created in its first state and moves on only by
+ * events, each along the rule of states and by an official with the role
+ * the service's steps name; its checklist, promised time and number agree
+ * with its service and its counter.
  */
 #define G_LOG_DOMAIN "hall-server"
 
@@ -53,13 +57,14 @@ node_to_string (JsonNode *node)
   return json_generator_to_data (generator, NULL);
 }
 
-/* The entity without the fields the server sets: they do not count when
- * comparing, so a replayed creation finds its entity unchanged. */
+/* The entity without the fields the server sets, or fills in when a body
+ * leaves them out ("promised_at" follows "created_at"): they do not count
+ * when comparing, so a replayed creation finds its entity unchanged. */
 static JsonNode *
 copy_content (JsonNode *node)
 {
   static const char * const ignored[] = {
-    "version", "created_at", "updated_at", "recorded_by", "recorded_at", NULL
+    "version", "created_at", "promised_at", "updated_at", "recorded_by", "recorded_at", NULL
   };
   JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object = json_object_new ();
@@ -116,6 +121,16 @@ stamp_record (JsonObject        *object,
 
   json_object_set_string_member (object, "recorded_by", request->username);
   json_object_set_string_member (object, "recorded_at", recorded_at);
+}
+
+static HallCaseState
+state_of (JsonObject *object)
+{
+  HallCaseState state = HALL_CASE_FIRST_STATE;
+
+  /* Parsed or stored by us: the state is always a known one. */
+  hall_case_state_from_string (hall_json_get_string (object, "state"), &state);
+  return state;
 }
 
 /* The stored text is the answer: no second generation of the JSON. */
@@ -206,6 +221,15 @@ write_entity (HallServerStorage  *storage,
                                                        "no such entity yet"));
           return TRUE;
         }
+      /* Every later state comes from an event, by its rules. */
+      if (kind == HALL_ENTITY_CASE && state_of (object) != HALL_CASE_FIRST_STATE)
+        {
+          request->response = hall_problem_response (
+            422, "state",
+            _("A case is created “%s”; it moves on from there by events of kind “state”"),
+            hall_case_state_get_label (HALL_CASE_FIRST_STATE));
+          return TRUE;
+        }
       version = 1;
       json_object_set_int_member (object, "version", version);
       stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
@@ -243,21 +267,20 @@ write_entity (HallServerStorage  *storage,
       return TRUE;
     }
 
-  /* A whole case sent again must not carry it past the rule of its states,
-   * nor back over a move another official made. */
+  /* A state moves only by an event, which the rules of states and roles
+   * are checked on: a whole case sent again keeps the state it has. */
   if (kind == HALL_ENTITY_CASE)
     {
-      HallCaseState from = HALL_CASE_RECEIVED;
-      HallCaseState to = HALL_CASE_RECEIVED;
-      g_autoptr(GError) refusal = NULL;
+      HallCaseState stored_state = state_of (json_node_get_object (stored_node));
 
-      hall_case_state_from_string (hall_json_get_string (json_node_get_object (stored_node),
-                                                         "state"), &from);
-      hall_case_state_from_string (hall_json_get_string (object, "state"), &to);
-      if (from != to && !hall_case_state_check_move (from, to, &refusal))
+      if (state_of (object) != stored_state)
         {
-          g_autoptr(HallProblem) problem = hall_problem_new_from_error (422, "state", refusal);
+          g_autoptr(HallProblem) problem = NULL;
 
+          problem = hall_problem_new (422, "state",
+                                      _("The case is “%s”: its state changes only by an event "
+                                        "of kind “state”, not by sending the case again"),
+                                      hall_case_state_get_label (stored_state));
           hall_problem_set_current (problem, stored_node);
           request->response = hall_problem_to_response (problem);
           return TRUE;
@@ -290,6 +313,51 @@ event_answer (guint     status,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return hall_server_response_new_json (status, root);
+}
+
+/* Whether the official who sent a move of @kase to @to may make it: the
+ * role the catalog's steps name for it. FALSE with the refusal in
+ * request->response. */
+static gboolean
+check_move (HallServerRequest *request,
+            JsonObject        *kase,
+            HallCaseState      to)
+{
+  HallServer *server = request->server;
+  const char *service_id = hall_json_get_string (kase, "service");
+  HallService *service = service_id ? hall_catalog_lookup (server->catalog, service_id) : NULL;
+  HallCaseState from = state_of (kase);
+  g_autoptr(GError) refusal = NULL;
+  const char *role;
+  HallRoles needed = 0;
+
+  /* The counter checks the same rule, but only against what it knew:
+   * another counter may have moved the case since. */
+  if (!hall_case_state_check_move (from, to, &refusal))
+    {
+      request->response = hall_problem_response (422, "state", "%s", refusal->message);
+      return FALSE;
+    }
+  /* Without its service no one can say who decides: no one does. */
+  if (service == NULL)
+    {
+      request->response = hall_problem_response (422, "service",
+                                                 _("The case’s service “%s” is no longer in the "
+                                                   "catalog: who may move it cannot be told"),
+                                                 service_id ? service_id : "");
+      return FALSE;
+    }
+  role = hall_case_state_role_needed (service, from, to);
+  if (!hall_roles_parse (role, &needed, NULL) || !(request->roles & needed))
+    {
+      request->response = hall_problem_response (403, "state",
+                                                 _("Moving a case of “%s” from “%s” to “%s” "
+                                                   "needs the role “%s”"),
+                                                 service_id, hall_case_state_get_label (from),
+                                                 hall_case_state_get_label (to), role);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -357,26 +425,14 @@ write_event (HallServerStorage  *storage,
       g_autofree char *case_json = NULL;
       JsonObject *kase = json_node_get_object (case_node);
       const char *state = hall_json_get_string (event, "state");
-      HallCaseState from = HALL_CASE_RECEIVED;
-      HallCaseState to = HALL_CASE_RECEIVED;
-      g_autoptr(GError) refusal = NULL;
 
-      /* The counter checks the same rule, but only against what it knew:
-       * another counter may have moved the case since. The parsed event
-       * always has a known "state". */
-      hall_case_state_from_string (hall_json_get_string (kase, "state"), &from);
-      hall_case_state_from_string (state, &to);
-      if (!hall_case_state_check_move (from, to, &refusal))
-        {
-          request->response = hall_problem_response (422, "state", "%s", refusal->message);
-          return TRUE;
-        }
+      if (!check_move (request, kase, state_of (event)))
+        return TRUE;
 
       /* The case's new version is the event's doing: the counter's word of
        * when it was made, the server's of who sent it and when. */
       case_version++;
-      if (state != NULL)
-        json_object_set_string_member (kase, "state", state);
+      json_object_set_string_member (kase, "state", state);
       json_object_set_string_member (kase, "updated_at", hall_json_get_string (event, "at"));
       json_object_set_int_member (kase, "version", case_version);
       stamp_record (kase, request, now);
@@ -528,6 +584,36 @@ _hall_server_write_done (gpointer      user_data,
   MHD_resume_connection (request->connection);
 }
 
+/* What the catalog says of a case: its checklist, promised time and
+ * number agree with its service (hall_case_check_for_service(), the
+ * counter's rule too). A case sent without "promised_at" gets the one its
+ * service promises. */
+static HallServerResponse *
+check_case (HallServerRequest *request,
+            HallService       *service)
+{
+  g_autoptr(HallCase) kase = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *field = NULL;
+
+  /* Canonical JSON of a valid case: it reads back. */
+  kase = hall_case_new_from_json (request->entity, &field, &error);
+  if (kase == NULL || !hall_case_check_for_service (kase, service, &field, &error))
+    {
+      g_autoptr(HallProblem) problem = hall_problem_new_from_error (422, field, error);
+
+      return hall_problem_to_response (problem);
+    }
+  if (hall_case_get_promised_at (kase) == 0)
+    {
+      hall_case_set_promised_at (kase, hall_service_get_promised_at (
+                                         service, hall_case_get_created_at (kase)));
+      json_node_unref (request->entity);
+      request->entity = hall_case_to_json (kase);
+    }
+  return NULL;
+}
+
 HallServerResponse *
 _hall_server_check_write (HallServer        *self,
                           HallServerRequest *request,
@@ -538,7 +624,6 @@ _hall_server_check_write (HallServer        *self,
   g_autoptr(HallProblem) parse_problem = NULL;
   g_autoptr(GError) error = NULL;
   HallServerResponse *replay;
-  JsonObject *object;
 
   request->entity = parsed != NULL
                     ? hall_server_parse_entity_node (request->route, request->id, parsed,
@@ -548,19 +633,25 @@ _hall_server_check_write (HallServer        *self,
                                                 request->body->len, &parse_problem);
   if (request->entity == NULL)
     return hall_problem_to_response (parse_problem);
-  object = json_node_get_object (request->entity);
 
   if (request->route == HALL_ROUTE_CASE)
     {
-      const char *service = hall_json_get_string (object, "service");
+      const char *service_id = hall_json_get_string (json_node_get_object (request->entity),
+                                                     "service");
+      HallService *service = service_id ? hall_catalog_lookup (self->catalog, service_id) : NULL;
+      HallServerResponse *refusal;
 
-      if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
+      if (service == NULL)
         return hall_problem_response (422, "service", _("The service “%s” is not in the catalog"),
-                                      service ? service : "");
+                                      service_id ? service_id : "");
+      refusal = check_case (request, service);
+      if (refusal != NULL)
+        return refusal;
     }
   if (request->route == HALL_ROUTE_CASE_EVENTS
       && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
-      && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
+      && g_strcmp0 (hall_json_get_string (json_node_get_object (request->entity), "kind"),
+                    "state") != 0)
     return hall_problem_response (403, NULL, _("Your role may only decide on a case's state"));
 
   if (request->idempotency_key != NULL)
