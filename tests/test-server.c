@@ -1667,7 +1667,9 @@ iso8601 (gint64 unix_seconds)
 }
 
 /* A case body of @service with the members listed, and @extra members
- * (JSON text after a comma, or ""). */
+ * (JSON text after a comma, or ""). It is taken in when the first body
+ * was made, unless @extra says when: a case sent again must say the
+ * same. */
 static char *
 case_body (const char *applicant,
            const char *service,
@@ -1676,9 +1678,17 @@ case_body (const char *applicant,
            const char *state,
            const char *extra)
 {
+  static char *taken_in;
+  g_autofree char *created_at = NULL;
+
+  if (taken_in == NULL)
+    taken_in = iso8601 (now_seconds ());
+  if (strstr (extra, "\"created_at\"") == NULL)
+    created_at = g_strdup_printf (",\"created_at\":\"%s\"", taken_in);
   return g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\",\"applicant\":\"%s\","
-                          "\"state\":\"%s\",\"counter\":\"%s\"%s}",
-                          number, service, applicant, state, counter, extra);
+                          "\"state\":\"%s\",\"counter\":\"%s\"%s%s}",
+                          number, service, applicant, state, counter,
+                          created_at != NULL ? created_at : "", extra);
 }
 
 /* The service's promised minutes, from the catalog the server reads. */
@@ -1786,6 +1796,68 @@ test_case_state_by_events_only (void)
   reply = request ("PUT", path, token, changed, if_match);
   assert_status (reply, 200);
   g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+}
+
+/* What a case is stays as it was taken in: its service (which says who
+ * decides it), its number and counter, and the time of intake (which its
+ * promise runs from). */
+static void
+test_case_fixed_fields (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *theirs = new_number ("C02");
+  g_autofree char *first = case_body (applicant, service_id, number, "C01", "received", "");
+  g_autofree char *earlier = iso8601 (now_seconds () - 7 * 24 * 3600);
+  g_autofree char *earlier_extra = g_strdup_printf (",\"created_at\":\"%s\","
+                                                   "\"official\":\"li.na\"", earlier);
+  g_autofree char *only_time = g_strdup_printf (",\"created_at\":\"%s\"", earlier);
+  g_autofree char *before = NULL;
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  struct
+  {
+    char       *body;
+    const char *field;
+  } changes[] = {
+    { case_body (applicant, "company_deregistration", number, "C01", "received", ""),
+      "service" },
+    { case_body (applicant, service_id, theirs, "C02", "received", ""), "number" },
+    { case_body (applicant, service_id, number, "C01", "received", earlier_extra),
+      "created_at" },
+  };
+  g_autoptr(Reply) reply = request ("PUT", path, token, first, NULL);
+
+  assert_status (reply, 201);
+  before = get_text (path);
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autofree char *after = NULL;
+
+      g_clear_pointer (&reply, reply_free);
+      reply = request ("PUT", path, token, changes[i].body, if_match);
+      assert_problem (reply, 422, changes[i].field);
+      after = get_text (path);
+      g_assert_cmpstr (after, ==, before);
+      g_free (changes[i].body);
+    }
+
+  /* Sent again with only another time of intake, it is the same case: the
+   * answer is the server's, as for a replay. */
+  {
+    g_autofree char *body = case_body (applicant, service_id, number, "C01", "received",
+                                       only_time);
+    g_autofree char *after = NULL;
+
+    g_clear_pointer (&reply, reply_free);
+    reply = request ("PUT", path, token, body, NULL);
+    assert_status (reply, 200);
+    g_assert_cmpstr (reply->body->str, ==, before);
+    after = get_text (path);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_assert_cmpuint (count_changes_of (uuid), ==, 1);
 }
 
 /* The version is the server's: one in a body is ignored, on creation and
@@ -2627,6 +2699,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
   g_test_add_func ("/hall/server/cases/state-by-events-only", test_case_state_by_events_only);
+  g_test_add_func ("/hall/server/cases/fixed-fields", test_case_fixed_fields);
   g_test_add_func ("/hall/server/cases/version", test_case_version);
   g_test_add_func ("/hall/server/cases/promised-at", test_case_promised_at);
   g_test_add_func ("/hall/server/cases/number", test_case_number);

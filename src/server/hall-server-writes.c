@@ -267,20 +267,31 @@ write_entity (HallServerStorage  *storage,
       return TRUE;
     }
 
-  /* A state moves only by an event, which the rules of states and roles
-   * are checked on: a whole case sent again keeps the state it has. */
   if (kind == HALL_ENTITY_CASE)
     {
-      HallCaseState stored_state = state_of (json_node_get_object (stored_node));
+      JsonObject *stored_object = json_node_get_object (stored_node);
+      HallCaseState stored_state = state_of (stored_object);
+      g_autoptr(HallProblem) problem = NULL;
+      /* What the case is, fixed when it is taken in: the service says who
+       * decides it and what it promises, the time of intake when. */
+      static const char * const fixed[] = { "service", "number", "counter", "created_at" };
 
+      /* A state moves only by an event, which the rules of states and
+       * roles are checked on: a whole case sent again keeps its state. */
       if (state_of (object) != stored_state)
+        problem = hall_problem_new (422, "state",
+                                    _("The case is “%s”: its state changes only by an event of "
+                                      "kind “state”, not by sending the case again"),
+                                    hall_case_state_get_label (stored_state));
+      for (guint i = 0; i < G_N_ELEMENTS (fixed) && problem == NULL; i++)
+        if (g_strcmp0 (hall_json_get_string (object, fixed[i]),
+                       hall_json_get_string (stored_object, fixed[i])) != 0)
+          problem = hall_problem_new (422, fixed[i],
+                                      _("“%s” is fixed when a case is taken in; it cannot "
+                                        "change"),
+                                      fixed[i]);
+      if (problem != NULL)
         {
-          g_autoptr(HallProblem) problem = NULL;
-
-          problem = hall_problem_new (422, "state",
-                                      _("The case is “%s”: its state changes only by an event "
-                                        "of kind “state”, not by sending the case again"),
-                                      hall_case_state_get_label (stored_state));
           hall_problem_set_current (problem, stored_node);
           request->response = hall_problem_to_response (problem);
           return TRUE;
