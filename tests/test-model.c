@@ -7,6 +7,7 @@
 #include "hall-applicant.h"
 #include "hall-case-event.h"
 #include "hall-case.h"
+#include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-json.h"
 
@@ -428,6 +429,8 @@ make_case (void)
   hall_case_set_updated_at (c, SOME_TIME + 60);
   hall_case_set_counter (c, "A1");
   hall_case_set_official (c, "official7");
+  hall_case_set_recorded_by (c, "wang.fang");
+  hall_case_set_recorded_at (c, SOME_TIME + 90);
   hall_case_set_version (c, 2);
   hall_case_set_checklist (c, checklist);
   return c;
@@ -466,6 +469,8 @@ test_case_round_trip (void)
   g_assert_cmpint (hall_case_get_updated_at (copy), ==, SOME_TIME + 60);
   g_assert_cmpstr (hall_case_get_counter (copy), ==, "A1");
   g_assert_cmpstr (hall_case_get_official (copy), ==, "official7");
+  g_assert_cmpstr (hall_case_get_recorded_by (copy), ==, "wang.fang");
+  g_assert_cmpint (hall_case_get_recorded_at (copy), ==, SOME_TIME + 90);
   g_assert_cmpint (hall_case_get_version (copy), ==, 2);
   checklist = hall_case_get_checklist (copy);
   g_assert_cmpuint (json_array_get_length (checklist), ==, 2);
@@ -618,6 +623,236 @@ test_case_state_moves (void)
       }
 }
 
+/* A case read without its times was taken in when it was read, as the
+ * header says: a check of its promised time or number needs one. */
+static void
+test_case_from_json_times (void)
+{
+  g_autoptr(JsonNode) node = parse ("{\"service\": \"s\", "
+                                    "\"applicant\": \"3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a\", "
+                                    "\"state\": \"received\"}");
+  g_autoptr(HallCase) c = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  c = hall_case_new_from_json (node, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_created_at (c), >=, now);
+  g_assert_cmpint (hall_case_get_created_at (c), <=, now + 5);
+  g_assert_cmpint (hall_case_get_updated_at (c), ==, hall_case_get_created_at (c));
+  g_assert_null (hall_case_get_recorded_by (c));
+  g_assert_cmpint (hall_case_get_recorded_at (c), ==, 0);
+}
+
+/* A case of company_business_license (6 documents, 240 minutes) at
+ * counter C03, taken in at SOME_TIME, numbered in its year. */
+static HallCase *
+make_catalog_case (HallService *service)
+{
+  g_autoptr(JsonArray) checklist = json_array_new ();
+  HallCase *c = hall_case_new ();
+
+  for (guint i = 0; i < hall_service_get_n_documents (service); i++)
+    {
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "id", hall_service_get_document (service, i)->id);
+      json_object_set_boolean_member (item, "provided", i % 2 == 0);
+      json_array_add_object_element (checklist, item);
+    }
+  hall_case_set_service_id (c, hall_service_get_id (service));
+  hall_case_set_applicant_uuid (c, "3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a");
+  hall_case_set_created_at (c, SOME_TIME);
+  hall_case_set_promised_at (c, SOME_TIME + 240 * 60);
+  hall_case_set_counter (c, "C03");
+  hall_case_set_number (c, "YC-2026-C03-000123");
+  hall_case_set_checklist (c, checklist);
+  return c;
+}
+
+static void
+set_checklist_ids (HallCase          *c,
+                   const char * const *ids)
+{
+  g_autoptr(JsonArray) checklist = json_array_new ();
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "id", ids[i]);
+      json_object_set_boolean_member (item, "provided", FALSE);
+      json_array_add_object_element (checklist, item);
+    }
+  hall_case_set_checklist (c, checklist);
+}
+
+static void
+assert_refused (HallCase    *c,
+                HallService *service,
+                const char  *field,
+                const char  *says)
+{
+  g_autoptr(GError) error = NULL;
+  const char *field_out = NULL;
+
+  g_assert_false (hall_case_check_for_service (c, service, &field_out, &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_cmpstr (field_out, ==, field);
+  if (strstr (error->message, says) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, says);
+}
+
+/* The checklist names only the service's documents, each once; the
+ * promised time is the service's; the number is well-formed and of the
+ * case's counter and year. */
+static void
+test_case_check_for_service (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+  HallService *service;
+  g_autoptr(GPtrArray) invented = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  service = hall_catalog_lookup (catalog, "company_business_license");
+  g_assert_nonnull (service);
+  g_assert_cmpuint (hall_service_get_n_documents (service), ==, 6);
+  g_assert_cmpint (hall_service_get_promised_at (service, SOME_TIME), ==, SOME_TIME + 240 * 60);
+
+  {
+    g_autoptr(HallCase) c = make_catalog_case (service);
+
+    g_assert_true (hall_case_check_for_service (c, service, NULL, &error));
+    g_assert_no_error (error);
+    /* Not set yet: the server fills it in. */
+    hall_case_set_promised_at (c, 0);
+    g_assert_true (hall_case_check_for_service (c, service, NULL, &error));
+    /* No number yet; an empty checklist. */
+    hall_case_set_number (c, NULL);
+    hall_case_set_checklist (c, NULL);
+    g_assert_true (hall_case_check_for_service (c, service, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  {
+    g_autoptr(HallCase) c = make_catalog_case (service);
+    const char * const unknown[] = { "articles_of_association", "lease_of_the_moon", NULL };
+    const char * const twice[] = { "premises_proof", "articles_of_association", "premises_proof",
+                                   NULL };
+
+    set_checklist_ids (c, unknown);
+    assert_refused (c, service, "checklist", "lease_of_the_moon");
+    set_checklist_ids (c, twice);
+    assert_refused (c, service, "checklist", "premises_proof");
+
+    /* 20,000 invented ids: refused at the first. */
+    for (guint i = 0; i < 20000; i++)
+      g_ptr_array_add (invented, g_strdup_printf ("invented_%05u", i));
+    g_ptr_array_add (invented, NULL);
+    set_checklist_ids (c, (const char * const *) invented->pdata);
+    assert_refused (c, service, "checklist", "invented_00000");
+  }
+
+  {
+    g_autoptr(HallCase) c = make_catalog_case (service);
+
+    hall_case_set_promised_at (c, SOME_TIME + 24 * 3600);
+    assert_refused (c, service, "promised_at", "240");
+  }
+
+  {
+    const struct
+    {
+      const char *number;
+      const char *counter;
+      const char *says;
+    } numbers[] = {
+      { "YC-OPENAPI-1", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "YC-2026-C03", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "YC-2026-C03-000123-7", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "YC-26-C03-000123", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "YC-2026-C03-12a", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "YC-2026-C03-", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "Y_C-2026-C03-000123", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "-2026-C03-000123", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "", "C03", "HALL-YEAR-COUNTER-SEQUENCE" },
+      { "YC-2026-C04-000123", "C03", "C04" },
+      { "YC-2026-C03-000123", NULL, "C03" },
+      { "YC-2025-C03-000123", "C03", "2025" },
+      { "YC-2027-C03-000123", "C03", "2027" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+      {
+        g_autoptr(HallCase) c = make_catalog_case (service);
+
+        hall_case_set_number (c, numbers[i].number);
+        hall_case_set_counter (c, numbers[i].counter);
+        assert_refused (c, service, "number", numbers[i].says);
+      }
+  }
+
+  /* Taken in a few hours into the year by a counter east of UTC: still the
+   * year before by UTC's clock. */
+  {
+    g_autoptr(HallCase) c = make_catalog_case (service);
+    g_autoptr(GDateTime) new_year = g_date_time_new_utc (2026, 12, 31, 20, 0, 0);
+
+    hall_case_set_created_at (c, g_date_time_to_unix (new_year));
+    hall_case_set_promised_at (c, 0);
+    hall_case_set_number (c, "YC-2027-C03-000001");
+    g_assert_true (hall_case_check_for_service (c, service, NULL, &error));
+    g_assert_no_error (error);
+  }
+}
+
+/* Who decides comes from the catalog's steps: the deciding step for a
+ * decision on a case in review, acceptance at the counter for the rest. */
+static void
+test_case_role_needed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+  const struct
+  {
+    const char    *service;   /* its steps' roles */
+    HallCaseState  from;
+    HallCaseState  to;
+    const char    *role;
+  } moves[] = {
+    /* counter_official, approver, counter_official */
+    { "company_business_license", HALL_CASE_RECEIVED, HALL_CASE_IN_REVIEW, "counter_official" },
+    { "company_business_license", HALL_CASE_RECEIVED, HALL_CASE_RETURNED, "counter_official" },
+    { "company_business_license", HALL_CASE_RECEIVED, HALL_CASE_REJECTED, "counter_official" },
+    { "company_business_license", HALL_CASE_IN_REVIEW, HALL_CASE_APPROVED, "approver" },
+    { "company_business_license", HALL_CASE_IN_REVIEW, HALL_CASE_REJECTED, "approver" },
+    { "company_business_license", HALL_CASE_IN_REVIEW, HALL_CASE_RETURNED, "approver" },
+    { "company_business_license", HALL_CASE_IN_REVIEW, HALL_CASE_WITHDRAWN, "counter_official" },
+    { "company_business_license", HALL_CASE_RETURNED, HALL_CASE_RECEIVED, "counter_official" },
+    { "company_business_license", HALL_CASE_APPROVED, HALL_CASE_COMPLETED, "counter_official" },
+    /* counter_official, approver, supervisor */
+    { "company_deregistration", HALL_CASE_IN_REVIEW, HALL_CASE_APPROVED, "supervisor" },
+    { "company_deregistration", HALL_CASE_IN_REVIEW, HALL_CASE_RETURNED, "supervisor" },
+    { "company_deregistration", HALL_CASE_RECEIVED, HALL_CASE_IN_REVIEW, "counter_official" },
+    /* counter_official, approver, approver, supervisor */
+    { "food_business_license", HALL_CASE_IN_REVIEW, HALL_CASE_REJECTED, "supervisor" },
+    /* counter_official, counter_official */
+    { "individual_income_tax_certificate", HALL_CASE_IN_REVIEW, HALL_CASE_APPROVED,
+      "counter_official" },
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      HallService *service = hall_catalog_lookup (catalog, moves[i].service);
+
+      g_assert_nonnull (service);
+      g_assert_cmpstr (hall_case_state_role_needed (service, moves[i].from, moves[i].to), ==,
+                       moves[i].role);
+    }
+}
+
 static void
 test_event_round_trip (void)
 {
@@ -630,6 +865,8 @@ test_event_round_trip (void)
   hall_case_event_set_new_state (event, HALL_CASE_APPROVED);
   hall_case_event_set_official (event, "approver2");
   hall_case_event_set_at (event, SOME_TIME);
+  hall_case_event_set_recorded_by (event, "li.na");
+  hall_case_event_set_recorded_at (event, SOME_TIME + 3600);
   hall_case_event_set_note (note, "申请人补交了租赁合同");
 
   g_assert_true (g_uuid_string_is_valid (hall_case_event_get_uuid (note)));
@@ -658,6 +895,10 @@ test_event_round_trip (void)
       g_assert_cmpstr (hall_case_event_get_official (copy), ==,
                        hall_case_event_get_official (originals[i]));
       g_assert_cmpint (hall_case_event_get_at (copy), ==, hall_case_event_get_at (originals[i]));
+      g_assert_cmpstr (hall_case_event_get_recorded_by (copy), ==,
+                       hall_case_event_get_recorded_by (originals[i]));
+      g_assert_cmpint (hall_case_event_get_recorded_at (copy), ==,
+                       hall_case_event_get_recorded_at (originals[i]));
       json_again = hall_case_event_to_json (copy);
       g_assert_true (json_node_equal (json, json_again));
 
@@ -757,6 +998,9 @@ main (int   argc,
   g_test_add_func ("/hall/model/case/round-trip", test_case_round_trip);
   g_test_add_func ("/hall/model/case/bad-json", test_case_bad_json);
   g_test_add_func ("/hall/model/case/state-moves", test_case_state_moves);
+  g_test_add_func ("/hall/model/case/from-json-times", test_case_from_json_times);
+  g_test_add_func ("/hall/model/case/check-for-service", test_case_check_for_service);
+  g_test_add_func ("/hall/model/case/role-needed", test_case_role_needed);
   g_test_add_func ("/hall/model/event/round-trip", test_event_round_trip);
   g_test_add_func ("/hall/model/event/notify", test_event_notify);
   g_test_add_func ("/hall/model/event/bad-json", test_event_bad_json);

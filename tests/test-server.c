@@ -271,7 +271,7 @@ assert_problem (Reply      *reply,
 {
   g_autoptr(JsonNode) node = NULL;
 
-  if (reply->status != status)
+  if (reply->status != status || (field != NULL && !strstr (reply->body->str, field)))
     g_printerr ("unexpected answer %ld: %s\n", reply->status, reply->body->str);
   g_assert_cmpint (reply->status, ==, status);
   g_assert_cmpstr (reply->content_type, ==, "application/problem+json");
@@ -328,14 +328,30 @@ put_applicant (void)
   return g_steal_pointer (&uuid);
 }
 
+/* A number of @counter for a case taken in now, used by no other case of
+ * this run. */
+static char *
+new_number (const char *counter)
+{
+  static guint seq;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_strdup_printf ("YC-%d-%s-%06u", g_date_time_get_year (now), counter, ++seq);
+}
+
+/* A case as a counter sends it, of the counter its @number names; the
+ * server fills in the time it is promised. */
 static char *
 case_json (const char *applicant,
            const char *service,
            const char *number)
 {
+  g_auto(GStrv) parts = g_strsplit (number, "-", 4);
+
   return g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\",\"applicant\":\"%s\","
-                          "\"state\":\"received\",\"checklist\":[]}",
-                          number, service, applicant);
+                          "\"state\":\"received\",\"counter\":\"%s\",\"checklist\":[]}",
+                          number, service, applicant,
+                          g_strv_length (parts) == 4 ? parts[2] : "C01");
 }
 
 static char *
@@ -343,7 +359,7 @@ put_case (const char *applicant)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
-  g_autofree char *number = g_strdup_printf ("YC-2026-C01-%.8s", uuid);
+  g_autofree char *number = new_number ("C01");
   g_autofree char *body = case_json (applicant, service_id, number);
   g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
 
@@ -563,6 +579,9 @@ test_applicant (void)
   node = reply_json (first);
   g_assert_cmpstr (member (node, "uuid"), ==, uuid);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+  /* The server's record of who registered the applicant. */
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "demo");
+  g_assert_true (json_object_has_member (json_node_get_object (node), "recorded_at"));
 
   /* A replayed creation is one entity. */
   again = request ("PUT", path, token, body, NULL);
@@ -749,7 +768,7 @@ test_cases (void)
   g_autofree char *stranger = g_uuid_string_random ();
   g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
   g_autofree char *other_path = g_strconcat ("/v1/cases/", other, NULL);
-  g_autofree char *number = g_strdup_printf ("YC-2026-C02-%.8s", uuid);
+  g_autofree char *number = new_number ("C02");
   g_autofree char *unknown_service = case_json (applicant, "no_such_service", number);
   g_autofree char *unknown_applicant = case_json (stranger, service_id, number);
   g_autofree char *good = case_json (applicant, service_id, number);
@@ -784,7 +803,8 @@ test_cases (void)
   {
     g_autofree char *completed = g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\","
                                                   "\"applicant\":\"%s\",\"state\":\"completed\","
-                                                  "\"checklist\":[]}", number, service_id, applicant);
+                                                  "\"counter\":\"C02\",\"checklist\":[]}",
+                                                  number, service_id, applicant);
     const char *if_match[] = { "If-Match: \"1\"", NULL };
 
     reply = request ("PUT", path, token, completed, if_match);
@@ -939,13 +959,15 @@ batch_op (const char *key,
                           key, method, path, body);
 }
 
-/* POSTs @ops (NULL-terminated operations) as one batch; its "results". */
+/* POSTs @ops (NULL-terminated operations) as one batch with @bearer's
+ * session; its "results". */
 static JsonArray *
-post_batch (char **ops)
+post_batch_as (const char *bearer,
+               char      **ops)
 {
   g_autofree char *list = g_strjoinv (",", ops);
   g_autofree char *body = g_strdup_printf ("{\"operations\":[%s]}", list);
-  g_autoptr(Reply) reply = request ("POST", "/v1/batch", token, body, NULL);
+  g_autoptr(Reply) reply = request ("POST", "/v1/batch", bearer, body, NULL);
   g_autoptr(JsonNode) node = NULL;
   JsonArray *results;
 
@@ -954,6 +976,12 @@ post_batch (char **ops)
   results = json_object_get_array_member (json_node_get_object (node), "results");
   g_assert_cmpuint (json_array_get_length (results), ==, g_strv_length (ops));
   return json_array_ref (results);
+}
+
+static JsonArray *
+post_batch (char **ops)
+{
+  return post_batch_as (token, ops);
 }
 
 static gint64
@@ -991,7 +1019,7 @@ test_batch (void)
   g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
   g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
   g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
-  g_autofree char *number = g_strdup_printf ("YC-2026-C05-%.8s", kase);
+  g_autofree char *number = new_number ("C05");
   g_autofree char *person = person_json ("11010519491231002X");
   g_autofree char *case_body = case_json (applicant, service_id, number);
   g_autofree char *event_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
@@ -1139,7 +1167,7 @@ test_batch_storage_failure (void)
   g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
   g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
   g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
-  g_autofree char *number = g_strdup_printf ("YC-2026-C05-%.8s", kase);
+  g_autofree char *number = new_number ("C05");
   g_autofree char *person = person_json ("11010519491231002X");
   g_autofree char *case_body = case_json (applicant, service_id, number);
   g_autofree char *poisoned_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
@@ -1597,6 +1625,721 @@ test_set_official (void)
   remove_dir (dir);
 }
 
+/* The record the server keeps, and the rules of the catalog */
+
+/* GET @path's text, or NULL for a 404: a refusal must leave it as it was. */
+static char *
+get_text (const char *path)
+{
+  g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+
+  if (reply->status == 404)
+    return NULL;
+  assert_status (reply, 200);
+  return g_strdup (reply->body->str);
+}
+
+/* Unix seconds of an ISO 8601 member of @object. */
+static gint64
+time_member (JsonObject *object,
+             const char *name)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_assert_true (json_object_has_member (object, name));
+  dt = g_date_time_new_from_iso8601 (json_object_get_string_member (object, name), NULL);
+  g_assert_nonnull (dt);
+  return g_date_time_to_unix (dt);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static char *
+iso8601 (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* A case body of @service with the members listed, and @extra members
+ * (JSON text after a comma, or ""). It is taken in when the first body
+ * was made, unless @extra says when: a case sent again must say the
+ * same. */
+static char *
+case_body (const char *applicant,
+           const char *service,
+           const char *number,
+           const char *counter,
+           const char *state,
+           const char *extra)
+{
+  static char *taken_in;
+  g_autofree char *created_at = NULL;
+
+  if (taken_in == NULL)
+    taken_in = iso8601 (now_seconds ());
+  if (strstr (extra, "\"created_at\"") == NULL)
+    created_at = g_strdup_printf (",\"created_at\":\"%s\"", taken_in);
+  return g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\",\"applicant\":\"%s\","
+                          "\"state\":\"%s\",\"counter\":\"%s\"%s%s}",
+                          number, service, applicant, state, counter,
+                          created_at != NULL ? created_at : "", extra);
+}
+
+/* The service's promised minutes, from the catalog the server reads. */
+static guint
+promised_minutes (const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+  HallService *service;
+
+  g_assert_no_error (error);
+  service = hall_catalog_lookup (catalog, id);
+  g_assert_nonnull (service);
+  return hall_service_get_promised_minutes (service);
+}
+
+/* A session of @username, an official of the test server with @roles only. */
+static char *
+official_token (const char *username,
+                const char *roles)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (set_official (server->data_dir, username, roles, "a long enough password",
+                                 &err), ==, 0);
+  return sign_in (server->base, username, "a long enough password");
+}
+
+/* A case can be created only as its service's cases start: received. What
+ * the body says of the official is kept as the counter's word; who sent
+ * it, and when, is the server's record, whatever the body claimed. */
+static void
+test_case_first_state (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *approved = case_body (applicant, service_id, number, "C01", "approved",
+                                         ",\"official\":\"someone-else\"");
+  g_autofree char *received = case_body (applicant, service_id, number, "C01", "received",
+                                         ",\"official\":\"someone-else\","
+                                         "\"recorded_by\":\"mallory\","
+                                         "\"recorded_at\":\"1999-01-01T00:00:00Z\"");
+  g_autofree char *stored = NULL;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  gint64 before = now_seconds ();
+
+  reply = request ("PUT", path, token, approved, NULL);
+  assert_problem (reply, 422, "state");
+  g_assert_nonnull (strstr (reply->body->str, "Received"));
+  g_assert_null (get_text (path));
+  g_assert_cmpuint (count_changes_of (uuid), ==, 0);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, received, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (member (node, "state"), ==, "received");
+  g_assert_cmpstr (member (node, "official"), ==, "someone-else");
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "demo");
+  g_assert_cmpint (time_member (object, "recorded_at"), >=, before);
+  g_assert_cmpint (time_member (object, "recorded_at"), <=, now_seconds ());
+  stored = get_text (path);
+  g_assert_cmpstr (stored, ==, reply->body->str);
+}
+
+/* The state moves by events only: a case sent again with If-Match keeps
+ * its state, even one an event could have moved it to. */
+static void
+test_case_state_by_events_only (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *first = case_body (applicant, service_id, number, "C01", "received", "");
+  g_autofree char *moved = case_body (applicant, service_id, number, "C01", "in_review", "");
+  g_autofree char *changed = case_body (applicant, service_id, number, "C01", "received",
+                                        ",\"official\":\"li.na\"");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = request ("PUT", path, token, first, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+  before = get_text (path);
+
+  reply = request ("PUT", path, token, moved, if_match);
+  assert_problem (reply, 422, "state");
+  node = reply_json (reply);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_node_get_object (node), "current"), "state"), ==, "received");
+  after = get_text (path);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+  g_clear_pointer (&reply, reply_free);
+
+  /* Other changes of the case still go through. */
+  reply = request ("PUT", path, token, changed, if_match);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+}
+
+/* What a case is stays as it was taken in: its service (which says who
+ * decides it), its number and counter, and the time of intake (which its
+ * promise runs from). */
+static void
+test_case_fixed_fields (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *theirs = new_number ("C02");
+  g_autofree char *first = case_body (applicant, service_id, number, "C01", "received", "");
+  g_autofree char *earlier = iso8601 (now_seconds () - 7 * 24 * 3600);
+  g_autofree char *earlier_extra = g_strdup_printf (",\"created_at\":\"%s\","
+                                                   "\"official\":\"li.na\"", earlier);
+  g_autofree char *only_time = g_strdup_printf (",\"created_at\":\"%s\"", earlier);
+  g_autofree char *before = NULL;
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  struct
+  {
+    char       *body;
+    const char *field;
+  } changes[] = {
+    { case_body (applicant, "company_deregistration", number, "C01", "received", ""),
+      "service" },
+    { case_body (applicant, service_id, theirs, "C02", "received", ""), "number" },
+    { case_body (applicant, service_id, number, "C01", "received", earlier_extra),
+      "created_at" },
+  };
+  g_autoptr(Reply) reply = request ("PUT", path, token, first, NULL);
+
+  assert_status (reply, 201);
+  before = get_text (path);
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      g_autofree char *after = NULL;
+
+      g_clear_pointer (&reply, reply_free);
+      reply = request ("PUT", path, token, changes[i].body, if_match);
+      assert_problem (reply, 422, changes[i].field);
+      after = get_text (path);
+      g_assert_cmpstr (after, ==, before);
+      g_free (changes[i].body);
+    }
+
+  /* Sent again with only another time of intake, it is the same case: the
+   * answer is the server's, as for a replay. */
+  {
+    g_autofree char *body = case_body (applicant, service_id, number, "C01", "received",
+                                       only_time);
+    g_autofree char *after = NULL;
+
+    g_clear_pointer (&reply, reply_free);
+    reply = request ("PUT", path, token, body, NULL);
+    assert_status (reply, 200);
+    g_assert_cmpstr (reply->body->str, ==, before);
+    after = get_text (path);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+}
+
+/* The version is the server's: one in a body is ignored, on creation and
+ * on an update alike (If-Match says which version an update is of). */
+static void
+test_case_version (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *first = case_body (applicant, service_id, number, "C01", "received",
+                                      ",\"version\":42");
+  g_autofree char *changed = case_body (applicant, service_id, number, "C01", "received",
+                                        ",\"official\":\"li.na\",\"version\":7");
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = request ("PUT", path, token, first, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_status (reply, 201);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"1\"");
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, changed, if_match);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 2);
+}
+
+/* "promised_at" is "created_at" (the counter's clock) plus what the
+ * service promises; the server sets it when it is left out. */
+static void
+test_case_promised_at (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *other = g_uuid_string_random ();
+  g_autofree char *other_path = g_strconcat ("/v1/cases/", other, NULL);
+  g_autofree char *number = new_number ("C01");
+  gint64 created_at = now_seconds () - 3600;
+  gint64 promised_at = created_at + promised_minutes (service_id) * 60;
+  g_autofree char *created = iso8601 (created_at);
+  g_autofree char *right = iso8601 (promised_at);
+  g_autofree char *late = iso8601 (promised_at + 24 * 3600);
+  g_autofree char *right_extra = g_strdup_printf (",\"created_at\":\"%s\",\"promised_at\":\"%s\"",
+                                                  created, right);
+  g_autofree char *late_extra = g_strdup_printf (",\"created_at\":\"%s\",\"promised_at\":\"%s\"",
+                                                 created, late);
+  g_autofree char *bad = case_body (applicant, service_id, number, "C01", "received",
+                                    late_extra);
+  g_autofree char *good = case_body (applicant, service_id, number, "C01", "received",
+                                     right_extra);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  reply = request ("PUT", path, token, bad, NULL);
+  assert_problem (reply, 422, "promised_at");
+  g_assert_nonnull (strstr (reply->body->str, right));
+  g_assert_null (get_text (path));
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("PUT", path, token, good, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  g_assert_cmpint (time_member (json_node_get_object (node), "promised_at"), ==, promised_at);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, reply_free);
+
+  before = get_text (path);
+  reply = request ("PUT", path, token, bad, if_match);
+  assert_problem (reply, 422, "promised_at");
+  after = get_text (path);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&reply, reply_free);
+
+  /* Left out: the server's rule fills it in. */
+  {
+    g_autofree char *other_number = new_number ("C01");
+    g_autofree char *extra = g_strdup_printf (",\"created_at\":\"%s\"", created);
+    g_autofree char *body = case_body (applicant, service_id, other_number, "C01", "received",
+                                       extra);
+
+    reply = request ("PUT", other_path, token, body, NULL);
+    assert_status (reply, 201);
+    node = reply_json (reply);
+    g_assert_cmpint (time_member (json_node_get_object (node), "promised_at"), ==, promised_at);
+  }
+}
+
+/* A case number is HALL-YEAR-COUNTER-SEQUENCE of the case's own counter
+ * and of the year it was taken in. */
+static void
+test_case_number (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *next_year = g_strdup_printf ("YC-%d-C01-000001",
+                                                g_date_time_get_year (now) + 1);
+  g_autofree char *own = new_number ("C01");
+  g_autofree char *good = case_body (applicant, service_id, own, "C01", "received", "");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  const struct
+  {
+    const char *number;
+    const char *counter;
+  } bad[] = {
+    { "YC-OPENAPI-1", "C01" },
+    { "YC-2026-C01-00000A", "C01" },
+    { "YC-2026-C01-000001-2", "C01" },
+    { next_year, "C01" },
+    { own, "C02" },
+  };
+  g_autoptr(Reply) reply = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *body = case_body (applicant, service_id, bad[i].number, bad[i].counter,
+                                         "received", "");
+
+      reply = request ("PUT", path, token, body, NULL);
+      assert_problem (reply, 422, "number");
+      g_assert_null (get_text (path));
+      g_clear_pointer (&reply, reply_free);
+    }
+  /* A number with no counter to be of. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"number\":\"%s\",\"service\":\"%s\","
+                                             "\"applicant\":\"%s\",\"state\":\"received\"}",
+                                             own, service_id, applicant);
+
+    reply = request ("PUT", path, token, body, NULL);
+    assert_problem (reply, 422, "number");
+    g_assert_null (get_text (path));
+    g_clear_pointer (&reply, reply_free);
+  }
+  g_assert_cmpuint (count_changes_of (uuid), ==, 0);
+
+  reply = request ("PUT", path, token, good, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+
+  /* Nor can an update give it another counter's number. */
+  before = get_text (path);
+  {
+    g_autofree char *theirs = new_number ("C02");
+    g_autofree char *body = case_body (applicant, service_id, theirs, "C01", "received", "");
+
+    reply = request ("PUT", path, token, body, if_match);
+    assert_problem (reply, 422, "number");
+  }
+  after = get_text (path);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A checklist names documents of the case's service only, each once. */
+static void
+test_case_checklist (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autoptr(GString) invented = g_string_new (",\"checklist\":[");
+  g_autofree char *huge = NULL;
+  g_autofree char *unknown = NULL;
+  g_autofree char *twice = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *if_match[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (invented, "%s{\"id\":\"invented_%05u\",\"provided\":true}",
+                            i == 0 ? "" : ",", i);
+  g_string_append_c (invented, ']');
+  huge = case_body (applicant, service_id, number, "C01", "received", invented->str);
+  reply = request ("PUT", path, token, huge, NULL);
+  assert_problem (reply, 422, "checklist");
+  g_assert_nonnull (strstr (reply->body->str, "invented_00000"));
+  g_assert_null (get_text (path));
+  g_clear_pointer (&reply, reply_free);
+
+  unknown = case_body (applicant, service_id, number, "C01", "received",
+                       ",\"checklist\":[{\"id\":\"articles_of_association\",\"provided\":true},"
+                       "{\"id\":\"lease_of_the_moon\",\"provided\":false}]");
+  reply = request ("PUT", path, token, unknown, NULL);
+  assert_problem (reply, 422, "checklist");
+  g_assert_nonnull (strstr (reply->body->str, "lease_of_the_moon"));
+  g_assert_null (get_text (path));
+  g_clear_pointer (&reply, reply_free);
+
+  twice = case_body (applicant, service_id, number, "C01", "received",
+                     ",\"checklist\":[{\"id\":\"premises_proof\",\"provided\":true},"
+                     "{\"id\":\"premises_proof\",\"provided\":false}]");
+  reply = request ("PUT", path, token, twice, NULL);
+  assert_problem (reply, 422, "checklist");
+  g_assert_nonnull (strstr (reply->body->str, "premises_proof"));
+  g_assert_null (get_text (path));
+  g_assert_cmpuint (count_changes_of (uuid), ==, 0);
+  g_clear_pointer (&reply, reply_free);
+
+  good = case_body (applicant, service_id, number, "C01", "received",
+                    ",\"checklist\":[{\"id\":\"premises_proof\",\"provided\":true},"
+                    "{\"id\":\"articles_of_association\",\"provided\":false}]");
+  reply = request ("PUT", path, token, good, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      json_node_get_object (node), "checklist")), ==, 2);
+  g_clear_pointer (&reply, reply_free);
+
+  before = get_text (path);
+  reply = request ("PUT", path, token, twice, if_match);
+  assert_problem (reply, 422, "checklist");
+  after = get_text (path);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* An event keeps the counter's word of who made it and when, beside the
+ * server's record of who sent it and when; a state event's new case
+ * version says the same. The change feed serves what GET does. */
+static void
+test_event_recorded (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *note_uuid = g_uuid_string_random ();
+  g_autofree char *move_uuid = g_uuid_string_random ();
+  g_autofree char *note = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\",\"note\":\"Seen\","
+                                           "\"official\":\"supervisor-x\","
+                                           "\"at\":\"1999-01-01T00:00:00Z\","
+                                           "\"recorded_by\":\"mallory\","
+                                           "\"recorded_at\":\"1999-01-01T00:00:00Z\"}",
+                                           note_uuid);
+  g_autofree char *move = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                           "\"state\":\"in_review\",\"official\":\"li.na\","
+                                           "\"at\":\"2001-02-03T04:05:06Z\"}", move_uuid);
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  JsonObject *event;
+  JsonObject *object;
+  gint64 before = now_seconds ();
+  gboolean seen = FALSE;
+
+  reply = request ("POST", path, token, note, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  event = json_object_get_object_member (json_node_get_object (node), "event");
+  g_assert_cmpstr (json_object_get_string_member (event, "official"), ==, "supervisor-x");
+  g_assert_cmpstr (json_object_get_string_member (event, "at"), ==, "1999-01-01T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (event, "recorded_by"), ==, "demo");
+  g_assert_cmpint (time_member (event, "recorded_at"), >=, before);
+  g_assert_cmpint (time_member (event, "recorded_at"), <=, now_seconds ());
+
+  changes = all_changes (5000);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      JsonObject *data = json_object_get_object_member (change, "data");
+
+      if (!g_str_equal (json_object_get_string_member (change, "uuid"), note_uuid))
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (data, "official"), ==, "supervisor-x");
+      g_assert_cmpstr (json_object_get_string_member (data, "recorded_by"), ==, "demo");
+      g_assert_cmpstr (json_object_get_string_member (data, "recorded_at"), ==,
+                       json_object_get_string_member (event, "recorded_at"));
+      seen = TRUE;
+    }
+  g_assert_true (seen);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, reply_free);
+
+  reply = request ("POST", path, token, move, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, reply_free);
+  reply = request ("GET", case_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (member (node, "state"), ==, "in_review");
+  g_assert_cmpstr (member (node, "updated_at"), ==, "2001-02-03T04:05:06Z");
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "demo");
+  g_assert_cmpint (time_member (object, "recorded_at"), >=, before);
+  g_assert_cmpint (json_object_get_int_member (object, "version"), ==, 2);
+}
+
+static Reply *
+post_move (const char *kase,
+           const char *bearer,
+           const char *state)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                           "\"state\":\"%s\"}", uuid, state);
+
+  return request ("POST", path, bearer, body, NULL);
+}
+
+/* A move refused for want of @role: 403 naming it, and the case as it was. */
+static void
+assert_move_refused (const char *kase,
+                     const char *bearer,
+                     const char *state,
+                     const char *role)
+{
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *before = get_text (case_path);
+  g_autofree char *after = NULL;
+  g_autofree char *needs = g_strdup_printf ("“%s”", role);
+  g_autoptr(Reply) reply = post_move (kase, bearer, state);
+
+  assert_problem (reply, 403, "state");
+  g_assert_nonnull (strstr (reply->body->str, needs));
+  after = get_text (case_path);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
+assert_move (const char *kase,
+             const char *bearer,
+             const char *state)
+{
+  g_autoptr(Reply) reply = post_move (kase, bearer, state);
+
+  assert_status (reply, 201);
+}
+
+/* Each move needs the role the catalog's steps name for it. */
+static void
+test_event_roles (void)
+{
+  g_autofree char *counter = official_token ("counter.only", "counter_official");
+  g_autofree char *approver = official_token ("approver.only", "approver");
+  g_autofree char *supervisor = official_token ("supervisor.only", "supervisor");
+  g_autofree char *applicant = put_applicant ();
+  /* Accept (counter_official), review (approver), issue (counter_official). */
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *decided = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  g_assert_cmpstr (service_id, ==, "company_business_license");
+  assert_move_refused (kase, approver, "in_review", "counter_official");
+  assert_move (kase, counter, "in_review");
+  assert_move_refused (kase, counter, "approved", "approver");
+  assert_move_refused (kase, supervisor, "approved", "approver");
+  assert_move (kase, approver, "approved");
+  reply = request ("GET", case_path, token, NULL, NULL);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "state"), ==, "approved");
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "approver.only");
+  assert_move_refused (kase, approver, "completed", "counter_official");
+  assert_move (kase, counter, "completed");
+
+  /* Accept, review (approver), decision (supervisor). */
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+    g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+    g_autofree char *number = new_number ("C01");
+    g_autofree char *body = case_body (applicant, "company_deregistration", number, "C01",
+                                       "received", "");
+
+    g_clear_pointer (&reply, reply_free);
+    reply = request ("PUT", path, token, body, NULL);
+    assert_status (reply, 201);
+    assert_move (uuid, counter, "in_review");
+    assert_move_refused (uuid, approver, "approved", "supervisor");
+    assert_move_refused (uuid, approver, "returned", "supervisor");
+    assert_move (uuid, supervisor, "approved");
+    decided = get_text (path);
+    g_assert_nonnull (strstr (decided, "\"approved\""));
+  }
+}
+
+/* A batch's operations meet the rules of single writes, each on its own. */
+static void
+test_batch_same_rules (void)
+{
+  g_autofree char *counter = official_token ("counter.batch", "counter_official");
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *good = g_uuid_string_random ();
+  g_autofree char *good_path = g_strconcat ("/v1/cases/", good, NULL);
+  g_autofree char *good_events = g_strdup_printf ("/v1/cases/%s/events", good);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *good_body = case_body (applicant, service_id, number, "C01", "received", "");
+  g_autofree char *approved_body = case_body (applicant, service_id, number, "C01", "approved",
+                                              "");
+  g_autofree char *review_uuid = g_uuid_string_random ();
+  g_autofree char *review = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                             "\"state\":\"in_review\"}", review_uuid);
+  g_autofree char *approve_uuid = g_uuid_string_random ();
+  g_autofree char *stored = NULL;
+  g_autoptr(GPtrArray) refused = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(GStrv) ops = g_new0 (char *, 10);
+  const char *fields[] = { "state", "checklist", "promised_at", "number" };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *key = g_uuid_string_random ();
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+      g_autofree char *other_number = new_number ("C01");
+      g_autofree char *body = NULL;
+
+      if (i == 0)
+        body = case_body (applicant, service_id, other_number, "C01", "approved", "");
+      else if (i == 1)
+        body = case_body (applicant, service_id, other_number, "C01", "received",
+                          ",\"checklist\":[{\"id\":\"invented\",\"provided\":true}]");
+      else if (i == 2)
+        body = case_body (applicant, service_id, other_number, "C01", "received",
+                          ",\"created_at\":\"2026-01-01T00:00:00Z\","
+                          "\"promised_at\":\"2026-01-01T00:00:01Z\"");
+      else
+        body = case_body (applicant, service_id, other_number, "C02", "received", "");
+      ops[n++] = batch_op (key, "PUT", path, body);
+      g_ptr_array_add (refused, g_steal_pointer (&uuid));
+    }
+  {
+    g_autofree char *k1 = g_uuid_string_random ();
+    g_autofree char *k2 = g_uuid_string_random ();
+    g_autofree char *k3 = g_uuid_string_random ();
+    g_autofree char *k4 = g_uuid_string_random ();
+    g_autofree char *approve = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
+                                                "\"state\":\"approved\"}", approve_uuid);
+    g_autofree char *if_match_op = NULL;
+
+    ops[n++] = batch_op (k1, "PUT", good_path, good_body);
+    ops[n++] = batch_op (k2, "POST", good_events, review);
+    /* A counter official does not decide. */
+    ops[n++] = batch_op (k3, "POST", good_events, approve);
+    if_match_op = batch_op (k4, "PUT", good_path, approved_body);
+    /* {"key", …, "body": …} with "if_match" before the closing brace. */
+    if_match_op[strlen (if_match_op) - 1] = '\0';
+    ops[n++] = g_strconcat (if_match_op, ",\"if_match\":\"\\\"2\\\"\"}", NULL);
+  }
+
+  results = post_batch_as (counter, ops);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *path = g_strconcat ("/v1/cases/", (char *) refused->pdata[i], NULL);
+
+      g_assert_cmpint (result_status (results, i), ==, 422);
+      g_assert_cmpstr (result_field (results, i), ==, fields[i]);
+      g_assert_null (get_text (path));
+    }
+  g_assert_cmpint (result_status (results, 4), ==, 201);
+  g_assert_cmpint (result_status (results, 5), ==, 201);
+  g_assert_cmpint (result_status (results, 6), ==, 403);
+  g_assert_cmpstr (result_field (results, 6), ==, "state");
+  g_assert_cmpint (result_status (results, 7), ==, 422);
+  g_assert_cmpstr (result_field (results, 7), ==, "state");
+  g_assert_cmpuint (count_changes_of (approve_uuid), ==, 0);
+
+  stored = get_text (good_path);
+  node = json_from_string (stored, NULL);
+  g_assert_cmpstr (member (node, "state"), ==, "in_review");
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "counter.batch");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 2);
+}
+
 typedef struct
 {
   const char *base;
@@ -1954,6 +2697,16 @@ main (int   argc,
   g_test_add_func ("/hall/server/idempotency/per-user", test_idempotency_per_user);
   g_test_add_func ("/hall/server/cases", test_cases);
   g_test_add_func ("/hall/server/events", test_events);
+  g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
+  g_test_add_func ("/hall/server/cases/state-by-events-only", test_case_state_by_events_only);
+  g_test_add_func ("/hall/server/cases/fixed-fields", test_case_fixed_fields);
+  g_test_add_func ("/hall/server/cases/version", test_case_version);
+  g_test_add_func ("/hall/server/cases/promised-at", test_case_promised_at);
+  g_test_add_func ("/hall/server/cases/number", test_case_number);
+  g_test_add_func ("/hall/server/cases/checklist", test_case_checklist);
+  g_test_add_func ("/hall/server/events/recorded", test_event_recorded);
+  g_test_add_func ("/hall/server/events/roles", test_event_roles);
+  g_test_add_func ("/hall/server/batch/same-rules", test_batch_same_rules);
   g_test_add_func ("/hall/server/changes", test_changes);
   g_test_add_func ("/hall/server/batch", test_batch);
   g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);

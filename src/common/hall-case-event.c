@@ -23,6 +23,8 @@ struct _HallCaseEvent
   char *note;
   char *official;
   gint64 at;
+  char *recorded_by;
+  gint64 recorded_at;
 };
 
 G_DEFINE_FINAL_TYPE (HallCaseEvent, hall_case_event, G_TYPE_OBJECT)
@@ -43,6 +45,8 @@ enum
   PROP_NOTE,
   PROP_OFFICIAL,
   PROP_AT,
+  PROP_RECORDED_BY,
+  PROP_RECORDED_AT,
   N_PROPS
 };
 
@@ -84,6 +88,7 @@ hall_case_event_finalize (GObject *object)
   g_free (self->case_uuid);
   g_free (self->note);
   g_free (self->official);
+  g_free (self->recorded_by);
 
   G_OBJECT_CLASS (hall_case_event_parent_class)->finalize (object);
 }
@@ -118,6 +123,12 @@ hall_case_event_get_property (GObject    *object,
       break;
     case PROP_AT:
       g_value_set_int64 (value, self->at);
+      break;
+    case PROP_RECORDED_BY:
+      g_value_set_string (value, self->recorded_by);
+      break;
+    case PROP_RECORDED_AT:
+      g_value_set_int64 (value, self->recorded_at);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -155,6 +166,12 @@ hall_case_event_set_property (GObject      *object,
     case PROP_AT:
       hall_case_event_set_at (self, g_value_get_int64 (value));
       break;
+    case PROP_RECORDED_BY:
+      hall_case_event_set_recorded_by (self, g_value_get_string (value));
+      break;
+    case PROP_RECORDED_AT:
+      hall_case_event_set_recorded_at (self, g_value_get_int64 (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -184,6 +201,9 @@ hall_case_event_class_init (HallCaseEventClass *klass)
   properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, flags);
   properties[PROP_OFFICIAL] = g_param_spec_string ("official", NULL, NULL, NULL, flags);
   properties[PROP_AT] = g_param_spec_int64 ("at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_RECORDED_BY] = g_param_spec_string ("recorded-by", NULL, NULL, NULL, flags);
+  properties[PROP_RECORDED_AT]
+    = g_param_spec_int64 ("recorded-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -298,6 +318,39 @@ hall_case_event_set_at (HallCaseEvent *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AT]);
 }
 
+const char *
+hall_case_event_get_recorded_by (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->recorded_by;
+}
+
+void
+hall_case_event_set_recorded_by (HallCaseEvent *self,
+                                 const char    *recorded_by)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  set_string (self, &self->recorded_by, recorded_by, PROP_RECORDED_BY);
+}
+
+gint64
+hall_case_event_get_recorded_at (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), 0);
+  return self->recorded_at;
+}
+
+void
+hall_case_event_set_recorded_at (HallCaseEvent *self,
+                                 gint64         recorded_at)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  if (self->recorded_at == recorded_at)
+    return;
+  self->recorded_at = recorded_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDED_AT]);
+}
+
 static void
 add_string (JsonBuilder *builder,
             const char  *member,
@@ -328,6 +381,13 @@ hall_case_event_to_json (HallCaseEvent *self)
   add_string (builder, "note", self->note);
   add_string (builder, "official", self->official);
   add_string (builder, "at", at);
+  add_string (builder, "recorded_by", self->recorded_by);
+  if (self->recorded_at != 0)
+    {
+      g_autofree char *recorded_at = hall_timestamp_to_iso8601 (self->recorded_at);
+
+      add_string (builder, "recorded_at", recorded_at);
+    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -344,9 +404,11 @@ hall_case_event_new_from_json (const char  *case_uuid,
   const char *body_case_uuid = NULL;
   const char *note = NULL;
   const char *official = NULL;
+  const char *recorded_by = NULL;
   int kind = HALL_CASE_EVENT_CREATED;
   int new_state = HALL_CASE_RECEIVED;
   gint64 at = 0;
+  gint64 recorded_at = 0;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -365,7 +427,11 @@ hall_case_event_new_from_json (const char  *case_uuid,
                                  field_out, error)
       || !hall_json_read_string (object, "official", FALSE, HALL_JSON_MAX_CHARS, &official,
                                  field_out, error)
-      || !hall_json_read_timestamp (object, "at", FALSE, &at, field_out, error))
+      || !hall_json_read_timestamp (object, "at", FALSE, &at, field_out, error)
+      || !hall_json_read_string (object, "recorded_by", FALSE, HALL_JSON_MAX_CHARS,
+                                 &recorded_by, field_out, error)
+      || !hall_json_read_timestamp (object, "recorded_at", FALSE, &recorded_at, field_out,
+                                    error))
     return NULL;
 
   if (case_uuid != NULL && body_case_uuid != NULL
@@ -387,6 +453,8 @@ hall_case_event_new_from_json (const char  *case_uuid,
                        "note", note,
                        "official", official,
                        "at", at,
+                       "recorded-by", recorded_by,
+                       "recorded-at", recorded_at,
                        NULL);
 }
 

@@ -24,9 +24,16 @@ GType hall_case_event_kind_get_type (void);
 G_DECLARE_FINAL_TYPE (HallCaseEvent, hall_case_event, HALL, CASE_EVENT, GObject)
 
 /* Properties (all notify): "uuid", "case-uuid", "kind", "new-state", "note",
- * "official", "at" (Unix seconds). "case-uuid" and "kind" are
- * construct-only. An event made without a "uuid" gets a fresh one, and "at"
- * defaults to the time of creation. */
+ * "official", "at" (Unix seconds), "recorded-by", "recorded-at" (Unix
+ * seconds). "case-uuid" and "kind" are construct-only. An event made
+ * without a "uuid" gets a fresh one, and "at" defaults to the time of
+ * creation.
+ *
+ * "official" and "at" are the counter's word: who made the change and
+ * when, by the counter's clock, perhaps offline. "recorded-by" and
+ * "recorded-at" are the server's own record: the signed-in official whose
+ * request brought the event and when, by the server's clock (NULL and 0
+ * until the event has been to the server). */
 
 HallCaseEvent     *hall_case_event_new               (const char        *case_uuid,
                                                       HallCaseEventKind  kind);
@@ -47,14 +54,21 @@ void               hall_case_event_set_official      (HallCaseEvent     *self,
 gint64             hall_case_event_get_at            (HallCaseEvent     *self);
 void               hall_case_event_set_at            (HallCaseEvent     *self,
                                                       gint64             at);
+const char        *hall_case_event_get_recorded_by   (HallCaseEvent     *self);
+void               hall_case_event_set_recorded_by   (HallCaseEvent     *self,
+                                                      const char        *recorded_by);
+gint64             hall_case_event_get_recorded_at   (HallCaseEvent     *self);
+void               hall_case_event_set_recorded_at   (HallCaseEvent     *self,
+                                                      gint64             recorded_at);
 
 /* Wire format (body of POST /v1/cases/{uuid}/events):
  * {"uuid", "case", "kind", "state" (for kind "state"), "note", "official",
- * "at"}. "case" (the case uuid) lets an event stand alone in the changes
- * feed; new_from_json takes it from case_uuid when that is not NULL (a
- * "case" in the body must then match it) and requires it otherwise. "uuid"
- * and "kind" are required; a missing "at" is now. A note may have
- * HALL_JSON_MAX_NOTE_CHARS characters. */
+ * "at", "recorded_by", "recorded_at"}; the last two are written by the
+ * server only: one sent to it is replaced. "case" (the case uuid) lets an
+ * event stand alone in the changes feed; new_from_json takes it from
+ * case_uuid when that is not NULL (a "case" in the body must then match
+ * it) and requires it otherwise. "uuid" and "kind" are required; a missing
+ * "at" is now. A note may have HALL_JSON_MAX_NOTE_CHARS characters. */
 JsonNode          *hall_case_event_to_json           (HallCaseEvent     *self);
 HallCaseEvent     *hall_case_event_new_from_json     (const char        *case_uuid,
                                                       JsonNode          *node,

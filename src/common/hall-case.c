@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "hall-case.h"
 #include "hall-error.h"
@@ -28,6 +30,8 @@ struct _HallCase
   gint64 updated_at;
   char *counter;
   char *official;
+  char *recorded_by;
+  gint64 recorded_at;
   gint64 version;
   HallSyncState sync_state;
   char *sync_error;
@@ -66,6 +70,8 @@ enum
   PROP_UPDATED_AT,
   PROP_COUNTER,
   PROP_OFFICIAL,
+  PROP_RECORDED_BY,
+  PROP_RECORDED_AT,
   PROP_VERSION,
   PROP_SYNC_STATE,
   PROP_SYNC_ERROR,
@@ -161,6 +167,7 @@ hall_case_finalize (GObject *object)
   g_free (self->applicant_name);
   g_free (self->counter);
   g_free (self->official);
+  g_free (self->recorded_by);
   g_free (self->sync_error);
   g_clear_pointer (&self->checklist, json_array_unref);
 
@@ -212,6 +219,12 @@ hall_case_get_property (GObject    *object,
       break;
     case PROP_OFFICIAL:
       g_value_set_string (value, self->official);
+      break;
+    case PROP_RECORDED_BY:
+      g_value_set_string (value, self->recorded_by);
+      break;
+    case PROP_RECORDED_AT:
+      g_value_set_int64 (value, self->recorded_at);
       break;
     case PROP_VERSION:
       g_value_set_int64 (value, self->version);
@@ -276,6 +289,12 @@ hall_case_set_property (GObject      *object,
     case PROP_OFFICIAL:
       hall_case_set_official (self, g_value_get_string (value));
       break;
+    case PROP_RECORDED_BY:
+      hall_case_set_recorded_by (self, g_value_get_string (value));
+      break;
+    case PROP_RECORDED_AT:
+      hall_case_set_recorded_at (self, g_value_get_int64 (value));
+      break;
     case PROP_VERSION:
       hall_case_set_version (self, g_value_get_int64 (value));
       break;
@@ -322,6 +341,9 @@ hall_case_class_init (HallCaseClass *klass)
     = g_param_spec_int64 ("updated-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_COUNTER] = g_param_spec_string ("counter", NULL, NULL, NULL, flags);
   properties[PROP_OFFICIAL] = g_param_spec_string ("official", NULL, NULL, NULL, flags);
+  properties[PROP_RECORDED_BY] = g_param_spec_string ("recorded-by", NULL, NULL, NULL, flags);
+  properties[PROP_RECORDED_AT]
+    = g_param_spec_int64 ("recorded-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_VERSION]
     = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_SYNC_STATE] = g_param_spec_enum ("sync-state", NULL, NULL,
@@ -529,6 +551,36 @@ hall_case_set_official (HallCase   *self,
   set_string (self, &self->official, official, PROP_OFFICIAL);
 }
 
+const char *
+hall_case_get_recorded_by (HallCase *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE (self), NULL);
+  return self->recorded_by;
+}
+
+void
+hall_case_set_recorded_by (HallCase   *self,
+                           const char *recorded_by)
+{
+  g_return_if_fail (HALL_IS_CASE (self));
+  set_string (self, &self->recorded_by, recorded_by, PROP_RECORDED_BY);
+}
+
+gint64
+hall_case_get_recorded_at (HallCase *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE (self), 0);
+  return self->recorded_at;
+}
+
+void
+hall_case_set_recorded_at (HallCase *self,
+                           gint64    recorded_at)
+{
+  g_return_if_fail (HALL_IS_CASE (self));
+  set_int64 (self, &self->recorded_at, recorded_at, PROP_RECORDED_AT);
+}
+
 gint64
 hall_case_get_version (HallCase *self)
 {
@@ -639,6 +691,8 @@ hall_case_to_json (HallCase *self)
   add_timestamp (builder, "updated_at", self->updated_at);
   add_string (builder, "counter", self->counter);
   add_string (builder, "official", self->official);
+  add_string (builder, "recorded_by", self->recorded_by);
+  add_timestamp (builder, "recorded_at", self->recorded_at);
 
   checklist = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (checklist, copy_checklist (self->checklist));
@@ -714,7 +768,9 @@ hall_case_new_from_json (JsonNode    *node,
   const char *applicant = NULL;
   const char *counter = NULL;
   const char *official = NULL;
+  const char *recorded_by = NULL;
   int state = HALL_CASE_RECEIVED;
+  gint64 recorded_at = 0;
   gint64 created_at = 0;
   gint64 promised_at = 0;
   gint64 updated_at = 0;
@@ -743,6 +799,10 @@ hall_case_new_from_json (JsonNode    *node,
                                  field_out, error)
       || !hall_json_read_string (object, "official", FALSE, HALL_JSON_MAX_CHARS, &official,
                                  field_out, error)
+      || !hall_json_read_string (object, "recorded_by", FALSE, HALL_JSON_MAX_CHARS,
+                                 &recorded_by, field_out, error)
+      || !hall_json_read_timestamp (object, "recorded_at", FALSE, &recorded_at, field_out,
+                                    error)
       || !read_checklist (object, &checklist, field_out, error)
       || !hall_json_read_int (object, "version", FALSE, 0, &version, field_out, error))
     return NULL;
@@ -756,6 +816,13 @@ hall_case_new_from_json (JsonNode    *node,
       return NULL;
     }
 
+  /* Properties given to g_object_new() are set after constructed(): its
+   * defaults would be overwritten with the zeros of absent members. */
+  if (created_at == 0)
+    created_at = g_get_real_time () / G_USEC_PER_SEC;
+  if (updated_at == 0)
+    updated_at = created_at;
+
   self = g_object_new (HALL_TYPE_CASE,
                        "number", number,
                        "service-id", service,
@@ -766,6 +833,8 @@ hall_case_new_from_json (JsonNode    *node,
                        "updated-at", updated_at,
                        "counter", counter,
                        "official", official,
+                       "recorded-by", recorded_by,
+                       "recorded-at", recorded_at,
                        "version", version,
                        "checklist", checklist,
                        NULL);
@@ -853,6 +922,198 @@ hall_case_state_check_move (HallCaseState   from,
                _("A case that is “%s” cannot become “%s”"),
                hall_case_state_get_label (from), hall_case_state_get_label (to));
   return FALSE;
+}
+
+static gboolean
+fail (const char  *field,
+      const char **field_out,
+      GError     **error,
+      const char  *format,
+      ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (const char  *field,
+      const char **field_out,
+      GError     **error,
+      const char  *format,
+      ...)
+{
+  va_list args;
+
+  if (field_out != NULL)
+    *field_out = field;
+  if (error != NULL)
+    {
+      va_start (args, format);
+      *error = g_error_new_valist (HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID, format,
+                                   args);
+      va_end (args);
+    }
+  return FALSE;
+}
+
+/* Stops at the first id that is unknown or repeated: a list of any length
+ * costs at most one look more than the service has documents. */
+static gboolean
+check_checklist (HallCase     *self,
+                 HallService  *service,
+                 const char  **field_out,
+                 GError      **error)
+{
+  guint n_documents = hall_service_get_n_documents (service);
+  guint n = json_array_get_length (self->checklist);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = json_object_get_string_member (
+        json_array_get_object_element (self->checklist, i), "id");
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < n_documents && !known; j++)
+        known = g_str_equal (hall_service_get_document (service, j)->id, id);
+      if (!known)
+        return fail ("checklist", field_out, error,
+                     _("“%s” is not a document that service “%s” asks for"), id,
+                     hall_service_get_id (service));
+      for (guint j = 0; j < i; j++)
+        if (g_str_equal (json_object_get_string_member (
+                           json_array_get_object_element (self->checklist, j), "id"), id))
+          return fail ("checklist", field_out, error,
+                       _("The checklist names the document “%s” twice"), id);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_promised_at (HallCase     *self,
+                   HallService  *service,
+                   const char  **field_out,
+                   GError      **error)
+{
+  gint64 promised_at = hall_service_get_promised_at (service, self->created_at);
+  g_autofree char *expected = NULL;
+
+  if (self->promised_at == 0 || self->promised_at == promised_at)
+    return TRUE;
+  expected = hall_timestamp_to_iso8601 (promised_at);
+  return fail ("promised_at", field_out, error,
+               _("The promised time must be %s: the time of intake plus the %u minutes that "
+                 "service “%s” promises"),
+               expected, hall_service_get_promised_minutes (service),
+               hall_service_get_id (service));
+}
+
+/* Letters and digits: the hall code and the counter become parts of case
+ * numbers, which are split at dashes. */
+static gboolean
+is_code (const char *code)
+{
+  if (*code == '\0' || strlen (code) > 16)
+    return FALSE;
+  for (const char *p = code; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_digits (const char *text,
+           gsize       min_length,
+           gsize       max_length)
+{
+  gsize length = strlen (text);
+
+  if (length < min_length || length > max_length)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+utc_year (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return dt != NULL ? g_date_time_get_year (dt) : 0;
+}
+
+/* HALL-YEAR-COUNTER-SEQUENCE, as the counter's store hands them out. */
+static gboolean
+check_number (HallCase     *self,
+              const char  **field_out,
+              GError      **error)
+{
+  g_auto(GStrv) parts = NULL;
+  int year;
+
+  if (self->number == NULL)
+    return TRUE;
+  parts = g_strsplit (self->number, "-", 5);
+  if (g_strv_length (parts) != 4 || !is_code (parts[0]) || !is_digits (parts[1], 4, 4)
+      || !is_code (parts[2]) || !is_digits (parts[3], 1, 18))
+    return fail ("number", field_out, error,
+                 _("The case number “%s” is not of the form HALL-YEAR-COUNTER-SEQUENCE, "
+                   "e.g. YC-2026-C03-000123"),
+                 self->number);
+  if (g_strcmp0 (parts[2], self->counter) != 0)
+    return fail ("number", field_out, error,
+                 _("The case number “%s” is one of counter “%s”, not of the case’s counter "
+                   "“%s”"),
+                 self->number, parts[2], self->counter != NULL ? self->counter : "");
+  /* The counter numbers by its local year: it may be a day off UTC's. */
+  year = atoi (parts[1]);
+  if (year < utc_year (self->created_at - 14 * 3600)
+      || year > utc_year (self->created_at + 14 * 3600))
+    {
+      g_autofree char *created_at = hall_timestamp_to_iso8601 (self->created_at);
+
+      return fail ("number", field_out, error,
+                   _("The case number “%s” is of the year %s, but the case was taken in at %s"),
+                   self->number, parts[1], created_at);
+    }
+  return TRUE;
+}
+
+gboolean
+hall_case_check_for_service (HallCase     *self,
+                             HallService  *service,
+                             const char  **field_out,
+                             GError      **error)
+{
+  g_return_val_if_fail (HALL_IS_CASE (self), FALSE);
+  g_return_val_if_fail (HALL_IS_SERVICE (service), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return check_checklist (self, service, field_out, error)
+         && check_promised_at (self, service, field_out, error)
+         && check_number (self, field_out, error);
+}
+
+const char *
+hall_case_state_role_needed (HallService   *service,
+                             HallCaseState  from,
+                             HallCaseState  to)
+{
+  gboolean decision = from == HALL_CASE_IN_REVIEW
+                      && (to == HALL_CASE_APPROVED || to == HALL_CASE_REJECTED
+                          || to == HALL_CASE_RETURNED);
+  guint n;
+  const char *first;
+
+  g_return_val_if_fail (HALL_IS_SERVICE (service), NULL);
+
+  n = hall_service_get_n_steps (service);
+  if (n == 0)
+    return "counter_official";
+  first = hall_service_get_step (service, 0)->role;
+  if (!decision)
+    return first;
+  for (guint i = n; i-- > 0;)
+    if (!g_str_equal (hall_service_get_step (service, i)->role, first))
+      return hall_service_get_step (service, i)->role;
+  return first;
 }
 
 const char *

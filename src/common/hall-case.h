@@ -6,6 +6,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hall-service.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -18,6 +20,11 @@ typedef enum
   HALL_CASE_COMPLETED,    /* "completed": result handed over */
   HALL_CASE_WITHDRAWN,    /* "withdrawn" */
 } HallCaseState;
+
+/* The state a case is created in, whatever its service: the steps of every
+ * service begin with acceptance at the counter, and every later state comes
+ * from an event. */
+#define HALL_CASE_FIRST_STATE HALL_CASE_RECEIVED
 
 /* Where the counter's copy stands with the backend. */
 typedef enum
@@ -39,10 +46,16 @@ G_DECLARE_FINAL_TYPE (HallCase, hall_case, HALL, CASE, GObject)
 
 /* Properties (all notify): "uuid", "number", "service-id", "service-name",
  * "applicant-uuid", "applicant-name", "state", "created-at", "promised-at",
- * "updated-at", "counter", "official", "version", "sync-state",
- * "sync-error", "checklist". Timestamps are Unix seconds. A case made
- * without a "uuid" gets a fresh one, and "created-at" (and "updated-at")
- * default to the time of creation.
+ * "updated-at", "counter", "official", "recorded-by", "recorded-at",
+ * "version", "sync-state", "sync-error", "checklist". Timestamps are Unix
+ * seconds. A case made without a "uuid" gets a fresh one, and "created-at"
+ * (and "updated-at") default to the time of creation.
+ *
+ * "official", "created-at" and "updated-at" are the counter's word: who
+ * took the case in and when, by the counter's clock. "recorded-by" and
+ * "recorded-at" are the server's own record of the version it holds: the
+ * signed-in official whose request wrote it and when, by the server's
+ * clock (NULL and 0 until the case has been to the server).
  *
  * The checklist is the service's required documents, each marked as
  * provided or not; it is a JSON array of {"id", "provided"} objects. The
@@ -87,6 +100,12 @@ void           hall_case_set_counter        (HallCase      *self,
 const char    *hall_case_get_official       (HallCase      *self);
 void           hall_case_set_official       (HallCase      *self,
                                              const char    *official);
+const char    *hall_case_get_recorded_by    (HallCase      *self);
+void           hall_case_set_recorded_by    (HallCase      *self,
+                                             const char    *recorded_by);
+gint64         hall_case_get_recorded_at    (HallCase      *self);
+void           hall_case_set_recorded_at    (HallCase      *self,
+                                             gint64         recorded_at);
 gint64         hall_case_get_version        (HallCase      *self);
 void           hall_case_set_version        (HallCase      *self,
                                              gint64         version);
@@ -102,7 +121,9 @@ void           hall_case_set_checklist      (HallCase      *self,
 
 /* Wire format: {"uuid", "number", "service", "applicant" (uuid), "state",
  * "created_at", "promised_at", "updated_at" (ISO 8601 UTC), "counter",
- * "official", "checklist": [{"id", "provided"}], "version"}.
+ * "official", "recorded_by", "recorded_at", "checklist": [{"id",
+ * "provided"}], "version"}. "recorded_by" and "recorded_at" are written by
+ * the server only: one sent to it is replaced.
  * The denormalised names and the sync state are local only. Strings are
  * limited to HALL_JSON_MAX_CHARS; "service", "applicant" and "state" are
  * required, a missing "uuid" or "created_at" gets a fresh one. */
@@ -128,6 +149,32 @@ gboolean       hall_case_state_can_move_to  (HallCaseState  from,
 gboolean       hall_case_state_check_move   (HallCaseState  from,
                                              HallCaseState  to,
                                              GError       **error);
+
+/* What the catalog says of a case of @service: its checklist names only
+ * documents of the service, each at most once (so it is never longer than
+ * the service's list); "promised_at", when set, is "created_at" plus the
+ * service's promised time (hall_service_get_promised_at()); and "number",
+ * when set, is HALL-YEAR-COUNTER-SEQUENCE ("YC-2026-C03-000123") with the
+ * case's own "counter" and the year it was taken in. FALSE with a
+ * HALL_VALIDATION_ERROR whose message names the value at fault, and the
+ * field ("checklist", "promised_at", "number") in *@field_out. */
+gboolean       hall_case_check_for_service  (HallCase      *self,
+                                             HallService   *service,
+                                             const char   **field_out,
+                                             GError       **error);
+
+/* (transfer none): the catalog role ("approver") an official needs to move
+ * a case of @service from @from to @to. The decision on a case in review
+ * (approved, rejected, returned) belongs to the service's deciding step:
+ * its last step whose role is not that of its first step, or its last
+ * step when all share one. Every other move (accepting it for review,
+ * returning or refusing it at intake, taking it back, withdrawing it,
+ * handing the result over) belongs to its first step, acceptance at the
+ * counter. A service with no steps is decided at the counter:
+ * "counter_official". */
+const char    *hall_case_state_role_needed  (HallService   *service,
+                                             HallCaseState  from,
+                                             HallCaseState  to);
 
 const char    *hall_sync_state_to_string    (HallSyncState  sync_state);
 gboolean       hall_sync_state_from_string  (const char    *str,

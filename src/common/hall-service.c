@@ -333,6 +333,15 @@ hall_service_get_promised_minutes (HallService *self)
   return self->promised_minutes;
 }
 
+gint64
+hall_service_get_promised_at (HallService *self,
+                              gint64       created_at)
+{
+  g_return_val_if_fail (HALL_IS_SERVICE (self), 0);
+
+  return created_at + (gint64) self->promised_minutes * 60;
+}
+
 guint
 hall_service_get_fee_cents (HallService *self)
 {

@@ -47,6 +47,11 @@ const char                 *hall_service_get_department_id     (HallService *sel
 const char                 *hall_service_get_department_name   (HallService *self);
 const char                 *hall_service_get_group             (HallService *self);
 guint                       hall_service_get_promised_minutes  (HallService *self);
+/* When a case of the service taken in at @created_at (Unix seconds) is
+ * promised: the one rule of the counter, which sets it, and the server,
+ * which checks it. */
+gint64                      hall_service_get_promised_at       (HallService *self,
+                                                                gint64       created_at);
 guint                       hall_service_get_fee_cents         (HallService *self);
 gboolean                    hall_service_get_online            (HallService *self);
 /* Which applicants it is for: "person", "business" or "any". */

@@ -40,9 +40,10 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* Written anew by every save on either side: not what the official decides. */
+/* Written anew by every save on either side, or by the server alone (who
+ * sent the version it holds, and when): not what the official decides. */
 static const char *const bookkeeping_fields[] = {
-  "uuid", "version", "created_at", "updated_at", NULL
+  "uuid", "version", "created_at", "updated_at", "recorded_by", "recorded_at", NULL
 };
 
 void

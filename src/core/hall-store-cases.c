@@ -244,7 +244,7 @@ create_case_locked (HallStore      *self,
   hall_case_set_applicant_name (kase, hall_applicant_get_name (applicant));
   hall_case_set_created_at (kase, now);
   hall_case_set_updated_at (kase, now);
-  hall_case_set_promised_at (kase, now + (gint64) hall_service_get_promised_minutes (service) * 60);
+  hall_case_set_promised_at (kase, hall_service_get_promised_at (service, now));
   hall_case_set_counter (kase, self->counter);
   hall_case_set_version (kase, 0);
   hall_case_set_sync_state (kase, HALL_SYNC_PENDING);

@@ -41,8 +41,9 @@ struct _HallServer
  * replay, and the write itself on the writer thread. */
 
 /* Everything about a PUT/POST that is checked before the writer: the body
- * parses into a valid entity, the service is in the catalog, the role may
- * do it, and (with @look_up_key) the Idempotency-Key's stored answer.
+ * parses into a valid entity, a case's service is in the catalog and the
+ * case agrees with it (checklist, promised time, number), the role may do
+ * it, and (with @look_up_key) the Idempotency-Key's stored answer.
  * @parsed, when not NULL, is the body parsed already (and is changed).
  * Returns that refusal or replay (transfer full), or NULL when the write is
  * to be queued (request->entity and request->request_hash are then set). */

@@ -4,6 +4,18 @@
  * rules of versions and case states
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The record is the server's. What it knows it writes itself: "version",
+ * and "recorded_by" and "recorded_at" (the signed-in official who sent the
+ * change and when the server wrote it) on every applicant, case and event
+ * it stores, whatever the body said. What only a counter can know (the
+ * official who made the change there, perhaps offline, and the counter's
+ * clock: "official", "created_at", "updated_at", an event's "at") is kept
+ * beside it as the counter's word. What the catalog decides is checked
+ * against it: a case is created in its first state and moves on only by
+ * events, each along the rule of states and by an official with the role
+ * the service's steps name; its checklist, promised time and number agree
+ * with its service and its counter.
  */
 #define G_LOG_DOMAIN "hall-server"
 
@@ -12,6 +24,7 @@
 #include <string.h>
 
 #include "hall-case.h"
+#include "hall-json.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
 
@@ -44,12 +57,15 @@ node_to_string (JsonNode *node)
   return json_generator_to_data (generator, NULL);
 }
 
-/* The entity without the fields the server sets: they do not count when
- * comparing, so a replayed creation finds its entity unchanged. */
+/* The entity without the fields the server sets, or fills in when a body
+ * leaves them out ("promised_at" follows "created_at"): they do not count
+ * when comparing, so a replayed creation finds its entity unchanged. */
 static JsonNode *
 copy_content (JsonNode *node)
 {
-  static const char * const ignored[] = { "version", "created_at", "updated_at", NULL };
+  static const char * const ignored[] = {
+    "version", "created_at", "promised_at", "updated_at", "recorded_by", "recorded_at", NULL
+  };
   JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object = json_object_new ();
   JsonObjectIter iter;
@@ -92,6 +108,29 @@ parse_if_match (const char *header,
       p++;
     }
   return g_ascii_string_to_signed (p, 10, 1, G_MAXINT64, version_out, NULL);
+}
+
+/* The server's own record of who sent a change and when it was written,
+ * over anything the body said of it. */
+static void
+stamp_record (JsonObject        *object,
+              HallServerRequest *request,
+              gint64             now)
+{
+  g_autofree char *recorded_at = hall_timestamp_to_iso8601 (now);
+
+  json_object_set_string_member (object, "recorded_by", request->username);
+  json_object_set_string_member (object, "recorded_at", recorded_at);
+}
+
+static HallCaseState
+state_of (JsonObject *object)
+{
+  HallCaseState state = HALL_CASE_FIRST_STATE;
+
+  /* Parsed or stored by us: the state is always a known one. */
+  hall_case_state_from_string (hall_json_get_string (object, "state"), &state);
+  return state;
 }
 
 /* The stored text is the answer: no second generation of the JSON. */
@@ -182,8 +221,18 @@ write_entity (HallServerStorage  *storage,
                                                        "no such entity yet"));
           return TRUE;
         }
+      /* Every later state comes from an event, by its rules. */
+      if (kind == HALL_ENTITY_CASE && state_of (object) != HALL_CASE_FIRST_STATE)
+        {
+          request->response = hall_problem_response (
+            422, "state",
+            _("A case is created “%s”; it moves on from there by events of kind “state”"),
+            hall_case_state_get_label (HALL_CASE_FIRST_STATE));
+          return TRUE;
+        }
       version = 1;
       json_object_set_int_member (object, "version", version);
+      stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
       data = node_to_string (request->entity);
       if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
                                            error))
@@ -218,21 +267,31 @@ write_entity (HallServerStorage  *storage,
       return TRUE;
     }
 
-  /* A whole case sent again must not carry it past the rule of its states,
-   * nor back over a move another official made. */
   if (kind == HALL_ENTITY_CASE)
     {
-      HallCaseState from = HALL_CASE_RECEIVED;
-      HallCaseState to = HALL_CASE_RECEIVED;
-      g_autoptr(GError) refusal = NULL;
+      JsonObject *stored_object = json_node_get_object (stored_node);
+      HallCaseState stored_state = state_of (stored_object);
+      g_autoptr(HallProblem) problem = NULL;
+      /* What the case is, fixed when it is taken in: the service says who
+       * decides it and what it promises, the time of intake when. */
+      static const char * const fixed[] = { "service", "number", "counter", "created_at" };
 
-      hall_case_state_from_string (hall_json_get_string (json_node_get_object (stored_node),
-                                                         "state"), &from);
-      hall_case_state_from_string (hall_json_get_string (object, "state"), &to);
-      if (from != to && !hall_case_state_check_move (from, to, &refusal))
+      /* A state moves only by an event, which the rules of states and
+       * roles are checked on: a whole case sent again keeps its state. */
+      if (state_of (object) != stored_state)
+        problem = hall_problem_new (422, "state",
+                                    _("The case is “%s”: its state changes only by an event of "
+                                      "kind “state”, not by sending the case again"),
+                                    hall_case_state_get_label (stored_state));
+      for (guint i = 0; i < G_N_ELEMENTS (fixed) && problem == NULL; i++)
+        if (g_strcmp0 (hall_json_get_string (object, fixed[i]),
+                       hall_json_get_string (stored_object, fixed[i])) != 0)
+          problem = hall_problem_new (422, fixed[i],
+                                      _("“%s” is fixed when a case is taken in; it cannot "
+                                        "change"),
+                                      fixed[i]);
+      if (problem != NULL)
         {
-          g_autoptr(HallProblem) problem = hall_problem_new_from_error (422, "state", refusal);
-
           hall_problem_set_current (problem, stored_node);
           request->response = hall_problem_to_response (problem);
           return TRUE;
@@ -241,6 +300,7 @@ write_entity (HallServerStorage  *storage,
 
   version++;
   json_object_set_int_member (object, "version", version);
+  stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
   data = node_to_string (request->entity);
   if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data, error))
     return FALSE;
@@ -266,6 +326,51 @@ event_answer (guint     status,
   return hall_server_response_new_json (status, root);
 }
 
+/* Whether the official who sent a move of @kase to @to may make it: the
+ * role the catalog's steps name for it. FALSE with the refusal in
+ * request->response. */
+static gboolean
+check_move (HallServerRequest *request,
+            JsonObject        *kase,
+            HallCaseState      to)
+{
+  HallServer *server = request->server;
+  const char *service_id = hall_json_get_string (kase, "service");
+  HallService *service = service_id ? hall_catalog_lookup (server->catalog, service_id) : NULL;
+  HallCaseState from = state_of (kase);
+  g_autoptr(GError) refusal = NULL;
+  const char *role;
+  HallRoles needed = 0;
+
+  /* The counter checks the same rule, but only against what it knew:
+   * another counter may have moved the case since. */
+  if (!hall_case_state_check_move (from, to, &refusal))
+    {
+      request->response = hall_problem_response (422, "state", "%s", refusal->message);
+      return FALSE;
+    }
+  /* Without its service no one can say who decides: no one does. */
+  if (service == NULL)
+    {
+      request->response = hall_problem_response (422, "service",
+                                                 _("The case’s service “%s” is no longer in the "
+                                                   "catalog: who may move it cannot be told"),
+                                                 service_id ? service_id : "");
+      return FALSE;
+    }
+  role = hall_case_state_role_needed (service, from, to);
+  if (!hall_roles_parse (role, &needed, NULL) || !(request->roles & needed))
+    {
+      request->response = hall_problem_response (403, "state",
+                                                 _("Moving a case of “%s” from “%s” to “%s” "
+                                                   "needs the role “%s”"),
+                                                 service_id, hall_case_state_get_label (from),
+                                                 hall_case_state_get_label (to), role);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_event (HallServerStorage  *storage,
              HallServerRequest  *request,
@@ -280,6 +385,7 @@ write_event (HallServerStorage  *storage,
   const char *uuid = hall_json_get_string (event, "uuid");
   const char *kind = hall_json_get_string (event, "kind");
   gint64 case_version = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   case_data = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, request->id,
                                               &case_version, &local_error);
@@ -323,34 +429,24 @@ write_event (HallServerStorage  *storage,
   if (!json_object_has_member (event, "case") && !json_object_has_member (event, "case_uuid"))
     json_object_set_string_member (event, "case", request->id);
 
+  stamp_record (event, request, now);
   if (g_strcmp0 (kind, "state") == 0)
     {
       g_autoptr(JsonNode) case_node = parse_stored (case_data);
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *updated_at = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
       g_autofree char *case_json = NULL;
       JsonObject *kase = json_node_get_object (case_node);
       const char *state = hall_json_get_string (event, "state");
-      HallCaseState from = HALL_CASE_RECEIVED;
-      HallCaseState to = HALL_CASE_RECEIVED;
-      g_autoptr(GError) refusal = NULL;
 
-      /* The counter checks the same rule, but only against what it knew:
-       * another counter may have moved the case since. The parsed event
-       * always has a known "state". */
-      hall_case_state_from_string (hall_json_get_string (kase, "state"), &from);
-      hall_case_state_from_string (state, &to);
-      if (!hall_case_state_check_move (from, to, &refusal))
-        {
-          request->response = hall_problem_response (422, "state", "%s", refusal->message);
-          return TRUE;
-        }
+      if (!check_move (request, kase, state_of (event)))
+        return TRUE;
 
+      /* The case's new version is the event's doing: the counter's word of
+       * when it was made, the server's of who sent it and when. */
       case_version++;
-      if (state != NULL)
-        json_object_set_string_member (kase, "state", state);
-      json_object_set_string_member (kase, "updated_at", updated_at);
+      json_object_set_string_member (kase, "state", state);
+      json_object_set_string_member (kase, "updated_at", hall_json_get_string (event, "at"));
       json_object_set_int_member (kase, "version", case_version);
+      stamp_record (kase, request, now);
       case_json = node_to_string (case_node);
       if (!hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, request->id, case_version,
                                            hall_json_get_string (kase, "number"), case_json, error))
@@ -499,6 +595,36 @@ _hall_server_write_done (gpointer      user_data,
   MHD_resume_connection (request->connection);
 }
 
+/* What the catalog says of a case: its checklist, promised time and
+ * number agree with its service (hall_case_check_for_service(), the
+ * counter's rule too). A case sent without "promised_at" gets the one its
+ * service promises. */
+static HallServerResponse *
+check_case (HallServerRequest *request,
+            HallService       *service)
+{
+  g_autoptr(HallCase) kase = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *field = NULL;
+
+  /* Canonical JSON of a valid case: it reads back. */
+  kase = hall_case_new_from_json (request->entity, &field, &error);
+  if (kase == NULL || !hall_case_check_for_service (kase, service, &field, &error))
+    {
+      g_autoptr(HallProblem) problem = hall_problem_new_from_error (422, field, error);
+
+      return hall_problem_to_response (problem);
+    }
+  if (hall_case_get_promised_at (kase) == 0)
+    {
+      hall_case_set_promised_at (kase, hall_service_get_promised_at (
+                                         service, hall_case_get_created_at (kase)));
+      json_node_unref (request->entity);
+      request->entity = hall_case_to_json (kase);
+    }
+  return NULL;
+}
+
 HallServerResponse *
 _hall_server_check_write (HallServer        *self,
                           HallServerRequest *request,
@@ -509,7 +635,6 @@ _hall_server_check_write (HallServer        *self,
   g_autoptr(HallProblem) parse_problem = NULL;
   g_autoptr(GError) error = NULL;
   HallServerResponse *replay;
-  JsonObject *object;
 
   request->entity = parsed != NULL
                     ? hall_server_parse_entity_node (request->route, request->id, parsed,
@@ -519,19 +644,25 @@ _hall_server_check_write (HallServer        *self,
                                                 request->body->len, &parse_problem);
   if (request->entity == NULL)
     return hall_problem_to_response (parse_problem);
-  object = json_node_get_object (request->entity);
 
   if (request->route == HALL_ROUTE_CASE)
     {
-      const char *service = hall_json_get_string (object, "service");
+      const char *service_id = hall_json_get_string (json_node_get_object (request->entity),
+                                                     "service");
+      HallService *service = service_id ? hall_catalog_lookup (self->catalog, service_id) : NULL;
+      HallServerResponse *refusal;
 
-      if (service == NULL || hall_catalog_lookup (self->catalog, service) == NULL)
+      if (service == NULL)
         return hall_problem_response (422, "service", _("The service “%s” is not in the catalog"),
-                                      service ? service : "");
+                                      service_id ? service_id : "");
+      refusal = check_case (request, service);
+      if (refusal != NULL)
+        return refusal;
     }
   if (request->route == HALL_ROUTE_CASE_EVENTS
       && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
-      && g_strcmp0 (hall_json_get_string (object, "kind"), "state") != 0)
+      && g_strcmp0 (hall_json_get_string (json_node_get_object (request->entity), "kind"),
+                    "state") != 0)
     return hall_problem_response (403, NULL, _("Your role may only decide on a case's state"));
 
   if (request->idempotency_key != NULL)
