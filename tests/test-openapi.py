@@ -452,8 +452,10 @@ def run(c):
     C = "/v1/cases/{uuid}"
     kase = str(uuid.uuid4())
     k = f"/v1/cases/{kase}"
-    body = {"number": "YC-OPENAPI-1", "service": "company_business_license",
-            "applicant": applicant, "state": "received",
+    now = datetime.datetime.now(datetime.timezone.utc)
+    body = {"number": f"YC-{now.year}-C01-000001", "service": "company_business_license",
+            "applicant": applicant, "state": "received", "counter": "C01",
+            "created_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "checklist": [{"id": "articles_of_association", "provided": True}]}
     c.call(C, "GET", k, 404, token=token)
     c.call(C, "HEAD", k, 404, token=token)
@@ -468,8 +470,8 @@ def run(c):
     c.call(C, "GET", k, 200, token=token)
     c.call(C, "HEAD", k, 200, token=token)
     c.call(C, "PUT", f"/v1/cases/{uuid.uuid4()}", 409, body, token=token)
-    c.call(C, "PUT", k, 428, dict(body, counter="C09"), token=token)
-    c.call(C, "PUT", k, 412, dict(body, counter="C09"), {"If-Match": '"7"'}, token=token)
+    c.call(C, "PUT", k, 428, dict(body, official="li.na"), token=token)
+    c.call(C, "PUT", k, 412, dict(body, official="li.na"), {"If-Match": '"7"'}, token=token)
     c.call(C, "PUT", k, 400, "{", token=token)
     c.call(C, "PUT", k, 415, json.dumps(body), {"Content-Type": "text/json"}, token=token)
     c.call(C, "PUT", k, 413, b" " * (2 * 1024 * 1024), token=token)
@@ -495,7 +497,7 @@ def run(c):
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "received"},
            token=token)
     second = f"/v1/cases/{uuid.uuid4()}"
-    c.call(C, "PUT", second, 201, dict(body, number="YC-OPENAPI-2"), token=token)
+    c.call(C, "PUT", second, 201, dict(body, number=f"YC-{now.year}-C01-000002"), token=token)
     c.call(E, "POST", second + "/events", 409, event, token=token)
 
     BA = "/v1/batch"
@@ -505,9 +507,9 @@ def run(c):
         {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/applicants/{ba_applicant}",
          "body": person(name="Batch Person")},
         {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/cases/{ba_case}",
-         "body": dict(body, number="YC-OPENAPI-B1", applicant=ba_applicant)},
+         "body": dict(body, number=f"YC-{now.year}-C01-000003", applicant=ba_applicant)},
         {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/cases/{uuid.uuid4()}",
-         "body": dict(body, number="YC-OPENAPI-B2", service="no_such_service")},
+         "body": dict(body, number=f"YC-{now.year}-C01-000004", service="no_such_service")},
         {"method": "POST", "path": f"/v1/cases/{ba_case}/events",
          "body": {"uuid": str(uuid.uuid4()), "kind": "note", "note": "In a batch"}},
     ]}
