@@ -433,6 +433,8 @@ def run(c):
     c.call(A, "HEAD", a, 200, token=token)
     c.call(A, "PUT", a, 428, person(name="Renamed"), token=token)
     c.call(A, "PUT", a, 412, person(name="Renamed"), {"If-Match": '"9"'}, token=token)
+    c.call(A, "PUT", a, 412, person(name="Renamed"), {"If-Match": 'W/"1"'}, token=token)
+    c.call(A, "PUT", a, 400, person(name="Renamed"), {"If-Match": '1'}, token=token)
     c.call(A, "PUT", a, 400, "[]", token=token)
     c.call(A, "PUT", a, 400, '{"kind": "person", "kind": "business"}', token=token)
     c.call(A, "PUT", a, 415, json.dumps(person()), {"Content-Type": "application/x-www-form-urlencoded"},

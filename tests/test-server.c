@@ -738,6 +738,53 @@ test_if_match (void)
   g_assert_cmpuint (count_changes_of (uuid), ==, 2);
 }
 
+/* RFC 9110 §13.1.1: "*", lists, and weak tags, which never match a write. */
+static void
+test_if_match_rfc9110 (void)
+{
+  g_autofree char *uuid = put_applicant ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *missing = g_strconcat ("/v1/applicants/", "0f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a",
+                                          NULL);
+  g_autofree char *body = person_json ("11010519491231002X");
+  const char *any[] = { "If-Match: *", NULL };
+  const char *weak[] = { "If-Match: W/\"2\"", NULL };
+  const char *list[] = { "If-Match: \"1\", \"2\", \"9\"", NULL };
+  const char *malformed[] = { "If-Match: 2", NULL };
+  g_autofree char *renamed = NULL;
+  g_autofree char *again = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  /* "*" writes over whatever is there, and fails where nothing is. */
+  renamed = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Star\",\"id_type\":\"resident_id\","
+                             "\"id_number\":\"11010519491231002X\"}");
+  reply = request ("PUT", path, token, renamed, any);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  g_clear_pointer (&reply, reply_free);
+  reply = request ("PUT", missing, token, body, any);
+  assert_problem (reply, 412, NULL);
+  g_clear_pointer (&reply, reply_free);
+
+  /* A weak tag of the current version is refused, saying why; so is a
+   * header that is no list of tags. Neither changes anything. */
+  again = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Weak\",\"id_type\":\"resident_id\","
+                           "\"id_number\":\"11010519491231002X\"}");
+  reply = request ("PUT", path, token, again, weak);
+  assert_problem (reply, 412, "If-Match");
+  g_clear_pointer (&reply, reply_free);
+  reply = request ("PUT", path, token, again, malformed);
+  assert_problem (reply, 400, "If-Match");
+  g_clear_pointer (&reply, reply_free);
+  g_assert_cmpuint (count_changes_of (uuid), ==, 2);
+
+  /* A list that holds the current version passes. */
+  reply = request ("PUT", path, token, again, list);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"3\"");
+  g_assert_cmpuint (count_changes_of (uuid), ==, 3);
+}
+
 static void
 test_idempotency (void)
 {
@@ -2693,6 +2740,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/applicant", test_applicant);
   g_test_add_func ("/hall/server/validation", test_validation);
   g_test_add_func ("/hall/server/if-match", test_if_match);
+  g_test_add_func ("/hall/server/if-match/rfc9110", test_if_match_rfc9110);
   g_test_add_func ("/hall/server/idempotency", test_idempotency);
   g_test_add_func ("/hall/server/idempotency/per-user", test_idempotency_per_user);
   g_test_add_func ("/hall/server/cases", test_cases);

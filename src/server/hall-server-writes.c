@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "hall-case.h"
+#include "hall-if-match.h"
 #include "hall-json.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
@@ -90,24 +91,49 @@ same_content (JsonNode *stored,
   return json_node_equal (a, b);
 }
 
-/* "N", W/"N" or N. */
+/* Whether If-Match refuses the write (the answer is set then), for an
+ * entity whose current version is @version (0: none yet), @stored_node
+ * its stored form for a 412 to show. */
 static gboolean
-parse_if_match (const char *header,
-                gint64     *version_out)
+if_match_refuses (HallServerRequest *request,
+                  gint64             version,
+                  JsonNode          *stored_node)
 {
-  g_autofree char *copy = g_strstrip (g_strdup (header));
-  char *p = copy;
-  gsize len;
+  g_autoptr(HallProblem) problem = NULL;
 
-  if (g_str_has_prefix (p, "W/"))
-    p += 2;
-  len = strlen (p);
-  if (len >= 2 && p[0] == '"' && p[len - 1] == '"')
+  switch (hall_if_match_evaluate (request->if_match, version))
     {
-      p[len - 1] = '\0';
-      p++;
+    case HALL_IF_MATCH_PASS:
+      return FALSE;
+    case HALL_IF_MATCH_MALFORMED:
+      request->response = hall_problem_response (400, "If-Match",
+                                                 _("If-Match must be \"*\" or a list of entity "
+                                                   "tags such as \"3\", not %s"),
+                                                 request->if_match);
+      return TRUE;
+    case HALL_IF_MATCH_WEAK:
+      problem = hall_problem_new (412, "If-Match",
+                                  _("A weak tag (W/) never matches a change (RFC 9110 "
+                                    "compares strongly): send the ETag as it came, "
+                                    "\"%" G_GINT64_FORMAT "\""),
+                                  version);
+      break;
+    case HALL_IF_MATCH_FAIL:
+    default:
+      if (version == 0)
+        problem = hall_problem_new (412, NULL, _("If-Match names a version, but there is no "
+                                                 "such entity yet"));
+      else
+        problem = hall_problem_new (412, NULL,
+                                    _("Someone else changed it first: the server has version "
+                                      "%" G_GINT64_FORMAT ", not %s"),
+                                    version, request->if_match);
+      break;
     }
-  return g_ascii_string_to_signed (p, 10, 1, G_MAXINT64, version_out, NULL);
+  if (stored_node != NULL)
+    hall_problem_set_current (problem, stored_node);
+  request->response = hall_problem_to_response (problem);
+  return TRUE;
 }
 
 /* The server's own record of who sent a change and when it was written,
@@ -159,7 +185,6 @@ write_entity (HallServerStorage  *storage,
   JsonObject *object = json_node_get_object (request->entity);
   const char *number = NULL;
   gint64 version = 0;
-  gint64 if_match = 0;
 
   stored = hall_server_storage_get_entity (storage, kind, request->id, &version, &local_error);
   if (stored == NULL && !is_not_found (local_error))
@@ -214,13 +239,8 @@ write_entity (HallServerStorage  *storage,
 
   if (stored == NULL)
     {
-      if (request->if_match != NULL)
-        {
-          request->response = hall_problem_response (412, NULL,
-                                                     _("If-Match names a version, but there is "
-                                                       "no such entity yet"));
-          return TRUE;
-        }
+      if (request->if_match != NULL && if_match_refuses (request, 0, NULL))
+        return TRUE;
       /* Every later state comes from an event, by its rules. */
       if (kind == HALL_ENTITY_CASE && state_of (object) != HALL_CASE_FIRST_STATE)
         {
@@ -254,18 +274,8 @@ write_entity (HallServerStorage  *storage,
                                                    "If-Match with the version you changed"));
       return TRUE;
     }
-  if (!parse_if_match (request->if_match, &if_match) || if_match != version)
-    {
-      g_autoptr(HallProblem) problem = hall_problem_new (412, NULL,
-                                                         _("Someone else changed it first: the "
-                                                           "server has version %" PRId64
-                                                           ", not %s"),
-                                                         version, request->if_match);
-
-      hall_problem_set_current (problem, stored_node);
-      request->response = hall_problem_to_response (problem);
-      return TRUE;
-    }
+  if (if_match_refuses (request, version, stored_node))
+    return TRUE;
 
   if (kind == HALL_ENTITY_CASE)
     {
