@@ -160,7 +160,8 @@ fixture_tear_down (Fixture      *fixture,
 }
 
 /* Line 1 starts with a byte order mark; line 2 is empty; 4, 5 and 6 are
- * bad; 7 is the applicant of line 1 again. */
+ * bad; 7 is the applicant of line 1 again; 8 and 9 are bad as the server
+ * would find them: a name cut short by \u0000, a member given twice. */
 static const char cases_jsonl[] =
   "\xEF\xBB\xBF"
   "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
@@ -179,7 +180,12 @@ static const char cases_jsonl[] =
   "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \n"
   "{\"service\": \"hukou_transfer_in\", \"applicant\": {\"kind\": \"person\", \"name\": "
   "\"Test One\", \"id_type\": \"resident_id\", \"id_number\": \"640104199003071236\", \"phone\": "
-  "\"13912345678\"}}\n";
+  "\"13912345678\"}}\n"
+  "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test\\u0000Eight\", \"id_type\": \"resident_id\", \"id_number\": \"640104198506120015\"}}\n"
+  "{\"service\": \"resident_id_card_renewal\", \"service\": \"hukou_transfer_in\", "
+  "\"applicant\": {\"kind\": \"person\", \"name\": \"Test Nine\", \"id_type\": \"resident_id\", "
+  "\"id_number\": \"640104198506120015\"}}\n";
 
 static const char good_jsonl[] =
   "{\"service\": \"resident_id_card_renewal\", \"applicant\": {\"kind\": \"person\", \"name\": "
@@ -219,6 +225,12 @@ test_import (Fixture      *fixture,
   g_assert_nonnull (strstr (err, "cases.jsonl:5: "));
   g_assert_nonnull (strstr (err, "(field service)"));
   g_assert_nonnull (strstr (err, "cases.jsonl:6: not valid JSON"));
+  g_assert_nonnull (strstr (err, "cases.jsonl:8: not valid JSON: a string holds the character "
+                                 "U+0000"));
+  g_assert_nonnull (strstr (err, "(field name)"));
+  g_assert_nonnull (strstr (err, "cases.jsonl:9: not valid JSON: the member “service” appears "
+                                 "twice"));
+  g_assert_null (strstr (err, "Test Nine"));
   g_assert_null (strstr (err, "cases.jsonl:1:"));
   g_assert_null (strstr (err, "cases.jsonl:2:"));
   g_assert_null (strstr (err, "cases.jsonl:7:"));

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "hall-error.h"
+#include "hall-json-strict.h"
+#include "hall-sync-response.h"
 #include "hall-sync-engine-private.h"
 
 static JsonNode *
@@ -20,7 +22,10 @@ parse_json (HallHttpResponse *response)
   gsize size;
   const char *data = g_bytes_get_data (response->body, &size);
 
-  if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, size, NULL))
+  /* Read as strictly as every other answer of the server's. */
+  if (data == NULL || size == 0
+      || !hall_json_check_strict (data, size, HALL_SYNC_RESPONSE_MAX_DEPTH, NULL, NULL)
+      || !json_parser_load_from_data (parser, data, size, NULL))
     return NULL;
   return json_parser_steal_root (parser);
 }

@@ -8,9 +8,11 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
-#include "hall-error.h"
 #include "hall-ctl.h"
+#include "hall-error.h"
+#include "hall-json-strict.h"
 #include "hall-sqlite.h"
 
 /* Checks a line's "checklist" against the service's documents; NULL with
@@ -119,6 +121,15 @@ import_line (HallCtl     *ctl,
   const char *field = NULL;
   const char *kind;
 
+  /* The same strict reading as the server's: a \u0000 would cut a name
+   * short, and of a member given twice json-glib keeps the last. (A raw NUL
+   * byte never gets here: the line would not be UTF-8.) */
+  if (!hall_json_check_strict (line, strlen (line), 16, field_out, &parse_error))
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+                   _("not valid JSON: %s"), parse_error->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, line, -1, &parse_error))
     {
       /* json-glib says "<data>:1:COLUMN: Parse error: …"; the line is ours. */

@@ -24,6 +24,29 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
+/* Whether @body escapes U+0000 anywhere, read independently of the
+ * checker under test: a backslash that is not itself escaped, then u0000. */
+static gboolean
+escapes_nul (const char *body,
+             gsize       length)
+{
+  gsize backslashes = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (body[i] == '\\')
+        {
+          backslashes++;
+          continue;
+        }
+      if (backslashes % 2 == 1 && body[i] == 'u' && i + 5 <= length
+          && g_ascii_strncasecmp (body + i + 1, "0000", 4) == 0)
+        return TRUE;
+      backslashes = 0;
+    }
+  return FALSE;
+}
+
 static void
 check_problem (HallProblem *problem)
 {
@@ -80,6 +103,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
           g_autoptr(JsonGenerator) generator = json_generator_new ();
           g_autofree char *text = NULL;
 
+          /* No string was cut short on its way in: text that escapes a
+           * NUL is never taken. */
+          g_assert_false (escapes_nul (body, body_length));
           g_assert_true (JSON_NODE_HOLDS_OBJECT (entity));
           g_assert_cmpstr (hall_json_get_string (json_node_get_object (entity), "uuid"), !=, NULL);
           json_generator_set_root (generator, entity);
@@ -94,7 +120,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         if (!hall_server_parse_session (body, body_length, &username, &password, &problem))
           check_problem (problem);
         else
-          g_assert_true (username != NULL && password != NULL);
+          {
+            g_assert_true (username != NULL && password != NULL);
+            g_assert_false (escapes_nul (body, body_length));
+          }
       }
       break;
     case HALL_ROUTE_NONE:
