@@ -115,7 +115,7 @@ if_match_refuses (HallServerRequest *request,
       problem = hall_problem_new (412, "If-Match",
                                   _("A weak tag (W/) never matches a change (RFC 9110 "
                                     "compares strongly): send the ETag as it came, "
-                                    "\"%" G_GINT64_FORMAT "\""),
+                                    "\"%" PRId64 "\""),
                                   version);
       break;
     case HALL_IF_MATCH_FAIL:
@@ -126,7 +126,7 @@ if_match_refuses (HallServerRequest *request,
       else
         problem = hall_problem_new (412, NULL,
                                     _("Someone else changed it first: the server has version "
-                                      "%" G_GINT64_FORMAT ", not %s"),
+                                      "%" PRId64 ", not %s"),
                                     version, request->if_match);
       break;
     }
