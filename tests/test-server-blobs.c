@@ -24,10 +24,8 @@
 #include <sys/prctl.h>
 #include <utime.h>
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
+#include "hall-test-http.h"
 
-typedef struct curl_slist HallCurlHeaders;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCurlHeaders, curl_slist_free_all)
 
 #define MIB (1024 * 1024)
 #define BLOB_LIMIT (50 * MIB)
@@ -40,13 +38,7 @@ typedef struct
   char        *partial_dir;
 } Server;
 
-typedef struct
-{
-  long        status;
-  char       *content_type;
-  GString    *body;
-  GHashTable *headers;  /* lower-case name -> value */
-} Reply;
+typedef HallTestReply Reply;
 
 /* A blob to upload: its bytes and its path. */
 typedef struct
@@ -185,75 +177,11 @@ remove_tree (const char *path)
 
 /* HTTP */
 
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->content_type);
-  g_string_free (reply->body, TRUE);
-  g_hash_table_unref (reply->headers);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static size_t
-on_body (char  *data,
-         size_t size,
-         size_t n,
-         void  *user_data)
-{
-  g_string_append_len (user_data, data, size * n);
-  return size * n;
-}
-
-static size_t
-on_header (char  *data,
-           size_t size,
-           size_t n,
-           void  *user_data)
-{
-  g_autofree char *line = g_strndup (data, size * n);
-  char *colon = strchr (line, ':');
-
-  if (colon != NULL)
-    {
-      *colon = '\0';
-      g_hash_table_insert (user_data, g_ascii_strdown (line, -1),
-                           g_strdup (g_strstrip (colon + 1)));
-    }
-  return size * n;
-}
-
-typedef struct
-{
-  const guint8 *data;   /* NULL: spaces */
-  gsize         left;
-} Source;
-
-static size_t
-on_read (char  *buffer,
-         size_t size,
-         size_t n,
-         void  *user_data)
-{
-  Source *source = user_data;
-  gsize chunk = MIN (source->left, size * n);
-
-  if (source->data != NULL)
-    {
-      memcpy (buffer, source->data, chunk);
-      source->data += chunk;
-    }
-  else
-    memset (buffer, ' ', chunk);
-  source->left -= chunk;
-  return chunk;
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, hall_test_reply_free)
 
 /* One request with @length bytes of @body (NULL: spaces; NULL with
  * @length 0: none). @chunked sends it without a Content-Length, so that
- * the server can only count what arrives. @extra is a NULL-terminated list
- * of "Name: value". */
+ * the server can only count what arrives. */
 static Reply *
 request_full (Server            *to,
               const char        *method,
@@ -264,56 +192,8 @@ request_full (Server            *to,
               gboolean           chunked,
               const char *const *extra)
 {
-  g_autoptr(CURL) curl = curl_easy_init ();
-  g_autoptr(HallCurlHeaders) headers = NULL;
-  g_autofree char *url = g_strconcat (to->base, path, NULL);
-  g_autofree char *auth = NULL;
-  Reply *reply = g_new0 (Reply, 1);
-  Source source = { body, length };
-  char *content_type = NULL;
-  CURLcode rc;
-
-  reply->body = g_string_new (NULL);
-  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (bearer != NULL)
-    {
-      auth = g_strconcat ("Authorization: Bearer ", bearer, NULL);
-      headers = curl_slist_append (headers, auth);
-    }
-  if (chunked)
-    headers = curl_slist_append (headers, "Transfer-Encoding: chunked");
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    headers = curl_slist_append (headers, extra[i]);
-
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  if (g_str_equal (method, "HEAD"))
-    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
-  else if (body != NULL || length > 0 || chunked || g_str_equal (method, "PUT")
-           || g_str_equal (method, "PATCH"))
-    {
-      curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt (curl, CURLOPT_READFUNCTION, on_read);
-      curl_easy_setopt (curl, CURLOPT_READDATA, &source);
-      if (!chunked)
-        curl_easy_setopt (curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) length);
-    }
-  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply->body);
-  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, reply->headers);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
-  rc = curl_easy_perform (curl);
-  if (rc != CURLE_OK)
-    {
-      reply->status = -(long) rc;
-      return reply;
-    }
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
-  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
-  reply->content_type = g_strdup (content_type);
-  return reply;
+  return hall_test_http_request (to->base, method, path, bearer, body, length,
+                                 chunked ? HALL_TEST_HTTP_CHUNKED : 0, extra);
 }
 
 /* A PATCH of @length bytes of @blob from @offset, announcing @total. */
@@ -528,67 +408,67 @@ test_lengths (void)
 
   reply = request_full (server, "PATCH", blob->path, token, blob->data, 100, FALSE, no_length);
   assert_problem (reply, 400, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request_full (server, "PATCH", blob->path, token, blob->data, 100, FALSE, no_offset);
   assert_problem (reply, 400, "Upload-Offset");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request_full (server, "PATCH", blob->path, token, blob->data, 100, FALSE, zero);
   assert_problem (reply, 400, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* No body and no length: the "Upload-Length: 0". */
   reply = request_full (server, "PATCH", blob->path, token, NULL, 0, FALSE, zero);
   assert_problem (reply, 400, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request_full (server, "PATCH", blob->path, token, blob->data, 100, FALSE, not_a_number);
   assert_problem (reply, 400, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request_full (server, "PATCH", blob->path, token, blob->data, 100, FALSE, negative);
   assert_problem (reply, 400, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Over the limit: refused before a byte is read, the limit said. */
   reply = request_full (server, "PATCH", blob->path, token, blob->data, 100, FALSE, over_limit);
   g_assert_nonnull (strstr (assert_problem (reply, 413, "Upload-Length"), "52428800"));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A body longer than the length announced, with its Content-Length:
    * refused before it is read. */
   reply = patch (server, token, blob, 0, 1000, 999);
   assert_problem (reply, 413, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = patch (server, token, blob, 500, 501, 1000);
   assert_problem (reply, 413, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A whole PUT: an empty one, one of unknown length, one over the limit
    * (announced, never sent: curl waits for 100 Continue). */
   reply = request_full (server, "PUT", blob->path, token, NULL, 0, FALSE, NULL);
   assert_problem (reply, 400, "Content-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request_full (server, "PUT", blob->path, token, blob->data, blob->size, TRUE, NULL);
   assert_problem (reply, 411, "Content-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request_full (server, "PUT", blob->path, token, NULL, BLOB_LIMIT + 1, FALSE, NULL);
   g_assert_nonnull (strstr (assert_problem (reply, 413, "Content-Length"), "50 MiB"));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   assert_no_partials (server);
   reply = head (server, token, blob);
   assert_status (reply, 404);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* The rules hold for a file the server has, too. */
   reply = put (server, token, blob);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request_full (server, "PATCH", blob->path, token, NULL, 0, FALSE, zero);
   assert_problem (reply, 400, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_complete (server, token, blob);
   assert_no_partials (server);
 }
@@ -606,26 +486,26 @@ test_fixed_length (void)
   reply = patch (server, token, blob, 0, half, blob->size);
   assert_status (reply, 204);
   g_assert_cmpuint (upload_offset (reply), ==, half);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_partial (server, blob, half);
 
   reply = patch (server, token, blob, half, blob->size - half, blob->size + 1);
   assert_problem (reply, 409, "Upload-Length");
   g_assert_null (g_hash_table_lookup (reply->headers, "upload-offset"));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = patch (server, token, blob, half, 3, half + 5);
   assert_problem (reply, 409, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_partial (server, blob, half);
 
   reply = head (server, token, blob);
   assert_status (reply, 204);
   g_assert_cmpuint (upload_offset (reply), ==, half);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = patch (server, token, blob, half, blob->size - half, blob->size);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_complete (server, token, blob);
   assert_no_partials (server);
 }
@@ -645,24 +525,24 @@ test_counted (void)
 
   reply = request_full (server, "PATCH", blob->path, token, NULL, 51 * MIB, TRUE, at_limit);
   assert_problem (reply, 413, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_no_partials (server);
   reply = head (server, token, blob);
   assert_status (reply, 404);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = patch (server, token, blob, 0, 1000, blob->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request_full (server, "PATCH", blob->path, token, blob->data + 1000, 3001, TRUE, resume);
   assert_problem (reply, 413, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_partial (server, blob, 1000);
 
   /* The whole length, counted, is fine. */
   reply = request_full (server, "PATCH", blob->path, token, blob->data + 1000, 3000, TRUE, resume);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_complete (server, token, blob);
   assert_no_partials (server);
 }
@@ -678,15 +558,15 @@ test_mismatch (void)
   blob->path[strlen ("/v1/blobs/")] = blob->sha256[0];
   reply = put (server, token, blob);
   assert_problem (reply, 422, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_no_partials (server);
 
   reply = patch (server, token, blob, 0, 1000, blob->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = patch (server, token, blob, 1000, 2000, blob->size);
   assert_problem (reply, 422, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_no_partials (server);
   g_assert_false (is_complete (server, blob));
 }
@@ -769,36 +649,36 @@ test_cap (void)
 
   reply = patch (capped, demo, first, 0, 1000, first->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* 700000 announced + 400000 > 1000000, though only 1000 bytes are held. */
   reply = patch (capped, demo, second, 0, 1000, second->size);
   assert_problem (reply, 429, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = put (capped, demo, second);
   assert_problem (reply, 429, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_partial (capped, first, 1000);
 
   /* Within the cap, the same official goes on. */
   reply = patch (capped, demo, small, 0, 1000, small->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Another official has a cap of their own. */
   reply = put (capped, other, second);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A finished upload no longer counts. */
   reply = patch (capped, demo, first, 1000, first->size - 1000, first->size);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   g_clear_pointer (&second, blob_free);
   second = blob_new (400000);
   reply = patch (capped, demo, second, 0, second->size, second->size);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_partial (capped, small, 1000);
 
   server_stop (capped);
@@ -822,7 +702,7 @@ test_expiry (void)
   demo = sign_in (brief, "demo", "demo");
   reply = patch (brief, demo, blob, 0, 1000, blob->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   for (;;)
@@ -836,12 +716,12 @@ test_expiry (void)
     }
   reply = head (brief, demo, blob);
   assert_status (reply, 404);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Begun again, from 0. */
   reply = patch (brief, demo, blob, 0, blob->size, blob->size);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_complete (brief, demo, blob);
 
   server_stop (brief);
@@ -884,10 +764,10 @@ test_sweep_at_start (void)
   demo = sign_in (first, "demo", "demo");
   reply = patch (first, demo, kept, 0, 1000, kept->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = patch (first, demo, old, 0, 2000, old->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   server_stop (first);
 
   /* Two days untouched; bytes with no record; a record with no bytes; a
@@ -911,10 +791,10 @@ test_sweep_at_start (void)
   bearer = sign_in (second, "demo", "demo");
   reply = patch (second, bearer, kept, 1000, 10, kept->size + 1);
   assert_problem (reply, 409, "Upload-Length");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = patch (second, bearer, kept, 1000, kept->size - 1000, kept->size);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_complete (second, bearer, kept);
   assert_no_partials (second);
 
@@ -947,13 +827,13 @@ test_roles (void)
 
       reply = patch (roles, bearer, refused, 0, 1000, refused->size);
       assert_problem (reply, 403, NULL);
-      g_clear_pointer (&reply, reply_free);
+      g_clear_pointer (&reply, hall_test_reply_free);
       reply = put (roles, bearer, refused);
       assert_problem (reply, 403, NULL);
-      g_clear_pointer (&reply, reply_free);
+      g_clear_pointer (&reply, hall_test_reply_free);
       reply = head (roles, bearer, refused);
       assert_status (reply, 404);
-      g_clear_pointer (&reply, reply_free);
+      g_clear_pointer (&reply, hall_test_reply_free);
       assert_no_partials (roles);
       g_assert_false (is_complete (roles, refused));
     }
@@ -1001,38 +881,38 @@ check_disk_full (const char        *dir,
 
   reply = put (full, demo, big);
   assert_problem (reply, 507, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_no_partials (full);
   g_assert_false (is_complete (full, big));
 
   reply = patch (full, demo, big, 0, big->size, big->size);
   assert_problem (reply, 507, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_no_partials (full);
   reply = head (full, demo, big);
   assert_status (reply, 404);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Resumed: the request that does not fit is taken back, what was held
    * before it stays. */
   reply = patch (full, demo, big, 0, MIB, big->size);
   assert_status (reply, 204);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = patch (full, demo, big, MIB, big->size - MIB, big->size);
   assert_problem (reply, 507, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_partial (full, big, MIB);
   reply = head (full, demo, big);
   assert_status (reply, 204);
   g_assert_cmpuint (upload_offset (reply), ==, MIB);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* The server goes on serving, and stores what fits. */
   health = request_full (full, "GET", "/v1/health", NULL, NULL, 0, FALSE, NULL);
   assert_status (health, 200);
   reply = put (full, demo, small);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   assert_complete (full, demo, small);
 
   server_stop (full);

@@ -13,11 +13,8 @@
 #include <string.h>
 
 #include "hall-catalog.h"
+#include "hall-test-http.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
-
-typedef struct curl_slist HallCurlHeaders;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCurlHeaders, curl_slist_free_all)
 
 typedef struct
 {
@@ -26,13 +23,7 @@ typedef struct
   char        *data_dir;
 } Server;
 
-typedef struct
-{
-  long        status;
-  char       *content_type;
-  GString    *body;
-  GHashTable *headers;  /* lower-case name -> value */
-} Reply;
+typedef HallTestReply Reply;
 
 static Server *server;
 static char *token;            /* demo: every role */
@@ -87,46 +78,10 @@ server_stop (Server *self)
   server_free (self);
 }
 
-static void
-reply_free (Reply *reply)
-{
-  g_free (reply->content_type);
-  g_string_free (reply->body, TRUE);
-  g_hash_table_unref (reply->headers);
-  g_free (reply);
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, hall_test_reply_free)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static size_t
-on_body (char  *data,
-         size_t size,
-         size_t n,
-         void  *user_data)
-{
-  g_string_append_len (user_data, data, size * n);
-  return size * n;
-}
-
-static size_t
-on_header (char  *data,
-           size_t size,
-           size_t n,
-           void  *user_data)
-{
-  g_autofree char *line = g_strndup (data, size * n);
-  char *colon = strchr (line, ':');
-
-  if (colon != NULL)
-    {
-      *colon = '\0';
-      g_hash_table_insert (user_data, g_ascii_strdown (line, -1),
-                           g_strdup (g_strstrip (colon + 1)));
-    }
-  return size * n;
-}
-
-/* One request; @extra is a NULL-terminated list of "Name: value". */
+/* One request; a body (but a file's) goes as JSON unless @extra names a
+ * Content-Type. */
 static Reply *
 request_full (const char        *base,
               const char        *method,
@@ -136,69 +91,10 @@ request_full (const char        *base,
               gsize              length,
               const char *const *extra)
 {
-  g_autoptr(CURL) curl = curl_easy_init ();
-  g_autoptr(HallCurlHeaders) headers = NULL;
-  g_autofree char *url = g_strconcat (base, path, NULL);
-  g_autofree char *auth = NULL;
-  Reply *reply = g_new0 (Reply, 1);
-  char *content_type = NULL;
-  gboolean has_type = FALSE;
-  CURLcode rc;
+  HallTestHttpFlags flags = body != NULL && !g_str_has_prefix (path, "/v1/blobs")
+                            ? HALL_TEST_HTTP_JSON : 0;
 
-  reply->body = g_string_new (NULL);
-  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  if (bearer != NULL)
-    {
-      auth = g_strconcat ("Authorization: Bearer ", bearer, NULL);
-      headers = curl_slist_append (headers, auth);
-    }
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    {
-      headers = curl_slist_append (headers, extra[i]);
-      has_type = has_type || g_ascii_strncasecmp (extra[i], "Content-Type:", 13) == 0;
-    }
-  if (body != NULL && !has_type && !g_str_has_prefix (path, "/v1/blobs"))
-    headers = curl_slist_append (headers, "Content-Type: application/json");
-
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-  if (g_str_equal (method, "HEAD"))
-    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
-  if (body != NULL)
-    {
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) length);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, body);
-    }
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply->body);
-  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, reply->headers);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
-  rc = curl_easy_perform (curl);
-  if (rc != CURLE_OK)
-    {
-      reply->status = -(long) rc;
-      return reply;
-    }
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
-  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
-  reply->content_type = g_strdup (content_type);
-  return reply;
-}
-
-static size_t
-on_read_spaces (char  *buffer,
-                size_t size,
-                size_t n,
-                void  *user_data)
-{
-  gsize *left = user_data;
-  gsize chunk = MIN (*left, size * n);
-
-  memset (buffer, ' ', chunk);
-  *left -= chunk;
-  return chunk;
+  return hall_test_http_request (base, method, path, bearer, body, length, flags, extra);
 }
 
 /* A PUT of @length spaces, chunked: no Content-Length to refuse early. */
@@ -207,32 +103,8 @@ request_chunked (const char *path,
                  const char *bearer,
                  gsize       length)
 {
-  g_autoptr(CURL) curl = curl_easy_init ();
-  g_autoptr(HallCurlHeaders) headers = NULL;
-  g_autofree char *url = g_strconcat (server->base, path, NULL);
-  g_autofree char *auth = g_strconcat ("Authorization: Bearer ", bearer, NULL);
-  Reply *reply = g_new0 (Reply, 1);
-  char *content_type = NULL;
-  gsize left = length;
-
-  reply->body = g_string_new (NULL);
-  reply->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  headers = curl_slist_append (headers, auth);
-  headers = curl_slist_append (headers, "Transfer-Encoding: chunked");
-  headers = curl_slist_append (headers, "Content-Type: application/json");
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt (curl, CURLOPT_READFUNCTION, on_read_spaces);
-  curl_easy_setopt (curl, CURLOPT_READDATA, &left);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, reply->body);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 30L);
-  g_assert_cmpint (curl_easy_perform (curl), ==, CURLE_OK);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &reply->status);
-  curl_easy_getinfo (curl, CURLINFO_CONTENT_TYPE, &content_type);
-  reply->content_type = g_strdup (content_type);
-  return reply;
+  return hall_test_http_request (server->base, "PUT", path, bearer, NULL, length,
+                                 HALL_TEST_HTTP_JSON | HALL_TEST_HTTP_CHUNKED, NULL);
 }
 
 static Reply *
@@ -616,33 +488,33 @@ test_validation (void)
 
   reply = request ("PUT", path, token, check_digit, NULL);
   assert_problem (reply, 422, "id_number");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, birth_date, NULL);
   assert_problem (reply, 422, "id_number");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token,
                    "{\"kind\":\"business\",\"name\":\"Test Ltd\","
                    "\"credit_code\":\"91640100MA76XKQ391\",\"legal_representative\":\"Li Si\"}",
                    NULL);
   assert_problem (reply, 422, "credit_code");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, "{\"kind\": \"person\", ", NULL);
   assert_problem (reply, 400, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, "[1, 2, 3]", NULL);
   assert_problem (reply, 400, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   for (guint i = 0; i < 100000; i++)
     g_string_append_c (nested, '[');
   deep = g_string_free (g_steal_pointer (&nested), FALSE);
   reply = request ("PUT", path, token, deep, NULL);
   assert_problem (reply, 400, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* json-glib reads comments and single-quoted strings, which are not
    * JSON: they must not hide deep nesting from the depth guard. */
@@ -657,7 +529,7 @@ test_validation (void)
 
         reply = request ("PUT", path, token, hidden, NULL);
         assert_problem (reply, 400, NULL);
-        g_clear_pointer (&reply, reply_free);
+        g_clear_pointer (&reply, hall_test_reply_free);
       }
   }
 
@@ -667,7 +539,7 @@ test_validation (void)
                    "{\"kind\":\"person\",\"name\":\"Li\\315\",\"id_type\":\"resident_id\","
                    "\"id_number\":\"11010519491231002X\"}", NULL);
   assert_problem (reply, 400, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   for (guint i = 0; i < 201; i++)
     g_string_append (name, "张");
@@ -675,26 +547,26 @@ test_validation (void)
                                "\"id_number\":\"11010519491231002X\"}", name->str);
   reply = request ("PUT", path, token, long_name, NULL);
   assert_problem (reply, 422, "name");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   wrong_uuid = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"person\",\"name\":\"X\","
                                 "\"id_type\":\"resident_id\",\"id_number\":\"11010519491231002X\"}",
                                 "00000000-0000-4000-8000-000000000000");
   reply = request ("PUT", path, token, wrong_uuid, NULL);
   assert_problem (reply, 422, "uuid");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Refused on its Content-Length, before the body is read. */
   huge = g_malloc (huge_length);
   memset (huge, ' ', huge_length);
   reply = request_full (server->base, "PUT", path, token, huge, huge_length, NULL);
   assert_problem (reply, 413, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Chunked, with no length announced: dropped past 1 MiB, then refused. */
   reply = request_chunked (path, token, 3 * 1024 * 1024);
   assert_problem (reply, 413, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("GET", path, token, NULL, NULL);
   assert_problem (reply, 404, NULL);
@@ -717,7 +589,7 @@ test_if_match (void)
 
   reply = request ("PUT", path, token, changed, NULL);
   assert_problem (reply, 428, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, changed, stale);
   assert_problem (reply, 412, NULL);
@@ -726,12 +598,12 @@ test_if_match (void)
   g_assert_nonnull (server_copy);
   g_assert_cmpstr (json_object_get_string_member (server_copy, "name"), ==, "Test Person");
   g_assert_cmpint (json_object_get_int_member (server_copy, "version"), ==, 1);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, changed, current);
   assert_status (reply, 200);
   g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, changed, current);
   assert_status (reply, 200);
@@ -761,10 +633,10 @@ test_if_match_rfc9110 (void)
   reply = request ("PUT", path, token, renamed, any);
   assert_status (reply, 200);
   g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request ("PUT", missing, token, body, any);
   assert_problem (reply, 412, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A weak tag of the current version is refused, saying why; so is a
    * header that is no list of tags. Neither changes anything. */
@@ -772,10 +644,10 @@ test_if_match_rfc9110 (void)
                            "\"id_number\":\"11010519491231002X\"}");
   reply = request ("PUT", path, token, again, weak);
   assert_problem (reply, 412, "If-Match");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request ("PUT", path, token, again, malformed);
   assert_problem (reply, 400, "If-Match");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   g_assert_cmpuint (count_changes_of (uuid), ==, 2);
 
   /* A list that holds the current version passes. */
@@ -824,27 +696,27 @@ test_cases (void)
 
   reply = request ("PUT", path, token, unknown_service, NULL);
   assert_problem (reply, 422, "service");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, unknown_applicant, NULL);
   assert_problem (reply, 422, "applicant");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, good, NULL);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("GET", path, token, NULL, NULL);
   assert_status (reply, 200);
   node = reply_json (reply);
   g_assert_cmpstr (member (node, "number"), ==, number);
   g_assert_cmpstr (member (node, "state"), ==, "received");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Another case with the same number. */
   reply = request ("PUT", other_path, token, good, NULL);
   assert_problem (reply, 409, "number");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* The whole case sent again may not skip the rule of its states. */
   {
@@ -856,7 +728,7 @@ test_cases (void)
 
     reply = request ("PUT", path, token, completed, if_match);
     assert_problem (reply, 422, "state");
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
     reply = request ("GET", path, token, NULL, NULL);
     g_clear_pointer (&node, json_node_unref);
     node = reply_json (reply);
@@ -898,14 +770,14 @@ test_events (void)
   /* Reception may not add notes, nor decide. */
   reply = request ("POST", path, reception_token, state, NULL);
   assert_problem (reply, 403, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("POST", path, token, state, NULL);
   assert_status (reply, 201);
   node = reply_json (reply);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 2);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("GET", case_path, token, NULL, NULL);
   assert_status (reply, 200);
@@ -913,7 +785,7 @@ test_events (void)
   node = reply_json (reply);
   g_assert_cmpstr (member (node, "state"), ==, "in_review");
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Only along the rule the counter follows too: in review is not yet
    * completed, and withdrawn is final. Nothing of a refused move stays. */
@@ -935,18 +807,18 @@ test_events (void)
           }
         else
           assert_status (reply, 201);
-        g_clear_pointer (&reply, reply_free);
+        g_clear_pointer (&reply, hall_test_reply_free);
       }
     reply = request ("GET", case_path, token, NULL, NULL);
     node = reply_json (reply);
     g_assert_cmpstr (member (node, "state"), ==, "withdrawn");
     g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"3\"");
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
   }
 
   reply = request ("POST", path, token, "{\"kind\":\"note\"}", NULL);
   assert_problem (reply, 422, "uuid");
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   missing_path = g_strdup_printf ("/v1/cases/%s/events", note_uuid);
   reply = request ("POST", missing_path, token, note, NULL);
@@ -989,7 +861,7 @@ test_changes (void)
                       json_node_get_object (node), "changes")), ==, 0);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (node), "more"));
   g_assert_cmpstr (path + strlen ("/v1/changes?since="), ==, member (node, "next"));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("GET", "/v1/changes?since=banana", token, NULL, NULL);
   assert_problem (reply, 400, "since");
@@ -1173,10 +1045,10 @@ test_batch (void)
     g_autoptr(GString) many = g_string_new ("{\"operations\":[");
 
     assert_problem (reply, 400, "operations");
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
     reply = request ("POST", "/v1/batch", NULL, "{\"operations\":[]}", NULL);
     assert_status (reply, 401);
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
     for (guint i = 0; i < 501; i++)
       g_string_append (many, i == 0 ? "{}" : ",{}");
     g_string_append (many, "]}");
@@ -1307,7 +1179,7 @@ test_idempotency_per_user (void)
 
   /* The batch path looks keys up the same way: a key of demo's own, then
    * reception1 sends it in a batch. */
-  g_clear_pointer (&first, reply_free);
+  g_clear_pointer (&first, hall_test_reply_free);
   g_free (other_uuid);
   other_uuid = g_uuid_string_random ();
   g_free (key);
@@ -1349,45 +1221,45 @@ test_blobs (void)
 
   reply = request ("HEAD", path, token, NULL, NULL);
   assert_status (reply, 404);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Resumable: half, a wrong offset, the rest. */
   reply = request_full (server->base, "PATCH", path, token, (char *) data, size / 2, first_half);
   assert_status (reply, 204);
   g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
                                       NULL, 10), ==, size / 2);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("HEAD", path, token, NULL, NULL);
   assert_status (reply, 204);
   g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
                                       NULL, 10), ==, size / 2);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request_full (server->base, "PATCH", path, token, (char *) data, 10, wrong_offset);
   assert_problem (reply, 409, NULL);
   g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
                                       NULL, 10), ==, size / 2);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, size / 2);
   second_half[0] = offset_header;
   reply = request_full (server->base, "PATCH", path, token, (char *) data + size / 2,
                         size - size / 2, second_half);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("HEAD", path, token, NULL, NULL);
   assert_status (reply, 200);
   g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "content-length"),
                                       NULL, 10), ==, size);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("GET", path, token, NULL, NULL);
   assert_status (reply, 200);
   g_assert_cmpuint (reply->body->len, ==, size);
   g_assert_true (memcmp (reply->body->str, data, size) == 0);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A whole PUT whose bytes are not the name: refused, nothing kept. */
   data[0] ^= 0xff;
@@ -1395,12 +1267,12 @@ test_blobs (void)
                         "0000000000000000000000000000000000000000000000000000000000000000",
                         token, (char *) data, size, NULL);
   assert_problem (reply, 422, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request ("HEAD", "/v1/blobs/"
                    "0000000000000000000000000000000000000000000000000000000000000000",
                    token, NULL, NULL);
   assert_status (reply, 404);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A whole PUT of other bytes. */
   g_checksum_reset (checksum);
@@ -1409,14 +1281,14 @@ test_blobs (void)
   path = g_strconcat ("/v1/blobs/", g_checksum_get_string (checksum), NULL);
   reply = request_full (server->base, "PUT", path, token, (char *) data, size, NULL);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* A resumed upload that completes with the wrong bytes. */
   reply = request_full (server->base, "PATCH", "/v1/blobs/"
                         "1111111111111111111111111111111111111111111111111111111111111111",
                         token, (char *) data, 10, bad_patch);
   assert_problem (reply, 422, NULL);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("HEAD", "/v1/blobs/not-a-hash", token, NULL, NULL);
   assert_status (reply, 404);
@@ -1791,7 +1663,7 @@ test_case_first_state (void)
   g_assert_nonnull (strstr (reply->body->str, "Received"));
   g_assert_null (get_text (path));
   g_assert_cmpuint (count_changes_of (uuid), ==, 0);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, received, NULL);
   assert_status (reply, 201);
@@ -1826,7 +1698,7 @@ test_case_state_by_events_only (void)
   g_autoptr(JsonNode) node = NULL;
 
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   before = get_text (path);
 
   reply = request ("PUT", path, token, moved, if_match);
@@ -1837,7 +1709,7 @@ test_case_state_by_events_only (void)
   after = get_text (path);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpuint (count_changes_of (uuid), ==, 1);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Other changes of the case still go through. */
   reply = request ("PUT", path, token, changed, if_match);
@@ -1882,7 +1754,7 @@ test_case_fixed_fields (void)
     {
       g_autofree char *after = NULL;
 
-      g_clear_pointer (&reply, reply_free);
+      g_clear_pointer (&reply, hall_test_reply_free);
       reply = request ("PUT", path, token, changes[i].body, if_match);
       assert_problem (reply, 422, changes[i].field);
       after = get_text (path);
@@ -1897,7 +1769,7 @@ test_case_fixed_fields (void)
                                        only_time);
     g_autofree char *after = NULL;
 
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
     reply = request ("PUT", path, token, body, NULL);
     assert_status (reply, 200);
     g_assert_cmpstr (reply->body->str, ==, before);
@@ -1929,7 +1801,7 @@ test_case_version (void)
   node = reply_json (reply);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, changed, if_match);
   assert_status (reply, 200);
@@ -1971,21 +1843,21 @@ test_case_promised_at (void)
   assert_problem (reply, 422, "promised_at");
   g_assert_nonnull (strstr (reply->body->str, right));
   g_assert_null (get_text (path));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("PUT", path, token, good, NULL);
   assert_status (reply, 201);
   node = reply_json (reply);
   g_assert_cmpint (time_member (json_node_get_object (node), "promised_at"), ==, promised_at);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   before = get_text (path);
   reply = request ("PUT", path, token, bad, if_match);
   assert_problem (reply, 422, "promised_at");
   after = get_text (path);
   g_assert_cmpstr (after, ==, before);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Left out: the server's rule fills it in. */
   {
@@ -2038,7 +1910,7 @@ test_case_number (void)
       reply = request ("PUT", path, token, body, NULL);
       assert_problem (reply, 422, "number");
       g_assert_null (get_text (path));
-      g_clear_pointer (&reply, reply_free);
+      g_clear_pointer (&reply, hall_test_reply_free);
     }
   /* A number with no counter to be of. */
   {
@@ -2049,13 +1921,13 @@ test_case_number (void)
     reply = request ("PUT", path, token, body, NULL);
     assert_problem (reply, 422, "number");
     g_assert_null (get_text (path));
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
   }
   g_assert_cmpuint (count_changes_of (uuid), ==, 0);
 
   reply = request ("PUT", path, token, good, NULL);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   /* Nor can an update give it another counter's number. */
   before = get_text (path);
@@ -2098,7 +1970,7 @@ test_case_checklist (void)
   assert_problem (reply, 422, "checklist");
   g_assert_nonnull (strstr (reply->body->str, "invented_00000"));
   g_assert_null (get_text (path));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   unknown = case_body (applicant, service_id, number, "C01", "received",
                        ",\"checklist\":[{\"id\":\"articles_of_association\",\"provided\":true},"
@@ -2107,7 +1979,7 @@ test_case_checklist (void)
   assert_problem (reply, 422, "checklist");
   g_assert_nonnull (strstr (reply->body->str, "lease_of_the_moon"));
   g_assert_null (get_text (path));
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   twice = case_body (applicant, service_id, number, "C01", "received",
                      ",\"checklist\":[{\"id\":\"premises_proof\",\"provided\":true},"
@@ -2117,7 +1989,7 @@ test_case_checklist (void)
   g_assert_nonnull (strstr (reply->body->str, "premises_proof"));
   g_assert_null (get_text (path));
   g_assert_cmpuint (count_changes_of (uuid), ==, 0);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   good = case_body (applicant, service_id, number, "C01", "received",
                     ",\"checklist\":[{\"id\":\"premises_proof\",\"provided\":true},"
@@ -2127,7 +1999,7 @@ test_case_checklist (void)
   node = reply_json (reply);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       json_node_get_object (node), "checklist")), ==, 2);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   before = get_text (path);
   reply = request ("PUT", path, token, twice, if_match);
@@ -2191,11 +2063,11 @@ test_event_recorded (void)
     }
   g_assert_true (seen);
   g_clear_pointer (&node, json_node_unref);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("POST", path, token, move, NULL);
   assert_status (reply, 201);
-  g_clear_pointer (&reply, reply_free);
+  g_clear_pointer (&reply, hall_test_reply_free);
   reply = request ("GET", case_path, token, NULL, NULL);
   assert_status (reply, 200);
   node = reply_json (reply);
@@ -2285,7 +2157,7 @@ test_event_roles (void)
     g_autofree char *body = case_body (applicant, "company_deregistration", number, "C01",
                                        "received", "");
 
-    g_clear_pointer (&reply, reply_free);
+    g_clear_pointer (&reply, hall_test_reply_free);
     reply = request ("PUT", path, token, body, NULL);
     assert_status (reply, 201);
     assert_move (uuid, counter, "in_review");
