@@ -14,17 +14,20 @@ G_DECLARE_FINAL_TYPE (HallCatalog, hall_catalog, HALL, CATALOG, GObject)
 
 /* A GListModel of HallService, in catalog order. */
 
-/* Loads and checks a catalog file. A malformed one is refused whole with a
- * HALL_CATALOG_ERROR whose message names the file, the place (line:column for
- * syntax errors, "services[4].documents[1]" for fields) and the field. */
+/* (transfer full): loads and checks a catalog file. A malformed one is
+ * refused whole with a HALL_CATALOG_ERROR whose message names the file, the
+ * place (line:column for syntax errors, "services[4].documents[1]" for
+ * fields) and the field. */
 HallCatalog *hall_catalog_new_from_file      (GFile        *file,
                                               GError      **error);
+/* (transfer full): the same from catalog text in memory; NULL with @error
+ * set. */
 HallCatalog *hall_catalog_new_from_data      (const char   *data,
                                               gssize        length,
                                               const char   *origin,  /* for messages */
                                               GError      **error);
-/* The catalog shipped in data/catalog.json, from the installed data dir, or
- * from $SERVICE_HALL_CATALOG when set. */
+/* (transfer full): the catalog shipped in data/catalog.json, from the
+ * installed data dir, or from $SERVICE_HALL_CATALOG when set. */
 HallCatalog *hall_catalog_new_default        (GError      **error);
 
 /* Replaces every service with those of a newer catalog text (as fetched from
@@ -36,7 +39,8 @@ gboolean     hall_catalog_update_from_data   (HallCatalog  *self,
                                               const char   *origin,
                                               GError      **error);
 
-/* Borrowed: valid until the catalog is updated or freed. NULL if unknown. */
+/* (transfer none) (nullable): valid until the catalog is updated or freed;
+ * NULL if unknown. */
 HallService *hall_catalog_lookup             (HallCatalog  *self,
                                               const char   *service_id);
 guint        hall_catalog_get_n_departments  (HallCatalog  *self);

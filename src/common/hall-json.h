@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define HALL_JSON_MAX_CHARS      200
 #define HALL_JSON_MAX_NOTE_CHARS 2000
 
-/* Unix seconds as "2026-11-27T11:28:04Z", newly allocated. */
+/* (transfer full) (nullable): Unix seconds as "2026-11-27T11:28:04Z"; NULL
+ * for a time outside the years 1 to 9999. */
 char       *hall_timestamp_to_iso8601    (gint64       unix_seconds);
 /* Any ISO 8601 date and time; one without an offset is taken as UTC. */
 gboolean    hall_timestamp_from_iso8601  (const char  *text,
@@ -79,7 +80,8 @@ gboolean    hall_json_text_is_strict     (const char  *text,
                                           gsize        length,
                                           guint        max_depth);
 
-/* The top of a wire document must be an object; the error names "what". */
+/* (transfer none): the object @node holds, owned by @node. The top of a
+ * wire document must be an object; the error names "what". */
 JsonObject *hall_json_expect_object      (JsonNode    *node,
                                           const char  *what,
                                           GError     **error);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * first entry of g_get_language_names(). */
 gboolean     _hall_prefers_chinese       (void);
 
-/* The catalog has checked every value before it calls these. */
+/* (transfer full): a service without documents or steps, which the two
+ * below add. The catalog has checked every value before it calls these. */
 HallService *_hall_service_new           (const char          *id,
                                           const char          *name_en,
                                           const char          *name_zh,

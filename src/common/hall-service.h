@@ -57,9 +57,13 @@ gboolean                    hall_service_get_online            (HallService *sel
 /* Which applicants it is for: "person", "business" or "any". */
 const char                 *hall_service_get_applicant_kind    (HallService *self);
 guint                       hall_service_get_n_documents       (HallService *self);
+/* (transfer none): the document at @index (< the number of documents),
+ * owned by the service. */
 const HallRequiredDocument *hall_service_get_document          (HallService *self,
                                                                 guint        index);
 guint                       hall_service_get_n_steps           (HallService *self);
+/* (transfer none): the step at @index (< the number of steps), owned by the
+ * service. */
 const HallApprovalStep     *hall_service_get_step              (HallService *self,
                                                                 guint        index);
 /* Text the search in the intake matches against: both names, department,

@@ -45,10 +45,12 @@ typedef struct _HallSqliteConn HallSqliteConn;
  * again: declare it g_autoptr (HallSqliteStmt). */
 typedef sqlite3_stmt HallSqliteStmt;
 
+/* (transfer full): free with hall_sqlite_conn_free(); NULL with @error set. */
 HallSqliteConn *hall_sqlite_conn_open     (const char          *path,
                                            HallSqliteOpenFlags  flags,
                                            GError             **error);
 void            hall_sqlite_conn_free     (HallSqliteConn      *conn);
+/* (transfer none): the connection's handle, closed with it. */
 sqlite3        *hall_sqlite_conn_get_db   (HallSqliteConn      *conn);
 
 /* @sql must be a string that outlives the connection (a literal): the cache

@@ -8,9 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* Each normaliser returns a newly allocated copy with surrounding white space
- * removed, full-width digits and letters (０-９, Ａ-Ｚ, ａ-ｚ) turned into ASCII
- * and letters upper-cased; it never fails. */
+/* (transfer full): each normaliser returns a newly allocated copy with
+ * surrounding white space removed, full-width digits and letters (０-９, Ａ-Ｚ,
+ * ａ-ｚ) turned into ASCII and letters upper-cased; it never fails ("" for
+ * NULL). */
 char     *hall_normalize_document_number  (const char *text);
 
 /* Each checker takes already normalised text. On failure it sets a
@@ -22,7 +23,8 @@ char     *hall_normalize_document_number  (const char *text);
  * YYYYMMDD that exists, is not in the future and not before 1900. */
 gboolean  hall_validate_resident_id       (const char *id_number,
                                            GError    **error);
-/* The birth date embedded in a valid resident ID, or NULL. */
+/* (transfer full) (nullable): the birth date embedded in a valid resident
+ * ID, or NULL; free with g_date_free(). */
 GDate    *hall_resident_id_get_birth_date (const char *id_number);
 
 /* GB 32100-2015 in full: 18 characters from

@@ -26,7 +26,9 @@ G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_M
 #define HALL_CASE_LIST_MODEL_PAGE_SIZE   100
 #define HALL_CASE_LIST_MODEL_MAX_RESULTS 200
 
+/* (transfer full): keeps a reference to @store. */
 HallCaseListModel *hall_case_list_model_new         (HallStore         *store);
+/* (transfer none) */
 HallStore         *hall_case_list_model_get_store   (HallCaseListModel *self);
 const char        *hall_case_list_model_get_query   (HallCaseListModel *self);
 void               hall_case_list_model_set_query   (HallCaseListModel *self,

@@ -37,6 +37,7 @@ G_DECLARE_FINAL_TYPE (HallConflict, hall_conflict, HALL, CONFLICT, GObject)
  * (the version the server had: a kept local version is sent with it in
  * If-Match), "created-at" (Unix seconds, when the server said no). */
 
+/* (transfer full) */
 HallConflict *hall_conflict_new                 (gint64        id,
                                                  const char   *entity,
                                                  const char   *entity_uuid,
@@ -53,8 +54,9 @@ const char   *hall_conflict_get_server_json     (HallConflict *self);
 gint64        hall_conflict_get_server_version  (HallConflict *self);
 gint64        hall_conflict_get_created_at      (HallConflict *self);
 
-/* The fields whose values differ (a GPtrArray of HallConflictDifference),
- * in the order of this counter's version, then the server's own fields.
+/* (transfer full) (element-type HallConflictDifference): the fields whose
+ * values differ, in the order of this counter's version, then the server's
+ * own fields; freeing the array frees them.
  * The bookkeeping every write changes ("uuid", "version", "created_at",
  * "updated_at") is left out. A version that is not a JSON object counts as
  * having no fields. */

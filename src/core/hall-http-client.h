@@ -29,7 +29,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallHttpResponse, hall_http_response_free)
 /* @name in any case; NULL when absent. */
 const char *hall_http_response_get_header (HallHttpResponse *response,
                                            const char       *name);
-/* The body as text (NUL-terminated copy). */
+/* (transfer full): the body as text (NUL-terminated copy). */
 char       *hall_http_response_dup_text   (HallHttpResponse *response);
 
 #define HALL_TYPE_HTTP_CLIENT (hall_http_client_get_type ())
@@ -46,6 +46,7 @@ G_DECLARE_FINAL_TYPE (HallHttpClient, hall_http_client, HALL, HTTP_CLIENT, GObje
  * curl share handle), so a pass of many small requests reuses one
  * connection. The settings may be changed at any time and apply to the next
  * request. The object may be used from several threads at once. */
+/* (transfer full) */
 HallHttpClient   *hall_http_client_new                 (void);
 
 void              hall_http_client_set_ca_file         (HallHttpClient *self,
@@ -58,10 +59,11 @@ void              hall_http_client_set_low_speed       (HallHttpClient *self,
                                                         guint           bytes_per_second,
                                                         guint           seconds);
 
-/* Sends one request and blocks until the answer is in: call it from a
- * worker thread only. @headers are "Name: value" strings (NULL-terminated,
- * may be NULL); @body may be NULL (no body). With no answer at all the
- * error is HALL_SYNC_ERROR_OFFLINE ("cannot reach HOST: ...") or
+/* (transfer full): sends one request and blocks until the answer is in:
+ * call it from a worker thread only; free the answer with
+ * hall_http_response_free(). @headers are "Name: value" strings
+ * (NULL-terminated, may be NULL); @body may be NULL (no body). With no answer
+ * at all the error is HALL_SYNC_ERROR_OFFLINE ("cannot reach HOST: ...") or
  * HALL_SYNC_ERROR_TLS; G_IO_ERROR_CANCELLED when @cancellable fired. */
 HallHttpResponse *hall_http_client_send                (HallHttpClient     *self,
                                                         const char         *method,
@@ -81,6 +83,7 @@ void              hall_http_client_send_async          (HallHttpClient     *self
                                                         GCancellable       *cancellable,
                                                         GAsyncReadyCallback callback,
                                                         gpointer            user_data);
+/* (transfer full): the answer, or NULL with @error set. */
 HallHttpResponse *hall_http_client_send_finish         (HallHttpClient     *self,
                                                         GAsyncResult       *result,
                                                         GError            **error);

@@ -21,9 +21,12 @@ typedef struct
 #define HALL_TYPE_RETRY_POLICY (hall_retry_policy_get_type ())
 GType            hall_retry_policy_get_type         (void) G_GNUC_CONST;
 
+/* (transfer full): @base_ms and @max_attempts are raised to at least 1,
+ * @cap_ms to at least @base_ms. */
 HallRetryPolicy *hall_retry_policy_new              (guint                  base_ms,
                                                      guint                  cap_ms,
                                                      guint                  max_attempts);
+/* (transfer full) */
 HallRetryPolicy *hall_retry_policy_copy             (const HallRetryPolicy *self);
 void             hall_retry_policy_free             (HallRetryPolicy       *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallRetryPolicy, hall_retry_policy_free)

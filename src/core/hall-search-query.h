@@ -35,20 +35,23 @@ typedef struct
   gint64          seq;
 } HallSearchQuery;
 
+/* (transfer full): how @text is to be read; kinds HALL_SEARCH_NONE when it
+ * is blank. */
 HallSearchQuery *hall_search_query_new        (const char      *text);
 void             hall_search_query_free       (HallSearchQuery *query);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallSearchQuery, hall_search_query_free)
 
-/* A name's Chinese character bigrams, for the unicode61 bigram index:
- * "张伟明" -> "张伟 伟明". */
+/* (transfer full): a name's Chinese character bigrams, for the unicode61
+ * bigram index: "张伟明" -> "张伟 伟明"; "" when there are none. */
 char            *hall_search_name_bigrams     (const char      *name);
 
-/* @text as one FTS5 phrase, "…" with inner double quotes doubled, so that
- * nothing the official types is read as MATCH syntax. */
+/* (transfer full): @text as one FTS5 phrase, "…" with inner double quotes
+ * doubled, so that nothing the official types is read as MATCH syntax. */
 char            *hall_search_fts_phrase       (const char      *text);
 
-/* The smallest string greater than every string that starts with @prefix,
- * for `col >= prefix AND col < end` range scans on a B-tree index. */
+/* (transfer full): the smallest string greater than every string that
+ * starts with @prefix, for `col >= prefix AND col < end` range scans on a
+ * B-tree index. */
 char            *hall_search_prefix_end       (const char      *prefix);
 
 G_END_DECLS

@@ -89,7 +89,8 @@ gboolean        _hall_store_read_rows           (HallStore         *self,
                                                  gpointer           data,
                                                  const char        *doing,
                                                  GError           **error);
-/* (element-type GObject): an object of each row of _hall_store_read_rows(). */
+/* (transfer full) (element-type GObject): an object of each row of
+ * _hall_store_read_rows(). */
 GPtrArray      *_hall_store_read_objects        (HallStore           *self,
                                                  const char          *sql,
                                                  const char          *param,
@@ -135,14 +136,20 @@ gboolean        _hall_store_set_meta_locked     (HallStore      *self,
 
 /* hall-store-rows.c: rows read into objects */
 
+/* (transfer full): the applicant of the row @stmt is on (APPLICANT_COLUMNS). */
 HallApplicant  *_hall_store_read_applicant      (sqlite3_stmt   *stmt);
+/* (transfer full): the case of the row @stmt is on (CASE_COLUMNS). */
 HallCase       *_hall_store_read_case           (sqlite3_stmt   *stmt);
+/* (transfer full): the event of the row @stmt is on, an event of @case_uuid. */
 HallCaseEvent  *_hall_store_read_event          (sqlite3_stmt   *stmt,
                                                  const char     *case_uuid);
+/* (transfer full) (element-type HallCase): in the order of @ids; an id with
+ * no case is left out. */
 GPtrArray      *_hall_store_read_cases_by_id    (HallSqliteConn *conn,
                                                  const gint64   *ids,
                                                  guint           n_ids,
                                                  GError        **error);
+/* (transfer full): @node as compact JSON text; takes @node (transfer full). */
 char           *_hall_store_json_to_string_free (JsonNode       *node);
 
 /* hall-store-applicants.c */

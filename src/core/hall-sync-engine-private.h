@@ -86,7 +86,11 @@ void              _hall_sync_engine_post_conflict      (HallSyncEngine       *se
                                                         const char           *uuid);
 
 /* hall-sync-request.c */
+/* (transfer full): hall_sync_response_describe_problem() of @response. */
 char             *_hall_sync_describe_problem          (HallHttpResponse     *response);
+/* (transfer full): the first answer not worth sending again, or NULL with
+ * @error set when the retry policy gives up. Appends the NULL that ends
+ * @headers (element-type utf8). */
 HallHttpResponse *_hall_sync_send_with_retry           (HallSyncWorker       *worker,
                                                         const char           *method,
                                                         const char           *path,
@@ -101,6 +105,8 @@ gboolean          _hall_sync_login                     (HallSyncWorker       *wo
                                                         char               ***roles_out,
                                                         GError              **error);
 void              _hall_sync_set_auth_error            (GError              **error);
+/* (transfer full): _hall_sync_send_with_retry() with the session's token,
+ * signing in again once on a 401; NULL with @error set. */
 HallHttpResponse *_hall_sync_send_authorized           (HallSyncWorker       *worker,
                                                         const char           *method,
                                                         const char           *path,

@@ -35,10 +35,10 @@ gboolean  hall_sync_response_parse_changes     (const char  *body,
                                                 gboolean    *more_out,
                                                 GError     **error);
 
-/* A person-readable reason from a problem+json body: its "detail" (or its
- * "title"), followed by the field at fault; "the server answered STATUS"
- * when the body says nothing readable. *field_out (may be NULL) gets the
- * field, or NULL. */
+/* (transfer full): a person-readable reason from a problem+json body: its
+ * "detail" (or its "title"), followed by the field at fault; "the server
+ * answered STATUS" when the body says nothing readable. *field_out (may be
+ * NULL) gets the field, (transfer full) (nullable). */
 char     *hall_sync_response_describe_problem  (guint        status,
                                                 const char  *body,
                                                 gsize        length,
@@ -51,19 +51,20 @@ gint64    hall_sync_response_parse_version     (const char  *etag,
                                                 const char  *body,
                                                 gsize        length);
 
-/* The server's entity in a 412 answer ({"current": {...}}), checked as the
- * data of a change of kind @entity is, as JSON text; NULL with the error set
- * when there is none or it cannot be stored. */
+/* (transfer full): the server's entity in a 412 answer ({"current":
+ * {...}}), checked as the data of a change of kind @entity is, as JSON text;
+ * NULL with the error set when there is none or it cannot be stored. */
 char     *hall_sync_response_parse_current     (const char  *entity,
                                                 const char  *body,
                                                 gsize        length,
                                                 GError     **error);
 
-/* The answer to POST /v1/batch: {"results": [{"status", "etag", "body"}]}
- * with exactly @n_operations results, each with a "status" from 100 to 599.
- * Returns one HallHttpResponse per result, as the request alone would have
- * been answered: its status, an "etag" header when the result has one, and
- * its "body" as JSON text (empty when null or absent). */
+/* (transfer full) (element-type HallHttpResponse): the answer to POST
+ * /v1/batch: {"results": [{"status", "etag", "body"}]} with exactly
+ * @n_operations results, each with a "status" from 100 to 599. Returns one
+ * HallHttpResponse per result, as the request alone would have been
+ * answered: its status, an "etag" header when the result has one, and its
+ * "body" as JSON text (empty when null or absent). */
 GPtrArray *hall_sync_response_parse_batch      (const char  *body,
                                                 gsize        length,
                                                 guint        n_operations,

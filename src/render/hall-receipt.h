@@ -27,10 +27,12 @@ G_DECLARE_FINAL_TYPE (HallReceipt, hall_receipt, HALL, RECEIPT, GObject)
  *
  * A receipt keeps references to the objects it is made from and never
  * changes them, so it may be rendered on a worker thread once built. */
+/* (transfer full): @applicant and @service may be NULL. */
 HallReceipt   *hall_receipt_new        (HallCase      *kase,
                                         HallApplicant *applicant,
                                         HallService   *service);
 
+/* (transfer none) */
 HallCase      *hall_receipt_get_case      (HallReceipt *self);
 /* Defaults to a translated "Citizens Service Hall". */
 const char    *hall_receipt_get_hall_name (HallReceipt *self);
