@@ -20,6 +20,7 @@
 #define PASSWORD "correct horse"
 /* GB 11643's own example of a valid resident ID. */
 #define ID_NUMBER "11010519491231002X"
+#define OTHER_ID_NUMBER "640104198506120015"
 #define WAIT_SECONDS 10
 
 typedef gboolean (*Condition) (gpointer data);
@@ -81,11 +82,21 @@ create_case (Fixture    *fixture,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallApplicant) found = NULL;
   HallService *service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
   HallCase *kase = hall_case_new ();
 
   g_assert_nonnull (service);
-  applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID, ID_NUMBER, "13912345678");
+  /* One person, one applicant: each name has its ID number, and a person
+   * who comes back is the applicant the store has. */
+  applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID,
+                                         g_str_equal (name, "Li Na") ? OTHER_ID_NUMBER
+                                                                     : ID_NUMBER,
+                                         "13912345678");
+  found = hall_store_find_applicant_by_identity (fixture->store, applicant, &error);
+  g_assert_no_error (error);
+  if (found != NULL)
+    g_set_object (&applicant, found);
   hall_case_set_official (kase, OFFICIAL);
   hall_store_create_case (fixture->store, applicant, service, kase, &error);
   g_assert_no_error (error);
