@@ -185,13 +185,13 @@ describe_resolution (HallConflict           *conflict,
 
   if (hall_conflict_get_kind (conflict) == HALL_CONFLICT_DUPLICATE)
     note = values->len == 0
-           ? g_strdup (_("Moved to the applicant another counter registered with the same ID"
-                         " document; this counter’s duplicate record, with the same details,"
-                         " was removed"))
+           ? g_strdup (_("Moved to the applicant another counter registered first with the"
+                         " same ID document. This counter’s duplicate record, with the same"
+                         " details, was removed"))
            /* Translators: %s lists fields and this counter's values given up */
-           : g_strdup_printf (_("Moved to the applicant another counter registered with the"
-                                " same ID document; this counter’s duplicate record was"
-                                " removed, with %s"),
+           : g_strdup_printf (_("Moved to the applicant another counter registered first with"
+                                " the same ID document. This counter’s duplicate record was"
+                                " removed; it had %s"),
                               values->str);
   else if (values->len == 0)
     note = g_strdup (resolution == HALL_CONFLICT_KEEP_MINE
