@@ -534,6 +534,26 @@ hall_store_get_applicant (HallStore   *self,
 }
 
 HallApplicant *
+hall_store_find_applicant (HallStore   *self,
+                           const char  *document_number,
+                           GError     **error)
+{
+  g_autofree char *normalized = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (document_number != NULL, NULL);
+
+  normalized = hall_normalize_document_number (document_number);
+  /* Several rows can share a number: other types of ID, or duplicates
+   * from before one applicant per document; the most recently updated is
+   * the one to show. */
+  return get_applicant_where (self,
+                              "SELECT " APPLICANT_COLUMNS " FROM applicants WHERE id_number = ?1"
+                              " ORDER BY updated_at DESC LIMIT 1",
+                              normalized, error);
+}
+
+HallApplicant *
 hall_store_find_applicant_by_identity (HallStore      *self,
                                        HallApplicant  *applicant,
                                        GError        **error)
@@ -547,23 +567,4 @@ hall_store_find_applicant_by_identity (HallStore      *self,
   return get_applicant_where (self,
                               "SELECT " APPLICANT_COLUMNS " FROM applicants WHERE identity = ?1",
                               identity, error);
-}
-
-HallApplicant *
-hall_store_find_applicant (HallStore   *self,
-                           const char  *document_number,
-                           GError     **error)
-{
-  g_autofree char *normalized = NULL;
-
-  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
-  g_return_val_if_fail (document_number != NULL, NULL);
-
-  normalized = hall_normalize_document_number (document_number);
-  /* Several rows can share a number only through a server-side merge; the
-   * most recently updated is the one to show. */
-  return get_applicant_where (self,
-                              "SELECT " APPLICANT_COLUMNS " FROM applicants WHERE id_number = ?1"
-                              " ORDER BY updated_at DESC LIMIT 1",
-                              normalized, error);
 }
