@@ -20,6 +20,7 @@
 #define PASSWORD "correct horse"
 /* GB 11643's own example of a valid resident ID. */
 #define ID_NUMBER "11010519491231002X"
+#define OTHER_ID_NUMBER "640104198506120015"
 #define WAIT_SECONDS 10
 
 typedef gboolean (*Condition) (gpointer data);
@@ -81,11 +82,21 @@ create_case (Fixture    *fixture,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallApplicant) found = NULL;
   HallService *service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
   HallCase *kase = hall_case_new ();
 
   g_assert_nonnull (service);
-  applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID, ID_NUMBER, "13912345678");
+  /* One person, one applicant: each name has its ID number, and a person
+   * who comes back is the applicant the store has. */
+  applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID,
+                                         g_str_equal (name, "Li Na") ? OTHER_ID_NUMBER
+                                                                     : ID_NUMBER,
+                                         "13912345678");
+  found = hall_store_find_applicant_by_identity (fixture->store, applicant, &error);
+  g_assert_no_error (error);
+  if (found != NULL)
+    g_set_object (&applicant, found);
   hall_case_set_official (kase, OFFICIAL);
   hall_store_create_case (fixture->store, applicant, service, kase, &error);
   g_assert_no_error (error);
@@ -855,6 +866,87 @@ test_case_page_conflict (Fixture       *fixture,
   g_assert_cmpuint (conflicts->len, ==, 0);
 }
 
+static gboolean
+duplicate_shown (gpointer data)
+{
+  HallCasePage *page = HALL_CASE_PAGE (data);
+
+  return !hall_case_page_get_loading (page) &&
+         gtk_widget_get_visible (template_child (page, HALL_TYPE_CASE_PAGE, "duplicate_group"));
+}
+
+static gboolean
+duplicate_merged (gpointer data)
+{
+  HallCasePage *page = HALL_CASE_PAGE (data);
+  AdwPreferencesRow *applicant_row = template_child (page, HALL_TYPE_CASE_PAGE, "applicant_row");
+
+  return !hall_case_page_get_loading (page) && !duplicate_shown (data)
+         && g_strcmp0 (adw_preferences_row_get_title (applicant_row), "Zhang Wei (first)") == 0;
+}
+
+/* Another counter registered the same person first: the case page shows
+ * both records, the one registered first kept, and merging moves the case
+ * to it. */
+static void
+test_case_page_duplicate (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCase) moved = NULL;
+  g_autoptr (HallApplicant) first = NULL;
+  g_autoptr (JsonNode) server = NULL;
+  g_autofree char *server_json = NULL;
+  GtkWidget *merge;
+  HallCasePage *page;
+  const char *text;
+
+  show_window (fixture);
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+  first = hall_applicant_new_person ("Zhang Wei (first)", HALL_ID_TYPE_RESIDENT_ID, ID_NUMBER,
+                                     "13700000000");
+  hall_applicant_set_version (first, 1);
+  server = hall_applicant_to_json (first);
+  server_json = json_to_string (server, FALSE);
+
+  hall_window_show_case (fixture->window, kase);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (wait_for (case_page_loaded, page));
+  merge = find_action_button (GTK_WIDGET (page), "case.merge-applicant");
+  g_assert_nonnull (merge);
+  g_assert_false (gtk_widget_is_sensitive (merge));
+
+  outbox = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (((HallOutboxItem *) outbox->pdata[0])->entity, ==, "applicant");
+  g_assert_true (hall_store_record_duplicate (fixture->store, outbox->pdata[0], server_json,
+                                              &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_for (duplicate_shown, page));
+  g_assert_false (gtk_widget_get_visible (template_child (page, HALL_TYPE_CASE_PAGE,
+                                                          "conflict_group")));
+  text = hall_case_page_get_conflict_text (page);
+  g_assert_cmpstr (text, ==,
+                   "Registered first, kept\n"
+                   "Zhang Wei (first) · Resident identity card · 1101**********002X · 13700000000\n\n"
+                   "This counter’s record, merged into it\n"
+                   "Zhang Wei · Resident identity card · 1101**********002X · 13912345678");
+  g_assert_true (gtk_widget_is_sensitive (merge));
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (page),
+                                                               "case.keep-mine")));
+
+  g_signal_emit_by_name (merge, "clicked");
+  g_assert_true (wait_for (duplicate_merged, page));
+  g_assert_cmpstr (hall_case_page_get_conflict_text (page), ==, "");
+  moved = hall_store_get_case (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_applicant_uuid (moved), ==, hall_applicant_get_uuid (first));
+}
+
 /* A case pulled from another counter comes with its service's id only: the
  * store does not pass the id off as a name, and the case page names the
  * service from the catalog. */
@@ -1133,6 +1225,8 @@ main (int   argc,
               test_case_page_countdown_source, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,
               test_case_page_conflict, fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/duplicate", Fixture, NULL, fixture_set_up,
+              test_case_page_duplicate, fixture_tear_down);
   g_test_add ("/hall/gui/pulled-case-service", Fixture, NULL, fixture_set_up,
               test_pulled_case_service, fixture_tear_down);
   g_test_add ("/hall/gui/focus-after-sign-in", Fixture, NULL, fixture_set_up,

@@ -502,6 +502,164 @@ test_intake_flow (Fixture       *fixture,
 }
 
 static gboolean
+not_returning (gpointer data)
+{
+  return details_shown (data) && !returning (data);
+}
+
+static void
+set_id_type (Fixture    *fixture,
+             HallIdType  id_type)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  AdwComboRow *row = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (form),
+                                                                   HALL_TYPE_APPLICANT_FORM,
+                                                                   "id_type_row"));
+
+  adw_combo_row_set_selected (row, id_type);
+}
+
+static HallApplicant *
+save_applicant (Fixture       *fixture,
+                HallApplicant *applicant)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hall_store_save_applicant (fixture->store, applicant, &error));
+  g_assert_no_error (error);
+  return applicant;
+}
+
+/* Whatever the document, typed again it finds the applicant that holds
+ * it: a passport, a travel permit and a credit code as a resident ID; the
+ * same number as another type of ID is another document. */
+static void
+test_intake_returning_documents (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  g_autoptr(HallApplicant) passport =
+    save_applicant (fixture, hall_applicant_new_person ("John Smith", HALL_ID_TYPE_PASSPORT,
+                                                        "E12345678", NULL));
+  g_autoptr(HallApplicant) permit =
+    save_applicant (fixture, hall_applicant_new_person ("陈大文", HALL_ID_TYPE_HK_MACAU_PERMIT,
+                                                        "H12345678", NULL));
+  g_autoptr(HallApplicant) company =
+    save_applicant (fixture, hall_applicant_new_business ("银川市测试有限公司",
+                                                          "91640100694329053P", "李四"));
+  g_autoptr(HallApplicant) found = NULL;
+
+  search_and_pick (fixture, "营业执照");
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_PERSON);
+  set_id_type (fixture, HALL_ID_TYPE_PASSPORT);
+  set_field (fixture, "id_number", "e12345678");
+  g_assert_true (wait_for (returning, fixture));
+  found = hall_applicant_form_dup_applicant (form);
+  g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (passport));
+  g_clear_object (&found);
+
+  set_id_type (fixture, HALL_ID_TYPE_HK_MACAU_PERMIT);
+  set_field (fixture, "id_number", "H12345678");
+  g_assert_true (wait_for (returning, fixture));
+  found = hall_applicant_form_dup_applicant (form);
+  g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (permit));
+  g_clear_object (&found);
+
+  /* The same number as a passport: nobody's yet. */
+  set_id_type (fixture, HALL_ID_TYPE_PASSPORT);
+  g_assert_true (wait_for (not_returning, fixture));
+
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_BUSINESS);
+  set_field (fixture, "credit_code", "91640100694329053P");
+  g_assert_true (wait_for (returning, fixture));
+  found = hall_applicant_form_dup_applicant (form);
+  g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (company));
+}
+
+static gboolean
+notice_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !_hall_intake_dialog_is_saving (fixture->dialog)
+         && _hall_intake_dialog_get_notice_text (fixture->dialog) != NULL
+         && returning (fixture);
+}
+
+/* The person typed in as new was registered meanwhile (pulled from the
+ * server while the official typed): the save meets the holder, the dialog
+ * shows it on the confirm step and opens the case for it at the next
+ * click, with everything typed kept; no second applicant is made. */
+static void
+test_intake_holder_arrived (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  Query documents = { fixture, "documents" };
+  Query confirm = { fixture, "confirm" };
+  Query done = { fixture, "done" };
+  g_autoptr(HallApplicant) holder = NULL;
+  g_autoptr(JsonArray) checklist = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_provided = 0;
+
+  search_and_pick (fixture, "营业执照");
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_PERSON);
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_true (wait_for (details_shown, fixture));
+  set_field (fixture, "name", "张伟");
+  set_field (fixture, "phone", "13800138000");
+  g_assert_true (wait_for (next_enabled, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
+  g_assert_true (wait_for (step_is, &documents));
+  gtk_check_button_set_active (_hall_intake_dialog_get_document_check (fixture->dialog, 0), TRUE);
+  gtk_editable_set_text (_hall_intake_dialog_get_note (fixture->dialog),
+                         "Brings the lease contract tomorrow");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
+  g_assert_true (wait_for (step_is, &confirm));
+  g_assert_nonnull (strstr (_hall_intake_dialog_get_applicant_summary (fixture->dialog),
+                            "13800138000"));
+
+  holder = save_applicant (fixture, hall_applicant_new_person ("张伟", HALL_ID_TYPE_RESIDENT_ID,
+                                                               ID_VALID, "13900000009"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.open-case",
+                                             NULL));
+  g_assert_true (wait_for (notice_shown, fixture));
+  g_assert_null (fixture->created);
+  g_assert_null (_hall_intake_dialog_get_error_text (fixture->dialog));
+  g_assert_cmpstr (_hall_intake_dialog_get_step (fixture->dialog), ==, "confirm");
+  g_assert_nonnull (strstr (_hall_intake_dialog_get_applicant_summary (fixture->dialog),
+                            "13900000009"));
+  /* What was typed for the new applicant is still there. */
+  g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "phone")), ==,
+                   "13800138000");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.open-case",
+                                             NULL));
+  g_assert_true (wait_for (case_saved, fixture));
+  g_assert_true (wait_for (step_is, &done));
+  g_assert_cmpstr (hall_case_get_applicant_uuid (fixture->created), ==,
+                   hall_applicant_get_uuid (holder));
+  g_assert_true (wait_for (note_saved, fixture));
+  checklist = json_array_ref (hall_case_get_checklist (fixture->created));
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (checklist, i), "provided"))
+      n_provided++;
+  g_assert_cmpuint (n_provided, ==, 1);
+  /* No applicant was made but the holder. */
+  {
+    g_autoptr(GPtrArray) items = hall_store_peek_outbox (fixture->store, 100, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < items->len; i++)
+      if (g_strcmp0 (((HallOutboxItem *) items->pdata[i])->entity, "applicant") == 0)
+        g_assert_cmpstr (((HallOutboxItem *) items->pdata[i])->entity_uuid, ==,
+                         hall_applicant_get_uuid (holder));
+  }
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 1);
+}
+
+static gboolean
 open_failed (gpointer data)
 {
   Fixture *fixture = data;
@@ -779,6 +937,10 @@ main (int   argc,
               test_intake_enter_before_search, fixture_tear_down);
   g_test_add ("/hall/intake/kind-mnemonic", Fixture, NULL, fixture_set_up,
               test_intake_kind_mnemonic, fixture_tear_down);
+  g_test_add ("/hall/intake/returning-documents", Fixture, NULL, fixture_set_up,
+              test_intake_returning_documents, fixture_tear_down);
+  g_test_add ("/hall/intake/holder-arrived", Fixture, NULL, fixture_set_up,
+              test_intake_holder_arrived, fixture_tear_down);
   g_test_add ("/hall/intake/open-fails", Fixture, NULL, fixture_set_up, test_intake_open_fails,
               fixture_tear_down);
 

@@ -43,6 +43,8 @@ class ContractError(Exception):
 
 METHODS = ("get", "head", "put", "post", "patch", "delete", "options", "trace")
 ID = "11010519491231002X"
+OTHER_ID = "640104198506120015"
+BATCH_ID = "640104198506120023"
 CREDIT_CODE = "91110000802100433B"
 
 # The keywords of a Schema Object this test checks; any other in the
@@ -445,11 +447,14 @@ def run(c):
     c.call(A, "PUT", a, 422, person(id_number="110105194912310021"), token=token)
     c.call(A, "PUT", a, 413, b" " * (2 * 1024 * 1024), token=token)
     c.call(A, "PUT", a, 401, person())
-    c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 201, person(), token=reception)
+    # An identity document belongs to one applicant.
+    c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 409, person(), token=token)
+    c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 201, person(OTHER_ID), token=reception)
     company = f"/v1/applicants/{uuid.uuid4()}"
     c.call(A, "PUT", company, 201, business(), token=token)
     c.call(A, "PUT", company, 422, dict(business(), phone="13800138000"), token=token)
     c.call(A, "GET", company, 200, token=token)
+    c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 409, business(name="Twin Co."), token=token)
 
     C = "/v1/cases/{uuid}"
     kase = str(uuid.uuid4())
@@ -507,18 +512,20 @@ def run(c):
     ba_case = str(uuid.uuid4())
     batch = {"operations": [
         {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/applicants/{ba_applicant}",
-         "body": person(name="Batch Person")},
+         "body": person(BATCH_ID, name="Batch Person")},
         {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/cases/{ba_case}",
          "body": dict(body, number=f"YC-{now.year}-C01-000003", applicant=ba_applicant)},
         {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/cases/{uuid.uuid4()}",
          "body": dict(body, number=f"YC-{now.year}-C01-000004", service="no_such_service")},
         {"method": "POST", "path": f"/v1/cases/{ba_case}/events",
          "body": {"uuid": str(uuid.uuid4()), "kind": "note", "note": "In a batch"}},
+        {"key": str(uuid.uuid4()), "method": "PUT", "path": f"/v1/applicants/{uuid.uuid4()}",
+         "body": person(BATCH_ID, name="Batch Twin")},
     ]}
     _, data = c.call(BA, "POST", BA, 200, batch, token=token)
     statuses = [r["status"] for r in json.loads(data)["results"]]
-    if statuses != [201, 201, 422, 201]:
-        c.failures.append(f"POST {BA}: results {statuses}, expected [201, 201, 422, 201]")
+    if statuses != [201, 201, 422, 201, 409]:
+        c.failures.append(f"POST {BA}: results {statuses}, expected [201, 201, 422, 201, 409]")
     c.call(BA, "POST", BA, 401, batch)
     c.call(BA, "POST", BA, 400, {"operations": []}, token=token)
     c.call(BA, "POST", BA, 415, '{"operations": []}', {"Content-Type": "text/plain"}, token=token)

@@ -180,12 +180,52 @@ sign_in (const char *base,
   return g_strdup (member (node, "token"));
 }
 
+/* A valid resident ID number no other applicant of these tests has: one
+ * person, one applicant (a second applicant with the number is a 409). */
+static char *
+fresh_resident_id (void)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  static gint serial;
+  guint n = (guint) g_atomic_int_add (&serial, 1);
+  char base[18];
+  int sum = 0;
+
+  g_snprintf (base, sizeof base, "640104%04u%02u%02u%03u", 1950 + n / 336000,
+              1 + n / 28000 % 12, 1 + n / 1000 % 28, n % 1000);
+  for (int i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+}
+
+/* A person with @id_number, or a fresh one when it is NULL. */
 static char *
 person_json (const char *id_number)
 {
+  g_autofree char *fresh = id_number == NULL ? fresh_resident_id () : NULL;
+
+  if (id_number == NULL)
+    id_number = fresh;
   return g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Test Person\","
                           "\"id_type\":\"resident_id\",\"id_number\":\"%s\","
                           "\"phone\":\"13800138000\"}", id_number);
+}
+
+/* A new applicant: its uuid, and its resident ID number in *@id_number_out
+ * (optional). */
+static char *
+put_person (char **id_number_out)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *id_number = fresh_resident_id ();
+  g_autofree char *body = person_json (id_number);
+  g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
+
+  assert_status (reply, 201);
+  if (id_number_out != NULL)
+    *id_number_out = g_steal_pointer (&id_number);
+  return g_steal_pointer (&uuid);
 }
 
 static char *
@@ -193,7 +233,7 @@ put_applicant (void)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
-  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *body = person_json (NULL);
   g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
 
   assert_status (reply, 201);
@@ -405,7 +445,7 @@ test_auth (void)
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", uuid, NULL);
   g_autofree char *case_path = NULL;
-  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *body = person_json (NULL);
   g_autofree char *forged = g_strconcat (token, "x", NULL);
   g_autoptr(Reply) none = request ("GET", "/v1/changes", NULL, NULL, NULL);
   g_autoptr(Reply) bad = request ("GET", "/v1/changes", "not-a-token", NULL, NULL);
@@ -436,7 +476,7 @@ test_applicant (void)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
-  g_autofree char *body = person_json ("11010519491231002X");
+  g_autofree char *body = person_json (NULL);
   g_autofree char *other_path = NULL;
   g_autofree char *other_uuid = g_uuid_string_random ();
   g_autoptr(Reply) first = request ("PUT", path, token, body, NULL);
@@ -575,12 +615,13 @@ test_validation (void)
 static void
 test_if_match (void)
 {
-  g_autofree char *uuid = put_applicant ();
+  g_autofree char *id_number = NULL;
+  g_autofree char *uuid = put_person (&id_number);
   g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
   g_autofree char *changed = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Renamed Person\","
                                               "\"id_type\":\"resident_id\","
-                                              "\"id_number\":\"11010519491231002X\","
-                                              "\"phone\":\"13800138000\"}");
+                                              "\"id_number\":\"%s\","
+                                              "\"phone\":\"13800138000\"}", id_number);
   const char *stale[] = { "If-Match: \"7\"", NULL };
   const char *current[] = { "If-Match: \"1\"", NULL };
   g_autoptr(Reply) reply = NULL;
@@ -663,8 +704,8 @@ test_idempotency (void)
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *key = g_strdup_printf ("Idempotency-Key: %s", uuid);
   g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
-  g_autofree char *body = person_json ("11010519491231002X");
-  g_autofree char *other = person_json ("640104198506120015");
+  g_autofree char *body = person_json (NULL);
+  g_autofree char *other = person_json (NULL);
   const char *extra[] = { key, NULL };
   g_autoptr(Reply) first = request ("PUT", path, token, body, extra);
   g_autoptr(Reply) replay = request ("PUT", path, token, body, extra);
@@ -939,7 +980,7 @@ test_batch (void)
   g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
   g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
   g_autofree char *number = new_number ("C05");
-  g_autofree char *person = person_json ("11010519491231002X");
+  g_autofree char *person = person_json (NULL);
   g_autofree char *case_body = case_json (applicant, service_id, number);
   g_autofree char *event_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
                                                  "\"note\":\"Sent in a batch\"}", event);
@@ -990,12 +1031,13 @@ test_batch (void)
     g_autofree char *key = g_uuid_string_random ();
     g_autofree char *key_header = g_strconcat ("Idempotency-Key: ", key, NULL);
     const char *extra[] = { key_header, NULL };
-    g_autoptr(Reply) reply = request ("PUT", alone_path, token, person, extra);
+    g_autofree char *alone_person = person_json (NULL);
+    g_autoptr(Reply) reply = request ("PUT", alone_path, token, alone_person, extra);
     g_autoptr(JsonArray) results = NULL;
     g_auto(GStrv) one = g_new0 (char *, 2);
 
     assert_status (reply, 201);
-    one[0] = batch_op (key, "PUT", alone_path, person);
+    one[0] = batch_op (key, "PUT", alone_path, alone_person);
     results = post_batch (one);
     g_assert_cmpint (result_status (results, 0), ==, 201);
     g_assert_cmpuint (count_changes_of (alone), ==, 1);
@@ -1009,7 +1051,8 @@ test_batch (void)
     g_autofree char *bad_path = g_strconcat ("/v1/cases/", bad_case, NULL);
     g_autofree char *bad_body = case_json (applicant, "no_such_service", "YC-2026-C05-BAD");
     g_autofree char *bad_person = person_json ("110105194912310021");
-    g_autofree char *other_person = person_json ("640104198506120015");
+    g_autofree char *other_person = person_json (NULL);
+    g_autofree char *third_person = person_json (NULL);
     g_autofree char *note = g_uuid_string_random ();
     g_autofree char *note_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
                                                   "\"note\":\"After a refusal\"}", note);
@@ -1020,7 +1063,7 @@ test_batch (void)
     g_autoptr(JsonArray) results = NULL;
     g_auto(GStrv) mixed = g_new0 (char *, 6);
 
-    mixed[0] = batch_op (k1, "PUT", other_path, person);
+    mixed[0] = batch_op (k1, "PUT", other_path, third_person);
     mixed[1] = batch_op (k2, "PUT", bad_path, bad_body);
     mixed[2] = batch_op (k3, "POST", events_path, note_body);
     mixed[3] = batch_op (k4, "PUT", other_path, bad_person);
@@ -1087,7 +1130,7 @@ test_batch_storage_failure (void)
   g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
   g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
   g_autofree char *number = new_number ("C05");
-  g_autofree char *person = person_json ("11010519491231002X");
+  g_autofree char *person = person_json (NULL);
   g_autofree char *case_body = case_json (applicant, service_id, number);
   g_autofree char *poisoned_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
                                                     "\"state\":\"in_review\"}", poisoned);
@@ -1160,8 +1203,9 @@ test_idempotency_per_user (void)
   g_autofree char *key = g_strdup_printf ("Idempotency-Key: %s", uuid);
   g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
   g_autofree char *other_path = g_strconcat ("/v1/applicants/", other_uuid, NULL);
-  g_autofree char *body = person_json ("11010519491231002X");
-  g_autofree char *other = person_json ("640104198506120015");
+  g_autofree char *body = person_json (NULL);
+  g_autofree char *other = person_json (NULL);
+  g_autofree char *third = person_json (NULL);
   g_autofree char *batch_body = NULL;
   g_autofree char *batch_path = NULL;
   g_autofree char *op = NULL;
@@ -1188,7 +1232,7 @@ test_idempotency_per_user (void)
   first = request ("PUT", path, token, body, extra);
   assert_status (first, 200);
   batch_path = g_strconcat ("/v1/applicants/", other_uuid, NULL);
-  op = batch_op (other_uuid, "PUT", batch_path, other);
+  op = batch_op (other_uuid, "PUT", batch_path, third);
   batch_body = g_strdup_printf ("{\"operations\":[%s]}", op);
   batch = request ("POST", "/v1/batch", reception_token, batch_body, NULL);
   assert_status (batch, 200);
@@ -1322,8 +1366,8 @@ remove_dir (const char *path)
 }
 
 /* A database of a server before officials could be signed out (schema 1)
- * is brought to schema 2 as it is opened: what it held is served, and its
- * officials sign in and out. */
+ * is brought to the newest schema as it is opened: what it held is
+ * served, and its officials sign in and out. */
 static void
 test_schema_v1 (void)
 {
@@ -1365,7 +1409,224 @@ test_schema_v1 (void)
                                        "  WHERE username = 'demo')", -1, &stmt, NULL),
                    ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 2);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  remove_dir (dir);
+}
+
+/* A 409 naming @existing as the applicant that holds the document. */
+static void
+assert_duplicate (Reply      *reply,
+                  const char *field,
+                  const char *existing)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_problem (reply, 409, field);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "existing"), ==, existing);
+  g_assert_nonnull (strstr (member (node, "detail"), existing));
+}
+
+/* The name of the applicant at @path, as the server holds it; NULL when
+ * there is none. */
+static char *
+applicant_name (const char *path)
+{
+  g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (reply->status == 404)
+    return NULL;
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  return g_strdup (member (node, "name"));
+}
+
+/* An identity document belongs to one applicant: a second one with the
+ * same type and number, created or changed into it, alone or in a batch,
+ * is a 409 naming the first, and nothing of it is written. */
+static void
+test_identity (void)
+{
+  g_autofree char *id_number = NULL;
+  g_autofree char *first = put_person (&id_number);
+  g_autofree char *first_path = g_strconcat ("/v1/applicants/", first, NULL);
+  g_autofree char *first_body = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Test Person\","
+                                                 "\"id_type\":\"resident_id\","
+                                                 "\"id_number\":\"%s\","
+                                                 "\"phone\":\"13800138000\"}", id_number);
+  g_autofree char *renamed = g_strdup_printf ("{\"kind\":\"person\",\"name\":\"Renamed Person\","
+                                              "\"id_type\":\"resident_id\","
+                                              "\"id_number\":\"%s\","
+                                              "\"phone\":\"13800138001\"}", id_number);
+  g_autofree char *second = g_uuid_string_random ();
+  g_autofree char *second_path = g_strconcat ("/v1/applicants/", second, NULL);
+  g_autofree char *other_number = NULL;
+  g_autofree char *other = put_person (&other_number);
+  g_autofree char *other_path = g_strconcat ("/v1/applicants/", other, NULL);
+  g_autofree char *name = NULL;
+  const char *if_match_1[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* A second applicant with the number. */
+  reply = request ("PUT", second_path, token, first_body, NULL);
+  assert_duplicate (reply, "id_number", first);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  name = applicant_name (second_path);
+  g_assert_null (name);
+  g_assert_cmpuint (count_changes_of (second), ==, 0);
+
+  /* The same applicant sent again is the same applicant. */
+  reply = request ("PUT", first_path, token, first_body, NULL);
+  assert_status (reply, 200);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Another applicant changed into the number: refused, left as it was. */
+  reply = request ("PUT", other_path, token, first_body, if_match_1);
+  assert_duplicate (reply, "id_number", first);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request ("GET", other_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "id_number"), ==, other_number);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* The holder itself changes what else it likes. */
+  reply = request ("PUT", first_path, token, renamed, if_match_1);
+  assert_status (reply, 200);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* A business by its credit code. */
+  {
+    g_autofree char *business = g_uuid_string_random ();
+    g_autofree char *twin = g_uuid_string_random ();
+    g_autofree char *business_path = g_strconcat ("/v1/applicants/", business, NULL);
+    g_autofree char *twin_path = g_strconcat ("/v1/applicants/", twin, NULL);
+    const char *ltd = "{\"kind\":\"business\",\"name\":\"Test Ltd\","
+                      "\"credit_code\":\"91640100694329053P\",\"legal_representative\":\"Li Si\"}";
+
+    reply = request ("PUT", business_path, token, ltd, NULL);
+    assert_status (reply, 201);
+    g_clear_pointer (&reply, hall_test_reply_free);
+    reply = request ("PUT", twin_path, token, ltd, NULL);
+    assert_duplicate (reply, "credit_code", business);
+    g_clear_pointer (&reply, hall_test_reply_free);
+  }
+
+  /* In a batch: the duplicate alone is refused, with the same answer. */
+  {
+    g_autofree char *third = g_uuid_string_random ();
+    g_autofree char *fourth = g_uuid_string_random ();
+    g_autofree char *third_path = g_strconcat ("/v1/applicants/", third, NULL);
+    g_autofree char *fourth_path = g_strconcat ("/v1/applicants/", fourth, NULL);
+    g_autofree char *fourth_body = person_json (NULL);
+    g_autofree char *k1 = g_uuid_string_random ();
+    g_autofree char *k2 = g_uuid_string_random ();
+    g_autoptr(JsonArray) results = NULL;
+    g_auto(GStrv) ops = g_new0 (char *, 3);
+    JsonObject *body;
+
+    ops[0] = batch_op (k1, "PUT", third_path, first_body);
+    ops[1] = batch_op (k2, "PUT", fourth_path, fourth_body);
+    results = post_batch (ops);
+    g_assert_cmpint (result_status (results, 0), ==, 409);
+    g_assert_cmpstr (result_field (results, 0), ==, "id_number");
+    body = json_object_get_object_member (json_array_get_object_element (results, 0), "body");
+    g_assert_cmpstr (json_object_get_string_member (body, "existing"), ==, first);
+    g_assert_cmpint (result_status (results, 1), ==, 201);
+    g_assert_cmpuint (count_changes_of (third), ==, 0);
+    g_assert_cmpuint (count_changes_of (fourth), ==, 1);
+
+    /* Its key kept no refusal: sent again, it is refused again. */
+    g_clear_pointer (&results, json_array_unref);
+    results = post_batch (ops);
+    g_assert_cmpint (result_status (results, 0), ==, 409);
+    g_assert_cmpint (result_status (results, 1), ==, 201);
+  }
+}
+
+/* A server database of schema 2 may hold two applicants with one identity
+ * document: both stay readable and writable, the older one holds the
+ * document from then on, and a third applicant with it is refused. */
+static void
+test_schema_v2_duplicates (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-v2-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "hall.sqlite", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "server-schema-v2.sql",
+                                                    NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *demo_token = NULL;
+  g_autofree char *third_path = NULL;
+  const char *older = "/v1/applicants/6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f";
+  const char *younger = "/v1/applicants/7a2d1c8f-9d66-4e9b-8e8f-2e3c4d5e6f70";
+  const char *changed = "{\"kind\":\"person\",\"name\":\"张伟明\",\"id_type\":\"resident_id\","
+                        "\"id_number\":\"11010519491231002X\",\"phone\":\"13900000009\"}";
+  const char *if_match_1[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  Server *old;
+
+  g_assert_true (g_file_get_contents (fixture, &sql, NULL, NULL));
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  old = server_start (dir);
+  demo_token = sign_in (old->base, "demo", "demo");
+  reply = request_full (old->base, "GET", older, demo_token, NULL, 0, NULL);
+  assert_status (reply, 200);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (old->base, "GET", "/v1/cases/1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e",
+                        demo_token, NULL, 0, NULL);
+  assert_status (reply, 200);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* The younger duplicate keeps its document through a change. */
+  reply = request_full (old->base, "PUT", younger, demo_token, changed, strlen (changed),
+                        if_match_1);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "phone"), ==, "13900000009");
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* A new one is refused, naming the older. */
+  {
+    g_autofree char *third = g_uuid_string_random ();
+
+    third_path = g_strconcat ("/v1/applicants/", third, NULL);
+  }
+  reply = request_full (old->base, "PUT", third_path, demo_token, changed, strlen (changed), NULL);
+  {
+    /* assert_duplicate() reads the shared server's answers; this one is
+     * the old database's. */
+    g_autoptr(JsonNode) problem = NULL;
+
+    assert_problem (reply, 409, "id_number");
+    problem = reply_json (reply);
+    g_assert_cmpstr (member (problem, "existing"), ==, "6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f");
+  }
+  g_clear_pointer (&reply, hall_test_reply_free);
+  server_stop (old);
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                       " (SELECT count(*) FROM applicants),"
+                                       " (SELECT count(*) FROM applicants"
+                                       "  WHERE identity IS NOT NULL)",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
   g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 2);
   g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 1);
   sqlite3_finalize (stmt);
@@ -1491,7 +1752,7 @@ test_set_official (void)
   {
     g_autofree char *applicant = g_uuid_string_random ();
     g_autofree char *path = g_strconcat ("/v1/applicants/", applicant, NULL);
-    g_autofree char *person = person_json ("11010519491231002X");
+    g_autofree char *person = person_json (NULL);
     g_autoptr(Reply) reply = request_full (other->base, "PUT", path, official_token, person,
                                            strlen (person), NULL);
 
@@ -2272,10 +2533,10 @@ static gpointer
 load_thread (gpointer user_data)
 {
   Load *load = user_data;
-  g_autofree char *body = person_json ("11010519491231002X");
 
   while (!g_atomic_int_get (&load->stop))
     {
+      g_autofree char *body = person_json (NULL);
       g_autofree char *uuid = g_uuid_string_random ();
       g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
       g_autoptr(Reply) reply = request_full (load->base, "PUT", path, load->token, body,
@@ -2413,7 +2674,7 @@ test_untrusted_json (void)
     "Content-Type: text/plain", "Content-Type: application/x-www-form-urlencoded",
     "Content-Type: application/json; charset=latin1", "Content-Type: application/jsonx",
   };
-  g_autofree char *good = person_json ("11010519491231002X");
+  g_autofree char *good = person_json (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (sign_ins); i++)
     {
@@ -2629,11 +2890,13 @@ main (int   argc,
   g_test_add_func ("/hall/server/batch/same-rules", test_batch_same_rules);
   g_test_add_func ("/hall/server/changes", test_changes);
   g_test_add_func ("/hall/server/batch", test_batch);
+  g_test_add_func ("/hall/server/identity", test_identity);
   g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
   g_test_add_func ("/hall/server/set-official", test_set_official);
   g_test_add_func ("/hall/server/schema-v1", test_schema_v1);
+  g_test_add_func ("/hall/server/schema-v2/duplicates", test_schema_v2_duplicates);
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);

@@ -350,6 +350,34 @@ test_find_applicant (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_null (found);
   g_assert_cmpuint (n_cases, ==, 0);
+
+  /* By identity: another applicant object with the document finds the
+   * one that holds it; the same number as a passport is nobody's. */
+  {
+    g_autoptr (HallApplicant) twin =
+      hall_applicant_new_person (NULL, HALL_ID_TYPE_RESIDENT_ID,
+                                 hall_applicant_get_id_number (applicant), NULL);
+    g_autoptr (HallApplicant) passport =
+      hall_applicant_new_person (NULL, HALL_ID_TYPE_PASSPORT,
+                                 hall_applicant_get_id_number (applicant), NULL);
+
+    hall_store_find_applicant_by_identity_async (fixture->store, twin, NULL, on_done, fixture);
+    found = hall_store_find_applicant_by_identity_finish (fixture->store,
+                                                          wait_for_result (fixture), &n_cases,
+                                                          &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (applicant));
+    g_assert_cmpuint (n_cases, ==, 2);
+    g_clear_object (&found);
+
+    hall_store_find_applicant_by_identity_async (fixture->store, passport, NULL, on_done,
+                                                 fixture);
+    found = hall_store_find_applicant_by_identity_finish (fixture->store,
+                                                          wait_for_result (fixture), &n_cases,
+                                                          &error);
+    g_assert_no_error (error);
+    g_assert_null (found);
+  }
 }
 
 /* Cancelled before it runs: a read and a write both finish with

@@ -463,6 +463,72 @@ test_migrate_v4 (Fixture       *fixture,
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM outbox WHERE seq = 9"), ==, 0);
 }
 
+/* Version 5 took a second applicant with a number another had: both
+ * stay, readable and writable, the one the server knows holds the
+ * document, a new one with it is refused; conflicts keep their rows and
+ * are of the kind "changed". */
+static void
+test_migrate_v5 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallApplicant) older = NULL;
+  g_autoptr (HallApplicant) younger = NULL;
+  g_autoptr (HallApplicant) third = NULL;
+  g_autoptr (HallApplicant) holder = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = resident_id (7);
+
+  make_old_database (fixture->path, 5);
+  {
+    g_autoptr (sqlite3) db = NULL;
+    g_autofree char *sql = g_strdup_printf (
+      "INSERT INTO applicants (id, uuid, kind, name, id_type, id_number, phone, version,"
+      " sync_state, created_at, updated_at) VALUES (2, '7a2d1c8f-9d66-4e9b-8e8f-2e3c4d5e6f70',"
+      " 'person', '张伟明', 'resident_id', '%s', '13900000008', 3, 'synced', 1700000100,"
+      " 1700000100);"
+      "INSERT INTO conflicts (entity, entity_uuid, outbox_uuid, local_json, server_json,"
+      " created_at, server_version) VALUES ('applicant',"
+      " '6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f', '7a1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f',"
+      " '{\"name\": \"张伟明\"}', '{\"name\": \"张伟\", \"version\": 4}', 1700000000, 4);",
+      id);
+
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+
+  store = open_store (fixture->path, "C01");
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   HALL_STORE_SCHEMA_VERSION);
+  older = hall_store_get_applicant (store, "6f1c0b7e-8c55-4d8a-9d7e-1d2b3c4d5e6f", &error);
+  g_assert_no_error (error);
+  younger = hall_store_get_applicant (store, "7a2d1c8f-9d66-4e9b-8e8f-2e3c4d5e6f70", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM applicants"
+                              " WHERE identity IS NOT NULL"), ==, 1);
+  holder = hall_store_find_applicant_by_identity (store, older, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_uuid (holder), ==, "7a2d1c8f-9d66-4e9b-8e8f-2e3c4d5e6f70");
+
+  /* The duplicate that holds nothing changes what else it likes. */
+  hall_applicant_set_phone (older, "13700000007");
+  g_assert_true (hall_store_save_applicant (store, older, &error));
+  g_assert_no_error (error);
+
+  third = hall_applicant_new_person ("张伟明", HALL_ID_TYPE_RESIDENT_ID, id, "13600000000");
+  g_assert_false (hall_store_save_applicant (store, third, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "7a2d1c8f-9d66-4e9b-8e8f-2e3c4d5e6f70"));
+  g_clear_error (&error);
+
+  conflicts = hall_store_list_conflicts (store, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpint (hall_conflict_get_kind (conflicts->pdata[0]), ==, HALL_CONFLICT_CHANGED);
+  g_assert_cmpint (hall_conflict_get_server_version (conflicts->pdata[0]), ==, 4);
+}
+
 static void
 test_migrate_newer (Fixture       *fixture,
                     gconstpointer  data)
@@ -1062,6 +1128,15 @@ applicant_json (HallApplicant *applicant,
   return json_to_string (node, FALSE);
 }
 
+/* The wire form of @applicant. */
+static char *
+json_of (HallApplicant *applicant)
+{
+  g_autoptr (JsonNode) node = hall_applicant_to_json (applicant);
+
+  return json_to_string (node, FALSE);
+}
+
 static HallSyncState
 case_sync_state (HallStore  *store,
                  const char *uuid)
@@ -1324,6 +1399,187 @@ test_conflict_keep_later_change (Fixture       *fixture,
   g_assert_cmpstr (((HallOutboxItem *) items->pdata[1])->entity, ==, "event");
 }
 
+/* An identity document belongs to one applicant: a second one with it,
+ * saved alone or with a case, or an applicant changed into it, is refused
+ * naming the first, and nothing is written. Another type of ID with the
+ * same number is another document. */
+static void
+test_identity (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) first = person ("张伟明", 30);
+  g_autoptr (HallApplicant) twin = person ("张伟", 30);
+  g_autoptr (HallApplicant) other = person ("赵磊", 31);
+  g_autoptr (HallApplicant) found = NULL;
+  g_autoptr (HallApplicant) stored = NULL;
+  g_autoptr (HallCase) kase = create_case (store, fixture->service, first);
+  g_autoptr (HallCase) clash = hall_case_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *other_number = NULL;
+  guint outbox = hall_store_count_outbox (store);
+  gint64 seq = query_int (fixture->path, "SELECT last_seq FROM case_sequences");
+
+  g_assert_false (hall_store_save_applicant (store, twin, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, hall_applicant_get_uuid (first)));
+  g_clear_error (&error);
+  g_assert_false (hall_store_create_case (store, twin, fixture->service, clash, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpuint (hall_store_count_cases (store), ==, 1);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, outbox);
+  g_assert_cmpint (query_int (fixture->path, "SELECT last_seq FROM case_sequences"), ==, seq);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM applicants"), ==, 1);
+
+  found = hall_store_find_applicant_by_identity (store, twin, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (first));
+
+  /* Changed into another's number: refused, left as it was. */
+  g_assert_true (hall_store_save_applicant (store, other, &error));
+  other_number = g_strdup (hall_applicant_get_id_number (other));
+  hall_applicant_set_id_number (other, hall_applicant_get_id_number (first));
+  g_assert_false (hall_store_save_applicant (store, other, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  stored = hall_store_get_applicant (store, hall_applicant_get_uuid (other), &error);
+  g_assert_cmpstr (hall_applicant_get_id_number (stored), ==, other_number);
+  g_clear_object (&stored);
+
+  /* The holder itself changes what else it likes. */
+  hall_applicant_set_phone (first, "13700000030");
+  g_assert_true (hall_store_save_applicant (store, first, &error));
+  g_assert_no_error (error);
+
+  /* A passport and a travel permit with the same number are two
+   * documents; two passports with it are one. */
+  {
+    g_autoptr (HallApplicant) passport =
+      hall_applicant_new_person ("John Smith", HALL_ID_TYPE_PASSPORT, "H12345678", NULL);
+    g_autoptr (HallApplicant) permit =
+      hall_applicant_new_person ("陈大文", HALL_ID_TYPE_HK_MACAU_PERMIT, "H12345678", NULL);
+    g_autoptr (HallApplicant) again =
+      hall_applicant_new_person ("Jon Smith", HALL_ID_TYPE_PASSPORT, "h12345678", NULL);
+
+    g_assert_true (hall_store_save_applicant (store, passport, &error));
+    g_assert_true (hall_store_save_applicant (store, permit, &error));
+    g_assert_no_error (error);
+    g_assert_false (hall_store_save_applicant (store, again, &error));
+    g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+    g_clear_error (&error);
+  }
+
+  /* A business by its credit code. */
+  {
+    g_autoptr (HallApplicant) company =
+      hall_applicant_new_business ("银川市测试有限公司", "91640100694329053P", "李四");
+    g_autoptr (HallApplicant) copy =
+      hall_applicant_new_business ("银川测试公司", "91640100694329053P", "王五");
+
+    g_assert_true (hall_store_save_applicant (store, company, &error));
+    g_assert_false (hall_store_save_applicant (store, copy, &error));
+    g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+    g_assert_nonnull (strstr (error->message, hall_applicant_get_uuid (company)));
+  }
+}
+
+/* The applicant of a case the server has was changed here into a number
+ * the server gives another applicant: the 409 is kept as a duplicate, the
+ * case's rows wait, the server's applicant arrives by the pull and takes
+ * the document, and merging moves the case with an update sent with
+ * If-Match; the applicant the server knows stays, holding no document. */
+static void
+test_duplicate_merge_known_case (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("王芳", 40);
+  g_autoptr (HallCase) kase = create_synced_case (store, fixture->service, applicant);
+  g_autoptr (HallApplicant) edited = NULL;
+  g_autoptr (HallApplicant) server = person ("王芳", 41);
+  g_autoptr (HallApplicant) found = NULL;
+  g_autoptr (HallApplicant) kept = NULL;
+  g_autoptr (HallCase) moved = NULL;
+  g_autoptr (HallCaseEvent) note = hall_case_event_new (hall_case_get_uuid (kase),
+                                                        HALL_CASE_EVENT_NOTE);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (JsonArray) pulled = json_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server_json = NULL;
+  g_autofree char *text = NULL;
+  const char *case_uuid = hall_case_get_uuid (kase);
+  JsonObject *change = json_object_new ();
+  HallOutboxItem *update = NULL;
+
+  hall_applicant_set_version (server, 2);
+  server_json = json_of (server);
+  edited = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  hall_applicant_set_id_number (edited, hall_applicant_get_id_number (server));
+  g_assert_true (hall_store_save_applicant (store, edited, &error));
+  g_assert_no_error (error);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_true (hall_store_record_duplicate (store, items->pdata[0], server_json, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (case_sync_state (store, case_uuid), ==, HALL_SYNC_CONFLICT);
+
+  /* A note made meanwhile waits with the case. */
+  hall_case_event_set_note (note, "Called the applicant");
+  g_assert_true (hall_store_add_case_event (store, note, &error));
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 1);
+
+  /* The pull brings the server's applicant: it holds the document here
+   * now, this counter's change of the other notwithstanding. */
+  json_object_set_string_member (change, "entity", "applicant");
+  json_object_set_string_member (change, "uuid", hall_applicant_get_uuid (server));
+  json_object_set_int_member (change, "version", 2);
+  json_object_set_member (change, "data", json_from_string (server_json, NULL));
+  json_array_add_object_element (pulled, change);
+  g_assert_true (hall_store_apply_changes (store, pulled, NULL, "7", &error));
+  g_assert_no_error (error);
+  found = hall_store_find_applicant_by_identity (store, server, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (server));
+
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_cmpint (hall_conflict_get_kind (conflicts->pdata[0]), ==, HALL_CONFLICT_DUPLICATE);
+  g_assert_false (hall_store_resolve_conflict (store, hall_conflict_get_id (conflicts->pdata[0]),
+                                               HALL_CONFLICT_TAKE_THEIRS, "li.na", &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_true (hall_store_resolve_conflict (store, hall_conflict_get_id (conflicts->pdata[0]),
+                                              HALL_CONFLICT_MERGE, "li.na", &error));
+  g_assert_no_error (error);
+
+  moved = hall_store_get_case (store, case_uuid, &error);
+  g_assert_cmpstr (hall_case_get_applicant_uuid (moved), ==, hall_applicant_get_uuid (server));
+  g_assert_cmpint (hall_case_get_sync_state (moved), ==, HALL_SYNC_PENDING);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  /* The note, the case's update with If-Match, the merge's note. */
+  g_assert_cmpuint (items->len, ==, 3);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (((HallOutboxItem *) items->pdata[i])->entity, "case") == 0)
+      update = items->pdata[i];
+  g_assert_nonnull (update);
+  g_assert_cmpstr (update->method, ==, "PUT");
+  g_assert_cmpint (update->base_version, ==, 1);
+  g_assert_nonnull (strstr (update->body, hall_applicant_get_uuid (server)));
+  text = last_note (store, case_uuid);
+  g_assert_nonnull (strstr (text, "same ID document"));
+
+  kept = hall_store_get_applicant (store, hall_applicant_get_uuid (applicant), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM applicants"
+                              " WHERE identity IS NULL"), ==, 1);
+}
+
 static void
 test_officials (Fixture       *fixture,
                 gconstpointer  data)
@@ -1512,6 +1768,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/v4", Fixture, NULL, fixture_set_up, test_migrate_v4,
               fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v5", Fixture, NULL, fixture_set_up, test_migrate_v5,
+              fixture_tear_down);
   g_test_add ("/hall/store/migrate/newer", Fixture, NULL, fixture_set_up, test_migrate_newer,
               fixture_tear_down);
   g_test_add ("/hall/store/case-numbers", Fixture, NULL, fixture_set_up, test_case_numbers,
@@ -1535,6 +1793,10 @@ main (int   argc,
               test_conflict_keep_mine, fixture_tear_down);
   g_test_add ("/hall/store/conflict/keep-later-change", Fixture, NULL, fixture_set_up,
               test_conflict_keep_later_change, fixture_tear_down);
+  g_test_add ("/hall/store/identity", Fixture, NULL, fixture_set_up, test_identity,
+              fixture_tear_down);
+  g_test_add ("/hall/store/conflict/merge-known-case", Fixture, NULL, fixture_set_up,
+              test_duplicate_merge_known_case, fixture_tear_down);
   g_test_add ("/hall/store/officials", Fixture, NULL, fixture_set_up, test_officials,
               fixture_tear_down);
   g_test_add ("/hall/store/create-async", Fixture, NULL, fixture_set_up, test_create_async,

@@ -6,6 +6,7 @@
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-fault-proxy.h"
+#include "hall-http-client.h"
 #include "hall-store.h"
 #include "hall-sync-audit.h"
 #include "hall-sync-engine.h"
@@ -419,6 +420,82 @@ test_server_killed (Fixture      *fixture,
   audit (fixture, 150);
 }
 
+/* Another counter took the same person in first: this one's applicant
+ * meets the server's as a duplicate, and the official merges. What the
+ * merge sends (the cases, now of the other counter's applicant, their
+ * entries and the merge's notes) is delivered twice or answered only after
+ * the server committed it, and still arrives once; the duplicate never
+ * reaches the server. */
+static void
+test_duplicate_merged (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "other.db", "C06");
+  g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->server->url);
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *duplicate = NULL;
+  HallSyncReport report;
+  HallCase *kase = NULL;
+
+  hall_test_create_cases (other, fixture->catalog, 500, 1);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+
+  /* Row by row, so that each of the merge's requests meets the faults. */
+  g_object_set (fixture->engine, "push-batch-size", 1, NULL);
+  hall_test_create_cases (fixture->store, fixture->catalog, 500, 1);
+  create_cases (fixture, fixture->store, 3);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 1);
+  g_assert_cmpuint (report.rejected, ==, 0);
+
+  cases = hall_store_fetch_cases (fixture->store, 0, 100, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < cases->len; i++)
+    if (hall_case_get_sync_state (cases->pdata[i]) == HALL_SYNC_CONFLICT)
+      kase = cases->pdata[i];
+  g_assert_nonnull (kase);
+  duplicate = g_strdup (hall_case_get_applicant_uuid (kase));
+  conflicts = hall_store_list_conflicts (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_true (hall_store_resolve_conflict (fixture->store,
+                                              hall_conflict_get_id (conflicts->pdata[0]),
+                                              HALL_CONFLICT_MERGE, "li.na", &error));
+  g_assert_no_error (error);
+
+  hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/cases/*", 0, 1, HALL_FAULT_DUPLICATE);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/cases/*/events", 0, 2,
+                             HALL_FAULT_DUPLICATE);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/cases/*/events", 2, 1,
+                             HALL_FAULT_RESET_AFTER_COMMIT);
+  sync_through_faults (fixture);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, HALL_FAULT_DUPLICATE), ==, 3);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy,
+                                                   HALL_FAULT_RESET_AFTER_COMMIT), ==, 1);
+
+  /* The other counter's case, this one's moved case and the three others,
+   * each once, each with an applicant the server has; the duplicate is
+   * not one of them. */
+  audit (fixture, 5);
+  {
+    g_autoptr (HallHttpClient) client = hall_http_client_new ();
+    g_autofree char *token = hall_store_get_meta (fixture->store, "token");
+    g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", token);
+    g_autofree char *url = g_strdup_printf ("%s/v1/applicants/%s", fixture->server->url,
+                                            duplicate);
+    const char *headers[] = { authorization, NULL };
+    g_autoptr (HallHttpResponse) response = hall_http_client_send (client, "GET", url, headers,
+                                                                   NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (response->status, ==, 404);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +527,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/sync-faults/server-killed", Fixture, NULL, fixture_set_up,
               test_server_killed, fixture_tear_down);
+  g_test_add ("/hall/sync-faults/duplicate-merged", Fixture, NULL, fixture_set_up,
+              test_duplicate_merged, fixture_tear_down);
 
   return g_test_run ();
 }

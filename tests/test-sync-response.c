@@ -361,6 +361,44 @@ test_current (void)
     }
 }
 
+/* A 409 names the applicant that holds the identity document; only a
+ * uuid goes on into a path. */
+static void
+test_existing (void)
+{
+  const char *good = "{\"status\": 409, \"field\": \"id_number\", "
+                     "\"existing\": \"3F2B8C1E-5D4A-4C7B-9E21-0A6F5D3C2B1A\"}";
+  const char *none[] = {
+    "{\"status\": 409, \"field\": \"number\"}",
+    "{\"existing\": \"../sessions\"}",
+    "{\"existing\": 7}",
+    "not json",
+    "",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *existing = hall_sync_response_parse_existing (good, strlen (good));
+  g_autofree char *applicant = NULL;
+  g_autofree char *other = NULL;
+
+  g_assert_cmpstr (existing, ==, APPLICANT_UUID);
+  for (guint i = 0; i < G_N_ELEMENTS (none); i++)
+    {
+      g_autofree char *nothing = hall_sync_response_parse_existing (none[i], strlen (none[i]));
+
+      g_assert_null (nothing);
+    }
+
+  /* The applicant fetched for it must be the one named, and storable. */
+  applicant = hall_sync_response_parse_applicant (APPLICANT_UUID, APPLICANT_DATA,
+                                                  strlen (APPLICANT_DATA), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (applicant, APPLICANT_UUID));
+  other = hall_sync_response_parse_applicant (CASE_UUID, APPLICANT_DATA, strlen (APPLICANT_DATA),
+                                              &error);
+  g_assert_null (other);
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
+}
+
 static void
 test_offset (void)
 {
@@ -463,6 +501,7 @@ main (int   argc,
   g_test_add_func ("/hall/sync-response/problem", test_problem);
   g_test_add_func ("/hall/sync-response/version", test_version);
   g_test_add_func ("/hall/sync-response/current", test_current);
+  g_test_add_func ("/hall/sync-response/existing", test_existing);
   g_test_add_func ("/hall/sync-response/offset", test_offset);
   g_test_add_func ("/hall/sync-response/batch", test_batch);
 

@@ -678,6 +678,192 @@ test_conflict (Fixture      *fixture,
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "version"), ==, 2);
 }
 
+/* The uuids of the applicants the server's feed ends with holding
+ * @id_number, and of the cases it ends with pointing at @applicant (each
+ * entity as its last change has it). */
+static void
+server_holders (HallStore   *store,
+                const char  *url,
+                const char  *id_number,
+                const char  *applicant,
+                GHashTable **applicants_out,
+                GHashTable **cases_out)
+{
+  g_autoptr (HallHttpResponse) response = server_get (store, url, "/v1/changes?limit=5000");
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GHashTable) last = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  JsonArray *changes;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  root = response_json (response);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "more"));
+  changes = json_object_get_array_member (json_node_get_object (root), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      g_hash_table_insert (last, (gpointer) json_object_get_string_member (change, "uuid"),
+                           change);
+    }
+  *applicants_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  *cases_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, last);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *entity = json_object_get_string_member (value, "entity");
+      JsonObject *data = json_object_get_object_member (value, "data");
+
+      if (g_str_equal (entity, "applicant")
+          && g_strcmp0 (json_object_get_string_member_with_default (data, "id_number", NULL),
+                        id_number) == 0)
+        g_hash_table_add (*applicants_out, g_strdup (key));
+      else if (g_str_equal (entity, "case")
+               && g_strcmp0 (json_object_get_string_member (data, "applicant"), applicant) == 0)
+        g_hash_table_add (*cases_out, g_strdup (key));
+    }
+}
+
+/* The cases of @store, newest first, each with its applicant's uuid. */
+static void
+assert_cases_of (HallStore  *store,
+                 const char *applicant,
+                 guint       n_cases)
+{
+  g_autoptr (GPtrArray) cases = hall_store_fetch_cases (store, 0, 100, NULL);
+
+  g_assert_cmpuint (cases->len, ==, n_cases);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      g_assert_cmpstr (hall_case_get_applicant_uuid (cases->pdata[i]), ==, applicant);
+      g_assert_cmpint (hall_case_get_sync_state (cases->pdata[i]), ==, HALL_SYNC_SYNCED);
+    }
+}
+
+/* Two counters, each offline, take the same person in: the second to sync
+ * meets the first's applicant, records a duplicate, holds its cases back
+ * and pulls the first's; the official merges, and after one more sync the
+ * server has one applicant with the number and every case of both
+ * counters, once, pointing at it; nothing waits in either outbox. */
+static void
+test_duplicate_merge (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "b.db", "C02");
+  g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->url);
+  g_autofree char *id_number = make_resident_id (20);
+  g_autoptr (HallCase) ours = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 20);
+  g_autoptr (HallCase) theirs = create_case (other, fixture->catalog,
+                                             "individual_business_license", 20);
+  g_autoptr (HallCase) theirs_too = hall_case_new ();
+  g_autoptr (HallApplicant) duplicate = NULL;
+  g_autoptr (HallApplicant) existing = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GHashTable) applicants = NULL;
+  g_autoptr (GHashTable) server_cases = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *seen = NULL;
+  const char *ours_applicant = hall_case_get_applicant_uuid (ours);
+  g_autofree char *dup_uuid = g_strdup (hall_case_get_applicant_uuid (theirs));
+  HallConflict *conflict;
+  HallSyncReport report;
+  gboolean noted = FALSE;
+
+  login (other_engine);
+  /* A second case of the same person at the second counter. */
+  duplicate = hall_store_get_applicant (other, dup_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_store_create_case (other, duplicate,
+                                         hall_catalog_lookup (fixture->catalog,
+                                                              "resident_id_card_renewal"),
+                                         theirs_too, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (dup_uuid, !=, ours_applicant);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (other_engine, "conflict", G_CALLBACK (on_conflict), &seen);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 1);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_true (g_str_has_prefix (seen, "applicant "));
+
+  /* The cases wait, whole, for the official; the server's applicant came
+   * with the pull and holds the document here now. */
+  g_assert_cmpuint (hall_store_count_outbox (other), ==, 4);
+  g_clear_object (&theirs);
+  theirs = hall_store_get_case (other, hall_case_get_uuid (theirs_too), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_sync_state (theirs), ==, HALL_SYNC_CONFLICT);
+  existing = hall_store_find_applicant_by_identity (other, duplicate, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (existing);
+  g_assert_cmpstr (hall_applicant_get_uuid (existing), ==, ours_applicant);
+  conflicts = hall_store_list_conflicts (other, hall_case_get_uuid (theirs), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  conflict = conflicts->pdata[0];
+  g_assert_cmpint (hall_conflict_get_kind (conflict), ==, HALL_CONFLICT_DUPLICATE);
+  g_assert_cmpstr (hall_conflict_get_entity_uuid (conflict), ==, dup_uuid);
+  g_assert_nonnull (strstr (hall_conflict_get_server_json (conflict), ours_applicant));
+
+  /* Another pass sends none of it, and refuses none of it. */
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed + report.rejected + report.conflicts, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (other), ==, 4);
+  response = server_get (other, fixture->url, "/v1/cases/%s", hall_case_get_uuid (theirs));
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, hall_http_response_free);
+
+  /* Keeping this counter's version is no answer to a duplicate. */
+  g_assert_false (hall_store_resolve_conflict (other, hall_conflict_get_id (conflict),
+                                               HALL_CONFLICT_KEEP_MINE, "li.na", &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_assert_true (hall_store_resolve_conflict (other, hall_conflict_get_id (conflict),
+                                              HALL_CONFLICT_MERGE, "li.na", &error));
+  g_assert_no_error (error);
+  g_clear_object (&duplicate);
+  duplicate = hall_store_get_applicant (other, dup_uuid, &error);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  /* Two cases, their "created" entries and the merge's notes. */
+  g_assert_cmpuint (report.pushed, ==, 6);
+  g_assert_cmpuint (report.rejected + report.conflicts, ==, 0);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (other), ==, 0);
+  server_holders (other, fixture->url, id_number, ours_applicant, &applicants, &server_cases);
+  g_assert_cmpuint (g_hash_table_size (applicants), ==, 1);
+  g_assert_true (g_hash_table_contains (applicants, ours_applicant));
+  g_assert_cmpuint (g_hash_table_size (server_cases), ==, 3);
+  g_assert_cmpuint (count_changes (other, fixture->url, dup_uuid), ==, 0);
+  assert_cases_of (fixture->store, ours_applicant, 3);
+  assert_cases_of (other, ours_applicant, 3);
+
+  /* The timeline of a moved case says what was merged. */
+  events = hall_store_list_case_events (fixture->store, hall_case_get_uuid (theirs), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    noted |= hall_case_event_get_kind (events->pdata[i]) == HALL_CASE_EVENT_NOTE
+             && strstr (hall_case_event_get_note (events->pdata[i]), "same ID document") != NULL;
+  g_assert_true (noted);
+}
+
 /* Edits made before the first sync go out with the version the server
  * gave the creation, not as a conflict with ourselves. */
 static void
@@ -1074,6 +1260,7 @@ main (int   argc,
   add ("/hall/sync/pull-pages", test_pull_pages);
   add ("/hall/sync/rejected", test_rejected_change);
   add ("/hall/sync/conflict", test_conflict);
+  add ("/hall/sync/duplicate-merge", test_duplicate_merge);
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);

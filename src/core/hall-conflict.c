@@ -14,8 +14,9 @@ struct _HallConflict
 {
   GObject parent_instance;
 
-  gint64  id;
-  char   *entity;
+  gint64            id;
+  HallConflictKind  kind;
+  char             *entity;
   char   *entity_uuid;
   char   *local_json;
   char   *server_json;
@@ -29,6 +30,7 @@ enum
 {
   PROP_0,
   PROP_ID,
+  PROP_KIND,
   PROP_ENTITY,
   PROP_ENTITY_UUID,
   PROP_LOCAL_JSON,
@@ -83,6 +85,9 @@ hall_conflict_get_property (GObject    *object,
     case PROP_ID:
       g_value_set_int64 (value, self->id);
       break;
+    case PROP_KIND:
+      g_value_set_int (value, self->kind);
+      break;
     case PROP_ENTITY:
       g_value_set_string (value, self->entity);
       break;
@@ -119,6 +124,9 @@ hall_conflict_set_property (GObject      *object,
     case PROP_ID:
       self->id = g_value_get_int64 (value);
       break;
+    case PROP_KIND:
+      self->kind = g_value_get_int (value);
+      break;
     case PROP_ENTITY:
       self->entity = g_value_dup_string (value);
       break;
@@ -153,6 +161,8 @@ hall_conflict_class_init (HallConflictClass *klass)
   object_class->set_property = hall_conflict_set_property;
 
   properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_KIND] = g_param_spec_int ("kind", NULL, NULL, HALL_CONFLICT_CHANGED,
+                                            HALL_CONFLICT_DUPLICATE, HALL_CONFLICT_CHANGED, flags);
   properties[PROP_ENTITY] = g_param_spec_string ("entity", NULL, NULL, NULL, flags);
   properties[PROP_ENTITY_UUID] = g_param_spec_string ("entity-uuid", NULL, NULL, NULL, flags);
   properties[PROP_LOCAL_JSON] = g_param_spec_string ("local-json", NULL, NULL, NULL, flags);
@@ -170,8 +180,9 @@ hall_conflict_init (HallConflict *self)
 }
 
 HallConflict *
-hall_conflict_new (gint64      id,
-                   const char *entity,
+hall_conflict_new (gint64            id,
+                   HallConflictKind  kind,
+                   const char       *entity,
                    const char *entity_uuid,
                    const char *local_json,
                    const char *server_json,
@@ -180,6 +191,7 @@ hall_conflict_new (gint64      id,
 {
   return g_object_new (HALL_TYPE_CONFLICT,
                        "id", id,
+                       "kind", kind,
                        "entity", entity,
                        "entity-uuid", entity_uuid,
                        "local-json", local_json,
@@ -195,6 +207,14 @@ hall_conflict_get_id (HallConflict *self)
   g_return_val_if_fail (HALL_IS_CONFLICT (self), 0);
 
   return self->id;
+}
+
+HallConflictKind
+hall_conflict_get_kind (HallConflict *self)
+{
+  g_return_val_if_fail (HALL_IS_CONFLICT (self), HALL_CONFLICT_CHANGED);
+
+  return self->kind;
 }
 
 const char *
@@ -380,7 +400,36 @@ hall_conflict_resolution_to_string (HallConflictResolution resolution)
       return "keep_mine";
     case HALL_CONFLICT_TAKE_THEIRS:
       return "take_theirs";
+    case HALL_CONFLICT_MERGE:
+      return "merged";
     default:
       g_return_val_if_reached (NULL);
     }
+}
+
+const char *
+hall_conflict_kind_to_string (HallConflictKind kind)
+{
+  switch (kind)
+    {
+    case HALL_CONFLICT_CHANGED:
+      return "changed";
+    case HALL_CONFLICT_DUPLICATE:
+      return "duplicate";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+gboolean
+hall_conflict_kind_from_string (const char       *str,
+                                HallConflictKind *kind)
+{
+  if (g_strcmp0 (str, "changed") == 0)
+    *kind = HALL_CONFLICT_CHANGED;
+  else if (g_strcmp0 (str, "duplicate") == 0)
+    *kind = HALL_CONFLICT_DUPLICATE;
+  else
+    return FALSE;
+  return TRUE;
 }

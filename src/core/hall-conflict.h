@@ -8,11 +8,20 @@
 
 G_BEGIN_DECLS
 
+/* What the server said no to. */
+typedef enum
+{
+  HALL_CONFLICT_CHANGED,     /* 412: someone else changed the entity first */
+  HALL_CONFLICT_DUPLICATE,   /* 409: the server has another applicant with its
+                              * identity document ("server-json" is that one) */
+} HallConflictKind;
+
 /* What the official decided. */
 typedef enum
 {
   HALL_CONFLICT_KEEP_MINE,   /* send this counter's version again, over the server's */
   HALL_CONFLICT_TAKE_THEIRS, /* take the server's version, drop this counter's change */
+  HALL_CONFLICT_MERGE,       /* a duplicate: its cases go to the server's applicant */
 } HallConflictResolution;
 
 /* One field in which the two versions differ. @mine and @theirs are the
@@ -31,7 +40,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallConflictDifference, hall_conflict_difference_
 #define HALL_TYPE_CONFLICT (hall_conflict_get_type ())
 G_DECLARE_FINAL_TYPE (HallConflict, hall_conflict, HALL, CONFLICT, GObject)
 
-/* Properties (construct-only, read-only): "id" (the store's row), "entity"
+/* Properties (construct-only, read-only): "id" (the store's row), "kind"
+ * (a HallConflictKind), "entity"
  * ("applicant", "case" or "event"), "entity-uuid", "local-json" (the body
  * this counter sent), "server-json" (the server's entity), "server-version"
  * (the version the server had: a kept local version is sent with it in
@@ -39,6 +49,7 @@ G_DECLARE_FINAL_TYPE (HallConflict, hall_conflict, HALL, CONFLICT, GObject)
 
 /* (transfer full) */
 HallConflict *hall_conflict_new                 (gint64        id,
+                                                 HallConflictKind kind,
                                                  const char   *entity,
                                                  const char   *entity_uuid,
                                                  const char   *local_json,
@@ -47,6 +58,7 @@ HallConflict *hall_conflict_new                 (gint64        id,
                                                  gint64        created_at);
 
 gint64        hall_conflict_get_id              (HallConflict *self);
+HallConflictKind hall_conflict_get_kind         (HallConflict *self);
 const char   *hall_conflict_get_entity          (HallConflict *self);
 const char   *hall_conflict_get_entity_uuid     (HallConflict *self);
 const char   *hall_conflict_get_local_json      (HallConflict *self);
@@ -67,5 +79,9 @@ GPtrArray    *hall_conflict_list_differences    (HallConflict *self);
 const char   *hall_conflict_get_field_label     (const char   *field);
 
 const char   *hall_conflict_resolution_to_string (HallConflictResolution resolution);
+/* "changed", "duplicate": as the store keeps them. */
+const char   *hall_conflict_kind_to_string      (HallConflictKind kind);
+gboolean      hall_conflict_kind_from_string    (const char   *str,
+                                                 HallConflictKind *kind);
 
 G_END_DECLS

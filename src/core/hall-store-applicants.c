@@ -141,6 +141,7 @@ typedef struct
 {
   gint64  id;
   gint64  version;
+  char   *kind;
   char   *name;
   char   *id_type;
   char   *id_number;
@@ -151,6 +152,7 @@ typedef struct
 static void
 stored_applicant_clear (StoredApplicant *stored)
 {
+  g_free (stored->kind);
   g_free (stored->name);
   g_free (stored->id_type);
   g_free (stored->id_number);
@@ -172,7 +174,7 @@ lookup_applicant_locked (HallStore       *self,
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT id, version, name, id_type, id_number, phone,"
-                                   " legal_representative FROM applicants WHERE uuid = ?1",
+                                   " legal_representative, kind FROM applicants WHERE uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -187,6 +189,7 @@ lookup_applicant_locked (HallStore       *self,
       stored->id_number = hall_sqlite_column_dup (stmt, 4);
       stored->phone = hall_sqlite_column_dup (stmt, 5);
       stored->legal_representative = hall_sqlite_column_dup (stmt, 6);
+      stored->kind = hall_sqlite_column_dup (stmt, 7);
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -206,6 +209,106 @@ applicant_id_type_string (HallApplicant *applicant)
   return hall_id_type_to_string (hall_applicant_get_id_type (applicant));
 }
 
+static const char *
+applicant_kind_string (HallApplicant *applicant)
+{
+  return hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS ? "business" : "person";
+}
+
+/* The text of applicants.identity for @applicant's identity document. */
+static char *
+identity_of (HallApplicant *applicant)
+{
+  const char *id_type = applicant_id_type_string (applicant);
+
+  /* As migration 6 and the server write it. */
+  return g_strdup_printf ("%s:%s:%s", applicant_kind_string (applicant),
+                          id_type != NULL ? id_type : "",
+                          hall_applicant_get_document_number (applicant));
+}
+
+/* The applicant other than @uuid that holds @identity: *@holder_out
+ * (transfer full) is NULL when there is none; *@synced_out says whether
+ * the server has acknowledged everything of it. */
+static gboolean
+identity_holder_locked (HallStore   *self,
+                        const char  *identity,
+                        const char  *uuid,
+                        char       **holder_out,
+                        gboolean    *synced_out,
+                        GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT uuid, sync_state = 'synced' FROM applicants"
+                                   " WHERE identity = ?1 AND uuid <> ?2",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, identity);
+  hall_sqlite_bind_text (stmt, 2, uuid);
+  rc = sqlite3_step (stmt);
+  *holder_out = NULL;
+  if (rc == SQLITE_ROW)
+    {
+      *holder_out = hall_sqlite_column_dup (stmt, 0);
+      *synced_out = sqlite3_column_int (stmt, 1) != 0;
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the identity document"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Who holds the identity document @applicant is saved with. A change made
+ * here may not take another's: HALL_STORE_ERROR_CONFLICT names the
+ * holder. The server's word goes: a version it sends takes the document
+ * from a holder here whose claim the server has not acknowledged (an
+ * applicant taken in offline, which then meets the server's refusal and
+ * waits to be merged), or, when the server itself has both (duplicates
+ * from before the rule), goes without it. *@take_out: whether @applicant
+ * takes the document. */
+static gboolean
+claim_identity_locked (HallStore     *self,
+                       HallApplicant *applicant,
+                       const char    *identity,
+                       gboolean       from_server,
+                       gboolean      *take_out,
+                       GError       **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *holder = NULL;
+  gboolean synced = FALSE;
+
+  *take_out = TRUE;
+  if (!identity_holder_locked (self, identity, hall_applicant_get_uuid (applicant), &holder,
+                               &synced, error))
+    return FALSE;
+  if (holder == NULL)
+    return TRUE;
+  if (!from_server)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+                   _("Applicant %s at this counter already has this identity document"), holder);
+      return FALSE;
+    }
+  if (synced)
+    {
+      *take_out = FALSE;
+      return TRUE;
+    }
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE applicants SET identity = NULL WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, holder);
+  return hall_sqlite_stmt_run (stmt, _("save the applicant"), error);
+}
+
 /* Inserts or updates the applicant row, its index entries and, when
  * anything changed, its outbox row. @sync_from_server writes a version the
  * server sent instead of queueing. */
@@ -220,9 +323,11 @@ _hall_store_save_applicant_locked (HallStore     *self,
   g_auto (StoredApplicant) stored = { 0, };
   g_autoptr (HallSqliteStmt) stmt = NULL;
   const char *uuid = hall_applicant_get_uuid (applicant);
-  const char *kind = hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS ? "business"
-                                                                                    : "person";
+  const char *kind = applicant_kind_string (applicant);
   const char *id_type = applicant_id_type_string (applicant);
+  g_autofree char *identity = identity_of (applicant);
+  gboolean same_identity;
+  gboolean take_identity = TRUE;
   const char *document = hall_applicant_get_document_number (applicant);
   const char *phone = hall_applicant_get_phone (applicant);
   const char *legal = hall_applicant_get_legal_representative (applicant);
@@ -247,6 +352,15 @@ _hall_store_save_applicant_locked (HallStore     *self,
       return TRUE;
     }
 
+  /* An applicant that keeps its document keeps what it holds of it: a
+   * duplicate from before the rule, which holds nothing, stays writable. */
+  same_identity = stored.id != 0 && g_strcmp0 (stored.kind, kind) == 0
+                  && g_strcmp0 (stored.id_type, id_type) == 0
+                  && g_strcmp0 (stored.id_number, document) == 0;
+  if (!same_identity
+      && !claim_identity_locked (self, applicant, identity, from_server, &take_identity, error))
+    return FALSE;
+
   if (stored.id != 0)
     {
       if (!index_applicant_locked (self, TRUE, stored.id, stored.name, stored.phone,
@@ -256,11 +370,14 @@ _hall_store_save_applicant_locked (HallStore     *self,
                                        "UPDATE applicants SET name = ?2, id_type = ?3,"
                                        " id_number = ?4, phone = ?5, legal_representative = ?6,"
                                        " updated_at = ?7, version = ?8, sync_state = ?9,"
-                                       " sync_error = NULL WHERE id = ?1",
+                                       " sync_error = NULL,"
+                                       " identity = CASE WHEN ?10 THEN identity ELSE ?11 END"
+                                       " WHERE id = ?1",
                                        error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, stored.id);
+      sqlite3_bind_int (stmt, 10, same_identity);
       id = stored.id;
     }
   else
@@ -268,16 +385,18 @@ _hall_store_save_applicant_locked (HallStore     *self,
       stmt = hall_sqlite_conn_prepare (self->writer,
                                        "INSERT INTO applicants (uuid, name, id_type, id_number,"
                                        " phone, legal_representative, updated_at, version,"
-                                       " sync_state, kind, created_at)"
-                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                       " sync_state, kind, identity, created_at)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                       " ?12)",
                                        error);
       if (stmt == NULL)
         return FALSE;
       hall_sqlite_bind_text (stmt, 1, uuid);
       hall_sqlite_bind_text (stmt, 10, kind);
-      sqlite3_bind_int64 (stmt, 11, hall_applicant_get_created_at (applicant));
+      sqlite3_bind_int64 (stmt, 12, hall_applicant_get_created_at (applicant));
       id = 0;
     }
+  hall_sqlite_bind_text (stmt, 11, take_identity ? identity : NULL);
   hall_sqlite_bind_text (stmt, 2, name);
   hall_sqlite_bind_text (stmt, 3, id_type);
   hall_sqlite_bind_text (stmt, 4, document);
@@ -312,6 +431,43 @@ _hall_store_save_applicant_locked (HallStore     *self,
   if (changed_out)
     *changed_out = TRUE;
   return TRUE;
+}
+
+gboolean
+_hall_store_retire_applicant_locked (HallStore   *self,
+                                     const char  *uuid,
+                                     GError     **error)
+{
+  g_auto (StoredApplicant) stored = { 0, };
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  if (!lookup_applicant_locked (self, uuid, &stored, error))
+    return FALSE;
+  if (stored.id == 0)
+    return TRUE;
+
+  /* The server has it: a change of it, or a case another counter opens
+   * for it, may still come through the feed, and must find it here. */
+  if (stored.version > 0)
+    {
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE applicants SET identity = NULL,"
+                                       " sync_state = 'synced', sync_error = NULL WHERE id = ?1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, stored.id);
+      return hall_sqlite_stmt_run (stmt, _("retire the applicant"), error);
+    }
+
+  if (!index_applicant_locked (self, TRUE, stored.id, stored.name, stored.phone, stored.id_number,
+                               error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer, "DELETE FROM applicants WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stored.id);
+  return hall_sqlite_stmt_run (stmt, _("retire the applicant"), error);
 }
 
 gboolean
@@ -388,10 +544,27 @@ hall_store_find_applicant (HallStore   *self,
   g_return_val_if_fail (document_number != NULL, NULL);
 
   normalized = hall_normalize_document_number (document_number);
-  /* Several rows can share a number only through a server-side merge; the
-   * most recently updated is the one to show. */
+  /* Several rows can share a number: other types of ID, or duplicates
+   * from before one applicant per document; the most recently updated is
+   * the one to show. */
   return get_applicant_where (self,
                               "SELECT " APPLICANT_COLUMNS " FROM applicants WHERE id_number = ?1"
                               " ORDER BY updated_at DESC LIMIT 1",
                               normalized, error);
+}
+
+HallApplicant *
+hall_store_find_applicant_by_identity (HallStore      *self,
+                                       HallApplicant  *applicant,
+                                       GError        **error)
+{
+  g_autofree char *identity = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (HALL_IS_APPLICANT (applicant), NULL);
+
+  identity = identity_of (applicant);
+  return get_applicant_where (self,
+                              "SELECT " APPLICANT_COLUMNS " FROM applicants WHERE identity = ?1",
+                              identity, error);
 }

@@ -383,7 +383,12 @@ find_applicant_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  applicant = hall_store_find_applicant (self, task_data, &error);
+  /* By identity, the task's data is an applicant of its own with the
+   * document. */
+  if (g_task_get_source_tag (task) == hall_store_find_applicant_by_identity_async)
+    applicant = hall_store_find_applicant_by_identity (self, task_data, &error);
+  else
+    applicant = hall_store_find_applicant (self, task_data, &error);
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -421,18 +426,13 @@ hall_store_find_applicant_async (HallStore           *self,
   g_task_run_in_thread (task, find_applicant_thread);
 }
 
-HallApplicant *
-hall_store_find_applicant_finish (HallStore     *self,
-                                  GAsyncResult  *result,
-                                  guint         *n_cases_out,
-                                  GError       **error)
+static HallApplicant *
+find_applicant_finish (GAsyncResult  *result,
+                       guint         *n_cases_out,
+                       GError       **error)
 {
   FoundApplicant *found;
   HallApplicant *applicant;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                          hall_store_find_applicant_async, NULL);
 
   if (n_cases_out != NULL)
     *n_cases_out = 0;
@@ -444,6 +444,57 @@ hall_store_find_applicant_finish (HallStore     *self,
   applicant = g_steal_pointer (&found->applicant);
   found_applicant_free (found);
   return applicant;
+}
+
+HallApplicant *
+hall_store_find_applicant_finish (HallStore     *self,
+                                  GAsyncResult  *result,
+                                  guint         *n_cases_out,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                          hall_store_find_applicant_async, NULL);
+
+  return find_applicant_finish (result, n_cases_out, error);
+}
+
+void
+hall_store_find_applicant_by_identity_async (HallStore           *self,
+                                             HallApplicant       *applicant,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  HallApplicant *probe;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (HALL_IS_APPLICANT (applicant));
+
+  task = read_task_new (self, cancellable, callback, user_data,
+                        hall_store_find_applicant_by_identity_async);
+  /* The caller's applicant stays the caller's: the worker reads a copy. */
+  probe = hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS
+          ? hall_applicant_new_business (NULL, hall_applicant_get_document_number (applicant),
+                                         NULL)
+          : hall_applicant_new_person (NULL, hall_applicant_get_id_type (applicant),
+                                       hall_applicant_get_document_number (applicant), NULL);
+  g_task_set_task_data (task, probe, g_object_unref);
+  g_task_run_in_thread (task, find_applicant_thread);
+}
+
+HallApplicant *
+hall_store_find_applicant_by_identity_finish (HallStore     *self,
+                                              GAsyncResult  *result,
+                                              guint         *n_cases_out,
+                                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                          hall_store_find_applicant_by_identity_async, NULL);
+
+  return find_applicant_finish (result, n_cases_out, error);
 }
 
 /* Demo officials */

@@ -14,11 +14,14 @@
 #include "hall-store-private.h"
 
 /* The columns id, entity, entity_uuid, local_json, server_json,
- * server_version and created_at, in this order. */
+ * server_version, created_at and kind, in this order. */
 static HallConflict *
 read_conflict_row (HallSqliteStmt *stmt)
 {
-  return hall_conflict_new (sqlite3_column_int64 (stmt, 0),
+  HallConflictKind kind = HALL_CONFLICT_CHANGED;
+
+  hall_conflict_kind_from_string ((const char *) sqlite3_column_text (stmt, 7), &kind);
+  return hall_conflict_new (sqlite3_column_int64 (stmt, 0), kind,
                             (const char *) sqlite3_column_text (stmt, 1),
                             (const char *) sqlite3_column_text (stmt, 2),
                             (const char *) sqlite3_column_text (stmt, 3),
@@ -37,7 +40,7 @@ hall_store_list_conflicts (HallStore   *self,
 
   return _hall_store_read_objects (self,
                                    "SELECT k.id, k.entity, k.entity_uuid, k.local_json,"
-                                   " k.server_json, k.server_version, k.created_at"
+                                   " k.server_json, k.server_version, k.created_at, k.kind"
                                    " FROM cases c"
                                    " CROSS JOIN applicants a ON a.id = c.applicant_id"
                                    " CROSS JOIN conflicts k"
@@ -63,7 +66,7 @@ read_conflict_locked (HallStore *self,
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT id, entity, entity_uuid, local_json, server_json,"
-                                   " server_version, created_at, resolved_at IS NOT NULL"
+                                   " server_version, created_at, kind, resolved_at IS NOT NULL"
                                    " FROM conflicts WHERE id = ?1",
                                    error);
   if (stmt == NULL)
@@ -81,7 +84,7 @@ read_conflict_locked (HallStore *self,
       hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the conflict"));
       return NULL;
     }
-  *resolved = sqlite3_column_int (stmt, 7) != 0;
+  *resolved = sqlite3_column_int (stmt, 8) != 0;
   return read_conflict_row (stmt);
 }
 
@@ -161,6 +164,10 @@ describe_resolution (HallConflict           *conflict,
 
   if (g_strcmp0 (hall_conflict_get_entity (conflict), "event") == 0)
     return g_strdup (_("Sent this counter’s timeline entry to the server again"));
+  /* The server's applicant is kept whole: what this counter's had that it
+   * has not is what the merge gives up. */
+  if (resolution == HALL_CONFLICT_MERGE)
+    resolution = HALL_CONFLICT_TAKE_THEIRS;
 
   for (guint i = 0; i < differences->len; i++)
     {
@@ -176,7 +183,17 @@ describe_resolution (HallConflict           *conflict,
                               value != NULL ? value : _("(none)"));
     }
 
-  if (values->len == 0)
+  if (hall_conflict_get_kind (conflict) == HALL_CONFLICT_DUPLICATE)
+    note = values->len == 0
+           ? g_strdup (_("Moved to the applicant another counter registered first with the"
+                         " same ID document. This counter’s duplicate record, with the same"
+                         " details, was removed"))
+           /* Translators: %s lists fields and this counter's values given up */
+           : g_strdup_printf (_("Moved to the applicant another counter registered first with"
+                                " the same ID document. This counter’s duplicate record was"
+                                " removed; it had %s"),
+                              values->str);
+  else if (values->len == 0)
     note = g_strdup (resolution == HALL_CONFLICT_KEEP_MINE
                        ? _("Kept this counter’s version; the server’s was the same")
                        : _("Kept the server’s version; this counter’s was the same"));
@@ -347,6 +364,167 @@ take_theirs_locked (HallStore    *self,
   return _hall_store_apply_case_locked (self, data, NULL, server_version, changed_cases, error);
 }
 
+/* Points the waiting creations and updates of @local_id's cases at the
+ * applicant @existing_uuid, and queues an update of each case the server
+ * has with nothing of it waiting: the server learns of the move once,
+ * through the outbox, with If-Match. Then the cases follow. */
+static gboolean
+move_cases_locked (HallStore  *self,
+                   gint64      local_id,
+                   gint64      existing_id,
+                   const char *existing_uuid,
+                   GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GPtrArray) unsent = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE outbox SET body = json_set (body, '$.applicant', ?2)"
+                                   " WHERE method = 'PUT' AND entity = 'case' AND json_valid (body)"
+                                   " AND owner_uuid IN (SELECT uuid FROM cases"
+                                   "                    WHERE applicant_id = ?1)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  hall_sqlite_bind_text (stmt, 2, existing_uuid);
+  if (!hall_sqlite_stmt_run (stmt, _("move the cases to the applicant"), error))
+    return FALSE;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT c.uuid FROM cases c WHERE c.applicant_id = ?1"
+                                   " AND NOT EXISTS (SELECT 1 FROM outbox o"
+                                   "   WHERE o.owner_uuid = c.uuid AND o.method = 'PUT')",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (unsent, hall_sqlite_column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the applicant’s cases"));
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET applicant_id = ?2 WHERE applicant_id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  sqlite3_bind_int64 (stmt, 2, existing_id);
+  if (!hall_sqlite_stmt_run (stmt, _("move the cases to the applicant"), error))
+    return FALSE;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  for (guint i = 0; i < unsent->len; i++)
+    {
+      g_autoptr (HallCase) kase = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *body = NULL;
+
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.uuid = ?1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      hall_sqlite_bind_text (stmt, 1, unsent->pdata[i]);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the case"));
+          return FALSE;
+        }
+      kase = _hall_store_read_case (stmt);
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+      path = g_strdup_printf ("/v1/cases/%s", hall_case_get_uuid (kase));
+      body = _hall_store_json_to_string_free (hall_case_to_json (kase));
+      if (!_hall_store_enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
+                                       hall_case_get_uuid (kase), hall_case_get_version (kase),
+                                       error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A duplicate: this counter's applicant met the server's, which holds the
+ * same identity document. Every case of it goes to the server's applicant,
+ * its waiting changes are dropped, and it is retired. */
+static gboolean
+merge_locked (HallStore    *self,
+              HallConflict *conflict,
+              GError      **error)
+{
+  const char *uuid = hall_conflict_get_entity_uuid (conflict);
+  g_autoptr (HallApplicant) existing = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (JsonNode) data = NULL;
+  gint64 existing_id = 0;
+  gint64 local_id = 0;
+  int rc;
+
+  data = json_from_string (hall_conflict_get_server_json (conflict), error);
+  if (data == NULL)
+    return FALSE;
+  existing = hall_applicant_new_from_json (data, NULL, error);
+  if (existing == NULL)
+    return FALSE;
+  if (g_strcmp0 (hall_applicant_get_uuid (existing), uuid) == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+                   _("Applicant %s cannot be merged into itself"), uuid);
+      return FALSE;
+    }
+
+  /* This counter's applicant gives the document up first, so that the
+   * server's can hold it here (if it was not pulled already). */
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE applicants SET identity = NULL WHERE uuid = ?1"
+                                   " RETURNING id",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      local_id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("merge the applicants"));
+      return FALSE;
+    }
+  if (local_id == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("There is no applicant %s at this counter"), uuid);
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  hall_applicant_set_version (existing, hall_conflict_get_server_version (conflict));
+  if (!_hall_store_save_applicant_locked (self, existing, TRUE, &existing_id, NULL, error)
+      || !move_cases_locked (self, local_id, existing_id, hall_applicant_get_uuid (existing),
+                             error))
+    return FALSE;
+
+  /* What the duplicate still had to send would only meet the 409 again. */
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "DELETE FROM outbox WHERE owner_uuid = ?1 AND entity = 'applicant'",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  if (!hall_sqlite_stmt_run (stmt, _("merge the applicants"), error))
+    return FALSE;
+  return _hall_store_retire_applicant_locked (self, uuid, error);
+}
+
 /* A case left "conflict" shows what is true now: a conflict still open on
  * it, its applicant or its timeline, else waiting or synced. */
 static gboolean
@@ -415,12 +593,24 @@ resolve_conflict_locked (HallStore              *self,
       return FALSE;
     }
   uuid = hall_conflict_get_entity_uuid (conflict);
+  if ((hall_conflict_get_kind (conflict) == HALL_CONFLICT_DUPLICATE)
+      != (resolution == HALL_CONFLICT_MERGE))
+    {
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+                           resolution == HALL_CONFLICT_MERGE
+                             ? _("Only an applicant the server has under another record can"
+                                 " be merged")
+                             : _("The server has this applicant under another record: merge"
+                                 " the two"));
+      return FALSE;
+    }
 
   /* The note compares what is given up as the official last left it. */
   if (!newest_waiting_body_locked (self, uuid, &newer, error))
     return FALSE;
   decided = newer == NULL ? g_object_ref (conflict)
-                          : hall_conflict_new (conflict_id, hall_conflict_get_entity (conflict),
+                          : hall_conflict_new (conflict_id, hall_conflict_get_kind (conflict),
+                                               hall_conflict_get_entity (conflict),
                                                uuid, newer,
                                                hall_conflict_get_server_json (conflict),
                                                hall_conflict_get_server_version (conflict),
@@ -431,6 +621,8 @@ resolve_conflict_locked (HallStore              *self,
     return FALSE;
   if (resolution == HALL_CONFLICT_KEEP_MINE
         ? !keep_mine_locked (self, conflict, newer != NULL, error)
+        : resolution == HALL_CONFLICT_MERGE
+        ? !merge_locked (self, conflict, error)
         : !take_theirs_locked (self, conflict, changed_cases, error))
     return FALSE;
 
@@ -472,7 +664,8 @@ hall_store_resolve_conflict (HallStore               *self,
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (resolution == HALL_CONFLICT_KEEP_MINE ||
-                        resolution == HALL_CONFLICT_TAKE_THEIRS, FALSE);
+                        resolution == HALL_CONFLICT_TAKE_THEIRS ||
+                        resolution == HALL_CONFLICT_MERGE, FALSE);
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;

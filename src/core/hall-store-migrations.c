@@ -209,6 +209,52 @@ static const char migration_v5[] =
   "ALTER TABLE outbox_v5 RENAME TO outbox;"
   "CREATE INDEX outbox_owner ON outbox (owner_uuid);";
 
+/* An identity document belongs to one applicant. applicants.identity is
+ * "<kind>:<id_type>:<document number>" ("business::<credit code>"), the
+ * server's text for it, under a UNIQUE index; a new applicant with one
+ * another holds is refused by the store. A database may hold duplicates
+ * from before: they stay, readable and writable, and the one of each group
+ * the server knows (else the oldest) holds the document; the others hold
+ * none, since NULLs do not clash. Which of them a person's history belongs
+ * to is an official's decision, made by merging.
+ *
+ * Conflicts get a kind: "changed" (412: the server has a newer version)
+ * or "duplicate" (409: the server has another applicant with the
+ * document), which the official resolves by merging ("merged"). SQLite
+ * cannot change a CHECK, so the table is made anew, rows and ids kept. */
+static const char migration_v6[] =
+  "ALTER TABLE applicants ADD COLUMN identity TEXT;"
+  "UPDATE applicants SET identity = kind || ':' || coalesce (id_type, '') || ':' || id_number"
+  "  WHERE id IN (SELECT id FROM (SELECT id, row_number () OVER"
+  "    (PARTITION BY kind, coalesce (id_type, ''), id_number"
+  "     ORDER BY version > 0 DESC, id) AS n FROM applicants) WHERE n = 1);"
+  "CREATE UNIQUE INDEX applicants_identity ON applicants (identity);"
+  "CREATE TABLE conflicts_v6 ("
+  "  id             INTEGER PRIMARY KEY,"
+  "  kind           TEXT NOT NULL DEFAULT 'changed' CHECK (kind IN ('changed', 'duplicate')),"
+  "  entity         TEXT NOT NULL,"
+  "  entity_uuid    TEXT NOT NULL,"
+  "  outbox_uuid    TEXT NOT NULL,"
+  "  local_json     TEXT NOT NULL,"
+  "  server_json    TEXT NOT NULL,"
+  "  created_at     INTEGER NOT NULL,"
+  "  server_version INTEGER NOT NULL DEFAULT 0,"
+  "  resolved_at    INTEGER,"
+  "  resolution     TEXT"
+  "    CHECK (resolution IN ('keep_mine', 'take_theirs', 'superseded', 'merged'))"
+  ");"
+  "INSERT INTO conflicts_v6 (id, entity, entity_uuid, outbox_uuid, local_json, server_json,"
+  "  created_at, server_version, resolved_at, resolution)"
+  "  SELECT id, entity, entity_uuid, outbox_uuid, local_json, server_json, created_at,"
+  "  server_version, resolved_at, resolution FROM conflicts ORDER BY id;"
+  "DROP TABLE conflicts;"
+  "ALTER TABLE conflicts_v6 RENAME TO conflicts;"
+  "CREATE INDEX conflicts_entity ON conflicts (entity_uuid);"
+  /* The outbox holds back the rows of an applicant with an open duplicate:
+   * the query asks this index, empty nearly always, whether there is one. */
+  "CREATE INDEX conflicts_open_duplicates ON conflicts (entity_uuid)"
+  "  WHERE kind = 'duplicate' AND resolved_at IS NULL;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -216,6 +262,7 @@ static const char *const migrations[] = {
   migration_v3,
   migration_v4,
   migration_v5,
+  migration_v6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

@@ -113,7 +113,22 @@ read_outbox (HallSqliteConn  *reader,
                                    " o.last_error, CASE WHEN o.entity = 'case' THEN"
                                    "  (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
                                    "   ON a.id = c.applicant_id WHERE c.uuid = o.owner_uuid) END"
-                                   " FROM outbox o WHERE o.seq > ?2 ORDER BY o.seq LIMIT ?1",
+                                   " FROM outbox o WHERE o.seq > ?2"
+                                   /* Held back while the official has not merged a
+                                    * duplicate: the applicant's changes and its cases'
+                                    * (the server knows neither until then). The first
+                                    * test is answered once, from an index that is
+                                    * empty nearly always. */
+                                   " AND (NOT EXISTS (SELECT 1 FROM conflicts"
+                                   "                  WHERE kind = 'duplicate'"
+                                   "                  AND resolved_at IS NULL)"
+                                   "      OR NOT EXISTS (SELECT 1 FROM conflicts k"
+                                   "        WHERE k.kind = 'duplicate' AND k.resolved_at IS NULL"
+                                   "        AND k.entity_uuid IN (o.owner_uuid,"
+                                   "          (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
+                                   "           ON a.id = c.applicant_id"
+                                   "           WHERE c.uuid = o.owner_uuid))))"
+                                   " ORDER BY o.seq LIMIT ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -560,11 +575,12 @@ supersede_conflicts_locked (HallStore  *self,
   return hall_sqlite_stmt_run (stmt, _("keep both versions"), error);
 }
 
-gboolean
-hall_store_record_conflict (HallStore             *self,
-                            const HallOutboxItem  *item,
-                            const char            *server_json,
-                            GError               **error)
+static gboolean
+record_conflict (HallStore             *self,
+                 HallConflictKind       kind,
+                 const HallOutboxItem  *item,
+                 const char            *server_json,
+                 GError               **error)
 {
   g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *owner = NULL;
@@ -586,8 +602,8 @@ hall_store_record_conflict (HallStore             *self,
                  : hall_sqlite_conn_prepare (self->writer,
                                              "INSERT INTO conflicts"
                                              " (entity, entity_uuid, outbox_uuid, local_json,"
-                                             " server_json, created_at, server_version)"
-                                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                             " server_json, created_at, server_version, kind)"
+                                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                                              error);
       ok = stmt != NULL;
       if (ok)
@@ -599,10 +615,14 @@ hall_store_record_conflict (HallStore             *self,
           hall_sqlite_bind_text (stmt, 5, server_json);
           sqlite3_bind_int64 (stmt, 6, _hall_store_now_seconds ());
           sqlite3_bind_int64 (stmt, 7, json_version (server_json));
+          hall_sqlite_bind_text (stmt, 8, hall_conflict_kind_to_string (kind));
           ok = hall_sqlite_stmt_run (stmt, _("keep both versions"), error)
                && mark_owner_locked (self, item->entity, owner, "conflict",
-                                     _("Someone else changed this at the same time; choose which"
-                                       " version to keep"),
+                                     kind == HALL_CONFLICT_DUPLICATE
+                                       ? _("Another counter registered this applicant first;"
+                                           " merge the two to send the cases")
+                                       : _("Someone else changed this at the same time; choose"
+                                           " which version to keep"),
                                      error)
                && _hall_store_collect_owner_cases_locked (self, item->entity, owner, changed_cases,
                                                           error);
@@ -622,6 +642,29 @@ hall_store_record_conflict (HallStore             *self,
       _hall_store_emit_outbox_changed (self);
     }
   return TRUE;
+}
+
+gboolean
+hall_store_record_conflict (HallStore             *self,
+                            const HallOutboxItem  *item,
+                            const char            *server_json,
+                            GError               **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  return record_conflict (self, HALL_CONFLICT_CHANGED, item, server_json, error);
+}
+
+gboolean
+hall_store_record_duplicate (HallStore             *self,
+                             const HallOutboxItem  *item,
+                             const char            *existing_json,
+                             GError               **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (item != NULL && g_strcmp0 (item->entity, "applicant") == 0, FALSE);
+
+  return record_conflict (self, HALL_CONFLICT_DUPLICATE, item, existing_json, error);
 }
 
 /* Version 3 brought the outbox; what was written before has never been

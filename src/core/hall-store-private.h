@@ -160,6 +160,13 @@ gboolean        _hall_store_save_applicant_locked (HallStore     *self,
                                                    gint64        *id_out,
                                                    gboolean      *changed_out,
                                                    GError       **error);
+/* A duplicate merged into another applicant: removed, with its index
+ * entries, when the server never had it; else kept as the server has it
+ * (the feed may still name it) with no identity document. Its cases must
+ * have moved first. */
+gboolean        _hall_store_retire_applicant_locked (HallStore  *self,
+                                                     const char *uuid,
+                                                     GError    **error);
 void            _hall_store_hold_index_locked   (HallStore      *self);
 gboolean        _hall_store_release_index_locked (HallStore     *self,
                                                   gboolean       write,

@@ -56,7 +56,7 @@ refresh_conflict_locked (HallStore  *self,
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "UPDATE conflicts SET server_json = ?2, server_version = ?3"
                                    " WHERE entity_uuid = ?1 AND resolved_at IS NULL"
-                                   " AND server_version < ?3",
+                                   " AND server_version < ?3 AND kind = 'changed'",
                                    error);
   if (stmt == NULL)
     return FALSE;

@@ -34,7 +34,7 @@ void            hall_outbox_item_free            (HallOutboxItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallOutboxItem, hall_outbox_item_free)
 
 /* (transfer full) (element-type HallOutboxItem): the first @limit rows of
- * the outbox, in order. */
+ * the outbox, in order, but for those held back by an open duplicate. */
 GPtrArray      *hall_store_peek_outbox           (HallStore      *self,
                                                   guint           limit,
                                                   GError        **error);
@@ -76,6 +76,16 @@ gboolean        hall_store_defer_outbox          (HallStore      *self,
 gboolean        hall_store_record_conflict       (HallStore      *self,
                                                   const HallOutboxItem *item,
                                                   const char     *server_json,
+                                                  GError        **error);
+/* 409 to an applicant's PUT: the server has @existing_json, another
+ * applicant with its identity document. Kept as a conflict of the kind
+ * HALL_CONFLICT_DUPLICATE, which the official resolves by merging; until
+ * then the applicant's rows and its cases' stay in the outbox unsent
+ * (hall_store_peek_outbox() passes over them), since the server would
+ * refuse each for want of the applicant. */
+gboolean        hall_store_record_duplicate      (HallStore      *self,
+                                                  const HallOutboxItem *item,
+                                                  const char     *existing_json,
                                                   GError        **error);
 
 /* Pull: applies one page of the change feed (an array of {"seq", "entity",

@@ -15,7 +15,7 @@
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 5
+#define HALL_STORE_SCHEMA_VERSION 6
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -70,7 +70,12 @@ char           *hall_store_check_password        (HallStore      *self,
                                                   char          **roles_out,
                                                   GError        **error);
 
-/* Applicants. save inserts or updates (bumping updated_at) and queues a PUT. */
+/* Applicants. save inserts or updates (bumping updated_at) and queues a
+ * PUT. An identity document belongs to one applicant: saving one with the
+ * type and number of ID (the credit code of a business) of another
+ * applicant here is refused with HALL_STORE_ERROR_CONFLICT, whose message
+ * names that applicant (hall_store_find_applicant_by_identity() finds it);
+ * hall_store_create_case() refuses the same way. */
 gboolean        hall_store_save_applicant        (HallStore      *self,
                                                   HallApplicant  *applicant,
                                                   GError        **error);
@@ -82,6 +87,14 @@ HallApplicant  *hall_store_get_applicant         (HallStore      *self,
  * credit code; NULL without an error when there is none. */
 HallApplicant  *hall_store_find_applicant        (HallStore      *self,
                                                   const char     *document_number,
+                                                  GError        **error);
+
+/* (transfer full) (nullable): the applicant here that holds the identity
+ * document of @applicant (its kind, type of ID and document number; the
+ * rest is not read), which may be @applicant itself; NULL without an
+ * error when none does. */
+HallApplicant  *hall_store_find_applicant_by_identity (HallStore  *self,
+                                                  HallApplicant  *applicant,
                                                   GError        **error);
 
 /* Opens a case: in one transaction saves the applicant if it is new,
@@ -256,6 +269,19 @@ void            hall_store_find_applicant_async  (HallStore      *self,
  * @n_cases_out (optional): 0 when the cases could not be counted, a
  * courtesy that must not hide the applicant. */
 HallApplicant  *hall_store_find_applicant_finish (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  guint          *n_cases_out,
+                                                  GError        **error);
+/* hall_store_find_applicant_by_identity(), with the count of cases as
+ * hall_store_find_applicant_async() gives it: who an intake form offers
+ * for the document typed. @applicant is read before this returns. */
+void            hall_store_find_applicant_by_identity_async (HallStore *self,
+                                                  HallApplicant  *applicant,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+/* (transfer full) (nullable): as hall_store_find_applicant_finish(). */
+HallApplicant  *hall_store_find_applicant_by_identity_finish (HallStore *self,
                                                   GAsyncResult   *result,
                                                   guint          *n_cases_out,
                                                   GError        **error);

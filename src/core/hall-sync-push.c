@@ -141,6 +141,50 @@ record_conflict (HallSyncWorker       *worker,
   return PUSH_CONFLICT;
 }
 
+/* 409 to an applicant's PUT: the server has @existing, another applicant
+ * with the same identity document (another counter, offline too, took the
+ * same person in). Kept for the official to merge, with the server's
+ * applicant as it is now; the rows of this one and its cases wait. */
+static PushOutcome
+record_duplicate (HallSyncWorker       *worker,
+                  const HallOutboxItem *item,
+                  const char           *existing,
+                  GError              **error)
+{
+  g_autoptr (HallHttpResponse) current = NULL;
+  g_autofree char *path = g_strdup_printf ("/v1/applicants/%s", existing);
+  g_autofree char *server_json = NULL;
+
+  current = _hall_sync_send_authorized (worker, "GET", path, NULL, NULL, error);
+  if (current != NULL && current->status == 200)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (current->body, &size);
+
+      server_json = hall_sync_response_parse_applicant (existing, data, size, error);
+    }
+  else if (current != NULL)
+    g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                 _("the server named applicant %s as the holder of this identity document, but"
+                   " answered %u for it"),
+                 existing, current->status);
+  if (server_json == NULL)
+    {
+      /* Nothing to show the official yet: the row stays first in line. */
+      if (!g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_error_matches (*error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
+        hall_store_defer_outbox (worker->store, item, (*error)->message, NULL);
+      return PUSH_STOP;
+    }
+
+  if (!hall_store_record_duplicate (worker->store, item, server_json, error))
+    return PUSH_STOP;
+  g_debug ("outbox %" G_GINT64_FORMAT " applicant %s: duplicate of %s", item->seq,
+           item->entity_uuid, existing);
+  _hall_sync_engine_post_conflict (worker->engine, item->entity, item->entity_uuid);
+  return PUSH_CONFLICT;
+}
+
 /* A row whose request got no answer stays first in line, with the reason,
  * so that nothing after it goes before it; a cancelled pass or a lost
  * sign-in says nothing about the row. */
@@ -217,6 +261,16 @@ handle_answer (HallSyncWorker       *worker,
   /* 428: a creation met different content; the same as a stale version. */
   if (response->status == 412 || response->status == 428)
     return record_conflict (worker, item, response, error);
+
+  if (response->status == 409 && g_strcmp0 (item->entity, "applicant") == 0)
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (response->body, &size);
+      g_autofree char *existing = hall_sync_response_parse_existing (data, size);
+
+      if (existing != NULL)
+        return record_duplicate (worker, item, existing, error);
+    }
 
   if (response->status >= 400 && response->status < 500)
     {

@@ -404,6 +404,44 @@ hall_sync_response_parse_current (const char  *entity,
   return json_to_string (current, FALSE);
 }
 
+char *
+hall_sync_response_parse_existing (const char  *body,
+                                   gsize        length)
+{
+  g_autoptr (JsonNode) root = parse_object (body, length, "problem", NULL);
+  const char *existing = root != NULL ? string_member (json_node_get_object (root), "existing")
+                                      : NULL;
+
+  /* It becomes a path: nothing but a uuid goes into one. */
+  if (existing == NULL || !g_uuid_string_is_valid (existing))
+    return NULL;
+  return g_ascii_strdown (existing, -1);
+}
+
+char *
+hall_sync_response_parse_applicant (const char  *uuid,
+                                    const char  *body,
+                                    gsize        length,
+                                    GError     **error)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) entity_error = NULL;
+  g_autoptr (GObject) read = NULL;
+  const char *field = NULL;
+
+  root = parse_object (body, length, _("applicant"), error);
+  if (root == NULL)
+    return NULL;
+  if (!check_entity ("applicant", uuid, root, &read, &field, &entity_error))
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The server's applicant %s cannot be stored (field “%s”): %s"),
+                   uuid, field, entity_error->message);
+      return NULL;
+    }
+  return json_to_string (root, FALSE);
+}
+
 GPtrArray *
 hall_sync_response_parse_batch (const char  *body,
                                 gsize        length,

@@ -59,12 +59,26 @@ char     *hall_sync_response_parse_current     (const char  *entity,
                                                 gsize        length,
                                                 GError     **error);
 
+/* The uuid in a 409 answer's "existing": the applicant that holds the
+ * identity document a PUT of another applicant carried; NULL when the
+ * answer names none (a 409 of another kind), or not as a uuid. */
+char     *hall_sync_response_parse_existing    (const char  *body,
+                                                gsize        length);
+
+/* The answer to GET /v1/applicants/@uuid, checked as the data of a change
+ * of that applicant is, as JSON text; NULL with the error set when it
+ * cannot be stored. */
+char     *hall_sync_response_parse_applicant   (const char  *uuid,
+                                                const char  *body,
+                                                gsize        length,
+                                                GError     **error);
+
 /* (transfer full) (element-type HallHttpResponse): the answer to POST
- * /v1/batch: {"results": [{"status", "etag", "body"}]} with exactly
- * @n_operations results, each with a "status" from 100 to 599. Returns one
- * HallHttpResponse per result, as the request alone would have been
- * answered: its status, an "etag" header when the result has one, and its
- * "body" as JSON text (empty when null or absent). */
+ * /v1/batch: {"results": [{"status", "etag", "body"}]}
+ * with exactly @n_operations results, each with a "status" from 100 to 599.
+ * Returns one HallHttpResponse per result, as the request alone would have
+ * been answered: its status, an "etag" header when the result has one, and
+ * its "body" as JSON text (empty when null or absent). */
 GPtrArray *hall_sync_response_parse_batch      (const char  *body,
                                                 gsize        length,
                                                 guint        n_operations,

@@ -207,9 +207,9 @@ import_line (HallCtl     *ctl,
   else
     checklist = default_checklist (service);
 
-  /* One person, one applicant record, however many cases they open. */
-  existing = hall_store_find_applicant (ctl->store, hall_applicant_get_document_number (applicant),
-                                        error);
+  /* One person, one applicant record, however many cases they open: the
+   * one that holds the identity document (the store refuses a second). */
+  existing = hall_store_find_applicant_by_identity (ctl->store, applicant, error);
   if (existing == NULL && error != NULL && *error != NULL)
     return NULL;
 

@@ -24,14 +24,38 @@ case_rejected_cb (HallSyncEngine *engine,
               kase != NULL ? hall_case_get_number (kase) : case_uuid, reason);
 }
 
+/* Whether the open conflict of applicant @uuid is a duplicate: read on the
+ * page of any of its cases, as the official sees it. */
+static gboolean
+is_duplicate (HallStore  *store,
+              const char *uuid)
+{
+  g_autoptr (GPtrArray) cases = hall_store_list_applicant_cases (store, uuid, NULL);
+  g_autoptr (GPtrArray) conflicts = NULL;
+
+  if (cases == NULL || cases->len == 0)
+    return FALSE;
+  conflicts = hall_store_list_conflicts (store, hall_case_get_uuid (cases->pdata[0]), NULL);
+  for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
+    if (hall_conflict_get_kind (conflicts->pdata[i]) == HALL_CONFLICT_DUPLICATE
+        && g_strcmp0 (hall_conflict_get_entity_uuid (conflicts->pdata[i]), uuid) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 conflict_cb (HallSyncEngine *engine,
              const char     *entity,
              const char     *uuid,
              HallStore      *store)
 {
-  g_printerr (_("%s %s: changed on the server too; both versions are kept for an official "
-                "to decide\n"), entity, uuid);
+  if (g_strcmp0 (entity, "applicant") == 0 && is_duplicate (store, uuid))
+    g_printerr (_("applicant %s: registered at another counter first, with the same ID "
+                  "document; its cases wait until an official merges the two in the counter "
+                  "app\n"), uuid);
+  else
+    g_printerr (_("%s %s: changed on the server too; both versions are kept for an official "
+                  "to decide\n"), entity, uuid);
 }
 
 int

@@ -67,6 +67,7 @@ hall_problem_free (HallProblem *self)
   g_free (self->detail);
   g_free (self->field);
   g_free (self->allow);
+  g_free (self->existing);
   g_clear_pointer (&self->current, json_node_unref);
   g_free (self);
 }
@@ -119,6 +120,11 @@ hall_problem_to_string (HallProblem *self,
     {
       json_builder_set_member_name (builder, "field");
       json_builder_add_string_value (builder, self->field);
+    }
+  if (self->existing != NULL)
+    {
+      json_builder_set_member_name (builder, "existing");
+      json_builder_add_string_value (builder, self->existing);
     }
   if (self->current != NULL)
     {

@@ -11,8 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* {"type": "about:blank", "title", "status", "detail", "field"}, and for a
- * 412 the server's entity as "current". */
+/* {"type": "about:blank", "title", "status", "detail", "field"}, for a
+ * 412 the server's entity as "current", and for a 409 of an identity
+ * document the uuid of the applicant that holds it as "existing". */
 typedef struct
 {
   guint     status;
@@ -20,6 +21,7 @@ typedef struct
   char     *field;    /* JSON name of the field at fault, or NULL */
   JsonNode *current;  /* the server's entity, for 412 */
   char     *allow;    /* the methods of the path, for 405: "GET, HEAD, PUT" */
+  char     *existing; /* the applicant that holds the identity document, for 409 */
 } HallProblem;
 
 /* (transfer full) */

@@ -16,6 +16,7 @@ typedef enum
   HALL_SERVER_ERROR_NOT_FOUND,     /* the storage holds no such record */
   HALL_SERVER_ERROR_CONFLICT,      /* the record clashes with another: a case number */
   HALL_SERVER_ERROR_KEY,           /* the session key cannot be read or made */
+  HALL_SERVER_ERROR_DUPLICATE,     /* another applicant holds its identity document */
 } HallServerError;
 
 GQuark hall_server_error_quark (void);

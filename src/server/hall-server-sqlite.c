@@ -10,7 +10,18 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
+
+/* The identity document of an applicant's JSON @d, as the text the UNIQUE
+ * index on applicants.identity holds: "person:<id_type>:<id_number>" or
+ * "business::<credit_code>"; NULL when @d lacks them. The same text as the
+ * counter's store makes, so a duplicate reads the same at both ends. */
+#define IDENTITY_OF(d)                                                         \
+  "(CASE WHEN json_valid (" d ") THEN CASE json_extract (" d ", '$.kind')"     \
+  " WHEN 'person' THEN 'person:' || json_extract (" d ", '$.id_type') || ':'"  \
+  "   || json_extract (" d ", '$.id_number')"                                  \
+  " WHEN 'business' THEN 'business::' || json_extract (" d ", '$.credit_code')" \
+  " END END)"
 
 typedef enum
 {
@@ -24,6 +35,7 @@ typedef enum
   STMT_GET_CASE,
   STMT_GET_EVENT_ENTITY,
   STMT_FIND_CASE_BY_NUMBER,
+  STMT_FIND_APPLICANT_BY_IDENTITY,
   STMT_GET_EVENT,
   STMT_LIST_CHANGES,
   STMT_GET_IDEMPOTENT,
@@ -49,15 +61,22 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_GET_CASE] = "SELECT data, version FROM cases WHERE uuid = ?1",
   [STMT_GET_EVENT_ENTITY] = "SELECT data, 1 FROM events WHERE uuid = ?1",
   [STMT_FIND_CASE_BY_NUMBER] = "SELECT uuid FROM cases WHERE number = ?1",
+  [STMT_FIND_APPLICANT_BY_IDENTITY] = "SELECT uuid FROM applicants"
+                                      " WHERE identity = " IDENTITY_OF ("?1"),
   [STMT_GET_EVENT] = "SELECT data, case_uuid, case_version FROM events WHERE uuid = ?1",
   [STMT_LIST_CHANGES] = "SELECT seq, entity, uuid, version, data FROM changes "
                         "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
   [STMT_GET_IDEMPOTENT] = "SELECT request_hash, status, etag, body FROM idempotency WHERE key = ?1",
   [STMT_GET_OFFICIAL] = "SELECT password_hash, roles, signed_out_at FROM officials"
                         " WHERE username = ?1",
-  [STMT_PUT_APPLICANT] = "INSERT INTO applicants (uuid, version, data) VALUES (?1, ?2, ?3) "
-                         "ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, "
-                         "data = excluded.data",
+  /* An update that keeps the identity document keeps the key it had: a
+   * duplicate from before schema 3, which has none, stays writable. */
+  [STMT_PUT_APPLICANT] = "INSERT INTO applicants (uuid, version, data, identity)"
+                         " VALUES (?1, ?2, ?3, " IDENTITY_OF ("?3") ")"
+                         " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                         " data = excluded.data, identity = CASE"
+                         "   WHEN excluded.identity IS " IDENTITY_OF ("applicants.data")
+                         "   THEN applicants.identity ELSE excluded.identity END",
   [STMT_PUT_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES (?1, ?2, ?4, ?3) "
                     "ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, "
                     "number = excluded.number, data = excluded.data",
@@ -94,6 +113,21 @@ static const char schema_v1[] =
 static const char schema_v2[] =
   "ALTER TABLE officials ADD COLUMN signed_out_at INTEGER NOT NULL DEFAULT 0;"
   "PRAGMA user_version = 2;";
+
+/* An identity document belongs to one applicant. Before this version a
+ * second applicant with the same one was taken in; such duplicates stay
+ * as they are, readable and writable, since deciding which record a
+ * person's history belongs to is an official's work, not a migration's:
+ * the oldest of each group holds the key, the others hold none (NULLs do
+ * not clash in a UNIQUE index), and only new duplicates are refused. */
+static const char schema_v3[] =
+  "ALTER TABLE applicants ADD COLUMN identity TEXT;"
+  "UPDATE applicants SET identity = " IDENTITY_OF ("data")
+  " WHERE rowid IN (SELECT min (rowid) FROM applicants"
+  "                 WHERE " IDENTITY_OF ("data") " IS NOT NULL"
+  "                 GROUP BY " IDENTITY_OF ("data") ");"
+  "CREATE UNIQUE INDEX applicants_identity ON applicants (identity);"
+  "PRAGMA user_version = 3;";
 
 struct _HallServerSqlite
 {
@@ -242,7 +276,8 @@ migrate (HallServerSqlite  *self,
   if (!hall_sqlite_conn_exec (conn, "BEGIN IMMEDIATE", _("start the schema migration"), error))
     return FALSE;
   if ((version < 1 && !hall_sqlite_conn_exec (conn, schema_v1, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v2, _("create the schema"), error)
+      || (version < 2 && !hall_sqlite_conn_exec (conn, schema_v2, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -417,6 +452,21 @@ sqlite_find_case_by_number (HallServerStorage  *storage,
 }
 
 static char *
+sqlite_find_applicant_by_identity (HallServerStorage  *storage,
+                                   const char         *data,
+                                   GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_FIND_APPLICANT_BY_IDENTITY, error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (!step_row_of_key (stmt, data, "applicant", _("look up an identity document"), error))
+    return NULL;
+  return hall_sqlite_column_dup (stmt, 0);
+}
+
+static char *
 sqlite_get_event (HallServerStorage  *storage,
                   const char         *uuid,
                   char              **case_uuid_out,
@@ -559,11 +609,20 @@ sqlite_put_entity (HallServerStorage  *storage,
     sqlite3_bind_text (stmt, 4, case_number, -1, SQLITE_STATIC);
   if (!hall_sqlite_stmt_run (stmt, _("write an entity"), &local_error))
     {
-      if (g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT))
+      if (!g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (kind == HALL_ENTITY_CASE)
         g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
                      _("Another case already has the number %s"), case_number);
       else
-        g_propagate_error (error, g_steal_pointer (&local_error));
+        {
+          /* The uuid's clash is the upsert's: only the identity is left. */
+          g_autofree char *holder = sqlite_find_applicant_by_identity (storage, data, NULL);
+
+          g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_DUPLICATE,
+                       _("Applicant %s already has this identity document"),
+                       holder != NULL ? holder : "?");
+        }
       return FALSE;
     }
   return put_change (self, kind, uuid, version, data, error);
@@ -660,6 +719,7 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->rollback_to = sqlite_rollback_to;
   iface->get_entity = sqlite_get_entity;
   iface->find_case_by_number = sqlite_find_case_by_number;
+  iface->find_applicant_by_identity = sqlite_find_applicant_by_identity;
   iface->get_event = sqlite_get_event;
   iface->list_changes = sqlite_list_changes;
   iface->get_idempotent_answer = sqlite_get_idempotent_answer;

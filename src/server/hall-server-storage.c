@@ -107,6 +107,14 @@ hall_server_storage_find_case_by_number (HallServerStorage  *self,
 }
 
 char *
+hall_server_storage_find_applicant_by_identity (HallServerStorage  *self,
+                                                const char         *data,
+                                                GError            **error)
+{
+  return IFACE (self)->find_applicant_by_identity (self, data, error);
+}
+
+char *
 hall_server_storage_get_event (HallServerStorage  *self,
                                const char         *uuid,
                                char              **case_uuid_out,

@@ -54,7 +54,10 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * and commit(); reads on that thread see its uncommitted writes.
  *
  * Lookups that find nothing return FALSE/NULL with HALL_SERVER_ERROR_NOT_FOUND;
- * a case number another case holds is HALL_SERVER_ERROR_CONFLICT; every
+ * a case number another case holds is HALL_SERVER_ERROR_CONFLICT; an
+ * identity document another applicant holds (the same id_type and
+ * id_number of a person, the same credit_code of a business) is
+ * HALL_SERVER_ERROR_DUPLICATE, and the write leaves nothing behind; every
  * other failure is the database's (HALL_DATABASE_ERROR). put_entity and
  * put_event also append the change to the feed in the same transaction. */
 struct _HallServerStorageInterface
@@ -80,6 +83,9 @@ struct _HallServerStorageInterface
                                      GError               **error);
   char        *(*find_case_by_number) (HallServerStorage   *self,
                                      const char            *number,
+                                     GError               **error);
+  char        *(*find_applicant_by_identity) (HallServerStorage *self,
+                                     const char            *data,
                                      GError               **error);
   char        *(*get_event)         (HallServerStorage     *self,
                                      const char            *uuid,
@@ -148,6 +154,11 @@ char                 *hall_server_storage_get_entity            (HallServerStora
 /* (transfer full): the uuid of the case numbered @number. */
 char                 *hall_server_storage_find_case_by_number   (HallServerStorage  *self,
                                                                  const char         *number,
+                                                                 GError            **error);
+/* (transfer full): the uuid of the applicant that holds the identity
+ * document of @data (an applicant's JSON); NOT_FOUND when none does. */
+char                 *hall_server_storage_find_applicant_by_identity (HallServerStorage *self,
+                                                                 const char         *data,
                                                                  GError            **error);
 /* (transfer full): the event's JSON; *@case_uuid_out (transfer full) and
  * *@case_version_out: the case it is of, and the case's version after it. */

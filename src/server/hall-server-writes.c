@@ -172,6 +172,32 @@ stored_response (guint       status,
   return response;
 }
 
+/* An identity document another applicant holds is a refusal that names
+ * that applicant, not a failure of the write: the storage wrote nothing. */
+static gboolean
+refuse_duplicate (HallServerStorage  *storage,
+                  HallServerRequest  *request,
+                  const char         *data,
+                  GError            **put_error,
+                  GError            **error)
+{
+  g_autoptr(HallProblem) problem = NULL;
+  const char *kind = hall_json_get_string (json_node_get_object (request->entity), "kind");
+
+  if (!g_error_matches (*put_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_DUPLICATE))
+    {
+      g_propagate_error (error, g_steal_pointer (put_error));
+      return FALSE;
+    }
+  problem = hall_problem_new_from_error (409, g_strcmp0 (kind, "business") == 0 ? "credit_code"
+                                                                                : "id_number",
+                                         *put_error);
+  problem->existing = hall_server_storage_find_applicant_by_identity (storage, data, NULL);
+  request->response = hall_problem_to_response (problem);
+  g_clear_error (put_error);
+  return TRUE;
+}
+
 static gboolean
 write_entity (HallServerStorage  *storage,
               HallServerRequest  *request,
@@ -179,6 +205,7 @@ write_entity (HallServerStorage  *storage,
               GError            **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) put_error = NULL;
   g_autofree char *stored = NULL;
   g_autofree char *data = NULL;
   g_autoptr(JsonNode) stored_node = NULL;
@@ -255,8 +282,8 @@ write_entity (HallServerStorage  *storage,
       stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
       data = node_to_string (request->entity);
       if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
-                                           error))
-        return FALSE;
+                                           &put_error))
+        return refuse_duplicate (storage, request, data, &put_error, error);
       request->response = stored_response (201, g_steal_pointer (&data), version);
       return TRUE;
     }
@@ -312,8 +339,9 @@ write_entity (HallServerStorage  *storage,
   json_object_set_int_member (object, "version", version);
   stamp_record (object, request, g_get_real_time () / G_USEC_PER_SEC);
   data = node_to_string (request->entity);
-  if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data, error))
-    return FALSE;
+  if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
+                                       &put_error))
+    return refuse_duplicate (storage, request, data, &put_error, error);
   request->response = stored_response (200, g_steal_pointer (&data), version);
   return TRUE;
 }

@@ -30,6 +30,8 @@ struct _HallCasePage
   GtkListBox    *timeline_list;
   AdwPreferencesGroup *conflict_group;
   GtkListBox    *conflict_list;
+  AdwPreferencesGroup *duplicate_group;
+  GtkListBox    *duplicate_list;
 
   HallStore     *store;
   HallCatalog   *catalog;
@@ -458,26 +460,103 @@ new_conflict_row (HallCasePage           *self,
   return row;
 }
 
-/* The conflicts still open, each differing field with both values; the
- * actions decide all of them at once. */
+/* One applicant record as the official compares it with another: name,
+ * document (masked, as the applicant row shows it) and how to reach them. */
+static char *
+describe_applicant_json (const char *json)
+{
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *contact;
+
+  applicant = node != NULL ? hall_applicant_new_from_json (node, NULL, NULL) : NULL;
+  if (applicant == NULL)
+    return g_strdup ("—");
+
+  g_ptr_array_add (parts, g_strdup (hall_applicant_get_name (applicant)));
+  if (hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS)
+    {
+      g_ptr_array_add (parts, g_strdup (hall_applicant_get_credit_code (applicant)));
+      contact = hall_applicant_get_legal_representative (applicant);
+    }
+  else
+    {
+      g_autofree char *masked = hall_format_masked_document (hall_applicant_get_id_number (applicant));
+
+      g_ptr_array_add (parts, g_strdup_printf (_("%s · %s"),
+                                               hall_id_type_get_label (hall_applicant_get_id_type (applicant)),
+                                               masked));
+      contact = hall_applicant_get_phone (applicant);
+    }
+  if (contact != NULL && *contact != '\0')
+    g_ptr_array_add (parts, g_strdup (contact));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static GtkWidget *
+new_record_row (const char *title,
+                const char *subtitle,
+                const char *icon_name,
+                GString    *text)
+{
+  GtkWidget *row = new_row (title, subtitle);
+
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+  g_string_append_printf (text, "%s%s\n%s", text->len > 0 ? "\n\n" : "", title, subtitle);
+  return row;
+}
+
+/* A duplicate: both records, the one registered first above (it is kept). */
+static void
+show_duplicate (HallCasePage *self,
+                HallConflict *conflict,
+                GString      *text)
+{
+  g_autofree char *theirs = describe_applicant_json (hall_conflict_get_server_json (conflict));
+  g_autofree char *mine = describe_applicant_json (hall_conflict_get_local_json (conflict));
+
+  gtk_list_box_append (self->duplicate_list,
+                       new_record_row (_("Registered first, kept"), theirs,
+                                       "avatar-default-symbolic", text));
+  gtk_list_box_append (self->duplicate_list,
+                       new_record_row (_("This counter’s record, merged into it"), mine,
+                                       "edit-copy-symbolic", text));
+}
+
+/* The conflicts still open, each differing field with both values, and
+ * the applicants registered twice with both records; the actions decide
+ * all of a group at once. */
 static void
 show_conflicts (HallCasePage *self,
                 GPtrArray    *conflicts)
 {
   g_autoptr (GString) text = g_string_new (NULL);
-  gboolean any = conflicts != NULL && conflicts->len > 0;
-  gboolean only_entries = any;
+  gboolean any = FALSE;
+  gboolean any_duplicate = FALSE;
+  gboolean only_entries = TRUE;
 
   clear_list_box (self->conflict_list);
+  clear_list_box (self->duplicate_list);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
   if (conflicts != NULL)
     self->conflicts = g_ptr_array_ref (conflicts);
 
-  for (guint i = 0; any && i < conflicts->len; i++)
+  for (guint i = 0; conflicts != NULL && i < conflicts->len; i++)
     {
       HallConflict *conflict = conflicts->pdata[i];
-      g_autoptr (GPtrArray) differences = hall_conflict_list_differences (conflict);
+      g_autoptr (GPtrArray) differences = NULL;
 
+      if (hall_conflict_get_kind (conflict) == HALL_CONFLICT_DUPLICATE)
+        {
+          any_duplicate = TRUE;
+          show_duplicate (self, conflict, text);
+          continue;
+        }
+      any = TRUE;
+      differences = hall_conflict_list_differences (conflict);
       if (g_strcmp0 (hall_conflict_get_entity (conflict), "event") != 0)
         only_entries = FALSE;
       for (guint j = 0; j < differences->len; j++)
@@ -492,10 +571,18 @@ show_conflicts (HallCasePage *self,
   g_free (self->conflict_text);
   self->conflict_text = g_string_free (g_steal_pointer (&text), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->conflict_group), any);
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicate_group), any_duplicate);
+  /* Nothing was changed twice: the case waits for the merge. */
+  if (any_duplicate && !any && self->kase != NULL
+      && hall_case_get_sync_state (self->kase) == HALL_SYNC_CONFLICT)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->sync_row),
+                                   _("Waiting for the two records to be merged"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.keep-mine", any && self->store != NULL);
   /* A timeline entry has no server version to take instead. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.take-theirs",
                                  any && !only_entries && self->store != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.merge-applicant",
+                                 any_duplicate && self->store != NULL);
 }
 
 static void
@@ -716,6 +803,9 @@ resolve_cb (GObject      *object,
     }
   else if (decision->resolution == HALL_CONFLICT_KEEP_MINE)
     show_toast (self, _("Kept this counter’s version: it goes to the server with the next sync"));
+  else if (decision->resolution == HALL_CONFLICT_MERGE)
+    show_toast (self, _("Merged: the cases go to the server with the next sync, under the record"
+                        " registered first"));
   else
     show_toast (self, _("Took the server’s version: this counter’s change is in the timeline"));
 
@@ -739,6 +829,10 @@ resolve_conflicts (HallCasePage           *self,
       HallConflict *conflict = self->conflicts->pdata[i];
       gint64 id = hall_conflict_get_id (conflict);
 
+      /* A duplicate is merged, and only a duplicate. */
+      if ((hall_conflict_get_kind (conflict) == HALL_CONFLICT_DUPLICATE)
+          != (resolution == HALL_CONFLICT_MERGE))
+        continue;
       /* A timeline entry can only be sent again: it stays for "keep". */
       if (resolution == HALL_CONFLICT_TAKE_THEIRS &&
           g_strcmp0 (hall_conflict_get_entity (conflict), "event") == 0)
@@ -749,6 +843,7 @@ resolve_conflicts (HallCasePage           *self,
   /* One decision per conflict: no second click while this one is saved. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.keep-mine", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.take-theirs", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.merge-applicant", FALSE);
 
   decision = g_new0 (ConflictDecision, 1);
   decision->page = g_object_ref (self);
@@ -772,6 +867,14 @@ take_theirs_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   resolve_conflicts (HALL_CASE_PAGE (widget), HALL_CONFLICT_TAKE_THEIRS);
+}
+
+static void
+merge_applicant_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  resolve_conflicts (HALL_CASE_PAGE (widget), HALL_CONFLICT_MERGE);
 }
 
 static void
@@ -935,10 +1038,14 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_list);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, duplicate_group);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, duplicate_list);
 
   gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
   gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
+  gtk_widget_class_install_action (widget_class, "case.merge-applicant", NULL,
+                                   merge_applicant_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

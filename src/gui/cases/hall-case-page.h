@@ -21,12 +21,15 @@ G_DECLARE_FINAL_TYPE (HallCasePage, hall_case_page, HALL, CASE_PAGE, GtkWidget)
  *
  * When a change of the case or its applicant met a newer one on the server,
  * the page shows the fields that differ, "This counter" against "Server",
- * and the official keeps one side; the other goes into the timeline.
+ * and the official keeps one side; the other goes into the timeline. When
+ * the applicant was registered at another counter first (the same identity
+ * document), the page shows both records and the official merges this
+ * counter's into the other: the cases move, none is lost.
  *
  * Properties: "store", "catalog", "official" (who adds notes and decides
  * conflicts), "case", "loading".
  * Actions: case.add-note, case.keep-mine, case.take-theirs (enabled while a
- * conflict is open). */
+ * conflict is open), case.merge-applicant (while a duplicate is). */
 
 GtkWidget  *hall_case_page_new                (void);
 void        hall_case_page_set_store          (HallCasePage *self,
@@ -45,6 +48,7 @@ const char *hall_case_page_get_countdown_text (HallCasePage *self);
 const char *hall_case_page_get_document_text  (HallCasePage *self);
 guint       hall_case_page_get_n_events       (HallCasePage *self);
 /* The differing fields as shown, "Field\nThis counter: …\nServer: …" each,
+ * and a duplicate's two records, "Title\nName · document · contact" each,
  * blank lines between; "" when no conflict is open. */
 const char *hall_case_page_get_conflict_text  (HallCasePage *self);
 

@@ -336,7 +336,8 @@ lookup_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   guint n_cases = 0;
 
-  applicant = hall_store_find_applicant_finish (HALL_STORE (object), res, &n_cases, &error);
+  applicant = hall_store_find_applicant_by_identity_finish (HALL_STORE (object), res, &n_cases,
+                                                            &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -363,15 +364,27 @@ lookup_done (GObject      *object,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETURNING]);
 }
 
-/* The document number decides who the applicant is: when it changes, any
- * earlier answer is void, and a valid one is looked up again. */
+/* What identifies the applicant typed: the kind, the type of ID and the
+ * number, as the store keeps one applicant per identity document. */
+static char *
+identity_key (HallApplicantForm *self)
+{
+  g_autofree char *number = hall_normalize_document_number (get_text (self, document_field (self)));
+
+  if (self->kind == HALL_APPLICANT_BUSINESS)
+    return g_strdup_printf ("business::%s", number);
+  return g_strdup_printf ("person:%s:%s", hall_id_type_to_string (get_id_type (self)), number);
+}
+
+/* The identity document decides who the applicant is: when it changes,
+ * any earlier answer is void, and a valid one is looked up again. */
 static void
 restart_lookup (HallApplicantForm *self)
 {
-  g_autofree char *number = hall_normalize_document_number (get_text (self, document_field (self)));
+  g_autofree char *key = identity_key (self);
   gboolean was_returning = self->lookup == LOOKUP_FOUND;
 
-  if (self->looked_up != NULL && g_strcmp0 (number, self->looked_up) == 0
+  if (self->looked_up != NULL && g_strcmp0 (key, self->looked_up) == 0
       && self->lookup != LOOKUP_IDLE)
     return;
 
@@ -387,11 +400,14 @@ restart_lookup (HallApplicantForm *self)
         self->lookup = LOOKUP_NOT_FOUND;
       else
         {
+          g_autoptr(HallApplicant) probe = build_applicant (self);
+
           self->lookup = LOOKUP_RUNNING;
-          self->looked_up = g_strdup (number);
+          self->looked_up = g_steal_pointer (&key);
           self->lookup_cancellable = g_cancellable_new ();
-          hall_store_find_applicant_async (self->store, number, self->lookup_cancellable,
-                                           lookup_done, g_object_ref (self));
+          hall_store_find_applicant_by_identity_async (self->store, probe,
+                                                       self->lookup_cancellable, lookup_done,
+                                                       g_object_ref (self));
         }
     }
 
@@ -780,6 +796,16 @@ hall_applicant_form_dup_applicant (HallApplicantForm *self)
   if (!hall_applicant_validate (applicant, NULL, NULL))
     return NULL;
   return g_steal_pointer (&applicant);
+}
+
+void
+hall_applicant_form_look_up_again (HallApplicantForm *self)
+{
+  g_return_if_fail (HALL_IS_APPLICANT_FORM (self));
+
+  g_clear_pointer (&self->looked_up, g_free);
+  restart_lookup (self);
+  update_valid (self);
 }
 
 void

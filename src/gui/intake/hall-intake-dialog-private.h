@@ -34,6 +34,9 @@ HallReceiptPrinter *_hall_intake_dialog_get_printer          (HallIntakeDialog *
 const char         *_hall_intake_dialog_get_case_number_text (HallIntakeDialog *self);
 /* The applicant as the confirm step sums it up. */
 const char         *_hall_intake_dialog_get_applicant_summary (HallIntakeDialog *self);
+/* What the confirm step says of an applicant found after a save met it,
+ * or NULL. */
+const char         *_hall_intake_dialog_get_notice_text      (HallIntakeDialog *self);
 /* Why the case could not be opened, as shown on the confirm step, or NULL. */
 const char         *_hall_intake_dialog_get_error_text       (HallIntakeDialog *self);
 

@@ -76,6 +76,7 @@ struct _HallIntakeDialog
   AdwActionRow       *confirm_promise_row;
   AdwActionRow       *confirm_fee_row;
   AdwActionRow       *confirm_note_row;
+  GtkLabel           *confirm_notice_label;
   GtkLabel           *confirm_error_label;
   GtkSpinner         *saving_spinner;
   GtkWidget          *open_case_button;
@@ -174,8 +175,11 @@ update_actions (HallIntakeDialog *self)
 
   gtk_widget_action_set_enabled (widget, "intake.next", can_next && !self->saving);
   gtk_widget_action_set_enabled (widget, "intake.back", !self->saving);
+  /* A lookup under way (after a save met the document's holder) leaves
+   * no applicant to open the case for yet. */
   gtk_widget_action_set_enabled (widget, "intake.open-case",
-                                 self->step == STEP_CONFIRM && !self->saving);
+                                 self->step == STEP_CONFIRM && !self->saving
+                                 && hall_applicant_form_get_valid (self->applicant_form));
   gtk_widget_action_set_enabled (widget, "intake.print-receipt",
                                  self->step == STEP_DONE && self->receipt != NULL);
   gtk_widget_action_set_enabled (widget, "intake.save-receipt",
@@ -509,6 +513,8 @@ update_summary (HallIntakeDialog *self)
       who = g_strjoinv (" · ", (char **) parts->pdata);
       adw_action_row_set_subtitle (self->confirm_applicant_row, who);
     }
+  else
+    adw_action_row_set_subtitle (self->confirm_applicant_row, _("Looking for earlier cases…"));
 
   for (i = 0; i < n; i++)
     if (!gtk_check_button_get_active (g_ptr_array_index (self->document_checks, i)))
@@ -534,6 +540,16 @@ update_summary (HallIntakeDialog *self)
   adw_action_row_set_subtitle (self->confirm_note_row, note);
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_note_row), *note != '\0');
   gtk_widget_set_visible (GTK_WIDGET (self->confirm_error_label), FALSE);
+}
+
+/* The holder of the document was found again after a save met it: the
+ * confirm step shows who the case is now for. */
+static void
+on_applicant_returning_changed (HallIntakeDialog *self)
+{
+  if (self->step == STEP_CONFIRM
+      && gtk_widget_get_visible (GTK_WIDGET (self->confirm_notice_label)))
+    update_summary (self);
 }
 
 static void
@@ -621,6 +637,17 @@ case_created (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_clear_object (&self->applicant);
+      /* Another applicant holds the document: one that arrived after the
+       * form looked (pulled from the server). The case is for that one;
+       * the official sees it before opening the case again. */
+      if (g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT))
+        {
+          gtk_widget_set_visible (GTK_WIDGET (self->confirm_notice_label), TRUE);
+          hall_applicant_form_look_up_again (self->applicant_form);
+          update_summary (self);
+          update_actions (self);
+          return;
+        }
       /* Everything typed stays on the steps before, ready for a retry. */
       message = g_strdup_printf (_("The case was not opened: %s"), error->message);
       gtk_label_set_label (self->confirm_error_label, message);
@@ -822,6 +849,7 @@ go_to (HallIntakeDialog *self,
   guint i;
 
   self->step = step;
+  gtk_widget_set_visible (GTK_WIDGET (self->confirm_notice_label), FALSE);
   if (step == STEP_CONFIRM)
     update_summary (self);
 
@@ -1041,6 +1069,7 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, confirm_promise_row);
   gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, confirm_fee_row);
   gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, confirm_note_row);
+  gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, confirm_notice_label);
   gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, confirm_error_label);
   gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, saving_spinner);
   gtk_widget_class_bind_template_child (widget_class, HallIntakeDialog, open_case_button);
@@ -1062,6 +1091,7 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_service_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_applicant_submitted);
   gtk_widget_class_bind_template_callback (widget_class, on_applicant_valid_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_applicant_returning_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_note_activated);
 
   gtk_widget_class_install_action (widget_class, "intake.next", NULL, next_step);
@@ -1250,6 +1280,14 @@ const char *
 _hall_intake_dialog_get_applicant_summary (HallIntakeDialog *self)
 {
   return adw_action_row_get_subtitle (self->confirm_applicant_row);
+}
+
+const char *
+_hall_intake_dialog_get_notice_text (HallIntakeDialog *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->confirm_notice_label)))
+    return NULL;
+  return gtk_label_get_label (self->confirm_notice_label);
 }
 
 const char *
