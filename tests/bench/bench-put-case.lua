@@ -1,6 +1,10 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 -- wrk script: PUT /v1/cases/{uuid} with a new uuid (and case number) every
 -- time, for the applicant $APPLICANT, as $TOKEN. See bench-server.sh.
+-- The body passes the server's catalog checks: state "received", a number
+-- HALL-YEAR-COUNTER-SEQUENCE of this year (UTC) with the case's own counter
+-- (C01; the sequence is the wrk thread and the request counter, so unique
+-- within a run), no promised_at and an empty checklist.
 
 local token = os.getenv("TOKEN")
 local applicant = os.getenv("APPLICANT")
@@ -29,8 +33,9 @@ function request()
   counter = counter + 1
   local uuid = uuid4()
   local body = string.format(
-    '{"number":"BENCH-%s","service":"%s","applicant":"%s","state":"received",' ..
-    '"counter":"C01","official":"demo","checklist":[]}', uuid, service, applicant)
+    '{"number":"YC-%s-C01-%d%09d","service":"%s","applicant":"%s","state":"received",' ..
+    '"counter":"C01","official":"demo","checklist":[]}',
+    os.date("!%Y"), id or 0, counter, service, applicant)
   return wrk.format("PUT", "/v1/cases/" .. uuid, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",

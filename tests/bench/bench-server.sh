@@ -57,14 +57,14 @@ run() {
   local base=${line#listening on }
 
   local token applicant kase
-  token=$(curl -sf --cacert "$tls/cert.pem" -X POST -d '{"username":"demo","password":"demo"}' "$base/v1/sessions" | json '["token"]')
+  token=$(curl -sf --cacert "$tls/cert.pem" -X POST -H 'Content-Type: application/json' -d '{"username":"demo","password":"demo"}' "$base/v1/sessions" | json '["token"]')
   applicant=$(python3 -c 'import uuid; print(uuid.uuid4())')
   curl -sf --cacert "$tls/cert.pem" -X PUT -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' -d '{"kind":"person","name":"Bench Person","id_type":"resident_id","id_number":"11010519491231002X","phone":"13800138000"}' \
     "$base/v1/applicants/$applicant" >/dev/null
   kase=$(python3 -c 'import uuid; print(uuid.uuid4())')
   curl -sf --cacert "$tls/cert.pem" -X PUT -H "Authorization: Bearer $token" \
-    -H 'Content-Type: application/json' -d "{\"number\":\"BENCH-GET\",\"service\":\"company_business_license\",\"applicant\":\"$applicant\",\"state\":\"received\",\"checklist\":[]}" \
+    -H 'Content-Type: application/json' -d "{\"number\":\"YC-$(date -u +%Y)-C01-1\",\"service\":\"company_business_license\",\"applicant\":\"$applicant\",\"state\":\"received\",\"counter\":\"C01\",\"official\":\"demo\",\"checklist\":[]}" \
     "$base/v1/cases/$kase" >/dev/null
 
   local put get

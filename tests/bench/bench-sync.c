@@ -257,6 +257,7 @@ typedef struct
   guint       step;
   guint       count;   /* all cases */
   gint       *failed;
+  HallService *service; /* resident_id_card_renewal: the promised time */
 } Seeder;
 
 static void
@@ -295,7 +296,6 @@ seed_thread (gpointer user_data)
 {
   Seeder *seeder = user_data;
   g_autoptr (HallHttpClient) client = hall_http_client_new ();
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint i;
 
   for (i = seeder->first; i < seeder->count && !g_atomic_int_get (seeder->failed);
@@ -307,7 +307,10 @@ seed_thread (gpointer user_data)
                                    "13912345678");
       g_autoptr (HallCase) kase = hall_case_new ();
       g_autoptr (HallCaseEvent) event = NULL;
-      g_autofree char *number = g_strdup_printf ("YC-2026-S01-%06u", i);
+      g_autoptr (GDateTime) taken_in =
+        g_date_time_new_from_unix_utc (hall_case_get_created_at (kase));
+      g_autofree char *number =
+        g_strdup_printf ("YC-%d-S01-%06u", g_date_time_get_year (taken_in), i);
       g_autofree char *path = NULL;
       g_autoptr (JsonNode) node = NULL;
 
@@ -316,7 +319,9 @@ seed_thread (gpointer user_data)
       hall_case_set_applicant_uuid (kase, hall_applicant_get_uuid (applicant));
       hall_case_set_counter (kase, "S01");
       hall_case_set_official (kase, "demo");
-      hall_case_set_promised_at (kase, now + 3600);
+      /* The server checks it against the catalog. */
+      hall_case_set_promised_at (kase, hall_service_get_promised_at (seeder->service,
+                                                                     hall_case_get_created_at (kase)));
       event = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_CREATED);
       hall_case_event_set_official (event, "demo");
 
@@ -356,7 +361,8 @@ bench_pull (const char  *dir,
 
   for (i = 0; i < n_threads; i++)
     {
-      seeders[i] = (Seeder) { server->url, token, i, n_threads, count, &failed };
+      seeders[i] = (Seeder) { server->url, token, i, n_threads, count, &failed,
+                              hall_catalog_lookup (catalog, "resident_id_card_renewal") };
       g_ptr_array_add (threads, g_thread_new ("seed", seed_thread, &seeders[i]));
     }
   for (i = 0; i < threads->len; i++)
