@@ -209,6 +209,19 @@ static const char migration_v5[] =
   "ALTER TABLE outbox_v5 RENAME TO outbox;"
   "CREATE INDEX outbox_owner ON outbox (owner_uuid);";
 
+/* The server's own record of a case and of each entry of its timeline
+ * (issue 8): the signed-in official whose request wrote it and when, by
+ * the server's clock, kept beside the counter's claim ("official",
+ * "created_at", an entry's "at"), never in its place. NULL until the
+ * server has recorded it. The feed is read again from its start, once, so
+ * that what was pulled before this step gets the record too. */
+static const char migration_recorded[] =
+  "ALTER TABLE cases ADD COLUMN recorded_by TEXT;"
+  "ALTER TABLE cases ADD COLUMN recorded_at INTEGER;"
+  "ALTER TABLE case_events ADD COLUMN recorded_by TEXT;"
+  "ALTER TABLE case_events ADD COLUMN recorded_at INTEGER;"
+  "DELETE FROM meta WHERE key = 'cursor';";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -216,6 +229,7 @@ static const char *const migrations[] = {
   migration_v3,
   migration_v4,
   migration_v5,
+  migration_recorded, /* v6 */
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);
