@@ -213,6 +213,42 @@ test_format (void)
   }
   g_assert_cmpstr (synced, ==, "Synced 5 min ago");
 
+  /* The server's record against the counter's claim: nothing when it has
+   * said nothing; within a few minutes the times agree; beyond that, or
+   * from another official, the page says so. */
+  {
+    gboolean differs = TRUE;
+    g_autofree char *none = hall_format_server_record ("li.na", 1000, NULL, 0, &differs);
+    g_autofree char *at = hall_format_timestamp (1000 + 2 * 3600 + 37 * 60);
+    g_autofree char *close_at = hall_format_timestamp (1000 + HALL_FORMAT_CLOCK_SLACK);
+    g_autofree char *close = NULL;
+    g_autofree char *later = NULL;
+    g_autofree char *earlier = NULL;
+    g_autofree char *want = NULL;
+
+    g_assert_null (none);
+    g_assert_false (differs);
+    close = hall_format_server_record ("li.na", 1000, "li.na", 1000 + HALL_FORMAT_CLOCK_SLACK,
+                                       &differs);
+    want = g_strdup_printf ("The server recorded this from li.na at %s", close_at);
+    g_assert_cmpstr (close, ==, want);
+    g_assert_false (differs);
+    g_free (want);
+    later = hall_format_server_record ("li.na", 1000, "li.na", 1000 + 2 * 3600 + 37 * 60,
+                                       &differs);
+    want = g_strdup_printf ("The server recorded this from li.na at %s, 2 h 37 min after the "
+                            "counter’s time", at);
+    g_assert_cmpstr (later, ==, want);
+    g_assert_true (differs);
+    g_free (want);
+    earlier = hall_format_server_record ("li.na", 1000 + 2 * 3600 + 47 * 60, "li.na",
+                                         1000 + 2 * 3600 + 37 * 60, &differs);
+    want = g_strdup_printf ("The server recorded this from li.na at %s, 10 min before the "
+                            "counter’s time", at);
+    g_assert_cmpstr (earlier, ==, want);
+    g_assert_true (differs);
+  }
+
   /* The catalog names a service first, then what the case was opened
    * with; an id is shown only when there is nothing else. */
   {
@@ -997,6 +1033,99 @@ test_pulled_case_service (Fixture       *fixture,
   g_object_unref (page);
 }
 
+/* 2026-11-27T08:00:00Z: the counter's clock when C07 took the case in. */
+#define CLAIMED_AT G_GINT64_CONSTANT (1795766400)
+
+/* The counter's claim and the server's record, each shown as what it is:
+ * the server's only once it has said it, and a difference said plainly. */
+static void
+test_case_page_record (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  const char *app = "11111111-2222-4333-8444-555555555555";
+  const char *case_uuid = "22222222-3333-4444-8555-666666666666";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) changes = NULL;
+  g_autoptr (HallCase) pulled = NULL;
+  g_autoptr (HallCase) local = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *taken = hall_format_timestamp (CLAIMED_AT);
+  g_autofree char *recorded = hall_format_timestamp (CLAIMED_AT + 42 * 60);
+  g_autofree char *noted = hall_format_timestamp (CLAIMED_AT + 40 * 60);
+  g_autofree char *note_recorded = hall_format_timestamp (CLAIMED_AT + 41 * 60);
+  g_autofree char *expected = NULL;
+  AdwActionRow *created_row;
+  AdwActionRow *recorded_row;
+  GtkWidget *page;
+
+  json = g_strdup_printf (
+    "[{\"entity\": \"applicant\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"kind\": \"person\", \"name\": \"Ouyang Nana\","
+    "   \"id_type\": \"resident_id\", \"id_number\": \"%s\", \"version\": 1}},"
+    " {\"entity\": \"case\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"number\": \"YC-2026-C07-000009\","
+    "   \"service\": \"individual_business_license\", \"applicant\": \"%s\","
+    "   \"state\": \"received\", \"counter\": \"C07\", \"official\": \"wang.fang\","
+    "   \"created_at\": \"2026-11-27T08:00:00Z\", \"recorded_by\": \"li.na\","
+    "   \"recorded_at\": \"2026-11-27T08:42:00Z\", \"version\": 1}},"
+    " {\"entity\": \"event\", \"uuid\": \"33333333-4444-4555-8666-777777777777\", \"version\": 1,"
+    "  \"data\": {\"uuid\": \"33333333-4444-4555-8666-777777777777\", \"case\": \"%s\","
+    "   \"kind\": \"created\", \"official\": \"wang.fang\", \"at\": \"2026-11-27T08:00:00Z\","
+    "   \"recorded_by\": \"li.na\", \"recorded_at\": \"2026-11-27T08:42:00Z\"}},"
+    " {\"entity\": \"event\", \"uuid\": \"44444444-4444-4555-8666-777777777777\", \"version\": 1,"
+    "  \"data\": {\"uuid\": \"44444444-4444-4555-8666-777777777777\", \"case\": \"%s\","
+    "   \"kind\": \"note\", \"note\": \"Lease seen\", \"official\": \"li.na\","
+    "   \"at\": \"2026-11-27T08:40:00Z\", \"recorded_by\": \"li.na\","
+    "   \"recorded_at\": \"2026-11-27T08:41:00Z\"}}]",
+    app, app, ID_NUMBER, case_uuid, case_uuid, app, case_uuid, case_uuid);
+  changes = json_from_string (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_store_apply_changes (fixture->store, json_node_get_array (changes), NULL, "4",
+                                           &error));
+  g_assert_no_error (error);
+  pulled = hall_store_get_case (fixture->store, case_uuid, &error);
+  g_assert_no_error (error);
+
+  page = g_object_ref_sink (hall_case_page_new ());
+  created_row = template_child (page, HALL_TYPE_CASE_PAGE, "created_row");
+  recorded_row = template_child (page, HALL_TYPE_CASE_PAGE, "recorded_row");
+  hall_case_page_set_store (HALL_CASE_PAGE (page), fixture->store);
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), fixture->catalog);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), pulled);
+  g_assert_true (wait_for (case_page_has_two_events, page));
+
+  expected = g_strdup_printf ("%s by wang.fang (counter’s clock)", taken);
+  g_assert_cmpstr (adw_action_row_get_subtitle (created_row), ==, expected);
+  g_free (expected);
+  expected = g_strdup_printf ("li.na, %s (server’s clock)", recorded);
+  g_assert_cmpstr (adw_action_row_get_subtitle (recorded_row), ==, expected);
+  g_free (expected);
+  /* The case came in under li.na's sign-in, not wang.fang's: said so. A
+   * note sent within the minute agrees with its claim. */
+  expected = g_strdup_printf ("Case opened\n%s by wang.fang (counter’s clock)\n"
+                              "The server recorded this from li.na at %s, not from wang.fang\n\n"
+                              "Lease seen\nNote · %s by li.na (counter’s clock)\n"
+                              "The server recorded this from li.na at %s",
+                              taken, recorded, noted, note_recorded);
+  g_assert_cmpstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)), ==, expected);
+  g_free (expected);
+
+  /* Taken in here and not yet at the server: its claim, nothing in the
+   * server's name. */
+  local = create_case (fixture, "Zhang Wei");
+  hall_case_page_set_case (HALL_CASE_PAGE (page), local);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_free (taken);
+  taken = hall_format_timestamp (hall_case_get_created_at (local));
+  expected = g_strdup_printf ("%s by " OFFICIAL " (counter’s clock)", taken);
+  g_assert_cmpstr (adw_action_row_get_subtitle (created_row), ==, expected);
+  g_free (expected);
+  g_assert_cmpstr (adw_action_row_get_subtitle (recorded_row), ==, "Not yet");
+  expected = g_strdup_printf ("Case opened\n%s by " OFFICIAL " (counter’s clock)", taken);
+  g_assert_cmpstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)), ==, expected);
+  g_object_unref (page);
+}
+
 static gboolean
 focus_on_screen (gpointer data)
 {
@@ -1229,6 +1358,8 @@ main (int   argc,
               test_case_page_duplicate, fixture_tear_down);
   g_test_add ("/hall/gui/pulled-case-service", Fixture, NULL, fixture_set_up,
               test_pulled_case_service, fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/record", Fixture, NULL, fixture_set_up,
+              test_case_page_record, fixture_tear_down);
   g_test_add ("/hall/gui/focus-after-sign-in", Fixture, NULL, fixture_set_up,
               test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);

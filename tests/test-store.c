@@ -529,6 +529,66 @@ test_migrate_v5 (Fixture       *fixture,
   g_assert_cmpint (hall_conflict_get_server_version (conflicts->pdata[0]), ==, 4);
 }
 
+/* Version 7 keeps the server's record beside the counter's claim. Rows of
+ * version 6 have none (the server has not said it here): they keep their
+ * claim, get NULL for the record, and the feed is read again from its
+ * start so that the pull brings the records of what it had brought. */
+static void
+test_migrate_v6 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cursor = NULL;
+
+  make_old_database (fixture->path, 6);
+  {
+    g_autoptr (sqlite3) db = NULL;
+
+    g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db,
+                                   "UPDATE applicants SET version = 1, sync_state = 'synced';"
+                                   "UPDATE cases SET version = 1, sync_state = 'synced';"
+                                   "INSERT INTO meta (key, value) VALUES ('cursor', '42'),"
+                                   " ('server_url', 'https://hall.example');",
+                                   NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+  }
+
+  store = open_store (fixture->path, "C01");
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==,
+                   HALL_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM cases"
+                              " WHERE recorded_by IS NULL AND recorded_at IS NULL"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM case_events"
+                              " WHERE recorded_by IS NULL AND recorded_at IS NULL"), ==, 1);
+
+  kase = hall_store_get_case_by_number (store, "YC-2023-C01-000041", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_official (kase), ==, "wang.fang");
+  g_assert_cmpint (hall_case_get_created_at (kase), ==, 1700000000);
+  g_assert_null (hall_case_get_recorded_by (kase));
+  g_assert_cmpint (hall_case_get_recorded_at (kase), ==, 0);
+  g_assert_cmpint (hall_case_get_version (kase), ==, 1);
+  g_assert_cmpint (hall_case_get_sync_state (kase), ==, HALL_SYNC_SYNCED);
+  events = hall_store_list_case_events (store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (hall_case_event_get_official (events->pdata[0]), ==, "wang.fang");
+  g_assert_null (hall_case_event_get_recorded_by (events->pdata[0]));
+
+  /* Nothing queued: the rows were synced. The feed starts over; the rest
+   * of the meta stays. */
+  g_assert_cmpuint (hall_store_count_outbox (store), ==, 0);
+  cursor = hall_store_get_meta (store, "cursor");
+  g_assert_null (cursor);
+  g_free (cursor);
+  cursor = hall_store_get_meta (store, "server_url");
+  g_assert_cmpstr (cursor, ==, "https://hall.example");
+}
+
 static void
 test_migrate_newer (Fixture       *fixture,
                     gconstpointer  data)
@@ -1110,6 +1170,184 @@ test_ack_event_keeps_version (Fixture       *fixture,
   g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_APPROVED);
   g_assert_cmpint (hall_case_get_version (stored), ==, 3);
   g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
+}
+
+/* 2026-11-27T08:00:00Z and 08:42:00Z. */
+#define CLAIMED_AT  G_GINT64_CONSTANT (1795766400)
+#define RECORDED_AT G_GINT64_CONSTANT (1795768920)
+
+/* A case and its entry from the feed: wang.fang took it in, by the other
+ * counter's clock; li.na's request brought it to the server. Both stay,
+ * each as what it is. */
+static void
+test_pulled_record (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page = NULL;
+  g_autoptr (JsonArray) later = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *id = resident_id (12);
+  g_autofree char *json = NULL;
+  const char *app = "11111111-2222-4333-8444-555555555556";
+  const char *case_uuid = "22222222-3333-4444-8555-666666666667";
+
+  json = g_strdup_printf (
+    "[{\"seq\": 1, \"entity\": \"applicant\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"kind\": \"person\", \"name\": \"欧阳娜娜\", \"id_type\": \"resident_id\","
+    "   \"id_number\": \"%s\", \"phone\": \"13700000012\", \"version\": 1}},"
+    " {\"seq\": 2, \"entity\": \"case\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+    "  {\"uuid\": \"%s\", \"number\": \"YC-2026-C07-000012\", \"service\": \"company_business_license\","
+    "   \"applicant\": \"%s\", \"state\": \"received\", \"created_at\": \"2026-11-27T08:00:00Z\","
+    "   \"promised_at\": \"2026-11-27T12:00:00Z\", \"counter\": \"C07\", \"official\": \"wang.fang\","
+    "   \"recorded_by\": \"li.na\", \"recorded_at\": \"2026-11-27T08:42:00Z\","
+    "   \"checklist\": [], \"version\": 1}},"
+    " {\"seq\": 3, \"entity\": \"event\", \"uuid\": \"33333333-4444-4555-8666-777777777778\","
+    "  \"version\": 1, \"data\": {\"uuid\": \"33333333-4444-4555-8666-777777777778\","
+    "   \"case\": \"%s\", \"kind\": \"created\", \"official\": \"wang.fang\","
+    "   \"at\": \"2026-11-27T08:00:00Z\", \"recorded_by\": \"li.na\","
+    "   \"recorded_at\": \"2026-11-27T08:42:00Z\"}}]",
+    app, app, id, case_uuid, case_uuid, app, case_uuid);
+  page = parse_array (json);
+  g_assert_true (hall_store_apply_changes (store, page, NULL, "3", &error));
+  g_assert_no_error (error);
+
+  kase = hall_store_get_case (store, case_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_get_official (kase), ==, "wang.fang");
+  g_assert_cmpint (hall_case_get_created_at (kase), ==, CLAIMED_AT);
+  g_assert_cmpstr (hall_case_get_recorded_by (kase), ==, "li.na");
+  g_assert_cmpint (hall_case_get_recorded_at (kase), ==, RECORDED_AT);
+  events = hall_store_list_case_events (store, case_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpstr (hall_case_event_get_official (events->pdata[0]), ==, "wang.fang");
+  g_assert_cmpint (hall_case_event_get_at (events->pdata[0]), ==, CLAIMED_AT);
+  g_assert_cmpstr (hall_case_event_get_recorded_by (events->pdata[0]), ==, "li.na");
+  g_assert_cmpint (hall_case_event_get_recorded_at (events->pdata[0]), ==, RECORDED_AT);
+  g_clear_object (&kase);
+
+  /* A later version the server kept no record of (an older server): the
+   * record of version 1 is not passed off as the record of version 2, and
+   * the claim stays. */
+  later = parse_array (
+    "[{\"seq\": 4, \"entity\": \"case\", \"uuid\": \"22222222-3333-4444-8555-666666666667\","
+    "  \"version\": 2, \"data\": {\"uuid\": \"22222222-3333-4444-8555-666666666667\","
+    "  \"number\": \"YC-2026-C07-000012\", \"service\": \"company_business_license\","
+    "  \"applicant\": \"11111111-2222-4333-8444-555555555556\", \"state\": \"in_review\","
+    "  \"created_at\": \"2026-11-27T08:00:00Z\"}}]");
+  g_assert_true (hall_store_apply_changes (store, later, NULL, "4", &error));
+  g_assert_no_error (error);
+  kase = hall_store_get_case (store, case_uuid, &error);
+  g_assert_cmpint (hall_case_get_version (kase), ==, 2);
+  g_assert_cmpstr (hall_case_get_official (kase), ==, "wang.fang");
+  g_assert_null (hall_case_get_recorded_by (kase));
+  g_assert_cmpint (hall_case_get_recorded_at (kase), ==, 0);
+}
+
+/* What this counter writes carries its claim and no record, whatever the
+ * objects said, until the server's own word comes back with the pull (the
+ * answer to a write gives only the version). */
+static void
+test_local_record (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("李娜", 41);
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (HallCaseEvent) note = NULL;
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (JsonArray) page = NULL;
+  g_autoptr (GError) error = NULL;
+
+  hall_case_set_official (kase, "wang.fang");
+  hall_case_set_recorded_by (kase, "supervisor-x");
+  hall_case_set_recorded_at (kase, 946684800);
+  g_assert_true (hall_store_create_case (store, applicant, fixture->service, kase, &error));
+  g_assert_no_error (error);
+  g_assert_null (hall_case_get_recorded_by (kase));
+  note = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "Copy of the lease provided");
+  hall_case_event_set_official (note, "wang.fang");
+  hall_case_event_set_recorded_by (note, "supervisor-x");
+  hall_case_event_set_recorded_at (note, 946684800);
+  g_assert_true (hall_store_add_case_event (store, note, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM cases"
+                              " WHERE official = 'wang.fang' AND recorded_by IS NULL"
+                              " AND recorded_at IS NULL"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM case_events"
+                              " WHERE official = 'wang.fang' AND recorded_by IS NULL"
+                              " AND recorded_at IS NULL"), ==, 2);
+
+  /* Acknowledged: the version is known, the record not yet. */
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_cmpuint (items->len, ==, 4);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_true (hall_store_ack_outbox (store, items->pdata[i], 1, NULL));
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpint (hall_case_get_version (stored), ==, 1);
+  g_assert_cmpint (hall_case_get_sync_state (stored), ==, HALL_SYNC_SYNCED);
+  g_assert_null (hall_case_get_recorded_by (stored));
+  g_clear_object (&stored);
+
+  /* The pull brings the version this counter has, with the record; and the
+   * entries this counter wrote, with theirs. */
+  {
+    g_autoptr (HallCase) copy = hall_case_new ();
+    g_autoptr (GPtrArray) local = hall_store_list_case_events (store, hall_case_get_uuid (kase),
+                                                               &error);
+
+    _hall_case_copy (copy, kase);
+    hall_case_set_recorded_by (copy, "wang.fang");
+    hall_case_set_recorded_at (copy, RECORDED_AT);
+    page = case_page (copy, HALL_CASE_RECEIVED, 1);
+    for (guint i = 0; i < local->len; i++)
+      {
+        HallCaseEvent *event = local->pdata[i];
+        JsonObject *change = json_object_new ();
+        JsonNode *event_data;
+
+        hall_case_event_set_recorded_by (event, "wang.fang");
+        hall_case_event_set_recorded_at (event, RECORDED_AT + i);
+        event_data = hall_case_event_to_json (event);
+        json_object_set_string_member (change, "entity", "event");
+        json_object_set_string_member (change, "uuid", hall_case_event_get_uuid (event));
+        json_object_set_int_member (change, "version", 1);
+        json_object_set_member (change, "data", event_data);
+        json_array_add_object_element (page, change);
+      }
+  }
+  g_assert_true (hall_store_apply_changes (store, page, NULL, "9", &error));
+  g_assert_no_error (error);
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpstr (hall_case_get_official (stored), ==, "wang.fang");
+  g_assert_cmpstr (hall_case_get_recorded_by (stored), ==, "wang.fang");
+  g_assert_cmpint (hall_case_get_recorded_at (stored), ==, RECORDED_AT);
+  g_clear_object (&stored);
+  events = hall_store_list_case_events (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpuint (events->len, ==, 2);
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_assert_cmpstr (hall_case_event_get_recorded_by (events->pdata[i]), ==, "wang.fang");
+      g_assert_cmpint (hall_case_event_get_recorded_at (events->pdata[i]), ==, RECORDED_AT + i);
+    }
+  g_clear_pointer (&events, g_ptr_array_unref);
+
+  /* A move made here: the case as it is now has not been to the server, so
+   * it has no record; the entries already recorded keep theirs. */
+  g_assert_true (move_case (store, kase, HALL_CASE_IN_REVIEW, &error));
+  stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+  g_assert_null (hall_case_get_recorded_by (stored));
+  g_assert_cmpint (hall_case_get_recorded_at (stored), ==, 0);
+  events = hall_store_list_case_events (store, hall_case_get_uuid (kase), &error);
+  g_assert_cmpuint (events->len, ==, 3);
+  g_assert_cmpstr (hall_case_event_get_recorded_by (events->pdata[0]), ==, "wang.fang");
+  g_assert_null (hall_case_event_get_recorded_by (events->pdata[2]));
 }
 
 static char *
@@ -1768,6 +2006,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/v4", Fixture, NULL, fixture_set_up, test_migrate_v4,
               fixture_tear_down);
+  g_test_add ("/hall/store/migrate/v6", Fixture, NULL, fixture_set_up, test_migrate_v6,
+              fixture_tear_down);
   g_test_add ("/hall/store/migrate/v5", Fixture, NULL, fixture_set_up, test_migrate_v5,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/newer", Fixture, NULL, fixture_set_up, test_migrate_newer,
@@ -1805,6 +2045,11 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/store/outbox/ack-event", Fixture, NULL, fixture_set_up,
               test_ack_event_keeps_version, fixture_tear_down);
+
+  g_test_add ("/hall/store/record/pulled", Fixture, NULL, fixture_set_up, test_pulled_record,
+              fixture_tear_down);
+  g_test_add ("/hall/store/record/local", Fixture, NULL, fixture_set_up, test_local_record,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -366,6 +366,21 @@ test_push_exactly_once (Fixture      *fixture,
   g_assert_cmpint (hall_case_get_sync_state (local), ==, HALL_SYNC_SYNCED);
   g_assert_cmpint (hall_case_get_version (local), >=, 1);
 
+  /* The pull that followed brought the server's own record of what this
+   * counter sent: who signed the requests, by the server's clock. */
+  g_assert_cmpstr (hall_case_get_recorded_by (local), ==, "demo");
+  g_assert_cmpint (hall_case_get_recorded_at (local), >=, hall_case_get_created_at (first) - 5);
+  {
+    g_autoptr (GPtrArray) events = hall_store_list_case_events (fixture->store,
+                                                                hall_case_get_uuid (first),
+                                                                &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (events->len, ==, 1);
+    g_assert_cmpstr (hall_case_event_get_recorded_by (events->pdata[0]), ==, "demo");
+    g_assert_cmpint (hall_case_event_get_recorded_at (events->pdata[0]), >, 0);
+  }
+
   /* A second pass has nothing to send. */
   g_assert_true (run_sync (fixture->engine, &report, &error));
   g_assert_no_error (error);

@@ -77,6 +77,7 @@ gboolean
 _hall_store_insert_event_locked (HallStore     *self,
                                  gint64         case_id,
                                  HallCaseEvent *event,
+                                 gboolean       from_server,
                                  GError       **error)
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
@@ -84,8 +85,8 @@ _hall_store_insert_event_locked (HallStore     *self,
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
-                                   " official, at)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                   " official, at, recorded_by, recorded_at)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0))",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -99,6 +100,12 @@ _hall_store_insert_event_locked (HallStore     *self,
   hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
   hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
   sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
+  /* Whatever a caller set, only the server's word counts as its record. */
+  if (from_server && hall_case_event_get_recorded_by (event) != NULL)
+    {
+      hall_sqlite_bind_text (stmt, 8, hall_case_event_get_recorded_by (event));
+      sqlite3_bind_int64 (stmt, 9, hall_case_event_get_recorded_at (event));
+    }
   return hall_sqlite_stmt_run (stmt, _("save the case’s history"), error);
 }
 
@@ -141,9 +148,10 @@ _hall_store_insert_case_locked (HallStore  *self,
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO cases (uuid, number, seq, service_id, service_name,"
                                    " applicant_id, state, created_at, promised_at, updated_at,"
-                                   " counter, official, checklist, version, sync_state)"
+                                   " counter, official, checklist, version, sync_state,"
+                                   " recorded_by, recorded_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                   " ?13, ?14, ?15)",
+                                   " ?13, ?14, ?15, ?16, NULLIF (?17, 0))",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -165,6 +173,11 @@ _hall_store_insert_case_locked (HallStore  *self,
   hall_sqlite_bind_text (stmt, 13, checklist);
   sqlite3_bind_int64 (stmt, 14, hall_case_get_version (kase));
   hall_sqlite_bind_text (stmt, 15, from_server ? "synced" : "pending");
+  if (from_server && hall_case_get_recorded_by (kase) != NULL)
+    {
+      hall_sqlite_bind_text (stmt, 16, hall_case_get_recorded_by (kase));
+      sqlite3_bind_int64 (stmt, 17, hall_case_get_recorded_at (kase));
+    }
   return hall_sqlite_stmt_run (stmt, _("save the case"), error);
 }
 
@@ -249,6 +262,8 @@ create_case_locked (HallStore      *self,
   hall_case_set_version (kase, 0);
   hall_case_set_sync_state (kase, HALL_SYNC_PENDING);
   hall_case_set_sync_error (kase, NULL);
+  hall_case_set_recorded_by (kase, NULL);
+  hall_case_set_recorded_at (kase, 0);
   if (json_array_get_length (hall_case_get_checklist (kase)) == 0)
     {
       g_autoptr (JsonArray) checklist = checklist_from_service (service);
@@ -265,7 +280,8 @@ create_case_locked (HallStore      *self,
   body = _hall_store_json_to_string_free (hall_case_to_json (kase));
 
   return _hall_store_insert_case_locked (self, kase, applicant_id, FALSE, error)
-         && _hall_store_insert_event_locked (self, sqlite3_last_insert_rowid (db), created, error)
+         && _hall_store_insert_event_locked (self, sqlite3_last_insert_rowid (db), created,
+                                             FALSE, error)
          && _hall_store_enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
                                         hall_case_get_uuid (kase), 0, error)
          && _hall_store_enqueue_event_locked (self, created, error);
@@ -329,6 +345,8 @@ _hall_case_copy (HallCase *dst,
   hall_case_set_version (dst, hall_case_get_version (src));
   hall_case_set_sync_state (dst, hall_case_get_sync_state (src));
   hall_case_set_sync_error (dst, hall_case_get_sync_error (src));
+  hall_case_set_recorded_by (dst, hall_case_get_recorded_by (src));
+  hall_case_set_recorded_at (dst, hall_case_get_recorded_at (src));
   hall_case_set_checklist (dst, hall_case_get_checklist (src));
   g_object_thaw_notify (G_OBJECT (dst));
 }
@@ -546,7 +564,7 @@ _hall_store_add_case_event_locked (HallStore     *self,
   if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE
       && !check_state_move_locked (self, case_id, event, error))
     return FALSE;
-  if (!_hall_store_insert_event_locked (self, case_id, event, error))
+  if (!_hall_store_insert_event_locked (self, case_id, event, FALSE, error))
     return FALSE;
 
   if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE)
@@ -555,6 +573,7 @@ _hall_store_add_case_event_locked (HallStore     *self,
 
       stmt = hall_sqlite_conn_prepare (self->writer,
                                        "UPDATE cases SET state = ?2, updated_at = ?3,"
+                                       " recorded_by = NULL, recorded_at = NULL,"
                                        SYNC_PENDING_SQL
                                        " WHERE id = ?1",
                                        error);
@@ -634,7 +653,7 @@ hall_store_list_case_events (HallStore   *self,
   g_return_val_if_fail (case_uuid != NULL, NULL);
 
   if (!_hall_store_read_rows (self,
-                              "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at"
+                              "SELECT " EVENT_COLUMNS
                               " FROM case_events e JOIN cases c ON c.id = e.case_id"
                               " WHERE c.uuid = ?1 ORDER BY e.at, e.id",
                               case_uuid, add_event, &read, _("read the case’s history"), error))

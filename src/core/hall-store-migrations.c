@@ -255,6 +255,19 @@ static const char migration_v6[] =
   "CREATE INDEX conflicts_open_duplicates ON conflicts (entity_uuid)"
   "  WHERE kind = 'duplicate' AND resolved_at IS NULL;";
 
+/* The server's own record of a case and of each entry of its timeline
+ * (issue 8): the signed-in official whose request wrote it and when, by
+ * the server's clock, kept beside the counter's claim ("official",
+ * "created_at", an entry's "at"), never in its place. NULL until the
+ * server has recorded it. The feed is read again from its start, once, so
+ * that what was pulled before this step gets the record too. */
+static const char migration_v7[] =
+  "ALTER TABLE cases ADD COLUMN recorded_by TEXT;"
+  "ALTER TABLE cases ADD COLUMN recorded_at INTEGER;"
+  "ALTER TABLE case_events ADD COLUMN recorded_by TEXT;"
+  "ALTER TABLE case_events ADD COLUMN recorded_at INTEGER;"
+  "DELETE FROM meta WHERE key = 'cursor';";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -263,6 +276,7 @@ static const char *const migrations[] = {
   migration_v4,
   migration_v5,
   migration_v6,
+  migration_v7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

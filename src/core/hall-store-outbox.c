@@ -720,7 +720,7 @@ _hall_store_queue_unsent_locked (HallStore *self,
       int ev_rc;
 
       if (sqlite3_prepare_v2 (db,
-                              "SELECT uuid, kind, new_state, note, official, at FROM case_events"
+                              "SELECT " EVENT_COLUMNS " FROM case_events e"
                               " WHERE case_id = ?1 ORDER BY at, id",
                               -1, &ev, NULL) != SQLITE_OK)
         {

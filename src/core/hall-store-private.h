@@ -46,8 +46,15 @@ struct _HallStore
 #define CASE_COLUMNS                                                    \
   "c.id, c.uuid, c.number, c.service_id, c.service_name, a.uuid, a.name, " \
   "c.state, c.created_at, c.promised_at, c.updated_at, c.counter, "     \
-  "c.official, c.version, c.sync_state, c.sync_error, c.checklist"
+  "c.official, c.version, c.sync_state, c.sync_error, c.checklist, "    \
+  "c.recorded_by, c.recorded_at"
 #define CASE_FROM " FROM cases c CROSS JOIN applicants a ON a.id = c.applicant_id "
+
+/* Columns of a case entry as _hall_store_read_event() expects them, from
+ * case_events e. */
+#define EVENT_COLUMNS                                                   \
+  "e.uuid, e.kind, e.new_state, e.note, e.official, e.at, "             \
+  "e.recorded_by, e.recorded_at"
 
 #define APPLICANT_COLUMNS                                               \
   "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \
@@ -184,9 +191,12 @@ gboolean        _hall_store_lookup_case_id_locked (HallStore    *self,
                                                    const char   *uuid,
                                                    gint64       *id_out,
                                                    GError      **error);
+/* @from_server: the entry came from the server, and with it the server's
+ * record of it; an entry made here has none until the server says. */
 gboolean        _hall_store_insert_event_locked (HallStore      *self,
                                                  gint64          case_id,
                                                  HallCaseEvent  *event,
+                                                 gboolean        from_server,
                                                  GError        **error);
 gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
                                                   HallCaseEvent *event,

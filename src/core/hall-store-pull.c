@@ -94,6 +94,39 @@ owner_waiting_locked (HallStore  *self,
   return TRUE;
 }
 
+/* The version this counter has already (its own write, acknowledged by
+ * version only): the server's record of it arrives with the pull. */
+static gboolean
+fill_case_record_locked (HallStore  *self,
+                         gint64      case_id,
+                         HallCase   *kase,
+                         gint64      version,
+                         GPtrArray  *changed_cases,
+                         GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  if (hall_case_get_recorded_by (kase) == NULL)
+    return TRUE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET recorded_by = ?3, recorded_at = NULLIF (?4, 0)"
+                                   " WHERE id = ?1 AND version = ?2"
+                                   " AND (recorded_by IS NOT ?3"
+                                   "      OR recorded_at IS NOT NULLIF (?4, 0))",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  hall_sqlite_bind_text (stmt, 3, hall_case_get_recorded_by (kase));
+  sqlite3_bind_int64 (stmt, 4, hall_case_get_recorded_at (kase));
+  if (!hall_sqlite_stmt_run (stmt, _("keep the server’s record of the case"), error))
+    return FALSE;
+  if (sqlite3_changes (hall_sqlite_conn_get_db (self->writer)) > 0)
+    g_ptr_array_add (changed_cases, g_strdup (hall_case_get_uuid (kase)));
+  return TRUE;
+}
+
 gboolean
 _hall_store_apply_case_locked (HallStore  *self,
                                JsonNode   *data,
@@ -148,8 +181,10 @@ _hall_store_apply_case_locked (HallStore  *self,
     }
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
-  if (case_id != 0 && local_version >= version)
+  if (case_id != 0 && local_version > version)
     return TRUE;
+  if (case_id != 0 && local_version == version)
+    return fill_case_record_locked (self, case_id, kase, version, changed_cases, error);
 
   /* The store has no catalog: a case new here gets no name rather than its
    * id posing as one; the screens name it from the catalog. */
@@ -174,7 +209,8 @@ _hall_store_apply_case_locked (HallStore  *self,
                                        " promised_at = ?8, updated_at = ?9,"
                                        " counter = COALESCE(?10, counter),"
                                        " official = COALESCE(?11, official), checklist = ?12,"
-                                       " version = ?13, sync_state = 'synced', sync_error = NULL"
+                                       " version = ?13, sync_state = 'synced', sync_error = NULL,"
+                                       " recorded_by = ?14, recorded_at = NULLIF (?15, 0)"
                                        " WHERE id = ?1",
                                        error);
       if (stmt == NULL)
@@ -192,10 +228,46 @@ _hall_store_apply_case_locked (HallStore  *self,
       hall_sqlite_bind_text (stmt, 11, hall_case_get_official (kase));
       hall_sqlite_bind_text (stmt, 12, checklist);
       sqlite3_bind_int64 (stmt, 13, version);
+      /* The record of this version, or none if the server kept none. */
+      if (hall_case_get_recorded_by (kase) != NULL)
+        {
+          hall_sqlite_bind_text (stmt, 14, hall_case_get_recorded_by (kase));
+          sqlite3_bind_int64 (stmt, 15, hall_case_get_recorded_at (kase));
+        }
       if (!hall_sqlite_stmt_run (stmt, _("save the case from the server"), error))
         return FALSE;
     }
   g_ptr_array_add (changed_cases, g_strdup (hall_case_get_uuid (kase)));
+  return TRUE;
+}
+
+/* An entry written here and since acknowledged: the server's record of
+ * it comes with the pull. An entry never changes, so neither does its
+ * record once kept. */
+static gboolean
+fill_event_record_locked (HallStore     *self,
+                          HallCaseEvent *event,
+                          GPtrArray     *changed_cases,
+                          GError       **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  if (hall_case_event_get_recorded_by (event) == NULL)
+    return TRUE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE case_events SET recorded_by = ?2,"
+                                   " recorded_at = NULLIF (?3, 0)"
+                                   " WHERE uuid = ?1 AND recorded_by IS NULL",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
+  hall_sqlite_bind_text (stmt, 2, hall_case_event_get_recorded_by (event));
+  sqlite3_bind_int64 (stmt, 3, hall_case_event_get_recorded_at (event));
+  if (!hall_sqlite_stmt_run (stmt, _("keep the server’s record of the case entry"), error))
+    return FALSE;
+  if (sqlite3_changes (hall_sqlite_conn_get_db (self->writer)) > 0)
+    g_ptr_array_add (changed_cases, g_strdup (hall_case_event_get_case_uuid (event)));
   return TRUE;
 }
 
@@ -224,7 +296,7 @@ apply_event_locked (HallStore     *self,
   hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    return TRUE;
+    return fill_event_record_locked (self, event, changed_cases, error);
   /* A failed read is not "no such entry": inserting then could double it. */
   if (rc != SQLITE_DONE)
     {
@@ -243,7 +315,7 @@ apply_event_locked (HallStore     *self,
                    hall_case_event_get_case_uuid (event));
       return FALSE;
     }
-  if (!_hall_store_insert_event_locked (self, case_id, event, error))
+  if (!_hall_store_insert_event_locked (self, case_id, event, TRUE, error))
     return FALSE;
   g_ptr_array_add (changed_cases, g_strdup (hall_case_event_get_case_uuid (event)));
   return TRUE;

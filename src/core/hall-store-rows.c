@@ -74,6 +74,8 @@ _hall_store_read_case (sqlite3_stmt *stmt)
                        "version", sqlite3_column_int64 (stmt, 13),
                        "sync-state", sync_state,
                        "sync-error", sqlite3_column_text (stmt, 15),
+                       "recorded-by", sqlite3_column_text (stmt, 17),
+                       "recorded-at", sqlite3_column_int64 (stmt, 18),
                        NULL);
   if (checklist != NULL && JSON_NODE_HOLDS_ARRAY (checklist))
     hall_case_set_checklist (kase, json_node_get_array (checklist));
@@ -100,6 +102,8 @@ _hall_store_read_event (sqlite3_stmt *stmt,
                        "note", sqlite3_column_text (stmt, 3),
                        "official", sqlite3_column_text (stmt, 4),
                        "at", sqlite3_column_int64 (stmt, 5),
+                       "recorded-by", sqlite3_column_text (stmt, 6),
+                       "recorded-at", sqlite3_column_int64 (stmt, 7),
                        NULL);
 }
 

@@ -111,6 +111,68 @@ hall_format_timestamp (gint64 unix_seconds)
 }
 
 char *
+hall_format_claim (const char *official,
+                   gint64      at)
+{
+  g_autofree char *when = hall_format_timestamp (at);
+
+  if (official == NULL || *official == '\0')
+    /* Translators: a time as a counter's computer told it, which may be
+     * wrong; the server's clock is the one it is checked against. */
+    return g_strdup_printf (_("%s (counter’s clock)"), when);
+  /* Translators: "2026-11-27 14:05 by wang.fang (counter’s clock)" */
+  return g_strdup_printf (_("%s by %s (counter’s clock)"), when, official);
+}
+
+char *
+hall_format_server_record (const char *claimed_by,
+                           gint64      claimed_at,
+                           const char *recorded_by,
+                           gint64      recorded_at,
+                           gboolean   *differs)
+{
+  g_autofree char *when = NULL;
+  g_autofree char *gap = NULL;
+  gint64 delta;
+
+  if (differs != NULL)
+    *differs = FALSE;
+  if (recorded_by == NULL)
+    return NULL;
+
+  when = hall_format_timestamp (recorded_at);
+  delta = recorded_at - claimed_at;
+  if (claimed_by != NULL && *claimed_by != '\0' && g_strcmp0 (claimed_by, recorded_by) != 0)
+    {
+      if (differs != NULL)
+        *differs = TRUE;
+      /* Translators: "The server recorded this from li.na at 2026-11-27
+       * 14:42, not from wang.fang": the official signed in when it reached
+       * the server is not the one the counter named. */
+      return g_strdup_printf (_("The server recorded this from %s at %s, not from %s"),
+                              recorded_by, when, claimed_by);
+    }
+  if (recorded_at > 0 && claimed_at > 0 && ABS (delta) > HALL_FORMAT_CLOCK_SLACK)
+    {
+      if (differs != NULL)
+        *differs = TRUE;
+      gap = hall_format_duration (ABS (delta), FALSE);
+      if (delta > 0)
+        /* Translators: "The server recorded this from li.na at 2026-11-27
+         * 16:42, 2 h 37 min after the counter’s time" */
+        return g_strdup_printf (_("The server recorded this from %s at %s, %s after the "
+                                  "counter’s time"),
+                                recorded_by, when, gap);
+      /* Translators: the counter's clock was ahead of the server's. */
+      return g_strdup_printf (_("The server recorded this from %s at %s, %s before the "
+                                "counter’s time"),
+                              recorded_by, when, gap);
+    }
+  /* Translators: "The server recorded this from li.na at 2026-11-27 14:05" */
+  return g_strdup_printf (_("The server recorded this from %s at %s"), recorded_by, when);
+}
+
+char *
 hall_format_last_sync (gint64 last_sync,
                        gint64 now)
 {

@@ -30,6 +30,26 @@ char       *hall_format_countdown        (gint64         promised_at,
 /* Local date and time, "2026-11-27 14:05". */
 char       *hall_format_timestamp        (gint64         unix_seconds);
 
+/* How far apart the counter's clock and the server's may be before the
+ * page says they differ: an entry sent at once arrives within seconds. */
+#define HALL_FORMAT_CLOCK_SLACK (5 * 60)
+
+/* The counter's claim of who did a thing and when: "2026-11-27 14:05 by
+ * wang.fang (counter’s clock)", or without "by" when no official is named. */
+char       *hall_format_claim            (const char    *official,
+                                          gint64         at);
+
+/* The server's record of a timeline entry set against the counter's claim
+ * (@claimed_by, @claimed_at): "The server recorded this from li.na at
+ * 2026-11-27 14:42", saying so when the official differs or the times are
+ * more than HALL_FORMAT_CLOCK_SLACK apart, and setting *@differs then. NULL
+ * when @recorded_by is NULL: the server has said nothing of it here. */
+char       *hall_format_server_record    (const char    *claimed_by,
+                                          gint64         claimed_at,
+                                          const char    *recorded_by,
+                                          gint64         recorded_at,
+                                          gboolean      *differs);
+
 /* "Synced 5 min ago", "Synced just now", "Never synced". */
 char       *hall_format_last_sync        (gint64         last_sync,
                                           gint64         now);

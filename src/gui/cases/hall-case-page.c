@@ -23,6 +23,7 @@ struct _HallCasePage
   AdwActionRow  *applicant_row;
   AdwActionRow  *service_row;
   AdwActionRow  *created_row;
+  AdwActionRow  *recorded_row;
   AdwActionRow  *promised_row;
   AdwActionRow  *sync_row;
   GtkImage      *sync_icon;
@@ -40,6 +41,7 @@ struct _HallCasePage
   char          *document_text;
   GPtrArray     *conflicts; /* of HallConflict, open ones, as last read */
   char          *conflict_text;
+  char          *timeline_text;
   GCancellable  *cancellable;      /* the read in flight: another case or read replaces it */
   GCancellable  *page_cancellable; /* notes and decisions: until the page goes */
   guint          countdown_id;
@@ -147,6 +149,7 @@ show_case (HallCasePage *self)
   HallSyncState sync_state;
   const char *reason;
   g_autofree char *created = NULL;
+  g_autofree char *recorded = NULL;
   g_autofree char *promised = NULL;
   const char *state_name;
 
@@ -170,9 +173,21 @@ show_case (HallCasePage *self)
   adw_action_row_set_subtitle (self->service_row,
                                service != NULL ? hall_service_get_department_name (service) : "");
 
-  created = hall_format_timestamp (hall_case_get_created_at (kase));
-  promised = hall_format_timestamp (hall_case_get_promised_at (kase));
+  created = hall_format_claim (hall_case_get_official (kase), hall_case_get_created_at (kase));
   adw_action_row_set_subtitle (self->created_row, created);
+  /* Only what the server said: until then, nothing in its name. */
+  if (hall_case_get_recorded_by (kase) != NULL)
+    {
+      g_autofree char *at = hall_format_timestamp (hall_case_get_recorded_at (kase));
+
+      /* Translators: "li.na, 2026-11-27 14:42 (server’s clock)" */
+      recorded = g_strdup_printf (_("%s, %s (server’s clock)"), hall_case_get_recorded_by (kase),
+                                  at);
+    }
+  else
+    recorded = g_strdup (_("Not yet"));
+  adw_action_row_set_subtitle (self->recorded_row, recorded);
+  promised = hall_format_timestamp (hall_case_get_promised_at (kase));
   adw_action_row_set_subtitle (self->promised_row, promised);
 
   sync_state = hall_case_get_sync_state (kase);
@@ -338,6 +353,8 @@ static void
 show_timeline (HallCasePage *self,
                GPtrArray    *events)
 {
+  g_autoptr (GString) text = g_string_new (NULL);
+
   clear_list_box (self->timeline_list);
   self->n_events = events != NULL ? events->len : 0;
 
@@ -345,33 +362,54 @@ show_timeline (HallCasePage *self,
     {
       HallCaseEvent *event = g_ptr_array_index (events, i);
       g_autofree char *title = describe_event (event);
-      g_autofree char *when = hall_format_timestamp (hall_case_event_get_at (event));
       const char *official = hall_case_event_get_official (event);
       const char *note = hall_case_event_get_note (event);
-      g_autofree char *subtitle = NULL;
+      g_autofree char *subtitle = hall_format_claim (official, hall_case_event_get_at (event));
+      g_autofree char *record = NULL;
+      gboolean differs = FALSE;
       GtkWidget *row;
 
-      if (official != NULL && *official != '\0')
-        /* Translators: "2026-11-27 14:05 · wang.li" */
-        subtitle = g_strdup_printf (_("%s · %s"), when, official);
-      else
-        subtitle = g_strdup (when);
-
+      record = hall_format_server_record (official, hall_case_event_get_at (event),
+                                          hall_case_event_get_recorded_by (event),
+                                          hall_case_event_get_recorded_at (event), &differs);
       if (note != NULL && *note != '\0')
         {
           /* The note is what matters; its kind goes in front of the time. */
           g_autofree char *detail = g_strdup_printf (_("%s · %s"), title, subtitle);
 
-          row = new_row (note, detail);
+          g_free (subtitle);
+          subtitle = g_steal_pointer (&detail);
+          g_free (title);
+          title = g_strdup (note);
         }
-      else
-        row = new_row (title, subtitle);
+      /* The counter's claim, then the server's record under it. */
+      if (record != NULL)
+        {
+          g_autofree char *both = g_strconcat (subtitle, "\n", record, NULL);
+
+          g_free (subtitle);
+          subtitle = g_steal_pointer (&both);
+        }
+      row = new_row (title, subtitle);
+      if (differs)
+        {
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+          gtk_widget_add_css_class (icon, "warning");
+          gtk_widget_set_tooltip_text (icon, record);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+        }
 
       gtk_list_box_append (self->timeline_list, row);
+      if (text->len > 0)
+        g_string_append (text, "\n\n");
+      g_string_append_printf (text, "%s\n%s", title, subtitle);
     }
 
   if (self->n_events == 0)
     gtk_list_box_append (self->timeline_list, new_row (_("Nothing happened yet"), NULL));
+  g_free (self->timeline_text);
+  self->timeline_text = g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* A value of a differing field as the official reads it; NULL is "none". */
@@ -931,6 +969,7 @@ hall_case_page_finalize (GObject *object)
   g_free (self->official);
   g_free (self->document_text);
   g_free (self->conflict_text);
+  g_free (self->timeline_text);
 
   G_OBJECT_CLASS (hall_case_page_parent_class)->finalize (object);
 }
@@ -1031,6 +1070,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, service_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, created_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, recorded_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, promised_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
@@ -1198,4 +1238,12 @@ hall_case_page_get_conflict_text (HallCasePage *self)
   g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
 
   return self->conflict_text != NULL ? self->conflict_text : "";
+}
+
+const char *
+hall_case_page_get_timeline_text (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return self->timeline_text != NULL ? self->timeline_text : "";
 }

@@ -51,5 +51,9 @@ guint       hall_case_page_get_n_events       (HallCasePage *self);
  * and a duplicate's two records, "Title\nName · document · contact" each,
  * blank lines between; "" when no conflict is open. */
 const char *hall_case_page_get_conflict_text  (HallCasePage *self);
+/* The timeline's entries as shown, "Title\nSubtitle" each (the subtitle
+ * is the counter's claim, then the server's record on a line of its own
+ * when there is one), blank lines between; "" before the first read. */
+const char *hall_case_page_get_timeline_text  (HallCasePage *self);
 
 G_END_DECLS
