@@ -669,17 +669,12 @@ hall_store_resolve_conflict (HallStore               *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  if (!resolve_conflict_locked (self, conflict_id, resolution, official, changed_cases, error))
-    {
-      _hall_store_write_rollback (self);
-      return FALSE;
-    }
-  if (!_hall_store_write_commit (self, error))
+  if (!_hall_store_write_end (self,
+                              resolve_conflict_locked (self, conflict_id, resolution, official,
+                                                       changed_cases, error),
+                              changed_cases, error))
     return FALSE;
-
   g_debug ("Conflict %" G_GINT64_FORMAT " decided: %s", conflict_id,
            hall_conflict_resolution_to_string (resolution));
-  _hall_store_emit_cases_changed (self, changed_cases);
-  _hall_store_emit_outbox_changed (self);
   return TRUE;
 }

@@ -365,17 +365,9 @@ hall_store_ack_outbox (HallStore             *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  if (!ack_locked (self, item, server_version, changed_cases, error))
-    {
-      _hall_store_write_rollback (self);
-      return FALSE;
-    }
-  if (!_hall_store_write_commit (self, error))
-    return FALSE;
-
-  _hall_store_emit_cases_changed (self, changed_cases);
-  _hall_store_emit_outbox_changed (self);
-  return TRUE;
+  return _hall_store_write_end (self,
+                                ack_locked (self, item, server_version, changed_cases, error),
+                                changed_cases, error);
 }
 
 gboolean
@@ -473,6 +465,7 @@ hall_store_reject_outbox (HallStore             *self,
   g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *owner = NULL;
   g_autofree char *shown = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (item != NULL && item->uuid != NULL, FALSE);
@@ -485,24 +478,12 @@ hall_store_reject_outbox (HallStore             *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  if (!take_outbox_row_locked (self, item, &owner, error)
-      || (owner != NULL
-          && (!mark_owner_locked (self, item->entity, owner, "rejected", shown, error)
-              || !_hall_store_collect_owner_cases_locked (self, item->entity, owner, changed_cases,
-                                                          error))))
-    {
-      _hall_store_write_rollback (self);
-      return FALSE;
-    }
-  if (!_hall_store_write_commit (self, error))
-    return FALSE;
-
-  if (owner != NULL)
-    {
-      _hall_store_emit_cases_changed (self, changed_cases);
-      _hall_store_emit_outbox_changed (self);
-    }
-  return TRUE;
+  ok = take_outbox_row_locked (self, item, &owner, error)
+       && (owner == NULL
+           || (mark_owner_locked (self, item->entity, owner, "rejected", shown, error)
+               && _hall_store_collect_owner_cases_locked (self, item->entity, owner,
+                                                          changed_cases, error)));
+  return _hall_store_write_end (self, ok, owner != NULL ? changed_cases : NULL, error);
 }
 
 gboolean
@@ -628,20 +609,7 @@ record_conflict (HallStore             *self,
                                                           error);
         }
     }
-  if (!ok)
-    {
-      _hall_store_write_rollback (self);
-      return FALSE;
-    }
-  if (!_hall_store_write_commit (self, error))
-    return FALSE;
-
-  if (owner != NULL)
-    {
-      _hall_store_emit_cases_changed (self, changed_cases);
-      _hall_store_emit_outbox_changed (self);
-    }
-  return TRUE;
+  return _hall_store_write_end (self, ok, owner != NULL ? changed_cases : NULL, error);
 }
 
 gboolean

@@ -125,6 +125,13 @@ gboolean        _hall_store_write_begin         (HallStore      *self,
 void            _hall_store_write_rollback      (HallStore      *self);
 gboolean        _hall_store_write_commit        (HallStore      *self,
                                                  GError        **error);
+/* Ends a write transaction: rolls it back when @ok is FALSE (@error set
+ * by the caller), else commits it and, when @changed_cases is not NULL,
+ * tells of those cases and of the outbox. */
+gboolean        _hall_store_write_end           (HallStore      *self,
+                                                 gboolean        ok,
+                                                 GPtrArray      *changed_cases,
+                                                 GError        **error);
 
 /* Signals, emitted in the main context the store was opened in. */
 void            _hall_store_emit_changed        (HallStore      *self);

@@ -280,6 +280,27 @@ _hall_store_write_commit (HallStore *self,
   return TRUE;
 }
 
+gboolean
+_hall_store_write_end (HallStore  *self,
+                       gboolean    ok,
+                       GPtrArray  *changed_cases,
+                       GError    **error)
+{
+  if (!ok)
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  if (!_hall_store_write_commit (self, error))
+    return FALSE;
+  if (changed_cases != NULL)
+    {
+      _hall_store_emit_cases_changed (self, changed_cases);
+      _hall_store_emit_outbox_changed (self);
+    }
+  return TRUE;
+}
+
 /* Signals, in the main context of the thread that opened the store. */
 
 typedef struct
