@@ -23,9 +23,9 @@
 /* The service times an estimate averages: the most recent ones. */
 #define ESTIMATE_SAMPLE 20
 /* A counter that called for a group this recently is open for it. */
-#define OPEN_COUNTER_USEC (30 * 60 * G_USEC_PER_SEC)
+#define OPEN_COUNTER_USEC (30 * G_TIME_SPAN_MINUTE)
 /* An appointment checks in from this long before its slot. */
-#define CHECK_IN_EARLY_USEC (30 * 60 * G_USEC_PER_SEC)
+#define CHECK_IN_EARLY_USEC (30 * G_TIME_SPAN_MINUTE)
 
 #define WAITING_STATES "('waiting', 'transferred')"
 
