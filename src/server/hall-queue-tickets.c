@@ -565,6 +565,7 @@ hall_queue_call_next (HallQueue          *self,
   g_autofree char *uuid = NULL;
   g_autofree char *from_state = NULL;
   HallQueueAnswer *answer = NULL;
+  gboolean opened;
   gint64 now;
 
   for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
@@ -615,19 +616,25 @@ hall_queue_call_next (HallQueue          *self,
         }
     }
 
-  /* The counter is open for these groups from now on. */
+  /* The counter is open for these groups from now on. Written again only
+   * when that changes or a minute has passed: a counter asking while
+   * nobody waits then costs no commit. */
   stmt = hall_sqlite_conn_prepare (self->conn,
                                    "INSERT INTO queue_counters (counter, groups, seen_at)"
                                    " VALUES (?1, ?2, ?3) ON CONFLICT (counter) DO UPDATE"
-                                   " SET groups = excluded.groups, seen_at = excluded.seen_at",
+                                   " SET groups = excluded.groups, seen_at = excluded.seen_at"
+                                   " WHERE queue_counters.groups IS NOT excluded.groups"
+                                   " OR queue_counters.seen_at < excluded.seen_at - ?4",
                                    error);
   if (stmt == NULL)
     goto fail;
   hall_sqlite_bind_text (stmt, 1, counter);
   hall_sqlite_bind_text (stmt, 2, groups_json);
   sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, G_TIME_SPAN_MINUTE);
   if (!hall_sqlite_stmt_run (stmt, _("open the counter"), error))
     goto fail;
+  opened = sqlite3_changes (hall_sqlite_conn_get_db (self->conn)) > 0;
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
   stmt = hall_sqlite_conn_prepare (
@@ -649,7 +656,7 @@ hall_queue_call_next (HallQueue          *self,
         {
           /* The counter's being open is kept, so estimates count it. */
           g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-          if (!end (self, TRUE, error))
+          if (!end (self, opened, error) && opened)
             return NULL;
           g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_EMPTY,
                        _("Nobody waits in the groups of counter %s"), counter);
