@@ -31,38 +31,30 @@
 
 static const char *const priorities[] = { "normal", "priority", "appointment", NULL };
 
-/* Transactions */
+/* Operations: each runs on @conn, inside the writer's transaction, under
+ * the queue's lock. */
 
-static gboolean
-begin (HallQueue  *self,
-       GError    **error)
+static void
+begin (HallQueue      *self,
+       HallSqliteConn *conn)
 {
   g_mutex_lock (&self->mutex);
-  if (!hall_sqlite_conn_exec (self->conn, "BEGIN IMMEDIATE", _("start a queue transaction"),
-                              error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
-  return TRUE;
+  self->conn = conn;
 }
 
-/* Commits (when @ok) or rolls back, publishes what committed, and lets go
- * of the lock. */
+/* Hands the operation's events to @events when it is to stay (@ok), and
+ * lets go of the lock. Returns @ok. */
 static gboolean
-end (HallQueue  *self,
-     gboolean    ok,
-     GError    **error)
+end (HallQueue *self,
+     gboolean   ok,
+     GPtrArray *events)
 {
-  if (ok && !hall_sqlite_conn_exec (self->conn, "COMMIT", _("save the queue"), error))
-    ok = FALSE;
-  if (!ok)
-    {
-      sqlite3_exec (hall_sqlite_conn_get_db (self->conn), "ROLLBACK", NULL, NULL, NULL);
-      g_ptr_array_set_size (self->pending, 0);
-    }
+  if (ok)
+    while (self->pending->len > 0)
+      g_ptr_array_add (events, g_ptr_array_steal_index (self->pending, 0));
   else
-    _hall_queue_publish (self);
+    g_ptr_array_set_size (self->pending, 0);
+  self->conn = NULL;
   g_mutex_unlock (&self->mutex);
   return ok;
 }
@@ -494,6 +486,8 @@ issue_locked (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_issue (HallQueue          *self,
+                 HallSqliteConn     *conn,
+                 GPtrArray          *events,
                   const char         *service,
                   const char         *priority,
                   const char         *official,
@@ -506,28 +500,28 @@ hall_queue_issue (HallQueue          *self,
   if (priority == NULL)
     priority = "normal";
   g_return_val_if_fail (g_strv_contains (priorities, priority), NULL);
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   ticket = issue_locked (self, service, priority, NULL, official, error);
   if (ticket == NULL)
     goto fail;
   answer = answer_new (201, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
@@ -551,6 +545,8 @@ counter_groups (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_call_next (HallQueue          *self,
+                     HallSqliteConn     *conn,
+                     GPtrArray          *events,
                       const char         *counter,
                       const char * const *groups,
                       const char         *official,
@@ -565,7 +561,6 @@ hall_queue_call_next (HallQueue          *self,
   g_autofree char *uuid = NULL;
   g_autofree char *from_state = NULL;
   HallQueueAnswer *answer = NULL;
-  gboolean opened;
   gint64 now;
 
   for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
@@ -575,13 +570,12 @@ hall_queue_call_next (HallQueue          *self,
                      _("No service of the catalog is in group “%s”"), groups[i]);
         return NULL;
       }
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   now = _hall_queue_now (self);
@@ -634,7 +628,6 @@ hall_queue_call_next (HallQueue          *self,
   sqlite3_bind_int64 (stmt, 4, G_TIME_SPAN_MINUTE);
   if (!hall_sqlite_stmt_run (stmt, _("open the counter"), error))
     goto fail;
-  opened = sqlite3_changes (hall_sqlite_conn_get_db (self->conn)) > 0;
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
   stmt = hall_sqlite_conn_prepare (
@@ -656,8 +649,7 @@ hall_queue_call_next (HallQueue          *self,
         {
           /* The counter's being open is kept, so estimates count it. */
           g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-          if (!end (self, opened, error) && opened)
-            return NULL;
+          end (self, TRUE, events);
           g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_EMPTY,
                        _("Nobody waits in the groups of counter %s"), counter);
           return NULL;
@@ -686,15 +678,16 @@ hall_queue_call_next (HallQueue          *self,
   if (ticket == NULL)
     goto fail;
   answer = answer_new (200, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
@@ -748,6 +741,8 @@ hall_queue_is_action (const char *name)
 
 HallQueueAnswer *
 hall_queue_act (HallQueue          *self,
+               HallSqliteConn     *conn,
+               GPtrArray          *events,
                 const char         *uuid,
                 const char         *action_name,
                 const char         *group,
@@ -773,13 +768,12 @@ hall_queue_act (HallQueue          *self,
                    _("No service of the catalog is in group “%s”"), group);
       return NULL;
     }
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
 
@@ -833,15 +827,16 @@ hall_queue_act (HallQueue          *self,
   if (ticket == NULL)
     goto fail;
   answer = answer_new (200, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
@@ -889,6 +884,8 @@ appointment_json (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_add_appointment (HallQueue          *self,
+                           HallSqliteConn     *conn,
+                           GPtrArray          *events,
                             const char         *code,
                             const char         *service,
                             gint64              slot_start,
@@ -911,13 +908,12 @@ hall_queue_add_appointment (HallQueue          *self,
                    _("The catalog has no service “%s” that takes tickets"), service);
       return NULL;
     }
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   if (code == NULL)
@@ -948,20 +944,23 @@ hall_queue_add_appointment (HallQueue          *self,
   if (node == NULL)
     goto fail;
   answer = answer_new (201, node);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
 HallQueueAnswer *
 hall_queue_check_in (HallQueue          *self,
+                    HallSqliteConn     *conn,
+                    GPtrArray          *events,
                      const char         *code,
                      const char         *official,
                      const HallQueueKey *key,
@@ -978,13 +977,12 @@ hall_queue_check_in (HallQueue          *self,
   gint64 finish;
   gint64 now;
 
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   stmt = hall_sqlite_conn_prepare (
@@ -1046,14 +1044,15 @@ hall_queue_check_in (HallQueue          *self,
   if (!hall_sqlite_stmt_run (stmt, _("check the appointment in"), error))
     goto fail;
   answer = answer_new (201, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
