@@ -20,6 +20,8 @@ typedef struct
   guint64  fd_size;
   gboolean close;          /* close the connection after it */
   char    *allow;          /* Allow header of a 405, or NULL */
+  gpointer stream;         /* a struct MHD_Response made already (an event
+                            * stream), or NULL */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */

@@ -35,6 +35,7 @@ hall_server_finalize (GObject *object)
   g_clear_pointer (&self->officials, g_hash_table_unref);
   g_mutex_clear (&self->officials_mutex);
   g_clear_object (&self->committer);
+  g_clear_object (&self->queue);
   g_clear_object (&self->storage);
   g_clear_object (&self->auth);
   g_clear_object (&self->blobs);
@@ -93,6 +94,9 @@ hall_server_new (const char  *data_dir,
   self->blobs = hall_blob_store_new (blob_dir, HALL_BLOB_BODY_LIMIT, error);
   if (self->blobs == NULL)
     return NULL;
+  self->queue = hall_queue_new (db_path, catalog, error);
+  if (self->queue == NULL)
+    return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
   self->sign_ins = g_thread_pool_new (_hall_server_sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
@@ -108,7 +112,9 @@ queue_response (struct MHD_Connection *connection,
   struct MHD_Response *mhd;
   enum MHD_Result result;
 
-  if (response->fd >= 0)
+  if (response->stream != NULL)
+    mhd = g_steal_pointer (&response->stream);
+  else if (response->fd >= 0)
     {
       mhd = MHD_create_response_from_fd64 (response->fd_size, response->fd);
       response->fd = -1;  /* MHD closes it */
@@ -475,6 +481,15 @@ answer (HallServer            *self,
       return _hall_server_answer_blob (self, request);
     case HALL_ROUTE_BATCH:
       return _hall_server_submit_batch (self, request, connection);
+    case HALL_ROUTE_TICKETS:
+    case HALL_ROUTE_TICKET_ACTION:
+    case HALL_ROUTE_CALL_NEXT:
+    case HALL_ROUTE_QUEUE:
+    case HALL_ROUTE_APPOINTMENTS:
+    case HALL_ROUTE_CHECK_IN:
+      return _hall_server_answer_queue (self, request, connection);
+    case HALL_ROUTE_QUEUE_EVENTS:
+      return _hall_server_answer_events (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
       g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted request"));
@@ -763,6 +778,7 @@ hall_server_stop (HallServer *self)
   g_mutex_unlock (&self->sign_in_mutex);
   if (pool != NULL)
     g_thread_pool_free (pool, FALSE, TRUE);
+  _hall_server_close_events (self);
   MHD_stop_daemon (self->daemon);
   self->daemon = NULL;
 }
