@@ -180,6 +180,22 @@ test_replayed_events_skipped (void)
   g_assert_no_error (error);
   g_assert_cmpuint (hall_board_get_current_calls (board)->len, ==, 1);
   g_assert_cmpuint (announced->len, ==, 3);
+  /* A board asked for before the last events came is older than they
+   * are: it brings the estimates, and takes back no call or count. */
+  g_clear_pointer (&event, json_object_unref);
+  event = parse_object ("{\"hall\": \"Yinchuan Citizens Hall\", \"last_event_id\": 9, \"groups\":"
+                        " [{\"group\": \"A\", \"waiting\": 7, \"estimated_wait_minutes\": 30},"
+                        " {\"group\": \"B\", \"waiting\": 0, \"estimated_wait_minutes\": -1}],"
+                        " \"recent_calls\": []}", -1);
+  g_assert_true (hall_board_apply_snapshot (board, event, now_us, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_board_get_current_calls (board)->len, ==, 1);
+  g_assert_cmpuint (hall_board_get_recent_calls (board)->len, ==, 3);
+  g_assert_cmpint (hall_board_find_group (board, "A")->waiting, ==, 2);
+  g_assert_cmpint (hall_board_find_group (board, "A")->estimated_wait_minutes, ==, 30);
+  g_assert_cmpint (hall_board_find_group (board, "B")->estimated_wait_minutes, ==, -1);
+  g_assert_cmpuint (hall_board_get_last_event_id (board), ==, 13);
+
   /* A kind of event the board does not know only moves the cursor. */
   g_assert_true (hall_board_apply_event (board, "14", "counter", event, now_us, &error));
   g_assert_cmpuint (hall_board_get_last_event_id (board), ==, 14);

@@ -122,6 +122,10 @@ draw_header (HallBoardPainter *self,
              GDateTime        *now)
 {
   const char *hall = hall_board_get_hall_name (self->board);
+  const char *hall_zh = hall_board_get_hall_name_zh (self->board);
+  g_autofree char *title = g_strdup_printf ("%s%s%s", hall_zh != NULL ? hall_zh : "",
+                                            hall_zh != NULL && *hall_zh != '\0' ? "  " : "",
+                                            hall != NULL ? hall : "");
   g_autofree char *clock = g_date_time_format (now, "%H:%M");
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
 
@@ -129,8 +133,7 @@ draw_header (HallBoardPainter *self,
   cairo_rectangle (cr, 0, 0, width, HEADER_H * u);
   cairo_fill (cr);
 
-  draw_text (cr, hall != NULL ? hall : "", 52 * u, TRUE, &WHITE, MARGIN * u, 28 * u, 0,
-             width * 0.45);
+  draw_text (cr, title, 48 * u, TRUE, &WHITE, MARGIN * u, 30 * u, 0, width * 0.45);
   draw_text (cr, clock, 64 * u, TRUE, &WHITE, width - MARGIN * u, 14 * u, 1, 0);
   draw_text (cr, date, 26 * u, FALSE, &MUTED, width - 230 * u, 44 * u, 1, 0);
 

@@ -17,6 +17,7 @@ struct _HallBoard
   GObject    parent_instance;
 
   char      *hall_name;
+  char      *hall_name_zh;
   char      *hall_name_override;
   GPtrArray *current;     /* HallBoardCall, newest first */
   GPtrArray *recent;      /* HallBoardCall, newest first */
@@ -126,6 +127,7 @@ read_string (JsonObject  *object,
   return TRUE;
 }
 
+/* A fallback of -1 means "not known", which the server may say as -1. */
 static gboolean
 read_int (JsonObject  *object,
           const char  *member,
@@ -140,9 +142,9 @@ read_int (JsonObject  *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
-      || json_node_get_int (node) < 0)
+      || json_node_get_int (node) < fallback)
     return invalid (error, where, member, _("is not a whole number of 0 or more"));
-  *out = json_node_get_int (node);
+  *out = MAX (json_node_get_int (node), fallback);
   return TRUE;
 }
 
@@ -274,6 +276,7 @@ hall_board_finalize (GObject *object)
   HallBoard *self = HALL_BOARD (object);
 
   g_free (self->hall_name);
+  g_free (self->hall_name_zh);
   g_free (self->hall_name_override);
   g_ptr_array_unref (self->current);
   g_ptr_array_unref (self->recent);
@@ -373,14 +376,22 @@ hall_board_apply_snapshot (HallBoard  *self,
   g_autoptr (GPtrArray) recent = g_ptr_array_new_with_free_func (call_free);
   g_autoptr (GPtrArray) current = g_ptr_array_new_with_free_func (call_free);
   JsonNode *node;
-  const char *hall;
+  const char *hall, *hall_zh = NULL;
   gint64 last_id;
+  gboolean stale;
 
   g_return_val_if_fail (HALL_IS_BOARD (self), FALSE);
 
   if (!read_string (queue, "hall", TRUE, where, &hall, error)
       || !read_int (queue, "last_event_id", 0, where, &last_id, error))
     return FALSE;
+  node = json_object_get_member (queue, "hall_name");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+      && !read_string (json_node_get_object (node), "zh", TRUE, where, &hall_zh, error))
+    return FALSE;
+  /* A board asked for while events came in may be older than they are:
+   * it then only brings the estimates and names. */
+  stale = (guint64) last_id < self->last_event_id;
 
   node = json_object_get_member (queue, "groups");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -459,12 +470,27 @@ hall_board_apply_snapshot (HallBoard  *self,
 
   /* All read: now it replaces what was there. */
   g_ptr_array_sort (groups, group_compare);
+  if (stale)
+    {
+      for (guint i = 0; i < groups->len; i++)
+        {
+          HallBoardGroup *group = groups->pdata[i];
+          HallBoardGroup *known = hall_board_find_group (self, group->group);
+
+          if (known != NULL)
+            group->waiting = known->waiting;
+        }
+      g_ptr_array_unref (recent);
+      recent = g_ptr_array_ref (self->recent);
+      g_ptr_array_unref (current);
+      current = g_ptr_array_ref (self->current);
+    }
   g_ptr_array_unref (self->groups);
   self->groups = g_steal_pointer (&groups);
   g_ptr_array_unref (self->recent);
   self->recent = g_steal_pointer (&recent);
   /* A call still highlighted keeps its highlight. */
-  for (guint i = 0; i < current->len; i++)
+  for (guint i = 0; !stale && i < current->len; i++)
     {
       HallBoardCall *call = current->pdata[i];
 
@@ -478,10 +504,12 @@ hall_board_apply_snapshot (HallBoard  *self,
     }
   g_ptr_array_unref (self->current);
   self->current = g_steal_pointer (&current);
-  if (g_strcmp0 (self->hall_name, hall) != 0)
+  if (g_strcmp0 (self->hall_name, hall) != 0 || g_strcmp0 (self->hall_name_zh, hall_zh) != 0)
     {
       g_free (self->hall_name);
       self->hall_name = g_strdup (hall);
+      g_free (self->hall_name_zh);
+      self->hall_name_zh = g_strdup (hall_zh);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HALL_NAME]);
     }
   /* The first board sets where the events start; after a cut the stream
@@ -599,6 +627,13 @@ hall_board_get_hall_name (HallBoard *self)
 {
   g_return_val_if_fail (HALL_IS_BOARD (self), NULL);
   return self->hall_name_override != NULL ? self->hall_name_override : self->hall_name;
+}
+
+const char *
+hall_board_get_hall_name_zh (HallBoard *self)
+{
+  g_return_val_if_fail (HALL_IS_BOARD (self), NULL);
+  return self->hall_name_override != NULL ? NULL : self->hall_name_zh;
 }
 
 void

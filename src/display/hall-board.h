@@ -73,7 +73,10 @@ gboolean        hall_board_apply_event          (HallBoard     *self,
                                                  gint64         now_us,
                                                  GError       **error);
 
+/* The hall's name in English (or as given on the command line), and in
+ * Chinese when the server gave one (NULL otherwise). */
 const char     *hall_board_get_hall_name        (HallBoard     *self);
+const char     *hall_board_get_hall_name_zh     (HallBoard     *self);
 /* A name given on the command line wins over the server's. */
 void            hall_board_set_hall_name        (HallBoard     *self,
                                                  const char    *name);
