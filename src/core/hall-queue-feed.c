@@ -580,6 +580,45 @@ hall_queue_feed_start (HallQueueFeed *self)
   self->worker = g_thread_new ("queue-feed", feed_thread, worker);
 }
 
+static void
+refresh_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (HallQueueFeed) self = user_data;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonObject) object = NULL;
+  g_autoptr (GError) error = NULL;
+  gconstpointer data;
+  gsize size;
+
+  response = hall_http_client_send_finish (HALL_HTTP_CLIENT (source), result, &error);
+  if (response == NULL || response->status != 200 || self->worker == NULL)
+    return;
+  data = g_bytes_get_data (response->body, &size);
+  object = parse_object (data, size, "the queue", &error);
+  if (object == NULL)
+    {
+      g_warning ("GET /v1/queue: %s", error->message);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_SNAPSHOT], 0, object);
+}
+
+void
+hall_queue_feed_refresh (HallQueueFeed *self)
+{
+  g_autofree char *url = NULL;
+  const char *headers[] = { "Accept: application/json", NULL };
+
+  g_return_if_fail (HALL_IS_QUEUE_FEED (self));
+  if (self->worker == NULL)
+    return;
+  url = g_strconcat (self->server_url, "/v1/queue", NULL);
+  hall_http_client_send_async (self->client, "GET", url, headers, NULL, self->cancellable,
+                               refresh_cb, g_object_ref (self));
+}
+
 void
 hall_queue_feed_stop (HallQueueFeed *self)
 {

@@ -39,6 +39,9 @@ void           hall_queue_feed_set_backoff_cap   (HallQueueFeed *self,
 /* Starts the worker; the signals come to the caller's thread-default
  * main context. */
 void           hall_queue_feed_start             (HallQueueFeed *self);
+/* Asks for GET /v1/queue once more (the estimated waits change with time,
+ * not only with events); "snapshot" follows when it answers. */
+void           hall_queue_feed_refresh           (HallQueueFeed *self);
 /* Stops and joins the worker; no signal is emitted after it returns. */
 void           hall_queue_feed_stop              (HallQueueFeed *self);
 

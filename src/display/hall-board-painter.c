@@ -54,16 +54,6 @@ set_color (cairo_t     *cr,
   cairo_set_source_rgba (cr, color->r, color->g, color->b, alpha);
 }
 
-static Color
-mix (const Color *a,
-     const Color *b,
-     double       t)
-{
-  Color c = { a->r + (b->r - a->r) * t, a->g + (b->g - a->g) * t, a->b + (b->b - a->b) * t };
-
-  return c;
-}
-
 /* Draws @text at (@x, @y) (its top); @align 0 left, 1 right, 0.5 centre
  * (of @x); ellipsized at @max_width when > 0. Returns the width drawn. */
 static double
@@ -178,9 +168,11 @@ draw_calls (HallBoardPainter *self,
       HallBoardCall *call = calls->pdata[i];
       cairo_rectangle_int_t area;
       double h = hall_board_call_highlight (call, now_us);
-      Color number = mix (&NUMBER, &BACKGROUND, h);
-      Color text = mix (&WHITE, &BACKGROUND, h);
-      Color label = mix (&MUTED, &BACKGROUND, h);
+      /* Dark on amber or light on blue, never half-way: either reads. */
+      gboolean lit = h >= 0.5;
+      const Color *number = lit ? &BACKGROUND : &NUMBER;
+      const Color *text = lit ? &BACKGROUND : &WHITE;
+      const Color *label = lit ? &PANEL : &MUTED;
       double x, y;
 
       if (!hall_board_painter_get_call_area (width, height, i, &area))
@@ -196,14 +188,14 @@ draw_calls (HallBoardPainter *self,
         }
       x = area.x + 28 * u;
       y = area.y - 2 * u;
-      draw_text (cr, call->number, 110 * u, TRUE, &number, x, y, 0, 0);
-      draw_text (cr, "→", 70 * u, FALSE, &label, area.x + area.width * 0.44, y + 30 * u, 0.5, 0);
+      draw_text (cr, call->number, 110 * u, TRUE, number, x, y, 0, 0);
+      draw_text (cr, "→", 70 * u, FALSE, label, area.x + area.width * 0.44, y + 30 * u, 0.5, 0);
       x = area.x + area.width * 0.52;
-      x += draw_text (cr, call->counter, 110 * u, TRUE, &text, x, y, 0, 0);
-      draw_text (cr, "号窗口", 38 * u, TRUE, &text, x + 16 * u, area.y + 28 * u, 0, 0);
-      draw_text (cr, "Counter", 30 * u, FALSE, &label, x + 16 * u, area.y + 76 * u, 0, 0);
+      x += draw_text (cr, call->counter, 110 * u, TRUE, text, x, y, 0, 0);
+      draw_text (cr, "号窗口", 38 * u, TRUE, text, x + 16 * u, area.y + 28 * u, 0, 0);
+      draw_text (cr, "Counter", 30 * u, FALSE, label, x + 16 * u, area.y + 76 * u, 0, 0);
       if (call->calls > 1)
-        draw_text (cr, "再次呼叫 Recall", 24 * u, FALSE, &label, area.x + area.width - 20 * u,
+        draw_text (cr, "再次呼叫 Recall", 24 * u, FALSE, label, area.x + area.width - 20 * u,
                    area.y + area.height - 36 * u, 1, 0);
     }
 }
