@@ -119,7 +119,6 @@ hall_display_window_dispose (GObject *object)
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_object (&self->painter);
   g_clear_object (&self->board);
-  gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_DISPLAY_WINDOW);
   G_OBJECT_CLASS (hall_display_window_parent_class)->dispose (object);
 }
 

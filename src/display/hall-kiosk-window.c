@@ -12,6 +12,7 @@
 #include "hall-core-error.h"
 #include "hall-kiosk-client.h"
 #include "hall-kiosk-window.h"
+#include "hall-kiosk-window-test-hooks.h"
 #include "hall-service.h"
 #include "hall-ticket-printer.h"
 
@@ -172,7 +173,11 @@ take_ticket_cb (GObject      *source,
         message = g_strdup (_("This kiosk is not signed in: please ask at the reception desk."));
       else
         message = g_strdup_printf (_("No ticket: %s"), error->message);
-      g_warning ("kiosk: %s", error->message);
+      /* A citizen's wrong code is no fault of the kiosk's. */
+      if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED))
+        g_debug ("kiosk: ticket refused");
+      else
+        g_warning ("kiosk: %s", error->message);
       show_error (self, message);
       return;
     }
@@ -276,7 +281,6 @@ hall_kiosk_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->catalog);
-  gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_KIOSK_WINDOW);
   G_OBJECT_CLASS (hall_kiosk_window_parent_class)->dispose (object);
 }
 
@@ -400,4 +404,11 @@ hall_kiosk_window_get_last_error (HallKioskWindow *self)
 {
   g_return_val_if_fail (HALL_IS_KIOSK_WINDOW (self), NULL);
   return self->last_error;
+}
+
+GtkEditable *
+hall_kiosk_window_get_code_entry (HallKioskWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_KIOSK_WINDOW (self), NULL);
+  return GTK_EDITABLE (self->code_entry);
 }
