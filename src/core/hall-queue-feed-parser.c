@@ -96,8 +96,8 @@ fail (HallQueueFeedParser *self,
 {
   self->failed = TRUE;
   g_set_error (error, HALL_QUEUE_FEED_ERROR, code,
-               _("The queue's event stream is malformed at line %" G_GUINT64_FORMAT ": %s"),
-               self->line_number, what);
+               _("The queue's event stream is malformed at line %lu: %s"),
+               (unsigned long) self->line_number, what);
   return FALSE;
 }
 

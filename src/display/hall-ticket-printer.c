@@ -67,7 +67,9 @@ draw_page_cb (GtkPrintOperation *operation,
   double y = 0;
 
   if (self->wait_minutes >= 0)
-    wait = g_strdup_printf (_("Estimated wait: about %d minutes"), self->wait_minutes);
+    wait = g_strdup_printf (ngettext ("Estimated wait: about %d minute",
+                                      "Estimated wait: about %d minutes", self->wait_minutes),
+                            self->wait_minutes);
   else
     wait = g_strdup (_("Estimated wait: not known yet"));
 
