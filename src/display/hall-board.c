@@ -719,8 +719,11 @@ hall_board_call_highlight (const HallBoardCall *call,
   age = now_us - call->highlight_from;
   if (age < 0 || age >= HALL_BOARD_HIGHLIGHT_US)
     return 0.0;
-  /* A pulse a second between 0.6 and 1 (never so faint that the number
-   * is hard to read), fading out over the last two seconds. */
+  /* In steps of a frame (HALL_BOARD_FRAME_US), so that a window redrawing
+   * once a frame shows every step and draws nothing in between: a pulse a
+   * second between 0.6 and 1 (never so faint that the number is hard to
+   * read), fading out over the last two seconds. */
+  age -= age % HALL_BOARD_FRAME_US;
   {
     double pulse = 0.8 + 0.2 * cos (2.0 * G_PI * (double) age / G_USEC_PER_SEC);
     double fade = MIN (1.0, (double) (HALL_BOARD_HIGHLIGHT_US - age) / (2.0 * G_USEC_PER_SEC));

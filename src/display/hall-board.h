@@ -39,8 +39,10 @@ typedef enum
 
 GQuark hall_board_error_quark (void);
 
-/* How long a new call stays highlighted. */
+/* How long a new call stays highlighted, and the step of its pulse (the
+ * board's window draws a frame per step: 8 a second). */
 #define HALL_BOARD_HIGHLIGHT_US (8 * G_USEC_PER_SEC)
+#define HALL_BOARD_FRAME_US     (G_USEC_PER_SEC / 8)
 /* At most this many current calls (one per counter) and last calls. */
 #define HALL_BOARD_MAX_CURRENT 6
 #define HALL_BOARD_MAX_RECENT  10

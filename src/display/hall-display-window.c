@@ -9,7 +9,7 @@
 #include "hall-board-painter.h"
 #include "hall-display-window.h"
 
-#define FRAME_MS 40
+#define FRAME_MS (HALL_BOARD_FRAME_US / 1000)
 
 struct _HallDisplayWindow
 {

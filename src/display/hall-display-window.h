@@ -15,7 +15,7 @@ G_DECLARE_FINAL_TYPE (HallDisplayWindow, hall_display_window, HALL, DISPLAY_WIND
 
 /* A GtkDrawingArea that a HallBoardPainter draws the "board" into, with
  * no cursor. It redraws only when the board changes, while a new call
- * pulses (25 frames a second) and when the clock's minute turns, so an
+ * pulses (8 frames a second) and when the clock's minute turns, so an
  * idle board costs next to nothing. */
 /* (transfer full) */
 HallDisplayWindow *hall_display_window_new        (GtkApplication    *application,
