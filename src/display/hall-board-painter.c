@@ -20,7 +20,8 @@
 #define HEADER_H    120.0
 #define TITLE_Y     140.0
 #define ROWS_Y      200.0
-#define ROW_H       145.0
+#define ROW_H       168.0
+#define NUMBER_SIZE 130.0
 #define MARGIN      48.0
 #define LEFT_SHARE  0.60
 
@@ -187,13 +188,13 @@ draw_calls (HallBoardPainter *self,
           cairo_fill (cr);
         }
       x = area.x + 28 * u;
-      y = area.y - 2 * u;
-      draw_text (cr, call->number, 110 * u, TRUE, number, x, y, 0, 0);
-      draw_text (cr, "→", 70 * u, FALSE, label, area.x + area.width * 0.44, y + 30 * u, 0.5, 0);
+      y = area.y - 16 * u;
+      draw_text (cr, call->number, NUMBER_SIZE * u, TRUE, number, x, y, 0, 0);
+      draw_text (cr, "→", 80 * u, FALSE, label, area.x + area.width * 0.44, y + 36 * u, 0.5, 0);
       x = area.x + area.width * 0.52;
-      x += draw_text (cr, call->counter, 110 * u, TRUE, text, x, y, 0, 0);
-      draw_text (cr, "号窗口", 38 * u, TRUE, text, x + 16 * u, area.y + 28 * u, 0, 0);
-      draw_text (cr, "Counter", 30 * u, FALSE, label, x + 16 * u, area.y + 76 * u, 0, 0);
+      x += draw_text (cr, call->counter, NUMBER_SIZE * u, TRUE, text, x, y, 0, 0);
+      draw_text (cr, "号窗口", 42 * u, TRUE, text, x + 16 * u, area.y + 32 * u, 0, 0);
+      draw_text (cr, "Counter", 34 * u, FALSE, label, x + 16 * u, area.y + 86 * u, 0, 0);
       if (call->calls > 1)
         draw_text (cr, "再次呼叫 Recall", 24 * u, FALSE, label, area.x + area.width - 20 * u,
                    area.y + area.height - 36 * u, 1, 0);

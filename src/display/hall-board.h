@@ -44,7 +44,7 @@ GQuark hall_board_error_quark (void);
 #define HALL_BOARD_HIGHLIGHT_US (8 * G_USEC_PER_SEC)
 #define HALL_BOARD_FRAME_US     (G_USEC_PER_SEC / 8)
 /* At most this many current calls (one per counter) and last calls. */
-#define HALL_BOARD_MAX_CURRENT 6
+#define HALL_BOARD_MAX_CURRENT 5
 #define HALL_BOARD_MAX_RECENT  10
 
 #define HALL_TYPE_BOARD (hall_board_get_type ())
