@@ -45,6 +45,7 @@ typedef enum
   HALL_SIGNATURE_ERROR_WRONG_PASSWORD, /* the sealed key did not open */
   HALL_SIGNATURE_ERROR_REVOKED,        /* revoked by the hall (see revocations) */
   HALL_SIGNATURE_ERROR_NO_MEMORY,      /* Argon2id could not have its memory */
+  HALL_SIGNATURE_ERROR_LICENSE_EXPIRED, /* a license past its validity */
 } HallSignatureError;
 
 GQuark            hall_signature_error_quark          (void);
