@@ -192,7 +192,7 @@ draw_row (cairo_t      *cr,
 
   label_height = draw_text (cr, context, label, 10.5, PANGO_WEIGHT_NORMAL, 0.35, MARGIN, y,
                             LABEL_WIDTH, PANGO_ALIGN_LEFT);
-  value_height = draw_text (cr, context, value, 13, PANGO_WEIGHT_MEDIUM, 0.0,
+  value_height = draw_text (cr, context, value, 13, PANGO_WEIGHT_NORMAL, 0.0,
                             MARGIN + LABEL_WIDTH, y, width - 2 * MARGIN - LABEL_WIDTH,
                             PANGO_ALIGN_LEFT);
   return MAX (label_height, value_height) + 12;
@@ -274,7 +274,7 @@ render_page (HallLicense *self,
   y += draw_text (cr, context, self->type_name_en, 15, PANGO_WEIGHT_NORMAL, 0.15, MARGIN, y,
                   width - 2 * MARGIN, PANGO_ALIGN_CENTER);
   y += 10;
-  y += draw_text (cr, context, title_number, 13, PANGO_WEIGHT_MEDIUM, 0.0, MARGIN, y,
+  y += draw_text (cr, context, title_number, 13, PANGO_WEIGHT_NORMAL, 0.0, MARGIN, y,
                   width - 2 * MARGIN, PANGO_ALIGN_CENTER);
   y += 26;
 
