@@ -137,6 +137,11 @@ HallCertificate  *hall_root_key_certify               (HallRootKey           *se
                                                        gint64                 valid_from,
                                                        gint64                 valid_until);
 void              hall_root_key_free                  (HallRootKey           *self);
+/* (transfer full): the demo hall's root key, made from a published seed
+ * (the SHA-256 of "service-hall demo hall key: never for a real hall"), so
+ * that the --demo server and the demo profile trust one key out of the
+ * box. Anyone can make it: a real hall never trusts it. */
+HallRootKey      *hall_root_key_new_demo              (void);
 
 /* An official's key pair, opened for a session. The private half lives in
  * guarded memory and is wiped when freed. */

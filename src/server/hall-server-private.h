@@ -13,6 +13,7 @@
 #include "hall-group-committer.h"
 #include "hall-server-request.h"
 #include "hall-server-storage.h"
+#include "hall-server-trust.h"
 #include "hall-server.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,7 @@ struct _HallServer
   HallGroupCommitter *committer;
   HallAuth           *auth;
   HallBlobStore      *blobs;
+  HallServerTrust    *trust;          /* hall key, certificates, revocations */
   GThreadPool        *sign_ins;       /* password checks, off the request threads */
   GMutex              sign_in_mutex;
   GHashTable         *officials;      /* username -> HallOfficialState, read lately */
@@ -123,5 +125,17 @@ void                _hall_server_receive_blob   (HallServerRequest     *request,
 /* (transfer full): after the body, the upload's answer. */
 HallServerResponse *_hall_server_answer_blob    (HallServer            *self,
                                                  HallServerRequest     *request);
+
+/* hall-server-trust.c: GET /v1/trust, PUT /v1/certificates/{official},
+ * PUT /v1/revocations/{uuid}, POST /v1/verify. */
+HallServerResponse *_hall_server_answer_trust       (HallServer            *self,
+                                                     HallServerRequest     *request);
+HallServerResponse *_hall_server_answer_certificate (HallServer            *self,
+                                                     HallServerRequest     *request);
+HallServerResponse *_hall_server_answer_revocation  (HallServer            *self,
+                                                     HallServerRequest     *request);
+HallServerResponse *_hall_server_answer_verify      (HallServer            *self,
+                                                     HallServerRequest     *request,
+                                                     struct MHD_Connection *connection);
 
 G_END_DECLS

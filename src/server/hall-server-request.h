@@ -55,6 +55,10 @@ typedef enum
   HALL_ROUTE_CATALOG,       /* /v1/catalog */
   HALL_ROUTE_BLOB,          /* /v1/blobs/{sha256} */
   HALL_ROUTE_BATCH,         /* /v1/batch */
+  HALL_ROUTE_TRUST,         /* /v1/trust */
+  HALL_ROUTE_CERTIFICATE,   /* /v1/certificates/{official} */
+  HALL_ROUTE_REVOCATION,    /* /v1/revocations/{uuid} */
+  HALL_ROUTE_VERIFY,        /* /v1/verify */
 } HallRoute;
 
 typedef struct
