@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <poppler.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -375,6 +376,116 @@ test_no_code (Fixture       *f,
   assert_contains (out, "INVALID: This is not a Service Hall license code");
 }
 
+/* The server in the middle: the administrator's enrolment and revocation
+ * reach it, and another counter pulls them with its sync and honours them
+ * offline. */
+static void
+test_through_server (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GSubprocess) server = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *public_key = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *license = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *license2 = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "revoked.pdf", NULL);
+  g_autofree char *pdf2 = g_build_filename (f->dir, "kept.pdf", NULL);
+  g_autofree char *data_dir = g_build_filename (f->dir, "server", NULL);
+  g_autofree char *demo_password = g_build_filename (f->dir, "demo-password", NULL);
+  g_autofree char *issuing = g_strdup (f->profile);
+  g_autofree char *checking = g_build_filename (f->dir, "checking", NULL);
+  g_autofree char *checking_db = g_build_filename (checking, "hall.db", NULL);
+  char *p;
+
+  if (g_getenv ("SERVICE_HALL_SERVER_BIN") == NULL)
+    {
+      g_test_skip ("no server built");
+      return;
+    }
+  g_assert_true (g_file_set_contents (demo_password, "demo\n", -1, NULL));
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "hall-key", "create", "--out", f->hall_key,
+                            NULL),
+                   ==, 0);
+  p = strstr (out, "Public key: ");
+  g_assert_nonnull (p);
+  public_key = g_strndup (p + 12, strcspn (p + 12, "\n"));
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             g_getenv ("SERVICE_HALL_SERVER_BIN"), "--listen", "127.0.0.1:0",
+                             "--data", data_dir, "--demo", "--hall-public-key", public_key,
+                             NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  url = g_strdup (line + strlen ("listening on "));
+
+  /* The issuing counter, signed in as the administrator. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, &err, "login", "--server", url, "--user", "demo",
+                            "--password-file", demo_password, NULL),
+                   ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "enroll", "li.na", "--hall-key", f->hall_key,
+                            "--password-file", f->password, NULL),
+                   ==, 0);
+  assert_contains (err, "The server keeps it");
+  number = approved_case (f, "张伟", 5, TRUE);
+  license = issue (f, number, pdf);
+  second = approved_case (f, "李娜", 6, TRUE);
+  license2 = issue (f, second, pdf2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "revoke", "--license", license, "--reason",
+                            "issued in error", NULL),
+                   ==, 0);
+  assert_contains (err, "The server keeps it");
+
+  /* Another counter, which never saw the hall key file: it learns the key,
+   * the certificate and the revocation from its sync. */
+  g_free (f->profile);
+  f->profile = g_strdup (checking);
+  g_assert_cmpint (g_mkdir_with_parents (checking, 0700), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf, NULL), ==, 78);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, NULL, "--counter", "C02", "login", "--server", url,
+                            "--user", "demo", "--password-file", demo_password, NULL),
+                   ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, &err, "sync", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf, NULL), ==, EX_DATAERR);
+  assert_contains (out, "REVOKED");
+  assert_contains (out, "issued in error");
+  assert_contains (out, "Revocations as synced at");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf2, NULL), ==, 0);
+  assert_contains (out, "VALID");
+  assert_contains (out, license2);
+  {
+    g_autoptr (HallStore) store = hall_store_open (checking_db, "YC", "C02", &error);
+    g_autoptr (HallCertificate) certificate = NULL;
+
+    g_assert_no_error (error);
+    certificate = hall_store_lookup_certificate (store, "li.na", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (certificate);
+  }
+  g_free (f->profile);
+  f->profile = g_steal_pointer (&issuing);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +498,8 @@ main (int   argc,
               test_revocations, fixture_tear_down);
   g_test_add ("/hall/ctl-signing/no-code", Fixture, NULL, fixture_set_up, test_no_code,
               fixture_tear_down);
+  g_test_add ("/hall/ctl-signing/through-server", Fixture, NULL, fixture_set_up,
+              test_through_server, fixture_tear_down);
 
   return g_test_run ();
 }

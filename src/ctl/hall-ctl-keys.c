@@ -17,6 +17,7 @@
 
 #include "hall-core-error.h"
 #include "hall-ctl.h"
+#include "hall-http-client.h"
 #include "hall-json.h"
 #include "hall-store-signing.h"
 
@@ -65,6 +66,68 @@ write_new_private_file (const char  *path,
                    _("Could not write “%s”: %s"), path, g_strerror (saved));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Sends what the administrator decided to the profile's server, when this
+ * profile is signed in to one (service-hall-ctl login as an
+ * administrator): PUT @path with @json. TRUE when there is no server, or
+ * it kept it; FALSE with the server's reason otherwise. */
+static gboolean
+upload (HallCtl     *ctl,
+        HallStore   *store,
+        const char  *path,
+        JsonNode    *json,
+        gboolean    *uploaded,
+        GError     **error)
+{
+  g_autofree char *server = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (HallHttpClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (GBytes) body = NULL;
+  const char *headers[3];
+
+  *uploaded = FALSE;
+  server = ctl->server_url != NULL ? g_strdup (ctl->server_url)
+                                   : hall_store_get_meta (store, "server_url");
+  token = hall_store_get_meta (store, "token");
+  if (server == NULL || *server == '\0' || token == NULL || *token == '\0')
+    return TRUE;
+  url = g_strconcat (server, path, NULL);
+  authorization = g_strconcat ("Authorization: Bearer ", token, NULL);
+  headers[0] = authorization;
+  headers[1] = "Content-Type: application/json";
+  headers[2] = NULL;
+  text = json_to_string (json, FALSE);
+  body = g_bytes_new (text, strlen (text));
+  client = hall_http_client_new ();
+  if (ctl->ca_file != NULL)
+    hall_http_client_set_ca_file (client, ctl->ca_file);
+  if (ctl->pinned_key != NULL)
+    hall_http_client_set_pinned_public_key (client, ctl->pinned_key);
+  hall_http_client_send_async (client, "PUT", url, headers, body, NULL, hall_ctl_store_result,
+                               &result);
+  hall_ctl_wait (&result);
+  response = hall_http_client_send_finish (client, result, error);
+  if (response == NULL)
+    return FALSE;
+  if (response->status != 200)
+    {
+      g_autofree char *detail = NULL;
+      gsize size = 0;
+      const char *data = response->body ? g_bytes_get_data (response->body, &size) : NULL;
+
+      detail = data != NULL ? g_strndup (data, size) : g_strdup ("");
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
+                   _("The server refused it (%u): %s"), response->status, detail);
+      return FALSE;
+    }
+  *uploaded = TRUE;
   return TRUE;
 }
 
@@ -314,6 +377,15 @@ hall_ctl_enroll (HallCtl *ctl,
   fingerprint = hall_public_key_fingerprint (public_key);
   g_printerr (_("Certified the key %s of %s for %d days.\n"), fingerprint, official, valid_days);
   g_print ("%s\n", json_text);
+  {
+    g_autofree char *path = g_strconcat ("/v1/certificates/", official, NULL);
+    gboolean uploaded = FALSE;
+
+    if (!upload (ctl, store, path, json, &uploaded, &error))
+      return hall_ctl_fail ("enroll", error);
+    if (uploaded)
+      g_printerr (_("The server keeps it; counters get it at their next sync.\n"));
+  }
   return EX_OK;
 }
 
@@ -422,6 +494,17 @@ hall_ctl_revoke (HallCtl *ctl,
     return hall_ctl_fail ("revoke", error);
   added_text = json_to_string (added, FALSE);
   g_print ("%s\n", added_text);
+  {
+    JsonObject *object = json_node_get_object (added);
+    g_autofree char *path = g_strconcat ("/v1/revocations/",
+                                         json_object_get_string_member (object, "uuid"), NULL);
+    gboolean uploaded = FALSE;
+
+    if (!upload (ctl, store, path, added, &uploaded, &error))
+      return hall_ctl_fail ("revoke", error);
+    if (uploaded)
+      g_printerr (_("The server keeps it; counters get it at their next sync.\n"));
+  }
   return EX_OK;
 }
 
