@@ -642,6 +642,21 @@ hall_root_key_free (HallRootKey *self)
   g_free (self);
 }
 
+HallRootKey *
+hall_root_key_new_demo (void)
+{
+  static const char phrase[] = "service-hall demo hall key: never for a real hall";
+  HallRootKey *self = g_new0 (HallRootKey, 1);
+  guint8 seed[crypto_hash_sha256_BYTES];
+
+  ensure_sodium ();
+  crypto_hash_sha256 (seed, (const guint8 *) phrase, strlen (phrase));
+  self->secret_key = secret_new ();
+  keypair_from_seed (self->secret_key, self->public_key, seed);
+  sodium_memzero (seed, sizeof seed);
+  return self;
+}
+
 /* Officials' keys */
 
 HallSigningKey *

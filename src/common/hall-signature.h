@@ -45,6 +45,7 @@ typedef enum
   HALL_SIGNATURE_ERROR_WRONG_PASSWORD, /* the sealed key did not open */
   HALL_SIGNATURE_ERROR_REVOKED,        /* revoked by the hall (see revocations) */
   HALL_SIGNATURE_ERROR_NO_MEMORY,      /* Argon2id could not have its memory */
+  HALL_SIGNATURE_ERROR_LICENSE_EXPIRED, /* a license past its validity */
 } HallSignatureError;
 
 GQuark            hall_signature_error_quark          (void);
@@ -136,6 +137,11 @@ HallCertificate  *hall_root_key_certify               (HallRootKey           *se
                                                        gint64                 valid_from,
                                                        gint64                 valid_until);
 void              hall_root_key_free                  (HallRootKey           *self);
+/* (transfer full): the demo hall's root key, made from a published seed
+ * (the SHA-256 of "service-hall demo hall key: never for a real hall"), so
+ * that the --demo server and the demo profile trust one key out of the
+ * box. Anyone can make it: a real hall never trusts it. */
+HallRootKey      *hall_root_key_new_demo              (void);
 
 /* An official's key pair, opened for a session. The private half lives in
  * guarded memory and is wiped when freed. */

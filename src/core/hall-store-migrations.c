@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hall-audit.h"
 #include "hall-search-query.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
@@ -268,6 +269,75 @@ static const char migration_v7[] =
   "ALTER TABLE case_events ADD COLUMN recorded_at INTEGER;"
   "DELETE FROM meta WHERE key = 'cursor';";
 
+/* Stamp-free approval (issue 10), the counter's half of the signatures:
+ * - trust: what the server says the hall trusts, as last pulled: the
+ *   hall's public key, the revocation list (with the time the server made
+ *   it) and when it was pulled, so that checks offline say how old it is;
+ * - certificates: every official's certified key, pulled, so that the
+ *   case page verifies decisions of officials of other counters;
+ * - official_keys: the keys made on this counter, sealed under each
+ *   official's password (the private half never leaves the counter);
+ * - licenses: each license issued here, numbered per counter and year as
+ *   cases are, so that two offline counters never issue the same number;
+ * - the audit chain: each timeline entry holds the hash of the one before
+ *   it and its own (hall-audit.h), the case the hash of its last; a
+ *   trigger keeps them, so every path that writes an entry chains it. The
+ *   entries already there are chained in the order they were written. */
+static const char migration_v8[] =
+  "CREATE TABLE trust ("
+  "  id              INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  hall_public_key TEXT,"
+  "  revocations     TEXT NOT NULL DEFAULT '{\"as_of\": null, \"revocations\": []}',"
+  "  pulled_at       INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO trust (id) VALUES (1);"
+  "CREATE TABLE certificates ("
+  "  public_key  TEXT PRIMARY KEY NOT NULL,"
+  "  official    TEXT NOT NULL,"
+  "  certificate TEXT NOT NULL,"
+  "  valid_until INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX certificates_official ON certificates (official, valid_until);"
+  "CREATE TABLE official_keys ("
+  "  official    TEXT PRIMARY KEY NOT NULL,"
+  "  public_key  TEXT NOT NULL,"
+  "  sealed      TEXT NOT NULL,"
+  "  created_at  INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE license_sequences ("
+  "  counter  TEXT NOT NULL,"
+  "  year     INTEGER NOT NULL,"
+  "  last_seq INTEGER NOT NULL,"
+  "  PRIMARY KEY (counter, year)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE licenses ("
+  "  number     TEXT PRIMARY KEY NOT NULL,"
+  "  case_uuid  TEXT NOT NULL,"
+  "  payload    TEXT NOT NULL,"
+  "  official   TEXT NOT NULL,"
+  "  issued_at  INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX licenses_case ON licenses (case_uuid);"
+  "ALTER TABLE case_events ADD COLUMN prev_hash TEXT;"
+  "ALTER TABLE case_events ADD COLUMN entry_hash TEXT;"
+  "ALTER TABLE cases ADD COLUMN audit_head TEXT NOT NULL DEFAULT '';"
+  "CREATE TRIGGER case_events_chain AFTER INSERT ON case_events BEGIN"
+  "  UPDATE case_events SET prev_hash ="
+  "    (SELECT audit_head FROM cases WHERE id = NEW.case_id) WHERE id = NEW.id;"
+  "  UPDATE case_events SET entry_hash = hall_audit_hash (prev_hash, uuid, kind, new_state,"
+  "    note, official, at, NULL) WHERE id = NEW.id;"
+  "  UPDATE cases SET audit_head = (SELECT entry_hash FROM case_events WHERE id = NEW.id)"
+  "    WHERE id = NEW.case_id;"
+  "END;"
+  /* Chain what is there: written again in order, through the trigger. */
+  "CREATE TEMP TABLE events_v8 AS SELECT * FROM case_events;"
+  "DELETE FROM case_events;"
+  "INSERT INTO case_events (id, uuid, case_id, kind, new_state, note, official, at,"
+  "  recorded_by, recorded_at)"
+  "  SELECT id, uuid, case_id, kind, new_state, note, official, at, recorded_by, recorded_at"
+  "  FROM events_v8 ORDER BY case_id, id;"
+  "DROP TABLE events_v8;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -277,6 +347,7 @@ static const char *const migrations[] = {
   migration_v5,
   migration_v6,
   migration_v7,
+  migration_v8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);
@@ -331,7 +402,7 @@ hall_store_register_functions (sqlite3  *db,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                name_bigrams_func, NULL, NULL) != SQLITE_OK)
     return hall_sqlite_set_error (error, db, _("set up the database"));
-  return TRUE;
+  return hall_audit_register_sql_function (db, error);
 }
 
 gboolean

@@ -124,4 +124,8 @@ gboolean          _hall_sync_pull                      (HallSyncWorker       *wo
                                                         HallSyncReport       *report,
                                                         GError              **error);
 
+/* hall-sync-trust.c: GET /v1/trust into the store. */
+gboolean          _hall_sync_pull_trust                (HallSyncWorker       *worker,
+                                                        GError              **error);
+
 G_END_DECLS

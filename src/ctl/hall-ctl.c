@@ -11,6 +11,7 @@
 
 #include "hall-error.h"
 #include "hall-ctl.h"
+#include "hall-signature.h"
 #include "hall-sqlite.h"
 
 void
@@ -178,6 +179,11 @@ hall_ctl_exit_code (const GError *error)
         }
     }
   if (error->domain == HALL_VALIDATION_ERROR)
+    return EX_DATAERR;
+  /* A wrong password is the user's to fix; anything else signed is bad data. */
+  if (g_error_matches (error, HALL_SIGNATURE_ERROR, HALL_SIGNATURE_ERROR_WRONG_PASSWORD))
+    return EX_NOPERM;
+  if (error->domain == HALL_SIGNATURE_ERROR)
     return EX_DATAERR;
   if (error->domain == HALL_CATALOG_ERROR)
     return EX_CONFIG;

@@ -86,5 +86,24 @@ int             hall_ctl_sync               (HallCtl        *ctl,
 int             hall_ctl_status             (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
+/* Stamp-free approval (hall-ctl-keys.c, hall-ctl-license.c). */
+int             hall_ctl_hall_key           (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+int             hall_ctl_enroll             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+int             hall_ctl_revoke             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+int             hall_ctl_audit              (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+int             hall_ctl_license            (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+int             hall_ctl_verify             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
 
 G_END_DECLS

@@ -26,6 +26,14 @@ static const Command commands[] = {
   { "sync", N_("Send waiting changes, fetch the server's"), hall_ctl_sync },
   { "status", N_("What waits to be sent; when sync last ran"), hall_ctl_status },
   { "logout", N_("End the official's sessions on every counter"), hall_ctl_logout },
+#ifdef HALL_CTL_WITH_RENDER
+  { "license", N_("Issue an approved case's license as a PDF"), hall_ctl_license },
+  { "verify", N_("Check a license from its PDF, a photo or its code"), hall_ctl_verify },
+#endif
+  { "audit", N_("Check a case's audit trail"), hall_ctl_audit },
+  { "hall-key", N_("Make the hall's root key, or trust its public key"), hall_ctl_hall_key },
+  { "enroll", N_("Certify an official's signing key"), hall_ctl_enroll },
+  { "revoke", N_("Revoke a license, or an official's key from a date"), hall_ctl_revoke },
 };
 
 static char *

@@ -14,6 +14,7 @@
 #include "hall-queue.h"
 #include "hall-server-request.h"
 #include "hall-server-storage.h"
+#include "hall-server-trust.h"
 #include "hall-server.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ struct _HallServer
   HallAuth           *auth;
   HallBlobStore      *blobs;
   HallQueue          *queue;          /* tickets, appointments, their events */
+  HallServerTrust    *trust;          /* hall key, certificates, revocations */
   GThreadPool        *sign_ins;       /* password checks, off the request threads */
   GMutex              sign_in_mutex;
   GHashTable         *officials;      /* username -> HallOfficialState, read lately */
@@ -147,5 +149,16 @@ HallServerResponse *_hall_server_answer_events  (HallServer            *self,
 /* Ends every event stream, before the daemon stops (a suspended
  * connection must not outlive it). */
 void                _hall_server_close_events   (HallServer            *self);
+/* hall-server-trust.c: GET /v1/trust, PUT /v1/certificates/{official},
+ * PUT /v1/revocations/{uuid}, POST /v1/verify. */
+HallServerResponse *_hall_server_answer_trust       (HallServer            *self,
+                                                     HallServerRequest     *request);
+HallServerResponse *_hall_server_answer_certificate (HallServer            *self,
+                                                     HallServerRequest     *request);
+HallServerResponse *_hall_server_answer_revocation  (HallServer            *self,
+                                                     HallServerRequest     *request);
+HallServerResponse *_hall_server_answer_verify      (HallServer            *self,
+                                                     HallServerRequest     *request,
+                                                     struct MHD_Connection *connection);
 
 G_END_DECLS

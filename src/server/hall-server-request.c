@@ -87,6 +87,20 @@ is_counter_name (const char *text)
   return TRUE;
 }
 
+/* An official's user name as a path segment: 1 to 64 of [a-z0-9._-]. */
+static gboolean
+is_official_name (const char *name)
+{
+  gsize length = strlen (name);
+
+  if (length == 0 || length > 64)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '.' && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 is_appointment_code (const char *text)
 {
@@ -176,6 +190,14 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_CATALOG, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "batch"))
     route = HALL_ROUTE_BATCH, allowed = ALLOW (POST);
+  else if (n == 1 && g_str_equal (parts[0], "trust"))
+    route = HALL_ROUTE_TRUST, allowed = ALLOW (GET) | ALLOW (HEAD);
+  else if (n == 1 && g_str_equal (parts[0], "verify"))
+    route = HALL_ROUTE_VERIFY, allowed = ALLOW (POST);
+  else if (n == 2 && g_str_equal (parts[0], "certificates") && is_official_name (parts[1]))
+    route = HALL_ROUTE_CERTIFICATE, id = parts[1], allowed = ALLOW (PUT);
+  else if (n == 2 && g_str_equal (parts[0], "revocations") && hall_uuid_is_canonical (parts[1]))
+    route = HALL_ROUTE_REVOCATION, id = parts[1], allowed = ALLOW (PUT);
   /* One form of each identifier: a UUID or hash in upper case, or in
    * braces, names nothing here. */
   else if (n == 2 && g_str_equal (parts[0], "applicants") && hall_uuid_is_canonical (parts[1]))

@@ -62,6 +62,10 @@ typedef enum
   HALL_ROUTE_QUEUE_EVENTS,  /* /v1/queue/events */
   HALL_ROUTE_APPOINTMENTS,  /* /v1/appointments */
   HALL_ROUTE_CHECK_IN,      /* /v1/appointments/{code}/check-in */
+  HALL_ROUTE_TRUST,         /* /v1/trust */
+  HALL_ROUTE_CERTIFICATE,   /* /v1/certificates/{official} */
+  HALL_ROUTE_REVOCATION,    /* /v1/revocations/{uuid} */
+  HALL_ROUTE_VERIFY,        /* /v1/verify */
 } HallRoute;
 
 typedef struct

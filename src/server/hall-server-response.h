@@ -22,6 +22,7 @@ typedef struct
   char    *allow;          /* Allow header of a 405, or NULL */
   gpointer stream;         /* a struct MHD_Response made already (an event
                             * stream), or NULL */
+  guint    retry_after;    /* Retry-After seconds of a 429, 0 for none */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */

@@ -6,11 +6,12 @@
 
 #include <glib/gi18n.h>
 
+#include "hall-audit.h"
 #include "hall-server-error.h"
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -158,6 +159,41 @@ static const char schema_v4[] =
   "                           created_at INTEGER NOT NULL);"
   "PRAGMA user_version = 4;";
 
+/* Stamp-free approval (issue 10), the server's half:
+ * - what the hall trusts: its public key, the officials' certificates its
+ *   root key made, and the revocations (hall-server-trust.c);
+ * - each case's timeline as a hash chain (hall-audit.h): an event holds
+ *   the hash of the case's event before it and its own, over its stored
+ *   JSON; the case holds the last. A trigger keeps them, so no write path
+ *   can leave an event out; the events there are chained in the order
+ *   they were stored. */
+static const char schema_v5[] =
+  "CREATE TABLE hall_key (id INTEGER PRIMARY KEY CHECK (id = 1), public_key TEXT NOT NULL);"
+  "CREATE TABLE certificates (public_key TEXT PRIMARY KEY, official TEXT NOT NULL,"
+  "                           data TEXT NOT NULL);"
+  "CREATE TABLE revocations (uuid TEXT PRIMARY KEY, data TEXT NOT NULL,"
+  "                          recorded_at INTEGER NOT NULL);"
+  "ALTER TABLE events ADD COLUMN prev_hash TEXT;"
+  "ALTER TABLE events ADD COLUMN entry_hash TEXT;"
+  "ALTER TABLE cases ADD COLUMN audit_head TEXT NOT NULL DEFAULT '';"
+  "CREATE TRIGGER events_chain AFTER INSERT ON events BEGIN"
+  "  UPDATE events SET prev_hash ="
+  "    coalesce ((SELECT audit_head FROM cases WHERE uuid = NEW.case_uuid), '')"
+  "    WHERE rowid = NEW.rowid;"
+  "  UPDATE events SET entry_hash ="
+  "    hall_audit_hash (prev_hash, uuid, NULL, NULL, NULL, NULL, 0, data)"
+  "    WHERE rowid = NEW.rowid;"
+  "  UPDATE cases SET audit_head = (SELECT entry_hash FROM events WHERE rowid = NEW.rowid)"
+  "    WHERE uuid = NEW.case_uuid;"
+  "END;"
+  "CREATE TEMP TABLE events_v4 AS SELECT rowid AS r, uuid, case_uuid, case_version, data"
+  "  FROM events;"
+  "DELETE FROM events;"
+  "INSERT INTO events (rowid, uuid, case_uuid, case_version, data)"
+  "  SELECT r, uuid, case_uuid, case_version, data FROM events_v4 ORDER BY r;"
+  "DROP TABLE events_v4;"
+  "PRAGMA user_version = 5;";
+
 struct _HallServerSqlite
 {
   GObject    parent_instance;
@@ -237,6 +273,12 @@ get_conn (HallServerSqlite  *self,
   conn = hall_sqlite_conn_open (self->path, HALL_SQLITE_OPEN_DURABLE, error);
   if (conn == NULL)
     return NULL;
+  /* The audit chain's trigger (schema 4) calls it on every event written. */
+  if (!hall_audit_register_sql_function (hall_sqlite_conn_get_db (conn), error))
+    {
+      hall_sqlite_conn_free (conn);
+      return NULL;
+    }
   /* temp_store: each write of a group commit runs in a savepoint, and past
    * 64 KiB SQLite spills the savepoints' journal to a temporary file; a
    * batch of 500 writes spent a quarter of its time writing that file. It
@@ -307,7 +349,8 @@ migrate (HallServerSqlite  *self,
   if ((version < 1 && !hall_sqlite_conn_exec (conn, schema_v1, _("create the schema"), error))
       || (version < 2 && !hall_sqlite_conn_exec (conn, schema_v2, _("create the schema"), error))
       || (version < 3 && !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error)
+      || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);

@@ -39,6 +39,7 @@ hall_server_finalize (GObject *object)
   g_clear_object (&self->storage);
   g_clear_object (&self->auth);
   g_clear_object (&self->blobs);
+  g_clear_pointer (&self->trust, hall_server_trust_free);
   g_clear_object (&self->catalog);
   g_free (self->data_dir);
   g_free (self->tls_cert);
@@ -88,6 +89,10 @@ hall_server_new (const char  *data_dir,
   if (sqlite == NULL)
     return NULL;
   self->storage = HALL_SERVER_STORAGE (sqlite);
+  /* After the storage, which migrates the database to schema 4. */
+  self->trust = hall_server_trust_new (db_path, error);
+  if (self->trust == NULL)
+    return NULL;
   self->auth = hall_auth_new (key_path, error);
   if (self->auth == NULL)
     return NULL;
@@ -139,6 +144,13 @@ queue_response (struct MHD_Connection *connection,
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONNECTION, "close");
   if (response->allow != NULL)
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_ALLOW, response->allow);
+  if (response->retry_after > 0)
+    {
+      char seconds[16];
+
+      g_snprintf (seconds, sizeof seconds, "%u", response->retry_after);
+      MHD_add_response_header (mhd, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+    }
   if (response->etag > 0)
     {
       char etag[32];
@@ -498,6 +510,14 @@ answer (HallServer            *self,
       return _hall_server_answer_queue (self, request, connection);
     case HALL_ROUTE_QUEUE_EVENTS:
       return _hall_server_answer_events (self, request, connection);
+    case HALL_ROUTE_TRUST:
+      return _hall_server_answer_trust (self, request);
+    case HALL_ROUTE_CERTIFICATE:
+      return _hall_server_answer_certificate (self, request);
+    case HALL_ROUTE_REVOCATION:
+      return _hall_server_answer_revocation (self, request);
+    case HALL_ROUTE_VERIFY:
+      return _hall_server_answer_verify (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
       g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted request"));

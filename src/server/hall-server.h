@@ -57,4 +57,14 @@ guint16     hall_server_get_port       (HallServer  *self);
 /* Answers the writes in flight, then closes every connection. */
 void        hall_server_stop           (HallServer  *self);
 
+/* The hall's public key (hall-signature.h): kept in the database, used to
+ * check officials' certificates and licenses (POST /v1/verify). */
+gboolean    hall_server_set_hall_public_key (HallServer   *self,
+                                             const guint8  public_key[32],
+                                             GError      **error);
+/* Trusts the published demo hall key (hall_root_key_new_demo()) when the
+ * server has no hall key of its own: for --demo only. */
+gboolean    hall_server_add_demo_hall_key   (HallServer   *self,
+                                             GError      **error);
+
 G_END_DECLS

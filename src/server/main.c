@@ -15,6 +15,7 @@
 
 #include "hall-blob-store.h"
 #include "hall-server.h"
+#include "hall-signature.h"
 
 static gboolean
 on_signal (gpointer user_data)
@@ -88,6 +89,7 @@ main (int   argc,
   g_autofree char *password_file = NULL;
   gint64 partial_ttl = HALL_BLOB_PARTIAL_TTL_DEFAULT;
   gint64 partial_cap = HALL_BLOB_PARTIAL_CAP_DEFAULT;
+  g_autofree char *hall_public_key = NULL;
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
   GOptionEntry entries[] = {
@@ -117,8 +119,12 @@ main (int   argc,
     { "partial-cap", 0, 0, G_OPTION_ARG_INT64, &partial_cap,
       N_("Bytes the unfinished uploads of one official may hold, each counted with its "
          "announced length (default 209715200: 200 MiB)"), N_("BYTES") },
+    { "hall-public-key", 0, 0, G_OPTION_ARG_STRING, &hall_public_key,
+      N_("The hall's public key (base64, from service-hall-ctl hall-key create): kept, and "
+         "used to check certificates, decisions and licenses"), N_("KEY") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
-      N_("Add the demo officials “demo” and “reception1” (password “demo”)"), NULL },
+      N_("Add the demo officials “demo” and “reception1” (password “demo”) and trust the "
+         "published demo hall key"), NULL },
     /* Only for the benchmark that measures what group commit is worth. */
     { "no-group-commit", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &no_group_commit,
       NULL, NULL },
@@ -174,8 +180,24 @@ main (int   argc,
     return set_official (server, official, roles, password_file);
   if (server != NULL)
     hall_server_set_partial_limits (server, partial_ttl, partial_cap);
+  if (server != NULL && hall_public_key != NULL)
+    {
+      guint8 key[HALL_PUBLIC_KEY_BYTES];
+
+      if (!hall_public_key_from_base64 (hall_public_key, key, &error))
+        {
+          g_printerr ("--hall-public-key: %s\n", error->message);
+          return 2;
+        }
+      if (!hall_server_set_hall_public_key (server, key, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
   if (server == NULL
       || (demo && !hall_server_add_demo_users (server, &error))
+      || (demo && hall_public_key == NULL && !hall_server_add_demo_hall_key (server, &error))
       || (tls_cert != NULL && !hall_server_set_tls (server, tls_cert, tls_key, &error))
       || !hall_server_start (server, listen ? listen : "127.0.0.1:8080", &error))
     {

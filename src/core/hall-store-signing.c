@@ -1,0 +1,438 @@
+/* hall-store-signing.c — the hall's trust, officials' keys and licenses in
+ * the counter's store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "hall-applicant.h"
+#include "hall-core-error.h"
+#include "hall-json.h"
+#include "hall-store-private.h"
+#include "hall-store-signing.h"
+
+/* Trust */
+
+static gboolean
+add_certificate_locked (HallStore             *self,
+                        const HallCertificate *certificate,
+                        GError               **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *key = hall_public_key_to_base64 (certificate->public_key);
+  g_autofree char *text = hall_certificate_to_base64 (certificate);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO certificates (public_key, official, certificate,"
+                                   " valid_until) VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT (public_key) DO UPDATE"
+                                   " SET official = excluded.official,"
+                                   " certificate = excluded.certificate,"
+                                   " valid_until = excluded.valid_until",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, key);
+  hall_sqlite_bind_text (stmt, 2, certificate->official);
+  hall_sqlite_bind_text (stmt, 3, text);
+  sqlite3_bind_int64 (stmt, 4, certificate->valid_until);
+  return hall_sqlite_stmt_run (stmt, _("save a certificate"), error);
+}
+
+gboolean
+hall_store_set_trust (HallStore          *self,
+                      const guint8        hall_public_key[HALL_PUBLIC_KEY_BYTES],
+                      GPtrArray          *certificates,
+                      HallRevocationList *revocations,
+                      gint64              pulled_at,
+                      GError            **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *key = hall_public_key_to_base64 (hall_public_key);
+  g_autofree char *revocations_text = NULL;
+  gboolean ok;
+  guint i;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (hall_public_key != NULL, FALSE);
+
+  if (revocations != NULL)
+    revocations_text = _hall_store_json_to_string_free (hall_revocation_list_to_json (revocations));
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE trust SET hall_public_key = ?1,"
+                                   " revocations = coalesce (?2, revocations),"
+                                   " pulled_at = ?3 WHERE id = 1",
+                                   error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      hall_sqlite_bind_text (stmt, 1, key);
+      hall_sqlite_bind_text (stmt, 2, revocations_text);
+      sqlite3_bind_int64 (stmt, 3, pulled_at);
+      ok = hall_sqlite_stmt_run (stmt, _("save what the hall trusts"), error);
+    }
+  for (i = 0; ok && certificates != NULL && i < certificates->len; i++)
+    ok = add_certificate_locked (self, g_ptr_array_index (certificates, i), error);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  return _hall_store_write_end (self, ok, NULL, error);
+}
+
+static void
+take_string (HallSqliteStmt *stmt,
+             gpointer        data)
+{
+  char **slot = data;
+
+  g_free (*slot);
+  *slot = hall_sqlite_column_dup (stmt, 0);
+}
+
+gboolean
+hall_store_get_hall_public_key (HallStore  *self,
+                                guint8      hall_public_key[HALL_PUBLIC_KEY_BYTES],
+                                GError    **error)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!_hall_store_read_rows (self, "SELECT hall_public_key FROM trust WHERE id = 1", NULL,
+                              take_string, &key, _("read the hall’s key"), error))
+    return FALSE;
+  if (key == NULL)
+    {
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                           _("This counter does not know the hall’s key yet: sync with the "
+                             "server, or set it up with “service-hall-ctl hall-key trust”"));
+      return FALSE;
+    }
+  return hall_public_key_from_base64 (key, hall_public_key, error);
+}
+
+typedef struct
+{
+  char   *revocations;
+  gint64  pulled_at;
+} TrustRow;
+
+static void
+take_trust (HallSqliteStmt *stmt,
+            gpointer        data)
+{
+  TrustRow *row = data;
+
+  row->revocations = hall_sqlite_column_dup (stmt, 0);
+  row->pulled_at = sqlite3_column_int64 (stmt, 1);
+}
+
+HallRevocationList *
+hall_store_get_revocations (HallStore  *self,
+                            gint64     *pulled_at,
+                            GError    **error)
+{
+  TrustRow row = { 0 };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  HallRevocationList *list;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  if (!_hall_store_read_rows (self, "SELECT revocations, pulled_at FROM trust WHERE id = 1",
+                              NULL, take_trust, &row, _("read the revocation list"), error))
+    return NULL;
+  if (pulled_at != NULL)
+    *pulled_at = row.pulled_at;
+  if (row.revocations == NULL)
+    return hall_revocation_list_new (0);
+  if (!json_parser_load_from_data (parser, row.revocations, -1, error))
+    {
+      g_free (row.revocations);
+      return NULL;
+    }
+  g_free (row.revocations);
+  list = hall_revocation_list_new_from_json (json_parser_get_root (parser), error);
+  return list;
+}
+
+gboolean
+hall_store_add_certificate (HallStore             *self,
+                            const HallCertificate *certificate,
+                            GError               **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (certificate != NULL, FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  ok = add_certificate_locked (self, certificate, error);
+  return _hall_store_write_end (self, ok, NULL, error);
+}
+
+HallCertificate *
+hall_store_lookup_certificate (HallStore    *self,
+                               const char   *official,
+                               const guint8 *public_key,
+                               GError      **error)
+{
+  g_autofree char *text = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (official != NULL, NULL);
+
+  if (public_key != NULL)
+    {
+      g_autofree char *key = hall_public_key_to_base64 (public_key);
+
+      ok = _hall_store_read_rows (self,
+                                  "SELECT certificate FROM certificates WHERE public_key = ?1",
+                                  key, take_string, &text, _("read a certificate"), error);
+    }
+  else
+    ok = _hall_store_read_rows (self,
+                                "SELECT certificate FROM certificates WHERE official = ?1"
+                                " ORDER BY valid_until DESC LIMIT 1",
+                                official, take_string, &text, _("read a certificate"), error);
+  if (!ok || text == NULL)
+    return NULL;
+  return hall_certificate_new_from_base64 (text, error);
+}
+
+/* Officials' keys */
+
+gboolean
+hall_store_save_sealed_key (HallStore   *self,
+                            const char  *official,
+                            const char  *sealed,
+                            GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *key_text = NULL;
+  guint8 public_key[HALL_PUBLIC_KEY_BYTES];
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!hall_sealed_key_get_public_key (sealed, public_key, error))
+    return FALSE;
+  key_text = hall_public_key_to_base64 (public_key);
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO official_keys (official, public_key, sealed,"
+                                   " created_at) VALUES (?1, ?2, ?3, ?4)"
+                                   " ON CONFLICT (official) DO UPDATE"
+                                   " SET public_key = excluded.public_key,"
+                                   " sealed = excluded.sealed, created_at = excluded.created_at",
+                                   error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      hall_sqlite_bind_text (stmt, 1, official);
+      hall_sqlite_bind_text (stmt, 2, key_text);
+      hall_sqlite_bind_text (stmt, 3, sealed);
+      sqlite3_bind_int64 (stmt, 4, _hall_store_now_seconds ());
+      ok = hall_sqlite_stmt_run (stmt, _("save the official’s signing key"), error);
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  return _hall_store_write_end (self, ok, NULL, error);
+}
+
+char *
+hall_store_get_sealed_key (HallStore   *self,
+                           const char  *official,
+                           GError     **error)
+{
+  char *sealed = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  if (!_hall_store_read_rows (self, "SELECT sealed FROM official_keys WHERE official = ?1",
+                              official, take_string, &sealed,
+                              _("read the official’s signing key"), error))
+    return NULL;
+  return sealed;
+}
+
+HallSigningKey *
+hall_store_open_signing_key (HallStore   *self,
+                             const char  *official,
+                             const char  *password,
+                             gboolean    *created,
+                             GError     **error)
+{
+  g_autofree char *sealed = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (HallSigningKey) key = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (official != NULL && password != NULL, NULL);
+
+  if (created != NULL)
+    *created = FALSE;
+  sealed = hall_store_get_sealed_key (self, official, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (sealed != NULL)
+    return hall_signing_key_unseal (sealed, official, password, error);
+
+  key = hall_signing_key_generate ();
+  sealed = hall_signing_key_seal (key, official, password, error);
+  if (sealed == NULL || !hall_store_save_sealed_key (self, official, sealed, error))
+    return NULL;
+  if (created != NULL)
+    *created = TRUE;
+  return g_steal_pointer (&key);
+}
+
+/* Licenses */
+
+static gboolean
+next_license_seq_locked (HallStore  *self,
+                         int         year,
+                         gint64     *seq_out,
+                         GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO license_sequences (counter, year, last_seq)"
+                                   " VALUES (?1, ?2, 1)"
+                                   " ON CONFLICT (counter, year) DO UPDATE"
+                                   " SET last_seq = last_seq + 1 RETURNING last_seq",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, self->counter);
+  sqlite3_bind_int64 (stmt, 2, year);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
+                                  _("allocate a license number"));
+  *seq_out = sqlite3_column_int64 (stmt, 0);
+  return hall_sqlite_stmt_run (stmt, _("allocate a license number"), error);
+}
+
+static gboolean
+insert_license_locked (HallStore  *self,
+                       const char *number,
+                       const char *case_uuid,
+                       const char *payload,
+                       const char *official,
+                       gint64      issued_at,
+                       GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO licenses (number, case_uuid, payload, official,"
+                                   " issued_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, number);
+  hall_sqlite_bind_text (stmt, 2, case_uuid);
+  hall_sqlite_bind_text (stmt, 3, payload);
+  hall_sqlite_bind_text (stmt, 4, official);
+  sqlite3_bind_int64 (stmt, 5, issued_at);
+  return hall_sqlite_stmt_run (stmt, _("save the license"), error);
+}
+
+char *
+hall_store_get_license (HallStore   *self,
+                        const char  *case_uuid,
+                        GError     **error)
+{
+  char *payload = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  if (!_hall_store_read_rows (self,
+                              "SELECT payload FROM licenses WHERE case_uuid = ?1"
+                              " ORDER BY issued_at DESC LIMIT 1",
+                              case_uuid, take_string, &payload, _("read the license"), error))
+    return NULL;
+  return payload;
+}
+
+char *
+hall_store_issue_license (HallStore             *self,
+                          const char            *case_uuid,
+                          HallService           *service,
+                          const char            *scope,
+                          guint                  valid_days,
+                          HallSigningKey        *key,
+                          const HallCertificate *certificate,
+                          GError               **error)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallLicensePayload) payload = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *existing = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gint64 seq = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (case_uuid != NULL, NULL);
+  g_return_val_if_fail (HALL_IS_SERVICE (service), NULL);
+  g_return_val_if_fail (key != NULL && certificate != NULL, NULL);
+
+  existing = hall_store_get_license (self, case_uuid, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (existing != NULL)
+    return g_steal_pointer (&existing);
+
+  kase = hall_store_get_case (self, case_uuid, error);
+  if (kase == NULL)
+    return NULL;
+  applicant = hall_store_get_applicant (self, hall_case_get_applicant_uuid (kase), error);
+  if (applicant == NULL)
+    return NULL;
+
+  payload = hall_license_payload_new ();
+  payload->license_type = g_strdup (hall_service_get_id (service));
+  payload->holder = g_strdup (hall_applicant_get_name (applicant));
+  payload->holder_id = g_strdup (hall_applicant_get_document_number (applicant));
+  payload->scope = g_strdup (scope != NULL ? scope : "");
+  payload->hall = g_strdup (self->hall_code);
+  payload->issued_at = _hall_store_now_seconds ();
+  payload->valid_until = valid_days > 0 ? payload->issued_at + (gint64) valid_days * 86400 : 0;
+  payload->case_uuid = g_strdup (case_uuid);
+  now = g_date_time_new_from_unix_local (payload->issued_at);
+
+  /* The number, the signature and the row in one transaction: a number is
+   * used once, and only by a license that was kept. */
+  if (!_hall_store_write_begin (self, error))
+    return NULL;
+  ok = next_license_seq_locked (self, g_date_time_get_year (now), &seq, error);
+  if (ok)
+    {
+      payload->number = g_strdup_printf ("%s-%d-%s-L%06" G_GINT64_FORMAT, self->hall_code,
+                                         g_date_time_get_year (now), self->counter, seq);
+      text = hall_license_payload_sign (payload, key, certificate, error);
+      ok = text != NULL
+           && insert_license_locked (self, payload->number, case_uuid, text,
+                                     certificate->official, payload->issued_at, error);
+    }
+  if (!_hall_store_write_end (self, ok, NULL, error))
+    return NULL;
+  g_debug ("Issued license %s for case %s", payload->number, hall_case_get_number (kase));
+  return g_steal_pointer (&text);
+}

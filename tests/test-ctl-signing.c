@@ -1,0 +1,505 @@
+/* test-ctl-signing.c — the whole path on the command line: hall key,
+ * enrolment, a case taken in and approved, its license issued, verified
+ * from the PDF, from a 300 dpi rendering read by zbar and from the text;
+ * revocations; the audit trail
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <poppler.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "hall-catalog.h"
+#include "hall-store-signing.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_t, cairo_destroy)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+
+typedef struct
+{
+  char *dir;
+  char *profile;
+  char *password;
+  char *hall_key;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_build_filename (g_get_user_data_dir (), "ctl-signing", NULL);
+  f->profile = g_build_filename (f->dir, "profile", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->profile, 0700), ==, 0);
+  f->password = g_build_filename (f->dir, "password", NULL);
+  g_file_set_contents (f->password, "correct horse\n", -1, &error);
+  g_assert_no_error (error);
+  f->hall_key = g_build_filename (f->dir, "hall.key", NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_free (f->dir);
+  g_free (f->profile);
+  g_free (f->password);
+  g_free (f->hall_key);
+}
+
+/* Runs service-hall-ctl --profile PROFILE ARGS…, with @input on stdin. */
+static int
+run_ctl (Fixture    *f,
+         const char *input,
+         char      **out,
+         char      **err,
+         ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_CTL_BIN"));
+  g_ptr_array_add (argv, (char *) "--profile");
+  g_ptr_array_add (argv, f->profile);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                 | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+assert_contains (const char *text,
+                 const char *part)
+{
+  if (text == NULL || strstr (text, part) == NULL)
+    g_error ("“%s” should contain “%s”", text, part);
+}
+
+/* A case taken in and moved along to approved, as the workflow does. */
+static char *
+approved_case (Fixture    *f,
+               const char *name,
+               guint       n,
+               gboolean    approve)
+{
+  static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  g_autofree char *path = g_build_filename (f->profile, "hall.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCatalog) catalog = hall_catalog_new_default (&error);
+  g_autoptr (HallStore) store = hall_store_open (path, "YC", "C01", &error);
+  g_autoptr (HallCase) kase = hall_case_new ();
+  g_autoptr (HallApplicant) applicant = NULL;
+  HallCaseState states[] = { HALL_CASE_IN_REVIEW, HALL_CASE_APPROVED };
+  char base[18];
+  g_autofree char *id = NULL;
+  int sum = 0;
+  guint i;
+
+  g_assert_no_error (error);
+  g_snprintf (base, sizeof base, "64010419850612%03u", n);
+  for (i = 0; i < 17; i++)
+    sum += (base[i] - '0') * weights[i];
+  id = g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
+  applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID, id, "13800138000");
+  hall_case_set_official (kase, "wang.fang");
+  g_assert_true (hall_store_create_case (store, applicant,
+                                         hall_catalog_lookup (catalog, "company_business_license"),
+                                         kase, &error));
+  g_assert_no_error (error);
+  for (i = 0; approve && i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr (HallCaseEvent) event
+        = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE);
+
+      hall_case_event_set_new_state (event, states[i]);
+      hall_case_event_set_official (event, "li.na");
+      g_assert_true (hall_store_add_case_event (store, event, &error));
+      g_assert_no_error (error);
+    }
+  return g_strdup (hall_case_get_number (kase));
+}
+
+static char *
+issue (Fixture    *f,
+       const char *number,
+       const char *pdf)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto (GStrv) fields = NULL;
+
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "license", number, "--out", pdf, "--user",
+                            "li.na", "--password-file", f->password, "--scope", "软件开发",
+                            "--valid-years", "5", NULL),
+                   ==, 0);
+  fields = g_strsplit (g_strstrip (out), "\t", 2);
+  g_assert_true (g_str_has_prefix (fields[0], "YC-"));
+  return g_strdup (fields[0]);
+}
+
+static void
+set_up_hall (Fixture *f)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "hall-key", "create", "--out", f->hall_key,
+                            NULL),
+                   ==, 0);
+  assert_contains (out, "Public key: ");
+  g_assert_cmpint (g_stat (f->hall_key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* The hall's key is never written over. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "hall-key", "create", "--out", f->hall_key,
+                            NULL),
+                   !=, 0);
+  assert_contains (err, "exists");
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "enroll", "li.na", "--hall-key", f->hall_key,
+                            "--password-file", f->password, NULL),
+                   ==, 0);
+  assert_contains (out, "\"official\":\"li.na\"");
+  assert_contains (err, "Certified the key");
+}
+
+static void
+test_full_path (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *license = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "license.pdf", NULL);
+  g_autofree char *png = g_build_filename (f->dir, "scan-300dpi.png", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *db = g_build_filename (f->profile, "hall.db", NULL);
+  g_autoptr (GError) error = NULL;
+
+  set_up_hall (f);
+  number = approved_case (f, "银川塞上云数据科技有限公司", 1, TRUE);
+  license = issue (f, number, pdf);
+
+  /* From the PDF. */
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "verify", pdf, NULL), ==, 0);
+  assert_contains (out, "VALID");
+  assert_contains (out, license);
+  assert_contains (out, "银川塞上云数据科技有限公司");
+  assert_contains (out, "li.na");
+
+  /* From the page as a 300 dpi scanner gives it (poppler, then zbar). */
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (pdf);
+    g_autoptr (PopplerDocument) document = poppler_document_new_from_gfile (file, NULL, NULL,
+                                                                             &error);
+    g_autoptr (PopplerPage) page = NULL;
+    g_autoptr (cairo_surface_t) surface = NULL;
+    g_autoptr (cairo_t) cr = NULL;
+    double width, height;
+
+    g_assert_no_error (error);
+    page = poppler_document_get_page (document, 0);
+    poppler_page_get_size (page, &width, &height);
+    surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * 300 / 72),
+                                          (int) (height * 300 / 72));
+    cr = cairo_create (surface);
+    cairo_set_source_rgb (cr, 1, 1, 1);
+    cairo_paint (cr);
+    cairo_scale (cr, 300.0 / 72, 300.0 / 72);
+    poppler_page_render_for_printing (page, cr);
+    g_assert_cmpint (cairo_surface_write_to_png (surface, png), ==, CAIRO_STATUS_SUCCESS);
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", png, NULL), ==, 0);
+  assert_contains (out, "VALID");
+  assert_contains (out, license);
+
+  /* From the text, as a phone's reader hands it over. */
+  {
+    g_autoptr (HallStore) store = hall_store_open (db, "YC", "C01", &error);
+    g_autoptr (HallCase) kase = hall_store_get_case_by_number (store, number, &error);
+
+    text = hall_store_get_license (store, hall_case_get_uuid (kase), &error);
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, text, &out, NULL, "verify", "-", NULL), ==, 0);
+  assert_contains (out, "VALID");
+  /* Issued again, the same license. */
+  {
+    g_autofree char *again = issue (f, number, pdf);
+
+    g_assert_cmpstr (again, ==, license);
+  }
+
+  /* A truncated code. */
+  {
+    g_autofree char *cut = g_strndup (text, strlen (text) - 7);
+
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_ctl (f, cut, &out, NULL, "verify", "-", NULL), ==, EX_DATAERR);
+    assert_contains (out, "INVALID");
+    assert_contains (out, "cut short");
+  }
+
+  /* The code of this license shown as another's. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, text, &out, NULL, "verify", "-", "--number",
+                            "YC-2026-C01-L999999", NULL),
+                   ==, EX_DATAERR);
+  assert_contains (out, "copied from another license");
+
+  /* Another hall's key. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, text, &out, NULL, "verify", "-", "--hall-public-key",
+                            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", NULL),
+                   ==, EX_DATAERR);
+  assert_contains (out, "not certified by this hall");
+
+  /* The audit trail is whole; then an entry is edited behind the store. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "audit", number, NULL), ==, 0);
+  assert_contains (out, "whole (3 entries)");
+  {
+    sqlite3 *handle = NULL;
+
+    g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (handle,
+                                   "UPDATE case_events SET official = 'zhao.lei'"
+                                   " WHERE new_state = 'in_review'",
+                                   NULL, NULL, NULL),
+                     ==, SQLITE_OK);
+    sqlite3_close (handle);
+  }
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "audit", number, NULL), ==, EX_DATAERR);
+  assert_contains (out, "Entry 2 of the audit trail");
+}
+
+static void
+test_revocations (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *pending = NULL;
+  g_autofree char *pdf1 = g_build_filename (f->dir, "first.pdf", NULL);
+  g_autofree char *pdf2 = g_build_filename (f->dir, "second.pdf", NULL);
+  g_autofree char *pdf3 = g_build_filename (f->dir, "pending.pdf", NULL);
+  g_autofree char *license1 = NULL;
+  g_autofree char *license2 = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  set_up_hall (f);
+  first = approved_case (f, "张伟", 2, TRUE);
+  second = approved_case (f, "李娜", 3, TRUE);
+  pending = approved_case (f, "王芳", 4, FALSE);
+  license1 = issue (f, first, pdf1);
+  license2 = issue (f, second, pdf2);
+
+  /* Only an approved case gets a license. */
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "license", pending, "--out", pdf3, "--user",
+                            "li.na", "--password-file", f->password, NULL),
+                   ==, EX_DATAERR);
+  assert_contains (err, "not approved");
+  g_assert_false (g_file_test (pdf3, G_FILE_TEST_EXISTS));
+
+  /* The revoked license. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "revoke", "--license", license1, "--reason",
+                            "issued in error", NULL),
+                   ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf1, NULL), ==, EX_DATAERR);
+  assert_contains (out, "REVOKED");
+  assert_contains (out, "issued in error");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf2, NULL), ==, 0);
+
+  /* The revoked official, from a time before the second was issued. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "revoke", "--official", "li.na", "--from",
+                            "2020-01-01T00:00:00Z", "--reason", "laptop stolen", NULL),
+                   ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf2, NULL), ==, EX_DATAERR);
+  assert_contains (out, "REVOKED: The key of li.na was revoked from 2020-01-01");
+  assert_contains (out, "laptop stolen");
+}
+
+static void
+test_no_code (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *junk = g_build_filename (f->dir, "junk.txt", NULL);
+
+  set_up_hall (f);
+  g_assert_true (g_file_set_contents (junk, "hello", -1, NULL));
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "verify", junk, NULL), !=, 0);
+  assert_contains (err, "not a PDF, PNG or JPEG");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "verify", "/nonexistent.pdf", NULL), ==,
+                   EX_NOINPUT);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, "https://example.com", &out, NULL, "verify", "-", NULL), ==,
+                   EX_DATAERR);
+  assert_contains (out, "INVALID: This is not a Service Hall license code");
+}
+
+/* The server in the middle: the administrator's enrolment and revocation
+ * reach it, and another counter pulls them with its sync and honours them
+ * offline. */
+static void
+test_through_server (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GSubprocess) server = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *public_key = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *license = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *license2 = NULL;
+  g_autofree char *pdf = g_build_filename (f->dir, "revoked.pdf", NULL);
+  g_autofree char *pdf2 = g_build_filename (f->dir, "kept.pdf", NULL);
+  g_autofree char *data_dir = g_build_filename (f->dir, "server", NULL);
+  g_autofree char *demo_password = g_build_filename (f->dir, "demo-password", NULL);
+  g_autofree char *issuing = g_strdup (f->profile);
+  g_autofree char *checking = g_build_filename (f->dir, "checking", NULL);
+  g_autofree char *checking_db = g_build_filename (checking, "hall.db", NULL);
+  char *p;
+
+  if (g_getenv ("SERVICE_HALL_SERVER_BIN") == NULL)
+    {
+      g_test_skip ("no server built");
+      return;
+    }
+  g_assert_true (g_file_set_contents (demo_password, "demo\n", -1, NULL));
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "hall-key", "create", "--out", f->hall_key,
+                            NULL),
+                   ==, 0);
+  p = strstr (out, "Public key: ");
+  g_assert_nonnull (p);
+  public_key = g_strndup (p + 12, strcspn (p + 12, "\n"));
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             g_getenv ("SERVICE_HALL_SERVER_BIN"), "--listen", "127.0.0.1:0",
+                             "--data", data_dir, "--demo", "--hall-public-key", public_key,
+                             NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  url = g_strdup (line + strlen ("listening on "));
+
+  /* The issuing counter, signed in as the administrator. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, &err, "login", "--server", url, "--user", "demo",
+                            "--password-file", demo_password, NULL),
+                   ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "enroll", "li.na", "--hall-key", f->hall_key,
+                            "--password-file", f->password, NULL),
+                   ==, 0);
+  assert_contains (err, "The server keeps it");
+  number = approved_case (f, "张伟", 5, TRUE);
+  license = issue (f, number, pdf);
+  second = approved_case (f, "李娜", 6, TRUE);
+  license2 = issue (f, second, pdf2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, &err, "revoke", "--license", license, "--reason",
+                            "issued in error", NULL),
+                   ==, 0);
+  assert_contains (err, "The server keeps it");
+
+  /* Another counter, which never saw the hall key file: it learns the key,
+   * the certificate and the revocation from its sync. */
+  g_free (f->profile);
+  f->profile = g_strdup (checking);
+  g_assert_cmpint (g_mkdir_with_parents (checking, 0700), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf, NULL), ==, 78);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, NULL, "--counter", "C02", "login", "--server", url,
+                            "--user", "demo", "--password-file", demo_password, NULL),
+                   ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, &err, "sync", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf, NULL), ==, EX_DATAERR);
+  assert_contains (out, "REVOKED");
+  assert_contains (out, "issued in error");
+  assert_contains (out, "Revocations as synced at");
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", pdf2, NULL), ==, 0);
+  assert_contains (out, "VALID");
+  assert_contains (out, license2);
+  {
+    g_autoptr (HallStore) store = hall_store_open (checking_db, "YC", "C02", &error);
+    g_autoptr (HallCertificate) certificate = NULL;
+
+    g_assert_no_error (error);
+    certificate = hall_store_lookup_certificate (store, "li.na", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (certificate);
+  }
+  g_free (f->profile);
+  f->profile = g_steal_pointer (&issuing);
+
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add ("/hall/ctl-signing/full-path", Fixture, NULL, fixture_set_up, test_full_path,
+              fixture_tear_down);
+  g_test_add ("/hall/ctl-signing/revocations", Fixture, NULL, fixture_set_up,
+              test_revocations, fixture_tear_down);
+  g_test_add ("/hall/ctl-signing/no-code", Fixture, NULL, fixture_set_up, test_no_code,
+              fixture_tear_down);
+  g_test_add ("/hall/ctl-signing/through-server", Fixture, NULL, fixture_set_up,
+              test_through_server, fixture_tear_down);
+
+  return g_test_run ();
+}
