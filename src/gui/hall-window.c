@@ -299,6 +299,7 @@ start_serving_cb (HallWindow *self,
     return;
   g_set_object (&self->serving_ticket, ticket);
   dialog = hall_intake_dialog_new (GTK_WINDOW (self), self->store, self->catalog, self->username);
+  hall_intake_dialog_set_started_at (dialog, hall_ticket_get_issued_at (ticket));
   g_signal_connect_object (dialog, "case-created", G_CALLBACK (serving_case_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -406,10 +407,43 @@ ticket_finished_cb (GObject      *source,
 }
 
 static void
+ticket_noted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HallWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hall_store_add_case_event_finish (HALL_STORE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    hall_window_add_toast (self, error->message);
+}
+
+static void
 serving_case_created_cb (HallWindow *self,
                          HallCase   *kase)
 {
   case_created_cb (self, kase);
+  /* The case keeps which ticket it was served for, as a note on its
+   * timeline: written with the case's other changes, it reaches the
+   * server through the outbox. */
+  if (self->serving_ticket != NULL)
+    {
+      g_autoptr(HallCaseEvent) note = hall_case_event_new (hall_case_get_uuid (kase),
+                                                           HALL_CASE_EVENT_NOTE);
+      g_autoptr(GDateTime) taken = g_date_time_new_from_unix_local (
+        hall_ticket_get_issued_at (self->serving_ticket));
+      g_autofree char *time = g_date_time_format (taken, "%H:%M");
+      /* Translators: "Queue ticket A001 (uuid), taken at 09:02" */
+      g_autofree char *text = g_strdup_printf (_("Queue ticket %s (%s), taken at %s"),
+                                               hall_ticket_get_number (self->serving_ticket),
+                                               hall_ticket_get_uuid (self->serving_ticket), time);
+
+      hall_case_event_set_note (note, text);
+      hall_case_event_set_official (note, self->username);
+      hall_store_add_case_event_async (self->store, note, self->cancellable, ticket_noted_cb,
+                                       g_object_ref (self));
+    }
   if (self->serving_ticket != NULL && self->queue_client != NULL)
     hall_queue_client_act_async (self->queue_client, self->serving_ticket, "finish", NULL, NULL,
                                  self->cancellable, ticket_finished_cb, g_object_ref (self));
