@@ -750,6 +750,9 @@ hall_window_init (HallWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The groups a counter calls belong to the computer at the counter. */
+  g_settings_bind (self->settings, "queue-groups", self->queue_panel, "groups",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 HallWindow *

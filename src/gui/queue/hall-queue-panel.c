@@ -26,6 +26,7 @@ struct _HallQueuePanel
   GtkListBox      *groups_list;
   GtkDropDown     *transfer_dropdown;
   GtkStringList   *transfer_groups;
+  GStrv            groups;          /* the groups this counter calls for */
 
   HallQueueClient *client;
   char            *counter;
@@ -42,6 +43,7 @@ enum
 {
   PROP_0,
   PROP_TICKET,
+  PROP_GROUPS,
   N_PROPS
 };
 
@@ -145,6 +147,23 @@ prefers_chinese (void)
 }
 
 static void
+group_toggled_cb (HallQueuePanel *self,
+                  GtkCheckButton *check)
+{
+  const char *group = g_object_get_data (G_OBJECT (check), "group");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) groups = NULL;
+
+  for (guint i = 0; self->groups != NULL && self->groups[i] != NULL; i++)
+    if (!g_str_equal (self->groups[i], group))
+      g_strv_builder_add (builder, self->groups[i]);
+  if (gtk_check_button_get_active (check))
+    g_strv_builder_add (builder, group);
+  groups = g_strv_builder_end (builder);
+  hall_queue_panel_set_groups (self, (const char * const *) groups);
+}
+
+static void
 show_board (HallQueuePanel *self,
             GPtrArray      *groups)
 {
@@ -170,6 +189,18 @@ show_board (HallQueuePanel *self,
                                                    group->open_counters);
       g_autofree char *text = g_strconcat (subtitle, counters, NULL);
 
+      GtkWidget *check = gtk_check_button_new ();
+
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                   self->groups != NULL
+                                   && g_strv_contains ((const char * const *) self->groups,
+                                                       group->group));
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (check, _("This counter calls this group"));
+      g_object_set_data_full (G_OBJECT (check), "group", g_strdup (group->group), g_free);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (group_toggled_cb), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
       gtk_list_box_append (self->groups_list, row);
@@ -270,7 +301,8 @@ call_next_action (GtkWidget  *widget,
   HallQueuePanel *self = HALL_QUEUE_PANEL (widget);
 
   begin (self);
-  hall_queue_client_call_next_async (self->client, self->counter, NULL, self->cancellable,
+  hall_queue_client_call_next_async (self->client, self->counter,
+                                     (const char * const *) self->groups, self->cancellable,
                                      ticket_cb, g_object_ref (self));
 }
 
@@ -343,6 +375,7 @@ hall_queue_panel_finalize (GObject *object)
   HallQueuePanel *self = HALL_QUEUE_PANEL (object);
 
   g_free (self->counter);
+  g_strfreev (self->groups);
   G_OBJECT_CLASS (hall_queue_panel_parent_class)->finalize (object);
 }
 
@@ -358,6 +391,33 @@ hall_queue_panel_get_property (GObject    *object,
     {
     case PROP_TICKET:
       g_value_set_object (value, self->ticket);
+      break;
+    case PROP_GROUPS:
+      {
+        /* Empty rather than NULL: GSettings stores what it reads. */
+        const char *const none[] = { NULL };
+
+        g_value_set_boxed (value, self->groups != NULL ? (gconstpointer) self->groups
+                                                       : (gconstpointer) none);
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_queue_panel_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HallQueuePanel *self = HALL_QUEUE_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GROUPS:
+      hall_queue_panel_set_groups (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -388,12 +448,16 @@ hall_queue_panel_class_init (HallQueuePanelClass *klass)
   object_class->dispose = hall_queue_panel_dispose;
   object_class->finalize = hall_queue_panel_finalize;
   object_class->get_property = hall_queue_panel_get_property;
+  object_class->set_property = hall_queue_panel_set_property;
   widget_class->map = hall_queue_panel_map;
   widget_class->unmap = hall_queue_panel_unmap;
 
   properties[PROP_TICKET] =
     g_param_spec_object ("ticket", NULL, NULL, HALL_TYPE_TICKET,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_GROUPS] =
+    g_param_spec_boxed ("groups", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_START_SERVING] =
@@ -461,6 +525,24 @@ hall_queue_panel_set_client (HallQueuePanel  *self,
   show_ticket (self, NULL);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     hall_queue_panel_refresh (self);
+}
+
+void
+hall_queue_panel_set_groups (HallQueuePanel     *self,
+                             const char * const *groups)
+{
+  g_return_if_fail (HALL_IS_QUEUE_PANEL (self));
+
+  if (groups != NULL && groups[0] == NULL)
+    groups = NULL;
+  if (self->groups == NULL && groups == NULL)
+    return;
+  if (self->groups != NULL && groups != NULL
+      && g_strv_equal ((const char * const *) self->groups, groups))
+    return;
+  g_strfreev (self->groups);
+  self->groups = g_strdupv ((char **) groups);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUPS]);
 }
 
 HallTicket *

@@ -19,8 +19,9 @@ G_DECLARE_FINAL_TYPE (HallQueuePanel, hall_queue_panel, HALL, QUEUE_PANEL, GtkWi
  * ticket; it asks the server again every few seconds while shown and comes
  * back by itself.
  *
- * Properties: "client" (HallQueueClient, may be NULL: no server),
- * "counter" (string), "ticket" (HallTicket, read-only: the one called).
+ * Properties: "ticket" (HallTicket, read-only: the one called),
+ * "groups" (GStrv: the groups this counter calls, chosen on their rows;
+ * NULL or empty: those it called for last, or every group).
  * Signals: "start-serving" (HallTicket *ticket): the official started
  * serving the ticket; the window opens an intake for it.
  * Actions (group "queue", shortcuts anywhere in the window): queue.call-next
@@ -31,6 +32,8 @@ HallQueuePanel *hall_queue_panel_new        (void);
 void            hall_queue_panel_set_client (HallQueuePanel  *self,
                                              HallQueueClient *client,
                                              const char      *counter);
+void            hall_queue_panel_set_groups (HallQueuePanel     *self,
+                                             const char * const *groups);
 /* (transfer none) (nullable) */
 HallTicket     *hall_queue_panel_get_ticket (HallQueuePanel  *self);
 /* Asks the server for the board now. */
