@@ -104,6 +104,14 @@ offline_shown (gpointer data)
 }
 
 static gboolean
+ticket_done (gpointer data)
+{
+  HallTicket *ticket = hall_queue_panel_get_ticket (data);
+
+  return ticket != NULL && g_strcmp0 (hall_ticket_get_state (ticket), "done") == 0;
+}
+
+static gboolean
 offline_gone (gpointer data)
 {
   return !offline_shown (data);
@@ -181,6 +189,11 @@ test_queue_panel (void)
   g_assert_cmpstr (hall_ticket_get_number (serving), ==, "A001");
   g_assert_cmpint (hall_ticket_get_issued_at (serving), ==,
                    hall_ticket_get_issued_at (hall_reception_page_get_ticket (reception)));
+
+  /* Finished (Shift+F7): the counter may call again. */
+  is.text = "A001";
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "queue.finish", NULL));
+  g_assert_true (wait_for (ticket_done, panel));
 
   /* Offline: the panel says the citizen is served without a ticket. */
   hall_sync_engine_set_server_url (engine, "http://127.0.0.1:9");

@@ -288,7 +288,37 @@ static void
 serving_case_created_cb (HallWindow *self,
                          HallCase   *kase);
 
-/* Start serving: an intake for the citizen of the ticket. */
+/* The case an appointment was booked for, pulled from the server
+ * already: shown instead of an intake. */
+static void
+appointment_case_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(HallWindow) self = user_data;
+  g_autoptr(HallCaseRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = hall_store_load_case_finish (HALL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (record == NULL)
+    {
+      /* Translators: %s is a ticket number */
+      g_autofree char *message = g_strdup_printf (_("The case booked for ticket %s is not here "
+                                                    "yet; sync, or take it in anew"),
+                                                  self->serving_ticket != NULL
+                                                  ? hall_ticket_get_number (self->serving_ticket)
+                                                  : "");
+
+      hall_window_add_toast (self, message);
+      return;
+    }
+  hall_window_show_case (self, hall_case_record_get_case (record));
+}
+
+/* Start serving: the case booked with the appointment, or an intake for
+ * the citizen of the ticket. */
 static void
 start_serving_cb (HallWindow *self,
                   HallTicket *ticket)
@@ -297,6 +327,13 @@ start_serving_cb (HallWindow *self,
 
   if (self->username == NULL || self->store == NULL || self->catalog == NULL)
     return;
+  if (hall_ticket_get_case (ticket) != NULL)
+    {
+      g_set_object (&self->serving_ticket, ticket);
+      hall_store_load_case_async (self->store, hall_ticket_get_case (ticket), self->cancellable,
+                                  appointment_case_cb, g_object_ref (self));
+      return;
+    }
   g_set_object (&self->serving_ticket, ticket);
   dialog = hall_intake_dialog_new (GTK_WINDOW (self), self->store, self->catalog, self->username);
   hall_intake_dialog_set_started_at (dialog, hall_ticket_get_issued_at (ticket));
@@ -444,7 +481,13 @@ serving_case_created_cb (HallWindow *self,
       hall_store_add_case_event_async (self->store, note, self->cancellable, ticket_noted_cb,
                                        g_object_ref (self));
     }
-  if (self->serving_ticket != NULL && self->queue_client != NULL)
+  /* The panel finishes its own ticket, so that it shows it; another (the
+   * panel has called on since) is finished here. */
+  if (self->serving_ticket != NULL && hall_queue_panel_get_ticket (self->queue_panel) != NULL
+      && g_strcmp0 (hall_ticket_get_uuid (hall_queue_panel_get_ticket (self->queue_panel)),
+                    hall_ticket_get_uuid (self->serving_ticket)) == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->queue_panel), "queue.finish", NULL);
+  else if (self->serving_ticket != NULL && self->queue_client != NULL)
     hall_queue_client_act_async (self->queue_client, self->serving_ticket, "finish", NULL, NULL,
                                  self->cancellable, ticket_finished_cb, g_object_ref (self));
   g_clear_object (&self->serving_ticket);

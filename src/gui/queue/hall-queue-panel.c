@@ -78,6 +78,7 @@ update_actions (HallQueuePanel *self)
   gtk_widget_action_set_enabled (widget, "queue.recall", ready && state_is (self, "called", NULL));
   gtk_widget_action_set_enabled (widget, "queue.start", ready && state_is (self, "called", NULL));
   gtk_widget_action_set_enabled (widget, "queue.no-show", ready && state_is (self, "called", NULL));
+  gtk_widget_action_set_enabled (widget, "queue.finish", ready && state_is (self, "serving", NULL));
   gtk_widget_action_set_enabled (widget, "queue.park",
                                  ready && state_is (self, "called", "serving"));
   gtk_widget_action_set_enabled (widget, "queue.resume", ready && state_is (self, "parked", NULL));
@@ -433,6 +434,7 @@ static const struct
   { GDK_KEY_F5, 0, "queue.call-next" },
   { GDK_KEY_F6, 0, "queue.recall" },
   { GDK_KEY_F7, 0, "queue.start" },
+  { GDK_KEY_F7, GDK_SHIFT_MASK, "queue.finish" },
   { GDK_KEY_F8, 0, "queue.no-show" },
   { GDK_KEY_F9, 0, "queue.park" },
   { GDK_KEY_F9, GDK_SHIFT_MASK, "queue.resume" },
@@ -477,6 +479,7 @@ hall_queue_panel_class_init (HallQueuePanelClass *klass)
   gtk_widget_class_install_action (widget_class, "queue.recall", NULL, ticket_action);
   gtk_widget_class_install_action (widget_class, "queue.start", NULL, ticket_action);
   gtk_widget_class_install_action (widget_class, "queue.no-show", NULL, ticket_action);
+  gtk_widget_class_install_action (widget_class, "queue.finish", NULL, ticket_action);
   gtk_widget_class_install_action (widget_class, "queue.park", NULL, ticket_action);
   gtk_widget_class_install_action (widget_class, "queue.resume", NULL, ticket_action);
   gtk_widget_class_install_action (widget_class, "queue.transfer", NULL, ticket_action);

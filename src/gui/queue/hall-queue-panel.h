@@ -25,7 +25,8 @@ G_DECLARE_FINAL_TYPE (HallQueuePanel, hall_queue_panel, HALL, QUEUE_PANEL, GtkWi
  * Signals: "start-serving" (HallTicket *ticket): the official started
  * serving the ticket; the window opens an intake for it.
  * Actions (group "queue", shortcuts anywhere in the window): queue.call-next
- * (F5), queue.recall (F6), queue.start (F7), queue.no-show (F8),
+ * (F5), queue.recall (F6), queue.start (F7), queue.finish (Shift+F7: done
+ * without a case, e.g. after a question answered), queue.no-show (F8),
  * queue.park (F9), queue.resume (Shift+F9), queue.transfer (F10). */
 
 HallQueuePanel *hall_queue_panel_new        (void);
