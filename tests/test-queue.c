@@ -22,6 +22,8 @@
 #include <curl/curl.h>
 
 #include "hall-catalog.h"
+#include "hall-core-error.h"
+#include "hall-queue-client.h"
 #include "hall-queue-test-hooks.h"
 #include "hall-server.h"
 #include "hall-test-http.h"
@@ -1161,6 +1163,121 @@ test_bad_input (Fixture       *f,
   g_assert_cmpint (board_last_event_id (f), ==, before + 1);
 }
 
+/* The counter's side: HallQueueClient through the sync engine's session */
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*result == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return *result;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static HallTicket *
+ticket_finish (HallQueueClient  *client,
+               GAsyncResult    **result,
+               GError          **error)
+{
+  HallTicket *ticket = hall_queue_client_ticket_finish (client, wait_for (result), error);
+
+  g_clear_object (result);
+  return ticket;
+}
+
+static void
+test_client (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "counter.db", NULL);
+  g_autoptr(HallStore) store = hall_store_open (path, "YC", "C01", &error);
+  g_autoptr(HallSyncEngine) engine = NULL;
+  g_autoptr(HallQueueClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(HallTicket) issued = NULL;
+  g_autoptr(HallTicket) called = NULL;
+  g_autoptr(HallTicket) ticket = NULL;
+  g_autoptr(GPtrArray) board = NULL;
+  const char *groups[] = { "A", NULL };
+
+  g_assert_no_error (error);
+  engine = hall_sync_engine_new (store, f->base);
+  g_object_set (engine, "backoff-base-ms", 10, "backoff-cap-ms", 50, "max-attempts", 2,
+                "connect-timeout", 2, NULL);
+  hall_sync_engine_login_async (engine, "demo", "demo", NULL, store_result, &result);
+  hall_sync_engine_login_finish (engine, wait_for (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  client = hall_queue_client_new (engine);
+
+  hall_queue_client_issue_async (client, SERVICE_A, "priority", NULL, store_result, &result);
+  issued = ticket_finish (client, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_ticket_get_number (issued), ==, "A001");
+  g_assert_cmpstr (hall_ticket_get_priority (issued), ==, "priority");
+  g_assert_cmpint (hall_ticket_get_issued_at (issued), >, 0);
+
+  hall_queue_client_board_async (client, NULL, store_result, &result);
+  board = hall_queue_client_board_finish (client, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpstr (((HallQueueGroupStatus *) board->pdata[0])->group, ==, "A");
+  g_assert_cmpint (((HallQueueGroupStatus *) board->pdata[0])->waiting, ==, 1);
+  g_assert_cmpstr (((HallQueueGroupStatus *) board->pdata[0])->name_zh, ==, "市场监督管理局");
+
+  hall_queue_client_call_next_async (client, "C01", groups, NULL, store_result, &result);
+  called = ticket_finish (client, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_ticket_get_uuid (called), ==, hall_ticket_get_uuid (issued));
+  g_assert_cmpstr (hall_ticket_get_state (called), ==, "called");
+  g_assert_cmpstr (hall_ticket_get_counter (called), ==, "C01");
+  /* The case's clock starts when the citizen took the ticket. */
+  g_assert_cmpint (hall_ticket_get_issued_at (called), ==, hall_ticket_get_issued_at (issued));
+
+  hall_queue_client_act_async (client, called, "start", NULL, NULL, NULL, store_result, &result);
+  ticket = ticket_finish (client, &result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_ticket_get_state (ticket), ==, "serving");
+  g_clear_object (&ticket);
+
+  /* Refusals carry the server's reason. */
+  hall_queue_client_act_async (client, called, "recall", NULL, NULL, NULL, store_result, &result);
+  ticket = ticket_finish (client, &result, &error);
+  g_assert_null (ticket);
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "serving"));
+  g_clear_error (&error);
+  hall_queue_client_call_next_async (client, "C01", groups, NULL, store_result, &result);
+  ticket = ticket_finish (client, &result, &error);
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "Nobody waits"));
+  g_clear_error (&error);
+  g_assert_true (hall_sync_engine_get_online (engine));
+
+  /* Offline (nothing listens there): said so, and nothing pretends a
+   * ticket was called. */
+  hall_sync_engine_set_server_url (engine, "http://127.0.0.1:9");
+  hall_queue_client_call_next_async (client, "C01", groups, NULL, store_result, &result);
+  ticket = ticket_finish (client, &result, &error);
+  g_assert_null (ticket);
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE);
+  while (hall_sync_engine_get_online (engine))
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1181,6 +1298,7 @@ main (int   argc,
   ADD ("/hall/queue/appointments", test_appointments);
   ADD ("/hall/queue/idempotency-and-roles", test_idempotency_and_roles);
   ADD ("/hall/queue/bad-input", test_bad_input);
+  ADD ("/hall/queue/client", test_client);
 #undef ADD
   return g_test_run ();
 }
