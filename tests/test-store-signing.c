@@ -371,6 +371,58 @@ test_audit_last_removed (Fixture       *f,
   assert_audit_fails (store, number, "after entry 3 were removed");
 }
 
+/* The demo profile: the demo hall key and every demo official enrolled,
+ * the same key the --demo server trusts. */
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "demo.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStore) store = hall_store_open (path, "YC", "C01", &error);
+  g_autoptr (HallRootKey) demo = hall_root_key_new_demo ();
+  g_autoptr (HallSigningKey) key = NULL;
+  g_autoptr (HallCertificate) certificate = NULL;
+  guint8 hall_key[32];
+
+  g_assert_no_error (error);
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  /* Again: nothing changes. */
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_store_get_hall_public_key (store, hall_key, &error));
+  g_assert_cmpmem (hall_key, 32, hall_root_key_get_public_key (demo), 32);
+
+  key = hall_store_open_signing_key (store, "li.na", "demo", NULL, &error);
+  g_assert_no_error (error);
+  certificate = hall_store_lookup_certificate (store, "li.na",
+                                               hall_signing_key_get_public_key (key), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (certificate);
+  g_assert_true (hall_certificate_check (certificate, hall_key,
+                                         g_get_real_time () / G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+}
+
+/* A profile set up for a real hall keeps its key: the demo is not added. */
+static void
+test_demo_keeps_real_hall (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (f, "C02");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sealed = NULL;
+  guint8 hall_key[32];
+
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_store_get_hall_public_key (store, hall_key, &error));
+  g_assert_cmpmem (hall_key, 32, hall_root_key_get_public_key (f->hall), 32);
+  sealed = hall_store_get_sealed_key (store, "li.na", &error);
+  g_assert_null (sealed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +439,8 @@ main (int   argc,
   ADD ("audit/edited", test_audit_edited);
   ADD ("audit/removed", test_audit_removed);
   ADD ("audit/last-removed", test_audit_last_removed);
+  ADD ("demo", test_demo);
+  ADD ("demo/keeps-real-hall", test_demo_keeps_real_hall);
 #undef ADD
 
   return g_test_run ();

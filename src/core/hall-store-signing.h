@@ -95,4 +95,12 @@ gboolean            hall_store_audit_case              (HallStore          *self
                                                         guint              *n_entries,
                                                         GError            **error);
 
+/* For the demo profile: trusts the published demo hall key
+ * (hall_root_key_new_demo()) unless the profile trusts another, and gives
+ * each demo official ("demo", "wang.fang", "li.na", "zhao.lei"; password
+ * "demo") a sealed key certified by it. Called by
+ * hall_store_add_demo_officials(). */
+gboolean            hall_store_add_demo_signing        (HallStore          *self,
+                                                        GError            **error);
+
 G_END_DECLS
