@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <poppler.h>
@@ -240,6 +241,24 @@ test_full_path (Fixture       *f,
   g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", png, NULL), ==, 0);
   assert_contains (out, "VALID");
   assert_contains (out, license);
+
+  /* The scan saved as a PDF by a copier: an image, no text of its own. */
+  {
+    g_autofree char *scanned = g_build_filename (f->dir, "scanned.pdf", NULL);
+    g_autoptr (cairo_surface_t) image = cairo_image_surface_create_from_png (png);
+    g_autoptr (cairo_surface_t) surface = cairo_pdf_surface_create (scanned, 595.276, 841.89);
+    g_autoptr (cairo_t) cr = cairo_create (surface);
+
+    cairo_scale (cr, 72.0 / 300, 72.0 / 300);
+    cairo_set_source_surface (cr, image, 0, 0);
+    cairo_paint (cr);
+    cairo_show_page (cr);
+    cairo_surface_finish (surface);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", scanned, NULL), ==, 0);
+    assert_contains (out, "VALID");
+    assert_contains (out, license);
+  }
 
   /* From the text, as a phone's reader hands it over. */
   {
