@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <poppler.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "hall-audit.h"
 #include "hall-catalog.h"
 #include "hall-store-signing.h"
 
@@ -240,6 +242,24 @@ test_full_path (Fixture       *f,
   assert_contains (out, "VALID");
   assert_contains (out, license);
 
+  /* The scan saved as a PDF by a copier: an image, no text of its own. */
+  {
+    g_autofree char *scanned = g_build_filename (f->dir, "scanned.pdf", NULL);
+    g_autoptr (cairo_surface_t) image = cairo_image_surface_create_from_png (png);
+    g_autoptr (cairo_surface_t) surface = cairo_pdf_surface_create (scanned, 595.276, 841.89);
+    g_autoptr (cairo_t) cr = cairo_create (surface);
+
+    cairo_scale (cr, 72.0 / 300, 72.0 / 300);
+    cairo_set_source_surface (cr, image, 0, 0);
+    cairo_paint (cr);
+    cairo_show_page (cr);
+    cairo_surface_finish (surface);
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "verify", scanned, NULL), ==, 0);
+    assert_contains (out, "VALID");
+    assert_contains (out, license);
+  }
+
   /* From the text, as a phone's reader hands it over. */
   {
     g_autoptr (HallStore) store = hall_store_open (db, "YC", "C01", &error);
@@ -376,6 +396,71 @@ test_no_code (Fixture       *f,
   assert_contains (out, "INVALID: This is not a Service Hall license code");
 }
 
+static void
+exec_server_sql (const char *path,
+                 const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The server's chain of @case_uuid's events (schema 4), checked as the
+ * counter's is; @in_message NULL: whole. */
+static void
+assert_server_chain (const char *path,
+                     const char *case_uuid,
+                     const char *in_message)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_audit_entry_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *head = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT audit_head FROM cases WHERE uuid = ?1", -1,
+                                       &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, case_uuid, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  head = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT uuid, data, prev_hash, entry_hash FROM events"
+                                       " WHERE case_uuid = ?1 ORDER BY rowid",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, case_uuid, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      HallAuditEntry *entry = g_new0 (HallAuditEntry, 1);
+
+      entry->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      entry->data = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      entry->prev_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      entry->entry_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  /* created, in review, approved */
+  g_assert_cmpuint (entries->len, ==, 3);
+  if (in_message == NULL)
+    {
+      g_assert_true (hall_audit_check_chain (entries, head, NULL, &error));
+      g_assert_no_error (error);
+    }
+  else
+    {
+      g_assert_false (hall_audit_check_chain (entries, head, NULL, &error));
+      assert_contains (error->message, in_message);
+    }
+}
+
 /* The server in the middle: the administrator's enrolment and revocation
  * reach it, and another counter pulls them with its sync and honours them
  * offline. */
@@ -482,8 +567,29 @@ test_through_server (Fixture       *f,
   g_free (f->profile);
   f->profile = g_steal_pointer (&issuing);
 
+  /* The issuing counter's cases reach the server, whose chain of each
+   * case's events is whole; an event edited or removed there is found. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (f, NULL, NULL, &err, "sync", NULL), ==, 0);
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
+  {
+    g_autofree char *server_db = g_build_filename (data_dir, "hall.sqlite", NULL);
+    g_autofree char *case_uuid = NULL;
+
+    {
+      g_autofree char *path = g_build_filename (f->profile, "hall.db", NULL);
+      g_autoptr (HallStore) store = hall_store_open (path, "YC", "C01", &error);
+      g_autoptr (HallCase) kase = hall_store_get_case_by_number (store, number, &error);
+
+      g_assert_no_error (error);
+      case_uuid = g_strdup (hall_case_get_uuid (kase));
+    }
+    assert_server_chain (server_db, case_uuid, NULL);
+    exec_server_sql (server_db, "UPDATE events SET data = replace (data, 'li.na', 'zhao.lei')"
+                                " WHERE data LIKE '%in_review%'");
+    assert_server_chain (server_db, case_uuid, "Entry 2 of the audit trail");
+  }
 }
 
 int

@@ -11,10 +11,12 @@
 #include "hall-case-page.h"
 #include "hall-intake-dialog.h"
 #include "hall-sign-in-page.h"
+#include "hall-store-signing.h"
 #include "hall-store-sync-private.h"
 #include "hall-queue-panel.h"
 #include "hall-reception-page.h"
 #include "hall-sync-indicator.h"
+#include "hall-verify-window.h"
 #include "hall-window.h"
 
 #define OFFICIAL "wang.li"
@@ -1314,6 +1316,74 @@ test_sync_indicator (Fixture       *fixture,
   g_object_unref (indicator);
 }
 
+static gboolean
+verify_idle (gpointer data)
+{
+  return !hall_verify_window_get_busy (data);
+}
+
+/* "Verify a License": a code that is not one, a valid one, a forged one,
+ * with the demo hall's key the demo profile trusts. */
+static void
+test_verify_window (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallSigningKey) key = NULL;
+  g_autoptr (HallCertificate) certificate = NULL;
+  g_autoptr (HallLicensePayload) payload = hall_license_payload_new ();
+  g_autoptr (HallRootKey) forger = hall_root_key_generate ();
+  g_autoptr (HallCertificate) forged_certificate = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *forged = NULL;
+  HallVerifyWindow *window;
+
+  g_assert_true (hall_store_add_demo_officials (fixture->store, &error));
+  g_assert_no_error (error);
+  key = hall_store_open_signing_key (fixture->store, "li.na", "demo", NULL, &error);
+  g_assert_no_error (error);
+  certificate = hall_store_lookup_certificate (fixture->store, "li.na", NULL, &error);
+  g_assert_nonnull (certificate);
+  payload->number = g_strdup ("YC-2026-C01-L000001");
+  payload->license_type = g_strdup ("company_business_license");
+  payload->holder = g_strdup ("张伟");
+  payload->holder_id = g_strdup ("");
+  payload->scope = g_strdup ("");
+  payload->hall = g_strdup ("YC");
+  payload->issued_at = g_get_real_time () / G_USEC_PER_SEC;
+  payload->case_uuid = g_strdup ("5d1c2c3e-8d7b-4c59-9a8e-0d5f1f2b3c4d");
+  text = hall_license_payload_sign (payload, key, certificate, &error);
+  g_assert_no_error (error);
+  forged_certificate = hall_root_key_certify (forger, "li.na",
+                                              hall_signing_key_get_public_key (key),
+                                              payload->issued_at - 60,
+                                              payload->issued_at + 86400);
+  forged = hall_license_payload_sign (payload, key, forged_certificate, &error);
+  g_assert_no_error (error);
+
+  window = HALL_VERIFY_WINDOW (hall_verify_window_new (fixture->store));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (verify_idle, window));
+  g_assert_cmpstr (hall_verify_window_get_verdict (window), ==, "");
+
+  hall_verify_window_check_text (window, "https://example.com/");
+  g_assert_true (wait_for (verify_idle, window));
+  g_assert_cmpstr (hall_verify_window_get_verdict (window), ==, "Not valid");
+
+  hall_verify_window_check_text (window, text);
+  g_assert_true (wait_for (verify_idle, window));
+  g_assert_cmpstr (hall_verify_window_get_verdict (window), ==, "Valid");
+
+  hall_verify_window_check_text (window, forged);
+  g_assert_true (wait_for (verify_idle, window));
+  g_assert_cmpstr (hall_verify_window_get_verdict (window), ==, "Not valid");
+
+  hall_verify_window_check_file (window, "/nonexistent/license.pdf");
+  g_assert_true (wait_for (verify_idle, window));
+  g_assert_cmpstr (hall_verify_window_get_verdict (window), ==, "Could not read the file");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1369,6 +1439,8 @@ main (int   argc,
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/verify-window", Fixture, NULL, fixture_set_up, test_verify_window,
               fixture_tear_down);
   g_test_add ("/hall/gui/sync-indicator", Fixture, NULL, fixture_set_up, test_sync_indicator,
               fixture_tear_down);

@@ -371,6 +371,119 @@ test_audit_last_removed (Fixture       *f,
   assert_audit_fails (store, number, "after entry 3 were removed");
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The counter makes the official's key at the first sign-in, sealed under
+ * the password; a wrong password makes none. */
+static void
+test_key_at_first_sign_in (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (f, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HallSigningKey) key = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sealed = NULL;
+  g_autofree char *again = NULL;
+
+  g_assert_true (hall_store_add_official (store, "li.na", "李娜", "password1", "approver",
+                                          &error));
+  g_assert_no_error (error);
+
+  hall_store_check_password_async (store, "li.na", "wrong-password", NULL, store_result_cb,
+                                   &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (hall_store_check_password_finish (store, result, NULL, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_null (hall_store_get_sealed_key (store, "li.na", &error));
+  g_assert_no_error (error);
+
+  hall_store_check_password_async (store, "li.na", "password1", NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  name = hall_store_check_password_finish (store, result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "李娜");
+  sealed = hall_store_get_sealed_key (store, "li.na", &error);
+  g_assert_nonnull (sealed);
+  key = hall_signing_key_unseal (sealed, "li.na", "password1", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+
+  /* The next sign-in keeps it. */
+  g_clear_object (&result);
+  g_clear_pointer (&name, g_free);
+  hall_store_check_password_async (store, "li.na", "password1", NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  name = hall_store_check_password_finish (store, result, NULL, &error);
+  g_assert_no_error (error);
+  again = hall_store_get_sealed_key (store, "li.na", &error);
+  g_assert_cmpstr (again, ==, sealed);
+}
+
+/* The demo profile: the demo hall key and every demo official enrolled,
+ * the same key the --demo server trusts. */
+static void
+test_demo (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "demo.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStore) store = hall_store_open (path, "YC", "C01", &error);
+  g_autoptr (HallRootKey) demo = hall_root_key_new_demo ();
+  g_autoptr (HallSigningKey) key = NULL;
+  g_autoptr (HallCertificate) certificate = NULL;
+  guint8 hall_key[32];
+
+  g_assert_no_error (error);
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  /* Again: nothing changes. */
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_store_get_hall_public_key (store, hall_key, &error));
+  g_assert_cmpmem (hall_key, 32, hall_root_key_get_public_key (demo), 32);
+
+  key = hall_store_open_signing_key (store, "li.na", "demo", NULL, &error);
+  g_assert_no_error (error);
+  certificate = hall_store_lookup_certificate (store, "li.na",
+                                               hall_signing_key_get_public_key (key), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (certificate);
+  g_assert_true (hall_certificate_check (certificate, hall_key,
+                                         g_get_real_time () / G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+}
+
+/* A profile set up for a real hall keeps its key: the demo is not added. */
+static void
+test_demo_keeps_real_hall (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (f, "C02");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sealed = NULL;
+  guint8 hall_key[32];
+
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_store_get_hall_public_key (store, hall_key, &error));
+  g_assert_cmpmem (hall_key, 32, hall_root_key_get_public_key (f->hall), 32);
+  sealed = hall_store_get_sealed_key (store, "li.na", &error);
+  g_assert_null (sealed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -387,6 +500,9 @@ main (int   argc,
   ADD ("audit/edited", test_audit_edited);
   ADD ("audit/removed", test_audit_removed);
   ADD ("audit/last-removed", test_audit_last_removed);
+  ADD ("demo", test_demo);
+  ADD ("key-at-first-sign-in", test_key_at_first_sign_in);
+  ADD ("demo/keeps-real-hall", test_demo_keeps_real_hall);
 #undef ADD
 
   return g_test_run ();

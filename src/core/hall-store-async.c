@@ -20,6 +20,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "hall-store-signing.h"
 #include "hall-store.h"
 
 /* Reads: the caller hears of a cancel at once. */
@@ -303,9 +304,31 @@ check_password_thread (GTask        *task,
   display_name = hall_store_check_password (source_object, data->username, data->password,
                                             &data->roles, &error);
   if (display_name == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, display_name, g_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The official's signing key is made at the first sign-in on this
+   * counter, sealed under the password just checked; the private half
+   * never leaves the counter. Without one, the official can still work;
+   * signing will say why it cannot. */
+  {
+    g_autoptr (GError) key_error = NULL;
+    g_autofree char *sealed = hall_store_get_sealed_key (source_object, data->username,
+                                                         &key_error);
+
+    if (sealed == NULL && key_error == NULL)
+      {
+        g_autoptr (HallSigningKey) key = hall_store_open_signing_key (
+          source_object, data->username, data->password, NULL, &key_error);
+
+        if (key != NULL)
+          g_debug ("Made the signing key of an official at first sign-in");
+      }
+    if (key_error != NULL)
+      g_warning ("Could not make the official's signing key: %s", key_error->message);
+  }
+  g_task_return_pointer (task, display_name, g_free);
 }
 
 void

@@ -12,6 +12,7 @@
 #include "hall-password.h"
 #include "hall-roles.h"
 #include "hall-store-private.h"
+#include "hall-store-signing.h"
 
 gboolean
 hall_store_add_official (HallStore  *self,
@@ -126,7 +127,9 @@ hall_store_add_demo_officials (HallStore  *self,
                                        demo[i].roles, error))
         return FALSE;
     }
-  return TRUE;
+  /* Their signing keys, certified by the demo hall key, so that deciding
+   * and issuing licenses work out of the box. */
+  return hall_store_add_demo_signing (self, error);
 }
 
 /* The row's columns into the strings @data points to: display name,

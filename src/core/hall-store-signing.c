@@ -206,6 +206,65 @@ hall_store_lookup_certificate (HallStore    *self,
   return hall_certificate_new_from_base64 (text, error);
 }
 
+void
+hall_store_trust_free (HallStoreTrust *trust)
+{
+  if (trust == NULL)
+    return;
+  g_clear_pointer (&trust->revocations, hall_revocation_list_unref);
+  g_free (trust);
+}
+
+static void
+get_trust_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  g_autoptr (HallStoreTrust) trust = g_new0 (HallStoreTrust, 1);
+  g_autoptr (GError) error = NULL;
+
+  trust->has_hall_key = hall_store_get_hall_public_key (source_object, trust->hall_key, &error);
+  if (!trust->has_hall_key && !g_error_matches (error, HALL_STORE_ERROR,
+                                                HALL_STORE_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_error (&error);
+  trust->revocations = hall_store_get_revocations (source_object, &trust->pulled_at, &error);
+  if (trust->revocations == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&trust), (GDestroyNotify) hall_store_trust_free);
+}
+
+void
+hall_store_get_trust_async (HallStore           *self,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_get_trust_async);
+  g_task_run_in_thread (task, get_trust_thread);
+}
+
+HallStoreTrust *
+hall_store_get_trust_finish (HallStore     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* Officials' keys */
 
 gboolean
@@ -435,4 +494,57 @@ hall_store_issue_license (HallStore             *self,
     return NULL;
   g_debug ("Issued license %s for case %s", payload->number, hall_case_get_number (kase));
   return g_steal_pointer (&text);
+}
+
+/* Demo */
+
+gboolean
+hall_store_add_demo_signing (HallStore  *self,
+                             GError    **error)
+{
+  static const char *const officials[] = { "demo", "wang.fang", "li.na", "zhao.lei" };
+  g_autoptr (HallRootKey) demo = hall_root_key_new_demo ();
+  g_autoptr (GError) local_error = NULL;
+  guint8 known[HALL_PUBLIC_KEY_BYTES];
+  gint64 now = _hall_store_now_seconds ();
+  guint i;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  /* A profile that trusts a real hall's key stays as it is. */
+  if (hall_store_get_hall_public_key (self, known, &local_error))
+    {
+      if (memcmp (known, hall_root_key_get_public_key (demo), HALL_PUBLIC_KEY_BYTES) != 0)
+        return TRUE;
+    }
+  else if (!g_error_matches (local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  else if (!hall_store_set_trust (self, hall_root_key_get_public_key (demo), NULL, NULL, 0,
+                                  error))
+    return FALSE;
+
+  for (i = 0; i < G_N_ELEMENTS (officials); i++)
+    {
+      g_autoptr (HallSigningKey) key = NULL;
+      g_autoptr (HallCertificate) certificate = NULL;
+
+      key = hall_store_open_signing_key (self, officials[i], "demo", NULL, error);
+      if (key == NULL)
+        return FALSE;
+      certificate = hall_store_lookup_certificate (self, officials[i],
+                                                   hall_signing_key_get_public_key (key), error);
+      if (certificate != NULL)
+        continue;
+      if (error != NULL && *error != NULL)
+        return FALSE;
+      certificate = hall_root_key_certify (demo, officials[i],
+                                           hall_signing_key_get_public_key (key), now - 86400,
+                                           now + 86400 * 365 * 3);
+      if (!hall_store_add_certificate (self, certificate, error))
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -95,4 +95,34 @@ gboolean            hall_store_audit_case              (HallStore          *self
                                                         guint              *n_entries,
                                                         GError            **error);
 
+/* The hall's key (or none), the revocation list and when it was pulled,
+ * read on a worker, for a window. */
+typedef struct
+{
+  gboolean            has_hall_key;
+  guint8              hall_key[HALL_PUBLIC_KEY_BYTES];
+  HallRevocationList *revocations;
+  gint64              pulled_at;
+} HallStoreTrust;
+
+void                hall_store_trust_free              (HallStoreTrust     *trust);
+void                hall_store_get_trust_async         (HallStore          *self,
+                                                        GCancellable       *cancellable,
+                                                        GAsyncReadyCallback callback,
+                                                        gpointer            user_data);
+/* (transfer full) */
+HallStoreTrust     *hall_store_get_trust_finish        (HallStore          *self,
+                                                        GAsyncResult       *result,
+                                                        GError            **error);
+
+/* For the demo profile: trusts the published demo hall key
+ * (hall_root_key_new_demo()) unless the profile trusts another, and gives
+ * each demo official ("demo", "wang.fang", "li.na", "zhao.lei"; password
+ * "demo") a sealed key certified by it. Called by
+ * hall_store_add_demo_officials(). */
+gboolean            hall_store_add_demo_signing        (HallStore          *self,
+                                                        GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStoreTrust, hall_store_trust_free)
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "hall-reception-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-sync-indicator.h"
+#include "hall-verify-window.h"
 #include "hall-window.h"
 
 struct _HallWindow
@@ -521,6 +522,23 @@ sync_now_action (GtkWidget  *widget,
     hall_sync_engine_sync_now (self->engine);
 }
 
+/* Open to anyone at the counter, signed in or not: checking a license
+ * reads only the hall's key and the revocations the store holds. */
+static void
+verify_license_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+  GtkWidget *window;
+
+  if (self->store == NULL)
+    return;
+  window = hall_verify_window_new (self->store);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 back_action (GtkWidget  *widget,
              const char *action_name,
@@ -777,6 +795,8 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.verify-license", NULL,
+                                   verify_license_action);
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
