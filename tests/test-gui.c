@@ -12,6 +12,8 @@
 #include "hall-intake-dialog.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-sync-private.h"
+#include "hall-queue-panel.h"
+#include "hall-reception-page.h"
 #include "hall-sync-indicator.h"
 #include "hall-window.h"
 
@@ -280,7 +282,7 @@ test_templates (Fixture       *fixture,
 {
   GType types[] = {
     HALL_TYPE_SIGN_IN_PAGE, HALL_TYPE_CASE_LIST_PAGE, HALL_TYPE_CASE_PAGE,
-    HALL_TYPE_SYNC_INDICATOR,
+    HALL_TYPE_SYNC_INDICATOR, HALL_TYPE_QUEUE_PANEL, HALL_TYPE_RECEPTION_PAGE,
   };
   g_autoptr (GtkBuilder) builder = NULL;
   GtkWidget *dialog;

@@ -685,6 +685,47 @@ test_checklist_from_caller (Fixture       *fixture,
     json_array_get_object_element (hall_case_get_checklist (stored), 0), "provided"));
 }
 
+/* A case taken in for a queue ticket starts its clock when the citizen
+ * took the ticket, within a working day, never in the future. */
+static void
+test_case_started_at (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const struct
+  {
+    gint64   started;
+    gboolean kept;
+  } cases[] = {
+    { now - 25 * 60, TRUE },
+    { now - 13 * 3600, FALSE },
+    { now + 600, FALSE },
+    { 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (HallApplicant) applicant = person ("李娜", 10 + i);
+      g_autoptr (HallCase) kase = hall_case_new ();
+      g_autoptr (HallCase) stored = NULL;
+      g_autoptr (GError) error = NULL;
+
+      hall_case_set_created_at (kase, cases[i].started);
+      g_assert_true (hall_store_create_case (store, applicant, fixture->service, kase, &error));
+      g_assert_no_error (error);
+      stored = hall_store_get_case (store, hall_case_get_uuid (kase), &error);
+      g_assert_no_error (error);
+      if (cases[i].kept)
+        g_assert_cmpint (hall_case_get_created_at (stored), ==, cases[i].started);
+      else
+        g_assert_cmpint (ABS (hall_case_get_created_at (stored) - now), <=, 5);
+      g_assert_cmpint (hall_case_get_promised_at (stored), ==,
+                       hall_service_get_promised_at (fixture->service,
+                                                     hall_case_get_created_at (stored)));
+    }
+}
+
 static void
 test_rollback (Fixture       *fixture,
                gconstpointer  data)
@@ -2040,6 +2081,8 @@ main (int   argc,
   g_test_add ("/hall/store/officials", Fixture, NULL, fixture_set_up, test_officials,
               fixture_tear_down);
   g_test_add ("/hall/store/create-async", Fixture, NULL, fixture_set_up, test_create_async,
+              fixture_tear_down);
+  g_test_add ("/hall/store/case-started-at", Fixture, NULL, fixture_set_up, test_case_started_at,
               fixture_tear_down);
   g_test_add ("/hall/store/state-moves", Fixture, NULL, fixture_set_up, test_state_moves,
               fixture_tear_down);

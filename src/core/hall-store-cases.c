@@ -13,6 +13,9 @@
 #include "hall-error.h"
 #include "hall-store-private.h"
 
+/* How long before its intake a case may say it started: a working day. */
+#define CASE_STARTED_MAX_AGE (12 * 3600)
+
 /* A new change waits to be sent; a conflict still open stays on show until
  * the official decides it. */
 #define SYNC_PENDING_SQL                                                \
@@ -240,6 +243,7 @@ create_case_locked (HallStore      *self,
   g_autofree char *body = NULL;
   sqlite3 *db = hall_sqlite_conn_get_db (self->writer);
   gint64 now = _hall_store_now_seconds ();
+  gint64 started = hall_case_get_created_at (kase);
   gint64 applicant_id;
   gint64 seq;
 
@@ -255,9 +259,14 @@ create_case_locked (HallStore      *self,
   hall_case_set_service_name (kase, hall_service_get_name (service));
   hall_case_set_applicant_uuid (kase, hall_applicant_get_uuid (applicant));
   hall_case_set_applicant_name (kase, hall_applicant_get_name (applicant));
-  hall_case_set_created_at (kase, now);
+  /* A citizen who took a queue ticket has been waiting since: the case's
+   * clock (and its promised time) starts then, when the intake says so,
+   * within the last CASE_STARTED_MAX_AGE seconds and never in the future. */
+  if (started <= 0 || started > now || started < now - CASE_STARTED_MAX_AGE)
+    started = now;
+  hall_case_set_created_at (kase, started);
   hall_case_set_updated_at (kase, now);
-  hall_case_set_promised_at (kase, hall_service_get_promised_at (service, now));
+  hall_case_set_promised_at (kase, hall_service_get_promised_at (service, started));
   hall_case_set_counter (kase, self->counter);
   hall_case_set_version (kase, 0);
   hall_case_set_sync_state (kase, HALL_SYNC_PENDING);

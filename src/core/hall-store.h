@@ -99,7 +99,10 @@ HallApplicant  *hall_store_find_applicant_by_identity (HallStore  *self,
 
 /* Opens a case: in one transaction saves the applicant if it is new,
  * allocates the case number, writes the case, its "created" event and the
- * outbox rows. Fills in uuid, number, created-at and promised-at of @kase. */
+ * outbox rows. Fills in uuid, number, created-at and promised-at of @kase:
+ * created-at is now, unless @kase says it started earlier today (within 12
+ * hours: the citizen took a queue ticket then), and the promised time
+ * counts from it. */
 gboolean        hall_store_create_case           (HallStore      *self,
                                                   HallApplicant  *applicant,
                                                   HallService    *service,

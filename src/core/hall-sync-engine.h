@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "hall-http-client.h"
 #include "hall-store.h"
 
 G_BEGIN_DECLS
@@ -185,5 +186,24 @@ gboolean        hall_sync_engine_upload_blob_finish (HallSyncEngine *self,
                                                      GAsyncResult   *result,
                                                      char          **sha256_out,
                                                      GError        **error);
+
+/* One signed-in request outside the outbox (hall-sync-send.c), for what
+ * exists only on the server, such as the hall's queue: @json_body (may be
+ * NULL) as application/json, @idempotency_key (may be NULL) so that the
+ * retries of a transient failure, or of the counter, change nothing twice.
+ * Signs in again once on a 401, as a pass does, and tells "online". */
+void              hall_sync_engine_send_async       (HallSyncEngine     *self,
+                                                     const char         *method,
+                                                     const char         *path,
+                                                     const char         *json_body,
+                                                     const char         *idempotency_key,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+/* (transfer full): the answer, of any status; NULL with a HALL_SYNC_ERROR
+ * (OFFLINE, SERVER, AUTH, TLS) when there is none worth reading. */
+HallHttpResponse *hall_sync_engine_send_finish      (HallSyncEngine     *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include "hall-case-page.h"
 #include "hall-error.h"
 #include "hall-intake-dialog.h"
+#include "hall-queue-panel.h"
+#include "hall-reception-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-sync-indicator.h"
 #include "hall-window.h"
@@ -33,6 +35,13 @@ struct _HallWindow
   HallCaseListPage  *list_page;
   HallCasePage      *case_page;
   AdwStatusPage     *error_page;
+  GtkWidget         *queue_sidebar;
+  AdwViewStack      *queue_stack;
+  AdwViewStackPage  *queue_page;
+  HallQueuePanel    *queue_panel;
+  HallReceptionPage *reception_page;
+  HallQueueClient   *queue_client;
+  HallTicket        *serving_ticket;   /* the ticket whose intake is open */
 
   GSettings         *settings;
   HallStore         *store;
@@ -253,6 +262,49 @@ password_accepted_cb (HallWindow *self,
                                 self);
 }
 
+/* The queue: the panel for counter officials, the reception page for them
+ * and for reception; neither without a server, where tickets live. */
+static void
+show_queue (HallWindow *self)
+{
+  gboolean calls = self->username != NULL && self->engine != NULL
+                   && has_role (self, "counter_official");
+  gboolean issues = self->username != NULL && self->engine != NULL
+                    && (calls || has_role (self, "reception"));
+
+  if (issues && self->queue_client == NULL)
+    self->queue_client = hall_queue_client_new (self->engine);
+  hall_queue_panel_set_client (self->queue_panel, calls ? self->queue_client : NULL,
+                               self->counter);
+  hall_reception_page_set_client (self->reception_page, issues ? self->queue_client : NULL,
+                                  self->catalog);
+  adw_view_stack_page_set_visible (self->queue_page, calls);
+  if (!calls)
+    adw_view_stack_set_visible_child_name (self->queue_stack, "reception");
+  gtk_widget_set_visible (self->queue_sidebar, issues);
+}
+
+static void
+serving_case_created_cb (HallWindow *self,
+                         HallCase   *kase);
+
+/* Start serving: an intake for the citizen of the ticket. */
+static void
+start_serving_cb (HallWindow *self,
+                  HallTicket *ticket)
+{
+  HallIntakeDialog *dialog;
+
+  if (self->username == NULL || self->store == NULL || self->catalog == NULL)
+    return;
+  g_set_object (&self->serving_ticket, ticket);
+  dialog = hall_intake_dialog_new (GTK_WINDOW (self), self->store, self->catalog, self->username);
+  hall_intake_dialog_set_started_at (dialog, hall_ticket_get_issued_at (ticket));
+  g_signal_connect_object (dialog, "case-created", G_CALLBACK (serving_case_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 signed_in_cb (HallWindow *self,
               const char *username,
@@ -284,6 +336,7 @@ signed_in_cb (HallWindow *self,
 
   if (self->engine != NULL)
     hall_sync_engine_start (self->engine);
+  show_queue (self);
 
   /* Actions first: a button of a disabled action takes no focus. */
   update_state (self);
@@ -314,6 +367,8 @@ sign_out_action (GtkWidget  *widget,
   hall_case_page_set_case (self->case_page, NULL);
   hall_case_page_set_official (self->case_page, NULL);
   hall_sign_in_page_reset (self->sign_in_page);
+  g_clear_object (&self->serving_ticket);
+  show_queue (self);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_page));
 
@@ -333,6 +388,66 @@ case_created_cb (HallWindow *self,
   /* Translators: %s is a case number */
   message = g_strdup_printf (_("Case %s opened"), hall_case_get_number (kase));
   hall_window_add_toast (self, message);
+}
+
+/* The case of a ticket being served: the ticket is done. */
+static void
+ticket_finished_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(HallWindow) self = user_data;
+  g_autoptr(HallTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ticket = hall_queue_client_ticket_finish (HALL_QUEUE_CLIENT (source), result, &error);
+  if (ticket == NULL)
+    hall_window_add_toast (self, error->message);
+  hall_queue_panel_refresh (self->queue_panel);
+}
+
+static void
+ticket_noted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(HallWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!hall_store_add_case_event_finish (HALL_STORE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    hall_window_add_toast (self, error->message);
+}
+
+static void
+serving_case_created_cb (HallWindow *self,
+                         HallCase   *kase)
+{
+  case_created_cb (self, kase);
+  /* The case keeps which ticket it was served for, as a note on its
+   * timeline: written with the case's other changes, it reaches the
+   * server through the outbox. */
+  if (self->serving_ticket != NULL)
+    {
+      g_autoptr(HallCaseEvent) note = hall_case_event_new (hall_case_get_uuid (kase),
+                                                           HALL_CASE_EVENT_NOTE);
+      g_autoptr(GDateTime) taken = g_date_time_new_from_unix_local (
+        hall_ticket_get_issued_at (self->serving_ticket));
+      g_autofree char *time = g_date_time_format (taken, "%H:%M");
+      /* Translators: "Queue ticket A001 (uuid), taken at 09:02" */
+      g_autofree char *text = g_strdup_printf (_("Queue ticket %s (%s), taken at %s"),
+                                               hall_ticket_get_number (self->serving_ticket),
+                                               hall_ticket_get_uuid (self->serving_ticket), time);
+
+      hall_case_event_set_note (note, text);
+      hall_case_event_set_official (note, self->username);
+      hall_store_add_case_event_async (self->store, note, self->cancellable, ticket_noted_cb,
+                                       g_object_ref (self));
+    }
+  if (self->serving_ticket != NULL && self->queue_client != NULL)
+    hall_queue_client_act_async (self->queue_client, self->serving_ticket, "finish", NULL, NULL,
+                                 self->cancellable, ticket_finished_cb, g_object_ref (self));
+  g_clear_object (&self->serving_ticket);
 }
 
 static void
@@ -458,6 +573,8 @@ hall_window_dispose (GObject *object)
   g_clear_handle_id (&self->header_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_WINDOW);
   g_clear_object (&self->engine);
+  g_clear_object (&self->queue_client);
+  g_clear_object (&self->serving_ticket);
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -581,6 +698,8 @@ hall_window_class_init (HallWindowClass *klass)
   g_type_ensure (HALL_TYPE_CASE_LIST_PAGE);
   g_type_ensure (HALL_TYPE_CASE_PAGE);
   g_type_ensure (HALL_TYPE_SYNC_INDICATOR);
+  g_type_ensure (HALL_TYPE_QUEUE_PANEL);
+  g_type_ensure (HALL_TYPE_RECEPTION_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-window.ui");
@@ -594,6 +713,12 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_sidebar);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_stack);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_panel);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, reception_page);
+  gtk_widget_class_bind_template_callback (widget_class, start_serving_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, case_page);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, error_page);

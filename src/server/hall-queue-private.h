@@ -29,8 +29,9 @@ struct _HallQueue
 {
   GObject             parent_instance;
   char               *db_path;
-  GMutex              mutex;          /* the connection and every transaction */
-  HallSqliteConn     *conn;
+  GMutex              mutex;          /* db, pending, and every operation */
+  HallSqliteConn     *read_conn;      /* the queue's own, for reads */
+  HallSqliteConn     *conn;           /* the one in use: read_conn or the writer's */
   GPtrArray          *groups;         /* of HallQueueGroup, by letter */
   GHashTable         *service_groups; /* service id -> group letter */
   char               *hall_en;
@@ -41,7 +42,7 @@ struct _HallQueue
   GMutex              events_mutex;   /* recent and last_event_id */
   GPtrArray          *recent;         /* of HallQueueEvent, oldest first */
   gint64              last_event_id;
-  GPtrArray          *pending;        /* of HallQueueEvent, of the open transaction */
+  GPtrArray          *pending;        /* of HallQueueEvent, of the operation running */
 
   GMutex              watch_mutex;
   GHashTable         *watchers;       /* id -> HallQueueWatcher */
@@ -57,9 +58,6 @@ gint64          _hall_queue_now            (HallQueue   *self);
 /* (transfer none) (nullable): the group of @letter. */
 HallQueueGroup *_hall_queue_find_group     (HallQueue   *self,
                                             const char  *letter);
-/* After a commit: the events of the transaction join the recent ones and
- * every watcher is woken. */
-void            _hall_queue_publish        (HallQueue   *self);
 /* (transfer full): {"A": 3, …} of every group, from the open transaction. */
 JsonNode       *_hall_queue_waiting_counts (HallQueue   *self,
                                             GError     **error);

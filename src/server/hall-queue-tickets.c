@@ -23,46 +23,38 @@
 /* The service times an estimate averages: the most recent ones. */
 #define ESTIMATE_SAMPLE 20
 /* A counter that called for a group this recently is open for it. */
-#define OPEN_COUNTER_USEC (30 * 60 * G_USEC_PER_SEC)
+#define OPEN_COUNTER_USEC (30 * G_TIME_SPAN_MINUTE)
 /* An appointment checks in from this long before its slot. */
-#define CHECK_IN_EARLY_USEC (30 * 60 * G_USEC_PER_SEC)
+#define CHECK_IN_EARLY_USEC (30 * G_TIME_SPAN_MINUTE)
 
 #define WAITING_STATES "('waiting', 'transferred')"
 
 static const char *const priorities[] = { "normal", "priority", "appointment", NULL };
 
-/* Transactions */
+/* Operations: each runs on @conn, inside the writer's transaction, under
+ * the queue's lock. */
 
-static gboolean
-begin (HallQueue  *self,
-       GError    **error)
+static void
+begin (HallQueue      *self,
+       HallSqliteConn *conn)
 {
   g_mutex_lock (&self->mutex);
-  if (!hall_sqlite_conn_exec (self->conn, "BEGIN IMMEDIATE", _("start a queue transaction"),
-                              error))
-    {
-      g_mutex_unlock (&self->mutex);
-      return FALSE;
-    }
-  return TRUE;
+  self->conn = conn;
 }
 
-/* Commits (when @ok) or rolls back, publishes what committed, and lets go
- * of the lock. */
+/* Hands the operation's events to @events when it is to stay (@ok), and
+ * lets go of the lock. Returns @ok. */
 static gboolean
-end (HallQueue  *self,
-     gboolean    ok,
-     GError    **error)
+end (HallQueue *self,
+     gboolean   ok,
+     GPtrArray *events)
 {
-  if (ok && !hall_sqlite_conn_exec (self->conn, "COMMIT", _("save the queue"), error))
-    ok = FALSE;
-  if (!ok)
-    {
-      sqlite3_exec (hall_sqlite_conn_get_db (self->conn), "ROLLBACK", NULL, NULL, NULL);
-      g_ptr_array_set_size (self->pending, 0);
-    }
+  if (ok)
+    while (self->pending->len > 0)
+      g_ptr_array_add (events, g_ptr_array_steal_index (self->pending, 0));
   else
-    _hall_queue_publish (self);
+    g_ptr_array_set_size (self->pending, 0);
+  self->conn = NULL;
   g_mutex_unlock (&self->mutex);
   return ok;
 }
@@ -494,6 +486,8 @@ issue_locked (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_issue (HallQueue          *self,
+                 HallSqliteConn     *conn,
+                 GPtrArray          *events,
                   const char         *service,
                   const char         *priority,
                   const char         *official,
@@ -506,28 +500,28 @@ hall_queue_issue (HallQueue          *self,
   if (priority == NULL)
     priority = "normal";
   g_return_val_if_fail (g_strv_contains (priorities, priority), NULL);
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   ticket = issue_locked (self, service, priority, NULL, official, error);
   if (ticket == NULL)
     goto fail;
   answer = answer_new (201, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
@@ -551,6 +545,8 @@ counter_groups (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_call_next (HallQueue          *self,
+                     HallSqliteConn     *conn,
+                     GPtrArray          *events,
                       const char         *counter,
                       const char * const *groups,
                       const char         *official,
@@ -574,13 +570,12 @@ hall_queue_call_next (HallQueue          *self,
                      _("No service of the catalog is in group “%s”"), groups[i]);
         return NULL;
       }
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   now = _hall_queue_now (self);
@@ -615,17 +610,22 @@ hall_queue_call_next (HallQueue          *self,
         }
     }
 
-  /* The counter is open for these groups from now on. */
+  /* The counter is open for these groups from now on. Written again only
+   * when that changes or a minute has passed: a counter asking while
+   * nobody waits then costs no commit. */
   stmt = hall_sqlite_conn_prepare (self->conn,
                                    "INSERT INTO queue_counters (counter, groups, seen_at)"
                                    " VALUES (?1, ?2, ?3) ON CONFLICT (counter) DO UPDATE"
-                                   " SET groups = excluded.groups, seen_at = excluded.seen_at",
+                                   " SET groups = excluded.groups, seen_at = excluded.seen_at"
+                                   " WHERE queue_counters.groups IS NOT excluded.groups"
+                                   " OR queue_counters.seen_at < excluded.seen_at - ?4",
                                    error);
   if (stmt == NULL)
     goto fail;
   hall_sqlite_bind_text (stmt, 1, counter);
   hall_sqlite_bind_text (stmt, 2, groups_json);
   sqlite3_bind_int64 (stmt, 3, now);
+  sqlite3_bind_int64 (stmt, 4, G_TIME_SPAN_MINUTE);
   if (!hall_sqlite_stmt_run (stmt, _("open the counter"), error))
     goto fail;
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
@@ -649,8 +649,7 @@ hall_queue_call_next (HallQueue          *self,
         {
           /* The counter's being open is kept, so estimates count it. */
           g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-          if (!end (self, TRUE, error))
-            return NULL;
+          end (self, TRUE, events);
           g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_EMPTY,
                        _("Nobody waits in the groups of counter %s"), counter);
           return NULL;
@@ -679,15 +678,16 @@ hall_queue_call_next (HallQueue          *self,
   if (ticket == NULL)
     goto fail;
   answer = answer_new (200, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
@@ -741,6 +741,8 @@ hall_queue_is_action (const char *name)
 
 HallQueueAnswer *
 hall_queue_act (HallQueue          *self,
+               HallSqliteConn     *conn,
+               GPtrArray          *events,
                 const char         *uuid,
                 const char         *action_name,
                 const char         *group,
@@ -766,13 +768,12 @@ hall_queue_act (HallQueue          *self,
                    _("No service of the catalog is in group “%s”"), group);
       return NULL;
     }
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
 
@@ -826,15 +827,16 @@ hall_queue_act (HallQueue          *self,
   if (ticket == NULL)
     goto fail;
   answer = answer_new (200, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
@@ -882,6 +884,8 @@ appointment_json (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_add_appointment (HallQueue          *self,
+                           HallSqliteConn     *conn,
+                           GPtrArray          *events,
                             const char         *code,
                             const char         *service,
                             gint64              slot_start,
@@ -904,13 +908,12 @@ hall_queue_add_appointment (HallQueue          *self,
                    _("The catalog has no service “%s” that takes tickets"), service);
       return NULL;
     }
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   if (code == NULL)
@@ -941,20 +944,23 @@ hall_queue_add_appointment (HallQueue          *self,
   if (node == NULL)
     goto fail;
   answer = answer_new (201, node);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }
 
 HallQueueAnswer *
 hall_queue_check_in (HallQueue          *self,
+                    HallSqliteConn     *conn,
+                    GPtrArray          *events,
                      const char         *code,
                      const char         *official,
                      const HallQueueKey *key,
@@ -971,13 +977,12 @@ hall_queue_check_in (HallQueue          *self,
   gint64 finish;
   gint64 now;
 
-  if (!begin (self, error))
-    return NULL;
+  begin (self, conn);
   if (!replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
-      end (self, FALSE, NULL);
+      end (self, FALSE, events);
       return answer;
     }
   stmt = hall_sqlite_conn_prepare (
@@ -1039,14 +1044,15 @@ hall_queue_check_in (HallQueue          *self,
   if (!hall_sqlite_stmt_run (stmt, _("check the appointment in"), error))
     goto fail;
   answer = answer_new (201, ticket);
-  if (!remember (self, key, answer, error) || !end (self, TRUE, error))
+  if (!remember (self, key, answer, error))
     {
       g_clear_pointer (&answer, hall_queue_answer_free);
-      return NULL;
+      goto fail;
     }
+  end (self, TRUE, events);
   return answer;
 
 fail:
-  end (self, FALSE, NULL);
+  end (self, FALSE, events);
   return NULL;
 }

@@ -4,11 +4,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The queue writes on a connection of its own, under its own lock, rather
- * than through the group committer: a call must answer one counter at a
- * time and be on the board at once, and its transaction is a few rows.
- * Its tables are its own; SQLite's write lock and busy timeout order it
- * with the committer's batches.
+ * The queue writes through the server's one writer (the group committer),
+ * on its connection and in its transaction, so that two hundred counters
+ * calling at once share a few commits instead of queueing for an fsync
+ * each; being one thread, the writer also serves two calls at the same
+ * instant one after the other. Its events reach the streams only once
+ * their transaction has committed, in commit order.
  */
 #define G_LOG_DOMAIN "hall-queue"
 
@@ -232,14 +233,15 @@ wake_watchers (HallQueue *self)
 }
 
 void
-_hall_queue_publish (HallQueue *self)
+hall_queue_publish (HallQueue *self,
+                    GPtrArray *events)
 {
-  if (self->pending->len == 0)
+  if (events->len == 0)
     return;
   g_mutex_lock (&self->events_mutex);
-  while (self->pending->len > 0)
+  while (events->len > 0)
     {
-      HallQueueEvent *event = g_ptr_array_steal_index (self->pending, 0);
+      HallQueueEvent *event = g_ptr_array_steal_index (events, 0);
 
       self->last_event_id = event->id;
       g_ptr_array_add (self->recent, event);
@@ -291,7 +293,7 @@ hall_queue_finalize (GObject *object)
   g_clear_pointer (&self->keep_alive_thread, g_thread_join);
   g_cond_clear (&self->keep_alive_cond);
 
-  g_clear_pointer (&self->conn, hall_sqlite_conn_free);
+  g_clear_pointer (&self->read_conn, hall_sqlite_conn_free);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->service_groups, g_hash_table_unref);
   g_clear_pointer (&self->recent, g_ptr_array_unref);
@@ -338,10 +340,10 @@ hall_queue_new (const char   *db_path,
   self->db_path = g_strdup (db_path);
   if (!read_catalog (self, catalog, error))
     return NULL;
-  self->conn = hall_sqlite_conn_open (db_path, HALL_SQLITE_OPEN_DURABLE, error);
-  if (self->conn == NULL)
+  self->read_conn = hall_sqlite_conn_open (db_path, HALL_SQLITE_OPEN_READ_ONLY, error);
+  if (self->read_conn == NULL)
     return NULL;
-  stmt = hall_sqlite_conn_prepare (self->conn,
+  stmt = hall_sqlite_conn_prepare (self->read_conn,
                                    "SELECT coalesce (max (id), 0) FROM ticket_transitions",
                                    error);
   if (stmt == NULL || !hall_sqlite_stmt_step_row (stmt, _("read the queue"), error))
@@ -367,6 +369,7 @@ hall_queue_dup_board (HallQueue  *self,
   gboolean ok = FALSE;
 
   g_mutex_lock (&self->mutex);
+  self->conn = self->read_conn;
   today = _hall_queue_day (_hall_queue_now (self));
   if (!hall_sqlite_conn_exec (self->conn, "BEGIN", _("read the queue"), error))
     goto out;
@@ -516,6 +519,7 @@ hall_queue_list_events (HallQueue  *self,
 
   /* A stream far behind: from the database, up to what is published. */
   g_mutex_lock (&self->mutex);
+  self->conn = self->read_conn;
   stmt = hall_sqlite_conn_prepare (self->conn,
                                    "SELECT id, event FROM ticket_transitions"
                                    " WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",

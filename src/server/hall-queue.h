@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "hall-catalog.h"
+#include "hall-sqlite.h"
 
 G_BEGIN_DECLS
 
@@ -65,10 +66,17 @@ typedef void (*HallQueueWakeFunc) (gpointer user_data);
 G_DECLARE_FINAL_TYPE (HallQueue, hall_queue, HALL, QUEUE, GObject)
 
 /* HallQueue keeps the tickets of the database at @db_path (whose schema
- * the server's storage made) on its own connection. Every operation takes
- * the queue's lock and runs in one BEGIN IMMEDIATE transaction, so two
- * counters calling at once are served one after the other, and the events
- * are numbered in the order they commit. Thread-safe. */
+ * the server's storage made). Its operations change the queue on @conn,
+ * the writer thread's connection, inside the transaction the group
+ * committer has open: two counters calling at once are served one after
+ * the other, and events are numbered in the order they commit. An
+ * operation adds its events to @events (of HallQueueEvent); once the
+ * transaction has committed, hall_queue_publish() hands them to the
+ * streams. A failure of the database (HALL_DATABASE_ERROR) leaves writes
+ * behind that the caller must roll back; a refusal (HALL_QUEUE_ERROR)
+ * leaves none, or only what is meant to stay (a counter's being open).
+ * Reads (the board, old events) use a connection of the queue's own.
+ * Thread-safe. */
 
 /* (transfer full): the queue of @catalog's groups. */
 HallQueue       *hall_queue_new                 (const char         *db_path,
@@ -78,6 +86,8 @@ HallQueue       *hall_queue_new                 (const char         *db_path,
 /* A ticket for @service (@priority: "normal", "priority" or
  * "appointment"; NULL for normal). 201. */
 HallQueueAnswer *hall_queue_issue               (HallQueue          *self,
+                                                 HallSqliteConn     *conn,
+                                                 GPtrArray          *events,
                                                  const char         *service,
                                                  const char         *priority,
                                                  const char         *official,
@@ -87,6 +97,8 @@ HallQueueAnswer *hall_queue_issue               (HallQueue          *self,
  * last, or every group) to @counter: first a ticket transferred to this
  * counter, then priority and appointment tickets, then by arrival. */
 HallQueueAnswer *hall_queue_call_next           (HallQueue          *self,
+                                                 HallSqliteConn     *conn,
+                                                 GPtrArray          *events,
                                                  const char         *counter,
                                                  const char * const *groups,
                                                  const char         *official,
@@ -95,6 +107,8 @@ HallQueueAnswer *hall_queue_call_next           (HallQueue          *self,
 /* @action: recall, start, finish, no-show, transfer (to @group or to
  * @counter), park, resume. */
 HallQueueAnswer *hall_queue_act                 (HallQueue          *self,
+                                                 HallSqliteConn     *conn,
+                                                 GPtrArray          *events,
                                                  const char         *uuid,
                                                  const char         *action,
                                                  const char         *group,
@@ -106,6 +120,8 @@ HallQueueAnswer *hall_queue_act                 (HallQueue          *self,
  * @slot_start for @minutes (Unix seconds), of the case @case_uuid
  * (nullable). 201. */
 HallQueueAnswer *hall_queue_add_appointment     (HallQueue          *self,
+                                                 HallSqliteConn     *conn,
+                                                 GPtrArray          *events,
                                                  const char         *code,
                                                  const char         *service,
                                                  gint64              slot_start,
@@ -117,10 +133,16 @@ HallQueueAnswer *hall_queue_add_appointment     (HallQueue          *self,
 /* A ticket of priority "appointment" for the appointment @code, from 30
  * minutes before its slot until the slot ends. 201. */
 HallQueueAnswer *hall_queue_check_in            (HallQueue          *self,
+                                                 HallSqliteConn     *conn,
+                                                 GPtrArray          *events,
                                                  const char         *code,
                                                  const char         *official,
                                                  const HallQueueKey *key,
                                                  GError            **error);
+/* After the commit of operations' @events (transfer none; emptied): the
+ * streams get them. */
+void             hall_queue_publish             (HallQueue          *self,
+                                                 GPtrArray          *events);
 /* Whether @name is one of hall_queue_act()'s actions. */
 gboolean         hall_queue_is_action           (const char         *name);
 /* (transfer full): the JSON of GET /v1/queue. */

@@ -129,8 +129,10 @@ HallServerResponse *_hall_server_answer_blob    (HallServer            *self,
 /* hall-server-queue.c: /v1/tickets, /v1/counters/{counter}/call-next,
  * /v1/appointments and GET /v1/queue. */
 
-/* (transfer full): the answer, made on the request's thread (the queue's
- * transactions are short and take its own lock). */
+/* The board is answered at once (transfer full); a change is checked,
+ * then made by the group committer's writer: NULL while the connection is
+ * suspended until its commit (request->response is then set), or a
+ * refusal (transfer full). */
 HallServerResponse *_hall_server_answer_queue   (HallServer            *self,
                                                  HallServerRequest     *request,
                                                  struct MHD_Connection *connection);

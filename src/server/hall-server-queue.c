@@ -10,7 +10,9 @@
 
 #include "hall-json.h"
 #include "hall-queue-test-hooks.h"
+#include "hall-server-error.h"
 #include "hall-server-private.h"
+#include "hall-server-sqlite.h"
 
 /* Longest appointment slot, in minutes, and the one taken when none is
  * said. */
@@ -53,6 +55,145 @@ answer_of (HallQueueAnswer *answer,
   if (answer == NULL)
     return queue_problem (error, field);
   return hall_server_response_new_text (answer->status, "application/json", answer->body);
+}
+
+/* An operation of the queue, made by the group committer's writer thread
+ * in its transaction, so that many counters' calls share one commit. */
+typedef enum
+{
+  QUEUE_ISSUE,
+  QUEUE_CALL_NEXT,
+  QUEUE_ACT,
+  QUEUE_ADD_APPOINTMENT,
+  QUEUE_CHECK_IN,
+} QueueOp;
+
+typedef struct
+{
+  QueueOp            op;
+  HallServerRequest *request;
+  HallQueue         *queue;
+  char              *scoped_key;
+  char              *request_hash;
+  char              *service;       /* or the action, the appointment code */
+  char              *priority;
+  char              *group;
+  char              *counter;
+  char              *case_uuid;
+  GStrv              groups;
+  gint64             slot_start;
+  guint              minutes;
+  const char        *field;         /* of a refused group */
+  HallQueueAnswer   *answer;
+  GError            *error;
+  GPtrArray         *events;
+} QueueJob;
+
+static QueueJob *
+queue_job_new (HallServer        *self,
+               HallServerRequest *request,
+               QueueOp            op)
+{
+  QueueJob *job = g_new0 (QueueJob, 1);
+
+  job->op = op;
+  job->request = request;
+  job->queue = g_object_ref (self->queue);
+  job->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_queue_event_free);
+  return job;
+}
+
+static void
+queue_job_free (QueueJob *job)
+{
+  g_object_unref (job->queue);
+  g_free (job->scoped_key);
+  g_free (job->request_hash);
+  g_free (job->service);
+  g_free (job->priority);
+  g_free (job->group);
+  g_free (job->counter);
+  g_free (job->case_uuid);
+  g_strfreev (job->groups);
+  g_clear_pointer (&job->answer, hall_queue_answer_free);
+  g_clear_error (&job->error);
+  g_ptr_array_unref (job->events);
+  g_free (job);
+}
+
+/* On the writer thread, in a savepoint of its transaction. */
+static gboolean
+queue_job_run (HallServerStorage  *storage,
+               gpointer            user_data,
+               GError            **error)
+{
+  QueueJob *job = user_data;
+  HallServerRequest *request = job->request;
+  HallQueueKey key = { job->scoped_key, job->request_hash };
+  const HallQueueKey *k = job->scoped_key != NULL ? &key : NULL;
+  HallSqliteConn *conn = hall_server_sqlite_get_conn (HALL_SERVER_SQLITE (storage), error);
+
+  if (conn == NULL)
+    return FALSE;
+  switch (job->op)
+    {
+    case QUEUE_ISSUE:
+      job->answer = hall_queue_issue (job->queue, conn, job->events, job->service, job->priority,
+                                      request->username, k, &job->error);
+      break;
+    case QUEUE_CALL_NEXT:
+      job->answer = hall_queue_call_next (job->queue, conn, job->events, request->id,
+                                          (const char * const *) job->groups, request->username,
+                                          k, &job->error);
+      break;
+    case QUEUE_ACT:
+      job->answer = hall_queue_act (job->queue, conn, job->events, request->id, job->service,
+                                    job->group, job->counter, request->username, k, &job->error);
+      break;
+    case QUEUE_ADD_APPOINTMENT:
+      job->answer = hall_queue_add_appointment (job->queue, conn, job->events, job->priority,
+                                                job->service, job->slot_start, job->minutes,
+                                                job->case_uuid, request->username, k, &job->error);
+      break;
+    case QUEUE_CHECK_IN:
+      job->answer = hall_queue_check_in (job->queue, conn, job->events, job->service,
+                                         request->username, k, &job->error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  /* A refusal leaves nothing to undo; a failure of the database does. */
+  if (job->answer == NULL && job->error->domain != HALL_QUEUE_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&job->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* On the writer thread, once the transaction's fate is known. */
+static void
+queue_job_done (gpointer      user_data,
+                const GError *error)
+{
+  QueueJob *job = user_data;
+  HallServerRequest *request = job->request;
+  HallServer *self = request->server;
+
+  if (error != NULL)
+    request->response = (self->stopping
+                         || g_error_matches (error, HALL_SERVER_ERROR,
+                                             HALL_SERVER_ERROR_SHUTTING_DOWN))
+                        ? hall_problem_response (503, NULL,
+                                                 _("The server is shutting down; try again"))
+                        : hall_problem_response_internal (error);
+  else
+    {
+      hall_queue_publish (job->queue, job->events);
+      request->response = answer_of (job->answer, job->error, job->field);
+    }
+  queue_job_free (job);
+  MHD_resume_connection (request->connection);
 }
 
 /* The body as an object whose members are all among @allowed (an empty
@@ -124,16 +265,13 @@ hash_request (HallServerRequest *request)
 }
 
 static HallServerResponse *
-issue (HallServer         *self,
-       HallServerRequest  *request,
-       const HallQueueKey *key)
+issue (HallServerRequest *request,
+       QueueJob          *job)
 {
   static const char *const allowed[] = { "service", "priority", "appointment", NULL };
   static const char *const priorities[] = { "normal", "priority", "appointment", NULL };
   HallServerResponse *refusal = NULL;
   g_autoptr(JsonNode) root = parse_body (request, allowed, &refusal);
-  g_autoptr(HallQueueAnswer) answer = NULL;
-  g_autoptr(GError) error = NULL;
   const char *service;
   const char *priority;
   const char *appointment;
@@ -152,27 +290,24 @@ issue (HallServer         *self,
                                   priority);
   if (appointment != NULL)
     {
-      g_autofree char *code = g_ascii_strup (appointment, -1);
-
-      answer = hall_queue_check_in (self->queue, code, request->username, key, &error);
-      return answer_of (answer, error, "appointment");
+      job->op = QUEUE_CHECK_IN;
+      job->service = g_ascii_strup (appointment, -1);
+      return NULL;
     }
   if (service == NULL)
     return hall_problem_response (422, "service", _("Say which service the ticket is for"));
-  answer = hall_queue_issue (self->queue, service, priority, request->username, key, &error);
-  return answer_of (answer, error, NULL);
+  job->service = g_strdup (service);
+  job->priority = g_strdup (priority);
+  return NULL;
 }
 
 static HallServerResponse *
-call_next (HallServer         *self,
-           HallServerRequest  *request,
-           const HallQueueKey *key)
+call_next (HallServerRequest *request,
+           QueueJob          *job)
 {
   static const char *const allowed[] = { "groups", NULL };
   HallServerResponse *refusal = NULL;
   g_autoptr(JsonNode) root = parse_body (request, allowed, &refusal);
-  g_autoptr(HallQueueAnswer) answer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) groups = NULL;
   JsonNode *node;
 
@@ -198,17 +333,15 @@ call_next (HallServer         *self,
           g_ptr_array_add (groups, (gpointer) json_node_get_string (element));
         }
       g_ptr_array_add (groups, NULL);
+      job->groups = g_strdupv ((char **) groups->pdata);
     }
-  answer = hall_queue_call_next (self->queue, request->id,
-                                 groups != NULL ? (const char * const *) groups->pdata : NULL,
-                                 request->username, key, &error);
-  return answer_of (answer, error, "groups");
+  job->field = "groups";
+  return NULL;
 }
 
 static HallServerResponse *
-act (HallServer         *self,
-     HallServerRequest  *request,
-     const HallQueueKey *key)
+act (HallServerRequest *request,
+     QueueJob          *job)
 {
   static const char *const transfer_allowed[] = { "group", "counter", NULL };
   static const char *const none_allowed[] = { NULL };
@@ -217,8 +350,6 @@ act (HallServer         *self,
   HallServerResponse *refusal = NULL;
   g_autoptr(JsonNode) root = parse_body (request, transfer ? transfer_allowed : none_allowed,
                                          &refusal);
-  g_autoptr(HallQueueAnswer) answer = NULL;
-  g_autoptr(GError) error = NULL;
   const char *group = NULL;
   const char *counter = NULL;
 
@@ -243,21 +374,20 @@ act (HallServer         *self,
                                       _("A counter is named by 1 to 16 letters, digits, “-” or "
                                         "“_”"));
     }
-  answer = hall_queue_act (self->queue, request->id, action, group, counter, request->username,
-                           key, &error);
-  return answer_of (answer, error, "group");
+  job->service = g_strdup (action);
+  job->group = g_strdup (group);
+  job->counter = g_strdup (counter);
+  job->field = "group";
+  return NULL;
 }
 
 static HallServerResponse *
-add_appointment (HallServer         *self,
-                 HallServerRequest  *request,
-                 const HallQueueKey *key)
+add_appointment (HallServerRequest *request,
+                 QueueJob          *job)
 {
   static const char *const allowed[] = { "code", "service", "slot", "minutes", "case", NULL };
   HallServerResponse *refusal = NULL;
   g_autoptr(JsonNode) root = parse_body (request, allowed, &refusal);
-  g_autoptr(HallQueueAnswer) answer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *code = NULL;
   const char *code_text;
   const char *service;
@@ -305,26 +435,27 @@ add_appointment (HallServer         *self,
                                       _("“minutes” must be a whole number from 5 to %d"),
                                       SLOT_MAX_MINUTES);
     }
-  answer = hall_queue_add_appointment (self->queue, code, service, start, (guint) minutes,
-                                       case_uuid, request->username, key, &error);
-  return answer_of (answer, error, NULL);
+  /* "priority" holds the code here. */
+  job->service = g_strdup (service);
+  job->priority = g_steal_pointer (&code);
+  job->slot_start = start;
+  job->minutes = (guint) minutes;
+  job->case_uuid = g_strdup (case_uuid);
+  return NULL;
 }
 
 static HallServerResponse *
-check_in (HallServer         *self,
-          HallServerRequest  *request,
-          const HallQueueKey *key)
+check_in (HallServerRequest *request,
+          QueueJob          *job)
 {
   static const char *const none_allowed[] = { NULL };
   HallServerResponse *refusal = NULL;
   g_autoptr(JsonNode) root = parse_body (request, none_allowed, &refusal);
-  g_autoptr(HallQueueAnswer) answer = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (root == NULL)
     return refusal;
-  answer = hall_queue_check_in (self->queue, request->id, request->username, key, &error);
-  return answer_of (answer, error, NULL);
+  job->service = g_strdup (request->id);
+  return NULL;
 }
 
 HallServerResponse *
@@ -332,9 +463,8 @@ _hall_server_answer_queue (HallServer            *self,
                            HallServerRequest     *request,
                            struct MHD_Connection *connection)
 {
-  g_autofree char *scoped = NULL;
-  g_autofree char *hash = NULL;
-  HallQueueKey key = { NULL, NULL };
+  HallServerResponse *refusal = NULL;
+  QueueJob *job = NULL;
 
   if (request->route == HALL_ROUTE_QUEUE)
     {
@@ -346,29 +476,45 @@ _hall_server_answer_queue (HallServer            *self,
       return hall_server_response_new_text (200, "application/json", board);
     }
 
-  /* A key is the client's own, as for every write (hall-server-writes.c). */
-  if (request->idempotency_key != NULL)
-    {
-      scoped = g_strconcat (request->username, "\n", request->idempotency_key, NULL);
-      hash = hash_request (request);
-      key.key = scoped;
-      key.request_hash = hash;
-    }
   switch (request->route)
     {
     case HALL_ROUTE_TICKETS:
-      return issue (self, request, &key);
+      job = queue_job_new (self, request, QUEUE_ISSUE);
+      refusal = issue (request, job);
+      break;
     case HALL_ROUTE_CALL_NEXT:
-      return call_next (self, request, &key);
+      job = queue_job_new (self, request, QUEUE_CALL_NEXT);
+      refusal = call_next (request, job);
+      break;
     case HALL_ROUTE_TICKET_ACTION:
-      return act (self, request, &key);
+      job = queue_job_new (self, request, QUEUE_ACT);
+      refusal = act (request, job);
+      break;
     case HALL_ROUTE_APPOINTMENTS:
-      return add_appointment (self, request, &key);
+      job = queue_job_new (self, request, QUEUE_ADD_APPOINTMENT);
+      refusal = add_appointment (request, job);
+      break;
     case HALL_ROUTE_CHECK_IN:
-      return check_in (self, request, &key);
+      job = queue_job_new (self, request, QUEUE_CHECK_IN);
+      refusal = check_in (request, job);
+      break;
     default:
       g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted queue request"));
     }
+  if (refusal != NULL)
+    {
+      queue_job_free (job);
+      return refusal;
+    }
+  /* A key is the client's own, as for every write (hall-server-writes.c). */
+  if (request->idempotency_key != NULL)
+    {
+      job->scoped_key = g_strconcat (request->username, "\n", request->idempotency_key, NULL);
+      job->request_hash = hash_request (request);
+    }
+  MHD_suspend_connection (connection);
+  hall_group_committer_submit (self->committer, queue_job_run, queue_job_done, job);
+  return NULL;
 }
 
 HallQueue *

@@ -368,6 +368,13 @@ hall_server_sqlite_new (const char  *path,
   return g_steal_pointer (&self);
 }
 
+HallSqliteConn *
+hall_server_sqlite_get_conn (HallServerSqlite  *self,
+                             GError           **error)
+{
+  return get_conn (self, error);
+}
+
 static gboolean
 sqlite_begin (HallServerStorage  *storage,
               GError            **error)

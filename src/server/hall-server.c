@@ -245,6 +245,14 @@ check_content_type (HallServerRequest     *request,
       || request->route == HALL_ROUTE_BLOB)
     return TRUE;
   type = header (connection, MHD_HTTP_HEADER_CONTENT_TYPE);
+  /* A call, an action on a ticket, a check-in: a POST that says nothing
+   * more needs no body, and then no type of one. */
+  if (type == NULL
+      && (request->route == HALL_ROUTE_CALL_NEXT || request->route == HALL_ROUTE_TICKET_ACTION
+          || request->route == HALL_ROUTE_CHECK_IN)
+      && header (connection, MHD_HTTP_HEADER_TRANSFER_ENCODING) == NULL
+      && g_strcmp0 (header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH) ?: "0", "0") == 0)
+    return TRUE;
   if (type != NULL)
     {
       parts = g_strsplit (type, ";", -1);

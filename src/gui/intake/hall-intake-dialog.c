@@ -36,6 +36,7 @@ struct _HallIntakeDialog
   HallStore          *store;
   HallCatalog        *catalog;
   char               *official;
+  gint64              started_at;     /* the queue ticket's issue time, or 0 */
 
   Step                step;
   HallService        *service;
@@ -701,6 +702,8 @@ open_case (GtkWidget  *widget,
   hall_case_set_counter (kase, hall_store_get_counter (self->store));
   hall_case_set_official (kase, self->official);
   hall_case_set_checklist (kase, checklist);
+  if (self->started_at > 0)
+    hall_case_set_created_at (kase, self->started_at);
   g_set_object (&self->pending_case, kase);
 
   self->saving = TRUE;
@@ -1302,4 +1305,12 @@ const char *
 _hall_intake_dialog_get_case_number_text (HallIntakeDialog *self)
 {
   return gtk_label_get_label (self->case_number_label);
+}
+
+void
+hall_intake_dialog_set_started_at (HallIntakeDialog *self,
+                                   gint64            started_at)
+{
+  g_return_if_fail (HALL_IS_INTAKE_DIALOG (self));
+  self->started_at = started_at;
 }

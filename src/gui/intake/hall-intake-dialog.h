@@ -29,4 +29,9 @@ HallIntakeDialog *hall_intake_dialog_new (GtkWindow   *parent,
                                           HallCatalog *catalog,
                                           const char  *official_username);
 
+/* The citizen took a queue ticket at @started_at (Unix seconds): the case
+ * starts its clock then (see hall_store_create_case()). */
+void              hall_intake_dialog_set_started_at (HallIntakeDialog *self,
+                                                     gint64            started_at);
+
 G_END_DECLS
