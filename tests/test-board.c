@@ -196,9 +196,18 @@ test_replayed_events_skipped (void)
   g_assert_cmpint (hall_board_find_group (board, "B")->estimated_wait_minutes, ==, -1);
   g_assert_cmpuint (hall_board_get_last_event_id (board), ==, 13);
 
+  /* A ticket transferred to another group keeps its number. */
+  g_clear_pointer (&event, json_object_unref);
+  event = parse_object ("{\"change\": \"transferred\", \"ticket\": {\"uuid\": \"u-7\", \"number\": \"A007\","
+                        " \"group\": \"B\", \"state\": \"transferred\", \"counter\": null, \"calls\": 1},"
+                        " \"waiting\": {\"A\": 2, \"B\": 2}}", -1);
+  g_assert_true (hall_board_apply_event (board, "14", "ticket", event, now_us, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_board_find_group (board, "B")->waiting, ==, 2);
+
   /* A kind of event the board does not know only moves the cursor. */
-  g_assert_true (hall_board_apply_event (board, "14", "counter", event, now_us, &error));
-  g_assert_cmpuint (hall_board_get_last_event_id (board), ==, 14);
+  g_assert_true (hall_board_apply_event (board, "15", "counter", event, now_us, &error));
+  g_assert_cmpuint (hall_board_get_last_event_id (board), ==, 15);
   g_assert_cmpuint (hall_board_get_current_calls (board)->len, ==, 1);
 }
 
@@ -240,7 +249,7 @@ test_bad_events_refused (void)
   assert_refused (board, "{\"change\": \"called\", \"ticket\": " TICKET ("7", "\"A\"", "\"C01\"") "}", "number");
   assert_refused (board, "{\"change\": \"called\", \"ticket\": " TICKET ("\"A 9<b>\"", "\"A\"", "\"C01\"") "}",
                   "number");
-  assert_refused (board, "{\"change\": \"called\", \"ticket\": " TICKET ("\"A009\"", "\"B\"", "\"C01\"") "}",
+  assert_refused (board, "{\"change\": \"called\", \"ticket\": " TICKET ("\"A009\"", "\"B 2\"", "\"C01\"") "}",
                   "group");
   assert_refused (board, "{\"change\": \"called\", \"ticket\": " TICKET ("\"A009\"", "\"A\"", "null") "}",
                   "counter");

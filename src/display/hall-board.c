@@ -185,8 +185,10 @@ read_ticket (JsonObject *ticket,
     return NULL;
   if (!is_code (number, 8))
     return invalid (error, where, "number", _("is not a ticket number")), NULL;
-  if (!is_code (group, 4) || !g_str_has_prefix (number, group))
-    return invalid (error, where, "group", _("is not the ticket number's group")), NULL;
+  /* A ticket transferred to another group keeps its number: A001 may
+   * wait in group B. */
+  if (!is_code (group, 4))
+    return invalid (error, where, "group", _("is not a group letter")), NULL;
   if (counter != NULL && !is_code (counter, 8))
     return invalid (error, where, "counter", _("is not a counter code")), NULL;
 
