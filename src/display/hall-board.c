@@ -164,6 +164,20 @@ is_code (const char *text,
   return TRUE;
 }
 
+/* A counter as the server names them: 1 to 16 of [A-Za-z0-9_-]. */
+static gboolean
+is_counter (const char *text)
+{
+  gsize n = strlen (text);
+
+  if (n == 0 || n > 16)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+      return FALSE;
+  return TRUE;
+}
+
 /* (transfer full) (nullable) */
 static HallBoardCall *
 read_ticket (JsonObject *ticket,
@@ -189,7 +203,7 @@ read_ticket (JsonObject *ticket,
    * wait in group B. */
   if (!is_code (group, 4))
     return invalid (error, where, "group", _("is not a group letter")), NULL;
-  if (counter != NULL && !is_code (counter, 8))
+  if (counter != NULL && !is_counter (counter))
     return invalid (error, where, "counter", _("is not a counter code")), NULL;
 
   call->uuid = g_strdup (uuid);
