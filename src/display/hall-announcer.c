@@ -273,18 +273,29 @@ play (HallAnnouncer *self,
   return ok;
 }
 
+/* @last: the call's last part, after which it no longer counts as
+ * pending (before its end is reported, so that whoever hears of the end
+ * sees the count already down). */
 static void
 say (HallAnnouncer *self,
      const char    *kind,
      const char    *text,
      GArray        *pcm,
-     int            rate)
+     int            rate,
+     gboolean       last)
 {
-  if (pcm == NULL || pcm->len == 0)
-    return;
-  report (self, SIGNAL_UTTERANCE_STARTED, kind, text, g_get_monotonic_time ());
-  play (self, pcm, rate);
-  report (self, SIGNAL_UTTERANCE_FINISHED, kind, text, g_get_monotonic_time ());
+  gint64 started;
+
+  if (pcm != NULL && pcm->len > 0)
+    {
+      started = g_get_monotonic_time ();
+      report (self, SIGNAL_UTTERANCE_STARTED, kind, text, started);
+      play (self, pcm, rate);
+    }
+  if (last)
+    g_atomic_int_dec_and_test (&self->pending);
+  if (pcm != NULL && pcm->len > 0)
+    report (self, SIGNAL_UTTERANCE_FINISHED, kind, text, g_get_monotonic_time ());
 }
 
 static gpointer
@@ -328,10 +339,9 @@ announce_thread (gpointer data)
           zh_pcm = synthesize ("cmn", zh);
           en_pcm = synthesize ("en", en);
         }
-      say (self, "chime", "", chime, CHIME_RATE);
-      say (self, "cmn", zh, zh_pcm, rate);
-      say (self, "en", en, en_pcm, rate);
-      g_atomic_int_dec_and_test (&self->pending);
+      say (self, "chime", "", chime, CHIME_RATE, FALSE);
+      say (self, "cmn", zh, zh_pcm, rate, FALSE);
+      say (self, "en", en, en_pcm, rate, TRUE);
       call_free (call);
     }
   if (speech)

@@ -30,6 +30,7 @@ struct _HallBoardPainter
   GObject    parent_instance;
 
   HallBoard *board;
+  gboolean   draw_calls;
 };
 
 G_DEFINE_FINAL_TYPE (HallBoardPainter, hall_board_painter, G_TYPE_OBJECT)
@@ -141,6 +142,44 @@ draw_header (HallBoardPainter *self,
     }
 }
 
+/* One current call's row, drawn at (0, 0) in @area's size. */
+static void
+draw_call (HallBoardCall *call,
+           cairo_t       *cr,
+           double         width,
+           double         height,
+           double         u,
+           gint64         now_us)
+{
+  double h = hall_board_call_highlight (call, now_us);
+  /* Dark on amber or light on blue, never half-way: either reads. */
+  gboolean lit = h >= 0.5;
+  const Color *number = lit ? &BACKGROUND : &NUMBER;
+  const Color *text = lit ? &BACKGROUND : &WHITE;
+  const Color *label = lit ? &PANEL : &MUTED;
+  double x, y;
+
+  set_color (cr, &PANEL, 1.0);
+  rounded_rectangle (cr, 0, 0, width, height, 16 * u);
+  cairo_fill (cr);
+  if (h > 0)
+    {
+      set_color (cr, &HIGHLIGHT, h);
+      rounded_rectangle (cr, 0, 0, width, height, 16 * u);
+      cairo_fill (cr);
+    }
+  x = 28 * u;
+  y = -16 * u;
+  draw_text (cr, call->number, NUMBER_SIZE * u, TRUE, number, x, y, 0, 0);
+  draw_text (cr, "→", 80 * u, FALSE, label, width * 0.44, y + 36 * u, 0.5, 0);
+  x = width * 0.52;
+  x += draw_text (cr, call->counter, NUMBER_SIZE * u, TRUE, text, x, y, 0, 0);
+  draw_text (cr, "号窗口", 42 * u, TRUE, text, x + 16 * u, 32 * u, 0, 0);
+  draw_text (cr, "Counter", 34 * u, FALSE, label, x + 16 * u, 86 * u, 0, 0);
+  if (call->calls > 1)
+    draw_text (cr, "再次呼叫 Recall", 24 * u, FALSE, label, width - 20 * u, height - 36 * u, 1, 0);
+}
+
 static void
 draw_calls (HallBoardPainter *self,
             cairo_t          *cr,
@@ -163,41 +202,19 @@ draw_calls (HallBoardPainter *self,
                  (ROWS_Y + 240) * u, 0.5, 0);
       return;
     }
+  if (!self->draw_calls)
+    return;
 
   for (guint i = 0; i < calls->len; i++)
     {
-      HallBoardCall *call = calls->pdata[i];
       cairo_rectangle_int_t area;
-      double h = hall_board_call_highlight (call, now_us);
-      /* Dark on amber or light on blue, never half-way: either reads. */
-      gboolean lit = h >= 0.5;
-      const Color *number = lit ? &BACKGROUND : &NUMBER;
-      const Color *text = lit ? &BACKGROUND : &WHITE;
-      const Color *label = lit ? &PANEL : &MUTED;
-      double x, y;
 
       if (!hall_board_painter_get_call_area (width, height, i, &area))
         break;
-      set_color (cr, &PANEL, 1.0);
-      rounded_rectangle (cr, area.x, area.y, area.width, area.height, 16 * u);
-      cairo_fill (cr);
-      if (h > 0)
-        {
-          set_color (cr, &HIGHLIGHT, h);
-          rounded_rectangle (cr, area.x, area.y, area.width, area.height, 16 * u);
-          cairo_fill (cr);
-        }
-      x = area.x + 28 * u;
-      y = area.y - 16 * u;
-      draw_text (cr, call->number, NUMBER_SIZE * u, TRUE, number, x, y, 0, 0);
-      draw_text (cr, "→", 80 * u, FALSE, label, area.x + area.width * 0.44, y + 36 * u, 0.5, 0);
-      x = area.x + area.width * 0.52;
-      x += draw_text (cr, call->counter, NUMBER_SIZE * u, TRUE, text, x, y, 0, 0);
-      draw_text (cr, "号窗口", 42 * u, TRUE, text, x + 16 * u, area.y + 32 * u, 0, 0);
-      draw_text (cr, "Counter", 34 * u, FALSE, label, x + 16 * u, area.y + 86 * u, 0, 0);
-      if (call->calls > 1)
-        draw_text (cr, "再次呼叫 Recall", 24 * u, FALSE, label, area.x + area.width - 20 * u,
-                   area.y + area.height - 36 * u, 1, 0);
+      cairo_save (cr);
+      cairo_translate (cr, area.x, area.y);
+      draw_call (calls->pdata[i], cr, area.width, area.height, u, now_us);
+      cairo_restore (cr);
     }
 }
 
@@ -288,6 +305,7 @@ hall_board_painter_class_init (HallBoardPainterClass *klass)
 static void
 hall_board_painter_init (HallBoardPainter *self)
 {
+  self->draw_calls = TRUE;
 }
 
 HallBoardPainter *
@@ -320,6 +338,33 @@ hall_board_painter_draw (HallBoardPainter *self,
   draw_calls (self, cr, width, height, u, now_us);
   draw_groups_and_recent (self, cr, width, height, u);
   cairo_restore (cr);
+}
+
+void
+hall_board_painter_set_draw_calls (HallBoardPainter *self,
+                                   gboolean          draw_calls)
+{
+  g_return_if_fail (HALL_IS_BOARD_PAINTER (self));
+  self->draw_calls = draw_calls;
+}
+
+gboolean
+hall_board_painter_draw_call (HallBoardPainter *self,
+                              cairo_t          *cr,
+                              guint             index,
+                              int               width,
+                              int               height,
+                              int               board_height,
+                              gint64            now_us)
+{
+  GPtrArray *calls;
+
+  g_return_val_if_fail (HALL_IS_BOARD_PAINTER (self), FALSE);
+  calls = hall_board_get_current_calls (self->board);
+  if (index >= calls->len)
+    return FALSE;
+  draw_call (calls->pdata[index], cr, width, height, board_height / 1080.0, now_us);
+  return TRUE;
 }
 
 gboolean

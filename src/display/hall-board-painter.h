@@ -30,6 +30,20 @@ void              hall_board_painter_draw           (HallBoardPainter      *self
                                                      int                    height,
                                                      GDateTime             *now,
                                                      gint64                 now_us);
+/* With FALSE, hall_board_painter_draw() leaves the current calls' rows
+ * to hall_board_painter_draw_call() (a window that redraws only the rows
+ * that pulse). */
+void              hall_board_painter_set_draw_calls (HallBoardPainter      *self,
+                                                     gboolean               draw_calls);
+/* Draws current call @index at (0, 0) in a @width × @height row of a board
+ * @board_height high; FALSE (nothing drawn) when there is no such call. */
+gboolean          hall_board_painter_draw_call      (HallBoardPainter      *self,
+                                                     cairo_t               *cr,
+                                                     guint                  index,
+                                                     int                    width,
+                                                     int                    height,
+                                                     int                    board_height,
+                                                     gint64                 now_us);
 /* Where current call @index (0: newest) is drawn on a @width × @height
  * board; FALSE when the board has no room for it. */
 gboolean          hall_board_painter_get_call_area  (int                    width,

@@ -164,6 +164,20 @@ is_code (const char *text,
   return TRUE;
 }
 
+/* A counter as the server names them: 1 to 16 of [A-Za-z0-9_-]. */
+static gboolean
+is_counter (const char *text)
+{
+  gsize n = strlen (text);
+
+  if (n == 0 || n > 16)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+      return FALSE;
+  return TRUE;
+}
+
 /* (transfer full) (nullable) */
 static HallBoardCall *
 read_ticket (JsonObject *ticket,
@@ -185,9 +199,11 @@ read_ticket (JsonObject *ticket,
     return NULL;
   if (!is_code (number, 8))
     return invalid (error, where, "number", _("is not a ticket number")), NULL;
-  if (!is_code (group, 4) || !g_str_has_prefix (number, group))
-    return invalid (error, where, "group", _("is not the ticket number's group")), NULL;
-  if (counter != NULL && !is_code (counter, 8))
+  /* A ticket transferred to another group keeps its number: A001 may
+   * wait in group B. */
+  if (!is_code (group, 4))
+    return invalid (error, where, "group", _("is not a group letter")), NULL;
+  if (counter != NULL && !is_counter (counter))
     return invalid (error, where, "counter", _("is not a counter code")), NULL;
 
   call->uuid = g_strdup (uuid);

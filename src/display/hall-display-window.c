@@ -15,7 +15,9 @@ struct _HallDisplayWindow
 {
   GtkApplicationWindow parent_instance;
 
+  GtkOverlay       *overlay;
   GtkDrawingArea   *area;
+  GtkWidget        *rows[HALL_BOARD_MAX_CURRENT];
 
   HallBoard        *board;
   HallBoardPainter *painter;
@@ -48,15 +50,63 @@ draw_cb (GtkDrawingArea *area,
   hall_board_painter_draw (self->painter, cr, width, height, now, g_get_monotonic_time ());
 }
 
-/* Animation: frames only while a call pulses. */
+/* The current calls' rows are widgets of their own over the board, so
+ * that a pulse redraws (and GTK uploads) only the rows that pulse. */
+
+static void
+draw_row_cb (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  HallDisplayWindow *self = user_data;
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (area), "hall-row"));
+
+  self->n_draws++;
+  hall_board_painter_draw_call (self->painter, cr, index, width, height,
+                                gtk_widget_get_height (GTK_WIDGET (self->overlay)),
+                                g_get_monotonic_time ());
+}
+
+static gboolean
+row_position_cb (GtkOverlay        *overlay,
+                 GtkWidget         *widget,
+                 GdkRectangle      *allocation,
+                 HallDisplayWindow *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "hall-row"));
+  cairo_rectangle_int_t area;
+
+  if (!hall_board_painter_get_call_area (gtk_widget_get_width (GTK_WIDGET (overlay)),
+                                         gtk_widget_get_height (GTK_WIDGET (overlay)), index, &area))
+    area.x = area.y = area.width = area.height = 0;
+  allocation->x = area.x;
+  allocation->y = area.y;
+  allocation->width = MAX (area.width, 1);
+  allocation->height = MAX (area.height, 1);
+  return TRUE;
+}
+
+/* Animation: frames only while a call pulses, and only of its row (and
+ * once more as its pulse ends). */
 
 static gboolean
 animate_cb (gpointer user_data)
 {
   HallDisplayWindow *self = user_data;
+  GPtrArray *calls = hall_board_get_current_calls (self->board);
+  gint64 now = g_get_monotonic_time ();
 
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-  if (hall_board_is_animating (self->board, g_get_monotonic_time ()))
+  for (guint i = 0; i < calls->len && i < HALL_BOARD_MAX_CURRENT; i++)
+    {
+      HallBoardCall *call = calls->pdata[i];
+
+      if (call->highlight_from != 0
+          && now - call->highlight_from < HALL_BOARD_HIGHLIGHT_US + 2 * HALL_BOARD_FRAME_US)
+        gtk_widget_queue_draw (self->rows[i]);
+    }
+  if (hall_board_is_animating (self->board, now - 2 * HALL_BOARD_FRAME_US))
     return G_SOURCE_CONTINUE;
   self->animation_id = 0;
   return G_SOURCE_REMOVE;
@@ -67,6 +117,8 @@ board_changed_cb (HallBoard         *board,
                   HallDisplayWindow *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  for (guint i = 0; i < HALL_BOARD_MAX_CURRENT; i++)
+    gtk_widget_queue_draw (self->rows[i]);
   if (self->animation_id == 0 && hall_board_is_animating (board, g_get_monotonic_time ()))
     self->animation_id = g_timeout_add (FRAME_MS, animate_cb, self);
 }
@@ -90,6 +142,7 @@ clock_cb (gpointer user_data)
 {
   HallDisplayWindow *self = user_data;
 
+  /* The clock is in the board's header: the rows stay as they are. */
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   schedule_clock (self);
   return G_SOURCE_REMOVE;
@@ -103,7 +156,16 @@ hall_display_window_constructed (GObject *object)
   G_OBJECT_CLASS (hall_display_window_parent_class)->constructed (object);
 
   self->painter = hall_board_painter_new (self->board);
+  hall_board_painter_set_draw_calls (self->painter, FALSE);
   gtk_drawing_area_set_draw_func (self->area, draw_cb, self, NULL);
+  for (guint i = 0; i < HALL_BOARD_MAX_CURRENT; i++)
+    {
+      self->rows[i] = gtk_drawing_area_new ();
+      g_object_set_data (G_OBJECT (self->rows[i]), "hall-row", GUINT_TO_POINTER (i));
+      gtk_widget_set_can_target (self->rows[i], FALSE);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->rows[i]), draw_row_cb, self, NULL);
+      gtk_overlay_add_overlay (self->overlay, self->rows[i]);
+    }
   g_signal_connect_object (self->board, "changed", G_CALLBACK (board_changed_cb), self, 0);
   /* A board on a wall has no pointer to show. */
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "none");
@@ -176,7 +238,9 @@ hall_display_window_class_init (HallDisplayWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Display/hall-display-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HallDisplayWindow, overlay);
   gtk_widget_class_bind_template_child (widget_class, HallDisplayWindow, area);
+  gtk_widget_class_bind_template_callback (widget_class, row_position_cb);
 }
 
 static void

@@ -389,6 +389,9 @@ hall_kiosk_window_new (GtkApplication           *application,
     }
   if (self->catalog != NULL)
     fill_services (self);
+  /* The printed ticket names the hall: the catalog's name unless --hall. */
+  if (self->hall_name == NULL && self->catalog != NULL)
+    self->hall_name = g_strdup (hall_catalog_get_hall_name (self->catalog));
   return self;
 }
 
