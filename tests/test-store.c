@@ -641,8 +641,11 @@ test_case_numbers (Fixture       *fixture,
         g_assert_cmpstr (hall_case_get_number (kase), ==, expected);
         g_assert_true (g_hash_table_add (numbers, g_strdup (hall_case_get_number (kase))));
         g_assert_true (g_hash_table_add (numbers, g_strdup (hall_case_get_number (their))));
-        g_assert_cmpint (hall_case_get_promised_at (kase) - hall_case_get_created_at (kase), ==,
-                         hall_service_get_promised_minutes (fixture->service) * 60);
+        g_assert_cmpint (hall_case_get_promised_at (kase), ==,
+                         hall_calendar_promise (hall_catalog_get_calendar (fixture->catalog),
+                                                hall_service_get_promised_minutes (
+                                                  fixture->service),
+                                                hall_case_get_created_at (kase)));
         g_assert_cmpuint (json_array_get_length (hall_case_get_checklist (kase)), ==,
                           hall_service_get_n_documents (fixture->service));
       }
