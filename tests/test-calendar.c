@@ -11,6 +11,8 @@
 #include <glib.h>
 
 #include "hall-calendar.h"
+#include "hall-case-event.h"
+#include "hall-case-promise.h"
 #include "hall-catalog.h"
 #include "hall-error.h"
 
@@ -238,6 +240,121 @@ test_catalog (void)
   g_assert_nonnull (service);
 }
 
+static HallCase *
+make_case (HallService *service,
+           gint64       created_at,
+           guint        n_missing)
+{
+  HallCase *kase = hall_case_new ();
+  JsonArray *checklist = json_array_new ();
+
+  for (guint i = 0; i < hall_service_get_n_documents (service); i++)
+    {
+      JsonObject *item = json_object_new ();
+
+      json_object_set_string_member (item, "id", hall_service_get_document (service, i)->id);
+      json_object_set_boolean_member (item, "provided", i >= n_missing);
+      json_array_add_object_element (checklist, item);
+    }
+  hall_case_set_service_id (kase, hall_service_get_id (service));
+  hall_case_set_created_at (kase, created_at);
+  hall_case_set_promised_at (kase, hall_service_get_promised_at (service, created_at));
+  hall_case_set_checklist (kase, checklist);
+  json_array_unref (checklist);
+  return kase;
+}
+
+static HallCaseEvent *
+event_at (HallCaseEventKind kind,
+          HallCaseState     state,
+          gint64            at)
+{
+  HallCaseEvent *event = hall_case_event_new ("3f2b8c1e-5d4a-4c7b-9e21-0a6f5d3c2b1a", kind);
+
+  if (kind == HALL_CASE_EVENT_STATE)
+    hall_case_event_set_new_state (event, state);
+  hall_case_event_set_at (event, at);
+  return event;
+}
+
+/* What the case page and the receipt say, from the case and its timeline. */
+static void
+test_case (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCatalog) catalog = hall_catalog_new_default (&error);
+  HallCalendar *cal;
+  HallService *service;
+  HallPromise p;
+
+  g_assert_no_error (error);
+  cal = hall_catalog_get_calendar (catalog);
+  service = hall_catalog_lookup (catalog, "company_deregistration"); /* 3 working days */
+  g_assert_nonnull (service);
+  g_assert_cmpuint (hall_service_get_promised_minutes (service), ==, 3 * 1440);
+
+  {
+    g_autoptr (HallCase) kase = make_case (service, bj (2026, 12, 4, 4, 24), 0);
+    g_autofree char *text = NULL;
+
+    hall_case_compute_promise (kase, service, cal, NULL, &p);
+    g_assert_false (p.paused);
+    text = hall_case_format_promise (kase, cal, &p);
+    g_assert_cmpstr (text, ==, "Promised by Wed 9 Dec 17:00 (3 working days)");
+  }
+
+  /* A document missing at intake: the clock has not started. */
+  {
+    g_autoptr (HallCase) kase = make_case (service, bj (2026, 12, 4, 10, 0), 1);
+    g_autofree char *text = NULL;
+
+    hall_case_compute_promise (kase, service, cal, NULL, &p);
+    g_assert_true (p.paused);
+    text = hall_case_format_promise (kase, cal, &p);
+    g_assert_cmpstr (text, ==,
+                     "Paused — waiting for 1 document; 3 working days left when it is brought");
+  }
+
+  /* Brought on Tuesday 8 December: 3 days from then. */
+  {
+    g_autoptr (HallCase) kase = make_case (service, bj (2026, 12, 4, 10, 0), 0);
+    g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+
+    g_ptr_array_add (events, event_at (HALL_CASE_EVENT_CREATED, 0, bj (2026, 12, 4, 10, 0)));
+    g_ptr_array_add (events, event_at (HALL_CASE_EVENT_DOCUMENT, 0, bj (2026, 12, 8, 9, 30)));
+    hall_case_compute_promise (kase, service, cal, events, &p);
+    g_assert_false (p.paused);
+    assert_time (p.due, bj (2026, 12, 11, 17, 0));
+  }
+
+  /* Returned on Tuesday 8 December (Monday used), back on Wednesday
+   * 9 December: 2 days left from Thursday. */
+  {
+    g_autoptr (HallCase) kase = make_case (service, bj (2026, 12, 4, 10, 0), 0);
+    g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autofree char *text = NULL;
+
+    g_ptr_array_add (events, event_at (HALL_CASE_EVENT_STATE, HALL_CASE_IN_REVIEW,
+                                       bj (2026, 12, 4, 10, 5)));
+    g_ptr_array_add (events, event_at (HALL_CASE_EVENT_STATE, HALL_CASE_RETURNED,
+                                       bj (2026, 12, 8, 15, 0)));
+    hall_case_set_state (kase, HALL_CASE_RETURNED);
+    hall_case_compute_promise (kase, service, cal, events, &p);
+    g_assert_true (p.paused);
+    g_assert_cmpuint (p.left, ==, 2);
+    text = hall_case_format_promise (kase, cal, &p);
+    g_assert_cmpstr (text, ==, "Paused — returned to the applicant; 2 working days left when "
+                               "they bring what was asked for");
+
+    g_ptr_array_add (events, event_at (HALL_CASE_EVENT_STATE, HALL_CASE_IN_REVIEW,
+                                       bj (2026, 12, 9, 11, 0)));
+    hall_case_set_state (kase, HALL_CASE_IN_REVIEW);
+    hall_case_compute_promise (kase, service, cal, events, &p);
+    g_assert_false (p.paused);
+    assert_time (p.due, bj (2026, 12, 11, 17, 0));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +367,7 @@ main (int   argc,
   g_test_add_func ("/hall/calendar/pause", test_pause);
   g_test_add_func ("/hall/calendar/bad", test_bad);
   g_test_add_func ("/hall/calendar/catalog", test_catalog);
+  g_test_add_func ("/hall/calendar/case", test_case);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
+#include "hall-case-promise.h"
 #include "hall-receipt.h"
 
 #define FONT_FAMILY "Noto Sans CJK SC"
@@ -358,6 +359,7 @@ draw_content (HallReceipt  *self,
 {
   g_autofree char *taken = NULL;
   g_autofree char *promised = NULL;
+  g_autoptr (HallCalendar) calendar = NULL;
   const char *number;
   const char *applicant_name;
   const char *service_name;
@@ -404,7 +406,19 @@ draw_content (HallReceipt  *self,
     y += draw_field (cr, context, _("Department"),
                      hall_service_get_department_name (self->service), y, w);
   y += draw_field (cr, context, _("Taken in"), taken, y, w);
-  y += draw_field (cr, context, _("Promised by"), promised, y, w);
+  /* In the hall's calendar, and paused while documents are missing. */
+  calendar = self->service != NULL ? hall_service_dup_calendar (self->service) : NULL;
+  if (calendar != NULL)
+    {
+      HallPromise promise;
+      g_autofree char *text = NULL;
+
+      hall_case_compute_promise (self->kase, self->service, calendar, NULL, &promise);
+      text = hall_case_format_promise (self->kase, calendar, &promise);
+      y += draw_field (cr, context, _("Promise"), text, y, w);
+    }
+  else
+    y += draw_field (cr, context, _("Promised by"), promised, y, w);
   y += draw_field (cr, context, _("Counter"), hall_case_get_counter (self->kase), y, w);
   y += draw_field (cr, context, _("Official"), hall_case_get_official (self->kase), y, w);
   y += 4.0;

@@ -10,6 +10,7 @@
 
 #include "hall-applicant-form.h"
 #include "hall-case-event.h"
+#include "hall-case-promise.h"
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
 #include "hall-receipt-printer.h"
@@ -589,13 +590,26 @@ show_done (HallIntakeDialog *self)
   g_autofree char *promised = NULL;
   g_autofree char *promise_text = NULL;
   g_autoptr(GDateTime) when = NULL;
+  g_autoptr(HallCalendar) calendar = NULL;
   guint n_missing = count_missing (self);
 
   gtk_label_set_label (self->case_number_label, hall_case_get_number (self->kase));
 
-  when = g_date_time_new_from_unix_local (hall_case_get_promised_at (self->kase));
-  promised = g_date_time_format (when, "%Y-%m-%d %H:%M");
-  promise_text = g_strdup_printf (_("Promised by %s"), promised);
+  calendar = self->service != NULL ? hall_service_dup_calendar (self->service) : NULL;
+  if (calendar != NULL)
+    {
+      /* The receipt's words: in working days, paused while documents are missing. */
+      HallPromise promise;
+
+      hall_case_compute_promise (self->kase, self->service, calendar, NULL, &promise);
+      promise_text = hall_case_format_promise (self->kase, calendar, &promise);
+    }
+  else
+    {
+      when = g_date_time_new_from_unix_local (hall_case_get_promised_at (self->kase));
+      promised = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      promise_text = g_strdup_printf (_("Promised by %s"), promised);
+    }
   gtk_label_set_label (self->done_promise_label, promise_text);
 
   if (n_missing > 0)
