@@ -354,6 +354,7 @@ test_intake_flow (Fixture       *fixture,
   GtkEditable *search = _hall_intake_dialog_get_search_entry (fixture->dialog);
   Query id_error = { fixture, "id_number" };
   Query phone_error = { fixture, "phone" };
+  Query name_error = { fixture, "name" };
   Query documents = { fixture, "documents" };
   Query service = { fixture, "service" };
   Query selected = { fixture, "company_business_license" };
@@ -388,10 +389,31 @@ test_intake_flow (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "id_number")), ==,
                    ID_INVALID);
 
+  /* The message follows what is typed now: retyping from the start, the
+   * old verdict goes at once, and the number is not wrong while half typed. */
+  g_assert_null (strstr (message, "should be"));
+  g_assert_nonnull (strstr (message, "read it again from the card"));
+  set_field (fixture, "id_number", "4405");
+  g_assert_null (_hall_applicant_form_get_error (form, "id_number"));
+
   set_field (fixture, "id_number", ID_VALID);
   g_assert_true (wait_for (error_cleared, &id_error));
   g_assert_true (wait_for (details_shown, fixture));
   g_assert_false (returning (fixture));
+  g_assert_false (next_enabled (fixture));
+
+  /* An empty name says so at the field when Enter is pressed in it. */
+  g_signal_emit_by_name (_hall_applicant_form_get_field (form, "name"), "entry-activated");
+  message = _hall_applicant_form_get_error (form, "name");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Name is required"));
+  /* An emoji is refused at the field; the text stays as typed. */
+  set_field (fixture, "name", "伟😀");
+  g_assert_null (_hall_applicant_form_get_error (form, "name"));
+  g_assert_true (wait_for (error_shown, &name_error));
+  g_assert_nonnull (strstr (_hall_applicant_form_get_error (form, "name"), "emoji"));
+  g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "name")), ==,
+                   "伟😀");
   g_assert_false (next_enabled (fixture));
 
   set_field (fixture, "name", "张伟");

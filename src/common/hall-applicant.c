@@ -548,7 +548,9 @@ hall_applicant_validate (HallApplicant *self,
   normalize_fields (self);
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (!hall_validate_name (self->name, error))
+  if (self->kind == HALL_APPLICANT_PERSON ? !hall_validate_name (self->name, error)
+                                           : !hall_validate_name_field (_("Name"), self->name,
+                                                                        error))
     field = "name";
   else if (self->kind == HALL_APPLICANT_PERSON)
     {
@@ -561,7 +563,7 @@ hall_applicant_validate (HallApplicant *self,
     {
       if (!hall_validate_credit_code (self->credit_code, error))
         field = "credit_code";
-      else if (!hall_validate_name_field (_("Legal representative"),
+      else if (!hall_validate_person_name_field (_("Legal representative"),
                                           self->legal_representative, error))
         field = "legal_representative";
     }
