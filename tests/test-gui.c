@@ -1271,29 +1271,39 @@ static gboolean
 indicator_counts (gpointer data)
 {
   return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
-                    "3 changes waiting") == 0;
+                    "1 case and 1 note waiting") == 0;
 }
 
 static gboolean
 indicator_offline (gpointer data)
 {
   return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
-                    "Offline · 3 changes waiting") == 0;
+                    "Offline — 1 case and 1 note waiting") == 0;
 }
 
+/* What waits is said in the official's words: entities, not outbox rows;
+ * offline is said plainly, with the technical detail behind "Details". */
 static void
 test_sync_indicator (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCaseEvent) note = NULL;
   g_autoptr (HallSyncEngine) engine = NULL;
+  g_autoptr (GError) error = NULL;
   GtkWidget *indicator = g_object_ref_sink (hall_sync_indicator_new ());
 
   hall_sync_indicator_set_store (HALL_SYNC_INDICATOR (indicator), fixture->store);
   g_assert_cmpstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)), ==, "Offline");
 
-  /* A new applicant and a case: the applicant, the case and its event wait. */
+  /* A new applicant, a case and a note: four outbox rows (applicant, case,
+   * its created event, the note), one case and one note to the official. */
   kase = create_case (fixture, "Zhang Wei");
+  note = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "Brings the lease tomorrow");
+  g_assert_true (hall_store_add_case_event (fixture->store, note, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), >=, 3);
   g_assert_true (wait_for (indicator_counts, indicator));
 
   /* With an engine whose server does not answer, the changes still wait
@@ -1304,9 +1314,18 @@ test_sync_indicator (Fixture       *fixture,
   hall_sync_engine_apply_environment (engine);
   hall_sync_indicator_set_engine (HALL_SYNC_INDICATOR (indicator), engine);
   g_assert_cmpstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)), ==,
-                   "3 changes waiting");
+                   "1 case and 1 note waiting");
+  g_assert_null (hall_sync_indicator_get_details (HALL_SYNC_INDICATOR (indicator)));
   hall_sync_engine_sync_now (engine);
   g_assert_true (wait_for (indicator_offline, indicator));
+  g_assert_cmpstr (hall_sync_indicator_get_status (HALL_SYNC_INDICATOR (indicator)), ==,
+                   "Offline — 1 case and 1 note will be sent when the server is back");
+  /* The engineer's words are kept, but not in the official's face. */
+  g_assert_nonnull (hall_sync_indicator_get_details (HALL_SYNC_INDICATOR (indicator)));
+  g_assert_null (strstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)),
+                         "127.0.0.1"));
+  g_assert_null (strstr (hall_sync_indicator_get_status (HALL_SYNC_INDICATOR (indicator)),
+                         "127.0.0.1"));
 
   hall_sync_indicator_set_engine (HALL_SYNC_INDICATOR (indicator), NULL);
   g_object_unref (indicator);

@@ -166,6 +166,19 @@ GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
  * engine's (hall-store-sync-private.h). */
 guint           hall_store_count_outbox          (HallStore      *self);
 
+/* What waits to be sent, in an official's words: the cases changed (made,
+ * moved, documents brought), the notes added, the applicants made or
+ * corrected; each counted once however many rows it has in the outbox. */
+typedef struct
+{
+  guint cases;
+  guint notes;
+  guint applicants;
+} HallOutboxCounts;
+
+void            hall_store_count_outbox_entities (HallStore        *self,
+                                                  HallOutboxCounts *counts);
+
 /* (transfer full) (element-type HallConflict): the open conflicts an
  * official can decide on the page of @case_uuid: of the case itself, of its
  * applicant (which its cases share) and of its timeline; oldest first, at
