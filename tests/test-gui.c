@@ -1175,9 +1175,14 @@ test_title (Fixture       *fixture,
   title = template_child (fixture->window, HALL_TYPE_WINDOW, "window_title");
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "Yinchuan Citizens Hall");
 
+  /* The window itself, as window lists and other programs see it, is the
+   * app, whatever hall the header names. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Service Hall");
+
   g_settings_set_string (settings, "hall-name", "Xixia District Service Hall");
   spin ();
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "Xixia District Service Hall");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Service Hall");
   g_settings_set_string (settings, "hall-name", "");
   spin ();
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "Yinchuan Citizens Hall");

@@ -625,6 +625,8 @@ hall_window_init (HallWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The window list shows the app, whatever hall the header names. */
+  gtk_window_set_title (GTK_WINDOW (self), _("Service Hall"));
 }
 
 HallWindow *

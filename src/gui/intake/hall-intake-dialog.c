@@ -183,6 +183,8 @@ update_actions (HallIntakeDialog *self)
                                  && hall_applicant_form_get_valid (self->applicant_form));
   gtk_widget_action_set_enabled (widget, "intake.print-receipt",
                                  self->step == STEP_DONE && self->receipt != NULL);
+  gtk_widget_action_set_enabled (widget, "intake.print-receipt-dialog",
+                                 self->step == STEP_DONE && self->receipt != NULL);
   gtk_widget_action_set_enabled (widget, "intake.save-receipt",
                                  self->step == STEP_DONE && self->receipt != NULL);
   gtk_widget_action_set_enabled (widget, "intake.new-intake", self->step == STEP_DONE);
@@ -765,6 +767,21 @@ print_receipt (GtkWidget  *widget,
                                     self->cancellable, receipt_printed, g_object_ref (self));
 }
 
+/* Ctrl+Shift+P: another printer, or more copies, this once and after. */
+static void
+print_receipt_dialog (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallIntakeDialog *self = HALL_INTAKE_DIALOG (widget);
+
+  if (self->receipt == NULL)
+    return;
+  hall_receipt_printer_print_with_dialog_async (self->printer, self->receipt, GTK_WINDOW (self),
+                                                self->cancellable, receipt_printed,
+                                                g_object_ref (self));
+}
+
 static void
 receipt_saved (GObject      *object,
                GAsyncResult *result,
@@ -1112,6 +1129,8 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "intake.back", NULL, previous_step);
   gtk_widget_class_install_action (widget_class, "intake.open-case", NULL, open_case);
   gtk_widget_class_install_action (widget_class, "intake.print-receipt", NULL, print_receipt);
+  gtk_widget_class_install_action (widget_class, "intake.print-receipt-dialog", NULL,
+                                   print_receipt_dialog);
   gtk_widget_class_install_action (widget_class, "intake.save-receipt", NULL, save_receipt);
   gtk_widget_class_install_action (widget_class, "intake.new-intake", NULL, new_intake);
 
@@ -1124,6 +1143,8 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
                                        "intake.open-case", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "intake.print-receipt", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "intake.print-receipt-dialog", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "intake.new-intake", NULL);
 }
