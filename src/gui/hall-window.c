@@ -347,6 +347,7 @@ new_intake_action (GtkWidget  *widget,
     return;
 
   dialog = hall_intake_dialog_new (GTK_WINDOW (self), self->store, self->catalog, self->username);
+  hall_intake_dialog_set_official_name (dialog, self->display_name);
   g_signal_connect_object (dialog, "case-created", G_CALLBACK (case_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -37,6 +37,7 @@ struct _HallIntakeDialog
   HallStore          *store;
   HallCatalog        *catalog;
   char               *official;
+  char               *official_name;  /* display name, for the receipt */
 
   Step                step;
   HallService        *service;
@@ -677,6 +678,18 @@ case_created (GObject      *object,
   self->kase = g_steal_pointer (&kase);
   self->receipt = hall_receipt_new (self->kase, self->applicant, self->service);
   hall_receipt_set_hall_name (self->receipt, hall_catalog_get_hall_name (self->catalog));
+  hall_receipt_set_official_name (self->receipt, self->official_name);
+  /* The QR code opens the hall's status page for the case when the hall
+   * has set one. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *status_url = g_settings_get_string (settings, "status-url");
+
+    if (*status_url != '\0' && !hall_receipt_status_url_is_valid (status_url))
+      g_warning ("The status-url setting is not an http(s) address with {number} in it; "
+                 "the receipt's code holds the bare case number");
+    hall_receipt_set_status_url (self->receipt, status_url);
+  }
 
   note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
   if (*note != '\0')
@@ -1045,6 +1058,7 @@ hall_intake_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->official);
+  g_free (self->official_name);
   g_free (self->search_query);
   g_strfreev (self->search_tokens);
 
@@ -1337,4 +1351,14 @@ const char *
 _hall_intake_dialog_get_case_number_text (HallIntakeDialog *self)
 {
   return gtk_label_get_label (self->case_number_label);
+}
+
+void
+hall_intake_dialog_set_official_name (HallIntakeDialog *self,
+                                      const char       *official_name)
+{
+  g_return_if_fail (HALL_IS_INTAKE_DIALOG (self));
+
+  g_free (self->official_name);
+  self->official_name = g_strdup (official_name);
 }

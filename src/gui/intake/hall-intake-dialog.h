@@ -29,4 +29,9 @@ HallIntakeDialog *hall_intake_dialog_new (GtkWindow   *parent,
                                           HallCatalog *catalog,
                                           const char  *official_username);
 
+/* The signed-in official's display name ("Wang Fang"), printed on receipts
+ * instead of the user name. */
+void              hall_intake_dialog_set_official_name (HallIntakeDialog *self,
+                                                        const char       *official_name);
+
 G_END_DECLS
