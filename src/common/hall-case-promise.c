@@ -186,7 +186,7 @@ hall_case_format_promise (HallCase          *kase,
     g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (promise->due);
     g_autoptr (GDateTime) local = g_date_time_to_timezone (utc, hall_calendar_get_timezone (calendar));
     /* Translators: a strftime format of the promised time: "Wed 9 Dec 17:00";
-     * in Chinese "12月9日 周三 17:00" */
+     * in Chinese "12月9日（周三）17:00" */
     g_autofree char *when = g_date_time_format (local, _("%a %-d %b %H:%M"));
 
     amount = hall_promise_format_amount (promise->in_days, promise->amount);
