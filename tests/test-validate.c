@@ -372,6 +372,7 @@ test_name (void)
   assert_valid (hall_validate_name, "Nguyễn Thị Ánh");
   assert_valid (hall_validate_name, "O’Brien");
   assert_valid (hall_validate_name, "ئايگۈل");
+  assert_valid (hall_validate_name, "Anna Müller (安娜)");
   assert_valid (validate_legal_representative, "扎西·次仁");
   /* Emoji, with or without their joiners and selectors, and control
    * characters are refused, at the name's field. */

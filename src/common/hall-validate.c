@@ -664,7 +664,8 @@ is_picture (gunichar c)
  * Latin with its diacritics, Uyghur, Tibetan, …) and their combining
  * marks, spaces, and the marks that join parts of a name: the middle dot
  * of ethnic minority and transliterated foreign names (U+00B7, and the
- * katakana middle dot U+30FB often typed for it), hyphens and apostrophes. */
+ * katakana middle dot U+30FB often typed for it), hyphens, apostrophes and
+ * brackets. */
 static gboolean
 is_person_name_char (gunichar c)
 {
@@ -681,8 +682,11 @@ is_person_name_char (gunichar c)
     case G_UNICODE_SPACE_SEPARATOR:
       return TRUE;
     default:
+      /* Brackets hold a name in another script or a note of the record's:
+       * "Anna Müller (安娜)". */
       return c == 0x00B7 || c == 0x30FB || c == 0x2027 || c == '-' || c == 0x2010
-             || c == '\'' || c == 0x2019 || c == '.';
+             || c == '\'' || c == 0x2019 || c == '.' || c == '(' || c == ')' || c == 0xFF08
+             || c == 0xFF09;
     }
 }
 

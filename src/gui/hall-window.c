@@ -12,6 +12,7 @@
 #include "hall-case-page.h"
 #include "hall-error.h"
 #include "hall-intake-dialog.h"
+#include "hall-lock-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-sync-indicator.h"
 #include "hall-window.h"
@@ -29,6 +30,7 @@ struct _HallWindow
   HallSyncIndicator *sync_indicator;
   GtkStack          *stack;
   HallSignInPage    *sign_in_page;
+  HallLockPage      *lock_page;
   AdwLeaflet        *leaflet;
   HallCaseListPage  *list_page;
   HallCasePage      *case_page;
@@ -42,6 +44,8 @@ struct _HallWindow
   guint              header_id;
   gboolean           demo;
   gboolean           failed;
+  gboolean           locked;
+  GPtrArray         *hidden_dialogs;  /* (element-type GtkWindow): under the lock */
 
   char              *username;
   char              *display_name;
@@ -121,7 +125,8 @@ has_role (HallWindow *self,
 static void
 update_state (HallWindow *self)
 {
-  gboolean signed_in = self->username != NULL;
+  /* Under the lock the official is still signed in, but nothing works. */
+  gboolean signed_in = self->username != NULL && !self->locked;
   /* Taking citizens in is the counter's work; an approver or a supervisor
    * signed in here reads cases but opens none. */
   gboolean may_take_in = has_role (self, "counter_official") || has_role (self, "reception");
@@ -130,6 +135,7 @@ update_state (HallWindow *self)
                                  signed_in && may_take_in && self->store != NULL &&
                                  self->catalog != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
                                  signed_in && self->engine != NULL);
@@ -295,6 +301,65 @@ signed_in_cb (HallWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
 
+/* A break: the window is covered and takes no keys but the password; what
+ * is under it (the case open, a search typed) stays as it was. Dialogs of
+ * the window (an intake) are hidden with it and come back after. */
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+  g_autoptr (GListModel) toplevels = NULL;
+
+  if (self->username == NULL || self->locked)
+    return;
+  self->locked = TRUE;
+  hall_case_list_page_set_key_capture_widget (self->list_page, NULL);
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self)
+          && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          g_ptr_array_add (self->hidden_dialogs, g_object_ref (window));
+          gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+        }
+    }
+  hall_lock_page_lock (self->lock_page, self->store, self->username, self->display_name,
+                       self->counter);
+  gtk_stack_set_visible_child_name (self->stack, "locked");
+  update_state (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->lock_page));
+  g_debug ("Counter %s locked", self->counter != NULL ? self->counter : "");
+}
+
+static void
+unlocked_cb (HallWindow *self)
+{
+  if (!self->locked)
+    return;
+  self->locked = FALSE;
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
+  update_state (self);
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  for (guint i = 0; i < self->hidden_dialogs->len; i++)
+    gtk_window_present (g_ptr_array_index (self->hidden_dialogs, i));
+  g_ptr_array_set_size (self->hidden_dialogs, 0);
+}
+
+gboolean
+hall_window_get_locked (HallWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_WINDOW (self), FALSE);
+
+  return self->locked;
+}
+
 static void
 sign_out_action (GtkWidget  *widget,
                  const char *action_name,
@@ -302,6 +367,7 @@ sign_out_action (GtkWidget  *widget,
 {
   HallWindow *self = HALL_WINDOW (widget);
 
+  self->locked = FALSE;
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->roles, g_free);
@@ -462,6 +528,7 @@ hall_window_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->hidden_dialogs, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hall_window_parent_class)->dispose (object);
 }
@@ -579,6 +646,7 @@ hall_window_class_init (HallWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HALL_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (HALL_TYPE_LOCK_PAGE);
   g_type_ensure (HALL_TYPE_CASE_LIST_PAGE);
   g_type_ensure (HALL_TYPE_CASE_PAGE);
   g_type_ensure (HALL_TYPE_SYNC_INDICATOR);
@@ -594,6 +662,8 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, lock_page);
+  gtk_widget_class_bind_template_callback (widget_class, unlocked_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, case_page);
@@ -608,6 +678,7 @@ hall_window_class_init (HallWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-intake", NULL, new_intake_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");
@@ -617,6 +688,11 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  /* Super+L locks the session where the desktop has it; Ctrl+Alt+L and
+   * Ctrl+L reach the counter's own lock everywhere. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_SUPER_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "win.lock", NULL);
 }
 
 static void
@@ -624,6 +700,7 @@ hall_window_init (HallWindow *self)
 {
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
+  self->hidden_dialogs = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The window list shows the app, whatever hall the header names. */
