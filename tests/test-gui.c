@@ -13,6 +13,7 @@
 #include "hall-sign-in-page.h"
 #include "hall-store-sync-private.h"
 #include "hall-lock-page.h"
+#include "hall-receipt-printer.h"
 #include "hall-sync-indicator.h"
 #include "hall-window.h"
 
@@ -1247,6 +1248,47 @@ test_lock (Fixture       *fixture,
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (fixture->window)));
 }
 
+static gboolean
+summary_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_query_exists (G_FILE (data), NULL);
+}
+
+/* End of day: the counter's numbers in a dialog, saved as a page to the
+ * documents folder. */
+static void
+test_day_summary (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = g_strdup_printf ("day-summary-C07-%s.pdf", date);
+  g_autoptr (GFile) folder = hall_receipt_printer_get_pdf_folder ();
+  g_autoptr (GFile) file = g_file_get_child (folder, name);
+  AdwMessageDialog *dialog;
+
+  show_window (fixture);
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.day-summary",
+                                             NULL));
+  g_assert_true (wait_for (summary_shown, NULL));
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "End-of-Day Summary");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Cases opened\t1\n"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "Waiting for the applicant (documents missing or returned)\t1"));
+  adw_message_dialog_response (dialog, "save");
+  g_assert_true (wait_for (file_exists, file));
+}
+
 /* The title names the hall as its catalog does, unless the setting gives
  * another name. */
 static void
@@ -1473,6 +1515,8 @@ main (int   argc,
               test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
   g_test_add ("/hall/gui/lock", Fixture, NULL, fixture_set_up, test_lock, fixture_tear_down);
+  g_test_add ("/hall/gui/day-summary", Fixture, NULL, fixture_set_up, test_day_summary,
+              fixture_tear_down);
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);

@@ -9,6 +9,7 @@
 #include <zbar.h>
 
 #include "hall-catalog.h"
+#include "hall-day-summary.h"
 #include "hall-receipt.h"
 
 #define CASE_NUMBER "YC-2026-C03-000123"
@@ -252,6 +253,31 @@ test_receipt_pdf_async (void)
   g_assert_false (g_file_query_exists (cancelled_file, NULL));
 }
 
+/* The end-of-day summary: its words and numbers, and a one-page A4 PDF. */
+static void
+test_day_summary (void)
+{
+  g_autoptr (GDateTime) day = g_date_time_new_local (2026, 12, 4, 17, 5, 0);
+  g_autoptr (HallDaySummary) summary = hall_day_summary_new ("银川市民大厅", "C03", "王芳", day,
+                                                            12, 9, 2, 1);
+  g_autofree char *text = hall_day_summary_dup_text (summary);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_cmpstr (text, ==,
+                   "Cases opened\t12\nCases completed\t9\n"
+                   "Waiting for the applicant (documents missing or returned)\t2\nOverdue\t1");
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  file = g_file_new_build_filename (g_get_user_cache_dir (), "summary.pdf", NULL);
+  g_assert_true (hall_day_summary_write_pdf (summary, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_load_contents (file, NULL, &contents, &length, NULL, &error));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_true (contains (contents, length, "/MediaBox [ 0 0 595.276 841.89 ]"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -259,6 +285,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/hall/receipt/qr", test_receipt_qr);
+  g_test_add_func ("/hall/receipt/day-summary", test_day_summary);
   g_test_add_func ("/hall/receipt/qr-status-url", test_receipt_qr_status_url);
   g_test_add_func ("/hall/receipt/pdf", test_receipt_pdf);
   g_test_add_func ("/hall/receipt/pdf-async", test_receipt_pdf_async);

@@ -10,9 +10,11 @@
 
 #include "hall-case-list-page.h"
 #include "hall-case-page.h"
+#include "hall-day-summary.h"
 #include "hall-error.h"
 #include "hall-intake-dialog.h"
 #include "hall-lock-page.h"
+#include "hall-receipt-printer.h"
 #include "hall-sign-in-page.h"
 #include "hall-sync-indicator.h"
 #include "hall-window.h"
@@ -136,6 +138,7 @@ update_state (HallWindow *self)
                                  self->catalog != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-summary", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
                                  signed_in && self->engine != NULL);
@@ -399,6 +402,100 @@ case_created_cb (HallWindow *self,
   /* Translators: %s is a case number */
   message = g_strdup_printf (_("Case %s opened"), hall_case_get_number (kase));
   hall_window_add_toast (self, message);
+}
+
+/* End of day */
+
+static void
+summary_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     HallWindow       *self)
+{
+  HallDaySummary *summary = g_object_get_data (G_OBJECT (dialog), "summary");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) folder = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *date = NULL;
+
+  if (!g_str_equal (response, "save") || summary == NULL)
+    return;
+  now = g_date_time_new_now_local ();
+  date = g_date_time_format (now, "%Y-%m-%d");
+  /* Translators: file name of the summary; %s the counter, %s the date */
+  name = g_strdup_printf (_("day-summary-%s-%s.pdf"), self->counter != NULL ? self->counter : "",
+                          date);
+  folder = hall_receipt_printer_get_pdf_folder ();
+  g_file_make_directory_with_parents (folder, NULL, NULL);
+  file = g_file_get_child (folder, name);
+  if (hall_day_summary_write_pdf (summary, file, &error))
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      message = g_strdup_printf (_("Summary saved as “%s”"), path);
+    }
+  else
+    message = g_strdup_printf (_("The summary was not saved: %s"), error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+day_counts_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (HallWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr (HallDaySummary) summary = NULL;
+  g_autofree char *text = NULL;
+  HallDayCounts counts;
+  GtkWidget *dialog;
+
+  if (!hall_store_get_day_counts_finish (HALL_STORE (object), result, &counts, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  summary = hall_day_summary_new (self->catalog != NULL ? hall_catalog_get_hall_name (self->catalog)
+                                                        : NULL,
+                                  self->counter, self->display_name, today, counts.opened,
+                                  counts.completed, counts.waiting, counts.overdue);
+  text = hall_day_summary_dup_text (summary);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("End-of-Day Summary"), text);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"),
+                                    "save", _("_Save as PDF"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_object_set_data_full (G_OBJECT (dialog), "summary", g_steal_pointer (&summary),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (summary_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Opened, completed, waiting and overdue at this counter today, as a page. */
+static void
+day_summary_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) start = NULL;
+  g_autoptr (GDateTime) end = NULL;
+
+  if (self->store == NULL || self->username == NULL)
+    return;
+  start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  end = g_date_time_add_days (start, 1);
+  hall_store_get_day_counts_async (self->store, g_date_time_to_unix (start),
+                                   g_date_time_to_unix (end), g_date_time_to_unix (now),
+                                   self->cancellable, day_counts_cb, g_object_ref (self));
 }
 
 static void
@@ -679,6 +776,7 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-intake", NULL, new_intake_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.day-summary", NULL, day_summary_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");
