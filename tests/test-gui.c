@@ -1289,6 +1289,44 @@ test_day_summary (Fixture       *fixture,
   g_assert_true (wait_for (file_exists, file));
 }
 
+/* A business gets a building, a person a person. */
+static void
+test_case_page_kind_icon (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallApplicant) business =
+    hall_applicant_new_business ("宁夏示例科技有限公司", "91350100M000100Y43", "李四");
+  g_autoptr (HallCase) person_case = NULL;
+  g_autoptr (HallCase) business_case = hall_case_new ();
+  HallService *service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
+  HallCasePage *page;
+
+  show_window (fixture);
+  sign_in (fixture);
+  person_case = create_case (fixture, "Zhang Wei");
+  hall_case_set_official (business_case, OFFICIAL);
+  g_assert_true (hall_store_create_case (fixture->store, business, service, business_case,
+                                         &error));
+  g_assert_no_error (error);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+
+  hall_window_show_case (fixture->window, person_case);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_cmpstr (hall_case_page_get_applicant_icon_name (page), ==, "avatar-default-symbolic");
+  hall_window_show_case (fixture->window, business_case);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_cmpstr (hall_case_page_get_applicant_icon_name (page), ==, "hall-business-symbolic");
+  /* The icon is one the app ships, where GtkApplication looks for its
+   * icons (its resource base path, which a test has no application for). */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+    gtk_icon_theme_add_resource_path (theme, "/org/servicehall/Counter/icons");
+    g_assert_true (gtk_icon_theme_has_icon (theme, "hall-business-symbolic"));
+  }
+}
+
 /* The title names the hall as its catalog does, unless the setting gives
  * another name. */
 static void
@@ -1515,6 +1553,8 @@ main (int   argc,
               test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
   g_test_add ("/hall/gui/lock", Fixture, NULL, fixture_set_up, test_lock, fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/kind-icon", Fixture, NULL, fixture_set_up,
+              test_case_page_kind_icon, fixture_tear_down);
   g_test_add ("/hall/gui/day-summary", Fixture, NULL, fixture_set_up, test_day_summary,
               fixture_tear_down);
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);

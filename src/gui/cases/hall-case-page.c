@@ -28,6 +28,7 @@ struct _HallCasePage
   AdwActionRow  *promised_row;
   AdwActionRow  *sync_row;
   GtkImage      *sync_icon;
+  GtkImage      *applicant_icon;
   GtkListBox    *checklist_list;
   GtkListBox    *timeline_list;
   AdwPreferencesGroup *conflict_group;
@@ -316,6 +317,11 @@ show_applicant (HallCasePage *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
                                  hall_applicant_get_name (applicant));
+  /* A business is not a person: the icon says which at a glance. */
+  gtk_image_set_from_icon_name (self->applicant_icon,
+                                hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS
+                                  ? "hall-business-symbolic"
+                                  : "avatar-default-symbolic");
 
   if (hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS)
     {
@@ -1105,6 +1111,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, promised_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
@@ -1279,4 +1286,12 @@ hall_case_page_get_timeline_text (HallCasePage *self)
   g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
 
   return self->timeline_text != NULL ? self->timeline_text : "";
+}
+
+const char *
+hall_case_page_get_applicant_icon_name (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return gtk_image_get_icon_name (self->applicant_icon);
 }
