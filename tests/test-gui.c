@@ -10,6 +10,7 @@
 #include "hall-case-list-page.h"
 #include "hall-case-page.h"
 #include "hall-intake-dialog.h"
+#include "hall-intake-dialog-private.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-sync-private.h"
 #include "hall-lock-page.h"
@@ -1239,6 +1240,29 @@ test_lock (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (lock_page), "lock.unlock", NULL);
   g_assert_true (wait_for (unlocked, fixture->window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+
+  /* Locked from an intake half done: the dialog hides under the lock and
+   * comes back with what was typed. */
+  {
+    GtkWindow *intake;
+    GtkEditable *search;
+
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
+    spin ();
+    intake = find_toplevel (HALL_TYPE_INTAKE_DIALOG);
+    g_assert_nonnull (intake);
+    search = _hall_intake_dialog_get_search_entry (HALL_INTAKE_DIALOG (intake));
+    gtk_editable_set_text (search, "营业执照");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.lock", NULL));
+    g_assert_true (hall_window_get_locked (fixture->window));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (intake)));
+    gtk_editable_set_text (hall_lock_page_get_password (lock_page), PASSWORD);
+    gtk_widget_activate_action (GTK_WIDGET (lock_page), "lock.unlock", NULL);
+    g_assert_true (wait_for (unlocked, fixture->window));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (intake)));
+    g_assert_cmpstr (gtk_editable_get_text (search), ==, "营业执照");
+    gtk_window_destroy (intake);
+  }
   /* Nothing lost: the same case, still signed in, intake works again. */
   g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
                    hall_case_get_uuid (kase));

@@ -26,9 +26,12 @@ probe_cb (GObject      *source,
   g_autoptr (HallSyncEngine) self = user_data;
   g_autoptr (HallHttpResponse) response = NULL;
   g_autoptr (GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
   response = hall_http_client_send_finish (HALL_HTTP_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* A probe stopped (or replaced by a newer one) has nothing to say. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || cancellable == NULL
+      || cancellable != self->probe_cancellable)
     return;
   g_clear_object (&self->probe_cancellable);
   /* A pass that began meanwhile has the last word. */

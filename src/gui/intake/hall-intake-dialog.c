@@ -780,6 +780,19 @@ print_receipt (GtkWidget  *widget,
                                     self->cancellable, receipt_printed, g_object_ref (self));
 }
 
+/* A break in the middle of an intake: the window locks, this dialog hides
+ * with it and comes back, as typed, after the password. */
+static void
+lock_counter (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "win.lock", NULL);
+}
+
 /* Ctrl+Shift+P: another printer, or more copies, this once and after. */
 static void
 print_receipt_dialog (GtkWidget  *widget,
@@ -1145,6 +1158,11 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "intake.print-receipt", NULL, print_receipt);
   gtk_widget_class_install_action (widget_class, "intake.print-receipt-dialog", NULL,
                                    print_receipt_dialog);
+  gtk_widget_class_install_action (widget_class, "intake.lock", NULL, lock_counter);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_SUPER_MASK, "intake.lock",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "intake.lock", NULL);
   gtk_widget_class_install_action (widget_class, "intake.save-receipt", NULL, save_receipt);
   gtk_widget_class_install_action (widget_class, "intake.new-intake", NULL, new_intake);
 
