@@ -242,9 +242,13 @@ test_applicant_round_trip (void)
     "张三", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X", "13800138000");
   g_autoptr(HallApplicant) business
     = hall_applicant_new_business ("某某科技有限公司", "91350100M000100Y43", "王五");
-  HallApplicant *originals[] = { person, business };
+  g_autoptr(HallApplicant) business_phone
+    = hall_applicant_new_business ("某某科技有限公司", "91350100M000100Y43", "王五");
+  HallApplicant *originals[] = { person, business, business_phone };
   guint i;
 
+  /* A business with its contact phone keeps it through the wire. */
+  hall_applicant_set_phone (business_phone, "0951-5012345");
   hall_applicant_set_version (person, 4);
   hall_applicant_set_updated_at (person, SOME_TIME);
 
@@ -261,6 +265,8 @@ test_applicant_round_trip (void)
       g_assert_no_error (error);
       g_assert_nonnull (copy);
       assert_applicants_equal (originals[i], copy);
+      g_assert_cmpstr (hall_applicant_get_phone (copy), ==,
+                       hall_applicant_get_phone (originals[i]));
       json_again = hall_applicant_to_json (copy);
       g_assert_true (json_node_equal (json, json_again));
     }
@@ -366,9 +372,10 @@ test_applicant_bad_json (void)
     { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
       "\"id_number\": \"11010519491231002X\", \"legal_representative\": \"王五\"}",
       "legal_representative", HALL_VALIDATION_ERROR_INVALID },
-    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"phone\": \"13800138000\", "
+    /* A business's contact phone is checked as a person's. */
+    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"phone\": \"1380013800\", "
       "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
-      "phone", HALL_VALIDATION_ERROR_INVALID },
+      "phone", HALL_VALIDATION_ERROR_LENGTH },
     { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"id_number\": \"x\", "
       "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
       "id_number", HALL_VALIDATION_ERROR_INVALID },

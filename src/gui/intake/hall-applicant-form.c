@@ -123,8 +123,10 @@ field_is_shown (HallApplicantForm *self,
     case FIELD_CREDIT_CODE:
       return !person;
     case FIELD_NAME:
-    case FIELD_PHONE:
       return person && details;
+    case FIELD_PHONE:
+      /* A business's contact phone too. */
+      return details;
     case FIELD_BUSINESS_NAME:
     case FIELD_LEGAL_REPRESENTATIVE:
       return !person && details;
@@ -226,7 +228,13 @@ build_applicant (HallApplicantForm *self)
 
   name = g_strstrip (g_strdup (get_text (self, FIELD_BUSINESS_NAME)));
   other = g_strstrip (g_strdup (get_text (self, FIELD_LEGAL_REPRESENTATIVE)));
-  return hall_applicant_new_business (name, number, other);
+  {
+    HallApplicant *business = hall_applicant_new_business (name, number, other);
+    g_autofree char *phone = hall_normalize_document_number (get_text (self, FIELD_PHONE));
+
+    hall_applicant_set_phone (business, phone != NULL && *phone != '\0' ? phone : NULL);
+    return business;
+  }
 }
 
 static gboolean
