@@ -10,10 +10,13 @@
 #include "hall-case-list-page.h"
 #include "hall-case-page.h"
 #include "hall-intake-dialog.h"
+#include "hall-intake-dialog-private.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-signing.h"
 #include "hall-store-sync-private.h"
+#include "hall-lock-page.h"
 #include "hall-queue-panel.h"
+#include "hall-receipt-printer.h"
 #include "hall-reception-page.h"
 #include "hall-sync-indicator.h"
 #include "hall-verify-window.h"
@@ -285,6 +288,7 @@ test_templates (Fixture       *fixture,
   GType types[] = {
     HALL_TYPE_SIGN_IN_PAGE, HALL_TYPE_CASE_LIST_PAGE, HALL_TYPE_CASE_PAGE,
     HALL_TYPE_SYNC_INDICATOR, HALL_TYPE_QUEUE_PANEL, HALL_TYPE_RECEPTION_PAGE,
+    HALL_TYPE_LOCK_PAGE,
   };
   g_autoptr (GtkBuilder) builder = NULL;
   GtkWidget *dialog;
@@ -718,7 +722,9 @@ test_case_page (Fixture       *fixture,
   page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
   g_assert_true (hall_case_page_get_case (page) == kase);
   g_assert_true (wait_for (case_page_loaded, page));
-  g_assert_true (g_str_has_prefix (hall_case_page_get_countdown_text (page), "Due in "));
+  /* Taken in with every document still missing: the clock has not started
+   * (补正), and the promise says so rather than counting down. */
+  g_assert_cmpstr (hall_case_page_get_countdown_text (page), ==, "Paused");
   /* The ID number is never on screen in full. */
   g_assert_cmpstr (hall_case_page_get_document_text (page), ==, "1101**********002X");
   g_assert_cmpuint (hall_case_page_get_n_events (page), ==, 1);
@@ -1166,6 +1172,190 @@ test_focus_after_sign_in (Fixture       *fixture,
                                          table));
 }
 
+/* The wrong password has been checked (Argon2 takes a moment). */
+static gboolean
+lock_settled (gpointer data)
+{
+  HallLockPage *page = data;
+
+  return hall_lock_page_get_error (page) != NULL
+         && strstr (hall_lock_page_get_error (page), "Wrong password") != NULL;
+}
+
+static gboolean
+unlocked (gpointer data)
+{
+  return !hall_window_get_locked (HALL_WINDOW (data));
+}
+
+/* A break: the counter is locked with the case still open under it; a
+ * wrong or empty password keeps it locked, the official's own unlocks it
+ * to the same case. */
+static void
+test_lock (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  HallCasePage *case_page;
+  HallLockPage *lock_page;
+  GtkStack *stack;
+
+  kase = create_case (fixture, "Zhang Wei");
+  show_window (fixture);
+  sign_in (fixture);
+  hall_window_show_case (fixture->window, kase);
+  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  lock_page = template_child (fixture->window, HALL_TYPE_WINDOW, "lock_page");
+  stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
+  g_assert_true (hall_case_page_get_case (case_page) == kase);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL));
+  g_assert_true (hall_window_get_locked (fixture->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "locked");
+  /* Nothing works under the lock, not even a new intake or signing out. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  spin ();
+  g_assert_false (gtk_widget_get_visible (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                          "new_intake_button")));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+        g_assert_false (HALL_IS_INTAKE_DIALOG (window));
+      }
+  }
+  g_assert_true (hall_window_get_signed_in (fixture->window));
+  g_assert_true (hall_window_get_locked (fixture->window));
+
+  /* Empty, then wrong: still locked, said at the field. */
+  gtk_widget_activate_action (GTK_WIDGET (lock_page), "lock.unlock", NULL);
+  g_assert_nonnull (strstr (hall_lock_page_get_error (lock_page), "Enter your password"));
+  gtk_editable_set_text (hall_lock_page_get_password (lock_page), "not the password");
+  gtk_widget_activate_action (GTK_WIDGET (lock_page), "lock.unlock", NULL);
+  g_assert_true (wait_for (lock_settled, lock_page));
+  g_assert_nonnull (strstr (hall_lock_page_get_error (lock_page), "Wrong password"));
+  g_assert_true (hall_window_get_locked (fixture->window));
+  g_assert_cmpstr (gtk_editable_get_text (hall_lock_page_get_password (lock_page)), ==, "");
+
+  gtk_editable_set_text (hall_lock_page_get_password (lock_page), PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (lock_page), "lock.unlock", NULL);
+  g_assert_true (wait_for (unlocked, fixture->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+
+  /* Locked from an intake half done: the dialog hides under the lock and
+   * comes back with what was typed. */
+  {
+    GtkWindow *intake;
+    GtkEditable *search;
+
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
+    spin ();
+    intake = find_toplevel (HALL_TYPE_INTAKE_DIALOG);
+    g_assert_nonnull (intake);
+    search = _hall_intake_dialog_get_search_entry (HALL_INTAKE_DIALOG (intake));
+    gtk_editable_set_text (search, "营业执照");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (intake), "intake.lock", NULL));
+    g_assert_true (hall_window_get_locked (fixture->window));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (intake)));
+    gtk_editable_set_text (hall_lock_page_get_password (lock_page), PASSWORD);
+    gtk_widget_activate_action (GTK_WIDGET (lock_page), "lock.unlock", NULL);
+    g_assert_true (wait_for (unlocked, fixture->window));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (intake)));
+    g_assert_cmpstr (gtk_editable_get_text (search), ==, "营业执照");
+    gtk_window_destroy (intake);
+  }
+  /* Nothing lost: the same case, still signed in, intake works again. */
+  g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
+                   hall_case_get_uuid (kase));
+  g_assert_true (hall_window_get_signed_in (fixture->window));
+  g_assert_true (gtk_widget_get_visible (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                         "new_intake_button")));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (fixture->window)));
+}
+
+static gboolean
+summary_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_query_exists (G_FILE (data), NULL);
+}
+
+/* End of day: the counter's numbers in a dialog, saved as a page to the
+ * documents folder. */
+static void
+test_day_summary (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = g_strdup_printf ("day-summary-C07-%s.pdf", date);
+  g_autoptr (GFile) folder = hall_receipt_printer_get_pdf_folder ();
+  g_autoptr (GFile) file = g_file_get_child (folder, name);
+  AdwMessageDialog *dialog;
+
+  show_window (fixture);
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.day-summary",
+                                             NULL));
+  g_assert_true (wait_for (summary_shown, NULL));
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "End-of-Day Summary");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Cases opened\t1\n"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog),
+                            "Waiting for the applicant (documents missing or returned)\t1"));
+  adw_message_dialog_response (dialog, "save");
+  g_assert_true (wait_for (file_exists, file));
+}
+
+/* A business gets a building, a person a person. */
+static void
+test_case_page_kind_icon (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallApplicant) business =
+    hall_applicant_new_business ("宁夏示例科技有限公司", "91350100M000100Y43", "李四");
+  g_autoptr (HallCase) person_case = NULL;
+  g_autoptr (HallCase) business_case = hall_case_new ();
+  HallService *service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
+  HallCasePage *page;
+
+  show_window (fixture);
+  sign_in (fixture);
+  person_case = create_case (fixture, "Zhang Wei");
+  hall_case_set_official (business_case, OFFICIAL);
+  g_assert_true (hall_store_create_case (fixture->store, business, service, business_case,
+                                         &error));
+  g_assert_no_error (error);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+
+  hall_window_show_case (fixture->window, person_case);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_cmpstr (hall_case_page_get_applicant_icon_name (page), ==, "avatar-default-symbolic");
+  hall_window_show_case (fixture->window, business_case);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_cmpstr (hall_case_page_get_applicant_icon_name (page), ==, "hall-business-symbolic");
+  /* The icon is one the app ships, where GtkApplication looks for its
+   * icons (its resource base path, which a test has no application for). */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+    gtk_icon_theme_add_resource_path (theme, "/org/servicehall/Counter/icons");
+    g_assert_true (gtk_icon_theme_has_icon (theme, "hall-business-symbolic"));
+  }
+}
+
 /* The title names the hall as its catalog does, unless the setting gives
  * another name. */
 static void
@@ -1179,9 +1369,14 @@ test_title (Fixture       *fixture,
   title = template_child (fixture->window, HALL_TYPE_WINDOW, "window_title");
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "Yinchuan Citizens Hall");
 
+  /* The window itself, as window lists and other programs see it, is the
+   * app, whatever hall the header names. */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Service Hall");
+
   g_settings_set_string (settings, "hall-name", "Xixia District Service Hall");
   spin ();
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "Xixia District Service Hall");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Service Hall");
   g_settings_set_string (settings, "hall-name", "");
   spin ();
   g_assert_cmpstr (adw_window_title_get_title (title), ==, "Yinchuan Citizens Hall");
@@ -1275,29 +1470,39 @@ static gboolean
 indicator_counts (gpointer data)
 {
   return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
-                    "3 changes waiting") == 0;
+                    "1 case and 1 note waiting") == 0;
 }
 
 static gboolean
 indicator_offline (gpointer data)
 {
   return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
-                    "Offline · 3 changes waiting") == 0;
+                    "Offline — 1 case and 1 note waiting") == 0;
 }
 
+/* What waits is said in the official's words: entities, not outbox rows;
+ * offline is said plainly, with the technical detail behind "Details". */
 static void
 test_sync_indicator (Fixture       *fixture,
                      gconstpointer  data)
 {
   g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCaseEvent) note = NULL;
   g_autoptr (HallSyncEngine) engine = NULL;
+  g_autoptr (GError) error = NULL;
   GtkWidget *indicator = g_object_ref_sink (hall_sync_indicator_new ());
 
   hall_sync_indicator_set_store (HALL_SYNC_INDICATOR (indicator), fixture->store);
   g_assert_cmpstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)), ==, "Offline");
 
-  /* A new applicant and a case: the applicant, the case and its event wait. */
+  /* A new applicant, a case and a note: four outbox rows (applicant, case,
+   * its created event, the note), one case and one note to the official. */
   kase = create_case (fixture, "Zhang Wei");
+  note = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "Brings the lease tomorrow");
+  g_assert_true (hall_store_add_case_event (fixture->store, note, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), >=, 3);
   g_assert_true (wait_for (indicator_counts, indicator));
 
   /* With an engine whose server does not answer, the changes still wait
@@ -1308,9 +1513,18 @@ test_sync_indicator (Fixture       *fixture,
   hall_sync_engine_apply_environment (engine);
   hall_sync_indicator_set_engine (HALL_SYNC_INDICATOR (indicator), engine);
   g_assert_cmpstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)), ==,
-                   "3 changes waiting");
+                   "1 case and 1 note waiting");
+  g_assert_null (hall_sync_indicator_get_details (HALL_SYNC_INDICATOR (indicator)));
   hall_sync_engine_sync_now (engine);
   g_assert_true (wait_for (indicator_offline, indicator));
+  g_assert_cmpstr (hall_sync_indicator_get_status (HALL_SYNC_INDICATOR (indicator)), ==,
+                   "Offline — 1 case and 1 note will be sent when the server is back");
+  /* The engineer's words are kept, but not in the official's face. */
+  g_assert_nonnull (hall_sync_indicator_get_details (HALL_SYNC_INDICATOR (indicator)));
+  g_assert_null (strstr (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (indicator)),
+                         "127.0.0.1"));
+  g_assert_null (strstr (hall_sync_indicator_get_status (HALL_SYNC_INDICATOR (indicator)),
+                         "127.0.0.1"));
 
   hall_sync_indicator_set_engine (HALL_SYNC_INDICATOR (indicator), NULL);
   g_object_unref (indicator);
@@ -1435,6 +1649,11 @@ main (int   argc,
   g_test_add ("/hall/gui/focus-after-sign-in", Fixture, NULL, fixture_set_up,
               test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
+  g_test_add ("/hall/gui/lock", Fixture, NULL, fixture_set_up, test_lock, fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/kind-icon", Fixture, NULL, fixture_set_up,
+              test_case_page_kind_icon, fixture_tear_down);
+  g_test_add ("/hall/gui/day-summary", Fixture, NULL, fixture_set_up, test_day_summary,
+              fixture_tear_down);
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);

@@ -317,6 +317,36 @@ on_pdf_written (GObject      *object,
   fixture->pdf_done = TRUE;
 }
 
+static GtkWidget *
+find_print_dialog (void)
+{
+  g_autoptr(GListModel) toplevels = NULL;
+  GtkWidget *found = NULL;
+
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && found == NULL; i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkPrintUnixDialog")
+          && gtk_widget_get_visible (window))
+        found = window;
+    }
+  return found;
+}
+
+static gboolean
+print_dialog_shown (gpointer data)
+{
+  return find_print_dialog () != NULL;
+}
+
+static gboolean
+print_dialog_gone (gpointer data)
+{
+  return find_print_dialog () == NULL;
+}
+
 static gboolean
 has_outbox_row (HallStore  *store,
                 const char *entity,
@@ -354,6 +384,7 @@ test_intake_flow (Fixture       *fixture,
   GtkEditable *search = _hall_intake_dialog_get_search_entry (fixture->dialog);
   Query id_error = { fixture, "id_number" };
   Query phone_error = { fixture, "phone" };
+  Query name_error = { fixture, "name" };
   Query documents = { fixture, "documents" };
   Query service = { fixture, "service" };
   Query selected = { fixture, "company_business_license" };
@@ -388,10 +419,31 @@ test_intake_flow (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "id_number")), ==,
                    ID_INVALID);
 
+  /* The message follows what is typed now: retyping from the start, the
+   * old verdict goes at once, and the number is not wrong while half typed. */
+  g_assert_null (strstr (message, "should be"));
+  g_assert_nonnull (strstr (message, "read it again from the card"));
+  set_field (fixture, "id_number", "4405");
+  g_assert_null (_hall_applicant_form_get_error (form, "id_number"));
+
   set_field (fixture, "id_number", ID_VALID);
   g_assert_true (wait_for (error_cleared, &id_error));
   g_assert_true (wait_for (details_shown, fixture));
   g_assert_false (returning (fixture));
+  g_assert_false (next_enabled (fixture));
+
+  /* An empty name says so at the field when Enter is pressed in it. */
+  g_signal_emit_by_name (_hall_applicant_form_get_field (form, "name"), "entry-activated");
+  message = _hall_applicant_form_get_error (form, "name");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Name is required"));
+  /* An emoji is refused at the field; the text stays as typed. */
+  set_field (fixture, "name", "伟😀");
+  g_assert_null (_hall_applicant_form_get_error (form, "name"));
+  g_assert_true (wait_for (error_shown, &name_error));
+  g_assert_nonnull (strstr (_hall_applicant_form_get_error (form, "name"), "emoji"));
+  g_assert_cmpstr (gtk_editable_get_text (_hall_applicant_form_get_field (form, "name")), ==,
+                   "伟😀");
   g_assert_false (next_enabled (fixture));
 
   set_field (fixture, "name", "张伟");
@@ -469,6 +521,47 @@ test_intake_flow (Fixture       *fixture,
   g_assert_true (g_file_load_contents (pdf, NULL, &contents, &length, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+
+  /* Ctrl+P on the receipt printer chosen once goes straight to it, with no
+   * dialog; Ctrl+Shift+P shows the dialog. */
+  {
+    HallReceiptPrinter *printer = _hall_intake_dialog_get_printer (fixture->dialog);
+    g_autoptr(GSettings) settings = g_settings_new ("org.servicehall.Counter");
+    g_autofree char *kept = NULL;
+    g_autoptr(GFile) folder = hall_receipt_printer_get_pdf_folder ();
+    g_autofree char *folder_path = g_file_get_path (folder);
+    GtkWidget *print_dialog;
+
+    /* Only GTK's file backend: no CUPS is asked for its printers. */
+    g_object_set (gtk_settings_get_default (), "gtk-print-backends", "file", NULL);
+    hall_receipt_printer_set_default_printer (printer, "Print to File");
+    kept = g_settings_get_string (settings, "receipt-printer");
+    g_assert_cmpstr (kept, ==, "Print to File");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog),
+                                               "intake.print-receipt", NULL));
+    g_assert_null (find_print_dialog ());
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog),
+                                               "intake.print-receipt-dialog", NULL));
+    g_assert_true (wait_for (print_dialog_shown, NULL));
+    print_dialog = find_print_dialog ();
+    gtk_dialog_response (GTK_DIALOG (print_dialog), GTK_RESPONSE_CANCEL);
+    g_assert_true (wait_for (print_dialog_gone, NULL));
+    /* Forgetting it brings the dialog back to Ctrl+P. */
+    hall_receipt_printer_set_default_printer (printer, NULL);
+    g_clear_pointer (&kept, g_free);
+    kept = g_settings_get_string (settings, "receipt-printer");
+    g_assert_cmpstr (kept, ==, "");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog),
+                                               "intake.print-receipt", NULL));
+    g_assert_true (wait_for (print_dialog_shown, NULL));
+    gtk_dialog_response (GTK_DIALOG (find_print_dialog ()), GTK_RESPONSE_CANCEL);
+    g_assert_true (wait_for (print_dialog_gone, NULL));
+
+    /* PDFs are saved to the documents folder, not the working directory. */
+    g_assert_cmpstr (folder_path, ==, g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS) != NULL
+                                        ? g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS)
+                                        : g_get_home_dir ());
+  }
 
   /* A second intake for the same person reuses the applicant. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.new-intake",

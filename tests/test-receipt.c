@@ -9,6 +9,7 @@
 #include <zbar.h>
 
 #include "hall-catalog.h"
+#include "hall-day-summary.h"
 #include "hall-receipt.h"
 
 #define CASE_NUMBER "YC-2026-C03-000123"
@@ -64,10 +65,45 @@ build_receipt (void)
 
 /* The QR code must decode, from the rendered pixels, to the case number:
  * that is what a kiosk or a counter scanner will read. */
+static char *scan_qr (HallReceipt *receipt);
+
 static void
 test_receipt_qr (void)
 {
   g_autoptr(HallReceipt) receipt = build_receipt ();
+  g_autofree char *text = scan_qr (receipt);
+
+  g_assert_cmpstr (text, ==, CASE_NUMBER);
+}
+
+/* The hall's status page: the code opens it for this case, while the
+ * number stays printed beside it; a template that is not an address is
+ * not used. */
+static void
+test_receipt_qr_status_url (void)
+{
+  g_autoptr(HallReceipt) receipt = build_receipt ();
+  g_autofree char *text = NULL;
+  g_autofree char *expected = g_strconcat ("https://hall.example/c/", CASE_NUMBER, NULL);
+
+  hall_receipt_set_status_url (receipt, "https://hall.example/c/{number}");
+  text = scan_qr (receipt);
+  g_assert_cmpstr (text, ==, expected);
+  g_clear_pointer (&text, g_free);
+
+  g_assert_false (hall_receipt_status_url_is_valid ("hall.example/c/{number}"));
+  g_assert_false (hall_receipt_status_url_is_valid ("https://hall.example/c/"));
+  g_assert_false (hall_receipt_status_url_is_valid ("javascript:{number}"));
+  hall_receipt_set_status_url (receipt, "javascript:alert('{number}')");
+  text = scan_qr (receipt);
+  g_assert_cmpstr (text, ==, CASE_NUMBER);
+}
+
+/* (transfer full): what the one QR code on the rendered receipt holds. */
+static char *
+scan_qr (HallReceipt *receipt)
+{
+  char *found = NULL;
   g_autoptr(cairo_surface_t) surface = NULL;
   g_autoptr(cairo_t) cr = NULL;
   g_autofree guint8 *gray = NULL;
@@ -118,13 +154,14 @@ test_receipt_qr (void)
   for (symbol = zbar_image_first_symbol (image); symbol; symbol = zbar_symbol_next (symbol))
     {
       g_assert_cmpint (zbar_symbol_get_type (symbol), ==, ZBAR_QRCODE);
-      g_assert_cmpstr (zbar_symbol_get_data (symbol), ==, CASE_NUMBER);
+      found = g_strdup (zbar_symbol_get_data (symbol));
       n_found++;
     }
   g_assert_cmpint (n_found, ==, 1);
 
   zbar_image_destroy (image);
   zbar_image_scanner_destroy (scanner);
+  return found;
 }
 
 /* The PDF's compressed streams hold NUL bytes, so strstr() would stop early. */
@@ -216,6 +253,31 @@ test_receipt_pdf_async (void)
   g_assert_false (g_file_query_exists (cancelled_file, NULL));
 }
 
+/* The end-of-day summary: its words and numbers, and a one-page A4 PDF. */
+static void
+test_day_summary (void)
+{
+  g_autoptr (GDateTime) day = g_date_time_new_local (2026, 12, 4, 17, 5, 0);
+  g_autoptr (HallDaySummary) summary = hall_day_summary_new ("银川市民大厅", "C03", "王芳", day,
+                                                            12, 9, 2, 1);
+  g_autofree char *text = hall_day_summary_dup_text (summary);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  g_assert_cmpstr (text, ==,
+                   "Cases opened\t12\nCases completed\t9\n"
+                   "Waiting for the applicant (documents missing or returned)\t2\nOverdue\t1");
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  file = g_file_new_build_filename (g_get_user_cache_dir (), "summary.pdf", NULL);
+  g_assert_true (hall_day_summary_write_pdf (summary, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_load_contents (file, NULL, &contents, &length, NULL, &error));
+  g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+  g_assert_true (contains (contents, length, "/MediaBox [ 0 0 595.276 841.89 ]"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,6 +285,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/hall/receipt/qr", test_receipt_qr);
+  g_test_add_func ("/hall/receipt/day-summary", test_day_summary);
+  g_test_add_func ("/hall/receipt/qr-status-url", test_receipt_qr_status_url);
   g_test_add_func ("/hall/receipt/pdf", test_receipt_pdf);
   g_test_add_func ("/hall/receipt/pdf-async", test_receipt_pdf_async);
 

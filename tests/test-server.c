@@ -1871,9 +1871,11 @@ case_body (const char *applicant,
                           created_at != NULL ? created_at : "", extra);
 }
 
-/* The service's promised minutes, from the catalog the server reads. */
-static guint
-promised_minutes (const char *id)
+/* When a case of service @id taken in at @created_at is promised, in the
+ * catalog and calendar the server reads. */
+static gint64
+promise_of (const char *id,
+            gint64      created_at)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
@@ -1882,7 +1884,7 @@ promised_minutes (const char *id)
   g_assert_no_error (error);
   service = hall_catalog_lookup (catalog, id);
   g_assert_nonnull (service);
-  return hall_service_get_promised_minutes (service);
+  return hall_service_get_promised_at (service, created_at);
 }
 
 /* A session of @username, an official of the test server with @roles only. */
@@ -2082,7 +2084,7 @@ test_case_promised_at (void)
   g_autofree char *other_path = g_strconcat ("/v1/cases/", other, NULL);
   g_autofree char *number = new_number ("C01");
   gint64 created_at = now_seconds () - 3600;
-  gint64 promised_at = created_at + promised_minutes (service_id) * 60;
+  gint64 promised_at = promise_of (service_id, created_at);
   g_autofree char *created = iso8601 (created_at);
   g_autofree char *right = iso8601 (promised_at);
   g_autofree char *late = iso8601 (promised_at + 24 * 3600);
@@ -2131,6 +2133,31 @@ test_case_promised_at (void)
     assert_status (reply, 201);
     node = reply_json (reply);
     g_assert_cmpint (time_member (json_node_get_object (node), "promised_at"), ==, promised_at);
+  }
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* The issue's case: 3 working days from Friday 2026-12-04 04:24 in
+   * Beijing are due on Wednesday at closing, not Monday at 04:24. */
+  {
+    g_autofree char *third = g_uuid_string_random ();
+    g_autofree char *third_path = g_strconcat ("/v1/cases/", third, NULL);
+    g_autofree char *third_number = new_number ("C01");
+    const char *plain = ",\"created_at\":\"2026-12-03T20:24:00Z\","
+                        "\"promised_at\":\"2026-12-06T20:24:00Z\"";
+    const char *calendar = ",\"created_at\":\"2026-12-03T20:24:00Z\","
+                           "\"promised_at\":\"2026-12-09T09:00:00Z\"";
+    g_autofree char *plain_body = case_body (applicant, "company_deregistration", third_number,
+                                             "C01", "received", plain);
+    g_autofree char *calendar_body = case_body (applicant, "company_deregistration",
+                                                third_number, "C01", "received", calendar);
+
+    reply = request ("PUT", third_path, token, plain_body, NULL);
+    assert_problem (reply, 422, "promised_at");
+    g_assert_nonnull (strstr (reply->body->str, "2026-12-09T09:00:00Z"));
+    g_clear_pointer (&reply, hall_test_reply_free);
+    reply = request ("PUT", third_path, token, calendar_body, NULL);
+    assert_status (reply, 201);
   }
 }
 

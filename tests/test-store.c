@@ -641,8 +641,11 @@ test_case_numbers (Fixture       *fixture,
         g_assert_cmpstr (hall_case_get_number (kase), ==, expected);
         g_assert_true (g_hash_table_add (numbers, g_strdup (hall_case_get_number (kase))));
         g_assert_true (g_hash_table_add (numbers, g_strdup (hall_case_get_number (their))));
-        g_assert_cmpint (hall_case_get_promised_at (kase) - hall_case_get_created_at (kase), ==,
-                         hall_service_get_promised_minutes (fixture->service) * 60);
+        g_assert_cmpint (hall_case_get_promised_at (kase), ==,
+                         hall_calendar_promise (hall_catalog_get_calendar (fixture->catalog),
+                                                hall_service_get_promised_minutes (
+                                                  fixture->service),
+                                                hall_case_get_created_at (kase)));
         g_assert_cmpuint (json_array_get_length (hall_case_get_checklist (kase)), ==,
                           hall_service_get_n_documents (fixture->service));
       }
@@ -2026,6 +2029,83 @@ test_kill9 (Fixture       *fixture,
   }
 }
 
+/* The end-of-day summary's four numbers: opened and completed today at
+ * this counter, waiting for the applicant, and overdue (not counting the
+ * waiting, whose clock stands); another counter's cases are not ours. */
+static void
+test_day_counts (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant =
+    hall_applicant_new_person ("张伟", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X",
+                               "13800138000");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) missing = NULL;
+  g_autoptr (HallCase) complete = NULL;
+  g_autoptr (HallCase) done = NULL;
+  g_autoptr (HallCase) returned = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  HallDayCounts counts;
+
+  missing = create_case (store, fixture->service, applicant);
+  complete = hall_case_new ();
+  {
+    g_autoptr (JsonArray) checklist = json_array_new ();
+
+    for (guint i = 0; i < hall_service_get_n_documents (fixture->service); i++)
+      {
+        JsonObject *item = json_object_new ();
+
+        json_object_set_string_member (item, "id",
+                                       hall_service_get_document (fixture->service, i)->id);
+        json_object_set_boolean_member (item, "provided", TRUE);
+        json_array_add_object_element (checklist, item);
+      }
+    hall_case_set_checklist (complete, checklist);
+    hall_case_set_official (complete, "wang.fang");
+    g_assert_true (hall_store_create_case (store, applicant, fixture->service, complete,
+                                           &error));
+    g_assert_no_error (error);
+  }
+  done = create_case (store, fixture->service, applicant);
+  g_assert_true (move_case (store, done, HALL_CASE_IN_REVIEW, &error));
+  g_assert_true (move_case (store, done, HALL_CASE_APPROVED, &error));
+  g_assert_true (move_case (store, done, HALL_CASE_COMPLETED, &error));
+  returned = create_case (store, fixture->service, applicant);
+  g_assert_true (move_case (store, returned, HALL_CASE_RETURNED, &error));
+
+  /* Today, before anything is due. */
+  g_assert_true (hall_store_get_day_counts (store, now - 3600, now + 3600, now, &counts, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts.opened, ==, 4);
+  g_assert_cmpuint (counts.completed, ==, 1);
+  g_assert_cmpuint (counts.waiting, ==, 2);
+  g_assert_cmpuint (counts.overdue, ==, 0);
+
+  /* A month on: only the case with every document is overdue. */
+  g_assert_true (hall_store_get_day_counts (store, now - 3600, now + 3600, now + 30 * 86400,
+                                            &counts, &error));
+  g_assert_cmpuint (counts.overdue, ==, 1);
+  g_assert_cmpuint (counts.waiting, ==, 2);
+
+  /* Yesterday: nothing opened or completed. */
+  g_assert_true (hall_store_get_day_counts (store, now - 2 * 86400, now - 86400, now, &counts,
+                                            &error));
+  g_assert_cmpuint (counts.opened, ==, 0);
+  g_assert_cmpuint (counts.completed, ==, 0);
+
+  /* Another counter's store file sees none of C03's day. */
+  {
+    g_autofree char *other_path = g_build_filename (fixture->dir, "other.db", NULL);
+    g_autoptr (HallStore) other = open_store (other_path, "C04");
+
+    g_assert_true (hall_store_get_day_counts (other, now - 3600, now + 3600, now, &counts,
+                                              &error));
+    g_assert_cmpuint (counts.opened, ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2035,6 +2115,8 @@ main (int   argc,
   /* First, while the process has no other threads to fork with. */
   g_test_add ("/hall/store/kill9", Fixture, NULL, fixture_set_up, test_kill9, fixture_tear_down);
   g_test_add ("/hall/store/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/hall/store/day-counts", Fixture, NULL, fixture_set_up, test_day_counts,
+              fixture_tear_down);
   g_test_add ("/hall/store/migrate/v0", Fixture, GINT_TO_POINTER (0), fixture_set_up,
               test_migrate, fixture_tear_down);
   g_test_add ("/hall/store/migrate/v1", Fixture, GINT_TO_POINTER (1), fixture_set_up,

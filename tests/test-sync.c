@@ -1008,6 +1008,53 @@ test_offline_then_back (Fixture      *fixture,
   g_assert_cmpuint (count_changes (fixture->store, fixture->url, hall_case_get_uuid (kase)), ==, 1);
 }
 
+/* The server goes away between passes: a light probe says offline within
+ * seconds, before any pass, and "Synced just now" does not stay. */
+static void
+test_probe_notices_server_gone (Fixture      *fixture,
+                                gconstpointer user_data)
+{
+  gint64 deadline;
+  guint passes = 0;
+  guint passes_before;
+  HallSyncReport report;
+  g_autoptr (GError) error = NULL;
+
+  g_object_set (fixture->engine, "interval", 3600, "probe-interval", 1, NULL);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_sync_engine_get_online (fixture->engine));
+
+  g_signal_connect (fixture->engine, "pass-finished", G_CALLBACK (on_pass_finished), &passes);
+  hall_sync_engine_start (fixture->engine);
+  deadline = g_get_monotonic_time () + DEADLINE_SECONDS * G_USEC_PER_SEC;
+  while (passes == 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (hall_sync_engine_get_online (fixture->engine));
+  /* While the server answers, probes keep the counter online. */
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (hall_sync_engine_get_online (fixture->engine));
+
+  passes_before = passes;
+  stop_server (&fixture->server);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (hall_sync_engine_get_online (fixture->engine))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  /* The probe, not a pass, said so; the reason is kept for IT. */
+  g_assert_cmpuint (passes, ==, passes_before);
+  g_assert_nonnull (hall_sync_engine_get_last_error (fixture->engine));
+  hall_sync_engine_stop (fixture->engine);
+  g_signal_handlers_disconnect_by_data (fixture->engine, &passes);
+}
+
 static void
 test_auth (Fixture      *fixture,
            gconstpointer user_data)
@@ -1279,6 +1326,7 @@ main (int   argc,
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);
+  add ("/hall/sync/probe", test_probe_notices_server_gone);
   add ("/hall/sync/auth", test_auth);
   add ("/hall/sync/login-refused", test_login_refused);
   add ("/hall/sync/blob-resumed", test_blob_resumed);

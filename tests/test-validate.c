@@ -78,12 +78,25 @@ test_resident_id_valid (void)
 static void
 test_resident_id_check_digit (void)
 {
+  /* The typo may be anywhere: the message says the number does not add
+   * up and to read it again, never which digit to change. */
   assert_invalid (hall_validate_resident_id, "440524199003070013",
-                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "check digit should be 4, not 3");
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                  "the number does not add up (its check digit does not match); read it again "
+                  "from the card");
   assert_invalid (hall_validate_resident_id, "110105194912310021",
-                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "should be X, not 1");
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "does not add up");
   assert_invalid (hall_validate_resident_id, "44052419900307001X",
-                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "should be 4, not X");
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "does not add up");
+  {
+    g_autoptr (GError) error = NULL;
+
+    /* A typo in the middle (digit 7), not in the check digit. */
+    g_assert_false (hall_validate_resident_id ("440524199903070014", &error));
+    g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT);
+    g_assert_null (strstr (error->message, "should be"));
+    g_assert_null (strstr (error->message, "not 4"));
+  }
   /* Only normalised text is accepted: a lower-case x is the caller's job. */
   assert_invalid (hall_validate_resident_id, "11010519491231002x",
                   HALL_VALIDATION_ERROR_CHARACTERS, "last character must be a digit or X");
@@ -196,7 +209,8 @@ test_credit_code_structure (void)
                   HALL_VALIDATION_ERROR_REGION, "the division code 990000 does not name a province");
   assert_invalid (hall_validate_credit_code, "91350100MA2Y00011J",
                   HALL_VALIDATION_ERROR_CHECK_DIGIT,
-                  "organisation code MA2Y00011 (characters 9 to 17) should end in the check digit X, not 1");
+                  "organisation code MA2Y00011 (characters 9 to 17) does not add up; read the "
+                  "code again from the licence");
   assert_invalid (hall_validate_credit_code, "9135A100MA2Y0001X5",
                   HALL_VALIDATION_ERROR_REGION, "characters 3 to 8 are the division code");
 }
@@ -208,9 +222,11 @@ test_credit_code_invalid (void)
   guint i;
 
   assert_invalid (hall_validate_credit_code, "911101087177628380",
-                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "check character should be C, not 0");
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                  "the code does not add up (its check character does not match); read it "
+                  "again from the licence");
   assert_invalid (hall_validate_credit_code, "91350100M000100Y44",
-                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "should be 3, not 4");
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "does not add up");
   assert_invalid (hall_validate_credit_code, "", HALL_VALIDATION_ERROR_EMPTY, "required");
   assert_invalid (hall_validate_credit_code, "91350100M000100Y4", HALL_VALIDATION_ERROR_LENGTH,
                   "must have 18 characters, it has 17");
@@ -299,7 +315,7 @@ test_permits (void)
   assert_valid (hall_validate_foreign_permanent, "USA123456789012");
   assert_valid (hall_validate_foreign_permanent, "93310019800101001X");
   assert_invalid (hall_validate_foreign_permanent, "933100198001010011",
-                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "should be X, not 1");
+                  HALL_VALIDATION_ERROR_CHECK_DIGIT, "does not add up");
   assert_invalid (hall_validate_foreign_permanent, "US1123456789012",
                   HALL_VALIDATION_ERROR_CHARACTERS, "3 letters followed by 12 digits");
   assert_invalid (hall_validate_foreign_permanent, "83310019800101001X",
@@ -312,7 +328,14 @@ static gboolean
 validate_legal_representative (const char *name,
                                GError    **error)
 {
-  return hall_validate_name_field ("Legal representative", name, error);
+  return hall_validate_person_name_field ("Legal representative", name, error);
+}
+
+static gboolean
+validate_business_name (const char *name,
+                        GError    **error)
+{
+  return hall_validate_name_field ("Business name", name, error);
 }
 
 static void
@@ -339,6 +362,37 @@ test_name (void)
                   "not valid text");
   assert_invalid (validate_legal_representative, "", HALL_VALIDATION_ERROR_EMPTY,
                   "Legal representative is required");
+
+  /* The characters real names use: the middle dot of ethnic minority and
+   * transliterated names (U+00B7, and U+30FB typed for it), Latin with
+   * diacritics, hyphens and apostrophes, Uyghur script. */
+  assert_valid (hall_validate_name, "阿依古丽·买买提");
+  assert_valid (hall_validate_name, "阿依古丽・买买提");
+  assert_valid (hall_validate_name, "José Müller-Łukasiewicz");
+  assert_valid (hall_validate_name, "Nguyễn Thị Ánh");
+  assert_valid (hall_validate_name, "O’Brien");
+  assert_valid (hall_validate_name, "ئايگۈل");
+  assert_valid (hall_validate_name, "Anna Müller (安娜)");
+  assert_valid (validate_legal_representative, "扎西·次仁");
+  /* Emoji, with or without their joiners and selectors, and control
+   * characters are refused, at the name's field. */
+  assert_invalid (hall_validate_name, "伟😀", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "Name contains an emoji or a symbol");
+  assert_invalid (hall_validate_name, "伟\u2764\ufe0f", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "emoji");
+  assert_invalid (hall_validate_name, "伟\u200d", HALL_VALIDATION_ERROR_CHARACTERS, "emoji");
+  assert_invalid (hall_validate_name, "张\a三", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "control character");
+  assert_invalid (hall_validate_name, "张三3", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "Name may not contain “3”");
+  assert_invalid (hall_validate_name, "张<三>", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "may not contain “<”");
+  assert_invalid (validate_legal_representative, "李四🙂", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "Legal representative contains an emoji");
+  /* A business's name may hold digits and brackets, but no emoji. */
+  assert_valid (validate_business_name, "宁夏123科技有限公司（银川分公司）");
+  assert_invalid (validate_business_name, "好运😀公司", HALL_VALIDATION_ERROR_CHARACTERS,
+                  "Business name contains an emoji");
 
   g_string_free (hundred, TRUE);
 }

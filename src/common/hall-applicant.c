@@ -548,7 +548,9 @@ hall_applicant_validate (HallApplicant *self,
   normalize_fields (self);
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (!hall_validate_name (self->name, error))
+  if (self->kind == HALL_APPLICANT_PERSON ? !hall_validate_name (self->name, error)
+                                           : !hall_validate_name_field (_("Name"), self->name,
+                                                                        error))
     field = "name";
   else if (self->kind == HALL_APPLICANT_PERSON)
     {
@@ -561,9 +563,11 @@ hall_applicant_validate (HallApplicant *self,
     {
       if (!hall_validate_credit_code (self->credit_code, error))
         field = "credit_code";
-      else if (!hall_validate_name_field (_("Legal representative"),
+      else if (!hall_validate_person_name_field (_("Legal representative"),
                                           self->legal_representative, error))
         field = "legal_representative";
+      else if (self->phone != NULL && !hall_validate_phone (self->phone, error))
+        field = "phone";
     }
 
   ok = field == NULL;
@@ -607,6 +611,12 @@ hall_applicant_to_json (HallApplicant *self)
       json_builder_add_string_value (builder, self->credit_code);
       json_builder_set_member_name (builder, "legal_representative");
       json_builder_add_string_value (builder, self->legal_representative);
+      /* The business's contact phone. */
+      if (self->phone != NULL)
+        {
+          json_builder_set_member_name (builder, "phone");
+          json_builder_add_string_value (builder, self->phone);
+        }
     }
 
   if (self->version > 0)
@@ -684,7 +694,8 @@ hall_applicant_new_from_json (JsonNode    *node,
     {
       if (!hall_json_refuse_member (object, "id_type", _("a business"), field_out, error)
           || !hall_json_refuse_member (object, "id_number", _("a business"), field_out, error)
-          || !hall_json_refuse_member (object, "phone", _("a business"), field_out, error)
+          || !hall_json_read_string (object, "phone", FALSE, HALL_JSON_MAX_CHARS, &phone,
+                                     field_out, error)
           || !hall_json_read_string (object, "credit_code", TRUE, HALL_JSON_MAX_CHARS,
                                   &credit_code, field_out, error)
           || !hall_json_read_string (object, "legal_representative", TRUE, HALL_JSON_MAX_CHARS,

@@ -52,6 +52,7 @@ struct _HallCatalog
   GObject parent_instance;
 
   Contents *contents;
+  HallCalendar *calendar; /* (nullable) */
 };
 
 static void hall_catalog_list_model_init (GListModelInterface *iface);
@@ -830,6 +831,7 @@ hall_catalog_finalize (GObject *object)
   HallCatalog *self = HALL_CATALOG (object);
 
   g_clear_pointer (&self->contents, contents_free);
+  g_clear_object (&self->calendar);
 
   G_OBJECT_CLASS (hall_catalog_parent_class)->finalize (object);
 }
@@ -895,11 +897,20 @@ hall_catalog_new_from_file (GFile   *file,
   return hall_catalog_new_from_data (data, length, name, error);
 }
 
+static void
+set_service_calendars (HallCatalog *self)
+{
+  for (guint i = 0; i < self->contents->services->len; i++)
+    _hall_service_set_calendar (g_ptr_array_index (self->contents->services, i), self->calendar);
+}
+
 HallCatalog *
 hall_catalog_new_default (GError **error)
 {
   const char *path = g_getenv ("SERVICE_HALL_CATALOG");
   g_autoptr (GFile) file = NULL;
+  g_autoptr (HallCatalog) self = NULL;
+  g_autoptr (HallCalendar) calendar = NULL;
 
   /* Installed first; the source tree lets an uninstalled build run. */
   if (path == NULL || *path == '\0')
@@ -908,7 +919,14 @@ hall_catalog_new_default (GError **error)
                : SOURCE_DATADIR "/catalog.json";
 
   file = g_file_new_for_path (path);
-  return hall_catalog_new_from_file (file, error);
+  self = hall_catalog_new_from_file (file, error);
+  if (self == NULL)
+    return NULL;
+  calendar = hall_calendar_new_default (error);
+  if (calendar == NULL)
+    return NULL;
+  hall_catalog_set_calendar (self, calendar);
+  return g_steal_pointer (&self);
 }
 
 gboolean
@@ -935,6 +953,7 @@ hall_catalog_update_from_data (HallCatalog *self,
   removed = self->contents->services->len;
   g_clear_pointer (&self->contents, contents_free);
   self->contents = contents;
+  set_service_calendars (self);
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, contents->services->len);
 
@@ -1010,4 +1029,23 @@ hall_catalog_get_json (HallCatalog *self)
   g_return_val_if_fail (HALL_IS_CATALOG (self), NULL);
 
   return self->contents->json;
+}
+
+HallCalendar *
+hall_catalog_get_calendar (HallCatalog *self)
+{
+  g_return_val_if_fail (HALL_IS_CATALOG (self), NULL);
+
+  return self->calendar;
+}
+
+void
+hall_catalog_set_calendar (HallCatalog  *self,
+                           HallCalendar *calendar)
+{
+  g_return_if_fail (HALL_IS_CATALOG (self));
+  g_return_if_fail (calendar == NULL || HALL_IS_CALENDAR (calendar));
+
+  g_set_object (&self->calendar, calendar);
+  set_service_calendars (self);
 }

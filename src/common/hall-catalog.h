@@ -27,7 +27,8 @@ HallCatalog *hall_catalog_new_from_data      (const char   *data,
                                               const char   *origin,  /* for messages */
                                               GError      **error);
 /* (transfer full): the catalog shipped in data/catalog.json, from the
- * installed data dir, or from $SERVICE_HALL_CATALOG when set. */
+ * installed data dir, or from $SERVICE_HALL_CATALOG when set, with the
+ * hall's calendar (hall_calendar_new_default()). */
 HallCatalog *hall_catalog_new_default        (GError      **error);
 
 /* Replaces every service with those of a newer catalog text (as fetched from
@@ -55,5 +56,12 @@ const char  *hall_catalog_get_hall_code      (HallCatalog  *self);
 const char  *hall_catalog_get_hall_name      (HallCatalog  *self);
 /* The raw JSON, as served by GET /v1/catalog. */
 const char  *hall_catalog_get_json           (HallCatalog  *self);
+
+/* (transfer none) (nullable): the calendar its services' promises are
+ * counted in; NULL counts plain minutes. */
+HallCalendar *hall_catalog_get_calendar      (HallCatalog  *self);
+/* Sets the calendar of every service, now and after an update. */
+void         hall_catalog_set_calendar       (HallCatalog  *self,
+                                              HallCalendar *calendar);
 
 G_END_DECLS

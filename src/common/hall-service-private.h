@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "hall-calendar.h"
 #include "hall-service.h"
 
 G_BEGIN_DECLS
@@ -37,5 +38,10 @@ void         _hall_service_add_step      (HallService         *self,
                                           const char          *name_zh,
                                           const char          *role,
                                           guint                promised_minutes);
+
+/* The calendar its promise is counted in (NULL: plain minutes); the
+ * catalog sets it on each of its services. */
+void         _hall_service_set_calendar  (HallService         *self,
+                                          HallCalendar        *calendar);
 
 G_END_DECLS

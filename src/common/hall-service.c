@@ -25,7 +25,11 @@ struct _HallService
 
   GArray *documents; /* of HallRequiredDocument */
   GArray *steps;     /* of HallApprovalStep */
+  HallCalendar *calendar; /* (nullable), under calendar_lock */
 };
+
+/* The catalog may change its calendar while a worker computes a promise. */
+G_LOCK_DEFINE_STATIC (calendar_lock);
 
 G_DEFINE_FINAL_TYPE (HallService, hall_service, G_TYPE_OBJECT)
 
@@ -104,6 +108,7 @@ hall_service_finalize (GObject *object)
   g_free (self->search_text);
   g_clear_pointer (&self->documents, g_array_unref);
   g_clear_pointer (&self->steps, g_array_unref);
+  g_clear_object (&self->calendar);
 
   G_OBJECT_CLASS (hall_service_parent_class)->finalize (object);
 }
@@ -337,9 +342,27 @@ gint64
 hall_service_get_promised_at (HallService *self,
                               gint64       created_at)
 {
+  g_autoptr (HallCalendar) calendar = NULL;
+
   g_return_val_if_fail (HALL_IS_SERVICE (self), 0);
 
-  return created_at + (gint64) self->promised_minutes * 60;
+  calendar = hall_service_dup_calendar (self);
+  if (calendar == NULL)
+    return created_at + (gint64) self->promised_minutes * 60;
+  return hall_calendar_promise (calendar, self->promised_minutes, created_at);
+}
+
+HallCalendar *
+hall_service_dup_calendar (HallService *self)
+{
+  HallCalendar *calendar;
+
+  g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
+
+  G_LOCK (calendar_lock);
+  calendar = self->calendar != NULL ? g_object_ref (self->calendar) : NULL;
+  G_UNLOCK (calendar_lock);
+  return calendar;
 }
 
 guint
@@ -408,4 +431,18 @@ hall_service_get_search_text (HallService *self)
   g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
 
   return self->search_text;
+}
+
+void
+_hall_service_set_calendar (HallService  *self,
+                            HallCalendar *calendar)
+{
+  g_autoptr (HallCalendar) old = NULL;
+
+  g_return_if_fail (HALL_IS_SERVICE (self));
+
+  G_LOCK (calendar_lock);
+  old = g_steal_pointer (&self->calendar);
+  self->calendar = calendar != NULL ? g_object_ref (calendar) : NULL;
+  G_UNLOCK (calendar_lock);
 }

@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "hall-calendar.h"
+
 G_BEGIN_DECLS
 
 /* A document the applicant must bring. */
@@ -49,9 +51,12 @@ const char                 *hall_service_get_group             (HallService *sel
 guint                       hall_service_get_promised_minutes  (HallService *self);
 /* When a case of the service taken in at @created_at (Unix seconds) is
  * promised: the one rule of the counter, which sets it, and the server,
- * which checks it. */
+ * which checks it. Counted in the hall's calendar when the catalog has one
+ * (hall_catalog_set_calendar()), else plain minutes. */
 gint64                      hall_service_get_promised_at       (HallService *self,
                                                                 gint64       created_at);
+/* (transfer full) (nullable): the calendar its promise is counted in. */
+HallCalendar               *hall_service_dup_calendar          (HallService *self);
 guint                       hall_service_get_fee_cents         (HallService *self);
 gboolean                    hall_service_get_online            (HallService *self);
 /* Which applicants it is for: "person", "business" or "any". */

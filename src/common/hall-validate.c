@@ -245,9 +245,10 @@ hall_validate_resident_id (const char *id_number,
   expected = resident_id_check_char (id_number);
   if (id_number[17] != expected)
     {
-      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
-                   _("Resident ID number: the check digit should be %c, not %c"), expected,
-                   id_number[17]);
+      /* Not which digit to change: the typo may be anywhere in the number. */
+      g_set_error_literal (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                           _("Resident ID number: the number does not add up (its check digit "
+                             "does not match); read it again from the card"));
       return FALSE;
     }
 
@@ -344,8 +345,8 @@ check_credit_code_organization (const char *code,
     {
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
                    _("Unified social credit code: the organisation code %.9s (characters 9 "
-                     "to 17) should end in the check digit %c, not %c"),
-                   organization, expected, organization[8]);
+                     "to 17) does not add up; read the code again from the licence"),
+                   organization);
       return FALSE;
     }
   return TRUE;
@@ -409,9 +410,9 @@ hall_validate_credit_code (const char *credit_code,
     check = 0;
   if (credit_code[17] != credit_code_chars[check])
     {
-      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
-                   _("Unified social credit code: the check character should be %c, not %c"),
-                   credit_code_chars[check], credit_code[17]);
+      g_set_error_literal (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                           _("Unified social credit code: the code does not add up (its check "
+                             "character does not match); read it again from the licence"));
       return FALSE;
     }
 
@@ -632,9 +633,9 @@ hall_validate_foreign_permanent (const char *number,
       expected = resident_id_check_char (number);
       if (number[17] != expected)
         {
-          g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
-                       _("Permanent residence ID number: the check digit should be %c, not %c"),
-                       expected, number[17]);
+          g_set_error_literal (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHECK_DIGIT,
+                               _("Permanent residence ID number: the number does not add up (its "
+                                 "check digit does not match); read it again from the card"));
           return FALSE;
         }
       return TRUE;
@@ -646,10 +647,54 @@ hall_validate_foreign_permanent (const char *number,
   return FALSE;
 }
 
-gboolean
-hall_validate_name_field (const char *label,
-                          const char *name,
-                          GError    **error)
+/* Emoji and other pictures, and what only builds them (joiners, variation
+ * selectors, keycaps): nobody's name or business is written with them. */
+static gboolean
+is_picture (gunichar c)
+{
+  GUnicodeType type = g_unichar_type (c);
+
+  return type == G_UNICODE_OTHER_SYMBOL || type == G_UNICODE_SURROGATE
+         || type == G_UNICODE_PRIVATE_USE || type == G_UNICODE_UNASSIGNED
+         || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF)
+         || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF);
+}
+
+/* What a person's name is written with: letters of any script (Chinese,
+ * Latin with its diacritics, Uyghur, Tibetan, …) and their combining
+ * marks, spaces, and the marks that join parts of a name: the middle dot
+ * of ethnic minority and transliterated foreign names (U+00B7, and the
+ * katakana middle dot U+30FB often typed for it), hyphens, apostrophes and
+ * brackets. */
+static gboolean
+is_person_name_char (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_LOWERCASE_LETTER:
+    case G_UNICODE_UPPERCASE_LETTER:
+    case G_UNICODE_TITLECASE_LETTER:
+    case G_UNICODE_MODIFIER_LETTER:
+    case G_UNICODE_OTHER_LETTER:
+    case G_UNICODE_SPACING_MARK:
+    case G_UNICODE_NON_SPACING_MARK:
+    case G_UNICODE_ENCLOSING_MARK:
+    case G_UNICODE_SPACE_SEPARATOR:
+      return TRUE;
+    default:
+      /* Brackets hold a name in another script or a note of the record's:
+       * "Anna Müller (安娜)". */
+      return c == 0x00B7 || c == 0x30FB || c == 0x2027 || c == '-' || c == 0x2010
+             || c == '\'' || c == 0x2019 || c == '.' || c == '(' || c == ')' || c == 0xFF08
+             || c == 0xFF09;
+    }
+}
+
+static gboolean
+validate_name (const char *label,
+               const char *name,
+               gboolean    person,
+               GError    **error)
 {
   const char *p;
   glong n_chars;
@@ -670,6 +715,26 @@ hall_validate_name_field (const char *label,
           g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHARACTERS,
                        _("%s contains a control character such as a line break or a tab"),
                        label);
+          return FALSE;
+        }
+      if (is_picture (c))
+        {
+          g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHARACTERS,
+                       _("%s contains an emoji or a symbol; type it as it is written on the "
+                         "card or licence"),
+                       label);
+          return FALSE;
+        }
+      if (person && !is_person_name_char (c))
+        {
+          char text[8] = { 0 };
+
+          g_unichar_to_utf8 (c, text);
+          /* Translators: "Name may not contain “3”: a name has letters…" */
+          g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_CHARACTERS,
+                       _("%s may not contain “%s”: a name has letters, spaces, the middle dot "
+                         "(·), hyphens and apostrophes"),
+                       label, text);
           return FALSE;
         }
       if (!g_unichar_isspace (c))
@@ -693,8 +758,24 @@ hall_validate_name_field (const char *label,
 }
 
 gboolean
+hall_validate_name_field (const char *label,
+                          const char *name,
+                          GError    **error)
+{
+  return validate_name (label, name, FALSE, error);
+}
+
+gboolean
+hall_validate_person_name_field (const char *label,
+                                 const char *name,
+                                 GError    **error)
+{
+  return validate_name (label, name, TRUE, error);
+}
+
+gboolean
 hall_validate_name (const char *name,
                     GError    **error)
 {
-  return hall_validate_name_field (_("Name"), name, error);
+  return hall_validate_person_name_field (_("Name"), name, error);
 }

@@ -58,11 +58,18 @@ gboolean  hall_validate_taiwan_permit     (const char *number,
 gboolean  hall_validate_foreign_permanent (const char *number,
                                            GError    **error);
 
-/* A name: 1 to 100 characters, no control characters. */
+/* A person's name: 1 to 100 characters of letters (any script, with their
+ * combining marks), spaces, the middle dot (U+00B7, U+30FB), hyphens and
+ * apostrophes; no emoji, digits or control characters. */
 gboolean  hall_validate_name              (const char *name,
                                            GError    **error);
-/* The same check for a name shown under another label, such as "Legal
+/* The same for a person's name under another label, such as "Legal
  * representative"; the messages start with the (translated) label. */
+gboolean  hall_validate_person_name_field (const char *label,
+                                           const char *name,
+                                           GError    **error);
+/* Any other name (a business's): 1 to 100 characters, no control
+ * characters, no emoji or other pictures. */
 gboolean  hall_validate_name_field        (const char *label,
                                            const char *name,
                                            GError    **error);

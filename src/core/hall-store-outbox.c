@@ -72,6 +72,41 @@ hall_store_count_outbox (HallStore *self)
 }
 
 static void
+take_counts (HallSqliteStmt *stmt,
+             gpointer        data)
+{
+  HallOutboxCounts *counts = data;
+
+  counts->cases = sqlite3_column_int (stmt, 0);
+  counts->notes = sqlite3_column_int (stmt, 1);
+  counts->applicants = sqlite3_column_int (stmt, 2);
+}
+
+void
+hall_store_count_outbox_entities (HallStore        *self,
+                                  HallOutboxCounts *counts)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (counts != NULL);
+
+  *counts = (HallOutboxCounts) { 0 };
+  if (!_hall_store_read_rows (self,
+                              "SELECT"
+                              " count(DISTINCT CASE WHEN entity = 'case'"
+                              "   OR (entity = 'event' AND json_extract (body, '$.kind') <> 'note')"
+                              "   THEN owner_uuid END),"
+                              " count(DISTINCT CASE WHEN entity = 'event'"
+                              "   AND json_extract (body, '$.kind') = 'note' THEN entity_uuid END),"
+                              " count(DISTINCT CASE WHEN entity = 'applicant' THEN entity_uuid END)"
+                              " FROM outbox",
+                              NULL, take_counts, counts, _("count the changes not yet sent"),
+                              &error))
+    g_warning ("%s", error->message);
+}
+
+static void
 add_outbox_item (HallSqliteStmt *stmt,
                  gpointer        data)
 {

@@ -169,6 +169,50 @@ GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
  * engine's (hall-store-sync-private.h). */
 guint           hall_store_count_outbox          (HallStore      *self);
 
+/* What waits to be sent, in an official's words: the cases changed (made,
+ * moved, documents brought), the notes added, the applicants made or
+ * corrected; each counted once however many rows it has in the outbox. */
+typedef struct
+{
+  guint cases;
+  guint notes;
+  guint applicants;
+} HallOutboxCounts;
+
+void            hall_store_count_outbox_entities (HallStore        *self,
+                                                  HallOutboxCounts *counts);
+
+/* The counter's day, for the end-of-day summary: cases this counter opened
+ * and completed between @day_start and @day_end (Unix seconds), and of its
+ * open cases those waiting for the applicant (returned, or a document
+ * missing) and those past their promised time at @now (not counting the
+ * waiting ones, whose clock stands). */
+typedef struct
+{
+  guint opened;
+  guint completed;
+  guint waiting;
+  guint overdue;
+} HallDayCounts;
+
+gboolean        hall_store_get_day_counts        (HallStore        *self,
+                                                  gint64            day_start,
+                                                  gint64            day_end,
+                                                  gint64            now,
+                                                  HallDayCounts    *counts,
+                                                  GError          **error);
+void            hall_store_get_day_counts_async  (HallStore        *self,
+                                                  gint64            day_start,
+                                                  gint64            day_end,
+                                                  gint64            now,
+                                                  GCancellable     *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer          user_data);
+gboolean        hall_store_get_day_counts_finish (HallStore        *self,
+                                                  GAsyncResult     *result,
+                                                  HallDayCounts    *counts,
+                                                  GError          **error);
+
 /* (transfer full) (element-type HallConflict): the open conflicts an
  * official can decide on the page of @case_uuid: of the case itself, of its
  * applicant (which its cases share) and of its timeline; oldest first, at

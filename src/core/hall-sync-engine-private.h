@@ -52,6 +52,9 @@ struct _HallSyncEngine
 
   guint           interval_id;
   guint           soon_id;
+  guint           probe_interval;
+  guint           probe_id;
+  GCancellable   *probe_cancellable;  /* while a probe runs */
   gulong          outbox_handler;
   gulong          network_handler;
 };
@@ -78,6 +81,18 @@ void              _hall_sync_worker_init               (HallSyncWorker       *wo
 void              _hall_sync_worker_clear              (HallSyncWorker       *worker);
 void              _hall_sync_engine_post_online        (HallSyncEngine       *self,
                                                         gboolean              online);
+/* On the main context only. */
+void              _hall_sync_engine_set_online         (HallSyncEngine       *self,
+                                                        gboolean              online);
+void              _hall_sync_engine_set_last_error     (HallSyncEngine       *self,
+                                                        const char           *message);
+gboolean          _hall_sync_engine_is_passing         (HallSyncEngine       *self);
+
+/* hall-sync-probe.c: a light GET /v1/health every "probe-interval" seconds
+ * while online and no pass runs, so that the counter shows offline within
+ * seconds of the server going away, not at the next pass. */
+void              _hall_sync_engine_start_probe        (HallSyncEngine       *self);
+void              _hall_sync_engine_stop_probe         (HallSyncEngine       *self);
 void              _hall_sync_engine_post_case_rejected (HallSyncEngine       *self,
                                                         const char           *case_uuid,
                                                         const char           *reason);

@@ -34,6 +34,7 @@ enum
   PROP_LOW_SPEED_TIME,
   PROP_LOW_SPEED_LIMIT,
   PROP_INTERVAL,
+  PROP_PROBE_INTERVAL,
   PROP_CA_FILE,
   PROP_PINNED_PUBLIC_KEY,
   PROP_BLOB_CHUNK_SIZE,
@@ -144,6 +145,19 @@ post_to_main (HallSyncEngine *self,
 
 /* What the other parts of the engine post to the main context. */
 void
+_hall_sync_engine_set_online (HallSyncEngine *self,
+                              gboolean        online)
+{
+  set_online (self, online);
+}
+
+gboolean
+_hall_sync_engine_is_passing (HallSyncEngine *self)
+{
+  return self->pass_running;
+}
+
+void
 _hall_sync_engine_post_online (HallSyncEngine *self,
                                gboolean        online)
 {
@@ -238,9 +252,9 @@ set_pending (HallSyncEngine *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
 }
 
-static void
-set_last_error (HallSyncEngine *self,
-                const char     *message)
+void
+_hall_sync_engine_set_last_error (HallSyncEngine *self,
+                                  const char     *message)
 {
   if (g_strcmp0 (self->last_error, message) == 0)
     return;
@@ -274,9 +288,13 @@ pass_done (GObject      *source,
 
   g_task_propagate_boolean (G_TASK (result), &error);
 
+  /* The technical detail for IT; never personal data: an offline error
+   * names only the server and what the network said. */
+  if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE) && !self->last_pass_failed)
+    g_message ("The server cannot be reached: %s", error->message);
   g_object_freeze_notify (G_OBJECT (self));
   self->last_pass_failed = error != NULL;
-  set_last_error (self, error != NULL ? error->message : NULL);
+  _hall_sync_engine_set_last_error (self, error != NULL ? error->message : NULL);
   last_sync = read_last_sync (self->store);
   if (last_sync != self->last_sync)
     {
@@ -434,6 +452,7 @@ hall_sync_engine_start (HallSyncEngine *self)
   self->interval_id = g_timeout_add_seconds (self->interval, interval_cb, self);
   self->network_handler = g_signal_connect (g_network_monitor_get_default (), "network-changed",
                                             G_CALLBACK (network_changed_cb), self);
+  _hall_sync_engine_start_probe (self);
   sync_soon (self);
 }
 
@@ -444,6 +463,7 @@ hall_sync_engine_stop (HallSyncEngine *self)
 
   g_clear_handle_id (&self->interval_id, g_source_remove);
   g_clear_handle_id (&self->soon_id, g_source_remove);
+  _hall_sync_engine_stop_probe (self);
   g_clear_signal_handler (&self->network_handler, g_network_monitor_get_default ());
 }
 
@@ -568,6 +588,7 @@ hall_sync_engine_apply_environment (HallSyncEngine *self)
   apply_uint_env (self, "SERVICE_HALL_LOW_SPEED_TIME", "low-speed-time");
   apply_uint_env (self, "SERVICE_HALL_LOW_SPEED_LIMIT", "low-speed-limit");
   apply_uint_env (self, "SERVICE_HALL_SYNC_INTERVAL", "interval");
+  apply_uint_env (self, "SERVICE_HALL_SYNC_PROBE_INTERVAL", "probe-interval");
   apply_uint_env (self, "SERVICE_HALL_PULL_PAGE_SIZE", "pull-page-size");
   apply_uint_env (self, "SERVICE_HALL_PUSH_BATCH_SIZE", "push-batch-size");
   apply_string_env (self, "SERVICE_HALL_CA_FILE", "ca-file");
@@ -652,6 +673,14 @@ hall_sync_engine_set_property (GObject      *object,
           self->interval_id = g_timeout_add_seconds (self->interval, interval_cb, self);
         }
       break;
+    case PROP_PROBE_INTERVAL:
+      set_uint (self, &self->probe_interval, g_value_get_uint (value), prop_id);
+      if (self->probe_id != 0)
+        {
+          _hall_sync_engine_stop_probe (self);
+          _hall_sync_engine_start_probe (self);
+        }
+      break;
     case PROP_CA_FILE:
       set_string (self, &self->ca_file, g_value_get_string (value), prop_id);
       break;
@@ -723,6 +752,9 @@ hall_sync_engine_get_property (GObject    *object,
       break;
     case PROP_INTERVAL:
       g_value_set_uint (value, self->interval);
+      break;
+    case PROP_PROBE_INTERVAL:
+      g_value_set_uint (value, self->probe_interval);
       break;
     case PROP_CA_FILE:
       g_value_set_string (value, self->ca_file);
@@ -846,6 +878,7 @@ hall_sync_engine_class_init (HallSyncEngineClass *klass)
   properties[PROP_LOW_SPEED_TIME] = uint_knob ("low-speed-time", 1, 3600, 30);
   properties[PROP_LOW_SPEED_LIMIT] = uint_knob ("low-speed-limit", 1, G_MAXUINT, 10);
   properties[PROP_INTERVAL] = uint_knob ("interval", 1, 86400, 30);
+  properties[PROP_PROBE_INTERVAL] = uint_knob ("probe-interval", 1, 3600, 5);
   properties[PROP_CA_FILE] =
     g_param_spec_string ("ca-file", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -51,6 +51,9 @@ typedef struct
  *                      transfer counts as dead (SERVICE_HALL_LOW_SPEED_TIME,
  *                      default 30); there is no total timeout
  *   "low-speed-limit"  guint bytes/s (SERVICE_HALL_LOW_SPEED_LIMIT, default 10)
+ *   "probe-interval"   guint seconds between light probes of the server
+ *                      (GET /v1/health) while online, to notice it going
+ *                      away (default 5; $SERVICE_HALL_SYNC_PROBE_INTERVAL)
  *   "interval"         guint seconds between periodic passes after
  *                      hall_sync_engine_start() (SERVICE_HALL_SYNC_INTERVAL,
  *                      default 30)

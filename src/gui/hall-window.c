@@ -10,9 +10,12 @@
 
 #include "hall-case-list-page.h"
 #include "hall-case-page.h"
+#include "hall-day-summary.h"
 #include "hall-error.h"
 #include "hall-intake-dialog.h"
+#include "hall-lock-page.h"
 #include "hall-queue-panel.h"
+#include "hall-receipt-printer.h"
 #include "hall-reception-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-sync-indicator.h"
@@ -32,6 +35,7 @@ struct _HallWindow
   HallSyncIndicator *sync_indicator;
   GtkStack          *stack;
   HallSignInPage    *sign_in_page;
+  HallLockPage      *lock_page;
   AdwLeaflet        *leaflet;
   HallCaseListPage  *list_page;
   HallCasePage      *case_page;
@@ -52,6 +56,8 @@ struct _HallWindow
   guint              header_id;
   gboolean           demo;
   gboolean           failed;
+  gboolean           locked;
+  GPtrArray         *hidden_dialogs;  /* (element-type GtkWindow): under the lock */
 
   char              *username;
   char              *display_name;
@@ -131,7 +137,8 @@ has_role (HallWindow *self,
 static void
 update_state (HallWindow *self)
 {
-  gboolean signed_in = self->username != NULL;
+  /* Under the lock the official is still signed in, but nothing works. */
+  gboolean signed_in = self->username != NULL && !self->locked;
   /* Taking citizens in is the counter's work; an approver or a supervisor
    * signed in here reads cases but opens none. */
   gboolean may_take_in = has_role (self, "counter_official") || has_role (self, "reception");
@@ -140,6 +147,8 @@ update_state (HallWindow *self)
                                  signed_in && may_take_in && self->store != NULL &&
                                  self->catalog != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-summary", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
                                  signed_in && self->engine != NULL);
@@ -338,6 +347,7 @@ start_serving_cb (HallWindow *self,
   g_set_object (&self->serving_ticket, ticket);
   dialog = hall_intake_dialog_new (GTK_WINDOW (self), self->store, self->catalog, self->username);
   hall_intake_dialog_set_started_at (dialog, hall_ticket_get_issued_at (ticket));
+  hall_intake_dialog_set_official_name (dialog, self->display_name);
   g_signal_connect_object (dialog, "case-created", G_CALLBACK (serving_case_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -386,6 +396,65 @@ signed_in_cb (HallWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
 
+/* A break: the window is covered and takes no keys but the password; what
+ * is under it (the case open, a search typed) stays as it was. Dialogs of
+ * the window (an intake) are hidden with it and come back after. */
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+  g_autoptr (GListModel) toplevels = NULL;
+
+  if (self->username == NULL || self->locked)
+    return;
+  self->locked = TRUE;
+  hall_case_list_page_set_key_capture_widget (self->list_page, NULL);
+  toplevels = g_object_ref (gtk_window_get_toplevels ());
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self)
+          && gtk_widget_get_visible (GTK_WIDGET (window)))
+        {
+          g_ptr_array_add (self->hidden_dialogs, g_object_ref (window));
+          gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+        }
+    }
+  hall_lock_page_lock (self->lock_page, self->store, self->username, self->display_name,
+                       self->counter);
+  gtk_stack_set_visible_child_name (self->stack, "locked");
+  update_state (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->lock_page));
+  g_debug ("Counter %s locked", self->counter != NULL ? self->counter : "");
+}
+
+static void
+unlocked_cb (HallWindow *self)
+{
+  if (!self->locked)
+    return;
+  self->locked = FALSE;
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
+  update_state (self);
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  for (guint i = 0; i < self->hidden_dialogs->len; i++)
+    gtk_window_present (g_ptr_array_index (self->hidden_dialogs, i));
+  g_ptr_array_set_size (self->hidden_dialogs, 0);
+}
+
+gboolean
+hall_window_get_locked (HallWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_WINDOW (self), FALSE);
+
+  return self->locked;
+}
+
 static void
 sign_out_action (GtkWidget  *widget,
                  const char *action_name,
@@ -393,6 +462,7 @@ sign_out_action (GtkWidget  *widget,
 {
   HallWindow *self = HALL_WINDOW (widget);
 
+  self->locked = FALSE;
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->roles, g_free);
@@ -494,6 +564,100 @@ serving_case_created_cb (HallWindow *self,
   g_clear_object (&self->serving_ticket);
 }
 
+/* End of day */
+
+static void
+summary_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     HallWindow       *self)
+{
+  HallDaySummary *summary = g_object_get_data (G_OBJECT (dialog), "summary");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) folder = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *date = NULL;
+
+  if (!g_str_equal (response, "save") || summary == NULL)
+    return;
+  now = g_date_time_new_now_local ();
+  date = g_date_time_format (now, "%Y-%m-%d");
+  /* Translators: file name of the summary; %s the counter, %s the date */
+  name = g_strdup_printf (_("day-summary-%s-%s.pdf"), self->counter != NULL ? self->counter : "",
+                          date);
+  folder = hall_receipt_printer_get_pdf_folder ();
+  g_file_make_directory_with_parents (folder, NULL, NULL);
+  file = g_file_get_child (folder, name);
+  if (hall_day_summary_write_pdf (summary, file, &error))
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      message = g_strdup_printf (_("Summary saved as “%s”"), path);
+    }
+  else
+    message = g_strdup_printf (_("The summary was not saved: %s"), error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+day_counts_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (HallWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr (HallDaySummary) summary = NULL;
+  g_autofree char *text = NULL;
+  HallDayCounts counts;
+  GtkWidget *dialog;
+
+  if (!hall_store_get_day_counts_finish (HALL_STORE (object), result, &counts, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  summary = hall_day_summary_new (self->catalog != NULL ? hall_catalog_get_hall_name (self->catalog)
+                                                        : NULL,
+                                  self->counter, self->display_name, today, counts.opened,
+                                  counts.completed, counts.waiting, counts.overdue);
+  text = hall_day_summary_dup_text (summary);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("End-of-Day Summary"), text);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"),
+                                    "save", _("_Save as PDF"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_object_set_data_full (G_OBJECT (dialog), "summary", g_steal_pointer (&summary),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (summary_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Opened, completed, waiting and overdue at this counter today, as a page. */
+static void
+day_summary_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) start = NULL;
+  g_autoptr (GDateTime) end = NULL;
+
+  if (self->store == NULL || self->username == NULL)
+    return;
+  start = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  end = g_date_time_add_days (start, 1);
+  hall_store_get_day_counts_async (self->store, g_date_time_to_unix (start),
+                                   g_date_time_to_unix (end), g_date_time_to_unix (now),
+                                   self->cancellable, day_counts_cb, g_object_ref (self));
+}
+
 static void
 new_intake_action (GtkWidget  *widget,
                    const char *action_name,
@@ -506,6 +670,7 @@ new_intake_action (GtkWidget  *widget,
     return;
 
   dialog = hall_intake_dialog_new (GTK_WINDOW (self), self->store, self->catalog, self->username);
+  hall_intake_dialog_set_official_name (dialog, self->display_name);
   g_signal_connect_object (dialog, "case-created", G_CALLBACK (case_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -639,6 +804,7 @@ hall_window_dispose (GObject *object)
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->hidden_dialogs, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hall_window_parent_class)->dispose (object);
 }
@@ -756,6 +922,7 @@ hall_window_class_init (HallWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HALL_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (HALL_TYPE_LOCK_PAGE);
   g_type_ensure (HALL_TYPE_CASE_LIST_PAGE);
   g_type_ensure (HALL_TYPE_CASE_PAGE);
   g_type_ensure (HALL_TYPE_SYNC_INDICATOR);
@@ -773,6 +940,8 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, lock_page);
+  gtk_widget_class_bind_template_callback (widget_class, unlocked_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_sidebar);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_stack);
@@ -793,6 +962,8 @@ hall_window_class_init (HallWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-intake", NULL, new_intake_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.day-summary", NULL, day_summary_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.verify-license", NULL,
@@ -804,6 +975,11 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  /* Super+L locks the session where the desktop has it; Ctrl+Alt+L and
+   * Ctrl+L reach the counter's own lock everywhere. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_SUPER_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "win.lock", NULL);
 }
 
 static void
@@ -811,8 +987,11 @@ hall_window_init (HallWindow *self)
 {
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
+  self->hidden_dialogs = g_ptr_array_new_with_free_func (g_object_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The window list shows the app, whatever hall the header names. */
+  gtk_window_set_title (GTK_WINDOW (self), _("Service Hall"));
   /* The groups a counter calls belong to the computer at the counter. */
   g_settings_bind (self->settings, "queue-groups", self->queue_panel, "groups",
                    G_SETTINGS_BIND_DEFAULT);

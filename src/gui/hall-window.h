@@ -47,4 +47,8 @@ gboolean    hall_window_get_signed_in (HallWindow  *self);
 /* The official signed in, NULL when nobody is. */
 const char *hall_window_get_username (HallWindow   *self);
 
+/* Whether the counter is locked for a break (win.lock, Ctrl+Alt+L or
+ * Super+L; the official's password unlocks it). */
+gboolean     hall_window_get_locked       (HallWindow  *self);
+
 G_END_DECLS

@@ -22,6 +22,12 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Other programs (window lists, the print queue, the shell) name the app
+   * "Service Hall", not the binary; the program name matches the desktop
+   * file, so that the shell finds its icon and name. */
+  g_set_prgname (APP_ID);
+  g_set_application_name (_("Service Hall"));
+
   app = hall_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -10,7 +10,9 @@
 #include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <string.h>
 
+#include "hall-case-promise.h"
 #include "hall-receipt.h"
 
 #define FONT_FAMILY "Noto Sans CJK SC"
@@ -29,6 +31,8 @@ struct _HallReceipt
   HallApplicant *applicant;
   HallService   *service;
   char          *hall_name;
+  char          *status_url;     /* (nullable): template with {number} */
+  char          *official_name;  /* (nullable): the official's display name */
 };
 
 G_DEFINE_FINAL_TYPE (HallReceipt, hall_receipt, G_TYPE_OBJECT)
@@ -51,6 +55,8 @@ hall_receipt_finalize (GObject *object)
   HallReceipt *self = HALL_RECEIPT (object);
 
   g_free (self->hall_name);
+  g_free (self->status_url);
+  g_free (self->official_name);
 
   G_OBJECT_CLASS (hall_receipt_parent_class)->finalize (object);
 }
@@ -358,6 +364,7 @@ draw_content (HallReceipt  *self,
 {
   g_autofree char *taken = NULL;
   g_autofree char *promised = NULL;
+  g_autoptr (HallCalendar) calendar = NULL;
   const char *number;
   const char *applicant_name;
   const char *service_name;
@@ -383,7 +390,11 @@ draw_content (HallReceipt  *self,
   qr_size = 92.0;
   text_width = w - 2 * MARGIN - qr_size - 24.0;
   number_top = y;
-  draw_qr (cr, number ? number : "", w - MARGIN - qr_size, y + 4.0, qr_size);
+  {
+    g_autofree char *qr_text = hall_receipt_dup_qr_text (self);
+
+    draw_qr (cr, qr_text, w - MARGIN - qr_size, y + 4.0, qr_size);
+  }
   y += draw_text (cr, context, _("Case number"), 9.5, PANGO_WEIGHT_NORMAL, 0.4,
                   MARGIN, y + 8.0, text_width, PANGO_ALIGN_LEFT) + 10.0;
   y += draw_text (cr, context, number ? number : "—", 21.0, PANGO_WEIGHT_BOLD, 0.0,
@@ -404,9 +415,25 @@ draw_content (HallReceipt  *self,
     y += draw_field (cr, context, _("Department"),
                      hall_service_get_department_name (self->service), y, w);
   y += draw_field (cr, context, _("Taken in"), taken, y, w);
-  y += draw_field (cr, context, _("Promised by"), promised, y, w);
+  /* In the hall's calendar, and paused while documents are missing. */
+  calendar = self->service != NULL ? hall_service_dup_calendar (self->service) : NULL;
+  if (calendar != NULL)
+    {
+      HallPromise promise;
+      g_autofree char *text = NULL;
+
+      hall_case_compute_promise (self->kase, self->service, calendar, NULL, &promise);
+      text = hall_case_format_promise (self->kase, calendar, &promise);
+      y += draw_field (cr, context, _("Promise"), text, y, w);
+    }
+  else
+    y += draw_field (cr, context, _("Promised by"), promised, y, w);
   y += draw_field (cr, context, _("Counter"), hall_case_get_counter (self->kase), y, w);
-  y += draw_field (cr, context, _("Official"), hall_case_get_official (self->kase), y, w);
+  /* The name the applicant can address the official by, not a user name. */
+  y += draw_field (cr, context, _("Official"),
+                   self->official_name != NULL ? self->official_name
+                                               : hall_case_get_official (self->kase),
+                   y, w);
   y += 4.0;
   draw_rule (cr, y, w);
   y += 12.0;
@@ -567,4 +594,52 @@ hall_receipt_write_pdf_finish (HallReceipt   *self,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+hall_receipt_status_url_is_valid (const char *template)
+{
+  return template != NULL
+         && (g_str_has_prefix (template, "https://") || g_str_has_prefix (template, "http://"))
+         && strstr (template, "{number}") != NULL && strchr (template, ' ') == NULL;
+}
+
+void
+hall_receipt_set_status_url (HallReceipt *self,
+                             const char  *template)
+{
+  g_return_if_fail (HALL_IS_RECEIPT (self));
+
+  g_free (self->status_url);
+  self->status_url = hall_receipt_status_url_is_valid (template) ? g_strdup (template) : NULL;
+}
+
+void
+hall_receipt_set_official_name (HallReceipt *self,
+                                const char  *official_name)
+{
+  g_return_if_fail (HALL_IS_RECEIPT (self));
+
+  g_free (self->official_name);
+  self->official_name = official_name != NULL && *official_name != '\0'
+                          ? g_strdup (official_name) : NULL;
+}
+
+char *
+hall_receipt_dup_qr_text (HallReceipt *self)
+{
+  const char *number;
+  g_autofree char *escaped = NULL;
+  g_auto (GStrv) parts = NULL;
+
+  g_return_val_if_fail (HALL_IS_RECEIPT (self), NULL);
+
+  number = hall_case_get_number (self->kase);
+  if (number == NULL)
+    number = "";
+  if (self->status_url == NULL)
+    return g_strdup (number);
+  escaped = g_uri_escape_string (number, NULL, FALSE);
+  parts = g_strsplit (self->status_url, "{number}", -1);
+  return g_strjoinv (escaped, parts);
 }

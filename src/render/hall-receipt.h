@@ -39,6 +39,22 @@ const char    *hall_receipt_get_hall_name (HallReceipt *self);
 void           hall_receipt_set_hall_name (HallReceipt *self,
                                            const char  *hall_name);
 
+/* Whether @template is a status page address a receipt can use: http(s),
+ * no spaces, with "{number}" where the case number goes. */
+gboolean       hall_receipt_status_url_is_valid (const char  *template);
+/* The hall's status page for a case, such as
+ * "https://hall.example/c/{number}": the QR code opens it, while the case
+ * number stays printed beside it. NULL, or an address that is not valid,
+ * puts the bare case number in the code. */
+void           hall_receipt_set_status_url (HallReceipt *self,
+                                            const char  *template);
+/* The official's display name, printed instead of the case's user name. */
+void           hall_receipt_set_official_name (HallReceipt *self,
+                                               const char  *official_name);
+/* (transfer full): what the QR code holds: the status page address with
+ * the case number (URI-escaped) in it, or the bare number. */
+char          *hall_receipt_dup_qr_text   (HallReceipt *self);
+
 /* Draws the receipt into the rectangle (0, 0, @width, @height) of @cr, in
  * @cr's user units, scaled to fit while keeping the A5 proportions.
  * Text is laid out with Pango in "Noto Sans CJK SC" so Chinese renders. */

@@ -82,6 +82,8 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *catalog_path = NULL;
+  g_autofree char *calendar_path = NULL;
+  g_autoptr(HallCalendar) calendar = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *official = NULL;
@@ -100,6 +102,9 @@ main (int   argc,
       N_("Directory of the database, the blobs and the session key"), N_("DIR") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
+    { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
+      N_("The hall's calendar of opening hours and holidays (default: the shipped calendar.json)"),
+      N_("FILE") },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert,
       N_("Serve HTTPS with this certificate chain (PEM)"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
@@ -174,6 +179,21 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  /* Promises are checked in the hall's calendar, as the counters count them. */
+  if (calendar_path != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (calendar_path);
+
+      calendar = hall_calendar_new_from_file (file, &error);
+    }
+  else
+    calendar = hall_calendar_new_default (&error);
+  if (calendar == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  hall_catalog_set_calendar (catalog, calendar);
 
   server = hall_server_new (data_dir, catalog, !no_group_commit, &error);
   if (server != NULL && official != NULL)

@@ -11,6 +11,7 @@
 #include "hall-case-event.h"
 #include "hall-case-format.h"
 #include "hall-case-page.h"
+#include "hall-case-promise.h"
 
 struct _HallCasePage
 {
@@ -27,6 +28,7 @@ struct _HallCasePage
   AdwActionRow  *promised_row;
   AdwActionRow  *sync_row;
   GtkImage      *sync_icon;
+  GtkImage      *applicant_icon;
   GtkListBox    *checklist_list;
   GtkListBox    *timeline_list;
   AdwPreferencesGroup *conflict_group;
@@ -46,6 +48,8 @@ struct _HallCasePage
   GCancellable  *page_cancellable; /* notes and decisions: until the page goes */
   guint          countdown_id;
   guint          n_events;
+  HallPromise    promise;       /* in the hall's calendar, once the events are read */
+  gboolean       has_promise;
   gboolean       loading;
 };
 
@@ -109,8 +113,11 @@ update_countdown (HallCasePage *self)
     return;
 
   state = hall_case_get_state (self->kase);
-  if (hall_case_state_is_open (state))
-    text = hall_format_countdown (hall_case_get_promised_at (self->kase),
+  if (hall_case_state_is_open (state) && self->has_promise && self->promise.paused)
+    text = g_strdup (_("Paused"));
+  else if (hall_case_state_is_open (state))
+    text = hall_format_countdown (self->has_promise ? self->promise.due
+                                                    : hall_case_get_promised_at (self->kase),
                                   g_get_real_time () / G_USEC_PER_SEC, TRUE, &overdue);
   else
     text = g_strdup (_("Finished"));
@@ -310,6 +317,11 @@ show_applicant (HallCasePage *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
                                  hall_applicant_get_name (applicant));
+  /* A business is not a person: the icon says which at a glance. */
+  gtk_image_set_from_icon_name (self->applicant_icon,
+                                hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS
+                                  ? "hall-business-symbolic"
+                                  : "avatar-default-symbolic");
 
   if (hall_applicant_get_kind (applicant) == HALL_APPLICANT_BUSINESS)
     {
@@ -633,6 +645,30 @@ set_loading (HallCasePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
+/* The promise in the hall's calendar, the clock stopped while the case
+ * waited for the applicant (补正). */
+static void
+show_promise (HallCasePage *self,
+              GPtrArray    *events)
+{
+  HallService *service;
+  g_autoptr (HallCalendar) calendar = NULL;
+  g_autofree char *text = NULL;
+
+  self->has_promise = FALSE;
+  service = self->catalog != NULL
+              ? hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase))
+              : NULL;
+  calendar = service != NULL ? hall_service_dup_calendar (service) : NULL;
+  if (calendar == NULL)
+    return;
+  hall_case_compute_promise (self->kase, service, calendar, events, &self->promise);
+  self->has_promise = TRUE;
+  text = hall_case_format_promise (self->kase, calendar, &self->promise);
+  adw_action_row_set_subtitle (self->promised_row, text);
+  update_countdown (self);
+}
+
 static void
 load_cb (GObject      *object,
          GAsyncResult *result,
@@ -659,6 +695,7 @@ load_cb (GObject      *object,
   show_applicant (self, hall_case_record_get_applicant (record));
   show_checklist (self);
   show_timeline (self, hall_case_record_get_events (record));
+  show_promise (self, hall_case_record_get_events (record));
   show_conflicts (self, hall_case_record_get_conflicts (record));
   set_loading (self, FALSE);
 }
@@ -1074,6 +1111,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, promised_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
@@ -1174,6 +1212,8 @@ hall_case_page_set_case (HallCasePage *self,
     return;
 
   g_set_object (&self->kase, kase);
+  /* The previous case's promise must not count down for this one. */
+  self->has_promise = FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note",
                                  kase != NULL && self->store != NULL);
 
@@ -1246,4 +1286,12 @@ hall_case_page_get_timeline_text (HallCasePage *self)
   g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
 
   return self->timeline_text != NULL ? self->timeline_text : "";
+}
+
+const char *
+hall_case_page_get_applicant_icon_name (HallCasePage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_PAGE (self), NULL);
+
+  return gtk_image_get_icon_name (self->applicant_icon);
 }

@@ -56,4 +56,8 @@ const char *hall_case_page_get_conflict_text  (HallCasePage *self);
  * when there is one), blank lines between; "" before the first read. */
 const char *hall_case_page_get_timeline_text  (HallCasePage *self);
 
+/* The applicant row's icon: "avatar-default-symbolic" for a person,
+ * "hall-business-symbolic" for a business. */
+const char     *hall_case_page_get_applicant_icon_name (HallCasePage *self);
+
 G_END_DECLS

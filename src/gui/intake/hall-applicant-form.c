@@ -123,8 +123,10 @@ field_is_shown (HallApplicantForm *self,
     case FIELD_CREDIT_CODE:
       return !person;
     case FIELD_NAME:
-    case FIELD_PHONE:
       return person && details;
+    case FIELD_PHONE:
+      /* A business's contact phone too. */
+      return details;
     case FIELD_BUSINESS_NAME:
     case FIELD_LEGAL_REPRESENTATIVE:
       return !person && details;
@@ -173,7 +175,7 @@ validate_field (HallApplicantForm *self,
     case FIELD_BUSINESS_NAME:
       return hall_validate_name_field (_("Business name"), text, error);
     case FIELD_LEGAL_REPRESENTATIVE:
-      return hall_validate_name_field (_("Legal representative"), text, error);
+      return hall_validate_person_name_field (_("Legal representative"), text, error);
     case N_FIELDS:
     default:
       g_assert_not_reached ();
@@ -226,7 +228,13 @@ build_applicant (HallApplicantForm *self)
 
   name = g_strstrip (g_strdup (get_text (self, FIELD_BUSINESS_NAME)));
   other = g_strstrip (g_strdup (get_text (self, FIELD_LEGAL_REPRESENTATIVE)));
-  return hall_applicant_new_business (name, number, other);
+  {
+    HallApplicant *business = hall_applicant_new_business (name, number, other);
+    g_autofree char *phone = hall_normalize_document_number (get_text (self, FIELD_PHONE));
+
+    hall_applicant_set_phone (business, phone != NULL && *phone != '\0' ? phone : NULL);
+    return business;
+  }
 }
 
 static gboolean
@@ -448,9 +456,9 @@ on_row_changed (GtkEditable       *editable,
 {
   Field field = field_of_row (self, GTK_WIDGET (editable));
 
-  /* A fixed field loses its error at once; a new one waits for a pause. */
-  if (gtk_widget_has_css_class (GTK_WIDGET (editable), "error")
-      && validate_field (self, field, NULL))
+  /* An error speaks of what was typed before: it goes at once, and what is
+   * typed now is judged after a pause (a half-typed number is not wrong). */
+  if (gtk_widget_has_css_class (GTK_WIDGET (editable), "error"))
     set_field_error (self, field, NULL);
 
   g_clear_handle_id (&self->pause_id, g_source_remove);
@@ -470,10 +478,13 @@ on_row_leave (GtkEventControllerFocus *controller,
 
   if (!field_is_shown (self, field))
     return;
-  if (*get_text (self, field) != '\0')
-    self->touched[field] = TRUE;
-  if (self->touched[field])
-    check_field (self, field);
+  /* Left empty, a required field of the details says so at the field,
+   * rather than only keeping Next disabled; the number field, where every
+   * intake starts, is not scolded for being empty. */
+  if (*get_text (self, field) == '\0' && field == document_field (self))
+    return;
+  self->touched[field] = TRUE;
+  check_field (self, field);
 }
 
 static void

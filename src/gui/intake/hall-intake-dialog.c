@@ -10,6 +10,7 @@
 
 #include "hall-applicant-form.h"
 #include "hall-case-event.h"
+#include "hall-case-promise.h"
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
 #include "hall-receipt-printer.h"
@@ -37,6 +38,7 @@ struct _HallIntakeDialog
   HallCatalog        *catalog;
   char               *official;
   gint64              started_at;     /* the queue ticket's issue time, or 0 */
+  char               *official_name;  /* display name, for the receipt */
 
   Step                step;
   HallService        *service;
@@ -182,6 +184,8 @@ update_actions (HallIntakeDialog *self)
                                  self->step == STEP_CONFIRM && !self->saving
                                  && hall_applicant_form_get_valid (self->applicant_form));
   gtk_widget_action_set_enabled (widget, "intake.print-receipt",
+                                 self->step == STEP_DONE && self->receipt != NULL);
+  gtk_widget_action_set_enabled (widget, "intake.print-receipt-dialog",
                                  self->step == STEP_DONE && self->receipt != NULL);
   gtk_widget_action_set_enabled (widget, "intake.save-receipt",
                                  self->step == STEP_DONE && self->receipt != NULL);
@@ -590,13 +594,26 @@ show_done (HallIntakeDialog *self)
   g_autofree char *promised = NULL;
   g_autofree char *promise_text = NULL;
   g_autoptr(GDateTime) when = NULL;
+  g_autoptr(HallCalendar) calendar = NULL;
   guint n_missing = count_missing (self);
 
   gtk_label_set_label (self->case_number_label, hall_case_get_number (self->kase));
 
-  when = g_date_time_new_from_unix_local (hall_case_get_promised_at (self->kase));
-  promised = g_date_time_format (when, "%Y-%m-%d %H:%M");
-  promise_text = g_strdup_printf (_("Promised by %s"), promised);
+  calendar = self->service != NULL ? hall_service_dup_calendar (self->service) : NULL;
+  if (calendar != NULL)
+    {
+      /* The receipt's words: in working days, paused while documents are missing. */
+      HallPromise promise;
+
+      hall_case_compute_promise (self->kase, self->service, calendar, NULL, &promise);
+      promise_text = hall_case_format_promise (self->kase, calendar, &promise);
+    }
+  else
+    {
+      when = g_date_time_new_from_unix_local (hall_case_get_promised_at (self->kase));
+      promised = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      promise_text = g_strdup_printf (_("Promised by %s"), promised);
+    }
   gtk_label_set_label (self->done_promise_label, promise_text);
 
   if (n_missing > 0)
@@ -662,6 +679,18 @@ case_created (GObject      *object,
   self->kase = g_steal_pointer (&kase);
   self->receipt = hall_receipt_new (self->kase, self->applicant, self->service);
   hall_receipt_set_hall_name (self->receipt, hall_catalog_get_hall_name (self->catalog));
+  hall_receipt_set_official_name (self->receipt, self->official_name);
+  /* The QR code opens the hall's status page for the case when the hall
+   * has set one. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *status_url = g_settings_get_string (settings, "status-url");
+
+    if (*status_url != '\0' && !hall_receipt_status_url_is_valid (status_url))
+      g_warning ("The status-url setting is not an http(s) address with {number} in it; "
+                 "the receipt's code holds the bare case number");
+    hall_receipt_set_status_url (self->receipt, status_url);
+  }
 
   note = gtk_editable_get_text (GTK_EDITABLE (self->note_row));
   if (*note != '\0')
@@ -752,6 +781,34 @@ print_receipt (GtkWidget  *widget,
     return;
   hall_receipt_printer_print_async (self->printer, self->receipt, GTK_WINDOW (self),
                                     self->cancellable, receipt_printed, g_object_ref (self));
+}
+
+/* A break in the middle of an intake: the window locks, this dialog hides
+ * with it and comes back, as typed, after the password. */
+static void
+lock_counter (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "win.lock", NULL);
+}
+
+/* Ctrl+Shift+P: another printer, or more copies, this once and after. */
+static void
+print_receipt_dialog (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallIntakeDialog *self = HALL_INTAKE_DIALOG (widget);
+
+  if (self->receipt == NULL)
+    return;
+  hall_receipt_printer_print_with_dialog_async (self->printer, self->receipt, GTK_WINDOW (self),
+                                                self->cancellable, receipt_printed,
+                                                g_object_ref (self));
 }
 
 static void
@@ -1017,6 +1074,7 @@ hall_intake_dialog_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->official);
+  g_free (self->official_name);
   g_free (self->search_query);
   g_strfreev (self->search_tokens);
 
@@ -1101,6 +1159,13 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "intake.back", NULL, previous_step);
   gtk_widget_class_install_action (widget_class, "intake.open-case", NULL, open_case);
   gtk_widget_class_install_action (widget_class, "intake.print-receipt", NULL, print_receipt);
+  gtk_widget_class_install_action (widget_class, "intake.print-receipt-dialog", NULL,
+                                   print_receipt_dialog);
+  gtk_widget_class_install_action (widget_class, "intake.lock", NULL, lock_counter);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_SUPER_MASK, "intake.lock",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK | GDK_ALT_MASK,
+                                       "intake.lock", NULL);
   gtk_widget_class_install_action (widget_class, "intake.save-receipt", NULL, save_receipt);
   gtk_widget_class_install_action (widget_class, "intake.new-intake", NULL, new_intake);
 
@@ -1113,6 +1178,8 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
                                        "intake.open-case", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "intake.print-receipt", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "intake.print-receipt-dialog", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "intake.new-intake", NULL);
 }
@@ -1313,4 +1380,14 @@ hall_intake_dialog_set_started_at (HallIntakeDialog *self,
 {
   g_return_if_fail (HALL_IS_INTAKE_DIALOG (self));
   self->started_at = started_at;
+}
+
+void
+hall_intake_dialog_set_official_name (HallIntakeDialog *self,
+                                      const char       *official_name)
+{
+  g_return_if_fail (HALL_IS_INTAKE_DIALOG (self));
+
+  g_free (self->official_name);
+  self->official_name = g_strdup (official_name);
 }

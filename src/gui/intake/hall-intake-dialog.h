@@ -33,5 +33,9 @@ HallIntakeDialog *hall_intake_dialog_new (GtkWindow   *parent,
  * starts its clock then (see hall_store_create_case()). */
 void              hall_intake_dialog_set_started_at (HallIntakeDialog *self,
                                                      gint64            started_at);
+/* The signed-in official's display name ("Wang Fang"), printed on receipts
+ * instead of the user name. */
+void              hall_intake_dialog_set_official_name (HallIntakeDialog *self,
+                                                        const char       *official_name);
 
 G_END_DECLS

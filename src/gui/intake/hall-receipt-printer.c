@@ -16,6 +16,9 @@ struct _HallReceiptPrinter
 
   GtkPageSetup     *page_setup;
   GtkPrintSettings *settings;
+  GSettings        *gsettings;        /* (nullable): where the default printer is kept */
+  char             *default_printer;  /* (nullable) */
+  char             *output_uri;       /* (nullable): for "Print to File" */
 };
 
 G_DEFINE_FINAL_TYPE (HallReceiptPrinter, hall_receipt_printer, G_TYPE_OBJECT)
@@ -25,6 +28,7 @@ typedef struct
   HallReceipt       *receipt;
   GtkPrintOperation *operation;
   gboolean           finished;
+  gboolean           dialog;
 } PrintData;
 
 typedef struct
@@ -60,6 +64,9 @@ hall_receipt_printer_dispose (GObject *object)
 
   g_clear_object (&self->page_setup);
   g_clear_object (&self->settings);
+  g_clear_object (&self->gsettings);
+  g_clear_pointer (&self->default_printer, g_free);
+  g_clear_pointer (&self->output_uri, g_free);
 
   G_OBJECT_CLASS (hall_receipt_printer_parent_class)->dispose (object);
 }
@@ -80,6 +87,24 @@ hall_receipt_printer_init (HallReceiptPrinter *self)
   self->page_setup = gtk_page_setup_new ();
   gtk_page_setup_set_paper_size_and_default_margins (self->page_setup, a5);
   gtk_page_setup_set_orientation (self->page_setup, GTK_PAGE_ORIENTATION_PORTRAIT);
+
+  /* The receipt printer is chosen once per counter and kept. */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema =
+      source != NULL ? g_settings_schema_source_lookup (source, "org.servicehall.Counter", TRUE)
+                     : NULL;
+
+    if (schema != NULL && g_settings_schema_has_key (schema, "receipt-printer"))
+      {
+        g_autofree char *name = NULL;
+
+        self->gsettings = g_settings_new ("org.servicehall.Counter");
+        name = g_settings_get_string (self->gsettings, "receipt-printer");
+        if (*name != '\0')
+          self->default_printer = g_steal_pointer (&name);
+      }
+  }
 }
 
 HallReceiptPrinter *
@@ -119,6 +144,11 @@ finish_print (GTask                  *task,
     {
     case GTK_PRINT_OPERATION_RESULT_APPLY:
       g_set_object (&self->settings, gtk_print_operation_get_print_settings (data->operation));
+      /* The printer chosen in the dialog prints the next receipts. */
+      if (data->dialog && self->settings != NULL
+          && gtk_print_settings_get_printer (self->settings) != NULL)
+        hall_receipt_printer_set_default_printer (self,
+                                                  gtk_print_settings_get_printer (self->settings));
       g_task_return_boolean (task, TRUE);
       break;
 
@@ -154,13 +184,14 @@ on_print_done (GtkPrintOperation       *operation,
   finish_print (task, result);
 }
 
-void
-hall_receipt_printer_print_async (HallReceiptPrinter  *self,
-                                  HallReceipt         *receipt,
-                                  GtkWindow           *parent,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+static void
+print_run (HallReceiptPrinter  *self,
+           HallReceipt         *receipt,
+           GtkWindow           *parent,
+           gboolean             dialog,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -172,11 +203,12 @@ hall_receipt_printer_print_async (HallReceiptPrinter  *self,
   g_return_if_fail (HALL_IS_RECEIPT (receipt));
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hall_receipt_printer_print_async);
+  g_task_set_source_tag (task, print_run);
 
   data = g_new0 (PrintData, 1);
   data->receipt = g_object_ref (receipt);
   data->operation = gtk_print_operation_new ();
+  data->dialog = dialog || self->default_printer == NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) print_data_free);
 
   job_name = g_strdup_printf (_("Intake Receipt %s"),
@@ -189,12 +221,24 @@ hall_receipt_printer_print_async (HallReceiptPrinter  *self,
   gtk_print_operation_set_allow_async (data->operation, TRUE);
   if (self->settings != NULL)
     gtk_print_operation_set_print_settings (data->operation, self->settings);
+  if (!data->dialog)
+    {
+      g_autoptr(GtkPrintSettings) settings =
+        self->settings != NULL ? gtk_print_settings_copy (self->settings) : gtk_print_settings_new ();
+
+      gtk_print_settings_set_printer (settings, self->default_printer);
+      if (self->output_uri != NULL)
+        gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_URI, self->output_uri);
+      gtk_print_operation_set_print_settings (data->operation, settings);
+    }
 
   g_signal_connect (data->operation, "draw-page", G_CALLBACK (on_draw_page), data);
   g_signal_connect_data (data->operation, "done", G_CALLBACK (on_print_done),
                          g_object_ref (task), (GClosureNotify) g_object_unref, 0);
 
-  result = gtk_print_operation_run (data->operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+  result = gtk_print_operation_run (data->operation,
+                                    data->dialog ? GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG
+                                                 : GTK_PRINT_OPERATION_ACTION_PRINT,
                                     parent, &error);
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR && error != NULL && !data->finished)
     {
@@ -204,6 +248,28 @@ hall_receipt_printer_print_async (HallReceiptPrinter  *self,
       return;
     }
   finish_print (task, result);
+}
+
+void
+hall_receipt_printer_print_async (HallReceiptPrinter  *self,
+                                  HallReceipt         *receipt,
+                                  GtkWindow           *parent,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  print_run (self, receipt, parent, FALSE, cancellable, callback, user_data);
+}
+
+void
+hall_receipt_printer_print_with_dialog_async (HallReceiptPrinter  *self,
+                                              HallReceipt         *receipt,
+                                              GtkWindow           *parent,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  print_run (self, receipt, parent, TRUE, cancellable, callback, user_data);
 }
 
 gboolean
@@ -329,6 +395,12 @@ hall_receipt_printer_save_pdf_async (HallReceiptPrinter  *self,
   /* TRANSLATORS: file name of a saved receipt; %s is the case number */
   name = g_strdup_printf (_("receipt-%s.pdf"), hall_case_get_number (hall_receipt_get_case (receipt)));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (data->chooser), name);
+  /* Not the program's working directory: where a person keeps documents. */
+  {
+    g_autoptr(GFile) folder = hall_receipt_printer_get_pdf_folder ();
+
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (data->chooser), folder, NULL);
+  }
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (data->chooser), TRUE);
 
   /* The task's own reference travels with the chooser until it answers. */
@@ -344,4 +416,46 @@ hall_receipt_printer_save_pdf_finish (HallReceiptPrinter  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+hall_receipt_printer_get_default_printer (HallReceiptPrinter *self)
+{
+  g_return_val_if_fail (HALL_IS_RECEIPT_PRINTER (self), NULL);
+
+  return self->default_printer;
+}
+
+void
+hall_receipt_printer_set_default_printer (HallReceiptPrinter *self,
+                                          const char         *name)
+{
+  g_return_if_fail (HALL_IS_RECEIPT_PRINTER (self));
+
+  if (name != NULL && *name == '\0')
+    name = NULL;
+  if (g_strcmp0 (self->default_printer, name) == 0)
+    return;
+  g_free (self->default_printer);
+  self->default_printer = g_strdup (name);
+  if (self->gsettings != NULL)
+    g_settings_set_string (self->gsettings, "receipt-printer", name != NULL ? name : "");
+}
+
+void
+hall_receipt_printer_set_output_uri (HallReceiptPrinter *self,
+                                     const char         *uri)
+{
+  g_return_if_fail (HALL_IS_RECEIPT_PRINTER (self));
+
+  g_free (self->output_uri);
+  self->output_uri = g_strdup (uri);
+}
+
+GFile *
+hall_receipt_printer_get_pdf_folder (void)
+{
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+  return g_file_new_for_path (documents != NULL ? documents : g_get_home_dir ());
 }

@@ -24,11 +24,15 @@ struct _HallSyncIndicator
   GtkLabel       *status_label;
   GtkLabel       *detail_label;
   GtkLabel       *error_label;
+  GtkExpander    *details_expander;
 
   HallStore      *store;
   HallSyncEngine *engine;
   guint           outbox_pending;
+  HallOutboxCounts counts;
+  guint           recount_id;
   guint           refresh_id;
+  char           *status;
 };
 
 G_DEFINE_FINAL_TYPE (HallSyncIndicator, hall_sync_indicator, GTK_TYPE_WIDGET)
@@ -43,6 +47,40 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* "2 cases and 1 note": what waits, in the official's words, or NULL. */
+static char *
+format_waiting (const HallOutboxCounts *counts)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (counts->cases > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u case", "%u cases",
+                                                          counts->cases),
+                                             counts->cases));
+  if (counts->notes > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes",
+                                                          counts->notes),
+                                             counts->notes));
+  /* An applicant taken in with a case goes with the case. */
+  if (counts->applicants > 0 && counts->cases == 0)
+    g_ptr_array_add (parts,
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u applicant’s details",
+                                                   "%u applicants’ details", counts->applicants),
+                                      counts->applicants));
+  if (parts->len == 0)
+    return NULL;
+  if (parts->len == 1)
+    return g_strdup (g_ptr_array_index (parts, 0));
+  if (parts->len == 2)
+    /* Translators: "2 cases and 1 note" */
+    return g_strdup_printf (_("%s and %s"), (char *) g_ptr_array_index (parts, 0),
+                            (char *) g_ptr_array_index (parts, 1));
+  /* Translators: "2 cases, 1 note and 3 applicants’ details" */
+  return g_strdup_printf (_("%s, %s and %s"), (char *) g_ptr_array_index (parts, 0),
+                          (char *) g_ptr_array_index (parts, 1),
+                          (char *) g_ptr_array_index (parts, 2));
+}
+
 static void
 hall_sync_indicator_update (HallSyncIndicator *self)
 {
@@ -50,7 +88,7 @@ hall_sync_indicator_update (HallSyncIndicator *self)
   g_autofree char *waiting = NULL;
   g_autofree char *text = NULL;
   const char *icon_name;
-  const char *status;
+  g_autofree char *status = NULL;
   const char *error = NULL;
   gboolean online = FALSE;
   gboolean syncing = FALSE;
@@ -68,20 +106,27 @@ hall_sync_indicator_update (HallSyncIndicator *self)
 
   last = hall_format_last_sync (last_sync, g_get_real_time () / G_USEC_PER_SEC);
   if (pending > 0)
-    waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change waiting",
-                                            "%u changes waiting", pending),
-                               pending);
+    {
+      waiting = format_waiting (&self->counts);
+      /* Rows not yet counted (the count follows them by a moment). */
+      if (waiting == NULL)
+        waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u change", "%u changes",
+                                                pending),
+                                   pending);
+    }
 
   if (self->engine == NULL)
     {
       icon_name = "network-offline-symbolic";
-      status = _("No server set up: this counter works on its own");
-      text = g_strdup (waiting != NULL ? waiting : _("Offline"));
+      status = g_strdup (_("No server set up: this counter works on its own"));
+      /* Translators: "2 cases and 1 note waiting" */
+      text = waiting != NULL ? g_strdup_printf (_("%s waiting"), waiting)
+                             : g_strdup (_("Offline"));
     }
   else if (syncing)
     {
       icon_name = "emblem-synchronizing-symbolic";
-      status = _("Syncing with the server…");
+      status = g_strdup (_("Syncing with the server…"));
       text = g_strdup (_("Syncing…"));
     }
   else if (!online && last_sync == 0 && (error == NULL || *error == '\0'))
@@ -89,37 +134,47 @@ hall_sync_indicator_update (HallSyncIndicator *self)
       /* No request has been answered or refused yet: not offline, just
        * not started. */
       icon_name = "emblem-synchronizing-symbolic";
-      status = _("Waiting for the first sync with the server");
-      text = g_strdup (waiting != NULL ? waiting : _("Not synced yet"));
+      status = g_strdup (_("Waiting for the first sync with the server"));
+      text = waiting != NULL ? g_strdup_printf (_("%s waiting"), waiting)
+                             : g_strdup (_("Not synced yet"));
     }
   else if (!online)
     {
       icon_name = "network-offline-symbolic";
-      status = _("Offline: changes are kept here and sent when the server answers");
-      /* Translators: "Offline · 3 changes waiting" */
-      text = waiting != NULL ? g_strdup_printf (_("Offline · %s"), waiting)
+      /* Translators: "Offline — 2 cases and 1 note will be sent when the server is back" */
+      status = waiting != NULL
+                 ? g_strdup_printf (_("Offline — %s will be sent when the server is back"),
+                                    waiting)
+                 : g_strdup (_("Offline — changes made here are kept and sent when the server "
+                               "is back"));
+      /* Translators: "Offline — 2 cases and 1 note waiting" */
+      text = waiting != NULL ? g_strdup_printf (_("Offline — %s waiting"), waiting)
                              : g_strdup (_("Offline"));
     }
   else if (waiting != NULL)
     {
       icon_name = "emblem-synchronizing-symbolic";
-      status = _("Online: changes are on their way to the server");
-      text = g_strdup (waiting);
+      /* Translators: "Online — 2 cases and 1 note are on their way to the server" */
+      status = g_strdup_printf (_("Online — %s on their way to the server"), waiting);
+      text = g_strdup_printf (_("%s waiting"), waiting);
     }
   else
     {
       icon_name = "emblem-ok-symbolic";
-      status = _("Online: the server has every change made here");
+      status = g_strdup (_("Online: the server has every change made here"));
       text = g_strdup (last);
     }
 
   gtk_image_set_from_icon_name (self->icon, icon_name);
   gtk_label_set_label (self->label, text);
   gtk_label_set_label (self->status_label, status);
-  gtk_label_set_label (self->detail_label, waiting != NULL ? waiting : last);
+  gtk_label_set_label (self->detail_label, last);
+  /* The technical words are for IT, behind "Details" (and in the log). */
   gtk_label_set_label (self->error_label, error != NULL ? error : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL && *error != '\0');
+  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), error != NULL && *error != '\0');
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), status);
+  g_free (self->status);
+  self->status = g_steal_pointer (&status);
 
   if (self->engine != NULL && !online)
     gtk_widget_add_css_class (GTK_WIDGET (self), "offline");
@@ -134,12 +189,29 @@ refresh_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+recount_cb (gpointer user_data)
+{
+  HallSyncIndicator *self = user_data;
+
+  self->recount_id = 0;
+  if (self->store != NULL)
+    hall_store_count_outbox_entities (self->store, &self->counts);
+  hall_sync_indicator_update (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 outbox_changed_cb (HallStore         *store,
                    guint              n_pending,
                    HallSyncIndicator *self)
 {
   self->outbox_pending = n_pending;
+  if (n_pending == 0)
+    self->counts = (HallOutboxCounts) { 0 };
+  /* A burst of writes is counted once. */
+  else if (self->recount_id == 0)
+    self->recount_id = g_timeout_add (200, recount_cb, self);
   hall_sync_indicator_update (self);
 }
 
@@ -178,6 +250,8 @@ hall_sync_indicator_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->recount_id, g_source_remove);
+  g_clear_pointer (&self->status, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SYNC_INDICATOR);
   /* A widget unparents the children its layout holds itself. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -264,6 +338,7 @@ hall_sync_indicator_class_init (HallSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallSyncIndicator, status_label);
   gtk_widget_class_bind_template_child (widget_class, HallSyncIndicator, detail_label);
   gtk_widget_class_bind_template_child (widget_class, HallSyncIndicator, error_label);
+  gtk_widget_class_bind_template_child (widget_class, HallSyncIndicator, details_expander);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "syncindicator");
@@ -304,10 +379,12 @@ hall_sync_indicator_set_store (HallSyncIndicator *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   self->outbox_pending = 0;
+  self->counts = (HallOutboxCounts) { 0 };
 
   if (store != NULL)
     {
       self->outbox_pending = hall_store_count_outbox (store);
+      hall_store_count_outbox_entities (store, &self->counts);
       g_signal_connect_object (store, "outbox-changed", G_CALLBACK (outbox_changed_cb), self, 0);
     }
 
@@ -366,4 +443,22 @@ hall_sync_indicator_get_text (HallSyncIndicator *self)
   g_return_val_if_fail (HALL_IS_SYNC_INDICATOR (self), NULL);
 
   return gtk_label_get_label (self->label);
+}
+
+const char *
+hall_sync_indicator_get_status (HallSyncIndicator *self)
+{
+  g_return_val_if_fail (HALL_IS_SYNC_INDICATOR (self), NULL);
+
+  return self->status;
+}
+
+const char *
+hall_sync_indicator_get_details (HallSyncIndicator *self)
+{
+  g_return_val_if_fail (HALL_IS_SYNC_INDICATOR (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->details_expander))
+           ? gtk_label_get_label (self->error_label)
+           : NULL;
 }

@@ -31,4 +31,11 @@ void            hall_sync_indicator_set_compact (HallSyncIndicator *self,
 /* The short text on the button, for tests and tooltips. */
 const char     *hall_sync_indicator_get_text   (HallSyncIndicator *self);
 
+/* (transfer none): the sentence of the popover's heading and the tooltip:
+ * "Offline — 2 cases and 1 note will be sent when the server is back". */
+const char     *hall_sync_indicator_get_status   (HallSyncIndicator *self);
+/* (transfer none) (nullable): the technical detail behind "Details", when
+ * there is one. */
+const char     *hall_sync_indicator_get_details  (HallSyncIndicator *self);
+
 G_END_DECLS
