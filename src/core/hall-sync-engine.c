@@ -198,6 +198,7 @@ pass_thread (GTask        *task,
     g_set_error (&error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                  _("no server is set for this counter: sign in to a server first"));
   else if (_hall_sync_push (worker, &data->report, &error)
+           && _hall_sync_push_pages (worker, NULL, &error)
            && _hall_sync_pull (worker, &data->report, &error))
     {
       now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
