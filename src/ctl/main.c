@@ -26,6 +26,10 @@ static const Command commands[] = {
   { "sync", N_("Send waiting changes, fetch the server's"), hall_ctl_sync },
   { "status", N_("What waits to be sent; when sync last ran"), hall_ctl_status },
   { "logout", N_("End the official's sessions on every counter"), hall_ctl_logout },
+  { "attach", N_("Add files to a document of a case"), hall_ctl_attach },
+#ifdef HAVE_RENDERING
+  { "dossier", N_("Write a case's documents as one PDF"), hall_ctl_dossier },
+#endif
 };
 
 static char *
