@@ -211,13 +211,48 @@ test_attach_and_dossier (Fixture      *fixture,
   g_assert_nonnull (strstr (text, "missing"));
 }
 
+/* scan through SANE's test backend: a feeder batch into a slot; a
+ * scanner that is not there is exit 69 and adds nothing. */
+static void
+test_scan (Fixture      *fixture,
+           gconstpointer user_data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "scan", "--list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "test:0\t"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "scan", "--device", "test:9", fixture->number,
+                            "premises_proof", NULL), ==, EX_UNAVAILABLE);
+  g_assert_nonnull (strstr (err, "test:9"));
+  g_assert_cmpuint (count_pages (fixture), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "scan", "--device", "test:1", "--resolution",
+                            "75", "--source", "Automatic Document Feeder", "--mode", "bilevel",
+                            fixture->number, "premises_proof", NULL), ==, 0);
+  lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 10);
+  g_assert_nonnull (strstr (lines[9], "premises_proof\t10\tbilevel\t"));
+  g_assert_cmpuint (count_pages (fixture), ==, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *sane = NULL;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_setenv ("LANGUAGE", "en", TRUE);
+  sane = g_test_build_filename (G_TEST_DIST, "data", "sane", NULL);
+  g_setenv ("SANE_CONFIG_DIR", sane, TRUE);
 
+  g_test_add ("/hall/ctl/scan", Fixture, NULL, fixture_set_up, test_scan, fixture_tear_down);
   g_test_add ("/hall/ctl/attach-refused", Fixture, NULL, fixture_set_up, test_attach_refused,
               fixture_tear_down);
   g_test_add ("/hall/ctl/attach-and-dossier", Fixture, NULL, fixture_set_up,

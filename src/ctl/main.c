@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "status", N_("What waits to be sent; when sync last ran"), hall_ctl_status },
   { "logout", N_("End the official's sessions on every counter"), hall_ctl_logout },
   { "attach", N_("Add files to a document of a case"), hall_ctl_attach },
+  { "scan", N_("Scan paper into a document of a case"), hall_ctl_scan },
 #ifdef HAVE_RENDERING
   { "dossier", N_("Write a case's documents as one PDF"), hall_ctl_dossier },
 #endif
