@@ -61,9 +61,12 @@ static void
 page_cb (HallScanner   *scanner,
          guint          page,
          HallPageImage *image,
+         HallPageImage *thumbnail,
          Fixture       *fixture)
 {
   g_assert_cmpuint (page, ==, fixture->pages->len + 1);
+  g_assert_cmpuint (MAX (thumbnail->width, thumbnail->height), <=, HALL_SCANNER_THUMBNAIL_SIZE);
+  g_assert_cmpuint (MAX (thumbnail->width, thumbnail->height), >, 0);
   g_ptr_array_add (fixture->pages, hall_page_image_ref (image));
 }
 

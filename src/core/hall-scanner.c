@@ -574,6 +574,7 @@ typedef struct
   guint          page;
   double         fraction;
   HallPageImage *image;
+  HallPageImage *thumbnail;
   GError        *error;
 } Emission;
 
@@ -591,7 +592,7 @@ emit_cb (gpointer data)
       g_signal_emit (scanner, signals[SIGNAL_PROGRESS], 0, e->page, e->fraction);
       break;
     case SIGNAL_PAGE:
-      g_signal_emit (scanner, signals[SIGNAL_PAGE], 0, e->page, e->image);
+      g_signal_emit (scanner, signals[SIGNAL_PAGE], 0, e->page, e->image, e->thumbnail);
       break;
     case SIGNAL_SCAN_FINISHED:
     default:
@@ -609,6 +610,7 @@ emission_free (gpointer data)
 
   worker_unref (e->worker);
   g_clear_pointer (&e->image, hall_page_image_unref);
+  g_clear_pointer (&e->thumbnail, hall_page_image_unref);
   g_clear_error (&e->error);
   g_free (e);
 }
@@ -629,6 +631,9 @@ emit (Worker        *self,
   e->page = page;
   e->fraction = fraction;
   e->image = image != NULL ? hall_page_image_ref (image) : NULL;
+  /* Made here, so that the window only shows it. */
+  e->thumbnail = image != NULL ? hall_page_image_scale_down (image, HALL_SCANNER_THUMBNAIL_SIZE)
+                               : NULL;
   e->error = error;
   /* Not g_main_context_invoke(): with the context free at that moment it
    * would run the handler here, on the scanner's thread. */
@@ -948,8 +953,8 @@ hall_scanner_class_init (HallScannerClass *klass)
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                            G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_DOUBLE);
   signals[SIGNAL_PAGE] = g_signal_new ("page", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                       NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT,
-                                       HALL_TYPE_PAGE_IMAGE);
+                                       NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT,
+                                       HALL_TYPE_PAGE_IMAGE, HALL_TYPE_PAGE_IMAGE);
   signals[SIGNAL_SCAN_FINISHED] = g_signal_new ("scan-finished", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_ERROR);

@@ -64,6 +64,8 @@ typedef struct
 void            hall_scan_options_free      (HallScanOptions  *options);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallScanOptions, hall_scan_options_free)
 
+#define HALL_SCANNER_THUMBNAIL_SIZE 256
+
 #define HALL_TYPE_SCANNER (hall_scanner_get_type ())
 G_DECLARE_FINAL_TYPE (HallScanner, hall_scanner, HALL, SCANNER, GObject)
 
@@ -74,7 +76,10 @@ G_DECLARE_FINAL_TYPE (HallScanner, hall_scanner, HALL, SCANNER, GObject)
  *
  * Signals:
  *   "progress" (guint page, double fraction): of the page being read
- *   "page" (guint page, HallPageImage *image): a page was read whole
+ *   "page" (guint page, HallPageImage *image, HallPageImage *thumbnail): a
+ *       page was read whole; the thumbnail (at most
+ *       HALL_SCANNER_THUMBNAIL_SIZE pixels a side) is made on the scanner's
+ *       thread, so the main context only shows it
  *   "scan-finished" (guint n_pages, GError *error): the scan ended: every
  *       page was read (error NULL), it was cancelled (G_IO_ERROR_CANCELLED)
  *       or it failed (HALL_SCANNER_ERROR, the message naming the device

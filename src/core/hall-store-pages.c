@@ -394,7 +394,10 @@ hall_store_add_pages_async (HallStore          *self,
 
   data->case_uuid = g_strdup (case_uuid);
   data->slot = g_strdup (slot);
-  data->images = g_ptr_array_ref (images);
+  /* The worker holds the pages themselves, whatever the caller's array. */
+  data->images = g_ptr_array_new_full (images->len, (GDestroyNotify) hall_page_image_unref);
+  for (guint i = 0; i < images->len; i++)
+    g_ptr_array_add (data->images, hall_page_image_ref (g_ptr_array_index (images, i)));
   data->official = g_strdup (official);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_store_add_pages_async);

@@ -23,6 +23,7 @@ static void
 page_cb (HallScanner   *scanner,
          guint          page,
          HallPageImage *image,
+         HallPageImage *thumbnail,
          ScanRun       *run)
 {
   g_ptr_array_add (run->images, hall_page_image_ref (image));
