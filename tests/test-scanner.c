@@ -331,6 +331,29 @@ test_device_gone (Fixture      *fixture,
   g_assert_nonnull (strstr (fixture->error->message, "test:7"));
 }
 
+/* A device that stops sending in the middle of a page: the watchdog ends
+ * the wait and the scan, naming the device and the page. */
+static void
+test_device_silent (Fixture      *fixture,
+                    gconstpointer user_data)
+{
+  g_autoptr (HallScanSettings) settings = hall_scan_settings_new ();
+
+  settings->dpi = 100;
+  hall_scanner_set_stall_timeout (fixture->scanner, 200);
+  hall_scanner_test_hang_after_bytes (fixture->scanner, 20000);
+  run_scan (fixture, "test:0", settings);
+  g_assert_error (fixture->error, HALL_SCANNER_ERROR, HALL_SCANNER_ERROR_NO_DEVICE);
+  g_assert_nonnull (strstr (fixture->error->message, "test:0"));
+  g_assert_nonnull (strstr (fixture->error->message, "page 1"));
+  g_assert_cmpuint (fixture->pages->len, ==, 0);
+
+  hall_scanner_test_hang_after_bytes (fixture->scanner, 0);
+  run_scan (fixture, "test:0", settings);
+  g_assert_no_error (fixture->error);
+  g_assert_cmpuint (fixture->pages->len, ==, 1);
+}
+
 static void
 test_busy (Fixture      *fixture,
            gconstpointer user_data)
@@ -374,6 +397,7 @@ main (int   argc,
   ADD ("/hall/scanner/cancel", test_cancel);
   ADD ("/hall/scanner/options-round-trip", test_options_round_trip);
   ADD ("/hall/scanner/device-gone", test_device_gone);
+  ADD ("/hall/scanner/device-silent", test_device_silent);
   ADD ("/hall/scanner/busy", test_busy);
 #undef ADD
   return g_test_run ();

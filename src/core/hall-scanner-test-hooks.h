@@ -14,4 +14,10 @@ G_BEGIN_DECLS
 void            hall_scanner_test_fail_after_bytes (HallScanner *self,
                                                     guint        bytes);
 
+/* From the next read on, the device stops answering once a page has
+ * @bytes (0: never): the read waits until the scan is cancelled, as a
+ * network scanner that fell off the network does. */
+void            hall_scanner_test_hang_after_bytes (HallScanner *self,
+                                                    guint        bytes);
+
 G_END_DECLS

@@ -50,6 +50,9 @@ typedef struct
   GAsyncQueue    *requests;
   gint            cancelled;      /* atomic: the scan running is to stop */
   gint            fail_after;     /* atomic, test hook: bytes before the device "goes" */
+  gint            hang_after;     /* atomic, test hook: bytes before it stops answering */
+  gint            stalled;        /* atomic: the watchdog found the device silent */
+  gpointer        reading;        /* atomic: the handle while a page is read, for the watchdog */
   GWeakRef        scanner;
 
   /* The thread's own, never touched elsewhere. */
@@ -64,6 +67,9 @@ struct _HallScanner
   Worker        *worker;
   GThread       *thread;
   gboolean       scanning;        /* main context's view */
+  guint          stall_timeout;   /* ms without a word from the device */
+  gint64         last_activity;   /* monotonic µs of the last progress or page */
+  guint          watchdog_id;
 };
 
 G_DEFINE_FINAL_TYPE (HallScanner, hall_scanner, G_TYPE_OBJECT)
@@ -586,6 +592,7 @@ emit_cb (gpointer data)
 
   if (scanner == NULL)
     return G_SOURCE_REMOVE;
+  scanner->last_activity = g_get_monotonic_time ();
   switch (e->signal)
     {
     case SIGNAL_PROGRESS:
@@ -597,6 +604,7 @@ emit_cb (gpointer data)
     case SIGNAL_SCAN_FINISHED:
     default:
       scanner->scanning = FALSE;
+      g_clear_handle_id (&scanner->watchdog_id, g_source_remove);
       g_signal_emit (scanner, signals[SIGNAL_SCAN_FINISHED], 0, e->page, e->error);
       break;
     }
@@ -683,6 +691,22 @@ frame_to_page (const SANE_Parameters *p,
   return image;
 }
 
+/* Cancelled by the official, or by the watchdog of a silent device. */
+static void
+set_cancelled_error (Worker      *self,
+                     const char  *device,
+                     guint        page,
+                     GError     **error)
+{
+  if (g_atomic_int_get (&self->stalled))
+    g_set_error (error, HALL_SCANNER_ERROR, HALL_SCANNER_ERROR_NO_DEVICE,
+                 _("The scanner %s stopped answering while reading page %u: it sent "
+                   "nothing for too long. Check it, then scan that page again"), device,
+                 MAX (page, 1));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The scan was cancelled"));
+}
+
 static gboolean
 read_page (Worker            *self,
            const char        *device,
@@ -698,6 +722,7 @@ read_page (Worker            *self,
   gsize expected;
   double last = -1;
   gint fail_after = g_atomic_int_get (&self->fail_after);
+  gint hang_after = g_atomic_int_get (&self->hang_after);
 
   status = sane_get_parameters (self->handle, &params);
   if (status != SANE_STATUS_GOOD)
@@ -726,22 +751,28 @@ read_page (Worker            *self,
       if (g_atomic_int_get (&self->cancelled))
         {
           sane_cancel (self->handle);
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("The scan was cancelled"));
+          set_cancelled_error (self, device, page, error);
           return FALSE;
         }
+      g_atomic_pointer_set (&self->reading, self->handle);
       status = sane_read (self->handle, chunk, READ_CHUNK, &length);
-      /* Test hook: the device goes away after so many bytes. */
+      /* Test hooks: the device goes away, or stops answering, after so
+       * many bytes (the watchdog's sane_cancel() ends the wait). */
       if (fail_after > 0 && data->len + length >= (guint) fail_after)
         status = SANE_STATUS_IO_ERROR;
+      if (hang_after > 0 && data->len + length >= (guint) hang_after)
+        while (!g_atomic_int_get (&self->cancelled))
+          g_usleep (1000);
+      g_atomic_pointer_set (&self->reading, NULL);
       if (status == SANE_STATUS_EOF)
         break;
+      if (g_atomic_int_get (&self->stalled))
+        status = SANE_STATUS_CANCELLED;
       if (status != SANE_STATUS_GOOD)
         {
           sane_cancel (self->handle);
           if (status == SANE_STATUS_CANCELLED)
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 _("The scan was cancelled"));
+            set_cancelled_error (self, device, page, error);
           else
             set_sane_error (error, device, status, page);
           return FALSE;
@@ -803,8 +834,7 @@ scan (Worker                 *self,
 
       if (g_atomic_int_get (&self->cancelled))
         {
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("The scan was cancelled"));
+          set_cancelled_error (self, device, page + 1, &error);
           break;
         }
       status = sane_start (self->handle);
@@ -818,8 +848,7 @@ scan (Worker                 *self,
         }
       if (status == SANE_STATUS_CANCELLED)
         {
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("The scan was cancelled"));
+          set_cancelled_error (self, device, page + 1, &error);
           break;
         }
       if (status != SANE_STATUS_GOOD)
@@ -877,6 +906,7 @@ scanner_thread (gpointer data)
 
         case REQUEST_SCAN:
           g_atomic_int_set (&self->cancelled, 0);
+          g_atomic_int_set (&self->stalled, 0);
           scan (self, request->device, request->settings);
           break;
 
@@ -914,6 +944,7 @@ hall_scanner_dispose (GObject *object)
 {
   HallScanner *self = HALL_SCANNER (object);
 
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
   if (self->thread != NULL)
     {
       Request *quit = g_new0 (Request, 1);
@@ -968,6 +999,7 @@ hall_scanner_init (HallScanner *self)
   self->worker->context = g_main_context_ref_thread_default ();
   self->worker->requests = g_async_queue_new ();
   g_weak_ref_init (&self->worker->scanner, self);
+  self->stall_timeout = HALL_SCANNER_STALL_TIMEOUT_DEFAULT;
 }
 
 HallScanner *
@@ -1033,6 +1065,26 @@ hall_scanner_get_options_finish (HallScanner   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* A device that sends nothing for stall_timeout: SANE lets sane_cancel()
+ * be called while another thread waits in sane_read(), which then
+ * returns; the scan ends as "stopped answering", not as a hang. */
+static gboolean
+watchdog_cb (gpointer data)
+{
+  HallScanner *self = data;
+  SANE_Handle handle;
+
+  if (g_get_monotonic_time () - self->last_activity < (gint64) self->stall_timeout * 1000)
+    return G_SOURCE_CONTINUE;
+  g_atomic_int_set (&self->worker->stalled, 1);
+  g_atomic_int_set (&self->worker->cancelled, 1);
+  handle = g_atomic_pointer_get (&self->worker->reading);
+  if (handle != NULL)
+    sane_cancel (handle);
+  self->watchdog_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 void
 hall_scanner_scan (HallScanner            *self,
                    const char             *device,
@@ -1052,6 +1104,9 @@ hall_scanner_scan (HallScanner            *self,
       return;
     }
   self->scanning = TRUE;
+  self->last_activity = g_get_monotonic_time ();
+  if (self->stall_timeout > 0)
+    self->watchdog_id = g_timeout_add (MAX (self->stall_timeout / 4, 10), watchdog_cb, self);
   request = g_new0 (Request, 1);
   request->kind = REQUEST_SCAN;
   request->device = g_strdup (device);
@@ -1074,6 +1129,22 @@ hall_scanner_get_scanning (HallScanner *self)
   g_return_val_if_fail (HALL_IS_SCANNER (self), FALSE);
 
   return self->scanning;
+}
+
+void
+hall_scanner_set_stall_timeout (HallScanner *self,
+                                guint        milliseconds)
+{
+  g_return_if_fail (HALL_IS_SCANNER (self));
+
+  self->stall_timeout = milliseconds;
+}
+
+void
+hall_scanner_test_hang_after_bytes (HallScanner *self,
+                                    guint        bytes)
+{
+  g_atomic_int_set (&self->worker->hang_after, (gint) bytes);
 }
 
 void

@@ -119,5 +119,11 @@ void            hall_scanner_scan                (HallScanner         *self,
  * with G_IO_ERROR_CANCELLED. Nothing when none runs. */
 void            hall_scanner_cancel              (HallScanner         *self);
 gboolean        hall_scanner_get_scanning        (HallScanner         *self);
+/* A device that sends nothing (no progress, no page) for @milliseconds
+ * while it scans is taken to be gone: the read is cancelled and the scan
+ * ends with HALL_SCANNER_ERROR_NO_DEVICE. 0: wait for ever. */
+#define HALL_SCANNER_STALL_TIMEOUT_DEFAULT 60000
+void            hall_scanner_set_stall_timeout   (HallScanner         *self,
+                                                  guint                milliseconds);
 
 G_END_DECLS
