@@ -64,6 +64,13 @@ HallPageImage  *hall_page_image_simplify   (HallPageImage  *self);
 HallPageImage  *hall_page_image_scale_down (HallPageImage  *self,
                                             guint           max_side);
 
+/* (transfer full) (nullable): the page in a photograph of it (a document
+ * camera's frame): the sheet, brighter than the desk around it, found,
+ * turned straight (skew up to 15°, *@angle_out the degrees it was turned
+ * by) and cut out. NULL when no sheet stands out from the background. */
+HallPageImage  *hall_page_image_find_page  (HallPageImage  *self,
+                                            double         *angle_out);
+
 /* hall-page-image-decode.c */
 
 /* (transfer full) (element-type HallPageImage): the pages of a PNG, JPEG,
