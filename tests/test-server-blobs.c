@@ -291,6 +291,12 @@ sign_in (Server     *to,
 
 /* Blobs and what is on disk */
 
+/* The signature and IHDR of a 1000 × 1400 grey PNG (CRC not checked). */
+static const guint8 page_header[] = {
+  0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+  0, 0, 0x03, 0xe8, 0, 0, 0x05, 0x78, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static Blob *
 blob_new (gsize size)
 {
@@ -301,6 +307,9 @@ blob_new (gsize size)
   blob->data = g_malloc (size);
   for (gsize i = 0; i < size; i++)
     blob->data[i] = (guint8) g_random_int ();
+  /* The server keeps pages only: these bytes begin as a PNG does. */
+  if (size >= sizeof page_header)
+    memcpy (blob->data, page_header, sizeof page_header);
   g_checksum_update (checksum, blob->data, size);
   blob->sha256 = g_strdup (g_checksum_get_string (checksum));
   blob->path = g_strconcat ("/v1/blobs/", blob->sha256, NULL);

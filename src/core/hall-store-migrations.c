@@ -338,6 +338,32 @@ static const char migration_v8[] =
   "  FROM events_v8 ORDER BY case_id, id;"
   "DROP TABLE events_v8;";
 
+/* Scanned and imported pages (issue 11): each a file named by its SHA-256
+ * in the pages folder beside the database, in a slot of its case's
+ * checklist (the catalog's document id) at a position in that slot.
+ * uploaded_at stays NULL until the server holds the blob; the partial
+ * index is the queue of pages still to send. */
+static const char migration_v9[] =
+  "CREATE TABLE pages ("
+  "  id          INTEGER PRIMARY KEY,"
+  "  uuid        TEXT NOT NULL UNIQUE,"
+  "  case_id     INTEGER NOT NULL REFERENCES cases (id),"
+  "  slot        TEXT NOT NULL,"
+  "  position    INTEGER NOT NULL,"
+  "  sha256      TEXT NOT NULL CHECK (length (sha256) = 64),"
+  "  mime        TEXT NOT NULL,"
+  "  kind        TEXT NOT NULL CHECK (kind IN ('bilevel', 'grey', 'colour')),"
+  "  width       INTEGER NOT NULL,"
+  "  height      INTEGER NOT NULL,"
+  "  dpi         INTEGER NOT NULL DEFAULT 0,"
+  "  bytes       INTEGER NOT NULL,"
+  "  created_at  INTEGER NOT NULL,"
+  "  uploaded_at INTEGER,"
+  "  UNIQUE (case_id, slot, position)"
+  ");"
+  "CREATE INDEX pages_unsent ON pages (id) WHERE uploaded_at IS NULL;"
+  "CREATE INDEX pages_sha256 ON pages (sha256);";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -348,6 +374,7 @@ static const char *const migrations[] = {
   migration_v6,
   migration_v7,
   migration_v8,
+  migration_v9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

@@ -102,4 +102,14 @@ gboolean        hall_store_apply_changes         (HallStore      *self,
                                                   const char     *next_cursor,
                                                   GError        **error);
 
+/* Pages (hall-store-pages.c): the files the server does not hold yet,
+ * oldest first, (transfer full) (element-type HallStoredPage); and the
+ * record that the server holds the blob @sha256 (every page naming it). */
+GPtrArray      *hall_store_list_unsent_pages     (HallStore      *self,
+                                                  GError        **error);
+guint           hall_store_count_unsent_pages    (HallStore      *self);
+gboolean        hall_store_mark_page_sent        (HallStore      *self,
+                                                  const char     *sha256,
+                                                  GError        **error);
+
 G_END_DECLS

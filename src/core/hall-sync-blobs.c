@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "hall-error.h"
+#include "hall-store-pages.h"
+#include "hall-store-sync-private.h"
 #include "hall-sync-engine-private.h"
 #include "hall-sync-response.h"
 
@@ -88,10 +90,10 @@ set_upload_error (HallHttpResponse *response,
 }
 
 static gboolean
-upload_blob (BlobData      *data,
-             GError       **error)
+upload_file (HallSyncWorker *worker,
+             BlobData       *data,
+             GError        **error)
 {
-  HallSyncWorker *worker = &data->worker;
   g_autofree char *hash = NULL;
   g_autofree char *path = NULL;
   g_autoptr (HallHttpResponse) head = NULL;
@@ -227,6 +229,13 @@ upload_blob (BlobData      *data,
     }
 }
 
+static gboolean
+upload_blob (BlobData  *data,
+             GError   **error)
+{
+  return upload_file (&data->worker, data, error);
+}
+
 static void
 blob_thread (GTask        *task,
              gpointer      source_object,
@@ -241,6 +250,41 @@ blob_thread (GTask        *task,
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, g_strdup (data->sha256), g_free);
+}
+
+gboolean
+_hall_sync_push_pages (HallSyncWorker  *worker,
+                       guint           *sent_out,
+                       GError         **error)
+{
+  g_autoptr (GPtrArray) pages = hall_store_list_unsent_pages (worker->store, error);
+  g_autoptr (GHashTable) sent = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (pages == NULL)
+    return FALSE;
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *path = NULL;
+      BlobData data = { { 0 } };
+      gboolean ok;
+
+      if (g_hash_table_contains (sent, page->sha256))
+        continue;
+      path = hall_store_get_page_path (worker->store, page->sha256);
+      data.file = g_file_new_for_path (path);
+      data.sha256 = g_strdup (page->sha256);
+      data.chunk_size = worker->engine->blob_chunk_size;
+      ok = upload_file (worker, &data, error);
+      g_object_unref (data.file);
+      g_free (data.sha256);
+      if (!ok || !hall_store_mark_page_sent (worker->store, page->sha256, error))
+        return FALSE;
+      g_hash_table_add (sent, page->sha256);
+    }
+  if (sent_out != NULL)
+    *sent_out = g_hash_table_size (sent);
+  return TRUE;
 }
 
 void

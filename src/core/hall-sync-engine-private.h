@@ -134,6 +134,13 @@ gboolean          _hall_sync_push                      (HallSyncWorker       *wo
                                                         HallSyncReport       *report,
                                                         GError              **error);
 
+/* hall-sync-blobs.c: sends the page files the server does not hold yet
+ * (hall_store_list_unsent_pages()), each resumable and hash-checked, and
+ * records each one the server acknowledged. */
+gboolean          _hall_sync_push_pages                (HallSyncWorker       *worker,
+                                                        guint                *sent_out,
+                                                        GError              **error);
+
 /* hall-sync-pull.c */
 gboolean          _hall_sync_pull                      (HallSyncWorker       *worker,
                                                         HallSyncReport       *report,

@@ -212,6 +212,7 @@ pass_thread (GTask        *task,
     g_set_error (&error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                  _("no server is set for this counter: sign in to a server first"));
   else if (_hall_sync_push (worker, &data->report, &error)
+           && _hall_sync_push_pages (worker, NULL, &error)
            && _hall_sync_pull (worker, &data->report, &error)
            && _hall_sync_pull_trust (worker, &error))
     {

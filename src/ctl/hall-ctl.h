@@ -105,5 +105,16 @@ int             hall_ctl_license            (HallCtl        *ctl,
 int             hall_ctl_verify             (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
+int             hall_ctl_attach             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+int             hall_ctl_scan               (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+#ifdef HAVE_RENDERING
+int             hall_ctl_dossier            (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
+#endif
 
 G_END_DECLS

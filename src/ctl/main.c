@@ -34,6 +34,11 @@ static const Command commands[] = {
   { "hall-key", N_("Make the hall's root key, or trust its public key"), hall_ctl_hall_key },
   { "enroll", N_("Certify an official's signing key"), hall_ctl_enroll },
   { "revoke", N_("Revoke a license, or an official's key from a date"), hall_ctl_revoke },
+  { "attach", N_("Add files to a document of a case"), hall_ctl_attach },
+  { "scan", N_("Scan paper into a document of a case"), hall_ctl_scan },
+#ifdef HALL_CTL_WITH_RENDER
+  { "dossier", N_("Write a case's documents as one PDF"), hall_ctl_dossier },
+#endif
 };
 
 static char *

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "hall-blob-store.h"
+#include "hall-page-header.h"
 
 #define RECORD_SUFFIX ".upload"
 #define RECORD_GROUP "upload"
@@ -745,6 +746,28 @@ fsync_dir (const char  *dir,
   return TRUE;
 }
 
+/* The counter's check of a page file, on what was received. */
+static gboolean
+check_page (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  HallPageHeader header;
+
+  mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (mapped == NULL)
+    return set_io_error (error, _("Cannot read the upload"), path);
+  if (hall_page_header_read ((const guint8 *) g_mapped_file_get_contents (mapped),
+                             g_mapped_file_get_length (mapped), &header, &local_error))
+    return TRUE;
+  g_set_error (error, HALL_BLOB_STORE_ERROR,
+               header.format == HALL_PAGE_FORMAT_UNKNOWN ? HALL_BLOB_STORE_ERROR_FORMAT
+                                                         : HALL_BLOB_STORE_ERROR_PAGE,
+               _("%s; the file was discarded"), local_error->message);
+  return FALSE;
+}
+
 gboolean
 hall_blob_upload_finish (HallBlobUpload  *upload,
                          gboolean        *complete_out,
@@ -786,6 +809,12 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
                    _("The %" PRIu64 " bytes received hash to %s, not to the name "
                      "of the file; they were discarded"),
                    *held_out, hex);
+      goto out;
+    }
+
+  if (!check_page (upload->partial_path, error))
+    {
+      remove_upload (upload);
       goto out;
     }
 

@@ -19,6 +19,8 @@ typedef enum
   HALL_BLOB_STORE_ERROR_LENGTH,    /* another length than the upload in progress has */
   HALL_BLOB_STORE_ERROR_CAP,       /* the official's partial uploads would pass the cap */
   HALL_BLOB_STORE_ERROR_FULL,      /* no space left on the disk (or over quota) */
+  HALL_BLOB_STORE_ERROR_FORMAT,    /* not a PNG, JPEG, TIFF or PDF (its first bytes) */
+  HALL_BLOB_STORE_ERROR_PAGE,      /* a damaged header, or a page over the pixel limit */
 } HallBlobStoreError;
 
 GQuark hall_blob_store_error_quark (void);
@@ -99,8 +101,11 @@ gboolean        hall_blob_upload_write       (HallBlobUpload  *upload,
                                               gsize            length,
                                               GError         **error);
 /* When the bytes held reach the announced total (or for a whole upload,
- * always), checks the hash: the blob becomes complete (TRUE, *complete_out
- * TRUE) or the data is discarded (HALL_BLOB_STORE_ERROR_MISMATCH).
+ * always), checks the hash, then the file's header as the counter does
+ * (hall_page_header_read(): format, a readable header, at most
+ * HALL_PAGE_MAX_PIXELS a page, never decoding it): the blob becomes
+ * complete (TRUE, *complete_out TRUE) or the data is discarded
+ * (HALL_BLOB_STORE_ERROR_MISMATCH, _FORMAT or _PAGE).
  * Otherwise the bytes are synced to disk and *held_out says how many there
  * are. On any failure, what this upload wrote is gone. Frees @upload. */
 gboolean        hall_blob_upload_finish      (HallBlobUpload  *upload,

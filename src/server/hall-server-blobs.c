@@ -135,7 +135,10 @@ upload_problem (HallServerRequest *request,
                                          ? "Upload-Length" : MHD_HTTP_HEADER_CONTENT_LENGTH,
                                     "%s", error->message);
     case HALL_BLOB_STORE_ERROR_MISMATCH:
+    case HALL_BLOB_STORE_ERROR_PAGE:
       return hall_problem_response (422, NULL, "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_FORMAT:
+      return hall_problem_response (415, NULL, "%s", error->message);
     case HALL_BLOB_STORE_ERROR_CAP:
       /* 429, not 413: nothing is wrong with this file, and the official may
        * send it once their other uploads are done or expired, which a

@@ -1,0 +1,794 @@
+/* hall-store-pages.c — HallStore: pages of a case's documents, their files
+ * and the queue of pages the server does not have yet
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "hall-error.h"
+#include "hall-store-pages.h"
+#include "hall-store-private.h"
+
+#define PAGE_COLUMNS                                                     \
+  "p.uuid, c.uuid, p.slot, p.position, p.sha256, p.mime, p.kind, p.width, " \
+  "p.height, p.dpi, p.bytes, p.created_at, p.uploaded_at IS NOT NULL"
+#define PAGE_FROM " FROM pages p JOIN cases c ON c.id = p.case_id "
+
+void
+hall_stored_page_free (HallStoredPage *page)
+{
+  if (page == NULL)
+    return;
+  g_free (page->uuid);
+  g_free (page->case_uuid);
+  g_free (page->slot);
+  g_free (page->sha256);
+  g_free (page->mime);
+  g_free (page);
+}
+
+static gpointer
+read_page (HallSqliteStmt *stmt)
+{
+  HallStoredPage *page = g_new0 (HallStoredPage, 1);
+
+  page->uuid = hall_sqlite_column_dup (stmt, 0);
+  page->case_uuid = hall_sqlite_column_dup (stmt, 1);
+  page->slot = hall_sqlite_column_dup (stmt, 2);
+  page->position = sqlite3_column_int (stmt, 3);
+  page->sha256 = hall_sqlite_column_dup (stmt, 4);
+  page->mime = hall_sqlite_column_dup (stmt, 5);
+  if (!hall_page_kind_from_string ((const char *) sqlite3_column_text (stmt, 6), &page->kind))
+    page->kind = HALL_PAGE_KIND_COLOUR;
+  page->width = sqlite3_column_int (stmt, 7);
+  page->height = sqlite3_column_int (stmt, 8);
+  page->dpi = sqlite3_column_int (stmt, 9);
+  page->bytes = sqlite3_column_int64 (stmt, 10);
+  page->created_at = sqlite3_column_int64 (stmt, 11);
+  page->uploaded = sqlite3_column_int (stmt, 12) != 0;
+  return page;
+}
+
+char *
+hall_store_get_pages_dir (HallStore *self)
+{
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  dir = g_path_get_dirname (self->path);
+  return g_build_filename (dir, "pages", NULL);
+}
+
+char *
+hall_store_get_page_path (HallStore  *self,
+                          const char *sha256)
+{
+  g_autofree char *dir = hall_store_get_pages_dir (self);
+  char prefix[3] = { sha256[0], sha256[1], 0 };
+
+  return g_build_filename (dir, prefix, sha256, NULL);
+}
+
+static gboolean
+fsync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = fsync (fd) == 0;
+  close (fd);
+  return ok;
+}
+
+/* The file of a page: written beside its final name, synced, renamed and
+ * its folder synced, so that a crash leaves either no file or a whole one;
+ * never a half-written file under a name that promises its hash. */
+static gboolean
+write_page_file (HallStore   *self,
+                 GBytes      *bytes,
+                 const char  *sha256,
+                 GError     **error)
+{
+  g_autofree char *path = hall_store_get_page_path (self, sha256);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  gsize done = 0;
+  int saved;
+  int fd;
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return TRUE; /* content-addressed: the same name is the same bytes */
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    goto fail_errno;
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    goto fail_errno;
+  while (done < size)
+    {
+      ssize_t n = write (fd, data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          saved = errno;
+          close (fd);
+          g_unlink (tmp);
+          errno = saved;
+          goto fail_errno;
+        }
+      done += n;
+    }
+  if (fsync (fd) != 0)
+    {
+      saved = errno;
+      close (fd);
+      g_unlink (tmp);
+      errno = saved;
+      goto fail_errno;
+    }
+  close (fd);
+  if (g_rename (tmp, path) != 0)
+    {
+      saved = errno;
+      g_unlink (tmp);
+      errno = saved;
+      goto fail_errno;
+    }
+  fsync_dir (dir);
+  return TRUE;
+
+fail_errno:
+  saved = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               _("Could not save the page in %s: %s"), dir, g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+checklist_has (JsonArray  *checklist,
+               const char *slot)
+{
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+
+      if (item != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL),
+                        slot) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  HallStoredPage *page;
+  GBytes         *bytes;
+} Encoded;
+
+static gboolean
+document_event_locked (HallStore  *self,
+                       const char *case_uuid,
+                       const char *official,
+                       const char *note,
+                       GError    **error)
+{
+  g_autoptr (HallCaseEvent) event = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DOCUMENT);
+
+  hall_case_event_set_note (event, note);
+  if (official != NULL)
+    hall_case_event_set_official (event, official);
+  hall_case_event_set_at (event, _hall_store_now_seconds ());
+  return _hall_store_add_case_event_locked (self, event, error);
+}
+
+static gboolean
+add_pages_locked (HallStore   *self,
+                  const char  *case_uuid,
+                  const char  *slot,
+                  GPtrArray   *pages,
+                  const char  *official,
+                  GError     **error)
+{
+  g_autoptr (HallSqliteStmt) last = NULL;
+  g_autoptr (HallSqliteStmt) insert = NULL;
+  g_autofree char *note = NULL;
+  gint64 case_id = 0;
+  gint64 next = 0;
+
+  if (!_hall_store_lookup_case_id_locked (self, case_uuid, &case_id, error))
+    return FALSE;
+  if (case_id == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("There is no case %s at this counter"), case_uuid);
+      return FALSE;
+    }
+  last = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT coalesce (max (position) + 1, 0) FROM pages"
+                                   " WHERE case_id = ?1 AND slot = ?2", error);
+  if (last == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (last, 1, case_id);
+  hall_sqlite_bind_text (last, 2, slot);
+  if (!hall_sqlite_stmt_step_row (last, _("read the pages of the case"), error))
+    return FALSE;
+  next = sqlite3_column_int64 (last, 0);
+
+  insert = hall_sqlite_conn_prepare (self->writer,
+                                     "INSERT INTO pages (uuid, case_id, slot, position, sha256,"
+                                     " mime, kind, width, height, dpi, bytes, created_at)"
+                                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                     error);
+  if (insert == NULL)
+    return FALSE;
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+
+      page->position = next + i;
+      sqlite3_reset (insert);
+      hall_sqlite_bind_text (insert, 1, page->uuid);
+      sqlite3_bind_int64 (insert, 2, case_id);
+      hall_sqlite_bind_text (insert, 3, slot);
+      sqlite3_bind_int64 (insert, 4, page->position);
+      hall_sqlite_bind_text (insert, 5, page->sha256);
+      hall_sqlite_bind_text (insert, 6, page->mime);
+      hall_sqlite_bind_text (insert, 7, hall_page_kind_to_string (page->kind));
+      sqlite3_bind_int (insert, 8, page->width);
+      sqlite3_bind_int (insert, 9, page->height);
+      sqlite3_bind_int (insert, 10, page->dpi);
+      sqlite3_bind_int64 (insert, 11, page->bytes);
+      sqlite3_bind_int64 (insert, 12, page->created_at);
+      if (!hall_sqlite_stmt_run (insert, _("save the page"), error))
+        return FALSE;
+    }
+  /* Translators: an entry of a case's timeline; %s is the document's id. */
+  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added to %s",
+                                       "%u pages added to %s", pages->len),
+                          pages->len, slot);
+  return document_event_locked (self, case_uuid, official, note, error);
+}
+
+gboolean
+hall_store_add_pages (HallStore   *self,
+                      const char  *case_uuid,
+                      const char  *slot,
+                      GPtrArray   *images,
+                      const char  *official,
+                      GPtrArray  **pages_out,
+                      GError     **error)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GPtrArray) changed = NULL;
+  gint64 now = _hall_store_now_seconds ();
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (case_uuid != NULL && slot != NULL && images != NULL, FALSE);
+
+  kase = hall_store_get_case (self, case_uuid, error);
+  if (kase == NULL)
+    return FALSE;
+  if (!checklist_has (hall_case_get_checklist (kase), slot))
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+                   _("The checklist of case %s has no document “%s”"),
+                   hall_case_get_number (kase), slot);
+      return FALSE;
+    }
+  if (images->len == 0)
+    {
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_EMPTY,
+                   _("There are no pages to add"));
+      return FALSE;
+    }
+
+  /* Compressed and on disk before the transaction: the writer is never
+   * held while a page is encoded or synced. */
+  pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
+  for (guint i = 0; i < images->len; i++)
+    {
+      HallPageImage *image = g_ptr_array_index (images, i);
+      g_autoptr (GBytes) bytes = NULL;
+      HallStoredPage *page;
+      const char *mime = NULL;
+
+      bytes = hall_page_image_encode (image, &mime, error);
+      if (bytes == NULL)
+        return FALSE;
+      page = g_new0 (HallStoredPage, 1);
+      page->uuid = g_uuid_string_random ();
+      page->case_uuid = g_strdup (case_uuid);
+      page->slot = g_strdup (slot);
+      page->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      page->mime = g_strdup (mime);
+      page->kind = image->kind;
+      page->width = image->width;
+      page->height = image->height;
+      page->dpi = image->dpi;
+      page->bytes = g_bytes_get_size (bytes);
+      page->created_at = now;
+      g_ptr_array_add (pages, page);
+      if (!write_page_file (self, bytes, page->sha256, error))
+        return FALSE;
+    }
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  ok = add_pages_locked (self, case_uuid, slot, pages, official, error);
+  changed = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (changed, g_strdup (case_uuid));
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  _hall_store_emit_changed (self);
+  if (pages_out != NULL)
+    *pages_out = g_steal_pointer (&pages);
+  return TRUE;
+}
+
+typedef struct
+{
+  char      *case_uuid;
+  char      *slot;
+  GPtrArray *images;
+  char      *official;
+} AddPagesData;
+
+static void
+add_pages_data_free (AddPagesData *data)
+{
+  g_free (data->case_uuid);
+  g_free (data->slot);
+  g_ptr_array_unref (data->images);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+add_pages_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  AddPagesData *data = task_data;
+  GPtrArray *pages = NULL;
+  GError *error = NULL;
+
+  if (hall_store_add_pages (source_object, data->case_uuid, data->slot, data->images,
+                            data->official, &pages, &error))
+    g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_add_pages_async (HallStore          *self,
+                            const char         *case_uuid,
+                            const char         *slot,
+                            GPtrArray          *images,
+                            const char         *official,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  AddPagesData *data = g_new0 (AddPagesData, 1);
+
+  g_return_if_fail (HALL_IS_STORE (self));
+
+  data->case_uuid = g_strdup (case_uuid);
+  data->slot = g_strdup (slot);
+  /* The worker holds the pages themselves, whatever the caller's array. */
+  data->images = g_ptr_array_new_full (images->len, (GDestroyNotify) hall_page_image_unref);
+  for (guint i = 0; i < images->len; i++)
+    g_ptr_array_add (data->images, hall_page_image_ref (g_ptr_array_index (images, i)));
+  data->official = g_strdup (official);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_add_pages_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_pages_data_free);
+  g_task_run_in_thread (task, add_pages_thread);
+}
+
+GPtrArray *
+hall_store_add_pages_finish (HallStore     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static int
+checklist_index (JsonArray  *checklist,
+                 const char *slot)
+{
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+
+      if (item != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL),
+                        slot) == 0)
+        return i;
+    }
+  return G_MAXINT;
+}
+
+static JsonArray *sort_checklist; /* only under sort_lock */
+G_LOCK_DEFINE_STATIC (sort_lock);
+
+static int
+compare_pages (gconstpointer a,
+               gconstpointer b)
+{
+  const HallStoredPage *pa = *(HallStoredPage **) a;
+  const HallStoredPage *pb = *(HallStoredPage **) b;
+  int ia = checklist_index (sort_checklist, pa->slot);
+  int ib = checklist_index (sort_checklist, pb->slot);
+
+  if (ia != ib)
+    return ia < ib ? -1 : 1;
+  if (ia == G_MAXINT && g_strcmp0 (pa->slot, pb->slot) != 0)
+    return g_strcmp0 (pa->slot, pb->slot);
+  return (int) pa->position - (int) pb->position;
+}
+
+GPtrArray *
+hall_store_list_case_pages (HallStore   *self,
+                            const char  *case_uuid,
+                            GError     **error)
+{
+  g_autoptr (HallCase) kase = NULL;
+  GPtrArray *pages;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  kase = hall_store_get_case (self, case_uuid, error);
+  if (kase == NULL)
+    return NULL;
+  pages = _hall_store_read_objects (self,
+                                    "SELECT " PAGE_COLUMNS PAGE_FROM
+                                    "WHERE c.uuid = ?1 ORDER BY p.slot, p.position",
+                                    case_uuid, read_page, _("read the pages of the case"),
+                                    error);
+  if (pages == NULL)
+    return NULL;
+  g_ptr_array_set_free_func (pages, (GDestroyNotify) hall_stored_page_free);
+  G_LOCK (sort_lock);
+  sort_checklist = hall_case_get_checklist (kase);
+  g_ptr_array_sort (pages, compare_pages);
+  sort_checklist = NULL;
+  G_UNLOCK (sort_lock);
+  return pages;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char **) a, *(const char **) b);
+}
+
+GPtrArray *
+hall_store_list_case_document_hashes (HallStore   *self,
+                                      const char  *case_uuid,
+                                      GError     **error)
+{
+  g_autoptr (GPtrArray) pages = hall_store_list_case_pages (self, case_uuid, error);
+  GPtrArray *hashes;
+
+  if (pages == NULL)
+    return NULL;
+  hashes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < pages->len; i++)
+    g_ptr_array_add (hashes, g_strdup (((HallStoredPage *) g_ptr_array_index (pages, i))->sha256));
+  g_ptr_array_sort (hashes, compare_strings);
+  return hashes;
+}
+
+GPtrArray *
+hall_store_list_missing_documents (HallStore   *self,
+                                   const char  *case_uuid,
+                                   GError     **error)
+{
+  g_autoptr (HallCase) kase = hall_store_get_case (self, case_uuid, error);
+  g_autoptr (GPtrArray) pages = NULL;
+  JsonArray *checklist;
+  GPtrArray *missing;
+
+  if (kase == NULL)
+    return NULL;
+  pages = hall_store_list_case_pages (self, case_uuid, error);
+  if (pages == NULL)
+    return NULL;
+  checklist = hall_case_get_checklist (kase);
+  missing = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+      const char *id = item ? json_object_get_string_member_with_default (item, "id", NULL)
+                            : NULL;
+      gboolean found = FALSE;
+
+      if (id == NULL)
+        continue;
+      for (guint j = 0; j < pages->len && !found; j++)
+        found = g_strcmp0 (((HallStoredPage *) g_ptr_array_index (pages, j))->slot, id) == 0;
+      if (!found)
+        g_ptr_array_add (missing, g_strdup (id));
+    }
+  return missing;
+}
+
+typedef struct
+{
+  gint64  id;
+  gint64  case_id;
+  char   *case_uuid;
+  char   *slot;
+  gint64  position;
+  gint64  count;
+} PageRow;
+
+static void
+page_row_clear (PageRow *row)
+{
+  g_free (row->case_uuid);
+  g_free (row->slot);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PageRow, page_row_clear)
+
+static gboolean
+lookup_page_locked (HallStore   *self,
+                    const char  *page_uuid,
+                    PageRow     *row,
+                    GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT p.id, p.case_id, c.uuid, p.slot, p.position,"
+                                   " (SELECT count (*) FROM pages q WHERE q.case_id = p.case_id"
+                                   "  AND q.slot = p.slot)"
+                                   " FROM pages p JOIN cases c ON c.id = p.case_id"
+                                   " WHERE p.uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, page_uuid);
+  if (!hall_sqlite_stmt_step_row (stmt, _("read the page"), &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                     _("There is no page %s at this counter"), page_uuid);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->case_id = sqlite3_column_int64 (stmt, 1);
+  row->case_uuid = hall_sqlite_column_dup (stmt, 2);
+  row->slot = hall_sqlite_column_dup (stmt, 3);
+  row->position = sqlite3_column_int64 (stmt, 4);
+  row->count = sqlite3_column_int64 (stmt, 5);
+  return TRUE;
+}
+
+/* Moves the pages of @row's slot at positions @from..@to (inclusive) by
+ * @delta (±1). Positions are UNIQUE in a slot and SQLite checks that row by
+ * row, so they pass through negative numbers first. */
+static gboolean
+shift_locked (HallStore      *self,
+              const PageRow  *row,
+              gint64          from,
+              gint64          to,
+              int             delta,
+              GError        **error)
+{
+  g_autoptr (HallSqliteStmt) out = NULL;
+  g_autoptr (HallSqliteStmt) back = NULL;
+
+  if (from > to)
+    return TRUE;
+  out = hall_sqlite_conn_prepare (self->writer,
+                                  "UPDATE pages SET position = -(position + ?4) - 2"
+                                  " WHERE case_id = ?1 AND slot = ?2 AND position BETWEEN ?3 AND ?5",
+                                  error);
+  if (out == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (out, 1, row->case_id);
+  hall_sqlite_bind_text (out, 2, row->slot);
+  sqlite3_bind_int64 (out, 3, from);
+  sqlite3_bind_int (out, 4, delta);
+  sqlite3_bind_int64 (out, 5, to);
+  if (!hall_sqlite_stmt_run (out, _("reorder the pages"), error))
+    return FALSE;
+  back = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE pages SET position = -position - 2"
+                                   " WHERE case_id = ?1 AND slot = ?2 AND position <= -2",
+                                   error);
+  if (back == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (back, 1, row->case_id);
+  hall_sqlite_bind_text (back, 2, row->slot);
+  return hall_sqlite_stmt_run (back, _("reorder the pages"), error);
+}
+
+static gboolean
+set_position_locked (HallStore  *self,
+                     gint64      id,
+                     gint64      position,
+                     GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE pages SET position = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, position);
+  return hall_sqlite_stmt_run (stmt, _("reorder the pages"), error);
+}
+
+static gboolean
+remove_page_locked (HallStore   *self,
+                    const char  *page_uuid,
+                    char       **case_uuid_out,
+                    GError     **error)
+{
+  g_auto (PageRow) row = { 0 };
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *note = NULL;
+
+  if (!lookup_page_locked (self, page_uuid, &row, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer, "DELETE FROM pages WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row.id);
+  if (!hall_sqlite_stmt_run (stmt, _("remove the page"), error)
+      || !shift_locked (self, &row, row.position + 1, row.count - 1, -1, error))
+    return FALSE;
+  *case_uuid_out = g_strdup (row.case_uuid);
+  /* Translators: an entry of a case's timeline; %s is the document's id. */
+  note = g_strdup_printf (_("Page %u of %s removed"), (guint) row.position + 1, row.slot);
+  return document_event_locked (self, row.case_uuid, NULL, note, error);
+}
+
+gboolean
+hall_store_remove_page (HallStore   *self,
+                        const char  *page_uuid,
+                        GError     **error)
+{
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  char *case_uuid = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  ok = remove_page_locked (self, page_uuid, &case_uuid, error);
+  if (case_uuid != NULL)
+    g_ptr_array_add (changed, case_uuid);
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  _hall_store_emit_changed (self);
+  return TRUE;
+}
+
+static gboolean
+move_page_locked (HallStore   *self,
+                  const char  *page_uuid,
+                  guint        position,
+                  char       **case_uuid_out,
+                  GError     **error)
+{
+  g_auto (PageRow) row = { 0 };
+  gint64 to;
+
+  if (!lookup_page_locked (self, page_uuid, &row, error))
+    return FALSE;
+  to = MIN ((gint64) position, row.count - 1);
+  *case_uuid_out = g_strdup (row.case_uuid);
+  if (to == row.position)
+    return TRUE;
+  if (!set_position_locked (self, row.id, -1, error))
+    return FALSE;
+  if (to < row.position ? !shift_locked (self, &row, to, row.position - 1, +1, error)
+                        : !shift_locked (self, &row, row.position + 1, to, -1, error))
+    return FALSE;
+  return set_position_locked (self, row.id, to, error);
+}
+
+gboolean
+hall_store_move_page (HallStore   *self,
+                      const char  *page_uuid,
+                      guint        position,
+                      GError     **error)
+{
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  char *case_uuid = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  ok = move_page_locked (self, page_uuid, position, &case_uuid, error);
+  if (case_uuid != NULL)
+    g_ptr_array_add (changed, case_uuid);
+  /* Local only: the order is the counter's until the pages are sent. */
+  if (!_hall_store_write_end (self, ok, NULL, error))
+    return FALSE;
+  _hall_store_emit_changed (self);
+  if (case_uuid != NULL)
+    _hall_store_emit_case_changed (self, case_uuid);
+  return TRUE;
+}
+
+/* The queue of page files the server does not hold yet. */
+
+GPtrArray *
+hall_store_list_unsent_pages (HallStore  *self,
+                               GError    **error)
+{
+  GPtrArray *pages;
+
+  pages = _hall_store_read_objects (self,
+                                    "SELECT " PAGE_COLUMNS PAGE_FROM
+                                    "WHERE p.uploaded_at IS NULL ORDER BY p.id",
+                                    NULL, read_page, _("read the pages to send"), error);
+  if (pages != NULL)
+    g_ptr_array_set_free_func (pages, (GDestroyNotify) hall_stored_page_free);
+  return pages;
+}
+
+guint
+hall_store_count_unsent_pages (HallStore *self)
+{
+  return _hall_store_count_query (self, "SELECT count (*) FROM pages WHERE uploaded_at IS NULL",
+                                  _("count the pages to send"));
+}
+
+gboolean
+hall_store_mark_page_sent (HallStore   *self,
+                            const char  *sha256,
+                            GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  gboolean ok;
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE pages SET uploaded_at = ?2"
+                                   " WHERE sha256 = ?1 AND uploaded_at IS NULL", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      hall_sqlite_bind_text (stmt, 1, sha256);
+      sqlite3_bind_int64 (stmt, 2, _hall_store_now_seconds ());
+      ok = hall_sqlite_stmt_run (stmt, _("record that a page was sent"), error);
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  return _hall_store_write_end (self, ok, NULL, error);
+}
