@@ -5,6 +5,7 @@
 #pragma once
 
 #include "hall-case-event.h"
+#include "hall-error.h"
 #include "hall-roles.h"
 
 G_BEGIN_DECLS

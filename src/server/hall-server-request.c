@@ -115,6 +115,8 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_CATALOG, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "batch"))
     route = HALL_ROUTE_BATCH, allowed = ALLOW (POST);
+  else if (n == 2 && g_str_equal (parts[0], "admin") && g_str_equal (parts[1], "sign-in-failures"))
+    route = HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, allowed = ALLOW (GET) | ALLOW (HEAD);
   /* One form of each identifier: a UUID or hash in upper case, or in
    * braces, names nothing here. */
   else if (n == 2 && g_str_equal (parts[0], "applicants") && hall_uuid_is_canonical (parts[1]))

@@ -55,6 +55,7 @@ typedef enum
   HALL_ROUTE_CATALOG,       /* /v1/catalog */
   HALL_ROUTE_BLOB,          /* /v1/blobs/{sha256} */
   HALL_ROUTE_BATCH,         /* /v1/batch */
+  HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, /* /v1/admin/sign-in-failures */
 } HallRoute;
 
 typedef struct

@@ -20,6 +20,7 @@ typedef struct
   guint64  fd_size;
   gboolean close;          /* close the connection after it */
   char    *allow;          /* Allow header of a 405, or NULL */
+  guint    retry_after;    /* Retry-After header in seconds, 0 for none */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */
