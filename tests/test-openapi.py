@@ -130,6 +130,31 @@ class Contract:
                         self.failures.append(f"openapi.yaml: {where} {status} is not "
                                              "application/problem+json with a Problem")
 
+    def call_stream(self, template, path, expect, headers=None):
+        """GET of an event stream: its head and the first event (after the
+        comment the server opens with), whose data must be a QueueEvent."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", path, headers=dict(headers or {}))
+        response = conn.getresponse()
+        if response.status != 200:
+            data = response.read()
+            conn.close()
+            self.check(template, "GET", expect, response, data, f"GET {path}")
+            return None
+        self.check(template, "GET", expect, response, b"", f"GET {path}")
+        event = {}
+        while "data" not in event or line != "":
+            line = response.fp.readline().decode().rstrip("\n")
+            if line.startswith("id: "):
+                event["id"] = int(line[4:])
+            elif line.startswith("data: "):
+                event["data"] = json.loads(line[6:], object_pairs_hook=no_duplicates)
+        conn.close()
+        schema = {"$ref": "#/components/schemas/QueueEvent"}
+        for problem in self.validate(schema, event["data"], "event.data"):
+            self.failures.append(f"GET {path}: {problem}")
+        return event
+
     # One answer
 
     def call(self, template, method, path, expect, body=None, headers=None, token=None):
@@ -629,11 +654,92 @@ def run(c):
     c.call(F, "GET", F + "?limit=" + "1" * 100000, 414, token=token)
     c.call(F, "DELETE", F, 405, token=token)
 
+    run_queue(c, token, reception)
+
     # Signing out ends the session: its token is refused from then on.
     c.call(S, "DELETE", S, 401)
     c.call(S, "DELETE", S, 204, token=reception)
     c.call(S, "DELETE", S, 401, token=reception)
     c.call(A, "GET", a, 401, token=reception)
+
+
+def run_queue(c, token, reception):
+    T = "/v1/tickets"
+    c.call(T, "POST", T, 401, {"service": "company_business_license"})
+    c.call(T, "POST", T, 422, {"service": "no_such_service"}, token=reception)
+    c.call(T, "POST", T, 422, {"service": "company_business_license", "name": "x"}, token=reception)
+    c.call(T, "POST", T, 400, "{", token=reception)
+    c.call(T, "POST", T, 415, "{}", {"Content-Type": "text/plain"}, token=reception)
+    c.call(T, "POST", T, 413, b" " * (2 * 1024 * 1024), token=reception)
+    c.call(T, "POST", T, 404, {"appointment": "NOSUCHCODE"}, token=reception)
+    c.call(T, "GET", T, 405, token=token)
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    _, d = c.call(T, "POST", T, 201, {"service": "company_business_license"}, key, token=reception)
+    first = json.loads(d)
+    _, d = c.call(T, "POST", T, 201, {"service": "company_business_license"}, key, token=reception)
+    if json.loads(d)["uuid"] != first["uuid"]:
+        c.failures.append(f"POST {T}: the same Idempotency-Key gave a second ticket")
+    c.call(T, "POST", T, 422, {"service": "individual_business_license"}, key, token=reception)
+
+    Q = "/v1/queue"
+    _, d = c.call(Q, "GET", Q, 200)
+    last = json.loads(d)["last_event_id"]
+    c.call(Q, "HEAD", Q, 200)
+    c.call(Q, "POST", Q, 405, {}, token=token)
+
+    N = "/v1/counters/{counter}/call-next"
+    c.call(N, "POST", "/v1/counters/C01/call-next", 401)
+    c.call(N, "POST", "/v1/counters/C01/call-next", 403, token=reception)
+    c.call(N, "POST", "/v1/counters/C%2001/call-next", 404, token=token)
+    c.call(N, "POST", "/v1/counters/C01/call-next", 422, {"groups": ["Z"]}, token=token)
+    c.call(N, "GET", "/v1/counters/C01/call-next", 405, token=token)
+    _, d = c.call(N, "POST", "/v1/counters/C01/call-next", 200, {"groups": ["A"]}, token=token)
+    called = json.loads(d)
+    c.call(N, "POST", "/v1/counters/C01/call-next", 404, {}, token=token)
+
+    V = "/v1/queue/events"
+    event = c.call_stream(V, V + f"?last_event_id={last}", 200)
+    if event is not None and (event["id"] != last + 1 or event["data"]["change"] != "called"):
+        c.failures.append(f"GET {V}: after {last} came {event['id']} {event['data']['change']}")
+    c.call_stream(V, V, 400, {"Last-Event-ID": "x"})
+    c.call(V, "POST", V, 405, {}, token=token)
+
+    A = "/v1/tickets/{uuid}/{action}"
+    t = f"/v1/tickets/{called['uuid']}"
+    c.call(A, "POST", t + "/finish", 409, token=token)
+    c.call(A, "POST", t + "/recall", 200, token=token)
+    c.call(A, "POST", t + "/recall", 403, token=reception)
+    c.call(A, "POST", t + "/recall", 401)
+    c.call(A, "POST", t + "/start", 200, {}, token=token)
+    c.call(A, "POST", t + "/transfer", 422, {}, token=token)
+    c.call(A, "POST", t + "/transfer", 422, {"group": "Z"}, token=token)
+    c.call(A, "POST", t + "/transfer", 200, {"group": "B"}, token=token)
+    c.call(A, "POST", t + "/start", 422, {"group": "B"}, token=token)
+    c.call(A, "POST", t + "/fly", 404, token=token)
+    c.call(A, "POST", f"/v1/tickets/{uuid.uuid4()}/park", 404, token=token)
+    c.call(A, "GET", t + "/park", 405, token=token)
+    c.call(A, "POST", t + "/park", 400, "[", token=token)
+
+    AP = "/v1/appointments"
+    now = datetime.datetime.now(datetime.timezone.utc)
+    slot = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (now + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    booking = {"service": "company_business_license", "slot": slot, "minutes": 30}
+    c.call(AP, "POST", AP, 401, booking)
+    c.call(AP, "POST", AP, 422, dict(booking, slot="tomorrow"), token=reception)
+    c.call(AP, "POST", AP, 201, dict(booking, code="CONTRACT1"), token=reception)
+    c.call(AP, "POST", AP, 409, dict(booking, code="CONTRACT1"), token=reception)
+    c.call(AP, "POST", AP, 201, dict(booking, code="LATER1", slot=later), token=token)
+    c.call(AP, "GET", AP, 405, token=token)
+
+    CI = "/v1/appointments/{code}/check-in"
+    c.call(CI, "POST", "/v1/appointments/contract1/check-in", 401)
+    c.call(CI, "POST", "/v1/appointments/LATER1/check-in", 409, token=reception)
+    c.call(CI, "POST", "/v1/appointments/NOSUCH/check-in", 404, token=reception)
+    c.call(CI, "POST", "/v1/appointments/a-b/check-in", 404, token=reception)
+    c.call(CI, "POST", "/v1/appointments/contract1/check-in", 201, token=reception)
+    c.call(CI, "POST", "/v1/appointments/contract1/check-in", 409, {}, token=reception)
+    c.call(CI, "GET", "/v1/appointments/contract1/check-in", 405, token=token)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ struct _HallService
 
   GArray *documents; /* of HallRequiredDocument */
   GArray *steps;     /* of HallApprovalStep */
-  GArray *reasons;   /* of HallDecisionReason */
+  GArray *reasons;   /* of HallCatalogReason */
 };
 
 G_DEFINE_FINAL_TYPE (HallService, hall_service, G_TYPE_OBJECT)
@@ -94,7 +94,7 @@ clear_step (gpointer data)
 static void
 clear_reason (gpointer data)
 {
-  HallDecisionReason *reason = data;
+  HallCatalogReason *reason = data;
 
   g_clear_pointer (&reason->code, g_free);
   g_clear_pointer (&reason->text, g_free);
@@ -204,7 +204,7 @@ hall_service_init (HallService *self)
   g_array_set_clear_func (self->documents, clear_document);
   self->steps = g_array_new (FALSE, TRUE, sizeof (HallApprovalStep));
   g_array_set_clear_func (self->steps, clear_step);
-  self->reasons = g_array_new (FALSE, TRUE, sizeof (HallDecisionReason));
+  self->reasons = g_array_new (FALSE, TRUE, sizeof (HallCatalogReason));
   g_array_set_clear_func (self->reasons, clear_reason);
 }
 
@@ -295,7 +295,7 @@ _hall_service_add_reason (HallService *self,
                           const char  *text_en,
                           const char  *text_zh)
 {
-  HallDecisionReason reason;
+  HallCatalogReason reason;
 
   g_return_if_fail (HALL_IS_SERVICE (self));
 
@@ -486,25 +486,25 @@ hall_service_get_n_reasons (HallService *self)
   return self->reasons->len;
 }
 
-const HallDecisionReason *
+const HallCatalogReason *
 hall_service_get_reason (HallService *self,
                          guint        index)
 {
   g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
   g_return_val_if_fail (index < self->reasons->len, NULL);
 
-  return &g_array_index (self->reasons, HallDecisionReason, index);
+  return &g_array_index (self->reasons, HallCatalogReason, index);
 }
 
-const HallDecisionReason *
+const HallCatalogReason *
 hall_service_find_reason (HallService *self,
                           const char  *code)
 {
   g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
 
   for (guint i = 0; code != NULL && i < self->reasons->len; i++)
-    if (g_str_equal (g_array_index (self->reasons, HallDecisionReason, i).code, code))
-      return &g_array_index (self->reasons, HallDecisionReason, i);
+    if (g_str_equal (g_array_index (self->reasons, HallCatalogReason, i).code, code))
+      return &g_array_index (self->reasons, HallCatalogReason, i);
   return NULL;
 }
 

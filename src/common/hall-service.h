@@ -40,7 +40,7 @@ typedef struct
   char *code;            /* "missing_document" */
   char *text;            /* English */
   char *text_zh;         /* Chinese */
-} HallDecisionReason;
+} HallCatalogReason;
 
 #define HALL_DECISION_REASON_OTHER "other"
 
@@ -95,10 +95,10 @@ guint                       hall_service_get_group_end         (HallService *sel
 guint                       hall_service_get_n_reasons         (HallService *self);
 /* (transfer none): the reason at @index (< the number of reasons): the
  * hall's common reasons first, then the service's own. */
-const HallDecisionReason   *hall_service_get_reason            (HallService *self,
+const HallCatalogReason   *hall_service_get_reason            (HallService *self,
                                                                 guint        index);
 /* (transfer none) (nullable): the reason of @code, NULL if unknown. */
-const HallDecisionReason   *hall_service_find_reason           (HallService *self,
+const HallCatalogReason   *hall_service_find_reason           (HallService *self,
                                                                 const char  *code);
 /* Text the search in the intake matches against: both names, department,
  * keywords, lower-cased. */

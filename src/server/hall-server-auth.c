@@ -80,6 +80,15 @@ HallRoles
 _hall_server_roles_needed (HallRoute  route,
                            HallMethod method)
 {
+  /* The queue (hall-server-queue.c): reception and the kiosk issue
+   * tickets and check appointments in; counters call and serve. */
+  if (route == HALL_ROUTE_TICKETS || route == HALL_ROUTE_CHECK_IN)
+    return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_ADMINISTRATOR;
+  if (route == HALL_ROUTE_CALL_NEXT || route == HALL_ROUTE_TICKET_ACTION)
+    return HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_ADMINISTRATOR;
+  if (route == HALL_ROUTE_APPOINTMENTS)
+    return HALL_ROLE_RECEPTION | HALL_ROLE_ADMINISTRATOR;
+
   switch (method)
     {
     case HALL_METHOD_GET:
@@ -173,7 +182,10 @@ _hall_server_authorize (HallServer            *self,
   gint64 issued_at = 0;
   HallOfficialState state;
 
+  /* The board shows no personal data, and a hall keeps the server on its
+   * own network: the queue is read without signing in. */
   if (request->route == HALL_ROUTE_HEALTH
+      || request->route == HALL_ROUTE_QUEUE || request->route == HALL_ROUTE_QUEUE_EVENTS
       || (request->route == HALL_ROUTE_SESSIONS && request->method == HALL_METHOD_POST))
     return TRUE;
 

@@ -11,6 +11,7 @@
 #include "hall-auth.h"
 #include "hall-blob-store.h"
 #include "hall-group-committer.h"
+#include "hall-queue.h"
 #include "hall-server-request.h"
 #include "hall-server-storage.h"
 #include "hall-server.h"
@@ -26,6 +27,7 @@ struct _HallServer
   HallGroupCommitter *committer;
   HallAuth           *auth;
   HallBlobStore      *blobs;
+  HallQueue          *queue;          /* tickets, appointments, their events */
   GThreadPool        *sign_ins;       /* password checks, off the request threads */
   GMutex              sign_in_mutex;
   GHashTable         *officials;      /* username -> HallOfficialState, read lately */
@@ -128,5 +130,27 @@ void                _hall_server_receive_blob   (HallServerRequest     *request,
 /* (transfer full): after the body, the upload's answer. */
 HallServerResponse *_hall_server_answer_blob    (HallServer            *self,
                                                  HallServerRequest     *request);
+
+/* hall-server-queue.c: /v1/tickets, /v1/counters/{counter}/call-next,
+ * /v1/appointments and GET /v1/queue. */
+
+/* The board is answered at once (transfer full); a change is checked,
+ * then made by the group committer's writer: NULL while the connection is
+ * suspended until its commit (request->response is then set), or a
+ * refusal (transfer full). */
+HallServerResponse *_hall_server_answer_queue   (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection);
+
+/* hall-server-events.c: GET /v1/queue/events. */
+
+/* (transfer full): the event stream, or a 400 for a Last-Event-ID that is
+ * not a number. */
+HallServerResponse *_hall_server_answer_events  (HallServer            *self,
+                                                 HallServerRequest     *request,
+                                                 struct MHD_Connection *connection);
+/* Ends every event stream, before the daemon stops (a suspended
+ * connection must not outlive it). */
+void                _hall_server_close_events   (HallServer            *self);
 
 G_END_DECLS

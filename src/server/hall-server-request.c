@@ -12,6 +12,7 @@
 #include "hall-case.h"
 #include "hall-json.h"
 #include "hall-json-strict.h"
+#include "hall-queue.h"
 #include "hall-server-request.h"
 
 HallServerRequest *
@@ -72,6 +73,66 @@ method_from_string (const char *method)
   return HALL_METHOD_OTHER;
 }
 
+/* A counter is named as the hall names it: "C01", "reception-2". */
+static gboolean
+is_counter_name (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length < 1 || length > 16)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_appointment_code (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length < 4 || length > 32)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* The queue's paths (hall-server-queue.c, hall-server-events.c). */
+static HallRoute
+route_queue (char        **parts,
+             guint         n,
+             const char  **id,
+             guint        *allowed)
+{
+#define ALLOW(x) (1u << HALL_METHOD_##x)
+  if (n == 1 && g_str_equal (parts[0], "tickets"))
+    return *allowed = ALLOW (POST), HALL_ROUTE_TICKETS;
+  if (n == 3 && g_str_equal (parts[0], "tickets") && hall_uuid_is_canonical (parts[1])
+      && hall_queue_is_action (parts[2]))
+    return *id = parts[1], *allowed = ALLOW (POST), HALL_ROUTE_TICKET_ACTION;
+  if (n == 3 && g_str_equal (parts[0], "counters") && is_counter_name (parts[1])
+      && g_str_equal (parts[2], "call-next"))
+    return *id = parts[1], *allowed = ALLOW (POST), HALL_ROUTE_CALL_NEXT;
+  if (n == 1 && g_str_equal (parts[0], "queue"))
+    return *allowed = ALLOW (GET) | ALLOW (HEAD), HALL_ROUTE_QUEUE;
+  if (n == 2 && g_str_equal (parts[0], "queue") && g_str_equal (parts[1], "events"))
+    return *allowed = ALLOW (GET), HALL_ROUTE_QUEUE_EVENTS;
+  if (n == 1 && g_str_equal (parts[0], "appointments"))
+    return *allowed = ALLOW (POST), HALL_ROUTE_APPOINTMENTS;
+  if (n == 3 && g_str_equal (parts[0], "appointments") && is_appointment_code (parts[1])
+      && g_str_equal (parts[2], "check-in"))
+    {
+      for (char *p = parts[1]; *p != '\0'; p++)
+        *p = g_ascii_toupper (*p);
+      return *id = parts[1], *allowed = ALLOW (POST), HALL_ROUTE_CHECK_IN;
+    }
+#undef ALLOW
+  return HALL_ROUTE_NONE;
+}
+
 gboolean
 hall_server_route (const char   *method,
                    const char   *path,
@@ -129,6 +190,8 @@ hall_server_route (const char   *method,
   else if (n == 2 && g_str_equal (parts[0], "blobs") && hall_blob_store_is_valid_name (parts[1]))
     route = HALL_ROUTE_BLOB, id = parts[1],
     allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT) | ALLOW (PATCH);
+  else
+    route = route_queue (parts, n, &id, &allowed);
 #undef ALLOW
 
   if (route == HALL_ROUTE_NONE)

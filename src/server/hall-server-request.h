@@ -55,6 +55,13 @@ typedef enum
   HALL_ROUTE_CATALOG,       /* /v1/catalog */
   HALL_ROUTE_BLOB,          /* /v1/blobs/{sha256} */
   HALL_ROUTE_BATCH,         /* /v1/batch */
+  HALL_ROUTE_TICKETS,       /* /v1/tickets */
+  HALL_ROUTE_TICKET_ACTION, /* /v1/tickets/{uuid}/{action} */
+  HALL_ROUTE_CALL_NEXT,     /* /v1/counters/{counter}/call-next */
+  HALL_ROUTE_QUEUE,         /* /v1/queue */
+  HALL_ROUTE_QUEUE_EVENTS,  /* /v1/queue/events */
+  HALL_ROUTE_APPOINTMENTS,  /* /v1/appointments */
+  HALL_ROUTE_CHECK_IN,      /* /v1/appointments/{code}/check-in */
   HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, /* /v1/admin/sign-in-failures */
 } HallRoute;
 
@@ -64,7 +71,8 @@ typedef struct
   HallRoute           route;
   char               *path;
   gsize               target_length;   /* of the path and query as sent */
-  char               *id;              /* the uuid or sha256 of the path, lower case */
+  char               *id;              /* the uuid or sha256 of the path, lower case; the
+                                        * counter, or the appointment code in upper case */
   GByteArray         *body;
   gsize               limit;
   gboolean            too_large;

@@ -21,6 +21,8 @@ typedef struct
   gboolean close;          /* close the connection after it */
   char    *allow;          /* Allow header of a 405, or NULL */
   guint    retry_after;    /* Retry-After header in seconds, 0 for none */
+  gpointer stream;         /* a struct MHD_Response made already (an event
+                            * stream), or NULL */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */

@@ -10,7 +10,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -140,13 +140,42 @@ static const char schema_v3[] =
   "CREATE UNIQUE INDEX applicants_identity ON applicants (identity);"
   "PRAGMA user_version = 3;";
 
-/* Refused sign-ins, for the administrator to see who is guessing. */
+/* The hall's queue (hall-queue.c): tickets, numbered per day and letter;
+ * every transition of one with its time, whose id is the id of its event
+ * in GET /v1/queue/events; the groups each counter calls for and when it
+ * last did; appointments and the ticket each checked in for. */
 static const char schema_v4[] =
+  "CREATE TABLE tickets (uuid TEXT PRIMARY KEY, day TEXT NOT NULL, letter TEXT NOT NULL,"
+  "                      seq INTEGER NOT NULL, number TEXT NOT NULL, grp TEXT NOT NULL,"
+  "                      service TEXT NOT NULL, priority TEXT NOT NULL, state TEXT NOT NULL,"
+  "                      counter TEXT, targeted INTEGER NOT NULL DEFAULT 0,"
+  "                      issued_at INTEGER NOT NULL, queued_at INTEGER NOT NULL,"
+  "                      called_at INTEGER, last_called_at INTEGER, served_at INTEGER,"
+  "                      finished_at INTEGER, calls INTEGER NOT NULL DEFAULT 0, case_uuid TEXT,"
+  "                      UNIQUE (day, letter, seq));"
+  "CREATE INDEX tickets_waiting ON tickets (day, state, grp);"
+  "CREATE INDEX tickets_done ON tickets (grp, state, finished_at);"
+  "CREATE INDEX tickets_called ON tickets (day, last_called_at);"
+  "CREATE TABLE ticket_transitions (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "                                 ticket_uuid TEXT NOT NULL, change TEXT NOT NULL,"
+  "                                 from_state TEXT, to_state TEXT NOT NULL, counter TEXT,"
+  "                                 official TEXT, at INTEGER NOT NULL, event TEXT NOT NULL);"
+  "CREATE INDEX ticket_transitions_ticket ON ticket_transitions (ticket_uuid);"
+  "CREATE TABLE queue_counters (counter TEXT PRIMARY KEY, groups TEXT NOT NULL,"
+  "                             seen_at INTEGER NOT NULL);"
+  "CREATE TABLE appointments (code TEXT PRIMARY KEY, service TEXT NOT NULL,"
+  "                           slot_start INTEGER NOT NULL, slot_end INTEGER NOT NULL,"
+  "                           case_uuid TEXT, ticket_uuid TEXT, created_by TEXT,"
+  "                           created_at INTEGER NOT NULL);"
+  "PRAGMA user_version = 4;";
+
+/* Refused sign-ins, for the administrator to see who is guessing. */
+static const char schema_v5[] =
   "CREATE TABLE sign_in_failures (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
   "                               username TEXT NOT NULL, address TEXT NOT NULL,"
   "                               reason TEXT NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);"
-  "PRAGMA user_version = 4;";
+  "PRAGMA user_version = 5;";
 
 struct _HallServerSqlite
 {
@@ -297,7 +326,8 @@ migrate (HallServerSqlite  *self,
   if ((version < 1 && !hall_sqlite_conn_exec (conn, schema_v1, _("create the schema"), error))
       || (version < 2 && !hall_sqlite_conn_exec (conn, schema_v2, _("create the schema"), error))
       || (version < 3 && !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error)
+      || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -356,6 +386,13 @@ hall_server_sqlite_new (const char  *path,
     return NULL;
   self->checkpointer = g_thread_new ("hall-checkpoint", checkpoint_thread, self);
   return g_steal_pointer (&self);
+}
+
+HallSqliteConn *
+hall_server_sqlite_get_conn (HallServerSqlite  *self,
+                             GError           **error)
+{
+  return get_conn (self, error);
 }
 
 static gboolean

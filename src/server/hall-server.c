@@ -37,6 +37,7 @@ hall_server_finalize (GObject *object)
   g_clear_pointer (&self->throttles, g_hash_table_unref);
   g_mutex_clear (&self->throttle_mutex);
   g_clear_object (&self->committer);
+  g_clear_object (&self->queue);
   g_clear_object (&self->storage);
   g_clear_object (&self->auth);
   g_clear_object (&self->blobs);
@@ -97,6 +98,9 @@ hall_server_new (const char  *data_dir,
   self->blobs = hall_blob_store_new (blob_dir, HALL_BLOB_BODY_LIMIT, error);
   if (self->blobs == NULL)
     return NULL;
+  self->queue = hall_queue_new (db_path, catalog, error);
+  if (self->queue == NULL)
+    return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
   self->sign_ins = g_thread_pool_new (_hall_server_sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
@@ -112,7 +116,9 @@ queue_response (struct MHD_Connection *connection,
   struct MHD_Response *mhd;
   enum MHD_Result result;
 
-  if (response->fd >= 0)
+  if (response->stream != NULL)
+    mhd = g_steal_pointer (&response->stream);
+  else if (response->fd >= 0)
     {
       mhd = MHD_create_response_from_fd64 (response->fd_size, response->fd);
       response->fd = -1;  /* MHD closes it */
@@ -250,6 +256,14 @@ check_content_type (HallServerRequest     *request,
       || request->route == HALL_ROUTE_BLOB)
     return TRUE;
   type = header (connection, MHD_HTTP_HEADER_CONTENT_TYPE);
+  /* A call, an action on a ticket, a check-in: a POST that says nothing
+   * more needs no body, and then no type of one. */
+  if (type == NULL
+      && (request->route == HALL_ROUTE_CALL_NEXT || request->route == HALL_ROUTE_TICKET_ACTION
+          || request->route == HALL_ROUTE_CHECK_IN)
+      && header (connection, MHD_HTTP_HEADER_TRANSFER_ENCODING) == NULL
+      && g_strcmp0 (header (connection, MHD_HTTP_HEADER_CONTENT_LENGTH) ?: "0", "0") == 0)
+    return TRUE;
   if (type != NULL)
     {
       parts = g_strsplit (type, ";", -1);
@@ -516,6 +530,15 @@ answer (HallServer            *self,
       return _hall_server_submit_batch (self, request, connection);
     case HALL_ROUTE_ADMIN_SIGN_IN_FAILURES:
       return _hall_server_answer_sign_in_failures (self, connection);
+    case HALL_ROUTE_TICKETS:
+    case HALL_ROUTE_TICKET_ACTION:
+    case HALL_ROUTE_CALL_NEXT:
+    case HALL_ROUTE_QUEUE:
+    case HALL_ROUTE_APPOINTMENTS:
+    case HALL_ROUTE_CHECK_IN:
+      return _hall_server_answer_queue (self, request, connection);
+    case HALL_ROUTE_QUEUE_EVENTS:
+      return _hall_server_answer_events (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
       g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted request"));
@@ -804,6 +827,7 @@ hall_server_stop (HallServer *self)
   g_mutex_unlock (&self->sign_in_mutex);
   if (pool != NULL)
     g_thread_pool_free (pool, FALSE, TRUE);
+  _hall_server_close_events (self);
   MHD_stop_daemon (self->daemon);
   self->daemon = NULL;
 }
