@@ -268,6 +268,11 @@ static const char migration_v7[] =
   "ALTER TABLE case_events ADD COLUMN recorded_at INTEGER;"
   "DELETE FROM meta WHERE key = 'cursor';";
 
+/* Decisions: what was decided and what the signature covers, as the JSON
+ * of the event's decision members. */
+static const char migration_v8[] =
+  "ALTER TABLE case_events ADD COLUMN decision TEXT;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -277,6 +282,7 @@ static const char *const migrations[] = {
   migration_v5,
   migration_v6,
   migration_v7,
+  migration_v8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

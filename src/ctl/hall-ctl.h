@@ -86,5 +86,8 @@ int             hall_ctl_sync               (HallCtl        *ctl,
 int             hall_ctl_status             (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
+int             hall_ctl_decide             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ static const Command commands[] = {
   { "sync", N_("Send waiting changes, fetch the server's"), hall_ctl_sync },
   { "status", N_("What waits to be sent; when sync last ran"), hall_ctl_status },
   { "logout", N_("End the official's sessions on every counter"), hall_ctl_logout },
+  { "decide", N_("Decide the step of a case your roles allow"), hall_ctl_decide },
 };
 
 static char *
