@@ -597,6 +597,12 @@ test_decisions_offline (Fixture      *fixture,
                                         " WHERE entity = 'event'"
                                         " AND json_extract (data, '$.kind') = 'decision'"),
                    ==, local);
+  /* Each carries the hash of the case's content its signature covers. */
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM events"
+                                        " WHERE json_extract (data, '$.kind') = 'decision'"
+                                        " AND length (json_extract (data, '$.content_hash'))"
+                                        " IS NOT 64"),
+                   ==, 0);
   /* Every case left intake, on the server as here. */
   g_assert_cmpuint (decisions, >=, 12);
   g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM cases"

@@ -11,6 +11,7 @@
 
 #include "hall-case-copy.h"
 #include "hall-error.h"
+#include "hall-signature.h"
 #include "hall-store-private.h"
 
 /* A new change waits to be sent; a conflict still open stays on show until
@@ -779,6 +780,17 @@ decide_case_locked (HallStore      *self,
   hall_case_event_set_official (decision, official);
   if (!hall_workflow_check_decision (workflow, decision, roles, official, &state, NULL, error))
     return FALSE;
+  /* What a signature of the decision covers: the case as it is now. */
+  if (hall_case_event_get_content_hash (decision) == NULL)
+    {
+      g_autoptr (HallCase) kase = hall_store_get_case (self, case_uuid, error);
+      g_autofree char *hash = NULL;
+
+      if (kase == NULL)
+        return FALSE;
+      hash = hall_case_content_hash (kase);
+      hall_case_event_set_content_hash (decision, hash);
+    }
   if (!_hall_store_insert_event_locked (self, case_id, decision, FALSE, error))
     return FALSE;
   stmt = hall_sqlite_conn_prepare (self->writer,
