@@ -128,8 +128,11 @@ hall_sync_audit_assert (HallStore     *store,
 
               g_assert_true (g_hash_table_insert (feed_events, g_strdup (uuid), NULL));
               g_assert_nonnull (kase);
+              /* State events and decisions each make a new case version. */
               if (g_strcmp0 (json_object_get_string_member_with_default (data, "kind", NULL),
-                             "state") == 0)
+                             "state") == 0
+                  || g_strcmp0 (json_object_get_string_member_with_default (data, "kind", NULL),
+                                "decision") == 0)
                 g_hash_table_insert (state_events, g_strdup (kase),
                                      GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (state_events, kase)) + 1));
             }

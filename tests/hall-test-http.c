@@ -127,6 +127,8 @@ hall_test_http_request (const char        *base,
       if (!chunked)
         curl_easy_setopt (curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t) length);
     }
+  if ((flags & HALL_TEST_HTTP_OTHER_ADDRESS) != 0)
+    curl_easy_setopt (curl, CURLOPT_INTERFACE, "127.0.0.2");
   curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);

@@ -26,6 +26,9 @@ typedef enum
   /* Without a Content-Length, so that the server can only count what
    * arrives. */
   HALL_TEST_HTTP_CHUNKED = 1 << 1,
+  /* From 127.0.0.2, as a client on another machine: the server counts
+   * 127.0.0.1 as a proxy of its own host. */
+  HALL_TEST_HTTP_OTHER_ADDRESS = 1 << 2,
 } HallTestHttpFlags;
 
 /* (transfer full): one request of @method to @base @path with @length

@@ -211,6 +211,22 @@ add_event (HallStore        *store,
   g_assert_no_error (error);
 }
 
+/* Approves the next step of the case as demo; the case's new state. */
+static HallCaseState
+decide (HallStore   *store,
+        HallService *service,
+        const char  *case_uuid)
+{
+  g_autoptr (HallCaseEvent) event = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DECISION);
+  g_autoptr (GError) error = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
+
+  hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+  hall_store_decide_case (store, service, event, HALL_ROLES_ALL, "demo", &state, &error);
+  g_assert_no_error (error);
+  return state;
+}
+
 void
 hall_test_create_cases (HallStore   *store,
                         HallCatalog *catalog,
@@ -240,9 +256,13 @@ hall_test_create_cases (HallStore   *store,
 
       if (serial % 2 == 0)
         add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE, 0);
+      /* A case moves on along its steps, by decisions: a third of them
+       * accepted, a sixth through every step to approved (as demo, who
+       * holds every role). */
       if (serial % 3 == 0)
-        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE, HALL_CASE_IN_REVIEW);
+        decide (store, service, hall_case_get_uuid (kase));
       if (serial % 6 == 0)
-        add_event (store, hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE, HALL_CASE_APPROVED);
+        while (decide (store, service, hall_case_get_uuid (kase)) == HALL_CASE_IN_REVIEW)
+          ;
     }
 }

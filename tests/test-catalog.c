@@ -105,14 +105,25 @@ test_shipped_services (void)
           g_assert_false (g_str_is_ascii (doc->name_zh));
         }
 
-      for (guint s = 0; s < hall_service_get_n_steps (service); s++)
+      for (guint s = 0; s < hall_service_get_n_steps (service);)
         {
-          const HallApprovalStep *step = hall_service_get_step (service, s);
+          guint end = hall_service_get_group_end (service, s);
+          guint slowest = 0;
 
-          g_assert_true (g_strv_contains (roles, step->role));
-          g_assert_cmpuint (step->promised_minutes, >, 0);
-          steps_total += step->promised_minutes;
+          /* A joint review's steps run at once: the slowest counts. */
+          for (; s < end; s++)
+            {
+              const HallApprovalStep *step = hall_service_get_step (service, s);
+
+              g_assert_true (g_strv_contains (roles, step->role));
+              g_assert_cmpuint (step->promised_minutes, >, 0);
+              g_assert_nonnull (hall_catalog_get_department_name (catalog, step->department));
+              slowest = MAX (slowest, step->promised_minutes);
+            }
+          steps_total += slowest;
         }
+      /* Every service can be returned or rejected for a reason of its list. */
+      g_assert_cmpuint (hall_service_get_n_reasons (service), >=, 1);
       g_assert_cmpuint (steps_total, <=, hall_service_get_promised_minutes (service));
 
       name_lower = g_utf8_strdown (hall_service_get_name_en (service), -1);
@@ -145,6 +156,14 @@ test_business_license (void)
   g_assert_cmpstr (hall_service_get_name_zh (service), ==, "公司设立登记（营业执照核发）");
   g_assert_true (hall_service_get_online (service));
   g_assert_cmpuint (hall_service_get_fee_cents (service), ==, 0);
+
+  /* The merged approval office: registration, tax and seal reviewed at
+   * once by three departments, between acceptance and hand-over. */
+  g_assert_cmpuint (hall_service_get_group_end (service, 1), ==, 4);
+  g_assert_cmpstr (hall_service_get_step (service, 2)->department, ==, "taxation");
+  g_assert_cmpstr (hall_service_get_step (service, 3)->department, ==, "public_security");
+  g_assert_nonnull (hall_service_find_reason (service, "name_not_registrable"));
+  g_assert_nonnull (hall_service_find_reason (service, "missing_document"));
 
   g_object_get (service, "department-id", &department, "promised-minutes", &minutes, NULL);
   g_assert_cmpstr (department, ==, "market_regulation");
@@ -223,7 +242,7 @@ test_list_model (void)
   g_assert_no_error (error);
   g_assert_cmpuint (calls[0], ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
-  g_assert_cmpuint (hall_catalog_get_n_departments (catalog), ==, 2);
+  g_assert_cmpuint (hall_catalog_get_n_departments (catalog), ==, 3);
   g_assert_null (hall_catalog_lookup (catalog, "social_security_card"));
   g_assert_nonnull (hall_catalog_lookup (catalog, "marriage_registration"));
   g_assert_cmpstr (hall_catalog_get_json (catalog), ==, valid);
@@ -338,13 +357,36 @@ test_valid_fixture (void)
   g_assert_cmpstr (doc->name, ==, "Articles of association");
   g_assert_cmpstr (doc->name_zh, ==, "公司章程");
   g_assert_true (doc->original);
-  g_assert_cmpuint (hall_service_get_n_steps (service), ==, 2);
+  g_assert_cmpuint (hall_service_get_n_steps (service), ==, 3);
   step = hall_service_get_step (service, 1);
   g_assert_cmpstr (step->id, ==, "review");
   g_assert_cmpstr (step->role, ==, "approver");
   g_assert_cmpuint (step->promised_minutes, ==, 210);
+  /* A step without a department is its service's. */
+  g_assert_cmpstr (step->department, ==, "market_regulation");
+  g_assert_cmpstr (step->parallel, ==, "joint-review");
+  step = hall_service_get_step (service, 2);
+  g_assert_cmpstr (step->department, ==, "taxation");
+  g_assert_cmpstr (step->parallel, ==, "joint-review");
+  g_assert_null (hall_service_get_step (service, 0)->parallel);
+  /* The joint review is one round: steps 1 and 2. */
+  g_assert_cmpuint (hall_service_get_group_end (service, 0), ==, 1);
+  g_assert_cmpuint (hall_service_get_group_end (service, 1), ==, 3);
+  g_assert_true (hall_service_find_step (service, "tax_review", NULL) == step);
+  g_assert_null (hall_service_find_step (service, "no_such_step", NULL));
+
+  /* The hall's reasons first, then the service's own. */
+  g_assert_cmpuint (hall_service_get_n_reasons (service), ==, 3);
+  g_assert_cmpstr (hall_service_get_reason (service, 0)->code, ==, "missing_document");
+  g_assert_cmpstr (hall_service_get_reason (service, 1)->text_zh, ==, "身份证件已过期");
+  g_assert_cmpstr (hall_service_get_reason (service, 2)->code, ==, "name_not_registrable");
+  g_assert_cmpstr (hall_service_find_reason (service, "name_not_registrable")->text, ==,
+                   "The company name cannot be registered");
+  g_assert_null (hall_service_find_reason (service, "other"));
 
   service = hall_catalog_lookup (catalog, "marriage_registration");
+  g_assert_cmpuint (hall_service_get_n_reasons (service), ==, 2);
+  g_assert_null (hall_service_find_reason (service, "name_not_registrable"));
   g_assert_false (hall_service_get_online (service));
   g_assert_cmpstr (hall_service_get_group (service), ==, "K");
 }
@@ -398,6 +440,31 @@ static const Mutation mutations[] = {
   { "services.0.steps.0.promised_minutes", "0", HALL_CATALOG_ERROR_FIELD,
     "services[0].steps[0]: \"promised_minutes\" must be a positive whole number" },
   { "services.1", "[]", HALL_CATALOG_ERROR_FIELD, "services[1]: must be an object" },
+  /* Joint reviews: the slowest step counts, two steps at least, a known
+   * department, a plain name. */
+  { "services.0.steps.2.promised_minutes", "220", HALL_CATALOG_ERROR_FIELD,
+    "services[0]: the steps promise 250 minutes in all" },
+  { "services.0.steps.2.parallel", "\"other-review\"", HALL_CATALOG_ERROR_FIELD,
+    "services[0].steps[1]: the joint review \"joint-review\" has only this step" },
+  { "services.0.steps.1.parallel", "\"Joint Review\"", HALL_CATALOG_ERROR_FIELD,
+    "services[0].steps[1]: \"parallel\" must be lower-case" },
+  { "services.0.steps.1.parallel", "7", HALL_CATALOG_ERROR_FIELD,
+    "services[0].steps[1]: \"parallel\" must be a string" },
+  { "services.0.steps.2.department", "\"nowhere\"", HALL_CATALOG_ERROR_FIELD,
+    "services[0].steps[2]: unknown department \"nowhere\"" },
+  /* Reasons: codes once each, "other" kept for free text, both languages. */
+  { "reasons.0.code", "\"other\"", HALL_CATALOG_ERROR_FIELD,
+    "reasons[0]: the code \"other\" is kept" },
+  { "reasons.1.code", "\"missing_document\"", HALL_CATALOG_ERROR_DUPLICATE,
+    "reasons[1]: reason \"missing_document\" is listed twice" },
+  { "services.0.reasons.0.code", "\"identity_expired\"", HALL_CATALOG_ERROR_DUPLICATE,
+    "services[0].reasons[0]: reason \"identity_expired\" is listed twice" },
+  { "services.0.reasons.0.code", "\"Bad Code\"", HALL_CATALOG_ERROR_FIELD,
+    "services[0].reasons[0]: \"code\" must be lower-case" },
+  { "reasons.0.text", NULL, HALL_CATALOG_ERROR_FIELD, "reasons[0]: \"text\" is missing" },
+  { "services.0.reasons.0.text.zh", "\"\"", HALL_CATALOG_ERROR_FIELD,
+    "services[0].reasons[0].text: \"zh\" must not be empty" },
+  { "reasons", "{}", HALL_CATALOG_ERROR_FIELD, ": \"reasons\" must be an array" },
   { "departments.1.id", "\"market_regulation\"", HALL_CATALOG_ERROR_DUPLICATE,
     "departments[1]: department \"market_regulation\" is listed twice" },
   { "departments", "[]", HALL_CATALOG_ERROR_FIELD, ": \"departments\" must not be empty" },
@@ -406,6 +473,63 @@ static const Mutation mutations[] = {
   { "hall.code", "\"yc\"", HALL_CATALOG_ERROR_FIELD, "hall: \"code\" must be capital letters" },
   { "hall.name", NULL, HALL_CATALOG_ERROR_FIELD, "hall: \"name\" is missing" },
 };
+
+static void mutate (JsonNode   *root,
+                    const char *json_path,
+                    const char *value);
+
+/* The steps of a joint review follow each other: one set apart by a step of
+ * no joint review is refused, naming it. */
+static void
+test_joint_review_apart (void)
+{
+  g_autofree char *valid = read_fixture ("catalog-valid.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = json_from_string (valid, &error);
+  g_autoptr (HallCatalog) catalog = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  /* accept and review in "joint-review", tax_review in none, and a fourth
+   * step in "joint-review" again */
+  mutate (root, "services.0.steps.0.parallel", "\"joint-review\"");
+  mutate (root, "services.0.steps.2.parallel", NULL);
+  {
+    JsonArray *steps = json_node_get_array (json_object_get_member (
+      json_array_get_object_element (json_object_get_array_member (json_node_get_object (root),
+                                                                   "services"), 0),
+      "steps"));
+    g_autoptr (JsonNode) extra = json_from_string (
+      "{\"id\": \"seal\", \"name\": {\"en\": \"Seal\", \"zh\": \"公章\"}, \"role\": "
+      "\"approver\", \"promised_minutes\": 1, \"parallel\": \"joint-review\"}", NULL);
+
+    json_array_add_element (steps, g_steal_pointer (&extra));
+  }
+  mutate (root, "services.0.promised_minutes", "1000");
+  text = json_to_string (root, TRUE);
+  catalog = hall_catalog_new_from_data (text, -1, "apart.json", &error);
+  g_assert_null (catalog);
+  g_assert_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_FIELD);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "apart.json: services[0].steps[3]: the steps of the "
+                                            "joint review \"joint-review\" must follow each other"));
+
+  /* Both steps of a service in one joint review is fine. */
+  g_clear_error (&error);
+  g_clear_pointer (&root, json_node_unref);
+  root = json_from_string (valid, &error);
+  g_assert_no_error (error);
+  mutate (root, "services.1.steps.0.parallel", "\"pair\"");
+  mutate (root, "services.1.steps.1.parallel", "\"pair\"");
+  g_clear_pointer (&text, g_free);
+  text = json_to_string (root, TRUE);
+  g_clear_object (&catalog);
+  catalog = hall_catalog_new_from_data (text, -1, "pair.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_service_get_group_end (hall_catalog_lookup (catalog,
+                                                                     "marriage_registration"),
+                                                0), ==, 2);
+}
 
 static void
 mutate (JsonNode   *root,
@@ -545,6 +669,7 @@ main (int   argc,
   g_test_add_func ("/hall/catalog/name/chinese", test_name_chinese);
   g_test_add_func ("/hall/catalog/name/english", test_name_english);
   g_test_add_func ("/hall/catalog/valid-fixture", test_valid_fixture);
+  g_test_add_func ("/hall/catalog/joint-review-apart", test_joint_review_apart);
   g_test_add_func ("/hall/catalog/not-utf8", test_not_utf8);
   g_test_add_func ("/hall/catalog/not-an-object", test_not_an_object);
   g_test_add_func ("/hall/catalog/unreadable", test_unreadable);

@@ -483,6 +483,110 @@ test_usage (Fixture      *fixture,
                    EX_NOINPUT);
 }
 
+
+static const char license_jsonl[] =
+  "{\"service\": \"company_business_license\", \"applicant\": {\"kind\": \"person\", \"name\": "
+  "\"Test Founder\", \"id_type\": \"resident_id\", \"id_number\": \"640104199003071236\", "
+  "\"phone\": \"13912345678\"}}\n";
+
+/* decide, as the signed-in official, offline: the step the official's roles
+ * allow, one step of a joint review only, reasons needed to return, the
+ * password checked; then sync puts each decision on the server once. */
+static void
+test_decide (Fixture      *fixture,
+             gconstpointer user_data)
+{
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", license_jsonl);
+  g_autofree char *password = write_file (fixture, "password", "demo\n");
+  g_autofree char *wrong = write_file (fixture, "wrong", "not the password\n");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *db = NULL;
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_auto (GStrv) fields = NULL;
+
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "import", cases, NULL), ==, 0);
+  fields = g_strsplit (g_strstrip (out), "\t", -1);
+  number = g_strdup (fields[1]);
+  g_clear_pointer (&out, g_free);
+
+  /* No one signed in yet. */
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "decide", number, "approve", "--password-file",
+                            password, NULL), ==, EX_NOPERM);
+  g_assert_nonnull (strstr (err, "login"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "decide", number, "approve", "--password-file",
+                            wrong, NULL), ==, EX_NOPERM);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "decide", number, "stamp", "--password-file",
+                            password, NULL), ==, EX_USAGE);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "decide", "YC-2026-C01-999999", "approve",
+                            "--password-file", password, NULL), ==, EX_DATAERR);
+
+  /* Offline: no server needed to decide. */
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "decide", number, "approve", "--password-file",
+                            password, NULL), ==, 0);
+  expected = g_strdup_printf ("%s\taccept\tapprove\tin_review\n", number);
+  g_assert_cmpstr (out, ==, expected);
+  g_clear_pointer (&out, g_free);
+  /* A return needs its reason. */
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "decide", number, "return", "--password-file",
+                            password, NULL), ==, EX_DATAERR);
+  g_assert_nonnull (strstr (err, "reason"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "decide", number, "approve", "--password-file",
+                            password, NULL), ==, 0);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("%s\treview\tapprove\tin_review\n", number);
+  g_assert_cmpstr (out, ==, expected);
+  g_clear_pointer (&out, g_free);
+  /* One official, one step of the joint review. */
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "decide", number, "approve", "--password-file",
+                            password, NULL), ==, EX_DATAERR);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "sync", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "rejected 0, waiting 0"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl (fixture, &out, NULL, "sync", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "pushed 0,"));
+
+  /* The server's record: both decisions, once each, by demo. */
+  db = g_build_filename (fixture->profile, "hall.db", NULL);
+  store = hall_store_open (db, "YC", "C01", &error);
+  g_assert_no_error (error);
+  kase = hall_store_get_case_by_number (store, number, &error);
+  g_assert_no_error (error);
+  token = sign_in_demo (fixture->url);
+  url = g_strdup_printf ("%s/v1/cases/%s", fixture->url, hall_case_get_uuid (kase));
+  {
+    g_autofree char *auth = g_strconcat ("Authorization: Bearer ", token, NULL);
+    const char *headers[] = { auth, NULL };
+
+    response = hall_http_client_send (client, "GET", url, headers, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (response->status, ==, 200);
+    text = hall_http_response_dup_text (response);
+    node = json_from_string (text, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "state"), ==,
+                     "in_review");
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 3);
+  }
+}
+
 static void
 add (const char *path,
      void (*func) (Fixture *, gconstpointer))
@@ -503,6 +607,7 @@ main (int   argc,
   add ("/hall/ctl/logout", test_logout);
   add ("/hall/ctl/offline", test_offline);
   add ("/hall/ctl/usage", test_usage);
+  add ("/hall/ctl/decide", test_decide);
 
   return g_test_run ();
 }

@@ -1598,6 +1598,66 @@ test_verify_window (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+case_page_has_three_events (gpointer data)
+{
+  HallCasePage *page = HALL_CASE_PAGE (data);
+
+  return !hall_case_page_get_loading (page) && hall_case_page_get_n_events (page) == 3;
+}
+
+/* Each decision on the case page: what was decided on which step, by whom
+ * and when, the reasons as the catalog words them, and whether it is
+ * signed. */
+static void
+test_case_page_decisions (Fixture      *fixture,
+                          gconstpointer user_data)
+{
+  g_autoptr (HallCase) kase = create_case (fixture, "Zhang Wei");
+  HallService *service = hall_catalog_lookup (fixture->catalog, hall_case_get_service_id (kase));
+  g_autoptr (HallCaseEvent) accept = hall_case_event_new (hall_case_get_uuid (kase),
+                                                          HALL_CASE_EVENT_DECISION);
+  g_autoptr (HallCaseEvent) back = hall_case_event_new (hall_case_get_uuid (kase),
+                                                        HALL_CASE_EVENT_DECISION);
+  g_autoptr (HallCase) stored = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *at = NULL;
+  g_autofree char *expected = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
+  GtkWidget *page;
+
+  hall_case_event_set_decision (accept, HALL_DECISION_APPROVE);
+  g_assert_true (hall_store_decide_case (fixture->store, service, accept,
+                                         HALL_ROLE_COUNTER_OFFICIAL, "wang.fang", &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state, ==, HALL_CASE_IN_REVIEW);
+  hall_case_event_set_decision (back, HALL_DECISION_RETURN);
+  hall_case_event_add_reason (back, "missing_document", NULL);
+  hall_case_event_add_reason (back, "other", "Lease unsigned");
+  g_assert_true (hall_store_decide_case (fixture->store, service, back, HALL_ROLE_APPROVER,
+                                         "li.na", &state, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state, ==, HALL_CASE_RETURNED);
+  stored = hall_store_get_case (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_RETURNED);
+
+  page = g_object_ref_sink (hall_case_page_new ());
+  hall_case_page_set_store (HALL_CASE_PAGE (page), fixture->store);
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), fixture->catalog);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), stored);
+  g_assert_true (wait_for (case_page_has_three_events, page));
+  at = hall_format_timestamp (hall_case_event_get_at (back));
+  expected = g_strdup_printf ("Returned · Review of the registration\n%s by li.na (counter’s "
+                              "clock)\nReasons: A required document is missing; Lease unsigned\n"
+                              "Not signed: made before signatures", at);
+  g_test_message ("%s", hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)));
+  g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)), expected));
+  g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                            "Approved · Acceptance at the counter\n"));
+  g_object_unref (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1636,6 +1696,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,
               fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/decisions", Fixture, NULL, fixture_set_up,
+              test_case_page_decisions, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/countdown-source", Fixture, NULL, fixture_set_up,
               test_case_page_countdown_source, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,

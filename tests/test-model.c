@@ -10,6 +10,7 @@
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-json.h"
+#include "hall-workflow.h"
 
 /* 2026-11-27T11:28:04Z */
 #define SOME_TIME G_GINT64_CONSTANT (1795778884)
@@ -987,6 +988,287 @@ test_event_bad_json (void)
   g_assert_cmpstr (field, ==, "case");
 }
 
+
+/* A decision keeps what it decided and what its signature covers through
+ * the wire, and refuses what it cannot be. */
+static void
+test_decision_json (void)
+{
+  const char *case_uuid = "0a6f5d3c-2b1a-4c7b-9e21-3f2b8c1e5d4a";
+  g_autoptr(HallCaseEvent) event = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DECISION);
+  g_autoptr(HallCaseEvent) copy = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(JsonNode) certificate = parse ("{\"official\": \"li.na\", \"key\": \"AAAA\"}");
+  g_autoptr(JsonArray) documents = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wire = NULL;
+  const char *hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  const char *field = NULL;
+  JsonObject *reason;
+  const struct { const char *json; const char *field; } bad[] = {
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"decision\": \"approve\"}", "step" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\"}", "decision" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"stamp\"}", "decision" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"return\", \"reasons\": \"missing\"}", "reasons" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"return\", \"reasons\": [{\"text\": \"x\"}]}",
+      "reasons" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"return\", \"reasons\": [{\"code\": \"other\"}]}",
+      "reasons" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"approve\", \"content_hash\": \"ABC\"}",
+      "content_hash" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"approve\", \"documents\": [\"nope\"]}",
+      "documents" },
+    { "{\"uuid\": \"9b1f7c2e-8a3d-4e5f-a6b7-c8d9e0f1a2b3\", \"kind\": \"decision\", "
+      "\"step\": \"review\", \"decision\": \"approve\", \"certificate\": 7}", "certificate" },
+  };
+
+  hall_case_event_set_step (event, "review");
+  hall_case_event_set_decision (event, HALL_DECISION_RETURN);
+  hall_case_event_add_reason (event, "missing_document", NULL);
+  hall_case_event_add_reason (event, "other", "章程缺少股东签字");
+  hall_case_event_set_content_hash (event, hash);
+  json_array_add_string_element (documents, hash);
+  hall_case_event_set_documents (event, documents);
+  hall_case_event_set_signature (event, "c2lnbmF0dXJl");
+  hall_case_event_set_certificate (event, certificate);
+  hall_case_event_set_official (event, "li.na");
+
+  json = hall_case_event_to_json (event);
+  wire = json_to_string (json, FALSE);
+  g_clear_pointer (&json, json_node_unref);
+  json = parse (wire);
+  copy = hall_case_event_new_from_json (case_uuid, json, &field, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_event_get_kind (copy), ==, HALL_CASE_EVENT_DECISION);
+  g_assert_cmpstr (hall_case_event_get_step (copy), ==, "review");
+  g_assert_cmpint (hall_case_event_get_decision (copy), ==, HALL_DECISION_RETURN);
+  g_assert_cmpuint (json_array_get_length (hall_case_event_get_reasons (copy)), ==, 2);
+  reason = json_array_get_object_element (hall_case_event_get_reasons (copy), 1);
+  g_assert_cmpstr (json_object_get_string_member (reason, "code"), ==, "other");
+  g_assert_cmpstr (json_object_get_string_member (reason, "text"), ==, "章程缺少股东签字");
+  g_assert_cmpstr (hall_case_event_get_content_hash (copy), ==, hash);
+  g_assert_cmpstr (json_array_get_string_element (hall_case_event_get_documents (copy), 0), ==,
+                   hash);
+  g_assert_cmpstr (hall_case_event_get_signature (copy), ==, "c2lnbmF0dXJl");
+  g_assert_true (json_node_equal (hall_case_event_get_certificate (copy), certificate));
+  g_assert_cmpstr (hall_case_event_get_decided_by (copy), ==, "li.na");
+  hall_case_event_set_recorded_by (copy, "li.na.server");
+  g_assert_cmpstr (hall_case_event_get_decided_by (copy), ==, "li.na.server");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonNode) node = parse (bad[i].json);
+      g_autoptr(GError) bad_error = NULL;
+      g_autoptr(HallCaseEvent) refused = NULL;
+
+      field = NULL;
+      refused = hall_case_event_new_from_json (case_uuid, node, &field, &bad_error);
+      g_assert_null (refused);
+      g_assert_error (bad_error, HALL_VALIDATION_ERROR, bad_error->code);
+      g_test_message ("%s: %s", bad[i].field, bad_error->message);
+      g_assert_cmpstr (field, ==, bad[i].field);
+    }
+}
+
+static HallCaseEvent *
+decision (const char   *step,
+          HallDecision  what,
+          const char   *official,
+          const char   *reason)
+{
+  HallCaseEvent *event = hall_case_event_new ("0a6f5d3c-2b1a-4c7b-9e21-3f2b8c1e5d4a",
+                                              HALL_CASE_EVENT_DECISION);
+
+  hall_case_event_set_step (event, step);
+  hall_case_event_set_decision (event, what);
+  hall_case_event_set_official (event, official);
+  if (reason != NULL)
+    hall_case_event_add_reason (event, reason, g_str_equal (reason, "other") ? "写错了" : NULL);
+  return event;
+}
+
+/* Decides @event as @official with @roles: checks it, then takes it in,
+ * as the server does. Returns the case's new state. */
+static HallCaseState
+decide (HallWorkflow  *workflow,
+        GPtrArray     *events,
+        HallCaseEvent *event,
+        HallRoles      roles,
+        const char    *official)
+{
+  g_autoptr(GError) error = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
+  const char *field = "unset";
+
+  g_assert_true (hall_workflow_check_decision (workflow, event, roles, official, &state, &field,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_null (field);
+  hall_workflow_apply (workflow, event);
+  g_assert_cmpint (hall_workflow_get_state (workflow), ==, state);
+  g_ptr_array_add (events, event);
+  return state;
+}
+
+static void
+refused (HallWorkflow  *workflow,
+         HallCaseEvent *event,
+         HallRoles      roles,
+         const char    *official,
+         int            code,
+         const char    *field,
+         const char    *says)
+{
+  g_autoptr(HallCaseEvent) owned = event;
+  g_autoptr(GError) error = NULL;
+  const char *field_out = NULL;
+
+  g_assert_false (hall_workflow_check_decision (workflow, event, roles, official, NULL,
+                                                &field_out, &error));
+  g_assert_error (error, HALL_WORKFLOW_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_cmpstr (field_out, ==, field);
+  if (strstr (error->message, says) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, says);
+}
+
+/* The business license's whole path: acceptance, the joint review of
+ * three departments (each by another official, in any order), a return and
+ * the case coming back to the same step, and the hand-over. */
+static void
+test_workflow_business_license (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(HallWorkflow) workflow = NULL;
+  g_autoptr(HallWorkflow) rebuilt = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  HallService *service;
+
+  g_assert_no_error (error);
+  service = hall_catalog_lookup (catalog, "company_business_license");
+  workflow = hall_workflow_new (service, HALL_CASE_RECEIVED, NULL);
+  g_assert_true (hall_workflow_is_waiting (workflow));
+  g_assert_cmpint (hall_workflow_get_due_at (workflow, 1000), ==, 1000 + 30 * 60);
+  g_assert_cmpstr (hall_workflow_find_step_for (workflow, HALL_ROLE_COUNTER_OFFICIAL,
+                                                "wang.fang")->id, ==, "accept");
+  g_assert_null (hall_workflow_find_step_for (workflow, HALL_ROLE_APPROVER, "li.na"));
+
+  /* Not yet at the review; not the reception's to accept. */
+  refused (workflow, decision ("review", HALL_DECISION_APPROVE, "li.na", NULL),
+           HALL_ROLE_APPROVER, "li.na", HALL_WORKFLOW_ERROR_STEP, "step", "not at the step");
+  refused (workflow, decision ("accept", HALL_DECISION_APPROVE, "reception1", NULL),
+           HALL_ROLE_RECEPTION, "reception1", HALL_WORKFLOW_ERROR_ROLE, "step",
+           "counter_official");
+  refused (workflow, decision ("stamp", HALL_DECISION_APPROVE, "wang.fang", NULL),
+           HALL_ROLES_ALL, "wang.fang", HALL_WORKFLOW_ERROR_STEP, "step", "no step “stamp”");
+
+  g_assert_cmpint (decide (workflow, events,
+                           decision ("accept", HALL_DECISION_APPROVE, "wang.fang", NULL),
+                           HALL_ROLE_COUNTER_OFFICIAL, "wang.fang"), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpuint (hall_workflow_get_round_start (workflow), ==, 1);
+  g_assert_cmpuint (hall_workflow_get_round_end (workflow), ==, 4);
+  g_assert_cmpint (hall_workflow_get_due_at (workflow, 0), ==, (30 + 150) * 60);
+  open = hall_workflow_list_open_steps (workflow);
+  g_assert_cmpuint (open->len, ==, 3);
+  g_clear_pointer (&open, g_ptr_array_unref);
+  refused (workflow, decision ("accept", HALL_DECISION_APPROVE, "wang.fang", NULL),
+           HALL_ROLE_COUNTER_OFFICIAL, "wang.fang", HALL_WORKFLOW_ERROR_STEP, "step", "is done");
+
+  /* The joint review, tax first: one official, one step. */
+  g_assert_cmpint (decide (workflow, events,
+                           decision ("tax_review", HALL_DECISION_APPROVE, "li.na", NULL),
+                           HALL_ROLE_APPROVER, "li.na"), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpstr (hall_workflow_get_approved_by (workflow, "tax_review"), ==, "li.na");
+  refused (workflow, decision ("review", HALL_DECISION_APPROVE, "li.na", NULL),
+           HALL_ROLE_APPROVER, "li.na", HALL_WORKFLOW_ERROR_TWICE, "step",
+           "approved the step");
+  g_assert_null (hall_workflow_find_step_for (workflow, HALL_ROLE_APPROVER, "li.na"));
+  refused (workflow, decision ("tax_review", HALL_DECISION_APPROVE, "chen.jie", NULL),
+           HALL_ROLE_APPROVER, "chen.jie", HALL_WORKFLOW_ERROR_DECIDED, "step",
+           "approved already, by li.na");
+  /* Returned without a reason, or with one the service does not have. */
+  refused (workflow, decision ("review", HALL_DECISION_RETURN, "chen.jie", NULL),
+           HALL_ROLE_APPROVER, "chen.jie", HALL_WORKFLOW_ERROR_REASON, "reasons",
+           "at least one");
+  refused (workflow, decision ("review", HALL_DECISION_RETURN, "chen.jie", "made_up"),
+           HALL_ROLE_APPROVER, "chen.jie", HALL_WORKFLOW_ERROR_REASON, "reasons", "made_up");
+
+  /* Returned: the approval in hand is void, and the case waits for the
+   * applicant, not for a decision. */
+  g_assert_cmpint (decide (workflow, events,
+                           decision ("review", HALL_DECISION_RETURN, "chen.jie",
+                                     "name_not_registrable"),
+                           HALL_ROLE_APPROVER, "chen.jie"), ==, HALL_CASE_RETURNED);
+  g_assert_false (hall_workflow_is_waiting (workflow));
+  g_assert_null (hall_workflow_get_approved_by (workflow, "tax_review"));
+  g_assert_cmpint (hall_workflow_get_resume_state (workflow), ==, HALL_CASE_IN_REVIEW);
+  refused (workflow, decision ("review", HALL_DECISION_APPROVE, "chen.jie", NULL),
+           HALL_ROLE_APPROVER, "chen.jie", HALL_WORKFLOW_ERROR_STEP, "step", "returned");
+
+  /* The applicant brings what was missing: the same round again, rebuilt
+   * from the record as the server and the counter do. */
+  rebuilt = hall_workflow_new (service, HALL_CASE_IN_REVIEW, events);
+  g_assert_cmpuint (hall_workflow_get_round_start (rebuilt), ==, 1);
+  g_assert_true (hall_workflow_is_waiting (rebuilt));
+  decide (rebuilt, events, decision ("review", HALL_DECISION_APPROVE, "chen.jie", NULL),
+          HALL_ROLE_APPROVER, "chen.jie");
+  decide (rebuilt, events, decision ("seal_review", HALL_DECISION_APPROVE, "demo", NULL),
+          HALL_ROLES_ALL, "demo");
+  g_assert_cmpint (decide (rebuilt, events,
+                           decision ("tax_review", HALL_DECISION_APPROVE, "li.na", "other"),
+                           HALL_ROLE_APPROVER, "li.na"), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpuint (hall_workflow_get_round_start (rebuilt), ==, 4);
+  g_assert_cmpint (hall_workflow_get_resume_state (rebuilt), ==, HALL_CASE_IN_REVIEW);
+  g_assert_cmpint (decide (rebuilt, events,
+                           decision ("issue", HALL_DECISION_APPROVE, "wang.fang", NULL),
+                           HALL_ROLE_COUNTER_OFFICIAL, "wang.fang"), ==, HALL_CASE_APPROVED);
+  g_assert_false (hall_workflow_is_waiting (rebuilt));
+  refused (rebuilt, decision ("issue", HALL_DECISION_REJECT, "wang.fang", "not_eligible"),
+           HALL_ROLE_COUNTER_OFFICIAL, "wang.fang", HALL_WORKFLOW_ERROR_STEP, "step",
+           "no step waits");
+
+  /* The record read again gives the same place. */
+  g_clear_pointer (&workflow, hall_workflow_free);
+  workflow = hall_workflow_new (service, HALL_CASE_APPROVED, events);
+  g_assert_cmpuint (hall_workflow_get_round_start (workflow), ==, 5);
+  g_assert_false (hall_workflow_is_waiting (workflow));
+}
+
+/* A rejection ends the case; a return at acceptance comes back received. */
+static void
+test_workflow_reject (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(HallWorkflow) workflow = NULL;
+  HallService *service;
+
+  g_assert_no_error (error);
+  service = hall_catalog_lookup (catalog, "company_business_license");
+  workflow = hall_workflow_new (service, HALL_CASE_RECEIVED, NULL);
+  decide (workflow, events, decision ("accept", HALL_DECISION_RETURN, "wang.fang",
+                                      "missing_document"),
+          HALL_ROLE_COUNTER_OFFICIAL, "wang.fang");
+  g_assert_cmpint (hall_workflow_get_resume_state (workflow), ==, HALL_CASE_RECEIVED);
+  g_clear_pointer (&workflow, hall_workflow_free);
+  workflow = hall_workflow_new (service, HALL_CASE_RECEIVED, events);
+  g_assert_cmpint (decide (workflow, events,
+                           decision ("accept", HALL_DECISION_REJECT, "wang.fang", "not_eligible"),
+                           HALL_ROLE_COUNTER_OFFICIAL, "wang.fang"), ==, HALL_CASE_REJECTED);
+  g_assert_false (hall_workflow_is_waiting (workflow));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1016,6 +1298,9 @@ main (int   argc,
   g_test_add_func ("/hall/model/event/round-trip", test_event_round_trip);
   g_test_add_func ("/hall/model/event/notify", test_event_notify);
   g_test_add_func ("/hall/model/event/bad-json", test_event_bad_json);
+  g_test_add_func ("/hall/model/event/decision-json", test_decision_json);
+  g_test_add_func ("/hall/model/workflow/business-license", test_workflow_business_license);
+  g_test_add_func ("/hall/model/workflow/reject", test_workflow_reject);
 
   return g_test_run ();
 }

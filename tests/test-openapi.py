@@ -550,8 +550,17 @@ def run(c):
     c.call(E, "POST", e, 400, "nope", token=token)
     c.call(E, "POST", e, 415, "{}", {"Content-Type": "text/plain"}, token=token)
     c.call(E, "POST", e, 413, b" " * (2 * 1024 * 1024), token=token)
-    c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "in_review"},
+    # The steps move by decisions only.
+    c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "in_review"},
            token=token)
+    c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "decision", "step": "accept",
+                               "decision": "approve"}, token=token)
+    c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "decision", "step": "review",
+                               "decision": "approve"}, token=token)
+    c.call(E, "POST", e, 409, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                               "step": "tax_review", "decision": "approve"}, token=token)
+    c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                               "step": "issue", "decision": "reject"}, token=token)
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "received"},
            token=token)
     second = f"/v1/cases/{uuid.uuid4()}"
@@ -654,6 +663,30 @@ def run(c):
     c.call(B, "PUT", "/v1/blobs/" + "3" * 64, 400, b"", token=token)
     c.call(B, "PUT", "/v1/blobs/" + "2" * 64, 413, None,
            {"Content-Length": str(60 * 1024 * 1024)}, token=token)
+
+    # Reception reads no applicant's personal data, nor cases.
+    c.call(A, "GET", a, 403, token=reception)
+    c.call(A, "HEAD", a, 403, token=reception)
+    c.call(C, "GET", k, 403, token=reception)
+    c.call(C, "HEAD", k, 403, token=reception)
+    c.call(CH, "GET", CH, 200, token=reception)
+
+    # Guessing a password: five refusals, then the account waits.
+    for _ in range(5):
+        c.call(S, "POST", S, 401, {"username": "guessed", "password": "nope"})
+    c.call(S, "POST", S, 429, {"username": "guessed", "password": "nope"})
+
+    F = "/v1/admin/sign-in-failures"
+    c.call(F, "GET", F, 401)
+    c.call(F, "HEAD", F, 401)
+    c.call(F, "GET", F, 403, token=reception)
+    c.call(F, "HEAD", F, 403, token=reception)
+    c.call(F, "GET", F + "?limit=0", 400, token=token)
+    c.call(F, "HEAD", F + "?limit=x", 400, token=token)
+    c.call(F, "GET", F, 200, token=token)
+    c.call(F, "HEAD", F, 200, token=token)
+    c.call(F, "GET", F + "?limit=" + "1" * 100000, 414, token=token)
+    c.call(F, "DELETE", F, 405, token=token)
 
     run_queue(c, token, reception)
     TR = "/v1/trust"

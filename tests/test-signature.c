@@ -152,7 +152,7 @@ test_changed_field (Fixture       *f,
   for (i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       g_autoptr(HallDecisionContent) changed = make_content ();
-      HallDecisionReason *reason;
+      HallCatalogReason *reason;
 
       g_test_message ("changed: %s", fields[i]);
       if (strcmp (fields[i], "case_uuid") == 0)
@@ -208,8 +208,8 @@ test_field_boundaries (Fixture       *f,
   g_autoptr(HallDecisionContent) b = make_content ();
   g_autoptr(GBytes) bytes_a = NULL;
   g_autoptr(GBytes) bytes_b = NULL;
-  HallDecisionReason *ra = g_ptr_array_index (a->reasons, 0);
-  HallDecisionReason *rb = g_ptr_array_index (b->reasons, 0);
+  HallCatalogReason *ra = g_ptr_array_index (a->reasons, 0);
+  HallCatalogReason *rb = g_ptr_array_index (b->reasons, 0);
 
   g_free (ra->code), ra->code = g_strdup ("ab");
   g_free (ra->text), ra->text = g_strdup ("c");

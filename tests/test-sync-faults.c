@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <sqlite3.h>
+
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-fault-proxy.h"
@@ -496,6 +498,120 @@ test_duplicate_merged (Fixture      *fixture,
   }
 }
 
+/* Runs @sql on the database at @path and returns its first column of its
+ * first row as a number. */
+static gint64
+count_in (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Decisions made offline reach the server exactly once, in order, through
+ * lost answers, duplicates and errors: each case's steps on the server as
+ * on the counter, no decision twice, none refused. */
+static void
+test_decisions_offline (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autoptr (GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *server_db = hall_test_server_dup_db_path (fixture->server);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint decisions = 0;
+  gint64 local;
+
+  g_object_set (fixture->engine, "push-batch-size", 3, NULL);
+  create_cases (fixture, fixture->store, 12);
+  g_assert_cmpint (sqlite3_open_v2 (hall_store_get_path (fixture->store), &db,
+                                    SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT uuid FROM cases", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (uuids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (uuids->len, ==, 12);
+
+  /* Offline: up to two steps of each case, as the store picks them for
+   * demo. */
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr (HallCase) kase = hall_store_get_case (fixture->store, uuids->pdata[i], NULL);
+      HallService *service = hall_catalog_lookup (fixture->catalog,
+                                                  hall_case_get_service_id (kase));
+
+      for (guint j = 0; j < 2; j++)
+        {
+          g_autoptr (HallWorkflow) workflow = hall_store_get_workflow (fixture->store, service,
+                                                                       uuids->pdata[i], NULL);
+
+          /* Some were taken along already when they were made. */
+          if (!hall_workflow_is_waiting (workflow))
+            break;
+          {
+          g_autoptr (HallCaseEvent) event = hall_case_event_new (uuids->pdata[i],
+                                                                 HALL_CASE_EVENT_DECISION);
+          g_autoptr (GError) error = NULL;
+
+          hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+          /* demo holds every role, on the server too. */
+          hall_store_decide_case (fixture->store, service, event, HALL_ROLES_ALL, "demo", NULL,
+                                  &error);
+          g_assert_no_error (error);
+          decisions++;
+          }
+        }
+    }
+
+  hall_fault_proxy_set_retry_after (fixture->proxy, "0");
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 1, 2,
+                             HALL_FAULT_RESET_AFTER_COMMIT);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 4, 2, HALL_FAULT_DUPLICATE);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 7, 1, HALL_FAULT_ERROR_500);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 9, 1, HALL_FAULT_TRUNCATE);
+  sync_through_faults (fixture);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy,
+                                                   HALL_FAULT_RESET_AFTER_COMMIT), >=, 2);
+  audit (fixture, 12);
+
+  /* Each of the counter's decisions (those made with the cases, and
+   * these) once on the server, and once in its feed. */
+  local = count_in (hall_store_get_path (fixture->store),
+                    "SELECT count(*) FROM case_events WHERE kind = 'decision'");
+  g_assert_cmpint (local, >=, decisions);
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM events"
+                                        " WHERE json_extract (data, '$.kind') = 'decision'"),
+                   ==, local);
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM changes"
+                                        " WHERE entity = 'event'"
+                                        " AND json_extract (data, '$.kind') = 'decision'"),
+                   ==, local);
+  /* Each carries the hash of the case's content its signature covers. */
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM events"
+                                        " WHERE json_extract (data, '$.kind') = 'decision'"
+                                        " AND length (json_extract (data, '$.content_hash'))"
+                                        " IS NOT 64"),
+                   ==, 0);
+  /* Every case left intake, on the server as here. */
+  g_assert_cmpuint (decisions, >=, 12);
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM cases"
+                                        " WHERE json_extract (data, '$.state') = 'received'"),
+                   ==, 0);
+  g_assert_cmpint (count_in (hall_store_get_path (fixture->store),
+                             "SELECT count(*) FROM cases WHERE state = 'received'"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,6 +633,8 @@ main (int   argc,
       g_test_add (path, Fixture, GUINT_TO_POINTER (kinds[i]), fixture_set_up, test_fault,
                   fixture_tear_down);
     }
+  g_test_add ("/hall/sync-faults/decisions-offline", Fixture, NULL, fixture_set_up,
+              test_decisions_offline, fixture_tear_down);
   g_test_add ("/hall/sync-faults/chaos", Fixture, NULL, fixture_set_up, test_chaos,
               fixture_tear_down);
   g_test_add ("/hall/sync-faults/batch-reset-after-commit", Fixture, NULL, fixture_set_up,

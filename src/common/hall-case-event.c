@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hall-case-event.h"
 #include "hall-error.h"
@@ -25,6 +26,15 @@ struct _HallCaseEvent
   gint64 at;
   char *recorded_by;
   gint64 recorded_at;
+
+  /* A decision's */
+  char *step;
+  HallDecision decision;
+  JsonArray *reasons;
+  char *content_hash;
+  JsonArray *documents;
+  char *signature;
+  JsonNode *certificate;
 };
 
 G_DEFINE_FINAL_TYPE (HallCaseEvent, hall_case_event, G_TYPE_OBJECT)
@@ -33,7 +43,13 @@ G_DEFINE_ENUM_TYPE (HallCaseEventKind, hall_case_event_kind,
                     G_DEFINE_ENUM_VALUE (HALL_CASE_EVENT_CREATED, "created"),
                     G_DEFINE_ENUM_VALUE (HALL_CASE_EVENT_STATE, "state"),
                     G_DEFINE_ENUM_VALUE (HALL_CASE_EVENT_NOTE, "note"),
-                    G_DEFINE_ENUM_VALUE (HALL_CASE_EVENT_DOCUMENT, "document"))
+                    G_DEFINE_ENUM_VALUE (HALL_CASE_EVENT_DOCUMENT, "document"),
+                    G_DEFINE_ENUM_VALUE (HALL_CASE_EVENT_DECISION, "decision"))
+
+G_DEFINE_ENUM_TYPE (HallDecision, hall_decision,
+                    G_DEFINE_ENUM_VALUE (HALL_DECISION_APPROVE, "approve"),
+                    G_DEFINE_ENUM_VALUE (HALL_DECISION_RETURN, "return"),
+                    G_DEFINE_ENUM_VALUE (HALL_DECISION_REJECT, "reject"))
 
 enum
 {
@@ -89,6 +105,12 @@ hall_case_event_finalize (GObject *object)
   g_free (self->note);
   g_free (self->official);
   g_free (self->recorded_by);
+  g_free (self->step);
+  g_clear_pointer (&self->reasons, json_array_unref);
+  g_free (self->content_hash);
+  g_clear_pointer (&self->documents, json_array_unref);
+  g_free (self->signature);
+  g_clear_pointer (&self->certificate, json_node_unref);
 
   G_OBJECT_CLASS (hall_case_event_parent_class)->finalize (object);
 }
@@ -351,6 +373,147 @@ hall_case_event_set_recorded_at (HallCaseEvent *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDED_AT]);
 }
 
+const char *
+hall_case_event_get_step (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->step;
+}
+
+void
+hall_case_event_set_step (HallCaseEvent *self,
+                          const char    *step)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  g_free (self->step);
+  self->step = g_strdup (step);
+}
+
+HallDecision
+hall_case_event_get_decision (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), HALL_DECISION_APPROVE);
+  return self->decision;
+}
+
+void
+hall_case_event_set_decision (HallCaseEvent *self,
+                              HallDecision   decision)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  self->decision = decision;
+}
+
+JsonArray *
+hall_case_event_get_reasons (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->reasons;
+}
+
+void
+hall_case_event_set_reasons (HallCaseEvent *self,
+                             JsonArray     *reasons)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  if (reasons != NULL)
+    json_array_ref (reasons);
+  g_clear_pointer (&self->reasons, json_array_unref);
+  self->reasons = reasons;
+}
+
+void
+hall_case_event_add_reason (HallCaseEvent *self,
+                            const char    *code,
+                            const char    *text)
+{
+  JsonObject *reason;
+
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  g_return_if_fail (code != NULL);
+
+  if (self->reasons == NULL)
+    self->reasons = json_array_new ();
+  reason = json_object_new ();
+  json_object_set_string_member (reason, "code", code);
+  if (text != NULL)
+    json_object_set_string_member (reason, "text", text);
+  json_array_add_object_element (self->reasons, reason);
+}
+
+const char *
+hall_case_event_get_content_hash (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->content_hash;
+}
+
+void
+hall_case_event_set_content_hash (HallCaseEvent *self,
+                                  const char    *content_hash)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  g_free (self->content_hash);
+  self->content_hash = g_strdup (content_hash);
+}
+
+JsonArray *
+hall_case_event_get_documents (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->documents;
+}
+
+void
+hall_case_event_set_documents (HallCaseEvent *self,
+                               JsonArray     *documents)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  if (documents != NULL)
+    json_array_ref (documents);
+  g_clear_pointer (&self->documents, json_array_unref);
+  self->documents = documents;
+}
+
+const char *
+hall_case_event_get_signature (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->signature;
+}
+
+void
+hall_case_event_set_signature (HallCaseEvent *self,
+                               const char    *signature)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  g_free (self->signature);
+  self->signature = g_strdup (signature);
+}
+
+JsonNode *
+hall_case_event_get_certificate (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->certificate;
+}
+
+void
+hall_case_event_set_certificate (HallCaseEvent *self,
+                                 JsonNode      *certificate)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  g_clear_pointer (&self->certificate, json_node_unref);
+  self->certificate = certificate != NULL ? json_node_copy (certificate) : NULL;
+}
+
+const char *
+hall_case_event_get_decided_by (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->recorded_by != NULL ? self->recorded_by : self->official;
+}
+
 static void
 add_string (JsonBuilder *builder,
             const char  *member,
@@ -360,6 +523,174 @@ add_string (JsonBuilder *builder,
     return;
   json_builder_set_member_name (builder, member);
   json_builder_add_string_value (builder, value);
+}
+
+static void
+add_decision (HallCaseEvent *self,
+              JsonBuilder   *builder)
+{
+  add_string (builder, "step", self->step);
+  add_string (builder, "decision", hall_decision_to_string (self->decision));
+  json_builder_set_member_name (builder, "reasons");
+  if (self->reasons != NULL)
+    json_builder_add_value (builder, json_node_init_array (json_node_alloc (), self->reasons));
+  else
+    {
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+  add_string (builder, "content_hash", self->content_hash);
+  json_builder_set_member_name (builder, "documents");
+  if (self->documents != NULL)
+    json_builder_add_value (builder,
+                            json_node_init_array (json_node_alloc (), self->documents));
+  else
+    {
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+  add_string (builder, "signature", self->signature);
+  if (self->certificate != NULL)
+    {
+      json_builder_set_member_name (builder, "certificate");
+      json_builder_add_value (builder, json_node_copy (self->certificate));
+    }
+}
+
+static gboolean
+is_hex_digest (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+decision_fail (const char  *member,
+               const char **field_out,
+               GError     **error,
+               const char  *message)
+{
+  if (field_out != NULL)
+    *field_out = member;
+  g_set_error_literal (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* The members only a decision has, checked and copied onto @self. */
+static gboolean
+read_decision (HallCaseEvent  *self,
+               JsonObject     *object,
+               const char    **field_out,
+               GError        **error)
+{
+  const char *step = NULL, *content_hash = NULL, *signature = NULL;
+  int decision = HALL_DECISION_APPROVE;
+  JsonNode *node;
+
+  if (!hall_json_read_string (object, "step", TRUE, HALL_JSON_MAX_CHARS, &step, field_out,
+                              error)
+      || !hall_json_read_enum (object, "decision", TRUE, HALL_TYPE_DECISION, &decision,
+                               field_out, error)
+      || !hall_json_read_string (object, "content_hash", FALSE, 64, &content_hash, field_out,
+                                 error)
+      || !hall_json_read_string (object, "signature", FALSE, HALL_JSON_MAX_NOTE_CHARS,
+                                 &signature, field_out, error))
+    return FALSE;
+  if (content_hash != NULL && !is_hex_digest (content_hash))
+    return decision_fail ("content_hash", field_out, error,
+                          _("The field “content_hash” must be a SHA-256 in lower-case hex"));
+
+  node = json_object_get_member (object, "reasons");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *reasons;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return decision_fail ("reasons", field_out, error,
+                              _("The field “reasons” must be an array of {\"code\", \"text\"}"));
+      reasons = json_node_get_array (node);
+      if (json_array_get_length (reasons) > 32)
+        return decision_fail ("reasons", field_out, error,
+                              _("A decision may give at most 32 reasons"));
+      for (guint i = 0; i < json_array_get_length (reasons); i++)
+        {
+          JsonNode *element = json_array_get_element (reasons, i);
+          JsonObject *reason;
+          const char *code = NULL, *text = NULL;
+          g_autoptr (GError) local_error = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            return decision_fail ("reasons", field_out, error,
+                                  _("Each of the “reasons” must be an object with “code” and "
+                                    "“text”"));
+          reason = json_node_get_object (element);
+          if (!hall_json_read_string (reason, "code", TRUE, HALL_JSON_MAX_CHARS, &code, NULL,
+                                      &local_error)
+              || !hall_json_read_string (reason, "text", FALSE, HALL_JSON_MAX_NOTE_CHARS, &text,
+                                         NULL, &local_error))
+            {
+              if (field_out != NULL)
+                *field_out = "reasons";
+              g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+                           _("Reason %u: %s"), i + 1, local_error->message);
+              return FALSE;
+            }
+          if (g_str_equal (code, HALL_DECISION_REASON_OTHER) && (text == NULL || *text == '\0'))
+            {
+              if (field_out != NULL)
+                *field_out = "reasons";
+              g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_EMPTY,
+                           _("Reason %u: a reason in one’s own words (code “other”) needs "
+                             "its text"), i + 1);
+              return FALSE;
+            }
+        }
+      hall_case_event_set_reasons (self, reasons);
+    }
+
+  node = json_object_get_member (object, "documents");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      JsonArray *documents;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return decision_fail ("documents", field_out, error,
+                              _("The field “documents” must be an array of SHA-256s"));
+      documents = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (documents); i++)
+        {
+          JsonNode *element = json_array_get_element (documents, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (element)
+              || json_node_get_value_type (element) != G_TYPE_STRING
+              || !is_hex_digest (json_node_get_string (element)))
+            return decision_fail ("documents", field_out, error,
+                                  _("Each of the “documents” must be a SHA-256 in lower-case "
+                                    "hex"));
+        }
+      hall_case_event_set_documents (self, documents);
+    }
+
+  node = json_object_get_member (object, "certificate");
+  if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (node)
+          && !(JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING))
+        return decision_fail ("certificate", field_out, error,
+                              _("The field “certificate” must be the official’s certificate "
+                                "(an object or its text)"));
+      hall_case_event_set_certificate (self, node);
+    }
+
+  hall_case_event_set_step (self, step);
+  hall_case_event_set_decision (self, decision);
+  hall_case_event_set_content_hash (self, content_hash);
+  hall_case_event_set_signature (self, signature);
+  return TRUE;
 }
 
 JsonNode *
@@ -378,6 +709,8 @@ hall_case_event_to_json (HallCaseEvent *self)
   add_string (builder, "kind", hall_case_event_kind_to_string (self->kind));
   if (self->kind == HALL_CASE_EVENT_STATE)
     add_string (builder, "state", hall_case_state_to_string (self->new_state));
+  if (self->kind == HALL_CASE_EVENT_DECISION)
+    add_decision (self, builder);
   add_string (builder, "note", self->note);
   add_string (builder, "official", self->official);
   add_string (builder, "at", at);
@@ -409,6 +742,7 @@ hall_case_event_new_from_json (const char  *case_uuid,
   int new_state = HALL_CASE_RECEIVED;
   gint64 at = 0;
   gint64 recorded_at = 0;
+  g_autoptr(HallCaseEvent) event = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -445,17 +779,20 @@ hall_case_event_new_from_json (const char  *case_uuid,
       return NULL;
     }
 
-  return g_object_new (HALL_TYPE_CASE_EVENT,
-                       "uuid", uuid,
-                       "case-uuid", case_uuid != NULL ? case_uuid : body_case_uuid,
-                       "kind", kind,
-                       "new-state", new_state,
-                       "note", note,
-                       "official", official,
-                       "at", at,
-                       "recorded-by", recorded_by,
-                       "recorded-at", recorded_at,
-                       NULL);
+  event = g_object_new (HALL_TYPE_CASE_EVENT,
+                        "uuid", uuid,
+                        "case-uuid", case_uuid != NULL ? case_uuid : body_case_uuid,
+                        "kind", kind,
+                        "new-state", new_state,
+                        "note", note,
+                        "official", official,
+                        "at", at,
+                        "recorded-by", recorded_by,
+                        "recorded-at", recorded_at,
+                        NULL);
+  if (kind == HALL_CASE_EVENT_DECISION && !read_decision (event, object, field_out, error))
+    return NULL;
+  return g_steal_pointer (&event);
 }
 
 const char *
@@ -475,4 +812,39 @@ hall_case_event_kind_from_string (const char        *str,
   if (kind != NULL)
     *kind = value;
   return TRUE;
+}
+
+const char *
+hall_decision_to_string (HallDecision decision)
+{
+  return hall_enum_to_nick (HALL_TYPE_DECISION, decision);
+}
+
+gboolean
+hall_decision_from_string (const char   *str,
+                           HallDecision *decision)
+{
+  int value;
+
+  if (!hall_enum_from_nick (HALL_TYPE_DECISION, str, &value))
+    return FALSE;
+  if (decision != NULL)
+    *decision = value;
+  return TRUE;
+}
+
+const char *
+hall_decision_get_label (HallDecision decision)
+{
+  switch (decision)
+    {
+    case HALL_DECISION_APPROVE:
+      return _("Approved");
+    case HALL_DECISION_RETURN:
+      return _("Returned");
+    case HALL_DECISION_REJECT:
+      return _("Rejected");
+    default:
+      return "";
+    }
 }

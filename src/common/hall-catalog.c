@@ -33,6 +33,14 @@ typedef struct
   char *name_zh;
 } Department;
 
+/* One of the hall's common reasons for a return or a rejection. */
+typedef struct
+{
+  char *code;
+  char *text_en;
+  char *text_zh;
+} Reason;
+
 /* Everything one catalog text holds; built whole before it replaces the
  * catalog's current one, so an error never leaves half a catalog behind. */
 typedef struct
@@ -43,6 +51,7 @@ typedef struct
   char *hall_name_zh;
   GPtrArray *departments;  /* of Department */
   GHashTable *department_index; /* id -> borrowed Department */
+  GPtrArray *reasons;      /* of Reason: the hall's common ones */
   GPtrArray *services;     /* of HallService */
   GHashTable *index;       /* id -> borrowed HallService */
 } Contents;
@@ -70,11 +79,21 @@ department_free (Department *department)
   g_free (department);
 }
 
+static void
+reason_free (Reason *reason)
+{
+  g_free (reason->code);
+  g_free (reason->text_en);
+  g_free (reason->text_zh);
+  g_free (reason);
+}
+
 static Contents *
 contents_new (void)
 {
   Contents *contents = g_new0 (Contents, 1);
 
+  contents->reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) reason_free);
   contents->departments = g_ptr_array_new_with_free_func ((GDestroyNotify) department_free);
   contents->department_index = g_hash_table_new (g_str_hash, g_str_equal);
   contents->services = g_ptr_array_new_with_free_func (g_object_unref);
@@ -92,6 +111,7 @@ contents_free (Contents *contents)
   g_free (contents->hall_name_zh);
   g_hash_table_unref (contents->department_index);
   g_ptr_array_unref (contents->departments);
+  g_ptr_array_unref (contents->reasons);
   g_hash_table_unref (contents->index);
   g_ptr_array_unref (contents->services);
   g_free (contents);
@@ -284,10 +304,11 @@ get_array (JsonObject *object,
   return array;
 }
 
-/* A {"en": ..., "zh": ...} pair; both are required, since the hall serves
- * its citizens in Chinese and its visitors in English. */
+/* A {"en": ..., "zh": ...} pair under @key; both are required, since the
+ * hall serves its citizens in Chinese and its visitors in English. */
 static gboolean
-get_names (JsonObject  *object,
+get_texts (JsonObject  *object,
+           const char  *key,
            const char  *origin,
            const char  *place,
            const char **en,
@@ -297,15 +318,26 @@ get_names (JsonObject  *object,
   g_autofree char *names_place = NULL;
   JsonObject *names;
 
-  names = get_object (get_member (object, "name", origin, place, error), origin, place, "name",
+  names = get_object (get_member (object, key, origin, place, error), origin, place, key,
                       error);
   if (names == NULL)
     return FALSE;
 
-  names_place = place != NULL ? g_strconcat (place, ".name", NULL) : g_strdup ("name");
+  names_place = place != NULL ? g_strconcat (place, ".", key, NULL) : g_strdup (key);
 
   return get_string (names, "en", origin, names_place, en, error)
          && get_string (names, "zh", origin, names_place, zh, error);
+}
+
+static gboolean
+get_names (JsonObject  *object,
+           const char  *origin,
+           const char  *place,
+           const char **en,
+           const char **zh,
+           GError     **error)
+{
+  return get_texts (object, "name", origin, place, en, zh, error);
 }
 
 static gboolean
@@ -474,8 +506,21 @@ load_documents (HallService *service,
   return TRUE;
 }
 
+/* The name of a joint review: lower-case letters, digits, "-" and "_". */
 static gboolean
-load_steps (HallService *service,
+is_valid_group (const char *group)
+{
+  if (!g_ascii_islower (group[0]) || strlen (group) > MAX_ID_LENGTH)
+    return FALSE;
+  for (const char *p = group; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+load_steps (Contents    *contents,
+            HallService *service,
             JsonObject  *object,
             guint        service_minutes,
             const char  *origin,
@@ -484,6 +529,9 @@ load_steps (HallService *service,
 {
   JsonArray *array = get_array (object, "steps", TRUE, origin, service_place, error);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) groups_done = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *group = NULL;       /* the joint review being read */
+  guint group_start = 0, group_minutes = 0;
   guint64 total = 0;
   guint n;
 
@@ -491,28 +539,90 @@ load_steps (HallService *service,
     return FALSE;
 
   n = json_array_get_length (array);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i <= n; i++)
     {
       g_autofree char *place = g_strdup_printf ("%s.steps[%u]", service_place, i);
-      JsonObject *step;
-      const char *id, *en, *zh, *role;
-      guint minutes;
+      JsonObject *step = NULL;
+      const char *id = NULL, *en = NULL, *zh = NULL, *role = NULL;
+      const char *department = NULL, *parallel = NULL;
+      guint minutes = 0;
 
-      step = get_object (json_array_get_element (array, i), origin, place, NULL, error);
-      if (step == NULL || !get_id (step, origin, place, &id, error)
-          || !get_names (step, origin, place, &en, &zh, error)
-          || !get_one_of (step, "role", roles, origin, place, &role, error)
-          || !get_uint (step, "promised_minutes", TRUE, MAX_PROMISED_MINUTES, origin, place,
-                        &minutes, error))
-        return FALSE;
+      if (i < n)
+        {
+          step = get_object (json_array_get_element (array, i), origin, place, NULL, error);
+          if (step == NULL || !get_id (step, origin, place, &id, error)
+              || !get_names (step, origin, place, &en, &zh, error)
+              || !get_one_of (step, "role", roles, origin, place, &role, error)
+              || !get_uint (step, "promised_minutes", TRUE, MAX_PROMISED_MINUTES, origin, place,
+                            &minutes, error))
+            return FALSE;
 
-      /* Signed decisions name their step by id. */
-      if (!g_hash_table_add (seen, (gpointer) id))
-        return fail (error, HALL_CATALOG_ERROR_DUPLICATE, origin, place,
-                     _("step \"%s\" is listed twice"), id);
+          /* Optional: most steps are the service's own department's. */
+          if (json_object_has_member (step, "department"))
+            {
+              if (!get_string (step, "department", origin, place, &department, error))
+                return FALSE;
+              if (!g_hash_table_contains (contents->department_index, department))
+                return fail (error, HALL_CATALOG_ERROR_FIELD, origin, place,
+                             _("unknown department \"%s\" (not in \"departments\")"),
+                             department);
+            }
+          if (json_object_has_member (step, "parallel"))
+            {
+              if (!get_string (step, "parallel", origin, place, &parallel, error))
+                return FALSE;
+              if (!is_valid_group (parallel))
+                return fail (error, HALL_CATALOG_ERROR_FIELD, origin, place,
+                             _("\"parallel\" must be lower-case letters, digits, \"-\" and "
+                               "\"_\", starting with a letter (not \"%s\")"),
+                             parallel);
+            }
 
-      total += minutes;
-      _hall_service_add_step (service, id, en, zh, role, minutes);
+          /* Signed decisions name their step by id. */
+          if (!g_hash_table_add (seen, (gpointer) id))
+            return fail (error, HALL_CATALOG_ERROR_DUPLICATE, origin, place,
+                         _("step \"%s\" is listed twice"), id);
+        }
+
+      /* A joint review ends where a step of another (or none) begins: it
+       * had to have two steps at least, and may not start again later. */
+      if (group != NULL && g_strcmp0 (group, parallel) != 0)
+        {
+          if (i - group_start < 2)
+            {
+              g_autofree char *group_place = g_strdup_printf ("%s.steps[%u]", service_place,
+                                                              group_start);
+
+              return fail (error, HALL_CATALOG_ERROR_FIELD, origin, group_place,
+                           _("the joint review \"%s\" has only this step; a joint review "
+                             "needs two steps or more (or no \"parallel\")"),
+                           group);
+            }
+          g_hash_table_add (groups_done, (gpointer) group);
+          total += group_minutes;
+          group = NULL;
+        }
+      if (i == n)
+        break;
+
+      if (parallel != NULL && group == NULL)
+        {
+          if (g_hash_table_contains (groups_done, parallel))
+            return fail (error, HALL_CATALOG_ERROR_FIELD, origin, place,
+                         _("the steps of the joint review \"%s\" must follow each other; "
+                           "this one is separated from the others by a step of another"),
+                         parallel);
+          group = parallel;
+          group_start = i;
+          group_minutes = 0;
+        }
+      /* The steps of a joint review run at once: the slowest one counts. */
+      if (group != NULL)
+        group_minutes = MAX (group_minutes, minutes);
+      else
+        total += minutes;
+
+      _hall_service_add_step (service, id, en, zh, role, minutes, department, parallel);
     }
 
   /* A service may promise more than its steps (time to hand the result
@@ -522,6 +632,68 @@ load_steps (HallService *service,
                  _("the steps promise %" PRIu64 " minutes in all, more than the "
                    "service's \"promised_minutes\" (%u)"),
                  total, service_minutes);
+
+  return TRUE;
+}
+
+/* Reasons for a return or a rejection: the hall's common ones (@place
+ * "reasons") or a service's own, each {"code", "text": {"en", "zh"}}.
+ * @taken holds the codes already given (the hall's, for a service). */
+static gboolean
+load_reasons (JsonObject  *object,
+              const char  *origin,
+              const char  *parent_place,
+              GHashTable  *taken,
+              GPtrArray   *out,
+              GError     **error)
+{
+  JsonArray *array;
+  guint n;
+
+  /* Optional: a hall may rely on free text alone. */
+  if (!json_object_has_member (object, "reasons"))
+    return TRUE;
+
+  array = get_array (object, "reasons", FALSE, origin, parent_place, error);
+  if (array == NULL)
+    return FALSE;
+
+  n = json_array_get_length (array);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *place = parent_place != NULL
+                               ? g_strdup_printf ("%s.reasons[%u]", parent_place, i)
+                               : g_strdup_printf ("reasons[%u]", i);
+      JsonObject *reason;
+      const char *code, *en, *zh;
+      Reason *copy;
+
+      reason = get_object (json_array_get_element (array, i), origin, place, NULL, error);
+      if (reason == NULL || !get_string (reason, "code", origin, place, &code, error))
+        return FALSE;
+      if (!is_valid_id (code))
+        return fail (error, HALL_CATALOG_ERROR_FIELD, origin, place,
+                     _("\"code\" must be lower-case letters, digits and underscores, starting "
+                       "with a letter, at most %d characters (not \"%s\")"),
+                     MAX_ID_LENGTH, code);
+      if (g_str_equal (code, HALL_DECISION_REASON_OTHER))
+        return fail (error, HALL_CATALOG_ERROR_FIELD, origin, place,
+                     _("the code \"%s\" is kept for an official's own words; choose another"),
+                     code);
+      if (!get_texts (reason, "text", origin, place, &en, &zh, error))
+        return FALSE;
+      /* Decisions name their reasons by code. */
+      if (g_hash_table_contains (taken, code))
+        return fail (error, HALL_CATALOG_ERROR_DUPLICATE, origin, place,
+                     _("reason \"%s\" is listed twice"), code);
+      g_hash_table_add (taken, (gpointer) code);
+
+      copy = g_new0 (Reason, 1);
+      copy->code = g_strdup (code);
+      copy->text_en = g_strdup (en);
+      copy->text_zh = g_strdup (zh);
+      g_ptr_array_add (out, copy);
+    }
 
   return TRUE;
 }
@@ -614,13 +786,45 @@ load_service (Contents   *contents,
                                (const char * const *) keywords->pdata);
 
   if (!load_documents (service, object, origin, place, error)
-      || !load_steps (service, object, minutes, origin, place, error))
+      || !load_steps (contents, service, object, minutes, origin, place, error))
     return FALSE;
+
+  {
+    g_autoptr (GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr (GPtrArray) own = g_ptr_array_new_with_free_func ((GDestroyNotify) reason_free);
+
+    for (guint i = 0; i < contents->reasons->len; i++)
+      {
+        Reason *reason = g_ptr_array_index (contents->reasons, i);
+
+        g_hash_table_add (taken, reason->code);
+        _hall_service_add_reason (service, reason->code, reason->text_en, reason->text_zh);
+      }
+    if (!load_reasons (object, origin, place, taken, own, error))
+      return FALSE;
+    for (guint i = 0; i < own->len; i++)
+      {
+        Reason *reason = g_ptr_array_index (own, i);
+
+        _hall_service_add_reason (service, reason->code, reason->text_en, reason->text_zh);
+      }
+  }
 
   g_hash_table_insert (contents->index, (gpointer) hall_service_get_id (service), service);
   g_ptr_array_add (contents->services, g_steal_pointer (&service));
 
   return TRUE;
+}
+
+static gboolean
+load_common_reasons (Contents   *contents,
+                     JsonObject *root,
+                     const char *origin,
+                     GError    **error)
+{
+  g_autoptr (GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+
+  return load_reasons (root, origin, NULL, taken, contents->reasons, error);
 }
 
 static gboolean
@@ -780,6 +984,7 @@ contents_load (const char *data,
   contents = contents_new ();
   if (!load_hall (contents, root, origin, error)
       || !load_departments (contents, root, origin, error)
+      || !load_common_reasons (contents, root, origin, error)
       || !load_services (contents, root, origin, error))
     return NULL;
 

@@ -31,7 +31,20 @@ typedef enum
   HALL_CATALOG_ERROR_DUPLICATE,
 } HallCatalogError;
 
+/* A decision the catalog's steps do not allow: the server answers each
+ * with its own status (422, 403, 409, 409, 422). */
+#define HALL_WORKFLOW_ERROR (hall_workflow_error_quark ())
+typedef enum
+{
+  HALL_WORKFLOW_ERROR_STEP,     /* not a step the case waits for now */
+  HALL_WORKFLOW_ERROR_ROLE,     /* the official lacks the step's role */
+  HALL_WORKFLOW_ERROR_DECIDED,  /* someone decided the step already */
+  HALL_WORKFLOW_ERROR_TWICE,    /* the official decided another step of the joint review */
+  HALL_WORKFLOW_ERROR_REASON,   /* reasons missing or not the service's */
+} HallWorkflowError;
+
 GQuark hall_validation_error_quark (void);
 GQuark hall_catalog_error_quark (void);
+GQuark hall_workflow_error_quark (void);
 
 G_END_DECLS

@@ -23,6 +23,11 @@ typedef enum
 #define HALL_ROLES_ALL (HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER \
                         | HALL_ROLE_SUPERVISOR | HALL_ROLE_ADMINISTRATOR)
 
+/* The roles whose work is citizens' cases, who read applicants, cases and
+ * their events: the others (reception, administrator) read none. */
+#define HALL_ROLES_CASE_WORK (HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER \
+                              | HALL_ROLE_SUPERVISOR)
+
 /* Flags of a comma-separated list; spaces around names are ignored. FALSE
  * naming the first unknown role in @error (HALL_VALIDATION_ERROR). */
 gboolean   hall_roles_parse        (const char  *text,

@@ -37,7 +37,13 @@ void         _hall_service_add_step      (HallService         *self,
                                           const char          *name_en,
                                           const char          *name_zh,
                                           const char          *role,
-                                          guint                promised_minutes);
+                                          guint                promised_minutes,
+                                          const char          *department,
+                                          const char          *parallel);
+void         _hall_service_add_reason    (HallService         *self,
+                                          const char          *code,
+                                          const char          *text_en,
+                                          const char          *text_zh);
 
 /* The calendar its promise is counted in (NULL: plain minutes); the
  * catalog sets it on each of its services. */

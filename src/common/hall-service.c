@@ -26,6 +26,7 @@ struct _HallService
   GArray *documents; /* of HallRequiredDocument */
   GArray *steps;     /* of HallApprovalStep */
   HallCalendar *calendar; /* (nullable), under calendar_lock */
+  GArray *reasons;   /* of HallCatalogReason */
 };
 
 /* The catalog may change its calendar while a worker computes a promise. */
@@ -90,6 +91,18 @@ clear_step (gpointer data)
   g_clear_pointer (&step->name, g_free);
   g_clear_pointer (&step->name_zh, g_free);
   g_clear_pointer (&step->role, g_free);
+  g_clear_pointer (&step->department, g_free);
+  g_clear_pointer (&step->parallel, g_free);
+}
+
+static void
+clear_reason (gpointer data)
+{
+  HallCatalogReason *reason = data;
+
+  g_clear_pointer (&reason->code, g_free);
+  g_clear_pointer (&reason->text, g_free);
+  g_clear_pointer (&reason->text_zh, g_free);
 }
 
 static void
@@ -109,6 +122,7 @@ hall_service_finalize (GObject *object)
   g_clear_pointer (&self->documents, g_array_unref);
   g_clear_pointer (&self->steps, g_array_unref);
   g_clear_object (&self->calendar);
+  g_clear_pointer (&self->reasons, g_array_unref);
 
   G_OBJECT_CLASS (hall_service_parent_class)->finalize (object);
 }
@@ -195,6 +209,8 @@ hall_service_init (HallService *self)
   g_array_set_clear_func (self->documents, clear_document);
   self->steps = g_array_new (FALSE, TRUE, sizeof (HallApprovalStep));
   g_array_set_clear_func (self->steps, clear_step);
+  self->reasons = g_array_new (FALSE, TRUE, sizeof (HallCatalogReason));
+  g_array_set_clear_func (self->reasons, clear_reason);
 }
 
 HallService *
@@ -260,7 +276,9 @@ _hall_service_add_step (HallService *self,
                         const char  *name_en,
                         const char  *name_zh,
                         const char  *role,
-                        guint        promised_minutes)
+                        guint        promised_minutes,
+                        const char  *department,
+                        const char  *parallel)
 {
   HallApprovalStep step;
 
@@ -271,7 +289,25 @@ _hall_service_add_step (HallService *self,
   step.name_zh = g_strdup (name_zh);
   step.role = g_strdup (role);
   step.promised_minutes = promised_minutes;
+  step.department = g_strdup (department != NULL ? department : self->department_id);
+  step.parallel = g_strdup (parallel);
   g_array_append_val (self->steps, step);
+}
+
+void
+_hall_service_add_reason (HallService *self,
+                          const char  *code,
+                          const char  *text_en,
+                          const char  *text_zh)
+{
+  HallCatalogReason reason;
+
+  g_return_if_fail (HALL_IS_SERVICE (self));
+
+  reason.code = g_strdup (code);
+  reason.text = g_strdup (text_en);
+  reason.text_zh = g_strdup (text_zh);
+  g_array_append_val (self->reasons, reason);
 }
 
 const char *
@@ -423,6 +459,76 @@ hall_service_get_step (HallService *self,
   g_return_val_if_fail (index < self->steps->len, NULL);
 
   return &g_array_index (self->steps, HallApprovalStep, index);
+}
+
+const HallApprovalStep *
+hall_service_find_step (HallService *self,
+                        const char  *step_id,
+                        guint       *index_out)
+{
+  g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
+
+  for (guint i = 0; step_id != NULL && i < self->steps->len; i++)
+    {
+      const HallApprovalStep *step = &g_array_index (self->steps, HallApprovalStep, i);
+
+      if (g_str_equal (step->id, step_id))
+        {
+          if (index_out != NULL)
+            *index_out = i;
+          return step;
+        }
+    }
+  return NULL;
+}
+
+guint
+hall_service_get_group_end (HallService *self,
+                            guint        index)
+{
+  const HallApprovalStep *step;
+  guint end;
+
+  g_return_val_if_fail (HALL_IS_SERVICE (self), 0);
+  g_return_val_if_fail (index < self->steps->len, index);
+
+  step = &g_array_index (self->steps, HallApprovalStep, index);
+  /* The catalog keeps a joint review's steps together. */
+  for (end = index + 1; step->parallel != NULL && end < self->steps->len; end++)
+    if (g_strcmp0 (g_array_index (self->steps, HallApprovalStep, end).parallel, step->parallel)
+        != 0)
+      break;
+  return end;
+}
+
+guint
+hall_service_get_n_reasons (HallService *self)
+{
+  g_return_val_if_fail (HALL_IS_SERVICE (self), 0);
+
+  return self->reasons->len;
+}
+
+const HallCatalogReason *
+hall_service_get_reason (HallService *self,
+                         guint        index)
+{
+  g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (index < self->reasons->len, NULL);
+
+  return &g_array_index (self->reasons, HallCatalogReason, index);
+}
+
+const HallCatalogReason *
+hall_service_find_reason (HallService *self,
+                          const char  *code)
+{
+  g_return_val_if_fail (HALL_IS_SERVICE (self), NULL);
+
+  for (guint i = 0; code != NULL && i < self->reasons->len; i++)
+    if (g_str_equal (g_array_index (self->reasons, HallCatalogReason, i).code, code))
+      return &g_array_index (self->reasons, HallCatalogReason, i);
+  return NULL;
 }
 
 const char *

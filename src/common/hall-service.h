@@ -19,7 +19,10 @@ typedef struct
   gboolean  original;    /* the original must be shown, not only a copy */
 } HallRequiredDocument;
 
-/* One approval step: who decides, and how long they are given. */
+/* One approval step: who decides, for which department, and how long they
+ * are given. Steps that share a "parallel" group form a joint review: they
+ * follow each other in the catalog, run at once, and the case moves on when
+ * every one of them has approved. */
 typedef struct
 {
   char  *id;
@@ -27,7 +30,21 @@ typedef struct
   char  *name_zh;
   char  *role;           /* "counter_official", "approver", "supervisor" */
   guint  promised_minutes;
+  char  *department;     /* department id; the service's unless the step names one */
+  char  *parallel;       /* (nullable): the joint review the step belongs to */
 } HallApprovalStep;
+
+/* A reason an official may give for returning or rejecting a case: the
+ * hall's common ones and the service's own, by code. Free text travels
+ * with the code "other", which no catalog reason may take. */
+typedef struct
+{
+  char *code;            /* "missing_document" */
+  char *text;            /* English */
+  char *text_zh;         /* Chinese */
+} HallCatalogReason;
+
+#define HALL_DECISION_REASON_OTHER "other"
 
 #define HALL_TYPE_SERVICE (hall_service_get_type ())
 G_DECLARE_FINAL_TYPE (HallService, hall_service, HALL, SERVICE, GObject)
@@ -71,6 +88,23 @@ guint                       hall_service_get_n_steps           (HallService *sel
  * service. */
 const HallApprovalStep     *hall_service_get_step              (HallService *self,
                                                                 guint        index);
+/* The step named @step_id, and its place in *@index_out (may be NULL);
+ * NULL if the service has none of that id. */
+const HallApprovalStep     *hall_service_find_step             (HallService *self,
+                                                                const char  *step_id,
+                                                                guint       *index_out);
+/* Where the group of steps that runs with the step at @index ends: the
+ * index after its last step (@index + 1 for a step on its own). */
+guint                       hall_service_get_group_end         (HallService *self,
+                                                                guint        index);
+guint                       hall_service_get_n_reasons         (HallService *self);
+/* (transfer none): the reason at @index (< the number of reasons): the
+ * hall's common reasons first, then the service's own. */
+const HallCatalogReason   *hall_service_get_reason            (HallService *self,
+                                                                guint        index);
+/* (transfer none) (nullable): the reason of @code, NULL if unknown. */
+const HallCatalogReason   *hall_service_find_reason           (HallService *self,
+                                                                const char  *code);
 /* Text the search in the intake matches against: both names, department,
  * keywords, lower-cased. */
 const char                 *hall_service_get_search_text       (HallService *self);

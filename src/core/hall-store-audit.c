@@ -46,6 +46,7 @@ take_entry (HallSqliteStmt *stmt,
   entry->at = sqlite3_column_int64 (stmt, 5);
   entry->prev_hash = hall_sqlite_column_dup (stmt, 6);
   entry->entry_hash = hall_sqlite_column_dup (stmt, 7);
+  entry->data = hall_sqlite_column_dup (stmt, 8);
   g_ptr_array_add (read->entries, entry);
 }
 
@@ -68,7 +69,7 @@ hall_store_audit_case (HallStore   *self,
                               take_head, &read, _("read the case’s audit trail"), error)
        && _hall_store_read_rows (self,
                                  "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at,"
-                                 " e.prev_hash, e.entry_hash FROM case_events e"
+                                 " e.prev_hash, e.entry_hash, e.decision FROM case_events e"
                                  " JOIN cases c ON c.id = e.case_id WHERE c.number = ?1"
                                  " ORDER BY e.id",
                                  number, take_entry, &read, _("read the case’s audit trail"),

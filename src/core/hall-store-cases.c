@@ -11,6 +11,7 @@
 
 #include "hall-case-copy.h"
 #include "hall-error.h"
+#include "hall-signature.h"
 #include "hall-store-private.h"
 
 /* How long before its intake a case may say it started: a working day. */
@@ -85,11 +86,12 @@ _hall_store_insert_event_locked (HallStore     *self,
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
   HallCaseEventKind kind = hall_case_event_get_kind (event);
+  g_autofree char *decision = NULL;
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
-                                   " official, at, recorded_by, recorded_at)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0))",
+                                   " official, at, recorded_by, recorded_at, decision)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0), ?10)",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -103,6 +105,19 @@ _hall_store_insert_event_locked (HallStore     *self,
   hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
   hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
   sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
+  if (kind == HALL_CASE_EVENT_DECISION)
+    {
+      /* The decision's own members, as the wire has them. */
+      g_autoptr (JsonNode) json = hall_case_event_to_json (event);
+      JsonObject *object = json_node_get_object (json);
+      static const char * const common[] = { "uuid", "case", "kind", "note", "official", "at",
+                                             "recorded_by", "recorded_at" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+        json_object_remove_member (object, common[i]);
+      decision = json_to_string (json, FALSE);
+      sqlite3_bind_text (stmt, 10, decision, -1, SQLITE_TRANSIENT);
+    }
   /* Whatever a caller set, only the server's word counts as its record. */
   if (from_server && hall_case_event_get_recorded_by (event) != NULL)
     {
@@ -684,4 +699,174 @@ hall_store_list_applicant_cases (HallStore   *self,
                                    " WHERE a.uuid = ?1 ORDER BY c.created_at DESC, c.id DESC",
                                    applicant_uuid, (HallStoreObjectFunc) _hall_store_read_case,
                                    _("read the applicant’s cases"), error);
+}
+
+/* The case's state and its decisions, read on the writer inside the
+ * caller's transaction. */
+static HallWorkflow *
+workflow_locked (HallStore    *self,
+                 HallService  *service,
+                 gint64        case_id,
+                 const char   *case_uuid,
+                 GError      **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+  HallCaseState state = HALL_CASE_RECEIVED;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT state FROM cases WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the case"));
+      return NULL;
+    }
+  hall_case_state_from_string ((const char *) sqlite3_column_text (stmt, 0), &state);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT " EVENT_COLUMNS " FROM case_events e"
+                                   " WHERE e.case_id = ?1 AND e.kind = 'decision'"
+                                   " ORDER BY e.at, e.id",
+                                   error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, _hall_store_read_event (stmt, case_uuid));
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the case’s history"));
+      return NULL;
+    }
+  return hall_workflow_new (service, state, events);
+}
+
+static gboolean
+decide_case_locked (HallStore      *self,
+                    HallService    *service,
+                    HallCaseEvent  *decision,
+                    HallRoles       roles,
+                    const char     *official,
+                    HallCaseState  *state_out,
+                    GError        **error)
+{
+  const char *case_uuid = hall_case_event_get_case_uuid (decision);
+  g_autoptr (HallWorkflow) workflow = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
+  gint64 case_id;
+
+  if (!_hall_store_lookup_case_id_locked (self, case_uuid, &case_id, error))
+    return FALSE;
+  if (case_id == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("There is no case %s at this counter to decide"), case_uuid);
+      return FALSE;
+    }
+  workflow = workflow_locked (self, service, case_id, case_uuid, error);
+  if (workflow == NULL)
+    return FALSE;
+  if (hall_case_event_get_step (decision) == NULL)
+    {
+      const HallApprovalStep *step = hall_workflow_find_step_for (workflow, roles, official);
+
+      if (step == NULL)
+        {
+          g_set_error (error, HALL_WORKFLOW_ERROR, HALL_WORKFLOW_ERROR_ROLE,
+                       hall_workflow_is_waiting (workflow)
+                       ? _("No step of the case waits for a decision your roles allow")
+                       : _("The case is “%s”: no step waits for a decision"),
+                       hall_case_state_get_label (hall_workflow_get_state (workflow)));
+          return FALSE;
+        }
+      hall_case_event_set_step (decision, step->id);
+    }
+  hall_case_event_set_official (decision, official);
+  if (!hall_workflow_check_decision (workflow, decision, roles, official, &state, NULL, error))
+    return FALSE;
+  /* What a signature of the decision covers: the case as it is now. */
+  if (hall_case_event_get_content_hash (decision) == NULL)
+    {
+      g_autoptr (HallCase) kase = hall_store_get_case (self, case_uuid, error);
+      g_autofree char *hash = NULL;
+
+      if (kase == NULL)
+        return FALSE;
+      hash = hall_case_content_hash (kase);
+      hall_case_event_set_content_hash (decision, hash);
+    }
+  if (!_hall_store_insert_event_locked (self, case_id, decision, FALSE, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET state = ?2, updated_at = ?3,"
+                                   " recorded_by = NULL, recorded_at = NULL,"
+                                   SYNC_PENDING_SQL
+                                   " WHERE id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  hall_sqlite_bind_text (stmt, 2, hall_case_state_to_string (state));
+  sqlite3_bind_int64 (stmt, 3, hall_case_event_get_at (decision));
+  if (!hall_sqlite_stmt_run (stmt, _("move the case to its new state"), error))
+    return FALSE;
+  if (state_out != NULL)
+    *state_out = state;
+  return _hall_store_enqueue_event_locked (self, decision, error);
+}
+
+gboolean
+hall_store_decide_case (HallStore      *self,
+                        HallService    *service,
+                        HallCaseEvent  *decision,
+                        HallRoles       roles,
+                        const char     *official,
+                        HallCaseState  *state_out,
+                        GError        **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (HALL_IS_SERVICE (service), FALSE);
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (decision), FALSE);
+  g_return_val_if_fail (hall_case_event_get_kind (decision) == HALL_CASE_EVENT_DECISION, FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  if (!decide_case_locked (self, service, decision, roles, official, state_out, error))
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  if (!_hall_store_write_commit (self, error))
+    return FALSE;
+
+  _hall_store_emit_changed (self);
+  _hall_store_emit_case_changed (self, hall_case_event_get_case_uuid (decision));
+  _hall_store_emit_outbox_changed (self);
+  return TRUE;
+}
+
+HallWorkflow *
+hall_store_get_workflow (HallStore    *self,
+                         HallService  *service,
+                         const char   *case_uuid,
+                         GError      **error)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (HALL_IS_SERVICE (service), NULL);
+
+  kase = hall_store_get_case (self, case_uuid, error);
+  if (kase == NULL)
+    return NULL;
+  events = hall_store_list_case_events (self, case_uuid, error);
+  if (events == NULL)
+    return NULL;
+  return hall_workflow_new (service, hall_case_get_state (kase), events);
 }

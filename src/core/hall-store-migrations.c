@@ -364,6 +364,22 @@ static const char migration_v9[] =
   "CREATE INDEX pages_unsent ON pages (id) WHERE uploaded_at IS NULL;"
   "CREATE INDEX pages_sha256 ON pages (sha256);";
 
+/* Decisions: what was decided and what the signature covers, as the JSON
+ * of the event's decision members. The audit chain covers it: the trigger
+ * of v8 hashes it as the entry's data (NULL, as before, for every other
+ * entry, so the chains already there stay whole). */
+static const char migration_v10[] =
+  "ALTER TABLE case_events ADD COLUMN decision TEXT;"
+  "DROP TRIGGER case_events_chain;"
+  "CREATE TRIGGER case_events_chain AFTER INSERT ON case_events BEGIN"
+  "  UPDATE case_events SET prev_hash ="
+  "    (SELECT audit_head FROM cases WHERE id = NEW.case_id) WHERE id = NEW.id;"
+  "  UPDATE case_events SET entry_hash = hall_audit_hash (prev_hash, uuid, kind, new_state,"
+  "    note, official, at, decision) WHERE id = NEW.id;"
+  "  UPDATE cases SET audit_head = (SELECT entry_hash FROM case_events WHERE id = NEW.id)"
+  "    WHERE id = NEW.case_id;"
+  "END;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -375,6 +391,7 @@ static const char *const migrations[] = {
   migration_v7,
   migration_v8,
   migration_v9,
+  migration_v10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

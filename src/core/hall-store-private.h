@@ -54,7 +54,7 @@ struct _HallStore
  * case_events e. */
 #define EVENT_COLUMNS                                                   \
   "e.uuid, e.kind, e.new_state, e.note, e.official, e.at, "             \
-  "e.recorded_by, e.recorded_at"
+  "e.recorded_by, e.recorded_at, e.decision"
 
 #define APPLICANT_COLUMNS                                               \
   "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \

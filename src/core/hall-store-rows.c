@@ -89,22 +89,50 @@ _hall_store_read_event (sqlite3_stmt *stmt,
   HallCaseEventKind kind = HALL_CASE_EVENT_NOTE;
   HallCaseState new_state = HALL_CASE_RECEIVED;
   const char *new_state_str = (const char *) sqlite3_column_text (stmt, 2);
+  const char *decision;
+  HallCaseEvent *event;
 
   hall_case_event_kind_from_string ((const char *) sqlite3_column_text (stmt, 1), &kind);
   if (new_state_str != NULL)
     hall_case_state_from_string (new_state_str, &new_state);
 
-  return g_object_new (HALL_TYPE_CASE_EVENT,
-                       "uuid", sqlite3_column_text (stmt, 0),
-                       "case-uuid", case_uuid,
-                       "kind", kind,
-                       "new-state", new_state,
-                       "note", sqlite3_column_text (stmt, 3),
-                       "official", sqlite3_column_text (stmt, 4),
-                       "at", sqlite3_column_int64 (stmt, 5),
-                       "recorded-by", sqlite3_column_text (stmt, 6),
-                       "recorded-at", sqlite3_column_int64 (stmt, 7),
-                       NULL);
+  event = g_object_new (HALL_TYPE_CASE_EVENT,
+                        "uuid", sqlite3_column_text (stmt, 0),
+                        "case-uuid", case_uuid,
+                        "kind", kind,
+                        "new-state", new_state,
+                        "note", sqlite3_column_text (stmt, 3),
+                        "official", sqlite3_column_text (stmt, 4),
+                        "at", sqlite3_column_int64 (stmt, 5),
+                        "recorded-by", sqlite3_column_text (stmt, 6),
+                        "recorded-at", sqlite3_column_int64 (stmt, 7),
+                        NULL);
+  decision = (const char *) sqlite3_column_text (stmt, 8);
+  if (kind == HALL_CASE_EVENT_DECISION && decision != NULL)
+    {
+      g_autoptr (JsonNode) node = json_from_string (decision, NULL);
+      g_autoptr (HallCaseEvent) read = NULL;
+
+      /* Written by the store from a checked event: it reads back. */
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          json_object_set_string_member (json_node_get_object (node), "uuid",
+                                         hall_case_event_get_uuid (event));
+          json_object_set_string_member (json_node_get_object (node), "kind", "decision");
+          read = hall_case_event_new_from_json (case_uuid, node, NULL, NULL);
+        }
+      if (read != NULL)
+        {
+          hall_case_event_set_step (event, hall_case_event_get_step (read));
+          hall_case_event_set_decision (event, hall_case_event_get_decision (read));
+          hall_case_event_set_reasons (event, hall_case_event_get_reasons (read));
+          hall_case_event_set_content_hash (event, hall_case_event_get_content_hash (read));
+          hall_case_event_set_documents (event, hall_case_event_get_documents (read));
+          hall_case_event_set_signature (event, hall_case_event_get_signature (read));
+          hall_case_event_set_certificate (event, hall_case_event_get_certificate (read));
+        }
+    }
+  return event;
 }
 
 char *

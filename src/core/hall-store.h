@@ -9,13 +9,14 @@
 #include "hall-core-error.h"
 #include "hall-case.h"
 #include "hall-case-event.h"
+#include "hall-workflow.h"
 #include "hall-case-record.h"
 #include "hall-conflict.h"
 #include "hall-service.h"
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 9
+#define HALL_STORE_SCHEMA_VERSION 10
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -128,6 +129,28 @@ HallCase       *hall_store_get_case_by_number    (HallStore      *self,
 /* Appends an event (and, for a state event, moves the case) and queues it. */
 gboolean        hall_store_add_case_event        (HallStore      *self,
                                                   HallCaseEvent  *event,
+                                                  GError        **error);
+/* Decides the step of the case @case_uuid (of @service) that @decision
+ * names, or, when it names none, the first one waiting that @official
+ * holding @roles may decide; checked by the catalog's rule
+ * (hall-workflow.h) against the decisions this counter knows, the same
+ * the server holds it to. Sets the event's step, official and time,
+ * writes it, moves the case to its new state (in *@state_out, optional)
+ * and queues it, in one transaction. FALSE with HALL_WORKFLOW_ERROR (and
+ * nothing written) when the rule refuses it, HALL_STORE_ERROR_NOT_FOUND
+ * for an unknown case. */
+gboolean        hall_store_decide_case           (HallStore      *self,
+                                                  HallService    *service,
+                                                  HallCaseEvent  *decision,
+                                                  HallRoles       roles,
+                                                  const char     *official,
+                                                  HallCaseState  *state_out,
+                                                  GError        **error);
+/* (transfer full) (nullable): where the case @case_uuid of @service stands
+ * among its steps, from the decisions this counter knows. */
+HallWorkflow   *hall_store_get_workflow          (HallStore      *self,
+                                                  HallService    *service,
+                                                  const char     *case_uuid,
                                                   GError        **error);
 /* (transfer full) (element-type HallCaseEvent): oldest first. */
 GPtrArray      *hall_store_list_case_events      (HallStore      *self,

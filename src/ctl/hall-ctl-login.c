@@ -74,11 +74,11 @@ hall_ctl_login (HallCtl *ctl,
     }
 
   hall_sync_engine_login_async (engine, user, password, NULL, hall_ctl_store_result, &result);
-  memset (password, 0, strlen (password));
   hall_ctl_wait (&result);
 
   if (!hall_sync_engine_login_finish (engine, result, &roles, &error))
     {
+      memset (password, 0, strlen (password));
       /* A refused password is the user's to fix, not the system's. */
       if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
         {
@@ -88,6 +88,20 @@ hall_ctl_login (HallCtl *ctl,
       return hall_ctl_fail ("login", error);
     }
 
+  /* Who decides with this profile (service-hall-ctl decide), with the
+   * password kept as this counter keeps every official's: an Argon2id hash,
+   * so that a decision offline is still the official's. */
+  {
+    g_autofree char *role_names = g_strjoinv (",", roles);
+
+    gboolean kept = hall_store_add_official (ctl->store, user, user, password, role_names,
+                                             &error)
+                    && hall_store_set_meta (ctl->store, "official", user, &error);
+
+    memset (password, 0, strlen (password));
+    if (!kept)
+      return hall_ctl_fail ("login", error);
+  }
   role_list = g_strjoinv (", ", roles);
   g_print (_("Signed in to %s as %s (roles: %s)\n"), hall_sync_engine_get_server_url (engine),
            user, role_list);

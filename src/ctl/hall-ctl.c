@@ -190,6 +190,13 @@ hall_ctl_exit_code (const GError *error)
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
       || g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     return EX_NOINPUT;
+  /* A decision the catalog's steps do not allow, or of no such case. */
+  if (error->domain == HALL_WORKFLOW_ERROR
+      || g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+    return EX_DATAERR;
+  /* No official signed in, or the password is not theirs. */
+  if (g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH))
+    return EX_NOPERM;
   /* The profile's database cannot be opened, or is not one. */
   if ((error->domain == HALL_STORE_ERROR && error->code == HALL_STORE_ERROR_OPEN)
       || g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN)

@@ -116,5 +116,8 @@ int             hall_ctl_dossier            (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
 #endif
+int             hall_ctl_decide             (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
 
 G_END_DECLS

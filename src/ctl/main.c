@@ -39,6 +39,7 @@ static const Command commands[] = {
 #ifdef HALL_CTL_WITH_RENDER
   { "dossier", N_("Write a case's documents as one PDF"), hall_ctl_dossier },
 #endif
+  { "decide", N_("Decide the step of a case your roles allow"), hall_ctl_decide },
 };
 
 static char *

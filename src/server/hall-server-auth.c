@@ -6,9 +6,11 @@
 #define G_LOG_DOMAIN "hall-server"
 
 #include <gio/gio.h>
+#include <netinet/in.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hall-json.h"
 #include "hall-password.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
@@ -22,6 +24,24 @@
  * of them would take every connection and keep a real sign-in waiting for
  * minutes. */
 #define SIGN_INS_WAITING_MAX 32
+/* Password guessing: after this many refused sign-ins in a row, an account
+ * waits 1 s before the next, then 2, 4, ... up to THROTTLE_MAX_SECONDS; an
+ * address (a hall's counters may share one) after twice as many, for guesses
+ * spread over many user names. A right password clears its account. The
+ * host's own loopback address is a proxy in front of the server, speaking
+ * for every client: it is limited per account only (the proxy limits each
+ * client itself), or one guesser would lock the whole hall out. */
+#define THROTTLE_FREE_PER_ACCOUNT 5
+#define THROTTLE_FREE_PER_ADDRESS 10
+#define THROTTLE_MAX_SECONDS      (15 * 60)
+/* The most refused sign-ins the administrator's list answers at once. */
+#define SIGN_IN_FAILURES_MAX      1000
+
+typedef struct
+{
+  guint  failures;
+  gint64 blocked_until;   /* monotonic microseconds */
+} HallThrottle;
 
 gboolean
 hall_server_add_demo_users (HallServer  *self,
@@ -73,6 +93,12 @@ _hall_server_roles_needed (HallRoute  route,
     {
     case HALL_METHOD_GET:
     case HALL_METHOD_HEAD:
+      /* An applicant's personal data, and the cases that name one, are for
+       * the roles whose work they are (see the change feed). */
+      if (route == HALL_ROUTE_APPLICANT || route == HALL_ROUTE_CASE)
+        return HALL_ROLES_CASE_WORK;
+      if (route == HALL_ROUTE_ADMIN_SIGN_IN_FAILURES)
+        return HALL_ROLE_ADMINISTRATOR;
       return HALL_ROLES_ALL;
     case HALL_METHOD_PUT:
     case HALL_METHOD_POST:
@@ -219,9 +245,167 @@ _hall_server_authorize (HallServer            *self,
   return TRUE;
 }
 
+/* The client's IP address, as text ("" when it cannot be told). Behind a
+ * proxy it is the proxy's: the proxy then limits each client itself. */
+static char *
+client_address (struct MHD_Connection *connection)
+{
+  const union MHD_ConnectionInfo *info
+    = MHD_get_connection_info (connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  g_autoptr(GSocketAddress) address = NULL;
+  const struct sockaddr *sa;
+
+  if (info == NULL || (sa = info->client_addr) == NULL)
+    return g_strdup ("");
+  address = g_socket_address_new_from_native ((gpointer) sa, sa->sa_family == AF_INET6
+                                                             ? sizeof (struct sockaddr_in6)
+                                                             : sizeof (struct sockaddr_in));
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("");
+  return g_inet_address_to_string (
+    g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+}
+
+static gboolean
+is_own_host (const char *address)
+{
+  return g_str_equal (address, "127.0.0.1") || g_str_equal (address, "::1")
+         || g_str_equal (address, "::ffff:127.0.0.1");
+}
+
+/* Seconds to wait before @username may try again from @address; 0 for
+ * none. */
+static guint
+throttle_wait (HallServer *self,
+               const char *username,
+               const char *address)
+{
+  g_autofree char *user_key = g_strconcat ("user:", username, NULL);
+  g_autofree char *address_key = g_strconcat ("address:", address, NULL);
+  gint64 now = g_get_monotonic_time ();
+  gint64 until = 0;
+  HallThrottle *throttle;
+
+  g_mutex_lock (&self->throttle_mutex);
+  if ((throttle = g_hash_table_lookup (self->throttles, user_key)) != NULL)
+    until = MAX (until, throttle->blocked_until);
+  if ((throttle = g_hash_table_lookup (self->throttles, address_key)) != NULL)
+    until = MAX (until, throttle->blocked_until);
+  g_mutex_unlock (&self->throttle_mutex);
+
+  return until > now ? (guint) ((until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
+}
+
+static void
+throttle_count (HallServer *self,
+                const char *key,
+                guint       free_failures)
+{
+  HallThrottle *throttle = g_hash_table_lookup (self->throttles, key);
+
+  if (throttle == NULL)
+    {
+      /* A flood of made-up names must not grow the table without end. */
+      if (g_hash_table_size (self->throttles) > 100000)
+        g_hash_table_remove_all (self->throttles);
+      throttle = g_new0 (HallThrottle, 1);
+      g_hash_table_insert (self->throttles, g_strdup (key), throttle);
+    }
+  throttle->failures++;
+  if (throttle->failures >= free_failures)
+    {
+      guint shift = MIN (throttle->failures - free_failures, 10);
+      gint64 seconds = MIN ((gint64) 1 << shift, THROTTLE_MAX_SECONDS);
+
+      throttle->blocked_until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+    }
+}
+
+static void
+throttle_failed (HallServer *self,
+                 const char *username,
+                 const char *address)
+{
+  g_autofree char *user_key = g_strconcat ("user:", username, NULL);
+  g_autofree char *address_key = g_strconcat ("address:", address, NULL);
+
+  g_mutex_lock (&self->throttle_mutex);
+  throttle_count (self, user_key, THROTTLE_FREE_PER_ACCOUNT);
+  if (!is_own_host (address))
+    throttle_count (self, address_key, THROTTLE_FREE_PER_ADDRESS);
+  g_mutex_unlock (&self->throttle_mutex);
+}
+
+static void
+throttle_succeeded (HallServer *self,
+                    const char *username)
+{
+  g_autofree char *user_key = g_strconcat ("user:", username, NULL);
+
+  g_mutex_lock (&self->throttle_mutex);
+  g_hash_table_remove (self->throttles, user_key);
+  g_mutex_unlock (&self->throttle_mutex);
+}
+
+/* A refused sign-in on its way to the database; the answer goes out once
+ * it is recorded, so that what the administrator reads is complete. */
+typedef struct
+{
+  HallServerRequest *request;
+  HallSignInFailure  failure;
+} FailureRecord;
+
+static gboolean
+record_failure_write (HallServerStorage  *storage,
+                      gpointer            user_data,
+                      GError            **error)
+{
+  FailureRecord *record = user_data;
+
+  return hall_server_storage_put_sign_in_failure (storage, &record->failure, error);
+}
+
+static void
+record_failure_done (gpointer      user_data,
+                     const GError *error)
+{
+  FailureRecord *record = user_data;
+
+  /* The refusal stands even if the record could not be written. */
+  if (error != NULL)
+    g_warning ("A refused sign-in could not be recorded: %s", error->message);
+  MHD_resume_connection (record->request->connection);
+  g_free (record->failure.username);
+  g_free (record->failure.address);
+  g_free (record->failure.reason);
+  g_free (record);
+}
+
+static void
+record_failure (HallServer        *self,
+                HallServerRequest *request,
+                const char        *username,
+                const char        *address,
+                const char        *reason)
+{
+  FailureRecord *record = g_new0 (FailureRecord, 1);
+
+  record->request = request;
+  record->failure.at = g_get_real_time () / G_USEC_PER_SEC;
+  record->failure.username = g_utf8_substring (username, 0, MIN (g_utf8_strlen (username, -1),
+                                                                64));
+  record->failure.address = g_strdup (address);
+  record->failure.reason = g_strdup (reason);
+  hall_group_committer_submit (self->committer, record_failure_write, record_failure_done,
+                               record);
+}
+
+/* On a refusal, *@refused_out names who tried: the caller records it once
+ * the answer is in place (the record's end resumes the connection). */
 static HallServerResponse *
 sign_in (HallServer        *self,
-         HallServerRequest *request)
+         HallServerRequest *request,
+         char             **refused_out)
 {
   g_autoptr(HallProblem) parse_problem = NULL;
   g_autoptr(GError) error = NULL;
@@ -245,7 +429,14 @@ sign_in (HallServer        *self,
   if (hash == NULL && !g_error_matches (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND))
     return hall_problem_response_internal (error);
   if (!hall_password_verify (hash, password))
-    return hall_problem_response (401, NULL, _("The user name or the password is wrong"));
+    {
+      g_autofree char *address = client_address (request->connection);
+
+      throttle_failed (self, username, address);
+      *refused_out = g_steal_pointer (&username);
+      return hall_problem_response (401, NULL, _("The user name or the password is wrong"));
+    }
+  throttle_succeeded (self, username);
 
   expires_at = g_get_real_time () / G_USEC_PER_SEC + SESSION_SECONDS;
   token = hall_auth_issue_token (self->auth, username, roles, expires_at);
@@ -276,9 +467,18 @@ _hall_server_sign_in_thread (gpointer data,
                              gpointer user_data)
 {
   HallServerRequest *request = data;
+  g_autofree char *refused = NULL;
 
-  request->response = sign_in (user_data, request);
-  MHD_resume_connection (request->connection);
+  request->response = sign_in (user_data, request, &refused);
+  /* A refusal is answered once it is recorded. */
+  if (refused != NULL)
+    {
+      g_autofree char *address = client_address (request->connection);
+
+      record_failure (user_data, request, refused, address, "password");
+    }
+  else
+    MHD_resume_connection (request->connection);
 }
 
 /* DELETE /v1/sessions: every session of the official who asks ends, on
@@ -320,6 +520,29 @@ _hall_server_answer_session (HallServer            *self,
       hall_group_committer_submit (self->committer, sign_out_write, sign_out_done, request);
       return NULL;
     }
+
+  /* Guessing is slowed down before any password is checked. */
+  {
+    g_autofree char *username = NULL;
+    g_autofree char *password = NULL;
+    g_autofree char *address = client_address (connection);
+    g_autoptr(HallProblem) parse_problem = NULL;
+    guint wait;
+
+    if (hall_server_parse_session ((const char *) request->body->data, request->body->len,
+                                   &username, &password, &parse_problem)
+        && (wait = throttle_wait (self, username, address)) > 0)
+      {
+        request->response = hall_problem_response (429, NULL,
+                                                   _("Too many wrong passwords: try again in "
+                                                     "%u seconds"),
+                                                   wait);
+        request->response->retry_after = wait;
+        MHD_suspend_connection (connection);
+        record_failure (self, request, username, address, "throttled");
+        return NULL;
+      }
+  }
 
   g_mutex_lock (&self->sign_in_mutex);
   if (self->sign_ins == NULL)
@@ -390,4 +613,52 @@ hall_server_set_official (HallServer  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+HallServerResponse *
+_hall_server_answer_sign_in_failures (HallServer            *self,
+                                      struct MHD_Connection *connection)
+{
+  const char *limit_text = MHD_lookup_connection_value (connection, MHD_GET_ARGUMENT_KIND, "limit");
+  g_autoptr(GPtrArray) failures = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  guint64 limit = 100;
+
+  if (limit_text != NULL
+      && (!g_ascii_string_to_unsigned (limit_text, 10, 1, G_MAXUINT64, &limit, NULL)))
+    return hall_problem_response (400, "limit",
+                                  _("“limit” must be a whole number of at least 1 (more than "
+                                    "%d counts as %d)"),
+                                  SIGN_IN_FAILURES_MAX, SIGN_IN_FAILURES_MAX);
+  failures = hall_server_storage_list_sign_in_failures (self->storage, 0,
+                                                        MIN (limit, SIGN_IN_FAILURES_MAX),
+                                                        &error);
+  if (failures == NULL)
+    return hall_problem_response_internal (error);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "failures");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < failures->len; i++)
+    {
+      HallSignInFailure *failure = g_ptr_array_index (failures, i);
+      g_autofree char *at = hall_timestamp_to_iso8601 (failure->at);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "at");
+      json_builder_add_string_value (builder, at);
+      json_builder_set_member_name (builder, "username");
+      json_builder_add_string_value (builder, failure->username);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, failure->address);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, failure->reason);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return hall_server_response_new_json (200, root);
 }

@@ -34,6 +34,8 @@ struct _HallServer
   GMutex              sign_in_mutex;
   GHashTable         *officials;      /* username -> HallOfficialState, read lately */
   GMutex              officials_mutex;
+  GHashTable         *throttles;      /* "user:NAME" / "address:IP" -> refused sign-ins */
+  GMutex              throttle_mutex;
   struct MHD_Daemon  *daemon;
   char               *tls_cert;       /* PEM, or NULL for plain HTTP */
   char               *tls_key;
@@ -97,6 +99,9 @@ gboolean            _hall_server_authorize      (HallServer            *self,
 HallServerResponse *_hall_server_answer_session (HallServer            *self,
                                                  HallServerRequest     *request,
                                                  struct MHD_Connection *connection);
+/* GET /v1/admin/sign-in-failures: the refused sign-ins, newest first. */
+HallServerResponse *_hall_server_answer_sign_in_failures (HallServer            *self,
+                                                          struct MHD_Connection *connection);
 /* The sign-in threads' function: checks a password off the request
  * threads. */
 void                _hall_server_sign_in_thread (gpointer               data,

@@ -198,6 +198,8 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_CERTIFICATE, id = parts[1], allowed = ALLOW (PUT);
   else if (n == 2 && g_str_equal (parts[0], "revocations") && hall_uuid_is_canonical (parts[1]))
     route = HALL_ROUTE_REVOCATION, id = parts[1], allowed = ALLOW (PUT);
+  else if (n == 2 && g_str_equal (parts[0], "admin") && g_str_equal (parts[1], "sign-in-failures"))
+    route = HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, allowed = ALLOW (GET) | ALLOW (HEAD);
   /* One form of each identifier: a UUID or hash in upper case, or in
    * braces, names nothing here. */
   else if (n == 2 && g_str_equal (parts[0], "applicants") && hall_uuid_is_canonical (parts[1]))

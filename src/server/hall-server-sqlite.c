@@ -11,7 +11,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -48,6 +48,10 @@ typedef enum
   STMT_PUT_IDEMPOTENT,
   STMT_PUT_OFFICIAL,
   STMT_SIGN_OUT_OFFICIAL,
+  STMT_LIST_CASE_EVENTS,
+  STMT_PUT_SIGN_IN_FAILURE,
+  STMT_PRUNE_SIGN_IN_FAILURES,
+  STMT_LIST_SIGN_IN_FAILURES,
   N_STMTS
 } StmtId;
 
@@ -91,6 +95,13 @@ static const char * const stmt_sql[N_STMTS] = {
                         "roles = excluded.roles",
   [STMT_SIGN_OUT_OFFICIAL] = "UPDATE officials SET signed_out_at = max (signed_out_at, ?2)"
                              " WHERE username = ?1",
+  [STMT_LIST_CASE_EVENTS] = "SELECT data FROM events WHERE case_uuid = ?1 ORDER BY rowid",
+  [STMT_PUT_SIGN_IN_FAILURE] = "INSERT INTO sign_in_failures (at, username, address, reason)"
+                               " VALUES (?1, ?2, ?3, ?4)",
+  [STMT_PRUNE_SIGN_IN_FAILURES] = "DELETE FROM sign_in_failures"
+                                  " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
+  [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
+                                 " WHERE at >= ?1 ORDER BY id DESC LIMIT ?2",
 };
 
 static const char schema_v1[] =
@@ -193,6 +204,14 @@ static const char schema_v5[] =
   "  SELECT r, uuid, case_uuid, case_version, data FROM events_v4 ORDER BY r;"
   "DROP TABLE events_v4;"
   "PRAGMA user_version = 5;";
+
+/* Refused sign-ins, for the administrator to see who is guessing. */
+static const char schema_v6[] =
+  "CREATE TABLE sign_in_failures (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+  "                               username TEXT NOT NULL, address TEXT NOT NULL,"
+  "                               reason TEXT NOT NULL);"
+  "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);"
+  "PRAGMA user_version = 6;";
 
 struct _HallServerSqlite
 {
@@ -350,7 +369,8 @@ migrate (HallServerSqlite  *self,
       || (version < 2 && !hall_sqlite_conn_exec (conn, schema_v2, _("create the schema"), error))
       || (version < 3 && !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error))
       || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error)
+      || (version < 5 && !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -788,6 +808,86 @@ sqlite_sign_out_official (HallServerStorage  *storage,
   return TRUE;
 }
 
+static GPtrArray *
+sqlite_list_case_events (HallServerStorage  *storage,
+                         const char         *case_uuid,
+                         GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_LIST_CASE_EVENTS,
+                                             error);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  events = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_bind_text (stmt, 1, case_uuid, -1, SQLITE_STATIC);
+  while (hall_sqlite_stmt_step_row (stmt, _("read the case’s events"), &local_error))
+    g_ptr_array_add (events, hall_sqlite_column_dup (stmt, 0));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
+
+static gboolean
+sqlite_put_sign_in_failure (HallServerStorage        *storage,
+                            const HallSignInFailure  *failure,
+                            GError                  **error)
+{
+  HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (self, STMT_PUT_SIGN_IN_FAILURE, error);
+  g_autoptr(HallSqliteStmt) prune = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, failure->at);
+  sqlite3_bind_text (stmt, 2, failure->username, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, failure->address, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, failure->reason, -1, SQLITE_STATIC);
+  if (!hall_sqlite_stmt_run (stmt, _("record a refused sign-in"), error))
+    return FALSE;
+  /* A flood of guesses must not fill the disk. */
+  prune = get_stmt (self, STMT_PRUNE_SIGN_IN_FAILURES, error);
+  return prune != NULL && hall_sqlite_stmt_run (prune, _("record a refused sign-in"), error);
+}
+
+static GPtrArray *
+sqlite_list_sign_in_failures (HallServerStorage  *storage,
+                              gint64              since,
+                              guint               limit,
+                              GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_LIST_SIGN_IN_FAILURES, error);
+  g_autoptr(GPtrArray) failures = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  failures = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_sign_in_failure_free);
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  while (hall_sqlite_stmt_step_row (stmt, _("read the refused sign-ins"), &local_error))
+    {
+      HallSignInFailure *failure = g_new0 (HallSignInFailure, 1);
+
+      failure->at = sqlite3_column_int64 (stmt, 0);
+      failure->username = hall_sqlite_column_dup (stmt, 1);
+      failure->address = hall_sqlite_column_dup (stmt, 2);
+      failure->reason = hall_sqlite_column_dup (stmt, 3);
+      g_ptr_array_add (failures, failure);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&failures);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -809,4 +909,7 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->put_idempotent_answer = sqlite_put_idempotent_answer;
   iface->put_official = sqlite_put_official;
   iface->sign_out_official = sqlite_sign_out_official;
+  iface->list_case_events = sqlite_list_case_events;
+  iface->put_sign_in_failure = sqlite_put_sign_in_failure;
+  iface->list_sign_in_failures = sqlite_list_sign_in_failures;
 }

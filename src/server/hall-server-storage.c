@@ -201,3 +201,39 @@ hall_server_storage_sign_out_official (HallServerStorage  *self,
 {
   return IFACE (self)->sign_out_official (self, username, at, error);
 }
+
+void
+hall_sign_in_failure_free (HallSignInFailure *failure)
+{
+  if (failure == NULL)
+    return;
+  g_free (failure->username);
+  g_free (failure->address);
+  g_free (failure->reason);
+  g_free (failure);
+}
+
+GPtrArray *
+hall_server_storage_list_case_events (HallServerStorage  *self,
+                                      const char         *case_uuid,
+                                      GError            **error)
+{
+  return IFACE (self)->list_case_events (self, case_uuid, error);
+}
+
+GPtrArray *
+hall_server_storage_list_sign_in_failures (HallServerStorage  *self,
+                                           gint64              since,
+                                           guint               limit,
+                                           GError            **error)
+{
+  return IFACE (self)->list_sign_in_failures (self, since, limit, error);
+}
+
+gboolean
+hall_server_storage_put_sign_in_failure (HallServerStorage        *self,
+                                         const HallSignInFailure  *failure,
+                                         GError                  **error)
+{
+  return IFACE (self)->put_sign_in_failure (self, failure, error);
+}

@@ -45,6 +45,18 @@ typedef struct
 void hall_idempotent_answer_free (HallIdempotentAnswer *answer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallIdempotentAnswer, hall_idempotent_answer_free)
 
+/* A sign-in the server refused, kept for the administrator. */
+typedef struct
+{
+  gint64  at;          /* Unix seconds */
+  char   *username;    /* as typed, cut to 64 characters */
+  char   *address;     /* the client's IP address */
+  char   *reason;      /* "password" (wrong or unknown user) or "throttled" */
+} HallSignInFailure;
+
+void hall_sign_in_failure_free (HallSignInFailure *failure);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallSignInFailure, hall_sign_in_failure_free)
+
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
 G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
 
@@ -131,6 +143,16 @@ struct _HallServerStorageInterface
                                      const char            *username,
                                      gint64                 at,
                                      GError               **error);
+  GPtrArray   *(*list_case_events)  (HallServerStorage     *self,
+                                     const char            *case_uuid,
+                                     GError               **error);
+  gboolean     (*put_sign_in_failure) (HallServerStorage   *self,
+                                     const HallSignInFailure *failure,
+                                     GError               **error);
+  GPtrArray   *(*list_sign_in_failures) (HallServerStorage *self,
+                                     gint64                 since,
+                                     guint                  limit,
+                                     GError               **error);
 };
 
 gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
@@ -166,6 +188,21 @@ char                 *hall_server_storage_get_event             (HallServerStora
                                                                  const char         *uuid,
                                                                  char              **case_uuid_out,
                                                                  gint64             *case_version_out,
+                                                                 GError            **error);
+/* (transfer full) (element-type utf8): the JSON of the events of the case
+ * @case_uuid, in the order they were written. */
+GPtrArray            *hall_server_storage_list_case_events      (HallServerStorage  *self,
+                                                                 const char         *case_uuid,
+                                                                 GError            **error);
+/* (transfer full) (element-type HallSignInFailure): refused sign-ins at
+ * or after @since (Unix seconds), newest first, at most @limit. */
+GPtrArray            *hall_server_storage_list_sign_in_failures (HallServerStorage  *self,
+                                                                 gint64              since,
+                                                                 guint               limit,
+                                                                 GError            **error);
+/* Keeps a refused sign-in (the oldest beyond 100,000 are let go). */
+gboolean              hall_server_storage_put_sign_in_failure   (HallServerStorage  *self,
+                                                                 const HallSignInFailure *failure,
                                                                  GError            **error);
 /* (transfer full) (element-type HallChange): changes with seq > @since,
  * oldest first, at most @limit. */

@@ -23,11 +23,13 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "hall-case-event.h"
 #include "hall-case.h"
 #include "hall-if-match.h"
 #include "hall-json.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
+#include "hall-workflow.h"
 
 static gboolean
 is_not_found (const GError *error)
@@ -364,19 +366,56 @@ event_answer (guint     status,
   return hall_server_response_new_json (status, root);
 }
 
+/* (transfer full): where the case @case_uuid of @service stands, from its
+ * stored events; NULL with @error on a storage failure. */
+static HallWorkflow *
+load_workflow (HallServerStorage  *storage,
+               HallService        *service,
+               const char         *case_uuid,
+               HallCaseState       state,
+               GError            **error)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_object_unref);
+
+  stored = hall_server_storage_list_case_events (storage, case_uuid, error);
+  if (stored == NULL)
+    return NULL;
+  for (guint i = 0; i < stored->len; i++)
+    {
+      g_autoptr(JsonNode) node = parse_stored (g_ptr_array_index (stored, i));
+      HallCaseEvent *event;
+
+      /* Stored by us, so it reads; only decisions count. */
+      if (g_strcmp0 (hall_json_get_string (json_node_get_object (node), "kind"), "decision")
+          != 0)
+        continue;
+      event = hall_case_event_new_from_json (case_uuid, node, NULL, NULL);
+      if (event != NULL)
+        g_ptr_array_add (events, event);
+    }
+  return hall_workflow_new (service, state, events);
+}
+
 /* Whether the official who sent a move of @kase to @to may make it: the
- * role the catalog's steps name for it. FALSE with the refusal in
- * request->response. */
+ * rule of states, the role the catalog's steps name for it, and the steps
+ * themselves: a case moves on through its steps only by decisions, so a
+ * plain state event may only withdraw it, bring a returned case back to
+ * the step it was returned at, or hand an approved one over. FALSE with
+ * the refusal in request->response, or with @error on a storage failure. */
 static gboolean
-check_move (HallServerRequest *request,
-            JsonObject        *kase,
-            HallCaseState      to)
+check_move (HallServerStorage  *storage,
+            HallServerRequest  *request,
+            JsonObject         *kase,
+            HallCaseState       to,
+            GError            **error)
 {
   HallServer *server = request->server;
   const char *service_id = hall_json_get_string (kase, "service");
   HallService *service = service_id ? hall_catalog_lookup (server->catalog, service_id) : NULL;
   HallCaseState from = state_of (kase);
   g_autoptr(GError) refusal = NULL;
+  g_autoptr(HallWorkflow) workflow = NULL;
   const char *role;
   HallRoles needed = 0;
 
@@ -406,7 +445,90 @@ check_move (HallServerRequest *request,
                                                  hall_case_state_get_label (to), role);
       return FALSE;
     }
-  return TRUE;
+
+  if (to == HALL_CASE_WITHDRAWN || (from == HALL_CASE_APPROVED && to == HALL_CASE_COMPLETED))
+    return TRUE;
+  workflow = load_workflow (storage, service, request->id, from, error);
+  if (workflow == NULL)
+    return FALSE;
+  if (from == HALL_CASE_RETURNED && to == hall_workflow_get_resume_state (workflow))
+    return TRUE;
+  if (from == HALL_CASE_RETURNED)
+    {
+      request->response = hall_problem_response (
+        422, "state", _("A returned case comes back to the step it was returned at, so “%s”, "
+                        "not “%s”"),
+        hall_case_state_get_label (hall_workflow_get_resume_state (workflow)),
+        hall_case_state_get_label (to));
+      return FALSE;
+    }
+  {
+    g_autoptr(GPtrArray) open = hall_workflow_list_open_steps (workflow);
+    const HallApprovalStep *step = open->len > 0 ? g_ptr_array_index (open, 0) : NULL;
+
+    request->response = hall_problem_response (
+      422, "step", _("The case is at the step “%s” (%s): it moves on by a decision of that "
+                     "step (an event of kind “decision”), not by an event of kind “state”"),
+      step != NULL ? step->name : "", step != NULL ? step->id : "");
+  }
+  return FALSE;
+}
+
+/* Whether the signed-in official may make the decision @event on @kase
+ * now, by the catalog's steps (hall-workflow.h); on success the case's
+ * new state is in *@state_out. FALSE with the refusal in
+ * request->response, or with @error on a storage failure. */
+static gboolean
+check_decision (HallServerStorage  *storage,
+                HallServerRequest  *request,
+                JsonObject         *kase,
+                HallCaseState      *state_out,
+                GError            **error)
+{
+  HallServer *server = request->server;
+  const char *service_id = hall_json_get_string (kase, "service");
+  HallService *service = service_id ? hall_catalog_lookup (server->catalog, service_id) : NULL;
+  g_autoptr(HallWorkflow) workflow = NULL;
+  g_autoptr(HallCaseEvent) event = NULL;
+  g_autoptr(GError) refusal = NULL;
+  const char *field = NULL;
+  guint status;
+
+  if (service == NULL)
+    {
+      request->response = hall_problem_response (422, "service",
+                                                 _("The case’s service “%s” is no longer in the "
+                                                   "catalog: who may decide it cannot be told"),
+                                                 service_id ? service_id : "");
+      return FALSE;
+    }
+  workflow = load_workflow (storage, service, request->id, state_of (kase), error);
+  if (workflow == NULL)
+    return FALSE;
+  /* Parsed into this form before the writer: it reads. */
+  event = hall_case_event_new_from_json (request->id, request->entity, NULL, NULL);
+  g_return_val_if_fail (event != NULL, FALSE);
+  if (hall_workflow_check_decision (workflow, event, request->roles, request->username,
+                                    state_out, &field, &refusal))
+    return TRUE;
+
+  switch (refusal->code)
+    {
+    case HALL_WORKFLOW_ERROR_ROLE:
+      status = 403;
+      break;
+    case HALL_WORKFLOW_ERROR_DECIDED:
+    case HALL_WORKFLOW_ERROR_TWICE:
+      status = 409;
+      break;
+    case HALL_WORKFLOW_ERROR_STEP:
+    case HALL_WORKFLOW_ERROR_REASON:
+    default:
+      status = 422;
+      break;
+    }
+  request->response = hall_problem_response (status, field, "%s", refusal->message);
+  return FALSE;
 }
 
 static gboolean
@@ -468,15 +590,40 @@ write_event (HallServerStorage  *storage,
     json_object_set_string_member (event, "case", request->id);
 
   stamp_record (event, request, now);
-  if (g_strcmp0 (kind, "state") == 0)
+  if (g_strcmp0 (kind, "state") == 0 || g_strcmp0 (kind, "decision") == 0)
     {
       g_autoptr(JsonNode) case_node = parse_stored (case_data);
       g_autofree char *case_json = NULL;
       JsonObject *kase = json_node_get_object (case_node);
-      const char *state = hall_json_get_string (event, "state");
+      HallCaseState new_state = HALL_CASE_FIRST_STATE;
+      const char *state;
 
-      if (!check_move (request, kase, state_of (event)))
-        return TRUE;
+      if (g_strcmp0 (kind, "decision") == 0)
+        {
+          g_autoptr(GError) check_error = NULL;
+
+          if (!check_decision (storage, request, kase, &new_state, &check_error))
+            {
+              if (check_error == NULL)
+                return TRUE;
+              g_propagate_error (error, g_steal_pointer (&check_error));
+              return FALSE;
+            }
+        }
+      else
+        {
+          g_autoptr(GError) check_error = NULL;
+
+          new_state = state_of (event);
+          if (!check_move (storage, request, kase, new_state, &check_error))
+            {
+              if (check_error == NULL)
+                return TRUE;
+              g_propagate_error (error, g_steal_pointer (&check_error));
+              return FALSE;
+            }
+        }
+      state = hall_case_state_to_string (new_state);
 
       /* The case's new version is the event's doing: the counter's word of
        * when it was made, the server's of who sent it and when. */
@@ -575,6 +722,8 @@ _hall_server_run_write (HallServerStorage  *storage,
     case HALL_ROUTE_CHANGES:
     case HALL_ROUTE_CATALOG:
     case HALL_ROUTE_BLOB:
+    case HALL_ROUTE_BATCH:
+    case HALL_ROUTE_ADMIN_SIGN_IN_FAILURES:
     default:
       g_return_val_if_reached (FALSE);
     }
@@ -697,11 +846,17 @@ _hall_server_check_write (HallServer        *self,
       if (refusal != NULL)
         return refusal;
     }
+  /* Notes and documents are the counter's; a decision's role is its
+   * step's, checked by the writer against the case as it stands. */
   if (request->route == HALL_ROUTE_CASE_EVENTS
-      && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL)
-      && g_strcmp0 (hall_json_get_string (json_node_get_object (request->entity), "kind"),
-                    "state") != 0)
-    return hall_problem_response (403, NULL, _("Your role may only decide on a case's state"));
+      && !(request->roles & HALL_ROLE_COUNTER_OFFICIAL))
+    {
+      const char *kind = hall_json_get_string (json_node_get_object (request->entity), "kind");
+
+      if (g_strcmp0 (kind, "state") != 0 && g_strcmp0 (kind, "decision") != 0)
+        return hall_problem_response (403, NULL,
+                                      _("Your role may only decide on a case's state"));
+    }
 
   if (request->idempotency_key != NULL)
     request->request_hash = hash_request (request, method);

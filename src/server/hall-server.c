@@ -34,6 +34,8 @@ hall_server_finalize (GObject *object)
   g_mutex_clear (&self->sign_in_mutex);
   g_clear_pointer (&self->officials, g_hash_table_unref);
   g_mutex_clear (&self->officials_mutex);
+  g_clear_pointer (&self->throttles, g_hash_table_unref);
+  g_mutex_clear (&self->throttle_mutex);
   g_clear_object (&self->committer);
   g_clear_object (&self->queue);
   g_clear_object (&self->storage);
@@ -61,6 +63,8 @@ hall_server_init (HallServer *self)
   g_mutex_init (&self->sign_in_mutex);
   g_mutex_init (&self->officials_mutex);
   self->officials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_mutex_init (&self->throttle_mutex);
+  self->throttles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 HallServer *
@@ -164,6 +168,13 @@ queue_response (struct MHD_Connection *connection,
 
       g_snprintf (offset, sizeof offset, "%" G_GINT64_FORMAT, response->upload_offset);
       MHD_add_response_header (mhd, "Upload-Offset", offset);
+    }
+  if (response->retry_after > 0)
+    {
+      char seconds[16];
+
+      g_snprintf (seconds, sizeof seconds, "%u", response->retry_after);
+      MHD_add_response_header (mhd, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
     }
   if (response->status == 401)
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
@@ -404,8 +415,31 @@ parse_limit (const char *text,
   return TRUE;
 }
 
+/* What of the change feed each role's work needs. Counter officials and
+ * approvers work on citizens' cases and read them whole, applicants
+ * included; supervisors answer for those cases and read them too.
+ * Reception (the queue, and registering who walks in) and administrators
+ * (officials and keys) read no applicant, case or event: neither an ID
+ * number nor a phone nor a person's name, and no case that would need its
+ * applicant. An official's roles add up. Rows left out still move the
+ * cursor on. */
+static gboolean
+role_sees_change (HallRoles      roles,
+                  HallEntityKind kind)
+{
+  switch (kind)
+    {
+    case HALL_ENTITY_APPLICANT:
+    case HALL_ENTITY_CASE:
+    case HALL_ENTITY_EVENT:
+    default:
+      return (roles & HALL_ROLES_CASE_WORK) != 0;
+    }
+}
+
 static HallServerResponse *
 answer_changes (HallServer            *self,
+                HallServerRequest     *request,
                 struct MHD_Connection *connection)
 {
   g_autoptr(GError) error = NULL;
@@ -440,13 +474,18 @@ answer_changes (HallServer            *self,
    * as it is, not parsed and written again. */
   page = g_string_sized_new (1024 * changes->len + 64);
   g_string_append (page, "{\"changes\":[");
-  for (guint i = 0; i < changes->len; i++)
+  for (guint i = 0, shown = 0; i < changes->len; i++)
     {
       HallChange *change = g_ptr_array_index (changes, i);
       gsize length = strlen (change->data);
 
+      if (!role_sees_change (request->roles, change->kind))
+        {
+          since = change->seq;
+          continue;
+        }
       g_string_append_printf (page, "%s{\"seq\":%" G_GINT64_FORMAT ",\"entity\":",
-                              i > 0 ? "," : "", change->seq);
+                              shown++ > 0 ? "," : "", change->seq);
       hall_json_append_string (page, hall_entity_kind_to_string (change->kind));
       g_string_append (page, ",\"uuid\":");
       hall_json_append_string (page, change->uuid);
@@ -488,7 +527,7 @@ answer (HallServer            *self,
       return hall_server_response_new_text (200, "application/json",
                                             hall_catalog_get_json (self->catalog));
     case HALL_ROUTE_CHANGES:
-      return answer_changes (self, connection);
+      return answer_changes (self, request, connection);
     case HALL_ROUTE_APPLICANT:
     case HALL_ROUTE_CASE:
       if (request->method == HALL_METHOD_GET || request->method == HALL_METHOD_HEAD)
@@ -501,6 +540,8 @@ answer (HallServer            *self,
       return _hall_server_answer_blob (self, request);
     case HALL_ROUTE_BATCH:
       return _hall_server_submit_batch (self, request, connection);
+    case HALL_ROUTE_ADMIN_SIGN_IN_FAILURES:
+      return _hall_server_answer_sign_in_failures (self, connection);
     case HALL_ROUTE_TICKETS:
     case HALL_ROUTE_TICKET_ACTION:
     case HALL_ROUTE_CALL_NEXT:

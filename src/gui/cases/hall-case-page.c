@@ -342,11 +342,58 @@ show_applicant (HallCasePage *self,
   adw_action_row_set_subtitle (self->applicant_row, subtitle);
 }
 
+/* "Approved · Review of the registration" and, below it, the reasons in
+ * the official's language and whether the decision carries a signature. */
+static char *
+describe_decision (HallCasePage  *self,
+                   HallCaseEvent *event,
+                   char         **detail_out)
+{
+  HallService *service = self->catalog != NULL && self->kase != NULL
+                         ? hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase))
+                         : NULL;
+  const HallApprovalStep *step = service != NULL
+                                 ? hall_service_find_step (service, hall_case_event_get_step (event),
+                                                           NULL)
+                                 : NULL;
+  gboolean chinese = service != NULL
+                     && hall_service_get_name (service) == hall_service_get_name_zh (service);
+  JsonArray *reasons = hall_case_event_get_reasons (event);
+  g_autoptr (GString) detail = g_string_new (NULL);
+  const char *step_name = step != NULL ? (chinese ? step->name_zh : step->name)
+                                       : hall_case_event_get_step (event);
+
+  for (guint i = 0; reasons != NULL && i < json_array_get_length (reasons); i++)
+    {
+      JsonObject *reason = json_array_get_object_element (reasons, i);
+      const char *code = json_object_get_string_member_with_default (reason, "code", "");
+      const char *text = json_object_get_string_member_with_default (reason, "text", NULL);
+      const HallCatalogReason *known = service != NULL ? hall_service_find_reason (service, code)
+                                                       : NULL;
+
+      if (known != NULL)
+        text = chinese ? known->text_zh : known->text;
+      g_string_append_printf (detail, "%s%s", detail->len > 0 ? _("; ") : _("Reasons: "),
+                              text != NULL ? text : code);
+    }
+  if (detail->len > 0)
+    g_string_append_c (detail, '\n');
+  g_string_append (detail, hall_case_event_get_signature (event) != NULL
+                           ? _("Signed by the official")
+                           : _("Not signed: made before signatures"));
+  *detail_out = g_string_free (g_steal_pointer (&detail), FALSE);
+  /* Translators: a decision and the approval step it decided */
+  return g_strdup_printf (_("%s · %s"), hall_decision_get_label (hall_case_event_get_decision (event)),
+                          step_name != NULL ? step_name : "");
+}
+
 static char *
 describe_event (HallCaseEvent *event)
 {
   switch (hall_case_event_get_kind (event))
     {
+    case HALL_CASE_EVENT_DECISION:
+      return g_strdup (hall_decision_get_label (hall_case_event_get_decision (event)));
     case HALL_CASE_EVENT_CREATED:
       return g_strdup (_("Case opened"));
     case HALL_CASE_EVENT_STATE:
@@ -384,6 +431,16 @@ show_timeline (HallCasePage *self,
       record = hall_format_server_record (official, hall_case_event_get_at (event),
                                           hall_case_event_get_recorded_by (event),
                                           hall_case_event_get_recorded_at (event), &differs);
+      if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_DECISION)
+        {
+          g_autofree char *detail = NULL;
+          g_autofree char *claim = subtitle;
+
+          g_free (title);
+          title = describe_decision (self, event, &detail);
+          /* Who decided and when, then why, as an approver reads it. */
+          subtitle = g_strconcat (claim, "\n", detail, NULL);
+        }
       if (note != NULL && *note != '\0')
         {
           /* The note is what matters; its kind goes in front of the time. */
