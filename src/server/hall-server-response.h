@@ -20,10 +20,10 @@ typedef struct
   guint64  fd_size;
   gboolean close;          /* close the connection after it */
   char    *allow;          /* Allow header of a 405, or NULL */
-  guint    retry_after;    /* Retry-After header in seconds, 0 for none */
+  guint    retry_after;    /* Retry-After header in seconds (a 429, a 503), 0
+                            * for none */
   gpointer stream;         /* a struct MHD_Response made already (an event
                             * stream), or NULL */
-  guint    retry_after;    /* Retry-After seconds of a 429, 0 for none */
 } HallServerResponse;
 
 /* Every constructor: (transfer full). */

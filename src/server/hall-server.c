@@ -169,13 +169,6 @@ queue_response (struct MHD_Connection *connection,
       g_snprintf (offset, sizeof offset, "%" G_GINT64_FORMAT, response->upload_offset);
       MHD_add_response_header (mhd, "Upload-Offset", offset);
     }
-  if (response->retry_after > 0)
-    {
-      char seconds[16];
-
-      g_snprintf (seconds, sizeof seconds, "%u", response->retry_after);
-      MHD_add_response_header (mhd, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
-    }
   if (response->status == 401)
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
   MHD_add_response_header (mhd, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
