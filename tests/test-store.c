@@ -601,11 +601,11 @@ test_migrate_newer (Fixture       *fixture,
 
   {
     g_autoptr (sqlite3) db = NULL;
+    g_autofree char *sql = g_strdup_printf ("CREATE TABLE future (x); PRAGMA user_version = %d",
+                                            HALL_STORE_SCHEMA_VERSION + 1);
 
     g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 9",
-                                   NULL, NULL, NULL),
-                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   }
   g_assert_true (g_file_get_contents (fixture->path, &before, &before_len, NULL));
 
