@@ -15,7 +15,9 @@
 
 #include "hall-audit.h"
 #include "hall-catalog.h"
+#include "hall-roles.h"
 #include "hall-store-signing.h"
+#include "hall-workflow.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_t, cairo_destroy)
@@ -97,45 +99,66 @@ assert_contains (const char *text,
     g_error ("“%s” should contain “%s”", text, part);
 }
 
-/* A case taken in and moved along to approved, as the workflow does. */
+/* A case of @service_id taken in and moved along to approved, as the
+ * workflow does. */
 static char *
 approved_case (Fixture    *f,
+               const char *service_id,
                const char *name,
                guint       n,
                gboolean    approve)
 {
   static const int weights[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+  /* Officials of the demo hall; a joint review's steps need one each. */
+  static const char *const approvers[] = { "li.na", "zhao.lei", "demo" };
   g_autofree char *path = g_build_filename (f->profile, "hall.db", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (HallCatalog) catalog = hall_catalog_new_default (&error);
   g_autoptr (HallStore) store = hall_store_open (path, "YC", "C01", &error);
   g_autoptr (HallCase) kase = hall_case_new ();
   g_autoptr (HallApplicant) applicant = NULL;
-  HallCaseState states[] = { HALL_CASE_IN_REVIEW, HALL_CASE_APPROVED };
+  HallService *service = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
   char base[18];
   g_autofree char *id = NULL;
   int sum = 0;
   guint i;
 
   g_assert_no_error (error);
+  service = hall_catalog_lookup (catalog, service_id);
   g_snprintf (base, sizeof base, "64010419850612%03u", n);
   for (i = 0; i < 17; i++)
     sum += (base[i] - '0') * weights[i];
   id = g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
   applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID, id, "13800138000");
   hall_case_set_official (kase, "wang.fang");
-  g_assert_true (hall_store_create_case (store, applicant,
-                                         hall_catalog_lookup (catalog, "company_business_license"),
-                                         kase, &error));
+  g_assert_true (hall_store_create_case (store, applicant, service, kase, &error));
   g_assert_no_error (error);
-  for (i = 0; approve && i < G_N_ELEMENTS (states); i++)
+  /* Every step decided as the workflow asks, a joint review by three
+   * approvers, until the case is approved. */
+  for (i = 0; approve && state != HALL_CASE_APPROVED; i++)
     {
+      g_autoptr (HallWorkflow) workflow = hall_store_get_workflow (store, service,
+                                                                   hall_case_get_uuid (kase),
+                                                                   &error);
+      g_autoptr (GPtrArray) open = NULL;
       g_autoptr (HallCaseEvent) event
-        = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE);
+        = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_DECISION);
+      const HallApprovalStep *step;
+      HallRoles roles;
 
-      hall_case_event_set_new_state (event, states[i]);
-      hall_case_event_set_official (event, "li.na");
-      g_assert_true (hall_store_add_case_event (store, event, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (i, <, 10);
+      open = hall_workflow_list_open_steps (workflow);
+      g_assert_cmpuint (open->len, >, 0);
+      step = g_ptr_array_index (open, 0);
+      roles = hall_roles_from_string (step->role);
+      hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+      g_assert_true (hall_store_decide_case (store, service, event, roles,
+                                             roles == HALL_ROLE_APPROVER
+                                             ? approvers[(open->len - 1) % G_N_ELEMENTS (approvers)]
+                                             : "wang.fang",
+                                             &state, &error));
       g_assert_no_error (error);
     }
   return g_strdup (hall_case_get_number (kase));
@@ -205,7 +228,7 @@ test_full_path (Fixture       *f,
   g_autoptr (GError) error = NULL;
 
   set_up_hall (f);
-  number = approved_case (f, "银川塞上云数据科技有限公司", 1, TRUE);
+  number = approved_case (f, "company_business_license", "银川塞上云数据科技有限公司", 1, TRUE);
   license = issue (f, number, pdf);
 
   /* From the PDF. */
@@ -305,14 +328,15 @@ test_full_path (Fixture       *f,
   /* The audit trail is whole; then an entry is edited behind the store. */
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (run_ctl (f, NULL, &out, NULL, "audit", number, NULL), ==, 0);
-  assert_contains (out, "whole (3 entries)");
+  assert_contains (out, "whole (6 entries)");
   {
     sqlite3 *handle = NULL;
 
     g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_exec (handle,
                                    "UPDATE case_events SET official = 'zhao.lei'"
-                                   " WHERE new_state = 'in_review'",
+                                   " WHERE id = (SELECT min (id) FROM case_events"
+                                   "             WHERE kind = 'decision')",
                                    NULL, NULL, NULL),
                      ==, SQLITE_OK);
     sqlite3_close (handle);
@@ -338,9 +362,9 @@ test_revocations (Fixture       *f,
   g_autofree char *err = NULL;
 
   set_up_hall (f);
-  first = approved_case (f, "张伟", 2, TRUE);
-  second = approved_case (f, "李娜", 3, TRUE);
-  pending = approved_case (f, "王芳", 4, FALSE);
+  first = approved_case (f, "company_business_license", "张伟", 2, TRUE);
+  second = approved_case (f, "company_business_license", "李娜", 3, TRUE);
+  pending = approved_case (f, "company_business_license", "王芳", 4, FALSE);
   license1 = issue (f, first, pdf1);
   license2 = issue (f, second, pdf2);
 
@@ -447,8 +471,8 @@ assert_server_chain (const char *path,
     }
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  /* created, in review, approved */
-  g_assert_cmpuint (entries->len, ==, 3);
+  /* created, then a decision on each of the three steps */
+  g_assert_cmpuint (entries->len, ==, 4);
   if (in_message == NULL)
     {
       g_assert_true (hall_audit_check_chain (entries, head, NULL, &error));
@@ -523,9 +547,12 @@ test_through_server (Fixture       *f,
                             "--password-file", f->password, NULL),
                    ==, 0);
   assert_contains (err, "The server keeps it");
-  number = approved_case (f, "张伟", 5, TRUE);
+  /* The counter sends every decision under one official's session, and the
+   * server lets one official make only one decision of a joint review: a
+   * service without one. */
+  number = approved_case (f, "individual_business_license", "张伟", 5, TRUE);
   license = issue (f, number, pdf);
-  second = approved_case (f, "李娜", 6, TRUE);
+  second = approved_case (f, "individual_business_license", "李娜", 6, TRUE);
   license2 = issue (f, second, pdf2);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -586,8 +613,15 @@ test_through_server (Fixture       *f,
       case_uuid = g_strdup (hall_case_get_uuid (kase));
     }
     assert_server_chain (server_db, case_uuid, NULL);
-    exec_server_sql (server_db, "UPDATE events SET data = replace (data, 'li.na', 'zhao.lei')"
-                                " WHERE data LIKE '%in_review%'");
+    {
+      /* Every approval of the case turned into a rejection: the first
+       * decision, entry 2, is the first entry found altered. */
+      g_autofree char *sql = g_strdup_printf ("UPDATE events SET data = replace (data,"
+                                              " '\"approve\"', '\"reject\"')"
+                                              " WHERE case_uuid = '%s'", case_uuid);
+
+      exec_server_sql (server_db, sql);
+    }
     assert_server_chain (server_db, case_uuid, "Entry 2 of the audit trail");
   }
 }
