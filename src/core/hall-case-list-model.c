@@ -1,6 +1,13 @@
 /* hall-case-list-model.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main thread never reads SQLite here. get_item() answers at once: a
+ * page not read yet is made of placeholder cases, and a reader on a
+ * worker (the store's read-only connections) fills it, most recently
+ * wanted page first; "items-changed" then says the filled range changed.
+ * The count and the newest case are read the same way when the store
+ * changes, and so is a case that changed in place.
  */
 #define G_LOG_DOMAIN "hall-store"
 
@@ -26,7 +33,8 @@
 typedef struct
 {
   guint      index;
-  GPtrArray *cases; /* of HallCase */
+  GPtrArray *cases;  /* of HallCase: placeholders until filled */
+  gboolean   filled;
 } Page;
 
 static void
@@ -35,7 +43,6 @@ page_free (Page *page)
   g_ptr_array_unref (page->cases);
   g_free (page);
 }
-
 /* Where a page starts: the key of its first row. Pages are found by
  * seeking to the nearest known start at or before them and skipping the
  * rest, so a deep page costs a seek and a short index walk rather than an
@@ -65,7 +72,20 @@ struct _HallCaseListModel
                            * i * MARK_INTERVAL + marks_shift */
   guint         marks_shift;
   GCancellable *marks_cancellable;
-  guint         generation; /* counts changes, to spot stale marks */
+  guint         generation; /* counts changes, to spot stale marks and pages */
+
+  /* The reader: one page read at a time, the most recently wanted first,
+   * so that a drag through the list reads where it stops, not every page
+   * it passed. */
+  GQueue        wanted;   /* of page indexes, most recent first */
+  gboolean      reading;
+  GCancellable *cancellable; /* of the reads below, until dispose */
+  gboolean      refreshing;
+  gboolean      refresh_again;
+  GHashTable   *case_reads; /* uuid -> whether to read it again */
+  GHashTable   *live;       /* uuid -> HallCase handed out and still alive
+                             * (weak): a case read again is the same object,
+                             * so a view keeps its selection on it */
 
   /* Search. */
   char         *query;
@@ -97,6 +117,7 @@ drop_pages (HallCaseListModel *self)
   g_queue_clear (&self->lru);
   g_hash_table_remove_all (self->pages);
   g_array_set_size (self->anchors, 0);
+  g_queue_clear (&self->wanted);
 }
 
 static const Anchor *
@@ -207,74 +228,33 @@ drop_marks (HallCaseListModel *self)
   self->marks_shift = 0;
 }
 
-static Page *
-load_page (HallCaseListModel *self,
-           guint              index)
+static GQuark
+placeholder_quark (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  const HallStoreKey *from = NULL;
-  const Anchor *anchor;
-  guint anchor_page;
-  guint from_rank = 0;
-  GPtrArray *cases;
-  Page *page;
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("hall-case-list-model-placeholder");
+  return quark;
+}
+
+static Page *
+add_page (HallCaseListModel *self,
+          guint              index)
+{
   guint start = index * PAGE_SIZE;
-  guint end = MIN (start + PAGE_SIZE, self->n_cases);
+  guint n = MIN (PAGE_SIZE, self->n_cases - start);
+  Page *page = g_new0 (Page, 1);
 
-  /* The nearest known key at or above the page: a page start or a mark. */
-  anchor = nearest_anchor (self, index, &anchor_page);
-  if (anchor != NULL)
-    {
-      from = &anchor->key;
-      from_rank = anchor_page * PAGE_SIZE;
-    }
-  if (self->marks != NULL && self->marks->len > 0 && start >= self->marks_shift)
-    {
-      guint mark = MIN ((start - self->marks_shift) / MARK_INTERVAL, self->marks->len - 1);
-      guint mark_rank = mark * MARK_INTERVAL + self->marks_shift;
-
-      if (mark_rank >= from_rank)
-        {
-          from = &g_array_index (self->marks, HallStoreKey, mark);
-          from_rank = mark_rank;
-        }
-    }
-
-  /* No seek reaches a rank in the index: rows before the page are skipped
-   * one by one, so skip from whichever end is nearer. */
-  if (end > start && self->n_cases - end < start - from_rank)
-    {
-      if (self->n_cases - end > FAR_SKIP)
-        scan_marks (self);
-      cases = _hall_store_fetch_page_from_bottom (self->store, self->n_cases - end, end - start,
-                                                  keys, &error);
-    }
-  else
-    {
-      if (start - from_rank > FAR_SKIP)
-        scan_marks (self);
-      cases = _hall_store_fetch_page (self->store, from, start - from_rank, PAGE_SIZE, keys,
-                                      &error);
-    }
-  if (cases == NULL)
-    {
-      g_warning ("Could not read page %u of the cases: %s", index, error->message);
-      return NULL;
-    }
-
-  if (keys->len > 0)
-    {
-      Anchor first = { g_array_index (keys, HallStoreKey, 0), TRUE };
-
-      if (self->anchors->len <= index)
-        g_array_set_size (self->anchors, index + 1);
-      g_array_index (self->anchors, Anchor, index) = first;
-    }
-
-  page = g_new0 (Page, 1);
   page->index = index;
-  page->cases = cases;
+  page->cases = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      HallCase *placeholder = hall_case_new ();
+
+      g_object_set_qdata (G_OBJECT (placeholder), placeholder_quark (), GINT_TO_POINTER (TRUE));
+      g_ptr_array_add (page->cases, placeholder);
+    }
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
   g_queue_push_head (&self->lru, page);
   while (self->lru.length > MAX_PAGES)
@@ -284,6 +264,234 @@ load_page (HallCaseListModel *self,
       g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
     }
   return page;
+}
+
+/* A page read, planned on the main thread from what it knows (anchors,
+ * marks) and read on a worker. */
+typedef struct
+{
+  guint        index;
+  guint        generation;
+  gboolean     from_bottom;
+  gboolean     has_from;
+  HallStoreKey from;
+  guint        skip;
+  guint        limit;
+  GArray      *keys;  /* of HallStoreKey */
+  GPtrArray   *cases; /* of HallCase */
+} PageRead;
+
+static void
+page_read_free (PageRead *read)
+{
+  g_clear_pointer (&read->keys, g_array_unref);
+  g_clear_pointer (&read->cases, g_ptr_array_unref);
+  g_free (read);
+}
+
+static void
+plan_page_read (HallCaseListModel *self,
+                PageRead          *read)
+{
+  const Anchor *anchor;
+  guint anchor_page;
+  guint from_rank = 0;
+  guint start = read->index * PAGE_SIZE;
+  guint end = MIN (start + PAGE_SIZE, self->n_cases);
+
+  /* The nearest known key at or above the page: a page start or a mark. */
+  anchor = nearest_anchor (self, read->index, &anchor_page);
+  if (anchor != NULL)
+    {
+      read->from = anchor->key;
+      read->has_from = TRUE;
+      from_rank = anchor_page * PAGE_SIZE;
+    }
+  if (self->marks != NULL && self->marks->len > 0 && start >= self->marks_shift)
+    {
+      guint mark = MIN ((start - self->marks_shift) / MARK_INTERVAL, self->marks->len - 1);
+      guint mark_rank = mark * MARK_INTERVAL + self->marks_shift;
+
+      if (mark_rank >= from_rank)
+        {
+          read->from = g_array_index (self->marks, HallStoreKey, mark);
+          read->has_from = TRUE;
+          from_rank = mark_rank;
+        }
+    }
+
+  /* No seek reaches a rank in the index: rows before the page are skipped
+   * one by one, so skip from whichever end is nearer. */
+  if (end > start && self->n_cases - end < start - from_rank)
+    {
+      read->from_bottom = TRUE;
+      read->skip = self->n_cases - end;
+      read->limit = end - start;
+    }
+  else
+    {
+      read->skip = start - from_rank;
+      read->limit = PAGE_SIZE;
+    }
+  if (read->skip > FAR_SKIP)
+    scan_marks (self);
+}
+
+static void
+read_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  PageRead *read = task_data;
+  GError *error = NULL;
+
+  if (read->from_bottom)
+    read->cases = _hall_store_fetch_page_from_bottom (self->store, read->skip, read->limit,
+                                                      read->keys, &error);
+  else
+    read->cases = _hall_store_fetch_page (self->store, read->has_from ? &read->from : NULL,
+                                          read->skip, read->limit, read->keys, &error);
+  if (read->cases == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+case_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  HallCaseListModel *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == (gpointer) where_the_object_was)
+      {
+        g_hash_table_iter_remove (&iter);
+        break;
+      }
+}
+
+/* (transfer full): the object of @fresh's case already handed out, updated
+ * from @fresh, or @fresh itself, now known. */
+static HallCase *
+share_case (HallCaseListModel *self,
+            HallCase          *fresh)
+{
+  HallCase *live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+
+  if (live != NULL)
+    {
+      _hall_case_copy (live, fresh);
+      return g_object_ref (live);
+    }
+  g_hash_table_insert (self->live, g_strdup (hall_case_get_uuid (fresh)), fresh);
+  g_object_weak_ref (G_OBJECT (fresh), case_finalized_cb, self);
+  return g_object_ref (fresh);
+}
+
+static void read_next_page (HallCaseListModel *self);
+
+static void
+read_page_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  PageRead *read = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  Page *page;
+  guint n;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->reading = FALSE;
+  /* Read before the rows moved: of no use. */
+  if (read->generation != self->generation)
+    {
+      read_next_page (self);
+      return;
+    }
+
+  /* Keys come newest first from either end: the first is the page's. */
+  if (read->keys->len > 0)
+    {
+      Anchor first = { g_array_index (read->keys, HallStoreKey, 0), TRUE };
+
+      if (self->anchors->len <= read->index)
+        g_array_set_size (self->anchors, read->index + 1);
+      g_array_index (self->anchors, Anchor, read->index) = first;
+    }
+
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (read->index));
+  if (error != NULL)
+    {
+      g_warning ("Could not read page %u of the cases: %s", read->index, error->message);
+      /* Asked for again when the view next wants it. */
+      if (page != NULL && !page->filled)
+        {
+          g_queue_remove (&self->lru, page);
+          g_hash_table_remove (self->pages, GUINT_TO_POINTER (read->index));
+        }
+      read_next_page (self);
+      return;
+    }
+
+  if (page != NULL && !page->filled)
+    {
+      n = MIN (page->cases->len, read->cases->len);
+      for (guint i = 0; i < n; i++)
+        {
+          g_object_unref (page->cases->pdata[i]);
+          page->cases->pdata[i] = share_case (self, read->cases->pdata[i]);
+        }
+      page->filled = TRUE;
+      /* While search results are shown the page is filled unseen. */
+      if (n > 0 && self->results == NULL && !self->emptied)
+        g_list_model_items_changed (G_LIST_MODEL (self), read->index * PAGE_SIZE, n, n);
+    }
+  /* Here, not on the worker that may drop the task: the cases are known
+   * to self->live. */
+  g_clear_pointer (&read->cases, g_ptr_array_unref);
+  read_next_page (self);
+}
+
+static void
+read_next_page (HallCaseListModel *self)
+{
+  g_autoptr (GTask) task = NULL;
+  PageRead *read;
+  Page *page = NULL;
+
+  if (self->reading || self->store == NULL)
+    return;
+  while (page == NULL && self->wanted.length > 0)
+    {
+      guint index = GPOINTER_TO_UINT (g_queue_pop_head (&self->wanted));
+
+      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+      if (page != NULL && page->filled)
+        page = NULL;
+    }
+  if (page == NULL)
+    return;
+
+  read = g_new0 (PageRead, 1);
+  read->index = page->index;
+  read->generation = self->generation;
+  read->keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  plan_page_read (self, read);
+
+  self->reading = TRUE;
+  task = g_task_new (self, self->cancellable, read_page_cb, NULL);
+  g_task_set_source_tag (task, read_next_page);
+  g_task_set_task_data (task, read, (GDestroyNotify) page_read_free);
+  g_task_run_in_thread (task, read_page_thread);
 }
 
 static GType
@@ -325,9 +533,17 @@ hall_case_list_model_get_item (GListModel *model,
       g_queue_push_head (&self->lru, page);
     }
   else
-    page = load_page (self, index);
+    {
+      page = add_page (self, index);
+      /* Stale indexes of pages gone from the cache are dropped here and
+       * when read_next_page () meets them. */
+      if (self->wanted.length > 4 * MAX_PAGES)
+        g_queue_clear (&self->wanted);
+      g_queue_push_head (&self->wanted, GUINT_TO_POINTER (index));
+      read_next_page (self);
+    }
 
-  if (page == NULL || position % PAGE_SIZE >= page->cases->len)
+  if (position % PAGE_SIZE >= page->cases->len)
     return NULL;
   return g_object_ref (page->cases->pdata[position % PAGE_SIZE]);
 }
@@ -338,23 +554,6 @@ hall_case_list_model_list_model_init (GListModelInterface *iface)
   iface->get_item_type = hall_case_list_model_get_item_type;
   iface->get_n_items = hall_case_list_model_get_n_items;
   iface->get_item = hall_case_list_model_get_item;
-}
-
-/* Reads the count and the newest case's key: what start-up costs. */
-static void
-read_top (HallCaseListModel *self)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  g_autoptr (GPtrArray) first = NULL;
-
-  self->n_cases = hall_store_count_cases (self->store);
-  first = _hall_store_fetch_page (self->store, NULL, 0, 1, keys, &error);
-  if (first == NULL)
-    g_warning ("Could not read the newest case: %s", error->message);
-  self->has_top = keys->len > 0;
-  if (self->has_top)
-    self->top = g_array_index (keys, HallStoreKey, 0);
 }
 
 static void run_search (HallCaseListModel *self);
@@ -379,72 +578,218 @@ replace_all (HallCaseListModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_n);
 }
 
+typedef struct
+{
+  gboolean          has_old_top;
+  HallStoreKey      old_top;
+  HallStoreListHead head;
+} HeadRead;
+
+static void
+read_head_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  HeadRead *read = task_data;
+  GError *error = NULL;
+
+  if (_hall_store_read_list_head (self->store, read->has_old_top ? &read->old_top : NULL,
+                                  &read->head, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void refresh (HallCaseListModel *self);
+
+/* The count and the newest case as they are now, against what the list
+ * shows: cases added at the top are inserted there, and the view keeps
+ * its place and selection; anything else replaces the list. */
+static void
+read_head_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  HeadRead *read = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  guint old_n = self->n_cases;
+  gboolean had_top = self->has_top;
+  guint added;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not count the cases: %s", error->message);
+    }
+  self->refreshing = FALSE;
+  if (error == NULL)
+    {
+      added = read->head.added;
+      self->n_cases = read->head.n_cases;
+      self->has_top = read->head.has_top;
+      self->top = read->head.top;
+
+      if (self->n_cases != old_n || added != 0)
+        {
+          /* Rows moved: every page boundary is somewhere else now. Cases
+           * added at the top move every mark down by as many; anything
+           * else makes them unknown. */
+          self->generation++;
+          drop_pages (self);
+          if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
+            self->marks_shift += added;
+          else
+            drop_marks (self);
+          if (self->results == NULL)
+            {
+              if (had_top && added > 0 && self->n_cases == old_n + added)
+                g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
+              else
+                replace_all (self, old_n, self->n_cases);
+            }
+        }
+    }
+
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      refresh (self);
+    }
+}
+
+static void
+refresh (HallCaseListModel *self)
+{
+  g_autoptr (GTask) task = NULL;
+  HeadRead *read;
+
+  if (self->refreshing)
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
+  read = g_new0 (HeadRead, 1);
+  read->has_old_top = self->has_top;
+  read->old_top = self->top;
+  self->refreshing = TRUE;
+  task = g_task_new (self, self->cancellable, read_head_cb, NULL);
+  g_task_set_source_tag (task, refresh);
+  g_task_set_task_data (task, read, g_free);
+  g_task_run_in_thread (task, read_head_thread);
+}
+
 static void
 on_store_changed (HallStore         *store,
                   HallCaseListModel *self)
 {
-  guint old_n = self->n_cases;
-  gboolean had_top = self->has_top;
-  HallStoreKey old_top = self->top;
-  guint added = 0;
-
   if (self->query != NULL)
     run_search (self);
-
-  if (had_top)
-    added = _hall_store_count_newer (self->store, &old_top);
-  read_top (self);
-  if (self->n_cases == old_n && added == 0)
-    return;
-
-  /* Rows moved: every page boundary is somewhere else now. Cases added
-   * at the top move every mark down by as many; anything else makes them
-   * unknown. */
-  self->generation++;
-  drop_pages (self);
-  if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
-    self->marks_shift += added;
-  else
-    drop_marks (self);
-  if (self->results != NULL)
-    return;
-
-  /* New cases are the newest, so usually they are only inserted at the
-   * top and the view keeps its place and selection. */
-  if (had_top && added > 0 && self->n_cases == old_n + added)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
-  else
-    replace_all (self, old_n, self->n_cases);
+  refresh (self);
 }
 
-/* A case that changed in place is updated in the objects already handed
- * out, so rows bound to them show it. */
+static gboolean
+holds_case (HallCaseListModel *self,
+            const char        *uuid)
+{
+  if (g_hash_table_contains (self->live, uuid))
+    return TRUE;
+  if (self->results != NULL)
+    for (guint i = 0; i < self->results->len; i++)
+      if (g_strcmp0 (hall_case_get_uuid (self->results->pdata[i]), uuid) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+static void
+read_case_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  GError *error = NULL;
+  HallCase *kase = hall_store_get_case (self->store, task_data, &error);
+
+  if (kase == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, kase, g_object_unref);
+}
+
+static void read_case (HallCaseListModel *self,
+                       const char        *uuid);
+
+/* A case read again is copied into every object of it handed out, so
+ * rows bound to them show it. */
+static void
+read_case_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  const char *uuid = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) fresh = NULL;
+  HallCase *live;
+  gboolean again;
+
+  fresh = g_task_propagate_pointer (G_TASK (res), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  again = GPOINTER_TO_INT (g_hash_table_lookup (self->case_reads, uuid));
+  if (again)
+    {
+      /* Changed again while it was read: what was read may be older. */
+      g_hash_table_insert (self->case_reads, g_strdup (uuid), GINT_TO_POINTER (FALSE));
+      read_case (self, uuid);
+      return;
+    }
+  g_hash_table_remove (self->case_reads, uuid);
+  if (fresh == NULL)
+    return;
+
+  live = g_hash_table_lookup (self->live, uuid);
+  if (live != NULL)
+    _hall_case_copy (live, fresh);
+  if (self->results != NULL)
+    for (guint i = 0; i < self->results->len; i++)
+      {
+        HallCase *kase = self->results->pdata[i];
+
+        if (kase != live && g_strcmp0 (hall_case_get_uuid (kase), uuid) == 0)
+          _hall_case_copy (kase, fresh);
+      }
+}
+
+static void
+read_case (HallCaseListModel *self,
+           const char        *uuid)
+{
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, read_case_cb, NULL);
+
+  g_task_set_source_tag (task, read_case);
+  g_task_set_task_data (task, g_strdup (uuid), g_free);
+  g_task_run_in_thread (task, read_case_thread);
+}
+
 static void
 on_case_changed (HallStore         *store,
                  const char        *uuid,
                  HallCaseListModel *self)
 {
-  g_autoptr (HallCase) fresh = NULL;
-  GPtrArray *arrays[MAX_PAGES + 1];
-  guint n_arrays = 0;
-
-  for (GList *l = self->lru.head; l != NULL; l = l->next)
-    arrays[n_arrays++] = ((Page *) l->data)->cases;
-  if (self->results != NULL)
-    arrays[n_arrays++] = self->results;
-
-  for (guint a = 0; a < n_arrays; a++)
-    for (guint i = 0; i < arrays[a]->len; i++)
-      {
-        HallCase *kase = arrays[a]->pdata[i];
-
-        if (g_strcmp0 (hall_case_get_uuid (kase), uuid) != 0)
-          continue;
-        if (fresh == NULL)
-          fresh = hall_store_get_case (self->store, uuid, NULL);
-        if (fresh != NULL)
-          _hall_case_copy (kase, fresh);
-      }
+  if (g_hash_table_contains (self->case_reads, uuid))
+    {
+      g_hash_table_insert (self->case_reads, g_strdup (uuid), GINT_TO_POINTER (TRUE));
+      return;
+    }
+  if (!holds_case (self, uuid))
+    return;
+  g_hash_table_insert (self->case_reads, g_strdup (uuid), GINT_TO_POINTER (FALSE));
+  read_case (self, uuid);
 }
 
 static void
@@ -499,6 +844,7 @@ hall_case_list_model_dispose (GObject *object)
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  g_cancellable_cancel (self->cancellable);
   drop_marks (self);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->case_changed_id, self->store);
@@ -511,9 +857,18 @@ static void
 hall_case_list_model_finalize (GObject *object)
 {
   HallCaseListModel *self = HALL_CASE_LIST_MODEL (object);
+  GHashTableIter iter;
+  gpointer value;
 
   g_queue_clear (&self->lru);
+  g_queue_clear (&self->wanted);
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->case_reads);
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_object_weak_unref (value, case_finalized_cb, self);
+  g_hash_table_unref (self->live);
+  g_clear_object (&self->cancellable);
   g_array_unref (self->anchors);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_free (self->query);
@@ -533,7 +888,8 @@ hall_case_list_model_constructed (GObject *object)
                                        G_CALLBACK (on_store_changed), self);
   self->case_changed_id = g_signal_connect (self->store, "case-changed",
                                             G_CALLBACK (on_case_changed), self);
-  read_top (self);
+  /* The list is empty until the count is in, soon after. */
+  refresh (self);
 }
 
 static void
@@ -609,13 +965,24 @@ hall_case_list_model_init (HallCaseListModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   self->anchors = g_array_new (FALSE, TRUE, sizeof (Anchor));
+  self->case_reads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->live = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
   g_queue_init (&self->lru);
+  g_queue_init (&self->wanted);
 }
 
 gboolean
 _hall_case_list_model_has_marks (HallCaseListModel *self)
 {
   return self->marks != NULL;
+}
+
+gboolean
+_hall_case_list_model_is_busy (HallCaseListModel *self)
+{
+  return self->reading || self->refreshing || self->wanted.length > 0
+         || g_hash_table_size (self->case_reads) > 0;
 }
 
 HallCaseListModel *
@@ -682,4 +1049,12 @@ hall_case_list_model_set_query (HallCaseListModel *self,
       g_clear_pointer (&self->results, g_ptr_array_unref);
       replace_all (self, old_n, self->n_cases);
     }
+}
+
+gboolean
+hall_case_list_model_is_placeholder (HallCase *kase)
+{
+  g_return_val_if_fail (HALL_IS_CASE (kase), FALSE);
+
+  return g_object_get_qdata (G_OBJECT (kase), placeholder_quark ()) != NULL;
 }

@@ -246,6 +246,67 @@ _hall_store_count_newer (HallStore          *self,
   return count.n;
 }
 
+typedef struct
+{
+  const HallStoreKey *old_top;
+  HallStoreListHead  *head;
+} HeadRead;
+
+static gboolean
+read_list_head (HallSqliteConn  *reader,
+                gpointer         data,
+                GError         **error)
+{
+  HeadRead *read = data;
+  g_autoptr (HallSqliteStmt) count = NULL;
+  g_autoptr (HallSqliteStmt) top = NULL;
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  gint64 n = 0;
+
+  count = hall_sqlite_conn_prepare (reader, "SELECT n FROM counts WHERE name = 'cases'", error);
+  if (count == NULL
+      || !_hall_store_step_rows (count, _hall_store_take_int64, &n, _("count the cases"), error))
+    return FALSE;
+  read->head->n_cases = n;
+
+  top = hall_sqlite_conn_prepare (reader,
+                                  "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                  " ORDER BY created_at DESC, id DESC LIMIT 1",
+                                  error);
+  if (top == NULL
+      || !_hall_store_step_rows (top, _hall_store_append_key, keys, _("read the list of cases"),
+                                 error))
+    return FALSE;
+  read->head->has_top = keys->len > 0;
+  if (read->head->has_top)
+    read->head->top = g_array_index (keys, HallStoreKey, 0);
+
+  read->head->added = 0;
+  if (read->old_top != NULL)
+    {
+      NewerCount newer = { read->old_top, 0 };
+
+      if (!count_newer (reader, &newer, error))
+        return FALSE;
+      read->head->added = newer.n;
+    }
+  return TRUE;
+}
+
+gboolean
+_hall_store_read_list_head (HallStore          *self,
+                            const HallStoreKey *old_top,
+                            HallStoreListHead  *head_out,
+                            GError            **error)
+{
+  HeadRead read = { old_top, head_out };
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (head_out != NULL, FALSE);
+
+  return _hall_store_read (self, read_list_head, &read, error);
+}
+
 GPtrArray *
 hall_store_fetch_cases (HallStore  *self,
                         guint       offset,

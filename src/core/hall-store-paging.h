@@ -45,6 +45,22 @@ GArray    *_hall_store_scan_marks    (HallStore          *self,
                                       guint              *n_cases_out,
                                       GCancellable       *cancellable,
                                       GError            **error);
+/* The head of the list as one snapshot shows it. */
+typedef struct
+{
+  guint        n_cases;
+  gboolean     has_top;
+  HallStoreKey top;    /* the newest case, when has_top */
+  guint        added;  /* cases newer than the old top asked about */
+} HallStoreListHead;
+
+/* Reads the count, the newest case's key and, when @old_top is not NULL,
+ * how many cases are newer than @old_top, from one snapshot: what the list
+ * model needs when the store changed. Run it on a worker. */
+gboolean   _hall_store_read_list_head (HallStore          *self,
+                                       const HallStoreKey *old_top,
+                                       HallStoreListHead  *head_out,
+                                       GError            **error);
 /* How many cases sort before @key (are newer than it). */
 guint      _hall_store_count_newer   (HallStore          *self,
                                       const HallStoreKey *key);

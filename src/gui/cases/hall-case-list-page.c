@@ -67,6 +67,9 @@ update_view (HallCaseListPage *self)
 {
   const char *query = self->model != NULL ? hall_case_list_model_get_query (self->model) : NULL;
   guint n_items = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  g_autofree char *before = g_strdup (gtk_stack_get_visible_child_name (self->stack));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
   if (n_items > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
@@ -78,6 +81,12 @@ update_view (HallCaseListPage *self)
     }
   else
     gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  /* The cases are counted on a worker: the list may turn from empty to
+   * full just after signing in, and the keys follow what is on screen. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack))
+      && g_strcmp0 (before, gtk_stack_get_visible_child_name (self->stack)) != 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
@@ -249,7 +258,7 @@ activate_cb (HallCaseListPage *self,
 {
   g_autoptr (HallCase) kase = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  if (kase != NULL)
+  if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
 }
 
@@ -258,7 +267,7 @@ selection_changed_cb (HallCaseListPage *self)
 {
   HallCase *kase = gtk_single_selection_get_selected_item (self->selection);
 
-  if (kase != NULL)
+  if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_SELECTED], 0, kase);
 }
 
@@ -373,6 +382,23 @@ show_cell (HallCaseListPage *self,
 
   if (kase == NULL || child == NULL)
     return;
+
+  /* A row not read yet stays blank for the moment it takes. */
+  if (hall_case_list_model_is_placeholder (kase))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          gtk_label_set_label (GTK_LABEL (child), "");
+          gtk_widget_set_tooltip_text (child, NULL);
+          gtk_widget_remove_css_class (child, "error");
+        }
+      else if (GTK_IS_IMAGE (child))
+        {
+          gtk_image_clear (GTK_IMAGE (child));
+          gtk_widget_set_tooltip_text (child, NULL);
+        }
+      return;
+    }
 
   switch (column)
     {
