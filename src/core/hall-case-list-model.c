@@ -5,7 +5,8 @@
  * The main thread never reads SQLite here. get_item() answers at once: a
  * page not read yet is made of placeholder cases, and a reader on a
  * worker (the store's read-only connections) fills it, most recently
- * wanted page first; "items-changed" then says the filled range changed.
+ * wanted page first, and its placeholders become their cases in place
+ * (notifying), so a view keeps its row widgets.
  * The count and the newest case are read the same way when the store
  * changes, and so is a case that changed in place.
  */
@@ -238,6 +239,15 @@ placeholder_quark (void)
   return quark;
 }
 
+static HallCase *
+placeholder_new (void)
+{
+  HallCase *placeholder = hall_case_new ();
+
+  g_object_set_qdata (G_OBJECT (placeholder), placeholder_quark (), GINT_TO_POINTER (TRUE));
+  return placeholder;
+}
+
 static Page *
 add_page (HallCaseListModel *self,
           guint              index)
@@ -249,12 +259,7 @@ add_page (HallCaseListModel *self,
   page->index = index;
   page->cases = g_ptr_array_new_full (n, g_object_unref);
   for (guint i = 0; i < n; i++)
-    {
-      HallCase *placeholder = hall_case_new ();
-
-      g_object_set_qdata (G_OBJECT (placeholder), placeholder_quark (), GINT_TO_POINTER (TRUE));
-      g_ptr_array_add (page->cases, placeholder);
-    }
+    g_ptr_array_add (page->cases, placeholder_new ());
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
   g_queue_push_head (&self->lru, page);
   while (self->lru.length > MAX_PAGES)
@@ -279,6 +284,7 @@ typedef struct
   guint        limit;
   GArray      *keys;  /* of HallStoreKey */
   GPtrArray   *cases; /* of HallCase */
+  HallStoreListHead head; /* of the snapshot read */
 } PageRead;
 
 static void
@@ -349,10 +355,11 @@ read_page_thread (GTask        *task,
 
   if (read->from_bottom)
     read->cases = _hall_store_fetch_page_from_bottom (self->store, read->skip, read->limit,
-                                                      read->keys, &error);
+                                                      read->keys, &read->head, &error);
   else
     read->cases = _hall_store_fetch_page (self->store, read->has_from ? &read->from : NULL,
-                                          read->skip, read->limit, read->keys, &error);
+                                          read->skip, read->limit, read->keys, &read->head,
+                                          &error);
   if (read->cases == NULL)
     g_task_return_error (task, error);
   else
@@ -376,25 +383,79 @@ case_finalized_cb (gpointer  data,
       }
 }
 
-/* (transfer full): the object of @fresh's case already handed out, updated
- * from @fresh, or @fresh itself, now known. */
-static HallCase *
-share_case (HallCaseListModel *self,
-            HallCase          *fresh)
+static void
+remember_case (HallCaseListModel *self,
+               HallCase          *kase)
 {
-  HallCase *live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+  g_hash_table_insert (self->live, g_strdup (hall_case_get_uuid (kase)), kase);
+  g_object_weak_ref (G_OBJECT (kase), case_finalized_cb, self);
+}
 
-  if (live != NULL)
+/* Placeholders become their cases in place: the rows bound to them
+ * update through "notify", and the view keeps its widgets, which it would
+ * make anew for new items. Only where another object must be shown (a
+ * case already handed out, selected or open, comes back as the same
+ * object) is the row said changed. */
+static void
+fill_page (HallCaseListModel *self,
+           Page              *page,
+           GPtrArray         *cases)
+{
+  guint start = page->index * PAGE_SIZE;
+  guint n = MIN (page->cases->len, cases->len);
+  gint run = -1;
+
+  page->filled = TRUE;
+  for (guint i = 0; i <= n; i++)
     {
-      _hall_case_copy (live, fresh);
-      return g_object_ref (live);
+      HallCase *fresh = i < n ? cases->pdata[i] : NULL;
+      HallCase *shown = i < n ? page->cases->pdata[i] : NULL;
+      HallCase *live = NULL;
+
+      if (fresh != NULL)
+        {
+          live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+          if (live == shown)
+            {
+              _hall_case_copy (shown, fresh);
+              fresh = NULL;
+            }
+          else if (live == NULL && hall_case_list_model_is_placeholder (shown))
+            {
+              g_object_set_qdata (G_OBJECT (shown), placeholder_quark (), NULL);
+              _hall_case_copy (shown, fresh);
+              remember_case (self, shown);
+              fresh = NULL;
+            }
+        }
+      if (fresh != NULL)
+        {
+          if (live != NULL)
+            _hall_case_copy (live, fresh);
+          else
+            remember_case (self, live = fresh);
+          g_object_unref (page->cases->pdata[i]);
+          page->cases->pdata[i] = g_object_ref (live);
+          if (run < 0)
+            run = i;
+          continue;
+        }
+      if (run >= 0 && self->results == NULL && !self->emptied)
+        g_list_model_items_changed (G_LIST_MODEL (self), start + run, i - run, i - run);
+      run = -1;
     }
-  g_hash_table_insert (self->live, g_strdup (hall_case_get_uuid (fresh)), fresh);
-  g_object_weak_ref (G_OBJECT (fresh), case_finalized_cb, self);
-  return g_object_ref (fresh);
 }
 
 static void read_next_page (HallCaseListModel *self);
+
+static gboolean
+same_head (HallCaseListModel       *self,
+           const HallStoreListHead *head)
+{
+  return head->n_cases == self->n_cases && head->has_top == self->has_top
+         && (!head->has_top
+             || (head->top.created_at == self->top.created_at && head->top.id == self->top.id));
+}
 
 static void
 read_page_cb (GObject      *source,
@@ -405,15 +466,18 @@ read_page_cb (GObject      *source,
   PageRead *read = g_task_get_task_data (G_TASK (res));
   g_autoptr (GError) error = NULL;
   Page *page;
-  guint n;
 
   if (!g_task_propagate_boolean (G_TASK (res), &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->reading = FALSE;
-  /* Read before the rows moved: of no use. */
-  if (read->generation != self->generation)
+  /* Read before the rows moved, or after the store changed and before
+   * the list heard of it (its rows would sit a few places off): of no
+   * use. The refresh to come asks for the page again. */
+  if (read->generation != self->generation
+      || (error == NULL && !same_head (self, &read->head)))
     {
+      g_clear_pointer (&read->cases, g_ptr_array_unref);
       read_next_page (self);
       return;
     }
@@ -443,18 +507,7 @@ read_page_cb (GObject      *source,
     }
 
   if (page != NULL && !page->filled)
-    {
-      n = MIN (page->cases->len, read->cases->len);
-      for (guint i = 0; i < n; i++)
-        {
-          g_object_unref (page->cases->pdata[i]);
-          page->cases->pdata[i] = share_case (self, read->cases->pdata[i]);
-        }
-      page->filled = TRUE;
-      /* While search results are shown the page is filled unseen. */
-      if (n > 0 && self->results == NULL && !self->emptied)
-        g_list_model_items_changed (G_LIST_MODEL (self), read->index * PAGE_SIZE, n, n);
-    }
+    fill_page (self, page, read->cases);
   /* Here, not on the worker that may drop the task: the cases are known
    * to self->live. */
   g_clear_pointer (&read->cases, g_ptr_array_unref);
@@ -583,7 +636,15 @@ typedef struct
   gboolean          has_old_top;
   HallStoreKey      old_top;
   HallStoreListHead head;
+  GPtrArray        *top_cases; /* the cases added at the top, when few */
 } HeadRead;
+
+static void
+head_read_free (HeadRead *read)
+{
+  g_clear_pointer (&read->top_cases, g_ptr_array_unref);
+  g_free (read);
+}
 
 static void
 read_head_thread (GTask        *task,
@@ -595,14 +656,136 @@ read_head_thread (GTask        *task,
   HeadRead *read = task_data;
   GError *error = NULL;
 
-  if (_hall_store_read_list_head (self->store, read->has_old_top ? &read->old_top : NULL,
-                                  &read->head, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  if (!_hall_store_read_list_head (self->store, read->has_old_top ? &read->old_top : NULL,
+                                   &read->head, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A case or a few opened at this counter or pulled: read them now, so
+   * that they come into view whole rather than as placeholders; kept only
+   * if the store did not change in between. */
+  if (read->head.added > 0 && read->head.added <= PAGE_SIZE)
+    {
+      HallStoreListHead again = { 0, };
+
+      read->top_cases = _hall_store_fetch_page (self->store, NULL, 0, read->head.added, NULL,
+                                                &again, NULL);
+      if (read->top_cases != NULL
+          && (again.n_cases != read->head.n_cases || read->top_cases->len != read->head.added
+              || again.top.created_at != read->head.top.created_at
+              || again.top.id != read->head.top.id))
+        g_clear_pointer (&read->top_cases, g_ptr_array_unref);
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static void refresh (HallCaseListModel *self);
+
+static void
+want_unfilled (HallCaseListModel *self)
+{
+  for (GList *l = self->lru.tail; l != NULL; l = l->prev)
+    {
+      Page *page = l->data;
+
+      if (!page->filled)
+        g_queue_push_head (&self->wanted, GUINT_TO_POINTER (page->index));
+    }
+  read_next_page (self);
+}
+
+/* @added cases came in at the top: every row the view holds is @added
+ * places further down. The objects it holds stay in the pages, at their
+ * new places, so that placeholders among them are still filled; the new
+ * rows are @top_cases when they were read, and the rows no page holds
+ * become placeholders. */
+static void
+shift_pages (HallCaseListModel *self,
+             guint              added,
+             GPtrArray         *top_cases)
+{
+  g_autoptr (GPtrArray) old_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
+  GQueue order = G_QUEUE_INIT;
+
+  /* Most recently used first, as the cache will be. */
+  for (GList *l = self->lru.head; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+
+      g_hash_table_steal (self->pages, GUINT_TO_POINTER (page->index));
+      g_ptr_array_add (old_pages, page);
+    }
+  g_queue_clear (&self->lru);
+  drop_pages (self);
+
+  for (guint p = 0; p < old_pages->len; p++)
+    {
+      Page *old = old_pages->pdata[p];
+
+      for (guint i = 0; i < old->cases->len; i++)
+        {
+          guint position = old->index * PAGE_SIZE + i + added;
+          guint index = position / PAGE_SIZE;
+          Page *page;
+
+          if (position >= self->n_cases)
+            break;
+          page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+          if (page == NULL)
+            {
+              guint start = index * PAGE_SIZE;
+              guint n = MIN (PAGE_SIZE, self->n_cases - start);
+
+              page = g_new0 (Page, 1);
+              page->index = index;
+              page->cases = g_ptr_array_new_full (n, g_object_unref);
+              page->filled = TRUE;
+              g_ptr_array_set_size (page->cases, n);
+              g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+              g_queue_push_tail (&order, page);
+            }
+          g_clear_object (&page->cases->pdata[position % PAGE_SIZE]);
+          page->cases->pdata[position % PAGE_SIZE] = g_object_ref (old->cases->pdata[i]);
+        }
+    }
+
+  /* Rows no old page held: the new ones if read, else placeholders. */
+  for (GList *l = order.head; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+
+      for (guint i = 0; i < page->cases->len; i++)
+        {
+          guint position = page->index * PAGE_SIZE + i;
+
+          if (page->cases->pdata[i] == NULL && top_cases != NULL && position < top_cases->len)
+            {
+              HallCase *fresh = top_cases->pdata[position];
+              HallCase *live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+
+              if (live != NULL)
+                _hall_case_copy (live, fresh);
+              else
+                remember_case (self, live = fresh);
+              page->cases->pdata[i] = g_object_ref (live);
+            }
+          if (page->cases->pdata[i] == NULL)
+            page->cases->pdata[i] = placeholder_new ();
+          if (hall_case_list_model_is_placeholder (page->cases->pdata[i]))
+            page->filled = FALSE;
+        }
+      g_queue_push_tail (&self->lru, page);
+    }
+  g_queue_clear (&order);
+  while (self->lru.length > 2 * MAX_PAGES)
+    {
+      Page *old = g_queue_pop_tail (&self->lru);
+
+      g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
+    }
+}
 
 /* The count and the newest case as they are now, against what the list
  * shows: cases added at the top are inserted there, and the view keeps
@@ -614,6 +797,8 @@ read_head_cb (GObject      *source,
 {
   HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
   HeadRead *read = g_task_get_task_data (G_TASK (res));
+  /* Dropped here, not on the worker that may drop the task last. */
+  g_autoptr (GPtrArray) top_cases = g_steal_pointer (&read->top_cases);
   g_autoptr (GError) error = NULL;
   guint old_n = self->n_cases;
   gboolean had_top = self->has_top;
@@ -636,10 +821,13 @@ read_head_cb (GObject      *source,
       if (self->n_cases != old_n || added != 0)
         {
           /* Rows moved: every page boundary is somewhere else now. Cases
-           * added at the top move every mark down by as many; anything
-           * else makes them unknown. */
+           * added at the top move every row, and every mark, down by as
+           * many; anything else makes them unknown. */
           self->generation++;
-          drop_pages (self);
+          if (had_top && added > 0 && self->n_cases == old_n + added)
+            shift_pages (self, added, top_cases);
+          else
+            drop_pages (self);
           if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
             self->marks_shift += added;
           else
@@ -658,7 +846,10 @@ read_head_cb (GObject      *source,
     {
       self->refresh_again = FALSE;
       refresh (self);
+      return;
     }
+  /* Pages read while the store was changing were put aside. */
+  want_unfilled (self);
 }
 
 static void
@@ -678,7 +869,7 @@ refresh (HallCaseListModel *self)
   self->refreshing = TRUE;
   task = g_task_new (self, self->cancellable, read_head_cb, NULL);
   g_task_set_source_tag (task, refresh);
-  g_task_set_task_data (task, read, g_free);
+  g_task_set_task_data (task, read, (GDestroyNotify) head_read_free);
   g_task_run_in_thread (task, read_head_thread);
 }
 

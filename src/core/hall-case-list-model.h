@@ -16,8 +16,10 @@ G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_M
  * page at a time as the view asks for them, on a worker thread, and a few
  * pages are kept, so a million cases never become a million objects and
  * the main thread never waits for SQLite: a row not read yet is a
- * placeholder (hall_case_list_model_is_placeholder()), and "items-changed"
- * says when its page is filled. The model is empty until the cases are
+ * placeholder (hall_case_list_model_is_placeholder()) that becomes its
+ * case in place when its page is read, notifying its properties ("uuid"
+ * among them); a case already handed out (held by a selection) comes back
+ * as the same object instead, said by "items-changed". The model is empty until the cases are
  * counted, just after it is made. It follows the store's "changed" and
  * "case-changed" signals, reading what changed on a worker too.
  *

@@ -41,13 +41,24 @@ prepend_key (HallSqliteStmt *stmt,
 
 typedef struct
 {
+  const HallStoreKey *old_top;
+  HallStoreListHead  *head;
+} HeadRead;
+
+typedef struct
+{
   const HallStoreKey *anchor;
   gboolean            from_bottom;
   guint               skip;
   guint               limit;
   GArray             *keys;  /* of HallStoreKey, newest first */
+  HallStoreListHead  *head;
   GPtrArray          *cases;
 } PageRead;
+
+static gboolean read_list_head (HallSqliteConn  *reader,
+                                gpointer         data,
+                                GError         **error);
 
 /* Only the index is walked to find the page; whole rows are read for the
  * page alone. */
@@ -88,6 +99,13 @@ read_page (HallSqliteConn  *reader,
   if (!_hall_store_step_rows (stmt, read->from_bottom ? prepend_key : _hall_store_append_key,
                               read->keys, _("read the list of cases"), error))
     return FALSE;
+  if (read->head != NULL)
+    {
+      HeadRead head = { NULL, read->head };
+
+      if (!read_list_head (reader, &head, error))
+        return FALSE;
+    }
 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), read->keys->len);
   for (guint i = 0; i < read->keys->len; i++)
@@ -103,10 +121,11 @@ fetch_page (HallStore          *self,
             guint               skip,
             guint               limit,
             GArray             *keys_out,
+            HallStoreListHead  *head_out,
             GError            **error)
 {
   g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
-  PageRead read = { anchor, from_bottom, skip, limit, keys, NULL };
+  PageRead read = { anchor, from_bottom, skip, limit, keys, head_out, NULL };
 
   _hall_store_read (self, read_page, &read, error);
   /* The keys read, even when the cases could not be. */
@@ -121,23 +140,25 @@ _hall_store_fetch_page (HallStore          *self,
                         guint               skip,
                         guint               limit,
                         GArray             *keys_out,
+                        HallStoreListHead  *head_out,
                         GError            **error)
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, anchor, FALSE, skip, limit, keys_out, error);
+  return fetch_page (self, anchor, FALSE, skip, limit, keys_out, head_out, error);
 }
 
 GPtrArray *
-_hall_store_fetch_page_from_bottom (HallStore  *self,
-                                    guint       skip,
-                                    guint       limit,
-                                    GArray     *keys_out,
-                                    GError    **error)
+_hall_store_fetch_page_from_bottom (HallStore          *self,
+                                    guint               skip,
+                                    guint               limit,
+                                    GArray             *keys_out,
+                                    HallStoreListHead  *head_out,
+                                    GError            **error)
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, NULL, TRUE, skip, limit, keys_out, error);
+  return fetch_page (self, NULL, TRUE, skip, limit, keys_out, head_out, error);
 }
 
 typedef struct
@@ -246,12 +267,6 @@ _hall_store_count_newer (HallStore          *self,
   return count.n;
 }
 
-typedef struct
-{
-  const HallStoreKey *old_top;
-  HallStoreListHead  *head;
-} HeadRead;
-
 static gboolean
 read_list_head (HallSqliteConn  *reader,
                 gpointer         data,
@@ -313,5 +328,5 @@ hall_store_fetch_cases (HallStore  *self,
                         guint       limit,
                         GError    **error)
 {
-  return _hall_store_fetch_page (self, NULL, offset, limit, NULL, error);
+  return _hall_store_fetch_page (self, NULL, offset, limit, NULL, NULL, error);
 }

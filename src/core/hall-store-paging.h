@@ -17,34 +17,6 @@ typedef struct
   gint64 id;
 } HallStoreKey;
 
-/* (transfer full) (element-type HallCase): up to @limit cases, newest
- * first, starting @skip rows after @anchor (or after the top when @anchor
- * is NULL); the key of each row is appended to @keys_out (of HallStoreKey)
- * when not NULL. A seek to an anchor and a short skip stays fast deep in a
- * million rows, where a long OFFSET would not. */
-GPtrArray *_hall_store_fetch_page    (HallStore          *self,
-                                      const HallStoreKey *anchor,
-                                      guint               skip,
-                                      guint               limit,
-                                      GArray             *keys_out,
-                                      GError            **error);
-/* (transfer full) (element-type HallCase): the same counted from the
- * oldest case: @limit cases, newest first, that end @skip rows before the
- * oldest. A page near the bottom of the list is closer to that end. */
-GPtrArray *_hall_store_fetch_page_from_bottom (HallStore  *self,
-                                               guint       skip,
-                                               guint       limit,
-                                               GArray     *keys_out,
-                                               GError    **error);
-/* (transfer full) (element-type HallStoreKey): the key of every
- * @interval-th case, newest first, and in *@n_cases_out the number of
- * cases, both from one snapshot: it reads the whole index, so run it on a
- * worker. */
-GArray    *_hall_store_scan_marks    (HallStore          *self,
-                                      guint               interval,
-                                      guint              *n_cases_out,
-                                      GCancellable       *cancellable,
-                                      GError            **error);
 /* The head of the list as one snapshot shows it. */
 typedef struct
 {
@@ -54,6 +26,39 @@ typedef struct
   guint        added;  /* cases newer than the old top asked about */
 } HallStoreListHead;
 
+/* (transfer full) (element-type HallCase): up to @limit cases, newest
+ * first, starting @skip rows after @anchor (or after the top when @anchor
+ * is NULL); the key of each row is appended to @keys_out (of HallStoreKey)
+ * when not NULL; @head_out, when not NULL, gets the count and the newest
+ * case of the same snapshot, so that a reader on a worker can tell a page
+ * read after the store changed from one that fits the list it was asked
+ * for. A seek to an anchor and a short skip stays fast deep in a million
+ * rows, where a long OFFSET would not. */
+GPtrArray *_hall_store_fetch_page    (HallStore          *self,
+                                      const HallStoreKey *anchor,
+                                      guint               skip,
+                                      guint               limit,
+                                      GArray             *keys_out,
+                                      HallStoreListHead  *head_out,
+                                      GError            **error);
+/* (transfer full) (element-type HallCase): the same counted from the
+ * oldest case: @limit cases, newest first, that end @skip rows before the
+ * oldest. A page near the bottom of the list is closer to that end. */
+GPtrArray *_hall_store_fetch_page_from_bottom (HallStore          *self,
+                                               guint               skip,
+                                               guint               limit,
+                                               GArray             *keys_out,
+                                               HallStoreListHead  *head_out,
+                                               GError            **error);
+/* (transfer full) (element-type HallStoreKey): the key of every
+ * @interval-th case, newest first, and in *@n_cases_out the number of
+ * cases, both from one snapshot: it reads the whole index, so run it on a
+ * worker. */
+GArray    *_hall_store_scan_marks    (HallStore          *self,
+                                      guint               interval,
+                                      guint              *n_cases_out,
+                                      GCancellable       *cancellable,
+                                      GError            **error);
 /* Reads the count, the newest case's key and, when @old_top is not NULL,
  * how many cases are newer than @old_top, from one snapshot: what the list
  * model needs when the store changed. Run it on a worker. */

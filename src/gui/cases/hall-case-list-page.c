@@ -427,12 +427,45 @@ show_cell (HallCaseListPage *self,
     }
 }
 
+/* Whether @property (an interned name) shows in @column. A placeholder
+ * filled in place notifies most properties at once; each cell redraws for
+ * its own, and all of them for "uuid" (another case). */
+static gboolean
+column_shows (Column      column,
+              const char *property)
+{
+  if (property == g_intern_static_string ("uuid"))
+    return TRUE;
+  switch (column)
+    {
+    case COLUMN_NUMBER:
+      return property == g_intern_static_string ("number");
+    case COLUMN_APPLICANT:
+      return property == g_intern_static_string ("applicant-name");
+    case COLUMN_SERVICE:
+      return property == g_intern_static_string ("service-id")
+             || property == g_intern_static_string ("service-name");
+    case COLUMN_STATE:
+      return property == g_intern_static_string ("state");
+    case COLUMN_PROMISED:
+      return property == g_intern_static_string ("promised-at")
+             || property == g_intern_static_string ("state");
+    case COLUMN_SYNC:
+    default:
+      return property == g_intern_static_string ("sync-state")
+             || property == g_intern_static_string ("sync-error");
+    }
+}
+
 static void
 case_notify_cb (HallCase    *kase,
                 GParamSpec  *pspec,
                 GtkListItem *list_item)
 {
-  show_cell (g_object_get_data (G_OBJECT (list_item), "hall-page"), list_item);
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+
+  if (column_shows (column, pspec->name))
+    show_cell (g_object_get_data (G_OBJECT (list_item), "hall-page"), list_item);
 }
 
 static void
