@@ -271,6 +271,69 @@ selection_changed_cb (HallCaseListPage *self)
     g_signal_emit (self, signals[CASE_SELECTED], 0, kase);
 }
 
+typedef enum
+{
+  COLUMN_NUMBER,
+  COLUMN_APPLICANT,
+  COLUMN_SERVICE,
+  COLUMN_STATE,
+  COLUMN_PROMISED,
+  COLUMN_SYNC,
+} Column;
+
+/* Tooltips are asked for when the pointer rests on a cell, not set at
+ * each bind: in GTK 4.8 setting one asks the display server where the
+ * pointer is, a round trip per cell of every row scrolled into view.
+ * Business names and services are often longer than their column: what
+ * the ellipsis hides is in the tooltip; the sync icon says its state. */
+static gboolean
+cell_query_tooltip_cb (GtkWidget   *widget,
+                       int          x,
+                       int          y,
+                       gboolean     keyboard,
+                       GtkTooltip  *tooltip,
+                       GtkListItem *list_item)
+{
+  HallCaseListPage *self = g_object_get_data (G_OBJECT (list_item), "hall-page");
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+  HallCase *kase = gtk_list_item_get_item (list_item);
+  g_autofree char *text = NULL;
+
+  if (self == NULL || kase == NULL || hall_case_list_model_is_placeholder (kase))
+    return FALSE;
+  switch (column)
+    {
+    case COLUMN_APPLICANT:
+      text = g_strdup (hall_case_get_applicant_name (kase));
+      break;
+    case COLUMN_SERVICE:
+      text = g_strdup (hall_format_service_name (self->catalog, hall_case_get_service_id (kase),
+                                                 hall_case_get_service_name (kase)));
+      break;
+    case COLUMN_SYNC:
+      {
+        HallSyncState state = hall_case_get_sync_state (kase);
+        const char *reason = hall_case_get_sync_error (kase);
+
+        if (state == HALL_SYNC_REJECTED && reason != NULL && *reason != '\0')
+          /* Translators: "Rejected by the server: <the server's reason>" */
+          text = g_strdup_printf (_("%s: %s"), hall_sync_state_get_label (state), reason);
+        else
+          text = g_strdup (hall_sync_state_get_label (state));
+      }
+      break;
+    case COLUMN_NUMBER:
+    case COLUMN_STATE:
+    case COLUMN_PROMISED:
+    default:
+      break;
+    }
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 setup_label_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
@@ -280,6 +343,8 @@ setup_label_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -300,18 +365,11 @@ setup_sync_cb (GtkSignalListItemFactory *factory,
   GtkWidget *image = gtk_image_new ();
 
   gtk_widget_set_halign (image, GTK_ALIGN_START);
+  gtk_widget_set_has_tooltip (image, TRUE);
+  g_signal_connect (image, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, image);
 }
 
-typedef enum
-{
-  COLUMN_NUMBER,
-  COLUMN_APPLICANT,
-  COLUMN_SERVICE,
-  COLUMN_STATE,
-  COLUMN_PROMISED,
-  COLUMN_SYNC,
-} Column;
 
 static void
 show_promised (GtkListItem *list_item,
@@ -340,16 +398,8 @@ show_sync (GtkListItem *list_item,
 {
   GtkWidget *image = gtk_list_item_get_child (list_item);
   HallSyncState state = hall_case_get_sync_state (kase);
-  const char *reason = hall_case_get_sync_error (kase);
-  g_autofree char *tooltip = NULL;
 
   gtk_image_set_from_icon_name (GTK_IMAGE (image), hall_sync_state_get_icon_name (state));
-  if (state == HALL_SYNC_REJECTED && reason != NULL && *reason != '\0')
-    /* Translators: "Rejected by the server: <the server's reason>" */
-    tooltip = g_strdup_printf (_("%s: %s"), hall_sync_state_get_label (state), reason);
-  else
-    tooltip = g_strdup (hall_sync_state_get_label (state));
-  gtk_widget_set_tooltip_text (image, tooltip);
 
   gtk_widget_remove_css_class (image, "error");
   gtk_widget_remove_css_class (image, "warning");
@@ -362,14 +412,11 @@ show_sync (GtkListItem *list_item,
     gtk_widget_add_css_class (image, "dim-label");
 }
 
-/* Business names and services are often longer than their column: what
- * the ellipsis hides is in the tooltip. */
 static void
 show_long_text (GtkWidget  *label,
                 const char *text)
 {
   gtk_label_set_label (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, text);
 }
 
 static void
@@ -389,14 +436,10 @@ show_cell (HallCaseListPage *self,
       if (GTK_IS_LABEL (child))
         {
           gtk_label_set_label (GTK_LABEL (child), "");
-          gtk_widget_set_tooltip_text (child, NULL);
           gtk_widget_remove_css_class (child, "error");
         }
       else if (GTK_IS_IMAGE (child))
-        {
-          gtk_image_clear (GTK_IMAGE (child));
-          gtk_widget_set_tooltip_text (child, NULL);
-        }
+        gtk_image_clear (GTK_IMAGE (child));
       return;
     }
 
