@@ -14,6 +14,11 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "hall-case-copy.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-model-test-hooks.h"
@@ -83,6 +88,7 @@ struct _HallCaseListModel
   GCancellable *cancellable; /* of the reads below, until dispose */
   gboolean      refreshing;
   gboolean      refresh_again;
+  HallStorePager *pager;    /* the page reads', made and used on the worker */
   GHashTable   *case_reads; /* uuid -> whether to read it again */
   GHashTable   *live;       /* uuid -> HallCase handed out and still alive
                              * (weak): a case read again is the same object,
@@ -164,9 +170,19 @@ scan_marks_thread (GTask        *task,
   MarksResult *result = g_new0 (MarksResult, 1);
   GError *error = NULL;
 
+  /* A walk of the whole index, once: on a connection of its own, whose
+   * cache goes when it is done, rather than through a shared reader's. */
+  g_autoptr (HallStorePager) pager = _hall_store_pager_new (self->store, NULL);
+
   result->generation = GPOINTER_TO_UINT (task_data);
-  result->marks = _hall_store_scan_marks (self->store, MARK_INTERVAL, &result->n_cases,
+  result->marks = _hall_store_scan_marks (self->store, pager, MARK_INTERVAL, &result->n_cases,
                                           cancellable, &error);
+  /* Its cache, some megabytes of pages of the index, goes back to the
+   * system, not to this worker's malloc arena. */
+  g_clear_pointer (&pager, _hall_store_pager_free);
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
   if (result->marks == NULL)
     {
       marks_result_free (result);
@@ -353,13 +369,17 @@ read_page_thread (GTask        *task,
   PageRead *read = task_data;
   GError *error = NULL;
 
+  /* One page read at a time: the pager is this thread's until it returns. */
+  if (self->pager == NULL)
+    self->pager = _hall_store_pager_new (self->store, NULL);
   if (read->from_bottom)
-    read->cases = _hall_store_fetch_page_from_bottom (self->store, read->skip, read->limit,
-                                                      read->keys, &read->head, &error);
+    read->cases = _hall_store_fetch_page_from_bottom (self->store, self->pager, read->skip,
+                                                      read->limit, read->keys, &read->head,
+                                                      &error);
   else
-    read->cases = _hall_store_fetch_page (self->store, read->has_from ? &read->from : NULL,
-                                          read->skip, read->limit, read->keys, &read->head,
-                                          &error);
+    read->cases = _hall_store_fetch_page (self->store, self->pager,
+                                          read->has_from ? &read->from : NULL, read->skip,
+                                          read->limit, read->keys, &read->head, &error);
   if (read->cases == NULL)
     g_task_return_error (task, error);
   else
@@ -670,8 +690,8 @@ read_head_thread (GTask        *task,
     {
       HallStoreListHead again = { 0, };
 
-      read->top_cases = _hall_store_fetch_page (self->store, NULL, 0, read->head.added, NULL,
-                                                &again, NULL);
+      read->top_cases = _hall_store_fetch_page (self->store, NULL, NULL, 0, read->head.added,
+                                                NULL, &again, NULL);
       if (read->top_cases != NULL
           && (again.n_cases != read->head.n_cases || read->top_cases->len != read->head.added
               || again.top.created_at != read->head.top.created_at
@@ -1055,6 +1075,7 @@ hall_case_list_model_finalize (GObject *object)
   g_queue_clear (&self->wanted);
   g_hash_table_unref (self->pages);
   g_hash_table_unref (self->case_reads);
+  g_clear_pointer (&self->pager, _hall_store_pager_free);
   g_hash_table_iter_init (&iter, self->live);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_object_weak_unref (value, case_finalized_cb, self);

@@ -11,6 +11,54 @@
 #include "hall-store-paging.h"
 #include "hall-store-private.h"
 
+struct _HallStorePager
+{
+  HallSqliteConn *conn;
+};
+
+HallStorePager *
+_hall_store_pager_new (HallStore  *self,
+                       GError    **error)
+{
+  g_autoptr (HallStorePager) pager = g_new0 (HallStorePager, 1);
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  pager->conn = hall_sqlite_conn_open (self->path, HALL_SQLITE_OPEN_READ_ONLY, error);
+  if (pager->conn == NULL
+      || !hall_sqlite_conn_exec (pager->conn, "PRAGMA cache_size = -1024", _("open a reader"),
+                                 error))
+    return NULL;
+  return g_steal_pointer (&pager);
+}
+
+void
+_hall_store_pager_free (HallStorePager *pager)
+{
+  g_clear_pointer (&pager->conn, hall_sqlite_conn_free);
+  g_free (pager);
+}
+
+/* @func in one read transaction on @pager's connection, or on a shared
+ * reader when @pager is NULL. */
+static gboolean
+pager_read (HallStore         *self,
+            HallStorePager    *pager,
+            HallStoreReadFunc  func,
+            gpointer           data,
+            GError           **error)
+{
+  gboolean ok;
+
+  if (pager == NULL)
+    return _hall_store_read (self, func, data, error);
+  if (!hall_sqlite_conn_exec (pager->conn, "BEGIN", _("start reading"), error))
+    return FALSE;
+  ok = func (pager->conn, data, error);
+  sqlite3_exec (hall_sqlite_conn_get_db (pager->conn), "COMMIT", NULL, NULL, NULL);
+  return ok;
+}
+
 guint
 hall_store_count_cases (HallStore *self)
 {
@@ -116,6 +164,7 @@ read_page (HallSqliteConn  *reader,
 
 static GPtrArray *
 fetch_page (HallStore          *self,
+            HallStorePager     *pager,
             const HallStoreKey *anchor,
             gboolean            from_bottom,
             guint               skip,
@@ -127,7 +176,7 @@ fetch_page (HallStore          *self,
   g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
   PageRead read = { anchor, from_bottom, skip, limit, keys, head_out, NULL };
 
-  _hall_store_read (self, read_page, &read, error);
+  pager_read (self, pager, read_page, &read, error);
   /* The keys read, even when the cases could not be. */
   if (keys_out != NULL)
     g_array_append_vals (keys_out, keys->data, keys->len);
@@ -136,6 +185,7 @@ fetch_page (HallStore          *self,
 
 GPtrArray *
 _hall_store_fetch_page (HallStore          *self,
+                        HallStorePager     *pager,
                         const HallStoreKey *anchor,
                         guint               skip,
                         guint               limit,
@@ -145,11 +195,12 @@ _hall_store_fetch_page (HallStore          *self,
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, anchor, FALSE, skip, limit, keys_out, head_out, error);
+  return fetch_page (self, pager, anchor, FALSE, skip, limit, keys_out, head_out, error);
 }
 
 GPtrArray *
 _hall_store_fetch_page_from_bottom (HallStore          *self,
+                                    HallStorePager     *pager,
                                     guint               skip,
                                     guint               limit,
                                     GArray             *keys_out,
@@ -158,7 +209,7 @@ _hall_store_fetch_page_from_bottom (HallStore          *self,
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, NULL, TRUE, skip, limit, keys_out, head_out, error);
+  return fetch_page (self, pager, NULL, TRUE, skip, limit, keys_out, head_out, error);
 }
 
 typedef struct
@@ -208,8 +259,9 @@ read_marks (HallSqliteConn  *reader,
 }
 
 GArray *
-_hall_store_scan_marks (HallStore     *self,
-                        guint          interval,
+_hall_store_scan_marks (HallStore      *self,
+                        HallStorePager *pager,
+                        guint           interval,
                         guint         *n_cases_out,
                         GCancellable  *cancellable,
                         GError       **error)
@@ -220,7 +272,7 @@ _hall_store_scan_marks (HallStore     *self,
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (interval > 0, NULL);
 
-  if (!_hall_store_read (self, read_marks, &read, error))
+  if (!pager_read (self, pager, read_marks, &read, error))
     return NULL;
   return g_steal_pointer (&marks);
 }
@@ -328,5 +380,5 @@ hall_store_fetch_cases (HallStore  *self,
                         guint       limit,
                         GError    **error)
 {
-  return _hall_store_fetch_page (self, NULL, offset, limit, NULL, NULL, error);
+  return _hall_store_fetch_page (self, NULL, NULL, offset, limit, NULL, NULL, error);
 }

@@ -26,15 +26,29 @@ typedef struct
   guint        added;  /* cases newer than the old top asked about */
 } HallStoreListHead;
 
+/* A read-only connection of the list's own, with a small page cache: its
+ * page reads and the scan for marks walk the index of a million cases,
+ * and through the shared readers they would fill the 8 MiB caches that
+ * searches want warm. Used by one thread at a time. */
+typedef struct _HallStorePager HallStorePager;
+
+/* (transfer full): free with _hall_store_pager_free(). */
+HallStorePager *_hall_store_pager_new  (HallStore       *self,
+                                        GError         **error);
+void            _hall_store_pager_free (HallStorePager  *pager);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStorePager, _hall_store_pager_free)
+
 /* (transfer full) (element-type HallCase): up to @limit cases, newest
  * first, starting @skip rows after @anchor (or after the top when @anchor
  * is NULL); the key of each row is appended to @keys_out (of HallStoreKey)
- * when not NULL; @head_out, when not NULL, gets the count and the newest
+ * when not NULL. Read on @pager, or a shared reader when it is NULL.
+ * @head_out, when not NULL, gets the count and the newest
  * case of the same snapshot, so that a reader on a worker can tell a page
  * read after the store changed from one that fits the list it was asked
  * for. A seek to an anchor and a short skip stays fast deep in a million
  * rows, where a long OFFSET would not. */
 GPtrArray *_hall_store_fetch_page    (HallStore          *self,
+                                      HallStorePager     *pager,
                                       const HallStoreKey *anchor,
                                       guint               skip,
                                       guint               limit,
@@ -45,6 +59,7 @@ GPtrArray *_hall_store_fetch_page    (HallStore          *self,
  * oldest case: @limit cases, newest first, that end @skip rows before the
  * oldest. A page near the bottom of the list is closer to that end. */
 GPtrArray *_hall_store_fetch_page_from_bottom (HallStore          *self,
+                                               HallStorePager     *pager,
                                                guint               skip,
                                                guint               limit,
                                                GArray             *keys_out,
@@ -55,6 +70,7 @@ GPtrArray *_hall_store_fetch_page_from_bottom (HallStore          *self,
  * cases, both from one snapshot: it reads the whole index, so run it on a
  * worker. */
 GArray    *_hall_store_scan_marks    (HallStore          *self,
+                                      HallStorePager     *pager,
                                       guint               interval,
                                       guint              *n_cases_out,
                                       GCancellable       *cancellable,
