@@ -39,6 +39,7 @@ struct _HallCaseListPage
   gboolean           activate_when_found;
   /* Rows came in at the top while the official was looking at it */
   gboolean           keep_top;
+  gboolean           going_top; /* a move back to the top is due */
   gulong             after_paint_id;
 };
 
@@ -121,8 +122,11 @@ rows_changed_cb (HallCaseListPage *self,
   GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (position != 0 || added <= removed || gtk_adjustment_get_value (vadjustment) > 0
-      || frame_clock == NULL)
+  /* The list hears of new cases on a worker's answer: a second batch may
+   * come before the view went back up for the first (due at the next
+   * frame). */
+  if (position != 0 || added <= removed || frame_clock == NULL
+      || (gtk_adjustment_get_value (vadjustment) > 0 && !self->keep_top && !self->going_top))
     return;
   self->keep_top = TRUE;
   if (self->after_paint_id == 0)
@@ -137,6 +141,7 @@ scroll_to_top (GtkWidget     *widget,
 {
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
 
+  self->going_top = FALSE;
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
   return G_SOURCE_REMOVE;
 }
@@ -150,6 +155,7 @@ scrolled_cb (HallCaseListPage *self,
   if (self->keep_top && gtk_adjustment_get_value (vadjustment) > 0)
     {
       self->keep_top = FALSE;
+      self->going_top = TRUE;
       gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_top, NULL, NULL);
     }
 }
