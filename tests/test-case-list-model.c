@@ -154,14 +154,58 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
+/* Iterates the main context until the model has no read running or
+ * waiting. */
+static void
+wait_idle (HallCaseListModel *model)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (_hall_case_list_model_is_busy (model) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (_hall_case_list_model_is_busy (model));
+}
+
+/* A model that has counted the cases, as it does on a worker just after
+ * it is made. */
+static HallCaseListModel *
+new_model (Fixture *fixture)
+{
+  HallCaseListModel *model = hall_case_list_model_new (fixture->store);
+
+  wait_idle (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, fixture->order->len);
+  return model;
+}
+
+/* The item at @position once its page is read: get_item() answers at once
+ * with a placeholder, filled from a worker. */
+static HallCase *
+get_filled (GListModel *model,
+            guint       position)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  HallCase *kase = g_list_model_get_item (model, position);
+
+  while (kase != NULL && hall_case_list_model_is_placeholder (kase)
+         && g_get_monotonic_time () < deadline)
+    {
+      g_clear_object (&kase);
+      g_main_context_iteration (NULL, TRUE);
+      kase = g_list_model_get_item (model, position);
+    }
+  g_assert_nonnull (kase);
+  g_assert_false (hall_case_list_model_is_placeholder (kase));
+  return kase;
+}
+
 static void
 assert_item (GListModel *model,
              Fixture    *fixture,
              guint       position)
 {
-  g_autoptr (HallCase) kase = g_list_model_get_item (model, position);
+  g_autoptr (HallCase) kase = get_filled (model, position);
 
-  g_assert_nonnull (kase);
   g_assert_cmpstr (hall_case_get_uuid (kase), ==, fixture->order->pdata[position]);
 }
 
@@ -169,7 +213,7 @@ static void
 test_paging (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
 
   g_assert_true (g_list_model_get_item_type (list) == HALL_TYPE_CASE);
@@ -186,7 +230,7 @@ static void
 test_deep (Fixture       *fixture,
            gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
   const guint jumps[] = { N_BULK - 1, 777, 0, 1001, 500, 99, 100, 950, 201 };
 
@@ -253,7 +297,7 @@ static void
 test_insert (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
   g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
@@ -262,6 +306,7 @@ test_insert (Fixture       *fixture,
   g_autoptr (GError) error = NULL;
   Changed changed = { 0, };
   guint notified = 0;
+  guint n_changes;
   g_autofree char *id = resident_id (1);
 
   /* A page is in use when the new case arrives. */
@@ -280,30 +325,34 @@ test_insert (Fixture       *fixture,
   g_assert_cmpuint (changed.added, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK + 1);
 
-  first = g_list_model_get_item (list, 0);
+  first = get_filled (list, 0);
   g_assert_cmpstr (hall_case_get_uuid (first), ==, hall_case_get_uuid (kase));
   /* What was at 150 is at 151 now. */
   {
-    g_autoptr (HallCase) moved = g_list_model_get_item (list, 151);
+    g_autoptr (HallCase) moved = get_filled (list, 151);
 
     g_assert_cmpstr (hall_case_get_uuid (moved), ==, fixture->order->pdata[150]);
   }
+  wait_idle (model);
 
-  /* A change in place reaches the object already handed out. */
+  /* A change in place reaches the object already handed out, with no
+   * change of the list. */
+  n_changes = changed.count;
   g_signal_connect (first, "notify::state", G_CALLBACK (on_notify), &notified);
   event = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_STATE);
   hall_case_event_set_new_state (event, HALL_CASE_IN_REVIEW);
   g_assert_true (hall_store_add_case_event (fixture->store, event, &error));
   wait_for (&notified, 1);
   g_assert_cmpint (hall_case_get_state (first), ==, HALL_CASE_IN_REVIEW);
-  g_assert_cmpuint (changed.count, ==, 1);
+  wait_idle (model);
+  g_assert_cmpuint (changed.count, ==, n_changes);
 }
 
 static void
 test_query (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
   Changed changed = { 0, };
 
@@ -353,7 +402,7 @@ static void
 test_query_cleared (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   g_autoptr (GString) log = g_string_new (NULL);
   g_autofree char *expected = NULL;
   Changed changed = { 0, };
@@ -404,7 +453,7 @@ static void
 test_sync_reaches_rows (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallApplicant) stored = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
@@ -422,7 +471,9 @@ test_sync_reaches_rows (Fixture       *fixture,
                                                               "company_business_license"),
                                          kase, &error));
   g_assert_no_error (error);
-  row = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  while (g_list_model_get_n_items (G_LIST_MODEL (model)) < 4)
+    g_main_context_iteration (NULL, TRUE);
+  row = get_filled (G_LIST_MODEL (model), 0);
   g_assert_cmpstr (hall_case_get_uuid (row), ==, hall_case_get_uuid (kase));
   g_assert_cmpint (hall_case_get_sync_state (row), ==, HALL_SYNC_PENDING);
   g_signal_connect (row, "notify::sync-state", G_CALLBACK (on_notify), &sync_notified);
@@ -519,7 +570,7 @@ static void
 test_pulled_pages (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
   guint n_before = g_list_model_get_n_items (list);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -545,8 +596,9 @@ test_pulled_pages (Fixture       *fixture,
       wait_for (&changed.count, changed.count + 1);
       while (g_main_context_pending (NULL))
         g_main_context_iteration (NULL, FALSE);
+      wait_idle (model);
       g_assert_cmpuint (g_list_model_get_n_items (list), ==, n_before + 2 * (page + 1));
-      top = g_list_model_get_item (list, 0);
+      top = get_filled (list, 0);
       g_assert_cmpint (hall_case_get_created_at (top), ==, now + page);
       g_assert_cmpstr (hall_case_get_number (top), ==, newest);
     }
@@ -558,7 +610,7 @@ static void
 test_marks (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr (HallCaseListModel) model = hall_case_list_model_new (fixture->store);
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
   g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
@@ -593,6 +645,92 @@ test_marks (Fixture       *fixture,
   assert_item (list, fixture, n);
 }
 
+/* get_item() never waits for the store: a row not read yet is a
+ * placeholder at once; its page is read on a worker and the placeholder
+ * becomes its case in place, notifying, with no change of the list. */
+static void
+test_placeholders (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (HallCase) first = g_list_model_get_item (list, 250);
+  g_autoptr (HallCase) again = NULL;
+  g_autoptr (HallCase) last = NULL;
+  Changed changed = { 0, };
+  guint notified = 0;
+
+  g_assert_true (hall_case_list_model_is_placeholder (first));
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_signal_connect (first, "notify::uuid", G_CALLBACK (on_notify), &notified);
+  wait_for (&notified, 1);
+  g_assert_false (hall_case_list_model_is_placeholder (first));
+  g_assert_cmpstr (hall_case_get_uuid (first), ==, fixture->order->pdata[250]);
+  again = g_list_model_get_item (list, 250);
+  g_assert_true (again == first);
+  /* The whole page of rows 200–299 is in. */
+  for (guint i = 200; i < 300; i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      g_assert_false (hall_case_list_model_is_placeholder (kase));
+      g_assert_cmpstr (hall_case_get_uuid (kase), ==, fixture->order->pdata[i]);
+    }
+
+  /* The last page is short: as many placeholders as it has rows. */
+  last = g_list_model_get_item (list, N_BULK - 1);
+  g_assert_true (hall_case_list_model_is_placeholder (last));
+  g_assert_null (g_list_model_get_item (list, N_BULK));
+  assert_item (list, fixture, N_BULK - 1);
+  g_assert_false (hall_case_list_model_is_placeholder (last));
+  wait_idle (model);
+  g_assert_cmpuint (changed.count, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK);
+}
+
+/* A jump deep into a long list (a scroll bar dragged down) with no page
+ * or mark known answers at once and shows the right case once read; a
+ * drag through many pages reads where it stops; a case held while its
+ * page left the cache comes back as the same object, said changed, so a
+ * view keeps its selection on it. */
+static void
+test_deep_jump (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
+  GListModel *list = G_LIST_MODEL (model);
+  guint n = fixture->order->len;
+  g_autoptr (HallCase) held = get_filled (list, 5);
+  g_autoptr (HallCase) deep = g_list_model_get_item (list, n * 7 / 10);
+  g_autoptr (HallCase) back = NULL;
+  Changed changed = { 0, };
+
+  g_assert_false (_hall_case_list_model_has_marks (model));
+  g_assert_true (hall_case_list_model_is_placeholder (deep));
+  assert_item (list, fixture, n * 7 / 10);
+
+  /* Dragged through: a row of every 10th page asked for, as a view
+   * passing over them would; then where it stopped. */
+  for (guint i = 0; i < n; i += 10 * HALL_CASE_LIST_MODEL_PAGE_SIZE)
+    {
+      g_autoptr (HallCase) passed = g_list_model_get_item (list, i + 3);
+
+      g_assert_nonnull (passed);
+    }
+  assert_item (list, fixture, n - 17);
+  assert_item (list, fixture, n / 3);
+  wait_idle (model);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  back = get_filled (list, 5);
+  g_assert_true (back == held);
+  g_assert_cmpuint (changed.count, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 5);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpstr (hall_case_get_uuid (back), ==, fixture->order->pdata[5]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -613,6 +751,10 @@ main (int   argc,
               fixture_set_up, test_sync_reaches_rows, fixture_tear_down);
   g_test_add ("/hall/case-list-model/pulled-pages", Fixture, GUINT_TO_POINTER (3),
               fixture_set_up, test_pulled_pages, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/placeholders", Fixture, GUINT_TO_POINTER (N_BULK),
+              fixture_set_up, test_placeholders, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/deep-jump", Fixture, GUINT_TO_POINTER (30000),
+              fixture_set_up, test_deep_jump, fixture_tear_down);
   g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
               test_marks, fixture_tear_down);
 

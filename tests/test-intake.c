@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -925,6 +926,148 @@ test_intake_kind_mnemonic (Fixture       *fixture,
   g_assert_true (wait_for (focus_in, id_number));
 }
 
+/* Ctrl+Enter as a keyboard sends it: the X server's XTest extension
+ * (xdotool) presses the keys into the dialog, given the input focus, so
+ * the key travels from the focused widget up as a real one does. */
+static void
+press_ctrl_enter (Fixture *fixture)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fixture->dialog));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autoptr(GError) error = NULL;
+  const char *focus[] = { "xdotool", "windowfocus", "--sync", xid, NULL };
+  const char *key[] = { "xdotool", "key", "--clearmodifiers", "ctrl+Return", NULL };
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) focus, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) key, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static gboolean
+spun (gpointer data)
+{
+  gint64 *until = data;
+
+  return g_get_monotonic_time () >= *until;
+}
+
+/* Lets the key (or whatever it would do) arrive. */
+static void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  wait_for (spun, &until);
+}
+
+/* Ctrl+Enter goes on from every step, wherever the focus is: service,
+ * applicant (from inside a field), documents, confirm (opens the case),
+ * done (the next intake); on a form not valid yet it does nothing. */
+static void
+test_intake_ctrl_enter (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  Query applicant = { fixture, "applicant" };
+  Query documents = { fixture, "documents" };
+  Query confirm = { fixture, "confirm" };
+  Query done = { fixture, "done" };
+  Query service = { fixture, "service" };
+
+  type_search (fixture, "营业执照");
+  press_ctrl_enter (fixture);
+  g_assert_true (wait_for (step_is, &applicant));
+  g_assert_cmpstr (hall_service_get_id (_hall_intake_dialog_get_service (fixture->dialog)), ==,
+                   "company_business_license");
+
+  /* A form not valid yet keeps the official on it. */
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_true (wait_for (details_shown, fixture));
+  press_ctrl_enter (fixture);
+  spin_for (200);
+  g_assert_cmpstr (_hall_intake_dialog_get_step (fixture->dialog), ==, "applicant");
+
+  set_field (fixture, "name", "张伟");
+  set_field (fixture, "phone", "13800138000");
+  g_assert_true (wait_for (next_enabled, fixture));
+  gtk_widget_grab_focus (GTK_WIDGET (_hall_applicant_form_get_field (form, "name")));
+  press_ctrl_enter (fixture);
+  g_assert_true (wait_for (step_is, &documents));
+
+  press_ctrl_enter (fixture);
+  g_assert_true (wait_for (step_is, &confirm));
+
+  g_clear_object (&fixture->created);
+  press_ctrl_enter (fixture);
+  g_assert_true (wait_for (case_saved, fixture));
+  g_assert_true (wait_for (step_is, &done));
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 1);
+
+  press_ctrl_enter (fixture);
+  g_assert_true (wait_for (step_is, &service));
+  g_assert_cmpstr (gtk_editable_get_text (_hall_intake_dialog_get_search_entry (fixture->dialog)),
+                   ==, "");
+  g_assert_cmpuint (hall_store_count_cases (fixture->store), ==, 1);
+}
+
+static const char *
+id_readout (HallApplicantForm *form)
+{
+  GtkWidget *label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (form),
+                                                                HALL_TYPE_APPLICANT_FORM,
+                                                                "id_number_readout"));
+
+  return gtk_widget_get_visible (label) ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
+}
+
+/* The birth date and sex a resident ID records show beside it, to be
+ * compared with the card; only for a valid resident ID. */
+static void
+test_intake_id_readout (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  AdwComboRow *id_type = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (form),
+                                                                       HALL_TYPE_APPLICANT_FORM,
+                                                                       "id_type_row"));
+
+  search_and_pick (fixture, "营业执照");
+  g_assert_null (id_readout (form));
+
+  /* GB 11643's example: born 1949-12-31, sequence 002, a woman. */
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_cmpstr (id_readout (form), ==, "born 1949-12-31, female");
+  /* Typed with a small x, as it often is. */
+  set_field (fixture, "id_number", "11010519491231002x");
+  g_assert_cmpstr (id_readout (form), ==, "born 1949-12-31, female");
+  /* Born 1985-06-12, sequence 001: a man. */
+  set_field (fixture, "id_number", "640104198506120015");
+  g_assert_cmpstr (id_readout (form), ==, "born 1985-06-12, male");
+
+  /* Nothing is read from a number that is not valid, or half typed. */
+  set_field (fixture, "id_number", ID_INVALID);
+  g_assert_null (id_readout (form));
+  set_field (fixture, "id_number", "64010419850612");
+  g_assert_null (id_readout (form));
+
+  /* Nor from another kind of document. */
+  set_field (fixture, "id_number", ID_VALID);
+  g_assert_nonnull (id_readout (form));
+  adw_combo_row_set_selected (id_type, HALL_ID_TYPE_PASSPORT);
+  g_assert_null (id_readout (form));
+  adw_combo_row_set_selected (id_type, HALL_ID_TYPE_RESIDENT_ID);
+  g_assert_cmpstr (id_readout (form), ==, "born 1949-12-31, female");
+
+  hall_applicant_form_reset (form);
+  g_assert_null (id_readout (form));
+}
+
 /* Every template this area owns must build: a bad .ui fails only at run
  * time. */
 static void
@@ -1023,6 +1166,10 @@ main (int   argc,
   g_test_add_func ("/hall/intake/templates", test_intake_templates);
   g_test_add_func ("/hall/intake/format", test_intake_format);
   g_test_add ("/hall/intake/flow", Fixture, NULL, fixture_set_up, test_intake_flow,
+              fixture_tear_down);
+  g_test_add ("/hall/intake/ctrl-enter", Fixture, NULL, fixture_set_up, test_intake_ctrl_enter,
+              fixture_tear_down);
+  g_test_add ("/hall/intake/id-readout", Fixture, NULL, fixture_set_up, test_intake_id_readout,
               fixture_tear_down);
   g_test_add ("/hall/intake/cancel", Fixture, NULL, fixture_set_up, test_intake_cancel,
               fixture_tear_down);

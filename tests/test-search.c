@@ -11,6 +11,7 @@
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-migrations.h"
+#include "hall-store-test-hooks.h"
 
 /* Classification */
 
@@ -513,6 +514,44 @@ test_search_plans (void)
   g_rmdir (dir);
 }
 
+/* A search whose keystroke was overtaken stops inside SQLite (a progress
+ * handler on the reader) and says it was cancelled; the reader it used
+ * goes back to the pool without the handler, so the next broad search on
+ * it, with no cancellable at all, finds what it should. */
+static void
+test_search_cancelled (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-search-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "bulk.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GPtrArray) found = NULL;
+
+  store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  fill_bulk (path, 24000);
+
+  /* All 24000 match: counting them takes thousands of steps, stopped. */
+  g_cancellable_cancel (cancellable);
+  found = _hall_store_search_cases_cancellable (store, "6401041", 50, cancellable, &error);
+  g_assert_null (found);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  found = hall_store_search_cases (store, "6401041", 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 50);
+
+  g_clear_object (&store);
+  g_remove (path);
+  g_remove (wal);
+  g_remove (shm);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,6 +571,7 @@ main (int   argc,
   g_test_add ("/hall/search/async", Fixture, NULL, fixture_set_up, test_search_async,
               fixture_tear_down);
   g_test_add_func ("/hall/search/plans", test_search_plans);
+  g_test_add_func ("/hall/search/cancelled", test_search_cancelled);
 
   return g_test_run ();
 }

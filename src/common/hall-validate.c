@@ -265,6 +265,14 @@ hall_resident_id_get_birth_date (const char *id_number)
                          (GDateYear) digits_value (id_number + 6, 4));
 }
 
+HallSex
+hall_resident_id_get_sex (const char *id_number)
+{
+  if (!hall_validate_resident_id (id_number, NULL))
+    return HALL_SEX_UNKNOWN;
+  return (id_number[16] - '0') % 2 == 1 ? HALL_SEX_MALE : HALL_SEX_FEMALE;
+}
+
 /* Characters 1 and 2: a registration authority of the standard's table and
  * a kind of organisation that authority registers. */
 static gboolean

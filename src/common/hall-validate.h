@@ -27,6 +27,18 @@ gboolean  hall_validate_resident_id       (const char *id_number,
  * ID, or NULL; free with g_date_free(). */
 GDate    *hall_resident_id_get_birth_date (const char *id_number);
 
+typedef enum
+{
+  HALL_SEX_UNKNOWN,
+  HALL_SEX_MALE,
+  HALL_SEX_FEMALE,
+} HallSex;
+
+/* The sex a valid resident ID records (its 17th digit, the sequence
+ * number: odd for men, even for women), or HALL_SEX_UNKNOWN when the
+ * number is not a valid resident ID. */
+HallSex   hall_resident_id_get_sex        (const char *id_number);
+
 /* GB 32100-2015 in full: 18 characters from
  * "0123456789ABCDEFGHJKLMNPQRTUWXY"; a registration authority and a kind of
  * organisation it registers (the standard's table); a division code whose

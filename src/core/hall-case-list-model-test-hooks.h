@@ -11,5 +11,7 @@ G_BEGIN_DECLS
 
 /* Whether the list model has read its marks for far jumps (for tests). */
 gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
+/* Whether a read of the model's is running or waiting (for tests). */
+gboolean   _hall_case_list_model_is_busy   (HallCaseListModel *self);
 
 G_END_DECLS

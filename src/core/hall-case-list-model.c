@@ -1,10 +1,23 @@
 /* hall-case-list-model.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main thread never reads SQLite here. get_item() answers at once: a
+ * page not read yet is made of placeholder cases, and a reader on a
+ * worker (the store's read-only connections) fills it, most recently
+ * wanted page first, and its placeholders become their cases in place
+ * (notifying), so a view keeps its row widgets.
+ * The count and the newest case are read the same way when the store
+ * changes, and so is a case that changed in place.
  */
 #define G_LOG_DOMAIN "hall-store"
 
 #include "config.h"
+
+#include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "hall-case-copy.h"
 #include "hall-case-list-model.h"
@@ -26,7 +39,8 @@
 typedef struct
 {
   guint      index;
-  GPtrArray *cases; /* of HallCase */
+  GPtrArray *cases;  /* of HallCase: placeholders until filled */
+  gboolean   filled;
 } Page;
 
 static void
@@ -35,7 +49,6 @@ page_free (Page *page)
   g_ptr_array_unref (page->cases);
   g_free (page);
 }
-
 /* Where a page starts: the key of its first row. Pages are found by
  * seeking to the nearest known start at or before them and skipping the
  * rest, so a deep page costs a seek and a short index walk rather than an
@@ -65,7 +78,21 @@ struct _HallCaseListModel
                            * i * MARK_INTERVAL + marks_shift */
   guint         marks_shift;
   GCancellable *marks_cancellable;
-  guint         generation; /* counts changes, to spot stale marks */
+  guint         generation; /* counts changes, to spot stale marks and pages */
+
+  /* The reader: one page read at a time, the most recently wanted first,
+   * so that a drag through the list reads where it stops, not every page
+   * it passed. */
+  GQueue        wanted;   /* of page indexes, most recent first */
+  gboolean      reading;
+  GCancellable *cancellable; /* of the reads below, until dispose */
+  gboolean      refreshing;
+  gboolean      refresh_again;
+  HallStorePager *pager;    /* the page reads', made and used on the worker */
+  GHashTable   *case_reads; /* uuid -> whether to read it again */
+  GHashTable   *live;       /* uuid -> HallCase handed out and still alive
+                             * (weak): a case read again is the same object,
+                             * so a view keeps its selection on it */
 
   /* Search. */
   char         *query;
@@ -97,6 +124,7 @@ drop_pages (HallCaseListModel *self)
   g_queue_clear (&self->lru);
   g_hash_table_remove_all (self->pages);
   g_array_set_size (self->anchors, 0);
+  g_queue_clear (&self->wanted);
 }
 
 static const Anchor *
@@ -142,9 +170,19 @@ scan_marks_thread (GTask        *task,
   MarksResult *result = g_new0 (MarksResult, 1);
   GError *error = NULL;
 
+  /* A walk of the whole index, once: on a connection of its own, whose
+   * cache goes when it is done, rather than through a shared reader's. */
+  g_autoptr (HallStorePager) pager = _hall_store_pager_new (self->store, NULL);
+
   result->generation = GPOINTER_TO_UINT (task_data);
-  result->marks = _hall_store_scan_marks (self->store, MARK_INTERVAL, &result->n_cases,
+  result->marks = _hall_store_scan_marks (self->store, pager, MARK_INTERVAL, &result->n_cases,
                                           cancellable, &error);
+  /* Its cache, some megabytes of pages of the index, goes back to the
+   * system, not to this worker's malloc arena. */
+  g_clear_pointer (&pager, _hall_store_pager_free);
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
   if (result->marks == NULL)
     {
       marks_result_free (result);
@@ -207,74 +245,37 @@ drop_marks (HallCaseListModel *self)
   self->marks_shift = 0;
 }
 
-static Page *
-load_page (HallCaseListModel *self,
-           guint              index)
+static GQuark
+placeholder_quark (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  const HallStoreKey *from = NULL;
-  const Anchor *anchor;
-  guint anchor_page;
-  guint from_rank = 0;
-  GPtrArray *cases;
-  Page *page;
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("hall-case-list-model-placeholder");
+  return quark;
+}
+
+static HallCase *
+placeholder_new (void)
+{
+  HallCase *placeholder = hall_case_new ();
+
+  g_object_set_qdata (G_OBJECT (placeholder), placeholder_quark (), GINT_TO_POINTER (TRUE));
+  return placeholder;
+}
+
+static Page *
+add_page (HallCaseListModel *self,
+          guint              index)
+{
   guint start = index * PAGE_SIZE;
-  guint end = MIN (start + PAGE_SIZE, self->n_cases);
+  guint n = MIN (PAGE_SIZE, self->n_cases - start);
+  Page *page = g_new0 (Page, 1);
 
-  /* The nearest known key at or above the page: a page start or a mark. */
-  anchor = nearest_anchor (self, index, &anchor_page);
-  if (anchor != NULL)
-    {
-      from = &anchor->key;
-      from_rank = anchor_page * PAGE_SIZE;
-    }
-  if (self->marks != NULL && self->marks->len > 0 && start >= self->marks_shift)
-    {
-      guint mark = MIN ((start - self->marks_shift) / MARK_INTERVAL, self->marks->len - 1);
-      guint mark_rank = mark * MARK_INTERVAL + self->marks_shift;
-
-      if (mark_rank >= from_rank)
-        {
-          from = &g_array_index (self->marks, HallStoreKey, mark);
-          from_rank = mark_rank;
-        }
-    }
-
-  /* No seek reaches a rank in the index: rows before the page are skipped
-   * one by one, so skip from whichever end is nearer. */
-  if (end > start && self->n_cases - end < start - from_rank)
-    {
-      if (self->n_cases - end > FAR_SKIP)
-        scan_marks (self);
-      cases = _hall_store_fetch_page_from_bottom (self->store, self->n_cases - end, end - start,
-                                                  keys, &error);
-    }
-  else
-    {
-      if (start - from_rank > FAR_SKIP)
-        scan_marks (self);
-      cases = _hall_store_fetch_page (self->store, from, start - from_rank, PAGE_SIZE, keys,
-                                      &error);
-    }
-  if (cases == NULL)
-    {
-      g_warning ("Could not read page %u of the cases: %s", index, error->message);
-      return NULL;
-    }
-
-  if (keys->len > 0)
-    {
-      Anchor first = { g_array_index (keys, HallStoreKey, 0), TRUE };
-
-      if (self->anchors->len <= index)
-        g_array_set_size (self->anchors, index + 1);
-      g_array_index (self->anchors, Anchor, index) = first;
-    }
-
-  page = g_new0 (Page, 1);
   page->index = index;
-  page->cases = cases;
+  page->cases = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (page->cases, placeholder_new ());
   g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
   g_queue_push_head (&self->lru, page);
   while (self->lru.length > MAX_PAGES)
@@ -284,6 +285,286 @@ load_page (HallCaseListModel *self,
       g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
     }
   return page;
+}
+
+/* A page read, planned on the main thread from what it knows (anchors,
+ * marks) and read on a worker. */
+typedef struct
+{
+  guint        index;
+  guint        generation;
+  gboolean     from_bottom;
+  gboolean     has_from;
+  HallStoreKey from;
+  guint        skip;
+  guint        limit;
+  GArray      *keys;  /* of HallStoreKey */
+  GPtrArray   *cases; /* of HallCase */
+  HallStoreListHead head; /* of the snapshot read */
+} PageRead;
+
+static void
+page_read_free (PageRead *read)
+{
+  g_clear_pointer (&read->keys, g_array_unref);
+  g_clear_pointer (&read->cases, g_ptr_array_unref);
+  g_free (read);
+}
+
+static void
+plan_page_read (HallCaseListModel *self,
+                PageRead          *read)
+{
+  const Anchor *anchor;
+  guint anchor_page;
+  guint from_rank = 0;
+  guint start = read->index * PAGE_SIZE;
+  guint end = MIN (start + PAGE_SIZE, self->n_cases);
+
+  /* The nearest known key at or above the page: a page start or a mark. */
+  anchor = nearest_anchor (self, read->index, &anchor_page);
+  if (anchor != NULL)
+    {
+      read->from = anchor->key;
+      read->has_from = TRUE;
+      from_rank = anchor_page * PAGE_SIZE;
+    }
+  if (self->marks != NULL && self->marks->len > 0 && start >= self->marks_shift)
+    {
+      guint mark = MIN ((start - self->marks_shift) / MARK_INTERVAL, self->marks->len - 1);
+      guint mark_rank = mark * MARK_INTERVAL + self->marks_shift;
+
+      if (mark_rank >= from_rank)
+        {
+          read->from = g_array_index (self->marks, HallStoreKey, mark);
+          read->has_from = TRUE;
+          from_rank = mark_rank;
+        }
+    }
+
+  /* No seek reaches a rank in the index: rows before the page are skipped
+   * one by one, so skip from whichever end is nearer. */
+  if (end > start && self->n_cases - end < start - from_rank)
+    {
+      read->from_bottom = TRUE;
+      read->skip = self->n_cases - end;
+      read->limit = end - start;
+    }
+  else
+    {
+      read->skip = start - from_rank;
+      read->limit = PAGE_SIZE;
+    }
+  if (read->skip > FAR_SKIP)
+    scan_marks (self);
+}
+
+static void
+read_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  PageRead *read = task_data;
+  GError *error = NULL;
+
+  /* One page read at a time: the pager is this thread's until it returns. */
+  if (self->pager == NULL)
+    self->pager = _hall_store_pager_new (self->store, NULL);
+  if (read->from_bottom)
+    read->cases = _hall_store_fetch_page_from_bottom (self->store, self->pager, read->skip,
+                                                      read->limit, read->keys, &read->head,
+                                                      &error);
+  else
+    read->cases = _hall_store_fetch_page (self->store, self->pager,
+                                          read->has_from ? &read->from : NULL, read->skip,
+                                          read->limit, read->keys, &read->head, &error);
+  if (read->cases == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+case_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  HallCaseListModel *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == (gpointer) where_the_object_was)
+      {
+        g_hash_table_iter_remove (&iter);
+        break;
+      }
+}
+
+static void
+remember_case (HallCaseListModel *self,
+               HallCase          *kase)
+{
+  g_hash_table_insert (self->live, g_strdup (hall_case_get_uuid (kase)), kase);
+  g_object_weak_ref (G_OBJECT (kase), case_finalized_cb, self);
+}
+
+/* Placeholders become their cases in place: the rows bound to them
+ * update through "notify", and the view keeps its widgets, which it would
+ * make anew for new items. Only where another object must be shown (a
+ * case already handed out, selected or open, comes back as the same
+ * object) is the row said changed. */
+static void
+fill_page (HallCaseListModel *self,
+           Page              *page,
+           GPtrArray         *cases)
+{
+  guint start = page->index * PAGE_SIZE;
+  guint n = MIN (page->cases->len, cases->len);
+  gint run = -1;
+
+  page->filled = TRUE;
+  for (guint i = 0; i <= n; i++)
+    {
+      HallCase *fresh = i < n ? cases->pdata[i] : NULL;
+      HallCase *shown = i < n ? page->cases->pdata[i] : NULL;
+      HallCase *live = NULL;
+
+      if (fresh != NULL)
+        {
+          live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+          if (live == shown)
+            {
+              _hall_case_copy (shown, fresh);
+              fresh = NULL;
+            }
+          else if (live == NULL && hall_case_list_model_is_placeholder (shown))
+            {
+              g_object_set_qdata (G_OBJECT (shown), placeholder_quark (), NULL);
+              _hall_case_copy (shown, fresh);
+              remember_case (self, shown);
+              fresh = NULL;
+            }
+        }
+      if (fresh != NULL)
+        {
+          if (live != NULL)
+            _hall_case_copy (live, fresh);
+          else
+            remember_case (self, live = fresh);
+          g_object_unref (page->cases->pdata[i]);
+          page->cases->pdata[i] = g_object_ref (live);
+          if (run < 0)
+            run = i;
+          continue;
+        }
+      if (run >= 0 && self->results == NULL && !self->emptied)
+        g_list_model_items_changed (G_LIST_MODEL (self), start + run, i - run, i - run);
+      run = -1;
+    }
+}
+
+static void read_next_page (HallCaseListModel *self);
+
+static gboolean
+same_head (HallCaseListModel       *self,
+           const HallStoreListHead *head)
+{
+  return head->n_cases == self->n_cases && head->has_top == self->has_top
+         && (!head->has_top
+             || (head->top.created_at == self->top.created_at && head->top.id == self->top.id));
+}
+
+static void
+read_page_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  PageRead *read = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  Page *page;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->reading = FALSE;
+  /* Read before the rows moved, or after the store changed and before
+   * the list heard of it (its rows would sit a few places off): of no
+   * use. The refresh to come asks for the page again. */
+  if (read->generation != self->generation
+      || (error == NULL && !same_head (self, &read->head)))
+    {
+      g_clear_pointer (&read->cases, g_ptr_array_unref);
+      read_next_page (self);
+      return;
+    }
+
+  /* Keys come newest first from either end: the first is the page's. */
+  if (read->keys->len > 0)
+    {
+      Anchor first = { g_array_index (read->keys, HallStoreKey, 0), TRUE };
+
+      if (self->anchors->len <= read->index)
+        g_array_set_size (self->anchors, read->index + 1);
+      g_array_index (self->anchors, Anchor, read->index) = first;
+    }
+
+  page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (read->index));
+  if (error != NULL)
+    {
+      g_warning ("Could not read page %u of the cases: %s", read->index, error->message);
+      /* Asked for again when the view next wants it. */
+      if (page != NULL && !page->filled)
+        {
+          g_queue_remove (&self->lru, page);
+          g_hash_table_remove (self->pages, GUINT_TO_POINTER (read->index));
+        }
+      read_next_page (self);
+      return;
+    }
+
+  if (page != NULL && !page->filled)
+    fill_page (self, page, read->cases);
+  /* Here, not on the worker that may drop the task: the cases are known
+   * to self->live. */
+  g_clear_pointer (&read->cases, g_ptr_array_unref);
+  read_next_page (self);
+}
+
+static void
+read_next_page (HallCaseListModel *self)
+{
+  g_autoptr (GTask) task = NULL;
+  PageRead *read;
+  Page *page = NULL;
+
+  if (self->reading || self->store == NULL)
+    return;
+  while (page == NULL && self->wanted.length > 0)
+    {
+      guint index = GPOINTER_TO_UINT (g_queue_pop_head (&self->wanted));
+
+      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+      if (page != NULL && page->filled)
+        page = NULL;
+    }
+  if (page == NULL)
+    return;
+
+  read = g_new0 (PageRead, 1);
+  read->index = page->index;
+  read->generation = self->generation;
+  read->keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  plan_page_read (self, read);
+
+  self->reading = TRUE;
+  task = g_task_new (self, self->cancellable, read_page_cb, NULL);
+  g_task_set_source_tag (task, read_next_page);
+  g_task_set_task_data (task, read, (GDestroyNotify) page_read_free);
+  g_task_run_in_thread (task, read_page_thread);
 }
 
 static GType
@@ -325,9 +606,17 @@ hall_case_list_model_get_item (GListModel *model,
       g_queue_push_head (&self->lru, page);
     }
   else
-    page = load_page (self, index);
+    {
+      page = add_page (self, index);
+      /* Stale indexes of pages gone from the cache are dropped here and
+       * when read_next_page () meets them. */
+      if (self->wanted.length > 4 * MAX_PAGES)
+        g_queue_clear (&self->wanted);
+      g_queue_push_head (&self->wanted, GUINT_TO_POINTER (index));
+      read_next_page (self);
+    }
 
-  if (page == NULL || position % PAGE_SIZE >= page->cases->len)
+  if (position % PAGE_SIZE >= page->cases->len)
     return NULL;
   return g_object_ref (page->cases->pdata[position % PAGE_SIZE]);
 }
@@ -338,23 +627,6 @@ hall_case_list_model_list_model_init (GListModelInterface *iface)
   iface->get_item_type = hall_case_list_model_get_item_type;
   iface->get_n_items = hall_case_list_model_get_n_items;
   iface->get_item = hall_case_list_model_get_item;
-}
-
-/* Reads the count and the newest case's key: what start-up costs. */
-static void
-read_top (HallCaseListModel *self)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  g_autoptr (GPtrArray) first = NULL;
-
-  self->n_cases = hall_store_count_cases (self->store);
-  first = _hall_store_fetch_page (self->store, NULL, 0, 1, keys, &error);
-  if (first == NULL)
-    g_warning ("Could not read the newest case: %s", error->message);
-  self->has_top = keys->len > 0;
-  if (self->has_top)
-    self->top = g_array_index (keys, HallStoreKey, 0);
 }
 
 static void run_search (HallCaseListModel *self);
@@ -379,72 +651,356 @@ replace_all (HallCaseListModel *self,
     g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_n);
 }
 
+typedef struct
+{
+  gboolean          has_old_top;
+  HallStoreKey      old_top;
+  HallStoreListHead head;
+  GPtrArray        *top_cases; /* the cases added at the top, when few */
+} HeadRead;
+
+static void
+head_read_free (HeadRead *read)
+{
+  g_clear_pointer (&read->top_cases, g_ptr_array_unref);
+  g_free (read);
+}
+
+static void
+read_head_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  HeadRead *read = task_data;
+  GError *error = NULL;
+
+  if (!_hall_store_read_list_head (self->store, read->has_old_top ? &read->old_top : NULL,
+                                   &read->head, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A case or a few opened at this counter or pulled: read them now, so
+   * that they come into view whole rather than as placeholders; kept only
+   * if the store did not change in between. */
+  if (read->head.added > 0 && read->head.added <= PAGE_SIZE)
+    {
+      HallStoreListHead again = { 0, };
+
+      read->top_cases = _hall_store_fetch_page (self->store, NULL, NULL, 0, read->head.added,
+                                                NULL, &again, NULL);
+      if (read->top_cases != NULL
+          && (again.n_cases != read->head.n_cases || read->top_cases->len != read->head.added
+              || again.top.created_at != read->head.top.created_at
+              || again.top.id != read->head.top.id))
+        g_clear_pointer (&read->top_cases, g_ptr_array_unref);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void refresh (HallCaseListModel *self);
+
+static void
+want_unfilled (HallCaseListModel *self)
+{
+  for (GList *l = self->lru.tail; l != NULL; l = l->prev)
+    {
+      Page *page = l->data;
+
+      if (!page->filled)
+        g_queue_push_head (&self->wanted, GUINT_TO_POINTER (page->index));
+    }
+  read_next_page (self);
+}
+
+/* @added cases came in at the top: every row the view holds is @added
+ * places further down. The objects it holds stay in the pages, at their
+ * new places, so that placeholders among them are still filled; the new
+ * rows are @top_cases when they were read, and the rows no page holds
+ * become placeholders. */
+static void
+shift_pages (HallCaseListModel *self,
+             guint              added,
+             GPtrArray         *top_cases)
+{
+  g_autoptr (GPtrArray) old_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
+  GQueue order = G_QUEUE_INIT;
+
+  /* Most recently used first, as the cache will be. */
+  for (GList *l = self->lru.head; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+
+      g_hash_table_steal (self->pages, GUINT_TO_POINTER (page->index));
+      g_ptr_array_add (old_pages, page);
+    }
+  g_queue_clear (&self->lru);
+  drop_pages (self);
+
+  for (guint p = 0; p < old_pages->len; p++)
+    {
+      Page *old = old_pages->pdata[p];
+
+      for (guint i = 0; i < old->cases->len; i++)
+        {
+          guint position = old->index * PAGE_SIZE + i + added;
+          guint index = position / PAGE_SIZE;
+          Page *page;
+
+          if (position >= self->n_cases)
+            break;
+          page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
+          if (page == NULL)
+            {
+              guint start = index * PAGE_SIZE;
+              guint n = MIN (PAGE_SIZE, self->n_cases - start);
+
+              page = g_new0 (Page, 1);
+              page->index = index;
+              page->cases = g_ptr_array_new_full (n, g_object_unref);
+              page->filled = TRUE;
+              g_ptr_array_set_size (page->cases, n);
+              g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
+              g_queue_push_tail (&order, page);
+            }
+          g_clear_object (&page->cases->pdata[position % PAGE_SIZE]);
+          page->cases->pdata[position % PAGE_SIZE] = g_object_ref (old->cases->pdata[i]);
+        }
+    }
+
+  /* Rows no old page held: the new ones if read, else placeholders. */
+  for (GList *l = order.head; l != NULL; l = l->next)
+    {
+      Page *page = l->data;
+
+      for (guint i = 0; i < page->cases->len; i++)
+        {
+          guint position = page->index * PAGE_SIZE + i;
+
+          if (page->cases->pdata[i] == NULL && top_cases != NULL && position < top_cases->len)
+            {
+              HallCase *fresh = top_cases->pdata[position];
+              HallCase *live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+
+              if (live != NULL)
+                _hall_case_copy (live, fresh);
+              else
+                remember_case (self, live = fresh);
+              page->cases->pdata[i] = g_object_ref (live);
+            }
+          if (page->cases->pdata[i] == NULL)
+            page->cases->pdata[i] = placeholder_new ();
+          if (hall_case_list_model_is_placeholder (page->cases->pdata[i]))
+            page->filled = FALSE;
+        }
+      g_queue_push_tail (&self->lru, page);
+    }
+  g_queue_clear (&order);
+  while (self->lru.length > 2 * MAX_PAGES)
+    {
+      Page *old = g_queue_pop_tail (&self->lru);
+
+      g_hash_table_remove (self->pages, GUINT_TO_POINTER (old->index));
+    }
+}
+
+/* The count and the newest case as they are now, against what the list
+ * shows: cases added at the top are inserted there, and the view keeps
+ * its place and selection; anything else replaces the list. */
+static void
+read_head_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  HeadRead *read = g_task_get_task_data (G_TASK (res));
+  /* Dropped here, not on the worker that may drop the task last. */
+  g_autoptr (GPtrArray) top_cases = g_steal_pointer (&read->top_cases);
+  g_autoptr (GError) error = NULL;
+  guint old_n = self->n_cases;
+  gboolean had_top = self->has_top;
+  guint added;
+
+  if (!g_task_propagate_boolean (G_TASK (res), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not count the cases: %s", error->message);
+    }
+  self->refreshing = FALSE;
+  if (error == NULL)
+    {
+      added = read->head.added;
+      self->n_cases = read->head.n_cases;
+      self->has_top = read->head.has_top;
+      self->top = read->head.top;
+
+      if (self->n_cases != old_n || added != 0)
+        {
+          /* Rows moved: every page boundary is somewhere else now. Cases
+           * added at the top move every row, and every mark, down by as
+           * many; anything else makes them unknown. */
+          self->generation++;
+          if (had_top && added > 0 && self->n_cases == old_n + added)
+            shift_pages (self, added, top_cases);
+          else
+            drop_pages (self);
+          if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
+            self->marks_shift += added;
+          else
+            drop_marks (self);
+          if (self->results == NULL)
+            {
+              if (had_top && added > 0 && self->n_cases == old_n + added)
+                g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
+              else
+                replace_all (self, old_n, self->n_cases);
+            }
+        }
+    }
+
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      refresh (self);
+      return;
+    }
+  /* Pages read while the store was changing were put aside. */
+  want_unfilled (self);
+}
+
+static void
+refresh (HallCaseListModel *self)
+{
+  g_autoptr (GTask) task = NULL;
+  HeadRead *read;
+
+  if (self->refreshing)
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
+  read = g_new0 (HeadRead, 1);
+  read->has_old_top = self->has_top;
+  read->old_top = self->top;
+  self->refreshing = TRUE;
+  task = g_task_new (self, self->cancellable, read_head_cb, NULL);
+  g_task_set_source_tag (task, refresh);
+  g_task_set_task_data (task, read, (GDestroyNotify) head_read_free);
+  g_task_run_in_thread (task, read_head_thread);
+}
+
 static void
 on_store_changed (HallStore         *store,
                   HallCaseListModel *self)
 {
-  guint old_n = self->n_cases;
-  gboolean had_top = self->has_top;
-  HallStoreKey old_top = self->top;
-  guint added = 0;
-
   if (self->query != NULL)
     run_search (self);
-
-  if (had_top)
-    added = _hall_store_count_newer (self->store, &old_top);
-  read_top (self);
-  if (self->n_cases == old_n && added == 0)
-    return;
-
-  /* Rows moved: every page boundary is somewhere else now. Cases added
-   * at the top move every mark down by as many; anything else makes them
-   * unknown. */
-  self->generation++;
-  drop_pages (self);
-  if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
-    self->marks_shift += added;
-  else
-    drop_marks (self);
-  if (self->results != NULL)
-    return;
-
-  /* New cases are the newest, so usually they are only inserted at the
-   * top and the view keeps its place and selection. */
-  if (had_top && added > 0 && self->n_cases == old_n + added)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
-  else
-    replace_all (self, old_n, self->n_cases);
+  refresh (self);
 }
 
-/* A case that changed in place is updated in the objects already handed
- * out, so rows bound to them show it. */
+static gboolean
+holds_case (HallCaseListModel *self,
+            const char        *uuid)
+{
+  if (g_hash_table_contains (self->live, uuid))
+    return TRUE;
+  if (self->results != NULL)
+    for (guint i = 0; i < self->results->len; i++)
+      if (g_strcmp0 (hall_case_get_uuid (self->results->pdata[i]), uuid) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+static void
+read_case_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  HallCaseListModel *self = source_object;
+  GError *error = NULL;
+  HallCase *kase = hall_store_get_case (self->store, task_data, &error);
+
+  if (kase == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, kase, g_object_unref);
+}
+
+static void read_case (HallCaseListModel *self,
+                       const char        *uuid);
+
+/* A case read again is copied into every object of it handed out, so
+ * rows bound to them show it. */
+static void
+read_case_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  HallCaseListModel *self = HALL_CASE_LIST_MODEL (source);
+  const char *uuid = g_task_get_task_data (G_TASK (res));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) fresh = NULL;
+  HallCase *live;
+  gboolean again;
+
+  fresh = g_task_propagate_pointer (G_TASK (res), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  again = GPOINTER_TO_INT (g_hash_table_lookup (self->case_reads, uuid));
+  if (again)
+    {
+      /* Changed again while it was read: what was read may be older. */
+      g_hash_table_insert (self->case_reads, g_strdup (uuid), GINT_TO_POINTER (FALSE));
+      read_case (self, uuid);
+      return;
+    }
+  g_hash_table_remove (self->case_reads, uuid);
+  if (fresh == NULL)
+    return;
+
+  live = g_hash_table_lookup (self->live, uuid);
+  if (live != NULL)
+    _hall_case_copy (live, fresh);
+  if (self->results != NULL)
+    for (guint i = 0; i < self->results->len; i++)
+      {
+        HallCase *kase = self->results->pdata[i];
+
+        if (kase != live && g_strcmp0 (hall_case_get_uuid (kase), uuid) == 0)
+          _hall_case_copy (kase, fresh);
+      }
+}
+
+static void
+read_case (HallCaseListModel *self,
+           const char        *uuid)
+{
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, read_case_cb, NULL);
+
+  g_task_set_source_tag (task, read_case);
+  g_task_set_task_data (task, g_strdup (uuid), g_free);
+  g_task_run_in_thread (task, read_case_thread);
+}
+
 static void
 on_case_changed (HallStore         *store,
                  const char        *uuid,
                  HallCaseListModel *self)
 {
-  g_autoptr (HallCase) fresh = NULL;
-  GPtrArray *arrays[MAX_PAGES + 1];
-  guint n_arrays = 0;
-
-  for (GList *l = self->lru.head; l != NULL; l = l->next)
-    arrays[n_arrays++] = ((Page *) l->data)->cases;
-  if (self->results != NULL)
-    arrays[n_arrays++] = self->results;
-
-  for (guint a = 0; a < n_arrays; a++)
-    for (guint i = 0; i < arrays[a]->len; i++)
-      {
-        HallCase *kase = arrays[a]->pdata[i];
-
-        if (g_strcmp0 (hall_case_get_uuid (kase), uuid) != 0)
-          continue;
-        if (fresh == NULL)
-          fresh = hall_store_get_case (self->store, uuid, NULL);
-        if (fresh != NULL)
-          _hall_case_copy (kase, fresh);
-      }
+  if (g_hash_table_contains (self->case_reads, uuid))
+    {
+      g_hash_table_insert (self->case_reads, g_strdup (uuid), GINT_TO_POINTER (TRUE));
+      return;
+    }
+  if (!holds_case (self, uuid))
+    return;
+  g_hash_table_insert (self->case_reads, g_strdup (uuid), GINT_TO_POINTER (FALSE));
+  read_case (self, uuid);
 }
 
 static void
@@ -499,6 +1055,7 @@ hall_case_list_model_dispose (GObject *object)
 
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
+  g_cancellable_cancel (self->cancellable);
   drop_marks (self);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->case_changed_id, self->store);
@@ -511,9 +1068,19 @@ static void
 hall_case_list_model_finalize (GObject *object)
 {
   HallCaseListModel *self = HALL_CASE_LIST_MODEL (object);
+  GHashTableIter iter;
+  gpointer value;
 
   g_queue_clear (&self->lru);
+  g_queue_clear (&self->wanted);
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->case_reads);
+  g_clear_pointer (&self->pager, _hall_store_pager_free);
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_object_weak_unref (value, case_finalized_cb, self);
+  g_hash_table_unref (self->live);
+  g_clear_object (&self->cancellable);
   g_array_unref (self->anchors);
   g_clear_pointer (&self->results, g_ptr_array_unref);
   g_free (self->query);
@@ -533,7 +1100,8 @@ hall_case_list_model_constructed (GObject *object)
                                        G_CALLBACK (on_store_changed), self);
   self->case_changed_id = g_signal_connect (self->store, "case-changed",
                                             G_CALLBACK (on_case_changed), self);
-  read_top (self);
+  /* The list is empty until the count is in, soon after. */
+  refresh (self);
 }
 
 static void
@@ -609,13 +1177,24 @@ hall_case_list_model_init (HallCaseListModel *self)
 {
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   self->anchors = g_array_new (FALSE, TRUE, sizeof (Anchor));
+  self->case_reads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->live = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
   g_queue_init (&self->lru);
+  g_queue_init (&self->wanted);
 }
 
 gboolean
 _hall_case_list_model_has_marks (HallCaseListModel *self)
 {
   return self->marks != NULL;
+}
+
+gboolean
+_hall_case_list_model_is_busy (HallCaseListModel *self)
+{
+  return self->reading || self->refreshing || self->wanted.length > 0
+         || g_hash_table_size (self->case_reads) > 0;
 }
 
 HallCaseListModel *
@@ -682,4 +1261,12 @@ hall_case_list_model_set_query (HallCaseListModel *self,
       g_clear_pointer (&self->results, g_ptr_array_unref);
       replace_all (self, old_n, self->n_cases);
     }
+}
+
+gboolean
+hall_case_list_model_is_placeholder (HallCase *kase)
+{
+  g_return_val_if_fail (HALL_IS_CASE (kase), FALSE);
+
+  return g_object_get_qdata (G_OBJECT (kase), placeholder_quark ()) != NULL;
 }

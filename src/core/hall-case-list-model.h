@@ -13,9 +13,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_MODEL, GObject)
 
 /* A GListModel of HallCase, newest first. Rows are read from the store a
- * page at a time as the view asks for them, and a few pages are kept, so a
- * million cases never become a million objects; it follows the store's
- * "changed" and "case-changed" signals.
+ * page at a time as the view asks for them, on a worker thread, and a few
+ * pages are kept, so a million cases never become a million objects and
+ * the main thread never waits for SQLite: a row not read yet is a
+ * placeholder (hall_case_list_model_is_placeholder()) that becomes its
+ * case in place when its page is read, notifying its properties ("uuid"
+ * among them); a case already handed out (held by a selection) comes back
+ * as the same object instead, said by "items-changed". The model is empty until the cases are
+ * counted, just after it is made. It follows the store's "changed" and
+ * "case-changed" signals, reading what changed on a worker too.
  *
  * Properties: "store" (construct-only), "query": when not empty, the model
  * shows the store's search results for it instead (at most
@@ -34,5 +40,8 @@ const char        *hall_case_list_model_get_query   (HallCaseListModel *self);
 void               hall_case_list_model_set_query   (HallCaseListModel *self,
                                                      const char        *query);
 gboolean           hall_case_list_model_get_searching (HallCaseListModel *self);
+/* Whether @kase is a row not read yet: it shows nothing and is never
+ * opened. */
+gboolean           hall_case_list_model_is_placeholder (HallCase         *kase);
 
 G_END_DECLS

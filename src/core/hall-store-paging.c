@@ -11,6 +11,54 @@
 #include "hall-store-paging.h"
 #include "hall-store-private.h"
 
+struct _HallStorePager
+{
+  HallSqliteConn *conn;
+};
+
+HallStorePager *
+_hall_store_pager_new (HallStore  *self,
+                       GError    **error)
+{
+  g_autoptr (HallStorePager) pager = g_new0 (HallStorePager, 1);
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  pager->conn = hall_sqlite_conn_open (self->path, HALL_SQLITE_OPEN_READ_ONLY, error);
+  if (pager->conn == NULL
+      || !hall_sqlite_conn_exec (pager->conn, "PRAGMA cache_size = -1024", _("open a reader"),
+                                 error))
+    return NULL;
+  return g_steal_pointer (&pager);
+}
+
+void
+_hall_store_pager_free (HallStorePager *pager)
+{
+  g_clear_pointer (&pager->conn, hall_sqlite_conn_free);
+  g_free (pager);
+}
+
+/* @func in one read transaction on @pager's connection, or on a shared
+ * reader when @pager is NULL. */
+static gboolean
+pager_read (HallStore         *self,
+            HallStorePager    *pager,
+            HallStoreReadFunc  func,
+            gpointer           data,
+            GError           **error)
+{
+  gboolean ok;
+
+  if (pager == NULL)
+    return _hall_store_read (self, func, data, error);
+  if (!hall_sqlite_conn_exec (pager->conn, "BEGIN", _("start reading"), error))
+    return FALSE;
+  ok = func (pager->conn, data, error);
+  sqlite3_exec (hall_sqlite_conn_get_db (pager->conn), "COMMIT", NULL, NULL, NULL);
+  return ok;
+}
+
 guint
 hall_store_count_cases (HallStore *self)
 {
@@ -41,13 +89,24 @@ prepend_key (HallSqliteStmt *stmt,
 
 typedef struct
 {
+  const HallStoreKey *old_top;
+  HallStoreListHead  *head;
+} HeadRead;
+
+typedef struct
+{
   const HallStoreKey *anchor;
   gboolean            from_bottom;
   guint               skip;
   guint               limit;
   GArray             *keys;  /* of HallStoreKey, newest first */
+  HallStoreListHead  *head;
   GPtrArray          *cases;
 } PageRead;
+
+static gboolean read_list_head (HallSqliteConn  *reader,
+                                gpointer         data,
+                                GError         **error);
 
 /* Only the index is walked to find the page; whole rows are read for the
  * page alone. */
@@ -88,6 +147,13 @@ read_page (HallSqliteConn  *reader,
   if (!_hall_store_step_rows (stmt, read->from_bottom ? prepend_key : _hall_store_append_key,
                               read->keys, _("read the list of cases"), error))
     return FALSE;
+  if (read->head != NULL)
+    {
+      HeadRead head = { NULL, read->head };
+
+      if (!read_list_head (reader, &head, error))
+        return FALSE;
+    }
 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), read->keys->len);
   for (guint i = 0; i < read->keys->len; i++)
@@ -98,17 +164,19 @@ read_page (HallSqliteConn  *reader,
 
 static GPtrArray *
 fetch_page (HallStore          *self,
+            HallStorePager     *pager,
             const HallStoreKey *anchor,
             gboolean            from_bottom,
             guint               skip,
             guint               limit,
             GArray             *keys_out,
+            HallStoreListHead  *head_out,
             GError            **error)
 {
   g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
-  PageRead read = { anchor, from_bottom, skip, limit, keys, NULL };
+  PageRead read = { anchor, from_bottom, skip, limit, keys, head_out, NULL };
 
-  _hall_store_read (self, read_page, &read, error);
+  pager_read (self, pager, read_page, &read, error);
   /* The keys read, even when the cases could not be. */
   if (keys_out != NULL)
     g_array_append_vals (keys_out, keys->data, keys->len);
@@ -117,27 +185,31 @@ fetch_page (HallStore          *self,
 
 GPtrArray *
 _hall_store_fetch_page (HallStore          *self,
+                        HallStorePager     *pager,
                         const HallStoreKey *anchor,
                         guint               skip,
                         guint               limit,
                         GArray             *keys_out,
+                        HallStoreListHead  *head_out,
                         GError            **error)
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, anchor, FALSE, skip, limit, keys_out, error);
+  return fetch_page (self, pager, anchor, FALSE, skip, limit, keys_out, head_out, error);
 }
 
 GPtrArray *
-_hall_store_fetch_page_from_bottom (HallStore  *self,
-                                    guint       skip,
-                                    guint       limit,
-                                    GArray     *keys_out,
-                                    GError    **error)
+_hall_store_fetch_page_from_bottom (HallStore          *self,
+                                    HallStorePager     *pager,
+                                    guint               skip,
+                                    guint               limit,
+                                    GArray             *keys_out,
+                                    HallStoreListHead  *head_out,
+                                    GError            **error)
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, NULL, TRUE, skip, limit, keys_out, error);
+  return fetch_page (self, pager, NULL, TRUE, skip, limit, keys_out, head_out, error);
 }
 
 typedef struct
@@ -187,8 +259,9 @@ read_marks (HallSqliteConn  *reader,
 }
 
 GArray *
-_hall_store_scan_marks (HallStore     *self,
-                        guint          interval,
+_hall_store_scan_marks (HallStore      *self,
+                        HallStorePager *pager,
+                        guint           interval,
                         guint         *n_cases_out,
                         GCancellable  *cancellable,
                         GError       **error)
@@ -199,7 +272,7 @@ _hall_store_scan_marks (HallStore     *self,
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (interval > 0, NULL);
 
-  if (!_hall_store_read (self, read_marks, &read, error))
+  if (!pager_read (self, pager, read_marks, &read, error))
     return NULL;
   return g_steal_pointer (&marks);
 }
@@ -246,11 +319,66 @@ _hall_store_count_newer (HallStore          *self,
   return count.n;
 }
 
+static gboolean
+read_list_head (HallSqliteConn  *reader,
+                gpointer         data,
+                GError         **error)
+{
+  HeadRead *read = data;
+  g_autoptr (HallSqliteStmt) count = NULL;
+  g_autoptr (HallSqliteStmt) top = NULL;
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  gint64 n = 0;
+
+  count = hall_sqlite_conn_prepare (reader, "SELECT n FROM counts WHERE name = 'cases'", error);
+  if (count == NULL
+      || !_hall_store_step_rows (count, _hall_store_take_int64, &n, _("count the cases"), error))
+    return FALSE;
+  read->head->n_cases = n;
+
+  top = hall_sqlite_conn_prepare (reader,
+                                  "SELECT created_at, id FROM cases INDEXED BY cases_created"
+                                  " ORDER BY created_at DESC, id DESC LIMIT 1",
+                                  error);
+  if (top == NULL
+      || !_hall_store_step_rows (top, _hall_store_append_key, keys, _("read the list of cases"),
+                                 error))
+    return FALSE;
+  read->head->has_top = keys->len > 0;
+  if (read->head->has_top)
+    read->head->top = g_array_index (keys, HallStoreKey, 0);
+
+  read->head->added = 0;
+  if (read->old_top != NULL)
+    {
+      NewerCount newer = { read->old_top, 0 };
+
+      if (!count_newer (reader, &newer, error))
+        return FALSE;
+      read->head->added = newer.n;
+    }
+  return TRUE;
+}
+
+gboolean
+_hall_store_read_list_head (HallStore          *self,
+                            const HallStoreKey *old_top,
+                            HallStoreListHead  *head_out,
+                            GError            **error)
+{
+  HeadRead read = { old_top, head_out };
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (head_out != NULL, FALSE);
+
+  return _hall_store_read (self, read_list_head, &read, error);
+}
+
 GPtrArray *
 hall_store_fetch_cases (HallStore  *self,
                         guint       offset,
                         guint       limit,
                         GError    **error)
 {
-  return _hall_store_fetch_page (self, NULL, offset, limit, NULL, error);
+  return _hall_store_fetch_page (self, NULL, NULL, offset, limit, NULL, NULL, error);
 }

@@ -17,34 +17,71 @@ typedef struct
   gint64 id;
 } HallStoreKey;
 
+/* The head of the list as one snapshot shows it. */
+typedef struct
+{
+  guint        n_cases;
+  gboolean     has_top;
+  HallStoreKey top;    /* the newest case, when has_top */
+  guint        added;  /* cases newer than the old top asked about */
+} HallStoreListHead;
+
+/* A read-only connection of the list's own, with a small page cache: its
+ * page reads and the scan for marks walk the index of a million cases,
+ * and through the shared readers they would fill the 8 MiB caches that
+ * searches want warm. Used by one thread at a time. */
+typedef struct _HallStorePager HallStorePager;
+
+/* (transfer full): free with _hall_store_pager_free(). */
+HallStorePager *_hall_store_pager_new  (HallStore       *self,
+                                        GError         **error);
+void            _hall_store_pager_free (HallStorePager  *pager);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStorePager, _hall_store_pager_free)
+
 /* (transfer full) (element-type HallCase): up to @limit cases, newest
  * first, starting @skip rows after @anchor (or after the top when @anchor
  * is NULL); the key of each row is appended to @keys_out (of HallStoreKey)
- * when not NULL. A seek to an anchor and a short skip stays fast deep in a
- * million rows, where a long OFFSET would not. */
+ * when not NULL. Read on @pager, or a shared reader when it is NULL.
+ * @head_out, when not NULL, gets the count and the newest
+ * case of the same snapshot, so that a reader on a worker can tell a page
+ * read after the store changed from one that fits the list it was asked
+ * for. A seek to an anchor and a short skip stays fast deep in a million
+ * rows, where a long OFFSET would not. */
 GPtrArray *_hall_store_fetch_page    (HallStore          *self,
+                                      HallStorePager     *pager,
                                       const HallStoreKey *anchor,
                                       guint               skip,
                                       guint               limit,
                                       GArray             *keys_out,
+                                      HallStoreListHead  *head_out,
                                       GError            **error);
 /* (transfer full) (element-type HallCase): the same counted from the
  * oldest case: @limit cases, newest first, that end @skip rows before the
  * oldest. A page near the bottom of the list is closer to that end. */
-GPtrArray *_hall_store_fetch_page_from_bottom (HallStore  *self,
-                                               guint       skip,
-                                               guint       limit,
-                                               GArray     *keys_out,
-                                               GError    **error);
+GPtrArray *_hall_store_fetch_page_from_bottom (HallStore          *self,
+                                               HallStorePager     *pager,
+                                               guint               skip,
+                                               guint               limit,
+                                               GArray             *keys_out,
+                                               HallStoreListHead  *head_out,
+                                               GError            **error);
 /* (transfer full) (element-type HallStoreKey): the key of every
  * @interval-th case, newest first, and in *@n_cases_out the number of
  * cases, both from one snapshot: it reads the whole index, so run it on a
  * worker. */
 GArray    *_hall_store_scan_marks    (HallStore          *self,
+                                      HallStorePager     *pager,
                                       guint               interval,
                                       guint              *n_cases_out,
                                       GCancellable       *cancellable,
                                       GError            **error);
+/* Reads the count, the newest case's key and, when @old_top is not NULL,
+ * how many cases are newer than @old_top, from one snapshot: what the list
+ * model needs when the store changed. Run it on a worker. */
+gboolean   _hall_store_read_list_head (HallStore          *self,
+                                       const HallStoreKey *old_top,
+                                       HallStoreListHead  *head_out,
+                                       GError            **error);
 /* How many cases sort before @key (are newer than it). */
 guint      _hall_store_count_newer   (HallStore          *self,
                                       const HallStoreKey *key);

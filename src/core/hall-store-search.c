@@ -13,6 +13,7 @@
 #include "hall-search-query.h"
 #include "hall-store-paging.h"
 #include "hall-store-private.h"
+#include "hall-store-test-hooks.h"
 
 /* How each kind of query finds its candidates: applicants or cases whose
  * rowids answer it, from one index. */
@@ -77,6 +78,10 @@ static const SearchRoute search_routes[] = {
 /* Beyond this many candidates, collecting them costs more than walking
  * the cases and testing each against the index row by row. */
 #define SEARCH_COLLECT_MAX 16384
+
+/* How often (in SQLite virtual machine steps) a search looks whether it
+ * was cancelled. */
+#define SEARCH_PROGRESS_STEPS 4096
 
 static int
 key_compare_desc (gconstpointer a,
@@ -308,16 +313,20 @@ typedef struct
   GPtrArray       *cases;
 } SearchRead;
 
-static gboolean
-read_search (HallSqliteConn  *reader,
-             gpointer         data,
-             GError         **error)
+/* Every few thousand steps of SQLite's machine: a newer keystroke's
+ * search stops this one inside a statement, not after it. */
+static int
+search_cancelled (gpointer data)
 {
-  SearchRead *read = data;
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  return g_cancellable_is_cancelled (data);
+}
 
+static gboolean
+search_routes_all (HallSqliteConn  *reader,
+                   SearchRead      *read,
+                   GArray          *keys,
+                   GError         **error)
+{
   for (guint i = 0; i < G_N_ELEMENTS (search_routes); i++)
     {
       if (!(read->query->kinds & search_routes[i].kind))
@@ -325,6 +334,36 @@ read_search (HallSqliteConn  *reader,
       if (!search_route (reader, &search_routes[i], read->query, read->limit, keys,
                          read->cancellable, error))
         return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_search (HallSqliteConn  *reader,
+             gpointer         data,
+             GError         **error)
+{
+  SearchRead *read = data;
+  sqlite3 *db = hall_sqlite_conn_get_db (reader);
+  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gboolean ok;
+
+  if (read->cancellable != NULL)
+    sqlite3_progress_handler (db, SEARCH_PROGRESS_STEPS, search_cancelled, read->cancellable);
+  ok = search_routes_all (reader, read, keys, error);
+  /* The reader goes back to the pool: the handler must not stay on it. */
+  sqlite3_progress_handler (db, 0, NULL, NULL);
+  if (!ok)
+    {
+      /* Interrupted: said as what it is, not as a database error. */
+      if (g_cancellable_is_cancelled (read->cancellable))
+        {
+          g_clear_error (error);
+          g_cancellable_set_error_if_cancelled (read->cancellable, error);
+        }
+      return FALSE;
     }
 
   /* Several readings of one query can find the same case. */
@@ -368,6 +407,19 @@ hall_store_search_cases (HallStore   *self,
   g_return_val_if_fail (query != NULL, NULL);
 
   return search_cases (self, query, limit, NULL, error);
+}
+
+GPtrArray *
+_hall_store_search_cases_cancellable (HallStore     *self,
+                                      const char    *query,
+                                      guint          limit,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  return search_cases (self, query, limit, cancellable, error);
 }
 
 typedef struct

@@ -39,6 +39,7 @@ struct _HallCaseListPage
   gboolean           activate_when_found;
   /* Rows came in at the top while the official was looking at it */
   gboolean           keep_top;
+  gboolean           going_top; /* a move back to the top is due */
   gulong             after_paint_id;
 };
 
@@ -67,6 +68,9 @@ update_view (HallCaseListPage *self)
 {
   const char *query = self->model != NULL ? hall_case_list_model_get_query (self->model) : NULL;
   guint n_items = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  g_autofree char *before = g_strdup (gtk_stack_get_visible_child_name (self->stack));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
 
   if (n_items > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
@@ -78,6 +82,12 @@ update_view (HallCaseListPage *self)
     }
   else
     gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  /* The cases are counted on a worker: the list may turn from empty to
+   * full just after signing in, and the keys follow what is on screen. */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack))
+      && g_strcmp0 (before, gtk_stack_get_visible_child_name (self->stack)) != 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self));
 }
 
 static void
@@ -112,8 +122,11 @@ rows_changed_cb (HallCaseListPage *self,
   GtkAdjustment *vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (position != 0 || added <= removed || gtk_adjustment_get_value (vadjustment) > 0
-      || frame_clock == NULL)
+  /* The list hears of new cases on a worker's answer: a second batch may
+   * come before the view went back up for the first (due at the next
+   * frame). */
+  if (position != 0 || added <= removed || frame_clock == NULL
+      || (gtk_adjustment_get_value (vadjustment) > 0 && !self->keep_top && !self->going_top))
     return;
   self->keep_top = TRUE;
   if (self->after_paint_id == 0)
@@ -128,6 +141,7 @@ scroll_to_top (GtkWidget     *widget,
 {
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
 
+  self->going_top = FALSE;
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
   return G_SOURCE_REMOVE;
 }
@@ -141,6 +155,7 @@ scrolled_cb (HallCaseListPage *self,
   if (self->keep_top && gtk_adjustment_get_value (vadjustment) > 0)
     {
       self->keep_top = FALSE;
+      self->going_top = TRUE;
       gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_top, NULL, NULL);
     }
 }
@@ -249,7 +264,7 @@ activate_cb (HallCaseListPage *self,
 {
   g_autoptr (HallCase) kase = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
-  if (kase != NULL)
+  if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
 }
 
@@ -258,8 +273,71 @@ selection_changed_cb (HallCaseListPage *self)
 {
   HallCase *kase = gtk_single_selection_get_selected_item (self->selection);
 
-  if (kase != NULL)
+  if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_SELECTED], 0, kase);
+}
+
+typedef enum
+{
+  COLUMN_NUMBER,
+  COLUMN_APPLICANT,
+  COLUMN_SERVICE,
+  COLUMN_STATE,
+  COLUMN_PROMISED,
+  COLUMN_SYNC,
+} Column;
+
+/* Tooltips are asked for when the pointer rests on a cell, not set at
+ * each bind: in GTK 4.8 setting one asks the display server where the
+ * pointer is, a round trip per cell of every row scrolled into view.
+ * Business names and services are often longer than their column: what
+ * the ellipsis hides is in the tooltip; the sync icon says its state. */
+static gboolean
+cell_query_tooltip_cb (GtkWidget   *widget,
+                       int          x,
+                       int          y,
+                       gboolean     keyboard,
+                       GtkTooltip  *tooltip,
+                       GtkListItem *list_item)
+{
+  HallCaseListPage *self = g_object_get_data (G_OBJECT (list_item), "hall-page");
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+  HallCase *kase = gtk_list_item_get_item (list_item);
+  g_autofree char *text = NULL;
+
+  if (self == NULL || kase == NULL || hall_case_list_model_is_placeholder (kase))
+    return FALSE;
+  switch (column)
+    {
+    case COLUMN_APPLICANT:
+      text = g_strdup (hall_case_get_applicant_name (kase));
+      break;
+    case COLUMN_SERVICE:
+      text = g_strdup (hall_format_service_name (self->catalog, hall_case_get_service_id (kase),
+                                                 hall_case_get_service_name (kase)));
+      break;
+    case COLUMN_SYNC:
+      {
+        HallSyncState state = hall_case_get_sync_state (kase);
+        const char *reason = hall_case_get_sync_error (kase);
+
+        if (state == HALL_SYNC_REJECTED && reason != NULL && *reason != '\0')
+          /* Translators: "Rejected by the server: <the server's reason>" */
+          text = g_strdup_printf (_("%s: %s"), hall_sync_state_get_label (state), reason);
+        else
+          text = g_strdup (hall_sync_state_get_label (state));
+      }
+      break;
+    case COLUMN_NUMBER:
+    case COLUMN_STATE:
+    case COLUMN_PROMISED:
+    default:
+      break;
+    }
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -271,6 +349,8 @@ setup_label_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -291,18 +371,11 @@ setup_sync_cb (GtkSignalListItemFactory *factory,
   GtkWidget *image = gtk_image_new ();
 
   gtk_widget_set_halign (image, GTK_ALIGN_START);
+  gtk_widget_set_has_tooltip (image, TRUE);
+  g_signal_connect (image, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, image);
 }
 
-typedef enum
-{
-  COLUMN_NUMBER,
-  COLUMN_APPLICANT,
-  COLUMN_SERVICE,
-  COLUMN_STATE,
-  COLUMN_PROMISED,
-  COLUMN_SYNC,
-} Column;
 
 static void
 show_promised (GtkListItem *list_item,
@@ -331,16 +404,8 @@ show_sync (GtkListItem *list_item,
 {
   GtkWidget *image = gtk_list_item_get_child (list_item);
   HallSyncState state = hall_case_get_sync_state (kase);
-  const char *reason = hall_case_get_sync_error (kase);
-  g_autofree char *tooltip = NULL;
 
   gtk_image_set_from_icon_name (GTK_IMAGE (image), hall_sync_state_get_icon_name (state));
-  if (state == HALL_SYNC_REJECTED && reason != NULL && *reason != '\0')
-    /* Translators: "Rejected by the server: <the server's reason>" */
-    tooltip = g_strdup_printf (_("%s: %s"), hall_sync_state_get_label (state), reason);
-  else
-    tooltip = g_strdup (hall_sync_state_get_label (state));
-  gtk_widget_set_tooltip_text (image, tooltip);
 
   gtk_widget_remove_css_class (image, "error");
   gtk_widget_remove_css_class (image, "warning");
@@ -353,14 +418,11 @@ show_sync (GtkListItem *list_item,
     gtk_widget_add_css_class (image, "dim-label");
 }
 
-/* Business names and services are often longer than their column: what
- * the ellipsis hides is in the tooltip. */
 static void
 show_long_text (GtkWidget  *label,
                 const char *text)
 {
   gtk_label_set_label (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, text);
 }
 
 static void
@@ -373,6 +435,19 @@ show_cell (HallCaseListPage *self,
 
   if (kase == NULL || child == NULL)
     return;
+
+  /* A row not read yet stays blank for the moment it takes. */
+  if (hall_case_list_model_is_placeholder (kase))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          gtk_label_set_label (GTK_LABEL (child), "");
+          gtk_widget_remove_css_class (child, "error");
+        }
+      else if (GTK_IS_IMAGE (child))
+        gtk_image_clear (GTK_IMAGE (child));
+      return;
+    }
 
   switch (column)
     {
@@ -401,12 +476,45 @@ show_cell (HallCaseListPage *self,
     }
 }
 
+/* Whether @property (an interned name) shows in @column. A placeholder
+ * filled in place notifies most properties at once; each cell redraws for
+ * its own, and all of them for "uuid" (another case). */
+static gboolean
+column_shows (Column      column,
+              const char *property)
+{
+  if (property == g_intern_static_string ("uuid"))
+    return TRUE;
+  switch (column)
+    {
+    case COLUMN_NUMBER:
+      return property == g_intern_static_string ("number");
+    case COLUMN_APPLICANT:
+      return property == g_intern_static_string ("applicant-name");
+    case COLUMN_SERVICE:
+      return property == g_intern_static_string ("service-id")
+             || property == g_intern_static_string ("service-name");
+    case COLUMN_STATE:
+      return property == g_intern_static_string ("state");
+    case COLUMN_PROMISED:
+      return property == g_intern_static_string ("promised-at")
+             || property == g_intern_static_string ("state");
+    case COLUMN_SYNC:
+    default:
+      return property == g_intern_static_string ("sync-state")
+             || property == g_intern_static_string ("sync-error");
+    }
+}
+
 static void
 case_notify_cb (HallCase    *kase,
                 GParamSpec  *pspec,
                 GtkListItem *list_item)
 {
-  show_cell (g_object_get_data (G_OBJECT (list_item), "hall-page"), list_item);
+  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+
+  if (column_shows (column, pspec->name))
+    show_cell (g_object_get_data (G_OBJECT (list_item), "hall-page"), list_item);
 }
 
 static void

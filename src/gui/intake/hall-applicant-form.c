@@ -67,6 +67,7 @@ struct _HallApplicantForm
   AdwAvatar         *returning_avatar;
   GtkSpinner        *lookup_spinner;
   GtkWidget         *details_group;
+  GtkLabel          *id_number_readout;
 };
 
 G_DEFINE_FINAL_TYPE (HallApplicantForm, hall_applicant_form, ADW_TYPE_BIN)
@@ -450,11 +451,45 @@ field_of_row (HallApplicantForm *self,
   g_assert_not_reached ();
 }
 
+/* What a resident ID says of its holder, beside the number, for the
+ * official to hold against the card and the person in front of them. */
+static void
+update_id_readout (HallApplicantForm *self)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GDate) birth = NULL;
+  char date[16];
+  HallSex sex = HALL_SEX_UNKNOWN;
+
+  if (self->kind == HALL_APPLICANT_PERSON && get_id_type (self) == HALL_ID_TYPE_RESIDENT_ID)
+    {
+      number = hall_normalize_document_number (get_text (self, FIELD_ID_NUMBER));
+      birth = hall_resident_id_get_birth_date (number);
+      sex = hall_resident_id_get_sex (number);
+    }
+  if (birth == NULL || sex == HALL_SEX_UNKNOWN)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->id_number_readout), FALSE);
+      return;
+    }
+
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", birth);
+  /* Translators: read from a resident ID number: "born 1985-06-12, female" */
+  text = g_strdup_printf (_("born %s, %s"), date,
+                          sex == HALL_SEX_MALE ? _("male") : _("female"));
+  gtk_label_set_label (self->id_number_readout, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->id_number_readout), TRUE);
+}
+
 static void
 on_row_changed (GtkEditable       *editable,
                 HallApplicantForm *self)
 {
   Field field = field_of_row (self, GTK_WIDGET (editable));
+
+  if (field == FIELD_ID_NUMBER)
+    update_id_readout (self);
 
   /* An error speaks of what was typed before: it goes at once, and what is
    * typed now is judged after a pause (a half-typed number is not wrong). */
@@ -517,6 +552,7 @@ on_row_activated (AdwEntryRow       *row,
 static void
 on_id_type_changed (HallApplicantForm *self)
 {
+  update_id_readout (self);
   if (*get_text (self, FIELD_ID_NUMBER) != '\0')
     check_field (self, FIELD_ID_NUMBER);
   restart_lookup (self);
@@ -676,6 +712,7 @@ hall_applicant_form_class_init (HallApplicantFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, lookup_spinner);
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, details_group);
   bind_field (widget_class, FIELD_ID_NUMBER, "id_number_row", "id_number_error");
+  gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, id_number_readout);
   bind_field (widget_class, FIELD_CREDIT_CODE, "credit_code_row", "credit_code_error");
   bind_field (widget_class, FIELD_NAME, "name_row", "name_error");
   bind_field (widget_class, FIELD_PHONE, "phone_row", "phone_error");

@@ -973,6 +973,41 @@ next_step (GtkWidget  *widget,
     }
 }
 
+/* Ctrl+Enter goes on from wherever the focus is, on every step: to the
+ * next step, then opens the case on Confirm, then starts the next
+ * intake on Done, so an official with a queue never reaches for the
+ * mouse. Whatever the step's action refuses (nothing chosen, a field not
+ * valid) it refuses here too. */
+static gboolean
+advance (GtkWidget *widget,
+         GVariant  *args,
+         gpointer   user_data)
+{
+  HallIntakeDialog *self = HALL_INTAKE_DIALOG (widget);
+  const char *action;
+
+  switch (self->step)
+    {
+    case STEP_SERVICE:
+    case STEP_APPLICANT:
+    case STEP_DOCUMENTS:
+      action = "intake.next";
+      break;
+    case STEP_CONFIRM:
+      action = "intake.open-case";
+      break;
+    case STEP_DONE:
+      action = "intake.new-intake";
+      break;
+    case N_STEPS:
+    default:
+      return FALSE;
+    }
+  gtk_widget_activate_action (widget, action, NULL);
+  /* Handled even when refused: the key must not reach the entry. */
+  return TRUE;
+}
+
 static void
 previous_step (GtkWidget  *widget,
                const char *action_name,
@@ -1172,10 +1207,9 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "intake.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "intake.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "intake.next", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "intake.open-case", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "intake.open-case", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, advance, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, advance, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_ISO_Enter, GDK_CONTROL_MASK, advance, NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "intake.print-receipt", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -1,0 +1,20 @@
+/* hall-store-test-hooks.h — what tests may ask a HallStore that its users
+ * need not know
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+/* hall_store_search_cases() with a cancellable, on the calling thread:
+ * what the search worker runs (for tests). */
+GPtrArray *_hall_store_search_cases_cancellable (HallStore     *self,
+                                                 const char    *query,
+                                                 guint          limit,
+                                                 GCancellable  *cancellable,
+                                                 GError       **error);
+
+G_END_DECLS
