@@ -497,6 +497,23 @@ def run(c):
     c.call(A, "GET", company, 200, token=token)
     c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 409, business(name="Twin Co."), token=token)
 
+    P = "/v1/applicants/{uuid}/phone"
+    p = a + "/phone"
+    fix = {"uuid": str(uuid.uuid4()), "phone": "139 8765 4321"}
+    pkey = {"Idempotency-Key": str(uuid.uuid4())}
+    c.call(P, "POST", p, 401, fix)
+    c.call(P, "GET", p, 405, token=token)
+    c.call(P, "POST", p, 200, fix, pkey, token=token)
+    c.call(P, "POST", p, 200, fix, pkey, token=token)  # replayed: the stored answer
+    c.call(P, "POST", p, 200, fix, token=reception)  # the same number: unchanged
+    c.call(P, "POST", p, 422, dict(fix, phone="1398765432"), token=token)
+    c.call(P, "POST", p, 422, {"phone": "13987654321"}, token=token)
+    c.call(P, "POST", f"/v1/applicants/{uuid.uuid4()}/phone", 404, fix, token=token)
+    c.call(P, "POST", "/v1/applicants/not-a-uuid/phone", 404, fix, token=token)
+    c.call(P, "POST", p, 400, "nope", token=token)
+    c.call(P, "POST", p, 415, "{}", {"Content-Type": "text/plain"}, token=token)
+    c.call(P, "POST", p, 413, b" " * (2 * 1024 * 1024), token=token)
+
     C = "/v1/cases/{uuid}"
     kase = str(uuid.uuid4())
     k = f"/v1/cases/{kase}"

@@ -533,6 +533,17 @@ normalize_fields (HallApplicant *self)
   hall_applicant_set_credit_code (self, credit_code);
 }
 
+char *
+hall_applicant_check_phone (const char  *phone,
+                            GError     **error)
+{
+  g_autofree char *normalized = normalize_phone (phone);
+
+  if (!hall_validate_phone (normalized, error))
+    return NULL;
+  return g_steal_pointer (&normalized);
+}
+
 gboolean
 hall_applicant_validate (HallApplicant *self,
                          const char   **field_out,

@@ -88,6 +88,12 @@ const char       *hall_applicant_get_document_number (HallApplicant *self);
 /* Normalises (trims, full-width digits to ASCII, upper-case X) and checks
  * every field. On failure sets a HALL_VALIDATION_ERROR whose message names the
  * field, and stores the field's JSON name in *field_out when not NULL. */
+/* (transfer full) (nullable): @phone as it is kept ("138 0013 8000" is
+ * "13800138000"), or NULL with a HALL_VALIDATION_ERROR saying what is
+ * wrong with it. The rule of a person's and a business's "phone", for a
+ * correction made on its own (counter and server). */
+char             *hall_applicant_check_phone         (const char    *phone,
+                                                      GError       **error);
 gboolean          hall_applicant_validate            (HallApplicant *self,
                                                       const char   **field_out,
                                                       GError       **error);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "hall-error.h"
+#include "hall-json.h"
 #include "hall-store-private.h"
 #include "hall-validate.h"
 
@@ -486,6 +487,101 @@ hall_store_save_applicant (HallStore      *self,
   if (!_hall_store_write_begin (self, error))
     return FALSE;
   if (!_hall_store_save_applicant_locked (self, applicant, FALSE, &id, &changed, error))
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  if (!_hall_store_write_commit (self, error))
+    return FALSE;
+  if (changed)
+    {
+      _hall_store_emit_changed (self);
+      _hall_store_emit_outbox_changed (self);
+    }
+  return TRUE;
+}
+
+static gboolean
+correct_phone_locked (HallStore   *self,
+                      const char  *uuid,
+                      const char  *phone,
+                      gboolean    *changed_out,
+                      GError     **error)
+{
+  g_auto (StoredApplicant) stored = { 0, };
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *event_uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strdup_printf ("/v1/applicants/%s/phone", uuid);
+  g_autofree char *at = NULL;
+  g_autofree char *body = NULL;
+  gint64 now = _hall_store_now_seconds ();
+
+  *changed_out = FALSE;
+  if (!lookup_applicant_locked (self, uuid, &stored, error))
+    return FALSE;
+  if (stored.id == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("There is no applicant %s at this counter"), uuid);
+      return FALSE;
+    }
+  if (g_strcmp0 (stored.phone, phone) == 0)
+    return TRUE;
+
+  if (!index_applicant_locked (self, TRUE, stored.id, stored.name, stored.phone,
+                               stored.id_number, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE applicants SET phone = ?2, updated_at = ?3,"
+                                   " sync_state = 'pending', sync_error = NULL WHERE id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stored.id);
+  hall_sqlite_bind_text (stmt, 2, phone);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!hall_sqlite_stmt_run (stmt, _("correct the applicant’s phone"), error)
+      || !index_applicant_locked (self, FALSE, stored.id, stored.name, phone, stored.id_number,
+                                  error))
+    return FALSE;
+
+  /* An event, not the whole applicant: it changes the one field, so it
+   * needs no If-Match and cannot undo what another counter changed. */
+  at = hall_timestamp_to_iso8601 (now);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uuid");
+  json_builder_add_string_value (builder, event_uuid);
+  json_builder_set_member_name (builder, "phone");
+  json_builder_add_string_value (builder, phone);
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_string_value (builder, at);
+  json_builder_end_object (builder);
+  body = _hall_store_json_to_string_free (json_builder_get_root (builder));
+  if (!_hall_store_enqueue_locked (self, "POST", path, body, "applicant", uuid, uuid, 0, error))
+    return FALSE;
+  *changed_out = TRUE;
+  return TRUE;
+}
+
+gboolean
+hall_store_correct_applicant_phone (HallStore   *self,
+                                    const char  *applicant_uuid,
+                                    const char  *phone,
+                                    GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (applicant_uuid != NULL, FALSE);
+
+  normalized = hall_applicant_check_phone (phone, error);
+  if (normalized == NULL)
+    return FALSE;
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  if (!correct_phone_locked (self, applicant_uuid, normalized, &changed, error))
     {
       _hall_store_write_rollback (self);
       return FALSE;

@@ -79,6 +79,15 @@ char           *hall_store_check_password        (HallStore      *self,
 gboolean        hall_store_save_applicant        (HallStore      *self,
                                                   HallApplicant  *applicant,
                                                   GError        **error);
+/* Corrects the phone of a returning applicant: the applicant's row and an
+ * event of its record (POST /v1/applicants/{uuid}/phone) in the outbox, in
+ * one transaction. A number that is not one is a HALL_VALIDATION_ERROR
+ * and changes nothing; HALL_STORE_ERROR_NOT_FOUND when there is no such
+ * applicant. The same number again queues nothing. */
+gboolean        hall_store_correct_applicant_phone (HallStore  *self,
+                                                  const char     *applicant_uuid,
+                                                  const char     *phone,
+                                                  GError        **error);
 /* (transfer full): HALL_STORE_ERROR_NOT_FOUND when there is none. */
 HallApplicant  *hall_store_get_applicant         (HallStore      *self,
                                                   const char     *uuid,
