@@ -368,6 +368,16 @@ has_outbox_row (HallStore  *store,
   return FALSE;
 }
 
+static gboolean
+applicant_phone_is (gpointer data)
+{
+  const Query *query = data;
+  g_autoptr (HallApplicant) applicant = hall_store_find_applicant (query->fixture->store, ID_VALID,
+                                                                   NULL);
+
+  return applicant != NULL && g_strcmp0 (hall_applicant_get_phone (applicant), query->text) == 0;
+}
+
 static void
 test_intake_flow (Fixture       *fixture,
                   gconstpointer  data)
@@ -574,6 +584,30 @@ test_intake_flow (Fixture       *fixture,
   set_field (fixture, "id_number", ID_VALID);
   g_assert_true (wait_for (returning, fixture));
   g_assert_false (details_shown (fixture));
+
+  /* The returning applicant's phone is shown, and can be corrected: a
+   * number that is not one is refused at the row and changes nothing. */
+  {
+    AdwEntryRow *phone_row = ADW_ENTRY_ROW (
+      gtk_widget_get_template_child (GTK_WIDGET (form), HALL_TYPE_APPLICANT_FORM,
+                                     "returning_phone_row"));
+    GtkLabel *status = GTK_LABEL (
+      gtk_widget_get_template_child (GTK_WIDGET (form), HALL_TYPE_APPLICANT_FORM,
+                                     "returning_phone_status"));
+    Query corrected = { fixture, "13987654321" };
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (phone_row)));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (phone_row)), ==, "13800138000");
+    gtk_editable_set_text (GTK_EDITABLE (phone_row), "1398765432");
+    g_signal_emit_by_name (phone_row, "apply");
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (phone_row), "error"));
+    g_assert_nonnull (strstr (gtk_label_get_text (status), "11"));
+    gtk_editable_set_text (GTK_EDITABLE (phone_row), "139 8765 4321");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (phone_row), "error"));
+    g_signal_emit_by_name (phone_row, "apply");
+    g_assert_true (wait_for (applicant_phone_is, &corrected));
+  }
+
   g_assert_true (wait_for (next_enabled, fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
   g_assert_true (wait_for (step_is, &documents));

@@ -288,6 +288,16 @@ void            hall_store_add_case_event_async  (HallStore      *self,
 gboolean        hall_store_add_case_event_finish (HallStore      *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
+/* hall_store_correct_applicant_phone() on a worker. */
+void            hall_store_correct_applicant_phone_async (HallStore *self,
+                                                  const char     *applicant_uuid,
+                                                  const char     *phone,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_correct_applicant_phone_finish (HallStore *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
 /* hall_store_resolve_conflict() for each of @conflict_ids in turn: the
  * official decides the conflicts on a page at once. The first failure
  * stops the rest (those before it stay decided). */
