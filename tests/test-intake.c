@@ -704,6 +704,53 @@ test_intake_returning_documents (Fixture       *fixture,
 }
 
 static gboolean
+contact_person_shown (gpointer data)
+{
+  Fixture *fixture = data;
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+
+  return gtk_widget_get_visible (
+    GTK_WIDGET (_hall_applicant_form_get_field (form, "contact_person")));
+}
+
+/* A business names its contact person beside the contact phone: optional,
+ * but a person's name when given, refused at the field otherwise. */
+static void
+test_intake_business_contact (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  g_autoptr(HallApplicant) applicant = NULL;
+
+  search_and_pick (fixture, "营业执照");
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_BUSINESS);
+  set_field (fixture, "credit_code", "91350100M000100Y43");
+  g_assert_true (wait_for (contact_person_shown, fixture));
+  g_assert_false (returning (fixture));
+  set_field (fixture, "business_name", "某某科技有限公司");
+  set_field (fixture, "legal_representative", "王五");
+  set_field (fixture, "phone", "0951-5012345");
+  /* Left empty it is no error. */
+  applicant = hall_applicant_form_dup_applicant (form);
+  g_assert_nonnull (applicant);
+  g_assert_null (hall_applicant_get_contact_person (applicant));
+  g_clear_object (&applicant);
+
+  set_field (fixture, "contact_person", "李明😀");
+  g_signal_emit_by_name (_hall_applicant_form_get_field (form, "contact_person"),
+                         "entry-activated");
+  g_assert_nonnull (_hall_applicant_form_get_error (form, "contact_person"));
+  g_assert_null (hall_applicant_form_dup_applicant (form));
+
+  set_field (fixture, "contact_person", "阿依古丽·买买提");
+  g_assert_null (_hall_applicant_form_get_error (form, "contact_person"));
+  applicant = hall_applicant_form_dup_applicant (form);
+  g_assert_nonnull (applicant);
+  g_assert_cmpstr (hall_applicant_get_contact_person (applicant), ==, "阿依古丽·买买提");
+  g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "0951-5012345");
+}
+
+static gboolean
 notice_shown (gpointer data)
 {
   Fixture *fixture = data;
@@ -1064,6 +1111,8 @@ main (int   argc,
               test_intake_enter_before_search, fixture_tear_down);
   g_test_add ("/hall/intake/kind-mnemonic", Fixture, NULL, fixture_set_up,
               test_intake_kind_mnemonic, fixture_tear_down);
+  g_test_add ("/hall/intake/business-contact", Fixture, NULL, fixture_set_up,
+              test_intake_business_contact, fixture_tear_down);
   g_test_add ("/hall/intake/returning-documents", Fixture, NULL, fixture_set_up,
               test_intake_returning_documents, fixture_tear_down);
   g_test_add ("/hall/intake/holder-arrived", Fixture, NULL, fixture_set_up,

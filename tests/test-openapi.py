@@ -491,7 +491,11 @@ def run(c):
     c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 409, person(), token=token)
     c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 201, person(OTHER_ID), token=reception)
     company = f"/v1/applicants/{uuid.uuid4()}"
-    c.call(A, "PUT", company, 201, business(), token=token)
+    c.call(A, "PUT", company, 201, dict(business(), contact_person="Li Ming"), token=token)
+    # A contact person is a person's name.
+    c.call(A, "PUT", company, 422, dict(business(), contact_person="Li Ming 2"), token=token)
+    c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 422,
+           dict(person(OTHER_ID), contact_person="Li Ming"), token=token)
     # A business may give a contact phone, but a well-formed one.
     c.call(A, "PUT", company, 422, dict(business(), phone="1380013800"), token=token)
     c.call(A, "GET", company, 200, token=token)

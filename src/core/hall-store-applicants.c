@@ -148,6 +148,7 @@ typedef struct
   char   *id_number;
   char   *phone;
   char   *legal_representative;
+  char   *contact_person;
 } StoredApplicant;
 
 static void
@@ -159,6 +160,7 @@ stored_applicant_clear (StoredApplicant *stored)
   g_free (stored->id_number);
   g_free (stored->phone);
   g_free (stored->legal_representative);
+  g_free (stored->contact_person);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoredApplicant, stored_applicant_clear)
@@ -175,7 +177,8 @@ lookup_applicant_locked (HallStore       *self,
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT id, version, name, id_type, id_number, phone,"
-                                   " legal_representative, kind FROM applicants WHERE uuid = ?1",
+                                   " legal_representative, kind, contact_person"
+                                   " FROM applicants WHERE uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -191,6 +194,7 @@ lookup_applicant_locked (HallStore       *self,
       stored->phone = hall_sqlite_column_dup (stmt, 5);
       stored->legal_representative = hall_sqlite_column_dup (stmt, 6);
       stored->kind = hall_sqlite_column_dup (stmt, 7);
+      stored->contact_person = hall_sqlite_column_dup (stmt, 8);
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -332,6 +336,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
   const char *document = hall_applicant_get_document_number (applicant);
   const char *phone = hall_applicant_get_phone (applicant);
   const char *legal = hall_applicant_get_legal_representative (applicant);
+  const char *contact = hall_applicant_get_contact_person (applicant);
   const char *name = hall_applicant_get_name (applicant);
   gint64 now = _hall_store_now_seconds ();
   gint64 id;
@@ -345,7 +350,8 @@ _hall_store_save_applicant_locked (HallStore     *self,
                          && g_strcmp0 (stored.id_type, id_type) == 0
                          && g_strcmp0 (stored.id_number, document) == 0
                          && g_strcmp0 (stored.phone, phone) == 0
-                         && g_strcmp0 (stored.legal_representative, legal) == 0)))
+                         && g_strcmp0 (stored.legal_representative, legal) == 0
+                         && g_strcmp0 (stored.contact_person, contact) == 0)))
     {
       *id_out = stored.id;
       if (changed_out)
@@ -372,7 +378,8 @@ _hall_store_save_applicant_locked (HallStore     *self,
                                        " id_number = ?4, phone = ?5, legal_representative = ?6,"
                                        " updated_at = ?7, version = ?8, sync_state = ?9,"
                                        " sync_error = NULL,"
-                                       " identity = CASE WHEN ?10 THEN identity ELSE ?11 END"
+                                       " identity = CASE WHEN ?10 THEN identity ELSE ?11 END,"
+                                       " contact_person = ?13"
                                        " WHERE id = ?1",
                                        error);
       if (stmt == NULL)
@@ -386,9 +393,9 @@ _hall_store_save_applicant_locked (HallStore     *self,
       stmt = hall_sqlite_conn_prepare (self->writer,
                                        "INSERT INTO applicants (uuid, name, id_type, id_number,"
                                        " phone, legal_representative, updated_at, version,"
-                                       " sync_state, kind, identity, created_at)"
+                                       " sync_state, kind, identity, created_at, contact_person)"
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                                       " ?12)",
+                                       " ?12, ?13)",
                                        error);
       if (stmt == NULL)
         return FALSE;
@@ -403,6 +410,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
   hall_sqlite_bind_text (stmt, 4, document);
   hall_sqlite_bind_text (stmt, 5, phone);
   hall_sqlite_bind_text (stmt, 6, legal);
+  hall_sqlite_bind_text (stmt, 13, contact);
   sqlite3_bind_int64 (stmt, 7, from_server ? hall_applicant_get_updated_at (applicant) : now);
   sqlite3_bind_int64 (stmt, 8,
                       from_server ? hall_applicant_get_version (applicant) : stored.version);

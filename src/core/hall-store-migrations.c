@@ -338,6 +338,11 @@ static const char migration_v8[] =
   "  FROM events_v8 ORDER BY case_id, id;"
   "DROP TABLE events_v8;";
 
+/* A business's contact person (issue 16): who the hall calls there, beside
+ * the contact phone the applicant row already holds. */
+static const char migration_v9[] =
+  "ALTER TABLE applicants ADD COLUMN contact_person TEXT;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -348,6 +353,7 @@ static const char *const migrations[] = {
   migration_v6,
   migration_v7,
   migration_v8,
+  migration_v9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

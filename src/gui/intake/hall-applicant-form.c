@@ -25,6 +25,7 @@ typedef enum
   FIELD_PHONE,
   FIELD_BUSINESS_NAME,
   FIELD_LEGAL_REPRESENTATIVE,
+  FIELD_CONTACT_PERSON,
   N_FIELDS
 } Field;
 
@@ -32,6 +33,7 @@ typedef enum
  * the right row. */
 static const char * const field_names[N_FIELDS] = {
   "id_number", "credit_code", "name", "phone", "business_name", "legal_representative",
+  "contact_person",
 };
 
 typedef enum
@@ -133,6 +135,7 @@ field_is_shown (HallApplicantForm *self,
       return details;
     case FIELD_BUSINESS_NAME:
     case FIELD_LEGAL_REPRESENTATIVE:
+    case FIELD_CONTACT_PERSON:
       return !person && details;
     case N_FIELDS:
     default:
@@ -147,7 +150,8 @@ validate_field (HallApplicantForm *self,
 {
   g_autofree char *text = NULL;
 
-  if (field == FIELD_NAME || field == FIELD_BUSINESS_NAME || field == FIELD_LEGAL_REPRESENTATIVE)
+  if (field == FIELD_NAME || field == FIELD_BUSINESS_NAME || field == FIELD_LEGAL_REPRESENTATIVE
+      || field == FIELD_CONTACT_PERSON)
     text = g_strstrip (g_strdup (get_text (self, field)));
   else
     text = hall_normalize_document_number (get_text (self, field));
@@ -180,6 +184,10 @@ validate_field (HallApplicantForm *self,
       return hall_validate_name_field (_("Business name"), text, error);
     case FIELD_LEGAL_REPRESENTATIVE:
       return hall_validate_person_name_field (_("Legal representative"), text, error);
+    case FIELD_CONTACT_PERSON:
+      /* Whom to call, when it is not the legal representative: optional. */
+      return *text == '\0'
+             || hall_validate_person_name_field (_("Contact person"), text, error);
     case N_FIELDS:
     default:
       g_assert_not_reached ();
@@ -235,8 +243,10 @@ build_applicant (HallApplicantForm *self)
   {
     HallApplicant *business = hall_applicant_new_business (name, number, other);
     g_autofree char *phone = hall_normalize_document_number (get_text (self, FIELD_PHONE));
+    g_autofree char *contact = g_strstrip (g_strdup (get_text (self, FIELD_CONTACT_PERSON)));
 
     hall_applicant_set_phone (business, phone != NULL && *phone != '\0' ? phone : NULL);
+    hall_applicant_set_contact_person (business, *contact != '\0' ? contact : NULL);
     return business;
   }
 }
@@ -799,6 +809,7 @@ hall_applicant_form_class_init (HallApplicantFormClass *klass)
   bind_field (widget_class, FIELD_BUSINESS_NAME, "business_name_row", "business_name_error");
   bind_field (widget_class, FIELD_LEGAL_REPRESENTATIVE, "legal_representative_row",
               "legal_representative_error");
+  bind_field (widget_class, FIELD_CONTACT_PERSON, "contact_person_row", "contact_person_error");
   gtk_widget_class_bind_template_callback (widget_class, on_kind_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_clicked);
 }
