@@ -1354,8 +1354,36 @@ file_exists (gpointer data)
   return g_file_query_exists (G_FILE (data), NULL);
 }
 
+static GtkWidget *
+find_print_dialog (void)
+{
+  g_autoptr (GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkPrintUnixDialog")
+          && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+print_dialog_shown (gpointer data)
+{
+  return find_print_dialog () != NULL;
+}
+
+static gboolean
+print_dialog_gone (gpointer data)
+{
+  return find_print_dialog () == NULL;
+}
+
 /* End of day: the counter's numbers in a dialog, saved as a page to the
- * documents folder. */
+ * documents folder, or printed. */
 static void
 test_day_summary (Fixture       *fixture,
                   gconstpointer  data)
@@ -1367,6 +1395,7 @@ test_day_summary (Fixture       *fixture,
   g_autoptr (GFile) folder = hall_receipt_printer_get_pdf_folder ();
   g_autoptr (GFile) file = g_file_get_child (folder, name);
   AdwMessageDialog *dialog;
+  GtkDialog *print_dialog;
 
   show_window (fixture);
   sign_in (fixture);
@@ -1381,6 +1410,19 @@ test_day_summary (Fixture       *fixture,
                             "Waiting for the applicant (documents missing or returned)\t1"));
   adw_message_dialog_response (dialog, "save");
   g_assert_true (wait_for (file_exists, file));
+
+  /* Printed as a page too, through the print dialog. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.day-summary",
+                                             NULL));
+  g_assert_true (wait_for (summary_shown, NULL));
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (adw_message_dialog_has_response (dialog, "print"));
+  adw_message_dialog_response (dialog, "print");
+  g_assert_true (wait_for (print_dialog_shown, NULL));
+  print_dialog = GTK_DIALOG (find_print_dialog ());
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (print_dialog)), !=, NULL);
+  gtk_dialog_response (print_dialog, GTK_RESPONSE_CANCEL);
+  g_assert_true (wait_for (print_dialog_gone, NULL));
 }
 
 /* A business gets a building, a person a person. */
