@@ -781,6 +781,71 @@ test_case_page (Fixture       *fixture,
 }
 
 static gboolean
+phone_row_shows_correction (gpointer data)
+{
+  return g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (data)), "13987654321") == 0;
+}
+
+/* A returning applicant's phone is on the case page, and Correct asks for
+ * the number, judges what is typed now, and saves it as an event of the
+ * applicant's record for the server. */
+static void
+test_case_page_correct_phone (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) outbox = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallCase) kase = NULL;
+  AdwMessageDialog *dialog;
+  GtkEditable *entry;
+  AdwActionRow *phone_row;
+  HallCasePage *page;
+  HallOutboxItem *last;
+  guint queued;
+
+  show_window (fixture);
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+  queued = hall_store_count_outbox (fixture->store);
+
+  hall_window_show_case (fixture->window, kase);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (wait_for (case_page_loaded, page));
+  phone_row = template_child (page, HALL_TYPE_CASE_PAGE, "phone_row");
+  g_assert_cmpstr (adw_action_row_get_subtitle (phone_row), ==, "13912345678");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "case.correct-phone", NULL);
+  spin ();
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (dialog);
+  entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "13912345678");
+  /* The number it has already is no correction. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "correct"));
+  gtk_editable_set_text (entry, "1398765432");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "correct"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "11"));
+  gtk_editable_set_text (entry, "139 8765 4321");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "correct"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (entry), "error"));
+  adw_message_dialog_response (dialog, "correct");
+  g_assert_true (wait_for (phone_row_shows_correction, phone_row));
+
+  applicant = hall_store_get_applicant (fixture->store, hall_case_get_applicant_uuid (kase),
+                                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "13987654321");
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, queued + 1);
+  outbox = hall_store_peek_outbox (fixture->store, 100, &error);
+  g_assert_no_error (error);
+  last = g_ptr_array_index (outbox, outbox->len - 1);
+  g_assert_cmpstr (last->method, ==, "POST");
+  g_assert_true (g_str_has_suffix (last->path, "/phone"));
+}
+
+static gboolean
 widget_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
@@ -1310,8 +1375,36 @@ file_exists (gpointer data)
   return g_file_query_exists (G_FILE (data), NULL);
 }
 
+static GtkWidget *
+find_print_dialog (void)
+{
+  g_autoptr (GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (window), "GtkPrintUnixDialog")
+          && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+print_dialog_shown (gpointer data)
+{
+  return find_print_dialog () != NULL;
+}
+
+static gboolean
+print_dialog_gone (gpointer data)
+{
+  return find_print_dialog () == NULL;
+}
+
 /* End of day: the counter's numbers in a dialog, saved as a page to the
- * documents folder. */
+ * documents folder, or printed. */
 static void
 test_day_summary (Fixture       *fixture,
                   gconstpointer  data)
@@ -1323,6 +1416,7 @@ test_day_summary (Fixture       *fixture,
   g_autoptr (GFile) folder = hall_receipt_printer_get_pdf_folder ();
   g_autoptr (GFile) file = g_file_get_child (folder, name);
   AdwMessageDialog *dialog;
+  GtkDialog *print_dialog;
 
   show_window (fixture);
   sign_in (fixture);
@@ -1337,6 +1431,19 @@ test_day_summary (Fixture       *fixture,
                             "Waiting for the applicant (documents missing or returned)\t1"));
   adw_message_dialog_response (dialog, "save");
   g_assert_true (wait_for (file_exists, file));
+
+  /* Printed as a page too, through the print dialog. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.day-summary",
+                                             NULL));
+  g_assert_true (wait_for (summary_shown, NULL));
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (adw_message_dialog_has_response (dialog, "print"));
+  adw_message_dialog_response (dialog, "print");
+  g_assert_true (wait_for (print_dialog_shown, NULL));
+  print_dialog = GTK_DIALOG (find_print_dialog ());
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (print_dialog)), !=, NULL);
+  gtk_dialog_response (print_dialog, GTK_RESPONSE_CANCEL);
+  g_assert_true (wait_for (print_dialog_gone, NULL));
 }
 
 /* A business gets a building, a person a person. */
@@ -1719,6 +1826,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page/decisions", Fixture, NULL, fixture_set_up,
               test_case_page_decisions, fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/correct-phone", Fixture, NULL, fixture_set_up,
+              test_case_page_correct_phone, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/countdown-source", Fixture, NULL, fixture_set_up,
               test_case_page_countdown_source, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,

@@ -369,6 +369,16 @@ has_outbox_row (HallStore  *store,
   return FALSE;
 }
 
+static gboolean
+applicant_phone_is (gpointer data)
+{
+  const Query *query = data;
+  g_autoptr (HallApplicant) applicant = hall_store_find_applicant (query->fixture->store, ID_VALID,
+                                                                   NULL);
+
+  return applicant != NULL && g_strcmp0 (hall_applicant_get_phone (applicant), query->text) == 0;
+}
+
 static void
 test_intake_flow (Fixture       *fixture,
                   gconstpointer  data)
@@ -575,6 +585,30 @@ test_intake_flow (Fixture       *fixture,
   set_field (fixture, "id_number", ID_VALID);
   g_assert_true (wait_for (returning, fixture));
   g_assert_false (details_shown (fixture));
+
+  /* The returning applicant's phone is shown, and can be corrected: a
+   * number that is not one is refused at the row and changes nothing. */
+  {
+    AdwEntryRow *phone_row = ADW_ENTRY_ROW (
+      gtk_widget_get_template_child (GTK_WIDGET (form), HALL_TYPE_APPLICANT_FORM,
+                                     "returning_phone_row"));
+    GtkLabel *status = GTK_LABEL (
+      gtk_widget_get_template_child (GTK_WIDGET (form), HALL_TYPE_APPLICANT_FORM,
+                                     "returning_phone_status"));
+    Query corrected = { fixture, "13987654321" };
+
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (phone_row)));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (phone_row)), ==, "13800138000");
+    gtk_editable_set_text (GTK_EDITABLE (phone_row), "1398765432");
+    g_signal_emit_by_name (phone_row, "apply");
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (phone_row), "error"));
+    g_assert_nonnull (strstr (gtk_label_get_text (status), "11"));
+    gtk_editable_set_text (GTK_EDITABLE (phone_row), "139 8765 4321");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (phone_row), "error"));
+    g_signal_emit_by_name (phone_row, "apply");
+    g_assert_true (wait_for (applicant_phone_is, &corrected));
+  }
+
   g_assert_true (wait_for (next_enabled, fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog), "intake.next", NULL));
   g_assert_true (wait_for (step_is, &documents));
@@ -668,6 +702,53 @@ test_intake_returning_documents (Fixture       *fixture,
   g_assert_true (wait_for (returning, fixture));
   found = hall_applicant_form_dup_applicant (form);
   g_assert_cmpstr (hall_applicant_get_uuid (found), ==, hall_applicant_get_uuid (company));
+}
+
+static gboolean
+contact_person_shown (gpointer data)
+{
+  Fixture *fixture = data;
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+
+  return gtk_widget_get_visible (
+    GTK_WIDGET (_hall_applicant_form_get_field (form, "contact_person")));
+}
+
+/* A business names its contact person beside the contact phone: optional,
+ * but a person's name when given, refused at the field otherwise. */
+static void
+test_intake_business_contact (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  HallApplicantForm *form = _hall_intake_dialog_get_applicant_form (fixture->dialog);
+  g_autoptr(HallApplicant) applicant = NULL;
+
+  search_and_pick (fixture, "营业执照");
+  hall_applicant_form_set_kind (form, HALL_APPLICANT_BUSINESS);
+  set_field (fixture, "credit_code", "91350100M000100Y43");
+  g_assert_true (wait_for (contact_person_shown, fixture));
+  g_assert_false (returning (fixture));
+  set_field (fixture, "business_name", "某某科技有限公司");
+  set_field (fixture, "legal_representative", "王五");
+  set_field (fixture, "phone", "0951-5012345");
+  /* Left empty it is no error. */
+  applicant = hall_applicant_form_dup_applicant (form);
+  g_assert_nonnull (applicant);
+  g_assert_null (hall_applicant_get_contact_person (applicant));
+  g_clear_object (&applicant);
+
+  set_field (fixture, "contact_person", "李明😀");
+  g_signal_emit_by_name (_hall_applicant_form_get_field (form, "contact_person"),
+                         "entry-activated");
+  g_assert_nonnull (_hall_applicant_form_get_error (form, "contact_person"));
+  g_assert_null (hall_applicant_form_dup_applicant (form));
+
+  set_field (fixture, "contact_person", "阿依古丽·买买提");
+  g_assert_null (_hall_applicant_form_get_error (form, "contact_person"));
+  applicant = hall_applicant_form_dup_applicant (form);
+  g_assert_nonnull (applicant);
+  g_assert_cmpstr (hall_applicant_get_contact_person (applicant), ==, "阿依古丽·买买提");
+  g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "0951-5012345");
 }
 
 static gboolean
@@ -1177,6 +1258,8 @@ main (int   argc,
               test_intake_enter_before_search, fixture_tear_down);
   g_test_add ("/hall/intake/kind-mnemonic", Fixture, NULL, fixture_set_up,
               test_intake_kind_mnemonic, fixture_tear_down);
+  g_test_add ("/hall/intake/business-contact", Fixture, NULL, fixture_set_up,
+              test_intake_business_contact, fixture_tear_down);
   g_test_add ("/hall/intake/returning-documents", Fixture, NULL, fixture_set_up,
               test_intake_returning_documents, fixture_tear_down);
   g_test_add ("/hall/intake/holder-arrived", Fixture, NULL, fixture_set_up,

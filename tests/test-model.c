@@ -248,8 +248,10 @@ test_applicant_round_trip (void)
   HallApplicant *originals[] = { person, business, business_phone };
   guint i;
 
-  /* A business with its contact phone keeps it through the wire. */
+  /* A business with its contact person and phone keeps them through the
+   * wire. */
   hall_applicant_set_phone (business_phone, "0951-5012345");
+  hall_applicant_set_contact_person (business_phone, "阿依古丽·买买提");
   hall_applicant_set_version (person, 4);
   hall_applicant_set_updated_at (person, SOME_TIME);
 
@@ -268,6 +270,8 @@ test_applicant_round_trip (void)
       assert_applicants_equal (originals[i], copy);
       g_assert_cmpstr (hall_applicant_get_phone (copy), ==,
                        hall_applicant_get_phone (originals[i]));
+      g_assert_cmpstr (hall_applicant_get_contact_person (copy), ==,
+                       hall_applicant_get_contact_person (originals[i]));
       json_again = hall_applicant_to_json (copy);
       g_assert_true (json_node_equal (json, json_again));
     }
@@ -377,6 +381,13 @@ test_applicant_bad_json (void)
     { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"phone\": \"1380013800\", "
       "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
       "phone", HALL_VALIDATION_ERROR_LENGTH },
+    /* A contact person's name is a person's name; a person has none. */
+    { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"contact_person\": \"李明😀\", "
+      "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
+      "contact_person", HALL_VALIDATION_ERROR_CHARACTERS },
+    { "{\"kind\": \"person\", \"name\": \"张三\", \"id_type\": \"resident_id\", "
+      "\"id_number\": \"11010519491231002X\", \"contact_person\": \"李明\"}",
+      "contact_person", HALL_VALIDATION_ERROR_INVALID },
     { "{\"kind\": \"business\", \"name\": \"某某科技有限公司\", \"id_number\": \"x\", "
       "\"credit_code\": \"91350100M000100Y43\", \"legal_representative\": \"王五\"}",
       "id_number", HALL_VALIDATION_ERROR_INVALID },

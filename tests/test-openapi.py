@@ -501,11 +501,32 @@ def run(c):
     c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 409, person(), token=token)
     c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 201, person(OTHER_ID), token=reception)
     company = f"/v1/applicants/{uuid.uuid4()}"
-    c.call(A, "PUT", company, 201, business(), token=token)
+    c.call(A, "PUT", company, 201, dict(business(), contact_person="Li Ming"), token=token)
+    # A contact person is a person's name.
+    c.call(A, "PUT", company, 422, dict(business(), contact_person="Li Ming 2"), token=token)
+    c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 422,
+           dict(person(OTHER_ID), contact_person="Li Ming"), token=token)
     # A business may give a contact phone, but a well-formed one.
     c.call(A, "PUT", company, 422, dict(business(), phone="1380013800"), token=token)
     c.call(A, "GET", company, 200, token=token)
     c.call(A, "PUT", f"/v1/applicants/{uuid.uuid4()}", 409, business(name="Twin Co."), token=token)
+
+    P = "/v1/applicants/{uuid}/phone"
+    p = a + "/phone"
+    fix = {"uuid": str(uuid.uuid4()), "phone": "139 8765 4321"}
+    pkey = {"Idempotency-Key": str(uuid.uuid4())}
+    c.call(P, "POST", p, 401, fix)
+    c.call(P, "GET", p, 405, token=token)
+    c.call(P, "POST", p, 200, fix, pkey, token=token)
+    c.call(P, "POST", p, 200, fix, pkey, token=token)  # replayed: the stored answer
+    c.call(P, "POST", p, 200, fix, token=reception)  # the same number: unchanged
+    c.call(P, "POST", p, 422, dict(fix, phone="1398765432"), token=token)
+    c.call(P, "POST", p, 422, {"phone": "13987654321"}, token=token)
+    c.call(P, "POST", f"/v1/applicants/{uuid.uuid4()}/phone", 404, fix, token=token)
+    c.call(P, "POST", "/v1/applicants/not-a-uuid/phone", 404, fix, token=token)
+    c.call(P, "POST", p, 400, "nope", token=token)
+    c.call(P, "POST", p, 415, "{}", {"Content-Type": "text/plain"}, token=token)
+    c.call(P, "POST", p, 413, b" " * (2 * 1024 * 1024), token=token)
 
     C = "/v1/cases/{uuid}"
     kase = str(uuid.uuid4())

@@ -254,6 +254,31 @@ test_receipt_pdf_async (void)
 }
 
 /* The end-of-day summary: its words and numbers, and a one-page A4 PDF. */
+/* A business's receipt names whom the hall calls there; a person's does
+ * not print the phone. */
+static void
+test_receipt_contact (void)
+{
+  g_autoptr (HallReceipt) person = build_receipt ();
+  g_autoptr (HallApplicant) business = hall_applicant_new_business ("宁夏星河商贸有限公司",
+                                                                    "91640100MA76XQ0X1K",
+                                                                    "王建国");
+  g_autoptr (HallReceipt) receipt = NULL;
+  g_autofree char *none = hall_receipt_dup_contact_text (person);
+  g_autofree char *text = NULL;
+  g_autofree char *phone_only = NULL;
+
+  g_assert_null (none);
+  hall_applicant_set_contact_person (business, "李明");
+  hall_applicant_set_phone (business, "13800138000");
+  receipt = hall_receipt_new (hall_receipt_get_case (person), business, NULL);
+  text = hall_receipt_dup_contact_text (receipt);
+  g_assert_cmpstr (text, ==, "李明 · 13800138000");
+  hall_applicant_set_contact_person (business, NULL);
+  phone_only = hall_receipt_dup_contact_text (receipt);
+  g_assert_cmpstr (phone_only, ==, "13800138000");
+}
+
 static void
 test_day_summary (void)
 {
@@ -285,6 +310,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/hall/receipt/qr", test_receipt_qr);
+  g_test_add_func ("/hall/receipt/contact", test_receipt_contact);
   g_test_add_func ("/hall/receipt/day-summary", test_day_summary);
   g_test_add_func ("/hall/receipt/qr-status-url", test_receipt_qr_status_url);
   g_test_add_func ("/hall/receipt/pdf", test_receipt_pdf);

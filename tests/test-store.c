@@ -1759,7 +1759,16 @@ test_identity (Fixture       *fixture,
     g_autoptr (HallApplicant) copy =
       hall_applicant_new_business ("银川测试公司", "91640100694329053P", "王五");
 
+    g_autoptr (HallApplicant) read = NULL;
+
+    /* Its contact person and phone are kept, and read back. */
+    hall_applicant_set_contact_person (company, "李明");
+    hall_applicant_set_phone (company, "13800138000");
     g_assert_true (hall_store_save_applicant (store, company, &error));
+    read = hall_store_get_applicant (store, hall_applicant_get_uuid (company), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (hall_applicant_get_contact_person (read), ==, "李明");
+    g_assert_cmpstr (hall_applicant_get_phone (read), ==, "13800138000");
     g_assert_false (hall_store_save_applicant (store, copy, &error));
     g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT);
     g_assert_nonnull (strstr (error->message, hall_applicant_get_uuid (company)));

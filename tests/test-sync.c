@@ -1391,6 +1391,140 @@ test_tls (Fixture      *fixture,
   stop_server (&server);
 }
 
+/* A returning applicant's phone corrected at the counter while the server
+ * is away: a refused number changes nothing; the correction reaches the
+ * server exactly once when it is back (a replay of the same request too),
+ * is checked there by the same rule, and another counter pulls it. */
+static void
+test_phone_correction (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  g_autofree char *closed = closed_port_url ();
+  g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 21);
+  const char *uuid = hall_case_get_applicant_uuid (kase);
+  g_autoptr (HallApplicant) local = NULL;
+  g_autoptr (HallApplicant) pulled = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (HallHttpClient) client = hall_http_client_new ();
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStore) other = NULL;
+  g_autoptr (HallSyncEngine) other_engine = NULL;
+  g_autofree char *token = hall_store_get_meta (fixture->store, "token");
+  g_autofree char *authorization = g_strdup_printf ("Authorization: Bearer %s", token);
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *saved_body = NULL;
+  const char *headers[4];
+  HallOutboxItem *item;
+  HallSyncReport report;
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, uuid), ==, 1);
+
+  hall_sync_engine_set_server_url (fixture->engine, closed);
+
+  /* Not a number: refused by name, nothing queued, nothing changed. */
+  g_assert_false (hall_store_correct_applicant_phone (fixture->store, uuid, "1391234", &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_LENGTH);
+  g_clear_error (&error);
+  g_assert_false (hall_store_correct_applicant_phone (fixture->store, uuid, "", &error));
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+
+  /* Typed in groups, kept as the number; the same number again queues
+   * nothing more. */
+  g_assert_true (hall_store_correct_applicant_phone (fixture->store, uuid, "139 8765 4321",
+                                                     &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_store_correct_applicant_phone (fixture->store, uuid, "13987654321",
+                                                     &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 1);
+  local = hall_store_get_applicant (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_phone (local), ==, "13987654321");
+  g_clear_object (&local);
+
+  items = hall_store_peek_outbox (fixture->store, 10, &error);
+  g_assert_no_error (error);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->method, ==, "POST");
+  g_assert_cmpstr (item->entity_uuid, ==, uuid);
+  key = g_strdup_printf ("Idempotency-Key: %s", item->uuid);
+  url = g_strconcat (fixture->url, item->path, NULL);
+  saved_body = g_strdup (item->body);
+
+  g_assert_false (run_sync (fixture->engine, &report, &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE);
+  g_clear_error (&error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 1);
+
+  hall_sync_engine_set_server_url (fixture->engine, fixture->url);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, 1);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  local = hall_store_get_applicant (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_applicant_get_version (local), ==, 2);
+
+  response = server_get (fixture->store, fixture->url, "/v1/applicants/%s", uuid);
+  g_assert_cmpuint (response->status, ==, 200);
+  root = response_json (response);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "phone"), ==,
+                   "13987654321");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "version"), ==, 2);
+  g_clear_pointer (&response, hall_http_response_free);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, uuid), ==, 2);
+
+  /* The same request again, as libcurl may resend it: the same answer,
+   * no second change. */
+  headers[0] = authorization;
+  headers[1] = key;
+  headers[2] = "Content-Type: application/json";
+  headers[3] = NULL;
+  body = g_bytes_new (saved_body, strlen (saved_body));
+  response = hall_http_client_send (client, "POST", url, headers, body, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (hall_http_response_get_header (response, "etag"), ==, "\"2\"");
+  g_clear_pointer (&response, hall_http_response_free);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, uuid), ==, 2);
+
+  /* The server checks the number by the same rule, naming the field. */
+  g_clear_pointer (&body, g_bytes_unref);
+  body = g_bytes_new_static ("{\"uuid\":\"00000000-0000-4000-8000-000000000001\","
+                             "\"phone\":\"0951\"}", 62);
+  headers[1] = headers[2];
+  headers[2] = NULL;
+  response = hall_http_client_send (client, "POST", url, headers, body, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 422);
+  g_clear_pointer (&root, json_node_unref);
+  root = response_json (response);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "field"), ==,
+                   "phone");
+  g_clear_pointer (&response, hall_http_response_free);
+  g_assert_cmpuint (count_changes (fixture->store, fixture->url, uuid), ==, 2);
+
+  /* Another counter pulls the corrected number. */
+  other = open_store (fixture, "other.db", "C09");
+  other_engine = new_engine (other, fixture->url);
+  login (other_engine);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  pulled = hall_store_get_applicant (other, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_applicant_get_phone (pulled), ==, "13987654321");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1407,6 +1541,7 @@ main (int   argc,
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);
+  add ("/hall/sync/phone-correction", test_phone_correction);
   add ("/hall/sync/probe", test_probe_notices_server_gone);
   add ("/hall/sync/auth", test_auth);
   add ("/hall/sync/login-refused", test_login_refused);

@@ -25,6 +25,7 @@ struct _HallApplicant
   char *phone;
   char *credit_code;
   char *legal_representative;
+  char *contact_person;
   gint64 version;
   gint64 created_at;
   gint64 updated_at;
@@ -54,6 +55,7 @@ enum
   PROP_PHONE,
   PROP_CREDIT_CODE,
   PROP_LEGAL_REPRESENTATIVE,
+  PROP_CONTACT_PERSON,
   PROP_VERSION,
   PROP_CREATED_AT,
   PROP_UPDATED_AT,
@@ -115,6 +117,7 @@ hall_applicant_finalize (GObject *object)
   g_free (self->phone);
   g_free (self->credit_code);
   g_free (self->legal_representative);
+  g_free (self->contact_person);
 
   G_OBJECT_CLASS (hall_applicant_parent_class)->finalize (object);
 }
@@ -152,6 +155,9 @@ hall_applicant_get_property (GObject    *object,
       break;
     case PROP_LEGAL_REPRESENTATIVE:
       g_value_set_string (value, self->legal_representative);
+      break;
+    case PROP_CONTACT_PERSON:
+      g_value_set_string (value, self->contact_person);
       break;
     case PROP_VERSION:
       g_value_set_int64 (value, self->version);
@@ -201,6 +207,9 @@ hall_applicant_set_property (GObject      *object,
     case PROP_LEGAL_REPRESENTATIVE:
       hall_applicant_set_legal_representative (self, g_value_get_string (value));
       break;
+    case PROP_CONTACT_PERSON:
+      hall_applicant_set_contact_person (self, g_value_get_string (value));
+      break;
     case PROP_VERSION:
       hall_applicant_set_version (self, g_value_get_int64 (value));
       break;
@@ -239,6 +248,8 @@ hall_applicant_class_init (HallApplicantClass *klass)
   properties[PROP_CREDIT_CODE] = g_param_spec_string ("credit-code", NULL, NULL, NULL, flags);
   properties[PROP_LEGAL_REPRESENTATIVE]
     = g_param_spec_string ("legal-representative", NULL, NULL, NULL, flags);
+  properties[PROP_CONTACT_PERSON]
+    = g_param_spec_string ("contact-person", NULL, NULL, NULL, flags);
   properties[PROP_VERSION]
     = g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_CREATED_AT]
@@ -398,6 +409,21 @@ hall_applicant_set_legal_representative (HallApplicant *self,
               PROP_LEGAL_REPRESENTATIVE);
 }
 
+const char *
+hall_applicant_get_contact_person (HallApplicant *self)
+{
+  g_return_val_if_fail (HALL_IS_APPLICANT (self), NULL);
+  return self->contact_person;
+}
+
+void
+hall_applicant_set_contact_person (HallApplicant *self,
+                                   const char    *contact_person)
+{
+  g_return_if_fail (HALL_IS_APPLICANT (self));
+  set_string (self, &self->contact_person, contact_person, PROP_CONTACT_PERSON);
+}
+
 gint64
 hall_applicant_get_version (HallApplicant *self)
 {
@@ -517,6 +543,7 @@ normalize_fields (HallApplicant *self)
 {
   g_autofree char *name = normalize_text (self->name);
   g_autofree char *legal_representative = normalize_text (self->legal_representative);
+  g_autofree char *contact_person = normalize_text (self->contact_person);
   g_autofree char *phone = normalize_phone (self->phone);
   g_autofree char *id_number = NULL;
   g_autofree char *credit_code = NULL;
@@ -528,9 +555,21 @@ normalize_fields (HallApplicant *self)
 
   hall_applicant_set_name (self, name);
   hall_applicant_set_legal_representative (self, legal_representative);
+  hall_applicant_set_contact_person (self, contact_person);
   hall_applicant_set_phone (self, phone);
   hall_applicant_set_id_number (self, id_number);
   hall_applicant_set_credit_code (self, credit_code);
+}
+
+char *
+hall_applicant_check_phone (const char  *phone,
+                            GError     **error)
+{
+  g_autofree char *normalized = normalize_phone (phone);
+
+  if (!hall_validate_phone (normalized, error))
+    return NULL;
+  return g_steal_pointer (&normalized);
 }
 
 gboolean
@@ -566,6 +605,10 @@ hall_applicant_validate (HallApplicant *self,
       else if (!hall_validate_person_name_field (_("Legal representative"),
                                           self->legal_representative, error))
         field = "legal_representative";
+      else if (self->contact_person != NULL
+               && !hall_validate_person_name_field (_("Contact person"), self->contact_person,
+                                                    error))
+        field = "contact_person";
       else if (self->phone != NULL && !hall_validate_phone (self->phone, error))
         field = "phone";
     }
@@ -611,7 +654,12 @@ hall_applicant_to_json (HallApplicant *self)
       json_builder_add_string_value (builder, self->credit_code);
       json_builder_set_member_name (builder, "legal_representative");
       json_builder_add_string_value (builder, self->legal_representative);
-      /* The business's contact phone. */
+      /* Who the hall calls at the business, and on which number. */
+      if (self->contact_person != NULL)
+        {
+          json_builder_set_member_name (builder, "contact_person");
+          json_builder_add_string_value (builder, self->contact_person);
+        }
       if (self->phone != NULL)
         {
           json_builder_set_member_name (builder, "phone");
@@ -654,6 +702,7 @@ hall_applicant_new_from_json (JsonNode    *node,
   const char *phone = NULL;
   const char *credit_code = NULL;
   const char *legal_representative = NULL;
+  const char *contact_person = NULL;
   int kind = HALL_APPLICANT_PERSON;
   int id_type = HALL_ID_TYPE_RESIDENT_ID;
   gint64 version = 0;
@@ -682,6 +731,8 @@ hall_applicant_new_from_json (JsonNode    *node,
       if (!hall_json_refuse_member (object, "credit_code", _("a person"), field_out, error)
           || !hall_json_refuse_member (object, "legal_representative", _("a person"),
                                        field_out, error)
+          || !hall_json_refuse_member (object, "contact_person", _("a person"), field_out,
+                                       error)
           || !hall_json_read_enum (object, "id_type", TRUE, HALL_TYPE_ID_TYPE, &id_type, field_out,
                                 error)
           || !hall_json_read_string (object, "id_number", TRUE, HALL_JSON_MAX_CHARS, &id_number,
@@ -699,7 +750,9 @@ hall_applicant_new_from_json (JsonNode    *node,
           || !hall_json_read_string (object, "credit_code", TRUE, HALL_JSON_MAX_CHARS,
                                   &credit_code, field_out, error)
           || !hall_json_read_string (object, "legal_representative", TRUE, HALL_JSON_MAX_CHARS,
-                                     &legal_representative, field_out, error))
+                                     &legal_representative, field_out, error)
+          || !hall_json_read_string (object, "contact_person", FALSE, HALL_JSON_MAX_CHARS,
+                                     &contact_person, field_out, error))
         return NULL;
     }
 
@@ -711,6 +764,7 @@ hall_applicant_new_from_json (JsonNode    *node,
                        "phone", phone,
                        "credit-code", credit_code,
                        "legal-representative", legal_representative,
+                       "contact-person", contact_person,
                        "version", version,
                        "created-at", created_at,
                        "updated-at", updated_at,

@@ -35,8 +35,8 @@ GType hall_id_type_get_type (void);
 G_DECLARE_FINAL_TYPE (HallApplicant, hall_applicant, HALL, APPLICANT, GObject)
 
 /* Properties (all notify): "uuid", "kind", "name", "id-type", "id-number",
- * "phone", "credit-code", "legal-representative", "version", "created-at",
- * "updated-at". Timestamps are Unix seconds. "version" is the server's
+ * "phone", "credit-code", "legal-representative", "contact-person",
+ * "version", "created-at", "updated-at". Timestamps are Unix seconds. "version" is the server's
  * version of the record (0 until the server has acknowledged it). "kind"
  * is construct-only. An applicant made without a "uuid" gets a fresh one,
  * and "created-at" (and "updated-at") default to the time of creation. */
@@ -71,6 +71,10 @@ void              hall_applicant_set_credit_code     (HallApplicant *self,
 const char       *hall_applicant_get_legal_representative (HallApplicant *self);
 void              hall_applicant_set_legal_representative (HallApplicant *self,
                                                       const char    *legal_representative);
+/* A business's contact person (nullable): who the hall calls there. */
+const char       *hall_applicant_get_contact_person  (HallApplicant *self);
+void              hall_applicant_set_contact_person  (HallApplicant *self,
+                                                      const char    *contact_person);
 gint64            hall_applicant_get_version         (HallApplicant *self);
 void              hall_applicant_set_version         (HallApplicant *self,
                                                       gint64         version);
@@ -88,13 +92,20 @@ const char       *hall_applicant_get_document_number (HallApplicant *self);
 /* Normalises (trims, full-width digits to ASCII, upper-case X) and checks
  * every field. On failure sets a HALL_VALIDATION_ERROR whose message names the
  * field, and stores the field's JSON name in *field_out when not NULL. */
+/* (transfer full) (nullable): @phone as it is kept ("138 0013 8000" is
+ * "13800138000"), or NULL with a HALL_VALIDATION_ERROR saying what is
+ * wrong with it. The rule of a person's and a business's "phone", for a
+ * correction made on its own (counter and server). */
+char             *hall_applicant_check_phone         (const char    *phone,
+                                                      GError       **error);
 gboolean          hall_applicant_validate            (HallApplicant *self,
                                                       const char   **field_out,
                                                       GError       **error);
 
 /* The wire format shared by the server, the sync engine and `ctl import`:
  * {"uuid", "kind": "person", "name", "id_type", "id_number", "phone"} or
- * {"uuid", "kind": "business", "name", "credit_code", "legal_representative"},
+ * {"uuid", "kind": "business", "name", "credit_code", "legal_representative",
+ * "contact_person", "phone"},
  * plus "version", "created_at", "updated_at" where known. */
 JsonNode         *hall_applicant_to_json             (HallApplicant *self);
 HallApplicant    *hall_applicant_new_from_json       (JsonNode      *node,

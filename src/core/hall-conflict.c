@@ -370,6 +370,7 @@ hall_conflict_get_field_label (const char *field)
     { "phone", N_("Phone") },
     { "credit_code", N_("Unified social credit code") },
     { "legal_representative", N_("Legal representative") },
+    { "contact_person", N_("Contact person") },
     { "number", N_("Case number") },
     { "service", N_("Service") },
     { "applicant", N_("Applicant") },

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "hall-error.h"
+#include "hall-json.h"
 #include "hall-store-private.h"
 #include "hall-validate.h"
 
@@ -147,6 +148,7 @@ typedef struct
   char   *id_number;
   char   *phone;
   char   *legal_representative;
+  char   *contact_person;
 } StoredApplicant;
 
 static void
@@ -158,6 +160,7 @@ stored_applicant_clear (StoredApplicant *stored)
   g_free (stored->id_number);
   g_free (stored->phone);
   g_free (stored->legal_representative);
+  g_free (stored->contact_person);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StoredApplicant, stored_applicant_clear)
@@ -174,7 +177,8 @@ lookup_applicant_locked (HallStore       *self,
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "SELECT id, version, name, id_type, id_number, phone,"
-                                   " legal_representative, kind FROM applicants WHERE uuid = ?1",
+                                   " legal_representative, kind, contact_person"
+                                   " FROM applicants WHERE uuid = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -190,6 +194,7 @@ lookup_applicant_locked (HallStore       *self,
       stored->phone = hall_sqlite_column_dup (stmt, 5);
       stored->legal_representative = hall_sqlite_column_dup (stmt, 6);
       stored->kind = hall_sqlite_column_dup (stmt, 7);
+      stored->contact_person = hall_sqlite_column_dup (stmt, 8);
       return TRUE;
     }
   if (rc != SQLITE_DONE)
@@ -331,6 +336,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
   const char *document = hall_applicant_get_document_number (applicant);
   const char *phone = hall_applicant_get_phone (applicant);
   const char *legal = hall_applicant_get_legal_representative (applicant);
+  const char *contact = hall_applicant_get_contact_person (applicant);
   const char *name = hall_applicant_get_name (applicant);
   gint64 now = _hall_store_now_seconds ();
   gint64 id;
@@ -344,7 +350,8 @@ _hall_store_save_applicant_locked (HallStore     *self,
                          && g_strcmp0 (stored.id_type, id_type) == 0
                          && g_strcmp0 (stored.id_number, document) == 0
                          && g_strcmp0 (stored.phone, phone) == 0
-                         && g_strcmp0 (stored.legal_representative, legal) == 0)))
+                         && g_strcmp0 (stored.legal_representative, legal) == 0
+                         && g_strcmp0 (stored.contact_person, contact) == 0)))
     {
       *id_out = stored.id;
       if (changed_out)
@@ -371,7 +378,8 @@ _hall_store_save_applicant_locked (HallStore     *self,
                                        " id_number = ?4, phone = ?5, legal_representative = ?6,"
                                        " updated_at = ?7, version = ?8, sync_state = ?9,"
                                        " sync_error = NULL,"
-                                       " identity = CASE WHEN ?10 THEN identity ELSE ?11 END"
+                                       " identity = CASE WHEN ?10 THEN identity ELSE ?11 END,"
+                                       " contact_person = ?13"
                                        " WHERE id = ?1",
                                        error);
       if (stmt == NULL)
@@ -385,9 +393,9 @@ _hall_store_save_applicant_locked (HallStore     *self,
       stmt = hall_sqlite_conn_prepare (self->writer,
                                        "INSERT INTO applicants (uuid, name, id_type, id_number,"
                                        " phone, legal_representative, updated_at, version,"
-                                       " sync_state, kind, identity, created_at)"
+                                       " sync_state, kind, identity, created_at, contact_person)"
                                        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                                       " ?12)",
+                                       " ?12, ?13)",
                                        error);
       if (stmt == NULL)
         return FALSE;
@@ -402,6 +410,7 @@ _hall_store_save_applicant_locked (HallStore     *self,
   hall_sqlite_bind_text (stmt, 4, document);
   hall_sqlite_bind_text (stmt, 5, phone);
   hall_sqlite_bind_text (stmt, 6, legal);
+  hall_sqlite_bind_text (stmt, 13, contact);
   sqlite3_bind_int64 (stmt, 7, from_server ? hall_applicant_get_updated_at (applicant) : now);
   sqlite3_bind_int64 (stmt, 8,
                       from_server ? hall_applicant_get_version (applicant) : stored.version);
@@ -486,6 +495,101 @@ hall_store_save_applicant (HallStore      *self,
   if (!_hall_store_write_begin (self, error))
     return FALSE;
   if (!_hall_store_save_applicant_locked (self, applicant, FALSE, &id, &changed, error))
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  if (!_hall_store_write_commit (self, error))
+    return FALSE;
+  if (changed)
+    {
+      _hall_store_emit_changed (self);
+      _hall_store_emit_outbox_changed (self);
+    }
+  return TRUE;
+}
+
+static gboolean
+correct_phone_locked (HallStore   *self,
+                      const char  *uuid,
+                      const char  *phone,
+                      gboolean    *changed_out,
+                      GError     **error)
+{
+  g_auto (StoredApplicant) stored = { 0, };
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *event_uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strdup_printf ("/v1/applicants/%s/phone", uuid);
+  g_autofree char *at = NULL;
+  g_autofree char *body = NULL;
+  gint64 now = _hall_store_now_seconds ();
+
+  *changed_out = FALSE;
+  if (!lookup_applicant_locked (self, uuid, &stored, error))
+    return FALSE;
+  if (stored.id == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("There is no applicant %s at this counter"), uuid);
+      return FALSE;
+    }
+  if (g_strcmp0 (stored.phone, phone) == 0)
+    return TRUE;
+
+  if (!index_applicant_locked (self, TRUE, stored.id, stored.name, stored.phone,
+                               stored.id_number, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE applicants SET phone = ?2, updated_at = ?3,"
+                                   " sync_state = 'pending', sync_error = NULL WHERE id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, stored.id);
+  hall_sqlite_bind_text (stmt, 2, phone);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!hall_sqlite_stmt_run (stmt, _("correct the applicant’s phone"), error)
+      || !index_applicant_locked (self, FALSE, stored.id, stored.name, phone, stored.id_number,
+                                  error))
+    return FALSE;
+
+  /* An event, not the whole applicant: it changes the one field, so it
+   * needs no If-Match and cannot undo what another counter changed. */
+  at = hall_timestamp_to_iso8601 (now);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uuid");
+  json_builder_add_string_value (builder, event_uuid);
+  json_builder_set_member_name (builder, "phone");
+  json_builder_add_string_value (builder, phone);
+  json_builder_set_member_name (builder, "at");
+  json_builder_add_string_value (builder, at);
+  json_builder_end_object (builder);
+  body = _hall_store_json_to_string_free (json_builder_get_root (builder));
+  if (!_hall_store_enqueue_locked (self, "POST", path, body, "applicant", uuid, uuid, 0, error))
+    return FALSE;
+  *changed_out = TRUE;
+  return TRUE;
+}
+
+gboolean
+hall_store_correct_applicant_phone (HallStore   *self,
+                                    const char  *applicant_uuid,
+                                    const char  *phone,
+                                    GError     **error)
+{
+  g_autofree char *normalized = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (applicant_uuid != NULL, FALSE);
+
+  normalized = hall_applicant_check_phone (phone, error);
+  if (normalized == NULL)
+    return FALSE;
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  if (!correct_phone_locked (self, applicant_uuid, normalized, &changed, error))
     {
       _hall_store_write_rollback (self);
       return FALSE;

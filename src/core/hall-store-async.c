@@ -188,6 +188,60 @@ hall_store_add_case_event_finish (HallStore     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Correct an applicant's phone */
+
+static void
+correct_phone_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  char **args = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (hall_store_correct_applicant_phone (source_object, args[0], args[1], &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_correct_applicant_phone_async (HallStore           *self,
+                                          const char          *applicant_uuid,
+                                          const char          *phone,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  char **args;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (applicant_uuid != NULL);
+
+  args = g_new0 (char *, 3);
+  args[0] = g_strdup (applicant_uuid);
+  args[1] = g_strdup (phone);
+  task = write_task_new (self, cancellable, callback, user_data,
+                         hall_store_correct_applicant_phone_async);
+  g_task_set_task_data (task, args, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, correct_phone_thread);
+}
+
+gboolean
+hall_store_correct_applicant_phone_finish (HallStore     *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                          hall_store_correct_applicant_phone_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Resolve conflicts */
 
 typedef struct

@@ -380,6 +380,11 @@ static const char migration_v10[] =
   "    WHERE id = NEW.case_id;"
   "END;";
 
+/* A business's contact person (issue 16): who the hall calls there, beside
+ * the contact phone the applicant row already holds. */
+static const char migration_v11[] =
+  "ALTER TABLE applicants ADD COLUMN contact_person TEXT;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -392,6 +397,7 @@ static const char *const migrations[] = {
   migration_v8,
   migration_v9,
   migration_v10,
+  migration_v11,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

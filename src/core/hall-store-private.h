@@ -58,7 +58,7 @@ struct _HallStore
 
 #define APPLICANT_COLUMNS                                               \
   "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \
-  "version, created_at, updated_at"
+  "version, created_at, updated_at, contact_person"
 
 /* hall-store.c: readers, the writer's transactions, signals */
 

@@ -27,6 +27,8 @@ _hall_store_read_applicant (sqlite3_stmt *stmt)
                          "name", sqlite3_column_text (stmt, 3),
                          "credit-code", sqlite3_column_text (stmt, 5),
                          "legal-representative", sqlite3_column_text (stmt, 7),
+                         "contact-person", sqlite3_column_text (stmt, 11),
+                         "phone", sqlite3_column_text (stmt, 6),
                          "version", sqlite3_column_int64 (stmt, 8),
                          "created-at", sqlite3_column_int64 (stmt, 9),
                          "updated-at", sqlite3_column_int64 (stmt, 10),

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 10
+#define HALL_STORE_SCHEMA_VERSION 11
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -79,6 +79,15 @@ char           *hall_store_check_password        (HallStore      *self,
  * hall_store_create_case() refuses the same way. */
 gboolean        hall_store_save_applicant        (HallStore      *self,
                                                   HallApplicant  *applicant,
+                                                  GError        **error);
+/* Corrects the phone of a returning applicant: the applicant's row and an
+ * event of its record (POST /v1/applicants/{uuid}/phone) in the outbox, in
+ * one transaction. A number that is not one is a HALL_VALIDATION_ERROR
+ * and changes nothing; HALL_STORE_ERROR_NOT_FOUND when there is no such
+ * applicant. The same number again queues nothing. */
+gboolean        hall_store_correct_applicant_phone (HallStore  *self,
+                                                  const char     *applicant_uuid,
+                                                  const char     *phone,
                                                   GError        **error);
 /* (transfer full): HALL_STORE_ERROR_NOT_FOUND when there is none. */
 HallApplicant  *hall_store_get_applicant         (HallStore      *self,
@@ -300,6 +309,16 @@ void            hall_store_add_case_event_async  (HallStore      *self,
                                                   GAsyncReadyCallback callback,
                                                   gpointer        user_data);
 gboolean        hall_store_add_case_event_finish (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+/* hall_store_correct_applicant_phone() on a worker. */
+void            hall_store_correct_applicant_phone_async (HallStore *self,
+                                                  const char     *applicant_uuid,
+                                                  const char     *phone,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_correct_applicant_phone_finish (HallStore *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
 /* hall_store_resolve_conflict() for each of @conflict_ids in turn: the

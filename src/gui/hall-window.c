@@ -583,6 +583,68 @@ serving_case_created_cb (HallWindow *self,
 /* End of day */
 
 static void
+summary_draw_page_cb (GtkPrintOperation *operation,
+                      GtkPrintContext   *context,
+                      int                page_nr,
+                      HallDaySummary    *summary)
+{
+  hall_day_summary_render (summary, gtk_print_context_get_cairo_context (context),
+                           gtk_print_context_get_width (context),
+                           gtk_print_context_get_height (context));
+}
+
+static void
+summary_printed_cb (GtkPrintOperation       *operation,
+                    GtkPrintOperationResult  result,
+                    HallWindow              *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (result != GTK_PRINT_OPERATION_RESULT_ERROR)
+    return;
+  gtk_print_operation_get_error (operation, &error);
+  message = g_strdup_printf (_("The summary was not printed: %s"),
+                             error != NULL ? error->message : _("unknown error"));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* One A4 page through the print dialog: the receipt printer chosen for
+ * Ctrl+P holds receipt paper, so the summary asks where to go. */
+static void
+print_summary (HallWindow     *self,
+               HallDaySummary *summary)
+{
+  g_autoptr (GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr (GtkPageSetup) page_setup = gtk_page_setup_new ();
+  g_autoptr (GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
+  g_autoptr (GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  gtk_page_setup_set_paper_size_and_default_margins (page_setup, a4);
+  gtk_page_setup_set_orientation (page_setup, GTK_PAGE_ORIENTATION_PORTRAIT);
+  gtk_print_operation_set_default_page_setup (operation, page_setup);
+  gtk_print_operation_set_n_pages (operation, 1);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  gtk_print_operation_set_job_name (operation, _("End-of-Day Summary"));
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  /* The operation outlives the dialog that held the summary. */
+  g_object_set_data_full (G_OBJECT (operation), "summary", g_object_ref (summary),
+                          g_object_unref);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (summary_draw_page_cb), summary);
+  g_signal_connect_object (operation, "done", G_CALLBACK (summary_printed_cb), self, 0);
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (self), &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autofree char *message = g_strdup_printf (_("The summary was not printed: %s"),
+                                                  error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+static void
 summary_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      HallWindow       *self)
@@ -596,6 +658,11 @@ summary_response_cb (AdwMessageDialog *dialog,
   g_autofree char *message = NULL;
   g_autofree char *date = NULL;
 
+  if (g_str_equal (response, "print") && summary != NULL)
+    {
+      print_summary (self, summary);
+      return;
+    }
   if (!g_str_equal (response, "save") || summary == NULL)
     return;
   now = g_date_time_new_now_local ();
@@ -643,7 +710,7 @@ day_counts_cb (GObject      *object,
   text = hall_day_summary_dup_text (summary);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("End-of-Day Summary"), text);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"),
-                                    "save", _("_Save as PDF"), NULL);
+                                    "print", _("_Print…"), "save", _("_Save as PDF"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save",
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");

@@ -410,6 +410,12 @@ draw_content (HallReceipt  *self,
   promised = format_time (hall_case_get_promised_at (self->kase));
 
   y += draw_field (cr, context, _("Applicant"), applicant_name, y, w);
+  {
+    g_autofree char *contact = hall_receipt_dup_contact_text (self);
+
+    if (contact != NULL)
+      y += draw_field (cr, context, _("Contact"), contact, y, w);
+  }
   y += draw_field (cr, context, _("Service"), service_name, y, w);
   if (self->service != NULL)
     y += draw_field (cr, context, _("Department"),
@@ -623,6 +629,25 @@ hall_receipt_set_official_name (HallReceipt *self,
   g_free (self->official_name);
   self->official_name = official_name != NULL && *official_name != '\0'
                           ? g_strdup (official_name) : NULL;
+}
+
+char *
+hall_receipt_dup_contact_text (HallReceipt *self)
+{
+  const char *person;
+  const char *phone;
+
+  g_return_val_if_fail (HALL_IS_RECEIPT (self), NULL);
+
+  if (self->applicant == NULL
+      || hall_applicant_get_kind (self->applicant) != HALL_APPLICANT_BUSINESS)
+    return NULL;
+  person = hall_applicant_get_contact_person (self->applicant);
+  phone = hall_applicant_get_phone (self->applicant);
+  if (person != NULL && phone != NULL)
+    /* Translators: a business's contact person and phone, "Li Ming · 138…" */
+    return g_strdup_printf (_("%s · %s"), person, phone);
+  return g_strdup (person != NULL ? person : phone);
 }
 
 char *

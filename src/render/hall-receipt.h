@@ -51,6 +51,10 @@ void           hall_receipt_set_status_url (HallReceipt *self,
 /* The official's display name, printed instead of the case's user name. */
 void           hall_receipt_set_official_name (HallReceipt *self,
                                                const char  *official_name);
+/* (transfer full) (nullable): who the hall calls at a business applicant,
+ * as printed ("Li Ming · 13800138000"); NULL for a person, or a business
+ * that gave neither a contact person nor a phone. */
+char          *hall_receipt_dup_contact_text (HallReceipt *self);
 /* (transfer full): what the QR code holds: the status page address with
  * the case number (URI-escaped) in it, or the bare number. */
 char          *hall_receipt_dup_qr_text   (HallReceipt *self);

@@ -105,7 +105,7 @@ _hall_server_roles_needed (HallRoute  route,
     case HALL_METHOD_PATCH:
     case HALL_METHOD_OTHER:
     default:
-      if (route == HALL_ROUTE_APPLICANT)
+      if (route == HALL_ROUTE_APPLICANT || route == HALL_ROUTE_APPLICANT_PHONE)
         return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
       if (route == HALL_ROUTE_CASE)
         return HALL_ROLE_COUNTER_OFFICIAL;

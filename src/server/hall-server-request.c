@@ -209,6 +209,9 @@ hall_server_route (const char   *method,
   else if (n == 3 && g_str_equal (parts[0], "cases") && hall_uuid_is_canonical (parts[1])
            && g_str_equal (parts[2], "events"))
     route = HALL_ROUTE_CASE_EVENTS, id = parts[1], allowed = ALLOW (POST);
+  else if (n == 3 && g_str_equal (parts[0], "applicants") && hall_uuid_is_canonical (parts[1])
+           && g_str_equal (parts[2], "phone"))
+    route = HALL_ROUTE_APPLICANT_PHONE, id = parts[1], allowed = ALLOW (POST);
   else if (n == 2 && g_str_equal (parts[0], "blobs") && hall_blob_store_is_valid_name (parts[1]))
     route = HALL_ROUTE_BLOB, id = parts[1],
     allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT) | ALLOW (PATCH);
@@ -451,6 +454,49 @@ hall_server_parse_entity_node (HallRoute     route,
         if (!json_object_has_member (object, "at"))
           hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
         return hall_case_event_to_json (event);
+      }
+
+    case HALL_ROUTE_APPLICANT_PHONE:
+      {
+        const char *uuid = NULL;
+        const char *phone = NULL;
+        gint64 at = g_get_real_time () / G_USEC_PER_SEC;
+        g_autofree char *normalized = NULL;
+        g_autoptr(JsonBuilder) builder = NULL;
+        g_autofree char *at_text = NULL;
+
+        /* A correction is an event of the applicant's record: its own
+         * uuid, the number as read out at the counter, and when. The
+         * number is checked as an applicant's is, by the same code. */
+        if (!hall_json_read_uuid (object, "uuid", TRUE, &uuid, &field, &error)
+            || !hall_json_read_string (object, "phone", TRUE, HALL_JSON_MAX_CHARS, &phone, &field,
+                                       &error)
+            || !hall_json_read_timestamp (object, "at", FALSE, &at, &field, &error))
+          {
+            *problem = problem_from_model (field, error);
+            return NULL;
+          }
+        normalized = hall_applicant_check_phone (phone, &error);
+        if (normalized == NULL)
+          {
+            *problem = problem_from_model ("phone", error);
+            return NULL;
+          }
+        at_text = hall_timestamp_to_iso8601 (at);
+        builder = json_builder_new ();
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "uuid");
+        json_builder_add_string_value (builder, uuid);
+        json_builder_set_member_name (builder, "kind");
+        json_builder_add_string_value (builder, "phone");
+        json_builder_set_member_name (builder, "applicant");
+        json_builder_add_string_value (builder, id);
+        json_builder_set_member_name (builder, "phone");
+        json_builder_add_string_value (builder, normalized);
+        json_builder_set_member_name (builder, "at");
+        json_builder_add_string_value (builder, at_text);
+        json_builder_end_object (builder);
+        return json_builder_get_root (builder);
       }
 
     case HALL_ROUTE_NONE:

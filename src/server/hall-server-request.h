@@ -51,6 +51,7 @@ typedef enum
   HALL_ROUTE_APPLICANT,     /* /v1/applicants/{uuid} */
   HALL_ROUTE_CASE,          /* /v1/cases/{uuid} */
   HALL_ROUTE_CASE_EVENTS,   /* /v1/cases/{uuid}/events */
+  HALL_ROUTE_APPLICANT_PHONE, /* /v1/applicants/{uuid}/phone */
   HALL_ROUTE_CHANGES,       /* /v1/changes */
   HALL_ROUTE_CATALOG,       /* /v1/catalog */
   HALL_ROUTE_BLOB,          /* /v1/blobs/{sha256} */

@@ -645,6 +645,59 @@ write_event (HallServerStorage  *storage,
   return TRUE;
 }
 
+/* A correction of an applicant's phone, made at a counter for a returning
+ * applicant: the applicant's next version carries the number. It needs no
+ * If-Match, as it names the one field it changes; the same number again
+ * changes nothing, so a replay is harmless even without its key. */
+static gboolean
+write_phone (HallServerStorage  *storage,
+             HallServerRequest  *request,
+             GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) stored_node = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *data = NULL;
+  JsonObject *event = json_node_get_object (request->entity);
+  const char *phone = hall_json_get_string (event, "phone");
+  JsonObject *applicant;
+  gint64 version = 0;
+
+  stored = hall_server_storage_get_entity (storage, HALL_ENTITY_APPLICANT, request->id, &version,
+                                           &local_error);
+  if (stored == NULL)
+    {
+      if (!is_not_found (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      request->response = hall_problem_response (404, NULL,
+                                                 _("There is no such applicant; send the "
+                                                   "applicant first"));
+      return TRUE;
+    }
+  stored_node = parse_stored (stored);
+  applicant = json_node_get_object (stored_node);
+  if (g_strcmp0 (hall_json_get_string (applicant, "phone"), phone) == 0)
+    {
+      request->response = stored_response (200, g_steal_pointer (&stored), version);
+      return TRUE;
+    }
+
+  version++;
+  json_object_set_string_member (applicant, "phone", phone);
+  json_object_set_string_member (applicant, "updated_at", hall_json_get_string (event, "at"));
+  json_object_set_int_member (applicant, "version", version);
+  stamp_record (applicant, request, g_get_real_time () / G_USEC_PER_SEC);
+  data = node_to_string (stored_node);
+  if (!hall_server_storage_put_entity (storage, HALL_ENTITY_APPLICANT, request->id, version, NULL,
+                                       data, error))
+    return FALSE;
+  request->response = stored_response (200, g_steal_pointer (&data), version);
+  return TRUE;
+}
+
 /* A key is the client's own: scoped to the signed-in official, so another
  * who reuses or guesses it neither reads the stored answer nor is refused.
  * A username cannot hold "\n" (the session token is split on it). */
@@ -715,6 +768,9 @@ _hall_server_run_write (HallServerStorage  *storage,
       break;
     case HALL_ROUTE_CASE_EVENTS:
       ok = write_event (storage, request, error);
+      break;
+    case HALL_ROUTE_APPLICANT_PHONE:
+      ok = write_phone (storage, request, error);
       break;
     case HALL_ROUTE_NONE:
     case HALL_ROUTE_HEALTH:

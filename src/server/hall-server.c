@@ -528,6 +528,7 @@ answer (HallServer            *self,
                                                  ? HALL_ENTITY_CASE : HALL_ENTITY_APPLICANT);
       return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_CASE_EVENTS:
+    case HALL_ROUTE_APPLICANT_PHONE:
       return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_BLOB:
       return _hall_server_answer_blob (self, request);

@@ -95,6 +95,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     case HALL_ROUTE_APPLICANT:
     case HALL_ROUTE_CASE:
     case HALL_ROUTE_CASE_EVENTS:
+    case HALL_ROUTE_APPLICANT_PHONE:
       entity = hall_server_parse_entity (route, id, body, body_length, &problem);
       if (entity == NULL)
         check_problem (problem);

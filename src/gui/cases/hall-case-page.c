@@ -23,6 +23,7 @@ struct _HallCasePage
   GtkLabel      *countdown_label;
   AdwActionRow  *applicant_row;
   AdwActionRow  *service_row;
+  AdwActionRow  *phone_row;
   AdwActionRow  *created_row;
   AdwActionRow  *recorded_row;
   AdwActionRow  *promised_row;
@@ -41,6 +42,7 @@ struct _HallCasePage
   HallCase      *kase;
   char          *official;
   char          *document_text;
+  HallApplicant *applicant;     /* of the case shown, as last read */
   GPtrArray     *conflicts; /* of HallConflict, open ones, as last read */
   char          *conflict_text;
   char          *timeline_text;
@@ -309,11 +311,18 @@ show_applicant (HallCasePage *self,
   g_autofree char *subtitle = NULL;
 
   g_clear_pointer (&self->document_text, g_free);
+  g_set_object (&self->applicant, applicant);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.correct-phone", applicant != NULL);
   if (applicant == NULL)
     {
       adw_action_row_set_subtitle (self->applicant_row, "");
+      adw_action_row_set_subtitle (self->phone_row, "");
       return;
     }
+  adw_action_row_set_subtitle (self->phone_row,
+                               hall_applicant_get_phone (applicant) != NULL
+                                 ? hall_applicant_get_phone (applicant)
+                                 : _("None given"));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->applicant_row),
                                  hall_applicant_get_name (applicant));
@@ -894,6 +903,117 @@ show_toast (HallCasePage *self,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
+/* Correcting the applicant's phone */
+
+static void
+correct_phone_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (HallCasePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!hall_store_correct_applicant_phone_finish (HALL_STORE (object), result, &error))
+    {
+      GtkRoot *root;
+      AdwMessageDialog *dialog;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      root = gtk_widget_get_root (GTK_WIDGET (self));
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                              : NULL,
+                                                           _("The Phone Was Not Corrected"),
+                                                           error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  show_toast (self, _("Phone corrected"));
+  hall_case_page_reload (self);
+}
+
+/* What is typed now is judged now: the body says what is wrong with it,
+ * and Correct is there only for a number that is one, and new. */
+static void
+phone_changed_cb (GtkEditable      *entry,
+                  AdwMessageDialog *dialog)
+{
+  HallApplicant *applicant = g_object_get_data (G_OBJECT (dialog), "applicant");
+  g_autofree char *phone = NULL;
+  g_autoptr (GError) error = NULL;
+
+  phone = hall_applicant_check_phone (gtk_editable_get_text (entry), &error);
+  if (phone == NULL && *gtk_editable_get_text (entry) != '\0')
+    {
+      adw_message_dialog_set_body (dialog, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+    }
+  else
+    {
+      adw_message_dialog_set_body (dialog, _("The applicant’s record changes here at once, and "
+                                             "on the hall’s server with the next sync."));
+      gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+    }
+  adw_message_dialog_set_response_enabled (dialog, "correct",
+                                           phone != NULL
+                                           && g_strcmp0 (phone,
+                                                         hall_applicant_get_phone (applicant)) != 0);
+}
+
+static void
+phone_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   HallCasePage     *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  HallApplicant *applicant = g_object_get_data (G_OBJECT (dialog), "applicant");
+
+  if (g_strcmp0 (response, "correct") != 0 || self->store == NULL)
+    return;
+  hall_store_correct_applicant_phone_async (self->store, hall_applicant_get_uuid (applicant),
+                                            gtk_editable_get_text (entry), self->page_cancellable,
+                                            correct_phone_cb, g_object_ref (self));
+}
+
+static void
+correct_phone_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  const char *phone;
+
+  if (self->applicant == NULL)
+    return;
+  phone = hall_applicant_get_phone (self->applicant);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                          : NULL,
+                                                       _("Correct the Phone"), NULL));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "correct", _("C_orrect"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "correct", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "correct");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "applicant", g_object_ref (self->applicant),
+                          g_object_unref);
+
+  entry = gtk_entry_new ();
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PHONE);
+  gtk_editable_set_text (GTK_EDITABLE (entry), phone != NULL ? phone : "");
+  adw_message_dialog_set_extra_child (dialog, entry);
+
+  g_signal_connect (entry, "changed", G_CALLBACK (phone_changed_cb), dialog);
+  phone_changed_cb (GTK_EDITABLE (entry), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (phone_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 typedef struct
 {
   HallCasePage           *page;
@@ -1044,6 +1164,7 @@ hall_case_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->kase);
+  g_clear_object (&self->applicant);
   g_clear_object (&self->catalog);
   /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */
@@ -1163,6 +1284,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, service_row);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, phone_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, created_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, recorded_row);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, promised_row);
@@ -1177,6 +1299,8 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, duplicate_list);
 
   gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "case.correct-phone", NULL,
+                                   correct_phone_action);
   gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
   gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
   gtk_widget_class_install_action (widget_class, "case.merge-applicant", NULL,
@@ -1191,6 +1315,7 @@ hall_case_page_init (HallCasePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->page_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.correct-phone", FALSE);
   show_conflicts (self, NULL);
 }
 

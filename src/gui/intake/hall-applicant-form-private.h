@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* @field is a JSON field name: "id_number", "credit_code", "name", "phone",
- * "business_name", "legal_representative". */
+ * "business_name", "legal_representative", "contact_person". */
 GtkEditable *_hall_applicant_form_get_field (HallApplicantForm *self,
                                              const char        *field);
 /* The message shown under the field, or NULL when none is shown. */

@@ -25,6 +25,7 @@ typedef enum
   FIELD_PHONE,
   FIELD_BUSINESS_NAME,
   FIELD_LEGAL_REPRESENTATIVE,
+  FIELD_CONTACT_PERSON,
   N_FIELDS
 } Field;
 
@@ -32,6 +33,7 @@ typedef enum
  * the right row. */
 static const char * const field_names[N_FIELDS] = {
   "id_number", "credit_code", "name", "phone", "business_name", "legal_representative",
+  "contact_person",
 };
 
 typedef enum
@@ -55,6 +57,7 @@ struct _HallApplicantForm
   HallApplicant     *returning;
   guint              n_earlier_cases;
   GCancellable      *lookup_cancellable;
+  GCancellable      *phone_cancellable;
   guint              pause_id;
   gboolean           touched[N_FIELDS];
 
@@ -66,6 +69,9 @@ struct _HallApplicantForm
   AdwActionRow      *returning_row;
   AdwAvatar         *returning_avatar;
   GtkSpinner        *lookup_spinner;
+  AdwEntryRow       *returning_phone_row;
+  GtkWidget         *returning_phone_status_row;
+  GtkLabel          *returning_phone_status;
   GtkWidget         *details_group;
   GtkLabel          *id_number_readout;
 };
@@ -130,6 +136,7 @@ field_is_shown (HallApplicantForm *self,
       return details;
     case FIELD_BUSINESS_NAME:
     case FIELD_LEGAL_REPRESENTATIVE:
+    case FIELD_CONTACT_PERSON:
       return !person && details;
     case N_FIELDS:
     default:
@@ -144,7 +151,8 @@ validate_field (HallApplicantForm *self,
 {
   g_autofree char *text = NULL;
 
-  if (field == FIELD_NAME || field == FIELD_BUSINESS_NAME || field == FIELD_LEGAL_REPRESENTATIVE)
+  if (field == FIELD_NAME || field == FIELD_BUSINESS_NAME || field == FIELD_LEGAL_REPRESENTATIVE
+      || field == FIELD_CONTACT_PERSON)
     text = g_strstrip (g_strdup (get_text (self, field)));
   else
     text = hall_normalize_document_number (get_text (self, field));
@@ -177,6 +185,10 @@ validate_field (HallApplicantForm *self,
       return hall_validate_name_field (_("Business name"), text, error);
     case FIELD_LEGAL_REPRESENTATIVE:
       return hall_validate_person_name_field (_("Legal representative"), text, error);
+    case FIELD_CONTACT_PERSON:
+      /* Whom to call, when it is not the legal representative: optional. */
+      return *text == '\0'
+             || hall_validate_person_name_field (_("Contact person"), text, error);
     case N_FIELDS:
     default:
       g_assert_not_reached ();
@@ -232,8 +244,10 @@ build_applicant (HallApplicantForm *self)
   {
     HallApplicant *business = hall_applicant_new_business (name, number, other);
     g_autofree char *phone = hall_normalize_document_number (get_text (self, FIELD_PHONE));
+    g_autofree char *contact = g_strstrip (g_strdup (get_text (self, FIELD_CONTACT_PERSON)));
 
     hall_applicant_set_phone (business, phone != NULL && *phone != '\0' ? phone : NULL);
+    hall_applicant_set_contact_person (business, *contact != '\0' ? contact : NULL);
     return business;
   }
 }
@@ -309,6 +323,9 @@ update_visibility (HallApplicantForm *self)
   gtk_widget_set_visible (GTK_WIDGET (self->returning_avatar), self->lookup == LOOKUP_FOUND);
   gtk_widget_set_visible (GTK_WIDGET (self->returning_row),
                           self->lookup == LOOKUP_RUNNING || self->lookup == LOOKUP_FOUND);
+  gtk_widget_set_visible (GTK_WIDGET (self->returning_phone_row), self->lookup == LOOKUP_FOUND);
+  if (self->lookup != LOOKUP_FOUND)
+    gtk_widget_set_visible (self->returning_phone_status_row, FALSE);
 
   if (self->lookup == LOOKUP_RUNNING)
     {
@@ -335,6 +352,103 @@ update_visibility (HallApplicantForm *self)
     }
 }
 
+/* A returning applicant's phone */
+
+static void
+show_phone_status (HallApplicantForm *self,
+                   const char        *text,
+                   gboolean           is_error)
+{
+  gtk_label_set_text (self->returning_phone_status, text);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->returning_phone_status), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->returning_phone_status), "error");
+  gtk_widget_set_visible (self->returning_phone_status_row, TRUE);
+  if (is_error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->returning_phone_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->returning_phone_row), "error");
+}
+
+static void
+returning_phone_changed_cb (HallApplicantForm *self)
+{
+  /* An error goes as soon as the number is edited. */
+  if (gtk_widget_has_css_class (GTK_WIDGET (self->returning_phone_row), "error"))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->returning_phone_row), "error");
+      gtk_widget_set_visible (self->returning_phone_status_row, FALSE);
+    }
+}
+
+typedef struct
+{
+  HallApplicantForm *self;
+  char              *phone;
+} PhoneCorrection;
+
+static void
+correct_phone_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  PhoneCorrection *correction = user_data;
+  g_autoptr(HallApplicantForm) self = correction->self;
+  g_autofree char *phone = correction->phone;
+  g_autoptr(GError) error = NULL;
+
+  g_free (correction);
+  if (!hall_store_correct_applicant_phone_finish (HALL_STORE (object), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("The phone was not corrected: %s"), error->message);
+      show_phone_status (self, message, TRUE);
+      return;
+    }
+  g_clear_object (&self->phone_cancellable);
+  if (self->returning != NULL)
+    hall_applicant_set_phone (self->returning, phone);
+  show_phone_status (self, _("Phone corrected; the hall’s server gets it with the next sync"),
+                     FALSE);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETURNING]);
+}
+
+static void
+returning_phone_apply_cb (HallApplicantForm *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->returning_phone_row));
+  g_autofree char *phone = NULL;
+  g_autoptr(GError) error = NULL;
+  PhoneCorrection *correction;
+
+  if (self->returning == NULL || self->store == NULL)
+    return;
+  phone = hall_applicant_check_phone (text, &error);
+  if (phone == NULL)
+    {
+      show_phone_status (self, error->message, TRUE);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->returning_phone_row), phone);
+  if (g_strcmp0 (phone, hall_applicant_get_phone (self->returning)) == 0)
+    return;
+
+  g_cancellable_cancel (self->phone_cancellable);
+  g_clear_object (&self->phone_cancellable);
+  self->phone_cancellable = g_cancellable_new ();
+  correction = g_new0 (PhoneCorrection, 1);
+  correction->self = g_object_ref (self);
+  correction->phone = g_steal_pointer (&phone);
+  hall_store_correct_applicant_phone_async (self->store,
+                                            hall_applicant_get_uuid (self->returning),
+                                            correction->phone, self->phone_cancellable,
+                                            correct_phone_cb, correction);
+}
+
 static void
 lookup_done (GObject      *object,
              GAsyncResult *res,
@@ -355,8 +469,13 @@ lookup_done (GObject      *object,
 
   if (applicant != NULL && hall_applicant_get_kind (applicant) == self->kind)
     {
+      const char *phone;
+
       self->returning = g_steal_pointer (&applicant);
       self->n_earlier_cases = n_cases;
+      phone = hall_applicant_get_phone (self->returning);
+      gtk_editable_set_text (GTK_EDITABLE (self->returning_phone_row), phone ? phone : "");
+      gtk_widget_set_visible (self->returning_phone_status_row, FALSE);
       self->lookup = LOOKUP_FOUND;
     }
   else
@@ -587,6 +706,8 @@ hall_applicant_form_dispose (GObject *object)
 
   g_cancellable_cancel (self->lookup_cancellable);
   g_clear_object (&self->lookup_cancellable);
+  /* A correction asked for is written even when the form goes. */
+  g_clear_object (&self->phone_cancellable);
   g_clear_handle_id (&self->pause_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_APPLICANT_FORM);
   g_clear_object (&self->store);
@@ -709,6 +830,12 @@ hall_applicant_form_class_init (HallApplicantFormClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, id_type_row);
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, returning_row);
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, returning_avatar);
+  gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, returning_phone_row);
+  gtk_widget_class_bind_template_child (widget_class, HallApplicantForm,
+                                        returning_phone_status_row);
+  gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, returning_phone_status);
+  gtk_widget_class_bind_template_callback (widget_class, returning_phone_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, returning_phone_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, lookup_spinner);
   gtk_widget_class_bind_template_child (widget_class, HallApplicantForm, details_group);
   bind_field (widget_class, FIELD_ID_NUMBER, "id_number_row", "id_number_error");
@@ -719,6 +846,7 @@ hall_applicant_form_class_init (HallApplicantFormClass *klass)
   bind_field (widget_class, FIELD_BUSINESS_NAME, "business_name_row", "business_name_error");
   bind_field (widget_class, FIELD_LEGAL_REPRESENTATIVE, "legal_representative_row",
               "legal_representative_error");
+  bind_field (widget_class, FIELD_CONTACT_PERSON, "contact_person_row", "contact_person_error");
   gtk_widget_class_bind_template_callback (widget_class, on_kind_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_clicked);
 }
