@@ -176,6 +176,27 @@ copy_template (HallTestPostgres  *self,
   return g_spawn_check_wait_status (status, error);
 }
 
+/* A test that aborts never calls stop: a shell outside it waits for the
+ * test's process to end, then stops the cluster and removes it (nothing
+ * is left to do when stop() did so already). */
+static void
+start_watchdog (HallTestPostgres *self)
+{
+  g_autofree char *pg_ctl = g_build_filename (self->bindir, "pg_ctl", NULL);
+  g_autofree char *script = g_strdup_printf (
+    "while kill -0 %d 2>/dev/null; do sleep 1; done;"
+    " if [ -d '%s' ]; then %s '%s' -D '%s' -m immediate stop >/dev/null 2>&1;"
+    " rm -rf '%s'; fi",
+    (int) getpid (), self->data, self->as_postgres ? "runuser -u postgres --" : "", pg_ctl,
+    self->data, self->dir);
+  const char *argv[] = { "sh", "-c", script, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_spawn_async ("/", (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                      | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, &error))
+    g_warning ("No watchdog for the PostgreSQL cluster: %s", error->message);
+}
+
 HallTestPostgres *
 hall_test_postgres_start (GError **error)
 {
@@ -226,6 +247,7 @@ hall_test_postgres_start (GError **error)
       return NULL;
   }
   self->running = TRUE;
+  start_watchdog (self);
   return g_steal_pointer (&self);
 }
 

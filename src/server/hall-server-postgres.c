@@ -206,6 +206,12 @@ message_of (PGconn *pg)
   return g_strchomp (g_strdup (PQerrorMessage (pg)));
 }
 
+static void
+ignore_notice (void       *data,
+               const char *message)
+{
+}
+
 static Conn *
 get_conn (HallServerPostgres  *self,
           GError             **error)
@@ -237,6 +243,8 @@ get_conn (HallServerPostgres  *self,
       PQfinish (pg);
       return NULL;
     }
+  /* NOTICEs ("already exists, skipping") are not for the server's log. */
+  PQsetNoticeProcessor (pg, ignore_notice, NULL);
   conn = g_new0 (Conn, 1);
   conn->pg = pg;
   g_mutex_lock (&self->mutex);
