@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <sodium.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 
 #include "hall-catalog.h"
 #include "hall-test-http.h"
+#include "hall-test-postgres.h"
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
@@ -30,9 +32,34 @@ typedef struct
 typedef HallTestReply Reply;
 
 static Server *server;
+/* With HALL_TEST_STORAGE=postgresql, every server keeps its records in a
+ * database of this cluster: one per data directory (a restarted server
+ * finds its own). */
+static HallTestPostgres *postgres;
+static GHashTable *databases;  /* data dir -> libpq URI */
 static char *token;            /* demo: every role */
 static char *reception_token;  /* reception1: reception only */
 static char *service_id;
+
+/* (transfer none) (nullable): the URI of @data_dir's database, made the
+ * first time, or NULL on SQLite. */
+static const char *
+database_of (const char *data_dir)
+{
+  const char *uri;
+
+  if (postgres == NULL)
+    return NULL;
+  uri = g_hash_table_lookup (databases, data_dir);
+  if (uri == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("hall_%u", g_hash_table_size (databases) + 1);
+
+      uri = hall_test_postgres_create_database (postgres, name);
+      g_hash_table_insert (databases, g_strdup (data_dir), (char *) uri);
+    }
+  return uri;
+}
 
 static Server *
 server_start (const char *data_dir)
@@ -47,8 +74,14 @@ server_start (const char *data_dir)
   g_assert_nonnull (bin);
   self->data_dir = g_strdup (data_dir);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
-                                               "--data", data_dir, "--demo", NULL);
+  if (postgres != NULL)
+    self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
+                                                 "--data", data_dir, "--demo",
+                                                 "--database", database_of (data_dir), NULL);
+  else
+    self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen",
+                                                 "127.0.0.1:0", "--data", data_dir, "--demo",
+                                                 NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
   /* Blocks until the server printed its first line or died. */
@@ -1110,7 +1143,8 @@ test_batch (void)
   }
 }
 
-/* Runs @sql on the server's database beside the server (WAL). */
+/* Runs @sql on the server's database beside the server (WAL, or
+ * PostgreSQL's own connection). */
 static void
 server_db_exec (const char *sql)
 {
@@ -1118,6 +1152,19 @@ server_db_exec (const char *sql)
   sqlite3 *db = NULL;
   char *message = NULL;
 
+  if (postgres != NULL)
+    {
+      PGconn *pg = PQconnectdb (database_of (server->data_dir));
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+      result = PQexec (pg, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (pg));
+      PQclear (result);
+      PQfinish (pg);
+      return;
+    }
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   sqlite3_busy_timeout (db, 5000);
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
@@ -1159,10 +1206,18 @@ test_batch_storage_failure (void)
   g_autofree char *key_event = g_uuid_string_random ();
   g_autofree char *key_note = g_uuid_string_random ();
 
-  trigger = g_strdup_printf ("CREATE TRIGGER fail_event BEFORE INSERT ON events"
-                             " WHEN NEW.uuid = '%s'"
-                             " BEGIN SELECT RAISE (ABORT, 'injected storage failure'); END;",
-                             poisoned);
+  if (postgres != NULL)
+    trigger = g_strdup_printf ("CREATE FUNCTION fail_event () RETURNS trigger LANGUAGE plpgsql"
+                               " AS $$ BEGIN IF NEW.uuid = '%s' THEN"
+                               " RAISE EXCEPTION 'injected storage failure'; END IF;"
+                               " RETURN NEW; END $$;"
+                               "CREATE TRIGGER fail_event BEFORE INSERT ON events"
+                               " FOR EACH ROW EXECUTE FUNCTION fail_event ();", poisoned);
+  else
+    trigger = g_strdup_printf ("CREATE TRIGGER fail_event BEFORE INSERT ON events"
+                               " WHEN NEW.uuid = '%s'"
+                               " BEGIN SELECT RAISE (ABORT, 'injected storage failure'); END;",
+                               poisoned);
   server_db_exec (trigger);
 
   ops[0] = batch_op (key_applicant, "PUT", applicant_path, person);
@@ -1195,7 +1250,9 @@ test_batch_storage_failure (void)
 
   /* Once the storage takes it, the same batch again: the kept operations
    * get their stored answers, the failed one goes through. */
-  server_db_exec ("DROP TRIGGER fail_event;");
+  server_db_exec (postgres != NULL ? "DROP TRIGGER fail_event ON events;"
+                                     "DROP FUNCTION fail_event ();"
+                                   : "DROP TRIGGER fail_event;");
   again = post_batch (ops);
   for (guint i = 0; i < 4; i++)
     g_assert_cmpint (result_status (again, i), ==, i == 2 ? 201 : result_status (results, i));
@@ -1403,6 +1460,13 @@ test_schema_v1 (void)
   sqlite3_stmt *stmt = NULL;
   Server *old;
 
+  if (postgres != NULL)
+    {
+      g_test_skip ("SQLite’s own schema migrations");
+      g_rmdir (dir);
+      return;
+    }
+
   g_assert_true (g_file_get_contents (fixture, &sql, NULL, NULL));
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
@@ -1594,6 +1658,13 @@ test_schema_v2_duplicates (void)
   sqlite3_stmt *stmt = NULL;
   Server *old;
 
+  if (postgres != NULL)
+    {
+      g_test_skip ("SQLite’s own schema migrations");
+      g_rmdir (dir);
+      return;
+    }
+
   g_assert_true (g_file_get_contents (fixture, &sql, NULL, NULL));
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
@@ -1665,7 +1736,17 @@ run_server_once (const char *const *args,
 
   g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_SERVER_BIN"));
   for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+    {
+      g_ptr_array_add (argv, (char *) args[i]);
+      /* On PostgreSQL, the database of that data directory with it. */
+      if (postgres != NULL && g_str_equal (args[i], "--data") && args[i + 1] != NULL)
+        {
+          i++;
+          g_ptr_array_add (argv, (char *) args[i]);
+          g_ptr_array_add (argv, (char *) "--database");
+          g_ptr_array_add (argv, (char *) database_of (args[i]));
+        }
+    }
   g_ptr_array_add (argv, NULL);
   g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
                 err, &status, &error);
@@ -1742,6 +1823,7 @@ test_set_official (void)
   g_autofree char *err = NULL;
   g_autofree char *official_token = NULL;
   Server *other;
+
 
   g_assert_cmpint (set_official (dir, "wang.fang", "counter_official, approver",
                                  "correct horse battery\n", &err), ==, 0);
@@ -3189,6 +3271,18 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
+  if (g_strcmp0 (g_getenv ("HALL_TEST_STORAGE"), "postgresql") == 0)
+    {
+      postgres = hall_test_postgres_start (&error);
+      g_assert_no_error (error);
+      if (postgres == NULL)
+        {
+          g_printerr ("PostgreSQL is not installed: skipped\n");
+          return 77;
+        }
+      databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    }
+
   catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
   service = g_list_model_get_item (G_LIST_MODEL (catalog), 0);
@@ -3244,6 +3338,8 @@ main (int   argc,
 
   server_stop (server);
   remove_dir (dir);
+  g_clear_pointer (&databases, g_hash_table_unref);
+  g_clear_pointer (&postgres, hall_test_postgres_stop);
   g_free (token);
   g_free (reception_token);
   g_free (service_id);

@@ -26,6 +26,11 @@ struct _HallServer
   HallCatalog        *catalog;
   HallServerStorage  *storage;
   HallGroupCommitter *committer;
+  /* The SQLite file of the data directory, which the queue and the trust
+   * write: the storage itself, or on PostgreSQL a second one, with its
+   * own writer (local_committer; the committer itself on SQLite). */
+  HallServerStorage  *local;
+  HallGroupCommitter *local_committer;
   HallAuth           *auth;
   HallBlobStore      *blobs;
   HallQueue          *queue;          /* tickets, appointments, their events */

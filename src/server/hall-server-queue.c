@@ -513,7 +513,7 @@ _hall_server_answer_queue (HallServer            *self,
       job->request_hash = hash_request (request);
     }
   MHD_suspend_connection (connection);
-  hall_group_committer_submit (self->committer, queue_job_run, queue_job_done, job);
+  hall_group_committer_submit (self->local_committer, queue_job_run, queue_job_done, job);
   return NULL;
 }
 

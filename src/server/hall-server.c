@@ -13,6 +13,7 @@
 
 #include "hall-json.h"
 #include "hall-server-error.h"
+#include "hall-server-postgres.h"
 #include "hall-server-private.h"
 #include "hall-server-sqlite.h"
 
@@ -37,8 +38,10 @@ hall_server_finalize (GObject *object)
   g_clear_pointer (&self->throttles, g_hash_table_unref);
   g_mutex_clear (&self->throttle_mutex);
   g_clear_object (&self->committer);
+  g_clear_object (&self->local_committer);
   g_clear_object (&self->queue);
   g_clear_object (&self->storage);
+  g_clear_object (&self->local);
   g_clear_object (&self->auth);
   g_clear_object (&self->blobs);
   g_clear_pointer (&self->trust, hall_server_trust_free);
@@ -73,6 +76,16 @@ hall_server_new (const char  *data_dir,
                  gboolean     group_commit,
                  GError     **error)
 {
+  return hall_server_new_with_database (data_dir, NULL, catalog, group_commit, error);
+}
+
+HallServer *
+hall_server_new_with_database (const char  *data_dir,
+                               const char  *database,
+                               HallCatalog *catalog,
+                               gboolean     group_commit,
+                               GError     **error)
+{
   g_autoptr(HallServer) self = g_object_new (HALL_TYPE_SERVER, NULL);
   g_autofree char *db_path = g_build_filename (data_dir, "hall.sqlite", NULL);
   g_autofree char *key_path = g_build_filename (data_dir, "session.key", NULL);
@@ -92,7 +105,17 @@ hall_server_new (const char  *data_dir,
   sqlite = hall_server_sqlite_new (db_path, error);
   if (sqlite == NULL)
     return NULL;
-  self->storage = HALL_SERVER_STORAGE (sqlite);
+  self->local = HALL_SERVER_STORAGE (sqlite);
+  if (database != NULL)
+    {
+      HallServerPostgres *postgres = hall_server_postgres_new (database, error);
+
+      if (postgres == NULL)
+        return NULL;
+      self->storage = HALL_SERVER_STORAGE (postgres);
+    }
+  else
+    self->storage = g_object_ref (self->local);
   /* After the storage, which migrates the database to schema 4. */
   self->trust = hall_server_trust_new (db_path, error);
   if (self->trust == NULL)
@@ -108,6 +131,12 @@ hall_server_new (const char  *data_dir,
     return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
+  /* On PostgreSQL the queue still writes the SQLite file, with a writer
+   * of its own. */
+  self->local_committer = self->local == self->storage
+                          ? g_object_ref (self->committer)
+                          : hall_group_committer_new (self->local,
+                                                      group_commit ? GROUP_COMMIT_BATCH : 1);
   self->sign_ins = g_thread_pool_new (_hall_server_sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
   return g_steal_pointer (&self);
 }
@@ -836,6 +865,8 @@ hall_server_stop (HallServer *self)
   MHD_quiesce_daemon (self->daemon);
   if (self->committer != NULL)
     hall_group_committer_stop (self->committer);
+  if (self->local_committer != NULL && self->local_committer != self->committer)
+    hall_group_committer_stop (self->local_committer);
   g_mutex_lock (&self->sign_in_mutex);
   pool = g_steal_pointer (&self->sign_ins);
   g_mutex_unlock (&self->sign_in_mutex);

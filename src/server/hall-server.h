@@ -18,6 +18,16 @@ HallServer *hall_server_new            (const char  *data_dir,
                                         HallCatalog *catalog,
                                         gboolean     group_commit,
                                         GError     **error);
+/* (transfer full): as hall_server_new(), with the cases, applicants,
+ * events, officials, idempotency keys and the change feed in the
+ * PostgreSQL database @database (a libpq URI) when it is not NULL; the
+ * queue, the trust (hall key, certificates, revocations), the session key
+ * and the blobs stay in @data_dir. */
+HallServer *hall_server_new_with_database (const char  *data_dir,
+                                           const char  *database,
+                                           HallCatalog *catalog,
+                                           gboolean     group_commit,
+                                           GError     **error);
 /* Adds the demo officials when missing: "demo" (every role) and
  * "reception1" (reception only), both with the password "demo". */
 gboolean    hall_server_add_demo_users (HallServer  *self,

@@ -81,6 +81,7 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *database = NULL;
   g_autofree char *catalog_path = NULL;
   g_autofree char *calendar_path = NULL;
   g_autoptr(HallCalendar) calendar = NULL;
@@ -100,6 +101,10 @@ main (int   argc,
       N_("ADDRESS:PORT") },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Directory of the database, the blobs and the session key"), N_("DIR") },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &database,
+      N_("Keep cases, applicants, officials and the change feed in this PostgreSQL database "
+         "(a libpq URI: postgresql://USER@HOST/DB) instead of the SQLite file of --data"),
+      N_("URI") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
     { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
@@ -195,7 +200,7 @@ main (int   argc,
     }
   hall_catalog_set_calendar (catalog, calendar);
 
-  server = hall_server_new (data_dir, catalog, !no_group_commit, &error);
+  server = hall_server_new_with_database (data_dir, database, catalog, !no_group_commit, &error);
   if (server != NULL && official != NULL)
     return set_official (server, official, roles, password_file);
   if (server != NULL)

@@ -1,0 +1,917 @@
+/* hall-server-postgres.c — HallServerStorage on PostgreSQL (libpq)
+ *
+ * One connection per thread that uses the storage (as the interface's
+ * threading note says), each with its statements prepared once. The schema
+ * is versioned in hall_schema; a migration runs in one transaction under
+ * an advisory lock, so that servers started together migrate once.
+ *
+ * The change feed never skips. The trap: with several writers (several
+ * servers, or one server's writer and another's), a transaction can take
+ * seq 7 from a sequence and commit after one that took seq 8 committed; a
+ * reader that saw 8 moves its cursor past 7 and never sees it. Here a seq is
+ * only ever taken while holding one transaction-scoped advisory lock
+ * (FEED_LOCK) per database, taken in the same statement that appends the
+ * change, and held until the transaction ends. PostgreSQL releases a
+ * transaction's locks only after its commit is visible to others, so a
+ * transaction that takes a seq after another's does so after that other
+ * committed or rolled back: the seqs any snapshot sees are a prefix of
+ * the seqs ever taken (with holes only where a transaction rolled back,
+ * which are never filled). A reader's "seq > cursor" therefore never
+ * passes a change that commits later. The cost: writers of the feed
+ * serialise from their first change to their commit; each server's group
+ * committer already batches its writes into one transaction, so that is
+ * one lock per batch per server, not per request.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-server-postgres"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libpq-fe.h>
+#include <stdlib.h>
+
+#include "hall-audit.h"
+#include "hall-server-error.h"
+#include "hall-server-postgres.h"
+#include "hall-sqlite.h"
+
+#define SCHEMA_VERSION 1
+/* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
+#define MIGRATE_LOCK "7402161301"
+#define FEED_LOCK    "7402161302"
+
+typedef enum
+{
+  STMT_GET_APPLICANT,
+  STMT_GET_CASE,
+  STMT_GET_EVENT_ENTITY,
+  STMT_GET_APPLICANT_LOCKED,
+  STMT_GET_CASE_LOCKED,
+  STMT_FIND_CASE_BY_NUMBER,
+  STMT_FIND_APPLICANT_BY_IDENTITY,
+  STMT_GET_EVENT,
+  STMT_LIST_CHANGES,
+  STMT_GET_IDEMPOTENT,
+  STMT_GET_OFFICIAL,
+  STMT_PUT_APPLICANT,
+  STMT_PUT_CASE,
+  STMT_CASE_AUDIT_HEAD,
+  STMT_PUT_EVENT,
+  STMT_SET_AUDIT_HEAD,
+  STMT_PUT_CHANGE,
+  STMT_PUT_IDEMPOTENT,
+  STMT_PUT_OFFICIAL,
+  STMT_SIGN_OUT_OFFICIAL,
+  N_STMTS
+} StmtId;
+
+static const char * const stmt_sql[N_STMTS] = {
+  [STMT_GET_APPLICANT] = "SELECT data, version FROM applicants WHERE uuid = $1",
+  [STMT_GET_CASE] = "SELECT data, version FROM cases WHERE uuid = $1",
+  [STMT_GET_EVENT_ENTITY] = "SELECT data, 1 FROM events WHERE uuid = $1",
+  /* The writer reads what it is about to change with the row locked, so
+   * that another server's writer cannot change it in between. */
+  [STMT_GET_APPLICANT_LOCKED] = "SELECT data, version FROM applicants WHERE uuid = $1 FOR UPDATE",
+  [STMT_GET_CASE_LOCKED] = "SELECT data, version FROM cases WHERE uuid = $1 FOR UPDATE",
+  [STMT_FIND_CASE_BY_NUMBER] = "SELECT uuid FROM cases WHERE number = $1",
+  [STMT_FIND_APPLICANT_BY_IDENTITY] = "SELECT uuid FROM applicants WHERE identity = $1",
+  [STMT_GET_EVENT] = "SELECT data, case_uuid, case_version FROM events WHERE uuid = $1",
+  [STMT_LIST_CHANGES] = "SELECT seq, entity, uuid, version, data FROM changes"
+                        " WHERE seq > $1 ORDER BY seq LIMIT $2",
+  [STMT_GET_IDEMPOTENT] = "SELECT request_hash, status, etag, body FROM idempotency WHERE key = $1",
+  [STMT_GET_OFFICIAL] = "SELECT password_hash, roles, signed_out_at FROM officials"
+                        " WHERE username = $1",
+  [STMT_PUT_APPLICANT] = "INSERT INTO applicants (uuid, version, data, identity)"
+                         " VALUES ($1, $2, $3, $4)"
+                         " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                         " data = excluded.data, identity = excluded.identity",
+  [STMT_PUT_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES ($1, $2, $4, $3)"
+                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                    " number = excluded.number, data = excluded.data",
+  [STMT_CASE_AUDIT_HEAD] = "SELECT audit_head FROM cases WHERE uuid = $1 FOR UPDATE",
+  [STMT_PUT_EVENT] = "INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash,"
+                     " entry_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+  [STMT_SET_AUDIT_HEAD] = "UPDATE cases SET audit_head = $2 WHERE uuid = $1",
+  /* The lock before the seq: see the comment at the top. */
+  [STMT_PUT_CHANGE] = "INSERT INTO changes (seq, entity, uuid, version, data)"
+                      " SELECT nextval ('changes_seq'), $1, $2, $3, $4"
+                      " FROM (SELECT pg_advisory_xact_lock (" FEED_LOCK ")) AS feed_lock",
+  [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
+                          " created_at) VALUES ($1, $2, $3, $4, $5,"
+                          " extract (epoch FROM now ())::bigint)",
+  [STMT_PUT_OFFICIAL] = "INSERT INTO officials (username, password_hash, roles) VALUES ($1, $2, $3)"
+                        " ON CONFLICT (username) DO UPDATE SET"
+                        " password_hash = excluded.password_hash, roles = excluded.roles",
+  [STMT_SIGN_OUT_OFFICIAL] = "UPDATE officials SET signed_out_at = greatest (signed_out_at, $2)"
+                             " WHERE username = $1",
+};
+
+/* Version 1: what the SQLite storage holds at its schema 5, but for the
+ * queue's and the trust's tables, which stay in the SQLite file of --data
+ * for now (README, "PostgreSQL"). The audit chain is kept by put_event,
+ * not by a trigger, since its hash is computed in C (hall-audit.h). */
+static const char schema_v1[] =
+  "CREATE TABLE applicants (uuid text PRIMARY KEY, version bigint NOT NULL, data text NOT NULL,"
+  "                         identity text UNIQUE);"
+  "CREATE TABLE cases (uuid text PRIMARY KEY, version bigint NOT NULL, number text UNIQUE,"
+  "                    data text NOT NULL, audit_head text NOT NULL DEFAULT '');"
+  "CREATE TABLE events (stored bigserial UNIQUE, uuid text PRIMARY KEY,"
+  "                     case_uuid text NOT NULL, case_version bigint NOT NULL,"
+  "                     data text NOT NULL, prev_hash text NOT NULL,"
+  "                     entry_hash text NOT NULL);"
+  "CREATE INDEX events_case ON events (case_uuid);"
+  "CREATE SEQUENCE changes_seq;"
+  "CREATE TABLE changes (seq bigint PRIMARY KEY, entity text NOT NULL, uuid text NOT NULL,"
+  "                      version bigint NOT NULL, data text NOT NULL);"
+  "CREATE TABLE idempotency (key text PRIMARY KEY, request_hash text NOT NULL,"
+  "                          status integer NOT NULL, etag bigint, body text NOT NULL,"
+  "                          created_at bigint NOT NULL);"
+  "CREATE TABLE officials (username text PRIMARY KEY, password_hash text NOT NULL,"
+  "                        roles text NOT NULL, signed_out_at bigint NOT NULL DEFAULT 0);";
+
+/* Each step takes the schema from the version before it; the next one is
+ * appended here, never edited in. */
+static const char * const migrations[SCHEMA_VERSION] = {
+  schema_v1,
+};
+
+typedef struct
+{
+  PGconn   *pg;
+  gboolean  prepared[N_STMTS];
+  gboolean  in_transaction;
+} Conn;
+
+struct _HallServerPostgres
+{
+  GObject    parent_instance;
+  char      *uri;
+  gsize      id;
+  GMutex     mutex;
+  GPtrArray *conns;   /* of Conn, every thread's */
+};
+
+static void hall_server_postgres_storage_init (HallServerStorageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HallServerPostgres, hall_server_postgres, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HALL_TYPE_SERVER_STORAGE,
+                                                      hall_server_postgres_storage_init))
+
+/* Per thread: instance id -> Conn (see hall-server-sqlite.c). */
+static GPrivate thread_conns = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
+static gsize next_id;
+
+static void
+conn_free (Conn *conn)
+{
+  PQfinish (conn->pg);
+  g_free (conn);
+}
+
+static void
+hall_server_postgres_finalize (GObject *object)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (object);
+  GHashTable *table = g_private_get (&thread_conns);
+
+  if (table != NULL)
+    g_hash_table_remove (table, GSIZE_TO_POINTER (self->id));
+  g_ptr_array_unref (self->conns);
+  g_mutex_clear (&self->mutex);
+  g_free (self->uri);
+  G_OBJECT_CLASS (hall_server_postgres_parent_class)->finalize (object);
+}
+
+static void
+hall_server_postgres_class_init (HallServerPostgresClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hall_server_postgres_finalize;
+}
+
+static void
+hall_server_postgres_init (HallServerPostgres *self)
+{
+  g_mutex_init (&self->mutex);
+  self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) conn_free);
+  self->id = g_atomic_pointer_add (&next_id, 1) + 1;
+}
+
+/* libpq's message without its trailing newline. */
+static char *
+message_of (PGconn *pg)
+{
+  return g_strchomp (g_strdup (PQerrorMessage (pg)));
+}
+
+static void
+ignore_notice (void       *data,
+               const char *message)
+{
+}
+
+static Conn *
+get_conn (HallServerPostgres  *self,
+          GError             **error)
+{
+  GHashTable *table = g_private_get (&thread_conns);
+  Conn *conn;
+  PGconn *pg;
+
+  if (table == NULL)
+    {
+      table = g_hash_table_new (NULL, NULL);
+      g_private_set (&thread_conns, table);
+    }
+  conn = g_hash_table_lookup (table, GSIZE_TO_POINTER (self->id));
+  if (conn != NULL)
+    return conn;
+
+  pg = PQconnectdb (self->uri);
+  if (PQstatus (pg) != CONNECTION_OK)
+    {
+      g_autofree char *message = message_of (pg);
+
+      /* libpq names the host, the database or the role that failed. */
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                   _("Cannot connect to the PostgreSQL database %s on %s as %s: %s"),
+                   PQdb (pg) != NULL ? PQdb (pg) : "?",
+                   PQhost (pg) != NULL && *PQhost (pg) != '\0' ? PQhost (pg) : "localhost",
+                   PQuser (pg) != NULL ? PQuser (pg) : "?", message);
+      PQfinish (pg);
+      return NULL;
+    }
+  /* NOTICEs ("already exists, skipping") are not for the server's log. */
+  PQsetNoticeProcessor (pg, ignore_notice, NULL);
+  conn = g_new0 (Conn, 1);
+  conn->pg = pg;
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->conns, conn);
+  g_mutex_unlock (&self->mutex);
+  g_hash_table_insert (table, GSIZE_TO_POINTER (self->id), conn);
+  return conn;
+}
+
+/* A failed result as a GError saying it was to @doing: unique and check
+ * violations are HALL_DATABASE_ERROR_CONSTRAINT, a lost connection
+ * HALL_DATABASE_ERROR_OPEN, a full disk FULL, the rest SQL. */
+static void
+set_result_error (GError    **error,
+                  PGconn     *pg,
+                  PGresult   *result,
+                  const char *doing)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  g_autofree char *message = message_of (pg);
+  int code = HALL_DATABASE_ERROR_SQL;
+
+  if (PQstatus (pg) == CONNECTION_BAD || state == NULL || g_str_has_prefix (state, "08"))
+    code = HALL_DATABASE_ERROR_OPEN;
+  else if (g_str_has_prefix (state, "23"))
+    code = HALL_DATABASE_ERROR_CONSTRAINT;
+  else if (g_str_equal (state, "53100"))
+    code = HALL_DATABASE_ERROR_FULL;
+  else if (g_str_equal (state, "40001") || g_str_equal (state, "40P01")
+           || g_str_equal (state, "55P03"))
+    code = HALL_DATABASE_ERROR_BUSY;
+  g_set_error (error, HALL_DATABASE_ERROR, code, _("Could not %s: %s"), doing, message);
+}
+
+/* Runs a statement of no parameters (transaction control, schema). */
+static gboolean
+exec_simple (Conn        *conn,
+             const char  *sql,
+             const char  *doing,
+             GError     **error)
+{
+  PGresult *result = PQexec (conn->pg, sql);
+  ExecStatusType status = PQresultStatus (result);
+  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+
+  if (!ok)
+    set_result_error (error, conn->pg, result, doing);
+  PQclear (result);
+  return ok;
+}
+
+/* (transfer full): the result of the statement @id with @n_params text
+ * parameters (NULL for SQL NULL), prepared on this thread's connection
+ * the first time; NULL with @error set when it failed. */
+static PGresult *
+run_stmt (HallServerPostgres  *self,
+          StmtId               id,
+          int                  n_params,
+          const char * const  *params,
+          const char          *doing,
+          GError             **error)
+{
+  Conn *conn = get_conn (self, error);
+  char name[16];
+  PGresult *result;
+  ExecStatusType status;
+
+  if (conn == NULL)
+    return NULL;
+  g_snprintf (name, sizeof name, "s%d", id);
+  if (!conn->prepared[id])
+    {
+      result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          set_result_error (error, conn->pg, result, doing);
+          PQclear (result);
+          return NULL;
+        }
+      PQclear (result);
+      conn->prepared[id] = TRUE;
+    }
+  result = PQexecPrepared (conn->pg, name, n_params, params, NULL, NULL, 0);
+  status = PQresultStatus (result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_result_error (error, conn->pg, result, doing);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+static gboolean
+run_command (HallServerPostgres  *self,
+             StmtId               id,
+             int                  n_params,
+             const char * const  *params,
+             const char          *doing,
+             GError             **error)
+{
+  PGresult *result = run_stmt (self, id, n_params, params, doing, error);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+static gboolean
+set_not_found (GError    **error,
+               const char *what)
+{
+  g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND, _("No such %s"), what);
+  return FALSE;
+}
+
+/* (transfer full): the one row of @id for @key, or NULL with NOT_FOUND
+ * naming @what, or the database's error. */
+static PGresult *
+row_of_key (HallServerPostgres  *self,
+            StmtId               id,
+            const char          *key,
+            const char          *what,
+            const char          *doing,
+            GError             **error)
+{
+  const char *params[] = { key };
+  PGresult *result = run_stmt (self, id, 1, params, doing, error);
+
+  if (result != NULL && PQntuples (result) == 0)
+    {
+      PQclear (result);
+      set_not_found (error, what);
+      return NULL;
+    }
+  return result;
+}
+
+static char *
+value_dup (PGresult *result,
+           int       column)
+{
+  return PQgetisnull (result, 0, column) ? NULL : g_strdup (PQgetvalue (result, 0, column));
+}
+
+static gint64
+value_int (PGresult *result,
+           int       column)
+{
+  return PQgetisnull (result, 0, column) ? 0
+         : g_ascii_strtoll (PQgetvalue (result, 0, column), NULL, 10);
+}
+
+static gboolean
+migrate (HallServerPostgres  *self,
+         GError             **error)
+{
+  Conn *conn = get_conn (self, error);
+  PGresult *result;
+  int version = 0;
+
+  if (conn == NULL)
+    return FALSE;
+  if (!exec_simple (conn, "BEGIN", _("start the schema migration"), error))
+    return FALSE;
+  /* Servers started together wait here for the first to finish. */
+  if (!exec_simple (conn, "SELECT pg_advisory_xact_lock (" MIGRATE_LOCK ")",
+                    _("start the schema migration"), error)
+      || !exec_simple (conn, "CREATE TABLE IF NOT EXISTS hall_schema (version integer NOT NULL)",
+                       _("create the schema"), error))
+    goto fail;
+  result = PQexec (conn->pg, "SELECT max (version) FROM hall_schema");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    {
+      set_result_error (error, conn->pg, result, _("read the schema version"));
+      PQclear (result);
+      goto fail;
+    }
+  version = (int) value_int (result, 0);
+  PQclear (result);
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA,
+                   _("The database %s was made by a newer server (schema %d, this one knows %d)"),
+                   PQdb (conn->pg), version, SCHEMA_VERSION);
+      goto fail;
+    }
+  for (; version < SCHEMA_VERSION; version++)
+    {
+      g_autofree char *record = g_strdup_printf ("DELETE FROM hall_schema;"
+                                                 "INSERT INTO hall_schema VALUES (%d)",
+                                                 version + 1);
+
+      if (!exec_simple (conn, migrations[version], _("create the schema"), error)
+          || !exec_simple (conn, record, _("create the schema"), error))
+        goto fail;
+    }
+  return exec_simple (conn, "COMMIT", _("create the schema"), error);
+
+fail:
+  exec_simple (conn, "ROLLBACK", _("roll back"), NULL);
+  return FALSE;
+}
+
+HallServerPostgres *
+hall_server_postgres_new (const char  *uri,
+                          GError     **error)
+{
+  g_autoptr(HallServerPostgres) self = g_object_new (HALL_TYPE_SERVER_POSTGRES, NULL);
+
+  self->uri = g_strdup (uri);
+  if (!migrate (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+static gboolean
+exec_on_thread (HallServerStorage  *storage,
+                const char         *sql,
+                const char         *doing,
+                GError            **error)
+{
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+
+  return conn != NULL && exec_simple (conn, sql, doing, error);
+}
+
+static gboolean
+pg_begin (HallServerStorage  *storage,
+          GError            **error)
+{
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+
+  if (conn == NULL || !exec_simple (conn, "BEGIN", _("start a transaction"), error))
+    return FALSE;
+  conn->in_transaction = TRUE;
+  return TRUE;
+}
+
+static gboolean
+pg_commit (HallServerStorage  *storage,
+           GError            **error)
+{
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  ok = exec_simple (conn, "COMMIT", _("commit"), error);
+  conn->in_transaction = FALSE;
+  return ok;
+}
+
+static void
+pg_rollback (HallServerStorage *storage)
+{
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (conn == NULL)
+    return;
+  if (!exec_simple (conn, "ROLLBACK", _("roll back"), &error))
+    g_debug ("%s", error->message);
+  conn->in_transaction = FALSE;
+}
+
+static gboolean
+pg_savepoint (HallServerStorage  *storage,
+              GError            **error)
+{
+  return exec_on_thread (storage, "SAVEPOINT job", _("start a savepoint"), error);
+}
+
+static gboolean
+pg_release (HallServerStorage  *storage,
+            GError            **error)
+{
+  return exec_on_thread (storage, "RELEASE SAVEPOINT job", _("release a savepoint"), error);
+}
+
+static gboolean
+pg_rollback_to (HallServerStorage  *storage,
+                GError            **error)
+{
+  return exec_on_thread (storage, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
+                         _("roll back a savepoint"), error);
+}
+
+static gboolean
+in_transaction (HallServerPostgres *self)
+{
+  Conn *conn = get_conn (self, NULL);
+
+  return conn != NULL && conn->in_transaction;
+}
+
+static char *
+pg_get_entity (HallServerStorage  *storage,
+               HallEntityKind      kind,
+               const char         *uuid,
+               gint64             *version_out,
+               GError            **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  gboolean locked = in_transaction (self);
+  StmtId id = kind == HALL_ENTITY_APPLICANT ? (locked ? STMT_GET_APPLICANT_LOCKED
+                                                      : STMT_GET_APPLICANT)
+              : kind == HALL_ENTITY_CASE ? (locked ? STMT_GET_CASE_LOCKED : STMT_GET_CASE)
+              : STMT_GET_EVENT_ENTITY;
+  PGresult *result = row_of_key (self, id, uuid, hall_entity_kind_to_string (kind),
+                                 _("read an entity"), error);
+  char *data;
+
+  if (result == NULL)
+    return NULL;
+  if (version_out != NULL)
+    *version_out = value_int (result, 1);
+  data = value_dup (result, 0);
+  PQclear (result);
+  return data;
+}
+
+static char *
+pg_find_case_by_number (HallServerStorage  *storage,
+                        const char         *number,
+                        GError            **error)
+{
+  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_FIND_CASE_BY_NUMBER,
+                                 number, "case", _("look up a case number"), error);
+  char *uuid;
+
+  if (result == NULL)
+    return NULL;
+  uuid = value_dup (result, 0);
+  PQclear (result);
+  return uuid;
+}
+
+/* (transfer full) (nullable): the identity document of the applicant's
+ * JSON @data, as hall-server-sqlite.c's IDENTITY_OF makes it:
+ * "person:<id_type>:<id_number>" or "business::<credit_code>". */
+static char *
+identity_of (const char *data)
+{
+  g_autoptr(JsonNode) node = json_from_string (data, NULL);
+  JsonObject *object;
+  const char *kind;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  kind = json_object_get_string_member_with_default (object, "kind", NULL);
+  if (g_strcmp0 (kind, "person") == 0)
+    {
+      const char *type = json_object_get_string_member_with_default (object, "id_type", NULL);
+      const char *number = json_object_get_string_member_with_default (object, "id_number", NULL);
+
+      return type != NULL && number != NULL ? g_strdup_printf ("person:%s:%s", type, number)
+                                            : NULL;
+    }
+  if (g_strcmp0 (kind, "business") == 0)
+    {
+      const char *code = json_object_get_string_member_with_default (object, "credit_code", NULL);
+
+      return code != NULL ? g_strdup_printf ("business::%s", code) : NULL;
+    }
+  return NULL;
+}
+
+static char *
+pg_find_applicant_by_identity (HallServerStorage  *storage,
+                               const char         *data,
+                               GError            **error)
+{
+  g_autofree char *identity = identity_of (data);
+  PGresult *result;
+  char *uuid;
+
+  if (identity == NULL)
+    {
+      set_not_found (error, "applicant");
+      return NULL;
+    }
+  result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_FIND_APPLICANT_BY_IDENTITY, identity,
+                       "applicant", _("look up an identity document"), error);
+  if (result == NULL)
+    return NULL;
+  uuid = value_dup (result, 0);
+  PQclear (result);
+  return uuid;
+}
+
+static char *
+pg_get_event (HallServerStorage  *storage,
+              const char         *uuid,
+              char              **case_uuid_out,
+              gint64             *case_version_out,
+              GError            **error)
+{
+  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_EVENT, uuid, "event",
+                                 _("read an event"), error);
+  char *data;
+
+  if (result == NULL)
+    return NULL;
+  if (case_uuid_out != NULL)
+    *case_uuid_out = value_dup (result, 1);
+  if (case_version_out != NULL)
+    *case_version_out = value_int (result, 2);
+  data = value_dup (result, 0);
+  PQclear (result);
+  return data;
+}
+
+static GPtrArray *
+pg_list_changes (HallServerStorage  *storage,
+                 gint64              since,
+                 guint               limit,
+                 GError            **error)
+{
+  char since_text[24], limit_text[16];
+  const char *params[] = { since_text, limit_text };
+  PGresult *result;
+  GPtrArray *changes;
+
+  g_snprintf (since_text, sizeof since_text, "%" G_GINT64_FORMAT, since);
+  g_snprintf (limit_text, sizeof limit_text, "%u", limit);
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_LIST_CHANGES, 2, params,
+                     _("read the change feed"), error);
+  if (result == NULL)
+    return NULL;
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_change_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      HallChange *change = g_new0 (HallChange, 1);
+      const char *entity = PQgetvalue (result, i, 1);
+
+      change->seq = g_ascii_strtoll (PQgetvalue (result, i, 0), NULL, 10);
+      change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+      change->uuid = g_strdup (PQgetvalue (result, i, 2));
+      change->version = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
+      change->data = g_strdup (PQgetvalue (result, i, 4));
+      g_ptr_array_add (changes, change);
+    }
+  PQclear (result);
+  return changes;
+}
+
+static HallIdempotentAnswer *
+pg_get_idempotent_answer (HallServerStorage  *storage,
+                          const char         *key,
+                          GError            **error)
+{
+  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_IDEMPOTENT, key,
+                                 "idempotency key", _("read an idempotency key"), error);
+  HallIdempotentAnswer *answer;
+
+  if (result == NULL)
+    return NULL;
+  answer = g_new0 (HallIdempotentAnswer, 1);
+  answer->request_hash = value_dup (result, 0);
+  answer->status = (guint) value_int (result, 1);
+  answer->etag = value_int (result, 2);
+  answer->body = value_dup (result, 3);
+  PQclear (result);
+  return answer;
+}
+
+static char *
+pg_get_official (HallServerStorage  *storage,
+                 const char         *username,
+                 HallRoles          *roles_out,
+                 gint64             *signed_out_at_out,
+                 GError            **error)
+{
+  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_OFFICIAL, username,
+                                 "official", _("read an official"), error);
+  char *hash;
+
+  if (result == NULL)
+    return NULL;
+  if (roles_out != NULL)
+    *roles_out = hall_roles_from_string (PQgetvalue (result, 0, 1));
+  if (signed_out_at_out != NULL)
+    *signed_out_at_out = value_int (result, 2);
+  hash = value_dup (result, 0);
+  PQclear (result);
+  return hash;
+}
+
+static gboolean
+put_change (HallServerPostgres  *self,
+            HallEntityKind       kind,
+            const char          *uuid,
+            gint64               version,
+            const char          *data,
+            GError             **error)
+{
+  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+  const char *params[] = { hall_entity_kind_to_string (kind), uuid, version_text, data };
+
+  return run_command (self, STMT_PUT_CHANGE, 4, params, _("append to the change feed"), error);
+}
+
+/* The failed write's constraint, when it is a unique one. */
+static gboolean
+is_unique_violation (const GError *error)
+{
+  return g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT);
+}
+
+static gboolean
+pg_put_entity (HallServerStorage  *storage,
+               HallEntityKind      kind,
+               const char         *uuid,
+               gint64              version,
+               const char         *case_number,
+               const char         *data,
+               GError            **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  Conn *conn = get_conn (self, error);
+  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+  g_autofree char *identity = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *params[4] = { uuid, version_text, data, NULL };
+
+  g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
+
+  if (conn == NULL)
+    return FALSE;
+  if (kind == HALL_ENTITY_CASE)
+    params[3] = case_number != NULL && *case_number != '\0' ? case_number : NULL;
+  else
+    params[3] = identity = identity_of (data);
+  /* A refused write must leave the transaction usable ("the write leaves
+   * nothing behind"): PostgreSQL aborts a transaction on any error, so the
+   * write has a savepoint of its own. */
+  if (!exec_simple (conn, "SAVEPOINT put", _("write an entity"), error))
+    return FALSE;
+  if (!run_command (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT, 4,
+                    params, _("write an entity"), &local_error))
+    {
+      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
+                   NULL);
+      if (!is_unique_violation (local_error))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (kind == HALL_ENTITY_CASE)
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("Another case already has the number %s"), case_number);
+      else
+        {
+          g_autofree char *holder = pg_find_applicant_by_identity (storage, data, NULL);
+
+          g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_DUPLICATE,
+                       _("Applicant %s already has this identity document"),
+                       holder != NULL ? holder : "?");
+        }
+      return FALSE;
+    }
+  if (!exec_simple (conn, "RELEASE SAVEPOINT put", _("write an entity"), error))
+    return FALSE;
+  return put_change (self, kind, uuid, version, data, error);
+}
+
+static gboolean
+pg_put_event (HallServerStorage  *storage,
+              const char         *uuid,
+              const char         *case_uuid,
+              gint64              case_version,
+              const char         *data,
+              GError            **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, case_version);
+  g_autofree char *prev = NULL;
+  g_autofree char *entry = NULL;
+  const char *head_params[] = { case_uuid };
+  PGresult *result;
+
+  /* The audit chain (hall-audit.h), as the SQLite storage's trigger keeps
+   * it: the case's row is locked, so events of one case chain in order. */
+  result = run_stmt (self, STMT_CASE_AUDIT_HEAD, 1, head_params, _("write an event"), error);
+  if (result == NULL)
+    return FALSE;
+  prev = PQntuples (result) > 0 ? value_dup (result, 0) : g_strdup ("");
+  PQclear (result);
+  entry = hall_audit_entry_hash (prev, uuid, NULL, NULL, NULL, NULL, 0, data);
+  {
+    const char *params[] = { uuid, case_uuid, version_text, data, prev, entry };
+    const char *set_params[] = { case_uuid, entry };
+
+    if (!run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error)
+        || !run_command (self, STMT_SET_AUDIT_HEAD, 2, set_params, _("write an event"), error))
+      return FALSE;
+  }
+  return put_change (self, HALL_ENTITY_EVENT, uuid, 1, data, error);
+}
+
+static gboolean
+pg_put_idempotent_answer (HallServerStorage          *storage,
+                          const char                 *key,
+                          const HallIdempotentAnswer *answer,
+                          GError                    **error)
+{
+  g_autofree char *status = g_strdup_printf ("%u", answer->status);
+  g_autofree char *etag = g_strdup_printf ("%" G_GINT64_FORMAT, answer->etag);
+  const char *params[] = { key, answer->request_hash, status, etag, answer->body };
+
+  return run_command (HALL_SERVER_POSTGRES (storage), STMT_PUT_IDEMPOTENT, 5, params,
+                      _("record an idempotency key"), error);
+}
+
+static gboolean
+pg_put_official (HallServerStorage  *storage,
+                 const char         *username,
+                 const char         *password_hash,
+                 HallRoles           roles,
+                 GError            **error)
+{
+  g_autofree char *roles_text = hall_roles_to_string (roles);
+  const char *params[] = { username, password_hash, roles_text };
+
+  return run_command (HALL_SERVER_POSTGRES (storage), STMT_PUT_OFFICIAL, 3, params,
+                      _("write an official"), error);
+}
+
+static gboolean
+pg_sign_out_official (HallServerStorage  *storage,
+                      const char         *username,
+                      gint64              at,
+                      GError            **error)
+{
+  g_autofree char *at_text = g_strdup_printf ("%" G_GINT64_FORMAT, at);
+  const char *params[] = { username, at_text };
+  PGresult *result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_SIGN_OUT_OFFICIAL, 2, params,
+                               _("sign an official out"), error);
+  gboolean found;
+
+  if (result == NULL)
+    return FALSE;
+  found = g_strcmp0 (PQcmdTuples (result), "0") != 0;
+  PQclear (result);
+  if (!found)
+    return set_not_found (error, "official");
+  return TRUE;
+}
+
+static void
+hall_server_postgres_storage_init (HallServerStorageInterface *iface)
+{
+  iface->begin = pg_begin;
+  iface->commit = pg_commit;
+  iface->rollback = pg_rollback;
+  iface->savepoint = pg_savepoint;
+  iface->release = pg_release;
+  iface->rollback_to = pg_rollback_to;
+  iface->get_entity = pg_get_entity;
+  iface->find_case_by_number = pg_find_case_by_number;
+  iface->find_applicant_by_identity = pg_find_applicant_by_identity;
+  iface->get_event = pg_get_event;
+  iface->list_changes = pg_list_changes;
+  iface->get_idempotent_answer = pg_get_idempotent_answer;
+  iface->get_official = pg_get_official;
+  iface->put_entity = pg_put_entity;
+  iface->put_event = pg_put_event;
+  iface->put_idempotent_answer = pg_put_idempotent_answer;
+  iface->put_official = pg_put_official;
+  iface->sign_out_official = pg_sign_out_official;
+}

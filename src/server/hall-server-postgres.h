@@ -1,0 +1,22 @@
+/* hall-server-postgres.h — the city's storage of the server (PostgreSQL, libpq)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-server-storage.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_SERVER_POSTGRES (hall_server_postgres_get_type ())
+G_DECLARE_FINAL_TYPE (HallServerPostgres, hall_server_postgres, HALL, SERVER_POSTGRES, GObject)
+
+/* (transfer full): connects to @uri (a libpq connection URI or
+ * "key=value" string) and creates or migrates the schema; several servers
+ * may do so at once. One connection per thread that uses it, made when
+ * the thread first does. FALSE with HALL_DATABASE_ERROR_OPEN naming the
+ * host, the database and the role when the database cannot be reached. */
+HallServerPostgres *hall_server_postgres_new (const char  *uri,
+                                              GError     **error);
+
+G_END_DECLS
