@@ -38,7 +38,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -65,6 +65,10 @@ typedef enum
   STMT_PUT_IDEMPOTENT,
   STMT_PUT_OFFICIAL,
   STMT_SIGN_OUT_OFFICIAL,
+  STMT_LIST_CASE_EVENTS,
+  STMT_PUT_SIGN_IN_FAILURE,
+  STMT_PRUNE_SIGN_IN_FAILURES,
+  STMT_LIST_SIGN_IN_FAILURES,
   N_STMTS
 } StmtId;
 
@@ -107,6 +111,13 @@ static const char * const stmt_sql[N_STMTS] = {
                         " password_hash = excluded.password_hash, roles = excluded.roles",
   [STMT_SIGN_OUT_OFFICIAL] = "UPDATE officials SET signed_out_at = greatest (signed_out_at, $2)"
                              " WHERE username = $1",
+  [STMT_LIST_CASE_EVENTS] = "SELECT data FROM events WHERE case_uuid = $1 ORDER BY stored",
+  [STMT_PUT_SIGN_IN_FAILURE] = "INSERT INTO sign_in_failures (at, username, address, reason)"
+                               " VALUES ($1, $2, $3, $4)",
+  [STMT_PRUNE_SIGN_IN_FAILURES] = "DELETE FROM sign_in_failures"
+                                  " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
+  [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
+                                 " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -134,8 +145,16 @@ static const char schema_v1[] =
 
 /* Each step takes the schema from the version before it; the next one is
  * appended here, never edited in. */
+/* Version 2: refused sign-ins, for the administrator (SQLite's 6). */
+static const char schema_v2[] =
+  "CREATE TABLE sign_in_failures (id bigserial PRIMARY KEY, at bigint NOT NULL,"
+  "                               username text NOT NULL, address text NOT NULL,"
+  "                               reason text NOT NULL);"
+  "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
+  schema_v2,
 };
 
 typedef struct
@@ -893,6 +912,75 @@ pg_sign_out_official (HallServerStorage  *storage,
   return TRUE;
 }
 
+/* The case's events in the order they were stored (the workflow replays
+ * its decisions). */
+static GPtrArray *
+pg_list_case_events (HallServerStorage  *storage,
+                     const char         *case_uuid,
+                     GError            **error)
+{
+  const char *params[] = { case_uuid };
+  g_autoptr(GPtrArray) events = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_LIST_CASE_EVENTS, 1, params,
+                     _("read the case’s events"), error);
+  if (result == NULL)
+    return NULL;
+  events = g_ptr_array_new_with_free_func (g_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (events, g_strdup (PQgetvalue (result, row, 0)));
+  PQclear (result);
+  return g_steal_pointer (&events);
+}
+
+static gboolean
+pg_put_sign_in_failure (HallServerStorage        *storage,
+                        const HallSignInFailure  *failure,
+                        GError                  **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, failure->at);
+  const char *params[] = { at, failure->username, failure->address, failure->reason };
+
+  /* A flood of guesses must not fill the disk. */
+  return run_command (self, STMT_PUT_SIGN_IN_FAILURE, 4, params,
+                      _("record a refused sign-in"), error)
+         && run_command (self, STMT_PRUNE_SIGN_IN_FAILURES, 0, NULL,
+                         _("record a refused sign-in"), error);
+}
+
+static GPtrArray *
+pg_list_sign_in_failures (HallServerStorage  *storage,
+                          gint64              since,
+                          guint               limit,
+                          GError            **error)
+{
+  g_autofree char *since_text = g_strdup_printf ("%" G_GINT64_FORMAT, since);
+  g_autofree char *limit_text = g_strdup_printf ("%u", limit);
+  const char *params[] = { since_text, limit_text };
+  g_autoptr(GPtrArray) failures = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_LIST_SIGN_IN_FAILURES, 2, params,
+                     _("read the refused sign-ins"), error);
+  if (result == NULL)
+    return NULL;
+  failures = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_sign_in_failure_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      HallSignInFailure *failure = g_new0 (HallSignInFailure, 1);
+
+      failure->at = g_ascii_strtoll (PQgetvalue (result, row, 0), NULL, 10);
+      failure->username = g_strdup (PQgetvalue (result, row, 1));
+      failure->address = g_strdup (PQgetvalue (result, row, 2));
+      failure->reason = g_strdup (PQgetvalue (result, row, 3));
+      g_ptr_array_add (failures, failure);
+    }
+  PQclear (result);
+  return g_steal_pointer (&failures);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -914,4 +1002,7 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->put_idempotent_answer = pg_put_idempotent_answer;
   iface->put_official = pg_put_official;
   iface->sign_out_official = pg_sign_out_official;
+  iface->list_case_events = pg_list_case_events;
+  iface->put_sign_in_failure = pg_put_sign_in_failure;
+  iface->list_sign_in_failures = pg_list_sign_in_failures;
 }
