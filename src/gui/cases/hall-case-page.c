@@ -12,6 +12,8 @@
 #include "hall-case-format.h"
 #include "hall-case-page.h"
 #include "hall-case-promise.h"
+#include "hall-scan-window.h"
+#include "hall-store-pages.h"
 
 struct _HallCasePage
 {
@@ -30,6 +32,7 @@ struct _HallCasePage
   GtkImage      *sync_icon;
   GtkImage      *applicant_icon;
   GtkListBox    *checklist_list;
+  AdwPreferencesGroup *documents_group;
   GtkListBox    *timeline_list;
   AdwPreferencesGroup *conflict_group;
   GtkListBox    *conflict_list;
@@ -39,6 +42,7 @@ struct _HallCasePage
   HallStore     *store;
   HallCatalog   *catalog;
   HallCase      *kase;
+  HallScanner   *scanner;       /* made when a document is first scanned */
   char          *official;
   char          *document_text;
   GPtrArray     *conflicts; /* of HallConflict, open ones, as last read */
@@ -237,20 +241,70 @@ checklist_provided (JsonArray  *checklist,
   return FALSE;
 }
 
+/* Pages stored per slot of the case: slot → count. */
+static GHashTable *
+count_pages (HallCasePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) pages = NULL;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (self->store == NULL)
+    return counts;
+  pages = hall_store_list_case_pages (self->store, hall_case_get_uuid (self->kase), &error);
+  if (pages == NULL)
+    {
+      g_warning ("Could not count the pages of case %s: %s", hall_case_get_uuid (self->kase),
+                 error->message);
+      return counts;
+    }
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, page->slot));
+
+      g_hash_table_insert (counts, g_strdup (page->slot), GUINT_TO_POINTER (n + 1));
+    }
+
+  return counts;
+}
+
 static GtkWidget *
-new_checklist_row (const char *name,
+new_checklist_row (const char *id,
+                   const char *name,
                    gboolean    original,
-                   gboolean    provided)
+                   gboolean    provided,
+                   guint       n_pages,
+                   gboolean    can_scan)
 {
   GtkWidget *row = new_row (name, original ? _("The original must be shown") : NULL);
-  GtkWidget *status = gtk_label_new (provided ? _("Provided") : _("Missing"));
-  GtkWidget *icon = gtk_image_new_from_icon_name (provided ? "emblem-ok-symbolic"
-                                                           : "dialog-warning-symbolic");
+  g_autofree char *text = NULL;
+  GtkWidget *status;
+  GtkWidget *icon;
+  gboolean done = provided || n_pages > 0;
 
-  gtk_widget_add_css_class (status, provided ? "success" : "warning");
-  gtk_widget_add_css_class (icon, provided ? "success" : "warning");
+  if (n_pages > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", n_pages), n_pages);
+  else
+    text = g_strdup (provided ? _("Provided") : _("Missing"));
+  status = gtk_label_new (text);
+  icon = gtk_image_new_from_icon_name (done ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (status, done ? "success" : "warning");
+  gtk_widget_add_css_class (icon, done ? "success" : "warning");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+
+  if (can_scan)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (n_pages > 0 ? _("_Pages…") : _("_Scan…"));
+      g_autofree char *tooltip = g_strdup_printf (_("Scan or import the pages of %s"), name);
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "case.scan-document");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
 
   return row;
 }
@@ -261,6 +315,9 @@ show_checklist (HallCasePage *self)
   HallService *service = NULL;
   JsonArray *checklist = hall_case_get_checklist (self->kase);
   gboolean zh = use_chinese ();
+  g_autoptr (GHashTable) counts = count_pages (self);
+  g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+  gboolean can_scan = self->store != NULL;
 
   clear_list_box (self->checklist_list);
 
@@ -273,10 +330,14 @@ show_checklist (HallCasePage *self)
         {
           const HallRequiredDocument *doc = hall_service_get_document (service, i);
           const char *name = zh && doc->name_zh != NULL ? doc->name_zh : doc->name;
+          guint n_pages = GPOINTER_TO_UINT (g_hash_table_lookup (counts, doc->id));
 
+          if (n_pages == 0)
+            g_ptr_array_add (missing, (gpointer) name);
           gtk_list_box_append (self->checklist_list,
-                               new_checklist_row (name, doc->original,
-                                                  checklist_provided (checklist, doc->id)));
+                               new_checklist_row (doc->id, name, doc->original,
+                                                  checklist_provided (checklist, doc->id),
+                                                  n_pages, can_scan));
         }
     }
   else if (checklist != NULL)
@@ -286,19 +347,78 @@ show_checklist (HallCasePage *self)
         {
           JsonObject *item = json_array_get_object_element (checklist, i);
           const char *id;
+          guint n_pages;
 
           if (item == NULL)
             continue;
           id = json_object_get_string_member_with_default (item, "id", "?");
+          n_pages = GPOINTER_TO_UINT (g_hash_table_lookup (counts, id));
+          if (n_pages == 0)
+            g_ptr_array_add (missing, (gpointer) id);
           gtk_list_box_append (self->checklist_list,
-                               new_checklist_row (id, FALSE,
+                               new_checklist_row (id, id, FALSE,
                                                   json_object_get_boolean_member_with_default (
-                                                    item, "provided", FALSE)));
+                                                    item, "provided", FALSE),
+                                                  n_pages, can_scan));
         }
     }
 
   if (gtk_widget_get_first_child (GTK_WIDGET (self->checklist_list)) == NULL)
-    gtk_list_box_append (self->checklist_list, new_row (_("No documents needed"), NULL));
+    {
+      gtk_list_box_append (self->checklist_list, new_row (_("No documents needed"), NULL));
+      adw_preferences_group_set_description (self->documents_group, NULL);
+    }
+  else if (missing->len > 0)
+    {
+      g_autofree char *names = NULL;
+      g_autofree char *text = NULL;
+
+      g_ptr_array_add (missing, NULL);
+      /* Translators: the separator between names of documents in a list */
+      names = g_strjoinv (_(", "), (char **) missing->pdata);
+      /* Translators: %s lists the documents of the checklist with no page */
+      text = g_strdup_printf (_("Still to scan: %s"), names);
+      adw_preferences_group_set_description (self->documents_group, text);
+    }
+  else
+    adw_preferences_group_set_description (self->documents_group,
+                                           _("Every document has been scanned"));
+}
+
+static void
+scan_document_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  const char *slot = g_variant_get_string (parameter, NULL);
+  const char *title = slot;
+  HallService *service = NULL;
+  HallScanWindow *window;
+  GtkRoot *root;
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  if (self->catalog != NULL)
+    service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase));
+  for (guint i = 0; service != NULL && i < hall_service_get_n_documents (service); i++)
+    {
+      const HallRequiredDocument *doc = hall_service_get_document (service, i);
+
+      if (g_strcmp0 (doc->id, slot) == 0)
+        title = use_chinese () && doc->name_zh != NULL ? doc->name_zh : doc->name;
+    }
+
+  /* One scanner thread for the page: SANE is initialised once, and its
+   * device list is kept between documents. */
+  if (self->scanner == NULL)
+    self->scanner = hall_scanner_new ();
+  window = hall_scan_window_new (self->store, self->scanner, hall_case_get_uuid (self->kase),
+                                 slot, title, self->official);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -987,6 +1107,7 @@ hall_case_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->kase);
+  g_clear_object (&self->scanner);
   g_clear_object (&self->catalog);
   /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */
@@ -1113,6 +1234,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, documents_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_list);
@@ -1120,6 +1242,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, duplicate_list);
 
   gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "case.scan-document", "s", scan_document_action);
   gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
   gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
   gtk_widget_class_install_action (widget_class, "case.merge-applicant", NULL,
