@@ -366,6 +366,14 @@ add_pages_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, message);
     }
+  else if (data->replaces == NULL && !hall_scanner_get_scanning (self->scanner))
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added",
+                                                            "%u pages added", added->len),
+                                               added->len);
+
+      show_status (self, text);
+    }
   else if (data->replaces != NULL && added->len == 1)
     {
       HallStoredPage *page = g_ptr_array_index (added, 0);
