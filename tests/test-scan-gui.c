@@ -10,7 +10,10 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include <poppler.h>
+
 #include "hall-case-page.h"
+#include "hall-dossier-printer.h"
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
@@ -334,6 +337,58 @@ test_reorder_rotate_delete (Fixture       *fixture,
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
 }
 
+static int
+pdf_n_pages (GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = g_file_get_uri (file);
+  PopplerDocument *document = poppler_document_new_from_file (uri, NULL, &error);
+  int n;
+
+  g_assert_no_error (error);
+  n = poppler_document_get_n_pages (document);
+  g_object_unref (document);
+  return n;
+}
+
+static void
+test_dossier (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  const char *two[] = { a, b, NULL };
+  g_autoptr (HallDossierPrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) folder = g_file_new_build_filename (g_get_tmp_dir (), "Documents", NULL);
+  g_autoptr (GFile) saved = NULL;
+  g_autoptr (GFile) printed = g_file_new_build_filename (g_get_tmp_dir (), "printed.pdf", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, two);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+
+  printer = hall_dossier_printer_new (fixture->store, fixture->catalog, fixture->kase, &error);
+  g_assert_no_error (error);
+  /* The cover and the two pages. */
+  g_assert_cmpuint (hall_dossier_printer_get_n_pages (printer), ==, 3);
+
+  saved = hall_dossier_printer_save_pdf (printer, folder, &error);
+  g_assert_no_error (error);
+  name = g_file_get_basename (saved);
+  expected = g_strconcat (hall_case_get_number (fixture->kase), ".pdf", NULL);
+  g_assert_cmpstr (name, ==, expected);
+  g_assert_cmpint (pdf_n_pages (saved), ==, 3);
+
+  /* What GtkPrintOperation would send to the printer, written to a file. */
+  g_assert_true (hall_dossier_printer_print (printer, NULL, GTK_PRINT_OPERATION_ACTION_EXPORT,
+                                             printed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pdf_n_pages (printed), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -353,5 +408,7 @@ main (int   argc,
               test_import_refused, fixture_tear_down);
   g_test_add ("/hall/scan-gui/reorder-rotate-delete", Fixture, NULL, fixture_set_up,
               test_reorder_rotate_delete, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/dossier", Fixture, NULL, fixture_set_up, test_dossier,
+              fixture_tear_down);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "hall-case-format.h"
 #include "hall-case-page.h"
 #include "hall-case-promise.h"
+#include "hall-dossier-printer.h"
 #include "hall-scan-window.h"
 #include "hall-store-pages.h"
 
@@ -419,6 +420,66 @@ scan_document_action (GtkWidget  *widget,
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
   gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+show_dossier_message (HallCasePage *self,
+                      const char   *heading,
+                      const char   *body)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+print_dossier_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  g_autoptr (HallDossierPrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  printer = hall_dossier_printer_new (self->store, self->catalog, self->kase, &error);
+  if (printer == NULL
+      || !hall_dossier_printer_print (printer, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                      GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error))
+    show_dossier_message (self, _("The dossier was not printed"), error->message);
+}
+
+static void
+save_dossier_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  g_autoptr (HallDossierPrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  printer = hall_dossier_printer_new (self->store, self->catalog, self->kase, &error);
+  if (printer != NULL)
+    file = hall_dossier_printer_save_pdf (printer, NULL, &error);
+  if (file == NULL)
+    {
+      show_dossier_message (self, _("The dossier was not saved"), error->message);
+      return;
+    }
+  path = g_file_get_parse_name (file);
+  /* Translators: %s is the file the dossier was saved as */
+  body = g_strdup_printf (_("Saved as %s"), path);
+  show_dossier_message (self, _("Dossier Saved"), body);
 }
 
 static void
@@ -1243,6 +1304,8 @@ hall_case_page_class_init (HallCasePageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "case.scan-document", "s", scan_document_action);
+  gtk_widget_class_install_action (widget_class, "case.print-dossier", NULL, print_dossier_action);
+  gtk_widget_class_install_action (widget_class, "case.save-dossier", NULL, save_dossier_action);
   gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
   gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
   gtk_widget_class_install_action (widget_class, "case.merge-applicant", NULL,
