@@ -389,13 +389,104 @@ test_dossier (Fixture       *fixture,
   g_assert_cmpint (pdf_n_pages (printed), ==, 3);
 }
 
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelQuery;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelQuery *query = data;
+
+  return has_label (query->root, query->text);
+}
+
+/* The case page's checklist counts the pages of each document and names
+ * the documents still to scan. */
+static void
+test_case_page_checklist (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  const char *two[] = { a, b, NULL };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = hall_case_page_new ();
+  LabelQuery missing = { window, "Still to scan: Individual business registration application "
+                                 "form, Resident ID card, Proof of the premises" };
+  LabelQuery still = { window, "Still to scan: Individual business registration application "
+                               "form, Proof of the premises" };
+  LabelQuery counted = { window, "2 pages" };
+
+  hall_case_page_set_store (HALL_CASE_PAGE (page), fixture->store);
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), fixture->catalog);
+  hall_case_page_set_official (HALL_CASE_PAGE (page), OFFICIAL);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), fixture->kase);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 1400);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (label_shown, &missing));
+  g_assert_false (has_label (window, "2 pages"));
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, two);
+  g_assert_true (wait_for (label_shown, &counted));
+  g_assert_true (wait_for (label_shown, &still));
+
+  /* The button on the document's row opens the window for that slot. */
+  g_assert_true (gtk_widget_activate_action (page, "case.scan-document", "s", "premises_proof"));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    g_autofree char *slot = NULL;
+    GtkWidget *scan = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && scan == NULL; i++)
+      {
+        g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (HALL_IS_SCAN_WINDOW (toplevel) && toplevel != GTK_WIDGET (fixture->window))
+          scan = toplevel;
+      }
+    g_assert_nonnull (scan);
+    g_object_get (scan, "slot", &slot, NULL);
+    g_assert_cmpstr (slot, ==, "premises_proof");
+    gtk_window_destroy (GTK_WINDOW (scan));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *sane = NULL;
+  g_autoptr (GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *const *data_dirs = g_get_system_data_dirs ();
+
+  /* The isolated data dirs have no MIME database, and without one the icon
+   * loader cannot tell an SVG icon from junk: keep the system's. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char *const *) mime_dirs->pdata);
   g_setenv ("LANGUAGE", "en", TRUE);
   sane = g_test_build_filename (G_TEST_DIST, "data", "sane", NULL);
   g_setenv ("SANE_CONFIG_DIR", sane, TRUE);
@@ -410,5 +501,7 @@ main (int   argc,
               test_reorder_rotate_delete, fixture_tear_down);
   g_test_add ("/hall/scan-gui/dossier", Fixture, NULL, fixture_set_up, test_dossier,
               fixture_tear_down);
+  g_test_add ("/hall/scan-gui/case-page-checklist", Fixture, NULL, fixture_set_up,
+              test_case_page_checklist, fixture_tear_down);
   return g_test_run ();
 }
