@@ -823,6 +823,33 @@ delete_action (GtkWidget  *widget,
 /* Import */
 
 static void
+import_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) images = hall_page_image_load_files_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_storing--;
+  if (images == NULL)
+    {
+      show_refusal (self, error->message);
+      update_actions (self);
+      return;
+    }
+  if (images->len == 0)
+    {
+      update_actions (self);
+      return;
+    }
+  show_status (self, _("Storing the imported pages…"));
+  store_images (self, images, NULL, 0);
+}
+
+static void
 chooser_response_cb (GtkNativeDialog *chooser,
                      int              response,
                      HallScanWindow  *self)
@@ -1095,19 +1122,16 @@ void
 hall_scan_window_import_files (HallScanWindow *self,
                                GListModel     *files)
 {
-  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   guint n = g_list_model_get_n_items (files);
 
   g_return_if_fail (HALL_IS_SCAN_WINDOW (self));
 
   g_clear_pointer (&self->error_text, g_free);
-  /* Every file is checked before any page is stored: all or none. */
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (GFile) file = g_list_model_get_item (files, i);
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GPtrArray) pages = NULL;
+      char *path = g_file_get_path (file);
 
       if (path == NULL)
         {
@@ -1117,20 +1141,19 @@ hall_scan_window_import_files (HallScanWindow *self,
           show_refusal (self, message);
           return;
         }
-      pages = hall_page_image_load_file (path, &error);
-      if (pages == NULL)
-        {
-          show_refusal (self, error->message);
-          return;
-        }
-      for (guint j = 0; j < pages->len; j++)
-        g_ptr_array_add (images, hall_page_image_ref (g_ptr_array_index (pages, j)));
+      g_ptr_array_add (paths, path);
     }
-
-  if (images->len == 0)
+  if (paths->len == 0)
     return;
-  show_status (self, _("Storing the imported pages…"));
-  store_images (self, images, NULL, 0);
+  g_ptr_array_add (paths, NULL);
+
+  /* Every file is decoded and checked, off the main thread, before any
+   * page is stored: all or none. */
+  show_status (self, _("Reading the files…"));
+  self->n_storing++;
+  update_actions (self);
+  hall_page_image_load_files_async ((const char *const *) paths->pdata, self->cancellable,
+                                    import_cb, g_object_ref (self));
 }
 
 guint
