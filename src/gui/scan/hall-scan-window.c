@@ -338,6 +338,7 @@ typedef struct
   HallScanWindow *self;
   char           *replaces;  /* the page the new one takes the place of */
   guint           position;
+  HallPageImage  *thumbnail; /* the scanner's, for a single scanned page */
 } StoreData;
 
 static void
@@ -345,6 +346,7 @@ store_data_free (StoreData *data)
 {
   g_object_unref (data->self);
   g_free (data->replaces);
+  g_clear_pointer (&data->thumbnail, hall_page_image_unref);
   g_free (data);
 }
 
@@ -359,6 +361,16 @@ add_pages_cb (GObject      *source,
   g_autoptr (GPtrArray) added = hall_store_add_pages_finish (HALL_STORE (source), result, &error);
 
   self->n_storing--;
+  /* The scanner made the thumbnail on its thread: the file need not be
+   * read back to show it. */
+  if (added != NULL && added->len == 1 && data->thumbnail != NULL)
+    {
+      HallStoredPage *page = g_ptr_array_index (added, 0);
+
+      if (!g_hash_table_contains (self->thumbnails, page->sha256))
+        g_hash_table_insert (self->thumbnails, g_strdup (page->sha256),
+                             texture_from_image (data->thumbnail));
+    }
   if (added == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not store the page: %s"), error->message);
@@ -400,12 +412,14 @@ add_pages_cb (GObject      *source,
 static void
 store_images (HallScanWindow *self,
               GPtrArray      *images,
+              HallPageImage  *thumbnail,
               const char     *replaces,
               guint           position)
 {
   StoreData *data = g_new0 (StoreData, 1);
 
   data->self = g_object_ref (self);
+  data->thumbnail = thumbnail != NULL ? hall_page_image_ref (thumbnail) : NULL;
   data->replaces = g_strdup (replaces);
   data->position = position;
   self->n_storing++;
@@ -625,12 +639,12 @@ page_cb (HallScanner    *scanner,
   g_ptr_array_add (images, hall_page_image_ref (image));
   if (old != NULL)
     {
-      store_images (self, images, old->uuid, old->position);
+      store_images (self, images, thumbnail, old->uuid, old->position);
       /* One page replaces one page; a feeder's further sheets are added. */
       g_clear_pointer (&self->rescan_uuid, g_free);
     }
   else
-    store_images (self, images, NULL, 0);
+    store_images (self, images, thumbnail, NULL, 0);
 }
 
 static void
@@ -761,7 +775,7 @@ rotate_action (GtkWidget  *widget,
     }
   images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
   g_ptr_array_add (images, hall_page_image_rotate (image, 1));
-  store_images (self, images, page->uuid, page->position);
+  store_images (self, images, NULL, page->uuid, page->position);
 }
 
 static void
@@ -846,7 +860,7 @@ import_cb (GObject      *source,
       return;
     }
   show_status (self, _("Storing the imported pages…"));
-  store_images (self, images, NULL, 0);
+  store_images (self, images, NULL, NULL, 0);
 }
 
 static void
