@@ -471,6 +471,45 @@ test_case_page_checklist (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+ten_pages_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_n_pages (fixture->window) == 10
+         && !hall_scan_window_get_scanning (fixture->window);
+}
+
+/* The feeder's ten sheets go in as ten pages; one of them scanned again
+ * takes its place. */
+static void
+test_feeder_and_rescan (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *third = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (hall_scan_window_choose (fixture->window, "Automatic Document Feeder", 75));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (ten_pages_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 10);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[9])->dpi, ==, 75);
+  third = g_strdup (((HallStoredPage *) pages->pdata[2])->uuid);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  activate_on_page (fixture, "scan.rescan", third);
+  g_assert_true (wait_for (ten_pages_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 10);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, !=, third);
+  for (guint i = 0; i < pages->len; i++)
+    g_assert_cmpstr (((HallStoredPage *) pages->pdata[i])->uuid, !=, third);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,5 +542,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/case-page-checklist", Fixture, NULL, fixture_set_up,
               test_case_page_checklist, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/feeder-and-rescan", Fixture, NULL, fixture_set_up,
+              test_feeder_and_rescan, fixture_tear_down);
   return g_test_run ();
 }

@@ -43,7 +43,6 @@ struct _HallCasePage
   HallStore     *store;
   HallCatalog   *catalog;
   HallCase      *kase;
-  HallScanner   *scanner;       /* made when a document is first scanned */
   char          *official;
   char          *document_text;
   GPtrArray     *conflicts; /* of HallConflict, open ones, as last read */
@@ -410,11 +409,7 @@ scan_document_action (GtkWidget  *widget,
         title = use_chinese () && doc->name_zh != NULL ? doc->name_zh : doc->name;
     }
 
-  /* One scanner thread for the page: SANE is initialised once, and its
-   * device list is kept between documents. */
-  if (self->scanner == NULL)
-    self->scanner = hall_scanner_new ();
-  window = hall_scan_window_new (self->store, self->scanner, hall_case_get_uuid (self->kase),
+  window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
                                  slot, title, self->official);
   root = gtk_widget_get_root (widget);
   if (GTK_IS_WINDOW (root))
@@ -1168,7 +1163,6 @@ hall_case_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->kase);
-  g_clear_object (&self->scanner);
   g_clear_object (&self->catalog);
   /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */

@@ -59,7 +59,6 @@ struct _HallIntakeDialog
   HallApplicant      *applicant;
   HallReceipt        *receipt;
   HallReceiptPrinter *printer;
-  HallScanner        *scanner;        /* made when documents are first scanned */
 
   AdwToastOverlay    *toast_overlay;
   AdwWindowTitle     *window_title;
@@ -737,9 +736,7 @@ scan_documents (GtkWidget  *widget,
     doc = hall_service_get_document (self->service, 0);
 
   zh = g_str_has_prefix (g_get_language_names ()[0], "zh");
-  if (self->scanner == NULL)
-    self->scanner = hall_scanner_new ();
-  window = hall_scan_window_new (self->store, self->scanner, hall_case_get_uuid (self->kase),
+  window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
                                  doc->id, zh && doc->name_zh != NULL ? doc->name_zh : doc->name,
                                  self->official);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
@@ -1102,7 +1099,6 @@ hall_intake_dialog_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_object (&self->selection);
   g_clear_object (&self->pending_case);
-  g_clear_object (&self->scanner);
   g_clear_object (&self->kase);
   g_clear_object (&self->applicant);
   g_clear_object (&self->receipt);

@@ -20,4 +20,10 @@ const char     *hall_scan_window_get_error_text (HallScanWindow *self);
 GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
                                                  guint           position);
 
+/* Chooses @source and @dpi in the dropdowns, as an official would; FALSE
+ * when the device does not offer them. */
+gboolean        hall_scan_window_choose         (HallScanWindow *self,
+                                                 const char     *source,
+                                                 guint           dpi);
+
 G_END_DECLS

@@ -904,6 +904,18 @@ import_action (GtkWidget  *widget,
 
 /* GObject */
 
+/* SANE is one library state per process: every window shares one scanner
+ * thread, kept for the life of the program once made. */
+static HallScanner *
+default_scanner (void)
+{
+  static HallScanner *scanner;
+
+  if (scanner == NULL)
+    scanner = hall_scanner_new ();
+  return g_object_ref (scanner);
+}
+
 static void
 hall_scan_window_constructed (GObject *object)
 {
@@ -912,7 +924,7 @@ hall_scan_window_constructed (GObject *object)
   G_OBJECT_CLASS (hall_scan_window_parent_class)->constructed (object);
 
   if (self->scanner == NULL)
-    self->scanner = hall_scanner_new ();
+    self->scanner = default_scanner ();
   self->page_id = g_signal_connect (self->scanner, "page", G_CALLBACK (page_cb), self);
   self->progress_id = g_signal_connect (self->scanner, "progress", G_CALLBACK (progress_cb), self);
   self->finished_id = g_signal_connect (self->scanner, "scan-finished",
@@ -1215,4 +1227,27 @@ hall_scan_window_get_thumbnail (HallScanWindow *self,
   page = g_ptr_array_index (self->pages, position);
 
   return g_hash_table_lookup (self->thumbnails, page->sha256);
+}
+
+gboolean
+hall_scan_window_choose (HallScanWindow *self,
+                         const char     *source,
+                         guint           dpi)
+{
+  guint source_index = GTK_INVALID_LIST_POSITION;
+  guint dpi_index = GTK_INVALID_LIST_POSITION;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  for (guint i = 0; self->sources != NULL && self->sources[i] != NULL; i++)
+    if (g_strcmp0 (self->sources[i], source) == 0)
+      source_index = i;
+  for (guint i = 0; i < self->resolutions->len; i++)
+    if (g_array_index (self->resolutions, guint, i) == dpi)
+      dpi_index = i;
+  if (source_index == GTK_INVALID_LIST_POSITION || dpi_index == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_drop_down_set_selected (self->source_dropdown, source_index);
+  gtk_drop_down_set_selected (self->resolution_dropdown, dpi_index);
+  return TRUE;
 }

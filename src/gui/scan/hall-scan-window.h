@@ -19,8 +19,8 @@ G_DECLARE_FINAL_TYPE (HallScanWindow, hall_scan_window, HALL, SCAN_WINDOW, AdwWi
  * page scanned or imported goes into the store at once, into that slot;
  * turning, moving and deleting a page change the store as they are done.
  *
- * Properties: "store", "scanner", "case-uuid", "slot", "slot-title",
- * "official" (construct-only).
+ * Properties: "store", "scanner" (NULL: the program's one scanner thread),
+ * "case-uuid", "slot", "slot-title", "official" (construct-only).
  * Actions: "scan.redetect", "scan.scan", "scan.cancel", "scan.import",
  * "scan.rotate" (s: page uuid), "scan.move-up" (s), "scan.move-down" (s),
  * "scan.delete" (s), "scan.rescan" (s). */
