@@ -16,6 +16,7 @@
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
 #include "hall-receipt-printer.h"
+#include "hall-scan-window.h"
 #include "hall-service-row.h"
 #include "hall-store.h"
 #include "hall-store-sync-private.h"
@@ -318,6 +319,22 @@ on_pdf_written (GObject      *object,
   fixture->pdf_done = TRUE;
 }
 
+/* (transfer none) (nullable): the scanning window shown, if any. */
+static GtkWidget *
+find_scan_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (HALL_IS_SCAN_WINDOW (window) && gtk_widget_get_visible (window))
+        return window;
+    }
+  return NULL;
+}
+
 static GtkWidget *
 find_print_dialog (void)
 {
@@ -484,6 +501,27 @@ test_intake_flow (Fixture       *fixture,
   confirm_and_open (fixture, "13800138000");
   first = g_object_ref (fixture->created);
   g_assert_cmpuint (fixture->n_created, ==, 1);
+
+  /* The documents can be scanned into the new case at once, the first one
+   * still without pages first. */
+  {
+    GtkWidget *scan;
+    g_autofree char *case_uuid = NULL;
+    g_autofree char *slot = NULL;
+
+    g_assert_null (find_scan_window ());
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->dialog),
+                                               "intake.scan-documents", NULL));
+    scan = find_scan_window ();
+    g_assert_nonnull (scan);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (scan)) == GTK_WINDOW (fixture->dialog));
+    g_object_get (scan, "case-uuid", &case_uuid, "slot", &slot, NULL);
+    g_assert_cmpstr (case_uuid, ==, hall_case_get_uuid (first));
+    g_assert_cmpstr (slot, ==, hall_service_get_document (
+                                 hall_catalog_lookup (fixture->catalog,
+                                                      hall_case_get_service_id (first)), 0)->id);
+    gtk_window_destroy (GTK_WINDOW (scan));
+  }
   g_assert_true (g_str_has_prefix (hall_case_get_number (first), "YC-"));
 
   stored = hall_store_get_case_by_number (fixture->store, hall_case_get_number (first), &error);
@@ -1223,6 +1261,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *sane = NULL;
   g_autoptr(GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
   const char * const *data_dirs = g_get_system_data_dirs ();
   guint i;
@@ -1238,6 +1277,9 @@ main (int   argc,
   g_ptr_array_add (mime_dirs, NULL);
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* SANE's test backend alone: no real scanner or network probe. */
+  sane = g_test_build_filename (G_TEST_DIST, "data", "sane", NULL);
+  g_setenv ("SANE_CONFIG_DIR", sane, TRUE);
   g_content_type_set_mime_dirs ((const char * const *) mime_dirs->pdata);
   gtk_init ();
   adw_init ();

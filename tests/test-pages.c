@@ -368,6 +368,63 @@ test_refused_truncated_jpeg (Fixture       *fixture,
 }
 
 static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* (transfer full): the async load of @paths, waited for. */
+static GPtrArray *
+load_files (const char *const *paths,
+            GError           **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hall_page_image_load_files_async (paths, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return hall_page_image_load_files_finish (result, error);
+}
+
+/* Files decoded on a worker: all of them in order, or the first refusal. */
+static void
+test_load_files_async (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr (HallPageImage) narrow = hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 7);
+  g_autoptr (HallPageImage) wide = hall_test_page_typed (HALL_PAGE_KIND_GREY, 200, 7);
+  g_autofree char *first = file_in (fixture, "first.jpg");
+  g_autofree char *second = file_in (fixture, "second.jpg");
+  g_autofree char *cut = file_in (fixture, "cut.jpg");
+  g_autofree char *contents = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *both[] = { first, second, NULL };
+  const char *with_cut[] = { first, cut, second, NULL };
+  gsize length;
+
+  hall_test_write_jpeg (narrow, first, NULL);
+  hall_test_write_jpeg (wide, second, NULL);
+  hall_test_write_jpeg (wide, cut, NULL);
+  g_file_get_contents (cut, &contents, &length, NULL);
+  g_file_set_contents (cut, contents, length / 2, NULL);
+
+  images = load_files (both, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (images->len, ==, 2);
+  g_assert_cmpuint (((HallPageImage *) images->pdata[0])->width, ==, narrow->width);
+  g_assert_cmpuint (((HallPageImage *) images->pdata[1])->width, ==, wide->width);
+  g_clear_pointer (&images, g_ptr_array_unref);
+
+  images = load_files (with_cut, &error);
+  g_assert_null (images);
+  g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "cut.jpg"));
+}
+
+static void
 test_refused_wrong_name (Fixture       *fixture,
                          gconstpointer  data)
 {
@@ -614,6 +671,7 @@ main (int   argc,
   ADD ("/hall/pages/refused/empty", test_refused_empty);
   ADD ("/hall/pages/refused/truncated-jpeg", test_refused_truncated_jpeg);
   ADD ("/hall/pages/refused/wrong-name", test_refused_wrong_name);
+  ADD ("/hall/pages/load-files-async", test_load_files_async);
   ADD ("/hall/pages/refused/pixel-bomb", test_refused_pixel_bomb);
   ADD ("/hall/pages/refused/too-large", test_refused_too_large);
   ADD ("/hall/pages/refused/password-pdf", test_refused_password_pdf);

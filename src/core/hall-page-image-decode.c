@@ -529,3 +529,53 @@ hall_page_image_load_file (const char *path,
     }
   return hall_page_image_load_bytes (bytes, path, error);
 }
+
+static void
+load_files_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GStrv paths = task_data;
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) pages = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      pages = hall_page_image_load_file (paths[i], &error);
+      if (pages == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      for (guint j = 0; j < pages->len; j++)
+        g_ptr_array_add (all, hall_page_image_ref (g_ptr_array_index (pages, j)));
+    }
+  g_task_return_pointer (task, g_steal_pointer (&all), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hall_page_image_load_files_async (const char *const  *paths,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hall_page_image_load_files_async);
+  g_task_set_task_data (task, g_strdupv ((char **) paths), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, load_files_thread);
+}
+
+GPtrArray *
+hall_page_image_load_files_finish (GAsyncResult *result,
+                                   GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

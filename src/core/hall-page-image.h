@@ -86,6 +86,17 @@ GPtrArray      *hall_page_image_load_bytes (GBytes         *bytes,
                                             const char     *name,
                                             GError        **error);
 
+/* The pages of every file of @paths, in order, decoded on a worker: all
+ * of them, or the error of the first file refused (as
+ * hall_page_image_load_file() says it), and none.
+ * (transfer full) (element-type HallPageImage) */
+void            hall_page_image_load_files_async  (const char *const  *paths,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+GPtrArray      *hall_page_image_load_files_finish (GAsyncResult       *result,
+                                                   GError            **error);
+
 /* hall-page-image-encode.c */
 
 /* (transfer full): @self compressed by what it is: a bi-level page as a

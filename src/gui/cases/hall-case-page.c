@@ -12,6 +12,9 @@
 #include "hall-case-format.h"
 #include "hall-case-page.h"
 #include "hall-case-promise.h"
+#include "hall-dossier-printer.h"
+#include "hall-scan-window.h"
+#include "hall-store-pages.h"
 
 struct _HallCasePage
 {
@@ -31,6 +34,7 @@ struct _HallCasePage
   GtkImage      *sync_icon;
   GtkImage      *applicant_icon;
   GtkListBox    *checklist_list;
+  AdwPreferencesGroup *documents_group;
   GtkListBox    *timeline_list;
   AdwPreferencesGroup *conflict_group;
   GtkListBox    *conflict_list;
@@ -239,20 +243,70 @@ checklist_provided (JsonArray  *checklist,
   return FALSE;
 }
 
+/* Pages stored per slot of the case: slot → count. */
+static GHashTable *
+count_pages (HallCasePage *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) pages = NULL;
+  GHashTable *counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  if (self->store == NULL)
+    return counts;
+  pages = hall_store_list_case_pages (self->store, hall_case_get_uuid (self->kase), &error);
+  if (pages == NULL)
+    {
+      g_warning ("Could not count the pages of case %s: %s", hall_case_get_uuid (self->kase),
+                 error->message);
+      return counts;
+    }
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, page->slot));
+
+      g_hash_table_insert (counts, g_strdup (page->slot), GUINT_TO_POINTER (n + 1));
+    }
+
+  return counts;
+}
+
 static GtkWidget *
-new_checklist_row (const char *name,
+new_checklist_row (const char *id,
+                   const char *name,
                    gboolean    original,
-                   gboolean    provided)
+                   gboolean    provided,
+                   guint       n_pages,
+                   gboolean    can_scan)
 {
   GtkWidget *row = new_row (name, original ? _("The original must be shown") : NULL);
-  GtkWidget *status = gtk_label_new (provided ? _("Provided") : _("Missing"));
-  GtkWidget *icon = gtk_image_new_from_icon_name (provided ? "emblem-ok-symbolic"
-                                                           : "dialog-warning-symbolic");
+  g_autofree char *text = NULL;
+  GtkWidget *status;
+  GtkWidget *icon;
+  gboolean done = provided || n_pages > 0;
 
-  gtk_widget_add_css_class (status, provided ? "success" : "warning");
-  gtk_widget_add_css_class (icon, provided ? "success" : "warning");
+  if (n_pages > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", n_pages), n_pages);
+  else
+    text = g_strdup (provided ? _("Provided") : _("Missing"));
+  status = gtk_label_new (text);
+  icon = gtk_image_new_from_icon_name (done ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  gtk_widget_add_css_class (status, done ? "success" : "warning");
+  gtk_widget_add_css_class (icon, done ? "success" : "warning");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), status);
+
+  if (can_scan)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (n_pages > 0 ? _("_Pages…") : _("_Scan…"));
+      g_autofree char *tooltip = g_strdup_printf (_("Scan or import the pages of %s"), name);
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "case.scan-document");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
 
   return row;
 }
@@ -263,6 +317,9 @@ show_checklist (HallCasePage *self)
   HallService *service = NULL;
   JsonArray *checklist = hall_case_get_checklist (self->kase);
   gboolean zh = use_chinese ();
+  g_autoptr (GHashTable) counts = count_pages (self);
+  g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+  gboolean can_scan = self->store != NULL;
 
   clear_list_box (self->checklist_list);
 
@@ -275,10 +332,14 @@ show_checklist (HallCasePage *self)
         {
           const HallRequiredDocument *doc = hall_service_get_document (service, i);
           const char *name = zh && doc->name_zh != NULL ? doc->name_zh : doc->name;
+          guint n_pages = GPOINTER_TO_UINT (g_hash_table_lookup (counts, doc->id));
 
+          if (n_pages == 0)
+            g_ptr_array_add (missing, (gpointer) name);
           gtk_list_box_append (self->checklist_list,
-                               new_checklist_row (name, doc->original,
-                                                  checklist_provided (checklist, doc->id)));
+                               new_checklist_row (doc->id, name, doc->original,
+                                                  checklist_provided (checklist, doc->id),
+                                                  n_pages, can_scan));
         }
     }
   else if (checklist != NULL)
@@ -288,19 +349,134 @@ show_checklist (HallCasePage *self)
         {
           JsonObject *item = json_array_get_object_element (checklist, i);
           const char *id;
+          guint n_pages;
 
           if (item == NULL)
             continue;
           id = json_object_get_string_member_with_default (item, "id", "?");
+          n_pages = GPOINTER_TO_UINT (g_hash_table_lookup (counts, id));
+          if (n_pages == 0)
+            g_ptr_array_add (missing, (gpointer) id);
           gtk_list_box_append (self->checklist_list,
-                               new_checklist_row (id, FALSE,
+                               new_checklist_row (id, id, FALSE,
                                                   json_object_get_boolean_member_with_default (
-                                                    item, "provided", FALSE)));
+                                                    item, "provided", FALSE),
+                                                  n_pages, can_scan));
         }
     }
 
   if (gtk_widget_get_first_child (GTK_WIDGET (self->checklist_list)) == NULL)
-    gtk_list_box_append (self->checklist_list, new_row (_("No documents needed"), NULL));
+    {
+      gtk_list_box_append (self->checklist_list, new_row (_("No documents needed"), NULL));
+      adw_preferences_group_set_description (self->documents_group, NULL);
+    }
+  else if (missing->len > 0)
+    {
+      g_autofree char *names = NULL;
+      g_autofree char *text = NULL;
+
+      g_ptr_array_add (missing, NULL);
+      /* Translators: the separator between names of documents in a list */
+      names = g_strjoinv (_(", "), (char **) missing->pdata);
+      /* Translators: %s lists the documents of the checklist with no page */
+      text = g_strdup_printf (_("Still to scan: %s"), names);
+      adw_preferences_group_set_description (self->documents_group, text);
+    }
+  else
+    adw_preferences_group_set_description (self->documents_group,
+                                           _("Every document has been scanned"));
+}
+
+static void
+scan_document_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  const char *slot = g_variant_get_string (parameter, NULL);
+  const char *title = slot;
+  HallService *service = NULL;
+  HallScanWindow *window;
+  GtkRoot *root;
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  if (self->catalog != NULL)
+    service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase));
+  for (guint i = 0; service != NULL && i < hall_service_get_n_documents (service); i++)
+    {
+      const HallRequiredDocument *doc = hall_service_get_document (service, i);
+
+      if (g_strcmp0 (doc->id, slot) == 0)
+        title = use_chinese () && doc->name_zh != NULL ? doc->name_zh : doc->name;
+    }
+
+  window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
+                                 slot, title, self->official);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+show_dossier_message (HallCasePage *self,
+                      const char   *heading,
+                      const char   *body)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+print_dossier_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  g_autoptr (HallDossierPrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  printer = hall_dossier_printer_new (self->store, self->catalog, self->kase, &error);
+  if (printer == NULL
+      || !hall_dossier_printer_print (printer, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                      GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error))
+    show_dossier_message (self, _("The dossier was not printed"), error->message);
+}
+
+static void
+save_dossier_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  g_autoptr (HallDossierPrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  printer = hall_dossier_printer_new (self->store, self->catalog, self->kase, &error);
+  if (printer != NULL)
+    file = hall_dossier_printer_save_pdf (printer, NULL, &error);
+  if (file == NULL)
+    {
+      show_dossier_message (self, _("The dossier was not saved"), error->message);
+      return;
+    }
+  path = g_file_get_parse_name (file);
+  /* Translators: %s is the file the dossier was saved as */
+  body = g_strdup_printf (_("Saved as %s"), path);
+  show_dossier_message (self, _("Dossier Saved"), body);
 }
 
 static void
@@ -1292,6 +1468,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, sync_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, documents_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_list);
@@ -1301,6 +1478,9 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_install_action (widget_class, "case.add-note", NULL, add_note_action);
   gtk_widget_class_install_action (widget_class, "case.correct-phone", NULL,
                                    correct_phone_action);
+  gtk_widget_class_install_action (widget_class, "case.scan-document", "s", scan_document_action);
+  gtk_widget_class_install_action (widget_class, "case.print-dossier", NULL, print_dossier_action);
+  gtk_widget_class_install_action (widget_class, "case.save-dossier", NULL, save_dossier_action);
   gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
   gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
   gtk_widget_class_install_action (widget_class, "case.merge-applicant", NULL,

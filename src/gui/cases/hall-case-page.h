@@ -29,7 +29,10 @@ G_DECLARE_FINAL_TYPE (HallCasePage, hall_case_page, HALL, CASE_PAGE, GtkWidget)
  * Properties: "store", "catalog", "official" (who adds notes and decides
  * conflicts), "case", "loading".
  * Actions: case.add-note, case.keep-mine, case.take-theirs (enabled while a
- * conflict is open), case.merge-applicant (while a duplicate is). */
+ * conflict is open), case.merge-applicant (while a duplicate is),
+ * case.scan-document (s: the checklist's document id; opens the scanning
+ * window for that document), case.print-dossier, case.save-dossier (the
+ * case's documents as one PDF in the Documents folder). */
 
 GtkWidget  *hall_case_page_new                (void);
 void        hall_case_page_set_store          (HallCasePage *self,

@@ -14,7 +14,9 @@
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
 #include "hall-receipt-printer.h"
+#include "hall-scan-window.h"
 #include "hall-service-row.h"
+#include "hall-store-pages.h"
 
 typedef enum
 {
@@ -190,6 +192,10 @@ update_actions (HallIntakeDialog *self)
   gtk_widget_action_set_enabled (widget, "intake.save-receipt",
                                  self->step == STEP_DONE && self->receipt != NULL);
   gtk_widget_action_set_enabled (widget, "intake.new-intake", self->step == STEP_DONE);
+  gtk_widget_action_set_enabled (widget, "intake.scan-documents",
+                                 self->step == STEP_DONE && self->kase != NULL
+                                 && self->service != NULL
+                                 && hall_service_get_n_documents (self->service) > 0);
 
   gtk_widget_set_visible (self->next_button, self->step < STEP_CONFIRM);
   gtk_widget_set_visible (self->back_button,
@@ -701,6 +707,42 @@ case_created (GObject      *object,
   g_signal_emit (self, signals[CASE_CREATED], 0, self->kase);
 }
 
+/* Scans the documents of the case just taken in, the first one still
+ * without pages first; the others are on the case's page. */
+static void
+scan_documents (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  HallIntakeDialog *self = HALL_INTAKE_DIALOG (widget);
+  g_autoptr (GPtrArray) missing = NULL;
+  const HallRequiredDocument *doc = NULL;
+  HallScanWindow *window;
+  gboolean zh;
+
+  if (self->kase == NULL || self->service == NULL
+      || hall_service_get_n_documents (self->service) == 0)
+    return;
+  missing = hall_store_list_missing_documents (self->store, hall_case_get_uuid (self->kase), NULL);
+  for (guint i = 0; i < hall_service_get_n_documents (self->service) && doc == NULL; i++)
+    {
+      const HallRequiredDocument *candidate = hall_service_get_document (self->service, i);
+
+      for (guint j = 0; missing != NULL && j < missing->len; j++)
+        if (g_strcmp0 (g_ptr_array_index (missing, j), candidate->id) == 0)
+          doc = candidate;
+    }
+  if (doc == NULL)
+    doc = hall_service_get_document (self->service, 0);
+
+  zh = g_str_has_prefix (g_get_language_names ()[0], "zh");
+  window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
+                                 doc->id, zh && doc->name_zh != NULL ? doc->name_zh : doc->name,
+                                 self->official);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 open_case (GtkWidget  *widget,
            const char *action_name,
@@ -1193,6 +1235,7 @@ hall_intake_dialog_class_init (HallIntakeDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "intake.next", NULL, next_step);
   gtk_widget_class_install_action (widget_class, "intake.back", NULL, previous_step);
   gtk_widget_class_install_action (widget_class, "intake.open-case", NULL, open_case);
+  gtk_widget_class_install_action (widget_class, "intake.scan-documents", NULL, scan_documents);
   gtk_widget_class_install_action (widget_class, "intake.print-receipt", NULL, print_receipt);
   gtk_widget_class_install_action (widget_class, "intake.print-receipt-dialog", NULL,
                                    print_receipt_dialog);

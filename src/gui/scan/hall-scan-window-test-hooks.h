@@ -1,0 +1,29 @@
+/* hall-scan-window-test-hooks.h — what tests look at inside HallScanWindow
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-scan-window.h"
+
+G_BEGIN_DECLS
+
+/* The number of pages shown (the slot's pages in the store). */
+guint           hall_scan_window_get_n_pages    (HallScanWindow *self);
+/* TRUE once the device list and the chosen device's options are shown. */
+gboolean        hall_scan_window_get_ready      (HallScanWindow *self);
+/* TRUE while a scan runs. */
+gboolean        hall_scan_window_get_scanning   (HallScanWindow *self);
+/* (transfer none) (nullable): the message shown for the last failure. */
+const char     *hall_scan_window_get_error_text (HallScanWindow *self);
+/* (transfer none) (nullable): the thumbnail of page @position. */
+GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
+                                                 guint           position);
+
+/* Chooses @source and @dpi in the dropdowns, as an official would; FALSE
+ * when the device does not offer them. */
+gboolean        hall_scan_window_choose         (HallScanWindow *self,
+                                                 const char     *source,
+                                                 guint           dpi);
+
+G_END_DECLS

@@ -1,0 +1,1253 @@
+/* hall-scan-window.c — the pages of one document of a case
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window holds no pages of its own: each scanned or imported page is
+ * stored into the slot as soon as it is read, and the list shows what the
+ * store holds for the slot. Turning a page stores the turned page in its
+ * place; rescanning one replaces it where it was.
+ */
+#define G_LOG_DOMAIN "hall-scan"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hall-scan-window.h"
+#include "hall-scan-window-test-hooks.h"
+#include "hall-store-pages.h"
+
+#define THUMBNAIL_SIZE 120
+
+struct _HallScanWindow
+{
+  AdwWindow          parent_instance;
+
+  AdwWindowTitle    *window_title;
+  AdwToastOverlay   *toast_overlay;
+  GtkDropDown       *device_dropdown;
+  GtkDropDown       *source_dropdown;
+  GtkDropDown       *mode_dropdown;
+  GtkDropDown       *resolution_dropdown;
+  GtkProgressBar    *progress_bar;
+  GtkLabel          *status_label;
+  GtkListBox        *page_list;
+  GtkStack          *page_stack;
+
+  HallStore         *store;
+  HallScanner       *scanner;
+  char              *case_uuid;
+  char              *slot;
+  char              *slot_title;
+  char              *official;
+  GCancellable      *cancellable;
+  GtkFileChooserNative *chooser;
+
+  GPtrArray         *devices;      /* of HallScanDevice */
+  GArray            *kinds;        /* HallPageKind of each mode row */
+  GArray            *resolutions;  /* guint of each resolution row */
+  GStrv              sources;
+  GPtrArray         *pages;        /* of HallStoredPage: the slot, in order */
+  GHashTable        *thumbnails;   /* sha256 → GdkTexture */
+  char              *error_text;
+  char              *rescan_uuid;  /* the page a scan replaces, or NULL */
+  guint              n_scanned;
+  guint              n_storing;    /* pages handed to the store, not yet back */
+  gulong             page_id;
+  gulong             progress_id;
+  gulong             finished_id;
+  gboolean           ready;
+  gboolean           filling;      /* dropdowns being refilled: no option reads */
+};
+
+G_DEFINE_FINAL_TYPE (HallScanWindow, hall_scan_window, ADW_TYPE_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_SCANNER,
+  PROP_CASE_UUID,
+  PROP_SLOT,
+  PROP_SLOT_TITLE,
+  PROP_OFFICIAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void reload_pages (HallScanWindow *self);
+
+/* Messages */
+
+static void
+show_error (HallScanWindow *self,
+            const char     *message)
+{
+  g_free (self->error_text);
+  self->error_text = g_strdup (message);
+  gtk_label_set_text (self->status_label, message);
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static void
+show_status (HallScanWindow *self,
+             const char     *message)
+{
+  gtk_label_set_text (self->status_label, message);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+}
+
+static void
+show_refusal (HallScanWindow *self,
+              const char     *message)
+{
+  GtkWidget *dialog;
+
+  show_error (self, message);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("The file was not imported"), message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+update_actions (HallScanWindow *self)
+{
+  gboolean scanning = self->scanner != NULL && hall_scanner_get_scanning (self->scanner);
+  gboolean has_device = gtk_drop_down_get_selected (self->device_dropdown) != GTK_INVALID_LIST_POSITION
+                        && self->devices != NULL && self->devices->len > 0;
+  gboolean idle = !scanning && self->n_storing == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan", has_device && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", scanning);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", !scanning);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.import", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rescan", has_device && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rotate", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-up", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-down", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.delete", idle);
+}
+
+/* Thumbnails */
+
+static GdkTexture *
+texture_from_image (HallPageImage *image)
+{
+  g_autoptr (HallPageImage) small = hall_page_image_scale_down (image, THUMBNAIL_SIZE * 2);
+  g_autoptr (GBytes) bytes = NULL;
+  guint8 *rgb;
+  gsize stride = (gsize) small->width * 3;
+
+  /* GTK 4.8 has no grey memory format: grey pages are shown as RGB. */
+  rgb = g_malloc (stride * small->height);
+  for (guint y = 0; y < small->height; y++)
+    {
+      const guint8 *in = small->pixels + y * small->stride;
+      guint8 *out = rgb + y * stride;
+
+      for (guint x = 0; x < small->width; x++)
+        {
+          if (small->channels == 1)
+            out[3 * x] = out[3 * x + 1] = out[3 * x + 2] = in[x];
+          else
+            memcpy (out + 3 * x, in + 3 * x, 3);
+        }
+    }
+  bytes = g_bytes_new_take (rgb, stride * small->height);
+
+  return gdk_memory_texture_new (small->width, small->height, GDK_MEMORY_R8G8B8, bytes, stride);
+}
+
+/* (transfer full) (nullable): the stored page read back. */
+static HallPageImage *
+load_stored_page (HallScanWindow       *self,
+                  const HallStoredPage *page,
+                  GError              **error)
+{
+  g_autofree char *path = hall_store_get_page_path (self->store, page->sha256);
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  gsize length = 0;
+  const char *name = g_strcmp0 (page->mime, "image/tiff") == 0 ? "page.tif" : "page.jpg";
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  images = hall_page_image_load_bytes (bytes, name, error);
+  if (images == NULL || images->len == 0)
+    return NULL;
+
+  return hall_page_image_ref (g_ptr_array_index (images, 0));
+}
+
+static GdkTexture *
+lookup_thumbnail (HallScanWindow       *self,
+                  const HallStoredPage *page)
+{
+  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, page->sha256);
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (texture != NULL)
+    return texture;
+
+  image = load_stored_page (self, page, &error);
+  if (image == NULL)
+    {
+      g_debug ("No thumbnail for page %s: %s", page->uuid, error != NULL ? error->message : "");
+      return NULL;
+    }
+  texture = texture_from_image (image);
+  g_hash_table_insert (self->thumbnails, g_strdup (page->sha256), texture);
+
+  return texture;
+}
+
+/* The list of pages */
+
+static GtkWidget *
+new_page_button (const char *icon,
+                 const char *tooltip,
+                 const char *action,
+                 const char *uuid)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", uuid);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+
+  return button;
+}
+
+static GtkWidget *
+new_page_row (HallScanWindow       *self,
+              const HallStoredPage *page,
+              guint                 n_pages)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *picture = gtk_picture_new ();
+  GdkTexture *texture = lookup_thumbnail (self, page);
+  g_autofree char *title = g_strdup_printf (_("Page %u"), page->position + 1);
+  g_autofree char *subtitle = NULL;
+  guint kilobytes = (guint) ((page->bytes + 1023) / 1024);
+  GtkWidget *up;
+  GtkWidget *down;
+
+  if (page->kind == HALL_PAGE_KIND_BILEVEL)
+    subtitle = g_strdup_printf (_("Black and white, %u dpi, %u KB"),
+                                page->dpi, kilobytes);
+  else if (page->kind == HALL_PAGE_KIND_GREY)
+    subtitle = g_strdup_printf (_("Grey, %u dpi, %u KB"),
+                                page->dpi, kilobytes);
+  else
+    subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
+                                page->dpi, kilobytes);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_margin_top (picture, 6);
+  gtk_widget_set_margin_bottom (picture, 6);
+  if (texture != NULL)
+    gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
+  gtk_widget_add_css_class (picture, "card");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+
+  up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", page->uuid);
+  down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", page->uuid);
+  gtk_widget_set_sensitive (up, page->position > 0);
+  gtk_widget_set_sensitive (down, page->position + 1 < n_pages);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
+                                              "scan.rotate", page->uuid));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             new_page_button ("view-refresh-symbolic", _("Scan this page again"),
+                                              "scan.rescan", page->uuid));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             new_page_button ("user-trash-symbolic", _("Delete page"),
+                                              "scan.delete", page->uuid));
+
+  return row;
+}
+
+static void
+reload_pages (HallScanWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  GtkWidget *child;
+
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
+
+  all = hall_store_list_case_pages (self->store, self->case_uuid, &error);
+  if (all == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not read the pages: %s"), error->message);
+
+      show_error (self, message);
+    }
+  else
+    {
+      for (guint i = 0; i < all->len; i++)
+        {
+          HallStoredPage *page = g_ptr_array_index (all, i);
+
+          if (g_strcmp0 (page->slot, self->slot) == 0)
+            g_ptr_array_add (self->pages, g_ptr_array_steal_index (all, i--));
+        }
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
+    gtk_list_box_remove (self->page_list, child);
+  for (guint i = 0; i < self->pages->len; i++)
+    gtk_list_box_append (self->page_list,
+                         new_page_row (self, g_ptr_array_index (self->pages, i), self->pages->len));
+
+  gtk_stack_set_visible_child_name (self->page_stack, self->pages->len > 0 ? "pages" : "empty");
+}
+
+static HallStoredPage *
+find_page (HallScanWindow *self,
+           const char     *uuid)
+{
+  for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (self->pages, i);
+
+      if (g_strcmp0 (page->uuid, uuid) == 0)
+        return page;
+    }
+
+  return NULL;
+}
+
+/* Storing pages */
+
+typedef struct
+{
+  HallScanWindow *self;
+  char           *replaces;  /* the page the new one takes the place of */
+  guint           position;
+  HallPageImage  *thumbnail; /* the scanner's, for a single scanned page */
+} StoreData;
+
+static void
+store_data_free (StoreData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->replaces);
+  g_clear_pointer (&data->thumbnail, hall_page_image_unref);
+  g_free (data);
+}
+
+static void
+add_pages_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StoreData *data = user_data;
+  HallScanWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) added = hall_store_add_pages_finish (HALL_STORE (source), result, &error);
+
+  self->n_storing--;
+  /* The scanner made the thumbnail on its thread: the file need not be
+   * read back to show it. */
+  if (added != NULL && added->len == 1 && data->thumbnail != NULL)
+    {
+      HallStoredPage *page = g_ptr_array_index (added, 0);
+
+      if (!g_hash_table_contains (self->thumbnails, page->sha256))
+        g_hash_table_insert (self->thumbnails, g_strdup (page->sha256),
+                             texture_from_image (data->thumbnail));
+    }
+  if (added == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not store the page: %s"), error->message);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, message);
+    }
+  else if (data->replaces == NULL && !hall_scanner_get_scanning (self->scanner))
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added",
+                                                            "%u pages added", added->len),
+                                               added->len);
+
+      show_status (self, text);
+    }
+  else if (data->replaces != NULL && added->len == 1)
+    {
+      HallStoredPage *page = g_ptr_array_index (added, 0);
+
+      /* The new page goes where the old one was, and the old one goes. */
+      if (!hall_store_move_page (self->store, page->uuid, data->position, &error)
+          || !hall_store_remove_page (self->store, data->replaces, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not replace the page: %s"),
+                                                      error->message);
+
+          show_error (self, message);
+        }
+    }
+
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      reload_pages (self);
+      update_actions (self);
+    }
+  store_data_free (data);
+}
+
+static void
+store_images (HallScanWindow *self,
+              GPtrArray      *images,
+              HallPageImage  *thumbnail,
+              const char     *replaces,
+              guint           position)
+{
+  StoreData *data = g_new0 (StoreData, 1);
+
+  data->self = g_object_ref (self);
+  data->thumbnail = thumbnail != NULL ? hall_page_image_ref (thumbnail) : NULL;
+  data->replaces = g_strdup (replaces);
+  data->position = position;
+  self->n_storing++;
+  update_actions (self);
+  hall_store_add_pages_async (self->store, self->case_uuid, self->slot, images, self->official,
+                              self->cancellable, add_pages_cb, data);
+}
+
+/* Devices and options */
+
+static void
+options_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HallScanWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallScanOptions) options = hall_scanner_get_options_finish (HALL_SCANNER (source),
+                                                                         result, &error);
+  g_autoptr (GtkStringList) sources = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) modes = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) resolutions = gtk_string_list_new (NULL);
+  static const guint common[] = { 75, 100, 150, 200, 300, 400, 600 };
+  guint selected = 0;
+  guint best = G_MAXUINT;
+
+  if (options == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          show_error (self, error->message);
+          self->ready = TRUE;
+          update_actions (self);
+        }
+      g_object_unref (self);
+      return;
+    }
+
+  self->filling = TRUE;
+  g_strfreev (self->sources);
+  self->sources = g_strdupv (options->sources);
+  for (guint i = 0; self->sources != NULL && self->sources[i] != NULL; i++)
+    gtk_string_list_append (sources, self->sources[i]);
+  gtk_drop_down_set_model (self->source_dropdown, G_LIST_MODEL (sources));
+  gtk_widget_set_visible (GTK_WIDGET (self->source_dropdown),
+                          self->sources != NULL && self->sources[0] != NULL);
+  for (guint i = 0; self->sources != NULL && self->sources[i] != NULL; i++)
+    if (g_strcmp0 (self->sources[i], options->current->source) == 0)
+      gtk_drop_down_set_selected (self->source_dropdown, i);
+
+  /* Grey first: what most documents want, and the smallest that reads well. */
+  g_array_set_size (self->kinds, 0);
+  {
+    static const HallPageKind order[] = { HALL_PAGE_KIND_GREY, HALL_PAGE_KIND_COLOUR,
+                                          HALL_PAGE_KIND_BILEVEL };
+
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+      {
+        if (!options->kinds[order[i]])
+          continue;
+        g_array_append_val (self->kinds, order[i]);
+        gtk_string_list_append (modes, order[i] == HALL_PAGE_KIND_GREY ? _("Grey")
+                                       : order[i] == HALL_PAGE_KIND_COLOUR ? _("Colour")
+                                                                           : _("Black and white"));
+      }
+  }
+  gtk_drop_down_set_model (self->mode_dropdown, G_LIST_MODEL (modes));
+
+  /* A device with a range lists every step: offer the usual ones in it. */
+  g_array_set_size (self->resolutions, 0);
+  for (guint i = 0; options->resolutions != NULL && i < options->resolutions->len; i++)
+    {
+      guint dpi = g_array_index (options->resolutions, guint, i);
+      gboolean usual = options->resolutions->len <= 12;
+
+      for (guint j = 0; !usual && j < G_N_ELEMENTS (common); j++)
+        usual = dpi == common[j];
+      if (!usual)
+        continue;
+      g_array_append_val (self->resolutions, dpi);
+    }
+  for (guint i = 0; i < self->resolutions->len; i++)
+    {
+      guint dpi = g_array_index (self->resolutions, guint, i);
+      g_autofree char *label = g_strdup_printf (_("%u dpi"), dpi);
+      guint distance = dpi > 300 ? dpi - 300 : 300 - dpi;
+
+      gtk_string_list_append (resolutions, label);
+      if (distance < best)
+        {
+          best = distance;
+          selected = i;
+        }
+    }
+  gtk_drop_down_set_model (self->resolution_dropdown, G_LIST_MODEL (resolutions));
+  if (self->resolutions->len > 0)
+    gtk_drop_down_set_selected (self->resolution_dropdown, selected);
+  self->filling = FALSE;
+
+  self->ready = TRUE;
+  show_status (self, _("Ready to scan"));
+  update_actions (self);
+  g_object_unref (self);
+}
+
+static void
+read_options (HallScanWindow *self)
+{
+  guint i = gtk_drop_down_get_selected (self->device_dropdown);
+  HallScanDevice *device;
+
+  if (self->devices == NULL || i >= self->devices->len)
+    return;
+  device = g_ptr_array_index (self->devices, i);
+  self->ready = FALSE;
+  hall_scanner_get_options_async (self->scanner, device->name, NULL, self->cancellable,
+                                  options_cb, g_object_ref (self));
+}
+
+static void
+device_selected_cb (HallScanWindow *self)
+{
+  if (!self->filling)
+    read_options (self);
+  update_actions (self);
+}
+
+static void
+devices_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  HallScanWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) devices = hall_scanner_list_devices_finish (HALL_SCANNER (source), result,
+                                                                    &error);
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+
+  if (devices == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          show_error (self, error->message);
+          self->ready = TRUE;
+          update_actions (self);
+        }
+      g_object_unref (self);
+      return;
+    }
+
+  g_clear_pointer (&self->devices, g_ptr_array_unref);
+  self->devices = g_steal_pointer (&devices);
+  for (guint i = 0; i < self->devices->len; i++)
+    {
+      HallScanDevice *device = g_ptr_array_index (self->devices, i);
+      g_autofree char *label = g_strdup_printf ("%s %s (%s)", device->vendor, device->model,
+                                                device->name);
+
+      gtk_string_list_append (names, label);
+    }
+  self->filling = TRUE;
+  gtk_drop_down_set_model (self->device_dropdown, G_LIST_MODEL (names));
+  self->filling = FALSE;
+
+  if (self->devices->len == 0)
+    {
+      show_error (self, _("No scanner found. Switch it on or plug it in, then look again."));
+      self->ready = TRUE;
+    }
+  else
+    {
+      show_status (self, _("Reading the scanner's settings…"));
+      read_options (self);
+    }
+  update_actions (self);
+  g_object_unref (self);
+}
+
+static void
+redetect_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  self->ready = FALSE;
+  show_status (self, _("Looking for scanners…"));
+  hall_scanner_list_devices_async (self->scanner, self->cancellable, devices_cb,
+                                   g_object_ref (self));
+}
+
+/* Scanning */
+
+static void
+progress_cb (HallScanner    *scanner,
+             guint           page,
+             double          fraction,
+             HallScanWindow *self)
+{
+  g_autofree char *text = g_strdup_printf (_("Scanning page %u…"), page + 1);
+
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+page_cb (HallScanner    *scanner,
+         guint           page,
+         HallPageImage  *image,
+         HallPageImage  *thumbnail,
+         HallScanWindow *self)
+{
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+  HallStoredPage *old = self->rescan_uuid != NULL ? find_page (self, self->rescan_uuid) : NULL;
+
+  self->n_scanned++;
+  g_ptr_array_add (images, hall_page_image_ref (image));
+  if (old != NULL)
+    {
+      store_images (self, images, thumbnail, old->uuid, old->position);
+      /* One page replaces one page; a feeder's further sheets are added. */
+      g_clear_pointer (&self->rescan_uuid, g_free);
+    }
+  else
+    store_images (self, images, thumbnail, NULL, 0);
+}
+
+static void
+scan_finished_cb (HallScanner    *scanner,
+                  guint           n_pages,
+                  GError         *error,
+                  HallScanWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  g_clear_pointer (&self->rescan_uuid, g_free);
+
+  if (error == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page scanned",
+                                                            "%u pages scanned", self->n_scanned),
+                                               self->n_scanned);
+
+      show_status (self, text);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_status (self, _("Scan cancelled; the pages read before are kept"));
+  else if (g_error_matches (error, HALL_SCANNER_ERROR, HALL_SCANNER_ERROR_FEEDER)
+           && self->n_scanned > 0)
+    {
+      /* A feeder that ran out after some sheets is a batch that ended. */
+      g_autofree char *text = g_strdup_printf (_("%u pages scanned; the feeder says: %s"),
+                                               self->n_scanned, error->message);
+
+      show_status (self, text);
+    }
+  else
+    show_error (self, error->message);
+
+  update_actions (self);
+}
+
+static void
+start_scan (HallScanWindow *self,
+            const char     *replaces)
+{
+  g_autoptr (HallScanSettings) settings = hall_scan_settings_new ();
+  guint device = gtk_drop_down_get_selected (self->device_dropdown);
+  guint source = gtk_drop_down_get_selected (self->source_dropdown);
+  guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
+  guint dpi = gtk_drop_down_get_selected (self->resolution_dropdown);
+
+  if (self->devices == NULL || device >= self->devices->len)
+    return;
+
+  if (self->sources != NULL && source < g_strv_length (self->sources))
+    settings->source = g_strdup (self->sources[source]);
+  settings->kind = mode < self->kinds->len ? g_array_index (self->kinds, HallPageKind, mode)
+                                           : HALL_PAGE_KIND_GREY;
+  if (dpi < self->resolutions->len)
+    settings->dpi = g_array_index (self->resolutions, guint, dpi);
+
+  /* Rescanning one page reads one sheet, whatever the source. */
+  if (replaces != NULL && settings->source != NULL && hall_scan_source_is_feeder (settings->source))
+    {
+      for (guint i = 0; self->sources[i] != NULL; i++)
+        if (!hall_scan_source_is_feeder (self->sources[i]))
+          {
+            g_free (settings->source);
+            settings->source = g_strdup (self->sources[i]);
+            break;
+          }
+    }
+
+  g_free (self->rescan_uuid);
+  self->rescan_uuid = g_strdup (replaces);
+  self->n_scanned = 0;
+  g_clear_pointer (&self->error_text, g_free);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting the scanner…"));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  show_status (self, "");
+  hall_scanner_scan (self->scanner, ((HallScanDevice *) g_ptr_array_index (self->devices, device))->name,
+                     settings);
+  update_actions (self);
+}
+
+static void
+scan_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  start_scan (HALL_SCAN_WINDOW (widget), NULL);
+}
+
+static void
+rescan_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  start_scan (HALL_SCAN_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  hall_scanner_cancel (HALL_SCAN_WINDOW (widget)->scanner);
+}
+
+/* Pages */
+
+static void
+rotate_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+
+  if (page == NULL)
+    return;
+  image = load_stored_page (self, page, &error);
+  if (image == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not turn the page: %s"), error->message);
+
+      show_error (self, message);
+      return;
+    }
+  images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+  g_ptr_array_add (images, hall_page_image_rotate (image, 1));
+  store_images (self, images, NULL, page->uuid, page->position);
+}
+
+static void
+move_page (HallScanWindow *self,
+           const char     *uuid,
+           int             delta)
+{
+  HallStoredPage *page = find_page (self, uuid);
+  g_autoptr (GError) error = NULL;
+
+  if (page == NULL || ((int) page->position + delta) < 0
+      || (guint) ((int) page->position + delta) >= self->pages->len)
+    return;
+  if (!hall_store_move_page (self->store, uuid, page->position + delta, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not move the page: %s"), error->message);
+
+      show_error (self, message);
+    }
+  reload_pages (self);
+}
+
+static void
+move_up_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  move_page (HALL_SCAN_WINDOW (widget), g_variant_get_string (parameter, NULL), -1);
+}
+
+static void
+move_down_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  move_page (HALL_SCAN_WINDOW (widget), g_variant_get_string (parameter, NULL), 1);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+
+  if (!hall_store_remove_page (self->store, g_variant_get_string (parameter, NULL), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not delete the page: %s"),
+                                                  error->message);
+
+      show_error (self, message);
+    }
+  else
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Page deleted")));
+  reload_pages (self);
+}
+
+/* Import */
+
+static void
+import_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) images = hall_page_image_load_files_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_storing--;
+  if (images == NULL)
+    {
+      show_refusal (self, error->message);
+      update_actions (self);
+      return;
+    }
+  if (images->len == 0)
+    {
+      update_actions (self);
+      return;
+    }
+  show_status (self, _("Storing the imported pages…"));
+  store_images (self, images, NULL, NULL, 0);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     HallScanWindow  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+
+      hall_scan_window_import_files (self, files);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  gtk_file_filter_set_name (filter, _("Images and PDF"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/tiff");
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  self->chooser = gtk_file_chooser_native_new (_("Import Pages"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* GObject */
+
+/* SANE is one library state per process: every window shares one scanner
+ * thread, kept for the life of the program once made. */
+static HallScanner *
+default_scanner (void)
+{
+  static HallScanner *scanner;
+
+  if (scanner == NULL)
+    scanner = hall_scanner_new ();
+  return g_object_ref (scanner);
+}
+
+static void
+hall_scan_window_constructed (GObject *object)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  G_OBJECT_CLASS (hall_scan_window_parent_class)->constructed (object);
+
+  if (self->scanner == NULL)
+    self->scanner = default_scanner ();
+  self->page_id = g_signal_connect (self->scanner, "page", G_CALLBACK (page_cb), self);
+  self->progress_id = g_signal_connect (self->scanner, "progress", G_CALLBACK (progress_cb), self);
+  self->finished_id = g_signal_connect (self->scanner, "scan-finished",
+                                        G_CALLBACK (scan_finished_cb), self);
+
+  adw_window_title_set_subtitle (self->window_title, self->slot_title != NULL ? self->slot_title
+                                                                              : self->slot);
+  reload_pages (self);
+  update_actions (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "scan.redetect", NULL);
+}
+
+static void
+hall_scan_window_dispose (GObject *object)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->scanner != NULL)
+    {
+      if (hall_scanner_get_scanning (self->scanner))
+        hall_scanner_cancel (self->scanner);
+      g_clear_signal_handler (&self->page_id, self->scanner);
+      g_clear_signal_handler (&self->progress_id, self->scanner);
+      g_clear_signal_handler (&self->finished_id, self->scanner);
+    }
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
+
+  G_OBJECT_CLASS (hall_scan_window_parent_class)->dispose (object);
+}
+
+static void
+hall_scan_window_finalize (GObject *object)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->devices, g_ptr_array_unref);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->kinds, g_array_unref);
+  g_clear_pointer (&self->resolutions, g_array_unref);
+  g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_strfreev (self->sources);
+  g_free (self->case_uuid);
+  g_free (self->slot);
+  g_free (self->slot_title);
+  g_free (self->official);
+  g_free (self->error_text);
+  g_free (self->rescan_uuid);
+
+  G_OBJECT_CLASS (hall_scan_window_parent_class)->finalize (object);
+}
+
+static void
+hall_scan_window_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_SCANNER:
+      g_value_set_object (value, self->scanner);
+      break;
+    case PROP_CASE_UUID:
+      g_value_set_string (value, self->case_uuid);
+      break;
+    case PROP_SLOT:
+      g_value_set_string (value, self->slot);
+      break;
+    case PROP_SLOT_TITLE:
+      g_value_set_string (value, self->slot_title);
+      break;
+    case PROP_OFFICIAL:
+      g_value_set_string (value, self->official);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_scan_window_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_SCANNER:
+      self->scanner = g_value_dup_object (value);
+      break;
+    case PROP_CASE_UUID:
+      self->case_uuid = g_value_dup_string (value);
+      break;
+    case PROP_SLOT:
+      self->slot = g_value_dup_string (value);
+      break;
+    case PROP_SLOT_TITLE:
+      self->slot_title = g_value_dup_string (value);
+      break;
+    case PROP_OFFICIAL:
+      self->official = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_scan_window_class_init (HallScanWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = hall_scan_window_constructed;
+  object_class->dispose = hall_scan_window_dispose;
+  object_class->finalize = hall_scan_window_finalize;
+  object_class->get_property = hall_scan_window_get_property;
+  object_class->set_property = hall_scan_window_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, HALL_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCANNER] =
+    g_param_spec_object ("scanner", NULL, NULL, HALL_TYPE_SCANNER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CASE_UUID] =
+    g_param_spec_string ("case-uuid", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SLOT] =
+    g_param_spec_string ("slot", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SLOT_TITLE] =
+    g_param_spec_string ("slot-title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OFFICIAL] =
+    g_param_spec_string ("official", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/servicehall/Counter/hall-scan-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, device_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, source_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, mode_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, resolution_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_list);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_stack);
+  gtk_widget_class_bind_template_callback (widget_class, device_selected_cb);
+
+  gtk_widget_class_install_action (widget_class, "scan.redetect", NULL, redetect_action);
+  gtk_widget_class_install_action (widget_class, "scan.scan", NULL, scan_action);
+  gtk_widget_class_install_action (widget_class, "scan.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "scan.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "scan.rotate", "s", rotate_action);
+  gtk_widget_class_install_action (widget_class, "scan.move-up", "s", move_up_action);
+  gtk_widget_class_install_action (widget_class, "scan.move-down", "s", move_down_action);
+  gtk_widget_class_install_action (widget_class, "scan.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "scan.rescan", "s", rescan_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "scan.scan", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "scan.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "scan.redetect", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0,
+                                (GtkShortcutFunc) gtk_window_close, NULL);
+}
+
+static void
+hall_scan_window_init (HallScanWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
+  self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+HallScanWindow *
+hall_scan_window_new (HallStore   *store,
+                      HallScanner *scanner,
+                      const char  *case_uuid,
+                      const char  *slot,
+                      const char  *slot_title,
+                      const char  *official)
+{
+  g_return_val_if_fail (HALL_IS_STORE (store), NULL);
+  g_return_val_if_fail (case_uuid != NULL && slot != NULL, NULL);
+
+  return g_object_new (HALL_TYPE_SCAN_WINDOW,
+                       "store", store,
+                       "scanner", scanner,
+                       "case-uuid", case_uuid,
+                       "slot", slot,
+                       "slot-title", slot_title,
+                       "official", official,
+                       NULL);
+}
+
+void
+hall_scan_window_import_files (HallScanWindow *self,
+                               GListModel     *files)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  guint n = g_list_model_get_n_items (files);
+
+  g_return_if_fail (HALL_IS_SCAN_WINDOW (self));
+
+  g_clear_pointer (&self->error_text, g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GFile) file = g_list_model_get_item (files, i);
+      char *path = g_file_get_path (file);
+
+      if (path == NULL)
+        {
+          g_autofree char *name = g_file_get_parse_name (file);
+          g_autofree char *message = g_strdup_printf (_("%s is not a local file"), name);
+
+          show_refusal (self, message);
+          return;
+        }
+      g_ptr_array_add (paths, path);
+    }
+  if (paths->len == 0)
+    return;
+  g_ptr_array_add (paths, NULL);
+
+  /* Every file is decoded and checked, off the main thread, before any
+   * page is stored: all or none. */
+  show_status (self, _("Reading the files…"));
+  self->n_storing++;
+  update_actions (self);
+  hall_page_image_load_files_async ((const char *const *) paths->pdata, self->cancellable,
+                                    import_cb, g_object_ref (self));
+}
+
+guint
+hall_scan_window_get_n_pages (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), 0);
+
+  return self->pages != NULL ? self->pages->len : 0;
+}
+
+gboolean
+hall_scan_window_get_ready (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  return self->ready && self->n_storing == 0;
+}
+
+gboolean
+hall_scan_window_get_scanning (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0;
+}
+
+const char *
+hall_scan_window_get_error_text (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  return self->error_text;
+}
+
+GdkPaintable *
+hall_scan_window_get_thumbnail (HallScanWindow *self,
+                                guint           position)
+{
+  HallStoredPage *page;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  if (self->pages == NULL || position >= self->pages->len)
+    return NULL;
+  page = g_ptr_array_index (self->pages, position);
+
+  return g_hash_table_lookup (self->thumbnails, page->sha256);
+}
+
+gboolean
+hall_scan_window_choose (HallScanWindow *self,
+                         const char     *source,
+                         guint           dpi)
+{
+  guint source_index = GTK_INVALID_LIST_POSITION;
+  guint dpi_index = GTK_INVALID_LIST_POSITION;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  for (guint i = 0; self->sources != NULL && self->sources[i] != NULL; i++)
+    if (g_strcmp0 (self->sources[i], source) == 0)
+      source_index = i;
+  for (guint i = 0; i < self->resolutions->len; i++)
+    if (g_array_index (self->resolutions, guint, i) == dpi)
+      dpi_index = i;
+  if (source_index == GTK_INVALID_LIST_POSITION || dpi_index == GTK_INVALID_LIST_POSITION)
+    return FALSE;
+  gtk_drop_down_set_selected (self->source_dropdown, source_index);
+  gtk_drop_down_set_selected (self->resolution_dropdown, dpi_index);
+  return TRUE;
+}

@@ -1,0 +1,39 @@
+/* hall-scan-window.h — the pages of one document of a case: scan, import,
+ * turn, order and delete them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "hall-scanner.h"
+#include "hall-store.h"
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_SCAN_WINDOW (hall_scan_window_get_type ())
+G_DECLARE_FINAL_TYPE (HallScanWindow, hall_scan_window, HALL, SCAN_WINDOW, AdwWindow)
+
+/* A window for one slot (a document of the checklist) of one case. Every
+ * page scanned or imported goes into the store at once, into that slot;
+ * turning, moving and deleting a page change the store as they are done.
+ *
+ * Properties: "store", "scanner" (NULL: the program's one scanner thread),
+ * "case-uuid", "slot", "slot-title", "official" (construct-only).
+ * Actions: "scan.redetect", "scan.scan", "scan.cancel", "scan.import",
+ * "scan.rotate" (s: page uuid), "scan.move-up" (s), "scan.move-down" (s),
+ * "scan.delete" (s), "scan.rescan" (s). */
+HallScanWindow *hall_scan_window_new            (HallStore      *store,
+                                                 HallScanner    *scanner,
+                                                 const char     *case_uuid,
+                                                 const char     *slot,
+                                                 const char     *slot_title,
+                                                 const char     *official);
+
+/* Imports @files (element-type GFile) into the slot, all or none: a file
+ * that is refused is shown in a message and nothing is added. */
+void            hall_scan_window_import_files   (HallScanWindow *self,
+                                                 GListModel     *files);
+
+G_END_DECLS

@@ -1,0 +1,548 @@
+/* test-scan-gui.c — the scanning window against SANE's test backend and a
+ * real store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * SANE_CONFIG_DIR points at tests/data/sane: the test backend alone.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include <poppler.h>
+
+#include "hall-case-page.h"
+#include "hall-dossier-printer.h"
+#include "hall-scan-window.h"
+#include "hall-scan-window-test-hooks.h"
+#include "hall-store-pages.h"
+
+#define OFFICIAL "wang.li"
+#define ID_NUMBER "11010519491231002X"
+#define SLOT "id_card"
+#define WAIT_SECONDS 30
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @condition holds or the time runs out. */
+static gboolean
+wait_for (Condition condition,
+          gpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+  gboolean ok;
+
+  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake);
+  return ok;
+}
+
+typedef struct
+{
+  HallStore      *store;
+  HallCatalog    *catalog;
+  HallCase       *kase;
+  HallScanWindow *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "hall.db", NULL);
+  HallService *service;
+
+  fixture->catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  fixture->store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  hall_store_add_official (fixture->store, OFFICIAL, "Wang Li", "correct horse",
+                           "counter_official", &error);
+  g_assert_no_error (error);
+
+  service = hall_catalog_lookup (fixture->catalog, "individual_business_license");
+  g_assert_nonnull (service);
+  applicant = hall_applicant_new_person ("Zhang Wei", HALL_ID_TYPE_RESIDENT_ID, ID_NUMBER,
+                                         "13912345678");
+  fixture->kase = hall_case_new ();
+  hall_case_set_official (fixture->kase, OFFICIAL);
+  hall_store_create_case (fixture->store, applicant, service, fixture->kase, &error);
+  g_assert_no_error (error);
+
+  fixture->window = hall_scan_window_new (fixture->store, NULL,
+                                          hall_case_get_uuid (fixture->kase), SLOT,
+                                          "Resident ID card", OFFICIAL);
+  g_object_ref_sink (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  g_clear_object (&fixture->kase);
+  g_clear_object (&fixture->catalog);
+  g_clear_object (&fixture->store);
+}
+
+/* (transfer full): the slot's pages as the store has them. */
+static GPtrArray *
+slot_pages (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = hall_store_list_case_pages (fixture->store,
+                                                          hall_case_get_uuid (fixture->kase),
+                                                          &error);
+  GPtrArray *pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (all, i);
+
+      g_assert_cmpstr (page->slot, ==, SLOT);
+      g_assert_cmpuint (page->position, ==, pages->len);
+      g_ptr_array_add (pages, g_ptr_array_steal_index (all, i--));
+    }
+
+  return pages;
+}
+
+static gboolean
+ready (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_ready (fixture->window);
+}
+
+static gboolean
+idle (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !hall_scan_window_get_scanning (fixture->window)
+         && hall_scan_window_get_ready (fixture->window);
+}
+
+/* A JPEG file of a grey page @width pixels wide, in the test's tmp dir. */
+static char *
+write_jpeg (const char *name,
+            guint       width,
+            gsize       keep)
+{
+  g_autoptr (HallPageImage) image = hall_page_image_new (HALL_PAGE_KIND_GREY, width, 200, 150);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  const char *mime = NULL;
+  gsize size;
+  const guint8 *data;
+
+  /* A dark band, so that each page has its own content and hash. */
+  for (guint y = 0; y < 40; y++)
+    memset (image->pixels + y * image->stride, 0, width / 2);
+  bytes = hall_page_image_encode (image, &mime, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &size);
+  g_file_set_contents (path, (const char *) data, (gssize) (keep > 0 ? MIN (keep, size) : size),
+                       &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&path);
+}
+
+static void
+import_paths (Fixture     *fixture,
+              const char **paths)
+{
+  g_autoptr (GListStore) files = g_list_store_new (G_TYPE_FILE);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (paths[i]);
+
+      g_list_store_append (files, file);
+    }
+  hall_scan_window_import_files (fixture->window, G_LIST_MODEL (files));
+  g_assert_true (wait_for (idle, fixture));
+}
+
+static gboolean
+one_page_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_n_pages (fixture->window) == 1
+         && !hall_scan_window_get_scanning (fixture->window);
+}
+
+static void
+test_scan_one_page (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  GdkPaintable *thumbnail;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpint (((HallStoredPage *) pages->pdata[0])->kind, ==, HALL_PAGE_KIND_GREY);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->dpi, ==, 300);
+  thumbnail = hall_scan_window_get_thumbnail (fixture->window, 0);
+  g_assert_nonnull (thumbnail);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), >, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), <=, 256);
+}
+
+static void
+test_import_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *good = write_jpeg ("good.jpg", 300, 0);
+  g_autofree char *truncated = write_jpeg ("truncated.jpg", 300, 300);
+  g_autofree char *empty = g_build_filename (g_get_tmp_dir (), "empty.png", NULL);
+  g_autofree char *liar = g_build_filename (g_get_tmp_dir (), "liar.png", NULL);
+  g_autoptr (GFile) good_file = g_file_new_for_path (good);
+  g_autoptr (GFile) liar_file = g_file_new_for_path (liar);
+  g_autoptr (GError) error = NULL;
+  const char *with_truncated[] = { good, truncated, NULL };
+  const char *with_empty[] = { empty, NULL };
+  const char *with_liar[] = { liar, NULL };
+  const char *only_good[] = { good, NULL };
+  g_autoptr (GPtrArray) pages = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_file_set_contents (empty, "", 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_copy (good_file, liar_file, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL,
+                              &error));
+  g_assert_no_error (error);
+
+  /* A good file with a truncated one: neither is stored. */
+  import_paths (fixture, with_truncated);
+  g_assert_nonnull (hall_scan_window_get_error_text (fixture->window));
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (fixture->window), "truncated.jpg"));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 0);
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 0);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  import_paths (fixture, with_empty);
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (fixture->window), "empty.png"));
+  import_paths (fixture, with_liar);
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (fixture->window), "liar.png"));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 0);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  /* The same good file alone goes in. */
+  import_paths (fixture, only_good);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 1);
+  g_assert_nonnull (hall_scan_window_get_thumbnail (fixture->window, 0));
+}
+
+static void
+activate_on_page (Fixture    *fixture,
+                  const char *action,
+                  const char *uuid)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), action, "s", uuid));
+  g_assert_true (wait_for (idle, fixture));
+}
+
+static void
+test_reorder_rotate_delete (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  g_autofree char *c = write_jpeg ("c.jpg", 300, 0);
+  const char *three[] = { a, b, c, NULL };
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, three);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 3);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, 100);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[2])->width, ==, 300);
+  first = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+  second = g_strdup (((HallStoredPage *) pages->pdata[1])->uuid);
+  third = g_strdup (((HallStoredPage *) pages->pdata[2])->uuid);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  /* The first page down, then the last one up: c, b, a … */
+  activate_on_page (fixture, "scan.move-down", first);
+  pages = slot_pages (fixture);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, second);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[1])->uuid, ==, first);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  activate_on_page (fixture, "scan.move-up", third);
+  activate_on_page (fixture, "scan.move-up", third);
+  pages = slot_pages (fixture);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, third);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[1])->uuid, ==, second);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, first);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  /* Turning the middle page keeps its place and swaps its sides. */
+  activate_on_page (fixture, "scan.rotate", second);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 3);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, third);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, first);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->width, ==, 200);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->height, ==, 120);
+  g_free (second);
+  second = g_strdup (((HallStoredPage *) pages->pdata[1])->uuid);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  /* Deleting the first page moves the others up. */
+  activate_on_page (fixture, "scan.delete", third);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 2);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, second);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[1])->uuid, ==, first);
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 2);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+}
+
+static int
+pdf_n_pages (GFile *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = g_file_get_uri (file);
+  PopplerDocument *document = poppler_document_new_from_file (uri, NULL, &error);
+  int n;
+
+  g_assert_no_error (error);
+  n = poppler_document_get_n_pages (document);
+  g_object_unref (document);
+  return n;
+}
+
+static void
+test_dossier (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  const char *two[] = { a, b, NULL };
+  g_autoptr (HallDossierPrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) folder = g_file_new_build_filename (g_get_tmp_dir (), "Documents", NULL);
+  g_autoptr (GFile) saved = NULL;
+  g_autoptr (GFile) printed = g_file_new_build_filename (g_get_tmp_dir (), "printed.pdf", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, two);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+
+  printer = hall_dossier_printer_new (fixture->store, fixture->catalog, fixture->kase, &error);
+  g_assert_no_error (error);
+  /* The cover and the two pages. */
+  g_assert_cmpuint (hall_dossier_printer_get_n_pages (printer), ==, 3);
+
+  saved = hall_dossier_printer_save_pdf (printer, folder, &error);
+  g_assert_no_error (error);
+  name = g_file_get_basename (saved);
+  expected = g_strconcat (hall_case_get_number (fixture->kase), ".pdf", NULL);
+  g_assert_cmpstr (name, ==, expected);
+  g_assert_cmpint (pdf_n_pages (saved), ==, 3);
+
+  /* What GtkPrintOperation would send to the printer, written to a file. */
+  g_assert_true (hall_dossier_printer_print (printer, NULL, GTK_PRINT_OPERATION_ACTION_EXPORT,
+                                             printed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pdf_n_pages (printed), ==, 3);
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelQuery;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelQuery *query = data;
+
+  return has_label (query->root, query->text);
+}
+
+/* The case page's checklist counts the pages of each document and names
+ * the documents still to scan. */
+static void
+test_case_page_checklist (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  const char *two[] = { a, b, NULL };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *page = hall_case_page_new ();
+  LabelQuery missing = { window, "Still to scan: Individual business registration application "
+                                 "form, Resident ID card, Proof of the premises" };
+  LabelQuery still = { window, "Still to scan: Individual business registration application "
+                               "form, Proof of the premises" };
+  LabelQuery counted = { window, "2 pages" };
+
+  hall_case_page_set_store (HALL_CASE_PAGE (page), fixture->store);
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), fixture->catalog);
+  hall_case_page_set_official (HALL_CASE_PAGE (page), OFFICIAL);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), fixture->kase);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 1400);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (label_shown, &missing));
+  g_assert_false (has_label (window, "2 pages"));
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, two);
+  g_assert_true (wait_for (label_shown, &counted));
+  g_assert_true (wait_for (label_shown, &still));
+
+  /* The button on the document's row opens the window for that slot. */
+  g_assert_true (gtk_widget_activate_action (page, "case.scan-document", "s", "premises_proof"));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    g_autofree char *slot = NULL;
+    GtkWidget *scan = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && scan == NULL; i++)
+      {
+        g_autoptr (GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (HALL_IS_SCAN_WINDOW (toplevel) && toplevel != GTK_WIDGET (fixture->window))
+          scan = toplevel;
+      }
+    g_assert_nonnull (scan);
+    g_object_get (scan, "slot", &slot, NULL);
+    g_assert_cmpstr (slot, ==, "premises_proof");
+    gtk_window_destroy (GTK_WINDOW (scan));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+ten_pages_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_n_pages (fixture->window) == 10
+         && !hall_scan_window_get_scanning (fixture->window);
+}
+
+/* The feeder's ten sheets go in as ten pages; one of them scanned again
+ * takes its place. */
+static void
+test_feeder_and_rescan (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *third = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (hall_scan_window_choose (fixture->window, "Automatic Document Feeder", 75));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (ten_pages_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 10);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[9])->dpi, ==, 75);
+  third = g_strdup (((HallStoredPage *) pages->pdata[2])->uuid);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  activate_on_page (fixture, "scan.rescan", third);
+  g_assert_true (wait_for (ten_pages_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 10);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, !=, third);
+  for (guint i = 0; i < pages->len; i++)
+    g_assert_cmpstr (((HallStoredPage *) pages->pdata[i])->uuid, !=, third);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *sane = NULL;
+  g_autoptr (GPtrArray) mime_dirs = g_ptr_array_new_with_free_func (g_free);
+  const char *const *data_dirs = g_get_system_data_dirs ();
+
+  /* The isolated data dirs have no MIME database, and without one the icon
+   * loader cannot tell an SVG icon from junk: keep the system's. */
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
+  g_ptr_array_add (mime_dirs, NULL);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char *const *) mime_dirs->pdata);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  sane = g_test_build_filename (G_TEST_DIST, "data", "sane", NULL);
+  g_setenv ("SANE_CONFIG_DIR", sane, TRUE);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/hall/scan-gui/scan-one-page", Fixture, NULL, fixture_set_up,
+              test_scan_one_page, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/import-refused", Fixture, NULL, fixture_set_up,
+              test_import_refused, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/reorder-rotate-delete", Fixture, NULL, fixture_set_up,
+              test_reorder_rotate_delete, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/dossier", Fixture, NULL, fixture_set_up, test_dossier,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/case-page-checklist", Fixture, NULL, fixture_set_up,
+              test_case_page_checklist, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/feeder-and-rescan", Fixture, NULL, fixture_set_up,
+              test_feeder_and_rescan, fixture_tear_down);
+  return g_test_run ();
+}
