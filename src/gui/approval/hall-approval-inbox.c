@@ -37,6 +37,7 @@ struct _HallApprovalInbox
   GtkListBox     *list;
   GtkLabel       *status;
   GtkWidget      *detail;
+  GtkWidget      *buttons;
   GtkLabel       *title;
   GtkLabel       *applicant;
   GtkLabel       *documents;
@@ -238,6 +239,7 @@ show_selected (HallApprovalInbox *self)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   gtk_widget_set_sensitive (self->detail, item != NULL);
+  gtk_widget_set_sensitive (self->buttons, item != NULL);
   gtk_label_set_text (self->applicant, "");
   gtk_label_set_text (self->documents, "");
   gtk_label_set_text (self->decisions, "");
@@ -264,6 +266,15 @@ static void
 row_selected_cb (HallApprovalInbox *self)
 {
   show_selected (self);
+}
+
+/* Writing a reason answers the field's complaint. */
+static void
+reason_changed_cb (HallApprovalInbox *self)
+{
+  gtk_label_set_text (self->reason_error, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_error), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->reason_entry), "error");
 }
 
 /* The list */
@@ -583,6 +594,7 @@ build (HallApprovalInbox *self)
   GtkWidget *detail_scroller = gtk_scrolled_window_new ();
   GtkWidget *detail = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *button;
 
   self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
@@ -652,6 +664,7 @@ build (HallApprovalInbox *self)
   gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->reasons_box));
   self->reason_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->reason_entry, _("Or in your own words"));
+  g_signal_connect_swapped (self->reason_entry, "changed", G_CALLBACK (reason_changed_cb), self);
   gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->reason_entry));
   self->reason_error = body ();
   gtk_widget_add_css_class (GTK_WIDGET (self->reason_error), "error");
@@ -673,17 +686,25 @@ build (HallApprovalInbox *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "inbox.reject");
   gtk_widget_set_tooltip_text (button, _("Reject (Ctrl+Shift+X)"));
   gtk_box_append (GTK_BOX (buttons), button);
-  gtk_box_append (GTK_BOX (detail), buttons);
 
   gtk_widget_set_margin_start (detail, 18);
   gtk_widget_set_margin_end (detail, 18);
   gtk_widget_set_margin_top (detail, 12);
   gtk_widget_set_margin_bottom (detail, 18);
   self->detail = detail;
+  self->buttons = buttons;
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (detail_scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (detail_scroller), detail);
-  gtk_paned_set_end_child (GTK_PANED (self->paned), detail_scroller);
+  gtk_widget_set_vexpand (detail_scroller, TRUE);
+  /* The decision stays in sight however long the reasons. */
+  gtk_widget_set_margin_start (buttons, 18);
+  gtk_widget_set_margin_end (buttons, 18);
+  gtk_widget_set_margin_bottom (buttons, 12);
+  gtk_box_append (GTK_BOX (right), detail_scroller);
+  gtk_box_append (GTK_BOX (right), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (GTK_BOX (right), buttons);
+  gtk_paned_set_end_child (GTK_PANED (self->paned), right);
 }
 
 /* A decision made elsewhere, or pulled from the server, changes the inbox;
