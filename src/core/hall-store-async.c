@@ -618,3 +618,227 @@ hall_store_add_demo_officials_finish (HallStore     *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* Decide a case */
+
+typedef struct
+{
+  HallService   *service;
+  HallCaseEvent *decision;
+  HallRoles      roles;
+  char          *official;
+  HallCaseState  state;
+} DecideData;
+
+static void
+decide_data_free (DecideData *data)
+{
+  g_clear_object (&data->service);
+  g_clear_object (&data->decision);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+decide_case_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  DecideData *data = task_data;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (hall_store_decide_case (source_object, data->service, data->decision, data->roles,
+                              data->official, &data->state, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_decide_case_async (HallStore           *self,
+                              HallService         *service,
+                              HallCaseEvent       *decision,
+                              HallRoles            roles,
+                              const char          *official,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  DecideData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (HALL_IS_SERVICE (service));
+  g_return_if_fail (HALL_IS_CASE_EVENT (decision));
+  g_return_if_fail (official != NULL);
+
+  /* When the official decided, not when a worker got to it. */
+  if (hall_case_event_get_at (decision) == 0)
+    hall_case_event_set_at (decision, g_get_real_time () / G_USEC_PER_SEC);
+
+  data = g_new0 (DecideData, 1);
+  data->service = g_object_ref (service);
+  data->decision = g_object_ref (decision);
+  data->roles = roles;
+  data->official = g_strdup (official);
+  task = write_task_new (self, cancellable, callback, user_data, hall_store_decide_case_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) decide_data_free);
+  g_task_run_in_thread (task, decide_case_thread);
+}
+
+gboolean
+hall_store_decide_case_finish (HallStore      *self,
+                               GAsyncResult   *result,
+                               HallCaseState  *state_out,
+                               GError        **error)
+{
+  DecideData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                          hall_store_decide_case_async, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  data = g_task_get_task_data (G_TASK (result));
+  if (state_out != NULL)
+    *state_out = data->state;
+  return TRUE;
+}
+
+/* The inbox */
+
+typedef struct
+{
+  HallCatalog *catalog;
+  HallRoles    roles;
+  char        *official;
+  gint64       now;
+  guint        limit;
+} InboxData;
+
+static void
+inbox_data_free (InboxData *data)
+{
+  g_clear_object (&data->catalog);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+list_inbox_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  InboxData *data = task_data;
+  GPtrArray *items;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  items = hall_store_list_inbox (source_object, data->catalog, data->roles, data->official,
+                                 data->now, data->limit, &error);
+  if (items != NULL)
+    g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_list_inbox_async (HallStore           *self,
+                             HallCatalog         *catalog,
+                             HallRoles            roles,
+                             const char          *official,
+                             gint64               now,
+                             guint                limit,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  InboxData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (HALL_IS_CATALOG (catalog));
+  g_return_if_fail (official != NULL);
+
+  data = g_new0 (InboxData, 1);
+  data->catalog = g_object_ref (catalog);
+  data->roles = roles;
+  data->official = g_strdup (official);
+  data->now = now;
+  data->limit = limit;
+  task = read_task_new (self, cancellable, callback, user_data, hall_store_list_inbox_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) inbox_data_free);
+  g_task_run_in_thread (task, list_inbox_thread);
+}
+
+GPtrArray *
+hall_store_list_inbox_finish (HallStore     *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                          hall_store_list_inbox_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+count_inbox_steps_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  InboxData *data = task_data;
+  GPtrArray *counts;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  counts = hall_store_count_inbox_steps (source_object, data->catalog, data->now, &error);
+  if (counts != NULL)
+    g_task_return_pointer (task, counts, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_count_inbox_steps_async (HallStore           *self,
+                                    HallCatalog         *catalog,
+                                    gint64               now,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  InboxData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (HALL_IS_CATALOG (catalog));
+
+  data = g_new0 (InboxData, 1);
+  data->catalog = g_object_ref (catalog);
+  data->now = now;
+  task = read_task_new (self, cancellable, callback, user_data,
+                        hall_store_count_inbox_steps_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) inbox_data_free);
+  g_task_run_in_thread (task, count_inbox_steps_thread);
+}
+
+GPtrArray *
+hall_store_count_inbox_steps_finish (HallStore     *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                          hall_store_count_inbox_steps_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -12,11 +12,13 @@
 #include "hall-workflow.h"
 #include "hall-case-record.h"
 #include "hall-conflict.h"
+#include "hall-catalog.h"
+#include "hall-inbox-item.h"
 #include "hall-service.h"
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 11
+#define HALL_STORE_SCHEMA_VERSION 12
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -154,6 +156,67 @@ gboolean        hall_store_decide_case           (HallStore      *self,
                                                   HallRoles       roles,
                                                   const char     *official,
                                                   HallCaseState  *state_out,
+                                                  GError        **error);
+/* hall_store_decide_case() on the store's worker; the event's time is set
+ * to this moment (here, on the caller's thread) unless it has one. The
+ * worker reads and fills in @decision: leave it alone until @callback.
+ * @state_out of _finish (optional): the case's state after it. */
+void            hall_store_decide_case_async     (HallStore      *self,
+                                                  HallService    *service,
+                                                  HallCaseEvent  *decision,
+                                                  HallRoles       roles,
+                                                  const char     *official,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+gboolean        hall_store_decide_case_finish    (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  HallCaseState  *state_out,
+                                                  GError        **error);
+/* An approver's inbox: the open cases with a step that @official holding
+ * @roles may decide now by the catalog's rule (the current step, or a step
+ * of the joint review in hand that they have not decided one of), soonest
+ * promised first, at most @limit; each marked overdue when its promised
+ * time is before @now (Unix seconds). Cases of services @catalog does not
+ * know are left out. (transfer full) (element-type HallInboxItem), from
+ * _finish too. */
+GPtrArray      *hall_store_list_inbox            (HallStore      *self,
+                                                  HallCatalog    *catalog,
+                                                  HallRoles       roles,
+                                                  const char     *official,
+                                                  gint64          now,
+                                                  guint           limit,
+                                                  GError        **error);
+void            hall_store_list_inbox_async      (HallStore      *self,
+                                                  HallCatalog    *catalog,
+                                                  HallRoles       roles,
+                                                  const char     *official,
+                                                  gint64          now,
+                                                  guint           limit,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+GPtrArray      *hall_store_list_inbox_finish     (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+/* A supervisor's view: for each step of each service at which open cases
+ * wait (each open step of a joint review counts), how many wait and how
+ * many of them are past their promised time at @now; in the order the
+ * first case waiting at each was promised. Reads every open case (not the
+ * closed ones). (transfer full) (element-type HallInboxStepCount), from
+ * _finish too. */
+GPtrArray      *hall_store_count_inbox_steps     (HallStore      *self,
+                                                  HallCatalog    *catalog,
+                                                  gint64          now,
+                                                  GError        **error);
+void            hall_store_count_inbox_steps_async (HallStore    *self,
+                                                  HallCatalog    *catalog,
+                                                  gint64          now,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+GPtrArray      *hall_store_count_inbox_steps_finish (HallStore   *self,
+                                                  GAsyncResult   *result,
                                                   GError        **error);
 /* (transfer full) (nullable): where the case @case_uuid of @service stands
  * among its steps, from the decisions this counter knows. */

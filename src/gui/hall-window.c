@@ -11,6 +11,7 @@
 #include <malloc.h>
 #endif
 
+#include "hall-approval-inbox.h"
 #include "hall-case-list-page.h"
 #include "hall-case-page.h"
 #include "hall-day-summary.h"
@@ -33,6 +34,8 @@ struct _HallWindow
   AdwWindowTitle    *window_title;
   GtkWidget         *back_button;
   GtkWidget         *new_intake_button;
+  GtkToggleButton   *approval_button;
+  HallApprovalInbox *approval_inbox;
   AdwButtonContent  *new_intake_content;
   GtkWidget         *search_button;
   HallSyncIndicator *sync_indicator;
@@ -137,6 +140,12 @@ has_role (HallWindow *self,
   return FALSE;
 }
 
+static gboolean
+may_approve (HallWindow *self)
+{
+  return has_role (self, "approver") || has_role (self, "supervisor");
+}
+
 static void
 update_state (HallWindow *self)
 {
@@ -157,6 +166,10 @@ update_state (HallWindow *self)
                                  signed_in && self->engine != NULL);
 
   gtk_widget_set_visible (self->new_intake_button, signed_in && may_take_in);
+  /* The inbox: for those who decide approval steps. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approval-inbox",
+                                 signed_in && may_approve (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->approval_button), signed_in && may_approve (self));
   gtk_widget_set_visible (self->search_button, signed_in);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 
@@ -400,6 +413,9 @@ signed_in_cb (HallWindow *self,
   if (self->engine != NULL)
     hall_sync_engine_start (self->engine);
   show_queue (self);
+  gtk_toggle_button_set_active (self->approval_button, FALSE);
+  hall_approval_inbox_set_context (self->approval_inbox, may_approve (self) ? self->store : NULL,
+                                   self->catalog, username, hall_roles_from_string (roles));
 
   /* Actions first: a button of a disabled action takes no focus. */
   update_state (self);
@@ -410,6 +426,35 @@ signed_in_cb (HallWindow *self,
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   g_idle_add_full (G_PRIORITY_LOW, trim_memory, NULL, NULL);
+}
+
+/* The approver's inbox takes the place of the case list and the case; the
+ * list's typing-to-search stands down while it is shown, so j and k move
+ * in the inbox. */
+static void
+approval_toggled_cb (HallWindow *self)
+{
+  gboolean inbox = gtk_toggle_button_get_active (self->approval_button);
+
+  if (self->username == NULL || self->locked)
+    return;
+  hall_case_list_page_set_key_capture_widget (self->list_page, inbox ? NULL : GTK_WIDGET (self));
+  gtk_stack_set_visible_child_name (self->stack, inbox ? "approval" : "main");
+  if (inbox)
+    gtk_widget_grab_focus (GTK_WIDGET (self->approval_inbox));
+  else if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
+static void
+approval_inbox_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->approval_button,
+                                !gtk_toggle_button_get_active (self->approval_button));
 }
 
 /* A break: the window is covered and takes no keys but the password; what
@@ -455,6 +500,9 @@ unlocked_cb (HallWindow *self)
   self->locked = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "main");
   hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
+  /* Back to the inbox if that is where the official was. */
+  if (gtk_toggle_button_get_active (self->approval_button))
+    approval_toggled_cb (self);
   update_state (self);
   if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
@@ -493,6 +541,8 @@ sign_out_action (GtkWidget  *widget,
   hall_sign_in_page_reset (self->sign_in_page);
   g_clear_object (&self->serving_ticket);
   show_queue (self);
+  hall_approval_inbox_set_context (self->approval_inbox, NULL, NULL, NULL, 0);
+  gtk_toggle_button_set_active (self->approval_button, FALSE);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_page));
 
@@ -1011,6 +1061,7 @@ hall_window_class_init (HallWindowClass *klass)
   g_type_ensure (HALL_TYPE_SYNC_INDICATOR);
   g_type_ensure (HALL_TYPE_QUEUE_PANEL);
   g_type_ensure (HALL_TYPE_RECEPTION_PAGE);
+  g_type_ensure (HALL_TYPE_APPROVAL_INBOX);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-window.ui");
@@ -1019,6 +1070,9 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_content);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_button);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_inbox);
+  gtk_widget_class_bind_template_callback (widget_class, approval_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);
@@ -1052,6 +1106,10 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.verify-license", NULL,
                                    verify_license_action);
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");
+  gtk_widget_class_install_action (widget_class, "win.approval-inbox", NULL,
+                                   approval_inbox_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
+                                       "win.approval-inbox", NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-intake", NULL);
