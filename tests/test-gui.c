@@ -1626,6 +1626,10 @@ test_case_page_decisions (Fixture      *fixture,
   HallCaseState state = HALL_CASE_RECEIVED;
   GtkWidget *page;
 
+  /* Each official signs with the key opened at sign-in. */
+  g_assert_true (hall_store_add_demo_signing (fixture->store, &error));
+  g_assert_true (hall_store_open_session_key (fixture->store, "wang.fang", "demo", &error));
+  g_assert_no_error (error);
   hall_case_event_set_decision (accept, HALL_DECISION_APPROVE);
   g_assert_true (hall_store_decide_case (fixture->store, service, accept,
                                          HALL_ROLE_COUNTER_OFFICIAL, "wang.fang", &state, &error));
@@ -1634,6 +1638,8 @@ test_case_page_decisions (Fixture      *fixture,
   hall_case_event_set_decision (back, HALL_DECISION_RETURN);
   hall_case_event_add_reason (back, "missing_document", NULL);
   hall_case_event_add_reason (back, "other", "Lease unsigned");
+  g_assert_true (hall_store_open_session_key (fixture->store, "li.na", "demo", &error));
+  g_assert_no_error (error);
   g_assert_true (hall_store_decide_case (fixture->store, service, back, HALL_ROLE_APPROVER,
                                          "li.na", &state, &error));
   g_assert_no_error (error);
@@ -1650,7 +1656,7 @@ test_case_page_decisions (Fixture      *fixture,
   at = hall_format_timestamp (hall_case_event_get_at (back));
   expected = g_strdup_printf ("Returned · Review of the registration\n%s by li.na (counter’s "
                               "clock)\nReasons: A required document is missing; Lease unsigned\n"
-                              "Not signed: made before signatures", at);
+                              "Signed by the official", at);
   g_test_message ("%s", hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)));
   g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)), expected));
   g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
