@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <sqlite3.h>
 
 #include "hall-case-format.h"
 #include "hall-case-list-page.h"
@@ -1656,11 +1657,39 @@ test_case_page_decisions (Fixture      *fixture,
   at = hall_format_timestamp (hall_case_event_get_at (back));
   expected = g_strdup_printf ("Returned · Review of the registration\n%s by li.na (counter’s "
                               "clock)\nReasons: A required document is missing; Lease unsigned\n"
-                              "Signed by the official", at);
+                              "Signature verified: signed by li.na", at);
   g_test_message ("%s", hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)));
   g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)), expected));
   g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
                             "Approved · Acceptance at the counter\n"));
+  g_assert_null (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                         "does not verify"));
+
+  /* Someone edits the stored return's reason behind the store's back, and
+   * the case's checklist changes: the return no longer verifies, and the
+   * acceptance, signed over the case as it was, no longer matches it. */
+  {
+    sqlite3 *db = NULL;
+    g_autoptr (HallCase) changed = NULL;
+
+    g_assert_cmpint (sqlite3_open (hall_store_get_path (fixture->store), &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE case_events SET decision ="
+                                       " replace (decision, 'Lease unsigned', 'Lease signed')"
+                                       " WHERE kind = 'decision';"
+                                       "UPDATE cases SET checklist = '[]';",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_changes (db), >, 0);
+    sqlite3_close (db);
+    changed = hall_store_get_case (fixture->store, hall_case_get_uuid (kase), &error);
+    g_assert_no_error (error);
+    hall_case_page_set_case (HALL_CASE_PAGE (page), changed);
+    g_assert_true (wait_for (case_page_has_three_events, page));
+    g_test_message ("%s", hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)));
+    g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                              "Lease signed\nSignature does not verify: "));
+    g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                              "Signature verified, but the case has changed since"));
+  }
   g_object_unref (page);
 }
 
