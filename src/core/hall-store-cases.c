@@ -888,6 +888,8 @@ hall_store_decide_case (HallStore      *self,
                         HallCaseState  *state_out,
                         GError        **error)
 {
+  HallCaseState state = HALL_CASE_RECEIVED;
+
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (HALL_IS_SERVICE (service), FALSE);
   g_return_val_if_fail (HALL_IS_CASE_EVENT (decision), FALSE);
@@ -895,13 +897,39 @@ hall_store_decide_case (HallStore      *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  if (!decide_case_locked (self, service, decision, roles, official, state_out, error))
+  if (!decide_case_locked (self, service, decision, roles, official, &state, error))
     {
       _hall_store_write_rollback (self);
       return FALSE;
     }
   if (!_hall_store_write_commit (self, error))
     return FALSE;
+  if (state_out != NULL)
+    *state_out = state;
+
+  /* The last step approved: the license, right after, signed with the same
+   * key. A failure here leaves the decision made; "service-hall-ctl
+   * license" issues it later (a case has one license, asked again it is
+   * the one issued). The session's key is not replaced while a decision
+   * is being made (the official who made it is signed in). */
+  if (state == HALL_CASE_APPROVED)
+    {
+      g_autoptr (HallCertificate) certificate = NULL;
+      g_autoptr (GError) license_error = NULL;
+      g_autofree char *license = NULL;
+
+      certificate = hall_store_lookup_certificate (self, official,
+                                                   hall_signing_key_get_public_key (self->session_key),
+                                                   &license_error);
+      if (certificate != NULL)
+        license = hall_store_issue_license (self, hall_case_event_get_case_uuid (decision), service,
+                                            NULL, 0, self->session_key, certificate,
+                                            &license_error);
+      if (license == NULL)
+        g_warning ("The license of case %s was not issued: %s",
+                   hall_case_event_get_case_uuid (decision),
+                   license_error != NULL ? license_error->message : "no certificate");
+    }
 
   _hall_store_emit_changed (self);
   _hall_store_emit_case_changed (self, hall_case_event_get_case_uuid (decision));
