@@ -12,6 +12,7 @@
 
 #include "hall-http-client.h"
 #include "hall-sqlite.h"
+#include "hall-store-signing.h"
 #include "hall-test-server.h"
 
 static gpointer
@@ -211,6 +212,20 @@ add_event (HallStore        *store,
   g_assert_no_error (error);
 }
 
+void
+hall_test_open_demo_signing (HallStore *store)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_object_get_data (G_OBJECT (store), "hall-test-signing") != NULL)
+    return;
+  g_assert_true (hall_store_add_demo_signing (store, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_store_open_session_key (store, "demo", "demo", &error));
+  g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (store), "hall-test-signing", GINT_TO_POINTER (1));
+}
+
 /* Approves the next step of the case as demo; the case's new state. */
 static HallCaseState
 decide (HallStore   *store,
@@ -222,6 +237,7 @@ decide (HallStore   *store,
   HallCaseState state = HALL_CASE_RECEIVED;
 
   hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+  hall_test_open_demo_signing (store);
   hall_store_decide_case (store, service, event, HALL_ROLES_ALL, "demo", &state, &error);
   g_assert_no_error (error);
   return state;

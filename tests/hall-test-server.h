@@ -53,4 +53,9 @@ void            hall_test_create_cases   (HallStore      *store,
                                           guint           first_serial,
                                           guint           n);
 
+/* Gives the demo officials of @store their certified keys (once per
+ * store) and opens demo's for the session (password "demo"), so that
+ * decisions made with @store are signed as the --demo server wants. */
+void            hall_test_open_demo_signing     (HallStore      *store);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hall-http-client.h"
+#include "hall-signature.h"
 #include "hall-store.h"
 
 typedef struct
@@ -530,6 +531,20 @@ test_decide (Fixture      *fixture,
                             "demo", "--password-file", password, NULL), ==, 0);
   g_assert_cmpint (run_ctl (fixture, NULL, NULL, "decide", number, "approve", "--password-file",
                             wrong, NULL), ==, EX_NOPERM);
+  /* A decision is signed with the official's key, which the hall must
+   * have certified: not yet. */
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "decide", number, "approve", "--password-file",
+                            password, NULL), ==, EX_NOPERM);
+  g_assert_nonnull (strstr (err, "certified"));
+  g_clear_pointer (&err, g_free);
+  {
+    g_autoptr (HallRootKey) demo = hall_root_key_new_demo ();
+    g_autofree char *key_data = hall_root_key_to_data (demo);
+    g_autofree char *hall_key = write_file (fixture, "hall-key.json", key_data);
+
+    g_assert_cmpint (run_ctl (fixture, NULL, NULL, "enroll", "demo", "--hall-key", hall_key,
+                              "--password-file", password, NULL), ==, 0);
+  }
   g_assert_cmpint (run_ctl (fixture, NULL, NULL, "decide", number, "stamp", "--password-file",
                             password, NULL), ==, EX_USAGE);
   g_assert_cmpint (run_ctl (fixture, NULL, NULL, "decide", "YC-2026-C01-999999", "approve",

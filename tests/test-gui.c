@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <sqlite3.h>
 
 #include "hall-case-format.h"
 #include "hall-case-list-model.h"
@@ -1754,6 +1755,10 @@ test_case_page_decisions (Fixture      *fixture,
   HallCaseState state = HALL_CASE_RECEIVED;
   GtkWidget *page;
 
+  /* Each official signs with the key opened at sign-in. */
+  g_assert_true (hall_store_add_demo_signing (fixture->store, &error));
+  g_assert_true (hall_store_open_session_key (fixture->store, "wang.fang", "demo", &error));
+  g_assert_no_error (error);
   hall_case_event_set_decision (accept, HALL_DECISION_APPROVE);
   g_assert_true (hall_store_decide_case (fixture->store, service, accept,
                                          HALL_ROLE_COUNTER_OFFICIAL, "wang.fang", &state, &error));
@@ -1762,6 +1767,8 @@ test_case_page_decisions (Fixture      *fixture,
   hall_case_event_set_decision (back, HALL_DECISION_RETURN);
   hall_case_event_add_reason (back, "missing_document", NULL);
   hall_case_event_add_reason (back, "other", "Lease unsigned");
+  g_assert_true (hall_store_open_session_key (fixture->store, "li.na", "demo", &error));
+  g_assert_no_error (error);
   g_assert_true (hall_store_decide_case (fixture->store, service, back, HALL_ROLE_APPROVER,
                                          "li.na", &state, &error));
   g_assert_no_error (error);
@@ -1778,11 +1785,39 @@ test_case_page_decisions (Fixture      *fixture,
   at = hall_format_timestamp (hall_case_event_get_at (back));
   expected = g_strdup_printf ("Returned · Review of the registration\n%s by li.na (counter’s "
                               "clock)\nReasons: A required document is missing; Lease unsigned\n"
-                              "Not signed: made before signatures", at);
+                              "Signature verified: signed by li.na", at);
   g_test_message ("%s", hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)));
   g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)), expected));
   g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
                             "Approved · Acceptance at the counter\n"));
+  g_assert_null (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                         "does not verify"));
+
+  /* Someone edits the stored return's reason behind the store's back, and
+   * the case's checklist changes: the return no longer verifies, and the
+   * acceptance, signed over the case as it was, no longer matches it. */
+  {
+    sqlite3 *db = NULL;
+    g_autoptr (HallCase) changed = NULL;
+
+    g_assert_cmpint (sqlite3_open (hall_store_get_path (fixture->store), &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "UPDATE case_events SET decision ="
+                                       " replace (decision, 'Lease unsigned', 'Lease signed')"
+                                       " WHERE kind = 'decision';"
+                                       "UPDATE cases SET checklist = '[]';",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_changes (db), >, 0);
+    sqlite3_close (db);
+    changed = hall_store_get_case (fixture->store, hall_case_get_uuid (kase), &error);
+    g_assert_no_error (error);
+    hall_case_page_set_case (HALL_CASE_PAGE (page), changed);
+    g_assert_true (wait_for (case_page_has_three_events, page));
+    g_test_message ("%s", hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)));
+    g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                              "Lease signed\nSignature does not verify: "));
+    g_assert_nonnull (strstr (hall_case_page_get_timeline_text (HALL_CASE_PAGE (page)),
+                              "Signature verified, but the case has changed since"));
+  }
   g_object_unref (page);
 }
 

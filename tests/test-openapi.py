@@ -19,6 +19,7 @@ is in EXPECTED_GAPS: printed, not failed. An entry that is no longer seen
 fails, so the list cannot go stale: remove it once the server is fixed.
 """
 
+import base64
 import datetime
 import hashlib
 import http.client
@@ -34,6 +35,48 @@ import uuid
 import zlib
 
 import yaml
+
+
+def _lp(data):
+    """A field of the canonical bytes (hall-signature.h): 4-byte big-endian
+    length, then the bytes."""
+    if isinstance(data, str):
+        data = data.encode()
+    return struct.pack(">I", len(data)) + data
+
+
+def _iso(at):
+    return datetime.datetime.fromtimestamp(at, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def signed_decision(case_uuid, body, official="demo"):
+    """@body as a counter sends it: signed by a key of @official certified
+    by the hall key the server was started with (HALL_KEY_FILE)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives import serialization
+
+    raw = serialization.Encoding.Raw
+    with open(HALL_KEY_FILE) as f:
+        seed = base64.b64decode(json.load(f)["secret_key"])
+    hall = Ed25519PrivateKey.from_private_bytes(seed)
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
+    now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+    valid_from, valid_until = now - 86400, now + 86400
+    certified = (_lp("service-hall certificate v1") + _lp(official) + _lp(public)
+                 + _lp(_iso(valid_from)) + _lp(_iso(valid_until)))
+    certificate = (bytes([1, len(official.encode())]) + official.encode() + public
+                   + struct.pack(">qq", valid_from, valid_until) + hall.sign(certified))
+    body = dict(body, content_hash="0" * 64, at=_iso(now))
+    reasons = body.get("reasons", [])
+    signed = (_lp("service-hall decision v1") + _lp(case_uuid) + _lp(body["content_hash"])
+              + struct.pack(">I", 0) + _lp(body["step"]) + _lp(body["decision"])
+              + struct.pack(">I", len(reasons))
+              + b"".join(_lp(r["code"]) + _lp(r.get("text", "")) for r in reasons)
+              + _lp(body["at"]))
+    body["signature"] = base64.b64encode(key.sign(signed)).decode()
+    body["certificate"] = base64.b64encode(certificate).decode()
+    return body
 
 # (status, check): the part of such answers that is still off, and why.
 EXPECTED_GAPS = []
@@ -393,13 +436,14 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="hall-openapi-")
     # A hall key of its own and a certificate it made, with the real
     # command line (service-hall-ctl hall-key create, enroll).
-    global CERTIFICATE
+    global CERTIFICATE, HALL_KEY_FILE
     ctl = os.environ["SERVICE_HALL_CTL_BIN"]
     profile = os.path.join(data_dir, "profile")
     key_file = os.path.join(data_dir, "hall.key")
     out = subprocess.run([ctl, "--profile", profile, "hall-key", "create", "--out", key_file],
                          check=True, capture_output=True, text=True).stdout
     hall_key = re.search(r"Public key: (\S+)", out).group(1)
+    HALL_KEY_FILE = key_file
     out = subprocess.run([ctl, "--profile", profile, "enroll", "li.na", "--hall-key", key_file,
                           "--public-key", "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="],
                          check=True, capture_output=True, text=True).stdout
@@ -574,10 +618,12 @@ def run(c):
     # The steps move by decisions only.
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "in_review"},
            token=token)
-    c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "decision", "step": "accept",
-                               "decision": "approve"}, token=token)
-    c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "decision", "step": "review",
-                               "decision": "approve"}, token=token)
+    c.call(E, "POST", e, 201, signed_decision(kase, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                                                     "step": "accept", "decision": "approve"}),
+           token=token)
+    c.call(E, "POST", e, 201, signed_decision(kase, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                                                     "step": "review", "decision": "approve"}),
+           token=token)
     c.call(E, "POST", e, 409, {"uuid": str(uuid.uuid4()), "kind": "decision",
                                "step": "tax_review", "decision": "approve"}, token=token)
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "decision",

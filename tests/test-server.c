@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "hall-catalog.h"
+#include "hall-json.h"
+#include "hall-signature.h"
 #include "hall-test-http.h"
 #include "hall-test-postgres.h"
 
@@ -39,6 +41,7 @@ static HallTestPostgres *postgres;
 static GHashTable *databases;  /* data dir -> libpq URI */
 static char *token;            /* demo: every role */
 static char *reception_token;  /* reception1: reception only */
+static GHashTable *token_officials;  /* each session's official, by token */
 static char *service_id;
 
 /* (transfer none) (nullable): the URI of @data_dir's database, made the
@@ -214,7 +217,79 @@ sign_in (const char *base,
 
   assert_status (reply, 201);
   node = reply_json (reply);
+  if (token_officials == NULL)
+    token_officials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (token_officials, g_strdup (member (node, "token")), g_strdup (username));
   return g_strdup (member (node, "token"));
+}
+
+/* An official's key on a counter of the demo hall (the key the --demo
+ * server trusts), made once per official, and its certificate. */
+typedef struct
+{
+  HallSigningKey  *key;
+  HallCertificate *certificate;
+} TestSigner;
+
+static TestSigner *
+test_signer (const char *official)
+{
+  static GHashTable *signers;
+  TestSigner *signer;
+
+  if (signers == NULL)
+    signers = g_hash_table_new (g_str_hash, g_str_equal);
+  signer = g_hash_table_lookup (signers, official);
+  if (signer == NULL)
+    {
+      g_autoptr(HallRootKey) demo = hall_root_key_new_demo ();
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      signer = g_new0 (TestSigner, 1);
+      signer->key = hall_signing_key_generate ();
+      signer->certificate = hall_root_key_certify (demo, official,
+                                                   hall_signing_key_get_public_key (signer->key),
+                                                   0, now + 86400 * 365);
+      g_hash_table_insert (signers, g_strdup (official), signer);
+    }
+  return signer;
+}
+
+/* @body (a decision of case @kase) as the counter of @bearer's official
+ * sends it: with the case's content hash and the time when missing, signed
+ * with the official's key, and its certificate. */
+static char *
+signed_decision (const char *kase,
+                 const char *body,
+                 const char *bearer)
+{
+  const char *official = g_hash_table_lookup (token_officials, bearer);
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+  JsonObject *object = json_node_get_object (node);
+  g_autoptr(HallDecisionContent) content = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *signature = NULL;
+  g_autofree char *certificate = NULL;
+  TestSigner *signer;
+
+  g_assert_nonnull (official);
+  signer = test_signer (official);
+  if (!json_object_has_member (object, "content_hash"))
+    json_object_set_string_member (object, "content_hash",
+                                   "0000000000000000000000000000000000000000000000000000000000000000");
+  if (!json_object_has_member (object, "at"))
+    {
+      g_autofree char *at = hall_timestamp_to_iso8601 (g_get_real_time () / G_USEC_PER_SEC);
+
+      json_object_set_string_member (object, "at", at);
+    }
+  content = hall_decision_content_new_from_json (kase, object, NULL, &error);
+  g_assert_no_error (error);
+  signature = hall_decision_sign (content, signer->key);
+  certificate = hall_certificate_to_base64 (signer->certificate);
+  json_object_set_string_member (object, "signature", signature);
+  json_object_set_string_member (object, "certificate", certificate);
+  return json_to_string (node, FALSE);
 }
 
 /* A valid resident ID number no other applicant of these tests has: one
@@ -834,6 +909,7 @@ test_events (void)
   g_autofree char *state = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\","
                                             "\"step\":\"accept\",\"decision\":\"approve\"}",
                                             state_uuid);
+  g_autofree char *signed_state = NULL;
   g_autoptr(Reply) first = NULL;
   g_autoptr(Reply) again = NULL;
   g_autoptr(Reply) reply = NULL;
@@ -856,7 +932,8 @@ test_events (void)
   assert_problem (reply, 403, NULL);
   g_clear_pointer (&reply, hall_test_reply_free);
 
-  reply = request ("POST", path, token, state, NULL);
+  signed_state = signed_decision (kase, state, token);
+  reply = request ("POST", path, token, signed_state, NULL);
   assert_status (reply, 201);
   node = reply_json (reply);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 2);
@@ -1205,6 +1282,7 @@ test_batch_storage_failure (void)
   g_autofree char *key_case = g_uuid_string_random ();
   g_autofree char *key_event = g_uuid_string_random ();
   g_autofree char *key_note = g_uuid_string_random ();
+  g_autofree char *signed_poisoned = NULL;
 
   if (postgres != NULL)
     trigger = g_strdup_printf ("CREATE FUNCTION fail_event () RETURNS trigger LANGUAGE plpgsql"
@@ -1222,7 +1300,8 @@ test_batch_storage_failure (void)
 
   ops[0] = batch_op (key_applicant, "PUT", applicant_path, person);
   ops[1] = batch_op (key_case, "PUT", case_path, case_body);
-  ops[2] = batch_op (key_event, "POST", events_path, poisoned_body);
+  signed_poisoned = signed_decision (kase, poisoned_body, token);
+  ops[2] = batch_op (key_event, "POST", events_path, signed_poisoned);
   ops[3] = batch_op (key_note, "POST", events_path, after_body);
   results = post_batch (ops);
   g_assert_cmpint (result_status (results, 0), ==, 201);
@@ -2418,6 +2497,7 @@ test_event_recorded (void)
                                            "\"step\":\"accept\",\"decision\":\"approve\","
                                            "\"official\":\"li.na\","
                                            "\"at\":\"2001-02-03T04:05:06Z\"}", move_uuid);
+  g_autofree char *signed_move = NULL;
   g_autoptr(Reply) reply = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonArray) changes = NULL;
@@ -2454,7 +2534,8 @@ test_event_recorded (void)
   g_clear_pointer (&node, json_node_unref);
   g_clear_pointer (&reply, hall_test_reply_free);
 
-  reply = request ("POST", path, token, move, NULL);
+  signed_move = signed_decision (kase, move, token);
+  reply = request ("POST", path, token, signed_move, NULL);
   assert_status (reply, 201);
   g_clear_pointer (&reply, hall_test_reply_free);
   reply = request ("GET", case_path, token, NULL, NULL);
@@ -2494,8 +2575,9 @@ post_decision (const char *kase,
                                            "\"step\":\"%s\",\"decision\":\"%s\"%s%s}",
                                            uuid, step, decision, reasons ? ",\"reasons\":" : "",
                                            reasons ? reasons : "");
+  g_autofree char *signed_body = signed_decision (kase, body, bearer);
 
-  return request ("POST", path, bearer, body, NULL);
+  return request ("POST", path, bearer, signed_body, NULL);
 }
 
 static void
@@ -2604,6 +2686,154 @@ test_event_roles (void)
 /* The business license from intake to hand-over on the real server: the
  * joint review of three departments, each by another official, a return
  * with reasons, the case brought back to the same step, and the approval. */
+/* @body (a signed decision) POSTed as @bearer: refused with 422 naming
+ * @field, the case as it was, nothing in the feed. */
+static void
+assert_forgery_refused (const char *kase,
+                        const char *bearer,
+                        const char *body,
+                        const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *before = get_text (case_path);
+  g_autofree char *after = NULL;
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+  g_autoptr(Reply) reply = request ("POST", path, bearer, body, NULL);
+
+  assert_problem (reply, 422, field);
+  after = get_text (case_path);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpuint (count_changes_of (member (node, "uuid")), ==, 0);
+}
+
+/* @signed_body with member @name set to @value. */
+static char *
+with_member (const char *signed_body,
+             const char *name,
+             const char *value)
+{
+  g_autoptr(JsonNode) node = json_from_string (signed_body, NULL);
+
+  json_object_set_string_member (json_node_get_object (node), name, value);
+  return json_to_string (node, FALSE);
+}
+
+/* Decisions the real server refuses because they are not what the
+ * official signed, or not signed by a key this hall certified to the
+ * official who sends them, or by a revoked key: each a 422 naming
+ * "signature" or "certificate", nothing kept. The genuine one then goes
+ * through. */
+static void
+test_decision_forged (void)
+{
+  g_autofree char *counter = official_token ("counter.forged", "counter_official");
+  g_autofree char *other = official_token ("counter.other", "counter_official");
+  g_autofree char *revoked = official_token ("counter.revoked", "counter_official");
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\","
+                                           "\"step\":\"accept\",\"decision\":\"approve\"}", uuid);
+  g_autofree char *genuine = signed_decision (kase, body, counter);
+  g_autoptr(JsonNode) node = json_from_string (genuine, NULL);
+  JsonObject *object = json_node_get_object (node);
+  g_autofree char *signature = g_strdup (json_object_get_string_member (object, "signature"));
+  g_autofree char *certificate = g_strdup (json_object_get_string_member (object, "certificate"));
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autoptr(Reply) reply = NULL;
+
+  /* A field changed after signing. */
+  {
+    g_autofree char *changed = with_member (genuine, "content_hash",
+                                            "1111111111111111111111111111111111111111111111111111111111111111");
+    g_autofree char *hour_ago = hall_timestamp_to_iso8601 (g_get_real_time () / G_USEC_PER_SEC
+                                                           - 3600);
+    g_autofree char *later = with_member (genuine, "at", hour_ago);
+
+    assert_forgery_refused (kase, counter, changed, "signature");
+    assert_forgery_refused (kase, counter, later, "signature");
+  }
+  /* One byte of the signature changed. */
+  {
+    gsize length = 0;
+    g_autofree guchar *raw = g_base64_decode (signature, &length);
+    g_autofree char *flipped = NULL;
+    g_autofree char *forged = NULL;
+
+    g_assert_cmpuint (length, ==, HALL_SIGNATURE_BYTES);
+    raw[17] ^= 0x01;
+    flipped = g_base64_encode (raw, length);
+    forged = with_member (genuine, "signature", flipped);
+    assert_forgery_refused (kase, counter, forged, "signature");
+  }
+  /* Not signed at all; no certificate; a certificate that does not parse. */
+  {
+    g_autoptr(JsonNode) bare = json_from_string (genuine, NULL);
+    g_autofree char *unsigned_body = NULL;
+    g_autofree char *no_certificate = NULL;
+    g_autofree char *garbage = with_member (genuine, "certificate", "bm90IGEgY2VydGlmaWNhdGU=");
+
+    json_object_remove_member (json_node_get_object (bare), "signature");
+    unsigned_body = json_to_string (bare, FALSE);
+    assert_forgery_refused (kase, counter, unsigned_body, "signature");
+    json_object_set_string_member (json_node_get_object (bare), "signature", signature);
+    json_object_remove_member (json_node_get_object (bare), "certificate");
+    no_certificate = json_to_string (bare, FALSE);
+    assert_forgery_refused (kase, counter, no_certificate, "certificate");
+    assert_forgery_refused (kase, counter, garbage, "certificate");
+  }
+  /* Signed well, but certified by another hall's key. */
+  {
+    g_autoptr(HallRootKey) stranger = hall_root_key_generate ();
+    TestSigner *signer = test_signer ("counter.forged");
+    g_autoptr(HallCertificate) foreign = NULL;
+    g_autofree char *foreign_b64 = NULL;
+    g_autofree char *forged = NULL;
+
+    foreign = hall_root_key_certify (stranger, "counter.forged",
+                                     hall_signing_key_get_public_key (signer->key), 0,
+                                     g_get_real_time () / G_USEC_PER_SEC + 86400);
+    foreign_b64 = hall_certificate_to_base64 (foreign);
+    forged = with_member (genuine, "certificate", foreign_b64);
+    assert_forgery_refused (kase, counter, forged, "certificate");
+  }
+  /* Another official's key and certificate, sent by this official; and
+   * this official's, sent by the other. */
+  {
+    g_autofree char *theirs = signed_decision (kase, body, other);
+
+    assert_forgery_refused (kase, counter, theirs, "certificate");
+    assert_forgery_refused (kase, other, genuine, "certificate");
+  }
+  /* A key the hall revoked from before the decision. */
+  {
+    TestSigner *signer = test_signer ("counter.revoked");
+    g_autofree char *revocation_uuid = g_uuid_string_random ();
+    g_autofree char *revocation_path = g_strconcat ("/v1/revocations/", revocation_uuid, NULL);
+    g_autofree char *key_b64 = hall_public_key_to_base64 (
+                                 hall_signing_key_get_public_key (signer->key));
+    g_autofree char *revocation = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"key\","
+                                                   "\"official\":\"counter.revoked\","
+                                                   "\"public_key\":\"%s\","
+                                                   "\"from\":\"2020-01-01T00:00:00Z\","
+                                                   "\"reason\":\"Laptop stolen\"}",
+                                                   revocation_uuid, key_b64);
+    g_autofree char *by_revoked = signed_decision (kase, body, revoked);
+
+    reply = request ("PUT", revocation_path, token, revocation, NULL);
+    assert_status (reply, 200);
+    g_clear_pointer (&reply, hall_test_reply_free);
+    assert_forgery_refused (kase, revoked, by_revoked, "certificate");
+  }
+
+  /* The genuine decision goes through, once. */
+  (void) certificate;
+  reply = request ("POST", path, counter, genuine, NULL);
+  assert_status (reply, 201);
+  g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+}
+
 static void
 test_decision_path (void)
 {
@@ -2618,14 +2848,16 @@ test_decision_path (void)
   g_autofree char *decision = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\","
                                                "\"step\":\"accept\",\"decision\":\"approve\"}",
                                                decision_uuid);
+  g_autofree char *signed_body = NULL;
   g_autoptr(Reply) reply = NULL;
   g_autoptr(Reply) again = NULL;
   g_autoptr(JsonNode) node = NULL;
 
   /* Sent twice (a counter's retry): one decision. */
-  reply = request ("POST", path, counter, decision, NULL);
+  signed_body = signed_decision (kase, decision, counter);
+  reply = request ("POST", path, counter, signed_body, NULL);
   assert_status (reply, 201);
-  again = request ("POST", path, counter, decision, NULL);
+  again = request ("POST", path, counter, signed_body, NULL);
   assert_status (again, 200);
   g_assert_cmpuint (count_changes_of (decision_uuid), ==, 1);
   g_clear_pointer (&reply, hall_test_reply_free);
@@ -2723,9 +2955,10 @@ test_batch_same_rules (void)
     g_autofree char *approve = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
                                                 "\"state\":\"approved\"}", approve_uuid);
     g_autofree char *if_match_op = NULL;
+    g_autofree char *signed_review = signed_decision (good, review, counter);
 
     ops[n++] = batch_op (k1, "PUT", good_path, good_body);
-    ops[n++] = batch_op (k2, "POST", good_events, review);
+    ops[n++] = batch_op (k2, "POST", good_events, signed_review);
     /* A counter official does not decide. */
     ops[n++] = batch_op (k3, "POST", good_events, approve);
     if_match_op = batch_op (k4, "PUT", good_path, approved_body);
@@ -3311,6 +3544,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/changes/roles", test_changes_roles);
   g_test_add_func ("/hall/server/sign-in/throttle", test_sign_in_throttle);
   g_test_add_func ("/hall/server/decisions/path", test_decision_path);
+  g_test_add_func ("/hall/server/decisions/forged", test_decision_forged);
   g_test_add_func ("/hall/server/cases/state-by-events-only", test_case_state_by_events_only);
   g_test_add_func ("/hall/server/cases/fixed-fields", test_case_fixed_fields);
   g_test_add_func ("/hall/server/cases/version", test_case_version);

@@ -484,6 +484,99 @@ test_demo_keeps_real_hall (Fixture       *f,
   g_assert_null (sealed);
 }
 
+/* Each decision is signed with the key opened for the session, over the
+ * case's content; approving the last step issues the license, and not
+ * before. Without an open key nothing is decided. */
+static void
+test_decide_signs_and_licenses (Fixture       *f,
+                                gconstpointer  data)
+{
+  static const char *const officials[] = { "wang.fang", "li.na", "zhao.lei", "demo" };
+  g_autofree char *path = g_build_filename (f->dir, "decide.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStore) store = hall_store_open (path, "YC", "C01", &error);
+  g_autoptr (HallRootKey) demo = hall_root_key_new_demo ();
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *license = NULL;
+  g_autofree char *content_hash = NULL;
+  HallCaseState state = HALL_CASE_RECEIVED;
+  guint signed_decisions = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (hall_store_add_demo_officials (store, &error));
+  g_assert_no_error (error);
+  kase = create_case (store, f->service, "张伟");
+  content_hash = hall_case_content_hash (kase);
+
+  /* No key open: refused, nothing written. */
+  {
+    g_autoptr (HallCaseEvent) event = hall_case_event_new (hall_case_get_uuid (kase),
+                                                           HALL_CASE_EVENT_DECISION);
+
+    hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+    g_assert_false (hall_store_decide_case (store, f->service, event, HALL_ROLES_ALL, "li.na",
+                                            &state, &error));
+    g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH);
+    g_clear_error (&error);
+    events = hall_store_list_case_events (store, hall_case_get_uuid (kase), &error);
+    for (guint i = 0; i < events->len; i++)
+      g_assert_cmpint (hall_case_event_get_kind (events->pdata[i]), !=,
+                       HALL_CASE_EVENT_DECISION);
+    g_clear_pointer (&events, g_ptr_array_unref);
+  }
+
+  for (guint i = 0; i < 8 && state != HALL_CASE_APPROVED; i++)
+    {
+      g_autoptr (HallCaseEvent) event = hall_case_event_new (hall_case_get_uuid (kase),
+                                                             HALL_CASE_EVENT_DECISION);
+      g_autofree char *before = hall_store_get_license (store, hall_case_get_uuid (kase), &error);
+
+      g_assert_no_error (error);
+      g_assert_null (before);
+      g_assert_true (hall_store_open_session_key (store, officials[i % 4], "demo", &error));
+      g_assert_no_error (error);
+      hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+      g_assert_true (hall_store_decide_case (store, f->service, event, HALL_ROLES_ALL,
+                                             officials[i % 4], &state, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (state, ==, HALL_CASE_APPROVED);
+  license = hall_store_get_license (store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (license);
+  g_assert_true (g_str_has_prefix (license, "SH1:"));
+
+  /* Each stored decision verifies against the demo hall key, by whoever
+   * made it, over the case's content. */
+  events = hall_store_list_case_events (store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      HallCaseEvent *event = events->pdata[i];
+      g_autoptr (JsonNode) json = NULL;
+      g_autoptr (HallDecisionContent) content = NULL;
+      g_autoptr (HallCertificate) certificate = NULL;
+
+      if (hall_case_event_get_kind (event) != HALL_CASE_EVENT_DECISION)
+        continue;
+      json = hall_case_event_to_json (event);
+      content = hall_decision_content_new_from_json (hall_case_get_uuid (kase),
+                                                     json_node_get_object (json), NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (content->content_hash, ==, content_hash);
+      certificate = hall_certificate_new_from_base64 (
+                      json_node_get_string (hall_case_event_get_certificate (event)), &error);
+      g_assert_no_error (error);
+      g_assert_true (hall_decision_verify (content, hall_case_event_get_signature (event),
+                                           certificate, hall_root_key_get_public_key (demo),
+                                           &error));
+      g_assert_no_error (error);
+      signed_decisions++;
+    }
+  g_assert_cmpuint (signed_decisions, >=, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +596,7 @@ main (int   argc,
   ADD ("demo", test_demo);
   ADD ("key-at-first-sign-in", test_key_at_first_sign_in);
   ADD ("demo/keeps-real-hall", test_demo_keeps_real_hall);
+  ADD ("decide/signs-and-licenses", test_decide_signs_and_licenses);
 #undef ADD
 
   return g_test_run ();

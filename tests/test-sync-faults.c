@@ -544,7 +544,8 @@ test_decisions_offline (Fixture      *fixture,
   g_assert_cmpuint (uuids->len, ==, 12);
 
   /* Offline: up to two steps of each case, as the store picks them for
-   * demo. */
+   * demo, each signed with demo's key, opened once. */
+  hall_test_open_demo_signing (fixture->store);
   for (guint i = 0; i < uuids->len; i++)
     {
       g_autoptr (HallCase) kase = hall_store_get_case (fixture->store, uuids->pdata[i], NULL);
@@ -603,6 +604,15 @@ test_decisions_offline (Fixture      *fixture,
                                         " AND length (json_extract (data, '$.content_hash'))"
                                         " IS NOT 64"),
                    ==, 0);
+  /* Each signed here, offline, and accepted by the server only because
+   * its signature and certificate verified against the demo hall key. */
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM events"
+                                        " WHERE json_extract (data, '$.kind') = 'decision'"
+                                        " AND (length (json_extract (data, '$.signature')) IS NOT 88"
+                                        " OR json_extract (data, '$.certificate') IS NULL)"),
+                   ==, 0);
+  g_assert_cmpint (count_in (hall_store_get_path (fixture->store),
+                             "SELECT count(*) FROM outbox"), ==, 0);
   /* Every case left intake, on the server as here. */
   g_assert_cmpuint (decisions, >=, 12);
   g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM cases"

@@ -13,6 +13,7 @@
 #include "hall-error.h"
 #include "hall-signature.h"
 #include "hall-store-private.h"
+#include "hall-store-signing.h"
 
 /* How long before its intake a case may say it started: a working day. */
 #define CASE_STARTED_MAX_AGE (12 * 3600)
@@ -745,6 +746,62 @@ workflow_locked (HallStore    *self,
   return hall_workflow_new (service, state, events);
 }
 
+/* Signs @decision with the session's key (hall_store_open_session_key()),
+ * which must be @official's, and puts the signature and the key's
+ * certificate in it: the server and anyone with the hall's public key can
+ * then check it, offline. */
+static gboolean
+sign_decision_locked (HallStore      *self,
+                      HallCaseEvent  *decision,
+                      const char     *official,
+                      GError        **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (HallDecisionContent) content = NULL;
+  g_autoptr (HallCertificate) certificate = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *signature = NULL;
+  g_autofree char *certificate_b64 = NULL;
+  g_autoptr (JsonNode) certificate_node = NULL;
+  const char *field = NULL;
+
+  if (self->session_key == NULL || g_strcmp0 (self->session_official, official) != 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                   _("The signing key of “%s” is not open: sign in with your password to "
+                     "sign decisions"), official);
+      return FALSE;
+    }
+  certificate = hall_store_lookup_certificate (self, official,
+                                               hall_signing_key_get_public_key (self->session_key),
+                                               error);
+  if (certificate == NULL)
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                     _("The hall has not certified the signing key of “%s” yet: decisions "
+                       "cannot be signed until its certificate is synced"), official);
+      return FALSE;
+    }
+  node = hall_case_event_to_json (decision);
+  content = hall_decision_content_new_from_json (hall_case_event_get_case_uuid (decision),
+                                                 json_node_get_object (node), &field,
+                                                 &local_error);
+  if (content == NULL)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+                   _("The decision cannot be signed: %s (%s)"), local_error->message,
+                   field != NULL ? field : "?");
+      return FALSE;
+    }
+  signature = hall_decision_sign (content, self->session_key);
+  certificate_b64 = hall_certificate_to_base64 (certificate);
+  hall_case_event_set_signature (decision, signature);
+  certificate_node = json_node_init_string (json_node_alloc (), certificate_b64);
+  hall_case_event_set_certificate (decision, certificate_node);
+  return TRUE;
+}
+
 static gboolean
 decide_case_locked (HallStore      *self,
                     HallService    *service,
@@ -800,6 +857,8 @@ decide_case_locked (HallStore      *self,
       hash = hall_case_content_hash (kase);
       hall_case_event_set_content_hash (decision, hash);
     }
+  if (!sign_decision_locked (self, decision, official, error))
+    return FALSE;
   if (!_hall_store_insert_event_locked (self, case_id, decision, FALSE, error))
     return FALSE;
   stmt = hall_sqlite_conn_prepare (self->writer,
@@ -829,6 +888,8 @@ hall_store_decide_case (HallStore      *self,
                         HallCaseState  *state_out,
                         GError        **error)
 {
+  HallCaseState state = HALL_CASE_RECEIVED;
+
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (HALL_IS_SERVICE (service), FALSE);
   g_return_val_if_fail (HALL_IS_CASE_EVENT (decision), FALSE);
@@ -836,13 +897,39 @@ hall_store_decide_case (HallStore      *self,
 
   if (!_hall_store_write_begin (self, error))
     return FALSE;
-  if (!decide_case_locked (self, service, decision, roles, official, state_out, error))
+  if (!decide_case_locked (self, service, decision, roles, official, &state, error))
     {
       _hall_store_write_rollback (self);
       return FALSE;
     }
   if (!_hall_store_write_commit (self, error))
     return FALSE;
+  if (state_out != NULL)
+    *state_out = state;
+
+  /* The last step approved: the license, right after, signed with the same
+   * key. A failure here leaves the decision made; "service-hall-ctl
+   * license" issues it later (a case has one license, asked again it is
+   * the one issued). The session's key is not replaced while a decision
+   * is being made (the official who made it is signed in). */
+  if (state == HALL_CASE_APPROVED)
+    {
+      g_autoptr (HallCertificate) certificate = NULL;
+      g_autoptr (GError) license_error = NULL;
+      g_autofree char *license = NULL;
+
+      certificate = hall_store_lookup_certificate (self, official,
+                                                   hall_signing_key_get_public_key (self->session_key),
+                                                   &license_error);
+      if (certificate != NULL)
+        license = hall_store_issue_license (self, hall_case_event_get_case_uuid (decision), service,
+                                            NULL, 0, self->session_key, certificate,
+                                            &license_error);
+      if (license == NULL)
+        g_warning ("The license of case %s was not issued: %s",
+                   hall_case_event_get_case_uuid (decision),
+                   license_error != NULL ? license_error->message : "no certificate");
+    }
 
   _hall_store_emit_changed (self);
   _hall_store_emit_case_changed (self, hall_case_event_get_case_uuid (decision));

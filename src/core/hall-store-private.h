@@ -10,6 +10,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hall-signature.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
 #include "hall-store-sync-private.h"
@@ -40,6 +41,12 @@ struct _HallStore
    * indexes (IndexWrite), held back to the end of the transaction. Under
    * write_lock. */
   GArray         *held_index;
+
+  /* The signed-in official's key, opened once per session with the
+   * password (hall_store_open_session_key()), and its certificate: each
+   * decision made here is signed with them. Under write_lock. */
+  char           *session_official;
+  HallSigningKey *session_key;
 };
 
 /* Columns of a case as _hall_store_read_case() expects them. */

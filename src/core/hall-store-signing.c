@@ -548,3 +548,57 @@ hall_store_add_demo_signing (HallStore  *self,
     }
   return TRUE;
 }
+
+/* The session's key */
+
+gboolean
+hall_store_open_session_key (HallStore   *self,
+                             const char  *official,
+                             const char  *password,
+                             GError     **error)
+{
+  g_autoptr (HallSigningKey) key = NULL;
+  g_autoptr (HallCertificate) certificate = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (official != NULL && password != NULL, FALSE);
+
+  key = hall_store_open_signing_key (self, official, password, NULL, error);
+  if (key == NULL)
+    return FALSE;
+  certificate = hall_store_lookup_certificate (self, official, hall_signing_key_get_public_key (key),
+                                               &local_error);
+
+  g_mutex_lock (&self->write_lock);
+  g_clear_pointer (&self->session_key, hall_signing_key_free);
+  g_free (self->session_official);
+  self->session_official = g_strdup (official);
+  self->session_key = g_steal_pointer (&key);
+  g_mutex_unlock (&self->write_lock);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (certificate == NULL)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH,
+                   _("The hall has not certified the signing key of “%s” yet: decisions "
+                     "cannot be signed until its certificate is synced"), official);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+hall_store_close_session_key (HallStore *self)
+{
+  g_return_if_fail (HALL_IS_STORE (self));
+
+  g_mutex_lock (&self->write_lock);
+  g_clear_pointer (&self->session_key, hall_signing_key_free);
+  g_clear_pointer (&self->session_official, g_free);
+  g_mutex_unlock (&self->write_lock);
+}

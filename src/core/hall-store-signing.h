@@ -67,6 +67,20 @@ HallSigningKey     *hall_store_open_signing_key        (HallStore          *self
                                                         gboolean           *created,
                                                         GError            **error);
 
+/* Opens @official's key with @password (as hall_store_open_signing_key())
+ * and keeps it for this session: every decision @official makes through
+ * hall_store_decide_case() from now on is signed with it and carries the
+ * key's certificate, offline too. FALSE with HALL_STORE_ERROR_AUTH when
+ * the hall has not certified the key yet (no certificate in the store):
+ * the key stays open, but deciding is refused until a certificate is
+ * pulled. Replaces the key of any official signed in before. */
+gboolean            hall_store_open_session_key        (HallStore          *self,
+                                                        const char         *official,
+                                                        const char         *password,
+                                                        GError            **error);
+/* Forgets the session's key (sign-out). */
+void                hall_store_close_session_key       (HallStore          *self);
+
 /* Issues the license of case @case_uuid: the next number of this counter
  * and year ("YC-2026-C03-L000001"), signed with @key (whose certificate is
  * @certificate), for the case's applicant (holder) and @service (its

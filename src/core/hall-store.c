@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hall-error.h"
+#include "hall-signature.h"
 #include "hall-store-migrations.h"
 #include "hall-store-private.h"
 
@@ -459,6 +460,8 @@ hall_store_finalize (GObject *object)
   g_mutex_clear (&self->readers_lock);
   g_mutex_clear (&self->write_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->session_key, hall_signing_key_free);
+  g_free (self->session_official);
   g_free (self->path);
   g_free (self->hall_code);
   g_free (self->counter);

@@ -12,6 +12,7 @@
 #include "hall-core-error.h"
 #include "hall-ctl.h"
 #include "hall-error.h"
+#include "hall-store-signing.h"
 
 /* The signed-in official of the profile (set by login), checked against
  * the password of @password_file as this counter keeps it: the decision is
@@ -38,6 +39,10 @@ signed_in_official (HallStore   *store,
   if (password == NULL)
     return NULL;
   name = hall_store_check_password (store, official, password, &roles, error);
+  /* The official's signing key, opened once for this run: the decision is
+   * signed with it here, offline too. */
+  if (name != NULL && !hall_store_open_session_key (store, official, password, error))
+    g_clear_pointer (&name, g_free);
   memset (password, 0, strlen (password));
   if (name == NULL)
     return NULL;

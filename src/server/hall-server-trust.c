@@ -562,3 +562,12 @@ hall_server_add_demo_hall_key (HallServer  *self,
     return TRUE;
   return hall_server_trust_set_hall_key (self->trust, hall_root_key_get_public_key (demo), error);
 }
+
+gboolean
+hall_server_has_hall_key (HallServer *self)
+{
+  guint8 key[HALL_PUBLIC_KEY_BYTES];
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  return hall_server_trust_get_hall_key (self->trust, key);
+}

@@ -29,6 +29,7 @@
 #include "hall-json.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
+#include "hall-signature.h"
 #include "hall-workflow.h"
 
 static gboolean
@@ -478,6 +479,88 @@ check_move (HallServerStorage  *storage,
  * now, by the catalog's steps (hall-workflow.h); on success the case's
  * new state is in *@state_out. FALSE with the refusal in
  * request->response, or with @error on a storage failure. */
+/* Whether the decision in @request->entity is signed by the signed-in
+ * official's key, certified by the hall key this server holds, and that key
+ * not revoked at the decision's time. FALSE with @request->response set
+ * (422 naming "signature" or "certificate") when not; FALSE with @error on
+ * a storage failure. A server with no hall key refuses every decision: it
+ * cannot tell a signed one from a forged one. */
+static gboolean
+check_decision_signature (HallServer         *server,
+                          HallServerRequest  *request,
+                          GError            **error)
+{
+  JsonObject *event = json_node_get_object (request->entity);
+  g_autoptr(HallDecisionContent) content = NULL;
+  g_autoptr(HallCertificate) certificate = NULL;
+  g_autoptr(HallRevocationList) revocations = NULL;
+  g_autoptr(GError) refusal = NULL;
+  guint8 hall_key[HALL_PUBLIC_KEY_BYTES];
+  const char *field = NULL;
+  const char *signature;
+  const char *certificate_b64;
+
+  if (!hall_server_trust_get_hall_key (server->trust, hall_key))
+    {
+      request->response = hall_problem_response (422, "certificate",
+                                                 _("This server has no hall key: it cannot check "
+                                                   "the signatures of decisions and accepts "
+                                                   "none. Its administrator sets one with "
+                                                   "--hall-public-key"));
+      return FALSE;
+    }
+  signature = hall_json_get_string (event, "signature");
+  if (signature == NULL || *signature == '\0')
+    {
+      request->response = hall_problem_response (422, "signature",
+                                                 _("The decision is not signed: sign it with "
+                                                   "the official’s key"));
+      return FALSE;
+    }
+  certificate_b64 = hall_json_get_string (event, "certificate");
+  if (certificate_b64 == NULL || *certificate_b64 == '\0')
+    {
+      request->response = hall_problem_response (422, "certificate",
+                                                 _("The decision carries no certificate of the "
+                                                   "key that signed it"));
+      return FALSE;
+    }
+  certificate = hall_certificate_new_from_base64 (certificate_b64, &refusal);
+  if (certificate == NULL)
+    {
+      request->response = hall_problem_response (422, "certificate", "%s", refusal->message);
+      return FALSE;
+    }
+  content = hall_decision_content_new_from_json (request->id, event, &field, &refusal);
+  if (content == NULL)
+    {
+      request->response = hall_problem_response (422, field, "%s", refusal->message);
+      return FALSE;
+    }
+  /* The signer must be who sends it: a decision signed with another
+   * official's key is not this official's. */
+  g_free (content->official);
+  content->official = g_strdup (request->username);
+  if (!hall_decision_verify (content, signature, certificate, hall_key, &refusal))
+    {
+      gboolean of_signature = refusal->code == HALL_SIGNATURE_ERROR_MALFORMED
+                              || refusal->code == HALL_SIGNATURE_ERROR_BAD_SIGNATURE;
+
+      request->response = hall_problem_response (422, of_signature ? "signature" : "certificate",
+                                                 "%s", refusal->message);
+      return FALSE;
+    }
+  revocations = hall_server_trust_get_revocations (server->trust, error);
+  if (revocations == NULL)
+    return FALSE;
+  if (!hall_revocation_list_check (revocations, NULL, certificate, content->at, &refusal))
+    {
+      request->response = hall_problem_response (422, "certificate", "%s", refusal->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_decision (HallServerStorage  *storage,
                 HallServerRequest  *request,
@@ -510,7 +593,7 @@ check_decision (HallServerStorage  *storage,
   g_return_val_if_fail (event != NULL, FALSE);
   if (hall_workflow_check_decision (workflow, event, request->roles, request->username,
                                     state_out, &field, &refusal))
-    return TRUE;
+    return check_decision_signature (server, request, error);
 
   switch (refusal->code)
     {

@@ -76,5 +76,8 @@ gboolean    hall_server_set_hall_public_key (HallServer   *self,
  * server has no hall key of its own: for --demo only. */
 gboolean    hall_server_add_demo_hall_key   (HallServer   *self,
                                              GError      **error);
+/* Whether the server holds a hall key: without one it accepts no decision
+ * (it cannot check their signatures). */
+gboolean    hall_server_has_hall_key        (HallServer   *self);
 
 G_END_DECLS

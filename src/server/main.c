@@ -239,6 +239,9 @@ main (int   argc,
             hall_server_get_port (server));
     fflush (stdout);
   }
+  if (!hall_server_has_hall_key (server))
+    g_printerr (_("No hall key (--hall-public-key): this server cannot check the signatures "
+                  "of decisions and refuses every decision\n"));
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);

@@ -14,7 +14,9 @@
 #include "hall-case-promise.h"
 #include "hall-dossier-printer.h"
 #include "hall-scan-window.h"
+#include "hall-signature.h"
 #include "hall-store-pages.h"
+#include "hall-store-signing.h"
 
 struct _HallCasePage
 {
@@ -57,6 +59,7 @@ struct _HallCasePage
   HallPromise    promise;       /* in the hall's calendar, once the events are read */
   gboolean       has_promise;
   gboolean       loading;
+  HallStoreTrust *trust;        /* the hall key and revocations, read with the case */
 };
 
 G_DEFINE_FINAL_TYPE (HallCasePage, hall_case_page, GTK_TYPE_WIDGET)
@@ -527,6 +530,72 @@ show_applicant (HallCasePage *self,
   adw_action_row_set_subtitle (self->applicant_row, subtitle);
 }
 
+/* Whether the decision's signature verifies against the hall key this
+ * counter trusts, and still matches the case as it is now: appended to
+ * @detail. */
+static void
+describe_signature (HallCasePage  *self,
+                    HallCaseEvent *event,
+                    GString       *detail)
+{
+  const char *signature = hall_case_event_get_signature (event);
+  JsonNode *certificate_node = hall_case_event_get_certificate (event);
+  g_autoptr (HallCertificate) certificate = NULL;
+  g_autoptr (HallDecisionContent) content = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *now_hash = NULL;
+
+  if (signature == NULL)
+    {
+      g_string_append (detail, _("Not signed: made before signatures"));
+      return;
+    }
+  if (self->trust == NULL || !self->trust->has_hall_key)
+    {
+      g_string_append (detail, _("Signed, not checked: this counter does not know the hall’s "
+                                 "key yet"));
+      return;
+    }
+  if (certificate_node != NULL && JSON_NODE_HOLDS_VALUE (certificate_node)
+      && json_node_get_value_type (certificate_node) == G_TYPE_STRING)
+    certificate = hall_certificate_new_from_base64 (json_node_get_string (certificate_node),
+                                                    &error);
+  else if (certificate_node != NULL)
+    certificate = hall_certificate_new_from_json (certificate_node, NULL, &error);
+  if (certificate != NULL)
+    {
+      json = hall_case_event_to_json (event);
+      content = hall_decision_content_new_from_json (hall_case_event_get_case_uuid (event),
+                                                     json_node_get_object (json), NULL, &error);
+    }
+  if (content != NULL)
+    {
+      g_free (content->official);
+      content->official = g_strdup (hall_case_event_get_official (event));
+    }
+  if (certificate == NULL || content == NULL
+      || !hall_decision_verify (content, signature, certificate, self->trust->hall_key, &error)
+      || (self->trust->revocations != NULL
+          && !hall_revocation_list_check (self->trust->revocations, NULL, certificate,
+                                          content->at, &error)))
+    {
+      /* Translators: %s says why, e.g. that the signature does not match */
+      g_string_append_printf (detail, _("Signature does not verify: %s"),
+                              error != NULL ? error->message : _("no certificate"));
+      return;
+    }
+  now_hash = self->kase != NULL ? hall_case_content_hash (self->kase) : NULL;
+  if (g_strcmp0 (now_hash, content->content_hash) != 0)
+    {
+      g_string_append (detail, _("Signature verified, but the case has changed since: the "
+                                 "decision no longer matches it"));
+      return;
+    }
+  /* Translators: %s is the official the hall certified */
+  g_string_append_printf (detail, _("Signature verified: signed by %s"), certificate->official);
+}
+
 /* "Approved · Review of the registration" and, below it, the reasons in
  * the official's language and whether the decision carries a signature. */
 static char *
@@ -563,9 +632,7 @@ describe_decision (HallCasePage  *self,
     }
   if (detail->len > 0)
     g_string_append_c (detail, '\n');
-  g_string_append (detail, hall_case_event_get_signature (event) != NULL
-                           ? _("Signed by the official")
-                           : _("Not signed: made before signatures"));
+  describe_signature (self, event, detail);
   *detail_out = g_string_free (g_steal_pointer (&detail), FALSE);
   /* Translators: a decision and the approval step it decided */
   return g_strdup_printf (_("%s · %s"), hall_decision_get_label (hall_case_event_get_decision (event)),
@@ -943,6 +1010,29 @@ load_cb (GObject      *object,
 }
 
 static void
+trust_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (HallCasePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  HallStoreTrust *trust;
+
+  trust = hall_store_get_trust_finish (HALL_STORE (object), result, &error);
+  if (trust == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Without it, decisions show as not checked. */
+  if (trust == NULL)
+    g_warning ("Could not read the hall’s key: %s", error->message);
+  g_clear_pointer (&self->trust, hall_store_trust_free);
+  self->trust = trust;
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  hall_store_load_case_async (self->store, hall_case_get_uuid (self->kase), self->cancellable,
+                              load_cb, g_object_ref (self));
+}
+
+static void
 hall_case_page_reload (HallCasePage *self)
 {
   g_cancellable_cancel (self->cancellable);
@@ -953,8 +1043,9 @@ hall_case_page_reload (HallCasePage *self)
 
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
-  hall_store_load_case_async (self->store, hall_case_get_uuid (self->kase), self->cancellable,
-                              load_cb, g_object_ref (self));
+  /* The hall's key first: the timeline says whether each decision's
+   * signature verifies. */
+  hall_store_get_trust_async (self->store, self->cancellable, trust_cb, g_object_ref (self));
 }
 
 static void
@@ -1341,6 +1432,7 @@ hall_case_page_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->kase);
   g_clear_object (&self->applicant);
+  g_clear_pointer (&self->trust, hall_store_trust_free);
   g_clear_object (&self->catalog);
   /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */
