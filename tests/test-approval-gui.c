@@ -10,12 +10,15 @@
 #include "hall-approval-inbox.h"
 #include "hall-approval-inbox-test-hooks.h"
 #include "hall-sign-in-page.h"
+#include "hall-store-signing.h"
 #include "hall-window.h"
 
 #define COUNTER   "wang.fang"
 #define APPROVER  "li.na"
 #define SUPERVISOR "zhao.lei"
-#define PASSWORD  "correct horse"
+/* The demo officials' password: their signing keys are sealed under it
+ * and certified by the demo hall's key (hall_store_add_demo_signing). */
+#define PASSWORD  "demo"
 #define WAIT_SECONDS 10
 
 typedef struct
@@ -98,6 +101,8 @@ accept_case (Fixture  *fixture,
 
   hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
   hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
+  g_assert_true (hall_store_open_session_key (fixture->store, COUNTER, PASSWORD, &error));
+  g_assert_no_error (error);
   g_assert_true (hall_store_decide_case (fixture->store,
                                          hall_catalog_lookup (fixture->catalog,
                                                               hall_case_get_service_id (kase)),
@@ -127,6 +132,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
   fixture->store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_store_add_demo_signing (fixture->store, &error));
   g_assert_no_error (error);
   hall_store_add_official (fixture->store, COUNTER, "Wang Fang", PASSWORD, "counter_official",
                            &error);

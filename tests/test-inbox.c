@@ -12,6 +12,7 @@
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-sqlite.h"
+#include "hall-store-signing.h"
 #include "hall-store.h"
 
 typedef struct
@@ -36,6 +37,21 @@ fixture_set_up (Fixture       *fixture,
   fixture->catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
   fixture->store = hall_store_open (fixture->path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  /* Decisions are signed: the demo officials' keys, certified by the demo
+   * hall's key (password "demo"). */
+  g_assert_true (hall_store_add_demo_signing (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
+/* Signs in @official's key for the decisions that follow. */
+static void
+open_key (Fixture    *fixture,
+          const char *official)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hall_store_open_session_key (fixture->store, official, "demo", &error));
   g_assert_no_error (error);
 }
 
@@ -116,6 +132,7 @@ decide (Fixture      *fixture,
   if (decision != HALL_DECISION_APPROVE)
     hall_case_event_add_reason (event, "missing_document", NULL);
   hall_case_event_set_at (event, g_get_real_time () / G_USEC_PER_SEC);
+  open_key (fixture, official);
   g_assert_true (hall_store_decide_case (fixture->store, service, event, roles, official, NULL,
                                          &error));
   g_assert_no_error (error);
@@ -358,6 +375,7 @@ test_decide_async (Fixture       *fixture,
   /* A return with no reason: refused, nothing written. */
   bare_return = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_DECISION);
   hall_case_event_set_decision (bare_return, HALL_DECISION_RETURN);
+  open_key (fixture, "li.na");
   hall_store_decide_case_async (fixture->store, service, bare_return, HALL_ROLE_APPROVER,
                                 "li.na", NULL, on_done, fixture);
   g_assert_false (hall_store_decide_case_finish (fixture->store, wait_for_result (fixture),
@@ -369,6 +387,7 @@ test_decide_async (Fixture       *fixture,
   /* The counter official's role does not decide the review. */
   wrong = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_DECISION);
   hall_case_event_set_decision (wrong, HALL_DECISION_APPROVE);
+  open_key (fixture, "wang.fang");
   hall_store_decide_case_async (fixture->store, service, wrong, HALL_ROLE_COUNTER_OFFICIAL,
                                 "wang.fang", NULL, on_done, fixture);
   g_assert_false (hall_store_decide_case_finish (fixture->store, wait_for_result (fixture),
@@ -383,6 +402,7 @@ test_decide_async (Fixture       *fixture,
 
   approve = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_DECISION);
   hall_case_event_set_decision (approve, HALL_DECISION_APPROVE);
+  open_key (fixture, "li.na");
   hall_store_decide_case_async (fixture->store, service, approve, HALL_ROLE_APPROVER, "li.na",
                                 NULL, on_done, fixture);
   g_assert_true (hall_store_decide_case_finish (fixture->store, wait_for_result (fixture),

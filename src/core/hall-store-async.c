@@ -382,6 +382,20 @@ check_password_thread (GTask        *task,
     if (key_error != NULL)
       g_warning ("Could not make the official's signing key: %s", key_error->message);
   }
+  /* Opened once for the session, so that each decision is signed without
+   * another Argon2id unlock; a key the hall has not certified yet stays
+   * open and deciding says why it cannot sign. */
+  {
+    g_autoptr (GError) key_error = NULL;
+
+    if (hall_store_open_session_key (source_object, data->username, data->password,
+                                     &key_error))
+      ;
+    else if (g_error_matches (key_error, HALL_STORE_ERROR, HALL_STORE_ERROR_AUTH))
+      g_debug ("The official's signing key is open but not certified yet");
+    else
+      g_warning ("Could not open the official's signing key: %s", key_error->message);
+  }
   g_task_return_pointer (task, display_name, g_free);
 }
 

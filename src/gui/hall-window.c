@@ -22,6 +22,7 @@
 #include "hall-receipt-printer.h"
 #include "hall-reception-page.h"
 #include "hall-sign-in-page.h"
+#include "hall-store-signing.h"
 #include "hall-sync-indicator.h"
 #include "hall-verify-window.h"
 #include "hall-window.h"
@@ -527,6 +528,9 @@ sign_out_action (GtkWidget  *widget,
   HallWindow *self = HALL_WINDOW (widget);
 
   self->locked = FALSE;
+  /* The next official signs with a key of their own. */
+  if (self->store != NULL)
+    hall_store_close_session_key (self->store);
   g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->roles, g_free);
