@@ -64,8 +64,10 @@ database_of (const char *data_dir)
   return uri;
 }
 
+/* A server on @data_dir and, when not NULL, the PostgreSQL @database. */
 static Server *
-server_start (const char *data_dir)
+server_start_on (const char *data_dir,
+                 const char *database)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -77,10 +79,10 @@ server_start (const char *data_dir)
   g_assert_nonnull (bin);
   self->data_dir = g_strdup (data_dir);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  if (postgres != NULL)
+  if (database != NULL)
     self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
                                                  "--data", data_dir, "--demo",
-                                                 "--database", database_of (data_dir), NULL);
+                                                 "--database", database, NULL);
   else
     self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen",
                                                  "127.0.0.1:0", "--data", data_dir, "--demo",
@@ -94,6 +96,12 @@ server_start (const char *data_dir)
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
   self->base = g_strdup (line + strlen ("listening on "));
   return self;
+}
+
+static Server *
+server_start (const char *data_dir)
+{
+  return server_start_on (data_dir, database_of (data_dir));
 }
 
 static void
@@ -3491,6 +3499,81 @@ test_sign_in_throttle (void)
   g_assert_cmpuint (from_other, ==, 11);
 }
 
+/* On PostgreSQL what the hall trusts is kept in the database, not in the
+ * SQLite file of --data: a second server on the same database, with a
+ * data directory of its own, answers the same key and the revocation
+ * made through the first, and refuses to let the revocation's uuid name
+ * another. */
+static void
+test_trust_shared (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second_dir = NULL;
+  g_autofree char *second_token = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/revocations/", uuid, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"license\","
+                                           "\"license_number\":\"SH-2026-%.8s\","
+                                           "\"from\":\"2026-01-01T00:00:00Z\","
+                                           "\"reason\":\"Issued in error\"}",
+                                           uuid, uuid);
+  g_autofree char *other = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"license\","
+                                            "\"license_number\":\"SH-2026-%.8s\","
+                                            "\"from\":\"2026-01-01T00:00:00Z\","
+                                            "\"reason\":\"Another\"}",
+                                            uuid, uuid);
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) first_trust = NULL;
+  g_autoptr(JsonNode) second_trust = NULL;
+  JsonArray *revocations;
+  gboolean found = FALSE;
+  Server *second;
+  guint i;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("one server per SQLite file");
+      return;
+    }
+  second_dir = g_dir_make_tmp ("hall-server-second-XXXXXX", &error);
+  g_assert_no_error (error);
+  second = server_start_on (second_dir, database_of (server->data_dir));
+  second_token = sign_in (second->base, "demo", "demo");
+
+  reply = request ("PUT", path, token, body, NULL);
+  assert_status (reply, 200);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request ("GET", "/v1/trust", token, NULL, NULL);
+  assert_status (reply, 200);
+  first_trust = reply_json (reply);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  reply = request_full (second->base, "GET", "/v1/trust", second_token, NULL, 0, NULL);
+  assert_status (reply, 200);
+  second_trust = reply_json (reply);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_assert_nonnull (member (first_trust, "hall_public_key"));
+  g_assert_cmpstr (member (second_trust, "hall_public_key"), ==,
+                   member (first_trust, "hall_public_key"));
+  revocations = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (second_trust), "revocations"),
+    "revocations");
+  for (i = 0; i < json_array_get_length (revocations); i++)
+    found |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (revocations,
+                                                                                       i),
+                                                       "uuid"), uuid) == 0;
+  g_assert_true (found);
+
+  reply = request_full (second->base, "PUT", path, second_token, other, strlen (other), NULL);
+  assert_problem (reply, 422, "uuid");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (second->base, "PUT", path, second_token, body, strlen (body), NULL);
+  assert_status (reply, 200);
+
+  server_stop (second);
+  remove_dir (second_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3564,6 +3647,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/schema-v1", test_schema_v1);
   g_test_add_func ("/hall/server/schema-v2/duplicates", test_schema_v2_duplicates);
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
+  g_test_add_func ("/hall/server/trust/shared", test_trust_shared);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);
   g_test_add_func ("/hall/server/untrusted/changes-limit", test_changes_limit);

@@ -38,7 +38,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -121,9 +121,9 @@ static const char * const stmt_sql[N_STMTS] = {
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
- * queue's and the trust's tables, which stay in the SQLite file of --data
- * for now (README, "PostgreSQL"). The audit chain is kept by put_event,
- * not by a trigger, since its hash is computed in C (hall-audit.h). */
+ * queue's and the trust's tables (the trust's came in version 3). The
+ * audit chain is kept by put_event, not by a trigger, since its hash is
+ * computed in C (hall-audit.h). */
 static const char schema_v1[] =
   "CREATE TABLE applicants (uuid text PRIMARY KEY, version bigint NOT NULL, data text NOT NULL,"
   "                         identity text UNIQUE);"
@@ -152,9 +152,19 @@ static const char schema_v2[] =
   "                               reason text NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);";
 
+/* Version 3: what the hall trusts (hall-server-trust.c), which until now
+ * stayed in the SQLite file of --data: several servers must agree on it. */
+static const char schema_v3[] =
+  "CREATE TABLE hall_key (id integer PRIMARY KEY CHECK (id = 1), public_key text NOT NULL);"
+  "CREATE TABLE certificates (public_key text PRIMARY KEY, official text NOT NULL,"
+  "                           data text NOT NULL);"
+  "CREATE TABLE revocations (uuid text PRIMARY KEY, data text NOT NULL,"
+  "                          recorded_at bigint NOT NULL);";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 typedef struct

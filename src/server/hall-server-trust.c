@@ -14,6 +14,9 @@
  *
  * The tables (schema 4) are written on a connection of their own: these
  * writes are an administrator's, a few a day, and need no group commit.
+ * With --database the connection is to PostgreSQL (its schema 3) and the
+ * SQLite file holds none of it; several servers share the database, so
+ * the hall's key is read again on every use instead of kept from start-up.
  */
 #define G_LOG_DOMAIN "hall-server"
 
@@ -21,6 +24,7 @@
 
 #include <arpa/inet.h>
 #include <glib/gi18n.h>
+#include <libpq-fe.h>
 #include <microhttpd.h>
 #include <string.h>
 
@@ -46,11 +50,101 @@ typedef struct
 struct _HallServerTrust
 {
   GMutex          mutex;
-  HallSqliteConn *conn;
+  HallSqliteConn *conn;      /* on SQLite */
+  PGconn         *pg;        /* on PostgreSQL */
   gboolean        has_key;
   guint8          hall_key[HALL_PUBLIC_KEY_BYTES];
   GHashTable     *buckets;   /* address -> Bucket */
 };
+
+/* PostgreSQL */
+
+/* The failure of @result (or of the connection) as a GError saying it
+ * was to @doing: a lost connection is HALL_DATABASE_ERROR_OPEN. */
+static void
+set_pg_error (GError    **error,
+              PGconn     *pg,
+              PGresult   *result,
+              const char *doing)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  g_autofree char *message = g_strchomp (g_strdup (PQerrorMessage (pg)));
+  int code = HALL_DATABASE_ERROR_SQL;
+
+  if (PQstatus (pg) == CONNECTION_BAD || state == NULL || g_str_has_prefix (state, "08"))
+    code = HALL_DATABASE_ERROR_OPEN;
+  else if (g_str_has_prefix (state, "23"))
+    code = HALL_DATABASE_ERROR_CONSTRAINT;
+  g_set_error (error, HALL_DATABASE_ERROR, code, _("Could not %s: %s"), doing, message);
+}
+
+/* (transfer full): the result of @sql with @n_params text parameters, or
+ * NULL with @error set. A connection lost since the last call (the
+ * database restarted) is made again once before giving up. */
+static PGresult *
+pg_run_locked (HallServerTrust     *self,
+               const char          *sql,
+               int                  n_params,
+               const char * const  *params,
+               const char          *doing,
+               GError             **error)
+{
+  PGresult *result;
+  ExecStatusType status;
+
+  if (PQstatus (self->pg) == CONNECTION_BAD)
+    PQreset (self->pg);
+  result = PQexecParams (self->pg, sql, n_params, NULL, params, NULL, NULL, 0);
+  if (PQstatus (self->pg) == CONNECTION_BAD)
+    {
+      PQclear (result);
+      PQreset (self->pg);
+      result = PQexecParams (self->pg, sql, n_params, NULL, params, NULL, NULL, 0);
+    }
+  status = PQresultStatus (result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      set_pg_error (error, self->pg, result, doing);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+static gboolean
+pg_command_locked (HallServerTrust     *self,
+                   const char          *sql,
+                   int                  n_params,
+                   const char * const  *params,
+                   const char          *doing,
+                   GError             **error)
+{
+  PGresult *result = pg_run_locked (self, sql, n_params, params, doing, error);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+/* (transfer full) (nullable): the first column of the first row of @sql,
+ * NULL (with no error) when there is none. */
+static char *
+pg_value_locked (HallServerTrust     *self,
+                 const char          *sql,
+                 int                  n_params,
+                 const char * const  *params,
+                 const char          *doing,
+                 GError             **error)
+{
+  PGresult *result = pg_run_locked (self, sql, n_params, params, doing, error);
+  char *value = NULL;
+
+  if (result != NULL && PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+    value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return value;
+}
+
+/* Storage: each call below is one statement on SQLite or on PostgreSQL. */
 
 static gboolean
 load_key_locked (HallServerTrust  *self,
@@ -58,16 +152,178 @@ load_key_locked (HallServerTrust  *self,
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *key = NULL;
+  GError *local_error = NULL;
 
-  stmt = hall_sqlite_conn_prepare (self->conn, "SELECT public_key FROM hall_key WHERE id = 1",
+  if (self->pg != NULL)
+    {
+      key = pg_value_locked (self, "SELECT public_key FROM hall_key WHERE id = 1", 0, NULL,
+                             _("read the hall’s key"), &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+    }
+  else
+    {
+      stmt = hall_sqlite_conn_prepare (self->conn, "SELECT public_key FROM hall_key WHERE id = 1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      if (hall_sqlite_stmt_step_row (stmt, _("read the hall’s key"), error))
+        key = hall_sqlite_column_dup (stmt, 0);
+      else if (error != NULL && *error != NULL)
+        return FALSE;
+    }
+  self->has_key = key != NULL && hall_public_key_from_base64 (key, self->hall_key, NULL);
+  return TRUE;
+}
+
+static gboolean
+store_key_locked (HallServerTrust  *self,
+                  const char       *text,
+                  GError          **error)
+{
+  static const char sql[] = "INSERT INTO hall_key (id, public_key) VALUES (1, %s)"
+                            " ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key";
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *query = g_strdup_printf (sql, self->pg != NULL ? "$1" : "?1");
+
+  if (self->pg != NULL)
+    {
+      const char *params[] = { text };
+
+      return pg_command_locked (self, query, 1, params, _("save the hall’s key"), error);
+    }
+  stmt = hall_sqlite_conn_prepare (self->conn, query, error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, text);
+  return hall_sqlite_stmt_run (stmt, _("save the hall’s key"), error);
+}
+
+static gboolean
+store_certificate_locked (HallServerTrust  *self,
+                          const char       *key,
+                          const char       *official,
+                          const char       *text,
+                          GError          **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  if (self->pg != NULL)
+    {
+      const char *params[] = { key, official, text };
+
+      return pg_command_locked (self,
+                                "INSERT INTO certificates (public_key, official, data)"
+                                " VALUES ($1, $2, $3) ON CONFLICT (public_key) DO UPDATE"
+                                " SET official = excluded.official, data = excluded.data",
+                                3, params, _("save a certificate"), error);
+    }
+  stmt = hall_sqlite_conn_prepare (self->conn,
+                                   "INSERT INTO certificates (public_key, official, data)"
+                                   " VALUES (?1, ?2, ?3) ON CONFLICT (public_key) DO UPDATE"
+                                   " SET official = excluded.official, data = excluded.data",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  if (hall_sqlite_stmt_step_row (stmt, _("read the hall’s key"), error))
-    key = hall_sqlite_column_dup (stmt, 0);
-  else if (error != NULL && *error != NULL)
+  hall_sqlite_bind_text (stmt, 1, key);
+  hall_sqlite_bind_text (stmt, 2, official);
+  hall_sqlite_bind_text (stmt, 3, text);
+  return hall_sqlite_stmt_run (stmt, _("save a certificate"), error);
+}
+
+/* Stores the revocation unless its uuid is taken; (transfer full) in
+ * *@existing_out: what the uuid holds after. */
+static gboolean
+store_revocation_locked (HallServerTrust  *self,
+                         const char       *uuid,
+                         const char       *text,
+                         char            **existing_out,
+                         GError          **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (HallSqliteStmt) read = NULL;
+  g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                          g_get_real_time () / G_USEC_PER_SEC);
+
+  if (self->pg != NULL)
+    {
+      const char *params[] = { uuid, text, now };
+      GError *local_error = NULL;
+
+      if (!pg_command_locked (self,
+                              "INSERT INTO revocations (uuid, data, recorded_at)"
+                              " VALUES ($1, $2, $3) ON CONFLICT (uuid) DO NOTHING",
+                              3, params, _("save a revocation"), error))
+        return FALSE;
+      *existing_out = pg_value_locked (self, "SELECT data FROM revocations WHERE uuid = $1",
+                                       1, params, _("read a revocation"), &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  stmt = hall_sqlite_conn_prepare (self->conn,
+                                   "INSERT INTO revocations (uuid, data, recorded_at)"
+                                   " VALUES (?1, ?2, ?3) ON CONFLICT (uuid) DO NOTHING",
+                                   error);
+  if (stmt == NULL)
     return FALSE;
-  self->has_key = key != NULL && hall_public_key_from_base64 (key, self->hall_key, NULL);
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  hall_sqlite_bind_text (stmt, 2, text);
+  hall_sqlite_bind_text (stmt, 3, now);
+  if (!hall_sqlite_stmt_run (stmt, _("save a revocation"), error))
+    return FALSE;
+  read = hall_sqlite_conn_prepare (self->conn, "SELECT data FROM revocations WHERE uuid = ?1",
+                                   error);
+  if (read == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (read, 1, uuid);
+  if (!hall_sqlite_stmt_step_row (read, _("read a revocation"), error))
+    return FALSE;
+  *existing_out = hall_sqlite_column_dup (read, 0);
+  return TRUE;
+}
+
+/* Adds the JSON in the first column of every row of @sql (no parameters)
+ * to @builder's array. */
+static gboolean
+add_rows_locked (HallServerTrust  *self,
+                 JsonBuilder      *builder,
+                 const char       *sql,
+                 const char       *doing,
+                 GError          **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  GError *local_error = NULL;
+
+  if (self->pg != NULL)
+    {
+      PGresult *result = pg_run_locked (self, sql, 0, NULL, doing, error);
+      int i;
+
+      if (result == NULL)
+        return FALSE;
+      for (i = 0; i < PQntuples (result); i++)
+        json_builder_add_value (builder, json_from_string (PQgetvalue (result, i, 0), NULL));
+      PQclear (result);
+      return TRUE;
+    }
+  stmt = hall_sqlite_conn_prepare (self->conn, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  while (hall_sqlite_stmt_step_row (stmt, doing, &local_error))
+    json_builder_add_value (builder,
+                            json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -91,12 +347,45 @@ hall_server_trust_new (const char  *db_path,
   return g_steal_pointer (&self);
 }
 
+HallServerTrust *
+hall_server_trust_new_postgres (const char  *uri,
+                                GError     **error)
+{
+  g_autofree HallServerTrust *self = g_new0 (HallServerTrust, 1);
+
+  self->pg = PQconnectdb (uri);
+  if (PQstatus (self->pg) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strchomp (g_strdup (PQerrorMessage (self->pg)));
+
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                   _("Cannot connect to the PostgreSQL database %s on %s as %s: %s"),
+                   PQdb (self->pg) != NULL ? PQdb (self->pg) : "?",
+                   PQhost (self->pg) != NULL && *PQhost (self->pg) != '\0' ? PQhost (self->pg)
+                   : "localhost",
+                   PQuser (self->pg) != NULL ? PQuser (self->pg) : "?", message);
+      PQfinish (self->pg);
+      return NULL;
+    }
+  if (!load_key_locked (self, error))
+    {
+      PQfinish (self->pg);
+      return NULL;
+    }
+  g_mutex_init (&self->mutex);
+  self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return g_steal_pointer (&self);
+}
+
 void
 hall_server_trust_free (HallServerTrust *self)
 {
   if (self == NULL)
     return;
-  hall_sqlite_conn_free (self->conn);
+  if (self->conn != NULL)
+    hall_sqlite_conn_free (self->conn);
+  if (self->pg != NULL)
+    PQfinish (self->pg);
   g_hash_table_unref (self->buckets);
   g_mutex_clear (&self->mutex);
   g_free (self);
@@ -107,22 +396,11 @@ hall_server_trust_set_hall_key (HallServerTrust  *self,
                                 const guint8      public_key[HALL_PUBLIC_KEY_BYTES],
                                 GError          **error)
 {
-  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *text = hall_public_key_to_base64 (public_key);
   gboolean ok;
 
   g_mutex_lock (&self->mutex);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "INSERT INTO hall_key (id, public_key) VALUES (1, ?1)"
-                                   " ON CONFLICT (id) DO UPDATE SET public_key = excluded.public_key",
-                                   error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      hall_sqlite_bind_text (stmt, 1, text);
-      ok = hall_sqlite_stmt_run (stmt, _("save the hall’s key"), error);
-    }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  ok = store_key_locked (self, text, error);
   if (ok)
     {
       memcpy (self->hall_key, public_key, HALL_PUBLIC_KEY_BYTES);
@@ -139,6 +417,10 @@ hall_server_trust_get_hall_key (HallServerTrust *self,
   gboolean has;
 
   g_mutex_lock (&self->mutex);
+  /* Another server may have been given it; if the database cannot say,
+   * what was read last holds. */
+  if (self->pg != NULL)
+    load_key_locked (self, NULL);
   has = self->has_key;
   if (has)
     memcpy (public_key, self->hall_key, HALL_PUBLIC_KEY_BYTES);
@@ -151,27 +433,13 @@ hall_server_trust_put_certificate (HallServerTrust        *self,
                                    const HallCertificate  *certificate,
                                    GError                **error)
 {
-  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *key = hall_public_key_to_base64 (certificate->public_key);
   g_autoptr (JsonNode) json = hall_certificate_to_json (certificate);
   g_autofree char *text = json_to_string (json, FALSE);
   gboolean ok;
 
   g_mutex_lock (&self->mutex);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "INSERT INTO certificates (public_key, official, data)"
-                                   " VALUES (?1, ?2, ?3) ON CONFLICT (public_key) DO UPDATE"
-                                   " SET official = excluded.official, data = excluded.data",
-                                   error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      hall_sqlite_bind_text (stmt, 1, key);
-      hall_sqlite_bind_text (stmt, 2, certificate->official);
-      hall_sqlite_bind_text (stmt, 3, text);
-      ok = hall_sqlite_stmt_run (stmt, _("save a certificate"), error);
-    }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  ok = store_certificate_locked (self, key, certificate->official, text, error);
   g_mutex_unlock (&self->mutex);
   return ok;
 }
@@ -183,42 +451,13 @@ put_revocation (HallServerTrust       *self,
                 const HallRevocation  *revocation,
                 GError               **error)
 {
-  g_autoptr (HallSqliteStmt) stmt = NULL;
-  g_autoptr (HallSqliteStmt) read = NULL;
   g_autoptr (JsonNode) json = hall_revocation_to_json (revocation);
   g_autofree char *text = json_to_string (json, FALSE);
   g_autofree char *existing = NULL;
   gboolean ok;
 
   g_mutex_lock (&self->mutex);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "INSERT INTO revocations (uuid, data, recorded_at)"
-                                   " VALUES (?1, ?2, ?3) ON CONFLICT (uuid) DO NOTHING",
-                                   error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      hall_sqlite_bind_text (stmt, 1, revocation->uuid);
-      hall_sqlite_bind_text (stmt, 2, text);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-      ok = hall_sqlite_stmt_run (stmt, _("save a revocation"), error);
-    }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-  if (ok)
-    {
-      read = hall_sqlite_conn_prepare (self->conn, "SELECT data FROM revocations WHERE uuid = ?1",
-                                       error);
-      ok = read != NULL;
-      if (ok)
-        {
-          hall_sqlite_bind_text (read, 1, revocation->uuid);
-          if (hall_sqlite_stmt_step_row (read, _("read a revocation"), error))
-            existing = hall_sqlite_column_dup (read, 0);
-          else
-            ok = FALSE;
-        }
-      g_clear_pointer (&read, hall_sqlite_stmt_release);
-    }
+  ok = store_revocation_locked (self, revocation->uuid, text, &existing, error);
   g_mutex_unlock (&self->mutex);
   if (ok && g_strcmp0 (existing, text) != 0)
     {
@@ -236,13 +475,14 @@ trust_to_json (HallServerTrust  *self,
                GError          **error)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *key = NULL;
   g_autofree char *as_of = hall_timestamp_to_iso8601 (g_get_real_time () / G_USEC_PER_SEC);
   gboolean ok = TRUE;
 
   g_mutex_lock (&self->mutex);
-  if (self->has_key)
+  if (self->pg != NULL)
+    ok = load_key_locked (self, error);
+  if (ok && self->has_key)
     key = hall_public_key_to_base64 (self->hall_key);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "hall_public_key");
@@ -252,15 +492,9 @@ trust_to_json (HallServerTrust  *self,
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "certificates");
   json_builder_begin_array (builder);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "SELECT data FROM certificates ORDER BY official, public_key",
-                                   error);
-  ok = stmt != NULL;
-  while (ok && hall_sqlite_stmt_step_row (stmt, _("read the certificates"), error))
-    json_builder_add_value (builder,
-                            json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL));
-  ok = ok && (error == NULL || *error == NULL);
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  ok = ok && add_rows_locked (self, builder,
+                              "SELECT data FROM certificates ORDER BY official, public_key",
+                              _("read the certificates"), error);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "revocations");
   json_builder_begin_object (builder);
@@ -268,18 +502,9 @@ trust_to_json (HallServerTrust  *self,
   json_builder_add_string_value (builder, as_of);
   json_builder_set_member_name (builder, "revocations");
   json_builder_begin_array (builder);
-  if (ok)
-    {
-      stmt = hall_sqlite_conn_prepare (self->conn,
-                                       "SELECT data FROM revocations ORDER BY recorded_at, uuid",
-                                       error);
-      ok = stmt != NULL;
-      while (ok && hall_sqlite_stmt_step_row (stmt, _("read the revocations"), error))
-        json_builder_add_value (builder, json_from_string (
-                                           (const char *) sqlite3_column_text (stmt, 0), NULL));
-      ok = ok && (error == NULL || *error == NULL);
-      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-    }
+  ok = ok && add_rows_locked (self, builder,
+                              "SELECT data FROM revocations ORDER BY recorded_at, uuid",
+                              _("read the revocations"), error);
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   json_builder_end_object (builder);

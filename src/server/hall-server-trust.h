@@ -1,5 +1,6 @@
 /* hall-server-trust.h — the hall's key, officials' certificates and
- * revocations as the server keeps them (schema 4)
+ * revocations as the server keeps them (schema 4;
+ * PostgreSQL's 3)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -16,6 +17,10 @@ typedef struct _HallServerTrust HallServerTrust;
 
 /* (transfer full): on the server's database @db_path, migrated already. */
 HallServerTrust    *hall_server_trust_new              (const char             *db_path,
+                                                        GError                **error);
+/* (transfer full): on the PostgreSQL database @uri (a libpq URI), migrated
+ * already; HALL_DATABASE_ERROR_OPEN when it cannot be reached. */
+HallServerTrust    *hall_server_trust_new_postgres     (const char             *uri,
                                                         GError                **error);
 void                hall_server_trust_free             (HallServerTrust        *self);
 gboolean            hall_server_trust_set_hall_key     (HallServerTrust        *self,

@@ -116,8 +116,12 @@ hall_server_new_with_database (const char  *data_dir,
     }
   else
     self->storage = g_object_ref (self->local);
-  /* After the storage, which migrates the database to schema 4. */
-  self->trust = hall_server_trust_new (db_path, error);
+  /* After the storage, which migrates the database to schema 4 (on
+   * PostgreSQL to 3). */
+  if (database != NULL)
+    self->trust = hall_server_trust_new_postgres (database, error);
+  else
+    self->trust = hall_server_trust_new (db_path, error);
   if (self->trust == NULL)
     return NULL;
   self->auth = hall_auth_new (key_path, error);
