@@ -17,6 +17,7 @@ typedef enum
   HALL_SERVER_ERROR_CONFLICT,      /* the record clashes with another: a case number */
   HALL_SERVER_ERROR_KEY,           /* the session key cannot be read or made */
   HALL_SERVER_ERROR_DUPLICATE,     /* another applicant holds its identity document */
+  HALL_SERVER_ERROR_EXISTS,        /* created meanwhile by another server's writer */
 } HallServerError;
 
 GQuark hall_server_error_quark (void);

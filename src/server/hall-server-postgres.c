@@ -69,6 +69,8 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_CREATE_APPLICANT,
+  STMT_CREATE_CASE,
   N_STMTS
 } StmtId;
 
@@ -118,6 +120,15 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
+  /* Creation: the writer read the uuid as missing, but another server's
+   * writer may create it before this one commits. An upsert would then
+   * overwrite that creation and answer 201 to both; here the second finds
+   * it (after the first committed, as a unique index waits for it) and
+   * writes nothing. */
+  [STMT_CREATE_APPLICANT] = "INSERT INTO applicants (uuid, version, data, identity)"
+                            " VALUES ($1, $2, $3, $4) ON CONFLICT (uuid) DO NOTHING",
+  [STMT_CREATE_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES ($1, $2, $4, $3)"
+                       " ON CONFLICT (uuid) DO NOTHING",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -800,6 +811,8 @@ pg_put_entity (HallServerStorage  *storage,
   g_autofree char *identity = NULL;
   g_autoptr(GError) local_error = NULL;
   const char *params[4] = { uuid, version_text, data, NULL };
+  PGresult *result;
+  StmtId id;
 
   g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
 
@@ -814,8 +827,22 @@ pg_put_entity (HallServerStorage  *storage,
    * write has a savepoint of its own. */
   if (!exec_simple (conn, "SAVEPOINT put", _("write an entity"), error))
     return FALSE;
-  if (!run_command (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT, 4,
-                    params, _("write an entity"), &local_error))
+  if (version == 1)
+    id = kind == HALL_ENTITY_CASE ? STMT_CREATE_CASE : STMT_CREATE_APPLICANT;
+  else
+    id = kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT;
+  result = run_stmt (self, id, 4, params, _("write an entity"), &local_error);
+  if (result != NULL && g_str_equal (PQcmdTuples (result), "0"))
+    {
+      PQclear (result);
+      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
+                   NULL);
+      g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS,
+                   _("%s was created meanwhile through another server"), uuid);
+      return FALSE;
+    }
+  PQclear (result);
+  if (result == NULL)
     {
       exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
                    NULL);

@@ -71,7 +71,11 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * id_number of a person, the same credit_code of a business) is
  * HALL_SERVER_ERROR_DUPLICATE, and the write leaves nothing behind; every
  * other failure is the database's (HALL_DATABASE_ERROR). put_entity and
- * put_event also append the change to the feed in the same transaction. */
+ * put_event also append the change to the feed in the same transaction.
+ * put_entity of version 1 creates: when another server's writer created
+ * the uuid after this transaction read it as missing, it writes nothing
+ * and fails with HALL_SERVER_ERROR_EXISTS, so that the caller answers as
+ * to a write that came second (one writer per SQLite file never sees it). */
 struct _HallServerStorageInterface
 {
   GTypeInterface parent_iface;

@@ -286,7 +286,16 @@ write_entity (HallServerStorage  *storage,
       data = node_to_string (request->entity);
       if (!hall_server_storage_put_entity (storage, kind, request->id, version, number, data,
                                            &put_error))
-        return refuse_duplicate (storage, request, data, &put_error, error);
+        {
+          /* Another server created it first: answer as that write's
+           * replay would be answered, or as a change of it (428, 412). */
+          if (g_error_matches (put_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS))
+            {
+              json_object_remove_member (object, "version");
+              return write_entity (storage, request, kind, error);
+            }
+          return refuse_duplicate (storage, request, data, &put_error, error);
+        }
       request->response = stored_response (201, g_steal_pointer (&data), version);
       return TRUE;
     }
