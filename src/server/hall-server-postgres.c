@@ -848,6 +848,11 @@ pg_put_entity (HallServerStorage  *storage,
                    NULL);
       if (!is_unique_violation (local_error))
         g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (version == 1 && created_meanwhile (self, kind, uuid))
+        /* The other creation's identity or number clashed before its
+         * uuid did: the same race, the same answer. */
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS,
+                     _("%s was created meanwhile through another server"), uuid);
       else if (kind == HALL_ENTITY_CASE)
         g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
                      _("Another case already has the number %s"), case_number);
@@ -864,6 +869,22 @@ pg_put_entity (HallServerStorage  *storage,
   if (!exec_simple (conn, "RELEASE SAVEPOINT put", _("write an entity"), error))
     return FALSE;
   return put_change (self, kind, uuid, version, data, error);
+}
+
+/* Whether @uuid exists now (committed by another server's writer). */
+static gboolean
+created_meanwhile (HallServerPostgres *self,
+                   HallEntityKind      kind,
+                   const char         *uuid)
+{
+  const char *params[] = { uuid };
+  PGresult *result = run_stmt (self, kind == HALL_ENTITY_CASE ? STMT_GET_CASE
+                                                              : STMT_GET_APPLICANT,
+                               1, params, _("read an entity"), NULL);
+  gboolean exists = result != NULL && PQntuples (result) > 0;
+
+  PQclear (result);
+  return exists;
 }
 
 static gboolean
