@@ -201,8 +201,6 @@ HallTestPostgres *
 hall_test_postgres_start (GError **error)
 {
   g_autoptr(HallTestPostgres) self = g_new0 (HallTestPostgres, 1);
-  g_autofree char *log = NULL;
-  g_autofree char *options = NULL;
 
   self->bindir = find_bindir ();
   if (self->bindir == NULL)
@@ -219,7 +217,6 @@ hall_test_postgres_start (GError **error)
       return NULL;
     }
   self->data = g_build_filename (self->dir, "data", NULL);
-  log = g_build_filename (self->dir, "log", NULL);
   if (geteuid () == 0)
     {
       struct passwd *pw = getpwnam ("postgres");
@@ -235,20 +232,39 @@ hall_test_postgres_start (GError **error)
 
   if (!copy_template (self, error))
     return NULL;
-  /* Only the socket: nothing listens on the network. */
-  options = g_strdup_printf ("-k %s -p %u -c listen_addresses='' -c fsync=off"
-                             " -c full_page_writes=off -c max_connections=200",
-                             self->dir, self->port);
-  {
-    const char *args[] = { "-D", self->data, "-l", log, "-o", options, "-w", "-t", "30",
-                           "start", NULL };
-
-    if (!run (self, "pg_ctl", args, error))
-      return NULL;
-  }
-  self->running = TRUE;
+  if (!hall_test_postgres_resume (self, error))
+    return NULL;
   start_watchdog (self);
   return g_steal_pointer (&self);
+}
+
+gboolean
+hall_test_postgres_resume (HallTestPostgres  *self,
+                           GError           **error)
+{
+  g_autofree char *log = g_build_filename (self->dir, "log", NULL);
+  /* Only the socket: nothing listens on the network. */
+  g_autofree char *options = g_strdup_printf ("-k %s -p %u -c listen_addresses='' -c fsync=off"
+                                              " -c full_page_writes=off -c max_connections=200",
+                                              self->dir, self->port);
+  const char *args[] = { "-D", self->data, "-l", log, "-o", options, "-w", "-t", "30",
+                         "start", NULL };
+
+  if (!run (self, "pg_ctl", args, error))
+    return FALSE;
+  self->running = TRUE;
+  return TRUE;
+}
+
+void
+hall_test_postgres_pause (HallTestPostgres *self)
+{
+  const char *args[] = { "-D", self->data, "-m", "fast", "-w", "stop", NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!run (self, "pg_ctl", args, &error))
+    g_error ("%s", error->message);
+  self->running = FALSE;
 }
 
 char *

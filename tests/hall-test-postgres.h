@@ -24,6 +24,12 @@ char             *hall_test_postgres_create_database (HallTestPostgres *self,
 /* (transfer none): the folder of the cluster's socket. */
 const char       *hall_test_postgres_get_socket_dir  (HallTestPostgres *self);
 guint16           hall_test_postgres_get_port        (HallTestPostgres *self);
+/* Stops the cluster (fast shutdown: its clients' connections end) and
+ * keeps it, as a database that goes away while serving. */
+void              hall_test_postgres_pause           (HallTestPostgres *self);
+/* Starts the paused cluster again, on the same socket and port. */
+gboolean          hall_test_postgres_resume          (HallTestPostgres  *self,
+                                                      GError           **error);
 /* Stops the cluster (fast shutdown) and removes its folder. */
 void              hall_test_postgres_stop            (HallTestPostgres *self);
 

@@ -3692,6 +3692,67 @@ test_create_race (void)
   remove_dir (second_dir);
 }
 
+/* The database goes away while serving: reads and writes are answered 503
+ * with Retry-After and a problem body, quickly and without the server
+ * dying; once it is back, the server connects again by itself, what was
+ * written before is there, and the refused write goes through when sent
+ * again. */
+static void
+test_database_away (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *kept_path = NULL;
+  g_autofree char *later = g_uuid_string_random ();
+  g_autofree char *later_path = g_strconcat ("/v1/applicants/", later, NULL);
+  g_autofree char *later_body = person_json (NULL);
+  const char *const reads[] = { NULL, "/v1/changes?since=", "/v1/trust" };
+  Reply *reply;
+  guint i;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("SQLite is a file of the server’s own");
+      return;
+    }
+  kept = put_applicant ();
+  kept_path = g_strconcat ("/v1/applicants/", kept, NULL);
+
+  hall_test_postgres_pause (postgres);
+  for (i = 0; i < G_N_ELEMENTS (reads); i++)
+    {
+      reply = request ("GET", reads[i] != NULL ? reads[i] : kept_path, token, NULL, NULL);
+      assert_problem (reply, 503, NULL);
+      g_assert_cmpstr (g_hash_table_lookup (reply->headers, "retry-after"), ==, "5");
+      hall_test_reply_free (reply);
+    }
+  reply = request ("PUT", later_path, token, later_body, NULL);
+  assert_problem (reply, 503, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "retry-after"), ==, "5");
+  hall_test_reply_free (reply);
+  /* Still serving what needs no database. */
+  reply = request ("GET", "/v1/health", NULL, NULL, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+
+  hall_test_postgres_resume (postgres, &error);
+  g_assert_no_error (error);
+  reply = request ("GET", kept_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+  reply = request ("PUT", later_path, token, later_body, NULL);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+  reply = request ("GET", later_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/trust", token, NULL, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+  g_assert_cmpuint (count_changes_of (kept), ==, 1);
+  g_assert_cmpuint (count_changes_of (later), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3767,6 +3828,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
   g_test_add_func ("/hall/server/trust/shared", test_trust_shared);
   g_test_add_func ("/hall/server/create-race", test_create_race);
+  g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);
   g_test_add_func ("/hall/server/untrusted/changes-limit", test_changes_limit);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "hall-problem.h"
+#include "hall-sqlite.h"
 
 static HallProblem *
 problem_new_valist (guint       status,
@@ -171,6 +172,20 @@ hall_problem_response_internal (const GError *error)
 {
   guint32 reference = g_random_int ();
 
+  /* The database went away (PostgreSQL restarting, its network down): a
+   * client's retry will do, once it is back; the storage connects again
+   * by itself. */
+  if (g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN))
+    {
+      HallServerResponse *response;
+
+      g_warning ("The database cannot be reached: %s", error->message);
+      response = hall_problem_response (503, NULL,
+                                        _("The database cannot be reached; try again in a "
+                                          "few seconds"));
+      response->retry_after = 5;
+      return response;
+    }
   g_warning ("Internal error %08x: %s", reference, error->message);
   return hall_problem_response (500, NULL,
                                 _("The server could not do this; its log has the details "

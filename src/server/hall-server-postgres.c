@@ -32,6 +32,7 @@
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hall-audit.h"
 #include "hall-server-error.h"
@@ -252,6 +253,33 @@ ignore_notice (void       *data,
 {
 }
 
+/* A connection that broke (the database restarted or went away): made
+ * again, its statements to prepare again and no transaction open; FALSE
+ * with HALL_DATABASE_ERROR_OPEN while the database cannot be reached, so
+ * the request is answered 503 and the next one tries again. */
+static gboolean
+revive (Conn    *conn,
+        GError **error)
+{
+  PQreset (conn->pg);
+  if (PQstatus (conn->pg) != CONNECTION_OK)
+    {
+      g_autofree char *message = message_of (conn->pg);
+
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                   _("Cannot connect to the PostgreSQL database %s on %s as %s: %s"),
+                   PQdb (conn->pg) != NULL ? PQdb (conn->pg) : "?",
+                   PQhost (conn->pg) != NULL && *PQhost (conn->pg) != '\0' ? PQhost (conn->pg)
+                   : "localhost",
+                   PQuser (conn->pg) != NULL ? PQuser (conn->pg) : "?", message);
+      return FALSE;
+    }
+  g_message ("Connected again to the PostgreSQL database %s", PQdb (conn->pg));
+  memset (conn->prepared, 0, sizeof conn->prepared);
+  conn->in_transaction = FALSE;
+  return TRUE;
+}
+
 static Conn *
 get_conn (HallServerPostgres  *self,
           GError             **error)
@@ -267,7 +295,11 @@ get_conn (HallServerPostgres  *self,
     }
   conn = g_hash_table_lookup (table, GSIZE_TO_POINTER (self->id));
   if (conn != NULL)
-    return conn;
+    {
+      if (PQstatus (conn->pg) == CONNECTION_BAD && !revive (conn, error))
+        return NULL;
+      return conn;
+    }
 
   pg = PQconnectdb (self->uri);
   if (PQstatus (pg) != CONNECTION_OK)
@@ -351,10 +383,12 @@ run_stmt (HallServerPostgres  *self,
   char name[16];
   PGresult *result;
   ExecStatusType status;
+  gboolean retried = FALSE;
 
   if (conn == NULL)
     return NULL;
   g_snprintf (name, sizeof name, "s%d", id);
+again:
   if (!conn->prepared[id])
     {
       result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
@@ -369,6 +403,18 @@ run_stmt (HallServerPostgres  *self,
     }
   result = PQexecPrepared (conn->pg, name, n_params, params, NULL, NULL, 0);
   status = PQresultStatus (result);
+  /* A read on a connection that broke since its last use (the database
+   * restarted): once more on a new one. A transaction's statement is not
+   * tried again: its transaction went with the connection. */
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK
+      && PQstatus (conn->pg) == CONNECTION_BAD && !conn->in_transaction && !retried)
+    {
+      PQclear (result);
+      if (!revive (conn, error))
+        return NULL;
+      retried = TRUE;
+      goto again;
+    }
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
       set_result_error (error, conn->pg, result, doing);
@@ -516,9 +562,24 @@ pg_begin (HallServerStorage  *storage,
           GError            **error)
 {
   Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+  g_autoptr(GError) local_error = NULL;
+  gboolean ok;
 
-  if (conn == NULL || !exec_simple (conn, "BEGIN", _("start a transaction"), error))
+  if (conn == NULL)
     return FALSE;
+  ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
+  /* The connection broke since the last batch: a new one. */
+  if (!ok && PQstatus (conn->pg) == CONNECTION_BAD)
+    {
+      g_clear_error (&local_error);
+      ok = revive (conn, &local_error)
+           && exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
+    }
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   conn->in_transaction = TRUE;
   return TRUE;
 }
@@ -796,6 +857,22 @@ is_unique_violation (const GError *error)
   return g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT);
 }
 
+/* Whether @uuid exists now (committed by another server's writer). */
+static gboolean
+created_meanwhile (HallServerPostgres *self,
+                   HallEntityKind      kind,
+                   const char         *uuid)
+{
+  const char *params[] = { uuid };
+  PGresult *result = run_stmt (self, kind == HALL_ENTITY_CASE ? STMT_GET_CASE
+                                                              : STMT_GET_APPLICANT,
+                               1, params, _("read an entity"), NULL);
+  gboolean exists = result != NULL && PQntuples (result) > 0;
+
+  PQclear (result);
+  return exists;
+}
+
 static gboolean
 pg_put_entity (HallServerStorage  *storage,
                HallEntityKind      kind,
@@ -869,22 +946,6 @@ pg_put_entity (HallServerStorage  *storage,
   if (!exec_simple (conn, "RELEASE SAVEPOINT put", _("write an entity"), error))
     return FALSE;
   return put_change (self, kind, uuid, version, data, error);
-}
-
-/* Whether @uuid exists now (committed by another server's writer). */
-static gboolean
-created_meanwhile (HallServerPostgres *self,
-                   HallEntityKind      kind,
-                   const char         *uuid)
-{
-  const char *params[] = { uuid };
-  PGresult *result = run_stmt (self, kind == HALL_ENTITY_CASE ? STMT_GET_CASE
-                                                              : STMT_GET_APPLICANT,
-                               1, params, _("read an entity"), NULL);
-  gboolean exists = result != NULL && PQntuples (result) > 0;
-
-  PQclear (result);
-  return exists;
 }
 
 static gboolean
