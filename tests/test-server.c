@@ -3753,6 +3753,186 @@ test_database_away (void)
   g_assert_cmpuint (count_changes_of (later), ==, 1);
 }
 
+/* A port nothing listens on now. */
+static guint16
+unused_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_socket_bind (socket, any, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* Two stateless servers on one PostgreSQL database behind HAProxy
+ * (round-robin, a new connection per request, so that consecutive
+ * requests alternate): a counter signs in, writes, replays and updates
+ * through the balancer as if there were one server; the session key is
+ * the one both were given; a sign-out everywhere ends the session on both. */
+static void
+test_balancer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *haproxy = g_find_program_in_path ("haproxy");
+  g_autofree char *second_dir = NULL;
+  g_autofree char *key_from = NULL;
+  g_autofree char *key_to = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *lb = NULL;
+  g_autofree char *lb_token = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *key_header = g_strconcat ("Idempotency-Key: ", uuid, NULL);
+  g_autofree char *body = person_json (NULL);
+  g_autofree char *changed = person_json (NULL);
+  g_autofree char *stale = person_json (NULL);
+  g_autofree char *first_body = NULL;
+  const char *idempotent[] = { key_header, NULL };
+  const char *if_match_1[] = { "If-Match: \"1\"", NULL };
+  g_autoptr(GSubprocess) balancer = NULL;
+  Server *second;
+  Reply *reply;
+  guint16 lb_port;
+  gint64 deadline;
+  gboolean a_out = FALSE, b_out = FALSE;
+  guint i;
+
+  if (postgres == NULL || haproxy == NULL)
+    {
+      g_test_skip (postgres == NULL ? "one server per SQLite file" : "haproxy is not installed");
+      return;
+    }
+  /* The second server is given the first's session key. */
+  second_dir = g_dir_make_tmp ("hall-server-second-XXXXXX", &error);
+  g_assert_no_error (error);
+  key_from = g_build_filename (server->data_dir, "session.key", NULL);
+  key_to = g_build_filename (second_dir, "session.key", NULL);
+  {
+    gsize length;
+
+    g_file_get_contents (key_from, &key, &length, &error);
+    g_assert_no_error (error);
+    g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+    g_assert_no_error (error);
+  }
+  second = server_start_on (second_dir, database_of (server->data_dir));
+
+  /* The configuration README shows, with the test's ports. */
+  lb_port = unused_port ();
+  config = g_strdup_printf ("global\n"
+                            "  maxconn 256\n"
+                            "defaults\n"
+                            "  mode http\n"
+                            "  option httpchk GET /v1/health\n"
+                            "  timeout connect 5s\n"
+                            "  timeout client 60s\n"
+                            "  timeout server 60s\n"
+                            "frontend hall\n"
+                            "  bind 127.0.0.1:%u\n"
+                            "  default_backend servers\n"
+                            "backend servers\n"
+                            "  balance roundrobin\n"
+                            "  server a %s check\n"
+                            "  server b %s check\n",
+                            lb_port, server->base + strlen ("http://"),
+                            second->base + strlen ("http://"));
+  config_path = g_build_filename (second_dir, "haproxy.cfg", NULL);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+  balancer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, haproxy, "-db", "-f",
+                               config_path, NULL);
+  g_assert_no_error (error);
+  lb = g_strdup_printf ("http://127.0.0.1:%u", lb_port);
+  /* Until it listens: a few seconds at most. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      reply = request_full (lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
+      if (reply->status == 200)
+        break;
+      hall_test_reply_free (reply);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50000);
+    }
+  hall_test_reply_free (reply);
+
+  /* Signed in through the balancer: the token holds on both servers. */
+  lb_token = sign_in (lb, "demo", "demo");
+  reply = request_full (server->base, "GET", "/v1/catalog", lb_token, NULL, 0, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+  reply = request_full (second->base, "GET", "/v1/catalog", lb_token, NULL, 0, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+
+  /* Written through one, replayed through the others: the same answer. */
+  reply = request_full (lb, "PUT", path, lb_token, body, strlen (body), idempotent);
+  assert_status (reply, 201);
+  first_body = g_strdup (reply->body->str);
+  hall_test_reply_free (reply);
+  for (i = 0; i < 3; i++)
+    {
+      reply = request_full (lb, "PUT", path, lb_token, body, strlen (body), idempotent);
+      assert_status (reply, 201);
+      g_assert_cmpstr (reply->body->str, ==, first_body);
+      hall_test_reply_free (reply);
+    }
+  /* The same key with another body, through either: 422. */
+  for (i = 0; i < 2; i++)
+    {
+      reply = request_full (lb, "PUT", path, lb_token, changed, strlen (changed), idempotent);
+      assert_problem (reply, 422, "Idempotency-Key");
+      hall_test_reply_free (reply);
+    }
+
+  /* If-Match: version 1 changes it once; sent again through the other
+   * server, version 1 is stale. */
+  reply = request_full (lb, "PUT", path, lb_token, changed, strlen (changed), if_match_1);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  hall_test_reply_free (reply);
+  reply = request_full (lb, "PUT", path, lb_token, stale, strlen (stale), if_match_1);
+  assert_problem (reply, 412, NULL);
+  hall_test_reply_free (reply);
+  g_assert_cmpuint (count_changes_of (uuid), ==, 2);
+
+  /* Signing out everywhere through the balancer ends the session on both,
+   * within the 2 seconds a server trusts what it read of an official. */
+  reply = request_full (lb, "DELETE", "/v1/sessions", lb_token, NULL, 0, NULL);
+  assert_status (reply, 204);
+  hall_test_reply_free (reply);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!(a_out && b_out))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      reply = request_full (server->base, "GET", "/v1/catalog", lb_token, NULL, 0, NULL);
+      a_out = reply->status == 401;
+      hall_test_reply_free (reply);
+      reply = request_full (second->base, "GET", "/v1/catalog", lb_token, NULL, 0, NULL);
+      b_out = reply->status == 401;
+      hall_test_reply_free (reply);
+      if (!(a_out && b_out))
+        g_usleep (100000);
+    }
+  /* The demo's other sessions of this run: signed in again. */
+  g_free (token);
+  token = sign_in (server->base, "demo", "demo");
+
+  g_subprocess_send_signal (balancer, SIGTERM);
+  g_subprocess_wait (balancer, NULL, NULL);
+  server_stop (second);
+  remove_dir (second_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3828,6 +4008,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
   g_test_add_func ("/hall/server/trust/shared", test_trust_shared);
   g_test_add_func ("/hall/server/create-race", test_create_race);
+  g_test_add_func ("/hall/server/balancer", test_balancer);
   g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);
