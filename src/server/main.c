@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "hall-blob-store.h"
+#include "hall-server-copy.h"
+#include "hall-server-error.h"
 #include "hall-server.h"
 #include "hall-signature.h"
 
@@ -70,6 +72,27 @@ set_official (HallServer *server,
   return 0;
 }
 
+/* --copy-to: the hall's SQLite records up into PostgreSQL, then exit. */
+static int
+copy_to (const char *data_dir,
+         const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (data_dir, "hall.sqlite", NULL);
+  g_autoptr(GPtrArray) report = hall_server_copy_to_postgres (path, uri, &error);
+
+  if (report == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return error->domain == HALL_SERVER_ERROR && error->code == HALL_SERVER_ERROR_CONFLICT
+             ? 3 : 1;
+    }
+  for (guint i = 0; i < report->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (report, i));
+  g_print (_("Copied and checked: start the servers with --data %s --database URI\n"), data_dir);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -82,6 +105,7 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *database = NULL;
+  g_autofree char *copy_uri = NULL;
   g_autofree char *catalog_path = NULL;
   g_autofree char *calendar_path = NULL;
   g_autoptr(HallCalendar) calendar = NULL;
@@ -105,6 +129,9 @@ main (int   argc,
       N_("Keep cases, applicants, officials and the change feed in this PostgreSQL database "
          "(a libpq URI: postgresql://USER@HOST/DB) instead of the SQLite file of --data"),
       N_("URI") },
+    { "copy-to", 0, 0, G_OPTION_ARG_STRING, &copy_uri,
+      N_("Copy the hall's records from the SQLite file of --data into this new, empty "
+         "PostgreSQL database (a libpq URI), check them, then exit"), N_("URI") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
     { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
@@ -157,6 +184,16 @@ main (int   argc,
     {
       g_printerr (_("Say where the data is kept: --data DIR\n"));
       return 2;
+    }
+
+  if (copy_uri != NULL)
+    {
+      if (database != NULL)
+        {
+          g_printerr (_("--copy-to copies from the SQLite file of --data: leave out --database\n"));
+          return 2;
+        }
+      return copy_to (data_dir, copy_uri);
     }
 
   if (partial_ttl < 1 || partial_cap < 1)
