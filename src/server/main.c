@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hall-blob-store.h"
+#include "hall-server-backup.h"
 #include "hall-server-copy.h"
 #include "hall-server-error.h"
 #include "hall-server.h"
@@ -93,6 +94,30 @@ copy_to (const char *data_dir,
   return 0;
 }
 
+/* --backup: a consistent copy of the SQLite file, made while serving. */
+static int
+backup (const char *data_dir,
+        const char *target,
+        gboolean    on_postgres)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (data_dir, "hall.sqlite", NULL);
+  g_autoptr(GPtrArray) report = hall_server_backup_sqlite (path, target, &error);
+
+  if (report == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < report->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (report, i));
+  g_print (_("Backed up %s to %s; now copy the folder %s/blobs (README, “Backups”)\n"), path,
+           target, data_dir);
+  if (on_postgres)
+    g_print (_("The records kept in PostgreSQL are backed up with pg_dump (README, “Backups”)\n"));
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -106,6 +131,7 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *database = NULL;
   g_autofree char *copy_uri = NULL;
+  g_autofree char *backup_path = NULL;
   g_autofree char *catalog_path = NULL;
   g_autofree char *calendar_path = NULL;
   g_autoptr(HallCalendar) calendar = NULL;
@@ -132,6 +158,9 @@ main (int   argc,
     { "copy-to", 0, 0, G_OPTION_ARG_STRING, &copy_uri,
       N_("Copy the hall's records from the SQLite file of --data into this new, empty "
          "PostgreSQL database (a libpq URI), check them, then exit"), N_("URI") },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME, &backup_path,
+      N_("Write a consistent copy of the SQLite file of --data to FILE, also while servers "
+         "run on it, then exit"), N_("FILE") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
     { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
@@ -186,6 +215,8 @@ main (int   argc,
       return 2;
     }
 
+  if (backup_path != NULL)
+    return backup (data_dir, backup_path, database != NULL);
   if (copy_uri != NULL)
     {
       if (database != NULL)
