@@ -98,8 +98,11 @@ copy_to (const char *data_dir,
 static int
 backup (const char *data_dir,
         const char *target,
+        const char *blob_dir,
         gboolean    on_postgres)
 {
+  g_autofree char *blobs = blob_dir != NULL ? g_strdup (blob_dir)
+                           : g_build_filename (data_dir, "blobs", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (data_dir, "hall.sqlite", NULL);
   g_autoptr(GPtrArray) report = hall_server_backup_sqlite (path, target, &error);
@@ -111,8 +114,8 @@ backup (const char *data_dir,
     }
   for (guint i = 0; i < report->len; i++)
     g_print ("%s\n", (char *) g_ptr_array_index (report, i));
-  g_print (_("Backed up %s to %s; now copy the folder %s/blobs (README, “Backups”)\n"), path,
-           target, data_dir);
+  g_print (_("Backed up %s to %s; now copy the folder %s (README, “Backups”)\n"), path,
+           target, blobs);
   if (on_postgres)
     g_print (_("The records kept in PostgreSQL are backed up with pg_dump (README, “Backups”)\n"));
   return 0;
@@ -132,6 +135,7 @@ main (int   argc,
   g_autofree char *database = NULL;
   g_autofree char *copy_uri = NULL;
   g_autofree char *backup_path = NULL;
+  g_autofree char *blob_dir = NULL;
   g_autofree char *catalog_path = NULL;
   g_autofree char *calendar_path = NULL;
   g_autoptr(HallCalendar) calendar = NULL;
@@ -161,6 +165,9 @@ main (int   argc,
     { "backup", 0, 0, G_OPTION_ARG_FILENAME, &backup_path,
       N_("Write a consistent copy of the SQLite file of --data to FILE, also while servers "
          "run on it, then exit"), N_("FILE") },
+    { "blobs", 0, 0, G_OPTION_ARG_FILENAME, &blob_dir,
+      N_("Keep the blobs (scanned pages) in DIR, which several servers may share "
+         "(default: blobs/ in --data)"), N_("DIR") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
     { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
@@ -216,7 +223,7 @@ main (int   argc,
     }
 
   if (backup_path != NULL)
-    return backup (data_dir, backup_path, database != NULL);
+    return backup (data_dir, backup_path, blob_dir, database != NULL);
   if (copy_uri != NULL)
     {
       if (database != NULL)
@@ -271,6 +278,11 @@ main (int   argc,
   server = hall_server_new_with_database (data_dir, database, catalog, !no_group_commit, &error);
   if (server != NULL && official != NULL)
     return set_official (server, official, roles, password_file);
+  if (server != NULL && blob_dir != NULL && !hall_server_set_blob_dir (server, blob_dir, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
   if (server != NULL)
     hall_server_set_partial_limits (server, partial_ttl, partial_cap);
   if (server != NULL && hall_public_key != NULL)
