@@ -310,6 +310,12 @@ main (int   argc,
       return 1;
     }
 
+  /* Before the line that says it is up: whoever reads it may stop it at
+   * once, and a SIGTERM before this would kill it without its shutdown. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+
   /* Tests and scripts read the port from this first line. */
   {
     g_autofree char *host = g_strdup (listen ? listen : "127.0.0.1:8080");
@@ -323,9 +329,6 @@ main (int   argc,
     g_printerr (_("No hall key (--hall-public-key): this server cannot check the signatures "
                   "of decisions and refuses every decision\n"));
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_signal, loop);
-  g_unix_signal_add (SIGINT, on_signal, loop);
   g_main_loop_run (loop);
 
   hall_server_stop (server);
