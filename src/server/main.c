@@ -117,7 +117,8 @@ backup (const char *data_dir,
   g_print (_("Backed up %s to %s; now copy the folder %s (README, “Backups”)\n"), path,
            target, blobs);
   if (on_postgres)
-    g_print (_("The records kept in PostgreSQL are backed up with pg_dump (README, “Backups”)\n"));
+    g_print (_("The records kept in PostgreSQL are backed up with pg_dump "
+               "(README, “Backups”)\n"));
   return 0;
 }
 
