@@ -10,6 +10,15 @@
  * that it is known before a byte arrives), and the time to live of bytes
  * nobody writes to any more. Whatever is refused, or cannot be written
  * (a full disk), is removed at once.
+ *
+ * Several servers may share one blob directory (--blobs, on a network
+ * filesystem): a complete blob appears only by rename() of a file already
+ * fdatasync'ed, then its directory is fsynced; a partial upload's record
+ * on disk, not only this server's table, says whose it is, so an upload
+ * begun through one server resumes through another; and whoever writes a
+ * partial upload holds flock() on it, which another server's upload of the
+ * same file and every server's sweep respect (on NFS, flock is a lock the
+ * server knows of: mount without "nolock").
  */
 #define G_LOG_DOMAIN "hall-blob-store"
 
@@ -19,6 +28,7 @@
 #include <glib/gstdio.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -245,6 +255,21 @@ remove_partial_locked (HallBlobStore *self,
   g_hash_table_remove (self->partials, sha256);
 }
 
+/* Whether an upload (of this server or another sharing the directory) is
+ * writing @path now. */
+static gboolean
+is_being_written (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean held;
+
+  if (fd < 0)
+    return FALSE;
+  held = flock (fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close (fd);
+  return held;
+}
+
 static gboolean
 is_expired (HallBlobStore *self,
             GStatBuf      *st,
@@ -290,8 +315,12 @@ sweep_locked (HallBlobStore *self,
         }
       if (g_hash_table_contains (self->busy, sha256) || !g_str_equal (name, sha256))
         continue;  /* records go with their bytes, below */
+      /* Another server's upload, running. */
+      if (is_being_written (path))
+        continue;
 
-      if (at_start && !g_hash_table_contains (self->partials, sha256))
+      /* At start, or begun through another server sharing the directory. */
+      if (!g_hash_table_contains (self->partials, sha256))
         {
           g_autofree char *record = record_path (self, sha256);
           Partial *partial = read_record (self, record);
@@ -532,6 +561,17 @@ admit_locked (HallBlobStore *self,
   guint64 charged;
 
   *created_out = FALSE;
+  /* Begun through another server that shares the directory. */
+  if (partial == NULL && !whole)
+    {
+      g_autofree char *record = record_path (self, sha256);
+      g_autofree char *data = partial_path (self, sha256);
+
+      if (g_file_test (data, G_FILE_TEST_EXISTS))
+        partial = read_record (self, record);
+      if (partial != NULL)
+        g_hash_table_insert (self->partials, g_strdup (sha256), partial);
+    }
   if (partial != NULL && !whole)
     {
       if (partial->length != total)
@@ -635,9 +675,23 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
     g_unlink (upload->record_path);
   else if (created && !write_record (upload->record_path, official, total, error))
     goto undo;
-  upload->fd = g_open (upload->partial_path,
-                       O_WRONLY | O_CREAT | O_CLOEXEC | (created ? O_TRUNC : 0), 0600);
-  if (upload->fd < 0 || fstat (upload->fd, &st) != 0)
+  /* Locked before it is cut to nothing: another server may be writing it. */
+  upload->fd = g_open (upload->partial_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (upload->fd >= 0 && flock (upload->fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (created)
+        {
+          g_mutex_lock (&self->mutex);
+          g_hash_table_remove (self->partials, sha256);
+          g_mutex_unlock (&self->mutex);
+        }
+      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY,
+                   _("Another upload of this file is running"));
+      upload_free (upload);
+      return NULL;
+    }
+  if (upload->fd < 0 || (created && ftruncate (upload->fd, 0) != 0)
+      || fstat (upload->fd, &st) != 0)
     {
       set_io_error (error, _("Cannot write the upload"), upload->partial_path);
       goto undo;

@@ -256,3 +256,17 @@ hall_server_set_partial_limits (HallServer *self,
 
   hall_blob_store_set_partial_limits (self->blobs, ttl_seconds, cap_bytes);
 }
+
+gboolean
+hall_server_set_blob_dir (HallServer  *self,
+                          const char  *dir,
+                          GError     **error)
+{
+  HallBlobStore *blobs = hall_blob_store_new (dir, HALL_BLOB_BODY_LIMIT, error);
+
+  if (blobs == NULL)
+    return FALSE;
+  g_object_unref (self->blobs);
+  self->blobs = blobs;
+  return TRUE;
+}

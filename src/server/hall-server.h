@@ -58,6 +58,13 @@ gboolean    hall_server_set_tls        (HallServer  *self,
 void        hall_server_set_partial_limits (HallServer *self,
                                             guint64     ttl_seconds,
                                             guint64     cap_bytes);
+/* Keeps the blobs in @dir (made if missing) instead of the data
+ * directory's blobs/: a directory several servers share (hall-blob-store.c
+ * says how they share it). Call it before hall_server_set_partial_limits()
+ * and start. */
+gboolean    hall_server_set_blob_dir   (HallServer  *self,
+                                        const char  *dir,
+                                        GError     **error);
 /* @listen is "HOST:PORT" with a numeric address ("127.0.0.1:8080",
  * "[::1]:0"); port 0 picks a free one, see hall_server_get_port(). */
 gboolean    hall_server_start          (HallServer  *self,

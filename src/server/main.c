@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "hall-blob-store.h"
+#include "hall-server-backup.h"
+#include "hall-server-copy.h"
+#include "hall-server-error.h"
 #include "hall-server.h"
 #include "hall-signature.h"
 
@@ -70,6 +73,55 @@ set_official (HallServer *server,
   return 0;
 }
 
+/* --copy-to: the hall's SQLite records up into PostgreSQL, then exit. */
+static int
+copy_to (const char *data_dir,
+         const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (data_dir, "hall.sqlite", NULL);
+  g_autoptr(GPtrArray) report = hall_server_copy_to_postgres (path, uri, &error);
+
+  if (report == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return error->domain == HALL_SERVER_ERROR && error->code == HALL_SERVER_ERROR_CONFLICT
+             ? 3 : 1;
+    }
+  for (guint i = 0; i < report->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (report, i));
+  g_print (_("Copied and checked: start the servers with --data %s --database URI\n"), data_dir);
+  return 0;
+}
+
+/* --backup: a consistent copy of the SQLite file, made while serving. */
+static int
+backup (const char *data_dir,
+        const char *target,
+        const char *blob_dir,
+        gboolean    on_postgres)
+{
+  g_autofree char *blobs = blob_dir != NULL ? g_strdup (blob_dir)
+                           : g_build_filename (data_dir, "blobs", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (data_dir, "hall.sqlite", NULL);
+  g_autoptr(GPtrArray) report = hall_server_backup_sqlite (path, target, &error);
+
+  if (report == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  for (guint i = 0; i < report->len; i++)
+    g_print ("%s\n", (char *) g_ptr_array_index (report, i));
+  g_print (_("Backed up %s to %s; now copy the folder %s (README, “Backups”)\n"), path,
+           target, blobs);
+  if (on_postgres)
+    g_print (_("The records kept in PostgreSQL are backed up with pg_dump "
+               "(README, “Backups”)\n"));
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -82,6 +134,9 @@ main (int   argc,
   g_autofree char *listen = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *database = NULL;
+  g_autofree char *copy_uri = NULL;
+  g_autofree char *backup_path = NULL;
+  g_autofree char *blob_dir = NULL;
   g_autofree char *catalog_path = NULL;
   g_autofree char *calendar_path = NULL;
   g_autoptr(HallCalendar) calendar = NULL;
@@ -105,6 +160,15 @@ main (int   argc,
       N_("Keep cases, applicants, officials and the change feed in this PostgreSQL database "
          "(a libpq URI: postgresql://USER@HOST/DB) instead of the SQLite file of --data"),
       N_("URI") },
+    { "copy-to", 0, 0, G_OPTION_ARG_STRING, &copy_uri,
+      N_("Copy the hall's records from the SQLite file of --data into this new, empty "
+         "PostgreSQL database (a libpq URI), check them, then exit"), N_("URI") },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME, &backup_path,
+      N_("Write a consistent copy of the SQLite file of --data to FILE, also while servers "
+         "run on it, then exit"), N_("FILE") },
+    { "blobs", 0, 0, G_OPTION_ARG_FILENAME, &blob_dir,
+      N_("Keep the blobs (scanned pages) in DIR, which several servers may share "
+         "(default: blobs/ in --data)"), N_("DIR") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
     { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
@@ -159,6 +223,18 @@ main (int   argc,
       return 2;
     }
 
+  if (backup_path != NULL)
+    return backup (data_dir, backup_path, blob_dir, database != NULL);
+  if (copy_uri != NULL)
+    {
+      if (database != NULL)
+        {
+          g_printerr (_("--copy-to copies from the SQLite file of --data: leave out --database\n"));
+          return 2;
+        }
+      return copy_to (data_dir, copy_uri);
+    }
+
   if (partial_ttl < 1 || partial_cap < 1)
     {
       g_printerr (_("--partial-ttl and --partial-cap must be at least 1\n"));
@@ -203,6 +279,11 @@ main (int   argc,
   server = hall_server_new_with_database (data_dir, database, catalog, !no_group_commit, &error);
   if (server != NULL && official != NULL)
     return set_official (server, official, roles, password_file);
+  if (server != NULL && blob_dir != NULL && !hall_server_set_blob_dir (server, blob_dir, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
   if (server != NULL)
     hall_server_set_partial_limits (server, partial_ttl, partial_cap);
   if (server != NULL && hall_public_key != NULL)
@@ -230,6 +311,12 @@ main (int   argc,
       return 1;
     }
 
+  /* Before the line that says it is up: whoever reads it may stop it at
+   * once, and a SIGTERM before this would kill it without its shutdown. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+
   /* Tests and scripts read the port from this first line. */
   {
     g_autofree char *host = g_strdup (listen ? listen : "127.0.0.1:8080");
@@ -243,9 +330,6 @@ main (int   argc,
     g_printerr (_("No hall key (--hall-public-key): this server cannot check the signatures "
                   "of decisions and refuses every decision\n"));
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_signal, loop);
-  g_unix_signal_add (SIGINT, on_signal, loop);
   g_main_loop_run (loop);
 
   hall_server_stop (server);

@@ -11,6 +11,9 @@ local applicant = os.getenv("APPLICANT")
 local service = os.getenv("SERVICE") or "company_business_license"
 local counter = 0
 local thread_id = 0
+-- Several wrk processes at once (bench-pg-ops.sh) each get their own SEED,
+-- so that their uuids and case numbers differ.
+local seed = tonumber(os.getenv("SEED") or "0")
 
 function setup(thread)
   thread_id = thread_id + 1
@@ -18,7 +21,7 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(os.time() * 1000 + (id or 0))
+  math.randomseed(os.time() * 1000 + (id or 0) + seed * 100)
 end
 
 local function uuid4()
@@ -35,7 +38,7 @@ function request()
   local body = string.format(
     '{"number":"YC-%s-C01-%d%09d","service":"%s","applicant":"%s","state":"received",' ..
     '"counter":"C01","official":"demo","checklist":[]}',
-    os.date("!%Y"), id or 0, counter, service, applicant)
+    os.date("!%Y"), seed * 10 + (id or 0), counter, service, applicant)
   return wrk.format("PUT", "/v1/cases/" .. uuid, {
     ["Authorization"] = "Bearer " .. token,
     ["Content-Type"] = "application/json",

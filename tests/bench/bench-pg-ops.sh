@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The backend on SQLite and on PostgreSQL through the HTTP API, with wrk:
+# durable case PUTs (writes/s) and pages of 100 changes of the feed
+# (GET /v1/changes, reads/s), on SQLite, on PostgreSQL with one server,
+# and with two servers on one database (each its own wrk, half the
+# connections; the figure is their sum). Then --copy-to of a hall of
+# 100,000 cases (and their 100,000 applicants and 200,000 changes, made
+# straight into a SQLite file) and --backup of the same file.
+# PostgreSQL is a throw-away cluster (initdb in a temporary folder, a Unix
+# socket only, fsync on; as the postgres user when run as root).
+#
+#   BUILDDIR=_build tests/bench/bench-pg-ops.sh
+#   DURATION=5s CONNECTIONS=32 THREADS=2 CASES=100000 (defaults)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${BUILDDIR:-$root/_build}
+server_bin=$build/src/server/service-hall-server
+duration=${DURATION:-5s}
+connections=${CONNECTIONS:-32}
+threads=${THREADS:-2}
+cases=${CASES:-100000}
+export SERVICE_HALL_CATALOG=${SERVICE_HALL_CATALOG:-$root/data/catalog.json}
+export GIO_USE_PROXY_RESOLVER=dummy
+
+for tool in wrk curl python3; do
+  command -v $tool >/dev/null || { echo "bench-pg-ops: $tool is missing" >&2; exit 1; }
+done
+[ -x "$server_bin" ] || { echo "bench-pg-ops: build $build first" >&2; exit 1; }
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -x "$pgbin/initdb" ] || { echo "bench-pg-ops: PostgreSQL is not installed" >&2; exit 1; }
+
+json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/hall-bench-pg-XXXXXX")
+chmod 755 "$work"
+as=()
+if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  "${as[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+mkdir "$work/pg" "$work/sock"
+[ ${#as[@]} -eq 0 ] || chown postgres "$work/pg" "$work/sock"
+"${as[@]}" "$pgbin/initdb" -D "$work/pg" -U hall --auth=trust -E UTF8 >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"${as[@]}" "$pgbin/pg_ctl" -D "$work/pg" -w -l "$work/pg/log" \
+  -o "-k $work/sock -p $port -c listen_addresses='' -c shared_buffers=256MB" start >/dev/null \
+  || { cat "$work/pg/log" >&2; exit 1; }
+newdb() { "$pgbin/createdb" -h "$work/sock" -p "$port" -U hall "$1"; echo "postgresql://hall@/$1?host=$work/sock&port=$port"; }
+
+# start DATA [ARGS...]: a server; sets $base and appends its pid.
+start() {
+  local data=$1
+  shift
+  mkdir -p "$data"
+  exec {out}< <(exec "$server_bin" --listen 127.0.0.1:0 --data "$data" --demo "$@" 2>"$data.log")
+  pids+=($!)
+  local line
+  read -r line <&$out
+  base=${line#listening on }
+}
+
+# fill BASE: signs in, writes one applicant and one case; sets $token
+# $applicant $kase.
+fill() {
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"username":"demo","password":"demo"}' "$1/v1/sessions" | json '["token"]')
+  applicant=$(python3 -c 'import uuid; print(uuid.uuid4())')
+  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"kind":"person","name":"Bench Person","id_type":"resident_id","id_number":"11010519491231002X","phone":"13800138000"}' \
+    "$1/v1/applicants/$applicant" >/dev/null
+}
+
+wrk_run() {   # SCRIPT BASE CONNECTIONS [SEED]
+  SEED=${4:-0} TOKEN=$token APPLICANT=$applicant MAX_SEQ=${max_seq:-1000} wrk -t"$threads" -c"$3" -d"$duration" \
+    -s "$here/$1" "$2" | grep '^RESULT' | sed 's/^RESULT //'
+}
+
+last_seq() {
+  curl -sf -H "Authorization: Bearer $token" "$1/v1/changes?since=0&limit=1" >/dev/null
+  python3 - "$1" "$token" <<'PY'
+import json, sys, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+since = 0
+while True:
+    req = urllib.request.Request(f"{base}/v1/changes?since={since}&limit=5000",
+                                 headers={"Authorization": f"Bearer {token}"})
+    changes = json.load(urllib.request.urlopen(req))["changes"]
+    if not changes:
+        break
+    since = changes[-1]["seq"]
+print(since)
+PY
+}
+
+echo "bench-pg-ops: $connections connections, $threads wrk threads, $duration each, $(nproc) CPUs, PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"
+
+# One server on SQLite.
+start "$work/sqlite"
+fill "$base"
+printf '%-28s PUT     %s\n' "SQLite, 1 server" "$(wrk_run bench-put-case.lua "$base" "$connections")"
+max_seq=$(last_seq "$base")
+printf '%-28s changes %s (feed of %s)\n' "" "$(wrk_run bench-changes.lua "$base" "$connections")" "$max_seq"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+# One server on PostgreSQL.
+uri=$(newdb one)
+start "$work/pg-one" --database "$uri"
+fill "$base"
+printf '%-28s PUT     %s\n' "PostgreSQL, 1 server" "$(wrk_run bench-put-case.lua "$base" "$connections")"
+max_seq=$(last_seq "$base")
+printf '%-28s changes %s (feed of %s)\n' "" "$(wrk_run bench-changes.lua "$base" "$connections")" "$max_seq"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+# Two servers on one PostgreSQL database, one session key between them.
+uri=$(newdb two)
+start "$work/pg-a" --database "$uri"
+base_a=$base
+mkdir -p "$work/pg-b" && cp "$work/pg-a/session.key" "$work/pg-b/"
+start "$work/pg-b" --database "$uri"
+base_b=$base
+fill "$base_a"
+half=$((connections / 2))
+wrk_run bench-put-case.lua "$base_a" "$half" > "$work/put-a" &
+wrk_pid=$!
+wrk_run bench-put-case.lua "$base_b" "$half" 1 > "$work/put-b"
+wait "$wrk_pid"
+printf '%-28s PUT     %s + %s\n' "PostgreSQL, 2 servers" "$(cat "$work/put-a")" "$(cat "$work/put-b")"
+max_seq=$(last_seq "$base_a")
+wrk_run bench-changes.lua "$base_a" "$half" > "$work/get-a" &
+wrk_pid=$!
+wrk_run bench-changes.lua "$base_b" "$half" 1 > "$work/get-b"
+wait "$wrk_pid"
+printf '%-28s changes %s + %s (feed of %s)\n' "" "$(cat "$work/get-a")" "$(cat "$work/get-b")" "$max_seq"
+for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+pids=()
+
+# A hall of $cases cases, made straight into its SQLite file (the schema
+# from a server that started and stopped on it), copied and backed up.
+hall="$work/big"
+start "$hall"
+kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+pids=()
+python3 - "$hall/hall.sqlite" "$cases" <<'PY'
+import json, sqlite3, sys, uuid
+path, n = sys.argv[1], int(sys.argv[2])
+db = sqlite3.connect(path)
+db.execute("PRAGMA synchronous = OFF")
+seq = 0
+with db:
+    for i in range(n):
+        a, c = str(uuid.uuid4()), str(uuid.uuid4())
+        person = json.dumps({"uuid": a, "kind": "person", "name": "Bench Person %d" % i,
+                             "id_type": "resident_id", "id_number": "110105%012d" % i,
+                             "phone": "13800138000", "version": 1})
+        number = "YC-2026-C01-%06d" % (i + 1)
+        case = json.dumps({"uuid": c, "number": number, "service": "company_business_license",
+                           "applicant": a, "state": "received", "counter": "C01",
+                           "checklist": [], "version": 1})
+        db.execute("INSERT INTO applicants (uuid, version, data, identity) VALUES (?, 1, ?, ?)",
+                   (a, person, "person:resident_id:110105%012d" % i))
+        db.execute("INSERT INTO cases (uuid, version, number, data) VALUES (?, 1, ?, ?)",
+                   (c, number, case))
+        db.execute("INSERT INTO changes (entity, uuid, version, data) VALUES ('applicant', ?, 1, ?)",
+                   (a, person))
+        db.execute("INSERT INTO changes (entity, uuid, version, data) VALUES ('case', ?, 1, ?)",
+                   (c, case))
+db.close()
+PY
+size=$(du -h "$hall/hall.sqlite" | cut -f1)
+uri=$(newdb copied)
+t0=$(date +%s.%N)
+"$server_bin" --data "$hall" --copy-to "$uri" > "$work/copy.out"
+t1=$(date +%s.%N)
+printf '%-28s %.2f s (%s cases, SQLite file %s)\n' "--copy-to" "$(echo "$t1 - $t0" | bc)" "$cases" "$size"
+grep -E '^(cases|changes):' "$work/copy.out" | sed 's/, sha256.*//' | sed 's/^/                             /'
+t0=$(date +%s.%N)
+"$server_bin" --data "$hall" --backup "$work/big-backup.sqlite" > /dev/null
+t1=$(date +%s.%N)
+printf '%-28s %.2f s\n' "--backup" "$(echo "$t1 - $t0" | bc)"
+t0=$(date +%s.%N)
+"$pgbin/pg_dump" --format=custom --file "$work/big.dump" "$uri"
+t1=$(date +%s.%N)
+printf '%-28s %.2f s (%s)\n' "pg_dump of the copy" "$(echo "$t1 - $t0" | bc)" "$(du -h "$work/big.dump" | cut -f1)"

@@ -1,0 +1,254 @@
+/* test-server-shared-blobs.c — blobs in a directory several servers share
+ * (--blobs): an upload begun through one server resumes through another
+ * and is read through the first; an upload running in one server's blob
+ * store is neither overwritten by another's nor swept away by it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <curl/curl.h>
+#include <glib.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "hall-blob-store.h"
+#include "hall-test-http.h"
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *base;
+} Server;
+
+/* A test that fails does not leave a server running (nor meson waiting
+ * for the output it holds). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* --data @data_dir --blobs @blobs. */
+static Server *
+server_start (const char *data_dir,
+              const char *blobs)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *bin = g_getenv ("SERVICE_HALL_SERVER_BIN");
+  Server *self = g_new0 (Server, 1);
+
+  g_assert_nonnull (bin);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
+                                               "--data", data_dir, "--demo",
+                                               "--blobs", blobs, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  self->base = g_strdup (line + strlen ("listening on "));
+  return self;
+}
+
+static void
+server_stop (Server *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+  g_object_unref (self->process);
+  g_free (self->base);
+  g_free (self);
+}
+
+static HallTestReply *
+request (const char        *base,
+         const char        *method,
+         const char        *path,
+         const char        *token,
+         const char        *body,
+         const char *const *extra)
+{
+  return hall_test_http_request (base, method, path, token, body,
+                                 body != NULL ? strlen (body) : 0,
+                                 body != NULL ? HALL_TEST_HTTP_JSON : 0, extra);
+}
+
+static char *
+sign_in (const char *base)
+{
+  const char *body = "{\"username\":\"demo\",\"password\":\"demo\"}";
+  g_autoptr(HallTestReply) reply = request (base, "POST", "/v1/sessions", NULL, body, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpint (reply->status, ==, 201);
+  node = json_from_string (reply->body->str, NULL);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+}
+
+/* A page as the server takes one: a PNG's signature and header first,
+ * then random bytes; its name into @sha256_out. */
+static guint8 *
+make_page (gsize   size,
+           char  **sha256_out)
+{
+  static const guint8 png_header[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0, 0, 0x03, 0xe8, 0, 0, 0x05, 0x78, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+  };
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_random_int ();
+  memcpy (data, png_header, sizeof png_header);
+  *sha256_out = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+  return data;
+}
+
+static void
+test_resume_through_another (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  g_autofree char *shared = g_build_filename (root, "shared", NULL);
+  g_autofree char *sha256 = NULL;
+  g_autofree char *whole_sha256 = NULL;
+  gsize size = 300 * 1024;
+  g_autofree guint8 *data = make_page (size, &sha256);
+  g_autofree guint8 *whole = make_page (size, &whole_sha256);
+  g_autofree char *path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  g_autofree char *whole_path = g_strconcat ("/v1/blobs/", whole_sha256, NULL);
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, size / 2);
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *prefix = g_strndup (sha256, 2);
+  const char *first_half[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *second_half[] = { offset_header, length_header, NULL };
+  HallTestReply *reply;
+  Server *a, *b;
+
+  a = server_start (dir_a, shared);
+  token_a = sign_in (a->base);
+  b = server_start (dir_b, shared);
+  token_b = sign_in (b->base);
+  reply = hall_test_http_request (a->base, "PATCH", path, token_a, data, size / 2, 0, first_half);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+
+  /* B, running all along, learns of the upload from its record on disk,
+   * and where it stands. */
+  reply = hall_test_http_request (b->base, "HEAD", path, token_b, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 204);
+  g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
+                                      NULL, 10), ==, size / 2);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->base, "PATCH", path, token_b, data + size / 2,
+                                  size - size / 2, 0, second_half);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+
+  /* Read through A, byte for byte; it lies in the shared directory. */
+  reply = hall_test_http_request (a->base, "GET", path, token_a, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 200);
+  g_assert_cmpuint (reply->body->len, ==, size);
+  g_assert_true (memcmp (reply->body->str, data, size) == 0);
+  hall_test_reply_free (reply);
+  stored = g_build_filename (shared, prefix, sha256, NULL);
+  g_assert_true (g_file_test (stored, G_FILE_TEST_IS_REGULAR));
+  {
+    g_autofree char *unshared = g_build_filename (dir_a, "blobs", prefix, sha256, NULL);
+
+    g_assert_false (g_file_test (unshared, G_FILE_TEST_EXISTS));
+  }
+
+  /* A whole upload through B, read through A. */
+  reply = hall_test_http_request (b->base, "PUT", whole_path, token_b, whole, size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (a->base, "GET", whole_path, token_a, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 200);
+  g_assert_true (reply->body->len == size && memcmp (reply->body->str, whole, size) == 0);
+  hall_test_reply_free (reply);
+
+  server_stop (a);
+  server_stop (b);
+}
+
+/* Two blob stores on one directory, as two servers' (each holds its own
+ * file descriptions, as two processes would): while one writes an upload,
+ * the other's upload of the same file is BUSY and leaves the bytes alone,
+ * and the other's sweep at start does not remove them. */
+static void
+test_running_upload_is_respected (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *sha256 = NULL;
+  gsize size = 64 * 1024;
+  g_autofree guint8 *data = make_page (size, &sha256);
+  g_autoptr(HallBlobStore) one = NULL;
+  g_autoptr(HallBlobStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  HallBlobUpload *upload;
+  HallBlobUpload *second;
+  gboolean complete;
+  guint64 held;
+
+  one = hall_blob_store_new (dir, 50 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  other = hall_blob_store_new (dir, 50 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  hall_blob_store_set_partial_limits (one, 3600, 1024 * 1024);
+
+  /* A whole upload (no record on disk), its first half written. */
+  upload = hall_blob_store_begin_upload (one, sha256, "demo", TRUE, 0, size, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_blob_upload_write (upload, data, size / 2, &error));
+
+  /* The other server starts: its sweep leaves the running upload be. */
+  hall_blob_store_set_partial_limits (other, 3600, 1024 * 1024);
+  g_assert_cmpint (hall_blob_store_stat (other, sha256, &held), ==, HALL_BLOB_PARTIAL);
+  g_assert_cmpuint (held, ==, size / 2);
+
+  /* Its upload of the same file is refused, and truncates nothing. */
+  second = hall_blob_store_begin_upload (other, sha256, "demo", TRUE, 0, size, NULL, &error);
+  g_assert_null (second);
+  g_assert_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY);
+  g_clear_error (&error);
+  g_assert_cmpint (hall_blob_store_stat (one, sha256, &held), ==, HALL_BLOB_PARTIAL);
+  g_assert_cmpuint (held, ==, size / 2);
+
+  g_assert_true (hall_blob_upload_write (upload, data + size / 2, size - size / 2, &error));
+  g_assert_true (hall_blob_upload_finish (upload, &complete, &held, &error));
+  g_assert_no_error (error);
+  g_assert_true (complete);
+  g_assert_cmpint (hall_blob_store_stat (other, sha256, &held), ==, HALL_BLOB_COMPLETE);
+  g_assert_cmpuint (held, ==, size);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+
+  g_test_add_func ("/hall/server-shared-blobs/resume-through-another",
+                   test_resume_through_another);
+  g_test_add_func ("/hall/server-shared-blobs/running-upload-is-respected",
+                   test_running_upload_is_respected);
+  return g_test_run ();
+}
