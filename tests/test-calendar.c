@@ -263,6 +263,12 @@ test_years (void)
   g_assert_true (hall_calendar_has_holidays_of (cal, 2026));
   g_assert_false (hall_calendar_has_holidays_of (cal, 2027));
   g_assert_false (hall_calendar_has_holidays_of (cal, 2025));
+  /* In June 2026 nothing is missing; from November, 2027 is; in 2027,
+   * 2027 itself. */
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2026, 6, 1, 10, 0)), ==, 0);
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2026, 10, 31, 23, 0)), ==, 0);
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2026, 11, 1, 0, 30)), ==, 2027);
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2027, 3, 1, 10, 0)), ==, 2027);
   /* 2027-01-01 is a Friday: a working day without the notice. */
   g_assert_true (hall_calendar_is_working_day (cal, 2027, 1, 1));
   g_assert_false (hall_calendar_is_working_day (cal, 2027, 1, 2));

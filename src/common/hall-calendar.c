@@ -454,6 +454,26 @@ hall_calendar_has_holidays_of (HallCalendar *self,
   return set_has_year (self->holidays, year) || set_has_year (self->workdays, year);
 }
 
+int
+hall_calendar_missing_year (HallCalendar *self,
+                            gint64        now)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  int year;
+
+  g_return_val_if_fail (HALL_IS_CALENDAR (self), 0);
+
+  utc = g_date_time_new_from_unix_utc (now);
+  local = g_date_time_to_timezone (utc, self->tz);
+  year = g_date_time_get_year (local);
+  if (!hall_calendar_has_holidays_of (self, year))
+    return year;
+  if (g_date_time_get_month (local) >= 11 && !hall_calendar_has_holidays_of (self, year + 1))
+    return year + 1;
+  return 0;
+}
+
 gint64
 hall_calendar_next_opening (HallCalendar *self,
                             gint64        at)

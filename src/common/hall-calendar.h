@@ -85,6 +85,11 @@ gboolean      hall_calendar_is_working_day         (HallCalendar       *self,
  * year without them counts weekdays only, and the administrator is told. */
 gboolean      hall_calendar_has_holidays_of        (HallCalendar       *self,
                                                     int                 year);
+/* The year a promise made at @now may run into whose holidays are not
+ * set: @now's own year, or from November on (the State Council announces
+ * the next year's around then) the next; 0 when both are set. */
+int           hall_calendar_missing_year           (HallCalendar       *self,
+                                                    gint64              now);
 /* @at itself when the hall is open then, else its next opening. */
 gint64        hall_calendar_next_opening           (HallCalendar       *self,
                                                     gint64              at);
