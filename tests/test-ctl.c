@@ -502,6 +502,9 @@ test_calendar (Fixture      *fixture,
   g_autofree char *good = calendar_file (fixture, "good.json", "2026-12-07");
   g_autofree char *bad = calendar_file (fixture, "bad.json", "2026-02-30");
   g_autofree char *missing = g_build_filename (fixture->dir, "missing.json", NULL);
+  g_autofree char *always_open = g_test_build_filename (G_TEST_DIST, "data",
+                                                        "calendar-always-open.json", NULL);
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", good_jsonl);
   g_autofree char *shipped_path = shipped_calendar_path ();
   g_autoptr (GFile) shipped_file = g_file_new_for_path (shipped_path);
   g_autoptr (HallCalendar) shipped = NULL;
@@ -559,14 +562,43 @@ test_calendar (Fixture      *fixture,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* Cases imported here are promised in the calendar set: open around
+   * the clock, so 24:00 of the day it is due, never the 17:00 of the
+   * shipped file. */
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "calendar", "set", always_open, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, 0);
+  {
+    g_autofree char *db = g_build_filename (fixture->profile, "hall.db", NULL);
+    g_autoptr (HallStore) store = hall_store_open (db, "YC", "C01", &error);
+    g_autoptr (GPtrArray) imported = NULL;
+    g_autoptr (HallCalendar) open = NULL;
+    g_autoptr (HallCatalog) catalog = hall_catalog_new_default (&error);
+    HallCase *kase;
+    guint minutes;
+
+    g_assert_no_error (error);
+    imported = hall_store_fetch_cases (store, 0, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (imported->len, ==, 1);
+    kase = g_ptr_array_index (imported, 0);
+    minutes = hall_service_get_promised_minutes (
+      hall_catalog_lookup (catalog, hall_case_get_service_id (kase)));
+    open = hall_store_load_calendar (store, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (hall_case_get_promised_at (kase), ==,
+                     hall_calendar_promise (open, minutes, hall_case_get_created_at (kase)));
+    g_assert_cmpint (hall_case_get_promised_at (kase), !=,
+                     hall_calendar_promise (shipped, minutes, hall_case_get_created_at (kase)));
+  }
+
   /* The server gone: the copy kept here. */
   g_subprocess_send_signal (fixture->server, SIGTERM);
   g_subprocess_wait (fixture->server, NULL, NULL);
   g_assert_cmpint (run_ctl (fixture, &out, &err, "--retries", "1", "calendar", "show", NULL), ==,
                    0);
   g_assert_nonnull (strstr (err, "cannot be reached"));
-  g_assert_nonnull (strstr (err, "version 2"));
-  g_assert_nonnull (strstr (out, "2026-12-07"));
+  g_assert_nonnull (strstr (err, "version 3"));
+  g_assert_nonnull (strstr (out, "00:00-24:00"));
 }
 
 static void
