@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <string.h>
 
 #include "hall-calendar.h"
 #include "hall-case-event.h"
@@ -212,6 +213,67 @@ test_bad (void)
     }
 }
 
+/* What the administrator's PUT answers with: the field at fault on its
+ * own, and the date in the message. */
+static void
+test_bad_field (void)
+{
+  const char *week = "\"hours\": {\"mon\": [\"09:00-17:00\"], \"tue\": [], \"wed\": [], "
+                     "\"thu\": [], \"fri\": [], \"sat\": [], \"sun\": []}";
+  const char *bad[][3] = {
+    { "\"holidays\": [\"2026-10-01\", \"2026-13-01\"]", "holidays[1]", "2026-13-01" },
+    { "\"holidays\": [\"2026-10-01\", \"2026-10-01\"]", "holidays[1]", "2026-10-01" },
+    { "\"workdays\": [\"2026-10-10\", 20261011]", "workdays[1]", "YYYY-MM-DD" },
+    { "\"holidays\": [\"2026-10-10\"], \"workdays\": [\"2026-10-10\"]", "workdays",
+      "2026-10-10" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"version\": 1, \"timezone\": \"+08:00\", %s, %s}",
+                                               week, bad[i][0]);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *field = NULL;
+      g_autoptr (HallCalendar) cal = hall_calendar_new_checked (json, -1, "calendar", &field,
+                                                                &error);
+
+      g_assert_null (cal);
+      g_assert_cmpstr (field, ==, bad[i][1]);
+      g_assert_nonnull (strstr (error->message, bad[i][2]));
+    }
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *field = NULL;
+    g_autoptr (HallCalendar) cal = hall_calendar_new_checked ("{\"version\": ", -1, "calendar",
+                                                              &field, &error);
+
+    g_assert_null (cal);
+    g_assert_null (field);
+    g_assert_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_SYNTAX);
+  }
+}
+
+/* 2026's holidays are in the shipped calendar; 2027's are not published
+ * yet, so that year counts weekdays only (and the counter says so). */
+static void
+test_years (void)
+{
+  g_autoptr (HallCalendar) cal = shipped ();
+
+  g_assert_true (hall_calendar_has_holidays_of (cal, 2026));
+  g_assert_false (hall_calendar_has_holidays_of (cal, 2027));
+  g_assert_false (hall_calendar_has_holidays_of (cal, 2025));
+  /* In June 2026 nothing is missing; from November, 2027 is; in 2027,
+   * 2027 itself. */
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2026, 6, 1, 10, 0)), ==, 0);
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2026, 10, 31, 23, 0)), ==, 0);
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2026, 11, 1, 0, 30)), ==, 2027);
+  g_assert_cmpint (hall_calendar_missing_year (cal, bj (2027, 3, 1, 10, 0)), ==, 2027);
+  /* 2027-01-01 is a Friday: a working day without the notice. */
+  g_assert_true (hall_calendar_is_working_day (cal, 2027, 1, 1));
+  g_assert_false (hall_calendar_is_working_day (cal, 2027, 1, 2));
+}
+
 /* The catalog's services count in the catalog's calendar. */
 static void
 test_catalog (void)
@@ -366,6 +428,8 @@ main (int   argc,
   g_test_add_func ("/hall/calendar/after-hours", test_after_hours);
   g_test_add_func ("/hall/calendar/pause", test_pause);
   g_test_add_func ("/hall/calendar/bad", test_bad);
+  g_test_add_func ("/hall/calendar/bad-field", test_bad_field);
+  g_test_add_func ("/hall/calendar/years", test_years);
   g_test_add_func ("/hall/calendar/catalog", test_catalog);
   g_test_add_func ("/hall/calendar/case", test_case);
 

@@ -461,6 +461,146 @@ test_offline (Fixture      *fixture,
   g_assert_false (json_object_get_boolean_member (after, "online"));
 }
 
+/* (transfer full): the shipped data/calendar.json. */
+static char *
+shipped_calendar_path (void)
+{
+  if (g_getenv ("SERVICE_HALL_CALENDAR") != NULL)
+    return g_strdup (g_getenv ("SERVICE_HALL_CALENDAR"));
+  return g_test_build_filename (G_TEST_DIST, "..", "data", "calendar.json", NULL);
+}
+
+/* The shipped calendar with @holiday added, as a file of @name. */
+static char *
+calendar_file (Fixture    *fixture,
+               const char *name,
+               const char *holiday)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *path = shipped_calendar_path ();
+  JsonObject *root;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_array_add_string_element (json_object_get_array_member (root, "holidays"), holiday);
+  json = json_to_string (json_parser_get_root (parser), TRUE);
+  return write_file (fixture, name, json);
+}
+
+/* The administrator reads and sets the hall's calendar from the command
+ * line: a bad file is refused before it is sent, naming the field and the
+ * date; a good one becomes the next version, kept here too, and is shown
+ * with the server gone. A year without holidays is warned of. */
+static void
+test_calendar (Fixture      *fixture,
+               gconstpointer user_data)
+{
+  g_autofree char *password = write_file (fixture, "password", "demo\n");
+  g_autofree char *good = calendar_file (fixture, "good.json", "2026-12-07");
+  g_autofree char *bad = calendar_file (fixture, "bad.json", "2026-02-30");
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.json", NULL);
+  g_autofree char *always_open = g_test_build_filename (G_TEST_DIST, "data",
+                                                        "calendar-always-open.json", NULL);
+  g_autofree char *cases = write_file (fixture, "cases.jsonl", good_jsonl);
+  g_autofree char *shipped_path = shipped_calendar_path ();
+  g_autoptr (GFile) shipped_file = g_file_new_for_path (shipped_path);
+  g_autoptr (HallCalendar) shipped = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *warning = NULL;
+  int year;
+
+  shipped = hall_calendar_new_from_file (shipped_file, &error);
+  g_assert_no_error (error);
+  year = hall_calendar_missing_year (shipped, g_get_real_time () / G_USEC_PER_SEC);
+  warning = g_strdup_printf ("Warning: the holidays of %d are not set", year);
+
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, 0);
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "calendar", "show", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "version 1"));
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_has_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "holidays"));
+  g_assert_true (year != 0 ? strstr (err, warning) != NULL : strstr (err, "Warning") == NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "calendar", "set", bad, NULL), ==, EX_DATAERR);
+  g_assert_nonnull (strstr (err, "holidays["));
+  g_assert_nonnull (strstr (err, "2026-02-30"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "calendar", "set", missing, NULL), ==,
+                   EX_NOINPUT);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "calendar", "unset", NULL), ==, EX_USAGE);
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "calendar", "set", good, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "version 2"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* Someone else's change came first. */
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "calendar", "set", "--if-version", "1", bad + 0,
+                            NULL), ==, EX_DATAERR);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "calendar", "set", "--if-version", "1",
+                            shipped_path, NULL), ==, EX_TEMPFAIL);
+  g_assert_nonnull (strstr (err, "412"));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "calendar", "show", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "version 2"));
+  g_assert_nonnull (strstr (out, "2026-12-07"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Cases imported here are promised in the calendar set: open around
+   * the clock, so 24:00 of the day it is due, never the 17:00 of the
+   * shipped file. */
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "calendar", "set", always_open, NULL), ==, 0);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, 0);
+  {
+    g_autofree char *db = g_build_filename (fixture->profile, "hall.db", NULL);
+    g_autoptr (HallStore) store = hall_store_open (db, "YC", "C01", &error);
+    g_autoptr (GPtrArray) imported = NULL;
+    g_autoptr (HallCalendar) open = NULL;
+    g_autoptr (HallCatalog) catalog = hall_catalog_new_default (&error);
+    HallCase *kase;
+    guint minutes;
+
+    g_assert_no_error (error);
+    imported = hall_store_fetch_cases (store, 0, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (imported->len, ==, 1);
+    kase = g_ptr_array_index (imported, 0);
+    minutes = hall_service_get_promised_minutes (
+      hall_catalog_lookup (catalog, hall_case_get_service_id (kase)));
+    open = hall_store_load_calendar (store, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (hall_case_get_promised_at (kase), ==,
+                     hall_calendar_promise (open, minutes, hall_case_get_created_at (kase)));
+    g_assert_cmpint (hall_case_get_promised_at (kase), !=,
+                     hall_calendar_promise (shipped, minutes, hall_case_get_created_at (kase)));
+  }
+
+  /* The server gone: the copy kept here. */
+  g_subprocess_send_signal (fixture->server, SIGTERM);
+  g_subprocess_wait (fixture->server, NULL, NULL);
+  g_assert_cmpint (run_ctl (fixture, &out, &err, "--retries", "1", "calendar", "show", NULL), ==,
+                   0);
+  g_assert_nonnull (strstr (err, "cannot be reached"));
+  g_assert_nonnull (strstr (err, "version 3"));
+  g_assert_nonnull (strstr (out, "00:00-24:00"));
+}
+
 static void
 test_usage (Fixture      *fixture,
             gconstpointer user_data)
@@ -623,6 +763,7 @@ main (int   argc,
   add ("/hall/ctl/offline", test_offline);
   add ("/hall/ctl/usage", test_usage);
   add ("/hall/ctl/decide", test_decide);
+  add ("/hall/ctl/calendar", test_calendar);
 
   return g_test_run ();
 }

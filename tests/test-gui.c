@@ -191,6 +191,64 @@ sign_in (Fixture *fixture)
   g_assert_true (wait_for (signed_in, fixture->window));
 }
 
+/* A calendar whose only holiday is in @year (transfer full). */
+static HallCalendar *
+calendar_with_holidays_in (int year)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"version\": 1, \"timezone\": \"+08:00\", \"hours\": {\"mon\": [\"09:00-17:00\"], "
+    "\"tue\": [\"09:00-17:00\"], \"wed\": [], \"thu\": [], \"fri\": [], \"sat\": [], "
+    "\"sun\": []}, \"holidays\": [\"%d-10-01\", \"%d-10-01\"]}", year, year + 1);
+  g_autoptr (GError) error = NULL;
+  HallCalendar *calendar = hall_calendar_new_from_data (json, -1, "test", &error);
+
+  g_assert_no_error (error);
+  return calendar;
+}
+
+/* An administrator is told when a year's holidays are not set (a year
+ * long gone: this one's are then missing, whenever the test runs); a
+ * counter official is not, nor anyone once they are set. */
+static void
+test_calendar_banner (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCalendar) old = calendar_with_holidays_in (1999);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (HallCalendar) current = calendar_with_holidays_in (g_date_time_get_year (now));
+  g_autofree char *year = g_strdup_printf ("%d", g_date_time_get_year (now));
+  GtkRevealer *banner;
+  GtkLabel *label;
+
+  hall_store_add_official (fixture->store, "admin.zhao", "Zhao Min", PASSWORD, "administrator",
+                           &error);
+  g_assert_no_error (error);
+  hall_catalog_set_calendar (fixture->catalog, old);
+  show_window (fixture);
+  banner = template_child (fixture->window, HALL_TYPE_WINDOW, "calendar_banner");
+  label = template_child (fixture->window, HALL_TYPE_WINDOW, "calendar_banner_label");
+
+  sign_in (fixture);
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  spin ();
+
+  type_sign_in (fixture, "admin.zhao", PASSWORD);
+  g_assert_true (wait_for (signed_in, fixture->window));
+  g_assert_true (gtk_revealer_get_reveal_child (banner));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), year));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "service-hall-ctl calendar set"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  spin ();
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+
+  hall_catalog_set_calendar (fixture->catalog, current);
+  type_sign_in (fixture, "admin.zhao", PASSWORD);
+  g_assert_true (wait_for (signed_in, fixture->window));
+  g_assert_false (gtk_revealer_get_reveal_child (banner));
+}
+
 /* Screens without a display-bound state: the words and numbers they show. */
 static void
 test_format (void)
@@ -1877,6 +1935,8 @@ main (int   argc,
               test_focus_after_sign_in, fixture_tear_down);
   g_test_add ("/hall/gui/title", Fixture, NULL, fixture_set_up, test_title, fixture_tear_down);
   g_test_add ("/hall/gui/lock", Fixture, NULL, fixture_set_up, test_lock, fixture_tear_down);
+  g_test_add ("/hall/gui/calendar-banner", Fixture, NULL, fixture_set_up, test_calendar_banner,
+              fixture_tear_down);
   g_test_add ("/hall/gui/case-page/kind-icon", Fixture, NULL, fixture_set_up,
               test_case_page_kind_icon, fixture_tear_down);
   g_test_add ("/hall/gui/day-summary", Fixture, NULL, fixture_set_up, test_day_summary,

@@ -678,6 +678,28 @@ def run(c):
     c.call(CA, "GET", CA, 401)
     c.call(CA, "PATCH", CA, 405, {}, token=token)
 
+    CL = "/v1/calendar"
+    c.call(CL, "GET", CL, 401)
+    c.call(CL, "HEAD", CL, 401)
+    r, d = c.call(CL, "GET", CL, 200, token=reception)
+    calendar = json.loads(d)
+    c.call(CL, "HEAD", CL, 200, token=reception)
+    c.call(CL, "DELETE", CL, 405, token=token)
+    c.call(CL, "PUT", CL, 401, calendar, {"If-Match": '"1"'})
+    c.call(CL, "PUT", CL, 403, calendar, {"If-Match": '"1"'}, token=reception)
+    c.call(CL, "PUT", CL, 428, calendar, token=token)
+    c.call(CL, "PUT", CL, 400, "{", {"If-Match": '"1"'}, token=token)
+    c.call(CL, "PUT", CL, 415, json.dumps(calendar), {"If-Match": '"1"', "Content-Type": "text/plain"},
+           token=token)
+    c.call(CL, "PUT", CL, 413, b" " * (2 * 1024 * 1024), {"If-Match": '"1"'}, token=token)
+    c.call(CL, "PUT", CL, 422, dict(calendar, holidays=["2026-02-30"]), {"If-Match": '"1"'},
+           token=token)
+    changed = dict(calendar, holidays=calendar.get("holidays", []) + ["2026-12-28"])
+    c.call(CL, "PUT", CL, 200, changed, {"If-Match": '"1"'}, token=token)
+    c.call(CL, "PUT", CL, 200, changed, {"If-Match": '"1"'}, token=token)
+    c.call(CL, "PUT", CL, 412, calendar, {"If-Match": '"1"'}, token=token)
+    c.call(CL, "PUT", CL, 200, calendar, {"If-Match": '"2"'}, token=token)
+
     B = "/v1/blobs/{sha256}"
     blob = png_header(1000, 1400) + os.urandom(70000)
     sha = hashlib.sha256(blob).hexdigest()

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
-#define SERVER_SCHEMA_VERSION 6
+#define SERVER_SCHEMA_VERSION 7
 
 
 typedef struct
@@ -64,6 +65,14 @@ database_of (const char *data_dir)
   return uri;
 }
 
+/* A server whose test failed must not outlive it (and hold the suite's
+ * pipes open until meson's timeout). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 /* A server on @data_dir and, when not NULL, the PostgreSQL @database. */
 static Server *
 server_start_on (const char *data_dir,
@@ -79,6 +88,7 @@ server_start_on (const char *data_dir,
   g_assert_nonnull (bin);
   self->data_dir = g_strdup (data_dir);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (database != NULL)
     self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
                                                  "--data", data_dir, "--demo",
@@ -2086,6 +2096,219 @@ official_token (const char *username,
   return sign_in (server->base, username, "a long enough password");
 }
 
+/* The hall's calendar with @holiday added to its holidays (transfer full). */
+static char *
+calendar_with_holiday (const char *holiday)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_file (parser, g_getenv ("SERVICE_HALL_CALENDAR"), &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  json_array_add_string_element (json_object_get_array_member (root, "holidays"), holiday);
+  return json_to_string (json_parser_get_root (parser), FALSE);
+}
+
+/* A case of company_deregistration (3 working days) taken in on Friday
+ * 2026-12-04 at 04:24 in Beijing, promised at @promised_at (NULL: the
+ * server's rule): its answer. */
+static Reply *
+put_friday_case (const char *base,
+                 const char *bearer,
+                 const char *promised_at)
+{
+  g_autofree char *applicant = g_uuid_string_random ();
+  g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
+  g_autofree char *person = person_json (NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *extra = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  reply = request_full (base, "PUT", applicant_path, bearer, person, strlen (person), NULL);
+  assert_status (reply, 201);
+  extra = promised_at != NULL
+          ? g_strdup_printf (",\"created_at\":\"2026-12-03T20:24:00Z\",\"promised_at\":\"%s\"",
+                             promised_at)
+          : g_strdup (",\"created_at\":\"2026-12-03T20:24:00Z\"");
+  body = case_body (applicant, "company_deregistration", number, "C01", "received", extra);
+  return request_full (base, "PUT", path, bearer, body, strlen (body), NULL);
+}
+
+static void
+assert_promised (Reply      *reply,
+                 const char *promised_at)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "promised_at"), ==, promised_at);
+}
+
+/* The administrator sets the hall's calendar: every role reads it with its
+ * version, only an administrator changes it, with If-Match, and a bad one
+ * is refused naming the field and the date, the one before kept. The new
+ * one counts at once; a promise a counter made in the one before (not yet
+ * synced) still stands; after a restart the set calendar is the server's
+ * (SQLite, and PostgreSQL in server-postgres). */
+static void
+test_calendar (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-calendar-XXXXXX", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *reception = NULL;
+  g_autofree char *counter = NULL;
+  g_autofree char *file_json = NULL;
+  g_autofree char *holiday = calendar_with_holiday ("2026-12-07");
+  g_autofree char *bad_date = calendar_with_holiday ("2026-02-30");
+  g_autofree char *both = calendar_with_holiday ("2026-10-10");
+  g_autofree char *twice = calendar_with_holiday ("2026-10-01");
+  const char *match_1[] = { "If-Match: \"1\"", NULL };
+  const char *match_2[] = { "If-Match: \"2\"", NULL };
+  Server *other;
+  Server *twin;
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpint (set_official (dir, "counter.one", "counter_official", "a long enough password",
+                                 &err), ==, 0);
+  other = server_start (dir);
+  /* A second server of the same database, as a city runs several. */
+  twin = server_start (dir);
+  admin = sign_in (other->base, "demo", "demo");
+  reception = sign_in (other->base, "reception1", "demo");
+  counter = sign_in (other->base, "counter.one", "a long enough password");
+
+  /* The file's calendar, version 1, for every role. */
+  reply = request_full (other->base, "GET", "/v1/calendar", reception, NULL, 0, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"1\"");
+  node = reply_json (reply);
+  g_assert_true (json_object_has_member (json_node_get_object (node), "holidays"));
+  file_json = g_strdup (reply->body->str);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "GET", "/v1/calendar", NULL, NULL, 0, NULL);
+  assert_problem (reply, 401, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Before: 3 working days from Friday are due on Wednesday at closing. */
+  reply = put_friday_case (other->base, admin, NULL);
+  assert_promised (reply, "2026-12-09T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Refusals, each leaving version 1. */
+  reply = request_full (other->base, "PUT", "/v1/calendar", counter, holiday, strlen (holiday),
+                        match_1);
+  assert_problem (reply, 403, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, holiday, strlen (holiday),
+                        NULL);
+  assert_problem (reply, 428, "If-Match");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, bad_date, strlen (bad_date),
+                        match_1);
+  assert_problem (reply, 422, "holidays[33]");
+  g_assert_nonnull (strstr (reply->body->str, "2026-02-30"));
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, both, strlen (both), match_1);
+  assert_problem (reply, 422, "workdays");
+  g_assert_nonnull (strstr (reply->body->str, "2026-10-10"));
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, twice, strlen (twice), match_1);
+  assert_problem (reply, 422, "holidays[33]");
+  g_assert_nonnull (strstr (reply->body->str, "2026-10-01"));
+  g_clear_pointer (&reply, hall_test_reply_free);
+  {
+    const char *hours = "{\"version\":1,\"timezone\":\"+08:00\",\"hours\":{\"mon\":[\"9-17\"],"
+                        "\"tue\":[],\"wed\":[],\"thu\":[],\"fri\":[],\"sat\":[],\"sun\":[]}}";
+
+    reply = request_full (other->base, "PUT", "/v1/calendar", admin, hours, strlen (hours),
+                          match_1);
+    assert_problem (reply, 422, "hours.mon");
+    g_clear_pointer (&reply, hall_test_reply_free);
+  }
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, "{\"version\":", 11, match_1);
+  assert_problem (reply, 400, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "GET", "/v1/calendar", counter, NULL, 0, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"1\"");
+  g_assert_cmpstr (reply->body->str, ==, file_json);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Monday 2026-12-07 a holiday: version 2. The same again is answered
+   * the same (a resent request); a change to version 1 is too late. */
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, holiday, strlen (holiday),
+                        match_1);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, holiday, strlen (holiday),
+                        match_1);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, both + 0, 0, match_1);
+  assert_problem (reply, 400, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, file_json, strlen (file_json),
+                        match_1);
+  assert_problem (reply, 412, "If-Match");
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Counted in at once; a counter's promise in version 1 stands; one in
+   * no calendar does not. */
+  reply = put_friday_case (other->base, admin, NULL);
+  assert_promised (reply, "2026-12-10T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = put_friday_case (other->base, admin, "2026-12-09T09:00:00Z");
+  assert_promised (reply, "2026-12-09T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = put_friday_case (other->base, admin, "2026-12-11T09:00:00Z");
+  assert_problem (reply, 422, "promised_at");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  /* The twin, started before the change, takes a promise in it from a
+   * counter that synced through the other server. */
+  reply = put_friday_case (twin->base, admin, "2026-12-10T09:00:00Z");
+  assert_promised (reply, "2026-12-10T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  server_stop (twin);
+
+  /* Kept by the storage: the next start counts in version 2. */
+  server_stop (other);
+  other = server_start (dir);
+  g_free (admin);
+  admin = sign_in (other->base, "demo", "demo");
+  reply = request_full (other->base, "GET", "/v1/calendar", admin, NULL, 0, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  g_assert_nonnull (strstr (reply->body->str, "2026-12-07"));
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = put_friday_case (other->base, admin, NULL);
+  assert_promised (reply, "2026-12-10T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = put_friday_case (other->base, admin, "2026-12-09T09:00:00Z");
+  assert_promised (reply, "2026-12-09T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request_full (other->base, "PUT", "/v1/calendar", admin, file_json, strlen (file_json),
+                        match_2);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"3\"");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = put_friday_case (other->base, admin, NULL);
+  assert_promised (reply, "2026-12-09T09:00:00Z");
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  server_stop (other);
+  remove_dir (dir);
+}
+
 /* A case can be created only as its service's cases start: received. What
  * the body says of the official is kept as the counter's word; who sent
  * it, and when, is the server's record, whatever the body claimed. */
@@ -4002,6 +4225,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
   g_test_add_func ("/hall/server/set-official", test_set_official);
+  g_test_add_func ("/hall/server/calendar", test_calendar);
   g_test_add_func ("/hall/server/schema-v1", test_schema_v1);
   g_test_add_func ("/hall/server/schema-v2/duplicates", test_schema_v2_duplicates);
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);

@@ -1318,6 +1318,98 @@ test_blob_resumed (Fixture      *fixture,
 }
 
 static void
+count_signal (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* The administrator sets the calendar on the server; a counter's next sync
+ * keeps it, says so once, and its promises count in it from then on, also
+ * after a restart with the server gone. */
+static void
+test_calendar_pulled (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCalendar) calendar = NULL;
+  g_autoptr (HallCalendar) changed = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (HallStore) reopened = NULL;
+  g_autofree char *json = NULL;
+  HallSyncReport report = { 0 };
+  HallService *service;
+  gint64 version = 0;
+  guint signalled = 0;
+  /* Friday 2026-12-04 04:24 in Beijing; closing time (17:00) on the
+   * Wednesday and the Thursday after. */
+  const gint64 friday = 1796329440;
+  const gint64 wednesday = 1796806800;
+  const gint64 thursday = 1796893200;
+
+  g_signal_connect_swapped (fixture->engine, "calendar-changed", G_CALLBACK (count_signal),
+                            &signalled);
+  calendar = hall_store_load_calendar (fixture->store, &version, &error);
+  g_assert_null (calendar);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The server's file, version 1. */
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (report.calendar_changed);
+  g_assert_cmpuint (signalled, ==, 1);
+  calendar = hall_store_load_calendar (fixture->store, &version, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 1);
+  g_assert_true (hall_calendar_is_working_day (calendar, 2026, 12, 7));
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_false (report.calendar_changed);
+  g_assert_cmpuint (signalled, ==, 1);
+
+  /* Monday 2026-12-07 closed, as an administrator sets it. */
+  json_parser_load_from_data (parser, hall_calendar_get_json (calendar), -1, &error);
+  g_assert_no_error (error);
+  json_array_add_string_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                  "holidays"), "2026-12-07");
+  json = json_to_string (json_parser_get_root (parser), FALSE);
+  hall_sync_engine_send_if_match_async (fixture->engine, "PUT", "/v1/calendar", json, NULL,
+                                        "\"1\"", NULL, store_result, &result);
+  response = hall_sync_engine_send_finish (fixture->engine, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (report.calendar_changed);
+  g_assert_cmpuint (signalled, ==, 2);
+  changed = hall_store_load_calendar (fixture->store, &version, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 2);
+  g_assert_false (hall_calendar_is_working_day (changed, 2026, 12, 7));
+
+  /* What the app does on "calendar-changed": 3 working days from Friday
+   * now end on Thursday, not Wednesday. */
+  service = hall_catalog_lookup (fixture->catalog, "company_deregistration");
+  g_assert_cmpint (hall_service_get_promised_at (service, friday), ==, wednesday);
+  hall_catalog_set_calendar (fixture->catalog, changed);
+  g_assert_cmpint (hall_service_get_promised_at (service, friday), ==, thursday);
+
+  /* Offline, after a restart: the kept copy. */
+  stop_server (&fixture->server);
+  g_clear_object (&fixture->engine);
+  g_clear_object (&fixture->store);
+  reopened = open_store (fixture, "a.db", "C01");
+  g_clear_object (&changed);
+  changed = hall_store_load_calendar (reopened, &version, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 2);
+  g_assert_false (hall_calendar_is_working_day (changed, 2026, 12, 7));
+}
+
+static void
 add (const char *path,
      void (*func) (Fixture *, gconstpointer))
 {
@@ -1548,6 +1640,7 @@ main (int   argc,
   add ("/hall/sync/blob-resumed", test_blob_resumed);
   add ("/hall/sync/pages", test_pages_synced);
   add ("/hall/sync/tls", test_tls);
+  add ("/hall/sync/calendar", test_calendar_pulled);
 
   return g_test_run ();
 }

@@ -47,9 +47,16 @@ static const char * const weekdays[] = { "mon", "tue", "wed", "thu", "fri", "sat
 
 /* Loading */
 
+/* Where a calendar is read from, and the field at fault once one is. */
+typedef struct
+{
+  const char *origin;
+  char       *place;
+} Source;
+
 static gboolean G_GNUC_PRINTF (4, 5)
 fail (GError    **error,
-      const char *origin,
+      Source     *source,
       const char *place,
       const char *format,
       ...)
@@ -60,8 +67,10 @@ fail (GError    **error,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_FIELD, "%s: %s: %s", origin, place,
-               message);
+  g_set_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_FIELD, "%s: %s: %s", source->origin,
+               place, message);
+  g_free (source->place);
+  source->place = g_strdup (place);
   return FALSE;
 }
 
@@ -110,7 +119,7 @@ parse_date (const char *text,
 static gboolean
 load_hours (HallCalendar *self,
             JsonObject   *root,
-            const char   *origin,
+            Source       *origin,
             GError      **error)
 {
   JsonNode *node = json_object_get_member (root, "hours");
@@ -168,7 +177,7 @@ static gboolean
 load_dates (JsonObject  *root,
             const char  *member,
             GHashTable  *set,
-            const char  *origin,
+            Source      *origin,
             GError     **error)
 {
   JsonNode *node = json_object_get_member (root, member);
@@ -189,8 +198,13 @@ load_dates (JsonObject  *root,
                            : NULL;
       guint32 key;
 
-      if (text == NULL || !parse_date (text, &key))
-        return fail (error, origin, place, _("a date must be a real day written YYYY-MM-DD"));
+      if (text == NULL)
+        return fail (error, origin, place, _("a date must be a string written YYYY-MM-DD"));
+      if (!parse_date (text, &key))
+        return fail (error, origin, place,
+                     _("“%s” is not a real day written YYYY-MM-DD"), text);
+      if (g_hash_table_contains (set, GUINT_TO_POINTER (key)))
+        return fail (error, origin, place, _("%s is listed twice"), text);
       g_hash_table_add (set, GUINT_TO_POINTER (key));
     }
   return TRUE;
@@ -200,7 +214,7 @@ static gboolean
 load (HallCalendar *self,
       const char   *data,
       gssize        length,
-      const char   *origin,
+      Source       *origin,
       GError      **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -212,7 +226,7 @@ load (HallCalendar *self,
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      g_set_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_SYNTAX, "%s: %s", origin,
+      g_set_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_SYNTAX, "%s: %s", origin->origin,
                    local_error->message);
       return FALSE;
     }
@@ -331,13 +345,29 @@ hall_calendar_new_from_data (const char *data,
                              const char *origin,
                              GError    **error)
 {
+  return hall_calendar_new_checked (data, length, origin, NULL, error);
+}
+
+HallCalendar *
+hall_calendar_new_checked (const char *data,
+                           gssize      length,
+                           const char *origin,
+                           char      **field_out,
+                           GError    **error)
+{
   g_autoptr (HallCalendar) self = g_object_new (HALL_TYPE_CALENDAR, NULL);
+  Source source = { origin != NULL ? origin : "calendar", NULL };
 
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!load (self, data, length, origin != NULL ? origin : "calendar", error))
-    return NULL;
+  if (!load (self, data, length, &source, error))
+    {
+      if (field_out != NULL)
+        *field_out = g_steal_pointer (&source.place);
+      g_free (source.place);
+      return NULL;
+    }
   return g_steal_pointer (&self);
 }
 
@@ -399,6 +429,49 @@ hall_calendar_is_working_day (HallCalendar *self,
 
   midnight = g_date_time_new (self->tz, year, month, day, 0, 0, 0);
   return midnight != NULL && hours_of (self, midnight)->n > 0;
+}
+
+static gboolean
+set_has_year (GHashTable *set,
+              int         year)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (GPOINTER_TO_UINT (key) / 10000 == (guint) year)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+hall_calendar_has_holidays_of (HallCalendar *self,
+                               int           year)
+{
+  g_return_val_if_fail (HALL_IS_CALENDAR (self), FALSE);
+
+  return set_has_year (self->holidays, year) || set_has_year (self->workdays, year);
+}
+
+int
+hall_calendar_missing_year (HallCalendar *self,
+                            gint64        now)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  int year;
+
+  g_return_val_if_fail (HALL_IS_CALENDAR (self), 0);
+
+  utc = g_date_time_new_from_unix_utc (now);
+  local = g_date_time_to_timezone (utc, self->tz);
+  year = g_date_time_get_year (local);
+  if (!hall_calendar_has_holidays_of (self, year))
+    return year;
+  if (g_date_time_get_month (local) >= 11 && !hall_calendar_has_holidays_of (self, year + 1))
+    return year + 1;
+  return 0;
 }
 
 gint64

@@ -57,6 +57,14 @@ HallCalendar *hall_calendar_new_from_data          (const char         *data,
                                                     gssize              length,
                                                     const char         *origin,
                                                     GError            **error);
+/* The same, and on failure *@field_out (transfer full) the field at fault
+ * ("holidays[3]", "hours.mon", "version"; NULL when the JSON does not
+ * parse), for an answer that names it. */
+HallCalendar *hall_calendar_new_checked            (const char         *data,
+                                                    gssize              length,
+                                                    const char         *origin,
+                                                    char              **field_out,
+                                                    GError            **error);
 HallCalendar *hall_calendar_new_from_file          (GFile              *file,
                                                     GError            **error);
 /* $SERVICE_HALL_CALENDAR, else the installed calendar.json, else the
@@ -72,6 +80,16 @@ gboolean      hall_calendar_is_working_day         (HallCalendar       *self,
                                                     int                 year,
                                                     int                 month,
                                                     int                 day);
+/* Whether the calendar lists any holiday or adjusted working day in
+ * @year. The State Council publishes a year's in the autumn before; a
+ * year without them counts weekdays only, and the administrator is told. */
+gboolean      hall_calendar_has_holidays_of        (HallCalendar       *self,
+                                                    int                 year);
+/* The year a promise made at @now may run into whose holidays are not
+ * set: @now's own year, or from November on (the State Council announces
+ * the next year's around then) the next; 0 when both are set. */
+int           hall_calendar_missing_year           (HallCalendar       *self,
+                                                    gint64              now);
 /* @at itself when the hall is open then, else its next opening. */
 gint64        hall_calendar_next_opening           (HallCalendar       *self,
                                                     gint64              at);

@@ -61,7 +61,8 @@ struct _HallCatalog
   GObject parent_instance;
 
   Contents *contents;
-  HallCalendar *calendar; /* (nullable) */
+  HallCalendar *calendar; /* (nullable), under calendar_mutex */
+  GMutex calendar_mutex;  /* the server swaps it while requests read it */
 };
 
 static void hall_catalog_list_model_init (GListModelInterface *iface);
@@ -1037,6 +1038,7 @@ hall_catalog_finalize (GObject *object)
 
   g_clear_pointer (&self->contents, contents_free);
   g_clear_object (&self->calendar);
+  g_mutex_clear (&self->calendar_mutex);
 
   G_OBJECT_CLASS (hall_catalog_parent_class)->finalize (object);
 }
@@ -1052,6 +1054,7 @@ hall_catalog_class_init (HallCatalogClass *klass)
 static void
 hall_catalog_init (HallCatalog *self)
 {
+  g_mutex_init (&self->calendar_mutex);
 }
 
 HallCatalog *
@@ -1102,6 +1105,7 @@ hall_catalog_new_from_file (GFile   *file,
   return hall_catalog_new_from_data (data, length, name, error);
 }
 
+/* With calendar_mutex held. */
 static void
 set_service_calendars (HallCatalog *self)
 {
@@ -1158,7 +1162,9 @@ hall_catalog_update_from_data (HallCatalog *self,
   removed = self->contents->services->len;
   g_clear_pointer (&self->contents, contents_free);
   self->contents = contents;
+  g_mutex_lock (&self->calendar_mutex);
   set_service_calendars (self);
+  g_mutex_unlock (&self->calendar_mutex);
 
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, contents->services->len);
 
@@ -1251,6 +1257,21 @@ hall_catalog_set_calendar (HallCatalog  *self,
   g_return_if_fail (HALL_IS_CATALOG (self));
   g_return_if_fail (calendar == NULL || HALL_IS_CALENDAR (calendar));
 
+  g_mutex_lock (&self->calendar_mutex);
   g_set_object (&self->calendar, calendar);
   set_service_calendars (self);
+  g_mutex_unlock (&self->calendar_mutex);
+}
+
+HallCalendar *
+hall_catalog_dup_calendar (HallCatalog *self)
+{
+  HallCalendar *calendar;
+
+  g_return_val_if_fail (HALL_IS_CATALOG (self), NULL);
+
+  g_mutex_lock (&self->calendar_mutex);
+  calendar = self->calendar != NULL ? g_object_ref (self->calendar) : NULL;
+  g_mutex_unlock (&self->calendar_mutex);
+  return calendar;
 }

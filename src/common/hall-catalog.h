@@ -58,9 +58,14 @@ const char  *hall_catalog_get_hall_name      (HallCatalog  *self);
 const char  *hall_catalog_get_json           (HallCatalog  *self);
 
 /* (transfer none) (nullable): the calendar its services' promises are
- * counted in; NULL counts plain minutes. */
+ * counted in; NULL counts plain minutes. Valid until the calendar is set
+ * again: on the thread that sets it only. */
 HallCalendar *hall_catalog_get_calendar      (HallCatalog  *self);
-/* Sets the calendar of every service, now and after an update. */
+/* (transfer full) (nullable): the same, from any thread; a holder keeps
+ * the calendar it got while another is set. */
+HallCalendar *hall_catalog_dup_calendar      (HallCatalog  *self);
+/* Sets the calendar of every service, now and after an update; safe while
+ * other threads read it (hall_service_dup_calendar()). */
 void         hall_catalog_set_calendar       (HallCatalog  *self,
                                               HallCalendar *calendar);
 

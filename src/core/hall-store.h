@@ -343,6 +343,18 @@ gboolean        hall_store_set_meta              (HallStore      *self,
                                                   const char     *value,
                                                   GError        **error);
 
+/* The hall's calendar as the server last gave it (hall-store-calendar.c),
+ * for promises counted offline: (transfer full), and *@version_out its
+ * version; HALL_STORE_ERROR_NOT_FOUND before the first sync that got one. */
+HallCalendar   *hall_store_load_calendar         (HallStore      *self,
+                                                  gint64         *version_out,
+                                                  GError        **error);
+/* Keeps @calendar as the server's @version, in place of the one before. */
+gboolean        hall_store_save_calendar         (HallStore      *self,
+                                                  HallCalendar   *calendar,
+                                                  gint64          version,
+                                                  GError        **error);
+
 /* What a window needs, off its main loop (hall-store-async.c). Each _async
  * runs the synchronous call of the same name on a worker and calls
  * @callback in the caller's thread-default main context; _finish returns

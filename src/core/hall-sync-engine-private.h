@@ -150,4 +150,10 @@ gboolean          _hall_sync_pull                      (HallSyncWorker       *wo
 gboolean          _hall_sync_pull_trust                (HallSyncWorker       *worker,
                                                         GError              **error);
 
+/* hall-sync-calendar.c: GET /v1/calendar into the store, when it is new
+ * (report->calendar_changed). */
+gboolean          _hall_sync_pull_calendar             (HallSyncWorker       *worker,
+                                                        HallSyncReport       *report,
+                                                        GError              **error);
+
 G_END_DECLS

@@ -48,6 +48,7 @@ enum
   SIGNAL_CASE_REJECTED,
   SIGNAL_CONFLICT,
   SIGNAL_PASS_FINISHED,
+  SIGNAL_CALENDAR_CHANGED,
   N_SIGNALS
 };
 
@@ -214,7 +215,8 @@ pass_thread (GTask        *task,
   else if (_hall_sync_push (worker, &data->report, &error)
            && _hall_sync_push_pages (worker, NULL, &error)
            && _hall_sync_pull (worker, &data->report, &error)
-           && _hall_sync_pull_trust (worker, &error))
+           && _hall_sync_pull_trust (worker, &error)
+           && _hall_sync_pull_calendar (worker, &data->report, &error))
     {
       now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC);
       hall_store_set_meta (worker->store, "last_sync", now, &error);
@@ -319,6 +321,8 @@ pass_done (GObject      *source,
         g_task_return_boolean (waiter, TRUE);
     }
 
+  if (data->report.calendar_changed)
+    g_signal_emit (self, signals[SIGNAL_CALENDAR_CHANGED], 0);
   g_signal_emit (self, signals[SIGNAL_PASS_FINISHED], 0);
 
   if (self->next_waiters->len > 0)
@@ -899,6 +903,9 @@ hall_sync_engine_class_init (HallSyncEngineClass *klass)
   signals[SIGNAL_CONFLICT] =
     g_signal_new ("conflict", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_CALENDAR_CHANGED] =
+    g_signal_new ("calendar-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_PASS_FINISHED] =
     g_signal_new ("pass-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);

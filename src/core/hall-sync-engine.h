@@ -21,6 +21,7 @@ typedef struct
   guint rejected;   /* rows refused for good (shown on their case) */
   guint conflicts;  /* rows answered 412/428: kept for the official */
   guint waiting;    /* rows still in the outbox after the pass */
+  gboolean calendar_changed; /* a new calendar of the hall was kept */
 } HallSyncReport;
 
 /* Properties (all notify, always in the main context the engine was
@@ -77,6 +78,9 @@ typedef struct
  *   "conflict" (const char *entity, const char *uuid): someone else changed
  *      the entity first; both versions are kept in the store.
  *   "pass-finished" (void): after every pass, successful or not.
+ *   "calendar-changed" (void): the pass kept a new calendar of the hall
+ *                   (hall_store_load_calendar()); emitted before
+ *                   "pass-finished".
  *
  * Every bit of network I/O runs on a worker thread; results and
  * notifications come back to the main context the engine was created in.
@@ -200,6 +204,18 @@ void              hall_sync_engine_send_async       (HallSyncEngine     *self,
                                                      const char         *path,
                                                      const char         *json_body,
                                                      const char         *idempotency_key,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+/* The same with If-Match: @if_match (may be NULL), e.g. "\"3\"", for a
+ * change of what the server versions (the hall's calendar); finished with
+ * hall_sync_engine_send_finish(). */
+void              hall_sync_engine_send_if_match_async (HallSyncEngine  *self,
+                                                     const char         *method,
+                                                     const char         *path,
+                                                     const char         *json_body,
+                                                     const char         *idempotency_key,
+                                                     const char         *if_match,
                                                      GCancellable       *cancellable,
                                                      GAsyncReadyCallback callback,
                                                      gpointer            user_data);

@@ -19,6 +19,7 @@ typedef struct
   char           *path;
   GBytes         *body;
   char           *idempotency_key;
+  char           *if_match;
 } SendData;
 
 static void
@@ -29,6 +30,7 @@ send_data_free (SendData *data)
   g_free (data->path);
   g_clear_pointer (&data->body, g_bytes_unref);
   g_free (data->idempotency_key);
+  g_free (data->if_match);
   g_free (data);
 }
 
@@ -40,7 +42,8 @@ send_thread (GTask        *task,
 {
   SendData *data = task_data;
   g_autofree char *key = NULL;
-  const char *headers[3] = { NULL, NULL, NULL };
+  g_autofree char *match = NULL;
+  const char *headers[4] = { NULL, NULL, NULL, NULL };
   guint n = 0;
   GError *error = NULL;
   HallHttpResponse *response;
@@ -56,6 +59,8 @@ send_thread (GTask        *task,
     headers[n++] = "Content-Type: application/json";
   if (data->idempotency_key != NULL)
     headers[n++] = key = g_strdup_printf ("Idempotency-Key: %s", data->idempotency_key);
+  if (data->if_match != NULL)
+    headers[n++] = match = g_strdup_printf ("If-Match: %s", data->if_match);
   response = _hall_sync_send_authorized (&data->worker, data->method, data->path, headers,
                                          data->body, &error);
   if (response == NULL)
@@ -74,6 +79,21 @@ hall_sync_engine_send_async (HallSyncEngine     *self,
                              GAsyncReadyCallback callback,
                              gpointer            user_data)
 {
+  hall_sync_engine_send_if_match_async (self, method, path, json_body, idempotency_key, NULL,
+                                        cancellable, callback, user_data);
+}
+
+void
+hall_sync_engine_send_if_match_async (HallSyncEngine     *self,
+                                      const char         *method,
+                                      const char         *path,
+                                      const char         *json_body,
+                                      const char         *idempotency_key,
+                                      const char         *if_match,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data)
+{
   g_autoptr(GTask) task = NULL;
   SendData *data;
 
@@ -87,6 +107,7 @@ hall_sync_engine_send_async (HallSyncEngine     *self,
   if (json_body != NULL)
     data->body = g_bytes_new (json_body, strlen (json_body));
   data->idempotency_key = g_strdup (idempotency_key);
+  data->if_match = g_strdup (if_match);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_sync_engine_send_async);

@@ -41,6 +41,7 @@ hall_ctl_get_store (HallCtl *ctl,
 {
   g_autofree char *path = NULL;
   g_autofree char *stored_counter = NULL;
+  g_autoptr (HallCalendar) kept = NULL;
   HallCatalog *catalog;
 
   if (ctl->store != NULL)
@@ -64,6 +65,12 @@ hall_ctl_get_store (HallCtl *ctl,
                                 ctl->counter != NULL ? ctl->counter : "C01", error);
   if (ctl->store == NULL)
     return NULL;
+
+  /* Promises count in the hall's calendar as this profile last heard it
+   * from the server, as the counter app's do. */
+  kept = hall_store_load_calendar (ctl->store, NULL, NULL);
+  if (kept != NULL)
+    hall_catalog_set_calendar (catalog, kept);
 
   /* The profile remembers its counter, so that its case numbers stay in
    * one series whichever command opened it. */

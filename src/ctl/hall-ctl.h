@@ -86,6 +86,10 @@ int             hall_ctl_sync               (HallCtl        *ctl,
 int             hall_ctl_status             (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
+/* The hall's calendar on the server (hall-ctl-calendar.c). */
+int             hall_ctl_calendar           (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
 /* Stamp-free approval (hall-ctl-keys.c, hall-ctl-license.c). */
 int             hall_ctl_hall_key           (HallCtl        *ctl,
                                              int             argc,

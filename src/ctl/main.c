@@ -26,6 +26,7 @@ static const Command commands[] = {
   { "sync", N_("Send waiting changes, fetch the server's"), hall_ctl_sync },
   { "status", N_("What waits to be sent; when sync last ran"), hall_ctl_status },
   { "logout", N_("End the official's sessions on every counter"), hall_ctl_logout },
+  { "calendar", N_("Show or set the hall's calendar of holidays"), hall_ctl_calendar },
 #ifdef HALL_CTL_WITH_RENDER
   { "license", N_("Issue an approved case's license as a PDF"), hall_ctl_license },
   { "verify", N_("Check a license from its PDF, a photo or its code"), hall_ctl_verify },

@@ -111,6 +111,27 @@ demo_officials_cb (GObject      *object,
   hall_window_hold_sign_in (window, FALSE);
 }
 
+/* The hall's calendar as the server last gave it, in place of the shipped
+ * file: promises are counted in it, offline too. Connected before the
+ * window is made, so that the window's own handler sees it in place. */
+static void
+use_kept_calendar (HallApplication *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCalendar) calendar = NULL;
+  gint64 version = 0;
+
+  calendar = hall_store_load_calendar (self->store, &version, &error);
+  if (calendar == NULL)
+    {
+      if (!g_error_matches (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND))
+        g_warning ("%s", error->message);
+      return;
+    }
+  g_debug ("promises count in the hall's calendar, version %" G_GINT64_FORMAT, version);
+  hall_catalog_set_calendar (self->catalog, calendar);
+}
+
 /* Opens what the window shows; on failure @title_out says what failed for
  * the status page. */
 static gboolean
@@ -160,6 +181,8 @@ open_data (HallApplication *self,
       return FALSE;
     }
 
+  use_kept_calendar (self);
+
   if (self->server_url == NULL)
     {
       stored_url = hall_store_get_meta (self->store, "server_url");
@@ -171,6 +194,8 @@ open_data (HallApplication *self,
     {
       self->engine = hall_sync_engine_new (self->store, self->server_url);
       hall_sync_engine_apply_environment (self->engine);
+      g_signal_connect_swapped (self->engine, "calendar-changed", G_CALLBACK (use_kept_calendar),
+                                self);
     }
 
   return TRUE;

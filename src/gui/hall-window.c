@@ -34,6 +34,8 @@ struct _HallWindow
   AdwToastOverlay   *toast_overlay;
   AdwWindowTitle    *window_title;
   GtkWidget         *back_button;
+  GtkRevealer       *calendar_banner;
+  GtkLabel          *calendar_banner_label;
   GtkWidget         *new_intake_button;
   GtkToggleButton   *approval_button;
   HallApprovalInbox *approval_inbox;
@@ -139,6 +141,30 @@ has_role (HallWindow *self,
       return TRUE;
 
   return FALSE;
+}
+
+/* An administrator is told when the holidays of a year a promise may run
+ * into are not set: that year counts weekdays only, and citizens would be
+ * promised days the hall is closed. */
+static void
+update_calendar_banner (HallWindow *self)
+{
+  g_autoptr (HallCalendar) calendar = NULL;
+  g_autofree char *text = NULL;
+  int year = 0;
+
+  calendar = self->catalog != NULL ? hall_catalog_dup_calendar (self->catalog) : NULL;
+  if (calendar != NULL && has_role (self, "administrator"))
+    year = hall_calendar_missing_year (calendar, g_get_real_time () / G_USEC_PER_SEC);
+  if (year != 0)
+    {
+      text = g_strdup_printf (_("The holidays of %d are not set: promises that run into %d count "
+                                "weekdays only. Set them once the State Council publishes them "
+                                "(service-hall-ctl calendar set)."),
+                              year, year);
+      gtk_label_set_text (self->calendar_banner_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->calendar_banner, year != 0);
 }
 
 static gboolean
@@ -418,6 +444,7 @@ signed_in_cb (HallWindow *self,
   hall_approval_inbox_set_context (self->approval_inbox, may_approve (self) ? self->store : NULL,
                                    self->catalog, username, hall_roles_from_string (roles));
 
+  update_calendar_banner (self);
   /* Actions first: a button of a disabled action takes no focus. */
   update_state (self);
   /* The keys must not stay with the sign-in page, hidden now: with nothing
@@ -535,6 +562,7 @@ sign_out_action (GtkWidget  *widget,
   g_clear_pointer (&self->display_name, g_free);
   g_clear_pointer (&self->roles, g_free);
   g_clear_pointer (&self->counter, g_free);
+  update_calendar_banner (self);
 
   /* Nothing of the last official's work stays on screen. */
   hall_case_list_page_set_search_mode (self->list_page, FALSE);
@@ -913,6 +941,8 @@ hall_window_constructed (GObject *object)
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->engine, "conflict", G_CALLBACK (conflict_cb), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->engine, "calendar-changed",
+                               G_CALLBACK (update_calendar_banner), self, G_CONNECT_SWAPPED);
     }
 
   g_signal_connect_object (self->settings, "changed::hall-name", G_CALLBACK (update_title), self,
@@ -1072,6 +1102,8 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, calendar_banner);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, calendar_banner_label);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_content);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_button);

@@ -118,6 +118,9 @@ _hall_server_roles_needed (HallRoute  route,
       /* What the hall trusts is the administrator's to say. */
       if (route == HALL_ROUTE_CERTIFICATE || route == HALL_ROUTE_REVOCATION)
         return HALL_ROLE_ADMINISTRATOR;
+      /* So is the calendar every promise is counted in. */
+      if (route == HALL_ROUTE_CALENDAR)
+        return HALL_ROLE_ADMINISTRATOR;
       return HALL_ROLES_ALL;
     }
 }

@@ -39,7 +39,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -72,6 +72,9 @@ typedef enum
   STMT_LIST_SIGN_IN_FAILURES,
   STMT_CREATE_APPLICANT,
   STMT_CREATE_CASE,
+  STMT_GET_CALENDAR,
+  STMT_LIST_CALENDARS,
+  STMT_PUT_CALENDAR,
   N_STMTS
 } StmtId;
 
@@ -130,6 +133,10 @@ static const char * const stmt_sql[N_STMTS] = {
                             " VALUES ($1, $2, $3, $4) ON CONFLICT (uuid) DO NOTHING",
   [STMT_CREATE_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES ($1, $2, $4, $3)"
                        " ON CONFLICT (uuid) DO NOTHING",
+  [STMT_GET_CALENDAR] = "SELECT data, version FROM calendars ORDER BY version DESC LIMIT 1",
+  [STMT_LIST_CALENDARS] = "SELECT data FROM calendars ORDER BY version",
+  [STMT_PUT_CALENDAR] = "INSERT INTO calendars (version, data, set_by, set_at)"
+                        " VALUES ($1, $2, $3, extract (epoch FROM now ())::bigint)",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -163,7 +170,6 @@ static const char schema_v2[] =
   "                               username text NOT NULL, address text NOT NULL,"
   "                               reason text NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);";
-
 /* Version 3: what the hall trusts (hall-server-trust.c), which until now
  * stayed in the SQLite file of --data: several servers must agree on it. */
 static const char schema_v3[] =
@@ -172,11 +178,16 @@ static const char schema_v3[] =
   "                           data text NOT NULL);"
   "CREATE TABLE revocations (uuid text PRIMARY KEY, data text NOT NULL,"
   "                          recorded_at bigint NOT NULL);";
+/* Version 4: the hall's calendar as the administrator set it (SQLite's 7). */
+static const char schema_v4[] =
+  "CREATE TABLE calendars (version bigint PRIMARY KEY, data text NOT NULL,"
+  "                        set_by text NOT NULL, set_at bigint NOT NULL);";
 
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
   schema_v3,
+  schema_v4,
 };
 
 typedef struct
@@ -1100,6 +1111,61 @@ pg_list_sign_in_failures (HallServerStorage  *storage,
   return g_steal_pointer (&failures);
 }
 
+static char *
+pg_get_calendar (HallServerStorage  *storage,
+                 gint64             *version_out,
+                 GError            **error)
+{
+  PGresult *result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_GET_CALENDAR, 0, NULL,
+                               _("read the calendar"), error);
+  char *data;
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      PQclear (result);
+      set_not_found (error, "calendar");
+      return NULL;
+    }
+  if (version_out != NULL)
+    *version_out = value_int (result, 1);
+  data = value_dup (result, 0);
+  PQclear (result);
+  return data;
+}
+
+static GPtrArray *
+pg_list_calendars (HallServerStorage  *storage,
+                   GError            **error)
+{
+  PGresult *result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_LIST_CALENDARS, 0, NULL,
+                               _("read the calendars"), error);
+  GPtrArray *calendars;
+
+  if (result == NULL)
+    return NULL;
+  calendars = g_ptr_array_new_with_free_func (g_free);
+  for (int row = 0; row < PQntuples (result); row++)
+    g_ptr_array_add (calendars, g_strdup (PQgetvalue (result, row, 0)));
+  PQclear (result);
+  return calendars;
+}
+
+static gboolean
+pg_put_calendar (HallServerStorage  *storage,
+                 gint64              version,
+                 const char         *data,
+                 const char         *set_by,
+                 GError            **error)
+{
+  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+  const char *params[] = { version_text, data, set_by };
+
+  return run_command (HALL_SERVER_POSTGRES (storage), STMT_PUT_CALENDAR, 3, params,
+                      _("write the calendar"), error);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1124,4 +1190,7 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->list_case_events = pg_list_case_events;
   iface->put_sign_in_failure = pg_put_sign_in_failure;
   iface->list_sign_in_failures = pg_list_sign_in_failures;
+  iface->get_calendar = pg_get_calendar;
+  iface->list_calendars = pg_list_calendars;
+  iface->put_calendar = pg_put_calendar;
 }

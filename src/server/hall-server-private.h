@@ -39,6 +39,9 @@ struct _HallServer
   GMutex              sign_in_mutex;
   GHashTable         *officials;      /* username -> HallOfficialState, read lately */
   GMutex              officials_mutex;
+  GMutex              calendar_mutex;
+  gint64              calendar_version; /* of the catalog's calendar, under calendar_mutex */
+  GPtrArray          *calendars;        /* of HallCalendar: each counted in, oldest first */
   GHashTable         *throttles;      /* "user:NAME" / "address:IP" -> refused sign-ins */
   GMutex              throttle_mutex;
   struct MHD_Daemon  *daemon;
@@ -170,5 +173,23 @@ HallServerResponse *_hall_server_answer_revocation  (HallServer            *self
 HallServerResponse *_hall_server_answer_verify      (HallServer            *self,
                                                      HallServerRequest     *request,
                                                      struct MHD_Connection *connection);
+
+/* hall-server-calendar.c: GET and PUT /v1/calendar. */
+
+/* At start: the calendar the administrator set, if any, in place of the
+ * file's. */
+gboolean            _hall_server_load_calendar   (HallServer            *self,
+                                                  GError               **error);
+/* Whether @promised_at is what @service promised at @created_at in one of
+ * the calendars this server counted in, the current one or one before. */
+gboolean            _hall_server_promise_was_made (HallServer          *self,
+                                                  HallService           *service,
+                                                  gint64                 created_at,
+                                                  gint64                 promised_at);
+/* A GET at once (transfer full); a PUT is checked, then written by the
+ * group committer: NULL while the connection is suspended until then. */
+HallServerResponse *_hall_server_answer_calendar (HallServer            *self,
+                                                  HallServerRequest     *request,
+                                                  struct MHD_Connection *connection);
 
 G_END_DECLS

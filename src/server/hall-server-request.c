@@ -192,6 +192,8 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_BATCH, allowed = ALLOW (POST);
   else if (n == 1 && g_str_equal (parts[0], "trust"))
     route = HALL_ROUTE_TRUST, allowed = ALLOW (GET) | ALLOW (HEAD);
+  else if (n == 1 && g_str_equal (parts[0], "calendar"))
+    route = HALL_ROUTE_CALENDAR, allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
   else if (n == 1 && g_str_equal (parts[0], "verify"))
     route = HALL_ROUTE_VERIFY, allowed = ALLOW (POST);
   else if (n == 2 && g_str_equal (parts[0], "certificates") && is_official_name (parts[1]))
@@ -504,6 +506,7 @@ hall_server_parse_entity_node (HallRoute     route,
     case HALL_ROUTE_SESSIONS:
     case HALL_ROUTE_CHANGES:
     case HALL_ROUTE_CATALOG:
+    case HALL_ROUTE_CALENDAR:
     case HALL_ROUTE_BLOB:
     default:
       *problem = hall_problem_new (405, NULL, _("Nothing can be written there"));

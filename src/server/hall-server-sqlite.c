@@ -11,7 +11,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -52,6 +52,9 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_GET_CALENDAR,
+  STMT_LIST_CALENDARS,
+  STMT_PUT_CALENDAR,
   N_STMTS
 } StmtId;
 
@@ -102,6 +105,10 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= ?1 ORDER BY id DESC LIMIT ?2",
+  [STMT_GET_CALENDAR] = "SELECT data, version FROM calendars ORDER BY version DESC LIMIT 1",
+  [STMT_LIST_CALENDARS] = "SELECT data FROM calendars ORDER BY version",
+  [STMT_PUT_CALENDAR] = "INSERT INTO calendars (version, data, set_by, set_at)"
+                        " VALUES (?1, ?2, ?3, strftime('%s', 'now'))",
 };
 
 static const char schema_v1[] =
@@ -212,6 +219,14 @@ static const char schema_v6[] =
   "                               reason TEXT NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);"
   "PRAGMA user_version = 6;";
+
+/* The hall's calendars as the administrator set them (PUT /v1/calendar),
+ * every version kept: a counter offline since may still promise in an
+ * older one. Until the first, the file the server was started with. */
+static const char schema_v7[] =
+  "CREATE TABLE calendars (version INTEGER PRIMARY KEY, data TEXT NOT NULL,"
+  "                        set_by TEXT NOT NULL, set_at INTEGER NOT NULL);"
+  "PRAGMA user_version = 7;";
 
 struct _HallServerSqlite
 {
@@ -370,7 +385,8 @@ migrate (HallServerSqlite  *self,
       || (version < 3 && !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error))
       || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
       || (version < 5 && !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error)
+      || (version < 6 && !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -888,6 +904,70 @@ sqlite_list_sign_in_failures (HallServerStorage  *storage,
   return g_steal_pointer (&failures);
 }
 
+static char *
+sqlite_get_calendar (HallServerStorage  *storage,
+                     gint64             *version_out,
+                     GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_CALENDAR,
+                                             error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (!hall_sqlite_stmt_step_row (stmt, _("read the calendar"), &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_not_found (error, "calendar");
+      return NULL;
+    }
+  if (version_out != NULL)
+    *version_out = sqlite3_column_int64 (stmt, 1);
+  return hall_sqlite_column_dup (stmt, 0);
+}
+
+static GPtrArray *
+sqlite_list_calendars (HallServerStorage  *storage,
+                       GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_LIST_CALENDARS,
+                                             error);
+  g_autoptr(GPtrArray) calendars = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  calendars = g_ptr_array_new_with_free_func (g_free);
+  while (hall_sqlite_stmt_step_row (stmt, _("read the calendars"), &local_error))
+    g_ptr_array_add (calendars, hall_sqlite_column_dup (stmt, 0));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&calendars);
+}
+
+static gboolean
+sqlite_put_calendar (HallServerStorage  *storage,
+                     gint64              version,
+                     const char         *data,
+                     const char         *set_by,
+                     GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_CALENDAR,
+                                             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, version);
+  sqlite3_bind_text (stmt, 2, data, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, set_by, -1, SQLITE_STATIC);
+  return hall_sqlite_stmt_run (stmt, _("write the calendar"), error);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -912,4 +992,7 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->list_case_events = sqlite_list_case_events;
   iface->put_sign_in_failure = sqlite_put_sign_in_failure;
   iface->list_sign_in_failures = sqlite_list_sign_in_failures;
+  iface->get_calendar = sqlite_get_calendar;
+  iface->list_calendars = sqlite_list_calendars;
+  iface->put_calendar = sqlite_put_calendar;
 }

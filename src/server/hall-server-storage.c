@@ -237,3 +237,28 @@ hall_server_storage_put_sign_in_failure (HallServerStorage        *self,
 {
   return IFACE (self)->put_sign_in_failure (self, failure, error);
 }
+
+char *
+hall_server_storage_get_calendar (HallServerStorage  *self,
+                                  gint64             *version_out,
+                                  GError            **error)
+{
+  return IFACE (self)->get_calendar (self, version_out, error);
+}
+
+GPtrArray *
+hall_server_storage_list_calendars (HallServerStorage  *self,
+                                    GError            **error)
+{
+  return IFACE (self)->list_calendars (self, error);
+}
+
+gboolean
+hall_server_storage_put_calendar (HallServerStorage  *self,
+                                  gint64              version,
+                                  const char         *data,
+                                  const char         *set_by,
+                                  GError            **error)
+{
+  return IFACE (self)->put_calendar (self, version, data, set_by, error);
+}

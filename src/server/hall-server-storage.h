@@ -157,6 +157,16 @@ struct _HallServerStorageInterface
                                      gint64                 since,
                                      guint                  limit,
                                      GError               **error);
+  char        *(*get_calendar)      (HallServerStorage     *self,
+                                     gint64                *version_out,
+                                     GError               **error);
+  GPtrArray   *(*list_calendars)    (HallServerStorage     *self,
+                                     GError               **error);
+  gboolean     (*put_calendar)      (HallServerStorage     *self,
+                                     gint64                 version,
+                                     const char            *data,
+                                     const char            *set_by,
+                                     GError               **error);
 };
 
 gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
@@ -255,6 +265,25 @@ gboolean              hall_server_storage_put_official          (HallServerStora
 gboolean              hall_server_storage_sign_out_official     (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  gint64              at,
+                                                                 GError            **error);
+
+/* (transfer full): the hall's calendar as the administrator last set it
+ * (its JSON, hall-calendar.h) and *@version_out its version;
+ * HALL_SERVER_ERROR_NOT_FOUND when none was ever set. */
+char                 *hall_server_storage_get_calendar          (HallServerStorage  *self,
+                                                                 gint64             *version_out,
+                                                                 GError            **error);
+/* (transfer full) (element-type utf8): the JSON of every calendar the
+ * administrator set, oldest first. */
+GPtrArray            *hall_server_storage_list_calendars        (HallServerStorage  *self,
+                                                                 GError            **error);
+/* Keeps @data (a calendar's JSON, validated) as the calendar's @version,
+ * set by the official @set_by; the newest version is the hall's calendar.
+ * A version kept already is HALL_DATABASE_ERROR_CONSTRAINT. */
+gboolean              hall_server_storage_put_calendar          (HallServerStorage  *self,
+                                                                 gint64              version,
+                                                                 const char         *data,
+                                                                 const char         *set_by,
                                                                  GError            **error);
 
 G_END_DECLS

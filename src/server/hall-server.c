@@ -37,6 +37,8 @@ hall_server_finalize (GObject *object)
   g_mutex_clear (&self->officials_mutex);
   g_clear_pointer (&self->throttles, g_hash_table_unref);
   g_mutex_clear (&self->throttle_mutex);
+  g_mutex_clear (&self->calendar_mutex);
+  g_clear_pointer (&self->calendars, g_ptr_array_unref);
   g_clear_object (&self->committer);
   g_clear_object (&self->local_committer);
   g_clear_object (&self->queue);
@@ -67,6 +69,7 @@ hall_server_init (HallServer *self)
   g_mutex_init (&self->officials_mutex);
   self->officials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_mutex_init (&self->throttle_mutex);
+  g_mutex_init (&self->calendar_mutex);
   self->throttles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -132,6 +135,8 @@ hall_server_new_with_database (const char  *data_dir,
     return NULL;
   self->queue = hall_queue_new (db_path, catalog, error);
   if (self->queue == NULL)
+    return NULL;
+  if (!_hall_server_load_calendar (self, error))
     return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
@@ -586,6 +591,8 @@ answer (HallServer            *self,
       return _hall_server_answer_revocation (self, request);
     case HALL_ROUTE_VERIFY:
       return _hall_server_answer_verify (self, request, connection);
+    case HALL_ROUTE_CALENDAR:
+      return _hall_server_answer_calendar (self, request, connection);
     case HALL_ROUTE_NONE:
     default:
       g_return_val_if_reached (hall_problem_response (500, NULL, "unrouted request"));
