@@ -38,7 +38,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -69,6 +69,8 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_GET_LICENSE,
+  STMT_PUT_LICENSE,
   N_STMTS
 } StmtId;
 
@@ -118,6 +120,8 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
+  [STMT_GET_LICENSE] = "SELECT data FROM licenses WHERE number = $1",
+  [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES ($1, $2, $3)",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -152,9 +156,15 @@ static const char schema_v2[] =
   "                               reason text NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);";
 
+/* Version 3: licenses issued at the counters, a case has one (SQLite's 7). */
+static const char schema_v3[] =
+  "CREATE TABLE licenses (number text PRIMARY KEY, case_uuid text NOT NULL UNIQUE,"
+  "                       data text NOT NULL);";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 typedef struct
@@ -702,7 +712,8 @@ pg_list_changes (HallServerStorage  *storage,
 
       change->seq = g_ascii_strtoll (PQgetvalue (result, i, 0), NULL, 10);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
-                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
+                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE : HALL_ENTITY_EVENT;
       change->uuid = g_strdup (PQgetvalue (result, i, 2));
       change->version = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
       change->data = g_strdup (PQgetvalue (result, i, 4));
@@ -981,6 +992,55 @@ pg_list_sign_in_failures (HallServerStorage  *storage,
   return g_steal_pointer (&failures);
 }
 
+static char *
+pg_get_license (HallServerStorage  *storage,
+                const char         *number,
+                GError            **error)
+{
+  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_LICENSE, number,
+                                 "license", _("read a license"), error);
+  char *data;
+
+  if (result == NULL)
+    return NULL;
+  data = value_dup (result, 0);
+  PQclear (result);
+  return data;
+}
+
+static gboolean
+pg_put_license (HallServerStorage  *storage,
+                const char         *number,
+                const char         *case_uuid,
+                const char         *data,
+                GError            **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  Conn *conn = get_conn (self, error);
+  g_autoptr(GError) local_error = NULL;
+  const char *params[] = { number, case_uuid, data };
+
+  if (conn == NULL)
+    return FALSE;
+  /* As pg_put_entity(): a refusal leaves the transaction usable. */
+  if (!exec_simple (conn, "SAVEPOINT put", _("write a license"), error))
+    return FALSE;
+  if (!run_command (self, STMT_PUT_LICENSE, 3, params, _("write a license"), &local_error))
+    {
+      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
+                   NULL);
+      if (is_unique_violation (local_error))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("The case %s has another license already"), case_uuid);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!exec_simple (conn, "RELEASE SAVEPOINT put", _("write a license"), error))
+    return FALSE;
+  return put_change (self, HALL_ENTITY_LICENSE, case_uuid, 1, data, error);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1005,4 +1065,6 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->list_case_events = pg_list_case_events;
   iface->put_sign_in_failure = pg_put_sign_in_failure;
   iface->list_sign_in_failures = pg_list_sign_in_failures;
+  iface->get_license = pg_get_license;
+  iface->put_license = pg_put_license;
 }

@@ -11,7 +11,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -52,6 +52,8 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_GET_LICENSE,
+  STMT_PUT_LICENSE,
   N_STMTS
 } StmtId;
 
@@ -102,6 +104,8 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= ?1 ORDER BY id DESC LIMIT ?2",
+  [STMT_GET_LICENSE] = "SELECT data FROM licenses WHERE number = ?1",
+  [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES (?1, ?2, ?3)",
 };
 
 static const char schema_v1[] =
@@ -212,6 +216,13 @@ static const char schema_v6[] =
   "                               reason TEXT NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);"
   "PRAGMA user_version = 6;";
+
+/* Licenses issued at the counters (PUT /v1/licenses/{number}): a case has
+ * one. */
+static const char schema_v7[] =
+  "CREATE TABLE licenses (number TEXT PRIMARY KEY, case_uuid TEXT NOT NULL UNIQUE,"
+  "                       data TEXT NOT NULL);"
+  "PRAGMA user_version = 7;";
 
 struct _HallServerSqlite
 {
@@ -370,7 +381,8 @@ migrate (HallServerSqlite  *self,
       || (version < 3 && !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error))
       || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
       || (version < 5 && !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error)
+      || (version < 6 && !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -609,7 +621,8 @@ sqlite_list_changes (HallServerStorage  *storage,
 
       change->seq = sqlite3_column_int64 (stmt, 0);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
-                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
+                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE : HALL_ENTITY_EVENT;
       change->uuid = hall_sqlite_column_dup (stmt, 2);
       change->version = sqlite3_column_int64 (stmt, 3);
       change->data = hall_sqlite_column_dup (stmt, 4);
@@ -888,6 +901,49 @@ sqlite_list_sign_in_failures (HallServerStorage  *storage,
   return g_steal_pointer (&failures);
 }
 
+static char *
+sqlite_get_license (HallServerStorage  *storage,
+                    const char         *number,
+                    GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_LICENSE,
+                                             error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (!step_row_of_key (stmt, number, "license", _("read a license"), error))
+    return NULL;
+  return hall_sqlite_column_dup (stmt, 0);
+}
+
+static gboolean
+sqlite_put_license (HallServerStorage  *storage,
+                    const char         *number,
+                    const char         *case_uuid,
+                    const char         *data,
+                    GError            **error)
+{
+  HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (self, STMT_PUT_LICENSE, error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, case_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, data, -1, SQLITE_STATIC);
+  if (!hall_sqlite_stmt_run (stmt, _("write a license"), &local_error))
+    {
+      if (g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("The case %s has another license already"), case_uuid);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return put_change (self, HALL_ENTITY_LICENSE, case_uuid, 1, data, error);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -912,4 +968,6 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->list_case_events = sqlite_list_case_events;
   iface->put_sign_in_failure = sqlite_put_sign_in_failure;
   iface->list_sign_in_failures = sqlite_list_sign_in_failures;
+  iface->get_license = sqlite_get_license;
+  iface->put_license = sqlite_put_license;
 }
