@@ -9,6 +9,7 @@
 #include "hall-error.h"
 #include "hall-fault-proxy.h"
 #include "hall-http-client.h"
+#include "hall-store-signing.h"
 #include "hall-store.h"
 #include "hall-sync-audit.h"
 #include "hall-sync-engine.h"
@@ -683,6 +684,31 @@ test_licenses_offline (Fixture      *fixture,
   g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM licenses"), ==, local);
   g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM changes WHERE entity = 'license'"),
                    ==, local);
+
+  /* Another counter pulls each license with its case, as issued here. */
+  {
+    g_autoptr (HallStore) other = open_store (fixture, "other.db", "C06");
+    g_autoptr (HallSyncEngine) engine = new_engine (other, fixture->server->url);
+    HallSyncReport report;
+    guint pulled = 0;
+
+    g_assert_true (run_sync (engine, &report, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < cases->len; i++)
+      {
+        const char *uuid = hall_case_get_uuid (g_ptr_array_index (cases, i));
+        g_autofree char *mine = hall_store_get_license (fixture->store, uuid, &error);
+        g_autofree char *theirs = NULL;
+
+        g_assert_no_error (error);
+        theirs = hall_store_get_license (other, uuid, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (theirs, ==, mine);
+        if (theirs != NULL)
+          pulled++;
+      }
+    g_assert_cmpint (pulled, ==, local);
+  }
 }
 
 int
