@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "hall-test"
 
 #include "hall-http-client.h"
+#include "hall-store-signing.h"
 #include "hall-sync-audit.h"
 #include "hall-test-server.h"
 
@@ -65,6 +66,9 @@ hall_sync_audit_assert (HallStore     *store,
   g_autoptr (GHashTable) feed_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) feed_applicants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                                   NULL);
+  /* case uuid -> the license's payload in the feed */
+  g_autoptr (GHashTable) feed_licenses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                                g_free);
   /* case uuid -> state events in the feed */
   g_autoptr (GHashTable) state_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                                NULL);
@@ -73,7 +77,7 @@ hall_sync_audit_assert (HallStore     *store,
   Server server = { client, server_url, NULL };
   HallSyncAudit counts = { 0 };
   gboolean more = TRUE;
-  guint n_cases, i, j;
+  guint n_cases, n_licenses = 0, i, j;
 
   g_assert_nonnull (token);
   server.authorization = g_strdup_printf ("Authorization: Bearer %s", token);
@@ -138,6 +142,17 @@ hall_sync_audit_assert (HallStore     *store,
             }
           else if (g_str_equal (entity, "applicant"))
             g_hash_table_add (feed_applicants, g_strdup (uuid));
+          else if (g_str_equal (entity, "license"))
+            {
+              const char *payload = json_object_get_string_member_with_default (data, "payload",
+                                                                                NULL);
+
+              g_assert_nonnull (payload);
+              g_assert_cmpstr (json_object_get_string_member_with_default (data, "case", NULL),
+                               ==, uuid);
+              if (!g_hash_table_insert (feed_licenses, g_strdup (uuid), g_strdup (payload)))
+                g_error ("the change feed has two licenses of case %s", uuid);
+            }
           else
             g_error ("the change feed names an unknown entity “%s”", entity);
         }
@@ -151,6 +166,7 @@ hall_sync_audit_assert (HallStore     *store,
   counts.cases = g_hash_table_size (feed_cases);
   counts.events = g_hash_table_size (feed_events);
   counts.applicants = g_hash_table_size (feed_applicants);
+  counts.licenses = g_hash_table_size (feed_licenses);
 
   /* The store's cases, one by one, against the feed and the server. */
   n_cases = hall_store_count_cases (store);
@@ -190,6 +206,15 @@ hall_sync_audit_assert (HallStore     *store,
             g_error ("event %s of case %s is not on the server", event_uuid, uuid);
         }
 
+      {
+        g_autofree char *license = hall_store_get_license (store, uuid, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (g_hash_table_lookup (feed_licenses, uuid), ==, license);
+        if (license != NULL)
+          n_licenses++;
+      }
+
       root = get_json (&server, path, &status);
       g_assert_cmpuint (status, ==, 200);
       remote = json_node_get_object (root);
@@ -203,6 +228,8 @@ hall_sync_audit_assert (HallStore     *store,
                        expected);
       g_assert_cmpint (hall_case_get_version (local), ==, expected);
     }
+
+  g_assert_cmpuint (n_licenses, ==, counts.licenses);
 
   hall_test_assert_integrity (hall_store_get_path (store));
   if (server_db != NULL)

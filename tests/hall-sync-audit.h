@@ -15,6 +15,7 @@ typedef struct
   guint cases;       /* distinct cases */
   guint events;
   guint applicants;
+  guint licenses;
 } HallSyncAudit;
 
 /* Asserts, after a clean sync of @store with the server at @server_url
@@ -28,6 +29,8 @@ typedef struct
  *   - GET /v1/cases/UUID of each case answers it with the store's number and
  *     state, at version 1 + its state events in the feed (a state event
  *     applied twice would show), which is also the store's version;
+ *   - every license the store holds is in the feed once, under its case,
+ *     with the same payload, and the feed has no other;
  *   - PRAGMA integrity_check is "ok" on the store's file and, when
  *     @server_db is not NULL, on the server's.
  * @audit (may be NULL) gets the counts. */

@@ -9,6 +9,9 @@
 
 #include "hall-approval-inbox.h"
 #include "hall-approval-inbox-test-hooks.h"
+#include "hall-case-page.h"
+#include "hall-license-printer.h"
+#include "hall-license-reader.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-signing.h"
 #include "hall-window.h"
@@ -408,6 +411,118 @@ test_counter_official_has_none (Fixture       *fixture,
                                   "approval"));
 }
 
+static void
+decide_as (Fixture    *fixture,
+           HallCase   *kase,
+           const char *official,
+           HallRoles   roles)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCaseEvent) event = hall_case_event_new (hall_case_get_uuid (kase),
+                                                         HALL_CASE_EVENT_DECISION);
+
+  hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+  g_assert_true (hall_store_open_session_key (fixture->store, official, PASSWORD, &error));
+  g_assert_true (hall_store_decide_case (fixture->store,
+                                         hall_catalog_lookup (fixture->catalog,
+                                                              hall_case_get_service_id (kase)),
+                                         event, roles, official, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+save_license (gpointer data)
+{
+  return gtk_widget_activate_action (data, "case.save-license", NULL);
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+/* The license of an approved case from its page: Save License as PDF
+ * writes it to the Documents folder, printing (exported through
+ * GtkPrintOperation, as the print dialog's "Print to File" does) draws it;
+ * both read back, by zbar, to the signed code the store holds. A case not
+ * approved has no license to print. */
+static void
+test_license_print (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  HallCase *kase = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallLicensePrinter) printer = NULL;
+  g_autoptr (HallLicensePrinter) none = NULL;
+  g_autoptr (HallCase) stored = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *exported = NULL;
+  g_autofree char *from_saved = NULL;
+  g_autofree char *from_print = NULL;
+  g_autoptr (GFile) export_file = NULL;
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  GtkWidget *page;
+
+  for (guint i = 0; i < fixture->waiting->len; i++)
+    if (g_str_equal (hall_case_get_service_id (g_ptr_array_index (fixture->waiting, i)),
+                     "individual_business_license"))
+      kase = g_ptr_array_index (fixture->waiting, i);
+  g_assert_nonnull (kase);
+
+  none = hall_license_printer_new (fixture->store, fixture->catalog, kase, &error);
+  g_assert_null (none);
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  decide_as (fixture, kase, APPROVER, HALL_ROLE_APPROVER);
+  decide_as (fixture, kase, COUNTER, HALL_ROLE_COUNTER_OFFICIAL);
+  stored = hall_store_get_case (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_state (stored), ==, HALL_CASE_APPROVED);
+  text = hall_store_get_license (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (text);
+
+  fixture->window = gtk_window_new ();
+  page = hall_case_page_new ();
+  gtk_window_set_child (GTK_WINDOW (fixture->window), page);
+  hall_case_page_set_catalog (HALL_CASE_PAGE (page), fixture->catalog);
+  hall_case_page_set_store (HALL_CASE_PAGE (page), fixture->store);
+  hall_case_page_set_case (HALL_CASE_PAGE (page), stored);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  spin ();
+
+  printer = hall_license_printer_new (fixture->store, fixture->catalog, stored, &error);
+  g_assert_no_error (error);
+  saved = g_build_filename (documents != NULL ? documents : g_get_home_dir (),
+                            hall_license_printer_get_number (printer), NULL);
+  {
+    g_autofree char *with_pdf = g_strconcat (saved, ".pdf", NULL);
+
+    g_free (saved);
+    saved = g_steal_pointer (&with_pdf);
+  }
+  /* Enabled once the page has shown the approved case. */
+  g_assert_true (wait_for (save_license, page));
+  g_assert_true (wait_for (file_exists, saved));
+  from_saved = hall_license_reader_read_file (saved, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (from_saved, ==, text);
+
+  exported = g_build_filename (g_get_user_cache_dir (), "printed-license.pdf", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  export_file = g_file_new_for_path (exported);
+  g_assert_true (hall_license_printer_print (printer, GTK_WINDOW (fixture->window),
+                                             GTK_PRINT_OPERATION_ACTION_EXPORT, export_file,
+                                             &error));
+  g_assert_no_error (error);
+  from_print = hall_license_reader_read_file (exported, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (from_print, ==, text);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -434,6 +549,7 @@ main (int   argc,
   ADD ("/approval-gui/return-needs-reason", test_return_needs_reason);
   ADD ("/approval-gui/supervisor", test_supervisor_counts);
   ADD ("/approval-gui/counter-official", test_counter_official_has_none);
+  ADD ("/approval-gui/license-print", test_license_print);
 #undef ADD
 
   return g_test_run ();

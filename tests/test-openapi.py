@@ -49,9 +49,21 @@ def _iso(at):
     return datetime.datetime.fromtimestamp(at, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def signed_decision(case_uuid, body, official="demo"):
-    """@body as a counter sends it: signed by a key of @official certified
-    by the hall key the server was started with (HALL_KEY_FILE)."""
+def case_hash(case):
+    """hall_case_content_hash() of a case as the server stores it: what a
+    decision signs and the server compares."""
+    checklist = sorted((i for i in case.get("checklist", []) if isinstance(i, dict)),
+                       key=lambda i: i.get("id", "").encode())
+    data = (_lp("service-hall case v1") + _lp(case["uuid"]) + _lp(case.get("number") or "")
+            + _lp(case["service"]) + _lp(case["applicant"]) + struct.pack(">I", len(checklist))
+            + b"".join(_lp(i.get("id", "")) + _lp("provided" if i.get("provided") else "missing")
+                       for i in checklist))
+    return hashlib.sha256(data).hexdigest()
+
+
+def signing_key(official="demo"):
+    """A fresh key of @official and its certificate (compact form) by the
+    hall key the server was started with (HALL_KEY_FILE)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives import serialization
 
@@ -67,7 +79,38 @@ def signed_decision(case_uuid, body, official="demo"):
                  + _lp(_iso(valid_from)) + _lp(_iso(valid_until)))
     certificate = (bytes([1, len(official.encode())]) + official.encode() + public
                    + struct.pack(">qq", valid_from, valid_until) + hall.sign(certified))
-    body = dict(body, content_hash="0" * 64, at=_iso(now))
+    return key, certificate
+
+
+BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+
+
+def signed_license(number, case, official="demo"):
+    """The "SH1:" text of the license @number of @case (hall-license-payload.h),
+    signed by a key of @official."""
+    key, certificate = signing_key(official)
+    now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+    record = bytes([1])
+    for text in (number, case["service"], "Contract Person", "", "", "YC"):
+        record += bytes([len(text.encode())]) + text.encode()
+    record += struct.pack(">II", now, 0) + uuid.UUID(case["uuid"]).bytes + certificate
+    record += key.sign(_lp("service-hall license v1") + record)
+    out = []
+    for i in range(0, len(record) - 1, 2):
+        n = record[i] * 256 + record[i + 1]
+        out += [BASE45[n % 45], BASE45[n // 45 % 45], BASE45[n // 2025]]
+    if len(record) % 2:
+        out += [BASE45[record[-1] % 45], BASE45[record[-1] // 45]]
+    return "SH1:" + "".join(out)
+
+
+def signed_decision(case_uuid, body, official="demo", case=None):
+    """@body as a counter sends it: signed by a key of @official certified
+    by the hall key the server was started with (HALL_KEY_FILE), over the
+    content of @case (as the server holds it)."""
+    key, certificate = signing_key(official)
+    now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
+    body = dict(body, content_hash=case_hash(case) if case else "0" * 64, at=_iso(now))
     reasons = body.get("reasons", [])
     signed = (_lp("service-hall decision v1") + _lp(case_uuid) + _lp(body["content_hash"])
               + struct.pack(">I", 0) + _lp(body["step"]) + _lp(body["decision"])
@@ -618,14 +661,24 @@ def run(c):
     # The steps move by decisions only.
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "in_review"},
            token=token)
+    stored = json.loads(c.call(C, "GET", k, 200, token=token)[1])
     c.call(E, "POST", e, 201, signed_decision(kase, {"uuid": str(uuid.uuid4()), "kind": "decision",
-                                                     "step": "accept", "decision": "approve"}),
+                                                     "step": "accept", "decision": "approve"},
+                                              case=stored),
            token=token)
     c.call(E, "POST", e, 201, signed_decision(kase, {"uuid": str(uuid.uuid4()), "kind": "decision",
-                                                     "step": "review", "decision": "approve"}),
+                                                     "step": "review", "decision": "approve"},
+                                              case=stored),
            token=token)
-    c.call(E, "POST", e, 409, {"uuid": str(uuid.uuid4()), "kind": "decision",
-                               "step": "tax_review", "decision": "approve"}, token=token)
+    # Signed by an official the server does not know.
+    c.call(E, "POST", e, 422, signed_decision(kase, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                                                     "step": "tax_review", "decision": "approve"},
+                                              official="li.na"),
+           token=token)
+    c.call(E, "POST", e, 409, signed_decision(kase, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                                                     "step": "tax_review", "decision": "approve"},
+                                              case=stored),
+           token=token)
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "decision",
                                "step": "issue", "decision": "reject"}, token=token)
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "received"},
@@ -633,6 +686,37 @@ def run(c):
     second = f"/v1/cases/{uuid.uuid4()}"
     c.call(C, "PUT", second, 201, dict(body, number=f"YC-{now.year}-C01-000002"), token=token)
     c.call(E, "POST", second + "/events", 409, event, token=token)
+
+    # A license, issued on the last approval (a service without a joint
+    # review: demo, who holds every role, decides each step).
+    L = "/v1/licenses/{number}"
+    third = str(uuid.uuid4())
+    third_body = dict(body, number=f"YC-{now.year}-C01-000009",
+                      service="individual_business_license", checklist=[])
+    c.call(C, "PUT", f"/v1/cases/{third}", 201, third_body, token=token)
+    third_case = json.loads(c.call(C, "GET", f"/v1/cases/{third}", 200, token=token)[1])
+    number = f"YC-{now.year}-C01-L000001"
+    license = {"number": number, "case": third,
+               "payload": signed_license(number, third_case)}
+    ln = f"/v1/licenses/{number}"
+    c.call(L, "PUT", ln, 401, license)
+    c.call(L, "PUT", ln, 403, license, token=reception)
+    c.call(L, "GET", ln, 405, token=token)
+    c.call(L, "PUT", "/v1/licenses/not_one", 404, license, token=token)
+    c.call(L, "PUT", ln, 422, license, token=token)  # not approved yet
+    for step in ("accept", "review", "issue"):
+        c.call(E, "POST", f"/v1/cases/{third}/events", 201,
+               signed_decision(third, {"uuid": str(uuid.uuid4()), "kind": "decision",
+                                       "step": step, "decision": "approve"}, case=third_case),
+               token=token)
+    c.call(L, "PUT", ln, 422, dict(license, payload="SH1:NOT"), token=token)
+    c.call(L, "PUT", ln, 400, "{", token=token)
+    c.call(L, "PUT", ln, 415, json.dumps(license), {"Content-Type": "text/plain"}, token=token)
+    c.call(L, "PUT", ln, 413, b" " * (2 * 1024 * 1024), token=token)
+    c.call(L, "PUT", ln, 201, license, token=token)
+    c.call(L, "PUT", ln, 200, license, token=token)
+    c.call(L, "PUT", ln, 409, dict(license, payload=signed_license(number, third_case)),
+           token=token)
 
     BA = "/v1/batch"
     ba_applicant = str(uuid.uuid4())

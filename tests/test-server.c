@@ -16,13 +16,14 @@
 
 #include "hall-catalog.h"
 #include "hall-json.h"
+#include "hall-license-payload.h"
 #include "hall-signature.h"
 #include "hall-test-http.h"
 #include "hall-test-postgres.h"
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
-#define SERVER_SCHEMA_VERSION 7
+#define SERVER_SCHEMA_VERSION 8
 
 
 typedef struct
@@ -273,6 +274,46 @@ test_signer (const char *official)
   return signer;
 }
 
+/* The content hash of case @kase as the test server holds it (what the
+ * server compares a decision's with), or zeros when it holds no such
+ * case. */
+static char *
+server_content_hash (const char *kase)
+{
+  g_autofree char *path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(HallCase) stored = NULL;
+
+  if (reply->status != 200)
+    return g_strdup ("0000000000000000000000000000000000000000000000000000000000000000");
+  node = reply_json (reply);
+  stored = hall_case_new_from_json (node, NULL, NULL);
+  g_assert_nonnull (stored);
+  return hall_case_content_hash (stored);
+}
+
+/* @decision with the content hash of the case @kase whose body (not on
+ * the server yet, sent in the same batch) is @case_body, as the server
+ * will compute it. */
+static char *
+with_content_hash (const char *decision,
+                   const char *kase,
+                   const char *case_body)
+{
+  g_autoptr(JsonNode) case_node = json_from_string (case_body, NULL);
+  g_autoptr(JsonNode) node = json_from_string (decision, NULL);
+  g_autoptr(HallCase) stored = NULL;
+  g_autofree char *hash = NULL;
+
+  json_object_set_string_member (json_node_get_object (case_node), "uuid", kase);
+  stored = hall_case_new_from_json (case_node, NULL, NULL);
+  g_assert_nonnull (stored);
+  hash = hall_case_content_hash (stored);
+  json_object_set_string_member (json_node_get_object (node), "content_hash", hash);
+  return json_to_string (node, FALSE);
+}
+
 /* @body (a decision of case @kase) as the counter of @bearer's official
  * sends it: with the case's content hash and the time when missing, signed
  * with the official's key, and its certificate. */
@@ -293,8 +334,11 @@ signed_decision (const char *kase,
   g_assert_nonnull (official);
   signer = test_signer (official);
   if (!json_object_has_member (object, "content_hash"))
-    json_object_set_string_member (object, "content_hash",
-                                   "0000000000000000000000000000000000000000000000000000000000000000");
+    {
+      g_autofree char *hash = server_content_hash (kase);
+
+      json_object_set_string_member (object, "content_hash", hash);
+    }
   if (!json_object_has_member (object, "at"))
     {
       g_autofree char *at = hall_timestamp_to_iso8601 (g_get_real_time () / G_USEC_PER_SEC);
@@ -1318,7 +1362,11 @@ test_batch_storage_failure (void)
 
   ops[0] = batch_op (key_applicant, "PUT", applicant_path, person);
   ops[1] = batch_op (key_case, "PUT", case_path, case_body);
-  signed_poisoned = signed_decision (kase, poisoned_body, token);
+  {
+    g_autofree char *hashed = with_content_hash (poisoned_body, kase, case_body);
+
+    signed_poisoned = signed_decision (kase, hashed, token);
+  }
   ops[2] = batch_op (key_event, "POST", events_path, signed_poisoned);
   ops[3] = batch_op (key_note, "POST", events_path, after_body);
   results = post_batch (ops);
@@ -2724,9 +2772,11 @@ test_event_recorded (void)
                                            "\"recorded_by\":\"mallory\","
                                            "\"recorded_at\":\"1999-01-01T00:00:00Z\"}",
                                            note_uuid);
+  /* A decision's official is its signer's (test_decision_forged refuses
+   * one that names another): demo's, sent by demo. */
   g_autofree char *move = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\","
                                            "\"step\":\"accept\",\"decision\":\"approve\","
-                                           "\"official\":\"li.na\","
+                                           "\"official\":\"demo\","
                                            "\"at\":\"2001-02-03T04:05:06Z\"}", move_uuid);
   g_autofree char *signed_move = NULL;
   g_autoptr(Reply) reply = NULL;
@@ -3029,13 +3079,24 @@ test_decision_forged (void)
     forged = with_member (genuine, "certificate", foreign_b64);
     assert_forgery_refused (kase, counter, forged, "certificate");
   }
-  /* Another official's key and certificate, sent by this official; and
-   * this official's, sent by the other. */
+  /* Who decided is who signed (test_decision_signer): a decision whose
+   * counter's word of who decided is not its certificate's official. */
   {
     g_autofree char *theirs = signed_decision (kase, body, other);
+    g_autofree char *misnamed = with_member (theirs, "official", "counter.forged");
 
-    assert_forgery_refused (kase, counter, theirs, "certificate");
-    assert_forgery_refused (kase, other, genuine, "certificate");
+    assert_forgery_refused (kase, counter, misnamed, "official");
+  }
+  /* Signed well, but over a content of the case the server does not
+   * hold. */
+  {
+    g_autofree char *other_uuid = g_uuid_string_random ();
+    g_autofree char *stale = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\","
+                                              "\"step\":\"accept\",\"decision\":\"approve\","
+                                              "\"content_hash\":\"%064d\"}", other_uuid, 2);
+    g_autofree char *signed_stale = signed_decision (kase, stale, counter);
+
+    assert_forgery_refused (kase, counter, signed_stale, "content_hash");
   }
   /* A key the hall revoked from before the decision. */
   {
@@ -3063,6 +3124,304 @@ test_decision_forged (void)
   reply = request ("POST", path, counter, genuine, NULL);
   assert_status (reply, 201);
   g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+}
+
+/* Decision @decision of @step on @kase, signed by the official of
+ * @signer (at @at, Unix seconds, or now when 0), sent by @sender's
+ * session. */
+static Reply *
+post_signed_by (const char *kase,
+                const char *signer,
+                const char *sender,
+                const char *step,
+                gint64      at)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *at_member = at != 0 ? hall_timestamp_to_iso8601 (at) : NULL;
+  g_autofree char *body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\","
+                                           "\"step\":\"%s\",\"decision\":\"approve\"%s%s%s}",
+                                           uuid, step, at_member ? ",\"at\":\"" : "",
+                                           at_member ? at_member : "", at_member ? "\"" : "");
+  g_autofree char *signed_body = signed_decision (kase, body, signer);
+
+  return request ("POST", path, sender, signed_body, NULL);
+}
+
+/* A counter where several officials decided, each signing with their own
+ * key, syncs under one session: the server judges each decision by who
+ * signed it (the certificate), so a joint review decided by three
+ * officials and sent by a fourth is taken, and one official's second
+ * step of it is refused even from another session. */
+static void
+test_decision_signer (void)
+{
+  g_autofree char *session = official_token ("counter.session", "counter_official");
+  g_autofree char *accepter = official_token ("counter.accepter", "counter_official");
+  g_autofree char *first = official_token ("approver.signer1", "approver");
+  g_autofree char *second = official_token ("approver.signer2", "approver");
+  g_autofree char *third = official_token ("approver.signer3", "approver");
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *stored = NULL;
+  Reply *reply;
+  guint by_signer = 0;
+
+  reply = post_signed_by (kase, accepter, session, "accept", 0);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+  reply = post_signed_by (kase, first, session, "review", 0);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+  /* The same signer again, from another session: still one official. */
+  reply = post_signed_by (kase, first, second, "tax_review", 0);
+  assert_problem (reply, 409, "step");
+  hall_test_reply_free (reply);
+  reply = post_signed_by (kase, second, session, "tax_review", 0);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+  reply = post_signed_by (kase, third, session, "seal_review", 0);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+
+  stored = get_text (case_path);
+  node = json_from_string (stored, NULL);
+  g_assert_cmpstr (member (node, "state"), ==, "in_review");
+
+  /* A signer without the step's role is refused, whoever sends it: the
+   * last step is a counter official's. */
+  reply = post_signed_by (kase, first, session, "issue", 0);
+  assert_problem (reply, 403, "step");
+  hall_test_reply_free (reply);
+
+  /* Each decision sent by the session, each the signer's own. */
+  changes = all_changes (500);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      JsonObject *data = json_object_get_object_member (change, "data");
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (data, "case", NULL), kase) != 0
+          || g_strcmp0 (json_object_get_string_member_with_default (data, "kind", NULL),
+                        "decision") != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (data, "recorded_by"), ==,
+                       "counter.session");
+      by_signer++;
+    }
+  g_assert_cmpuint (by_signer, ==, 4);
+}
+
+/* A revocation of @signer's key from @from (Unix seconds). */
+static void
+revoke_key (const char *official,
+            gint64      from)
+{
+  TestSigner *signer = test_signer (official);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/revocations/", uuid, NULL);
+  g_autofree char *key_b64 = hall_public_key_to_base64 (hall_signing_key_get_public_key (signer->key));
+  g_autofree char *from_text = hall_timestamp_to_iso8601 (from);
+  g_autofree char *body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"key\",\"official\":\"%s\","
+                                           "\"public_key\":\"%s\",\"from\":\"%s\","
+                                           "\"reason\":\"Laptop stolen\"}",
+                                           uuid, official, key_b64, from_text);
+  g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
+
+  assert_status (reply, 200);
+}
+
+/* A key revoked from R: what it signed at or after R is refused; what it
+ * signed before R is taken while it reaches the server within the hall's
+ * longest offline period (72 hours by default) after R, and refused after
+ * that, since its date is only the counter's word. */
+static void
+test_decision_revoked_window (void)
+{
+  g_autofree char *recent = official_token ("counter.recent", "counter_official");
+  g_autofree char *old = official_token ("counter.longago", "counter_official");
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *first = put_case (applicant);
+  g_autofree char *second = put_case (applicant);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  Reply *reply;
+
+  revoke_key ("counter.recent", now - 2 * 3600);
+  revoke_key ("counter.longago", now - 100 * 3600);
+
+  /* Signed after the revocation: refused. */
+  reply = post_signed_by (first, recent, recent, "accept", now - 3600);
+  assert_problem (reply, 422, "certificate");
+  hall_test_reply_free (reply);
+  /* Signed before it, brought 2 hours after it: taken. */
+  reply = post_signed_by (first, recent, recent, "accept", now - 3 * 3600);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+  /* Signed before it, brought 100 hours after it: refused, saying why. */
+  reply = post_signed_by (second, old, old, "accept", now - 101 * 3600);
+  assert_problem (reply, 422, "certificate");
+  g_assert_nonnull (strstr (reply->body->str, "longest offline period"));
+  hall_test_reply_free (reply);
+}
+
+/* The license of @kase numbered @number, issued at @issued_at by the key
+ * of @official (whose certificate is by @hall, or the demo hall's). */
+static char *
+license_body (const char  *number,
+              const char  *kase,
+              const char  *payload_case,
+              const char  *license_type,
+              const char  *official,
+              gint64       issued_at,
+              HallRootKey *hall)
+{
+  TestSigner *signer = test_signer (official);
+  g_autoptr(HallLicensePayload) payload = hall_license_payload_new ();
+  g_autoptr(HallCertificate) foreign = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  payload->number = g_strdup (number);
+  payload->license_type = g_strdup (license_type);
+  payload->holder = g_strdup ("Test Person");
+  payload->holder_id = g_strdup ("");
+  payload->scope = g_strdup ("");
+  payload->hall = g_strdup ("YC");
+  payload->issued_at = issued_at;
+  payload->case_uuid = g_strdup (payload_case);
+  if (hall != NULL)
+    foreign = hall_root_key_certify (hall, official, hall_signing_key_get_public_key (signer->key),
+                                     0, issued_at + 86400);
+  text = hall_license_payload_sign (payload, signer->key,
+                                    foreign != NULL ? foreign : signer->certificate, &error);
+  g_assert_no_error (error);
+  return g_strdup_printf ("{\"number\":\"%s\",\"case\":\"%s\",\"payload\":\"%s\"}", number, kase,
+                          text);
+}
+
+static void
+assert_license_refused (const char *number,
+                        const char *bearer,
+                        const char *body,
+                        long        status,
+                        const char *field)
+{
+  g_autofree char *path = g_strconcat ("/v1/licenses/", number, NULL);
+  g_autoptr(Reply) reply = request ("PUT", path, bearer, body, NULL);
+
+  assert_problem (reply, status, field);
+}
+
+/* PUT /v1/licenses/{number}: taken when the server's own record agrees
+ * (the case exists, every step approved, the payload that case's and its
+ * service's, signed by a certified official holding the last step's
+ * role), once; the same again is 200, another under the number 409; each
+ * refusal names its field; the feed carries it under its case. */
+static void
+test_license_put (void)
+{
+  g_autofree char *counter = official_token ("counter.issuer", "counter_official");
+  g_autofree char *first = official_token ("approver.lic1", "approver");
+  g_autofree char *second = official_token ("approver.lic2", "approver");
+  g_autofree char *third = official_token ("approver.lic3", "approver");
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = put_case (applicant);
+  g_autofree char *stranger_case = g_uuid_string_random ();
+  g_autoptr(HallRootKey) stranger = hall_root_key_generate ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *number = g_strdup_printf ("YC-2026-C01-L%06u", g_random_int_range (1, 999999));
+  g_autofree char *path = g_strconcat ("/v1/licenses/", number, NULL);
+  g_autofree char *good = license_body (number, kase, kase, service_id, "counter.issuer", now,
+                                        NULL);
+  g_autoptr(JsonArray) changes = NULL;
+  Reply *reply;
+  guint in_feed = 0;
+
+  /* Not approved yet. */
+  assert_license_refused (number, counter, good, 422, "case");
+
+  assert_decided (kase, counter, "accept", "approve", NULL, "in_review");
+  assert_decided (kase, first, "review", "approve", NULL, "in_review");
+  assert_decided (kase, second, "tax_review", "approve", NULL, "in_review");
+  assert_decided (kase, third, "seal_review", "approve", NULL, "in_review");
+  assert_decided (kase, counter, "issue", "approve", NULL, "approved");
+
+  /* Each kind of bad license, nothing kept. */
+  {
+    g_autofree char *no_case = license_body (number, stranger_case, stranger_case, service_id,
+                                             "counter.issuer", now, NULL);
+    g_autofree char *other_case = license_body (number, kase, stranger_case, service_id,
+                                                "counter.issuer", now, NULL);
+    g_autofree char *other_number = license_body ("YC-2026-C01-L999999", kase, kase, service_id,
+                                                  "counter.issuer", now, NULL);
+    g_autofree char *foreign = license_body (number, kase, kase, service_id, "counter.issuer",
+                                             now, stranger);
+    g_autofree char *by_approver = license_body (number, kase, kase, service_id,
+                                                 "approver.lic1", now, NULL);
+    g_autofree char *other_type = license_body (number, kase, kase, "invoice_application",
+                                                "counter.issuer", now, NULL);
+    g_autofree char *garbage = g_strdup_printf ("{\"number\":\"%s\",\"case\":\"%s\","
+                                                "\"payload\":\"SH1:NOT A LICENSE\"}",
+                                                number, kase);
+    g_autofree char *misnumbered = g_strdup_printf ("{\"number\":\"YC-X\",\"case\":\"%s\","
+                                                    "\"payload\":\"SH1:\"}", kase);
+    g_autofree char *renumbered = with_member (other_number, "number", number);
+
+    assert_license_refused (number, counter, no_case, 422, "case");
+    assert_license_refused (number, counter, other_case, 422, "case");
+    assert_license_refused (number, counter, renumbered, 422, "payload");
+    assert_license_refused (number, counter, foreign, 422, "certificate");
+    assert_license_refused (number, counter, by_approver, 422, "certificate");
+    assert_license_refused (number, counter, other_type, 422, "license_type");
+    assert_license_refused (number, counter, garbage, 422, "payload");
+    assert_license_refused (number, counter, misnumbered, 422, "number");
+    /* A reception official sends no licenses. */
+    {
+      g_autofree char *reception = official_token ("reception.lic", "reception");
+
+      assert_license_refused (number, reception, good, 403, NULL);
+    }
+  }
+
+  reply = request ("PUT", path, counter, good, NULL);
+  assert_status (reply, 201);
+  hall_test_reply_free (reply);
+  /* The same again (a lost answer, retried): the one kept. */
+  reply = request ("PUT", path, counter, good, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+  /* Another license under the number, or a second of the case. */
+  {
+    g_autofree char *later = license_body (number, kase, kase, service_id, "counter.issuer",
+                                           now + 1, NULL);
+    g_autofree char *second_number = g_strdup_printf ("%s9", number);
+    g_autofree char *second_license = license_body (second_number, kase, kase, service_id,
+                                                    "counter.issuer", now, NULL);
+
+    assert_license_refused (number, counter, later, 409, "payload");
+    assert_license_refused (second_number, counter, second_license, 409, "case");
+  }
+
+  changes = all_changes (500);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_strcmp0 (json_object_get_string_member (change, "entity"), "license") != 0
+          || g_strcmp0 (json_object_get_string_member (change, "uuid"), kase) != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change,
+                                                                                      "data"),
+                                                      "number"), ==, number);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (change,
+                                                                                      "data"),
+                                                      "official"), ==, "counter.issuer");
+      in_feed++;
+    }
+  g_assert_cmpuint (in_feed, ==, 1);
 }
 
 static void
@@ -3186,7 +3545,8 @@ test_batch_same_rules (void)
     g_autofree char *approve = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\","
                                                 "\"state\":\"approved\"}", approve_uuid);
     g_autofree char *if_match_op = NULL;
-    g_autofree char *signed_review = signed_decision (good, review, counter);
+    g_autofree char *hashed_review = with_content_hash (review, good, good_body);
+    g_autofree char *signed_review = signed_decision (good, hashed_review, counter);
 
     ops[n++] = batch_op (k1, "PUT", good_path, good_body);
     ops[n++] = batch_op (k2, "POST", good_events, signed_review);
@@ -4209,6 +4569,9 @@ main (int   argc,
   g_test_add_func ("/hall/server/sign-in/throttle", test_sign_in_throttle);
   g_test_add_func ("/hall/server/decisions/path", test_decision_path);
   g_test_add_func ("/hall/server/decisions/forged", test_decision_forged);
+  g_test_add_func ("/hall/server/decisions/signer", test_decision_signer);
+  g_test_add_func ("/hall/server/decisions/revoked-window", test_decision_revoked_window);
+  g_test_add_func ("/hall/server/licenses/put", test_license_put);
   g_test_add_func ("/hall/server/cases/state-by-events-only", test_case_state_by_events_only);
   g_test_add_func ("/hall/server/cases/fixed-fields", test_case_fixed_fields);
   g_test_add_func ("/hall/server/cases/version", test_case_version);

@@ -9,6 +9,7 @@
 #include "hall-error.h"
 #include "hall-fault-proxy.h"
 #include "hall-http-client.h"
+#include "hall-store-signing.h"
 #include "hall-store.h"
 #include "hall-sync-audit.h"
 #include "hall-sync-engine.h"
@@ -622,6 +623,94 @@ test_decisions_offline (Fixture      *fixture,
                              "SELECT count(*) FROM cases WHERE state = 'received'"), ==, 0);
 }
 
+/* Licenses issued offline on the last approval reach the server once,
+ * through a lost answer, a duplicate and an error of their PUT: each is
+ * in its feed once, under its case, as the counter issued it. */
+static void
+test_licenses_offline (Fixture      *fixture,
+                       gconstpointer user_data)
+{
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autofree char *server_db = hall_test_server_dup_db_path (fixture->server);
+  g_autoptr (GError) error = NULL;
+  HallSyncAudit counts;
+  gint64 local;
+
+  create_cases (fixture, fixture->store, 8);
+  cases = hall_store_fetch_cases (fixture->store, 0, 8, &error);
+  g_assert_no_error (error);
+
+  /* Offline, every step demo may take, to the end where no joint review
+   * stands in the way (one official decides one step of one). */
+  hall_test_open_demo_signing (fixture->store);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const char *uuid = hall_case_get_uuid (g_ptr_array_index (cases, i));
+      g_autoptr (HallCase) kase = hall_store_get_case (fixture->store, uuid, NULL);
+      HallService *service = hall_catalog_lookup (fixture->catalog,
+                                                  hall_case_get_service_id (kase));
+
+      for (guint j = 0; j < 10; j++)
+        {
+          g_autoptr (HallCaseEvent) event = hall_case_event_new (uuid, HALL_CASE_EVENT_DECISION);
+          g_autoptr (GError) decide_error = NULL;
+
+          hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+          if (!hall_store_decide_case (fixture->store, service, event, HALL_ROLES_ALL, "demo",
+                                       NULL, &decide_error))
+            break;
+        }
+    }
+  local = count_in (hall_store_get_path (fixture->store), "SELECT count(*) FROM licenses");
+  g_assert_cmpint (local, >=, 4);
+  /* Each waits in the outbox with its approval. */
+  g_assert_cmpint (count_in (hall_store_get_path (fixture->store),
+                             "SELECT count(*) FROM outbox WHERE entity = 'license'"), ==, local);
+
+  hall_fault_proxy_set_retry_after (fixture->proxy, "0");
+  hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/licenses/*", 0, 1,
+                             HALL_FAULT_RESET_AFTER_COMMIT);
+  hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/licenses/*", 1, 1,
+                             HALL_FAULT_DUPLICATE);
+  hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/licenses/*", 2, 1,
+                             HALL_FAULT_ERROR_500);
+  sync_through_faults (fixture);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy,
+                                                   HALL_FAULT_RESET_AFTER_COMMIT), ==, 1);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, HALL_FAULT_DUPLICATE), ==, 1);
+
+  hall_sync_audit_assert (fixture->store, fixture->server->url, server_db, &counts);
+  g_assert_cmpuint (counts.licenses, ==, local);
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM licenses"), ==, local);
+  g_assert_cmpint (count_in (server_db, "SELECT count(*) FROM changes WHERE entity = 'license'"),
+                   ==, local);
+
+  /* Another counter pulls each license with its case, as issued here. */
+  {
+    g_autoptr (HallStore) other = open_store (fixture, "other.db", "C06");
+    g_autoptr (HallSyncEngine) engine = new_engine (other, fixture->server->url);
+    HallSyncReport report;
+    guint pulled = 0;
+
+    g_assert_true (run_sync (engine, &report, &error));
+    g_assert_no_error (error);
+    for (guint i = 0; i < cases->len; i++)
+      {
+        const char *uuid = hall_case_get_uuid (g_ptr_array_index (cases, i));
+        g_autofree char *mine = hall_store_get_license (fixture->store, uuid, &error);
+        g_autofree char *theirs = NULL;
+
+        g_assert_no_error (error);
+        theirs = hall_store_get_license (other, uuid, &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (theirs, ==, mine);
+        if (theirs != NULL)
+          pulled++;
+      }
+    g_assert_cmpint (pulled, ==, local);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,6 +734,8 @@ main (int   argc,
     }
   g_test_add ("/hall/sync-faults/decisions-offline", Fixture, NULL, fixture_set_up,
               test_decisions_offline, fixture_tear_down);
+  g_test_add ("/hall/sync-faults/licenses-offline", Fixture, NULL, fixture_set_up,
+              test_licenses_offline, fixture_tear_down);
   g_test_add ("/hall/sync-faults/chaos", Fixture, NULL, fixture_set_up, test_chaos,
               fixture_tear_down);
   g_test_add ("/hall/sync-faults/batch-reset-after-commit", Fixture, NULL, fixture_set_up,

@@ -8,6 +8,7 @@
 
 #include "hall-catalog.h"
 #include "hall-sqlite.h"
+#include "hall-store-signing.h"
 #include "hall-store.h"
 #include "hall-sync-audit.h"
 #include "hall-sync-engine.h"
@@ -134,6 +135,49 @@ spawn_sync (const char *profile)
   return child;
 }
 
+/* Approves to the end, offline, up to @n cases of @store taken in and not
+ * decided yet, as demo (who holds every role; a joint review stops at its
+ * second step, one official deciding one step of it): each issues its
+ * license, which waits in the outbox with its approval. */
+static guint
+approve_cases (HallStore   *store,
+               HallCatalog *catalog,
+               guint        n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) cases = hall_store_fetch_cases (store, 0, hall_store_count_cases (store),
+                                                        &error);
+  guint licensed = 0;
+
+  g_assert_no_error (error);
+  hall_test_open_demo_signing (store);
+  for (guint i = 0; i < cases->len && licensed < n; i++)
+    {
+      HallCase *kase = g_ptr_array_index (cases, i);
+      HallService *service = hall_catalog_lookup (catalog, hall_case_get_service_id (kase));
+      g_autofree char *license = NULL;
+
+      if (hall_case_get_state (kase) != HALL_CASE_RECEIVED || service == NULL)
+        continue;
+      for (guint j = 0; j < 10; j++)
+        {
+          g_autoptr (HallCaseEvent) event = hall_case_event_new (hall_case_get_uuid (kase),
+                                                                 HALL_CASE_EVENT_DECISION);
+          g_autoptr (GError) decide_error = NULL;
+
+          hall_case_event_set_decision (event, HALL_DECISION_APPROVE);
+          if (!hall_store_decide_case (store, service, event, HALL_ROLES_ALL, "demo", NULL,
+                                       &decide_error))
+            break;
+        }
+      license = hall_store_get_license (store, hall_case_get_uuid (kase), &error);
+      g_assert_no_error (error);
+      if (license != NULL)
+        licensed++;
+    }
+  return licensed;
+}
+
 static void
 test_kill_during_sync (void)
 {
@@ -153,7 +197,7 @@ test_kill_during_sync (void)
   const char *seed_text = g_getenv ("SERVICE_HALL_KILL_SEED");
   guint32 seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10)
                                    : (guint32) g_test_rand_int ();
-  guint serial = 0, mine = 0, theirs = 0;
+  guint serial = 0, mine = 0, theirs = 0, licensed = 0;
   guint killed = 0, mid_push = 0, finished = 0;
   HallSyncAudit counts;
   guint i;
@@ -195,6 +239,9 @@ test_kill_during_sync (void)
           hall_test_create_cases (store, catalog, serial, 10);
           serial += 10;
           mine += 10;
+          /* And licenses: their PUTs are killed too. */
+          if (i % 6 == 0)
+            licensed += approve_cases (store, catalog, 3);
         }
       if (i % 10 == 5)
         {
@@ -258,9 +305,14 @@ test_kill_during_sync (void)
     g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
 
     hall_sync_audit_assert (store, server->url, server_db, &counts);
-    g_test_message ("server: %u changes, %u cases, %u events, %u applicants", counts.changes,
-                    counts.cases, counts.events, counts.applicants);
+    g_test_message ("server: %u changes, %u cases, %u events, %u applicants, %u licenses",
+                    counts.changes, counts.cases, counts.events, counts.applicants,
+                    counts.licenses);
     g_assert_cmpuint (counts.cases, ==, mine + theirs);
+    /* hall_test_create_cases() approves some of its cases too: the
+     * audit holds every license of the store to the feed, once. */
+    g_assert_cmpuint (licensed, >=, 10);
+    g_assert_cmpuint (counts.licenses, >=, licensed);
   }
 
   g_clear_object (&other_engine);

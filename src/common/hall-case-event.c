@@ -12,6 +12,7 @@
 #include "hall-case-event.h"
 #include "hall-error.h"
 #include "hall-json.h"
+#include "hall-signature.h"
 
 struct _HallCaseEvent
 {
@@ -35,6 +36,7 @@ struct _HallCaseEvent
   JsonArray *documents;
   char *signature;
   JsonNode *certificate;
+  char *signer;   /* the certificate's official, read once */
 };
 
 G_DEFINE_FINAL_TYPE (HallCaseEvent, hall_case_event, G_TYPE_OBJECT)
@@ -111,6 +113,7 @@ hall_case_event_finalize (GObject *object)
   g_clear_pointer (&self->documents, json_array_unref);
   g_free (self->signature);
   g_clear_pointer (&self->certificate, json_node_unref);
+  g_free (self->signer);
 
   G_OBJECT_CLASS (hall_case_event_parent_class)->finalize (object);
 }
@@ -504,6 +507,7 @@ hall_case_event_set_certificate (HallCaseEvent *self,
 {
   g_return_if_fail (HALL_IS_CASE_EVENT (self));
   g_clear_pointer (&self->certificate, json_node_unref);
+  g_clear_pointer (&self->signer, g_free);
   self->certificate = certificate != NULL ? json_node_copy (certificate) : NULL;
 }
 
@@ -511,6 +515,23 @@ const char *
 hall_case_event_get_decided_by (HallCaseEvent *self)
 {
   g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+
+  /* A signed decision is the signer's, whoever's session sent it. */
+  if (self->certificate != NULL && JSON_NODE_HOLDS_VALUE (self->certificate)
+      && json_node_get_value_type (self->certificate) == G_TYPE_STRING)
+    {
+      if (self->signer == NULL)
+        {
+          g_autoptr (HallCertificate) certificate = NULL;
+
+          certificate = hall_certificate_new_from_base64 (json_node_get_string (self->certificate),
+                                                          NULL);
+          if (certificate != NULL)
+            self->signer = g_strdup (certificate->official);
+        }
+      if (self->signer != NULL)
+        return self->signer;
+    }
   return self->recorded_by != NULL ? self->recorded_by : self->official;
 }
 

@@ -108,8 +108,9 @@ void               hall_case_event_set_signature     (HallCaseEvent     *self,
 JsonNode          *hall_case_event_get_certificate   (HallCaseEvent     *self);
 void               hall_case_event_set_certificate   (HallCaseEvent     *self,
                                                       JsonNode          *certificate);
-/* Who made the decision, as far as this copy knows: the server's record
- * when it has one, else the counter's word. */
+/* Who made the decision, as far as this copy knows: the official of its
+ * certificate when it is signed (the signer, whichever session sent it),
+ * else the server's record when it has one, else the counter's word. */
 const char        *hall_case_event_get_decided_by    (HallCaseEvent     *self);
 
 /* Wire format (body of POST /v1/cases/{uuid}/events):

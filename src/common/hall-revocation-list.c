@@ -288,3 +288,23 @@ hall_revocation_list_check (HallRevocationList    *self,
     }
   return TRUE;
 }
+
+gint64
+hall_revocation_list_get_key_revoked_from (HallRevocationList    *self,
+                                           const HallCertificate *certificate)
+{
+  gint64 from = 0;
+
+  g_return_val_if_fail (certificate != NULL, 0);
+
+  for (guint i = 0; self != NULL && i < self->items->len; i++)
+    {
+      HallRevocation *revocation = g_ptr_array_index (self->items, i);
+
+      if (g_strcmp0 (revocation->kind, "key") == 0
+          && memcmp (revocation->public_key, certificate->public_key, HALL_PUBLIC_KEY_BYTES) == 0
+          && (from == 0 || revocation->from < from))
+        from = revocation->from;
+    }
+  return from;
+}

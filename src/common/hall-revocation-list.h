@@ -60,6 +60,11 @@ gboolean            hall_revocation_list_check       (HallRevocationList    *sel
                                                       gint64                 signed_at,
                                                       GError               **error);
 
+/* When the key of @certificate is revoked from (the earliest such
+ * revocation), Unix seconds; 0 when it is not revoked. */
+gint64              hall_revocation_list_get_key_revoked_from (HallRevocationList    *self,
+                                                               const HallCertificate *certificate);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallRevocation, hall_revocation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallRevocationList, hall_revocation_list_unref)
 

@@ -876,7 +876,35 @@ decide_case_locked (HallStore      *self,
     return FALSE;
   if (state_out != NULL)
     *state_out = state;
-  return _hall_store_enqueue_event_locked (self, decision, error);
+  if (!_hall_store_enqueue_event_locked (self, decision, error))
+    return FALSE;
+
+  /* The last step approved: the license, signed with the same key, in the
+   * same transaction and through the outbox right after the decision, so
+   * that the server has the approval first and never one without the
+   * other. */
+  if (state == HALL_CASE_APPROVED)
+    {
+      g_autoptr (HallCertificate) certificate = NULL;
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *license = NULL;
+
+      certificate = hall_store_lookup_certificate (self, official,
+                                                   hall_signing_key_get_public_key (self->session_key),
+                                                   &local_error);
+      if (certificate == NULL
+          || !_hall_store_issue_license_locked (self, case_uuid, service, NULL, 0,
+                                                self->session_key, certificate, &license,
+                                                &local_error))
+        {
+          g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_CONFLICT,
+                       _("The case’s license could not be issued, so the approval was not "
+                         "made either: %s"),
+                       local_error != NULL ? local_error->message : _("no certificate"));
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 gboolean
@@ -906,30 +934,6 @@ hall_store_decide_case (HallStore      *self,
     return FALSE;
   if (state_out != NULL)
     *state_out = state;
-
-  /* The last step approved: the license, right after, signed with the same
-   * key. A failure here leaves the decision made; "service-hall-ctl
-   * license" issues it later (a case has one license, asked again it is
-   * the one issued). The session's key is not replaced while a decision
-   * is being made (the official who made it is signed in). */
-  if (state == HALL_CASE_APPROVED)
-    {
-      g_autoptr (HallCertificate) certificate = NULL;
-      g_autoptr (GError) license_error = NULL;
-      g_autofree char *license = NULL;
-
-      certificate = hall_store_lookup_certificate (self, official,
-                                                   hall_signing_key_get_public_key (self->session_key),
-                                                   &license_error);
-      if (certificate != NULL)
-        license = hall_store_issue_license (self, hall_case_event_get_case_uuid (decision), service,
-                                            NULL, 0, self->session_key, certificate,
-                                            &license_error);
-      if (license == NULL)
-        g_warning ("The license of case %s was not issued: %s",
-                   hall_case_event_get_case_uuid (decision),
-                   license_error != NULL ? license_error->message : "no certificate");
-    }
 
   _hall_store_emit_changed (self);
   _hall_store_emit_case_changed (self, hall_case_event_get_case_uuid (decision));

@@ -391,6 +391,38 @@ static const char migration_v12[] =
   "CREATE INDEX cases_waiting ON cases (promised_at, id)"
   "  WHERE state IN ('received', 'in_review');";
 
+/* Licenses travel to the server through the outbox (PUT
+ * /v1/licenses/{number}), in the transaction of the approval that issues
+ * them: the outbox takes rows of the entity "license", whose entity_uuid
+ * is the license's number and owner its case (so that no query of a
+ * case's own PUTs finds it). SQLite cannot change a CHECK, so the table is
+ * made again, as v5 did, its sequence carrying on. */
+static const char migration_v13[] =
+  "CREATE TABLE outbox_v13 ("
+  "  seq          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid         TEXT NOT NULL,"
+  "  method       TEXT NOT NULL,"
+  "  path         TEXT NOT NULL,"
+  "  body         TEXT NOT NULL,"
+  "  entity       TEXT NOT NULL CHECK (entity IN ('applicant', 'case', 'event', 'license')),"
+  "  entity_uuid  TEXT NOT NULL,"
+  "  owner_uuid   TEXT NOT NULL,"
+  "  base_version INTEGER NOT NULL DEFAULT 0,"
+  "  attempts     INTEGER NOT NULL DEFAULT 0,"
+  "  last_error   TEXT,"
+  "  created_at   INTEGER NOT NULL,"
+  "  CHECK (method <> 'PUT' OR entity_uuid = owner_uuid OR entity = 'license')"
+  ");"
+  "INSERT INTO outbox_v13 (seq, uuid, method, path, body, entity, entity_uuid, owner_uuid,"
+  "  base_version, attempts, last_error, created_at)"
+  "  SELECT seq, uuid, method, path, body, entity, entity_uuid, owner_uuid, base_version,"
+  "  attempts, last_error, created_at FROM outbox ORDER BY seq;"
+  "DELETE FROM sqlite_sequence WHERE name = 'outbox_v13';"
+  "UPDATE sqlite_sequence SET name = 'outbox_v13' WHERE name = 'outbox';"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_v13 RENAME TO outbox;"
+  "CREATE INDEX outbox_owner ON outbox (owner_uuid);";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -405,6 +437,7 @@ static const char *const migrations[] = {
   migration_v10,
   migration_v11,
   migration_v12,
+  migration_v13,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

@@ -219,6 +219,21 @@ gboolean        _hall_store_add_case_event_locked (HallStore     *self,
                                                    HallCaseEvent *event,
                                                    GError       **error);
 
+/* hall-store-signing.c */
+
+/* Issues the license of @case_uuid (hall_store_issue_license()) in the
+ * caller's transaction, with its outbox row (PUT /v1/licenses/{number});
+ * *@text_out: its payload text, or the one issued before. */
+gboolean        _hall_store_issue_license_locked (HallStore             *self,
+                                                  const char            *case_uuid,
+                                                  HallService           *service,
+                                                  const char            *scope,
+                                                  guint                  valid_days,
+                                                  HallSigningKey        *key,
+                                                  const HallCertificate *certificate,
+                                                  char                 **text_out,
+                                                  GError               **error);
+
 /* hall-store-outbox.c */
 
 gboolean        _hall_store_enqueue_locked      (HallStore      *self,

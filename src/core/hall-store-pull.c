@@ -8,7 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "hall-core-error.h"
 #include "hall-error.h"
+#include "hall-license-payload.h"
 #include "hall-store-private.h"
 
 static gboolean
@@ -321,6 +323,53 @@ apply_event_locked (HallStore     *self,
   return TRUE;
 }
 
+/* A license from the change feed ({"number", "case", "payload",
+ * "official", "issued_at", …}; the change's uuid is its case's): kept
+ * unless this counter holds it already. Its signature is checked where
+ * it is shown, as every license's is. */
+static gboolean
+apply_license_locked (HallStore  *self,
+                      JsonNode   *data,
+                      const char *case_uuid,
+                      GPtrArray  *changed_cases,
+                      GError    **error)
+{
+  JsonObject *object = json_node_get_object (data);
+  const char *number = json_object_get_string_member_with_default (object, "number", NULL);
+  const char *payload_text = json_object_get_string_member_with_default (object, "payload", NULL);
+  g_autoptr (HallLicensePayload) payload = NULL;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  payload = payload_text != NULL ? hall_license_payload_parse (payload_text, &local_error) : NULL;
+  if (number == NULL || payload == NULL || g_strcmp0 (payload->number, number) != 0
+      || g_strcmp0 (payload->case_uuid, case_uuid) != 0 || payload->certificate == NULL)
+    {
+      g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+                   _("The license of case %s from the server is not one: %s"), case_uuid,
+                   local_error != NULL ? local_error->message
+                                       : _("its number, case or payload do not agree"));
+      return FALSE;
+    }
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO licenses (number, case_uuid, payload, official,"
+                                   " issued_at) VALUES (?1, ?2, ?3, ?4, ?5)"
+                                   " ON CONFLICT (number) DO NOTHING",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, number);
+  hall_sqlite_bind_text (stmt, 2, case_uuid);
+  hall_sqlite_bind_text (stmt, 3, payload_text);
+  hall_sqlite_bind_text (stmt, 4, payload->certificate->official);
+  sqlite3_bind_int64 (stmt, 5, payload->issued_at);
+  if (!hall_sqlite_stmt_run (stmt, _("save the license"), error))
+    return FALSE;
+  if (sqlite3_changes (hall_sqlite_conn_get_db (self->writer)) > 0)
+    g_ptr_array_add (changed_cases, g_strdup (case_uuid));
+  return TRUE;
+}
+
 static gboolean
 apply_change_locked (HallStore  *self,
                      JsonNode   *change_node,
@@ -345,6 +394,10 @@ apply_change_locked (HallStore  *self,
   data = json_object_get_member (change, "data");
   if (entity == NULL || uuid == NULL || data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
     goto malformed;
+
+  /* A license is kept as it came: it is signed, and a case has one. */
+  if (g_strcmp0 (entity, "license") == 0)
+    return apply_license_locked (self, data, uuid, changed_cases, error);
 
   /* Our own changes still on their way win until the server has them. */
   if (g_strcmp0 (entity, "event") != 0)

@@ -424,6 +424,126 @@ hall_store_get_license (HallStore   *self,
   return payload;
 }
 
+/* The license of @case_uuid as the writer sees it, inside its
+ * transaction; NULL with no error when there is none. */
+static char *
+license_of_case_locked (HallStore   *self,
+                        const char  *case_uuid,
+                        GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT payload FROM licenses WHERE case_uuid = ?1"
+                                   " ORDER BY issued_at DESC LIMIT 1",
+                                   error);
+  if (stmt == NULL)
+    return NULL;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return hall_sqlite_column_dup (stmt, 0);
+  if (rc != SQLITE_DONE)
+    hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the license"));
+  return NULL;
+}
+
+/* The body of PUT /v1/licenses/{number}: {"number", "case", "payload"}. */
+static char *
+license_body (const char *number,
+              const char *case_uuid,
+              const char *payload)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "number");
+  json_builder_add_string_value (builder, number);
+  json_builder_set_member_name (builder, "case");
+  json_builder_add_string_value (builder, case_uuid);
+  json_builder_set_member_name (builder, "payload");
+  json_builder_add_string_value (builder, payload);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+_hall_store_issue_license_locked (HallStore             *self,
+                                  const char            *case_uuid,
+                                  HallService           *service,
+                                  const char            *scope,
+                                  guint                  valid_days,
+                                  HallSigningKey        *key,
+                                  const HallCertificate *certificate,
+                                  char                 **text_out,
+                                  GError               **error)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallLicensePayload) payload = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *existing = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  gint64 seq = 0;
+
+  existing = license_of_case_locked (self, case_uuid, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (existing != NULL)
+    {
+      *text_out = g_steal_pointer (&existing);
+      return TRUE;
+    }
+
+  kase = hall_store_get_case (self, case_uuid, error);
+  if (kase == NULL)
+    return FALSE;
+  applicant = hall_store_get_applicant (self, hall_case_get_applicant_uuid (kase), error);
+  if (applicant == NULL)
+    return FALSE;
+
+  payload = hall_license_payload_new ();
+  payload->license_type = g_strdup (hall_service_get_id (service));
+  payload->holder = g_strdup (hall_applicant_get_name (applicant));
+  payload->holder_id = g_strdup (hall_applicant_get_document_number (applicant));
+  payload->scope = g_strdup (scope != NULL ? scope : "");
+  payload->hall = g_strdup (self->hall_code);
+  payload->issued_at = _hall_store_now_seconds ();
+  payload->valid_until = valid_days > 0 ? payload->issued_at + (gint64) valid_days * 86400 : 0;
+  payload->case_uuid = g_strdup (case_uuid);
+  now = g_date_time_new_from_unix_local (payload->issued_at);
+
+  /* The number, the signature, the row and its way to the server in the
+   * caller's transaction: a number is used once, and only by a license
+   * that was kept and will be sent. */
+  if (!next_license_seq_locked (self, g_date_time_get_year (now), &seq, error))
+    return FALSE;
+  payload->number = g_strdup_printf ("%s-%d-%s-L%06" G_GINT64_FORMAT, self->hall_code,
+                                     g_date_time_get_year (now), self->counter, seq);
+  text = hall_license_payload_sign (payload, key, certificate, error);
+  if (text == NULL
+      || !insert_license_locked (self, payload->number, case_uuid, text, certificate->official,
+                                 payload->issued_at, error))
+    return FALSE;
+  path = g_strdup_printf ("/v1/licenses/%s", payload->number);
+  body = license_body (payload->number, case_uuid, text);
+  if (!_hall_store_enqueue_locked (self, "PUT", path, body, "license", payload->number,
+                                   case_uuid, 0, error))
+    return FALSE;
+  g_debug ("Issued license %s for case %s", payload->number, hall_case_get_number (kase));
+  *text_out = g_steal_pointer (&text);
+  return TRUE;
+}
+
 char *
 hall_store_issue_license (HallStore             *self,
                           const char            *case_uuid,
@@ -434,14 +554,9 @@ hall_store_issue_license (HallStore             *self,
                           const HallCertificate *certificate,
                           GError               **error)
 {
-  g_autoptr (HallCase) kase = NULL;
-  g_autoptr (HallApplicant) applicant = NULL;
-  g_autoptr (HallLicensePayload) payload = NULL;
-  g_autoptr (GDateTime) now = NULL;
   g_autofree char *existing = NULL;
   g_autofree char *text = NULL;
   g_autoptr (GError) local_error = NULL;
-  gint64 seq = 0;
   gboolean ok;
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
@@ -458,41 +573,13 @@ hall_store_issue_license (HallStore             *self,
   if (existing != NULL)
     return g_steal_pointer (&existing);
 
-  kase = hall_store_get_case (self, case_uuid, error);
-  if (kase == NULL)
-    return NULL;
-  applicant = hall_store_get_applicant (self, hall_case_get_applicant_uuid (kase), error);
-  if (applicant == NULL)
-    return NULL;
-
-  payload = hall_license_payload_new ();
-  payload->license_type = g_strdup (hall_service_get_id (service));
-  payload->holder = g_strdup (hall_applicant_get_name (applicant));
-  payload->holder_id = g_strdup (hall_applicant_get_document_number (applicant));
-  payload->scope = g_strdup (scope != NULL ? scope : "");
-  payload->hall = g_strdup (self->hall_code);
-  payload->issued_at = _hall_store_now_seconds ();
-  payload->valid_until = valid_days > 0 ? payload->issued_at + (gint64) valid_days * 86400 : 0;
-  payload->case_uuid = g_strdup (case_uuid);
-  now = g_date_time_new_from_unix_local (payload->issued_at);
-
-  /* The number, the signature and the row in one transaction: a number is
-   * used once, and only by a license that was kept. */
   if (!_hall_store_write_begin (self, error))
     return NULL;
-  ok = next_license_seq_locked (self, g_date_time_get_year (now), &seq, error);
-  if (ok)
-    {
-      payload->number = g_strdup_printf ("%s-%d-%s-L%06" G_GINT64_FORMAT, self->hall_code,
-                                         g_date_time_get_year (now), self->counter, seq);
-      text = hall_license_payload_sign (payload, key, certificate, error);
-      ok = text != NULL
-           && insert_license_locked (self, payload->number, case_uuid, text,
-                                     certificate->official, payload->issued_at, error);
-    }
+  ok = _hall_store_issue_license_locked (self, case_uuid, service, scope, valid_days, key,
+                                         certificate, &text, error);
   if (!_hall_store_write_end (self, ok, NULL, error))
     return NULL;
-  g_debug ("Issued license %s for case %s", payload->number, hall_case_get_number (kase));
+  _hall_store_emit_outbox_changed (self);
   return g_steal_pointer (&text);
 }
 

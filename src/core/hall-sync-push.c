@@ -66,6 +66,8 @@ dup_case_uuid (const HallOutboxItem *item)
 
   if (g_strcmp0 (item->entity, "case") == 0)
     return g_strdup (item->entity_uuid);
+  if (g_strcmp0 (item->entity, "license") == 0)
+    return g_strdup (item->owner_uuid);
   if (g_strcmp0 (item->entity, "event") != 0 || item->path == NULL)
     return NULL;
   /* path is /v1/cases/<case uuid>/events */
@@ -386,8 +388,10 @@ batch_rows (GPtrArray  *items,
     {
       const HallOutboxItem *item = g_ptr_array_index (items, n);
 
-      /* Not an object: the row goes alone, and is refused on its own. */
+      /* Not an object: the row goes alone, and is refused on its own. A
+       * license goes alone too: batches carry the changes of cases. */
       if (item->body == NULL || *item->body != '{' || item->owner_uuid == NULL
+          || g_strcmp0 (item->entity, "license") == 0
           || row_must_wait (item, owners, in_flight))
         break;
       g_hash_table_add (owners, item->owner_uuid);

@@ -109,7 +109,9 @@ _hall_server_roles_needed (HallRoute  route,
         return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
       if (route == HALL_ROUTE_CASE)
         return HALL_ROLE_COUNTER_OFFICIAL;
-      if (route == HALL_ROUTE_CASE_EVENTS)
+      /* A license is its approval's: whoever may send decisions sends it
+       * (its signer's role is checked against its case's last step). */
+      if (route == HALL_ROUTE_CASE_EVENTS || route == HALL_ROUTE_LICENSE)
         return HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER | HALL_ROLE_SUPERVISOR;
       /* Documents are attached where cases are taken in and reviewed;
        * supervisors and administrators read them but add none. */

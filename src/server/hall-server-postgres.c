@@ -39,7 +39,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -75,6 +75,8 @@ typedef enum
   STMT_GET_CALENDAR,
   STMT_LIST_CALENDARS,
   STMT_PUT_CALENDAR,
+  STMT_GET_LICENSE,
+  STMT_PUT_LICENSE,
   N_STMTS
 } StmtId;
 
@@ -137,6 +139,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_LIST_CALENDARS] = "SELECT data FROM calendars ORDER BY version",
   [STMT_PUT_CALENDAR] = "INSERT INTO calendars (version, data, set_by, set_at)"
                         " VALUES ($1, $2, $3, extract (epoch FROM now ())::bigint)",
+  [STMT_GET_LICENSE] = "SELECT data FROM licenses WHERE number = $1",
+  [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES ($1, $2, $3)",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -182,12 +186,17 @@ static const char schema_v3[] =
 static const char schema_v4[] =
   "CREATE TABLE calendars (version bigint PRIMARY KEY, data text NOT NULL,"
   "                        set_by text NOT NULL, set_at bigint NOT NULL);";
+/* Version 5: licenses issued at the counters, a case has one (SQLite's 8). */
+static const char schema_v5[] =
+  "CREATE TABLE licenses (number text PRIMARY KEY, case_uuid text NOT NULL UNIQUE,"
+  "                       data text NOT NULL);";
 
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
   schema_v3,
   schema_v4,
+  schema_v5,
 };
 
 typedef struct
@@ -795,7 +804,8 @@ pg_list_changes (HallServerStorage  *storage,
 
       change->seq = g_ascii_strtoll (PQgetvalue (result, i, 0), NULL, 10);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
-                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
+                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE : HALL_ENTITY_EVENT;
       change->uuid = g_strdup (PQgetvalue (result, i, 2));
       change->version = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
       change->data = g_strdup (PQgetvalue (result, i, 4));
@@ -1166,6 +1176,55 @@ pg_put_calendar (HallServerStorage  *storage,
                       _("write the calendar"), error);
 }
 
+static char *
+pg_get_license (HallServerStorage  *storage,
+                const char         *number,
+                GError            **error)
+{
+  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_LICENSE, number,
+                                 "license", _("read a license"), error);
+  char *data;
+
+  if (result == NULL)
+    return NULL;
+  data = value_dup (result, 0);
+  PQclear (result);
+  return data;
+}
+
+static gboolean
+pg_put_license (HallServerStorage  *storage,
+                const char         *number,
+                const char         *case_uuid,
+                const char         *data,
+                GError            **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  Conn *conn = get_conn (self, error);
+  g_autoptr(GError) local_error = NULL;
+  const char *params[] = { number, case_uuid, data };
+
+  if (conn == NULL)
+    return FALSE;
+  /* As pg_put_entity(): a refusal leaves the transaction usable. */
+  if (!exec_simple (conn, "SAVEPOINT put", _("write a license"), error))
+    return FALSE;
+  if (!run_command (self, STMT_PUT_LICENSE, 3, params, _("write a license"), &local_error))
+    {
+      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
+                   NULL);
+      if (is_unique_violation (local_error))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("The case %s has another license already"), case_uuid);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!exec_simple (conn, "RELEASE SAVEPOINT put", _("write a license"), error))
+    return FALSE;
+  return put_change (self, HALL_ENTITY_LICENSE, case_uuid, 1, data, error);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1193,4 +1252,6 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->get_calendar = pg_get_calendar;
   iface->list_calendars = pg_list_calendars;
   iface->put_calendar = pg_put_calendar;
+  iface->get_license = pg_get_license;
+  iface->put_license = pg_put_license;
 }

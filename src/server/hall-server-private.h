@@ -49,6 +49,7 @@ struct _HallServer
   char               *tls_key;
   guint16             port;
   gboolean            stopping;
+  gint64              max_offline;    /* seconds: see hall_server_set_max_offline() */
 };
 
 /* hall-server-writes.c: what is checked before a write, its idempotent

@@ -12,6 +12,7 @@
 #include "hall-case.h"
 #include "hall-json.h"
 #include "hall-json-strict.h"
+#include "hall-license-payload.h"
 #include "hall-queue.h"
 #include "hall-server-request.h"
 
@@ -97,6 +98,21 @@ is_official_name (const char *name)
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
     if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '.' && *p != '_' && *p != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* A license number as a counter allocates it ("YC-2026-C03-L000001"):
+ * 1 to 64 of [A-Za-z0-9-]. */
+static gboolean
+is_license_number (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length < 1 || length > 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-')
       return FALSE;
   return TRUE;
 }
@@ -200,6 +216,8 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_CERTIFICATE, id = parts[1], allowed = ALLOW (PUT);
   else if (n == 2 && g_str_equal (parts[0], "revocations") && hall_uuid_is_canonical (parts[1]))
     route = HALL_ROUTE_REVOCATION, id = parts[1], allowed = ALLOW (PUT);
+  else if (n == 2 && g_str_equal (parts[0], "licenses") && is_license_number (parts[1]))
+    route = HALL_ROUTE_LICENSE, id = parts[1], allowed = ALLOW (PUT);
   else if (n == 2 && g_str_equal (parts[0], "admin") && g_str_equal (parts[1], "sign-in-failures"))
     route = HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, allowed = ALLOW (GET) | ALLOW (HEAD);
   /* One form of each identifier: a UUID or hash in upper case, or in
@@ -386,6 +404,78 @@ hall_server_parse_entity (HallRoute     route,
   return hall_server_parse_entity_node (route, id, root, problem);
 }
 
+/* A license's body: {"number", "case", "payload"}, the payload the "SH1:"
+ * text of its QR code (longer than the contract's 200 characters of other
+ * strings). Read here; whether it is signed, and by whom, the writer
+ * checks against the case as it stands. */
+static JsonNode *
+parse_license (const char   *number,
+               JsonObject   *object,
+               HallProblem **problem)
+{
+  g_autoptr(HallLicensePayload) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  const char *body_number = hall_json_get_string (object, "number");
+  const char *case_uuid = hall_json_get_string (object, "case");
+  const char *text = hall_json_get_string (object, "payload");
+  g_autofree char *stripped = NULL;
+
+  if (body_number != NULL && g_strcmp0 (body_number, number) != 0)
+    {
+      *problem = hall_problem_new (422, "number",
+                                   _("The body names the license %s, the path %s"),
+                                   body_number, number);
+      return NULL;
+    }
+  if (case_uuid == NULL || !hall_uuid_is_canonical (case_uuid))
+    {
+      *problem = hall_problem_new (422, "case",
+                                   _("“case” must be the uuid of the license’s case, in lower "
+                                     "case"));
+      return NULL;
+    }
+  if (text == NULL || strlen (text) > 2048)
+    {
+      *problem = hall_problem_new (422, "payload",
+                                   _("“payload” must be the license’s “%s” text, of at most "
+                                     "2048 characters"),
+                                   HALL_LICENSE_PAYLOAD_PREFIX);
+      return NULL;
+    }
+  payload = hall_license_payload_parse (text, &error);
+  if (payload == NULL)
+    {
+      *problem = hall_problem_new (422, "payload", "%s", error->message);
+      return NULL;
+    }
+  if (g_strcmp0 (payload->number, number) != 0)
+    {
+      *problem = hall_problem_new (422, "payload",
+                                   _("The payload is of the license %s, not %s"),
+                                   payload->number, number);
+      return NULL;
+    }
+  if (g_strcmp0 (payload->case_uuid, case_uuid) != 0)
+    {
+      *problem = hall_problem_new (422, "case",
+                                   _("The payload is the license of the case %s, not of %s"),
+                                   payload->case_uuid, case_uuid);
+      return NULL;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "number");
+  json_builder_add_string_value (builder, number);
+  json_builder_set_member_name (builder, "case");
+  json_builder_add_string_value (builder, case_uuid);
+  json_builder_set_member_name (builder, "payload");
+  stripped = g_strstrip (g_strdup (text));
+  json_builder_add_string_value (builder, stripped);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 JsonNode *
 hall_server_parse_entity_node (HallRoute     route,
                                const char   *id,
@@ -396,6 +486,8 @@ hall_server_parse_entity_node (HallRoute     route,
   JsonObject *object;
   const char *field = NULL;
 
+  if (route == HALL_ROUTE_LICENSE)
+    return parse_license (id, json_node_get_object (root), problem);
   if (!check_string_lengths (NULL, root, problem))
     return NULL;
   object = json_node_get_object (root);

@@ -11,7 +11,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -55,6 +55,8 @@ typedef enum
   STMT_GET_CALENDAR,
   STMT_LIST_CALENDARS,
   STMT_PUT_CALENDAR,
+  STMT_GET_LICENSE,
+  STMT_PUT_LICENSE,
   N_STMTS
 } StmtId;
 
@@ -109,6 +111,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_LIST_CALENDARS] = "SELECT data FROM calendars ORDER BY version",
   [STMT_PUT_CALENDAR] = "INSERT INTO calendars (version, data, set_by, set_at)"
                         " VALUES (?1, ?2, ?3, strftime('%s', 'now'))",
+  [STMT_GET_LICENSE] = "SELECT data FROM licenses WHERE number = ?1",
+  [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES (?1, ?2, ?3)",
 };
 
 static const char schema_v1[] =
@@ -227,6 +231,13 @@ static const char schema_v7[] =
   "CREATE TABLE calendars (version INTEGER PRIMARY KEY, data TEXT NOT NULL,"
   "                        set_by TEXT NOT NULL, set_at INTEGER NOT NULL);"
   "PRAGMA user_version = 7;";
+
+/* Licenses issued at the counters (PUT /v1/licenses/{number}): a case has
+ * one. */
+static const char schema_v8[] =
+  "CREATE TABLE licenses (number TEXT PRIMARY KEY, case_uuid TEXT NOT NULL UNIQUE,"
+  "                       data TEXT NOT NULL);"
+  "PRAGMA user_version = 8;";
 
 struct _HallServerSqlite
 {
@@ -386,7 +397,8 @@ migrate (HallServerSqlite  *self,
       || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
       || (version < 5 && !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error))
       || (version < 6 && !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error)
+      || (version < 7 && !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v8, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -625,7 +637,8 @@ sqlite_list_changes (HallServerStorage  *storage,
 
       change->seq = sqlite3_column_int64 (stmt, 0);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
-                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
+                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE : HALL_ENTITY_EVENT;
       change->uuid = hall_sqlite_column_dup (stmt, 2);
       change->version = sqlite3_column_int64 (stmt, 3);
       change->data = hall_sqlite_column_dup (stmt, 4);
@@ -968,6 +981,49 @@ sqlite_put_calendar (HallServerStorage  *storage,
   return hall_sqlite_stmt_run (stmt, _("write the calendar"), error);
 }
 
+static char *
+sqlite_get_license (HallServerStorage  *storage,
+                    const char         *number,
+                    GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_GET_LICENSE,
+                                             error);
+
+  if (stmt == NULL)
+    return NULL;
+  if (!step_row_of_key (stmt, number, "license", _("read a license"), error))
+    return NULL;
+  return hall_sqlite_column_dup (stmt, 0);
+}
+
+static gboolean
+sqlite_put_license (HallServerStorage  *storage,
+                    const char         *number,
+                    const char         *case_uuid,
+                    const char         *data,
+                    GError            **error)
+{
+  HallServerSqlite *self = HALL_SERVER_SQLITE (storage);
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (self, STMT_PUT_LICENSE, error);
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, case_uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, data, -1, SQLITE_STATIC);
+  if (!hall_sqlite_stmt_run (stmt, _("write a license"), &local_error))
+    {
+      if (g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("The case %s has another license already"), case_uuid);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return put_change (self, HALL_ENTITY_LICENSE, case_uuid, 1, data, error);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -995,4 +1051,6 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->get_calendar = sqlite_get_calendar;
   iface->list_calendars = sqlite_list_calendars;
   iface->put_calendar = sqlite_put_calendar;
+  iface->get_license = sqlite_get_license;
+  iface->put_license = sqlite_put_license;
 }

@@ -21,6 +21,7 @@ hall_entity_kind_to_string (HallEntityKind kind)
     case HALL_ENTITY_APPLICANT: return "applicant";
     case HALL_ENTITY_CASE: return "case";
     case HALL_ENTITY_EVENT: return "event";
+    case HALL_ENTITY_LICENSE: return "license";
     default: g_return_val_if_reached ("unknown");
     }
 }
@@ -261,4 +262,22 @@ hall_server_storage_put_calendar (HallServerStorage  *self,
                                   GError            **error)
 {
   return IFACE (self)->put_calendar (self, version, data, set_by, error);
+}
+
+char *
+hall_server_storage_get_license (HallServerStorage  *self,
+                                 const char         *number,
+                                 GError            **error)
+{
+  return IFACE (self)->get_license (self, number, error);
+}
+
+gboolean
+hall_server_storage_put_license (HallServerStorage  *self,
+                                 const char         *number,
+                                 const char         *case_uuid,
+                                 const char         *data,
+                                 GError            **error)
+{
+  return IFACE (self)->put_license (self, number, case_uuid, data, error);
 }

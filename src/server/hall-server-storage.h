@@ -15,9 +15,11 @@ typedef enum
   HALL_ENTITY_APPLICANT,
   HALL_ENTITY_CASE,
   HALL_ENTITY_EVENT,
+  HALL_ENTITY_LICENSE,  /* its feed row's uuid is its case's: a case has one */
 } HallEntityKind;
 
-/* "applicant", "case", "event": the names used in the change feed. */
+/* "applicant", "case", "event", "license": the names used in the change
+ * feed. */
 const char *hall_entity_kind_to_string (HallEntityKind kind);
 
 /* One row of the change feed. */
@@ -167,6 +169,14 @@ struct _HallServerStorageInterface
                                      const char            *data,
                                      const char            *set_by,
                                      GError               **error);
+  char        *(*get_license)       (HallServerStorage     *self,
+                                     const char            *number,
+                                     GError               **error);
+  gboolean     (*put_license)       (HallServerStorage     *self,
+                                     const char            *number,
+                                     const char            *case_uuid,
+                                     const char            *data,
+                                     GError               **error);
 };
 
 gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
@@ -259,6 +269,21 @@ gboolean              hall_server_storage_put_official          (HallServerStora
                                                                  const char         *username,
                                                                  const char         *password_hash,
                                                                  HallRoles           roles,
+                                                                 GError            **error);
+/* (transfer full): the JSON of the license numbered @number
+ * ({"number", "case", "payload", "official", "issued_at", "recorded_by",
+ * "recorded_at"}); NOT_FOUND when there is none. */
+char                 *hall_server_storage_get_license           (HallServerStorage  *self,
+                                                                 const char         *number,
+                                                                 GError            **error);
+/* Keeps the license @number of case @case_uuid and appends it to the
+ * change feed (entity "license", the case's uuid); a case has one license:
+ * HALL_SERVER_ERROR_CONFLICT when it holds another, and nothing is
+ * written. */
+gboolean              hall_server_storage_put_license           (HallServerStorage  *self,
+                                                                 const char         *number,
+                                                                 const char         *case_uuid,
+                                                                 const char         *data,
                                                                  GError            **error);
 /* Ends the official's sessions opened before @at (microseconds since the
  * epoch); HALL_SERVER_ERROR_NOT_FOUND when there is no such official. */

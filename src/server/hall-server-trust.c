@@ -796,3 +796,12 @@ hall_server_has_hall_key (HallServer *self)
   g_return_val_if_fail (self != NULL, FALSE);
   return hall_server_trust_get_hall_key (self->trust, key);
 }
+
+void
+hall_server_set_max_offline (HallServer *self,
+                             gint64      seconds)
+{
+  g_return_if_fail (HALL_IS_SERVER (self));
+  g_return_if_fail (seconds >= 0);
+  self->max_offline = seconds;
+}

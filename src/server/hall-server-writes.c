@@ -27,6 +27,7 @@
 #include "hall-case.h"
 #include "hall-if-match.h"
 #include "hall-json.h"
+#include "hall-license-payload.h"
 #include "hall-server-error.h"
 #include "hall-server-private.h"
 #include "hall-signature.h"
@@ -484,30 +485,98 @@ check_move (HallServerStorage  *storage,
   return FALSE;
 }
 
-/* Whether the signed-in official may make the decision @event on @kase
- * now, by the catalog's steps (hall-workflow.h); on success the case's
- * new state is in *@state_out. FALSE with the refusal in
+/* The official a certificate names, as this server knows them: their
+ * roles, or FALSE with the refusal (422 naming @field) in
  * request->response, or with @error on a storage failure. */
-/* Whether the decision in @request->entity is signed by the signed-in
- * official's key, certified by the hall key this server holds, and that key
- * not revoked at the decision's time. FALSE with @request->response set
- * (422 naming "signature" or "certificate") when not; FALSE with @error on
- * a storage failure. A server with no hall key refuses every decision: it
- * cannot tell a signed one from a forged one. */
+static gboolean
+signer_roles (HallServerStorage  *storage,
+              HallServerRequest  *request,
+              const char         *official,
+              const char         *field,
+              HallRoles          *roles_out,
+              GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *hash = NULL;
+
+  hash = hall_server_storage_get_official (storage, official, roles_out, NULL, &local_error);
+  if (hash != NULL)
+    return TRUE;
+  if (!is_not_found (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  request->response = hall_problem_response (422, field,
+                                             _("The certificate names “%s”, who is not an "
+                                               "official of this server"),
+                                             official);
+  return FALSE;
+}
+
+/* Whether what the key of @certificate signed at @signed_at (its own
+ * word: the counter's clock) may still be taken when it reaches the
+ * server @now. A key revoked from a time R signed nothing valid at or
+ * after R; what it signed before R is taken only until R plus the hall's
+ * longest offline period, since a counter that was offline at R has that
+ * long to bring it; after that, whoever holds the revoked key could sign
+ * anything dated before R, so nothing of that key is taken any more.
+ * FALSE with a HALL_SIGNATURE_ERROR_REVOKED in @error otherwise. */
+static gboolean
+check_revocation (HallServer            *server,
+                  HallRevocationList    *revocations,
+                  const char            *number,
+                  const HallCertificate *certificate,
+                  gint64                 signed_at,
+                  gint64                 now,
+                  GError               **error)
+{
+  gint64 from;
+
+  if (!hall_revocation_list_check (revocations, number, certificate, signed_at, error))
+    return FALSE;
+  from = hall_revocation_list_get_key_revoked_from (revocations, certificate);
+  if (from != 0 && now >= from + server->max_offline)
+    {
+      g_autofree char *from_text = hall_timestamp_to_iso8601 (from);
+      g_autofree char *until_text = hall_timestamp_to_iso8601 (from + server->max_offline);
+
+      g_set_error (error, HALL_SIGNATURE_ERROR, HALL_SIGNATURE_ERROR_REVOKED,
+                   _("The key of %s was revoked from %s. What it signed before then is taken "
+                     "until %s (the hall’s longest offline period, %d hours, after the "
+                     "revocation); this reached the server later, so its date cannot be "
+                     "trusted"),
+                   certificate->official, from_text, until_text, (int) (server->max_offline / 3600));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether the decision in @request->entity is signed by the key of the
+ * certificate it carries, that certificate by the hall key this server
+ * holds, the certificate's official is who the decision says decided, its
+ * content hash is that of the case as this server stores it (@kase), and
+ * the key is not revoked (check_revocation()). FALSE with
+ * @request->response set (422 naming "signature", "certificate",
+ * "official" or "content_hash") when not. A server with no hall key
+ * refuses every decision: it cannot tell a signed one from a forged one. */
 static gboolean
 check_decision_signature (HallServer         *server,
                           HallServerRequest  *request,
+                          JsonObject         *kase,
+                          HallCertificate    *certificate,
                           GError            **error)
 {
   JsonObject *event = json_node_get_object (request->entity);
   g_autoptr(HallDecisionContent) content = NULL;
-  g_autoptr(HallCertificate) certificate = NULL;
   g_autoptr(HallRevocationList) revocations = NULL;
   g_autoptr(GError) refusal = NULL;
+  g_autoptr(HallCase) stored_case = NULL;
+  g_autofree char *server_hash = NULL;
   guint8 hall_key[HALL_PUBLIC_KEY_BYTES];
   const char *field = NULL;
   const char *signature;
-  const char *certificate_b64;
+  const char *official;
 
   if (!hall_server_trust_get_hall_key (server->trust, hall_key))
     {
@@ -526,7 +595,105 @@ check_decision_signature (HallServer         *server,
                                                    "the official’s key"));
       return FALSE;
     }
-  certificate_b64 = hall_json_get_string (event, "certificate");
+  content = hall_decision_content_new_from_json (request->id, event, &field, &refusal);
+  if (content == NULL)
+    {
+      request->response = hall_problem_response (422, field, "%s", refusal->message);
+      return FALSE;
+    }
+  /* Who decided is who signed: the certificate says so, whichever official
+   * the counter's session that sends it belongs to. The counter's word of
+   * who decided must agree with it. */
+  official = hall_json_get_string (event, "official");
+  if (official != NULL && *official != '\0' && !g_str_equal (official, certificate->official))
+    {
+      request->response = hall_problem_response (422, "official",
+                                                 _("The decision says %s decided it, but it is "
+                                                   "signed with the key of %s"),
+                                                 official, certificate->official);
+      return FALSE;
+    }
+  g_free (content->official);
+  content->official = g_strdup (certificate->official);
+  if (!hall_decision_verify (content, signature, certificate, hall_key, &refusal))
+    {
+      gboolean of_signature = refusal->code == HALL_SIGNATURE_ERROR_MALFORMED
+                              || refusal->code == HALL_SIGNATURE_ERROR_BAD_SIGNATURE;
+
+      request->response = hall_problem_response (422, of_signature ? "signature" : "certificate",
+                                                 "%s", refusal->message);
+      return FALSE;
+    }
+  /* The signature covers the hash the counter computed; this server
+   * computes its own from the case it stores, so a decision signed over
+   * another case's content (or an older one) is not taken. The pages'
+   * hashes ("documents") are not compared: which pages belong to which
+   * case the server does not know yet. */
+  {
+    g_autoptr(JsonNode) case_node = json_node_init_object (json_node_alloc (), kase);
+
+    stored_case = hall_case_new_from_json (case_node, NULL, NULL);
+  }
+  server_hash = stored_case != NULL ? hall_case_content_hash (stored_case) : NULL;
+  if (server_hash == NULL || g_strcmp0 (server_hash, content->content_hash) != 0)
+    {
+      request->response = hall_problem_response (422, "content_hash",
+                                                 _("The decision was signed over another content "
+                                                   "of the case than the server holds (%s, not "
+                                                   "%s): the case changed, or the counter did "
+                                                   "not have it as it is; sync and decide again"),
+                                                 content->content_hash,
+                                                 server_hash != NULL ? server_hash : "?");
+      return FALSE;
+    }
+  revocations = hall_server_trust_get_revocations (server->trust, error);
+  if (revocations == NULL)
+    return FALSE;
+  if (!check_revocation (server, revocations, NULL, certificate, content->at,
+                         g_get_real_time () / G_USEC_PER_SEC, &refusal))
+    {
+      request->response = hall_problem_response (422, "certificate", "%s", refusal->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether the decision in request->entity may be made on @kase now, by
+ * the catalog's steps (hall-workflow.h), judged by the official who
+ * signed it (the certificate's), not by the session that sends it: a
+ * counter where three officials decided a joint review syncs it under
+ * one session. On success the case's new state is in *@state_out. FALSE
+ * with the refusal in request->response, or with @error on a storage
+ * failure. */
+static gboolean
+check_decision (HallServerStorage  *storage,
+                HallServerRequest  *request,
+                JsonObject         *kase,
+                HallCaseState      *state_out,
+                GError            **error)
+{
+  HallServer *server = request->server;
+  const char *service_id = hall_json_get_string (kase, "service");
+  HallService *service = service_id ? hall_catalog_lookup (server->catalog, service_id) : NULL;
+  JsonObject *object = json_node_get_object (request->entity);
+  g_autoptr(HallWorkflow) workflow = NULL;
+  g_autoptr(HallCaseEvent) event = NULL;
+  g_autoptr(HallCertificate) certificate = NULL;
+  g_autoptr(GError) refusal = NULL;
+  const char *certificate_b64;
+  const char *field = NULL;
+  HallRoles roles = 0;
+  guint status;
+
+  if (service == NULL)
+    {
+      request->response = hall_problem_response (422, "service",
+                                                 _("The case’s service “%s” is no longer in the "
+                                                   "catalog: who may decide it cannot be told"),
+                                                 service_id ? service_id : "");
+      return FALSE;
+    }
+  certificate_b64 = hall_json_get_string (object, "certificate");
   if (certificate_b64 == NULL || *certificate_b64 == '\0')
     {
       request->response = hall_problem_response (422, "certificate",
@@ -540,69 +707,17 @@ check_decision_signature (HallServer         *server,
       request->response = hall_problem_response (422, "certificate", "%s", refusal->message);
       return FALSE;
     }
-  content = hall_decision_content_new_from_json (request->id, event, &field, &refusal);
-  if (content == NULL)
-    {
-      request->response = hall_problem_response (422, field, "%s", refusal->message);
-      return FALSE;
-    }
-  /* The signer must be who sends it: a decision signed with another
-   * official's key is not this official's. */
-  g_free (content->official);
-  content->official = g_strdup (request->username);
-  if (!hall_decision_verify (content, signature, certificate, hall_key, &refusal))
-    {
-      gboolean of_signature = refusal->code == HALL_SIGNATURE_ERROR_MALFORMED
-                              || refusal->code == HALL_SIGNATURE_ERROR_BAD_SIGNATURE;
-
-      request->response = hall_problem_response (422, of_signature ? "signature" : "certificate",
-                                                 "%s", refusal->message);
-      return FALSE;
-    }
-  revocations = hall_server_trust_get_revocations (server->trust, error);
-  if (revocations == NULL)
+  if (!signer_roles (storage, request, certificate->official, "certificate", &roles, error))
     return FALSE;
-  if (!hall_revocation_list_check (revocations, NULL, certificate, content->at, &refusal))
-    {
-      request->response = hall_problem_response (422, "certificate", "%s", refusal->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_decision (HallServerStorage  *storage,
-                HallServerRequest  *request,
-                JsonObject         *kase,
-                HallCaseState      *state_out,
-                GError            **error)
-{
-  HallServer *server = request->server;
-  const char *service_id = hall_json_get_string (kase, "service");
-  HallService *service = service_id ? hall_catalog_lookup (server->catalog, service_id) : NULL;
-  g_autoptr(HallWorkflow) workflow = NULL;
-  g_autoptr(HallCaseEvent) event = NULL;
-  g_autoptr(GError) refusal = NULL;
-  const char *field = NULL;
-  guint status;
-
-  if (service == NULL)
-    {
-      request->response = hall_problem_response (422, "service",
-                                                 _("The case’s service “%s” is no longer in the "
-                                                   "catalog: who may decide it cannot be told"),
-                                                 service_id ? service_id : "");
-      return FALSE;
-    }
   workflow = load_workflow (storage, service, request->id, state_of (kase), error);
   if (workflow == NULL)
     return FALSE;
   /* Parsed into this form before the writer: it reads. */
   event = hall_case_event_new_from_json (request->id, request->entity, NULL, NULL);
   g_return_val_if_fail (event != NULL, FALSE);
-  if (hall_workflow_check_decision (workflow, event, request->roles, request->username,
+  if (hall_workflow_check_decision (workflow, event, roles, certificate->official,
                                     state_out, &field, &refusal))
-    return check_decision_signature (server, request, error);
+    return check_decision_signature (server, request, kase, certificate, error);
 
   switch (refusal->code)
     {
@@ -790,6 +905,201 @@ write_phone (HallServerStorage  *storage,
   return TRUE;
 }
 
+/* Which field a license's refusal names: the signature's own bytes, or
+ * the certificate that should vouch for them. */
+static const char *
+license_field (const GError *refusal)
+{
+  switch (refusal->code)
+    {
+    case HALL_SIGNATURE_ERROR_MALFORMED:
+      return "payload";
+    case HALL_SIGNATURE_ERROR_BAD_SIGNATURE:
+      return "signature";
+    case HALL_SIGNATURE_ERROR_LICENSE_EXPIRED:
+      return "valid_until";
+    default:
+      return "certificate";
+    }
+}
+
+/* PUT /v1/licenses/{number}: the license a counter issued on a case's
+ * last approval. The same license again is the one kept (200); another
+ * under the same number, or a second one of the same case, is 409. It is
+ * taken only when the server's own record agrees: the case exists and
+ * every one of its steps is approved, the payload is the license of that
+ * case and its service, signed with a key the hall certified, valid when
+ * it was signed and not revoked (check_revocation()), of an official who
+ * holds the role of the case's last step. */
+static gboolean
+write_license (HallServerStorage  *storage,
+               HallServerRequest  *request,
+               GError            **error)
+{
+  HallServer *server = request->server;
+  JsonObject *object = json_node_get_object (request->entity);
+  const char *case_uuid = hall_json_get_string (object, "case");
+  const char *text = hall_json_get_string (object, "payload");
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GError) refusal = NULL;
+  g_autoptr(HallLicensePayload) payload = NULL;
+  g_autoptr(HallRevocationList) revocations = NULL;
+  g_autoptr(HallWorkflow) workflow = NULL;
+  g_autoptr(JsonNode) case_node = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *case_data = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *issued_at = NULL;
+  const HallApprovalStep *last;
+  HallService *service;
+  JsonObject *kase;
+  guint8 hall_key[HALL_PUBLIC_KEY_BYTES];
+  HallRoles roles = 0, needed = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  stored = hall_server_storage_get_license (storage, request->id, &local_error);
+  if (stored != NULL)
+    {
+      g_autoptr(JsonNode) stored_node = parse_stored (stored);
+
+      if (g_strcmp0 (hall_json_get_string (json_node_get_object (stored_node), "payload"),
+                     text) == 0
+          && g_strcmp0 (hall_json_get_string (json_node_get_object (stored_node), "case"),
+                        case_uuid) == 0)
+        {
+          request->response = stored_response (200, g_steal_pointer (&stored), 0);
+          return TRUE;
+        }
+      request->response = hall_problem_response (409, "payload",
+                                                 _("The server holds another license numbered "
+                                                   "%s"),
+                                                 request->id);
+      return TRUE;
+    }
+  if (!is_not_found (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+
+  case_data = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, case_uuid, NULL,
+                                              &local_error);
+  if (case_data == NULL)
+    {
+      if (!is_not_found (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      request->response = hall_problem_response (422, "case",
+                                                 _("There is no case %s on the server; send the "
+                                                   "case and its decisions first"),
+                                                 case_uuid);
+      return TRUE;
+    }
+  case_node = parse_stored (case_data);
+  kase = json_node_get_object (case_node);
+  service = hall_catalog_lookup (server->catalog, hall_json_get_string (kase, "service"));
+  if (service == NULL || hall_service_get_n_steps (service) == 0)
+    {
+      request->response = hall_problem_response (422, "case",
+                                                 _("The case’s service “%s” is not in the "
+                                                   "catalog, or has no approval steps: no one "
+                                                   "can have approved it"),
+                                                 hall_json_get_string (kase, "service"));
+      return TRUE;
+    }
+  /* Every step approved, by the decisions this server took, not by the
+   * state the counter says. */
+  workflow = load_workflow (storage, service, case_uuid, state_of (kase), error);
+  if (workflow == NULL)
+    return FALSE;
+  if (state_of (kase) != HALL_CASE_APPROVED && state_of (kase) != HALL_CASE_COMPLETED)
+    {
+      request->response = hall_problem_response (422, "case",
+                                                 _("The case is “%s”: a license is issued once "
+                                                   "every step of it is approved"),
+                                                 hall_case_state_get_label (state_of (kase)));
+      return TRUE;
+    }
+  if (hall_workflow_get_round_start (workflow) < hall_service_get_n_steps (service))
+    {
+      request->response = hall_problem_response (422, "case",
+                                                 _("Not every step of the case is approved on "
+                                                   "the server: send its decisions first"));
+      return TRUE;
+    }
+
+  if (!hall_server_trust_get_hall_key (server->trust, hall_key))
+    {
+      request->response = hall_problem_response (422, "certificate",
+                                                 _("This server has no hall key: it cannot check "
+                                                   "the signatures of licenses and accepts "
+                                                   "none"));
+      return TRUE;
+    }
+  revocations = hall_server_trust_get_revocations (server->trust, error);
+  if (revocations == NULL)
+    return FALSE;
+  /* Its validity as of when it was issued: a license issued offline and
+   * brought later is checked for what it was then; check_revocation()
+   * below says how long "later" may be for a revoked key. A license
+   * revoked by number is still kept: it was issued, and the revocation
+   * list says what became of it. */
+  if (!hall_license_payload_verify (text, hall_key, NULL, 0, &payload, &refusal))
+    {
+      request->response = hall_problem_response (422, license_field (refusal), "%s",
+                                                 refusal->message);
+      return TRUE;
+    }
+  if (!check_revocation (server, revocations, NULL, payload->certificate, payload->issued_at,
+                         now, &refusal))
+    {
+      request->response = hall_problem_response (422, "certificate", "%s", refusal->message);
+      return TRUE;
+    }
+  if (g_strcmp0 (payload->license_type, hall_service_get_id (service)) != 0)
+    {
+      request->response = hall_problem_response (422, "license_type",
+                                                 _("The payload is a license of “%s”, but the "
+                                                   "case is of “%s”"),
+                                                 payload->license_type,
+                                                 hall_service_get_id (service));
+      return TRUE;
+    }
+  last = hall_service_get_step (service, hall_service_get_n_steps (service) - 1);
+  if (!signer_roles (storage, request, payload->certificate->official, "certificate", &roles,
+                     error))
+    return request->response != NULL;
+  if (!hall_roles_parse (last->role, &needed, NULL) || !(roles & needed))
+    {
+      request->response = hall_problem_response (422, "certificate",
+                                                 _("The license is signed by %s, who does not "
+                                                   "hold the role “%s” of the case’s last step"),
+                                                 payload->certificate->official, last->role);
+      return TRUE;
+    }
+
+  json_object_set_string_member (object, "official", payload->certificate->official);
+  issued_at = hall_timestamp_to_iso8601 (payload->issued_at);
+  json_object_set_string_member (object, "issued_at", issued_at);
+  stamp_record (object, request, now);
+  data = node_to_string (request->entity);
+  if (!hall_server_storage_put_license (storage, request->id, case_uuid, data, &local_error))
+    {
+      if (!g_error_matches (local_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      request->response = hall_problem_response (409, "case", "%s", local_error->message);
+      return TRUE;
+    }
+  request->response = stored_response (201, g_steal_pointer (&data), 0);
+  return TRUE;
+}
+
 /* A key is the client's own: scoped to the signed-in official, so another
  * who reuses or guesses it neither reads the stored answer nor is refused.
  * A username cannot hold "\n" (the session token is split on it). */
@@ -863,6 +1173,9 @@ _hall_server_run_write (HallServerStorage  *storage,
       break;
     case HALL_ROUTE_APPLICANT_PHONE:
       ok = write_phone (storage, request, error);
+      break;
+    case HALL_ROUTE_LICENSE:
+      ok = write_license (storage, request, error);
       break;
     case HALL_ROUTE_NONE:
     case HALL_ROUTE_HEALTH:

@@ -65,6 +65,7 @@ hall_server_class_init (HallServerClass *klass)
 static void
 hall_server_init (HallServer *self)
 {
+  self->max_offline = HALL_SERVER_MAX_OFFLINE_DEFAULT;
   g_mutex_init (&self->sign_in_mutex);
   g_mutex_init (&self->officials_mutex);
   self->officials = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -567,6 +568,7 @@ answer (HallServer            *self,
       return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_CASE_EVENTS:
     case HALL_ROUTE_APPLICANT_PHONE:
+    case HALL_ROUTE_LICENSE:
       return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_BLOB:
       return _hall_server_answer_blob (self, request);

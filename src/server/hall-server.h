@@ -83,6 +83,13 @@ gboolean    hall_server_set_hall_public_key (HallServer   *self,
  * server has no hall key of its own: for --demo only. */
 gboolean    hall_server_add_demo_hall_key   (HallServer   *self,
                                              GError      **error);
+/* The hall's longest allowed offline period (default
+ * HALL_SERVER_MAX_OFFLINE_DEFAULT): what a key signed before its
+ * revocation is taken until this long after the revocation, and refused
+ * from then on (README, "Revoked keys and counters that were offline"). */
+#define HALL_SERVER_MAX_OFFLINE_DEFAULT (72 * 3600)
+void        hall_server_set_max_offline     (HallServer   *self,
+                                             gint64        seconds);
 /* Whether the server holds a hall key: without one it accepts no decision
  * (it cannot check their signatures). */
 gboolean    hall_server_has_hall_key        (HallServer   *self);

@@ -150,6 +150,7 @@ main (int   argc,
   g_autofree char *hall_public_key = NULL;
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
+  gint64 max_offline_hours = HALL_SERVER_MAX_OFFLINE_DEFAULT / 3600;
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)"),
@@ -196,6 +197,10 @@ main (int   argc,
     { "hall-public-key", 0, 0, G_OPTION_ARG_STRING, &hall_public_key,
       N_("The hall's public key (base64, from service-hall-ctl hall-key create): kept, and "
          "used to check certificates, decisions and licenses"), N_("KEY") },
+    { "max-offline-hours", 0, 0, G_OPTION_ARG_INT64, &max_offline_hours,
+      N_("The hall's longest allowed offline period: a decision or license signed with a "
+         "revoked key before its revocation is taken until this long after it (default 72)"),
+      N_("HOURS") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Add the demo officials “demo” and “reception1” (password “demo”) and trust the "
          "published demo hall key"), NULL },
@@ -286,6 +291,15 @@ main (int   argc,
     }
   if (server != NULL)
     hall_server_set_partial_limits (server, partial_ttl, partial_cap);
+  if (max_offline_hours < 0 || max_offline_hours > 24 * 365)
+    {
+      g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, max_offline_hours);
+
+      g_printerr (_("--max-offline-hours must be from 0 to 8760, not %s\n"), given);
+      return 2;
+    }
+  if (server != NULL)
+    hall_server_set_max_offline (server, max_offline_hours * 3600);
   if (server != NULL && hall_public_key != NULL)
     {
       guint8 key[HALL_PUBLIC_KEY_BYTES];

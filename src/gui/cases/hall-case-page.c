@@ -13,6 +13,7 @@
 #include "hall-case-page.h"
 #include "hall-case-promise.h"
 #include "hall-dossier-printer.h"
+#include "hall-license-printer.h"
 #include "hall-scan-window.h"
 #include "hall-signature.h"
 #include "hall-store-pages.h"
@@ -37,6 +38,7 @@ struct _HallCasePage
   GtkImage      *applicant_icon;
   GtkListBox    *checklist_list;
   AdwPreferencesGroup *documents_group;
+  AdwPreferencesGroup *license_group;
   GtkListBox    *timeline_list;
   AdwPreferencesGroup *conflict_group;
   GtkListBox    *conflict_list;
@@ -170,6 +172,15 @@ show_case (HallCasePage *self)
   const char *state_name;
 
   gtk_label_set_label (self->number_label, hall_case_get_number (kase));
+  /* An approved case has its license (issued with the last approval). */
+  {
+    gboolean licensed = hall_case_get_state (kase) == HALL_CASE_APPROVED
+                        || hall_case_get_state (kase) == HALL_CASE_COMPLETED;
+
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.print-license", licensed);
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.save-license", licensed);
+    gtk_widget_set_visible (GTK_WIDGET (self->license_group), licensed);
+  }
 
   gtk_label_set_label (self->state_label, hall_case_state_get_label (hall_case_get_state (kase)));
   state_name = hall_case_state_to_string (hall_case_get_state (kase));
@@ -480,6 +491,53 @@ save_dossier_action (GtkWidget  *widget,
   /* Translators: %s is the file the dossier was saved as */
   body = g_strdup_printf (_("Saved as %s"), path);
   show_dossier_message (self, _("Dossier Saved"), body);
+}
+
+static void
+print_license_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  g_autoptr (HallLicensePrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  printer = hall_license_printer_new (self->store, self->catalog, self->kase, &error);
+  if (printer == NULL
+      || !hall_license_printer_print (printer, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                      GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error))
+    show_dossier_message (self, _("The license was not printed"), error->message);
+}
+
+static void
+save_license_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HallCasePage *self = HALL_CASE_PAGE (widget);
+  g_autoptr (HallLicensePrinter) printer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->kase == NULL || self->store == NULL)
+    return;
+  printer = hall_license_printer_new (self->store, self->catalog, self->kase, &error);
+  if (printer != NULL)
+    file = hall_license_printer_save_pdf (printer, NULL, &error);
+  if (file == NULL)
+    {
+      show_dossier_message (self, _("The license was not saved"), error->message);
+      return;
+    }
+  path = g_file_get_parse_name (file);
+  /* Translators: %s is the file the license was saved as */
+  body = g_strdup_printf (_("Saved as %s"), path);
+  show_dossier_message (self, _("License Saved"), body);
 }
 
 static void
@@ -1561,6 +1619,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, applicant_icon);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, checklist_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, documents_group);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, license_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, timeline_list);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_group);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, conflict_list);
@@ -1573,6 +1632,8 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_install_action (widget_class, "case.scan-document", "s", scan_document_action);
   gtk_widget_class_install_action (widget_class, "case.print-dossier", NULL, print_dossier_action);
   gtk_widget_class_install_action (widget_class, "case.save-dossier", NULL, save_dossier_action);
+  gtk_widget_class_install_action (widget_class, "case.print-license", NULL, print_license_action);
+  gtk_widget_class_install_action (widget_class, "case.save-license", NULL, save_license_action);
   gtk_widget_class_install_action (widget_class, "case.keep-mine", NULL, keep_mine_action);
   gtk_widget_class_install_action (widget_class, "case.take-theirs", NULL, take_theirs_action);
   gtk_widget_class_install_action (widget_class, "case.merge-applicant", NULL,
@@ -1588,6 +1649,8 @@ hall_case_page_init (HallCasePage *self)
   self->page_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.correct-phone", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.print-license", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.save-license", FALSE);
   show_conflicts (self, NULL);
 }
 
