@@ -38,7 +38,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -69,6 +69,9 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_GET_PAGE,
+  STMT_GET_PAGE_LOCKED,
+  STMT_PUT_PAGE,
   N_STMTS
 } StmtId;
 
@@ -118,6 +121,13 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
+  [STMT_GET_PAGE] = "SELECT data, version FROM pages WHERE uuid = $1",
+  [STMT_GET_PAGE_LOCKED] = "SELECT data, version FROM pages WHERE uuid = $1 FOR UPDATE",
+  /* A page stays in its case: the writer refuses a move to another. */
+  [STMT_PUT_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
+                    " VALUES ($1, $2, ($3::json)->>'case', $3)"
+                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                    " data = excluded.data",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -152,9 +162,16 @@ static const char schema_v2[] =
   "                               reason text NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);";
 
+/* Version 3: the records of scanned pages (SQLite's 7). */
+static const char schema_v3[] =
+  "CREATE TABLE pages (uuid text PRIMARY KEY, version bigint NOT NULL,"
+  "                    case_uuid text NOT NULL, data text NOT NULL);"
+  "CREATE INDEX pages_case ON pages (case_uuid);";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 typedef struct
@@ -571,6 +588,7 @@ pg_get_entity (HallServerStorage  *storage,
   StmtId id = kind == HALL_ENTITY_APPLICANT ? (locked ? STMT_GET_APPLICANT_LOCKED
                                                       : STMT_GET_APPLICANT)
               : kind == HALL_ENTITY_CASE ? (locked ? STMT_GET_CASE_LOCKED : STMT_GET_CASE)
+              : kind == HALL_ENTITY_PAGE ? (locked ? STMT_GET_PAGE_LOCKED : STMT_GET_PAGE)
               : STMT_GET_EVENT_ENTITY;
   PGresult *result = row_of_key (self, id, uuid, hall_entity_kind_to_string (kind),
                                  _("read an entity"), error);
@@ -702,7 +720,8 @@ pg_list_changes (HallServerStorage  *storage,
 
       change->seq = g_ascii_strtoll (PQgetvalue (result, i, 0), NULL, 10);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
-                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
+                     : g_str_equal (entity, "page") ? HALL_ENTITY_PAGE : HALL_ENTITY_EVENT;
       change->uuid = g_strdup (PQgetvalue (result, i, 2));
       change->version = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
       change->data = g_strdup (PQgetvalue (result, i, 4));
@@ -797,15 +816,16 @@ pg_put_entity (HallServerStorage  *storage,
     return FALSE;
   if (kind == HALL_ENTITY_CASE)
     params[3] = case_number != NULL && *case_number != '\0' ? case_number : NULL;
-  else
+  else if (kind == HALL_ENTITY_APPLICANT)
     params[3] = identity = identity_of (data);
   /* A refused write must leave the transaction usable ("the write leaves
    * nothing behind"): PostgreSQL aborts a transaction on any error, so the
    * write has a savepoint of its own. */
   if (!exec_simple (conn, "SAVEPOINT put", _("write an entity"), error))
     return FALSE;
-  if (!run_command (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT, 4,
-                    params, _("write an entity"), &local_error))
+  if (!run_command (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE
+                         : kind == HALL_ENTITY_PAGE ? STMT_PUT_PAGE : STMT_PUT_APPLICANT,
+                    kind == HALL_ENTITY_PAGE ? 3 : 4, params, _("write an entity"), &local_error))
     {
       exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
                    NULL);

@@ -11,7 +11,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -52,6 +52,8 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_GET_PAGE,
+  STMT_PUT_PAGE,
   N_STMTS
 } StmtId;
 
@@ -102,6 +104,12 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= ?1 ORDER BY id DESC LIMIT ?2",
+  [STMT_GET_PAGE] = "SELECT data, version FROM pages WHERE uuid = ?1",
+  /* A page stays in its case: the writer refuses a move to another. */
+  [STMT_PUT_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
+                    " VALUES (?1, ?2, json_extract (?3, '$.case'), ?3)"
+                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                    " data = excluded.data",
 };
 
 static const char schema_v1[] =
@@ -212,6 +220,14 @@ static const char schema_v6[] =
   "                               reason TEXT NOT NULL);"
   "CREATE INDEX sign_in_failures_at ON sign_in_failures (at);"
   "PRAGMA user_version = 6;";
+
+/* The records of scanned pages (issue 11): which case and checklist slot a
+ * blob is a page of, in which order and turned how. */
+static const char schema_v7[] =
+  "CREATE TABLE pages (uuid TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+  "                    case_uuid TEXT NOT NULL, data TEXT NOT NULL);"
+  "CREATE INDEX pages_case ON pages (case_uuid);"
+  "PRAGMA user_version = 7;";
 
 struct _HallServerSqlite
 {
@@ -370,7 +386,8 @@ migrate (HallServerSqlite  *self,
       || (version < 3 && !hall_sqlite_conn_exec (conn, schema_v3, _("create the schema"), error))
       || (version < 4 && !hall_sqlite_conn_exec (conn, schema_v4, _("create the schema"), error))
       || (version < 5 && !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error)
+      || (version < 6 && !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -523,7 +540,9 @@ sqlite_get_entity (HallServerStorage  *storage,
                    gint64             *version_out,
                    GError            **error)
 {
-  static const StmtId ids[] = { STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY };
+  static const StmtId ids[] = {
+    STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY, STMT_GET_PAGE
+  };
   g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], error);
 
   if (stmt == NULL)
@@ -609,7 +628,8 @@ sqlite_list_changes (HallServerStorage  *storage,
 
       change->seq = sqlite3_column_int64 (stmt, 0);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
-                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
+                     : g_str_equal (entity, "page") ? HALL_ENTITY_PAGE : HALL_ENTITY_EVENT;
       change->uuid = hall_sqlite_column_dup (stmt, 2);
       change->version = sqlite3_column_int64 (stmt, 3);
       change->data = hall_sqlite_column_dup (stmt, 4);
@@ -699,7 +719,8 @@ sqlite_put_entity (HallServerStorage  *storage,
 
   g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
 
-  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT, error);
+  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE
+                         : kind == HALL_ENTITY_PAGE ? STMT_PUT_PAGE : STMT_PUT_APPLICANT, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);

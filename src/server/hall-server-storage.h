@@ -15,9 +15,10 @@ typedef enum
   HALL_ENTITY_APPLICANT,
   HALL_ENTITY_CASE,
   HALL_ENTITY_EVENT,
+  HALL_ENTITY_PAGE,      /* a page of a case's documents: its record, not its file */
 } HallEntityKind;
 
-/* "applicant", "case", "event": the names used in the change feed. */
+/* "applicant", "case", "event", "page": the names used in the change feed. */
 const char *hall_entity_kind_to_string (HallEntityKind kind);
 
 /* One row of the change feed. */
@@ -71,7 +72,9 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * id_number of a person, the same credit_code of a business) is
  * HALL_SERVER_ERROR_DUPLICATE, and the write leaves nothing behind; every
  * other failure is the database's (HALL_DATABASE_ERROR). put_entity and
- * put_event also append the change to the feed in the same transaction. */
+ * put_event also append the change to the feed in the same transaction.
+ * A page (HALL_ENTITY_PAGE) is kept under its case: put_entity takes the
+ * case's uuid from the page's "case" member. */
 struct _HallServerStorageInterface
 {
   GTypeInterface parent_iface;
