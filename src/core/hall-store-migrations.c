@@ -391,6 +391,40 @@ static const char migration_v12[] =
   "CREATE INDEX cases_waiting ON cases (promised_at, id)"
   "  WHERE state IN ('received', 'in_review');";
 
+/* Pages reach the server as records through the outbox (issue 11): a
+ * row of entity "page" is a PUT of the page's record, owned by its case
+ * (its case shows it waiting, and it waits for its case to reach the
+ * server first), so a PUT's entity is its owner except for a page. The
+ * sequence carries on from where it was. */
+static const char migration_v13[] =
+  "CREATE TABLE outbox_v13 ("
+  "  seq          INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid         TEXT NOT NULL,"
+  "  method       TEXT NOT NULL,"
+  "  path         TEXT NOT NULL,"
+  "  body         TEXT NOT NULL,"
+  "  entity       TEXT NOT NULL CHECK (entity IN ('applicant', 'case', 'event', 'page')),"
+  "  entity_uuid  TEXT NOT NULL,"
+  "  owner_uuid   TEXT NOT NULL,"
+  "  base_version INTEGER NOT NULL DEFAULT 0,"
+  "  attempts     INTEGER NOT NULL DEFAULT 0,"
+  "  last_error   TEXT,"
+  "  created_at   INTEGER NOT NULL,"
+  "  CHECK (method <> 'PUT' OR entity_uuid = owner_uuid OR entity = 'page')"
+  ");"
+  "INSERT INTO outbox_v13 (seq, uuid, method, path, body, entity, entity_uuid, owner_uuid,"
+  "  base_version, attempts, last_error, created_at)"
+  "  SELECT seq, uuid, method, path, body, entity, entity_uuid, owner_uuid, base_version,"
+  "  attempts, last_error, created_at FROM outbox ORDER BY seq;"
+  "DELETE FROM sqlite_sequence WHERE name = 'outbox_v13';"
+  "UPDATE sqlite_sequence SET name = 'outbox_v13' WHERE name = 'outbox';"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_v13 RENAME TO outbox;"
+  "CREATE INDEX outbox_owner ON outbox (owner_uuid);"
+  /* The version of the page's record the server last acknowledged: the
+   * If-Match of its next change (a move, a removal). */
+  "ALTER TABLE pages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -405,6 +439,7 @@ static const char *const migrations[] = {
   migration_v10,
   migration_v11,
   migration_v12,
+  migration_v13,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);
