@@ -837,6 +837,43 @@ def run(c):
     c.call(B, "PUT", "/v1/blobs/" + "2" * 64, 413, None,
            {"Content-Length": str(60 * 1024 * 1024)}, token=token)
 
+    # The record of a page: its case, a slot of the case's checklist, a
+    # blob that has arrived whole.
+    PG = "/v1/pages/{uuid}"
+    page = f"/v1/pages/{uuid.uuid4()}"
+    record = {"case": kase, "slot": "articles_of_association", "position": 0, "turn": 0,
+              "sha256": hashlib.sha256(other_blob).hexdigest(), "kind": "grey",
+              "mime": "image/png", "bytes": len(other_blob), "width": 200, "height": 300,
+              "dpi": 300}
+    c.call(PG, "GET", page, 401)
+    c.call(PG, "HEAD", page, 401)
+    c.call(PG, "GET", page, 404, token=token)
+    c.call(PG, "HEAD", page, 404, token=token)
+    c.call(PG, "PUT", "/v1/pages/not-a-uuid", 404, record, token=token)
+    c.call(PG, "POST", page, 405, record, token=token)
+    c.call(PG, "PUT", page, 401, record)
+    c.call(PG, "PUT", page, 403, record, token=reception)
+    c.call(PG, "PUT", page, 422, dict(record, case=str(uuid.uuid4())), token=token)
+    c.call(PG, "PUT", page, 422, dict(record, slot="lease_of_the_moon"), token=token)
+    c.call(PG, "PUT", page, 422, dict(record, sha256="4" * 64), token=token)
+    c.call(PG, "PUT", page, 422, dict(record, turn=45), token=token)
+    c.call(PG, "PUT", page, 400, "{", token=token)
+    c.call(PG, "PUT", page, 415, json.dumps(record), {"Content-Type": "text/plain"}, token=token)
+    c.call(PG, "PUT", page, 413, b" " * (2 * 1024 * 1024), token=token)
+    c.call(PG, "PUT", page, 201, record, {"Idempotency-Key": str(uuid.uuid4())}, token=token)
+    c.call(PG, "PUT", page, 200, record, token=token)
+    c.call(PG, "GET", page, 200, token=token)
+    c.call(PG, "HEAD", page, 200, token=token)
+    c.call(PG, "GET", page, 403, token=reception)
+    c.call(PG, "PUT", page, 428, dict(record, turn=90), token=token)
+    c.call(PG, "PUT", page, 412, dict(record, turn=90), {"If-Match": '"7"'}, token=token)
+    c.call(PG, "PUT", page, 200, dict(record, turn=90), {"If-Match": '"1"'}, token=token)
+    c.call(PG, "PUT", page, 422, dict(record, turn=90, deleted="yes"), {"If-Match": '"2"'},
+           token=token)
+    c.call(PG, "PUT", page, 200, dict(record, turn=90, deleted=True), {"If-Match": '"2"'},
+           token=token)
+    c.call(CH, "GET", CH, 200, token=token)  # the page's changes too, each checked
+
     # Reception reads no applicant's personal data, nor cases.
     c.call(A, "GET", a, 403, token=reception)
     c.call(A, "HEAD", a, 403, token=reception)

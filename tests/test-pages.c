@@ -518,6 +518,38 @@ slot_of (GPtrArray *pages,
   return ((HallStoredPage *) g_ptr_array_index (pages, i))->slot;
 }
 
+/* The @n rows of the outbox before its last @trailing are PUTs of page
+ * records, the first of them of @page_uuid with @member in its body,
+ * marked deleted or not. */
+static void
+assert_last_page_rows (HallStore  *store,
+                       guint       n,
+                       guint       trailing,
+                       const char *page_uuid,
+                       const char *member,
+                       gboolean    deleted)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = hall_store_peek_outbox (store, 1000, &error);
+  HallOutboxItem *first;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, >=, n + trailing);
+  for (guint i = rows->len - trailing - n; i < rows->len - trailing; i++)
+    {
+      HallOutboxItem *row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpstr (row->entity, ==, "page");
+      g_assert_cmpstr (row->method, ==, "PUT");
+      g_assert_true (g_str_has_prefix (row->path, "/v1/pages/"));
+      g_assert_cmpstr (row->path + strlen ("/v1/pages/"), ==, row->entity_uuid);
+    }
+  first = g_ptr_array_index (rows, rows->len - trailing - n);
+  g_assert_cmpstr (first->entity_uuid, ==, page_uuid);
+  g_assert_nonnull (strstr (first->body, member));
+  g_assert_true ((strstr (first->body, "\"deleted\":true") != NULL) == deleted);
+}
+
 static void
 test_order_and_queue (Fixture       *fixture,
                       gconstpointer  data)
@@ -553,8 +585,9 @@ test_order_and_queue (Fixture       *fixture,
   g_assert_cmpstr (slot_of (pages, 1), ==, "premises_proof");
   g_clear_pointer (&pages, g_ptr_array_unref);
 
-  /* Each addition is one document entry through the outbox. */
-  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 2);
+  /* Each addition is one document entry through the outbox, and each
+   * page one record of it for the server. */
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 2 + 4);
   events = hall_store_list_case_events (fixture->store, uuid, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hall_case_event_get_kind (g_ptr_array_index (events, events->len - 1)), ==,
@@ -562,17 +595,54 @@ test_order_and_queue (Fixture       *fixture,
   /* Four pages wait to be sent, though two are the same file. */
   g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 4);
 
-  /* The third page of the lease to the front. */
+  /* The third page of the lease to the front: the three pages whose
+   * place changed each send their new place, in the same transaction. */
   g_assert_true (hall_store_move_page (fixture->store, third, 0, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 6 + 3);
+  assert_last_page_rows (fixture->store, 3, 0, third, "\"position\":0", FALSE);
   pages = hall_store_list_case_pages (fixture->store, uuid, &error);
   g_assert_cmpstr (((HallStoredPage *) g_ptr_array_index (pages, 1))->uuid, ==, third);
   for (guint i = 1; i < 4; i++)
     g_assert_cmpuint (((HallStoredPage *) g_ptr_array_index (pages, i))->position, ==, i - 1);
   g_clear_pointer (&pages, g_ptr_array_unref);
 
+  /* Turned: the same page, in the same place, with a new file, in one
+   * transaction with its record and the history entry. */
+  {
+    g_autoptr (HallPageImage) turned = hall_page_image_rotate (g_ptr_array_index (images, 0),
+                                                              1);
+    g_autoptr (HallStoredPage) after = NULL;
+    g_autofree char *before_sha = NULL;
+
+    pages = hall_store_list_case_pages (fixture->store, uuid, &error);
+    before_sha = g_strdup (((HallStoredPage *) g_ptr_array_index (pages, 1))->sha256);
+    g_clear_pointer (&pages, g_ptr_array_unref);
+    g_assert_true (hall_store_replace_page (fixture->store, third, turned, "wang.fang", &after,
+                                            &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (after);
+    g_assert_cmpstr (after->uuid, ==, third);
+    g_assert_cmpint (after->position, ==, 0);
+    g_assert_cmpstr (after->slot, ==, "premises_proof");
+    g_assert_cmpstr (after->sha256, !=, before_sha);
+    g_assert_cmpint (after->width, ==, turned->width);
+    g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 9 + 2);
+    assert_last_page_rows (fixture->store, 1, 1, third, after->sha256, FALSE);
+    g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 4);
+    g_assert_false (hall_store_replace_page (fixture->store, "no-such-page", turned, NULL, NULL,
+                                             &error));
+    g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 9 + 2);
+  }
+
+  /* Removed: the page's record, marked deleted, the new places of the two
+   * after it, and the entry of the case's history. */
   g_assert_true (hall_store_remove_page (fixture->store, third, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 11 + 4);
+  assert_last_page_rows (fixture->store, 3, 1, third, "\"position\":0", TRUE);
   pages = hall_store_list_case_pages (fixture->store, uuid, &error);
   g_assert_cmpuint (pages->len, ==, 3);
   g_assert_cmpuint (((HallStoredPage *) g_ptr_array_index (pages, 2))->position, ==, 1);

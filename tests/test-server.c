@@ -23,7 +23,7 @@
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
-#define SERVER_SCHEMA_VERSION 8
+#define SERVER_SCHEMA_VERSION 9
 
 
 typedef struct
@@ -3975,6 +3975,203 @@ test_changes_roles (void)
     }
 }
 
+/* The signature and IHDR of a 1000 × 1400 grey PNG (CRC not checked):
+ * the server keeps blobs that are pages only. */
+static const guint8 png_page_header[] = {
+  0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
+  0, 0, 0x03, 0xe8, 0, 0, 0x05, 0x78, 8, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* (transfer full): the SHA-256 of a new page file of @size bytes, not
+ * sent; its bytes in *@data_out. */
+static char *
+new_page_file (gsize    size,
+               guint8 **data_out)
+{
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_random_int ();
+  memcpy (data, png_page_header, sizeof png_page_header);
+  *data_out = data;
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, size);
+}
+
+static char *
+page_body (const char *kase,
+           const char *slot,
+           const char *sha256,
+           int         position,
+           int         turn)
+{
+  return g_strdup_printf ("{\"case\":\"%s\",\"slot\":\"%s\",\"position\":%d,\"turn\":%d,"
+                          "\"sha256\":\"%s\",\"kind\":\"grey\",\"mime\":\"image/png\","
+                          "\"bytes\":4096,\"width\":1000,\"height\":1400,\"dpi\":300,"
+                          "\"created_at\":\"2026-12-04T09:30:00Z\"}",
+                          kase, slot, position, turn, sha256);
+}
+
+/* A page's record names its case, a slot of the case's checklist and a
+ * blob the server holds whole; each is refused, naming its field and
+ * leaving nothing behind, until it does. Then it is an entity like the
+ * others: versions, If-Match, replays, the change feed; and personal
+ * data, which reception never reads. */
+static void
+test_pages (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = g_uuid_string_random ();
+  g_autofree char *other_case = NULL;
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *case_text = case_body (applicant, service_id, number, "C01", "received",
+                                          ",\"checklist\":[{\"id\":\"premises_proof\","
+                                          "\"provided\":true}]");
+  g_autofree char *page = g_uuid_string_random ();
+  g_autofree char *page_path = g_strconcat ("/v1/pages/", page, NULL);
+  g_autofree guint8 *data = NULL;
+  g_autofree char *sha256 = new_page_file (4096, &data);
+  g_autofree char *blob_path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  g_autofree char *unknown_case = g_uuid_string_random ();
+  g_autofree char *body = NULL;
+  g_autofree char *reception = NULL;
+  g_autofree char *next = NULL;
+  g_autofree char *feed = NULL;
+  const char *if_match_1[] = { "If-Match: \"1\"", NULL };
+  const char *if_match_2[] = { "If-Match: \"2\"", NULL };
+  static const struct { const char *field; const char *from; const char *to; } bad[] = {
+    { "turn", "\"turn\":0", "\"turn\":45" },
+    { "turn", "\"turn\":0", "\"turn\":-90" },
+    { "kind", "\"kind\":\"grey\"", "\"kind\":\"sepia\"" },
+    { "mime", "\"mime\":\"image/png\"", "\"mime\":\"text/html\"" },
+    { "bytes", "\"bytes\":4096", "\"bytes\":0" },
+    { "bytes", "\"bytes\":4096", "\"bytes\":4097" },
+    { "position", "\"position\":0", "\"position\":\"first\"" },
+    { "slot", "\"slot\":\"premises_proof\"", "\"slot\":\"../../etc\"" },
+    { "width", "\"width\":1000", "\"width\":100000" },
+  };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  reply = request ("PUT", case_path, token, case_text, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* The file has not arrived: the record waits for it. */
+  body = page_body (kase, "premises_proof", sha256, 0, 0);
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_problem (reply, 422, "sha256");
+  g_assert_nonnull (strstr (reply->body->str, sha256));
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_assert_null (get_text (page_path));
+  g_assert_cmpuint (count_changes_of (page), ==, 0);
+
+  reply = request_full (server->base, "PUT", blob_path, token, (const char *) data, 4096, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Each kind of bad record, with the file there. */
+  g_clear_pointer (&body, g_free);
+  body = page_body (unknown_case, "premises_proof", sha256, 0, 0);
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_problem (reply, 422, "case");
+  g_assert_nonnull (strstr (reply->body->str, unknown_case));
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_clear_pointer (&body, g_free);
+  body = page_body (kase, "articles_of_association", sha256, 0, 0);
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_problem (reply, 422, "slot");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_clear_pointer (&body, g_free);
+  body = page_body (kase, "premises_proof", "0123", 0, 0);
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_problem (reply, 422, "sha256");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_clear_pointer (&body, g_free);
+  body = page_body (kase, "premises_proof", sha256, 0, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GString) wrong = g_string_new (body);
+
+      g_assert_cmpuint (g_string_replace (wrong, bad[i].from, bad[i].to, 1), ==, 1);
+      reply = request ("PUT", page_path, token, wrong->str, NULL);
+      assert_problem (reply, 422, bad[i].field);
+      g_clear_pointer (&reply, hall_test_reply_free);
+    }
+  g_assert_null (get_text (page_path));
+  g_assert_cmpuint (count_changes_of (page), ==, 0);
+
+  /* Received, replayed, read back. */
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  g_assert_cmpstr (member (node, "case"), ==, kase);
+  g_assert_cmpstr (member (node, "sha256"), ==, sha256);
+  g_assert_cmpstr (member (node, "recorded_by"), ==, "demo");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_status (reply, 200);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request ("GET", page_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"1\"");
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_assert_cmpuint (count_changes_of (page), ==, 1);
+
+  /* Turned: a change of what the server has needs the version. */
+  g_clear_pointer (&body, g_free);
+  body = page_body (kase, "premises_proof", sha256, 0, 90);
+  reply = request ("PUT", page_path, token, body, NULL);
+  assert_problem (reply, 428, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  reply = request ("PUT", page_path, token, body, if_match_1);
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "turn"), ==, 90);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==, 2);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_clear_pointer (&body, g_free);
+  body = page_body (kase, "premises_proof", sha256, 0, 180);
+  reply = request ("PUT", page_path, token, body, if_match_1);
+  assert_problem (reply, 412, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_assert_cmpuint (count_changes_of (page), ==, 2);
+
+  /* A page stays in its case. */
+  other_case = put_case (applicant);
+  g_clear_pointer (&body, g_free);
+  body = page_body (other_case, "premises_proof", sha256, 0, 90);
+  reply = request ("PUT", page_path, token, body, if_match_2);
+  assert_problem (reply, 422, "case");
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Reception: neither the record nor its feed entry, nor a write. */
+  reception = official_token ("pages.reception", "reception");
+  reply = request ("GET", page_path, reception, NULL, NULL);
+  assert_problem (reply, 403, NULL);
+  g_clear_pointer (&reply, hall_test_reply_free);
+  g_clear_pointer (&body, g_free);
+  body = page_body (kase, "premises_proof", sha256, 1, 0);
+  {
+    g_autofree char *second = g_strdup_printf ("/v1/pages/%s", unknown_case);
+
+    reply = request ("PUT", second, reception, body, NULL);
+    assert_problem (reply, 403, NULL);
+    g_clear_pointer (&reply, hall_test_reply_free);
+  }
+  feed = feed_as (reception, &next);
+  g_assert_null (strstr (feed, page));
+  g_assert_null (strstr (feed, sha256));
+  g_clear_pointer (&feed, g_free);
+  g_clear_pointer (&next, g_free);
+  feed = feed_as (token, &next);
+  g_assert_nonnull (strstr (feed, page));
+  g_assert_nonnull (strstr (feed, "\"entity\":\"page\""));
+}
+
 static Reply *
 sign_in_from (const char        *username,
               const char        *password,
@@ -4566,6 +4763,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
   g_test_add_func ("/hall/server/changes/roles", test_changes_roles);
+  g_test_add_func ("/hall/server/pages", test_pages);
   g_test_add_func ("/hall/server/sign-in/throttle", test_sign_in_throttle);
   g_test_add_func ("/hall/server/decisions/path", test_decision_path);
   g_test_add_func ("/hall/server/decisions/forged", test_decision_forged);

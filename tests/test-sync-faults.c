@@ -9,10 +9,13 @@
 #include "hall-error.h"
 #include "hall-fault-proxy.h"
 #include "hall-http-client.h"
+#include "hall-store-pages.h"
 #include "hall-store-signing.h"
+#include "hall-store-sync-private.h"
 #include "hall-store.h"
 #include "hall-sync-audit.h"
 #include "hall-sync-engine.h"
+#include "hall-test-pages.h"
 #include "hall-test-server.h"
 
 #define DEADLINE_SECONDS 60
@@ -518,6 +521,126 @@ count_in (const char *path,
   return n;
 }
 
+/* (transfer full): the text of column 0 of the first row of @sql on the
+ * database at @path. */
+static char *
+text_in (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+/* Pages through the proxy: uploads cut in the middle of a file (the
+ * server took a chunk, the client never heard), resumed from where the
+ * server says it stopped; page records whose answers are lost, replayed
+ * under their keys. Every file arrives whole and every record exactly
+ * once (version 1, one change each in the feed). A file damaged on the
+ * counter's disk is never sent. */
+static void
+test_pages_cut (Fixture      *fixture,
+                gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *store_path = g_build_filename (fixture->dir, "counter.db", NULL);
+  g_autofree char *server_db = hall_test_server_dup_db_path (fixture->server);
+  g_autofree char *case_uuid = NULL;
+  g_autofree char *slot = NULL;
+  HallSyncReport report;
+
+  create_cases (fixture, fixture->store, 1);
+  case_uuid = text_in (store_path, "SELECT uuid FROM cases LIMIT 1");
+  slot = text_in (store_path, "SELECT json_extract (checklist, '$[0].id') FROM cases LIMIT 1");
+  for (guint i = 0; i < 4; i++)
+    g_ptr_array_add (images, hall_test_page_typed (i % 2 ? HALL_PAGE_KIND_BILEVEL
+                                                         : HALL_PAGE_KIND_GREY, 150, 20 + i));
+  g_assert_true (hall_store_add_pages (fixture->store, case_uuid, slot, images, "demo", &pages,
+                                       &error));
+  g_assert_no_error (error);
+
+  g_object_set (fixture->engine, "blob-chunk-size", (guint) 2048, NULL);
+  hall_fault_proxy_add_rule (fixture->proxy, "PATCH", "/v1/blobs/*", 1, 2,
+                             HALL_FAULT_RESET_AFTER_COMMIT);
+  hall_fault_proxy_add_rule (fixture->proxy, "PATCH", "/v1/blobs/*", 5, 1, HALL_FAULT_TRUNCATE);
+  hall_fault_proxy_add_rule (fixture->proxy, "PATCH", "/v1/blobs/*", 8, 1,
+                             HALL_FAULT_HANG_AFTER_COMMIT);
+  hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/pages/*", 1, 1,
+                             HALL_FAULT_RESET_AFTER_COMMIT);
+  hall_fault_proxy_add_rule (fixture->proxy, "PUT", "/v1/pages/*", 2, 1, HALL_FAULT_DUPLICATE);
+  hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 0, 1,
+                             HALL_FAULT_RESET_AFTER_COMMIT);
+  sync_through_faults (fixture);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy,
+                                                   HALL_FAULT_RESET_AFTER_COMMIT), >=, 3);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (fixture->proxy, HALL_FAULT_TRUNCATE), ==, 1);
+
+  g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 0);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *versions = g_strdup_printf ("SELECT count (*) FROM pages"
+                                                   " WHERE uuid = '%s' AND version = 1",
+                                                   page->uuid);
+      g_autofree char *changes = g_strdup_printf ("SELECT count (*) FROM changes"
+                                                  " WHERE entity = 'page' AND uuid = '%s'",
+                                                  page->uuid);
+      g_autofree char *blob = g_strdup_printf ("%s/blobs/%c%c/%s", fixture->server->data_dir,
+                                               page->sha256[0], page->sha256[1], page->sha256);
+      g_autofree char *local = hall_store_get_page_path (fixture->store, page->sha256);
+      g_autofree char *theirs = NULL;
+      g_autofree char *ours = NULL;
+      gsize their_length = 0, our_length = 0;
+
+      g_assert_cmpint (count_in (server_db, versions), ==, 1);
+      g_assert_cmpint (count_in (server_db, changes), ==, 1);
+      g_assert_true (g_file_get_contents (blob, &theirs, &their_length, NULL));
+      g_assert_true (g_file_get_contents (local, &ours, &our_length, NULL));
+      g_assert_cmpmem (theirs, their_length, ours, our_length);
+    }
+
+  /* A page whose file was damaged on this disk after it was stored: the
+   * pass fails saying so, and the server never has it. */
+  {
+    g_autoptr (GPtrArray) more = NULL;
+    g_autoptr (HallPageImage) image = hall_test_page_typed (HALL_PAGE_KIND_GREY, 150, 99);
+    g_autoptr (GPtrArray) one = g_ptr_array_new ();
+    g_autoptr (GError) pass_error = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *contents = NULL;
+    g_autofree char *damaged = NULL;
+    gsize length = 0;
+
+    g_ptr_array_add (one, image);
+    g_assert_true (hall_store_add_pages (fixture->store, case_uuid, slot, one, "demo", &more,
+                                         &error));
+    g_assert_no_error (error);
+    path = hall_store_get_page_path (fixture->store,
+                                     ((HallStoredPage *) g_ptr_array_index (more, 0))->sha256);
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    contents[length / 2] ^= 0x5a;
+    g_assert_true (g_file_set_contents (path, contents, length, NULL));
+    g_assert_false (run_sync (fixture->engine, &report, &pass_error));
+    g_assert_nonnull (pass_error);
+    g_assert_nonnull (strstr (pass_error->message, "damaged"));
+    damaged = g_strdup_printf ("SELECT count (*) FROM pages WHERE uuid = '%s'",
+                               ((HallStoredPage *) g_ptr_array_index (more, 0))->uuid);
+    g_assert_cmpint (count_in (server_db, damaged), ==, 0);
+    g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 1);
+  }
+}
+
 /* Decisions made offline reach the server exactly once, in order, through
  * lost answers, duplicates and errors: each case's steps on the server as
  * on the counter, no decision twice, none refused. */
@@ -736,6 +859,8 @@ main (int   argc,
               test_decisions_offline, fixture_tear_down);
   g_test_add ("/hall/sync-faults/licenses-offline", Fixture, NULL, fixture_set_up,
               test_licenses_offline, fixture_tear_down);
+  g_test_add ("/hall/sync-faults/pages-cut", Fixture, NULL, fixture_set_up, test_pages_cut,
+              fixture_tear_down);
   g_test_add ("/hall/sync-faults/chaos", Fixture, NULL, fixture_set_up, test_chaos,
               fixture_tear_down);
   g_test_add ("/hall/sync-faults/batch-reset-after-commit", Fixture, NULL, fixture_set_up,

@@ -1171,14 +1171,99 @@ test_pages_synced (Fixture      *fixture,
                          g_bytes_get_size (response->body), contents, length);
       }
   }
-  /* The document entry went through the outbox with the case. */
+  /* The document entry went through the outbox with the case, and so did
+   * each page's record: the server knows its case, slot and place. */
   g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+      g_autoptr (HallHttpResponse) response = server_get (fixture->store, fixture->url,
+                                                          "/v1/pages/%s", page->uuid);
+      g_autofree char *text = NULL;
+      g_autoptr (JsonNode) node = NULL;
+      JsonObject *record;
+
+      g_assert_cmpuint (response->status, ==, 200);
+      text = g_strndup (g_bytes_get_data (response->body, NULL),
+                        g_bytes_get_size (response->body));
+      node = json_from_string (text, &error);
+      g_assert_no_error (error);
+      record = json_node_get_object (node);
+      g_assert_cmpstr (json_object_get_string_member (record, "case"), ==,
+                       hall_case_get_uuid (kase));
+      g_assert_cmpstr (json_object_get_string_member (record, "slot"), ==, "premises_proof");
+      g_assert_cmpint (json_object_get_int_member (record, "position"), ==, page->position);
+      g_assert_cmpstr (json_object_get_string_member (record, "sha256"), ==, page->sha256);
+      g_assert_cmpint (json_object_get_int_member (record, "bytes"), ==, page->bytes);
+      g_assert_cmpint (json_object_get_int_member (record, "version"), ==, 1);
+    }
+  {
+    g_autoptr (HallCase) synced = hall_store_get_case (fixture->store, hall_case_get_uuid (kase),
+                                                       &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (hall_case_get_sync_state (synced), ==, HALL_SYNC_SYNCED);
+  }
 
   patches = 0;
   g_assert_true (run_sync (fixture->engine, &report, &error));
   g_assert_no_error (error);
   g_log_remove_handler ("hall-sync", handler);
   g_assert_cmpuint (patches, ==, 0);
+
+  /* The last page to the front, then the first removed: the server's
+   * records follow, each change naming the version it changes. */
+  {
+    HallStoredPage *first = g_ptr_array_index (pages, 0);
+    HallStoredPage *last = g_ptr_array_index (pages, 2);
+    HallStoredPage *middle = g_ptr_array_index (pages, 1);
+    g_autoptr (HallHttpResponse) removed = NULL;
+    g_autoptr (HallHttpResponse) moved = NULL;
+    g_autoptr (HallHttpResponse) shifted = NULL;
+
+    g_assert_true (hall_store_move_page (fixture->store, last->uuid, 0, &error));
+    g_assert_no_error (error);
+    g_assert_true (hall_store_remove_page (fixture->store, first->uuid, &error));
+    g_assert_no_error (error);
+    g_assert_true (run_sync (fixture->engine, &report, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (report.rejected, ==, 0);
+    g_assert_cmpuint (report.conflicts, ==, 0);
+    g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+
+    removed = server_get (fixture->store, fixture->url, "/v1/pages/%s", first->uuid);
+    g_assert_cmpuint (removed->status, ==, 200);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (removed->body, NULL),
+                                    g_bytes_get_size (removed->body), "\"deleted\":true"));
+    moved = server_get (fixture->store, fixture->url, "/v1/pages/%s", last->uuid);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (moved->body, NULL),
+                                    g_bytes_get_size (moved->body), "\"position\":0"));
+    shifted = server_get (fixture->store, fixture->url, "/v1/pages/%s", middle->uuid);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (shifted->body, NULL),
+                                    g_bytes_get_size (shifted->body), "\"position\":1"));
+  }
+
+  /* Turned: the new file reaches the server before the record naming it. */
+  {
+    HallStoredPage *middle = g_ptr_array_index (pages, 1);
+    g_autoptr (HallPageImage) turned = hall_page_image_rotate (g_ptr_array_index (images, 1), 1);
+    g_autoptr (HallStoredPage) after = NULL;
+    g_autoptr (HallHttpResponse) record = NULL;
+    g_autoptr (HallHttpResponse) file = NULL;
+
+    g_assert_true (hall_store_replace_page (fixture->store, middle->uuid, turned, "demo", &after,
+                                            &error));
+    g_assert_no_error (error);
+    g_assert_true (run_sync (fixture->engine, &report, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (report.rejected, ==, 0);
+    g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+    record = server_get (fixture->store, fixture->url, "/v1/pages/%s", middle->uuid);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (record->body, NULL),
+                                    g_bytes_get_size (record->body), after->sha256));
+    file = server_get (fixture->store, fixture->url, "/v1/blobs/%s", after->sha256);
+    g_assert_cmpuint (file->status, ==, 200);
+  }
 }
 
 /* The signature and IHDR of a 1000 × 1400 grey PNG (CRC not checked). */

@@ -396,7 +396,11 @@ static const char migration_v12[] =
  * them: the outbox takes rows of the entity "license", whose entity_uuid
  * is the license's number and owner its case (so that no query of a
  * case's own PUTs finds it). SQLite cannot change a CHECK, so the table is
- * made again, as v5 did, its sequence carrying on. */
+ * made again, as v5 did, its sequence carrying on.
+ *
+ * Pages reach the server as records through the outbox too: a row of
+ * entity "page" is a PUT of the page's record, owned by its case (its case
+ * shows it waiting, and it waits for its case to reach the server first). */
 static const char migration_v13[] =
   "CREATE TABLE outbox_v13 ("
   "  seq          INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -404,14 +408,15 @@ static const char migration_v13[] =
   "  method       TEXT NOT NULL,"
   "  path         TEXT NOT NULL,"
   "  body         TEXT NOT NULL,"
-  "  entity       TEXT NOT NULL CHECK (entity IN ('applicant', 'case', 'event', 'license')),"
+  "  entity       TEXT NOT NULL"
+  "               CHECK (entity IN ('applicant', 'case', 'event', 'license', 'page')),"
   "  entity_uuid  TEXT NOT NULL,"
   "  owner_uuid   TEXT NOT NULL,"
   "  base_version INTEGER NOT NULL DEFAULT 0,"
   "  attempts     INTEGER NOT NULL DEFAULT 0,"
   "  last_error   TEXT,"
   "  created_at   INTEGER NOT NULL,"
-  "  CHECK (method <> 'PUT' OR entity_uuid = owner_uuid OR entity = 'license')"
+  "  CHECK (method <> 'PUT' OR entity_uuid = owner_uuid OR entity IN ('license', 'page'))"
   ");"
   "INSERT INTO outbox_v13 (seq, uuid, method, path, body, entity, entity_uuid, owner_uuid,"
   "  base_version, attempts, last_error, created_at)"
@@ -421,7 +426,10 @@ static const char migration_v13[] =
   "UPDATE sqlite_sequence SET name = 'outbox_v13' WHERE name = 'outbox';"
   "DROP TABLE outbox;"
   "ALTER TABLE outbox_v13 RENAME TO outbox;"
-  "CREATE INDEX outbox_owner ON outbox (owner_uuid);";
+  "CREATE INDEX outbox_owner ON outbox (owner_uuid);"
+  /* The version of the page's record the server last acknowledged: the
+   * If-Match of its next change (a move, a removal). */
+  "ALTER TABLE pages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;";
 
 static const char *const migrations[] = {
   NULL,

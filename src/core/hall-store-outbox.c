@@ -320,6 +320,37 @@ ack_locked (HallStore            *self,
     return TRUE;
   if (!_hall_store_collect_owner_cases_locked (self, item->entity, owner, changed_cases, error))
     return FALSE;
+  /* A page's version is its own, not its case's: later changes of the
+   * page name it in If-Match. */
+  if (g_strcmp0 (item->entity, "page") == 0 && server_version > 0)
+    {
+      g_autoptr (HallSqliteStmt) stmt = NULL;
+      g_autoptr (HallSqliteStmt) next = NULL;
+
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE pages SET version = max (version, ?2)"
+                                       " WHERE uuid = ?1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      hall_sqlite_bind_text (stmt, 1, item->entity_uuid);
+      sqlite3_bind_int64 (stmt, 2, server_version);
+      if (!hall_sqlite_stmt_run (stmt, _("record the server’s version"), error))
+        return FALSE;
+      next = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE outbox SET base_version = ?2"
+                                       " WHERE owner_uuid = ?3 AND entity = 'page'"
+                                       " AND entity_uuid = ?1 AND base_version < ?2",
+                                       error);
+      if (next == NULL)
+        return FALSE;
+      hall_sqlite_bind_text (next, 1, item->entity_uuid);
+      sqlite3_bind_int64 (next, 2, server_version);
+      hall_sqlite_bind_text (next, 3, owner);
+      if (!hall_sqlite_stmt_run (next, _("record the server’s version"), error))
+        return FALSE;
+      server_version = 0;
+    }
 
   if (server_version > 0)
     {

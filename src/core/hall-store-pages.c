@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hall-error.h"
+#include "hall-json.h"
 #include "hall-store-pages.h"
 #include "hall-store-private.h"
 
@@ -196,6 +197,177 @@ document_event_locked (HallStore  *self,
   return _hall_store_add_case_event_locked (self, event, error);
 }
 
+/* The record of @page as the server takes it (PUT /v1/pages/{uuid}):
+ * which case and checklist slot its blob is a page of, and where. */
+static char *
+page_record_json (const HallStoredPage *page,
+                  int                   turn,
+                  gboolean              deleted)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autofree char *created_at = hall_timestamp_to_iso8601 (page->created_at);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uuid");
+  json_builder_add_string_value (builder, page->uuid);
+  json_builder_set_member_name (builder, "case");
+  json_builder_add_string_value (builder, page->case_uuid);
+  json_builder_set_member_name (builder, "slot");
+  json_builder_add_string_value (builder, page->slot);
+  json_builder_set_member_name (builder, "position");
+  json_builder_add_int_value (builder, page->position);
+  json_builder_set_member_name (builder, "turn");
+  json_builder_add_int_value (builder, turn);
+  json_builder_set_member_name (builder, "sha256");
+  json_builder_add_string_value (builder, page->sha256);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, hall_page_kind_to_string (page->kind));
+  json_builder_set_member_name (builder, "mime");
+  json_builder_add_string_value (builder, page->mime);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, page->bytes);
+  if (page->width > 0)
+    {
+      json_builder_set_member_name (builder, "width");
+      json_builder_add_int_value (builder, page->width);
+    }
+  if (page->height > 0)
+    {
+      json_builder_set_member_name (builder, "height");
+      json_builder_add_int_value (builder, page->height);
+    }
+  if (page->dpi > 0)
+    {
+      json_builder_set_member_name (builder, "dpi");
+      json_builder_add_int_value (builder, page->dpi);
+    }
+  if (created_at != NULL)
+    {
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_string_value (builder, created_at);
+    }
+  if (deleted)
+    {
+      json_builder_set_member_name (builder, "deleted");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  json_builder_end_object (builder);
+  return _hall_store_json_to_string_free (json_builder_get_root (builder));
+}
+
+/* The page's record goes to the server in the same transaction as the
+ * page: the sync engine sends the file first (hall-sync-blobs.c), then
+ * the outbox, so the server never hears of a page whose file it lacks. */
+static gboolean
+enqueue_page_locked (HallStore             *self,
+                     const HallStoredPage  *page,
+                     GError               **error)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/pages/%s", page->uuid);
+  g_autofree char *body = page_record_json (page, 0, FALSE);
+
+  return _hall_store_enqueue_locked (self, "PUT", path, body, "page", page->uuid,
+                                     page->case_uuid, 0, error);
+}
+
+/* The page @uuid as it is now, and the version of its record the server
+ * acknowledged last; NULL with @error when it is not here. */
+static HallStoredPage *
+read_page_locked (HallStore   *self,
+                  const char  *uuid,
+                  gint64      *version_out,
+                  GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GError) local_error = NULL;
+  HallStoredPage *page;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT " PAGE_COLUMNS ", p.version" PAGE_FROM
+                                   "WHERE p.uuid = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  if (!hall_sqlite_stmt_step_row (stmt, _("read the page"), &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                     _("There is no page %s at this counter"), uuid);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  page = read_page (stmt);
+  *version_out = sqlite3_column_int64 (stmt, 13);
+  return page;
+}
+
+/* A change of the page @page_uuid's record (its place, or its removal:
+ * @deleted) for the server, in the caller's transaction: If-Match is the
+ * version last acknowledged (raised on the row when an earlier row of the
+ * page is acknowledged, hall-store-outbox.c). @page is the page as it was
+ * when it is removed, else NULL to read it as it is now. */
+static gboolean
+enqueue_page_change_locked (HallStore             *self,
+                            const char            *page_uuid,
+                            const HallStoredPage  *removed,
+                            gint64                 removed_version,
+                            GError               **error)
+{
+  g_autoptr (HallStoredPage) current = NULL;
+  g_autofree char *path = g_strdup_printf ("/v1/pages/%s", page_uuid);
+  g_autofree char *body = NULL;
+  gint64 version = removed_version;
+
+  if (removed == NULL)
+    {
+      current = read_page_locked (self, page_uuid, &version, error);
+      if (current == NULL)
+        return FALSE;
+    }
+  body = page_record_json (removed != NULL ? removed : current, 0, removed != NULL);
+  return _hall_store_enqueue_locked (self, "PUT", path, body, "page", page_uuid,
+                                     (removed != NULL ? removed : current)->case_uuid, version,
+                                     error);
+}
+
+/* Sends the new place of every page of @row's slot at positions @from to
+ * @to (inclusive). */
+static gboolean
+enqueue_slot_range_locked (HallStore  *self,
+                           gint64      case_id,
+                           const char *slot,
+                           gint64      from,
+                           gint64      to,
+                           GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT uuid FROM pages WHERE case_id = ?1 AND slot = ?2"
+                                   " AND position BETWEEN ?3 AND ?4 ORDER BY position",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  hall_sqlite_bind_text (stmt, 2, slot);
+  sqlite3_bind_int64 (stmt, 3, from);
+  sqlite3_bind_int64 (stmt, 4, to);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (uuids, hall_sqlite_column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("reorder the pages"));
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  for (guint i = 0; i < uuids->len; i++)
+    if (!enqueue_page_change_locked (self, g_ptr_array_index (uuids, i), NULL, 0, error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 add_pages_locked (HallStore   *self,
                   const char  *case_uuid,
@@ -254,7 +426,8 @@ add_pages_locked (HallStore   *self,
       sqlite3_bind_int (insert, 10, page->dpi);
       sqlite3_bind_int64 (insert, 11, page->bytes);
       sqlite3_bind_int64 (insert, 12, page->created_at);
-      if (!hall_sqlite_stmt_run (insert, _("save the page"), error))
+      if (!hall_sqlite_stmt_run (insert, _("save the page"), error)
+          || !enqueue_page_locked (self, page, error))
         return FALSE;
     }
   /* Translators: an entry of a case's timeline; %s is the document's id. */
@@ -658,14 +831,25 @@ remove_page_locked (HallStore   *self,
   g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *note = NULL;
 
+  g_autoptr (HallStoredPage) removed = NULL;
+  gint64 version = 0;
+
   if (!lookup_page_locked (self, page_uuid, &row, error))
+    return FALSE;
+  removed = read_page_locked (self, page_uuid, &version, error);
+  if (removed == NULL)
     return FALSE;
   stmt = hall_sqlite_conn_prepare (self->writer, "DELETE FROM pages WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, row.id);
+  /* The removal and the new places of the pages after it reach the server
+   * as the page's record, marked deleted, and theirs, in this transaction. */
   if (!hall_sqlite_stmt_run (stmt, _("remove the page"), error)
-      || !shift_locked (self, &row, row.position + 1, row.count - 1, -1, error))
+      || !shift_locked (self, &row, row.position + 1, row.count - 1, -1, error)
+      || !enqueue_page_change_locked (self, page_uuid, removed, version, error)
+      || !enqueue_slot_range_locked (self, row.case_id, row.slot, row.position, row.count - 2,
+                                     error))
     return FALSE;
   *case_uuid_out = g_strdup (row.case_uuid);
   /* Translators: an entry of a case's timeline; %s is the document's id. */
@@ -716,7 +900,10 @@ move_page_locked (HallStore   *self,
   if (to < row.position ? !shift_locked (self, &row, to, row.position - 1, +1, error)
                         : !shift_locked (self, &row, row.position + 1, to, -1, error))
     return FALSE;
-  return set_position_locked (self, row.id, to, error);
+  /* Every page whose place changed tells the server, in this transaction. */
+  return set_position_locked (self, row.id, to, error)
+         && enqueue_slot_range_locked (self, row.case_id, row.slot, MIN (to, row.position),
+                                       MAX (to, row.position), error);
 }
 
 gboolean
@@ -736,12 +923,104 @@ hall_store_move_page (HallStore   *self,
   ok = move_page_locked (self, page_uuid, position, &case_uuid, error);
   if (case_uuid != NULL)
     g_ptr_array_add (changed, case_uuid);
-  /* Local only: the order is the counter's until the pages are sent. */
-  if (!_hall_store_write_end (self, ok, NULL, error))
+  if (!_hall_store_write_end (self, ok, changed, error))
     return FALSE;
   _hall_store_emit_changed (self);
+  return TRUE;
+}
+
+static gboolean
+replace_page_locked (HallStore             *self,
+                     const char            *page_uuid,
+                     const HallStoredPage  *encoded,
+                     const char            *official,
+                     char                 **case_uuid_out,
+                     GError               **error)
+{
+  g_auto (PageRow) row = { 0 };
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *note = NULL;
+
+  if (!lookup_page_locked (self, page_uuid, &row, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE pages SET sha256 = ?2, mime = ?3, kind = ?4, width = ?5,"
+                                   " height = ?6, dpi = ?7, bytes = ?8, uploaded_at = NULL"
+                                   " WHERE id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, row.id);
+  hall_sqlite_bind_text (stmt, 2, encoded->sha256);
+  hall_sqlite_bind_text (stmt, 3, encoded->mime);
+  hall_sqlite_bind_text (stmt, 4, hall_page_kind_to_string (encoded->kind));
+  sqlite3_bind_int (stmt, 5, encoded->width);
+  sqlite3_bind_int (stmt, 6, encoded->height);
+  sqlite3_bind_int (stmt, 7, encoded->dpi);
+  sqlite3_bind_int64 (stmt, 8, encoded->bytes);
+  if (!hall_sqlite_stmt_run (stmt, _("save the page"), error)
+      || !enqueue_page_change_locked (self, page_uuid, NULL, 0, error))
+    return FALSE;
+  *case_uuid_out = g_strdup (row.case_uuid);
+  /* Translators: an entry of a case's timeline; %s is the document's id. */
+  note = g_strdup_printf (_("Page %u of %s replaced"), (guint) row.position + 1, row.slot);
+  return document_event_locked (self, row.case_uuid, official, note, error);
+}
+
+gboolean
+hall_store_replace_page (HallStore        *self,
+                         const char       *page_uuid,
+                         HallPageImage    *image,
+                         const char       *official,
+                         HallStoredPage  **page_out,
+                         GError          **error)
+{
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GBytes) bytes = NULL;
+  HallStoredPage encoded = { 0 };
+  g_autofree char *sha256 = NULL;
+  char *case_uuid = NULL;
+  const char *mime = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (page_uuid != NULL && image != NULL, FALSE);
+
+  if (page_out != NULL)
+    *page_out = NULL;
+  /* Encoded and on disk before the transaction, as an added page is. */
+  bytes = hall_page_image_encode (image, &mime, error);
+  if (bytes == NULL)
+    return FALSE;
+  sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (!write_page_file (self, bytes, sha256, error))
+    return FALSE;
+  encoded.sha256 = sha256;
+  encoded.mime = (char *) mime;
+  encoded.kind = image->kind;
+  encoded.width = image->width;
+  encoded.height = image->height;
+  encoded.dpi = image->dpi;
+  encoded.bytes = g_bytes_get_size (bytes);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  ok = replace_page_locked (self, page_uuid, &encoded, official, &case_uuid, error);
   if (case_uuid != NULL)
-    _hall_store_emit_case_changed (self, case_uuid);
+    g_ptr_array_add (changed, case_uuid);
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  _hall_store_emit_changed (self);
+  if (page_out != NULL)
+    {
+      g_autoptr (GPtrArray) pages = hall_store_list_case_pages (self, case_uuid, error);
+
+      if (pages == NULL)
+        return FALSE;
+      for (guint i = 0; i < pages->len; i++)
+        if (g_str_equal (((HallStoredPage *) g_ptr_array_index (pages, i))->uuid, page_uuid))
+          *page_out = g_ptr_array_steal_index (pages, i);
+    }
   return TRUE;
 }
 

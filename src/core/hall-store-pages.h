@@ -96,5 +96,17 @@ gboolean        hall_store_move_page               (HallStore      *self,
                                                     const char     *page_uuid,
                                                     guint           position,
                                                     GError        **error);
+/* Puts @image in the place of the page @page_uuid (a page scanned again,
+ * or turned: hall_page_image_rotate()), keeping its uuid, slot and
+ * position: the new file, the page's row, its record for the server and
+ * the case's history entry in one transaction. *@page_out (transfer full)
+ * (optional): the page as it is now. Runs on the calling thread (encodes
+ * and fsyncs). */
+gboolean        hall_store_replace_page            (HallStore      *self,
+                                                    const char     *page_uuid,
+                                                    HallPageImage  *image,
+                                                    const char     *official,
+                                                    HallStoredPage **page_out,
+                                                    GError        **error);
 
 G_END_DECLS

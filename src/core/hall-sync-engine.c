@@ -212,8 +212,10 @@ pass_thread (GTask        *task,
   if (worker->server_url == NULL || *worker->server_url == '\0')
     g_set_error (&error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                  _("no server is set for this counter: sign in to a server first"));
-  else if (_hall_sync_push (worker, &data->report, &error)
-           && _hall_sync_push_pages (worker, NULL, &error)
+  /* Page files first: the outbox's page records name them, and the
+   * server refuses a record whose file has not arrived. */
+  else if (_hall_sync_push_pages (worker, NULL, &error)
+           && _hall_sync_push (worker, &data->report, &error)
            && _hall_sync_pull (worker, &data->report, &error)
            && _hall_sync_pull_trust (worker, &error)
            && _hall_sync_pull_calendar (worker, &data->report, &error))

@@ -66,7 +66,7 @@ dup_case_uuid (const HallOutboxItem *item)
 
   if (g_strcmp0 (item->entity, "case") == 0)
     return g_strdup (item->entity_uuid);
-  if (g_strcmp0 (item->entity, "license") == 0)
+  if (g_strcmp0 (item->entity, "license") == 0 || g_strcmp0 (item->entity, "page") == 0)
     return g_strdup (item->owner_uuid);
   if (g_strcmp0 (item->entity, "event") != 0 || item->path == NULL)
     return NULL;
@@ -360,6 +360,11 @@ row_must_wait (const HallOutboxItem *item,
   if (changed_in_flight (in_flight, item->owner_uuid)
       || changed_in_flight (in_flight, item->applicant_uuid))
     return TRUE;
+  /* A page's record is its own entity in its case: the pages of one case
+   * go in one batch, each behind its case's rows, and an update of a page
+   * behind that page's earlier row. */
+  if (g_strcmp0 (item->entity, "page") == 0)
+    return g_hash_table_contains (owners, item->entity_uuid);
   return g_strcmp0 (item->method, "PUT") == 0 && g_hash_table_contains (owners, item->owner_uuid);
 }
 
@@ -395,6 +400,8 @@ batch_rows (GPtrArray  *items,
           || row_must_wait (item, owners, in_flight))
         break;
       g_hash_table_add (owners, item->owner_uuid);
+      if (g_strcmp0 (item->entity, "page") == 0)
+        g_hash_table_add (owners, item->entity_uuid);
     }
   if (n == limit && n < items->len)
     {

@@ -95,7 +95,7 @@ _hall_server_roles_needed (HallRoute  route,
     case HALL_METHOD_HEAD:
       /* An applicant's personal data, and the cases that name one, are for
        * the roles whose work they are (see the change feed). */
-      if (route == HALL_ROUTE_APPLICANT || route == HALL_ROUTE_CASE)
+      if (route == HALL_ROUTE_APPLICANT || route == HALL_ROUTE_CASE || route == HALL_ROUTE_PAGE)
         return HALL_ROLES_CASE_WORK;
       if (route == HALL_ROUTE_ADMIN_SIGN_IN_FAILURES)
         return HALL_ROLE_ADMINISTRATOR;
@@ -109,6 +109,10 @@ _hall_server_roles_needed (HallRoute  route,
         return HALL_ROLE_RECEPTION | HALL_ROLE_COUNTER_OFFICIAL;
       if (route == HALL_ROUTE_CASE)
         return HALL_ROLE_COUNTER_OFFICIAL;
+      /* A page's record says whose document it is: personal data, for
+       * those who scan documents into cases. */
+      if (route == HALL_ROUTE_PAGE)
+        return HALL_ROLE_COUNTER_OFFICIAL | HALL_ROLE_APPROVER;
       /* A license is its approval's: whoever may send decisions sends it
        * (its signer's role is checked against its case's last step). */
       if (route == HALL_ROUTE_CASE_EVENTS || route == HALL_ROUTE_LICENSE)

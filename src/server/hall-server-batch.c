@@ -87,12 +87,13 @@ parse_operation (HallServer        *self,
     }
   if (!(op->route == HALL_ROUTE_APPLICANT && op->method == HALL_METHOD_PUT)
       && !(op->route == HALL_ROUTE_CASE && op->method == HALL_METHOD_PUT)
+      && !(op->route == HALL_ROUTE_PAGE && op->method == HALL_METHOD_PUT)
       && op->route != HALL_ROUTE_CASE_EVENTS && op->route != HALL_ROUTE_APPLICANT_PHONE)
     {
       op->response = hall_problem_response (400, "path",
-                                            _("Only PUT of applicants and cases, POST of case "
-                                              "events and of phone corrections may be sent in a "
-                                              "batch"));
+                                            _("Only PUT of applicants, cases and pages, POST of "
+                                              "case events and of phone corrections may be sent "
+                                              "in a batch"));
       return op;
     }
   if ((op->roles & _hall_server_roles_needed (op->route, op->method)) == 0)

@@ -39,7 +39,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -77,6 +77,10 @@ typedef enum
   STMT_PUT_CALENDAR,
   STMT_GET_LICENSE,
   STMT_PUT_LICENSE,
+  STMT_GET_PAGE,
+  STMT_GET_PAGE_LOCKED,
+  STMT_CREATE_PAGE,
+  STMT_PUT_PAGE,
   N_STMTS
 } StmtId;
 
@@ -141,6 +145,15 @@ static const char * const stmt_sql[N_STMTS] = {
                         " VALUES ($1, $2, $3, extract (epoch FROM now ())::bigint)",
   [STMT_GET_LICENSE] = "SELECT data FROM licenses WHERE number = $1",
   [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES ($1, $2, $3)",
+  [STMT_GET_PAGE] = "SELECT data, version FROM pages WHERE uuid = $1",
+  [STMT_GET_PAGE_LOCKED] = "SELECT data, version FROM pages WHERE uuid = $1 FOR UPDATE",
+  [STMT_CREATE_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
+                       " VALUES ($1, $2, ($3::json)->>'case', $3) ON CONFLICT (uuid) DO NOTHING",
+  /* A page stays in its case: the writer refuses a move to another. */
+  [STMT_PUT_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
+                    " VALUES ($1, $2, ($3::json)->>'case', $3)"
+                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                    " data = excluded.data",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -190,6 +203,11 @@ static const char schema_v4[] =
 static const char schema_v5[] =
   "CREATE TABLE licenses (number text PRIMARY KEY, case_uuid text NOT NULL UNIQUE,"
   "                       data text NOT NULL);";
+/* Version 6: the records of scanned pages (SQLite's 9). */
+static const char schema_v6[] =
+  "CREATE TABLE pages (uuid text PRIMARY KEY, version bigint NOT NULL,"
+  "                    case_uuid text NOT NULL, data text NOT NULL);"
+  "CREATE INDEX pages_case ON pages (case_uuid);";
 
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
@@ -197,6 +215,7 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v3,
   schema_v4,
   schema_v5,
+  schema_v6,
 };
 
 typedef struct
@@ -673,6 +692,7 @@ pg_get_entity (HallServerStorage  *storage,
   StmtId id = kind == HALL_ENTITY_APPLICANT ? (locked ? STMT_GET_APPLICANT_LOCKED
                                                       : STMT_GET_APPLICANT)
               : kind == HALL_ENTITY_CASE ? (locked ? STMT_GET_CASE_LOCKED : STMT_GET_CASE)
+              : kind == HALL_ENTITY_PAGE ? (locked ? STMT_GET_PAGE_LOCKED : STMT_GET_PAGE)
               : STMT_GET_EVENT_ENTITY;
   PGresult *result = row_of_key (self, id, uuid, hall_entity_kind_to_string (kind),
                                  _("read an entity"), error);
@@ -805,7 +825,8 @@ pg_list_changes (HallServerStorage  *storage,
       change->seq = g_ascii_strtoll (PQgetvalue (result, i, 0), NULL, 10);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
                      : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
-                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE
+                     : g_str_equal (entity, "page") ? HALL_ENTITY_PAGE : HALL_ENTITY_EVENT;
       change->uuid = g_strdup (PQgetvalue (result, i, 2));
       change->version = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
       change->data = g_strdup (PQgetvalue (result, i, 4));
@@ -886,7 +907,7 @@ created_meanwhile (HallServerPostgres *self,
 {
   const char *params[] = { uuid };
   PGresult *result = run_stmt (self, kind == HALL_ENTITY_CASE ? STMT_GET_CASE
-                                                              : STMT_GET_APPLICANT,
+                               : kind == HALL_ENTITY_PAGE ? STMT_GET_PAGE : STMT_GET_APPLICANT,
                                1, params, _("read an entity"), NULL);
   gboolean exists = result != NULL && PQntuples (result) > 0;
 
@@ -918,18 +939,21 @@ pg_put_entity (HallServerStorage  *storage,
     return FALSE;
   if (kind == HALL_ENTITY_CASE)
     params[3] = case_number != NULL && *case_number != '\0' ? case_number : NULL;
-  else
+  else if (kind == HALL_ENTITY_APPLICANT)
     params[3] = identity = identity_of (data);
   /* A refused write must leave the transaction usable ("the write leaves
    * nothing behind"): PostgreSQL aborts a transaction on any error, so the
    * write has a savepoint of its own. */
   if (!exec_simple (conn, "SAVEPOINT put", _("write an entity"), error))
     return FALSE;
-  if (version == 1)
+  if (kind == HALL_ENTITY_PAGE)
+    id = version == 1 ? STMT_CREATE_PAGE : STMT_PUT_PAGE;
+  else if (version == 1)
     id = kind == HALL_ENTITY_CASE ? STMT_CREATE_CASE : STMT_CREATE_APPLICANT;
   else
     id = kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT;
-  result = run_stmt (self, id, 4, params, _("write an entity"), &local_error);
+  result = run_stmt (self, id, kind == HALL_ENTITY_PAGE ? 3 : 4, params, _("write an entity"),
+                     &local_error);
   if (result != NULL && g_str_equal (PQcmdTuples (result), "0"))
     {
       PQclear (result);

@@ -13,6 +13,7 @@
 #include "hall-json.h"
 #include "hall-json-strict.h"
 #include "hall-license-payload.h"
+#include "hall-page-header.h"
 #include "hall-queue.h"
 #include "hall-server-request.h"
 
@@ -232,6 +233,8 @@ hall_server_route (const char   *method,
   else if (n == 3 && g_str_equal (parts[0], "applicants") && hall_uuid_is_canonical (parts[1])
            && g_str_equal (parts[2], "phone"))
     route = HALL_ROUTE_APPLICANT_PHONE, id = parts[1], allowed = ALLOW (POST);
+  else if (n == 2 && g_str_equal (parts[0], "pages") && hall_uuid_is_canonical (parts[1]))
+    route = HALL_ROUTE_PAGE, id = parts[1], allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
   else if (n == 2 && g_str_equal (parts[0], "blobs") && hall_blob_store_is_valid_name (parts[1]))
     route = HALL_ROUTE_BLOB, id = parts[1],
     allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT) | ALLOW (PATCH);
@@ -387,6 +390,157 @@ problem_from_model (const char   *field,
   if (error == NULL)
     return hall_problem_new (422, field, _("The entity is not valid"));
   return hall_problem_new_from_error (422, field, error);
+}
+
+/* A checklist slot's id, as the catalog writes them: "id_card",
+ * "lease-2". */
+static gboolean
+is_slot_id (const char *text)
+{
+  gsize length = strlen (text);
+
+  if (length < 1 || length > 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+/* The record of a page (issue 11): which case and checklist slot its blob
+ * is a page of, where in the slot, how it is turned, and what the file is.
+ * Written again from what was read, so a member this server does not know
+ * is not kept. Whether the case, the slot and the blob exist is the
+ * writer's to check (hall-server-writes.c). */
+static JsonNode *
+parse_page (JsonObject   *object,
+            const char   *id,
+            HallProblem **problem)
+{
+  static const char * const kinds[] = { "bilevel", "grey", "colour", NULL };
+  static const char * const mimes[] = { "image/jpeg", "image/png", "image/tiff", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autofree char *created_text = NULL;
+  const char *field = NULL;
+  const char *case_uuid = NULL;
+  const char *slot = NULL;
+  const char *sha256 = NULL;
+  const char *kind = NULL;
+  const char *mime = NULL;
+  gint64 position = 0, turn = 0, bytes = 0, width = 0, height = 0, dpi = 0, created_at = 0;
+  gboolean deleted = FALSE;
+
+  if (!check_body_uuid (object, "uuid", id, problem))
+    return NULL;
+  if (!hall_json_read_uuid (object, "case", TRUE, &case_uuid, &field, &error)
+      || !hall_json_read_string (object, "slot", TRUE, HALL_JSON_MAX_CHARS, &slot, &field, &error)
+      || !hall_json_read_int (object, "position", TRUE, 0, &position, &field, &error)
+      || !hall_json_read_int (object, "turn", FALSE, 0, &turn, &field, &error)
+      || !hall_json_read_string (object, "sha256", TRUE, HALL_JSON_MAX_CHARS, &sha256, &field,
+                                 &error)
+      || !hall_json_read_string (object, "kind", TRUE, HALL_JSON_MAX_CHARS, &kind, &field, &error)
+      || !hall_json_read_string (object, "mime", TRUE, HALL_JSON_MAX_CHARS, &mime, &field, &error)
+      || !hall_json_read_int (object, "bytes", TRUE, 1, &bytes, &field, &error)
+      || !hall_json_read_int (object, "width", FALSE, 0, &width, &field, &error)
+      || !hall_json_read_int (object, "height", FALSE, 0, &height, &field, &error)
+      || !hall_json_read_int (object, "dpi", FALSE, 0, &dpi, &field, &error)
+      || !hall_json_read_timestamp (object, "created_at", FALSE, &created_at, &field, &error))
+    {
+      *problem = problem_from_model (field, error);
+      return NULL;
+    }
+  {
+    JsonNode *deleted_node = json_object_get_member (object, "deleted");
+
+    if (deleted_node != NULL && !JSON_NODE_HOLDS_NULL (deleted_node)
+        && (!JSON_NODE_HOLDS_VALUE (deleted_node)
+            || json_node_get_value_type (deleted_node) != G_TYPE_BOOLEAN))
+      {
+        *problem = hall_problem_new (422, "deleted", _("“deleted” must be true or false"));
+        return NULL;
+      }
+    deleted = deleted_node != NULL && JSON_NODE_HOLDS_VALUE (deleted_node)
+              && json_node_get_boolean (deleted_node);
+  }
+  if (!is_slot_id (slot))
+    {
+      *problem = hall_problem_new (422, "slot", _("“slot” must be the id of a document of the "
+                                                  "case’s checklist, not “%s”"), slot);
+      return NULL;
+    }
+  if (position > 9999)
+    {
+      *problem = hall_problem_new (422, "position", _("“position” must be 0 to 9999"));
+      return NULL;
+    }
+  if (turn % 90 != 0 || turn >= 360)
+    {
+      *problem = hall_problem_new (422, "turn", _("“turn” must be 0, 90, 180 or 270 (degrees "
+                                                  "clockwise)"));
+      return NULL;
+    }
+  if (!hall_blob_store_is_valid_name (sha256))
+    {
+      *problem = hall_problem_new (422, "sha256", _("“sha256” must be 64 lower-case hex "
+                                                    "digits"));
+      return NULL;
+    }
+  if (!g_strv_contains (kinds, kind))
+    {
+      *problem = hall_problem_new (422, "kind", _("“kind” must be “bilevel”, “grey” or "
+                                                  "“colour”, not “%s”"), kind);
+      return NULL;
+    }
+  if (!g_strv_contains (mimes, mime))
+    {
+      *problem = hall_problem_new (422, "mime", _("“mime” must be image/jpeg, image/png or "
+                                                  "image/tiff, not “%s”"), mime);
+      return NULL;
+    }
+  if (bytes > (gint64) HALL_PAGE_MAX_BYTES || width > 1000000 || height > 1000000
+      || dpi > 10000 || (guint64) width * (guint64) height > HALL_PAGE_MAX_PIXELS)
+    {
+      *problem = hall_problem_new (422, bytes > (gint64) HALL_PAGE_MAX_BYTES ? "bytes"
+                                        : dpi > 10000 ? "dpi" : "width",
+                                   _("The page is larger than a page may be"));
+      return NULL;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+#define ADD_STRING(name, value) \
+  (json_builder_set_member_name (builder, name), json_builder_add_string_value (builder, value))
+#define ADD_INT(name, value) \
+  (json_builder_set_member_name (builder, name), json_builder_add_int_value (builder, value))
+  ADD_STRING ("uuid", id);
+  ADD_STRING ("case", case_uuid);
+  ADD_STRING ("slot", slot);
+  ADD_INT ("position", position);
+  ADD_INT ("turn", turn);
+  ADD_STRING ("sha256", sha256);
+  ADD_STRING ("kind", kind);
+  ADD_STRING ("mime", mime);
+  ADD_INT ("bytes", bytes);
+  if (width > 0)
+    ADD_INT ("width", width);
+  if (height > 0)
+    ADD_INT ("height", height);
+  if (dpi > 0)
+    ADD_INT ("dpi", dpi);
+  if (created_at > 0 && (created_text = hall_timestamp_to_iso8601 (created_at)) != NULL)
+    ADD_STRING ("created_at", created_text);
+  /* Removed at the counter: the record stays, so that a pulling counter
+   * learns of the removal. */
+  if (deleted)
+    {
+      json_builder_set_member_name (builder, "deleted");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+#undef ADD_STRING
+#undef ADD_INT
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
 }
 
 JsonNode *
@@ -592,6 +746,9 @@ hall_server_parse_entity_node (HallRoute     route,
         json_builder_end_object (builder);
         return json_builder_get_root (builder);
       }
+
+    case HALL_ROUTE_PAGE:
+      return parse_page (object, id, problem);
 
     case HALL_ROUTE_NONE:
     case HALL_ROUTE_HEALTH:

@@ -70,6 +70,7 @@ typedef enum
   HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, /* /v1/admin/sign-in-failures */
   HALL_ROUTE_CALENDAR,      /* /v1/calendar */
   HALL_ROUTE_LICENSE,       /* /v1/licenses/{number} */
+  HALL_ROUTE_PAGE,          /* /v1/pages/{uuid} */
 } HallRoute;
 
 typedef struct

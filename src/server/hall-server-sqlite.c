@@ -11,7 +11,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -57,6 +57,8 @@ typedef enum
   STMT_PUT_CALENDAR,
   STMT_GET_LICENSE,
   STMT_PUT_LICENSE,
+  STMT_GET_PAGE,
+  STMT_PUT_PAGE,
   N_STMTS
 } StmtId;
 
@@ -113,6 +115,12 @@ static const char * const stmt_sql[N_STMTS] = {
                         " VALUES (?1, ?2, ?3, strftime('%s', 'now'))",
   [STMT_GET_LICENSE] = "SELECT data FROM licenses WHERE number = ?1",
   [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES (?1, ?2, ?3)",
+  [STMT_GET_PAGE] = "SELECT data, version FROM pages WHERE uuid = ?1",
+  /* A page stays in its case: the writer refuses a move to another. */
+  [STMT_PUT_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
+                    " VALUES (?1, ?2, json_extract (?3, '$.case'), ?3)"
+                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+                    " data = excluded.data",
 };
 
 static const char schema_v1[] =
@@ -238,6 +246,14 @@ static const char schema_v8[] =
   "CREATE TABLE licenses (number TEXT PRIMARY KEY, case_uuid TEXT NOT NULL UNIQUE,"
   "                       data TEXT NOT NULL);"
   "PRAGMA user_version = 8;";
+
+/* The records of scanned pages (issue 11): which case and checklist slot a
+ * blob is a page of, in which order and turned how. */
+static const char schema_v9[] =
+  "CREATE TABLE pages (uuid TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+  "                    case_uuid TEXT NOT NULL, data TEXT NOT NULL);"
+  "CREATE INDEX pages_case ON pages (case_uuid);"
+  "PRAGMA user_version = 9;";
 
 struct _HallServerSqlite
 {
@@ -398,7 +414,8 @@ migrate (HallServerSqlite  *self,
       || (version < 5 && !hall_sqlite_conn_exec (conn, schema_v5, _("create the schema"), error))
       || (version < 6 && !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error))
       || (version < 7 && !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v8, _("create the schema"), error)
+      || (version < 8 && !hall_sqlite_conn_exec (conn, schema_v8, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v9, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -551,7 +568,9 @@ sqlite_get_entity (HallServerStorage  *storage,
                    gint64             *version_out,
                    GError            **error)
 {
-  static const StmtId ids[] = { STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY };
+  static const StmtId ids[] = {
+    STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY, STMT_GET_PAGE
+  };
   g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], error);
 
   if (stmt == NULL)
@@ -638,7 +657,8 @@ sqlite_list_changes (HallServerStorage  *storage,
       change->seq = sqlite3_column_int64 (stmt, 0);
       change->kind = g_str_equal (entity, "applicant") ? HALL_ENTITY_APPLICANT
                      : g_str_equal (entity, "case") ? HALL_ENTITY_CASE
-                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE : HALL_ENTITY_EVENT;
+                     : g_str_equal (entity, "license") ? HALL_ENTITY_LICENSE
+                     : g_str_equal (entity, "page") ? HALL_ENTITY_PAGE : HALL_ENTITY_EVENT;
       change->uuid = hall_sqlite_column_dup (stmt, 2);
       change->version = sqlite3_column_int64 (stmt, 3);
       change->data = hall_sqlite_column_dup (stmt, 4);
@@ -728,7 +748,8 @@ sqlite_put_entity (HallServerStorage  *storage,
 
   g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
 
-  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT, error);
+  stmt = get_stmt (self, kind == HALL_ENTITY_CASE ? STMT_PUT_CASE
+                         : kind == HALL_ENTITY_PAGE ? STMT_PUT_PAGE : STMT_PUT_APPLICANT, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);

@@ -22,6 +22,7 @@ hall_entity_kind_to_string (HallEntityKind kind)
     case HALL_ENTITY_CASE: return "case";
     case HALL_ENTITY_EVENT: return "event";
     case HALL_ENTITY_LICENSE: return "license";
+    case HALL_ENTITY_PAGE: return "page";
     default: g_return_val_if_reached ("unknown");
     }
 }

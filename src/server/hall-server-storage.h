@@ -16,10 +16,11 @@ typedef enum
   HALL_ENTITY_CASE,
   HALL_ENTITY_EVENT,
   HALL_ENTITY_LICENSE,  /* its feed row's uuid is its case's: a case has one */
+  HALL_ENTITY_PAGE,     /* a page of a case's documents: its record, not its file */
 } HallEntityKind;
 
-/* "applicant", "case", "event", "license": the names used in the change
- * feed. */
+/* "applicant", "case", "event", "license", "page": the names used in the
+ * change feed. */
 const char *hall_entity_kind_to_string (HallEntityKind kind);
 
 /* One row of the change feed. */
@@ -78,6 +79,8 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * the uuid after this transaction read it as missing, it writes nothing
  * and fails with HALL_SERVER_ERROR_EXISTS, so that the caller answers as
  * to a write that came second (one writer per SQLite file never sees it). */
+ * A page (HALL_ENTITY_PAGE) is kept under its case: put_entity takes the
+ * case's uuid from the page's "case" member. */
 struct _HallServerStorageInterface
 {
   GTypeInterface parent_iface;

@@ -359,6 +359,119 @@ write_entity (HallServerStorage  *storage,
   return TRUE;
 }
 
+/* Whether the checklist of the case @kase (its stored JSON) has the
+ * document @slot. */
+static gboolean
+checklist_has (JsonObject *kase,
+               const char *slot)
+{
+  JsonNode *node = json_object_get_member (kase, "checklist");
+  JsonArray *checklist;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  checklist = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonNode *item = json_array_get_element (checklist, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item)
+          && g_strcmp0 (hall_json_get_string (json_node_get_object (item), "id"), slot) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The record of a page: of a case this server knows, in a slot of that
+ * case's checklist, of a blob that has arrived whole (its hash checked
+ * when it did). A page stays in the case it was scanned into. Versions,
+ * If-Match and replays as for any entity (write_entity()). */
+static gboolean
+write_page (HallServerStorage  *storage,
+            HallServerRequest  *request,
+            GError            **error)
+{
+  HallServer *server = request->server;
+  JsonObject *object = json_node_get_object (request->entity);
+  const char *case_uuid = hall_json_get_string (object, "case");
+  const char *slot = hall_json_get_string (object, "slot");
+  const char *sha256 = hall_json_get_string (object, "sha256");
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *case_data = NULL;
+  g_autofree char *stored = NULL;
+  g_autoptr(JsonNode) case_node = NULL;
+  guint64 blob_size = 0;
+
+  stored = hall_server_storage_get_entity (storage, HALL_ENTITY_PAGE, request->id, NULL,
+                                           &local_error);
+  if (stored == NULL && !is_not_found (local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  if (stored != NULL)
+    {
+      g_autoptr(JsonNode) stored_node = parse_stored (stored);
+
+      if (g_strcmp0 (hall_json_get_string (json_node_get_object (stored_node), "case"),
+                     case_uuid) != 0)
+        {
+          g_autoptr(HallProblem) problem = hall_problem_new (
+            422, "case", _("A page stays in the case it was scanned into; scan it again into "
+                           "the other case"));
+
+          hall_problem_set_current (problem, stored_node);
+          request->response = hall_problem_to_response (problem);
+          return TRUE;
+        }
+    }
+
+  case_data = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, case_uuid, NULL,
+                                              &local_error);
+  if (case_data == NULL)
+    {
+      if (!is_not_found (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      request->response = hall_problem_response (422, "case",
+                                                 _("The case %s of the page is not known to the "
+                                                   "server; send the case first"),
+                                                 case_uuid);
+      return TRUE;
+    }
+  case_node = parse_stored (case_data);
+  if (!checklist_has (json_node_get_object (case_node), slot))
+    {
+      request->response = hall_problem_response (422, "slot",
+                                                 _("The checklist of the case has no document "
+                                                   "“%s”"),
+                                                 slot);
+      return TRUE;
+    }
+  if (hall_blob_store_stat (server->blobs, sha256, &blob_size) != HALL_BLOB_COMPLETE)
+    {
+      request->response = hall_problem_response (422, "sha256",
+                                                 _("The page’s file %s has not arrived whole: "
+                                                   "upload it to /v1/blobs/%s first"),
+                                                 sha256, sha256);
+      return TRUE;
+    }
+  if ((guint64) json_object_get_int_member (object, "bytes") != blob_size)
+    {
+      request->response = hall_problem_response (422, "bytes",
+                                                 _("The page’s file %s has %" PRIu64
+                                                   " bytes, not %" PRId64),
+                                                 sha256, (uint64_t) blob_size,
+                                                 (int64_t) json_object_get_int_member (object,
+                                                                                       "bytes"));
+      return TRUE;
+    }
+  return write_entity (storage, request, HALL_ENTITY_PAGE, error);
+}
+
 static HallServerResponse *
 event_answer (guint     status,
               JsonNode *event,
@@ -1176,6 +1289,9 @@ _hall_server_run_write (HallServerStorage  *storage,
       break;
     case HALL_ROUTE_LICENSE:
       ok = write_license (storage, request, error);
+      break;
+    case HALL_ROUTE_PAGE:
+      ok = write_page (storage, request, error);
       break;
     case HALL_ROUTE_NONE:
     case HALL_ROUTE_HEALTH:

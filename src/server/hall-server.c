@@ -464,6 +464,7 @@ role_sees_change (HallRoles      roles,
     case HALL_ENTITY_APPLICANT:
     case HALL_ENTITY_CASE:
     case HALL_ENTITY_EVENT:
+    case HALL_ENTITY_PAGE:
     default:
       return (roles & HALL_ROLES_CASE_WORK) != 0;
     }
@@ -569,6 +570,10 @@ answer (HallServer            *self,
     case HALL_ROUTE_CASE_EVENTS:
     case HALL_ROUTE_APPLICANT_PHONE:
     case HALL_ROUTE_LICENSE:
+      return _hall_server_submit_write (self, request, connection, method);
+    case HALL_ROUTE_PAGE:
+      if (request->method == HALL_METHOD_GET || request->method == HALL_METHOD_HEAD)
+        return answer_entity_get (self, request, HALL_ENTITY_PAGE);
       return _hall_server_submit_write (self, request, connection, method);
     case HALL_ROUTE_BLOB:
       return _hall_server_answer_blob (self, request);
