@@ -78,7 +78,7 @@ G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAG
  * put_entity of version 1 creates: when another server's writer created
  * the uuid after this transaction read it as missing, it writes nothing
  * and fails with HALL_SERVER_ERROR_EXISTS, so that the caller answers as
- * to a write that came second (one writer per SQLite file never sees it). */
+ * to a write that came second (one writer per SQLite file never sees it).
  * A page (HALL_ENTITY_PAGE) is kept under its case: put_entity takes the
  * case's uuid from the page's "case" member. */
 struct _HallServerStorageInterface
