@@ -647,9 +647,32 @@ test_find_page (void)
   g_assert_cmpuint (page->pixels[(page->height - 5) * page->stride + (page->width - 5) * 3], >,
                     150);
 
+  /* The outline drawn over a camera's preview: the turned sheet's
+   * corners, clockwise from the top left. */
+  {
+    double corners[8];
+    const double u[4] = { -200, 200, 200, -200 }, v[4] = { -250, -250, 250, 250 };
+
+    g_assert_true (hall_page_image_find_outline (frame, corners));
+    for (guint i = 0; i < 4; i++)
+      {
+        double x = 400 + u[i] * cos (a) - v[i] * sin (a);
+        double y = 350 + u[i] * sin (a) + v[i] * cos (a);
+
+        g_test_message ("corner %u: %.1f,%.1f (expected %.1f,%.1f)", i, corners[2 * i],
+                        corners[2 * i + 1], x, y);
+        g_assert_cmpfloat (hypot (corners[2 * i] - x, corners[2 * i + 1] - y), <, 12);
+      }
+  }
+
   /* Nothing stands out: no page. */
   memset (desk->pixels, 80, desk->stride * desk->height);
   g_assert_null (hall_page_image_find_page (desk, NULL));
+  {
+    double corners[8];
+
+    g_assert_false (hall_page_image_find_outline (desk, corners));
+  }
 }
 
 int

@@ -70,6 +70,11 @@ HallPageImage  *hall_page_image_scale_down (HallPageImage  *self,
  * by) and cut out. NULL when no sheet stands out from the background. */
 HallPageImage  *hall_page_image_find_page  (HallPageImage  *self,
                                             double         *angle_out);
+/* Where hall_page_image_find_page() finds the sheet in @self: its four
+ * corners (x, y), clockwise from the top left, in @self's pixels. FALSE
+ * when no sheet stands out from the background. */
+gboolean        hall_page_image_find_outline (HallPageImage *self,
+                                              double         corners[8]);
 
 /* hall-page-image-decode.c */
 
