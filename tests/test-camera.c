@@ -2,8 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The test camera shows a white sheet of SHEET_W × SHEET_H pixels on a
- * black desk of 1280 × 960: two videotestsrc mixed by compositor.
+ * The test camera shows a white sheet on a black desk (hall-test-camera.h).
  */
 #include "config.h"
 
@@ -11,19 +10,14 @@
 
 #include "hall-camera.h"
 #include "hall-camera-test-hooks.h"
+#include "hall-test-camera.h"
 
 #define WAIT_SECONDS 20
-#define SHEET_X 340
-#define SHEET_Y 80
-#define SHEET_W 600
-#define SHEET_H 800
-
-#define TEST_SOURCE \
-  "videotestsrc is-live=true pattern=black ! video/x-raw,width=1280,height=960,framerate=15/1 " \
-  "! mix.sink_0 " \
-  "videotestsrc is-live=true pattern=white ! video/x-raw,width=600,height=800,framerate=15/1 " \
-  "! mix.sink_1 " \
-  "compositor name=mix sink_1::xpos=340 sink_1::ypos=80"
+#define SHEET_X HALL_TEST_SHEET_X
+#define SHEET_Y HALL_TEST_SHEET_Y
+#define SHEET_W HALL_TEST_SHEET_W
+#define SHEET_H HALL_TEST_SHEET_H
+#define TEST_SOURCE HALL_TEST_CAMERA_SOURCE
 
 typedef gboolean (*Condition) (gpointer data);
 
