@@ -592,6 +592,79 @@ test_camera (Fixture       *fixture,
   g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 1);
 }
 
+/* Cropping a page: corners dragged, what is inside stored in the page's
+ * place; Reset gives the whole page back before anything is stored; a
+ * frame dragged past the page stays on it. */
+static void
+test_crop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *uuid = NULL;
+  guint width, height;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  pages = slot_pages (fixture);
+  uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+  width = ((HallStoredPage *) pages->pdata[0])->width;
+  height = ((HallStoredPage *) pages->pdata[0])->height;
+  g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+
+  /* Reset: the frame back to the whole page; nothing is stored. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-reset", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
+  g_assert_true (wait_for (idle, fixture));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+
+  /* Two corners dragged in: a new version of the page, in its place. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, width - 30, height - 40));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
+  g_assert_true (wait_for (idle, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, uuid);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, width - 40);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->height, ==, height - 60);
+  g_assert_cmpint (((HallStoredPage *) pages->pdata[0])->kind, ==, HALL_PAGE_KIND_GREY);
+  g_free (uuid);
+  uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+
+  /* Dragged past the page and across the other corner: the frame stays
+   * on the page and keeps a minimum size. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, -500, -500));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, -100, -100));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
+  g_assert_true (wait_for (idle, fixture));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, 16);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->height, ==, 16);
+
+  /* Cancel: nothing changes. */
+  g_free (uuid);
+  uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, 8, 8));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-cancel", NULL));
+  g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 1, 1));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -627,6 +700,8 @@ main (int   argc,
   g_test_add ("/hall/scan-gui/feeder-and-rescan", Fixture, NULL, fixture_set_up,
               test_feeder_and_rescan, fixture_tear_down);
   g_test_add ("/hall/scan-gui/camera", Fixture, NULL, fixture_set_up, test_camera,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
               fixture_tear_down);
   return g_test_run ();
 }

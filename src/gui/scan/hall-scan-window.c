@@ -10,12 +10,15 @@
  * Document cameras are listed after the scanners. While one is chosen its
  * preview is shown with the sheet it found outlined, and Capture (Space)
  * stores the sheet cut out of the camera's full frame, as a scan would.
+ * The same area shows a page being cropped: its corners are dragged, and
+ * the part inside is stored in the page's place, as turning does.
  */
 #define G_LOG_DOMAIN "hall-scan"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "hall-camera.h"
 #include "hall-scan-window.h"
@@ -23,6 +26,12 @@
 #include "hall-store-pages.h"
 
 #define THUMBNAIL_SIZE 120
+/* A page being cropped is shown from a copy at most this large. */
+#define CROP_VIEW_SIZE 1200
+/* A corner is taken by a drag that starts this close to it (pixels). */
+#define CROP_GRAB_DISTANCE 32
+/* A crop keeps at least this many of the page's pixels a side. */
+#define CROP_MIN_SIDE 16
 
 struct _HallScanWindow
 {
@@ -41,6 +50,7 @@ struct _HallScanWindow
   GtkDrawingArea    *preview_area;
   GtkButton         *scan_button;
   GtkButton         *cancel_button;
+  GtkWidget         *crop_bar;
 
   HallStore         *store;
   HallScanner       *scanner;
@@ -58,6 +68,13 @@ struct _HallScanWindow
   double             outline[8];   /* the sheet in it, in its pixels */
   gboolean           has_outline;
   guint              n_previews;
+  char              *crop_uuid;    /* the page being cropped, or NULL */
+  HallPageImage     *crop_image;   /* that page */
+  cairo_surface_t   *crop_view;    /* a copy of it, small enough to show */
+  double             crop[4];      /* x0, y0, x1, y1 kept, in the page's pixels */
+  int                crop_corner;  /* dragged: clockwise from top left; -1 none */
+  double             drag_x;       /* where that corner was when the drag began */
+  double             drag_y;
   GArray            *kinds;        /* HallPageKind of each mode row */
   GArray            *resolutions;  /* guint of each resolution row */
   GStrv              sources;
@@ -163,6 +180,11 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-up", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-down", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.delete", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop", idle && self->crop_uuid == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-apply",
+                                 idle && self->crop_uuid != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-reset", self->crop_uuid != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-cancel", self->crop_uuid != NULL);
 }
 
 /* Thumbnails */
@@ -305,6 +327,9 @@ new_page_row (HallScanWindow       *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
                                               "scan.rotate", page->uuid));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             new_page_button ("edit-cut-symbolic", _("Crop page"),
+                                              "scan.crop", page->uuid));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              new_page_button ("view-refresh-symbolic", _("Scan this page again"),
                                               "scan.rescan", page->uuid));
@@ -575,6 +600,168 @@ read_options (HallScanWindow *self)
                                   options_cb, g_object_ref (self));
 }
 
+/* The preview area: a camera's picture, or a page being cropped */
+
+/* Fills @surface (RGB24, the size of @image) with @image's pixels. */
+static void
+paint_image (cairo_surface_t *surface,
+             HallPageImage   *image)
+{
+  guint8 *data;
+  int stride;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint y = 0; y < image->height; y++)
+    {
+      const guint8 *in = image->pixels + y * image->stride;
+      guint32 *out = (guint32 *) (data + y * stride);
+
+      for (guint x = 0; x < image->width; x++, in += image->channels)
+        out[x] = image->channels == 3 ? 0xff000000u | in[0] << 16 | in[1] << 8 | in[2]
+                                      : 0xff000000u | in[0] << 16 | in[0] << 8 | in[0];
+    }
+  cairo_surface_mark_dirty (surface);
+}
+
+/* How the page being cropped is drawn: widget pixels per page pixel, and
+ * where the page's top left corner is. */
+static void
+crop_geometry (HallScanWindow *self,
+               double         *scale,
+               double         *ox,
+               double         *oy)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self->preview_area));
+  double height = gtk_widget_get_height (GTK_WIDGET (self->preview_area));
+
+  *scale = MIN (width / self->crop_image->width, height / self->crop_image->height);
+  *ox = (width - self->crop_image->width * *scale) / 2;
+  *oy = (height - self->crop_image->height * *scale) / 2;
+}
+
+static void
+crop_corner_at (HallScanWindow *self,
+                int             corner,
+                double         *x,
+                double         *y)
+{
+  *x = corner == 0 || corner == 3 ? self->crop[0] : self->crop[2];
+  *y = corner < 2 ? self->crop[1] : self->crop[3];
+}
+
+static void
+draw_crop (HallScanWindow *self,
+           cairo_t        *cr,
+           int             width,
+           int             height)
+{
+  double scale, ox, oy;
+  double x0, y0, x1, y1;
+
+  crop_geometry (self, &scale, &ox, &oy);
+  cairo_save (cr);
+  cairo_translate (cr, ox, oy);
+  cairo_scale (cr, scale * self->crop_image->width / cairo_image_surface_get_width (self->crop_view),
+               scale * self->crop_image->height / cairo_image_surface_get_height (self->crop_view));
+  cairo_set_source_surface (cr, self->crop_view, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+
+  x0 = ox + self->crop[0] * scale;
+  y0 = oy + self->crop[1] * scale;
+  x1 = ox + self->crop[2] * scale;
+  y1 = oy + self->crop[3] * scale;
+  /* What goes is dimmed; what stays is framed, with a handle at each corner. */
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
+  cairo_fill (cr);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x, y;
+
+      crop_corner_at (self, corner, &x, &y);
+      cairo_arc (cr, ox + x * scale, oy + y * scale, 8, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+      cairo_stroke (cr);
+    }
+}
+
+/* Moves @corner of the crop to @x, @y (the page's pixels), within the
+ * page and keeping the crop at least CROP_MIN_SIDE a side. */
+static void
+move_crop_corner (HallScanWindow *self,
+                  int             corner,
+                  double          x,
+                  double          y)
+{
+  double w = self->crop_image->width, h = self->crop_image->height;
+
+  if (corner == 0 || corner == 3)
+    self->crop[0] = CLAMP (x, 0, self->crop[2] - CROP_MIN_SIDE);
+  else
+    self->crop[2] = CLAMP (x, self->crop[0] + CROP_MIN_SIDE, w);
+  if (corner < 2)
+    self->crop[1] = CLAMP (y, 0, self->crop[3] - CROP_MIN_SIDE);
+  else
+    self->crop[3] = CLAMP (y, self->crop[1] + CROP_MIN_SIDE, h);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+}
+
+static void
+crop_drag_begin_cb (GtkGestureDrag *gesture,
+                    double          start_x,
+                    double          start_y,
+                    HallScanWindow *self)
+{
+  double scale, ox, oy;
+  double best = CROP_GRAB_DISTANCE;
+
+  self->crop_corner = -1;
+  if (self->crop_image == NULL)
+    return;
+  crop_geometry (self, &scale, &ox, &oy);
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x, y, distance;
+
+      crop_corner_at (self, corner, &x, &y);
+      distance = hypot (ox + x * scale - start_x, oy + y * scale - start_y);
+      if (distance < best)
+        {
+          best = distance;
+          self->crop_corner = corner;
+          self->drag_x = x;
+          self->drag_y = y;
+        }
+    }
+}
+
+static void
+crop_drag_update_cb (GtkGestureDrag *gesture,
+                     double          offset_x,
+                     double          offset_y,
+                     HallScanWindow *self)
+{
+  double scale, ox, oy;
+
+  if (self->crop_image == NULL || self->crop_corner < 0)
+    return;
+  crop_geometry (self, &scale, &ox, &oy);
+  move_crop_corner (self, self->crop_corner, self->drag_x + offset_x / scale,
+                    self->drag_y + offset_y / scale);
+}
+
 /* Cameras */
 
 static void
@@ -589,6 +776,11 @@ draw_preview (GtkDrawingArea *area,
 
   cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
   cairo_paint (cr);
+  if (self->crop_image != NULL)
+    {
+      draw_crop (self, cr, width, height);
+      return;
+    }
   if (self->preview == NULL)
     return;
   iw = cairo_image_surface_get_width (self->preview);
@@ -625,9 +817,6 @@ camera_preview_cb (HallCamera     *camera,
                    HallPageImage  *frame,
                    HallScanWindow *self)
 {
-  guint8 *data;
-  int stride;
-
   if (selected_camera (self) == NULL)
     return;
   if (self->preview == NULL
@@ -637,19 +826,7 @@ camera_preview_cb (HallCamera     *camera,
       g_clear_pointer (&self->preview, cairo_surface_destroy);
       self->preview = cairo_image_surface_create (CAIRO_FORMAT_RGB24, frame->width, frame->height);
     }
-  cairo_surface_flush (self->preview);
-  data = cairo_image_surface_get_data (self->preview);
-  stride = cairo_image_surface_get_stride (self->preview);
-  for (guint y = 0; y < frame->height; y++)
-    {
-      const guint8 *in = frame->pixels + y * frame->stride;
-      guint32 *out = (guint32 *) (data + y * stride);
-
-      for (guint x = 0; x < frame->width; x++, in += frame->channels)
-        out[x] = frame->channels == 3 ? 0xff000000u | in[0] << 16 | in[1] << 8 | in[2]
-                                      : 0xff000000u | in[0] << 16 | in[0] << 8 | in[0];
-    }
-  cairo_surface_mark_dirty (self->preview);
+  paint_image (self->preview, frame);
   self->has_outline = hall_camera_get_outline (camera, self->outline);
   self->n_previews++;
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
@@ -675,7 +852,7 @@ static void
 show_camera_controls (HallScanWindow *self,
                       gboolean        camera)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), camera);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), camera || self->crop_uuid != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), !camera);
   gtk_widget_set_visible (GTK_WIDGET (self->resolution_dropdown), !camera);
   if (camera)
@@ -1159,6 +1336,112 @@ delete_action (GtkWidget  *widget,
   reload_pages (self);
 }
 
+/* Cropping */
+
+static void
+leave_crop (HallScanWindow *self)
+{
+  g_clear_pointer (&self->crop_uuid, g_free);
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  self->crop_corner = -1;
+  gtk_widget_set_visible (self->crop_bar, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), selected_camera (self) != NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+  update_actions (self);
+}
+
+static void
+crop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (HallPageImage) view = NULL;
+
+  if (page == NULL)
+    return;
+  image = load_stored_page (self, page, &error);
+  if (image == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not crop the page: %s"), error->message);
+
+      show_error (self, message);
+      return;
+    }
+  view = hall_page_image_scale_down (image, CROP_VIEW_SIZE);
+  g_free (self->crop_uuid);
+  self->crop_uuid = g_strdup (page->uuid);
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  self->crop_image = g_steal_pointer (&image);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  self->crop_view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width, view->height);
+  paint_image (self->crop_view, view);
+  self->crop[0] = self->crop[1] = 0;
+  self->crop[2] = self->crop_image->width;
+  self->crop[3] = self->crop_image->height;
+  self->crop_corner = -1;
+  gtk_widget_set_visible (self->crop_bar, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+  update_actions (self);
+}
+
+static void
+crop_reset_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  if (self->crop_image == NULL)
+    return;
+  self->crop[0] = self->crop[1] = 0;
+  self->crop[2] = self->crop_image->width;
+  self->crop[3] = self->crop_image->height;
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+}
+
+static void
+crop_cancel_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  leave_crop (HALL_SCAN_WINDOW (widget));
+}
+
+static void
+crop_apply_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  HallStoredPage *page = self->crop_uuid != NULL ? find_page (self, self->crop_uuid) : NULL;
+  guint x0, y0, x1, y1;
+  g_autoptr (GPtrArray) images = NULL;
+
+  if (page == NULL)
+    {
+      leave_crop (self);
+      return;
+    }
+  x0 = (guint) (self->crop[0] + 0.5);
+  y0 = (guint) (self->crop[1] + 0.5);
+  x1 = MIN ((guint) (self->crop[2] + 0.5), self->crop_image->width);
+  y1 = MIN ((guint) (self->crop[3] + 0.5), self->crop_image->height);
+  /* The whole page kept: nothing to store. */
+  if (x0 > 0 || y0 > 0 || x1 < self->crop_image->width || y1 < self->crop_image->height)
+    {
+      images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+      g_ptr_array_add (images, hall_page_image_crop (self->crop_image, x0, y0, x1 - x0, y1 - y0));
+      store_images (self, images, NULL, page->uuid, page->position);
+    }
+  leave_crop (self);
+}
+
 /* Import */
 
 static void
@@ -1323,6 +1606,9 @@ hall_scan_window_finalize (GObject *object)
   g_clear_pointer (&self->devices, g_ptr_array_unref);
   g_clear_pointer (&self->cameras, g_ptr_array_unref);
   g_clear_pointer (&self->preview, cairo_surface_destroy);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  g_free (self->crop_uuid);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
@@ -1460,6 +1746,7 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, preview_area);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_button);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, crop_bar);
   gtk_widget_class_bind_template_callback (widget_class, device_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "scan.redetect", NULL, redetect_action);
@@ -1472,6 +1759,10 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "scan.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "scan.rescan", "s", rescan_action);
   gtk_widget_class_install_action (widget_class, "scan.capture", NULL, capture_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop", "s", crop_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-apply", NULL, crop_apply_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-reset", NULL, crop_reset_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-cancel", NULL, crop_cancel_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "scan.scan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "scan.import", NULL);
@@ -1484,8 +1775,15 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
 static void
 hall_scan_window_init (HallScanWindow *self)
 {
+  GtkGesture *drag;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->preview_area, draw_preview, self, NULL);
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (crop_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (crop_drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->preview_area), GTK_EVENT_CONTROLLER (drag));
+  self->crop_corner = -1;
 
   self->cancellable = g_cancellable_new ();
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
@@ -1660,4 +1958,19 @@ hall_scan_window_choose_device (HallScanWindow *self,
         return TRUE;
       }
   return FALSE;
+}
+
+gboolean
+hall_scan_window_drag_crop_corner (HallScanWindow *self,
+                                   int             corner,
+                                   double          x,
+                                   double          y)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+  g_return_val_if_fail (corner >= 0 && corner < 4, FALSE);
+
+  if (self->crop_image == NULL)
+    return FALSE;
+  move_crop_corner (self, corner, x, y);
+  return TRUE;
 }
