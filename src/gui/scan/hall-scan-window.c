@@ -997,6 +997,12 @@ devices_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          /* SANE failing leaves the cameras usable. */
+          g_clear_pointer (&self->devices, g_ptr_array_unref);
+          self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_scan_device_free);
+          fill_device_list (self);
+          if (selected_camera (self) != NULL)
+            select_device (self);
           show_error (self, error->message);
           self->ready = TRUE;
           update_actions (self);
