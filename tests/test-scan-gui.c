@@ -12,11 +12,13 @@
 
 #include <poppler.h>
 
+#include "hall-camera-test-hooks.h"
 #include "hall-case-page.h"
 #include "hall-dossier-printer.h"
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
+#include "hall-test-camera.h"
 
 #define OFFICIAL "wang.li"
 #define ID_NUMBER "11010519491231002X"
@@ -510,6 +512,159 @@ test_feeder_and_rescan (Fixture       *fixture,
     g_assert_cmpstr (((HallStoredPage *) pages->pdata[i])->uuid, !=, third);
 }
 
+static gboolean
+camera_shows_sheet (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_n_previews (fixture->window) >= 2
+         && hall_scan_window_get_outline_shown (fixture->window);
+}
+
+static gboolean
+camera_error_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_error_text (fixture->window) != NULL;
+}
+
+/* A document camera among the devices: its preview outlines the sheet,
+ * Capture stores the sheet cut out into the slot, rescanning a page
+ * replaces it, and a camera pulled out says so. */
+static void
+test_camera (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (HallCamera) camera = hall_camera_new ();
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *first = NULL;
+  HallStoredPage *page;
+
+  hall_camera_test_add_device (camera, "test:sheet", "Test Camera", HALL_TEST_CAMERA_SOURCE);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  fixture->window = g_object_new (HALL_TYPE_SCAN_WINDOW, "store", fixture->store,
+                                  "camera", camera,
+                                  "case-uuid", hall_case_get_uuid (fixture->kase),
+                                  "slot", SLOT, "slot-title", "Resident ID card",
+                                  "official", OFFICIAL, NULL);
+  g_object_ref_sink (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (wait_for (ready, fixture));
+
+  g_assert_true (hall_scan_window_choose_device (fixture->window, "test:sheet"));
+  g_assert_true (wait_for (camera_shows_sheet, fixture));
+  g_assert_true (hall_camera_get_running (camera));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.capture", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  page = pages->pdata[0];
+  /* Stored as a scanned grey page is: the sheet, cut out, as JPEG. */
+  g_assert_cmpint (page->kind, ==, HALL_PAGE_KIND_GREY);
+  g_assert_cmpstr (page->mime, ==, "image/jpeg");
+  g_test_message ("captured %u × %u at %u dpi", page->width, page->height, page->dpi);
+  g_assert_cmpint (ABS ((int) page->width - HALL_TEST_SHEET_W), <=, 2);
+  g_assert_cmpint (ABS ((int) page->height - HALL_TEST_SHEET_H), <=, 2);
+  g_assert_nonnull (hall_scan_window_get_thumbnail (fixture->window, 0));
+  first = g_strdup (page->uuid);
+
+  /* Rescanning the page with the camera puts the new one in its place. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.rescan", "s",
+                                             first));
+  g_assert_true (wait_for (idle, fixture));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, first);
+
+  /* Pulled out: the window says which camera is gone, and captures no more. */
+  hall_camera_test_remove_device (camera, "test:sheet");
+  g_assert_true (wait_for (camera_error_shown, fixture));
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (fixture->window), "Test Camera"));
+  g_assert_false (hall_camera_get_running (camera));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.capture", NULL);
+  g_assert_true (wait_for (idle, fixture));
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 1);
+}
+
+/* Cropping a page: corners dragged, what is inside stored in the page's
+ * place; Reset gives the whole page back before anything is stored; a
+ * frame dragged past the page stays on it. */
+static void
+test_crop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *uuid = NULL;
+  guint width, height;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  pages = slot_pages (fixture);
+  uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+  width = ((HallStoredPage *) pages->pdata[0])->width;
+  height = ((HallStoredPage *) pages->pdata[0])->height;
+  g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+
+  /* Reset: the frame back to the whole page; nothing is stored. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-reset", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
+  g_assert_true (wait_for (idle, fixture));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+
+  /* Two corners dragged in: a new version of the page, in its place. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, width - 30, height - 40));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
+  g_assert_true (wait_for (idle, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, uuid);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, width - 40);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->height, ==, height - 60);
+  g_assert_cmpint (((HallStoredPage *) pages->pdata[0])->kind, ==, HALL_PAGE_KIND_GREY);
+  g_free (uuid);
+  uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+
+  /* Dragged past the page and across the other corner: the frame stays
+   * on the page and keeps a minimum size. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, -500, -500));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, -100, -100));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
+  g_assert_true (wait_for (idle, fixture));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, 16);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->height, ==, 16);
+
+  /* Cancel: nothing changes. */
+  g_free (uuid);
+  uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, 8, 8));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-cancel", NULL));
+  g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 1, 1));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -544,5 +699,9 @@ main (int   argc,
               test_case_page_checklist, fixture_tear_down);
   g_test_add ("/hall/scan-gui/feeder-and-rescan", Fixture, NULL, fixture_set_up,
               test_feeder_and_rescan, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/camera", Fixture, NULL, fixture_set_up, test_camera,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
+              fixture_tear_down);
   return g_test_run ();
 }

@@ -373,3 +373,47 @@ hall_page_image_find_page (HallPageImage *self,
     *angle_out = angle;
   return hall_page_image_crop (straight, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
 }
+
+gboolean
+hall_page_image_find_outline (HallPageImage *self,
+                              double         corners[8])
+{
+  guint8 threshold = 0;
+  guint x0, y0, x1, y1;
+  double angle, a, c, s;
+  double cx = self->width / 2.0, cy = self->height / 2.0;
+
+  if (!paper_threshold (self, &threshold)
+      || !bright_box (self, threshold, &x0, &y0, &x1, &y1))
+    return FALSE;
+  angle = top_edge_angle (self, threshold, x0, y0, x1, y1);
+  if (fabs (angle) > 15)
+    angle = 0;
+  if (fabs (angle) >= 0.2)
+    {
+      g_autoptr (HallPageImage) straight = rotate_degrees (self, angle);
+
+      if (!bright_box (straight, threshold, &x0, &y0, &x1, &y1))
+        return FALSE;
+    }
+  else
+    angle = 0;
+
+  /* The straight box's corners, taken back through the turn that
+   * rotate_degrees() made: the same mapping it samples with. */
+  a = angle * G_PI / 180;
+  c = cos (a);
+  s = sin (a);
+  {
+    const double box[8] = { x0, y0, x1 + 1, y0, x1 + 1, y1 + 1, x0, y1 + 1 };
+
+    for (guint i = 0; i < 4; i++)
+      {
+        double dx = box[2 * i] - cx, dy = box[2 * i + 1] - cy;
+
+        corners[2 * i] = cx + dx * c - dy * s;
+        corners[2 * i + 1] = cy + dx * s + dy * c;
+      }
+  }
+  return TRUE;
+}

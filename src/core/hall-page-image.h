@@ -70,6 +70,11 @@ HallPageImage  *hall_page_image_scale_down (HallPageImage  *self,
  * by) and cut out. NULL when no sheet stands out from the background. */
 HallPageImage  *hall_page_image_find_page  (HallPageImage  *self,
                                             double         *angle_out);
+/* Where hall_page_image_find_page() finds the sheet in @self: its four
+ * corners (x, y), clockwise from the top left, in @self's pixels. FALSE
+ * when no sheet stands out from the background. */
+gboolean        hall_page_image_find_outline (HallPageImage *self,
+                                              double         corners[8]);
 
 /* hall-page-image-decode.c */
 
@@ -100,9 +105,10 @@ GPtrArray      *hall_page_image_load_files_finish (GAsyncResult       *result,
 /* hall-page-image-encode.c */
 
 /* (transfer full): @self compressed by what it is: a bi-level page as a
- * 1-bit CCITT G4 TIFF, grey and colour as JPEG (quality 60 grey, 70 colour,
- * optimised Huffman tables); no metadata but the resolution. *@mime_out:
- * "image/tiff" or "image/jpeg". */
+ * 1-bit CCITT G4 TIFF, grey and colour as JPEG (grey at quality 50, its
+ * grain smoothed and its finest detail quantised more coarsely; colour at
+ * quality 70; optimised Huffman tables); no metadata but the resolution.
+ * *@mime_out: "image/tiff" or "image/jpeg". */
 GBytes         *hall_page_image_encode     (HallPageImage  *self,
                                             const char    **mime_out,
                                             GError        **error);

@@ -26,4 +26,20 @@ gboolean        hall_scan_window_choose         (HallScanWindow *self,
                                                  const char     *source,
                                                  guint           dpi);
 
+/* The number of camera frames shown. */
+guint           hall_scan_window_get_n_previews (HallScanWindow *self);
+/* TRUE while the camera's preview shows the outline of a sheet. */
+gboolean        hall_scan_window_get_outline_shown (HallScanWindow *self);
+/* Chooses the scanner named @id (its SANE name) or the camera @id in the
+ * device list, as an official would; FALSE when it is not listed. */
+gboolean        hall_scan_window_choose_device  (HallScanWindow *self,
+                                                 const char     *id);
+/* Moves @corner (0 top left, clockwise) of the crop frame of the page
+ * being cropped ("scan.crop") to @x, @y in the page's pixels, as a drag
+ * would; FALSE when no page is being cropped. */
+gboolean        hall_scan_window_drag_crop_corner (HallScanWindow *self,
+                                                   int             corner,
+                                                   double          x,
+                                                   double          y);
+
 G_END_DECLS

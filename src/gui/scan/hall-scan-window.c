@@ -6,18 +6,32 @@
  * stored into the slot as soon as it is read, and the list shows what the
  * store holds for the slot. Turning a page stores the turned page in its
  * place; rescanning one replaces it where it was.
+ *
+ * Document cameras are listed after the scanners. While one is chosen its
+ * preview is shown with the sheet it found outlined, and Capture (Space)
+ * stores the sheet cut out of the camera's full frame, as a scan would.
+ * The same area shows a page being cropped: its corners are dragged, and
+ * the part inside is stored in the page's place, as turning does.
  */
 #define G_LOG_DOMAIN "hall-scan"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
+#include "hall-camera.h"
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
 
 #define THUMBNAIL_SIZE 120
+/* A page being cropped is shown from a copy at most this large. */
+#define CROP_VIEW_SIZE 1200
+/* A corner is taken by a drag that starts this close to it (pixels). */
+#define CROP_GRAB_DISTANCE 32
+/* A crop keeps at least this many of the page's pixels a side. */
+#define CROP_MIN_SIDE 16
 
 struct _HallScanWindow
 {
@@ -33,9 +47,14 @@ struct _HallScanWindow
   GtkLabel          *status_label;
   GtkListBox        *page_list;
   GtkStack          *page_stack;
+  GtkDrawingArea    *preview_area;
+  GtkButton         *scan_button;
+  GtkButton         *cancel_button;
+  GtkWidget         *crop_bar;
 
   HallStore         *store;
   HallScanner       *scanner;
+  HallCamera        *camera;
   char              *case_uuid;
   char              *slot;
   char              *slot_title;
@@ -44,6 +63,18 @@ struct _HallScanWindow
   GtkFileChooserNative *chooser;
 
   GPtrArray         *devices;      /* of HallScanDevice */
+  GPtrArray         *cameras;      /* of HallCameraDevice: listed after the scanners */
+  cairo_surface_t   *preview;      /* the camera's last frame */
+  double             outline[8];   /* the sheet in it, in its pixels */
+  gboolean           has_outline;
+  guint              n_previews;
+  char              *crop_uuid;    /* the page being cropped, or NULL */
+  HallPageImage     *crop_image;   /* that page */
+  cairo_surface_t   *crop_view;    /* a copy of it, small enough to show */
+  double             crop[4];      /* x0, y0, x1, y1 kept, in the page's pixels */
+  int                crop_corner;  /* dragged: clockwise from top left; -1 none */
+  double             drag_x;       /* where that corner was when the drag began */
+  double             drag_y;
   GArray            *kinds;        /* HallPageKind of each mode row */
   GArray            *resolutions;  /* guint of each resolution row */
   GStrv              sources;
@@ -56,6 +87,9 @@ struct _HallScanWindow
   gulong             page_id;
   gulong             progress_id;
   gulong             finished_id;
+  gulong             preview_id;
+  gulong             stopped_id;
+  gulong             cameras_id;
   gboolean           ready;
   gboolean           filling;      /* dropdowns being refilled: no option reads */
 };
@@ -67,6 +101,7 @@ enum
   PROP_0,
   PROP_STORE,
   PROP_SCANNER,
+  PROP_CAMERA,
   PROP_CASE_UUID,
   PROP_SLOT,
   PROP_SLOT_TITLE,
@@ -110,15 +145,33 @@ show_refusal (HallScanWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* (nullable): the camera chosen in the device list, or NULL for a
+ * scanner. */
+static HallCameraDevice *
+selected_camera (HallScanWindow *self)
+{
+  guint i = gtk_drop_down_get_selected (self->device_dropdown);
+  guint n_scanners = self->devices != NULL ? self->devices->len : 0;
+
+  if (i == GTK_INVALID_LIST_POSITION || i < n_scanners || self->cameras == NULL
+      || i - n_scanners >= self->cameras->len)
+    return NULL;
+  return g_ptr_array_index (self->cameras, i - n_scanners);
+}
+
 static void
 update_actions (HallScanWindow *self)
 {
   gboolean scanning = self->scanner != NULL && hall_scanner_get_scanning (self->scanner);
-  gboolean has_device = gtk_drop_down_get_selected (self->device_dropdown) != GTK_INVALID_LIST_POSITION
-                        && self->devices != NULL && self->devices->len > 0;
+  guint selected = gtk_drop_down_get_selected (self->device_dropdown);
+  gboolean camera_on = selected_camera (self) != NULL && hall_camera_get_running (self->camera);
+  gboolean has_device = (selected != GTK_INVALID_LIST_POSITION
+                         && self->devices != NULL && selected < self->devices->len)
+                        || camera_on;
   gboolean idle = !scanning && self->n_storing == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan", has_device && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.capture", camera_on && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", !scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.import", idle);
@@ -127,6 +180,11 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-up", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-down", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.delete", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop", idle && self->crop_uuid == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-apply",
+                                 idle && self->crop_uuid != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-reset", self->crop_uuid != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-cancel", self->crop_uuid != NULL);
 }
 
 /* Thumbnails */
@@ -269,6 +327,9 @@ new_page_row (HallScanWindow       *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
                                               "scan.rotate", page->uuid));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             new_page_button ("edit-cut-symbolic", _("Crop page"),
+                                              "scan.crop", page->uuid));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              new_page_button ("view-refresh-symbolic", _("Scan this page again"),
                                               "scan.rescan", page->uuid));
@@ -539,11 +600,386 @@ read_options (HallScanWindow *self)
                                   options_cb, g_object_ref (self));
 }
 
+/* The preview area: a camera's picture, or a page being cropped */
+
+/* Fills @surface (RGB24, the size of @image) with @image's pixels. */
+static void
+paint_image (cairo_surface_t *surface,
+             HallPageImage   *image)
+{
+  guint8 *data;
+  int stride;
+
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint y = 0; y < image->height; y++)
+    {
+      const guint8 *in = image->pixels + y * image->stride;
+      guint32 *out = (guint32 *) (data + y * stride);
+
+      for (guint x = 0; x < image->width; x++, in += image->channels)
+        out[x] = image->channels == 3 ? 0xff000000u | in[0] << 16 | in[1] << 8 | in[2]
+                                      : 0xff000000u | in[0] << 16 | in[0] << 8 | in[0];
+    }
+  cairo_surface_mark_dirty (surface);
+}
+
+/* How the page being cropped is drawn: widget pixels per page pixel, and
+ * where the page's top left corner is. */
+static void
+crop_geometry (HallScanWindow *self,
+               double         *scale,
+               double         *ox,
+               double         *oy)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self->preview_area));
+  double height = gtk_widget_get_height (GTK_WIDGET (self->preview_area));
+
+  *scale = MIN (width / self->crop_image->width, height / self->crop_image->height);
+  *ox = (width - self->crop_image->width * *scale) / 2;
+  *oy = (height - self->crop_image->height * *scale) / 2;
+}
+
+static void
+crop_corner_at (HallScanWindow *self,
+                int             corner,
+                double         *x,
+                double         *y)
+{
+  *x = corner == 0 || corner == 3 ? self->crop[0] : self->crop[2];
+  *y = corner < 2 ? self->crop[1] : self->crop[3];
+}
+
+static void
+draw_crop (HallScanWindow *self,
+           cairo_t        *cr,
+           int             width,
+           int             height)
+{
+  double scale, ox, oy;
+  double x0, y0, x1, y1;
+
+  crop_geometry (self, &scale, &ox, &oy);
+  cairo_save (cr);
+  cairo_translate (cr, ox, oy);
+  cairo_scale (cr, scale * self->crop_image->width / cairo_image_surface_get_width (self->crop_view),
+               scale * self->crop_image->height / cairo_image_surface_get_height (self->crop_view));
+  cairo_set_source_surface (cr, self->crop_view, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+
+  x0 = ox + self->crop[0] * scale;
+  y0 = oy + self->crop[1] * scale;
+  x1 = ox + self->crop[2] * scale;
+  y1 = oy + self->crop[3] * scale;
+  /* What goes is dimmed; what stays is framed, with a handle at each corner. */
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_set_fill_rule (cr, CAIRO_FILL_RULE_EVEN_ODD);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
+  cairo_fill (cr);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_set_line_width (cr, 2);
+  cairo_stroke (cr);
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x, y;
+
+      crop_corner_at (self, corner, &x, &y);
+      cairo_arc (cr, ox + x * scale, oy + y * scale, 8, 0, 2 * G_PI);
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+      cairo_stroke (cr);
+    }
+}
+
+/* Moves @corner of the crop to @x, @y (the page's pixels), within the
+ * page and keeping the crop at least CROP_MIN_SIDE a side. */
+static void
+move_crop_corner (HallScanWindow *self,
+                  int             corner,
+                  double          x,
+                  double          y)
+{
+  double w = self->crop_image->width, h = self->crop_image->height;
+
+  if (corner == 0 || corner == 3)
+    self->crop[0] = CLAMP (x, 0, self->crop[2] - CROP_MIN_SIDE);
+  else
+    self->crop[2] = CLAMP (x, self->crop[0] + CROP_MIN_SIDE, w);
+  if (corner < 2)
+    self->crop[1] = CLAMP (y, 0, self->crop[3] - CROP_MIN_SIDE);
+  else
+    self->crop[3] = CLAMP (y, self->crop[1] + CROP_MIN_SIDE, h);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+}
+
+static void
+crop_drag_begin_cb (GtkGestureDrag *gesture,
+                    double          start_x,
+                    double          start_y,
+                    HallScanWindow *self)
+{
+  double scale, ox, oy;
+  double best = CROP_GRAB_DISTANCE;
+
+  self->crop_corner = -1;
+  if (self->crop_image == NULL)
+    return;
+  crop_geometry (self, &scale, &ox, &oy);
+  for (int corner = 0; corner < 4; corner++)
+    {
+      double x, y, distance;
+
+      crop_corner_at (self, corner, &x, &y);
+      distance = hypot (ox + x * scale - start_x, oy + y * scale - start_y);
+      if (distance < best)
+        {
+          best = distance;
+          self->crop_corner = corner;
+          self->drag_x = x;
+          self->drag_y = y;
+        }
+    }
+}
+
+static void
+crop_drag_update_cb (GtkGestureDrag *gesture,
+                     double          offset_x,
+                     double          offset_y,
+                     HallScanWindow *self)
+{
+  double scale, ox, oy;
+
+  if (self->crop_image == NULL || self->crop_corner < 0)
+    return;
+  crop_geometry (self, &scale, &ox, &oy);
+  move_crop_corner (self, self->crop_corner, self->drag_x + offset_x / scale,
+                    self->drag_y + offset_y / scale);
+}
+
+/* Cameras */
+
+static void
+draw_preview (GtkDrawingArea *area,
+              cairo_t        *cr,
+              int             width,
+              int             height,
+              gpointer        user_data)
+{
+  HallScanWindow *self = user_data;
+  double iw, ih, scale, ox, oy;
+
+  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+  cairo_paint (cr);
+  if (self->crop_image != NULL)
+    {
+      draw_crop (self, cr, width, height);
+      return;
+    }
+  if (self->preview == NULL)
+    return;
+  iw = cairo_image_surface_get_width (self->preview);
+  ih = cairo_image_surface_get_height (self->preview);
+  scale = MIN (width / iw, height / ih);
+  ox = (width - iw * scale) / 2;
+  oy = (height - ih * scale) / 2;
+
+  cairo_save (cr);
+  cairo_translate (cr, ox, oy);
+  cairo_scale (cr, scale, scale);
+  cairo_set_source_surface (cr, self->preview, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+
+  if (!self->has_outline)
+    return;
+  /* The sheet a capture will keep, in the accent blue. */
+  cairo_move_to (cr, ox + self->outline[0] * scale, oy + self->outline[1] * scale);
+  for (guint i = 1; i < 4; i++)
+    cairo_line_to (cr, ox + self->outline[2 * i] * scale, oy + self->outline[2 * i + 1] * scale);
+  cairo_close_path (cr);
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.15);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.21, 0.52, 0.89);
+  cairo_set_line_width (cr, 3);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke (cr);
+}
+
+static void
+camera_preview_cb (HallCamera     *camera,
+                   HallPageImage  *frame,
+                   HallScanWindow *self)
+{
+  if (selected_camera (self) == NULL)
+    return;
+  if (self->preview == NULL
+      || cairo_image_surface_get_width (self->preview) != (int) frame->width
+      || cairo_image_surface_get_height (self->preview) != (int) frame->height)
+    {
+      g_clear_pointer (&self->preview, cairo_surface_destroy);
+      self->preview = cairo_image_surface_create (CAIRO_FORMAT_RGB24, frame->width, frame->height);
+    }
+  paint_image (self->preview, frame);
+  self->has_outline = hall_camera_get_outline (camera, self->outline);
+  self->n_previews++;
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+}
+
+static void
+camera_stopped_cb (HallCamera     *camera,
+                   GError         *error,
+                   HallScanWindow *self)
+{
+  self->has_outline = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+  if (error != NULL)
+    {
+      show_error (self, error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    }
+  update_actions (self);
+}
+
+/* Shows the controls of a scanner or of a camera. */
+static void
+show_camera_controls (HallScanWindow *self,
+                      gboolean        camera)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), camera || self->crop_uuid != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), !camera);
+  gtk_widget_set_visible (GTK_WIDGET (self->resolution_dropdown), !camera);
+  if (camera)
+    gtk_widget_set_visible (GTK_WIDGET (self->source_dropdown), FALSE);
+  gtk_button_set_label (self->scan_button, camera ? _("_Capture") : _("_Scan"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->scan_button),
+                               camera ? _("Take the page under the camera into this document (Space)")
+                                      : _("Scan pages into this document (Ctrl+S)"));
+}
+
+static void
+start_camera (HallScanWindow   *self,
+              HallCameraDevice *device)
+{
+  g_autoptr (GtkStringList) modes = gtk_string_list_new (NULL);
+  g_autoptr (GError) error = NULL;
+  static const HallPageKind kinds[] = { HALL_PAGE_KIND_GREY, HALL_PAGE_KIND_COLOUR };
+
+  self->filling = TRUE;
+  g_array_set_size (self->kinds, 0);
+  g_array_append_vals (self->kinds, kinds, G_N_ELEMENTS (kinds));
+  gtk_string_list_append (modes, _("Grey"));
+  gtk_string_list_append (modes, _("Colour"));
+  gtk_drop_down_set_model (self->mode_dropdown, G_LIST_MODEL (modes));
+  g_array_set_size (self->resolutions, 0);
+  self->filling = FALSE;
+  show_camera_controls (self, TRUE);
+
+  if (g_strcmp0 (hall_camera_get_device (self->camera), device->id) != 0
+      && !hall_camera_start (self->camera, device->id, &error))
+    show_error (self, error->message);
+  else
+    show_status (self, _("Lay the page under the camera, then press Capture (Space)"));
+  self->ready = TRUE;
+}
+
+/* Starts what the device list has chosen: a camera's preview, or reading
+ * a scanner's options. */
+static void
+select_device (HallScanWindow *self)
+{
+  HallCameraDevice *camera = selected_camera (self);
+
+  if (camera != NULL)
+    {
+      start_camera (self, camera);
+      update_actions (self);
+      return;
+    }
+  if (hall_camera_get_running (self->camera))
+    hall_camera_stop (self->camera);
+  g_clear_pointer (&self->preview, cairo_surface_destroy);
+  show_camera_controls (self, FALSE);
+  read_options (self);
+  update_actions (self);
+}
+
+/* (transfer full) (nullable): what the chosen row is: a scanner's SANE
+ * name or a camera's id. */
+static char *
+selected_device_id (HallScanWindow *self)
+{
+  guint i = gtk_drop_down_get_selected (self->device_dropdown);
+  HallCameraDevice *camera = selected_camera (self);
+
+  if (camera != NULL)
+    return g_strdup (camera->id);
+  if (self->devices != NULL && i < self->devices->len)
+    return g_strdup (((HallScanDevice *) g_ptr_array_index (self->devices, i))->name);
+  return NULL;
+}
+
+/* Fills the device list with the scanners, then the cameras; the row
+ * chosen stays chosen while it is there. TRUE when the choice changed. */
+static gboolean
+fill_device_list (HallScanWindow *self)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *chosen = selected_device_id (self);
+  g_autofree char *now = NULL;
+  guint keep = 0;
+  guint row = 0;
+
+  g_clear_pointer (&self->cameras, g_ptr_array_unref);
+  self->cameras = hall_camera_list_devices (self->camera);
+  for (guint i = 0; self->devices != NULL && i < self->devices->len; i++, row++)
+    {
+      HallScanDevice *device = g_ptr_array_index (self->devices, i);
+      g_autofree char *label = g_strdup_printf ("%s %s (%s)", device->vendor, device->model,
+                                                device->name);
+
+      gtk_string_list_append (names, label);
+      if (g_strcmp0 (device->name, chosen) == 0)
+        keep = row;
+    }
+  for (guint i = 0; i < self->cameras->len; i++, row++)
+    {
+      HallCameraDevice *camera = g_ptr_array_index (self->cameras, i);
+      g_autofree char *label = g_strdup_printf (_("%s (document camera)"), camera->name);
+
+      gtk_string_list_append (names, label);
+      if (g_strcmp0 (camera->id, chosen) == 0)
+        keep = row;
+    }
+  self->filling = TRUE;
+  gtk_drop_down_set_model (self->device_dropdown, G_LIST_MODEL (names));
+  if (row > 0)
+    gtk_drop_down_set_selected (self->device_dropdown, keep);
+  self->filling = FALSE;
+  now = selected_device_id (self);
+  return g_strcmp0 (now, chosen) != 0;
+}
+
+static void
+cameras_changed_cb (HallCamera     *camera,
+                    HallScanWindow *self)
+{
+  if (fill_device_list (self) && self->ready)
+    select_device (self);
+  update_actions (self);
+}
+
 static void
 device_selected_cb (HallScanWindow *self)
 {
   if (!self->filling)
-    read_options (self);
+    select_device (self);
   update_actions (self);
 }
 
@@ -556,12 +992,17 @@ devices_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) devices = hall_scanner_list_devices_finish (HALL_SCANNER (source), result,
                                                                     &error);
-  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
 
   if (devices == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          /* SANE failing leaves the cameras usable. */
+          g_clear_pointer (&self->devices, g_ptr_array_unref);
+          self->devices = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_scan_device_free);
+          fill_device_list (self);
+          if (selected_camera (self) != NULL)
+            select_device (self);
           show_error (self, error->message);
           self->ready = TRUE;
           update_actions (self);
@@ -572,27 +1013,19 @@ devices_cb (GObject      *source,
 
   g_clear_pointer (&self->devices, g_ptr_array_unref);
   self->devices = g_steal_pointer (&devices);
-  for (guint i = 0; i < self->devices->len; i++)
-    {
-      HallScanDevice *device = g_ptr_array_index (self->devices, i);
-      g_autofree char *label = g_strdup_printf ("%s %s (%s)", device->vendor, device->model,
-                                                device->name);
+  fill_device_list (self);
 
-      gtk_string_list_append (names, label);
-    }
-  self->filling = TRUE;
-  gtk_drop_down_set_model (self->device_dropdown, G_LIST_MODEL (names));
-  self->filling = FALSE;
-
-  if (self->devices->len == 0)
+  if (self->devices->len == 0 && self->cameras->len == 0)
     {
       show_error (self, _("No scanner found. Switch it on or plug it in, then look again."));
       self->ready = TRUE;
     }
+  else if (selected_camera (self) != NULL)
+    select_device (self);
   else
     {
       show_status (self, _("Reading the scanner's settings…"));
-      read_options (self);
+      select_device (self);
     }
   update_actions (self);
   g_object_unref (self);
@@ -681,6 +1114,65 @@ scan_finished_cb (HallScanner    *scanner,
   update_actions (self);
 }
 
+typedef struct
+{
+  HallScanWindow *self;
+  char           *replaces;
+} CaptureData;
+
+static void
+capture_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CaptureData *data = user_data;
+  g_autoptr (HallScanWindow) self = data->self;
+  g_autofree char *replaces = data->replaces;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallPageImage) page = hall_camera_capture_finish (HALL_CAMERA (source), result,
+                                                               &error);
+  g_autoptr (GPtrArray) images = NULL;
+  HallStoredPage *old;
+
+  g_free (data);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_storing--;
+  if (page == NULL)
+    {
+      show_error (self, error->message);
+      update_actions (self);
+      return;
+    }
+  images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+  g_ptr_array_add (images, g_steal_pointer (&page));
+  old = replaces != NULL ? find_page (self, replaces) : NULL;
+  if (old != NULL)
+    store_images (self, images, NULL, old->uuid, old->position);
+  else
+    store_images (self, images, NULL, NULL, 0);
+}
+
+/* Takes the page under the camera into the slot, or in place of the page
+ * @replaces. */
+static void
+capture (HallScanWindow *self,
+         const char     *replaces)
+{
+  guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
+  HallPageKind kind = mode < self->kinds->len ? g_array_index (self->kinds, HallPageKind, mode)
+                                              : HALL_PAGE_KIND_GREY;
+  CaptureData *data = g_new0 (CaptureData, 1);
+
+  data->self = g_object_ref (self);
+  data->replaces = g_strdup (replaces);
+  g_clear_pointer (&self->error_text, g_free);
+  show_status (self, _("Capturing the page…"));
+  self->n_storing++;
+  update_actions (self);
+  hall_camera_capture_async (self->camera, kind, self->cancellable, capture_cb, data);
+}
+
 static void
 start_scan (HallScanWindow *self,
             const char     *replaces)
@@ -691,6 +1183,11 @@ start_scan (HallScanWindow *self,
   guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
   guint dpi = gtk_drop_down_get_selected (self->resolution_dropdown);
 
+  if (selected_camera (self) != NULL)
+    {
+      capture (self, replaces);
+      return;
+    }
   if (self->devices == NULL || device >= self->devices->len)
     return;
 
@@ -732,6 +1229,17 @@ scan_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   start_scan (HALL_SCAN_WINDOW (widget), NULL);
+}
+
+static void
+capture_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  if (selected_camera (self) != NULL)
+    capture (self, NULL);
 }
 
 static void
@@ -834,6 +1342,112 @@ delete_action (GtkWidget  *widget,
   reload_pages (self);
 }
 
+/* Cropping */
+
+static void
+leave_crop (HallScanWindow *self)
+{
+  g_clear_pointer (&self->crop_uuid, g_free);
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  self->crop_corner = -1;
+  gtk_widget_set_visible (self->crop_bar, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), selected_camera (self) != NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+  update_actions (self);
+}
+
+static void
+crop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (HallPageImage) view = NULL;
+
+  if (page == NULL)
+    return;
+  image = load_stored_page (self, page, &error);
+  if (image == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not crop the page: %s"), error->message);
+
+      show_error (self, message);
+      return;
+    }
+  view = hall_page_image_scale_down (image, CROP_VIEW_SIZE);
+  g_free (self->crop_uuid);
+  self->crop_uuid = g_strdup (page->uuid);
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  self->crop_image = g_steal_pointer (&image);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  self->crop_view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width, view->height);
+  paint_image (self->crop_view, view);
+  self->crop[0] = self->crop[1] = 0;
+  self->crop[2] = self->crop_image->width;
+  self->crop[3] = self->crop_image->height;
+  self->crop_corner = -1;
+  gtk_widget_set_visible (self->crop_bar, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+  update_actions (self);
+}
+
+static void
+crop_reset_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  if (self->crop_image == NULL)
+    return;
+  self->crop[0] = self->crop[1] = 0;
+  self->crop[2] = self->crop_image->width;
+  self->crop[3] = self->crop_image->height;
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+}
+
+static void
+crop_cancel_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  leave_crop (HALL_SCAN_WINDOW (widget));
+}
+
+static void
+crop_apply_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  HallStoredPage *page = self->crop_uuid != NULL ? find_page (self, self->crop_uuid) : NULL;
+  guint x0, y0, x1, y1;
+  g_autoptr (GPtrArray) images = NULL;
+
+  if (page == NULL)
+    {
+      leave_crop (self);
+      return;
+    }
+  x0 = (guint) (self->crop[0] + 0.5);
+  y0 = (guint) (self->crop[1] + 0.5);
+  x1 = MIN ((guint) (self->crop[2] + 0.5), self->crop_image->width);
+  y1 = MIN ((guint) (self->crop[3] + 0.5), self->crop_image->height);
+  /* The whole page kept: nothing to store. */
+  if (x0 > 0 || y0 > 0 || x1 < self->crop_image->width || y1 < self->crop_image->height)
+    {
+      images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+      g_ptr_array_add (images, hall_page_image_crop (self->crop_image, x0, y0, x1 - x0, y1 - y0));
+      store_images (self, images, NULL, page->uuid, page->position);
+    }
+  leave_crop (self);
+}
+
 /* Import */
 
 static void
@@ -916,6 +1530,17 @@ default_scanner (void)
   return g_object_ref (scanner);
 }
 
+/* One device monitor and one pipeline for the program, as for SANE. */
+static HallCamera *
+default_camera (void)
+{
+  static HallCamera *camera;
+
+  if (camera == NULL)
+    camera = hall_camera_new ();
+  return g_object_ref (camera);
+}
+
 static void
 hall_scan_window_constructed (GObject *object)
 {
@@ -929,6 +1554,14 @@ hall_scan_window_constructed (GObject *object)
   self->progress_id = g_signal_connect (self->scanner, "progress", G_CALLBACK (progress_cb), self);
   self->finished_id = g_signal_connect (self->scanner, "scan-finished",
                                         G_CALLBACK (scan_finished_cb), self);
+  if (self->camera == NULL)
+    self->camera = default_camera ();
+  self->preview_id = g_signal_connect (self->camera, "preview", G_CALLBACK (camera_preview_cb),
+                                       self);
+  self->stopped_id = g_signal_connect (self->camera, "stopped", G_CALLBACK (camera_stopped_cb),
+                                       self);
+  self->cameras_id = g_signal_connect (self->camera, "devices-changed",
+                                       G_CALLBACK (cameras_changed_cb), self);
 
   adw_window_title_set_subtitle (self->window_title, self->slot_title != NULL ? self->slot_title
                                                                               : self->slot);
@@ -951,6 +1584,15 @@ hall_scan_window_dispose (GObject *object)
       g_clear_signal_handler (&self->progress_id, self->scanner);
       g_clear_signal_handler (&self->finished_id, self->scanner);
     }
+  if (self->camera != NULL)
+    {
+      g_clear_signal_handler (&self->preview_id, self->camera);
+      g_clear_signal_handler (&self->stopped_id, self->camera);
+      g_clear_signal_handler (&self->cameras_id, self->camera);
+      /* The camera's light and stream are for this window only. */
+      hall_camera_stop (self->camera);
+    }
+  g_clear_object (&self->camera);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -968,6 +1610,11 @@ hall_scan_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->devices, g_ptr_array_unref);
+  g_clear_pointer (&self->cameras, g_ptr_array_unref);
+  g_clear_pointer (&self->preview, cairo_surface_destroy);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  g_free (self->crop_uuid);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
@@ -998,6 +1645,9 @@ hall_scan_window_get_property (GObject    *object,
       break;
     case PROP_SCANNER:
       g_value_set_object (value, self->scanner);
+      break;
+    case PROP_CAMERA:
+      g_value_set_object (value, self->camera);
       break;
     case PROP_CASE_UUID:
       g_value_set_string (value, self->case_uuid);
@@ -1031,6 +1681,9 @@ hall_scan_window_set_property (GObject      *object,
       break;
     case PROP_SCANNER:
       self->scanner = g_value_dup_object (value);
+      break;
+    case PROP_CAMERA:
+      self->camera = g_value_dup_object (value);
       break;
     case PROP_CASE_UUID:
       self->case_uuid = g_value_dup_string (value);
@@ -1067,6 +1720,9 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   properties[PROP_SCANNER] =
     g_param_spec_object ("scanner", NULL, NULL, HALL_TYPE_SCANNER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAMERA] =
+    g_param_spec_object ("camera", NULL, NULL, HALL_TYPE_CAMERA,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_CASE_UUID] =
     g_param_spec_string ("case-uuid", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -1093,6 +1749,10 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_list);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, preview_area);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_button);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, crop_bar);
   gtk_widget_class_bind_template_callback (widget_class, device_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "scan.redetect", NULL, redetect_action);
@@ -1104,10 +1764,16 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "scan.move-down", "s", move_down_action);
   gtk_widget_class_install_action (widget_class, "scan.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "scan.rescan", "s", rescan_action);
+  gtk_widget_class_install_action (widget_class, "scan.capture", NULL, capture_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop", "s", crop_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-apply", NULL, crop_apply_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-reset", NULL, crop_reset_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-cancel", NULL, crop_cancel_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "scan.scan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "scan.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "scan.redetect", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "scan.capture", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0,
                                 (GtkShortcutFunc) gtk_window_close, NULL);
 }
@@ -1115,7 +1781,15 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
 static void
 hall_scan_window_init (HallScanWindow *self)
 {
+  GtkGesture *drag;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->preview_area, draw_preview, self, NULL);
+  drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (crop_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (crop_drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->preview_area), GTK_EVENT_CONTROLLER (drag));
+  self->crop_corner = -1;
 
   self->cancellable = g_cancellable_new ();
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
@@ -1249,5 +1923,60 @@ hall_scan_window_choose (HallScanWindow *self,
     return FALSE;
   gtk_drop_down_set_selected (self->source_dropdown, source_index);
   gtk_drop_down_set_selected (self->resolution_dropdown, dpi_index);
+  return TRUE;
+}
+
+guint
+hall_scan_window_get_n_previews (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), 0);
+
+  return self->n_previews;
+}
+
+gboolean
+hall_scan_window_get_outline_shown (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  return self->has_outline && gtk_widget_get_visible (GTK_WIDGET (self->preview_area));
+}
+
+gboolean
+hall_scan_window_choose_device (HallScanWindow *self,
+                                const char     *id)
+{
+  guint n_scanners;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  n_scanners = self->devices != NULL ? self->devices->len : 0;
+  for (guint i = 0; i < n_scanners; i++)
+    if (g_strcmp0 (((HallScanDevice *) g_ptr_array_index (self->devices, i))->name, id) == 0)
+      {
+        gtk_drop_down_set_selected (self->device_dropdown, i);
+        return TRUE;
+      }
+  for (guint i = 0; self->cameras != NULL && i < self->cameras->len; i++)
+    if (g_strcmp0 (((HallCameraDevice *) g_ptr_array_index (self->cameras, i))->id, id) == 0)
+      {
+        gtk_drop_down_set_selected (self->device_dropdown, n_scanners + i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+hall_scan_window_drag_crop_corner (HallScanWindow *self,
+                                   int             corner,
+                                   double          x,
+                                   double          y)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+  g_return_val_if_fail (corner >= 0 && corner < 4, FALSE);
+
+  if (self->crop_image == NULL)
+    return FALSE;
+  move_crop_corner (self, corner, x, y);
   return TRUE;
 }

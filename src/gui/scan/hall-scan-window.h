@@ -20,10 +20,14 @@ G_DECLARE_FINAL_TYPE (HallScanWindow, hall_scan_window, HALL, SCAN_WINDOW, AdwWi
  * turning, moving and deleting a page change the store as they are done.
  *
  * Properties: "store", "scanner" (NULL: the program's one scanner thread),
+ * "camera" (NULL: the program's one HallCamera),
  * "case-uuid", "slot", "slot-title", "official" (construct-only).
  * Actions: "scan.redetect", "scan.scan", "scan.cancel", "scan.import",
  * "scan.rotate" (s: page uuid), "scan.move-up" (s), "scan.move-down" (s),
- * "scan.delete" (s), "scan.rescan" (s). */
+ * "scan.delete" (s), "scan.rescan" (s), "scan.capture" (the page under the
+ * chosen camera, Space), "scan.crop" (s: page uuid: show it with a frame to
+ * drag), "scan.crop-apply" (store what is inside in its place),
+ * "scan.crop-reset" (the frame back to the whole page), "scan.crop-cancel". */
 HallScanWindow *hall_scan_window_new            (HallStore      *store,
                                                  HallScanner    *scanner,
                                                  const char     *case_uuid,
