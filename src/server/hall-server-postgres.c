@@ -69,6 +69,7 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_STATS_CASES,
   N_STMTS
 } StmtId;
 
@@ -116,6 +117,17 @@ static const char * const stmt_sql[N_STMTS] = {
                                " VALUES ($1, $2, $3, $4)",
   [STMT_PRUNE_SIGN_IN_FAILURES] = "DELETE FROM sign_in_failures"
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
+  [STMT_STATS_CASES] =
+    "SELECT coalesce (key, ''), count(*),"
+    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
+    " FROM (SELECT CASE $3::text WHEN 'service' THEN data::jsonb ->> 'service'"
+    "                      WHEN 'counter' THEN data::jsonb ->> 'counter'"
+    "                      WHEN 'day' THEN substr (data::jsonb ->> 'created_at', 1, 10)"
+    "                      ELSE substr (data::jsonb ->> 'created_at', 12, 2) END AS key,"
+    "              data::jsonb ->> 'state' AS state"
+    "       FROM cases WHERE data::jsonb ->> 'created_at' >= $1::text"
+    "                    AND data::jsonb ->> 'created_at' < $2::text) AS c"
+    " GROUP BY 1 ORDER BY 1 COLLATE \"C\"",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
 };
@@ -981,6 +993,35 @@ pg_list_sign_in_failures (HallServerStorage  *storage,
   return g_steal_pointer (&failures);
 }
 
+static GPtrArray *
+pg_stats_cases (HallServerStorage  *storage,
+                const char         *from,
+                const char         *to,
+                const char         *by,
+                GError            **error)
+{
+  const char *params[] = { from, to, by };
+  g_autoptr(GPtrArray) rows = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_CASES, 3, params,
+                     _("count the cases"), error);
+  if (result == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_row_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      HallStatsRow *row = g_new0 (HallStatsRow, 1);
+
+      row->key = g_strdup (PQgetvalue (result, i, 0));
+      row->opened = g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10);
+      row->finished = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      g_ptr_array_add (rows, row);
+    }
+  PQclear (result);
+  return g_steal_pointer (&rows);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1005,4 +1046,5 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->list_case_events = pg_list_case_events;
   iface->put_sign_in_failure = pg_put_sign_in_failure;
   iface->list_sign_in_failures = pg_list_sign_in_failures;
+  iface->stats_cases = pg_stats_cases;
 }

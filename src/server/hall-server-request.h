@@ -68,6 +68,7 @@ typedef enum
   HALL_ROUTE_REVOCATION,    /* /v1/revocations/{uuid} */
   HALL_ROUTE_VERIFY,        /* /v1/verify */
   HALL_ROUTE_ADMIN_SIGN_IN_FAILURES, /* /v1/admin/sign-in-failures */
+  HALL_ROUTE_STATS,         /* /v1/stats */
 } HallRoute;
 
 typedef struct

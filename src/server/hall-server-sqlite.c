@@ -52,6 +52,7 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
+  STMT_STATS_CASES,
   N_STMTS
 } StmtId;
 
@@ -100,6 +101,17 @@ static const char * const stmt_sql[N_STMTS] = {
                                " VALUES (?1, ?2, ?3, ?4)",
   [STMT_PRUNE_SIGN_IN_FAILURES] = "DELETE FROM sign_in_failures"
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
+  [STMT_STATS_CASES] =
+    "SELECT key, count(*),"
+    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
+    " FROM (SELECT CASE ?3 WHEN 'service' THEN json_extract (data, '$.service')"
+    "                      WHEN 'counter' THEN json_extract (data, '$.counter')"
+    "                      WHEN 'day' THEN substr (json_extract (data, '$.created_at'), 1, 10)"
+    "                      ELSE substr (json_extract (data, '$.created_at'), 12, 2) END AS key,"
+    "              json_extract (data, '$.state') AS state"
+    "       FROM cases WHERE json_extract (data, '$.created_at') >= ?1"
+    "                    AND json_extract (data, '$.created_at') < ?2) AS c"
+    " GROUP BY key ORDER BY key",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= ?1 ORDER BY id DESC LIMIT ?2",
 };
@@ -888,6 +900,42 @@ sqlite_list_sign_in_failures (HallServerStorage  *storage,
   return g_steal_pointer (&failures);
 }
 
+static GPtrArray *
+sqlite_stats_cases (HallServerStorage  *storage,
+                    const char         *from,
+                    const char         *to,
+                    const char         *by,
+                    GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_STATS_CASES, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_row_free);
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, by, -1, SQLITE_TRANSIENT);
+  while (hall_sqlite_stmt_step_row (stmt, _("count the cases"), &local_error))
+    {
+      HallStatsRow *row = g_new0 (HallStatsRow, 1);
+
+      row->key = sqlite3_column_type (stmt, 0) == SQLITE_NULL
+                 ? g_strdup ("") : hall_sqlite_column_dup (stmt, 0);
+      row->opened = sqlite3_column_int64 (stmt, 1);
+      row->finished = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (rows, row);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -912,4 +960,5 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->list_case_events = sqlite_list_case_events;
   iface->put_sign_in_failure = sqlite_put_sign_in_failure;
   iface->list_sign_in_failures = sqlite_list_sign_in_failures;
+  iface->stats_cases = sqlite_stats_cases;
 }
