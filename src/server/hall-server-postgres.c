@@ -127,7 +127,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "              data::jsonb ->> 'state' AS state"
     "       FROM cases WHERE data::jsonb ->> 'created_at' >= $1::text"
     "                    AND data::jsonb ->> 'created_at' < $2::text) AS c"
-    " GROUP BY 1 ORDER BY 1 COLLATE \"C\"",
+    " GROUP BY 1 ORDER BY coalesce (key, '') COLLATE \"C\"",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
 };
