@@ -898,6 +898,19 @@ def run(c):
     c.call(F, "GET", F + "?limit=" + "1" * 100000, 414, token=token)
     c.call(F, "DELETE", F, 405, token=token)
 
+    ST = "/v1/stats"
+    st = ST + "?from=2001-03-01&to=2001-03-31"
+    c.call(ST, "GET", st, 401)
+    c.call(ST, "HEAD", st, 401)
+    c.call(ST, "GET", st, 403, token=reception)
+    c.call(ST, "HEAD", st, 403, token=reception)
+    c.call(ST, "GET", ST + "?from=2001-03-01", 400, token=token)
+    c.call(ST, "HEAD", st + "&by=nobody", 400, token=token)
+    c.call(ST, "GET", st + "&by=day", 200, token=token)
+    c.call(ST, "HEAD", st, 200, token=token)
+    c.call(ST, "GET", st + "&x=" + "1" * 100000, 414, token=token)
+    c.call(ST, "DELETE", st, 405, token=token)
+
     run_queue(c, token, reception)
     TR = "/v1/trust"
     c.call(TR, "GET", TR, 401)

@@ -2357,6 +2357,159 @@ test_calendar (void)
   remove_dir (dir);
 }
 
+/* GET /v1/stats (issue 14): counts computed in the database, small cells
+ * suppressed, for supervisors and administrators only. The fixture lives
+ * in March 2001, a range no other test writes in. */
+static JsonObject *
+stats_group (JsonObject *stats,
+             const char *key)
+{
+  JsonArray *groups = json_object_get_array_member (stats, "groups");
+
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+
+      if (g_str_equal (json_object_get_string_member (group, "key"), key))
+        return group;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+assert_stats_count (JsonObject *figures,
+                    const char *member,
+                    gint64      expected)
+{
+  JsonObject *count = json_object_get_object_member (figures, member);
+
+  if (expected > 0 && expected < 5)
+    {
+      g_assert_true (json_object_get_null_member (count, "count"));
+      g_assert_true (json_object_get_boolean_member (count, "suppressed"));
+    }
+  else
+    {
+      g_assert_cmpint (json_object_get_int_member (count, "count"), ==, expected);
+      g_assert_false (json_object_get_boolean_member (count, "suppressed"));
+    }
+}
+
+static JsonNode *
+get_stats (const char *who,
+           const char *query)
+{
+  g_autofree char *path = g_strconcat ("/v1/stats?", query, NULL);
+  g_autoptr(Reply) reply = request ("GET", path, who, NULL, NULL);
+
+  assert_status (reply, 200);
+  return reply_json (reply);
+}
+
+static void
+test_stats (void)
+{
+  g_autofree char *counter = official_token ("counter.stats", "counter_official");
+  g_autofree char *supervisor = official_token ("supervisor.stats", "supervisor");
+  g_autofree char *applicant = put_applicant ();
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *stats;
+  Reply *reply;
+  /* Six cases at C01 on 5 March (hours 01, 01, 02, 02, 02, 03 UTC), two
+   * at C02 on 6 March, one on 8 March outside the ranges asked. */
+  static const struct { const char *counter, *created_at; } fixture[] = {
+    { "C01", "2001-03-05T01:10:00Z" }, { "C01", "2001-03-05T01:20:00Z" },
+    { "C01", "2001-03-05T02:00:00Z" }, { "C01", "2001-03-05T02:30:00Z" },
+    { "C01", "2001-03-05T02:59:59Z" }, { "C01", "2001-03-05T03:00:00Z" },
+    { "C02", "2001-03-06T00:00:00Z" }, { "C02", "2001-03-06T23:59:59Z" },
+    { "C02", "2001-03-08T00:00:00Z" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixture); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+      /* A case number names the year it was taken in. */
+      g_autofree char *number = g_strdup_printf ("YC-2001-%s-%06u", fixture[i].counter, 900 + i);
+      g_autofree char *extra = g_strdup_printf (",\"created_at\":\"%s\"",
+                                                fixture[i].created_at);
+      g_autofree char *body = case_body (applicant, service_id, number, fixture[i].counter,
+                                         "received", extra);
+
+      reply = request ("PUT", path, token, body, NULL);
+      assert_status (reply, 201);
+      hall_test_reply_free (reply);
+    }
+
+  /* Who may ask, and what they must say. */
+  reply = request ("GET", "/v1/stats?from=2001-03-01&to=2001-03-07", counter, NULL, NULL);
+  assert_problem (reply, 403, NULL);
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/stats?to=2001-03-07", supervisor, NULL, NULL);
+  assert_problem (reply, 400, "from");
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/stats?from=2001-02-30&to=2001-03-07", supervisor, NULL, NULL);
+  assert_problem (reply, 400, "from");
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/stats?from=2001-03-01&to=7.3.2001", supervisor, NULL, NULL);
+  assert_problem (reply, 400, "to");
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/stats?from=2001-03-07&to=2001-03-01", supervisor, NULL, NULL);
+  assert_problem (reply, 400, "to");
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/stats?from=2001-03-01&to=2001-03-07&by=applicant", supervisor,
+                   NULL, NULL);
+  assert_problem (reply, 400, "by");
+  hall_test_reply_free (reply);
+
+  /* By service: the eight cases of 1–7 March; none finished yet. */
+  node = get_stats (supervisor, "from=2001-03-01&to=2001-03-07&by=service");
+  stats = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (stats, "from"), ==, "2001-03-01T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (stats, "to"), ==, "2001-03-08T00:00:00Z");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 1);
+  assert_stats_count (stats_group (stats, service_id), "opened", 8);
+  assert_stats_count (stats_group (stats, service_id), "finished", 0);
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (stats_group (stats, service_id),
+                                                      "finished_share"), "value"), ==, 0.0);
+  assert_stats_count (json_object_get_object_member (stats, "total"), "opened", 8);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* By counter: C02's two cases are a small cell. The administrator may ask too. */
+  node = get_stats (token, "from=2001-03-01&to=2001-03-07&by=counter");
+  stats = json_node_get_object (node);
+  assert_stats_count (stats_group (stats, "C01"), "opened", 6);
+  assert_stats_count (stats_group (stats, "C02"), "opened", 2);
+  g_assert_true (json_object_get_boolean_member (
+                   json_object_get_object_member (stats_group (stats, "C02"), "finished_share"),
+                   "suppressed"));
+  g_clear_pointer (&node, json_node_unref);
+
+  /* By day, "to" counting its whole day (23:59:59 is in, the 8th not). */
+  node = get_stats (supervisor, "from=2001-03-05&to=2001-03-06&by=day");
+  stats = json_node_get_object (node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 2);
+  assert_stats_count (stats_group (stats, "2001-03-05"), "opened", 6);
+  assert_stats_count (stats_group (stats, "2001-03-06"), "opened", 2);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* By hour (UTC): 01 has two, 02 three, 03 one, 00 and 23 one each. */
+  node = get_stats (supervisor, "from=2001-03-01&to=2001-03-31&by=hour");
+  stats = json_node_get_object (node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 5);
+  assert_stats_count (stats_group (stats, "02"), "opened", 3);
+  assert_stats_count (json_object_get_object_member (stats, "total"), "opened", 9);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* A range with nothing in it. */
+  node = get_stats (supervisor, "from=2001-04-01&to=2001-04-30");
+  stats = json_node_get_object (node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 0);
+  assert_stats_count (json_object_get_object_member (stats, "total"), "opened", 0);
+  g_clear_pointer (&node, json_node_unref);
+}
+
 /* A case can be created only as its service's cases start: received. What
  * the body says of the official is kept as the counter's word; who sent
  * it, and when, is the server's record, whatever the body claimed. */
@@ -4762,6 +4915,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/cases", test_cases);
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
+  g_test_add_func ("/hall/server/stats", test_stats);
   g_test_add_func ("/hall/server/changes/roles", test_changes_roles);
   g_test_add_func ("/hall/server/pages", test_pages);
   g_test_add_func ("/hall/server/sign-in/throttle", test_sign_in_throttle);

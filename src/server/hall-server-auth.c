@@ -99,6 +99,9 @@ _hall_server_roles_needed (HallRoute  route,
         return HALL_ROLES_CASE_WORK;
       if (route == HALL_ROUTE_ADMIN_SIGN_IN_FAILURES)
         return HALL_ROLE_ADMINISTRATOR;
+      /* The hall's figures are for those who supervise it. */
+      if (route == HALL_ROUTE_STATS)
+        return HALL_ROLE_SUPERVISOR | HALL_ROLE_ADMINISTRATOR;
       return HALL_ROLES_ALL;
     case HALL_METHOD_PUT:
     case HALL_METHOD_POST:

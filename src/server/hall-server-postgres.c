@@ -81,6 +81,7 @@ typedef enum
   STMT_GET_PAGE_LOCKED,
   STMT_CREATE_PAGE,
   STMT_PUT_PAGE,
+  STMT_STATS_CASES,
   N_STMTS
 } StmtId;
 
@@ -154,6 +155,17 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES ($1, $2, ($3::json)->>'case', $3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
+  [STMT_STATS_CASES] =
+    "SELECT coalesce (key, ''), count(*),"
+    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
+    " FROM (SELECT CASE $3::text WHEN 'service' THEN data::jsonb ->> 'service'"
+    "                      WHEN 'counter' THEN data::jsonb ->> 'counter'"
+    "                      WHEN 'day' THEN substr (data::jsonb ->> 'created_at', 1, 10)"
+    "                      ELSE substr (data::jsonb ->> 'created_at', 12, 2) END AS key,"
+    "              data::jsonb ->> 'state' AS state"
+    "       FROM cases WHERE data::jsonb ->> 'created_at' >= $1::text"
+    "                    AND data::jsonb ->> 'created_at' < $2::text) AS c"
+    " GROUP BY 1 ORDER BY coalesce (key, '') COLLATE \"C\"",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -1249,6 +1261,35 @@ pg_put_license (HallServerStorage  *storage,
   return put_change (self, HALL_ENTITY_LICENSE, case_uuid, 1, data, error);
 }
 
+static GPtrArray *
+pg_stats_cases (HallServerStorage  *storage,
+                const char         *from,
+                const char         *to,
+                const char         *by,
+                GError            **error)
+{
+  const char *params[] = { from, to, by };
+  g_autoptr(GPtrArray) rows = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_CASES, 3, params,
+                     _("count the cases"), error);
+  if (result == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_row_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      HallStatsRow *row = g_new0 (HallStatsRow, 1);
+
+      row->key = g_strdup (PQgetvalue (result, i, 0));
+      row->opened = g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10);
+      row->finished = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      g_ptr_array_add (rows, row);
+    }
+  PQclear (result);
+  return g_steal_pointer (&rows);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1278,4 +1319,5 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->put_calendar = pg_put_calendar;
   iface->get_license = pg_get_license;
   iface->put_license = pg_put_license;
+  iface->stats_cases = pg_stats_cases;
 }

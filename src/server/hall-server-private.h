@@ -111,6 +111,9 @@ HallServerResponse *_hall_server_answer_session (HallServer            *self,
 /* GET /v1/admin/sign-in-failures: the refused sign-ins, newest first. */
 HallServerResponse *_hall_server_answer_sign_in_failures (HallServer            *self,
                                                           struct MHD_Connection *connection);
+/* GET /v1/stats: the supervision figures (hall-server-stats.c). */
+HallServerResponse *_hall_server_answer_stats          (HallServer            *self,
+                                                          struct MHD_Connection *connection);
 /* The sign-in threads' function: checks a password off the request
  * threads. */
 void                _hall_server_sign_in_thread (gpointer               data,

@@ -211,6 +211,8 @@ hall_server_route (const char   *method,
     route = HALL_ROUTE_TRUST, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "calendar"))
     route = HALL_ROUTE_CALENDAR, allowed = ALLOW (GET) | ALLOW (HEAD) | ALLOW (PUT);
+  else if (n == 1 && g_str_equal (parts[0], "stats"))
+    route = HALL_ROUTE_STATS, allowed = ALLOW (GET) | ALLOW (HEAD);
   else if (n == 1 && g_str_equal (parts[0], "verify"))
     route = HALL_ROUTE_VERIFY, allowed = ALLOW (POST);
   else if (n == 2 && g_str_equal (parts[0], "certificates") && is_official_name (parts[1]))

@@ -71,6 +71,7 @@ typedef enum
   HALL_ROUTE_CALENDAR,      /* /v1/calendar */
   HALL_ROUTE_LICENSE,       /* /v1/licenses/{number} */
   HALL_ROUTE_PAGE,          /* /v1/pages/{uuid} */
+  HALL_ROUTE_STATS,         /* /v1/stats */
 } HallRoute;
 
 typedef struct

@@ -59,6 +59,7 @@ typedef enum
   STMT_PUT_LICENSE,
   STMT_GET_PAGE,
   STMT_PUT_PAGE,
+  STMT_STATS_CASES,
   N_STMTS
 } StmtId;
 
@@ -121,6 +122,17 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES (?1, ?2, json_extract (?3, '$.case'), ?3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
+  [STMT_STATS_CASES] =
+    "SELECT key, count(*),"
+    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
+    " FROM (SELECT CASE ?3 WHEN 'service' THEN json_extract (data, '$.service')"
+    "                      WHEN 'counter' THEN json_extract (data, '$.counter')"
+    "                      WHEN 'day' THEN substr (json_extract (data, '$.created_at'), 1, 10)"
+    "                      ELSE substr (json_extract (data, '$.created_at'), 12, 2) END AS key,"
+    "              json_extract (data, '$.state') AS state"
+    "       FROM cases WHERE json_extract (data, '$.created_at') >= ?1"
+    "                    AND json_extract (data, '$.created_at') < ?2) AS c"
+    " GROUP BY key ORDER BY key",
 };
 
 static const char schema_v1[] =
@@ -1045,6 +1057,42 @@ sqlite_put_license (HallServerStorage  *storage,
   return put_change (self, HALL_ENTITY_LICENSE, case_uuid, 1, data, error);
 }
 
+static GPtrArray *
+sqlite_stats_cases (HallServerStorage  *storage,
+                    const char         *from,
+                    const char         *to,
+                    const char         *by,
+                    GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_STATS_CASES, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_row_free);
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, by, -1, SQLITE_TRANSIENT);
+  while (hall_sqlite_stmt_step_row (stmt, _("count the cases"), &local_error))
+    {
+      HallStatsRow *row = g_new0 (HallStatsRow, 1);
+
+      row->key = sqlite3_column_type (stmt, 0) == SQLITE_NULL
+                 ? g_strdup ("") : hall_sqlite_column_dup (stmt, 0);
+      row->opened = sqlite3_column_int64 (stmt, 1);
+      row->finished = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (rows, row);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -1074,4 +1122,5 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->put_calendar = sqlite_put_calendar;
   iface->get_license = sqlite_get_license;
   iface->put_license = sqlite_put_license;
+  iface->stats_cases = sqlite_stats_cases;
 }

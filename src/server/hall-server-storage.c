@@ -282,3 +282,23 @@ hall_server_storage_put_license (HallServerStorage  *self,
 {
   return IFACE (self)->put_license (self, number, case_uuid, data, error);
 }
+
+void
+hall_stats_row_free (HallStatsRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->key);
+  g_free (row);
+}
+
+GPtrArray *
+hall_server_storage_stats_cases (HallServerStorage  *self,
+                                 const char         *from,
+                                 const char         *to,
+                                 const char         *by,
+                                 GError            **error)
+{
+  g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
+  return IFACE (self)->stats_cases (self, from, to, by, error);
+}

@@ -60,6 +60,17 @@ typedef struct
 void hall_sign_in_failure_free (HallSignInFailure *failure);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallSignInFailure, hall_sign_in_failure_free)
 
+/* One group of the supervision figures (GET /v1/stats). */
+typedef struct
+{
+  char   *key;        /* the service, counter, day or hour the group is of */
+  gint64  opened;     /* cases created in the range */
+  gint64  finished;   /* of those, now completed, rejected or withdrawn */
+} HallStatsRow;
+
+void hall_stats_row_free (HallStatsRow *row);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsRow, hall_stats_row_free)
+
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
 G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
 
@@ -180,6 +191,11 @@ struct _HallServerStorageInterface
                                      const char            *case_uuid,
                                      const char            *data,
                                      GError               **error);
+  GPtrArray   *(*stats_cases)       (HallServerStorage     *self,
+                                     const char            *from,
+                                     const char            *to,
+                                     const char            *by,
+                                     GError               **error);
 };
 
 gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
@@ -293,6 +309,14 @@ gboolean              hall_server_storage_put_license           (HallServerStora
 gboolean              hall_server_storage_sign_out_official     (HallServerStorage  *self,
                                                                  const char         *username,
                                                                  gint64              at,
+                                                                 GError            **error);
+/* (transfer full) (element-type HallStatsRow): the cases whose created_at
+ * (ISO 8601, UTC) is in [@from, @to), grouped by @by ("service",
+ * "counter", "day" or "hour", of UTC), ordered by key. */
+GPtrArray            *hall_server_storage_stats_cases           (HallServerStorage  *self,
+                                                                 const char         *from,
+                                                                 const char         *to,
+                                                                 const char         *by,
                                                                  GError            **error);
 
 /* (transfer full): the hall's calendar as the administrator last set it

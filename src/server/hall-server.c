@@ -581,6 +581,8 @@ answer (HallServer            *self,
       return _hall_server_submit_batch (self, request, connection);
     case HALL_ROUTE_ADMIN_SIGN_IN_FAILURES:
       return _hall_server_answer_sign_in_failures (self, connection);
+    case HALL_ROUTE_STATS:
+      return _hall_server_answer_stats (self, connection);
     case HALL_ROUTE_TICKETS:
     case HALL_ROUTE_TICKET_ACTION:
     case HALL_ROUTE_CALL_NEXT:
