@@ -33,4 +33,5 @@ export GSETTINGS_SCHEMA_DIR=$builddir/data
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "store: $(du -h "$fixture" | cut -f1) ($fixture)"
-"$ratio_tool" -n "$runs" service-hall -- "$builddir/src/gui/service-hall" --profile bench
+# The window class is the application ID: main.c sets it as the program name.
+"$ratio_tool" -n "$runs" org.servicehall.Counter -- "$builddir/src/gui/service-hall" --profile bench
