@@ -581,10 +581,16 @@ sqlite_get_entity (HallServerStorage  *storage,
                    GError            **error)
 {
   static const StmtId ids[] = {
-    STMT_GET_APPLICANT, STMT_GET_CASE, STMT_GET_EVENT_ENTITY, STMT_GET_PAGE
+    [HALL_ENTITY_APPLICANT] = STMT_GET_APPLICANT,
+    [HALL_ENTITY_CASE] = STMT_GET_CASE,
+    [HALL_ENTITY_EVENT] = STMT_GET_EVENT_ENTITY,
+    [HALL_ENTITY_PAGE] = STMT_GET_PAGE,
   };
-  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], error);
+  g_autoptr(HallSqliteStmt) stmt = NULL;
 
+  /* A license is read by its number (get_license). */
+  g_return_val_if_fail (kind != HALL_ENTITY_LICENSE && kind < G_N_ELEMENTS (ids), NULL);
+  stmt = get_stmt (HALL_SERVER_SQLITE (storage), ids[kind], error);
   if (stmt == NULL)
     return NULL;
   if (!step_row_of_key (stmt, uuid, hall_entity_kind_to_string (kind), _("read an entity"),
