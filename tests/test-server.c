@@ -4516,6 +4516,7 @@ typedef struct
   const char *body;
   gint       *go;
   Reply      *reply;
+  const char *const *extra;  /* headers, or NULL */
 } Racer;
 
 static gpointer
@@ -4526,7 +4527,7 @@ racer_thread (gpointer data)
   while (!g_atomic_int_get (racer->go))
     g_thread_yield ();
   racer->reply = request_full (racer->base, "PUT", racer->path, racer->bearer, racer->body,
-                               strlen (racer->body), NULL);
+                               strlen (racer->body), racer->extra);
   return NULL;
 }
 
@@ -4565,8 +4566,8 @@ test_create_race (void)
       g_autofree char *body_b = round % 2 == 0 ? g_strdup (body_a) : person_json (NULL);
       gint go = 0;
       Racer racers[2] = {
-        { server->base, token, path, body_a, &go, NULL },
-        { second->base, second_token, path, body_b, &go, NULL },
+        { server->base, token, path, body_a, &go, NULL, NULL },
+        { second->base, second_token, path, body_b, &go, NULL, NULL },
       };
       GThread *threads[2];
       g_autoptr(Reply) stored = NULL;
@@ -4619,6 +4620,79 @@ test_create_race (void)
                             json_array_get_object_element (changes, j), "uuid"),
                           g_ptr_array_index (uuids, i));
       g_assert_cmpuint (n, ==, 1);
+    }
+
+  server_stop (second);
+  remove_dir (second_dir);
+}
+
+/* Two administrators change the calendar at the same moment through two
+ * servers of one database, both from the version they read: one wins, the
+ * other is told that the calendar changed first (412), never a 500; the
+ * winner's calendar is the one stored. */
+static void
+test_calendar_race (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *second_dir = NULL;
+  g_autofree char *second_token = NULL;
+  Server *second;
+  guint round, i;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("one server per SQLite file");
+      return;
+    }
+  second_dir = g_dir_make_tmp ("hall-server-second-XXXXXX", &error);
+  g_assert_no_error (error);
+  second = server_start_on (second_dir, database_of (server->data_dir));
+  second_token = sign_in (second->base, "demo", "demo");
+
+  for (round = 0; round < 10; round++)
+    {
+      g_autoptr(Reply) current = request ("GET", "/v1/calendar", token, NULL, NULL);
+      g_autofree char *if_match = NULL;
+      /* Far-off holidays, so that no other test's promise moves. */
+      g_autofree char *day_a = g_strdup_printf ("2039-03-%02u", 2 * round + 1);
+      g_autofree char *day_b = g_strdup_printf ("2039-03-%02u", 2 * round + 2);
+      g_autofree char *body_a = calendar_with_holiday (day_a);
+      g_autofree char *body_b = calendar_with_holiday (day_b);
+      const char *extra[2] = { NULL, NULL };
+      gint go = 0;
+      Racer racers[2] = {
+        { server->base, token, "/v1/calendar", body_a, &go, NULL, extra },
+        { second->base, second_token, "/v1/calendar", body_b, &go, NULL, extra },
+      };
+      GThread *threads[2];
+      g_autoptr(Reply) stored = NULL;
+      Racer *winner = NULL;
+
+      assert_status (current, 200);
+      if_match = g_strconcat ("If-Match: ", g_hash_table_lookup (current->headers, "etag"), NULL);
+      extra[0] = if_match;
+      for (i = 0; i < 2; i++)
+        threads[i] = g_thread_new ("racer", racer_thread, &racers[i]);
+      g_atomic_int_set (&go, 1);
+      for (i = 0; i < 2; i++)
+        g_thread_join (threads[i]);
+
+      for (i = 0; i < 2; i++)
+        {
+          if (racers[i].reply->status == 200)
+            {
+              g_assert_null (winner);
+              winner = &racers[i];
+            }
+          else
+            assert_problem (racers[i].reply, 412, "If-Match");
+        }
+      g_assert_nonnull (winner);
+      stored = request ("GET", "/v1/calendar", token, NULL, NULL);
+      assert_status (stored, 200);
+      g_assert_cmpstr (stored->body->str, ==, winner->reply->body->str);
+      for (i = 0; i < 2; i++)
+        hall_test_reply_free (racers[i].reply);
     }
 
   server_stop (second);
@@ -4946,6 +5020,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/tls-refused", test_tls_refused);
   g_test_add_func ("/hall/server/trust/shared", test_trust_shared);
   g_test_add_func ("/hall/server/create-race", test_create_race);
+  g_test_add_func ("/hall/server/calendar-race", test_calendar_race);
   g_test_add_func ("/hall/server/balancer", test_balancer);
   g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);

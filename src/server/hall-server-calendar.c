@@ -236,6 +236,7 @@ calendar_write (HallServerStorage  *storage,
   HallServer *self = request->server;
   const char *json = hall_calendar_get_json (write->calendar);
   g_autofree char *stored = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 version = 0;
 
   stored = current_calendar (self, storage, &version, error);
@@ -268,8 +269,22 @@ calendar_write (HallServerStorage  *storage,
                                                  version, request->if_match);
       return TRUE;
     }
-  if (!hall_server_storage_put_calendar (storage, version + 1, json, request->username, error))
-    return FALSE;
+  if (!hall_server_storage_put_calendar (storage, version + 1, json, request->username,
+                                         &local_error))
+    {
+      if (!g_error_matches (local_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Another server stored the next version after this one read it. */
+      request->response = hall_problem_response (412, "If-Match",
+                                                 _("The calendar was changed first: the server "
+                                                   "has a version after %" PRId64 "; read it "
+                                                   "again and make your change to it"),
+                                                 version);
+      return TRUE;
+    }
   write->version = version + 1;
   request->response = hall_server_response_new_text (200, "application/json", json);
   request->response->etag = write->version;

@@ -28,6 +28,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libpq-fe.h>
@@ -1205,11 +1207,31 @@ pg_put_calendar (HallServerStorage  *storage,
                  const char         *set_by,
                  GError            **error)
 {
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  Conn *conn = get_conn (self, error);
   g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+  g_autoptr(GError) local_error = NULL;
   const char *params[] = { version_text, data, set_by };
 
-  return run_command (HALL_SERVER_POSTGRES (storage), STMT_PUT_CALENDAR, 3, params,
-                      _("write the calendar"), error);
+  if (conn == NULL)
+    return FALSE;
+  /* Another server's writer may have stored this version since this one
+   * read the one before: a refusal, and the transaction stays usable. */
+  if (!exec_simple (conn, "SAVEPOINT put", _("write the calendar"), error))
+    return FALSE;
+  if (!run_command (self, STMT_PUT_CALENDAR, 3, params, _("write the calendar"), &local_error))
+    {
+      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
+                   NULL);
+      if (is_unique_violation (local_error))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("The calendar’s version %" PRId64 " was stored meanwhile "
+                       "through another server"), (int64_t) version);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return exec_simple (conn, "RELEASE SAVEPOINT put", _("write the calendar"), error);
 }
 
 static char *

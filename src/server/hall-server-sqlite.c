@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "hall-server-sqlite"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 
 #include "hall-audit.h"
 #include "hall-server-error.h"
@@ -1011,13 +1012,25 @@ sqlite_put_calendar (HallServerStorage  *storage,
 {
   g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), STMT_PUT_CALENDAR,
                                              error);
+  g_autoptr(GError) local_error = NULL;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, version);
   sqlite3_bind_text (stmt, 2, data, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, set_by, -1, SQLITE_STATIC);
-  return hall_sqlite_stmt_run (stmt, _("write the calendar"), error);
+  if (!hall_sqlite_stmt_run (stmt, _("write the calendar"), &local_error))
+    {
+      /* As on PostgreSQL; one writer per file never meets it. */
+      if (g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT))
+        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                     _("The calendar’s version %" PRId64 " was stored meanwhile "
+                       "through another server"), (int64_t) version);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static char *
