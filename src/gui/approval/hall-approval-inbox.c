@@ -840,7 +840,9 @@ hall_approval_inbox_set_context (HallApprovalInbox *self,
   g_free (self->official);
   self->official = g_strdup (official);
   self->roles = roles;
-  hall_approval_inbox_refresh (self);
+  /* Hidden, it reads nothing: mapping it reads (hall_approval_inbox_map). */
+  if (store == NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hall_approval_inbox_refresh (self);
 }
 
 void
