@@ -303,6 +303,87 @@ test_inbox_joint_review (Fixture       *fixture,
   g_assert_cmpuint (seen, ==, 2);
 }
 
+static HallInboxStepCount *
+find_count (GPtrArray  *counts,
+            const char *service_id,
+            const char *step_id)
+{
+  for (guint i = 0; i < counts->len; i++)
+    {
+      HallInboxStepCount *count = g_ptr_array_index (counts, i);
+
+      if (g_str_equal (count->service_id, service_id) && g_str_equal (count->step_id, step_id))
+        return count;
+    }
+  return NULL;
+}
+
+static void
+assert_count (GPtrArray  *counts,
+              const char *service_id,
+              const char *step_id,
+              guint       waiting,
+              guint       overdue)
+{
+  HallInboxStepCount *count = find_count (counts, service_id, step_id);
+
+  g_assert_nonnull (count);
+  g_assert_cmpuint (count->waiting, ==, waiting);
+  g_assert_cmpuint (count->overdue, ==, overdue);
+  g_assert_nonnull (count->step_name);
+  g_assert_cmpstr (count->step_name, !=, "");
+}
+
+/* The supervisor's counts group cases whose decisions left the same steps
+ * open, whoever decided them; a returned case counts nowhere, and overdue
+ * is judged against the time given. */
+static void
+test_inbox_counts_grouped (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr (HallCase) fresh = create_case (fixture, "company_business_license", 0);
+  g_autoptr (HallCase) accepted = create_case (fixture, "company_business_license", 0);
+  g_autoptr (HallCase) reviewed = create_case (fixture, "company_business_license", 0);
+  g_autoptr (HallCase) reviewed_too = create_case (fixture, "company_business_license", 0);
+  g_autoptr (HallCase) taxed = create_case (fixture, "company_business_license", 0);
+  g_autoptr (HallCase) returned = create_case (fixture, "company_business_license", 0);
+  g_autoptr (HallCase) invoice = create_case (fixture, "invoice_application", 0);
+  g_autoptr (HallCase) invoice_too = create_case (fixture, "invoice_application", 0);
+  g_autoptr (GPtrArray) counts = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 far = G_MAXINT64 / 4; /* past every promise */
+
+  decide (fixture, accepted, NULL, HALL_DECISION_APPROVE, HALL_ROLE_COUNTER_OFFICIAL, "wang.fang");
+  decide (fixture, reviewed, NULL, HALL_DECISION_APPROVE, HALL_ROLE_COUNTER_OFFICIAL, "wang.fang");
+  decide (fixture, reviewed, "review", HALL_DECISION_APPROVE, HALL_ROLE_APPROVER, "li.na");
+  decide (fixture, reviewed_too, NULL, HALL_DECISION_APPROVE, HALL_ROLE_COUNTER_OFFICIAL,
+          "wang.fang");
+  decide (fixture, reviewed_too, "review", HALL_DECISION_APPROVE, HALL_ROLE_APPROVER, "demo");
+  decide (fixture, taxed, NULL, HALL_DECISION_APPROVE, HALL_ROLE_COUNTER_OFFICIAL, "wang.fang");
+  decide (fixture, taxed, "tax_review", HALL_DECISION_APPROVE, HALL_ROLE_APPROVER, "li.na");
+  decide (fixture, returned, NULL, HALL_DECISION_APPROVE, HALL_ROLE_COUNTER_OFFICIAL, "wang.fang");
+  decide (fixture, returned, "review", HALL_DECISION_RETURN, HALL_ROLE_APPROVER, "li.na");
+
+  counts = hall_store_count_inbox_steps (fixture->store, fixture->catalog, far, &error);
+  g_assert_no_error (error);
+  /* accept: fresh; review: accepted, taxed; tax_review: accepted, reviewed,
+   * reviewed_too; seal_review: accepted, reviewed, reviewed_too, taxed. */
+  g_assert_cmpuint (counts->len, ==, 5);
+  assert_count (counts, "company_business_license", "accept", 1, 1);
+  assert_count (counts, "company_business_license", "review", 2, 2);
+  assert_count (counts, "company_business_license", "tax_review", 3, 3);
+  assert_count (counts, "company_business_license", "seal_review", 4, 4);
+  assert_count (counts, "invoice_application", "accept", 2, 2);
+  g_clear_pointer (&counts, g_ptr_array_unref);
+
+  /* Before any promise is due, nothing is overdue; the same waiting. */
+  counts = hall_store_count_inbox_steps (fixture->store, fixture->catalog, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts->len, ==, 5);
+  assert_count (counts, "company_business_license", "seal_review", 4, 0);
+  assert_count (counts, "invoice_application", "accept", 2, 0);
+}
+
 /* The inbox walks an index of the open cases, not the whole table. */
 static void
 test_inbox_uses_index (Fixture       *fixture,
@@ -468,6 +549,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/inbox/order", test_inbox_lists_waiting_in_order);
   ADD ("/inbox/joint-review", test_inbox_joint_review);
+  ADD ("/inbox/counts-grouped", test_inbox_counts_grouped);
   ADD ("/inbox/index", test_inbox_uses_index);
   ADD ("/inbox/decide-async", test_decide_async);
   ADD ("/inbox/list-async", test_list_inbox_async);

@@ -172,21 +172,23 @@ hall_store_list_inbox (HallStore    *self,
 
 typedef struct
 {
-  GPtrArray  *counts;
-  GHashTable *by_step; /* "service\nstep" -> HallInboxStepCount, owned by counts */
-  gint64      now;
+  HallCatalog *catalog;
+  GPtrArray   *counts;
+  GHashTable  *by_step; /* "service\nstep" -> HallInboxStepCount, owned by counts */
+  gint64       now;
 } InboxCounts;
 
-static gboolean
-count_visit (HallCase     *kase,
-             HallWorkflow *workflow,
-             gpointer      data)
+/* Adds @waiting cases, @overdue of them past their promise, to each step
+ * that @workflow leaves open. */
+static void
+add_counts (InboxCounts  *counts,
+            HallCase     *kase,
+            HallWorkflow *workflow,
+            guint         waiting,
+            guint         overdue)
 {
-  InboxCounts *counts = data;
   g_autoptr (GPtrArray) open = hall_workflow_list_open_steps (workflow);
   HallService *service = hall_workflow_get_service (workflow);
-  gint64 promised_at = hall_case_get_promised_at (kase);
-  gboolean overdue = promised_at > 0 && promised_at < counts->now;
 
   for (guint i = 0; i < open->len; i++)
     {
@@ -207,10 +209,90 @@ count_visit (HallCase     *kase,
           g_ptr_array_add (counts->counts, count);
           g_hash_table_insert (counts->by_step, g_steal_pointer (&key), count);
         }
-      count->waiting++;
-      if (overdue)
-        count->overdue++;
+      count->waiting += waiting;
+      count->overdue += overdue;
     }
+}
+
+/* The open steps of a case follow from its service, its state and the
+ * steps and outcomes of its decisions in order (hall_workflow_apply();
+ * who decided does not open or close a step). So one aggregate query
+ * groups the open cases by those, on the partial index cases_waiting,
+ * counting each group and its overdue cases; the catalog's rule then runs
+ * once per group, on the group's first case, instead of once per case. */
+static gboolean
+count_open_cases (HallSqliteConn  *reader,
+                  gpointer         data,
+                  GError         **error)
+{
+  InboxCounts *counts = data;
+  g_autoptr (HallSqliteStmt) groups = NULL;
+  g_autoptr (HallSqliteStmt) first = NULL;
+  g_autoptr (HallSqliteStmt) events = NULL;
+  int rc;
+
+  groups = hall_sqlite_conn_prepare (reader,
+                                     "SELECT c.service_id, count (*),"
+                                     " sum (c.promised_at > 0 AND c.promised_at < ?1),"
+                                     " min (c.id)"
+                                     " FROM cases c INDEXED BY cases_waiting"
+                                     " WHERE c.state IN ('received', 'in_review')"
+                                     " GROUP BY c.service_id, c.state,"
+                                     " (SELECT group_concat (d.s, ',') FROM"
+                                     "   (SELECT json_extract (e.decision, '$.step') || '='"
+                                     "     || json_extract (e.decision, '$.decision') AS s"
+                                     "    FROM case_events e"
+                                     "    WHERE e.case_id = c.id AND e.kind = 'decision'"
+                                     "    ORDER BY e.at, e.id) d)",
+                                     error);
+  if (groups == NULL)
+    return FALSE;
+  first = hall_sqlite_conn_prepare (reader,
+                                    "SELECT " CASE_COLUMNS CASE_FROM " WHERE c.id = ?1",
+                                    error);
+  if (first == NULL)
+    return FALSE;
+  events = hall_sqlite_conn_prepare (reader,
+                                     "SELECT " EVENT_COLUMNS " FROM case_events e"
+                                     " WHERE e.case_id = ?1 AND e.kind = 'decision'"
+                                     " ORDER BY e.at, e.id",
+                                     error);
+  if (events == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (groups, 1, counts->now);
+  while ((rc = sqlite3_step (groups)) == SQLITE_ROW)
+    {
+      HallService *service = hall_catalog_lookup (counts->catalog,
+                                                  (const char *) sqlite3_column_text (groups, 0));
+      guint waiting = sqlite3_column_int (groups, 1);
+      guint overdue = sqlite3_column_int (groups, 2);
+      gint64 case_id = sqlite3_column_int64 (groups, 3);
+      g_autoptr (HallCase) kase = NULL;
+      g_autoptr (HallWorkflow) workflow = NULL;
+      int first_rc;
+
+      if (service == NULL || hall_service_get_n_steps (service) == 0)
+        continue; /* a service this catalog does not know: nobody here decides it */
+      sqlite3_reset (first);
+      sqlite3_bind_int64 (first, 1, case_id);
+      first_rc = sqlite3_step (first);
+      if (first_rc != SQLITE_ROW)
+        {
+          if (first_rc == SQLITE_DONE)
+            continue; /* no applicant row: the walk's join skips it too */
+          return hall_sqlite_set_error (error, sqlite3_db_handle (first),
+                                        _("read the open cases"));
+        }
+      kase = _hall_store_read_case (first);
+      workflow = read_workflow (events, service, kase, case_id, error);
+      if (workflow == NULL)
+        return FALSE;
+      if (hall_workflow_is_waiting (workflow))
+        add_counts (counts, kase, workflow, waiting, overdue);
+    }
+  if (rc != SQLITE_DONE)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (groups), _("read the open cases"));
   return TRUE;
 }
 
@@ -222,13 +304,12 @@ hall_store_count_inbox_steps (HallStore    *self,
 {
   g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_inbox_step_count_free);
   g_autoptr (GHashTable) by_step = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  InboxCounts counts = { result, by_step, now };
-  InboxWalk walk = { catalog, now, count_visit, &counts };
+  InboxCounts counts = { catalog, result, by_step, now };
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (HALL_IS_CATALOG (catalog), NULL);
 
-  if (!_hall_store_read (self, walk_open_cases, &walk, error))
+  if (!_hall_store_read (self, count_open_cases, &counts, error))
     return NULL;
   return g_steal_pointer (&result);
 }
