@@ -374,6 +374,18 @@ test_inbox_counts_grouped (Fixture       *fixture,
   assert_count (counts, "company_business_license", "tax_review", 3, 3);
   assert_count (counts, "company_business_license", "seal_review", 4, 4);
   assert_count (counts, "invoice_application", "accept", 2, 2);
+  /* In the order the first case waiting at each step was promised. */
+  for (guint i = 1; i < counts->len; i++)
+    {
+      HallInboxStepCount *before = g_ptr_array_index (counts, i - 1);
+      HallInboxStepCount *after = g_ptr_array_index (counts, i);
+      gint64 promised_before = hall_case_get_promised_at (
+        g_str_equal (before->service_id, "invoice_application") ? invoice : fresh);
+      gint64 promised_after = hall_case_get_promised_at (
+        g_str_equal (after->service_id, "invoice_application") ? invoice : fresh);
+
+      g_assert_cmpint (promised_before, <=, promised_after);
+    }
   g_clear_pointer (&counts, g_ptr_array_unref);
 
   /* Before any promise is due, nothing is overdue; the same waiting. */

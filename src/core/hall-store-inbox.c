@@ -243,7 +243,11 @@ count_open_cases (HallSqliteConn  *reader,
                                      "     || json_extract (e.decision, '$.decision') AS s"
                                      "    FROM case_events e"
                                      "    WHERE e.case_id = c.id AND e.kind = 'decision'"
-                                     "    ORDER BY e.at, e.id) d)",
+                                     "    ORDER BY e.at, e.id) d)"
+                                     /* Groups by their soonest promise: a step's
+                                      * count then comes where its first case
+                                      * waiting was promised, as the header says. */
+                                     " ORDER BY min (c.promised_at), min (c.id)",
                                      error);
   if (groups == NULL)
     return FALSE;

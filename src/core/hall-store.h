@@ -202,9 +202,10 @@ GPtrArray      *hall_store_list_inbox_finish     (HallStore      *self,
 /* A supervisor's view: for each step of each service at which open cases
  * wait (each open step of a joint review counts), how many wait and how
  * many of them are past their promised time at @now; in the order the
- * first case waiting at each was promised. Reads every open case (not the
- * closed ones). (transfer full) (element-type HallInboxStepCount), from
- * _finish too. */
+ * first case waiting at each was promised. One aggregate query over the
+ * open cases (not the closed ones); the catalog's rule runs once per group
+ * of cases with the same decisions. (transfer full) (element-type
+ * HallInboxStepCount), from _finish too. */
 GPtrArray      *hall_store_count_inbox_steps     (HallStore      *self,
                                                   HallCatalog    *catalog,
                                                   gint64          now,
