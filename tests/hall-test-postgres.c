@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ struct _HallTestPostgres
   guint16  port;
   gboolean as_postgres;
   gboolean running;
+  GPid     frozen;    /* the postmaster stopped by SIGSTOP, or 0 */
 };
 
 /* The folder of initdb and postgres: $HALL_TEST_PG_BINDIR, the PATH, or
@@ -262,9 +264,45 @@ hall_test_postgres_pause (HallTestPostgres *self)
   const char *args[] = { "-D", self->data, "-m", "fast", "-w", "stop", NULL };
   g_autoptr(GError) error = NULL;
 
+  hall_test_postgres_thaw (self);
   if (!run (self, "pg_ctl", args, &error))
     g_error ("%s", error->message);
   self->running = FALSE;
+}
+
+void
+hall_test_postgres_freeze (HallTestPostgres *self)
+{
+  g_autofree char *conninfo = g_strdup_printf ("host=%s port=%u user=hall dbname=postgres",
+                                               self->dir, self->port);
+  g_autofree char *pid_path = g_build_filename (self->data, "postmaster.pid", NULL);
+  g_autofree char *pid_file = NULL;
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = PQconnectdb (conninfo);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  result = PQexec (conn, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity"
+                         " WHERE pid <> pg_backend_pid () AND backend_type = 'client backend'");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("pg_terminate_backend: %s", PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+  /* The first line of postmaster.pid is the postmaster's pid. */
+  g_file_get_contents (pid_path, &pid_file, NULL, &error);
+  g_assert_no_error (error);
+  self->frozen = (GPid) g_ascii_strtoll (pid_file, NULL, 10);
+  g_assert_cmpint (self->frozen, >, 0);
+  g_assert_cmpint (kill (self->frozen, SIGSTOP), ==, 0);
+}
+
+void
+hall_test_postgres_thaw (HallTestPostgres *self)
+{
+  if (self->frozen == 0)
+    return;
+  kill (self->frozen, SIGCONT);
+  self->frozen = 0;
 }
 
 char *
@@ -303,6 +341,7 @@ hall_test_postgres_stop (HallTestPostgres *self)
 {
   if (self == NULL)
     return;
+  hall_test_postgres_thaw (self);
   if (self->running)
     {
       const char *args[] = { "-D", self->data, "-m", "fast", "-w", "stop", NULL };

@@ -30,6 +30,12 @@ void              hall_test_postgres_pause           (HallTestPostgres *self);
 /* Starts the paused cluster again, on the same socket and port. */
 gboolean          hall_test_postgres_resume          (HallTestPostgres  *self,
                                                       GError           **error);
+/* Ends its clients' connections, then stops the postmaster with SIGSTOP:
+ * a database that takes connections (the kernel completes them) and never
+ * answers, as a hung server or a dead route does. */
+void              hall_test_postgres_freeze          (HallTestPostgres *self);
+/* SIGCONT to the frozen postmaster; nothing when none is. */
+void              hall_test_postgres_thaw            (HallTestPostgres *self);
 /* Stops the cluster (fast shutdown) and removes its folder. */
 void              hall_test_postgres_stop            (HallTestPostgres *self);
 

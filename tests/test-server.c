@@ -4760,6 +4760,104 @@ test_database_away (void)
   g_assert_cmpuint (count_changes_of (later), ==, 1);
 }
 
+/* The database hangs while serving (it takes connections and never
+ * answers): a request that needs it is answered 503 with Retry-After once
+ * libpq's connect_timeout runs out, not left waiting for ever; the
+ * server still answers /v1/health, and reads again once the database is
+ * back. */
+static void
+test_database_hung (void)
+{
+  g_autofree char *kept = NULL;
+  g_autofree char *kept_path = NULL;
+  Reply *reply;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("SQLite is a file of the server’s own");
+      return;
+    }
+  kept = put_applicant ();
+  kept_path = g_strconcat ("/v1/applicants/", kept, NULL);
+
+  hall_test_postgres_freeze (postgres);
+  reply = request ("GET", kept_path, token, NULL, NULL);
+  assert_problem (reply, 503, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "retry-after"), ==, "5");
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/health", NULL, NULL, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+
+  /* Connections ended while it was frozen are found dead one request
+   * each, answered 503 with Retry-After as a counter expects; a
+   * counter's retries then read it. */
+  hall_test_postgres_thaw (postgres);
+  for (guint i = 0; i < 32; i++)
+    {
+      reply = request ("GET", kept_path, token, NULL, NULL);
+      if (reply->status == 200)
+        break;
+      assert_problem (reply, 503, NULL);
+      g_assert_cmpstr (g_hash_table_lookup (reply->headers, "retry-after"), ==, "5");
+      hall_test_reply_free (reply);
+      reply = NULL;
+    }
+  g_assert_nonnull (reply);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+}
+
+/* A PostgreSQL that takes the connection and never answers (a host
+ * behind a dead route, a hung database): the server does not hang at
+ * start but says, naming the database and libpq's "timeout", that it
+ * cannot connect, and exits 1; from a URI and from a "key=value" string
+ * that names its own connect_timeout. Without a connect_timeout libpq
+ * waits forever, and this test would end only by meson's timeout. */
+static void
+test_database_silent (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-silent-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *own_timeout = NULL;
+  guint16 port;
+
+  /* Listening, so the kernel completes the handshake, but never read. */
+  g_socket_bind (socket, any, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  uri = g_strdup_printf ("postgresql://hall@127.0.0.1:%u/silent", port);
+  own_timeout = g_strdup_printf ("host=127.0.0.1 port=%u dbname=silent connect_timeout=2",
+                                 port);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      /* --database after --data: it wins over the suite's own. */
+      const char *args[] = {
+        "--listen", "127.0.0.1:0", "--data", data, "--database", i == 0 ? uri : own_timeout,
+        NULL,
+      };
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_server_once (args, &err), ==, 1);
+      g_assert_nonnull (strstr (err, "Cannot connect to the PostgreSQL database silent on "
+                                     "127.0.0.1"));
+      g_assert_nonnull (strstr (err, "timeout expired"));
+    }
+  remove_dir (dir);
+}
+
 /* A port nothing listens on now. */
 static guint16
 unused_port (void)
@@ -5023,6 +5121,8 @@ main (int   argc,
   g_test_add_func ("/hall/server/calendar-race", test_calendar_race);
   g_test_add_func ("/hall/server/balancer", test_balancer);
   g_test_add_func ("/hall/server/database-away", test_database_away);
+  g_test_add_func ("/hall/server/database-hung", test_database_hung);
+  g_test_add_func ("/hall/server/database-silent", test_database_silent);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);
   g_test_add_func ("/hall/server/untrusted/changes-limit", test_changes_limit);

@@ -608,7 +608,7 @@ hall_server_copy_to_postgres (const char  *sqlite_path,
   if (conn == NULL)
     return NULL;
   db = hall_sqlite_conn_get_db (conn);
-  pg = PQconnectdb (uri);
+  pg = hall_server_postgres_connect (uri);
   if (PQstatus (pg) != CONNECTION_OK)
     {
       set_pg_error (error, pg, _("connect to the PostgreSQL database"));

@@ -300,6 +300,11 @@ message_of (PGconn *pg)
   return g_strchomp (g_strdup (PQerrorMessage (pg)));
 }
 
+/* Seconds libpq waits for a database to answer (libpq waits forever by
+ * default): then the server says so at start, or answers 503 while
+ * serving. libpq's minimum is 2. */
+#define HALL_SERVER_POSTGRES_CONNECT_TIMEOUT "5"
+
 static void
 ignore_notice (void       *data,
                const char *message)
@@ -354,7 +359,7 @@ get_conn (HallServerPostgres  *self,
       return conn;
     }
 
-  pg = PQconnectdb (self->uri);
+  pg = hall_server_postgres_connect (self->uri);
   if (PQstatus (pg) != CONNECTION_OK)
     {
       g_autofree char *message = message_of (pg);
@@ -597,6 +602,17 @@ hall_server_postgres_new (const char  *uri,
   if (!migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+PGconn *
+hall_server_postgres_connect (const char *uri)
+{
+  /* Array entries before the expanded dbname are overridden by the
+   * URI's own parameters: a hall's connect_timeout in the URI wins. */
+  const char *const keywords[] = { "connect_timeout", "dbname", NULL };
+  const char *const values[] = { HALL_SERVER_POSTGRES_CONNECT_TIMEOUT, uri, NULL };
+
+  return PQconnectdbParams (keywords, values, 1);
 }
 
 static gboolean

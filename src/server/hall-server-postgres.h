@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <libpq-fe.h>
+
 #include "hall-server-storage.h"
 
 G_BEGIN_DECLS
@@ -18,5 +20,11 @@ G_DECLARE_FINAL_TYPE (HallServerPostgres, hall_server_postgres, HALL, SERVER_POS
  * host, the database and the role when the database cannot be reached. */
 HallServerPostgres *hall_server_postgres_new (const char  *uri,
                                               GError     **error);
+
+/* (transfer full): PQconnectdb() of @uri with connect_timeout=5 unless
+ * @uri names its own, so that a database that does not answer is an
+ * error within seconds (at start, and on each reconnection by PQreset)
+ * rather than a hang. Check PQstatus() as after PQconnectdb(). */
+PGconn             *hall_server_postgres_connect (const char *uri);
 
 G_END_DECLS

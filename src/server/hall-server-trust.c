@@ -33,6 +33,7 @@
 #include "hall-license-payload.h"
 #include "hall-problem.h"
 #include "hall-server-error.h"
+#include "hall-server-postgres.h"
 #include "hall-server-private.h"
 #include "hall-server-trust.h"
 #include "hall-sqlite.h"
@@ -353,7 +354,7 @@ hall_server_trust_new_postgres (const char  *uri,
 {
   g_autofree HallServerTrust *self = g_new0 (HallServerTrust, 1);
 
-  self->pg = PQconnectdb (uri);
+  self->pg = hall_server_postgres_connect (uri);
   if (PQstatus (self->pg) != CONNECTION_OK)
     {
       g_autofree char *message = g_strchomp (g_strdup (PQerrorMessage (self->pg)));
