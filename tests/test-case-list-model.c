@@ -384,6 +384,60 @@ test_query (Fixture       *fixture,
   assert_item (list, fixture, 0);
 }
 
+/* find() answers from the rows already read and reads nothing: a case
+ * on a page not read is not found (and no read starts), a case on a page
+ * read is at its rank, and in search results at its place among them. */
+static void
+test_find (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
+  GListModel *list = G_LIST_MODEL (model);
+  Changed changed = { 0, };
+  const char *deep = fixture->order->pdata[N_BULK - 3];
+  char *uuids[2] = { NULL, };
+  char *names[2] = { NULL, };
+  guint unmatched = 0;
+
+  g_assert_cmpuint (hall_case_list_model_find (model, deep), ==, G_MAXUINT);
+  g_assert_false (_hall_case_list_model_is_busy (model));
+  g_assert_cmpuint (hall_case_list_model_find (model, "no-such-uuid"), ==, G_MAXUINT);
+
+  assert_item (list, fixture, 5);
+  g_assert_cmpuint (hall_case_list_model_find (model, fixture->order->pdata[5]), ==, 5);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (HallCase) kase = get_filled (list, 5 + i);
+
+      uuids[i] = g_strdup (hall_case_get_uuid (kase));
+      names[i] = g_strdup (hall_case_get_applicant_name (kase));
+    }
+  g_assert_cmpuint (hall_case_list_model_find (model, deep), ==, G_MAXUINT);
+  assert_item (list, fixture, N_BULK - 3);
+  g_assert_cmpuint (hall_case_list_model_find (model, deep), ==, N_BULK - 3);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  hall_case_list_model_set_query (model, "张伟");
+  wait_for (&changed.count, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i += 17)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      g_assert_cmpuint (hall_case_list_model_find (model, hall_case_get_uuid (kase)), ==, i);
+    }
+  /* A case read before but not among the results is not found. */
+  for (guint i = 0; i < 2; i++)
+    {
+      gboolean matches = g_strcmp0 (names[i], "张伟明") == 0;
+
+      g_assert_true ((hall_case_list_model_find (model, uuids[i]) != G_MAXUINT) == matches);
+      unmatched += !matches;
+      g_free (uuids[i]);
+      g_free (names[i]);
+    }
+  g_assert_cmpuint (unmatched, >, 0);
+}
+
 static void
 on_items_changed_check_empty (GListModel *list,
                               guint       position,
@@ -745,6 +799,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/case-list-model/query", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up,
               test_query, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/find", Fixture, GUINT_TO_POINTER (N_BULK), fixture_set_up,
+              test_find, fixture_tear_down);
   g_test_add ("/hall/case-list-model/query-cleared", Fixture, GUINT_TO_POINTER (N_BULK),
               fixture_set_up, test_query_cleared, fixture_tear_down);
   g_test_add ("/hall/case-list-model/sync-reaches-rows", Fixture, GUINT_TO_POINTER (3),

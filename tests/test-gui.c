@@ -541,6 +541,29 @@ test_case_list_keeps_top (Fixture       *fixture,
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 400);
 }
 
+/* The case of the row highlighted, or NULL. */
+static const char *
+selected_uuid (GtkSelectionModel *selection)
+{
+  HallCase *kase = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+
+  return kase != NULL ? hall_case_get_uuid (kase) : NULL;
+}
+
+typedef struct
+{
+  GtkSelectionModel *selection;
+  HallCase          *kase;
+} SelectionWait;
+
+static gboolean
+selection_is (gpointer data)
+{
+  SelectionWait *wait = data;
+
+  return g_strcmp0 (selected_uuid (wait->selection), hall_case_get_uuid (wait->kase)) == 0;
+}
+
 static void
 test_case_list (Fixture       *fixture,
                 gconstpointer  data)
@@ -600,6 +623,28 @@ test_case_list (Fixture       *fixture,
                          "activate");
   g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
                    hall_case_get_uuid (first));
+  /* The highlighted row is the open case. */
+  g_assert_cmpstr (selected_uuid (selection), ==, hall_case_get_uuid (first));
+
+  /* A search whose results lack the open case highlights nothing; one
+   * that holds it highlights its row, wherever it is among them. */
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         hall_case_get_number (second));
+  wait = (ListWait) { page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_assert_null (selected_uuid (selection));
+  g_assert_cmpstr (hall_case_get_uuid (hall_case_page_get_case (case_page)), ==,
+                   hall_case_get_uuid (first));
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         "Li Na");
+  wait = (ListWait) { page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_assert_null (selected_uuid (selection));
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         "Zhang Wei");
+  wait = (ListWait) { page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_assert_cmpstr (selected_uuid (selection), ==, hall_case_get_uuid (first));
 
   /* A scanner types the number and Enter faster than the search waits:
    * Enter still opens the case scanned, not the last one found. */
@@ -609,6 +654,8 @@ test_case_list (Fixture       *fixture,
                          "activate");
   wait_case = (CaseWait) { case_page, second };
   g_assert_true (wait_for (case_page_shows, &wait_case));
+  /* ...and the row highlighted is the case opened. */
+  g_assert_cmpstr (selected_uuid (selection), ==, hall_case_get_uuid (second));
 }
 
 static gboolean
@@ -623,7 +670,7 @@ table_has_rows (gpointer data)
  * scrolled to; clearing the search gives the whole list back at its top
  * without looking for the selected row among all the others (GTK 4.8 did
  * that one row at a time: seconds with a million cases), and the case on
- * show stays. */
+ * show stays, its row highlighted. */
 static void
 test_case_list_search_resets (Fixture       *fixture,
                               gconstpointer  data)
@@ -673,9 +720,11 @@ test_case_list_search_resets (Fixture       *fixture,
   spin ();
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), <, 8);
   g_assert_true (gtk_column_view_get_model (table) == selection);
-  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==,
-                    GTK_INVALID_LIST_POSITION);
+  /* The case on show stays, and so does its row's highlight: one selection. */
   g_assert_nonnull (hall_case_page_get_case (case_page));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==, 3);
+  g_assert_cmpstr (selected_uuid (selection), ==,
+                   hall_case_get_uuid (hall_case_page_get_case (case_page)));
 }
 
 /* A page still held (by a task on its way, say) after it is disposed hears
@@ -725,15 +774,26 @@ test_new_intake (Fixture       *fixture,
                  gconstpointer  data)
 {
   g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCase) before = NULL;
   HallIntakeDialog *dialog;
   HallCasePage *page;
+  HallCaseListPage *list_page;
+  SelectionWait wait;
+  ListWait list_wait;
 
   show_window (fixture);
+  list_page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
   spin ();
   g_assert_null ((HallIntakeDialog *) find_toplevel (HALL_TYPE_INTAKE_DIALOG));
 
+  before = create_case (fixture, "Li Na");
   sign_in (fixture);
+  list_wait = (ListWait) { list_page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &list_wait));
+  gtk_selection_model_select_item (
+    gtk_column_view_get_model (template_child (list_page, HALL_TYPE_CASE_LIST_PAGE, "column_view")),
+    0, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-intake", NULL);
   spin ();
   dialog = (HallIntakeDialog *) find_toplevel (HALL_TYPE_INTAKE_DIALOG);
@@ -743,6 +803,15 @@ test_new_intake (Fixture       *fixture,
   kase = create_case (fixture, "Zhang Wei");
   g_signal_emit_by_name (dialog, "case-created", kase);
   page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  g_assert_true (hall_case_page_get_case (page) == kase);
+  /* The list highlights the new case once its row is in, not the row
+   * picked before. */
+  wait = (SelectionWait) {
+    gtk_column_view_get_model (template_child (list_page, HALL_TYPE_CASE_LIST_PAGE,
+                                               "column_view")),
+    kase };
+  g_assert_true (wait_for (selection_is, &wait));
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (wait.selection)), ==, 0);
   g_assert_true (hall_case_page_get_case (page) == kase);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -754,6 +823,39 @@ case_page_loaded (gpointer data)
   HallCasePage *page = HALL_CASE_PAGE (data);
 
   return !hall_case_page_get_loading (page) && hall_case_page_get_n_events (page) > 0;
+}
+
+/* A case opened after another shows from its top (its number and state),
+ * not where the other was scrolled to. */
+static void
+test_case_page_scrolls_to_top (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr (HallCase) first = NULL;
+  g_autoptr (HallCase) second = NULL;
+  HallCasePage *page;
+  GtkAdjustment *vadjustment;
+
+  show_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 320);
+  sign_in (fixture);
+  first = create_case (fixture, "Zhang Wei");
+  second = create_case (fixture, "Li Na");
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  vadjustment = gtk_scrolled_window_get_vadjustment (
+    template_child (page, HALL_TYPE_CASE_PAGE, "case_scrolled_window"));
+
+  hall_window_show_case (fixture->window, first);
+  g_assert_true (wait_for (case_page_loaded, page));
+  g_assert_true (wait_for (table_has_rows, vadjustment));
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >, 0);
+
+  hall_window_show_case (fixture->window, second);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+  g_assert_true (wait_for (case_page_loaded, page));
+  spin ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
 }
 
 static gboolean
@@ -1913,6 +2015,8 @@ main (int   argc,
               test_case_list_search_resets, fixture_tear_down);
   g_test_add ("/hall/gui/dispose-disconnects", Fixture, NULL, fixture_set_up,
               test_dispose_disconnects, fixture_tear_down);
+  g_test_add ("/hall/gui/case-page/scrolls-to-top", Fixture, NULL, fixture_set_up,
+              test_case_page_scrolls_to_top, fixture_tear_down);
   g_test_add ("/hall/gui/new-intake", Fixture, NULL, fixture_set_up, test_new_intake,
               fixture_tear_down);
   g_test_add ("/hall/gui/case-page", Fixture, NULL, fixture_set_up, test_case_page,

@@ -915,6 +915,43 @@ holds_case (HallCaseListModel *self,
   return FALSE;
 }
 
+guint
+hall_case_list_model_find (HallCaseListModel *self,
+                           const char        *uuid)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (HALL_IS_CASE_LIST_MODEL (self), G_MAXUINT);
+  g_return_val_if_fail (uuid != NULL, G_MAXUINT);
+
+  if (self->emptied)
+    return G_MAXUINT;
+  if (self->results != NULL)
+    {
+      for (guint i = 0; i < self->results->len; i++)
+        if (g_strcmp0 (hall_case_get_uuid (self->results->pdata[i]), uuid) == 0)
+          return i;
+      return G_MAXUINT;
+    }
+  if (!g_hash_table_contains (self->live, uuid))
+    return G_MAXUINT;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Page *page = value;
+
+      if (!page->filled)
+        continue;
+      for (guint i = 0; i < page->cases->len; i++)
+        if (g_strcmp0 (hall_case_get_uuid (page->cases->pdata[i]), uuid) == 0 &&
+            page->index * PAGE_SIZE + i < self->n_cases)
+          return page->index * PAGE_SIZE + i;
+    }
+  return G_MAXUINT;
+}
+
 static void
 read_case_thread (GTask        *task,
                   gpointer      source_object,

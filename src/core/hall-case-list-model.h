@@ -43,5 +43,10 @@ gboolean           hall_case_list_model_get_searching (HallCaseListModel *self);
 /* Whether @kase is a row not read yet: it shows nothing and is never
  * opened. */
 gboolean           hall_case_list_model_is_placeholder (HallCase         *kase);
+/* The position of the case @uuid among the rows already read (the search
+ * results, or the pages in memory), or G_MAXUINT when it is not among
+ * them. Reads nothing: cheap enough for the main loop. */
+guint              hall_case_list_model_find        (HallCaseListModel *self,
+                                                     const char        *uuid);
 
 G_END_DECLS

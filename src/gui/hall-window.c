@@ -253,6 +253,8 @@ hall_window_show_case (HallWindow *self,
   g_return_if_fail (HALL_IS_CASE (kase));
 
   hall_case_page_set_case (self->case_page, kase);
+  /* The list highlights the case on show, not the row picked before. */
+  hall_case_list_page_set_open_case (self->list_page, kase);
   /* Side by side there is nowhere to go, and moving would pull the focus
    * out of the list. */
   if (adw_leaflet_get_folded (self->leaflet))

@@ -41,6 +41,9 @@ struct _HallCaseListPage
   gboolean           keep_top;
   gboolean           going_top; /* a move back to the top is due */
   gulong             after_paint_id;
+  /* The case the window shows, whose row is the one highlighted */
+  char              *open_uuid;
+  gboolean           following; /* the selection moves to the open case */
 };
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
@@ -160,6 +163,33 @@ scrolled_cb (HallCaseListPage *self,
     }
 }
 
+/* The highlighted row is the open case's, once it is among the rows read;
+ * no other row stays highlighted meanwhile. Nothing is read for it. */
+static void
+follow_open_case (HallCaseListPage *self)
+{
+  guint position = GTK_INVALID_LIST_POSITION;
+  guint selected;
+
+  if (self->selection == NULL || hall_case_list_model_get_searching (self->model))
+    return;
+
+  if (self->open_uuid != NULL)
+    {
+      position = hall_case_list_model_find (self->model, self->open_uuid);
+      if (position == G_MAXUINT)
+        position = GTK_INVALID_LIST_POSITION;
+    }
+  selected = gtk_single_selection_get_selected (self->selection);
+  if (selected == position)
+    return;
+
+  /* The page shows this case already: it is not opened again. */
+  self->following = TRUE;
+  gtk_single_selection_set_selected (self->selection, position);
+  self->following = FALSE;
+}
+
 static void
 items_changed_cb (HallCaseListPage *self)
 {
@@ -273,8 +303,14 @@ selection_changed_cb (HallCaseListPage *self)
 {
   HallCase *kase = gtk_single_selection_get_selected_item (self->selection);
 
+  if (self->following)
+    return;
   if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
-    g_signal_emit (self, signals[CASE_SELECTED], 0, kase);
+    {
+      g_free (self->open_uuid);
+      self->open_uuid = g_strdup (hall_case_get_uuid (kase));
+      g_signal_emit (self, signals[CASE_SELECTED], 0, kase);
+    }
 }
 
 typedef enum
@@ -674,6 +710,7 @@ hall_case_list_page_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
   g_clear_pointer (&self->promised_items, g_hash_table_unref);
+  g_clear_pointer (&self->open_uuid, g_free);
 
   G_OBJECT_CLASS (hall_case_list_page_parent_class)->dispose (object);
 }
@@ -814,6 +851,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
   self->activate_when_found = FALSE;
+  g_clear_pointer (&self->open_uuid, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 
   if (store != NULL)
@@ -834,6 +872,9 @@ hall_case_list_page_set_store (HallCaseListPage *self,
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       g_signal_connect_object (self->selection, "selection-changed",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+      /* Once the selection has heard of the rows too. */
+      g_signal_connect_object (self->selection, "items-changed",
+                               G_CALLBACK (follow_open_case), self, G_CONNECT_SWAPPED);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
     }
 
@@ -886,6 +927,18 @@ hall_case_list_page_unselect (HallCaseListPage *self)
 
   if (self->selection != NULL)
     gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+}
+
+void
+hall_case_list_page_set_open_case (HallCaseListPage *self,
+                                   HallCase         *kase)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+  g_return_if_fail (kase == NULL || HALL_IS_CASE (kase));
+
+  g_free (self->open_uuid);
+  self->open_uuid = kase != NULL ? g_strdup (hall_case_get_uuid (kase)) : NULL;
+  follow_open_case (self);
 }
 
 GListModel *

@@ -34,6 +34,11 @@ void        hall_case_list_page_set_key_capture_widget (HallCaseListPage *self,
                                                         GtkWidget        *widget);
 /* Drops the selection, for when the window shows a case not picked here. */
 void        hall_case_list_page_unselect        (HallCaseListPage *self);
+/* Names the case the window shows: its row is highlighted whenever it is
+ * among the rows read (after a search, after an intake), and no other row
+ * is; NULL for none. */
+void        hall_case_list_page_set_open_case   (HallCaseListPage *self,
+                                                 HallCase         *kase);
 /* The list the table shows (a GListModel of HallCase), for tests. */
 GListModel *hall_case_list_page_get_model       (HallCaseListPage *self);
 /* "list", "empty" or "no-results". */

@@ -24,6 +24,7 @@ struct _HallCasePage
   GtkWidget      parent_instance;
 
   GtkStack      *stack;
+  GtkScrolledWindow *case_scrolled_window;
   GtkLabel      *number_label;
   GtkLabel      *state_label;
   GtkLabel      *countdown_label;
@@ -1605,6 +1606,7 @@ hall_case_page_class_init (HallCasePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-case-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, HallCasePage, case_scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, number_label);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, state_label);
   gtk_widget_class_bind_template_child (widget_class, HallCasePage, countdown_label);
@@ -1745,6 +1747,10 @@ hall_case_page_set_case (HallCasePage *self,
     }
   else
     {
+      /* Another case opens at its top, its number and state in sight, not
+       * where the previous case was scrolled to. */
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->case_scrolled_window),
+                                0);
       /* What the list already knows shows at once; the rest follows. */
       show_case (self);
       show_applicant (self, NULL);
