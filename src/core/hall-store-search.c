@@ -47,10 +47,12 @@ typedef struct
     SEEK_APPLICANTS (CANDIDATES_APPLICANTS (cond)), WALK_APPLICANT (cond) }
 #define FTS_CANDIDATES(table) "SELECT rowid FROM " table " WHERE " table " MATCH ?1"
 
-#define WALK_HEAD "SELECT c.created_at, c.id FROM cases c INDEXED BY cases_created WHERE "
-#define WALK_TAIL " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"
-#define WALK_APPLICANT(cond) \
-  WALK_HEAD "EXISTS (SELECT 1 FROM applicants a WHERE a.id = c.applicant_id AND " cond ")" WALK_TAIL
+/* A walk of case_search (schema 14) in the list's order: each row holds
+ * its applicant's keys, so a broad query reads a short run of consecutive
+ * pages to find its first page of cases, and no applicant row. */
+#define WALK_HEAD "SELECT created_at, id FROM case_search WHERE "
+#define WALK_TAIL " ORDER BY created_at DESC, id DESC LIMIT ?3"
+#define WALK_APPLICANT(cond) WALK_HEAD cond WALK_TAIL
 
 static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT, FALSE, "id_number = ?1"),
@@ -59,7 +61,9 @@ static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_NAME_PREFIX, TRUE, "name >= ?1 AND name < ?2"),
   { HALL_SEARCH_NAME_BIGRAM, FALSE, FALSE, FTS_CANDIDATES ("applicant_bigrams"),
     COUNT (FTS_CANDIDATES ("applicant_bigrams")),
-    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")), NULL },
+    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")),
+    /* Two Han characters next to each other: the bigram, as a substring. */
+    WALK_HEAD "instr (name, ?4) > 0" WALK_TAIL },
   { HALL_SEARCH_SUBSTRING, FALSE, FALSE, FTS_CANDIDATES ("applicant_trigrams"),
     COUNT (FTS_CANDIDATES ("applicant_trigrams")),
     SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_trigrams")), NULL },
@@ -72,12 +76,11 @@ static const SearchRoute search_routes[] = {
 };
 
 /* Up to this many candidates, each one's cases are looked up through an
- * index and sorted; beyond it, walking the cases newest first and testing
- * each against the candidate set finds @limit matches sooner. */
-#define SEARCH_SEEK_MAX 2048
-/* Beyond this many candidates, collecting them costs more than walking
- * the cases and testing each against the index row by row. */
-#define SEARCH_COLLECT_MAX 16384
+ * index and sorted; beyond it, walking case_search newest first finds
+ * @limit matches sooner, and on a cold file cache far sooner: the seeks
+ * read a random page each. Routes without a walk collect the candidates
+ * into a set and walk cases_created. */
+#define SEARCH_SEEK_MAX 256
 
 /* How often (in SQLite virtual machine steps) a search looks whether it
  * was cancelled. */
@@ -229,7 +232,7 @@ search_route (HallSqliteConn     *conn,
       return FALSE;
     bind_route (stmt, route, query, param1, param2);
     /* Without a walk, every candidate is collected however many. */
-    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_COLLECT_MAX + 1 : -1);
+    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_SEEK_MAX + 1 : -1);
     rc = sqlite3_step (stmt);
     if (rc != SQLITE_ROW)
       {
@@ -244,8 +247,7 @@ search_route (HallSqliteConn     *conn,
 
   if (n_candidates == 0)
     return TRUE;
-  if (n_candidates <= SEARCH_SEEK_MAX
-      || (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL))
+  if (n_candidates <= SEARCH_SEEK_MAX || route->walk != NULL)
     {
       g_autoptr (HallSqliteStmt) stmt = NULL;
 
@@ -256,6 +258,8 @@ search_route (HallSqliteConn     *conn,
         return FALSE;
       bind_route (stmt, route, query, param1, param2);
       sqlite3_bind_int64 (stmt, 3, limit);
+      if (n_candidates > SEARCH_SEEK_MAX && route->kind == HALL_SEARCH_NAME_BIGRAM)
+        hall_sqlite_bind_text (stmt, 4, query->text);
       return _hall_store_step_rows (stmt, _hall_store_append_key, keys, _("search"), error);
     }
   else
