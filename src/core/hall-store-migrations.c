@@ -453,6 +453,18 @@ static const char migration_v14[] =
   "INSERT INTO case_search (created_at, id, applicant_id, id_number, phone, name)"
   "  SELECT c.created_at, c.id, c.applicant_id, a.id_number, coalesce (a.phone, ''), a.name"
   "  FROM cases c JOIN applicants a ON a.id = c.applicant_id ORDER BY c.created_at, c.id;"
+  /* Buckets for the broad prefixes, each newest first inside and holding
+   * the whole key, so the rest of the prefix is tested in the index: a
+   * 4-digit phone prefix, a region (6 digits) and a region and birth year
+   * (10 digits) of an ID number, the first character of a name. On a cold
+   * cache a walk of case_search reads a few hundred pages backwards (no
+   * read-ahead); a bucket's first page of cases is a handful. */
+  "CREATE INDEX case_search_phone4 ON case_search (substr (phone, 1, 4), created_at, id, phone);"
+  "CREATE INDEX case_search_id6 ON case_search (substr (id_number, 1, 6), created_at, id,"
+  "  id_number);"
+  "CREATE INDEX case_search_id10 ON case_search (substr (id_number, 1, 10), created_at, id,"
+  "  id_number);"
+  "CREATE INDEX case_search_name1 ON case_search (substr (name, 1, 1), created_at, id, name);"
   "CREATE TRIGGER case_search_insert AFTER INSERT ON cases BEGIN"
   "  INSERT OR REPLACE INTO case_search (created_at, id, applicant_id, id_number, phone, name)"
   "    SELECT NEW.created_at, NEW.id, NEW.applicant_id, a.id_number, coalesce (a.phone, ''),"

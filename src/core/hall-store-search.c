@@ -54,6 +54,40 @@ typedef struct
 #define WALK_TAIL " ORDER BY created_at DESC, id DESC LIMIT ?3"
 #define WALK_APPLICANT(cond) WALK_HEAD cond WALK_TAIL
 
+/* A walk inside one bucket of case_search (schema 14): the cases whose key
+ * starts like the query's, newest first, the rest of the prefix tested in
+ * the index. NULL where no bucket fits the query. */
+#define BUCKET_WALK(index, col, n)                                              \
+  "SELECT created_at, id FROM case_search INDEXED BY " index                    \
+  " WHERE substr (" col ", 1, " #n ") = substr (?1, 1, " #n ")"                 \
+  " AND " col " >= ?1 AND " col " < ?2"                                         \
+  " ORDER BY created_at DESC, id DESC LIMIT ?3"
+
+static const char *
+bucket_walk (HallSearchKind  kind,
+             const char     *text)
+{
+  glong n_chars = g_utf8_strlen (text, -1);
+
+  switch (kind)
+    {
+    case HALL_SEARCH_PHONE_PREFIX:
+      return n_chars >= 4 ? BUCKET_WALK ("case_search_phone4", "phone", 4) : NULL;
+    case HALL_SEARCH_DOCUMENT_PREFIX:
+      if (n_chars >= 10)
+        return BUCKET_WALK ("case_search_id10", "id_number", 10);
+      return n_chars >= 6 ? BUCKET_WALK ("case_search_id6", "id_number", 6) : NULL;
+    case HALL_SEARCH_NAME_PREFIX:
+      return n_chars >= 1 ? BUCKET_WALK ("case_search_name1", "name", 1) : NULL;
+    default:
+      return NULL;
+    }
+}
+
+/* Up to this many candidates, seeking each one's cases reads fewer pages
+ * than a bucket's walk. */
+#define SEARCH_SEEK_BUCKET_MAX 16
+
 static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT, FALSE, "id_number = ?1"),
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT_PREFIX, TRUE, "id_number >= ?1 AND id_number < ?2"),
@@ -212,6 +246,7 @@ search_route (HallSqliteConn     *conn,
   g_autofree char *param1 = NULL;
   g_autofree char *param2 = NULL;
   gint64 n_candidates = 0;
+  const char *bucket;
   guint found = 0;
   int rc;
 
@@ -247,18 +282,22 @@ search_route (HallSqliteConn     *conn,
 
   if (n_candidates == 0)
     return TRUE;
+  bucket = bucket_walk (route->kind, param1);
   if (n_candidates <= SEARCH_SEEK_MAX || route->walk != NULL)
     {
       g_autoptr (HallSqliteStmt) stmt = NULL;
+      const char *sql = route->walk;
 
-      stmt = hall_sqlite_conn_prepare (conn,
-                                       n_candidates <= SEARCH_SEEK_MAX ? route->seek : route->walk,
-                                       error);
+      if (n_candidates <= (bucket != NULL ? SEARCH_SEEK_BUCKET_MAX : SEARCH_SEEK_MAX))
+        sql = route->seek;
+      else if (bucket != NULL)
+        sql = bucket;
+      stmt = hall_sqlite_conn_prepare (conn, sql, error);
       if (stmt == NULL)
         return FALSE;
       bind_route (stmt, route, query, param1, param2);
       sqlite3_bind_int64 (stmt, 3, limit);
-      if (n_candidates > SEARCH_SEEK_MAX && route->kind == HALL_SEARCH_NAME_BIGRAM)
+      if (sql == route->walk && route->kind == HALL_SEARCH_NAME_BIGRAM)
         hall_sqlite_bind_text (stmt, 4, query->text);
       return _hall_store_step_rows (stmt, _hall_store_append_key, keys, _("search"), error);
     }
