@@ -355,7 +355,7 @@ test_search_async (Fixture       *fixture,
 }
 
 /* Every plan (seek per candidate, walk of case_search with a test per row,
- * walk with a candidate set for the trigram route) must give what a plain
+ * walk with a candidate set for the full-text routes) must give what a plain
  * scan gives. Rows are written
  * straight into the database, as many as it takes to reach each plan. */
 static void

@@ -95,9 +95,7 @@ static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_NAME_PREFIX, TRUE, "name >= ?1 AND name < ?2"),
   { HALL_SEARCH_NAME_BIGRAM, FALSE, FALSE, FTS_CANDIDATES ("applicant_bigrams"),
     COUNT (FTS_CANDIDATES ("applicant_bigrams")),
-    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")),
-    /* Two Han characters next to each other: the bigram, as a substring. */
-    WALK_HEAD "instr (name, ?4) > 0" WALK_TAIL },
+    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")), NULL },
   { HALL_SEARCH_SUBSTRING, FALSE, FALSE, FTS_CANDIDATES ("applicant_trigrams"),
     COUNT (FTS_CANDIDATES ("applicant_trigrams")),
     SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_trigrams")), NULL },
@@ -114,7 +112,10 @@ static const SearchRoute search_routes[] = {
  * @limit matches sooner, and on a cold file cache far sooner: the seeks
  * read a random page each. Routes without a walk collect the candidates
  * into a set and walk cases_created. */
-#define SEARCH_SEEK_MAX 256
+#define SEARCH_SEEK_MAX 2048
+/* The same for routes with a walk of case_search: it reads consecutive
+ * pages, the seeks random ones. */
+#define SEARCH_SEEK_WALK_MAX 256
 
 /* How often (in SQLite virtual machine steps) a search looks whether it
  * was cancelled. */
@@ -267,7 +268,7 @@ search_route (HallSqliteConn     *conn,
       return FALSE;
     bind_route (stmt, route, query, param1, param2);
     /* Without a walk, every candidate is collected however many. */
-    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_SEEK_MAX + 1 : -1);
+    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_SEEK_WALK_MAX + 1 : -1);
     rc = sqlite3_step (stmt);
     if (rc != SQLITE_ROW)
       {
@@ -288,7 +289,8 @@ search_route (HallSqliteConn     *conn,
       g_autoptr (HallSqliteStmt) stmt = NULL;
       const char *sql = route->walk;
 
-      if (n_candidates <= (bucket != NULL ? SEARCH_SEEK_BUCKET_MAX : SEARCH_SEEK_MAX))
+      if (route->walk == NULL
+          || n_candidates <= (bucket != NULL ? SEARCH_SEEK_BUCKET_MAX : SEARCH_SEEK_WALK_MAX))
         sql = route->seek;
       else if (bucket != NULL)
         sql = bucket;
@@ -297,8 +299,6 @@ search_route (HallSqliteConn     *conn,
         return FALSE;
       bind_route (stmt, route, query, param1, param2);
       sqlite3_bind_int64 (stmt, 3, limit);
-      if (sql == route->walk && route->kind == HALL_SEARCH_NAME_BIGRAM)
-        hall_sqlite_bind_text (stmt, 4, query->text);
       return _hall_store_step_rows (stmt, _hall_store_append_key, keys, _("search"), error);
     }
   else
