@@ -355,28 +355,53 @@ test_query (Fixture       *fixture,
   g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
   Changed changed = { 0, };
+  g_autoptr (HallCase) first = NULL;
+  g_autoptr (GPtrArray) whole = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_changes;
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
 
-  /* Every tenth is 张伟明: 105 of them. */
+  /* Every tenth is 张伟明: 105 of them. The first 50 come first, the
+   * rest after them, and together they are what one read of all 105 finds,
+   * in its order: the rows shown first stay where they are. */
   hall_case_list_model_set_query (model, "张伟");
   g_assert_true (hall_case_list_model_get_searching (model));
   wait_for (&changed.count, 1);
-  g_assert_false (hall_case_list_model_get_searching (model));
+  g_assert_true (hall_case_list_model_get_searching (model));
+  g_assert_cmpuint (changed.position, ==, 0);
   g_assert_cmpuint (changed.removed, ==, N_BULK);
-  g_assert_cmpuint (changed.added, ==, N_BULK / 10);
+  g_assert_cmpuint (changed.added, ==, 50);
+  first = g_list_model_get_item (list, 0);
+  wait_for (&changed.count, 2);
+  g_assert_false (hall_case_list_model_get_searching (model));
+  g_assert_cmpuint (changed.position, ==, 50);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, N_BULK / 10 - 50);
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK / 10);
+  whole = hall_store_search_cases (fixture->store, "张伟", HALL_CASE_LIST_MODEL_MAX_RESULTS,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (whole->len, ==, N_BULK / 10);
   for (guint i = 0; i < N_BULK / 10; i++)
     {
       g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
 
       g_assert_cmpstr (hall_case_get_applicant_name (kase), ==, "张伟明");
+      g_assert_cmpstr (hall_case_get_uuid (kase), ==, hall_case_get_uuid (whole->pdata[i]));
     }
+  {
+    g_autoptr (HallCase) still = g_list_model_get_item (list, 0);
+
+    g_assert_true (still == first);
+  }
 
   /* A query replaced before its results came cancels them. */
+  n_changes = changed.count;
   hall_case_list_model_set_query (model, "王");
   hall_case_list_model_set_query (model, "张伟明");
-  wait_for (&changed.count, 2);
+  wait_for (&changed.count, n_changes + 2);
+  g_assert_false (hall_case_list_model_get_searching (model));
   g_assert_cmpuint (g_list_model_get_n_items (list), ==, N_BULK / 10);
   g_object_set (model, "query", "  ", NULL);
   g_assert_null (hall_case_list_model_get_query (model));
@@ -463,7 +488,8 @@ test_query_cleared (Fixture       *fixture,
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
   hall_case_list_model_set_query (model, "张伟");
-  wait_for (&changed.count, 1);
+  /* The first rows, then the rest. */
+  wait_for (&changed.count, 2);
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_check_empty), log);
   hall_case_list_model_set_query (model, NULL);

@@ -354,8 +354,9 @@ test_search_async (Fixture       *fixture,
   g_assert_cmpuint (found->len, ==, 2);
 }
 
-/* Every plan (seek per candidate, walk with a candidate set, walk with a
- * test per row) must give what a plain scan gives. Rows are written
+/* Every plan (seek per candidate, walk of case_search with a test per row,
+ * walk with a candidate set for the full-text routes) must give what a plain
+ * scan gives. Rows are written
  * straight into the database, as many as it takes to reach each plan. */
 static void
 fill_bulk (const char *path,
@@ -456,11 +457,12 @@ assert_same_as_scan (HallStore  *store,
                                           " LIMIT 50",
                                           where);
   guint i = 0;
+  int rc;
 
   g_assert_no_error (error);
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (i >= found->len)
         g_error ("“%s” found %u cases, the scan more", query, found->len);
@@ -468,7 +470,10 @@ assert_same_as_scan (HallStore  *store,
                        (const char *) sqlite3_column_text (stmt, 0));
       i++;
     }
-  g_assert_cmpuint (i, ==, found->len);
+  if (rc != SQLITE_DONE)
+    g_error ("the scan for “%s” failed: %s", query, sqlite3_errmsg (db));
+  if (i != found->len)
+    g_error ("“%s” found %u cases, the scan %u", query, found->len, i);
 }
 
 static void
@@ -484,11 +489,11 @@ test_search_plans (void)
   g_assert_no_error (error);
   fill_bulk (path, 24000);
 
-  /* All 24000: too many to collect, walked with a test per row. */
+  /* All 24000: walked, a test per row of case_search. */
   assert_same_as_scan (store, path, "6401041", "substr (a.id_number, 1, 7) = '6401041'");
-  /* Born in the 1980s: 4800, walked with the candidate set. */
+  /* Born in the 1980s: 4800, walked too. */
   assert_same_as_scan (store, path, "640104198", "substr (a.id_number, 1, 9) = '640104198'");
-  /* Born in 1985: 480, each one's cases looked up. */
+  /* Born in 1985: 480, walked (256 or fewer, as "1860000" or "伟明", are sought). */
   assert_same_as_scan (store, path, "6401041985", "substr (a.id_number, 1, 10) = '6401041985'");
   assert_same_as_scan (store, path, "1860000", "substr (a.phone, 1, 7) = '1860000'");
   assert_same_as_scan (store, path, "18600", "substr (a.phone, 1, 5) = '18600' OR c.seq = 18600");
@@ -514,6 +519,108 @@ test_search_plans (void)
   g_rmdir (dir);
 }
 
+static void
+exec_sql (const char *path,
+          const char *sql)
+{
+  g_autoptr (sqlite3) db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (hall_store_register_functions (db, NULL));
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static gint64
+query_int64 (const char *path,
+             const char *sql)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* Broad queries walk case_search (schema 14), which holds each case's
+ * applicant keys: it must follow every change to cases and applicants, or
+ * a broad search finds an old phone, misses a moved case or shows a
+ * deleted one. Each change below is made in SQL, as any writer would,
+ * and the broad query (over 256 candidates: the walk) and a narrow one
+ * (the seek) are checked against a scan of cases joined to applicants. */
+static void
+test_search_keys_follow (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-search-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "bulk.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr (HallStore) store = NULL;
+
+  store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  fill_bulk (path, 6000);
+  g_assert_cmpint (query_int64 (path, "SELECT count(*) FROM case_search"), ==, 6000);
+
+  /* Phones corrected: 600 applicants get 1771 numbers. */
+  exec_sql (path, "UPDATE applicants SET phone = '1771' || substr (phone, 5) WHERE id % 10 = 3");
+  assert_same_as_scan (store, path, "1771", "substr (a.phone, 1, 4) = '1771'");
+  assert_same_as_scan (store, path, "17710", "substr (a.phone, 1, 5) = '17710'");
+  /* Their old numbers are gone from the walk. */
+  assert_same_as_scan (store, path, "186", "substr (a.phone, 1, 3) = '186'");
+
+  /* Renamed: 1,000 applicants become 钱 (the B-tree prefix route). */
+  exec_sql (path,
+            "UPDATE applicants SET name = '钱' || substr (name, 2) WHERE id % 6 = 1;"
+            /* The store rewrites the bigrams in code; SQL has to as well. */
+            "INSERT INTO applicant_bigrams (applicant_bigrams) VALUES ('delete-all');"
+            "INSERT INTO applicant_bigrams (rowid, bigrams)"
+            "  SELECT id, hall_name_bigrams (name) FROM applicants;");
+  assert_same_as_scan (store, path, "钱", "substr (a.name, 1, 1) = '钱'");
+  assert_same_as_scan (store, path, "张", "substr (a.name, 1, 1) = '张'");
+
+  /* Cases moved to another applicant (as merging duplicates does),
+   * deleted, and a case that arrived before its applicant. */
+  exec_sql (path, "UPDATE cases SET applicant_id = 1 WHERE id % 9 = 4");
+  exec_sql (path, "DELETE FROM cases WHERE id % 7 = 2");
+  exec_sql (path,
+            "INSERT INTO cases (uuid, number, seq, service_id, applicant_id, state, created_at,"
+            " updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'YC-2027-C01-000001',"
+            " 1, 'x', 90001, 'received', 1800000000, 1800000000);"
+            "INSERT INTO applicants (id, uuid, kind, name, id_type, id_number, phone, created_at,"
+            " updated_at) VALUES (90001, '00000000-0000-4000-8000-000000000002', 'person',"
+            " '张后来', 'resident_id', '640104199901010012', '17719999999', 1, 1);");
+  g_assert_cmpint (query_int64 (path, "SELECT count(*) FROM case_search"), ==,
+                   query_int64 (path, "SELECT count(*) FROM cases"));
+  g_assert_cmpint (query_int64 (path,
+                                "SELECT count(*) FROM case_search k JOIN cases c ON c.id = k.id"
+                                " JOIN applicants a ON a.id = c.applicant_id"
+                                " WHERE k.created_at = c.created_at AND k.applicant_id = a.id"
+                                " AND k.phone = coalesce (a.phone, '') AND k.name = a.name"
+                                " AND k.id_number = a.id_number"),
+                   ==, query_int64 (path, "SELECT count(*) FROM cases"));
+  assert_same_as_scan (store, path, "张", "substr (a.name, 1, 1) = '张'");
+  assert_same_as_scan (store, path, "张伟", "instr (a.name, '张伟') > 0");
+  assert_same_as_scan (store, path, "1771", "substr (a.phone, 1, 4) = '1771'");
+  assert_same_as_scan (store, path, "17719999999", "a.phone = '17719999999'");
+  assert_same_as_scan (store, path, "640104", "substr (a.id_number, 1, 6) = '640104'");
+
+  /* An applicant removed takes its cases' keys along. */
+  exec_sql (path, "DELETE FROM applicants WHERE id = 90001");
+  g_assert_cmpint (query_int64 (path, "SELECT count(*) FROM case_search WHERE applicant_id = 90001"),
+                   ==, 0);
+
+  g_clear_object (&store);
+  g_remove (path);
+  g_remove (wal);
+  g_remove (shm);
+  g_rmdir (dir);
+}
+
 /* A search whose keystroke was overtaken stops inside SQLite (a progress
  * handler on the reader) and says it was cancelled; the reader it used
  * goes back to the pool without the handler, so the next broad search on
@@ -534,7 +641,7 @@ test_search_cancelled (void)
   g_assert_no_error (error);
   fill_bulk (path, 24000);
 
-  /* All 24000 match: counting them takes thousands of steps, stopped. */
+  /* All 24000 match: walking them takes thousands of steps, stopped. */
   g_cancellable_cancel (cancellable);
   found = _hall_store_search_cases_cancellable (store, "6401041", 50, cancellable, &error);
   g_assert_null (found);
@@ -572,6 +679,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add_func ("/hall/search/plans", test_search_plans);
   g_test_add_func ("/hall/search/cancelled", test_search_cancelled);
+  g_test_add_func ("/hall/search/keys-follow", test_search_keys_follow);
 
   return g_test_run ();
 }

@@ -268,6 +268,14 @@ test_migrate (Fixture       *fixture,
   g_assert_nonnull (applicant);
   g_assert_cmpstr (hall_applicant_get_phone (applicant), ==, "13800000007");
 
+  /* Version 14's search keys were filled from the cases and applicants. */
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM case_search"
+                              " WHERE id_number = (SELECT id_number FROM applicants)"
+                              " AND name = '张伟明'"
+                              " AND phone = '13800000007' AND created_at = 1700000000"),
+                   ==, 1);
+
   /* The indexes of version 2 were filled from the rows of version 1. */
   found = hall_store_search_cases (store, "伟明", 10, &error);
   g_assert_no_error (error);

@@ -1040,24 +1040,21 @@ on_case_changed (HallStore         *store,
   read_case (self, uuid);
 }
 
+/* A search's first rows are read and shown first (a screenful: on a cold
+ * cache each row is a page or two to read), the rest up to
+ * HALL_CASE_LIST_MODEL_MAX_RESULTS after them, by a second read under the
+ * same cancellable. */
+#define SEARCH_FIRST_ROWS 50
+
 static void
-search_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+search_show (HallCaseListModel *self,
+             GPtrArray         *cases,
+             GError            *error,
+             gboolean           rest)
 {
-  g_autoptr (HallCaseListModel) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) cases = NULL;
   guint old_n;
+  guint same = 0;
 
-  cases = hall_store_search_cases_finish (HALL_STORE (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  g_clear_object (&self->search_cancellable);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
-  if (self->query == NULL)
-    return;
   if (cases == NULL)
     {
       /* The error says what failed in the database, never what was typed. */
@@ -1066,9 +1063,76 @@ search_done (GObject      *source,
     }
 
   old_n = g_list_model_get_n_items (G_LIST_MODEL (self));
+  /* The second read begins with the rows already shown: only what comes
+   * after them changes, unless the store changed in between. */
+  while (rest && self->results != NULL && same < self->results->len && same < cases->len
+         && g_strcmp0 (hall_case_get_uuid (self->results->pdata[same]),
+                       hall_case_get_uuid (cases->pdata[same])) == 0)
+    same++;
+  /* Those rows keep the objects the view was handed. */
+  for (guint i = 0; i < same; i++)
+    {
+      g_object_unref (cases->pdata[i]);
+      cases->pdata[i] = g_object_ref (self->results->pdata[i]);
+    }
   g_clear_pointer (&self->results, g_ptr_array_unref);
-  self->results = g_steal_pointer (&cases);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->results->len);
+  self->results = cases;
+  g_list_model_items_changed (G_LIST_MODEL (self), same, old_n - same,
+                              self->results->len - same);
+}
+
+static void
+search_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (HallCaseListModel) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *cases;
+
+  cases = hall_store_search_cases_finish (HALL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->search_cancellable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
+  if (self->query == NULL)
+    {
+      g_clear_pointer (&cases, g_ptr_array_unref);
+      return;
+    }
+  search_show (self, cases, error, TRUE);
+}
+
+static void
+search_first_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (HallCaseListModel) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *cases;
+  gboolean more;
+
+  cases = hall_store_search_cases_finish (HALL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  more = cases != NULL && cases->len == SEARCH_FIRST_ROWS && self->query != NULL;
+  if (!more)
+    {
+      g_clear_object (&self->search_cancellable);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
+    }
+  if (self->query == NULL)
+    {
+      g_clear_pointer (&cases, g_ptr_array_unref);
+      return;
+    }
+  search_show (self, cases, error, FALSE);
+  if (more)
+    hall_store_search_cases_async (self->store, self->query, HALL_CASE_LIST_MODEL_MAX_RESULTS,
+                                   self->search_cancellable, search_done, g_object_ref (self));
 }
 
 static void
@@ -1079,8 +1143,9 @@ run_search (HallCaseListModel *self)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   self->search_cancellable = g_cancellable_new ();
-  hall_store_search_cases_async (self->store, self->query, HALL_CASE_LIST_MODEL_MAX_RESULTS,
-                                 self->search_cancellable, search_done, g_object_ref (self));
+  hall_store_search_cases_async (self->store, self->query, SEARCH_FIRST_ROWS,
+                                 self->search_cancellable, search_first_done,
+                                 g_object_ref (self));
   if (!was_searching)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
 }

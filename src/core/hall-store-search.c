@@ -47,10 +47,46 @@ typedef struct
     SEEK_APPLICANTS (CANDIDATES_APPLICANTS (cond)), WALK_APPLICANT (cond) }
 #define FTS_CANDIDATES(table) "SELECT rowid FROM " table " WHERE " table " MATCH ?1"
 
-#define WALK_HEAD "SELECT c.created_at, c.id FROM cases c INDEXED BY cases_created WHERE "
-#define WALK_TAIL " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"
-#define WALK_APPLICANT(cond) \
-  WALK_HEAD "EXISTS (SELECT 1 FROM applicants a WHERE a.id = c.applicant_id AND " cond ")" WALK_TAIL
+/* A walk of case_search (schema 14) in the list's order: each row holds
+ * its applicant's keys, so a broad query reads a short run of consecutive
+ * pages to find its first page of cases, and no applicant row. */
+#define WALK_HEAD "SELECT created_at, id FROM case_search WHERE "
+#define WALK_TAIL " ORDER BY created_at DESC, id DESC LIMIT ?3"
+#define WALK_APPLICANT(cond) WALK_HEAD cond WALK_TAIL
+
+/* A walk inside one bucket of case_search (schema 14): the cases whose key
+ * starts like the query's, newest first, the rest of the prefix tested in
+ * the index. NULL where no bucket fits the query. */
+#define BUCKET_WALK(index, col, n)                                              \
+  "SELECT created_at, id FROM case_search INDEXED BY " index                    \
+  " WHERE substr (" col ", 1, " #n ") = substr (?1, 1, " #n ")"                 \
+  " AND " col " >= ?1 AND " col " < ?2"                                         \
+  " ORDER BY created_at DESC, id DESC LIMIT ?3"
+
+static const char *
+bucket_walk (HallSearchKind  kind,
+             const char     *text)
+{
+  glong n_chars = g_utf8_strlen (text, -1);
+
+  switch (kind)
+    {
+    case HALL_SEARCH_PHONE_PREFIX:
+      return n_chars >= 4 ? BUCKET_WALK ("case_search_phone4", "phone", 4) : NULL;
+    case HALL_SEARCH_DOCUMENT_PREFIX:
+      if (n_chars >= 10)
+        return BUCKET_WALK ("case_search_id10", "id_number", 10);
+      return n_chars >= 6 ? BUCKET_WALK ("case_search_id6", "id_number", 6) : NULL;
+    case HALL_SEARCH_NAME_PREFIX:
+      return n_chars >= 1 ? BUCKET_WALK ("case_search_name1", "name", 1) : NULL;
+    default:
+      return NULL;
+    }
+}
+
+/* Up to this many candidates, seeking each one's cases reads fewer pages
+ * than a bucket's walk. */
+#define SEARCH_SEEK_BUCKET_MAX 16
 
 static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT, FALSE, "id_number = ?1"),
@@ -72,12 +108,14 @@ static const SearchRoute search_routes[] = {
 };
 
 /* Up to this many candidates, each one's cases are looked up through an
- * index and sorted; beyond it, walking the cases newest first and testing
- * each against the candidate set finds @limit matches sooner. */
+ * index and sorted; beyond it, walking case_search newest first finds
+ * @limit matches sooner, and on a cold file cache far sooner: the seeks
+ * read a random page each. Routes without a walk collect the candidates
+ * into a set and walk cases_created. */
 #define SEARCH_SEEK_MAX 2048
-/* Beyond this many candidates, collecting them costs more than walking
- * the cases and testing each against the index row by row. */
-#define SEARCH_COLLECT_MAX 16384
+/* The same for routes with a walk of case_search: it reads consecutive
+ * pages, the seeks random ones. */
+#define SEARCH_SEEK_WALK_MAX 256
 
 /* How often (in SQLite virtual machine steps) a search looks whether it
  * was cancelled. */
@@ -209,6 +247,7 @@ search_route (HallSqliteConn     *conn,
   g_autofree char *param1 = NULL;
   g_autofree char *param2 = NULL;
   gint64 n_candidates = 0;
+  const char *bucket;
   guint found = 0;
   int rc;
 
@@ -229,7 +268,7 @@ search_route (HallSqliteConn     *conn,
       return FALSE;
     bind_route (stmt, route, query, param1, param2);
     /* Without a walk, every candidate is collected however many. */
-    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_COLLECT_MAX + 1 : -1);
+    sqlite3_bind_int64 (stmt, 3, route->walk != NULL ? SEARCH_SEEK_WALK_MAX + 1 : -1);
     rc = sqlite3_step (stmt);
     if (rc != SQLITE_ROW)
       {
@@ -244,14 +283,18 @@ search_route (HallSqliteConn     *conn,
 
   if (n_candidates == 0)
     return TRUE;
-  if (n_candidates <= SEARCH_SEEK_MAX
-      || (n_candidates > SEARCH_COLLECT_MAX && route->walk != NULL))
+  bucket = bucket_walk (route->kind, param1);
+  if (n_candidates <= SEARCH_SEEK_MAX || route->walk != NULL)
     {
       g_autoptr (HallSqliteStmt) stmt = NULL;
+      const char *sql = route->walk;
 
-      stmt = hall_sqlite_conn_prepare (conn,
-                                       n_candidates <= SEARCH_SEEK_MAX ? route->seek : route->walk,
-                                       error);
+      if (route->walk == NULL
+          || n_candidates <= (bucket != NULL ? SEARCH_SEEK_BUCKET_MAX : SEARCH_SEEK_WALK_MAX))
+        sql = route->seek;
+      else if (bucket != NULL)
+        sql = bucket;
+      stmt = hall_sqlite_conn_prepare (conn, sql, error);
       if (stmt == NULL)
         return FALSE;
       bind_route (stmt, route, query, param1, param2);
