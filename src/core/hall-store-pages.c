@@ -1026,6 +1026,74 @@ hall_store_replace_page (HallStore        *self,
   return TRUE;
 }
 
+typedef struct
+{
+  char          *page_uuid;
+  HallPageImage *image;
+  char          *official;
+} ReplacePageData;
+
+static void
+replace_page_data_free (ReplacePageData *data)
+{
+  g_free (data->page_uuid);
+  hall_page_image_unref (data->image);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+replace_page_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  ReplacePageData *data = task_data;
+  HallStoredPage *page = NULL;
+  GError *error = NULL;
+
+  if (hall_store_replace_page (source_object, data->page_uuid, data->image, data->official,
+                               &page, &error))
+    g_task_return_pointer (task, page, (GDestroyNotify) hall_stored_page_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_replace_page_async (HallStore          *self,
+                               const char         *page_uuid,
+                               HallPageImage      *image,
+                               const char         *official,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReplacePageData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page_uuid != NULL && image != NULL);
+
+  data = g_new0 (ReplacePageData, 1);
+  data->page_uuid = g_strdup (page_uuid);
+  data->image = hall_page_image_ref (image);
+  data->official = g_strdup (official);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_replace_page_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) replace_page_data_free);
+  g_task_run_in_thread (task, replace_page_thread);
+}
+
+HallStoredPage *
+hall_store_replace_page_finish (HallStore     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The queue of page files the server does not hold yet. */
 
 GPtrArray *

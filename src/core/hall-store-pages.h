@@ -114,5 +114,17 @@ gboolean        hall_store_replace_page            (HallStore      *self,
                                                     const char     *official,
                                                     HallStoredPage **page_out,
                                                     GError        **error);
+/* hall_store_replace_page() on a worker thread. */
+void            hall_store_replace_page_async      (HallStore          *self,
+                                                    const char         *page_uuid,
+                                                    HallPageImage      *image,
+                                                    const char         *official,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+/* (transfer full): the page as it is now. */
+HallStoredPage *hall_store_replace_page_finish     (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
 
 G_END_DECLS
