@@ -278,6 +278,22 @@ activate_on_page (Fixture    *fixture,
   g_assert_true (wait_for (idle, fixture));
 }
 
+/* The newest entry of the case's history. */
+static void
+assert_last_entry (Fixture    *fixture,
+                   const char *note)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = hall_store_list_case_events (fixture->store,
+                                                              hall_case_get_uuid (fixture->kase),
+                                                              &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, >, 0);
+  g_assert_cmpstr (hall_case_event_get_note (g_ptr_array_index (events, events->len - 1)), ==,
+                   note);
+}
+
 static void
 test_reorder_rotate_delete (Fixture       *fixture,
                             gconstpointer  data)
@@ -317,12 +333,16 @@ test_reorder_rotate_delete (Fixture       *fixture,
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, first);
   g_clear_pointer (&pages, g_ptr_array_unref);
 
-  /* Turning the middle page keeps its place and swaps its sides. */
+  /* Turning the middle page keeps its place, and its uuid (one
+   * replacement, not a page added and another removed), and swaps its
+   * sides. */
   activate_on_page (fixture, "scan.rotate", second);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 3);
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, third);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[1])->uuid, ==, second);
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, first);
+  assert_last_entry (fixture, "Page 2 of " SLOT " replaced");
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->width, ==, 200);
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->height, ==, 120);
   g_free (second);
@@ -507,9 +527,9 @@ test_feeder_and_rescan (Fixture       *fixture,
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 10);
-  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, !=, third);
-  for (guint i = 0; i < pages->len; i++)
-    g_assert_cmpstr (((HallStoredPage *) pages->pdata[i])->uuid, !=, third);
+  /* Replaced in place, in one transaction: the same page, a new scan. */
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, third);
+  assert_last_entry (fixture, "Page 3 of " SLOT " replaced");
 }
 
 static gboolean
@@ -580,7 +600,8 @@ test_camera (Fixture       *fixture,
   g_clear_pointer (&pages, g_ptr_array_unref);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 1);
-  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, first);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, first);
+  assert_last_entry (fixture, "Page 1 of " SLOT " replaced");
 
   /* Pulled out: the window says which camera is gone, and captures no more. */
   hall_camera_test_remove_device (camera, "test:sheet");
@@ -633,7 +654,8 @@ test_crop (Fixture       *fixture,
   g_clear_pointer (&pages, g_ptr_array_unref);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 1);
-  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, uuid);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+  assert_last_entry (fixture, "Page 1 of " SLOT " replaced");
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, width - 40);
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->height, ==, height - 60);
   g_assert_cmpint (((HallStoredPage *) pages->pdata[0])->kind, ==, HALL_PAGE_KIND_GREY);

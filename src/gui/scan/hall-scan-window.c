@@ -398,7 +398,6 @@ typedef struct
 {
   HallScanWindow *self;
   char           *replaces;  /* the page the new one takes the place of */
-  guint           position;
   HallPageImage  *thumbnail; /* the scanner's, for a single scanned page */
 } StoreData;
 
@@ -447,21 +446,37 @@ add_pages_cb (GObject      *source,
 
       show_status (self, text);
     }
-  else if (data->replaces != NULL && added->len == 1)
+  if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      HallStoredPage *page = g_ptr_array_index (added, 0);
-
-      /* The new page goes where the old one was, and the old one goes. */
-      if (!hall_store_move_page (self->store, page->uuid, data->position, &error)
-          || !hall_store_remove_page (self->store, data->replaces, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not replace the page: %s"),
-                                                      error->message);
-
-          show_error (self, message);
-        }
+      reload_pages (self);
+      update_actions (self);
     }
+  store_data_free (data);
+}
 
+static void
+replace_page_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  StoreData *data = user_data;
+  HallScanWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStoredPage) page = hall_store_replace_page_finish (HALL_STORE (source), result,
+                                                                    &error);
+
+  self->n_storing--;
+  if (page != NULL && data->thumbnail != NULL
+      && !g_hash_table_contains (self->thumbnails, page->sha256))
+    g_hash_table_insert (self->thumbnails, g_strdup (page->sha256),
+                         texture_from_image (data->thumbnail));
+  if (page == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not replace the page: %s"),
+                                                  error->message);
+
+      show_error (self, message);
+    }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
       reload_pages (self);
@@ -474,17 +489,24 @@ static void
 store_images (HallScanWindow *self,
               GPtrArray      *images,
               HallPageImage  *thumbnail,
-              const char     *replaces,
-              guint           position)
+              const char     *replaces)
 {
   StoreData *data = g_new0 (StoreData, 1);
 
   data->self = g_object_ref (self);
   data->thumbnail = thumbnail != NULL ? hall_page_image_ref (thumbnail) : NULL;
   data->replaces = g_strdup (replaces);
-  data->position = position;
   self->n_storing++;
   update_actions (self);
+  /* A page turned or scanned again keeps its uuid and place: its new file,
+   * row, record and history entry are one transaction, so nothing shows
+   * (or reaches the server) as a page added and another removed. */
+  if (replaces != NULL && images->len == 1)
+    {
+      hall_store_replace_page_async (self->store, replaces, g_ptr_array_index (images, 0),
+                                     self->official, self->cancellable, replace_page_cb, data);
+      return;
+    }
   hall_store_add_pages_async (self->store, self->case_uuid, self->slot, images, self->official,
                               self->cancellable, add_pages_cb, data);
 }
@@ -1072,12 +1094,12 @@ page_cb (HallScanner    *scanner,
   g_ptr_array_add (images, hall_page_image_ref (image));
   if (old != NULL)
     {
-      store_images (self, images, thumbnail, old->uuid, old->position);
+      store_images (self, images, thumbnail, old->uuid);
       /* One page replaces one page; a feeder's further sheets are added. */
       g_clear_pointer (&self->rescan_uuid, g_free);
     }
   else
-    store_images (self, images, thumbnail, NULL, 0);
+    store_images (self, images, thumbnail, NULL);
 }
 
 static void
@@ -1148,9 +1170,9 @@ capture_cb (GObject      *source,
   g_ptr_array_add (images, g_steal_pointer (&page));
   old = replaces != NULL ? find_page (self, replaces) : NULL;
   if (old != NULL)
-    store_images (self, images, NULL, old->uuid, old->position);
+    store_images (self, images, NULL, old->uuid);
   else
-    store_images (self, images, NULL, NULL, 0);
+    store_images (self, images, NULL, NULL);
 }
 
 /* Takes the page under the camera into the slot, or in place of the page
@@ -1283,7 +1305,7 @@ rotate_action (GtkWidget  *widget,
     }
   images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
   g_ptr_array_add (images, hall_page_image_rotate (image, 1));
-  store_images (self, images, NULL, page->uuid, page->position);
+  store_images (self, images, NULL, page->uuid);
 }
 
 static void
@@ -1443,7 +1465,7 @@ crop_apply_action (GtkWidget  *widget,
     {
       images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
       g_ptr_array_add (images, hall_page_image_crop (self->crop_image, x0, y0, x1 - x0, y1 - y0));
-      store_images (self, images, NULL, page->uuid, page->position);
+      store_images (self, images, NULL, page->uuid);
     }
   leave_crop (self);
 }
@@ -1474,7 +1496,7 @@ import_cb (GObject      *source,
       return;
     }
   show_status (self, _("Storing the imported pages…"));
-  store_images (self, images, NULL, NULL, 0);
+  store_images (self, images, NULL, NULL);
 }
 
 static void
