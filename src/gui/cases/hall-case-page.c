@@ -47,6 +47,7 @@ struct _HallCasePage
 
   HallStore     *store;
   HallCatalog   *catalog;
+  HallSyncEngine *engine;
   HallCase      *kase;
   char          *official;
   char          *document_text;
@@ -427,6 +428,7 @@ scan_document_action (GtkWidget  *widget,
 
   window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
                                  slot, title, self->official);
+  hall_scan_window_set_sync_engine (window, self->engine);
   root = gtk_widget_get_root (widget);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
@@ -1492,6 +1494,7 @@ hall_case_page_dispose (GObject *object)
   g_clear_object (&self->applicant);
   g_clear_pointer (&self->trust, hall_store_trust_free);
   g_clear_object (&self->catalog);
+  g_clear_object (&self->engine);
   /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */
   if (self->store != NULL)
@@ -1694,6 +1697,16 @@ hall_case_page_set_catalog (HallCasePage *self,
 
   if (g_set_object (&self->catalog, catalog))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+}
+
+void
+hall_case_page_set_sync_engine (HallCasePage   *self,
+                                HallSyncEngine *engine)
+{
+  g_return_if_fail (HALL_IS_CASE_PAGE (self));
+  g_return_if_fail (engine == NULL || HALL_IS_SYNC_ENGINE (engine));
+
+  g_set_object (&self->engine, engine);
 }
 
 void

@@ -24,6 +24,7 @@
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
+#include "hall-sync-engine.h"
 
 #define THUMBNAIL_SIZE 120
 /* A page being cropped is shown from a copy at most this large. */
@@ -80,6 +81,8 @@ struct _HallScanWindow
   GStrv              sources;
   GPtrArray         *pages;        /* of HallStoredPage: the slot, in order */
   GHashTable        *thumbnails;   /* sha256 → GdkTexture */
+  HallSyncEngine    *engine;       /* fetches pages pulled from other counters */
+  GHashTable        *fetches;      /* sha256 → NULL while fetched, or why it failed */
   char              *error_text;
   char              *rescan_uuid;  /* the page a scan replaces, or NULL */
   guint              n_scanned;
@@ -283,6 +286,67 @@ new_page_button (const char *icon,
   return button;
 }
 
+static void reload_pages (HallScanWindow *self);
+
+typedef struct
+{
+  HallScanWindow *self;
+  char           *sha256;
+} FetchData;
+
+static void
+fetch_page_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FetchData *data = user_data;
+  HallScanWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  path = hall_sync_engine_fetch_page_finish (HALL_SYNC_ENGINE (source), result, &error);
+  if (path != NULL)
+    g_hash_table_remove (self->fetches, data->sha256);
+  else if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE))
+    g_hash_table_insert (self->fetches, g_strdup (data->sha256),
+                         g_strdup (_("On the server: it will show when the counter is back "
+                                     "online")));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_hash_table_insert (self->fetches, g_strdup (data->sha256),
+                         g_strdup_printf (_("On the server, could not be downloaded: %s"),
+                                          error->message));
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    reload_pages (self);
+  g_object_unref (data->self);
+  g_free (data->sha256);
+  g_free (data);
+}
+
+/* A page pulled from another counter: its file is fetched when the page
+ * is shown. (transfer none): what its row says meanwhile. */
+static const char *
+fetch_page (HallScanWindow       *self,
+            const HallStoredPage *page)
+{
+  FetchData *data;
+
+  if (g_hash_table_contains (self->fetches, page->sha256))
+    {
+      const char *reason = g_hash_table_lookup (self->fetches, page->sha256);
+
+      return reason != NULL ? reason : _("On the server, downloading…");
+    }
+  if (self->engine == NULL)
+    return _("On the server, not yet downloaded");
+  g_hash_table_insert (self->fetches, g_strdup (page->sha256), NULL);
+  data = g_new0 (FetchData, 1);
+  data->self = g_object_ref (self);
+  data->sha256 = g_strdup (page->sha256);
+  hall_sync_engine_fetch_page_async (self->engine, page->sha256, self->cancellable,
+                                     fetch_page_cb, data);
+  return _("On the server, downloading…");
+}
+
 static GtkWidget *
 new_page_row (HallScanWindow       *self,
               const HallStoredPage *page,
@@ -307,6 +371,12 @@ new_page_row (HallScanWindow       *self,
     subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
                                 page->dpi, kilobytes);
 
+  if (texture == NULL && !hall_store_has_page_file (self->store, page->sha256))
+    {
+      g_autofree char *known = g_steal_pointer (&subtitle);
+
+      subtitle = g_strdup_printf ("%s\n%s", known, fetch_page (self, page));
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
@@ -1619,6 +1689,7 @@ hall_scan_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_object (&self->scanner);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
@@ -1638,6 +1709,7 @@ hall_scan_window_finalize (GObject *object)
   g_clear_pointer (&self->crop_image, hall_page_image_unref);
   g_free (self->crop_uuid);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->fetches, g_hash_table_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
@@ -1817,6 +1889,7 @@ hall_scan_window_init (HallScanWindow *self)
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
   self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 HallScanWindow *
@@ -1838,6 +1911,20 @@ hall_scan_window_new (HallStore   *store,
                        "slot-title", slot_title,
                        "official", official,
                        NULL);
+}
+
+void
+hall_scan_window_set_sync_engine (HallScanWindow *self,
+                                  HallSyncEngine *engine)
+{
+  g_return_if_fail (HALL_IS_SCAN_WINDOW (self));
+  g_return_if_fail (engine == NULL || HALL_IS_SYNC_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  g_hash_table_remove_all (self->fetches);
+  if (self->pages != NULL)
+    reload_pages (self);
 }
 
 void
@@ -1908,6 +1995,28 @@ hall_scan_window_get_error_text (HallScanWindow *self)
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
 
   return self->error_text;
+}
+
+const char *
+hall_scan_window_get_page_note (HallScanWindow *self,
+                                guint           position)
+{
+  HallStoredPage *page;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  if (self->pages == NULL || position >= self->pages->len)
+    return NULL;
+  page = g_ptr_array_index (self->pages, position);
+  if (hall_store_has_page_file (self->store, page->sha256))
+    return NULL;
+  if (g_hash_table_contains (self->fetches, page->sha256))
+    {
+      const char *reason = g_hash_table_lookup (self->fetches, page->sha256);
+
+      return reason != NULL ? reason : _("On the server, downloading…");
+    }
+  return _("On the server, not yet downloaded");
 }
 
 GdkPaintable *
