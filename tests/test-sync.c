@@ -1464,6 +1464,91 @@ test_pages_pulled (Fixture      *fixture,
   g_assert_false (hall_store_has_page_file (other, third->sha256));
 }
 
+/* A page whose file is damaged does not hold up the pass: its record
+ * waits in the outbox, its case shows why, every other change goes on;
+ * once the file is whole again, the next pass sends it. */
+static void
+test_damaged_page_waits (Fixture      *fixture,
+                         gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) damaged_case = create_case (fixture->store, fixture->catalog,
+                                                   "company_business_license", 9);
+  g_autoptr (HallCase) good_case = create_case (fixture->store, fixture->catalog,
+                                                "company_business_license", 10);
+  g_autoptr (HallCase) later_case = NULL;
+  g_autoptr (HallCase) shown = NULL;
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) bad = NULL;
+  g_autoptr (GPtrArray) good = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  HallStoredPage *bad_page;
+  HallStoredPage *good_page;
+  HallSyncReport report;
+
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 21));
+  g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (damaged_case),
+                                       "premises_proof", images, "demo", &bad, &error));
+  g_assert_no_error (error);
+  g_ptr_array_set_size (images, 0);
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 22));
+  g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (good_case),
+                                       "premises_proof", images, "demo", &good, &error));
+  g_assert_no_error (error);
+  later_case = create_case (fixture->store, fixture->catalog, "resident_id_card_renewal", 11);
+  bad_page = g_ptr_array_index (bad, 0);
+  good_page = g_ptr_array_index (good, 0);
+
+  /* The first page's file is damaged on this counter's disk. */
+  path = hall_store_get_page_path (fixture->store, bad_page->sha256);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  contents[length / 2] ^= 0x5a;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  /* The rest went: the other case's page and record, the case after it. */
+  response = server_get (fixture->store, fixture->url, "/v1/pages/%s", good_page->uuid);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_clear_pointer (&response, hall_http_response_free);
+  response = server_get (fixture->store, fixture->url, "/v1/cases/%s",
+                         hall_case_get_uuid (later_case));
+  g_assert_cmpuint (response->status, ==, 200);
+  g_clear_pointer (&response, hall_http_response_free);
+  /* The damaged one waits, and its case says why. */
+  response = server_get (fixture->store, fixture->url, "/v1/pages/%s", bad_page->uuid);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, hall_http_response_free);
+  response = server_get (fixture->store, fixture->url, "/v1/blobs/%s", bad_page->sha256);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, hall_http_response_free);
+  g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 1);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 1);
+  shown = hall_store_get_case (fixture->store, hall_case_get_uuid (damaged_case), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hall_case_get_sync_error (shown));
+  g_assert_nonnull (strstr (hall_case_get_sync_error (shown), "damaged"));
+  g_clear_object (&shown);
+
+  /* Whole again (say, restored from a copy): the next pass sends it. */
+  contents[length / 2] ^= 0x5a;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  response = server_get (fixture->store, fixture->url, "/v1/pages/%s", bad_page->uuid);
+  g_assert_cmpuint (response->status, ==, 200);
+  shown = hall_store_get_case (fixture->store, hall_case_get_uuid (damaged_case), &error);
+  g_assert_no_error (error);
+  g_assert_null (hall_case_get_sync_error (shown));
+  g_assert_cmpint (hall_case_get_sync_state (shown), ==, HALL_SYNC_SYNCED);
+}
+
 /* The signature and IHDR of a 1000 × 1400 grey PNG (CRC not checked). */
 static const guint8 png_header[] = {
   0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
@@ -1923,6 +2008,7 @@ main (int   argc,
   add ("/hall/sync/blob-resumed", test_blob_resumed);
   add ("/hall/sync/pages", test_pages_synced);
   add ("/hall/sync/pages-pulled", test_pages_pulled);
+  add ("/hall/sync/damaged-page-waits", test_damaged_page_waits);
   add ("/hall/sync/tls", test_tls);
   add ("/hall/sync/calendar", test_calendar_pulled);
 

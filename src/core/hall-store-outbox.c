@@ -163,6 +163,10 @@ read_outbox (HallSqliteConn  *reader,
                                    "          (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
                                    "           ON a.id = c.applicant_id"
                                    "           WHERE c.uuid = o.owner_uuid))))"
+                                   /* A page's record waits for its file: the server
+                                    * refuses a record whose file it lacks. */
+                                   " AND NOT (o.entity = 'page' AND EXISTS (SELECT 1 FROM pages p"
+                                   "   WHERE p.uuid = o.entity_uuid AND p.uploaded_at IS NULL))"
                                    " ORDER BY o.seq LIMIT ?1",
                                    error);
   if (stmt == NULL)

@@ -1118,11 +1118,36 @@ hall_store_count_unsent_pages (HallStore *self)
                                   _("count the pages to send"));
 }
 
+/* Runs @stmt (?1 @sha256, ?2 @reason when not NULL), collecting the
+ * uuid each row returns into @cases. */
+static gboolean
+collect_cases (HallSqliteStmt  *stmt,
+               const char      *sha256,
+               const char      *reason,
+               GPtrArray       *cases,
+               GError         **error)
+{
+  int rc;
+
+  hall_sqlite_bind_text (stmt, 1, sha256);
+  if (reason != NULL)
+    hall_sqlite_bind_text (stmt, 2, reason);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (cases, hall_sqlite_column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("show why a page waits"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 hall_store_mark_page_sent (HallStore   *self,
                             const char  *sha256,
                             GError     **error)
 {
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (HallSqliteStmt) stmt = NULL;
   gboolean ok;
 
@@ -1139,7 +1164,51 @@ hall_store_mark_page_sent (HallStore   *self,
       ok = hall_sqlite_stmt_run (stmt, _("record that a page was sent"), error);
     }
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-  return _hall_store_write_end (self, ok, NULL, error);
+  /* A reason shown while the file waited is no longer true. */
+  if (ok)
+    {
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE cases SET sync_error = NULL"
+                                       " WHERE sync_state = 'pending' AND sync_error IS NOT NULL"
+                                       " AND id IN (SELECT case_id FROM pages WHERE sha256 = ?1)"
+                                       " RETURNING uuid", error);
+      ok = stmt != NULL && collect_cases (stmt, sha256, NULL, changed, error);
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  if (changed->len > 0)
+    _hall_store_emit_changed (self);
+  return TRUE;
+}
+
+gboolean
+hall_store_hold_page (HallStore   *self,
+                      const char  *sha256,
+                      const char  *reason,
+                      GError     **error)
+{
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET sync_error = ?2"
+                                   " WHERE sync_state = 'pending' AND sync_error IS NOT ?2"
+                                   " AND id IN (SELECT case_id FROM pages WHERE sha256 = ?1"
+                                   "            AND uploaded_at IS NULL)"
+                                   " RETURNING uuid", error);
+  ok = stmt != NULL && collect_cases (stmt, sha256, reason, changed, error);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  if (changed->len > 0)
+    _hall_store_emit_changed (self);
+  return TRUE;
 }
 
 gboolean

@@ -263,6 +263,7 @@ _hall_sync_push_pages (HallSyncWorker  *worker,
 {
   g_autoptr (GPtrArray) pages = hall_store_list_unsent_pages (worker->store, error);
   g_autoptr (GHashTable) sent = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) held = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (pages == NULL)
     return FALSE;
@@ -270,19 +271,40 @@ _hall_sync_push_pages (HallSyncWorker  *worker,
     {
       HallStoredPage *page = g_ptr_array_index (pages, i);
       g_autofree char *path = NULL;
+      g_autoptr (GError) local_error = NULL;
       BlobData data = { { 0 } };
       gboolean ok;
 
-      if (g_hash_table_contains (sent, page->sha256))
+      if (g_hash_table_contains (sent, page->sha256) || g_hash_table_contains (held, page->sha256))
         continue;
       path = hall_store_get_page_path (worker->store, page->sha256);
       data.file = g_file_new_for_path (path);
       data.sha256 = g_strdup (page->sha256);
       data.chunk_size = worker->engine->blob_chunk_size;
-      ok = upload_file (worker, &data, error);
+      ok = upload_file (worker, &data, &local_error);
       g_object_unref (data.file);
       g_free (data.sha256);
-      if (!ok || !hall_store_mark_page_sent (worker->store, page->sha256, error))
+      /* A file that is damaged, unreadable or refused waits, its reason
+       * shown on its case, and the rest of the pass goes on; being offline
+       * or signed out ends the pass as before. */
+      if (!ok && (local_error->domain == G_IO_ERROR
+                  || g_error_matches (local_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED))
+          && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *reason = g_strdup_printf (_("A page waits: %s"), local_error->message);
+
+          g_debug ("blob %s waits: %s", page->sha256, local_error->message);
+          g_hash_table_add (held, page->sha256);
+          if (!hall_store_hold_page (worker->store, page->sha256, reason, error))
+            return FALSE;
+          continue;
+        }
+      if (!ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!hall_store_mark_page_sent (worker->store, page->sha256, error))
         return FALSE;
       g_hash_table_add (sent, page->sha256);
     }

@@ -224,7 +224,8 @@ show_case (HallCasePage *self)
                                  hall_sync_state_get_label (sync_state));
   adw_action_row_set_subtitle (self->sync_row,
                                (sync_state == HALL_SYNC_REJECTED ||
-                                sync_state == HALL_SYNC_CONFLICT) && reason != NULL ? reason : "");
+                                sync_state == HALL_SYNC_CONFLICT ||
+                                sync_state == HALL_SYNC_PENDING) && reason != NULL ? reason : "");
   gtk_image_set_from_icon_name (self->sync_icon, hall_sync_state_get_icon_name (sync_state));
   if (sync_state == HALL_SYNC_REJECTED)
     gtk_widget_add_css_class (GTK_WIDGET (self->sync_row), "error");
