@@ -89,7 +89,7 @@ hall_fault_kind_to_string (HallFaultKind kind)
 {
   static const char *const names[] = {
     "pass", "500", "503", "reset-after-commit", "duplicate", "truncate", "hang",
-    "hang-after-commit", "delay", "404",
+    "hang-after-commit", "delay", "404", "corrupt",
   };
 
   g_return_val_if_fail (kind < HALL_FAULT_N_KINDS, "?");
@@ -762,6 +762,7 @@ serve (HallFaultProxy *self,
     case HALL_FAULT_RESET_AFTER_COMMIT:
     case HALL_FAULT_TRUNCATE:
     case HALL_FAULT_HANG_AFTER_COMMIT:
+    case HALL_FAULT_CORRUPT:
     case HALL_FAULT_N_KINDS:
     default:
       note_forwarding (self, arrival);
@@ -797,6 +798,16 @@ serve (HallFaultProxy *self,
       else if (write_all (self, fd, (const guint8 *) head->str, head->len))
         write_all (self, fd, answer.body, answer.body_size / 2);
       return FALSE;
+    }
+  if (kind == HALL_FAULT_CORRUPT && answer.body_size > 0)
+    {
+      /* The length and the headers stay right: only the bytes lie. */
+      g_autofree guint8 *bad = g_memdup2 (answer.body, answer.body_size);
+
+      bad[answer.body_size / 2] ^= 0x5a;
+      return write_all (self, fd, (const guint8 *) head->str, head->len)
+             && write_all (self, fd, bad, answer.body_size)
+             && answer.delimited && !request->close;
     }
   if (!write_all (self, fd, (const guint8 *) head->str, head->len)
       || !write_all (self, fd, answer.body, answer.body_size))

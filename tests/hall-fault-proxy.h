@@ -29,6 +29,9 @@ typedef enum
                                  * first */
   HALL_FAULT_NOT_FOUND_404,     /* answered 404 without forwarding, as a server
                                  * of an older version without the route */
+  HALL_FAULT_CORRUPT,           /* forwarded; the client gets the whole answer with
+                                 * one byte of its body changed (a bad disk or
+                                 * cache on the way), as long as it has a body */
   HALL_FAULT_N_KINDS
 } HallFaultKind;
 

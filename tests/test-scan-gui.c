@@ -18,6 +18,7 @@
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
+#include "hall-sync-engine.h"
 #include "hall-test-camera.h"
 
 #define OFFICIAL "wang.li"
@@ -140,6 +141,75 @@ idle (gpointer data)
 
   return !hall_scan_window_get_scanning (fixture->window)
          && hall_scan_window_get_ready (fixture->window);
+}
+
+static gboolean
+two_pages_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_n_pages (fixture->window) == 2;
+}
+
+static gboolean
+note_says_offline (gpointer data)
+{
+  Fixture *fixture = data;
+  const char *note = hall_scan_window_get_page_note (fixture->window, 0);
+
+  return note != NULL && strstr (note, "back online") != NULL;
+}
+
+/* A page pulled from another counter (its record here, its file not):
+ * its row says it is on the server; shown with an engine, it is fetched,
+ * and offline the row says it will show when the counter is back. */
+static void
+test_pulled_page (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (HallSyncEngine) engine = NULL;
+  g_autofree char *path = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      HallPageImage *image = hall_page_image_new (HALL_PAGE_KIND_GREY, 300, 200, 150);
+
+      memset (image->pixels, 0, image->stride * (20 + 20 * i));
+      g_ptr_array_add (images, image);
+    }
+  g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (fixture->kase), SLOT,
+                                       images, OFFICIAL, &pages, &error));
+  g_assert_no_error (error);
+  path = hall_store_get_page_path (fixture->store,
+                                   ((HallStoredPage *) g_ptr_array_index (pages, 0))->sha256);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  /* The window is opened on the document as the pull left it. */
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  fixture->window = hall_scan_window_new (fixture->store, NULL,
+                                          hall_case_get_uuid (fixture->kase), SLOT,
+                                          "Resident ID card", OFFICIAL);
+  g_object_ref_sink (fixture->window);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_assert_true (wait_for (two_pages_shown, fixture));
+  g_assert_cmpstr (hall_scan_window_get_page_note (fixture->window, 0), ==,
+                   "On the server, not yet downloaded");
+  g_assert_null (hall_scan_window_get_page_note (fixture->window, 1));
+  g_assert_null (hall_scan_window_get_thumbnail (fixture->window, 0));
+  g_assert_nonnull (hall_scan_window_get_thumbnail (fixture->window, 1));
+
+  /* No server answers on port 1. */
+  engine = hall_sync_engine_new (fixture->store, "http://127.0.0.1:1");
+  g_object_set (engine, "backoff-base-ms", 10, "backoff-cap-ms", 20, "max-attempts", 1, NULL);
+  hall_scan_window_set_sync_engine (fixture->window, engine);
+  g_assert_true (wait_for (note_says_offline, fixture));
+  g_assert_false (hall_store_has_page_file (fixture->store,
+                                            ((HallStoredPage *) g_ptr_array_index (pages, 0))->sha256));
+  hall_scan_window_set_sync_engine (fixture->window, NULL);
 }
 
 /* A JPEG file of a grey page @width pixels wide, in the test's tmp dir. */
@@ -278,6 +348,22 @@ activate_on_page (Fixture    *fixture,
   g_assert_true (wait_for (idle, fixture));
 }
 
+/* The newest entry of the case's history. */
+static void
+assert_last_entry (Fixture    *fixture,
+                   const char *note)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) events = hall_store_list_case_events (fixture->store,
+                                                              hall_case_get_uuid (fixture->kase),
+                                                              &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, >, 0);
+  g_assert_cmpstr (hall_case_event_get_note (g_ptr_array_index (events, events->len - 1)), ==,
+                   note);
+}
+
 static void
 test_reorder_rotate_delete (Fixture       *fixture,
                             gconstpointer  data)
@@ -317,12 +403,16 @@ test_reorder_rotate_delete (Fixture       *fixture,
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, first);
   g_clear_pointer (&pages, g_ptr_array_unref);
 
-  /* Turning the middle page keeps its place and swaps its sides. */
+  /* Turning the middle page keeps its place, and its uuid (one
+   * replacement, not a page added and another removed), and swaps its
+   * sides. */
   activate_on_page (fixture, "scan.rotate", second);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 3);
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, third);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[1])->uuid, ==, second);
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, first);
+  assert_last_entry (fixture, "Page 2 of " SLOT " replaced");
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->width, ==, 200);
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->height, ==, 120);
   g_free (second);
@@ -507,9 +597,9 @@ test_feeder_and_rescan (Fixture       *fixture,
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 10);
-  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, !=, third);
-  for (guint i = 0; i < pages->len; i++)
-    g_assert_cmpstr (((HallStoredPage *) pages->pdata[i])->uuid, !=, third);
+  /* Replaced in place, in one transaction: the same page, a new scan. */
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[2])->uuid, ==, third);
+  assert_last_entry (fixture, "Page 3 of " SLOT " replaced");
 }
 
 static gboolean
@@ -580,7 +670,8 @@ test_camera (Fixture       *fixture,
   g_clear_pointer (&pages, g_ptr_array_unref);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 1);
-  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, first);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, first);
+  assert_last_entry (fixture, "Page 1 of " SLOT " replaced");
 
   /* Pulled out: the window says which camera is gone, and captures no more. */
   hall_camera_test_remove_device (camera, "test:sheet");
@@ -633,7 +724,8 @@ test_crop (Fixture       *fixture,
   g_clear_pointer (&pages, g_ptr_array_unref);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 1);
-  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, !=, uuid);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+  assert_last_entry (fixture, "Page 1 of " SLOT " replaced");
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->width, ==, width - 40);
   g_assert_cmpuint (((HallStoredPage *) pages->pdata[0])->height, ==, height - 60);
   g_assert_cmpint (((HallStoredPage *) pages->pdata[0])->kind, ==, HALL_PAGE_KIND_GREY);
@@ -700,6 +792,8 @@ main (int   argc,
   g_test_add ("/hall/scan-gui/feeder-and-rescan", Fixture, NULL, fixture_set_up,
               test_feeder_and_rescan, fixture_tear_down);
   g_test_add ("/hall/scan-gui/camera", Fixture, NULL, fixture_set_up, test_camera,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/pulled-page", Fixture, NULL, fixture_set_up, test_pulled_page,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
               fixture_tear_down);

@@ -8,6 +8,7 @@
 
 #include "hall-catalog.h"
 #include "hall-error.h"
+#include "hall-fault-proxy.h"
 #include "hall-http-client.h"
 #include "hall-store.h"
 #include "hall-store-pages.h"
@@ -1266,6 +1267,288 @@ test_pages_synced (Fixture      *fixture,
   }
 }
 
+
+static char *
+fetch_page (HallSyncEngine *engine,
+            const char     *sha256,
+            GError        **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hall_sync_engine_fetch_page_async (engine, sha256, NULL, store_result, &result);
+  return hall_sync_engine_fetch_page_finish (engine, wait_for (&result), error);
+}
+
+static void
+assert_same_file (const char *path,
+                  const char *expected_path)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  gsize length = 0;
+  gsize expected_length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_file_get_contents (expected_path, &expected, &expected_length, NULL));
+  g_assert_cmpmem (contents, length, expected, expected_length);
+}
+
+static HallStoredPage *
+find_page (GPtrArray  *pages,
+           const char *uuid)
+{
+  for (guint i = 0; i < pages->len; i++)
+    if (g_str_equal (((HallStoredPage *) g_ptr_array_index (pages, i))->uuid, uuid))
+      return g_ptr_array_index (pages, i);
+  return NULL;
+}
+
+/* Counter A scans, counter B pulls the case: B has the page records (its
+ * case shows the document and its page count) but not the files, until a
+ * page is opened; then the file comes from the server, hash-checked. A
+ * file damaged on the way is refused and asked for again, never kept; a
+ * page removed at A goes at B; offline, opening says so. */
+static void
+test_pages_pulled (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                           "company_business_license", 8);
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) sent = NULL;
+  g_autoptr (GPtrArray) pulled = NULL;
+  g_autoptr (GPtrArray) missing = NULL;
+  g_autoptr (HallStore) other = NULL;
+  g_autoptr (HallFaultProxy) proxy = NULL;
+  g_autoptr (HallSyncEngine) other_engine = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  HallStoredPage *first;
+  HallStoredPage *second;
+  HallStoredPage *third;
+  HallSyncReport report;
+
+  /* Another counter: another folder, so pages/ beside its database is its own. */
+  path = g_build_filename (fixture->dir, "b", NULL);
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_clear_pointer (&path, g_free);
+  other = open_store (fixture, "b/b.db", "C02");
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 11));
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_BILEVEL, 100, 12));
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 13));
+  g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (kase),
+                                       "premises_proof", images, "demo", &sent, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  first = g_ptr_array_index (sent, 0);
+  second = g_ptr_array_index (sent, 1);
+  third = g_ptr_array_index (sent, 2);
+
+  /* Counter B reaches the server through a proxy that can damage a file. */
+  g_assert_nonnull (uri);
+  proxy = hall_fault_proxy_new (g_uri_get_port (uri), &error);
+  g_assert_no_error (error);
+  proxy_url = hall_fault_proxy_dup_url (proxy);
+  other_engine = new_engine (other, proxy_url);
+  login (other_engine);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+
+  /* The records are here, in their places; the files are not. */
+  pulled = hall_store_list_case_pages (other, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulled->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      HallStoredPage *mine = g_ptr_array_index (sent, i);
+      HallStoredPage *theirs = g_ptr_array_index (pulled, i);
+
+      g_assert_cmpstr (theirs->uuid, ==, mine->uuid);
+      g_assert_cmpstr (theirs->slot, ==, "premises_proof");
+      g_assert_cmpuint (theirs->position, ==, i);
+      g_assert_cmpstr (theirs->sha256, ==, mine->sha256);
+      g_assert_cmpint (theirs->kind, ==, mine->kind);
+      g_assert_cmpint (theirs->bytes, ==, mine->bytes);
+      g_assert_cmpuint (theirs->width, ==, mine->width);
+      g_assert_false (hall_store_has_page_file (other, theirs->sha256));
+    }
+  missing = hall_store_list_missing_documents (other, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < missing->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (missing, i), !=, "premises_proof");
+  /* Nothing of it is B's to send. */
+  g_assert_cmpuint (hall_store_count_unsent_pages (other), ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (other), ==, 0);
+
+  /* Opened: fetched once damaged, refused, fetched again whole. */
+  hall_fault_proxy_add_rule (proxy, "GET", "/v1/blobs/*", 0, 1, HALL_FAULT_CORRUPT);
+  path = fetch_page (other_engine, first->sha256, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_CORRUPT), ==, 1);
+  expected = hall_store_get_page_path (fixture->store, first->sha256);
+  assert_same_file (path, expected);
+  g_assert_true (hall_store_has_page_file (other, first->sha256));
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&expected, g_free);
+
+  /* Damaged every time: an error, and nothing under the page's name. */
+  hall_fault_proxy_clear_rules (proxy);
+  hall_fault_proxy_add_rule (proxy, "GET", "/v1/blobs/*", 0, G_MAXUINT, HALL_FAULT_CORRUPT);
+  path = fetch_page (other_engine, second->sha256, &error);
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
+  g_assert_null (path);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_CORRUPT), ==, 4);
+  g_assert_false (hall_store_has_page_file (other, second->sha256));
+  g_clear_error (&error);
+  hall_fault_proxy_clear_rules (proxy);
+  path = fetch_page (other_engine, second->sha256, &error);
+  g_assert_no_error (error);
+  expected = hall_store_get_page_path (fixture->store, second->sha256);
+  assert_same_file (path, expected);
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&expected, g_free);
+
+  /* Opening a page whose file is here asks the server nothing. */
+  {
+    guint requests = hall_fault_proxy_get_n_requests (proxy);
+
+    path = fetch_page (other_engine, first->sha256, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hall_fault_proxy_get_n_requests (proxy), ==, requests);
+    g_clear_pointer (&path, g_free);
+  }
+
+  /* Removed at A: gone at B, the others moved up, its file forgotten. */
+  g_assert_true (hall_store_remove_page (fixture->store, first->uuid, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&pulled, g_ptr_array_unref);
+  pulled = hall_store_list_case_pages (other, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulled->len, ==, 2);
+  g_assert_null (find_page (pulled, first->uuid));
+  g_assert_cmpuint (find_page (pulled, second->uuid)->position, ==, 0);
+  g_assert_cmpuint (find_page (pulled, third->uuid)->position, ==, 1);
+  g_assert_false (hall_store_has_page_file (other, first->sha256));
+
+  /* Moved at B: B's own change goes to the server and on to A. */
+  g_assert_true (hall_store_move_page (other, third->uuid, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&pulled, g_ptr_array_unref);
+  pulled = hall_store_list_case_pages (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pulled->len, ==, 2);
+  g_assert_cmpuint (find_page (pulled, third->uuid)->position, ==, 0);
+  g_assert_cmpuint (find_page (pulled, second->uuid)->position, ==, 1);
+
+  /* Offline: the page is on the server, and opening it says so. */
+  hall_fault_proxy_stop (proxy);
+  path = fetch_page (other_engine, third->sha256, &error);
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE);
+  g_assert_null (path);
+  g_assert_false (hall_store_has_page_file (other, third->sha256));
+}
+
+/* A page whose file is damaged does not hold up the pass: its record
+ * waits in the outbox, its case shows why, every other change goes on;
+ * once the file is whole again, the next pass sends it. */
+static void
+test_damaged_page_waits (Fixture      *fixture,
+                         gconstpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallCase) damaged_case = create_case (fixture->store, fixture->catalog,
+                                                   "company_business_license", 9);
+  g_autoptr (HallCase) good_case = create_case (fixture->store, fixture->catalog,
+                                                "company_business_license", 10);
+  g_autoptr (HallCase) later_case = NULL;
+  g_autoptr (HallCase) shown = NULL;
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) bad = NULL;
+  g_autoptr (GPtrArray) good = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  HallStoredPage *bad_page;
+  HallStoredPage *good_page;
+  HallSyncReport report;
+
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 21));
+  g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (damaged_case),
+                                       "premises_proof", images, "demo", &bad, &error));
+  g_assert_no_error (error);
+  g_ptr_array_set_size (images, 0);
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 22));
+  g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (good_case),
+                                       "premises_proof", images, "demo", &good, &error));
+  g_assert_no_error (error);
+  later_case = create_case (fixture->store, fixture->catalog, "resident_id_card_renewal", 11);
+  bad_page = g_ptr_array_index (bad, 0);
+  good_page = g_ptr_array_index (good, 0);
+
+  /* The first page's file is damaged on this counter's disk. */
+  path = hall_store_get_page_path (fixture->store, bad_page->sha256);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  contents[length / 2] ^= 0x5a;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  /* The rest went: the other case's page and record, the case after it. */
+  response = server_get (fixture->store, fixture->url, "/v1/pages/%s", good_page->uuid);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_clear_pointer (&response, hall_http_response_free);
+  response = server_get (fixture->store, fixture->url, "/v1/cases/%s",
+                         hall_case_get_uuid (later_case));
+  g_assert_cmpuint (response->status, ==, 200);
+  g_clear_pointer (&response, hall_http_response_free);
+  /* The damaged one waits, and its case says why. */
+  response = server_get (fixture->store, fixture->url, "/v1/pages/%s", bad_page->uuid);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, hall_http_response_free);
+  response = server_get (fixture->store, fixture->url, "/v1/blobs/%s", bad_page->sha256);
+  g_assert_cmpuint (response->status, ==, 404);
+  g_clear_pointer (&response, hall_http_response_free);
+  g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 1);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 1);
+  shown = hall_store_get_case (fixture->store, hall_case_get_uuid (damaged_case), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hall_case_get_sync_error (shown));
+  g_assert_nonnull (strstr (hall_case_get_sync_error (shown), "damaged"));
+  g_clear_object (&shown);
+
+  /* Whole again (say, restored from a copy): the next pass sends it. */
+  contents[length / 2] ^= 0x5a;
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+  response = server_get (fixture->store, fixture->url, "/v1/pages/%s", bad_page->uuid);
+  g_assert_cmpuint (response->status, ==, 200);
+  shown = hall_store_get_case (fixture->store, hall_case_get_uuid (damaged_case), &error);
+  g_assert_no_error (error);
+  g_assert_null (hall_case_get_sync_error (shown));
+  g_assert_cmpint (hall_case_get_sync_state (shown), ==, HALL_SYNC_SYNCED);
+}
+
 /* The signature and IHDR of a 1000 × 1400 grey PNG (CRC not checked). */
 static const guint8 png_header[] = {
   0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
@@ -1724,6 +2007,8 @@ main (int   argc,
   add ("/hall/sync/login-refused", test_login_refused);
   add ("/hall/sync/blob-resumed", test_blob_resumed);
   add ("/hall/sync/pages", test_pages_synced);
+  add ("/hall/sync/pages-pulled", test_pages_pulled);
+  add ("/hall/sync/damaged-page-waits", test_damaged_page_waits);
   add ("/hall/sync/tls", test_tls);
   add ("/hall/sync/calendar", test_calendar_pulled);
 

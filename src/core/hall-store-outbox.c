@@ -11,6 +11,7 @@
 
 #include "hall-sqlite.h"
 #include "hall-store-private.h"
+#include "hall-store-test-hooks.h"
 
 void
 hall_outbox_item_free (HallOutboxItem *item)
@@ -132,6 +133,7 @@ typedef struct
   gint64     after_seq;
   guint      limit;
   GPtrArray *items;
+  gboolean   all;    /* held-back rows too (tests) */
 } OutboxRead;
 
 static gboolean
@@ -163,12 +165,17 @@ read_outbox (HallSqliteConn  *reader,
                                    "          (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
                                    "           ON a.id = c.applicant_id"
                                    "           WHERE c.uuid = o.owner_uuid))))"
+                                   /* A page's record waits for its file: the server
+                                    * refuses a record whose file it lacks. */
+                                   " AND (?3 OR NOT (o.entity = 'page' AND EXISTS (SELECT 1 FROM pages p"
+                                   "   WHERE p.uuid = o.entity_uuid AND p.uploaded_at IS NULL)))"
                                    " ORDER BY o.seq LIMIT ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, read->limit);
   sqlite3_bind_int64 (stmt, 2, read->after_seq);
+  sqlite3_bind_int (stmt, 3, read->all);
   return _hall_store_step_rows (stmt, add_outbox_item, read->items,
                                 _("read the changes waiting for the server"), error);
 }
@@ -177,10 +184,11 @@ static GPtrArray *
 peek_outbox (HallStore  *self,
              gint64      after_seq,
              guint       limit,
+             gboolean    all,
              GError    **error)
 {
   g_autoptr (GPtrArray) items = NULL;
-  OutboxRead read = { after_seq, limit, NULL };
+  OutboxRead read = { after_seq, limit, NULL, all };
 
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_outbox_item_free);
   read.items = items;
@@ -196,7 +204,7 @@ hall_store_peek_outbox (HallStore  *self,
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return peek_outbox (self, 0, limit, error);
+  return peek_outbox (self, 0, limit, FALSE, error);
 }
 
 GPtrArray *
@@ -207,7 +215,16 @@ hall_store_peek_outbox_after (HallStore  *self,
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return peek_outbox (self, seq, limit, error);
+  return peek_outbox (self, seq, limit, FALSE, error);
+}
+
+GPtrArray *
+_hall_store_list_outbox_all (HallStore  *self,
+                             GError    **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+
+  return peek_outbox (self, 0, G_MAXINT, TRUE, error);
 }
 
 /* The row's owner: the applicant of an applicant row, the case of a case or

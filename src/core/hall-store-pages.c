@@ -11,8 +11,10 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "hall-core-error.h"
 #include "hall-error.h"
 #include "hall-json.h"
 #include "hall-store-pages.h"
@@ -1024,6 +1026,74 @@ hall_store_replace_page (HallStore        *self,
   return TRUE;
 }
 
+typedef struct
+{
+  char          *page_uuid;
+  HallPageImage *image;
+  char          *official;
+} ReplacePageData;
+
+static void
+replace_page_data_free (ReplacePageData *data)
+{
+  g_free (data->page_uuid);
+  hall_page_image_unref (data->image);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+replace_page_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  ReplacePageData *data = task_data;
+  HallStoredPage *page = NULL;
+  GError *error = NULL;
+
+  if (hall_store_replace_page (source_object, data->page_uuid, data->image, data->official,
+                               &page, &error))
+    g_task_return_pointer (task, page, (GDestroyNotify) hall_stored_page_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_replace_page_async (HallStore          *self,
+                               const char         *page_uuid,
+                               HallPageImage      *image,
+                               const char         *official,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReplacePageData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page_uuid != NULL && image != NULL);
+
+  data = g_new0 (ReplacePageData, 1);
+  data->page_uuid = g_strdup (page_uuid);
+  data->image = hall_page_image_ref (image);
+  data->official = g_strdup (official);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_replace_page_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) replace_page_data_free);
+  g_task_run_in_thread (task, replace_page_thread);
+}
+
+HallStoredPage *
+hall_store_replace_page_finish (HallStore     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The queue of page files the server does not hold yet. */
 
 GPtrArray *
@@ -1048,11 +1118,36 @@ hall_store_count_unsent_pages (HallStore *self)
                                   _("count the pages to send"));
 }
 
+/* Runs @stmt (?1 @sha256, ?2 @reason when not NULL), collecting the
+ * uuid each row returns into @cases. */
+static gboolean
+collect_cases (HallSqliteStmt  *stmt,
+               const char      *sha256,
+               const char      *reason,
+               GPtrArray       *cases,
+               GError         **error)
+{
+  int rc;
+
+  hall_sqlite_bind_text (stmt, 1, sha256);
+  if (reason != NULL)
+    hall_sqlite_bind_text (stmt, 2, reason);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (cases, hall_sqlite_column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("show why a page waits"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 hall_store_mark_page_sent (HallStore   *self,
                             const char  *sha256,
                             GError     **error)
 {
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (HallSqliteStmt) stmt = NULL;
   gboolean ok;
 
@@ -1069,5 +1164,417 @@ hall_store_mark_page_sent (HallStore   *self,
       ok = hall_sqlite_stmt_run (stmt, _("record that a page was sent"), error);
     }
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-  return _hall_store_write_end (self, ok, NULL, error);
+  /* A reason shown while the file waited is no longer true. */
+  if (ok)
+    {
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE cases SET sync_error = NULL"
+                                       " WHERE sync_state = 'pending' AND sync_error IS NOT NULL"
+                                       " AND id IN (SELECT case_id FROM pages WHERE sha256 = ?1)"
+                                       " RETURNING uuid", error);
+      ok = stmt != NULL && collect_cases (stmt, sha256, NULL, changed, error);
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  if (changed->len > 0)
+    _hall_store_emit_changed (self);
+  return TRUE;
+}
+
+gboolean
+hall_store_hold_page (HallStore   *self,
+                      const char  *sha256,
+                      const char  *reason,
+                      GError     **error)
+{
+  g_autoptr (GPtrArray) changed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET sync_error = ?2"
+                                   " WHERE sync_state = 'pending' AND sync_error IS NOT ?2"
+                                   " AND id IN (SELECT case_id FROM pages WHERE sha256 = ?1"
+                                   "            AND uploaded_at IS NULL)"
+                                   " RETURNING uuid", error);
+  ok = stmt != NULL && collect_cases (stmt, sha256, reason, changed, error);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (!_hall_store_write_end (self, ok, changed, error))
+    return FALSE;
+  if (changed->len > 0)
+    _hall_store_emit_changed (self);
+  return TRUE;
+}
+
+gboolean
+hall_store_save_page_file (HallStore   *self,
+                           GBytes      *bytes,
+                           const char  *sha256,
+                           GError     **error)
+{
+  g_autofree char *actual = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (bytes != NULL && sha256 != NULL, FALSE);
+
+  /* A file is kept under the name of its hash or not at all: a damaged
+   * download never poses as the page. */
+  actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (g_ascii_strcasecmp (actual, sha256) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The file of page %s is damaged: its content does not match its SHA-256"),
+                   sha256);
+      return FALSE;
+    }
+  return write_page_file (self, bytes, sha256, error);
+}
+
+gboolean
+hall_store_has_page_file (HallStore  *self,
+                          const char *sha256)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sha256 != NULL && strlen (sha256) == 64, FALSE);
+
+  path = hall_store_get_page_path (self, sha256);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Pages from the change feed: the record of a page another counter scanned
+ * (or this one, coming back with its version). */
+
+static gboolean
+page_waiting_locked (HallStore   *self,
+                     const char  *uuid,
+                     gboolean    *waiting,
+                     GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT 1 FROM outbox WHERE entity = 'page'"
+                                   " AND entity_uuid = ?1 LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the outbox"));
+      return FALSE;
+    }
+  *waiting = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static gboolean
+refuse_page_record (GError     **error,
+                    const char  *uuid,
+                    const char  *field)
+{
+  g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+               _("The record of page %s from the server is not one: “%s” is missing or wrong"),
+               uuid, field);
+  return FALSE;
+}
+
+static gboolean
+is_sha256 (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (guint i = 0; i < 64; i++)
+    if (!g_ascii_isxdigit (text[i]) || g_ascii_isupper (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* The file of a removed page goes once no page here names it: the server
+ * keeps it, so it can always be fetched again. */
+static gboolean
+forget_page_file_locked (HallStore   *self,
+                         const char  *sha256,
+                         GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *path = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT 1 FROM pages WHERE sha256 = ?1 LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, sha256);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the pages"));
+      return FALSE;
+    }
+  if (rc == SQLITE_DONE)
+    {
+      path = hall_store_get_page_path (self, sha256);
+      g_unlink (path);
+    }
+  return TRUE;
+}
+
+gboolean
+_hall_store_apply_page_locked (HallStore   *self,
+                               JsonNode    *data,
+                               const char  *uuid,
+                               gint64       version,
+                               GHashTable  *parked,
+                               GPtrArray   *changed_cases,
+                               GError     **error)
+{
+  JsonObject *record = json_node_get_object (data);
+  const char *case_uuid = json_object_get_string_member_with_default (record, "case", NULL);
+  const char *slot = json_object_get_string_member_with_default (record, "slot", NULL);
+  const char *sha256 = json_object_get_string_member_with_default (record, "sha256", NULL);
+  const char *kind_text = json_object_get_string_member_with_default (record, "kind", NULL);
+  const char *mime = json_object_get_string_member_with_default (record, "mime", NULL);
+  const char *created_text = json_object_get_string_member_with_default (record, "created_at",
+                                                                         NULL);
+  gint64 position = json_object_get_int_member_with_default (record, "position", -1);
+  gint64 bytes = json_object_get_int_member_with_default (record, "bytes", 0);
+  gboolean deleted = json_object_get_boolean_member_with_default (record, "deleted", FALSE);
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autofree char *old_sha256 = NULL;
+  g_autofree char *old_case = NULL;
+  HallPageKind kind;
+  gboolean waiting = FALSE;
+  gint64 local_version = -1;
+  gint64 case_id = 0;
+  gint64 created_at = 0;
+  gint64 intended = -1;
+  int rc;
+
+  /* This counter's own change of the page is on its way: it wins until the
+   * server has it, as for every entity. */
+  if (!page_waiting_locked (self, uuid, &waiting, error))
+    return FALSE;
+  if (waiting)
+    return TRUE;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT p.version, p.sha256, c.uuid FROM pages p"
+                                   " JOIN cases c ON c.id = p.case_id WHERE p.uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      local_version = sqlite3_column_int64 (stmt, 0);
+      old_sha256 = hall_sqlite_column_dup (stmt, 1);
+      old_case = hall_sqlite_column_dup (stmt, 2);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the page"));
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (local_version >= version)
+    return TRUE;
+
+  if (deleted)
+    {
+      if (old_sha256 == NULL)
+        return TRUE; /* never seen here: nothing to remove */
+      stmt = hall_sqlite_conn_prepare (self->writer, "DELETE FROM pages WHERE uuid = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      hall_sqlite_bind_text (stmt, 1, uuid);
+      if (!hall_sqlite_stmt_run (stmt, _("remove the page"), error)
+          || !forget_page_file_locked (self, old_sha256, error))
+        return FALSE;
+      g_ptr_array_add (changed_cases, g_steal_pointer (&old_case));
+      return TRUE;
+    }
+
+  if (case_uuid == NULL)
+    return refuse_page_record (error, uuid, "case");
+  if (slot == NULL || *slot == '\0')
+    return refuse_page_record (error, uuid, "slot");
+  if (position < 0 || position > G_MAXINT)
+    return refuse_page_record (error, uuid, "position");
+  if (!is_sha256 (sha256))
+    return refuse_page_record (error, uuid, "sha256");
+  if (kind_text == NULL || !hall_page_kind_from_string (kind_text, &kind))
+    return refuse_page_record (error, uuid, "kind");
+  if (mime == NULL)
+    return refuse_page_record (error, uuid, "mime");
+  if (bytes <= 0)
+    return refuse_page_record (error, uuid, "bytes");
+  if (created_text != NULL && !hall_timestamp_from_iso8601 (created_text, &created_at))
+    return refuse_page_record (error, uuid, "created_at");
+
+  if (!_hall_store_lookup_case_id_locked (self, case_uuid, &case_id, error))
+    return FALSE;
+  if (case_id == 0)
+    {
+      /* The feed is in commit order: the case came first. */
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("The server sent a page of case %s before the case"), case_uuid);
+      return FALSE;
+    }
+
+  /* Records of a move arrive one by one: while another page still holds
+   * the place, this one waits below zero (a place of its own) for that
+   * page's record, in this page of the feed or a later one. */
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT 1 FROM pages WHERE case_id = ?1 AND slot = ?2"
+                                   " AND position = ?3 AND uuid <> ?4", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  hall_sqlite_bind_text (stmt, 2, slot);
+  sqlite3_bind_int64 (stmt, 3, position);
+  hall_sqlite_bind_text (stmt, 4, uuid);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look up the page"));
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (rc == SQLITE_ROW)
+    {
+      intended = position;
+      position = -1;
+    }
+  g_hash_table_remove (parked, uuid);
+
+  /* The server holds the file (it refuses a record whose file it lacks),
+   * so the page is not for this counter to send. */
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO pages (uuid, case_id, slot, position, sha256, mime,"
+                                   " kind, width, height, dpi, bytes, created_at, uploaded_at,"
+                                   " version)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                                   " ?13, ?14)"
+                                   " ON CONFLICT (uuid) DO UPDATE SET case_id = excluded.case_id,"
+                                   " slot = excluded.slot, position = excluded.position,"
+                                   " sha256 = excluded.sha256, mime = excluded.mime,"
+                                   " kind = excluded.kind, width = excluded.width,"
+                                   " height = excluded.height, dpi = excluded.dpi,"
+                                   " bytes = excluded.bytes,"
+                                   " uploaded_at = coalesce (pages.uploaded_at, excluded.uploaded_at),"
+                                   " version = excluded.version",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, uuid);
+  sqlite3_bind_int64 (stmt, 2, case_id);
+  hall_sqlite_bind_text (stmt, 3, slot);
+  sqlite3_bind_int64 (stmt, 4, position);
+  hall_sqlite_bind_text (stmt, 5, sha256);
+  hall_sqlite_bind_text (stmt, 6, mime);
+  hall_sqlite_bind_text (stmt, 7, hall_page_kind_to_string (kind));
+  sqlite3_bind_int64 (stmt, 8, json_object_get_int_member_with_default (record, "width", 0));
+  sqlite3_bind_int64 (stmt, 9, json_object_get_int_member_with_default (record, "height", 0));
+  sqlite3_bind_int64 (stmt, 10, json_object_get_int_member_with_default (record, "dpi", 0));
+  sqlite3_bind_int64 (stmt, 11, bytes);
+  sqlite3_bind_int64 (stmt, 12, created_at != 0 ? created_at : _hall_store_now_seconds ());
+  sqlite3_bind_int64 (stmt, 13, _hall_store_now_seconds ());
+  sqlite3_bind_int64 (stmt, 14, version);
+  if (!hall_sqlite_stmt_run (stmt, _("save the page from the server"), error))
+    return FALSE;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (position < 0)
+    {
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE pages SET position = -id - 1 WHERE uuid = ?1",
+                                       error);
+      if (stmt == NULL)
+        return FALSE;
+      hall_sqlite_bind_text (stmt, 1, uuid);
+      if (!hall_sqlite_stmt_run (stmt, _("save the page from the server"), error))
+        return FALSE;
+      g_hash_table_insert (parked, g_strdup (uuid), GSIZE_TO_POINTER ((gsize) intended + 1));
+      g_debug ("page %s waits for place %" G_GINT64_FORMAT, uuid, intended);
+    }
+  if (old_sha256 != NULL && g_strcmp0 (old_sha256, sha256) != 0
+      && !forget_page_file_locked (self, old_sha256, error))
+    return FALSE;
+  if (old_case != NULL && g_strcmp0 (old_case, case_uuid) != 0)
+    g_ptr_array_add (changed_cases, g_steal_pointer (&old_case));
+  g_ptr_array_add (changed_cases, g_strdup (case_uuid));
+  return TRUE;
+}
+
+static int
+compare_parked (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  gsize pa = GPOINTER_TO_SIZE (g_hash_table_lookup (user_data, *(const char **) a));
+  gsize pb = GPOINTER_TO_SIZE (g_hash_table_lookup (user_data, *(const char **) b));
+
+  return pa < pb ? -1 : pa > pb;
+}
+
+gboolean
+_hall_store_settle_pages_locked (HallStore   *self,
+                                 GHashTable  *parked,
+                                 GError     **error)
+{
+  g_autoptr (HallSqliteStmt) place = NULL;
+  g_autoptr (HallSqliteStmt) last = NULL;
+  g_autoptr (GPtrArray) uuids = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (g_hash_table_size (parked) == 0)
+    return TRUE;
+  /* The place named by the page's newest record, now that the page that
+   * held it has moved; or, when its record is in a later page of the feed,
+   * the end of the slot until then, rather than nowhere. */
+  uuids = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, parked);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (uuids, key);
+  g_ptr_array_sort_with_data (uuids, compare_parked, parked);
+  place = hall_sqlite_conn_prepare (self->writer,
+                                    "UPDATE pages SET position = ?2 WHERE uuid = ?1"
+                                    " AND position < 0 AND NOT EXISTS (SELECT 1 FROM pages q"
+                                    " WHERE q.case_id = pages.case_id AND q.slot = pages.slot"
+                                    " AND q.position = ?2)", error);
+  last = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE pages SET position = (SELECT coalesce (max (q.position)"
+                                   " + 1, 0) FROM pages q WHERE q.case_id = pages.case_id"
+                                   " AND q.slot = pages.slot) WHERE uuid = ?1 AND position < 0",
+                                   error);
+  if (place == NULL || last == NULL)
+    return FALSE;
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      const char *uuid = g_ptr_array_index (uuids, i);
+
+      sqlite3_reset (place);
+      hall_sqlite_bind_text (place, 1, uuid);
+      sqlite3_bind_int64 (place, 2,
+                          (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (parked, uuid)) - 1);
+      if (!hall_sqlite_stmt_run (place, _("save the page from the server"), error))
+        return FALSE;
+    }
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      sqlite3_reset (last);
+      hall_sqlite_bind_text (last, 1, g_ptr_array_index (uuids, i));
+      if (!hall_sqlite_stmt_run (last, _("save the page from the server"), error))
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -43,6 +43,12 @@ char           *hall_store_get_pages_dir           (HallStore      *self);
 char           *hall_store_get_page_path           (HallStore      *self,
                                                     const char     *sha256);
 
+/* Whether the file of the page @sha256 is at this counter. A page pulled
+ * from another counter has its record here and its file on the server
+ * until it is opened (hall_sync_engine_fetch_page_async()). */
+gboolean        hall_store_has_page_file           (HallStore      *self,
+                                                    const char     *sha256);
+
 /* Compresses @images (element-type HallPageImage) by kind, writes each as
  * its file and adds them, in order, at the end of @slot of the case
  * @case_uuid, with a "document" entry (through the outbox) saying how many
@@ -107,6 +113,18 @@ gboolean        hall_store_replace_page            (HallStore      *self,
                                                     HallPageImage  *image,
                                                     const char     *official,
                                                     HallStoredPage **page_out,
+                                                    GError        **error);
+/* hall_store_replace_page() on a worker thread. */
+void            hall_store_replace_page_async      (HallStore          *self,
+                                                    const char         *page_uuid,
+                                                    HallPageImage      *image,
+                                                    const char         *official,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+/* (transfer full): the page as it is now. */
+HallStoredPage *hall_store_replace_page_finish     (HallStore      *self,
+                                                    GAsyncResult   *result,
                                                     GError        **error);
 
 G_END_DECLS

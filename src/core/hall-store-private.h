@@ -269,4 +269,22 @@ gboolean        _hall_store_apply_case_locked   (HallStore      *self,
                                                  GPtrArray      *changed_cases,
                                                  GError        **error);
 
+/* hall-store-pages.c: a page's record from the change feed (entity
+ * "page", @uuid at @version): kept, moved, or removed when "deleted". Its
+ * file stays on the server until the page is opened. A page whose place
+ * another still holds waits below zero, in @parked (its uuid → its place
+ * + 1), for that one's own record; _hall_store_settle_pages_locked() then
+ * gives each its place, or the end of its slot when the place is still
+ * held, before the feed's page commits. */
+gboolean        _hall_store_apply_page_locked   (HallStore      *self,
+                                                 JsonNode       *data,
+                                                 const char     *uuid,
+                                                 gint64          version,
+                                                 GHashTable     *parked,
+                                                 GPtrArray      *changed_cases,
+                                                 GError        **error);
+gboolean        _hall_store_settle_pages_locked (HallStore      *self,
+                                                 GHashTable     *parked,
+                                                 GError        **error);
+
 G_END_DECLS

@@ -375,6 +375,8 @@ apply_change_locked (HallStore  *self,
                      JsonNode   *change_node,
                      GObject    *read,
                      guint       index,
+                     GHashTable *latest_pages,
+                     GHashTable *parked,
                      GPtrArray  *changed_cases,
                      GError    **error)
 {
@@ -398,6 +400,17 @@ apply_change_locked (HallStore  *self,
   /* A license is kept as it came: it is signed, and a case has one. */
   if (g_strcmp0 (entity, "license") == 0)
     return apply_license_locked (self, data, uuid, changed_cases, error);
+
+  /* A page's record has its own rows in the outbox (owned by its case).
+   * Only its newest record of this page of the feed counts: an older one
+   * would bring back a page removed since, or move one for a moment. */
+  if (g_strcmp0 (entity, "page") == 0)
+    {
+      if (version < (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (latest_pages, uuid)))
+        return TRUE;
+      return _hall_store_apply_page_locked (self, data, uuid, version, parked, changed_cases,
+                                            error);
+    }
 
   /* Our own changes still on their way win until the server has them. */
   if (g_strcmp0 (entity, "event") != 0)
@@ -458,6 +471,8 @@ hall_store_apply_changes (HallStore   *self,
                           GError     **error)
 {
   g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) latest_pages = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) parked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint n;
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
@@ -466,6 +481,22 @@ hall_store_apply_changes (HallStore   *self,
                         FALSE);
 
   n = json_array_get_length (changes);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      const char *uuid;
+      gint64 version;
+
+      if (change == NULL
+          || g_strcmp0 (json_object_get_string_member_with_default (change, "entity", NULL),
+                        "page") != 0)
+        continue;
+      uuid = json_object_get_string_member_with_default (change, "uuid", NULL);
+      version = json_object_get_int_member_with_default (change, "version", 0);
+      if (uuid != NULL && version > 0
+          && (gsize) version > GPOINTER_TO_SIZE (g_hash_table_lookup (latest_pages, uuid)))
+        g_hash_table_insert (latest_pages, (gpointer) uuid, GSIZE_TO_POINTER (version));
+    }
   if (!_hall_store_write_begin (self, error))
     return FALSE;
   _hall_store_hold_index_locked (self);
@@ -473,14 +504,15 @@ hall_store_apply_changes (HallStore   *self,
     {
       if (!apply_change_locked (self, json_array_get_element (changes, i),
                                 entities != NULL ? g_ptr_array_index (entities, i) : NULL, i,
-                                changed_cases, error))
+                                latest_pages, parked, changed_cases, error))
         {
           _hall_store_release_index_locked (self, FALSE, NULL);
           _hall_store_write_rollback (self);
           return FALSE;
         }
     }
-  if (!_hall_store_release_index_locked (self, TRUE, error)
+  if (!_hall_store_settle_pages_locked (self, parked, error)
+      || !_hall_store_release_index_locked (self, TRUE, error)
       || (next_cursor != NULL && !_hall_store_set_meta_locked (self, "cursor", next_cursor, error)))
     {
       _hall_store_write_rollback (self);

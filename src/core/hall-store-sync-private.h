@@ -111,5 +111,19 @@ guint           hall_store_count_unsent_pages    (HallStore      *self);
 gboolean        hall_store_mark_page_sent        (HallStore      *self,
                                                   const char     *sha256,
                                                   GError        **error);
+/* The file @sha256 cannot be sent (damaged, unreadable, refused by the
+ * server): every case with an unsent page of it shows @reason while it
+ * waits; its pages' records wait in the outbox, the rest goes on. */
+gboolean        hall_store_hold_page             (HallStore      *self,
+                                                  const char     *sha256,
+                                                  const char     *reason,
+                                                  GError        **error);
+/* Keeps @bytes, fetched from the server, as the file of the page @sha256
+ * (temporary file, fsync, rename) when they hash to @sha256; otherwise
+ * refuses them (G_IO_ERROR_INVALID_DATA) and writes nothing. */
+gboolean        hall_store_save_page_file        (HallStore      *self,
+                                                  GBytes         *bytes,
+                                                  const char     *sha256,
+                                                  GError        **error);
 
 G_END_DECLS

@@ -17,4 +17,9 @@ GPtrArray *_hall_store_search_cases_cancellable (HallStore     *self,
                                                  GCancellable  *cancellable,
                                                  GError       **error);
 
+/* (transfer full) (element-type HallOutboxItem): every row of the outbox,
+ * in order, those hall_store_peek_outbox() holds back included. */
+GPtrArray *_hall_store_list_outbox_all          (HallStore     *self,
+                                                 GError       **error);
+
 G_END_DECLS

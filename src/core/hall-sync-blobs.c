@@ -1,4 +1,5 @@
-/* hall-sync-blobs.c — resumable uploads of scanned pages
+/* hall-sync-blobs.c — scanned pages' files both ways: resumable uploads,
+ * and downloads of pages pulled from other counters when they are opened
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "hall-error.h"
 #include "hall-store-pages.h"
@@ -16,6 +18,8 @@
 
 /* Consecutive 409s of a blob upload before the server is deemed confused. */
 #define MAX_BLOB_REWINDS 3
+/* Damaged answers to a page's download before giving up on this try. */
+#define MAX_FETCH_ATTEMPTS 3
 
 typedef struct
 {
@@ -259,6 +263,7 @@ _hall_sync_push_pages (HallSyncWorker  *worker,
 {
   g_autoptr (GPtrArray) pages = hall_store_list_unsent_pages (worker->store, error);
   g_autoptr (GHashTable) sent = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) held = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (pages == NULL)
     return FALSE;
@@ -266,19 +271,40 @@ _hall_sync_push_pages (HallSyncWorker  *worker,
     {
       HallStoredPage *page = g_ptr_array_index (pages, i);
       g_autofree char *path = NULL;
+      g_autoptr (GError) local_error = NULL;
       BlobData data = { { 0 } };
       gboolean ok;
 
-      if (g_hash_table_contains (sent, page->sha256))
+      if (g_hash_table_contains (sent, page->sha256) || g_hash_table_contains (held, page->sha256))
         continue;
       path = hall_store_get_page_path (worker->store, page->sha256);
       data.file = g_file_new_for_path (path);
       data.sha256 = g_strdup (page->sha256);
       data.chunk_size = worker->engine->blob_chunk_size;
-      ok = upload_file (worker, &data, error);
+      ok = upload_file (worker, &data, &local_error);
       g_object_unref (data.file);
       g_free (data.sha256);
-      if (!ok || !hall_store_mark_page_sent (worker->store, page->sha256, error))
+      /* A file that is damaged, unreadable or refused waits, its reason
+       * shown on its case, and the rest of the pass goes on; being offline
+       * or signed out ends the pass as before. */
+      if (!ok && (local_error->domain == G_IO_ERROR
+                  || g_error_matches (local_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED))
+          && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *reason = g_strdup_printf (_("A page waits: %s"), local_error->message);
+
+          g_debug ("blob %s waits: %s", page->sha256, local_error->message);
+          g_hash_table_add (held, page->sha256);
+          if (!hall_store_hold_page (worker->store, page->sha256, reason, error))
+            return FALSE;
+          continue;
+        }
+      if (!ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!hall_store_mark_page_sent (worker->store, page->sha256, error))
         return FALSE;
       g_hash_table_add (sent, page->sha256);
     }
@@ -331,4 +357,126 @@ hall_sync_engine_upload_blob_finish (HallSyncEngine *self,
   else
     g_free (sha256);
   return TRUE;
+}
+
+/* Downloads of pages pulled from other counters. */
+
+typedef struct
+{
+  HallSyncWorker  worker;
+  char           *sha256;
+} FetchData;
+
+static void
+fetch_data_free (FetchData *data)
+{
+  _hall_sync_worker_clear (&data->worker);
+  g_free (data->sha256);
+  g_free (data);
+}
+
+static char *
+fetch_page_file (HallSyncWorker *worker,
+                 const char     *sha256,
+                 GError        **error)
+{
+  g_autofree char *file = hall_store_get_page_path (worker->store, sha256);
+  g_autofree char *path = g_strdup_printf ("/v1/blobs/%s", sha256);
+
+  if (hall_store_has_page_file (worker->store, sha256))
+    return g_steal_pointer (&file);
+
+  for (guint attempt = 1; attempt <= MAX_FETCH_ATTEMPTS; attempt++)
+    {
+      g_autoptr (HallHttpResponse) response = NULL;
+      g_autoptr (GError) local_error = NULL;
+
+      response = _hall_sync_send_authorized (worker, "GET", path, NULL, NULL, error);
+      if (response == NULL)
+        return NULL;
+      if (response->status == 401)
+        {
+          _hall_sync_set_auth_error (error);
+          return NULL;
+        }
+      if (response->status == 404)
+        {
+          g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
+                       _("the server does not hold the file of page %s"), sha256);
+          return NULL;
+        }
+      if (response->status != 200)
+        {
+          g_autofree char *problem = _hall_sync_describe_problem (response);
+
+          g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_REJECTED,
+                       _("the server refused the file of page %s: %s"), sha256, problem);
+          return NULL;
+        }
+      if (hall_store_save_page_file (worker->store, response->body, sha256, &local_error))
+        return g_steal_pointer (&file);
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      /* Damaged on the way (or on the server's disk): not kept, asked again. */
+      g_debug ("blob %s: download %u of %u does not match its hash", sha256, attempt,
+               MAX_FETCH_ATTEMPTS);
+    }
+  g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
+               _("the file of page %s came from the server damaged %u times and was not kept"),
+               sha256, MAX_FETCH_ATTEMPTS);
+  return NULL;
+}
+
+static void
+fetch_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  FetchData *data = task_data;
+  GError *error = NULL;
+  char *path;
+
+  data->worker.cancellable = cancellable;
+  path = fetch_page_file (&data->worker, data->sha256, &error);
+  if (path == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, path, g_free);
+}
+
+void
+hall_sync_engine_fetch_page_async (HallSyncEngine     *self,
+                                   const char         *sha256,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  FetchData *data;
+
+  g_return_if_fail (HALL_IS_SYNC_ENGINE (self));
+  g_return_if_fail (sha256 != NULL && strlen (sha256) == 64);
+
+  data = g_new0 (FetchData, 1);
+  _hall_sync_worker_init (&data->worker, self);
+  data->sha256 = g_ascii_strdown (sha256, -1);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_sync_engine_fetch_page_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
+  g_task_run_in_thread (task, fetch_thread);
+}
+
+char *
+hall_sync_engine_fetch_page_finish (HallSyncEngine *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

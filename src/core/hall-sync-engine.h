@@ -194,6 +194,22 @@ gboolean        hall_sync_engine_upload_blob_finish (HallSyncEngine *self,
                                                      char          **sha256_out,
                                                      GError        **error);
 
+/* Makes the file of the page @sha256 (lowercase hex) present at this
+ * counter: a page pulled from another counter has its record here and its
+ * file on the server until it is opened. GET /v1/blobs/@sha256, the bytes
+ * checked against @sha256 (an answer that does not match is asked for
+ * again, up to three times, and never kept), then temporary file, fsync,
+ * rename. HALL_SYNC_ERROR_OFFLINE when the server cannot be reached. */
+void            hall_sync_engine_fetch_page_async  (HallSyncEngine  *self,
+                                                    const char      *sha256,
+                                                    GCancellable    *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer         user_data);
+/* (transfer full): the path of the page's file, or NULL with @error. */
+char           *hall_sync_engine_fetch_page_finish (HallSyncEngine  *self,
+                                                    GAsyncResult    *result,
+                                                    GError         **error);
+
 /* One signed-in request outside the outbox (hall-sync-send.c), for what
  * exists only on the server, such as the hall's queue: @json_body (may be
  * NULL) as application/json, @idempotency_key (may be NULL) so that the

@@ -935,6 +935,7 @@ hall_window_constructed (GObject *object)
   hall_sign_in_page_set_store (self->sign_in_page, self->store);
   hall_sign_in_page_set_demo (self->sign_in_page, self->demo);
   hall_case_page_set_catalog (self->case_page, self->catalog);
+  hall_case_page_set_sync_engine (self->case_page, self->engine);
   hall_case_list_page_set_catalog (self->list_page, self->catalog);
 
   if (self->engine != NULL)

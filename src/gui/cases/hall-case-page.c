@@ -48,6 +48,7 @@ struct _HallCasePage
 
   HallStore     *store;
   HallCatalog   *catalog;
+  HallSyncEngine *engine;
   HallCase      *kase;
   char          *official;
   char          *document_text;
@@ -224,7 +225,8 @@ show_case (HallCasePage *self)
                                  hall_sync_state_get_label (sync_state));
   adw_action_row_set_subtitle (self->sync_row,
                                (sync_state == HALL_SYNC_REJECTED ||
-                                sync_state == HALL_SYNC_CONFLICT) && reason != NULL ? reason : "");
+                                sync_state == HALL_SYNC_CONFLICT ||
+                                sync_state == HALL_SYNC_PENDING) && reason != NULL ? reason : "");
   gtk_image_set_from_icon_name (self->sync_icon, hall_sync_state_get_icon_name (sync_state));
   if (sync_state == HALL_SYNC_REJECTED)
     gtk_widget_add_css_class (GTK_WIDGET (self->sync_row), "error");
@@ -428,6 +430,7 @@ scan_document_action (GtkWidget  *widget,
 
   window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
                                  slot, title, self->official);
+  hall_scan_window_set_sync_engine (window, self->engine);
   root = gtk_widget_get_root (widget);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
@@ -1493,6 +1496,7 @@ hall_case_page_dispose (GObject *object)
   g_clear_object (&self->applicant);
   g_clear_pointer (&self->trust, hall_store_trust_free);
   g_clear_object (&self->catalog);
+  g_clear_object (&self->engine);
   /* A call still running holds the page past its dispose: the store must
    * not reach it meanwhile. */
   if (self->store != NULL)
@@ -1696,6 +1700,16 @@ hall_case_page_set_catalog (HallCasePage *self,
 
   if (g_set_object (&self->catalog, catalog))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+}
+
+void
+hall_case_page_set_sync_engine (HallCasePage   *self,
+                                HallSyncEngine *engine)
+{
+  g_return_if_fail (HALL_IS_CASE_PAGE (self));
+  g_return_if_fail (engine == NULL || HALL_IS_SYNC_ENGINE (engine));
+
+  g_set_object (&self->engine, engine);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include "hall-catalog.h"
 #include "hall-store.h"
+#include "hall-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,9 @@ void        hall_case_page_set_store          (HallCasePage *self,
                                                HallStore    *store);
 void        hall_case_page_set_catalog        (HallCasePage *self,
                                                HallCatalog  *catalog);
+/* The engine the scanning windows it opens fetch pulled pages with. */
+void        hall_case_page_set_sync_engine    (HallCasePage   *self,
+                                               HallSyncEngine *engine);
 void        hall_case_page_set_official       (HallCasePage *self,
                                                const char   *official);
 HallCase   *hall_case_page_get_case           (HallCasePage *self);

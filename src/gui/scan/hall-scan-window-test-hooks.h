@@ -16,6 +16,10 @@ gboolean        hall_scan_window_get_ready      (HallScanWindow *self);
 gboolean        hall_scan_window_get_scanning   (HallScanWindow *self);
 /* (transfer none) (nullable): the message shown for the last failure. */
 const char     *hall_scan_window_get_error_text (HallScanWindow *self);
+/* (transfer none) (nullable): what the row of page @position says of a
+ * file that is not here ("On the server, …"), or NULL when it is. */
+const char     *hall_scan_window_get_page_note  (HallScanWindow *self,
+                                                 guint           position);
 /* (transfer none) (nullable): the thumbnail of page @position. */
 GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
                                                  guint           position);

@@ -24,6 +24,7 @@
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
+#include "hall-sync-engine.h"
 
 #define THUMBNAIL_SIZE 120
 /* A page being cropped is shown from a copy at most this large. */
@@ -80,6 +81,8 @@ struct _HallScanWindow
   GStrv              sources;
   GPtrArray         *pages;        /* of HallStoredPage: the slot, in order */
   GHashTable        *thumbnails;   /* sha256 → GdkTexture */
+  HallSyncEngine    *engine;       /* fetches pages pulled from other counters */
+  GHashTable        *fetches;      /* sha256 → NULL while fetched, or why it failed */
   char              *error_text;
   char              *rescan_uuid;  /* the page a scan replaces, or NULL */
   guint              n_scanned;
@@ -283,6 +286,67 @@ new_page_button (const char *icon,
   return button;
 }
 
+static void reload_pages (HallScanWindow *self);
+
+typedef struct
+{
+  HallScanWindow *self;
+  char           *sha256;
+} FetchData;
+
+static void
+fetch_page_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  FetchData *data = user_data;
+  HallScanWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  path = hall_sync_engine_fetch_page_finish (HALL_SYNC_ENGINE (source), result, &error);
+  if (path != NULL)
+    g_hash_table_remove (self->fetches, data->sha256);
+  else if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE))
+    g_hash_table_insert (self->fetches, g_strdup (data->sha256),
+                         g_strdup (_("On the server: it will show when the counter is back "
+                                     "online")));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_hash_table_insert (self->fetches, g_strdup (data->sha256),
+                         g_strdup_printf (_("On the server, could not be downloaded: %s"),
+                                          error->message));
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    reload_pages (self);
+  g_object_unref (data->self);
+  g_free (data->sha256);
+  g_free (data);
+}
+
+/* A page pulled from another counter: its file is fetched when the page
+ * is shown. (transfer none): what its row says meanwhile. */
+static const char *
+fetch_page (HallScanWindow       *self,
+            const HallStoredPage *page)
+{
+  FetchData *data;
+
+  if (g_hash_table_contains (self->fetches, page->sha256))
+    {
+      const char *reason = g_hash_table_lookup (self->fetches, page->sha256);
+
+      return reason != NULL ? reason : _("On the server, downloading…");
+    }
+  if (self->engine == NULL)
+    return _("On the server, not yet downloaded");
+  g_hash_table_insert (self->fetches, g_strdup (page->sha256), NULL);
+  data = g_new0 (FetchData, 1);
+  data->self = g_object_ref (self);
+  data->sha256 = g_strdup (page->sha256);
+  hall_sync_engine_fetch_page_async (self->engine, page->sha256, self->cancellable,
+                                     fetch_page_cb, data);
+  return _("On the server, downloading…");
+}
+
 static GtkWidget *
 new_page_row (HallScanWindow       *self,
               const HallStoredPage *page,
@@ -307,6 +371,12 @@ new_page_row (HallScanWindow       *self,
     subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
                                 page->dpi, kilobytes);
 
+  if (texture == NULL && !hall_store_has_page_file (self->store, page->sha256))
+    {
+      g_autofree char *known = g_steal_pointer (&subtitle);
+
+      subtitle = g_strdup_printf ("%s\n%s", known, fetch_page (self, page));
+    }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
@@ -398,7 +468,6 @@ typedef struct
 {
   HallScanWindow *self;
   char           *replaces;  /* the page the new one takes the place of */
-  guint           position;
   HallPageImage  *thumbnail; /* the scanner's, for a single scanned page */
 } StoreData;
 
@@ -447,21 +516,37 @@ add_pages_cb (GObject      *source,
 
       show_status (self, text);
     }
-  else if (data->replaces != NULL && added->len == 1)
+  if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      HallStoredPage *page = g_ptr_array_index (added, 0);
-
-      /* The new page goes where the old one was, and the old one goes. */
-      if (!hall_store_move_page (self->store, page->uuid, data->position, &error)
-          || !hall_store_remove_page (self->store, data->replaces, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not replace the page: %s"),
-                                                      error->message);
-
-          show_error (self, message);
-        }
+      reload_pages (self);
+      update_actions (self);
     }
+  store_data_free (data);
+}
 
+static void
+replace_page_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  StoreData *data = user_data;
+  HallScanWindow *self = data->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStoredPage) page = hall_store_replace_page_finish (HALL_STORE (source), result,
+                                                                    &error);
+
+  self->n_storing--;
+  if (page != NULL && data->thumbnail != NULL
+      && !g_hash_table_contains (self->thumbnails, page->sha256))
+    g_hash_table_insert (self->thumbnails, g_strdup (page->sha256),
+                         texture_from_image (data->thumbnail));
+  if (page == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not replace the page: %s"),
+                                                  error->message);
+
+      show_error (self, message);
+    }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
       reload_pages (self);
@@ -474,17 +559,24 @@ static void
 store_images (HallScanWindow *self,
               GPtrArray      *images,
               HallPageImage  *thumbnail,
-              const char     *replaces,
-              guint           position)
+              const char     *replaces)
 {
   StoreData *data = g_new0 (StoreData, 1);
 
   data->self = g_object_ref (self);
   data->thumbnail = thumbnail != NULL ? hall_page_image_ref (thumbnail) : NULL;
   data->replaces = g_strdup (replaces);
-  data->position = position;
   self->n_storing++;
   update_actions (self);
+  /* A page turned or scanned again keeps its uuid and place: its new file,
+   * row, record and history entry are one transaction, so nothing shows
+   * (or reaches the server) as a page added and another removed. */
+  if (replaces != NULL && images->len == 1)
+    {
+      hall_store_replace_page_async (self->store, replaces, g_ptr_array_index (images, 0),
+                                     self->official, self->cancellable, replace_page_cb, data);
+      return;
+    }
   hall_store_add_pages_async (self->store, self->case_uuid, self->slot, images, self->official,
                               self->cancellable, add_pages_cb, data);
 }
@@ -1072,12 +1164,12 @@ page_cb (HallScanner    *scanner,
   g_ptr_array_add (images, hall_page_image_ref (image));
   if (old != NULL)
     {
-      store_images (self, images, thumbnail, old->uuid, old->position);
+      store_images (self, images, thumbnail, old->uuid);
       /* One page replaces one page; a feeder's further sheets are added. */
       g_clear_pointer (&self->rescan_uuid, g_free);
     }
   else
-    store_images (self, images, thumbnail, NULL, 0);
+    store_images (self, images, thumbnail, NULL);
 }
 
 static void
@@ -1148,9 +1240,9 @@ capture_cb (GObject      *source,
   g_ptr_array_add (images, g_steal_pointer (&page));
   old = replaces != NULL ? find_page (self, replaces) : NULL;
   if (old != NULL)
-    store_images (self, images, NULL, old->uuid, old->position);
+    store_images (self, images, NULL, old->uuid);
   else
-    store_images (self, images, NULL, NULL, 0);
+    store_images (self, images, NULL, NULL);
 }
 
 /* Takes the page under the camera into the slot, or in place of the page
@@ -1283,7 +1375,7 @@ rotate_action (GtkWidget  *widget,
     }
   images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
   g_ptr_array_add (images, hall_page_image_rotate (image, 1));
-  store_images (self, images, NULL, page->uuid, page->position);
+  store_images (self, images, NULL, page->uuid);
 }
 
 static void
@@ -1443,7 +1535,7 @@ crop_apply_action (GtkWidget  *widget,
     {
       images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
       g_ptr_array_add (images, hall_page_image_crop (self->crop_image, x0, y0, x1 - x0, y1 - y0));
-      store_images (self, images, NULL, page->uuid, page->position);
+      store_images (self, images, NULL, page->uuid);
     }
   leave_crop (self);
 }
@@ -1474,7 +1566,7 @@ import_cb (GObject      *source,
       return;
     }
   show_status (self, _("Storing the imported pages…"));
-  store_images (self, images, NULL, NULL, 0);
+  store_images (self, images, NULL, NULL);
 }
 
 static void
@@ -1597,6 +1689,7 @@ hall_scan_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   g_clear_object (&self->scanner);
+  g_clear_object (&self->engine);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
@@ -1616,6 +1709,7 @@ hall_scan_window_finalize (GObject *object)
   g_clear_pointer (&self->crop_image, hall_page_image_unref);
   g_free (self->crop_uuid);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->fetches, g_hash_table_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
@@ -1795,6 +1889,7 @@ hall_scan_window_init (HallScanWindow *self)
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
   self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 HallScanWindow *
@@ -1816,6 +1911,20 @@ hall_scan_window_new (HallStore   *store,
                        "slot-title", slot_title,
                        "official", official,
                        NULL);
+}
+
+void
+hall_scan_window_set_sync_engine (HallScanWindow *self,
+                                  HallSyncEngine *engine)
+{
+  g_return_if_fail (HALL_IS_SCAN_WINDOW (self));
+  g_return_if_fail (engine == NULL || HALL_IS_SYNC_ENGINE (engine));
+
+  if (!g_set_object (&self->engine, engine))
+    return;
+  g_hash_table_remove_all (self->fetches);
+  if (self->pages != NULL)
+    reload_pages (self);
 }
 
 void
@@ -1886,6 +1995,28 @@ hall_scan_window_get_error_text (HallScanWindow *self)
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
 
   return self->error_text;
+}
+
+const char *
+hall_scan_window_get_page_note (HallScanWindow *self,
+                                guint           position)
+{
+  HallStoredPage *page;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  if (self->pages == NULL || position >= self->pages->len)
+    return NULL;
+  page = g_ptr_array_index (self->pages, position);
+  if (hall_store_has_page_file (self->store, page->sha256))
+    return NULL;
+  if (g_hash_table_contains (self->fetches, page->sha256))
+    {
+      const char *reason = g_hash_table_lookup (self->fetches, page->sha256);
+
+      return reason != NULL ? reason : _("On the server, downloading…");
+    }
+  return _("On the server, not yet downloaded");
 }
 
 GdkPaintable *

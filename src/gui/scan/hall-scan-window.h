@@ -9,6 +9,7 @@
 
 #include "hall-scanner.h"
 #include "hall-store.h"
+#include "hall-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,11 @@ HallScanWindow *hall_scan_window_new            (HallStore      *store,
                                                  const char     *slot,
                                                  const char     *slot_title,
                                                  const char     *official);
+
+/* The engine that fetches the files of pages pulled from other counters
+ * when they are shown (nullable: they are then said to be on the server). */
+void            hall_scan_window_set_sync_engine (HallScanWindow *self,
+                                                  HallSyncEngine *engine);
 
 /* Imports @files (element-type GFile) into the slot, all or none: a file
  * that is refused is shown in a message and nothing is added. */
