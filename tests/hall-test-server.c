@@ -7,13 +7,66 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 
 #include "hall-http-client.h"
 #include "hall-sqlite.h"
 #include "hall-store-signing.h"
+#include "hall-test-postgres.h"
 #include "hall-test-server.h"
+
+/* With HALL_TEST_STORAGE=postgresql, one throw-away cluster for the test
+ * program (started by the first server, stopped at exit) and a database
+ * per data directory, so that a restarted server finds its own records. */
+static HallTestPostgres *postgres;
+static GHashTable *databases;  /* data dir -> libpq URI */
+static GMutex postgres_lock;
+
+static void
+stop_postgres (void)
+{
+  g_clear_pointer (&databases, g_hash_table_unref);
+  g_clear_pointer (&postgres, hall_test_postgres_stop);
+}
+
+/* (transfer none) (nullable): the URI of @data_dir's database, made the
+ * first time, or NULL on SQLite. */
+static const char *
+database_of (const char *data_dir)
+{
+  const char *uri;
+
+  if (g_strcmp0 (g_getenv ("HALL_TEST_STORAGE"), "postgresql") != 0)
+    return NULL;
+  g_mutex_lock (&postgres_lock);
+  if (postgres == NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      postgres = hall_test_postgres_start (&error);
+      g_assert_no_error (error);
+      /* Skipped, as meson counts it, when PostgreSQL is not installed. */
+      if (postgres == NULL)
+        {
+          g_printerr ("PostgreSQL is not installed: skipped\n");
+          exit (77);
+        }
+      databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      atexit (stop_postgres);
+    }
+  uri = g_hash_table_lookup (databases, data_dir);
+  if (uri == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("hall_%u", g_hash_table_size (databases) + 1);
+
+      uri = hall_test_postgres_create_database (postgres, name);
+      g_hash_table_insert (databases, g_strdup (data_dir), (char *) uri);
+    }
+  g_mutex_unlock (&postgres_lock);
+  return uri;
+}
 
 static gpointer
 drain_thread (gpointer user_data)
@@ -48,10 +101,17 @@ hall_test_server_start (const char *data_dir)
   g_assert_nonnull (binary);
   server = g_new0 (HallTestServer, 1);
   server->data_dir = g_strdup (data_dir);
+  server->database = g_strdup (database_of (data_dir));
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->process = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                                 "--listen", "127.0.0.1:0", "--data", data_dir,
-                                                 "--demo", NULL);
+  if (server->database != NULL)
+    server->process = g_subprocess_launcher_spawn (launcher, &error, binary,
+                                                   "--listen", "127.0.0.1:0", "--data", data_dir,
+                                                   "--demo", "--database", server->database,
+                                                   NULL);
+  else
+    server->process = g_subprocess_launcher_spawn (launcher, &error, binary,
+                                                   "--listen", "127.0.0.1:0", "--data", data_dir,
+                                                   "--demo", NULL);
   g_assert_no_error (error);
 
   /* A server that dies closes the pipe, so this read cannot hang. */
@@ -103,6 +163,7 @@ hall_test_server_free (HallTestServer *server)
   if (server->process != NULL)
     hall_test_server_stop (server);
   g_free (server->data_dir);
+  g_free (server->database);
   g_free (server->url);
   g_free (server);
 }
@@ -110,6 +171,8 @@ hall_test_server_free (HallTestServer *server)
 char *
 hall_test_server_dup_db_path (HallTestServer *server)
 {
+  if (server->database != NULL)
+    return NULL;
   return g_build_filename (server->data_dir, "hall.sqlite", NULL);
 }
 

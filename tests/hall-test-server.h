@@ -16,12 +16,16 @@ typedef struct
   GSubprocess *process;
   GThread     *drain;     /* reads the server's stdout so it never blocks */
   char        *data_dir;
+  char        *database;  /* libpq URI with HALL_TEST_STORAGE=postgresql, else NULL */
   char        *url;       /* "http://127.0.0.1:PORT" */
   guint16      port;
 } HallTestServer;
 
 /* Starts $SERVICE_HALL_SERVER_BIN --listen 127.0.0.1:0 --data @data_dir
- * --demo and waits for its "listening on" line. */
+ * --demo and waits for its "listening on" line. With
+ * HALL_TEST_STORAGE=postgresql, adds --database with @data_dir's own
+ * database in the test program's throw-away cluster (hall-test-postgres.c;
+ * the program exits 77, skipped, when PostgreSQL is not installed). */
 HallTestServer *hall_test_server_start   (const char     *data_dir);
 /* SIGKILL, then waits: nothing of the server's own shutdown runs. */
 void            hall_test_server_kill    (HallTestServer *server);
@@ -31,7 +35,8 @@ void            hall_test_server_stop    (HallTestServer *server);
 void            hall_test_server_free    (HallTestServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallTestServer, hall_test_server_free)
 
-/* data_dir/hall.sqlite */
+/* (nullable): data_dir/hall.sqlite, or NULL when the records are in
+ * PostgreSQL (server->database). */
 char           *hall_test_server_dup_db_path (HallTestServer *server);
 
 /* POST /v1/sessions as demo/demo; the token. */

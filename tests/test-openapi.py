@@ -491,8 +491,28 @@ def main():
                           "--public-key", "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="],
                          check=True, capture_output=True, text=True).stdout
     CERTIFICATE = json.loads(out)
+    # HALL_TEST_STORAGE=postgresql (the openapi-postgres test): the same
+    # contract with the records in a throw-away PostgreSQL cluster, from
+    # hall-test-postgres.c through its wrapper, which prints the database's
+    # URI and removes the cluster when its stdin closes.
+    cluster = None
+    storage = []
+    if os.environ.get("HALL_TEST_STORAGE") == "postgresql":
+        cluster = subprocess.Popen([os.environ["HALL_TEST_POSTGRES_RUN"], "hall_openapi"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        uri = cluster.stdout.readline().strip()
+        if not uri:
+            code = cluster.wait(timeout=60)
+            shutil.rmtree(data_dir, ignore_errors=True)
+            if code == 77:
+                print("1..0 # SKIP PostgreSQL is not installed")
+                return 77
+            print("1..1")
+            print(f"not ok 1 - the PostgreSQL cluster did not start (exit {code})")
+            return 1
+        storage = ["--database", uri]
     server = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--data", data_dir, "--demo",
-                               "--hall-public-key", hall_key],
+                               "--hall-public-key", hall_key] + storage,
                               stdout=subprocess.PIPE, text=True)
     try:
         line = server.stdout.readline().strip()
@@ -508,6 +528,9 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if cluster is not None:
+            cluster.stdin.close()
+            cluster.wait(timeout=60)
         shutil.rmtree(data_dir, ignore_errors=True)
 
     declared = {(p, m) for p, ops in spec["paths"].items() for m in ops if m in METHODS}

@@ -74,10 +74,12 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
-/* A server on @data_dir and, when not NULL, the PostgreSQL @database. */
+/* A server on @data_dir and, when not NULL, the PostgreSQL @database,
+ * listening on @listen ("127.0.0.1:0": a free port). */
 static Server *
-server_start_on (const char *data_dir,
-                 const char *database)
+server_start_listen (const char *data_dir,
+                     const char *database,
+                     const char *listen)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
@@ -91,12 +93,12 @@ server_start_on (const char *data_dir,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (database != NULL)
-    self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
+    self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", listen,
                                                  "--data", data_dir, "--demo",
                                                  "--database", database, NULL);
   else
     self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen",
-                                                 "127.0.0.1:0", "--data", data_dir, "--demo",
+                                                 listen, "--data", data_dir, "--demo",
                                                  NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
@@ -107,6 +109,13 @@ server_start_on (const char *data_dir,
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
   self->base = g_strdup (line + strlen ("listening on "));
   return self;
+}
+
+static Server *
+server_start_on (const char *data_dir,
+                 const char *database)
+{
+  return server_start_listen (data_dir, database, "127.0.0.1:0");
 }
 
 static Server *
@@ -5037,6 +5046,543 @@ test_balancer (void)
   remove_dir (second_dir);
 }
 
+/* kill -9 of a server under load, through the balancer: the writers and
+ * the reader of the next test. */
+#define KILL_WRITERS 3
+#define KILL_WRITES 60
+
+typedef struct
+{
+  const char *lb;
+  char       *token;
+  GPtrArray  *created;   /* uuids whose creation was acknowledged */
+  GPtrArray  *updated;   /* of those, whose update was acknowledged */
+  gint       *n_acked;   /* every writer's acknowledged writes */
+  guint       retries;
+} KillWriter;
+
+/* Sends @method @path until a 2xx comes back, as a counter's outbox does:
+ * no answer, the balancer's 502/503 and a server's 503 are sent again,
+ * unchanged (the same uuid, the same Idempotency-Key); any other answer is
+ * a failure of the test. */
+static Reply *
+send_until_acknowledged (KillWriter        *writer,
+                         const char        *method,
+                         const char        *path,
+                         const char        *body,
+                         const char *const *extra)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      Reply *reply = request_full (writer->lb, method, path, writer->token, body, strlen (body),
+                                   extra);
+
+      if (reply->status >= 200 && reply->status < 300)
+        return reply;
+      if (reply->status > 0 && reply->status < 500)
+        g_error ("%s %s: %ld %s", method, path, reply->status, reply->body->str);
+      hall_test_reply_free (reply);
+      writer->retries++;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+}
+
+static gpointer
+kill_writer_thread (gpointer data)
+{
+  KillWriter *writer = data;
+
+  for (guint i = 0; i < KILL_WRITES; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+      g_autofree char *create_key = g_uuid_string_random ();
+      g_autofree char *create_header = g_strconcat ("Idempotency-Key: ", create_key, NULL);
+      g_autofree char *body = person_json (NULL);
+      const char *create_extra[] = { create_header, NULL };
+      Reply *reply;
+
+      reply = send_until_acknowledged (writer, "PUT", path, body, create_extra);
+      /* A retry of a creation whose answer was lost gets the stored answer. */
+      assert_status (reply, 201);
+      hall_test_reply_free (reply);
+      g_ptr_array_add (writer->created, g_strdup (uuid));
+      g_atomic_int_inc (writer->n_acked);
+
+      /* Every third also changes, from version 1, under a key of its own:
+       * sent again after a lost answer it is the stored 200, never a 412. */
+      if (i % 3 == 0)
+        {
+          g_autofree char *update_key = g_uuid_string_random ();
+          g_autofree char *update_header = g_strconcat ("Idempotency-Key: ", update_key, NULL);
+          g_autofree char *changed = person_json (NULL);
+          const char *update_extra[] = { update_header, "If-Match: \"1\"", NULL };
+
+          reply = send_until_acknowledged (writer, "PUT", path, changed, update_extra);
+          assert_status (reply, 200);
+          g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+          hall_test_reply_free (reply);
+          g_ptr_array_add (writer->updated, g_strdup (uuid));
+          g_atomic_int_inc (writer->n_acked);
+        }
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  const char *lb;
+  const char *token;
+  gint       *writers_done;
+  GHashTable *seen;      /* "uuid/version" -> seq, as read */
+  guint       pages;
+  guint       errors;
+} KillReader;
+
+/* Follows the change feed through the balancer while the writers write
+ * and a server dies: no (uuid, version) read twice, seqs rising; after
+ * the writers are done, reads to the end once more. */
+static gpointer
+kill_reader_thread (gpointer data)
+{
+  KillReader *reader = data;
+  g_autofree char *cursor = g_strdup ("");
+  gint64 last_seq = 0;
+  gint64 deadline = g_get_monotonic_time () + 240 * G_USEC_PER_SEC;
+  gboolean final = FALSE;
+
+  for (;;)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/changes?since=%s&limit=50", cursor);
+      gboolean done = g_atomic_int_get (reader->writers_done);
+      g_autoptr(Reply) reply = request_full (reader->lb, "GET", path, reader->token, NULL, 0,
+                                             NULL);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *object;
+      JsonArray *changes;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      if (reply->status != 200)
+        {
+          g_assert_true (reply->status < 0 || reply->status >= 500);
+          reader->errors++;
+          g_usleep (20000);
+          continue;
+        }
+      reader->pages++;
+      node = reply_json (reply);
+      object = json_node_get_object (node);
+      changes = json_object_get_array_member (object, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          gint64 seq = json_object_get_int_member (change, "seq");
+          char *key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
+                                       json_object_get_string_member (change, "uuid"),
+                                       json_object_get_int_member (change, "version"));
+
+          g_assert_cmpint (seq, >, last_seq);
+          last_seq = seq;
+          g_assert_false (g_hash_table_contains (reader->seen, key));
+          g_hash_table_insert (reader->seen, key, g_memdup2 (&seq, sizeof seq));
+        }
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (object, "next"));
+      if (!json_object_get_boolean_member (object, "more"))
+        {
+          /* The writers were done before this read began: it saw all. */
+          if (final)
+            break;
+          if (done)
+            final = TRUE;
+          else
+            g_usleep (10000);
+        }
+    }
+  return NULL;
+}
+
+/* Three servers on one PostgreSQL database behind HAProxy; three counters
+ * write through it (creations PUT to their uuids and updates, each under
+ * an Idempotency-Key, sent again on any failure as counters do) while a
+ * reader follows the feed through it. One server is killed with SIGKILL
+ * three times along the way, and started again on its port while the
+ * writes go on. At the end every acknowledged write is stored exactly once and
+ * in the feed exactly once, at the version acknowledged, and the reader
+ * read each change once, a change's versions in commit order. */
+static void
+test_balancer_kill (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *haproxy = g_find_program_in_path ("haproxy");
+  g_autofree char *key = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *lb = NULL;
+  g_autofree char *reader_token = NULL;
+  g_autofree char *victim_listen = NULL;
+  char *dirs[2] = { NULL, NULL };
+  g_autoptr(GSubprocess) balancer = NULL;
+  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(GHashTable) in_feed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  KillWriter writers[KILL_WRITERS];
+  KillReader reader = { 0 };
+  GThread *threads[KILL_WRITERS];
+  GThread *reader_thread;
+  Server *others[2];
+  Server *victim;
+  Reply *reply;
+  gint n_acked = 0;
+  gint writers_done = 0;
+  gint at_kill, at_restart;
+  guint created = 0, updated = 0, retries = 0;
+  guint16 lb_port;
+  gint64 deadline;
+  gsize length;
+  guint i;
+
+  if (postgres == NULL || haproxy == NULL)
+    {
+      g_test_skip (postgres == NULL ? "one server per SQLite file" : "haproxy is not installed");
+      return;
+    }
+  {
+    g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
+
+    g_file_get_contents (key_from, &key, &length, &error);
+    g_assert_no_error (error);
+  }
+  victim_listen = g_strdup_printf ("127.0.0.1:%u", unused_port ());
+  for (i = 0; i < 2; i++)
+    {
+      g_autofree char *key_to = NULL;
+
+      dirs[i] = g_dir_make_tmp ("hall-server-kill-XXXXXX", &error);
+      g_assert_no_error (error);
+      key_to = g_build_filename (dirs[i], "session.key", NULL);
+      g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                &error);
+      g_assert_no_error (error);
+      others[i] = server_start_listen (dirs[i], database_of (server->data_dir),
+                                       i == 1 ? victim_listen : "127.0.0.1:0");
+    }
+  victim = others[1];
+
+  /* README's configuration, with health checks quick enough to take a
+   * dead server out within a fraction of a second. */
+  lb_port = unused_port ();
+  config = g_strdup_printf ("global\n"
+                            "  maxconn 256\n"
+                            "defaults\n"
+                            "  mode http\n"
+                            "  option httpchk GET /v1/health\n"
+                            "  timeout connect 5s\n"
+                            "  timeout client 60s\n"
+                            "  timeout server 60s\n"
+                            "frontend hall\n"
+                            "  bind 127.0.0.1:%u\n"
+                            "  default_backend servers\n"
+                            "backend servers\n"
+                            "  balance roundrobin\n"
+                            "  server a %s check inter 200ms fall 1 rise 1\n"
+                            "  server b %s check inter 200ms fall 1 rise 1\n"
+                            "  server c %s check inter 200ms fall 1 rise 1\n",
+                            lb_port, server->base + strlen ("http://"),
+                            others[0]->base + strlen ("http://"), victim_listen);
+  config_path = g_build_filename (dirs[0], "haproxy.cfg", NULL);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+  balancer = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                               | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, haproxy, "-db",
+                               "-f", config_path, NULL);
+  g_assert_no_error (error);
+  lb = g_strdup_printf ("http://127.0.0.1:%u", lb_port);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      reply = request_full (lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
+      if (reply->status == 200)
+        break;
+      hall_test_reply_free (reply);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50000);
+    }
+  hall_test_reply_free (reply);
+
+  reader_token = sign_in (lb, "demo", "demo");
+  reader = (KillReader) { lb, reader_token, &writers_done, seen, 0, 0 };
+  reader_thread = g_thread_new ("feed-reader", kill_reader_thread, &reader);
+  for (i = 0; i < KILL_WRITERS; i++)
+    {
+      writers[i] = (KillWriter) { lb, sign_in (lb, "demo", "demo"),
+                                  g_ptr_array_new_with_free_func (g_free),
+                                  g_ptr_array_new_with_free_func (g_free), &n_acked, 0 };
+      threads[i] = g_thread_new ("writer", kill_writer_thread, &writers[i]);
+    }
+
+  /* A quarter, half and three quarters of the way in, kill -9 one server;
+   * start it again once the others have taken a few writes more. Three
+   * times, so that some kill lands while the server holds requests (how
+   * many did shows as retries: it varies from run to run). */
+  deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  for (guint kill = 1; kill <= 3; kill++)
+    {
+      while (g_atomic_int_get (&n_acked) < (gint) (kill * KILL_WRITERS * KILL_WRITES / 4))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (1000);
+        }
+      g_subprocess_force_exit (victim->process);
+      g_subprocess_wait (victim->process, NULL, NULL);
+      at_kill = g_atomic_int_get (&n_acked);
+      server_free (victim);
+      while (g_atomic_int_get (&n_acked) < at_kill + 20)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (1000);
+        }
+      victim = others[1] = server_start_listen (dirs[1], database_of (server->data_dir),
+                                                victim_listen);
+      at_restart = g_atomic_int_get (&n_acked);
+      g_test_message ("killed at %d acknowledged writes, restarted at %d", at_kill, at_restart);
+    }
+
+  for (i = 0; i < KILL_WRITERS; i++)
+    g_thread_join (threads[i]);
+  g_atomic_int_set (&writers_done, 1);
+  g_thread_join (reader_thread);
+  for (i = 0; i < KILL_WRITERS; i++)
+    {
+      created += writers[i].created->len;
+      updated += writers[i].updated->len;
+      retries += writers[i].retries;
+    }
+  g_test_message ("%u acknowledged writes, %u retries; reader: %u pages, %u errors",
+                  created + updated, retries, reader.pages, reader.errors);
+  /* The last kill landed in the middle of the stream, and every write
+   * ended acknowledged (the writers retry until it is). */
+  g_assert_cmpint (at_kill, <, (gint) (created + updated));
+  g_assert_cmpint (at_restart, <, (gint) (created + updated));
+  g_assert_cmpuint (created, ==, KILL_WRITERS * KILL_WRITES);
+  g_assert_cmpuint (updated, ==, KILL_WRITERS * ((KILL_WRITES + 2) / 3));
+  /* The restarted server serves the session and the writes. */
+  reply = request_full (victim->base, "GET", "/v1/catalog", reader_token, NULL, 0, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+
+  /* In the feed exactly once per acknowledged version, as the reader read
+   * it, and stored at that version. */
+  changes = all_changes (1000);
+  for (i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      char *feed_key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
+                                        json_object_get_string_member (change, "uuid"),
+                                        json_object_get_int_member (change, "version"));
+
+      g_assert_false (g_hash_table_contains (in_feed, feed_key));
+      g_hash_table_add (in_feed, feed_key);
+    }
+  for (i = 0; i < KILL_WRITERS; i++)
+    {
+      KillWriter *writer = &writers[i];
+
+      for (guint j = 0; j < writer->created->len; j++)
+        {
+          const char *uuid = g_ptr_array_index (writer->created, j);
+          gboolean changed = g_ptr_array_find_with_equal_func (writer->updated, uuid,
+                                                               g_str_equal, NULL);
+          g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+          g_autofree char *v1 = g_strconcat (uuid, "/1", NULL);
+          g_autofree char *v2 = g_strconcat (uuid, "/2", NULL);
+          g_autofree char *v3 = g_strconcat (uuid, "/3", NULL);
+          g_autoptr(JsonNode) node = NULL;
+
+          reply = request ("GET", path, token, NULL, NULL);
+          assert_status (reply, 200);
+          node = reply_json (reply);
+          g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"),
+                           ==, changed ? 2 : 1);
+          hall_test_reply_free (reply);
+          g_assert_true (g_hash_table_contains (in_feed, v1));
+          g_assert_true (g_hash_table_contains (in_feed, v2) == changed);
+          g_assert_false (g_hash_table_contains (in_feed, v3));
+          g_assert_true (g_hash_table_contains (seen, v1));
+          g_assert_true (g_hash_table_contains (seen, v2) == changed);
+          if (changed)
+            g_assert_cmpint (*(gint64 *) g_hash_table_lookup (seen, v1), <,
+                             *(gint64 *) g_hash_table_lookup (seen, v2));
+        }
+    }
+  /* And in the database itself: no uuid stored twice in the feed's table. */
+  {
+    PGconn *pg = PQconnectdb (database_of (server->data_dir));
+    PGresult *result;
+
+    g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+    result = PQexec (pg, "SELECT count(*) FROM (SELECT uuid, version FROM changes"
+                         " GROUP BY uuid, version HAVING count(*) > 1) AS twice");
+    g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+    g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "0");
+    PQclear (result);
+    PQfinish (pg);
+  }
+
+  for (i = 0; i < KILL_WRITERS; i++)
+    {
+      g_free (writers[i].token);
+      g_ptr_array_unref (writers[i].created);
+      g_ptr_array_unref (writers[i].updated);
+    }
+  g_subprocess_send_signal (balancer, SIGTERM);
+  g_subprocess_wait (balancer, NULL, NULL);
+  for (i = 0; i < 2; i++)
+    {
+      server_stop (others[i]);
+      remove_dir (dirs[i]);
+      g_free (dirs[i]);
+      dirs[i] = NULL;
+    }
+}
+
+/* Issue 13's item 3 through real server processes: three servers on one
+ * PostgreSQL database, a counter writing through each at once (creations
+ * and updates, as in the test above), two readers following the feed
+ * through two of them. Every change is read exactly once by each reader,
+ * and in an order consistent with commits: a counter's writes, each
+ * acknowledged before the next was sent, are read in the order it made
+ * them. (test-server-postgres.c races the storage itself, in one
+ * process.) */
+static void
+test_feed_three_servers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  char *dirs[2] = { NULL, NULL };
+  Server *servers[3];
+  KillWriter writers[3];
+  KillReader readers[2];
+  GThread *threads[3];
+  GThread *reader_threads[2];
+  gint n_acked = 0;
+  gint writers_done = 0;
+  gsize length;
+  guint i;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("one server per SQLite file");
+      return;
+    }
+  {
+    g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
+
+    g_file_get_contents (key_from, &key, &length, &error);
+    g_assert_no_error (error);
+  }
+  servers[0] = server;
+  for (i = 0; i < 2; i++)
+    {
+      g_autofree char *key_to = NULL;
+
+      dirs[i] = g_dir_make_tmp ("hall-server-feed-XXXXXX", &error);
+      g_assert_no_error (error);
+      key_to = g_build_filename (dirs[i], "session.key", NULL);
+      g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                &error);
+      g_assert_no_error (error);
+      servers[i + 1] = server_start_on (dirs[i], database_of (server->data_dir));
+    }
+
+  for (i = 0; i < 2; i++)
+    {
+      readers[i] = (KillReader) { servers[i + 1]->base, token, &writers_done,
+                                  g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         g_free), 0, 0 };
+      reader_threads[i] = g_thread_new ("feed-reader", kill_reader_thread, &readers[i]);
+    }
+  for (i = 0; i < 3; i++)
+    {
+      writers[i] = (KillWriter) { servers[i]->base, sign_in (servers[i]->base, "demo", "demo"),
+                                  g_ptr_array_new_with_free_func (g_free),
+                                  g_ptr_array_new_with_free_func (g_free), &n_acked, 0 };
+      threads[i] = g_thread_new ("writer", kill_writer_thread, &writers[i]);
+    }
+  for (i = 0; i < 3; i++)
+    g_thread_join (threads[i]);
+  g_atomic_int_set (&writers_done, 1);
+  for (i = 0; i < 2; i++)
+    g_thread_join (reader_threads[i]);
+
+  for (i = 0; i < 2; i++)
+    {
+      GHashTable *seen = readers[i].seen;
+
+      g_test_message ("reader %u: %u pages, %u changes", i, readers[i].pages,
+                      g_hash_table_size (seen));
+      g_assert_cmpuint (readers[i].errors, ==, 0);
+      for (guint w = 0; w < 3; w++)
+        {
+          gint64 previous = 0;
+
+          g_assert_cmpuint (writers[w].retries, ==, 0);
+          for (guint j = 0; j < writers[w].created->len; j++)
+            {
+              const char *uuid = g_ptr_array_index (writers[w].created, j);
+              gboolean changed = g_ptr_array_find_with_equal_func (writers[w].updated, uuid,
+                                                                   g_str_equal, NULL);
+              g_autofree char *v1 = g_strconcat (uuid, "/1", NULL);
+              g_autofree char *v2 = g_strconcat (uuid, "/2", NULL);
+              gint64 *seq1 = g_hash_table_lookup (seen, v1);
+              gint64 *seq2 = g_hash_table_lookup (seen, v2);
+
+              g_assert_nonnull (seq1);
+              g_assert_cmpint (*seq1, >, previous);
+              previous = *seq1;
+              g_assert_true ((seq2 != NULL) == changed);
+              if (changed)
+                {
+                  g_assert_cmpint (*seq2, >, previous);
+                  previous = *seq2;
+                }
+            }
+        }
+    }
+  /* The two readers read the same feed: the same changes at the same seqs. */
+  g_assert_cmpuint (g_hash_table_size (readers[0].seen), ==, g_hash_table_size (readers[1].seen));
+  {
+    GHashTableIter iter;
+    gpointer change, seq;
+
+    g_hash_table_iter_init (&iter, readers[0].seen);
+    while (g_hash_table_iter_next (&iter, &change, &seq))
+      {
+        gint64 *other = g_hash_table_lookup (readers[1].seen, change);
+
+        g_assert_nonnull (other);
+        g_assert_cmpint (*other, ==, *(gint64 *) seq);
+      }
+  }
+
+  for (i = 0; i < 3; i++)
+    {
+      g_free (writers[i].token);
+      g_ptr_array_unref (writers[i].created);
+      g_ptr_array_unref (writers[i].updated);
+    }
+  for (i = 0; i < 2; i++)
+    {
+      g_hash_table_unref (readers[i].seen);
+      server_stop (servers[i + 1]);
+      remove_dir (dirs[i]);
+      g_free (dirs[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -5120,6 +5666,8 @@ main (int   argc,
   g_test_add_func ("/hall/server/create-race", test_create_race);
   g_test_add_func ("/hall/server/calendar-race", test_calendar_race);
   g_test_add_func ("/hall/server/balancer", test_balancer);
+  g_test_add_func ("/hall/server/balancer/kill", test_balancer_kill);
+  g_test_add_func ("/hall/server/feed/three-servers", test_feed_three_servers);
   g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/database-hung", test_database_hung);
   g_test_add_func ("/hall/server/database-silent", test_database_silent);
