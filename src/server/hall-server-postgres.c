@@ -157,16 +157,36 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES ($1, $2, ($3::json)->>'case', $3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
+  /* $1, $2: the range of created_at; $3: the grouping; $4: now. Days and
+   * hours are the hall's local time, UTC+08:00. A finished case's last
+   * change (updated_at) is when it was finished: a final state is not left. */
   [STMT_STATS_CASES] =
-    "SELECT coalesce (key, ''), count(*),"
-    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
-    " FROM (SELECT CASE $3::text WHEN 'service' THEN data::jsonb ->> 'service'"
-    "                      WHEN 'counter' THEN data::jsonb ->> 'counter'"
-    "                      WHEN 'day' THEN substr (data::jsonb ->> 'created_at', 1, 10)"
-    "                      ELSE substr (data::jsonb ->> 'created_at', 12, 2) END AS key,"
-    "              data::jsonb ->> 'state' AS state"
-    "       FROM cases WHERE data::jsonb ->> 'created_at' >= $1::text"
-    "                    AND data::jsonb ->> 'created_at' < $2::text) AS c"
+    "SELECT coalesce (key, ''), count(*), count(*) FILTER (WHERE fin),"
+    "       count(*) FILTER (WHERE fin AND updated_at <= promised_at),"
+    "       count(*) FILTER (WHERE fin AND updated_at > promised_at),"
+    "       count(*) FILTER (WHERE NOT fin AND promised_at < $4::text),"
+    "       count(*) FILTER (WHERE ret), count(*) FILTER (WHERE rej)"
+    " FROM (SELECT CASE $3::text WHEN 'service' THEN d ->> 'service'"
+    "                      WHEN 'department' THEN d ->> 'service'"
+    "                      WHEN 'counter' THEN d ->> 'counter'"
+    "                      WHEN 'official' THEN d ->> 'official'"
+    "                      WHEN 'day' THEN to_char ((d ->> 'created_at')::timestamptz"
+    "                                               AT TIME ZONE 'UTC' + interval '8 hours',"
+    "                                               'YYYY-MM-DD')"
+    "                      ELSE to_char ((d ->> 'created_at')::timestamptz"
+    "                                    AT TIME ZONE 'UTC' + interval '8 hours', 'HH24')"
+    "                 END AS key,"
+    "              d ->> 'state' IN ('completed', 'rejected', 'withdrawn') AS fin,"
+    "              d ->> 'updated_at' AS updated_at, d ->> 'promised_at' AS promised_at,"
+    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = c.uuid"
+    "                      AND e.data::jsonb ->> 'kind' = 'decision'"
+    "                      AND e.data::jsonb ->> 'decision' = 'return') AS ret,"
+    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = c.uuid"
+    "                      AND e.data::jsonb ->> 'kind' = 'decision'"
+    "                      AND e.data::jsonb ->> 'decision' = 'reject') AS rej"
+    "       FROM (SELECT uuid, data::jsonb AS d FROM cases"
+    "             WHERE data::jsonb ->> 'created_at' >= $1::text"
+    "               AND data::jsonb ->> 'created_at' < $2::text) AS c) AS s"
     " GROUP BY 1 ORDER BY coalesce (key, '') COLLATE \"C\"",
 };
 
@@ -1288,13 +1308,14 @@ pg_stats_cases (HallServerStorage  *storage,
                 const char         *from,
                 const char         *to,
                 const char         *by,
+                const char         *now,
                 GError            **error)
 {
-  const char *params[] = { from, to, by };
+  const char *params[] = { from, to, by, now };
   g_autoptr(GPtrArray) rows = NULL;
   PGresult *result;
 
-  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_CASES, 3, params,
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_CASES, 4, params,
                      _("count the cases"), error);
   if (result == NULL)
     return NULL;
@@ -1306,6 +1327,11 @@ pg_stats_cases (HallServerStorage  *storage,
       row->key = g_strdup (PQgetvalue (result, i, 0));
       row->opened = g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10);
       row->finished = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      row->on_time = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
+      row->late = g_ascii_strtoll (PQgetvalue (result, i, 4), NULL, 10);
+      row->overdue_now = g_ascii_strtoll (PQgetvalue (result, i, 5), NULL, 10);
+      row->returned = g_ascii_strtoll (PQgetvalue (result, i, 6), NULL, 10);
+      row->rejected = g_ascii_strtoll (PQgetvalue (result, i, 7), NULL, 10);
       g_ptr_array_add (rows, row);
     }
   PQclear (result);

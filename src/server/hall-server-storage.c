@@ -297,8 +297,9 @@ hall_server_storage_stats_cases (HallServerStorage  *self,
                                  const char         *from,
                                  const char         *to,
                                  const char         *by,
+                                 const char         *now,
                                  GError            **error)
 {
   g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
-  return IFACE (self)->stats_cases (self, from, to, by, error);
+  return IFACE (self)->stats_cases (self, from, to, by, now, error);
 }

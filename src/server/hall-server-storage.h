@@ -63,9 +63,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallSignInFailure, hall_sign_in_failure_free)
 /* One group of the supervision figures (GET /v1/stats). */
 typedef struct
 {
-  char   *key;        /* the service, counter, day or hour the group is of */
-  gint64  opened;     /* cases created in the range */
-  gint64  finished;   /* of those, now completed, rejected or withdrawn */
+  char   *key;          /* the service, counter, official, local day or hour */
+  gint64  opened;       /* cases created in the range */
+  gint64  finished;     /* of those, now completed, rejected or withdrawn */
+  gint64  on_time;      /* of the finished, last changed no later than promised_at */
+  gint64  late;         /* of the finished, last changed after promised_at */
+  gint64  overdue_now;  /* of those not finished, promised_at before now */
+  gint64  returned;     /* cases with at least one "return" decision */
+  gint64  rejected;     /* cases with at least one "reject" decision */
 } HallStatsRow;
 
 void hall_stats_row_free (HallStatsRow *row);
@@ -195,6 +200,7 @@ struct _HallServerStorageInterface
                                      const char            *from,
                                      const char            *to,
                                      const char            *by,
+                                     const char            *now,
                                      GError               **error);
 };
 
@@ -317,6 +323,7 @@ GPtrArray            *hall_server_storage_stats_cases           (HallServerStora
                                                                  const char         *from,
                                                                  const char         *to,
                                                                  const char         *by,
+                                                                 const char         *now,
                                                                  GError            **error);
 
 /* (transfer full): the hall's calendar as the administrator last set it
