@@ -2590,6 +2590,31 @@ assert_stats_figures (JsonObject *figures,
                       opened > 0 ? (double) (overdue_now + late) / opened : 0);
 }
 
+/* The fixture's three reasons, in their order, with their counts. */
+static void
+assert_stats_reasons (JsonObject *stats,
+                      gint64      not_eligible,
+                      gint64      not_registrable,
+                      gint64      other)
+{
+  JsonArray *reasons = json_object_get_array_member (stats, "reasons");
+  const struct { const char *kind, *reason; gint64 count; } expected[] = {
+    { "reject", "not_eligible", not_eligible },
+    { "return", "name_not_registrable", not_registrable },
+    { "return", "other", other },
+  };
+
+  g_assert_cmpuint (json_array_get_length (reasons), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      JsonObject *reason = json_array_get_object_element (reasons, i);
+
+      g_assert_cmpstr (json_object_get_string_member (reason, "kind"), ==, expected[i].kind);
+      g_assert_cmpstr (json_object_get_string_member (reason, "reason"), ==, expected[i].reason);
+      assert_stats_count (reason, "count", expected[i].count);
+    }
+}
+
 /* Issue 14's figures on a fixture of November 2002 (a range no other test
  * writes in), each counted by hand:
  *
@@ -2604,7 +2629,8 @@ assert_stats_figures (JsonObject *figures,
  *        open, promised in 2002, so overdue now; returned.
  * At C02, official li.na, 2 cases taken in at 20:00 UTC (04:00 on 5
  * November in the hall):
- *   E  1 returned at review, left open: overdue now, returned;
+ *   E  1 returned at review (name_not_registrable and a free text), left
+ *        open: overdue now, returned;
  *   F  1 rejected at tax_review: finished on time, rejected.
  *
  * C01: opened 20, finished 15 (A+B+C), on_time 10 (A+C), late 5 (B),
@@ -2613,7 +2639,10 @@ assert_stats_figures (JsonObject *figures,
  * C02: opened 2, finished 1, on_time 1, overdue_now 1, returned 1,
  *      rejected 1: every count is 1–4, so suppressed, and every share with it.
  * Total: opened 22, finished 16, on_time 11, late 5, overdue_now 6,
- *      returned 6, rejected 6; shares 16/22, 11/16, 11/22. */
+ *      returned 6, rejected 6; shares 16/22, 11/16, 11/22.
+ * Reasons, cases giving each, most first, then by kind and code: reject
+ *      not_eligible 6 (C+F), return name_not_registrable 6 (D+E), return
+ *      other 1 (E, suppressed). */
 static void
 test_stats_figures (void)
 {
@@ -2666,7 +2695,11 @@ test_stats_figures (void)
       if (g_str_equal (kind, "D") || g_str_equal (kind, "E"))
         {
           stats_event (uuid, second, "review", "return",
-                       "[{\"code\":\"name_not_registrable\"}]", NULL, decided);
+                       g_str_equal (kind, "D")
+                       ? "[{\"code\":\"name_not_registrable\"}]"
+                       : "[{\"code\":\"name_not_registrable\"},"
+                         "{\"code\":\"other\",\"text\":\"章程缺页\"}]",
+                       NULL, decided);
           continue;
         }
       stats_event (uuid, first, "tax_review", "approve", NULL, NULL, decided);
@@ -2700,9 +2733,9 @@ test_stats_figures (void)
   assert_stats_figures (stats_group (stats, "C01"), 20, 15, 10, 5, 5, 5, 5);
   assert_stats_figures (stats_group (stats, "C02"), 2, 1, 1, 0, 1, 1, 1);
   assert_stats_figures (json_object_get_object_member (stats, "total"), 22, 16, 11, 5, 6, 6, 6);
+  assert_stats_reasons (stats, 6, 6, 1);
   /* The members the supervisor page relies on are there, empty for now. */
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "steps")), ==, 0);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "reasons")), ==, 0);
   g_assert_nonnull (json_object_get_array_member (json_object_get_object_member (stats, "queue"),
                                                   "hours"));
   g_clear_pointer (&node, json_node_unref);
@@ -2749,6 +2782,7 @@ test_stats_figures (void)
   stats = json_node_get_object (node);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 1);
   assert_stats_figures (json_object_get_object_member (stats, "total"), 2, 1, 1, 0, 1, 1, 1);
+  assert_stats_reasons (stats, 1, 1, 1);
 }
 
 /* A case can be created only as its service's cases start: received. What

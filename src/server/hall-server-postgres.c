@@ -84,6 +84,7 @@ typedef enum
   STMT_CREATE_PAGE,
   STMT_PUT_PAGE,
   STMT_STATS_CASES,
+  STMT_STATS_REASONS,
   N_STMTS
 } StmtId;
 
@@ -188,6 +189,22 @@ static const char * const stmt_sql[N_STMTS] = {
     "             WHERE data::jsonb ->> 'created_at' >= $1::text"
     "               AND data::jsonb ->> 'created_at' < $2::text) AS c) AS s"
     " GROUP BY 1 ORDER BY coalesce (key, '') COLLATE \"C\"",
+  /* $1, $2: the range of the cases' created_at. */
+  [STMT_STATS_REASONS] =
+    "SELECT kind, code, n FROM"
+    " (SELECT e.d ->> 'decision' AS kind, coalesce (r ->> 'code', 'other') AS code,"
+    "         count(DISTINCT e.case_uuid) AS n"
+    "  FROM cases c JOIN (SELECT case_uuid, data::jsonb AS d FROM events) AS e"
+    "    ON e.case_uuid = c.uuid"
+    "  CROSS JOIN LATERAL jsonb_array_elements (CASE jsonb_typeof (e.d -> 'reasons')"
+    "                                           WHEN 'array' THEN e.d -> 'reasons'"
+    "                                           ELSE '[]'::jsonb END) AS r"
+    "  WHERE c.data::jsonb ->> 'created_at' >= $1::text"
+    "    AND c.data::jsonb ->> 'created_at' < $2::text"
+    "    AND e.d ->> 'kind' = 'decision'"
+    "    AND e.d ->> 'decision' IN ('return', 'reject')"
+    "  GROUP BY 1, 2) AS g"
+    " ORDER BY n DESC, kind COLLATE \"C\", code COLLATE \"C\"",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -1338,6 +1355,34 @@ pg_stats_cases (HallServerStorage  *storage,
   return g_steal_pointer (&rows);
 }
 
+static GPtrArray *
+pg_stats_reasons (HallServerStorage  *storage,
+                  const char         *from,
+                  const char         *to,
+                  GError            **error)
+{
+  const char *params[] = { from, to };
+  g_autoptr(GPtrArray) reasons = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_REASONS, 2, params,
+                     _("count the reasons"), error);
+  if (result == NULL)
+    return NULL;
+  reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_reason_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      HallStatsReason *reason = g_new0 (HallStatsReason, 1);
+
+      reason->kind = g_strdup (PQgetvalue (result, i, 0));
+      reason->reason = g_strdup (PQgetvalue (result, i, 1));
+      reason->cases = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      g_ptr_array_add (reasons, reason);
+    }
+  PQclear (result);
+  return g_steal_pointer (&reasons);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1368,4 +1413,5 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->get_license = pg_get_license;
   iface->put_license = pg_put_license;
   iface->stats_cases = pg_stats_cases;
+  iface->stats_reasons = pg_stats_reasons;
 }

@@ -61,6 +61,7 @@ typedef enum
   STMT_GET_PAGE,
   STMT_PUT_PAGE,
   STMT_STATS_CASES,
+  STMT_STATS_REASONS,
   N_STMTS
 } StmtId;
 
@@ -150,6 +151,18 @@ static const char * const stmt_sql[N_STMTS] = {
     "       FROM cases WHERE json_extract (data, '$.created_at') >= ?1"
     "                    AND json_extract (data, '$.created_at') < ?2) AS c"
     " GROUP BY key ORDER BY key",
+  /* ?1, ?2: the range of the cases' created_at. */
+  [STMT_STATS_REASONS] =
+    "SELECT json_extract (e.data, '$.decision') AS kind, json_extract (r.value, '$.code') AS code,"
+    "       count(DISTINCT e.case_uuid) AS n"
+    " FROM cases JOIN events e ON e.case_uuid = cases.uuid,"
+    "      json_each (e.data, '$.reasons') AS r"
+    " WHERE json_extract (cases.data, '$.created_at') >= ?1"
+    "   AND json_extract (cases.data, '$.created_at') < ?2"
+    "   AND json_extract (e.data, '$.kind') = 'decision'"
+    "   AND json_extract (e.data, '$.decision') IN ('return', 'reject')"
+    "   AND json_type (e.data, '$.reasons') = 'array'"
+    " GROUP BY kind, code ORDER BY n DESC, kind, code",
 };
 
 static const char schema_v1[] =
@@ -1135,6 +1148,40 @@ sqlite_stats_cases (HallServerStorage  *storage,
   return g_steal_pointer (&rows);
 }
 
+static GPtrArray *
+sqlite_stats_reasons (HallServerStorage  *storage,
+                      const char         *from,
+                      const char         *to,
+                      GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_STATS_REASONS, error);
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_reason_free);
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
+  while (hall_sqlite_stmt_step_row (stmt, _("count the reasons"), &local_error))
+    {
+      HallStatsReason *reason = g_new0 (HallStatsReason, 1);
+
+      reason->kind = hall_sqlite_column_dup (stmt, 0);
+      reason->reason = sqlite3_column_type (stmt, 1) == SQLITE_NULL
+                       ? g_strdup ("other") : hall_sqlite_column_dup (stmt, 1);
+      reason->cases = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (reasons, reason);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&reasons);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -1165,4 +1212,5 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->get_license = sqlite_get_license;
   iface->put_license = sqlite_put_license;
   iface->stats_cases = sqlite_stats_cases;
+  iface->stats_reasons = sqlite_stats_reasons;
 }

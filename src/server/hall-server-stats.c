@@ -180,6 +180,7 @@ _hall_server_answer_stats (HallServer            *self,
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -202,6 +203,9 @@ _hall_server_answer_stats (HallServer            *self,
 
   rows = hall_server_storage_stats_cases (self->storage, from, to, by, now_text, &error);
   if (rows == NULL)
+    return hall_problem_response_internal (error);
+  reasons = hall_server_storage_stats_reasons (self->storage, from, to, &error);
+  if (reasons == NULL)
     return hall_problem_response_internal (error);
   if (g_str_equal (by, "department"))
     {
@@ -238,12 +242,24 @@ _hall_server_answer_stats (HallServer            *self,
   json_builder_begin_object (builder);
   add_figures (builder, &total);
   json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "reasons");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < reasons->len; i++)
+    {
+      HallStatsReason *reason = g_ptr_array_index (reasons, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, reason->kind);
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, reason->reason);
+      add_count (builder, "count", reason->cases);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
   /* Not computed yet on the server (see README): sent empty, so that a
    * client can rely on the members being there. */
   json_builder_set_member_name (builder, "steps");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "reasons");
   json_builder_begin_array (builder);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "queue");

@@ -76,6 +76,18 @@ typedef struct
 void hall_stats_row_free (HallStatsRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsRow, hall_stats_row_free)
 
+/* One reason of the supervision figures: how many of the range's cases
+ * had a "return" or "reject" decision giving it. */
+typedef struct
+{
+  char   *kind;     /* "return" or "reject" */
+  char   *reason;   /* the reason's code: the catalog's id, or "other" */
+  gint64  cases;
+} HallStatsReason;
+
+void hall_stats_reason_free (HallStatsReason *reason);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsReason, hall_stats_reason_free)
+
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
 G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
 
@@ -202,6 +214,10 @@ struct _HallServerStorageInterface
                                      const char            *by,
                                      const char            *now,
                                      GError               **error);
+  GPtrArray   *(*stats_reasons)     (HallServerStorage     *self,
+                                     const char            *from,
+                                     const char            *to,
+                                     GError               **error);
 };
 
 gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
@@ -324,6 +340,12 @@ GPtrArray            *hall_server_storage_stats_cases           (HallServerStora
                                                                  const char         *to,
                                                                  const char         *by,
                                                                  const char         *now,
+                                                                 GError            **error);
+/* (element-type HallStatsReason): the reasons of the cases created from
+ * @from to @to, most cases first (then by kind and code). */
+GPtrArray            *hall_server_storage_stats_reasons         (HallServerStorage  *self,
+                                                                 const char         *from,
+                                                                 const char         *to,
                                                                  GError            **error);
 
 /* (transfer full): the hall's calendar as the administrator last set it
