@@ -2424,8 +2424,9 @@ test_stats (void)
   g_autoptr(JsonNode) node = NULL;
   JsonObject *stats;
   Reply *reply;
-  /* Six cases at C01 on 5 March (hours 01, 01, 02, 02, 02, 03 UTC), two
-   * at C02 on 6 March, one on 8 March outside the ranges asked. */
+  /* Six cases at C01 on 5 March (hours 09, 09, 10, 10, 10, 11 of the
+   * hall's time, UTC+08:00), at C02 one on 6 March (08:00) and one on
+   * 7 March (07:59:59), one on 8 March outside the ranges asked. */
   static const struct { const char *counter, *created_at; } fixture[] = {
     { "C01", "2001-03-05T01:10:00Z" }, { "C01", "2001-03-05T01:20:00Z" },
     { "C01", "2001-03-05T02:00:00Z" }, { "C01", "2001-03-05T02:30:00Z" },
@@ -2471,11 +2472,12 @@ test_stats (void)
   assert_problem (reply, 400, "by");
   hall_test_reply_free (reply);
 
-  /* By service: the eight cases of 1–7 March; none finished yet. */
+  /* By service: the eight cases of 1–7 March (the hall's days); none
+   * finished yet. */
   node = get_stats (supervisor, "from=2001-03-01&to=2001-03-07&by=service");
   stats = json_node_get_object (node);
-  g_assert_cmpstr (json_object_get_string_member (stats, "from"), ==, "2001-03-01T00:00:00Z");
-  g_assert_cmpstr (json_object_get_string_member (stats, "to"), ==, "2001-03-08T00:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (stats, "from"), ==, "2001-02-28T16:00:00Z");
+  g_assert_cmpstr (json_object_get_string_member (stats, "to"), ==, "2001-03-07T16:00:00Z");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 1);
   assert_stats_count (stats_group (stats, service_id), "opened", 8);
   assert_stats_count (stats_group (stats, service_id), "finished", 0);
@@ -2495,19 +2497,21 @@ test_stats (void)
                    "suppressed"));
   g_clear_pointer (&node, json_node_unref);
 
-  /* By day, "to" counting its whole day (23:59:59 is in, the 8th not). */
+  /* By the hall's day, "to" counting its whole day: 6 March 23:59:59 UTC
+   * is the 7th in the hall, so out. */
   node = get_stats (supervisor, "from=2001-03-05&to=2001-03-06&by=day");
   stats = json_node_get_object (node);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 2);
   assert_stats_count (stats_group (stats, "2001-03-05"), "opened", 6);
-  assert_stats_count (stats_group (stats, "2001-03-06"), "opened", 2);
+  assert_stats_count (stats_group (stats, "2001-03-06"), "opened", 1);
   g_clear_pointer (&node, json_node_unref);
 
-  /* By hour (UTC): 01 has two, 02 three, 03 one, 00 and 23 one each. */
+  /* By the hall's hour: 09 has two, 10 three, 11 one, 08 two, 07 one. */
   node = get_stats (supervisor, "from=2001-03-01&to=2001-03-31&by=hour");
   stats = json_node_get_object (node);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 5);
-  assert_stats_count (stats_group (stats, "02"), "opened", 3);
+  assert_stats_count (stats_group (stats, "10"), "opened", 3);
+  assert_stats_count (stats_group (stats, "08"), "opened", 2);
   assert_stats_count (json_object_get_object_member (stats, "total"), "opened", 9);
   g_clear_pointer (&node, json_node_unref);
 
@@ -2517,6 +2521,277 @@ test_stats (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 0);
   assert_stats_count (json_object_get_object_member (stats, "total"), "opened", 0);
   g_clear_pointer (&node, json_node_unref);
+}
+
+/* An event of @kase at @at: a decision (signed by @bearer's official) when
+ * @decision is not NULL, else a move to @state. */
+static void
+stats_event (const char *kase,
+             const char *bearer,
+             const char *step,
+             const char *decision,
+             const char *reasons,
+             const char *state,
+             const char *at)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *body = NULL;
+  g_autoptr(Reply) reply = NULL;
+
+  if (decision != NULL)
+    {
+      g_autofree char *unsigned_body =
+        g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"decision\",\"step\":\"%s\","
+                         "\"decision\":\"%s\",\"at\":\"%s\"%s%s}", uuid, step, decision, at,
+                         reasons ? ",\"reasons\":" : "", reasons ? reasons : "");
+
+      body = signed_decision (kase, unsigned_body, bearer);
+    }
+  else
+    body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"state\",\"state\":\"%s\","
+                            "\"at\":\"%s\"}", uuid, state, at);
+  reply = request ("POST", path, bearer, body, NULL);
+  assert_status (reply, 201);
+}
+
+static void
+assert_stats_share (JsonObject *figures,
+                    const char *member,
+                    gboolean    suppressed,
+                    double      expected)
+{
+  JsonObject *share = json_object_get_object_member (figures, member);
+
+  g_assert_cmpint (json_object_get_boolean_member (share, "suppressed"), ==, suppressed);
+  if (suppressed)
+    g_assert_true (json_object_get_null_member (share, "value"));
+  else
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (share, "value"), expected,
+                                    1e-9);
+}
+
+/* Every figure of a group against the fixture's hand count. */
+static void
+assert_stats_figures (JsonObject *figures,
+                      gint64      opened,
+                      gint64      finished,
+                      gint64      on_time,
+                      gint64      late,
+                      gint64      overdue_now,
+                      gint64      returned,
+                      gint64      rejected)
+{
+  assert_stats_count (figures, "opened", opened);
+  assert_stats_count (figures, "finished", finished);
+  assert_stats_count (figures, "on_time", on_time);
+  assert_stats_count (figures, "overdue_now", overdue_now);
+  assert_stats_count (figures, "returned", returned);
+  assert_stats_count (figures, "rejected", rejected);
+  assert_stats_share (figures, "finished_share",
+                      opened < 5 || (finished > 0 && finished < 5),
+                      opened > 0 ? (double) finished / opened : 0);
+  assert_stats_share (figures, "on_time_share",
+                      finished < 5 || (on_time > 0 && on_time < 5),
+                      finished > 0 ? (double) on_time / finished : 0);
+  assert_stats_share (figures, "overdue_share",
+                      opened < 5 || (overdue_now + late > 0 && overdue_now + late < 5),
+                      opened > 0 ? (double) (overdue_now + late) / opened : 0);
+}
+
+/* The fixture's three reasons, in their order, with their counts. */
+static void
+assert_stats_reasons (JsonObject *stats,
+                      gint64      not_eligible,
+                      gint64      not_registrable,
+                      gint64      other)
+{
+  JsonArray *reasons = json_object_get_array_member (stats, "reasons");
+  const struct { const char *kind, *reason; gint64 count; } expected[] = {
+    { "reject", "not_eligible", not_eligible },
+    { "return", "name_not_registrable", not_registrable },
+    { "return", "other", other },
+  };
+
+  g_assert_cmpuint (json_array_get_length (reasons), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      JsonObject *reason = json_array_get_object_element (reasons, i);
+
+      g_assert_cmpstr (json_object_get_string_member (reason, "kind"), ==, expected[i].kind);
+      g_assert_cmpstr (json_object_get_string_member (reason, "reason"), ==, expected[i].reason);
+      assert_stats_count (reason, "count", expected[i].count);
+    }
+}
+
+/* Issue 14's figures on a fixture of November 2002 (a range no other test
+ * writes in), each counted by hand:
+ *
+ * At C01, official wang.fang, 20 cases taken in on Monday 4 November
+ * 01:00 UTC (09:00 in the hall):
+ *   A  5 approved through every step at 02:00 and completed at 03:00 the
+ *        same day: finished, on time;
+ *   B  5 the same, but completed a day after their promise: finished, late;
+ *   C  5 rejected at tax_review (not_eligible) at 02:00: finished, on time,
+ *        rejected;
+ *   D  5 returned at review (name_not_registrable) at 02:00 and left so:
+ *        open, promised in 2002, so overdue now; returned.
+ * At C02, official li.na, 2 cases taken in at 20:00 UTC (04:00 on 5
+ * November in the hall):
+ *   E  1 returned at review (name_not_registrable and a free text), left
+ *        open: overdue now, returned;
+ *   F  1 rejected at tax_review: finished on time, rejected.
+ *
+ * C01: opened 20, finished 15 (A+B+C), on_time 10 (A+C), late 5 (B),
+ *      overdue_now 5 (D), returned 5, rejected 5; finished_share 15/20,
+ *      on_time_share 10/15, overdue_share (5 + 5)/20.
+ * C02: opened 2, finished 1, on_time 1, overdue_now 1, returned 1,
+ *      rejected 1: every count is 1–4, so suppressed, and every share with it.
+ * Total: opened 22, finished 16, on_time 11, late 5, overdue_now 6,
+ *      returned 6, rejected 6; shares 16/22, 11/16, 11/22.
+ * Reasons, cases giving each, most first, then by kind and code: reject
+ *      not_eligible 6 (C+F), return name_not_registrable 6 (D+E), return
+ *      other 1 (E, suppressed). */
+static void
+test_stats_figures (void)
+{
+  g_autofree char *counter = official_token ("counter.figures", "counter_official");
+  g_autofree char *first = official_token ("approver.fig1", "approver");
+  g_autofree char *second = official_token ("approver.fig2", "approver");
+  g_autofree char *third = official_token ("approver.fig3", "approver");
+  g_autofree char *supervisor = official_token ("supervisor.figures", "supervisor");
+  g_autofree char *approver_only = official_token ("approver.fig4", "approver");
+  g_autofree char *applicant = put_applicant ();
+  const char *decided = "2002-11-04T02:00:00Z";
+  const char *finished = "2002-11-04T03:00:00Z";
+  const char *refused[] = { reception_token, counter, approver_only };
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *stats;
+  JsonObject *department = NULL;
+  static const struct { const char *counter, *kind; } fixture[] = {
+    { "C01", "A" }, { "C01", "A" }, { "C01", "A" }, { "C01", "A" }, { "C01", "A" },
+    { "C01", "B" }, { "C01", "B" }, { "C01", "B" }, { "C01", "B" }, { "C01", "B" },
+    { "C01", "C" }, { "C01", "C" }, { "C01", "C" }, { "C01", "C" }, { "C01", "C" },
+    { "C01", "D" }, { "C01", "D" }, { "C01", "D" }, { "C01", "D" }, { "C01", "D" },
+    { "C02", "E" }, { "C02", "F" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixture); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+      gboolean c01 = g_str_equal (fixture[i].counter, "C01");
+      g_autofree char *number = g_strdup_printf ("YC-2002-%s-%06u", fixture[i].counter, 700 + i);
+      g_autofree char *extra = g_strdup_printf (",\"created_at\":\"%s\",\"official\":\"%s\"",
+                                                c01 ? "2002-11-04T01:00:00Z"
+                                                    : "2002-11-04T20:00:00Z",
+                                                c01 ? "wang.fang" : "li.na");
+      g_autofree char *body = case_body (applicant, service_id, number, fixture[i].counter,
+                                         "received", extra);
+      const char *kind = fixture[i].kind;
+      g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
+      g_autoptr(JsonNode) created = NULL;
+
+      assert_status (reply, 201);
+      created = reply_json (reply);
+      stats_event (uuid, counter, "accept", "approve", NULL, NULL, decided);
+      if (g_str_equal (kind, "C") || g_str_equal (kind, "F"))
+        {
+          stats_event (uuid, first, "tax_review", "reject", "[{\"code\":\"not_eligible\"}]",
+                       NULL, decided);
+          continue;
+        }
+      if (g_str_equal (kind, "D") || g_str_equal (kind, "E"))
+        {
+          stats_event (uuid, second, "review", "return",
+                       g_str_equal (kind, "D")
+                       ? "[{\"code\":\"name_not_registrable\"}]"
+                       : "[{\"code\":\"name_not_registrable\"},"
+                         "{\"code\":\"other\",\"text\":\"章程缺页\"}]",
+                       NULL, decided);
+          continue;
+        }
+      stats_event (uuid, first, "tax_review", "approve", NULL, NULL, decided);
+      stats_event (uuid, second, "review", "approve", NULL, NULL, decided);
+      stats_event (uuid, third, "seal_review", "approve", NULL, NULL, decided);
+      stats_event (uuid, counter, "issue", "approve", NULL, NULL, decided);
+      if (g_str_equal (kind, "A"))
+        stats_event (uuid, counter, NULL, NULL, NULL, "completed", finished);
+      else
+        {
+          /* A day after the promise the server made. */
+          gint64 promised_at = time_member (json_node_get_object (created), "promised_at");
+          g_autofree char *late = iso8601 (promised_at + 24 * 3600);
+
+          stats_event (uuid, counter, NULL, NULL, NULL, "completed", late);
+        }
+    }
+
+  /* Reception, a counter official and an approver may not see them. */
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(Reply) reply = request ("GET", "/v1/stats?from=2002-11-01&to=2002-11-30",
+                                        refused[i], NULL, NULL);
+
+      assert_problem (reply, 403, NULL);
+    }
+
+  node = get_stats (supervisor, "from=2002-11-01&to=2002-11-30&by=counter");
+  stats = json_node_get_object (node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 2);
+  assert_stats_figures (stats_group (stats, "C01"), 20, 15, 10, 5, 5, 5, 5);
+  assert_stats_figures (stats_group (stats, "C02"), 2, 1, 1, 0, 1, 1, 1);
+  assert_stats_figures (json_object_get_object_member (stats, "total"), 22, 16, 11, 5, 6, 6, 6);
+  assert_stats_reasons (stats, 6, 6, 1);
+  /* The members the supervisor page relies on are there, empty for now. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "steps")), ==, 0);
+  g_assert_nonnull (json_object_get_array_member (json_object_get_object_member (stats, "queue"),
+                                                  "hours"));
+  g_clear_pointer (&node, json_node_unref);
+
+  /* By official: the case's official, as by counter here. */
+  node = get_stats (supervisor, "from=2002-11-01&to=2002-11-30&by=official");
+  stats = json_node_get_object (node);
+  assert_stats_figures (stats_group (stats, "wang.fang"), 20, 15, 10, 5, 5, 5, 5);
+  assert_stats_figures (stats_group (stats, "li.na"), 2, 1, 1, 0, 1, 1, 1);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* By department: the service's, from the catalog; every case in it. */
+  node = get_stats (supervisor, "from=2002-11-01&to=2002-11-30&by=department");
+  stats = json_node_get_object (node);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HallCatalog) catalog = hall_catalog_new_default (&error);
+    const char *id;
+
+    g_assert_no_error (error);
+    id = hall_service_get_department_id (hall_catalog_lookup (catalog, service_id));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")),
+                      ==, 1);
+    department = stats_group (stats, id);
+  }
+  assert_stats_figures (department, 22, 16, 11, 5, 6, 6, 6);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* By the hall's day and hour (UTC+08:00): C02's 20:00 UTC is 04:00 on
+   * the 5th. */
+  node = get_stats (supervisor, "from=2002-11-01&to=2002-11-30&by=day");
+  stats = json_node_get_object (node);
+  assert_stats_figures (stats_group (stats, "2002-11-04"), 20, 15, 10, 5, 5, 5, 5);
+  assert_stats_figures (stats_group (stats, "2002-11-05"), 2, 1, 1, 0, 1, 1, 1);
+  g_clear_pointer (&node, json_node_unref);
+  node = get_stats (supervisor, "from=2002-11-01&to=2002-11-30&by=hour");
+  stats = json_node_get_object (node);
+  assert_stats_figures (stats_group (stats, "09"), 20, 15, 10, 5, 5, 5, 5);
+  assert_stats_figures (stats_group (stats, "04"), 2, 1, 1, 0, 1, 1, 1);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* The hall's 5 November alone: C02's two cases, nothing of the 4th. */
+  node = get_stats (supervisor, "from=2002-11-05&to=2002-11-05&by=counter");
+  stats = json_node_get_object (node);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 1);
+  assert_stats_figures (json_object_get_object_member (stats, "total"), 2, 1, 1, 0, 1, 1, 1);
+  assert_stats_reasons (stats, 1, 1, 1);
 }
 
 /* A case can be created only as its service's cases start: received. What
@@ -5634,6 +5909,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/events", test_events);
   g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
   g_test_add_func ("/hall/server/stats", test_stats);
+  g_test_add_func ("/hall/server/stats/figures", test_stats_figures);
   g_test_add_func ("/hall/server/changes/roles", test_changes_roles);
   g_test_add_func ("/hall/server/pages", test_pages);
   g_test_add_func ("/hall/server/sign-in/throttle", test_sign_in_throttle);

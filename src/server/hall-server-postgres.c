@@ -84,6 +84,7 @@ typedef enum
   STMT_CREATE_PAGE,
   STMT_PUT_PAGE,
   STMT_STATS_CASES,
+  STMT_STATS_REASONS,
   N_STMTS
 } StmtId;
 
@@ -157,17 +158,53 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES ($1, $2, ($3::json)->>'case', $3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
+  /* $1, $2: the range of created_at; $3: the grouping; $4: now. Days and
+   * hours are the hall's local time, UTC+08:00. A finished case's last
+   * change (updated_at) is when it was finished: a final state is not left. */
   [STMT_STATS_CASES] =
-    "SELECT coalesce (key, ''), count(*),"
-    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
-    " FROM (SELECT CASE $3::text WHEN 'service' THEN data::jsonb ->> 'service'"
-    "                      WHEN 'counter' THEN data::jsonb ->> 'counter'"
-    "                      WHEN 'day' THEN substr (data::jsonb ->> 'created_at', 1, 10)"
-    "                      ELSE substr (data::jsonb ->> 'created_at', 12, 2) END AS key,"
-    "              data::jsonb ->> 'state' AS state"
-    "       FROM cases WHERE data::jsonb ->> 'created_at' >= $1::text"
-    "                    AND data::jsonb ->> 'created_at' < $2::text) AS c"
+    "SELECT coalesce (key, ''), count(*), count(*) FILTER (WHERE fin),"
+    "       count(*) FILTER (WHERE fin AND updated_at <= promised_at),"
+    "       count(*) FILTER (WHERE fin AND updated_at > promised_at),"
+    "       count(*) FILTER (WHERE NOT fin AND promised_at < $4::text),"
+    "       count(*) FILTER (WHERE ret), count(*) FILTER (WHERE rej)"
+    " FROM (SELECT CASE $3::text WHEN 'service' THEN d ->> 'service'"
+    "                      WHEN 'department' THEN d ->> 'service'"
+    "                      WHEN 'counter' THEN d ->> 'counter'"
+    "                      WHEN 'official' THEN d ->> 'official'"
+    "                      WHEN 'day' THEN to_char ((d ->> 'created_at')::timestamptz"
+    "                                               AT TIME ZONE 'UTC' + interval '8 hours',"
+    "                                               'YYYY-MM-DD')"
+    "                      ELSE to_char ((d ->> 'created_at')::timestamptz"
+    "                                    AT TIME ZONE 'UTC' + interval '8 hours', 'HH24')"
+    "                 END AS key,"
+    "              d ->> 'state' IN ('completed', 'rejected', 'withdrawn') AS fin,"
+    "              d ->> 'updated_at' AS updated_at, d ->> 'promised_at' AS promised_at,"
+    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = c.uuid"
+    "                      AND e.data::jsonb ->> 'kind' = 'decision'"
+    "                      AND e.data::jsonb ->> 'decision' = 'return') AS ret,"
+    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = c.uuid"
+    "                      AND e.data::jsonb ->> 'kind' = 'decision'"
+    "                      AND e.data::jsonb ->> 'decision' = 'reject') AS rej"
+    "       FROM (SELECT uuid, data::jsonb AS d FROM cases"
+    "             WHERE data::jsonb ->> 'created_at' >= $1::text"
+    "               AND data::jsonb ->> 'created_at' < $2::text) AS c) AS s"
     " GROUP BY 1 ORDER BY coalesce (key, '') COLLATE \"C\"",
+  /* $1, $2: the range of the cases' created_at. */
+  [STMT_STATS_REASONS] =
+    "SELECT kind, code, n FROM"
+    " (SELECT e.d ->> 'decision' AS kind, coalesce (r ->> 'code', 'other') AS code,"
+    "         count(DISTINCT e.case_uuid) AS n"
+    "  FROM cases c JOIN (SELECT case_uuid, data::jsonb AS d FROM events) AS e"
+    "    ON e.case_uuid = c.uuid"
+    "  CROSS JOIN LATERAL jsonb_array_elements (CASE jsonb_typeof (e.d -> 'reasons')"
+    "                                           WHEN 'array' THEN e.d -> 'reasons'"
+    "                                           ELSE '[]'::jsonb END) AS r"
+    "  WHERE c.data::jsonb ->> 'created_at' >= $1::text"
+    "    AND c.data::jsonb ->> 'created_at' < $2::text"
+    "    AND e.d ->> 'kind' = 'decision'"
+    "    AND e.d ->> 'decision' IN ('return', 'reject')"
+    "  GROUP BY 1, 2) AS g"
+    " ORDER BY n DESC, kind COLLATE \"C\", code COLLATE \"C\"",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -1304,13 +1341,14 @@ pg_stats_cases (HallServerStorage  *storage,
                 const char         *from,
                 const char         *to,
                 const char         *by,
+                const char         *now,
                 GError            **error)
 {
-  const char *params[] = { from, to, by };
+  const char *params[] = { from, to, by, now };
   g_autoptr(GPtrArray) rows = NULL;
   PGresult *result;
 
-  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_CASES, 3, params,
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_CASES, 4, params,
                      _("count the cases"), error);
   if (result == NULL)
     return NULL;
@@ -1322,10 +1360,43 @@ pg_stats_cases (HallServerStorage  *storage,
       row->key = g_strdup (PQgetvalue (result, i, 0));
       row->opened = g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10);
       row->finished = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      row->on_time = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
+      row->late = g_ascii_strtoll (PQgetvalue (result, i, 4), NULL, 10);
+      row->overdue_now = g_ascii_strtoll (PQgetvalue (result, i, 5), NULL, 10);
+      row->returned = g_ascii_strtoll (PQgetvalue (result, i, 6), NULL, 10);
+      row->rejected = g_ascii_strtoll (PQgetvalue (result, i, 7), NULL, 10);
       g_ptr_array_add (rows, row);
     }
   PQclear (result);
   return g_steal_pointer (&rows);
+}
+
+static GPtrArray *
+pg_stats_reasons (HallServerStorage  *storage,
+                  const char         *from,
+                  const char         *to,
+                  GError            **error)
+{
+  const char *params[] = { from, to };
+  g_autoptr(GPtrArray) reasons = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), STMT_STATS_REASONS, 2, params,
+                     _("count the reasons"), error);
+  if (result == NULL)
+    return NULL;
+  reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_reason_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      HallStatsReason *reason = g_new0 (HallStatsReason, 1);
+
+      reason->kind = g_strdup (PQgetvalue (result, i, 0));
+      reason->reason = g_strdup (PQgetvalue (result, i, 1));
+      reason->cases = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      g_ptr_array_add (reasons, reason);
+    }
+  PQclear (result);
+  return g_steal_pointer (&reasons);
 }
 
 static void
@@ -1358,4 +1429,5 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->get_license = pg_get_license;
   iface->put_license = pg_put_license;
   iface->stats_cases = pg_stats_cases;
+  iface->stats_reasons = pg_stats_reasons;
 }

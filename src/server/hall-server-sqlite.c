@@ -61,6 +61,7 @@ typedef enum
   STMT_GET_PAGE,
   STMT_PUT_PAGE,
   STMT_STATS_CASES,
+  STMT_STATS_REASONS,
   N_STMTS
 } StmtId;
 
@@ -123,17 +124,45 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES (?1, ?2, json_extract (?3, '$.case'), ?3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
+  /* ?1, ?2: the range of created_at; ?3: the grouping; ?4: now. Days and
+   * hours are the hall's local time, UTC+08:00. A finished case's last
+   * change (updated_at) is when it was finished: a final state is not left. */
   [STMT_STATS_CASES] =
-    "SELECT key, count(*),"
-    "       sum (CASE WHEN state IN ('completed', 'rejected', 'withdrawn') THEN 1 ELSE 0 END)"
+    "SELECT key, count(*), total (fin), total (fin AND updated_at <= promised_at),"
+    "       total (fin AND updated_at > promised_at), total (NOT fin AND promised_at < ?4),"
+    "       total (ret), total (rej)"
     " FROM (SELECT CASE ?3 WHEN 'service' THEN json_extract (data, '$.service')"
+    "                      WHEN 'department' THEN json_extract (data, '$.service')"
     "                      WHEN 'counter' THEN json_extract (data, '$.counter')"
-    "                      WHEN 'day' THEN substr (json_extract (data, '$.created_at'), 1, 10)"
-    "                      ELSE substr (json_extract (data, '$.created_at'), 12, 2) END AS key,"
-    "              json_extract (data, '$.state') AS state"
+    "                      WHEN 'official' THEN json_extract (data, '$.official')"
+    "                      WHEN 'day' THEN strftime ('%Y-%m-%d', json_extract (data, '$.created_at'),"
+    "                                                '+8 hours')"
+    "                      ELSE strftime ('%H', json_extract (data, '$.created_at'), '+8 hours')"
+    "                 END AS key,"
+    "              json_extract (data, '$.state') IN ('completed', 'rejected', 'withdrawn') AS fin,"
+    "              json_extract (data, '$.updated_at') AS updated_at,"
+    "              json_extract (data, '$.promised_at') AS promised_at,"
+    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = cases.uuid"
+    "                      AND json_extract (e.data, '$.kind') = 'decision'"
+    "                      AND json_extract (e.data, '$.decision') = 'return') AS ret,"
+    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = cases.uuid"
+    "                      AND json_extract (e.data, '$.kind') = 'decision'"
+    "                      AND json_extract (e.data, '$.decision') = 'reject') AS rej"
     "       FROM cases WHERE json_extract (data, '$.created_at') >= ?1"
     "                    AND json_extract (data, '$.created_at') < ?2) AS c"
     " GROUP BY key ORDER BY key",
+  /* ?1, ?2: the range of the cases' created_at. */
+  [STMT_STATS_REASONS] =
+    "SELECT json_extract (e.data, '$.decision') AS kind, json_extract (r.value, '$.code') AS code,"
+    "       count(DISTINCT e.case_uuid) AS n"
+    " FROM cases JOIN events e ON e.case_uuid = cases.uuid,"
+    "      json_each (e.data, '$.reasons') AS r"
+    " WHERE json_extract (cases.data, '$.created_at') >= ?1"
+    "   AND json_extract (cases.data, '$.created_at') < ?2"
+    "   AND json_extract (e.data, '$.kind') = 'decision'"
+    "   AND json_extract (e.data, '$.decision') IN ('return', 'reject')"
+    "   AND json_type (e.data, '$.reasons') = 'array'"
+    " GROUP BY kind, code ORDER BY n DESC, kind, code",
 };
 
 static const char schema_v1[] =
@@ -1081,6 +1110,7 @@ sqlite_stats_cases (HallServerStorage  *storage,
                     const char         *from,
                     const char         *to,
                     const char         *by,
+                    const char         *now,
                     GError            **error)
 {
   g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
@@ -1094,6 +1124,7 @@ sqlite_stats_cases (HallServerStorage  *storage,
   sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, by, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
   while (hall_sqlite_stmt_step_row (stmt, _("count the cases"), &local_error))
     {
       HallStatsRow *row = g_new0 (HallStatsRow, 1);
@@ -1102,6 +1133,11 @@ sqlite_stats_cases (HallServerStorage  *storage,
                  ? g_strdup ("") : hall_sqlite_column_dup (stmt, 0);
       row->opened = sqlite3_column_int64 (stmt, 1);
       row->finished = sqlite3_column_int64 (stmt, 2);
+      row->on_time = sqlite3_column_int64 (stmt, 3);
+      row->late = sqlite3_column_int64 (stmt, 4);
+      row->overdue_now = sqlite3_column_int64 (stmt, 5);
+      row->returned = sqlite3_column_int64 (stmt, 6);
+      row->rejected = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (rows, row);
     }
   if (local_error != NULL)
@@ -1110,6 +1146,40 @@ sqlite_stats_cases (HallServerStorage  *storage,
       return NULL;
     }
   return g_steal_pointer (&rows);
+}
+
+static GPtrArray *
+sqlite_stats_reasons (HallServerStorage  *storage,
+                      const char         *from,
+                      const char         *to,
+                      GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage),
+                                             STMT_STATS_REASONS, error);
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_reason_free);
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
+  while (hall_sqlite_stmt_step_row (stmt, _("count the reasons"), &local_error))
+    {
+      HallStatsReason *reason = g_new0 (HallStatsReason, 1);
+
+      reason->kind = hall_sqlite_column_dup (stmt, 0);
+      reason->reason = sqlite3_column_type (stmt, 1) == SQLITE_NULL
+                       ? g_strdup ("other") : hall_sqlite_column_dup (stmt, 1);
+      reason->cases = sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (reasons, reason);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&reasons);
 }
 
 static void
@@ -1142,4 +1212,5 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->get_license = sqlite_get_license;
   iface->put_license = sqlite_put_license;
   iface->stats_cases = sqlite_stats_cases;
+  iface->stats_reasons = sqlite_stats_reasons;
 }

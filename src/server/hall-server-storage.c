@@ -297,8 +297,29 @@ hall_server_storage_stats_cases (HallServerStorage  *self,
                                  const char         *from,
                                  const char         *to,
                                  const char         *by,
+                                 const char         *now,
                                  GError            **error)
 {
   g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
-  return IFACE (self)->stats_cases (self, from, to, by, error);
+  return IFACE (self)->stats_cases (self, from, to, by, now, error);
+}
+
+void
+hall_stats_reason_free (HallStatsReason *reason)
+{
+  if (reason == NULL)
+    return;
+  g_free (reason->kind);
+  g_free (reason->reason);
+  g_free (reason);
+}
+
+GPtrArray *
+hall_server_storage_stats_reasons (HallServerStorage  *self,
+                                   const char         *from,
+                                   const char         *to,
+                                   GError            **error)
+{
+  g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
+  return IFACE (self)->stats_reasons (self, from, to, error);
 }

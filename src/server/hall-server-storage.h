@@ -63,13 +63,30 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallSignInFailure, hall_sign_in_failure_free)
 /* One group of the supervision figures (GET /v1/stats). */
 typedef struct
 {
-  char   *key;        /* the service, counter, day or hour the group is of */
-  gint64  opened;     /* cases created in the range */
-  gint64  finished;   /* of those, now completed, rejected or withdrawn */
+  char   *key;          /* the service, counter, official, local day or hour */
+  gint64  opened;       /* cases created in the range */
+  gint64  finished;     /* of those, now completed, rejected or withdrawn */
+  gint64  on_time;      /* of the finished, last changed no later than promised_at */
+  gint64  late;         /* of the finished, last changed after promised_at */
+  gint64  overdue_now;  /* of those not finished, promised_at before now */
+  gint64  returned;     /* cases with at least one "return" decision */
+  gint64  rejected;     /* cases with at least one "reject" decision */
 } HallStatsRow;
 
 void hall_stats_row_free (HallStatsRow *row);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsRow, hall_stats_row_free)
+
+/* One reason of the supervision figures: how many of the range's cases
+ * had a "return" or "reject" decision giving it. */
+typedef struct
+{
+  char   *kind;     /* "return" or "reject" */
+  char   *reason;   /* the reason's code: the catalog's id, or "other" */
+  gint64  cases;
+} HallStatsReason;
+
+void hall_stats_reason_free (HallStatsReason *reason);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsReason, hall_stats_reason_free)
 
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
 G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
@@ -195,6 +212,11 @@ struct _HallServerStorageInterface
                                      const char            *from,
                                      const char            *to,
                                      const char            *by,
+                                     const char            *now,
+                                     GError               **error);
+  GPtrArray   *(*stats_reasons)     (HallServerStorage     *self,
+                                     const char            *from,
+                                     const char            *to,
                                      GError               **error);
 };
 
@@ -317,6 +339,13 @@ GPtrArray            *hall_server_storage_stats_cases           (HallServerStora
                                                                  const char         *from,
                                                                  const char         *to,
                                                                  const char         *by,
+                                                                 const char         *now,
+                                                                 GError            **error);
+/* (element-type HallStatsReason): the reasons of the cases created from
+ * @from to @to, most cases first (then by kind and code). */
+GPtrArray            *hall_server_storage_stats_reasons         (HallServerStorage  *self,
+                                                                 const char         *from,
+                                                                 const char         *to,
                                                                  GError            **error);
 
 /* (transfer full): the hall's calendar as the administrator last set it
