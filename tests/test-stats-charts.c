@@ -223,6 +223,14 @@ test_wait (void)
   g_assert_true (hall_chart_info_has_text (canvas.info, "09:00"));
   g_assert_true (hall_chart_info_has_text (canvas.info, "16:00"));
   canvas_clear (&canvas);
+
+  /* Half a page wide (the PDF): bare hours, so the labels do not overlap. */
+  canvas_init (&canvas);
+  hall_chart_wait_render (report, canvas.cr, 260, HEIGHT, canvas.info);
+  g_assert_cmpuint (canvas.info->bars, ==, 7);
+  g_assert_true (hall_chart_info_has_text (canvas.info, "09"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "09:00"));
+  canvas_clear (&canvas);
 }
 
 static void

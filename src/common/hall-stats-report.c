@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "hall-error.h"
-#include "hall-service-private.h"
 #include "hall-service.h"
 #include "hall-stats-report.h"
 
@@ -497,7 +496,8 @@ hall_stats_reason_labels (HallCatalog *catalog,
 {
   GHashTable *labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  chinese = chinese || _hall_prefers_chinese ();
+  /* As hall_service_get_name() chooses: the first language the user names. */
+  chinese = chinese || g_str_has_prefix (g_get_language_names ()[0], "zh");
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
     {
       g_autoptr(HallService) service = g_list_model_get_item (G_LIST_MODEL (catalog), i);

@@ -61,7 +61,9 @@ hall_chart_wait_render (HallStatsReport *report,
       double x = plot.x + i * slot + slot * 0.2;
       double w = MAX (slot * 0.6, 1);
       double bottom = plot.y + plot.height;
-      g_autofree char *label = g_strdup_printf ("%s:00", h->hour);
+      /* "09:00" where it fits, else the bare hour: a half-page chart. */
+      g_autofree char *label = slot >= 40 ? g_strdup_printf ("%s:00", h->hour)
+                                          : g_strdup (h->hour);
 
       if (h->tickets.suppressed || isnan (h->wait_median_minutes))
         {
