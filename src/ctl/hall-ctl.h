@@ -119,6 +119,10 @@ int             hall_ctl_scan               (HallCtl        *ctl,
 int             hall_ctl_dossier            (HallCtl        *ctl,
                                              int             argc,
                                              char          **argv);
+/* The supervisor's figures as CSV or the monthly PDF (hall-ctl-stats.c). */
+int             hall_ctl_stats              (HallCtl        *ctl,
+                                             int             argc,
+                                             char          **argv);
 #endif
 int             hall_ctl_decide             (HallCtl        *ctl,
                                              int             argc,

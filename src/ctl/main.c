@@ -39,6 +39,7 @@ static const Command commands[] = {
   { "scan", N_("Scan paper into a document of a case"), hall_ctl_scan },
 #ifdef HALL_CTL_WITH_RENDER
   { "dossier", N_("Write a case's documents as one PDF"), hall_ctl_dossier },
+  { "stats", N_("Write the supervisor's figures as CSV or a PDF report"), hall_ctl_stats },
 #endif
   { "decide", N_("Decide the step of a case your roles allow"), hall_ctl_decide },
 };
