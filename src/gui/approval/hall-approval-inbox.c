@@ -4,7 +4,9 @@
  * is bounded the same): what one official can work through in a sitting.
  * Each row keeps its HallInboxItem; a one-second tick rewrites the
  * countdowns. The detail beside it is read with hall_store_load_case_async()
- * for the case selected.
+ * for the case selected. The widgets are ui/hall-approval-inbox.ui; the
+ * rows, the supervisor's counts and the reasons are built here, from what
+ * the store answers.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,7 +31,6 @@ struct _HallApprovalInbox
   char           *official;
   HallRoles       roles;
 
-  GtkWidget      *paned;
   GtkWidget      *counts_group;
   GtkListBox     *counts_list;
   guint           n_step_counts;
@@ -560,153 +561,6 @@ refresh_action (GtkWidget  *widget,
   hall_approval_inbox_refresh (HALL_APPROVAL_INBOX (widget));
 }
 
-/* Building */
-
-static GtkWidget *
-heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_widget_add_css_class (label, "heading");
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_set_margin_top (label, 12);
-  return label;
-}
-
-static GtkLabel *
-body (void)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (label), FALSE);
-  return GTK_LABEL (label);
-}
-
-static void
-build (HallApprovalInbox *self)
-{
-  GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *empty = adw_status_page_new ();
-  GtkWidget *counts_scroller;
-  GtkWidget *detail_scroller = gtk_scrolled_window_new ();
-  GtkWidget *detail = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *button;
-
-  self->paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_parent (self->paned, GTK_WIDGET (self));
-  gtk_paned_set_position (GTK_PANED (self->paned), 420);
-  gtk_paned_set_shrink_start_child (GTK_PANED (self->paned), FALSE);
-  gtk_paned_set_shrink_end_child (GTK_PANED (self->paned), FALSE);
-
-  /* The supervisor's counts, above the list. */
-  self->counts_group = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (self->counts_group), heading (_("Every step’s queue")));
-  self->counts_list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->counts_list, GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->counts_list), "boxed-list");
-  counts_scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (counts_scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (counts_scroller), 220);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (counts_scroller), TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (counts_scroller),
-                                 GTK_WIDGET (self->counts_list));
-  gtk_widget_set_margin_bottom (counts_scroller, 6);
-  gtk_box_append (GTK_BOX (self->counts_group), counts_scroller);
-  gtk_widget_set_margin_start (self->counts_group, 12);
-  gtk_widget_set_margin_end (self->counts_group, 12);
-  gtk_widget_set_visible (self->counts_group, FALSE);
-  gtk_box_append (GTK_BOX (left), self->counts_group);
-
-  self->status = body ();
-  gtk_widget_add_css_class (GTK_WIDGET (self->status), "error");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->status), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->status), 12);
-  gtk_widget_set_visible (GTK_WIDGET (self->status), FALSE);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->status));
-
-  self->list = GTK_LIST_BOX (gtk_list_box_new ());
-  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_BROWSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
-  g_signal_connect_swapped (self->list, "selected-rows-changed", G_CALLBACK (row_selected_cb), self);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list));
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "mail-read-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Nothing waits for you"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
-                                   _("Cases come here when a step of theirs is yours to decide."));
-  self->list_stack = GTK_STACK (gtk_stack_new ());
-  gtk_stack_add_named (self->list_stack, scroller, "list");
-  gtk_stack_add_named (self->list_stack, empty, "empty");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->list_stack), TRUE);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->list_stack));
-  gtk_paned_set_start_child (GTK_PANED (self->paned), left);
-
-  /* The case, and the decision. */
-  self->title = body ();
-  gtk_widget_add_css_class (GTK_WIDGET (self->title), "title-2");
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->title));
-  gtk_box_append (GTK_BOX (detail), heading (_("Applicant")));
-  self->applicant = body ();
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->applicant));
-  gtk_box_append (GTK_BOX (detail), heading (_("Documents")));
-  self->documents = body ();
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->documents));
-  gtk_box_append (GTK_BOX (detail), heading (_("Earlier decisions")));
-  self->decisions = body ();
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->decisions));
-  gtk_box_append (GTK_BOX (detail), heading (_("Reasons for a return or rejection")));
-  self->reasons_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 0));
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->reasons_box));
-  self->reason_entry = GTK_ENTRY (gtk_entry_new ());
-  gtk_entry_set_placeholder_text (self->reason_entry, _("Or in your own words"));
-  g_signal_connect_swapped (self->reason_entry, "changed", G_CALLBACK (reason_changed_cb), self);
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->reason_entry));
-  self->reason_error = body ();
-  gtk_widget_add_css_class (GTK_WIDGET (self->reason_error), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->reason_error), FALSE);
-  gtk_box_append (GTK_BOX (detail), GTK_WIDGET (self->reason_error));
-
-  gtk_widget_set_margin_top (buttons, 12);
-  button = gtk_button_new_with_mnemonic (_("_Approve"));
-  gtk_widget_add_css_class (button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "inbox.approve");
-  gtk_widget_set_tooltip_text (button, _("Approve (Ctrl+Enter)"));
-  gtk_box_append (GTK_BOX (buttons), button);
-  button = gtk_button_new_with_mnemonic (_("Re_turn"));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "inbox.return");
-  gtk_widget_set_tooltip_text (button, _("Return to the applicant (Ctrl+R)"));
-  gtk_box_append (GTK_BOX (buttons), button);
-  button = gtk_button_new_with_mnemonic (_("Re_ject"));
-  gtk_widget_add_css_class (button, "destructive-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "inbox.reject");
-  gtk_widget_set_tooltip_text (button, _("Reject (Ctrl+Shift+X)"));
-  gtk_box_append (GTK_BOX (buttons), button);
-
-  gtk_widget_set_margin_start (detail, 18);
-  gtk_widget_set_margin_end (detail, 18);
-  gtk_widget_set_margin_top (detail, 12);
-  gtk_widget_set_margin_bottom (detail, 18);
-  self->detail = detail;
-  self->buttons = buttons;
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (detail_scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (detail_scroller), detail);
-  gtk_widget_set_vexpand (detail_scroller, TRUE);
-  /* The decision stays in sight however long the reasons. */
-  gtk_widget_set_margin_start (buttons, 18);
-  gtk_widget_set_margin_end (buttons, 18);
-  gtk_widget_set_margin_bottom (buttons, 12);
-  gtk_box_append (GTK_BOX (right), detail_scroller);
-  gtk_box_append (GTK_BOX (right), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
-  gtk_box_append (GTK_BOX (right), buttons);
-  gtk_paned_set_end_child (GTK_PANED (self->paned), right);
-}
-
 /* A decision made elsewhere, or pulled from the server, changes the inbox;
  * read again while on screen. */
 static void
@@ -742,11 +596,17 @@ static void
 hall_approval_inbox_dispose (GObject *object)
 {
   HallApprovalInbox *self = HALL_APPROVAL_INBOX (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  g_clear_pointer (&self->paned, gtk_widget_unparent);
+  /* Its rows go with it: no selection to show any more. */
+  if (self->list != NULL)
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_APPROVAL_INBOX);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->load_cancellable);
   if (self->store != NULL)
@@ -783,6 +643,24 @@ hall_approval_inbox_class_init (HallApprovalInboxClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "approval-inbox");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/servicehall/Counter/hall-approval-inbox.ui");
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, counts_group);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, counts_list);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, list);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, status);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, detail);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, buttons);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, title);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, applicant);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, documents);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, decisions);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, reasons_box);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, reason_entry);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, reason_error);
+  gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reason_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "inbox.approve", NULL, approve_action);
   gtk_widget_class_install_action (widget_class, "inbox.return", NULL, return_action);
@@ -810,7 +688,7 @@ hall_approval_inbox_init (HallApprovalInbox *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->reason_checks = g_ptr_array_new ();
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
   show_selected (self);
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
 }
