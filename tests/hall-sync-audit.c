@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "hall-test"
 
 #include "hall-http-client.h"
+#include "hall-store-pages.h"
 #include "hall-store-signing.h"
 #include "hall-sync-audit.h"
 #include "hall-test-server.h"
@@ -51,6 +52,43 @@ event_case (JsonObject *data)
   return uuid;
 }
 
+/* The pages of the case @uuid: each in the feed with the store's SHA-256,
+ * and the server's blob of that name holding exactly those bytes. Returns
+ * how many. */
+static guint
+assert_pages (Server     *server,
+              HallStore  *store,
+              const char *uuid,
+              GHashTable *feed_pages)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) pages = hall_store_list_case_pages (store, uuid, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+      g_autofree char *full = g_strconcat (server->url, "/v1/blobs/", page->sha256, NULL);
+      const char *headers[] = { server->authorization, NULL };
+      g_autoptr (HallHttpResponse) response = NULL;
+      g_autofree char *hash = NULL;
+
+      if (!g_hash_table_contains (feed_pages, page->uuid))
+        g_error ("page %s of case %s is not on the server", page->uuid, uuid);
+      g_assert_cmpstr (g_hash_table_lookup (feed_pages, page->uuid), ==, page->sha256);
+      /* A page pulled from another counter has no file here to upload. */
+      if (hall_store_has_page_file (store, page->sha256))
+        g_assert_true (page->uploaded);
+      response = hall_http_client_send (server->client, "GET", full, headers, NULL, NULL,
+                                        &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (response->status, ==, 200);
+      hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, response->body);
+      g_assert_cmpstr (hash, ==, page->sha256);
+    }
+  return pages->len;
+}
+
 void
 hall_sync_audit_assert (HallStore     *store,
                         const char    *server_url,
@@ -69,6 +107,9 @@ hall_sync_audit_assert (HallStore     *store,
   /* case uuid -> the license's payload in the feed */
   g_autoptr (GHashTable) feed_licenses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                                 g_free);
+  /* page uuid -> its SHA-256 in the feed, at its highest version */
+  g_autoptr (GHashTable) feed_pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             g_free);
   /* case uuid -> state events in the feed */
   g_autoptr (GHashTable) state_events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                                NULL);
@@ -77,7 +118,7 @@ hall_sync_audit_assert (HallStore     *store,
   Server server = { client, server_url, NULL };
   HallSyncAudit counts = { 0 };
   gboolean more = TRUE;
-  guint n_cases, n_licenses = 0, i, j;
+  guint n_cases, n_licenses = 0, n_pages = 0, i, j;
 
   g_assert_nonnull (token);
   server.authorization = g_strdup_printf ("Authorization: Bearer %s", token);
@@ -153,6 +194,16 @@ hall_sync_audit_assert (HallStore     *store,
               if (!g_hash_table_insert (feed_licenses, g_strdup (uuid), g_strdup (payload)))
                 g_error ("the change feed has two licenses of case %s", uuid);
             }
+          else if (g_str_equal (entity, "page"))
+            {
+              const char *sha256 = json_object_get_string_member_with_default (data, "sha256",
+                                                                               NULL);
+
+              g_assert_nonnull (sha256);
+              g_assert_nonnull (json_object_get_string_member_with_default (data, "case", NULL));
+              /* A turned or rescanned page is a later version of itself. */
+              g_hash_table_insert (feed_pages, g_strdup (uuid), g_strdup (sha256));
+            }
           else
             g_error ("the change feed names an unknown entity “%s”", entity);
         }
@@ -167,6 +218,7 @@ hall_sync_audit_assert (HallStore     *store,
   counts.events = g_hash_table_size (feed_events);
   counts.applicants = g_hash_table_size (feed_applicants);
   counts.licenses = g_hash_table_size (feed_licenses);
+  counts.pages = g_hash_table_size (feed_pages);
 
   /* The store's cases, one by one, against the feed and the server. */
   n_cases = hall_store_count_cases (store);
@@ -215,6 +267,8 @@ hall_sync_audit_assert (HallStore     *store,
           n_licenses++;
       }
 
+      n_pages += assert_pages (&server, store, uuid, feed_pages);
+
       root = get_json (&server, path, &status);
       g_assert_cmpuint (status, ==, 200);
       remote = json_node_get_object (root);
@@ -230,6 +284,7 @@ hall_sync_audit_assert (HallStore     *store,
     }
 
   g_assert_cmpuint (n_licenses, ==, counts.licenses);
+  g_assert_cmpuint (n_pages, ==, counts.pages);
 
   hall_test_assert_integrity (hall_store_get_path (store));
   if (server_db != NULL)

@@ -16,6 +16,7 @@ typedef struct
   guint events;
   guint applicants;
   guint licenses;
+  guint pages;       /* distinct pages */
 } HallSyncAudit;
 
 /* Asserts, after a clean sync of @store with the server at @server_url
@@ -31,6 +32,9 @@ typedef struct
  *     applied twice would show), which is also the store's version;
  *   - every license the store holds is in the feed once, under its case,
  *     with the same payload, and the feed has no other;
+ *   - every page the store holds is in the feed under its case with the
+ *     store's SHA-256, the feed has no other, and the server's blob of that
+ *     name has exactly those bytes (hashed here);
  *   - PRAGMA integrity_check is "ok" on the store's file and, when
  *     @server_db is not NULL, on the server's.
  * @audit (may be NULL) gets the counts. */

@@ -1,5 +1,6 @@
 /* test-sync-kill.c — `service-hall-ctl sync` killed with SIGKILL at random
- * points, again and again; then one clean sync: nothing lost, nothing twice
+ * points, again and again, while cases, licenses and scanned pages wait to
+ * be sent; then one clean sync: nothing lost, nothing twice
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,10 +9,12 @@
 
 #include "hall-catalog.h"
 #include "hall-sqlite.h"
+#include "hall-store-pages.h"
 #include "hall-store-signing.h"
 #include "hall-store.h"
 #include "hall-sync-audit.h"
 #include "hall-sync-engine.h"
+#include "hall-test-pages.h"
 #include "hall-test-server.h"
 
 /* Kills wanted, and the most syncs started to get them (one that finishes
@@ -178,6 +181,45 @@ approve_cases (HallStore   *store,
   return licensed;
 }
 
+/* Scans @n pages (grey and black and white, small: the kills are about
+ * the upload, not the bytes) into the first document of the checklist of
+ * the most recent cases of @store that have none yet. The files and their
+ * records wait to be sent; a kill can land in the middle of an upload.
+ * Returns the pages added. */
+static guint
+scan_pages (HallStore   *store,
+            HallCatalog *catalog,
+            guint        n,
+            guint32      seed)
+{
+  g_autoptr (GError) error = NULL;
+  guint n_cases = hall_store_count_cases (store);
+  g_autoptr (GPtrArray) cases = hall_store_fetch_cases (store, 0, n_cases, &error);
+  guint added = 0;
+
+  g_assert_no_error (error);
+  for (guint i = cases->len; i-- > 0 && added < n;)
+    {
+      HallCase *kase = g_ptr_array_index (cases, i);
+      HallService *service = hall_catalog_lookup (catalog, hall_case_get_service_id (kase));
+      g_autoptr (GPtrArray) pages = hall_store_list_case_pages (store, hall_case_get_uuid (kase),
+                                                                &error);
+      g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (g_object_unref);
+
+      g_assert_no_error (error);
+      if (service == NULL || hall_service_get_n_documents (service) == 0 || pages->len > 0)
+        continue;
+      g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, seed + added));
+      g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_BILEVEL, 150, seed + added + 1));
+      hall_store_add_pages (store, hall_case_get_uuid (kase),
+                            hall_service_get_document (service, 0)->id, images, "demo", NULL,
+                            &error);
+      g_assert_no_error (error);
+      added += images->len;
+    }
+  return added;
+}
+
 static void
 test_kill_during_sync (void)
 {
@@ -197,7 +239,7 @@ test_kill_during_sync (void)
   const char *seed_text = g_getenv ("SERVICE_HALL_KILL_SEED");
   guint32 seed = seed_text != NULL ? (guint32) g_ascii_strtoull (seed_text, NULL, 10)
                                    : (guint32) g_test_rand_int ();
-  guint serial = 0, mine = 0, theirs = 0, licensed = 0;
+  guint serial = 0, mine = 0, theirs = 0, licensed = 0, scanned = 0;
   guint killed = 0, mid_push = 0, finished = 0;
   HallSyncAudit counts;
   guint i;
@@ -242,6 +284,9 @@ test_kill_during_sync (void)
           /* And licenses: their PUTs are killed too. */
           if (i % 6 == 0)
             licensed += approve_cases (store, catalog, 3);
+          /* And pages: their blobs and records are killed too. */
+          else
+            scanned += scan_pages (store, catalog, 4, seed + i);
         }
       if (i % 10 == 5)
         {
@@ -305,14 +350,18 @@ test_kill_during_sync (void)
     g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
 
     hall_sync_audit_assert (store, server->url, server_db, &counts);
-    g_test_message ("server: %u changes, %u cases, %u events, %u applicants, %u licenses",
-                    counts.changes, counts.cases, counts.events, counts.applicants,
-                    counts.licenses);
+    g_test_message ("server: %u changes, %u cases, %u events, %u applicants, %u licenses, "
+                    "%u pages", counts.changes, counts.cases, counts.events, counts.applicants,
+                    counts.licenses, counts.pages);
     g_assert_cmpuint (counts.cases, ==, mine + theirs);
     /* hall_test_create_cases() approves some of its cases too: the
      * audit holds every license of the store to the feed, once. */
     g_assert_cmpuint (licensed, >=, 10);
     g_assert_cmpuint (counts.licenses, >=, licensed);
+    /* Every page scanned is on the server once, its bytes whole (the
+     * audit hashes each blob). */
+    g_assert_cmpuint (scanned, >=, 20);
+    g_assert_cmpuint (counts.pages, ==, scanned);
   }
 
   g_clear_object (&other_engine);

@@ -336,6 +336,19 @@ hall_stats_report_new_from_json (const char *json,
 }
 
 void
+hall_stats_report_set_days (HallStatsReport *self,
+                            const char      *from_day,
+                            const char      *to_day)
+{
+  g_return_if_fail (self != NULL && from_day != NULL && to_day != NULL);
+
+  g_free (self->from);
+  self->from = g_strdup (from_day);
+  g_free (self->to);
+  self->to = g_strdup (to_day);
+}
+
+void
 hall_stats_report_free (HallStatsReport *self)
 {
   if (self == NULL)

@@ -67,8 +67,8 @@ typedef struct
  * may be drawn on a worker thread. */
 typedef struct
 {
-  char             *from;
-  char             *to;
+  char             *from;     /* the hall's first and last day, YYYY-MM-DD, */
+  char             *to;       /* once hall_stats_report_set_days() named them */
   char             *by;
   gint64            min_cell;
   GPtrArray        *groups;   /* (element-type HallStatsFigures) */
@@ -85,6 +85,13 @@ HallStatsReport *hall_stats_report_new_from_json (const char      *json,
                                                   gssize           length,
                                                   GError         **error);
 void             hall_stats_report_free          (HallStatsReport *self);
+/* The server answers its range as the UTC instants where the hall's days
+ * begin and end ("2026-11-30T16:00:00Z" for 2026-12-01 at +08:00); the
+ * charts, the CSV and the PDF name the days asked for, which the one who
+ * asked sets here. */
+void             hall_stats_report_set_days      (HallStatsReport *self,
+                                                  const char      *from_day,
+                                                  const char      *to_day);
 
 /* (transfer full): the report as CSV for a spreadsheet: a UTF-8 byte order
  * mark (LibreOffice then reads Chinese right), a header row, one row per

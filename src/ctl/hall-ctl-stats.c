@@ -99,6 +99,8 @@ fetch (HallSyncEngine *engine,
                   error->message);
       *exit_code = EX_PROTOCOL;
     }
+  else
+    hall_stats_report_set_days (report, from_text, to_text);
   return report;
 }
 
