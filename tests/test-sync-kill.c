@@ -204,7 +204,8 @@ scan_pages (HallStore   *store,
       HallService *service = hall_catalog_lookup (catalog, hall_case_get_service_id (kase));
       g_autoptr (GPtrArray) pages = hall_store_list_case_pages (store, hall_case_get_uuid (kase),
                                                                 &error);
-      g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) hall_page_image_unref);
 
       g_assert_no_error (error);
       if (service == NULL || hall_service_get_n_documents (service) == 0 || pages->len > 0)
