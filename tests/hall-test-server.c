@@ -90,28 +90,44 @@ die_with_parent (gpointer user_data)
 HallTestServer *
 hall_test_server_start (const char *data_dir)
 {
+  return hall_test_server_start_full (data_dir, database_of (data_dir), NULL);
+}
+
+HallTestServer *
+hall_test_server_start_full (const char        *data_dir,
+                             const char        *database,
+                             const char *const *extra)
+{
   const char *binary = g_getenv ("SERVICE_HALL_SERVER_BIN");
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GUri) uri = NULL;
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   HallTestServer *server;
 
   g_assert_nonnull (binary);
   server = g_new0 (HallTestServer, 1);
   server->data_dir = g_strdup (data_dir);
-  server->database = g_strdup (database_of (data_dir));
+  server->database = g_strdup (database);
+  g_ptr_array_add (argv, (char *) binary);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1:0");
+  g_ptr_array_add (argv, "--data");
+  g_ptr_array_add (argv, (char *) data_dir);
+  g_ptr_array_add (argv, "--demo");
+  if (database != NULL)
+    {
+      g_ptr_array_add (argv, "--database");
+      g_ptr_array_add (argv, (char *) database);
+    }
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  if (server->database != NULL)
-    server->process = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                                   "--listen", "127.0.0.1:0", "--data", data_dir,
-                                                   "--demo", "--database", server->database,
-                                                   NULL);
-  else
-    server->process = g_subprocess_launcher_spawn (launcher, &error, binary,
-                                                   "--listen", "127.0.0.1:0", "--data", data_dir,
-                                                   "--demo", NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
+                                                  &error);
   g_assert_no_error (error);
 
   /* A server that dies closes the pipe, so this read cannot hang. */
@@ -153,6 +169,43 @@ hall_test_server_stop (HallTestServer *server)
   g_assert_nonnull (server->process);
   g_subprocess_send_signal (server->process, SIGTERM);
   wait_and_join (server);
+}
+
+void
+hall_test_server_finish (HallTestServer *server)
+{
+  g_assert_nonnull (server->process);
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (server->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
+  wait_and_join (server);
+  hall_test_server_free (server);
+}
+
+int
+hall_test_server_run (const char *const  *args,
+                      char              **out,
+                      char              **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (g_getenv ("SERVICE_HALL_SERVER_BIN"));
+  g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_SERVER_BIN"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
 }
 
 void

@@ -27,10 +27,25 @@ typedef struct
  * database in the test program's throw-away cluster (hall-test-postgres.c;
  * the program exits 77, skipped, when PostgreSQL is not installed). */
 HallTestServer *hall_test_server_start   (const char     *data_dir);
+/* The same on the storage the test names: @database (a libpq URI), or
+ * SQLite in @data_dir when NULL; @extra (nullable, NULL-terminated) are
+ * more arguments ("--blobs", DIR). */
+HallTestServer *hall_test_server_start_full (const char        *data_dir,
+                                             const char        *database,
+                                             const char *const *extra);
 /* SIGKILL, then waits: nothing of the server's own shutdown runs. */
 void            hall_test_server_kill    (HallTestServer *server);
 /* SIGTERM, then waits. */
 void            hall_test_server_stop    (HallTestServer *server);
+/* SIGTERM, asserts that the server shut down cleanly (exit status 0), and
+ * frees it. */
+void            hall_test_server_finish  (HallTestServer *server);
+/* Runs $SERVICE_HALL_SERVER_BIN with @args (NULL-terminated) to its end,
+ * as an administrator runs --backup or --copy-to: its exit status, and
+ * what it wrote to @out and @err. */
+int             hall_test_server_run     (const char *const *args,
+                                          char             **out,
+                                          char             **err);
 /* Stops it (if still running) and frees; the data stays. */
 void            hall_test_server_free    (HallTestServer *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallTestServer, hall_test_server_free)

@@ -9,96 +9,13 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "hall-test-http.h"
+#include "hall-test-server.h"
 #include "hall-test-postgres.h"
 
 static HallTestPostgres *postgres;
-
-typedef struct
-{
-  GSubprocess *process;
-  char        *base;
-} Server;
-
-/* A test that fails does not leave a server running (nor meson waiting
- * for the output it holds). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* --data @data_dir, on @database when not NULL. */
-static Server *
-server_start (const char *data_dir,
-              const char *database)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  const char *bin = g_getenv ("SERVICE_HALL_SERVER_BIN");
-  Server *self = g_new0 (Server, 1);
-
-  g_assert_nonnull (bin);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
-                                               "--data", data_dir, "--demo",
-                                               database != NULL ? "--database" : NULL,
-                                               database, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
-  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  self->base = g_strdup (line + strlen ("listening on "));
-  return self;
-}
-
-static void
-server_stop (Server *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait (self->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
-  g_object_unref (self->process);
-  g_free (self->base);
-  g_free (self);
-}
-
-/* Runs the server binary with @args; its exit status, its output. */
-static int
-run_server (const char *const  *args,
-            char              **out,
-            char              **err)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_SERVER_BIN"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
 
 static HallTestReply *
 request (const char        *base,
@@ -277,11 +194,11 @@ test_sqlite_backup (void)
   guint before[3];
   Writer writer = { 0 };
   GThread *thread;
-  Server *server;
+  HallTestServer *server;
 
-  server = server_start (dir, NULL);
-  token = sign_in (server->base);
-  writer.base = server->base;
+  server = hall_test_server_start_full (dir, NULL, NULL);
+  token = sign_in (server->url);
+  writer.base = server->url;
   writer.token = token;
   g_mutex_init (&writer.mutex);
   writer.acknowledged = g_ptr_array_new_with_free_func (g_free);
@@ -298,7 +215,7 @@ test_sqlite_backup (void)
       GStatBuf st;
 
       before[b] = acknowledged_count (&writer);
-      g_assert_cmpint (run_server (args, &out, &err), ==, 0);
+      g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 0);
       g_assert_cmpstr (err, ==, "");
       g_assert_nonnull (strstr (out, "applicants: "));
       g_assert_nonnull (strstr (out, "the change feed up to seq "));
@@ -310,7 +227,7 @@ test_sqlite_backup (void)
     }
   g_atomic_int_set (&writer.stop, 1);
   g_thread_join (thread);
-  server_stop (server);
+  hall_test_server_finish (server);
   g_assert_cmpuint (writer.acknowledged->len, >, before[2]);
   g_test_message ("%u writes acknowledged from the first backup's start to the writer's stop",
                   writer.acknowledged->len - before[0]);
@@ -336,10 +253,10 @@ test_sqlite_backup (void)
       g_assert_true (g_file_get_contents (g_ptr_array_index (backups, b), &contents, &length,
                                           NULL));
       g_assert_true (g_file_set_contents (db, contents, length, NULL));
-      server = server_start (restored, NULL);
-      restored_token = sign_in (server->base);
-      feed = whole_feed (server->base, restored_token, &last);
-      uuids = feed_uuids (server->base, restored_token);
+      server = hall_test_server_start_full (restored, NULL, NULL);
+      restored_token = sign_in (server->url);
+      feed = whole_feed (server->url, restored_token, &last);
+      uuids = feed_uuids (server->url, restored_token);
       for (guint i = 0; i < writer.acknowledged->len; i++)
         g_hash_table_add (written, g_ptr_array_index (writer.acknowledged, i));
       for (guint i = 0; i < before[b]; i++)
@@ -354,15 +271,15 @@ test_sqlite_backup (void)
       }
       g_assert_cmpuint (g_hash_table_size (uuids), >=, before[b]);
 
-      g_assert_true (put_person (server->base, restored_token, next_uuid));
+      g_assert_true (put_person (server->url, restored_token, next_uuid));
       since = g_strdup_printf ("/v1/changes?since=%" G_GINT64_FORMAT, last);
-      next = request (server->base, "GET", since, restored_token, NULL, NULL);
+      next = request (server->url, "GET", since, restored_token, NULL, NULL);
       node = json_from_string (next->body->str, NULL);
       g_assert_cmpint (json_object_get_int_member (
                          json_array_get_object_element (
                            json_object_get_array_member (json_node_get_object (node), "changes"),
                            0), "seq"), ==, last + 1);
-      server_stop (server);
+      hall_test_server_finish (server);
     }
   g_ptr_array_unref (writer.acknowledged);
   g_mutex_clear (&writer.mutex);
@@ -382,17 +299,17 @@ test_sqlite_backup_refusals (void)
   {
     const char *args[] = { "--data", dir, "--backup", target, NULL };
 
-    g_assert_cmpint (run_server (args, &out, &err), ==, 1);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 1);
     g_assert_nonnull (strstr (err, "There is no hall to back up"));
     g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
   }
-  server_stop (server_start (dir, NULL));
+  hall_test_server_finish (hall_test_server_start_full (dir, NULL, NULL));
   {
     const char *args[] = { "--data", dir, "--backup", nowhere, NULL };
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_server (args, &out, &err), ==, 1);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 1);
     g_assert_nonnull (strstr (err, "does not exist"));
   }
   {
@@ -402,7 +319,7 @@ test_sqlite_backup_refusals (void)
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_server (args, &out, &err), ==, 0);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 0);
     g_assert_true (g_file_test (target, G_FILE_TEST_IS_REGULAR));
     /* No temporary file left beside it. */
     folder = g_dir_open (dir, 0, NULL);
@@ -430,7 +347,7 @@ test_postgres_dump_restore (void)
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   gint64 last, restored_last;
-  Server *server;
+  HallTestServer *server;
   int status;
 
   if (postgres == NULL)
@@ -440,15 +357,15 @@ test_postgres_dump_restore (void)
     }
   uri = hall_test_postgres_create_database (postgres, "live");
   restored_uri = hall_test_postgres_create_database (postgres, "restored");
-  server = server_start (dir, uri);
-  token = sign_in (server->base);
+  server = hall_test_server_start_full (dir, uri, NULL);
+  token = sign_in (server->url);
   for (guint i = 0; i < 40; i++)
     {
       g_autofree char *uuid = g_uuid_string_random ();
 
-      g_assert_true (put_person (server->base, token, uuid));
+      g_assert_true (put_person (server->url, token, uuid));
     }
-  feed = whole_feed (server->base, token, &last);
+  feed = whole_feed (server->url, token, &last);
   g_assert_cmpint (last, ==, 40);
 
   /* While it serves: pg_dump reads one snapshot. */
@@ -461,7 +378,7 @@ test_postgres_dump_restore (void)
     g_assert_cmpstr (err, ==, "");
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
-  server_stop (server);
+  hall_test_server_finish (server);
   {
     const char *argv[] = { "pg_restore", "--no-owner", "--exit-on-error", "--dbname",
                            restored_uri, dump, NULL };
@@ -475,10 +392,10 @@ test_postgres_dump_restore (void)
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
 
-  server = server_start (restored_dir, restored_uri);
+  server = hall_test_server_start_full (restored_dir, restored_uri, NULL);
   g_clear_pointer (&token, g_free);
-  token = sign_in (server->base);
-  restored_feed = whole_feed (server->base, token, &restored_last);
+  token = sign_in (server->url);
+  restored_feed = whole_feed (server->url, token, &restored_last);
   g_assert_cmpint (restored_last, ==, last);
   g_assert_cmpstr (restored_feed, ==, feed);
   /* The feed's sequence came back too: the next change is 41. */
@@ -487,15 +404,15 @@ test_postgres_dump_restore (void)
     g_autoptr(HallTestReply) next = NULL;
     g_autoptr(JsonNode) node = NULL;
 
-    g_assert_true (put_person (server->base, token, uuid));
-    next = request (server->base, "GET", "/v1/changes?since=40", token, NULL, NULL);
+    g_assert_true (put_person (server->url, token, uuid));
+    next = request (server->url, "GET", "/v1/changes?since=40", token, NULL, NULL);
     node = json_from_string (next->body->str, NULL);
     g_assert_cmpint (json_object_get_int_member (
                        json_array_get_object_element (
                          json_object_get_array_member (json_node_get_object (node), "changes"),
                          0), "seq"), ==, 41);
   }
-  server_stop (server);
+  hall_test_server_finish (server);
 }
 
 int

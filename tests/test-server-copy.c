@@ -7,98 +7,15 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "hall-catalog.h"
 #include "hall-test-http.h"
+#include "hall-test-server.h"
 #include "hall-test-postgres.h"
 
 static HallTestPostgres *postgres;
 static char *service_id;
-
-typedef struct
-{
-  GSubprocess *process;
-  char        *base;
-} Server;
-
-/* A test that fails does not leave a server running (nor meson waiting
- * for the output it holds). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* --data @data_dir, on @database when not NULL. */
-static Server *
-server_start (const char *data_dir,
-              const char *database)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  const char *bin = g_getenv ("SERVICE_HALL_SERVER_BIN");
-  Server *self = g_new0 (Server, 1);
-
-  g_assert_nonnull (bin);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
-                                               "--data", data_dir, "--demo",
-                                               database != NULL ? "--database" : NULL,
-                                               database, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
-  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  self->base = g_strdup (line + strlen ("listening on "));
-  return self;
-}
-
-static void
-server_stop (Server *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait (self->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
-  g_object_unref (self->process);
-  g_free (self->base);
-  g_free (self);
-}
-
-/* Runs the server binary with @args; its exit status, its output. */
-static int
-run_server (const char *const  *args,
-            char              **out,
-            char              **err)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("SERVICE_HALL_SERVER_BIN"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
 
 static HallTestReply *
 request (const char        *base,
@@ -269,28 +186,28 @@ test_copy (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   gint64 last_before, last_after;
-  Server *server;
+  HallTestServer *server;
   int status;
 
   /* A hall on SQLite, with its answers noted down. */
-  server = server_start (dir, NULL);
-  token = sign_in (server->base);
-  fill_hall (server->base, token, cases, &key, &keyed_body);
-  feed_before = whole_feed (server->base, token, &last_before);
+  server = hall_test_server_start_full (dir, NULL, NULL);
+  token = sign_in (server->url);
+  fill_hall (server->url, token, cases, &key, &keyed_body);
+  feed_before = whole_feed (server->url, token, &last_before);
   g_assert_cmpint (last_before, >, 24);
   for (guint i = 0; i < cases->len; i++)
     {
       g_autofree char *path = g_strconcat ("/v1/cases/", g_ptr_array_index (cases, i), NULL);
 
-      g_ptr_array_add (before, answer_of (server->base, token, path));
+      g_ptr_array_add (before, answer_of (server->url, token, path));
     }
-  failures_before = answer_of (server->base, token, "/v1/admin/sign-in-failures");
+  failures_before = answer_of (server->url, token, "/v1/admin/sign-in-failures");
 
   /* Copied while the server still serves: the copy reads one snapshot. */
   {
     const char *args[] = { "--data", dir, "--copy-to", uri, NULL };
 
-    status = run_server (args, &out, &err);
+    status = hall_test_server_run (args, &out, &err);
     g_assert_cmpstr (err, ==, "");
     g_assert_cmpint (status, ==, 0);
     g_assert_nonnull (strstr (out, "cases: 12 rows, sha256 "));
@@ -302,26 +219,26 @@ test_copy (void)
     /* The queue's tables stay where the server on PostgreSQL reads them. */
     g_assert_nonnull (strstr (out, "tickets: not kept in PostgreSQL"));
   }
-  server_stop (server);
+  hall_test_server_finish (server);
 
   /* The same answers from PostgreSQL. */
-  server = server_start (dir, uri);
+  server = hall_test_server_start_full (dir, uri, NULL);
   g_clear_pointer (&token, g_free);
-  token = sign_in (server->base);
-  feed_after = whole_feed (server->base, token, &last_after);
+  token = sign_in (server->url);
+  feed_after = whole_feed (server->url, token, &last_after);
   g_assert_cmpint (last_after, ==, last_before);
   g_assert_cmpstr (feed_after, ==, feed_before);
   for (guint i = 0; i < cases->len; i++)
     {
       g_autofree char *path = g_strconcat ("/v1/cases/", g_ptr_array_index (cases, i), NULL);
-      g_autofree char *answer = answer_of (server->base, token, path);
+      g_autofree char *answer = answer_of (server->url, token, path);
 
       /* The case and its version (its events are in the feed, compared
        * above). */
       g_assert_cmpstr (answer, ==, g_ptr_array_index (before, i));
     }
   {
-    g_autofree char *failures = answer_of (server->base, token, "/v1/admin/sign-in-failures");
+    g_autofree char *failures = answer_of (server->url, token, "/v1/admin/sign-in-failures");
 
     g_assert_cmpstr (failures, ==, failures_before);
   }
@@ -331,7 +248,7 @@ test_copy (void)
     g_autofree char *header = g_strdup_printf ("Idempotency-Key: %s", key);
     g_autofree char *path = g_strconcat ("/v1/applicants/", key, NULL);
     const char *extra[] = { header, NULL };
-    g_autoptr(HallTestReply) replay = request (server->base, "PUT", path, token, keyed_body,
+    g_autoptr(HallTestReply) replay = request (server->url, "PUT", path, token, keyed_body,
                                                extra);
     g_autofree char *applicant = g_uuid_string_random ();
     g_autofree char *id_number = fresh_resident_id ();
@@ -339,9 +256,9 @@ test_copy (void)
                                                "\"id_type\":\"resident_id\",\"id_number\":"
                                                "\"%s\",\"phone\":\"13800138000\"}", id_number);
     g_autofree char *new_path = g_strconcat ("/v1/applicants/", applicant, NULL);
-    g_autoptr(HallTestReply) put = request (server->base, "PUT", new_path, token, person, NULL);
+    g_autoptr(HallTestReply) put = request (server->url, "PUT", new_path, token, person, NULL);
     g_autofree char *since = g_strdup_printf ("/v1/changes?since=%" G_GINT64_FORMAT, last_before);
-    g_autoptr(HallTestReply) next = request (server->base, "GET", since, token, NULL, NULL);
+    g_autoptr(HallTestReply) next = request (server->url, "GET", since, token, NULL, NULL);
     g_autoptr(JsonNode) node = NULL;
     JsonArray *changes;
 
@@ -355,7 +272,7 @@ test_copy (void)
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (changes, 0),
                                                  "seq"), ==, last_before + 1);
   }
-  server_stop (server);
+  hall_test_server_finish (server);
 
   /* A second copy into the now full database is refused, naming it. */
   {
@@ -363,7 +280,7 @@ test_copy (void)
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    status = run_server (args, &out, &err);
+    status = hall_test_server_run (args, &out, &err);
     g_assert_cmpint (status, ==, 3);
     g_assert_cmpstr (out, ==, "");
     g_assert_nonnull (strstr (err, "is not empty"));
@@ -384,23 +301,23 @@ test_copy_refusals (void)
                                               hall_test_postgres_get_port (postgres));
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  Server *server;
+  HallTestServer *server;
 
   {
     const char *args[] = { "--data", dir, "--copy-to", uri, NULL };
 
-    g_assert_cmpint (run_server (args, &out, &err), ==, 1);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 1);
     g_assert_nonnull (strstr (err, "There is no hall to copy"));
     g_assert_nonnull (strstr (err, "hall.sqlite"));
   }
-  server = server_start (dir, NULL);
-  server_stop (server);
+  server = hall_test_server_start_full (dir, NULL, NULL);
+  hall_test_server_finish (server);
   {
     const char *args[] = { "--data", dir, "--copy-to", missing, NULL };
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_server (args, &out, &err), ==, 1);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 1);
     g_assert_nonnull (strstr (err, "no_such_db"));
   }
   {
@@ -408,7 +325,7 @@ test_copy_refusals (void)
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_server (args, &out, &err), ==, 2);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 2);
     g_assert_nonnull (strstr (err, "--database"));
   }
   /* An empty hall copies: nothing but the demo officials. */
@@ -417,7 +334,7 @@ test_copy_refusals (void)
 
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run_server (args, &out, &err), ==, 0);
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "cases: 0 rows"));
   }
 }

@@ -9,68 +9,11 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "hall-blob-store.h"
 #include "hall-test-http.h"
-
-typedef struct
-{
-  GSubprocess *process;
-  char        *base;
-} Server;
-
-/* A test that fails does not leave a server running (nor meson waiting
- * for the output it holds). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* --data @data_dir --blobs @blobs. */
-static Server *
-server_start (const char *data_dir,
-              const char *blobs)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  const char *bin = g_getenv ("SERVICE_HALL_SERVER_BIN");
-  Server *self = g_new0 (Server, 1);
-
-  g_assert_nonnull (bin);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", "127.0.0.1:0",
-                                               "--data", data_dir, "--demo",
-                                               "--blobs", blobs, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
-  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  self->base = g_strdup (line + strlen ("listening on "));
-  return self;
-}
-
-static void
-server_stop (Server *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait (self->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
-  g_object_unref (self->process);
-  g_free (self->base);
-  g_free (self);
-}
+#include "hall-test-server.h"
 
 static HallTestReply *
 request (const char        *base,
@@ -138,31 +81,32 @@ test_resume_through_another (void)
   g_autofree char *prefix = g_strndup (sha256, 2);
   const char *first_half[] = { "Upload-Offset: 0", length_header, NULL };
   const char *second_half[] = { offset_header, length_header, NULL };
+  const char *blobs_shared[] = { "--blobs", shared, NULL };
   HallTestReply *reply;
-  Server *a, *b;
+  HallTestServer *a, *b;
 
-  a = server_start (dir_a, shared);
-  token_a = sign_in (a->base);
-  b = server_start (dir_b, shared);
-  token_b = sign_in (b->base);
-  reply = hall_test_http_request (a->base, "PATCH", path, token_a, data, size / 2, 0, first_half);
+  a = hall_test_server_start_full (dir_a, NULL, blobs_shared);
+  token_a = sign_in (a->url);
+  b = hall_test_server_start_full (dir_b, NULL, blobs_shared);
+  token_b = sign_in (b->url);
+  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, size / 2, 0, first_half);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
 
   /* B, running all along, learns of the upload from its record on disk,
    * and where it stands. */
-  reply = hall_test_http_request (b->base, "HEAD", path, token_b, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (b->url, "HEAD", path, token_b, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 204);
   g_assert_cmpuint (g_ascii_strtoull (g_hash_table_lookup (reply->headers, "upload-offset"),
                                       NULL, 10), ==, size / 2);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->base, "PATCH", path, token_b, data + size / 2,
+  reply = hall_test_http_request (b->url, "PATCH", path, token_b, data + size / 2,
                                   size - size / 2, 0, second_half);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
 
   /* Read through A, byte for byte; it lies in the shared directory. */
-  reply = hall_test_http_request (a->base, "GET", path, token_a, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (a->url, "GET", path, token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 200);
   g_assert_cmpuint (reply->body->len, ==, size);
   g_assert_true (memcmp (reply->body->str, data, size) == 0);
@@ -176,16 +120,16 @@ test_resume_through_another (void)
   }
 
   /* A whole upload through B, read through A. */
-  reply = hall_test_http_request (b->base, "PUT", whole_path, token_b, whole, size, 0, NULL);
+  reply = hall_test_http_request (b->url, "PUT", whole_path, token_b, whole, size, 0, NULL);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (a->base, "GET", whole_path, token_a, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (a->url, "GET", whole_path, token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 200);
   g_assert_true (reply->body->len == size && memcmp (reply->body->str, whole, size) == 0);
   hall_test_reply_free (reply);
 
-  server_stop (a);
-  server_stop (b);
+  hall_test_server_finish (a);
+  hall_test_server_finish (b);
 }
 
 /* Two blob stores on one directory, as two servers' (each holds its own
