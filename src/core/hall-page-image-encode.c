@@ -9,14 +9,15 @@
  * Grey pages are nearly all type on white paper, and their bytes are in
  * the edges of the type (tests/bench/bench-page-size.c): the paper is made
  * white, the scanner's grain is smoothed away, and the quantisation is
- * quality 50 with the finest frequencies, which make ringing rather than
- * shapes, quantised up to 2.5 times as coarsely. A dense A4 page at 300
- * dpi comes to about 330 KB (12-point strokes) to 400 KB (a lease in
- * Chinese and English), a quarter less than plain quality 60, with the
- * type as legible. Progressive coding would save another 6% at two to
- * three times the encoding time, which the 150 ms from acquisition to
- * stored page cannot spare. The 300 KB goal needs a mixed raster layout
- * (text as 1-bit, the rest as JPEG), not tuning.
+ * quality 30 with the finest frequencies, which make ringing rather than
+ * shapes, quantised up to 3.5 times as coarsely. A dense A4 page at 300
+ * dpi comes to about 255 KB (12-point strokes) to 300 KB (a lease in
+ * Chinese and English at 10.5 points), against 330–400 KB at quality 50
+ * and 2.5: at 300 dpi the type is drawn by far more pixels than the eye
+ * needs, and side by side at twice its size it reads the same; only at
+ * four times does the coarser grain around the strokes show. Progressive
+ * coding would save another 6% at two to three times the encoding time,
+ * which the 150 ms from acquisition to stored page cannot spare.
  */
 #define G_LOG_DOMAIN "hall-pages"
 
@@ -33,11 +34,11 @@
 #include "hall-core-error.h"
 #include "hall-page-image.h"
 
-#define JPEG_QUALITY_GREY   50
+#define JPEG_QUALITY_GREY   30
 #define JPEG_QUALITY_COLOUR 70
 /* The finest frequency of a grey page is quantised this much more coarsely
  * than quality alone says; the ones between in proportion. */
-#define GREY_FINE_DETAIL_WEIGHT 2.5
+#define GREY_FINE_DETAIL_WEIGHT 3.5
 /* libjpeg's input smoothing (1-100) for grey pages: takes out a scanner's
  * grain, which costs bytes and shows nothing. */
 #define GREY_SMOOTHING 50
