@@ -339,6 +339,13 @@ hall_application_init (HallApplication *self)
                                             _("The counter application of a citizen service hall."));
 }
 
+void
+hall_application_prepare_renderer (void)
+{
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && g_getenv ("GDK_DEBUG") == NULL)
+    g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+}
+
 HallApplication *
 hall_application_new (void)
 {

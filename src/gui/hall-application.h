@@ -19,4 +19,11 @@ G_DECLARE_FINAL_TYPE (HallApplication, hall_application, HALL, APPLICATION, AdwA
 
 HallApplication *hall_application_new (void);
 
+/* Call before GTK starts. With GTK's cairo renderer (GSK_RENDERER=cairo:
+ * a counter PC without a GPU, and every figure in README), GDK would still
+ * open OpenGL at start to offer it to renderers that are not used, and
+ * Mesa's software OpenGL maps some 60 MB of LLVM for nothing: this tells
+ * GDK not to (GDK_DEBUG=gl-disable), unless GDK_DEBUG is set already. */
+void             hall_application_prepare_renderer (void);
+
 G_END_DECLS

@@ -22,6 +22,7 @@
 #include <adwaita.h>
 #include <time.h>
 
+#include "hall-application.h"
 #include "hall-case-list-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-sync-private.h"
@@ -370,6 +371,8 @@ main (int   argc,
   if (db_path == NULL)
     g_error ("Name the store with --db PATH");
 
+  /* As the app does: its own main.c calls this before GTK starts. */
+  hall_application_prepare_renderer ();
   gtk_init ();
   adw_init ();
   iterations = g_array_new (FALSE, FALSE, sizeof (double));

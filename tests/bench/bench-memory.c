@@ -20,6 +20,7 @@
 
 #include <adwaita.h>
 
+#include "hall-application.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-page.h"
 #include "hall-sign-in-page.h"
@@ -234,6 +235,8 @@ main (int   argc,
 
   g_print ("| step | VmRSS | VmHWM |\n|---|---:|---:|\n");
   print_memory ("before GTK");
+  /* As the app does: its own main.c calls this before GTK starts. */
+  hall_application_prepare_renderer ();
   gtk_init ();
   adw_init ();
   print_memory ("GTK and libadwaita initialised");
