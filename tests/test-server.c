@@ -5429,8 +5429,8 @@ typedef struct
   const char *lb;
   const char *token;
   gint       *writers_done;
-  GHashTable *seen;      /* "uuid/version" -> seq, as read */
-  GHashTable *data;      /* "uuid/version" -> the change as read */
+  GHashTable *seen;      /* "entity/uuid/version" -> seq, as read */
+  GHashTable *data;      /* "entity/uuid/version" -> the change as read */
   guint       pages;
   guint       errors;
 } KillReader;
@@ -5473,7 +5473,9 @@ kill_reader_thread (gpointer data)
         {
           JsonObject *change = json_array_get_object_element (changes, i);
           gint64 seq = json_object_get_int_member (change, "seq");
-          char *key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
+          /* A license's row has its case's uuid: the entity is part of the key. */
+          char *key = g_strdup_printf ("%s/%s/%" G_GINT64_FORMAT,
+                                       json_object_get_string_member (change, "entity"),
                                        json_object_get_string_member (change, "uuid"),
                                        json_object_get_int_member (change, "version"));
 
@@ -5708,7 +5710,8 @@ test_balancer_kill (void)
   for (i = 0; i < json_array_get_length (changes); i++)
     {
       JsonObject *change = json_array_get_object_element (changes, i);
-      char *feed_key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
+      char *feed_key = g_strdup_printf ("%s/%s/%" G_GINT64_FORMAT,
+                                        json_object_get_string_member (change, "entity"),
                                         json_object_get_string_member (change, "uuid"),
                                         json_object_get_int_member (change, "version"));
 
@@ -5725,9 +5728,9 @@ test_balancer_kill (void)
           gboolean changed = g_ptr_array_find_with_equal_func (writer->updated, uuid,
                                                                g_str_equal, NULL);
           g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
-          g_autofree char *v1 = g_strconcat (uuid, "/1", NULL);
-          g_autofree char *v2 = g_strconcat (uuid, "/2", NULL);
-          g_autofree char *v3 = g_strconcat (uuid, "/3", NULL);
+          g_autofree char *v1 = g_strconcat ("applicant/", uuid, "/1", NULL);
+          g_autofree char *v2 = g_strconcat ("applicant/", uuid, "/2", NULL);
+          g_autofree char *v3 = g_strconcat ("applicant/", uuid, "/3", NULL);
           g_autoptr(JsonNode) node = NULL;
 
           reply = request ("GET", path, token, NULL, NULL);
@@ -5746,14 +5749,15 @@ test_balancer_kill (void)
                              *(gint64 *) g_hash_table_lookup (seen, v2));
         }
     }
-  /* And in the database itself: no uuid stored twice in the feed's table. */
+  /* And in the database itself: no entity's version stored twice in the
+   * feed's table (a license's row has its case's uuid). */
   {
     PGconn *pg = PQconnectdb (database_of (server->data_dir));
     PGresult *result;
 
     g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
-    result = PQexec (pg, "SELECT count(*) FROM (SELECT uuid, version FROM changes"
-                         " GROUP BY uuid, version HAVING count(*) > 1) AS twice");
+    result = PQexec (pg, "SELECT count(*) FROM (SELECT entity, uuid, version FROM changes"
+                         " GROUP BY entity, uuid, version HAVING count(*) > 1) AS twice");
     g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
     g_assert_cmpstr (PQgetvalue (result, 0, 0), ==, "0");
     PQclear (result);
@@ -5867,8 +5871,8 @@ test_feed_three_servers (void)
               const char *uuid = g_ptr_array_index (writers[w].created, j);
               gboolean changed = g_ptr_array_find_with_equal_func (writers[w].updated, uuid,
                                                                    g_str_equal, NULL);
-              g_autofree char *v1 = g_strconcat (uuid, "/1", NULL);
-              g_autofree char *v2 = g_strconcat (uuid, "/2", NULL);
+              g_autofree char *v1 = g_strconcat ("applicant/", uuid, "/1", NULL);
+              g_autofree char *v2 = g_strconcat ("applicant/", uuid, "/2", NULL);
               gint64 *seq1 = g_hash_table_lookup (seen, v1);
               gint64 *seq2 = g_hash_table_lookup (seen, v2);
 
