@@ -359,7 +359,9 @@ test_batch_overtaken (Fixture      *fixture,
   g_object_set (fixture->engine, "push-batch-size", 8, NULL);
   create_cases (fixture, fixture->store, 40);
 
-  hall_fault_proxy_set_delay (fixture->proxy, 150);
+  /* Long enough that the next batch overtakes on a loaded machine too (at
+   * 150 ms, two in ten did under a load of 10). */
+  hall_fault_proxy_set_delay (fixture->proxy, 400);
   for (guint i = 0; i < 10; i++)
     hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 2 * i, 1, HALL_FAULT_DELAY);
   sync_through_faults (fixture);
