@@ -197,11 +197,10 @@ static const char * const stmt_sql[N_STMTS] = {
     " GROUP BY k HAVING sum (opened) > 0 ORDER BY k COLLATE \"C\"",
   /* $1, $2: the range of the cases' created_at. */
   [STMT_STATS_REASONS] =
-    "SELECT r.kind, r.code, count(*) AS n"
-    " FROM stats_reasons AS r JOIN stats_cases AS c ON c.uuid = r.case_uuid"
-    " WHERE c.created_at >= floor (extract (epoch FROM $1::timestamptz))::bigint"
-    "   AND c.created_at < floor (extract (epoch FROM $2::timestamptz))::bigint"
-    " GROUP BY r.kind, r.code ORDER BY n DESC, r.kind COLLATE \"C\", r.code COLLATE \"C\"",
+    "SELECT kind, code, count(*) AS n FROM stats_reasons"
+    " WHERE hour >= floor (extract (epoch FROM $1::timestamptz))::bigint / 3600"
+    "   AND hour < floor (extract (epoch FROM $2::timestamptz))::bigint / 3600"
+    " GROUP BY kind, code ORDER BY n DESC, kind COLLATE \"C\", code COLLATE \"C\"",
   /* $1, $2: the range of the cases' created_at. */
   [STMT_STATS_STEPS] =
     "SELECT service, step, minutes, sum (decided) FROM stats_steps"
@@ -311,7 +310,8 @@ static const char schema_v9[] =
   "                          minutes bigint NOT NULL, decided bigint NOT NULL,"
   "                          PRIMARY KEY (hour, service, step, minutes));"
   "CREATE TABLE stats_reasons (case_uuid text NOT NULL, kind text NOT NULL, code text NOT NULL,"
-  "                            PRIMARY KEY (case_uuid, kind, code));"
+  "                            hour bigint NOT NULL, PRIMARY KEY (case_uuid, kind, code));"
+  "CREATE INDEX stats_reasons_hour ON stats_reasons (hour, kind, code);"
   "CREATE FUNCTION stats_cell_add (r stats_cases, sign integer) RETURNS void"
   " LANGUAGE sql AS $$"
   "  INSERT INTO stats_cells AS s (dim, hour, key, promised_hour, history, opened, finished,"
@@ -397,9 +397,10 @@ static const char schema_v9[] =
   "    moved_at = greatest (moved_at, v_at)"
   "   WHERE uuid = NEW.case_uuid;"
   "   IF v_decision IN ('return', 'reject') AND jsonb_typeof (d -> 'reasons') = 'array' THEN"
-  "    INSERT INTO stats_reasons (case_uuid, kind, code)"
-  "    SELECT NEW.case_uuid, v_decision, coalesce (r ->> 'code', 'other')"
-  "    FROM jsonb_array_elements (d -> 'reasons') AS r ON CONFLICT DO NOTHING;"
+  "    INSERT INTO stats_reasons (case_uuid, kind, code, hour)"
+  "    SELECT NEW.case_uuid, v_decision, coalesce (r ->> 'code', 'other'), c.created_at / 3600"
+  "    FROM stats_cases AS c, jsonb_array_elements (d -> 'reasons') AS r"
+  "    WHERE c.uuid = NEW.case_uuid ON CONFLICT DO NOTHING;"
   "   END IF;"
   "  ELSIF d ->> 'kind' = 'state' AND v_at IS NOT NULL THEN"
   "   UPDATE stats_cases SET moved_at = greatest (moved_at, v_at) WHERE uuid = NEW.case_uuid;"
@@ -442,9 +443,10 @@ static const char schema_v9[] =
   " FROM stats_moves AS m JOIN stats_cases AS c ON c.uuid = m.case_uuid"
   " WHERE m.kind = 'decision' AND m.at IS NOT NULL"
   " GROUP BY 1, 2, 3, 4;"
-  "INSERT INTO stats_reasons (case_uuid, kind, code)"
-  " SELECT e.case_uuid, e.d ->> 'decision', coalesce (r ->> 'code', 'other')"
+  "INSERT INTO stats_reasons (case_uuid, kind, code, hour)"
+  " SELECT e.case_uuid, e.d ->> 'decision', coalesce (r ->> 'code', 'other'), c.created_at / 3600"
   " FROM (SELECT case_uuid, data::jsonb AS d FROM events) AS e"
+  " JOIN stats_cases AS c ON c.uuid = e.case_uuid"
   " CROSS JOIN LATERAL jsonb_array_elements (CASE jsonb_typeof (e.d -> 'reasons')"
   "                                          WHEN 'array' THEN e.d -> 'reasons'"
   "                                          ELSE '[]'::jsonb END) AS r"

@@ -158,11 +158,10 @@ static const char * const stmt_sql[N_STMTS] = {
     " GROUP BY k HAVING sum (opened) > 0 ORDER BY k",
   /* ?1, ?2: the range of the cases' created_at. */
   [STMT_STATS_REASONS] =
-    "SELECT r.kind, r.code, count(*) AS n"
-    " FROM stats_reasons AS r JOIN stats_cases AS c ON c.uuid = r.case_uuid"
-    " WHERE c.created_at >= CAST (strftime ('%s', ?1) AS INTEGER)"
-    "   AND c.created_at < CAST (strftime ('%s', ?2) AS INTEGER)"
-    " GROUP BY r.kind, r.code ORDER BY n DESC, r.kind, r.code",
+    "SELECT kind, code, count(*) AS n FROM stats_reasons"
+    " WHERE hour >= CAST (strftime ('%s', ?1) AS INTEGER) / 3600"
+    "   AND hour < CAST (strftime ('%s', ?2) AS INTEGER) / 3600"
+    " GROUP BY kind, code ORDER BY n DESC, kind, code",
   /* ?1, ?2: the range of the cases' created_at. */
   [STMT_STATS_STEPS] =
     "SELECT service, step, minutes, sum (decided) FROM stats_steps"
@@ -334,7 +333,8 @@ static const char schema_v9[] =
  *   promise (-1: none) and, for the waiting cases by service, history;
  * - stats_steps: the decisions per UTC hour of their case's intake,
  *   service, step and whole minutes from the step's start;
- * - stats_reasons: each case's return and reject reasons, once.
+ * - stats_reasons: each case's return and reject reasons, once, with the
+ *   UTC hour of its intake.
  * Triggers keep them in the transaction of every write of a case or an
  * event, whichever path writes it; the existing record fills them here. */
 #define STATS_CASE_VALUES(d)                                                           \
@@ -398,7 +398,9 @@ static const char schema_v10[] =
   "                          minutes INTEGER NOT NULL, decided INTEGER NOT NULL,"
   "                          PRIMARY KEY (hour, service, step, minutes)) WITHOUT ROWID;"
   "CREATE TABLE stats_reasons (case_uuid TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL,"
+  "                            hour INTEGER NOT NULL,"
   "                            PRIMARY KEY (case_uuid, kind, code)) WITHOUT ROWID;"
+  "CREATE INDEX stats_reasons_hour ON stats_reasons (hour, kind, code);"
   "CREATE TRIGGER stats_cases_added AFTER INSERT ON stats_cases BEGIN "
   STATS_CELL_ADD ("NEW", "1")
   "END;"
@@ -444,10 +446,11 @@ static const char schema_v10[] =
   "    moved_at = CASE WHEN " EVENT_AT " IS NULL THEN moved_at"
   "                    ELSE max (coalesce (moved_at, " EVENT_AT "), " EVENT_AT ") END"
   "   WHERE uuid = NEW.case_uuid;"
-  "  INSERT OR IGNORE INTO stats_reasons (case_uuid, kind, code)"
-  "   SELECT NEW.case_uuid, " EVENT_DECISION ", coalesce (json_extract (r.value, '$.code'), 'other')"
-  "   FROM json_each (NEW.data, '$.reasons') AS r"
-  "   WHERE " EVENT_DECISION " IN ('return', 'reject')"
+  "  INSERT OR IGNORE INTO stats_reasons (case_uuid, kind, code, hour)"
+  "   SELECT NEW.case_uuid, " EVENT_DECISION ", coalesce (json_extract (r.value, '$.code'), 'other'),"
+  "          c.created_at / 3600"
+  "   FROM stats_cases AS c, json_each (NEW.data, '$.reasons') AS r"
+  "   WHERE c.uuid = NEW.case_uuid AND " EVENT_DECISION " IN ('return', 'reject')"
   "     AND json_type (NEW.data, '$.reasons') = 'array';"
   "END;"
   "CREATE TRIGGER stats_state AFTER INSERT ON events"
@@ -486,10 +489,11 @@ static const char schema_v10[] =
   " FROM stats_moves AS m JOIN stats_cases AS c ON c.uuid = m.case_uuid"
   " WHERE m.kind = 'decision' AND m.at IS NOT NULL"
   " GROUP BY 1, 2, 3, 4;"
-  "INSERT OR IGNORE INTO stats_reasons (case_uuid, kind, code)"
+  "INSERT OR IGNORE INTO stats_reasons (case_uuid, kind, code, hour)"
   " SELECT e.case_uuid, json_extract (e.data, '$.decision'),"
-  "        coalesce (json_extract (r.value, '$.code'), 'other')"
-  " FROM events AS e, json_each (e.data, '$.reasons') AS r"
+  "        coalesce (json_extract (r.value, '$.code'), 'other'), c.created_at / 3600"
+  " FROM events AS e JOIN stats_cases AS c ON c.uuid = e.case_uuid,"
+  "      json_each (e.data, '$.reasons') AS r"
   " WHERE json_valid (e.data) AND json_extract (e.data, '$.kind') = 'decision'"
   "   AND json_extract (e.data, '$.decision') IN ('return', 'reject')"
   "   AND json_type (e.data, '$.reasons') = 'array';"

@@ -406,6 +406,95 @@ add_steps (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* Unix microseconds of the UTC time @text (as parse_day() writes it). */
+static gint64
+usec_of (const char *text)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (text, NULL);
+
+  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC : 0;
+}
+
+/* The value at rank ceil (@share × n) of the waits sorted by minute. */
+static gint64
+wait_percentile (GArray *waits,
+                 gint64  n,
+                 double  share)
+{
+  gint64 rank = MAX ((gint64) ceil (share * (double) n), 1);
+  gint64 seen = 0;
+
+  for (guint i = 0; i < waits->len; i++)
+    {
+      HallQueueStatsWait *wait = &g_array_index (waits, HallQueueStatsWait, i);
+
+      seen += wait->tickets;
+      if (seen >= rank)
+        return wait->minutes;
+    }
+  return 0;
+}
+
+static void
+add_queue (JsonBuilder *builder,
+           GPtrArray   *hours,
+           GPtrArray   *counters)
+{
+  json_builder_set_member_name (builder, "queue");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "hours");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < hours->len; i++)
+    {
+      HallQueueStatsHour *hour = g_ptr_array_index (hours, i);
+      g_autofree char *key = g_strdup_printf ("%02d", hour->hour);
+      gint64 called = 0;
+
+      for (guint j = 0; j < hour->waits->len; j++)
+        called += g_array_index (hour->waits, HallQueueStatsWait, j).tickets;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "hour");
+      json_builder_add_string_value (builder, key);
+      add_count (builder, "tickets", hour->tickets);
+      /* Of the called tickets: none under STATS_MIN_CELL of them. */
+      json_builder_set_member_name (builder, "wait_median_minutes");
+      if (called < STATS_MIN_CELL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, wait_percentile (hour->waits, called, 0.5));
+      json_builder_set_member_name (builder, "wait_p90_minutes");
+      if (called < STATS_MIN_CELL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, wait_percentile (hour->waits, called, 0.9));
+      add_count (builder, "no_shows", hour->no_shows);
+      add_count (builder, "abandoned", hour->abandoned);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "throughput");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < counters->len; i++)
+    {
+      HallQueueStatsCounter *counter = g_ptr_array_index (counters, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "counter");
+      json_builder_add_string_value (builder, counter->counter);
+      add_count (builder, "served", counter->served);
+      /* Tickets done per hour it was finishing them; with the count, not
+       * shown under STATS_MIN_CELL. */
+      json_builder_set_member_name (builder, "per_hour");
+      if (counter->served < STATS_MIN_CELL || counter->hours == 0)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_double_value (builder, (double) counter->served / (double) counter->hours);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 HallServerResponse *
 _hall_server_answer_stats (HallServer            *self,
                            struct MHD_Connection *connection)
@@ -420,6 +509,8 @@ _hall_server_answer_stats (HallServer            *self,
   g_autoptr(GPtrArray) decisions = NULL;
   g_autoptr(GPtrArray) waiting = NULL;
   g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) queue_hours = NULL;
+  g_autoptr(GPtrArray) queue_counters = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -453,6 +544,9 @@ _hall_server_answer_stats (HallServer            *self,
   if (waiting == NULL)
     return hall_problem_response_internal (error);
   steps = compute_steps (self->catalog, decisions, waiting);
+  if (!hall_queue_stats (self->queue, usec_of (from), usec_of (to), &queue_hours,
+                         &queue_counters, &error))
+    return hall_problem_response_internal (error);
   if (g_str_equal (by, "department"))
     {
       GPtrArray *departments = group_by_department (self->catalog, rows);
@@ -504,17 +598,7 @@ _hall_server_answer_stats (HallServer            *self,
     }
   json_builder_end_array (builder);
   add_steps (builder, steps);
-  /* Not computed yet on the server (see README): sent empty, so that a
-   * client can rely on the members being there. */
-  json_builder_set_member_name (builder, "queue");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "hours");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "throughput");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  add_queue (builder, queue_hours, queue_counters);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return hall_server_response_new_json (200, root);
