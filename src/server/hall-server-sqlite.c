@@ -165,8 +165,8 @@ static const char * const stmt_sql[N_STMTS] = {
   /* ?1, ?2: the range of the cases' created_at. */
   [STMT_STATS_STEPS] =
     "SELECT service, step, minutes, sum (decided) FROM stats_steps"
-    " WHERE hour >= CAST (strftime ('%s', ?1) AS INTEGER) / 3600"
-    "   AND hour < CAST (strftime ('%s', ?2) AS INTEGER) / 3600"
+    " WHERE day >= (CAST (strftime ('%s', ?1) AS INTEGER) + 28800) / 86400"
+    "   AND day < (CAST (strftime ('%s', ?2) AS INTEGER) + 28800) / 86400"
     " GROUP BY service, step, minutes ORDER BY service, step, minutes",
   /* ?1, ?2: the range of the cases' created_at; ?3: now. */
   [STMT_STATS_WAITING] =
@@ -331,7 +331,8 @@ static const char schema_v9[] =
  * - stats_cells: the cases' counts added up per kind of group ("dim":
  *   service, counter, official), UTC hour of intake, key, hour of the
  *   promise (-1: none) and, for the waiting cases by service, history;
- * - stats_steps: the decisions per UTC hour of their case's intake,
+ * - stats_steps: the decisions per local day (UTC+08:00, days since
+ *   1970-01-01) of their case's intake,
  *   service, step and whole minutes from the step's start;
  * - stats_reasons: each case's return and reject reasons, once, with the
  *   UTC hour of its intake.
@@ -394,9 +395,9 @@ static const char schema_v10[] =
   "                          returned INTEGER NOT NULL, rejected INTEGER NOT NULL,"
   "                          PRIMARY KEY (dim, hour, key, promised_hour, history))"
   "  WITHOUT ROWID;"
-  "CREATE TABLE stats_steps (hour INTEGER NOT NULL, service TEXT NOT NULL, step TEXT NOT NULL,"
+  "CREATE TABLE stats_steps (day INTEGER NOT NULL, service TEXT NOT NULL, step TEXT NOT NULL,"
   "                          minutes INTEGER NOT NULL, decided INTEGER NOT NULL,"
-  "                          PRIMARY KEY (hour, service, step, minutes)) WITHOUT ROWID;"
+  "                          PRIMARY KEY (day, service, step, minutes)) WITHOUT ROWID;"
   "CREATE TABLE stats_reasons (case_uuid TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL,"
   "                            hour INTEGER NOT NULL,"
   "                            PRIMARY KEY (case_uuid, kind, code)) WITHOUT ROWID;"
@@ -435,11 +436,11 @@ static const char schema_v10[] =
   "END;"
   "CREATE TRIGGER stats_decision AFTER INSERT ON events"
   " WHEN json_valid (NEW.data) AND json_extract (NEW.data, '$.kind') = 'decision' BEGIN"
-  "  INSERT INTO stats_steps (hour, service, step, minutes, decided)"
-  "   SELECT c.created_at / 3600, c.service, " EVENT_STEP ","
+  "  INSERT INTO stats_steps (day, service, step, minutes, decided)"
+  "   SELECT (c.created_at + 28800) / 86400, c.service, " EVENT_STEP ","
   "          max (0, (" EVENT_AT " - coalesce (c.moved_at, c.created_at)) / 60), 1"
   "   FROM stats_cases AS c WHERE c.uuid = NEW.case_uuid AND " EVENT_AT " IS NOT NULL"
-  "   ON CONFLICT (hour, service, step, minutes) DO UPDATE SET decided = decided + 1;"
+  "   ON CONFLICT (day, service, step, minutes) DO UPDATE SET decided = decided + 1;"
   "  UPDATE stats_cases SET returned = returned OR " EVENT_DECISION " = 'return',"
   "    rejected = rejected OR " EVENT_DECISION " = 'reject',"
   "    history = history || " EVENT_STEP " || ':' || " EVENT_DECISION " || ';',"
@@ -481,8 +482,8 @@ static const char schema_v10[] =
   "          AND m.kind = 'decision' AND m.decision = 'reject')"
   " FROM cases WHERE json_valid (data)"
   "   AND strftime ('%s', json_extract (data, '$.created_at')) IS NOT NULL;"
-  "INSERT INTO stats_steps (hour, service, step, minutes, decided)"
-  " SELECT c.created_at / 3600, c.service, m.step,"
+  "INSERT INTO stats_steps (day, service, step, minutes, decided)"
+  " SELECT (c.created_at + 28800) / 86400, c.service, m.step,"
   "        max (0, (m.at - coalesce ((SELECT max (p.at) FROM stats_moves AS p"
   "                                   WHERE p.case_uuid = m.case_uuid AND p.r < m.r),"
   "                                  c.created_at)) / 60) AS minutes, count(*)"
