@@ -2840,6 +2840,11 @@ test_stats_figures (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 1);
   assert_stats_figures (json_object_get_object_member (stats, "total"), 2, 1, 1, 0, 1, 1, 1);
   assert_stats_reasons (stats, 1, 1, 1);
+  /* Their steps: 2 acceptances, 1 review (E), 1 tax review (F): counts
+   * suppressed, and no times from fewer than 5 decisions. */
+  assert_stats_step (stats, "accept", "market_regulation", 2, 0, 0, -1, -1);
+  assert_stats_step (stats, "review", "market_regulation", 1, 0, 0, -1, -1);
+  assert_stats_step (stats, "tax_review", "taxation", 1, 0, 0, -1, -1);
 }
 
 /* Time per step (issue 14), on a fixture of November 2003 (a range no
