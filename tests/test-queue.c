@@ -1278,6 +1278,180 @@ test_client (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* The queue's figures in GET /v1/stats (issue 14), on a scripted Monday
+ * 2 February 2004 (a day over), times of the hall (UTC+08:00):
+ *   group A: t0..t9 issued 09:00..09:09. C01 calls t0..t4 at 09:10, 09:13,
+ *     09:16, 09:19, 09:22 and finishes each 2 minutes after its call but t4,
+ *     finished at 10:05; C03 calls t5..t9 at 09:25..09:29, each a no-show.
+ *     Waits: 10 12 14 16 18 20 20 20 20 20.
+ *   group C: 5 tickets issued 09:40..09:44, never called: abandoned.
+ *   group B: 2 tickets issued 10:30, 10:31; C02 calls them at 10:40 and
+ *     10:45 (waits 10 and 14) and finishes each 3 minutes later.
+ * Hour 09: tickets 15; waits of the 10 called: median (rank 5) 18, 90th
+ *   percentile (rank 9) 20; no-shows 5; abandoned 5.
+ * Hour 10: tickets 2, suppressed; waits of 2 called: none shown; 0 and 0.
+ * Throughput: C01 served 5 in 2 hours of the clock (09, 10): 2.5 an hour;
+ *   C02 served 2: suppressed, no rate; C03 served none: not listed. */
+static gint64
+hall_minute (int hour,
+             int minute)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_utc (2004, 2, 2, hour - 8, minute, 0);
+
+  return g_date_time_to_unix (time) * G_USEC_PER_SEC;
+}
+
+static void
+call_at (Fixture    *f,
+         const char *counter,
+         const char *groups,
+         int         hour,
+         int         minute,
+         const char *then,
+         int         then_minute,
+         int         then_hour)
+{
+  g_autoptr(HallTestReply) reply = NULL;
+  g_autoptr(JsonNode) ticket = NULL;
+
+  f->now = hall_minute (hour, minute);
+  reply = call_next (f, counter, groups);
+  ticket = ticket_of (reply, 200);
+  if (g_str_equal (then, "finish"))
+    {
+      g_autoptr(HallTestReply) started = act (f, ticket, "start", NULL);
+      g_autoptr(HallTestReply) finished = NULL;
+
+      assert_status (started, 200);
+      f->now = hall_minute (then_hour, then_minute);
+      finished = act (f, ticket, "finish", NULL);
+      assert_status (finished, 200);
+    }
+  else
+    {
+      g_autoptr(HallTestReply) gone = act (f, ticket, then, NULL);
+
+      assert_status (gone, 200);
+    }
+}
+
+static JsonObject *
+stats_hour (JsonObject *queue,
+            const char *hour)
+{
+  JsonArray *hours = json_object_get_array_member (queue, "hours");
+
+  for (guint i = 0; i < json_array_get_length (hours); i++)
+    {
+      JsonObject *h = json_array_get_object_element (hours, i);
+
+      if (g_str_equal (json_object_get_string_member (h, "hour"), hour))
+        return h;
+    }
+  g_assert_not_reached ();
+}
+
+/* A count as GET /v1/stats sends it: 1–4 suppressed. */
+static void
+assert_count (JsonObject *figures,
+              const char *name,
+              gint64      expected)
+{
+  JsonObject *count = json_object_get_object_member (figures, name);
+
+  g_assert_cmpint (json_object_get_boolean_member (count, "suppressed"), ==,
+                   expected > 0 && expected < 5);
+  if (expected > 0 && expected < 5)
+    g_assert_true (json_object_get_null_member (count, "count"));
+  else
+    g_assert_cmpint (json_object_get_int_member (count, "count"), ==, expected);
+}
+
+static void
+test_stats (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(HallTestReply) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *queue;
+  JsonObject *hour;
+  JsonArray *throughput;
+
+  for (int i = 0; i < 10; i++)
+    {
+      g_autoptr(JsonNode) ticket = NULL;
+
+      f->now = hall_minute (9, i);
+      ticket = issue (f, SERVICE_A, NULL);
+    }
+  for (int i = 0; i < 5; i++)
+    {
+      g_autoptr(JsonNode) ticket = NULL;
+
+      f->now = hall_minute (9, 40 + i);
+      ticket = issue (f, "hukou_transfer_in", NULL);
+    }
+  for (int i = 0; i < 4; i++)
+    call_at (f, "C01", "{\"groups\":[\"A\"]}", 9, 10 + 3 * i, "finish", 12 + 3 * i, 9);
+  call_at (f, "C01", "{\"groups\":[\"A\"]}", 9, 22, "finish", 5, 10);
+  for (int i = 0; i < 5; i++)
+    call_at (f, "C03", "{\"groups\":[\"A\"]}", 9, 25 + i, "no-show", 0, 0);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) ticket = NULL;
+
+      f->now = hall_minute (10, 30 + i);
+      ticket = issue (f, SERVICE_B, NULL);
+    }
+  call_at (f, "C02", "{\"groups\":[\"B\"]}", 10, 40, "finish", 43, 10);
+  call_at (f, "C02", "{\"groups\":[\"B\"]}", 10, 45, "finish", 48, 10);
+
+  f->now = 0;
+  reply = hall_test_http_request (f->base, "GET", "/v1/stats?from=2004-02-02&to=2004-02-02",
+                                  f->token, NULL, 0, 0, NULL);
+  assert_status (reply, 200);
+  node = parse (reply->body->str);
+  queue = json_object_get_object_member (json_node_get_object (node), "queue");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (queue, "hours")), ==, 2);
+  hour = stats_hour (queue, "09");
+  assert_count (hour, "tickets", 15);
+  g_assert_cmpint (json_object_get_int_member (hour, "wait_median_minutes"), ==, 18);
+  g_assert_cmpint (json_object_get_int_member (hour, "wait_p90_minutes"), ==, 20);
+  assert_count (hour, "no_shows", 5);
+  assert_count (hour, "abandoned", 5);
+  hour = stats_hour (queue, "10");
+  assert_count (hour, "tickets", 2);
+  g_assert_true (json_object_get_null_member (hour, "wait_median_minutes"));
+  g_assert_true (json_object_get_null_member (hour, "wait_p90_minutes"));
+  assert_count (hour, "no_shows", 0);
+  assert_count (hour, "abandoned", 0);
+
+  throughput = json_object_get_array_member (queue, "throughput");
+  g_assert_cmpuint (json_array_get_length (throughput), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (throughput, 0),
+                                                  "counter"), ==, "C01");
+  assert_count (json_array_get_object_element (throughput, 0), "served", 5);
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (throughput, 0),
+                                                    "per_hour"), ==, 2.5);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (throughput, 1),
+                                                  "counter"), ==, "C02");
+  assert_count (json_array_get_object_element (throughput, 1), "served", 2);
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (throughput, 1),
+                                              "per_hour"));
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* The day after: no ticket of the range. */
+  reply = hall_test_http_request (f->base, "GET", "/v1/stats?from=2004-02-03&to=2004-02-03",
+                                  f->token, NULL, 0, 0, NULL);
+  assert_status (reply, 200);
+  node = parse (reply->body->str);
+  queue = json_object_get_object_member (json_node_get_object (node), "queue");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (queue, "hours")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (queue, "throughput")),
+                    ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1298,6 +1472,7 @@ main (int   argc,
   ADD ("/hall/queue/appointments", test_appointments);
   ADD ("/hall/queue/idempotency-and-roles", test_idempotency_and_roles);
   ADD ("/hall/queue/bad-input", test_bad_input);
+  ADD ("/hall/queue/stats", test_stats);
   ADD ("/hall/queue/client", test_client);
 #undef ADD
   return g_test_run ();

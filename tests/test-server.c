@@ -23,7 +23,7 @@
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
-#define SERVER_SCHEMA_VERSION 9
+#define SERVER_SCHEMA_VERSION 10
 
 
 typedef struct
@@ -1294,15 +1294,16 @@ test_batch (void)
 /* Runs @sql on the server's database beside the server (WAL, or
  * PostgreSQL's own connection). */
 static void
-server_db_exec (const char *sql)
+db_exec_in (const char *data_dir,
+            const char *sql)
 {
-  g_autofree char *path = g_build_filename (server->data_dir, "hall.sqlite", NULL);
+  g_autofree char *path = g_build_filename (data_dir, "hall.sqlite", NULL);
   sqlite3 *db = NULL;
   char *message = NULL;
 
   if (postgres != NULL)
     {
-      PGconn *pg = PQconnectdb (database_of (server->data_dir));
+      PGconn *pg = PQconnectdb (database_of (data_dir));
       PGresult *result;
 
       g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
@@ -1318,6 +1319,12 @@ server_db_exec (const char *sql)
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql, message);
   sqlite3_close (db);
+}
+
+static void
+server_db_exec (const char *sql)
+{
+  db_exec_in (server->data_dir, sql);
 }
 
 /* The storage itself fails one operation of a batch (a trigger stands in
@@ -2624,6 +2631,43 @@ assert_stats_reasons (JsonObject *stats,
     }
 }
 
+/* The figures of step @step of @department: counts as assert_stats_count(),
+ * minutes -1 for null. */
+static void
+assert_stats_step (JsonObject *stats,
+                   const char *step,
+                   const char *department,
+                   gint64      decided,
+                   gint64      waiting_now,
+                   gint64      overdue_now,
+                   gint64      minutes_median,
+                   gint64      minutes_p90)
+{
+  JsonArray *steps = json_object_get_array_member (stats, "steps");
+  JsonObject *found = NULL;
+
+  for (guint i = 0; i < json_array_get_length (steps) && found == NULL; i++)
+    {
+      JsonObject *figures = json_array_get_object_element (steps, i);
+
+      if (g_str_equal (json_object_get_string_member (figures, "step"), step)
+          && g_str_equal (json_object_get_string_member (figures, "department"), department))
+        found = figures;
+    }
+  g_assert_nonnull (found);
+  assert_stats_count (found, "decided", decided);
+  assert_stats_count (found, "waiting_now", waiting_now);
+  assert_stats_count (found, "overdue_now", overdue_now);
+  if (minutes_median < 0)
+    g_assert_true (json_object_get_null_member (found, "minutes_median"));
+  else
+    g_assert_cmpint (json_object_get_int_member (found, "minutes_median"), ==, minutes_median);
+  if (minutes_p90 < 0)
+    g_assert_true (json_object_get_null_member (found, "minutes_p90"));
+  else
+    g_assert_cmpint (json_object_get_int_member (found, "minutes_p90"), ==, minutes_p90);
+}
+
 /* Issue 14's figures on a fixture of November 2002 (a range no other test
  * writes in), each counted by hand:
  *
@@ -2743,8 +2787,12 @@ test_stats_figures (void)
   assert_stats_figures (stats_group (stats, "C02"), 2, 1, 1, 0, 1, 1, 1);
   assert_stats_figures (json_object_get_object_member (stats, "total"), 22, 16, 11, 5, 6, 6, 6);
   assert_stats_reasons (stats, 6, 6, 1);
-  /* The members the supervisor page relies on are there, empty for now. */
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "steps")), ==, 0);
+  /* Every step decided at 02:00; acceptance an hour after the intake,
+   * the others at once after it: no case waits. */
+  assert_stats_step (stats, "accept", "market_regulation", 22, 0, 0, 60, 60);
+  assert_stats_step (stats, "review", "market_regulation", 16, 0, 0, 0, 0);
+  assert_stats_step (stats, "tax_review", "taxation", 16, 0, 0, 0, 0);
+  assert_stats_step (stats, "seal_review", "public_security", 10, 0, 0, 0, 0);
   g_assert_nonnull (json_object_get_array_member (json_object_get_object_member (stats, "queue"),
                                                   "hours"));
   g_clear_pointer (&node, json_node_unref);
@@ -2792,6 +2840,167 @@ test_stats_figures (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stats, "groups")), ==, 1);
   assert_stats_figures (json_object_get_object_member (stats, "total"), 2, 1, 1, 0, 1, 1, 1);
   assert_stats_reasons (stats, 1, 1, 1);
+  /* Their steps: 2 acceptances, 1 review (E), 1 tax review (F): counts
+   * suppressed, and no times from fewer than 5 decisions. */
+  assert_stats_step (stats, "accept", "market_regulation", 2, 0, 0, -1, -1);
+  assert_stats_step (stats, "review", "market_regulation", 1, 0, 0, -1, -1);
+  assert_stats_step (stats, "tax_review", "taxation", 1, 0, 0, -1, -1);
+}
+
+/* Time per step (issue 14), on a fixture of November 2003 (a range no
+ * other test writes in): company_business_license, whose steps are
+ * accept, then the joint review of review, tax_review (taxation) and
+ * seal_review (public_security), then issue. Every case taken in at C03
+ * on Monday 3 November 01:00 UTC.
+ *   S  6 cases, i = 0..5: accept approved 10 + i minutes after the intake;
+ *        review approved 30 × (i + 1) minutes after that; tax_review 20
+ *        minutes after that (a joint review's second decision is timed
+ *        from the first); then left waiting for seal_review.
+ *   R  1 case: accept approved after 10 minutes; review returned 60
+ *        minutes later; the applicant back 3 hours later (a state event to
+ *        in_review: the clock starts again there); review approved 30
+ *        minutes after that; left waiting for tax_review and seal_review.
+ * accept:      7 decisions, 10 10 11 12 13 14 15: median (rank 4) 12,
+ *              90th percentile (rank 7) 15.
+ * review:      8 decisions, 30 30 60 60 90 120 150 180: median (rank 4)
+ *              60, p90 (rank 8) 180.
+ * tax_review:  6 decisions of 20 minutes; waiting 1 (R): suppressed.
+ * seal_review: 0 decided, minutes null; waiting 7, every one overdue
+ *              (promised in 2003).
+ * issue:       nothing. */
+static void
+test_stats_steps (void)
+{
+  g_autofree char *counter = official_token ("counter.steps", "counter_official");
+  g_autofree char *first = official_token ("approver.steps1", "approver");
+  g_autofree char *second = official_token ("approver.steps2", "approver");
+  g_autofree char *supervisor = official_token ("supervisor.steps", "supervisor");
+  g_autofree char *applicant = put_applicant ();
+  g_autoptr(GDateTime) intake = g_date_time_new_utc (2003, 11, 3, 1, 0, 0);
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *stats;
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *path = g_strconcat ("/v1/cases/", uuid, NULL);
+      g_autofree char *number = g_strdup_printf ("YC-2003-C03-%06u", 800 + i);
+      g_autofree char *extra = g_strdup (",\"created_at\":\"2003-11-03T01:00:00Z\"");
+      g_autofree char *body = case_body (applicant, service_id, number, "C03", "received", extra);
+      g_autoptr(Reply) reply = request ("PUT", path, token, body, NULL);
+      gboolean returned = i == 6;
+      int minutes = returned ? 10 : 10 + (int) i;
+      g_autoptr(GDateTime) at = g_date_time_add_minutes (intake, minutes);
+      g_autofree char *text = g_date_time_format_iso8601 (at);
+
+      assert_status (reply, 201);
+      stats_event (uuid, counter, "accept", "approve", NULL, NULL, text);
+      if (returned)
+        {
+          g_autoptr(GDateTime) back = NULL;
+          g_autoptr(GDateTime) approved = NULL;
+
+          g_clear_pointer (&at, g_date_time_unref);
+          at = g_date_time_add_minutes (intake, 10 + 60);
+          g_free (text);
+          text = g_date_time_format_iso8601 (at);
+          stats_event (uuid, second, "review", "return",
+                       "[{\"code\":\"name_not_registrable\"}]", NULL, text);
+          back = g_date_time_add_hours (at, 3);
+          g_free (text);
+          text = g_date_time_format_iso8601 (back);
+          stats_event (uuid, counter, NULL, NULL, NULL, "in_review", text);
+          approved = g_date_time_add_minutes (back, 30);
+          g_free (text);
+          text = g_date_time_format_iso8601 (approved);
+          stats_event (uuid, second, "review", "approve", NULL, NULL, text);
+          continue;
+        }
+      {
+        g_autoptr(GDateTime) review = g_date_time_add_minutes (at, 30 * ((int) i + 1));
+        g_autoptr(GDateTime) tax = g_date_time_add_minutes (review, 20);
+        g_autofree char *review_text = g_date_time_format_iso8601 (review);
+        g_autofree char *tax_text = g_date_time_format_iso8601 (tax);
+
+        stats_event (uuid, second, "review", "approve", NULL, NULL, review_text);
+        stats_event (uuid, first, "tax_review", "approve", NULL, NULL, tax_text);
+      }
+    }
+
+  node = get_stats (supervisor, "from=2003-11-01&to=2003-11-30&by=service");
+  stats = json_node_get_object (node);
+  assert_stats_step (stats, "accept", "market_regulation", 7, 0, 0, 12, 15);
+  assert_stats_step (stats, "review", "market_regulation", 8, 0, 0, 60, 180);
+  assert_stats_step (stats, "tax_review", "taxation", 6, 1, 1, 20, 20);
+  assert_stats_step (stats, "seal_review", "public_security", 0, 7, 7, -1, -1);
+  assert_stats_step (stats, "issue", "market_regulation", 0, 0, 0, -1, -1);
+  /* In the catalog's order: the first service's steps first. */
+  {
+    JsonArray *steps = json_object_get_array_member (stats, "steps");
+    const char *order[] = { "accept", "review", "tax_review", "seal_review", "issue" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, i),
+                                                      "step"), ==, order[i]);
+  }
+  g_clear_pointer (&node, json_node_unref);
+
+  /* A range without those cases: no decision, nobody waiting. */
+  node = get_stats (supervisor, "from=2003-12-01&to=2003-12-31&by=service");
+  stats = json_node_get_object (node);
+  assert_stats_step (stats, "accept", "market_regulation", 0, 0, 0, -1, -1);
+  assert_stats_step (stats, "seal_review", "public_security", 0, 0, 0, -1, -1);
+}
+
+static char *
+stats_body (const char *query)
+{
+  g_autofree char *path = g_strconcat ("/v1/stats?", query, NULL);
+  g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+
+  assert_status (reply, 200);
+  return g_strdup (reply->body->str);
+}
+
+/* The migration that made the stats_ tables (server SQLite 10,
+ * PostgreSQL 9) fills them from the record as the triggers kept them:
+ * with them set aside and the schema one step back, the restarted server
+ * answers the figures of the two fixtures above byte for byte as before. */
+static void
+test_stats_migration (void)
+{
+  const char *queries[] = {
+    "from=2002-11-01&to=2002-11-30&by=counter", "from=2002-11-01&to=2002-11-30&by=hour",
+    "from=2003-11-01&to=2003-11-30&by=service", "from=2002-11-05&to=2002-11-05&by=official",
+  };
+  g_autofree char *dir = g_strdup (server->data_dir);
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonNode) node = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    g_ptr_array_add (before, stats_body (queries[i]));
+  server_stop (server);
+  server = NULL;
+  if (postgres != NULL)
+    db_exec_in (dir, "DROP TABLE stats_cases, stats_cells, stats_steps, stats_reasons CASCADE;"
+                     "DROP FUNCTION stats_cases_cells, stats_case_written,"
+                     " stats_event_written CASCADE;"
+                     "UPDATE hall_schema SET version = 8");
+  else
+    db_exec_in (dir, "DROP TRIGGER stats_case_written; DROP TRIGGER stats_case_rewritten;"
+                     "DROP TRIGGER stats_decision; DROP TRIGGER stats_state;"
+                     "DROP TABLE stats_cases; DROP TABLE stats_cells; DROP TABLE stats_steps;"
+                     "DROP TABLE stats_reasons; PRAGMA user_version = 9");
+  server = server_start (dir);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autofree char *after = stats_body (queries[i]);
+
+      g_assert_cmpstr (after, ==, g_ptr_array_index (before, i));
+    }
+  /* And they are the fixtures' figures, not two empty answers. */
+  node = get_stats (token, queries[2]);
+  assert_stats_step (json_node_get_object (node), "review", "market_regulation", 8, 0, 0, 60, 180);
 }
 
 /* A case can be created only as its service's cases start: received. What
@@ -5972,6 +6181,8 @@ main (int   argc,
   g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
   g_test_add_func ("/hall/server/stats", test_stats);
   g_test_add_func ("/hall/server/stats/figures", test_stats_figures);
+  g_test_add_func ("/hall/server/stats/steps", test_stats_steps);
+  g_test_add_func ("/hall/server/stats/migration", test_stats_migration);
   g_test_add_func ("/hall/server/changes/roles", test_changes_roles);
   g_test_add_func ("/hall/server/pages", test_pages);
   g_test_add_func ("/hall/server/sign-in/throttle", test_sign_in_throttle);

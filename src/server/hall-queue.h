@@ -169,4 +169,41 @@ void             hall_queue_wake_all            (HallQueue          *self);
 /* How often an idle stream gets a comment line (microseconds). */
 gint64           hall_queue_get_keep_alive      (HallQueue          *self);
 
+/* The queue's supervision figures (GET /v1/stats, hall-queue-stats.c),
+ * of the tickets issued from @from to @to (Unix microseconds). */
+typedef struct
+{
+  int     hour;        /* of the hall's day, UTC+08:00: 0–23 */
+  gint64  tickets;     /* issued in the hour */
+  gint64  no_shows;    /* now no_show: called, did not come, not resumed */
+  gint64  abandoned;   /* of a day that is over, never done nor no_show */
+  GArray *waits;       /* of HallQueueStatsWait: the called ones' waits, by minute */
+} HallQueueStatsHour;
+
+typedef struct
+{
+  gint64 minutes;      /* from issue to first call, whole minutes */
+  gint64 tickets;
+} HallQueueStatsWait;
+
+typedef struct
+{
+  char   *counter;
+  gint64  served;      /* done at it */
+  gint64  hours;       /* hours (of the clock) in which it finished one */
+} HallQueueStatsCounter;
+
+void hall_queue_stats_hour_free    (HallQueueStatsHour    *hour);
+void hall_queue_stats_counter_free (HallQueueStatsCounter *counter);
+
+/* Fills *@hours_out (element-type HallQueueStatsHour, by hour, only
+ * hours with tickets) and *@counters_out (element-type
+ * HallQueueStatsCounter, by counter). */
+gboolean         hall_queue_stats               (HallQueue          *self,
+                                                 gint64              from,
+                                                 gint64              to,
+                                                 GPtrArray         **hours_out,
+                                                 GPtrArray         **counters_out,
+                                                 GError            **error);
+
 G_END_DECLS

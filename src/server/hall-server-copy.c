@@ -19,6 +19,14 @@
  */
 #define G_LOG_DOMAIN "hall-server"
 
+/* The triggers that keep PostgreSQL's stats_ tables (schema 9). */
+static const char * const stats_triggers[] = {
+  "cases", "stats_case_written",
+  "events", "stats_event_written",
+  "stats_cases", "stats_cases_added",
+  "stats_cases", "stats_cases_changed",
+};
+
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -224,6 +232,23 @@ join_columns (PGconn    *pg,
   return g_string_free (list, FALSE);
 }
 
+/* @what: "DISABLE" or "ENABLE". */
+static gboolean
+set_stats_triggers (PGconn      *pg,
+                    const char  *what,
+                    GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (stats_triggers); i += 2)
+    {
+      g_autofree char *sql = g_strdup_printf ("ALTER TABLE %s %s TRIGGER %s", stats_triggers[i],
+                                              what, stats_triggers[i + 1]);
+
+      if (!pg_exec (pg, sql, _("copy the supervision figures"), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* The tables of the SQLite file, and which of them PostgreSQL keeps. */
 static gboolean
 find_tables (sqlite3     *db,
@@ -396,9 +421,23 @@ copy_table (sqlite3     *db,
   g_clear_pointer (&result, PQclear);
 
   /* In the order the rows were written (rowid), so that a column that
-   * PostgreSQL numbers itself keeps that order. */
+   * PostgreSQL numbers itself keeps that order; a table WITHOUT ROWID
+   * (the stats_ tables) numbers nothing and goes in the order of its key. */
   select_sql = g_strdup_printf ("SELECT %s FROM \"%s\" ORDER BY rowid", columns, table->name);
-  if (sqlite3_prepare_v2 (db, select_sql, -1, &rows, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2 (db, select_sql, -1, &rows, NULL) != SQLITE_OK
+      && table->serials->len == 0 && table->key->len > 0)
+    {
+      g_autoptr(GString) key = g_string_new (NULL);
+
+      for (guint k = 0; k < table->key->len; k++)
+        g_string_append_printf (key, "%s\"%s\"", k > 0 ? ", " : "",
+                                (char *) g_ptr_array_index (table->key, k));
+      g_free (select_sql);
+      select_sql = g_strdup_printf ("SELECT %s FROM \"%s\" ORDER BY %s", columns, table->name,
+                                    key->str);
+      sqlite3_prepare_v2 (db, select_sql, -1, &rows, NULL);
+    }
+  if (rows == NULL)
     {
       PQputCopyEnd (pg, "cannot read the SQLite table");
       g_clear_pointer (&result, PQclear);
@@ -643,6 +682,11 @@ hall_server_copy_to_postgres (const char  *sqlite_path,
       || !check_empty (pg, tables, error))
     goto fail;
 
+  /* The supervision figures' tables (stats_) are copied as they are, like
+   * the others: their triggers, which would count the copied cases and
+   * events into them a second time, wait until the copy is in. */
+  if (!set_stats_triggers (pg, "DISABLE", error))
+    goto fail;
   for (guint t = 0; t < tables->len; t++)
     {
       Table *table = g_ptr_array_index (tables, t);
@@ -650,6 +694,8 @@ hall_server_copy_to_postgres (const char  *sqlite_path,
       if (!copy_table (db, pg, table, error))
         goto fail;
     }
+  if (!set_stats_triggers (pg, "ENABLE", error))
+    goto fail;
   /* The change feed's numbers come from a sequence of their own. */
   if (!pg_exec (pg, "SELECT setval ('changes_seq', max (seq)) FROM changes"
                     " HAVING max (seq) IS NOT NULL",

@@ -41,7 +41,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 9
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -85,6 +85,8 @@ typedef enum
   STMT_PUT_PAGE,
   STMT_STATS_CASES,
   STMT_STATS_REASONS,
+  STMT_STATS_STEPS,
+  STMT_STATS_WAITING,
   N_STMTS
 } StmtId;
 
@@ -158,53 +160,71 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES ($1, $2, ($3::json)->>'case', $3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
-  /* $1, $2: the range of created_at; $3: the grouping; $4: now. Days and
-   * hours are the hall's local time, UTC+08:00. A finished case's last
-   * change (updated_at) is when it was finished: a final state is not left. */
+  /* From the stats_ tables (schema 9), as SQLite's. $1, $2: the range
+   * of created_at (ISO 8601, UTC, whole hours); $3: the grouping; $4: now.
+   * Days and hours are the hall's local time, UTC+08:00. */
   [STMT_STATS_CASES] =
-    "SELECT coalesce (key, ''), count(*), count(*) FILTER (WHERE fin),"
-    "       count(*) FILTER (WHERE fin AND updated_at <= promised_at),"
-    "       count(*) FILTER (WHERE fin AND updated_at > promised_at),"
-    "       count(*) FILTER (WHERE NOT fin AND promised_at < $4::text),"
-    "       count(*) FILTER (WHERE ret), count(*) FILTER (WHERE rej)"
-    " FROM (SELECT CASE $3::text WHEN 'service' THEN d ->> 'service'"
-    "                      WHEN 'department' THEN d ->> 'service'"
-    "                      WHEN 'counter' THEN d ->> 'counter'"
-    "                      WHEN 'official' THEN d ->> 'official'"
-    "                      WHEN 'day' THEN to_char ((d ->> 'created_at')::timestamptz"
-    "                                               AT TIME ZONE 'UTC' + interval '8 hours',"
-    "                                               'YYYY-MM-DD')"
-    "                      ELSE to_char ((d ->> 'created_at')::timestamptz"
-    "                                    AT TIME ZONE 'UTC' + interval '8 hours', 'HH24')"
-    "                 END AS key,"
-    "              d ->> 'state' IN ('completed', 'rejected', 'withdrawn') AS fin,"
-    "              d ->> 'updated_at' AS updated_at, d ->> 'promised_at' AS promised_at,"
-    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = c.uuid"
-    "                      AND e.data::jsonb ->> 'kind' = 'decision'"
-    "                      AND e.data::jsonb ->> 'decision' = 'return') AS ret,"
-    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = c.uuid"
-    "                      AND e.data::jsonb ->> 'kind' = 'decision'"
-    "                      AND e.data::jsonb ->> 'decision' = 'reject') AS rej"
-    "       FROM (SELECT uuid, data::jsonb AS d FROM cases"
-    "             WHERE data::jsonb ->> 'created_at' >= $1::text"
-    "               AND data::jsonb ->> 'created_at' < $2::text) AS c) AS s"
-    " GROUP BY 1 ORDER BY coalesce (key, '') COLLATE \"C\"",
+    "SELECT k, sum (opened), sum (finished), sum (on_time), sum (late), sum (overdue),"
+    "       sum (returned), sum (rejected)"
+    " FROM (SELECT CASE $3::text"
+    "               WHEN 'day' THEN to_char (to_timestamp (hour * 3600 + 28800) AT TIME ZONE 'UTC',"
+    "                                        'YYYY-MM-DD')"
+    "               WHEN 'hour' THEN to_char (to_timestamp (hour * 3600 + 28800) AT TIME ZONE 'UTC',"
+    "                                         'HH24')"
+    "               ELSE key END AS k,"
+    "              opened, finished, on_time, late,"
+    "              CASE WHEN promised_hour >= 0 AND promised_hour < floor (extract (epoch FROM $4::timestamptz))::bigint / 3600"
+    "                   THEN open ELSE 0 END AS overdue, returned, rejected"
+    "       FROM stats_cells"
+    "       WHERE dim = CASE WHEN $3::text IN ('counter', 'official') THEN $3::text"
+    "                        ELSE 'service' END"
+    "         AND hour >= floor (extract (epoch FROM $1::timestamptz))::bigint / 3600"
+    "         AND hour < floor (extract (epoch FROM $2::timestamptz))::bigint / 3600"
+    "       UNION ALL"
+    "       SELECT CASE $3::text"
+    "               WHEN 'day' THEN to_char (to_timestamp (created_at + 28800) AT TIME ZONE 'UTC',"
+    "                                        'YYYY-MM-DD')"
+    "               WHEN 'hour' THEN to_char (to_timestamp (created_at + 28800) AT TIME ZONE 'UTC',"
+    "                                         'HH24')"
+    "               WHEN 'counter' THEN counter WHEN 'official' THEN official"
+    "               ELSE service END, 0, 0, 0, 0, 1, 0, 0"
+    "       FROM stats_cases"
+    "       WHERE finished_at IS NULL"
+    "         AND promised_at >= floor (extract (epoch FROM $4::timestamptz))::bigint / 3600 * 3600"
+    "         AND promised_at < floor (extract (epoch FROM $4::timestamptz))::bigint"
+    "         AND created_at >= floor (extract (epoch FROM $1::timestamptz))::bigint"
+    "         AND created_at < floor (extract (epoch FROM $2::timestamptz))::bigint) AS s"
+    " GROUP BY k HAVING sum (opened) > 0 ORDER BY k COLLATE \"C\"",
   /* $1, $2: the range of the cases' created_at. */
   [STMT_STATS_REASONS] =
-    "SELECT kind, code, n FROM"
-    " (SELECT e.d ->> 'decision' AS kind, coalesce (r ->> 'code', 'other') AS code,"
-    "         count(DISTINCT e.case_uuid) AS n"
-    "  FROM cases c JOIN (SELECT case_uuid, data::jsonb AS d FROM events) AS e"
-    "    ON e.case_uuid = c.uuid"
-    "  CROSS JOIN LATERAL jsonb_array_elements (CASE jsonb_typeof (e.d -> 'reasons')"
-    "                                           WHEN 'array' THEN e.d -> 'reasons'"
-    "                                           ELSE '[]'::jsonb END) AS r"
-    "  WHERE c.data::jsonb ->> 'created_at' >= $1::text"
-    "    AND c.data::jsonb ->> 'created_at' < $2::text"
-    "    AND e.d ->> 'kind' = 'decision'"
-    "    AND e.d ->> 'decision' IN ('return', 'reject')"
-    "  GROUP BY 1, 2) AS g"
-    " ORDER BY n DESC, kind COLLATE \"C\", code COLLATE \"C\"",
+    "SELECT kind, code, count(*) AS n FROM stats_reasons"
+    " WHERE hour >= floor (extract (epoch FROM $1::timestamptz))::bigint / 3600"
+    "   AND hour < floor (extract (epoch FROM $2::timestamptz))::bigint / 3600"
+    " GROUP BY kind, code ORDER BY n DESC, kind COLLATE \"C\", code COLLATE \"C\"",
+  /* $1, $2: the range of the cases' created_at. */
+  [STMT_STATS_STEPS] =
+    "SELECT service, step, minutes, sum (decided) FROM stats_steps"
+    " WHERE day >= (floor (extract (epoch FROM $1::timestamptz))::bigint + 28800) / 86400"
+    "   AND day < (floor (extract (epoch FROM $2::timestamptz))::bigint + 28800) / 86400"
+    " GROUP BY service, step, minutes"
+    " ORDER BY service COLLATE \"C\", step COLLATE \"C\", minutes",
+  /* $1, $2: the range of the cases' created_at; $3: now. */
+  [STMT_STATS_WAITING] =
+    "SELECT key, history, sum (waiting), sum (overdue)"
+    " FROM (SELECT key, history, waiting,"
+    "              CASE WHEN promised_hour >= 0 AND promised_hour < floor (extract (epoch FROM $3::timestamptz))::bigint / 3600"
+    "                   THEN waiting ELSE 0 END AS overdue"
+    "       FROM stats_cells"
+    "       WHERE dim = 'service' AND hour >= floor (extract (epoch FROM $1::timestamptz))::bigint / 3600"
+    "         AND hour < floor (extract (epoch FROM $2::timestamptz))::bigint / 3600 AND waiting <> 0"
+    "       UNION ALL"
+    "       SELECT service, history, 0, 1 FROM stats_cases"
+    "       WHERE finished_at IS NULL AND waiting"
+    "         AND promised_at >= floor (extract (epoch FROM $3::timestamptz))::bigint / 3600 * 3600"
+    "         AND promised_at < floor (extract (epoch FROM $3::timestamptz))::bigint"
+    "         AND created_at >= floor (extract (epoch FROM $1::timestamptz))::bigint"
+    "         AND created_at < floor (extract (epoch FROM $2::timestamptz))::bigint) AS s"
+    " GROUP BY key, history HAVING sum (waiting) > 0",
 };
 
 /* Version 1: what the SQLite storage holds at its schema 5, but for the
@@ -260,6 +280,197 @@ static const char schema_v6[] =
   "                    case_uuid text NOT NULL, data text NOT NULL);"
   "CREATE INDEX pages_case ON pages (case_uuid);";
 
+/* Versions 7 and 8 are the queue's (issue 13, another branch): kept free
+ * here so that the two merge without renumbering. */
+static const char schema_v7[] = "SELECT 1";
+static const char schema_v8[] = "SELECT 1";
+/* Version 9: the supervision figures' own tables, as SQLite's 10 (see
+ * there), kept by triggers in the transaction of every write of a case or
+ * an event. The shared rows (cells, steps) are written under the feed's
+ * lock, which every write transaction takes anyway before it commits
+ * (STMT_PUT_CHANGE): two servers' writers then never wait for each
+ * other's rows in opposite orders. */
+#define PG_EPOCH(x) "floor (extract (epoch FROM (" x ")::timestamptz))::bigint"
+static const char schema_v9[] =
+  "CREATE TABLE stats_cases (uuid text PRIMARY KEY, created_at bigint NOT NULL,"
+  "                          service text NOT NULL, counter text NOT NULL,"
+  "                          official text NOT NULL, promised_at bigint, finished_at bigint,"
+  "                          waiting boolean NOT NULL, history text NOT NULL DEFAULT '',"
+  "                          moved_at bigint, returned boolean NOT NULL DEFAULT false,"
+  "                          rejected boolean NOT NULL DEFAULT false);"
+  "CREATE INDEX stats_cases_promised ON stats_cases (promised_at) WHERE finished_at IS NULL;"
+  "CREATE TABLE stats_cells (dim text NOT NULL, hour bigint NOT NULL, key text NOT NULL,"
+  "                          promised_hour bigint NOT NULL, history text NOT NULL,"
+  "                          opened bigint NOT NULL, finished bigint NOT NULL,"
+  "                          on_time bigint NOT NULL, late bigint NOT NULL,"
+  "                          open bigint NOT NULL, waiting bigint NOT NULL,"
+  "                          returned bigint NOT NULL, rejected bigint NOT NULL,"
+  "                          PRIMARY KEY (dim, hour, key, promised_hour, history));"
+  "CREATE TABLE stats_steps (day bigint NOT NULL, service text NOT NULL, step text NOT NULL,"
+  "                          minutes bigint NOT NULL, decided bigint NOT NULL,"
+  "                          PRIMARY KEY (day, service, step, minutes));"
+  "CREATE TABLE stats_reasons (case_uuid text NOT NULL, kind text NOT NULL, code text NOT NULL,"
+  "                            hour bigint NOT NULL, PRIMARY KEY (case_uuid, kind, code));"
+  "CREATE INDEX stats_reasons_hour ON stats_reasons (hour, kind, code);"
+  "CREATE FUNCTION stats_cell_add (r stats_cases, sign integer) RETURNS void"
+  " LANGUAGE sql AS $$"
+  "  INSERT INTO stats_cells AS s (dim, hour, key, promised_hour, history, opened, finished,"
+  "                                on_time, late, open, waiting, returned, rejected)"
+  "  SELECT d.dim, r.created_at / 3600, d.key, coalesce (r.promised_at / 3600, -1), d.history,"
+  "         sign, sign * (r.finished_at IS NOT NULL)::int,"
+  "         sign * coalesce (r.finished_at <= r.promised_at, false)::int,"
+  "         sign * coalesce (r.finished_at > r.promised_at, false)::int,"
+  "         sign * (r.finished_at IS NULL)::int, sign * r.waiting::int,"
+  "         sign * r.returned::int, sign * r.rejected::int"
+  "  FROM (VALUES ('service', r.service, CASE WHEN r.waiting THEN r.history ELSE '' END),"
+  "               ('counter', r.counter, ''), ('official', r.official, ''))"
+  "       AS d (dim, key, history)"
+  "  ON CONFLICT (dim, hour, key, promised_hour, history) DO UPDATE SET"
+  "  opened = s.opened + excluded.opened, finished = s.finished + excluded.finished,"
+  "  on_time = s.on_time + excluded.on_time, late = s.late + excluded.late,"
+  "  open = s.open + excluded.open, waiting = s.waiting + excluded.waiting,"
+  "  returned = s.returned + excluded.returned, rejected = s.rejected + excluded.rejected;"
+  "  DELETE FROM stats_cells WHERE sign < 0 AND dim IN ('service', 'counter', 'official')"
+  "   AND hour = r.created_at / 3600 AND opened = 0;"
+  " $$;"
+  "CREATE FUNCTION stats_cases_cells () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stats_cell_add (OLD, -1); END IF;"
+  "  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM stats_cell_add (NEW, 1); END IF;"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE FUNCTION stats_case_written () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " DECLARE"
+  "  d jsonb := NEW.data::jsonb;"
+  "  created bigint := " PG_EPOCH ("d ->> 'created_at'") ";"
+  " BEGIN"
+  "  IF created IS NULL THEN RETURN NULL; END IF;"
+  "  INSERT INTO stats_cases AS s (uuid, created_at, service, counter, official, promised_at,"
+  "                                finished_at, waiting)"
+  "  VALUES (NEW.uuid, created, coalesce (d ->> 'service', ''), coalesce (d ->> 'counter', ''),"
+  "          coalesce (d ->> 'official', ''), " PG_EPOCH ("d ->> 'promised_at'") ","
+  "          CASE WHEN d ->> 'state' IN ('completed', 'rejected', 'withdrawn')"
+  "               THEN coalesce (" PG_EPOCH ("d ->> 'updated_at'") ", created) END,"
+  "          coalesce (d ->> 'state' IN ('received', 'in_review'), false))"
+  "  ON CONFLICT (uuid) DO UPDATE SET created_at = excluded.created_at,"
+  "   service = excluded.service, counter = excluded.counter, official = excluded.official,"
+  "   promised_at = excluded.promised_at, finished_at = excluded.finished_at,"
+  "   waiting = excluded.waiting"
+  "  WHERE (s.created_at, s.service, s.counter, s.official, s.promised_at, s.finished_at,"
+  "         s.waiting) IS DISTINCT FROM"
+  "        (excluded.created_at, excluded.service, excluded.counter, excluded.official,"
+  "         excluded.promised_at, excluded.finished_at, excluded.waiting);"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE TRIGGER stats_case_written AFTER INSERT OR UPDATE OF data ON cases"
+  " FOR EACH ROW EXECUTE FUNCTION stats_case_written ();"
+  "CREATE FUNCTION stats_event_written () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " DECLARE"
+  "  d jsonb := NEW.data::jsonb;"
+  "  v_at bigint := " PG_EPOCH ("d ->> 'at'") ";"
+  "  v_decision text := coalesce (d ->> 'decision', '');"
+  "  v_step text := coalesce (d ->> 'step', '');"
+  " BEGIN"
+  "  IF d ->> 'kind' = 'decision' THEN"
+  "   PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "   IF v_at IS NOT NULL THEN"
+  "    INSERT INTO stats_steps AS s (day, service, step, minutes, decided)"
+  "    SELECT (c.created_at + 28800) / 86400, c.service, v_step,"
+  "           greatest (0, (v_at - coalesce (c.moved_at, c.created_at)) / 60), 1"
+  "    FROM stats_cases AS c WHERE c.uuid = NEW.case_uuid"
+  "    ON CONFLICT (day, service, step, minutes) DO UPDATE SET decided = s.decided + 1;"
+  "   END IF;"
+  "   UPDATE stats_cases SET returned = returned OR v_decision = 'return',"
+  "    rejected = rejected OR v_decision = 'reject',"
+  "    history = history || v_step || ':' || v_decision || ';',"
+  "    moved_at = greatest (moved_at, v_at)"
+  "   WHERE uuid = NEW.case_uuid;"
+  "   IF v_decision IN ('return', 'reject') AND jsonb_typeof (d -> 'reasons') = 'array' THEN"
+  "    INSERT INTO stats_reasons (case_uuid, kind, code, hour)"
+  "    SELECT NEW.case_uuid, v_decision, coalesce (r ->> 'code', 'other'), c.created_at / 3600"
+  "    FROM stats_cases AS c, jsonb_array_elements (d -> 'reasons') AS r"
+  "    WHERE c.uuid = NEW.case_uuid ON CONFLICT DO NOTHING;"
+  "   END IF;"
+  "  ELSIF d ->> 'kind' = 'state' AND v_at IS NOT NULL THEN"
+  "   UPDATE stats_cases SET moved_at = greatest (moved_at, v_at) WHERE uuid = NEW.case_uuid;"
+  "  END IF;"
+  "  RETURN NULL;"
+  " END $$;"
+  "CREATE TRIGGER stats_event_written AFTER INSERT ON events"
+  " FOR EACH ROW EXECUTE FUNCTION stats_event_written ();"
+  /* The record so far, as the triggers would have kept it. */
+  "CREATE TEMP TABLE stats_moves ON COMMIT DROP AS"
+  " SELECT e.stored AS r, e.case_uuid, e.d ->> 'kind' AS kind,"
+  "        coalesce (e.d ->> 'step', '') AS step, coalesce (e.d ->> 'decision', '') AS decision,"
+  "        " PG_EPOCH ("e.d ->> 'at'") " AS at"
+  " FROM (SELECT stored, case_uuid, data::jsonb AS d FROM events) AS e"
+  " WHERE e.d ->> 'kind' IN ('decision', 'state');"
+  /* Set-wise, not a subquery per case: a million cases in one pass. */
+  "INSERT INTO stats_cases (uuid, created_at, service, counter, official, promised_at,"
+  "                         finished_at, waiting, history, moved_at, returned, rejected)"
+  " SELECT c.uuid, c.created, coalesce (c.d ->> 'service', ''), coalesce (c.d ->> 'counter', ''),"
+  "        coalesce (c.d ->> 'official', ''), " PG_EPOCH ("c.d ->> 'promised_at'") ","
+  "        CASE WHEN c.d ->> 'state' IN ('completed', 'rejected', 'withdrawn')"
+  "             THEN coalesce (" PG_EPOCH ("c.d ->> 'updated_at'") ", c.created) END,"
+  "        coalesce (c.d ->> 'state' IN ('received', 'in_review'), false),"
+  "        coalesce (m.history, ''), m.moved_at, coalesce (m.returned, false),"
+  "        coalesce (m.rejected, false)"
+  " FROM (SELECT uuid, data::jsonb AS d, " PG_EPOCH ("data::jsonb ->> 'created_at'") " AS created"
+  "       FROM cases) AS c"
+  " LEFT JOIN (SELECT case_uuid,"
+  "                   string_agg (step || ':' || decision || ';', '' ORDER BY r)"
+  "                     FILTER (WHERE kind = 'decision') AS history,"
+  "                   max (at) AS moved_at,"
+  "                   bool_or (kind = 'decision' AND decision = 'return') AS returned,"
+  "                   bool_or (kind = 'decision' AND decision = 'reject') AS rejected"
+  "            FROM stats_moves GROUP BY case_uuid) AS m ON m.case_uuid = c.uuid"
+  " WHERE c.created IS NOT NULL;"
+  "INSERT INTO stats_steps (day, service, step, minutes, decided)"
+  " SELECT (c.created_at + 28800) / 86400, c.service, m.step,"
+  "        greatest (0, (m.at - coalesce (m.prev_at, c.created_at)) / 60), count(*)"
+  " FROM (SELECT case_uuid, kind, step, at,"
+  "              max (at) OVER (PARTITION BY case_uuid ORDER BY r"
+  "                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_at"
+  "       FROM stats_moves) AS m"
+  " JOIN stats_cases AS c ON c.uuid = m.case_uuid"
+  " WHERE m.kind = 'decision' AND m.at IS NOT NULL"
+  " GROUP BY 1, 2, 3, 4;"
+  "INSERT INTO stats_reasons (case_uuid, kind, code, hour)"
+  " SELECT e.case_uuid, e.d ->> 'decision', coalesce (r ->> 'code', 'other'), c.created_at / 3600"
+  " FROM (SELECT case_uuid, data::jsonb AS d FROM events) AS e"
+  " JOIN stats_cases AS c ON c.uuid = e.case_uuid"
+  " CROSS JOIN LATERAL jsonb_array_elements (CASE jsonb_typeof (e.d -> 'reasons')"
+  "                                          WHEN 'array' THEN e.d -> 'reasons'"
+  "                                          ELSE '[]'::jsonb END) AS r"
+  " WHERE e.d ->> 'kind' = 'decision' AND e.d ->> 'decision' IN ('return', 'reject')"
+  " ON CONFLICT DO NOTHING;"
+  "INSERT INTO stats_cells (dim, hour, key, promised_hour, history, opened, finished, on_time,"
+  "                         late, open, waiting, returned, rejected)"
+  " SELECT d.dim, r.created_at / 3600, d.key, coalesce (r.promised_at / 3600, -1), d.history,"
+  "        count(*), count(*) FILTER (WHERE r.finished_at IS NOT NULL),"
+  "        count(*) FILTER (WHERE r.finished_at <= r.promised_at),"
+  "        count(*) FILTER (WHERE r.finished_at > r.promised_at),"
+  "        count(*) FILTER (WHERE r.finished_at IS NULL), count(*) FILTER (WHERE r.waiting),"
+  "        count(*) FILTER (WHERE r.returned), count(*) FILTER (WHERE r.rejected)"
+  " FROM stats_cases AS r"
+  " CROSS JOIN LATERAL (VALUES ('service', r.service,"
+  "                             CASE WHEN r.waiting THEN r.history ELSE '' END),"
+  "                            ('counter', r.counter, ''), ('official', r.official, ''))"
+  "   AS d (dim, key, history)"
+  " GROUP BY 1, 2, 3, 4, 5;"
+  /* From here on the cells follow every change of a case's row. */
+  "CREATE TRIGGER stats_cases_added AFTER INSERT OR DELETE ON stats_cases"
+  " FOR EACH ROW EXECUTE FUNCTION stats_cases_cells ();"
+  "CREATE TRIGGER stats_cases_changed AFTER UPDATE ON stats_cases FOR EACH ROW"
+  " WHEN ((OLD.created_at, OLD.service, OLD.counter, OLD.official, OLD.promised_at,"
+  "        OLD.finished_at, OLD.waiting, OLD.returned, OLD.rejected)"
+  "       IS DISTINCT FROM (NEW.created_at, NEW.service, NEW.counter, NEW.official,"
+  "                         NEW.promised_at, NEW.finished_at, NEW.waiting, NEW.returned,"
+  "                         NEW.rejected)"
+  "       OR (NEW.waiting AND OLD.history IS DISTINCT FROM NEW.history))"
+  " EXECUTE FUNCTION stats_cases_cells ();";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -267,6 +478,9 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v4,
   schema_v5,
   schema_v6,
+  schema_v7,
+  schema_v8,
+  schema_v9,
 };
 
 typedef struct
@@ -1399,6 +1613,67 @@ pg_stats_reasons (HallServerStorage  *storage,
   return g_steal_pointer (&reasons);
 }
 
+/* Both step queries: columns service, step or history, a number, a count. */
+static GPtrArray *
+pg_stats_steps_query (HallServerStorage  *storage,
+                      StmtId              id,
+                      const char         *from,
+                      const char         *to,
+                      const char         *now,
+                      GError            **error)
+{
+  const char *params[] = { from, to, now };
+  g_autoptr(GPtrArray) rows = NULL;
+  PGresult *result;
+
+  result = run_stmt (HALL_SERVER_POSTGRES (storage), id, now != NULL ? 3 : 2, params,
+                     _("count the steps"), error);
+  if (result == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_steps_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      HallStatsSteps *row = g_new0 (HallStatsSteps, 1);
+      gint64 a = g_ascii_strtoll (PQgetvalue (result, i, 2), NULL, 10);
+      gint64 b = g_ascii_strtoll (PQgetvalue (result, i, 3), NULL, 10);
+
+      row->service = g_strdup (PQgetvalue (result, i, 0));
+      row->step = g_strdup (PQgetvalue (result, i, 1));
+      if (now == NULL)
+        {
+          row->minutes = a;
+          row->count = b;
+        }
+      else
+        {
+          row->count = a;
+          row->overdue = b;
+        }
+      g_ptr_array_add (rows, row);
+    }
+  PQclear (result);
+  return g_steal_pointer (&rows);
+}
+
+static GPtrArray *
+pg_stats_steps (HallServerStorage  *storage,
+                const char         *from,
+                const char         *to,
+                GError            **error)
+{
+  return pg_stats_steps_query (storage, STMT_STATS_STEPS, from, to, NULL, error);
+}
+
+static GPtrArray *
+pg_stats_waiting (HallServerStorage  *storage,
+                  const char         *from,
+                  const char         *to,
+                  const char         *now,
+                  GError            **error)
+{
+  return pg_stats_steps_query (storage, STMT_STATS_WAITING, from, to, now, error);
+}
+
 static void
 hall_server_postgres_storage_init (HallServerStorageInterface *iface)
 {
@@ -1430,4 +1705,6 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->put_license = pg_put_license;
   iface->stats_cases = pg_stats_cases;
   iface->stats_reasons = pg_stats_reasons;
+  iface->stats_steps = pg_stats_steps;
+  iface->stats_waiting = pg_stats_waiting;
 }

@@ -12,7 +12,7 @@
 #include "hall-server-sqlite.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 
 /* The identity document of an applicant's JSON @d, as the text the UNIQUE
  * index on applicants.identity holds: "person:<id_type>:<id_number>" or
@@ -62,6 +62,8 @@ typedef enum
   STMT_PUT_PAGE,
   STMT_STATS_CASES,
   STMT_STATS_REASONS,
+  STMT_STATS_STEPS,
+  STMT_STATS_WAITING,
   N_STMTS
 } StmtId;
 
@@ -124,45 +126,66 @@ static const char * const stmt_sql[N_STMTS] = {
                     " VALUES (?1, ?2, json_extract (?3, '$.case'), ?3)"
                     " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
                     " data = excluded.data",
-  /* ?1, ?2: the range of created_at; ?3: the grouping; ?4: now. Days and
-   * hours are the hall's local time, UTC+08:00. A finished case's last
-   * change (updated_at) is when it was finished: a final state is not left. */
+  /* From the stats_ tables (schema 10). ?1, ?2: the range of created_at
+   * (ISO 8601, UTC, whole hours); ?3: the grouping; ?4: now; ?5: the
+   * cells' dim of the grouping. Days and hours are the hall's local time,
+   * UTC+08:00. The cells tell overdue by the hour of the promise; the
+   * cases promised within the current hour are looked up one by one. */
   [STMT_STATS_CASES] =
-    "SELECT key, count(*), total (fin), total (fin AND updated_at <= promised_at),"
-    "       total (fin AND updated_at > promised_at), total (NOT fin AND promised_at < ?4),"
-    "       total (ret), total (rej)"
-    " FROM (SELECT CASE ?3 WHEN 'service' THEN json_extract (data, '$.service')"
-    "                      WHEN 'department' THEN json_extract (data, '$.service')"
-    "                      WHEN 'counter' THEN json_extract (data, '$.counter')"
-    "                      WHEN 'official' THEN json_extract (data, '$.official')"
-    "                      WHEN 'day' THEN strftime ('%Y-%m-%d', json_extract (data, '$.created_at'),"
-    "                                                '+8 hours')"
-    "                      ELSE strftime ('%H', json_extract (data, '$.created_at'), '+8 hours')"
-    "                 END AS key,"
-    "              json_extract (data, '$.state') IN ('completed', 'rejected', 'withdrawn') AS fin,"
-    "              json_extract (data, '$.updated_at') AS updated_at,"
-    "              json_extract (data, '$.promised_at') AS promised_at,"
-    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = cases.uuid"
-    "                      AND json_extract (e.data, '$.kind') = 'decision'"
-    "                      AND json_extract (e.data, '$.decision') = 'return') AS ret,"
-    "              EXISTS (SELECT 1 FROM events e WHERE e.case_uuid = cases.uuid"
-    "                      AND json_extract (e.data, '$.kind') = 'decision'"
-    "                      AND json_extract (e.data, '$.decision') = 'reject') AS rej"
-    "       FROM cases WHERE json_extract (data, '$.created_at') >= ?1"
-    "                    AND json_extract (data, '$.created_at') < ?2) AS c"
-    " GROUP BY key ORDER BY key",
+    "SELECT k, sum (opened), sum (finished), sum (on_time), sum (late), sum (overdue),"
+    "       sum (returned), sum (rejected)"
+    " FROM (SELECT CASE ?3 WHEN 'day' THEN strftime ('%Y-%m-%d', hour * 3600 + 28800, 'unixepoch')"
+    "                      WHEN 'hour' THEN strftime ('%H', hour * 3600 + 28800, 'unixepoch')"
+    "                      ELSE key END AS k,"
+    "              opened, finished, on_time, late,"
+    "              CASE WHEN promised_hour >= 0"
+    "                    AND promised_hour < CAST (strftime ('%s', ?4) AS INTEGER) / 3600"
+    "                   THEN open ELSE 0 END AS overdue, returned, rejected"
+    "       FROM stats_cells"
+    "       WHERE dim = ?5 AND hour >= CAST (strftime ('%s', ?1) AS INTEGER) / 3600"
+    "         AND hour < CAST (strftime ('%s', ?2) AS INTEGER) / 3600"
+    "       UNION ALL"
+    "       SELECT CASE ?3 WHEN 'day' THEN strftime ('%Y-%m-%d', created_at + 28800, 'unixepoch')"
+    "                      WHEN 'hour' THEN strftime ('%H', created_at + 28800, 'unixepoch')"
+    "                      WHEN 'counter' THEN counter WHEN 'official' THEN official"
+    "                      ELSE service END, 0, 0, 0, 0, 1, 0, 0"
+    "       FROM stats_cases"
+    "       WHERE finished_at IS NULL"
+    "         AND promised_at >= CAST (strftime ('%s', ?4) AS INTEGER) / 3600 * 3600"
+    "         AND promised_at < CAST (strftime ('%s', ?4) AS INTEGER)"
+    "         AND created_at >= CAST (strftime ('%s', ?1) AS INTEGER)"
+    "         AND created_at < CAST (strftime ('%s', ?2) AS INTEGER))"
+    " GROUP BY k HAVING sum (opened) > 0 ORDER BY k",
   /* ?1, ?2: the range of the cases' created_at. */
   [STMT_STATS_REASONS] =
-    "SELECT json_extract (e.data, '$.decision') AS kind, json_extract (r.value, '$.code') AS code,"
-    "       count(DISTINCT e.case_uuid) AS n"
-    " FROM cases JOIN events e ON e.case_uuid = cases.uuid,"
-    "      json_each (e.data, '$.reasons') AS r"
-    " WHERE json_extract (cases.data, '$.created_at') >= ?1"
-    "   AND json_extract (cases.data, '$.created_at') < ?2"
-    "   AND json_extract (e.data, '$.kind') = 'decision'"
-    "   AND json_extract (e.data, '$.decision') IN ('return', 'reject')"
-    "   AND json_type (e.data, '$.reasons') = 'array'"
+    "SELECT kind, code, count(*) AS n FROM stats_reasons"
+    " WHERE hour >= CAST (strftime ('%s', ?1) AS INTEGER) / 3600"
+    "   AND hour < CAST (strftime ('%s', ?2) AS INTEGER) / 3600"
     " GROUP BY kind, code ORDER BY n DESC, kind, code",
+  /* ?1, ?2: the range of the cases' created_at. */
+  [STMT_STATS_STEPS] =
+    "SELECT service, step, minutes, sum (decided) FROM stats_steps"
+    " WHERE day >= (CAST (strftime ('%s', ?1) AS INTEGER) + 28800) / 86400"
+    "   AND day < (CAST (strftime ('%s', ?2) AS INTEGER) + 28800) / 86400"
+    " GROUP BY service, step, minutes ORDER BY service, step, minutes",
+  /* ?1, ?2: the range of the cases' created_at; ?3: now. */
+  [STMT_STATS_WAITING] =
+    "SELECT key, history, sum (waiting), sum (overdue)"
+    " FROM (SELECT key, history, waiting,"
+    "              CASE WHEN promised_hour >= 0"
+    "                    AND promised_hour < CAST (strftime ('%s', ?3) AS INTEGER) / 3600"
+    "                   THEN waiting ELSE 0 END AS overdue"
+    "       FROM stats_cells"
+    "       WHERE dim = 'service' AND hour >= CAST (strftime ('%s', ?1) AS INTEGER) / 3600"
+    "         AND hour < CAST (strftime ('%s', ?2) AS INTEGER) / 3600 AND waiting <> 0"
+    "       UNION ALL"
+    "       SELECT service, history, 0, 1 FROM stats_cases"
+    "       WHERE finished_at IS NULL AND waiting"
+    "         AND promised_at >= CAST (strftime ('%s', ?3) AS INTEGER) / 3600 * 3600"
+    "         AND promised_at < CAST (strftime ('%s', ?3) AS INTEGER)"
+    "         AND created_at >= CAST (strftime ('%s', ?1) AS INTEGER)"
+    "         AND created_at < CAST (strftime ('%s', ?2) AS INTEGER))"
+    " GROUP BY key, history HAVING sum (waiting) > 0",
 };
 
 static const char schema_v1[] =
@@ -296,6 +319,187 @@ static const char schema_v9[] =
   "                    case_uuid TEXT NOT NULL, data TEXT NOT NULL);"
   "CREATE INDEX pages_case ON pages (case_uuid);"
   "PRAGMA user_version = 9;";
+
+/* The supervision figures' own tables (GET /v1/stats, issue 14), so that a
+ * month of a city's hall is counted without reading its cases' JSON:
+ * - stats_cases: one row per case, what the figures need of it (times as
+ *   Unix seconds); "waiting" when a step's decision is awaited (received,
+ *   in_review); "history", the case's decisions in the order stored
+ *   ("step:decision;"), from which the server's workflow tells the steps a
+ *   waiting case waits at; "moved_at", its last decision or change of
+ *   state (the start of the next step's time);
+ * - stats_cells: the cases' counts added up per kind of group ("dim":
+ *   service, counter, official), UTC hour of intake, key, hour of the
+ *   promise (-1: none) and, for the waiting cases by service, history;
+ * - stats_steps: the decisions per local day (UTC+08:00, days since
+ *   1970-01-01) of their case's intake,
+ *   service, step and whole minutes from the step's start;
+ * - stats_reasons: each case's return and reject reasons, once, with the
+ *   UTC hour of its intake.
+ * Triggers keep them in the transaction of every write of a case or an
+ * event, whichever path writes it; the existing record fills them here. */
+#define STATS_CASE_VALUES(d)                                                           \
+  "CAST (strftime ('%s', json_extract (" d ", '$.created_at')) AS INTEGER),"              \
+  " coalesce (json_extract (" d ", '$.service'), ''),"                                   \
+  " coalesce (json_extract (" d ", '$.counter'), ''),"                                   \
+  " coalesce (json_extract (" d ", '$.official'), ''),"                                  \
+  " CAST (strftime ('%s', json_extract (" d ", '$.promised_at')) AS INTEGER),"           \
+  " CASE WHEN json_extract (" d ", '$.state') IN ('completed', 'rejected', 'withdrawn')" \
+  "  THEN CAST (strftime ('%s', coalesce (json_extract (" d ", '$.updated_at'),"          \
+  "                                      json_extract (" d ", '$.created_at'))) AS INTEGER) END," \
+  " json_extract (" d ", '$.state') IN ('received', 'in_review')"
+#define STATS_CASE_UPSERT                                                                 \
+  " ON CONFLICT (uuid) DO UPDATE SET created_at = excluded.created_at,"                  \
+  " service = excluded.service, counter = excluded.counter, official = excluded.official," \
+  " promised_at = excluded.promised_at, finished_at = excluded.finished_at,"             \
+  " waiting = excluded.waiting"
+/* Adds (@sign 1) or takes away (-1) the case @r of stats_cases to its cells. */
+#define STATS_CELL_ADD(r, sign)                                                           \
+  "INSERT INTO stats_cells (dim, hour, key, promised_hour, history, opened, finished,"   \
+  "                         on_time, late, open, waiting, returned, rejected)"           \
+  " SELECT d.dim, " r ".created_at / 3600, d.key, coalesce (" r ".promised_at / 3600, -1)," \
+  "        d.history, " sign ", " sign " * (" r ".finished_at IS NOT NULL),"              \
+  "        " sign " * coalesce (" r ".finished_at <= " r ".promised_at, 0),"              \
+  "        " sign " * coalesce (" r ".finished_at > " r ".promised_at, 0),"               \
+  "        " sign " * (" r ".finished_at IS NULL), " sign " * " r ".waiting,"            \
+  "        " sign " * " r ".returned, " sign " * " r ".rejected"                           \
+  " FROM (SELECT 'service' AS dim, " r ".service AS key,"                                \
+  "              CASE WHEN " r ".waiting THEN " r ".history ELSE '' END AS history"       \
+  "       UNION ALL SELECT 'counter', " r ".counter, ''"                                  \
+  "       UNION ALL SELECT 'official', " r ".official, '') AS d WHERE true"               \
+  " ON CONFLICT (dim, hour, key, promised_hour, history) DO UPDATE SET"                  \
+  " opened = opened + excluded.opened, finished = finished + excluded.finished,"         \
+  " on_time = on_time + excluded.on_time, late = late + excluded.late,"                  \
+  " open = open + excluded.open, waiting = waiting + excluded.waiting,"                  \
+  " returned = returned + excluded.returned, rejected = rejected + excluded.rejected;"
+#define STATS_CELL_PRUNE(r)                                                               \
+  "DELETE FROM stats_cells WHERE dim IN ('service', 'counter', 'official')"             \
+  " AND hour = " r ".created_at / 3600 AND opened = 0;"
+#define EVENT_AT "CAST (strftime ('%s', json_extract (NEW.data, '$.at')) AS INTEGER)"
+#define EVENT_DECISION "coalesce (json_extract (NEW.data, '$.decision'), '')"
+#define EVENT_STEP "coalesce (json_extract (NEW.data, '$.step'), '')"
+
+static const char schema_v10[] =
+  "CREATE TABLE stats_cases (uuid TEXT PRIMARY KEY, created_at INTEGER NOT NULL,"
+  "                          service TEXT NOT NULL, counter TEXT NOT NULL,"
+  "                          official TEXT NOT NULL, promised_at INTEGER, finished_at INTEGER,"
+  "                          waiting INTEGER NOT NULL, history TEXT NOT NULL DEFAULT '',"
+  "                          moved_at INTEGER, returned INTEGER NOT NULL DEFAULT 0,"
+  "                          rejected INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX stats_cases_promised ON stats_cases (promised_at) WHERE finished_at IS NULL;"
+  "CREATE TABLE stats_cells (dim TEXT NOT NULL, hour INTEGER NOT NULL, key TEXT NOT NULL,"
+  "                          promised_hour INTEGER NOT NULL, history TEXT NOT NULL,"
+  "                          opened INTEGER NOT NULL, finished INTEGER NOT NULL,"
+  "                          on_time INTEGER NOT NULL, late INTEGER NOT NULL,"
+  "                          open INTEGER NOT NULL, waiting INTEGER NOT NULL,"
+  "                          returned INTEGER NOT NULL, rejected INTEGER NOT NULL,"
+  "                          PRIMARY KEY (dim, hour, key, promised_hour, history))"
+  "  WITHOUT ROWID;"
+  "CREATE TABLE stats_steps (day INTEGER NOT NULL, service TEXT NOT NULL, step TEXT NOT NULL,"
+  "                          minutes INTEGER NOT NULL, decided INTEGER NOT NULL,"
+  "                          PRIMARY KEY (day, service, step, minutes)) WITHOUT ROWID;"
+  "CREATE TABLE stats_reasons (case_uuid TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL,"
+  "                            hour INTEGER NOT NULL,"
+  "                            PRIMARY KEY (case_uuid, kind, code)) WITHOUT ROWID;"
+  "CREATE INDEX stats_reasons_hour ON stats_reasons (hour, kind, code);"
+  "CREATE TRIGGER stats_cases_added AFTER INSERT ON stats_cases BEGIN "
+  STATS_CELL_ADD ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER stats_cases_changed AFTER UPDATE ON stats_cases"
+  " WHEN OLD.created_at IS NOT NEW.created_at OR OLD.service IS NOT NEW.service"
+  "   OR OLD.counter IS NOT NEW.counter OR OLD.official IS NOT NEW.official"
+  "   OR OLD.promised_at IS NOT NEW.promised_at OR OLD.finished_at IS NOT NEW.finished_at"
+  "   OR OLD.waiting IS NOT NEW.waiting OR OLD.returned IS NOT NEW.returned"
+  "   OR OLD.rejected IS NOT NEW.rejected OR (NEW.waiting AND OLD.history IS NOT NEW.history)"
+  " BEGIN "
+  STATS_CELL_ADD ("OLD", "-1")
+  STATS_CELL_PRUNE ("OLD")
+  STATS_CELL_ADD ("NEW", "1")
+  "END;"
+  "CREATE TRIGGER stats_cases_removed AFTER DELETE ON stats_cases BEGIN "
+  STATS_CELL_ADD ("OLD", "-1")
+  STATS_CELL_PRUNE ("OLD")
+  "END;"
+  "CREATE TRIGGER stats_case_written AFTER INSERT ON cases"
+  " WHEN json_valid (NEW.data)"
+  "  AND strftime ('%s', json_extract (NEW.data, '$.created_at')) IS NOT NULL BEGIN"
+  "  INSERT INTO stats_cases (uuid, created_at, service, counter, official, promised_at,"
+  "                           finished_at, waiting)"
+  "  VALUES (NEW.uuid, " STATS_CASE_VALUES ("NEW.data") ")" STATS_CASE_UPSERT ";"
+  "END;"
+  "CREATE TRIGGER stats_case_rewritten AFTER UPDATE OF data ON cases"
+  " WHEN json_valid (NEW.data)"
+  "  AND strftime ('%s', json_extract (NEW.data, '$.created_at')) IS NOT NULL BEGIN"
+  "  INSERT INTO stats_cases (uuid, created_at, service, counter, official, promised_at,"
+  "                           finished_at, waiting)"
+  "  VALUES (NEW.uuid, " STATS_CASE_VALUES ("NEW.data") ")" STATS_CASE_UPSERT ";"
+  "END;"
+  "CREATE TRIGGER stats_decision AFTER INSERT ON events"
+  " WHEN json_valid (NEW.data) AND json_extract (NEW.data, '$.kind') = 'decision' BEGIN"
+  "  INSERT INTO stats_steps (day, service, step, minutes, decided)"
+  "   SELECT (c.created_at + 28800) / 86400, c.service, " EVENT_STEP ","
+  "          max (0, (" EVENT_AT " - coalesce (c.moved_at, c.created_at)) / 60), 1"
+  "   FROM stats_cases AS c WHERE c.uuid = NEW.case_uuid AND " EVENT_AT " IS NOT NULL"
+  "   ON CONFLICT (day, service, step, minutes) DO UPDATE SET decided = decided + 1;"
+  "  UPDATE stats_cases SET returned = returned OR " EVENT_DECISION " = 'return',"
+  "    rejected = rejected OR " EVENT_DECISION " = 'reject',"
+  "    history = history || " EVENT_STEP " || ':' || " EVENT_DECISION " || ';',"
+  "    moved_at = CASE WHEN " EVENT_AT " IS NULL THEN moved_at"
+  "                    ELSE max (coalesce (moved_at, " EVENT_AT "), " EVENT_AT ") END"
+  "   WHERE uuid = NEW.case_uuid;"
+  "  INSERT OR IGNORE INTO stats_reasons (case_uuid, kind, code, hour)"
+  "   SELECT NEW.case_uuid, " EVENT_DECISION ", coalesce (json_extract (r.value, '$.code'), 'other'),"
+  "          c.created_at / 3600"
+  "   FROM stats_cases AS c, json_each (NEW.data, '$.reasons') AS r"
+  "   WHERE c.uuid = NEW.case_uuid AND " EVENT_DECISION " IN ('return', 'reject')"
+  "     AND json_type (NEW.data, '$.reasons') = 'array';"
+  "END;"
+  "CREATE TRIGGER stats_state AFTER INSERT ON events"
+  " WHEN json_valid (NEW.data) AND json_extract (NEW.data, '$.kind') = 'state'"
+  "  AND " EVENT_AT " IS NOT NULL BEGIN"
+  "  UPDATE stats_cases SET moved_at = max (coalesce (moved_at, " EVENT_AT "), " EVENT_AT ")"
+  "   WHERE uuid = NEW.case_uuid;"
+  "END;"
+  /* The record so far, as the triggers would have kept it. */
+  "CREATE TEMP TABLE stats_moves AS"
+  " SELECT e.rowid AS r, e.case_uuid, json_extract (e.data, '$.kind') AS kind,"
+  "        coalesce (json_extract (e.data, '$.step'), '') AS step,"
+  "        coalesce (json_extract (e.data, '$.decision'), '') AS decision,"
+  "        CAST (strftime ('%s', json_extract (e.data, '$.at')) AS INTEGER) AS at"
+  " FROM events AS e WHERE json_valid (e.data)"
+  "   AND json_extract (e.data, '$.kind') IN ('decision', 'state');"
+  "CREATE INDEX temp.stats_moves_case ON stats_moves (case_uuid, r);"
+  "INSERT INTO stats_cases (uuid, created_at, service, counter, official, promised_at,"
+  "                         finished_at, waiting, history, moved_at, returned, rejected)"
+  " SELECT uuid, " STATS_CASE_VALUES ("data") ","
+  "  coalesce ((SELECT group_concat (step || ':' || decision || ';', '')"
+  "             FROM (SELECT step, decision FROM stats_moves AS m"
+  "                   WHERE m.case_uuid = cases.uuid AND m.kind = 'decision' ORDER BY m.r)), ''),"
+  "  (SELECT max (at) FROM stats_moves AS m WHERE m.case_uuid = cases.uuid),"
+  "  EXISTS (SELECT 1 FROM stats_moves AS m WHERE m.case_uuid = cases.uuid"
+  "          AND m.kind = 'decision' AND m.decision = 'return'),"
+  "  EXISTS (SELECT 1 FROM stats_moves AS m WHERE m.case_uuid = cases.uuid"
+  "          AND m.kind = 'decision' AND m.decision = 'reject')"
+  " FROM cases WHERE json_valid (data)"
+  "   AND strftime ('%s', json_extract (data, '$.created_at')) IS NOT NULL;"
+  "INSERT INTO stats_steps (day, service, step, minutes, decided)"
+  " SELECT (c.created_at + 28800) / 86400, c.service, m.step,"
+  "        max (0, (m.at - coalesce ((SELECT max (p.at) FROM stats_moves AS p"
+  "                                   WHERE p.case_uuid = m.case_uuid AND p.r < m.r),"
+  "                                  c.created_at)) / 60) AS minutes, count(*)"
+  " FROM stats_moves AS m JOIN stats_cases AS c ON c.uuid = m.case_uuid"
+  " WHERE m.kind = 'decision' AND m.at IS NOT NULL"
+  " GROUP BY 1, 2, 3, 4;"
+  "INSERT OR IGNORE INTO stats_reasons (case_uuid, kind, code, hour)"
+  " SELECT e.case_uuid, json_extract (e.data, '$.decision'),"
+  "        coalesce (json_extract (r.value, '$.code'), 'other'), c.created_at / 3600"
+  " FROM events AS e JOIN stats_cases AS c ON c.uuid = e.case_uuid,"
+  "      json_each (e.data, '$.reasons') AS r"
+  " WHERE json_valid (e.data) AND json_extract (e.data, '$.kind') = 'decision'"
+  "   AND json_extract (e.data, '$.decision') IN ('return', 'reject')"
+  "   AND json_type (e.data, '$.reasons') = 'array';"
+  "DROP TABLE temp.stats_moves;"
+  "PRAGMA user_version = 10;";
 
 struct _HallServerSqlite
 {
@@ -457,7 +661,8 @@ migrate (HallServerSqlite  *self,
       || (version < 6 && !hall_sqlite_conn_exec (conn, schema_v6, _("create the schema"), error))
       || (version < 7 && !hall_sqlite_conn_exec (conn, schema_v7, _("create the schema"), error))
       || (version < 8 && !hall_sqlite_conn_exec (conn, schema_v8, _("create the schema"), error))
-      || !hall_sqlite_conn_exec (conn, schema_v9, _("create the schema"), error)
+      || (version < 9 && !hall_sqlite_conn_exec (conn, schema_v9, _("create the schema"), error))
+      || !hall_sqlite_conn_exec (conn, schema_v10, _("create the schema"), error)
       || !hall_sqlite_conn_exec (conn, "COMMIT", _("create the schema"), error))
     {
       sqlite3_exec (hall_sqlite_conn_get_db (conn), "ROLLBACK", NULL, NULL, NULL);
@@ -1125,6 +1330,10 @@ sqlite_stats_cases (HallServerStorage  *storage,
   sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, by, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  /* The cells by service serve the department, the day and the hour. */
+  sqlite3_bind_text (stmt, 5,
+                     g_str_equal (by, "counter") || g_str_equal (by, "official") ? by : "service",
+                     -1, SQLITE_TRANSIENT);
   while (hall_sqlite_stmt_step_row (stmt, _("count the cases"), &local_error))
     {
       HallStatsRow *row = g_new0 (HallStatsRow, 1);
@@ -1182,6 +1391,71 @@ sqlite_stats_reasons (HallServerStorage  *storage,
   return g_steal_pointer (&reasons);
 }
 
+/* Both step queries: columns service, step or history, a number, a count. */
+static GPtrArray *
+sqlite_stats_steps_query (HallServerStorage  *storage,
+                          StmtId              id,
+                          const char         *from,
+                          const char         *to,
+                          const char         *now,
+                          GError            **error)
+{
+  g_autoptr(HallSqliteStmt) stmt = get_stmt (HALL_SERVER_SQLITE (storage), id, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_steps_free);
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, to, -1, SQLITE_TRANSIENT);
+  if (now != NULL)
+    sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
+  while (hall_sqlite_stmt_step_row (stmt, _("count the steps"), &local_error))
+    {
+      HallStatsSteps *row = g_new0 (HallStatsSteps, 1);
+
+      row->service = hall_sqlite_column_dup (stmt, 0);
+      row->step = hall_sqlite_column_dup (stmt, 1);
+      if (now == NULL)
+        {
+          row->minutes = sqlite3_column_int64 (stmt, 2);
+          row->count = sqlite3_column_int64 (stmt, 3);
+        }
+      else
+        {
+          row->count = sqlite3_column_int64 (stmt, 2);
+          row->overdue = sqlite3_column_int64 (stmt, 3);
+        }
+      g_ptr_array_add (rows, row);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+static GPtrArray *
+sqlite_stats_steps (HallServerStorage  *storage,
+                    const char         *from,
+                    const char         *to,
+                    GError            **error)
+{
+  return sqlite_stats_steps_query (storage, STMT_STATS_STEPS, from, to, NULL, error);
+}
+
+static GPtrArray *
+sqlite_stats_waiting (HallServerStorage  *storage,
+                      const char         *from,
+                      const char         *to,
+                      const char         *now,
+                      GError            **error)
+{
+  return sqlite_stats_steps_query (storage, STMT_STATS_WAITING, from, to, now, error);
+}
+
 static void
 hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
 {
@@ -1213,4 +1487,6 @@ hall_server_sqlite_storage_init (HallServerStorageInterface *iface)
   iface->put_license = sqlite_put_license;
   iface->stats_cases = sqlite_stats_cases;
   iface->stats_reasons = sqlite_stats_reasons;
+  iface->stats_steps = sqlite_stats_steps;
+  iface->stats_waiting = sqlite_stats_waiting;
 }

@@ -7,10 +7,12 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <microhttpd.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hall-catalog.h"
+#include "hall-workflow.h"
 #include "hall-problem.h"
 #include "hall-server-private.h"
 #include "hall-server-response.h"
@@ -170,6 +172,329 @@ group_by_department (HallCatalog *catalog,
   return result;
 }
 
+/* The figures of one step (a step id of one department) over the range. */
+typedef struct
+{
+  char   *step;
+  char   *department;
+  GArray *minutes;   /* of StepMinutes */
+  gint64  decided;
+  gint64  waiting;
+  gint64  overdue;
+} StepFigures;
+
+typedef struct
+{
+  gint64 minutes;
+  gint64 count;
+} StepMinutes;
+
+static void
+step_figures_free (StepFigures *figures)
+{
+  g_free (figures->step);
+  g_free (figures->department);
+  g_array_unref (figures->minutes);
+  g_free (figures);
+}
+
+/* The figures of @step_id of @department in @steps, made (at the end)
+ * when missing. */
+static StepFigures *
+step_figures_get (GPtrArray  *steps,
+                  GHashTable *index,
+                  const char *department,
+                  const char *step_id)
+{
+  g_autofree char *key = g_strconcat (department, "\x1f", step_id, NULL);
+  StepFigures *figures = g_hash_table_lookup (index, key);
+
+  if (figures == NULL)
+    {
+      figures = g_new0 (StepFigures, 1);
+      figures->step = g_strdup (step_id);
+      figures->department = g_strdup (department);
+      figures->minutes = g_array_new (FALSE, FALSE, sizeof (StepMinutes));
+      g_ptr_array_add (steps, figures);
+      g_hash_table_insert (index, g_steal_pointer (&key), figures);
+    }
+  return figures;
+}
+
+static const char *
+department_of (HallService *service,
+               const char  *service_id,
+               const char  *step_id)
+{
+  const HallApprovalStep *step = NULL;
+
+  if (service == NULL)
+    return service_id;
+  for (guint i = 0; i < hall_service_get_n_steps (service) && step == NULL; i++)
+    if (g_str_equal (hall_service_get_step (service, i)->id, step_id))
+      step = hall_service_get_step (service, i);
+  if (step != NULL && step->department != NULL)
+    return step->department;
+  return hall_service_get_department_id (service);
+}
+
+/* The decisions of a history "step:decision;step:decision;", as the
+ * workflow reads them (element-type HallCaseEvent). */
+static GPtrArray *
+events_of_history (const char *history)
+{
+  g_auto(GStrv) entries = g_strsplit (history, ";", -1);
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      const char *colon = strrchr (entries[i], ':');
+      g_autofree char *step = NULL;
+      HallDecision decision;
+      HallCaseEvent *event;
+
+      if (colon == NULL || !hall_decision_from_string (colon + 1, &decision))
+        continue;
+      step = g_strndup (entries[i], colon - entries[i]);
+      event = hall_case_event_new ("00000000-0000-4000-8000-000000000000",
+                                   HALL_CASE_EVENT_DECISION);
+      hall_case_event_set_step (event, step);
+      hall_case_event_set_decision (event, decision);
+      g_ptr_array_add (events, event);
+    }
+  return events;
+}
+
+/* The value at rank ceil (@share × n) of the sorted minutes (the nearest
+ * rank). */
+static gint64
+step_percentile (GArray *minutes,
+                 gint64  n,
+                 double  share)
+{
+  gint64 rank = (gint64) ceil (share * (double) n);
+  gint64 seen = 0;
+
+  if (rank < 1)
+    rank = 1;
+  for (guint i = 0; i < minutes->len; i++)
+    {
+      StepMinutes *m = &g_array_index (minutes, StepMinutes, i);
+
+      seen += m->count;
+      if (seen >= rank)
+        return m->minutes;
+    }
+  return 0;
+}
+
+static int
+compare_step_minutes (gconstpointer a,
+                      gconstpointer b)
+{
+  const StepMinutes *ma = a;
+  const StepMinutes *mb = b;
+
+  return ma->minutes < mb->minutes ? -1 : ma->minutes > mb->minutes;
+}
+
+/* (transfer full) (element-type StepFigures): the steps' figures, in the
+ * catalog's order (steps it does not know after). */
+static GPtrArray *
+compute_steps (HallCatalog  *catalog,
+               GPtrArray    *decisions,
+               GPtrArray    *waiting)
+{
+  GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_figures_free);
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_services = g_list_model_get_n_items (G_LIST_MODEL (catalog));
+
+  for (guint i = 0; i < n_services; i++)
+    {
+      g_autoptr(HallService) service = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+
+      for (guint j = 0; j < hall_service_get_n_steps (service); j++)
+        {
+          const HallApprovalStep *step = hall_service_get_step (service, j);
+
+          step_figures_get (steps, index, department_of (service, NULL, step->id), step->id);
+        }
+    }
+  for (guint i = 0; i < decisions->len; i++)
+    {
+      HallStatsSteps *row = g_ptr_array_index (decisions, i);
+      HallService *service = hall_catalog_lookup (catalog, row->service);
+      StepFigures *figures = step_figures_get (steps, index,
+                                               department_of (service, row->service, row->step),
+                                               row->step);
+      StepMinutes m = { row->minutes, row->count };
+
+      figures->decided += row->count;
+      g_array_append_val (figures->minutes, m);
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      HallStatsSteps *row = g_ptr_array_index (waiting, i);
+      HallService *service = hall_catalog_lookup (catalog, row->service);
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(HallWorkflow) workflow = NULL;
+      g_autoptr(GPtrArray) open = NULL;
+
+      /* A service the catalog no longer holds has no steps to wait at. */
+      if (service == NULL)
+        continue;
+      events = events_of_history (row->step);
+      workflow = hall_workflow_new (service, HALL_CASE_IN_REVIEW, events);
+      open = hall_workflow_list_open_steps (workflow);
+      for (guint j = 0; j < open->len; j++)
+        {
+          const HallApprovalStep *step = g_ptr_array_index (open, j);
+          StepFigures *figures = step_figures_get (steps, index,
+                                                   department_of (service, NULL, step->id),
+                                                   step->id);
+
+          figures->waiting += row->count;
+          figures->overdue += row->overdue;
+        }
+    }
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StepFigures *figures = g_ptr_array_index (steps, i);
+
+      g_array_sort (figures->minutes, compare_step_minutes);
+    }
+  return steps;
+}
+
+/* Minutes of a step, or null under STATS_MIN_CELL decisions. */
+static void
+add_minutes (JsonBuilder *builder,
+             const char  *member,
+             StepFigures *figures,
+             double       share)
+{
+  json_builder_set_member_name (builder, member);
+  if (figures->decided < STATS_MIN_CELL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder,
+                                step_percentile (figures->minutes, figures->decided, share));
+}
+
+static void
+add_steps (JsonBuilder *builder,
+           GPtrArray   *steps)
+{
+  json_builder_set_member_name (builder, "steps");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      StepFigures *figures = g_ptr_array_index (steps, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "step");
+      json_builder_add_string_value (builder, figures->step);
+      json_builder_set_member_name (builder, "department");
+      json_builder_add_string_value (builder, figures->department);
+      add_count (builder, "decided", figures->decided);
+      add_count (builder, "waiting_now", figures->waiting);
+      add_count (builder, "overdue_now", figures->overdue);
+      add_minutes (builder, "minutes_median", figures, 0.5);
+      add_minutes (builder, "minutes_p90", figures, 0.9);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/* Unix microseconds of the UTC time @text (as parse_day() writes it). */
+static gint64
+usec_of (const char *text)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (text, NULL);
+
+  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC : 0;
+}
+
+/* The value at rank ceil (@share × n) of the waits sorted by minute. */
+static gint64
+wait_percentile (GArray *waits,
+                 gint64  n,
+                 double  share)
+{
+  gint64 rank = MAX ((gint64) ceil (share * (double) n), 1);
+  gint64 seen = 0;
+
+  for (guint i = 0; i < waits->len; i++)
+    {
+      HallQueueStatsWait *wait = &g_array_index (waits, HallQueueStatsWait, i);
+
+      seen += wait->tickets;
+      if (seen >= rank)
+        return wait->minutes;
+    }
+  return 0;
+}
+
+static void
+add_queue (JsonBuilder *builder,
+           GPtrArray   *hours,
+           GPtrArray   *counters)
+{
+  json_builder_set_member_name (builder, "queue");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "hours");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < hours->len; i++)
+    {
+      HallQueueStatsHour *hour = g_ptr_array_index (hours, i);
+      g_autofree char *key = g_strdup_printf ("%02d", hour->hour);
+      gint64 called = 0;
+
+      for (guint j = 0; j < hour->waits->len; j++)
+        called += g_array_index (hour->waits, HallQueueStatsWait, j).tickets;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "hour");
+      json_builder_add_string_value (builder, key);
+      add_count (builder, "tickets", hour->tickets);
+      /* Of the called tickets: none under STATS_MIN_CELL of them. */
+      json_builder_set_member_name (builder, "wait_median_minutes");
+      if (called < STATS_MIN_CELL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, wait_percentile (hour->waits, called, 0.5));
+      json_builder_set_member_name (builder, "wait_p90_minutes");
+      if (called < STATS_MIN_CELL)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_int_value (builder, wait_percentile (hour->waits, called, 0.9));
+      add_count (builder, "no_shows", hour->no_shows);
+      add_count (builder, "abandoned", hour->abandoned);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "throughput");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < counters->len; i++)
+    {
+      HallQueueStatsCounter *counter = g_ptr_array_index (counters, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "counter");
+      json_builder_add_string_value (builder, counter->counter);
+      add_count (builder, "served", counter->served);
+      /* Tickets done per hour it was finishing them; with the count, not
+       * shown under STATS_MIN_CELL. */
+      json_builder_set_member_name (builder, "per_hour");
+      if (counter->served < STATS_MIN_CELL || counter->hours == 0)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_double_value (builder, (double) counter->served / (double) counter->hours);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 HallServerResponse *
 _hall_server_answer_stats (HallServer            *self,
                            struct MHD_Connection *connection)
@@ -181,6 +506,11 @@ _hall_server_answer_stats (HallServer            *self,
   g_autofree char *to = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) queue_hours = NULL;
+  g_autoptr(GPtrArray) queue_counters = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -206,6 +536,16 @@ _hall_server_answer_stats (HallServer            *self,
     return hall_problem_response_internal (error);
   reasons = hall_server_storage_stats_reasons (self->storage, from, to, &error);
   if (reasons == NULL)
+    return hall_problem_response_internal (error);
+  decisions = hall_server_storage_stats_steps (self->storage, from, to, &error);
+  if (decisions == NULL)
+    return hall_problem_response_internal (error);
+  waiting = hall_server_storage_stats_waiting (self->storage, from, to, now_text, &error);
+  if (waiting == NULL)
+    return hall_problem_response_internal (error);
+  steps = compute_steps (self->catalog, decisions, waiting);
+  if (!hall_queue_stats (self->queue, usec_of (from), usec_of (to), &queue_hours,
+                         &queue_counters, &error))
     return hall_problem_response_internal (error);
   if (g_str_equal (by, "department"))
     {
@@ -257,20 +597,8 @@ _hall_server_answer_stats (HallServer            *self,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  /* Not computed yet on the server (see README): sent empty, so that a
-   * client can rely on the members being there. */
-  json_builder_set_member_name (builder, "steps");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "queue");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "hours");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "throughput");
-  json_builder_begin_array (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
+  add_steps (builder, steps);
+  add_queue (builder, queue_hours, queue_counters);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   return hall_server_response_new_json (200, root);

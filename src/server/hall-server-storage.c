@@ -323,3 +323,34 @@ hall_server_storage_stats_reasons (HallServerStorage  *self,
   g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
   return IFACE (self)->stats_reasons (self, from, to, error);
 }
+
+void
+hall_stats_steps_free (HallStatsSteps *steps)
+{
+  if (steps == NULL)
+    return;
+  g_free (steps->service);
+  g_free (steps->step);
+  g_free (steps);
+}
+
+GPtrArray *
+hall_server_storage_stats_steps (HallServerStorage  *self,
+                                 const char         *from,
+                                 const char         *to,
+                                 GError            **error)
+{
+  g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
+  return IFACE (self)->stats_steps (self, from, to, error);
+}
+
+GPtrArray *
+hall_server_storage_stats_waiting (HallServerStorage  *self,
+                                   const char         *from,
+                                   const char         *to,
+                                   const char         *now,
+                                   GError            **error)
+{
+  g_return_val_if_fail (HALL_IS_SERVER_STORAGE (self), NULL);
+  return IFACE (self)->stats_waiting (self, from, to, now, error);
+}

@@ -88,6 +88,23 @@ typedef struct
 void hall_stats_reason_free (HallStatsReason *reason);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsReason, hall_stats_reason_free)
 
+/* The step figures' raw material: how many decisions of the range's cases
+ * @step of @service took @minutes (whole minutes from the step's start);
+ * or, for the waiting cases, how many of @service with the decision
+ * history @step ("step:decision;" in the order stored) wait for a step,
+ * and how many of those are past their promise (@overdue). */
+typedef struct
+{
+  char   *service;
+  char   *step;      /* the step, or the waiting cases' history */
+  gint64  minutes;
+  gint64  count;
+  gint64  overdue;
+} HallStatsSteps;
+
+void hall_stats_steps_free (HallStatsSteps *steps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsSteps, hall_stats_steps_free)
+
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
 G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
 
@@ -218,6 +235,15 @@ struct _HallServerStorageInterface
                                      const char            *from,
                                      const char            *to,
                                      GError               **error);
+  GPtrArray   *(*stats_steps)       (HallServerStorage     *self,
+                                     const char            *from,
+                                     const char            *to,
+                                     GError               **error);
+  GPtrArray   *(*stats_waiting)     (HallServerStorage     *self,
+                                     const char            *from,
+                                     const char            *to,
+                                     const char            *now,
+                                     GError               **error);
 };
 
 gboolean              hall_server_storage_begin                 (HallServerStorage  *self,
@@ -333,8 +359,9 @@ gboolean              hall_server_storage_sign_out_official     (HallServerStora
                                                                  gint64              at,
                                                                  GError            **error);
 /* (transfer full) (element-type HallStatsRow): the cases whose created_at
- * (ISO 8601, UTC) is in [@from, @to), grouped by @by ("service",
- * "counter", "day" or "hour", of UTC), ordered by key. */
+ * (ISO 8601, UTC, whole hours) is in [@from, @to), grouped by @by
+ * ("service" or "department" (both by service), "counter", "official",
+ * "day" or "hour" of the hall's time), ordered by key. */
 GPtrArray            *hall_server_storage_stats_cases           (HallServerStorage  *self,
                                                                  const char         *from,
                                                                  const char         *to,
@@ -346,6 +373,19 @@ GPtrArray            *hall_server_storage_stats_cases           (HallServerStora
 GPtrArray            *hall_server_storage_stats_reasons         (HallServerStorage  *self,
                                                                  const char         *from,
                                                                  const char         *to,
+                                                                 GError            **error);
+/* (element-type HallStatsSteps): the decisions of the cases created from
+ * @from to @to by service, step and minutes, ordered so. */
+GPtrArray            *hall_server_storage_stats_steps           (HallServerStorage  *self,
+                                                                 const char         *from,
+                                                                 const char         *to,
+                                                                 GError            **error);
+/* (element-type HallStatsSteps): the cases created from @from to @to that
+ * wait for a step's decision @now, by service and decision history. */
+GPtrArray            *hall_server_storage_stats_waiting         (HallServerStorage  *self,
+                                                                 const char         *from,
+                                                                 const char         *to,
+                                                                 const char         *now,
                                                                  GError            **error);
 
 /* (transfer full): the hall's calendar as the administrator last set it

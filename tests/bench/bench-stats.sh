@@ -10,8 +10,15 @@
 # figures by service. Prints each time and the median (curl's time_total,
 # over loopback: the server's work, counted in the database).
 #
+# The figures come from the stats_ tables (server SQLite schema 10,
+# PostgreSQL 9), which triggers keep: on SQLite the fixture is loaded with
+# them at work. STORAGE=postgresql does the same month on PostgreSQL, in a
+# throw-away cluster (initdb; run as the postgres user when root): the
+# fixture is generated there with the stats_ tables set aside (schema
+# back at 8), and the server's migration to 9 fills them, which is timed.
+#
 #   BUILDDIR=_build tests/bench/bench-stats.sh
-#   CASES=1000000 RUNS=9 BY=service (defaults)
+#   CASES=1000000 RUNS=9 BY=service STORAGE=sqlite (defaults)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +28,7 @@ server_bin=$build/src/server/service-hall-server
 cases=${CASES:-1000000}
 runs=${RUNS:-9}
 by=${BY:-service}
+storage=${STORAGE:-sqlite}
 export SERVICE_HALL_CATALOG=${SERVICE_HALL_CATALOG:-$root/data/catalog.json}
 
 for tool in sqlite3 curl python3; do
@@ -30,6 +38,8 @@ done
 
 data=$(mktemp -d "${TMPDIR:-/var/tmp}/hall-bench-stats-XXXXXX")
 server_pid=
+database_args=()
+pg_dir=
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill -TERM "$server_pid" 2>/dev/null || true
@@ -37,15 +47,83 @@ stop_server() {
     server_pid=
   fi
 }
-trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$data"' EXIT
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+stop_postgres() {
+  [ -z "$pg_dir" ] || as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+trap 'stop_server; stop_postgres; [ -n "${KEEP:-}" ] || rm -rf "$data" $pg_dir' EXIT
 
 start_server() {
-  coproc SERVER { exec "$server_bin" --listen 127.0.0.1:0 --data "$data" --demo; }
+  coproc SERVER { exec "$server_bin" --listen 127.0.0.1:0 --data "$data" --demo \
+                    "${database_args[@]}"; }
   server_pid=$SERVER_PID
   local line
   read -r line <&"${SERVER[0]}"
   base=${line#listening on }
 }
+
+if [ "$storage" = postgresql ]; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pg_dir=$(mktemp -d /tmp/hall-bench-pg-XXXXXX)
+  chmod 755 "$pg_dir"
+  [ "$(id -u)" != 0 ] || chown postgres "$pg_dir"
+  as_pg "$pg_bin/initdb" -D "$pg_dir/data" -U hall -A trust -E UTF8 >/dev/null
+  as_pg "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+    -o "-k $pg_dir -p 5491 -c listen_addresses='' -c fsync=off -c shared_buffers=512MB" start >/dev/null
+  psql="psql -q -v ON_ERROR_STOP=1 -h $pg_dir -p 5491 -U hall postgres"
+  database_args=(--database "postgresql://hall@/postgres?host=$pg_dir&port=5491")
+  start_server
+  stop_server
+  echo "generating $cases cases and $((cases * 3)) events in PostgreSQL ..."
+  load_start=$(date +%s)
+  services=$(python3 -c 'import json,sys; print(",".join("'"'"'%s'"'"'" % s["id"] for s in json.load(open(sys.argv[1]))["services"]))' "$SERVICE_HALL_CATALOG")
+  $psql <<EOF
+DROP TABLE stats_cases, stats_cells, stats_steps, stats_reasons CASCADE;
+DROP FUNCTION stats_cases_cells, stats_case_written, stats_event_written CASCADE;
+UPDATE hall_schema SET version = 8;
+CREATE TEMP TABLE services AS SELECT row_number () OVER () - 1 AS n, id
+  FROM unnest (ARRAY[$services]) AS id;
+INSERT INTO cases (uuid, version, number, data)
+SELECT u, 3, num, json_build_object (
+         'uuid', u, 'number', num,
+         'service', (SELECT id FROM services WHERE n = i % (SELECT count(*) FROM services)),
+         'applicant', '00000000-0000-4000-9000-000000000001',
+         'state', CASE i % 5 WHEN 0 THEN 'completed' WHEN 1 THEN 'rejected' WHEN 2 THEN 'returned'
+                             WHEN 3 THEN 'in_review' ELSE 'completed' END,
+         'created_at', to_char (t0 + make_interval (secs => i * 2678400 / $cases), f),
+         'promised_at', to_char (t0 + make_interval (secs => i * 2678400 / $cases + 432000), f),
+         'updated_at', to_char (t0 + make_interval (secs => i * 2678400 / $cases + (i % 7) * 86400), f),
+         'counter', 'C' || lpad ((i % 40)::text, 2, '0'),
+         'official', 'official.' || lpad ((i % 120)::text, 3, '0'),
+         'checklist', json_build_array (), 'version', 3)::text
+FROM (SELECT i, format ('00000000-0000-4000-8000-%s', lpad (i::text, 12, '0')) AS u,
+             format ('YC-2026-C%s-%s', lpad ((i % 40)::text, 2, '0'), lpad (i::text, 7, '0')) AS num,
+             timestamp '2026-03-01 00:00:00' AS t0, 'YYYY-MM-DD"T"HH24:MI:SS"Z"' AS f
+      FROM generate_series (0::bigint, $cases - 1) AS i) AS g;
+INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash, entry_hash)
+SELECT format ('00000000-0000-4000-a000-%s', lpad (i::text, 12, '0')),
+       format ('00000000-0000-4000-8000-%s', lpad ((i / 3)::text, 12, '0')), 1 + i % 3,
+       json_build_object (
+         'uuid', format ('00000000-0000-4000-a000-%s', lpad (i::text, 12, '0')),
+         'case', format ('00000000-0000-4000-8000-%s', lpad ((i / 3)::text, 12, '0')),
+         'kind', 'decision', 'step', CASE i % 3 WHEN 0 THEN 'accept' ELSE 'review' END,
+         'decision', CASE WHEN i % 3 = 2 AND (i / 3) % 5 = 2 THEN 'return'
+                          WHEN i % 3 = 2 AND (i / 3) % 5 = 1 THEN 'reject' ELSE 'approve' END,
+         'reasons', json_build_array (),
+         'at', to_char (timestamp '2026-03-01 00:00:00'
+                        + make_interval (secs => (i / 3) * 2678400 / $cases + (i % 3) * 3600),
+                        'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text, '', ''
+FROM generate_series (0::bigint, $cases * 3 - 1) AS i;
+VACUUM ANALYZE;
+EOF
+  echo "generated in $(( $(date +%s) - load_start )) s"
+  migrate_start=$(date +%s)
+  start_server
+  echo "migration to schema 9 (filling the stats_ tables) and start: $(( $(date +%s) - migrate_start )) s"
+  $psql -c "VACUUM ANALYZE"
+else
 
 # The server makes its schema; then it is stopped while the fixture loads.
 start_server
@@ -108,6 +186,7 @@ EOF
 echo "loaded in $(( $(date +%s) - load_start )) s; $(du -h "$db" | cut -f1)"
 
 start_server
+fi
 token=$(curl -sf -X POST -H 'Content-Type: application/json' \
           -d '{"username":"demo","password":"demo"}' "$base/v1/sessions" \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
@@ -122,5 +201,5 @@ done
 printf '%s\n' "${times[@]}" | python3 -c '
 import statistics, sys
 ms = [float(x) * 1000 for x in sys.stdin.read().split()]
-print("GET /v1/stats by '"$by"', %d runs, ms:" % len(ms), " ".join("%.0f" % m for m in ms))
+print("GET /v1/stats by '"$by"' on '"$storage"', %d runs, ms:" % len(ms), " ".join("%.0f" % m for m in ms))
 print("median %.0f ms" % statistics.median(ms))'
