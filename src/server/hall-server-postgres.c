@@ -41,7 +41,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 7
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -280,18 +280,14 @@ static const char schema_v6[] =
   "                    case_uuid text NOT NULL, data text NOT NULL);"
   "CREATE INDEX pages_case ON pages (case_uuid);";
 
-/* Versions 7 and 8 are the queue's (issue 13, another branch): kept free
- * here so that the two merge without renumbering. */
-static const char schema_v7[] = "SELECT 1";
-static const char schema_v8[] = "SELECT 1";
-/* Version 9: the supervision figures' own tables, as SQLite's 10 (see
+/* Version 7: the supervision figures' own tables, as SQLite's 10 (see
  * there), kept by triggers in the transaction of every write of a case or
  * an event. The shared rows (cells, steps) are written under the feed's
  * lock, which every write transaction takes anyway before it commits
  * (STMT_PUT_CHANGE): two servers' writers then never wait for each
  * other's rows in opposite orders. */
 #define PG_EPOCH(x) "floor (extract (epoch FROM (" x ")::timestamptz))::bigint"
-static const char schema_v9[] =
+static const char schema_v7[] =
   "CREATE TABLE stats_cases (uuid text PRIMARY KEY, created_at bigint NOT NULL,"
   "                          service text NOT NULL, counter text NOT NULL,"
   "                          official text NOT NULL, promised_at bigint, finished_at bigint,"
@@ -479,8 +475,6 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v5,
   schema_v6,
   schema_v7,
-  schema_v8,
-  schema_v9,
 };
 
 typedef struct
