@@ -574,15 +574,24 @@ fastest_sign_in (const char *body)
 static gpointer
 wrong_sign_in_thread (gpointer data)
 {
-  g_autoptr(Reply) reply = request ("POST", "/v1/sessions", NULL,
-                                    "{\"username\":\"flood.user\",\"password\":\"flood\"}",
-                                    NULL);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"flood.user.%u\",\"password\":\"flood\"}",
+                                           GPOINTER_TO_UINT (data));
+  g_autoptr(Reply) reply = request ("POST", "/v1/sessions", NULL, body, NULL);
 
   return GINT_TO_POINTER ((int) reply->status);
 }
 
 /* Each sign-in waiting for its password check holds a connection: a flood
- * of them is turned away at once rather than queued without end. */
+ * of them is turned away at once rather than queued without end.
+ *
+ * Each sign-in is for a user name of its own: with one name, the account's
+ * throttle answers 429 to everything after its fifth wrong password, so
+ * the pool saw only the requests that arrived before then: if fewer than
+ * 32 were waiting by the time five Argon2 checks had finished, none was
+ * turned away as busy, which depends on how fast the clients arrive (the
+ * likely cause of the one failure seen on PostgreSQL under load 20; not
+ * reproduced). With a name each, nothing is throttled and every request
+ * reaches the pool's check. */
 static void
 test_sessions_flood (void)
 {
@@ -592,13 +601,14 @@ test_sessions_flood (void)
   g_autoptr(Reply) health = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
-    threads[i] = g_thread_new ("sign-in", wrong_sign_in_thread, NULL);
+    threads[i] = g_thread_new ("sign-in", wrong_sign_in_thread, GUINT_TO_POINTER (i));
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
       int status = GPOINTER_TO_INT (g_thread_join (threads[i]));
 
-      /* Refused, turned away as busy, or held back as guessing. */
-      g_assert_true (status == 401 || status == 503 || status == 429);
+      /* Refused, or turned away as busy; no name is tried often enough to
+       * be held back as guessing (429). */
+      g_assert_true (status == 401 || status == 503);
       refused += status == 401;
       busy += status == 503;
     }
