@@ -10,6 +10,7 @@
 #include "hall-case-format.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-page.h"
+#include "hall-case-list-page-test-hooks.h"
 #include "hall-case-page.h"
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
@@ -1010,6 +1011,74 @@ static gboolean
 widget_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+typedef struct
+{
+  HallCaseListPage *page;
+  const char       *uuid;
+} PromisedWait;
+
+static gboolean
+promised_shown (gpointer data)
+{
+  PromisedWait *wait = data;
+  g_autofree char *text = hall_case_list_page_dup_promised_text (wait->page, wait->uuid);
+
+  return text != NULL;
+}
+
+/* The list's countdowns tick as the case page's do. The list's clock is
+ * moved by the test, not waited for: the cell says what the clock says at
+ * each tick, and past the promise it says by how much, in red. */
+static void
+test_list_countdown (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *minute_later = NULL;
+  g_autofree char *late = NULL;
+  g_autofree char *expected = NULL;
+  HallCaseListPage *page;
+  ListWait wait;
+  PromisedWait shown;
+  gboolean overdue = FALSE;
+  gint64 promised;
+
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  sign_in (fixture);
+  kase = create_case (fixture, "Zhang Wei");
+  wait = (ListWait) { page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  shown = (PromisedWait) { page, hall_case_get_uuid (kase) };
+  g_assert_true (wait_for (promised_shown, &shown));
+  promised = hall_case_get_promised_at (kase);
+  g_assert_cmpint (promised, >, 0);
+
+  hall_case_list_page_set_clock (page, promised - 3600 - 5 * 60);
+  hall_case_list_page_tick (page);
+  first = hall_case_list_page_dup_promised_text (page, shown.uuid);
+  expected = hall_format_countdown (promised, promised - 3600 - 5 * 60, FALSE, NULL);
+  g_assert_cmpstr (first, ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  hall_case_list_page_set_clock (page, promised - 3600 - 4 * 60);
+  hall_case_list_page_tick (page);
+  minute_later = hall_case_list_page_dup_promised_text (page, shown.uuid);
+  expected = hall_format_countdown (promised, promised - 3600 - 4 * 60, FALSE, NULL);
+  g_assert_cmpstr (minute_later, ==, expected);
+  g_assert_cmpstr (minute_later, !=, first);
+  g_clear_pointer (&expected, g_free);
+
+  hall_case_list_page_set_clock (page, promised + 12 * 60);
+  hall_case_list_page_tick (page);
+  late = hall_case_list_page_dup_promised_text (page, shown.uuid);
+  expected = hall_format_countdown (promised, promised + 12 * 60, FALSE, &overdue);
+  g_assert_true (overdue);
+  g_assert_cmpstr (late, ==, expected);
+  hall_case_list_page_set_clock (page, 0);
 }
 
 /* The countdown ticks only while a page is on screen, and its timeout
@@ -2027,6 +2096,8 @@ main (int   argc,
               test_case_page_correct_phone, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/countdown-source", Fixture, NULL, fixture_set_up,
               test_case_page_countdown_source, fixture_tear_down);
+  g_test_add ("/hall/gui/list/countdown", Fixture, NULL, fixture_set_up,
+              test_list_countdown, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/conflict", Fixture, NULL, fixture_set_up,
               test_case_page_conflict, fixture_tear_down);
   g_test_add ("/hall/gui/case-page/duplicate", Fixture, NULL, fixture_set_up,

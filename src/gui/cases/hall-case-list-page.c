@@ -11,6 +11,7 @@
 #include "hall-case-format.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-page.h"
+#include "hall-case-list-page-test-hooks.h"
 
 /* The "Promised" column counts down in minutes; refreshing it twice a
  * minute keeps it within half a minute of the truth. */
@@ -32,6 +33,7 @@ struct _HallCaseListPage
   HallCatalog       *catalog;
   HallCaseListModel *model;
   GtkSingleSelection *selection;
+  gint64             clock;  /* seconds a test set the clock to, else 0 */
   /* GtkListItems of the "Promised" column now on screen */
   GHashTable        *promised_items;
   guint              refresh_id;
@@ -413,6 +415,13 @@ setup_sync_cb (GtkSignalListItemFactory *factory,
 }
 
 
+/* Now, in seconds: the wall clock, or where a test set it. */
+static gint64
+page_now (HallCaseListPage *self)
+{
+  return self->clock != 0 ? self->clock : g_get_real_time () / G_USEC_PER_SEC;
+}
+
 static void
 show_promised (GtkListItem *list_item,
                HallCase    *kase,
@@ -503,7 +512,7 @@ show_cell (HallCaseListPage *self,
                            hall_case_state_get_label (hall_case_get_state (kase)));
       break;
     case COLUMN_PROMISED:
-      show_promised (list_item, kase, g_get_real_time () / G_USEC_PER_SEC);
+      show_promised (list_item, kase, page_now (self));
       break;
     case COLUMN_SYNC:
     default:
@@ -641,7 +650,7 @@ static gboolean
 refresh_promised_cb (gpointer user_data)
 {
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (user_data);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = page_now (self);
   GHashTableIter iter;
   gpointer list_item;
 
@@ -955,4 +964,41 @@ hall_case_list_page_get_view (HallCaseListPage *self)
   g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), NULL);
 
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+hall_case_list_page_set_clock (HallCaseListPage *self,
+                               gint64            now)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  self->clock = now;
+}
+
+void
+hall_case_list_page_tick (HallCaseListPage *self)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  refresh_promised_cb (self);
+}
+
+char *
+hall_case_list_page_dup_promised_text (HallCaseListPage *self,
+                                       const char       *case_uuid)
+{
+  GHashTableIter iter;
+  gpointer list_item;
+
+  g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->promised_items);
+  while (g_hash_table_iter_next (&iter, &list_item, NULL))
+    {
+      HallCase *kase = gtk_list_item_get_item (list_item);
+
+      if (kase != NULL && g_strcmp0 (hall_case_get_uuid (kase), case_uuid) == 0)
+        return g_strdup (gtk_label_get_label (GTK_LABEL (gtk_list_item_get_child (list_item))));
+    }
+  return NULL;
 }
