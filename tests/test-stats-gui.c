@@ -306,6 +306,39 @@ test_supervisor_sees_figures (Fixture       *fixture,
   g_assert_true (hall_chart_info_has_text (heatmap, "< 5"));
 }
 
+/* With the server out of reach, the page counts this counter's own cases
+ * from its store and says so. */
+static void
+test_offline (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) hall_now = g_date_time_add_hours (now, 8);
+  g_autofree char *today = g_date_time_format (hall_now, "%Y-%m-%d");
+  HallStatsPage *page;
+
+  /* Nothing listens on port 9 of loopback. */
+  hall_sync_engine_stop (fixture->engine);
+  g_clear_object (&fixture->engine);
+  fixture->engine = hall_sync_engine_new (fixture->store, "http://127.0.0.1:9");
+  hall_sync_engine_apply_environment (fixture->engine);
+  sign_in (fixture, SUPERVISOR);
+  /* Signed in at counter C07: five cases of its own, beside the six of
+   * C03 set up before, which are not its own. */
+  for (guint i = 0; i < 5; i++)
+    create_case (fixture, "invoice_application");
+  g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  hall_stats_page_set_range (page, today, today);
+  g_assert_true (wait_for (page_loaded, page));
+  g_assert_true (hall_stats_page_get_offline (page));
+  g_assert_nonnull (strstr (hall_stats_page_get_message (page), "this counter’s own cases only"));
+  g_assert_cmpstr (hall_stats_page_get_headline (page, 0), ==, "5");
+  g_assert_cmpstr (hall_stats_page_get_headline (page, 3), ==, "0");
+  g_assert_true (wait_for (charts_drawn, page));
+  g_assert_cmpuint (hall_stats_page_get_chart_info (page, HALL_STATS_CHART_DAILY)->bars, ==, 1);
+}
+
 /* A counter official has no figures to open. */
 static void
 test_counter_official_has_none (Fixture       *fixture,
@@ -344,6 +377,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/stats-gui/supervisor", test_supervisor_sees_figures);
+  ADD ("/stats-gui/offline", test_offline);
   ADD ("/stats-gui/counter-official", test_counter_official_has_none);
 #undef ADD
 
