@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "hall-case-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-stats-page-test-hooks.h"
 #include "hall-window.h"
@@ -252,6 +253,14 @@ charts_drawn (gpointer data)
   return TRUE;
 }
 
+static guint listed_expected;
+
+static gboolean
+listed (gpointer data)
+{
+  return hall_stats_page_get_n_listed (HALL_STATS_PAGE (data)) == listed_expected;
+}
+
 /* A supervisor opens the page (Ctrl+U's action) and reads the day's
  * figures from the server: six opened, none finished, the charts drawn
  * with the day's bar and the heat map's cells. */
@@ -304,6 +313,32 @@ test_supervisor_sees_figures (Fixture       *fixture,
   g_assert_cmpuint (heatmap->bars, ==, 2);
   g_assert_cmpuint (heatmap->hidden, ==, 1);
   g_assert_true (hall_chart_info_has_text (heatmap, "< 5"));
+
+  /* A cell lists its cases: the invoice cell has five. */
+  for (guint i = 0; i < heatmap->hits->len; i++)
+    {
+      hit = &g_array_index (heatmap->hits, HallChartHit, i);
+      if (g_str_has_prefix (hit->key, "invoice_application|"))
+        break;
+    }
+  g_assert_true (g_str_has_prefix (hit->key, "invoice_application|"));
+  g_assert_true (hall_stats_page_click (page, HALL_STATS_CHART_HEATMAP, hit->x + hit->width / 2,
+                                        hit->y + hit->height / 2));
+  listed_expected = 5;
+  g_assert_true (wait_for (listed, page));
+  /* The day's bar: all six. */
+  hit = &g_array_index (daily->hits, HallChartHit, 0);
+  g_assert_true (hall_stats_page_click (page, HALL_STATS_CHART_DAILY, hit->x + hit->width / 2,
+                                        hit->y + hit->height / 2));
+  listed_expected = N_CASES;
+  g_assert_true (wait_for (listed, page));
+  /* Opening one shows it in the case page. */
+  hall_stats_page_activate_listed (page, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture->window,
+                                                                     HALL_TYPE_WINDOW, "stack")),
+                   ==, "main");
+  g_assert_nonnull (hall_case_page_get_case (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                             "case_page")));
 }
 
 /* With the server out of reach, the page counts this counter's own cases

@@ -379,3 +379,116 @@ hall_store_compute_stats_finish (HallStore     *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+GPtrArray *
+hall_store_list_stats_cases (HallStore   *self,
+                             const char  *from,
+                             const char  *to,
+                             const char  *service_id,
+                             const char  *reason,
+                             GError     **error)
+{
+  g_autofree char *sql = NULL;
+  gint64 start, end;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (service_id == NULL || reason == NULL, NULL);
+
+  start = day_start (from, 0);
+  end = day_start (to, 1);
+  /* Only integers are put into the text; the service or the reason is ?1. */
+  if (reason != NULL)
+    sql = g_strdup_printf ("SELECT " CASE_COLUMNS CASE_FROM
+                           " WHERE c.created_at >= %" G_GINT64_FORMAT
+                           " AND c.created_at < %" G_GINT64_FORMAT
+                           " AND EXISTS (SELECT 1 FROM case_events e,"
+                           "   json_each (e.decision, '$.reasons') r"
+                           "   WHERE e.case_id = c.id AND e.kind = 'decision'"
+                           "   AND json_extract (e.decision, '$.decision') = 'return'"
+                           "   AND json_extract (r.value, '$.code') = ?1)"
+                           " ORDER BY c.promised_at, c.id LIMIT %d",
+                           start, end, HALL_STORE_STATS_CASES_MAX);
+  else
+    sql = g_strdup_printf ("SELECT " CASE_COLUMNS CASE_FROM
+                           " WHERE c.created_at >= %" G_GINT64_FORMAT
+                           " AND c.created_at < %" G_GINT64_FORMAT
+                           " AND (?1 IS NULL OR c.service_id = ?1)"
+                           " ORDER BY c.promised_at, c.id LIMIT %d",
+                           start, end, HALL_STORE_STATS_CASES_MAX);
+  return _hall_store_read_objects (self, sql, reason != NULL ? reason : service_id,
+                                   (HallStoreObjectFunc) _hall_store_read_case,
+                                   _("read the cases behind the figure"), error);
+}
+
+typedef struct
+{
+  char *from;
+  char *to;
+  char *service_id;
+  char *reason;
+} CasesData;
+
+static void
+cases_data_free (CasesData *data)
+{
+  g_free (data->from);
+  g_free (data->to);
+  g_free (data->service_id);
+  g_free (data->reason);
+  g_free (data);
+}
+
+static void
+list_stats_cases_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  CasesData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *cases;
+
+  cases = hall_store_list_stats_cases (HALL_STORE (source_object), data->from, data->to,
+                                       data->service_id, data->reason, &error);
+  if (cases != NULL)
+    g_task_return_pointer (task, cases, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_list_stats_cases_async (HallStore           *self,
+                                   const char          *from,
+                                   const char          *to,
+                                   const char          *service_id,
+                                   const char          *reason,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  CasesData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+
+  data = g_new0 (CasesData, 1);
+  data->from = g_strdup (from);
+  data->to = g_strdup (to);
+  data->service_id = g_strdup (service_id);
+  data->reason = g_strdup (reason);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_list_stats_cases_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, data, (GDestroyNotify) cases_data_free);
+  g_task_run_in_thread (task, list_stats_cases_thread);
+}
+
+GPtrArray *
+hall_store_list_stats_cases_finish (HallStore     *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -479,4 +479,30 @@ HallStatsMonth *hall_store_compute_stats_finish  (HallStore      *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
 
+/* The most cases hall_store_list_stats_cases() lists. */
+#define HALL_STORE_STATS_CASES_MAX 500
+/* (transfer full) (element-type HallCase): the cases behind a figure, from
+ * every case this store holds (its own and those pulled from the server),
+ * opened on the hall's days @from … @to, of @service_id (nullable: any)
+ * or returned for @reason (nullable; not both); soonest promised first,
+ * at most HALL_STORE_STATS_CASES_MAX. */
+GPtrArray      *hall_store_list_stats_cases      (HallStore      *self,
+                                                  const char     *from,
+                                                  const char     *to,
+                                                  const char     *service_id,
+                                                  const char     *reason,
+                                                  GError        **error);
+void            hall_store_list_stats_cases_async (HallStore     *self,
+                                                  const char     *from,
+                                                  const char     *to,
+                                                  const char     *service_id,
+                                                  const char     *reason,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+/* (transfer full) (element-type HallCase) */
+GPtrArray      *hall_store_list_stats_cases_finish (HallStore    *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
 G_END_DECLS

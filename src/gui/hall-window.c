@@ -534,6 +534,14 @@ stats_toggled_cb (HallWindow *self)
 }
 
 static void
+stats_case_activated_cb (HallWindow *self,
+                         HallCase   *kase)
+{
+  gtk_toggle_button_set_active (self->stats_button, FALSE);
+  hall_window_show_case (self, kase);
+}
+
+static void
 stats_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -1177,6 +1185,7 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stats_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stats_page);
   gtk_widget_class_bind_template_callback (widget_class, stats_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stats_case_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);

@@ -35,4 +35,16 @@ const char     *hall_stats_page_get_message    (HallStatsPage  *self);
  * be reached). */
 gboolean        hall_stats_page_get_offline    (HallStatsPage  *self);
 
+/* Clicks (@x, @y) of @chart as the pointer does: lists the cases behind
+ * the bar or cell there. FALSE when nothing was drawn there. */
+gboolean        hall_stats_page_click          (HallStatsPage  *self,
+                                                HallStatsChart  chart,
+                                                double          x,
+                                                double          y);
+/* The number of cases listed under the charts. */
+guint           hall_stats_page_get_n_listed   (HallStatsPage  *self);
+/* Activates the listed case at @index, as a click on its row does. */
+void            hall_stats_page_activate_listed (HallStatsPage *self,
+                                                 guint          index);
+
 G_END_DECLS

@@ -31,6 +31,9 @@ struct _HallStatsPage
   GtkDrawingArea  *heatmap_area;
   GtkDrawingArea  *wait_area;
   GtkDrawingArea  *reasons_area;
+  GtkWidget       *cases_box;
+  GtkLabel        *cases_title;
+  GtkListBox      *cases_list;
 
   HallStore       *store;
   HallSyncEngine  *engine;
@@ -38,6 +41,8 @@ struct _HallStatsPage
   GHashTable      *service_labels;
   GHashTable      *reason_labels;
   GCancellable    *cancellable;
+  GCancellable    *cases_cancellable;
+  GPtrArray       *cases;     /* (element-type HallCase) listed */
   HallStatsMonth  *month;
   HallChartInfo   *infos[HALL_STATS_N_CHARTS];
   GDate            from;
@@ -47,6 +52,14 @@ struct _HallStatsPage
 };
 
 G_DEFINE_FINAL_TYPE (HallStatsPage, hall_stats_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  SIGNAL_CASE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Showing */
 
@@ -178,7 +191,149 @@ draw_reasons_cb (GtkDrawingArea *area,
     hall_chart_reasons_render (self->month->by_day, self->reason_labels, cr, width, height, info);
 }
 
+static void show_message_text (HallStatsPage *self,
+                               const char    *text);
+
+/* The cases behind a figure */
+
+static GtkWidget *
+case_row (HallCase *kase,
+          gint64    now)
+{
+  GtkWidget *row = adw_action_row_new ();
+  gint64 promised = hall_case_get_promised_at (kase);
+  HallCaseState state = hall_case_get_state (kase);
+  gboolean open = state != HALL_CASE_COMPLETED && state != HALL_CASE_REJECTED
+                  && state != HALL_CASE_WITHDRAWN;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *when = NULL;
+
+  if (promised > 0)
+    {
+      g_autoptr (GDateTime) at = g_date_time_new_from_unix_local (promised);
+
+      when = g_date_time_format (at, "%Y-%m-%d %H:%M");
+    }
+  /* Translators: a case's service, state and promised time:
+   * "Invoice application · In review · promised 2026-12-04 15:00" */
+  subtitle = g_strdup_printf (_("%s · %s · promised %s"), hall_case_get_service_name (kase),
+                              hall_case_state_get_label (state), when != NULL ? when : "—");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), hall_case_get_number (kase));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (open && promised > 0 && promised < now)
+    {
+      GtkWidget *overdue = gtk_label_new (_("Overdue"));
+
+      gtk_widget_add_css_class (overdue, "error");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), overdue);
+    }
+  return row;
+}
+
+static void
+cases_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  HallStatsPage *self;
+  g_autoptr (GPtrArray) cases = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GtkWidget *child;
+
+  cases = hall_store_list_stats_cases_finish (HALL_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HALL_STATS_PAGE (user_data);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cases_list))) != NULL)
+    gtk_list_box_remove (self->cases_list, child);
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
+  if (cases == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The figures could not be shown: %s"),
+                                               error->message);
+
+      show_message_text (self, text);
+      return;
+    }
+  for (guint i = 0; i < cases->len; i++)
+    gtk_list_box_append (self->cases_list, case_row (g_ptr_array_index (cases, i), now));
+  self->cases = g_steal_pointer (&cases);
+}
+
+/* Lists the cases behind the hit @key of @chart. */
+static void
+list_cases (HallStatsPage  *self,
+            HallStatsChart  chart,
+            const char     *key)
+{
+  char from[16], to[16];
+  g_auto (GStrv) parts = NULL;
+  g_autofree char *title = NULL;
+  const char *service = NULL, *reason = NULL, *first = from, *last = to;
+
+  if (self->store == NULL || key == NULL || chart == HALL_STATS_CHART_WAIT)
+    return;
+  g_date_strftime (from, sizeof from, "%Y-%m-%d", &self->from);
+  g_date_strftime (to, sizeof to, "%Y-%m-%d", &self->to);
+  parts = g_strsplit (key, "|", 3);
+  if (chart == HALL_STATS_CHART_DAILY)
+    first = last = key;
+  else if (chart == HALL_STATS_CHART_HEATMAP && g_strv_length (parts) == 3)
+    {
+      service = parts[0];
+      first = parts[1];
+      last = parts[2];
+    }
+  else if (chart == HALL_STATS_CHART_REASONS)
+    reason = key;
+  else
+    return;
+  /* Translators: the cases listed under the charts, "Cases of 2026-12-01 – 2026-12-07" */
+  title = g_strdup_printf (_("Cases of %s – %s"), first, last);
+  gtk_label_set_text (self->cases_title, title);
+  gtk_widget_set_visible (self->cases_box, TRUE);
+  g_cancellable_cancel (self->cases_cancellable);
+  g_clear_object (&self->cases_cancellable);
+  self->cases_cancellable = g_cancellable_new ();
+  hall_store_list_stats_cases_async (self->store, first, last, service, reason,
+                                     self->cases_cancellable, cases_cb, self);
+}
+
+static void
+chart_pressed_cb (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  gpointer         user_data)
+{
+  HallStatsPage *self = user_data;
+  GtkWidget *area = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  HallStatsChart chart = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (area), "hall-chart"));
+
+  hall_stats_page_click (self, chart, x, y);
+}
+
+static void
+case_activated_cb (HallStatsPage *self,
+                   GtkListBoxRow *row)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (self->cases != NULL && index >= 0 && (guint) index < self->cases->len)
+    g_signal_emit (self, signals[SIGNAL_CASE_ACTIVATED], 0, g_ptr_array_index (self->cases, index));
+}
+
 /* Loading */
+
+static void
+show_message_text (HallStatsPage *self,
+                   const char    *text)
+{
+  gtk_label_set_text (self->message_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), TRUE);
+}
 
 static void
 show_message (HallStatsPage *self,
@@ -381,6 +536,9 @@ hall_stats_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->cases_cancellable);
+  g_clear_object (&self->cases_cancellable);
+  g_clear_pointer (&self->cases, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_STATS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -419,6 +577,14 @@ hall_stats_page_class_init (HallStatsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, heatmap_area);
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, wait_area);
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, reasons_area);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, cases_box);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, cases_title);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, cases_list);
+  gtk_widget_class_bind_template_callback (widget_class, case_activated_cb);
+
+  signals[SIGNAL_CASE_ACTIVATED] =
+    g_signal_new ("case-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, HALL_TYPE_CASE);
 
   gtk_widget_class_install_action (widget_class, "stats.previous", NULL, previous_action);
   gtk_widget_class_install_action (widget_class, "stats.next", NULL, next_action);
@@ -440,6 +606,19 @@ hall_stats_page_init (HallStatsPage *self)
   gtk_drawing_area_set_draw_func (self->heatmap_area, draw_heatmap_cb, self, NULL);
   gtk_drawing_area_set_draw_func (self->wait_area, draw_wait_cb, self, NULL);
   gtk_drawing_area_set_draw_func (self->reasons_area, draw_reasons_cb, self, NULL);
+  {
+    GtkDrawingArea *areas[] = { self->daily_area, self->heatmap_area, self->wait_area,
+                                self->reasons_area };
+
+    for (guint i = 0; i < G_N_ELEMENTS (areas); i++)
+      {
+        GtkGesture *click = gtk_gesture_click_new ();
+
+        g_object_set_data (G_OBJECT (areas[i]), "hall-chart", GUINT_TO_POINTER (i));
+        g_signal_connect (click, "pressed", G_CALLBACK (chart_pressed_cb), self);
+        gtk_widget_add_controller (GTK_WIDGET (areas[i]), GTK_EVENT_CONTROLLER (click));
+      }
+  }
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
                   g_date_time_get_year (now));
@@ -555,4 +734,41 @@ hall_stats_page_get_offline (HallStatsPage *self)
   g_return_val_if_fail (HALL_IS_STATS_PAGE (self), FALSE);
 
   return self->offline;
+}
+
+gboolean
+hall_stats_page_click (HallStatsPage  *self,
+                       HallStatsChart  chart,
+                       double          x,
+                       double          y)
+{
+  const char *key;
+
+  g_return_val_if_fail (HALL_IS_STATS_PAGE (self), FALSE);
+  g_return_val_if_fail (chart < HALL_STATS_N_CHARTS, FALSE);
+
+  if (self->infos[chart] == NULL)
+    return FALSE;
+  key = hall_chart_info_hit (self->infos[chart], x, y);
+  if (key == NULL)
+    return FALSE;
+  list_cases (self, chart, key);
+  return TRUE;
+}
+
+guint
+hall_stats_page_get_n_listed (HallStatsPage *self)
+{
+  g_return_val_if_fail (HALL_IS_STATS_PAGE (self), 0);
+
+  return self->cases != NULL ? self->cases->len : 0;
+}
+
+void
+hall_stats_page_activate_listed (HallStatsPage *self,
+                                 guint          index)
+{
+  g_return_if_fail (HALL_IS_STATS_PAGE (self));
+
+  case_activated_cb (self, gtk_list_box_get_row_at_index (self->cases_list, index));
 }

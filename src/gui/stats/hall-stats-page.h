@@ -23,6 +23,10 @@ G_DECLARE_FINAL_TYPE (HallStatsPage, hall_stats_page, HALL, STATS_PAGE, GtkWidge
  * engine's worker; a spinner turns meanwhile and a failure is said in
  * words on the page.
  *
+ * Clicking a day's bar, a heat-map cell or a reason lists the cases behind
+ * it from the counter's store (its own and those it pulled);
+ * "case-activated" (HallCase) when one is opened.
+ *
  * Actions: "stats.previous" (Page Up), "stats.next" (Page Down),
  * "stats.refresh" (Ctrl+R). */
 
