@@ -14,6 +14,7 @@
 #include "hall-conflict.h"
 #include "hall-catalog.h"
 #include "hall-inbox-item.h"
+#include "hall-stats-month.h"
 #include "hall-service.h"
 
 G_BEGIN_DECLS
@@ -455,6 +456,52 @@ void            hall_store_add_demo_officials_async (HallStore   *self,
                                                   GAsyncReadyCallback callback,
                                                   gpointer        user_data);
 gboolean        hall_store_add_demo_officials_finish (HallStore  *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
+/* The supervisor's figures of the hall's days @from … @to (YYYY-MM-DD)
+ * from this counter's own cases (those it took in), by README's
+ * definitions and "< 5" rule, for when the server cannot be reached
+ * (hall-store-stats.c); @now decides what is overdue. (transfer full). */
+HallStatsMonth *hall_store_compute_stats         (HallStore      *self,
+                                                  const char     *from,
+                                                  const char     *to,
+                                                  gint64          now,
+                                                  GError        **error);
+void            hall_store_compute_stats_async   (HallStore      *self,
+                                                  const char     *from,
+                                                  const char     *to,
+                                                  gint64          now,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+HallStatsMonth *hall_store_compute_stats_finish  (HallStore      *self,
+                                                  GAsyncResult   *result,
+                                                  GError        **error);
+
+/* The most cases hall_store_list_stats_cases() lists. */
+#define HALL_STORE_STATS_CASES_MAX 500
+/* (transfer full) (element-type HallCase): the cases behind a figure, from
+ * every case this store holds (its own and those pulled from the server),
+ * opened on the hall's days @from … @to, of @service_id (nullable: any)
+ * or returned for @reason (nullable; not both); soonest promised first,
+ * at most HALL_STORE_STATS_CASES_MAX. */
+GPtrArray      *hall_store_list_stats_cases      (HallStore      *self,
+                                                  const char     *from,
+                                                  const char     *to,
+                                                  const char     *service_id,
+                                                  const char     *reason,
+                                                  GError        **error);
+void            hall_store_list_stats_cases_async (HallStore     *self,
+                                                  const char     *from,
+                                                  const char     *to,
+                                                  const char     *service_id,
+                                                  const char     *reason,
+                                                  GCancellable   *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer        user_data);
+/* (transfer full) (element-type HallCase) */
+GPtrArray      *hall_store_list_stats_cases_finish (HallStore    *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
 

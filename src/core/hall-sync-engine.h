@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include "hall-http-client.h"
+#include "hall-stats-month.h"
 #include "hall-store.h"
 
 G_BEGIN_DECLS
@@ -240,5 +241,20 @@ void              hall_sync_engine_send_if_match_async (HallSyncEngine  *self,
 HallHttpResponse *hall_sync_engine_send_finish      (HallSyncEngine     *self,
                                                      GAsyncResult       *result,
                                                      GError            **error);
+
+/* The supervisor's figures of the hall's days @from … @to (YYYY-MM-DD;
+ * hall-sync-stats.c): GET /v1/stats by day, then by service for each week.
+ * HALL_SYNC_ERROR_OFFLINE when the server cannot be reached, _AUTH when it
+ * refuses the official (not a supervisor or administrator). */
+void              hall_sync_engine_fetch_stats_async (HallSyncEngine    *self,
+                                                      const char        *from,
+                                                      const char        *to,
+                                                      GCancellable      *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer           user_data);
+/* (transfer full): the figures, or NULL with @error. */
+HallStatsMonth   *hall_sync_engine_fetch_stats_finish (HallSyncEngine   *self,
+                                                      GAsyncResult      *result,
+                                                      GError           **error);
 
 G_END_DECLS

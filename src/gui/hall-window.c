@@ -22,6 +22,7 @@
 #include "hall-receipt-printer.h"
 #include "hall-reception-page.h"
 #include "hall-sign-in-page.h"
+#include "hall-stats-page.h"
 #include "hall-store-signing.h"
 #include "hall-sync-indicator.h"
 #include "hall-verify-window.h"
@@ -39,6 +40,8 @@ struct _HallWindow
   GtkWidget         *new_intake_button;
   GtkToggleButton   *approval_button;
   HallApprovalInbox *approval_inbox;
+  GtkToggleButton   *stats_button;
+  HallStatsPage     *stats_page;
   AdwButtonContent  *new_intake_content;
   GtkWidget         *search_button;
   HallSyncIndicator *sync_indicator;
@@ -173,6 +176,13 @@ may_approve (HallWindow *self)
   return has_role (self, "approver") || has_role (self, "supervisor");
 }
 
+/* The supervisor page: for those who watch the hall's figures. */
+static gboolean
+may_supervise (HallWindow *self)
+{
+  return has_role (self, "supervisor") || has_role (self, "administrator");
+}
+
 static void
 update_state (HallWindow *self)
 {
@@ -197,6 +207,9 @@ update_state (HallWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approval-inbox",
                                  signed_in && may_approve (self));
   gtk_widget_set_visible (GTK_WIDGET (self->approval_button), signed_in && may_approve (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stats",
+                                 signed_in && may_supervise (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->stats_button), signed_in && may_supervise (self));
   gtk_widget_set_visible (self->search_button, signed_in);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 
@@ -445,6 +458,7 @@ signed_in_cb (HallWindow *self,
   gtk_toggle_button_set_active (self->approval_button, FALSE);
   hall_approval_inbox_set_context (self->approval_inbox, may_approve (self) ? self->store : NULL,
                                    self->catalog, username, hall_roles_from_string (roles));
+  gtk_toggle_button_set_active (self->stats_button, FALSE);
 
   update_calendar_banner (self);
   /* Actions first: a button of a disabled action takes no focus. */
@@ -468,6 +482,10 @@ approval_toggled_cb (HallWindow *self)
 
   if (self->username == NULL || self->locked)
     return;
+  if (inbox)
+    gtk_toggle_button_set_active (self->stats_button, FALSE);
+  else if (gtk_toggle_button_get_active (self->stats_button))
+    return;
   hall_case_list_page_set_key_capture_widget (self->list_page, inbox ? NULL : GTK_WIDGET (self));
   gtk_stack_set_visible_child_name (self->stack, inbox ? "approval" : "main");
   if (inbox)
@@ -485,6 +503,53 @@ approval_inbox_action (GtkWidget  *widget,
 
   gtk_toggle_button_set_active (self->approval_button,
                                 !gtk_toggle_button_get_active (self->approval_button));
+}
+
+/* The supervisor page takes the place of the case list, as the inbox does;
+ * its figures are read when it opens, never for an official who may not
+ * see them. */
+static void
+stats_toggled_cb (HallWindow *self)
+{
+  gboolean stats = gtk_toggle_button_get_active (self->stats_button);
+
+  if (self->username == NULL || self->locked)
+    return;
+  if (stats)
+    {
+      gtk_toggle_button_set_active (self->approval_button, FALSE);
+      hall_case_list_page_set_key_capture_widget (self->list_page, NULL);
+      if (may_supervise (self))
+        hall_stats_page_set_context (self->stats_page, self->store, self->engine, self->catalog);
+      gtk_stack_set_visible_child_name (self->stack, "stats");
+      gtk_widget_grab_focus (GTK_WIDGET (self->stats_page));
+      return;
+    }
+  if (gtk_toggle_button_get_active (self->approval_button))
+    return;
+  hall_case_list_page_set_key_capture_widget (self->list_page, GTK_WIDGET (self));
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
+    gtk_window_set_focus (GTK_WINDOW (self), NULL);
+}
+
+static void
+stats_case_activated_cb (HallWindow *self,
+                         HallCase   *kase)
+{
+  gtk_toggle_button_set_active (self->stats_button, FALSE);
+  hall_window_show_case (self, kase);
+}
+
+static void
+stats_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->stats_button,
+                                !gtk_toggle_button_get_active (self->stats_button));
 }
 
 /* A break: the window is covered and takes no keys but the password; what
@@ -533,6 +598,8 @@ unlocked_cb (HallWindow *self)
   /* Back to the inbox if that is where the official was. */
   if (gtk_toggle_button_get_active (self->approval_button))
     approval_toggled_cb (self);
+  else if (gtk_toggle_button_get_active (self->stats_button))
+    gtk_stack_set_visible_child_name (self->stack, "stats");
   update_state (self);
   if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
@@ -577,6 +644,8 @@ sign_out_action (GtkWidget  *widget,
   show_queue (self);
   hall_approval_inbox_set_context (self->approval_inbox, NULL, NULL, NULL, 0);
   gtk_toggle_button_set_active (self->approval_button, FALSE);
+  gtk_toggle_button_set_active (self->stats_button, FALSE);
+  hall_stats_page_set_context (self->stats_page, NULL, NULL, NULL);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_page));
 
@@ -1099,6 +1168,7 @@ hall_window_class_init (HallWindowClass *klass)
   g_type_ensure (HALL_TYPE_QUEUE_PANEL);
   g_type_ensure (HALL_TYPE_RECEPTION_PAGE);
   g_type_ensure (HALL_TYPE_APPROVAL_INBOX);
+  g_type_ensure (HALL_TYPE_STATS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-window.ui");
@@ -1112,6 +1182,10 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_inbox);
   gtk_widget_class_bind_template_callback (widget_class, approval_toggled_cb);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, stats_button);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, stats_page);
+  gtk_widget_class_bind_template_callback (widget_class, stats_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stats_case_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);
@@ -1149,6 +1223,9 @@ hall_window_class_init (HallWindowClass *klass)
                                    approval_inbox_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_i, GDK_CONTROL_MASK,
                                        "win.approval-inbox", NULL);
+  gtk_widget_class_install_action (widget_class, "win.stats", NULL, stats_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_CONTROL_MASK, "win.stats",
+                                       NULL);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
                                        "win.new-intake", NULL);
