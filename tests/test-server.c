@@ -5771,7 +5771,7 @@ test_balancer_kill (void)
   gint at_kill, at_restart;
   guint created = 0, updated = 0, retries = 0;
   guint16 lb_port;
-  gint64 deadline;
+  gint64 deadline, started, step;
   gsize length;
   guint i;
 
@@ -5868,22 +5868,32 @@ test_balancer_kill (void)
    * many did shows as retries: it varies from run to run). The writers go
    * on until the last restart has taken writes too, however long a start
    * takes on a loaded machine. */
-  deadline = g_get_monotonic_time () + 180 * G_USEC_PER_SEC;
+  /* How long each step may take follows how fast the writes went before
+   * the first kill: ten times that pace, and never less than a minute. A
+   * machine loaded by other work makes every write slower, kill or no
+   * kill; a fixed figure failed at a load of 8 though nothing stalled. */
+  started = g_get_monotonic_time ();
+  wait_for_acks (&n_acked, KILL_SPACING, started + 180 * G_USEC_PER_SEC);
+  step = MAX (60 * G_USEC_PER_SEC, 10 * (g_get_monotonic_time () - started));
+  g_test_message ("%d writes acknowledged in %.1f s before the first kill: %.0f s a step",
+                  KILL_SPACING, (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC,
+                  step / (double) G_USEC_PER_SEC);
   at_restart = 0;
   for (guint kill = 1; kill <= 3; kill++)
     {
-      wait_for_acks (&n_acked, at_restart + KILL_SPACING, deadline);
+      if (kill > 1)
+        wait_for_acks (&n_acked, at_restart + KILL_SPACING, g_get_monotonic_time () + step);
       g_subprocess_force_exit (victim->process);
       g_subprocess_wait (victim->process, NULL, NULL);
       at_kill = g_atomic_int_get (&n_acked);
       server_free (victim);
-      wait_for_acks (&n_acked, at_kill + KILL_SPACING, deadline);
+      wait_for_acks (&n_acked, at_kill + KILL_SPACING, g_get_monotonic_time () + step);
       victim = others[1] = server_start_listen (dirs[1], database_of (server->data_dir),
                                                 victim_listen);
       at_restart = g_atomic_int_get (&n_acked);
       g_test_message ("killed at %d acknowledged writes, restarted at %d", at_kill, at_restart);
     }
-  wait_for_acks (&n_acked, at_restart + KILL_SPACING, deadline);
+  wait_for_acks (&n_acked, at_restart + KILL_SPACING, g_get_monotonic_time () + step);
   g_atomic_int_set (&stop, 1);
 
   for (i = 0; i < KILL_WRITERS; i++)
