@@ -648,7 +648,8 @@ set_result_error (GError    **error,
   g_autofree char *message = message_of (pg);
   int code = HALL_DATABASE_ERROR_SQL;
 
-  if (PQstatus (pg) == CONNECTION_BAD || state == NULL || g_str_has_prefix (state, "08"))
+  if (PQstatus (pg) == CONNECTION_BAD || state == NULL || g_str_has_prefix (state, "08")
+      || g_str_has_prefix (state, "57P0"))
     code = HALL_DATABASE_ERROR_OPEN;
   else if (g_str_has_prefix (state, "23"))
     code = HALL_DATABASE_ERROR_CONSTRAINT;
@@ -675,6 +676,20 @@ exec_simple (Conn        *conn,
     set_result_error (error, conn->pg, result, doing);
   PQclear (result);
   return ok;
+}
+
+/* Whether @result failed because the connection is gone: libpq has seen it
+ * close, or the backend's last word was FATAL 57P01-57P03 (terminated by
+ * an administrator or a shutdown; libpq may still call the connection
+ * OK until it next reads) or a connection error (class 08). */
+static gboolean
+connection_lost (PGconn   *pg,
+                 PGresult *result)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  return PQstatus (pg) == CONNECTION_BAD
+         || (state != NULL && (g_str_has_prefix (state, "57P0") || g_str_has_prefix (state, "08")));
 }
 
 /* (transfer full): the result of the statement @id with @n_params text
@@ -713,10 +728,11 @@ again:
   result = PQexecPrepared (conn->pg, name, n_params, params, NULL, NULL, 0);
   status = PQresultStatus (result);
   /* A read on a connection that broke since its last use (the database
-   * restarted): once more on a new one. A transaction's statement is not
+   * restarted, or an administrator ended its backend): once more on a
+   * new one. A transaction's statement is not
    * tried again: its transaction went with the connection. */
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK
-      && PQstatus (conn->pg) == CONNECTION_BAD && !conn->in_transaction && !retried)
+      && connection_lost (conn->pg, result) && !conn->in_transaction && !retried)
     {
       PQclear (result);
       if (!revive (conn, error))
@@ -889,7 +905,8 @@ pg_begin (HallServerStorage  *storage,
     return FALSE;
   ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
   /* The connection broke since the last batch: a new one. */
-  if (!ok && PQstatus (conn->pg) == CONNECTION_BAD)
+  if (!ok && (PQstatus (conn->pg) == CONNECTION_BAD
+              || g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN)))
     {
       g_clear_error (&local_error);
       ok = revive (conn, &local_error)
