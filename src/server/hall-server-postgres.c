@@ -716,6 +716,17 @@ again:
   if (!conn->prepared[id])
     {
       result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
+      /* The first statement of its kind on this connection finds it
+       * broken as well as any other (see below). */
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && connection_lost (conn->pg, result)
+          && !conn->in_transaction && !retried)
+        {
+          PQclear (result);
+          if (!revive (conn, error))
+            return NULL;
+          retried = TRUE;
+          goto again;
+        }
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
         {
           set_result_error (error, conn->pg, result, doing);
