@@ -5301,6 +5301,49 @@ test_database_hung (void)
   hall_test_reply_free (reply);
 }
 
+/* Every backend of the server's connections ended (pg_terminate_backend,
+ * as an administrator or a failover does, and as database-hung leaves
+ * them for the next test): the next reads and writes are served on new
+ * connections, none answered 503. libpq may still call such a connection
+ * OK after reading the backend's FATAL 57P01, so the server must not go
+ * by PQstatus alone. */
+static void
+test_database_terminated (void)
+{
+  g_autofree char *kept = NULL;
+  g_autofree char *kept_path = NULL;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("SQLite is a file of the server’s own");
+      return;
+    }
+  kept = put_applicant ();
+  kept_path = g_strconcat ("/v1/applicants/", kept, NULL);
+  for (guint round = 0; round < 3; round++)
+    {
+      hall_test_postgres_terminate_clients (postgres);
+      /* More requests than the server has threads, so each thread's
+       * connection is found ended. */
+      for (guint i = 0; i < 16; i++)
+        {
+          g_autofree char *uuid = NULL;
+          Reply *reply = request ("GET", kept_path, token, NULL, NULL);
+
+          assert_status (reply, 200);
+          hall_test_reply_free (reply);
+          reply = request ("GET", "/v1/changes?since=", token, NULL, NULL);
+          assert_status (reply, 200);
+          hall_test_reply_free (reply);
+          if (i % 4 == 0)
+            {
+              uuid = put_applicant ();
+              g_assert_cmpuint (count_changes_of (uuid), ==, 1);
+            }
+        }
+    }
+}
+
 /* A PostgreSQL that takes the connection and never answers (a host
  * behind a dead route, a hung database): the server does not hang at
  * start but says, naming the database and libpq's "timeout", that it
@@ -6229,6 +6272,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/feed/three-servers", test_feed_three_servers);
   g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/database-hung", test_database_hung);
+  g_test_add_func ("/hall/server/database-terminated", test_database_terminated);
   g_test_add_func ("/hall/server/database-silent", test_database_silent);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);
