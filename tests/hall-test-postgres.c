@@ -270,14 +270,14 @@ hall_test_postgres_pause (HallTestPostgres *self)
   self->running = FALSE;
 }
 
+/* Ends every client's backend, as an administrator's
+ * pg_terminate_backend or a failover does: the clients find out at their
+ * next statement. */
 void
-hall_test_postgres_freeze (HallTestPostgres *self)
+hall_test_postgres_terminate_clients (HallTestPostgres *self)
 {
   g_autofree char *conninfo = g_strdup_printf ("host=%s port=%u user=hall dbname=postgres",
                                                self->dir, self->port);
-  g_autofree char *pid_path = g_build_filename (self->data, "postmaster.pid", NULL);
-  g_autofree char *pid_file = NULL;
-  g_autoptr(GError) error = NULL;
   PGconn *conn = PQconnectdb (conninfo);
   PGresult *result;
 
@@ -288,6 +288,16 @@ hall_test_postgres_freeze (HallTestPostgres *self)
     g_error ("pg_terminate_backend: %s", PQerrorMessage (conn));
   PQclear (result);
   PQfinish (conn);
+}
+
+void
+hall_test_postgres_freeze (HallTestPostgres *self)
+{
+  g_autofree char *pid_path = g_build_filename (self->data, "postmaster.pid", NULL);
+  g_autofree char *pid_file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hall_test_postgres_terminate_clients (self);
   /* The first line of postmaster.pid is the postmaster's pid. */
   g_file_get_contents (pid_path, &pid_file, NULL, &error);
   g_assert_no_error (error);

@@ -33,6 +33,7 @@ gboolean          hall_test_postgres_resume          (HallTestPostgres  *self,
 /* Ends its clients' connections, then stops the postmaster with SIGSTOP:
  * a database that takes connections (the kernel completes them) and never
  * answers, as a hung server or a dead route does. */
+void              hall_test_postgres_terminate_clients (HallTestPostgres *self);
 void              hall_test_postgres_freeze          (HallTestPostgres *self);
 /* SIGCONT to the frozen postmaster; nothing when none is. */
 void              hall_test_postgres_thaw            (HallTestPostgres *self);

@@ -642,7 +642,8 @@ set_result_error (GError    **error,
   g_autofree char *message = message_of (pg);
   int code = HALL_DATABASE_ERROR_SQL;
 
-  if (PQstatus (pg) == CONNECTION_BAD || state == NULL || g_str_has_prefix (state, "08"))
+  if (PQstatus (pg) == CONNECTION_BAD || state == NULL || g_str_has_prefix (state, "08")
+      || g_str_has_prefix (state, "57P0"))
     code = HALL_DATABASE_ERROR_OPEN;
   else if (g_str_has_prefix (state, "23"))
     code = HALL_DATABASE_ERROR_CONSTRAINT;
@@ -671,6 +672,20 @@ exec_simple (Conn        *conn,
   return ok;
 }
 
+/* Whether @result failed because the connection is gone: libpq has seen it
+ * close, or the backend's last word was FATAL 57P01-57P03 (terminated by
+ * an administrator or a shutdown; libpq may still call the connection
+ * OK until it next reads) or a connection error (class 08). */
+static gboolean
+connection_lost (PGconn   *pg,
+                 PGresult *result)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+
+  return PQstatus (pg) == CONNECTION_BAD
+         || (state != NULL && (g_str_has_prefix (state, "57P0") || g_str_has_prefix (state, "08")));
+}
+
 /* (transfer full): the result of the statement @id with @n_params text
  * parameters (NULL for SQL NULL), prepared on this thread's connection
  * the first time; NULL with @error set when it failed. */
@@ -695,6 +710,17 @@ again:
   if (!conn->prepared[id])
     {
       result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
+      /* The first statement of its kind on this connection finds it
+       * broken as well as any other (see below). */
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && connection_lost (conn->pg, result)
+          && !conn->in_transaction && !retried)
+        {
+          PQclear (result);
+          if (!revive (conn, error))
+            return NULL;
+          retried = TRUE;
+          goto again;
+        }
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
         {
           set_result_error (error, conn->pg, result, doing);
@@ -707,10 +733,11 @@ again:
   result = PQexecPrepared (conn->pg, name, n_params, params, NULL, NULL, 0);
   status = PQresultStatus (result);
   /* A read on a connection that broke since its last use (the database
-   * restarted): once more on a new one. A transaction's statement is not
+   * restarted, or an administrator ended its backend): once more on a
+   * new one. A transaction's statement is not
    * tried again: its transaction went with the connection. */
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK
-      && PQstatus (conn->pg) == CONNECTION_BAD && !conn->in_transaction && !retried)
+      && connection_lost (conn->pg, result) && !conn->in_transaction && !retried)
     {
       PQclear (result);
       if (!revive (conn, error))
@@ -883,7 +910,8 @@ pg_begin (HallServerStorage  *storage,
     return FALSE;
   ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
   /* The connection broke since the last batch: a new one. */
-  if (!ok && PQstatus (conn->pg) == CONNECTION_BAD)
+  if (!ok && (PQstatus (conn->pg) == CONNECTION_BAD
+              || g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN)))
     {
       g_clear_error (&local_error);
       ok = revive (conn, &local_error)
