@@ -5924,11 +5924,11 @@ test_balancer_kill (void)
    * times, so that some kill lands while the server holds requests (how
    * many did shows as retries: it varies from run to run). The writers go
    * on until the last restart has taken writes too, however long a start
-   * takes on a loaded machine. */
-  /* How long each step may take follows how fast the writes went before
-   * the first kill: ten times that pace, and never less than a minute. A
-   * machine loaded by other work makes every write slower, kill or no
-   * kill; a fixed figure failed at a load of 8 though nothing stalled. */
+   * takes on a loaded machine. How long each step may take follows how
+   * fast the writes went before the first kill: ten times that pace, and
+   * never less than a minute. A machine loaded by other work makes every
+   * write slower, kill or no kill; a fixed figure failed at a load of 8
+   * though nothing stalled. */
   wait_for_acks (&n_acked, KILL_SPACING, started + 180 * G_USEC_PER_SEC);
   step = MAX (60 * G_USEC_PER_SEC, 10 * (g_get_monotonic_time () - started));
   g_test_message ("%d writes acknowledged in %.1f s before the first kill: %.0f s a step",
