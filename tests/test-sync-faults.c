@@ -357,17 +357,20 @@ test_batch_overtaken (Fixture      *fixture,
                       gconstpointer user_data)
 {
   g_object_set (fixture->engine, "push-batch-size", 8, NULL);
-  create_cases (fixture, fixture->store, 40);
+  create_cases (fixture, fixture->store, 80);
 
-  /* Long enough that the next batch overtakes on a loaded machine too (at
-   * 150 ms, two in ten did under a load of 10). */
+  /* A batch can only overtake when it does not need the one held back: when
+   * the cut between them falls between two cases, about one time in four.
+   * Forty batches, every other one held 400 ms: twenty chances, so that
+   * some overtaking happens in every run (three were asked of ten chances
+   * before, and one run in two had fewer). */
   hall_fault_proxy_set_delay (fixture->proxy, 400);
-  for (guint i = 0; i < 10; i++)
+  for (guint i = 0; i < 20; i++)
     hall_fault_proxy_add_rule (fixture->proxy, "POST", "/v1/batch", 2 * i, 1, HALL_FAULT_DELAY);
   sync_through_faults (fixture);
   g_test_message ("%u batches overtaken", hall_fault_proxy_get_n_overtaken (fixture->proxy));
-  g_assert_cmpuint (hall_fault_proxy_get_n_overtaken (fixture->proxy), >=, 3);
-  audit (fixture, 40);
+  g_assert_cmpuint (hall_fault_proxy_get_n_overtaken (fixture->proxy), >=, 1);
+  audit (fixture, 80);
 }
 
 /* A server of an older version has no /v1/batch: the counter sends its
