@@ -14,6 +14,9 @@
 #include "hall-chart-daily.h"
 #include "hall-chart-private.h"
 
+/* The widest a day's bar gets, in points. */
+#define MAX_BAR_WIDTH 36
+
 /* "2026-12-03" as "3". */
 static char *
 day_label (const char *key)
@@ -78,8 +81,9 @@ hall_chart_daily_render (HallStatsReport *by_day,
   for (guint i = 0; i < n; i++)
     {
       HallStatsFigures *f = g_ptr_array_index (by_day->groups, i);
-      double x = plot.x + i * slot + slot * 0.15;
-      double w = MAX (slot * 0.7, 1);
+      /* A few days in a wide chart stay bars, centred on their day. */
+      double w = CLAMP (slot * 0.7, 1, MAX_BAR_WIDTH);
+      double x = plot.x + i * slot + (slot - w) / 2;
       double bottom = plot.y + plot.height;
 
       if (f->opened.suppressed)
