@@ -31,22 +31,6 @@ etag_version (HallHttpResponse *response)
   return version;
 }
 
-/* The "detail" of a problem+json answer, or its body. */
-static char *
-problem_detail (HallHttpResponse *response)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *text = hall_http_response_dup_text (response);
-  JsonNode *root;
-
-  if (json_parser_load_from_data (parser, text, -1, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root)
-      && json_object_has_member (json_node_get_object (root), "detail"))
-    return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                                 "detail", ""));
-  return g_steal_pointer (&text);
-}
-
 static HallHttpResponse *
 send_calendar (HallSyncEngine *engine,
                const char     *method,
@@ -115,7 +99,7 @@ show (HallCtl        *ctl,
     return hall_ctl_fail ("calendar show", error);
   if (response->status != 200)
     {
-      g_autofree char *detail = problem_detail (response);
+      g_autofree char *detail = hall_ctl_problem_detail (response);
 
       g_printerr (_("service-hall-ctl calendar show: the server refused (%u): %s\n"),
                   response->status, detail);
@@ -166,7 +150,7 @@ set (HallCtl        *ctl,
         return hall_ctl_fail ("calendar set", error);
       if (response->status != 200 || (version = etag_version (response)) == 0)
         {
-          g_autofree char *detail = problem_detail (response);
+          g_autofree char *detail = hall_ctl_problem_detail (response);
 
           g_printerr (_("service-hall-ctl calendar set: the server does not say its "
                         "calendar’s version (%u): %s\n"),
@@ -182,7 +166,7 @@ set (HallCtl        *ctl,
     return hall_ctl_fail ("calendar set", error);
   if (response->status != 200)
     {
-      g_autofree char *detail = problem_detail (response);
+      g_autofree char *detail = hall_ctl_problem_detail (response);
 
       g_printerr (_("service-hall-ctl calendar set: the server refused (%u): %s\n"),
                   response->status, detail);

@@ -35,22 +35,6 @@ parse_date (const char *text,
   return TRUE;
 }
 
-/* The "detail" of a problem+json answer, or its body. */
-static char *
-problem_detail (HallHttpResponse *response)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *text = hall_http_response_dup_text (response);
-  JsonNode *root;
-
-  if (json_parser_load_from_data (parser, text, -1, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root)
-      && json_object_has_member (json_node_get_object (root), "detail"))
-    return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
-                                                                 "detail", ""));
-  return g_steal_pointer (&text);
-}
-
 /* GET /v1/stats for the dates; NULL with *@exit_code set and the reason
  * printed. */
 static HallStatsReport *
@@ -82,7 +66,7 @@ fetch (HallSyncEngine *engine,
     }
   if (response->status != 200)
     {
-      g_autofree char *detail = problem_detail (response);
+      g_autofree char *detail = hall_ctl_problem_detail (response);
 
       g_printerr (_("service-hall-ctl stats: the server refused (%u): %s\n"), response->status,
                   detail);

@@ -212,6 +212,21 @@ hall_ctl_exit_code (const GError *error)
   return EX_IOERR;
 }
 
+char *
+hall_ctl_problem_detail (HallHttpResponse *response)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *text = hall_http_response_dup_text (response);
+  JsonNode *root;
+
+  if (json_parser_load_from_data (parser, text, -1, NULL)
+      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root)
+      && json_object_has_member (json_node_get_object (root), "detail"))
+    return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                 "detail", ""));
+  return g_steal_pointer (&text);
+}
+
 int
 hall_ctl_fail (const char   *command,
                const GError *error)

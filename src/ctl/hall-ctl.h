@@ -57,6 +57,10 @@ void            hall_ctl_store_result       (GObject        *source,
 char           *hall_ctl_read_password      (const char     *path,
                                              GError        **error);
 
+/* (transfer full): the "detail" of a problem+json answer, or else its body
+ * as it came. */
+char           *hall_ctl_problem_detail     (HallHttpResponse *response);
+
 /* The sysexits code for a failure. */
 int             hall_ctl_exit_code          (const GError   *error);
 /* "service-hall-ctl COMMAND: MESSAGE" on stderr; returns the exit code. */
