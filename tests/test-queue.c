@@ -6,7 +6,9 @@
  *
  * The server runs in this process (the server library, listening on
  * loopback), so that a test can set the queue's clock for a scripted day;
- * every request goes over HTTP.
+ * every request goes over HTTP. With HALL_TEST_STORAGE=postgresql the
+ * queue is in a database of a throw-away cluster, one per test, and
+ * /hall/queue/servers/two runs a second server on it.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <libpq-fe.h>
 
 #include "hall-catalog.h"
 #include "hall-core-error.h"
@@ -27,10 +30,15 @@
 #include "hall-queue-test-hooks.h"
 #include "hall-server.h"
 #include "hall-test-http.h"
+#include "hall-test-postgres.h"
+
+/* The cluster of HALL_TEST_STORAGE=postgresql, else NULL. */
+static HallTestPostgres *postgres;
 
 typedef struct
 {
   char       *dir;
+  char       *database;   /* the PostgreSQL URI, or NULL on SQLite */
   HallServer *server;
   HallQueue  *queue;
   char       *base;
@@ -138,7 +146,16 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   f->dir = g_dir_make_tmp ("hall-queue-XXXXXX", &error);
   g_assert_no_error (error);
-  f->server = hall_server_new (f->dir, catalog, TRUE, &error);
+  if (postgres != NULL)
+    {
+      static guint n;
+      g_autofree char *name = g_strdup_printf ("queue%u", ++n);
+
+      f->database = hall_test_postgres_create_database (postgres, name);
+      f->server = hall_server_new_with_database (f->dir, f->database, catalog, TRUE, &error);
+    }
+  else
+    f->server = hall_server_new (f->dir, catalog, TRUE, &error);
   g_assert_no_error (error);
   g_assert_true (hall_server_add_demo_users (f->server, &error));
   g_assert_no_error (error);
@@ -177,6 +194,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->server);
   remove_tree (f->dir);
   g_free (f->dir);
+  g_free (f->database);
   g_free (f->base);
   g_free (f->token);
   g_free (f->reception);
@@ -205,14 +223,25 @@ issue (Fixture    *f,
   return ticket_of (reply, 201);
 }
 
+/* Through the server at @base. */
+static HallTestReply *
+call_next_at (Fixture    *f,
+              const char *base,
+              const char *counter,
+              const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/counters/%s/call-next", counter);
+
+  return hall_test_http_request (base, "POST", path, f->token, body, body ? strlen (body) : 0,
+                                 body ? HALL_TEST_HTTP_JSON : 0, NULL);
+}
+
 static HallTestReply *
 call_next (Fixture    *f,
            const char *counter,
            const char *body)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/counters/%s/call-next", counter);
-
-  return post (f, f->token, path, body, NULL);
+  return call_next_at (f, f->base, counter, body);
 }
 
 static HallTestReply *
@@ -342,6 +371,54 @@ test_transitions (Fixture       *f,
   check_state (f, "transferred", from_transferred);
 }
 
+/* The stored transitions of the ticket @uuid, oldest first, as
+ * "change:state …", and the times of the first and the last, read from
+ * the database itself. */
+static void
+transitions_of (Fixture     *f,
+                const char  *uuid,
+                char       **changes_out,
+                gint64      *first_out,
+                gint64      *last_out)
+{
+  if (f->database != NULL)
+    {
+      PGconn *pg = PQconnectdb (f->database);
+      const char *params[] = { uuid };
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+      result = PQexecParams (pg, "SELECT string_agg (change || ':' || to_state, ' ' ORDER BY id),"
+                             " min (at), max (at) FROM ticket_transitions WHERE ticket_uuid = $1",
+                             1, NULL, params, NULL, NULL, 0);
+      g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+      *changes_out = g_strdup (PQgetvalue (result, 0, 0));
+      *first_out = g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10);
+      *last_out = g_ascii_strtoll (PQgetvalue (result, 0, 2), NULL, 10);
+      PQclear (result);
+      PQfinish (pg);
+    }
+  else
+    {
+      g_autofree char *db_path = g_build_filename (f->dir, "hall.sqlite", NULL);
+      sqlite3 *db;
+      sqlite3_stmt *stmt;
+
+      g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (change || ':' || to_state, ' '),"
+                                           " min (at), max (at) FROM (SELECT * FROM ticket_transitions"
+                                           " WHERE ticket_uuid = ?1 ORDER BY id)", -1, &stmt, NULL),
+                       ==, SQLITE_OK);
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      *changes_out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *first_out = sqlite3_column_int64 (stmt, 1);
+      *last_out = sqlite3_column_int64 (stmt, 2);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+}
+
 /* What each transition leaves in the ticket, and that each is stored with
  * its time. */
 static void
@@ -353,9 +430,9 @@ test_lifecycle (Fixture       *f,
   g_autoptr(JsonNode) urgent = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(HallTestReply) reply = NULL;
-  g_autofree char *db_path = NULL;
-  sqlite3 *db;
-  sqlite3_stmt *stmt;
+  g_autofree char *changes = NULL;
+  gint64 first_at;
+  gint64 last_at;
   gint64 t0 = g_get_real_time ();
 
   f->now = t0;
@@ -455,20 +532,11 @@ test_lifecycle (Fixture       *f,
   g_clear_pointer (&node, json_node_unref);
 
   /* Every transition is stored with its time. */
-  db_path = g_build_filename (f->dir, "hall.sqlite", NULL);
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (change || ':' || to_state, ' '),"
-                                       " min (at), max (at) FROM (SELECT * FROM ticket_transitions"
-                                       " WHERE ticket_uuid = ?1 ORDER BY id)", -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, member (first, "uuid"), -1, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==,
+  transitions_of (f, member (first, "uuid"), &changes, &first_at, &last_at);
+  g_assert_cmpstr (changes, ==,
                    "issued:waiting called:called recalled:called started:serving finished:done");
-  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, t0);
-  g_assert_cmpint (sqlite3_column_int64 (stmt, 2), ==, t0 + 510 * G_USEC_PER_SEC);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
+  g_assert_cmpint (first_at, ==, t0);
+  g_assert_cmpint (last_at, ==, t0 + 510 * G_USEC_PER_SEC);
 }
 
 /* Numbers restart each day. */
@@ -506,6 +574,7 @@ typedef struct
   const char *counter;
   GPtrArray  *numbers;
   guint       errors;
+  const char *base;      /* the server it calls through; NULL: the fixture's */
 } Caller;
 
 static gpointer
@@ -515,7 +584,9 @@ caller_thread (gpointer data)
 
   for (;;)
     {
-      g_autoptr(HallTestReply) reply = call_next (caller->f, caller->counter, "{\"groups\":[\"A\"]}");
+      g_autoptr(HallTestReply) reply = call_next_at (caller->f,
+                                                     caller->base ? caller->base : caller->f->base,
+                                                     caller->counter, "{\"groups\":[\"A\"]}");
       g_autoptr(JsonNode) node = NULL;
 
       if (reply->status == 404)
@@ -582,9 +653,9 @@ typedef struct
 } Stream;
 
 static Stream *
-stream_open (Fixture    *f,
-             const char *path,
-             const char *last_event_id)
+stream_open_at (guint16     port,
+                const char *path,
+                const char *last_event_id)
 {
   Stream *stream = g_new0 (Stream, 1);
   struct sockaddr_in addr = { 0 };
@@ -592,7 +663,7 @@ stream_open (Fixture    *f,
   char *end;
 
   addr.sin_family = AF_INET;
-  addr.sin_port = htons (hall_server_get_port (f->server));
+  addr.sin_port = htons (port);
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
   stream->fd = socket (AF_INET, SOCK_STREAM, 0);
   g_assert_cmpint (connect (stream->fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
@@ -619,6 +690,14 @@ stream_open (Fixture    *f,
   g_assert_nonnull (strstr (stream->buffer->str, "text/event-stream"));
   g_string_erase (stream->buffer, 0, end + 4 - stream->buffer->str);
   return stream;
+}
+
+static Stream *
+stream_open (Fixture    *f,
+             const char *path,
+             const char *last_event_id)
+{
+  return stream_open_at (hall_server_get_port (f->server), path, last_event_id);
 }
 
 static void
@@ -788,6 +867,134 @@ test_events_resume (Fixture       *f,
       g_assert_cmpint (id, ==, i);
     }
   stream_close (stream);
+}
+
+/* The uuid of the ticket an event is about. */
+static const char *
+event_ticket (JsonNode *event)
+{
+  return json_object_get_string_member (json_object_get_object_member (json_node_get_object (event),
+                                                                       "ticket"), "uuid");
+}
+
+/* Two servers on one PostgreSQL database serve one queue: what is done
+ * through either reaches the streams of both, with the same ids, in the
+ * order of commits; two counters calling at once through different
+ * servers never get the same ticket. */
+static void
+test_two_servers (Fixture       *f,
+                  gconstpointer  data)
+{
+  const guint n = 60;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = NULL;
+  g_autoptr(HallServer) second = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) ticket = NULL;
+  g_autoptr(JsonNode) event = NULL;
+  g_autoptr(HallTestReply) reply = NULL;
+  g_autofree char *second_base = NULL;
+  Caller callers[2] = {
+    { f, "C01", g_ptr_array_new_with_free_func (g_free), 0, NULL },
+    { f, "C02", g_ptr_array_new_with_free_func (g_free), 0, NULL },
+  };
+  GThread *threads[2];
+  Stream *on_first;
+  Stream *on_second;
+  gint64 first_id;
+  gint64 second_id;
+  gint64 last_id;
+
+  if (f->database == NULL)
+    {
+      g_test_skip ("Servers share a queue on PostgreSQL");
+      g_ptr_array_unref (callers[0].numbers);
+      g_ptr_array_unref (callers[1].numbers);
+      return;
+    }
+  catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  second = hall_server_new_with_database (f->dir, f->database, catalog, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_server_start (second, "127.0.0.1:0", &error));
+  g_assert_no_error (error);
+  hall_queue_set_clock (hall_server_get_queue (second), scripted_clock, f);
+  second_base = g_strdup_printf ("http://127.0.0.1:%u", hall_server_get_port (second));
+  callers[1].base = second_base;
+
+  on_first = stream_open (f, "/v1/queue/events", NULL);
+  on_second = stream_open_at (hall_server_get_port (second), "/v1/queue/events", NULL);
+
+  /* Issued through the first: the second's stream has it, same id. */
+  ticket = issue (f, SERVICE_A, NULL);
+  event = stream_next_event (on_second, &second_id, 5000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (member (event, "change"), ==, "issued");
+  g_assert_cmpstr (event_ticket (event), ==, member (ticket, "uuid"));
+  g_clear_pointer (&event, json_node_unref);
+  event = stream_next_event (on_first, &first_id, 5000);
+  g_assert_nonnull (event);
+  g_assert_cmpint (first_id, ==, second_id);
+  g_clear_pointer (&event, json_node_unref);
+
+  /* Called through the second: the first's stream has it, next. */
+  reply = call_next_at (f, second_base, "C02", "{\"groups\":[\"A\"]}");
+  g_clear_pointer (&event, json_node_unref);
+  event = ticket_of (reply, 200);
+  g_assert_cmpstr (member (event, "uuid"), ==, member (ticket, "uuid"));
+  g_clear_pointer (&event, json_node_unref);
+  event = stream_next_event (on_first, &last_id, 5000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (member (event, "change"), ==, "called");
+  g_assert_cmpint (last_id, >, first_id);
+  g_clear_pointer (&event, json_node_unref);
+  event = stream_next_event (on_second, &second_id, 5000);
+  g_assert_cmpint (second_id, ==, last_id);
+  g_clear_pointer (&event, json_node_unref);
+
+  /* Racing through both: each ticket called once. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonNode) issued = issue (f, SERVICE_A, NULL);
+    }
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("caller", caller_thread, &callers[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (callers[i].errors, ==, 0);
+      g_test_message ("%s called %u tickets", callers[i].counter, callers[i].numbers->len);
+      for (guint j = 0; j < callers[i].numbers->len; j++)
+        if (!g_hash_table_add (seen, callers[i].numbers->pdata[j]))
+          g_error ("%s was called twice", (char *) callers[i].numbers->pdata[j]);
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, n);
+  g_assert_cmpuint (callers[0].numbers->len, >, 0);
+  g_assert_cmpuint (callers[1].numbers->len, >, 0);
+
+  /* Both streams then carry the same 2n events, ids growing, none twice. */
+  for (guint i = 0; i < 2 * n; i++)
+    {
+      gint64 a;
+      gint64 b;
+      g_autoptr(JsonNode) from_first = stream_next_event (on_first, &a, 5000);
+      g_autoptr(JsonNode) from_second = stream_next_event (on_second, &b, 5000);
+
+      g_assert_nonnull (from_first);
+      g_assert_nonnull (from_second);
+      g_assert_cmpint (a, ==, b);
+      g_assert_cmpint (a, >, last_id);
+      g_assert_cmpstr (event_ticket (from_first), ==, event_ticket (from_second));
+      last_id = a;
+    }
+  g_assert_cmpint (last_id, ==, board_last_event_id (f));
+
+  stream_close (on_first);
+  stream_close (on_second);
+  hall_server_stop (second);
+  g_ptr_array_unref (callers[0].numbers);
+  g_ptr_array_unref (callers[1].numbers);
 }
 
 /* Past the events kept in memory, a stream far behind reads the database;
@@ -1456,8 +1663,22 @@ int
 main (int   argc,
       char *argv[])
 {
+  int rc;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
+  if (g_strcmp0 (g_getenv ("HALL_TEST_STORAGE"), "postgresql") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      postgres = hall_test_postgres_start (&error);
+      g_assert_no_error (error);
+      if (postgres == NULL)
+        {
+          g_printerr ("PostgreSQL is not installed: skipped\n");
+          return 77;
+        }
+    }
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -1474,6 +1695,9 @@ main (int   argc,
   ADD ("/hall/queue/bad-input", test_bad_input);
   ADD ("/hall/queue/stats", test_stats);
   ADD ("/hall/queue/client", test_client);
+  ADD ("/hall/queue/servers/two", test_two_servers);
 #undef ADD
-  return g_test_run ();
+  rc = g_test_run ();
+  g_clear_pointer (&postgres, hall_test_postgres_stop);
+  return rc;
 }

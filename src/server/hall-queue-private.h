@@ -10,7 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hall-queue.h"
-#include "hall-sqlite.h"
+#include "hall-queue-stmt.h"
 
 G_BEGIN_DECLS
 
@@ -28,10 +28,11 @@ typedef gint64 (*HallQueueClockFunc) (gpointer user_data);
 struct _HallQueue
 {
   GObject             parent_instance;
-  char               *db_path;
-  GMutex              mutex;          /* db, pending, and every operation */
-  HallSqliteConn     *read_conn;      /* the queue's own, for reads */
-  HallSqliteConn     *conn;           /* the one in use: read_conn or the writer's */
+  char               *db_path;        /* SQLite's file, or NULL */
+  char               *uri;            /* PostgreSQL's, or NULL */
+  GMutex              mutex;          /* conn, read_conn, pending, and every operation */
+  HallQueueConn       read_conn;      /* the queue's own, for reads */
+  HallQueueConn       conn;           /* the one in use: read_conn or the writer's */
   GPtrArray          *groups;         /* of HallQueueGroup, by letter */
   GHashTable         *service_groups; /* service id -> group letter */
   char               *hall_en;
@@ -51,6 +52,11 @@ struct _HallQueue
   GCond               keep_alive_cond;
   gint64              keep_alive;     /* microseconds */
   gboolean            stopping;
+
+  /* On PostgreSQL, the events other servers committed: each queue write
+   * notifies the channel, and this thread reads what is new. */
+  GThread            *listen_thread;
+  GMutex              catch_up_mutex;
 };
 
 /* Microseconds since the epoch, by the queue's clock. */
@@ -74,6 +80,9 @@ int             _hall_queue_estimate       (HallQueue   *self,
 int             _hall_queue_open_counters  (HallQueue   *self,
                                             const char  *group,
                                             GError     **error);
+/* On PostgreSQL: reads the events committed after the last one
+ * published, in order, publishes them and wakes the watchers. */
+void            _hall_queue_catch_up       (HallQueue   *self);
 /* (transfer full): the local day of @usec, "2026-12-04". */
 char           *_hall_queue_day            (gint64       usec);
 /* (transfer full): NULL for 0, else "2026-12-04T07:31:34Z". */

@@ -8,21 +8,21 @@
 
 #include "hall-queue-private.h"
 
-/* The SQL is of the kind both SQLite and PostgreSQL take: "$n" parameters
- * (bound by name here), integer arithmetic on the queue's microseconds,
+/* The SQL is of the kind both SQLite and PostgreSQL take
+ * (hall-queue-stmt.h): integer arithmetic on the queue's microseconds,
  * no date functions. The hall's hour is UTC+08:00, as the stats' own
- * (hall-server-stats.c): 28800 seconds ahead of UTC. The day bounds ($3,
- * $4: the queue's days, a day wider than the range each side) let the
+ * (hall-server-stats.c): 28800 seconds ahead of UTC. The day bounds (?3,
+ * ?4: the queue's days, a day wider than the range each side) let the
  * tickets' (day, state, grp) index pick the range's days. */
 #define LOCAL_HOUR "((issued_at / 1000000 + 28800) / 3600) % 24"
 #define IN_RANGE                                                          \
-  " WHERE day >= $3 AND day <= $4 AND issued_at >= $1 AND issued_at < $2"
+  " WHERE day >= ?3 AND day <= ?4 AND issued_at >= ?1 AND issued_at < ?2"
 
-/* $5: the queue's today: a ticket of a day before it whose day is over. */
+/* ?5: the queue's today: a ticket of a day before it whose day is over. */
 static const char hours_sql[] =
   "SELECT " LOCAL_HOUR ", count(*),"
   "       sum (CASE WHEN state = 'no_show' THEN 1 ELSE 0 END),"
-  "       sum (CASE WHEN state IN ('waiting', 'transferred', 'parked') AND day < $5"
+  "       sum (CASE WHEN state IN ('waiting', 'transferred', 'parked') AND day < ?5"
   "                 THEN 1 ELSE 0 END)"
   " FROM tickets" IN_RANGE
   " GROUP BY 1 ORDER BY 1";
@@ -55,37 +55,26 @@ hall_queue_stats_counter_free (HallQueueStatsCounter *counter)
   g_free (counter);
 }
 
-static void
-bind_named_text (HallSqliteStmt *stmt,
-                 const char     *name,
-                 const char     *value)
-{
-  int index = sqlite3_bind_parameter_index (stmt, name);
-
-  if (index > 0)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-}
-
 /* @sql prepared on the queue's connection with the range bound. */
-static HallSqliteStmt *
+static HallQueueStmt *
 prepare_range (HallQueue   *self,
                const char  *sql,
                gint64       from,
                gint64       to,
                GError     **error)
 {
-  HallSqliteStmt *stmt = hall_sqlite_conn_prepare (self->conn, sql, error);
+  HallQueueStmt *stmt = hall_queue_stmt_new (&self->conn, sql, error);
   g_autofree char *first_day = _hall_queue_day (from - G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC);
   g_autofree char *last_day = _hall_queue_day (to + G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC);
   g_autofree char *today = _hall_queue_day (_hall_queue_now (self));
 
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, "$1"), from);
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, "$2"), to);
-  bind_named_text (stmt, "$3", first_day);
-  bind_named_text (stmt, "$4", last_day);
-  bind_named_text (stmt, "$5", today);
+  hall_queue_stmt_bind_int64 (stmt, 1, from);
+  hall_queue_stmt_bind_int64 (stmt, 2, to);
+  hall_queue_stmt_bind_text (stmt, 3, first_day);
+  hall_queue_stmt_bind_text (stmt, 4, last_day);
+  hall_queue_stmt_bind_text (stmt, 5, today);
   return stmt;
 }
 
@@ -116,7 +105,7 @@ hall_queue_stats (HallQueue   *self,
   g_autoptr(GPtrArray) counters =
     g_ptr_array_new_with_free_func ((GDestroyNotify) hall_queue_stats_counter_free);
   g_autoptr(GError) local_error = NULL;
-  HallSqliteStmt *stmt = NULL;
+  HallQueueStmt *stmt = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (HALL_IS_QUEUE (self), FALSE);
@@ -124,52 +113,55 @@ hall_queue_stats (HallQueue   *self,
   g_mutex_lock (&self->mutex);
   self->conn = self->read_conn;
   /* One snapshot for the three. */
-  if (!hall_sqlite_conn_exec (self->conn, "BEGIN", _("read the queue"), error))
+  if (!hall_queue_conn_exec (&self->conn,
+                             self->conn.pg != NULL
+                             ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN",
+                             _("read the queue"), error))
     goto out;
 
   stmt = prepare_range (self, hours_sql, from, to, &local_error);
-  while (stmt != NULL && hall_sqlite_stmt_step_row (stmt, _("count the tickets"), &local_error))
+  while (stmt != NULL && hall_queue_stmt_step_row (stmt, _("count the tickets"), &local_error))
     {
       HallQueueStatsHour *hour = g_new0 (HallQueueStatsHour, 1);
 
-      hour->hour = sqlite3_column_int (stmt, 0);
-      hour->tickets = sqlite3_column_int64 (stmt, 1);
-      hour->no_shows = sqlite3_column_int64 (stmt, 2);
-      hour->abandoned = sqlite3_column_int64 (stmt, 3);
+      hour->hour = hall_queue_stmt_get_int64 (stmt, 0);
+      hour->tickets = hall_queue_stmt_get_int64 (stmt, 1);
+      hour->no_shows = hall_queue_stmt_get_int64 (stmt, 2);
+      hour->abandoned = hall_queue_stmt_get_int64 (stmt, 3);
       hour->waits = g_array_new (FALSE, FALSE, sizeof (HallQueueStatsWait));
       g_ptr_array_add (hours, hour);
     }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
   if (local_error != NULL)
     goto rollback;
 
   stmt = prepare_range (self, waits_sql, from, to, &local_error);
-  while (stmt != NULL && hall_sqlite_stmt_step_row (stmt, _("count the waits"), &local_error))
+  while (stmt != NULL && hall_queue_stmt_step_row (stmt, _("count the waits"), &local_error))
     {
-      HallQueueStatsHour *hour = find_hour (hours, sqlite3_column_int (stmt, 0));
-      HallQueueStatsWait wait = { sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2) };
+      HallQueueStatsHour *hour = find_hour (hours, hall_queue_stmt_get_int64 (stmt, 0));
+      HallQueueStatsWait wait = { hall_queue_stmt_get_int64 (stmt, 1), hall_queue_stmt_get_int64 (stmt, 2) };
 
       /* A ticket issued after the first query's snapshot cannot be here:
        * the transaction holds one snapshot. */
       if (hour != NULL)
         g_array_append_val (hour->waits, wait);
     }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
   if (local_error != NULL)
     goto rollback;
 
   stmt = prepare_range (self, counters_sql, from, to, &local_error);
   while (stmt != NULL
-         && hall_sqlite_stmt_step_row (stmt, _("count the counters' tickets"), &local_error))
+         && hall_queue_stmt_step_row (stmt, _("count the counters' tickets"), &local_error))
     {
       HallQueueStatsCounter *counter = g_new0 (HallQueueStatsCounter, 1);
 
-      counter->counter = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      counter->served = sqlite3_column_int64 (stmt, 1);
-      counter->hours = sqlite3_column_int64 (stmt, 2);
+      counter->counter = g_strdup (hall_queue_stmt_get_text (stmt, 0));
+      counter->served = hall_queue_stmt_get_int64 (stmt, 1);
+      counter->hours = hall_queue_stmt_get_int64 (stmt, 2);
       g_ptr_array_add (counters, counter);
     }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
   if (local_error != NULL)
     goto rollback;
 
@@ -178,7 +170,7 @@ hall_queue_stats (HallQueue   *self,
   *counters_out = g_steal_pointer (&counters);
 
 rollback:
-  sqlite3_exec (hall_sqlite_conn_get_db (self->conn), "ROLLBACK", NULL, NULL, NULL);
+  hall_queue_conn_exec (&self->conn, "ROLLBACK", _("read the queue"), NULL);
 out:
   g_mutex_unlock (&self->mutex);
   if (local_error != NULL)

@@ -31,15 +31,26 @@
 
 static const char *const priorities[] = { "normal", "priority", "appointment", NULL };
 
-/* Operations: each runs on @conn, inside the writer's transaction, under
- * the queue's lock. */
+/* The advisory lock every write of the queue takes on PostgreSQL, until
+ * its transaction ends: two servers calling the next ticket at once are
+ * served one after the other, as the writer thread serves two counters
+ * on SQLite, and the events' ids are in the order they commit. */
+#define PG_QUEUE_LOCK "SELECT pg_advisory_xact_lock (7316531)"
+/* The channel every server's queue listens on (hall-queue.c). */
+#define PG_QUEUE_NOTIFY "NOTIFY hall_queue"
 
-static void
-begin (HallQueue      *self,
-       HallSqliteConn *conn)
+/* Operations: each runs on @conn, inside the writer's transaction, under
+ * the queue's lock (and on PostgreSQL the database's). Always takes the
+ * mutex: end() lets go of it. */
+static gboolean
+begin (HallQueue           *self,
+       const HallQueueConn *conn,
+       GError             **error)
 {
   g_mutex_lock (&self->mutex);
-  self->conn = conn;
+  self->conn = *conn;
+  return self->conn.pg == NULL
+         || hall_queue_conn_exec (&self->conn, PG_QUEUE_LOCK, _("lock the queue"), error);
 }
 
 /* Hands the operation's events to @events when it is to stay (@ok), and
@@ -49,12 +60,21 @@ end (HallQueue *self,
      gboolean   ok,
      GPtrArray *events)
 {
+  /* Other servers' streams learn of the events when they commit. */
+  if (ok && self->pending->len > 0 && self->conn.pg != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!hall_queue_conn_exec (&self->conn, PG_QUEUE_NOTIFY, _("announce the queue's events"),
+                                 &error))
+        g_warning ("%s", error->message);
+    }
   if (ok)
     while (self->pending->len > 0)
       g_ptr_array_add (events, g_ptr_array_steal_index (self->pending, 0));
   else
     g_ptr_array_set_size (self->pending, 0);
-  self->conn = NULL;
+  self->conn = (HallQueueConn) { NULL, NULL };
   g_mutex_unlock (&self->mutex);
   return ok;
 }
@@ -68,19 +88,19 @@ replay (HallQueue           *self,
         HallQueueAnswer    **answer_out,
         GError             **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
 
   *answer_out = NULL;
   if (key == NULL || key->key == NULL)
     return TRUE;
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
+  stmt = hall_queue_stmt_new (&self->conn,
+    "SELECT request_hash, status, body FROM idempotency WHERE key = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  hall_sqlite_bind_text (stmt, 1, key->key);
-  if (!hall_sqlite_stmt_step_row (stmt, _("look up the Idempotency-Key"), &local_error))
+  hall_queue_stmt_bind_text (stmt, 1, key->key);
+  if (!hall_queue_stmt_step_row (stmt, _("look up the Idempotency-Key"), &local_error))
     {
       if (local_error != NULL)
         {
@@ -89,15 +109,15 @@ replay (HallQueue           *self,
         }
       return TRUE;
     }
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), key->request_hash) != 0)
+  if (g_strcmp0 (hall_queue_stmt_get_text (stmt, 0), key->request_hash) != 0)
     {
       g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_KEY_REUSED,
                    _("This Idempotency-Key was used for another request"));
       return FALSE;
     }
   *answer_out = g_new0 (HallQueueAnswer, 1);
-  (*answer_out)->status = sqlite3_column_int (stmt, 1);
-  (*answer_out)->body = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  (*answer_out)->status = hall_queue_stmt_get_int64 (stmt, 1);
+  (*answer_out)->body = g_strdup (hall_queue_stmt_get_text (stmt, 2));
   return TRUE;
 }
 
@@ -107,21 +127,22 @@ remember (HallQueue             *self,
           const HallQueueAnswer *answer,
           GError               **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
 
   if (key == NULL || key->key == NULL)
     return TRUE;
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "INSERT INTO idempotency (key, request_hash, status, etag, body,"
-                                   " created_at) VALUES (?1, ?2, ?3, 0, ?4, strftime('%s', 'now'))",
+  stmt = hall_queue_stmt_new (&self->conn,
+    "INSERT INTO idempotency (key, request_hash, status, etag, body,"
+                                   " created_at) VALUES (?1, ?2, ?3, 0, ?4, ?5)",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  hall_sqlite_bind_text (stmt, 1, key->key);
-  hall_sqlite_bind_text (stmt, 2, key->request_hash);
-  sqlite3_bind_int (stmt, 3, answer->status);
-  hall_sqlite_bind_text (stmt, 4, answer->body);
-  return hall_sqlite_stmt_run (stmt, _("store the Idempotency-Key"), error);
+  hall_queue_stmt_bind_text (stmt, 1, key->key);
+  hall_queue_stmt_bind_text (stmt, 2, key->request_hash);
+  hall_queue_stmt_bind_int64 (stmt, 3, answer->status);
+  hall_queue_stmt_bind_text (stmt, 4, answer->body);
+  hall_queue_stmt_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  return hall_queue_stmt_run (stmt, _("store the Idempotency-Key"), error);
 }
 
 /* Reading tickets */
@@ -130,7 +151,7 @@ JsonNode *
 _hall_queue_waiting_counts (HallQueue  *self,
                             GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonObject) counts = json_object_new ();
   g_autofree char *today = _hall_queue_day (_hall_queue_now (self));
   g_autoptr(GError) local_error = NULL;
@@ -138,15 +159,15 @@ _hall_queue_waiting_counts (HallQueue  *self,
 
   for (guint i = 0; i < self->groups->len; i++)
     json_object_set_int_member (counts, ((HallQueueGroup *) self->groups->pdata[i])->letter, 0);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "SELECT grp, count (*) FROM tickets WHERE day = ?1"
+  stmt = hall_queue_stmt_new (&self->conn,
+    "SELECT grp, count (*) FROM tickets WHERE day = ?1"
                                    " AND state IN " WAITING_STATES " GROUP BY grp", error);
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, today);
-  while (hall_sqlite_stmt_step_row (stmt, _("count the waiting tickets"), &local_error))
-    json_object_set_int_member (counts, (const char *) sqlite3_column_text (stmt, 0),
-                                sqlite3_column_int64 (stmt, 1));
+  hall_queue_stmt_bind_text (stmt, 1, today);
+  while (hall_queue_stmt_step_row (stmt, _("count the waiting tickets"), &local_error))
+    json_object_set_int_member (counts, hall_queue_stmt_get_text (stmt, 0),
+                                hall_queue_stmt_get_int64 (stmt, 1));
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -162,18 +183,19 @@ _hall_queue_open_counters (HallQueue  *self,
                            const char *group,
                            GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  g_autoptr(HallQueueStmt) stmt = hall_queue_stmt_new_for (&self->conn,
     "SELECT count (*) FROM queue_counters, json_each (queue_counters.groups)"
-    " WHERE json_each.value = ?1 AND seen_at >= ?2", error);
+    " WHERE json_each.value = ?1 AND seen_at >= ?2",
+    "SELECT count (*) FROM queue_counters"
+    " WHERE groups::jsonb @> jsonb_build_array (?1) AND seen_at >= ?2", error);
 
   if (stmt == NULL)
     return -1;
-  hall_sqlite_bind_text (stmt, 1, group);
-  sqlite3_bind_int64 (stmt, 2, _hall_queue_now (self) - OPEN_COUNTER_USEC);
-  if (!hall_sqlite_stmt_step_row (stmt, _("count the open counters"), error))
+  hall_queue_stmt_bind_text (stmt, 1, group);
+  hall_queue_stmt_bind_int64 (stmt, 2, _hall_queue_now (self) - OPEN_COUNTER_USEC);
+  if (!hall_queue_stmt_step_row (stmt, _("count the open counters"), error))
     return -1;
-  return sqlite3_column_int (stmt, 0);
+  return hall_queue_stmt_get_int64 (stmt, 0);
 }
 
 /* Minutes until a ticket with @ahead tickets before it in @group is
@@ -187,26 +209,25 @@ _hall_queue_estimate (HallQueue  *self,
                       gint64      ahead,
                       GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   double service = DEFAULT_SERVICE_SECONDS;
   double seconds;
   int counters;
 
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new (&self->conn,
     "SELECT avg (finished_at - called_at) FROM (SELECT finished_at, called_at FROM tickets"
     " WHERE grp = ?1 AND state = 'done' AND called_at IS NOT NULL AND finished_at IS NOT NULL"
-    " ORDER BY finished_at DESC LIMIT ?2)", error);
+    " ORDER BY finished_at DESC LIMIT ?2) AS recent", error);
   if (stmt == NULL)
     return -1;
-  hall_sqlite_bind_text (stmt, 1, group);
-  sqlite3_bind_int (stmt, 2, ESTIMATE_SAMPLE);
-  if (!hall_sqlite_stmt_step_row (stmt, _("estimate the wait"), error))
+  hall_queue_stmt_bind_text (stmt, 1, group);
+  hall_queue_stmt_bind_int64 (stmt, 2, ESTIMATE_SAMPLE);
+  if (!hall_queue_stmt_step_row (stmt, _("estimate the wait"), error))
     return -1;
-  if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    service = sqlite3_column_double (stmt, 0) / G_USEC_PER_SEC;
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (!hall_queue_stmt_is_null (stmt, 0))
+    service = hall_queue_stmt_get_double (stmt, 0) / G_USEC_PER_SEC;
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   counters = _hall_queue_open_counters (self, group, &local_error);
   if (local_error != NULL)
@@ -228,8 +249,7 @@ count_ahead (HallQueue  *self,
              const char *uuid,
              GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  g_autoptr(HallQueueStmt) stmt = hall_queue_stmt_new (&self->conn,
     "SELECT count (*) FROM tickets o, tickets t WHERE t.uuid = ?1 AND o.day = t.day"
     " AND o.state IN " WAITING_STATES " AND o.uuid != t.uuid"
     " AND ((t.targeted AND o.targeted AND o.counter = t.counter)"
@@ -241,23 +261,23 @@ count_ahead (HallQueue  *self,
 
   if (stmt == NULL)
     return -1;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  if (!hall_sqlite_stmt_step_row (stmt, _("estimate the wait"), error))
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  if (!hall_queue_stmt_step_row (stmt, _("estimate the wait"), error))
     return -1;
-  return sqlite3_column_int64 (stmt, 0);
+  return hall_queue_stmt_get_int64 (stmt, 0);
 }
 
 static void
 add_time (JsonBuilder  *builder,
           const char   *name,
-          HallSqliteStmt *stmt,
+          HallQueueStmt  *stmt,
           int           column)
 {
   g_autofree char *text = NULL;
 
   json_builder_set_member_name (builder, name);
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL
-      || (text = _hall_queue_iso (sqlite3_column_int64 (stmt, column))) == NULL)
+  if (hall_queue_stmt_is_null (stmt, column)
+      || (text = _hall_queue_iso (hall_queue_stmt_get_int64 (stmt, column))) == NULL)
     json_builder_add_null_value (builder);
   else
     json_builder_add_string_value (builder, text);
@@ -266,14 +286,14 @@ add_time (JsonBuilder  *builder,
 static void
 add_text (JsonBuilder    *builder,
           const char     *name,
-          HallSqliteStmt *stmt,
+          HallQueueStmt  *stmt,
           int             column)
 {
   json_builder_set_member_name (builder, name);
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (hall_queue_stmt_is_null (stmt, column))
     json_builder_add_null_value (builder);
   else
-    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+    json_builder_add_string_value (builder, hall_queue_stmt_get_text (stmt, column));
 }
 
 JsonNode *
@@ -281,21 +301,20 @@ _hall_queue_ticket_json (HallQueue  *self,
                          const char *uuid,
                          GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *group = NULL;
   g_autofree char *state = NULL;
   int estimate = 0;
 
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new (&self->conn,
     "SELECT uuid, number, grp, service, priority, state, counter, issued_at, called_at,"
     " served_at, finished_at, calls, case_uuid FROM tickets WHERE uuid = ?1", error);
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  if (!hall_sqlite_stmt_step_row (stmt, _("read the ticket"), &local_error))
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  if (!hall_queue_stmt_step_row (stmt, _("read the ticket"), &local_error))
     {
       if (local_error == NULL)
         g_set_error (&local_error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_NOT_FOUND,
@@ -303,8 +322,8 @@ _hall_queue_ticket_json (HallQueue  *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  group = hall_sqlite_column_dup (stmt, 2);
-  state = hall_sqlite_column_dup (stmt, 5);
+  group = g_strdup (hall_queue_stmt_get_text (stmt, 2));
+  state = g_strdup (hall_queue_stmt_get_text (stmt, 5));
 
   json_builder_begin_object (builder);
   add_text (builder, "uuid", stmt, 0);
@@ -319,9 +338,9 @@ _hall_queue_ticket_json (HallQueue  *self,
   add_time (builder, "served_at", stmt, 9);
   add_time (builder, "finished_at", stmt, 10);
   json_builder_set_member_name (builder, "calls");
-  json_builder_add_int_value (builder, sqlite3_column_int (stmt, 11));
+  json_builder_add_int_value (builder, hall_queue_stmt_get_int64 (stmt, 11));
   add_text (builder, "case", stmt, 12);
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   if (g_str_equal (state, "waiting") || g_str_equal (state, "transferred"))
     {
@@ -353,7 +372,7 @@ record (HallQueue  *self,
   g_autoptr(JsonNode) waiting = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) data = NULL;
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autofree char *text = NULL;
   HallQueueEvent *event;
   gint64 id;
@@ -375,38 +394,37 @@ record (HallQueue  *self,
   data = json_builder_get_root (builder);
   text = json_to_string (data, FALSE);
 
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new (&self->conn,
     "INSERT INTO ticket_transitions (ticket_uuid, change, from_state, to_state, counter,"
-    " official, at, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '')", error);
+    " official, at, event) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '') RETURNING id", error);
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  hall_sqlite_bind_text (stmt, 2, change);
-  hall_sqlite_bind_text (stmt, 3, from_state);
-  hall_sqlite_bind_text (stmt, 4, json_object_get_string_member (json_node_get_object (ticket),
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  hall_queue_stmt_bind_text (stmt, 2, change);
+  hall_queue_stmt_bind_text (stmt, 3, from_state);
+  hall_queue_stmt_bind_text (stmt, 4, json_object_get_string_member (json_node_get_object (ticket),
                                                                  "state"));
-  hall_sqlite_bind_text (stmt, 5, counter);
-  hall_sqlite_bind_text (stmt, 6, official);
-  sqlite3_bind_int64 (stmt, 7, _hall_queue_now (self));
-  if (!hall_sqlite_stmt_run (stmt, _("record the ticket's transition"), error))
+  hall_queue_stmt_bind_text (stmt, 5, counter);
+  hall_queue_stmt_bind_text (stmt, 6, official);
+  hall_queue_stmt_bind_int64 (stmt, 7, _hall_queue_now (self));
+  if (!hall_queue_stmt_step_row (stmt, _("record the ticket's transition"), error))
     return NULL;
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-  id = sqlite3_last_insert_rowid (hall_sqlite_conn_get_db (self->conn));
+  id = hall_queue_stmt_get_int64 (stmt, 0);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   event = g_new (HallQueueEvent, 1);
   event->id = id;
   event->frame = g_strdup_printf ("id: %" G_GINT64_FORMAT "\nevent: ticket\ndata: %s\n\n", id, text);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "UPDATE ticket_transitions SET event = ?2 WHERE id = ?1", error);
+  stmt = hall_queue_stmt_new (&self->conn,
+    "UPDATE ticket_transitions SET event = ?2 WHERE id = ?1", error);
   if (stmt == NULL)
     {
       hall_queue_event_free (event);
       return NULL;
     }
-  sqlite3_bind_int64 (stmt, 1, id);
-  hall_sqlite_bind_text (stmt, 2, event->frame);
-  if (!hall_sqlite_stmt_run (stmt, _("record the ticket's transition"), error))
+  hall_queue_stmt_bind_int64 (stmt, 1, id);
+  hall_queue_stmt_bind_text (stmt, 2, event->frame);
+  if (!hall_queue_stmt_run (stmt, _("record the ticket's transition"), error))
     {
       hall_queue_event_free (event);
       return NULL;
@@ -436,7 +454,7 @@ issue_locked (HallQueue  *self,
               GError    **error)
 {
   const char *group = g_hash_table_lookup (self->service_groups, service);
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *today = NULL;
   g_autofree char *number = NULL;
@@ -450,43 +468,42 @@ issue_locked (HallQueue  *self,
       return NULL;
     }
   today = _hall_queue_day (now);
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "SELECT coalesce (max (seq), 0) + 1 FROM tickets"
+  stmt = hall_queue_stmt_new (&self->conn,
+    "SELECT coalesce (max (seq), 0) + 1 FROM tickets"
                                    " WHERE day = ?1 AND letter = ?2", error);
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, today);
-  hall_sqlite_bind_text (stmt, 2, group);
-  if (!hall_sqlite_stmt_step_row (stmt, _("number the ticket"), error))
+  hall_queue_stmt_bind_text (stmt, 1, today);
+  hall_queue_stmt_bind_text (stmt, 2, group);
+  if (!hall_queue_stmt_step_row (stmt, _("number the ticket"), error))
     return NULL;
-  seq = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  seq = hall_queue_stmt_get_int64 (stmt, 0);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
   number = g_strdup_printf ("%s%03" G_GINT64_FORMAT, group, seq);
 
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new (&self->conn,
     "INSERT INTO tickets (uuid, day, letter, seq, number, grp, service, priority, state,"
     " targeted, issued_at, queued_at, calls, case_uuid)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6, ?7, 'waiting', 0, ?8, ?8, 0, ?9)", error);
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6, ?7, 'waiting', FALSE, ?8, ?8, 0, ?9)", error);
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  hall_sqlite_bind_text (stmt, 2, today);
-  hall_sqlite_bind_text (stmt, 3, group);
-  sqlite3_bind_int64 (stmt, 4, seq);
-  hall_sqlite_bind_text (stmt, 5, number);
-  hall_sqlite_bind_text (stmt, 6, service);
-  hall_sqlite_bind_text (stmt, 7, priority);
-  sqlite3_bind_int64 (stmt, 8, now);
-  hall_sqlite_bind_text (stmt, 9, case_uuid);
-  if (!hall_sqlite_stmt_run (stmt, _("issue the ticket"), error))
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  hall_queue_stmt_bind_text (stmt, 2, today);
+  hall_queue_stmt_bind_text (stmt, 3, group);
+  hall_queue_stmt_bind_int64 (stmt, 4, seq);
+  hall_queue_stmt_bind_text (stmt, 5, number);
+  hall_queue_stmt_bind_text (stmt, 6, service);
+  hall_queue_stmt_bind_text (stmt, 7, priority);
+  hall_queue_stmt_bind_int64 (stmt, 8, now);
+  hall_queue_stmt_bind_text (stmt, 9, case_uuid);
+  if (!hall_queue_stmt_run (stmt, _("issue the ticket"), error))
     return NULL;
   return record (self, uuid, "issued", NULL, NULL, official, error);
 }
 
 HallQueueAnswer *
 hall_queue_issue (HallQueue          *self,
-                 HallSqliteConn     *conn,
+                 const HallQueueConn *conn,
                  GPtrArray          *events,
                   const char         *service,
                   const char         *priority,
@@ -500,8 +517,7 @@ hall_queue_issue (HallQueue          *self,
   if (priority == NULL)
     priority = "normal";
   g_return_val_if_fail (g_strv_contains (priorities, priority), NULL);
-  begin (self, conn);
-  if (!replay (self, key, &answer, error))
+  if (!begin (self, conn, error) || !replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
@@ -532,20 +548,20 @@ counter_groups (HallQueue  *self,
                 const char *counter,
                 GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = hall_sqlite_conn_prepare (
-    self->conn, "SELECT groups FROM queue_counters WHERE counter = ?1", error);
+  g_autoptr(HallQueueStmt) stmt = hall_queue_stmt_new (&self->conn,
+    "SELECT groups FROM queue_counters WHERE counter = ?1", error);
 
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, counter);
-  if (!hall_sqlite_stmt_step_row (stmt, _("read the counter"), error))
+  hall_queue_stmt_bind_text (stmt, 1, counter);
+  if (!hall_queue_stmt_step_row (stmt, _("read the counter"), error))
     return NULL;
-  return hall_sqlite_column_dup (stmt, 0);
+  return g_strdup (hall_queue_stmt_get_text (stmt, 0));
 }
 
 HallQueueAnswer *
 hall_queue_call_next (HallQueue          *self,
-                     HallSqliteConn     *conn,
+                     const HallQueueConn *conn,
                      GPtrArray          *events,
                       const char         *counter,
                       const char * const *groups,
@@ -553,7 +569,7 @@ hall_queue_call_next (HallQueue          *self,
                       const HallQueueKey *key,
                       GError            **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonNode) ticket = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *groups_json = NULL;
@@ -570,8 +586,7 @@ hall_queue_call_next (HallQueue          *self,
                      _("No service of the catalog is in group “%s”"), groups[i]);
         return NULL;
       }
-  begin (self, conn);
-  if (!replay (self, key, &answer, error))
+  if (!begin (self, conn, error) || !replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
@@ -613,42 +628,44 @@ hall_queue_call_next (HallQueue          *self,
   /* The counter is open for these groups from now on. Written again only
    * when that changes or a minute has passed: a counter asking while
    * nobody waits then costs no commit. */
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "INSERT INTO queue_counters (counter, groups, seen_at)"
-                                   " VALUES (?1, ?2, ?3) ON CONFLICT (counter) DO UPDATE"
-                                   " SET groups = excluded.groups, seen_at = excluded.seen_at"
-                                   " WHERE queue_counters.groups IS NOT excluded.groups"
-                                   " OR queue_counters.seen_at < excluded.seen_at - ?4",
-                                   error);
+  stmt = hall_queue_stmt_new (&self->conn,
+    "INSERT INTO queue_counters (counter, groups, seen_at)"
+    " VALUES (?1, ?2, ?3) ON CONFLICT (counter) DO UPDATE"
+    " SET groups = excluded.groups, seen_at = excluded.seen_at"
+    " WHERE queue_counters.groups IS DISTINCT FROM excluded.groups"
+    " OR queue_counters.seen_at < excluded.seen_at - ?4", error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, counter);
-  hall_sqlite_bind_text (stmt, 2, groups_json);
-  sqlite3_bind_int64 (stmt, 3, now);
-  sqlite3_bind_int64 (stmt, 4, G_TIME_SPAN_MINUTE);
-  if (!hall_sqlite_stmt_run (stmt, _("open the counter"), error))
+  hall_queue_stmt_bind_text (stmt, 1, counter);
+  hall_queue_stmt_bind_text (stmt, 2, groups_json);
+  hall_queue_stmt_bind_int64 (stmt, 3, now);
+  hall_queue_stmt_bind_int64 (stmt, 4, G_TIME_SPAN_MINUTE);
+  if (!hall_queue_stmt_run (stmt, _("open the counter"), error))
     goto fail;
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new_for (&self->conn,
     "SELECT uuid, state FROM tickets WHERE day = ?1 AND state IN " WAITING_STATES
     " AND ((targeted AND counter = ?2)"
     "      OR (NOT targeted AND grp IN (SELECT value FROM json_each (?3))))"
+    " ORDER BY targeted DESC, priority = 'normal', queued_at, rowid LIMIT 1",
+    "SELECT uuid, state FROM tickets WHERE day = ?1 AND state IN " WAITING_STATES
+    " AND ((targeted AND counter = ?2)"
+    "      OR (NOT targeted AND grp IN (SELECT jsonb_array_elements_text (?3::jsonb))))"
     " ORDER BY targeted DESC, priority = 'normal', queued_at, rowid LIMIT 1", error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, today);
-  hall_sqlite_bind_text (stmt, 2, counter);
-  hall_sqlite_bind_text (stmt, 3, groups_json);
-  if (!hall_sqlite_stmt_step_row (stmt, _("find the next ticket"), &local_error))
+  hall_queue_stmt_bind_text (stmt, 1, today);
+  hall_queue_stmt_bind_text (stmt, 2, counter);
+  hall_queue_stmt_bind_text (stmt, 3, groups_json);
+  if (!hall_queue_stmt_step_row (stmt, _("find the next ticket"), &local_error))
     {
       if (local_error != NULL)
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
         {
           /* The counter's being open is kept, so estimates count it. */
-          g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+          g_clear_pointer (&stmt, hall_queue_stmt_free);
           end (self, TRUE, events);
           g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_EMPTY,
                        _("Nobody waits in the groups of counter %s"), counter);
@@ -656,23 +673,22 @@ hall_queue_call_next (HallQueue          *self,
         }
       goto fail;
     }
-  uuid = hall_sqlite_column_dup (stmt, 0);
-  from_state = hall_sqlite_column_dup (stmt, 1);
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  uuid = g_strdup (hall_queue_stmt_get_text (stmt, 0));
+  from_state = g_strdup (hall_queue_stmt_get_text (stmt, 1));
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
-    "UPDATE tickets SET state = 'called', counter = ?2, targeted = 0,"
+  stmt = hall_queue_stmt_new (&self->conn,
+    "UPDATE tickets SET state = 'called', counter = ?2, targeted = FALSE,"
     " called_at = coalesce (called_at, ?3), last_called_at = ?3, calls = calls + 1"
     " WHERE uuid = ?1", error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  hall_sqlite_bind_text (stmt, 2, counter);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (!hall_sqlite_stmt_run (stmt, _("call the ticket"), error))
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  hall_queue_stmt_bind_text (stmt, 2, counter);
+  hall_queue_stmt_bind_int64 (stmt, 3, now);
+  if (!hall_queue_stmt_run (stmt, _("call the ticket"), error))
     goto fail;
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   ticket = record (self, uuid, "called", from_state, counter, official, error);
   if (ticket == NULL)
@@ -720,7 +736,7 @@ static const HallQueueAction actions[] = {
   /* A citizen back from fetching a document, or late for the call, is
    * called next in the group. */
   { "resume", { "parked", "no_show" }, "waiting", "resumed",
-    "UPDATE tickets SET state = 'waiting', counter = NULL, targeted = 0, finished_at = NULL"
+    "UPDATE tickets SET state = 'waiting', counter = NULL, targeted = FALSE, finished_at = NULL"
     " WHERE uuid = ?1 AND ?2 IS NOT NULL" },
 };
 
@@ -741,7 +757,7 @@ hall_queue_is_action (const char *name)
 
 HallQueueAnswer *
 hall_queue_act (HallQueue          *self,
-               HallSqliteConn     *conn,
+               const HallQueueConn *conn,
                GPtrArray          *events,
                 const char         *uuid,
                 const char         *action_name,
@@ -752,7 +768,7 @@ hall_queue_act (HallQueue          *self,
                 GError            **error)
 {
   const HallQueueAction *action = find_action (action_name);
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonNode) ticket = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *state = NULL;
@@ -768,8 +784,7 @@ hall_queue_act (HallQueue          *self,
                    _("No service of the catalog is in group “%s”"), group);
       return NULL;
     }
-  begin (self, conn);
-  if (!replay (self, key, &answer, error))
+  if (!begin (self, conn, error) || !replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
@@ -777,13 +792,13 @@ hall_queue_act (HallQueue          *self,
       return answer;
     }
 
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "SELECT state, number, counter FROM tickets WHERE uuid = ?1",
+  stmt = hall_queue_stmt_new (&self->conn,
+    "SELECT state, number, counter FROM tickets WHERE uuid = ?1",
                                    error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  if (!hall_sqlite_stmt_step_row (stmt, _("read the ticket"), &local_error))
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  if (!hall_queue_stmt_step_row (stmt, _("read the ticket"), &local_error))
     {
       if (local_error == NULL)
         g_set_error (&local_error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_NOT_FOUND,
@@ -791,10 +806,10 @@ hall_queue_act (HallQueue          *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       goto fail;
     }
-  state = hall_sqlite_column_dup (stmt, 0);
-  number = hall_sqlite_column_dup (stmt, 1);
-  ticket_counter = hall_sqlite_column_dup (stmt, 2);
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  state = g_strdup (hall_queue_stmt_get_text (stmt, 0));
+  number = g_strdup (hall_queue_stmt_get_text (stmt, 1));
+  ticket_counter = g_strdup (hall_queue_stmt_get_text (stmt, 2));
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (action->from) && action->from[i] != NULL; i++)
     allowed = allowed || g_str_equal (action->from[i], state);
@@ -808,19 +823,20 @@ hall_queue_act (HallQueue          *self,
       goto fail;
     }
 
-  stmt = hall_sqlite_conn_prepare (self->conn, action->sql, error);
+  stmt = hall_queue_stmt_new (&self->conn,
+    action->sql, error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, uuid);
-  sqlite3_bind_int64 (stmt, 2, _hall_queue_now (self));
+  hall_queue_stmt_bind_text (stmt, 1, uuid);
+  hall_queue_stmt_bind_int64 (stmt, 2, _hall_queue_now (self));
   if (g_str_equal (action->action, "transfer"))
     {
-      hall_sqlite_bind_text (stmt, 3, group);
-      hall_sqlite_bind_text (stmt, 4, counter);
+      hall_queue_stmt_bind_text (stmt, 3, group);
+      hall_queue_stmt_bind_text (stmt, 4, counter);
     }
-  if (!hall_sqlite_stmt_run (stmt, _("change the ticket"), error))
+  if (!hall_queue_stmt_run (stmt, _("change the ticket"), error))
     goto fail;
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   ticket = record (self, uuid, action->change, state,
                    counter != NULL ? counter : ticket_counter, official, error);
@@ -860,16 +876,15 @@ appointment_json (HallQueue  *self,
                   const char *code,
                   GError    **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  g_autoptr(HallQueueStmt) stmt = hall_queue_stmt_new (&self->conn,
     "SELECT code, service, slot_start, slot_end, case_uuid, ticket_uuid FROM appointments"
     " WHERE code = ?1", error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (stmt == NULL)
     return NULL;
-  hall_sqlite_bind_text (stmt, 1, code);
-  if (!hall_sqlite_stmt_step_row (stmt, _("read the appointment"), error))
+  hall_queue_stmt_bind_text (stmt, 1, code);
+  if (!hall_queue_stmt_step_row (stmt, _("read the appointment"), error))
     return NULL;
   json_builder_begin_object (builder);
   add_text (builder, "code", stmt, 0);
@@ -884,7 +899,7 @@ appointment_json (HallQueue  *self,
 
 HallQueueAnswer *
 hall_queue_add_appointment (HallQueue          *self,
-                           HallSqliteConn     *conn,
+                           const HallQueueConn *conn,
                            GPtrArray          *events,
                             const char         *code,
                             const char         *service,
@@ -895,7 +910,7 @@ hall_queue_add_appointment (HallQueue          *self,
                             const HallQueueKey *key,
                             GError            **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *made = NULL;
@@ -908,8 +923,7 @@ hall_queue_add_appointment (HallQueue          *self,
                    _("The catalog has no service “%s” that takes tickets"), service);
       return NULL;
     }
-  begin (self, conn);
-  if (!replay (self, key, &answer, error))
+  if (!begin (self, conn, error) || !replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
@@ -918,28 +932,27 @@ hall_queue_add_appointment (HallQueue          *self,
     }
   if (code == NULL)
     code = made = make_code ();
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new (&self->conn,
     "INSERT INTO appointments (code, service, slot_start, slot_end, case_uuid, created_by,"
     " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (code) DO NOTHING", error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, code);
-  hall_sqlite_bind_text (stmt, 2, service);
-  sqlite3_bind_int64 (stmt, 3, start);
-  sqlite3_bind_int64 (stmt, 4, start + (gint64) minutes * 60 * G_USEC_PER_SEC);
-  hall_sqlite_bind_text (stmt, 5, case_uuid);
-  hall_sqlite_bind_text (stmt, 6, official);
-  sqlite3_bind_int64 (stmt, 7, _hall_queue_now (self));
-  if (!hall_sqlite_stmt_run (stmt, _("save the appointment"), error))
+  hall_queue_stmt_bind_text (stmt, 1, code);
+  hall_queue_stmt_bind_text (stmt, 2, service);
+  hall_queue_stmt_bind_int64 (stmt, 3, start);
+  hall_queue_stmt_bind_int64 (stmt, 4, start + (gint64) minutes * 60 * G_USEC_PER_SEC);
+  hall_queue_stmt_bind_text (stmt, 5, case_uuid);
+  hall_queue_stmt_bind_text (stmt, 6, official);
+  hall_queue_stmt_bind_int64 (stmt, 7, _hall_queue_now (self));
+  if (!hall_queue_stmt_run (stmt, _("save the appointment"), error))
     goto fail;
-  if (sqlite3_changes (hall_sqlite_conn_get_db (self->conn)) == 0)
+  if (hall_queue_stmt_get_changes (stmt) == 0)
     {
       g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_CONFLICT,
                    _("The appointment code %s is taken"), code);
       goto fail;
     }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
   node = appointment_json (self, code, error);
   if (node == NULL)
     goto fail;
@@ -959,14 +972,14 @@ fail:
 
 HallQueueAnswer *
 hall_queue_check_in (HallQueue          *self,
-                    HallSqliteConn     *conn,
+                    const HallQueueConn *conn,
                     GPtrArray          *events,
                      const char         *code,
                      const char         *official,
                      const HallQueueKey *key,
                      GError            **error)
 {
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonNode) ticket = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *service = NULL;
@@ -977,22 +990,20 @@ hall_queue_check_in (HallQueue          *self,
   gint64 finish;
   gint64 now;
 
-  begin (self, conn);
-  if (!replay (self, key, &answer, error))
+  if (!begin (self, conn, error) || !replay (self, key, &answer, error))
     goto fail;
   if (answer != NULL)
     {
       end (self, FALSE, events);
       return answer;
     }
-  stmt = hall_sqlite_conn_prepare (
-    self->conn,
+  stmt = hall_queue_stmt_new (&self->conn,
     "SELECT a.service, a.slot_start, a.slot_end, a.case_uuid, t.number FROM appointments a"
     " LEFT JOIN tickets t ON t.uuid = a.ticket_uuid WHERE a.code = ?1", error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, code);
-  if (!hall_sqlite_stmt_step_row (stmt, _("read the appointment"), &local_error))
+  hall_queue_stmt_bind_text (stmt, 1, code);
+  if (!hall_queue_stmt_step_row (stmt, _("read the appointment"), &local_error))
     {
       if (local_error == NULL)
         g_set_error (&local_error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_NOT_FOUND,
@@ -1000,18 +1011,18 @@ hall_queue_check_in (HallQueue          *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       goto fail;
     }
-  service = hall_sqlite_column_dup (stmt, 0);
-  start = sqlite3_column_int64 (stmt, 1);
-  finish = sqlite3_column_int64 (stmt, 2);
-  case_uuid = hall_sqlite_column_dup (stmt, 3);
-  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+  service = g_strdup (hall_queue_stmt_get_text (stmt, 0));
+  start = hall_queue_stmt_get_int64 (stmt, 1);
+  finish = hall_queue_stmt_get_int64 (stmt, 2);
+  case_uuid = g_strdup (hall_queue_stmt_get_text (stmt, 3));
+  if (!hall_queue_stmt_is_null (stmt, 4))
     {
       g_set_error (error, HALL_QUEUE_ERROR, HALL_QUEUE_ERROR_WINDOW,
                    _("Appointment %s has checked in already: ticket %s"), code,
-                   (const char *) sqlite3_column_text (stmt, 4));
+                   hall_queue_stmt_get_text (stmt, 4));
       goto fail;
     }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
 
   now = _hall_queue_now (self);
   if (now < start - CHECK_IN_EARLY_USEC || now >= finish)
@@ -1034,14 +1045,14 @@ hall_queue_check_in (HallQueue          *self,
   if (ticket == NULL)
     goto fail;
   ticket_uuid = g_strdup (json_object_get_string_member (json_node_get_object (ticket), "uuid"));
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "UPDATE appointments SET ticket_uuid = ?2 WHERE code = ?1",
+  stmt = hall_queue_stmt_new (&self->conn,
+    "UPDATE appointments SET ticket_uuid = ?2 WHERE code = ?1",
                                    error);
   if (stmt == NULL)
     goto fail;
-  hall_sqlite_bind_text (stmt, 1, code);
-  hall_sqlite_bind_text (stmt, 2, ticket_uuid);
-  if (!hall_sqlite_stmt_run (stmt, _("check the appointment in"), error))
+  hall_queue_stmt_bind_text (stmt, 1, code);
+  hall_queue_stmt_bind_text (stmt, 2, ticket_uuid);
+  if (!hall_queue_stmt_run (stmt, _("check the appointment in"), error))
     goto fail;
   answer = answer_new (201, ticket);
   if (!remember (self, key, answer, error))

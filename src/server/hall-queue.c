@@ -10,18 +10,31 @@
  * each; being one thread, the writer also serves two calls at the same
  * instant one after the other. Its events reach the streams only once
  * their transaction has committed, in commit order.
+ *
+ * On PostgreSQL several servers share the queue. Their writes take the
+ * database's lock of the queue one after the other (hall-queue-tickets.c),
+ * so the events' ids grow in the order of their commits, and each write
+ * notifies the channel "hall_queue" as it commits. Every server listens
+ * on its own connection and reads the events after the last one it has:
+ * a call made through one server reaches the boards of all.
  */
 #define G_LOG_DOMAIN "hall-queue"
 
 #include <glib/gi18n.h>
+#include <poll.h>
 
 #include "hall-queue-private.h"
+#include "hall-server-postgres.h"
 #include "hall-queue-test-hooks.h"
 
 /* Events kept in memory for streams that resume; older ones are read
  * from the database. */
 #define RECENT_EVENTS 4096
 #define KEEP_ALIVE_USEC (15 * G_USEC_PER_SEC)
+/* How often the listening thread looks whether the queue stops, and waits
+ * before it connects again after the database went away (milliseconds). */
+#define LISTEN_POLL_MSEC 250
+#define LISTEN_RETRY_MSEC 1000
 
 typedef struct
 {
@@ -238,6 +251,14 @@ hall_queue_publish (HallQueue *self,
 {
   if (events->len == 0)
     return;
+  /* Another server's events may have committed before these: they are
+   * all read in order from the database. */
+  if (self->uri != NULL)
+    {
+      g_ptr_array_set_size (events, 0);
+      _hall_queue_catch_up (self);
+      return;
+    }
   g_mutex_lock (&self->events_mutex);
   while (events->len > 0)
     {
@@ -291,9 +312,11 @@ hall_queue_finalize (GObject *object)
   g_cond_signal (&self->keep_alive_cond);
   g_mutex_unlock (&self->watch_mutex);
   g_clear_pointer (&self->keep_alive_thread, g_thread_join);
+  g_clear_pointer (&self->listen_thread, g_thread_join);
   g_cond_clear (&self->keep_alive_cond);
 
-  g_clear_pointer (&self->read_conn, hall_sqlite_conn_free);
+  g_clear_pointer (&self->read_conn.sqlite, hall_sqlite_conn_free);
+  g_clear_pointer (&self->read_conn.pg, PQfinish);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->service_groups, g_hash_table_unref);
   g_clear_pointer (&self->recent, g_ptr_array_unref);
@@ -302,7 +325,9 @@ hall_queue_finalize (GObject *object)
   g_free (self->hall_en);
   g_free (self->hall_zh);
   g_free (self->db_path);
+  g_free (self->uri);
   g_mutex_clear (&self->mutex);
+  g_mutex_clear (&self->catch_up_mutex);
   g_mutex_clear (&self->events_mutex);
   g_mutex_clear (&self->watch_mutex);
   G_OBJECT_CLASS (hall_queue_parent_class)->finalize (object);
@@ -320,6 +345,7 @@ hall_queue_init (HallQueue *self)
   g_mutex_init (&self->mutex);
   g_mutex_init (&self->events_mutex);
   g_mutex_init (&self->watch_mutex);
+  g_mutex_init (&self->catch_up_mutex);
   g_cond_init (&self->keep_alive_cond);
   self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
   self->service_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -329,27 +355,208 @@ hall_queue_init (HallQueue *self)
   self->keep_alive = KEEP_ALIVE_USEC;
 }
 
+/* The id of the last event in the database, on the read connection. */
+static gboolean
+read_last_event_id (HallQueue  *self,
+                    GError    **error)
+{
+  g_autoptr(HallQueueStmt) stmt = hall_queue_stmt_new (&self->read_conn,
+    "SELECT coalesce (max (id), 0) FROM ticket_transitions", error);
+
+  if (stmt == NULL || !hall_queue_stmt_step_row (stmt, _("read the queue"), error))
+    return FALSE;
+  self->last_event_id = hall_queue_stmt_get_int64 (stmt, 0);
+  return TRUE;
+}
+
 HallQueue *
 hall_queue_new (const char   *db_path,
                 HallCatalog  *catalog,
                 GError      **error)
 {
   g_autoptr(HallQueue) self = g_object_new (HALL_TYPE_QUEUE, NULL);
-  g_autoptr(HallSqliteStmt) stmt = NULL;
 
   self->db_path = g_strdup (db_path);
   if (!read_catalog (self, catalog, error))
     return NULL;
-  self->read_conn = hall_sqlite_conn_open (db_path, HALL_SQLITE_OPEN_READ_ONLY, error);
-  if (self->read_conn == NULL)
+  self->read_conn.sqlite = hall_sqlite_conn_open (db_path, HALL_SQLITE_OPEN_READ_ONLY, error);
+  if (self->read_conn.sqlite == NULL || !read_last_event_id (self, error))
     return NULL;
-  stmt = hall_sqlite_conn_prepare (self->read_conn,
-                                   "SELECT coalesce (max (id), 0) FROM ticket_transitions",
-                                   error);
-  if (stmt == NULL || !hall_sqlite_stmt_step_row (stmt, _("read the queue"), error))
-    return NULL;
-  self->last_event_id = sqlite3_column_int64 (stmt, 0);
   self->keep_alive_thread = g_thread_new ("hall-queue-keep-alive", keep_alive_thread, self);
+  return g_steal_pointer (&self);
+}
+
+/* The listening thread of a queue on PostgreSQL */
+
+static gboolean
+is_stopping (HallQueue *self)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&self->watch_mutex);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->watch_mutex);
+  return stopping;
+}
+
+static gboolean
+listen_on (PGconn *pg)
+{
+  PGresult *result = PQexec (pg, "LISTEN hall_queue");
+  gboolean ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+
+  PQclear (result);
+  return ok;
+}
+
+/* Waits for notifications on its own connection; after each, and after
+ * each time it connected again (notifications sent meanwhile are lost),
+ * reads what is new. */
+static gpointer
+listen_thread (gpointer data)
+{
+  HallQueue *self = data;
+  PGconn *pg = NULL;
+
+  while (!is_stopping (self))
+    {
+      struct pollfd fd;
+      PGnotify *notify;
+      gboolean notified = FALSE;
+
+      if (pg == NULL || PQstatus (pg) != CONNECTION_OK)
+        {
+          g_autoptr(GError) error = NULL;
+
+          g_clear_pointer (&pg, PQfinish);
+          pg = hall_server_postgres_open (self->uri, &error);
+          if (pg == NULL || !listen_on (pg))
+            {
+              g_clear_pointer (&pg, PQfinish);
+              g_usleep (LISTEN_RETRY_MSEC * 1000);
+              continue;
+            }
+          _hall_queue_catch_up (self);
+        }
+      fd.fd = PQsocket (pg);
+      fd.events = POLLIN;
+      fd.revents = 0;
+      if (poll (&fd, 1, LISTEN_POLL_MSEC) <= 0)
+        continue;
+      if (!PQconsumeInput (pg))
+        continue;  /* broken: connected again above */
+      while ((notify = PQnotifies (pg)) != NULL)
+        {
+          notified = TRUE;
+          PQfreemem (notify);
+        }
+      if (notified)
+        _hall_queue_catch_up (self);
+    }
+  g_clear_pointer (&pg, PQfinish);
+  return NULL;
+}
+
+/* The read connection of a queue on PostgreSQL, made again when the
+ * database went away since its last use. Under the mutex. */
+static gboolean
+revive_read_conn (HallQueue  *self,
+                  GError    **error)
+{
+  if (self->read_conn.pg == NULL || PQstatus (self->read_conn.pg) == CONNECTION_OK)
+    return TRUE;
+  PQreset (self->read_conn.pg);
+  if (PQstatus (self->read_conn.pg) != CONNECTION_OK)
+    {
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                   _("Cannot connect to the PostgreSQL database of the queue: %s"),
+                   PQerrorMessage (self->read_conn.pg));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define CATCH_UP_PAGE 1000
+
+void
+_hall_queue_catch_up (HallQueue *self)
+{
+  guint read;
+
+  /* One reader at a time, so that events are appended in order. */
+  g_mutex_lock (&self->catch_up_mutex);
+  do
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_queue_event_free);
+      g_autoptr(HallQueueStmt) stmt = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 after = hall_queue_get_last_event_id (self);
+
+      g_mutex_lock (&self->mutex);
+      if (revive_read_conn (self, &error))
+        {
+          self->conn = self->read_conn;
+          stmt = hall_queue_stmt_new (&self->conn,
+            "SELECT id, event FROM ticket_transitions WHERE id > ?1 ORDER BY id LIMIT ?2",
+            &error);
+        }
+      if (stmt != NULL)
+        {
+          hall_queue_stmt_bind_int64 (stmt, 1, after);
+          hall_queue_stmt_bind_int64 (stmt, 2, CATCH_UP_PAGE);
+          while (hall_queue_stmt_step_row (stmt, _("read the queue's events"), &error))
+            {
+              HallQueueEvent *event = g_new (HallQueueEvent, 1);
+
+              event->id = hall_queue_stmt_get_int64 (stmt, 0);
+              event->frame = g_strdup (hall_queue_stmt_get_text (stmt, 1));
+              g_ptr_array_add (events, event);
+            }
+        }
+      g_clear_pointer (&stmt, hall_queue_stmt_free);
+      g_mutex_unlock (&self->mutex);
+      if (error != NULL)
+        {
+          /* The listening thread reads again once it is connected. */
+          g_warning ("%s", error->message);
+          break;
+        }
+      read = events->len;
+      if (read > 0)
+        {
+          g_mutex_lock (&self->events_mutex);
+          while (events->len > 0)
+            {
+              HallQueueEvent *event = g_ptr_array_steal_index (events, 0);
+
+              self->last_event_id = event->id;
+              g_ptr_array_add (self->recent, event);
+            }
+          if (self->recent->len > RECENT_EVENTS)
+            g_ptr_array_remove_range (self->recent, 0, self->recent->len - RECENT_EVENTS);
+          g_mutex_unlock (&self->events_mutex);
+          wake_watchers (self);
+        }
+    }
+  while (read == CATCH_UP_PAGE);
+  g_mutex_unlock (&self->catch_up_mutex);
+}
+
+HallQueue *
+hall_queue_new_postgres (const char   *uri,
+                         HallCatalog  *catalog,
+                         GError      **error)
+{
+  g_autoptr(HallQueue) self = g_object_new (HALL_TYPE_QUEUE, NULL);
+
+  self->uri = g_strdup (uri);
+  if (!read_catalog (self, catalog, error))
+    return NULL;
+  self->read_conn.pg = hall_server_postgres_open (uri, error);
+  if (self->read_conn.pg == NULL || !read_last_event_id (self, error))
+    return NULL;
+  self->keep_alive_thread = g_thread_new ("hall-queue-keep-alive", keep_alive_thread, self);
+  self->listen_thread = g_thread_new ("hall-queue-listen", listen_thread, self);
   return g_steal_pointer (&self);
 }
 
@@ -369,9 +576,15 @@ hall_queue_dup_board (HallQueue  *self,
   gboolean ok = FALSE;
 
   g_mutex_lock (&self->mutex);
+  if (!revive_read_conn (self, error))
+    goto out;
   self->conn = self->read_conn;
   today = _hall_queue_day (_hall_queue_now (self));
-  if (!hall_sqlite_conn_exec (self->conn, "BEGIN", _("read the queue"), error))
+  /* One snapshot for the whole board. */
+  if (!hall_queue_conn_exec (&self->conn,
+                             self->conn.pg != NULL
+                             ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN",
+                             _("read the queue"), error))
     goto out;
   waiting = _hall_queue_waiting_counts (self, error);
   if (waiting == NULL)
@@ -424,17 +637,16 @@ hall_queue_dup_board (HallQueue  *self,
   json_builder_end_array (builder);
 
   {
-    g_autoptr(HallSqliteStmt) stmt = hall_sqlite_conn_prepare (
-      self->conn,
-      "SELECT uuid FROM tickets WHERE day = ?1 AND last_called_at IS NOT NULL"
+    g_autoptr(HallQueueStmt) stmt = hall_queue_stmt_new (&self->conn,
+    "SELECT uuid FROM tickets WHERE day = ?1 AND last_called_at IS NOT NULL"
       " ORDER BY last_called_at DESC, rowid DESC LIMIT 10", error);
 
     if (stmt == NULL)
       goto rollback;
-    hall_sqlite_bind_text (stmt, 1, today);
-    while (hall_sqlite_stmt_step_row (stmt, _("read the queue"), error))
+    hall_queue_stmt_bind_text (stmt, 1, today);
+    while (hall_queue_stmt_step_row (stmt, _("read the queue"), error))
       {
-        JsonNode *ticket = _hall_queue_ticket_json (self, (const char *) sqlite3_column_text (stmt, 0),
+        JsonNode *ticket = _hall_queue_ticket_json (self, hall_queue_stmt_get_text (stmt, 0),
                                                     error);
         if (ticket == NULL)
           goto rollback;
@@ -459,7 +671,7 @@ hall_queue_dup_board (HallQueue  *self,
   ok = TRUE;
 
 rollback:
-  sqlite3_exec (hall_sqlite_conn_get_db (self->conn), "ROLLBACK", NULL, NULL, NULL);
+  hall_queue_conn_exec (&self->conn, "ROLLBACK", _("read the queue"), NULL);
 out:
   g_mutex_unlock (&self->mutex);
   return ok ? json_to_string (root, FALSE) : NULL;
@@ -495,7 +707,7 @@ hall_queue_list_events (HallQueue  *self,
                         GError    **error)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_queue_event_free);
-  g_autoptr(HallSqliteStmt) stmt = NULL;
+  g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean in_memory;
 
@@ -520,25 +732,25 @@ hall_queue_list_events (HallQueue  *self,
   /* A stream far behind: from the database, up to what is published. */
   g_mutex_lock (&self->mutex);
   self->conn = self->read_conn;
-  stmt = hall_sqlite_conn_prepare (self->conn,
-                                   "SELECT id, event FROM ticket_transitions"
-                                   " WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
-                                   &local_error);
+  if (revive_read_conn (self, &local_error))
+    stmt = hall_queue_stmt_new (&self->conn,
+      "SELECT id, event FROM ticket_transitions WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
+      &local_error);
   if (stmt != NULL)
     {
-      sqlite3_bind_int64 (stmt, 1, after);
-      sqlite3_bind_int64 (stmt, 2, hall_queue_get_last_event_id (self));
-      sqlite3_bind_int64 (stmt, 3, max);
-      while (hall_sqlite_stmt_step_row (stmt, _("read the queue's events"), &local_error))
+      hall_queue_stmt_bind_int64 (stmt, 1, after);
+      hall_queue_stmt_bind_int64 (stmt, 2, hall_queue_get_last_event_id (self));
+      hall_queue_stmt_bind_int64 (stmt, 3, max);
+      while (hall_queue_stmt_step_row (stmt, _("read the queue's events"), &local_error))
         {
           HallQueueEvent *event = g_new (HallQueueEvent, 1);
 
-          event->id = sqlite3_column_int64 (stmt, 0);
-          event->frame = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          event->id = hall_queue_stmt_get_int64 (stmt, 0);
+          event->frame = g_strdup (hall_queue_stmt_get_text (stmt, 1));
           g_ptr_array_add (events, event);
         }
     }
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
   g_mutex_unlock (&self->mutex);
   if (local_error != NULL)
     {

@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 
 #include "hall-catalog.h"
-#include "hall-sqlite.h"
+#include "hall-queue-stmt.h"
 
 G_BEGIN_DECLS
 
@@ -82,11 +82,19 @@ G_DECLARE_FINAL_TYPE (HallQueue, hall_queue, HALL, QUEUE, GObject)
 HallQueue       *hall_queue_new                 (const char         *db_path,
                                                  HallCatalog        *catalog,
                                                  GError            **error);
+/* (transfer full): the queue of @catalog's groups in the PostgreSQL
+ * database @uri (whose schema the server's storage made), which several
+ * servers share: each operation takes the database's lock of the queue,
+ * and the events any server commits reach every server's streams
+ * (LISTEN/NOTIFY), in the order they committed. */
+HallQueue       *hall_queue_new_postgres        (const char         *uri,
+                                                 HallCatalog        *catalog,
+                                                 GError            **error);
 
 /* A ticket for @service (@priority: "normal", "priority" or
  * "appointment"; NULL for normal). 201. */
 HallQueueAnswer *hall_queue_issue               (HallQueue          *self,
-                                                 HallSqliteConn     *conn,
+                                                 const HallQueueConn *conn,
                                                  GPtrArray          *events,
                                                  const char         *service,
                                                  const char         *priority,
@@ -97,7 +105,7 @@ HallQueueAnswer *hall_queue_issue               (HallQueue          *self,
  * last, or every group) to @counter: first a ticket transferred to this
  * counter, then priority and appointment tickets, then by arrival. */
 HallQueueAnswer *hall_queue_call_next           (HallQueue          *self,
-                                                 HallSqliteConn     *conn,
+                                                 const HallQueueConn *conn,
                                                  GPtrArray          *events,
                                                  const char         *counter,
                                                  const char * const *groups,
@@ -107,7 +115,7 @@ HallQueueAnswer *hall_queue_call_next           (HallQueue          *self,
 /* @action: recall, start, finish, no-show, transfer (to @group or to
  * @counter), park, resume. */
 HallQueueAnswer *hall_queue_act                 (HallQueue          *self,
-                                                 HallSqliteConn     *conn,
+                                                 const HallQueueConn *conn,
                                                  GPtrArray          *events,
                                                  const char         *uuid,
                                                  const char         *action,
@@ -120,7 +128,7 @@ HallQueueAnswer *hall_queue_act                 (HallQueue          *self,
  * @slot_start for @minutes (Unix seconds), of the case @case_uuid
  * (nullable). 201. */
 HallQueueAnswer *hall_queue_add_appointment     (HallQueue          *self,
-                                                 HallSqliteConn     *conn,
+                                                 const HallQueueConn *conn,
                                                  GPtrArray          *events,
                                                  const char         *code,
                                                  const char         *service,
@@ -133,7 +141,7 @@ HallQueueAnswer *hall_queue_add_appointment     (HallQueue          *self,
 /* A ticket of priority "appointment" for the appointment @code, from 30
  * minutes before its slot until the slot ends. 201. */
 HallQueueAnswer *hall_queue_check_in            (HallQueue          *self,
-                                                 HallSqliteConn     *conn,
+                                                 const HallQueueConn *conn,
                                                  GPtrArray          *events,
                                                  const char         *code,
                                                  const char         *official,

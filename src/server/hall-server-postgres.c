@@ -41,7 +41,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -467,6 +467,37 @@ static const char schema_v7[] =
   "       OR (NEW.waiting AND OLD.history IS DISTINCT FROM NEW.history))"
   " EXECUTE FUNCTION stats_cases_cells ();";
 
+/* Version 8: the hall's queue (hall-queue.c), which until now stayed in
+ * the SQLite file of --data: several servers serve one queue. As
+ * SQLite's tables of its schema 4, with a rowid of their own for the
+ * order of arrival, and booleans. Its writes take an advisory lock
+ * (hall-queue-tickets.c), so that the ids of ticket_transitions, the
+ * events' ids, are in the order their transactions commit. */
+static const char schema_v8[] =
+  "CREATE TABLE tickets (rowid bigserial UNIQUE, uuid text PRIMARY KEY, day text NOT NULL,"
+  "                      letter text NOT NULL, seq bigint NOT NULL, number text NOT NULL,"
+  "                      grp text NOT NULL, service text NOT NULL, priority text NOT NULL,"
+  "                      state text NOT NULL, counter text,"
+  "                      targeted boolean NOT NULL DEFAULT false,"
+  "                      issued_at bigint NOT NULL, queued_at bigint NOT NULL,"
+  "                      called_at bigint, last_called_at bigint, served_at bigint,"
+  "                      finished_at bigint, calls bigint NOT NULL DEFAULT 0, case_uuid text,"
+  "                      UNIQUE (day, letter, seq));"
+  "CREATE INDEX tickets_waiting ON tickets (day, state, grp);"
+  "CREATE INDEX tickets_done ON tickets (grp, state, finished_at);"
+  "CREATE INDEX tickets_called ON tickets (day, last_called_at);"
+  "CREATE TABLE ticket_transitions (id bigserial PRIMARY KEY, ticket_uuid text NOT NULL,"
+  "                                 change text NOT NULL, from_state text,"
+  "                                 to_state text NOT NULL, counter text, official text,"
+  "                                 at bigint NOT NULL, event text NOT NULL);"
+  "CREATE INDEX ticket_transitions_ticket ON ticket_transitions (ticket_uuid);"
+  "CREATE TABLE queue_counters (counter text PRIMARY KEY, groups text NOT NULL,"
+  "                             seen_at bigint NOT NULL);"
+  "CREATE TABLE appointments (code text PRIMARY KEY, service text NOT NULL,"
+  "                           slot_start bigint NOT NULL, slot_end bigint NOT NULL,"
+  "                           case_uuid text, ticket_uuid text, created_by text,"
+  "                           created_at bigint NOT NULL);";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -475,6 +506,7 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v5,
   schema_v6,
   schema_v7,
+  schema_v8,
 };
 
 typedef struct
@@ -604,22 +636,9 @@ get_conn (HallServerPostgres  *self,
       return conn;
     }
 
-  pg = hall_server_postgres_connect (self->uri);
-  if (PQstatus (pg) != CONNECTION_OK)
-    {
-      g_autofree char *message = message_of (pg);
-
-      /* libpq names the host, the database or the role that failed. */
-      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
-                   _("Cannot connect to the PostgreSQL database %s on %s as %s: %s"),
-                   PQdb (pg) != NULL ? PQdb (pg) : "?",
-                   PQhost (pg) != NULL && *PQhost (pg) != '\0' ? PQhost (pg) : "localhost",
-                   PQuser (pg) != NULL ? PQuser (pg) : "?", message);
-      PQfinish (pg);
-      return NULL;
-    }
-  /* NOTICEs ("already exists, skipping") are not for the server's log. */
-  PQsetNoticeProcessor (pg, ignore_notice, NULL);
+  pg = hall_server_postgres_open (self->uri, error);
+  if (pg == NULL)
+    return NULL;
   conn = g_new0 (Conn, 1);
   conn->pg = pg;
   g_mutex_lock (&self->mutex);
@@ -632,11 +651,11 @@ get_conn (HallServerPostgres  *self,
 /* A failed result as a GError saying it was to @doing: unique and check
  * violations are HALL_DATABASE_ERROR_CONSTRAINT, a lost connection
  * HALL_DATABASE_ERROR_OPEN, a full disk FULL, the rest SQL. */
-static void
-set_result_error (GError    **error,
-                  PGconn     *pg,
-                  PGresult   *result,
-                  const char *doing)
+void
+hall_server_postgres_set_error (GError    **error,
+                                PGconn     *pg,
+                                PGresult   *result,
+                                const char *doing)
 {
   const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
   g_autofree char *message = message_of (pg);
@@ -667,7 +686,7 @@ exec_simple (Conn        *conn,
   gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 
   if (!ok)
-    set_result_error (error, conn->pg, result, doing);
+    hall_server_postgres_set_error (error, conn->pg, result, doing);
   PQclear (result);
   return ok;
 }
@@ -723,7 +742,7 @@ again:
         }
       if (PQresultStatus (result) != PGRES_COMMAND_OK)
         {
-          set_result_error (error, conn->pg, result, doing);
+          hall_server_postgres_set_error (error, conn->pg, result, doing);
           PQclear (result);
           return NULL;
         }
@@ -747,7 +766,7 @@ again:
     }
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     {
-      set_result_error (error, conn->pg, result, doing);
+      hall_server_postgres_set_error (error, conn->pg, result, doing);
       PQclear (result);
       return NULL;
     }
@@ -834,7 +853,7 @@ migrate (HallServerPostgres  *self,
   result = PQexec (conn->pg, "SELECT max (version) FROM hall_schema");
   if (PQresultStatus (result) != PGRES_TUPLES_OK)
     {
-      set_result_error (error, conn->pg, result, _("read the schema version"));
+      hall_server_postgres_set_error (error, conn->pg, result, _("read the schema version"));
       PQclear (result);
       goto fail;
     }
@@ -874,6 +893,45 @@ hall_server_postgres_new (const char  *uri,
   if (!migrate (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+PGconn *
+hall_server_postgres_open (const char  *uri,
+                           GError     **error)
+{
+  PGconn *pg = hall_server_postgres_connect (uri);
+
+  if (PQstatus (pg) != CONNECTION_OK)
+    {
+      g_autofree char *message = message_of (pg);
+
+      /* libpq names the host, the database or the role that failed. */
+      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                   _("Cannot connect to the PostgreSQL database %s on %s as %s: %s"),
+                   PQdb (pg) != NULL ? PQdb (pg) : "?",
+                   PQhost (pg) != NULL && *PQhost (pg) != '\0' ? PQhost (pg) : "localhost",
+                   PQuser (pg) != NULL ? PQuser (pg) : "?", message);
+      PQfinish (pg);
+      return NULL;
+    }
+  /* NOTICEs ("already exists, skipping") are not for the server's log. */
+  PQsetNoticeProcessor (pg, ignore_notice, NULL);
+  return pg;
+}
+
+PGconn *
+hall_server_postgres_get_thread_pg (HallServerPostgres  *self,
+                                    GError             **error)
+{
+  Conn *conn = get_conn (self, error);
+
+  return conn != NULL ? conn->pg : NULL;
+}
+
+const char *
+hall_server_postgres_get_uri (HallServerPostgres *self)
+{
+  return self->uri;
 }
 
 PGconn *

@@ -27,4 +27,25 @@ HallServerPostgres *hall_server_postgres_new (const char  *uri,
  * rather than a hang. Check PQstatus() as after PQconnectdb(). */
 PGconn             *hall_server_postgres_connect (const char *uri);
 
+/* (transfer full): hall_server_postgres_connect() of @uri, connected;
+ * NULL with HALL_DATABASE_ERROR_OPEN naming the host, the database and
+ * the role when it is not. */
+PGconn             *hall_server_postgres_open    (const char  *uri,
+                                                  GError     **error);
+/* (transfer none): the calling thread's connection, the one its
+ * transaction (begin() of the storage) is open on, made again if it
+ * broke; NULL with @error set when the database cannot be reached. */
+PGconn             *hall_server_postgres_get_thread_pg (HallServerPostgres  *self,
+                                                        GError             **error);
+/* (transfer none): the URI the storage was made with. */
+const char         *hall_server_postgres_get_uri (HallServerPostgres *self);
+/* A failed @result of @pg as a GError saying it was to @doing: unique and
+ * check violations are HALL_DATABASE_ERROR_CONSTRAINT, a lost connection
+ * HALL_DATABASE_ERROR_OPEN, a full disk FULL, serialisation failures and
+ * deadlocks BUSY, the rest SQL. */
+void                hall_server_postgres_set_error (GError    **error,
+                                                    PGconn     *pg,
+                                                    PGresult   *result,
+                                                    const char *doing);
+
 G_END_DECLS

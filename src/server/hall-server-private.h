@@ -26,11 +26,13 @@ struct _HallServer
   HallCatalog        *catalog;
   HallServerStorage  *storage;
   HallGroupCommitter *committer;
-  /* The SQLite file of the data directory, which the queue and the trust
-   * write: the storage itself, or on PostgreSQL a second one, with its
-   * own writer (local_committer; the committer itself on SQLite). */
+  /* The SQLite file of the data directory: the storage itself, or on
+   * PostgreSQL the file that --backup and --copy-to read. */
   HallServerStorage  *local;
-  HallGroupCommitter *local_committer;
+  /* The queue's writer: the committer itself on SQLite; on PostgreSQL a
+   * second writer thread, so that a transaction never holds the queue's
+   * lock and the feed's at once (two servers would wait for each other). */
+  HallGroupCommitter *queue_committer;
   HallAuth           *auth;
   HallBlobStore      *blobs;
   HallQueue          *queue;          /* tickets, appointments, their events */

@@ -11,6 +11,7 @@
 #include "hall-json.h"
 #include "hall-queue-test-hooks.h"
 #include "hall-server-error.h"
+#include "hall-server-postgres.h"
 #include "hall-server-private.h"
 #include "hall-server-sqlite.h"
 
@@ -131,32 +132,36 @@ queue_job_run (HallServerStorage  *storage,
   HallServerRequest *request = job->request;
   HallQueueKey key = { job->scoped_key, job->request_hash };
   const HallQueueKey *k = job->scoped_key != NULL ? &key : NULL;
-  HallSqliteConn *conn = hall_server_sqlite_get_conn (HALL_SERVER_SQLITE (storage), error);
+  HallQueueConn conn = { NULL, NULL };
 
-  if (conn == NULL)
+  if (HALL_IS_SERVER_POSTGRES (storage))
+    conn.pg = hall_server_postgres_get_thread_pg (HALL_SERVER_POSTGRES (storage), error);
+  else
+    conn.sqlite = hall_server_sqlite_get_conn (HALL_SERVER_SQLITE (storage), error);
+  if (conn.pg == NULL && conn.sqlite == NULL)
     return FALSE;
   switch (job->op)
     {
     case QUEUE_ISSUE:
-      job->answer = hall_queue_issue (job->queue, conn, job->events, job->service, job->priority,
+      job->answer = hall_queue_issue (job->queue, &conn, job->events, job->service, job->priority,
                                       request->username, k, &job->error);
       break;
     case QUEUE_CALL_NEXT:
-      job->answer = hall_queue_call_next (job->queue, conn, job->events, request->id,
+      job->answer = hall_queue_call_next (job->queue, &conn, job->events, request->id,
                                           (const char * const *) job->groups, request->username,
                                           k, &job->error);
       break;
     case QUEUE_ACT:
-      job->answer = hall_queue_act (job->queue, conn, job->events, request->id, job->service,
+      job->answer = hall_queue_act (job->queue, &conn, job->events, request->id, job->service,
                                     job->group, job->counter, request->username, k, &job->error);
       break;
     case QUEUE_ADD_APPOINTMENT:
-      job->answer = hall_queue_add_appointment (job->queue, conn, job->events, job->priority,
+      job->answer = hall_queue_add_appointment (job->queue, &conn, job->events, job->priority,
                                                 job->service, job->slot_start, job->minutes,
                                                 job->case_uuid, request->username, k, &job->error);
       break;
     case QUEUE_CHECK_IN:
-      job->answer = hall_queue_check_in (job->queue, conn, job->events, job->service,
+      job->answer = hall_queue_check_in (job->queue, &conn, job->events, job->service,
                                          request->username, k, &job->error);
       break;
     default:
@@ -513,7 +518,7 @@ _hall_server_answer_queue (HallServer            *self,
       job->request_hash = hash_request (request);
     }
   MHD_suspend_connection (connection);
-  hall_group_committer_submit (self->local_committer, queue_job_run, queue_job_done, job);
+  hall_group_committer_submit (self->queue_committer, queue_job_run, queue_job_done, job);
   return NULL;
 }
 

@@ -40,7 +40,7 @@ hall_server_finalize (GObject *object)
   g_mutex_clear (&self->calendar_mutex);
   g_clear_pointer (&self->calendars, g_ptr_array_unref);
   g_clear_object (&self->committer);
-  g_clear_object (&self->local_committer);
+  g_clear_object (&self->queue_committer);
   g_clear_object (&self->queue);
   g_clear_object (&self->storage);
   g_clear_object (&self->local);
@@ -134,18 +134,17 @@ hall_server_new_with_database (const char  *data_dir,
   self->blobs = hall_blob_store_new (blob_dir, HALL_BLOB_BODY_LIMIT, error);
   if (self->blobs == NULL)
     return NULL;
-  self->queue = hall_queue_new (db_path, catalog, error);
+  self->queue = database != NULL ? hall_queue_new_postgres (database, catalog, error)
+                                  : hall_queue_new (db_path, catalog, error);
   if (self->queue == NULL)
     return NULL;
   if (!_hall_server_load_calendar (self, error))
     return NULL;
   self->committer = hall_group_committer_new (self->storage,
                                               group_commit ? GROUP_COMMIT_BATCH : 1);
-  /* On PostgreSQL the queue still writes the SQLite file, with a writer
-   * of its own. */
-  self->local_committer = self->local == self->storage
+  self->queue_committer = self->local == self->storage
                           ? g_object_ref (self->committer)
-                          : hall_group_committer_new (self->local,
+                          : hall_group_committer_new (self->storage,
                                                       group_commit ? GROUP_COMMIT_BATCH : 1);
   self->sign_ins = g_thread_pool_new (_hall_server_sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
   return g_steal_pointer (&self);
@@ -885,8 +884,8 @@ hall_server_stop (HallServer *self)
   MHD_quiesce_daemon (self->daemon);
   if (self->committer != NULL)
     hall_group_committer_stop (self->committer);
-  if (self->local_committer != NULL && self->local_committer != self->committer)
-    hall_group_committer_stop (self->local_committer);
+  if (self->queue_committer != NULL && self->queue_committer != self->committer)
+    hall_group_committer_stop (self->queue_committer);
   g_mutex_lock (&self->sign_in_mutex);
   pool = g_steal_pointer (&self->sign_ins);
   g_mutex_unlock (&self->sign_in_mutex);
