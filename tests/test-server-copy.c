@@ -15,6 +15,8 @@
 #include "hall-test-postgres.h"
 
 static HallTestPostgres *postgres;
+/* A service whose tickets are of group A. */
+#define QUEUE_SERVICE "company_business_license"
 static char *service_id;
 
 static HallTestReply *
@@ -202,6 +204,20 @@ test_copy (void)
       g_ptr_array_add (before, answer_of (server->url, token, path));
     }
   failures_before = answer_of (server->url, token, "/v1/admin/sign-in-failures");
+  /* The queue of the day: two tickets, the first called. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(HallTestReply) ticket = request (server->url, "POST", "/v1/tickets", token,
+                                                 "{\"service\":\"" QUEUE_SERVICE "\"}", NULL);
+
+      g_assert_cmpint (ticket->status, ==, 201);
+    }
+  {
+    g_autoptr(HallTestReply) called = request (server->url, "POST", "/v1/counters/C01/call-next",
+                                               token, "{\"groups\":[\"A\"]}", NULL);
+
+    g_assert_cmpint (called->status, ==, 200);
+  }
 
   /* Copied while the server still serves: the copy reads one snapshot. */
   {
@@ -216,8 +232,9 @@ test_copy (void)
     g_assert_nonnull (strstr (out, "idempotency: 1 row, sha256 "));
     g_assert_nonnull (strstr (out, "sign_in_failures: 1 row, sha256 "));
     g_assert_nonnull (strstr (out, "officials: 2 rows, sha256 "));
-    /* The queue's tables stay where the server on PostgreSQL reads them. */
-    g_assert_nonnull (strstr (out, "tickets: not kept in PostgreSQL"));
+    g_assert_nonnull (strstr (out, "tickets: 2 rows, sha256 "));
+    g_assert_nonnull (strstr (out, "ticket_transitions: 3 rows, sha256 "));
+    g_assert_nonnull (strstr (out, "queue_counters: 1 row, sha256 "));
   }
   hall_test_server_finish (server);
 
@@ -241,6 +258,26 @@ test_copy (void)
     g_autofree char *failures = answer_of (server->url, token, "/v1/admin/sign-in-failures");
 
     g_assert_cmpstr (failures, ==, failures_before);
+  }
+  /* The queue goes on where it was: one waiting, the next number and
+   * the next event after the copied ones. */
+  {
+    g_autoptr(HallTestReply) board = request (server->url, "GET", "/v1/queue", NULL, NULL, NULL);
+    g_autoptr(HallTestReply) ticket = request (server->url, "POST", "/v1/tickets", token,
+                                               "{\"service\":\"" QUEUE_SERVICE "\"}", NULL);
+    g_autoptr(HallTestReply) after = NULL;
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (board->status, ==, 200);
+    g_assert_nonnull (strstr (board->body->str, "\"waiting\":1"));
+    g_assert_nonnull (strstr (board->body->str, "\"last_event_id\":3"));
+    g_assert_nonnull (strstr (board->body->str, "\"number\":\"A001\""));
+    g_assert_cmpint (ticket->status, ==, 201);
+    node = json_from_string (ticket->body->str, NULL);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "number"), ==,
+                     "A003");
+    after = request (server->url, "GET", "/v1/queue", NULL, NULL, NULL);
+    g_assert_nonnull (strstr (after->body->str, "\"last_event_id\":4"));
   }
   /* The stored answer to the key is replayed, and the feed goes on after
    * the copied changes. */

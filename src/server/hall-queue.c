@@ -481,6 +481,7 @@ revive_read_conn (HallQueue  *self,
 void
 _hall_queue_catch_up (HallQueue *self)
 {
+  gboolean retried = FALSE;
   guint read;
 
   /* One reader at a time, so that events are appended in order. */
@@ -515,6 +516,15 @@ _hall_queue_catch_up (HallQueue *self)
         }
       g_clear_pointer (&stmt, hall_queue_stmt_free);
       g_mutex_unlock (&self->mutex);
+      /* A connection the database ended since its last use: once more,
+       * connected again. */
+      if (error != NULL && !retried
+          && g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN))
+        {
+          retried = TRUE;
+          read = CATCH_UP_PAGE;
+          continue;
+        }
       if (error != NULL)
         {
           /* The listening thread reads again once it is connected. */
