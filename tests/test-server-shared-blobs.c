@@ -1,7 +1,9 @@
 /* test-server-shared-blobs.c — blobs in a directory several servers share
  * (--blobs): an upload begun through one server resumes through another
  * and is read through the first; an upload running in one server's blob
- * store is neither overwritten by another's nor swept away by it
+ * store is neither overwritten by another's nor swept away by it; and
+ * blobs kept in PostgreSQL (--blobs postgresql) by servers that share no
+ * directory
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,10 +11,12 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <string.h>
 
 #include "hall-blob-store.h"
 #include "hall-test-http.h"
+#include "hall-test-postgres.h"
 #include "hall-test-server.h"
 
 static HallTestReply *
@@ -183,6 +187,141 @@ test_running_upload_is_respected (void)
   g_assert_cmpuint (held, ==, size);
 }
 
+/* Two servers with no directory in common, the blobs in their database:
+ * what one stored the other reads, byte for byte, after a restart too;
+ * nothing lands in a blob directory; bytes that do not hash to the name
+ * leave no row; and --blobs postgresql without a database is refused. */
+static void
+test_in_postgresql (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallTestPostgres) postgres = hall_test_postgres_start (&error);
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *resumed_sha256 = NULL;
+  gsize size = 300 * 1024;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *resumed = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *resumed_path = NULL;
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, size / 2);
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  const char *first_half[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *second_half[] = { offset_header, length_header, NULL };
+  const char *in_database[] = { "--blobs", "postgresql", NULL };
+  HallTestReply *reply;
+  HallTestServer *a, *b;
+  PGconn *pg;
+  PGresult *rows;
+
+  g_assert_no_error (error);
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "blobs");
+  data = make_page (size, &sha256);
+  resumed = make_page (size, &resumed_sha256);
+  path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  resumed_path = g_strconcat ("/v1/blobs/", resumed_sha256, NULL);
+
+  a = hall_test_server_start_full (dir_a, uri, in_database);
+  token_a = sign_in (a->url);
+  b = hall_test_server_start_full (dir_b, uri, in_database);
+  token_b = sign_in (b->url);
+
+  /* Stored whole through A, read through B. */
+  reply = hall_test_http_request (a->url, "PUT", path, token_a, data, size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->url, "GET", path, token_b, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 200);
+  g_assert_true (reply->body->len == size && memcmp (reply->body->str, data, size) == 0);
+  hall_test_reply_free (reply);
+
+  /* Resumed through A (its upload in progress is a file of A's), read
+   * through B. */
+  reply = hall_test_http_request (a->url, "PATCH", resumed_path, token_a, resumed, size / 2, 0,
+                                  first_half);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (a->url, "PATCH", resumed_path, token_a, resumed + size / 2,
+                                  size - size / 2, 0, second_half);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->url, "HEAD", resumed_path, token_b, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 200);
+  hall_test_reply_free (reply);
+
+  /* Bytes that are not what their name says: refused, no row. */
+  data[1000] ^= 0xff;
+  reply = hall_test_http_request (b->url, "PUT", path, token_b, data, size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 201);  /* held already: a replay */
+  hall_test_reply_free (reply);
+  {
+    g_autofree char *other_sha256 = NULL;
+    g_autofree guint8 *other = make_page (size, &other_sha256);
+    g_autofree char *other_path = g_strconcat ("/v1/blobs/", other_sha256, NULL);
+
+    other[1000] ^= 0xff;
+    reply = hall_test_http_request (b->url, "PUT", other_path, token_b, other, size, 0, NULL);
+    g_assert_cmpint (reply->status, ==, 422);
+    hall_test_reply_free (reply);
+    reply = hall_test_http_request (a->url, "GET", other_path, token_a, NULL, 0, 0, NULL);
+    g_assert_cmpint (reply->status, ==, 404);
+    hall_test_reply_free (reply);
+  }
+  data[1000] ^= 0xff;
+
+  /* The rows, and no file in either blob directory. */
+  pg = PQconnectdb (uri);
+  g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+  rows = PQexec (pg, "SELECT count (*), sum (size), sum (length (data)) FROM blobs");
+  g_assert_cmpint (PQresultStatus (rows), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr (PQgetvalue (rows, 0, 0), ==, "2");
+  g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (rows, 0, 1), NULL, 10), ==, 2 * size);
+  g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (rows, 0, 2), NULL, 10), ==, 2 * size);
+  PQclear (rows);
+  PQfinish (pg);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *prefix = g_strndup (i == 0 ? sha256 : resumed_sha256, 2);
+      g_autofree char *file = g_build_filename (i == 0 ? dir_a : dir_b, "blobs", prefix,
+                                                i == 0 ? sha256 : resumed_sha256, NULL);
+
+      g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+    }
+
+  /* Durable: A started again still has both. */
+  hall_test_server_finish (a);
+  a = hall_test_server_start_full (dir_a, uri, in_database);
+  g_clear_pointer (&token_a, g_free);
+  token_a = sign_in (a->url);
+  reply = hall_test_http_request (a->url, "GET", resumed_path, token_a, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 200);
+  g_assert_true (reply->body->len == size && memcmp (reply->body->str, resumed, size) == 0);
+  hall_test_reply_free (reply);
+  hall_test_server_finish (a);
+  hall_test_server_finish (b);
+
+  /* Without a database there is nowhere to put them. */
+  {
+    g_autofree char *dir_c = g_build_filename (root, "c", NULL);
+    const char *args[] = { "--data", dir_c, "--blobs", "postgresql", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "--blobs postgresql needs --database"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -194,5 +333,6 @@ main (int   argc,
                    test_resume_through_another);
   g_test_add_func ("/hall/server-shared-blobs/running-upload-is-respected",
                    test_running_upload_is_respected);
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql", test_in_postgresql);
   return g_test_run ();
 }

@@ -19,6 +19,10 @@
  * partial upload holds flock() on it, which another server's upload of the
  * same file and every server's sweep respect (on NFS, flock is a lock the
  * server knows of: mount without "nolock").
+ *
+ * With a blob table (--blobs postgresql, hall-blob-table.c) a complete
+ * blob becomes a row of the database instead of a file; uploads in
+ * progress stay files here. Blobs completed as files before stay readable.
  */
 #define G_LOG_DOMAIN "hall-blob-store"
 
@@ -33,6 +37,7 @@
 #include <unistd.h>
 
 #include "hall-blob-store.h"
+#include "hall-blob-table.h"
 #include "hall-page-header.h"
 
 #define RECORD_SUFFIX ".upload"
@@ -60,6 +65,7 @@ struct _HallBlobStore
   GHashTable *busy;          /* sha256 of the uploads running */
   GHashTable *partials;      /* sha256 -> Partial, every partial upload */
   GThread    *sweeper;
+  HallBlobTable *table;      /* where complete blobs go, or NULL: files */
   GCond       sweep_cond;
   gboolean    sweep_now;
   gboolean    stopping;
@@ -99,6 +105,7 @@ hall_blob_store_finalize (GObject *object)
   g_mutex_unlock (&self->mutex);
   g_clear_pointer (&self->sweeper, g_thread_join);
 
+  g_clear_object (&self->table);
   g_hash_table_unref (self->busy);
   g_hash_table_unref (self->partials);
   g_cond_clear (&self->sweep_cond);
@@ -434,6 +441,13 @@ hall_blob_store_set_partial_limits (HallBlobStore *self,
   g_mutex_unlock (&self->mutex);
 }
 
+void
+hall_blob_store_set_table (HallBlobStore *self,
+                           HallBlobTable *table)
+{
+  g_set_object (&self->table, table);
+}
+
 HallBlobState
 hall_blob_store_stat (HallBlobStore *self,
                       const char    *sha256,
@@ -443,6 +457,16 @@ hall_blob_store_stat (HallBlobStore *self,
   g_autofree char *partial = partial_path (self, sha256);
   GStatBuf st;
 
+  if (self->table != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (hall_blob_table_stat (self->table, sha256, size_out, &error))
+        return HALL_BLOB_COMPLETE;
+      /* Answered as missing: an upload of it is refused at its end. */
+      if (error != NULL)
+        g_warning ("%s", error->message);
+    }
   if (g_stat (path, &st) == 0)
     {
       *size_out = st.st_size;
@@ -467,6 +491,20 @@ hall_blob_store_open (HallBlobStore  *self,
   struct stat st;
   int fd;
 
+  if (self->table != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      fd = hall_blob_table_open (self->table, sha256, size_out, &local_error);
+      if (fd >= 0)
+        return fd;
+      if (local_error != NULL)
+        {
+          g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_IO, "%s",
+                       local_error->message);
+          return -1;
+        }
+    }
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) != 0)
     {
@@ -869,6 +907,28 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
   if (!check_page (upload->partial_path, error))
     {
       remove_upload (upload);
+      goto out;
+    }
+
+  if (upload->store->table != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!hall_blob_table_put_file (upload->store->table, upload->sha256, upload->partial_path,
+                                     &local_error))
+        {
+          g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_IO, "%s",
+                       local_error->message);
+          roll_back (upload);
+          goto out;
+        }
+      g_mutex_lock (&upload->store->mutex);
+      g_unlink (upload->partial_path);
+      g_unlink (upload->record_path);
+      g_hash_table_remove (upload->store->partials, upload->sha256);
+      g_mutex_unlock (&upload->store->mutex);
+      *complete_out = TRUE;
+      ok = TRUE;
       goto out;
     }
 

@@ -6,6 +6,8 @@
 
 #include <glib-object.h>
 
+#include "hall-blob-table.h"
+
 G_BEGIN_DECLS
 
 #define HALL_BLOB_STORE_ERROR (hall_blob_store_error_quark ())
@@ -53,6 +55,10 @@ HallBlobStore  *hall_blob_store_new          (const char      *dir,
                                               guint64          max_size,
                                               GError         **error);
 guint64         hall_blob_store_get_max_size (HallBlobStore   *self);
+/* Complete blobs go into @table (and are read from it first) instead of
+ * files of the directory; uploads in progress stay files. */
+void            hall_blob_store_set_table    (HallBlobStore   *self,
+                                              HallBlobTable   *table);
 /* A partial upload not written to for @ttl_seconds (at least 1) is
  * removed; one official's partial uploads may hold at most @cap_bytes (each
  * counts with its announced length). The first call takes the partial

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 
+#include "hall-server-postgres.h"
 #include "hall-server-private.h"
 
 static const char *
@@ -268,5 +269,27 @@ hall_server_set_blob_dir (HallServer  *self,
     return FALSE;
   g_object_unref (self->blobs);
   self->blobs = blobs;
+  return TRUE;
+}
+
+gboolean
+hall_server_keep_blobs_in_database (HallServer  *self,
+                                    GError     **error)
+{
+  g_autoptr(HallBlobTable) table = NULL;
+
+  g_return_val_if_fail (HALL_IS_SERVER (self), FALSE);
+
+  if (!HALL_IS_SERVER_POSTGRES (self->storage))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("--blobs postgresql needs --database: the blobs go into its database"));
+      return FALSE;
+    }
+  table = hall_blob_table_new (hall_server_postgres_get_uri (HALL_SERVER_POSTGRES (self->storage)),
+                               error);
+  if (table == NULL)
+    return FALSE;
+  hall_blob_store_set_table (self->blobs, table);
   return TRUE;
 }

@@ -41,7 +41,7 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -498,6 +498,13 @@ static const char schema_v8[] =
   "                           case_uuid text, ticket_uuid text, created_by text,"
   "                           created_at bigint NOT NULL);";
 
+/* Version 9: blobs kept in the database (--blobs postgresql,
+ * hall-blob-table.c), for halls whose servers share no filesystem. Pages
+ * are JPEG, PNG or TIFF already: stored as they are, not compressed again. */
+static const char schema_v9[] =
+  "CREATE TABLE blobs (sha256 text PRIMARY KEY, size bigint NOT NULL, data bytea NOT NULL);"
+  "ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -507,6 +514,7 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v6,
   schema_v7,
   schema_v8,
+  schema_v9,
 };
 
 typedef struct

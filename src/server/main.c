@@ -114,8 +114,11 @@ backup (const char *data_dir,
     }
   for (guint i = 0; i < report->len; i++)
     g_print ("%s\n", (char *) g_ptr_array_index (report, i));
-  g_print (_("Backed up %s to %s; now copy the folder %s (README, “Backups”)\n"), path,
-           target, blobs);
+  if (g_strcmp0 (blob_dir, "postgresql") == 0)
+    g_print (_("Backed up %s to %s; the blobs are in PostgreSQL\n"), path, target);
+  else
+    g_print (_("Backed up %s to %s; now copy the folder %s (README, “Backups”)\n"), path,
+             target, blobs);
   if (on_postgres)
     g_print (_("The records kept in PostgreSQL are backed up with pg_dump "
                "(README, “Backups”)\n"));
@@ -168,8 +171,8 @@ main (int   argc,
       N_("Write a consistent copy of the SQLite file of --data to FILE, also while servers "
          "run on it, then exit"), N_("FILE") },
     { "blobs", 0, 0, G_OPTION_ARG_FILENAME, &blob_dir,
-      N_("Keep the blobs (scanned pages) in DIR, which several servers may share "
-         "(default: blobs/ in --data)"), N_("DIR") },
+      N_("Keep the blobs (scanned pages) in DIR, which several servers may share, "
+         "or with “postgresql” in the --database (default: blobs/ in --data)"), N_("DIR") },
     { "catalog", 'c', 0, G_OPTION_ARG_FILENAME, &catalog_path,
       N_("Catalog of services (default: the installed one)"), N_("FILE") },
     { "calendar", 0, 0, G_OPTION_ARG_FILENAME, &calendar_path,
@@ -284,7 +287,12 @@ main (int   argc,
   server = hall_server_new_with_database (data_dir, database, catalog, !no_group_commit, &error);
   if (server != NULL && official != NULL)
     return set_official (server, official, roles, password_file);
-  if (server != NULL && blob_dir != NULL && !hall_server_set_blob_dir (server, blob_dir, &error))
+  /* "--blobs postgresql": into the database (a folder of that name is
+   * "./postgresql"). */
+  if (server != NULL && blob_dir != NULL
+      && (g_str_equal (blob_dir, "postgresql")
+          ? !hall_server_keep_blobs_in_database (server, &error)
+          : !hall_server_set_blob_dir (server, blob_dir, &error)))
     {
       g_printerr ("%s\n", error->message);
       return 1;
