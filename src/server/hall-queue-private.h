@@ -57,6 +57,8 @@ struct _HallQueue
    * notifies the channel, and this thread reads what is new. */
   GThread            *listen_thread;
   GMutex              catch_up_mutex;
+  PGconn             *check_pg;       /* hall_queue_nobody_waits()'s, under check_mutex */
+  GMutex              check_mutex;
 };
 
 /* Microseconds since the epoch, by the queue's clock. */
@@ -79,6 +81,15 @@ int             _hall_queue_estimate       (HallQueue   *self,
 /* How many counters called for @group in the last half hour. */
 int             _hall_queue_open_counters  (HallQueue   *self,
                                             const char  *group,
+                                            GError     **error);
+/* Under the mutex: self->conn is the queue's own read connection, made
+ * again first if the database ended it. */
+gboolean        _hall_queue_use_read_conn  (HallQueue   *self,
+                                            GError     **error);
+/* Under check_mutex, on PostgreSQL: the connection of
+ * hall_queue_nobody_waits(), made (again) as needed; NULL with @error
+ * set when the database cannot be reached. */
+PGconn         *_hall_queue_get_check_pg   (HallQueue   *self,
                                             GError     **error);
 /* On PostgreSQL: reads the events committed after the last one
  * published, in order, publishes them and wakes the watchers. */

@@ -559,6 +559,118 @@ counter_groups (HallQueue  *self,
   return g_strdup (hall_queue_stmt_get_text (stmt, 0));
 }
 
+/* (transfer full): the JSON array of the groups a call of @counter is
+ * for: @groups, else those it called for last, else every group. */
+static char *
+groups_json_of (HallQueue           *self,
+                const char          *counter,
+                const char * const  *groups,
+                GError             **error)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autoptr(GError) local_error = NULL;
+
+  if (groups != NULL)
+    {
+      for (guint i = 0; groups[i] != NULL; i++)
+        g_string_append_printf (text, "%s\"%s\"", i > 0 ? "," : "", groups[i]);
+    }
+  else
+    {
+      char *last = counter_groups (self, counter, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (last != NULL)
+        {
+          g_string_free (g_steal_pointer (&text), TRUE);
+          return last;
+        }
+      for (guint i = 0; i < self->groups->len; i++)
+        g_string_append_printf (text, "%s\"%s\"", i > 0 ? "," : "",
+                                ((HallQueueGroup *) self->groups->pdata[i])->letter);
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* hall_queue_nobody_waits() on @conn, for @groups_json. */
+static gboolean
+nobody_waits_on (HallQueue            *self,
+                 const HallQueueConn  *conn,
+                 const char           *counter,
+                 const char           *groups_json,
+                 GError              **error)
+{
+  g_autoptr(HallQueueStmt) stmt = NULL;
+  gint64 now = _hall_queue_now (self);
+  g_autofree char *today = _hall_queue_day (now);
+
+  stmt = hall_queue_stmt_new_for (conn,
+    "SELECT (SELECT count (*) FROM queue_counters WHERE counter = ?2 AND groups = ?3"
+    "        AND seen_at >= ?4),"
+    " EXISTS (SELECT 1 FROM tickets WHERE day = ?1 AND state IN " WAITING_STATES
+    "         AND ((targeted AND counter = ?2)"
+    "              OR (NOT targeted AND grp IN (SELECT value FROM json_each (?3)))))",
+    "SELECT (SELECT count (*) FROM queue_counters WHERE counter = ?2 AND groups = ?3"
+    "        AND seen_at >= ?4),"
+    " EXISTS (SELECT 1 FROM tickets WHERE day = ?1 AND state IN " WAITING_STATES
+    "         AND ((targeted AND counter = ?2)"
+    "              OR (NOT targeted AND grp IN (SELECT jsonb_array_elements_text (?3::jsonb)))))",
+    error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_queue_stmt_bind_text (stmt, 1, today);
+  hall_queue_stmt_bind_text (stmt, 2, counter);
+  hall_queue_stmt_bind_text (stmt, 3, groups_json);
+  hall_queue_stmt_bind_int64 (stmt, 4, now - G_TIME_SPAN_MINUTE);
+  return hall_queue_stmt_step_row (stmt, _("find the next ticket"), error)
+         && hall_queue_stmt_get_int64 (stmt, 0) == 1 && !hall_queue_stmt_get_boolean (stmt, 1);
+}
+
+gboolean
+hall_queue_nobody_waits (HallQueue          *self,
+                         const char         *counter,
+                         const char * const *groups)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *groups_json = NULL;
+  gboolean nobody = FALSE;
+
+  for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
+    if (_hall_queue_find_group (self, groups[i]) == NULL)
+      return FALSE;  /* the writer's refusal names it */
+  if (self->uri != NULL)
+    {
+      /* On a connection of its own, so that counters asking in a loop
+       * never keep the writer from the queue's lock. */
+      HallQueueConn conn = { NULL, NULL };
+
+      if (groups == NULL)
+        return FALSE;
+      groups_json = groups_json_of (self, counter, groups, NULL);
+      g_mutex_lock (&self->check_mutex);
+      conn.pg = _hall_queue_get_check_pg (self, &error);
+      nobody = conn.pg != NULL && nobody_waits_on (self, &conn, counter, groups_json, &error);
+      g_mutex_unlock (&self->check_mutex);
+    }
+  else
+    {
+      g_mutex_lock (&self->mutex);
+      if (_hall_queue_use_read_conn (self, &error))
+        groups_json = groups_json_of (self, counter, groups, &error);
+      nobody = groups_json != NULL
+               && nobody_waits_on (self, &self->conn, counter, groups_json, &error);
+      g_mutex_unlock (&self->mutex);
+    }
+  if (error != NULL)
+    g_debug ("%s", error->message);
+  return nobody;
+}
+
 HallQueueAnswer *
 hall_queue_call_next (HallQueue          *self,
                      const HallQueueConn *conn,
@@ -595,35 +707,9 @@ hall_queue_call_next (HallQueue          *self,
     }
   now = _hall_queue_now (self);
   today = _hall_queue_day (now);
-
-  if (groups != NULL)
-    {
-      g_autoptr(GString) text = g_string_new ("[");
-
-      for (guint i = 0; groups[i] != NULL; i++)
-        g_string_append_printf (text, "%s\"%s\"", i > 0 ? "," : "", groups[i]);
-      g_string_append_c (text, ']');
-      groups_json = g_string_free (g_steal_pointer (&text), FALSE);
-    }
-  else
-    {
-      groups_json = counter_groups (self, counter, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          goto fail;
-        }
-      if (groups_json == NULL)
-        {
-          g_autoptr(GString) text = g_string_new ("[");
-
-          for (guint i = 0; i < self->groups->len; i++)
-            g_string_append_printf (text, "%s\"%s\"", i > 0 ? "," : "",
-                                    ((HallQueueGroup *) self->groups->pdata[i])->letter);
-          g_string_append_c (text, ']');
-          groups_json = g_string_free (g_steal_pointer (&text), FALSE);
-        }
-    }
+  groups_json = groups_json_of (self, counter, groups, error);
+  if (groups_json == NULL)
+    goto fail;
 
   /* The counter is open for these groups from now on. Written again only
    * when that changes or a minute has passed: a counter asking while

@@ -317,6 +317,7 @@ hall_queue_finalize (GObject *object)
 
   g_clear_pointer (&self->read_conn.sqlite, hall_sqlite_conn_free);
   g_clear_pointer (&self->read_conn.pg, PQfinish);
+  g_clear_pointer (&self->check_pg, PQfinish);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->service_groups, g_hash_table_unref);
   g_clear_pointer (&self->recent, g_ptr_array_unref);
@@ -328,6 +329,7 @@ hall_queue_finalize (GObject *object)
   g_free (self->uri);
   g_mutex_clear (&self->mutex);
   g_mutex_clear (&self->catch_up_mutex);
+  g_mutex_clear (&self->check_mutex);
   g_mutex_clear (&self->events_mutex);
   g_mutex_clear (&self->watch_mutex);
   G_OBJECT_CLASS (hall_queue_parent_class)->finalize (object);
@@ -346,6 +348,7 @@ hall_queue_init (HallQueue *self)
   g_mutex_init (&self->events_mutex);
   g_mutex_init (&self->watch_mutex);
   g_mutex_init (&self->catch_up_mutex);
+  g_mutex_init (&self->check_mutex);
   g_cond_init (&self->keep_alive_cond);
   self->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_free);
   self->service_groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -474,6 +477,27 @@ revive_read_conn (HallQueue  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+_hall_queue_use_read_conn (HallQueue  *self,
+                           GError    **error)
+{
+  if (!revive_read_conn (self, error))
+    return FALSE;
+  self->conn = self->read_conn;
+  return TRUE;
+}
+
+PGconn *
+_hall_queue_get_check_pg (HallQueue  *self,
+                          GError    **error)
+{
+  if (self->check_pg != NULL && PQstatus (self->check_pg) != CONNECTION_OK)
+    g_clear_pointer (&self->check_pg, PQfinish);
+  if (self->check_pg == NULL)
+    self->check_pg = hall_server_postgres_open (self->uri, error);
+  return self->check_pg;
 }
 
 #define CATCH_UP_PAGE 1000

@@ -112,6 +112,14 @@ HallQueueAnswer *hall_queue_call_next           (HallQueue          *self,
                                                  const char         *official,
                                                  const HallQueueKey *key,
                                                  GError            **error);
+/* Whether hall_queue_call_next() for @counter and @groups would find
+ * nobody and write nothing (no ticket waits for it today, and its record
+ * says it is open for these groups, seen within the minute), read on the
+ * queue's own connection: a counter asking while nobody waits is then
+ * answered without the writer. FALSE when unsure. */
+gboolean         hall_queue_nobody_waits        (HallQueue          *self,
+                                                 const char         *counter,
+                                                 const char * const *groups);
 /* @action: recall, start, finish, no-show, transfer (to @group or to
  * @counter), park, resume. */
 HallQueueAnswer *hall_queue_act                 (HallQueue          *self,

@@ -511,6 +511,17 @@ _hall_server_answer_queue (HallServer            *self,
       queue_job_free (job);
       return refusal;
     }
+  /* Counters keep asking while nobody waits: answered here, the writer
+   * kept for what changes the queue. The writer's answer would be the
+   * same (it writes nothing then); a keyed request goes to it all the
+   * same, to be answered as its key says. */
+  if (request->route == HALL_ROUTE_CALL_NEXT && request->idempotency_key == NULL
+      && hall_queue_nobody_waits (self->queue, request->id, (const char * const *) job->groups))
+    {
+      queue_job_free (job);
+      return hall_problem_response (404, NULL, _("Nobody waits in the groups of counter %s"),
+                                    request->id);
+    }
   /* A key is the client's own, as for every write (hall-server-writes.c). */
   if (request->idempotency_key != NULL)
     {
