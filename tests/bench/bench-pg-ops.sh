@@ -6,12 +6,16 @@
 # and with two servers on one database (each its own wrk, half the
 # connections; the figure is their sum). Then --copy-to of a hall of
 # 100,000 cases (and their 100,000 applicants and 200,000 changes, made
-# straight into a SQLite file) and --backup of the same file.
+# straight into a SQLite file) and --backup of the same file, and from the
+# copy the projected size of a city's year in PostgreSQL (5,000,000 cases,
+# 30,000,000 page records; the pages' files apart). With ONLY=gets, only
+# GETs of a case on SQLite and on PostgreSQL with 1, 2 and 4 servers.
 # PostgreSQL is a throw-away cluster (initdb in a temporary folder, a Unix
 # socket only, fsync on; as the postgres user when run as root).
 #
 #   BUILDDIR=_build tests/bench/bench-pg-ops.sh
 #   DURATION=5s CONNECTIONS=32 THREADS=2 CASES=100000 (defaults)
+#   ONLY=gets   just the GETs of a case with 1, 2 and 4 servers
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,8 +81,16 @@ fill() {
     "$1/v1/applicants/$applicant" >/dev/null
 }
 
+# add_case BASE: a case of $applicant; sets $kase.
+add_case() {
+  kase=$(python3 -c 'import uuid; print(uuid.uuid4())')
+  curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"number\":\"YC-$(date -u +%Y)-C01-1\",\"service\":\"company_business_license\",\"applicant\":\"$applicant\",\"state\":\"received\",\"counter\":\"C01\",\"official\":\"demo\",\"checklist\":[]}" \
+    "$1/v1/cases/$kase" >/dev/null
+}
+
 wrk_run() {   # SCRIPT BASE CONNECTIONS [SEED]
-  SEED=${4:-0} TOKEN=$token APPLICANT=$applicant MAX_SEQ=${max_seq:-1000} wrk -t"$threads" -c"$3" -d"$duration" \
+  SEED=${4:-0} TOKEN=$token APPLICANT=$applicant CASE=${kase:-} MAX_SEQ=${max_seq:-1000} wrk -t"$threads" -c"$3" -d"$duration" \
     -s "$here/$1" "$2" | grep '^RESULT' | sed 's/^RESULT //'
 }
 
@@ -100,6 +112,47 @@ PY
 }
 
 echo "bench-pg-ops: $connections connections, $threads wrk threads, $duration each, $(nproc) CPUs, PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}')"
+
+# sum_of FILES...: the sum of their req_per_s.
+sum_of() {
+  cat "$@" | sed -n 's/.*req_per_s=\([0-9]*\).*/\1/p' | paste -sd+ | bc
+}
+
+# GETs of one case: SQLite with one server, then PostgreSQL with 1, 2 and
+# 4 servers on one database (each its own wrk with its share of the
+# connections, started together; the figure is their sum).
+gets() {
+  start "$work/get-sqlite"
+  fill "$base"
+  add_case "$base"
+  printf '%-28s GET     %s\n' "SQLite, 1 server" "$(wrk_run bench-get-case.lua "$base" "$connections")"
+  kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  pids=()
+  for n in 1 2 4; do
+    local uri bases=() files=() wrk_pids=()
+    uri=$(newdb "gets$n")
+    for i in $(seq 1 "$n"); do
+      mkdir -p "$work/get-pg$n-$i"
+      [ "$i" = 1 ] || cp "$work/get-pg$n-1/session.key" "$work/get-pg$n-$i/"
+      start "$work/get-pg$n-$i" --database "$uri"
+      bases+=("$base")
+    done
+    fill "${bases[0]}"
+    add_case "${bases[0]}"
+    for i in $(seq 1 "$n"); do
+      wrk_run bench-get-case.lua "${bases[$((i - 1))]}" $((connections / n)) > "$work/get-$n-$i" &
+      wrk_pids+=($!)
+      files+=("$work/get-$n-$i")
+    done
+    wait "${wrk_pids[@]}"
+    printf '%-28s GET     %s/s in all (%s)\n' "PostgreSQL, $n server(s)" "$(sum_of "${files[@]}")" \
+      "$(cat "${files[@]}" | sed 's/ requests=.*//' | paste -sd';')"
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    pids=()
+  done
+}
+gets
+[ "${ONLY:-}" != gets ] || exit 0
 
 # One server on SQLite.
 start "$work/sqlite"
@@ -188,3 +241,28 @@ t0=$(date +%s.%N)
 "$pgbin/pg_dump" --format=custom --file "$work/big.dump" "$uri"
 t1=$(date +%s.%N)
 printf '%-28s %.2f s (%s)\n' "pg_dump of the copy" "$(echo "$t1 - $t0" | bc)" "$(du -h "$work/big.dump" | cut -f1)"
+
+# A city's year: the copy's bytes per case (its applicant, changes and
+# stats rows and every index with them), and as many page records as
+# cases (6 per case would be the city's 30,000,000 for 5,000,000), each as
+# a counter sends one, all measured after VACUUM ANALYZE, scaled up.
+psql_run() { "$pgbin/psql" -X -q -t -A -v ON_ERROR_STOP=1 "$uri" -c "$1"; }
+psql_run "INSERT INTO pages (uuid, version, case_uuid, data)
+  SELECT u, 1, c.uuid, json_build_object ('uuid', u, 'case', c.uuid, 'slot', 'business_license_application',
+    'position', 0, 'turn', 0, 'sha256', encode (sha256 (u::bytea), 'hex'), 'kind', 'grey',
+    'mime', 'image/jpeg', 'bytes', 254321, 'width', 2480, 'height', 3508, 'dpi', 300,
+    'created_at', '2026-12-04T09:31:07+08:00', 'version', 1, 'recorded_by', 'wang.li',
+    'recorded_at', '2026-12-04T01:31:09Z')::text
+  FROM (SELECT uuid, gen_random_uuid ()::text AS u FROM cases) AS c"
+psql_run "VACUUM ANALYZE"
+python3 - "$(psql_run "SELECT sum (pg_total_relation_size (c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm') AND c.relname <> 'pages'")" \
+          "$(psql_run "SELECT pg_total_relation_size ('pages')")" "$cases" <<'PY'
+import sys
+records, pages, cases = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+per_case, per_page = records / cases, pages / cases
+year_cases, year_pages = 5_000_000, 30_000_000
+total = per_case * year_cases + per_page * year_pages
+print(f"{'a city year in PostgreSQL':28s} {per_case:.0f} bytes a case, {per_page:.0f} bytes a page record: "
+      f"{per_case * year_cases / 1e9:.1f} GB for 5,000,000 cases + {per_page * year_pages / 1e9:.1f} GB "
+      f"for 30,000,000 page records = {total / 1e9:.1f} GB, the pages' files apart")
+PY
