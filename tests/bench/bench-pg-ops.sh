@@ -16,6 +16,9 @@
 #   BUILDDIR=_build tests/bench/bench-pg-ops.sh
 #   DURATION=5s CONNECTIONS=32 THREADS=2 CASES=100000 (defaults)
 #   ONLY=gets   just the GETs of a case with 1, 2 and 4 servers
+#   ONLY=balancer  just a push of 10,000 cases and a pull of 100,000
+#               changes (bench-sync) through HAProxy in front of two
+#               servers on one database
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -151,8 +154,55 @@ gets() {
     pids=()
   done
 }
-gets
-[ "${ONLY:-}" != gets ] || exit 0
+# A push of 10,000 cases, then on a new database a pull of 100,000
+# changes, by bench-sync through HAProxy (README's configuration) in front
+# of two servers on one database.
+balancer() {
+  local kind
+  command -v haproxy >/dev/null || { echo "bench-pg-ops: haproxy is missing" >&2; exit 1; }
+  for kind in push pull; do
+    local uri bases=() hport
+    uri=$(newdb "balanced_$kind")
+    for i in 1 2; do
+      mkdir -p "$work/bal-$kind-$i"
+      [ "$i" = 1 ] || cp "$work/bal-$kind-1/session.key" "$work/bal-$kind-2/"
+      start "$work/bal-$kind-$i" --database "$uri"
+      bases+=("${base#http://}")
+    done
+    hport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    cat > "$work/haproxy-$kind.cfg" <<CFG
+global
+  maxconn 256
+defaults
+  mode http
+  option httpchk GET /v1/health
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend hall
+  bind 127.0.0.1:$hport
+  default_backend servers
+backend servers
+  balance roundrobin
+  server a ${bases[0]} check
+  server b ${bases[1]} check
+CFG
+    haproxy -f "$work/haproxy-$kind.cfg" -db >"$work/haproxy-$kind.log" 2>&1 &
+    pids+=($!)
+    sleep 1
+    "$build/tests/bench/bench-sync" --runs 1 --url "http://127.0.0.1:$hport" \
+      $([ "$kind" = push ] && echo --no-pull || echo --no-push) | grep -E 'median' \
+      | sed "s/^/PostgreSQL, 2 servers behind HAProxy: /"
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    pids=()
+  done
+}
+
+case "${ONLY:-}" in
+  gets) gets; exit 0 ;;
+  balancer) balancer; exit 0 ;;
+  *) gets ;;
+esac
 
 # One server on SQLite.
 start "$work/sqlite"

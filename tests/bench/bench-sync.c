@@ -3,7 +3,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Usage: bench-sync [--cases N] [--changes N] [--runs N] [--threads N]
+ * Usage: bench-sync [--cases N] [--changes N] [--runs N] [--threads N] [--url BASE]
+ *
+ * --url: sync with the server (or balancer) at BASE, which must be empty
+ *        and have the demo officials, instead of starting one each run
+ *        (bench-pg-ops.sh's ONLY=balancer: two servers behind HAProxy);
+ *        run push and pull apart (--no-pull, --no-push), one run each.
  *
  * push: N cases (default 10,000) opened offline at a counter, through the
  *       real store, each with its own applicant: three outbox rows a case
@@ -32,6 +37,7 @@ static guint n_cases = 10000;
 static guint n_changes = 100000;
 static guint n_runs = 3;
 static guint n_threads = 16;
+static char *server_url;
 
 static void
 store_result (GObject      *source,
@@ -229,10 +235,11 @@ bench_push (const char  *dir,
       g_mkdir_with_parents (run_dir, 0700);
       if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
         g_error ("copying the profile: %s", error->message);
-      server = hall_test_server_start (server_dir);
+      if (server_url == NULL)
+        server = hall_test_server_start (server_dir);
       store = hall_store_open (db, hall_catalog_get_hall_code (catalog), "C09", &error);
       g_assert_no_error (error);
-      engine = signed_in_engine (store, server->url);
+      engine = signed_in_engine (store, server_url != NULL ? server_url : server->url);
 
       pass = timed_pass (engine, store, &push, &report);
       if (report.pushed != rows)
@@ -349,8 +356,9 @@ bench_pull (const char  *dir,
             HallCatalog *catalog)
 {
   g_autofree char *server_dir = g_build_filename (dir, "pull-server", NULL);
-  g_autoptr (HallTestServer) server = hall_test_server_start (server_dir);
-  g_autofree char *token = hall_test_server_sign_in (server->url);
+  g_autoptr (HallTestServer) server = server_url == NULL ? hall_test_server_start (server_dir) : NULL;
+  const char *base = server_url != NULL ? server_url : server->url;
+  g_autofree char *token = hall_test_server_sign_in (base);
   g_autoptr (GArray) pulls = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
   g_autofree Seeder *seeders = g_new0 (Seeder, n_threads);
@@ -361,7 +369,7 @@ bench_pull (const char  *dir,
 
   for (i = 0; i < n_threads; i++)
     {
-      seeders[i] = (Seeder) { server->url, token, i, n_threads, count, &failed,
+      seeders[i] = (Seeder) { base, token, i, n_threads, count, &failed,
                               hall_catalog_lookup (catalog, "resident_id_card_renewal") };
       g_ptr_array_add (threads, g_thread_new ("seed", seed_thread, &seeders[i]));
     }
@@ -383,7 +391,7 @@ bench_pull (const char  *dir,
       double push, pass;
 
       g_assert_no_error (error);
-      engine = signed_in_engine (store, server->url);
+      engine = signed_in_engine (store, base);
       pass = timed_pass (engine, store, &push, &report);
       if (report.pulled != count * 3)
         g_error ("pulled %u of %u changes", report.pulled, count * 3);
@@ -411,6 +419,7 @@ main (int   argc,
     { "threads", 0, 0, G_OPTION_ARG_INT, &n_threads, "Connections seeding the server", "N" },
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &skip_push, "Skip the push benchmark", NULL },
     { "no-pull", 0, 0, G_OPTION_ARG_NONE, &skip_pull, "Skip the pull benchmark", NULL },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &server_url, "Sync with the server at BASE", "BASE" },
     { NULL }
   };
 
