@@ -1790,6 +1790,154 @@ test_window_size (Fixture       *fixture,
   g_assert_cmpint (height, ==, 640);
 }
 
+typedef struct
+{
+  HallCaseListPage *page;
+  guint             n_items;
+  const char       *view;
+  const char       *count;
+} FilterWait;
+
+static gboolean
+filter_shows (gpointer data)
+{
+  FilterWait *wait = data;
+  ListWait list = { wait->page, wait->n_items, wait->view };
+  GtkLabel *count = template_child (wait->page, HALL_TYPE_CASE_LIST_PAGE, "count_label");
+  GListModel *model = hall_case_list_page_get_model (wait->page);
+
+  return list_shows (&list) && !hall_case_list_model_get_searching (HALL_CASE_LIST_MODEL (model))
+         && g_strcmp0 (gtk_label_get_label (count), wait->count) == 0;
+}
+
+static GtkCheckButton *
+state_check (HallCaseListPage *page,
+             HallCaseState     state)
+{
+  GtkWidget *box = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "state_box");
+  GtkWidget *child = gtk_widget_get_first_child (box);
+
+  for (guint i = 0; i < state && child != NULL; i++)
+    child = gtk_widget_get_next_sibling (child);
+  g_assert_nonnull (child);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (child)), ==,
+                   hall_case_state_get_label (state));
+  return GTK_CHECK_BUTTON (child);
+}
+
+static void
+move_case (Fixture       *fixture,
+           HallCase      *kase,
+           HallCaseState  state)
+{
+  g_autoptr (HallCaseEvent) event = hall_case_event_new (hall_case_get_uuid (kase),
+                                                         HALL_CASE_EVENT_STATE);
+  g_autoptr (GError) error = NULL;
+
+  hall_case_event_set_new_state (event, state);
+  g_assert_true (hall_store_add_case_event (fixture->store, event, &error));
+  g_assert_no_error (error);
+}
+
+/* The list's filters (issue 16): a state, waiting for the applicant,
+ * overdue, each changing the rows and the count; with a search; cleared in
+ * one click; opened from the keyboard. */
+static void
+test_case_list_filter (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr (HallCase) waiting1 = create_case (fixture, "Zhang Wei");
+  g_autoptr (HallCase) waiting2 = create_case (fixture, "Li Na");
+  g_autoptr (HallCase) done = create_case (fixture, "Zhang Wei");
+  g_autoptr (HallCase) returned = create_case (fixture, "Li Na");
+  HallCaseListPage *page;
+  GtkCheckButton *waiting_check;
+  GtkCheckButton *overdue_check;
+  GtkMenuButton *filter_button;
+  GtkWidget *clear_button;
+  FilterWait wait;
+
+  move_case (fixture, done, HALL_CASE_IN_REVIEW);
+  move_case (fixture, done, HALL_CASE_APPROVED);
+  move_case (fixture, done, HALL_CASE_COMPLETED);
+  move_case (fixture, returned, HALL_CASE_RETURNED);
+
+  show_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  waiting_check = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "waiting_check");
+  overdue_check = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "overdue_check");
+  filter_button = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "filter_button");
+  clear_button = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "clear_button");
+  sign_in (fixture);
+  wait = (FilterWait) { page, 4, "list", "4 cases" };
+  g_assert_true (wait_for (filter_shows, &wait));
+  g_assert_false (gtk_widget_get_visible (clear_button));
+
+  /* Ctrl+Shift+F opens the filters. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.filter", NULL));
+  g_assert_true (wait_for ((Condition) gtk_widget_get_mapped,
+                           gtk_menu_button_get_popover (filter_button)));
+
+  /* One state. */
+  gtk_check_button_set_active (state_check (page, HALL_CASE_COMPLETED), TRUE);
+  wait = (FilterWait) { page, 1, "list", "1 case shown" };
+  g_assert_true (wait_for (filter_shows, &wait));
+  {
+    g_autoptr (HallCase) row = g_list_model_get_item (hall_case_list_page_get_model (page), 0);
+
+    g_assert_cmpstr (hall_case_get_uuid (row), ==, hall_case_get_uuid (done));
+  }
+  g_assert_true (gtk_widget_get_visible (clear_button));
+
+  /* A completed case waits for nobody: nothing passes both. */
+  gtk_check_button_set_active (waiting_check, TRUE);
+  wait = (FilterWait) { page, 0, "no-results", "0 cases shown" };
+  g_assert_true (wait_for (filter_shows, &wait));
+
+  /* Cleared in one click: every case again. */
+  gtk_widget_activate (clear_button);
+  wait = (FilterWait) { page, 4, "list", "4 cases" };
+  g_assert_true (wait_for (filter_shows, &wait));
+  g_assert_false (gtk_check_button_get_active (waiting_check));
+  g_assert_false (gtk_check_button_get_active (state_check (page, HALL_CASE_COMPLETED)));
+  g_assert_false (gtk_widget_get_visible (clear_button));
+
+  /* Waiting for the applicant: documents missing, or returned; newest
+   * first. */
+  gtk_check_button_set_active (waiting_check, TRUE);
+  wait = (FilterWait) { page, 3, "list", "3 cases shown" };
+  g_assert_true (wait_for (filter_shows, &wait));
+  {
+    g_autoptr (HallCase) row = g_list_model_get_item (hall_case_list_page_get_model (page), 0);
+
+    g_assert_cmpstr (hall_case_get_uuid (row), ==, hall_case_get_uuid (returned));
+  }
+
+  /* With a search: Li Na's waiting cases. */
+  hall_case_list_page_set_search_mode (page, TRUE);
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"),
+                         "Li Na");
+  wait = (FilterWait) { page, 2, "list", "2 cases shown" };
+  g_assert_true (wait_for (filter_shows, &wait));
+
+  /* Overdue, as of two months on: the waiting cases' clock stands, so
+   * none of them. */
+  hall_case_list_page_set_clock (page, g_get_real_time () / G_USEC_PER_SEC + 60 * 86400);
+  gtk_check_button_set_active (waiting_check, FALSE);
+  gtk_check_button_set_active (overdue_check, TRUE);
+  wait = (FilterWait) { page, 0, "no-results", "0 cases shown" };
+  g_assert_true (wait_for (filter_shows, &wait));
+
+  /* The search cleared, the filter still on; then the filter cleared. */
+  gtk_editable_set_text (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry"), "");
+  wait = (FilterWait) { page, 0, "no-results", "0 cases shown" };
+  g_assert_true (wait_for (filter_shows, &wait));
+  gtk_widget_activate_action (GTK_WIDGET (page), "list.clear-filters", NULL);
+  wait = (FilterWait) { page, 4, "list", "4 cases" };
+  g_assert_true (wait_for (filter_shows, &wait));
+}
+
 static gboolean
 leaflet_folded (gpointer data)
 {
@@ -2117,6 +2265,8 @@ main (int   argc,
   g_test_add ("/hall/gui/day-summary", Fixture, NULL, fixture_set_up, test_day_summary,
               fixture_tear_down);
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
+  g_test_add ("/hall/gui/case-list/filter", Fixture, NULL, fixture_set_up,
+              test_case_list_filter, fixture_tear_down);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,

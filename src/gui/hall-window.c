@@ -199,6 +199,7 @@ update_state (HallWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-summary", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.filter", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
                                  signed_in && self->engine != NULL);
 
@@ -950,6 +951,21 @@ back_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* Ctrl+Shift+F: the list's filters, from wherever the focus is; a folded
+ * window shows the list first. */
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") != 0)
+    return;
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_page));
+  hall_case_list_page_show_filters (self->list_page);
+}
+
 static void
 case_rejected_cb (HallWindow *self,
                   const char *case_uuid,
@@ -1216,6 +1232,9 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.day-summary", NULL, day_summary_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.filter", NULL);
   gtk_widget_class_install_action (widget_class, "win.verify-license", NULL,
                                    verify_license_action);
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");
