@@ -2192,6 +2192,20 @@ test_filter (Fixture       *fixture,
   assert_filter (store, all, hall_case_get_number (all->pdata[2]),
                  (HallCaseFilter) { 0, TRUE, FALSE }, later, 50, "", 0);
   assert_filter (store, all, "赵磊", (HallCaseFilter) { 0, TRUE, TRUE }, later, 50, "", 0);
+  /* The counts of the states follow the moves (the triggers of schema
+   * 15): a page of one, counted from them. */
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED)
+                                    | HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW) },
+                 now, 1, "E", 2);
+  assert_filter (store, all, NULL, (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RECEIVED) },
+                 now, 1, "B", 2);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT n FROM counts WHERE name = 'state:received'"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT n FROM counts WHERE name = 'state:completed'"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT n FROM counts WHERE name = 'state:in_review'"), ==, 1);
   /* No filter: every case. */
   assert_filter (store, all, NULL, (HallCaseFilter) { 0 }, now, 50, "E,D,C,B,A", 5);
 

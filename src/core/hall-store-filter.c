@@ -121,13 +121,36 @@ append_id (HallSqliteStmt *stmt,
   g_array_append_val (ids, id);
 }
 
+/* The count of the cases in @states (every case for none), from the
+ * counts the store's triggers keep. */
+static char *
+state_count_sql (guint states)
+{
+  GString *sql;
+  gboolean first = TRUE;
+
+  if ((states & ALL_STATES) == 0)
+    return g_strdup ("SELECT n FROM counts WHERE name = 'cases'");
+  sql = g_string_new ("SELECT coalesce (sum (n), 0) FROM counts WHERE name IN (");
+  for (guint i = HALL_CASE_RECEIVED; i <= HALL_CASE_WITHDRAWN; i++)
+    if (states & HALL_CASE_FILTER_STATE (i))
+      {
+        g_string_append_printf (sql, "%s'state:%s'", first ? "" : ", ",
+                                hall_case_state_to_string (i));
+        first = FALSE;
+      }
+  g_string_append (sql, ")");
+  return g_string_free (sql, FALSE);
+}
+
 /* The cases that pass, among every case. */
 static gboolean
-filter_all (HallSqliteConn  *reader,
-            FilterRead      *read,
-            const char      *condition,
-            GArray          *ids,
-            GError         **error)
+filter_all (HallSqliteConn       *reader,
+            FilterRead           *read,
+            const HallCaseFilter *filter,
+            const char           *condition,
+            GArray               *ids,
+            GError              **error)
 {
   g_autofree char *select = NULL;
   g_autofree char *count = NULL;
@@ -151,11 +174,15 @@ filter_all (HallSqliteConn  *reader,
       read->n_matching = ids->len;
       return TRUE;
     }
-  count = g_strconcat ("SELECT count(*) FROM cases c WHERE ", condition, NULL);
+  if (!filter->waiting && !filter->overdue)
+    count = state_count_sql (filter->states);
+  else
+    count = g_strconcat ("SELECT count(*) FROM cases c WHERE ", condition, NULL);
   counter = hall_sqlite_conn_prepare (reader, count, error);
   if (counter == NULL)
     return FALSE;
-  sqlite3_bind_int64 (counter, 1, read->now);
+  if (sqlite3_bind_parameter_count (counter) > 0)
+    sqlite3_bind_int64 (counter, 1, read->now);
   if (!_hall_store_step_rows (counter, _hall_store_take_int64, &n, _("count the cases"), error))
     return FALSE;
   read->n_matching = n;
@@ -217,7 +244,7 @@ read_filter (HallSqliteConn  *reader,
   if (read->query != NULL && *read->query != '\0')
     ok = filter_search (reader, read, condition, ids, error);
   else
-    ok = filter_all (reader, read, condition, ids, error);
+    ok = filter_all (reader, read, &read->filter, condition, ids, error);
   if (!ok)
     return FALSE;
   read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
