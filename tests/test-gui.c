@@ -1973,6 +1973,134 @@ test_narrow_window (Fixture       *fixture,
 }
 
 static gboolean
+leaflet_visible_list (gpointer data)
+{
+  AdwLeaflet *leaflet = data;
+  GtkWidget *child = adw_leaflet_get_visible_child (leaflet);
+
+  return child != NULL && HALL_IS_CASE_LIST_PAGE (child);
+}
+
+static gboolean
+list_not_compact (gpointer data)
+{
+  return !hall_case_list_page_get_compact (HALL_CASE_LIST_PAGE (data));
+}
+
+static gboolean
+window_is_width (gpointer data)
+{
+  GtkWidget *window = data;
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), "hall-test-width"));
+
+  /* The window's frame (client-side, when no window manager draws one)
+   * is inside the size asked for. */
+  if (gtk_widget_get_width (window) <= width && gtk_widget_get_width (window) >= width - 20)
+    return TRUE;
+  /* Asked again, as a person goes on dragging the edge: a window held at
+   * its minimum of the moment stays there when the minimum shrinks. */
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 740);
+  return FALSE;
+}
+
+static void
+print_min_widths (GtkWidget *widget,
+                  int        depth)
+{
+  int min, nat;
+
+  if (depth > 14 || !gtk_widget_get_visible (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  if (min > 300)
+    g_printerr ("%*s%s min %d nat %d\n", depth * 2, "", G_OBJECT_TYPE_NAME (widget), min, nat);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    print_min_widths (child, depth + 1);
+}
+
+static gboolean
+widget_has_size (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* A dialog opened by @action is no wider than the window. */
+static void
+assert_dialog_fits (Fixture    *fixture,
+                    const char *action,
+                    GType       type)
+{
+  GtkWindow *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), action, NULL));
+  spin ();
+  dialog = find_toplevel (type);
+  g_assert_nonnull (dialog);
+  g_assert_true (wait_for (widget_has_size, dialog));
+  spin_for (200);
+  if (gtk_widget_get_width (GTK_WIDGET (dialog)) > gtk_widget_get_width (GTK_WIDGET (fixture->window)))
+    print_min_widths (GTK_WIDGET (dialog), 0);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=,
+                   gtk_widget_get_width (GTK_WIDGET (fixture->window)));
+  gtk_window_destroy (dialog);
+  spin ();
+}
+
+/* A phone's width (issue 16): at 360 px the window takes that width, the
+ * list and the case fold into one column, the list keeps the number, the
+ * applicant and the state, a case opened comes forward, and back shows the
+ * list again; the queue folds away behind its button. */
+static void
+test_window_360 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = create_case (fixture, "Zhang Wei");
+  AdwLeaflet *leaflet;
+  HallCaseListPage *page;
+  GtkColumnView *column_view;
+  ListWait wait;
+
+  show_window (fixture);
+  leaflet = template_child (fixture->window, HALL_TYPE_WINDOW, "leaflet");
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  column_view = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "column_view");
+  sign_in (fixture);
+  /* As a person drags the edge: the header bar gives up its wide buttons
+   * on the way, and the window goes narrower. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 740);
+  g_object_set_data (G_OBJECT (fixture->window), "hall-test-width", GINT_TO_POINTER (360));
+  if (!wait_for (window_is_width, fixture->window))
+    print_min_widths (GTK_WIDGET (fixture->window), 0);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 360);
+  g_assert_true (window_is_width (fixture->window));
+  g_assert_true (wait_for (leaflet_folded, leaflet));
+  g_assert_true (wait_for ((Condition) hall_case_list_page_get_compact, page));
+  wait = (ListWait) { page, 1, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == GTK_WIDGET (page));
+
+  /* Enter on the row opens the case: it comes forward. */
+  g_signal_emit_by_name (column_view, "activate", 0);
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
+                 template_child (fixture->window, HALL_TYPE_WINDOW, "case_page"));
+  g_assert_true (gtk_widget_get_visible (template_child (fixture->window, HALL_TYPE_WINDOW,
+                                                         "back_button")));
+  /* Back shows the list. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
+  g_assert_true (wait_for (leaflet_visible_list, leaflet));
+
+  /* The intake and the license check open no wider than the window. */
+  assert_dialog_fits (fixture, "win.new-intake", HALL_TYPE_INTAKE_DIALOG);
+  assert_dialog_fits (fixture, "win.verify-license", HALL_TYPE_VERIFY_WINDOW);
+
+  /* Wide again: side by side, every column. */
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1366, 768);
+  g_assert_true (wait_for (leaflet_unfolded, leaflet));
+  g_assert_true (wait_for (list_not_compact, page));
+}
+
+static gboolean
 indicator_counts (gpointer data)
 {
   return g_strcmp0 (hall_sync_indicator_get_text (HALL_SYNC_INDICATOR (data)),
@@ -2268,6 +2396,8 @@ main (int   argc,
   g_test_add ("/hall/gui/case-list/filter", Fixture, NULL, fixture_set_up,
               test_case_list_filter, fixture_tear_down);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/window-360", Fixture, NULL, fixture_set_up, test_window_360,
               fixture_tear_down);
   g_test_add ("/hall/gui/window-size", Fixture, NULL, fixture_set_up, test_window_size,
               fixture_tear_down);

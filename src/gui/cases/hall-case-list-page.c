@@ -27,6 +27,12 @@ struct _HallCaseListPage
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
+  GtkColumnViewColumn *number_column;
+  GtkColumnViewColumn *state_column;
+  GtkColumnViewColumn *applicant_column;
+  GtkColumnViewColumn *service_column;
+  GtkColumnViewColumn *promised_column;
+  GtkColumnViewColumn *sync_column;
   AdwStatusPage     *empty_page;
   AdwStatusPage     *no_results_page;
   GtkWidget         *empty_intake_button;
@@ -36,8 +42,10 @@ struct _HallCaseListPage
   GtkCheckButton    *overdue_check;
   GtkLabel          *count_label;
   GtkWidget         *clear_button;
+  GtkWidget         *search_toggle;
   GtkCheckButton    *state_checks[HALL_CASE_WITHDRAWN + 1];
   gboolean           clearing; /* the checks are being unset at once */
+  gboolean           compact;  /* number, applicant and state only */
 
   HallStore         *store;
   HallCatalog       *catalog;
@@ -415,6 +423,43 @@ activate_cb (HallCaseListPage *self,
 
   if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+}
+
+static gboolean
+open_pressed_cb (gpointer user_data)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (user_data);
+  HallCase *kase = self->selection != NULL
+                     ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+
+  if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
+    g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+  return G_SOURCE_REMOVE;
+}
+
+/* A single click on a row opens its case at every width: the table only
+ * selects it, which shows it beside the list, but in a folded window the
+ * case must also come forward. Heard before the row (capture phase), which
+ * selects itself on the release; the case is asked for once it has. */
+static void
+row_released_cb (GtkGestureClick  *gesture,
+                int               n_press,
+                double            x,
+                double            y,
+                HallCaseListPage *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *widget;
+
+  if (n_press != 1)
+    return;
+  for (widget = picked; widget != NULL && widget != GTK_WIDGET (self->column_view);
+       widget = gtk_widget_get_parent (widget))
+    if (g_strcmp0 (gtk_widget_get_css_name (widget), "row") == 0)
+      {
+        g_idle_add_full (G_PRIORITY_HIGH, open_pressed_cb, g_object_ref (self), g_object_unref);
+        return;
+      }
 }
 
 static void
@@ -918,6 +963,12 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, number_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, state_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, applicant_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, service_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, promised_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, sync_column);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_intake_button);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, no_results_page);
@@ -927,6 +978,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, overdue_check);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_toggle);
   gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, intake_allowed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
@@ -972,6 +1024,14 @@ hall_case_list_page_init (HallCaseListPage *self)
     }
   /* The entry sits in a clamp, so the bar does not find it by itself. */
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect (click, "released", G_CALLBACK (row_released_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  }
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
                            "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
   update_view (self);
@@ -1077,6 +1137,39 @@ hall_case_list_page_show_filters (HallCaseListPage *self)
   g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
 
   gtk_menu_button_popup (self->filter_button);
+}
+
+void
+hall_case_list_page_set_compact (HallCaseListPage *self,
+                                 gboolean          compact)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  compact = !!compact;
+  if (compact == self->compact)
+    return;
+  self->compact = compact;
+  /* The header bar has no room for its search button then. */
+  gtk_widget_set_visible (self->search_toggle, compact);
+  gtk_column_view_column_set_visible (self->service_column, !compact);
+  gtk_column_view_column_set_visible (self->promised_column, !compact);
+  gtk_column_view_column_set_visible (self->sync_column, !compact);
+  /* The names get the room the number and the state can spare. */
+  gtk_column_view_column_set_fixed_width (self->number_column, compact ? 150 : 170);
+  gtk_column_view_column_set_fixed_width (self->state_column, compact ? 84 : 100);
+  /* GTK 4.8 still gives hidden columns that expand their share, and the
+   * applicant's column its minimum: at 360 px the name gets a width of
+   * its own instead. */
+  gtk_column_view_column_set_expand (self->service_column, !compact);
+  gtk_column_view_column_set_fixed_width (self->applicant_column, compact ? 106 : -1);
+}
+
+gboolean
+hall_case_list_page_get_compact (HallCaseListPage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), FALSE);
+
+  return self->compact;
 }
 
 void
