@@ -2046,6 +2046,177 @@ test_kill9 (Fixture       *fixture,
   }
 }
 
+/* The names of the cases @found holds, in its order, as "A,B,C"; the
+ * letters are the cases' places in @all (0 = A). */
+static char *
+found_letters (GPtrArray *all,
+               GPtrArray *found)
+{
+  GString *letters = g_string_new ("");
+
+  for (guint i = 0; i < found->len; i++)
+    for (guint j = 0; j < all->len; j++)
+      if (g_strcmp0 (hall_case_get_uuid (found->pdata[i]), hall_case_get_uuid (all->pdata[j]))
+          == 0)
+        g_string_append_printf (letters, "%s%c", letters->len > 0 ? "," : "", 'A' + j);
+  return g_string_free (letters, FALSE);
+}
+
+static void
+assert_filter (HallStore      *store,
+               GPtrArray      *all,
+               const char     *query,
+               HallCaseFilter  filter,
+               gint64          now,
+               guint           limit,
+               const char     *expected,
+               guint           expected_n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autofree char *letters = NULL;
+  guint n = G_MAXUINT;
+
+  found = hall_store_filter_cases (store, query, &filter, now, limit, &n, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  letters = found_letters (all, found);
+  if (g_strcmp0 (letters, expected) != 0 || n != expected_n)
+    g_error ("filter states 0x%x waiting %d overdue %d query “%s”: found “%s” of %u,"
+             " expected “%s” of %u",
+             filter.states, filter.waiting, filter.overdue, query ? query : "", letters, n,
+             expected, expected_n);
+}
+
+/* The list's filters (issue 16): by state, waiting for the applicant and
+ * overdue, each exactly the cases it names, newest first, counted, and
+ * with a search. The definitions are the end-of-day summary's. */
+static void
+test_filter (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) zhang =
+    hall_applicant_new_person ("张伟", HALL_ID_TYPE_RESIDENT_ID, "11010519491231002X",
+                               "13800138000");
+  g_autoptr (HallApplicant) li =
+    hall_applicant_new_person ("李娜", HALL_ID_TYPE_PASSPORT, "E98765432", "13900139000");
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 later = now + 60 * 86400;
+  HallCase *kase;
+
+  /* A: 张伟, received, a document missing (waiting). */
+  g_ptr_array_add (all, create_case (store, fixture->service, zhang));
+  /* B: 张伟, received, every document (overdue later). */
+  kase = hall_case_new ();
+  {
+    g_autoptr (JsonArray) checklist = json_array_new ();
+
+    for (guint i = 0; i < hall_service_get_n_documents (fixture->service); i++)
+      {
+        JsonObject *item = json_object_new ();
+
+        json_object_set_string_member (item, "id",
+                                       hall_service_get_document (fixture->service, i)->id);
+        json_object_set_boolean_member (item, "provided", TRUE);
+        json_array_add_object_element (checklist, item);
+      }
+    hall_case_set_checklist (kase, checklist);
+  }
+  hall_case_set_official (kase, "wang.fang");
+  g_assert_true (hall_store_create_case (store, zhang, fixture->service, kase, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (all, kase);
+  /* C: 李娜, in review with every document (overdue later). */
+  kase = hall_case_new ();
+  hall_case_set_checklist (kase, hall_case_get_checklist (all->pdata[1]));
+  g_assert_true (hall_store_create_case (store, li, fixture->service, kase, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (all, kase);
+  g_assert_true (move_case (store, kase, HALL_CASE_IN_REVIEW, &error));
+  /* D: 张伟, completed. */
+  kase = create_case (store, fixture->service, zhang);
+  g_ptr_array_add (all, kase);
+  g_assert_true (move_case (store, kase, HALL_CASE_IN_REVIEW, &error));
+  g_assert_true (move_case (store, kase, HALL_CASE_APPROVED, &error));
+  g_assert_true (move_case (store, kase, HALL_CASE_COMPLETED, &error));
+  /* E: 李娜, returned (waiting). */
+  kase = create_case (store, fixture->service, li);
+  g_ptr_array_add (all, kase);
+  g_assert_true (move_case (store, kase, HALL_CASE_RETURNED, &error));
+  g_assert_no_error (error);
+
+  /* By state, one or several; newest first. */
+  assert_filter (store, all, NULL, (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RECEIVED) },
+                 now, 50, "B,A", 2);
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RECEIVED)
+                                    | HALL_CASE_FILTER_STATE (HALL_CASE_COMPLETED) },
+                 now, 50, "D,B,A", 3);
+  assert_filter (store, all, NULL, (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_REJECTED) },
+                 now, 50, "", 0);
+  /* A page shorter than what passes: the count is all of them. */
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RECEIVED)
+                                    | HALL_CASE_FILTER_STATE (HALL_CASE_COMPLETED) },
+                 now, 1, "D", 3);
+  /* Waiting for the applicant: a document missing, or returned. */
+  assert_filter (store, all, NULL, (HallCaseFilter) { 0, TRUE, FALSE }, now, 50, "E,A", 2);
+  /* Overdue: nothing yet; two months on, the open cases with every
+   * document (the waiting ones' clock stands). */
+  assert_filter (store, all, NULL, (HallCaseFilter) { 0, FALSE, TRUE }, now, 50, "", 0);
+  assert_filter (store, all, NULL, (HallCaseFilter) { 0, FALSE, TRUE }, later, 50, "C,B", 2);
+  /* Either. */
+  assert_filter (store, all, NULL, (HallCaseFilter) { 0, TRUE, TRUE }, later, 50, "E,C,B,A", 4);
+  /* With a state: the two conditions hold together. */
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED), TRUE, FALSE },
+                 now, 50, "E", 1);
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_COMPLETED), TRUE, TRUE },
+                 later, 50, "", 0);
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW), FALSE, TRUE },
+                 later, 50, "C", 1);
+  /* With a search: by name, by case number. */
+  assert_filter (store, all, "张伟", (HallCaseFilter) { 0, FALSE, TRUE }, later, 50, "B", 1);
+  assert_filter (store, all, "张伟", (HallCaseFilter) { 0, TRUE, FALSE }, now, 50, "A", 1);
+  assert_filter (store, all, "李娜", (HallCaseFilter) { 0, TRUE, FALSE }, now, 50, "E", 1);
+  assert_filter (store, all, "张伟",
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_COMPLETED) }, now, 50, "D",
+                 1);
+  assert_filter (store, all, hall_case_get_number (all->pdata[2]),
+                 (HallCaseFilter) { 0, FALSE, TRUE }, later, 50, "C", 1);
+  assert_filter (store, all, hall_case_get_number (all->pdata[2]),
+                 (HallCaseFilter) { 0, TRUE, FALSE }, later, 50, "", 0);
+  assert_filter (store, all, "赵磊", (HallCaseFilter) { 0, TRUE, TRUE }, later, 50, "", 0);
+  /* The counts of the states follow the moves (the triggers of schema
+   * 15): a page of one, counted from them. */
+  assert_filter (store, all, NULL,
+                 (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED)
+                                    | HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW) },
+                 now, 1, "E", 2);
+  assert_filter (store, all, NULL, (HallCaseFilter) { HALL_CASE_FILTER_STATE (HALL_CASE_RECEIVED) },
+                 now, 1, "B", 2);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT n FROM counts WHERE name = 'state:received'"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT n FROM counts WHERE name = 'state:completed'"), ==, 1);
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT n FROM counts WHERE name = 'state:in_review'"), ==, 1);
+  /* No filter: every case. */
+  assert_filter (store, all, NULL, (HallCaseFilter) { 0 }, now, 50, "E,D,C,B,A", 5);
+
+  g_assert_true (hall_case_filter_is_empty (&(HallCaseFilter) { 0 }));
+  g_assert_false (hall_case_filter_is_empty (&(HallCaseFilter) { 0, FALSE, TRUE }));
+  /* The index the state filter walks. */
+  g_assert_cmpint (query_int (fixture->path,
+                              "SELECT count(*) FROM sqlite_master WHERE name = 'cases_state'"),
+                   ==, 1);
+}
+
 /* The end-of-day summary's four numbers: opened and completed today at
  * this counter, waiting for the applicant, and overdue (not counting the
  * waiting, whose clock stands); another counter's cases are not ours. */
@@ -2132,6 +2303,8 @@ main (int   argc,
   /* First, while the process has no other threads to fork with. */
   g_test_add ("/hall/store/kill9", Fixture, NULL, fixture_set_up, test_kill9, fixture_tear_down);
   g_test_add ("/hall/store/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/hall/store/filter", Fixture, NULL, fixture_set_up, test_filter,
+              fixture_tear_down);
   g_test_add ("/hall/store/day-counts", Fixture, NULL, fixture_set_up, test_day_counts,
               fixture_tear_down);
   g_test_add ("/hall/store/migrate/v0", Fixture, GINT_TO_POINTER (0), fixture_set_up,

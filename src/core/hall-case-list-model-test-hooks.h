@@ -14,4 +14,9 @@ gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
 /* Whether a read of the model's is running or waiting (for tests). */
 gboolean   _hall_case_list_model_is_busy   (HallCaseListModel *self);
 
+/* The filter's "overdue" reads @now (seconds since the epoch) from here
+ * on, instead of the wall clock; 0 gives the wall clock back. */
+void       _hall_case_list_model_set_clock (HallCaseListModel *self,
+                                            gint64             now);
+
 G_END_DECLS

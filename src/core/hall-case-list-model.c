@@ -94,8 +94,11 @@ struct _HallCaseListModel
                              * (weak): a case read again is the same object,
                              * so a view keeps its selection on it */
 
-  /* Search. */
+  /* Search and filters. */
   char         *query;
+  HallCaseFilter filter;
+  gint64        clock;      /* seconds a test set the clock to, else 0 */
+  guint         n_matching; /* cases that pass the filter, in all */
   GPtrArray    *results;  /* of HallCase; non-NULL while they are shown */
   gboolean      emptied;  /* between the two halves of replace_all () */
   GCancellable *search_cancellable;
@@ -113,6 +116,7 @@ enum
   PROP_STORE,
   PROP_QUERY,
   PROP_SEARCHING,
+  PROP_N_MATCHING,
   N_PROPS
 };
 
@@ -893,11 +897,19 @@ refresh (HallCaseListModel *self)
   g_task_run_in_thread (task, read_head_thread);
 }
 
+/* Whether the list shows the rows of a search or a filter rather than
+ * the whole store. */
+static gboolean
+shows_results (HallCaseListModel *self)
+{
+  return self->query != NULL || !hall_case_filter_is_empty (&self->filter);
+}
+
 static void
 on_store_changed (HallStore         *store,
                   HallCaseListModel *self)
 {
-  if (self->query != NULL)
+  if (shows_results (self))
     run_search (self);
   refresh (self);
 }
@@ -1049,6 +1061,7 @@ on_case_changed (HallStore         *store,
 static void
 search_show (HallCaseListModel *self,
              GPtrArray         *cases,
+             guint              n_matching,
              GError            *error,
              gboolean           rest)
 {
@@ -1060,6 +1073,7 @@ search_show (HallCaseListModel *self,
       /* The error says what failed in the database, never what was typed. */
       g_warning ("Search failed: %s", error->message);
       cases = g_ptr_array_new_with_free_func (g_object_unref);
+      n_matching = 0;
     }
 
   old_n = g_list_model_get_n_items (G_LIST_MODEL (self));
@@ -1079,6 +1093,57 @@ search_show (HallCaseListModel *self,
   self->results = cases;
   g_list_model_items_changed (G_LIST_MODEL (self), same, old_n - same,
                               self->results->len - same);
+  /* A search alone counts what it shows; a filter counts every case that
+   * passes. */
+  n_matching = hall_case_filter_is_empty (&self->filter) ? self->results->len : n_matching;
+  if (n_matching != self->n_matching)
+    {
+      self->n_matching = n_matching;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHING]);
+    }
+}
+
+static gint64
+model_now (HallCaseListModel *self)
+{
+  return self->clock != 0 ? self->clock : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* The results of a search or a filter, whichever @result is. */
+static GPtrArray *
+read_results_finish (HallCaseListModel  *self,
+                     GAsyncResult       *result,
+                     guint              *n_matching,
+                     GError            **error)
+{
+  *n_matching = 0;
+  if (g_task_get_source_tag (G_TASK (result)) == hall_store_filter_cases_async)
+    return hall_store_filter_cases_finish (self->store, result, n_matching, error);
+  return hall_store_search_cases_finish (self->store, result, error);
+}
+
+/* A filter alone may show more than a search: its rows are all alike, and
+ * an official looks down them rather than for one. */
+static guint
+results_limit (HallCaseListModel *self)
+{
+  if (self->query == NULL)
+    return HALL_CASE_LIST_MODEL_MAX_FILTERED;
+  return HALL_CASE_LIST_MODEL_MAX_RESULTS;
+}
+
+static void
+read_results (HallCaseListModel   *self,
+              guint                limit,
+              GAsyncReadyCallback  callback)
+{
+  if (hall_case_filter_is_empty (&self->filter))
+    hall_store_search_cases_async (self->store, self->query, limit, self->search_cancellable,
+                                   callback, g_object_ref (self));
+  else
+    hall_store_filter_cases_async (self->store, self->query, &self->filter, model_now (self),
+                                   limit, self->search_cancellable, callback,
+                                   g_object_ref (self));
 }
 
 static void
@@ -1089,19 +1154,20 @@ search_done (GObject      *source,
   g_autoptr (HallCaseListModel) self = user_data;
   g_autoptr (GError) error = NULL;
   GPtrArray *cases;
+  guint n_matching;
 
-  cases = hall_store_search_cases_finish (HALL_STORE (source), result, &error);
+  cases = read_results_finish (self, result, &n_matching, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   g_clear_object (&self->search_cancellable);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
-  if (self->query == NULL)
+  if (!shows_results (self))
     {
       g_clear_pointer (&cases, g_ptr_array_unref);
       return;
     }
-  search_show (self, cases, error, TRUE);
+  search_show (self, cases, n_matching, error, TRUE);
 }
 
 static void
@@ -1112,27 +1178,27 @@ search_first_done (GObject      *source,
   g_autoptr (HallCaseListModel) self = user_data;
   g_autoptr (GError) error = NULL;
   GPtrArray *cases;
+  guint n_matching;
   gboolean more;
 
-  cases = hall_store_search_cases_finish (HALL_STORE (source), result, &error);
+  cases = read_results_finish (self, result, &n_matching, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  more = cases != NULL && cases->len == SEARCH_FIRST_ROWS && self->query != NULL;
+  more = cases != NULL && cases->len == SEARCH_FIRST_ROWS && shows_results (self);
   if (!more)
     {
       g_clear_object (&self->search_cancellable);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
     }
-  if (self->query == NULL)
+  if (!shows_results (self))
     {
       g_clear_pointer (&cases, g_ptr_array_unref);
       return;
     }
-  search_show (self, cases, error, FALSE);
+  search_show (self, cases, n_matching, error, FALSE);
   if (more)
-    hall_store_search_cases_async (self->store, self->query, HALL_CASE_LIST_MODEL_MAX_RESULTS,
-                                   self->search_cancellable, search_done, g_object_ref (self));
+    read_results (self, results_limit (self), search_done);
 }
 
 static void
@@ -1143,9 +1209,7 @@ run_search (HallCaseListModel *self)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   self->search_cancellable = g_cancellable_new ();
-  hall_store_search_cases_async (self->store, self->query, SEARCH_FIRST_ROWS,
-                                 self->search_cancellable, search_first_done,
-                                 g_object_ref (self));
+  read_results (self, SEARCH_FIRST_ROWS, search_first_done);
   if (!was_searching)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
 }
@@ -1225,6 +1289,9 @@ hall_case_list_model_get_property (GObject    *object,
     case PROP_SEARCHING:
       g_value_set_boolean (value, hall_case_list_model_get_searching (self));
       break;
+    case PROP_N_MATCHING:
+      g_value_set_uint (value, hall_case_list_model_get_n_matching (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1271,6 +1338,9 @@ hall_case_list_model_class_init (HallCaseListModelClass *klass)
   properties[PROP_SEARCHING] =
     g_param_spec_boolean ("searching", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_MATCHING] =
+    g_param_spec_uint ("n-matching", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1290,6 +1360,13 @@ gboolean
 _hall_case_list_model_has_marks (HallCaseListModel *self)
 {
   return self->marks != NULL;
+}
+
+void
+_hall_case_list_model_set_clock (HallCaseListModel *self,
+                                 gint64             now)
+{
+  self->clock = now;
 }
 
 gboolean
@@ -1328,6 +1405,22 @@ hall_case_list_model_get_searching (HallCaseListModel *self)
   return self->search_cancellable != NULL;
 }
 
+static void
+back_to_whole_list (HallCaseListModel *self)
+{
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
+  if (self->results != NULL)
+    {
+      guint old_n = self->results->len;
+
+      g_clear_pointer (&self->results, g_ptr_array_unref);
+      replace_all (self, old_n, self->n_cases);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHING]);
+}
+
 void
 hall_case_list_model_set_query (HallCaseListModel *self,
                                 const char        *query)
@@ -1346,23 +1439,51 @@ hall_case_list_model_set_query (HallCaseListModel *self,
   self->query = g_steal_pointer (&stripped);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
 
-  if (self->query != NULL)
+  if (shows_results (self))
     {
       run_search (self);
       return;
     }
+  back_to_whole_list (self);
+}
 
-  /* Back to the whole list. */
-  g_cancellable_cancel (self->search_cancellable);
-  g_clear_object (&self->search_cancellable);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
-  if (self->results != NULL)
-    {
-      guint old_n = self->results->len;
+void
+hall_case_list_model_set_filter (HallCaseListModel    *self,
+                                 const HallCaseFilter *filter)
+{
+  HallCaseFilter empty = { 0 };
 
-      g_clear_pointer (&self->results, g_ptr_array_unref);
-      replace_all (self, old_n, self->n_cases);
-    }
+  g_return_if_fail (HALL_IS_CASE_LIST_MODEL (self));
+
+  if (filter == NULL)
+    filter = &empty;
+  if (hall_case_filter_equal (filter, &self->filter))
+    return;
+  self->filter = *filter;
+  if (shows_results (self))
+    run_search (self);
+  else
+    back_to_whole_list (self);
+}
+
+void
+hall_case_list_model_get_filter (HallCaseListModel *self,
+                                 HallCaseFilter    *filter)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_MODEL (self));
+  g_return_if_fail (filter != NULL);
+
+  *filter = self->filter;
+}
+
+guint
+hall_case_list_model_get_n_matching (HallCaseListModel *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_MODEL (self), 0);
+
+  if (self->results == NULL)
+    return self->n_cases;
+  return self->n_matching;
 }
 
 gboolean

@@ -27,10 +27,18 @@ G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_M
  * shows the store's search results for it instead (at most
  * HALL_CASE_LIST_MODEL_MAX_RESULTS), searched on a worker thread; a new
  * query cancels the one still running, and the list switches when the new
- * results are in. "searching" is TRUE meanwhile. */
+ * results are in. "searching" is TRUE meanwhile.
+ *
+ * hall_case_list_model_set_filter() narrows the list to the cases that pass
+ * a HallCaseFilter, with the query or alone (then the newest
+ * HALL_CASE_LIST_MODEL_MAX_FILTERED), read on a worker as a search is;
+ * "n-matching" is how many cases pass in all (the whole list's count when
+ * neither a query nor a filter is set; the rows shown for a query alone). */
 
 #define HALL_CASE_LIST_MODEL_PAGE_SIZE   100
 #define HALL_CASE_LIST_MODEL_MAX_RESULTS 200
+/* A filter alone (no query) shows the newest this many that pass. */
+#define HALL_CASE_LIST_MODEL_MAX_FILTERED 1000
 
 /* (transfer full): keeps a reference to @store. */
 HallCaseListModel *hall_case_list_model_new         (HallStore         *store);
@@ -40,6 +48,12 @@ const char        *hall_case_list_model_get_query   (HallCaseListModel *self);
 void               hall_case_list_model_set_query   (HallCaseListModel *self,
                                                      const char        *query);
 gboolean           hall_case_list_model_get_searching (HallCaseListModel *self);
+/* @filter is copied; NULL or an empty one shows every case again. */
+void               hall_case_list_model_set_filter  (HallCaseListModel    *self,
+                                                     const HallCaseFilter *filter);
+void               hall_case_list_model_get_filter  (HallCaseListModel    *self,
+                                                     HallCaseFilter       *filter);
+guint              hall_case_list_model_get_n_matching (HallCaseListModel *self);
 /* Whether @kase is a row not read yet: it shows nothing and is never
  * opened. */
 gboolean           hall_case_list_model_is_placeholder (HallCase         *kase);

@@ -287,4 +287,16 @@ gboolean        _hall_store_settle_pages_locked (HallStore      *self,
                                                  GHashTable     *parked,
                                                  GError        **error);
 
+/* hall-store-search.c */
+
+/* The ids of the newest @limit cases that answer @text as the search box
+ * does, newest first, appended to @ids (of gint64); read on @reader, in
+ * the caller's read transaction. Cancelled inside a statement. */
+gboolean        _hall_store_search_ids          (HallSqliteConn *reader,
+                                                 const char     *text,
+                                                 guint           limit,
+                                                 GCancellable   *cancellable,
+                                                 GArray         *ids,
+                                                 GError        **error);
+
 G_END_DECLS

@@ -381,15 +381,16 @@ search_routes_all (HallSqliteConn  *reader,
   return TRUE;
 }
 
+/* The ids of the newest @read->limit cases that answer the query, newest
+ * first, into @ids. */
 static gboolean
-read_search (HallSqliteConn  *reader,
-             gpointer         data,
-             GError         **error)
+search_ids (HallSqliteConn  *reader,
+            SearchRead      *read,
+            GArray          *ids,
+            GError         **error)
 {
-  SearchRead *read = data;
   sqlite3 *db = hall_sqlite_conn_get_db (reader);
   g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   gboolean ok;
 
@@ -418,9 +419,37 @@ read_search (HallSqliteConn  *reader,
       if (g_hash_table_add (seen, &key->id))
         g_array_append_val (ids, key->id);
     }
+  return TRUE;
+}
 
+static gboolean
+read_search (HallSqliteConn  *reader,
+             gpointer         data,
+             GError         **error)
+{
+  SearchRead *read = data;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (!search_ids (reader, read, ids, error))
+    return FALSE;
   read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
   return read->cases != NULL;
+}
+
+gboolean
+_hall_store_search_ids (HallSqliteConn  *reader,
+                        const char      *text,
+                        guint            limit,
+                        GCancellable    *cancellable,
+                        GArray          *ids,
+                        GError         **error)
+{
+  g_autoptr (HallSearchQuery) query = hall_search_query_new (text);
+  SearchRead read = { query, limit, cancellable, NULL };
+
+  if (query->kinds == HALL_SEARCH_NONE || limit == 0)
+    return TRUE;
+  return search_ids (reader, &read, ids, error);
 }
 
 static GPtrArray *

@@ -19,7 +19,7 @@
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 14
+#define HALL_STORE_SCHEMA_VERSION 15
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -261,6 +261,52 @@ void            hall_store_search_cases_async    (HallStore      *self,
 GPtrArray      *hall_store_search_cases_finish   (HallStore      *self,
                                                   GAsyncResult   *result,
                                                   GError        **error);
+
+/* Which cases the list shows (issue 16): cases in one of @states (bits
+ * 1 << HallCaseState; 0 for any state) and, when @waiting or @overdue is
+ * set, that wait for the applicant (returned, or open with a document of
+ * the checklist still missing) or are overdue (open, not waiting, the
+ * promised time past): either of the two that is set. All zero is no
+ * filter. */
+typedef struct
+{
+  guint    states;
+  gboolean waiting;
+  gboolean overdue;
+} HallCaseFilter;
+
+#define HALL_CASE_FILTER_STATE(state) (1u << (state))
+
+gboolean        hall_case_filter_is_empty        (const HallCaseFilter *filter);
+gboolean        hall_case_filter_equal           (const HallCaseFilter *a,
+                                                  const HallCaseFilter *b);
+
+/* The newest @limit cases that pass @filter, and answer @query as the
+ * search box does when @query is not NULL or empty; overdue as of @now
+ * (seconds since the epoch). In *@n_matching (when not NULL) how many
+ * cases pass in all: exact without a query; with one, among the newest
+ * HALL_STORE_FILTER_SEARCH_MAX answers of the search. (transfer full)
+ * (element-type HallCase), from _finish too. */
+#define HALL_STORE_FILTER_SEARCH_MAX 2000
+GPtrArray      *hall_store_filter_cases          (HallStore            *self,
+                                                  const char           *query,
+                                                  const HallCaseFilter *filter,
+                                                  gint64                now,
+                                                  guint                 limit,
+                                                  guint                *n_matching,
+                                                  GError              **error);
+void            hall_store_filter_cases_async    (HallStore            *self,
+                                                  const char           *query,
+                                                  const HallCaseFilter *filter,
+                                                  gint64                now,
+                                                  guint                 limit,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GPtrArray      *hall_store_filter_cases_finish   (HallStore            *self,
+                                                  GAsyncResult         *result,
+                                                  guint                *n_matching,
+                                                  GError              **error);
 
 /* How many changes wait to be sent. The rest of the outbox is the sync
  * engine's (hall-store-sync-private.h). */

@@ -15,6 +15,7 @@
 #include "hall-case-list-page.h"
 #include "hall-case-page.h"
 #include "hall-day-summary.h"
+#include "hall-dialog-size.h"
 #include "hall-error.h"
 #include "hall-intake-dialog.h"
 #include "hall-lock-page.h"
@@ -48,6 +49,9 @@ struct _HallWindow
   GtkStack          *stack;
   HallSignInPage    *sign_in_page;
   HallLockPage      *lock_page;
+  AdwFlap           *queue_flap;
+  GtkWidget         *queue_button;
+  GtkScrolledWindow *queue_scrolled;
   AdwLeaflet        *leaflet;
   HallCaseListPage  *list_page;
   HallCasePage      *case_page;
@@ -66,6 +70,8 @@ struct _HallWindow
   HallSyncEngine    *engine;
   GCancellable      *cancellable;
   guint              header_id;
+  guint              fold_id;
+  gboolean           narrow;   /* a phone's width: the header keeps the essentials */
   gboolean           demo;
   gboolean           failed;
   gboolean           locked;
@@ -183,6 +189,17 @@ may_supervise (HallWindow *self)
   return has_role (self, "supervisor") || has_role (self, "administrator");
 }
 
+/* Narrow, the queue folds away behind a button of the header bar. */
+static void
+update_queue_button (HallWindow *self)
+{
+  gtk_widget_set_visible (self->queue_button,
+                          gtk_widget_get_visible (self->queue_sidebar)
+                          && adw_flap_get_folded (self->queue_flap)
+                          && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main")
+                               == 0);
+}
+
 static void
 update_state (HallWindow *self)
 {
@@ -199,6 +216,7 @@ update_state (HallWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.day-summary", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.filter", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
                                  signed_in && self->engine != NULL);
 
@@ -206,15 +224,23 @@ update_state (HallWindow *self)
   /* The inbox: for those who decide approval steps. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approval-inbox",
                                  signed_in && may_approve (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->approval_button), signed_in && may_approve (self));
+  /* Narrow, the inbox and the figures are in the main menu (and Ctrl+I,
+   * Ctrl+U); a button stays while its page is open, to go back by. */
+  gtk_widget_set_visible (GTK_WIDGET (self->approval_button),
+                          signed_in && may_approve (self)
+                          && (!self->narrow || gtk_toggle_button_get_active (self->approval_button)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stats",
                                  signed_in && may_supervise (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->stats_button), signed_in && may_supervise (self));
-  gtk_widget_set_visible (self->search_button, signed_in);
+  gtk_widget_set_visible (GTK_WIDGET (self->stats_button),
+                          signed_in && may_supervise (self)
+                          && (!self->narrow || gtk_toggle_button_get_active (self->stats_button)));
+  /* Narrow, the list's own bar has the search button. */
+  gtk_widget_set_visible (self->search_button, signed_in && !self->narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->sync_indicator), signed_in);
 
   update_title (self);
   update_back_button (self);
+  update_queue_button (self);
 }
 
 static void
@@ -226,6 +252,7 @@ leaflet_changed_cb (HallWindow *self)
   adw_button_content_set_label (self->new_intake_content, folded ? "" : _("_New Intake"));
   hall_sync_indicator_set_compact (self->sync_indicator, folded);
   update_back_button (self);
+  update_queue_button (self);
 }
 
 static gboolean
@@ -249,6 +276,21 @@ leaflet_folded_cb (HallWindow *self)
     self->header_id = g_idle_add (update_header_cb, self);
 }
 
+/* Side by side, the table needs 600 px beside the case's 360 (narrower it
+ * was cut off at "Promised"); folded, the list alone goes down to 360 px
+ * with fewer columns. The list's own minimum is the folded one, so the
+ * leaflet is let unfold only where both fit as they should. */
+#define UNFOLD_WIDTH (600 + 1 + 360)
+
+/* Whether the leaflet, unfolded now, is about to fold (its can-unfold is
+ * set after the allocation that found it too narrow), or is not laid out
+ * yet: a case shown then must come forward. */
+static gboolean
+will_fold (HallWindow *self)
+{
+  return gtk_widget_get_width (GTK_WIDGET (self->leaflet)) < UNFOLD_WIDTH;
+}
+
 void
 hall_window_add_toast (HallWindow *self,
                        const char *title)
@@ -270,7 +312,7 @@ hall_window_show_case (HallWindow *self,
   hall_case_list_page_set_open_case (self->list_page, kase);
   /* Side by side there is nowhere to go, and moving would pull the focus
    * out of the list. */
-  if (adw_leaflet_get_folded (self->leaflet))
+  if (adw_leaflet_get_folded (self->leaflet) || will_fold (self))
     adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->case_page));
 }
 
@@ -350,6 +392,7 @@ show_queue (HallWindow *self)
   if (!calls)
     adw_view_stack_set_visible_child_name (self->queue_stack, "reception");
   gtk_widget_set_visible (self->queue_sidebar, issues);
+  update_queue_button (self);
 }
 
 static void
@@ -408,6 +451,7 @@ start_serving_cb (HallWindow *self,
   hall_intake_dialog_set_official_name (dialog, self->display_name);
   g_signal_connect_object (dialog, "case-created", G_CALLBACK (serving_case_created_cb), self,
                            G_CONNECT_SWAPPED);
+  hall_dialog_fit_parent (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -909,6 +953,7 @@ new_intake_action (GtkWidget  *widget,
   hall_intake_dialog_set_official_name (dialog, self->display_name);
   g_signal_connect_object (dialog, "case-created", G_CALLBACK (case_created_cb), self,
                            G_CONNECT_SWAPPED);
+  hall_dialog_fit_parent (GTK_WINDOW (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -937,6 +982,7 @@ verify_license_action (GtkWidget  *widget,
     return;
   window = hall_verify_window_new (self->store);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  hall_dialog_fit_parent (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -948,6 +994,33 @@ back_action (GtkWidget  *widget,
   HallWindow *self = HALL_WINDOW (widget);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Ctrl+Shift+F: the list's filters, from wherever the focus is; a folded
+ * window shows the list first. */
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") != 0)
+    return;
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_page));
+  hall_case_list_page_show_filters (self->list_page);
+}
+
+/* Ctrl+Shift+Q: the queue, folded away in a narrow window, slides over the list. */
+static void
+toggle_queue_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+
+  if (gtk_widget_get_visible (self->queue_button))
+    adw_flap_set_reveal_flap (self->queue_flap, !adw_flap_get_reveal_flap (self->queue_flap));
 }
 
 static void
@@ -1028,6 +1101,71 @@ hall_window_constructed (GObject *object)
   update_state (self);
 }
 
+/* Below this the header bar cannot hold every button beside the title. */
+#define NARROW_WIDTH 600
+/* Below this the list keeps the number, the applicant and the state. */
+#define COMPACT_LIST_WIDTH 600
+/* Above this the queue is as wide as its buttons, as it always was beside
+ * the cases; below, it may be narrower and scroll, so that the window can
+ * go down to 360 px with the queue folded away. Set by the window's width
+ * alone: by the queue's own folding it would fold and unfold in turn. */
+#define QUEUE_FULL_WIDTH 760
+
+static gboolean
+queue_scrolls (HallWindow *self)
+{
+  GtkPolicyType policy;
+
+  gtk_scrolled_window_get_policy (self->queue_scrolled, &policy, NULL);
+  return policy != GTK_POLICY_NEVER;
+}
+
+static gboolean
+update_fold_cb (gpointer user_data)
+{
+  HallWindow *self = HALL_WINDOW (user_data);
+  gboolean can_unfold = gtk_widget_get_width (GTK_WIDGET (self->leaflet)) >= UNFOLD_WIDTH;
+  gboolean narrow = gtk_widget_get_width (GTK_WIDGET (self)) < NARROW_WIDTH;
+
+  self->fold_id = 0;
+  if (can_unfold != adw_leaflet_get_can_unfold (self->leaflet))
+    adw_leaflet_set_can_unfold (self->leaflet, can_unfold);
+  if (narrow != self->narrow)
+    {
+      self->narrow = narrow;
+      update_state (self);
+    }
+  gtk_scrolled_window_set_policy (self->queue_scrolled,
+                                  gtk_widget_get_width (GTK_WIDGET (self)) >= QUEUE_FULL_WIDTH
+                                    ? GTK_POLICY_NEVER : GTK_POLICY_AUTOMATIC,
+                                  GTK_POLICY_AUTOMATIC);
+  hall_case_list_page_set_compact (self->list_page,
+                                   gtk_widget_get_width (GTK_WIDGET (self->leaflet))
+                                     < COMPACT_LIST_WIDTH);
+  return G_SOURCE_REMOVE;
+}
+
+/* Set after the allocation, not in it: a leaflet changed while it is laid
+ * out would not be drawn as it is. */
+static void
+hall_window_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  HallWindow *self = HALL_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (hall_window_parent_class)->size_allocate (widget, width, height, baseline);
+  if (self->fold_id == 0
+      && ((gtk_widget_get_width (GTK_WIDGET (self->leaflet)) >= UNFOLD_WIDTH)
+            != adw_leaflet_get_can_unfold (self->leaflet)
+          || (width < NARROW_WIDTH) != self->narrow
+          || (width < QUEUE_FULL_WIDTH) != queue_scrolls (self)
+          || (gtk_widget_get_width (GTK_WIDGET (self->leaflet)) < COMPACT_LIST_WIDTH)
+               != hall_case_list_page_get_compact (self->list_page)))
+    self->fold_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_fold_cb, self, NULL);
+}
+
 static void
 hall_window_dispose (GObject *object)
 {
@@ -1036,6 +1174,7 @@ hall_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->header_id, g_source_remove);
+  g_clear_handle_id (&self->fold_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_WINDOW);
   g_clear_object (&self->engine);
   g_clear_object (&self->queue_client);
@@ -1135,6 +1274,7 @@ hall_window_class_init (HallWindowClass *klass)
 
   object_class->constructed = hall_window_constructed;
   object_class->dispose = hall_window_dispose;
+  widget_class->size_allocate = hall_window_size_allocate;
   object_class->finalize = hall_window_finalize;
   object_class->get_property = hall_window_get_property;
   object_class->set_property = hall_window_set_property;
@@ -1193,6 +1333,9 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, lock_page);
   gtk_widget_class_bind_template_callback (widget_class, unlocked_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_flap);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_button);
+  gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_scrolled);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_sidebar);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_stack);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_page);
@@ -1216,6 +1359,12 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.day-summary", NULL, day_summary_action);
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-queue", NULL, toggle_queue_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.toggle-queue", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.filter", NULL);
   gtk_widget_class_install_action (widget_class, "win.verify-license", NULL,
                                    verify_license_action);
   gtk_widget_class_install_property_action (widget_class, "win.search", "search-mode");

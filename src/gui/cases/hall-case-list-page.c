@@ -10,6 +10,7 @@
 
 #include "hall-case-format.h"
 #include "hall-case-list-model.h"
+#include "hall-case-list-model-test-hooks.h"
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
 
@@ -26,8 +27,25 @@ struct _HallCaseListPage
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
   GtkColumnView     *column_view;
+  GtkColumnViewColumn *number_column;
+  GtkColumnViewColumn *state_column;
+  GtkColumnViewColumn *applicant_column;
+  GtkColumnViewColumn *service_column;
+  GtkColumnViewColumn *promised_column;
+  GtkColumnViewColumn *sync_column;
   AdwStatusPage     *empty_page;
+  AdwStatusPage     *no_results_page;
   GtkWidget         *empty_intake_button;
+  GtkMenuButton     *filter_button;
+  GtkBox            *state_box;
+  GtkCheckButton    *waiting_check;
+  GtkCheckButton    *overdue_check;
+  GtkLabel          *count_label;
+  GtkWidget         *clear_button;
+  GtkWidget         *search_toggle;
+  GtkCheckButton    *state_checks[HALL_CASE_WITHDRAWN + 1];
+  gboolean           clearing; /* the checks are being unset at once */
+  gboolean           compact;  /* number, applicant and state only */
 
   HallStore         *store;
   HallCatalog       *catalog;
@@ -68,6 +86,59 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* The filter the checks of the popover set. */
+static void
+checked_filter (HallCaseListPage *self,
+                HallCaseFilter   *filter)
+{
+  *filter = (HallCaseFilter) { 0 };
+  for (guint i = 0; i < G_N_ELEMENTS (self->state_checks); i++)
+    if (self->state_checks[i] != NULL && gtk_check_button_get_active (self->state_checks[i]))
+      filter->states |= HALL_CASE_FILTER_STATE (i);
+  filter->waiting = gtk_check_button_get_active (self->waiting_check);
+  filter->overdue = gtk_check_button_get_active (self->overdue_check);
+}
+
+static gboolean
+is_filtered (HallCaseListPage *self)
+{
+  HallCaseFilter filter;
+
+  if (self->model == NULL)
+    return FALSE;
+  hall_case_list_model_get_filter (self->model, &filter);
+  return !hall_case_filter_is_empty (&filter);
+}
+
+/* "1,234 cases shown": what the list holds now, in the locale's digits
+ * groups. */
+static void
+update_count (HallCaseListPage *self)
+{
+  const char *query = self->model != NULL ? hall_case_list_model_get_query (self->model) : NULL;
+  guint n_items = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  guint n_matching = self->model != NULL ? hall_case_list_model_get_n_matching (self->model) : 0;
+  gboolean filtered = is_filtered (self);
+  g_autofree char *shown = g_strdup_printf ("%'u", n_items);
+  g_autofree char *all = g_strdup_printf ("%'u", n_matching);
+  g_autofree char *text = NULL;
+
+  if (!filtered && query == NULL)
+    text = g_strdup_printf (g_dngettext (NULL, "%s case", "%s cases", n_items), shown);
+  else if (n_matching > n_items)
+    /* Translators: "12,345 cases pass the filters; the newest 1,000 are shown" */
+    text = g_strdup_printf (g_dngettext (NULL, "%s case passes the filters; the newest %s are shown",
+                                         "%s cases pass the filters; the newest %s are shown",
+                                         n_matching),
+                            all, shown);
+  else
+    text = g_strdup_printf (g_dngettext (NULL, "%s case shown", "%s cases shown", n_items),
+                            shown);
+  gtk_label_set_label (self->count_label, text);
+  gtk_widget_set_visible (self->clear_button, filtered);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.clear-filters", filtered);
+}
+
 static void
 update_view (HallCaseListPage *self)
 {
@@ -76,10 +147,15 @@ update_view (HallCaseListPage *self)
   g_autofree char *before = g_strdup (gtk_stack_get_visible_child_name (self->stack));
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean filtered = is_filtered (self);
 
+  update_count (self);
+  adw_status_page_set_description (self->no_results_page,
+                                   filtered ? _("No case passes these filters: clear them to see every case")
+                                            : _("Try a case number, a name, an ID number or a phone number"));
   if (n_items > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
-  else if (query != NULL && *query != '\0')
+  else if ((query != NULL && *query != '\0') || filtered)
     {
       /* Until the results are in, "No cases match" would be a guess. */
       if (!hall_case_list_model_get_searching (self->model))
@@ -215,14 +291,22 @@ apply_query (HallCaseListPage *self)
   const char *typed = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *text = g_strstrip (g_strdup (typed));
   const char *before = hall_case_list_model_get_query (self->model);
-  gboolean to_whole_list = before != NULL && *text == '\0';
+  HallCaseFilter filter_before;
+  HallCaseFilter filter;
+  gboolean results_before;
+  gboolean to_whole_list;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   gboolean table_had_focus = focus != NULL &&
                              gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view));
 
-  if (g_strcmp0 (before != NULL ? before : "", text) == 0)
+  hall_case_list_model_get_filter (self->model, &filter_before);
+  checked_filter (self, &filter);
+  if (g_strcmp0 (before != NULL ? before : "", text) == 0
+      && hall_case_filter_equal (&filter_before, &filter))
     return;
+  results_before = before != NULL || !hall_case_filter_is_empty (&filter_before);
+  to_whole_list = results_before && *text == '\0' && hall_case_filter_is_empty (&filter);
 
   if (to_whole_list)
     {
@@ -230,6 +314,10 @@ apply_query (HallCaseListPage *self)
       gtk_column_view_set_model (self->column_view, NULL);
     }
 
+  /* The filter first: a query and a filter changed together read once. */
+  if (*text == '\0')
+    hall_case_list_model_set_query (self->model, text);
+  hall_case_list_model_set_filter (self->model, &filter);
   hall_case_list_model_set_query (self->model, text);
 
   if (to_whole_list)
@@ -243,6 +331,43 @@ apply_query (HallCaseListPage *self)
     /* Other rows are coming: the best match is at the top, not wherever
      * the last list was scrolled to. */
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+}
+
+static void
+filter_toggled_cb (HallCaseListPage *self)
+{
+  if (self->model == NULL || self->clearing)
+    return;
+
+  apply_query (self);
+  update_view (self);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+
+  self->clearing = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->state_checks); i++)
+    if (self->state_checks[i] != NULL)
+      gtk_check_button_set_active (self->state_checks[i], FALSE);
+  gtk_check_button_set_active (self->waiting_check, FALSE);
+  gtk_check_button_set_active (self->overdue_check, FALSE);
+  self->clearing = FALSE;
+  filter_toggled_cb (self);
+}
+
+static void
+filter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
+
+  gtk_menu_button_popup (self->filter_button);
 }
 
 static void
@@ -298,6 +423,43 @@ activate_cb (HallCaseListPage *self,
 
   if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+}
+
+static gboolean
+open_pressed_cb (gpointer user_data)
+{
+  HallCaseListPage *self = HALL_CASE_LIST_PAGE (user_data);
+  HallCase *kase = self->selection != NULL
+                     ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+
+  if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
+    g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
+  return G_SOURCE_REMOVE;
+}
+
+/* A single click on a row opens its case at every width: the table only
+ * selects it, which shows it beside the list, but in a folded window the
+ * case must also come forward. Heard before the row (capture phase), which
+ * selects itself on the release; the case is asked for once it has. */
+static void
+row_released_cb (GtkGestureClick  *gesture,
+                int               n_press,
+                double            x,
+                double            y,
+                HallCaseListPage *self)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *widget;
+
+  if (n_press != 1)
+    return;
+  for (widget = picked; widget != NULL && widget != GTK_WIDGET (self->column_view);
+       widget = gtk_widget_get_parent (widget))
+    if (g_strcmp0 (gtk_widget_get_css_name (widget), "row") == 0)
+      {
+        g_idle_add_full (G_PRIORITY_HIGH, open_pressed_cb, g_object_ref (self), g_object_unref);
+        return;
+      }
 }
 
 static void
@@ -801,8 +963,23 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, number_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, state_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, applicant_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, service_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, promised_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, sync_column);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_intake_button);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, state_box);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, waiting_check);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, overdue_check);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_toggle);
+  gtk_widget_class_bind_template_callback (widget_class, filter_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, intake_allowed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
@@ -820,6 +997,12 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, setup_sync_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_sync_cb);
 
+  gtk_widget_class_install_action (widget_class, "list.clear-filters", NULL,
+                                   clear_filters_action);
+  gtk_widget_class_install_action (widget_class, "list.filter", NULL, filter_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "list.filter", NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -829,8 +1012,26 @@ hall_case_list_page_init (HallCaseListPage *self)
   self->promised_items = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* A check for each state, named as the table's column names it. */
+  for (guint i = 0; i < G_N_ELEMENTS (self->state_checks); i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (hall_case_state_get_label (i));
+
+      self->state_checks[i] = GTK_CHECK_BUTTON (check);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (filter_toggled_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_box_append (self->state_box, check);
+    }
   /* The entry sits in a clamp, so the bar does not find it by itself. */
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect (click, "released", G_CALLBACK (row_released_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  }
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
                            "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
   update_view (self);
@@ -862,6 +1063,13 @@ hall_case_list_page_set_store (HallCaseListPage *self,
   self->activate_when_found = FALSE;
   g_clear_pointer (&self->open_uuid, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  /* Another official's list starts unfiltered. */
+  self->clearing = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->state_checks); i++)
+    gtk_check_button_set_active (self->state_checks[i], FALSE);
+  gtk_check_button_set_active (self->waiting_check, FALSE);
+  gtk_check_button_set_active (self->overdue_check, FALSE);
+  self->clearing = FALSE;
 
   if (store != NULL)
     {
@@ -873,6 +1081,9 @@ hall_case_list_page_set_store (HallCaseListPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->model, "notify::searching", G_CALLBACK (items_changed_cb),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->model, "notify::n-matching", G_CALLBACK (update_count),
+                               self, G_CONNECT_SWAPPED);
+      _hall_case_list_model_set_clock (self->model, self->clock);
       self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
       /* A new GtkSingleSelection has already picked the first row; nobody
        * chose it, so no case is open until someone does. */
@@ -918,6 +1129,47 @@ hall_case_list_page_set_search_mode (HallCaseListPage *self,
   gtk_search_bar_set_search_mode (self->search_bar, search_mode);
   if (search_mode)
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+hall_case_list_page_show_filters (HallCaseListPage *self)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  gtk_menu_button_popup (self->filter_button);
+}
+
+void
+hall_case_list_page_set_compact (HallCaseListPage *self,
+                                 gboolean          compact)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
+
+  compact = !!compact;
+  if (compact == self->compact)
+    return;
+  self->compact = compact;
+  /* The header bar has no room for its search button then. */
+  gtk_widget_set_visible (self->search_toggle, compact);
+  gtk_column_view_column_set_visible (self->service_column, !compact);
+  gtk_column_view_column_set_visible (self->promised_column, !compact);
+  gtk_column_view_column_set_visible (self->sync_column, !compact);
+  /* The names get the room the number and the state can spare. */
+  gtk_column_view_column_set_fixed_width (self->number_column, compact ? 150 : 170);
+  gtk_column_view_column_set_fixed_width (self->state_column, compact ? 84 : 100);
+  /* GTK 4.8 still gives hidden columns that expand their share, and the
+   * applicant's column its minimum: at 360 px the name gets a width of
+   * its own instead. */
+  gtk_column_view_column_set_expand (self->service_column, !compact);
+  gtk_column_view_column_set_fixed_width (self->applicant_column, compact ? 106 : -1);
+}
+
+gboolean
+hall_case_list_page_get_compact (HallCaseListPage *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_PAGE (self), FALSE);
+
+  return self->compact;
 }
 
 void
@@ -973,6 +1225,8 @@ hall_case_list_page_set_clock (HallCaseListPage *self,
   g_return_if_fail (HALL_IS_CASE_LIST_PAGE (self));
 
   self->clock = now;
+  if (self->model != NULL)
+    _hall_case_list_model_set_clock (self->model, now);
 }
 
 void

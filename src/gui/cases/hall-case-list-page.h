@@ -29,6 +29,14 @@ void        hall_case_list_page_set_catalog     (HallCaseListPage *self,
 gboolean    hall_case_list_page_get_search_mode (HallCaseListPage *self);
 void        hall_case_list_page_set_search_mode (HallCaseListPage *self,
                                                  gboolean          search_mode);
+/* Opens the filters' popover (Ctrl+Shift+F): the states, waiting for the
+ * applicant, overdue; "list.clear-filters" clears them all at once. */
+void        hall_case_list_page_show_filters    (HallCaseListPage *self);
+/* Compact, the table shows the number, the applicant and the state only
+ * (a window narrower than 600 px); the rest is on the case page. */
+void        hall_case_list_page_set_compact     (HallCaseListPage *self,
+                                                 gboolean          compact);
+gboolean    hall_case_list_page_get_compact     (HallCaseListPage *self);
 /* Lets typing anywhere in @widget start a search. */
 void        hall_case_list_page_set_key_capture_widget (HallCaseListPage *self,
                                                         GtkWidget        *widget);

@@ -11,6 +11,7 @@
 #include "hall-case-event.h"
 #include "hall-case-format.h"
 #include "hall-case-page.h"
+#include "hall-dialog-size.h"
 #include "hall-case-promise.h"
 #include "hall-dossier-printer.h"
 #include "hall-license-printer.h"
@@ -434,6 +435,7 @@ scan_document_action (GtkWidget  *widget,
   root = gtk_widget_get_root (widget);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  hall_dialog_fit_parent (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
 }
 

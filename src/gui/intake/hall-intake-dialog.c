@@ -11,6 +11,7 @@
 #include "hall-applicant-form.h"
 #include "hall-case-event.h"
 #include "hall-case-promise.h"
+#include "hall-dialog-size.h"
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
 #include "hall-receipt-printer.h"
@@ -740,6 +741,7 @@ scan_documents (GtkWidget  *widget,
                                  doc->id, zh && doc->name_zh != NULL ? doc->name_zh : doc->name,
                                  self->official);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  hall_dialog_fit_parent (GTK_WINDOW (window));
   gtk_window_present (GTK_WINDOW (window));
 }
 
