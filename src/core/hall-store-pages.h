@@ -49,6 +49,28 @@ char           *hall_store_get_page_path           (HallStore      *self,
 gboolean        hall_store_has_page_file           (HallStore      *self,
                                                     const char     *sha256);
 
+/* (transfer full) (nullable): the file of @page read back and decoded,
+ * scaled down to at most @max_side pixels on its longer side (a
+ * thumbnail), or as stored when @max_side is 0. Reads and decodes on the
+ * calling thread; a file that is not here is G_FILE_ERROR_NOENT. */
+HallPageImage  *hall_store_load_page_image         (HallStore            *self,
+                                                    const HallStoredPage *page,
+                                                    guint                 max_side,
+                                                    GError              **error);
+/* hall_store_load_page_image() on a worker thread: a window's thumbnails
+ * are decoded off its main loop. A cancelled load finishes at once with
+ * G_IO_ERROR_CANCELLED. */
+void            hall_store_load_page_image_async   (HallStore            *self,
+                                                    const HallStoredPage *page,
+                                                    guint                 max_side,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+/* (transfer full) */
+HallPageImage  *hall_store_load_page_image_finish  (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
 /* Compresses @images (element-type HallPageImage) by kind, writes each as
  * its file and adds them, in order, at the end of @slot of the case
  * @case_uuid, with a "document" entry (through the outbox) saying how many
@@ -81,6 +103,17 @@ GPtrArray      *hall_store_add_pages_finish        (HallStore      *self,
  * does not name come last. */
 GPtrArray      *hall_store_list_case_pages         (HallStore      *self,
                                                     const char     *case_uuid,
+                                                    GError        **error);
+/* hall_store_list_case_pages() on a worker thread, for a window: a
+ * cancelled read finishes at once with G_IO_ERROR_CANCELLED. */
+void            hall_store_list_case_pages_async   (HallStore          *self,
+                                                    const char         *case_uuid,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+/* (transfer full) (element-type HallStoredPage) */
+GPtrArray      *hall_store_list_case_pages_finish  (HallStore      *self,
+                                                    GAsyncResult   *result,
                                                     GError        **error);
 /* (transfer full) (element-type utf8): the SHA-256 (lowercase hex) of each
  * page of the case, sorted; what a decision signs for its documents. */
