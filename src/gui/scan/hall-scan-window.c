@@ -27,6 +27,9 @@
 #include "hall-sync-engine.h"
 
 #define THUMBNAIL_SIZE 120
+/* What HallScanWindow:decoding says of a thumbnail. */
+#define THUMBNAIL_DECODING GINT_TO_POINTER (1)
+#define THUMBNAIL_FAILED   GINT_TO_POINTER (2)
 /* A page being cropped is shown from a copy at most this large. */
 #define CROP_VIEW_SIZE 1200
 /* A corner is taken by a drag that starts this close to it (pixels). */
@@ -79,8 +82,14 @@ struct _HallScanWindow
   GArray            *kinds;        /* HallPageKind of each mode row */
   GArray            *resolutions;  /* guint of each resolution row */
   GStrv              sources;
-  GPtrArray         *pages;        /* of HallStoredPage: the slot, in order */
+  GPtrArray         *pages;        /* of HallStoredPage: the slot, in order, as last read */
+  GHashTable        *rows;         /* page uuid → PageRow: the rows shown */
   GHashTable        *thumbnails;   /* sha256 → GdkTexture */
+  GHashTable        *decoding;     /* sha256 → THUMBNAIL_DECODING or _FAILED */
+  guint              n_decoding;   /* thumbnails being decoded */
+  guint              n_rows_built; /* page rows made since the window opened */
+  gboolean           listing;      /* the slot's pages being read */
+  gboolean           list_again;   /* and changed since that read began */
   HallSyncEngine    *engine;       /* fetches pages pulled from other counters */
   GHashTable        *fetches;      /* sha256 → NULL while fetched, or why it failed */
   char              *error_text;
@@ -114,7 +123,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void reload_pages (HallScanWindow *self);
+static void list_pages (HallScanWindow *self);
 
 /* Messages */
 
@@ -195,10 +204,19 @@ update_actions (HallScanWindow *self)
 static GdkTexture *
 texture_from_image (HallPageImage *image)
 {
-  g_autoptr (HallPageImage) small = hall_page_image_scale_down (image, THUMBNAIL_SIZE * 2);
+  g_autoptr (HallPageImage) small = NULL;
   g_autoptr (GBytes) bytes = NULL;
   guint8 *rgb;
-  gsize stride = (gsize) small->width * 3;
+  gsize stride;
+
+  /* The scanner's thumbnails and those decoded for the window are small
+   * already: only a page from elsewhere is scaled here. */
+  if (MAX (image->width, image->height) <= HALL_SCANNER_THUMBNAIL_SIZE
+      && image->kind != HALL_PAGE_KIND_BILEVEL)
+    small = hall_page_image_ref (image);
+  else
+    small = hall_page_image_scale_down (image, THUMBNAIL_SIZE * 2);
+  stride = (gsize) small->width * 3;
 
   /* GTK 4.8 has no grey memory format: grey pages are shown as RGB. */
   rgb = g_malloc (stride * small->height);
@@ -220,54 +238,116 @@ texture_from_image (HallPageImage *image)
   return gdk_memory_texture_new (small->width, small->height, GDK_MEMORY_R8G8B8, bytes, stride);
 }
 
-/* (transfer full) (nullable): the stored page read back. */
-static HallPageImage *
-load_stored_page (HallScanWindow       *self,
-                  const HallStoredPage *page,
-                  GError              **error)
-{
-  g_autofree char *path = hall_store_get_page_path (self->store, page->sha256);
-  g_autofree char *contents = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GPtrArray) images = NULL;
-  gsize length = 0;
-  const char *name = g_strcmp0 (page->mime, "image/tiff") == 0 ? "page.tif" : "page.jpg";
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  images = hall_page_image_load_bytes (bytes, name, error);
-  if (images == NULL || images->len == 0)
-    return NULL;
-
-  return hall_page_image_ref (g_ptr_array_index (images, 0));
-}
-
-static GdkTexture *
-lookup_thumbnail (HallScanWindow       *self,
-                  const HallStoredPage *page)
-{
-  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, page->sha256);
-  g_autoptr (HallPageImage) image = NULL;
-  g_autoptr (GError) error = NULL;
-
-  if (texture != NULL)
-    return texture;
-
-  image = load_stored_page (self, page, &error);
-  if (image == NULL)
-    {
-      g_debug ("No thumbnail for page %s: %s", page->uuid, error != NULL ? error->message : "");
-      return NULL;
-    }
-  texture = texture_from_image (image);
-  g_hash_table_insert (self->thumbnails, g_strdup (page->sha256), texture);
-
-  return texture;
-}
-
 /* The list of pages */
 
+/* The row of a page, made once and kept while the page is in the slot:
+ * its labels, buttons and thumbnail change in place. */
+typedef struct
+{
+  char      *uuid;     /* the page's */
+  GtkWidget *row;      /* a reference */
+  GtkWidget *picture;
+  GtkWidget *up;
+  GtkWidget *down;
+  char      *sha256;   /* the file the thumbnail shows; NULL: a placeholder */
+} PageRow;
+
+static void
+page_row_free (PageRow *row)
+{
+  g_free (row->uuid);
+  g_object_unref (row->row);
+  g_free (row->sha256);
+  g_free (row);
+}
+
+static void
+show_thumbnail (HallScanWindow *self,
+                const char     *sha256)
+{
+  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, sha256);
+
+  for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (self->pages, i);
+      PageRow *row;
+
+      if (g_strcmp0 (page->sha256, sha256) != 0
+          || (row = g_hash_table_lookup (self->rows, page->uuid)) == NULL)
+        continue;
+      gtk_picture_set_paintable (GTK_PICTURE (row->picture), GDK_PAINTABLE (texture));
+      g_free (row->sha256);
+      row->sha256 = g_strdup (sha256);
+    }
+}
+
+typedef struct
+{
+  HallScanWindow *self;
+  char           *sha256;
+} ThumbnailData;
+
+static void
+thumbnail_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ThumbnailData *data = user_data;
+  g_autoptr (HallScanWindow) self = data->self;
+  g_autofree char *sha256 = data->sha256;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallPageImage) image = hall_store_load_page_image_finish (HALL_STORE (source),
+                                                                       result, &error);
+
+  g_free (data);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_decoding--;
+  if (image == NULL)
+    {
+      /* The row keeps its placeholder; a broken file is not read again. */
+      g_debug ("No thumbnail for file %s: %s", sha256, error->message);
+      g_hash_table_insert (self->decoding, g_steal_pointer (&sha256), THUMBNAIL_FAILED);
+      return;
+    }
+  g_hash_table_remove (self->decoding, sha256);
+  g_hash_table_insert (self->thumbnails, g_strdup (sha256), texture_from_image (image));
+  show_thumbnail (self, sha256);
+}
+
+/* Decodes the thumbnail of @page off the main loop; its row shows a
+ * placeholder meanwhile. */
+static void
+decode_thumbnail (HallScanWindow       *self,
+                  const HallStoredPage *page)
+{
+  ThumbnailData *data;
+
+  if (g_hash_table_contains (self->thumbnails, page->sha256)
+      || g_hash_table_contains (self->decoding, page->sha256))
+    return;
+  g_hash_table_insert (self->decoding, g_strdup (page->sha256), THUMBNAIL_DECODING);
+  self->n_decoding++;
+  data = g_new0 (ThumbnailData, 1);
+  data->self = g_object_ref (self);
+  data->sha256 = g_strdup (page->sha256);
+  hall_store_load_page_image_async (self->store, page, THUMBNAIL_SIZE * 2, self->cancellable,
+                                    thumbnail_cb, data);
+}
+
+static gboolean
+page_button_query_tooltip_cb (GtkWidget  *button,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip,
+                              gpointer    text)
+{
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* @tooltip: a translated string that lives as long as the program. */
 static GtkWidget *
 new_page_button (const char *icon,
                  const char *tooltip,
@@ -276,7 +356,13 @@ new_page_button (const char *icon,
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  /* The tooltip is given when it is asked for: setting one on a shown
+   * widget asks the X server where the pointer is (a round trip each, six
+   * buttons a row), and pops the tooltip up under a pointer that did not
+   * move. */
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (page_button_query_tooltip_cb),
+                    (gpointer) tooltip);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -285,8 +371,6 @@ new_page_button (const char *icon,
 
   return button;
 }
-
-static void reload_pages (HallScanWindow *self);
 
 typedef struct
 {
@@ -316,7 +400,7 @@ fetch_page_cb (GObject      *source,
                          g_strdup_printf (_("On the server, could not be downloaded: %s"),
                                           error->message));
   if (!g_cancellable_is_cancelled (self->cancellable))
-    reload_pages (self);
+    list_pages (self);
   g_object_unref (data->self);
   g_free (data->sha256);
   g_free (data);
@@ -347,19 +431,20 @@ fetch_page (HallScanWindow       *self,
   return _("On the server, downloading…");
 }
 
-static GtkWidget *
-new_page_row (HallScanWindow       *self,
-              const HallStoredPage *page,
-              guint                 n_pages)
+/* Makes what the row of @page shows say what the page is now: its
+ * number, its file, and whether it can move up or down among @n_pages.
+ * Setters that are given what the row already says change nothing, so a
+ * row whose page did not change is not laid out again. */
+static void
+update_page_row (HallScanWindow       *self,
+                 PageRow              *row,
+                 const HallStoredPage *page,
+                 guint                 n_pages)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *picture = gtk_picture_new ();
-  GdkTexture *texture = lookup_thumbnail (self, page);
+  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, page->sha256);
   g_autofree char *title = g_strdup_printf (_("Page %u"), page->position + 1);
   g_autofree char *subtitle = NULL;
   guint kilobytes = (guint) ((page->bytes + 1023) / 1024);
-  GtkWidget *up;
-  GtkWidget *down;
 
   if (page->kind == HALL_PAGE_KIND_BILEVEL)
     subtitle = g_strdup_printf (_("Black and white, %u dpi, %u KB"),
@@ -371,56 +456,132 @@ new_page_row (HallScanWindow       *self,
     subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
                                 page->dpi, kilobytes);
 
-  if (texture == NULL && !hall_store_has_page_file (self->store, page->sha256))
+  if (texture == NULL)
     {
-      g_autofree char *known = g_steal_pointer (&subtitle);
+      if (!hall_store_has_page_file (self->store, page->sha256))
+        {
+          g_autofree char *known = g_steal_pointer (&subtitle);
 
-      subtitle = g_strdup_printf ("%s\n%s", known, fetch_page (self, page));
+          subtitle = g_strdup_printf ("%s\n%s", known, fetch_page (self, page));
+        }
+      else
+        decode_thumbnail (self, page);
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_margin_top (picture, 6);
-  gtk_widget_set_margin_bottom (picture, 6);
-  if (texture != NULL)
-    gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-  gtk_widget_add_css_class (picture, "card");
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), subtitle);
+  gtk_widget_set_sensitive (row->up, page->position > 0);
+  gtk_widget_set_sensitive (row->down, page->position + 1 < n_pages);
 
-  up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", page->uuid);
-  down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", page->uuid);
-  gtk_widget_set_sensitive (up, page->position > 0);
-  gtk_widget_set_sensitive (down, page->position + 1 < n_pages);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+  /* A page turned, cropped or scanned again shows its new file, or a
+   * placeholder until that is decoded. */
+  if (g_strcmp0 (row->sha256, page->sha256) != 0)
+    {
+      gtk_picture_set_paintable (GTK_PICTURE (row->picture),
+                                 texture != NULL ? GDK_PAINTABLE (texture) : NULL);
+      g_free (row->sha256);
+      row->sha256 = texture != NULL ? g_strdup (page->sha256) : NULL;
+    }
+}
+
+static PageRow *
+new_page_row (HallScanWindow *self,
+              const char     *uuid)
+{
+  PageRow *row = g_new0 (PageRow, 1);
+  AdwActionRow *action_row;
+
+  row->uuid = g_strdup (uuid);
+  row->row = g_object_ref_sink (adw_action_row_new ());
+  action_row = ADW_ACTION_ROW (row->row);
+  row->picture = gtk_picture_new ();
+  gtk_widget_set_size_request (row->picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_picture_set_can_shrink (GTK_PICTURE (row->picture), TRUE);
+  gtk_widget_set_margin_top (row->picture, 6);
+  gtk_widget_set_margin_bottom (row->picture, 6);
+  gtk_widget_add_css_class (row->picture, "card");
+  adw_action_row_add_prefix (action_row, row->picture);
+
+  row->up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", uuid);
+  row->down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", uuid);
+  adw_action_row_add_suffix (action_row, row->up);
+  adw_action_row_add_suffix (action_row, row->down);
+  adw_action_row_add_suffix (action_row,
                              new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
-                                              "scan.rotate", page->uuid));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                              "scan.rotate", uuid));
+  adw_action_row_add_suffix (action_row,
                              new_page_button ("edit-cut-symbolic", _("Crop page"),
-                                              "scan.crop", page->uuid));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                              "scan.crop", uuid));
+  adw_action_row_add_suffix (action_row,
                              new_page_button ("view-refresh-symbolic", _("Scan this page again"),
-                                              "scan.rescan", page->uuid));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                              "scan.rescan", uuid));
+  adw_action_row_add_suffix (action_row,
                              new_page_button ("user-trash-symbolic", _("Delete page"),
-                                              "scan.delete", page->uuid));
+                                              "scan.delete", uuid));
+  self->n_rows_built++;
 
   return row;
 }
 
+/* Shows @pages (the slot's, in order): a page that came gets a row, one
+ * that went loses its row, a moved page's row moves; every other row
+ * stays as it is, its labels set to what its page is now. */
 static void
-reload_pages (HallScanWindow *self)
+show_pages (HallScanWindow *self,
+            GPtrArray      *pages)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) all = NULL;
-  GtkWidget *child;
+  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  PageRow *row;
+
+  for (guint i = 0; i < pages->len; i++)
+    g_hash_table_add (present, ((HallStoredPage *) g_ptr_array_index (pages, i))->uuid);
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    if (!g_hash_table_contains (present, row->uuid))
+      {
+        gtk_list_box_remove (self->page_list, row->row);
+        g_hash_table_iter_remove (&iter);
+      }
 
   g_clear_pointer (&self->pages, g_ptr_array_unref);
-  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
+  self->pages = g_ptr_array_ref (pages);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
 
-  all = hall_store_list_case_pages (self->store, self->case_uuid, &error);
+      row = g_hash_table_lookup (self->rows, page->uuid);
+      if (row == NULL)
+        {
+          row = new_page_row (self, page->uuid);
+          g_hash_table_insert (self->rows, row->uuid, row);
+          gtk_list_box_insert (self->page_list, row->row, (int) i);
+        }
+      else if (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row->row)) != (int) i)
+        {
+          /* The rows above are in place: this one goes right under them. */
+          gtk_list_box_remove (self->page_list, row->row);
+          gtk_list_box_insert (self->page_list, row->row, (int) i);
+        }
+      update_page_row (self, row, page, pages->len);
+    }
+
+  gtk_stack_set_visible_child_name (self->page_stack, pages->len > 0 ? "pages" : "empty");
+}
+
+static void
+pages_listed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = hall_store_list_case_pages_finish (HALL_STORE (source), result,
+                                                                 &error);
+  g_autoptr (GPtrArray) pages = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->listing = FALSE;
   if (all == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not read the pages: %s"), error->message);
@@ -429,22 +590,37 @@ reload_pages (HallScanWindow *self)
     }
   else
     {
+      pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
       for (guint i = 0; i < all->len; i++)
         {
           HallStoredPage *page = g_ptr_array_index (all, i);
 
           if (g_strcmp0 (page->slot, self->slot) == 0)
-            g_ptr_array_add (self->pages, g_ptr_array_steal_index (all, i--));
+            g_ptr_array_add (pages, g_ptr_array_steal_index (all, i--));
         }
+      show_pages (self, pages);
     }
+  if (self->list_again)
+    {
+      self->list_again = FALSE;
+      list_pages (self);
+    }
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
-    gtk_list_box_remove (self->page_list, child);
-  for (guint i = 0; i < self->pages->len; i++)
-    gtk_list_box_append (self->page_list,
-                         new_page_row (self, g_ptr_array_index (self->pages, i), self->pages->len));
-
-  gtk_stack_set_visible_child_name (self->page_stack, self->pages->len > 0 ? "pages" : "empty");
+/* Reads the slot's pages off the main loop, then shows what changed. A
+ * change while a read runs reads again when it ends: the pages of a batch
+ * that arrive together are shown together. */
+static void
+list_pages (HallScanWindow *self)
+{
+  if (self->listing)
+    {
+      self->list_again = TRUE;
+      return;
+    }
+  self->listing = TRUE;
+  hall_store_list_case_pages_async (self->store, self->case_uuid, self->cancellable,
+                                    pages_listed_cb, g_object_ref (self));
 }
 
 static HallStoredPage *
@@ -518,7 +694,7 @@ add_pages_cb (GObject      *source,
     }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      reload_pages (self);
+      list_pages (self);
       update_actions (self);
     }
   store_data_free (data);
@@ -549,7 +725,7 @@ replace_page_cb (GObject      *source,
     }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      reload_pages (self);
+      list_pages (self);
       update_actions (self);
     }
   store_data_free (data);
@@ -1365,7 +1541,7 @@ rotate_action (GtkWidget  *widget,
 
   if (page == NULL)
     return;
-  image = load_stored_page (self, page, &error);
+  image = hall_store_load_page_image (self->store, page, 0, &error);
   if (image == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not turn the page: %s"), error->message);
@@ -1395,7 +1571,7 @@ move_page (HallScanWindow *self,
 
       show_error (self, message);
     }
-  reload_pages (self);
+  list_pages (self);
 }
 
 static void
@@ -1431,7 +1607,7 @@ delete_action (GtkWidget  *widget,
     }
   else
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Page deleted")));
-  reload_pages (self);
+  list_pages (self);
 }
 
 /* Cropping */
@@ -1462,7 +1638,7 @@ crop_action (GtkWidget  *widget,
 
   if (page == NULL)
     return;
-  image = load_stored_page (self, page, &error);
+  image = hall_store_load_page_image (self->store, page, 0, &error);
   if (image == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not crop the page: %s"), error->message);
@@ -1657,7 +1833,9 @@ hall_scan_window_constructed (GObject *object)
 
   adw_window_title_set_subtitle (self->window_title, self->slot_title != NULL ? self->slot_title
                                                                               : self->slot);
-  reload_pages (self);
+  /* An empty list, not "No Pages Yet", until the store has said. */
+  gtk_stack_set_visible_child_name (self->page_stack, "pages");
+  list_pages (self);
   update_actions (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "scan.redetect", NULL);
 }
@@ -1691,6 +1869,7 @@ hall_scan_window_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
   G_OBJECT_CLASS (hall_scan_window_parent_class)->dispose (object);
@@ -1713,6 +1892,7 @@ hall_scan_window_finalize (GObject *object)
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->decoding, g_hash_table_unref);
   g_strfreev (self->sources);
   g_free (self->case_uuid);
   g_free (self->slot);
@@ -1889,6 +2069,9 @@ hall_scan_window_init (HallScanWindow *self)
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
   self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->decoding = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify) page_row_free);
   self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -1923,8 +2106,7 @@ hall_scan_window_set_sync_engine (HallScanWindow *self,
   if (!g_set_object (&self->engine, engine))
     return;
   g_hash_table_remove_all (self->fetches);
-  if (self->pages != NULL)
-    reload_pages (self);
+  list_pages (self);
 }
 
 void
@@ -1986,7 +2168,8 @@ hall_scan_window_get_scanning (HallScanWindow *self)
 {
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
 
-  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0;
+  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->listing
+         || self->n_decoding > 0;
 }
 
 const char *
@@ -2024,14 +2207,45 @@ hall_scan_window_get_thumbnail (HallScanWindow *self,
                                 guint           position)
 {
   HallStoredPage *page;
+  PageRow *row;
 
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
 
   if (self->pages == NULL || position >= self->pages->len)
     return NULL;
   page = g_ptr_array_index (self->pages, position);
+  row = g_hash_table_lookup (self->rows, page->uuid);
 
-  return g_hash_table_lookup (self->thumbnails, page->sha256);
+  return row != NULL ? gtk_picture_get_paintable (GTK_PICTURE (row->picture)) : NULL;
+}
+
+guint
+hall_scan_window_get_n_rows_built (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), 0);
+
+  return self->n_rows_built;
+}
+
+const char *
+hall_scan_window_get_row_title (HallScanWindow *self,
+                                guint           position,
+                                const char    **uuid_out)
+{
+  GtkListBoxRow *list_row;
+  GHashTableIter iter;
+  PageRow *row;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  list_row = gtk_list_box_get_row_at_index (self->page_list, (int) position);
+  if (list_row == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    if (row->row == GTK_WIDGET (list_row) && uuid_out != NULL)
+      *uuid_out = row->uuid;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (list_row));
 }
 
 gboolean
