@@ -50,7 +50,7 @@ struct _HallScanWindow
   GtkProgressBar    *progress_bar;
   GtkLabel          *status_label;
   GtkListBox        *page_list;
-  GtkStack          *page_stack;
+  GtkWidget         *empty_placeholder;
   GtkDrawingArea    *preview_area;
   GtkButton         *scan_button;
   GtkButton         *cancel_button;
@@ -90,6 +90,7 @@ struct _HallScanWindow
   guint              n_rows_built; /* page rows made since the window opened */
   gboolean           listing;      /* the slot's pages being read */
   gboolean           list_again;   /* and changed since that read began */
+  guint              rows_tick;    /* rows still to be made, a frame at a time */
   HallSyncEngine    *engine;       /* fetches pages pulled from other counters */
   GHashTable        *fetches;      /* sha256 → NULL while fetched, or why it failed */
   char              *error_text;
@@ -522,19 +523,20 @@ new_page_row (HallScanWindow *self,
   return row;
 }
 
-/* Shows @pages (the slot's, in order): a page that came gets a row, one
- * that went loses its row, a moved page's row moves; every other row
- * stays as it is, its labels set to what its page is now. */
-static void
-show_pages (HallScanWindow *self,
-            GPtrArray      *pages)
+/* Makes the list show self->pages: the row of a page that went is
+ * removed and a row out of place is moved; rows for pages that came are
+ * made in order, at most @max_new of them. Every row kept has its labels
+ * set to what its page is now. TRUE while rows are still to be made. */
+static gboolean
+sync_rows (HallScanWindow *self,
+           guint           max_new)
 {
   g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter iter;
   PageRow *row;
 
-  for (guint i = 0; i < pages->len; i++)
-    g_hash_table_add (present, ((HallStoredPage *) g_ptr_array_index (pages, i))->uuid);
+  for (guint i = 0; i < self->pages->len; i++)
+    g_hash_table_add (present, ((HallStoredPage *) g_ptr_array_index (self->pages, i))->uuid);
   g_hash_table_iter_init (&iter, self->rows);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
     if (!g_hash_table_contains (present, row->uuid))
@@ -543,15 +545,18 @@ show_pages (HallScanWindow *self,
         g_hash_table_iter_remove (&iter);
       }
 
-  g_clear_pointer (&self->pages, g_ptr_array_unref);
-  self->pages = g_ptr_array_ref (pages);
-  for (guint i = 0; i < pages->len; i++)
+  for (guint i = 0; i < self->pages->len; i++)
     {
-      HallStoredPage *page = g_ptr_array_index (pages, i);
+      HallStoredPage *page = g_ptr_array_index (self->pages, i);
 
       row = g_hash_table_lookup (self->rows, page->uuid);
       if (row == NULL)
         {
+          /* The rows below this one stay in order; they are set when
+           * their turn comes. */
+          if (max_new == 0)
+            return TRUE;
+          max_new--;
           row = new_page_row (self, page->uuid);
           g_hash_table_insert (self->rows, row->uuid, row);
           gtk_list_box_insert (self->page_list, row->row, (int) i);
@@ -562,10 +567,43 @@ show_pages (HallScanWindow *self,
           gtk_list_box_remove (self->page_list, row->row);
           gtk_list_box_insert (self->page_list, row->row, (int) i);
         }
-      update_page_row (self, row, page, pages->len);
+      update_page_row (self, row, page, self->pages->len);
     }
 
-  gtk_stack_set_visible_child_name (self->page_stack, pages->len > 0 ? "pages" : "empty");
+  return FALSE;
+}
+
+static gboolean
+rows_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  if (sync_rows (self, 1))
+    return G_SOURCE_CONTINUE;
+  self->rows_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows @pages (the slot's, in order). The rows are set at the next frame,
+ * and new rows are made one a frame: a row costs a few milliseconds to
+ * make, lay out and draw, and pages that came together would otherwise
+ * hold up one frame for all of them. */
+static void
+show_pages (HallScanWindow *self,
+            GPtrArray      *pages)
+{
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  self->pages = g_ptr_array_ref (pages);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* No frames come while the window is not shown. */
+      sync_rows (self, G_MAXUINT);
+      return;
+    }
+  if (self->rows_tick == 0)
+    self->rows_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), rows_tick_cb, NULL, NULL);
 }
 
 static void
@@ -599,6 +637,8 @@ pages_listed_cb (GObject      *source,
             g_ptr_array_add (pages, g_ptr_array_steal_index (all, i--));
         }
       show_pages (self, pages);
+      /* Said once the store has answered, not while it is asked. */
+      gtk_widget_set_visible (self->empty_placeholder, TRUE);
     }
   if (self->list_again)
     {
@@ -1354,7 +1394,9 @@ scan_finished_cb (HallScanner    *scanner,
                   GError         *error,
                   HallScanWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  /* Faded out, not hidden: hiding it would move up everything under it,
+   * and the whole list would be drawn again. */
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0);
   g_clear_pointer (&self->rescan_uuid, g_free);
 
   if (error == NULL)
@@ -1484,7 +1526,7 @@ start_scan (HallScanWindow *self,
   g_clear_pointer (&self->error_text, g_free);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting the scanner…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1);
   show_status (self, "");
   hall_scanner_scan (self->scanner, ((HallScanDevice *) g_ptr_array_index (self->devices, device))->name,
                      settings);
@@ -1833,8 +1875,6 @@ hall_scan_window_constructed (GObject *object)
 
   adw_window_title_set_subtitle (self->window_title, self->slot_title != NULL ? self->slot_title
                                                                               : self->slot);
-  /* An empty list, not "No Pages Yet", until the store has said. */
-  gtk_stack_set_visible_child_name (self->page_stack, "pages");
   list_pages (self);
   update_actions (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "scan.redetect", NULL);
@@ -1869,6 +1909,9 @@ hall_scan_window_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
+  if (self->rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
+  self->rows_tick = 0;
   g_clear_pointer (&self->rows, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
@@ -2022,7 +2065,7 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_list);
-  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, empty_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, preview_area);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_button);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, cancel_button);
@@ -2169,7 +2212,7 @@ hall_scan_window_get_scanning (HallScanWindow *self)
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
 
   return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->listing
-         || self->n_decoding > 0;
+         || self->n_decoding > 0 || self->rows_tick != 0;
 }
 
 const char *
