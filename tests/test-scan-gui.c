@@ -640,6 +640,8 @@ test_rows_built_once (Fixture       *fixture,
   g_assert_true (wait_for (ten_pages_shown, fixture));
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
   g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 10);
+  /* The batch is counted as a whole, whenever its last page is stored. */
+  g_assert_cmpstr (hall_scan_window_get_status_text (fixture->window), ==, "10 pages scanned");
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 10);
   for (guint i = 0; i < pages->len; i++)

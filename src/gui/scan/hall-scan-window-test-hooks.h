@@ -15,6 +15,8 @@ gboolean        hall_scan_window_get_ready      (HallScanWindow *self);
 /* TRUE while a scan runs, or pages are being stored, or the list or a
  * thumbnail is still being read for what was stored. */
 gboolean        hall_scan_window_get_scanning   (HallScanWindow *self);
+/* (transfer none): what the status line under the options says. */
+const char     *hall_scan_window_get_status_text (HallScanWindow *self);
 /* (transfer none) (nullable): the message shown for the last failure. */
 const char     *hall_scan_window_get_error_text (HallScanWindow *self);
 /* (transfer none) (nullable): what the row of page @position says of a

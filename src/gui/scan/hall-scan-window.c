@@ -724,8 +724,11 @@ add_pages_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, message);
     }
-  else if (data->replaces == NULL && !hall_scanner_get_scanning (self->scanner))
+  else if (data->replaces == NULL && data->thumbnail == NULL)
     {
+      /* Imported or captured. A scanner's pages (they come with its
+       * thumbnail) are counted when the batch ends: a batch stored after
+       * the feeder stopped would say "1 page added" last. */
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added",
                                                             "%u pages added", added->len),
                                                added->len);
@@ -2213,6 +2216,14 @@ hall_scan_window_get_scanning (HallScanWindow *self)
 
   return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->listing
          || self->n_decoding > 0 || self->rows_tick != 0;
+}
+
+const char *
+hall_scan_window_get_status_text (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
 }
 
 const char *
