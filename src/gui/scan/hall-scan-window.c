@@ -36,6 +36,8 @@
 #define CROP_GRAB_DISTANCE 32
 /* A crop keeps at least this many of the page's pixels a side. */
 #define CROP_MIN_SIDE 16
+/* New rows wait for frames no longer than this (ms). */
+#define ROWS_STALLED_MS 250
 
 struct _HallScanWindow
 {
@@ -91,6 +93,8 @@ struct _HallScanWindow
   gboolean           listing;      /* the slot's pages being read */
   gboolean           list_again;   /* and changed since that read began */
   guint              rows_tick;    /* rows still to be made, a frame at a time */
+  guint              rows_watch;   /* makes them at once if frames stop */
+  gint64             rows_ticked_at;
   HallSyncEngine    *engine;       /* fetches pages pulled from other counters */
   GHashTable        *fetches;      /* sha256 → NULL while fetched, or why it failed */
   char              *error_text;
@@ -573,6 +577,15 @@ sync_rows (HallScanWindow *self,
   return FALSE;
 }
 
+static void
+stop_adding_rows (HallScanWindow *self)
+{
+  if (self->rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
+  self->rows_tick = 0;
+  g_clear_handle_id (&self->rows_watch, g_source_remove);
+}
+
 static gboolean
 rows_tick_cb (GtkWidget     *widget,
               GdkFrameClock *clock,
@@ -580,9 +593,27 @@ rows_tick_cb (GtkWidget     *widget,
 {
   HallScanWindow *self = HALL_SCAN_WINDOW (widget);
 
+  self->rows_ticked_at = g_get_monotonic_time ();
   if (sync_rows (self, 1))
     return G_SOURCE_CONTINUE;
   self->rows_tick = 0;
+  g_clear_handle_id (&self->rows_watch, g_source_remove);
+  return G_SOURCE_REMOVE;
+}
+
+/* Frames stop when the window is unmapped or its frame clock is held: the
+ * rows still to be made are then made at once, so that the list never
+ * waits on frames that do not come. */
+static gboolean
+rows_watch_cb (gpointer user_data)
+{
+  HallScanWindow *self = user_data;
+
+  if (g_get_monotonic_time () - self->rows_ticked_at < ROWS_STALLED_MS * 1000)
+    return G_SOURCE_CONTINUE;
+  self->rows_watch = 0;
+  stop_adding_rows (self);
+  sync_rows (self, G_MAXUINT);
   return G_SOURCE_REMOVE;
 }
 
@@ -602,8 +633,11 @@ show_pages (HallScanWindow *self,
       sync_rows (self, G_MAXUINT);
       return;
     }
-  if (self->rows_tick == 0)
-    self->rows_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), rows_tick_cb, NULL, NULL);
+  if (self->rows_tick != 0)
+    return;
+  self->rows_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), rows_tick_cb, NULL, NULL);
+  self->rows_ticked_at = g_get_monotonic_time ();
+  self->rows_watch = g_timeout_add (ROWS_STALLED_MS, rows_watch_cb, self);
 }
 
 static void
@@ -1912,9 +1946,7 @@ hall_scan_window_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
-  if (self->rows_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
-  self->rows_tick = 0;
+  stop_adding_rows (self);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
