@@ -290,6 +290,24 @@ test_scan_one_page (Fixture       *fixture,
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), <=, 256);
 }
 
+/* The window, with a page in it, fits a screen 360 pixels wide: the
+ * page's buttons give way to a menu, the options and names shrink. */
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  int minimum = 0;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  g_test_message ("narrowest: %d px", minimum);
+  g_assert_cmpint (minimum, >, 0);
+  g_assert_cmpint (minimum, <=, 360);
+}
+
 static void
 test_import_refused (Fixture       *fixture,
                      gconstpointer  data)
@@ -865,6 +883,8 @@ main (int   argc,
 
   g_test_add ("/hall/scan-gui/scan-one-page", Fixture, NULL, fixture_set_up,
               test_scan_one_page, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/narrow", Fixture, NULL, fixture_set_up, test_narrow,
+              fixture_tear_down);
   g_test_add ("/hall/scan-gui/import-refused", Fixture, NULL, fixture_set_up,
               test_import_refused, fixture_tear_down);
   g_test_add ("/hall/scan-gui/reorder-rotate-delete", Fixture, NULL, fixture_set_up,

@@ -54,6 +54,7 @@ struct _HallScanWindow
   GtkListBox        *page_list;
   GtkWidget         *empty_placeholder;
   GtkDrawingArea    *preview_area;
+  GtkStack          *scan_stack;
   GtkButton         *scan_button;
   GtkButton         *cancel_button;
   GtkWidget         *crop_bar;
@@ -190,6 +191,8 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan", has_device && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.capture", camera_on && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", scanning);
+  gtk_stack_set_visible_child (self->scan_stack, GTK_WIDGET (scanning ? self->cancel_button
+                                                                      : self->scan_button));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", !scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.import", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rescan", has_device && idle);
@@ -488,12 +491,51 @@ update_page_row (HallScanWindow       *self,
     }
 }
 
+/* What a page's buttons do, for its menu when the window is too narrow
+ * for the buttons. */
+static const struct
+{
+  const char *label;
+  const char *action;
+} page_actions[] = {
+  { N_("Move up"), "scan.move-up" },
+  { N_("Move down"), "scan.move-down" },
+  { N_("Turn clockwise"), "scan.rotate" },
+  { N_("Crop page"), "scan.crop" },
+  { N_("Scan this page again"), "scan.rescan" },
+  { N_("Delete page"), "scan.delete" },
+};
+
+/* The menu is made when it is first opened, not with the row. */
+static void
+page_menu_cb (GtkMenuButton *button,
+              gpointer       uuid)
+{
+  g_autoptr (GMenu) menu = NULL;
+
+  if (gtk_menu_button_get_menu_model (button) != NULL)
+    return;
+  menu = g_menu_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    {
+      g_autoptr (GMenuItem) item = g_menu_item_new (_(page_actions[i].label), NULL);
+
+      g_menu_item_set_action_and_target_value (item, page_actions[i].action,
+                                               g_variant_new_string (uuid));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+}
+
 static PageRow *
 new_page_row (HallScanWindow *self,
               const char     *uuid)
 {
   PageRow *row = g_new0 (PageRow, 1);
   AdwActionRow *action_row;
+  GtkWidget *buttons;
+  GtkWidget *menu;
+  GtkWidget *squeezer;
 
   row->uuid = g_strdup (uuid);
   row->row = g_object_ref_sink (adw_action_row_new ());
@@ -506,22 +548,41 @@ new_page_row (HallScanWindow *self,
   gtk_widget_add_css_class (row->picture, "card");
   adw_action_row_add_prefix (action_row, row->picture);
 
+  /* The buttons, or one menu of them when the window is narrower than
+   * they need (libadwaita 1.2 has no breakpoints: a squeezer shows the
+   * first that fits). */
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   row->up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", uuid);
   row->down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", uuid);
-  adw_action_row_add_suffix (action_row, row->up);
-  adw_action_row_add_suffix (action_row, row->down);
-  adw_action_row_add_suffix (action_row,
-                             new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
-                                              "scan.rotate", uuid));
-  adw_action_row_add_suffix (action_row,
-                             new_page_button ("edit-cut-symbolic", _("Crop page"),
-                                              "scan.crop", uuid));
-  adw_action_row_add_suffix (action_row,
-                             new_page_button ("view-refresh-symbolic", _("Scan this page again"),
-                                              "scan.rescan", uuid));
-  adw_action_row_add_suffix (action_row,
-                             new_page_button ("user-trash-symbolic", _("Delete page"),
-                                              "scan.delete", uuid));
+  gtk_box_append (GTK_BOX (buttons), row->up);
+  gtk_box_append (GTK_BOX (buttons), row->down);
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
+                                   "scan.rotate", uuid));
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("edit-cut-symbolic", _("Crop page"), "scan.crop", uuid));
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("view-refresh-symbolic", _("Scan this page again"),
+                                   "scan.rescan", uuid));
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("user-trash-symbolic", _("Delete page"), "scan.delete", uuid));
+  menu = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
+  gtk_widget_set_valign (menu, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (menu, GTK_ALIGN_END);
+  gtk_widget_add_css_class (menu, "flat");
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu), page_menu_cb, g_strdup (uuid),
+                                         g_free);
+  gtk_widget_set_has_tooltip (menu, TRUE);
+  g_signal_connect (menu, "query-tooltip", G_CALLBACK (page_button_query_tooltip_cb),
+                    (gpointer) _("What to do with this page"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What to do with this page"), -1);
+  squeezer = adw_squeezer_new ();
+
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), buttons);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), menu);
+  adw_action_row_add_suffix (action_row, squeezer);
   self->n_rows_built++;
 
   return row;
@@ -835,6 +896,43 @@ store_images (HallScanWindow *self,
 }
 
 /* Devices and options */
+
+/* A dropdown's choice ellipsized: a scanner's name or a source can be
+ * longer than a narrow window. */
+static void
+ellipsized_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 8);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+ellipsized_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
+static void
+ellipsize_choices (GtkDropDown *dropdown)
+{
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (ellipsized_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (ellipsized_bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, factory);
+}
 
 static void
 options_cb (GObject      *source,
@@ -2102,6 +2200,7 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_list);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, empty_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, preview_area);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_stack);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_button);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, crop_bar);
@@ -2136,6 +2235,8 @@ hall_scan_window_init (HallScanWindow *self)
   GtkGesture *drag;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ellipsize_choices (self->device_dropdown);
+  ellipsize_choices (self->source_dropdown);
   gtk_drawing_area_set_draw_func (self->preview_area, draw_preview, self, NULL);
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (crop_drag_begin_cb), self);
