@@ -980,6 +980,114 @@ hall_store_move_page (HallStore   *self,
   return TRUE;
 }
 
+typedef struct
+{
+  char  *page_uuid;
+  guint  position;  /* G_MAXUINT: remove the page */
+} EditPageData;
+
+static void
+edit_page_data_free (EditPageData *data)
+{
+  g_free (data->page_uuid);
+  g_free (data);
+}
+
+static void
+edit_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  EditPageData *data = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (data->position == G_MAXUINT)
+    ok = hall_store_remove_page (source_object, data->page_uuid, &error);
+  else
+    ok = hall_store_move_page (source_object, data->page_uuid, data->position, &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+edit_page_async (HallStore          *self,
+                 const char         *page_uuid,
+                 guint               position,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data,
+                 gpointer            source_tag)
+{
+  g_autoptr (GTask) task = NULL;
+  EditPageData *data = g_new0 (EditPageData, 1);
+
+  data->page_uuid = g_strdup (page_uuid);
+  data->position = position;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  /* A write that has begun reports what it did. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify) edit_page_data_free);
+  g_task_run_in_thread (task, edit_page_thread);
+}
+
+void
+hall_store_remove_page_async (HallStore          *self,
+                              const char         *page_uuid,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page_uuid != NULL);
+
+  edit_page_async (self, page_uuid, G_MAXUINT, cancellable, callback, user_data,
+                   hall_store_remove_page_async);
+}
+
+gboolean
+hall_store_remove_page_finish (HallStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == hall_store_remove_page_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hall_store_move_page_async (HallStore          *self,
+                            const char         *page_uuid,
+                            guint               position,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page_uuid != NULL && position != G_MAXUINT);
+
+  edit_page_async (self, page_uuid, position, cancellable, callback, user_data,
+                   hall_store_move_page_async);
+}
+
+gboolean
+hall_store_move_page_finish (HallStore     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == hall_store_move_page_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static gboolean
 replace_page_locked (HallStore             *self,
                      const char            *page_uuid,

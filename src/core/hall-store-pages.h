@@ -135,6 +135,26 @@ gboolean        hall_store_move_page               (HallStore      *self,
                                                     const char     *page_uuid,
                                                     guint           position,
                                                     GError        **error);
+/* hall_store_remove_page() and hall_store_move_page() on a worker thread
+ * (each commits with an fsync). Once begun, a cancelled one still runs
+ * to its end and reports what it did. */
+void            hall_store_remove_page_async       (HallStore          *self,
+                                                    const char         *page_uuid,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean        hall_store_remove_page_finish      (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+void            hall_store_move_page_async         (HallStore          *self,
+                                                    const char         *page_uuid,
+                                                    guint               position,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean        hall_store_move_page_finish        (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
 /* Puts @image in the place of the page @page_uuid (a page scanned again,
  * or turned: hall_page_image_rotate()), keeping its uuid, slot and
  * position: the new file, the page's row, its record for the server and
