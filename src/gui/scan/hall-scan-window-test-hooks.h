@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 guint           hall_scan_window_get_n_pages    (HallScanWindow *self);
 /* TRUE once the device list and the chosen device's options are shown. */
 gboolean        hall_scan_window_get_ready      (HallScanWindow *self);
-/* TRUE while a scan runs, or pages are being stored, or the list or a
- * thumbnail is still being read for what was stored. */
+/* TRUE while a scan runs, or pages are being stored, moved or deleted,
+ * or the list or a thumbnail is still being read for what was stored. */
 gboolean        hall_scan_window_get_scanning   (HallScanWindow *self);
 /* (transfer none): what the status line under the options says. */
 const char     *hall_scan_window_get_status_text (HallScanWindow *self);

@@ -102,6 +102,7 @@ struct _HallScanWindow
   char              *rescan_uuid;  /* the page a scan replaces, or NULL */
   guint              n_scanned;
   guint              n_storing;    /* pages handed to the store, not yet back */
+  guint              n_editing;    /* moves and deletes not yet committed */
   gulong             page_id;
   gulong             progress_id;
   gulong             finished_id;
@@ -1732,23 +1733,39 @@ rotate_action (GtkWidget  *widget,
 }
 
 static void
-move_page (HallScanWindow *self,
-           const char     *uuid,
-           int             delta)
+page_moved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  HallStoredPage *page = find_page (self, uuid);
+  g_autoptr (HallScanWindow) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (page == NULL || ((int) page->position + delta) < 0
-      || (guint) ((int) page->position + delta) >= self->pages->len)
-    return;
-  if (!hall_store_move_page (self->store, uuid, page->position + delta, &error))
+  self->n_editing--;
+  if (!hall_store_move_page_finish (HALL_STORE (source), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not move the page: %s"), error->message);
 
       show_error (self, message);
     }
-  list_pages (self);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    list_pages (self);
+}
+
+/* Moves and deletes commit (and fsync) on the store's worker, not on the
+ * main loop. */
+static void
+move_page (HallScanWindow *self,
+           const char     *uuid,
+           int             delta)
+{
+  HallStoredPage *page = find_page (self, uuid);
+
+  if (page == NULL || ((int) page->position + delta) < 0
+      || (guint) ((int) page->position + delta) >= self->pages->len)
+    return;
+  self->n_editing++;
+  hall_store_move_page_async (self->store, uuid, page->position + delta, self->cancellable,
+                              page_moved_cb, g_object_ref (self));
 }
 
 static void
@@ -1768,23 +1785,37 @@ move_down_action (GtkWidget  *widget,
 }
 
 static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+page_removed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  g_autoptr (HallScanWindow) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!hall_store_remove_page (self->store, g_variant_get_string (parameter, NULL), &error))
+  self->n_editing--;
+  if (!hall_store_remove_page_finish (HALL_STORE (source), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not delete the page: %s"),
                                                   error->message);
 
       show_error (self, message);
     }
-  else
+  else if (!g_cancellable_is_cancelled (self->cancellable))
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Page deleted")));
-  list_pages (self);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    list_pages (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  self->n_editing++;
+  hall_store_remove_page_async (self->store, g_variant_get_string (parameter, NULL),
+                                self->cancellable, page_removed_cb, g_object_ref (self));
 }
 
 /* Cropping */
@@ -2347,8 +2378,8 @@ hall_scan_window_get_scanning (HallScanWindow *self)
 {
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
 
-  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->listing
-         || self->n_decoding > 0 || self->rows_tick != 0;
+  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->n_editing > 0
+         || self->listing || self->n_decoding > 0 || self->rows_tick != 0;
 }
 
 const char *
