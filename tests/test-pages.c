@@ -426,8 +426,8 @@ test_load_files_async (Fixture       *fixture,
 }
 
 /* The calls the scanning window makes off its main loop: the slot read,
- * a page decoded (scaled down for a thumbnail, or whole), a page moved and
- * one deleted; a page whose file is not here and a page that does not
+ * a page decoded (scaled down for a thumbnail, or whole), a page turned,
+ * moved and deleted; a page whose file is not here and a page that does not
  * exist are errors, not hangs. */
 static void
 test_window_calls_async (Fixture       *fixture,
@@ -475,6 +475,23 @@ test_window_calls_async (Fixture       *fixture,
   g_assert_cmpuint (image->width, ==, first->width);
   g_assert_cmpuint (image->height, ==, first->height);
   g_clear_pointer (&image, hall_page_image_unref);
+
+  {
+    g_autoptr (HallStoredPage) turned = NULL;
+
+    hall_store_turn_page_async (fixture->store, first, 1, "wang.fang", NULL, store_result_cb,
+                                &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    turned = hall_store_turn_page_finish (fixture->store, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (turned->uuid, ==, first->uuid);
+    g_assert_cmpuint (turned->position, ==, 0);
+    g_assert_cmpstr (turned->sha256, !=, first->sha256);
+    g_assert_cmpuint (turned->width, ==, first->height);
+    g_assert_cmpuint (turned->height, ==, first->width);
+    g_clear_object (&result);
+  }
 
   hall_store_move_page_async (fixture->store, first->uuid, 1, NULL, store_result_cb, &result);
   while (result == NULL)

@@ -1251,6 +1251,89 @@ hall_store_replace_page_finish (HallStore     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  HallStoredPage page;  /* the fields the turn reads: uuid, sha256, mime */
+  int            quarter_turns;
+  char          *official;
+} TurnPageData;
+
+static void
+turn_page_data_free (TurnPageData *data)
+{
+  g_free (data->page.uuid);
+  g_free (data->page.sha256);
+  g_free (data->page.mime);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+turn_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  TurnPageData *data = task_data;
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (HallPageImage) turned = NULL;
+  HallStoredPage *page = NULL;
+  GError *error = NULL;
+
+  image = hall_store_load_page_image (source_object, &data->page, 0, &error);
+  if (image == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  turned = hall_page_image_rotate (image, data->quarter_turns);
+  if (hall_store_replace_page (source_object, data->page.uuid, turned, data->official, &page,
+                               &error))
+    g_task_return_pointer (task, page, (GDestroyNotify) hall_stored_page_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_turn_page_async (HallStore            *self,
+                            const HallStoredPage *page,
+                            int                   quarter_turns,
+                            const char           *official,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  TurnPageData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page != NULL && page->uuid != NULL && page->sha256 != NULL);
+
+  data = g_new0 (TurnPageData, 1);
+  data->page.uuid = g_strdup (page->uuid);
+  data->page.sha256 = g_strdup (page->sha256);
+  data->page.mime = g_strdup (page->mime);
+  data->quarter_turns = quarter_turns;
+  data->official = g_strdup (official);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_turn_page_async);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify) turn_page_data_free);
+  g_task_run_in_thread (task, turn_page_thread);
+}
+
+HallStoredPage *
+hall_store_turn_page_finish (HallStore     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hall_store_turn_page_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The queue of page files the server does not hold yet. */
 
 GPtrArray *

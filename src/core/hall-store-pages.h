@@ -179,5 +179,19 @@ void            hall_store_replace_page_async      (HallStore          *self,
 HallStoredPage *hall_store_replace_page_finish     (HallStore      *self,
                                                     GAsyncResult   *result,
                                                     GError        **error);
+/* Turns @page by @quarter_turns × 90° clockwise on a worker thread: its
+ * file read, decoded, turned and stored in its place, as
+ * hall_store_replace_page() does. The window's main loop never holds a
+ * whole page. _finish: (transfer full) the page as it is now. */
+void            hall_store_turn_page_async         (HallStore            *self,
+                                                    const HallStoredPage *page,
+                                                    int                   quarter_turns,
+                                                    const char           *official,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+HallStoredPage *hall_store_turn_page_finish        (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
 
 G_END_DECLS
