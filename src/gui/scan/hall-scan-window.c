@@ -1707,29 +1707,45 @@ cancel_action (GtkWidget  *widget,
 /* Pages */
 
 static void
+page_turned_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStoredPage) page = hall_store_turn_page_finish (HALL_STORE (source), result,
+                                                                 &error);
+
+  self->n_storing--;
+  if (page == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not turn the page: %s"), error->message);
+
+      show_error (self, message);
+    }
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      list_pages (self);
+      update_actions (self);
+    }
+}
+
+/* The page is read, turned and stored on the store's worker: a whole
+ * page decoded on the main loop would hold it for a tenth of a second. */
+static void
 rotate_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   HallScanWindow *self = HALL_SCAN_WINDOW (widget);
   HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HallPageImage) image = NULL;
-  g_autoptr (GPtrArray) images = NULL;
 
   if (page == NULL)
     return;
-  image = hall_store_load_page_image (self->store, page, 0, &error);
-  if (image == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not turn the page: %s"), error->message);
-
-      show_error (self, message);
-      return;
-    }
-  images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
-  g_ptr_array_add (images, hall_page_image_rotate (image, 1));
-  store_images (self, images, NULL, page->uuid);
+  self->n_storing++;
+  update_actions (self);
+  hall_store_turn_page_async (self->store, page, 1, self->official, self->cancellable,
+                              page_turned_cb, g_object_ref (self));
 }
 
 static void
