@@ -425,6 +425,114 @@ test_load_files_async (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "cut.jpg"));
 }
 
+/* The calls the scanning window makes off its main loop: the slot read,
+ * a page decoded (scaled down for a thumbnail, or whole), a page turned,
+ * moved and deleted; a page whose file is not here and a page that does not
+ * exist are errors, not hangs. */
+static void
+test_window_calls_async (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *uuid = hall_case_get_uuid (fixture->kase);
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) added = NULL;
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  HallStoredPage *first;
+
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 600, 21));
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 300, 22));
+  g_assert_true (hall_store_add_pages (fixture->store, uuid, "premises_proof", images,
+                                       "wang.fang", &added, &error));
+  g_assert_no_error (error);
+  first = g_ptr_array_index (added, 0);
+
+  hall_store_list_case_pages_async (fixture->store, uuid, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  pages = hall_store_list_case_pages_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages->len, ==, 2);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, first->uuid);
+  g_clear_object (&result);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  hall_store_load_page_image_async (fixture->store, first, 100, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  image = hall_store_load_page_image_finish (fixture->store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (MAX (image->width, image->height), <=, 100);
+  g_assert_cmpuint (MAX (image->width, image->height), >, 0);
+  g_clear_object (&result);
+  g_clear_pointer (&image, hall_page_image_unref);
+  image = hall_store_load_page_image (fixture->store, first, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (image->width, ==, first->width);
+  g_assert_cmpuint (image->height, ==, first->height);
+  g_clear_pointer (&image, hall_page_image_unref);
+
+  {
+    g_autoptr (HallStoredPage) turned = NULL;
+
+    hall_store_turn_page_async (fixture->store, first, 1, "wang.fang", NULL, store_result_cb,
+                                &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    turned = hall_store_turn_page_finish (fixture->store, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (turned->uuid, ==, first->uuid);
+    g_assert_cmpuint (turned->position, ==, 0);
+    g_assert_cmpstr (turned->sha256, !=, first->sha256);
+    g_assert_cmpuint (turned->width, ==, first->height);
+    g_assert_cmpuint (turned->height, ==, first->width);
+    g_clear_object (&result);
+  }
+
+  hall_store_move_page_async (fixture->store, first->uuid, 1, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hall_store_move_page_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  pages = hall_store_list_case_pages (fixture->store, uuid, &error);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[1])->uuid, ==, first->uuid);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  hall_store_remove_page_async (fixture->store, first->uuid, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hall_store_remove_page_finish (fixture->store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  pages = hall_store_list_case_pages (fixture->store, uuid, &error);
+  g_assert_cmpuint (pages->len, ==, 1);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+
+  hall_store_remove_page_async (fixture->store, first->uuid, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (hall_store_remove_page_finish (fixture->store, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* The second page's file gone (a page pulled from another counter). */
+  path = hall_store_get_page_path (fixture->store,
+                                   ((HallStoredPage *) g_ptr_array_index (added, 1))->sha256);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  hall_store_load_page_image_async (fixture->store, g_ptr_array_index (added, 1), 100, NULL,
+                                    store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (hall_store_load_page_image_finish (fixture->store, result, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
+
 static void
 test_refused_wrong_name (Fixture       *fixture,
                          gconstpointer  data)
@@ -768,6 +876,7 @@ main (int   argc,
   ADD ("/hall/pages/refused/truncated-jpeg", test_refused_truncated_jpeg);
   ADD ("/hall/pages/refused/wrong-name", test_refused_wrong_name);
   ADD ("/hall/pages/load-files-async", test_load_files_async);
+  ADD ("/hall/pages/window-calls-async", test_window_calls_async);
   ADD ("/hall/pages/refused/pixel-bomb", test_refused_pixel_bomb);
   ADD ("/hall/pages/refused/too-large", test_refused_too_large);
   ADD ("/hall/pages/refused/password-pdf", test_refused_password_pdf);

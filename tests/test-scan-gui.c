@@ -148,7 +148,8 @@ two_pages_shown (gpointer data)
 {
   Fixture *fixture = data;
 
-  return hall_scan_window_get_n_pages (fixture->window) == 2;
+  return hall_scan_window_get_n_pages (fixture->window) == 2
+         && !hall_scan_window_get_scanning (fixture->window);
 }
 
 static gboolean
@@ -287,6 +288,24 @@ test_scan_one_page (Fixture       *fixture,
   g_assert_nonnull (thumbnail);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), >, 0);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), <=, 256);
+}
+
+/* The window, with a page in it, fits a screen 360 pixels wide: the
+ * page's buttons give way to a menu, the options and names shrink. */
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  int minimum = 0;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                      NULL, NULL);
+  g_test_message ("narrowest: %d px", minimum);
+  g_assert_cmpint (minimum, >, 0);
+  g_assert_cmpint (minimum, <=, 360);
 }
 
 static void
@@ -602,6 +621,89 @@ test_feeder_and_rescan (Fixture       *fixture,
   assert_last_entry (fixture, "Page 3 of " SLOT " replaced");
 }
 
+/* Row @position shows page @uuid as "Page N". */
+static void
+assert_row (Fixture    *fixture,
+            guint       position,
+            const char *uuid)
+{
+  g_autofree char *title = g_strdup_printf ("Page %u", position + 1);
+  const char *shown = NULL;
+
+  g_assert_cmpstr (hall_scan_window_get_row_title (fixture->window, position, &shown), ==, title);
+  g_assert_cmpstr (shown, ==, uuid);
+  g_assert_nonnull (hall_scan_window_get_thumbnail (fixture->window, position));
+}
+
+/* A feeder batch makes one row for each page as it comes, not the whole
+ * list again for each page (ten sheets would make 10 × 11 / 2 = 55 rows):
+ * the window stays responsive while a stack of papers goes through.
+ * Turning, moving and deleting pages make no row either; the rows kept
+ * show their new place and file. */
+static void
+test_rows_built_once (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  GdkPaintable *before;
+  int width, height;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 0);
+  g_assert_true (hall_scan_window_choose (fixture->window, "Automatic Document Feeder", 75));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (ten_pages_shown, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 10);
+  /* The batch is counted as a whole, whenever its last page is stored. */
+  g_assert_cmpstr (hall_scan_window_get_status_text (fixture->window), ==, "10 pages scanned");
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 10);
+  for (guint i = 0; i < pages->len; i++)
+    assert_row (fixture, i, ((HallStoredPage *) pages->pdata[i])->uuid);
+  g_assert_null (hall_scan_window_get_row_title (fixture->window, 10, NULL));
+  first = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
+  second = g_strdup (((HallStoredPage *) pages->pdata[1])->uuid);
+  third = g_strdup (((HallStoredPage *) pages->pdata[2])->uuid);
+
+  /* Turned: the same row shows the turned page, once it is decoded. */
+  before = g_object_ref (hall_scan_window_get_thumbnail (fixture->window, 2));
+  width = gdk_paintable_get_intrinsic_width (before);
+  height = gdk_paintable_get_intrinsic_height (before);
+  g_assert_cmpint (width, !=, height);
+  activate_on_page (fixture, "scan.rotate", third);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  g_assert_true (hall_scan_window_get_thumbnail (fixture->window, 2) != before);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (hall_scan_window_get_thumbnail (fixture->window, 2)),
+                   ==, height);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (hall_scan_window_get_thumbnail (fixture->window, 2)),
+                   ==, width);
+  g_object_unref (before);
+  assert_row (fixture, 2, third);
+
+  /* Moved: the two rows swap, and say so. */
+  activate_on_page (fixture, "scan.move-down", first);
+  assert_row (fixture, 0, second);
+  assert_row (fixture, 1, first);
+  assert_row (fixture, 2, third);
+
+  /* Deleted: the rows below move up and are numbered again. */
+  activate_on_page (fixture, "scan.delete", second);
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 9);
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 9);
+  for (guint i = 0; i < pages->len; i++)
+    assert_row (fixture, i, ((HallStoredPage *) pages->pdata[i])->uuid);
+  g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, first);
+  g_assert_null (hall_scan_window_get_row_title (fixture->window, 9, NULL));
+
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 10);
+}
+
 static gboolean
 camera_shows_sheet (gpointer data)
 {
@@ -781,6 +883,8 @@ main (int   argc,
 
   g_test_add ("/hall/scan-gui/scan-one-page", Fixture, NULL, fixture_set_up,
               test_scan_one_page, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/narrow", Fixture, NULL, fixture_set_up, test_narrow,
+              fixture_tear_down);
   g_test_add ("/hall/scan-gui/import-refused", Fixture, NULL, fixture_set_up,
               test_import_refused, fixture_tear_down);
   g_test_add ("/hall/scan-gui/reorder-rotate-delete", Fixture, NULL, fixture_set_up,
@@ -791,6 +895,8 @@ main (int   argc,
               test_case_page_checklist, fixture_tear_down);
   g_test_add ("/hall/scan-gui/feeder-and-rescan", Fixture, NULL, fixture_set_up,
               test_feeder_and_rescan, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/rows-built-once", Fixture, NULL, fixture_set_up,
+              test_rows_built_once, fixture_tear_down);
   g_test_add ("/hall/scan-gui/camera", Fixture, NULL, fixture_set_up, test_camera,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/pulled-page", Fixture, NULL, fixture_set_up, test_pulled_page,

@@ -654,6 +654,55 @@ hall_store_list_case_pages (HallStore   *self,
   return pages;
 }
 
+static void
+list_case_pages_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GPtrArray *pages;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  pages = hall_store_list_case_pages (source_object, task_data, &error);
+  if (pages != NULL)
+    g_task_return_pointer (task, pages, (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_list_case_pages_async (HallStore          *self,
+                                  const char         *case_uuid,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (case_uuid != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_list_case_pages_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, g_strdup (case_uuid), g_free);
+  g_task_run_in_thread (task, list_case_pages_thread);
+}
+
+GPtrArray *
+hall_store_list_case_pages_finish (HallStore     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == hall_store_list_case_pages_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -931,6 +980,114 @@ hall_store_move_page (HallStore   *self,
   return TRUE;
 }
 
+typedef struct
+{
+  char  *page_uuid;
+  guint  position;  /* G_MAXUINT: remove the page */
+} EditPageData;
+
+static void
+edit_page_data_free (EditPageData *data)
+{
+  g_free (data->page_uuid);
+  g_free (data);
+}
+
+static void
+edit_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  EditPageData *data = task_data;
+  GError *error = NULL;
+  gboolean ok;
+
+  if (data->position == G_MAXUINT)
+    ok = hall_store_remove_page (source_object, data->page_uuid, &error);
+  else
+    ok = hall_store_move_page (source_object, data->page_uuid, data->position, &error);
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+edit_page_async (HallStore          *self,
+                 const char         *page_uuid,
+                 guint               position,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data,
+                 gpointer            source_tag)
+{
+  g_autoptr (GTask) task = NULL;
+  EditPageData *data = g_new0 (EditPageData, 1);
+
+  data->page_uuid = g_strdup (page_uuid);
+  data->position = position;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  /* A write that has begun reports what it did. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify) edit_page_data_free);
+  g_task_run_in_thread (task, edit_page_thread);
+}
+
+void
+hall_store_remove_page_async (HallStore          *self,
+                              const char         *page_uuid,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page_uuid != NULL);
+
+  edit_page_async (self, page_uuid, G_MAXUINT, cancellable, callback, user_data,
+                   hall_store_remove_page_async);
+}
+
+gboolean
+hall_store_remove_page_finish (HallStore     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == hall_store_remove_page_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hall_store_move_page_async (HallStore          *self,
+                            const char         *page_uuid,
+                            guint               position,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
+{
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page_uuid != NULL && position != G_MAXUINT);
+
+  edit_page_async (self, page_uuid, position, cancellable, callback, user_data,
+                   hall_store_move_page_async);
+}
+
+gboolean
+hall_store_move_page_finish (HallStore     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == hall_store_move_page_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static gboolean
 replace_page_locked (HallStore             *self,
                      const char            *page_uuid,
@@ -1094,6 +1251,89 @@ hall_store_replace_page_finish (HallStore     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  HallStoredPage page;  /* the fields the turn reads: uuid, sha256, mime */
+  int            quarter_turns;
+  char          *official;
+} TurnPageData;
+
+static void
+turn_page_data_free (TurnPageData *data)
+{
+  g_free (data->page.uuid);
+  g_free (data->page.sha256);
+  g_free (data->page.mime);
+  g_free (data->official);
+  g_free (data);
+}
+
+static void
+turn_page_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  TurnPageData *data = task_data;
+  g_autoptr (HallPageImage) image = NULL;
+  g_autoptr (HallPageImage) turned = NULL;
+  HallStoredPage *page = NULL;
+  GError *error = NULL;
+
+  image = hall_store_load_page_image (source_object, &data->page, 0, &error);
+  if (image == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  turned = hall_page_image_rotate (image, data->quarter_turns);
+  if (hall_store_replace_page (source_object, data->page.uuid, turned, data->official, &page,
+                               &error))
+    g_task_return_pointer (task, page, (GDestroyNotify) hall_stored_page_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_turn_page_async (HallStore            *self,
+                            const HallStoredPage *page,
+                            int                   quarter_turns,
+                            const char           *official,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  TurnPageData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page != NULL && page->uuid != NULL && page->sha256 != NULL);
+
+  data = g_new0 (TurnPageData, 1);
+  data->page.uuid = g_strdup (page->uuid);
+  data->page.sha256 = g_strdup (page->sha256);
+  data->page.mime = g_strdup (page->mime);
+  data->quarter_turns = quarter_turns;
+  data->official = g_strdup (official);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_turn_page_async);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, data, (GDestroyNotify) turn_page_data_free);
+  g_task_run_in_thread (task, turn_page_thread);
+}
+
+HallStoredPage *
+hall_store_turn_page_finish (HallStore     *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hall_store_turn_page_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* The queue of page files the server does not hold yet. */
 
 GPtrArray *
@@ -1246,6 +1486,113 @@ hall_store_has_page_file (HallStore  *self,
 
   path = hall_store_get_page_path (self, sha256);
   return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+HallPageImage *
+hall_store_load_page_image (HallStore            *self,
+                            const HallStoredPage *page,
+                            guint                 max_side,
+                            GError              **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  gsize length = 0;
+  /* The decoder checks that the content is what the name says. */
+  const char *name = g_strcmp0 (page->mime, "image/tiff") == 0 ? "page.tif" : "page.jpg";
+
+  g_return_val_if_fail (HALL_IS_STORE (self), NULL);
+  g_return_val_if_fail (page != NULL && page->sha256 != NULL, NULL);
+
+  path = hall_store_get_page_path (self, page->sha256);
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  images = hall_page_image_load_bytes (bytes, name, error);
+  if (images == NULL)
+    return NULL;
+  if (images->len == 0)
+    {
+      g_set_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                   _("The file of page %s holds no image"), page->uuid);
+      return NULL;
+    }
+  if (max_side == 0)
+    return hall_page_image_ref (g_ptr_array_index (images, 0));
+  return hall_page_image_scale_down (g_ptr_array_index (images, 0), max_side);
+}
+
+typedef struct
+{
+  HallStoredPage page;  /* the fields the load reads: uuid, sha256, mime */
+  guint          max_side;
+} LoadImageData;
+
+static void
+load_image_data_free (LoadImageData *data)
+{
+  g_free (data->page.uuid);
+  g_free (data->page.sha256);
+  g_free (data->page.mime);
+  g_free (data);
+}
+
+static void
+load_page_image_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  LoadImageData *data = task_data;
+  HallPageImage *image;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  image = hall_store_load_page_image (source_object, &data->page, data->max_side, &error);
+  if (image != NULL)
+    g_task_return_pointer (task, image, (GDestroyNotify) hall_page_image_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hall_store_load_page_image_async (HallStore            *self,
+                                  const HallStoredPage *page,
+                                  guint                 max_side,
+                                  GCancellable         *cancellable,
+                                  GAsyncReadyCallback   callback,
+                                  gpointer              user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadImageData *data;
+
+  g_return_if_fail (HALL_IS_STORE (self));
+  g_return_if_fail (page != NULL && page->sha256 != NULL);
+
+  data = g_new0 (LoadImageData, 1);
+  data->page.uuid = g_strdup (page->uuid);
+  data->page.sha256 = g_strdup (page->sha256);
+  data->page.mime = g_strdup (page->mime);
+  data->max_side = max_side;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hall_store_load_page_image_async);
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_image_data_free);
+  g_task_run_in_thread (task, load_page_image_thread);
+}
+
+HallPageImage *
+hall_store_load_page_image_finish (HallStore     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == hall_store_load_page_image_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Pages from the change feed: the record of a page another counter scanned

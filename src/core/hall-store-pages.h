@@ -49,6 +49,28 @@ char           *hall_store_get_page_path           (HallStore      *self,
 gboolean        hall_store_has_page_file           (HallStore      *self,
                                                     const char     *sha256);
 
+/* (transfer full) (nullable): the file of @page read back and decoded,
+ * scaled down to at most @max_side pixels on its longer side (a
+ * thumbnail), or as stored when @max_side is 0. Reads and decodes on the
+ * calling thread; a file that is not here is G_FILE_ERROR_NOENT. */
+HallPageImage  *hall_store_load_page_image         (HallStore            *self,
+                                                    const HallStoredPage *page,
+                                                    guint                 max_side,
+                                                    GError              **error);
+/* hall_store_load_page_image() on a worker thread: a window's thumbnails
+ * are decoded off its main loop. A cancelled load finishes at once with
+ * G_IO_ERROR_CANCELLED. */
+void            hall_store_load_page_image_async   (HallStore            *self,
+                                                    const HallStoredPage *page,
+                                                    guint                 max_side,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+/* (transfer full) */
+HallPageImage  *hall_store_load_page_image_finish  (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+
 /* Compresses @images (element-type HallPageImage) by kind, writes each as
  * its file and adds them, in order, at the end of @slot of the case
  * @case_uuid, with a "document" entry (through the outbox) saying how many
@@ -82,6 +104,17 @@ GPtrArray      *hall_store_add_pages_finish        (HallStore      *self,
 GPtrArray      *hall_store_list_case_pages         (HallStore      *self,
                                                     const char     *case_uuid,
                                                     GError        **error);
+/* hall_store_list_case_pages() on a worker thread, for a window: a
+ * cancelled read finishes at once with G_IO_ERROR_CANCELLED. */
+void            hall_store_list_case_pages_async   (HallStore          *self,
+                                                    const char         *case_uuid,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+/* (transfer full) (element-type HallStoredPage) */
+GPtrArray      *hall_store_list_case_pages_finish  (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
 /* (transfer full) (element-type utf8): the SHA-256 (lowercase hex) of each
  * page of the case, sorted; what a decision signs for its documents. */
 GPtrArray      *hall_store_list_case_document_hashes (HallStore    *self,
@@ -101,6 +134,26 @@ gboolean        hall_store_remove_page             (HallStore      *self,
 gboolean        hall_store_move_page               (HallStore      *self,
                                                     const char     *page_uuid,
                                                     guint           position,
+                                                    GError        **error);
+/* hall_store_remove_page() and hall_store_move_page() on a worker thread
+ * (each commits with an fsync). Once begun, a cancelled one still runs
+ * to its end and reports what it did. */
+void            hall_store_remove_page_async       (HallStore          *self,
+                                                    const char         *page_uuid,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean        hall_store_remove_page_finish      (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+void            hall_store_move_page_async         (HallStore          *self,
+                                                    const char         *page_uuid,
+                                                    guint               position,
+                                                    GCancellable       *cancellable,
+                                                    GAsyncReadyCallback callback,
+                                                    gpointer            user_data);
+gboolean        hall_store_move_page_finish        (HallStore      *self,
+                                                    GAsyncResult   *result,
                                                     GError        **error);
 /* Puts @image in the place of the page @page_uuid (a page scanned again,
  * or turned: hall_page_image_rotate()), keeping its uuid, slot and
@@ -124,6 +177,20 @@ void            hall_store_replace_page_async      (HallStore          *self,
                                                     gpointer            user_data);
 /* (transfer full): the page as it is now. */
 HallStoredPage *hall_store_replace_page_finish     (HallStore      *self,
+                                                    GAsyncResult   *result,
+                                                    GError        **error);
+/* Turns @page by @quarter_turns × 90° clockwise on a worker thread: its
+ * file read, decoded, turned and stored in its place, as
+ * hall_store_replace_page() does. The window's main loop never holds a
+ * whole page. _finish: (transfer full) the page as it is now. */
+void            hall_store_turn_page_async         (HallStore            *self,
+                                                    const HallStoredPage *page,
+                                                    int                   quarter_turns,
+                                                    const char           *official,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+HallStoredPage *hall_store_turn_page_finish        (HallStore      *self,
                                                     GAsyncResult   *result,
                                                     GError        **error);
 

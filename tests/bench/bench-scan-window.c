@@ -5,19 +5,24 @@
  *
  * Run by hand, never by meson test:
  *
- *   xvfb-run -a -s "-screen 0 1366x768x24" env GSK_RENDERER=cairo \
- *     _build/tests/bench/bench-scan-window [--dpi 300] [--runs 3]
+ *   xvfb-run -a -s "-screen 0 1366x768x24" env GSETTINGS_SCHEMA_DIR=_build/data \
+ *     GSETTINGS_BACKEND=memory GSK_RENDERER=cairo \
+ *     _build/tests/bench/bench-scan-window [--dpi 300] [--runs 5]
  *
- * The window an official scans with (HallScanWindow), on screen, on a real
- * store, against SANE's test backend: ten sheets through its feeder in
- * grey, each shown as a thumbnail and stored as the window does it. A
- * timeout every millisecond records the gaps between its runs: a gap is
- * how long the window could not answer (drawing, the thumbnails coming
- * in, the store's answers). Issue 11 asks for no stall over 16 ms.
+ * The window an official scans with (HallScanWindow), on screen with the
+ * program's style.css, on a real store, against SANE's test backend: ten
+ * sheets through its feeder in grey, each shown as a thumbnail and stored
+ * as the window does it. A timeout every millisecond records the gaps
+ * between its runs: a gap is how long the window could not answer
+ * (drawing, the thumbnails coming in, the store's answers). Issue 11 asks
+ * for no stall over 16 ms. The last column is the main thread's own CPU
+ * time in its longest gap: on a busy machine a gap also holds the time
+ * other processes had the CPU, and this tells the two apart.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <time.h>
 
 #include "hall-application.h"
 #include "hall-scan-window.h"
@@ -31,22 +36,38 @@
 typedef struct
 {
   gint64  last_tick;
+  gint64  last_cpu;
   GArray *gaps;  /* of double, ms */
+  GArray *cpu;   /* of double, ms: the main thread's CPU time in each gap */
 } Ticks;
+
+/* µs of CPU the calling thread has used. */
+static gint64
+thread_cpu_time (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 tick_cb (gpointer data)
 {
   Ticks *ticks = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_time ();
 
   if (ticks->last_tick != 0)
     {
       double gap = (now - ticks->last_tick) / 1000.0;
+      double used = (cpu - ticks->last_cpu) / 1000.0;
 
       g_array_append_val (ticks->gaps, gap);
+      g_array_append_val (ticks->cpu, used);
     }
   ticks->last_tick = now;
+  ticks->last_cpu = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -97,7 +118,8 @@ run_batch (HallCatalog *catalog,
   g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
   HallScanWindow *window;
-  Ticks ticks = { 0, g_array_new (FALSE, FALSE, sizeof (double)) };
+  Ticks ticks = { 0, 0, g_array_new (FALSE, FALSE, sizeof (double)),
+                  g_array_new (FALSE, FALSE, sizeof (double)) };
   gint64 started;
   guint tick;
   guint n;
@@ -124,6 +146,13 @@ run_batch (HallCatalog *catalog,
   if (!hall_scan_window_choose (window, "Automatic Document Feeder", dpi))
     g_error ("The test scanner offers no feeder at %u dpi", dpi);
 
+  {
+    /* The choice above is drawn before the batch begins. */
+    gint64 settle = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    while (g_get_monotonic_time () < settle)
+      g_main_context_iteration (NULL, FALSE);
+  }
   tick = g_timeout_add (1, tick_cb, &ticks);
   started = g_get_monotonic_time ();
   if (!gtk_widget_activate_action (GTK_WIDGET (window), "scan.scan", NULL))
@@ -135,6 +164,7 @@ run_batch (HallCatalog *catalog,
 
   n = ticks.gaps->len;
   g_array_sort (ticks.gaps, compare_doubles);
+  g_array_sort (ticks.cpu, compare_doubles);
   {
     g_autoptr (GPtrArray) pages = hall_store_list_case_pages (store, hall_case_get_uuid (kase),
                                                               &error);
@@ -144,17 +174,19 @@ run_batch (HallCatalog *catalog,
     g_assert_cmpuint (pages->len, ==, 10);
     last = g_ptr_array_index (pages, pages->len - 1);
     g_print ("| run %u: 10 sheets, grey, %u × %u px at %u dpi, %.1f s, %u gaps | %.1f | %.1f"
-             " | %.1f |\n", run, last->width, last->height, last->dpi,
+             " | %.1f | %.1f |\n", run, last->width, last->height, last->dpi,
              (g_get_monotonic_time () - started) / 1e6, n,
              g_array_index (ticks.gaps, double, n / 2),
              g_array_index (ticks.gaps, double, n * 99 / 100),
-             g_array_index (ticks.gaps, double, n - 1));
+             g_array_index (ticks.gaps, double, n - 1),
+             g_array_index (ticks.cpu, double, n - 1));
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_array_unref (ticks.gaps);
+  g_array_unref (ticks.cpu);
   g_clear_object (&store);
   {
     g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
@@ -187,10 +219,21 @@ main (int   argc,
   hall_application_prepare_renderer ();
   gtk_init ();
   adw_init ();
+  {
+    /* The window is drawn with the program's style, as HallApplication
+     * (an AdwApplication) loads it. */
+    g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/servicehall/Counter/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
 
-  g_print ("| batch | main-loop gap p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|\n");
+  g_print ("| batch | main-loop gap p50 ms | p99 ms | max ms | max main-thread CPU in a gap ms |\n"
+           "|---|---:|---:|---:|---:|\n");
   for (int i = 1; i <= runs; i++)
     run_batch (catalog, (guint) dpi, (guint) i);
   return 0;

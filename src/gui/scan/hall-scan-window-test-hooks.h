@@ -12,17 +12,30 @@ G_BEGIN_DECLS
 guint           hall_scan_window_get_n_pages    (HallScanWindow *self);
 /* TRUE once the device list and the chosen device's options are shown. */
 gboolean        hall_scan_window_get_ready      (HallScanWindow *self);
-/* TRUE while a scan runs. */
+/* TRUE while a scan runs, or pages are being stored, moved or deleted,
+ * or the list or a thumbnail is still being read for what was stored. */
 gboolean        hall_scan_window_get_scanning   (HallScanWindow *self);
+/* (transfer none): what the status line under the options says. */
+const char     *hall_scan_window_get_status_text (HallScanWindow *self);
 /* (transfer none) (nullable): the message shown for the last failure. */
 const char     *hall_scan_window_get_error_text (HallScanWindow *self);
 /* (transfer none) (nullable): what the row of page @position says of a
  * file that is not here ("On the server, …"), or NULL when it is. */
 const char     *hall_scan_window_get_page_note  (HallScanWindow *self,
                                                  guint           position);
-/* (transfer none) (nullable): the thumbnail of page @position. */
+/* (transfer none) (nullable): the thumbnail the row of page @position
+ * shows (NULL: a placeholder). */
 GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
                                                  guint           position);
+
+/* The page rows made since the window opened: one for each page that
+ * came, none for a page turned, moved or renamed by a delete. */
+guint           hall_scan_window_get_n_rows_built (HallScanWindow *self);
+/* (transfer none) (nullable): the title of the row at @position of the
+ * list as shown, and in *@uuid_out (optional) the page it belongs to. */
+const char     *hall_scan_window_get_row_title  (HallScanWindow *self,
+                                                 guint           position,
+                                                 const char    **uuid_out);
 
 /* Chooses @source and @dpi in the dropdowns, as an official would; FALSE
  * when the device does not offer them. */

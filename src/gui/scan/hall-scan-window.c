@@ -27,12 +27,17 @@
 #include "hall-sync-engine.h"
 
 #define THUMBNAIL_SIZE 120
+/* What HallScanWindow:decoding says of a thumbnail. */
+#define THUMBNAIL_DECODING GINT_TO_POINTER (1)
+#define THUMBNAIL_FAILED   GINT_TO_POINTER (2)
 /* A page being cropped is shown from a copy at most this large. */
 #define CROP_VIEW_SIZE 1200
 /* A corner is taken by a drag that starts this close to it (pixels). */
 #define CROP_GRAB_DISTANCE 32
 /* A crop keeps at least this many of the page's pixels a side. */
 #define CROP_MIN_SIDE 16
+/* New rows wait for frames no longer than this (ms). */
+#define ROWS_STALLED_MS 250
 
 struct _HallScanWindow
 {
@@ -47,8 +52,9 @@ struct _HallScanWindow
   GtkProgressBar    *progress_bar;
   GtkLabel          *status_label;
   GtkListBox        *page_list;
-  GtkStack          *page_stack;
+  GtkWidget         *empty_placeholder;
   GtkDrawingArea    *preview_area;
+  GtkStack          *scan_stack;
   GtkButton         *scan_button;
   GtkButton         *cancel_button;
   GtkWidget         *crop_bar;
@@ -79,14 +85,24 @@ struct _HallScanWindow
   GArray            *kinds;        /* HallPageKind of each mode row */
   GArray            *resolutions;  /* guint of each resolution row */
   GStrv              sources;
-  GPtrArray         *pages;        /* of HallStoredPage: the slot, in order */
+  GPtrArray         *pages;        /* of HallStoredPage: the slot, in order, as last read */
+  GHashTable        *rows;         /* page uuid → PageRow: the rows shown */
   GHashTable        *thumbnails;   /* sha256 → GdkTexture */
+  GHashTable        *decoding;     /* sha256 → THUMBNAIL_DECODING or _FAILED */
+  guint              n_decoding;   /* thumbnails being decoded */
+  guint              n_rows_built; /* page rows made since the window opened */
+  gboolean           listing;      /* the slot's pages being read */
+  gboolean           list_again;   /* and changed since that read began */
+  guint              rows_tick;    /* rows still to be made, a frame at a time */
+  guint              rows_watch;   /* makes them at once if frames stop */
+  gint64             rows_ticked_at;
   HallSyncEngine    *engine;       /* fetches pages pulled from other counters */
   GHashTable        *fetches;      /* sha256 → NULL while fetched, or why it failed */
   char              *error_text;
   char              *rescan_uuid;  /* the page a scan replaces, or NULL */
   guint              n_scanned;
   guint              n_storing;    /* pages handed to the store, not yet back */
+  guint              n_editing;    /* moves and deletes not yet committed */
   gulong             page_id;
   gulong             progress_id;
   gulong             finished_id;
@@ -114,7 +130,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void reload_pages (HallScanWindow *self);
+static void list_pages (HallScanWindow *self);
 
 /* Messages */
 
@@ -176,6 +192,8 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan", has_device && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.capture", camera_on && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", scanning);
+  gtk_stack_set_visible_child (self->scan_stack, GTK_WIDGET (scanning ? self->cancel_button
+                                                                      : self->scan_button));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", !scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.import", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rescan", has_device && idle);
@@ -195,10 +213,19 @@ update_actions (HallScanWindow *self)
 static GdkTexture *
 texture_from_image (HallPageImage *image)
 {
-  g_autoptr (HallPageImage) small = hall_page_image_scale_down (image, THUMBNAIL_SIZE * 2);
+  g_autoptr (HallPageImage) small = NULL;
   g_autoptr (GBytes) bytes = NULL;
   guint8 *rgb;
-  gsize stride = (gsize) small->width * 3;
+  gsize stride;
+
+  /* The scanner's thumbnails and those decoded for the window are small
+   * already: only a page from elsewhere is scaled here. */
+  if (MAX (image->width, image->height) <= HALL_SCANNER_THUMBNAIL_SIZE
+      && image->kind != HALL_PAGE_KIND_BILEVEL)
+    small = hall_page_image_ref (image);
+  else
+    small = hall_page_image_scale_down (image, THUMBNAIL_SIZE * 2);
+  stride = (gsize) small->width * 3;
 
   /* GTK 4.8 has no grey memory format: grey pages are shown as RGB. */
   rgb = g_malloc (stride * small->height);
@@ -220,54 +247,116 @@ texture_from_image (HallPageImage *image)
   return gdk_memory_texture_new (small->width, small->height, GDK_MEMORY_R8G8B8, bytes, stride);
 }
 
-/* (transfer full) (nullable): the stored page read back. */
-static HallPageImage *
-load_stored_page (HallScanWindow       *self,
-                  const HallStoredPage *page,
-                  GError              **error)
-{
-  g_autofree char *path = hall_store_get_page_path (self->store, page->sha256);
-  g_autofree char *contents = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GPtrArray) images = NULL;
-  gsize length = 0;
-  const char *name = g_strcmp0 (page->mime, "image/tiff") == 0 ? "page.tif" : "page.jpg";
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  images = hall_page_image_load_bytes (bytes, name, error);
-  if (images == NULL || images->len == 0)
-    return NULL;
-
-  return hall_page_image_ref (g_ptr_array_index (images, 0));
-}
-
-static GdkTexture *
-lookup_thumbnail (HallScanWindow       *self,
-                  const HallStoredPage *page)
-{
-  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, page->sha256);
-  g_autoptr (HallPageImage) image = NULL;
-  g_autoptr (GError) error = NULL;
-
-  if (texture != NULL)
-    return texture;
-
-  image = load_stored_page (self, page, &error);
-  if (image == NULL)
-    {
-      g_debug ("No thumbnail for page %s: %s", page->uuid, error != NULL ? error->message : "");
-      return NULL;
-    }
-  texture = texture_from_image (image);
-  g_hash_table_insert (self->thumbnails, g_strdup (page->sha256), texture);
-
-  return texture;
-}
-
 /* The list of pages */
 
+/* The row of a page, made once and kept while the page is in the slot:
+ * its labels, buttons and thumbnail change in place. */
+typedef struct
+{
+  char      *uuid;     /* the page's */
+  GtkWidget *row;      /* a reference */
+  GtkWidget *picture;
+  GtkWidget *up;
+  GtkWidget *down;
+  char      *sha256;   /* the file the thumbnail shows; NULL: a placeholder */
+} PageRow;
+
+static void
+page_row_free (PageRow *row)
+{
+  g_free (row->uuid);
+  g_object_unref (row->row);
+  g_free (row->sha256);
+  g_free (row);
+}
+
+static void
+show_thumbnail (HallScanWindow *self,
+                const char     *sha256)
+{
+  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, sha256);
+
+  for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (self->pages, i);
+      PageRow *row;
+
+      if (g_strcmp0 (page->sha256, sha256) != 0
+          || (row = g_hash_table_lookup (self->rows, page->uuid)) == NULL)
+        continue;
+      gtk_picture_set_paintable (GTK_PICTURE (row->picture), GDK_PAINTABLE (texture));
+      g_free (row->sha256);
+      row->sha256 = g_strdup (sha256);
+    }
+}
+
+typedef struct
+{
+  HallScanWindow *self;
+  char           *sha256;
+} ThumbnailData;
+
+static void
+thumbnail_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ThumbnailData *data = user_data;
+  g_autoptr (HallScanWindow) self = data->self;
+  g_autofree char *sha256 = data->sha256;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallPageImage) image = hall_store_load_page_image_finish (HALL_STORE (source),
+                                                                       result, &error);
+
+  g_free (data);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->n_decoding--;
+  if (image == NULL)
+    {
+      /* The row keeps its placeholder; a broken file is not read again. */
+      g_debug ("No thumbnail for file %s: %s", sha256, error->message);
+      g_hash_table_insert (self->decoding, g_steal_pointer (&sha256), THUMBNAIL_FAILED);
+      return;
+    }
+  g_hash_table_remove (self->decoding, sha256);
+  g_hash_table_insert (self->thumbnails, g_strdup (sha256), texture_from_image (image));
+  show_thumbnail (self, sha256);
+}
+
+/* Decodes the thumbnail of @page off the main loop; its row shows a
+ * placeholder meanwhile. */
+static void
+decode_thumbnail (HallScanWindow       *self,
+                  const HallStoredPage *page)
+{
+  ThumbnailData *data;
+
+  if (g_hash_table_contains (self->thumbnails, page->sha256)
+      || g_hash_table_contains (self->decoding, page->sha256))
+    return;
+  g_hash_table_insert (self->decoding, g_strdup (page->sha256), THUMBNAIL_DECODING);
+  self->n_decoding++;
+  data = g_new0 (ThumbnailData, 1);
+  data->self = g_object_ref (self);
+  data->sha256 = g_strdup (page->sha256);
+  hall_store_load_page_image_async (self->store, page, THUMBNAIL_SIZE * 2, self->cancellable,
+                                    thumbnail_cb, data);
+}
+
+static gboolean
+page_button_query_tooltip_cb (GtkWidget  *button,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip,
+                              gpointer    text)
+{
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* @tooltip: a translated string that lives as long as the program. */
 static GtkWidget *
 new_page_button (const char *icon,
                  const char *tooltip,
@@ -276,7 +365,13 @@ new_page_button (const char *icon,
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
-  gtk_widget_set_tooltip_text (button, tooltip);
+  /* The tooltip is given when it is asked for: setting one on a shown
+   * widget asks the X server where the pointer is (a round trip each, six
+   * buttons a row), and pops the tooltip up under a pointer that did not
+   * move. */
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (page_button_query_tooltip_cb),
+                    (gpointer) tooltip);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -285,8 +380,6 @@ new_page_button (const char *icon,
 
   return button;
 }
-
-static void reload_pages (HallScanWindow *self);
 
 typedef struct
 {
@@ -316,7 +409,7 @@ fetch_page_cb (GObject      *source,
                          g_strdup_printf (_("On the server, could not be downloaded: %s"),
                                           error->message));
   if (!g_cancellable_is_cancelled (self->cancellable))
-    reload_pages (self);
+    list_pages (self);
   g_object_unref (data->self);
   g_free (data->sha256);
   g_free (data);
@@ -347,19 +440,20 @@ fetch_page (HallScanWindow       *self,
   return _("On the server, downloading…");
 }
 
-static GtkWidget *
-new_page_row (HallScanWindow       *self,
-              const HallStoredPage *page,
-              guint                 n_pages)
+/* Makes what the row of @page shows say what the page is now: its
+ * number, its file, and whether it can move up or down among @n_pages.
+ * Setters that are given what the row already says change nothing, so a
+ * row whose page did not change is not laid out again. */
+static void
+update_page_row (HallScanWindow       *self,
+                 PageRow              *row,
+                 const HallStoredPage *page,
+                 guint                 n_pages)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *picture = gtk_picture_new ();
-  GdkTexture *texture = lookup_thumbnail (self, page);
+  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, page->sha256);
   g_autofree char *title = g_strdup_printf (_("Page %u"), page->position + 1);
   g_autofree char *subtitle = NULL;
   guint kilobytes = (guint) ((page->bytes + 1023) / 1024);
-  GtkWidget *up;
-  GtkWidget *down;
 
   if (page->kind == HALL_PAGE_KIND_BILEVEL)
     subtitle = g_strdup_printf (_("Black and white, %u dpi, %u KB"),
@@ -371,56 +465,257 @@ new_page_row (HallScanWindow       *self,
     subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
                                 page->dpi, kilobytes);
 
-  if (texture == NULL && !hall_store_has_page_file (self->store, page->sha256))
+  if (texture == NULL)
     {
-      g_autofree char *known = g_steal_pointer (&subtitle);
+      if (!hall_store_has_page_file (self->store, page->sha256))
+        {
+          g_autofree char *known = g_steal_pointer (&subtitle);
 
-      subtitle = g_strdup_printf ("%s\n%s", known, fetch_page (self, page));
+          subtitle = g_strdup_printf ("%s\n%s", known, fetch_page (self, page));
+        }
+      else
+        decode_thumbnail (self, page);
     }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_margin_top (picture, 6);
-  gtk_widget_set_margin_bottom (picture, 6);
-  if (texture != NULL)
-    gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-  gtk_widget_add_css_class (picture, "card");
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), picture);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), subtitle);
+  gtk_widget_set_sensitive (row->up, page->position > 0);
+  gtk_widget_set_sensitive (row->down, page->position + 1 < n_pages);
 
-  up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", page->uuid);
-  down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", page->uuid);
-  gtk_widget_set_sensitive (up, page->position > 0);
-  gtk_widget_set_sensitive (down, page->position + 1 < n_pages);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
-                                              "scan.rotate", page->uuid));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             new_page_button ("edit-cut-symbolic", _("Crop page"),
-                                              "scan.crop", page->uuid));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             new_page_button ("view-refresh-symbolic", _("Scan this page again"),
-                                              "scan.rescan", page->uuid));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             new_page_button ("user-trash-symbolic", _("Delete page"),
-                                              "scan.delete", page->uuid));
+  /* A page turned, cropped or scanned again shows its new file, or a
+   * placeholder until that is decoded. */
+  if (g_strcmp0 (row->sha256, page->sha256) != 0)
+    {
+      gtk_picture_set_paintable (GTK_PICTURE (row->picture),
+                                 texture != NULL ? GDK_PAINTABLE (texture) : NULL);
+      g_free (row->sha256);
+      row->sha256 = texture != NULL ? g_strdup (page->sha256) : NULL;
+    }
+}
+
+/* What a page's buttons do, for its menu when the window is too narrow
+ * for the buttons. */
+static const struct
+{
+  const char *label;
+  const char *action;
+} page_actions[] = {
+  { N_("Move up"), "scan.move-up" },
+  { N_("Move down"), "scan.move-down" },
+  { N_("Turn clockwise"), "scan.rotate" },
+  { N_("Crop page"), "scan.crop" },
+  { N_("Scan this page again"), "scan.rescan" },
+  { N_("Delete page"), "scan.delete" },
+};
+
+/* The menu is made when it is first opened, not with the row. */
+static void
+page_menu_cb (GtkMenuButton *button,
+              gpointer       uuid)
+{
+  g_autoptr (GMenu) menu = NULL;
+
+  if (gtk_menu_button_get_menu_model (button) != NULL)
+    return;
+  menu = g_menu_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    {
+      g_autoptr (GMenuItem) item = g_menu_item_new (_(page_actions[i].label), NULL);
+
+      g_menu_item_set_action_and_target_value (item, page_actions[i].action,
+                                               g_variant_new_string (uuid));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
+}
+
+static PageRow *
+new_page_row (HallScanWindow *self,
+              const char     *uuid)
+{
+  PageRow *row = g_new0 (PageRow, 1);
+  AdwActionRow *action_row;
+  GtkWidget *buttons;
+  GtkWidget *menu;
+  GtkWidget *squeezer;
+
+  row->uuid = g_strdup (uuid);
+  row->row = g_object_ref_sink (adw_action_row_new ());
+  action_row = ADW_ACTION_ROW (row->row);
+  row->picture = gtk_picture_new ();
+  gtk_widget_set_size_request (row->picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_picture_set_can_shrink (GTK_PICTURE (row->picture), TRUE);
+  gtk_widget_set_margin_top (row->picture, 6);
+  gtk_widget_set_margin_bottom (row->picture, 6);
+  gtk_widget_add_css_class (row->picture, "card");
+  adw_action_row_add_prefix (action_row, row->picture);
+
+  /* The buttons, or one menu of them when the window is narrower than
+   * they need (libadwaita 1.2 has no breakpoints: a squeezer shows the
+   * first that fits). */
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  row->up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", uuid);
+  row->down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", uuid);
+  gtk_box_append (GTK_BOX (buttons), row->up);
+  gtk_box_append (GTK_BOX (buttons), row->down);
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
+                                   "scan.rotate", uuid));
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("edit-cut-symbolic", _("Crop page"), "scan.crop", uuid));
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("view-refresh-symbolic", _("Scan this page again"),
+                                   "scan.rescan", uuid));
+  gtk_box_append (GTK_BOX (buttons),
+                  new_page_button ("user-trash-symbolic", _("Delete page"), "scan.delete", uuid));
+  menu = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
+  gtk_widget_set_valign (menu, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (menu, GTK_ALIGN_END);
+  gtk_widget_add_css_class (menu, "flat");
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu), page_menu_cb, g_strdup (uuid),
+                                         g_free);
+  gtk_widget_set_has_tooltip (menu, TRUE);
+  g_signal_connect (menu, "query-tooltip", G_CALLBACK (page_button_query_tooltip_cb),
+                    (gpointer) _("What to do with this page"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What to do with this page"), -1);
+  squeezer = adw_squeezer_new ();
+
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), buttons);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), menu);
+  adw_action_row_add_suffix (action_row, squeezer);
+  self->n_rows_built++;
 
   return row;
 }
 
-static void
-reload_pages (HallScanWindow *self)
+/* Makes the list show self->pages: the row of a page that went is
+ * removed and a row out of place is moved; rows for pages that came are
+ * made in order, at most @max_new of them. Every row kept has its labels
+ * set to what its page is now. TRUE while rows are still to be made. */
+static gboolean
+sync_rows (HallScanWindow *self,
+           guint           max_new)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) all = NULL;
-  GtkWidget *child;
+  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  PageRow *row;
 
+  for (guint i = 0; i < self->pages->len; i++)
+    g_hash_table_add (present, ((HallStoredPage *) g_ptr_array_index (self->pages, i))->uuid);
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    if (!g_hash_table_contains (present, row->uuid))
+      {
+        gtk_list_box_remove (self->page_list, row->row);
+        g_hash_table_iter_remove (&iter);
+      }
+
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (self->pages, i);
+
+      row = g_hash_table_lookup (self->rows, page->uuid);
+      if (row == NULL)
+        {
+          /* The rows below this one stay in order; they are set when
+           * their turn comes. */
+          if (max_new == 0)
+            return TRUE;
+          max_new--;
+          row = new_page_row (self, page->uuid);
+          g_hash_table_insert (self->rows, row->uuid, row);
+          gtk_list_box_insert (self->page_list, row->row, (int) i);
+        }
+      else if (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row->row)) != (int) i)
+        {
+          /* The rows above are in place: this one goes right under them. */
+          gtk_list_box_remove (self->page_list, row->row);
+          gtk_list_box_insert (self->page_list, row->row, (int) i);
+        }
+      update_page_row (self, row, page, self->pages->len);
+    }
+
+  return FALSE;
+}
+
+static void
+stop_adding_rows (HallScanWindow *self)
+{
+  if (self->rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
+  self->rows_tick = 0;
+  g_clear_handle_id (&self->rows_watch, g_source_remove);
+}
+
+static gboolean
+rows_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  self->rows_ticked_at = g_get_monotonic_time ();
+  if (sync_rows (self, 1))
+    return G_SOURCE_CONTINUE;
+  self->rows_tick = 0;
+  g_clear_handle_id (&self->rows_watch, g_source_remove);
+  return G_SOURCE_REMOVE;
+}
+
+/* Frames stop when the window is unmapped or its frame clock is held: the
+ * rows still to be made are then made at once, so that the list never
+ * waits on frames that do not come. */
+static gboolean
+rows_watch_cb (gpointer user_data)
+{
+  HallScanWindow *self = user_data;
+
+  if (g_get_monotonic_time () - self->rows_ticked_at < ROWS_STALLED_MS * 1000)
+    return G_SOURCE_CONTINUE;
+  self->rows_watch = 0;
+  stop_adding_rows (self);
+  sync_rows (self, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows @pages (the slot's, in order). The rows are set at the next frame,
+ * and new rows are made one a frame: a row costs a few milliseconds to
+ * make, lay out and draw, and pages that came together would otherwise
+ * hold up one frame for all of them. */
+static void
+show_pages (HallScanWindow *self,
+            GPtrArray      *pages)
+{
   g_clear_pointer (&self->pages, g_ptr_array_unref);
-  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
+  self->pages = g_ptr_array_ref (pages);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      /* No frames come while the window is not shown. */
+      sync_rows (self, G_MAXUINT);
+      return;
+    }
+  if (self->rows_tick != 0)
+    return;
+  self->rows_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), rows_tick_cb, NULL, NULL);
+  self->rows_ticked_at = g_get_monotonic_time ();
+  self->rows_watch = g_timeout_add (ROWS_STALLED_MS, rows_watch_cb, self);
+}
 
-  all = hall_store_list_case_pages (self->store, self->case_uuid, &error);
+static void
+pages_listed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = hall_store_list_case_pages_finish (HALL_STORE (source), result,
+                                                                 &error);
+  g_autoptr (GPtrArray) pages = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->listing = FALSE;
   if (all == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not read the pages: %s"), error->message);
@@ -429,22 +724,39 @@ reload_pages (HallScanWindow *self)
     }
   else
     {
+      pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stored_page_free);
       for (guint i = 0; i < all->len; i++)
         {
           HallStoredPage *page = g_ptr_array_index (all, i);
 
           if (g_strcmp0 (page->slot, self->slot) == 0)
-            g_ptr_array_add (self->pages, g_ptr_array_steal_index (all, i--));
+            g_ptr_array_add (pages, g_ptr_array_steal_index (all, i--));
         }
+      show_pages (self, pages);
+      /* Said once the store has answered, not while it is asked. */
+      gtk_widget_set_visible (self->empty_placeholder, TRUE);
     }
+  if (self->list_again)
+    {
+      self->list_again = FALSE;
+      list_pages (self);
+    }
+}
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->page_list))) != NULL)
-    gtk_list_box_remove (self->page_list, child);
-  for (guint i = 0; i < self->pages->len; i++)
-    gtk_list_box_append (self->page_list,
-                         new_page_row (self, g_ptr_array_index (self->pages, i), self->pages->len));
-
-  gtk_stack_set_visible_child_name (self->page_stack, self->pages->len > 0 ? "pages" : "empty");
+/* Reads the slot's pages off the main loop, then shows what changed. A
+ * change while a read runs reads again when it ends: the pages of a batch
+ * that arrive together are shown together. */
+static void
+list_pages (HallScanWindow *self)
+{
+  if (self->listing)
+    {
+      self->list_again = TRUE;
+      return;
+    }
+  self->listing = TRUE;
+  hall_store_list_case_pages_async (self->store, self->case_uuid, self->cancellable,
+                                    pages_listed_cb, g_object_ref (self));
 }
 
 static HallStoredPage *
@@ -508,8 +820,11 @@ add_pages_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, message);
     }
-  else if (data->replaces == NULL && !hall_scanner_get_scanning (self->scanner))
+  else if (data->replaces == NULL && data->thumbnail == NULL)
     {
+      /* Imported or captured. A scanner's pages (they come with its
+       * thumbnail) are counted when the batch ends: a batch stored after
+       * the feeder stopped would say "1 page added" last. */
       g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added",
                                                             "%u pages added", added->len),
                                                added->len);
@@ -518,7 +833,7 @@ add_pages_cb (GObject      *source,
     }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      reload_pages (self);
+      list_pages (self);
       update_actions (self);
     }
   store_data_free (data);
@@ -549,7 +864,7 @@ replace_page_cb (GObject      *source,
     }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      reload_pages (self);
+      list_pages (self);
       update_actions (self);
     }
   store_data_free (data);
@@ -582,6 +897,43 @@ store_images (HallScanWindow *self,
 }
 
 /* Devices and options */
+
+/* A dropdown's choice ellipsized: a scanner's name or a source can be
+ * longer than a narrow window. */
+static void
+ellipsized_setup_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 8);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+ellipsized_bind_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
+static void
+ellipsize_choices (GtkDropDown *dropdown)
+{
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (ellipsized_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (ellipsized_bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, factory);
+}
 
 static void
 options_cb (GObject      *source,
@@ -1178,7 +1530,9 @@ scan_finished_cb (HallScanner    *scanner,
                   GError         *error,
                   HallScanWindow *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  /* Faded out, not hidden: hiding it would move up everything under it,
+   * and the whole list would be drawn again. */
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0);
   g_clear_pointer (&self->rescan_uuid, g_free);
 
   if (error == NULL)
@@ -1308,7 +1662,7 @@ start_scan (HallScanWindow *self,
   g_clear_pointer (&self->error_text, g_free);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_progress_bar_set_text (self->progress_bar, _("Starting the scanner…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1);
   show_status (self, "");
   hall_scanner_scan (self->scanner, ((HallScanDevice *) g_ptr_array_index (self->devices, device))->name,
                      settings);
@@ -1353,49 +1707,81 @@ cancel_action (GtkWidget  *widget,
 /* Pages */
 
 static void
+page_turned_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HallStoredPage) page = hall_store_turn_page_finish (HALL_STORE (source), result,
+                                                                 &error);
+
+  self->n_storing--;
+  if (page == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not turn the page: %s"), error->message);
+
+      show_error (self, message);
+    }
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      list_pages (self);
+      update_actions (self);
+    }
+}
+
+/* The page is read, turned and stored on the store's worker: a whole
+ * page decoded on the main loop would hold it for a tenth of a second. */
+static void
 rotate_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   HallScanWindow *self = HALL_SCAN_WINDOW (widget);
   HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HallPageImage) image = NULL;
-  g_autoptr (GPtrArray) images = NULL;
 
   if (page == NULL)
     return;
-  image = load_stored_page (self, page, &error);
-  if (image == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not turn the page: %s"), error->message);
-
-      show_error (self, message);
-      return;
-    }
-  images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
-  g_ptr_array_add (images, hall_page_image_rotate (image, 1));
-  store_images (self, images, NULL, page->uuid);
+  self->n_storing++;
+  update_actions (self);
+  hall_store_turn_page_async (self->store, page, 1, self->official, self->cancellable,
+                              page_turned_cb, g_object_ref (self));
 }
 
+static void
+page_moved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (HallScanWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->n_editing--;
+  if (!hall_store_move_page_finish (HALL_STORE (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not move the page: %s"), error->message);
+
+      show_error (self, message);
+    }
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    list_pages (self);
+}
+
+/* Moves and deletes commit (and fsync) on the store's worker, not on the
+ * main loop. */
 static void
 move_page (HallScanWindow *self,
            const char     *uuid,
            int             delta)
 {
   HallStoredPage *page = find_page (self, uuid);
-  g_autoptr (GError) error = NULL;
 
   if (page == NULL || ((int) page->position + delta) < 0
       || (guint) ((int) page->position + delta) >= self->pages->len)
     return;
-  if (!hall_store_move_page (self->store, uuid, page->position + delta, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("Could not move the page: %s"), error->message);
-
-      show_error (self, message);
-    }
-  reload_pages (self);
+  self->n_editing++;
+  hall_store_move_page_async (self->store, uuid, page->position + delta, self->cancellable,
+                              page_moved_cb, g_object_ref (self));
 }
 
 static void
@@ -1415,23 +1801,37 @@ move_down_action (GtkWidget  *widget,
 }
 
 static void
-delete_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+page_removed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  g_autoptr (HallScanWindow) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!hall_store_remove_page (self->store, g_variant_get_string (parameter, NULL), &error))
+  self->n_editing--;
+  if (!hall_store_remove_page_finish (HALL_STORE (source), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not delete the page: %s"),
                                                   error->message);
 
       show_error (self, message);
     }
-  else
+  else if (!g_cancellable_is_cancelled (self->cancellable))
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Page deleted")));
-  reload_pages (self);
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    list_pages (self);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  self->n_editing++;
+  hall_store_remove_page_async (self->store, g_variant_get_string (parameter, NULL),
+                                self->cancellable, page_removed_cb, g_object_ref (self));
 }
 
 /* Cropping */
@@ -1462,7 +1862,7 @@ crop_action (GtkWidget  *widget,
 
   if (page == NULL)
     return;
-  image = load_stored_page (self, page, &error);
+  image = hall_store_load_page_image (self->store, page, 0, &error);
   if (image == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not crop the page: %s"), error->message);
@@ -1657,7 +2057,7 @@ hall_scan_window_constructed (GObject *object)
 
   adw_window_title_set_subtitle (self->window_title, self->slot_title != NULL ? self->slot_title
                                                                               : self->slot);
-  reload_pages (self);
+  list_pages (self);
   update_actions (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "scan.redetect", NULL);
 }
@@ -1691,6 +2091,8 @@ hall_scan_window_dispose (GObject *object)
   g_clear_object (&self->scanner);
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
+  stop_adding_rows (self);
+  g_clear_pointer (&self->rows, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
   G_OBJECT_CLASS (hall_scan_window_parent_class)->dispose (object);
@@ -1713,6 +2115,7 @@ hall_scan_window_finalize (GObject *object)
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
   g_clear_pointer (&self->thumbnails, g_hash_table_unref);
+  g_clear_pointer (&self->decoding, g_hash_table_unref);
   g_strfreev (self->sources);
   g_free (self->case_uuid);
   g_free (self->slot);
@@ -1842,8 +2245,9 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_list);
-  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_stack);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, empty_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, preview_area);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_stack);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_button);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, crop_bar);
@@ -1878,6 +2282,8 @@ hall_scan_window_init (HallScanWindow *self)
   GtkGesture *drag;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ellipsize_choices (self->device_dropdown);
+  ellipsize_choices (self->source_dropdown);
   gtk_drawing_area_set_draw_func (self->preview_area, draw_preview, self, NULL);
   drag = gtk_gesture_drag_new ();
   g_signal_connect (drag, "drag-begin", G_CALLBACK (crop_drag_begin_cb), self);
@@ -1889,6 +2295,9 @@ hall_scan_window_init (HallScanWindow *self)
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
   self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->decoding = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify) page_row_free);
   self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -1923,8 +2332,7 @@ hall_scan_window_set_sync_engine (HallScanWindow *self,
   if (!g_set_object (&self->engine, engine))
     return;
   g_hash_table_remove_all (self->fetches);
-  if (self->pages != NULL)
-    reload_pages (self);
+  list_pages (self);
 }
 
 void
@@ -1986,7 +2394,16 @@ hall_scan_window_get_scanning (HallScanWindow *self)
 {
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
 
-  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0;
+  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->n_editing > 0
+         || self->listing || self->n_decoding > 0 || self->rows_tick != 0;
+}
+
+const char *
+hall_scan_window_get_status_text (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->status_label);
 }
 
 const char *
@@ -2024,14 +2441,45 @@ hall_scan_window_get_thumbnail (HallScanWindow *self,
                                 guint           position)
 {
   HallStoredPage *page;
+  PageRow *row;
 
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
 
   if (self->pages == NULL || position >= self->pages->len)
     return NULL;
   page = g_ptr_array_index (self->pages, position);
+  row = g_hash_table_lookup (self->rows, page->uuid);
 
-  return g_hash_table_lookup (self->thumbnails, page->sha256);
+  return row != NULL ? gtk_picture_get_paintable (GTK_PICTURE (row->picture)) : NULL;
+}
+
+guint
+hall_scan_window_get_n_rows_built (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), 0);
+
+  return self->n_rows_built;
+}
+
+const char *
+hall_scan_window_get_row_title (HallScanWindow *self,
+                                guint           position,
+                                const char    **uuid_out)
+{
+  GtkListBoxRow *list_row;
+  GHashTableIter iter;
+  PageRow *row;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  list_row = gtk_list_box_get_row_at_index (self->page_list, (int) position);
+  if (list_row == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    if (row->row == GTK_WIDGET (list_row) && uuid_out != NULL)
+      *uuid_out = row->uuid;
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (list_row));
 }
 
 gboolean
