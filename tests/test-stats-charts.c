@@ -328,7 +328,7 @@ test_csv (void)
   g_assert_no_error (error);
   close (fd);
   file = g_file_new_for_path (path);
-  g_assert_true (hall_stats_report_write_csv (report, file, &error));
+  g_assert_true (hall_stats_report_write_csv (report, NULL, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &back, NULL, &error));
   g_assert_true (g_str_has_prefix (back, "\xEF\xBB\xBF"));
@@ -343,6 +343,23 @@ test_csv (void)
   g_assert_cmpstr (lines[2], ==, "small,<5,,,,,,,,");
   g_assert_cmpstr (lines[3], ==, "total,43,,,,,,,,");
   g_unlink (path);
+
+  /* With the services' names: a column "name" after the key, in UTF-8,
+   * empty where a key has no name, and for the total. */
+  {
+    g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+    g_auto(GStrv) named = NULL;
+
+    g_hash_table_insert (labels, "small", "小微企业, 登记");
+    csv = hall_stats_report_to_csv (report, labels);
+    g_assert_true (g_utf8_validate (csv, -1, NULL));
+    named = g_strsplit (csv + 3, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (named), ==, 5);
+    g_assert_true (g_str_has_prefix (named[0], "service,name,opened,finished,"));
+    g_assert_cmpstr (named[1], ==, "\"企业设立, \"\"快办\"\"\",,40,,,,87.5,,,,");
+    g_assert_cmpstr (named[2], ==, "small,\"小微企业, 登记\",<5,,,,,,,,");
+    g_assert_cmpstr (named[3], ==, "total,,43,,,,,,,,");
+  }
 }
 
 static void
