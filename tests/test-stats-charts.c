@@ -233,6 +233,42 @@ test_wait (void)
   canvas_clear (&canvas);
 }
 
+/* A counter's own figures (offline) have no queue: the chart says where
+ * the waiting times come from instead of drawing an empty chart, and the
+ * PDF of such figures says whose they are. */
+static void
+test_wait_local (void)
+{
+  g_autoptr(HallStatsReport) report = load ("stats-by-day.json");
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) document_object = NULL;
+  g_autoptr(GObject) page_object = NULL;
+  g_autofree char *text = NULL;
+  PopplerDocument *document;
+  Canvas canvas;
+
+  report->local = TRUE;
+  canvas_init (&canvas);
+  hall_chart_wait_render (report, canvas.cr, WIDTH, HEIGHT, canvas.info);
+  g_assert_cmpuint (canvas.info->bars, ==, 0);
+  g_assert_true (hall_chart_info_has_text (canvas.info, "Waiting times come from the server"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "No figures for these dates"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "09:00"));
+  canvas_clear (&canvas);
+
+  pdf = hall_stats_pdf_render (report, NULL, NULL, NULL, "市民服务中心", &error);
+  g_assert_no_error (error);
+  document = poppler_document_new_from_bytes (pdf, NULL, &error);
+  document_object = G_OBJECT (document);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (document), ==, 1);
+  page_object = G_OBJECT (poppler_document_get_page (document, 0));
+  text = poppler_page_get_text (POPPLER_PAGE (page_object));
+  g_assert_nonnull (strstr (text, "own cases only"));
+  g_assert_nonnull (strstr (text, "Waiting times come from the server"));
+}
+
 static void
 test_reasons_chinese (void)
 {
@@ -435,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/stats/read/bad", test_read_bad);
   g_test_add_func ("/stats/chart/daily", test_daily);
   g_test_add_func ("/stats/chart/wait", test_wait);
+  g_test_add_func ("/stats/chart/wait-local", test_wait_local);
   g_test_add_func ("/stats/chart/reasons-chinese", test_reasons_chinese);
   g_test_add_func ("/stats/chart/heatmap", test_heatmap);
   g_test_add_func ("/stats/chart/empty", test_empty);

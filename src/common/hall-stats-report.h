@@ -75,6 +75,8 @@ typedef struct
   HallStatsFigures *total;
   GPtrArray        *reasons;  /* (element-type HallStatsReason), most first */
   GArray           *hours;    /* (element-type HallStatsHour) */
+  gboolean          local;    /* counted by a counter from its own cases,
+                               * not by the server: no queue figures */
 } HallStatsReport;
 
 /* (transfer full) (nullable): the report in @json, the body GET /v1/stats

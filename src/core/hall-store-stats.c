@@ -272,7 +272,10 @@ compute_report (HallStore   *self,
   json = json_to_string (root, FALSE);
   report = hall_stats_report_new_from_json (json, -1, error);
   if (report != NULL)
-    hall_stats_report_set_days (report, from, to);
+    {
+      hall_stats_report_set_days (report, from, to);
+      report->local = TRUE;
+    }
   return report;
 }
 
