@@ -303,6 +303,9 @@ hall_store_compute_stats (HallStore   *self,
   month->by_day = compute_report (self, from, to, "day", now, error);
   if (month->by_day == NULL)
     return NULL;
+  month->by_service = compute_report (self, from, to, "service", now, error);
+  if (month->by_service == NULL)
+    return NULL;
   for (guint i = 0; i < weeks->len; i++)
     {
       g_auto (GStrv) days = g_strsplit (g_ptr_array_index (weeks, i), "|", 2);

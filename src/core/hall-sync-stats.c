@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One request by day, then one by service for each week of the range (the
- * heat map's columns), one after the other through
+ * One request by day, one by service for the whole range (the CSV), then
+ * one by service for each week of the range (the heat map's columns), one
+ * after the other through
  * hall_sync_engine_send_async(), whose worker does the HTTP.
  */
 #define G_LOG_DOMAIN "hall-sync"
@@ -20,7 +21,7 @@ typedef struct
 {
   HallStatsMonth *month;
   GPtrArray      *weeks;   /* (element-type utf8) "FROM|TO" */
-  guint           next;    /* 0: the request by day; then week next - 1 */
+  guint           next;    /* 0: by day; 1: by service; then week next - 2 */
 } FetchData;
 
 static void
@@ -97,9 +98,14 @@ fetch_cb (GObject      *source,
       hall_stats_report_set_days (report, data->month->from, data->month->to);
       data->month->by_day = report;
     }
+  else if (data->next == 1)
+    {
+      hall_stats_report_set_days (report, data->month->from, data->month->to);
+      data->month->by_service = report;
+    }
   else
     {
-      g_auto (GStrv) days = g_strsplit (g_ptr_array_index (data->weeks, data->next - 1), "|", 2);
+      g_auto (GStrv) days = g_strsplit (g_ptr_array_index (data->weeks, data->next - 2), "|", 2);
 
       hall_stats_report_set_days (report, days[0], days[1]);
       g_ptr_array_add (data->month->weeks, report);
@@ -115,7 +121,7 @@ fetch_next (GTask *task)
   HallSyncEngine *engine = g_task_get_source_object (task);
   g_autofree char *path = NULL;
 
-  if (data->next > data->weeks->len)
+  if (data->next > data->weeks->len + 1)
     {
       data->month->as_of = g_get_real_time () / G_USEC_PER_SEC;
       g_task_return_pointer (task, g_steal_pointer (&data->month),
@@ -125,9 +131,12 @@ fetch_next (GTask *task)
     }
   if (data->next == 0)
     path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=day", data->month->from, data->month->to);
+  else if (data->next == 1)
+    path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=service", data->month->from,
+                            data->month->to);
   else
     {
-      g_auto (GStrv) days = g_strsplit (g_ptr_array_index (data->weeks, data->next - 1), "|", 2);
+      g_auto (GStrv) days = g_strsplit (g_ptr_array_index (data->weeks, data->next - 2), "|", 2);
 
       path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=service", days[0], days[1]);
     }
