@@ -47,8 +47,10 @@ struct _HallStatsPage
   GtkFileChooserNative *chooser;
   char            *export_message;
   gint64           now;       /* a fixed clock (Unix seconds), or 0 */
-  gint64           load_started;  /* monotonic µs */
-  gint64           first_drawn;   /* monotonic µs, 0 until a chart drew figures */
+  guint            generation;    /* of the load: each load() counts one */
+  guint            month_generation; /* the load @month came from */
+  gint64           first_drawn;   /* monotonic µs, 0 until a chart drew the
+                                   * figures of the last load */
   GPtrArray       *cases;     /* (element-type HallCase) listed */
   HallStatsMonth  *month;
   HallChartInfo   *infos[HALL_STATS_N_CHARTS];

@@ -47,8 +47,9 @@ guint           hall_stats_page_get_n_listed   (HallStatsPage  *self);
 void            hall_stats_page_activate_listed (HallStatsPage *self,
                                                  guint          index);
 
-/* Monotonic µs from the start of the last load to the first chart drawn
- * with its figures; 0 until then. */
+/* When (g_get_monotonic_time()) a chart was first drawn with the figures
+ * of the last load; 0 until then (figures of an earlier load shown
+ * meanwhile do not count). */
 gint64          hall_stats_page_get_first_drawn (HallStatsPage *self);
 /* Sets the page's clock to @unix_seconds (0: the real clock) and shows the
  * hall's month of it (not loaded until the page loads). */

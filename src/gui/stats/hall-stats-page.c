@@ -130,7 +130,8 @@ begin_chart (HallStatsPage  *self,
   g_clear_pointer (&self->infos[chart], hall_chart_info_free);
   if (self->month == NULL || self->month->by_day == NULL)
     return NULL;
-  if (self->first_drawn == 0)
+  /* The figures shown while a load runs are the last load's. */
+  if (self->first_drawn == 0 && self->month_generation == self->generation)
     self->first_drawn = g_get_monotonic_time ();
   self->infos[chart] = hall_chart_info_new ();
   return self->infos[chart];
@@ -385,6 +386,7 @@ offline_cb (GObject      *source,
   show_message (self, text, FALSE);
   self->offline = TRUE;
   self->month = g_steal_pointer (&month);
+  self->month_generation = self->generation;
   show_month (self);
 }
 
@@ -438,6 +440,7 @@ load_cb (GObject      *source,
   show_message (self, NULL, FALSE);
   g_clear_pointer (&self->month, hall_stats_month_free);
   self->month = g_steal_pointer (&month);
+  self->month_generation = self->generation;
   show_month (self);
 }
 
@@ -450,7 +453,7 @@ load (HallStatsPage *self)
   g_clear_object (&self->cancellable);
   show_range (self);
   self->offline = FALSE;
-  self->load_started = g_get_monotonic_time ();
+  self->generation++;
   self->first_drawn = 0;
   if (self->engine == NULL && self->store == NULL)
     {
@@ -858,7 +861,7 @@ hall_stats_page_get_first_drawn (HallStatsPage *self)
 {
   g_return_val_if_fail (HALL_IS_STATS_PAGE (self), 0);
 
-  return self->first_drawn != 0 ? self->first_drawn - self->load_started : 0;
+  return self->first_drawn;
 }
 
 void
