@@ -38,9 +38,9 @@ hall_stats_month_free (HallStatsMonth *self)
   g_free (self);
 }
 
-static gboolean
-parse_day (const char *text,
-           GDate      *date)
+gboolean
+hall_stats_month_parse_day (const char *text,
+                            GDate      *date)
 {
   unsigned year, month, day;
   char end;
@@ -61,7 +61,8 @@ hall_stats_month_split_weeks (const char *from,
   g_autoptr (GPtrArray) weeks = g_ptr_array_new_with_free_func (g_free);
   GDate start, last;
 
-  if (!parse_day (from, &start) || !parse_day (to, &last) || g_date_compare (&start, &last) > 0)
+  if (!hall_stats_month_parse_day (from, &start)
+      || !hall_stats_month_parse_day (to, &last) || g_date_compare (&start, &last) > 0)
     return NULL;
   while (g_date_compare (&start, &last) <= 0)
     {
@@ -100,14 +101,14 @@ hall_stats_month_check_range (const char          *from,
 
   if (field == NULL)
     field = &dummy;
-  if (!parse_day (from, &first))
+  if (!hall_stats_month_parse_day (from, &first))
     {
       *field = HALL_STATS_RANGE_FROM;
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,
                    _("From: “%s” is not a date (YYYY-MM-DD)"), from != NULL ? from : "");
       return FALSE;
     }
-  if (!parse_day (to, &last))
+  if (!hall_stats_month_parse_day (to, &last))
     {
       *field = HALL_STATS_RANGE_TO;
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,

@@ -24,6 +24,16 @@ typedef struct
   gint64           as_of;     /* when the figures were read, Unix seconds */
 } HallStatsMonth;
 
+/* The parts of a month, as asked of the server: the page asks for the
+ * range by day first, to draw as soon as it has it, and the rest after. */
+typedef enum
+{
+  HALL_STATS_PART_DAY     = 1 << 0,  /* @by_day */
+  HALL_STATS_PART_SERVICE = 1 << 1,  /* @by_service */
+  HALL_STATS_PART_WEEKS   = 1 << 2,  /* @weeks */
+  HALL_STATS_PART_ALL     = 0x7
+} HallStatsParts;
+
 /* (transfer full): an empty month of @from … @to. */
 HallStatsMonth *hall_stats_month_new        (const char     *from,
                                              const char     *to);
@@ -33,6 +43,11 @@ void            hall_stats_month_free       (HallStatsMonth *self);
  * is not YYYY-MM-DD or @to is before @from. */
 GPtrArray      *hall_stats_month_split_weeks (const char    *from,
                                               const char    *to);
+
+/* Whether @text is a date YYYY-MM-DD that exists; into @date. Not
+ * g_date_set_parse(), which reads by the locale. */
+gboolean        hall_stats_month_parse_day  (const char     *text,
+                                             GDate          *date);
 
 /* The hall's days and hours are UTC+08:00 (data/calendar.json's zone),
  * as the server counts the figures, whatever zone the machine is set to. */

@@ -159,7 +159,15 @@ draw_heatmap_cb (GtkDrawingArea *area,
                  gpointer        user_data)
 {
   HallStatsPage *self = user_data;
-  HallChartInfo *info = begin_chart (self, HALL_STATS_CHART_HEATMAP);
+  HallChartInfo *info;
+
+  /* Its weeks are still on their way: nothing rather than "no figures". */
+  if (self->busy && self->month != NULL && self->month->weeks->len == 0)
+    {
+      g_clear_pointer (&self->infos[HALL_STATS_CHART_HEATMAP], hall_chart_info_free);
+      return;
+    }
+  info = begin_chart (self, HALL_STATS_CHART_HEATMAP);
 
   if (info != NULL)
     hall_chart_heatmap_render (self->month->weeks, self->service_labels, cr, width, height, info);
@@ -402,6 +410,50 @@ load_offline (HallStatsPage *self)
                                   self->cancellable, offline_cb, self);
 }
 
+/* Says why the server gave no figures. */
+static void
+show_failure (HallStatsPage *self,
+              GError        *error)
+{
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE))
+    text = g_strdup (_("The server cannot be reached, so the hall’s figures cannot be "
+                       "shown. Try again once the counter is back online."));
+  else
+    /* Translators: %s says why, in words */
+    text = g_strdup_printf (_("The figures could not be shown: %s"), error->message);
+  show_message (self, text, TRUE);
+}
+
+static void
+load_rest_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HallStatsPage *self;
+  g_autoptr (HallStatsMonth) rest = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rest = hall_sync_engine_fetch_stats_finish (HALL_SYNC_ENGINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HALL_STATS_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (rest == NULL)
+    {
+      /* The figures by day stay; the heat map and the export need these. */
+      show_failure (self, error);
+      gtk_widget_queue_draw (GTK_WIDGET (self->heatmap_area));
+      return;
+    }
+  self->month->by_service = g_steal_pointer (&rest->by_service);
+  g_ptr_array_unref (self->month->weeks);
+  self->month->weeks = g_steal_pointer (&rest->weeks);
+  self->month->as_of = rest->as_of;
+  show_month (self);
+}
+
 static void
 load_cb (GObject      *source,
          GAsyncResult *result,
@@ -415,24 +467,16 @@ load_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = HALL_STATS_PAGE (user_data);
-  set_busy (self, FALSE);
   if (month == NULL)
     {
-      g_autofree char *text = NULL;
-
+      set_busy (self, FALSE);
       if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE)
           && self->store != NULL)
         {
           load_offline (self);
           return;
         }
-      if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE))
-        text = g_strdup (_("The server cannot be reached, so the hall’s figures cannot be "
-                           "shown. Try again once the counter is back online."));
-      else
-        /* Translators: %s says why, in words */
-        text = g_strdup_printf (_("The figures could not be shown: %s"), error->message);
-      show_message (self, text, TRUE);
+      show_failure (self, error);
       g_clear_pointer (&self->month, hall_stats_month_free);
       show_month (self);
       return;
@@ -442,6 +486,11 @@ load_cb (GObject      *source,
   self->month = g_steal_pointer (&month);
   self->month_generation = self->generation;
   show_month (self);
+  /* The headline and three charts are drawn now; the heat map's weeks and
+   * the range by service (the CSV) follow, the spinner turning. */
+  hall_sync_engine_fetch_stats_async (self->engine, self->month->from, self->month->to,
+                                      HALL_STATS_PART_SERVICE | HALL_STATS_PART_WEEKS,
+                                      self->cancellable, load_rest_cb, self);
 }
 
 static void
@@ -473,7 +522,8 @@ load (HallStatsPage *self)
   set_busy (self, TRUE);
   /* The page holds itself only through the cancellable: load_cb returns
    * at once when the page went away. */
-  hall_sync_engine_fetch_stats_async (self->engine, from, to, self->cancellable, load_cb, self);
+  hall_sync_engine_fetch_stats_async (self->engine, from, to, HALL_STATS_PART_DAY,
+                                      self->cancellable, load_cb, self);
 }
 
 /* Ranges */
@@ -573,8 +623,10 @@ show_range_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   HallStatsPage *self = HALL_STATS_PAGE (widget);
-  g_autofree char *from = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->from_entry))));
-  g_autofree char *to = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->to_entry))));
+  const char *from_text = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
+  const char *to_text = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
+  g_autofree char *from = g_strstrip (g_strdup (from_text));
+  g_autofree char *to = g_strstrip (g_strdup (to_text));
   g_autoptr (GError) error = NULL;
   HallStatsRangeField field;
 
@@ -593,8 +645,8 @@ show_range_action (GtkWidget  *widget,
       return;
     }
   gtk_popover_popdown (self->range_popover);
-  g_date_set_parse (&self->from, from);
-  g_date_set_parse (&self->to, to);
+  hall_stats_month_parse_day (from, &self->from);
+  hall_stats_month_parse_day (to, &self->to);
   load (self);
 }
 
@@ -751,8 +803,8 @@ hall_stats_page_set_range (HallStatsPage *self,
   g_return_if_fail (HALL_IS_STATS_PAGE (self));
 
   g_return_if_fail (hall_stats_month_check_range (from, to, NULL, NULL));
-  g_date_set_parse (&self->from, from);
-  g_date_set_parse (&self->to, to);
+  hall_stats_month_parse_day (from, &self->from);
+  hall_stats_month_parse_day (to, &self->to);
   load (self);
 }
 
