@@ -312,6 +312,60 @@ test_heatmap (void)
   canvas_clear (&canvas);
 }
 
+/* A city's many services in one chart: the rows that fit are the ones
+ * whose worst week is worst, and a line says how many are left out. */
+static void
+test_heatmap_many (void)
+{
+  g_autoptr(GPtrArray) weeks = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_report_free);
+  Canvas canvas;
+  guint rows;
+
+  for (int w = 0; w < 2; w++)
+    {
+      GString *json = g_string_new ("{\"from\": \"2026-03-01\", \"to\": \"2026-03-07\", "
+                                    "\"by\": \"service\", \"groups\": [");
+      g_autoptr(GError) error = NULL;
+      HallStatsReport *report;
+
+      /* Service s17 is the worst (90 % overdue in the second week only);
+       * the others grow from 0 to 29 %. */
+      for (int i = 0; i < 30; i++)
+        g_string_append_printf (json, "%s{\"key\": \"s%02d\", \"opened\": {\"count\": 10, "
+                                "\"suppressed\": false}, \"overdue_share\": {\"value\": %.2f, "
+                                "\"suppressed\": false}}", i > 0 ? ", " : "", i,
+                                i == 17 && w == 1 ? 0.9 : i / 100.0);
+      g_string_append (json, "], \"total\": {}}");
+      report = hall_stats_report_new_from_json (json->str, -1, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (weeks, report);
+      g_string_free (json, TRUE);
+    }
+  canvas_init (&canvas);
+  hall_chart_heatmap_render (weeks, NULL, canvas.cr, WIDTH, HEIGHT, canvas.info);
+  g_assert_cmpuint (canvas.info->bars % 2, ==, 0);
+  rows = canvas.info->bars / 2;
+  g_assert_cmpuint (rows, >=, 5);
+  g_assert_cmpuint (rows, <, 30);
+  g_assert_true (hall_chart_info_has_text (canvas.info, "s17"));
+  g_assert_true (hall_chart_info_has_text (canvas.info, "s29"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "s00"));
+  {
+    g_autofree char *note = g_strdup_printf ("%u more services, with fewer overdue cases, not shown",
+                                             30 - rows);
+
+    g_assert_true (hall_chart_info_has_text (canvas.info, note));
+  }
+  canvas_clear (&canvas);
+
+  /* Room for all: every row, no note. */
+  canvas_init (&canvas);
+  hall_chart_heatmap_render (weeks, NULL, canvas.cr, WIDTH, 30 * 16 + 80, canvas.info);
+  g_assert_cmpuint (canvas.info->bars, ==, 60);
+  g_assert_false (hall_chart_info_has_text (canvas.info, "not shown"));
+  canvas_clear (&canvas);
+}
+
 static void
 test_empty (void)
 {
@@ -474,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/stats/chart/wait-local", test_wait_local);
   g_test_add_func ("/stats/chart/reasons-chinese", test_reasons_chinese);
   g_test_add_func ("/stats/chart/heatmap", test_heatmap);
+  g_test_add_func ("/stats/chart/heatmap-many", test_heatmap_many);
   g_test_add_func ("/stats/chart/empty", test_empty);
   g_test_add_func ("/stats/csv", test_csv);
   g_test_add_func ("/stats/pdf", test_pdf);

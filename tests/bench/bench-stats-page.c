@@ -24,6 +24,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <stdlib.h>
 
 #include "hall-sign-in-page.h"
@@ -170,6 +172,13 @@ main (int   argc,
       return 64;
     }
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* As the app does: the build tree's translations, to look at the page
+   * in Chinese (SERVICE_HALL_LOCALEDIR=_build/po LANGUAGE=zh_CN). */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SERVICE_HALL_LOCALEDIR") != NULL
+                                     ? g_getenv ("SERVICE_HALL_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   gtk_init ();
   adw_init ();
 
