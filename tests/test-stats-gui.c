@@ -479,6 +479,15 @@ test_export (Fixture       *fixture,
   }
   g_assert_true (wait_for (page_loaded, page));
   g_assert_false (hall_stats_page_get_offline (page));
+  /* Nor while another range is read over the figures shown. */
+  hall_stats_page_refresh (page);
+  g_assert_true (hall_stats_page_get_busy (page));
+  {
+    g_autoptr (GFile) during = g_file_new_for_path ("/nonexistent/during.pdf");
+
+    g_assert_false (hall_stats_page_export (page, HALL_STATS_EXPORT_PDF, during));
+  }
+  g_assert_true (wait_for (page_loaded, page));
 
   csv_path = export_figures (page, HALL_STATS_EXPORT_CSV, "figures.csv");
   g_assert_true (g_file_get_contents (csv_path, &csv, &length, &error));

@@ -82,7 +82,9 @@ export_to (HallStatsPage   *self,
   g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (self->month == NULL || self->month->by_day == NULL || self->exporting)
+  /* While figures are read, those shown may be another range's, or lack
+   * the heat map's weeks: nothing is written until they are all in. */
+  if (self->busy || self->month == NULL || self->month->by_day == NULL || self->exporting)
     return FALSE;
   if (kind == HALL_STATS_EXPORT_CSV)
     {

@@ -67,7 +67,7 @@ typedef enum
 char           *hall_stats_page_dup_export_name (HallStatsPage  *self,
                                                  HallStatsExport kind);
 /* Writes the figures shown to @file, as the save dialog's Save does; FALSE
- * when there is nothing to write yet. The writing is asynchronous: wait
+ * when there is nothing to write yet (figures still being read). The writing is asynchronous: wait
  * for hall_stats_page_get_exporting() to turn FALSE. */
 gboolean        hall_stats_page_export         (HallStatsPage  *self,
                                                 HallStatsExport kind,

@@ -45,7 +45,8 @@ void            hall_stats_page_set_context  (HallStatsPage  *self,
                                               HallStore      *store,
                                               HallSyncEngine *engine,
                                               HallCatalog    *catalog);
-/* Shows the hall's days @from … @to (YYYY-MM-DD) and loads them. */
+/* Shows the hall's days @from … @to (YYYY-MM-DD; a range
+ * hall_stats_month_check_range() accepts) and loads them. */
 void            hall_stats_page_set_range    (HallStatsPage  *self,
                                               const char     *from,
                                               const char     *to);
