@@ -317,10 +317,11 @@ test_heatmap (void)
 static void
 test_heatmap_many (void)
 {
-  g_autoptr(GPtrArray) weeks = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_report_free);
+  g_autoptr(GPtrArray) weeks = NULL;
   Canvas canvas;
   guint rows;
 
+  weeks = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_report_free);
   for (int w = 0; w < 2; w++)
     {
       GString *json = g_string_new ("{\"from\": \"2026-03-01\", \"to\": \"2026-03-07\", "
@@ -351,8 +352,9 @@ test_heatmap_many (void)
   g_assert_true (hall_chart_info_has_text (canvas.info, "s29"));
   g_assert_false (hall_chart_info_has_text (canvas.info, "s00"));
   {
-    g_autofree char *note = g_strdup_printf ("%u more services, with fewer overdue cases, not shown",
-                                             30 - rows);
+    g_autofree char *note = NULL;
+
+    note = g_strdup_printf ("%u more services, with fewer overdue cases, not shown", 30 - rows);
 
     g_assert_true (hall_chart_info_has_text (canvas.info, note));
   }

@@ -242,7 +242,8 @@ main (int   argc,
       gtk_widget_activate_action (window, "win.stats", NULL);
       spin ();
     }
-  g_print ("supervisor page, %d openings: first chart median %.0f ms (all figures median %.0f ms)\n",
+  g_print ("supervisor page, %d openings: first chart median %.0f ms "
+           "(all figures median %.0f ms)\n",
            runs, median (first, runs), median (all, runs));
   if (hold > 0)
     {
