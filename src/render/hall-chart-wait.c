@@ -30,7 +30,7 @@ hall_chart_wait_render (HallStatsReport *report,
       /* A counter has no queue of its own: say where the figures are
        * rather than draw an empty chart. */
       _hall_chart_note (cr, info, &plot, _("Waiting times come from the server"),
-                        _("This counter’s own figures have none"));
+                        _("This counter keeps no queue of its own"));
       cairo_restore (cr);
       return;
     }

@@ -96,11 +96,11 @@ hall_stats_pdf_render (HallStatsReport *by_day,
    * where the dates are, so that nobody reads them as the hall's. */
   if (by_day->local)
     {
-      g_autofree char *both = g_strdup_printf (_("%s — counted by this counter from its own "
-                                                 "cases only: the server could not be reached"),
-                                               dates);
-
-      _hall_chart_text (cr, NULL, both, MARGIN, MARGIN + 30, 12, FALSE, 0, 0, HALL_CHART_RED);
+      _hall_chart_text (cr, NULL, dates, MARGIN, MARGIN + 26, 11, FALSE, 0, 0, HALL_CHART_DIM);
+      _hall_chart_text (cr, NULL,
+                        _("Counted by this counter from its own cases only: the server could "
+                          "not be reached"),
+                        MARGIN, MARGIN + 42, 10, FALSE, 0, 0, HALL_CHART_RED);
     }
   else
     _hall_chart_text (cr, NULL, dates, MARGIN, MARGIN + 30, 12, FALSE, 0, 0, HALL_CHART_DIM);
