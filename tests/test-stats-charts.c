@@ -504,6 +504,29 @@ test_pdf (void)
   g_unlink (path);
 }
 
+/* A report of other days than a whole month is not called monthly. */
+static void
+test_pdf_range_title (void)
+{
+  g_autoptr(HallStatsReport) report = load ("stats-by-day.json");
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) document = NULL;
+  g_autoptr(GObject) page = NULL;
+  g_autofree char *text = NULL;
+
+  hall_stats_report_set_days (report, "2026-12-03", "2026-12-20");
+  pdf = hall_stats_pdf_render (report, NULL, NULL, NULL, "市民服务中心", &error);
+  g_assert_no_error (error);
+  document = G_OBJECT (poppler_document_new_from_bytes (pdf, NULL, &error));
+  g_assert_no_error (error);
+  page = G_OBJECT (poppler_document_get_page (POPPLER_DOCUMENT (document), 0));
+  text = poppler_page_get_text (POPPLER_PAGE (page));
+  g_assert_nonnull (strstr (text, "Report — 市民服务中心"));
+  g_assert_null (strstr (text, "Monthly report"));
+  g_assert_nonnull (strstr (text, "From 2026-12-03 to 2026-12-20"));
+}
+
 static void
 test_pdf_unwritable (void)
 {
@@ -534,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/stats/chart/empty", test_empty);
   g_test_add_func ("/stats/csv", test_csv);
   g_test_add_func ("/stats/pdf", test_pdf);
+  g_test_add_func ("/stats/pdf/range-title", test_pdf_range_title);
   g_test_add_func ("/stats/pdf/unwritable", test_pdf_unwritable);
 
   return g_test_run ();

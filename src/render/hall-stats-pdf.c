@@ -8,6 +8,7 @@
 
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "hall-chart-daily.h"
 #include "hall-chart-heatmap.h"
@@ -62,6 +63,19 @@ draw_at (cairo_t *cr,
   cairo_translate (cr, x, y);
 }
 
+/* Whether @from … @to (YYYY-MM-DD) is one whole month. */
+static gboolean
+is_whole_month (const char *from,
+                const char *to)
+{
+  unsigned y1, m1, d1, y2, m2, d2;
+
+  if (from == NULL || to == NULL || sscanf (from, "%4u-%2u-%2u", &y1, &m1, &d1) != 3
+      || sscanf (to, "%4u-%2u-%2u", &y2, &m2, &d2) != 3 || !g_date_valid_dmy (d2, m2, y2))
+    return FALSE;
+  return y1 == y2 && m1 == m2 && d1 == 1 && d2 == g_date_get_days_in_month (m2, y2);
+}
+
 GBytes *
 hall_stats_pdf_render (HallStatsReport *by_day,
                        GPtrArray       *weeks,
@@ -84,7 +98,9 @@ hall_stats_pdf_render (HallStatsReport *by_day,
   bytes = g_byte_array_new ();
   surface = cairo_pdf_surface_create_for_stream (write_cb, bytes, HALL_STATS_PDF_WIDTH,
                                                  HALL_STATS_PDF_HEIGHT);
-  title = g_strdup_printf (_("Monthly report — %s"),
+  /* The page reports any range of days: "monthly" only for a month. */
+  title = g_strdup_printf (is_whole_month (by_day->from, by_day->to) ? _("Monthly report — %s")
+                                                                      : _("Report — %s"),
                            hall_name != NULL ? hall_name : _("Citizens Service Hall"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cr = cairo_create (surface);
