@@ -147,11 +147,11 @@ test_csv (Fixture      *fixture,
                             "--by", "service", "--csv", csv, NULL), ==, 0);
   g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF" "service,opened,finished,"));
+  g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF" "service,name,opened,finished,"));
   lines = g_strsplit (text + 3, "\r\n", -1);
   /* A fresh server: the header and the total, nothing opened. */
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
-  g_assert_true (g_str_has_prefix (lines[1], "total,0,0,"));
+  g_assert_true (g_str_has_prefix (lines[1], "total,,0,0,"));
 }
 
 static void

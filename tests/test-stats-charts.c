@@ -233,6 +233,42 @@ test_wait (void)
   canvas_clear (&canvas);
 }
 
+/* A counter's own figures (offline) have no queue: the chart says where
+ * the waiting times come from instead of drawing an empty chart, and the
+ * PDF of such figures says whose they are. */
+static void
+test_wait_local (void)
+{
+  g_autoptr(HallStatsReport) report = load ("stats-by-day.json");
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) document_object = NULL;
+  g_autoptr(GObject) page_object = NULL;
+  g_autofree char *text = NULL;
+  PopplerDocument *document;
+  Canvas canvas;
+
+  report->local = TRUE;
+  canvas_init (&canvas);
+  hall_chart_wait_render (report, canvas.cr, WIDTH, HEIGHT, canvas.info);
+  g_assert_cmpuint (canvas.info->bars, ==, 0);
+  g_assert_true (hall_chart_info_has_text (canvas.info, "Waiting times come from the server"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "No figures for these dates"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "09:00"));
+  canvas_clear (&canvas);
+
+  pdf = hall_stats_pdf_render (report, NULL, NULL, NULL, "市民服务中心", &error);
+  g_assert_no_error (error);
+  document = poppler_document_new_from_bytes (pdf, NULL, &error);
+  document_object = G_OBJECT (document);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (document), ==, 1);
+  page_object = G_OBJECT (poppler_document_get_page (document, 0));
+  text = poppler_page_get_text (POPPLER_PAGE (page_object));
+  g_assert_nonnull (strstr (text, "own cases only"));
+  g_assert_nonnull (strstr (text, "Waiting times come from the server"));
+}
+
 static void
 test_reasons_chinese (void)
 {
@@ -273,6 +309,62 @@ test_heatmap (void)
   g_assert_true (hall_chart_info_has_text (canvas.info, "12-07"));
   /* A service without a label shows its id, shortened to fit. */
   g_assert_true (hall_chart_info_has_text (canvas.info, "company_deregistrat…"));
+  canvas_clear (&canvas);
+}
+
+/* A city's many services in one chart: the rows that fit are the ones
+ * whose worst week is worst, and a line says how many are left out. */
+static void
+test_heatmap_many (void)
+{
+  g_autoptr(GPtrArray) weeks = NULL;
+  Canvas canvas;
+  guint rows;
+
+  weeks = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_stats_report_free);
+  for (int w = 0; w < 2; w++)
+    {
+      GString *json = g_string_new ("{\"from\": \"2026-03-01\", \"to\": \"2026-03-07\", "
+                                    "\"by\": \"service\", \"groups\": [");
+      g_autoptr(GError) error = NULL;
+      HallStatsReport *report;
+
+      /* Service s17 is the worst (90 % overdue in the second week only);
+       * the others grow from 0 to 29 %. */
+      for (int i = 0; i < 30; i++)
+        g_string_append_printf (json, "%s{\"key\": \"s%02d\", \"opened\": {\"count\": 10, "
+                                "\"suppressed\": false}, \"overdue_share\": {\"value\": %.2f, "
+                                "\"suppressed\": false}}", i > 0 ? ", " : "", i,
+                                i == 17 && w == 1 ? 0.9 : i / 100.0);
+      g_string_append (json, "], \"total\": {}}");
+      report = hall_stats_report_new_from_json (json->str, -1, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (weeks, report);
+      g_string_free (json, TRUE);
+    }
+  canvas_init (&canvas);
+  hall_chart_heatmap_render (weeks, NULL, canvas.cr, WIDTH, HEIGHT, canvas.info);
+  g_assert_cmpuint (canvas.info->bars % 2, ==, 0);
+  rows = canvas.info->bars / 2;
+  g_assert_cmpuint (rows, >=, 5);
+  g_assert_cmpuint (rows, <, 30);
+  g_assert_true (hall_chart_info_has_text (canvas.info, "s17"));
+  g_assert_true (hall_chart_info_has_text (canvas.info, "s29"));
+  g_assert_false (hall_chart_info_has_text (canvas.info, "s00"));
+  {
+    g_autofree char *note = NULL;
+
+    note = g_strdup_printf ("%u more services, with fewer overdue cases, not shown", 30 - rows);
+
+    g_assert_true (hall_chart_info_has_text (canvas.info, note));
+  }
+  canvas_clear (&canvas);
+
+  /* Room for all: every row, no note. */
+  canvas_init (&canvas);
+  hall_chart_heatmap_render (weeks, NULL, canvas.cr, WIDTH, 30 * 16 + 80, canvas.info);
+  g_assert_cmpuint (canvas.info->bars, ==, 60);
+  g_assert_false (hall_chart_info_has_text (canvas.info, "not shown"));
   canvas_clear (&canvas);
 }
 
@@ -328,7 +420,7 @@ test_csv (void)
   g_assert_no_error (error);
   close (fd);
   file = g_file_new_for_path (path);
-  g_assert_true (hall_stats_report_write_csv (report, file, &error));
+  g_assert_true (hall_stats_report_write_csv (report, NULL, file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &back, NULL, &error));
   g_assert_true (g_str_has_prefix (back, "\xEF\xBB\xBF"));
@@ -343,6 +435,23 @@ test_csv (void)
   g_assert_cmpstr (lines[2], ==, "small,<5,,,,,,,,");
   g_assert_cmpstr (lines[3], ==, "total,43,,,,,,,,");
   g_unlink (path);
+
+  /* With the services' names: a column "name" after the key, in UTF-8,
+   * empty where a key has no name, and for the total. */
+  {
+    g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+    g_auto(GStrv) named = NULL;
+
+    g_hash_table_insert (labels, "small", "小微企业, 登记");
+    csv = hall_stats_report_to_csv (report, labels);
+    g_assert_true (g_utf8_validate (csv, -1, NULL));
+    named = g_strsplit (csv + 3, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (named), ==, 5);
+    g_assert_true (g_str_has_prefix (named[0], "service,name,opened,finished,"));
+    g_assert_cmpstr (named[1], ==, "\"企业设立, \"\"快办\"\"\",,40,,,,87.5,,,,");
+    g_assert_cmpstr (named[2], ==, "small,\"小微企业, 登记\",<5,,,,,,,,");
+    g_assert_cmpstr (named[3], ==, "total,,43,,,,,,,,");
+  }
 }
 
 static void
@@ -395,6 +504,29 @@ test_pdf (void)
   g_unlink (path);
 }
 
+/* A report of other days than a whole month is not called monthly. */
+static void
+test_pdf_range_title (void)
+{
+  g_autoptr(HallStatsReport) report = load ("stats-by-day.json");
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) document = NULL;
+  g_autoptr(GObject) page = NULL;
+  g_autofree char *text = NULL;
+
+  hall_stats_report_set_days (report, "2026-12-03", "2026-12-20");
+  pdf = hall_stats_pdf_render (report, NULL, NULL, NULL, "市民服务中心", &error);
+  g_assert_no_error (error);
+  document = G_OBJECT (poppler_document_new_from_bytes (pdf, NULL, &error));
+  g_assert_no_error (error);
+  page = G_OBJECT (poppler_document_get_page (POPPLER_DOCUMENT (document), 0));
+  text = poppler_page_get_text (POPPLER_PAGE (page));
+  g_assert_nonnull (strstr (text, "Report — 市民服务中心"));
+  g_assert_null (strstr (text, "Monthly report"));
+  g_assert_nonnull (strstr (text, "From 2026-12-03 to 2026-12-20"));
+}
+
 static void
 test_pdf_unwritable (void)
 {
@@ -418,11 +550,14 @@ main (int   argc,
   g_test_add_func ("/stats/read/bad", test_read_bad);
   g_test_add_func ("/stats/chart/daily", test_daily);
   g_test_add_func ("/stats/chart/wait", test_wait);
+  g_test_add_func ("/stats/chart/wait-local", test_wait_local);
   g_test_add_func ("/stats/chart/reasons-chinese", test_reasons_chinese);
   g_test_add_func ("/stats/chart/heatmap", test_heatmap);
+  g_test_add_func ("/stats/chart/heatmap-many", test_heatmap_many);
   g_test_add_func ("/stats/chart/empty", test_empty);
   g_test_add_func ("/stats/csv", test_csv);
   g_test_add_func ("/stats/pdf", test_pdf);
+  g_test_add_func ("/stats/pdf/range-title", test_pdf_range_title);
   g_test_add_func ("/stats/pdf/unwritable", test_pdf_unwritable);
 
   return g_test_run ();

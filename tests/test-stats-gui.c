@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <poppler.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -261,6 +262,46 @@ listed (gpointer data)
   return hall_stats_page_get_n_listed (HALL_STATS_PAGE (data)) == listed_expected;
 }
 
+static gboolean
+exported (gpointer data)
+{
+  return !hall_stats_page_get_exporting (HALL_STATS_PAGE (data));
+}
+
+/* Exports @kind of the page's figures to @name in the test's data dir, as
+ * the save dialog's Save does; returns the file's path. */
+static char *
+export_figures (HallStatsPage   *page,
+                HallStatsExport  kind,
+                const char      *name)
+{
+  char *path = g_build_filename (g_get_user_data_dir (), name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  g_assert_true (hall_stats_page_export (page, kind, file));
+  g_assert_true (hall_stats_page_get_exporting (page));
+  g_assert_true (wait_for (exported, page));
+  g_assert_nonnull (hall_stats_page_get_export_message (page));
+  g_assert_true (g_str_has_prefix (hall_stats_page_get_export_message (page), "Saved “"));
+  return path;
+}
+
+/* (transfer full): the text of the PDF at @path, checked to be one page. */
+static char *
+pdf_text (const char *path)
+{
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GObject) document = G_OBJECT (poppler_document_new_from_file (uri, NULL, &error));
+  g_autoptr (GObject) page = NULL;
+
+  g_assert_no_error (error);
+  /* The report is one A4 page: headline figures and the four charts. */
+  g_assert_cmpint (poppler_document_get_n_pages (POPPLER_DOCUMENT (document)), ==, 1);
+  page = G_OBJECT (poppler_document_get_page (POPPLER_DOCUMENT (document), 0));
+  return poppler_page_get_text (POPPLER_PAGE (page));
+}
+
 /* A supervisor opens the page (Ctrl+U's action) and reads the day's
  * figures from the server: six opened, none finished, the charts drawn
  * with the day's bar and the heat map's cells. */
@@ -372,6 +413,269 @@ test_offline (Fixture       *fixture,
   g_assert_cmpstr (hall_stats_page_get_headline (page, 3), ==, "0");
   g_assert_true (wait_for (charts_drawn, page));
   g_assert_cmpuint (hall_stats_page_get_chart_info (page, HALL_STATS_CHART_DAILY)->bars, ==, 1);
+  /* No queue here: the waiting chart says where the times come from. */
+  g_assert_true (hall_chart_info_has_text (hall_stats_page_get_chart_info (page,
+                                                                           HALL_STATS_CHART_WAIT),
+                                           "Waiting times come from the server"));
+  g_assert_cmpuint (hall_stats_page_get_chart_info (page, HALL_STATS_CHART_WAIT)->bars, ==, 0);
+
+  /* Exported offline, the figures say whose they are. */
+  {
+    g_autofree char *csv_path = export_figures (page, HALL_STATS_EXPORT_CSV, "offline.csv");
+    g_autofree char *pdf_path = NULL;
+    g_autofree char *csv = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (strstr (hall_stats_page_get_export_message (page), "own figures only"));
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    g_assert_nonnull (strstr (csv, "\r\ninvoice_application,Invoice application,5,0,"));
+    g_assert_nonnull (strstr (csv, "\r\ntotal,,5,0,"));
+    pdf_path = export_figures (page, HALL_STATS_EXPORT_PDF, "offline.pdf");
+    text = pdf_text (pdf_path);
+    g_assert_nonnull (strstr (text, "own cases only"));
+    g_assert_nonnull (strstr (text, "Waiting times come from the server"));
+  }
+}
+
+/* The supervisor exports the figures shown: CSV by service (UTF-8, a
+ * header row, the services' Chinese names under a Chinese language) and
+ * the PDF report, through the code Save runs. */
+static void
+test_export (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) hall_now = g_date_time_add_hours (now, 8);
+  g_autofree char *today = g_date_time_format (hall_now, "%Y-%m-%d");
+  g_autofree char *csv_path = NULL;
+  g_autofree char *pdf_path = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+  HallStatsPage *page;
+  gsize length;
+
+  /* The catalog's names follow the first language the user names, once
+   * per process: the test "stats-gui-zh" runs this one under zh_CN. */
+  gboolean chinese = g_str_has_prefix (g_get_language_names ()[0], "zh");
+  const char *invoice = chinese ? "发票领用" : "Invoice application";
+  const char *tax = chinese ? "清税证明开具" : "Tax clearance certificate";
+  g_autofree char *invoice_row = g_strdup_printf ("invoice_application,%s,5,0,", invoice);
+  g_autofree char *tax_row = g_strdup_printf ("tax_clearance_certificate,%s,<5,", tax);
+
+  g_assert_cmpstr (hall_service_get_name (hall_catalog_lookup (fixture->catalog,
+                                                               "invoice_application")),
+                   ==, invoice);
+  sign_in (fixture, SUPERVISOR);
+  g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  hall_stats_page_set_range (page, today, today);
+  /* Nothing to write while the figures are read. */
+  {
+    g_autoptr (GFile) early = g_file_new_for_path ("/nonexistent/early.csv");
+
+    g_assert_false (hall_stats_page_export (page, HALL_STATS_EXPORT_CSV, early));
+  }
+  g_assert_true (wait_for (page_loaded, page));
+  g_assert_false (hall_stats_page_get_offline (page));
+  /* Nor while another range is read over the figures shown. */
+  hall_stats_page_refresh (page);
+  g_assert_true (hall_stats_page_get_busy (page));
+  {
+    g_autoptr (GFile) during = g_file_new_for_path ("/nonexistent/during.pdf");
+
+    g_assert_false (hall_stats_page_export (page, HALL_STATS_EXPORT_PDF, during));
+  }
+  g_assert_true (wait_for (page_loaded, page));
+
+  csv_path = export_figures (page, HALL_STATS_EXPORT_CSV, "figures.csv");
+  g_assert_true (g_file_get_contents (csv_path, &csv, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_utf8_validate (csv, length, NULL));
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBF"));
+  lines = g_strsplit (csv + 3, "\r\n", -1);
+  /* The header, the two services of the day, the total, and the end. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_true (g_str_has_prefix (lines[0], "service,name,opened,finished,"));
+  g_assert_true (g_str_has_prefix (lines[1], invoice_row));
+  g_assert_true (g_str_has_prefix (lines[2], tax_row));
+  g_assert_true (g_str_has_prefix (lines[3], "total,,6,0,"));
+
+  pdf_path = export_figures (page, HALL_STATS_EXPORT_PDF, "report.pdf");
+  text = pdf_text (pdf_path);
+  g_assert_nonnull (strstr (text, chinese ? "银川市民大厅" : "Yinchuan Citizens Hall"));
+  g_assert_nonnull (strstr (text, today));
+  g_assert_nonnull (strstr (text, invoice));
+  g_assert_null (strstr (text, "own cases only"));
+
+  /* A file that cannot be written is said so, and the next export works. */
+  {
+    g_autoptr (GFile) nowhere = g_file_new_for_path ("/nonexistent-folder/figures.csv");
+
+    g_assert_true (hall_stats_page_export (page, HALL_STATS_EXPORT_CSV, nowhere));
+    g_assert_true (wait_for (exported, page));
+    g_assert_true (g_str_has_prefix (hall_stats_page_get_export_message (page),
+                                     "The figures could not be saved: "));
+  }
+}
+
+static gboolean
+chooser_in_folder (gpointer data)
+{
+  g_autoptr (GFile) folder = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (data));
+
+  return folder != NULL;
+}
+
+/* Export CSV… opens the save dialog in the documents folder with the
+ * month's name; the month is the hall's (+08:00), not the machine's: at
+ * 20:00 UTC on 30 November the hall is in December. */
+static void
+test_export_dialog_and_hall_month (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr (GDateTime) evening = g_date_time_new_utc (2026, 11, 30, 20, 0, 0);
+  g_autoptr (GFile) folder = NULL;
+  g_autoptr (GFile) documents = NULL;
+  g_autofree char *name = NULL;
+  HallStatsPage *page;
+  GtkFileChooser *chooser;
+  const char *documents_path = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+  /* The isolated home's documents folder, made as a desktop makes it. */
+  if (documents_path == NULL)
+    documents_path = g_get_home_dir ();
+  g_assert_cmpint (g_mkdir_with_parents (documents_path, 0700), ==, 0);
+  sign_in (fixture, SUPERVISOR);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  hall_stats_page_set_now (page, g_date_time_to_unix (evening));
+  g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
+  g_assert_true (wait_for (page_loaded, page));
+  g_assert_cmpstr (hall_stats_page_get_month (page)->from, ==, "2026-12-01");
+  g_assert_cmpstr (hall_stats_page_get_month (page)->to, ==, "2026-12-31");
+  g_assert_cmpstr (gtk_label_get_text (template_child (page, HALL_TYPE_STATS_PAGE, "range_label")),
+                   ==, "2026-12-01 – 2026-12-31");
+
+  name = hall_stats_page_dup_export_name (page, HALL_STATS_EXPORT_PDF);
+  g_assert_cmpstr (name, ==, "service-hall-2026-12.pdf");
+  g_clear_pointer (&name, g_free);
+  /* Previous month: November, by the same hall's calendar. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "stats.previous", NULL));
+  g_assert_true (wait_for (page_loaded, page));
+  g_assert_cmpstr (hall_stats_page_get_month (page)->from, ==, "2026-11-01");
+  g_assert_cmpstr (hall_stats_page_get_month (page)->to, ==, "2026-11-30");
+  hall_stats_page_set_range (page, "2026-11-03", "2026-11-20");
+  g_assert_true (wait_for (page_loaded, page));
+  name = hall_stats_page_dup_export_name (page, HALL_STATS_EXPORT_CSV);
+  g_assert_cmpstr (name, ==, "service-hall-2026-11-03_2026-11-20.csv");
+  g_clear_pointer (&name, g_free);
+  hall_stats_page_set_range (page, "2026-01-01", "2026-12-31");
+  g_assert_true (wait_for (page_loaded, page));
+  name = hall_stats_page_dup_export_name (page, HALL_STATS_EXPORT_CSV);
+  g_assert_cmpstr (name, ==, "service-hall-2026.csv");
+  g_clear_pointer (&name, g_free);
+  hall_stats_page_set_range (page, "2026-11-01", "2026-11-30");
+  g_assert_true (wait_for (page_loaded, page));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "stats.export-csv", NULL));
+  chooser = hall_stats_page_get_chooser (page);
+  g_assert_nonnull (chooser);
+  name = gtk_file_chooser_get_current_name (chooser);
+  g_assert_cmpstr (name, ==, "service-hall-2026-11.csv");
+  /* The dialog goes to its folder as it loads it. */
+  g_assert_true (wait_for (chooser_in_folder, chooser));
+  folder = gtk_file_chooser_get_current_folder (chooser);
+  documents = g_file_new_for_path (documents_path);
+  g_assert_nonnull (folder);
+  g_assert_true (g_file_equal (folder, documents));
+  /* Cancel: nothing is written. */
+  gtk_native_dialog_hide (GTK_NATIVE_DIALOG (chooser));
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_CANCEL);
+  g_assert_null (hall_stats_page_get_chooser (page));
+  g_assert_false (hall_stats_page_get_exporting (page));
+}
+
+static gboolean
+page_loaded_from (gpointer data)
+{
+  HallStatsPage *page = data;
+
+  return page_loaded (page)
+         && g_strcmp0 (hall_stats_page_get_month (page)->from, "2026-11-03") == 0;
+}
+
+/* The range popover: each kind of bad date is said under its field, the
+ * figures shown stay; good dates are read. */
+static void
+test_range (Fixture       *fixture,
+            gconstpointer  data)
+{
+  struct
+  {
+    const char *from, *to, *field, *says;
+  } bad[] = {
+    { "2026-13-01", "2026-11-20", "from", "“2026-13-01” is not a date" },
+    { "", "2026-11-20", "from", "is not a date" },
+    { "2026-11-03", "20.11.2026", "to", "“20.11.2026” is not a date" },
+    { "2026-11-03", "2026-11-02", "to", "before the first day" },
+    { "2026-11-03", "2027-11-03", "to", "at most a year" },
+  };
+  g_autoptr (GDateTime) day = g_date_time_new_utc (2026, 11, 10, 2, 0, 0);
+  HallStatsPage *page;
+  GtkWidget *from_entry, *to_entry, *from_error, *to_error;
+  GtkPopover *popover;
+
+  sign_in (fixture, SUPERVISOR);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  hall_stats_page_set_now (page, g_date_time_to_unix (day));
+  g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
+  g_assert_true (wait_for (page_loaded, page));
+  from_entry = template_child (page, HALL_TYPE_STATS_PAGE, "from_entry");
+  to_entry = template_child (page, HALL_TYPE_STATS_PAGE, "to_entry");
+  from_error = template_child (page, HALL_TYPE_STATS_PAGE, "from_error");
+  to_error = template_child (page, HALL_TYPE_STATS_PAGE, "to_error");
+  popover = template_child (page, HALL_TYPE_STATS_PAGE, "range_popover");
+
+  /* The popover opens on the dates shown. */
+  gtk_menu_button_popup (template_child (page, HALL_TYPE_STATS_PAGE, "range_button"));
+  spin ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (from_entry)), ==, "2026-11-01");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (to_entry)), ==, "2026-11-30");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      gboolean at_from = g_str_equal (bad[i].field, "from");
+      GtkWidget *at = at_from ? from_entry : to_entry;
+      GtkWidget *label = at_from ? from_error : to_error;
+      GtkWidget *other = at_from ? to_error : from_error;
+
+      gtk_editable_set_text (GTK_EDITABLE (from_entry), bad[i].from);
+      gtk_editable_set_text (GTK_EDITABLE (to_entry), bad[i].to);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "stats.show-range", NULL));
+      g_assert_false (hall_stats_page_get_busy (page));
+      g_assert_true (gtk_widget_get_visible (label));
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (label)), bad[i].says));
+      g_assert_true (gtk_widget_has_css_class (at, "error"));
+      g_assert_false (gtk_widget_get_visible (other));
+      /* The figures shown are still November's. */
+      g_assert_cmpstr (hall_stats_page_get_month (page)->from, ==, "2026-11-01");
+      /* Typing again clears the message. */
+      gtk_editable_set_text (GTK_EDITABLE (at), "2");
+      g_assert_false (gtk_widget_get_visible (label));
+      g_assert_false (gtk_widget_has_css_class (at, "error"));
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (from_entry), "2026-11-03");
+  gtk_editable_set_text (GTK_EDITABLE (to_entry), "2026-11-20");
+  g_signal_emit_by_name (to_entry, "activate");
+  g_assert_true (wait_for (page_loaded_from, page));
+  g_assert_cmpstr (hall_stats_page_get_month (page)->to, ==, "2026-11-20");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_cmpstr (gtk_label_get_text (template_child (page, HALL_TYPE_STATS_PAGE, "range_label")),
+                   ==, "2026-11-03 – 2026-11-20");
+  /* Three weeks of heat map: 3–9, 10–16, 17–20 November. */
+  g_assert_cmpuint (hall_stats_page_get_month (page)->weeks->len, ==, 3);
 }
 
 /* A counter official has no figures to open. */
@@ -401,7 +705,9 @@ main (int   argc,
   for (guint i = 0; data_dirs[i] != NULL; i++)
     g_ptr_array_add (mime_dirs, g_build_filename (data_dirs[i], "mime", NULL));
   g_ptr_array_add (mime_dirs, NULL);
-  g_setenv ("LANGUAGE", "C", TRUE);
+  /* English messages; the catalog's names in HALL_TEST_LANGUAGE's. */
+  g_setenv ("LANGUAGE", g_getenv ("HALL_TEST_LANGUAGE") != NULL ? g_getenv ("HALL_TEST_LANGUAGE")
+                                                                 : "C", TRUE);
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
@@ -413,6 +719,9 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/stats-gui/supervisor", test_supervisor_sees_figures);
   ADD ("/stats-gui/offline", test_offline);
+  ADD ("/stats-gui/export", test_export);
+  ADD ("/stats-gui/export-dialog-hall-month", test_export_dialog_and_hall_month);
+  ADD ("/stats-gui/range", test_range);
   ADD ("/stats-gui/counter-official", test_counter_official_has_none);
 #undef ADD
 

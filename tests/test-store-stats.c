@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#include <string.h>
+
+#include "hall-error.h"
 #include "hall-store.h"
 
 typedef struct
@@ -121,6 +124,20 @@ test_month (Fixture       *fixture,
   g_assert_cmpuint (at_intake->by_day->hours->len, ==, 0);
   g_assert_cmpstr (at_intake->by_day->from, ==, fixture->today);
 
+  /* Counted here, not by the server: no queue, and the page and the PDF
+   * say so. */
+  g_assert_true (at_intake->by_day->local);
+
+  /* The whole range by service, for the CSV: the same counts as the
+   * week's. */
+  g_assert_nonnull (at_intake->by_service);
+  g_assert_true (at_intake->by_service->local);
+  g_assert_cmpstr (at_intake->by_service->by, ==, "service");
+  g_assert_cmpuint (at_intake->by_service->groups->len, ==, 2);
+  g_assert_cmpint (group (at_intake->by_service, "invoice_application")->opened.count, ==, 6);
+  g_assert_true (group (at_intake->by_service, "tax_clearance_certificate")->opened.suppressed);
+  g_assert_cmpint (at_intake->by_service->total->opened.count, ==, 7);
+
   g_assert_cmpuint (at_intake->weeks->len, ==, 1);
   week = g_ptr_array_index (at_intake->weeks, 0);
   g_assert_cmpstr (week->to, ==, fixture->today);
@@ -175,6 +192,71 @@ test_weeks (void)
   g_assert_null (hall_stats_month_split_weeks ("2026-02-30", "2026-03-01"));
 }
 
+/* The range a supervisor types: each kind of bad input refused with the
+ * date at fault named. */
+static void
+test_check_range (void)
+{
+  struct
+  {
+    const char         *from, *to;
+    HallStatsRangeField field;
+    const char         *says;
+  } bad[] = {
+    { "", "2026-03-31", HALL_STATS_RANGE_FROM, "From:" },
+    { "2026-02-30", "2026-03-31", HALL_STATS_RANGE_FROM, "“2026-02-30”" },
+    { "1.3.2026", "2026-03-31", HALL_STATS_RANGE_FROM, "YYYY-MM-DD" },
+    { "2026-03-01", "2026-3-31", HALL_STATS_RANGE_TO, "“2026-3-31”" },
+    { "2026-03-01", "2026-03-31x", HALL_STATS_RANGE_TO, "To:" },
+    { "2026-03-05", "2026-03-04", HALL_STATS_RANGE_TO, "before the first day" },
+    { "2026-01-01", "2027-01-01", HALL_STATS_RANGE_TO, "2026-12-31" },
+    { "2026-03-15", "2028-01-01", HALL_STATS_RANGE_TO, "2027-03-14" },
+  };
+  const char *good[][2] = {
+    { "2026-03-01", "2026-03-01" },
+    { "2026-03-01", "2026-03-31" },
+    { "2026-01-01", "2026-12-31" },
+    { "2024-02-29", "2025-02-27" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      HallStatsRangeField field = bad[i].field == HALL_STATS_RANGE_FROM ? HALL_STATS_RANGE_TO
+                                                                       : HALL_STATS_RANGE_FROM;
+
+      g_assert_false (hall_stats_month_check_range (bad[i].from, bad[i].to, &field, &error));
+      g_assert_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE);
+      g_assert_cmpint (field, ==, bad[i].field);
+      g_assert_nonnull (strstr (error->message, bad[i].says));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (hall_stats_month_check_range (good[i][0], good[i][1], NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* The hall's day of an instant is the day at +08:00, as the server counts:
+ * 2026-02-28T16:00:00Z is already 1 March in the hall. */
+static void
+test_hall_day (void)
+{
+  g_autoptr (GDateTime) midnight = g_date_time_new_utc (2026, 2, 28, 16, 0, 0);
+  gint64 at = g_date_time_to_unix (midnight);
+  GDate day;
+
+  hall_stats_month_hall_day (at, &day);
+  g_assert_cmpint (g_date_get_year (&day), ==, 2026);
+  g_assert_cmpint (g_date_get_month (&day), ==, 3);
+  g_assert_cmpint (g_date_get_day (&day), ==, 1);
+  hall_stats_month_hall_day (at - 1, &day);
+  g_assert_cmpint (g_date_get_month (&day), ==, 2);
+  g_assert_cmpint (g_date_get_day (&day), ==, 28);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,5 +268,7 @@ main (int   argc,
   g_test_add ("/store/stats/empty-and-bad-range", Fixture, NULL, fixture_set_up,
               test_empty_and_bad_range, fixture_tear_down);
   g_test_add_func ("/store/stats/weeks", test_weeks);
+  g_test_add_func ("/store/stats/check-range", test_check_range);
+  g_test_add_func ("/store/stats/hall-day", test_hall_day);
   return g_test_run ();
 }

@@ -416,9 +416,16 @@ csv_share (GString              *out,
 static void
 csv_row (GString                *out,
          const char             *key,
+         GHashTable             *labels,
          const HallStatsFigures *figures)
 {
   csv_field (out, key);
+  if (labels != NULL)
+    {
+      const char *label = g_hash_table_lookup (labels, key);
+
+      csv_field (out, label != NULL ? label : "");
+    }
   csv_count (out, &figures->opened);
   csv_count (out, &figures->finished);
   csv_share (out, &figures->finished_share);
@@ -432,18 +439,23 @@ csv_row (GString                *out,
 }
 
 char *
-hall_stats_report_to_csv (HallStatsReport *self)
+hall_stats_report_to_csv (HallStatsReport *self,
+                          GHashTable      *labels)
 {
-  GString *out = g_string_new ("\xEF\xBB\xBF");
-  const char *header[] = { self->by, "opened", "finished", "finished_share_percent",
+  GString *out;
+  const char *header[] = { NULL, "name", "opened", "finished", "finished_share_percent",
                            "on_time", "on_time_share_percent", "overdue_now",
                            "overdue_share_percent", "returned", "rejected" };
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  out = g_string_new ("\xEF\xBB\xBF");
+  header[0] = self->by;
   /* The byte order mark is not a line: the first field follows it. */
   for (guint i = 0; i < G_N_ELEMENTS (header); i++)
     {
+      if (i == 1 && labels == NULL)
+        continue;
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, header[i]);
@@ -452,18 +464,20 @@ hall_stats_report_to_csv (HallStatsReport *self)
   for (guint i = 0; i < self->groups->len; i++)
     {
       HallStatsFigures *figures = g_ptr_array_index (self->groups, i);
-      csv_row (out, figures->key, figures);
+      csv_row (out, figures->key, labels, figures);
     }
-  csv_row (out, "total", self->total);
+  /* The total's name is left empty: its key says it. */
+  csv_row (out, "total", labels, self->total);
   return g_string_free (out, FALSE);
 }
 
 gboolean
 hall_stats_report_write_csv (HallStatsReport *self,
+                             GHashTable      *labels,
                              GFile           *file,
                              GError         **error)
 {
-  g_autofree char *csv = hall_stats_report_to_csv (self);
+  g_autofree char *csv = hall_stats_report_to_csv (self, labels);
 
   return g_file_replace_contents (file, csv, strlen (csv), NULL, FALSE,
                                   G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);

@@ -75,6 +75,8 @@ typedef struct
   HallStatsFigures *total;
   GPtrArray        *reasons;  /* (element-type HallStatsReason), most first */
   GArray           *hours;    /* (element-type HallStatsHour) */
+  gboolean          local;    /* counted by a counter from its own cases,
+                               * not by the server: no queue figures */
 } HallStatsReport;
 
 /* (transfer full) (nullable): the report in @json, the body GET /v1/stats
@@ -96,10 +98,14 @@ void             hall_stats_report_set_days      (HallStatsReport *self,
 /* (transfer full): the report as CSV for a spreadsheet: a UTF-8 byte order
  * mark (LibreOffice then reads Chinese right), a header row, one row per
  * group and a last row "total". Hidden counts are written "<5", absent ones
- * empty; shares as percentages with one decimal. */
-char            *hall_stats_report_to_csv        (HallStatsReport *self);
+ * empty; shares as percentages with one decimal. With @labels (nullable:
+ * group keys to names, hall_stats_service_labels()) a column "name" follows
+ * the key, empty where a key has no label. */
+char            *hall_stats_report_to_csv        (HallStatsReport *self,
+                                                  GHashTable      *labels);
 /* Writes hall_stats_report_to_csv() to @file, replacing it. */
 gboolean         hall_stats_report_write_csv     (HallStatsReport *self,
+                                                  GHashTable      *labels,
                                                   GFile           *file,
                                                   GError         **error);
 

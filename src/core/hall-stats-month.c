@@ -6,9 +6,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "hall-error.h"
 #include "hall-stats-month.h"
 
 HallStatsMonth *
@@ -31,13 +33,14 @@ hall_stats_month_free (HallStatsMonth *self)
   g_free (self->from);
   g_free (self->to);
   g_clear_pointer (&self->by_day, hall_stats_report_free);
+  g_clear_pointer (&self->by_service, hall_stats_report_free);
   g_clear_pointer (&self->weeks, g_ptr_array_unref);
   g_free (self);
 }
 
-static gboolean
-parse_day (const char *text,
-           GDate      *date)
+gboolean
+hall_stats_month_parse_day (const char *text,
+                            GDate      *date)
 {
   unsigned year, month, day;
   char end;
@@ -58,7 +61,8 @@ hall_stats_month_split_weeks (const char *from,
   g_autoptr (GPtrArray) weeks = g_ptr_array_new_with_free_func (g_free);
   GDate start, last;
 
-  if (!parse_day (from, &start) || !parse_day (to, &last) || g_date_compare (&start, &last) > 0)
+  if (!hall_stats_month_parse_day (from, &start)
+      || !hall_stats_month_parse_day (to, &last) || g_date_compare (&start, &last) > 0)
     return NULL;
   while (g_date_compare (&start, &last) <= 0)
     {
@@ -75,4 +79,62 @@ hall_stats_month_split_weeks (const char *from,
       g_date_add_days (&start, 1);
     }
   return g_steal_pointer (&weeks);
+}
+
+void
+hall_stats_month_hall_day (gint64  unix_seconds,
+                           GDate  *day)
+{
+  g_date_clear (day, 1);
+  /* Julian days count from 0001-01-01, day 1; the Unix epoch is 719163. */
+  g_date_set_julian (day, 719163 + (guint32) ((unix_seconds + HALL_STATS_UTC_OFFSET) / 86400));
+}
+
+gboolean
+hall_stats_month_check_range (const char          *from,
+                              const char          *to,
+                              HallStatsRangeField *field,
+                              GError             **error)
+{
+  GDate first, last, limit;
+  HallStatsRangeField dummy;
+
+  if (field == NULL)
+    field = &dummy;
+  if (!hall_stats_month_parse_day (from, &first))
+    {
+      *field = HALL_STATS_RANGE_FROM;
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,
+                   _("From: “%s” is not a date (YYYY-MM-DD)"), from != NULL ? from : "");
+      return FALSE;
+    }
+  if (!hall_stats_month_parse_day (to, &last))
+    {
+      *field = HALL_STATS_RANGE_TO;
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,
+                   _("To: “%s” is not a date (YYYY-MM-DD)"), to != NULL ? to : "");
+      return FALSE;
+    }
+  if (g_date_compare (&first, &last) > 0)
+    {
+      *field = HALL_STATS_RANGE_TO;
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,
+                   _("To: %s is before the first day, %s"), to, from);
+      return FALSE;
+    }
+  limit = first;
+  g_date_add_years (&limit, 1);
+  if (g_date_compare (&last, &limit) >= 0)
+    {
+      char latest[16];
+
+      g_date_subtract_days (&limit, 1);
+      g_date_strftime (latest, sizeof latest, "%Y-%m-%d", &limit);
+      *field = HALL_STATS_RANGE_TO;
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_DATE,
+                   _("To: at most a year of figures at once; from %s the last day is %s"),
+                   from, latest);
+      return FALSE;
+    }
+  return TRUE;
 }

@@ -272,7 +272,10 @@ compute_report (HallStore   *self,
   json = json_to_string (root, FALSE);
   report = hall_stats_report_new_from_json (json, -1, error);
   if (report != NULL)
-    hall_stats_report_set_days (report, from, to);
+    {
+      hall_stats_report_set_days (report, from, to);
+      report->local = TRUE;
+    }
   return report;
 }
 
@@ -299,6 +302,9 @@ hall_store_compute_stats (HallStore   *self,
   month->as_of = now;
   month->by_day = compute_report (self, from, to, "day", now, error);
   if (month->by_day == NULL)
+    return NULL;
+  month->by_service = compute_report (self, from, to, "service", now, error);
+  if (month->by_service == NULL)
     return NULL;
   for (guint i = 0; i < weeks->len; i++)
     {

@@ -243,12 +243,15 @@ HallHttpResponse *hall_sync_engine_send_finish      (HallSyncEngine     *self,
                                                      GError            **error);
 
 /* The supervisor's figures of the hall's days @from … @to (YYYY-MM-DD;
- * hall-sync-stats.c): GET /v1/stats by day, then by service for each week.
+ * hall-sync-stats.c), the @parts asked for: GET /v1/stats by day, by
+ * service for the range, then by service for each week (the month's
+ * other members stay NULL or empty).
  * HALL_SYNC_ERROR_OFFLINE when the server cannot be reached, _AUTH when it
  * refuses the official (not a supervisor or administrator). */
 void              hall_sync_engine_fetch_stats_async (HallSyncEngine    *self,
                                                       const char        *from,
                                                       const char        *to,
+                                                      HallStatsParts     parts,
                                                       GCancellable      *cancellable,
                                                       GAsyncReadyCallback callback,
                                                       gpointer           user_data);

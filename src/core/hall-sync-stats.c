@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One request by day, then one by service for each week of the range (the
- * heat map's columns), one after the other through
+ * The parts asked for, in this order: one request by day, one by service
+ * for the whole range (the CSV), then one by service for each week of the
+ * range (the heat map's columns), one after the other through
  * hall_sync_engine_send_async(), whose worker does the HTTP.
  */
 #define G_LOG_DOMAIN "hall-sync"
@@ -19,15 +20,16 @@
 typedef struct
 {
   HallStatsMonth *month;
-  GPtrArray      *weeks;   /* (element-type utf8) "FROM|TO" */
-  guint           next;    /* 0: the request by day; then week next - 1 */
+  GPtrArray      *requests; /* (element-type utf8) "day|FROM|TO", "service|…",
+                             * "week|…" */
+  guint           next;
 } FetchData;
 
 static void
 fetch_data_free (FetchData *data)
 {
   g_clear_pointer (&data->month, hall_stats_month_free);
-  g_clear_pointer (&data->weeks, g_ptr_array_unref);
+  g_clear_pointer (&data->requests, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -92,18 +94,17 @@ fetch_cb (GObject      *source,
                                _("The server’s answer is not figures: %s"), error->message);
       return;
     }
-  if (data->next == 0)
-    {
-      hall_stats_report_set_days (report, data->month->from, data->month->to);
-      data->month->by_day = report;
-    }
-  else
-    {
-      g_auto (GStrv) days = g_strsplit (g_ptr_array_index (data->weeks, data->next - 1), "|", 2);
+  {
+    g_auto (GStrv) request = g_strsplit (g_ptr_array_index (data->requests, data->next), "|", 3);
 
-      hall_stats_report_set_days (report, days[0], days[1]);
+    hall_stats_report_set_days (report, request[1], request[2]);
+    if (g_str_equal (request[0], "day"))
+      data->month->by_day = report;
+    else if (g_str_equal (request[0], "service"))
+      data->month->by_service = report;
+    else
       g_ptr_array_add (data->month->weeks, report);
-    }
+  }
   data->next++;
   fetch_next (g_steal_pointer (&task));
 }
@@ -114,8 +115,9 @@ fetch_next (GTask *task)
   FetchData *data = g_task_get_task_data (task);
   HallSyncEngine *engine = g_task_get_source_object (task);
   g_autofree char *path = NULL;
+  g_auto (GStrv) request = NULL;
 
-  if (data->next > data->weeks->len)
+  if (data->next >= data->requests->len)
     {
       data->month->as_of = g_get_real_time () / G_USEC_PER_SEC;
       g_task_return_pointer (task, g_steal_pointer (&data->month),
@@ -123,14 +125,9 @@ fetch_next (GTask *task)
       g_object_unref (task);
       return;
     }
-  if (data->next == 0)
-    path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=day", data->month->from, data->month->to);
-  else
-    {
-      g_auto (GStrv) days = g_strsplit (g_ptr_array_index (data->weeks, data->next - 1), "|", 2);
-
-      path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=service", days[0], days[1]);
-    }
+  request = g_strsplit (g_ptr_array_index (data->requests, data->next), "|", 3);
+  path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=%s", request[1], request[2],
+                          g_str_equal (request[0], "day") ? "day" : "service");
   hall_sync_engine_send_async (engine, "GET", path, NULL, NULL, g_task_get_cancellable (task),
                                fetch_cb, task);
 }
@@ -139,13 +136,14 @@ void
 hall_sync_engine_fetch_stats_async (HallSyncEngine      *self,
                                     const char          *from,
                                     const char          *to,
+                                    HallStatsParts       parts,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
   GTask *task;
   FetchData *data;
-  GPtrArray *weeks;
+  g_autoptr (GPtrArray) weeks = NULL;
 
   g_return_if_fail (HALL_IS_SYNC_ENGINE (self));
 
@@ -161,7 +159,14 @@ hall_sync_engine_fetch_stats_async (HallSyncEngine      *self,
     }
   data = g_new0 (FetchData, 1);
   data->month = hall_stats_month_new (from, to);
-  data->weeks = weeks;
+  data->requests = g_ptr_array_new_with_free_func (g_free);
+  if (parts & HALL_STATS_PART_DAY)
+    g_ptr_array_add (data->requests, g_strdup_printf ("day|%s|%s", from, to));
+  if (parts & HALL_STATS_PART_SERVICE)
+    g_ptr_array_add (data->requests, g_strdup_printf ("service|%s|%s", from, to));
+  if (parts & HALL_STATS_PART_WEEKS)
+    for (guint i = 0; i < weeks->len; i++)
+      g_ptr_array_add (data->requests, g_strdup_printf ("week|%s", (char *) weeks->pdata[i]));
   g_task_set_task_data (task, data, (GDestroyNotify) fetch_data_free);
   fetch_next (task);
 }

@@ -221,10 +221,21 @@ hall_ctl_stats (HallCtl *ctl,
     {
       g_autoptr (HallStatsReport) report = fetch (engine, &from, &to, by, &exit_code);
       g_autoptr (GFile) file = g_file_new_for_commandline_arg (csv);
+      g_autoptr (GHashTable) labels = NULL;
 
       if (report == NULL)
         return exit_code;
-      if (!hall_stats_report_write_csv (report, file, &error))
+      /* By service, the services' names beside their ids, as the app
+       * exports them. */
+      if (g_str_equal (by, "service"))
+        {
+          HallCatalog *catalog = hall_ctl_get_catalog (ctl, &error);
+
+          if (catalog == NULL)
+            return hall_ctl_fail ("stats", error);
+          labels = hall_stats_service_labels (catalog);
+        }
+      if (!hall_stats_report_write_csv (report, labels, file, &error))
         {
           g_printerr ("service-hall-ctl stats: %s\n", error->message);
           return EX_CANTCREAT;

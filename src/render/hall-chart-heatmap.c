@@ -8,12 +8,15 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hall-chart-heatmap.h"
 #include "hall-chart-private.h"
 
 #define LABEL_WIDTH_SHARE 0.30
+/* The lowest row a label of 11 points stays readable in. */
+#define MIN_ROW_HEIGHT    14.0
 
 static HallStatsFigures *
 find_group (HallStatsReport *report,
@@ -26,6 +29,69 @@ find_group (HallStatsReport *report,
         return figures;
     }
   return NULL;
+}
+
+/* A service's worst week: its highest overdue share shown, -1 when none
+ * is (hidden or empty weeks only). */
+static double
+worst_share (GPtrArray  *weeks,
+             const char *id)
+{
+  double worst = -1;
+
+  for (guint w = 0; w < weeks->len; w++)
+    {
+      HallStatsFigures *figures = find_group (g_ptr_array_index (weeks, w), id);
+
+      if (figures != NULL && !figures->overdue_share.suppressed
+          && !isnan (figures->overdue_share.value))
+        worst = MAX (worst, figures->overdue_share.value);
+    }
+  return worst;
+}
+
+typedef struct
+{
+  const char *id;
+  double      worst;
+  guint       order;   /* as first seen, to keep ties in place */
+} Ranked;
+
+static int
+compare_ranked (const void *a,
+                const void *b)
+{
+  const Ranked *x = a, *y = b;
+
+  if (x->worst != y->worst)
+    return x->worst > y->worst ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Keeps the @n_rows services of @services whose worst week is worst,
+ * in their order: where the problems cluster is what the chart is for. */
+static void
+keep_worst (GPtrArray *services,
+            GPtrArray *weeks,
+            guint      n_rows)
+{
+  g_autofree Ranked *ranked = g_new (Ranked, services->len);
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+  guint out = 0;
+
+  for (guint i = 0; i < services->len; i++)
+    {
+      ranked[i].id = g_ptr_array_index (services, i);
+      ranked[i].worst = worst_share (weeks, ranked[i].id);
+      ranked[i].order = i;
+    }
+  qsort (ranked, services->len, sizeof *ranked, compare_ranked);
+  for (guint i = 0; i < n_rows; i++)
+    g_hash_table_add (kept, (gpointer) ranked[i].id);
+  for (guint i = 0; i < services->len; i++)
+    if (g_hash_table_contains (kept, g_ptr_array_index (services, i)))
+      services->pdata[out++] = services->pdata[i];
+  g_ptr_array_set_size (services, out);
 }
 
 void
@@ -41,6 +107,7 @@ hall_chart_heatmap_render (GPtrArray     *weeks,
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   double label_width, cell_w, cell_h, grid_x;
   guint n_weeks = weeks != NULL ? weeks->len : 0;
+  guint n_left_out = 0;
 
   cairo_save (cr);
   _hall_chart_frame (cr, info, _("Overdue share by service and week"), width, height, &plot);
@@ -67,7 +134,16 @@ hall_chart_heatmap_render (GPtrArray     *weeks,
   label_width = plot.width * LABEL_WIDTH_SHARE;
   grid_x = plot.x + label_width + 8;
   cell_w = (plot.width - label_width - 8) / n_weeks;
-  cell_h = MIN ((plot.height - 18) / services->len, 36);
+  /* More services than rows that can be read (a city's 42 in a page's
+   * chart): the worst ones, and a line saying how many are left out. */
+  if ((plot.height - 18) / services->len < MIN_ROW_HEIGHT)
+    {
+      guint n_rows = MAX (1, (guint) floor ((plot.height - 18 - MIN_ROW_HEIGHT) / MIN_ROW_HEIGHT));
+
+      n_left_out = services->len - n_rows;
+      keep_worst (services, weeks, n_rows);
+    }
+  cell_h = MIN ((plot.height - 18 - (n_left_out > 0 ? MIN_ROW_HEIGHT : 0)) / services->len, 36);
 
   for (guint w = 0; w < n_weeks; w++)
     {
@@ -133,6 +209,18 @@ hall_chart_heatmap_render (GPtrArray     *weeks,
           key = g_strdup_printf ("%s|%s|%s", id, report->from, report->to);
           _hall_chart_add_hit (info, x, y, cell_w, cell_h, key);
         }
+    }
+  if (n_left_out > 0)
+    {
+      g_autofree char *note =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%u more service, with fewer overdue cases, not shown",
+                                      "%u more services, with fewer overdue cases, not shown",
+                                      n_left_out),
+                         n_left_out);
+
+      _hall_chart_text (cr, info, note, grid_x, plot.y + 18 + services->len * cell_h + 2, 10,
+                        FALSE, 0, 0, HALL_CHART_DIM);
     }
   cairo_restore (cr);
 }

@@ -17,9 +17,11 @@ G_BEGIN_DECLS
  * day) and one row per service seen in any of them, each cell coloured by
  * its overdue share from green (none) to red (half or more). A cell whose
  * figures are hidden is hatched and reads "< 5"; a service with no cases
- * that week is left blank. @labels maps a service id to its name in the
- * UI language (nullable). Each drawn cell is a hit keyed
- * "SERVICE|FROM|TO". @info may be NULL. */
+ * that week is left blank. When there are more services than rows of a
+ * readable height, the ones whose worst week has the highest overdue
+ * share are drawn and a line says how many are left out. @labels maps a
+ * service id to its name in the UI language (nullable). Each drawn cell
+ * is a hit keyed "SERVICE|FROM|TO". @info may be NULL. */
 void hall_chart_heatmap_render (GPtrArray     *weeks,
                                 GHashTable    *labels,
                                 cairo_t       *cr,

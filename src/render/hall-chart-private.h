@@ -60,6 +60,13 @@ void    _hall_chart_frame       (cairo_t        *cr,
 void    _hall_chart_empty       (cairo_t        *cr,
                                  HallChartInfo  *info,
                                  HallChartRect  *plot);
+/* A note in the middle of @plot in place of a chart, @detail (nullable)
+ * smaller under it. */
+void    _hall_chart_note        (cairo_t        *cr,
+                                 HallChartInfo  *info,
+                                 HallChartRect  *plot,
+                                 const char     *text,
+                                 const char     *detail);
 /* A grey hatched rectangle: a figure hidden because it is under 5. */
 void    _hall_chart_hatch       (cairo_t        *cr,
                                  double          x,

@@ -25,6 +25,15 @@ hall_chart_wait_render (HallStatsReport *report,
 
   cairo_save (cr);
   _hall_chart_frame (cr, info, _("Waiting time by hour (median, tick: 90 %)"), width, height, &plot);
+  if (report != NULL && report->local)
+    {
+      /* A counter has no queue of its own: say where the figures are
+       * rather than draw an empty chart. */
+      _hall_chart_note (cr, info, &plot, _("Waiting times come from the server"),
+                        _("This counter keeps no queue of its own"));
+      cairo_restore (cr);
+      return;
+    }
   if (n == 0)
     {
       _hall_chart_empty (cr, info, &plot);

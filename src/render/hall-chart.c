@@ -158,9 +158,23 @@ _hall_chart_empty (cairo_t       *cr,
                    HallChartInfo *info,
                    HallChartRect *plot)
 {
-  _hall_chart_text (cr, info, _("No figures for these dates"),
-                    plot->x + plot->width / 2, plot->y + plot->height / 2,
-                    13, FALSE, 0.5, 0.5, HALL_CHART_DIM);
+  _hall_chart_note (cr, info, plot, _("No figures for these dates"), NULL);
+}
+
+void
+_hall_chart_note (cairo_t       *cr,
+                  HallChartInfo *info,
+                  HallChartRect *plot,
+                  const char    *text,
+                  const char    *detail)
+{
+  double y = plot->y + plot->height / 2;
+
+  _hall_chart_text (cr, info, text, plot->x + plot->width / 2, detail != NULL ? y - 2 : y,
+                    13, FALSE, 0.5, detail != NULL ? 1 : 0.5, HALL_CHART_DIM);
+  if (detail != NULL)
+    _hall_chart_text (cr, info, detail, plot->x + plot->width / 2, y + 2, 10, FALSE, 0.5, 0,
+                      HALL_CHART_DIM);
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <cairo-pdf.h>
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "hall-chart-daily.h"
 #include "hall-chart-heatmap.h"
@@ -23,10 +24,8 @@ write_cb (void                *closure,
           const unsigned char *data,
           unsigned int         length)
 {
-  GOutputStream *stream = closure;
-
-  return g_output_stream_write_all (stream, data, length, NULL, NULL, NULL)
-         ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
 }
 
 void
@@ -64,16 +63,28 @@ draw_at (cairo_t *cr,
   cairo_translate (cr, x, y);
 }
 
-gboolean
-hall_stats_pdf_write (HallStatsReport *by_day,
-                      GPtrArray       *weeks,
-                      GHashTable      *service_labels,
-                      GHashTable      *reason_labels,
-                      const char      *hall_name,
-                      GFile           *file,
-                      GError         **error)
+/* Whether @from … @to (YYYY-MM-DD) is one whole month. */
+static gboolean
+is_whole_month (const char *from,
+                const char *to)
 {
-  g_autoptr(GFileOutputStream) stream = NULL;
+  unsigned y1, m1, d1, y2, m2, d2;
+
+  if (from == NULL || to == NULL || sscanf (from, "%4u-%2u-%2u", &y1, &m1, &d1) != 3
+      || sscanf (to, "%4u-%2u-%2u", &y2, &m2, &d2) != 3 || !g_date_valid_dmy (d2, m2, y2))
+    return FALSE;
+  return y1 == y2 && m1 == m2 && d1 == 1 && d2 == g_date_get_days_in_month (m2, y2);
+}
+
+GBytes *
+hall_stats_pdf_render (HallStatsReport *by_day,
+                       GPtrArray       *weeks,
+                       GHashTable      *service_labels,
+                       GHashTable      *reason_labels,
+                       const char      *hall_name,
+                       GError         **error)
+{
+  g_autoptr(GByteArray) bytes = NULL;
   g_autofree char *title = NULL;
   g_autofree char *dates = NULL;
   cairo_surface_t *surface;
@@ -82,14 +93,14 @@ hall_stats_pdf_write (HallStatsReport *by_day,
   double inner = HALL_STATS_PDF_WIDTH - 2 * MARGIN;
   double y;
 
-  g_return_val_if_fail (by_day != NULL, FALSE);
+  g_return_val_if_fail (by_day != NULL, NULL);
 
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
-  if (stream == NULL)
-    return FALSE;
-  surface = cairo_pdf_surface_create_for_stream (write_cb, stream, HALL_STATS_PDF_WIDTH,
+  bytes = g_byte_array_new ();
+  surface = cairo_pdf_surface_create_for_stream (write_cb, bytes, HALL_STATS_PDF_WIDTH,
                                                  HALL_STATS_PDF_HEIGHT);
-  title = g_strdup_printf (_("Monthly report — %s"),
+  /* The page reports any range of days: "monthly" only for a month. */
+  title = g_strdup_printf (is_whole_month (by_day->from, by_day->to) ? _("Monthly report — %s")
+                                                                      : _("Report — %s"),
                            hall_name != NULL ? hall_name : _("Citizens Service Hall"));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cr = cairo_create (surface);
@@ -97,7 +108,18 @@ hall_stats_pdf_write (HallStatsReport *by_day,
   cairo_save (cr);
   _hall_chart_text (cr, NULL, title, MARGIN, MARGIN, 20, TRUE, 0, 0, HALL_CHART_TEXT);
   dates = g_strdup_printf (_("From %s to %s"), by_day->from, by_day->to);
-  _hall_chart_text (cr, NULL, dates, MARGIN, MARGIN + 30, 12, FALSE, 0, 0, HALL_CHART_DIM);
+  /* A counter's own figures are not the hall's: the report says so
+   * where the dates are, so that nobody reads them as the hall's. */
+  if (by_day->local)
+    {
+      _hall_chart_text (cr, NULL, dates, MARGIN, MARGIN + 26, 11, FALSE, 0, 0, HALL_CHART_DIM);
+      _hall_chart_text (cr, NULL,
+                        _("Counted by this counter from its own cases only: the server could "
+                          "not be reached"),
+                        MARGIN, MARGIN + 42, 10, FALSE, 0, 0, HALL_CHART_RED);
+    }
+  else
+    _hall_chart_text (cr, NULL, dates, MARGIN, MARGIN + 30, 12, FALSE, 0, 0, HALL_CHART_DIM);
   hall_stats_draw_headline (by_day, cr, MARGIN, MARGIN + 60, inner);
   y = MARGIN + 124;
 
@@ -125,7 +147,28 @@ hall_stats_pdf_write (HallStatsReport *by_day,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write the report: %s"),
                    cairo_status_to_string (status));
-      return FALSE;
+      return NULL;
     }
-  return g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
+gboolean
+hall_stats_pdf_write (HallStatsReport *by_day,
+                      GPtrArray       *weeks,
+                      GHashTable      *service_labels,
+                      GHashTable      *reason_labels,
+                      const char      *hall_name,
+                      GFile           *file,
+                      GError         **error)
+{
+  g_autoptr(GBytes) pdf = NULL;
+
+  g_return_val_if_fail (by_day != NULL, FALSE);
+
+  pdf = hall_stats_pdf_render (by_day, weeks, service_labels, reason_labels, hall_name, error);
+  if (pdf == NULL)
+    return FALSE;
+  return g_file_replace_contents (file, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf),
+                                  NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL,
+                                  error);
 }

@@ -30,6 +30,17 @@ gboolean hall_stats_pdf_write (HallStatsReport *by_day,
                                GFile           *file,
                                GError         **error);
 
+/* (transfer full) (nullable): what hall_stats_pdf_write() writes, as the
+ * bytes of the PDF, for a caller that writes them itself (asynchronously).
+ * A report a counter counted from its own cases (@by_day->local) says so
+ * under its dates. */
+GBytes  *hall_stats_pdf_render (HallStatsReport *by_day,
+                                GPtrArray       *weeks,
+                                GHashTable      *service_labels,
+                                GHashTable      *reason_labels,
+                                const char      *hall_name,
+                                GError         **error);
+
 /* Draws the report's headline figures in a row into (@x, @y, @width, 56):
  * shared by the PDF and the supervisor page's print preview. */
 void     hall_stats_draw_headline (HallStatsReport *report,

@@ -19,6 +19,12 @@
 #
 #   BUILDDIR=_build tests/bench/bench-stats.sh
 #   CASES=1000000 RUNS=9 BY=service STORAGE=sqlite (defaults)
+#
+# DATA=DIR keeps the server's data in DIR (made if missing, never removed)
+# and, on SQLite, loads the fixture only when DIR holds none yet, so a
+# second run starts at once. PAGE=1 then also times the supervisor page
+# opening on that server (tests/bench/bench-stats-page under xvfb-run;
+# PAGE_RUNS=5): from the action to the first chart drawn.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +42,13 @@ for tool in sqlite3 curl python3; do
 done
 [ -x "$server_bin" ] || { echo "bench-stats: build $build first" >&2; exit 1; }
 
-data=$(mktemp -d "${TMPDIR:-/var/tmp}/hall-bench-stats-XXXXXX")
+if [ -n "${DATA:-}" ]; then
+  mkdir -p "$DATA"
+  data=$(cd "$DATA" && pwd)
+  KEEP=1
+else
+  data=$(mktemp -d "${TMPDIR:-/var/tmp}/hall-bench-stats-XXXXXX")
+fi
 server_pid=
 database_args=()
 pg_dir=
@@ -125,10 +137,13 @@ EOF
   $psql -c "VACUUM ANALYZE"
 else
 
+db=$data/hall.sqlite
+if [ -s "$db" ] && [ "$(sqlite3 "$db" 'SELECT count(*) FROM cases')" -ge "$cases" ]; then
+  echo "reusing the fixture in $db ($(du -h "$db" | cut -f1))"
+else
 # The server makes its schema; then it is stopped while the fixture loads.
 start_server
 stop_server
-db=$data/hall.sqlite
 trigger=$(sqlite3 "$db" "SELECT sql FROM sqlite_master WHERE name = 'events_chain'")
 
 echo "loading $cases cases and $((cases * 3)) events into $db ..."
@@ -184,6 +199,7 @@ ANALYZE;
 PRAGMA wal_checkpoint (TRUNCATE);
 EOF
 echo "loaded in $(( $(date +%s) - load_start )) s; $(du -h "$db" | cut -f1)"
+fi
 
 start_server
 fi
@@ -203,3 +219,11 @@ import statistics, sys
 ms = [float(x) * 1000 for x in sys.stdin.read().split()]
 print("GET /v1/stats by '"$by"' on '"$storage"', %d runs, ms:" % len(ms), " ".join("%.0f" % m for m in ms))
 print("median %.0f ms" % statistics.median(ms))'
+
+if [ -n "${PAGE:-}" ]; then
+  page_bin=$build/tests/bench/bench-stats-page
+  [ -x "$page_bin" ] || { echo "bench-stats: build $page_bin first (-Dbenchmarks=true)" >&2; exit 1; }
+  xvfb-run -a -s '-screen 0 1366x768x24' env GTK_A11Y=none GSK_RENDERER=cairo GDK_BACKEND=x11 \
+    GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" \
+    "$page_bin" --url "$base" --from 2026-03-01 --runs "${PAGE_RUNS:-5}"
+fi

@@ -47,4 +47,35 @@ guint           hall_stats_page_get_n_listed   (HallStatsPage  *self);
 void            hall_stats_page_activate_listed (HallStatsPage *self,
                                                  guint          index);
 
+/* When (g_get_monotonic_time()) a chart was first drawn with the figures
+ * of the last load; 0 until then (figures of an earlier load shown
+ * meanwhile do not count). */
+gint64          hall_stats_page_get_first_drawn (HallStatsPage *self);
+/* Sets the page's clock to @unix_seconds (0: the real clock) and shows the
+ * hall's month of it (not loaded until the page loads). */
+void            hall_stats_page_set_now        (HallStatsPage  *self,
+                                                gint64          unix_seconds);
+
+typedef enum
+{
+  HALL_STATS_EXPORT_CSV,
+  HALL_STATS_EXPORT_PDF
+} HallStatsExport;
+
+/* (transfer full): the file name the save dialog proposes for the range
+ * shown ("service-hall-2026-11.csv"). */
+char           *hall_stats_page_dup_export_name (HallStatsPage  *self,
+                                                 HallStatsExport kind);
+/* Writes the figures shown to @file, as the save dialog's Save does; FALSE
+ * when there is nothing to write yet (figures still being read). The writing is asynchronous: wait
+ * for hall_stats_page_get_exporting() to turn FALSE. */
+gboolean        hall_stats_page_export         (HallStatsPage  *self,
+                                                HallStatsExport kind,
+                                                GFile          *file);
+gboolean        hall_stats_page_get_exporting  (HallStatsPage  *self);
+/* (transfer none) (nullable): what the last export said (its toast). */
+const char     *hall_stats_page_get_export_message (HallStatsPage *self);
+/* (transfer none) (nullable): the save dialog while it is open. */
+GtkFileChooser *hall_stats_page_get_chooser    (HallStatsPage  *self);
+
 G_END_DECLS

@@ -13,43 +13,11 @@
 #include "hall-chart-reasons.h"
 #include "hall-chart-wait.h"
 #include "hall-core-error.h"
+#include "hall-error.h"
+#include "hall-stats-page-private.h"
 #include "hall-stats-page-test-hooks.h"
 #include "hall-stats-page.h"
 
-struct _HallStatsPage
-{
-  GtkWidget        parent_instance;
-
-  GtkLabel        *range_label;
-  GtkSpinner      *spinner;
-  GtkLabel        *message_label;
-  GtkLabel        *opened_label;
-  GtkLabel        *finished_label;
-  GtkLabel        *on_time_label;
-  GtkLabel        *overdue_label;
-  GtkDrawingArea  *daily_area;
-  GtkDrawingArea  *heatmap_area;
-  GtkDrawingArea  *wait_area;
-  GtkDrawingArea  *reasons_area;
-  GtkWidget       *cases_box;
-  GtkLabel        *cases_title;
-  GtkListBox      *cases_list;
-
-  HallStore       *store;
-  HallSyncEngine  *engine;
-  HallCatalog     *catalog;
-  GHashTable      *service_labels;
-  GHashTable      *reason_labels;
-  GCancellable    *cancellable;
-  GCancellable    *cases_cancellable;
-  GPtrArray       *cases;     /* (element-type HallCase) listed */
-  HallStatsMonth  *month;
-  HallChartInfo   *infos[HALL_STATS_N_CHARTS];
-  GDate            from;
-  GDate            to;
-  gboolean         busy;
-  gboolean         offline;   /* the figures are this counter's own */
-};
 
 G_DEFINE_FINAL_TYPE (HallStatsPage, hall_stats_page, GTK_TYPE_WIDGET)
 
@@ -61,7 +29,36 @@ enum
 
 static guint signals[N_SIGNALS];
 
+/* The clock */
+
+static gint64
+page_now (HallStatsPage *self)
+{
+  return self->now != 0 ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* "2026-12-04 15:00" in the hall's time, as the figures count it. */
+static char *
+format_hall_time (gint64 unix_seconds)
+{
+  g_autoptr (GDateTime) at = g_date_time_new_from_unix_utc (unix_seconds + HALL_STATS_UTC_OFFSET);
+
+  return g_date_time_format (at, "%Y-%m-%d %H:%M");
+}
+
 /* Showing */
+
+/* Export needs figures, read to their end, and one export at a time. */
+void
+_hall_stats_page_update_actions (HallStatsPage *self)
+{
+  gboolean ready = !self->busy && !self->exporting && self->month != NULL
+                   && self->month->by_day != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.export-csv",
+                                 ready && self->month->by_service != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "stats.export-pdf", ready);
+}
 
 static void
 set_count (GtkLabel             *label,
@@ -98,6 +95,7 @@ show_month (HallStatsPage *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->heatmap_area));
   gtk_widget_queue_draw (GTK_WIDGET (self->wait_area));
   gtk_widget_queue_draw (GTK_WIDGET (self->reasons_area));
+  _hall_stats_page_update_actions (self);
 }
 
 static void
@@ -120,6 +118,7 @@ set_busy (HallStatsPage *self,
   self->busy = busy;
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  _hall_stats_page_update_actions (self);
 }
 
 /* The charts */
@@ -131,6 +130,9 @@ begin_chart (HallStatsPage  *self,
   g_clear_pointer (&self->infos[chart], hall_chart_info_free);
   if (self->month == NULL || self->month->by_day == NULL)
     return NULL;
+  /* The figures shown while a load runs are the last load's. */
+  if (self->first_drawn == 0 && self->month_generation == self->generation)
+    self->first_drawn = g_get_monotonic_time ();
   self->infos[chart] = hall_chart_info_new ();
   return self->infos[chart];
 }
@@ -157,7 +159,15 @@ draw_heatmap_cb (GtkDrawingArea *area,
                  gpointer        user_data)
 {
   HallStatsPage *self = user_data;
-  HallChartInfo *info = begin_chart (self, HALL_STATS_CHART_HEATMAP);
+  HallChartInfo *info;
+
+  /* Its weeks are still on their way: nothing rather than "no figures". */
+  if (self->busy && self->month != NULL && self->month->weeks->len == 0)
+    {
+      g_clear_pointer (&self->infos[HALL_STATS_CHART_HEATMAP], hall_chart_info_free);
+      return;
+    }
+  info = begin_chart (self, HALL_STATS_CHART_HEATMAP);
 
   if (info != NULL)
     hall_chart_heatmap_render (self->month->weeks, self->service_labels, cr, width, height, info);
@@ -209,11 +219,7 @@ case_row (HallCase *kase,
   g_autofree char *when = NULL;
 
   if (promised > 0)
-    {
-      g_autoptr (GDateTime) at = g_date_time_new_from_unix_local (promised);
-
-      when = g_date_time_format (at, "%Y-%m-%d %H:%M");
-    }
+    when = format_hall_time (promised);
   /* Translators: a case's service, state and promised time:
    * "Invoice application · In review · promised 2026-12-04 15:00" */
   subtitle = g_strdup_printf (_("%s · %s · promised %s"), hall_case_get_service_name (kase),
@@ -239,13 +245,14 @@ cases_cb (GObject      *source,
   HallStatsPage *self;
   g_autoptr (GPtrArray) cases = NULL;
   g_autoptr (GError) error = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now;
   GtkWidget *child;
 
   cases = hall_store_list_stats_cases_finish (HALL_STORE (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = HALL_STATS_PAGE (user_data);
+  now = page_now (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cases_list))) != NULL)
     gtk_list_box_remove (self->cases_list, child);
   g_clear_pointer (&self->cases, g_ptr_array_unref);
@@ -362,7 +369,6 @@ offline_cb (GObject      *source,
   HallStatsPage *self;
   g_autoptr (HallStatsMonth) month = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) as_of = NULL;
   g_autofree char *when = NULL;
   g_autofree char *text = NULL;
 
@@ -380,8 +386,7 @@ offline_cb (GObject      *source,
       show_month (self);
       return;
     }
-  as_of = g_date_time_new_from_unix_local (month->as_of);
-  when = g_date_time_format (as_of, "%Y-%m-%d %H:%M");
+  when = format_hall_time (month->as_of);
   /* Translators: %s is a date and time, "2026-12-04 14:05" */
   text = g_strdup_printf (_("The server cannot be reached: these figures are of this counter’s "
                             "own cases only, as of %s, not of the whole hall."),
@@ -389,6 +394,7 @@ offline_cb (GObject      *source,
   show_message (self, text, FALSE);
   self->offline = TRUE;
   self->month = g_steal_pointer (&month);
+  self->month_generation = self->generation;
   show_month (self);
 }
 
@@ -400,8 +406,52 @@ load_offline (HallStatsPage *self)
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &self->from);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &self->to);
   set_busy (self, TRUE);
-  hall_store_compute_stats_async (self->store, from, to, g_get_real_time () / G_USEC_PER_SEC,
+  hall_store_compute_stats_async (self->store, from, to, page_now (self),
                                   self->cancellable, offline_cb, self);
+}
+
+/* Says why the server gave no figures. */
+static void
+show_failure (HallStatsPage *self,
+              GError        *error)
+{
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE))
+    text = g_strdup (_("The server cannot be reached, so the hall’s figures cannot be "
+                       "shown. Try again once the counter is back online."));
+  else
+    /* Translators: %s says why, in words */
+    text = g_strdup_printf (_("The figures could not be shown: %s"), error->message);
+  show_message (self, text, TRUE);
+}
+
+static void
+load_rest_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HallStatsPage *self;
+  g_autoptr (HallStatsMonth) rest = NULL;
+  g_autoptr (GError) error = NULL;
+
+  rest = hall_sync_engine_fetch_stats_finish (HALL_SYNC_ENGINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = HALL_STATS_PAGE (user_data);
+  set_busy (self, FALSE);
+  if (rest == NULL)
+    {
+      /* The figures by day stay; the heat map and the export need these. */
+      show_failure (self, error);
+      gtk_widget_queue_draw (GTK_WIDGET (self->heatmap_area));
+      return;
+    }
+  self->month->by_service = g_steal_pointer (&rest->by_service);
+  g_ptr_array_unref (self->month->weeks);
+  self->month->weeks = g_steal_pointer (&rest->weeks);
+  self->month->as_of = rest->as_of;
+  show_month (self);
 }
 
 static void
@@ -417,24 +467,16 @@ load_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = HALL_STATS_PAGE (user_data);
-  set_busy (self, FALSE);
   if (month == NULL)
     {
-      g_autofree char *text = NULL;
-
+      set_busy (self, FALSE);
       if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE)
           && self->store != NULL)
         {
           load_offline (self);
           return;
         }
-      if (g_error_matches (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_OFFLINE))
-        text = g_strdup (_("The server cannot be reached, so the hall’s figures cannot be "
-                           "shown. Try again once the counter is back online."));
-      else
-        /* Translators: %s says why, in words */
-        text = g_strdup_printf (_("The figures could not be shown: %s"), error->message);
-      show_message (self, text, TRUE);
+      show_failure (self, error);
       g_clear_pointer (&self->month, hall_stats_month_free);
       show_month (self);
       return;
@@ -442,7 +484,13 @@ load_cb (GObject      *source,
   show_message (self, NULL, FALSE);
   g_clear_pointer (&self->month, hall_stats_month_free);
   self->month = g_steal_pointer (&month);
+  self->month_generation = self->generation;
   show_month (self);
+  /* The headline and three charts are drawn now; the heat map's weeks and
+   * the range by service (the CSV) follow, the spinner turning. */
+  hall_sync_engine_fetch_stats_async (self->engine, self->month->from, self->month->to,
+                                      HALL_STATS_PART_SERVICE | HALL_STATS_PART_WEEKS,
+                                      self->cancellable, load_rest_cb, self);
 }
 
 static void
@@ -454,6 +502,8 @@ load (HallStatsPage *self)
   g_clear_object (&self->cancellable);
   show_range (self);
   self->offline = FALSE;
+  self->generation++;
+  self->first_drawn = 0;
   if (self->engine == NULL && self->store == NULL)
     {
       set_busy (self, FALSE);
@@ -472,7 +522,8 @@ load (HallStatsPage *self)
   set_busy (self, TRUE);
   /* The page holds itself only through the cancellable: load_cb returns
    * at once when the page went away. */
-  hall_sync_engine_fetch_stats_async (self->engine, from, to, self->cancellable, load_cb, self);
+  hall_sync_engine_fetch_stats_async (self->engine, from, to, HALL_STATS_PART_DAY,
+                                      self->cancellable, load_cb, self);
 }
 
 /* Ranges */
@@ -526,6 +577,79 @@ refresh_action (GtkWidget  *widget,
   load (HALL_STATS_PAGE (widget));
 }
 
+/* The range popover: two dates, checked before they are asked for */
+
+static void
+clear_range_error (GtkEntry *entry,
+                   GtkLabel *label)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  gtk_label_set_text (label, "");
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+}
+
+static void
+range_popover_show_cb (HallStatsPage *self)
+{
+  char from[16], to[16];
+
+  g_date_strftime (from, sizeof from, "%Y-%m-%d", &self->from);
+  g_date_strftime (to, sizeof to, "%Y-%m-%d", &self->to);
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from);
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
+  clear_range_error (self->from_entry, self->from_error);
+  clear_range_error (self->to_entry, self->to_error);
+}
+
+static void
+range_entry_changed_cb (HallStatsPage *self,
+                        GtkEntry      *entry)
+{
+  if (entry == self->from_entry)
+    clear_range_error (self->from_entry, self->from_error);
+  else
+    clear_range_error (self->to_entry, self->to_error);
+}
+
+static void
+range_entry_activate_cb (HallStatsPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "stats.show-range", NULL);
+}
+
+static void
+show_range_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  HallStatsPage *self = HALL_STATS_PAGE (widget);
+  const char *from_text = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
+  const char *to_text = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
+  g_autofree char *from = g_strstrip (g_strdup (from_text));
+  g_autofree char *to = g_strstrip (g_strdup (to_text));
+  g_autoptr (GError) error = NULL;
+  HallStatsRangeField field;
+
+  clear_range_error (self->from_entry, self->from_error);
+  clear_range_error (self->to_entry, self->to_error);
+  if (!hall_stats_month_check_range (from, to, &field, &error))
+    {
+      /* The message goes under the date at fault; the dates shown stay. */
+      GtkEntry *entry = field == HALL_STATS_RANGE_FROM ? self->from_entry : self->to_entry;
+      GtkLabel *label = field == HALL_STATS_RANGE_FROM ? self->from_error : self->to_error;
+
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      gtk_label_set_text (label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (entry));
+      return;
+    }
+  gtk_popover_popdown (self->range_popover);
+  hall_stats_month_parse_day (from, &self->from);
+  hall_stats_month_parse_day (to, &self->to);
+  load (self);
+}
+
 /* GObject */
 
 static void
@@ -538,6 +662,7 @@ hall_stats_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->cases_cancellable);
   g_clear_object (&self->cases_cancellable);
+  _hall_stats_page_export_dispose (self);
   g_clear_pointer (&self->cases, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_STATS_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -567,6 +692,12 @@ hall_stats_page_class_init (HallStatsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-stats-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, range_label);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, range_button);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, range_popover);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, from_error);
+  gtk_widget_class_bind_template_child (widget_class, HallStatsPage, to_error);
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, opened_label);
@@ -581,6 +712,9 @@ hall_stats_page_class_init (HallStatsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, cases_title);
   gtk_widget_class_bind_template_child (widget_class, HallStatsPage, cases_list);
   gtk_widget_class_bind_template_callback (widget_class, case_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_popover_show_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, range_entry_activate_cb);
 
   signals[SIGNAL_CASE_ACTIVATED] =
     g_signal_new ("case-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -589,6 +723,11 @@ hall_stats_page_class_init (HallStatsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "stats.previous", NULL, previous_action);
   gtk_widget_class_install_action (widget_class, "stats.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "stats.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "stats.show-range", NULL, show_range_action);
+  gtk_widget_class_install_action (widget_class, "stats.export-csv", NULL,
+                                   _hall_stats_page_export_action);
+  gtk_widget_class_install_action (widget_class, "stats.export-pdf", NULL,
+                                   _hall_stats_page_export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "stats.previous", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "stats.next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
@@ -598,7 +737,6 @@ hall_stats_page_class_init (HallStatsPageClass *klass)
 static void
 hall_stats_page_init (HallStatsPage *self)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   GDate today;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -619,9 +757,9 @@ hall_stats_page_init (HallStatsPage *self)
         gtk_widget_add_controller (GTK_WIDGET (areas[i]), GTK_EVENT_CONTROLLER (click));
       }
   }
-  g_date_clear (&today, 1);
-  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
+  /* This month is the hall's (+08:00), not the machine's zone's: at
+   * 20:00 UTC on the last of a month the hall is in the next one. */
+  hall_stats_month_hall_day (page_now (self), &today);
   set_month_of (self, &today);
   show_range (self);
   show_month (self);
@@ -662,14 +800,11 @@ hall_stats_page_set_range (HallStatsPage *self,
                            const char    *from,
                            const char    *to)
 {
-  g_autoptr (GPtrArray) weeks = NULL;
-
   g_return_if_fail (HALL_IS_STATS_PAGE (self));
 
-  weeks = hall_stats_month_split_weeks (from, to);
-  g_return_if_fail (weeks != NULL);
-  g_date_set_parse (&self->from, from);
-  g_date_set_parse (&self->to, to);
+  g_return_if_fail (hall_stats_month_check_range (from, to, NULL, NULL));
+  hall_stats_month_parse_day (from, &self->from);
+  hall_stats_month_parse_day (to, &self->to);
   load (self);
 }
 
@@ -771,4 +906,26 @@ hall_stats_page_activate_listed (HallStatsPage *self,
   g_return_if_fail (HALL_IS_STATS_PAGE (self));
 
   case_activated_cb (self, gtk_list_box_get_row_at_index (self->cases_list, index));
+}
+
+gint64
+hall_stats_page_get_first_drawn (HallStatsPage *self)
+{
+  g_return_val_if_fail (HALL_IS_STATS_PAGE (self), 0);
+
+  return self->first_drawn;
+}
+
+void
+hall_stats_page_set_now (HallStatsPage *self,
+                         gint64         unix_seconds)
+{
+  GDate today;
+
+  g_return_if_fail (HALL_IS_STATS_PAGE (self));
+
+  self->now = unix_seconds;
+  hall_stats_month_hall_day (page_now (self), &today);
+  set_month_of (self, &today);
+  show_range (self);
 }

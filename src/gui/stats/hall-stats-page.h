@@ -27,8 +27,14 @@ G_DECLARE_FINAL_TYPE (HallStatsPage, hall_stats_page, HALL, STATS_PAGE, GtkWidge
  * it from the counter's store (its own and those it pulled);
  * "case-activated" (HallCase) when one is opened.
  *
+ * The dates open a popover for any range of the hall's days (at most a
+ * year); the page opens on the hall's month (+08:00), whatever the
+ * machine's zone. The figures shown export as CSV (by service) or as the
+ * PDF report (hall-stats-page-export.c).
+ *
  * Actions: "stats.previous" (Page Up), "stats.next" (Page Down),
- * "stats.refresh" (Ctrl+R). */
+ * "stats.refresh" (Ctrl+R), "stats.show-range" (the popover's dates),
+ * "stats.export-csv", "stats.export-pdf" (a save dialog). */
 
 GtkWidget      *hall_stats_page_new          (void);
 /* Where the figures come from: the server through @engine; when it cannot
@@ -39,7 +45,8 @@ void            hall_stats_page_set_context  (HallStatsPage  *self,
                                               HallStore      *store,
                                               HallSyncEngine *engine,
                                               HallCatalog    *catalog);
-/* Shows the hall's days @from … @to (YYYY-MM-DD) and loads them. */
+/* Shows the hall's days @from … @to (YYYY-MM-DD; a range
+ * hall_stats_month_check_range() accepts) and loads them. */
 void            hall_stats_page_set_range    (HallStatsPage  *self,
                                               const char     *from,
                                               const char     *to);
