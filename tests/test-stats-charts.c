@@ -538,6 +538,32 @@ test_pdf_unwritable (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+/* The on-time share of a range where nothing was finished is no figure
+ * ("—"), not a small cell ("< 5"): the supervisor of a quiet month must
+ * not read that someone could be singled out. */
+static void
+test_on_time_text (void)
+{
+  HallStatsFigures figures = { 0 };
+  g_autofree char *none = NULL;
+  g_autofree char *few = NULL;
+  g_autofree char *some = NULL;
+
+  figures.on_time_share.value = NAN;
+  figures.on_time_share.suppressed = TRUE;
+  none = hall_stats_on_time_to_string (&figures);
+  g_assert_cmpstr (none, ==, "—");
+  figures.finished.suppressed = TRUE;
+  few = hall_stats_on_time_to_string (&figures);
+  g_assert_cmpstr (few, ==, "< 5");
+  figures.finished.suppressed = FALSE;
+  figures.finished.count = 10;
+  figures.on_time_share.suppressed = FALSE;
+  figures.on_time_share.value = 0.8;
+  some = hall_stats_on_time_to_string (&figures);
+  g_assert_cmpstr (some, ==, "80.0 %");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -545,6 +571,7 @@ main (int   argc,
   g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/stats/on-time-text", test_on_time_text);
   g_test_add_func ("/stats/read/extension", test_read_extension);
   g_test_add_func ("/stats/read/before-extension", test_read_before_extension);
   g_test_add_func ("/stats/read/bad", test_read_bad);

@@ -503,6 +503,14 @@ hall_stats_share_to_string (const HallStatsShare *share)
   return g_strdup_printf ("%.1f %%", share->value * 100.0);
 }
 
+char *
+hall_stats_on_time_to_string (const HallStatsFigures *figures)
+{
+  if (figures->finished.count == 0 && !figures->finished.suppressed)
+    return g_strdup ("—");
+  return hall_stats_share_to_string (&figures->on_time_share);
+}
+
 GHashTable *
 hall_stats_service_labels (HallCatalog *catalog)
 {

@@ -113,6 +113,10 @@ gboolean         hall_stats_report_write_csv     (HallStatsReport *self,
 char            *hall_stats_count_to_string      (const HallStatsCount *count);
 /* "87.5 %", "< 5" or "—". */
 char            *hall_stats_share_to_string      (const HallStatsShare *share);
+/* The share of @figures finished on time: "—" when nothing was finished
+ * (a share of no cases is no figure, not a small cell), else as
+ * hall_stats_share_to_string(). */
+char            *hall_stats_on_time_to_string    (const HallStatsFigures *figures);
 
 /* (transfer full) (element-type utf8 utf8): the names of @catalog's
  * services by id, in the user's language, for the charts. */

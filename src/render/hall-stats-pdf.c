@@ -38,7 +38,7 @@ hall_stats_draw_headline (HallStatsReport *report,
   HallStatsFigures *total = report->total;
   g_autofree char *opened = hall_stats_count_to_string (&total->opened);
   g_autofree char *finished = hall_stats_count_to_string (&total->finished);
-  g_autofree char *on_time = hall_stats_share_to_string (&total->on_time_share);
+  g_autofree char *on_time = hall_stats_on_time_to_string (total);
   g_autofree char *overdue = hall_stats_count_to_string (&total->overdue_now);
   const char *values[] = { opened, finished, on_time, overdue };
   const char *names[] = { _("Opened"), _("Finished"), _("On time"), _("Overdue now") };

@@ -77,7 +77,7 @@ show_month (HallStatsPage *self)
 
   if (total != NULL)
     {
-      g_autofree char *share = hall_stats_share_to_string (&total->on_time_share);
+      g_autofree char *share = hall_stats_on_time_to_string (total);
 
       set_count (self->opened_label, &total->opened);
       set_count (self->finished_label, &total->finished);
