@@ -997,6 +997,64 @@ test_two_servers (Fixture       *f,
   g_ptr_array_unref (callers[1].numbers);
 }
 
+/* The database goes away while two servers serve the queue: a ticket is
+ * answered 503 with Retry-After (nothing half done), and once it is back,
+ * with nothing restarted, issuing works again and the other server's
+ * stream, whose listening connection broke too, has the new events. */
+static void
+test_database_away (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HallCatalog) catalog = NULL;
+  g_autoptr(HallServer) second = NULL;
+  g_autoptr(JsonNode) ticket = NULL;
+  g_autoptr(JsonNode) event = NULL;
+  g_autoptr(HallTestReply) refused = NULL;
+  GLogLevelFlags fatal;
+  Stream *on_second;
+  gint64 id;
+  gint64 before;
+
+  if (f->database == NULL)
+    {
+      g_test_skip ("The queue's database goes away on PostgreSQL");
+      return;
+    }
+  catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  second = hall_server_new_with_database (f->dir, f->database, catalog, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_server_start (second, "127.0.0.1:0", &error));
+  g_assert_no_error (error);
+  on_second = stream_open_at (hall_server_get_port (second), "/v1/queue/events", NULL);
+  ticket = issue (f, SERVICE_A, NULL);
+  event = stream_next_event (on_second, &before, 5000);
+  g_assert_nonnull (event);
+  g_clear_pointer (&event, json_node_unref);
+  g_clear_pointer (&ticket, json_node_unref);
+
+  /* The server warns in its log that the database cannot be reached. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  hall_test_postgres_pause (postgres);
+  refused = post (f, f->reception, "/v1/tickets", "{\"service\":\"" SERVICE_A "\"}", NULL);
+  g_assert_cmpint (refused->status, ==, 503);
+  g_assert_cmpstr (g_hash_table_lookup (refused->headers, "retry-after"), ==, "5");
+  g_assert_true (hall_test_postgres_resume (postgres, &error));
+  g_assert_no_error (error);
+
+  ticket = issue (f, SERVICE_A, NULL);
+  g_assert_cmpstr (member (ticket, "number"), ==, "A002");
+  event = stream_next_event (on_second, &id, 10000);
+  g_assert_nonnull (event);
+  g_assert_cmpstr (event_ticket (event), ==, member (ticket, "uuid"));
+  g_assert_cmpint (id, >, before);
+  g_log_set_always_fatal (fatal);
+
+  stream_close (on_second);
+  hall_server_stop (second);
+}
+
 /* Past the events kept in memory, a stream far behind reads the database;
  * and a stream that hears nothing gets a keep-alive comment. */
 static void
@@ -1696,6 +1754,7 @@ main (int   argc,
   ADD ("/hall/queue/stats", test_stats);
   ADD ("/hall/queue/client", test_client);
   ADD ("/hall/queue/servers/two", test_two_servers);
+  ADD ("/hall/queue/database-away", test_database_away);
 #undef ADD
   rc = g_test_run ();
   g_clear_pointer (&postgres, hall_test_postgres_stop);
