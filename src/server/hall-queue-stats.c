@@ -111,12 +111,12 @@ hall_queue_stats (HallQueue   *self,
   g_return_val_if_fail (HALL_IS_QUEUE (self), FALSE);
 
   g_mutex_lock (&self->mutex);
-  self->conn = self->read_conn;
   /* One snapshot for the three. */
-  if (!hall_queue_conn_exec (&self->conn,
-                             self->conn.pg != NULL
-                             ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN",
-                             _("read the queue"), error))
+  if (!_hall_queue_use_read_conn (self, error)
+      || !hall_queue_conn_exec (&self->conn,
+                                self->conn.pg != NULL
+                                ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN",
+                                _("read the queue"), error))
     goto out;
 
   stmt = prepare_range (self, hours_sql, from, to, &local_error);

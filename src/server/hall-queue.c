@@ -500,6 +500,48 @@ _hall_queue_get_check_pg (HallQueue  *self,
   return self->check_pg;
 }
 
+/* Appends the events stored after @after, up to @up_to, at most @max,
+ * oldest first, to @events, read on the queue's own connection. */
+static gboolean
+read_stored_events (HallQueue  *self,
+                    gint64      after,
+                    gint64      up_to,
+                    guint       max,
+                    GPtrArray  *events,
+                    GError    **error)
+{
+  g_autoptr(HallQueueStmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_mutex_lock (&self->mutex);
+  if (_hall_queue_use_read_conn (self, &local_error))
+    stmt = hall_queue_stmt_new (&self->conn,
+      "SELECT id, event FROM ticket_transitions WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
+      &local_error);
+  if (stmt != NULL)
+    {
+      hall_queue_stmt_bind_int64 (stmt, 1, after);
+      hall_queue_stmt_bind_int64 (stmt, 2, up_to);
+      hall_queue_stmt_bind_int64 (stmt, 3, max);
+      while (hall_queue_stmt_step_row (stmt, _("read the queue's events"), &local_error))
+        {
+          HallQueueEvent *event = g_new (HallQueueEvent, 1);
+
+          event->id = hall_queue_stmt_get_int64 (stmt, 0);
+          event->frame = g_strdup (hall_queue_stmt_get_text (stmt, 1));
+          g_ptr_array_add (events, event);
+        }
+    }
+  g_clear_pointer (&stmt, hall_queue_stmt_free);
+  g_mutex_unlock (&self->mutex);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 #define CATCH_UP_PAGE 1000
 
 void
@@ -513,33 +555,10 @@ _hall_queue_catch_up (HallQueue *self)
   do
     {
       g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_queue_event_free);
-      g_autoptr(HallQueueStmt) stmt = NULL;
       g_autoptr(GError) error = NULL;
       gint64 after = hall_queue_get_last_event_id (self);
 
-      g_mutex_lock (&self->mutex);
-      if (revive_read_conn (self, &error))
-        {
-          self->conn = self->read_conn;
-          stmt = hall_queue_stmt_new (&self->conn,
-            "SELECT id, event FROM ticket_transitions WHERE id > ?1 ORDER BY id LIMIT ?2",
-            &error);
-        }
-      if (stmt != NULL)
-        {
-          hall_queue_stmt_bind_int64 (stmt, 1, after);
-          hall_queue_stmt_bind_int64 (stmt, 2, CATCH_UP_PAGE);
-          while (hall_queue_stmt_step_row (stmt, _("read the queue's events"), &error))
-            {
-              HallQueueEvent *event = g_new (HallQueueEvent, 1);
-
-              event->id = hall_queue_stmt_get_int64 (stmt, 0);
-              event->frame = g_strdup (hall_queue_stmt_get_text (stmt, 1));
-              g_ptr_array_add (events, event);
-            }
-        }
-      g_clear_pointer (&stmt, hall_queue_stmt_free);
-      g_mutex_unlock (&self->mutex);
+      read_stored_events (self, after, G_MAXINT64, CATCH_UP_PAGE, events, &error);
       /* A connection the database ended since its last use: once more,
        * connected again. */
       if (error != NULL && !retried
@@ -610,9 +629,8 @@ hall_queue_dup_board (HallQueue  *self,
   gboolean ok = FALSE;
 
   g_mutex_lock (&self->mutex);
-  if (!revive_read_conn (self, error))
+  if (!_hall_queue_use_read_conn (self, error))
     goto out;
-  self->conn = self->read_conn;
   today = _hall_queue_day (_hall_queue_now (self));
   /* One snapshot for the whole board. */
   if (!hall_queue_conn_exec (&self->conn,
@@ -741,8 +759,6 @@ hall_queue_list_events (HallQueue  *self,
                         GError    **error)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_queue_event_free);
-  g_autoptr(HallQueueStmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
   gboolean in_memory;
 
   g_mutex_lock (&self->events_mutex);
@@ -764,33 +780,8 @@ hall_queue_list_events (HallQueue  *self,
     return g_steal_pointer (&events);
 
   /* A stream far behind: from the database, up to what is published. */
-  g_mutex_lock (&self->mutex);
-  self->conn = self->read_conn;
-  if (revive_read_conn (self, &local_error))
-    stmt = hall_queue_stmt_new (&self->conn,
-      "SELECT id, event FROM ticket_transitions WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3",
-      &local_error);
-  if (stmt != NULL)
-    {
-      hall_queue_stmt_bind_int64 (stmt, 1, after);
-      hall_queue_stmt_bind_int64 (stmt, 2, hall_queue_get_last_event_id (self));
-      hall_queue_stmt_bind_int64 (stmt, 3, max);
-      while (hall_queue_stmt_step_row (stmt, _("read the queue's events"), &local_error))
-        {
-          HallQueueEvent *event = g_new (HallQueueEvent, 1);
-
-          event->id = hall_queue_stmt_get_int64 (stmt, 0);
-          event->frame = g_strdup (hall_queue_stmt_get_text (stmt, 1));
-          g_ptr_array_add (events, event);
-        }
-    }
-  g_clear_pointer (&stmt, hall_queue_stmt_free);
-  g_mutex_unlock (&self->mutex);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!read_stored_events (self, after, hall_queue_get_last_event_id (self), max, events, error))
+    return NULL;
   return g_steal_pointer (&events);
 }
 
