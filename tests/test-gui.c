@@ -2095,6 +2095,15 @@ test_window_360 (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-queue",
                                              NULL));
   g_assert_true (adw_flap_get_reveal_flap (queue_flap));
+  /* Revealed, the queue's buttons fit its 300 px: their labels wrap, so
+   * nothing scrolls sideways. */
+  {
+    GtkWidget *panel = template_child (fixture->window, HALL_TYPE_WINDOW, "queue_panel");
+    int minimum;
+
+    gtk_widget_measure (panel, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 300);
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.toggle-queue",
                                              NULL));
   g_assert_false (adw_flap_get_reveal_flap (queue_flap));

@@ -1110,6 +1110,9 @@ hall_window_constructed (GObject *object)
  * go down to 360 px with the queue folded away. Set by the window's width
  * alone: by the queue's own folding it would fold and unfold in turn. */
 #define QUEUE_FULL_WIDTH 760
+/* The queue's width beside the cases, and folded over them. */
+#define QUEUE_FULL_SIDEBAR 380
+#define QUEUE_NARROW_SIDEBAR 300
 
 static gboolean
 queue_scrolls (HallWindow *self)
@@ -1139,6 +1142,11 @@ update_fold_cb (gpointer user_data)
                                   gtk_widget_get_width (GTK_WIDGET (self)) >= QUEUE_FULL_WIDTH
                                     ? GTK_POLICY_NEVER : GTK_POLICY_AUTOMATIC,
                                   GTK_POLICY_AUTOMATIC);
+  /* Its buttons' labels wrap when they must (hall-queue-panel.ui); beside
+   * the cases there is room for each on one line. */
+  gtk_widget_set_size_request (self->queue_sidebar,
+                               gtk_widget_get_width (GTK_WIDGET (self)) >= QUEUE_FULL_WIDTH
+                                 ? QUEUE_FULL_SIDEBAR : QUEUE_NARROW_SIDEBAR, -1);
   hall_case_list_page_set_compact (self->list_page,
                                    gtk_widget_get_width (GTK_WIDGET (self->leaflet))
                                      < COMPACT_LIST_WIDTH);
