@@ -2121,6 +2121,15 @@ test_window_360 (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.back", NULL));
   g_assert_true (wait_for (leaflet_visible_list, leaflet));
 
+  /* The approver's inbox folds too: the list, then the case. */
+  {
+    GtkWidget *inbox = template_child (fixture->window, HALL_TYPE_WINDOW, "approval_inbox");
+    int minimum;
+
+    gtk_widget_measure (inbox, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+  }
+
   /* The intake and the license check open no wider than the window. */
   assert_dialog_fits (fixture, "win.new-intake", HALL_TYPE_INTAKE_DIALOG);
   assert_dialog_fits (fixture, "win.verify-license", HALL_TYPE_VERIFY_WINDOW);

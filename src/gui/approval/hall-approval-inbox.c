@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "hall-approval-inbox.h"
@@ -31,6 +32,8 @@ struct _HallApprovalInbox
   char           *official;
   HallRoles       roles;
 
+  AdwLeaflet     *leaflet;
+  GtkWidget      *detail_side;
   GtkWidget      *counts_group;
   GtkListBox     *counts_list;
   guint           n_step_counts;
@@ -267,6 +270,21 @@ static void
 row_selected_cb (HallApprovalInbox *self)
 {
   show_selected (self);
+}
+
+/* Folded, a case chosen (a click, Enter) comes forward; a selection the
+ * inbox makes itself, as the first case on opening, does not. */
+static void
+row_activated_cb (HallApprovalInbox *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_side);
+}
+
+static void
+back_clicked_cb (HallApprovalInbox *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* Writing a reason answers the field's complaint. */
@@ -645,6 +663,8 @@ hall_approval_inbox_class_init (HallApprovalInboxClass *klass)
   gtk_widget_class_set_css_name (widget_class, "approval-inbox");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-approval-inbox.ui");
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, detail_side);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, counts_group);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, counts_list);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, list_stack);
@@ -660,6 +680,8 @@ hall_approval_inbox_class_init (HallApprovalInboxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, reason_entry);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, reason_error);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, reason_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "inbox.approve", NULL, approve_action);
