@@ -297,6 +297,39 @@ test_lists_in_order (Fixture       *fixture,
   g_assert_cmpuint (hall_approval_inbox_get_n_step_counts (inbox), ==, 0);
 }
 
+static gboolean
+inbox_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (template_child (data, HALL_TYPE_APPROVAL_INBOX, "leaflet"));
+}
+
+/* In a window 360 px wide the inbox is one column: the list first; a
+ * case chosen (Enter on its row) comes forward with a back button, and
+ * back shows the list. */
+static void
+test_narrow_folds (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  HallApprovalInbox *inbox = open_inbox (fixture, APPROVER);
+  AdwLeaflet *leaflet = template_child (inbox, HALL_TYPE_APPROVAL_INBOX, "leaflet");
+  GtkWidget *list = template_child (inbox, HALL_TYPE_APPROVAL_INBOX, "list");
+  GtkWidget *back = template_child (inbox, HALL_TYPE_APPROVAL_INBOX, "back_button");
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 740);
+  g_assert_true (wait_for (inbox_folded, inbox));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet)
+                 == template_child (inbox, HALL_TYPE_APPROVAL_INBOX, "list_side"));
+  g_assert_true (gtk_widget_get_visible (back));
+  g_signal_emit_by_name (list, "row-activated",
+                         gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet)
+                 == template_child (inbox, HALL_TYPE_APPROVAL_INBOX, "detail_side"));
+  g_signal_emit_by_name (back, "clicked");
+  spin ();
+  g_assert_true (adw_leaflet_get_visible_child (leaflet)
+                 == template_child (inbox, HALL_TYPE_APPROVAL_INBOX, "list_side"));
+}
+
 typedef struct
 {
   HallApprovalInbox *inbox;
@@ -550,6 +583,7 @@ main (int   argc,
   ADD ("/approval-gui/supervisor", test_supervisor_counts);
   ADD ("/approval-gui/counter-official", test_counter_official_has_none);
   ADD ("/approval-gui/license-print", test_license_print);
+  ADD ("/approval-gui/narrow-folds", test_narrow_folds);
 #undef ADD
 
   return g_test_run ();

@@ -33,7 +33,9 @@ struct _HallApprovalInbox
   HallRoles       roles;
 
   AdwLeaflet     *leaflet;
+  GtkWidget      *list_side;
   GtkWidget      *detail_side;
+  GtkWidget      *back_button;
   GtkWidget      *counts_group;
   GtkListBox     *counts_list;
   guint           n_step_counts;
@@ -664,7 +666,9 @@ hall_approval_inbox_class_init (HallApprovalInboxClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-approval-inbox.ui");
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, list_side);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, detail_side);
+  gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, back_button);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, counts_group);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, counts_list);
   gtk_widget_class_bind_template_child (widget_class, HallApprovalInbox, list_stack);
