@@ -95,17 +95,32 @@ hall_format_countdown (gint64    promised_at,
   return g_strdup_printf (_("Due in %s"), duration);
 }
 
+/* GLib 2.74 reads the zone's file again for each local time when TZ is
+ * unset (g_time_zone_new_local () compares the zone's name with TZ), and
+ * the case list formats a time for every row it binds. */
+GTimeZone *
+hall_format_local_zone (void)
+{
+  static GTimeZone *local;
+
+  if (g_once_init_enter (&local))
+    g_once_init_leave (&local, g_time_zone_new_local ());
+  return local;
+}
+
 char *
 hall_format_timestamp (gint64 unix_seconds)
 {
+  g_autoptr (GDateTime) utc = NULL;
   g_autoptr (GDateTime) dt = NULL;
 
   if (unix_seconds <= 0)
     return g_strdup ("—");
 
-  dt = g_date_time_new_from_unix_local (unix_seconds);
-  if (dt == NULL)
+  utc = g_date_time_new_from_unix_utc (unix_seconds);
+  if (utc == NULL)
     return g_strdup ("—");
+  dt = g_date_time_to_timezone (utc, hall_format_local_zone ());
 
   return g_date_time_format (dt, "%Y-%m-%d %H:%M");
 }

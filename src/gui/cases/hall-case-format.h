@@ -28,6 +28,8 @@ char       *hall_format_countdown        (gint64         promised_at,
                                           gboolean      *overdue);
 
 /* Local date and time, "2026-11-27 14:05". */
+/* (transfer none): the machine's time zone, read once. */
+GTimeZone  *hall_format_local_zone       (void);
 char       *hall_format_timestamp        (gint64         unix_seconds);
 
 /* How far apart the counter's clock and the server's may be before the

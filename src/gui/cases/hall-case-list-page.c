@@ -13,6 +13,7 @@
 #include "hall-case-list-model-test-hooks.h"
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
+#include "hall-cell-label.h"
 
 /* The "Promised" column counts down in minutes; refreshing it twice a
  * minute keeps it within half a minute of the truth. */
@@ -540,18 +541,35 @@ cell_query_tooltip_cb (GtkWidget   *widget,
   return TRUE;
 }
 
+/* Cells of text are HallCellLabels, not GtkLabels: a jump of the scroll
+ * bar rebinds hundreds of them, and their size does not depend on their
+ * text, so a new text costs no layout (hall-cell-label.c). */
+static void
+setup_text (GtkListItem *list_item,
+            int          natural_chars)
+{
+  GtkWidget *label = hall_cell_label_new (natural_chars);
+
+  gtk_widget_set_has_tooltip (label, TRUE);
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
+  gtk_list_item_set_child (list_item, label);
+}
+
 static void
 setup_label_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *list_item,
                 HallCaseListPage         *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  setup_text (list_item, 7);
+}
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
-  gtk_list_item_set_child (list_item, label);
+/* Services' names are long: their column asks for more room. */
+static void
+setup_service_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  HallCaseListPage         *self)
+{
+  setup_text (list_item, 30);
 }
 
 static void
@@ -598,7 +616,7 @@ show_promised (GtkListItem *list_item,
   else
     text = hall_format_timestamp (hall_case_get_promised_at (kase));
 
-  gtk_label_set_label (GTK_LABEL (label), text);
+  hall_cell_label_set_text (HALL_CELL_LABEL (label), text);
   if (overdue)
     gtk_widget_add_css_class (label, "error");
   else
@@ -629,7 +647,7 @@ static void
 show_long_text (GtkWidget  *label,
                 const char *text)
 {
-  gtk_label_set_label (GTK_LABEL (label), text);
+  hall_cell_label_set_text (HALL_CELL_LABEL (label), text);
 }
 
 static void
@@ -646,9 +664,9 @@ show_cell (HallCaseListPage *self,
   /* A row not read yet stays blank for the moment it takes. */
   if (hall_case_list_model_is_placeholder (kase))
     {
-      if (GTK_IS_LABEL (child))
+      if (HALL_IS_CELL_LABEL (child))
         {
-          gtk_label_set_label (GTK_LABEL (child), "");
+          hall_cell_label_set_text (HALL_CELL_LABEL (child), "");
           gtk_widget_remove_css_class (child, "error");
         }
       else if (GTK_IS_IMAGE (child))
@@ -659,7 +677,7 @@ show_cell (HallCaseListPage *self,
   switch (column)
     {
     case COLUMN_NUMBER:
-      gtk_label_set_label (GTK_LABEL (child), hall_case_get_number (kase));
+      hall_cell_label_set_text (HALL_CELL_LABEL (child), hall_case_get_number (kase));
       break;
     case COLUMN_APPLICANT:
       show_long_text (child, hall_case_get_applicant_name (kase));
@@ -670,8 +688,8 @@ show_cell (HallCaseListPage *self,
                                                        hall_case_get_service_name (kase)));
       break;
     case COLUMN_STATE:
-      gtk_label_set_label (GTK_LABEL (child),
-                           hall_case_state_get_label (hall_case_get_state (kase)));
+      hall_cell_label_set_text (HALL_CELL_LABEL (child),
+                                hall_case_state_get_label (hall_case_get_state (kase)));
       break;
     case COLUMN_PROMISED:
       show_promised (list_item, kase, page_now (self));
@@ -987,6 +1005,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_label_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_number_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_service_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_number_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_applicant_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_service_cb);
@@ -1252,7 +1271,7 @@ hall_case_list_page_dup_promised_text (HallCaseListPage *self,
       HallCase *kase = gtk_list_item_get_item (list_item);
 
       if (kase != NULL && g_strcmp0 (hall_case_get_uuid (kase), case_uuid) == 0)
-        return g_strdup (gtk_label_get_label (GTK_LABEL (gtk_list_item_get_child (list_item))));
+        return g_strdup (hall_cell_label_get_text (HALL_CELL_LABEL (gtk_list_item_get_child (list_item))));
     }
   return NULL;
 }
