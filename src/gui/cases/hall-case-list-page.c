@@ -14,6 +14,7 @@
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
 #include "hall-cell-label.h"
+#include "hall-paced-list-model.h"
 
 /* The "Promised" column counts down in minutes; refreshing it twice a
  * minute keeps it within half a minute of the truth. */
@@ -51,6 +52,7 @@ struct _HallCaseListPage
   HallStore         *store;
   HallCatalog       *catalog;
   HallCaseListModel *model;
+  HallPacedListModel *paced;  /* the model, handed to the table a few rows a frame */
   GtkSingleSelection *selection;
   gint64             clock;  /* seconds a test set the clock to, else 0 */
   /* GtkListItems of the "Promised" column now on screen */
@@ -241,6 +243,10 @@ scrolled_cb (HallCaseListPage *self,
       gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_top, NULL, NULL);
     }
 }
+
+/* Rows a table builds in a frame when a search's results or the whole
+ * list come (hall-paced-list-model.c): some 8 ms of a 2-core PC's frame. */
+#define ROWS_PER_FRAME 40
 
 /* The highlighted row is the open case's, once it is among the rows read;
  * no other row stays highlighted meanwhile. Nothing is read for it. */
@@ -895,6 +901,7 @@ hall_case_list_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->paced);
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
@@ -1076,6 +1083,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
+  g_clear_object (&self->paced);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
@@ -1103,7 +1111,9 @@ hall_case_list_page_set_store (HallCaseListPage *self,
       g_signal_connect_object (self->model, "notify::n-matching", G_CALLBACK (update_count),
                                self, G_CONNECT_SWAPPED);
       _hall_case_list_model_set_clock (self->model, self->clock);
-      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+      self->paced = hall_paced_list_model_new (G_LIST_MODEL (self->model),
+                                               GTK_WIDGET (self->column_view), ROWS_PER_FRAME);
+      self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->paced)));
       /* A new GtkSingleSelection has already picked the first row; nobody
        * chose it, so no case is open until someone does. */
       gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -1,0 +1,25 @@
+/* hall-paced-list-model.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define HALL_TYPE_PACED_LIST_MODEL (hall_paced_list_model_get_type ())
+G_DECLARE_FINAL_TYPE (HallPacedListModel, hall_paced_list_model, HALL, PACED_LIST_MODEL, GObject)
+
+/* The items of @model, handed to a view a few rows a frame of @widget's
+ * frame clock when many come at once (a search's results, the whole list
+ * back), so that the view never builds hundreds of rows in one frame.
+ * Small changes pass through as they are. */
+
+HallPacedListModel *hall_paced_list_model_new        (GListModel         *model,
+                                                      GtkWidget          *widget,
+                                                      guint               rows_per_frame);
+/* Whether items are still being handed over. */
+gboolean            hall_paced_list_model_get_pacing (HallPacedListModel *self);
+
+G_END_DECLS
