@@ -71,6 +71,10 @@ struct _HallCaseListPage
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
 
+/* A cell's GtkListItem knows its column and its page by these. */
+static GQuark column_quark;
+static GQuark page_quark;
+
 enum
 {
   PROP_0,
@@ -507,8 +511,8 @@ cell_query_tooltip_cb (GtkWidget   *widget,
                        GtkTooltip  *tooltip,
                        GtkListItem *list_item)
 {
-  HallCaseListPage *self = g_object_get_data (G_OBJECT (list_item), "hall-page");
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+  HallCaseListPage *self = g_object_get_qdata (G_OBJECT (list_item), page_quark);
+  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
   HallCase *kase = gtk_list_item_get_item (list_item);
   g_autofree char *text = NULL;
 
@@ -660,7 +664,7 @@ static void
 show_cell (HallCaseListPage *self,
            GtkListItem      *list_item)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
   HallCase *kase = gtk_list_item_get_item (list_item);
   GtkWidget *child = gtk_list_item_get_child (list_item);
 
@@ -707,33 +711,45 @@ show_cell (HallCaseListPage *self,
     }
 }
 
-/* Whether @property (an interned name) shows in @column. A placeholder
- * filled in place notifies most properties at once; each cell redraws for
- * its own, and all of them for "uuid" (another case). */
+/* The case's properties a cell shows, as interned names: a placeholder
+ * filled in place notifies some twenty at once to each of a row's six
+ * cells, and a page fills a hundred rows. Looked up once (class_init). */
+static struct
+{
+  const char *uuid;
+  const char *number;
+  const char *applicant_name;
+  const char *service_id;
+  const char *service_name;
+  const char *state;
+  const char *promised_at;
+  const char *sync_state;
+  const char *sync_error;
+} shown;
+
+/* Whether @property (an interned name) shows in @column: each cell
+ * redraws for its own, and all of them for "uuid" (another case). */
 static gboolean
 column_shows (Column      column,
               const char *property)
 {
-  if (property == g_intern_static_string ("uuid"))
+  if (property == shown.uuid)
     return TRUE;
   switch (column)
     {
     case COLUMN_NUMBER:
-      return property == g_intern_static_string ("number");
+      return property == shown.number;
     case COLUMN_APPLICANT:
-      return property == g_intern_static_string ("applicant-name");
+      return property == shown.applicant_name;
     case COLUMN_SERVICE:
-      return property == g_intern_static_string ("service-id")
-             || property == g_intern_static_string ("service-name");
+      return property == shown.service_id || property == shown.service_name;
     case COLUMN_STATE:
-      return property == g_intern_static_string ("state");
+      return property == shown.state;
     case COLUMN_PROMISED:
-      return property == g_intern_static_string ("promised-at")
-             || property == g_intern_static_string ("state");
+      return property == shown.promised_at || property == shown.state;
     case COLUMN_SYNC:
     default:
-      return property == g_intern_static_string ("sync-state")
-             || property == g_intern_static_string ("sync-error");
+      return property == shown.sync_state || property == shown.sync_error;
     }
 }
 
@@ -742,10 +758,10 @@ case_notify_cb (HallCase    *kase,
                 GParamSpec  *pspec,
                 GtkListItem *list_item)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (list_item), "hall-column"));
+  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
 
   if (column_shows (column, pspec->name))
-    show_cell (g_object_get_data (G_OBJECT (list_item), "hall-page"), list_item);
+    show_cell (g_object_get_qdata (G_OBJECT (list_item), page_quark), list_item);
 }
 
 static void
@@ -753,8 +769,8 @@ bind_cell (HallCaseListPage *self,
            GtkListItem      *list_item,
            Column            column)
 {
-  g_object_set_data (G_OBJECT (list_item), "hall-column", GUINT_TO_POINTER (column));
-  g_object_set_data (G_OBJECT (list_item), "hall-page", self);
+  g_object_set_qdata (G_OBJECT (list_item), column_quark, GUINT_TO_POINTER (column));
+  g_object_set_qdata (G_OBJECT (list_item), page_quark, self);
   show_cell (self, list_item);
 
   /* The model updates the cases it handed out in place when the store says
@@ -961,6 +977,18 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
 
   object_class->dispose = hall_case_list_page_dispose;
   object_class->get_property = hall_case_list_page_get_property;
+
+  column_quark = g_quark_from_static_string ("hall-column");
+  page_quark = g_quark_from_static_string ("hall-page");
+  shown.uuid = g_intern_static_string ("uuid");
+  shown.number = g_intern_static_string ("number");
+  shown.applicant_name = g_intern_static_string ("applicant-name");
+  shown.service_id = g_intern_static_string ("service-id");
+  shown.service_name = g_intern_static_string ("service-name");
+  shown.state = g_intern_static_string ("state");
+  shown.promised_at = g_intern_static_string ("promised-at");
+  shown.sync_state = g_intern_static_string ("sync-state");
+  shown.sync_error = g_intern_static_string ("sync-error");
   object_class->set_property = hall_case_list_page_set_property;
   widget_class->map = hall_case_list_page_map;
   widget_class->unmap = hall_case_list_page_unmap;
