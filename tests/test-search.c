@@ -545,6 +545,26 @@ query_int64 (const char *path,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* case_bigrams (schema 16) holds each case's name bigrams and nothing
+ * else: every pair of CJK characters of each name in case_search, once,
+ * and no row left over from an old name, a moved case or a deleted one. */
+static void
+assert_bigrams_follow (const char *path)
+{
+  const char *expected = "SELECT DISTINCT substr (s.name, p.n, 2) AS bigram, s.created_at, s.id"
+                         " FROM case_search s JOIN search_positions p ON p.n < length (s.name)"
+                         " WHERE unicode (substr (s.name, p.n, 1)) >= 11904"
+                         " AND unicode (substr (s.name, p.n + 1, 1)) >= 11904";
+  g_autofree char *n_expected = g_strdup_printf ("SELECT count(*) FROM (%s)", expected);
+  g_autofree char *n_both = g_strdup_printf ("SELECT count(*) FROM (%s) e JOIN case_bigrams b"
+                                             " USING (bigram, created_at, id)", expected);
+  gint64 n = query_int64 (path, n_expected);
+
+  g_assert_cmpint (n, >, 0);
+  g_assert_cmpint (query_int64 (path, "SELECT count(*) FROM case_bigrams"), ==, n);
+  g_assert_cmpint (query_int64 (path, n_both), ==, n);
+}
+
 /* Broad queries walk case_search (schema 14), which holds each case's
  * applicant keys: it must follow every change to cases and applicants, or
  * a broad search finds an old phone, misses a moved case or shows a
@@ -605,6 +625,8 @@ test_search_keys_follow (void)
                    ==, query_int64 (path, "SELECT count(*) FROM cases"));
   assert_same_as_scan (store, path, "张", "substr (a.name, 1, 1) = '张'");
   assert_same_as_scan (store, path, "张伟", "instr (a.name, '张伟') > 0");
+  assert_same_as_scan (store, path, "后来", "instr (a.name, '后来') > 0");
+  assert_bigrams_follow (path);
   assert_same_as_scan (store, path, "1771", "substr (a.phone, 1, 4) = '1771'");
   assert_same_as_scan (store, path, "17719999999", "a.phone = '17719999999'");
   assert_same_as_scan (store, path, "640104", "substr (a.id_number, 1, 6) = '640104'");
@@ -613,6 +635,7 @@ test_search_keys_follow (void)
   exec_sql (path, "DELETE FROM applicants WHERE id = 90001");
   g_assert_cmpint (query_int64 (path, "SELECT count(*) FROM case_search WHERE applicant_id = 90001"),
                    ==, 0);
+  assert_bigrams_follow (path);
 
   g_clear_object (&store);
   g_remove (path);

@@ -93,9 +93,8 @@ static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT_PREFIX, TRUE, "id_number >= ?1 AND id_number < ?2"),
   ROUTE_APPLICANTS (HALL_SEARCH_PHONE_PREFIX, TRUE, "phone >= ?1 AND phone < ?2"),
   ROUTE_APPLICANTS (HALL_SEARCH_NAME_PREFIX, TRUE, "name >= ?1 AND name < ?2"),
-  { HALL_SEARCH_NAME_BIGRAM, FALSE, FALSE, FTS_CANDIDATES ("applicant_bigrams"),
-    COUNT (FTS_CANDIDATES ("applicant_bigrams")),
-    SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_bigrams")), NULL },
+  /* Answered by search_name_bigram (). */
+  { HALL_SEARCH_NAME_BIGRAM, TRUE, FALSE, NULL, NULL, NULL, NULL },
   { HALL_SEARCH_SUBSTRING, FALSE, FALSE, FTS_CANDIDATES ("applicant_trigrams"),
     COUNT (FTS_CANDIDATES ("applicant_trigrams")),
     SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_trigrams")), NULL },
@@ -225,6 +224,28 @@ search_case_number (HallSqliteConn   *conn,
   return TRUE;
 }
 
+/* Two Chinese characters anywhere in the name: the newest cases whose
+ * name holds the bigram are one range of case_bigrams (schema 16). */
+static gboolean
+search_name_bigram (HallSqliteConn   *conn,
+                    HallSearchQuery  *query,
+                    guint             limit,
+                    GArray           *keys,
+                    GError          **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (conn,
+                                   "SELECT created_at, id FROM case_bigrams WHERE bigram = ?1"
+                                   " ORDER BY created_at DESC, id DESC LIMIT ?2",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, query->text);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  return _hall_store_step_rows (stmt, _hall_store_append_key, keys, _("search"), error);
+}
+
 static void
 append_id (HallSqliteStmt *stmt,
            gpointer        ids)
@@ -253,8 +274,10 @@ search_route (HallSqliteConn     *conn,
 
   if (route->kind == HALL_SEARCH_CASE_NUMBER)
     return search_case_number (conn, query, limit, keys, error);
+  if (route->kind == HALL_SEARCH_NAME_BIGRAM)
+    return search_name_bigram (conn, query, limit, keys, error);
 
-  if (route->kind == HALL_SEARCH_NAME_BIGRAM || route->kind == HALL_SEARCH_SUBSTRING)
+  if (route->kind == HALL_SEARCH_SUBSTRING)
     param1 = hall_search_fts_phrase (query->text);
   else
     param1 = g_strdup (query->text);
