@@ -788,6 +788,14 @@ test_camera (Fixture       *fixture,
 /* Cropping a page: corners dragged, what is inside stored in the page's
  * place; Reset gives the whole page back before anything is stored; a
  * frame dragged past the page stays on it. */
+static gboolean
+cropping (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return hall_scan_window_get_cropping (fixture->window);
+}
+
 static void
 test_crop (Fixture       *fixture,
            gconstpointer  data)
@@ -807,6 +815,7 @@ test_crop (Fixture       *fixture,
 
   /* Reset: the frame back to the whole page; nothing is stored. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (wait_for (cropping, fixture));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-reset", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
@@ -818,6 +827,7 @@ test_crop (Fixture       *fixture,
 
   /* Two corners dragged in: a new version of the page, in its place. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (wait_for (cropping, fixture));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, width - 30, height - 40));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
@@ -837,6 +847,7 @@ test_crop (Fixture       *fixture,
   /* Dragged past the page and across the other corner: the frame stays
    * on the page and keeps a minimum size. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (wait_for (cropping, fixture));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, -500, -500));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, -100, -100));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
@@ -851,6 +862,7 @@ test_crop (Fixture       *fixture,
   g_free (uuid);
   uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
+  g_assert_true (wait_for (cropping, fixture));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, 8, 8));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-cancel", NULL));
   g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 1, 1));

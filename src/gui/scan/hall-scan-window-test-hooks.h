@@ -51,6 +51,9 @@ gboolean        hall_scan_window_get_outline_shown (HallScanWindow *self);
  * device list, as an official would; FALSE when it is not listed. */
 gboolean        hall_scan_window_choose_device  (HallScanWindow *self,
                                                  const char     *id);
+/* TRUE once a page asked for with "scan.crop" is read and shown for
+ * cropping (it is read on a worker), until it is applied or cancelled. */
+gboolean        hall_scan_window_get_cropping   (HallScanWindow *self);
 /* Moves @corner (0 top left, clockwise) of the crop frame of the page
  * being cropped ("scan.crop") to @x, @y in the page's pixels, as a drag
  * would; FALSE when no page is being cropped. */

@@ -76,6 +76,7 @@ struct _HallScanWindow
   gboolean           has_outline;
   guint              n_previews;
   char              *crop_uuid;    /* the page being cropped, or NULL */
+  GCancellable      *crop_reading; /* while a page to crop is read and decoded */
   HallPageImage     *crop_image;   /* that page */
   cairo_surface_t   *crop_view;    /* a copy of it, small enough to show */
   double             crop[4];      /* x0, y0, x1, y1 kept, in the page's pixels */
@@ -201,7 +202,8 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-up", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-down", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.delete", idle);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop", idle && self->crop_uuid == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop",
+                                 idle && self->crop_uuid == NULL && self->crop_reading == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-apply",
                                  idle && self->crop_uuid != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-reset", self->crop_uuid != NULL);
@@ -1849,35 +1851,78 @@ leave_crop (HallScanWindow *self)
   update_actions (self);
 }
 
-static void
-crop_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+/* A page to crop, read and decoded on a worker: an A4 page at 300 dpi is
+ * 8.7 megapixels, some 60 ms to decode and scale, which the main loop
+ * spent with the window frozen. */
+typedef struct
 {
-  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
-  HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HallPageImage) image = NULL;
-  g_autoptr (HallPageImage) view = NULL;
+  HallStore       *store;
+  HallStoredPage   page;   /* the fields the read uses: uuid, sha256, mime */
+  HallPageImage   *image;  /* out: the page */
+  cairo_surface_t *view;   /* out: a copy small enough to show */
+} CropRead;
 
-  if (page == NULL)
+static void
+crop_read_free (CropRead *read)
+{
+  g_clear_object (&read->store);
+  g_free (read->page.uuid);
+  g_free (read->page.sha256);
+  g_free (read->page.mime);
+  g_clear_pointer (&read->image, hall_page_image_unref);
+  g_clear_pointer (&read->view, cairo_surface_destroy);
+  g_free (read);
+}
+
+static void
+crop_read_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  CropRead *read = task_data;
+  g_autoptr (HallPageImage) view = NULL;
+  GError *error = NULL;
+
+  read->image = hall_store_load_page_image (read->store, &read->page, 0, &error);
+  if (read->image == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  view = hall_page_image_scale_down (read->image, CROP_VIEW_SIZE);
+  read->view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width, view->height);
+  paint_image (read->view, view);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+crop_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (source);
+  CropRead *read = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  image = hall_store_load_page_image (self->store, page, 0, &error);
-  if (image == NULL)
+  g_clear_object (&self->crop_reading);
+  if (error != NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not crop the page: %s"), error->message);
 
       show_error (self, message);
+      update_actions (self);
       return;
     }
-  view = hall_page_image_scale_down (image, CROP_VIEW_SIZE);
   g_free (self->crop_uuid);
-  self->crop_uuid = g_strdup (page->uuid);
+  self->crop_uuid = g_strdup (read->page.uuid);
   g_clear_pointer (&self->crop_image, hall_page_image_unref);
-  self->crop_image = g_steal_pointer (&image);
+  self->crop_image = g_steal_pointer (&read->image);
   g_clear_pointer (&self->crop_view, cairo_surface_destroy);
-  self->crop_view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width, view->height);
-  paint_image (self->crop_view, view);
+  self->crop_view = g_steal_pointer (&read->view);
   self->crop[0] = self->crop[1] = 0;
   self->crop[2] = self->crop_image->width;
   self->crop[3] = self->crop_image->height;
@@ -1885,6 +1930,31 @@ crop_action (GtkWidget  *widget,
   gtk_widget_set_visible (self->crop_bar, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->preview_area), TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
+  update_actions (self);
+}
+
+static void
+crop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+  HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
+  g_autoptr (GTask) task = NULL;
+  CropRead *read;
+
+  if (page == NULL || self->crop_reading != NULL)
+    return;
+  read = g_new0 (CropRead, 1);
+  read->store = g_object_ref (self->store);
+  read->page.uuid = g_strdup (page->uuid);
+  read->page.sha256 = g_strdup (page->sha256);
+  read->page.mime = g_strdup (page->mime);
+  self->crop_reading = g_cancellable_new ();
+  task = g_task_new (self, self->crop_reading, crop_read_cb, NULL);
+  g_task_set_source_tag (task, crop_action);
+  g_task_set_task_data (task, read, (GDestroyNotify) crop_read_free);
+  g_task_run_in_thread (task, crop_read_thread);
   update_actions (self);
 }
 
@@ -2068,6 +2138,8 @@ hall_scan_window_dispose (GObject *object)
   HallScanWindow *self = HALL_SCAN_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->crop_reading);
+  g_clear_object (&self->crop_reading);
   if (self->scanner != NULL)
     {
       if (hall_scanner_get_scanning (self->scanner))
@@ -2396,6 +2468,14 @@ hall_scan_window_get_scanning (HallScanWindow *self)
 
   return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->n_editing > 0
          || self->listing || self->n_decoding > 0 || self->rows_tick != 0;
+}
+
+gboolean
+hall_scan_window_get_cropping (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
+
+  return self->crop_uuid != NULL;
 }
 
 const char *
