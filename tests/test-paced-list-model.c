@@ -23,6 +23,7 @@ typedef struct
   GtkWidget *window;
   HallPacedListModel *paced;
   guint mirrored;  /* the count a listener keeps from items-changed alone */
+  GPtrArray *view; /* the items a view holds, fetched when told of them */
   guint n_signals;
   guint largest_added;
 } Fixture;
@@ -36,6 +37,11 @@ mirror_cb (GListModel *model,
 {
   g_assert_cmpuint (position + removed, <=, fixture->mirrored);
   fixture->mirrored = fixture->mirrored - removed + added;
+  /* As a view does: the items it was told of are fetched now, the others
+   * kept, moved along. */
+  g_ptr_array_remove_range (fixture->view, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (fixture->view, position + i, g_list_model_get_item (model, position + i));
   g_assert_cmpuint (fixture->mirrored, ==, g_list_model_get_n_items (model));
   fixture->n_signals++;
   fixture->largest_added = MAX (fixture->largest_added, added);
@@ -78,6 +84,14 @@ assert_prefix (Fixture *fixture)
       g_assert_true (shown == stored);
     }
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (fixture->paced), n));
+  /* And a view that followed its changes holds the same items. */
+  g_assert_cmpuint (fixture->view->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GObject) shown = g_list_model_get_item (G_LIST_MODEL (fixture->paced), i);
+
+      g_assert_true (fixture->view->pdata[i] == shown);
+    }
 }
 
 static gboolean
@@ -114,6 +128,9 @@ fixture_set_up (Fixture       *fixture,
   fixture->paced = hall_paced_list_model_new (G_LIST_MODEL (fixture->store), fixture->window,
                                               ROWS_PER_FRAME);
   fixture->mirrored = g_list_model_get_n_items (G_LIST_MODEL (fixture->paced));
+  fixture->view = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < fixture->mirrored; i++)
+    g_ptr_array_add (fixture->view, g_list_model_get_item (G_LIST_MODEL (fixture->paced), i));
   g_signal_connect (fixture->paced, "items-changed", G_CALLBACK (mirror_cb), fixture);
 }
 
@@ -122,6 +139,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->paced);
+  g_clear_pointer (&fixture->view, g_ptr_array_unref);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->store);
 }
@@ -203,8 +221,21 @@ test_change_while_pacing (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->paced)), ==, 500);
   assert_prefix (fixture);
 
+  /* A new case on top while results are still being handed over (an
+   * intake during a search): every item the view holds is where it is. */
+  fill (fixture->store, "results ", 900, 500);
+  next_frame (fixture);
+  g_assert_true (hall_paced_list_model_get_pacing (fixture->paced));
+  {
+    g_autoptr (GtkStringObject) top = item_named ("new ", 1);
+
+    g_list_store_insert (fixture->store, 0, top);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->paced)), ==, 901);
+  assert_prefix (fixture);
+
   /* Everything replaced again while pacing, and emptied. */
-  fill (fixture->store, "again ", 300, 500);
+  fill (fixture->store, "again ", 300, 901);
   next_frame (fixture);
   fill (fixture->store, "", 0, 300);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->paced)), ==, 0);

@@ -185,16 +185,23 @@ model_items_changed_cb (GListModel         *model,
       return;
     }
 
-  /* A change among the shown items (a case updated, new ones on top):
-   * passed on as it is, with whatever was still to come shown first. */
+  /* A change among the shown items while others are still to come: the
+   * items from the change on are shown anew, all of them, in one change.
+   * (Two changes would hand the view the model's new items for the
+   * positions it was yet to hear had moved.) */
   if (self->n_shown < n_before)
     {
       guint before = self->n_shown;
 
-      self->n_shown = n_before;
+      self->n_shown = n_items;
       stop_pacing (self);
-      g_list_model_items_changed (G_LIST_MODEL (self), before, 0, n_before - before);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, before - position,
+                                  n_items - position);
+      return;
     }
+
+  /* A change among the shown items (a case updated, new ones on top):
+   * passed on as it is. */
   self->n_shown = n_items;
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
