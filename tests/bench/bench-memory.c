@@ -19,6 +19,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <malloc.h>
+#include <sqlite3.h>
 
 #include "hall-application.h"
 #include "hall-case-list-model.h"
@@ -27,6 +29,7 @@
 #include "hall-window.h"
 
 #define WAIT_SECONDS 60
+#define IDLE_MS 10000
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -48,6 +51,16 @@ wait_for (Condition condition,
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (wake);
   return ok;
+}
+
+/* Lets the main loop run for @ms milliseconds. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
 }
 
 /* Lets the view lay out and draw what the last step asked for. */
@@ -203,33 +216,61 @@ serve (HallStore          *store,
  * filled what is meant to fill — SQLite's page caches (two idle readers of
  * 8 MiB, hall-store.c), the list's pages, GTK's row widgets — so that the
  * difference is what the work itself keeps. */
+/* Where the resident memory is: SQLite's own allocations, what malloc
+ * has handed out and what it holds free, and the RSS once malloc has given
+ * back what it can. Growth in "in use" is memory kept; growth in "free"
+ * only is the heap's fragmentation. */
+static void
+print_heap (const char *step)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  g_print ("| %s: SQLite %" G_GINT64_FORMAT " kB, malloc in use %zu kB, free %zu kB, mmapped %zu kB",
+           step, (gint64) sqlite3_memory_used () / 1024, info.uordblks / 1024,
+           info.fordblks / 1024, info.hblkhd / 1024);
+  malloc_trim (0);
+  g_print (", RSS after malloc_trim %" G_GUINT64_FORMAT " kB |\n", rss_kib ());
+}
+
 static void
 soak (HallStore   *store,
       HallCatalog *catalog,
-      GtkWidget   *list_page)
+      GtkWidget   *list_page,
+      guint        intakes)
 {
   HallCaseListModel *model = HALL_CASE_LIST_MODEL (hall_case_list_page_get_model (
     HALL_CASE_LIST_PAGE (list_page)));
   GtkEditable *search = template_child (list_page, HALL_TYPE_CASE_LIST_PAGE, "search_entry");
   HallService *service = hall_catalog_lookup (catalog, "company_business_license");
+  /* Applicants new to the store even when it has seen a soak before. */
+  guint base = g_random_int_range (1, 40) * 1000;
   guint64 before, start, end;
   gint64 t0;
 
   settle ();
   before = rss_kib ();
-  serve (store, service, model, search, 0, 50);
+  serve (store, service, model, search, base, 50);
+  /* Both ends are read after the counter stood idle for ten seconds, as
+   * it does between citizens: what is kept then is what the day keeps. */
   settle ();
+  g_print ("| soak: right after the warm-up | %" G_GUINT64_FORMAT " kB | |\n", rss_kib ());
+  run_for (IDLE_MS);
   start = rss_kib ();
+  print_heap ("after the warm-up, idle");
   g_print ("| soak: warm-up, 50 intakes and 500 searches | %" G_GUINT64_FORMAT " → %"
            G_GUINT64_FORMAT " kB | %+" G_GINT64_FORMAT " kB |\n",
            before, start, (gint64) start - (gint64) before);
   t0 = g_get_monotonic_time ();
-  serve (store, service, model, search, 50, 500);
+  serve (store, service, model, search, base + 50, intakes);
   settle ();
+  g_print ("| soak: right after the last search | %" G_GUINT64_FORMAT " kB | |\n", rss_kib ());
+  run_for (IDLE_MS);
   end = rss_kib ();
-  g_print ("| soak: 500 intakes and 5,000 searches (%.0f s) | %" G_GUINT64_FORMAT " → %"
+  g_print ("| soak: %u intakes and %u searches (%.0f s) | %" G_GUINT64_FORMAT " → %"
            G_GUINT64_FORMAT " kB | %+" G_GINT64_FORMAT " kB |\n",
-           (g_get_monotonic_time () - t0) / 1e6, start, end, (gint64) end - (gint64) start);
+           intakes, intakes * 10, (g_get_monotonic_time () - t0) / 1e6, start, end,
+           (gint64) end - (gint64) start);
+  print_heap ("at the end");
 }
 
 int
@@ -238,10 +279,13 @@ main (int   argc,
 {
   g_autofree char *db_path = NULL;
   gboolean with_soak = FALSE;
+  int soak_intakes = 500;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The store (bench-search's fixture)", "PATH" },
     { "soak", 0, 0, G_OPTION_ARG_NONE, &with_soak,
       "Then 500 intakes and 5,000 searches (writes them into the store)", NULL },
+    { "intakes", 0, 0, G_OPTION_ARG_INT, &soak_intakes,
+      "How many intakes the soak makes, each with ten searches (500)", "N" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new (NULL);
@@ -309,7 +353,7 @@ main (int   argc,
   scroll_to (adjustment, 0.0);
   print_memory ("back at the top");
   if (with_soak)
-    soak (store, catalog, list_page);
+    soak (store, catalog, list_page, (guint) MAX (soak_intakes, 1));
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
