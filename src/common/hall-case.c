@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hall-case.h"
+#include "hall-case-private.h"
 #include "hall-error.h"
 #include "hall-json.h"
 
@@ -1133,4 +1134,22 @@ hall_sync_state_from_string (const char    *str,
   if (sync_state != NULL)
     *sync_state = value;
   return TRUE;
+}
+
+void
+_hall_case_fill_placeholder (HallCase *self,
+                             HallCase *source)
+{
+  /* Every field after the GObject header, wholesale: the first is uuid. */
+  const gsize start = G_STRUCT_OFFSET (HallCase, uuid);
+  const gsize size = sizeof (HallCase) - start;
+  guint8 fields[sizeof (HallCase)];
+
+  g_return_if_fail (HALL_IS_CASE (self));
+  g_return_if_fail (HALL_IS_CASE (source));
+
+  memcpy (fields, (guint8 *) self + start, size);
+  memcpy ((guint8 *) self + start, (guint8 *) source + start, size);
+  memcpy ((guint8 *) source + start, fields, size);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
 }

@@ -20,6 +20,7 @@
 #endif
 
 #include "hall-case-copy.h"
+#include "hall-case-private.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-model-test-hooks.h"
 #include "hall-store-paging.h"
@@ -448,7 +449,7 @@ fill_page (HallCaseListModel *self,
           else if (live == NULL && hall_case_list_model_is_placeholder (shown))
             {
               g_object_set_qdata (G_OBJECT (shown), placeholder_quark (), NULL);
-              _hall_case_copy (shown, fresh);
+              _hall_case_fill_placeholder (shown, fresh);
               remember_case (self, shown);
               fresh = NULL;
             }

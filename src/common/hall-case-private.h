@@ -1,0 +1,20 @@
+/* hall-case-private.h — what the store's list does to a HallCase
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "hall-case.h"
+
+G_BEGIN_DECLS
+
+/* @self, a placeholder a view holds, becomes the case @source was read
+ * as: the two swap every field, and @self notifies "uuid" alone (it is
+ * another case now; a view redraws all it shows of it). @source is left
+ * with the placeholder's fields, to be dropped. A page of a hundred
+ * placeholders filled field by field notified some twenty properties
+ * each to every cell bound to it. */
+void _hall_case_fill_placeholder (HallCase *self,
+                                  HallCase *source);
+
+G_END_DECLS
