@@ -26,6 +26,7 @@ typedef struct
   GPtrArray *view; /* the items a view holds, fetched when told of them */
   guint n_signals;
   guint largest_added;
+  guint largest_removed_rows;  /* removed in one change among the first 200 */
 } Fixture;
 
 static void
@@ -45,6 +46,9 @@ mirror_cb (GListModel *model,
   g_assert_cmpuint (fixture->mirrored, ==, g_list_model_get_n_items (model));
   fixture->n_signals++;
   fixture->largest_added = MAX (fixture->largest_added, added);
+  if (position < 200)
+    fixture->largest_removed_rows = MAX (fixture->largest_removed_rows,
+                                         MIN (position + removed, 200) - position);
 }
 
 static GtkStringObject *
@@ -249,6 +253,92 @@ test_change_while_pacing (Fixture       *fixture,
   assert_prefix (fixture);
 }
 
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item)
+{
+  gtk_list_item_set_child (list_item, gtk_label_new (NULL));
+}
+
+/* Seen from the top of a real list view, results replacing the list: the
+ * old rows go twenty a frame (the view keeps showing them) and then the
+ * new come ten a frame, so no frame destroys or builds more than that;
+ * a view that followed every change ends with the model's items. */
+static void
+test_old_rows_retire_from_the_top (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *list = gtk_list_view_new (NULL, factory);
+  g_autoptr (GObject) old_first = NULL;
+  guint frames = 0;
+  guint n;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  fixture.store = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  fill (fixture.store, "case ", 1000, 0);
+  fixture.window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 400, 600);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_window_set_child (GTK_WINDOW (fixture.window), scrolled);
+  fixture.paced = hall_paced_list_model_new (G_LIST_MODEL (fixture.store), list, ROWS_PER_FRAME);
+  fixture.mirrored = g_list_model_get_n_items (G_LIST_MODEL (fixture.paced));
+  fixture.view = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < fixture.mirrored; i++)
+    g_ptr_array_add (fixture.view, g_list_model_get_item (G_LIST_MODEL (fixture.paced), i));
+  g_signal_connect (fixture.paced, "items-changed", G_CALLBACK (mirror_cb), &fixture);
+  gtk_list_view_set_model (GTK_LIST_VIEW (list),
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (
+                             G_LIST_MODEL (fixture.paced)))));
+  gtk_window_present (GTK_WINDOW (fixture.window));
+  while (!gtk_widget_get_mapped (list))
+    g_main_context_iteration (NULL, TRUE);
+  next_frame (&fixture);
+  old_first = g_list_model_get_item (G_LIST_MODEL (fixture.paced), 0);
+
+  fill (fixture.store, "result ", 2000, 1000);
+  /* The old rows past the 200 a view builds go at once (it built none of
+   * them); the first 200 stay, still the old items. */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture.paced)), ==, 200);
+  g_assert_true (hall_paced_list_model_get_pacing (fixture.paced));
+  /* The model changes again meanwhile (a search's rest of rows, a list
+   * emptied then filled): the old rows keep going a few a frame. */
+  next_frame (&fixture);
+  fill (fixture.store, "", 0, 2000);
+  fill (fixture.store, "result ", 2000, 0);
+  g_assert_cmpuint (fixture.largest_removed_rows, <=, 2 * ROWS_PER_FRAME);
+  while ((n = g_list_model_get_n_items (G_LIST_MODEL (fixture.paced))) > ROWS_PER_FRAME)
+    {
+      g_autoptr (GObject) first = g_list_model_get_item (G_LIST_MODEL (fixture.paced), 0);
+
+      g_assert_true (first == old_first);
+      next_frame (&fixture);
+      frames++;
+      g_assert_cmpuint (frames, <, 100);
+    }
+  /* Then the new, first rows first. */
+  {
+    g_autoptr (GObject) first = g_list_model_get_item (G_LIST_MODEL (fixture.paced), 0);
+    g_autoptr (GObject) stored = g_list_model_get_item (G_LIST_MODEL (fixture.store), 0);
+
+    g_assert_true (first == stored);
+  }
+  while (hall_paced_list_model_get_pacing (fixture.paced))
+    {
+      next_frame (&fixture);
+      g_assert_cmpuint (++frames, <, 100);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture.paced)), ==, 2000);
+  assert_prefix (&fixture);
+  g_assert_cmpuint (fixture.largest_removed_rows, <=, 2 * ROWS_PER_FRAME);
+
+  g_clear_object (&fixture.paced);
+  g_clear_pointer (&fixture.view, g_ptr_array_unref);
+  gtk_window_destroy (GTK_WINDOW (fixture.window));
+  g_clear_object (&fixture.store);
+}
+
 /* With no window to pace by, everything at once. */
 static void
 test_unrealized_all_at_once (void)
@@ -279,5 +369,7 @@ main (int   argc,
   g_test_add ("/paced-list-model/change-while-pacing", Fixture, NULL, fixture_set_up,
               test_change_while_pacing, fixture_tear_down);
   g_test_add_func ("/paced-list-model/unrealized-all-at-once", test_unrealized_all_at_once);
+  g_test_add_func ("/paced-list-model/old-rows-retire-from-the-top",
+                   test_old_rows_retire_from_the_top);
   return g_test_run ();
 }

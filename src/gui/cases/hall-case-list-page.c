@@ -262,11 +262,16 @@ follow_open_case (HallCaseListPage *self)
 
   if (self->selection == NULL || hall_case_list_model_get_searching (self->model))
     return;
+  /* While the table is handed its rows, its positions are not yet the
+   * list's: followed once it has them all (notify::pacing). */
+  if (hall_paced_list_model_get_pacing (self->paced))
+    return;
 
   if (self->open_uuid != NULL)
     {
       position = hall_case_list_model_find (self->model, self->open_uuid);
-      if (position == G_MAXUINT)
+      if (position == G_MAXUINT
+          || position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
         position = GTK_INVALID_LIST_POSITION;
     }
   selected = gtk_single_selection_get_selected (self->selection);
@@ -291,11 +296,12 @@ items_changed_cb (HallCaseListPage *self)
 /* GTK 4.8 looks for the rows it tracks (the selected, the focused, the one
  * at the top of the view) among all the rows that replace them, one
  * get_item() at a time: going back from search results to a million cases
- * read the whole store on the main loop, for many seconds. The whole list
- * is a new list anyway, so the table lets go of the rows first and is given
- * the list afresh, as a table is that gets a model; the case page keeps the
- * case it shows. Results replacing the list are at most a few hundred rows
- * and need none of this. */
+ * read the whole store on the main loop, for many seconds. The paced model
+ * hands the table a few rows at a time, so it looks among those only. A
+ * table scrolled down its results is given the whole list afresh, as a
+ * table is that gets a model, so that it starts at its top; at its top
+ * already, it keeps its model, and its old rows go a few a frame
+ * (hall-paced-list-model.c). The case page keeps the case it shows. */
 static void
 apply_query (HallCaseListPage *self)
 {
@@ -317,7 +323,9 @@ apply_query (HallCaseListPage *self)
       && hall_case_filter_equal (&filter_before, &filter))
     return;
   results_before = before != NULL || !hall_case_filter_is_empty (&filter_before);
-  to_whole_list = results_before && *text == '\0' && hall_case_filter_is_empty (&filter);
+  to_whole_list = results_before && *text == '\0' && hall_case_filter_is_empty (&filter)
+                  && gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (
+                       GTK_SCROLLABLE (self->column_view))) >= 1;
 
   if (to_whole_list)
     {
@@ -1141,6 +1149,8 @@ hall_case_list_page_set_store (HallCaseListPage *self,
       _hall_case_list_model_set_clock (self->model, self->clock);
       self->paced = hall_paced_list_model_new (G_LIST_MODEL (self->model),
                                                GTK_WIDGET (self->column_view), ROWS_PER_FRAME);
+      g_signal_connect_object (self->paced, "notify::pacing", G_CALLBACK (follow_open_case), self,
+                               G_CONNECT_SWAPPED);
       self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->paced)));
       /* A new GtkSingleSelection has already picked the first row; nobody
        * chose it, so no case is open until someone does. */
@@ -1149,9 +1159,11 @@ hall_case_list_page_set_store (HallCaseListPage *self,
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       g_signal_connect_object (self->selection, "selection-changed",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-      /* Once the selection has heard of the rows too. */
+      /* Once the selection and the table have heard of the rows too: a
+       * selection that changes under a table that has not crashes it. */
       g_signal_connect_object (self->selection, "items-changed",
-                               G_CALLBACK (follow_open_case), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (follow_open_case), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
     }
 

@@ -29,9 +29,14 @@ struct _HallPacedListModel
   GListModel *model;
   GtkWidget *widget;        /* weak: whose frame clock paces */
   guint rows_per_frame;
-  guint n_shown;            /* a prefix of the model's items */
+  guint n_shown;            /* items the view was told of */
   guint pace_until;         /* shown up to here a few a frame, the rest at once */
   guint tick_id;
+  /* The first items (up to ROWS_A_VIEW_BUILDS) as the view was told of
+   * them. Outside a retirement they are the model's; during one, the
+   * model holds its new items already and these are the old rows'. */
+  GPtrArray *head;
+  gboolean retiring;        /* old rows going a few a frame before the new come */
 };
 
 static void hall_paced_list_model_list_model_init (GListModelInterface *iface);
@@ -73,6 +78,8 @@ hall_paced_list_model_get_item (GListModel *list,
 
   if (position >= self->n_shown)
     return NULL;
+  if (position < self->head->len)
+    return g_object_ref (self->head->pdata[position]);
   return g_list_model_get_item (self->model, position);
 }
 
@@ -82,6 +89,31 @@ hall_paced_list_model_list_model_init (GListModelInterface *iface)
   iface->get_item_type = hall_paced_list_model_get_item_type;
   iface->get_n_items = hall_paced_list_model_get_n_items;
   iface->get_item = hall_paced_list_model_get_item;
+}
+
+/* Tells the view that @removed items at @position gave way to the
+ * model's @added there (self->n_shown is already the new count), the head
+ * kept in step first: the view asks for the new items as it hears. */
+static void
+tell_view (HallPacedListModel *self,
+           guint               position,
+           guint               removed,
+           guint               added)
+{
+  guint head_len = MIN (self->n_shown, ROWS_A_VIEW_BUILDS);
+
+  if (position < self->head->len)
+    g_ptr_array_remove_range (self->head, position, MIN (removed, self->head->len - position));
+  for (guint i = 0; i < added && position + i <= self->head->len
+                    && position + i < ROWS_A_VIEW_BUILDS; i++)
+    g_ptr_array_insert (self->head, position + i,
+                        g_list_model_get_item (self->model, position + i));
+  if (self->head->len > head_len)
+    g_ptr_array_set_size (self->head, head_len);
+  /* Items that moved up into the head. */
+  while (self->head->len < head_len)
+    g_ptr_array_add (self->head, g_list_model_get_item (self->model, self->head->len));
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
 static void
@@ -110,7 +142,38 @@ show_more (HallPacedListModel *self)
   if (self->n_shown >= n_items)
     stop_pacing (self);
   if (self->n_shown != before)
-    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->n_shown - before);
+    tell_view (self, before, 0, self->n_shown - before);
+}
+
+/* The last old rows give way to the first few of the model's. */
+static void
+finish_retiring (HallPacedListModel *self)
+{
+  guint n_items = g_list_model_get_n_items (self->model);
+  guint before = self->n_shown;
+
+  self->retiring = FALSE;
+  self->n_shown = MIN (n_items, self->rows_per_frame);
+  self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
+  if (self->n_shown >= n_items)
+    stop_pacing (self);
+  tell_view (self, 0, before, self->n_shown);
+}
+
+/* Destroying a row costs about what building one does: the old rows go
+ * twice as many a frame as new ones come. */
+static void
+retire_more (HallPacedListModel *self)
+{
+  guint step = 2 * self->rows_per_frame;
+
+  if (self->n_shown <= step + self->rows_per_frame)
+    {
+      finish_retiring (self);
+      return;
+    }
+  self->n_shown -= step;
+  tell_view (self, self->n_shown, step, 0);
 }
 
 static gboolean
@@ -120,8 +183,17 @@ tick_cb (GtkWidget     *widget,
 {
   HallPacedListModel *self = user_data;
 
-  show_more (self);
+  if (self->retiring)
+    retire_more (self);
+  else
+    show_more (self);
   return self->tick_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+can_pace (HallPacedListModel *self)
+{
+  return self->widget != NULL && gtk_widget_get_realized (self->widget);
 }
 
 static void
@@ -130,19 +202,32 @@ start_pacing (HallPacedListModel *self)
   if (self->tick_id != 0)
     return;
   /* Without a widget to pace by (gone, or never shown), all at once. */
-  if (self->widget == NULL || !gtk_widget_get_realized (self->widget))
+  if (!can_pace (self))
     {
       guint before = self->n_shown;
 
       self->n_shown = g_list_model_get_n_items (self->model);
       if (self->n_shown != before)
-        g_list_model_items_changed (G_LIST_MODEL (self), before, 0, self->n_shown - before);
+        tell_view (self, before, 0, self->n_shown - before);
       return;
     }
   /* The tick is removed by hand (stop_pacing) or when it says so, the
    * model outliving nothing: the widget holds the view, the view this. */
   self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PACING]);
+}
+
+/* Whether the view shows its first rows: then the rows it built are the
+ * head's, and they can go a few at a time. */
+static gboolean
+view_at_top (HallPacedListModel *self)
+{
+  GtkAdjustment *adjustment;
+
+  if (!GTK_IS_SCROLLABLE (self->widget))
+    return FALSE;
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->widget));
+  return adjustment != NULL && gtk_adjustment_get_value (adjustment) < 1;
 }
 
 static void
@@ -154,6 +239,13 @@ model_items_changed_cb (GListModel         *model,
 {
   guint n_items = g_list_model_get_n_items (model);
   guint n_before = n_items - added + removed;
+
+  /* While the old rows go, the view sees none of the model's items: what
+   * the model holds when they are gone is what comes (finish_retiring). A
+   * search's first rows and then the rest, or a list emptied and filled,
+   * do not cut the old rows' going short. */
+  if (self->retiring)
+    return;
 
   if (position >= self->n_shown)
     {
@@ -171,18 +263,35 @@ model_items_changed_cb (GListModel         *model,
       return;
     }
 
-  if (position == 0 && removed >= self->n_shown && self->n_shown > 0
-      && added > self->rows_per_frame)
+  if (position == 0 && removed >= self->n_shown && self->n_shown > 0)
     {
-      /* Everything shown is replaced: the first few rows now, the rest
-       * frame by frame. */
-      guint before = self->n_shown;
+      /* Everything shown is replaced. Seen from the top, the old rows go a
+       * few a frame (the view still shows them, from the head) and then
+       * the new come a few a frame; elsewhere the old go at once. */
+      if (self->n_shown > self->rows_per_frame && can_pace (self) && view_at_top (self))
+        {
+          guint before = self->n_shown;
 
-      self->n_shown = self->rows_per_frame;
-      self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, before, self->n_shown);
-      start_pacing (self);
-      return;
+          stop_pacing (self);
+          self->retiring = TRUE;
+          if (before > ROWS_A_VIEW_BUILDS)
+            {
+              self->n_shown = ROWS_A_VIEW_BUILDS;
+              tell_view (self, ROWS_A_VIEW_BUILDS, before - ROWS_A_VIEW_BUILDS, 0);
+            }
+          start_pacing (self);
+          return;
+        }
+      if (added > self->rows_per_frame)
+        {
+          guint before = self->n_shown;
+
+          self->n_shown = self->rows_per_frame;
+          self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
+          tell_view (self, 0, before, self->n_shown);
+          start_pacing (self);
+          return;
+        }
     }
 
   /* A change among the shown items while others are still to come: the
@@ -195,15 +304,14 @@ model_items_changed_cb (GListModel         *model,
 
       self->n_shown = n_items;
       stop_pacing (self);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, before - position,
-                                  n_items - position);
+      tell_view (self, position, before - position, n_items - position);
       return;
     }
 
   /* A change among the shown items (a case updated, new ones on top):
    * passed on as it is. */
   self->n_shown = n_items;
-  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  tell_view (self, position, removed, added);
 }
 
 static void
@@ -215,6 +323,7 @@ hall_paced_list_model_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->head, g_ptr_array_unref);
   g_clear_weak_pointer (&self->widget);
 
   G_OBJECT_CLASS (hall_paced_list_model_parent_class)->dispose (object);
@@ -273,6 +382,9 @@ hall_paced_list_model_new (GListModel *model,
   g_set_weak_pointer (&self->widget, widget);
   self->rows_per_frame = rows_per_frame;
   self->n_shown = g_list_model_get_n_items (model);
+  self->head = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < MIN (self->n_shown, ROWS_A_VIEW_BUILDS); i++)
+    g_ptr_array_add (self->head, g_list_model_get_item (model, i));
   g_signal_connect (model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
   return self;
 }
