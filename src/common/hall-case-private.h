@@ -8,12 +8,11 @@
 
 G_BEGIN_DECLS
 
-/* @self, a placeholder a view holds, becomes the case @source was read
- * as: the two swap every field, and @self notifies "uuid" alone (it is
- * another case now; a view redraws all it shows of it). @source is left
- * with the placeholder's fields, to be dropped. A page of a hundred
- * placeholders filled field by field notified some twenty properties
- * each to every cell bound to it. */
+/* @self, a placeholder a view holds, becomes a copy of the case @source
+ * was read as, and notifies "uuid" alone (it is another case now; a view
+ * redraws all it shows of it). A page of a hundred placeholders filled
+ * through the setters notified some twenty properties each to every cell
+ * bound to it. */
 void _hall_case_fill_placeholder (HallCase *self,
                                   HallCase *source);
 

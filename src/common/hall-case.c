@@ -1140,16 +1140,40 @@ void
 _hall_case_fill_placeholder (HallCase *self,
                              HallCase *source)
 {
-  /* Every field after the GObject header, wholesale: the first is uuid. */
-  const gsize start = G_STRUCT_OFFSET (HallCase, uuid);
-  const gsize size = sizeof (HallCase) - start;
-  guint8 fields[sizeof (HallCase)];
-
   g_return_if_fail (HALL_IS_CASE (self));
   g_return_if_fail (HALL_IS_CASE (source));
 
-  memcpy (fields, (guint8 *) self + start, size);
-  memcpy ((guint8 *) self + start, (guint8 *) source + start, size);
-  memcpy ((guint8 *) source + start, fields, size);
+  /* Copied here, not taken over: @source was made on a worker, and its
+   * strings kept by a case a view holds all day would pin pages of that
+   * worker's malloc arena, which then never goes back to the system. */
+  g_free (self->uuid);
+  self->uuid = g_strdup (source->uuid);
+  g_free (self->number);
+  self->number = g_strdup (source->number);
+  g_free (self->service_id);
+  self->service_id = g_strdup (source->service_id);
+  g_free (self->service_name);
+  self->service_name = g_strdup (source->service_name);
+  g_free (self->applicant_uuid);
+  self->applicant_uuid = g_strdup (source->applicant_uuid);
+  g_free (self->applicant_name);
+  self->applicant_name = g_strdup (source->applicant_name);
+  self->state = source->state;
+  self->created_at = source->created_at;
+  self->promised_at = source->promised_at;
+  self->updated_at = source->updated_at;
+  g_free (self->counter);
+  self->counter = g_strdup (source->counter);
+  g_free (self->official);
+  self->official = g_strdup (source->official);
+  g_free (self->recorded_by);
+  self->recorded_by = g_strdup (source->recorded_by);
+  self->recorded_at = source->recorded_at;
+  self->version = source->version;
+  self->sync_state = source->sync_state;
+  g_free (self->sync_error);
+  self->sync_error = g_strdup (source->sync_error);
+  g_clear_pointer (&self->checklist, json_array_unref);
+  self->checklist = source->checklist != NULL ? json_array_ref (source->checklist) : NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
 }
