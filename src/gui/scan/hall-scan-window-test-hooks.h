@@ -28,11 +28,18 @@ const char     *hall_scan_window_get_page_note  (HallScanWindow *self,
 GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
                                                  guint           position);
 
-/* The page rows made since the window opened: one for each page that
- * came, none for a page turned, moved or renamed by a delete. */
+/* How many times a row of the list was given a page to show since the
+ * window opened. The list is virtual: a row is given a page when the page
+ * comes into the list on screen, or scrolls into view; a page that is
+ * turned, renamed by a delete or whose thumbnail comes changes its row in
+ * place, and a page that moves gives one row its page again. */
 guint           hall_scan_window_get_n_rows_built (HallScanWindow *self);
+/* The rows showing a page now (about a screenful, whatever the count of
+ * pages). */
+guint           hall_scan_window_get_n_rows_bound (HallScanWindow *self);
 /* (transfer none) (nullable): the title of the row at @position of the
- * list as shown, and in *@uuid_out (optional) the page it belongs to. */
+ * list as shown (what its row says, or would say once scrolled to), and
+ * in *@uuid_out (optional) the page it belongs to. */
 const char     *hall_scan_window_get_row_title  (HallScanWindow *self,
                                                  guint           position,
                                                  const char    **uuid_out);
