@@ -25,6 +25,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <time.h>
 
 #include "hall-application.h"
@@ -248,21 +250,88 @@ run_batch (HallCatalog *catalog,
   }
 }
 
+/* --hold WIDTH: no figures; a window WIDTH px wide with two batches (20
+ * pages) in it, kept on screen for 15 s so that it can be looked at
+ * (screenshots of the list for README and reviews). */
+static void
+hold_window (HallCatalog *catalog,
+             int          width)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-scan-window-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "hall.db", NULL);
+  g_autoptr (HallStore) store = NULL;
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (HallCase) kase = hall_case_new ();
+  HallScanWindow *window;
+  gint64 end;
+
+  g_assert_no_error (error);
+  store = hall_store_open (path, "YC", "C03", &error);
+  g_assert_no_error (error);
+  hall_store_add_official (store, OFFICIAL, "Wang Li", "correct horse", "counter_official",
+                           &error);
+  g_assert_no_error (error);
+  applicant = hall_applicant_new_person ("Zhang Wei", HALL_ID_TYPE_RESIDENT_ID,
+                                         "11010519491231002X", "13912345678");
+  hall_case_set_official (kase, OFFICIAL);
+  g_assert_true (hall_store_create_case (store, applicant,
+                                         hall_catalog_lookup (catalog,
+                                                              "individual_business_license"),
+                                         kase, &error));
+  window = hall_scan_window_new (store, NULL, hall_case_get_uuid (kase), SLOT,
+                                 "Resident ID card", OFFICIAL);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 740);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!wait_until (window, 0))
+    g_error ("The scanning window did not find the test scanner");
+  if (!hall_scan_window_choose (window, "Automatic Document Feeder", 75))
+    g_error ("The test scanner offers no feeder at 75 dpi");
+  for (guint batch = 1; batch <= 2; batch++)
+    {
+      if (!gtk_widget_activate_action (GTK_WIDGET (window), "scan.scan", NULL))
+        g_error ("scan.scan did not start");
+      if (!wait_until (window, 10 * batch))
+        g_error ("The batch did not end: %s", hall_scan_window_get_error_text (window));
+    }
+  g_print ("holding\n");
+  end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+  gtk_window_destroy (GTK_WINDOW (window));
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+
+    (void) system (command);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   int dpi = 300;
   int runs = 3;
+  int hold = 0;
   GOptionEntry entries[] = {
     { "dpi", 0, 0, G_OPTION_ARG_INT, &dpi, "Resolution of the batch", "DPI" },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Batches, each on a fresh store", "N" },
+    { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "No figures: show 20 pages in a window this wide",
+      "WIDTH" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (HallCatalog) catalog = NULL;
 
+  /* As the program: the window in the language asked for
+   * (SERVICE_HALL_LOCALEDIR=_build/po for the build tree's). */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("SERVICE_HALL_LOCALEDIR") != NULL ? g_getenv ("SERVICE_HALL_LOCALEDIR")
+                                                             : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
     g_error ("%s", error->message);
@@ -285,6 +354,11 @@ main (int   argc,
   catalog = hall_catalog_new_default (&error);
   g_assert_no_error (error);
 
+  if (hold > 0)
+    {
+      hold_window (catalog, hold);
+      return 0;
+    }
   g_print ("| batch | main-loop gap p50 ms | p99 ms | max ms | max main-thread CPU in a gap ms"
            " | frames: longest frame's CPU ms (longest update + layout + longest paint) |\n"
            "|---|---:|---:|---:|---:|---:|\n");
