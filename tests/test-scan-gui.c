@@ -639,9 +639,9 @@ assert_row (Fixture    *fixture,
  * again for each page (ten sheets would be 10 × 11 / 2 = 55 rows): the
  * window stays responsive while a stack of papers goes through. Turning a
  * page changes its row in place; moving and deleting pages give their
- * page again to at most the rows on screen (GTK 4.8's list view binds a
- * row again when its position changes), never one per page of the slot;
- * the rows show their new place and file. */
+ * page again to at most the rows bound (GTK 4.8's list view binds a
+ * row again when its position changes); the rows show their new place
+ * and file. */
 static void
 test_rows_built_once (Fixture       *fixture,
                       gconstpointer  data)

@@ -294,7 +294,8 @@ hold_window (HallCatalog *catalog,
       if (!wait_until (window, 10 * batch))
         g_error ("The batch did not end: %s", hall_scan_window_get_error_text (window));
     }
-  g_print ("holding\n");
+  g_print ("%u pages, %u rows bound, %u binds\nholding\n", hall_scan_window_get_n_pages (window),
+           hall_scan_window_get_n_rows_bound (window), hall_scan_window_get_n_rows_built (window));
   end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   while (g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE), g_usleep (10000);

@@ -29,13 +29,12 @@ GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
                                                  guint           position);
 
 /* How many times a row of the list was given a page to show since the
- * window opened. The list is virtual: a row is given a page when the page
- * comes into the list on screen, or scrolls into view; a page that is
+ * window opened. A row is given a page when the page comes into the list
+ * (or, past GTK's 200 rows, scrolls near the view); a page that is
  * turned, renamed by a delete or whose thumbnail comes changes its row in
  * place, and a page that moves gives one row its page again. */
 guint           hall_scan_window_get_n_rows_built (HallScanWindow *self);
-/* The rows showing a page now (about a screenful, whatever the count of
- * pages). */
+/* The rows showing a page now (GTK 4.8: up to 200). */
 guint           hall_scan_window_get_n_rows_bound (HallScanWindow *self);
 /* (transfer none) (nullable): the title of the row at @position of the
  * list as shown (what its row says, or would say once scrolled to), and

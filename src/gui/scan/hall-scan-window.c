@@ -254,9 +254,9 @@ texture_from_image (HallPageImage *image)
 /* The list of pages
  *
  * A GtkListView over self->page_model, the uuids of the slot's pages as
- * shown: only the rows on screen (and a few around them) exist, a page
- * that comes costs one bound row, and nothing measures the whole list
- * again. Rows are made by the list and given a page to show (bound);
+ * shown: a page that comes costs one bound row, and the rows there are
+ * not made or bound again (GTK 4.8's list keeps up to 200 rows around the
+ * one in view and reuses them beyond that). Rows are made by the list and given a page to show (bound);
  * self->bound says which row shows which page, so that a page that
  * changes, or a thumbnail that comes, changes its row in place. */
 
@@ -756,7 +756,7 @@ sync_rows (HallScanWindow *self,
     }
 
   /* The rows kept say where their page is now (a page deleted renumbers
-   * those below it): only the rows bound, a screenful. */
+   * those below it): the rows bound only. */
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
     {
