@@ -874,6 +874,60 @@ test_crop (Fixture       *fixture,
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
 }
 
+static gboolean
+first_page_turned (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr (GPtrArray) pages = slot_pages (fixture);
+
+  /* The test backend's page is taller than wide. */
+  return pages->len == 1
+         && ((HallStoredPage *) pages->pdata[0])->width > ((HallStoredPage *) pages->pdata[0])->height;
+}
+
+/* The page list is used from the keyboard: Tab reaches a page's buttons
+ * (the list's rows hold them), and the button reached acts on its page. */
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  GtkWidget *focus = NULL;
+  gboolean found = FALSE;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  g_assert_true (wait_for (idle, fixture));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+
+  for (guint i = 0; i < 60 && !found; i++)
+    {
+      GVariant *target;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (fixture->window), GTK_DIR_TAB_FORWARD))
+        gtk_window_set_focus (GTK_WINDOW (fixture->window), NULL);
+      focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+      if (!GTK_IS_ACTIONABLE (focus)
+          || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), "scan.rotate") != 0)
+        continue;
+      target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (focus));
+      g_assert_nonnull (target);
+      g_assert_cmpstr (g_variant_get_string (target, NULL), ==,
+                       ((HallStoredPage *) pages->pdata[0])->uuid);
+      found = TRUE;
+    }
+  g_assert_true (found);
+
+  /* Activated from the keyboard (a button pressed with the keyboard
+   * acts once its press is shown): the page is turned. */
+  g_assert_true (gtk_widget_activate (focus));
+  g_assert_true (wait_for (first_page_turned, fixture));
+  g_assert_true (wait_for (idle, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -917,6 +971,8 @@ main (int   argc,
   g_test_add ("/hall/scan-gui/pulled-page", Fixture, NULL, fixture_set_up, test_pulled_page,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/keyboard", Fixture, NULL, fixture_set_up, test_keyboard,
               fixture_tear_down);
   return g_test_run ();
 }

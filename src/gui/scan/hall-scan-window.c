@@ -620,6 +620,7 @@ page_setup_cb (GtkSignalListItemFactory *factory,
   AdwActionRow *action_row;
   GtkWidget *buttons;
   GtkWidget *squeezer;
+  GtkWidget *box;
 
   row->self = self;
   row->row = adw_action_row_new ();
@@ -658,8 +659,13 @@ page_setup_cb (GtkSignalListItemFactory *factory,
   adw_squeezer_add (ADW_SQUEEZER (squeezer), row->menu);
   adw_action_row_add_suffix (action_row, squeezer);
 
+  /* An AdwActionRow is a GtkListBoxRow, and takes the keyboard focus
+   * through its list box: each row has one of its own. */
+  box = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
+  gtk_list_box_append (GTK_LIST_BOX (box), row->row);
   gtk_list_item_set_activatable (item, FALSE);
-  gtk_list_item_set_child (item, row->row);
+  gtk_list_item_set_child (item, box);
   g_object_set_data_full (G_OBJECT (item), "hall-page-row", row, (GDestroyNotify) page_row_free);
 }
 
