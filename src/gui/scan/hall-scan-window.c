@@ -535,6 +535,25 @@ page_title (const HallStoredPage *page)
   return g_strdup_printf (_("Page %u"), page->position + 1);
 }
 
+/* (transfer full): @text (taken) with each space after a digit made a
+ * no-break space: a narrow row wraps "75 dpi, 4 KB" between its parts,
+ * never between a number and its unit. */
+static char *
+keep_numbers_with_units (char *text)
+{
+  GString *kept = g_string_sized_new (strlen (text) + 8);
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == ' ' && c > text && g_ascii_isdigit (c[-1]))
+        g_string_append (kept, "\u00a0");
+      else
+        g_string_append_c (kept, *c);
+    }
+  g_free (text);
+  return g_string_free (kept, FALSE);
+}
+
 /* Makes what the row of @page shows say what the page is now: its
  * number, its file, and whether it can move up or down among @n_pages.
  * Setters that are given what the row already says change nothing, so a
@@ -560,6 +579,7 @@ update_page_row (HallScanWindow       *self,
     subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
                                 page->dpi, kilobytes);
 
+  subtitle = keep_numbers_with_units (subtitle);
   if (texture == NULL)
     {
       if (!hall_store_has_page_file (self->store, page->sha256))
