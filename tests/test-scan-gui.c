@@ -635,11 +635,13 @@ assert_row (Fixture    *fixture,
   g_assert_nonnull (hall_scan_window_get_thumbnail (fixture->window, position));
 }
 
-/* A feeder batch makes one row for each page as it comes, not the whole
- * list again for each page (ten sheets would make 10 × 11 / 2 = 55 rows):
- * the window stays responsive while a stack of papers goes through.
- * Turning, moving and deleting pages make no row either; the rows kept
- * show their new place and file. */
+/* A feeder batch gives a row one page as each comes, not the whole list
+ * again for each page (ten sheets would be 10 × 11 / 2 = 55 rows): the
+ * window stays responsive while a stack of papers goes through. Turning a
+ * page changes its row in place; moving and deleting pages give their
+ * page again to at most the rows bound (GTK 4.8's list view binds a
+ * row again when its position changes); the rows show their new place
+ * and file. */
 static void
 test_rows_built_once (Fixture       *fixture,
                       gconstpointer  data)
@@ -650,6 +652,7 @@ test_rows_built_once (Fixture       *fixture,
   g_autofree char *third = NULL;
   GdkPaintable *before;
   int width, height;
+  guint built;
 
   g_assert_true (wait_for (ready, fixture));
   g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 0);
@@ -683,15 +686,23 @@ test_rows_built_once (Fixture       *fixture,
                    ==, width);
   g_object_unref (before);
   assert_row (fixture, 2, third);
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 10);
 
   /* Moved: the two rows swap, and say so. */
+  built = hall_scan_window_get_n_rows_built (fixture->window);
   activate_on_page (fixture, "scan.move-down", first);
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), >=, built + 2);
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), <=,
+                    built + hall_scan_window_get_n_rows_bound (fixture->window));
   assert_row (fixture, 0, second);
   assert_row (fixture, 1, first);
   assert_row (fixture, 2, third);
 
   /* Deleted: the rows below move up and are numbered again. */
+  built = hall_scan_window_get_n_rows_built (fixture->window);
   activate_on_page (fixture, "scan.delete", second);
+  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), <=,
+                    built + hall_scan_window_get_n_rows_bound (fixture->window));
   g_clear_pointer (&pages, g_ptr_array_unref);
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 9);
@@ -700,8 +711,6 @@ test_rows_built_once (Fixture       *fixture,
     assert_row (fixture, i, ((HallStoredPage *) pages->pdata[i])->uuid);
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, first);
   g_assert_null (hall_scan_window_get_row_title (fixture->window, 9, NULL));
-
-  g_assert_cmpuint (hall_scan_window_get_n_rows_built (fixture->window), ==, 10);
 }
 
 static gboolean
@@ -788,14 +797,6 @@ test_camera (Fixture       *fixture,
 /* Cropping a page: corners dragged, what is inside stored in the page's
  * place; Reset gives the whole page back before anything is stored; a
  * frame dragged past the page stays on it. */
-static gboolean
-cropping (gpointer data)
-{
-  Fixture *fixture = data;
-
-  return hall_scan_window_get_cropping (fixture->window);
-}
-
 static void
 test_crop (Fixture       *fixture,
            gconstpointer  data)
@@ -813,9 +814,14 @@ test_crop (Fixture       *fixture,
   height = ((HallStoredPage *) pages->pdata[0])->height;
   g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
 
-  /* Reset: the frame back to the whole page; nothing is stored. */
+  /* The page is decoded on a worker, not in the action: the frame can be
+   * dragged once it is there. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
-  g_assert_true (wait_for (cropping, fixture));
+  g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
+  g_assert_true (hall_scan_window_get_scanning (fixture->window));
+  g_assert_true (wait_for (idle, fixture));
+
+  /* Reset: the frame back to the whole page; nothing is stored. */
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-reset", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
@@ -826,8 +832,7 @@ test_crop (Fixture       *fixture,
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
 
   /* Two corners dragged in: a new version of the page, in its place. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
-  g_assert_true (wait_for (cropping, fixture));
+  activate_on_page (fixture, "scan.crop", uuid);
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, 10, 20));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, width - 30, height - 40));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
@@ -846,8 +851,7 @@ test_crop (Fixture       *fixture,
 
   /* Dragged past the page and across the other corner: the frame stays
    * on the page and keeps a minimum size. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
-  g_assert_true (wait_for (cropping, fixture));
+  activate_on_page (fixture, "scan.crop", uuid);
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 0, -500, -500));
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, -100, -100));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-apply", NULL));
@@ -861,14 +865,67 @@ test_crop (Fixture       *fixture,
   /* Cancel: nothing changes. */
   g_free (uuid);
   uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop", "s", uuid));
-  g_assert_true (wait_for (cropping, fixture));
+  activate_on_page (fixture, "scan.crop", uuid);
   g_assert_true (hall_scan_window_drag_crop_corner (fixture->window, 2, 8, 8));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.crop-cancel", NULL));
   g_assert_false (hall_scan_window_drag_crop_corner (fixture->window, 0, 1, 1));
   g_clear_pointer (&pages, g_ptr_array_unref);
   pages = slot_pages (fixture);
   g_assert_cmpstr (((HallStoredPage *) pages->pdata[0])->uuid, ==, uuid);
+}
+
+static gboolean
+first_page_turned (gpointer data)
+{
+  Fixture *fixture = data;
+  g_autoptr (GPtrArray) pages = slot_pages (fixture);
+
+  /* The test backend's page is taller than wide. */
+  return pages->len == 1
+         && ((HallStoredPage *) pages->pdata[0])->width > ((HallStoredPage *) pages->pdata[0])->height;
+}
+
+/* The page list is used from the keyboard: Tab reaches a page's buttons
+ * (the list's rows hold them), and the button reached acts on its page. */
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr (GPtrArray) pages = NULL;
+  GtkWidget *focus = NULL;
+  gboolean found = FALSE;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_true (wait_for (one_page_shown, fixture));
+  g_assert_true (wait_for (idle, fixture));
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 1);
+
+  for (guint i = 0; i < 60 && !found; i++)
+    {
+      GVariant *target;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (fixture->window), GTK_DIR_TAB_FORWARD))
+        gtk_window_set_focus (GTK_WINDOW (fixture->window), NULL);
+      focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+      if (!GTK_IS_ACTIONABLE (focus)
+          || g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (focus)), "scan.rotate") != 0)
+        continue;
+      target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (focus));
+      g_assert_nonnull (target);
+      g_assert_cmpstr (g_variant_get_string (target, NULL), ==,
+                       ((HallStoredPage *) pages->pdata[0])->uuid);
+      found = TRUE;
+    }
+  g_assert_true (found);
+
+  /* Activated from the keyboard (a button pressed with the keyboard
+   * acts once its press is shown): the page is turned. */
+  g_assert_true (gtk_widget_activate (focus));
+  g_assert_true (wait_for (first_page_turned, fixture));
+  g_assert_true (wait_for (idle, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
 }
 
 int
@@ -914,6 +971,8 @@ main (int   argc,
   g_test_add ("/hall/scan-gui/pulled-page", Fixture, NULL, fixture_set_up, test_pulled_page,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/keyboard", Fixture, NULL, fixture_set_up, test_keyboard,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -28,11 +28,17 @@ const char     *hall_scan_window_get_page_note  (HallScanWindow *self,
 GdkPaintable   *hall_scan_window_get_thumbnail  (HallScanWindow *self,
                                                  guint           position);
 
-/* The page rows made since the window opened: one for each page that
- * came, none for a page turned, moved or renamed by a delete. */
+/* How many times a row of the list was given a page to show since the
+ * window opened. A row is given a page when the page comes into the list
+ * (or, past GTK's 200 rows, scrolls near the view); a page that is
+ * turned, renamed by a delete or whose thumbnail comes changes its row in
+ * place, and a page that moves gives one row its page again. */
 guint           hall_scan_window_get_n_rows_built (HallScanWindow *self);
+/* The rows showing a page now (GTK 4.8: up to 200). */
+guint           hall_scan_window_get_n_rows_bound (HallScanWindow *self);
 /* (transfer none) (nullable): the title of the row at @position of the
- * list as shown, and in *@uuid_out (optional) the page it belongs to. */
+ * list as shown (what its row says, or would say once scrolled to), and
+ * in *@uuid_out (optional) the page it belongs to. */
 const char     *hall_scan_window_get_row_title  (HallScanWindow *self,
                                                  guint           position,
                                                  const char    **uuid_out);
@@ -51,9 +57,6 @@ gboolean        hall_scan_window_get_outline_shown (HallScanWindow *self);
  * device list, as an official would; FALSE when it is not listed. */
 gboolean        hall_scan_window_choose_device  (HallScanWindow *self,
                                                  const char     *id);
-/* TRUE once a page asked for with "scan.crop" is read and shown for
- * cropping (it is read on a worker), until it is applied or cancelled. */
-gboolean        hall_scan_window_get_cropping   (HallScanWindow *self);
 /* Moves @corner (0 top left, clockwise) of the crop frame of the page
  * being cropped ("scan.crop") to @x, @y in the page's pixels, as a drag
  * would; FALSE when no page is being cropped. */

@@ -51,7 +51,7 @@ struct _HallScanWindow
   GtkDropDown       *resolution_dropdown;
   GtkProgressBar    *progress_bar;
   GtkLabel          *status_label;
-  GtkListBox        *page_list;
+  GtkListView       *page_view;
   GtkWidget         *empty_placeholder;
   GtkDrawingArea    *preview_area;
   GtkStack          *scan_stack;
@@ -76,8 +76,8 @@ struct _HallScanWindow
   gboolean           has_outline;
   guint              n_previews;
   char              *crop_uuid;    /* the page being cropped, or NULL */
-  GCancellable      *crop_reading; /* while a page to crop is read and decoded */
-  HallPageImage     *crop_image;   /* that page */
+  guint              crop_serial;  /* counts the pages opened to crop */
+  HallPageImage     *crop_image;   /* that page; NULL while it is decoded */
   cairo_surface_t   *crop_view;    /* a copy of it, small enough to show */
   double             crop[4];      /* x0, y0, x1, y1 kept, in the page's pixels */
   int                crop_corner;  /* dragged: clockwise from top left; -1 none */
@@ -87,11 +87,14 @@ struct _HallScanWindow
   GArray            *resolutions;  /* guint of each resolution row */
   GStrv              sources;
   GPtrArray         *pages;        /* of HallStoredPage: the slot, in order, as last read */
-  GHashTable        *rows;         /* page uuid → PageRow: the rows shown */
+  GtkStringList     *page_model;   /* the uuids of the pages shown, in order */
+  GHashTable        *page_index;   /* uuid → HallStoredPage in self->pages */
+  GHashTable        *bound;        /* uuid → PageRow: the rows showing a page */
+  char              *row_title;    /* what hall_scan_window_get_row_title() said */
   GHashTable        *thumbnails;   /* sha256 → GdkTexture */
   GHashTable        *decoding;     /* sha256 → THUMBNAIL_DECODING or _FAILED */
   guint              n_decoding;   /* thumbnails being decoded */
-  guint              n_rows_built; /* page rows made since the window opened */
+  guint              n_rows_built; /* rows given a page since the window opened */
   gboolean           listing;      /* the slot's pages being read */
   gboolean           list_again;   /* and changed since that read began */
   guint              rows_tick;    /* rows still to be made, a frame at a time */
@@ -202,10 +205,9 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-up", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-down", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.delete", idle);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop",
-                                 idle && self->crop_uuid == NULL && self->crop_reading == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop", idle && self->crop_uuid == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-apply",
-                                 idle && self->crop_uuid != NULL);
+                                 idle && self->crop_image != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-reset", self->crop_uuid != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-cancel", self->crop_uuid != NULL);
 }
@@ -249,25 +251,49 @@ texture_from_image (HallPageImage *image)
   return gdk_memory_texture_new (small->width, small->height, GDK_MEMORY_R8G8B8, bytes, stride);
 }
 
-/* The list of pages */
+/* The list of pages
+ *
+ * A GtkListView over self->page_model, the uuids of the slot's pages as
+ * shown: a page that comes costs one bound row, and the rows there are
+ * not made or bound again (GTK 4.8's list keeps up to 200 rows around the
+ * one in view and reuses them beyond that). Rows are made by the list and given a page to show (bound);
+ * self->bound says which row shows which page, so that a page that
+ * changes, or a thumbnail that comes, changes its row in place. */
 
-/* The row of a page, made once and kept while the page is in the slot:
- * its labels, buttons and thumbnail change in place. */
+/* What a row of the list is made of, kept on its GtkListItem. */
 typedef struct
 {
-  char      *uuid;     /* the page's */
-  GtkWidget *row;      /* a reference */
+  HallScanWindow *self;    /* not a reference: the list goes with the window */
+  char      *uuid;         /* the page shown; NULL while unbound */
+  GtkWidget *row;          /* the AdwActionRow, the item's child */
   GtkWidget *picture;
-  GtkWidget *up;
-  GtkWidget *down;
-  char      *sha256;   /* the file the thumbnail shows; NULL: a placeholder */
+  GtkWidget *buttons[6];   /* in the order of page_actions */
+  GtkWidget *menu;
+  char      *sha256;       /* the file the thumbnail shows; NULL: a placeholder */
 } PageRow;
+
+/* What a page's buttons do, in the order they are shown, and in its menu
+ * when the window is too narrow for the buttons. */
+static const struct
+{
+  const char *label;
+  const char *action;
+  const char *icon;
+} page_actions[] = {
+  { N_("Move up"), "scan.move-up", "go-up-symbolic" },
+  { N_("Move down"), "scan.move-down", "go-down-symbolic" },
+  { N_("Turn clockwise"), "scan.rotate", "object-rotate-right-symbolic" },
+  { N_("Crop page"), "scan.crop", "edit-cut-symbolic" },
+  { N_("Scan this page again"), "scan.rescan", "view-refresh-symbolic" },
+  { N_("Delete page"), "scan.delete", "user-trash-symbolic" },
+};
+#define BUTTON_UP   0
+#define BUTTON_DOWN 1
 
 static void
 page_row_free (PageRow *row)
 {
   g_free (row->uuid);
-  g_object_unref (row->row);
   g_free (row->sha256);
   g_free (row);
 }
@@ -277,19 +303,71 @@ show_thumbnail (HallScanWindow *self,
                 const char     *sha256)
 {
   GdkTexture *texture = g_hash_table_lookup (self->thumbnails, sha256);
+  GHashTableIter iter;
+  PageRow *row;
 
-  for (guint i = 0; self->pages != NULL && i < self->pages->len; i++)
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
     {
-      HallStoredPage *page = g_ptr_array_index (self->pages, i);
-      PageRow *row;
+      HallStoredPage *page = g_hash_table_lookup (self->page_index, row->uuid);
 
-      if (g_strcmp0 (page->sha256, sha256) != 0
-          || (row = g_hash_table_lookup (self->rows, page->uuid)) == NULL)
+      if (page == NULL || g_strcmp0 (page->sha256, sha256) != 0)
         continue;
       gtk_picture_set_paintable (GTK_PICTURE (row->picture), GDK_PAINTABLE (texture));
       g_free (row->sha256);
       row->sha256 = g_strdup (sha256);
     }
+}
+
+/* Decoding a thumbnail: on a worker thread, from the file to the texture
+ * the row shows. */
+typedef struct
+{
+  HallStore      *store;
+  HallStoredPage *page;      /* uuid, sha256 and mime: what the file needs */
+  guint           max_side;  /* 0: the whole page */
+  guint           view_side; /* for a crop: the size of the copy shown */
+} DecodeJob;
+
+static void
+decode_job_free (DecodeJob *job)
+{
+  g_object_unref (job->store);
+  hall_stored_page_free (job->page);
+  g_free (job);
+}
+
+static DecodeJob *
+decode_job_new (HallScanWindow       *self,
+                const HallStoredPage *page,
+                guint                 max_side)
+{
+  DecodeJob *job = g_new0 (DecodeJob, 1);
+
+  job->store = g_object_ref (self->store);
+  job->page = g_new0 (HallStoredPage, 1);
+  job->page->uuid = g_strdup (page->uuid);
+  job->page->sha256 = g_strdup (page->sha256);
+  job->page->mime = g_strdup (page->mime);
+  job->max_side = max_side;
+  return job;
+}
+
+static void
+thumbnail_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  DecodeJob *job = task_data;
+  GError *error = NULL;
+  g_autoptr (HallPageImage) image = hall_store_load_page_image (job->store, job->page,
+                                                                job->max_side, &error);
+
+  if (image == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture_from_image (image), g_object_unref);
 }
 
 typedef struct
@@ -307,14 +385,16 @@ thumbnail_cb (GObject      *source,
   g_autoptr (HallScanWindow) self = data->self;
   g_autofree char *sha256 = data->sha256;
   g_autoptr (GError) error = NULL;
-  g_autoptr (HallPageImage) image = hall_store_load_page_image_finish (HALL_STORE (source),
-                                                                       result, &error);
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
 
   g_free (data);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_object (&texture);
+      return;
+    }
   self->n_decoding--;
-  if (image == NULL)
+  if (texture == NULL)
     {
       /* The row keeps its placeholder; a broken file is not read again. */
       g_debug ("No thumbnail for file %s: %s", sha256, error->message);
@@ -322,16 +402,17 @@ thumbnail_cb (GObject      *source,
       return;
     }
   g_hash_table_remove (self->decoding, sha256);
-  g_hash_table_insert (self->thumbnails, g_strdup (sha256), texture_from_image (image));
+  g_hash_table_insert (self->thumbnails, g_strdup (sha256), texture);
   show_thumbnail (self, sha256);
 }
 
-/* Decodes the thumbnail of @page off the main loop; its row shows a
- * placeholder meanwhile. */
+/* Decodes the thumbnail of @page, and makes its texture, off the main
+ * loop; its row shows a placeholder meanwhile. */
 static void
 decode_thumbnail (HallScanWindow       *self,
                   const HallStoredPage *page)
 {
+  g_autoptr (GTask) task = NULL;
   ThumbnailData *data;
 
   if (g_hash_table_contains (self->thumbnails, page->sha256)
@@ -342,8 +423,12 @@ decode_thumbnail (HallScanWindow       *self,
   data = g_new0 (ThumbnailData, 1);
   data->self = g_object_ref (self);
   data->sha256 = g_strdup (page->sha256);
-  hall_store_load_page_image_async (self->store, page, THUMBNAIL_SIZE * 2, self->cancellable,
-                                    thumbnail_cb, data);
+  /* No source object: the task may end on the worker, and a window is
+   * let go of on the main thread only (by thumbnail_cb). */
+  task = g_task_new (NULL, self->cancellable, thumbnail_cb, data);
+  g_task_set_task_data (task, decode_job_new (self, page, THUMBNAIL_SIZE * 2),
+                        (GDestroyNotify) decode_job_free);
+  g_task_run_in_thread (task, thumbnail_thread);
 }
 
 static gboolean
@@ -358,12 +443,12 @@ page_button_query_tooltip_cb (GtkWidget  *button,
   return TRUE;
 }
 
-/* @tooltip: a translated string that lives as long as the program. */
+/* @tooltip: a translated string that lives as long as the program. The
+ * page it acts on is set when the row is given a page. */
 static GtkWidget *
 new_page_button (const char *icon,
                  const char *tooltip,
-                 const char *action,
-                 const char *uuid)
+                 const char *action)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
@@ -376,8 +461,9 @@ new_page_button (const char *icon,
                     (gpointer) tooltip);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
+  /* No page yet: a row not bound to one does nothing. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", "");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", uuid);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
 
   return button;
@@ -442,6 +528,32 @@ fetch_page (HallScanWindow       *self,
   return _("On the server, downloading…");
 }
 
+/* (transfer full): the title of the row of @page. */
+static char *
+page_title (const HallStoredPage *page)
+{
+  return g_strdup_printf (_("Page %u"), page->position + 1);
+}
+
+/* (transfer full): @text (taken) with each space after a digit made a
+ * no-break space: a narrow row wraps "75 dpi, 4 KB" between its parts,
+ * never between a number and its unit. */
+static char *
+keep_numbers_with_units (char *text)
+{
+  GString *kept = g_string_sized_new (strlen (text) + 8);
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (*c == ' ' && c > text && g_ascii_isdigit (c[-1]))
+        g_string_append (kept, "\u00a0");
+      else
+        g_string_append_c (kept, *c);
+    }
+  g_free (text);
+  return g_string_free (kept, FALSE);
+}
+
 /* Makes what the row of @page shows say what the page is now: its
  * number, its file, and whether it can move up or down among @n_pages.
  * Setters that are given what the row already says change nothing, so a
@@ -453,7 +565,7 @@ update_page_row (HallScanWindow       *self,
                  guint                 n_pages)
 {
   GdkTexture *texture = g_hash_table_lookup (self->thumbnails, page->sha256);
-  g_autofree char *title = g_strdup_printf (_("Page %u"), page->position + 1);
+  g_autofree char *title = page_title (page);
   g_autofree char *subtitle = NULL;
   guint kilobytes = (guint) ((page->bytes + 1023) / 1024);
 
@@ -467,6 +579,7 @@ update_page_row (HallScanWindow       *self,
     subtitle = g_strdup_printf (_("Colour, %u dpi, %u KB"),
                                 page->dpi, kilobytes);
 
+  subtitle = keep_numbers_with_units (subtitle);
   if (texture == NULL)
     {
       if (!hall_store_has_page_file (self->store, page->sha256))
@@ -480,8 +593,8 @@ update_page_row (HallScanWindow       *self,
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), subtitle);
-  gtk_widget_set_sensitive (row->up, page->position > 0);
-  gtk_widget_set_sensitive (row->down, page->position + 1 < n_pages);
+  gtk_widget_set_sensitive (row->buttons[BUTTON_UP], page->position > 0);
+  gtk_widget_set_sensitive (row->buttons[BUTTON_DOWN], page->position + 1 < n_pages);
 
   /* A page turned, cropped or scanned again shows its new file, or a
    * placeholder until that is decoded. */
@@ -494,29 +607,15 @@ update_page_row (HallScanWindow       *self,
     }
 }
 
-/* What a page's buttons do, for its menu when the window is too narrow
- * for the buttons. */
-static const struct
-{
-  const char *label;
-  const char *action;
-} page_actions[] = {
-  { N_("Move up"), "scan.move-up" },
-  { N_("Move down"), "scan.move-down" },
-  { N_("Turn clockwise"), "scan.rotate" },
-  { N_("Crop page"), "scan.crop" },
-  { N_("Scan this page again"), "scan.rescan" },
-  { N_("Delete page"), "scan.delete" },
-};
-
-/* The menu is made when it is first opened, not with the row. */
+/* The menu is made when it is opened, for the page the row shows then. */
 static void
 page_menu_cb (GtkMenuButton *button,
-              gpointer       uuid)
+              gpointer       user_data)
 {
+  PageRow *row = user_data;
   g_autoptr (GMenu) menu = NULL;
 
-  if (gtk_menu_button_get_menu_model (button) != NULL)
+  if (gtk_menu_button_get_menu_model (button) != NULL || row->uuid == NULL)
     return;
   menu = g_menu_new ();
   for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
@@ -524,24 +623,27 @@ page_menu_cb (GtkMenuButton *button,
       g_autoptr (GMenuItem) item = g_menu_item_new (_(page_actions[i].label), NULL);
 
       g_menu_item_set_action_and_target_value (item, page_actions[i].action,
-                                               g_variant_new_string (uuid));
+                                               g_variant_new_string (row->uuid));
       g_menu_append_item (menu, item);
     }
   gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
 }
 
-static PageRow *
-new_page_row (HallScanWindow *self,
-              const char     *uuid)
+/* A row, made by the list when it needs one more on screen; it is given
+ * pages to show (bound) and kept for others as the list scrolls. */
+static void
+page_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               HallScanWindow           *self)
 {
   PageRow *row = g_new0 (PageRow, 1);
   AdwActionRow *action_row;
   GtkWidget *buttons;
-  GtkWidget *menu;
   GtkWidget *squeezer;
+  GtkWidget *box;
 
-  row->uuid = g_strdup (uuid);
-  row->row = g_object_ref_sink (adw_action_row_new ());
+  row->self = self;
+  row->row = adw_action_row_new ();
   action_row = ADW_ACTION_ROW (row->row);
   row->picture = gtk_picture_new ();
   gtk_widget_set_size_request (row->picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
@@ -555,90 +657,143 @@ new_page_row (HallScanWindow *self,
    * they need (libadwaita 1.2 has no breakpoints: a squeezer shows the
    * first that fits). */
   buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  row->up = new_page_button ("go-up-symbolic", _("Move up"), "scan.move-up", uuid);
-  row->down = new_page_button ("go-down-symbolic", _("Move down"), "scan.move-down", uuid);
-  gtk_box_append (GTK_BOX (buttons), row->up);
-  gtk_box_append (GTK_BOX (buttons), row->down);
-  gtk_box_append (GTK_BOX (buttons),
-                  new_page_button ("object-rotate-right-symbolic", _("Turn clockwise"),
-                                   "scan.rotate", uuid));
-  gtk_box_append (GTK_BOX (buttons),
-                  new_page_button ("edit-cut-symbolic", _("Crop page"), "scan.crop", uuid));
-  gtk_box_append (GTK_BOX (buttons),
-                  new_page_button ("view-refresh-symbolic", _("Scan this page again"),
-                                   "scan.rescan", uuid));
-  gtk_box_append (GTK_BOX (buttons),
-                  new_page_button ("user-trash-symbolic", _("Delete page"), "scan.delete", uuid));
-  menu = gtk_menu_button_new ();
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu), "view-more-symbolic");
-  gtk_widget_set_valign (menu, GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (menu, GTK_ALIGN_END);
-  gtk_widget_add_css_class (menu, "flat");
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu), page_menu_cb, g_strdup (uuid),
-                                         g_free);
-  gtk_widget_set_has_tooltip (menu, TRUE);
-  g_signal_connect (menu, "query-tooltip", G_CALLBACK (page_button_query_tooltip_cb),
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    {
+      row->buttons[i] = new_page_button (page_actions[i].icon, _(page_actions[i].label),
+                                         page_actions[i].action);
+      gtk_box_append (GTK_BOX (buttons), row->buttons[i]);
+    }
+  row->menu = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (row->menu), "view-more-symbolic");
+  gtk_widget_set_valign (row->menu, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (row->menu, GTK_ALIGN_END);
+  gtk_widget_add_css_class (row->menu, "flat");
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (row->menu), page_menu_cb, row, NULL);
+  gtk_widget_set_has_tooltip (row->menu, TRUE);
+  g_signal_connect (row->menu, "query-tooltip", G_CALLBACK (page_button_query_tooltip_cb),
                     (gpointer) _("What to do with this page"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (menu), GTK_ACCESSIBLE_PROPERTY_LABEL,
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row->menu), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("What to do with this page"), -1);
   squeezer = adw_squeezer_new ();
-
   adw_squeezer_add (ADW_SQUEEZER (squeezer), buttons);
-  adw_squeezer_add (ADW_SQUEEZER (squeezer), menu);
+  adw_squeezer_add (ADW_SQUEEZER (squeezer), row->menu);
   adw_action_row_add_suffix (action_row, squeezer);
-  self->n_rows_built++;
 
-  return row;
+  /* An AdwActionRow is a GtkListBoxRow, and takes the keyboard focus
+   * through its list box: each row has one of its own. */
+  box = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (box), GTK_SELECTION_NONE);
+  gtk_list_box_append (GTK_LIST_BOX (box), row->row);
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_child (item, box);
+  g_object_set_data_full (G_OBJECT (item), "hall-page-row", row, (GDestroyNotify) page_row_free);
 }
 
-/* Makes the list show self->pages: the row of a page that went is
- * removed and a row out of place is moved; rows for pages that came are
- * made in order, at most @max_new of them. Every row kept has its labels
- * set to what its page is now. TRUE while rows are still to be made. */
+/* A row given the page of its item to show. */
+static void
+page_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              HallScanWindow           *self)
+{
+  PageRow *row = g_object_get_data (G_OBJECT (item), "hall-page-row");
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  HallStoredPage *page;
+
+  g_free (row->uuid);
+  row->uuid = g_strdup (gtk_string_object_get_string (string));
+  g_hash_table_replace (self->bound, row->uuid, row);
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (row->buttons[i]), "s", row->uuid);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (row->menu), NULL);
+  page = g_hash_table_lookup (self->page_index, row->uuid);
+  if (page != NULL)
+    update_page_row (self, row, page, self->pages->len);
+  self->n_rows_built++;
+}
+
+static void
+page_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                HallScanWindow           *self)
+{
+  PageRow *row = g_object_get_data (G_OBJECT (item), "hall-page-row");
+
+  if (row->uuid != NULL && self->bound != NULL
+      && g_hash_table_lookup (self->bound, row->uuid) == row)
+    g_hash_table_remove (self->bound, row->uuid);
+  g_clear_pointer (&row->uuid, g_free);
+}
+
+/* Makes the list show self->pages: the items of the pages that went are
+ * removed, and those that came are put in, at most @max_new of them, in
+ * one splice of the part that changed (a page that comes at the end
+ * touches no other item; two pages that swap places, two items). Every
+ * row bound has its labels set to what its page is now. TRUE while pages
+ * are still to be put in. */
 static gboolean
 sync_rows (HallScanWindow *self,
            guint           max_new)
 {
-  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  GListModel *model = G_LIST_MODEL (self->page_model);
+  guint n_old = g_list_model_get_n_items (model);
+  g_autoptr (GHashTable) shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
+  g_autofree char **old = g_new0 (char *, n_old + 1);
+  gboolean held = FALSE;
+  guint prefix = 0;
+  guint suffix = 0;
   GHashTableIter iter;
   PageRow *row;
 
-  for (guint i = 0; i < self->pages->len; i++)
-    g_hash_table_add (present, ((HallStoredPage *) g_ptr_array_index (self->pages, i))->uuid);
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
-    if (!g_hash_table_contains (present, row->uuid))
-      {
-        gtk_list_box_remove (self->page_list, row->row);
-        g_hash_table_iter_remove (&iter);
-      }
-
+  for (guint i = 0; i < n_old; i++)
+    {
+      old[i] = g_strdup (gtk_string_list_get_string (self->page_model, i));
+      g_hash_table_add (shown, old[i]);
+    }
   for (guint i = 0; i < self->pages->len; i++)
     {
       HallStoredPage *page = g_ptr_array_index (self->pages, i);
 
-      row = g_hash_table_lookup (self->rows, page->uuid);
-      if (row == NULL)
+      if (!g_hash_table_contains (shown, page->uuid))
         {
-          /* The rows below this one stay in order; they are set when
-           * their turn comes. */
           if (max_new == 0)
-            return TRUE;
+            {
+              held = TRUE;
+              continue;
+            }
           max_new--;
-          row = new_page_row (self, page->uuid);
-          g_hash_table_insert (self->rows, row->uuid, row);
-          gtk_list_box_insert (self->page_list, row->row, (int) i);
         }
-      else if (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row->row)) != (int) i)
-        {
-          /* The rows above are in place: this one goes right under them. */
-          gtk_list_box_remove (self->page_list, row->row);
-          gtk_list_box_insert (self->page_list, row->row, (int) i);
-        }
-      update_page_row (self, row, page, self->pages->len);
+      g_ptr_array_add (wanted, page->uuid);
     }
 
-  return FALSE;
+  while (prefix < n_old && prefix < wanted->len
+         && strcmp (old[prefix], wanted->pdata[prefix]) == 0)
+    prefix++;
+  while (suffix < n_old - prefix && suffix < wanted->len - prefix
+         && strcmp (old[n_old - 1 - suffix], wanted->pdata[wanted->len - 1 - suffix]) == 0)
+    suffix++;
+  if (prefix + suffix < n_old || prefix + suffix < wanted->len)
+    {
+      g_autofree const char **added = g_new0 (const char *, wanted->len - prefix - suffix + 1);
+
+      for (guint i = prefix; i < wanted->len - suffix; i++)
+        added[i - prefix] = wanted->pdata[i];
+      gtk_string_list_splice (self->page_model, prefix, n_old - prefix - suffix, added);
+    }
+
+  /* The rows kept say where their page is now (a page deleted renumbers
+   * those below it): the rows bound only. */
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
+    {
+      HallStoredPage *page = g_hash_table_lookup (self->page_index, row->uuid);
+
+      if (page != NULL)
+        update_page_row (self, row, page, self->pages->len);
+    }
+  gtk_widget_set_visible (self->empty_placeholder, self->pages->len == 0);
+
+  return held;
 }
 
 static void
@@ -666,7 +821,7 @@ rows_tick_cb (GtkWidget     *widget,
 }
 
 /* Frames stop when the window is unmapped or its frame clock is held: the
- * rows still to be made are then made at once, so that the list never
+ * pages still to be put in are then put in at once, so that the list never
  * waits on frames that do not come. */
 static gboolean
 rows_watch_cb (gpointer user_data)
@@ -681,16 +836,22 @@ rows_watch_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Shows @pages (the slot's, in order). The rows are set at the next frame,
- * and new rows are made one a frame: a row costs a few milliseconds to
- * make, lay out and draw, and pages that came together would otherwise
- * hold up one frame for all of them. */
+/* Shows @pages (the slot's, in order). The list changes at the next frame,
+ * and pages that came are put in one a frame: pages that came together
+ * would otherwise bind and draw all their rows in one frame. */
 static void
 show_pages (HallScanWindow *self,
             GPtrArray      *pages)
 {
+  g_hash_table_remove_all (self->page_index);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   self->pages = g_ptr_array_ref (pages);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      HallStoredPage *page = g_ptr_array_index (pages, i);
+
+      g_hash_table_insert (self->page_index, page->uuid, page);
+    }
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       /* No frames come while the window is not shown. */
@@ -734,9 +895,9 @@ pages_listed_cb (GObject      *source,
           if (g_strcmp0 (page->slot, self->slot) == 0)
             g_ptr_array_add (pages, g_ptr_array_steal_index (all, i--));
         }
+      /* The placeholder is shown (by sync_rows()) once the store has
+       * answered, not while it is asked. */
       show_pages (self, pages);
-      /* Said once the store has answered, not while it is asked. */
-      gtk_widget_set_visible (self->empty_placeholder, TRUE);
     }
   if (self->list_again)
     {
@@ -1225,6 +1386,22 @@ draw_preview (GtkDrawingArea *area,
   if (self->crop_image != NULL)
     {
       draw_crop (self, cr, width, height);
+      return;
+    }
+  if (self->crop_uuid != NULL)
+    {
+      /* The page is being decoded (crop_action()). */
+      g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (area),
+                                                                      _("Opening the page…"));
+      int text_width, text_height;
+
+      pango_layout_set_width (layout, width * PANGO_SCALE);
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &text_width, &text_height);
+      cairo_move_to (cr, 0, (height - text_height) / 2.0);
+      cairo_set_source_rgb (cr, 0.9, 0.9, 0.9);
+      pango_cairo_show_layout (cr, layout);
       return;
     }
   if (self->preview == NULL)
@@ -1851,88 +2028,99 @@ leave_crop (HallScanWindow *self)
   update_actions (self);
 }
 
-/* A page to crop, read and decoded on a worker: an A4 page at 300 dpi is
- * 8.7 megapixels, some 60 ms to decode and scale, which the main loop
- * spent with the window frozen. */
+/* A page opened to crop, decoded on a worker: the page, and a copy of it
+ * small enough to draw. */
 typedef struct
 {
-  HallStore       *store;
-  HallStoredPage   page;   /* the fields the read uses: uuid, sha256, mime */
-  HallPageImage   *image;  /* out: the page */
-  cairo_surface_t *view;   /* out: a copy small enough to show */
-} CropRead;
+  HallPageImage   *image;
+  cairo_surface_t *view;
+} CropPage;
 
 static void
-crop_read_free (CropRead *read)
+crop_page_free (CropPage *crop)
 {
-  g_clear_object (&read->store);
-  g_free (read->page.uuid);
-  g_free (read->page.sha256);
-  g_free (read->page.mime);
-  g_clear_pointer (&read->image, hall_page_image_unref);
-  g_clear_pointer (&read->view, cairo_surface_destroy);
-  g_free (read);
+  g_clear_pointer (&crop->image, hall_page_image_unref);
+  g_clear_pointer (&crop->view, cairo_surface_destroy);
+  g_free (crop);
 }
 
 static void
-crop_read_thread (GTask        *task,
-                  gpointer      source_object,
+crop_page_thread (GTask        *task,
+                  gpointer      source,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  CropRead *read = task_data;
-  g_autoptr (HallPageImage) view = NULL;
+  DecodeJob *job = task_data;
   GError *error = NULL;
+  g_autoptr (HallPageImage) view = NULL;
+  CropPage *crop = g_new0 (CropPage, 1);
 
-  read->image = hall_store_load_page_image (read->store, &read->page, 0, &error);
-  if (read->image == NULL)
+  crop->image = hall_store_load_page_image (job->store, job->page, 0, &error);
+  if (crop->image == NULL)
     {
+      crop_page_free (crop);
       g_task_return_error (task, error);
       return;
     }
-  view = hall_page_image_scale_down (read->image, CROP_VIEW_SIZE);
-  read->view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width, view->height);
-  paint_image (read->view, view);
-  g_task_return_boolean (task, TRUE);
+  view = hall_page_image_scale_down (crop->image, CROP_VIEW_SIZE);
+  crop->view = cairo_image_surface_create (CAIRO_FORMAT_RGB24, view->width, view->height);
+  paint_image (crop->view, view);
+  g_task_return_pointer (task, crop, (GDestroyNotify) crop_page_free);
 }
 
+typedef struct
+{
+  HallScanWindow *self;
+  guint           serial;
+} CropData;
+
 static void
-crop_read_cb (GObject      *source,
+crop_page_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  HallScanWindow *self = HALL_SCAN_WINDOW (source);
-  CropRead *read = g_task_get_task_data (G_TASK (result));
+  CropData *data = user_data;
+  g_autoptr (HallScanWindow) self = data->self;
+  guint serial = data->serial;
   g_autoptr (GError) error = NULL;
+  CropPage *crop = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  g_clear_object (&self->crop_reading);
-  if (error != NULL)
+  g_free (data);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_pointer (&crop, crop_page_free);
+      return;
+    }
+  self->n_decoding--;
+  /* Cancelled, or another page opened since. */
+  if (serial != self->crop_serial || self->crop_uuid == NULL)
+    {
+      g_clear_pointer (&crop, crop_page_free);
+      return;
+    }
+  if (crop == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("Could not crop the page: %s"), error->message);
 
+      leave_crop (self);
       show_error (self, message);
-      update_actions (self);
       return;
     }
-  g_free (self->crop_uuid);
-  self->crop_uuid = g_strdup (read->page.uuid);
   g_clear_pointer (&self->crop_image, hall_page_image_unref);
-  self->crop_image = g_steal_pointer (&read->image);
+  self->crop_image = g_steal_pointer (&crop->image);
   g_clear_pointer (&self->crop_view, cairo_surface_destroy);
-  self->crop_view = g_steal_pointer (&read->view);
+  self->crop_view = g_steal_pointer (&crop->view);
+  crop_page_free (crop);
   self->crop[0] = self->crop[1] = 0;
   self->crop[2] = self->crop_image->width;
   self->crop[3] = self->crop_image->height;
   self->crop_corner = -1;
-  gtk_widget_set_visible (self->crop_bar, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), TRUE);
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
   update_actions (self);
 }
 
+/* Opens a page to crop. It is read and decoded on a worker (a page at
+ * 300 dpi takes longer than a frame): the area says so until then. */
 static void
 crop_action (GtkWidget  *widget,
              const char *action_name,
@@ -1941,21 +2129,28 @@ crop_action (GtkWidget  *widget,
   HallScanWindow *self = HALL_SCAN_WINDOW (widget);
   HallStoredPage *page = find_page (self, g_variant_get_string (parameter, NULL));
   g_autoptr (GTask) task = NULL;
-  CropRead *read;
+  CropData *data;
 
-  if (page == NULL || self->crop_reading != NULL)
+  if (page == NULL)
     return;
-  read = g_new0 (CropRead, 1);
-  read->store = g_object_ref (self->store);
-  read->page.uuid = g_strdup (page->uuid);
-  read->page.sha256 = g_strdup (page->sha256);
-  read->page.mime = g_strdup (page->mime);
-  self->crop_reading = g_cancellable_new ();
-  task = g_task_new (self, self->crop_reading, crop_read_cb, NULL);
-  g_task_set_source_tag (task, crop_action);
-  g_task_set_task_data (task, read, (GDestroyNotify) crop_read_free);
-  g_task_run_in_thread (task, crop_read_thread);
+  g_free (self->crop_uuid);
+  self->crop_uuid = g_strdup (page->uuid);
+  self->crop_serial++;
+  g_clear_pointer (&self->crop_image, hall_page_image_unref);
+  g_clear_pointer (&self->crop_view, cairo_surface_destroy);
+  self->crop_corner = -1;
+  gtk_widget_set_visible (self->crop_bar, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_area), TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
   update_actions (self);
+
+  self->n_decoding++;
+  data = g_new0 (CropData, 1);
+  data->self = g_object_ref (self);
+  data->serial = self->crop_serial;
+  task = g_task_new (NULL, self->cancellable, crop_page_cb, data);
+  g_task_set_task_data (task, decode_job_new (self, page, 0), (GDestroyNotify) decode_job_free);
+  g_task_run_in_thread (task, crop_page_thread);
 }
 
 static void
@@ -1991,6 +2186,8 @@ crop_apply_action (GtkWidget  *widget,
   guint x0, y0, x1, y1;
   g_autoptr (GPtrArray) images = NULL;
 
+  if (page != NULL && self->crop_image == NULL)
+    return; /* still being decoded: the action is off meanwhile */
   if (page == NULL)
     {
       leave_crop (self);
@@ -2138,8 +2335,6 @@ hall_scan_window_dispose (GObject *object)
   HallScanWindow *self = HALL_SCAN_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->crop_reading);
-  g_clear_object (&self->crop_reading);
   if (self->scanner != NULL)
     {
       if (hall_scanner_get_scanning (self->scanner))
@@ -2164,7 +2359,10 @@ hall_scan_window_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
   stop_adding_rows (self);
-  g_clear_pointer (&self->rows, g_hash_table_unref);
+  /* The rows are let go of with the list: none is bound any more. */
+  if (self->page_view != NULL)
+    gtk_list_view_set_model (self->page_view, NULL);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_SCAN_WINDOW);
 
   G_OBJECT_CLASS (hall_scan_window_parent_class)->dispose (object);
@@ -2182,7 +2380,10 @@ hall_scan_window_finalize (GObject *object)
   g_clear_pointer (&self->crop_view, cairo_surface_destroy);
   g_clear_pointer (&self->crop_image, hall_page_image_unref);
   g_free (self->crop_uuid);
+  g_clear_pointer (&self->page_index, g_hash_table_unref);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_object (&self->page_model);
+  g_free (self->row_title);
   g_clear_pointer (&self->fetches, g_hash_table_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->resolutions, g_array_unref);
@@ -2316,7 +2517,7 @@ hall_scan_window_class_init (HallScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, resolution_dropdown);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_list);
+  gtk_widget_class_bind_template_child (widget_class, HallScanWindow, page_view);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, empty_placeholder);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, preview_area);
   gtk_widget_class_bind_template_child (widget_class, HallScanWindow, scan_stack);
@@ -2352,6 +2553,7 @@ static void
 hall_scan_window_init (HallScanWindow *self)
 {
   GtkGesture *drag;
+  GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ellipsize_choices (self->device_dropdown);
@@ -2368,8 +2570,18 @@ hall_scan_window_init (HallScanWindow *self)
   self->resolutions = g_array_new (FALSE, FALSE, sizeof (guint));
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->decoding = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                      (GDestroyNotify) page_row_free);
+  self->page_index = g_hash_table_new (g_str_hash, g_str_equal);
+  self->bound = g_hash_table_new (g_str_hash, g_str_equal);
+  self->page_model = gtk_string_list_new (NULL);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (page_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (page_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (page_unbind_cb), self);
+  gtk_list_view_set_factory (self->page_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->page_view,
+                           GTK_SELECTION_MODEL (gtk_no_selection_new (
+                             G_LIST_MODEL (g_object_ref (self->page_model)))));
   self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
@@ -2470,14 +2682,6 @@ hall_scan_window_get_scanning (HallScanWindow *self)
          || self->listing || self->n_decoding > 0 || self->rows_tick != 0;
 }
 
-gboolean
-hall_scan_window_get_cropping (HallScanWindow *self)
-{
-  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
-
-  return self->crop_uuid != NULL;
-}
-
 const char *
 hall_scan_window_get_status_text (HallScanWindow *self)
 {
@@ -2520,17 +2724,21 @@ GdkPaintable *
 hall_scan_window_get_thumbnail (HallScanWindow *self,
                                 guint           position)
 {
+  const char *uuid;
   HallStoredPage *page;
   PageRow *row;
 
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
 
-  if (self->pages == NULL || position >= self->pages->len)
+  uuid = gtk_string_list_get_string (self->page_model, position);
+  if (uuid == NULL || (page = g_hash_table_lookup (self->page_index, uuid)) == NULL)
     return NULL;
-  page = g_ptr_array_index (self->pages, position);
-  row = g_hash_table_lookup (self->rows, page->uuid);
-
-  return row != NULL ? gtk_picture_get_paintable (GTK_PICTURE (row->picture)) : NULL;
+  /* A row on screen: what it shows; one scrolled away: what it would be
+   * given when it comes back. */
+  row = g_hash_table_lookup (self->bound, uuid);
+  if (row != NULL)
+    return gtk_picture_get_paintable (GTK_PICTURE (row->picture));
+  return g_hash_table_lookup (self->thumbnails, page->sha256);
 }
 
 guint
@@ -2541,25 +2749,36 @@ hall_scan_window_get_n_rows_built (HallScanWindow *self)
   return self->n_rows_built;
 }
 
+guint
+hall_scan_window_get_n_rows_bound (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), 0);
+
+  return g_hash_table_size (self->bound);
+}
+
 const char *
 hall_scan_window_get_row_title (HallScanWindow *self,
                                 guint           position,
                                 const char    **uuid_out)
 {
-  GtkListBoxRow *list_row;
-  GHashTableIter iter;
+  const char *uuid;
+  HallStoredPage *page;
   PageRow *row;
 
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
 
-  list_row = gtk_list_box_get_row_at_index (self->page_list, (int) position);
-  if (list_row == NULL)
+  uuid = gtk_string_list_get_string (self->page_model, position);
+  if (uuid == NULL || (page = g_hash_table_lookup (self->page_index, uuid)) == NULL)
     return NULL;
-  g_hash_table_iter_init (&iter, self->rows);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &row))
-    if (row->row == GTK_WIDGET (list_row) && uuid_out != NULL)
-      *uuid_out = row->uuid;
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (list_row));
+  if (uuid_out != NULL)
+    *uuid_out = page->uuid;
+  row = g_hash_table_lookup (self->bound, uuid);
+  if (row != NULL)
+    return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row->row));
+  g_free (self->row_title);
+  self->row_title = page_title (page);
+  return self->row_title;
 }
 
 gboolean
