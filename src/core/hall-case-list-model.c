@@ -103,7 +103,6 @@ struct _HallCaseListModel
   GPtrArray    *results;  /* of HallCase; non-NULL while they are shown */
   gboolean      emptied;  /* between the two halves of replace_all () */
   GCancellable *search_cancellable;
-  guint         trim_id;  /* the heap's trim to come, after searches */
 };
 
 static void hall_case_list_model_list_model_init (GListModelInterface *iface);
@@ -1054,47 +1053,6 @@ on_case_changed (HallStore         *store,
   read_case (self, uuid);
 }
 
-/* Each search's rows are read on a worker and freed here: glibc keeps
- * what is freed in the arena of the thread that allocated it, and a day of
- * searches left some ten megabytes free but held, growing. A few seconds
- * after searches, the free memory of every arena goes back to the system,
- * on a worker (it takes each arena's lock in turn). */
-#define TRIM_DELAY_SECONDS 5
-
-#ifdef __GLIBC__
-static void
-trim_heap_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  malloc_trim (0);
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-trim_heap_cb (gpointer data)
-{
-  HallCaseListModel *self = data;
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-  self->trim_id = 0;
-  g_task_set_source_tag (task, trim_heap_cb);
-  g_task_run_in_thread (task, trim_heap_thread);
-  return G_SOURCE_REMOVE;
-}
-#endif
-
-static void
-trim_heap_soon (HallCaseListModel *self)
-{
-#ifdef __GLIBC__
-  if (self->trim_id == 0)
-    self->trim_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, TRIM_DELAY_SECONDS,
-                                                trim_heap_cb, self, NULL);
-#endif
-}
-
 /* A search's first rows are read and shown first (a screenful: on a cold
  * cache each row is a page or two to read), the rest up to
  * HALL_CASE_LIST_MODEL_MAX_RESULTS after them, by a second read under the
@@ -1134,7 +1092,6 @@ search_show (HallCaseListModel *self,
     }
   g_clear_pointer (&self->results, g_ptr_array_unref);
   self->results = cases;
-  trim_heap_soon (self);
   g_list_model_items_changed (G_LIST_MODEL (self), same, old_n - same,
                               self->results->len - same);
   /* A search alone counts what it shows; a filter counts every case that
@@ -1266,7 +1223,6 @@ hall_case_list_model_dispose (GObject *object)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->trim_id, g_source_remove);
   drop_marks (self);
   g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_signal_handler (&self->case_changed_id, self->store);
@@ -1462,7 +1418,6 @@ back_to_whole_list (HallCaseListModel *self)
 
       g_clear_pointer (&self->results, g_ptr_array_unref);
       replace_all (self, old_n, self->n_cases);
-      trim_heap_soon (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_MATCHING]);
 }
