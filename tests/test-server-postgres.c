@@ -1,9 +1,11 @@
 /* test-server-postgres.c — the PostgreSQL storage itself, on a cluster of
- * the test's own: the change feed under concurrent writers
+ * the test's own: the change feed under concurrent writers, and the
+ * supervision cells' deltas folded
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib.h>
+#include <libpq-fe.h>
 
 #include "hall-server-error.h"
 #include "hall-server-postgres.h"
@@ -133,6 +135,121 @@ test_feed_never_skips (void)
   g_assert_cmpuint (written, >, 0);
 }
 
+static void
+put_case (HallServerStorage *storage,
+          const char        *uuid,
+          gint64             version,
+          const char        *counter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = g_strdup_printf ("YC-2026-C01-%.8s", uuid);
+  g_autofree char *json = g_strdup_printf (
+    "{\"uuid\":\"%s\",\"number\":\"%s\",\"service\":\"company_business_license\","
+    "\"counter\":\"%s\",\"official\":\"demo\",\"state\":\"received\","
+    "\"created_at\":\"2026-11-02T09:00:00Z\",\"version\":%" G_GINT64_FORMAT "}",
+    uuid, number, counter, version);
+
+  g_assert_true (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, uuid, version, number,
+                                                 json, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+count_of (PGconn     *pg,
+          const char *sql)
+{
+  PGresult *result = PQexec (pg, sql);
+  gint64 n;
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  n = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  return n;
+}
+
+/* "C01:1 C02:2 …": the cases opened by counter in November 2026. */
+static char *
+opened_by_counter (HallServerStorage *storage)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  rows = hall_server_storage_stats_cases (storage, "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z",
+                                          "counter", "2026-12-05T00:00:00Z", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HallStatsRow *row = g_ptr_array_index (rows, i);
+
+      g_string_append_printf (text, "%s%s:%" G_GINT64_FORMAT, i > 0 ? " " : "", row->key,
+                              row->opened);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The cells count the same before their deltas are folded and after, a
+ * case moved away leaves no empty cell behind, and the deltas are gone. */
+static void
+test_stats_fold (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "fold");
+  g_autoptr(HallServerStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *moved = g_uuid_string_random ();
+  PGconn *pg;
+
+  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+  g_assert_no_error (error);
+  pg = hall_server_postgres_open (uri, &error);
+  g_assert_no_error (error);
+
+  /* The first commit folds at once (none folded yet); the second, so soon
+   * after, leaves its deltas. */
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, moved, 1, "C01");
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      put_case (storage, uuid, 1, i == 0 ? "C01" : "C02");
+    }
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), ==, 0);
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, moved, 2, "C03");
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+
+    put_case (storage, uuid, 1, "C02");
+  }
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), >, 0);
+
+  before = opened_by_counter (storage);
+  g_assert_cmpstr (before, ==, "C01:1 C02:2 C03:1");
+  g_assert_cmpint (count_of (pg, "SELECT stats_cells_fold ()"), >, 0);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), ==, 0);
+  after = opened_by_counter (storage);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cells WHERE opened = 0"), ==, 0);
+
+  /* Moved back: C03's cell empties, and goes with the next fold. */
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, moved, 3, "C01");
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_cmpint (count_of (pg, "SELECT stats_cells_fold ()"), >, 0);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cells WHERE key = 'C03'"), ==, 0);
+  g_clear_pointer (&after, g_free);
+  after = opened_by_counter (storage);
+  g_assert_cmpstr (after, ==, "C01:2 C02:2");
+  PQfinish (pg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -149,6 +266,7 @@ main (int   argc,
       return 77;
     }
   g_test_add_func ("/hall/server-postgres/feed/never-skips", test_feed_never_skips);
+  g_test_add_func ("/hall/server-postgres/stats/fold", test_stats_fold);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);
   return rc;

@@ -2997,9 +2997,11 @@ test_stats_migration (void)
                      "DROP FUNCTION stats_cases_cells, stats_case_written,"
                      " stats_event_written CASCADE;"
                      /* and those of versions 8 (the queue's, none in these
-                      * months) and 9 (blobs, none here) */
+                      * months), 9 (blobs, none here) and 10 (the cells'
+                      * deltas, and the write of an entity) */
                      "DROP TABLE tickets, ticket_transitions, queue_counters, appointments,"
-                     " blobs;"
+                     " blobs, stats_cell_deltas;"
+                     "DROP FUNCTION stats_cells_fold, hall_put_entity;"
                      "UPDATE hall_schema SET version = 6");
   else
     db_exec_in (dir, "DROP TRIGGER stats_case_written; DROP TRIGGER stats_case_rewritten;"

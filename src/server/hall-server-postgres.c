@@ -41,10 +41,11 @@
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
+#define FOLD_LOCK    "7402161303"
 
 typedef enum
 {
@@ -59,12 +60,11 @@ typedef enum
   STMT_LIST_CHANGES,
   STMT_GET_IDEMPOTENT,
   STMT_GET_OFFICIAL,
-  STMT_PUT_APPLICANT,
-  STMT_PUT_CASE,
   STMT_CASE_AUDIT_HEAD,
   STMT_PUT_EVENT,
   STMT_SET_AUDIT_HEAD,
   STMT_PUT_CHANGE,
+  STMT_PUT_ENTITY,
   STMT_PUT_IDEMPOTENT,
   STMT_PUT_OFFICIAL,
   STMT_SIGN_OUT_OFFICIAL,
@@ -72,8 +72,6 @@ typedef enum
   STMT_PUT_SIGN_IN_FAILURE,
   STMT_PRUNE_SIGN_IN_FAILURES,
   STMT_LIST_SIGN_IN_FAILURES,
-  STMT_CREATE_APPLICANT,
-  STMT_CREATE_CASE,
   STMT_GET_CALENDAR,
   STMT_LIST_CALENDARS,
   STMT_PUT_CALENDAR,
@@ -81,8 +79,6 @@ typedef enum
   STMT_PUT_LICENSE,
   STMT_GET_PAGE,
   STMT_GET_PAGE_LOCKED,
-  STMT_CREATE_PAGE,
-  STMT_PUT_PAGE,
   STMT_STATS_CASES,
   STMT_STATS_REASONS,
   STMT_STATS_STEPS,
@@ -106,13 +102,6 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_GET_IDEMPOTENT] = "SELECT request_hash, status, etag, body FROM idempotency WHERE key = $1",
   [STMT_GET_OFFICIAL] = "SELECT password_hash, roles, signed_out_at FROM officials"
                         " WHERE username = $1",
-  [STMT_PUT_APPLICANT] = "INSERT INTO applicants (uuid, version, data, identity)"
-                         " VALUES ($1, $2, $3, $4)"
-                         " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
-                         " data = excluded.data, identity = excluded.identity",
-  [STMT_PUT_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES ($1, $2, $4, $3)"
-                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
-                    " number = excluded.number, data = excluded.data",
   [STMT_CASE_AUDIT_HEAD] = "SELECT audit_head FROM cases WHERE uuid = $1 FOR UPDATE",
   [STMT_PUT_EVENT] = "INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash,"
                      " entry_hash) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -121,6 +110,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT_CHANGE] = "INSERT INTO changes (seq, entity, uuid, version, data)"
                       " SELECT nextval ('changes_seq'), $1, $2, $3, $4"
                       " FROM (SELECT pg_advisory_xact_lock (" FEED_LOCK ")) AS feed_lock",
+  [STMT_PUT_ENTITY] = "SELECT hall_put_entity ($1, $2, $3, $4, $5, $6)",
   [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
                           " created_at) VALUES ($1, $2, $3, $4, $5,"
                           " extract (epoch FROM now ())::bigint)",
@@ -136,15 +126,6 @@ static const char * const stmt_sql[N_STMTS] = {
                                   " WHERE id <= (SELECT max (id) FROM sign_in_failures) - 100000",
   [STMT_LIST_SIGN_IN_FAILURES] = "SELECT at, username, address, reason FROM sign_in_failures"
                                  " WHERE at >= $1 ORDER BY id DESC LIMIT $2",
-  /* Creation: the writer read the uuid as missing, but another server's
-   * writer may create it before this one commits. An upsert would then
-   * overwrite that creation and answer 201 to both; here the second finds
-   * it (after the first committed, as a unique index waits for it) and
-   * writes nothing. */
-  [STMT_CREATE_APPLICANT] = "INSERT INTO applicants (uuid, version, data, identity)"
-                            " VALUES ($1, $2, $3, $4) ON CONFLICT (uuid) DO NOTHING",
-  [STMT_CREATE_CASE] = "INSERT INTO cases (uuid, version, number, data) VALUES ($1, $2, $4, $3)"
-                       " ON CONFLICT (uuid) DO NOTHING",
   [STMT_GET_CALENDAR] = "SELECT data, version FROM calendars ORDER BY version DESC LIMIT 1",
   [STMT_LIST_CALENDARS] = "SELECT data FROM calendars ORDER BY version",
   [STMT_PUT_CALENDAR] = "INSERT INTO calendars (version, data, set_by, set_at)"
@@ -153,13 +134,6 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES ($1, $2, $3)",
   [STMT_GET_PAGE] = "SELECT data, version FROM pages WHERE uuid = $1",
   [STMT_GET_PAGE_LOCKED] = "SELECT data, version FROM pages WHERE uuid = $1 FOR UPDATE",
-  [STMT_CREATE_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
-                       " VALUES ($1, $2, ($3::json)->>'case', $3) ON CONFLICT (uuid) DO NOTHING",
-  /* A page stays in its case: the writer refuses a move to another. */
-  [STMT_PUT_PAGE] = "INSERT INTO pages (uuid, version, case_uuid, data)"
-                    " VALUES ($1, $2, ($3::json)->>'case', $3)"
-                    " ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
-                    " data = excluded.data",
   /* From the stats_ tables (schema 9), as SQLite's. $1, $2: the range
    * of created_at (ISO 8601, UTC, whole hours); $3: the grouping; $4: now.
    * Days and hours are the hall's local time, UTC+08:00. */
@@ -175,7 +149,7 @@ static const char * const stmt_sql[N_STMTS] = {
     "              opened, finished, on_time, late,"
     "              CASE WHEN promised_hour >= 0 AND promised_hour < floor (extract (epoch FROM $4::timestamptz))::bigint / 3600"
     "                   THEN open ELSE 0 END AS overdue, returned, rejected"
-    "       FROM stats_cells"
+    "       FROM stats_cells_all"
     "       WHERE dim = CASE WHEN $3::text IN ('counter', 'official') THEN $3::text"
     "                        ELSE 'service' END"
     "         AND hour >= floor (extract (epoch FROM $1::timestamptz))::bigint / 3600"
@@ -214,7 +188,7 @@ static const char * const stmt_sql[N_STMTS] = {
     " FROM (SELECT key, history, waiting,"
     "              CASE WHEN promised_hour >= 0 AND promised_hour < floor (extract (epoch FROM $3::timestamptz))::bigint / 3600"
     "                   THEN waiting ELSE 0 END AS overdue"
-    "       FROM stats_cells"
+    "       FROM stats_cells_all"
     "       WHERE dim = 'service' AND hour >= floor (extract (epoch FROM $1::timestamptz))::bigint / 3600"
     "         AND hour < floor (extract (epoch FROM $2::timestamptz))::bigint / 3600 AND waiting <> 0"
     "       UNION ALL"
@@ -505,6 +479,123 @@ static const char schema_v9[] =
   "CREATE TABLE blobs (sha256 text PRIMARY KEY, size bigint NOT NULL, data bytea NOT NULL);"
   "ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;";
 
+/* Version 10: the supervision cells no longer counted in place. Every
+ * case of an hour added to the same three rows of stats_cells, so each
+ * write updated rows that every other write had just updated: in a batch
+ * each update walked a longer chain of dead versions, and the cells cost
+ * more than the case itself. A write now only appends its differences to
+ * stats_cell_deltas; the writer folds them into stats_cells every
+ * thousand writes or so (stats_cells_fold, one folder at a time), and the
+ * figures read both (stats_cells_all), so they are exact whether folded
+ * or not. */
+static const char schema_v10[] =
+  "CREATE TABLE stats_cell_deltas (dim text NOT NULL, hour bigint NOT NULL, key text NOT NULL,"
+  "                                promised_hour bigint NOT NULL, history text NOT NULL,"
+  "                                opened bigint NOT NULL, finished bigint NOT NULL,"
+  "                                on_time bigint NOT NULL, late bigint NOT NULL,"
+  "                                open bigint NOT NULL, waiting bigint NOT NULL,"
+  "                                returned bigint NOT NULL, rejected bigint NOT NULL);"
+  /* The cells a fold emptied, found without reading them all. */
+  "CREATE INDEX stats_cells_empty ON stats_cells (dim) WHERE opened = 0;"
+  /* In PL/pgSQL, which keeps its plan: a SQL function called from the
+   * trigger was parsed again at every call, a quarter of a write's time. */
+  "CREATE OR REPLACE FUNCTION stats_cell_add (r stats_cases, sign integer) RETURNS void"
+  " LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  INSERT INTO stats_cell_deltas (dim, hour, key, promised_hour, history, opened, finished,"
+  "                                 on_time, late, open, waiting, returned, rejected)"
+  "  SELECT d.dim, r.created_at / 3600, d.key, coalesce (r.promised_at / 3600, -1), d.history,"
+  "         sign, sign * (r.finished_at IS NOT NULL)::int,"
+  "         sign * coalesce (r.finished_at <= r.promised_at, false)::int,"
+  "         sign * coalesce (r.finished_at > r.promised_at, false)::int,"
+  "         sign * (r.finished_at IS NULL)::int, sign * r.waiting::int,"
+  "         sign * r.returned::int, sign * r.rejected::int"
+  "  FROM (VALUES ('service', r.service, CASE WHEN r.waiting THEN r.history ELSE '' END),"
+  "               ('counter', r.counter, ''), ('official', r.official, ''))"
+  "       AS d (dim, key, history);"
+  " END $$;"
+  "CREATE VIEW stats_cells_all AS"
+  " SELECT dim, hour, key, promised_hour, history, opened, finished, on_time, late, open,"
+  "        waiting, returned, rejected FROM stats_cells"
+  " UNION ALL"
+  " SELECT dim, hour, key, promised_hour, history, opened, finished, on_time, late, open,"
+  "        waiting, returned, rejected FROM stats_cell_deltas;"
+  /* The deltas it took out of the table, summed into their cells. A
+   * second folder at the same time folds nothing (it would only wait);
+   * deltas appended while it runs stay for the next fold. */
+  "CREATE FUNCTION stats_cells_fold () RETURNS bigint LANGUAGE plpgsql AS $$"
+  " DECLARE folded bigint;"
+  " BEGIN"
+  "  IF NOT pg_try_advisory_xact_lock (" FOLD_LOCK ") THEN RETURN 0; END IF;"
+  "  WITH gone AS (DELETE FROM stats_cell_deltas RETURNING *)"
+  "  INSERT INTO stats_cells AS s (dim, hour, key, promised_hour, history, opened, finished,"
+  "                                on_time, late, open, waiting, returned, rejected)"
+  "  SELECT dim, hour, key, promised_hour, history, sum (opened), sum (finished),"
+  "         sum (on_time), sum (late), sum (open), sum (waiting), sum (returned),"
+  "         sum (rejected)"
+  "  FROM gone GROUP BY dim, hour, key, promised_hour, history"
+  "  ORDER BY dim, hour, key, promised_hour, history"
+  "  ON CONFLICT (dim, hour, key, promised_hour, history) DO UPDATE SET"
+  "  opened = s.opened + excluded.opened, finished = s.finished + excluded.finished,"
+  "  on_time = s.on_time + excluded.on_time, late = s.late + excluded.late,"
+  "  open = s.open + excluded.open, waiting = s.waiting + excluded.waiting,"
+  "  returned = s.returned + excluded.returned, rejected = s.rejected + excluded.rejected;"
+  "  GET DIAGNOSTICS folded = ROW_COUNT;"
+  "  DELETE FROM stats_cells WHERE opened = 0;"
+  "  RETURN folded;"
+  " END $$;"
+  /* A write of an entity and its change in one round trip, where it took
+   * four (a savepoint, the row, its release, the change). The block with
+   * an exception handler is the savepoint: a unique index's refusal
+   * leaves the transaction usable. Answers 'ok', 'exists' or 'unique'
+   * (another unique index refused it). A creation never upserts: the
+   * writer read the uuid as missing, but another server's writer may
+   * create it before this one commits, and an upsert would overwrite that
+   * creation and answer 201 to both. Here the second finds it (after the
+   * first committed, as a unique index waits for it), writes nothing and
+   * answers 'exists'. A page's case is never changed by an update: the
+   * writer refuses a move to another. */
+  "CREATE FUNCTION hall_put_entity (p_kind text, p_uuid text, p_version bigint, p_data text,"
+  "                                 p_key text, p_create boolean) RETURNS text"
+  " LANGUAGE plpgsql AS $$"
+  " DECLARE written bigint;"
+  " BEGIN"
+  "  BEGIN"
+  "   IF p_kind = 'case' AND p_create THEN"
+  "    INSERT INTO cases (uuid, version, number, data) VALUES (p_uuid, p_version, p_key, p_data)"
+  "    ON CONFLICT (uuid) DO NOTHING;"
+  "   ELSIF p_kind = 'case' THEN"
+  "    INSERT INTO cases (uuid, version, number, data) VALUES (p_uuid, p_version, p_key, p_data)"
+  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+  "    number = excluded.number, data = excluded.data;"
+  "   ELSIF p_kind = 'applicant' AND p_create THEN"
+  "    INSERT INTO applicants (uuid, version, data, identity)"
+  "    VALUES (p_uuid, p_version, p_data, p_key) ON CONFLICT (uuid) DO NOTHING;"
+  "   ELSIF p_kind = 'applicant' THEN"
+  "    INSERT INTO applicants (uuid, version, data, identity)"
+  "    VALUES (p_uuid, p_version, p_data, p_key)"
+  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+  "    data = excluded.data, identity = excluded.identity;"
+  "   ELSIF p_create THEN"
+  "    INSERT INTO pages (uuid, version, case_uuid, data)"
+  "    VALUES (p_uuid, p_version, p_data::json ->> 'case', p_data) ON CONFLICT (uuid) DO NOTHING;"
+  "   ELSE"
+  "    INSERT INTO pages (uuid, version, case_uuid, data)"
+  "    VALUES (p_uuid, p_version, p_data::json ->> 'case', p_data)"
+  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, data = excluded.data;"
+  "   END IF;"
+  "   GET DIAGNOSTICS written = ROW_COUNT;"
+  "  EXCEPTION WHEN unique_violation THEN"
+  "   RETURN 'unique';"
+  "  END;"
+  "  IF written = 0 THEN RETURN 'exists'; END IF;"
+  /* The lock before the seq: see the comment at the top of the file. */
+  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "  INSERT INTO changes (seq, entity, uuid, version, data)"
+  "  VALUES (nextval ('changes_seq'), p_kind, p_uuid, p_version, p_data);"
+  "  RETURN 'ok';"
+  " END $$;";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -515,6 +606,7 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v7,
   schema_v8,
   schema_v9,
+  schema_v10,
 };
 
 typedef struct
@@ -522,6 +614,9 @@ typedef struct
   PGconn   *pg;
   gboolean  prepared[N_STMTS];
   gboolean  in_transaction;
+  guint     pending_releases;   /* of savepoint "job", not sent yet */
+  guint     unfolded;    /* writes of cases and events since the last fold */
+  gint64    folded_at;   /* monotonic, µs */
 } Conn;
 
 struct _HallServerPostgres
@@ -954,17 +1049,6 @@ hall_server_postgres_connect (const char *uri)
 }
 
 static gboolean
-exec_on_thread (HallServerStorage  *storage,
-                const char         *sql,
-                const char         *doing,
-                GError            **error)
-{
-  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
-
-  return conn != NULL && exec_simple (conn, sql, doing, error);
-}
-
-static gboolean
 pg_begin (HallServerStorage  *storage,
           GError            **error)
 {
@@ -974,6 +1058,7 @@ pg_begin (HallServerStorage  *storage,
 
   if (conn == NULL)
     return FALSE;
+  conn->pending_releases = 0;
   ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
   /* The connection broke since the last batch: a new one. */
   if (!ok && (PQstatus (conn->pg) == CONNECTION_BAD
@@ -992,6 +1077,29 @@ pg_begin (HallServerStorage  *storage,
   return TRUE;
 }
 
+/* Folds the supervision cells' deltas (schema 10) once enough have come,
+ * or some have waited long enough, in a transaction of its own after the
+ * writer's: a thousand writes fold in a few milliseconds. A fold that
+ * fails costs nothing but time: the deltas stay and count as they are. */
+#define FOLD_EVERY_WRITES 1000
+#define FOLD_AFTER_USEC   (10 * G_USEC_PER_SEC)
+
+static void
+fold_stats_cells (Conn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (conn->unfolded == 0
+      || (conn->unfolded < FOLD_EVERY_WRITES && now - conn->folded_at < FOLD_AFTER_USEC))
+    return;
+  if (!exec_simple (conn, "SELECT stats_cells_fold ()", _("fold the supervision figures"),
+                    &error))
+    g_warning ("%s", error->message);
+  conn->unfolded = 0;
+  conn->folded_at = now;
+}
+
 static gboolean
 pg_commit (HallServerStorage  *storage,
            GError            **error)
@@ -1001,8 +1109,12 @@ pg_commit (HallServerStorage  *storage,
 
   if (conn == NULL)
     return FALSE;
+  /* COMMIT releases the savepoints still open. */
+  conn->pending_releases = 0;
   ok = exec_simple (conn, "COMMIT", _("commit"), error);
   conn->in_transaction = FALSE;
+  if (ok)
+    fold_stats_cells (conn);
   return ok;
 }
 
@@ -1014,31 +1126,63 @@ pg_rollback (HallServerStorage *storage)
 
   if (conn == NULL)
     return;
+  conn->pending_releases = 0;
   if (!exec_simple (conn, "ROLLBACK", _("roll back"), &error))
     g_debug ("%s", error->message);
   conn->in_transaction = FALSE;
+}
+
+/* A job's savepoint is released with the next one's start, in one round
+ * trip ("RELEASE SAVEPOINT job; SAVEPOINT job"), or by the commit: the
+ * group committer's jobs each took two round trips for these alone. Only
+ * a savepoint, a release or a commit follows a release (see
+ * hall-group-committer.c and hall-server-batch.c), so nothing runs in
+ * between that the release should have come before. */
+static gboolean
+send_pending_releases (Conn        *conn,
+                       const char  *then,
+                       const char  *doing,
+                       GError     **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  for (; conn->pending_releases > 0; conn->pending_releases--)
+    g_string_append (sql, "RELEASE SAVEPOINT job; ");
+  g_string_append (sql, then);
+  return exec_simple (conn, sql->str, doing, error);
 }
 
 static gboolean
 pg_savepoint (HallServerStorage  *storage,
               GError            **error)
 {
-  return exec_on_thread (storage, "SAVEPOINT job", _("start a savepoint"), error);
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+
+  return conn != NULL
+         && send_pending_releases (conn, "SAVEPOINT job", _("start a savepoint"), error);
 }
 
 static gboolean
 pg_release (HallServerStorage  *storage,
             GError            **error)
 {
-  return exec_on_thread (storage, "RELEASE SAVEPOINT job", _("release a savepoint"), error);
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+
+  if (conn == NULL)
+    return FALSE;
+  conn->pending_releases++;
+  return TRUE;
 }
 
 static gboolean
 pg_rollback_to (HallServerStorage  *storage,
                 GError            **error)
 {
-  return exec_on_thread (storage, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
-                         _("roll back a savepoint"), error);
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+
+  return conn != NULL
+         && send_pending_releases (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
+                                   _("roll back a savepoint"), error);
 }
 
 static gboolean
@@ -1297,69 +1441,51 @@ pg_put_entity (HallServerStorage  *storage,
   Conn *conn = get_conn (self, error);
   g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
   g_autofree char *identity = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *params[4] = { uuid, version_text, data, NULL };
+  const char *params[6] = { hall_entity_kind_to_string (kind), uuid, version_text, data, NULL,
+                            version == 1 ? "true" : "false" };
+  g_autofree char *outcome = NULL;
   PGresult *result;
-  StmtId id;
 
   g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
 
   if (conn == NULL)
     return FALSE;
   if (kind == HALL_ENTITY_CASE)
-    params[3] = case_number != NULL && *case_number != '\0' ? case_number : NULL;
+    params[4] = case_number != NULL && *case_number != '\0' ? case_number : NULL;
   else if (kind == HALL_ENTITY_APPLICANT)
-    params[3] = identity = identity_of (data);
-  /* A refused write must leave the transaction usable ("the write leaves
-   * nothing behind"): PostgreSQL aborts a transaction on any error, so the
-   * write has a savepoint of its own. */
-  if (!exec_simple (conn, "SAVEPOINT put", _("write an entity"), error))
-    return FALSE;
-  if (kind == HALL_ENTITY_PAGE)
-    id = version == 1 ? STMT_CREATE_PAGE : STMT_PUT_PAGE;
-  else if (version == 1)
-    id = kind == HALL_ENTITY_CASE ? STMT_CREATE_CASE : STMT_CREATE_APPLICANT;
-  else
-    id = kind == HALL_ENTITY_CASE ? STMT_PUT_CASE : STMT_PUT_APPLICANT;
-  result = run_stmt (self, id, kind == HALL_ENTITY_PAGE ? 3 : 4, params, _("write an entity"),
-                     &local_error);
-  if (result != NULL && g_str_equal (PQcmdTuples (result), "0"))
-    {
-      PQclear (result);
-      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
-                   NULL);
-      g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS,
-                   _("%s was created meanwhile through another server"), uuid);
-      return FALSE;
-    }
-  PQclear (result);
+    params[4] = identity = identity_of (data);
+  /* A refused write leaves the transaction usable ("the write leaves
+   * nothing behind"): hall_put_entity (schema 10) writes in a block of
+   * its own, and says what refused it. */
+  result = run_stmt (self, STMT_PUT_ENTITY, 6, params, _("write an entity"), error);
   if (result == NULL)
-    {
-      exec_simple (conn, "ROLLBACK TO SAVEPOINT put; RELEASE SAVEPOINT put", _("roll back"),
-                   NULL);
-      if (!is_unique_violation (local_error))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (version == 1 && created_meanwhile (self, kind, uuid))
-        /* The other creation's identity or number clashed before its
-         * uuid did: the same race, the same answer. */
-        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS,
-                     _("%s was created meanwhile through another server"), uuid);
-      else if (kind == HALL_ENTITY_CASE)
-        g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
-                     _("Another case already has the number %s"), case_number);
-      else
-        {
-          g_autofree char *holder = pg_find_applicant_by_identity (storage, data, NULL);
-
-          g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_DUPLICATE,
-                       _("Applicant %s already has this identity document"),
-                       holder != NULL ? holder : "?");
-        }
-      return FALSE;
-    }
-  if (!exec_simple (conn, "RELEASE SAVEPOINT put", _("write an entity"), error))
     return FALSE;
-  return put_change (self, kind, uuid, version, data, error);
+  outcome = value_dup (result, 0);
+  PQclear (result);
+  if (g_str_equal (outcome, "ok"))
+    {
+      if (kind == HALL_ENTITY_CASE)
+        conn->unfolded++;
+      return TRUE;
+    }
+  if (g_str_equal (outcome, "exists")
+      /* The other creation's identity or number clashed before its uuid
+       * did: the same race, the same answer. */
+      || (version == 1 && created_meanwhile (self, kind, uuid)))
+    g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS,
+                 _("%s was created meanwhile through another server"), uuid);
+  else if (kind == HALL_ENTITY_CASE)
+    g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                 _("Another case already has the number %s"), case_number);
+  else
+    {
+      g_autofree char *holder = pg_find_applicant_by_identity (storage, data, NULL);
+
+      g_set_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_DUPLICATE,
+                   _("Applicant %s already has this identity document"),
+                   holder != NULL ? holder : "?");
+    }
+  return FALSE;
 }
 
 static gboolean
@@ -1375,7 +1501,12 @@ pg_put_event (HallServerStorage  *storage,
   g_autofree char *prev = NULL;
   g_autofree char *entry = NULL;
   const char *head_params[] = { case_uuid };
+  Conn *conn = get_conn (self, error);
   PGresult *result;
+
+  if (conn == NULL)
+    return FALSE;
+  conn->unfolded++;
 
   /* The audit chain (hall-audit.h), as the SQLite storage's trigger keeps
    * it: the case's row is locked, so events of one case chain in order. */

@@ -16,6 +16,8 @@
 #   BUILDDIR=_build tests/bench/bench-pg-ops.sh
 #   DURATION=5s CONNECTIONS=32 THREADS=2 CASES=100000 (defaults)
 #   ONLY=gets   just the GETs of a case with 1, 2 and 4 servers
+#   ONLY=puts   just PUTs and the feed with one server on SQLite and on
+#               PostgreSQL, RUNS times alternated (RUNS=1)
 #   ONLY=balancer  just a push of 10,000 cases and a pull of 100,000
 #               changes (bench-sync) through HAProxy in front of two
 #               servers on one database
@@ -198,28 +200,38 @@ CFG
   done
 }
 
+# Durable case PUTs and the feed's pages with one server, on SQLite and
+# then on PostgreSQL (RUNS times, alternated, so that both see the same
+# machine).
+one_server_each() {
+  local run
+  for run in $(seq 1 "${RUNS:-1}"); do
+    start "$work/sqlite-$run"
+    fill "$base"
+    printf '%-28s PUT     %s\n' "SQLite, 1 server" "$(wrk_run bench-put-case.lua "$base" "$connections")"
+    max_seq=$(last_seq "$base")
+    printf '%-28s changes %s (feed of %s)\n' "" "$(wrk_run bench-changes.lua "$base" "$connections")" "$max_seq"
+    kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+
+    uri=$(newdb "one$run")
+    start "$work/pg-one-$run" --database "$uri"
+    fill "$base"
+    printf '%-28s PUT     %s\n' "PostgreSQL, 1 server" "$(wrk_run bench-put-case.lua "$base" "$connections")"
+    max_seq=$(last_seq "$base")
+    printf '%-28s changes %s (feed of %s)\n' "" "$(wrk_run bench-changes.lua "$base" "$connections")" "$max_seq"
+    kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  done
+  pids=()
+}
+
 case "${ONLY:-}" in
   gets) gets; exit 0 ;;
   balancer) balancer; exit 0 ;;
+  puts) one_server_each; exit 0 ;;
   *) gets ;;
 esac
 
-# One server on SQLite.
-start "$work/sqlite"
-fill "$base"
-printf '%-28s PUT     %s\n' "SQLite, 1 server" "$(wrk_run bench-put-case.lua "$base" "$connections")"
-max_seq=$(last_seq "$base")
-printf '%-28s changes %s (feed of %s)\n' "" "$(wrk_run bench-changes.lua "$base" "$connections")" "$max_seq"
-kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
-
-# One server on PostgreSQL.
-uri=$(newdb one)
-start "$work/pg-one" --database "$uri"
-fill "$base"
-printf '%-28s PUT     %s\n' "PostgreSQL, 1 server" "$(wrk_run bench-put-case.lua "$base" "$connections")"
-max_seq=$(last_seq "$base")
-printf '%-28s changes %s (feed of %s)\n' "" "$(wrk_run bench-changes.lua "$base" "$connections")" "$max_seq"
-kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+one_server_each
 
 # Two servers on one PostgreSQL database, one session key between them.
 uri=$(newdb two)
