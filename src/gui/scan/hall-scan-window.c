@@ -2176,6 +2176,59 @@ crop_cancel_action (GtkWidget  *widget,
   leave_crop (HALL_SCAN_WINDOW (widget));
 }
 
+/* The kept rectangle of a page, cut on a worker: a page at 300 dpi is
+ * megabytes of pixels to copy, longer than a frame. */
+typedef struct
+{
+  HallPageImage *image;
+  guint          x, y, width, height;
+} CropCut;
+
+static void
+crop_cut_free (CropCut *cut)
+{
+  hall_page_image_unref (cut->image);
+  g_free (cut);
+}
+
+static void
+crop_cut_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  CropCut *cut = task_data;
+
+  g_task_return_pointer (task,
+                         hall_page_image_crop (cut->image, cut->x, cut->y, cut->width, cut->height),
+                         (GDestroyNotify) hall_page_image_unref);
+}
+
+typedef struct
+{
+  HallScanWindow *self;
+  char           *uuid;   /* the page it replaces */
+} CropCutData;
+
+static void
+crop_cut_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CropCutData *data = user_data;
+  g_autoptr (HallScanWindow) self = data->self;
+  g_autofree char *uuid = data->uuid;
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+  HallPageImage *image = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  g_free (data);
+  g_ptr_array_add (images, image);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  self->n_storing--;
+  store_images (self, images, NULL, uuid);
+}
+
 static void
 crop_apply_action (GtkWidget  *widget,
                    const char *action_name,
@@ -2184,7 +2237,6 @@ crop_apply_action (GtkWidget  *widget,
   HallScanWindow *self = HALL_SCAN_WINDOW (widget);
   HallStoredPage *page = self->crop_uuid != NULL ? find_page (self, self->crop_uuid) : NULL;
   guint x0, y0, x1, y1;
-  g_autoptr (GPtrArray) images = NULL;
 
   if (page != NULL && self->crop_image == NULL)
     return; /* still being decoded: the action is off meanwhile */
@@ -2200,9 +2252,22 @@ crop_apply_action (GtkWidget  *widget,
   /* The whole page kept: nothing to store. */
   if (x0 > 0 || y0 > 0 || x1 < self->crop_image->width || y1 < self->crop_image->height)
     {
-      images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
-      g_ptr_array_add (images, hall_page_image_crop (self->crop_image, x0, y0, x1 - x0, y1 - y0));
-      store_images (self, images, NULL, page->uuid);
+      CropCut *cut = g_new0 (CropCut, 1);
+      CropCutData *data = g_new0 (CropCutData, 1);
+      g_autoptr (GTask) task = NULL;
+
+      cut->image = hall_page_image_ref (self->crop_image);
+      cut->x = x0;
+      cut->y = y0;
+      cut->width = x1 - x0;
+      cut->height = y1 - y0;
+      data->self = g_object_ref (self);
+      data->uuid = g_strdup (page->uuid);
+      /* Counted as storing from now: the page's actions wait for it. */
+      self->n_storing++;
+      task = g_task_new (NULL, self->cancellable, crop_cut_cb, data);
+      g_task_set_task_data (task, cut, (GDestroyNotify) crop_cut_free);
+      g_task_run_in_thread (task, crop_cut_thread);
     }
   leave_crop (self);
 }
