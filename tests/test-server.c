@@ -3001,7 +3001,7 @@ test_stats_migration (void)
                       * deltas, and the write of an entity) */
                      "DROP TABLE tickets, ticket_transitions, queue_counters, appointments,"
                      " blobs, stats_cell_deltas;"
-                     "DROP FUNCTION stats_cells_fold, hall_put_entity;"
+                     "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event;"
                      "UPDATE hall_schema SET version = 6");
   else
     db_exec_in (dir, "DROP TRIGGER stats_case_written; DROP TRIGGER stats_case_rewritten;"

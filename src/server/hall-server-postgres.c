@@ -62,7 +62,6 @@ typedef enum
   STMT_GET_OFFICIAL,
   STMT_CASE_AUDIT_HEAD,
   STMT_PUT_EVENT,
-  STMT_SET_AUDIT_HEAD,
   STMT_PUT_CHANGE,
   STMT_PUT_ENTITY,
   STMT_PUT_IDEMPOTENT,
@@ -103,9 +102,7 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_GET_OFFICIAL] = "SELECT password_hash, roles, signed_out_at FROM officials"
                         " WHERE username = $1",
   [STMT_CASE_AUDIT_HEAD] = "SELECT audit_head FROM cases WHERE uuid = $1 FOR UPDATE",
-  [STMT_PUT_EVENT] = "INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash,"
-                     " entry_hash) VALUES ($1, $2, $3, $4, $5, $6)",
-  [STMT_SET_AUDIT_HEAD] = "UPDATE cases SET audit_head = $2 WHERE uuid = $1",
+  [STMT_PUT_EVENT] = "SELECT hall_put_event ($1, $2, $3, $4, $5, $6)",
   /* The lock before the seq: see the comment at the top. */
   [STMT_PUT_CHANGE] = "INSERT INTO changes (seq, entity, uuid, version, data)"
                       " SELECT nextval ('changes_seq'), $1, $2, $3, $4"
@@ -594,6 +591,20 @@ static const char schema_v10[] =
   "  INSERT INTO changes (seq, entity, uuid, version, data)"
   "  VALUES (nextval ('changes_seq'), p_kind, p_uuid, p_version, p_data);"
   "  RETURN 'ok';"
+  " END $$;"
+  /* An event, its case's new audit head and its change in one round trip
+   * (three before); the head was read, its case's row locked, before. */
+  "CREATE FUNCTION hall_put_event (p_uuid text, p_case_uuid text, p_case_version bigint,"
+  "                                p_data text, p_prev text, p_entry text) RETURNS void"
+  " LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash, entry_hash)"
+  "  VALUES (p_uuid, p_case_uuid, p_case_version, p_data, p_prev, p_entry);"
+  "  UPDATE cases SET audit_head = p_entry WHERE uuid = p_case_uuid;"
+  /* The lock before the seq: see the comment at the top of the file. */
+  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "  INSERT INTO changes (seq, entity, uuid, version, data)"
+  "  VALUES (nextval ('changes_seq'), 'event', p_uuid, 1, p_data);"
   " END $$;";
 
 static const char * const migrations[SCHEMA_VERSION] = {
@@ -615,6 +626,8 @@ typedef struct
   gboolean  prepared[N_STMTS];
   gboolean  in_transaction;
   guint     pending_releases;   /* of savepoint "job", not sent yet */
+  GPtrArray *pending_answers;   /* of PendingAnswer: written with the commit */
+  GArray    *answer_marks;      /* guint: pending_answers->len at each savepoint */
   guint     unfolded;    /* writes of cases and events since the last fold */
   gint64    folded_at;   /* monotonic, µs */
 } Conn;
@@ -638,9 +651,27 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (HallServerPostgres, hall_server_postgres, G_TYPE_
 static GPrivate thread_conns = G_PRIVATE_INIT ((GDestroyNotify) g_hash_table_unref);
 static gsize next_id;
 
+/* An idempotency key's answer, kept until its transaction commits. */
+typedef struct
+{
+  char                 *key;
+  HallIdempotentAnswer  answer;
+} PendingAnswer;
+
+static void
+pending_answer_free (PendingAnswer *pending)
+{
+  g_free (pending->key);
+  g_free (pending->answer.request_hash);
+  g_free (pending->answer.body);
+  g_free (pending);
+}
+
 static void
 conn_free (Conn *conn)
 {
+  g_clear_pointer (&conn->pending_answers, g_ptr_array_unref);
+  g_clear_pointer (&conn->answer_marks, g_array_unref);
   PQfinish (conn->pg);
   g_free (conn);
 }
@@ -744,6 +775,8 @@ get_conn (HallServerPostgres  *self,
     return NULL;
   conn = g_new0 (Conn, 1);
   conn->pg = pg;
+  conn->pending_answers = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
+  conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->conns, conn);
   g_mutex_unlock (&self->mutex);
@@ -1048,6 +1081,67 @@ hall_server_postgres_connect (const char *uri)
   return PQconnectdbParams (keywords, values, 1);
 }
 
+static void
+forget_pending_answers (Conn *conn)
+{
+  g_ptr_array_set_size (conn->pending_answers, 0);
+  g_array_set_size (conn->answer_marks, 0);
+}
+
+/* The idempotency keys' answers of the transaction, in one statement of
+ * up to ANSWERS_PER_INSERT rows before its COMMIT, where each took a
+ * round trip of its own. A key another server's writer committed
+ * meanwhile fails the whole transaction, whose writers all retry and
+ * then find that answer. */
+#define ANSWERS_PER_INSERT 1000
+
+static gboolean
+write_pending_answers (Conn    *conn,
+                       GError **error)
+{
+  GPtrArray *pending = conn->pending_answers;
+
+  for (guint first = 0; first < pending->len; first += ANSWERS_PER_INSERT)
+    {
+      guint n = MIN (pending->len - first, ANSWERS_PER_INSERT);
+      g_autoptr(GString) sql = g_string_new ("INSERT INTO idempotency (key, request_hash, status,"
+                                             " etag, body, created_at) VALUES ");
+      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree const char **params = g_new0 (const char *, n * 5);
+      PGresult *result;
+      gboolean ok;
+
+      for (guint i = 0; i < n; i++)
+        {
+          PendingAnswer *answer = g_ptr_array_index (pending, first + i);
+          char *status = g_strdup_printf ("%u", answer->answer.status);
+          char *etag = g_strdup_printf ("%" G_GINT64_FORMAT, answer->answer.etag);
+
+          g_ptr_array_add (texts, status);
+          g_ptr_array_add (texts, etag);
+          params[i * 5] = answer->key;
+          params[i * 5 + 1] = answer->answer.request_hash;
+          params[i * 5 + 2] = status;
+          params[i * 5 + 3] = etag;
+          params[i * 5 + 4] = answer->answer.body;
+          g_string_append_printf (sql, "%s($%u, $%u, $%u, $%u, $%u,"
+                                  " extract (epoch FROM now ())::bigint)",
+                                  i > 0 ? ", " : "", i * 5 + 1, i * 5 + 2, i * 5 + 3,
+                                  i * 5 + 4, i * 5 + 5);
+        }
+      result = PQexecParams (conn->pg, sql->str, (int) n * 5, NULL, params, NULL, NULL, 0);
+      ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+      if (!ok)
+        hall_server_postgres_set_error (error, conn->pg, result,
+                                        _("record the idempotency keys"));
+      PQclear (result);
+      if (!ok)
+        return FALSE;
+    }
+  g_ptr_array_set_size (pending, 0);
+  return TRUE;
+}
+
 static gboolean
 pg_begin (HallServerStorage  *storage,
           GError            **error)
@@ -1059,6 +1153,7 @@ pg_begin (HallServerStorage  *storage,
   if (conn == NULL)
     return FALSE;
   conn->pending_releases = 0;
+  forget_pending_answers (conn);
   ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
   /* The connection broke since the last batch: a new one. */
   if (!ok && (PQstatus (conn->pg) == CONNECTION_BAD
@@ -1111,6 +1206,9 @@ pg_commit (HallServerStorage  *storage,
     return FALSE;
   /* COMMIT releases the savepoints still open. */
   conn->pending_releases = 0;
+  g_array_set_size (conn->answer_marks, 0);
+  if (!write_pending_answers (conn, error))
+    return FALSE;
   ok = exec_simple (conn, "COMMIT", _("commit"), error);
   conn->in_transaction = FALSE;
   if (ok)
@@ -1127,6 +1225,7 @@ pg_rollback (HallServerStorage *storage)
   if (conn == NULL)
     return;
   conn->pending_releases = 0;
+  forget_pending_answers (conn);
   if (!exec_simple (conn, "ROLLBACK", _("roll back"), &error))
     g_debug ("%s", error->message);
   conn->in_transaction = FALSE;
@@ -1158,8 +1257,11 @@ pg_savepoint (HallServerStorage  *storage,
 {
   Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
 
-  return conn != NULL
-         && send_pending_releases (conn, "SAVEPOINT job", _("start a savepoint"), error);
+  if (conn == NULL
+      || !send_pending_releases (conn, "SAVEPOINT job", _("start a savepoint"), error))
+    return FALSE;
+  g_array_append_val (conn->answer_marks, conn->pending_answers->len);
+  return TRUE;
 }
 
 static gboolean
@@ -1171,6 +1273,10 @@ pg_release (HallServerStorage  *storage,
   if (conn == NULL)
     return FALSE;
   conn->pending_releases++;
+  /* Its answers now belong to the savepoint around it, or to the
+   * transaction. */
+  if (conn->answer_marks->len > 0)
+    g_array_set_size (conn->answer_marks, conn->answer_marks->len - 1);
   return TRUE;
 }
 
@@ -1180,9 +1286,17 @@ pg_rollback_to (HallServerStorage  *storage,
 {
   Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
 
-  return conn != NULL
-         && send_pending_releases (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
-                                   _("roll back a savepoint"), error);
+  if (conn == NULL)
+    return FALSE;
+  if (conn->answer_marks->len > 0)
+    {
+      guint mark = g_array_index (conn->answer_marks, guint, conn->answer_marks->len - 1);
+
+      g_ptr_array_set_size (conn->pending_answers, mark);
+      g_array_set_size (conn->answer_marks, conn->answer_marks->len - 1);
+    }
+  return send_pending_releases (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
+                                _("roll back a savepoint"), error);
 }
 
 static gboolean
@@ -1354,10 +1468,29 @@ pg_get_idempotent_answer (HallServerStorage  *storage,
                           const char         *key,
                           GError            **error)
 {
-  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_IDEMPOTENT, key,
-                                 "idempotency key", _("read an idempotency key"), error);
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+  PGresult *result;
   HallIdempotentAnswer *answer;
 
+  if (conn == NULL)
+    return NULL;
+  /* An answer of this very transaction, not written yet. */
+  for (guint i = conn->pending_answers->len; i > 0; i--)
+    {
+      PendingAnswer *pending = g_ptr_array_index (conn->pending_answers, i - 1);
+
+      if (g_str_equal (pending->key, key))
+        {
+          answer = g_new0 (HallIdempotentAnswer, 1);
+          answer->request_hash = g_strdup (pending->answer.request_hash);
+          answer->status = pending->answer.status;
+          answer->etag = pending->answer.etag;
+          answer->body = g_strdup (pending->answer.body);
+          return answer;
+        }
+    }
+  result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_IDEMPOTENT, key,
+                       "idempotency key", _("read an idempotency key"), error);
   if (result == NULL)
     return NULL;
   answer = g_new0 (HallIdempotentAnswer, 1);
@@ -1518,13 +1651,9 @@ pg_put_event (HallServerStorage  *storage,
   entry = hall_audit_entry_hash (prev, uuid, NULL, NULL, NULL, NULL, 0, data);
   {
     const char *params[] = { uuid, case_uuid, version_text, data, prev, entry };
-    const char *set_params[] = { case_uuid, entry };
 
-    if (!run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error)
-        || !run_command (self, STMT_SET_AUDIT_HEAD, 2, set_params, _("write an event"), error))
-      return FALSE;
+    return run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error);
   }
-  return put_change (self, HALL_ENTITY_EVENT, uuid, 1, data, error);
 }
 
 static gboolean
@@ -1533,12 +1662,29 @@ pg_put_idempotent_answer (HallServerStorage          *storage,
                           const HallIdempotentAnswer *answer,
                           GError                    **error)
 {
-  g_autofree char *status = g_strdup_printf ("%u", answer->status);
-  g_autofree char *etag = g_strdup_printf ("%" G_GINT64_FORMAT, answer->etag);
-  const char *params[] = { key, answer->request_hash, status, etag, answer->body };
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+  PendingAnswer *pending;
 
-  return run_command (HALL_SERVER_POSTGRES (storage), STMT_PUT_IDEMPOTENT, 5, params,
-                      _("record an idempotency key"), error);
+  if (conn == NULL)
+    return FALSE;
+  if (!conn->in_transaction)
+    {
+      g_autofree char *status = g_strdup_printf ("%u", answer->status);
+      g_autofree char *etag = g_strdup_printf ("%" G_GINT64_FORMAT, answer->etag);
+      const char *params[] = { key, answer->request_hash, status, etag, answer->body };
+
+      return run_command (HALL_SERVER_POSTGRES (storage), STMT_PUT_IDEMPOTENT, 5, params,
+                          _("record an idempotency key"), error);
+    }
+  /* Written with the commit (write_pending_answers). */
+  pending = g_new0 (PendingAnswer, 1);
+  pending->key = g_strdup (key);
+  pending->answer.request_hash = g_strdup (answer->request_hash);
+  pending->answer.status = answer->status;
+  pending->answer.etag = answer->etag;
+  pending->answer.body = g_strdup (answer->body);
+  g_ptr_array_add (conn->pending_answers, pending);
+  return TRUE;
 }
 
 static gboolean
