@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <malloc.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -344,6 +346,13 @@ hall_application_prepare_renderer (void)
 {
   if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") == 0 && g_getenv ("GDK_DEBUG") == NULL)
     g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+}
+
+void
+hall_application_prepare_memory (void)
+{
+  if (g_getenv ("MALLOC_ARENA_MAX") == NULL)
+    mallopt (M_ARENA_MAX, 2);
 }
 
 HallApplication *

@@ -26,4 +26,11 @@ HallApplication *hall_application_new (void);
  * GDK not to (GDK_DEBUG=gl-disable), unless GDK_DEBUG is set already. */
 void             hall_application_prepare_renderer (void);
 
+/* Call before the first thread starts. glibc gives each thread that
+ * allocates an arena of its own, up to eight per core; the store's
+ * workers each fragment theirs over a day of searches, and that free
+ * memory cannot go back to the system. Two arenas are shared by all
+ * (unless MALLOC_ARENA_MAX is set already). */
+void             hall_application_prepare_memory   (void);
+
 G_END_DECLS

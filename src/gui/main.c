@@ -28,6 +28,7 @@ main (int   argc,
   g_set_prgname (APP_ID);
   g_set_application_name (_("Service Hall"));
 
+  hall_application_prepare_memory ();
   hall_application_prepare_renderer ();
   app = hall_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

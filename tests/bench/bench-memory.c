@@ -306,7 +306,8 @@ main (int   argc,
 
   g_print ("| step | VmRSS | VmHWM |\n|---|---:|---:|\n");
   print_memory ("before GTK");
-  /* As the app does: its own main.c calls this before GTK starts. */
+  /* As the app does: its own main.c calls these before GTK starts. */
+  hall_application_prepare_memory ();
   hall_application_prepare_renderer ();
   gtk_init ();
   adw_init ();
