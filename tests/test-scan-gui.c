@@ -448,6 +448,154 @@ test_reorder_rotate_delete (Fixture       *fixture,
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
 }
 
+/* The uuids of the slot's pages in order, as one string ("a b c"). */
+static char *
+page_order (Fixture *fixture)
+{
+  g_autoptr (GPtrArray) pages = slot_pages (fixture);
+  g_autoptr (GString) order = g_string_new (NULL);
+
+  for (guint i = 0; i < pages->len; i++)
+    g_string_append_printf (order, "%s%s", i > 0 ? " " : "",
+                            ((HallStoredPage *) pages->pdata[i])->uuid);
+  return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+/* Drops @uuid on the row of page @onto, on its upper or lower half, the
+ * way GTK hands a drop to the row's target; what the target answered. */
+static gboolean
+drop_page (Fixture    *fixture,
+           const char *uuid,
+           guint       onto,
+           gboolean    below)
+{
+  GtkDropTarget *target = hall_scan_window_get_page_drop_target (fixture->window, onto);
+  GtkWidget *row;
+  g_auto (GValue) value = G_VALUE_INIT;
+  gboolean taken = FALSE;
+
+  g_assert_nonnull (target);
+  row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  g_assert_cmpint (gtk_widget_get_height (row), >, 4);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, uuid);
+  g_signal_emit_by_name (target, "drop", &value, 10.0,
+                         below ? gtk_widget_get_height (row) - 2.0 : 2.0, &taken);
+  g_assert_true (wait_for (idle, fixture));
+  return taken;
+}
+
+static void
+test_drag_reorder (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  g_autofree char *c = write_jpeg ("c.jpg", 140, 0);
+  const char *three[] = { a, b, c, NULL };
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GdkContentProvider) content = NULL;
+  g_auto (GValue) dragged = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  char *first, *second, *third;
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, three);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 3);
+  first = ((HallStoredPage *) pages->pdata[0])->uuid;
+  second = ((HallStoredPage *) pages->pdata[1])->uuid;
+  third = ((HallStoredPage *) pages->pdata[2])->uuid;
+
+  /* A drag from a row carries the page it shows. */
+  g_signal_emit_by_name (hall_scan_window_get_page_drag_source (fixture->window, 1), "prepare",
+                         5.0, 5.0, &content);
+  g_assert_nonnull (content);
+  g_value_init (&dragged, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (content, &dragged, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_value_get_string (&dragged), ==, second);
+
+  /* The last page onto the upper half of the first row goes above it … */
+  g_assert_true (drop_page (fixture, third, 0, FALSE));
+  expected = g_strjoin (" ", third, first, second, NULL);
+  after = page_order (fixture);
+  g_assert_cmpstr (after, ==, expected);
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&after, g_free);
+
+  /* … and, now first, onto the lower half of the last row goes below it. */
+  g_assert_true (drop_page (fixture, third, 2, TRUE));
+  expected = g_strjoin (" ", first, second, third, NULL);
+  after = page_order (fixture);
+  g_assert_cmpstr (after, ==, expected);
+  g_assert_cmpstr (hall_scan_window_get_row_title (fixture->window, 2, NULL), ==, "Page 3");
+
+  /* A page dropped where it is, on itself, or text that is no page of
+   * this slot moves nothing. */
+  before = page_order (fixture);
+  g_assert_false (drop_page (fixture, second, 1, FALSE));
+  g_assert_false (drop_page (fixture, second, 0, TRUE));
+  g_assert_false (drop_page (fixture, "a page of another slot", 0, FALSE));
+  g_clear_pointer (&after, g_free);
+  after = page_order (fixture);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+}
+
+/* Drops @paths on the window, as a file manager would. */
+static gboolean
+drop_files (Fixture     *fixture,
+            const char **paths)
+{
+  GSList *list = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
+  gboolean taken = FALSE;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    list = g_slist_append (list, g_file_new_for_path (paths[i]));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_slist_free_full (list, g_object_unref);
+  g_signal_emit_by_name (hall_scan_window_get_file_drop_target (fixture->window), "drop",
+                         &value, 20.0, 20.0, &taken);
+  g_assert_true (wait_for (idle, fixture));
+  return taken;
+}
+
+static void
+test_drop_files (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  g_autofree char *empty = g_build_filename (g_get_tmp_dir (), "dropped-empty.png", NULL);
+  const char *two[] = { a, b, NULL };
+  const char *with_empty[] = { a, empty, NULL };
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (drop_files (fixture, two));
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 2);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 2);
+  g_assert_cmpuint (((HallStoredPage *) pages->pdata[1])->width, ==, 120);
+
+  /* Dropped files get the checks Import gives: one refused, none taken. */
+  g_file_set_contents (empty, "", 0, &error);
+  g_assert_no_error (error);
+  drop_files (fixture, with_empty);
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (fixture->window),
+                            "dropped-empty.png"));
+  g_clear_pointer (&pages, g_ptr_array_unref);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 2);
+}
+
 static int
 pdf_n_pages (GFile *file)
 {
@@ -958,6 +1106,10 @@ main (int   argc,
               test_import_refused, fixture_tear_down);
   g_test_add ("/hall/scan-gui/reorder-rotate-delete", Fixture, NULL, fixture_set_up,
               test_reorder_rotate_delete, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/drag-reorder", Fixture, NULL, fixture_set_up,
+              test_drag_reorder, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/drop-files", Fixture, NULL, fixture_set_up,
+              test_drop_files, fixture_tear_down);
   g_test_add ("/hall/scan-gui/dossier", Fixture, NULL, fixture_set_up, test_dossier,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/case-page-checklist", Fixture, NULL, fixture_set_up,

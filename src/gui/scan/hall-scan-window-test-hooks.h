@@ -65,4 +65,13 @@ gboolean        hall_scan_window_drag_crop_corner (HallScanWindow *self,
                                                    double          x,
                                                    double          y);
 
+/* (transfer none) (nullable): what drags the row of page @position, and
+ * what takes a page dropped on it, while a row shows that page. */
+GtkDragSource  *hall_scan_window_get_page_drag_source (HallScanWindow *self,
+                                                       guint           position);
+GtkDropTarget  *hall_scan_window_get_page_drop_target (HallScanWindow *self,
+                                                       guint           position);
+/* (transfer none): what takes files dropped on the window. */
+GtkDropTarget  *hall_scan_window_get_file_drop_target (HallScanWindow *self);
+
 G_END_DECLS

@@ -68,6 +68,7 @@ struct _HallScanWindow
   char              *official;
   GCancellable      *cancellable;
   GtkFileChooserNative *chooser;
+  GtkDropTarget     *file_drop;    /* files dropped on the window are imported */
 
   GPtrArray         *devices;      /* of HallScanDevice */
   GPtrArray         *cameras;      /* of HallCameraDevice: listed after the scanners */
@@ -182,6 +183,15 @@ selected_camera (HallScanWindow *self)
   return g_ptr_array_index (self->cameras, i - n_scanners);
 }
 
+/* TRUE when pages may be edited: no scan runs and none is being stored. */
+static gboolean
+pages_editable (HallScanWindow *self)
+{
+  gboolean scanning = self->scanner != NULL && hall_scanner_get_scanning (self->scanner);
+
+  return !scanning && self->n_storing == 0;
+}
+
 static void
 update_actions (HallScanWindow *self)
 {
@@ -191,7 +201,7 @@ update_actions (HallScanWindow *self)
   gboolean has_device = (selected != GTK_INVALID_LIST_POSITION
                          && self->devices != NULL && selected < self->devices->len)
                         || camera_on;
-  gboolean idle = !scanning && self->n_storing == 0;
+  gboolean idle = pages_editable (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan", has_device && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.capture", camera_on && idle);
@@ -269,6 +279,8 @@ typedef struct
   GtkWidget *picture;
   GtkWidget *buttons[6];   /* in the order of page_actions */
   GtkWidget *menu;
+  GtkDragSource *drag_source;  /* the row dragged onto another moves there */
+  GtkDropTarget *drop_target;
   char      *sha256;       /* the file the thumbnail shows; NULL: a placeholder */
 } PageRow;
 
@@ -629,6 +641,138 @@ page_menu_cb (GtkMenuButton *button,
   gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
 }
 
+/* Dragging a page onto another row moves it there: above that row's page
+ * when dropped on its upper half, below it on the lower half. The move is
+ * the same as the buttons' (committed on the store's worker), so a drag
+ * is undone by another drag and leaves the same history. */
+
+static void move_page_to (HallScanWindow *self,
+                          const char     *uuid,
+                          guint           position);
+
+#define DRAG_WINDOW_KEY "hall-scan-window"
+
+static GdkContentProvider *
+page_drag_prepare_cb (GtkDragSource *source,
+                      double         x,
+                      double         y,
+                      PageRow       *row)
+{
+  GdkTexture *texture = NULL;
+
+  if (row->uuid == NULL || !pages_editable (row->self))
+    return NULL;
+  if (row->sha256 != NULL)
+    texture = g_hash_table_lookup (row->self->thumbnails, row->sha256);
+  if (texture != NULL)
+    gtk_drag_source_set_icon (source, GDK_PAINTABLE (texture),
+                              gdk_texture_get_width (texture) / 2,
+                              gdk_texture_get_height (texture) / 2);
+
+  return gdk_content_provider_new_typed (G_TYPE_STRING, row->uuid);
+}
+
+/* The drag is marked as this window's: a drop takes pages dragged from
+ * this list only, not text from another program or another slot. */
+static void
+page_drag_begin_cb (GtkDragSource *source,
+                    GdkDrag       *drag,
+                    PageRow       *row)
+{
+  g_object_set_data (G_OBJECT (drag), DRAG_WINDOW_KEY, row->self);
+}
+
+static gboolean
+page_drop_accept_cb (GtkDropTarget *target,
+                     GdkDrop       *drop,
+                     PageRow       *row)
+{
+  GdkDrag *drag = gdk_drop_get_drag (drop);
+
+  return drag != NULL && g_object_get_data (G_OBJECT (drag), DRAG_WINDOW_KEY) == row->self
+         && row->uuid != NULL;
+}
+
+static void
+show_drop_place (PageRow *row,
+                 gboolean below)
+{
+  gtk_widget_remove_css_class (row->row, below ? "drop-above" : "drop-below");
+  gtk_widget_add_css_class (row->row, below ? "drop-below" : "drop-above");
+}
+
+static gboolean
+drop_is_below (PageRow *row,
+               double   y)
+{
+  return y > gtk_widget_get_height (row->row) / 2.0;
+}
+
+static GdkDragAction
+page_drop_motion_cb (GtkDropTarget *target,
+                     double         x,
+                     double         y,
+                     PageRow       *row)
+{
+  show_drop_place (row, drop_is_below (row, y));
+  return GDK_ACTION_MOVE;
+}
+
+static void
+page_drop_leave_cb (GtkDropTarget *target,
+                    PageRow       *row)
+{
+  gtk_widget_remove_css_class (row->row, "drop-above");
+  gtk_widget_remove_css_class (row->row, "drop-below");
+}
+
+static gboolean
+page_drop_cb (GtkDropTarget *target,
+              const GValue  *value,
+              double         x,
+              double         y,
+              PageRow       *row)
+{
+  HallScanWindow *self = row->self;
+  HallStoredPage *dragged;
+  HallStoredPage *onto;
+  guint position;
+
+  page_drop_leave_cb (target, row);
+  if (row->uuid == NULL || !G_VALUE_HOLDS_STRING (value) || !pages_editable (self))
+    return FALSE;
+  dragged = g_hash_table_lookup (self->page_index, g_value_get_string (value));
+  onto = g_hash_table_lookup (self->page_index, row->uuid);
+  if (dragged == NULL || onto == NULL)
+    return FALSE;
+
+  /* The place in the list as it is; the dragged page leaves its own. */
+  position = onto->position + (drop_is_below (row, y) ? 1 : 0);
+  if (position > dragged->position)
+    position--;
+  if (position == dragged->position)
+    return FALSE;
+  move_page_to (self, dragged->uuid, position);
+  return TRUE;
+}
+
+static void
+add_page_drag_and_drop (PageRow *row)
+{
+  row->drag_source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (row->drag_source, GDK_ACTION_MOVE);
+  g_signal_connect (row->drag_source, "prepare", G_CALLBACK (page_drag_prepare_cb), row);
+  g_signal_connect (row->drag_source, "drag-begin", G_CALLBACK (page_drag_begin_cb), row);
+  gtk_widget_add_controller (row->row, GTK_EVENT_CONTROLLER (row->drag_source));
+
+  row->drop_target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_MOVE);
+  g_signal_connect (row->drop_target, "accept", G_CALLBACK (page_drop_accept_cb), row);
+  g_signal_connect (row->drop_target, "motion", G_CALLBACK (page_drop_motion_cb), row);
+  g_signal_connect (row->drop_target, "leave", G_CALLBACK (page_drop_leave_cb), row);
+  g_signal_connect (row->drop_target, "drop", G_CALLBACK (page_drop_cb), row);
+  gtk_widget_add_controller (row->row, GTK_EVENT_CONTROLLER (row->drop_target));
+}
+
 /* A row, made by the list when it needs one more on screen; it is given
  * pages to show (bound) and kept for others as the list scrolls. */
 static void
@@ -678,6 +822,7 @@ page_setup_cb (GtkSignalListItemFactory *factory,
   adw_squeezer_add (ADW_SQUEEZER (squeezer), buttons);
   adw_squeezer_add (ADW_SQUEEZER (squeezer), row->menu);
   adw_action_row_add_suffix (action_row, squeezer);
+  add_page_drag_and_drop (row);
 
   /* An AdwActionRow is a GtkListBoxRow, and takes the keyboard focus
    * through its list box: each row has one of its own. */
@@ -1949,6 +2094,16 @@ page_moved_cb (GObject      *source,
 /* Moves and deletes commit (and fsync) on the store's worker, not on the
  * main loop. */
 static void
+move_page_to (HallScanWindow *self,
+              const char     *uuid,
+              guint           position)
+{
+  self->n_editing++;
+  hall_store_move_page_async (self->store, uuid, position, self->cancellable,
+                              page_moved_cb, g_object_ref (self));
+}
+
+static void
 move_page (HallScanWindow *self,
            const char     *uuid,
            int             delta)
@@ -1958,9 +2113,7 @@ move_page (HallScanWindow *self,
   if (page == NULL || ((int) page->position + delta) < 0
       || (guint) ((int) page->position + delta) >= self->pages->len)
     return;
-  self->n_editing++;
-  hall_store_move_page_async (self->store, uuid, page->position + delta, self->cancellable,
-                              page_moved_cb, g_object_ref (self));
+  move_page_to (self, uuid, page->position + delta);
 }
 
 static void
@@ -2315,6 +2468,33 @@ chooser_response_cb (GtkNativeDialog *chooser,
   g_clear_object (&self->chooser);
 }
 
+/* Files dragged from a file manager onto the window are imported as if
+ * chosen with Import, with the same checks. */
+static gboolean
+files_drop_cb (GtkDropTarget  *target,
+               const GValue   *value,
+               double          x,
+               double          y,
+               HallScanWindow *self)
+{
+  g_autoptr (GListStore) files = g_list_store_new (G_TYPE_FILE);
+  GSList *list;
+
+  if (!pages_editable (self))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Pages are being stored: drop the files "
+                                                    "again when they are")));
+      return FALSE;
+    }
+  list = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = list; l != NULL; l = l->next)
+    g_list_store_append (files, l->data);
+  g_slist_free (list);
+  hall_scan_window_import_files (self, G_LIST_MODEL (files));
+  return TRUE;
+}
+
 static void
 import_action (GtkWidget  *widget,
                const char *action_name,
@@ -2629,6 +2809,9 @@ hall_scan_window_init (HallScanWindow *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (crop_drag_update_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->preview_area), GTK_EVENT_CONTROLLER (drag));
   self->crop_corner = -1;
+  self->file_drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (self->file_drop, "drop", G_CALLBACK (files_drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->file_drop));
 
   self->cancellable = g_cancellable_new ();
   self->kinds = g_array_new (FALSE, FALSE, sizeof (HallPageKind));
@@ -2922,4 +3105,46 @@ hall_scan_window_drag_crop_corner (HallScanWindow *self,
     return FALSE;
   move_crop_corner (self, corner, x, y);
   return TRUE;
+}
+
+/* The row showing page @position, if one does. */
+static PageRow *
+bound_row (HallScanWindow *self,
+           guint           position)
+{
+  const char *uuid = gtk_string_list_get_string (self->page_model, position);
+
+  return uuid != NULL ? g_hash_table_lookup (self->bound, uuid) : NULL;
+}
+
+GtkDragSource *
+hall_scan_window_get_page_drag_source (HallScanWindow *self,
+                                       guint           position)
+{
+  PageRow *row;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  row = bound_row (self, position);
+  return row != NULL ? row->drag_source : NULL;
+}
+
+GtkDropTarget *
+hall_scan_window_get_page_drop_target (HallScanWindow *self,
+                                       guint           position)
+{
+  PageRow *row;
+
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  row = bound_row (self, position);
+  return row != NULL ? row->drop_target : NULL;
+}
+
+GtkDropTarget *
+hall_scan_window_get_file_drop_target (HallScanWindow *self)
+{
+  g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), NULL);
+
+  return self->file_drop;
 }
