@@ -1337,6 +1337,40 @@ server_db_exec (const char *sql)
   db_exec_in (server->data_dir, sql);
 }
 
+/* (transfer full) (nullable): the first column of the first row of @sql
+ * on the server's database. */
+static char *
+server_db_text (const char *sql)
+{
+  g_autofree char *path = g_build_filename (server->data_dir, "hall.sqlite", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  if (postgres != NULL)
+    {
+      PGconn *pg = PQconnectdb (database_of (server->data_dir));
+      PGresult *result;
+
+      g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+      result = PQexec (pg, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (pg));
+      if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
+        text = g_strdup (PQgetvalue (result, 0, 0));
+      PQclear (result);
+      PQfinish (pg);
+      return text;
+    }
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
 /* The storage itself fails one operation of a batch (a trigger stands in
  * for a full disk or a broken row): that operation alone is answered 500,
  * with a reference rather than the database's words, and rolled back; the
@@ -4152,6 +4186,104 @@ test_decision_path (void)
   assert_status (reply, 201);
 }
 
+/* A batch whose operations read what the ones before them wrote (a
+ * storage that reads a batch ahead must answer as if it had not): a case
+ * number taken earlier in the batch, a version raised, an audit chain
+ * grown, a key answered. */
+static void
+test_batch_reads_its_own_writes (void)
+{
+  g_autofree char *applicant = g_uuid_string_random ();
+  g_autofree char *first = g_uuid_string_random ();
+  g_autofree char *second = g_uuid_string_random ();
+  g_autofree char *e1 = g_uuid_string_random ();
+  g_autofree char *e2 = g_uuid_string_random ();
+  g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
+  g_autofree char *first_path = g_strconcat ("/v1/cases/", first, NULL);
+  g_autofree char *second_path = g_strconcat ("/v1/cases/", second, NULL);
+  g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", first);
+  g_autofree char *number = new_number ("C05");
+  g_autofree char *person = person_json (NULL);
+  g_autofree char *first_body = case_json (applicant, service_id, number);
+  g_autofree char *second_body = case_json (applicant, service_id, number);
+  g_autofree char *changed = NULL;
+  g_autofree char *e1_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                              "\"note\":\"First\"}", e1);
+  g_autofree char *e2_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                              "\"note\":\"Second\"}", e2);
+  g_autofree char *e1_key = g_uuid_string_random ();
+  g_autofree char *change_op = NULL;
+  g_autofree char *stale_op = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *e1_entry = NULL;
+  g_autofree char *e2_prev = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *e2_entry = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_auto(GStrv) ops = g_new0 (char *, 9);
+  g_auto(GStrv) keys = g_new0 (char *, 7);
+  guint n = 0;
+
+  for (guint i = 0; i < 6; i++)
+    keys[i] = g_uuid_string_random ();
+
+  changed = g_strdup (first_body);
+  changed[strlen (changed) - 1] = '\0';
+  {
+    g_autofree char *with_official = g_strconcat (changed, ",\"official\":\"li.na\"}", NULL);
+
+    g_free (changed);
+    changed = g_steal_pointer (&with_official);
+  }
+
+  ops[n++] = batch_op (keys[0], "PUT", applicant_path, person);
+  ops[n++] = batch_op (keys[1], "PUT", first_path, first_body);
+  /* The number the case before took. */
+  ops[n++] = batch_op (keys[2], "PUT", second_path, second_body);
+  ops[n++] = batch_op (e1_key, "POST", events_path, e1_body);
+  ops[n++] = batch_op (keys[3], "POST", events_path, e2_body);
+  /* The first event's key again: its answer, not a second event. */
+  ops[n++] = batch_op (e1_key, "POST", events_path, e1_body);
+  /* Version 1 is current: this changes it to 2 … */
+  change_op = batch_op (keys[4], "PUT", first_path, changed);
+  change_op[strlen (change_op) - 1] = '\0';
+  ops[n++] = g_strconcat (change_op, ",\"if_match\":\"\\\"1\\\"\"}", NULL);
+  /* … so that the same If-Match comes too late. */
+  stale_op = batch_op (keys[5], "PUT", first_path, first_body);
+  stale_op[strlen (stale_op) - 1] = '\0';
+  ops[n++] = g_strconcat (stale_op, ",\"if_match\":\"\\\"1\\\"\"}", NULL);
+
+  results = post_batch (ops);
+  g_assert_cmpint (result_status (results, 0), ==, 201);
+  g_assert_cmpint (result_status (results, 1), ==, 201);
+  g_assert_cmpint (result_status (results, 2), ==, 409);
+  g_assert_cmpstr (result_field (results, 2), ==, "number");
+  g_assert_cmpint (result_status (results, 3), ==, 201);
+  g_assert_cmpint (result_status (results, 4), ==, 201);
+  g_assert_cmpint (result_status (results, 5), ==, 201);
+  g_assert_cmpint (result_status (results, 6), ==, 200);
+  g_assert_cmpint (result_status (results, 7), ==, 412);
+  g_assert_null (get_text (second_path));
+  g_assert_cmpuint (count_changes_of (e1), ==, 1);
+
+  /* The second event chains onto the first, and the case's head onto it. */
+  sql = g_strdup_printf ("SELECT entry_hash FROM events WHERE uuid = '%s'", e1);
+  e1_entry = server_db_text (sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT prev_hash FROM events WHERE uuid = '%s'", e2);
+  e2_prev = server_db_text (sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT entry_hash FROM events WHERE uuid = '%s'", e2);
+  e2_entry = server_db_text (sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT audit_head FROM cases WHERE uuid = '%s'", first);
+  head = server_db_text (sql);
+  g_assert_nonnull (e1_entry);
+  g_assert_cmpuint (strlen (e1_entry), >, 0);
+  g_assert_cmpstr (e2_prev, ==, e1_entry);
+  g_assert_cmpstr (head, ==, e2_entry);
+}
+
 /* A batch's operations meet the rules of single writes, each on its own. */
 static void
 test_batch_same_rules (void)
@@ -6277,6 +6409,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/batch", test_batch);
   g_test_add_func ("/hall/server/identity", test_identity);
   g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);
+  g_test_add_func ("/hall/server/batch/reads-its-own-writes", test_batch_reads_its_own_writes);
   g_test_add_func ("/hall/server/blobs", test_blobs);
   g_test_add_func ("/hall/server/durability", test_durability);
   g_test_add_func ("/hall/server/set-official", test_set_official);

@@ -204,6 +204,8 @@ batch_write (HallServerStorage  *storage,
   HallServerRequest *batch = user_data;
   g_autoptr(GError) failure = NULL;
 
+  if (!_hall_server_read_ahead (storage, batch->operations, error))
+    return FALSE;
   for (guint i = 0; i < batch->operations->len; i++)
     {
       HallServerRequest *op = g_ptr_array_index (batch->operations, i);

@@ -39,6 +39,7 @@
 #include "hall-audit.h"
 #include "hall-server-error.h"
 #include "hall-server-postgres.h"
+#include "hall-write-cache.h"
 #include "hall-sqlite.h"
 
 #define SCHEMA_VERSION 10
@@ -82,6 +83,10 @@ typedef enum
   STMT_STATS_REASONS,
   STMT_STATS_STEPS,
   STMT_STATS_WAITING,
+  STMT_READ_AHEAD_KEYS,
+  STMT_READ_AHEAD_APPLICANTS,
+  STMT_READ_AHEAD_CASES,
+  STMT_READ_AHEAD_NUMBERS,
   N_STMTS
 } StmtId;
 
@@ -131,6 +136,17 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT_LICENSE] = "INSERT INTO licenses (number, case_uuid, data) VALUES ($1, $2, $3)",
   [STMT_GET_PAGE] = "SELECT data, version FROM pages WHERE uuid = $1",
   [STMT_GET_PAGE_LOCKED] = "SELECT data, version FROM pages WHERE uuid = $1 FOR UPDATE",
+  /* A batch's reads in one go (pg_read_ahead): $1 a text[]. Rows are
+   * locked as the single reads lock them, in the order of their uuids,
+   * so that two writers reading ahead overlapping batches do not each
+   * hold what the other waits for. */
+  [STMT_READ_AHEAD_KEYS] = "SELECT key, request_hash, status, etag, body FROM idempotency"
+                           " WHERE key = ANY ($1::text[])",
+  [STMT_READ_AHEAD_APPLICANTS] = "SELECT uuid, data, version FROM applicants"
+                                 " WHERE uuid = ANY ($1::text[]) ORDER BY uuid FOR UPDATE",
+  [STMT_READ_AHEAD_CASES] = "SELECT uuid, data, version, audit_head, number FROM cases"
+                            " WHERE uuid = ANY ($1::text[]) ORDER BY uuid FOR UPDATE",
+  [STMT_READ_AHEAD_NUMBERS] = "SELECT number, uuid FROM cases WHERE number = ANY ($1::text[])",
   /* From the stats_ tables (schema 9), as SQLite's. $1, $2: the range
    * of created_at (ISO 8601, UTC, whole hours); $3: the grouping; $4: now.
    * Days and hours are the hall's local time, UTC+08:00. */
@@ -628,6 +644,7 @@ typedef struct
   guint     pending_releases;   /* of savepoint "job", not sent yet */
   GPtrArray *pending_answers;   /* of PendingAnswer: written with the commit */
   GArray    *answer_marks;      /* guint: pending_answers->len at each savepoint */
+  HallWriteCache *cache;        /* what the transaction read ahead, read or wrote */
   guint     unfolded;    /* writes of cases and events since the last fold */
   gint64    folded_at;   /* monotonic, µs */
 } Conn;
@@ -672,6 +689,7 @@ conn_free (Conn *conn)
 {
   g_clear_pointer (&conn->pending_answers, g_ptr_array_unref);
   g_clear_pointer (&conn->answer_marks, g_array_unref);
+  g_clear_pointer (&conn->cache, hall_write_cache_free);
   PQfinish (conn->pg);
   g_free (conn);
 }
@@ -777,6 +795,7 @@ get_conn (HallServerPostgres  *self,
   conn->pg = pg;
   conn->pending_answers = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
   conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
+  conn->cache = hall_write_cache_new ();
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->conns, conn);
   g_mutex_unlock (&self->mutex);
@@ -1154,6 +1173,7 @@ pg_begin (HallServerStorage  *storage,
     return FALSE;
   conn->pending_releases = 0;
   forget_pending_answers (conn);
+  hall_write_cache_clear (conn->cache);
   ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
   /* The connection broke since the last batch: a new one. */
   if (!ok && (PQstatus (conn->pg) == CONNECTION_BAD
@@ -1207,6 +1227,7 @@ pg_commit (HallServerStorage  *storage,
   /* COMMIT releases the savepoints still open. */
   conn->pending_releases = 0;
   g_array_set_size (conn->answer_marks, 0);
+  hall_write_cache_clear (conn->cache);
   if (!write_pending_answers (conn, error))
     return FALSE;
   ok = exec_simple (conn, "COMMIT", _("commit"), error);
@@ -1226,6 +1247,7 @@ pg_rollback (HallServerStorage *storage)
     return;
   conn->pending_releases = 0;
   forget_pending_answers (conn);
+  hall_write_cache_clear (conn->cache);
   if (!exec_simple (conn, "ROLLBACK", _("roll back"), &error))
     g_debug ("%s", error->message);
   conn->in_transaction = FALSE;
@@ -1295,8 +1317,196 @@ pg_rollback_to (HallServerStorage  *storage,
       g_ptr_array_set_size (conn->pending_answers, mark);
       g_array_set_size (conn->answer_marks, conn->answer_marks->len - 1);
     }
+  /* What was written since the savepoint goes: the rest of the
+   * transaction reads from the database again. */
+  hall_write_cache_clear (conn->cache);
   return send_pending_releases (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
                                 _("roll back a savepoint"), error);
+}
+
+/* (transfer full): @values as a PostgreSQL array literal of text, each
+ * quoted: {"a","b \"c\""}. */
+static char *
+text_array_literal (GPtrArray *values)
+{
+  GString *literal = g_string_new ("{");
+
+  for (guint i = 0; i < values->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (literal, ',');
+      g_string_append_c (literal, '"');
+      for (const char *c = g_ptr_array_index (values, i); *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (literal, '\\');
+          g_string_append_c (literal, *c);
+        }
+      g_string_append_c (literal, '"');
+    }
+  g_string_append_c (literal, '}');
+  return g_string_free (literal, FALSE);
+}
+
+/* (transfer full) (nullable): the rows of @id for the values of @values
+ * not known yet (@known tells), or NULL when all are known; @error set
+ * when the statement failed. */
+static PGresult *
+read_ahead_rows (HallServerPostgres  *self,
+                 StmtId               id,
+                 GPtrArray           *values,
+                 gboolean           (*known) (HallWriteCache *cache, const char *value),
+                 Conn                *conn,
+                 GPtrArray          **unknown_out,
+                 GError             **error)
+{
+  g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
+  g_autofree char *literal = NULL;
+  const char *params[1];
+
+  for (guint i = 0; values != NULL && i < values->len; i++)
+    if (!known (conn->cache, g_ptr_array_index (values, i)))
+      g_ptr_array_add (unknown, g_ptr_array_index (values, i));
+  if (unknown->len == 0)
+    return NULL;
+  literal = text_array_literal (unknown);
+  params[0] = literal;
+  *unknown_out = g_steal_pointer (&unknown);
+  return run_stmt (self, id, 1, params, _("read ahead a batch's records"), error);
+}
+
+static gboolean
+key_known (HallWriteCache *cache,
+           const char     *key)
+{
+  const HallIdempotentAnswer *answer;
+
+  return hall_write_cache_get_answer (cache, key, &answer);
+}
+
+static gboolean
+applicant_known (HallWriteCache *cache,
+                 const char     *uuid)
+{
+  const char *data;
+
+  return hall_write_cache_get_entity (cache, HALL_ENTITY_APPLICANT, uuid, &data, NULL);
+}
+
+static gboolean
+case_known (HallWriteCache *cache,
+            const char     *uuid)
+{
+  const char *data;
+
+  return hall_write_cache_get_entity (cache, HALL_ENTITY_CASE, uuid, &data, NULL);
+}
+
+static gboolean
+number_known (HallWriteCache *cache,
+              const char     *number)
+{
+  const char *uuid;
+
+  return hall_write_cache_get_number (cache, number, &uuid);
+}
+
+/* A batch of 500 operations read one record at a time took some 1,500
+ * round trips before its first write; read ahead, four. What is not found
+ * is known not to exist, until this transaction writes it. */
+static gboolean
+pg_read_ahead (HallServerStorage    *storage,
+               const HallReadAhead  *what,
+               GError              **error)
+{
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  Conn *conn = get_conn (self, error);
+  g_autoptr(GPtrArray) unknown = NULL;
+  PGresult *result;
+
+  if (conn == NULL)
+    return FALSE;
+  g_return_val_if_fail (conn->in_transaction, FALSE);
+
+  result = read_ahead_rows (self, STMT_READ_AHEAD_KEYS, what->keys, key_known, conn, &unknown,
+                            error);
+  if (unknown != NULL)
+    {
+      if (result == NULL)
+        return FALSE;
+      for (guint i = 0; i < unknown->len; i++)
+        hall_write_cache_set_answer (conn->cache, g_ptr_array_index (unknown, i), NULL);
+      for (int row = 0; row < PQntuples (result); row++)
+        {
+          HallIdempotentAnswer answer = {
+            .request_hash = PQgetvalue (result, row, 1),
+            .status = (guint) g_ascii_strtoull (PQgetvalue (result, row, 2), NULL, 10),
+            .etag = PQgetisnull (result, row, 3) ? 0
+                    : g_ascii_strtoll (PQgetvalue (result, row, 3), NULL, 10),
+            .body = PQgetvalue (result, row, 4),
+          };
+
+          hall_write_cache_set_answer (conn->cache, PQgetvalue (result, row, 0), &answer);
+        }
+      PQclear (result);
+      g_clear_pointer (&unknown, g_ptr_array_unref);
+    }
+
+  result = read_ahead_rows (self, STMT_READ_AHEAD_APPLICANTS, what->applicants, applicant_known,
+                            conn, &unknown, error);
+  if (unknown != NULL)
+    {
+      if (result == NULL)
+        return FALSE;
+      for (guint i = 0; i < unknown->len; i++)
+        hall_write_cache_set_entity (conn->cache, HALL_ENTITY_APPLICANT,
+                                     g_ptr_array_index (unknown, i), NULL, 0);
+      for (int row = 0; row < PQntuples (result); row++)
+        hall_write_cache_set_entity (conn->cache, HALL_ENTITY_APPLICANT,
+                                     PQgetvalue (result, row, 0), PQgetvalue (result, row, 1),
+                                     g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
+      PQclear (result);
+      g_clear_pointer (&unknown, g_ptr_array_unref);
+    }
+
+  result = read_ahead_rows (self, STMT_READ_AHEAD_CASES, what->cases, case_known, conn,
+                            &unknown, error);
+  if (unknown != NULL)
+    {
+      if (result == NULL)
+        return FALSE;
+      for (guint i = 0; i < unknown->len; i++)
+        hall_write_cache_set_entity (conn->cache, HALL_ENTITY_CASE,
+                                     g_ptr_array_index (unknown, i), NULL, 0);
+      for (int row = 0; row < PQntuples (result); row++)
+        {
+          const char *uuid = PQgetvalue (result, row, 0);
+
+          hall_write_cache_set_entity (conn->cache, HALL_ENTITY_CASE, uuid,
+                                       PQgetvalue (result, row, 1),
+                                       g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
+          hall_write_cache_set_audit_head (conn->cache, uuid, PQgetvalue (result, row, 3));
+          if (!PQgetisnull (result, row, 4))
+            hall_write_cache_note_number (conn->cache, PQgetvalue (result, row, 4), uuid);
+        }
+      PQclear (result);
+      g_clear_pointer (&unknown, g_ptr_array_unref);
+    }
+
+  result = read_ahead_rows (self, STMT_READ_AHEAD_NUMBERS, what->numbers, number_known, conn,
+                            &unknown, error);
+  if (unknown != NULL)
+    {
+      if (result == NULL)
+        return FALSE;
+      for (guint i = 0; i < unknown->len; i++)
+        hall_write_cache_note_number (conn->cache, g_ptr_array_index (unknown, i), NULL);
+      for (int row = 0; row < PQntuples (result); row++)
+        hall_write_cache_note_number (conn->cache, PQgetvalue (result, row, 0),
+                                      PQgetvalue (result, row, 1));
+      PQclear (result);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1321,15 +1531,28 @@ pg_get_entity (HallServerStorage  *storage,
               : kind == HALL_ENTITY_CASE ? (locked ? STMT_GET_CASE_LOCKED : STMT_GET_CASE)
               : kind == HALL_ENTITY_PAGE ? (locked ? STMT_GET_PAGE_LOCKED : STMT_GET_PAGE)
               : STMT_GET_EVENT_ENTITY;
-  PGresult *result = row_of_key (self, id, uuid, hall_entity_kind_to_string (kind),
-                                 _("read an entity"), error);
+  gboolean cached = locked && (kind == HALL_ENTITY_APPLICANT || kind == HALL_ENTITY_CASE);
+  Conn *conn = cached ? get_conn (self, NULL) : NULL;
+  const char *known;
+  PGresult *result;
   char *data;
 
+  if (conn != NULL && hall_write_cache_get_entity (conn->cache, kind, uuid, &known, version_out))
+    {
+      if (known == NULL)
+        set_not_found (error, hall_entity_kind_to_string (kind));
+      return g_strdup (known);
+    }
+  result = row_of_key (self, id, uuid, hall_entity_kind_to_string (kind), _("read an entity"),
+                       error);
   if (result == NULL)
     return NULL;
   if (version_out != NULL)
     *version_out = value_int (result, 1);
   data = value_dup (result, 0);
+  /* Locked now: no other writer changes it before this one commits. */
+  if (conn != NULL)
+    hall_write_cache_set_entity (conn->cache, kind, uuid, data, value_int (result, 1));
   PQclear (result);
   return data;
 }
@@ -1339,10 +1562,20 @@ pg_find_case_by_number (HallServerStorage  *storage,
                         const char         *number,
                         GError            **error)
 {
-  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_FIND_CASE_BY_NUMBER,
-                                 number, "case", _("look up a case number"), error);
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  Conn *conn = in_transaction (self) ? get_conn (self, NULL) : NULL;
+  const char *known;
+  PGresult *result;
   char *uuid;
 
+  if (conn != NULL && hall_write_cache_get_number (conn->cache, number, &known))
+    {
+      if (known == NULL)
+        set_not_found (error, "case");
+      return g_strdup (known);
+    }
+  result = row_of_key (self, STMT_FIND_CASE_BY_NUMBER, number, "case",
+                       _("look up a case number"), error);
   if (result == NULL)
     return NULL;
   uuid = value_dup (result, 0);
@@ -1489,6 +1722,25 @@ pg_get_idempotent_answer (HallServerStorage  *storage,
           return answer;
         }
     }
+  if (conn->in_transaction)
+    {
+      const HallIdempotentAnswer *known;
+
+      if (hall_write_cache_get_answer (conn->cache, key, &known))
+        {
+          if (known == NULL)
+            {
+              set_not_found (error, "idempotency key");
+              return NULL;
+            }
+          answer = g_new0 (HallIdempotentAnswer, 1);
+          answer->request_hash = g_strdup (known->request_hash);
+          answer->status = known->status;
+          answer->etag = known->etag;
+          answer->body = g_strdup (known->body);
+          return answer;
+        }
+    }
   result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_IDEMPOTENT, key,
                        "idempotency key", _("read an idempotency key"), error);
   if (result == NULL)
@@ -1598,9 +1850,19 @@ pg_put_entity (HallServerStorage  *storage,
   if (g_str_equal (outcome, "ok"))
     {
       if (kind == HALL_ENTITY_CASE)
-        conn->unfolded++;
+        {
+          conn->unfolded++;
+          hall_write_cache_set_case_number (conn->cache, uuid, params[4]);
+        }
+      if (kind != HALL_ENTITY_PAGE)
+        hall_write_cache_set_entity (conn->cache, kind, uuid, data, version);
       return TRUE;
     }
+  /* Refused: someone else's write came first, which the next read must
+   * see. */
+  hall_write_cache_forget_entity (conn->cache, kind, uuid);
+  if (kind == HALL_ENTITY_CASE && params[4] != NULL)
+    hall_write_cache_forget_number (conn->cache, params[4]);
   if (g_str_equal (outcome, "exists")
       /* The other creation's identity or number clashed before its uuid
        * did: the same race, the same answer. */
@@ -1643,16 +1905,29 @@ pg_put_event (HallServerStorage  *storage,
 
   /* The audit chain (hall-audit.h), as the SQLite storage's trigger keeps
    * it: the case's row is locked, so events of one case chain in order. */
-  result = run_stmt (self, STMT_CASE_AUDIT_HEAD, 1, head_params, _("write an event"), error);
-  if (result == NULL)
-    return FALSE;
-  prev = PQntuples (result) > 0 ? value_dup (result, 0) : g_strdup ("");
-  PQclear (result);
+  {
+    const char *known;
+
+    if (hall_write_cache_get_audit_head (conn->cache, case_uuid, &known))
+      prev = g_strdup (known);
+  }
+  if (prev == NULL)
+    {
+      result = run_stmt (self, STMT_CASE_AUDIT_HEAD, 1, head_params, _("write an event"),
+                         error);
+      if (result == NULL)
+        return FALSE;
+      prev = PQntuples (result) > 0 ? value_dup (result, 0) : g_strdup ("");
+      PQclear (result);
+    }
   entry = hall_audit_entry_hash (prev, uuid, NULL, NULL, NULL, NULL, 0, data);
   {
     const char *params[] = { uuid, case_uuid, version_text, data, prev, entry };
 
-    return run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error);
+    if (!run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error))
+      return FALSE;
+    hall_write_cache_set_audit_head (conn->cache, case_uuid, entry);
+    return TRUE;
   }
 }
 
@@ -2048,6 +2323,7 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->savepoint = pg_savepoint;
   iface->release = pg_release;
   iface->rollback_to = pg_rollback_to;
+  iface->read_ahead = pg_read_ahead;
   iface->get_entity = pg_get_entity;
   iface->find_case_by_number = pg_find_case_by_number;
   iface->find_applicant_by_identity = pg_find_applicant_by_identity;

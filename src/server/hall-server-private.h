@@ -77,6 +77,11 @@ HallServerResponse *_hall_server_replay         (HallServerStorage     *storage,
                                                  GError               **error);
 /* The write of one PUT/POST, run by the group committer on the writer
  * thread; leaves its answer in request->response. */
+/* Reads ahead what the queued operations of a batch will read (see
+ * hall_server_storage_read_ahead ()). */
+gboolean            _hall_server_read_ahead     (HallServerStorage     *storage,
+                                                 GPtrArray             *operations,
+                                                 GError               **error);
 gboolean            _hall_server_run_write      (HallServerStorage     *storage,
                                                  gpointer               user_data,
                                                  GError               **error);

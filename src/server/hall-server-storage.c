@@ -90,6 +90,16 @@ hall_server_storage_rollback_to (HallServerStorage  *self,
   return IFACE (self)->rollback_to (self, error);
 }
 
+gboolean
+hall_server_storage_read_ahead (HallServerStorage   *self,
+                                const HallReadAhead *what,
+                                GError             **error)
+{
+  if (IFACE (self)->read_ahead == NULL)
+    return TRUE;
+  return IFACE (self)->read_ahead (self, what, error);
+}
+
 char *
 hall_server_storage_get_entity (HallServerStorage  *self,
                                 HallEntityKind      kind,

@@ -105,6 +105,15 @@ typedef struct
 void hall_stats_steps_free (HallStatsSteps *steps);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsSteps, hall_stats_steps_free)
 
+/* What a batch's writes are about to read (hall_server_storage_read_ahead ()). */
+typedef struct
+{
+  GPtrArray *keys;        /* scoped Idempotency-Keys */
+  GPtrArray *applicants;  /* uuids */
+  GPtrArray *cases;       /* uuids */
+  GPtrArray *numbers;     /* case numbers */
+} HallReadAhead;
+
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
 G_DECLARE_INTERFACE (HallServerStorage, hall_server_storage, HALL, SERVER_STORAGE, GObject)
 
@@ -140,6 +149,10 @@ struct _HallServerStorageInterface
   gboolean     (*release)           (HallServerStorage     *self,
                                      GError               **error);
   gboolean     (*rollback_to)       (HallServerStorage     *self,
+                                     GError               **error);
+  /* Optional. */
+  gboolean     (*read_ahead)        (HallServerStorage     *self,
+                                     const HallReadAhead   *what,
                                      GError               **error);
 
   char        *(*get_entity)        (HallServerStorage     *self,
@@ -257,6 +270,13 @@ gboolean              hall_server_storage_release               (HallServerStora
                                                                  GError            **error);
 gboolean              hall_server_storage_rollback_to           (HallServerStorage  *self,
                                                                  GError            **error);
+/* Inside a transaction, before a batch of writes: reads what they will
+ * read (and lock) in one go, for a storage whose every read is a round
+ * trip; the others do nothing. Their reads then answer as they would
+ * have. */
+gboolean              hall_server_storage_read_ahead            (HallServerStorage   *self,
+                                                                 const HallReadAhead *what,
+                                                                 GError             **error);
 
 /* (transfer full): the entity's JSON, and its version. */
 char                 *hall_server_storage_get_entity            (HallServerStorage  *self,

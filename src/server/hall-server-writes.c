@@ -1251,6 +1251,53 @@ _hall_server_replay (HallServerStorage  *storage,
 }
 
 gboolean
+_hall_server_read_ahead (HallServerStorage  *storage,
+                         GPtrArray          *operations,
+                         GError            **error)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) applicants = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
+  HallReadAhead what = { keys, applicants, cases, numbers };
+
+  for (guint i = 0; i < operations->len; i++)
+    {
+      HallServerRequest *op = g_ptr_array_index (operations, i);
+      JsonObject *object;
+
+      if (!op->queued)
+        continue;
+      if (op->idempotency_key != NULL)
+        g_ptr_array_add (keys, scoped_key (op));
+      switch (op->route)
+        {
+        case HALL_ROUTE_APPLICANT:
+          g_ptr_array_add (applicants, op->id);
+          break;
+        case HALL_ROUTE_CASE:
+          /* write_entity () reads the case, its applicant and whoever
+           * holds its number. */
+          g_ptr_array_add (cases, op->id);
+          object = op->entity != NULL && JSON_NODE_HOLDS_OBJECT (op->entity)
+                   ? json_node_get_object (op->entity) : NULL;
+          if (object != NULL && hall_json_get_string (object, "applicant") != NULL)
+            g_ptr_array_add (applicants, (gpointer) hall_json_get_string (object, "applicant"));
+          if (object != NULL && hall_json_get_string (object, "number") != NULL
+              && *hall_json_get_string (object, "number") != '\0')
+            g_ptr_array_add (numbers, (gpointer) hall_json_get_string (object, "number"));
+          break;
+        case HALL_ROUTE_CASE_EVENTS:
+          g_ptr_array_add (cases, op->id);
+          break;
+        default:
+          break;
+        }
+    }
+  return hall_server_storage_read_ahead (storage, &what, error);
+}
+
+gboolean
 _hall_server_run_write (HallServerStorage  *storage,
                         gpointer            user_data,
                         GError            **error)
