@@ -1714,12 +1714,7 @@ pg_get_idempotent_answer (HallServerStorage  *storage,
 
       if (g_str_equal (pending->key, key))
         {
-          answer = g_new0 (HallIdempotentAnswer, 1);
-          answer->request_hash = g_strdup (pending->answer.request_hash);
-          answer->status = pending->answer.status;
-          answer->etag = pending->answer.etag;
-          answer->body = g_strdup (pending->answer.body);
-          return answer;
+          return hall_idempotent_answer_copy (&pending->answer);
         }
     }
   if (conn->in_transaction)
@@ -1733,12 +1728,7 @@ pg_get_idempotent_answer (HallServerStorage  *storage,
               set_not_found (error, "idempotency key");
               return NULL;
             }
-          answer = g_new0 (HallIdempotentAnswer, 1);
-          answer->request_hash = g_strdup (known->request_hash);
-          answer->status = known->status;
-          answer->etag = known->etag;
-          answer->body = g_strdup (known->body);
-          return answer;
+          return hall_idempotent_answer_copy (known);
         }
     }
   result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_IDEMPOTENT, key,

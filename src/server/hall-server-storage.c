@@ -47,6 +47,18 @@ hall_idempotent_answer_free (HallIdempotentAnswer *answer)
   g_free (answer);
 }
 
+HallIdempotentAnswer *
+hall_idempotent_answer_copy (const HallIdempotentAnswer *answer)
+{
+  HallIdempotentAnswer *copy = g_new0 (HallIdempotentAnswer, 1);
+
+  copy->request_hash = g_strdup (answer->request_hash);
+  copy->status = answer->status;
+  copy->etag = answer->etag;
+  copy->body = g_strdup (answer->body);
+  return copy;
+}
+
 #define IFACE(self) HALL_SERVER_STORAGE_GET_IFACE (self)
 
 gboolean

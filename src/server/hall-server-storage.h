@@ -45,7 +45,9 @@ typedef struct
   char   *body;
 } HallIdempotentAnswer;
 
-void hall_idempotent_answer_free (HallIdempotentAnswer *answer);
+void                  hall_idempotent_answer_free (HallIdempotentAnswer       *answer);
+/* (transfer full) */
+HallIdempotentAnswer *hall_idempotent_answer_copy (const HallIdempotentAnswer *answer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallIdempotentAnswer, hall_idempotent_answer_free)
 
 /* A sign-in the server refused, kept for the administrator. */

@@ -30,13 +30,6 @@ cached_entity_free (CachedEntity *entity)
   g_free (entity);
 }
 
-static void
-answer_free (HallIdempotentAnswer *answer)
-{
-  if (answer != NULL)
-    hall_idempotent_answer_free (answer);
-}
-
 HallWriteCache *
 hall_write_cache_new (void)
 {
@@ -47,7 +40,7 @@ hall_write_cache_new (void)
   self->numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->number_of_case = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) answer_free);
+                                         (GDestroyNotify) hall_idempotent_answer_free);
   return self;
 }
 
@@ -217,17 +210,8 @@ hall_write_cache_set_answer (HallWriteCache             *self,
                              const char                 *key,
                              const HallIdempotentAnswer *answer)
 {
-  HallIdempotentAnswer *copy = NULL;
-
-  if (answer != NULL)
-    {
-      copy = g_new0 (HallIdempotentAnswer, 1);
-      copy->request_hash = g_strdup (answer->request_hash);
-      copy->status = answer->status;
-      copy->etag = answer->etag;
-      copy->body = g_strdup (answer->body);
-    }
-  g_hash_table_insert (self->answers, g_strdup (key), copy);
+  g_hash_table_insert (self->answers, g_strdup (key),
+                       answer != NULL ? hall_idempotent_answer_copy (answer) : NULL);
 }
 
 gboolean
