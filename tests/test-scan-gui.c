@@ -546,6 +546,113 @@ test_drag_reorder (Fixture       *fixture,
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
 }
 
+/* Presses @accel on the row of page @position the way its shortcut
+ * controller does when the row has the focus. */
+static void
+press_on_row (Fixture    *fixture,
+              guint       position,
+              const char *accel)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (
+    hall_scan_window_get_page_drop_target (fixture->window, position)));
+  g_autoptr (GtkShortcutTrigger) wanted = gtk_shortcut_trigger_parse_string (accel);
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (row);
+  gboolean pressed = FALSE;
+
+  gtk_widget_grab_focus (row);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !pressed; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !pressed; j++)
+        {
+          g_autoptr (GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (!gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            continue;
+          pressed = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, row,
+                                                  gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_assert_true (pressed);
+  g_assert_true (wait_for (idle, fixture));
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    position;
+} RowAt;
+
+/* The row of page @position has the keyboard focus. */
+static gboolean
+row_has_focus (gpointer data)
+{
+  RowAt *at = data;
+  GtkDropTarget *target = hall_scan_window_get_page_drop_target (at->fixture->window,
+                                                                 at->position);
+
+  return target != NULL
+         && gtk_root_get_focus (GTK_ROOT (at->fixture->window))
+            == gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+}
+
+static gboolean
+wait_for_focus (Fixture *fixture,
+                guint    position)
+{
+  RowAt at = { fixture, position };
+
+  return wait_for (row_has_focus, &at);
+}
+
+/* Alt+Down and Alt+Up move the focused page, and the focus goes with it,
+ * so that a stack is put in order without the mouse. */
+static void
+test_keyboard_reorder (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  g_autofree char *c = write_jpeg ("c.jpg", 140, 0);
+  const char *three[] = { a, b, c, NULL };
+  g_autoptr (GPtrArray) pages = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *order = NULL;
+  char *first, *second, *third;
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, three);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 3);
+  first = ((HallStoredPage *) pages->pdata[0])->uuid;
+  second = ((HallStoredPage *) pages->pdata[1])->uuid;
+  third = ((HallStoredPage *) pages->pdata[2])->uuid;
+
+  /* The first page down twice: it is last, and its row has the focus. */
+  press_on_row (fixture, 0, "<Alt>Down");
+  g_assert_true (wait_for_focus (fixture, 1));
+  press_on_row (fixture, 1, "<Alt>Down");
+  g_assert_true (wait_for_focus (fixture, 2));
+  expected = g_strjoin (" ", second, third, first, NULL);
+  order = page_order (fixture);
+  g_assert_cmpstr (order, ==, expected);
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&order, g_free);
+
+  /* Down from the last row moves nothing; up brings it back one. */
+  press_on_row (fixture, 2, "<Alt>Down");
+  press_on_row (fixture, 2, "<Alt>Up");
+  g_assert_true (wait_for_focus (fixture, 1));
+  expected = g_strjoin (" ", second, first, third, NULL);
+  order = page_order (fixture);
+  g_assert_cmpstr (order, ==, expected);
+  g_assert_cmpstr (hall_scan_window_get_row_title (fixture->window, 1, NULL), ==, "Page 2");
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+}
+
 /* Drops @paths on the window, as a file manager would. */
 static gboolean
 drop_files (Fixture     *fixture,
@@ -1108,6 +1215,8 @@ main (int   argc,
               test_reorder_rotate_delete, fixture_tear_down);
   g_test_add ("/hall/scan-gui/drag-reorder", Fixture, NULL, fixture_set_up,
               test_drag_reorder, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/keyboard-reorder", Fixture, NULL, fixture_set_up,
+              test_keyboard_reorder, fixture_tear_down);
   g_test_add ("/hall/scan-gui/drop-files", Fixture, NULL, fixture_set_up,
               test_drop_files, fixture_tear_down);
   g_test_add ("/hall/scan-gui/dossier", Fixture, NULL, fixture_set_up, test_dossier,

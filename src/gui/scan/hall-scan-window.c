@@ -108,6 +108,8 @@ struct _HallScanWindow
   guint              n_scanned;
   guint              n_storing;    /* pages handed to the store, not yet back */
   guint              n_editing;    /* moves and deletes not yet committed */
+  char              *focus_after_move; /* the page moved from the keyboard */
+  guint              focus_idle;   /* gives its row the focus */
   gulong             page_id;
   gulong             progress_id;
   gulong             finished_id;
@@ -291,13 +293,14 @@ static const struct
   const char *label;
   const char *action;
   const char *icon;
+  const char *accel;       /* on the focused row; NULL: none */
 } page_actions[] = {
-  { N_("Move up"), "scan.move-up", "go-up-symbolic" },
-  { N_("Move down"), "scan.move-down", "go-down-symbolic" },
-  { N_("Turn clockwise"), "scan.rotate", "object-rotate-right-symbolic" },
-  { N_("Crop page"), "scan.crop", "edit-cut-symbolic" },
-  { N_("Scan this page again"), "scan.rescan", "view-refresh-symbolic" },
-  { N_("Delete page"), "scan.delete", "user-trash-symbolic" },
+  { N_("Move up"), "scan.move-up", "go-up-symbolic", "<Alt>Up" },
+  { N_("Move down"), "scan.move-down", "go-down-symbolic", "<Alt>Down" },
+  { N_("Turn clockwise"), "scan.rotate", "object-rotate-right-symbolic", NULL },
+  { N_("Crop page"), "scan.crop", "edit-cut-symbolic", NULL },
+  { N_("Scan this page again"), "scan.rescan", "view-refresh-symbolic", NULL },
+  { N_("Delete page"), "scan.delete", "user-trash-symbolic", NULL },
 };
 #define BUTTON_UP   0
 #define BUTTON_DOWN 1
@@ -636,6 +639,8 @@ page_menu_cb (GtkMenuButton *button,
 
       g_menu_item_set_action_and_target_value (item, page_actions[i].action,
                                                g_variant_new_string (row->uuid));
+      if (page_actions[i].accel != NULL)
+        g_menu_item_set_attribute (item, "accel", "s", page_actions[i].accel);
       g_menu_append_item (menu, item);
     }
   gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
@@ -773,6 +778,76 @@ add_page_drag_and_drop (PageRow *row)
   gtk_widget_add_controller (row->row, GTK_EVENT_CONTROLLER (row->drop_target));
 }
 
+/* Alt+Up and Alt+Down move the page whose row has the focus, and the
+ * focus goes with the page: a stack is put in order from the keyboard. */
+
+static gboolean move_page (HallScanWindow *self,
+                           const char     *uuid,
+                           int             delta);
+
+static gboolean
+move_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  PageRow *row = user_data;
+
+  if (row->uuid == NULL || !pages_editable (row->self))
+    return FALSE;
+  if (move_page (row->self, row->uuid, g_variant_get_int32 (args)))
+    {
+      g_free (row->self->focus_after_move);
+      row->self->focus_after_move = g_strdup (row->uuid);
+    }
+  return TRUE;
+}
+
+static void
+add_page_move_shortcuts (PageRow *row)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  for (guint i = BUTTON_UP; i <= BUTTON_DOWN; i++)
+    {
+      GtkShortcut *shortcut =
+        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (page_actions[i].accel),
+                          gtk_callback_action_new (move_shortcut_cb, row, NULL));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (i == BUTTON_UP ? -1 : 1));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (row->row, controller);
+}
+
+/* Gives the focus to the row of the page last moved from the keyboard,
+ * once a row shows it where it went. After the list's layout, not in the
+ * splice: the list keeps the focus on the row at the focused position
+ * while it lays the moved rows out again. */
+static gboolean
+focus_moved_page_cb (gpointer user_data)
+{
+  HallScanWindow *self = user_data;
+  PageRow *row;
+
+  self->focus_idle = 0;
+  if (self->focus_after_move == NULL)
+    return G_SOURCE_REMOVE;
+  row = g_hash_table_lookup (self->bound, self->focus_after_move);
+  if (row == NULL)
+    return G_SOURCE_REMOVE;   /* the page's row, when one is bound, asks again */
+  if (gtk_widget_get_mapped (row->row))
+    gtk_widget_grab_focus (row->row);
+  g_clear_pointer (&self->focus_after_move, g_free);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+focus_moved_page (HallScanWindow *self)
+{
+  if (self->focus_after_move != NULL && self->focus_idle == 0)
+    self->focus_idle = g_idle_add (focus_moved_page_cb, self);
+}
+
 /* A row, made by the list when it needs one more on screen; it is given
  * pages to show (bound) and kept for others as the list scrolls. */
 static void
@@ -823,6 +898,7 @@ page_setup_cb (GtkSignalListItemFactory *factory,
   adw_squeezer_add (ADW_SQUEEZER (squeezer), row->menu);
   adw_action_row_add_suffix (action_row, squeezer);
   add_page_drag_and_drop (row);
+  add_page_move_shortcuts (row);
 
   /* An AdwActionRow is a GtkListBoxRow, and takes the keyboard focus
    * through its list box: each row has one of its own. */
@@ -854,6 +930,7 @@ page_bind_cb (GtkSignalListItemFactory *factory,
   if (page != NULL)
     update_page_row (self, row, page, self->pages->len);
   self->n_rows_built++;
+  focus_moved_page (self);
 }
 
 static void
@@ -937,6 +1014,7 @@ sync_rows (HallScanWindow *self,
         update_page_row (self, row, page, self->pages->len);
     }
   gtk_widget_set_visible (self->empty_placeholder, self->pages->len == 0);
+  focus_moved_page (self);
 
   return held;
 }
@@ -2103,7 +2181,8 @@ move_page_to (HallScanWindow *self,
                               page_moved_cb, g_object_ref (self));
 }
 
-static void
+/* FALSE when @uuid is not a page, or already first (or last). */
+static gboolean
 move_page (HallScanWindow *self,
            const char     *uuid,
            int             delta)
@@ -2112,8 +2191,9 @@ move_page (HallScanWindow *self,
 
   if (page == NULL || ((int) page->position + delta) < 0
       || (guint) ((int) page->position + delta) >= self->pages->len)
-    return;
+    return FALSE;
   move_page_to (self, uuid, page->position + delta);
+  return TRUE;
 }
 
 static void
@@ -2604,6 +2684,7 @@ hall_scan_window_dispose (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
   stop_adding_rows (self);
+  g_clear_handle_id (&self->focus_idle, g_source_remove);
   /* The rows are let go of with the list: none is bound any more. */
   if (self->page_view != NULL)
     gtk_list_view_set_model (self->page_view, NULL);
@@ -2641,6 +2722,7 @@ hall_scan_window_finalize (GObject *object)
   g_free (self->official);
   g_free (self->error_text);
   g_free (self->rescan_uuid);
+  g_free (self->focus_after_move);
 
   G_OBJECT_CLASS (hall_scan_window_parent_class)->finalize (object);
 }
