@@ -23,6 +23,7 @@
 #include <poppler.h>
 #endif
 
+#include "hall-background-task.h"
 #include "hall-error.h"
 #include "hall-page-header.h"
 #include "hall-page-image.h"
@@ -568,7 +569,7 @@ hall_page_image_load_files_async (const char *const  *paths,
 
   g_task_set_source_tag (task, hall_page_image_load_files_async);
   g_task_set_task_data (task, g_strdupv ((char **) paths), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, load_files_thread);
+  hall_task_run_in_background (task, load_files_thread);
 }
 
 GPtrArray *

@@ -18,6 +18,7 @@
 #include <sane/saneopts.h>
 #include <string.h>
 
+#include "hall-background-task.h"
 #include "hall-scanner.h"
 #include "hall-scanner-test-hooks.h"
 
@@ -874,6 +875,10 @@ static gpointer
 scanner_thread (gpointer data)
 {
   Worker *self = data;
+
+  /* Reading a page and making it a HallPageImage yields to the window
+   * that shows the pages coming in. */
+  hall_thread_yield_to_window ();
 
   for (;;)
     {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hall-background-task.h"
 #include "hall-core-error.h"
 #include "hall-error.h"
 #include "hall-json.h"
@@ -577,7 +578,7 @@ hall_store_add_pages_async (HallStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_store_add_pages_async);
   g_task_set_task_data (task, data, (GDestroyNotify) add_pages_data_free);
-  g_task_run_in_thread (task, add_pages_thread);
+  hall_task_run_in_background (task, add_pages_thread);
 }
 
 GPtrArray *
@@ -1238,7 +1239,7 @@ hall_store_replace_page_async (HallStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_store_replace_page_async);
   g_task_set_task_data (task, data, (GDestroyNotify) replace_page_data_free);
-  g_task_run_in_thread (task, replace_page_thread);
+  hall_task_run_in_background (task, replace_page_thread);
 }
 
 HallStoredPage *
@@ -1319,7 +1320,7 @@ hall_store_turn_page_async (HallStore            *self,
   g_task_set_source_tag (task, hall_store_turn_page_async);
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, data, (GDestroyNotify) turn_page_data_free);
-  g_task_run_in_thread (task, turn_page_thread);
+  hall_task_run_in_background (task, turn_page_thread);
 }
 
 HallStoredPage *

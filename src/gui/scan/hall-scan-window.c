@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "hall-background-task.h"
 #include "hall-camera.h"
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
@@ -443,7 +444,7 @@ decode_thumbnail (HallScanWindow       *self,
   task = g_task_new (NULL, self->cancellable, thumbnail_cb, data);
   g_task_set_task_data (task, decode_job_new (self, page, THUMBNAIL_SIZE * 2),
                         (GDestroyNotify) decode_job_free);
-  g_task_run_in_thread (task, thumbnail_thread);
+  hall_task_run_in_background (task, thumbnail_thread);
 }
 
 static gboolean
@@ -2500,7 +2501,7 @@ crop_apply_action (GtkWidget  *widget,
       self->n_storing++;
       task = g_task_new (NULL, self->cancellable, crop_cut_cb, data);
       g_task_set_task_data (task, cut, (GDestroyNotify) crop_cut_free);
-      g_task_run_in_thread (task, crop_cut_thread);
+      hall_task_run_in_background (task, crop_cut_thread);
     }
   leave_crop (self);
 }
