@@ -1,6 +1,6 @@
 /* test-server-postgres.c — the PostgreSQL storage itself, on a cluster of
- * the test's own: the change feed under concurrent writers, and the
- * supervision cells' deltas folded
+ * the test's own: the change feed under concurrent writers, the
+ * supervision cells' deltas folded, and a batch's deferred writes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -250,6 +250,94 @@ test_stats_fold (void)
   PQfinish (pg);
 }
 
+/* Deferred writes (a batch's): sent without waiting, each says it was
+ * written, and the flush says whether all were. More than the pipeline
+ * holds at once, so their answers are also read on the way. A creation
+ * refused by the database (another server created the uuid) fails the
+ * flush, and a commit never makes such a transaction durable; a rollback
+ * to the savepoint undoes the deferred writes, and those written again
+ * one by one are committed. */
+static void
+test_deferred_writes (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "deferred");
+  g_autoptr(HallServerStorage) storage = NULL;
+  g_autoptr(HallServerStorage) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *taken = g_uuid_string_random ();
+  g_autofree char *kept = g_uuid_string_random ();
+  g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
+  PGconn *pg;
+
+  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+  g_assert_no_error (error);
+  other = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+  g_assert_no_error (error);
+  pg = hall_server_postgres_open (uri, &error);
+  g_assert_no_error (error);
+
+  /* 450 cases, deferred, all written. */
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  hall_server_storage_defer_writes (storage);
+  for (guint i = 0; i < 450; i++)
+    {
+      g_ptr_array_add (uuids, g_uuid_string_random ());
+      put_case (storage, uuids->pdata[i], 1, "C01");
+    }
+  g_assert_true (hall_server_storage_flush_writes (storage, &error));
+  g_assert_no_error (error);
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 450);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM changes WHERE entity = 'case'"), ==, 450);
+
+  /* Another server creates @taken first; this one, deferring, creates it
+   * too among others: told so at the flush, not at the write. */
+  g_assert_true (hall_server_storage_begin (other, &error));
+  put_case (other, taken, 1, "C02");
+  g_assert_true (hall_server_storage_commit (other, &error));
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  g_assert_true (hall_server_storage_savepoint (storage, &error));
+  hall_server_storage_defer_writes (storage);
+  put_case (storage, kept, 1, "C01");
+  put_case (storage, taken, 1, "C01");
+  g_assert_false (hall_server_storage_flush_writes (storage, &error));
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT);
+  g_clear_error (&error);
+  /* Undone, and written again one by one, without @taken. */
+  g_assert_true (hall_server_storage_rollback_to (storage, &error));
+  g_assert_true (hall_server_storage_savepoint (storage, &error));
+  put_case (storage, kept, 1, "C01");
+  g_assert_true (hall_server_storage_release (storage, &error));
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 452);
+
+  /* A deferred write that failed and was never flushed: the commit
+   * refuses, and the rollback leaves nothing of that transaction. */
+  {
+    g_autofree char *lost = g_uuid_string_random ();
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    hall_server_storage_defer_writes (storage);
+    put_case (storage, lost, 1, "C01");
+    put_case (storage, taken, 1, "C01");
+    g_assert_false (hall_server_storage_commit (storage, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    hall_server_storage_rollback (storage);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 452);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM changes WHERE entity = 'case'"), ==, 452);
+
+  /* And the connection serves on, not left in pipeline mode. */
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, g_ptr_array_index (uuids, 0), 2, "C01");
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+  PQfinish (pg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -267,6 +355,7 @@ main (int   argc,
     }
   g_test_add_func ("/hall/server-postgres/feed/never-skips", test_feed_never_skips);
   g_test_add_func ("/hall/server-postgres/stats/fold", test_stats_fold);
+  g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);
   return rc;

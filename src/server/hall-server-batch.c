@@ -193,9 +193,10 @@ forget_written_answers (HallServerRequest *batch)
 /* A savepoint for every operation costs about a quarter of the writer's
  * time, and is needed only when one fails, which a storage error alone
  * makes it do (refusals write nothing). So the batch is written without
- * them, and only when an operation fails is all of it undone, back to the
- * savepoint the group committer holds for this job, and written again
- * operation by operation. */
+ * them, its writes deferred, and only when an operation fails (or a
+ * deferred write did) is all of it undone, back to the savepoint the group
+ * committer holds for this job, and written again operation by operation,
+ * each waiting for its answer. */
 static gboolean
 batch_write (HallServerStorage  *storage,
              gpointer            user_data,
@@ -206,6 +207,9 @@ batch_write (HallServerStorage  *storage,
 
   if (!_hall_server_read_ahead (storage, batch->operations, error))
     return FALSE;
+  /* Undone and written again below when one fails: the writes need not
+   * wait for their answers one by one. */
+  hall_server_storage_defer_writes (storage);
   for (guint i = 0; i < batch->operations->len; i++)
     {
       HallServerRequest *op = g_ptr_array_index (batch->operations, i);
@@ -213,6 +217,9 @@ batch_write (HallServerStorage  *storage,
       if (op->queued && !_hall_server_run_write (storage, op, &failure))
         break;
     }
+  /* What the deferred writes answered: a refusal among them fails the
+   * batch like any other failure (after one, they are only dropped). */
+  hall_server_storage_flush_writes (storage, failure == NULL ? &failure : NULL);
   if (failure == NULL)
     return TRUE;
 

@@ -87,6 +87,7 @@ typedef enum
   STMT_READ_AHEAD_APPLICANTS,
   STMT_READ_AHEAD_CASES,
   STMT_READ_AHEAD_NUMBERS,
+  STMT_READ_AHEAD_EVENTS,
   N_STMTS
 } StmtId;
 
@@ -147,6 +148,8 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_READ_AHEAD_CASES] = "SELECT uuid, data, version, audit_head, number FROM cases"
                             " WHERE uuid = ANY ($1::text[]) ORDER BY uuid FOR UPDATE",
   [STMT_READ_AHEAD_NUMBERS] = "SELECT number, uuid FROM cases WHERE number = ANY ($1::text[])",
+  /* Only whether they are in: a batch's events are new, bar a replay. */
+  [STMT_READ_AHEAD_EVENTS] = "SELECT uuid FROM events WHERE uuid = ANY ($1::text[])",
   /* From the stats_ tables (schema 9), as SQLite's. $1, $2: the range
    * of created_at (ISO 8601, UTC, whole hours); $3: the grouping; $4: now.
    * Days and hours are the hall's local time, UTC+08:00. */
@@ -647,6 +650,11 @@ typedef struct
   HallWriteCache *cache;        /* what the transaction read ahead, read or wrote */
   guint     unfolded;    /* writes of cases and events since the last fold */
   gint64    folded_at;   /* monotonic, µs */
+  /* Writes deferred (pg_defer_writes): sent in pipeline mode, their
+   * answers read at the next statement that waits for one. */
+  gboolean  deferring;
+  GArray   *in_flight;        /* of StmtId, in the order sent */
+  GError   *deferred_error;   /* the first of them that failed */
 } Conn;
 
 struct _HallServerPostgres
@@ -690,6 +698,8 @@ conn_free (Conn *conn)
   g_clear_pointer (&conn->pending_answers, g_ptr_array_unref);
   g_clear_pointer (&conn->answer_marks, g_array_unref);
   g_clear_pointer (&conn->cache, hall_write_cache_free);
+  g_clear_pointer (&conn->in_flight, g_array_unref);
+  g_clear_error (&conn->deferred_error);
   PQfinish (conn->pg);
   g_free (conn);
 }
@@ -764,6 +774,8 @@ revive (Conn    *conn,
   g_message ("Connected again to the PostgreSQL database %s", PQdb (conn->pg));
   memset (conn->prepared, 0, sizeof conn->prepared);
   conn->in_transaction = FALSE;
+  conn->deferring = FALSE;
+  g_array_set_size (conn->in_flight, 0);
   return TRUE;
 }
 
@@ -796,6 +808,7 @@ get_conn (HallServerPostgres  *self,
   conn->pending_answers = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
   conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   conn->cache = hall_write_cache_new ();
+  conn->in_flight = g_array_new (FALSE, FALSE, sizeof (StmtId));
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->conns, conn);
   g_mutex_unlock (&self->mutex);
@@ -830,15 +843,22 @@ hall_server_postgres_set_error (GError    **error,
 }
 
 /* Runs a statement of no parameters (transaction control, schema). */
+static void collect_deferred (Conn *conn);
+
 static gboolean
 exec_simple (Conn        *conn,
              const char  *sql,
              const char  *doing,
              GError     **error)
 {
-  PGresult *result = PQexec (conn->pg, sql);
-  ExecStatusType status = PQresultStatus (result);
-  gboolean ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  PGresult *result;
+  ExecStatusType status;
+  gboolean ok;
+
+  collect_deferred (conn);
+  result = PQexec (conn->pg, sql);
+  status = PQresultStatus (result);
+  ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 
   if (!ok)
     hall_server_postgres_set_error (error, conn->pg, result, doing);
@@ -879,6 +899,7 @@ run_stmt (HallServerPostgres  *self,
 
   if (conn == NULL)
     return NULL;
+  collect_deferred (conn);
   g_snprintf (name, sizeof name, "s%d", id);
 again:
   if (!conn->prepared[id])
@@ -940,6 +961,170 @@ run_command (HallServerPostgres  *self,
 
   PQclear (result);
   return result != NULL;
+}
+
+/* Deferred writes. A batch's writes of entities and events went one round
+ * trip each, the server waiting on the database and the database on the
+ * server: 30,000 of them took seconds for a few of work. Deferred, they go
+ * in libpq's pipeline mode, up to MAX_IN_FLIGHT before their answers are
+ * read, and each says it was written; the answers are read at the flush
+ * or before any statement whose answer is waited for. A write that was
+ * refused (or failed) is the flush's error, and the caller writes the
+ * batch again one operation at a time (hall-server-batch.c). */
+#define MAX_IN_FLIGHT 200
+
+static void
+set_deferred_error (Conn     *conn,
+                    GError   *error)
+{
+  if (conn->deferred_error == NULL)
+    conn->deferred_error = error;
+  else
+    g_error_free (error);
+}
+
+/* Reads the answers of the writes sent, and leaves pipeline mode. */
+static void
+collect_deferred (Conn *conn)
+{
+  PGresult *result;
+
+  if (PQpipelineStatus (conn->pg) == PQ_PIPELINE_OFF)
+    return;
+  if (!PQpipelineSync (conn->pg))
+    {
+      GError *error = NULL;
+
+      hall_server_postgres_set_error (&error, conn->pg, NULL, _("write a batch"));
+      set_deferred_error (conn, error);
+    }
+  for (guint i = 0; i < conn->in_flight->len; i++)
+    {
+      StmtId id = g_array_index (conn->in_flight, StmtId, i);
+      ExecStatusType status;
+
+      result = PQgetResult (conn->pg);
+      if (result == NULL)
+        {
+          GError *error = NULL;
+
+          /* The connection went: nothing more will answer. */
+          hall_server_postgres_set_error (&error, conn->pg, NULL, _("write a batch"));
+          set_deferred_error (conn, error);
+          break;
+        }
+      status = PQresultStatus (result);
+      if (status == PGRES_PIPELINE_ABORTED)
+        ;  /* after a write that failed, which said why */
+      else if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        {
+          GError *error = NULL;
+
+          hall_server_postgres_set_error (&error, conn->pg, result, _("write a batch"));
+          set_deferred_error (conn, error);
+        }
+      else if (id == STMT_PUT_ENTITY && !g_str_equal (PQgetvalue (result, 0, 0), "ok"))
+        set_deferred_error (conn, g_error_new (HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
+                                               _("A write of the batch was refused (%s)"),
+                                               PQgetvalue (result, 0, 0)));
+      PQclear (result);
+      /* Each statement's answer ends with a NULL. */
+      while ((result = PQgetResult (conn->pg)) != NULL)
+        PQclear (result);
+    }
+  g_array_set_size (conn->in_flight, 0);
+  /* The sync point's own answer. */
+  while ((result = PQgetResult (conn->pg)) != NULL)
+    {
+      gboolean synced = PQresultStatus (result) == PGRES_PIPELINE_SYNC;
+
+      PQclear (result);
+      if (synced)
+        break;
+    }
+  if (!PQexitPipelineMode (conn->pg))
+    {
+      GError *error = NULL;
+
+      hall_server_postgres_set_error (&error, conn->pg, NULL, _("write a batch"));
+      set_deferred_error (conn, error);
+    }
+}
+
+/* Sends the write @id without waiting for its answer, when writes are
+ * deferred; FALSE when it could not be sent. */
+static gboolean
+send_deferred (Conn                *conn,
+               StmtId               id,
+               int                  n_params,
+               const char * const  *params,
+               const char          *doing,
+               GError             **error)
+{
+  char name[16];
+
+  g_snprintf (name, sizeof name, "s%d", id);
+  if (!conn->prepared[id])
+    {
+      PGresult *result;
+
+      collect_deferred (conn);
+      result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        {
+          hall_server_postgres_set_error (error, conn->pg, result, doing);
+          PQclear (result);
+          return FALSE;
+        }
+      PQclear (result);
+      conn->prepared[id] = TRUE;
+    }
+  if (conn->in_flight->len >= MAX_IN_FLIGHT)
+    collect_deferred (conn);
+  if ((PQpipelineStatus (conn->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode (conn->pg))
+      || !PQsendQueryPrepared (conn->pg, name, n_params, params, NULL, NULL, 0))
+    {
+      hall_server_postgres_set_error (error, conn->pg, NULL, doing);
+      return FALSE;
+    }
+  g_array_append_val (conn->in_flight, id);
+  return TRUE;
+}
+
+static void
+pg_defer_writes (HallServerStorage *storage)
+{
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), NULL);
+
+  if (conn != NULL && conn->in_transaction)
+    conn->deferring = TRUE;
+}
+
+static gboolean
+pg_flush_writes (HallServerStorage  *storage,
+                 GError            **error)
+{
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+
+  if (conn == NULL)
+    return FALSE;
+  collect_deferred (conn);
+  conn->deferring = FALSE;
+  if (conn->deferred_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&conn->deferred_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Writes deferred and not flushed are forgotten with what they wrote. */
+static void
+forget_deferred (Conn *conn)
+{
+  collect_deferred (conn);
+  conn->deferring = FALSE;
+  g_clear_error (&conn->deferred_error);
 }
 
 static gboolean
@@ -1173,6 +1358,7 @@ pg_begin (HallServerStorage  *storage,
     return FALSE;
   conn->pending_releases = 0;
   forget_pending_answers (conn);
+  forget_deferred (conn);
   hall_write_cache_clear (conn->cache);
   ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
   /* The connection broke since the last batch: a new one. */
@@ -1224,6 +1410,9 @@ pg_commit (HallServerStorage  *storage,
 
   if (conn == NULL)
     return FALSE;
+  /* Never a commit of writes one of which failed unseen. */
+  if (!pg_flush_writes (storage, error))
+    return FALSE;
   /* COMMIT releases the savepoints still open. */
   conn->pending_releases = 0;
   g_array_set_size (conn->answer_marks, 0);
@@ -1247,6 +1436,7 @@ pg_rollback (HallServerStorage *storage)
     return;
   conn->pending_releases = 0;
   forget_pending_answers (conn);
+  forget_deferred (conn);
   hall_write_cache_clear (conn->cache);
   if (!exec_simple (conn, "ROLLBACK", _("roll back"), &error))
     g_debug ("%s", error->message);
@@ -1319,6 +1509,7 @@ pg_rollback_to (HallServerStorage  *storage,
     }
   /* What was written since the savepoint goes: the rest of the
    * transaction reads from the database again. */
+  forget_deferred (conn);
   hall_write_cache_clear (conn->cache);
   return send_pending_releases (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
                                 _("roll back a savepoint"), error);
@@ -1400,6 +1591,15 @@ case_known (HallWriteCache *cache,
   const char *data;
 
   return hall_write_cache_get_entity (cache, HALL_ENTITY_CASE, uuid, &data, NULL);
+}
+
+static gboolean
+event_known (HallWriteCache *cache,
+             const char     *uuid)
+{
+  const char *data;
+
+  return hall_write_cache_get_entity (cache, HALL_ENTITY_EVENT, uuid, &data, NULL);
 }
 
 static gboolean
@@ -1504,6 +1704,26 @@ pg_read_ahead (HallServerStorage    *storage,
       for (int row = 0; row < PQntuples (result); row++)
         hall_write_cache_note_number (conn->cache, PQgetvalue (result, row, 0),
                                       PQgetvalue (result, row, 1));
+      PQclear (result);
+      g_clear_pointer (&unknown, g_ptr_array_unref);
+    }
+
+  /* Events found are read again when asked for (a replay, rare); those
+   * not found are known to be missing. */
+  result = read_ahead_rows (self, STMT_READ_AHEAD_EVENTS, what->events, event_known, conn,
+                            &unknown, error);
+  if (unknown != NULL)
+    {
+      g_autoptr(GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
+
+      if (result == NULL)
+        return FALSE;
+      for (int row = 0; row < PQntuples (result); row++)
+        g_hash_table_add (found, PQgetvalue (result, row, 0));
+      for (guint i = 0; i < unknown->len; i++)
+        if (!g_hash_table_contains (found, g_ptr_array_index (unknown, i)))
+          hall_write_cache_set_entity (conn->cache, HALL_ENTITY_EVENT,
+                                       g_ptr_array_index (unknown, i), NULL, 0);
       PQclear (result);
     }
   return TRUE;
@@ -1644,10 +1864,21 @@ pg_get_event (HallServerStorage  *storage,
               gint64             *case_version_out,
               GError            **error)
 {
-  PGresult *result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_EVENT, uuid, "event",
-                                 _("read an event"), error);
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+  PGresult *result;
+  const char *known;
   char *data;
 
+  if (conn == NULL)
+    return NULL;
+  /* Read ahead as missing (the cache keeps no events that are in). */
+  if (hall_write_cache_get_entity (conn->cache, HALL_ENTITY_EVENT, uuid, &known, NULL))
+    {
+      set_not_found (error, "event");
+      return NULL;
+    }
+  result = row_of_key (HALL_SERVER_POSTGRES (storage), STMT_GET_EVENT, uuid, "event",
+                       _("read an event"), error);
   if (result == NULL)
     return NULL;
   if (case_uuid_out != NULL)
@@ -1831,18 +2062,32 @@ pg_put_entity (HallServerStorage  *storage,
     params[4] = identity = identity_of (data);
   /* A refused write leaves the transaction usable ("the write leaves
    * nothing behind"): hall_put_entity (schema 10) writes in a block of
-   * its own, and says what refused it. */
-  result = run_stmt (self, STMT_PUT_ENTITY, 6, params, _("write an entity"), error);
-  if (result == NULL)
-    return FALSE;
-  outcome = value_dup (result, 0);
-  PQclear (result);
+   * its own, and says what refused it. Deferred, it is taken as written
+   * until the flush reads what it said. */
+  if (conn->deferring)
+    {
+      if (!send_deferred (conn, STMT_PUT_ENTITY, 6, params, _("write an entity"), error))
+        return FALSE;
+      outcome = g_strdup ("ok");
+    }
+  else
+    {
+      result = run_stmt (self, STMT_PUT_ENTITY, 6, params, _("write an entity"), error);
+      if (result == NULL)
+        return FALSE;
+      outcome = value_dup (result, 0);
+      PQclear (result);
+    }
   if (g_str_equal (outcome, "ok"))
     {
       if (kind == HALL_ENTITY_CASE)
         {
           conn->unfolded++;
           hall_write_cache_set_case_number (conn->cache, uuid, params[4]);
+          /* A case created here has no events yet, and its row is this
+           * transaction's: its first event need not read the head. */
+          if (version == 1)
+            hall_write_cache_set_audit_head (conn->cache, uuid, "");
         }
       if (kind != HALL_ENTITY_PAGE)
         hall_write_cache_set_entity (conn->cache, kind, uuid, data, version);
@@ -1914,8 +2159,11 @@ pg_put_event (HallServerStorage  *storage,
   {
     const char *params[] = { uuid, case_uuid, version_text, data, prev, entry };
 
-    if (!run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error))
+    if (conn->deferring
+        ? !send_deferred (conn, STMT_PUT_EVENT, 6, params, _("write an event"), error)
+        : !run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error))
       return FALSE;
+    hall_write_cache_forget_entity (conn->cache, HALL_ENTITY_EVENT, uuid);
     hall_write_cache_set_audit_head (conn->cache, case_uuid, entry);
     return TRUE;
   }
@@ -2314,6 +2562,8 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->release = pg_release;
   iface->rollback_to = pg_rollback_to;
   iface->read_ahead = pg_read_ahead;
+  iface->defer_writes = pg_defer_writes;
+  iface->flush_writes = pg_flush_writes;
   iface->get_entity = pg_get_entity;
   iface->find_case_by_number = pg_find_case_by_number;
   iface->find_applicant_by_identity = pg_find_applicant_by_identity;

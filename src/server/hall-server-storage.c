@@ -112,6 +112,22 @@ hall_server_storage_read_ahead (HallServerStorage   *self,
   return IFACE (self)->read_ahead (self, what, error);
 }
 
+void
+hall_server_storage_defer_writes (HallServerStorage *self)
+{
+  if (IFACE (self)->defer_writes != NULL)
+    IFACE (self)->defer_writes (self);
+}
+
+gboolean
+hall_server_storage_flush_writes (HallServerStorage  *self,
+                                  GError            **error)
+{
+  if (IFACE (self)->flush_writes == NULL)
+    return TRUE;
+  return IFACE (self)->flush_writes (self, error);
+}
+
 char *
 hall_server_storage_get_entity (HallServerStorage  *self,
                                 HallEntityKind      kind,

@@ -114,6 +114,7 @@ typedef struct
   GPtrArray *applicants;  /* uuids */
   GPtrArray *cases;       /* uuids */
   GPtrArray *numbers;     /* case numbers */
+  GPtrArray *events;      /* uuids */
 } HallReadAhead;
 
 #define HALL_TYPE_SERVER_STORAGE (hall_server_storage_get_type ())
@@ -155,6 +156,10 @@ struct _HallServerStorageInterface
   /* Optional. */
   gboolean     (*read_ahead)        (HallServerStorage     *self,
                                      const HallReadAhead   *what,
+                                     GError               **error);
+  /* Optional, together. */
+  void         (*defer_writes)      (HallServerStorage     *self);
+  gboolean     (*flush_writes)      (HallServerStorage     *self,
                                      GError               **error);
 
   char        *(*get_entity)        (HallServerStorage     *self,
@@ -278,6 +283,16 @@ gboolean              hall_server_storage_rollback_to           (HallServerStora
  * have. */
 gboolean              hall_server_storage_read_ahead            (HallServerStorage   *self,
                                                                  const HallReadAhead *what,
+                                                                 GError             **error);
+/* Inside a transaction: the writes of entities and events that follow,
+ * until hall_server_storage_flush_writes (), may be sent without waiting
+ * for their answers (a storage whose every statement is a round trip sends
+ * them all in one go). Each then says it was written; whether it was is
+ * known at the flush, which fails when any of them did not. A caller that
+ * defers writes must be able to undo them all: back to a savepoint, and
+ * written again one by one. The others write at once, and flush nothing. */
+void                  hall_server_storage_defer_writes          (HallServerStorage   *self);
+gboolean              hall_server_storage_flush_writes          (HallServerStorage   *self,
                                                                  GError             **error);
 
 /* (transfer full): the entity's JSON, and its version. */

@@ -1259,7 +1259,8 @@ _hall_server_read_ahead (HallServerStorage  *storage,
   g_autoptr(GPtrArray) applicants = g_ptr_array_new ();
   g_autoptr(GPtrArray) cases = g_ptr_array_new ();
   g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
-  HallReadAhead what = { keys, applicants, cases, numbers };
+  g_autoptr(GPtrArray) events = g_ptr_array_new ();
+  HallReadAhead what = { keys, applicants, cases, numbers, events };
 
   for (guint i = 0; i < operations->len; i++)
     {
@@ -1288,7 +1289,12 @@ _hall_server_read_ahead (HallServerStorage  *storage,
             g_ptr_array_add (numbers, (gpointer) hall_json_get_string (object, "number"));
           break;
         case HALL_ROUTE_CASE_EVENTS:
+          /* write_event () reads the case and whether the event is in. */
           g_ptr_array_add (cases, op->id);
+          object = op->entity != NULL && JSON_NODE_HOLDS_OBJECT (op->entity)
+                   ? json_node_get_object (op->entity) : NULL;
+          if (object != NULL && hall_json_get_string (object, "uuid") != NULL)
+            g_ptr_array_add (events, (gpointer) hall_json_get_string (object, "uuid"));
           break;
         default:
           break;
