@@ -7,9 +7,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "hall-approval-inbox.h"
 #include "hall-case-list-page.h"
@@ -27,6 +24,7 @@
 #include "hall-store-signing.h"
 #include "hall-sync-indicator.h"
 #include "hall-verify-window.h"
+#include "hall-memory-trim.h"
 #include "hall-window.h"
 
 struct _HallWindow
@@ -455,18 +453,6 @@ start_serving_cb (HallWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Signing in checked a password (Argon2, 64 MiB on a worker) and built
- * the main view: what was freed goes back to the system rather than
- * staying in malloc's arenas for the day (tests/bench/bench-memory.c). */
-static gboolean
-trim_memory (gpointer user_data)
-{
-#ifdef __GLIBC__
-  malloc_trim (0);
-#endif
-  return G_SOURCE_REMOVE;
-}
-
 static void
 signed_in_cb (HallWindow *self,
               const char *username,
@@ -513,7 +499,10 @@ signed_in_cb (HallWindow *self,
   if (!gtk_widget_grab_focus (GTK_WIDGET (self->list_page)))
     gtk_window_set_focus (GTK_WINDOW (self), NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
-  g_idle_add_full (G_PRIORITY_LOW, trim_memory, NULL, NULL);
+  /* Signing in checked a password (Argon2, 64 MiB on a worker) and built
+   * the main view: what was freed goes back to the system rather than
+   * staying in malloc's arenas for the day. */
+  hall_memory_trim_when_idle ();
 }
 
 /* The approver's inbox takes the place of the case list and the case; the

@@ -14,6 +14,7 @@
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
 #include "hall-cell-label.h"
+#include "hall-memory-trim.h"
 #include "hall-paced-list-model.h"
 
 /* The "Promised" column counts down in minutes; refreshing it twice a
@@ -289,8 +290,13 @@ items_changed_cb (HallCaseListPage *self)
 {
   update_view (self);
 
-  if (self->activate_when_found && !hall_case_list_model_get_searching (self->model))
+  if (hall_case_list_model_get_searching (self->model))
+    return;
+  if (self->activate_when_found)
     activate_best_match (self);
+  /* A search or a refresh replaced rows: their widgets' memory goes back
+   * once the counter is idle. */
+  hall_memory_trim_when_idle ();
 }
 
 /* GTK 4.8 looks for the rows it tracks (the selected, the focused, the one
