@@ -330,6 +330,52 @@ test_deferred_writes (void)
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 452);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM changes WHERE entity = 'case'"), ==, 452);
 
+  /* A refusal read on the way (the pipeline full) stops the batch's
+   * writes at once: the rest would be undone anyway. */
+  {
+    gboolean stopped = FALSE;
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    hall_server_storage_defer_writes (storage);
+    put_case (storage, taken, 1, "C01");
+    for (guint i = 0; i < 400 && !stopped; i++)
+      {
+        g_autofree char *uuid = g_uuid_string_random ();
+        g_autofree char *json = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"person\"}", uuid);
+
+        stopped = !hall_server_storage_put_entity (storage, HALL_ENTITY_APPLICANT, uuid, 1, NULL,
+                                                   json, &error);
+      }
+    g_assert_true (stopped);
+    g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT);
+    g_clear_error (&error);
+    g_assert_false (hall_server_storage_flush_writes (storage, &error));
+    g_clear_error (&error);
+    hall_server_storage_rollback (storage);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM applicants"), ==, 0);
+
+  /* The connection ended by the database in the middle of deferred writes
+   * (an administrator, a failover): nothing of them is committed, and the
+   * next transaction runs on a new connection. */
+  {
+    g_autofree char *lost = g_uuid_string_random ();
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    hall_server_storage_defer_writes (storage);
+    put_case (storage, lost, 1, "C01");
+    g_assert_cmpint (count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
+                                   " WHERE datname = current_database ()"
+                                   " AND pid <> pg_backend_pid ()"), >=, 1);
+    g_assert_false (hall_server_storage_flush_writes (storage, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_false (hall_server_storage_commit (storage, &error));
+    g_clear_error (&error);
+    hall_server_storage_rollback (storage);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 452);
+
   /* And the connection serves on, not left in pipeline mode. */
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, g_ptr_array_index (uuids, 0), 2, "C01");

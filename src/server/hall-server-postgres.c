@@ -750,6 +750,18 @@ ignore_notice (void       *data,
 {
 }
 
+/* Keeps the first failure of a transaction's writes that no caller was
+ * told of yet (pg_flush_writes (), pg_commit ()). */
+static void
+set_deferred_error (Conn   *conn,
+                    GError *error)
+{
+  if (conn->deferred_error == NULL)
+    conn->deferred_error = error;
+  else
+    g_error_free (error);
+}
+
 /* A connection that broke (the database restarted or went away): made
  * again, its statements to prepare again and no transaction open; FALSE
  * with HALL_DATABASE_ERROR_OPEN while the database cannot be reached, so
@@ -773,6 +785,11 @@ revive (Conn    *conn,
     }
   g_message ("Connected again to the PostgreSQL database %s", PQdb (conn->pg));
   memset (conn->prepared, 0, sizeof conn->prepared);
+  /* A transaction under way went with the old connection: its commit must
+   * fail, not commit what the new connection wrote alone. */
+  if (conn->in_transaction || conn->in_flight->len > 0)
+    set_deferred_error (conn, g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                                           _("The connection to the database was lost during a transaction")));
   conn->in_transaction = FALSE;
   conn->deferring = FALSE;
   g_array_set_size (conn->in_flight, 0);
@@ -842,9 +859,9 @@ hall_server_postgres_set_error (GError    **error,
   g_set_error (error, HALL_DATABASE_ERROR, code, _("Could not %s: %s"), doing, message);
 }
 
-/* Runs a statement of no parameters (transaction control, schema). */
 static void collect_deferred (Conn *conn);
 
+/* Runs a statement of no parameters (transaction control, schema). */
 static gboolean
 exec_simple (Conn        *conn,
              const char  *sql,
@@ -900,6 +917,14 @@ run_stmt (HallServerPostgres  *self,
   if (conn == NULL)
     return NULL;
   collect_deferred (conn);
+  /* After a deferred write failed, or the connection went in the middle
+   * of a transaction: that failure, not the statement's (which an aborted
+   * transaction would refuse, and a new connection run outside it). */
+  if (conn->deferred_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (conn->deferred_error));
+      return NULL;
+    }
   g_snprintf (name, sizeof name, "s%d", id);
 again:
   if (!conn->prepared[id])
@@ -965,7 +990,7 @@ run_command (HallServerPostgres  *self,
 
 /* Deferred writes. A batch's writes of entities and events went one round
  * trip each, the server waiting on the database and the database on the
- * server: 30,000 of them took seconds for a few of work. Deferred, they go
+ * server: 30,000 of them took seconds, most of it spent waiting. Deferred, they go
  * in libpq's pipeline mode, up to MAX_IN_FLIGHT before their answers are
  * read, and each says it was written; the answers are read at the flush
  * or before any statement whose answer is waited for. A write that was
@@ -973,15 +998,6 @@ run_command (HallServerPostgres  *self,
  * batch again one operation at a time (hall-server-batch.c). */
 #define MAX_IN_FLIGHT 200
 
-static void
-set_deferred_error (Conn     *conn,
-                    GError   *error)
-{
-  if (conn->deferred_error == NULL)
-    conn->deferred_error = error;
-  else
-    g_error_free (error);
-}
 
 /* Reads the answers of the writes sent, and leaves pipeline mode. */
 static void
@@ -995,8 +1011,16 @@ collect_deferred (Conn *conn)
     {
       GError *error = NULL;
 
+      /* No answer comes without the sync: the connection is made again,
+       * its transaction gone, and the error makes sure nothing of it is
+       * taken as committed. */
       hall_server_postgres_set_error (&error, conn->pg, NULL, _("write a batch"));
       set_deferred_error (conn, error);
+      g_array_set_size (conn->in_flight, 0);
+      PQreset (conn->pg);
+      memset (conn->prepared, 0, sizeof conn->prepared);
+      conn->in_transaction = FALSE;
+      return;
     }
   for (guint i = 0; i < conn->in_flight->len; i++)
     {
@@ -1063,6 +1087,12 @@ send_deferred (Conn                *conn,
 {
   char name[16];
 
+  /* After a write that failed, the rest of the batch is undone anyway. */
+  if (conn->deferred_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (conn->deferred_error));
+      return FALSE;
+    }
   g_snprintf (name, sizeof name, "s%d", id);
   if (!conn->prepared[id])
     {
@@ -1871,8 +1901,11 @@ pg_get_event (HallServerStorage  *storage,
 
   if (conn == NULL)
     return NULL;
-  /* Read ahead as missing (the cache keeps no events that are in). */
-  if (hall_write_cache_get_entity (conn->cache, HALL_ENTITY_EVENT, uuid, &known, NULL))
+  /* Read ahead as missing by the batch being written (the cache keeps no
+   * events that are in). Only then: another server may write the event
+   * before a later write of the same transaction asks. */
+  if (conn->deferring
+      && hall_write_cache_get_entity (conn->cache, HALL_ENTITY_EVENT, uuid, &known, NULL))
     {
       set_not_found (error, "event");
       return NULL;
@@ -2084,10 +2117,6 @@ pg_put_entity (HallServerStorage  *storage,
         {
           conn->unfolded++;
           hall_write_cache_set_case_number (conn->cache, uuid, params[4]);
-          /* A case created here has no events yet, and its row is this
-           * transaction's: its first event need not read the head. */
-          if (version == 1)
-            hall_write_cache_set_audit_head (conn->cache, uuid, "");
         }
       if (kind != HALL_ENTITY_PAGE)
         hall_write_cache_set_entity (conn->cache, kind, uuid, data, version);
