@@ -461,6 +461,24 @@ page_order (Fixture *fixture)
   return g_string_free (g_steal_pointer (&order), FALSE);
 }
 
+/* (transfer full): the slot's pages, in order, once three JPEGs are
+ * imported into it in the window that is ready. */
+static GPtrArray *
+import_three_pages (Fixture *fixture)
+{
+  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
+  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
+  g_autofree char *c = write_jpeg ("c.jpg", 140, 0);
+  const char *three[] = { a, b, c, NULL };
+  GPtrArray *pages;
+
+  g_assert_true (wait_for (ready, fixture));
+  import_paths (fixture, three);
+  pages = slot_pages (fixture);
+  g_assert_cmpuint (pages->len, ==, 3);
+  return pages;
+}
+
 /* Drops @uuid on the row of page @onto, on its upper or lower half, the
  * way GTK hands a drop to the row's target; what the target answered. */
 static gboolean
@@ -489,26 +507,16 @@ static void
 test_drag_reorder (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
-  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
-  g_autofree char *c = write_jpeg ("c.jpg", 140, 0);
-  const char *three[] = { a, b, c, NULL };
-  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GPtrArray) pages = import_three_pages (fixture);
   g_autoptr (GdkContentProvider) content = NULL;
   g_auto (GValue) dragged = G_VALUE_INIT;
   g_autoptr (GError) error = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  char *first, *second, *third;
-
-  g_assert_true (wait_for (ready, fixture));
-  import_paths (fixture, three);
-  pages = slot_pages (fixture);
-  g_assert_cmpuint (pages->len, ==, 3);
-  first = ((HallStoredPage *) pages->pdata[0])->uuid;
-  second = ((HallStoredPage *) pages->pdata[1])->uuid;
-  third = ((HallStoredPage *) pages->pdata[2])->uuid;
+  char *first = ((HallStoredPage *) pages->pdata[0])->uuid;
+  char *second = ((HallStoredPage *) pages->pdata[1])->uuid;
+  char *third = ((HallStoredPage *) pages->pdata[2])->uuid;
 
   /* A drag from a row carries the page it shows. */
   g_signal_emit_by_name (hall_scan_window_get_page_drag_source (fixture->window, 1), "prepare",
@@ -614,22 +622,12 @@ static void
 test_keyboard_reorder (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
-  g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
-  g_autofree char *c = write_jpeg ("c.jpg", 140, 0);
-  const char *three[] = { a, b, c, NULL };
-  g_autoptr (GPtrArray) pages = NULL;
+  g_autoptr (GPtrArray) pages = import_three_pages (fixture);
   g_autofree char *expected = NULL;
   g_autofree char *order = NULL;
-  char *first, *second, *third;
-
-  g_assert_true (wait_for (ready, fixture));
-  import_paths (fixture, three);
-  pages = slot_pages (fixture);
-  g_assert_cmpuint (pages->len, ==, 3);
-  first = ((HallStoredPage *) pages->pdata[0])->uuid;
-  second = ((HallStoredPage *) pages->pdata[1])->uuid;
-  third = ((HallStoredPage *) pages->pdata[2])->uuid;
+  char *first = ((HallStoredPage *) pages->pdata[0])->uuid;
+  char *second = ((HallStoredPage *) pages->pdata[1])->uuid;
+  char *third = ((HallStoredPage *) pages->pdata[2])->uuid;
 
   /* The first page down twice: it is last, and its row has the focus. */
   press_on_row (fixture, 0, "<Alt>Down");
