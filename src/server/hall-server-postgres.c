@@ -897,6 +897,26 @@ connection_lost (PGconn   *pg,
          || (state != NULL && (g_str_has_prefix (state, "57P0") || g_str_has_prefix (state, "08")));
 }
 
+/* Prepares the statement @id as @name on @conn the first time it is
+ * used there: NULL once it is prepared, else (transfer full) the failed
+ * result. */
+static PGresult *
+prepare_once (Conn       *conn,
+              StmtId      id,
+              const char *name)
+{
+  PGresult *result;
+
+  if (conn->prepared[id])
+    return NULL;
+  result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    return result;
+  PQclear (result);
+  conn->prepared[id] = TRUE;
+  return NULL;
+}
+
 /* (transfer full): the result of the statement @id with @n_params text
  * parameters (NULL for SQL NULL), prepared on this thread's connection
  * the first time; NULL with @error set when it failed. */
@@ -927,13 +947,12 @@ run_stmt (HallServerPostgres  *self,
     }
   g_snprintf (name, sizeof name, "s%d", id);
 again:
-  if (!conn->prepared[id])
+  result = prepare_once (conn, id, name);
+  if (result != NULL)
     {
-      result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
       /* The first statement of its kind on this connection finds it
        * broken as well as any other (see below). */
-      if (PQresultStatus (result) != PGRES_COMMAND_OK && connection_lost (conn->pg, result)
-          && !conn->in_transaction && !retried)
+      if (connection_lost (conn->pg, result) && !conn->in_transaction && !retried)
         {
           PQclear (result);
           if (!revive (conn, error))
@@ -941,14 +960,9 @@ again:
           retried = TRUE;
           goto again;
         }
-      if (PQresultStatus (result) != PGRES_COMMAND_OK)
-        {
-          hall_server_postgres_set_error (error, conn->pg, result, doing);
-          PQclear (result);
-          return NULL;
-        }
+      hall_server_postgres_set_error (error, conn->pg, result, doing);
       PQclear (result);
-      conn->prepared[id] = TRUE;
+      return NULL;
     }
   result = PQexecPrepared (conn->pg, name, n_params, params, NULL, NULL, 0);
   status = PQresultStatus (result);
@@ -1094,20 +1108,19 @@ send_deferred (Conn                *conn,
       return FALSE;
     }
   g_snprintf (name, sizeof name, "s%d", id);
+  /* Preparing waits for its answer: not in pipeline mode. */
   if (!conn->prepared[id])
     {
       PGresult *result;
 
       collect_deferred (conn);
-      result = PQprepare (conn->pg, name, stmt_sql[id], 0, NULL);
-      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+      result = prepare_once (conn, id, name);
+      if (result != NULL)
         {
           hall_server_postgres_set_error (error, conn->pg, result, doing);
           PQclear (result);
           return FALSE;
         }
-      PQclear (result);
-      conn->prepared[id] = TRUE;
     }
   if (conn->in_flight->len >= MAX_IN_FLIGHT)
     collect_deferred (conn);
