@@ -12,6 +12,17 @@
 #define N_JOBS 64
 #define FAILING_JOB 13
 
+/* How run () submits its jobs. */
+typedef enum
+{
+  SUBMIT_PLAIN,
+  /* Every fourth job plain, the others deferrable: runs of three
+   * deferrable jobs between plain ones, FAILING_JOB in the middle of one. */
+  SUBMIT_MIXED,
+} SubmitMode;
+
+#define IS_DEFERRABLE(mode, index) ((mode) == SUBMIT_MIXED && (index) % 4 != 3)
+
 typedef struct
 {
   GMutex    mutex;
@@ -20,6 +31,9 @@ typedef struct
   guint     n_done;
   gboolean  failed[N_JOBS];
   gboolean  gate_running;
+  guint     resets[N_JOBS];
+  guint     read_ahead[N_JOBS];  /* how often each was read ahead for */
+  guint     n_read_aheads;
 } Fixture;
 
 typedef struct
@@ -78,9 +92,36 @@ job_done (gpointer      user_data,
   g_mutex_unlock (&f->mutex);
 }
 
+static gboolean
+read_ahead_jobs (HallServerStorage  *storage,
+                 GPtrArray          *user_datas,
+                 GError            **error)
+{
+  Fixture *f = ((Job *) g_ptr_array_index (user_datas, 0))->fixture;
+
+  g_mutex_lock (&f->mutex);
+  f->n_read_aheads++;
+  for (guint i = 0; i < user_datas->len; i++)
+    f->read_ahead[((Job *) g_ptr_array_index (user_datas, i))->index]++;
+  g_mutex_unlock (&f->mutex);
+  return TRUE;
+}
+
 static void
-run (guint     max_batch,
-     gboolean *batched_out)
+reset_job (gpointer user_data)
+{
+  Job *job = user_data;
+
+  g_mutex_lock (&job->fixture->mutex);
+  job->fixture->resets[job->index]++;
+  g_mutex_unlock (&job->fixture->mutex);
+}
+
+static void
+run (guint       max_batch,
+     SubmitMode  mode,
+     Fixture    *f,
+     gboolean   *batched_out)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("hall-committer-XXXXXX", &error);
@@ -88,7 +129,6 @@ run (guint     max_batch,
   g_autoptr(HallServerSqlite) sqlite = NULL;
   g_autoptr(HallGroupCommitter) committer = NULL;
   g_auto(GStrv) events = NULL;
-  Fixture f = { 0 };
   Job jobs[N_JOBS];
   gint64 deadline;
   guint runs_after_gate = 0;
@@ -98,27 +138,32 @@ run (guint     max_batch,
   path = g_build_filename (dir, "hall.sqlite", NULL);
   sqlite = hall_server_sqlite_new (path, &error);
   g_assert_no_error (error);
-  committer = hall_group_committer_new (HALL_SERVER_STORAGE (sqlite), max_batch);
+  committer = hall_group_committer_new (HALL_SERVER_STORAGE (sqlite), max_batch,
+                                       read_ahead_jobs);
 
-  g_mutex_init (&f.mutex);
-  g_cond_init (&f.cond);
-  f.log = g_string_new (NULL);
+  g_mutex_init (&f->mutex);
+  g_cond_init (&f->cond);
+  f->log = g_string_new (NULL);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   for (guint i = 0; i < N_JOBS; i++)
     {
-      jobs[i].fixture = &f;
+      jobs[i].fixture = f;
       jobs[i].index = i;
-      hall_group_committer_submit (committer, run_job, job_done, &jobs[i]);
-      g_mutex_lock (&f.mutex);
-      while (!f.gate_running)
-        g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
-      g_mutex_unlock (&f.mutex);
+      if (IS_DEFERRABLE (mode, i))
+        hall_group_committer_submit_deferrable (committer, run_job, reset_job, job_done,
+                                                &jobs[i]);
+      else
+        hall_group_committer_submit (committer, run_job, job_done, &jobs[i]);
+      g_mutex_lock (&f->mutex);
+      while (!f->gate_running)
+        g_assert_true (g_cond_wait_until (&f->cond, &f->mutex, deadline));
+      g_mutex_unlock (&f->mutex);
     }
 
-  g_mutex_lock (&f.mutex);
-  while (f.n_done < N_JOBS)
-    g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
-  g_mutex_unlock (&f.mutex);
+  g_mutex_lock (&f->mutex);
+  while (f->n_done < N_JOBS)
+    g_assert_true (g_cond_wait_until (&f->cond, &f->mutex, deadline));
+  g_mutex_unlock (&f->mutex);
   hall_group_committer_stop (committer);
 
   for (guint i = 0; i < N_JOBS; i++)
@@ -132,12 +177,12 @@ run (guint     max_batch,
                                                &lookup_error);
       if (i == FAILING_JOB)
         {
-          g_assert_true (f.failed[i]);
+          g_assert_true (f->failed[i]);
           g_assert_error (lookup_error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
         }
       else
         {
-          g_assert_false (f.failed[i]);
+          g_assert_false (f->failed[i]);
           g_assert_no_error (lookup_error);
           g_assert_cmpstr (hash, ==, "hash");
         }
@@ -146,7 +191,7 @@ run (guint     max_batch,
   /* Job 0 held the writer while the others queued up. How many of them ran
    * before the first of them was answered: with group commit, all of them
    * share the next transaction. */
-  events = g_strsplit (g_strstrip (f.log->str), " ", -1);
+  events = g_strsplit (g_strstrip (f->log->str), " ", -1);
   for (guint i = 0, after_gate = FALSE; events[i] != NULL; i++)
     {
       if (g_str_equal (events[i], "d0"))
@@ -158,9 +203,18 @@ run (guint     max_batch,
     }
   *batched_out = runs_after_gate > 1;
 
-  g_string_free (f.log, TRUE);
-  g_mutex_clear (&f.mutex);
-  g_cond_clear (&f.cond);
+  /* Each job first ran in the order it came. */
+  for (guint i = 0, next = 0; events[i] != NULL; i++)
+    if (events[i][0] == 'r' && g_ascii_strtoull (events[i] + 1, NULL, 10) >= next)
+      {
+        g_assert_cmpuint (g_ascii_strtoull (events[i] + 1, NULL, 10), ==, next);
+        next++;
+      }
+
+  g_string_free (f->log, TRUE);
+  f->log = NULL;
+  g_mutex_clear (&f->mutex);
+  g_cond_clear (&f->cond);
   g_clear_object (&committer);
   g_clear_object (&sqlite);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
@@ -176,18 +230,45 @@ static void
 test_group_commit (void)
 {
   gboolean batched = FALSE;
+  Fixture f = { 0 };
 
-  run (256, &batched);
+  run (256, SUBMIT_PLAIN, &f, &batched);
   g_assert_true (batched);
+  g_assert_cmpuint (f.n_read_aheads, ==, 0);
 }
 
 static void
 test_one_by_one (void)
 {
   gboolean batched = TRUE;
+  Fixture f = { 0 };
 
-  run (1, &batched);
+  run (1, SUBMIT_PLAIN, &f, &batched);
   g_assert_false (batched);
+}
+
+/* Deferrable jobs that came one after the other run together after one
+ * read-ahead; when one of them fails, only its run is undone and run again
+ * job by job, and only the failing job's writes are lost. */
+static void
+test_deferrable (void)
+{
+  gboolean batched = FALSE;
+  Fixture f = { 0 };
+
+  run (256, SUBMIT_MIXED, &f, &batched);
+  g_assert_true (batched);
+
+  /* Job 0 ran alone, the others in the next transaction: runs of three
+   * (1-2, 4-6, 8-10, ...) between the plain jobs 3, 7, 11, ... */
+  g_assert_cmpuint (f.n_read_aheads, ==, 16);
+  for (guint i = 0; i < N_JOBS; i++)
+    {
+      gboolean in_failing_run = i / 4 == FAILING_JOB / 4 && IS_DEFERRABLE (SUBMIT_MIXED, i);
+
+      g_assert_cmpuint (f.read_ahead[i], ==, i > 0 && IS_DEFERRABLE (SUBMIT_MIXED, i) ? 1 : 0);
+      g_assert_cmpuint (f.resets[i], ==, in_failing_run ? 1 : 0);
+    }
 }
 
 /* Writes, then ends the writer's savepoint itself, so that the writer's
@@ -236,7 +317,7 @@ test_rollback_to_fails (void)
   path = g_build_filename (dir, "hall.sqlite", NULL);
   sqlite = hall_server_sqlite_new (path, &error);
   g_assert_no_error (error);
-  committer = hall_group_committer_new (HALL_SERVER_STORAGE (sqlite), 16);
+  committer = hall_group_committer_new (HALL_SERVER_STORAGE (sqlite), 16, NULL);
   g_mutex_init (&f.mutex);
   g_cond_init (&f.cond);
 
@@ -276,6 +357,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/hall/server/group-committer/batch", test_group_commit);
   g_test_add_func ("/hall/server/group-committer/one-by-one", test_one_by_one);
+  g_test_add_func ("/hall/server/group-committer/deferrable", test_deferrable);
   g_test_add_func ("/hall/server/group-committer/rollback-to-fails", test_rollback_to_fails);
   return g_test_run ();
 }

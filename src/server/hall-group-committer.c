@@ -11,10 +11,11 @@
 
 typedef struct
 {
-  HallWriteFunc     func;
-  HallWriteDoneFunc done;
-  gpointer          user_data;
-  GError           *error;
+  HallWriteFunc      func;
+  HallWriteResetFunc reset;  /* set for a deferrable job */
+  HallWriteDoneFunc  done;
+  gpointer           user_data;
+  GError            *error;
 } Job;
 
 struct _HallGroupCommitter
@@ -22,6 +23,7 @@ struct _HallGroupCommitter
   GObject            parent_instance;
   HallServerStorage *storage;
   guint              max_batch;
+  HallReadAheadFunc  read_ahead;
   GAsyncQueue       *queue;
   GThread           *thread;
   GMutex             mutex;
@@ -42,10 +44,85 @@ finish_job (Job          *job,
   g_free (job);
 }
 
+/* FALSE when the transaction cannot go on. One bad job must not take the
+ * others of the batch down: its writes alone are rolled back, and its done
+ * callback reports the error. */
+static gboolean
+run_in_savepoint (HallGroupCommitter  *self,
+                  Job                 *job,
+                  GError             **error)
+{
+  if (!hall_server_storage_savepoint (self->storage, error))
+    return FALSE;
+  if (job->func (self->storage, job->user_data, &job->error))
+    return hall_server_storage_release (self->storage, error);
+  g_debug ("A write failed and was rolled back: %s", job->error->message);
+  /* Committing after a failed ROLLBACK TO would keep the job's half-done
+   * writes: the whole batch goes, and every job is told. */
+  return hall_server_storage_rollback_to (self->storage, error);
+}
+
+/* Deferrable jobs that came one after the other, together: their reads in
+ * one go, their writes sent without waiting for each answer, and one
+ * savepoint around them all instead of one each. Only a storage failure
+ * makes a job fail (a refusal writes nothing), so undoing them all and
+ * running each again alone is rare. FALSE when the transaction cannot go
+ * on. */
+static gboolean
+run_deferrable (HallGroupCommitter  *self,
+                GPtrArray           *jobs,
+                GError             **error)
+{
+  g_autoptr(GPtrArray) user_datas = NULL;
+  g_autoptr(GError) failure = NULL;
+
+  if (jobs->len == 0)
+    return TRUE;
+  if (jobs->len == 1)
+    return run_in_savepoint (self, g_ptr_array_index (jobs, 0), error);
+
+  user_datas = g_ptr_array_sized_new (jobs->len);
+  for (guint i = 0; i < jobs->len; i++)
+    g_ptr_array_add (user_datas, ((Job *) g_ptr_array_index (jobs, i))->user_data);
+  if (!hall_server_storage_savepoint (self->storage, error))
+    return FALSE;
+  if (self->read_ahead == NULL || self->read_ahead (self->storage, user_datas, &failure))
+    {
+      hall_server_storage_defer_writes (self->storage);
+      for (guint i = 0; i < jobs->len && failure == NULL; i++)
+        {
+          Job *job = g_ptr_array_index (jobs, i);
+
+          job->func (self->storage, job->user_data, &failure);
+        }
+      /* What the deferred writes answered: after a failure they are only
+       * dropped. */
+      hall_server_storage_flush_writes (self->storage, failure == NULL ? &failure : NULL);
+    }
+  if (failure == NULL)
+    return hall_server_storage_release (self->storage, error);
+
+  g_debug ("A write of a group failed (%s): writing the group again job by job",
+           failure->message);
+  if (!hall_server_storage_rollback_to (self->storage, error))
+    return FALSE;
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = g_ptr_array_index (jobs, i);
+
+      job->reset (job->user_data);
+      if (!run_in_savepoint (self, job, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The jobs in the order they came, in one transaction. */
 static void
 run_batch (HallGroupCommitter *self,
            GPtrArray          *batch)
 {
+  g_autoptr(GPtrArray) deferrable = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
 
   if (!hall_server_storage_begin (self->storage, &error))
@@ -55,35 +132,21 @@ run_batch (HallGroupCommitter *self,
     {
       Job *job = g_ptr_array_index (batch, i);
 
-      if (!hall_server_storage_savepoint (self->storage, &error))
+      if (job->reset != NULL)
+        {
+          g_ptr_array_add (deferrable, job);
+          continue;
+        }
+      if (!run_deferrable (self, deferrable, &error) || !run_in_savepoint (self, job, &error))
         {
           hall_server_storage_rollback (self->storage);
           goto fail;
         }
-      if (job->func (self->storage, job->user_data, &job->error))
-        {
-          if (!hall_server_storage_release (self->storage, &error))
-            {
-              hall_server_storage_rollback (self->storage);
-              goto fail;
-            }
-        }
-      else
-        {
-          /* One bad job must not take the others of the batch down; its
-           * done callback reports the error. */
-          g_debug ("A write failed and was rolled back: %s", job->error->message);
-          /* Committing after a failed ROLLBACK TO would keep the job's
-           * half-done writes: the whole batch goes, and every job is told. */
-          if (!hall_server_storage_rollback_to (self->storage, &error))
-            {
-              hall_server_storage_rollback (self->storage);
-              goto fail;
-            }
-        }
+      g_ptr_array_set_size (deferrable, 0);
     }
 
-  if (!hall_server_storage_commit (self->storage, &error))
+  if (!run_deferrable (self, deferrable, &error)
+      || !hall_server_storage_commit (self->storage, &error))
     {
       hall_server_storage_rollback (self->storage);
       goto fail;
@@ -171,28 +234,22 @@ hall_group_committer_init (HallGroupCommitter *self)
 
 HallGroupCommitter *
 hall_group_committer_new (HallServerStorage *storage,
-                          guint              max_batch)
+                          guint              max_batch,
+                          HallReadAheadFunc  read_ahead)
 {
   HallGroupCommitter *self = g_object_new (HALL_TYPE_GROUP_COMMITTER, NULL);
 
   self->storage = g_object_ref (storage);
   self->max_batch = MAX (max_batch, 1);
+  self->read_ahead = read_ahead;
   self->thread = g_thread_new ("hall-writer", writer_thread, self);
   return self;
 }
 
-void
-hall_group_committer_submit (HallGroupCommitter *self,
-                             HallWriteFunc       func,
-                             HallWriteDoneFunc   done,
-                             gpointer            user_data)
+static void
+queue_job (HallGroupCommitter *self,
+           Job                *job)
 {
-  Job *job = g_new0 (Job, 1);
-
-  job->func = func;
-  job->done = done;
-  job->user_data = user_data;
-
   g_mutex_lock (&self->mutex);
   if (!self->stopping)
     {
@@ -209,6 +266,38 @@ hall_group_committer_submit (HallGroupCommitter *self,
                            _("The server is shutting down"));
       finish_job (job, error);
     }
+}
+
+void
+hall_group_committer_submit (HallGroupCommitter *self,
+                             HallWriteFunc       func,
+                             HallWriteDoneFunc   done,
+                             gpointer            user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->done = done;
+  job->user_data = user_data;
+  queue_job (self, job);
+}
+
+void
+hall_group_committer_submit_deferrable (HallGroupCommitter *self,
+                                        HallWriteFunc       func,
+                                        HallWriteResetFunc  reset,
+                                        HallWriteDoneFunc   done,
+                                        gpointer            user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  g_return_if_fail (reset != NULL);
+
+  job->func = func;
+  job->reset = reset;
+  job->done = done;
+  job->user_data = user_data;
+  queue_job (self, job);
 }
 
 void

@@ -144,20 +144,20 @@ parse_operation (HallServer        *self,
   return op;
 }
 
-/* Each operation in a savepoint of its own: one that fails rolls back
- * alone, and the others of the batch stay. */
+/* Each of @queued in a savepoint of its own, any answer of an earlier run
+ * forgotten: one that fails rolls back alone, and the others of the batch
+ * stay. */
 static gboolean
 write_each_in_savepoint (HallServerStorage  *storage,
-                         HallServerRequest  *batch,
+                         GPtrArray          *queued,
                          GError            **error)
 {
-  for (guint i = 0; i < batch->operations->len; i++)
+  for (guint i = 0; i < queued->len; i++)
     {
-      HallServerRequest *op = g_ptr_array_index (batch->operations, i);
+      HallServerRequest *op = g_ptr_array_index (queued, i);
       g_autoptr(GError) local_error = NULL;
 
-      if (op->response != NULL)
-        continue;
+      _hall_server_forget_answer (op);
       if (!hall_server_storage_savepoint (storage, error))
         return FALSE;
       if (_hall_server_run_write (storage, op, &local_error))
@@ -170,24 +170,26 @@ write_each_in_savepoint (HallServerStorage  *storage,
        * transaction back rather than committing them. */
       if (!hall_server_storage_rollback_to (storage, error))
         return FALSE;
-      g_clear_pointer (&op->response, hall_server_response_free);
+      _hall_server_forget_answer (op);
       op->response = hall_problem_response_internal (local_error);
     }
   return TRUE;
 }
 
-/* The operations queued for the writer, from the answers found before it:
- * the ones to (re)do. */
-static void
-forget_written_answers (HallServerRequest *batch)
+/* (transfer container): the operations left to the writer. */
+static GPtrArray *
+queued_operations (HallServerRequest *batch)
 {
+  GPtrArray *queued = g_ptr_array_new ();
+
   for (guint i = 0; i < batch->operations->len; i++)
     {
       HallServerRequest *op = g_ptr_array_index (batch->operations, i);
 
       if (op->queued)
-        g_clear_pointer (&op->response, hall_server_response_free);
+        g_ptr_array_add (queued, op);
     }
+  return queued;
 }
 
 /* A savepoint for every operation costs about a quarter of the writer's
@@ -203,20 +205,17 @@ batch_write (HallServerStorage  *storage,
              GError            **error)
 {
   HallServerRequest *batch = user_data;
+  g_autoptr(GPtrArray) queued = queued_operations (batch);
   g_autoptr(GError) failure = NULL;
 
-  if (!_hall_server_read_ahead (storage, batch->operations, error))
+  if (!_hall_server_read_ahead (storage, queued, error))
     return FALSE;
   /* Undone and written again below when one fails: the writes need not
    * wait for their answers one by one. */
   hall_server_storage_defer_writes (storage);
-  for (guint i = 0; i < batch->operations->len; i++)
-    {
-      HallServerRequest *op = g_ptr_array_index (batch->operations, i);
-
-      if (op->queued && !_hall_server_run_write (storage, op, &failure))
-        break;
-    }
+  for (guint i = 0; i < queued->len; i++)
+    if (!_hall_server_run_write (storage, g_ptr_array_index (queued, i), &failure))
+      break;
   /* What the deferred writes answered: a refusal among them fails the
    * batch like any other failure (after one, they are only dropped). */
   hall_server_storage_flush_writes (storage, failure == NULL ? &failure : NULL);
@@ -230,8 +229,7 @@ batch_write (HallServerStorage  *storage,
   if (!hall_server_storage_rollback_to (storage, error)
       || !hall_server_storage_savepoint (storage, error))
     return FALSE;
-  forget_written_answers (batch);
-  return write_each_in_savepoint (storage, batch, error);
+  return write_each_in_savepoint (storage, queued, error);
 }
 
 /* Our own answers are JSON text already: each goes into the batch's

@@ -75,16 +75,18 @@ HallServerResponse *_hall_server_check_write    (HallServer            *self,
 HallServerResponse *_hall_server_replay         (HallServerStorage     *storage,
                                                  HallServerRequest     *request,
                                                  GError               **error);
-/* The write of one PUT/POST, run by the group committer on the writer
- * thread; leaves its answer in request->response. */
-/* Reads ahead what the queued operations of a batch will read (see
+/* Reads ahead what the writes of @requests will read (see
  * hall_server_storage_read_ahead ()). */
 gboolean            _hall_server_read_ahead     (HallServerStorage     *storage,
-                                                 GPtrArray             *operations,
+                                                 GPtrArray             *requests,
                                                  GError               **error);
+/* The write of one PUT/POST, run by the group committer on the writer
+ * thread; leaves its answer in request->response. */
 gboolean            _hall_server_run_write      (HallServerStorage     *storage,
                                                  gpointer               user_data,
                                                  GError               **error);
+/* Forgets the answer a run of the write left, before it runs again. */
+void                _hall_server_forget_answer  (gpointer               user_data);
 /* Validates a PUT/POST body and hands it to the writer; NULL when the
  * connection is suspended until the commit. */
 HallServerResponse *_hall_server_submit_write   (HallServer            *self,

@@ -1252,7 +1252,7 @@ _hall_server_replay (HallServerStorage  *storage,
 
 gboolean
 _hall_server_read_ahead (HallServerStorage  *storage,
-                         GPtrArray          *operations,
+                         GPtrArray          *requests,
                          GError            **error)
 {
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
@@ -1262,13 +1262,11 @@ _hall_server_read_ahead (HallServerStorage  *storage,
   g_autoptr(GPtrArray) events = g_ptr_array_new ();
   HallReadAhead what = { keys, applicants, cases, numbers, events };
 
-  for (guint i = 0; i < operations->len; i++)
+  for (guint i = 0; i < requests->len; i++)
     {
-      HallServerRequest *op = g_ptr_array_index (operations, i);
+      HallServerRequest *op = g_ptr_array_index (requests, i);
       JsonObject *object;
 
-      if (!op->queued)
-        continue;
       if (op->idempotency_key != NULL)
         g_ptr_array_add (keys, scoped_key (op));
       switch (op->route)
@@ -1377,6 +1375,14 @@ _hall_server_run_write (HallServerStorage  *storage,
         return FALSE;
     }
   return TRUE;
+}
+
+void
+_hall_server_forget_answer (gpointer user_data)
+{
+  HallServerRequest *request = user_data;
+
+  g_clear_pointer (&request->response, hall_server_response_free);
 }
 
 static char *
@@ -1533,7 +1539,8 @@ _hall_server_submit_write (HallServer            *self,
   if (refusal != NULL)
     return refusal;
   MHD_suspend_connection (connection);
-  hall_group_committer_submit (self->committer, _hall_server_run_write, _hall_server_write_done,
-                               request);
+  hall_group_committer_submit_deferrable (self->committer, _hall_server_run_write,
+                                          _hall_server_forget_answer, _hall_server_write_done,
+                                          request);
   return NULL;
 }

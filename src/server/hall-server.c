@@ -141,11 +141,13 @@ hall_server_new_with_database (const char  *data_dir,
   if (!_hall_server_load_calendar (self, error))
     return NULL;
   self->committer = hall_group_committer_new (self->storage,
-                                              group_commit ? GROUP_COMMIT_BATCH : 1);
+                                              group_commit ? GROUP_COMMIT_BATCH : 1,
+                                              _hall_server_read_ahead);
   self->queue_committer = self->local == self->storage
                           ? g_object_ref (self->committer)
                           : hall_group_committer_new (self->storage,
-                                                      group_commit ? GROUP_COMMIT_BATCH : 1);
+                                                      group_commit ? GROUP_COMMIT_BATCH : 1,
+                                                      NULL);
   self->sign_ins = g_thread_pool_new (_hall_server_sign_in_thread, self, SIGN_IN_THREADS, FALSE, NULL);
   return g_steal_pointer (&self);
 }
