@@ -1,6 +1,7 @@
 /* test-server-postgres.c — the PostgreSQL storage itself, on a cluster of
  * the test's own: the change feed under concurrent writers, the
- * supervision cells' deltas folded, and a batch's deferred writes
+ * supervision cells' deltas folded, a batch's deferred writes, and the
+ * reads ahead of a group of writes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -384,6 +385,117 @@ test_deferred_writes (void)
   PQfinish (pg);
 }
 
+static GPtrArray *
+strings (const char *first,
+         ...)
+{
+  GPtrArray *array = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *value = first; value != NULL; value = va_arg (args, const char *))
+    g_ptr_array_add (array, (gpointer) value);
+  va_end (args);
+  return array;
+}
+
+/* A group's reads ahead go in one round trip: afterwards, what they found
+ * answers the reads without asking the database (which, to show it, has
+ * ended the connection by then), and what they did not find is known to
+ * be missing. One of their statements that fails (a value that is not
+ * UTF-8) fails the read-ahead with the database's reason; the savepoint
+ * undoes it, and the connection serves on, not left in pipeline mode. */
+static void
+test_read_ahead (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "ahead");
+  g_autoptr(HallServerStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = g_uuid_string_random ();
+  g_autofree char *missing = g_uuid_string_random ();
+  g_autofree char *number = g_strdup_printf ("YC-2026-C01-%.8s", stored);
+  g_autofree char *found = NULL;
+  g_autoptr(HallIdempotentAnswer) replay = NULL;
+  HallIdempotentAnswer answer = { .request_hash = "hash", .status = 201, .etag = 1, .body = "{}" };
+  gint64 version = 0;
+  PGconn *pg;
+
+  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+  g_assert_no_error (error);
+  pg = hall_server_postgres_open (uri, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, stored, 1, "C01");
+  g_assert_true (hall_server_storage_put_idempotent_answer (storage, "demo\nkey-1", &answer,
+                                                            &error));
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(GPtrArray) keys = strings ("demo\nkey-1", "demo\nkey-2", NULL);
+    g_autoptr(GPtrArray) applicants = strings (missing, NULL);
+    g_autoptr(GPtrArray) cases = strings (stored, missing, NULL);
+    g_autoptr(GPtrArray) numbers = strings (number, "YC-2026-C01-none", NULL);
+    g_autoptr(GPtrArray) events = strings (missing, NULL);
+    HallReadAhead what = { keys, applicants, cases, numbers, events };
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    g_assert_true (hall_server_storage_read_ahead (storage, &what, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
+                                 " WHERE datname = current_database ()"
+                                 " AND pid <> pg_backend_pid ()"), ==, 1);
+
+  found = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, stored, &version, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (found, stored));
+  g_assert_cmpint (version, ==, 1);
+  g_clear_pointer (&found, g_free);
+  found = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, missing, NULL, &error);
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  found = hall_server_storage_get_entity (storage, HALL_ENTITY_APPLICANT, missing, NULL, &error);
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  found = hall_server_storage_find_case_by_number (storage, number, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, stored);
+  g_clear_pointer (&found, g_free);
+  found = hall_server_storage_find_case_by_number (storage, "YC-2026-C01-none", &error);
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  replay = hall_server_storage_get_idempotent_answer (storage, "demo\nkey-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (replay->status, ==, 201);
+  g_assert_null (hall_server_storage_get_idempotent_answer (storage, "demo\nkey-2", &error));
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  hall_server_storage_rollback (storage);
+
+  {
+    g_autoptr(GPtrArray) keys = strings ("demo\nkey-3", NULL);
+    g_autoptr(GPtrArray) cases = strings (missing, "not \xff UTF-8", NULL);
+    HallReadAhead what = { keys, NULL, cases, NULL, NULL };
+    g_autofree char *written = g_uuid_string_random ();
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    g_assert_no_error (error);
+    g_assert_true (hall_server_storage_savepoint (storage, &error));
+    g_assert_false (hall_server_storage_read_ahead (storage, &what, &error));
+    g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SQL);
+    g_assert_nonnull (strstr (error->message, "UTF8"));
+    g_clear_error (&error);
+    g_assert_true (hall_server_storage_rollback_to (storage, &error));
+    put_case (storage, written, 1, "C01");
+    g_assert_true (hall_server_storage_commit (storage, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
+  PQfinish (pg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +514,7 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/feed/never-skips", test_feed_never_skips);
   g_test_add_func ("/hall/server-postgres/stats/fold", test_stats_fold);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
+  g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);
   return rc;

@@ -1013,6 +1013,37 @@ run_command (HallServerPostgres  *self,
 #define MAX_IN_FLIGHT 200
 
 
+/* A pipeline whose sync could not be sent: no answer comes without it.
+ * The connection is made again, its transaction gone, and @error (taken)
+ * makes sure nothing of the transaction is taken as committed. */
+static void
+pipeline_broke (Conn   *conn,
+                GError *error)
+{
+  set_deferred_error (conn, error);
+  g_array_set_size (conn->in_flight, 0);
+  PQreset (conn->pg);
+  memset (conn->prepared, 0, sizeof conn->prepared);
+  conn->in_transaction = FALSE;
+}
+
+/* Reads a pipeline's sync point's answer and leaves pipeline mode. */
+static gboolean
+end_pipeline (Conn *conn)
+{
+  PGresult *result;
+
+  while ((result = PQgetResult (conn->pg)) != NULL)
+    {
+      gboolean synced = PQresultStatus (result) == PGRES_PIPELINE_SYNC;
+
+      PQclear (result);
+      if (synced)
+        break;
+    }
+  return PQexitPipelineMode (conn->pg);
+}
+
 /* Reads the answers of the writes sent, and leaves pipeline mode. */
 static void
 collect_deferred (Conn *conn)
@@ -1025,15 +1056,8 @@ collect_deferred (Conn *conn)
     {
       GError *error = NULL;
 
-      /* No answer comes without the sync: the connection is made again,
-       * its transaction gone, and the error makes sure nothing of it is
-       * taken as committed. */
       hall_server_postgres_set_error (&error, conn->pg, NULL, _("write a batch"));
-      set_deferred_error (conn, error);
-      g_array_set_size (conn->in_flight, 0);
-      PQreset (conn->pg);
-      memset (conn->prepared, 0, sizeof conn->prepared);
-      conn->in_transaction = FALSE;
+      pipeline_broke (conn, error);
       return;
     }
   for (guint i = 0; i < conn->in_flight->len; i++)
@@ -1071,16 +1095,7 @@ collect_deferred (Conn *conn)
         PQclear (result);
     }
   g_array_set_size (conn->in_flight, 0);
-  /* The sync point's own answer. */
-  while ((result = PQgetResult (conn->pg)) != NULL)
-    {
-      gboolean synced = PQresultStatus (result) == PGRES_PIPELINE_SYNC;
-
-      PQclear (result);
-      if (synced)
-        break;
-    }
-  if (!PQexitPipelineMode (conn->pg))
+  if (!end_pipeline (conn))
     {
       GError *error = NULL;
 
@@ -1131,6 +1146,115 @@ send_deferred (Conn                *conn,
       return FALSE;
     }
   g_array_append_val (conn->in_flight, id);
+  return TRUE;
+}
+
+/* Runs the statements @ids, each with the one text parameter of @params
+ * (those with NULL are not run), in one round trip: sent together in
+ * pipeline mode, then answered. In a transaction only. (transfer full)
+ * Each one's result in @results, NULL for those not run; FALSE with
+ * @error set, and no results, when one of them failed. */
+static gboolean
+run_stmts_together (Conn                *conn,
+                    guint                n,
+                    const StmtId        *ids,
+                    const char * const  *params,
+                    PGresult           **results,
+                    const char          *doing,
+                    GError             **error)
+{
+  g_autoptr(GError) failure = NULL;
+  char name[16];
+  guint n_sent;
+
+  g_return_val_if_fail (conn->in_transaction, FALSE);
+
+  memset (results, 0, n * sizeof *results);
+  for (n_sent = 0; n_sent < n && params[n_sent] == NULL; n_sent++)
+    ;
+  if (n_sent == n)
+    return TRUE;
+  collect_deferred (conn);
+  if (conn->deferred_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (conn->deferred_error));
+      return FALSE;
+    }
+  /* Preparing waits for its answer: not in pipeline mode. */
+  for (guint i = 0; i < n; i++)
+    {
+      PGresult *result;
+
+      g_snprintf (name, sizeof name, "s%d", ids[i]);
+      if (params[i] != NULL && (result = prepare_once (conn, ids[i], name)) != NULL)
+        {
+          hall_server_postgres_set_error (error, conn->pg, result, doing);
+          PQclear (result);
+          return FALSE;
+        }
+    }
+
+  if (!PQenterPipelineMode (conn->pg))
+    {
+      hall_server_postgres_set_error (error, conn->pg, NULL, doing);
+      return FALSE;
+    }
+  for (n_sent = 0; n_sent < n; n_sent++)
+    {
+      g_snprintf (name, sizeof name, "s%d", ids[n_sent]);
+      if (params[n_sent] != NULL
+          && !PQsendQueryPrepared (conn->pg, name, 1, &params[n_sent], NULL, NULL, 0))
+        {
+          hall_server_postgres_set_error (&failure, conn->pg, NULL, doing);
+          break;
+        }
+    }
+  if (!PQpipelineSync (conn->pg))
+    {
+      if (failure == NULL)
+        hall_server_postgres_set_error (&failure, conn->pg, NULL, doing);
+      g_propagate_error (error, g_error_copy (failure));
+      pipeline_broke (conn, g_steal_pointer (&failure));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_sent; i++)
+    {
+      PGresult *result;
+
+      if (params[i] == NULL)
+        continue;
+      result = PQgetResult (conn->pg);
+      if (result == NULL)
+        {
+          /* The connection went: nothing more answers. */
+          if (failure == NULL)
+            hall_server_postgres_set_error (&failure, conn->pg, NULL, doing);
+          break;
+        }
+      if (PQresultStatus (result) == PGRES_TUPLES_OK)
+        results[i] = result;
+      else
+        {
+          /* The first failure says why; those after it were not run. */
+          if (failure == NULL)
+            hall_server_postgres_set_error (&failure, conn->pg, result, doing);
+          PQclear (result);
+        }
+      /* Each statement's answer ends with a NULL. */
+      while ((result = PQgetResult (conn->pg)) != NULL)
+        PQclear (result);
+    }
+  if (!end_pipeline (conn) && failure == NULL)
+    hall_server_postgres_set_error (&failure, conn->pg, NULL, doing);
+
+  if (failure != NULL)
+    {
+      for (guint i = 0; i < n; i++)
+        g_clear_pointer (&results[i], PQclear);
+      g_propagate_error (error, g_steal_pointer (&failure));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -1582,31 +1706,23 @@ text_array_literal (GPtrArray *values)
   return g_string_free (literal, FALSE);
 }
 
-/* (transfer full) (nullable): the rows of @id for the values of @values
- * not known yet (@known tells), or NULL when all are known; @error set
- * when the statement failed. */
-static PGresult *
-read_ahead_rows (HallServerPostgres  *self,
-                 StmtId               id,
-                 GPtrArray           *values,
-                 gboolean           (*known) (HallWriteCache *cache, const char *value),
-                 Conn                *conn,
-                 GPtrArray          **unknown_out,
-                 GError             **error)
+/* (transfer container) (nullable): those of @values not known yet
+ * (@known tells), or NULL when all are. */
+static GPtrArray *
+unknown_values (HallWriteCache  *cache,
+                GPtrArray       *values,
+                gboolean       (*known) (HallWriteCache *cache, const char *value))
 {
-  g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
-  g_autofree char *literal = NULL;
-  const char *params[1];
+  GPtrArray *unknown = NULL;
 
   for (guint i = 0; values != NULL && i < values->len; i++)
-    if (!known (conn->cache, g_ptr_array_index (values, i)))
-      g_ptr_array_add (unknown, g_ptr_array_index (values, i));
-  if (unknown->len == 0)
-    return NULL;
-  literal = text_array_literal (unknown);
-  params[0] = literal;
-  *unknown_out = g_steal_pointer (&unknown);
-  return run_stmt (self, id, 1, params, _("read ahead a batch's records"), error);
+    if (!known (cache, g_ptr_array_index (values, i)))
+      {
+        if (unknown == NULL)
+          unknown = g_ptr_array_new ();
+        g_ptr_array_add (unknown, g_ptr_array_index (values, i));
+      }
+  return unknown;
 }
 
 static gboolean
@@ -1654,122 +1770,137 @@ number_known (HallWriteCache *cache,
   return hall_write_cache_get_number (cache, number, &uuid);
 }
 
+/* What the read-ahead of @keys found (@result), and that the others are
+ * not there. */
+static void
+note_answers (HallWriteCache *cache,
+              GPtrArray      *keys,
+              PGresult       *result)
+{
+  for (guint i = 0; i < keys->len; i++)
+    hall_write_cache_set_answer (cache, g_ptr_array_index (keys, i), NULL);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      HallIdempotentAnswer answer = {
+        .request_hash = PQgetvalue (result, row, 1),
+        .status = (guint) g_ascii_strtoull (PQgetvalue (result, row, 2), NULL, 10),
+        .etag = PQgetisnull (result, row, 3) ? 0
+                : g_ascii_strtoll (PQgetvalue (result, row, 3), NULL, 10),
+        .body = PQgetvalue (result, row, 4),
+      };
+
+      hall_write_cache_set_answer (cache, PQgetvalue (result, row, 0), &answer);
+    }
+}
+
+static void
+note_applicants (HallWriteCache *cache,
+                 GPtrArray      *uuids,
+                 PGresult       *result)
+{
+  for (guint i = 0; i < uuids->len; i++)
+    hall_write_cache_set_entity (cache, HALL_ENTITY_APPLICANT, g_ptr_array_index (uuids, i),
+                                 NULL, 0);
+  for (int row = 0; row < PQntuples (result); row++)
+    hall_write_cache_set_entity (cache, HALL_ENTITY_APPLICANT, PQgetvalue (result, row, 0),
+                                 PQgetvalue (result, row, 1),
+                                 g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
+}
+
+static void
+note_cases (HallWriteCache *cache,
+            GPtrArray      *uuids,
+            PGresult       *result)
+{
+  for (guint i = 0; i < uuids->len; i++)
+    hall_write_cache_set_entity (cache, HALL_ENTITY_CASE, g_ptr_array_index (uuids, i), NULL, 0);
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      const char *uuid = PQgetvalue (result, row, 0);
+
+      hall_write_cache_set_entity (cache, HALL_ENTITY_CASE, uuid, PQgetvalue (result, row, 1),
+                                   g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
+      hall_write_cache_set_audit_head (cache, uuid, PQgetvalue (result, row, 3));
+      if (!PQgetisnull (result, row, 4))
+        hall_write_cache_note_number (cache, PQgetvalue (result, row, 4), uuid);
+    }
+}
+
+static void
+note_numbers (HallWriteCache *cache,
+              GPtrArray      *numbers,
+              PGresult       *result)
+{
+  for (guint i = 0; i < numbers->len; i++)
+    hall_write_cache_note_number (cache, g_ptr_array_index (numbers, i), NULL);
+  for (int row = 0; row < PQntuples (result); row++)
+    hall_write_cache_note_number (cache, PQgetvalue (result, row, 0), PQgetvalue (result, row, 1));
+}
+
+/* Events found are read again when asked for (a replay, rare); those not
+ * found are known to be missing. */
+static void
+note_missing_events (HallWriteCache *cache,
+                     GPtrArray      *uuids,
+                     PGresult       *result)
+{
+  g_autoptr(GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (int row = 0; row < PQntuples (result); row++)
+    g_hash_table_add (found, PQgetvalue (result, row, 0));
+  for (guint i = 0; i < uuids->len; i++)
+    if (!g_hash_table_contains (found, g_ptr_array_index (uuids, i)))
+      hall_write_cache_set_entity (cache, HALL_ENTITY_EVENT, g_ptr_array_index (uuids, i),
+                                   NULL, 0);
+}
+
 /* A batch of 500 operations read one record at a time took some 1,500
- * round trips before its first write; read ahead, four. What is not found
- * is known not to exist, until this transaction writes it. */
+ * round trips before its first write; read ahead, one: a statement for
+ * each kind of record, sent together. What is not found is known not to
+ * exist, until this transaction writes it. */
 static gboolean
 pg_read_ahead (HallServerStorage    *storage,
                const HallReadAhead  *what,
                GError              **error)
 {
-  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
-  Conn *conn = get_conn (self, error);
-  g_autoptr(GPtrArray) unknown = NULL;
-  PGresult *result;
+  static const StmtId ids[] = {
+    STMT_READ_AHEAD_KEYS, STMT_READ_AHEAD_APPLICANTS, STMT_READ_AHEAD_CASES,
+    STMT_READ_AHEAD_NUMBERS, STMT_READ_AHEAD_EVENTS,
+  };
+  static void (* const note[]) (HallWriteCache *, GPtrArray *, PGresult *) = {
+    note_answers, note_applicants, note_cases, note_numbers, note_missing_events,
+  };
+  static gboolean (* const known[]) (HallWriteCache *, const char *) = {
+    key_known, applicant_known, case_known, number_known, event_known,
+  };
+  Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
+  GPtrArray *values[] = { what->keys, what->applicants, what->cases, what->numbers,
+                          what->events };
+  GPtrArray *unknown[G_N_ELEMENTS (ids)];
+  char *literals[G_N_ELEMENTS (ids)];
+  PGresult *results[G_N_ELEMENTS (ids)];
+  gboolean ok;
 
   if (conn == NULL)
     return FALSE;
   g_return_val_if_fail (conn->in_transaction, FALSE);
 
-  result = read_ahead_rows (self, STMT_READ_AHEAD_KEYS, what->keys, key_known, conn, &unknown,
-                            error);
-  if (unknown != NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      if (result == NULL)
-        return FALSE;
-      for (guint i = 0; i < unknown->len; i++)
-        hall_write_cache_set_answer (conn->cache, g_ptr_array_index (unknown, i), NULL);
-      for (int row = 0; row < PQntuples (result); row++)
-        {
-          HallIdempotentAnswer answer = {
-            .request_hash = PQgetvalue (result, row, 1),
-            .status = (guint) g_ascii_strtoull (PQgetvalue (result, row, 2), NULL, 10),
-            .etag = PQgetisnull (result, row, 3) ? 0
-                    : g_ascii_strtoll (PQgetvalue (result, row, 3), NULL, 10),
-            .body = PQgetvalue (result, row, 4),
-          };
-
-          hall_write_cache_set_answer (conn->cache, PQgetvalue (result, row, 0), &answer);
-        }
-      PQclear (result);
-      g_clear_pointer (&unknown, g_ptr_array_unref);
+      unknown[i] = unknown_values (conn->cache, values[i], known[i]);
+      literals[i] = unknown[i] != NULL ? text_array_literal (unknown[i]) : NULL;
     }
-
-  result = read_ahead_rows (self, STMT_READ_AHEAD_APPLICANTS, what->applicants, applicant_known,
-                            conn, &unknown, error);
-  if (unknown != NULL)
+  ok = run_stmts_together (conn, G_N_ELEMENTS (ids), ids, (const char * const *) literals,
+                           results, _("read ahead a batch's records"), error);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      if (result == NULL)
-        return FALSE;
-      for (guint i = 0; i < unknown->len; i++)
-        hall_write_cache_set_entity (conn->cache, HALL_ENTITY_APPLICANT,
-                                     g_ptr_array_index (unknown, i), NULL, 0);
-      for (int row = 0; row < PQntuples (result); row++)
-        hall_write_cache_set_entity (conn->cache, HALL_ENTITY_APPLICANT,
-                                     PQgetvalue (result, row, 0), PQgetvalue (result, row, 1),
-                                     g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
-      PQclear (result);
-      g_clear_pointer (&unknown, g_ptr_array_unref);
+      if (ok && results[i] != NULL)
+        note[i] (conn->cache, unknown[i], results[i]);
+      g_clear_pointer (&results[i], PQclear);
+      g_clear_pointer (&unknown[i], g_ptr_array_unref);
+      g_free (literals[i]);
     }
-
-  result = read_ahead_rows (self, STMT_READ_AHEAD_CASES, what->cases, case_known, conn,
-                            &unknown, error);
-  if (unknown != NULL)
-    {
-      if (result == NULL)
-        return FALSE;
-      for (guint i = 0; i < unknown->len; i++)
-        hall_write_cache_set_entity (conn->cache, HALL_ENTITY_CASE,
-                                     g_ptr_array_index (unknown, i), NULL, 0);
-      for (int row = 0; row < PQntuples (result); row++)
-        {
-          const char *uuid = PQgetvalue (result, row, 0);
-
-          hall_write_cache_set_entity (conn->cache, HALL_ENTITY_CASE, uuid,
-                                       PQgetvalue (result, row, 1),
-                                       g_ascii_strtoll (PQgetvalue (result, row, 2), NULL, 10));
-          hall_write_cache_set_audit_head (conn->cache, uuid, PQgetvalue (result, row, 3));
-          if (!PQgetisnull (result, row, 4))
-            hall_write_cache_note_number (conn->cache, PQgetvalue (result, row, 4), uuid);
-        }
-      PQclear (result);
-      g_clear_pointer (&unknown, g_ptr_array_unref);
-    }
-
-  result = read_ahead_rows (self, STMT_READ_AHEAD_NUMBERS, what->numbers, number_known, conn,
-                            &unknown, error);
-  if (unknown != NULL)
-    {
-      if (result == NULL)
-        return FALSE;
-      for (guint i = 0; i < unknown->len; i++)
-        hall_write_cache_note_number (conn->cache, g_ptr_array_index (unknown, i), NULL);
-      for (int row = 0; row < PQntuples (result); row++)
-        hall_write_cache_note_number (conn->cache, PQgetvalue (result, row, 0),
-                                      PQgetvalue (result, row, 1));
-      PQclear (result);
-      g_clear_pointer (&unknown, g_ptr_array_unref);
-    }
-
-  /* Events found are read again when asked for (a replay, rare); those
-   * not found are known to be missing. */
-  result = read_ahead_rows (self, STMT_READ_AHEAD_EVENTS, what->events, event_known, conn,
-                            &unknown, error);
-  if (unknown != NULL)
-    {
-      g_autoptr(GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
-
-      if (result == NULL)
-        return FALSE;
-      for (int row = 0; row < PQntuples (result); row++)
-        g_hash_table_add (found, PQgetvalue (result, row, 0));
-      for (guint i = 0; i < unknown->len; i++)
-        if (!g_hash_table_contains (found, g_ptr_array_index (unknown, i)))
-          hall_write_cache_set_entity (conn->cache, HALL_ENTITY_EVENT,
-                                       g_ptr_array_index (unknown, i), NULL, 0);
-      PQclear (result);
-    }
-  return TRUE;
+  return ok;
 }
 
 static gboolean
