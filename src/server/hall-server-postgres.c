@@ -644,6 +644,7 @@ typedef struct
   PGconn   *pg;
   gboolean  prepared[N_STMTS];
   gboolean  in_transaction;
+  gboolean  begin_unsent;       /* BEGIN goes with the next command */
   guint     pending_releases;   /* of savepoint "job", not sent yet */
   GPtrArray *pending_answers;   /* of PendingAnswer: written with the commit */
   GArray    *answer_marks;      /* guint: pending_answers->len at each savepoint */
@@ -860,6 +861,7 @@ hall_server_postgres_set_error (GError    **error,
 }
 
 static void collect_deferred (Conn *conn);
+static gboolean ensure_begun (Conn *conn, GError **error);
 
 /* Runs a statement of no parameters (transaction control, schema). */
 static gboolean
@@ -945,6 +947,8 @@ run_stmt (HallServerPostgres  *self,
       g_propagate_error (error, g_error_copy (conn->deferred_error));
       return NULL;
     }
+  if (conn->in_transaction && !ensure_begun (conn, error))
+    return NULL;
   g_snprintf (name, sizeof name, "s%d", id);
 again:
   result = prepare_once (conn, id, name);
@@ -1122,6 +1126,8 @@ send_deferred (Conn                *conn,
       g_propagate_error (error, g_error_copy (conn->deferred_error));
       return FALSE;
     }
+  if (conn->begin_unsent && !ensure_begun (conn, error))
+    return FALSE;
   g_snprintf (name, sizeof name, "s%d", id);
   /* Preparing waits for its answer: not in pipeline mode. */
   if (!conn->prepared[id])
@@ -1180,6 +1186,8 @@ run_stmts_together (Conn                *conn,
       g_propagate_error (error, g_error_copy (conn->deferred_error));
       return FALSE;
     }
+  if (!ensure_begun (conn, error))
+    return FALSE;
   /* Preparing waits for its answer: not in pipeline mode. */
   for (guint i = 0; i < n; i++)
     {
@@ -1432,7 +1440,10 @@ hall_server_postgres_get_thread_pg (HallServerPostgres  *self,
 {
   Conn *conn = get_conn (self, error);
 
-  return conn != NULL ? conn->pg : NULL;
+  /* Its user runs statements of the transaction on it. */
+  if (conn == NULL || (conn->in_transaction && !ensure_begun (conn, error)))
+    return NULL;
+  return conn->pg;
 }
 
 const char *
@@ -1472,6 +1483,8 @@ write_pending_answers (Conn    *conn,
 {
   GPtrArray *pending = conn->pending_answers;
 
+  if (pending->len > 0 && !ensure_begun (conn, error))
+    return FALSE;
   for (guint first = 0; first < pending->len; first += ANSWERS_PER_INSERT)
     {
       guint n = MIN (pending->len - first, ANSWERS_PER_INSERT);
@@ -1513,13 +1526,13 @@ write_pending_answers (Conn    *conn,
   return TRUE;
 }
 
+/* BEGIN goes with the transaction's first command (send_transaction_control ()),
+ * in the same round trip. */
 static gboolean
 pg_begin (HallServerStorage  *storage,
           GError            **error)
 {
   Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
-  g_autoptr(GError) local_error = NULL;
-  gboolean ok;
 
   if (conn == NULL)
     return FALSE;
@@ -1527,21 +1540,8 @@ pg_begin (HallServerStorage  *storage,
   forget_pending_answers (conn);
   forget_deferred (conn);
   hall_write_cache_clear (conn->cache);
-  ok = exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
-  /* The connection broke since the last batch: a new one. */
-  if (!ok && (PQstatus (conn->pg) == CONNECTION_BAD
-              || g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN)))
-    {
-      g_clear_error (&local_error);
-      ok = revive (conn, &local_error)
-           && exec_simple (conn, "BEGIN", _("start a transaction"), &local_error);
-    }
-  if (!ok)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
   conn->in_transaction = TRUE;
+  conn->begin_unsent = TRUE;
   return TRUE;
 }
 
@@ -1586,7 +1586,9 @@ pg_commit (HallServerStorage  *storage,
   hall_write_cache_clear (conn->cache);
   if (!write_pending_answers (conn, error))
     return FALSE;
-  ok = exec_simple (conn, "COMMIT", _("commit"), error);
+  /* Nothing was sent: nothing to commit. */
+  ok = conn->begin_unsent || exec_simple (conn, "COMMIT", _("commit"), error);
+  conn->begin_unsent = FALSE;
   conn->in_transaction = FALSE;
   if (ok)
     fold_stats_cells (conn);
@@ -1605,29 +1607,67 @@ pg_rollback (HallServerStorage *storage)
   forget_pending_answers (conn);
   forget_deferred (conn);
   hall_write_cache_clear (conn->cache);
-  if (!exec_simple (conn, "ROLLBACK", _("roll back"), &error))
+  if (!conn->begin_unsent && !exec_simple (conn, "ROLLBACK", _("roll back"), &error))
     g_debug ("%s", error->message);
+  conn->begin_unsent = FALSE;
   conn->in_transaction = FALSE;
 }
 
-/* A job's savepoint is released with the next one's start, in one round
- * trip ("RELEASE SAVEPOINT job; SAVEPOINT job"), or by the commit: the
- * group committer's jobs each took two round trips for these alone. Only
- * a savepoint, a release or a commit follows a release (see
- * hall-group-committer.c and hall-server-batch.c), so nothing runs in
- * between that the release should have come before. */
+/* Transaction control waits to go with the next command, in one round
+ * trip: BEGIN with the first savepoint ("BEGIN; SAVEPOINT job"), and a
+ * job's release with the next one's start ("RELEASE SAVEPOINT job;
+ * SAVEPOINT job") or the commit. The group committer's jobs each took
+ * two round trips for their savepoints alone, and its transactions one
+ * more for BEGIN. Only a savepoint, a release or a commit follows a
+ * release (see hall-group-committer.c and hall-server-batch.c), so
+ * nothing runs in between that the release should have come before; any
+ * other statement sends BEGIN first (ensure_begun ()). */
 static gboolean
-send_pending_releases (Conn        *conn,
-                       const char  *then,
-                       const char  *doing,
-                       GError     **error)
+send_transaction_control (Conn        *conn,
+                          const char  *then,
+                          const char  *doing,
+                          GError     **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GError) local_error = NULL;
+  gboolean begins = conn->begin_unsent;
 
+  if (begins)
+    g_string_append (sql, "BEGIN");
   for (; conn->pending_releases > 0; conn->pending_releases--)
-    g_string_append (sql, "RELEASE SAVEPOINT job; ");
-  g_string_append (sql, then);
-  return exec_simple (conn, sql->str, doing, error);
+    g_string_append_printf (sql, "%sRELEASE SAVEPOINT job", sql->len > 0 ? "; " : "");
+  if (then != NULL)
+    g_string_append_printf (sql, "%s%s", sql->len > 0 ? "; " : "", then);
+  conn->begin_unsent = FALSE;
+  if (sql->len == 0 || exec_simple (conn, sql->str, doing, &local_error))
+    return TRUE;
+
+  /* The connection broke since the last transaction (libpq may still
+   * call it OK after the backend's FATAL): nothing of this transaction
+   * was on it, so it goes on a new one. */
+  if (begins && (PQstatus (conn->pg) == CONNECTION_BAD
+                 || g_error_matches (local_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN)))
+    {
+      g_clear_error (&local_error);
+      conn->in_transaction = FALSE;
+      if (revive (conn, &local_error) && exec_simple (conn, sql->str, doing, &local_error))
+        {
+          conn->in_transaction = TRUE;
+          return TRUE;
+        }
+      conn->in_transaction = TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* Sends BEGIN (and any release) before a statement of the transaction. */
+static gboolean
+ensure_begun (Conn    *conn,
+              GError **error)
+{
+  return !conn->begin_unsent
+         || send_transaction_control (conn, NULL, _("start a transaction"), error);
 }
 
 static gboolean
@@ -1637,7 +1677,7 @@ pg_savepoint (HallServerStorage  *storage,
   Conn *conn = get_conn (HALL_SERVER_POSTGRES (storage), error);
 
   if (conn == NULL
-      || !send_pending_releases (conn, "SAVEPOINT job", _("start a savepoint"), error))
+      || !send_transaction_control (conn, "SAVEPOINT job", _("start a savepoint"), error))
     return FALSE;
   g_array_append_val (conn->answer_marks, conn->pending_answers->len);
   return TRUE;
@@ -1678,8 +1718,8 @@ pg_rollback_to (HallServerStorage  *storage,
    * transaction reads from the database again. */
   forget_deferred (conn);
   hall_write_cache_clear (conn->cache);
-  return send_pending_releases (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
-                                _("roll back a savepoint"), error);
+  return send_transaction_control (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
+                                   _("roll back a savepoint"), error);
 }
 
 /* (transfer full): @values as a PostgreSQL array literal of text, each
@@ -2535,7 +2575,8 @@ pg_put_calendar (HallServerStorage  *storage,
     return FALSE;
   /* Another server's writer may have stored this version since this one
    * read the one before: a refusal, and the transaction stays usable. */
-  if (!exec_simple (conn, "SAVEPOINT put", _("write the calendar"), error))
+  if (!ensure_begun (conn, error)
+      || !exec_simple (conn, "SAVEPOINT put", _("write the calendar"), error))
     return FALSE;
   if (!run_command (self, STMT_PUT_CALENDAR, 3, params, _("write the calendar"), &local_error))
     {
@@ -2583,7 +2624,8 @@ pg_put_license (HallServerStorage  *storage,
   if (conn == NULL)
     return FALSE;
   /* As pg_put_entity(): a refusal leaves the transaction usable. */
-  if (!exec_simple (conn, "SAVEPOINT put", _("write a license"), error))
+  if (!ensure_begun (conn, error)
+      || !exec_simple (conn, "SAVEPOINT put", _("write a license"), error))
     return FALSE;
   if (!run_command (self, STMT_PUT_LICENSE, 3, params, _("write a license"), &local_error))
     {
