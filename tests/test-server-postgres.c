@@ -404,7 +404,8 @@ strings (const char *first,
  * ended the connection by then), and what they did not find is known to
  * be missing. One of their statements that fails (a value that is not
  * UTF-8) fails the read-ahead with the database's reason; the savepoint
- * undoes it, and the connection serves on, not left in pipeline mode. */
+ * undoes it, and the connection serves on, not left in pipeline mode. A
+ * connection lost in the middle of a transaction is not handed out. */
 static void
 test_read_ahead (void)
 {
@@ -491,6 +492,31 @@ test_read_ahead (void)
     put_case (storage, written, 1, "C01");
     g_assert_true (hall_server_storage_commit (storage, &error));
     g_assert_no_error (error);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
+
+  /* The connection lost in the middle of a transaction: the thread's
+   * connection is not handed out (to the queue's statements), or what ran
+   * on the new one would run outside any transaction. */
+  {
+    g_autofree char *lost = g_uuid_string_random ();
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    g_assert_true (hall_server_storage_savepoint (storage, &error));
+    put_case (storage, lost, 1, "C01");
+    g_assert_cmpint (count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
+                                   " WHERE datname = current_database ()"
+                                   " AND pid <> pg_backend_pid ()"), ==, 1);
+    g_assert_null (hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, missing, NULL,
+                                                   &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_null (hall_server_postgres_get_thread_pg (HALL_SERVER_POSTGRES (storage), &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    g_assert_false (hall_server_storage_commit (storage, &error));
+    g_clear_error (&error);
+    hall_server_storage_rollback (storage);
   }
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
   PQfinish (pg);

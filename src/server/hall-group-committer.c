@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "hall-server"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
 
 #include "hall-group-committer.h"
@@ -88,19 +89,26 @@ run_deferrable (HallGroupCommitter  *self,
     return FALSE;
   if (self->read_ahead == NULL || self->read_ahead (self->storage, user_datas, &failure))
     {
+      gboolean written = TRUE;
+
       hall_server_storage_defer_writes (self->storage);
-      for (guint i = 0; i < jobs->len && failure == NULL; i++)
+      for (guint i = 0; i < jobs->len && written; i++)
         {
           Job *job = g_ptr_array_index (jobs, i);
 
-          job->func (self->storage, job->user_data, &failure);
+          written = job->func (self->storage, job->user_data, &failure);
         }
       /* What the deferred writes answered: after a failure they are only
        * dropped. */
-      hall_server_storage_flush_writes (self->storage, failure == NULL ? &failure : NULL);
+      if (!hall_server_storage_flush_writes (self->storage, written ? &failure : NULL))
+        written = FALSE;
+      if (written)
+        return hall_server_storage_release (self->storage, error);
     }
+  /* A FALSE without its reason is a failure all the same. */
   if (failure == NULL)
-    return hall_server_storage_release (self->storage, error);
+    g_set_error_literal (&failure, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         "A write of the group failed without saying why");
 
   g_debug ("A write of a group failed (%s): writing the group again job by job",
            failure->message);

@@ -792,6 +792,7 @@ revive (Conn    *conn,
     set_deferred_error (conn, g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
                                            _("The connection to the database was lost during a transaction")));
   conn->in_transaction = FALSE;
+  conn->begin_unsent = FALSE;
   conn->deferring = FALSE;
   g_array_set_size (conn->in_flight, 0);
   return TRUE;
@@ -1440,8 +1441,18 @@ hall_server_postgres_get_thread_pg (HallServerPostgres  *self,
 {
   Conn *conn = get_conn (self, error);
 
-  /* Its user runs statements of the transaction on it. */
-  if (conn == NULL || (conn->in_transaction && !ensure_begun (conn, error)))
+  if (conn == NULL)
+    return NULL;
+  /* Its user runs statements of the transaction on it: not after the
+   * transaction was lost with its connection (the new one would run them
+   * outside any transaction), and not before BEGIN. */
+  collect_deferred (conn);
+  if (conn->deferred_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (conn->deferred_error));
+      return NULL;
+    }
+  if (conn->in_transaction && !ensure_begun (conn, error))
     return NULL;
   return conn->pg;
 }
