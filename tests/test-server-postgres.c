@@ -168,6 +168,15 @@ count_of (PGconn     *pg,
   return n;
 }
 
+/* Ends every other connection to @pg's database, as an administrator or a
+ * failover does: how many. */
+static gint64
+end_other_connections (PGconn *pg)
+{
+  return count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
+                       " WHERE datname = current_database () AND pid <> pg_backend_pid ()");
+}
+
 /* "C01:1 C02:2 …": the cases opened by counter in November 2026. */
 static char *
 opened_by_counter (HallServerStorage *storage)
@@ -365,9 +374,7 @@ test_deferred_writes (void)
     g_assert_true (hall_server_storage_begin (storage, &error));
     hall_server_storage_defer_writes (storage);
     put_case (storage, lost, 1, "C01");
-    g_assert_cmpint (count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
-                                   " WHERE datname = current_database ()"
-                                   " AND pid <> pg_backend_pid ()"), >=, 1);
+    g_assert_cmpint (end_other_connections (pg), >=, 1);
     g_assert_false (hall_server_storage_flush_writes (storage, &error));
     g_assert_nonnull (error);
     g_clear_error (&error);
@@ -445,9 +452,7 @@ test_read_ahead (void)
     g_assert_true (hall_server_storage_read_ahead (storage, &what, &error));
     g_assert_no_error (error);
   }
-  g_assert_cmpint (count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
-                                 " WHERE datname = current_database ()"
-                                 " AND pid <> pg_backend_pid ()"), ==, 1);
+  g_assert_cmpint (end_other_connections (pg), ==, 1);
 
   found = hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, stored, &version, &error);
   g_assert_no_error (error);
@@ -504,9 +509,7 @@ test_read_ahead (void)
     g_assert_true (hall_server_storage_begin (storage, &error));
     g_assert_true (hall_server_storage_savepoint (storage, &error));
     put_case (storage, lost, 1, "C01");
-    g_assert_cmpint (count_of (pg, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity"
-                                   " WHERE datname = current_database ()"
-                                   " AND pid <> pg_backend_pid ()"), ==, 1);
+    g_assert_cmpint (end_other_connections (pg), ==, 1);
     g_assert_null (hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, missing, NULL,
                                                    &error));
     g_assert_nonnull (error);

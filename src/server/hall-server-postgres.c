@@ -920,6 +920,24 @@ prepare_once (Conn       *conn,
   return NULL;
 }
 
+/* Before a statement on @conn: the answers of deferred writes read, and,
+ * in a transaction, BEGIN sent. After a deferred write failed, or the
+ * connection went in the middle of a transaction: that failure, not the
+ * statement's (which an aborted transaction would refuse, and a new
+ * connection run outside it). */
+static gboolean
+ready_for_statement (Conn    *conn,
+                     GError **error)
+{
+  collect_deferred (conn);
+  if (conn->deferred_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (conn->deferred_error));
+      return FALSE;
+    }
+  return !conn->in_transaction || ensure_begun (conn, error);
+}
+
 /* (transfer full): the result of the statement @id with @n_params text
  * parameters (NULL for SQL NULL), prepared on this thread's connection
  * the first time; NULL with @error set when it failed. */
@@ -937,18 +955,7 @@ run_stmt (HallServerPostgres  *self,
   ExecStatusType status;
   gboolean retried = FALSE;
 
-  if (conn == NULL)
-    return NULL;
-  collect_deferred (conn);
-  /* After a deferred write failed, or the connection went in the middle
-   * of a transaction: that failure, not the statement's (which an aborted
-   * transaction would refuse, and a new connection run outside it). */
-  if (conn->deferred_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (conn->deferred_error));
-      return NULL;
-    }
-  if (conn->in_transaction && !ensure_begun (conn, error))
+  if (conn == NULL || !ready_for_statement (conn, error))
     return NULL;
   g_snprintf (name, sizeof name, "s%d", id);
 again:
@@ -1181,13 +1188,7 @@ run_stmts_together (Conn                *conn,
     ;
   if (n_sent == n)
     return TRUE;
-  collect_deferred (conn);
-  if (conn->deferred_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (conn->deferred_error));
-      return FALSE;
-    }
-  if (!ensure_begun (conn, error))
+  if (!ready_for_statement (conn, error))
     return FALSE;
   /* Preparing waits for its answer: not in pipeline mode. */
   for (guint i = 0; i < n; i++)
@@ -1441,18 +1442,8 @@ hall_server_postgres_get_thread_pg (HallServerPostgres  *self,
 {
   Conn *conn = get_conn (self, error);
 
-  if (conn == NULL)
-    return NULL;
-  /* Its user runs statements of the transaction on it: not after the
-   * transaction was lost with its connection (the new one would run them
-   * outside any transaction), and not before BEGIN. */
-  collect_deferred (conn);
-  if (conn->deferred_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (conn->deferred_error));
-      return NULL;
-    }
-  if (conn->in_transaction && !ensure_begun (conn, error))
+  /* Its user runs statements of the transaction on it. */
+  if (conn == NULL || !ready_for_statement (conn, error))
     return NULL;
   return conn->pg;
 }
