@@ -8,8 +8,10 @@
 
 G_BEGIN_DECLS
 
-/* Runs on the writer thread inside a savepoint of the batch's transaction.
- * Returning FALSE (a storage failure) rolls back this job's writes only. */
+/* Runs on the writer thread inside a savepoint of the batch's transaction
+ * (a deferrable job: first in its group's, then, if the group fails, in
+ * its own). Returning FALSE (a storage failure) rolls back this job's
+ * writes only. */
 typedef gboolean (*HallWriteFunc) (HallServerStorage *storage,
                                    gpointer           user_data,
                                    GError           **error);
