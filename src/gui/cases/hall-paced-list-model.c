@@ -145,7 +145,9 @@ show_more (HallPacedListModel *self)
     tell_view (self, before, 0, self->n_shown - before);
 }
 
-/* The last old rows give way to the first few of the model's. */
+/* The last old rows (at most @rows_per_frame) give way to the first half
+ * frame's worth of the model's: with destroying a row costing half what
+ * building one does, no frame of the swap costs more than one of pacing. */
 static void
 finish_retiring (HallPacedListModel *self)
 {
@@ -153,25 +155,27 @@ finish_retiring (HallPacedListModel *self)
   guint before = self->n_shown;
 
   self->retiring = FALSE;
-  self->n_shown = MIN (n_items, self->rows_per_frame);
+  self->n_shown = MIN (n_items, MAX (1, self->rows_per_frame / 2));
   self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
   if (self->n_shown >= n_items)
     stop_pacing (self);
   tell_view (self, 0, before, self->n_shown);
 }
 
-/* Destroying a row costs about what building one does: the old rows go
- * twice as many a frame as new ones come. */
+/* Destroying a row costs about half what building one does (a profile of
+ * the counter's table): the old rows go twice as many a frame as new ones
+ * come, until no more than a frame's worth of new ones are left to swap. */
 static void
 retire_more (HallPacedListModel *self)
 {
-  guint step = 2 * self->rows_per_frame;
+  guint step;
 
-  if (self->n_shown <= step + self->rows_per_frame)
+  if (self->n_shown <= self->rows_per_frame)
     {
       finish_retiring (self);
       return;
     }
+  step = MIN (2 * self->rows_per_frame, self->n_shown - self->rows_per_frame);
   self->n_shown -= step;
   tell_view (self, self->n_shown, step, 0);
 }
