@@ -37,6 +37,8 @@ static gint64 work_started;      /* when the last poll returned */
 static gint64 cpu_started;       /* the main thread's CPU time then */
 static GArray *iterations;       /* of double, ms */
 static GArray *cpu_iterations;   /* of double, ms of CPU */
+static gint64 step_started;      /* when the step under way began */
+static gboolean trace;           /* --trace: each long iteration as it ends */
 
 static gint64
 thread_cpu_us (void)
@@ -63,6 +65,9 @@ timed_poll (GPollFD *fds,
 
       g_array_append_val (iterations, ms);
       g_array_append_val (cpu_iterations, cpu_ms);
+      if (trace && ms > 16)
+        g_printerr ("%.1f ms into the step: %.1f ms, %.1f of CPU\n",
+                    (work_started - step_started) / 1000.0, ms, cpu_ms);
     }
   ret = real_poll (fds, nfds, timeout);
   work_started = g_get_monotonic_time ();
@@ -120,7 +125,7 @@ begin_step (void)
 {
   g_array_set_size (iterations, 0);
   g_array_set_size (cpu_iterations, 0);
-  work_started = g_get_monotonic_time ();
+  work_started = step_started = g_get_monotonic_time ();
   cpu_started = thread_cpu_us ();
 }
 
@@ -342,16 +347,48 @@ pull_done (gpointer data)
   return g_atomic_int_get (&pull->done);
 }
 
+/* The scroll bar to 50 % and 90 % deep, dragged through the whole list
+ * and back, and jumps to random depths. */
+static void
+scroll_steps (GtkAdjustment *adjustment)
+{
+  begin_step ();
+  scroll_to (adjustment, 0.5, 600);
+  end_step ("scroll bar to 50 % deep, no page known");
+  begin_step ();
+  scroll_to (adjustment, 0.9, 600);
+  end_step ("scroll bar to 90 % deep");
+
+  begin_step ();
+  for (guint i = 0; i <= 200; i++)
+    scroll_to (adjustment, i / 200.0, 16);
+  for (guint i = 200; i > 0; i--)
+    scroll_to (adjustment, (i - 1) / 200.0, 16);
+  run_for (600);
+  end_step ("dragged through the million and back, a step a frame");
+
+  begin_step ();
+  for (guint i = 0; i < 60; i++)
+    scroll_to (adjustment, g_random_double (), 16);
+  run_for (600);
+  end_step ("60 jumps to random depths, a frame apart");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autofree char *db_path = NULL;
   gboolean no_pull = FALSE;
+  gboolean searches_only = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The store (bench-search's fixture)", "PATH" },
     { "no-pull", 0, 0, G_OPTION_ARG_NONE, &no_pull,
       "Leave out the pull of 5,000 changes (which writes them into the store)", NULL },
+    { "searches-only", 0, 0, G_OPTION_ARG_NONE, &searches_only,
+      "Only type the searches (and take the pull, unless --no-pull)", NULL },
+    { "trace", 0, 0, G_OPTION_ARG_NONE, &trace,
+      "Print each iteration over 16 ms as it ends, with when in its step", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new (NULL);
@@ -415,26 +452,11 @@ main (int   argc,
            " iterations over 16 ms, wall / CPU |\n"
            "|---|---:|---:|---:|\n");
 
-  begin_step ();
-  scroll_to (adjustment, 0.5, 600);
-  end_step ("scroll bar to 50 % deep, no page known");
-  begin_step ();
-  scroll_to (adjustment, 0.9, 600);
-  end_step ("scroll bar to 90 % deep");
-
-  begin_step ();
-  for (guint i = 0; i <= 200; i++)
-    scroll_to (adjustment, i / 200.0, 16);
-  for (guint i = 200; i > 0; i--)
-    scroll_to (adjustment, (i - 1) / 200.0, 16);
-  run_for (600);
-  end_step ("dragged through the million and back, a step a frame");
-
-  begin_step ();
-  for (guint i = 0; i < 60; i++)
-    scroll_to (adjustment, g_random_double (), 16);
-  run_for (600);
-  end_step ("60 jumps to random depths, a frame apart");
+  if (!searches_only)
+    scroll_steps (adjustment);
+  else
+    /* The list's first rows are built as it appears: not a search's. */
+    run_for (2000);
 
   begin_step ();
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
