@@ -14,6 +14,7 @@
 #include "hall-case-page.h"
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
+#include "hall-list-row.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-signing.h"
 #include "hall-store-sync-private.h"
@@ -546,7 +547,8 @@ test_case_list_keeps_top (Fixture       *fixture,
 static const char *
 selected_uuid (GtkSelectionModel *selection)
 {
-  HallCase *kase = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  HallListRow *row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  HallCase *kase = row != NULL ? hall_list_row_get_item (row) : NULL;
 
   return kase != NULL ? hall_case_get_uuid (kase) : NULL;
 }

@@ -15,6 +15,7 @@
 #include "hall-case-list-page-test-hooks.h"
 #include "hall-cell-label.h"
 #include "hall-memory-trim.h"
+#include "hall-list-row.h"
 #include "hall-paced-list-model.h"
 
 /* The "Promised" column counts down in minutes; refreshing it twice a
@@ -147,6 +148,20 @@ update_count (HallCaseListPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.clear-filters", filtered);
 }
 
+/* The case a row of the table shows: NULL for a row that shows nothing
+ * (hall-list-row.h). */
+static HallCase *
+row_case (gpointer row)
+{
+  return row != NULL ? hall_list_row_get_item (HALL_LIST_ROW (row)) : NULL;
+}
+
+static HallCase *
+list_item_case (GtkListItem *list_item)
+{
+  return row_case (gtk_list_item_get_item (list_item));
+}
+
 static void
 update_view (HallCaseListPage *self)
 {
@@ -251,7 +266,7 @@ scrolled_cb (HallCaseListPage *self,
 
 /* Rows a table builds in a frame when a search's results or the whole
  * list come (hall-paced-list-model.c): some 8 ms of a 2-core PC's frame. */
-#define ROWS_PER_FRAME 40
+#define ROWS_PER_FRAME 20
 
 /* The highlighted row is the open case's, once it is among the rows read;
  * no other row stays highlighted meanwhile. Nothing is read for it. */
@@ -262,10 +277,6 @@ follow_open_case (HallCaseListPage *self)
   guint selected;
 
   if (self->selection == NULL || hall_case_list_model_get_searching (self->model))
-    return;
-  /* While the table is handed its rows, its positions are not yet the
-   * list's: followed once it has them all (notify::pacing). */
-  if (hall_paced_list_model_get_pacing (self->paced))
     return;
 
   if (self->open_uuid != NULL)
@@ -299,15 +310,12 @@ items_changed_cb (HallCaseListPage *self)
   hall_memory_trim_when_idle ();
 }
 
-/* GTK 4.8 looks for the rows it tracks (the selected, the focused, the one
- * at the top of the view) among all the rows that replace them, one
- * get_item() at a time: going back from search results to a million cases
- * read the whole store on the main loop, for many seconds. The paced model
- * hands the table a few rows at a time, so it looks among those only. A
- * table scrolled down its results is given the whole list afresh, as a
- * table is that gets a model, so that it starts at its top; at its top
- * already, it keeps its model, and its old rows go a few a frame
- * (hall-paced-list-model.c). The case page keeps the case it shows. */
+/* A search's results, or the whole list back, are shown in the rows the
+ * table has (hall-paced-list-model.c): it keeps their widgets, and GTK 4.8
+ * does not look for the rows it tracks (the selected, the focused, the one
+ * at the top of the view) among a million new ones, one get_item() at a
+ * time. The view goes to the top, where the best match is; the case page
+ * keeps the case it shows. */
 static void
 apply_query (HallCaseListPage *self)
 {
@@ -316,28 +324,12 @@ apply_query (HallCaseListPage *self)
   const char *before = hall_case_list_model_get_query (self->model);
   HallCaseFilter filter_before;
   HallCaseFilter filter;
-  gboolean results_before;
-  gboolean to_whole_list;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  gboolean table_had_focus = focus != NULL &&
-                             gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view));
 
   hall_case_list_model_get_filter (self->model, &filter_before);
   checked_filter (self, &filter);
   if (g_strcmp0 (before != NULL ? before : "", text) == 0
       && hall_case_filter_equal (&filter_before, &filter))
     return;
-  results_before = before != NULL || !hall_case_filter_is_empty (&filter_before);
-  to_whole_list = results_before && *text == '\0' && hall_case_filter_is_empty (&filter)
-                  && gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (
-                       GTK_SCROLLABLE (self->column_view))) >= 1;
-
-  if (to_whole_list)
-    {
-      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-      gtk_column_view_set_model (self->column_view, NULL);
-    }
 
   /* The filter first: a query and a filter changed together read once. */
   if (*text == '\0')
@@ -345,17 +337,7 @@ apply_query (HallCaseListPage *self)
   hall_case_list_model_set_filter (self->model, &filter);
   hall_case_list_model_set_query (self->model, text);
 
-  if (to_whole_list)
-    {
-      /* A table given a model starts at its top. */
-      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-      if (table_had_focus)
-        gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
-    }
-  else
-    /* Other rows are coming: the best match is at the top, not wherever
-     * the last list was scrolled to. */
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
 }
 
 static void
@@ -444,7 +426,8 @@ static void
 activate_cb (HallCaseListPage *self,
              guint             position)
 {
-  g_autoptr (HallCase) kase = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr (HallListRow) row = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  HallCase *kase = row_case (row);
 
   if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
@@ -455,7 +438,7 @@ open_pressed_cb (gpointer user_data)
 {
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (user_data);
   HallCase *kase = self->selection != NULL
-                     ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+                     ? row_case (gtk_single_selection_get_selected_item (self->selection)) : NULL;
 
   if (kase != NULL && !hall_case_list_model_is_placeholder (kase))
     g_signal_emit (self, signals[CASE_ACTIVATED], 0, kase);
@@ -490,7 +473,7 @@ row_released_cb (GtkGestureClick  *gesture,
 static void
 selection_changed_cb (HallCaseListPage *self)
 {
-  HallCase *kase = gtk_single_selection_get_selected_item (self->selection);
+  HallCase *kase = row_case (gtk_single_selection_get_selected_item (self->selection));
 
   if (self->following)
     return;
@@ -527,7 +510,7 @@ cell_query_tooltip_cb (GtkWidget   *widget,
 {
   HallCaseListPage *self = g_object_get_qdata (G_OBJECT (list_item), page_quark);
   Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
-  HallCase *kase = gtk_list_item_get_item (list_item);
+  HallCase *kase = list_item_case (list_item);
   g_autofree char *text = NULL;
 
   if (self == NULL || kase == NULL || hall_case_list_model_is_placeholder (kase))
@@ -626,6 +609,21 @@ page_now (HallCaseListPage *self)
   return self->clock != 0 ? self->clock : g_get_real_time () / G_USEC_PER_SEC;
 }
 
+/* A style class changed only when it changes: each change restyles the
+ * cell. */
+static void
+set_css_class (GtkWidget  *widget,
+               const char *css_class,
+               gboolean    on)
+{
+  if (gtk_widget_has_css_class (widget, css_class) == on)
+    return;
+  if (on)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
 static void
 show_promised (GtkListItem *list_item,
                HallCase    *kase,
@@ -641,10 +639,7 @@ show_promised (GtkListItem *list_item,
     text = hall_format_timestamp (hall_case_get_promised_at (kase));
 
   hall_cell_label_set_text (HALL_CELL_LABEL (label), text);
-  if (overdue)
-    gtk_widget_add_css_class (label, "error");
-  else
-    gtk_widget_remove_css_class (label, "error");
+  set_css_class (label, "error", overdue);
 }
 
 static void
@@ -653,18 +648,16 @@ show_sync (GtkListItem *list_item,
 {
   GtkWidget *image = gtk_list_item_get_child (list_item);
   HallSyncState state = hall_case_get_sync_state (kase);
+  const char *icon_name = hall_sync_state_get_icon_name (state);
 
-  gtk_image_set_from_icon_name (GTK_IMAGE (image), hall_sync_state_get_icon_name (state));
-
-  gtk_widget_remove_css_class (image, "error");
-  gtk_widget_remove_css_class (image, "warning");
-  gtk_widget_remove_css_class (image, "dim-label");
-  if (state == HALL_SYNC_REJECTED)
-    gtk_widget_add_css_class (image, "error");
-  else if (state == HALL_SYNC_CONFLICT)
-    gtk_widget_add_css_class (image, "warning");
-  else if (state == HALL_SYNC_PENDING)
-    gtk_widget_add_css_class (image, "dim-label");
+  /* Setting an image's icon, the same one too, resizes the image and so
+   * the table: a search's results shown in the rows there were did that
+   * for every row. */
+  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (image)), icon_name) != 0)
+    gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
+  set_css_class (image, "error", state == HALL_SYNC_REJECTED);
+  set_css_class (image, "warning", state == HALL_SYNC_CONFLICT);
+  set_css_class (image, "dim-label", state == HALL_SYNC_PENDING);
 }
 
 static void
@@ -679,21 +672,23 @@ show_cell (HallCaseListPage *self,
            GtkListItem      *list_item)
 {
   Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
-  HallCase *kase = gtk_list_item_get_item (list_item);
+  HallCase *kase = list_item_case (list_item);
   GtkWidget *child = gtk_list_item_get_child (list_item);
 
-  if (kase == NULL || child == NULL)
+  if (child == NULL)
     return;
 
-  /* A row not read yet stays blank for the moment it takes. */
-  if (hall_case_list_model_is_placeholder (kase))
+  /* A row not read yet stays blank for the moment it takes, and a row on
+   * its way out shows nothing. */
+  if (kase == NULL || hall_case_list_model_is_placeholder (kase))
     {
       if (HALL_IS_CELL_LABEL (child))
         {
           hall_cell_label_set_text (HALL_CELL_LABEL (child), "");
-          gtk_widget_remove_css_class (child, "error");
+          set_css_class (child, "error", FALSE);
         }
-      else if (GTK_IS_IMAGE (child))
+      else if (GTK_IS_IMAGE (child)
+               && gtk_image_get_storage_type (GTK_IMAGE (child)) != GTK_IMAGE_EMPTY)
         gtk_image_clear (GTK_IMAGE (child));
       return;
     }
@@ -768,7 +763,7 @@ column_shows (Column      column,
 }
 
 static void
-case_notify_cb (HallCase    *kase,
+case_notify_cb (HallListRow *row,
                 GParamSpec  *pspec,
                 GtkListItem *list_item)
 {
@@ -776,6 +771,14 @@ case_notify_cb (HallCase    *kase,
 
   if (column_shows (column, pspec->name))
     show_cell (g_object_get_qdata (G_OBJECT (list_item), page_quark), list_item);
+}
+
+static void
+row_item_changed_cb (HallListRow *row,
+                     GParamSpec  *pspec,
+                     GtkListItem *list_item)
+{
+  show_cell (g_object_get_qdata (G_OBJECT (list_item), page_quark), list_item);
 }
 
 static void
@@ -788,9 +791,12 @@ bind_cell (HallCaseListPage *self,
   show_cell (self, list_item);
 
   /* The model updates the cases it handed out in place when the store says
-   * they changed (a sync acknowledged, a state moved). */
-  g_signal_connect_object (gtk_list_item_get_item (list_item), "notify",
+   * they changed (a sync acknowledged, a state moved), and the row is
+   * given another case when a search's results replace the list. */
+  g_signal_connect_object (gtk_list_item_get_item (list_item), "item-notify",
                            G_CALLBACK (case_notify_cb), list_item, 0);
+  g_signal_connect_object (gtk_list_item_get_item (list_item), "notify::item",
+                           G_CALLBACK (row_item_changed_cb), list_item, 0);
 }
 
 static void
@@ -798,10 +804,13 @@ unbind_cb (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            HallCaseListPage         *self)
 {
-  gpointer kase = gtk_list_item_get_item (list_item);
+  gpointer row = gtk_list_item_get_item (list_item);
 
-  if (kase != NULL)
-    g_signal_handlers_disconnect_by_func (kase, case_notify_cb, list_item);
+  if (row != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (row, case_notify_cb, list_item);
+      g_signal_handlers_disconnect_by_func (row, row_item_changed_cb, list_item);
+    }
   g_hash_table_remove (self->promised_items, list_item);
 }
 
@@ -872,8 +881,8 @@ refresh_promised_cb (gpointer user_data)
 
   g_hash_table_iter_init (&iter, self->promised_items);
   while (g_hash_table_iter_next (&iter, &list_item, NULL))
-    if (gtk_list_item_get_item (list_item) != NULL)
-      show_promised (list_item, gtk_list_item_get_item (list_item), now);
+    if (list_item_case (list_item) != NULL)
+      show_promised (list_item, list_item_case (list_item), now);
 
   return G_SOURCE_CONTINUE;
 }
@@ -1157,6 +1166,11 @@ hall_case_list_page_set_store (HallCaseListPage *self,
                                                GTK_WIDGET (self->column_view), ROWS_PER_FRAME);
       g_signal_connect_object (self->paced, "notify::pacing", G_CALLBACK (follow_open_case), self,
                                G_CONNECT_SWAPPED);
+      /* After the paced model, which may give the rows other cases
+       * without a change the selection hears of (a search's results in
+       * place of the list): the highlighted row may show another case. */
+      g_signal_connect_object (self->model, "items-changed", G_CALLBACK (follow_open_case), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->paced)));
       /* A new GtkSingleSelection has already picked the first row; nobody
        * chose it, so no case is open until someone does. */
@@ -1324,7 +1338,7 @@ hall_case_list_page_dup_promised_text (HallCaseListPage *self,
   g_hash_table_iter_init (&iter, self->promised_items);
   while (g_hash_table_iter_next (&iter, &list_item, NULL))
     {
-      HallCase *kase = gtk_list_item_get_item (list_item);
+      HallCase *kase = list_item_case (list_item);
 
       if (kase != NULL && g_strcmp0 (hall_case_get_uuid (kase), case_uuid) == 0)
         return g_strdup (hall_cell_label_get_text (HALL_CELL_LABEL (gtk_list_item_get_child (list_item))));

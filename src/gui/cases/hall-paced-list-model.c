@@ -4,18 +4,29 @@
  *
  * GTK 4.8's list views keep a row widget for each of 200 items around
  * their anchor, whatever their height, and a column view's row is a dozen
- * widgets. When a search's results replace a million cases, or the whole
- * list comes back, the view destroyed and built 200 rows in one frame:
+ * widgets. When a search's results replaced a million cases, or the whole
+ * list came back, the view destroyed and built 200 rows in one frame:
  * 50-90 ms with the window frozen. This model stands between the list and
- * the view. It is always a prefix of the underlying list: items [0,
- * n_shown). When a change replaces everything shown or adds many items at
- * the end of what is shown, it shows the first @rows_per_frame of them and
- * then that many more each frame, until the view holds as many rows as it
- * ever builds; the rest come at once, since no row is built for them. The
- * results stream in, first rows first.
+ * the view, and its items are rows (HallListRow), not the list's items:
+ *
+ * - When a change replaces everything shown, the first 200 rows are given
+ *   the new items in place. The view keeps its row widgets, which only
+ *   show other text: nothing is destroyed or built. Rows the new list does
+ *   not fill show nothing and go a few a frame.
+ * - Items the view has not been told of yet (after the first 200, or more
+ *   than were shown) come a few a frame, until the view holds as many
+ *   rows as it ever builds; the rest come at once, since no row is built
+ *   for them. The results stream in, first rows first.
+ * - Small changes (a case updated, new ones on top) pass through as they
+ *   are. An item keeps its row while the row lasts, so an item that comes
+ *   back (a case updated in place) finds its row and its widget.
+ *
+ * The model is always a prefix of the list: row i shows item i, or nothing
+ * while it is on its way out.
  */
 #include "config.h"
 
+#include "hall-list-row.h"
 #include "hall-paced-list-model.h"
 
 /* GTK 4.8's GTK_LIST_VIEW_MAX_LIST_ITEMS: past these the view builds no
@@ -29,14 +40,15 @@ struct _HallPacedListModel
   GListModel *model;
   GtkWidget *widget;        /* weak: whose frame clock paces */
   guint rows_per_frame;
-  guint n_shown;            /* items the view was told of */
+  guint n_shown;            /* rows the view was told of */
   guint pace_until;         /* shown up to here a few a frame, the rest at once */
   guint tick_id;
-  /* The first items (up to ROWS_A_VIEW_BUILDS) as the view was told of
-   * them. Outside a retirement they are the model's; during one, the
-   * model holds its new items already and these are the old rows'. */
+  /* The rows of the first items (up to ROWS_A_VIEW_BUILDS), kept across
+   * lists: rows [0, MIN (n_shown, ROWS_A_VIEW_BUILDS)). Past the model's
+   * items they show nothing. */
   GPtrArray *head;
-  gboolean retiring;        /* old rows going a few a frame before the new come */
+  GHashTable *row_of_item;  /* item → its row (unowned), while both last */
+  GHashTable *rows;         /* every row made and not yet finalized (unowned) */
 };
 
 static void hall_paced_list_model_list_model_init (GListModelInterface *iface);
@@ -54,12 +66,58 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static void
+row_finalized_cb (gpointer  data,
+                  GObject  *where_the_row_was)
+{
+  HallPacedListModel *self = data;
+  HallListRow *row = HALL_LIST_ROW (where_the_row_was);
+  gpointer item = hall_list_row_get_item (row);
+
+  g_hash_table_remove (self->rows, row);
+  if (item != NULL && g_hash_table_lookup (self->row_of_item, item) == row)
+    g_hash_table_remove (self->row_of_item, item);
+}
+
+/* Gives @row @item to show, and makes it @item's row. */
+static void
+set_row_item (HallPacedListModel *self,
+              HallListRow        *row,
+              gpointer            item)
+{
+  gpointer before = hall_list_row_get_item (row);
+
+  if (before == item)
+    return;
+  if (before != NULL && g_hash_table_lookup (self->row_of_item, before) == row)
+    g_hash_table_remove (self->row_of_item, before);
+  hall_list_row_set_item (row, item);
+  if (item != NULL)
+    g_hash_table_insert (self->row_of_item, item, row);
+}
+
+/* (transfer full): the row of the model's item at @position, made if the
+ * item has none; a row showing nothing past the model's items. */
+static HallListRow *
+row_at (HallPacedListModel *self,
+        guint               position)
+{
+  g_autoptr (GObject) item = g_list_model_get_item (self->model, position);
+  HallListRow *row = item != NULL ? g_hash_table_lookup (self->row_of_item, item) : NULL;
+
+  if (row != NULL)
+    return g_object_ref (row);
+  row = hall_list_row_new (NULL);
+  g_hash_table_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
+  set_row_item (self, row, item);
+  return row;
+}
+
 static GType
 hall_paced_list_model_get_item_type (GListModel *list)
 {
-  HallPacedListModel *self = HALL_PACED_LIST_MODEL (list);
-
-  return g_list_model_get_item_type (self->model);
+  return HALL_TYPE_LIST_ROW;
 }
 
 static guint
@@ -80,7 +138,7 @@ hall_paced_list_model_get_item (GListModel *list,
     return NULL;
   if (position < self->head->len)
     return g_object_ref (self->head->pdata[position]);
-  return g_list_model_get_item (self->model, position);
+  return row_at (self, position);
 }
 
 static void
@@ -91,9 +149,9 @@ hall_paced_list_model_list_model_init (GListModelInterface *iface)
   iface->get_item = hall_paced_list_model_get_item;
 }
 
-/* Tells the view that @removed items at @position gave way to the
- * model's @added there (self->n_shown is already the new count), the head
- * kept in step first: the view asks for the new items as it hears. */
+/* Tells the view that @removed rows at @position gave way to @added of
+ * the model's items there (self->n_shown is already the new count), the
+ * head kept in step first: the view asks for the new rows as it hears. */
 static void
 tell_view (HallPacedListModel *self,
            guint               position,
@@ -106,14 +164,27 @@ tell_view (HallPacedListModel *self,
     g_ptr_array_remove_range (self->head, position, MIN (removed, self->head->len - position));
   for (guint i = 0; i < added && position + i <= self->head->len
                     && position + i < ROWS_A_VIEW_BUILDS; i++)
-    g_ptr_array_insert (self->head, position + i,
-                        g_list_model_get_item (self->model, position + i));
+    g_ptr_array_insert (self->head, position + i, row_at (self, position + i));
   if (self->head->len > head_len)
     g_ptr_array_set_size (self->head, head_len);
-  /* Items that moved up into the head. */
+  /* Rows that moved up into the head. */
   while (self->head->len < head_len)
-    g_ptr_array_add (self->head, g_list_model_get_item (self->model, self->head->len));
+    g_ptr_array_add (self->head, row_at (self, self->head->len));
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
+/* Every row of the head shows the model's item at its place now, or
+ * nothing past the model's items. The view is told nothing: its row
+ * widgets stay and show the rows' new items. */
+static void
+refill_head (HallPacedListModel *self)
+{
+  for (guint i = 0; i < self->head->len; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (self->model, i);
+
+      set_row_item (self, self->head->pdata[i], item);
+    }
 }
 
 static void
@@ -145,38 +216,18 @@ show_more (HallPacedListModel *self)
     tell_view (self, before, 0, self->n_shown - before);
 }
 
-/* The last old rows (at most @rows_per_frame) give way to the first half
- * frame's worth of the model's: with destroying a row costing half what
- * building one does, no frame of the swap costs more than one of pacing. */
-static void
-finish_retiring (HallPacedListModel *self)
-{
-  guint n_items = g_list_model_get_n_items (self->model);
-  guint before = self->n_shown;
-
-  self->retiring = FALSE;
-  self->n_shown = MIN (n_items, MAX (1, self->rows_per_frame / 2));
-  self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
-  if (self->n_shown >= n_items)
-    stop_pacing (self);
-  tell_view (self, 0, before, self->n_shown);
-}
-
-/* Destroying a row costs about half what building one does (a profile of
- * the counter's table): the old rows go twice as many a frame as new ones
- * come, until no more than a frame's worth of new ones are left to swap. */
+/* Rows that show nothing go from the end. Destroying a row costs about
+ * half what building one does (a profile of the counter's table), so
+ * twice as many go a frame as new ones come. */
 static void
 retire_more (HallPacedListModel *self)
 {
-  guint step;
+  guint n_items = g_list_model_get_n_items (self->model);
+  guint step = MIN (2 * self->rows_per_frame, self->n_shown - n_items);
 
-  if (self->n_shown <= self->rows_per_frame)
-    {
-      finish_retiring (self);
-      return;
-    }
-  step = MIN (2 * self->rows_per_frame, self->n_shown - self->rows_per_frame);
   self->n_shown -= step;
+  if (self->n_shown <= n_items)
+    stop_pacing (self);
   tell_view (self, self->n_shown, step, 0);
 }
 
@@ -187,7 +238,7 @@ tick_cb (GtkWidget     *widget,
 {
   HallPacedListModel *self = user_data;
 
-  if (self->retiring)
+  if (self->n_shown > g_list_model_get_n_items (self->model))
     retire_more (self);
   else
     show_more (self);
@@ -200,9 +251,18 @@ can_pace (HallPacedListModel *self)
   return self->widget != NULL && gtk_widget_get_realized (self->widget);
 }
 
+/* Until the rows shown are the model's items, one for one, a few more
+ * rows come or go each frame. */
 static void
 start_pacing (HallPacedListModel *self)
 {
+  guint n_items = g_list_model_get_n_items (self->model);
+
+  if (self->n_shown == n_items)
+    {
+      stop_pacing (self);
+      return;
+    }
   if (self->tick_id != 0)
     return;
   /* Without a widget to pace by (gone, or never shown), all at once. */
@@ -210,28 +270,17 @@ start_pacing (HallPacedListModel *self)
     {
       guint before = self->n_shown;
 
-      self->n_shown = g_list_model_get_n_items (self->model);
-      if (self->n_shown != before)
-        tell_view (self, before, 0, self->n_shown - before);
+      self->n_shown = n_items;
+      if (n_items > before)
+        tell_view (self, before, 0, n_items - before);
+      else
+        tell_view (self, n_items, before - n_items, 0);
       return;
     }
   /* The tick is removed by hand (stop_pacing) or when it says so, the
    * model outliving nothing: the widget holds the view, the view this. */
   self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PACING]);
-}
-
-/* Whether the view shows its first rows: then the rows it built are the
- * head's, and they can go a few at a time. */
-static gboolean
-view_at_top (HallPacedListModel *self)
-{
-  GtkAdjustment *adjustment;
-
-  if (!GTK_IS_SCROLLABLE (self->widget))
-    return FALSE;
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->widget));
-  return adjustment != NULL && gtk_adjustment_get_value (adjustment) < 1;
 }
 
 static void
@@ -243,13 +292,8 @@ model_items_changed_cb (GListModel         *model,
 {
   guint n_items = g_list_model_get_n_items (model);
   guint n_before = n_items - added + removed;
-
-  /* While the old rows go, the view sees none of the model's items: what
-   * the model holds when they are gone is what comes (finish_retiring). A
-   * search's first rows and then the rest, or a list emptied and filled,
-   * do not cut the old rows' going short. */
-  if (self->retiring)
-    return;
+  /* Rows showing one of the model's items; the others show nothing. */
+  guint n_filled = MIN (self->n_shown, n_before);
 
   if (position >= self->n_shown)
     {
@@ -267,35 +311,36 @@ model_items_changed_cb (GListModel         *model,
       return;
     }
 
-  if (position == 0 && removed >= self->n_shown && self->n_shown > 0)
+  if ((position == 0 && removed >= n_filled) || position == n_filled)
     {
-      /* Everything shown is replaced. Seen from the top, the old rows go a
-       * few a frame (the view still shows them, from the head) and then
-       * the new come a few a frame; elsewhere the old go at once. */
-      if (self->n_shown > self->rows_per_frame && can_pace (self) && view_at_top (self))
+      /* Everything shown replaced (a search's results, the whole list
+       * back), or items added where rows show nothing (a search's first
+       * rows and then the rest): the head's rows show the new items. Past
+       * the head the view built no rows while at the top; those go at
+       * once, and what is still to come comes a few a frame. */
+      guint head_len = self->head->len;
+
+      refill_head (self);
+      if (self->n_shown > head_len)
         {
           guint before = self->n_shown;
 
-          stop_pacing (self);
-          self->retiring = TRUE;
-          if (before > ROWS_A_VIEW_BUILDS)
-            {
-              self->n_shown = ROWS_A_VIEW_BUILDS;
-              tell_view (self, ROWS_A_VIEW_BUILDS, before - ROWS_A_VIEW_BUILDS, 0);
-            }
-          start_pacing (self);
-          return;
+          self->n_shown = head_len;
+          g_list_model_items_changed (G_LIST_MODEL (self), head_len, before - head_len, 0);
         }
-      if (added > self->rows_per_frame)
-        {
-          guint before = self->n_shown;
+      self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
+      start_pacing (self);
+      return;
+    }
 
-          self->n_shown = self->rows_per_frame;
-          self->pace_until = MIN (n_items, ROWS_A_VIEW_BUILDS);
-          tell_view (self, 0, before, self->n_shown);
-          start_pacing (self);
-          return;
-        }
+  /* Any other change while some rows show nothing: those go first, at
+   * once (a rare case: a case changing in the few frames they last). */
+  if (self->n_shown > n_before)
+    {
+      guint before = self->n_shown;
+
+      self->n_shown = n_before;
+      tell_view (self, n_before, before - n_before, 0);
     }
 
   /* A change among the shown items while others are still to come: the
@@ -327,6 +372,18 @@ hall_paced_list_model_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
+  /* The view or a selection may keep rows longer than this model. */
+  if (self->rows != NULL)
+    {
+      GHashTableIter iter;
+      gpointer row;
+
+      g_hash_table_iter_init (&iter, self->rows);
+      while (g_hash_table_iter_next (&iter, &row, NULL))
+        g_object_weak_unref (row, row_finalized_cb, self);
+    }
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+  g_clear_pointer (&self->row_of_item, g_hash_table_unref);
   g_clear_pointer (&self->head, g_ptr_array_unref);
   g_clear_weak_pointer (&self->widget);
 
@@ -368,6 +425,9 @@ hall_paced_list_model_class_init (HallPacedListModelClass *klass)
 static void
 hall_paced_list_model_init (HallPacedListModel *self)
 {
+  self->head = g_ptr_array_new_with_free_func (g_object_unref);
+  self->row_of_item = g_hash_table_new (NULL, NULL);
+  self->rows = g_hash_table_new (NULL, NULL);
 }
 
 HallPacedListModel *
@@ -386,9 +446,8 @@ hall_paced_list_model_new (GListModel *model,
   g_set_weak_pointer (&self->widget, widget);
   self->rows_per_frame = rows_per_frame;
   self->n_shown = g_list_model_get_n_items (model);
-  self->head = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < MIN (self->n_shown, ROWS_A_VIEW_BUILDS); i++)
-    g_ptr_array_add (self->head, g_list_model_get_item (model, i));
+    g_ptr_array_add (self->head, row_at (self, i));
   g_signal_connect (model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
   return self;
 }

@@ -11,10 +11,12 @@ G_BEGIN_DECLS
 #define HALL_TYPE_PACED_LIST_MODEL (hall_paced_list_model_get_type ())
 G_DECLARE_FINAL_TYPE (HallPacedListModel, hall_paced_list_model, HALL, PACED_LIST_MODEL, GObject)
 
-/* The items of @model, handed to a view a few rows a frame of @widget's
- * frame clock when many come at once (a search's results, the whole list
- * back), so that the view never builds hundreds of rows in one frame.
- * Small changes pass through as they are. */
+/* The items of @model as rows (HallListRow) for a view: the first rows are
+ * given other items when a list replaces another (a search's results, the
+ * whole list back), so that the view keeps their widgets, and rows more
+ * than were shown come a few a frame of @widget's frame clock, so that the
+ * view never builds hundreds of rows in one frame. Small changes pass
+ * through as they are. */
 
 HallPacedListModel *hall_paced_list_model_new        (GListModel         *model,
                                                       GtkWidget          *widget,

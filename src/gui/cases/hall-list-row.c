@@ -1,0 +1,158 @@
+/* hall-list-row.c — one row of a table, given another item when the list changes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "hall-list-row.h"
+
+struct _HallListRow
+{
+  GObject parent_instance;
+
+  GObject *item;
+  gulong item_notify_id;
+};
+
+G_DEFINE_FINAL_TYPE (HallListRow, hall_list_row, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_ITEM,
+  N_PROPS
+};
+
+enum
+{
+  ITEM_NOTIFY,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+item_notify_cb (GObject     *item,
+                GParamSpec  *pspec,
+                HallListRow *self)
+{
+  g_signal_emit (self, signals[ITEM_NOTIFY], g_param_spec_get_name_quark (pspec), pspec);
+}
+
+static void
+let_go_of_item (HallListRow *self)
+{
+  if (self->item == NULL)
+    return;
+  g_clear_signal_handler (&self->item_notify_id, self->item);
+  g_clear_object (&self->item);
+}
+
+/* The item is let go of in finalize, not dispose: whoever keeps rows by
+ * their item (HallPacedListModel) hears of a row's end through a weak
+ * reference, during dispose, and still finds its item then. */
+static void
+hall_list_row_finalize (GObject *object)
+{
+  HallListRow *self = HALL_LIST_ROW (object);
+
+  let_go_of_item (self);
+
+  G_OBJECT_CLASS (hall_list_row_parent_class)->finalize (object);
+}
+
+static void
+hall_list_row_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  HallListRow *self = HALL_LIST_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      g_value_set_object (value, self->item);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_list_row_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  HallListRow *self = HALL_LIST_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM:
+      hall_list_row_set_item (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hall_list_row_class_init (HallListRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hall_list_row_finalize;
+  object_class->get_property = hall_list_row_get_property;
+  object_class->set_property = hall_list_row_set_property;
+
+  properties[PROP_ITEM] =
+    g_param_spec_object ("item", NULL, NULL, G_TYPE_OBJECT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ITEM_NOTIFY] =
+    g_signal_new ("item-notify", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_NO_RECURSE | G_SIGNAL_DETAILED, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_PARAM);
+}
+
+static void
+hall_list_row_init (HallListRow *self)
+{
+}
+
+HallListRow *
+hall_list_row_new (gpointer item)
+{
+  g_return_val_if_fail (item == NULL || G_IS_OBJECT (item), NULL);
+
+  return g_object_new (HALL_TYPE_LIST_ROW, "item", item, NULL);
+}
+
+gpointer
+hall_list_row_get_item (HallListRow *self)
+{
+  g_return_val_if_fail (HALL_IS_LIST_ROW (self), NULL);
+
+  return self->item;
+}
+
+void
+hall_list_row_set_item (HallListRow *self,
+                        gpointer     item)
+{
+  g_return_if_fail (HALL_IS_LIST_ROW (self));
+  g_return_if_fail (item == NULL || G_IS_OBJECT (item));
+
+  if (self->item == item)
+    return;
+  let_go_of_item (self);
+  if (item != NULL)
+    {
+      self->item = g_object_ref (item);
+      self->item_notify_id = g_signal_connect (item, "notify", G_CALLBACK (item_notify_cb), self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
