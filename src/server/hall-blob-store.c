@@ -790,9 +790,17 @@ begin_in_table (HallBlobStore  *self,
   guint64 ttl;
 
   upload->row = hall_blob_table_lock_upload (self->table, upload->sha256, &busy, &table_error);
+  if (upload->row == NULL && busy)
+    {
+      /* The 409 says what is held (as HEAD would), not 0: a client that
+       * retries from there once the other upload is done goes on. */
+      if (held_out != NULL
+          && !hall_blob_table_stat_upload (self->table, upload->sha256, held_out, NULL))
+        *held_out = 0;
+      return set_busy_error (error);
+    }
   if (upload->row == NULL)
-    return busy ? set_busy_error (error)
-                : propagate_table_error (error, g_steal_pointer (&table_error));
+    return propagate_table_error (error, g_steal_pointer (&table_error));
   if (!upload->whole && hall_blob_table_upload_get_record (upload->row, &length, &held))
     {
       if (held_out != NULL)
