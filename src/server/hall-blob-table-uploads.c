@@ -396,13 +396,13 @@ hall_blob_table_upload_read (HallBlobTableUpload  *upload,
         PQclear (result);
       return NULL;
     }
+  /* Every result is taken, after a failure too, so that the connection
+   * is ready for the next statement. */
   while ((result = PQgetResult (upload->pg)) != NULL)
     {
       ExecStatusType status = PQresultStatus (result);
 
-      if (failed)
-        ;
-      else if (status == PGRES_SINGLE_TUPLE)
+      if (!failed && status == PGRES_SINGLE_TUPLE)
         {
           guint64 at;
           gsize length = PQgetlength (result, 0, 1);
@@ -424,7 +424,7 @@ hall_blob_table_upload_read (HallBlobTableUpload  *upload,
               filled += length;
             }
         }
-      else if (status != PGRES_TUPLES_OK)
+      else if (!failed && status != PGRES_TUPLES_OK)
         {
           hall_server_postgres_set_error (error, upload->pg, result, _("read the upload"));
           failed = TRUE;
