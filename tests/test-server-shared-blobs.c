@@ -211,7 +211,8 @@ test_running_upload_is_respected (void)
 /* Two servers with no directory in common, the blobs in their database:
  * what one stored the other reads, byte for byte, after a restart too;
  * nothing lands in a blob directory; bytes that do not hash to the name
- * leave no row; and --blobs postgresql without a database is refused. */
+ * leave no row, nor the upload they ended; and --blobs postgresql without
+ * a database is refused. */
 static void
 test_in_postgresql (void)
 {
@@ -294,6 +295,20 @@ test_in_postgresql (void)
     reply = hall_test_http_request (a->url, "GET", other_path, token_a, NULL, 0, 0, NULL);
     g_assert_cmpint (reply->status, ==, 404);
     hall_test_reply_free (reply);
+
+    /* Begun through A, ended wrong through B: no row, and the upload is
+     * gone for both. */
+    reply = hall_test_http_request (a->url, "PATCH", other_path, token_a, other, size / 2, 0,
+                                    first_half);
+    g_assert_cmpint (reply->status, ==, 204);
+    hall_test_reply_free (reply);
+    reply = hall_test_http_request (b->url, "PATCH", other_path, token_b, other + size / 2,
+                                    size - size / 2, 0, second_half);
+    g_assert_cmpint (reply->status, ==, 422);
+    hall_test_reply_free (reply);
+    reply = hall_test_http_request (a->url, "HEAD", other_path, token_a, NULL, 0, 0, NULL);
+    g_assert_cmpint (reply->status, ==, 404);
+    hall_test_reply_free (reply);
   }
   data[1000] ^= 0xff;
 
@@ -305,6 +320,11 @@ test_in_postgresql (void)
   g_assert_cmpstr (PQgetvalue (rows, 0, 0), ==, "2");
   g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (rows, 0, 1), NULL, 10), ==, 2 * size);
   g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (rows, 0, 2), NULL, 10), ==, 2 * size);
+  PQclear (rows);
+  rows = PQexec (pg, "SELECT (SELECT count (*) FROM blob_uploads)"
+                     " + (SELECT count (*) FROM blob_upload_parts)");
+  g_assert_cmpint (PQresultStatus (rows), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr (PQgetvalue (rows, 0, 0), ==, "0");
   PQclear (rows);
   PQfinish (pg);
   for (guint i = 0; i < 2; i++)
