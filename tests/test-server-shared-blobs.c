@@ -3,7 +3,9 @@
  * and is read through the first; an upload running in one server's blob
  * store is neither overwritten by another's nor swept away by it; and
  * blobs kept in PostgreSQL (--blobs postgresql) by servers that share no
- * directory
+ * directory, their uploads in progress too: resumed through another
+ * server after the first was killed mid-request, written by one server
+ * at a time, and capped per official across servers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +20,25 @@
 #include "hall-test-http.h"
 #include "hall-test-postgres.h"
 #include "hall-test-server.h"
+
+/* One cluster for the tests in PostgreSQL, a database each; NULL when
+ * PostgreSQL is not installed. */
+static HallTestPostgres *cluster;
+static gboolean cluster_tried;
+
+static HallTestPostgres *
+shared_postgres (void)
+{
+  if (!cluster_tried)
+    {
+      g_autoptr(GError) error = NULL;
+
+      cluster_tried = TRUE;
+      cluster = hall_test_postgres_start (&error);
+      g_assert_no_error (error);
+    }
+  return cluster;
+}
 
 static HallTestReply *
 request (const char        *base,
@@ -190,12 +211,12 @@ test_running_upload_is_respected (void)
 /* Two servers with no directory in common, the blobs in their database:
  * what one stored the other reads, byte for byte, after a restart too;
  * nothing lands in a blob directory; bytes that do not hash to the name
- * leave no row; and --blobs postgresql without a database is refused. */
+ * leave no row, nor the upload they ended; and --blobs postgresql without
+ * a database is refused. */
 static void
 test_in_postgresql (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HallTestPostgres) postgres = hall_test_postgres_start (&error);
+  HallTestPostgres *postgres = shared_postgres ();
   g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
   g_autofree char *dir_a = g_build_filename (root, "a", NULL);
   g_autofree char *dir_b = g_build_filename (root, "b", NULL);
@@ -219,7 +240,6 @@ test_in_postgresql (void)
   PGconn *pg;
   PGresult *rows;
 
-  g_assert_no_error (error);
   if (postgres == NULL)
     {
       g_test_skip ("PostgreSQL is not installed");
@@ -245,8 +265,7 @@ test_in_postgresql (void)
   g_assert_true (reply->body->len == size && memcmp (reply->body->str, data, size) == 0);
   hall_test_reply_free (reply);
 
-  /* Resumed through A (its upload in progress is a file of A's), read
-   * through B. */
+  /* Resumed through A, read through B. */
   reply = hall_test_http_request (a->url, "PATCH", resumed_path, token_a, resumed, size / 2, 0,
                                   first_half);
   g_assert_cmpint (reply->status, ==, 204);
@@ -276,6 +295,20 @@ test_in_postgresql (void)
     reply = hall_test_http_request (a->url, "GET", other_path, token_a, NULL, 0, 0, NULL);
     g_assert_cmpint (reply->status, ==, 404);
     hall_test_reply_free (reply);
+
+    /* Begun through A, ended wrong through B: no row, and the upload is
+     * gone for both. */
+    reply = hall_test_http_request (a->url, "PATCH", other_path, token_a, other, size / 2, 0,
+                                    first_half);
+    g_assert_cmpint (reply->status, ==, 204);
+    hall_test_reply_free (reply);
+    reply = hall_test_http_request (b->url, "PATCH", other_path, token_b, other + size / 2,
+                                    size - size / 2, 0, second_half);
+    g_assert_cmpint (reply->status, ==, 422);
+    hall_test_reply_free (reply);
+    reply = hall_test_http_request (a->url, "HEAD", other_path, token_a, NULL, 0, 0, NULL);
+    g_assert_cmpint (reply->status, ==, 404);
+    hall_test_reply_free (reply);
   }
   data[1000] ^= 0xff;
 
@@ -287,6 +320,11 @@ test_in_postgresql (void)
   g_assert_cmpstr (PQgetvalue (rows, 0, 0), ==, "2");
   g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (rows, 0, 1), NULL, 10), ==, 2 * size);
   g_assert_cmpuint (g_ascii_strtoull (PQgetvalue (rows, 0, 2), NULL, 10), ==, 2 * size);
+  PQclear (rows);
+  rows = PQexec (pg, "SELECT (SELECT count (*) FROM blob_uploads)"
+                     " + (SELECT count (*) FROM blob_upload_parts)");
+  g_assert_cmpint (PQresultStatus (rows), ==, PGRES_TUPLES_OK);
+  g_assert_cmpstr (PQgetvalue (rows, 0, 0), ==, "0");
   PQclear (rows);
   PQfinish (pg);
   for (guint i = 0; i < 2; i++)
@@ -322,10 +360,408 @@ test_in_postgresql (void)
   }
 }
 
+/* Upload tests in PostgreSQL */
+
+/* The answer to a SQL query of one number, on @uri. */
+static gint64
+query_number (const char *uri,
+              const char *sql)
+{
+  PGconn *pg = PQconnectdb (uri);
+  PGresult *result;
+  gint64 value;
+
+  g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+  result = PQexec (pg, sql);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  PQclear (result);
+  PQfinish (pg);
+  return value;
+}
+
+/* Waits (10 s at most) until @sql on @uri answers @expected. */
+static void
+wait_for_number (const char *uri,
+                 const char *sql,
+                 gint64      expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (query_number (uri, sql) != expected)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20 * 1000);
+    }
+}
+
+/* The uploads' locks are the only two-key advisory locks (objsubid 2)
+ * the server takes for longer than a statement. */
+#define UPLOAD_LOCKS "SELECT count (*) FROM pg_locks WHERE locktype = 'advisory'" \
+                     " AND objsubid = 2 AND granted"
+/* A connection inside a request's transaction, a piece of it written. */
+#define PIECE_WRITTEN "SELECT count (*) FROM pg_stat_activity" \
+                      " WHERE state = 'idle in transaction'" \
+                      " AND query LIKE 'INSERT INTO blob_upload_parts%'"
+
+/* (transfer full): a PATCH of the bytes @offset to @total of @data
+ * through @url, of which only the first @sent went out: the server is in
+ * the middle of it. */
+static GSocketConnection *
+begin_patch (const char   *url,
+             const char   *token,
+             const char   *path,
+             const guint8 *data,
+             gsize         offset,
+             gsize         total,
+             gsize         sent)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  const char *host = url + strlen ("http://");
+  g_autofree char *head = NULL;
+  GSocketConnection *connection;
+  GOutputStream *out;
+
+  connection = g_socket_client_connect_to_host (client, host, 0, NULL, &error);
+  g_assert_no_error (error);
+  head = g_strdup_printf ("PATCH %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"
+                          "Upload-Offset: %" G_GSIZE_FORMAT "\r\n"
+                          "Upload-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                          path, host, token, offset, total, total - offset);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (out, data + offset, sent, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return connection;
+}
+
+/* Sends the rest of @connection's PATCH (from byte @from of @data to
+ * @total); the status line of its answer. */
+static char *
+end_patch (GSocketConnection *connection,
+           const guint8      *data,
+           gsize              from,
+           gsize              total)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  char *line;
+
+  g_assert_true (g_output_stream_write_all (out, data + from, total - from, NULL, NULL, &error));
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_strchomp (line);
+  return line;
+}
+
+static void
+assert_upload_offset (HallTestReply *reply,
+                      gsize          expected)
+{
+  const char *value = g_hash_table_lookup (reply->headers, "upload-offset");
+
+  g_assert_nonnull (value);
+  g_assert_cmpuint (g_ascii_strtoull (value, NULL, 10), ==, expected);
+}
+
+static void
+assert_served (const char   *url,
+               const char   *token,
+               const char   *path,
+               const guint8 *data,
+               gsize         size)
+{
+  g_autoptr(HallTestReply) reply = hall_test_http_request (url, "GET", path, token, NULL, 0, 0,
+                                                           NULL);
+
+  g_assert_cmpint (reply->status, ==, 200);
+  g_assert_cmpuint (reply->body->len, ==, size);
+  g_assert_true (memcmp (reply->body->str, data, size) == 0);
+}
+
+/* An upload begun through A, whose server is killed in the middle of a
+ * request: through B, HEAD says what A's earlier request committed (not
+ * the bytes of the request cut short), the lock went with A's
+ * connection, a PATCH goes on from there (one whose client goes away
+ * keeps what came), and both serve the blob. */
+static void
+test_in_postgresql_resume_after_kill (void)
+{
+  HallTestPostgres *postgres = shared_postgres ();
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  /* Over a piece (1 MiB), so that A's cut request has written one. */
+  gsize size = 3 * 1024 * 1024;
+  gsize third = size / 3;
+  g_autofree char *sha256 = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third);
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  const char *first[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *rest[] = { offset_header, length_header, NULL };
+  const char *in_database[] = { "--blobs", "postgresql", NULL };
+  g_autoptr(GSocketConnection) cut = NULL;
+  HallTestReply *reply;
+  HallTestServer *a, *b;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "resume");
+  data = make_page (size, &sha256);
+  path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  a = hall_test_server_start_full (dir_a, uri, in_database);
+  token_a = sign_in (a->url);
+  b = hall_test_server_start_full (dir_b, uri, in_database);
+  token_b = sign_in (b->url);
+
+  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, third, 0, first);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+
+  /* A second request through A, half of its bytes sent, one piece of
+   * them written in its transaction; then A dies. */
+  cut = begin_patch (a->url, token_a, path, data, third, size, 1200 * 1024);
+  wait_for_number (uri, PIECE_WRITTEN, 1);
+  g_assert_cmpint (query_number (uri, UPLOAD_LOCKS), ==, 1);
+  hall_test_server_kill (a);
+  hall_test_server_free (a);
+  g_clear_object (&cut);
+  /* PostgreSQL sees the connection close: the lock does not outlive A. */
+  wait_for_number (uri, UPLOAD_LOCKS, 0);
+
+  reply = hall_test_http_request (b->url, "HEAD", path, token_b, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 204);
+  assert_upload_offset (reply, third);
+  hall_test_reply_free (reply);
+
+  /* B's client goes away in the middle of a request: what came is kept. */
+  cut = begin_patch (b->url, token_b, path, data, third, size, 1200 * 1024);
+  wait_for_number (uri, PIECE_WRITTEN, 1);
+  g_io_stream_close (G_IO_STREAM (cut), NULL, NULL);
+  g_clear_object (&cut);
+  wait_for_number (uri, "SELECT sum (octet_length (data)) FROM blob_upload_parts",
+                   third + 1200 * 1024);
+  wait_for_number (uri, UPLOAD_LOCKS, 0);
+  g_clear_pointer (&offset_header, g_free);
+  offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third + 1200 * 1024);
+  rest[0] = offset_header;
+
+  reply = hall_test_http_request (b->url, "PATCH", path, token_b, data + third + 1200 * 1024,
+                                  size - third - 1200 * 1024, 0, rest);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+
+  assert_served (b->url, token_b, path, data, size);
+  a = hall_test_server_start_full (dir_a, uri, in_database);
+  g_clear_pointer (&token_a, g_free);
+  token_a = sign_in (a->url);
+  assert_served (a->url, token_a, path, data, size);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_upload_parts"), ==, 0);
+  hall_test_server_finish (a);
+  hall_test_server_finish (b);
+}
+
+/* While A writes a request of an upload, B's PATCH and PUT of the same
+ * blob are 409 (the PATCH's saying what is committed) and change
+ * nothing; A's request then completes the blob, byte for byte. */
+static void
+test_in_postgresql_one_writer (void)
+{
+  HallTestPostgres *postgres = shared_postgres ();
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  gsize size = 3 * 1024 * 1024;
+  gsize third = size / 3;
+  g_autofree char *sha256 = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third);
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  const char *first[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *rest[] = { offset_header, length_header, NULL };
+  const char *in_database[] = { "--blobs", "postgresql", NULL };
+  g_autoptr(GSocketConnection) running = NULL;
+  HallTestReply *reply;
+  HallTestServer *a, *b;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "one_writer");
+  data = make_page (size, &sha256);
+  path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  a = hall_test_server_start_full (dir_a, uri, in_database);
+  token_a = sign_in (a->url);
+  b = hall_test_server_start_full (dir_b, uri, in_database);
+  token_b = sign_in (b->url);
+
+  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, third, 0, first);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+  running = begin_patch (a->url, token_a, path, data, third, size, 1200 * 1024);
+  wait_for_number (uri, PIECE_WRITTEN, 1);
+
+  reply = hall_test_http_request (b->url, "PATCH", path, token_b, data + third, size - third, 0,
+                                  rest);
+  g_assert_cmpint (reply->status, ==, 409);
+  assert_upload_offset (reply, third);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->url, "PUT", path, token_b, data, size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 409);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->url, "HEAD", path, token_b, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 204);
+  assert_upload_offset (reply, third);
+  hall_test_reply_free (reply);
+
+  status = end_patch (running, data, third + 1200 * 1024, size);
+  g_assert_cmpstr (status, ==, "HTTP/1.1 201 Created");
+  assert_served (b->url, token_b, path, data, size);
+  assert_served (a->url, token_a, path, data, size);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
+  g_assert_cmpint (query_number (uri, UPLOAD_LOCKS), ==, 0);
+  hall_test_server_finish (a);
+  hall_test_server_finish (b);
+}
+
+/* --partial-cap counts every server's unfinished uploads of an official:
+ * what demo began through A keeps their next upload through B out, until
+ * B finishes A's; and any server's sweep removes what nobody writes to
+ * any more, whichever server it was begun through. */
+static void
+test_in_postgresql_cap (void)
+{
+  HallTestPostgres *postgres = shared_postgres ();
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  g_autofree char *dir_c = g_build_filename (root, "c", NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *first_sha256 = NULL;
+  g_autofree char *second_sha256 = NULL;
+  g_autofree char *small_sha256 = NULL;
+  g_autofree guint8 *first = NULL;
+  g_autofree guint8 *second = NULL;
+  g_autofree guint8 *small = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *second_path = NULL;
+  g_autofree char *small_path = NULL;
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  const char *capped[] = { "--blobs", "postgresql", "--partial-cap", "1000000", NULL };
+  const char *sweeping[] = { "--blobs", "postgresql", "--partial-ttl", "1", NULL };
+  const char *first_start[] = { "Upload-Offset: 0", "Upload-Length: 700000", NULL };
+  const char *first_rest[] = { "Upload-Offset: 1000", "Upload-Length: 700000", NULL };
+  const char *second_start[] = { "Upload-Offset: 0", "Upload-Length: 400000", NULL };
+  const char *small_start[] = { "Upload-Offset: 0", "Upload-Length: 300000", NULL };
+  HallTestReply *reply;
+  HallTestServer *a, *b, *c;
+  gint64 deadline;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "cap");
+  first = make_page (700000, &first_sha256);
+  second = make_page (400000, &second_sha256);
+  small = make_page (300000, &small_sha256);
+  first_path = g_strconcat ("/v1/blobs/", first_sha256, NULL);
+  second_path = g_strconcat ("/v1/blobs/", second_sha256, NULL);
+  small_path = g_strconcat ("/v1/blobs/", small_sha256, NULL);
+  a = hall_test_server_start_full (dir_a, uri, capped);
+  token_a = sign_in (a->url);
+  b = hall_test_server_start_full (dir_b, uri, capped);
+  token_b = sign_in (b->url);
+
+  reply = hall_test_http_request (a->url, "PATCH", first_path, token_a, first, 1000, 0,
+                                  first_start);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+
+  /* 700000 announced through A + 400000 > 1000000, though B holds none. */
+  reply = hall_test_http_request (b->url, "PATCH", second_path, token_b, second, 1000, 0,
+                                  second_start);
+  g_assert_cmpint (reply->status, ==, 429);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->url, "PUT", second_path, token_b, second, 400000, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 429);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (b->url, "HEAD", second_path, token_b, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 404);
+  hall_test_reply_free (reply);
+
+  /* Within the cap, demo goes on through B. */
+  reply = hall_test_http_request (b->url, "PATCH", small_path, token_b, small, 1000, 0,
+                                  small_start);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+
+  /* A's upload finished through B no longer counts, through A either. */
+  reply = hall_test_http_request (b->url, "PATCH", first_path, token_b, first + 1000,
+                                  700000 - 1000, 0, first_rest);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (a->url, "PATCH", second_path, token_a, second, 1000, 0,
+                                  second_start);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+  g_assert_cmpint (query_number (uri, "SELECT sum (length) FROM blob_uploads"), ==,
+                   300000 + 400000);
+
+  /* C, whose uploads expire after a second, sweeps both unfinished
+   * uploads away, though A and B began them. */
+  c = hall_test_server_start_full (dir_c, uri, sweeping);
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      reply = hall_test_http_request (a->url, "HEAD", small_path, token_a, NULL, 0, 0, NULL);
+      if (reply->status == 404)
+        break;
+      g_assert_cmpint (reply->status, ==, 204);
+      hall_test_reply_free (reply);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100 * 1000);
+    }
+  hall_test_reply_free (reply);
+  wait_for_number (uri, "SELECT count (*) FROM blob_uploads", 0);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_upload_parts"), ==, 0);
+  assert_served (a->url, token_a, first_path, first, 700000);
+
+  hall_test_server_finish (c);
+  hall_test_server_finish (a);
+  hall_test_server_finish (b);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 
@@ -334,5 +770,12 @@ main (int   argc,
   g_test_add_func ("/hall/server-shared-blobs/running-upload-is-respected",
                    test_running_upload_is_respected);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql", test_in_postgresql);
-  return g_test_run ();
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql-resume-after-kill",
+                   test_in_postgresql_resume_after_kill);
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql-one-writer",
+                   test_in_postgresql_one_writer);
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql-cap", test_in_postgresql_cap);
+  status = g_test_run ();
+  g_clear_pointer (&cluster, hall_test_postgres_stop);
+  return status;
 }

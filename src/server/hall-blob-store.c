@@ -20,9 +20,11 @@
  * same file and every server's sweep respect (on NFS, flock is a lock the
  * server knows of: mount without "nolock").
  *
- * With a blob table (--blobs postgresql, hall-blob-table.c) a complete
- * blob becomes a row of the database instead of a file; uploads in
- * progress stay files here. Blobs completed as files before stay readable.
+ * With a blob table (--blobs postgresql, hall-blob-table.c), complete
+ * blobs and uploads in progress are rows of the database instead of
+ * files, and its locks and counts stand for flock() and the table here;
+ * what a blob must be (its length, its hash, the page check) is decided
+ * here either way. Blobs completed as files before stay readable.
  */
 #define G_LOG_DOMAIN "hall-blob-store"
 
@@ -39,6 +41,7 @@
 #include "hall-blob-store.h"
 #include "hall-blob-table.h"
 #include "hall-page-header.h"
+#include "hall-sqlite.h"
 
 #define RECORD_SUFFIX ".upload"
 #define RECORD_GROUP "upload"
@@ -74,6 +77,7 @@ struct _HallBlobStore
 struct _HallBlobUpload
 {
   HallBlobStore *store;
+  HallBlobTableUpload *row;    /* in the blob table, or NULL: a file */
   char          *sha256;
   char          *partial_path;
   char          *record_path;
@@ -161,6 +165,91 @@ set_io_error (GError    **error,
     return set_full_error (error);
   g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_IO,
                "%s %s: %s", what, path, g_strerror (saved));
+  return FALSE;
+}
+
+/* A failure of the blob table: a full disk told apart as for files; a
+ * database out of reach stays what it is (answered 503). */
+static gboolean
+propagate_table_error (GError **error,
+                       GError  *table_error)
+{
+  if (g_error_matches (table_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_FULL))
+    {
+      g_error_free (table_error);
+      return set_full_error (error);
+    }
+  g_propagate_error (error, table_error);
+  return FALSE;
+}
+
+static gboolean
+set_busy_error (GError **error)
+{
+  g_set_error_literal (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY,
+                       _("Another upload of this file is running"));
+  return FALSE;
+}
+
+static gboolean
+set_length_error (GError  **error,
+                  guint64   length,
+                  guint64   total)
+{
+  g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_LENGTH,
+               _("This upload was begun with an Upload-Length of %" PRIu64
+                 " bytes, which cannot change to %" PRIu64),
+               length, total);
+  return FALSE;
+}
+
+static gboolean
+set_first_offset_error (GError  **error,
+                        guint64   offset)
+{
+  g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
+               _("The upload must begin at byte 0, not %" PRIu64), offset);
+  return FALSE;
+}
+
+static gboolean
+set_offset_error (GError  **error,
+                  guint64   held,
+                  guint64   offset)
+{
+  g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
+               _("The upload must continue at byte %" PRIu64 ", not %" PRIu64), held, offset);
+  return FALSE;
+}
+
+static gboolean
+set_cap_error (GError  **error,
+               guint64   charged,
+               guint64   cap,
+               guint64   total,
+               guint64   ttl)
+{
+  g_autofree char *held = g_format_size_full (charged, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *limit = g_format_size_full (cap, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *size = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
+
+  g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_CAP,
+               _("Your unfinished uploads already hold %s of the %s they may hold, "
+                 "and this one would need %s more: finish them first, or wait until "
+                 "they expire %" PRIu64 " hours after their last byte"),
+               held, limit, size, (ttl + 3599) / 3600);
+  return FALSE;
+}
+
+static gboolean
+set_mismatch_error (GError     **error,
+                    guint64      held,
+                    const char  *hex)
+{
+  g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH,
+               _("The %" PRIu64 " bytes received hash to %s, not to the name "
+                 "of the file; they were discarded"),
+               held, hex);
   return FALSE;
 }
 
@@ -372,6 +461,21 @@ sweep_locked (HallBlobStore *self,
     g_debug ("removed %u expired or unexplained partial uploads", removed);
 }
 
+/* The uploads in the database that nobody, through any server, wrote to
+ * for @ttl seconds. Every server sweeps them; one sweep is enough. */
+static void
+sweep_table (HallBlobStore *self,
+             guint64        ttl)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 removed = hall_blob_table_sweep_uploads (self->table, ttl, &error);
+
+  if (removed < 0)
+    g_warning ("Cannot remove the expired uploads: %s", error->message);
+  else if (removed > 0)
+    g_debug ("removed %" G_GINT64_FORMAT " expired uploads from the database", removed);
+}
+
 static gpointer
 sweep_thread (gpointer data)
 {
@@ -389,6 +493,16 @@ sweep_thread (gpointer data)
       self->sweep_now = FALSE;
       if (!self->stopping)
         sweep_locked (self, FALSE);
+      if (!self->stopping && self->table != NULL)
+        {
+          guint64 ttl = self->partial_ttl;
+
+          /* Uploads keep going meanwhile: the database's own locks keep
+           * this off the ones being written. */
+          g_mutex_unlock (&self->mutex);
+          sweep_table (self, ttl);
+          g_mutex_lock (&self->mutex);
+        }
     }
   g_mutex_unlock (&self->mutex);
   return NULL;
@@ -423,13 +537,18 @@ hall_blob_store_set_partial_limits (HallBlobStore *self,
                                     guint64        ttl_seconds,
                                     guint64        cap_bytes)
 {
+  gboolean first;
+
   g_return_if_fail (HALL_IS_BLOB_STORE (self));
 
   g_mutex_lock (&self->mutex);
   self->partial_ttl = MAX (ttl_seconds, 1);
   self->partial_cap = cap_bytes;
-  if (self->sweeper == NULL)
+  first = self->sweeper == NULL;
+  if (first)
     {
+      /* With a blob table, this removes what uploads left as files before
+       * the switch, once they expire. */
       sweep_locked (self, TRUE);
       self->sweeper = g_thread_new ("hall-blob-sweep", sweep_thread, self);
     }
@@ -439,6 +558,8 @@ hall_blob_store_set_partial_limits (HallBlobStore *self,
       g_cond_signal (&self->sweep_cond);
     }
   g_mutex_unlock (&self->mutex);
+  if (first && self->table != NULL)
+    sweep_table (self, MAX (ttl_seconds, 1));
 }
 
 void
@@ -471,6 +592,19 @@ hall_blob_store_stat (HallBlobStore *self,
     {
       *size_out = st.st_size;
       return HALL_BLOB_COMPLETE;
+    }
+  if (self->table != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (hall_blob_table_stat_upload (self->table, sha256, size_out, &error))
+        return HALL_BLOB_PARTIAL;
+      /* Answered as missing: a PATCH then learns where it stands from
+       * its 409. */
+      if (error != NULL)
+        g_warning ("%s", error->message);
+      *size_out = 0;
+      return HALL_BLOB_NONE;
     }
   if (g_stat (partial, &st) == 0)
     {
@@ -522,6 +656,8 @@ hall_blob_store_open (HallBlobStore  *self,
 static void
 upload_free (HallBlobUpload *upload)
 {
+  if (upload->row != NULL)
+    hall_blob_table_upload_discard (upload->row);
   g_mutex_lock (&upload->store->mutex);
   g_hash_table_remove (upload->store->busy, upload->sha256);
   g_mutex_unlock (&upload->store->mutex);
@@ -551,6 +687,12 @@ roll_back (HallBlobUpload *upload)
   if (upload->rolled_back)
     return;
   upload->rolled_back = TRUE;
+  if (upload->row != NULL)
+    {
+      hall_blob_table_upload_discard (g_steal_pointer (&upload->row));
+      upload->held = upload->start;
+      return;
+    }
   if (upload->start == 0 || upload->fd < 0 || ftruncate (upload->fd, upload->start) != 0
       || fdatasync (upload->fd) != 0)
     remove_upload (upload);
@@ -613,40 +755,75 @@ admit_locked (HallBlobStore *self,
   if (partial != NULL && !whole)
     {
       if (partial->length != total)
-        {
-          g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_LENGTH,
-                       _("This upload was begun with an Upload-Length of %" PRIu64
-                         " bytes, which cannot change to %" PRIu64),
-                       partial->length, total);
-          return FALSE;
-        }
+        return set_length_error (error, partial->length, total);
       return TRUE;
     }
   if (!whole && offset != 0)
-    {
-      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
-                   _("The upload must begin at byte 0, not %" PRIu64), offset);
-      return FALSE;
-    }
+    return set_first_offset_error (error, offset);
   charged = charged_locked (self, official, sha256);
   if (charged + total > self->partial_cap)
-    {
-      g_autofree char *held = g_format_size_full (charged, G_FORMAT_SIZE_IEC_UNITS);
-      g_autofree char *cap = g_format_size_full (self->partial_cap, G_FORMAT_SIZE_IEC_UNITS);
-      g_autofree char *size = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
-
-      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_CAP,
-                   _("Your unfinished uploads already hold %s of the %s they may hold, "
-                     "and this one would need %s more: finish them first, or wait until "
-                     "they expire %" PRIu64 " hours after their last byte"),
-                   held, cap, size, (self->partial_ttl + 3599) / 3600);
-      return FALSE;
-    }
+    return set_cap_error (error, charged, self->partial_cap, total, self->partial_ttl);
   partial = g_new0 (Partial, 1);
   partial->official = g_strdup (official);
   partial->length = total;
   g_hash_table_replace (self->partials, g_strdup (sha256), partial);
   *created_out = TRUE;
+  return TRUE;
+}
+
+/* begin_upload() in the blob table: the rules of admit_locked(), on the
+ * record every server sees; the cap counts every server's uploads. */
+static gboolean
+begin_in_table (HallBlobStore  *self,
+                HallBlobUpload *upload,
+                const char     *official,
+                guint64         offset,
+                guint64        *held_out,
+                GError        **error)
+{
+  g_autoptr(GError) table_error = NULL;
+  gboolean busy;
+  guint64 length;
+  guint64 held;
+  guint64 charged;
+  guint64 cap;
+  guint64 ttl;
+
+  upload->row = hall_blob_table_lock_upload (self->table, upload->sha256, &busy, &table_error);
+  if (upload->row == NULL && busy)
+    {
+      /* The 409 says what is held (as HEAD would), not 0: a client that
+       * retries from there once the other upload is done goes on. */
+      if (held_out != NULL
+          && !hall_blob_table_stat_upload (self->table, upload->sha256, held_out, NULL))
+        *held_out = 0;
+      return set_busy_error (error);
+    }
+  if (upload->row == NULL)
+    return propagate_table_error (error, g_steal_pointer (&table_error));
+  if (!upload->whole && hall_blob_table_upload_get_record (upload->row, &length, &held))
+    {
+      if (held_out != NULL)
+        *held_out = held;
+      if (length != upload->total)
+        return set_length_error (error, length, upload->total);
+      if (held != offset)
+        return set_offset_error (error, held, offset);
+      upload->held = upload->start = held;
+      return TRUE;
+    }
+  if (!upload->whole && offset != 0)
+    return set_first_offset_error (error, offset);
+
+  g_mutex_lock (&self->mutex);
+  cap = self->partial_cap;
+  ttl = self->partial_ttl;
+  g_mutex_unlock (&self->mutex);
+  if (!hall_blob_table_upload_create (upload->row, official, upload->total, upload->whole, cap,
+                                      &charged, &table_error))
+    return table_error == NULL ? set_cap_error (error, charged, cap, upload->total, ttl)
+                               : propagate_table_error (error, g_steal_pointer (&table_error));
+  upload->held = upload->start = 0;
   return TRUE;
 }
 
@@ -683,13 +860,13 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
   if (!busy)
     {
       g_hash_table_add (self->busy, g_strdup (sha256));
-      admitted = admit_locked (self, sha256, official, whole, offset, total, &created, error);
+      if (self->table == NULL)
+        admitted = admit_locked (self, sha256, official, whole, offset, total, &created, error);
     }
   g_mutex_unlock (&self->mutex);
   if (busy)
     {
-      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY,
-                   _("Another upload of this file is running"));
+      set_busy_error (error);
       return NULL;
     }
 
@@ -701,6 +878,13 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
   upload->total = total;
   upload->whole = whole;
   upload->fd = -1;
+  if (self->table != NULL)
+    {
+      if (begin_in_table (self, upload, official, offset, held_out, error))
+        return upload;
+      upload_free (upload);
+      return NULL;
+    }
   if (!admitted)
     {
       upload_free (upload);
@@ -723,8 +907,7 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
           g_hash_table_remove (self->partials, sha256);
           g_mutex_unlock (&self->mutex);
         }
-      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_BUSY,
-                   _("Another upload of this file is running"));
+      set_busy_error (error);
       upload_free (upload);
       return NULL;
     }
@@ -739,9 +922,7 @@ hall_blob_store_begin_upload (HallBlobStore  *self,
     *held_out = upload->held;
   if (upload->held != offset)
     {
-      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_OFFSET,
-                   _("The upload must continue at byte %" PRIu64 ", not %" PRIu64),
-                   upload->held, offset);
+      set_offset_error (error, upload->held, offset);
       upload_free (upload);
       return NULL;
     }
@@ -776,6 +957,19 @@ hall_blob_upload_write (HallBlobUpload  *upload,
                    _("The body goes past the %" PRIu64 " bytes announced; nothing of it "
                      "was kept"),
                    upload->total);
+      roll_back (upload);
+      return FALSE;
+    }
+  if (upload->row != NULL)
+    {
+      g_autoptr(GError) table_error = NULL;
+
+      if (hall_blob_table_upload_write (upload->row, data, length, &table_error))
+        {
+          upload->held += length;
+          return TRUE;
+        }
+      propagate_table_error (error, g_steal_pointer (&table_error));
       roll_back (upload);
       return FALSE;
     }
@@ -840,24 +1034,83 @@ fsync_dir (const char  *dir,
 
 /* The counter's check of a page file, on what was received. */
 static gboolean
-check_page (const char  *path,
-            GError     **error)
+check_page_data (const guint8  *data,
+                 gsize          length,
+                 GError       **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GError) local_error = NULL;
   HallPageHeader header;
 
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
-    return set_io_error (error, _("Cannot read the upload"), path);
-  if (hall_page_header_read ((const guint8 *) g_mapped_file_get_contents (mapped),
-                             g_mapped_file_get_length (mapped), &header, &local_error))
+  if (hall_page_header_read (data, length, &header, &local_error))
     return TRUE;
   g_set_error (error, HALL_BLOB_STORE_ERROR,
                header.format == HALL_PAGE_FORMAT_UNKNOWN ? HALL_BLOB_STORE_ERROR_FORMAT
                                                          : HALL_BLOB_STORE_ERROR_PAGE,
                _("%s; the file was discarded"), local_error->message);
   return FALSE;
+}
+
+static gboolean
+check_page (const char  *path,
+            GError     **error)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+
+  if (mapped == NULL)
+    return set_io_error (error, _("Cannot read the upload"), path);
+  return check_page_data ((const guint8 *) g_mapped_file_get_contents (mapped),
+                          g_mapped_file_get_length (mapped), error);
+}
+
+/* hall_blob_upload_finish() in the blob table. */
+static gboolean
+finish_in_table (HallBlobUpload  *upload,
+                 gboolean        *complete_out,
+                 GError         **error)
+{
+  HallBlobTableUpload *row = g_steal_pointer (&upload->row);
+  g_autoptr(GError) table_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *hex = NULL;
+
+  if (!upload->whole && upload->held < upload->total)
+    {
+      if (hall_blob_table_upload_keep (row, &table_error))
+        return TRUE;
+      upload->held = upload->start;
+      return propagate_table_error (error, g_steal_pointer (&table_error));
+    }
+
+  /* In memory, as a blob of the table is when it is read: at most the
+   * upload limit. */
+  bytes = hall_blob_table_upload_read (row, &table_error);
+  if (bytes == NULL)
+    {
+      hall_blob_table_upload_discard (row);
+      upload->held = upload->start;
+      return propagate_table_error (error, g_steal_pointer (&table_error));
+    }
+  hex = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  if (!g_str_equal (hex, upload->sha256))
+    {
+      hall_blob_table_upload_remove (row);
+      set_mismatch_error (error, upload->held, hex);
+      upload->held = 0;
+      return FALSE;
+    }
+  if (!check_page_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
+    {
+      hall_blob_table_upload_remove (row);
+      upload->held = 0;
+      return FALSE;
+    }
+  if (!hall_blob_table_upload_complete (row, &table_error))
+    {
+      upload->held = upload->start;
+      return propagate_table_error (error, g_steal_pointer (&table_error));
+    }
+  *complete_out = TRUE;
+  return TRUE;
 }
 
 gboolean
@@ -875,6 +1128,12 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
 
   *complete_out = FALSE;
   *held_out = upload->held;
+
+  if (upload->row != NULL)
+    {
+      ok = finish_in_table (upload, complete_out, error);
+      goto out;
+    }
 
   /* Some file systems find out only now that the disk is full. */
   if (fdatasync (upload->fd) != 0)
@@ -897,38 +1156,13 @@ hall_blob_upload_finish (HallBlobUpload  *upload,
   if (!g_str_equal (hex, upload->sha256))
     {
       remove_upload (upload);
-      g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_MISMATCH,
-                   _("The %" PRIu64 " bytes received hash to %s, not to the name "
-                     "of the file; they were discarded"),
-                   *held_out, hex);
+      set_mismatch_error (error, *held_out, hex);
       goto out;
     }
 
   if (!check_page (upload->partial_path, error))
     {
       remove_upload (upload);
-      goto out;
-    }
-
-  if (upload->store->table != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!hall_blob_table_put_file (upload->store->table, upload->sha256, upload->partial_path,
-                                     &local_error))
-        {
-          g_set_error (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_IO, "%s",
-                       local_error->message);
-          roll_back (upload);
-          goto out;
-        }
-      g_mutex_lock (&upload->store->mutex);
-      g_unlink (upload->partial_path);
-      g_unlink (upload->record_path);
-      g_hash_table_remove (upload->store->partials, upload->sha256);
-      g_mutex_unlock (&upload->store->mutex);
-      *complete_out = TRUE;
-      ok = TRUE;
       goto out;
     }
 
@@ -975,5 +1209,13 @@ hall_blob_upload_abort (HallBlobUpload *upload)
 {
   if (upload->whole)
     roll_back (upload);
+  else if (upload->row != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* What came before the client went away is kept, as on disk. */
+      if (!hall_blob_table_upload_keep (g_steal_pointer (&upload->row), &error))
+        g_debug ("upload %s: %s", upload->sha256, error->message);
+    }
   upload_free (upload);
 }

@@ -55,8 +55,11 @@ HallBlobStore  *hall_blob_store_new          (const char      *dir,
                                               guint64          max_size,
                                               GError         **error);
 guint64         hall_blob_store_get_max_size (HallBlobStore   *self);
-/* Complete blobs go into @table (and are read from it first) instead of
- * files of the directory; uploads in progress stay files. */
+/* Complete blobs and uploads in progress go into @table (complete ones
+ * are read from it first) instead of files of the directory: the cap and
+ * the sweep then count the uploads of every server on the database, and
+ * an upload is written by one server at a time. Call it before
+ * hall_blob_store_set_partial_limits(). */
 void            hall_blob_store_set_table    (HallBlobStore   *self,
                                               HallBlobTable   *table);
 /* A partial upload not written to for @ttl_seconds (at least 1) is

@@ -6,9 +6,9 @@
  * row of "blobs" (its bytes as bytea, stored uncompressed: pages are JPEG,
  * PNG or TIFF already), written in one statement that commits on its own,
  * so it is in the database's backups and seen by every server at once.
- * Uploads in progress stay files of the server's blob directory
- * (hall-blob-store.c); the row is written only once the bytes hash to the
- * name and pass the page check.
+ * Uploads in progress are rows too (hall-blob-table-uploads.c); the blob's
+ * row is written only once their bytes hash to the name and pass the page
+ * check (hall-blob-store.c).
  */
 #define G_LOG_DOMAIN "hall-blob-store"
 
@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hall-blob-table.h"
+#include "hall-blob-table-private.h"
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
 
@@ -57,9 +57,8 @@ hall_blob_table_init (HallBlobTable *self)
   self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) PQfinish);
 }
 
-/* (transfer full): an idle connection, or a new one. */
-static PGconn *
-take_conn (HallBlobTable  *self,
+PGconn *
+_hall_blob_table_take_conn (HallBlobTable  *self,
            GError        **error)
 {
   PGconn *pg = NULL;
@@ -73,12 +72,12 @@ take_conn (HallBlobTable  *self,
   return pg != NULL ? pg : hall_server_postgres_open (self->uri, error);
 }
 
-/* Keeps @pg for the next request, unless it broke. */
-static void
-give_conn (HallBlobTable *self,
-           PGconn        *pg)
+void
+_hall_blob_table_give_conn (HallBlobTable *self,
+                            PGconn        *pg)
 {
-  if (PQstatus (pg) != CONNECTION_OK)
+  /* One left in a transaction would hold its locks for whoever is next. */
+  if (PQstatus (pg) != CONNECTION_OK || PQtransactionStatus (pg) != PQTRANS_IDLE)
     {
       PQfinish (pg);
       return;
@@ -88,23 +87,20 @@ give_conn (HallBlobTable *self,
   g_mutex_unlock (&self->mutex);
 }
 
-/* (transfer full): the result of @sql, run once more on a new connection
- * when the one taken had broken since its last use (the statements here
- * are single reads or an idempotent insert); NULL with @error set. */
-static PGresult *
-run (HallBlobTable      *self,
-     const char         *sql,
-     int                 n_params,
-     const char * const *values,
-     const int          *lengths,
-     const int          *formats,
-     int                 result_format,
-     const char         *doing,
-     GError            **error)
+PGresult *
+_hall_blob_table_run (HallBlobTable      *self,
+                      const char         *sql,
+                      int                 n_params,
+                      const char * const *values,
+                      const int          *lengths,
+                      const int          *formats,
+                      int                 result_format,
+                      const char         *doing,
+                      GError            **error)
 {
   for (int attempt = 0; attempt < 2; attempt++)
     {
-      PGconn *pg = take_conn (self, error);
+      PGconn *pg = _hall_blob_table_take_conn (self, error);
       PGresult *result;
       ExecStatusType status;
 
@@ -114,7 +110,7 @@ run (HallBlobTable      *self,
       status = PQresultStatus (result);
       if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
         {
-          give_conn (self, pg);
+          _hall_blob_table_give_conn (self, pg);
           return result;
         }
       if (attempt == 0 && PQstatus (pg) == CONNECTION_BAD)
@@ -125,7 +121,7 @@ run (HallBlobTable      *self,
         }
       hall_server_postgres_set_error (error, pg, result, doing);
       PQclear (result);
-      give_conn (self, pg);
+      _hall_blob_table_give_conn (self, pg);
       return NULL;
     }
   g_assert_not_reached ();
@@ -139,10 +135,10 @@ hall_blob_table_new (const char  *uri,
   PGconn *pg;
 
   self->uri = g_strdup (uri);
-  pg = take_conn (self, error);
+  pg = _hall_blob_table_take_conn (self, error);
   if (pg == NULL)
     return NULL;
-  give_conn (self, pg);
+  _hall_blob_table_give_conn (self, pg);
   return g_steal_pointer (&self);
 }
 
@@ -153,8 +149,8 @@ hall_blob_table_stat (HallBlobTable  *self,
                       GError        **error)
 {
   const char *values[] = { sha256 };
-  PGresult *result = run (self, "SELECT size FROM blobs WHERE sha256 = $1", 1, values, NULL,
-                          NULL, 0, _("look the blob up"), error);
+  PGresult *result = _hall_blob_table_run (self, "SELECT size FROM blobs WHERE sha256 = $1", 1,
+                                           values, NULL, NULL, 0, _("look the blob up"), error);
   gboolean found;
 
   if (result == NULL)
@@ -173,8 +169,8 @@ hall_blob_table_open (HallBlobTable  *self,
                       GError        **error)
 {
   const char *values[] = { sha256 };
-  PGresult *result = run (self, "SELECT data FROM blobs WHERE sha256 = $1", 1, values, NULL,
-                          NULL, 1, _("read the blob"), error);
+  PGresult *result = _hall_blob_table_run (self, "SELECT data FROM blobs WHERE sha256 = $1", 1,
+                                           values, NULL, NULL, 1, _("read the blob"), error);
   const char *data;
   gsize length;
   gsize done = 0;
@@ -219,35 +215,4 @@ hall_blob_table_open (HallBlobTable  *self,
     }
   *size_out = length;
   return fd;
-}
-
-gboolean
-hall_blob_table_put_file (HallBlobTable  *self,
-                          const char     *sha256,
-                          const char     *path,
-                          GError        **error)
-{
-  g_autofree char *contents = NULL;
-  g_autofree char *size = NULL;
-  gsize length;
-  const char *values[3];
-  int lengths[3];
-  int formats[3] = { 0, 0, 1 };
-  PGresult *result;
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return FALSE;
-  size = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
-  values[0] = sha256;
-  values[1] = size;
-  values[2] = contents;
-  lengths[0] = lengths[1] = 0;
-  lengths[2] = (int) length;
-  result = run (self, "INSERT INTO blobs (sha256, size, data) VALUES ($1, $2, $3)"
-                " ON CONFLICT (sha256) DO NOTHING", 3, values, lengths, formats, 0,
-                _("store the blob"), error);
-  if (result == NULL)
-    return FALSE;
-  PQclear (result);
-  return TRUE;
 }

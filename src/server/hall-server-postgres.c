@@ -42,7 +42,7 @@
 #include "hall-write-cache.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -626,6 +626,25 @@ static const char schema_v10[] =
   "  VALUES (nextval ('changes_seq'), 'event', p_uuid, 1, p_data);"
   " END $$;";
 
+/* Version 11: uploads in progress kept in the database too (--blobs
+ * postgresql), so that one begun through a server resumes through any
+ * other. An upload's bytes are rows of blob_upload_parts, one per piece
+ * received, never appended to one bytea (each PATCH would rewrite all
+ * before it); its record says whose it is, its announced length and when
+ * it was last written to (the database's clock, one for every server). */
+static const char schema_v11[] =
+  "CREATE TABLE blob_uploads (sha256 text PRIMARY KEY, official text NOT NULL,"
+  "                           length bigint NOT NULL,"
+  "                           created_at timestamptz NOT NULL DEFAULT now (),"
+  "                           written_at timestamptz NOT NULL DEFAULT now ());"
+  /* The cap on an official's unfinished uploads counts these. */
+  "CREATE INDEX blob_uploads_official ON blob_uploads (official);"
+  "CREATE TABLE blob_upload_parts (sha256 text NOT NULL"
+  "                                  REFERENCES blob_uploads ON DELETE CASCADE,"
+  "                                byte_offset bigint NOT NULL, data bytea NOT NULL,"
+  "                                PRIMARY KEY (sha256, byte_offset));"
+  "ALTER TABLE blob_upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -637,6 +656,7 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v8,
   schema_v9,
   schema_v10,
+  schema_v11,
 };
 
 typedef struct

@@ -95,7 +95,8 @@ if [ "$storage" = postgresql ]; then
 DROP TABLE stats_cases, stats_cells, stats_steps, stats_reasons, stats_cell_deltas CASCADE;
 DROP FUNCTION stats_cases_cells, stats_case_written, stats_event_written, stats_cells_fold,
   hall_put_entity, hall_put_event CASCADE;
-DROP TABLE tickets, ticket_transitions, queue_counters, appointments, blobs;
+DROP TABLE tickets, ticket_transitions, queue_counters, appointments, blobs,
+  blob_upload_parts, blob_uploads;
 UPDATE hall_schema SET version = 6;
 CREATE TEMP TABLE services AS SELECT row_number () OVER () - 1 AS n, id
   FROM unnest (ARRAY[$services]) AS id;
