@@ -229,7 +229,7 @@ test_replaced_in_the_same_rows (Fixture       *fixture,
 }
 
 /* Fewer results than rows: the rows they fill show them at once, the
- * others show nothing and go twenty a frame from the end; more results
+ * others show nothing and go ten a frame from the end; more results
  * than rows: the rows there are show them, and the others come ten a
  * frame up to the 200 a view builds, then the rest at once. */
 static void
@@ -248,8 +248,7 @@ test_fewer_and_more (Fixture       *fixture,
     g_assert_null (hall_list_row_get_item (blank));
   }
   frames = pace_to_the_end (fixture);
-  g_assert_cmpuint (frames, ==, (ROWS_A_VIEW_BUILDS - 30 + 2 * ROWS_PER_FRAME - 1)
-                                / (2 * ROWS_PER_FRAME));
+  g_assert_cmpuint (frames, ==, (ROWS_A_VIEW_BUILDS - 30 + ROWS_PER_FRAME - 1) / ROWS_PER_FRAME);
   g_assert_cmpuint (n_rows (fixture), ==, 30);
   g_assert_cmpuint (fixture->largest_cost, <=, 2 * ROWS_PER_FRAME);
 

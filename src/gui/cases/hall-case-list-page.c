@@ -73,9 +73,11 @@ struct _HallCaseListPage
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
 
-/* A cell's GtkListItem knows its column and its page by these. */
+/* A cell's GtkListItem knows its column and its page by these, and the
+ * handler it has on its row. */
 static GQuark column_quark;
 static GQuark page_quark;
+static GQuark handler_quark;
 
 enum
 {
@@ -762,23 +764,16 @@ column_shows (Column      column,
     }
 }
 
+/* The row shows another case (@pspec NULL), or its case changed. */
 static void
-case_notify_cb (HallListRow *row,
+row_changed_cb (HallListRow *row,
                 GParamSpec  *pspec,
                 GtkListItem *list_item)
 {
   Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
 
-  if (column_shows (column, pspec->name))
+  if (pspec == NULL || column_shows (column, pspec->name))
     show_cell (g_object_get_qdata (G_OBJECT (list_item), page_quark), list_item);
-}
-
-static void
-row_item_changed_cb (HallListRow *row,
-                     GParamSpec  *pspec,
-                     GtkListItem *list_item)
-{
-  show_cell (g_object_get_qdata (G_OBJECT (list_item), page_quark), list_item);
 }
 
 static void
@@ -786,17 +781,20 @@ bind_cell (HallCaseListPage *self,
            GtkListItem      *list_item,
            Column            column)
 {
+  gulong handler;
+
   g_object_set_qdata (G_OBJECT (list_item), column_quark, GUINT_TO_POINTER (column));
   g_object_set_qdata (G_OBJECT (list_item), page_quark, self);
   show_cell (self, list_item);
 
   /* The model updates the cases it handed out in place when the store says
    * they changed (a sync acknowledged, a state moved), and the row is
-   * given another case when a search's results replace the list. */
-  g_signal_connect_object (gtk_list_item_get_item (list_item), "item-notify",
-                           G_CALLBACK (case_notify_cb), list_item, 0);
-  g_signal_connect_object (gtk_list_item_get_item (list_item), "notify::item",
-                           G_CALLBACK (row_item_changed_cb), list_item, 0);
+   * given another case when a search's results replace the list. Bound
+   * and unbound for every row that scrolls by: one plain handler, let go
+   * of by its id. */
+  handler = g_signal_connect (gtk_list_item_get_item (list_item), "changed",
+                              G_CALLBACK (row_changed_cb), list_item);
+  g_object_set_qdata (G_OBJECT (list_item), handler_quark, GSIZE_TO_POINTER (handler));
 }
 
 static void
@@ -805,12 +803,10 @@ unbind_cb (GtkSignalListItemFactory *factory,
            HallCaseListPage         *self)
 {
   gpointer row = gtk_list_item_get_item (list_item);
+  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), handler_quark));
 
-  if (row != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (row, case_notify_cb, list_item);
-      g_signal_handlers_disconnect_by_func (row, row_item_changed_cb, list_item);
-    }
+  if (row != NULL && handler != 0)
+    g_signal_handler_disconnect (row, handler);
   g_hash_table_remove (self->promised_items, list_item);
 }
 
@@ -1002,6 +998,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   object_class->get_property = hall_case_list_page_get_property;
 
   column_quark = g_quark_from_static_string ("hall-column");
+  handler_quark = g_quark_from_static_string ("hall-row-handler");
   page_quark = g_quark_from_static_string ("hall-page");
   shown.uuid = g_intern_static_string ("uuid");
   shown.number = g_intern_static_string ("number");

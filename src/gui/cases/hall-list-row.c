@@ -25,7 +25,7 @@ enum
 
 enum
 {
-  ITEM_NOTIFY,
+  CHANGED,
   N_SIGNALS
 };
 
@@ -37,7 +37,7 @@ item_notify_cb (GObject     *item,
                 GParamSpec  *pspec,
                 HallListRow *self)
 {
-  g_signal_emit (self, signals[ITEM_NOTIFY], g_param_spec_get_name_quark (pspec), pspec);
+  g_signal_emit (self, signals[CHANGED], g_param_spec_get_name_quark (pspec), pspec);
 }
 
 static void
@@ -112,8 +112,8 @@ hall_list_row_class_init (HallListRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[ITEM_NOTIFY] =
-    g_signal_new ("item-notify", G_TYPE_FROM_CLASS (klass),
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST | G_SIGNAL_NO_RECURSE | G_SIGNAL_DETAILED, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_PARAM);
 }
@@ -155,4 +155,5 @@ hall_list_row_set_item (HallListRow *self,
       self->item_notify_id = g_signal_connect (item, "notify", G_CALLBACK (item_notify_cb), self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+  g_signal_emit (self, signals[CHANGED], 0, NULL);
 }

@@ -17,9 +17,11 @@ G_DECLARE_FINAL_TYPE (HallListRow, hall_list_row, HALL, LIST_ROW, GObject)
  * it stays, instead of GTK 4.8 destroying it and building another.
  *
  * "item" is NULL for a row that shows nothing (a row of the old list that
- * the new one does not fill, on its way out). "item-notify" passes on the
- * item's own "notify" signals, so a cell follows one object whatever the
- * row shows. */
+ * the new one does not fill, on its way out). "changed" (GParamSpec
+ * *pspec) says what a cell must show again: the row's item, with @pspec
+ * NULL, or one of its properties, passed on from the item's "notify" and
+ * detailed by the property's name. A cell follows one object, with one
+ * handler, whatever the row shows. */
 
 HallListRow *hall_list_row_new      (gpointer     item);
 /* (transfer none) (nullable) */

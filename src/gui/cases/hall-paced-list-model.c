@@ -216,14 +216,13 @@ show_more (HallPacedListModel *self)
     tell_view (self, before, 0, self->n_shown - before);
 }
 
-/* Rows that show nothing go from the end. Destroying a row costs about
- * half what building one does (a profile of the counter's table), so
- * twice as many go a frame as new ones come. */
+/* Rows that show nothing go from the end, a few a frame: nothing on
+ * screen waits for them. */
 static void
 retire_more (HallPacedListModel *self)
 {
   guint n_items = g_list_model_get_n_items (self->model);
-  guint step = MIN (2 * self->rows_per_frame, self->n_shown - n_items);
+  guint step = MIN (self->rows_per_frame, self->n_shown - n_items);
 
   self->n_shown -= step;
   if (self->n_shown <= n_items)
