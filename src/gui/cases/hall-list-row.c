@@ -32,6 +32,9 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* On an item, its row (unowned): set while the row shows it. */
+static GQuark row_quark;
+
 static void
 item_notify_cb (GObject     *item,
                 GParamSpec  *pspec,
@@ -45,13 +48,12 @@ let_go_of_item (HallListRow *self)
 {
   if (self->item == NULL)
     return;
+  if (g_object_get_qdata (self->item, row_quark) == self)
+    g_object_set_qdata (self->item, row_quark, NULL);
   g_clear_signal_handler (&self->item_notify_id, self->item);
   g_clear_object (&self->item);
 }
 
-/* The item is let go of in finalize, not dispose: whoever keeps rows by
- * their item (HallPacedListModel) hears of a row's end through a weak
- * reference, during dispose, and still finds its item then. */
 static void
 hall_list_row_finalize (GObject *object)
 {
@@ -112,6 +114,8 @@ hall_list_row_class_init (HallListRowClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  row_quark = g_quark_from_static_string ("hall-list-row");
+
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST | G_SIGNAL_NO_RECURSE | G_SIGNAL_DETAILED, 0, NULL, NULL,
@@ -129,6 +133,19 @@ hall_list_row_new (gpointer item)
   g_return_val_if_fail (item == NULL || G_IS_OBJECT (item), NULL);
 
   return g_object_new (HALL_TYPE_LIST_ROW, "item", item, NULL);
+}
+
+HallListRow *
+hall_list_row_for_item (gpointer item)
+{
+  HallListRow *row;
+
+  g_return_val_if_fail (G_IS_OBJECT (item), NULL);
+
+  row = g_object_get_qdata (item, row_quark);
+  if (row != NULL)
+    return g_object_ref (row);
+  return hall_list_row_new (item);
 }
 
 gpointer
@@ -153,6 +170,7 @@ hall_list_row_set_item (HallListRow *self,
     {
       self->item = g_object_ref (item);
       self->item_notify_id = g_signal_connect (item, "notify", G_CALLBACK (item_notify_cb), self);
+      g_object_set_qdata (self->item, row_quark, self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
   g_signal_emit (self, signals[CHANGED], 0, NULL);

@@ -24,6 +24,10 @@ G_DECLARE_FINAL_TYPE (HallListRow, hall_list_row, HALL, LIST_ROW, GObject)
  * handler, whatever the row shows. */
 
 HallListRow *hall_list_row_new      (gpointer     item);
+/* (transfer full): @item's row, the one that shows it if there is one,
+ * or a new one: an item that comes back (a case updated in place) finds
+ * the row, and so the widget, it had. */
+HallListRow *hall_list_row_for_item (gpointer     item);
 /* (transfer none) (nullable) */
 gpointer     hall_list_row_get_item (HallListRow *self);
 void         hall_list_row_set_item (HallListRow *self,

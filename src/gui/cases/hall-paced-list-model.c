@@ -47,8 +47,6 @@ struct _HallPacedListModel
    * lists: rows [0, MIN (n_shown, ROWS_A_VIEW_BUILDS)). Past the model's
    * items they show nothing. */
   GPtrArray *head;
-  GHashTable *row_of_item;  /* item → its row (unowned), while both last */
-  GHashTable *rows;         /* every row made and not yet finalized (unowned) */
 };
 
 static void hall_paced_list_model_list_model_init (GListModelInterface *iface);
@@ -66,52 +64,15 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-row_finalized_cb (gpointer  data,
-                  GObject  *where_the_row_was)
-{
-  HallPacedListModel *self = data;
-  HallListRow *row = HALL_LIST_ROW (where_the_row_was);
-  gpointer item = hall_list_row_get_item (row);
-
-  g_hash_table_remove (self->rows, row);
-  if (item != NULL && g_hash_table_lookup (self->row_of_item, item) == row)
-    g_hash_table_remove (self->row_of_item, item);
-}
-
-/* Gives @row @item to show, and makes it @item's row. */
-static void
-set_row_item (HallPacedListModel *self,
-              HallListRow        *row,
-              gpointer            item)
-{
-  gpointer before = hall_list_row_get_item (row);
-
-  if (before == item)
-    return;
-  if (before != NULL && g_hash_table_lookup (self->row_of_item, before) == row)
-    g_hash_table_remove (self->row_of_item, before);
-  hall_list_row_set_item (row, item);
-  if (item != NULL)
-    g_hash_table_insert (self->row_of_item, item, row);
-}
-
-/* (transfer full): the row of the model's item at @position, made if the
- * item has none; a row showing nothing past the model's items. */
+/* (transfer full): the row of the model's item at @position; a row
+ * showing nothing past the model's items. */
 static HallListRow *
 row_at (HallPacedListModel *self,
         guint               position)
 {
   g_autoptr (GObject) item = g_list_model_get_item (self->model, position);
-  HallListRow *row = item != NULL ? g_hash_table_lookup (self->row_of_item, item) : NULL;
 
-  if (row != NULL)
-    return g_object_ref (row);
-  row = hall_list_row_new (NULL);
-  g_hash_table_add (self->rows, row);
-  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
-  set_row_item (self, row, item);
-  return row;
+  return item != NULL ? hall_list_row_for_item (item) : hall_list_row_new (NULL);
 }
 
 static GType
@@ -183,7 +144,7 @@ refill_head (HallPacedListModel *self)
     {
       g_autoptr (GObject) item = g_list_model_get_item (self->model, i);
 
-      set_row_item (self, self->head->pdata[i], item);
+      hall_list_row_set_item (self->head->pdata[i], item);
     }
 }
 
@@ -371,18 +332,6 @@ hall_paced_list_model_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_object (&self->model);
-  /* The view or a selection may keep rows longer than this model. */
-  if (self->rows != NULL)
-    {
-      GHashTableIter iter;
-      gpointer row;
-
-      g_hash_table_iter_init (&iter, self->rows);
-      while (g_hash_table_iter_next (&iter, &row, NULL))
-        g_object_weak_unref (row, row_finalized_cb, self);
-    }
-  g_clear_pointer (&self->rows, g_hash_table_unref);
-  g_clear_pointer (&self->row_of_item, g_hash_table_unref);
   g_clear_pointer (&self->head, g_ptr_array_unref);
   g_clear_weak_pointer (&self->widget);
 
@@ -425,8 +374,6 @@ static void
 hall_paced_list_model_init (HallPacedListModel *self)
 {
   self->head = g_ptr_array_new_with_free_func (g_object_unref);
-  self->row_of_item = g_hash_table_new (NULL, NULL);
-  self->rows = g_hash_table_new (NULL, NULL);
 }
 
 HallPacedListModel *
