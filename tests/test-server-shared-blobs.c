@@ -646,6 +646,72 @@ test_in_postgresql_one_writer (void)
   hall_test_server_finish (b);
 }
 
+/* A whole upload (PUT) of bytes that are not what their name says,
+ * through B, while an upload of that name is in progress (begun through
+ * A): refused, and the upload in progress is as it was, resumed and
+ * completed through A. */
+static void
+test_in_postgresql_wrong_put_keeps_upload (void)
+{
+  HallTestPostgres *postgres = shared_postgres ();
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  gsize size = 300 * 1024;
+  gsize half = size / 2;
+  g_autofree char *sha256 = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *wrong = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, half);
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  const char *first[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *rest[] = { offset_header, length_header, NULL };
+  const char *in_database[] = { "--blobs", "postgresql", NULL };
+  HallTestReply *reply;
+  HallTestServer *a, *b;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "wrong_put");
+  data = make_page (size, &sha256);
+  wrong = g_memdup2 (data, size);
+  wrong[1000] ^= 0xff;
+  path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  a = hall_test_server_start_full (dir_a, uri, in_database);
+  token_a = sign_in (a->url);
+  b = hall_test_server_start_full (dir_b, uri, in_database);
+  token_b = sign_in (b->url);
+
+  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, half, 0, first);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+
+  reply = hall_test_http_request (b->url, "PUT", path, token_b, wrong, size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 422);
+  hall_test_reply_free (reply);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blobs"), ==, 0);
+
+  reply = hall_test_http_request (a->url, "HEAD", path, token_a, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 204);
+  assert_upload_offset (reply, half);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data + half, size - half, 0,
+                                  rest);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+  assert_served (b->url, token_b, path, data, size);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
+  hall_test_server_finish (a);
+  hall_test_server_finish (b);
+}
+
 /* --partial-cap counts every server's unfinished uploads of an official:
  * what demo began through A keeps their next upload through B out, until
  * B finishes A's; and any server's sweep removes what nobody writes to
@@ -774,6 +840,8 @@ main (int   argc,
                    test_in_postgresql_resume_after_kill);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-one-writer",
                    test_in_postgresql_one_writer);
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql-wrong-put-keeps-upload",
+                   test_in_postgresql_wrong_put_keeps_upload);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-cap", test_in_postgresql_cap);
   status = g_test_run ();
   g_clear_pointer (&cluster, hall_test_postgres_stop);

@@ -1062,6 +1062,25 @@ check_page (const char  *path,
                           g_mapped_file_get_length (mapped), error);
 }
 
+/* Ends @row, whose bytes are not what their name says (or no page). A
+ * resumable upload goes with them; a whole one is only rolled back, which
+ * leaves the upload in progress it would have replaced as it was. */
+static void
+refuse_in_table (HallBlobUpload      *upload,
+                 HallBlobTableUpload *row)
+{
+  if (upload->whole)
+    {
+      hall_blob_table_upload_discard (row);
+      upload->held = upload->start;
+    }
+  else
+    {
+      hall_blob_table_upload_remove (row);
+      upload->held = 0;
+    }
+}
+
 /* hall_blob_upload_finish() in the blob table. */
 static gboolean
 finish_in_table (HallBlobUpload  *upload,
@@ -1072,6 +1091,7 @@ finish_in_table (HallBlobUpload  *upload,
   g_autoptr(GError) table_error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *hex = NULL;
+  guint64 held = upload->held;
 
   if (!upload->whole && upload->held < upload->total)
     {
@@ -1093,15 +1113,12 @@ finish_in_table (HallBlobUpload  *upload,
   hex = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
   if (!g_str_equal (hex, upload->sha256))
     {
-      hall_blob_table_upload_remove (row);
-      set_mismatch_error (error, upload->held, hex);
-      upload->held = 0;
-      return FALSE;
+      refuse_in_table (upload, row);
+      return set_mismatch_error (error, held, hex);
     }
   if (!check_page_data (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
     {
-      hall_blob_table_upload_remove (row);
-      upload->held = 0;
+      refuse_in_table (upload, row);
       return FALSE;
     }
   if (!hall_blob_table_upload_complete (row, &table_error))
