@@ -512,6 +512,8 @@ test_in_postgresql_resume_after_kill (void)
   const char *rest[] = { offset_header, length_header, NULL };
   const char *in_database[] = { "--blobs", "postgresql", NULL };
   g_autoptr(GSocketConnection) cut = NULL;
+  g_autofree char *written_since = NULL;
+  gint64 went_away;
   HallTestReply *reply;
   HallTestServer *a, *b;
 
@@ -548,14 +550,23 @@ test_in_postgresql_resume_after_kill (void)
   assert_upload_offset (reply, third);
   hall_test_reply_free (reply);
 
-  /* B's client goes away in the middle of a request: what came is kept. */
+  /* B's client goes away in the middle of a request: what came is kept,
+   * and counts as written when it was kept, not when the request began
+   * (the sweep goes by it). */
   cut = begin_patch (b->url, token_b, path, data, third, size, 1200 * 1024);
   wait_for_number (uri, PIECE_WRITTEN, 1);
+  went_away = query_number (uri, "SELECT (extract (epoch FROM clock_timestamp ()) * 1000000)"
+                                 "::bigint");
   g_io_stream_close (G_IO_STREAM (cut), NULL, NULL);
   g_clear_object (&cut);
   wait_for_number (uri, "SELECT sum (octet_length (data)) FROM blob_upload_parts",
                    third + 1200 * 1024);
   wait_for_number (uri, UPLOAD_LOCKS, 0);
+  written_since = g_strdup_printf ("SELECT count (*) FROM blob_uploads WHERE written_at"
+                                   " >= 'epoch'::timestamptz + %" G_GINT64_FORMAT
+                                   " * interval '1 microsecond'",
+                                   went_away);
+  g_assert_cmpint (query_number (uri, written_since), ==, 1);
   g_clear_pointer (&offset_header, g_free);
   offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third + 1200 * 1024);
   rest[0] = offset_header;

@@ -468,7 +468,15 @@ gboolean
 hall_blob_table_upload_keep (HallBlobTableUpload  *upload,
                              GError              **error)
 {
+  const char *values[] = { upload->sha256 };
+
+  /* The sweep counts from the last byte, not from when the request began
+   * (now () would be the transaction's start): a slow request is not
+   * swept the moment it ends. */
   if (!flush (upload, error)
+      || !exec_ok (upload, "UPDATE blob_uploads SET written_at = clock_timestamp ()"
+                   " WHERE sha256 = $1",
+                   1, values, _("store the upload"), error)
       || !exec_ok (upload, "COMMIT", 0, NULL, _("store the upload"), error))
     {
       end_removing (upload, TRUE);
