@@ -196,8 +196,9 @@ hall_blob_table_lock_upload (HallBlobTable  *self,
   *busy_out = FALSE;
   upload->table = g_object_ref (self);
   upload->sha256 = g_strdup (sha256);
-  /* Names are uniform: 32 bits of one tell blobs apart well enough, and
-   * two that share them only wait for each other. */
+  /* Names are uniform: 32 bits of one tell blobs apart well enough. Two
+   * that share them (one pair in 2^32) cannot be uploaded at the same
+   * time: the second is a 409, as if busy, and its client retries. */
   upload->lock_key = g_strdup_printf ("%" G_GINT32_FORMAT,
                                       (gint32) (guint32) g_ascii_strtoull (head, NULL, 16));
   upload->pending = g_byte_array_new ();

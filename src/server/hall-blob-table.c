@@ -59,7 +59,7 @@ hall_blob_table_init (HallBlobTable *self)
 
 PGconn *
 _hall_blob_table_take_conn (HallBlobTable  *self,
-           GError        **error)
+                            GError        **error)
 {
   PGconn *pg = NULL;
 
