@@ -723,6 +723,69 @@ test_in_postgresql_wrong_put_keeps_upload (void)
   hall_test_server_finish (b);
 }
 
+/* While the database is away, HEAD and GET of a blob kept in it are a 503
+ * (retry), not a 404 that tells a counter the upload is gone and to begin
+ * it again; once it is back, the upload is there as it was. */
+static void
+test_in_postgresql_database_away (void)
+{
+  HallTestPostgres *postgres = shared_postgres ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "a", NULL);
+  gsize size = 300 * 1024;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *whole_sha256 = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *whole = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *whole_path = NULL;
+  g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
+  g_autofree char *token = NULL;
+  const char *first[] = { "Upload-Offset: 0", length_header, NULL };
+  const char *in_database[] = { "--blobs", "postgresql", NULL };
+  HallTestReply *reply;
+  HallTestServer *a;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "away");
+  data = make_page (size, &sha256);
+  whole = make_page (size, &whole_sha256);
+  path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  whole_path = g_strconcat ("/v1/blobs/", whole_sha256, NULL);
+  a = hall_test_server_start_full (dir, uri, in_database);
+  token = sign_in (a->url);
+
+  reply = hall_test_http_request (a->url, "PATCH", path, token, data, size / 2, 0, first);
+  g_assert_cmpint (reply->status, ==, 204);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (a->url, "PUT", whole_path, token, whole, size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+
+  hall_test_postgres_pause (postgres);
+  reply = hall_test_http_request (a->url, "HEAD", path, token, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 503);
+  hall_test_reply_free (reply);
+  reply = hall_test_http_request (a->url, "GET", whole_path, token, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 503);
+  hall_test_reply_free (reply);
+  g_assert_true (hall_test_postgres_resume (postgres, &error));
+  g_assert_no_error (error);
+
+  reply = hall_test_http_request (a->url, "HEAD", path, token, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 204);
+  assert_upload_offset (reply, size / 2);
+  hall_test_reply_free (reply);
+  assert_served (a->url, token, whole_path, whole, size);
+  hall_test_server_finish (a);
+}
+
 /* --partial-cap counts every server's unfinished uploads of an official:
  * what demo began through A keeps their next upload through B out, until
  * B finishes A's; and any server's sweep removes what nobody writes to
@@ -853,6 +916,8 @@ main (int   argc,
                    test_in_postgresql_one_writer);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-wrong-put-keeps-upload",
                    test_in_postgresql_wrong_put_keeps_upload);
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql-database-away",
+                   test_in_postgresql_database_away);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-cap", test_in_postgresql_cap);
   status = g_test_run ();
   g_clear_pointer (&cluster, hall_test_postgres_stop);

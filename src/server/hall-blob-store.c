@@ -576,18 +576,12 @@ hall_blob_store_stat (HallBlobStore *self,
 {
   g_autofree char *path = complete_path (self, sha256);
   g_autofree char *partial = partial_path (self, sha256);
+  g_autoptr(GError) table_error = NULL;
   GStatBuf st;
 
-  if (self->table != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (hall_blob_table_stat (self->table, sha256, size_out, &error))
-        return HALL_BLOB_COMPLETE;
-      /* Answered as missing: an upload of it is refused at its end. */
-      if (error != NULL)
-        g_warning ("%s", error->message);
-    }
+  if (self->table != NULL
+      && hall_blob_table_stat (self->table, sha256, size_out, &table_error))
+    return HALL_BLOB_COMPLETE;
   if (g_stat (path, &st) == 0)
     {
       *size_out = st.st_size;
@@ -595,16 +589,15 @@ hall_blob_store_stat (HallBlobStore *self,
     }
   if (self->table != NULL)
     {
-      g_autoptr(GError) error = NULL;
-
-      if (hall_blob_table_stat_upload (self->table, sha256, size_out, &error))
+      /* Not "missing": a counter told so would begin the upload again. */
+      if (table_error == NULL
+          && hall_blob_table_stat_upload (self->table, sha256, size_out, &table_error))
         return HALL_BLOB_PARTIAL;
-      /* Answered as missing: a PATCH then learns where it stands from
-       * its 409. */
-      if (error != NULL)
-        g_warning ("%s", error->message);
       *size_out = 0;
-      return HALL_BLOB_NONE;
+      if (table_error == NULL)
+        return HALL_BLOB_NONE;
+      g_warning ("%s", table_error->message);
+      return HALL_BLOB_UNKNOWN;
     }
   if (g_stat (partial, &st) == 0)
     {

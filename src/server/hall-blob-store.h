@@ -32,6 +32,7 @@ typedef enum
   HALL_BLOB_NONE,
   HALL_BLOB_PARTIAL,
   HALL_BLOB_COMPLETE,
+  HALL_BLOB_UNKNOWN,   /* the blob table did not answer: neither held nor missing */
 } HallBlobState;
 
 /* A partial upload not written to for this long is removed. */

@@ -153,6 +153,17 @@ upload_problem (HallServerRequest *request,
     }
 }
 
+/* (transfer full): the 503 of a blob the blob table could not say
+ * anything of (its error is logged already); the client retries. */
+HallServerResponse *
+_hall_server_blob_unknown_response (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                                                 _("The blob table did not answer"));
+
+  return hall_problem_response_internal (error);
+}
+
 void
 _hall_server_begin_blob (HallServer            *self,
                          HallServerRequest     *request,
@@ -171,6 +182,11 @@ _hall_server_begin_blob (HallServer            *self,
     {
     case HALL_METHOD_GET:
     case HALL_METHOD_HEAD:
+      if (state == HALL_BLOB_UNKNOWN)
+        {
+          request->response = _hall_server_blob_unknown_response ();
+          return;
+        }
       if (state == HALL_BLOB_PARTIAL && request->method == HALL_METHOD_HEAD)
         {
           request->response = hall_server_response_new (204);

@@ -153,6 +153,8 @@ void                _hall_server_receive_blob   (HallServerRequest     *request,
 /* (transfer full): after the body, the upload's answer. */
 HallServerResponse *_hall_server_answer_blob    (HallServer            *self,
                                                  HallServerRequest     *request);
+/* (transfer full): the 503 for a blob of state HALL_BLOB_UNKNOWN. */
+HallServerResponse *_hall_server_blob_unknown_response (void);
 
 /* hall-server-queue.c: /v1/tickets, /v1/counters/{counter}/call-next,
  * /v1/appointments and GET /v1/queue. */

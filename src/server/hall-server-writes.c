@@ -400,6 +400,7 @@ write_page (HallServerStorage  *storage,
   g_autofree char *case_data = NULL;
   g_autofree char *stored = NULL;
   g_autoptr(JsonNode) case_node = NULL;
+  HallBlobState blob_state;
   guint64 blob_size = 0;
 
   stored = hall_server_storage_get_entity (storage, HALL_ENTITY_PAGE, request->id, NULL,
@@ -451,7 +452,13 @@ write_page (HallServerStorage  *storage,
                                                  slot);
       return TRUE;
     }
-  if (hall_blob_store_stat (server->blobs, sha256, &blob_size) != HALL_BLOB_COMPLETE)
+  blob_state = hall_blob_store_stat (server->blobs, sha256, &blob_size);
+  if (blob_state == HALL_BLOB_UNKNOWN)
+    {
+      request->response = _hall_server_blob_unknown_response ();
+      return TRUE;
+    }
+  if (blob_state != HALL_BLOB_COMPLETE)
     {
       request->response = hall_problem_response (422, "sha256",
                                                  _("The page’s file %s has not arrived whole: "
