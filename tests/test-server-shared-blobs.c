@@ -657,6 +657,69 @@ test_in_postgresql_one_writer (void)
   hall_test_server_finish (b);
 }
 
+/* --blob-uploads: a server writes at most that many uploads at once, each
+ * on a database connection of its own; one more is a 503 with Retry-After
+ * that changes nothing, and goes through once the other is done. */
+static void
+test_in_postgresql_uploads_limit (void)
+{
+  HallTestPostgres *postgres = shared_postgres ();
+  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  gsize size = 3 * 1024 * 1024;
+  gsize other_size = 300 * 1024;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *other_sha256 = NULL;
+  g_autofree guint8 *data = NULL;
+  g_autofree guint8 *other = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *other_path = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *token = NULL;
+  const char *limited[] = { "--blobs", "postgresql", "--blob-uploads", "1", NULL };
+  g_autoptr(GSocketConnection) running = NULL;
+  HallTestReply *reply;
+  HallTestServer *a;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return;
+    }
+  uri = hall_test_postgres_create_database (postgres, "uploads_limit");
+  data = make_page (size, &sha256);
+  other = make_page (other_size, &other_sha256);
+  path = g_strconcat ("/v1/blobs/", sha256, NULL);
+  other_path = g_strconcat ("/v1/blobs/", other_sha256, NULL);
+  a = hall_test_server_start_full (dir_a, uri, limited);
+  token = sign_in (a->url);
+
+  running = begin_patch (a->url, token, path, data, 0, size, 1200 * 1024);
+  wait_for_number (uri, PIECE_WRITTEN, 1);
+
+  reply = hall_test_http_request (a->url, "PUT", other_path, token, other, other_size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 503);
+  g_assert_nonnull (g_hash_table_lookup (reply->headers, "retry-after"));
+  hall_test_reply_free (reply);
+  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blobs"), ==, 0);
+  /* Reads hold no connection for long: they are not counted. The bytes
+   * of the request under way are not committed yet. */
+  reply = hall_test_http_request (a->url, "HEAD", path, token, NULL, 0, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 204);
+  assert_upload_offset (reply, 0);
+  hall_test_reply_free (reply);
+
+  status = end_patch (running, data, 1200 * 1024, size);
+  g_assert_cmpstr (status, ==, "HTTP/1.1 201 Created");
+  reply = hall_test_http_request (a->url, "PUT", other_path, token, other, other_size, 0, NULL);
+  g_assert_cmpint (reply->status, ==, 201);
+  hall_test_reply_free (reply);
+  assert_served (a->url, token, path, data, size);
+  assert_served (a->url, token, other_path, other, other_size);
+  hall_test_server_finish (a);
+}
+
 /* A whole upload (PUT) of bytes that are not what their name says,
  * through B, while an upload of that name is in progress (begun through
  * A): refused, and the upload in progress is as it was, resumed and
@@ -916,6 +979,8 @@ main (int   argc,
                    test_in_postgresql_one_writer);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-wrong-put-keeps-upload",
                    test_in_postgresql_wrong_put_keeps_upload);
+  g_test_add_func ("/hall/server-shared-blobs/in-postgresql-uploads-limit",
+                   test_in_postgresql_uploads_limit);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-database-away",
                    test_in_postgresql_database_away);
   g_test_add_func ("/hall/server-shared-blobs/in-postgresql-cap", test_in_postgresql_cap);

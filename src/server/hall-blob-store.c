@@ -179,6 +179,13 @@ propagate_table_error (GError **error,
       g_error_free (table_error);
       return set_full_error (error);
     }
+  if (g_error_matches (table_error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    {
+      g_set_error_literal (error, HALL_BLOB_STORE_ERROR, HALL_BLOB_STORE_ERROR_UNAVAILABLE,
+                           table_error->message);
+      g_error_free (table_error);
+      return FALSE;
+    }
   g_propagate_error (error, table_error);
   return FALSE;
 }

@@ -23,6 +23,7 @@ typedef enum
   HALL_BLOB_STORE_ERROR_FULL,      /* no space left on the disk (or over quota) */
   HALL_BLOB_STORE_ERROR_FORMAT,    /* not a PNG, JPEG, TIFF or PDF (its first bytes) */
   HALL_BLOB_STORE_ERROR_PAGE,      /* a damaged header, or a page over the pixel limit */
+  HALL_BLOB_STORE_ERROR_UNAVAILABLE, /* the server writes as many uploads as it may */
 } HallBlobStoreError;
 
 GQuark hall_blob_store_error_quark (void);

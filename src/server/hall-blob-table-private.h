@@ -18,6 +18,12 @@ PGconn   *_hall_blob_table_take_conn (HallBlobTable      *self,
  * transaction. */
 void      _hall_blob_table_give_conn (HallBlobTable      *self,
                                       PGconn             *pg);
+/* Counts an upload that is to hold a connection, or fails with
+ * G_IO_ERROR_BUSY when as many as allowed are running; each success is
+ * ended by _hall_blob_table_end_upload(). */
+gboolean  _hall_blob_table_begin_upload (HallBlobTable  *self,
+                                         GError        **error);
+void      _hall_blob_table_end_upload   (HallBlobTable  *self);
 /* (transfer full): the result of @sql on a connection of @self, run once
  * more on a new connection when the one taken had broken (for single
  * reads and statements that may run twice); NULL with @error set. */

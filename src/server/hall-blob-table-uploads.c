@@ -48,6 +48,7 @@ struct _HallBlobTableUpload
   guint64        length;      /* announced, when there is a record */
   gboolean       has_record;
   gboolean       created;     /* committed a record of its own: a discard removes it */
+  gboolean       counted;     /* among the table's uploads holding a connection */
 };
 
 /* (transfer full): the result of @sql on the upload's connection; NULL
@@ -124,6 +125,8 @@ upload_end (HallBlobTableUpload *upload)
       else
         PQfinish (upload->pg);
     }
+  if (upload->counted)
+    _hall_blob_table_end_upload (upload->table);
   g_object_unref (upload->table);
   g_byte_array_unref (upload->pending);
   g_free (upload->sha256);
@@ -203,6 +206,12 @@ hall_blob_table_lock_upload (HallBlobTable  *self,
                                       (gint32) (guint32) g_ascii_strtoull (head, NULL, 16));
   upload->pending = g_byte_array_new ();
   values[0] = upload->lock_key;
+  upload->counted = _hall_blob_table_begin_upload (self, error);
+  if (!upload->counted)
+    {
+      upload_end (upload);
+      return NULL;
+    }
 
   for (int attempt = 0; attempt < 2; attempt++)
     {

@@ -29,7 +29,13 @@ struct _HallBlobTable
   char      *uri;
   GMutex     mutex;
   GPtrArray *idle;    /* of PGconn: connected, for the next request */
+  guint      n_uploads;    /* holding a connection each */
+  guint      max_uploads;
 };
+
+/* Connections kept idle after a burst: the others are closed, so that a
+ * server gives back to the database what a busy minute took. */
+#define IDLE_KEPT 4
 
 G_DEFINE_FINAL_TYPE (HallBlobTable, hall_blob_table, G_TYPE_OBJECT)
 
@@ -55,6 +61,7 @@ hall_blob_table_init (HallBlobTable *self)
 {
   g_mutex_init (&self->mutex);
   self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) PQfinish);
+  self->max_uploads = HALL_BLOB_TABLE_MAX_UPLOADS_DEFAULT;
 }
 
 PGconn *
@@ -76,6 +83,8 @@ void
 _hall_blob_table_give_conn (HallBlobTable *self,
                             PGconn        *pg)
 {
+  gboolean kept;
+
   /* One left in a transaction would hold its locks for whoever is next. */
   if (PQstatus (pg) != CONNECTION_OK || PQtransactionStatus (pg) != PQTRANS_IDLE)
     {
@@ -83,7 +92,38 @@ _hall_blob_table_give_conn (HallBlobTable *self,
       return;
     }
   g_mutex_lock (&self->mutex);
-  g_ptr_array_add (self->idle, pg);
+  kept = self->idle->len < IDLE_KEPT;
+  if (kept)
+    g_ptr_array_add (self->idle, pg);
+  g_mutex_unlock (&self->mutex);
+  if (!kept)
+    PQfinish (pg);
+}
+
+gboolean
+_hall_blob_table_begin_upload (HallBlobTable  *self,
+                               GError        **error)
+{
+  gboolean counted;
+
+  g_mutex_lock (&self->mutex);
+  counted = self->n_uploads < self->max_uploads;
+  if (counted)
+    self->n_uploads++;
+  g_mutex_unlock (&self->mutex);
+  if (!counted)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                 _("This server is writing %u uploads already; try again in a few seconds"),
+                 self->max_uploads);
+  return counted;
+}
+
+void
+_hall_blob_table_end_upload (HallBlobTable *self)
+{
+  g_mutex_lock (&self->mutex);
+  g_assert (self->n_uploads > 0);
+  self->n_uploads--;
   g_mutex_unlock (&self->mutex);
 }
 
@@ -140,6 +180,18 @@ hall_blob_table_new (const char  *uri,
     return NULL;
   _hall_blob_table_give_conn (self, pg);
   return g_steal_pointer (&self);
+}
+
+void
+hall_blob_table_set_max_uploads (HallBlobTable *self,
+                                 guint          max_uploads)
+{
+  g_return_if_fail (HALL_IS_BLOB_TABLE (self));
+  g_return_if_fail (max_uploads > 0);
+
+  g_mutex_lock (&self->mutex);
+  self->max_uploads = max_uploads;
+  g_mutex_unlock (&self->mutex);
 }
 
 gboolean

@@ -15,8 +15,17 @@ G_DECLARE_FINAL_TYPE (HallBlobTable, hall_blob_table, HALL, BLOB_TABLE, GObject)
  * storage made it, schema 9), on connections of its own, made as they are
  * needed and kept for the next request. Thread-safe. NULL with
  * HALL_DATABASE_ERROR_OPEN when the database cannot be reached. */
+/* Uploads one server writes into the table at once, each holding a
+ * connection of its own for as long as its body takes: past these,
+ * hall_blob_table_lock_upload() refuses with G_IO_ERROR_BUSY (a 503 the
+ * counter retries), so that slow uploads cannot use up the database's
+ * connections for the records too. */
+#define HALL_BLOB_TABLE_MAX_UPLOADS_DEFAULT 32
+
 HallBlobTable *hall_blob_table_new      (const char     *uri,
                                          GError        **error);
+void           hall_blob_table_set_max_uploads (HallBlobTable *self,
+                                                guint          max_uploads);
 /* Whether the blob @sha256 is held (*@size_out its size); FALSE with
  * @error unset when it is not, set when the database failed. */
 gboolean       hall_blob_table_stat     (HallBlobTable  *self,

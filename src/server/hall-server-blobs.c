@@ -147,6 +147,11 @@ upload_problem (HallServerRequest *request,
       return hall_problem_response (429, NULL, "%s", error->message);
     case HALL_BLOB_STORE_ERROR_FULL:
       return hall_problem_response (507, NULL, "%s", error->message);
+    case HALL_BLOB_STORE_ERROR_UNAVAILABLE:
+      /* Nothing is wrong with the upload: the counter retries it. */
+      response = hall_problem_response (503, NULL, "%s", error->message);
+      response->retry_after = 5;
+      return response;
     case HALL_BLOB_STORE_ERROR_IO:
     default:
       return hall_problem_response_internal (error);
@@ -290,6 +295,7 @@ hall_server_set_blob_dir (HallServer  *self,
 
 gboolean
 hall_server_keep_blobs_in_database (HallServer  *self,
+                                    guint        max_uploads,
                                     GError     **error)
 {
   g_autoptr(HallBlobTable) table = NULL;
@@ -306,6 +312,7 @@ hall_server_keep_blobs_in_database (HallServer  *self,
                                error);
   if (table == NULL)
     return FALSE;
+  hall_blob_table_set_max_uploads (table, max_uploads);
   hall_blob_store_set_table (self->blobs, table);
   return TRUE;
 }

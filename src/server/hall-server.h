@@ -65,11 +65,13 @@ void        hall_server_set_partial_limits (HallServer *self,
 gboolean    hall_server_set_blob_dir   (HallServer  *self,
                                         const char  *dir,
                                         GError     **error);
-/* Keeps complete blobs in the server's PostgreSQL database (schema 9,
- * hall-blob-table.c) rather than as files: for servers that share no
- * filesystem. Uploads in progress stay in the blob directory. FALSE on
- * SQLite, or when the database cannot be reached. */
+/* Keeps blobs, and uploads in progress, in the server's PostgreSQL
+ * database (schemas 9 and 11, hall-blob-table.c) rather than as files:
+ * for servers that share no filesystem. At most @max_uploads uploads are
+ * written at once, each on a connection of its own. FALSE on SQLite, or
+ * when the database cannot be reached. */
 gboolean    hall_server_keep_blobs_in_database (HallServer  *self,
+                                                guint        max_uploads,
                                                 GError     **error);
 /* @listen is "HOST:PORT" with a numeric address ("127.0.0.1:8080",
  * "[::1]:0"); port 0 picks a free one, see hall_server_get_port(). */

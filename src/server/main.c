@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hall-blob-store.h"
+#include "hall-blob-table.h"
 #include "hall-server-backup.h"
 #include "hall-server-copy.h"
 #include "hall-server-error.h"
@@ -150,6 +151,7 @@ main (int   argc,
   g_autofree char *password_file = NULL;
   gint64 partial_ttl = HALL_BLOB_PARTIAL_TTL_DEFAULT;
   gint64 partial_cap = HALL_BLOB_PARTIAL_CAP_DEFAULT;
+  int blob_uploads = HALL_BLOB_TABLE_MAX_UPLOADS_DEFAULT;
   g_autofree char *hall_public_key = NULL;
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
@@ -197,6 +199,9 @@ main (int   argc,
     { "partial-cap", 0, 0, G_OPTION_ARG_INT64, &partial_cap,
       N_("Bytes the unfinished uploads of one official may hold, each counted with its "
          "announced length (default 209715200: 200 MiB)"), N_("BYTES") },
+    { "blob-uploads", 0, 0, G_OPTION_ARG_INT, &blob_uploads,
+      N_("With --blobs postgresql: uploads written at once, each on a database connection "
+         "of its own; more are answered 503 and retried (default 32)"), N_("N") },
     { "hall-public-key", 0, 0, G_OPTION_ARG_STRING, &hall_public_key,
       N_("The hall's public key (base64, from service-hall-ctl hall-key create): kept, and "
          "used to check certificates, decisions and licenses"), N_("KEY") },
@@ -248,6 +253,11 @@ main (int   argc,
       g_printerr (_("--partial-ttl and --partial-cap must be at least 1\n"));
       return 2;
     }
+  if (blob_uploads < 1)
+    {
+      g_printerr (_("--blob-uploads must be at least 1\n"));
+      return 2;
+    }
 
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
@@ -291,7 +301,7 @@ main (int   argc,
    * "./postgresql"). */
   if (server != NULL && blob_dir != NULL
       && (g_str_equal (blob_dir, "postgresql")
-          ? !hall_server_keep_blobs_in_database (server, &error)
+          ? !hall_server_keep_blobs_in_database (server, blob_uploads, &error)
           : !hall_server_set_blob_dir (server, blob_dir, &error)))
     {
       g_printerr ("%s\n", error->message);
