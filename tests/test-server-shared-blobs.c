@@ -208,6 +208,75 @@ test_running_upload_is_respected (void)
   g_assert_cmpuint (held, ==, size);
 }
 
+/* Servers A and (when asked for) B on a database of their own in the
+ * shared cluster, with no directory in common, each with demo signed in;
+ * their directories are kept for a test that starts A again. */
+typedef struct
+{
+  HallTestPostgres *postgres;
+  char             *root;
+  char             *dir_a;
+  char             *dir_b;
+  char             *uri;
+  HallTestServer   *a;
+  HallTestServer   *b;
+  char             *token_a;
+  char             *token_b;
+} PgServers;
+
+/* Starts A with @args_a and, unless @args_b is NULL, B with @args_b on
+ * a new database @database_name; FALSE, the test skipped, when
+ * PostgreSQL is not installed. */
+static gboolean
+pg_servers_start (PgServers         *s,
+                  const char        *database_name,
+                  const char *const *args_a,
+                  const char *const *args_b)
+{
+  s->postgres = shared_postgres ();
+  if (s->postgres == NULL)
+    {
+      g_test_skip ("PostgreSQL is not installed");
+      return FALSE;
+    }
+  s->root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
+  s->dir_a = g_build_filename (s->root, "a", NULL);
+  s->dir_b = g_build_filename (s->root, "b", NULL);
+  s->uri = hall_test_postgres_create_database (s->postgres, database_name);
+  s->a = hall_test_server_start_full (s->dir_a, s->uri, args_a);
+  s->token_a = sign_in (s->a->url);
+  if (args_b != NULL)
+    {
+      s->b = hall_test_server_start_full (s->dir_b, s->uri, args_b);
+      s->token_b = sign_in (s->b->url);
+    }
+  return TRUE;
+}
+
+/* Stops the servers still running, each of which must shut down cleanly;
+ * root and the rest stay for the test's last checks. */
+static void
+pg_servers_finish (PgServers *s)
+{
+  g_clear_pointer (&s->a, hall_test_server_finish);
+  g_clear_pointer (&s->b, hall_test_server_finish);
+}
+
+static void
+pg_servers_clear (PgServers *s)
+{
+  /* Servers a test did not finish are stopped, not left running. */
+  g_clear_pointer (&s->a, hall_test_server_free);
+  g_clear_pointer (&s->b, hall_test_server_free);
+  g_free (s->root);
+  g_free (s->dir_a);
+  g_free (s->dir_b);
+  g_free (s->uri);
+  g_free (s->token_a);
+  g_free (s->token_b);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PgServers, pg_servers_clear)
+
 /* Two servers with no directory in common, the blobs in their database:
  * what one stored the other reads, byte for byte, after a restart too;
  * nothing lands in a blob directory; bytes that do not hash to the name
@@ -216,11 +285,7 @@ test_running_upload_is_respected (void)
 static void
 test_in_postgresql (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
-  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
-  g_autofree char *uri = NULL;
+  g_auto(PgServers) s = { 0 };
   g_autofree char *sha256 = NULL;
   g_autofree char *resumed_sha256 = NULL;
   gsize size = 300 * 1024;
@@ -230,57 +295,45 @@ test_in_postgresql (void)
   g_autofree char *resumed_path = NULL;
   g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
   g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, size / 2);
-  g_autofree char *token_a = NULL;
-  g_autofree char *token_b = NULL;
   const char *first_half[] = { "Upload-Offset: 0", length_header, NULL };
   const char *second_half[] = { offset_header, length_header, NULL };
   const char *in_database[] = { "--blobs", "postgresql", NULL };
   HallTestReply *reply;
-  HallTestServer *a, *b;
   PGconn *pg;
   PGresult *rows;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "blobs");
+  if (!pg_servers_start (&s, "blobs", in_database, in_database))
+    return;
   data = make_page (size, &sha256);
   resumed = make_page (size, &resumed_sha256);
   path = g_strconcat ("/v1/blobs/", sha256, NULL);
   resumed_path = g_strconcat ("/v1/blobs/", resumed_sha256, NULL);
 
-  a = hall_test_server_start_full (dir_a, uri, in_database);
-  token_a = sign_in (a->url);
-  b = hall_test_server_start_full (dir_b, uri, in_database);
-  token_b = sign_in (b->url);
-
   /* Stored whole through A, read through B. */
-  reply = hall_test_http_request (a->url, "PUT", path, token_a, data, size, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "PUT", path, s.token_a, data, size, 0, NULL);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->url, "GET", path, token_b, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "GET", path, s.token_b, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 200);
   g_assert_true (reply->body->len == size && memcmp (reply->body->str, data, size) == 0);
   hall_test_reply_free (reply);
 
   /* Resumed through A, read through B. */
-  reply = hall_test_http_request (a->url, "PATCH", resumed_path, token_a, resumed, size / 2, 0,
+  reply = hall_test_http_request (s.a->url, "PATCH", resumed_path, s.token_a, resumed, size / 2, 0,
                                   first_half);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (a->url, "PATCH", resumed_path, token_a, resumed + size / 2,
+  reply = hall_test_http_request (s.a->url, "PATCH", resumed_path, s.token_a, resumed + size / 2,
                                   size - size / 2, 0, second_half);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->url, "HEAD", resumed_path, token_b, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "HEAD", resumed_path, s.token_b, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 200);
   hall_test_reply_free (reply);
 
   /* Bytes that are not what their name says: refused, no row. */
   data[1000] ^= 0xff;
-  reply = hall_test_http_request (b->url, "PUT", path, token_b, data, size, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "PUT", path, s.token_b, data, size, 0, NULL);
   g_assert_cmpint (reply->status, ==, 201);  /* held already: a replay */
   hall_test_reply_free (reply);
   {
@@ -289,31 +342,31 @@ test_in_postgresql (void)
     g_autofree char *other_path = g_strconcat ("/v1/blobs/", other_sha256, NULL);
 
     other[1000] ^= 0xff;
-    reply = hall_test_http_request (b->url, "PUT", other_path, token_b, other, size, 0, NULL);
+    reply = hall_test_http_request (s.b->url, "PUT", other_path, s.token_b, other, size, 0, NULL);
     g_assert_cmpint (reply->status, ==, 422);
     hall_test_reply_free (reply);
-    reply = hall_test_http_request (a->url, "GET", other_path, token_a, NULL, 0, 0, NULL);
+    reply = hall_test_http_request (s.a->url, "GET", other_path, s.token_a, NULL, 0, 0, NULL);
     g_assert_cmpint (reply->status, ==, 404);
     hall_test_reply_free (reply);
 
     /* Begun through A, ended wrong through B: no row, and the upload is
      * gone for both. */
-    reply = hall_test_http_request (a->url, "PATCH", other_path, token_a, other, size / 2, 0,
+    reply = hall_test_http_request (s.a->url, "PATCH", other_path, s.token_a, other, size / 2, 0,
                                     first_half);
     g_assert_cmpint (reply->status, ==, 204);
     hall_test_reply_free (reply);
-    reply = hall_test_http_request (b->url, "PATCH", other_path, token_b, other + size / 2,
+    reply = hall_test_http_request (s.b->url, "PATCH", other_path, s.token_b, other + size / 2,
                                     size - size / 2, 0, second_half);
     g_assert_cmpint (reply->status, ==, 422);
     hall_test_reply_free (reply);
-    reply = hall_test_http_request (a->url, "HEAD", other_path, token_a, NULL, 0, 0, NULL);
+    reply = hall_test_http_request (s.a->url, "HEAD", other_path, s.token_a, NULL, 0, 0, NULL);
     g_assert_cmpint (reply->status, ==, 404);
     hall_test_reply_free (reply);
   }
   data[1000] ^= 0xff;
 
   /* The rows, and no file in either blob directory. */
-  pg = PQconnectdb (uri);
+  pg = PQconnectdb (s.uri);
   g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
   rows = PQexec (pg, "SELECT count (*), sum (size), sum (length (data)) FROM blobs");
   g_assert_cmpint (PQresultStatus (rows), ==, PGRES_TUPLES_OK);
@@ -330,27 +383,26 @@ test_in_postgresql (void)
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *prefix = g_strndup (i == 0 ? sha256 : resumed_sha256, 2);
-      g_autofree char *file = g_build_filename (i == 0 ? dir_a : dir_b, "blobs", prefix,
+      g_autofree char *file = g_build_filename (i == 0 ? s.dir_a : s.dir_b, "blobs", prefix,
                                                 i == 0 ? sha256 : resumed_sha256, NULL);
 
       g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
     }
 
   /* Durable: A started again still has both. */
-  hall_test_server_finish (a);
-  a = hall_test_server_start_full (dir_a, uri, in_database);
-  g_clear_pointer (&token_a, g_free);
-  token_a = sign_in (a->url);
-  reply = hall_test_http_request (a->url, "GET", resumed_path, token_a, NULL, 0, 0, NULL);
+  hall_test_server_finish (s.a);
+  s.a = hall_test_server_start_full (s.dir_a, s.uri, in_database);
+  g_clear_pointer (&s.token_a, g_free);
+  s.token_a = sign_in (s.a->url);
+  reply = hall_test_http_request (s.a->url, "GET", resumed_path, s.token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 200);
   g_assert_true (reply->body->len == size && memcmp (reply->body->str, resumed, size) == 0);
   hall_test_reply_free (reply);
-  hall_test_server_finish (a);
-  hall_test_server_finish (b);
+  pg_servers_finish (&s);
 
   /* Without a database there is nowhere to put them. */
   {
-    g_autofree char *dir_c = g_build_filename (root, "c", NULL);
+    g_autofree char *dir_c = g_build_filename (s.root, "c", NULL);
     const char *args[] = { "--data", dir_c, "--blobs", "postgresql", NULL };
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
@@ -493,21 +545,15 @@ assert_served (const char   *url,
 static void
 test_in_postgresql_resume_after_kill (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
-  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  g_auto(PgServers) s = { 0 };
   /* Over a piece (1 MiB), so that A's cut request has written one. */
   gsize size = 3 * 1024 * 1024;
   gsize third = size / 3;
   g_autofree char *sha256 = NULL;
   g_autofree guint8 *data = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *path = NULL;
   g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
   g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third);
-  g_autofree char *token_a = NULL;
-  g_autofree char *token_b = NULL;
   const char *first[] = { "Upload-Offset: 0", length_header, NULL };
   const char *rest[] = { offset_header, length_header, NULL };
   const char *in_database[] = { "--blobs", "postgresql", NULL };
@@ -515,37 +561,28 @@ test_in_postgresql_resume_after_kill (void)
   g_autofree char *written_since = NULL;
   gint64 went_away;
   HallTestReply *reply;
-  HallTestServer *a, *b;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "resume");
+  if (!pg_servers_start (&s, "resume", in_database, in_database))
+    return;
   data = make_page (size, &sha256);
   path = g_strconcat ("/v1/blobs/", sha256, NULL);
-  a = hall_test_server_start_full (dir_a, uri, in_database);
-  token_a = sign_in (a->url);
-  b = hall_test_server_start_full (dir_b, uri, in_database);
-  token_b = sign_in (b->url);
 
-  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, third, 0, first);
+  reply = hall_test_http_request (s.a->url, "PATCH", path, s.token_a, data, third, 0, first);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
 
   /* A second request through A, half of its bytes sent, one piece of
    * them written in its transaction; then A dies. */
-  cut = begin_patch (a->url, token_a, path, data, third, size, 1200 * 1024);
-  wait_for_number (uri, PIECE_WRITTEN, 1);
-  g_assert_cmpint (query_number (uri, UPLOAD_LOCKS), ==, 1);
-  hall_test_server_kill (a);
-  hall_test_server_free (a);
+  cut = begin_patch (s.a->url, s.token_a, path, data, third, size, 1200 * 1024);
+  wait_for_number (s.uri, PIECE_WRITTEN, 1);
+  g_assert_cmpint (query_number (s.uri, UPLOAD_LOCKS), ==, 1);
+  hall_test_server_kill (s.a);
+  g_clear_pointer (&s.a, hall_test_server_free);
   g_clear_object (&cut);
   /* PostgreSQL sees the connection close: the lock does not outlive A. */
-  wait_for_number (uri, UPLOAD_LOCKS, 0);
+  wait_for_number (s.uri, UPLOAD_LOCKS, 0);
 
-  reply = hall_test_http_request (b->url, "HEAD", path, token_b, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "HEAD", path, s.token_b, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 204);
   assert_upload_offset (reply, third);
   hall_test_reply_free (reply);
@@ -553,38 +590,37 @@ test_in_postgresql_resume_after_kill (void)
   /* B's client goes away in the middle of a request: what came is kept,
    * and counts as written when it was kept, not when the request began
    * (the sweep goes by it). */
-  cut = begin_patch (b->url, token_b, path, data, third, size, 1200 * 1024);
-  wait_for_number (uri, PIECE_WRITTEN, 1);
-  went_away = query_number (uri, "SELECT (extract (epoch FROM clock_timestamp ()) * 1000000)"
-                                 "::bigint");
+  cut = begin_patch (s.b->url, s.token_b, path, data, third, size, 1200 * 1024);
+  wait_for_number (s.uri, PIECE_WRITTEN, 1);
+  went_away = query_number (s.uri, "SELECT (extract (epoch FROM clock_timestamp ()) * 1000000)"
+                                   "::bigint");
   g_io_stream_close (G_IO_STREAM (cut), NULL, NULL);
   g_clear_object (&cut);
-  wait_for_number (uri, "SELECT sum (octet_length (data)) FROM blob_upload_parts",
+  wait_for_number (s.uri, "SELECT sum (octet_length (data)) FROM blob_upload_parts",
                    third + 1200 * 1024);
-  wait_for_number (uri, UPLOAD_LOCKS, 0);
+  wait_for_number (s.uri, UPLOAD_LOCKS, 0);
   written_since = g_strdup_printf ("SELECT count (*) FROM blob_uploads WHERE written_at"
                                    " >= 'epoch'::timestamptz + %" G_GINT64_FORMAT
                                    " * interval '1 microsecond'",
                                    went_away);
-  g_assert_cmpint (query_number (uri, written_since), ==, 1);
+  g_assert_cmpint (query_number (s.uri, written_since), ==, 1);
   g_clear_pointer (&offset_header, g_free);
   offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third + 1200 * 1024);
   rest[0] = offset_header;
 
-  reply = hall_test_http_request (b->url, "PATCH", path, token_b, data + third + 1200 * 1024,
+  reply = hall_test_http_request (s.b->url, "PATCH", path, s.token_b, data + third + 1200 * 1024,
                                   size - third - 1200 * 1024, 0, rest);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
 
-  assert_served (b->url, token_b, path, data, size);
-  a = hall_test_server_start_full (dir_a, uri, in_database);
-  g_clear_pointer (&token_a, g_free);
-  token_a = sign_in (a->url);
-  assert_served (a->url, token_a, path, data, size);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_upload_parts"), ==, 0);
-  hall_test_server_finish (a);
-  hall_test_server_finish (b);
+  assert_served (s.b->url, s.token_b, path, data, size);
+  s.a = hall_test_server_start_full (s.dir_a, s.uri, in_database);
+  g_clear_pointer (&s.token_a, g_free);
+  s.token_a = sign_in (s.a->url);
+  assert_served (s.a->url, s.token_a, path, data, size);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blob_upload_parts"), ==, 0);
+  pg_servers_finish (&s);
 }
 
 /* While A writes a request of an upload, B's PATCH and PUT of the same
@@ -593,68 +629,52 @@ test_in_postgresql_resume_after_kill (void)
 static void
 test_in_postgresql_one_writer (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
-  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  g_auto(PgServers) s = { 0 };
   gsize size = 3 * 1024 * 1024;
   gsize third = size / 3;
   g_autofree char *sha256 = NULL;
   g_autofree guint8 *data = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *path = NULL;
   g_autofree char *status = NULL;
   g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
   g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, third);
-  g_autofree char *token_a = NULL;
-  g_autofree char *token_b = NULL;
   const char *first[] = { "Upload-Offset: 0", length_header, NULL };
   const char *rest[] = { offset_header, length_header, NULL };
   const char *in_database[] = { "--blobs", "postgresql", NULL };
   g_autoptr(GSocketConnection) running = NULL;
   HallTestReply *reply;
-  HallTestServer *a, *b;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "one_writer");
+  if (!pg_servers_start (&s, "one_writer", in_database, in_database))
+    return;
   data = make_page (size, &sha256);
   path = g_strconcat ("/v1/blobs/", sha256, NULL);
-  a = hall_test_server_start_full (dir_a, uri, in_database);
-  token_a = sign_in (a->url);
-  b = hall_test_server_start_full (dir_b, uri, in_database);
-  token_b = sign_in (b->url);
 
-  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, third, 0, first);
+  reply = hall_test_http_request (s.a->url, "PATCH", path, s.token_a, data, third, 0, first);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
-  running = begin_patch (a->url, token_a, path, data, third, size, 1200 * 1024);
-  wait_for_number (uri, PIECE_WRITTEN, 1);
+  running = begin_patch (s.a->url, s.token_a, path, data, third, size, 1200 * 1024);
+  wait_for_number (s.uri, PIECE_WRITTEN, 1);
 
-  reply = hall_test_http_request (b->url, "PATCH", path, token_b, data + third, size - third, 0,
+  reply = hall_test_http_request (s.b->url, "PATCH", path, s.token_b, data + third, size - third, 0,
                                   rest);
   g_assert_cmpint (reply->status, ==, 409);
   assert_upload_offset (reply, third);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->url, "PUT", path, token_b, data, size, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "PUT", path, s.token_b, data, size, 0, NULL);
   g_assert_cmpint (reply->status, ==, 409);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->url, "HEAD", path, token_b, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "HEAD", path, s.token_b, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 204);
   assert_upload_offset (reply, third);
   hall_test_reply_free (reply);
 
   status = end_patch (running, data, third + 1200 * 1024, size);
   g_assert_cmpstr (status, ==, "HTTP/1.1 201 Created");
-  assert_served (b->url, token_b, path, data, size);
-  assert_served (a->url, token_a, path, data, size);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
-  g_assert_cmpint (query_number (uri, UPLOAD_LOCKS), ==, 0);
-  hall_test_server_finish (a);
-  hall_test_server_finish (b);
+  assert_served (s.b->url, s.token_b, path, data, size);
+  assert_served (s.a->url, s.token_a, path, data, size);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
+  g_assert_cmpint (query_number (s.uri, UPLOAD_LOCKS), ==, 0);
+  pg_servers_finish (&s);
 }
 
 /* --blob-uploads: a server writes at most that many uploads at once, each
@@ -663,61 +683,52 @@ test_in_postgresql_one_writer (void)
 static void
 test_in_postgresql_uploads_limit (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
+  g_auto(PgServers) s = { 0 };
   gsize size = 3 * 1024 * 1024;
   gsize other_size = 300 * 1024;
   g_autofree char *sha256 = NULL;
   g_autofree char *other_sha256 = NULL;
   g_autofree guint8 *data = NULL;
   g_autofree guint8 *other = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *path = NULL;
   g_autofree char *other_path = NULL;
   g_autofree char *status = NULL;
-  g_autofree char *token = NULL;
   const char *limited[] = { "--blobs", "postgresql", "--blob-uploads", "1", NULL };
   g_autoptr(GSocketConnection) running = NULL;
   HallTestReply *reply;
-  HallTestServer *a;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "uploads_limit");
+  if (!pg_servers_start (&s, "uploads_limit", limited, NULL))
+    return;
   data = make_page (size, &sha256);
   other = make_page (other_size, &other_sha256);
   path = g_strconcat ("/v1/blobs/", sha256, NULL);
   other_path = g_strconcat ("/v1/blobs/", other_sha256, NULL);
-  a = hall_test_server_start_full (dir_a, uri, limited);
-  token = sign_in (a->url);
 
-  running = begin_patch (a->url, token, path, data, 0, size, 1200 * 1024);
-  wait_for_number (uri, PIECE_WRITTEN, 1);
+  running = begin_patch (s.a->url, s.token_a, path, data, 0, size, 1200 * 1024);
+  wait_for_number (s.uri, PIECE_WRITTEN, 1);
 
-  reply = hall_test_http_request (a->url, "PUT", other_path, token, other, other_size, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "PUT", other_path, s.token_a, other, other_size, 0,
+                                  NULL);
   g_assert_cmpint (reply->status, ==, 503);
   g_assert_nonnull (g_hash_table_lookup (reply->headers, "retry-after"));
   hall_test_reply_free (reply);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blobs"), ==, 0);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blobs"), ==, 0);
   /* Reads hold no connection for long: they are not counted. The bytes
    * of the request under way are not committed yet. */
-  reply = hall_test_http_request (a->url, "HEAD", path, token, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "HEAD", path, s.token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 204);
   assert_upload_offset (reply, 0);
   hall_test_reply_free (reply);
 
   status = end_patch (running, data, 1200 * 1024, size);
   g_assert_cmpstr (status, ==, "HTTP/1.1 201 Created");
-  reply = hall_test_http_request (a->url, "PUT", other_path, token, other, other_size, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "PUT", other_path, s.token_a, other, other_size, 0,
+                                  NULL);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
-  assert_served (a->url, token, path, data, size);
-  assert_served (a->url, token, other_path, other, other_size);
-  hall_test_server_finish (a);
+  assert_served (s.a->url, s.token_a, path, data, size);
+  assert_served (s.a->url, s.token_a, other_path, other, other_size);
+  pg_servers_finish (&s);
 }
 
 /* A whole upload (PUT) of bytes that are not what their name says,
@@ -727,63 +738,47 @@ test_in_postgresql_uploads_limit (void)
 static void
 test_in_postgresql_wrong_put_keeps_upload (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
-  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
+  g_auto(PgServers) s = { 0 };
   gsize size = 300 * 1024;
   gsize half = size / 2;
   g_autofree char *sha256 = NULL;
   g_autofree guint8 *data = NULL;
   g_autofree guint8 *wrong = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *path = NULL;
   g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
   g_autofree char *offset_header = g_strdup_printf ("Upload-Offset: %" G_GSIZE_FORMAT, half);
-  g_autofree char *token_a = NULL;
-  g_autofree char *token_b = NULL;
   const char *first[] = { "Upload-Offset: 0", length_header, NULL };
   const char *rest[] = { offset_header, length_header, NULL };
   const char *in_database[] = { "--blobs", "postgresql", NULL };
   HallTestReply *reply;
-  HallTestServer *a, *b;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "wrong_put");
+  if (!pg_servers_start (&s, "wrong_put", in_database, in_database))
+    return;
   data = make_page (size, &sha256);
   wrong = g_memdup2 (data, size);
   wrong[1000] ^= 0xff;
   path = g_strconcat ("/v1/blobs/", sha256, NULL);
-  a = hall_test_server_start_full (dir_a, uri, in_database);
-  token_a = sign_in (a->url);
-  b = hall_test_server_start_full (dir_b, uri, in_database);
-  token_b = sign_in (b->url);
 
-  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data, half, 0, first);
+  reply = hall_test_http_request (s.a->url, "PATCH", path, s.token_a, data, half, 0, first);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
 
-  reply = hall_test_http_request (b->url, "PUT", path, token_b, wrong, size, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "PUT", path, s.token_b, wrong, size, 0, NULL);
   g_assert_cmpint (reply->status, ==, 422);
   hall_test_reply_free (reply);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blobs"), ==, 0);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blobs"), ==, 0);
 
-  reply = hall_test_http_request (a->url, "HEAD", path, token_a, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "HEAD", path, s.token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 204);
   assert_upload_offset (reply, half);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (a->url, "PATCH", path, token_a, data + half, size - half, 0,
+  reply = hall_test_http_request (s.a->url, "PATCH", path, s.token_a, data + half, size - half, 0,
                                   rest);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
-  assert_served (b->url, token_b, path, data, size);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
-  hall_test_server_finish (a);
-  hall_test_server_finish (b);
+  assert_served (s.b->url, s.token_b, path, data, size);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blob_uploads"), ==, 0);
+  pg_servers_finish (&s);
 }
 
 /* While the database is away, HEAD and GET of a blob kept in it are a 503
@@ -792,61 +787,50 @@ test_in_postgresql_wrong_put_keeps_upload (void)
 static void
 test_in_postgresql_database_away (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
+  g_auto(PgServers) s = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir = g_build_filename (root, "a", NULL);
   gsize size = 300 * 1024;
   g_autofree char *sha256 = NULL;
   g_autofree char *whole_sha256 = NULL;
   g_autofree guint8 *data = NULL;
   g_autofree guint8 *whole = NULL;
-  g_autofree char *uri = NULL;
   g_autofree char *path = NULL;
   g_autofree char *whole_path = NULL;
   g_autofree char *length_header = g_strdup_printf ("Upload-Length: %" G_GSIZE_FORMAT, size);
-  g_autofree char *token = NULL;
   const char *first[] = { "Upload-Offset: 0", length_header, NULL };
   const char *in_database[] = { "--blobs", "postgresql", NULL };
   HallTestReply *reply;
-  HallTestServer *a;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "away");
+  if (!pg_servers_start (&s, "away", in_database, NULL))
+    return;
   data = make_page (size, &sha256);
   whole = make_page (size, &whole_sha256);
   path = g_strconcat ("/v1/blobs/", sha256, NULL);
   whole_path = g_strconcat ("/v1/blobs/", whole_sha256, NULL);
-  a = hall_test_server_start_full (dir, uri, in_database);
-  token = sign_in (a->url);
 
-  reply = hall_test_http_request (a->url, "PATCH", path, token, data, size / 2, 0, first);
+  reply = hall_test_http_request (s.a->url, "PATCH", path, s.token_a, data, size / 2, 0, first);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (a->url, "PUT", whole_path, token, whole, size, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "PUT", whole_path, s.token_a, whole, size, 0, NULL);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
 
-  hall_test_postgres_pause (postgres);
-  reply = hall_test_http_request (a->url, "HEAD", path, token, NULL, 0, 0, NULL);
+  hall_test_postgres_pause (s.postgres);
+  reply = hall_test_http_request (s.a->url, "HEAD", path, s.token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 503);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (a->url, "GET", whole_path, token, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "GET", whole_path, s.token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 503);
   hall_test_reply_free (reply);
-  g_assert_true (hall_test_postgres_resume (postgres, &error));
+  g_assert_true (hall_test_postgres_resume (s.postgres, &error));
   g_assert_no_error (error);
 
-  reply = hall_test_http_request (a->url, "HEAD", path, token, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.a->url, "HEAD", path, s.token_a, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 204);
   assert_upload_offset (reply, size / 2);
   hall_test_reply_free (reply);
-  assert_served (a->url, token, whole_path, whole, size);
-  hall_test_server_finish (a);
+  assert_served (s.a->url, s.token_a, whole_path, whole, size);
+  pg_servers_finish (&s);
 }
 
 /* --partial-cap counts every server's unfinished uploads of an official:
@@ -856,12 +840,8 @@ test_in_postgresql_database_away (void)
 static void
 test_in_postgresql_cap (void)
 {
-  HallTestPostgres *postgres = shared_postgres ();
-  g_autofree char *root = g_dir_make_tmp ("hall-blobs-XXXXXX", NULL);
-  g_autofree char *dir_a = g_build_filename (root, "a", NULL);
-  g_autofree char *dir_b = g_build_filename (root, "b", NULL);
-  g_autofree char *dir_c = g_build_filename (root, "c", NULL);
-  g_autofree char *uri = NULL;
+  g_auto(PgServers) s = { 0 };
+  g_autofree char *dir_c = NULL;
   g_autofree char *first_sha256 = NULL;
   g_autofree char *second_sha256 = NULL;
   g_autofree char *small_sha256 = NULL;
@@ -871,8 +851,6 @@ test_in_postgresql_cap (void)
   g_autofree char *first_path = NULL;
   g_autofree char *second_path = NULL;
   g_autofree char *small_path = NULL;
-  g_autofree char *token_a = NULL;
-  g_autofree char *token_b = NULL;
   const char *capped[] = { "--blobs", "postgresql", "--partial-cap", "1000000", NULL };
   const char *sweeping[] = { "--blobs", "postgresql", "--partial-ttl", "1", NULL };
   const char *first_start[] = { "Upload-Offset: 0", "Upload-Length: 700000", NULL };
@@ -880,68 +858,61 @@ test_in_postgresql_cap (void)
   const char *second_start[] = { "Upload-Offset: 0", "Upload-Length: 400000", NULL };
   const char *small_start[] = { "Upload-Offset: 0", "Upload-Length: 300000", NULL };
   HallTestReply *reply;
-  HallTestServer *a, *b, *c;
+  HallTestServer *c;
   gint64 deadline;
 
-  if (postgres == NULL)
-    {
-      g_test_skip ("PostgreSQL is not installed");
-      return;
-    }
-  uri = hall_test_postgres_create_database (postgres, "cap");
+  if (!pg_servers_start (&s, "cap", capped, capped))
+    return;
   first = make_page (700000, &first_sha256);
   second = make_page (400000, &second_sha256);
   small = make_page (300000, &small_sha256);
   first_path = g_strconcat ("/v1/blobs/", first_sha256, NULL);
   second_path = g_strconcat ("/v1/blobs/", second_sha256, NULL);
   small_path = g_strconcat ("/v1/blobs/", small_sha256, NULL);
-  a = hall_test_server_start_full (dir_a, uri, capped);
-  token_a = sign_in (a->url);
-  b = hall_test_server_start_full (dir_b, uri, capped);
-  token_b = sign_in (b->url);
+  dir_c = g_build_filename (s.root, "c", NULL);
 
-  reply = hall_test_http_request (a->url, "PATCH", first_path, token_a, first, 1000, 0,
+  reply = hall_test_http_request (s.a->url, "PATCH", first_path, s.token_a, first, 1000, 0,
                                   first_start);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
 
   /* 700000 announced through A + 400000 > 1000000, though B holds none. */
-  reply = hall_test_http_request (b->url, "PATCH", second_path, token_b, second, 1000, 0,
+  reply = hall_test_http_request (s.b->url, "PATCH", second_path, s.token_b, second, 1000, 0,
                                   second_start);
   g_assert_cmpint (reply->status, ==, 429);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->url, "PUT", second_path, token_b, second, 400000, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "PUT", second_path, s.token_b, second, 400000, 0, NULL);
   g_assert_cmpint (reply->status, ==, 429);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (b->url, "HEAD", second_path, token_b, NULL, 0, 0, NULL);
+  reply = hall_test_http_request (s.b->url, "HEAD", second_path, s.token_b, NULL, 0, 0, NULL);
   g_assert_cmpint (reply->status, ==, 404);
   hall_test_reply_free (reply);
 
   /* Within the cap, demo goes on through B. */
-  reply = hall_test_http_request (b->url, "PATCH", small_path, token_b, small, 1000, 0,
+  reply = hall_test_http_request (s.b->url, "PATCH", small_path, s.token_b, small, 1000, 0,
                                   small_start);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
 
   /* A's upload finished through B no longer counts, through A either. */
-  reply = hall_test_http_request (b->url, "PATCH", first_path, token_b, first + 1000,
+  reply = hall_test_http_request (s.b->url, "PATCH", first_path, s.token_b, first + 1000,
                                   700000 - 1000, 0, first_rest);
   g_assert_cmpint (reply->status, ==, 201);
   hall_test_reply_free (reply);
-  reply = hall_test_http_request (a->url, "PATCH", second_path, token_a, second, 1000, 0,
+  reply = hall_test_http_request (s.a->url, "PATCH", second_path, s.token_a, second, 1000, 0,
                                   second_start);
   g_assert_cmpint (reply->status, ==, 204);
   hall_test_reply_free (reply);
-  g_assert_cmpint (query_number (uri, "SELECT sum (length) FROM blob_uploads"), ==,
+  g_assert_cmpint (query_number (s.uri, "SELECT sum (length) FROM blob_uploads"), ==,
                    300000 + 400000);
 
   /* C, whose uploads expire after a second, sweeps both unfinished
    * uploads away, though A and B began them. */
-  c = hall_test_server_start_full (dir_c, uri, sweeping);
+  c = hall_test_server_start_full (dir_c, s.uri, sweeping);
   deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
   for (;;)
     {
-      reply = hall_test_http_request (a->url, "HEAD", small_path, token_a, NULL, 0, 0, NULL);
+      reply = hall_test_http_request (s.a->url, "HEAD", small_path, s.token_a, NULL, 0, 0, NULL);
       if (reply->status == 404)
         break;
       g_assert_cmpint (reply->status, ==, 204);
@@ -950,13 +921,12 @@ test_in_postgresql_cap (void)
       g_usleep (100 * 1000);
     }
   hall_test_reply_free (reply);
-  wait_for_number (uri, "SELECT count (*) FROM blob_uploads", 0);
-  g_assert_cmpint (query_number (uri, "SELECT count (*) FROM blob_upload_parts"), ==, 0);
-  assert_served (a->url, token_a, first_path, first, 700000);
+  wait_for_number (s.uri, "SELECT count (*) FROM blob_uploads", 0);
+  g_assert_cmpint (query_number (s.uri, "SELECT count (*) FROM blob_upload_parts"), ==, 0);
+  assert_served (s.a->url, s.token_a, first_path, first, 700000);
 
   hall_test_server_finish (c);
-  hall_test_server_finish (a);
-  hall_test_server_finish (b);
+  pg_servers_finish (&s);
 }
 
 int
