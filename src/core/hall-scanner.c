@@ -839,6 +839,9 @@ scan (Worker                 *self,
           break;
         }
       status = sane_start (self->handle);
+      /* A trace of each step, so that a scan that never ends (seen once
+       * in CI) says where it stopped. */
+      g_debug ("%s: page %u: %s", device, page + 1, sane_strstatus (status));
       if (status == SANE_STATUS_NO_DOCS && feeder && page > 0)
         break; /* the feeder is empty: the batch is done */
       if (status == SANE_STATUS_NO_DOCS && feeder)
@@ -860,6 +863,7 @@ scan (Worker                 *self,
       if (!read_page (self, device, page + 1, (guint) (dpi + 0.5), &image, &error))
         break;
       page++;
+      g_debug ("%s: page %u read", device, page);
       emit (self, SIGNAL_PAGE, page, 1.0, image, NULL);
       if (!feeder)
         break;
@@ -868,6 +872,8 @@ scan (Worker                 *self,
   /* A device that failed is opened again next time: it may be back. */
   if (error != NULL && error->domain == HALL_SCANNER_ERROR)
     close_handle (self);
+  g_debug ("%s: finished after %u pages%s%s", device, page, error != NULL ? ": " : "",
+           error != NULL ? error->message : "");
   emit (self, SIGNAL_SCAN_FINISHED, page, 0, NULL, error);
 }
 
