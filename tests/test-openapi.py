@@ -27,10 +27,12 @@ import json
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 import zlib
 
@@ -184,6 +186,8 @@ class Contract:
         self.failures = []
         self.gaps_seen = {}
         self.checked = 0
+        # The PostgreSQL database the server runs on (openapi-postgres).
+        self.database_uri = None
 
     # The contract
 
@@ -510,7 +514,9 @@ def main():
             print("1..1")
             print(f"not ok 1 - the PostgreSQL cluster did not start (exit {code})")
             return 1
-        storage = ["--database", uri]
+        # Pages in the database too, one upload written at a time: the
+        # blob endpoints' answers from the table store, and its 503.
+        storage = ["--database", uri, "--blobs", "postgresql", "--blob-uploads", "1"]
     server = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--data", data_dir, "--demo",
                                "--hall-public-key", hall_key] + storage,
                               stdout=subprocess.PIPE, text=True)
@@ -519,6 +525,8 @@ def main():
         assert line.startswith("listening on http://127.0.0.1:"), line
         port = int(line.rsplit(":", 1)[1])
         contract = Contract(spec, port)
+        if cluster is not None:
+            contract.database_uri = uri
         contract.check_contract()
         run(contract)
     except ContractError as e:
@@ -556,6 +564,51 @@ def main():
     print(f"ok 1 - {contract.checked} answers match openapi.yaml")
     return 0
 
+
+
+# A connection in the middle of a request's transaction, a piece of an
+# upload written: the server's one upload slot (--blob-uploads 1) is taken.
+PIECE_WRITTEN = ("SELECT count (*) FROM pg_stat_activity WHERE state = 'idle in transaction'"
+                 " AND query LIKE 'INSERT INTO blob_upload_parts%'")
+
+
+def database_number(c, sql):
+    out = subprocess.run(["psql", "-XAtq", "-d", c.database_uri, "-c", sql],
+                         check=True, capture_output=True, text=True).stdout
+    return int(out.strip() or 0)
+
+
+def uploads_limit(c, token):
+    """--blobs postgresql --blob-uploads 1: while one upload is being
+    written, the next PUT and PATCH are 503 with Retry-After; the first
+    then ends as it would have."""
+    B = "/v1/blobs/{sha256}"
+    big = png_header(2480, 3508) + os.urandom(3 * 1024 * 1024)
+    path = "/v1/blobs/" + hashlib.sha256(big).hexdigest()
+    sent = 1200 * 1024
+    running = socket.create_connection(("127.0.0.1", c.port), timeout=30)
+    running.sendall((f"PATCH {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     f"Authorization: Bearer {token}\r\n"
+                     "Content-Type: application/offset+octet-stream\r\n"
+                     f"Upload-Offset: 0\r\nUpload-Length: {len(big)}\r\n"
+                     f"Content-Length: {len(big)}\r\n\r\n").encode() + big[:sent])
+    deadline = time.monotonic() + 10
+    while database_number(c, PIECE_WRITTEN) != 1:
+        if time.monotonic() > deadline:
+            raise ContractError("an upload of 3 MiB wrote no piece within 10 s")
+        time.sleep(0.02)
+    other = png_header(300, 400) + os.urandom(4000)
+    o = "/v1/blobs/" + hashlib.sha256(other).hexdigest()
+    c.call(B, "PUT", o, 503, other, token=token)
+    c.call(B, "PATCH", o, 503, other,
+           {"Content-Type": "application/offset+octet-stream", "Upload-Offset": "0",
+            "Upload-Length": str(len(other))}, token=token)
+    running.sendall(big[sent:])
+    answer = running.makefile("rb").readline().decode().strip()
+    running.close()
+    if answer != "HTTP/1.1 201 Created":
+        raise ContractError(f"PATCH {path}: the upload under way ended with {answer!r}")
+    c.call(B, "PUT", o, 201, other, token=token)
 
 def run(c):
     H = "/v1/health"
@@ -859,6 +912,8 @@ def run(c):
     c.call(B, "PUT", "/v1/blobs/" + "3" * 64, 400, b"", token=token)
     c.call(B, "PUT", "/v1/blobs/" + "2" * 64, 413, None,
            {"Content-Length": str(60 * 1024 * 1024)}, token=token)
+    if c.database_uri is not None:
+        uploads_limit(c, token)
 
     # The record of a page: its case, a slot of the case's checklist, a
     # blob that has arrived whole.
