@@ -800,6 +800,10 @@ test_deep_jump (Fixture       *fixture,
   assert_item (list, fixture, n - 17);
   assert_item (list, fixture, n / 3);
   wait_idle (model);
+  /* The cases of pages that left the cache are forgotten as they go:
+   * what is live is the sixteen pages the model keeps, and the one held. */
+  g_assert_cmpuint (_hall_case_list_model_get_n_live (model), <=,
+                    16 * HALL_CASE_LIST_MODEL_PAGE_SIZE + 1);
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
   back = get_filled (list, 5);

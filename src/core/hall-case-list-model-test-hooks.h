@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 gboolean   _hall_case_list_model_has_marks (HallCaseListModel *self);
 /* Whether a read of the model's is running or waiting (for tests). */
 gboolean   _hall_case_list_model_is_busy   (HallCaseListModel *self);
+/* How many cases the model has handed out that are still alive. */
+guint      _hall_case_list_model_get_n_live (HallCaseListModel *self);
 
 /* The filter's "overdue" reads @now (seconds since the epoch) from here
  * on, instead of the wall clock; 0 gives the wall clock back. */

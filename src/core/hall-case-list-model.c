@@ -91,9 +91,9 @@ struct _HallCaseListModel
   gboolean      refresh_again;
   HallStorePager *pager;    /* the page reads', made and used on the worker */
   GHashTable   *case_reads; /* uuid -> whether to read it again */
-  GHashTable   *live;       /* uuid -> HallCase handed out and still alive
-                             * (weak): a case read again is the same object,
-                             * so a view keeps its selection on it */
+  GHashTable   *live;       /* uuid -> LiveCase: a case handed out and still
+                             * alive (weak): a case read again is the same
+                             * object, so a view keeps its selection on it */
 
   /* Search and filters. */
   char         *query;
@@ -391,29 +391,68 @@ read_page_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* A case of self->live. Its weak reference carries its own key: a case
+ * that goes is forgotten in one lookup, where a search through the table
+ * for it cost a walk over every live case, for each of a page's two
+ * hundred as a far page was dropped while dragging. */
+typedef struct
+{
+  HallCaseListModel *self;
+  char              *uuid;
+  HallCase          *kase;   /* weak */
+} LiveCase;
+
+static void
+live_case_free (gpointer data)
+{
+  LiveCase *live = data;
+
+  g_free (live->uuid);
+  g_free (live);
+}
+
 static void
 case_finalized_cb (gpointer  data,
                    GObject  *where_the_object_was)
 {
-  HallCaseListModel *self = data;
-  GHashTableIter iter;
-  gpointer value;
+  LiveCase *live = data;
 
-  g_hash_table_iter_init (&iter, self->live);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (value == (gpointer) where_the_object_was)
-      {
-        g_hash_table_iter_remove (&iter);
-        break;
-      }
+  g_hash_table_remove (live->self->live, live->uuid);
+}
+
+static HallCase *
+live_case_lookup (HallCaseListModel *self,
+                  const char        *uuid)
+{
+  LiveCase *live = g_hash_table_lookup (self->live, uuid);
+
+  return live != NULL ? live->kase : NULL;
+}
+
+static void
+forget_case (gpointer key,
+             gpointer value,
+             gpointer user_data)
+{
+  LiveCase *live = value;
+
+  g_object_weak_unref (G_OBJECT (live->kase), case_finalized_cb, live);
 }
 
 static void
 remember_case (HallCaseListModel *self,
                HallCase          *kase)
 {
-  g_hash_table_insert (self->live, g_strdup (hall_case_get_uuid (kase)), kase);
-  g_object_weak_ref (G_OBJECT (kase), case_finalized_cb, self);
+  LiveCase *live;
+
+  /* Callers remember a case only where none of its uuid is live. */
+  g_return_if_fail (!g_hash_table_contains (self->live, hall_case_get_uuid (kase)));
+  live = g_new (LiveCase, 1);
+  live->self = self;
+  live->uuid = g_strdup (hall_case_get_uuid (kase));
+  live->kase = kase;
+  g_hash_table_insert (self->live, live->uuid, live);
+  g_object_weak_ref (G_OBJECT (kase), case_finalized_cb, live);
 }
 
 /* Placeholders become their cases in place: the rows bound to them
@@ -439,7 +478,7 @@ fill_page (HallCaseListModel *self,
 
       if (fresh != NULL)
         {
-          live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+          live = live_case_lookup (self, hall_case_get_uuid (fresh));
           if (live == shown)
             {
               _hall_case_copy (shown, fresh);
@@ -788,7 +827,7 @@ shift_pages (HallCaseListModel *self,
           if (page->cases->pdata[i] == NULL && top_cases != NULL && position < top_cases->len)
             {
               HallCase *fresh = top_cases->pdata[position];
-              HallCase *live = g_hash_table_lookup (self->live, hall_case_get_uuid (fresh));
+              HallCase *live = live_case_lookup (self, hall_case_get_uuid (fresh));
 
               if (live != NULL)
                 _hall_case_copy (live, fresh);
@@ -1013,7 +1052,7 @@ read_case_cb (GObject      *source,
   if (fresh == NULL)
     return;
 
-  live = g_hash_table_lookup (self->live, uuid);
+  live = live_case_lookup (self, uuid);
   if (live != NULL)
     _hall_case_copy (live, fresh);
   if (self->results != NULL)
@@ -1235,17 +1274,13 @@ static void
 hall_case_list_model_finalize (GObject *object)
 {
   HallCaseListModel *self = HALL_CASE_LIST_MODEL (object);
-  GHashTableIter iter;
-  gpointer value;
 
   g_queue_clear (&self->lru);
   g_queue_clear (&self->wanted);
   g_hash_table_unref (self->pages);
   g_hash_table_unref (self->case_reads);
   g_clear_pointer (&self->pager, _hall_store_pager_free);
-  g_hash_table_iter_init (&iter, self->live);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_object_weak_unref (value, case_finalized_cb, self);
+  g_hash_table_foreach (self->live, forget_case, NULL);
   g_hash_table_unref (self->live);
   g_clear_object (&self->cancellable);
   g_array_unref (self->anchors);
@@ -1351,7 +1386,7 @@ hall_case_list_model_init (HallCaseListModel *self)
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   self->anchors = g_array_new (FALSE, TRUE, sizeof (Anchor));
   self->case_reads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->live = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->live = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, live_case_free);
   self->cancellable = g_cancellable_new ();
   g_queue_init (&self->lru);
   g_queue_init (&self->wanted);
@@ -1361,6 +1396,12 @@ gboolean
 _hall_case_list_model_has_marks (HallCaseListModel *self)
 {
   return self->marks != NULL;
+}
+
+guint
+_hall_case_list_model_get_n_live (HallCaseListModel *self)
+{
+  return g_hash_table_size (self->live);
 }
 
 void
