@@ -10,10 +10,19 @@
  * size comes from its font alone (kept per font, for all cells), so a new
  * text only queues a redraw, and the text is shaped when the cell is drawn:
  * only for the rows on screen.
+ *
+ * What a screen reader says of a cell follows its text once the list
+ * rests: a drag of the scroll bar rebinds two hundred rows a frame, and
+ * telling each cell's accessible label every time cost an eighth of the
+ * drag's main thread (bench-list-stall), for texts nobody could listen to.
  */
 #include "config.h"
 
 #include "hall-cell-label.h"
+
+/* How long the cells' texts must stay as they are before their
+ * accessible labels follow them. */
+#define REST_MS 150
 
 /* What a line of a font needs, measured once per font and resolution. */
 typedef struct
@@ -33,6 +42,7 @@ struct _HallCellLabel
   PangoLayout *layout;          /* made when first drawn */
   const LineMetrics *metrics;   /* of the font it was measured with */
   guint font_hash;
+  gboolean label_stale;         /* its accessible label is not its text yet */
 };
 
 G_DEFINE_FINAL_TYPE (HallCellLabel, hall_cell_label, GTK_TYPE_WIDGET)
@@ -170,6 +180,80 @@ hall_cell_label_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 }
 
+/* The cells whose accessible labels are behind their texts (the main
+ * thread's only), and the source that brings them up to date once no cell
+ * has changed for REST_MS. */
+static GHashTable *stale_labels;
+static GSource *rest_source;
+static gint64 last_change;  /* µs, monotonic */
+
+static void
+update_accessible_label (HallCellLabel *self)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->text != NULL ? self->text : "", -1);
+  self->label_stale = FALSE;
+}
+
+static gboolean
+rest_cb (GSource     *source,
+         GSourceFunc  callback,
+         gpointer     user_data)
+{
+  GHashTableIter iter;
+  gpointer label;
+
+  /* Armed once, at the first change, and moved on from here while the
+   * texts still change: moving it at every change would wake the loop
+   * through a write each time. */
+  if (g_get_monotonic_time () < last_change + REST_MS * 1000)
+    {
+      g_source_set_ready_time (source, last_change + REST_MS * 1000);
+      return G_SOURCE_CONTINUE;
+    }
+  g_hash_table_iter_init (&iter, stale_labels);
+  while (g_hash_table_iter_next (&iter, &label, NULL))
+    {
+      update_accessible_label (label);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_source_set_ready_time (source, -1);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs rest_funcs = { NULL, NULL, rest_cb, NULL, NULL, NULL };
+
+static void
+mark_label_stale (HallCellLabel *self)
+{
+  if (rest_source == NULL)
+    {
+      stale_labels = g_hash_table_new (NULL, NULL);
+      rest_source = g_source_new (&rest_funcs, sizeof (GSource));
+      g_source_set_static_name (rest_source, "[hall-cell-label] accessible labels");
+      g_source_set_priority (rest_source, G_PRIORITY_LOW);
+      g_source_attach (rest_source, NULL);
+    }
+  if (!self->label_stale)
+    g_hash_table_add (stale_labels, self);
+  self->label_stale = TRUE;
+  last_change = g_get_monotonic_time ();
+  if (g_source_get_ready_time (rest_source) == -1)
+    g_source_set_ready_time (rest_source, last_change + REST_MS * 1000);
+}
+
+static void
+hall_cell_label_dispose (GObject *object)
+{
+  HallCellLabel *self = HALL_CELL_LABEL (object);
+
+  if (self->label_stale)
+    g_hash_table_remove (stale_labels, self);
+  self->label_stale = FALSE;
+
+  G_OBJECT_CLASS (hall_cell_label_parent_class)->dispose (object);
+}
+
 static void
 hall_cell_label_finalize (GObject *object)
 {
@@ -230,6 +314,7 @@ hall_cell_label_class_init (HallCellLabelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = hall_cell_label_dispose;
   object_class->finalize = hall_cell_label_finalize;
   object_class->get_property = hall_cell_label_get_property;
   object_class->set_property = hall_cell_label_set_property;
@@ -280,9 +365,7 @@ hall_cell_label_set_text (HallCellLabel *self,
   self->text = g_strdup (text);
   if (self->layout != NULL)
     pango_layout_set_text (self->layout, text != NULL ? text : "", -1);
-  /* What a screen reader says of the cell. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  text != NULL ? text : "", -1);
+  mark_label_stale (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
 }
