@@ -657,6 +657,7 @@ show_sync (GtkListItem *list_item,
    * for every row. */
   if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (image)), icon_name) != 0)
     gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
+  gtk_widget_set_opacity (image, 1.0);
   set_css_class (image, "error", state == HALL_SYNC_REJECTED);
   set_css_class (image, "warning", state == HALL_SYNC_CONFLICT);
   set_css_class (image, "dim-label", state == HALL_SYNC_PENDING);
@@ -689,9 +690,10 @@ show_cell (HallCaseListPage *self,
           hall_cell_label_set_text (HALL_CELL_LABEL (child), "");
           set_css_class (child, "error", FALSE);
         }
-      else if (GTK_IS_IMAGE (child)
-               && gtk_image_get_storage_type (GTK_IMAGE (child)) != GTK_IMAGE_EMPTY)
-        gtk_image_clear (GTK_IMAGE (child));
+      else
+        /* Hidden, not cleared: clearing it and setting the icon again
+         * when the row is read would resize the row twice. */
+        gtk_widget_set_opacity (child, 0.0);
       return;
     }
 
