@@ -174,6 +174,16 @@ end_step (const char *step)
   summarize (cpu_iterations, &cpu_max, &cpu_p99, &cpu_over);
   g_print ("| %s | %.1f / %.1f | %.1f / %.1f | %u / %u of %u |\n", step, max, cpu_max, p99,
            cpu_p99, over, cpu_over, iterations->len);
+  /* The step's whole cost on the main thread: steadier than its longest
+   * iteration, to compare two trees of code. */
+  if (trace)
+    {
+      double cpu_total = 0;
+
+      for (guint i = 0; i < cpu_iterations->len; i++)
+        cpu_total += g_array_index (cpu_iterations, double, i);
+      g_print ("%s: %.0f ms of the main thread's CPU in all\n", step, cpu_total);
+    }
 }
 
 static void
