@@ -79,6 +79,11 @@ tick_cb (gpointer data)
 /* The window's frames: the main thread's CPU time in each frame's phases
  * (update and layout, then paint), to tell a long gap made by a frame
  * from one made by other work of the loop. */
+/* --trace: each frame of over 8 ms of CPU as it ends, with the pages
+ * shown then, to match long frames with what the window did. */
+static gboolean trace;
+static HallScanWindow *traced_window;
+
 typedef struct
 {
   gint64 begun;       /* CPU µs at the frame's before-paint */
@@ -113,6 +118,11 @@ frame_paint_cb (GdkFrameClock *clock,
 
   frames->max_paint = MAX (frames->max_paint, (now - frames->laid_out) / 1000.0);
   frames->max_frame = MAX (frames->max_frame, (now - frames->begun) / 1000.0);
+  if (trace && now - frames->begun > 8000)
+    g_print ("frame %u: %.1f ms of CPU (update and layout %.1f, paint %.1f), %u pages shown\n",
+             frames->n, (now - frames->begun) / 1000.0, (frames->laid_out - frames->begun) / 1000.0,
+             (now - frames->laid_out) / 1000.0,
+             traced_window != NULL ? hall_scan_window_get_n_pages (traced_window) : 0);
   frames->n++;
 }
 
@@ -201,6 +211,7 @@ run_batch (HallCatalog *catalog,
     while (g_get_monotonic_time () < settle)
       g_main_context_iteration (NULL, FALSE);
   }
+  traced_window = window;
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   frame_ids[0] = g_signal_connect (clock, "before-paint", G_CALLBACK (frame_begin_cb), &frames);
   frame_ids[1] = g_signal_connect (clock, "layout", G_CALLBACK (frame_layout_cb), &frames);
@@ -237,6 +248,7 @@ run_batch (HallCatalog *catalog,
              frames.n, frames.max_frame, frames.max_layout, frames.max_paint);
   }
 
+  traced_window = NULL;
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -319,6 +331,7 @@ main (int   argc,
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Batches, each on a fresh store", "N" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "No figures: show 20 pages in a window this wide",
       "WIDTH" },
+    { "trace", 0, 0, G_OPTION_ARG_NONE, &trace, "Print each frame over 8 ms of CPU", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new (NULL);
