@@ -22,6 +22,12 @@
 
 #define ROWS_PER_FRAME 10
 #define ROWS_A_VIEW_BUILDS 200
+/* Given their new items at once after a replacement: twice the rows paced
+ * a frame, more than a screen shows. */
+#define ROWS_ON_SCREEN (2 * ROWS_PER_FRAME)
+/* Frames until the other rows of @n are given theirs: one that lays out
+ * the rows on screen, then ROWS_ON_SCREEN a frame. */
+#define REFILL_FRAMES(n) (1 + ((n) - ROWS_ON_SCREEN + ROWS_ON_SCREEN - 1) / ROWS_ON_SCREEN)
 
 typedef struct
 {
@@ -102,16 +108,20 @@ row (Fixture *fixture,
 }
 
 /* Whether the paced model is a prefix of the store, row for item, with
- * rows past the store's items (on their way out) showing nothing. */
+ * rows past the store's items (on their way out) showing nothing. While
+ * it paces, the rows past the screen's first may still show what they
+ * showed before the store was replaced. */
 static void
 assert_prefix (Fixture *fixture)
 {
   guint n = n_rows (fixture);
   guint n_stored = g_list_model_get_n_items (G_LIST_MODEL (fixture->store));
+  guint n_current = hall_paced_list_model_get_pacing (fixture->paced)
+                    ? MIN (n, ROWS_ON_SCREEN) : n;
 
   if (n > n_stored)
     g_assert_cmpuint (n, <=, ROWS_A_VIEW_BUILDS);
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < n_current; i++)
     {
       g_autoptr (HallListRow) shown = row (fixture, i);
       g_autoptr (GObject) stored = g_list_model_get_item (G_LIST_MODEL (fixture->store), i);
@@ -199,9 +209,10 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->store);
 }
 
-/* Results replacing the whole list: the first 200 rows stay and show the
- * results at once, the view told of no change among them; the rows past
- * them go, and the results past them come in the next frame. */
+/* Results replacing the whole list: the first 200 rows stay, the view
+ * told of no change among them. Those on screen show the results at
+ * once, the others a few frames later; the rows past them go, and the
+ * results past them come once the 200 show theirs. */
 static void
 test_replaced_in_the_same_rows (Fixture       *fixture,
                                 gconstpointer  data)
@@ -221,17 +232,21 @@ test_replaced_in_the_same_rows (Fixture       *fixture,
     g_assert_true (last_built_now == last_built);
     g_assert_cmpstr (gtk_string_object_get_string (hall_list_row_get_item (first)), ==,
                      "result 0");
+    g_assert_cmpstr (gtk_string_object_get_string (hall_list_row_get_item (last_built)), ==,
+                     "case 199");
   }
   g_assert_true (hall_paced_list_model_get_pacing (fixture->paced));
-  g_assert_cmpuint (pace_to_the_end (fixture), ==, 1);
+  g_assert_cmpuint (pace_to_the_end (fixture), ==, REFILL_FRAMES (ROWS_A_VIEW_BUILDS) + 1);
+  g_assert_cmpstr (gtk_string_object_get_string (hall_list_row_get_item (last_built)), ==,
+                   "result 199");
   g_assert_cmpuint (n_rows (fixture), ==, 2000);
   g_assert_cmpuint (fixture->largest_added, ==, 1800);
 }
 
-/* Fewer results than rows: the rows they fill show them at once, the
- * others show nothing and go ten a frame from the end; more results
- * than rows: the rows there are show them, and the others come ten a
- * frame up to the 200 a view builds, then the rest at once. */
+/* Fewer results than rows: the rows they fill show them (those on screen
+ * at once), the others show nothing and go ten a frame from the end; more
+ * results than rows: the rows there are show them, and the others come
+ * ten a frame up to the 200 a view builds, then the rest at once. */
 static void
 test_fewer_and_more (Fixture       *fixture,
                      gconstpointer  data)
@@ -242,13 +257,9 @@ test_fewer_and_more (Fixture       *fixture,
   fill (fixture->store, "few ", 30, 1000);
   g_assert_cmpuint (n_rows (fixture), ==, ROWS_A_VIEW_BUILDS);
   assert_prefix (fixture);
-  {
-    g_autoptr (HallListRow) blank = row (fixture, 30);
-
-    g_assert_null (hall_list_row_get_item (blank));
-  }
   frames = pace_to_the_end (fixture);
-  g_assert_cmpuint (frames, ==, (ROWS_A_VIEW_BUILDS - 30 + ROWS_PER_FRAME - 1) / ROWS_PER_FRAME);
+  g_assert_cmpuint (frames, ==, REFILL_FRAMES (ROWS_A_VIEW_BUILDS)
+                                + (ROWS_A_VIEW_BUILDS - 30 + ROWS_PER_FRAME - 1) / ROWS_PER_FRAME);
   g_assert_cmpuint (n_rows (fixture), ==, 30);
   g_assert_cmpuint (fixture->largest_cost, <=, 2 * ROWS_PER_FRAME);
 
@@ -262,8 +273,9 @@ test_fewer_and_more (Fixture       *fixture,
     g_assert_true (first_now == first);
   }
   frames = pace_to_the_end (fixture);
-  /* 170 rows at ten a frame, then the other 800 at once. */
-  g_assert_cmpuint (frames, ==, (ROWS_A_VIEW_BUILDS - 30) / ROWS_PER_FRAME + 1);
+  /* The 30 rows there show theirs, then 170 rows come at ten a frame,
+   * then the other 800 at once. */
+  g_assert_cmpuint (frames, ==, REFILL_FRAMES (30) + (ROWS_A_VIEW_BUILDS - 30) / ROWS_PER_FRAME + 1);
   g_assert_cmpuint (n_rows (fixture), ==, 1000);
   g_assert_cmpuint (fixture->largest_added, ==, 800);
   g_assert_cmpuint (fixture->largest_cost, <=, 2 * ROWS_PER_FRAME);
@@ -286,7 +298,66 @@ test_rest_fills_the_rows_going (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_signals, ==, signals);
   g_assert_cmpuint (n_rows (fixture), ==, ROWS_A_VIEW_BUILDS);
   assert_prefix (fixture);
-  g_assert_false (hall_paced_list_model_get_pacing (fixture->paced));
+  pace_to_the_end (fixture);
+  g_assert_cmpuint (fixture->n_signals, ==, signals);
+  assert_prefix (fixture);
+}
+
+static void
+count_changed_cb (HallListRow *row,
+                  GParamSpec  *pspec,
+                  guint       *n_changed)
+{
+  if (pspec == NULL)
+    (*n_changed)++;
+}
+
+/* After a replacement, no more rows than a screen shows are given
+ * another item in one frame; a change while the others still show what
+ * they showed (a case updated, new ones on top) leaves every row showing
+ * its item in the end, the view told of no change among the 200. */
+static void
+test_change_while_refilling (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr (GtkStringObject) changed = item_named ("changed ", 150);
+  g_autoptr (GtkStringObject) top = item_named ("new ", 0);
+  guint n_changed = 0;
+  guint frames = 0;
+
+  for (guint i = 0; i < ROWS_A_VIEW_BUILDS; i++)
+    {
+      g_autoptr (HallListRow) shown = row (fixture, i);
+
+      g_signal_connect (shown, "changed", G_CALLBACK (count_changed_cb), &n_changed);
+    }
+  fixture->largest_cost = 0;
+  fill (fixture->store, "result ", 1000, 1000);
+  g_assert_cmpuint (n_changed, ==, ROWS_ON_SCREEN);
+  assert_prefix (fixture);
+  while (hall_paced_list_model_get_pacing (fixture->paced))
+    {
+      n_changed = 0;
+      if (frames == 2)
+        g_list_store_splice (fixture->store, 150, 1, (gpointer *) &changed, 1);
+      if (frames == 4)
+        g_list_store_insert (fixture->store, 0, top);
+      next_frame (fixture);
+      frames++;
+      g_assert_cmpuint (n_changed, <=, ROWS_ON_SCREEN);
+      assert_prefix (fixture);
+      g_assert_cmpuint (frames, <, 100);
+    }
+  g_assert_cmpuint (fixture->largest_cost, ==, 0);
+  g_assert_cmpuint (n_rows (fixture), ==, 1001);
+  assert_prefix (fixture);
+  {
+    g_autoptr (HallListRow) first = row (fixture, 0);
+    g_autoptr (HallListRow) moved = row (fixture, 151);
+
+    g_assert_true (hall_list_row_get_item (first) == (gpointer) top);
+    g_assert_true (hall_list_row_get_item (moved) == (gpointer) changed);
+  }
 }
 
 /* A case changed in place, or new ones on top: passed on as they come.
@@ -562,6 +633,8 @@ main (int   argc,
               test_small_changes_pass, fixture_tear_down);
   g_test_add ("/paced-list-model/change-while-pacing", Fixture, NULL, fixture_set_up,
               test_change_while_pacing, fixture_tear_down);
+  g_test_add ("/paced-list-model/change-while-refilling", Fixture, NULL, fixture_set_up,
+              test_change_while_refilling, fixture_tear_down);
   g_test_add_func ("/paced-list-model/unrealized-all-at-once", test_unrealized_all_at_once);
   g_test_add_func ("/paced-list-model/view-keeps-its-widgets", test_view_keeps_its_widgets);
   return g_test_run ();

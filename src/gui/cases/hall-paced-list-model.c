@@ -11,8 +11,10 @@
  *
  * - When a change replaces everything shown, the first 200 rows are given
  *   the new items in place. The view keeps its row widgets, which only
- *   show other text: nothing is destroyed or built. Rows the new list does
- *   not fill show nothing and go a few a frame.
+ *   show other text: nothing is destroyed or built. The rows on screen
+ *   (the view is at the top) are given theirs at once, the others a few
+ *   a frame. Rows the new list does not fill show nothing and go a few a
+ *   frame.
  * - Items the view has not been told of yet (after the first 200, or more
  *   than were shown) come a few a frame, until the view holds as many
  *   rows as it ever builds; the rest come at once, since no row is built
@@ -22,7 +24,8 @@
  *   back (a case updated in place) finds its row and its widget.
  *
  * The model is always a prefix of the list: row i shows item i, or nothing
- * while it is on its way out.
+ * while it is on its way out; for the few frames after a replacement, the
+ * rows past those on screen still show what they showed.
  */
 #include "config.h"
 
@@ -32,6 +35,10 @@
 /* GTK 4.8's GTK_LIST_VIEW_MAX_LIST_ITEMS: past these the view builds no
  * row for items added after the shown ones. */
 #define ROWS_A_VIEW_BUILDS 200
+/* Rows given another item per row built or destroyed: giving a row
+ * another item rebinds its cells, a fraction of what building them costs.
+ * As many as that from the top are more than a screen holds. */
+#define ROWS_REFILLED_PER_ROW_PACED 2
 
 struct _HallPacedListModel
 {
@@ -47,6 +54,12 @@ struct _HallPacedListModel
    * lists: rows [0, MIN (n_shown, ROWS_A_VIEW_BUILDS)). Past the model's
    * items they show nothing. */
   GPtrArray *head;
+  /* Rows of the head from here on still show what they showed before
+   * the list was replaced (G_MAXUINT: none do). */
+  guint stale_from;
+  /* The rows on screen were just given theirs: the next frame lays them
+   * out, and gives no more rows another item. */
+  gboolean just_refilled;
 };
 
 static void hall_paced_list_model_list_model_init (GListModelInterface *iface);
@@ -134,23 +147,40 @@ tell_view (HallPacedListModel *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
 }
 
-/* Every row of the head shows the model's item at its place now, or
- * nothing past the model's items. The view is told nothing: its row
+static gboolean
+is_refilling (HallPacedListModel *self)
+{
+  return self->stale_from < self->head->len;
+}
+
+/* The head's rows up to @end show the model's items at their places now,
+ * or nothing past the model's items. The view is told nothing: its row
  * widgets stay and show the rows' new items. */
 static void
-refill_head (HallPacedListModel *self)
+refill_head (HallPacedListModel *self,
+             guint               end)
 {
-  for (guint i = 0; i < self->head->len; i++)
+  end = MIN (end, self->head->len);
+  for (; self->stale_from < end; self->stale_from++)
     {
-      g_autoptr (GObject) item = g_list_model_get_item (self->model, i);
+      g_autoptr (GObject) item = g_list_model_get_item (self->model, self->stale_from);
 
-      hall_list_row_set_item (self->head->pdata[i], item);
+      hall_list_row_set_item (self->head->pdata[self->stale_from], item);
     }
+  if (self->stale_from >= self->head->len)
+    self->stale_from = G_MAXUINT;
+}
+
+static guint
+rows_refilled_a_frame (HallPacedListModel *self)
+{
+  return ROWS_REFILLED_PER_ROW_PACED * self->rows_per_frame;
 }
 
 static void
 stop_pacing (HallPacedListModel *self)
 {
+  self->just_refilled = FALSE;
   if (self->tick_id == 0)
     return;
   if (self->widget != NULL)
@@ -197,8 +227,17 @@ tick_cb (GtkWidget     *widget,
          gpointer       user_data)
 {
   HallPacedListModel *self = user_data;
+  guint n_items = g_list_model_get_n_items (self->model);
 
-  if (self->n_shown > g_list_model_get_n_items (self->model))
+  if (self->just_refilled)
+    self->just_refilled = FALSE;
+  else if (is_refilling (self))
+    {
+      refill_head (self, self->stale_from + rows_refilled_a_frame (self));
+      if (!is_refilling (self) && self->n_shown == n_items)
+        stop_pacing (self);
+    }
+  else if (self->n_shown > n_items)
     retire_more (self);
   else
     show_more (self);
@@ -218,7 +257,7 @@ start_pacing (HallPacedListModel *self)
 {
   guint n_items = g_list_model_get_n_items (self->model);
 
-  if (self->n_shown == n_items)
+  if (self->n_shown == n_items && !is_refilling (self))
     {
       stop_pacing (self);
       return;
@@ -230,6 +269,9 @@ start_pacing (HallPacedListModel *self)
     {
       guint before = self->n_shown;
 
+      refill_head (self, G_MAXUINT);
+      if (n_items == before)
+        return;
       self->n_shown = n_items;
       if (n_items > before)
         tell_view (self, before, 0, n_items - before);
@@ -271,16 +313,20 @@ model_items_changed_cb (GListModel         *model,
       return;
     }
 
-  if ((position == 0 && removed >= n_filled) || position == n_filled)
+  if ((position == 0 && removed >= n_filled) || position == n_filled || is_refilling (self))
     {
       /* Everything shown replaced (a search's results, the whole list
        * back), or items added where rows show nothing (a search's first
-       * rows and then the rest): the head's rows show the new items. Past
-       * the head the view built no rows while at the top; those go at
-       * once, and what is still to come comes a few a frame. */
+       * rows and then the rest), or any change while rows still show what
+       * they showed: the head's rows show the new items, those on screen
+       * now and the others a few a frame. Past the head the view built no
+       * rows while at the top; those go at once, and what is still to come
+       * comes a few a frame. */
       guint head_len = self->head->len;
 
-      refill_head (self);
+      self->stale_from = 0;
+      refill_head (self, rows_refilled_a_frame (self));
+      self->just_refilled = is_refilling (self);
       if (self->n_shown > head_len)
         {
           guint before = self->n_shown;
@@ -374,6 +420,7 @@ static void
 hall_paced_list_model_init (HallPacedListModel *self)
 {
   self->head = g_ptr_array_new_with_free_func (g_object_unref);
+  self->stale_from = G_MAXUINT;
 }
 
 HallPacedListModel *
