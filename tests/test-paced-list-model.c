@@ -617,6 +617,52 @@ test_view_keeps_its_widgets (void)
   g_clear_object (&fixture.store);
 }
 
+typedef struct
+{
+  guint n_rows;     /* told the row shows another item */
+  guint n_changes;  /* told a property of its item changed */
+} Watched;
+
+static void
+watch_cb (HallListRow *row,
+          GParamSpec  *pspec,
+          gpointer     data)
+{
+  Watched *watched = data;
+
+  if (pspec == NULL)
+    watched->n_rows++;
+  else
+    watched->n_changes++;
+}
+
+/* A row's watches hear what "changed" says, until they stop watching;
+ * two cells watching one row each hear it. */
+static void
+test_row_watches (void)
+{
+  g_autoptr (GtkStringObject) first = gtk_string_object_new ("first");
+  g_autoptr (GtkStringObject) second = gtk_string_object_new ("second");
+  g_autoptr (HallListRow) shown = hall_list_row_new (first);
+  Watched a = { 0 }, b = { 0 };
+
+  hall_list_row_watch (shown, watch_cb, &a);
+  hall_list_row_watch (shown, watch_cb, &b);
+  hall_list_row_set_item (shown, second);
+  g_assert_cmpuint (a.n_rows, ==, 1);
+  g_assert_cmpuint (b.n_rows, ==, 1);
+  g_object_notify (G_OBJECT (second), "string");
+  g_assert_cmpuint (a.n_changes, ==, 1);
+  g_object_notify (G_OBJECT (first), "string");
+  g_assert_cmpuint (a.n_changes, ==, 1);
+
+  hall_list_row_unwatch (shown, watch_cb, &a);
+  hall_list_row_set_item (shown, NULL);
+  g_assert_cmpuint (a.n_rows, ==, 1);
+  g_assert_cmpuint (b.n_rows, ==, 2);
+  hall_list_row_unwatch (shown, watch_cb, &b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -637,5 +683,6 @@ main (int   argc,
               test_change_while_refilling, fixture_tear_down);
   g_test_add_func ("/paced-list-model/unrealized-all-at-once", test_unrealized_all_at_once);
   g_test_add_func ("/paced-list-model/view-keeps-its-widgets", test_view_keeps_its_widgets);
+  g_test_add_func ("/list-row/watches", test_row_watches);
   return g_test_run ();
 }

@@ -73,11 +73,9 @@ struct _HallCaseListPage
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
 
-/* A cell's GtkListItem knows its column and its page by these, and the
- * handler it has on its row. */
+/* A cell's GtkListItem knows its column and its page by these. */
 static GQuark column_quark;
 static GQuark page_quark;
-static GQuark handler_quark;
 
 enum
 {
@@ -770,8 +768,9 @@ column_shows (Column      column,
 static void
 row_changed_cb (HallListRow *row,
                 GParamSpec  *pspec,
-                GtkListItem *list_item)
+                gpointer     data)
 {
+  GtkListItem *list_item = data;
   Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
 
   if (pspec == NULL || column_shows (column, pspec->name))
@@ -783,8 +782,6 @@ bind_cell (HallCaseListPage *self,
            GtkListItem      *list_item,
            Column            column)
 {
-  gulong handler;
-
   g_object_set_qdata (G_OBJECT (list_item), column_quark, GUINT_TO_POINTER (column));
   g_object_set_qdata (G_OBJECT (list_item), page_quark, self);
   show_cell (self, list_item);
@@ -792,11 +789,9 @@ bind_cell (HallCaseListPage *self,
   /* The model updates the cases it handed out in place when the store says
    * they changed (a sync acknowledged, a state moved), and the row is
    * given another case when a search's results replace the list. Bound
-   * and unbound for every row that scrolls by: one plain handler, let go
-   * of by its id. */
-  handler = g_signal_connect (gtk_list_item_get_item (list_item), "changed",
-                              G_CALLBACK (row_changed_cb), list_item);
-  g_object_set_qdata (G_OBJECT (list_item), handler_quark, GSIZE_TO_POINTER (handler));
+   * and unbound for every row that scrolls by: a watch of the row, not a
+   * signal handler. */
+  hall_list_row_watch (gtk_list_item_get_item (list_item), row_changed_cb, list_item);
 }
 
 static void
@@ -805,10 +800,9 @@ unbind_cb (GtkSignalListItemFactory *factory,
            HallCaseListPage         *self)
 {
   gpointer row = gtk_list_item_get_item (list_item);
-  gulong handler = GPOINTER_TO_SIZE (g_object_steal_qdata (G_OBJECT (list_item), handler_quark));
 
-  if (row != NULL && handler != 0)
-    g_signal_handler_disconnect (row, handler);
+  if (row != NULL)
+    hall_list_row_unwatch (row, row_changed_cb, list_item);
   g_hash_table_remove (self->promised_items, list_item);
 }
 
@@ -1000,7 +994,6 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   object_class->get_property = hall_case_list_page_get_property;
 
   column_quark = g_quark_from_static_string ("hall-column");
-  handler_quark = g_quark_from_static_string ("hall-row-handler");
   page_quark = g_quark_from_static_string ("hall-page");
   shown.uuid = g_intern_static_string ("uuid");
   shown.number = g_intern_static_string ("number");

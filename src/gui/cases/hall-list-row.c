@@ -12,7 +12,14 @@ struct _HallListRow
 
   GObject *item;
   gulong item_notify_id;
+  GArray *watches;  /* of Watch: the cells shown on the row */
 };
+
+typedef struct
+{
+  HallListRowWatch func;
+  gpointer         data;
+} Watch;
 
 G_DEFINE_FINAL_TYPE (HallListRow, hall_list_row, G_TYPE_OBJECT)
 
@@ -35,12 +42,29 @@ static guint signals[N_SIGNALS];
 /* On an item, its row (unowned): set while the row shows it. */
 static GQuark row_quark;
 
+/* "changed", to the signal's handlers and then to the watches. */
+static void
+emit_changed (HallListRow *self,
+              GParamSpec  *pspec)
+{
+  if (pspec != NULL)
+    g_signal_emit (self, signals[CHANGED], g_param_spec_get_name_quark (pspec), pspec);
+  else
+    g_signal_emit (self, signals[CHANGED], 0, NULL);
+  for (guint i = 0; self->watches != NULL && i < self->watches->len; i++)
+    {
+      Watch *watch = &g_array_index (self->watches, Watch, i);
+
+      watch->func (self, pspec, watch->data);
+    }
+}
+
 static void
 item_notify_cb (GObject     *item,
                 GParamSpec  *pspec,
                 HallListRow *self)
 {
-  g_signal_emit (self, signals[CHANGED], g_param_spec_get_name_quark (pspec), pspec);
+  emit_changed (self, pspec);
 }
 
 static void
@@ -60,6 +84,7 @@ hall_list_row_finalize (GObject *object)
   HallListRow *self = HALL_LIST_ROW (object);
 
   let_go_of_item (self);
+  g_clear_pointer (&self->watches, g_array_unref);
 
   G_OBJECT_CLASS (hall_list_row_parent_class)->finalize (object);
 }
@@ -173,5 +198,40 @@ hall_list_row_set_item (HallListRow *self,
       g_object_set_qdata (self->item, row_quark, self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
-  g_signal_emit (self, signals[CHANGED], 0, NULL);
+  emit_changed (self, NULL);
+}
+
+void
+hall_list_row_watch (HallListRow      *self,
+                     HallListRowWatch  func,
+                     gpointer          data)
+{
+  Watch watch = { func, data };
+
+  g_return_if_fail (HALL_IS_LIST_ROW (self));
+  g_return_if_fail (func != NULL);
+
+  if (self->watches == NULL)
+    self->watches = g_array_sized_new (FALSE, FALSE, sizeof (Watch), 8);
+  g_array_append_val (self->watches, watch);
+}
+
+void
+hall_list_row_unwatch (HallListRow      *self,
+                       HallListRowWatch  func,
+                       gpointer          data)
+{
+  g_return_if_fail (HALL_IS_LIST_ROW (self));
+
+  for (guint i = 0; self->watches != NULL && i < self->watches->len; i++)
+    {
+      Watch *watch = &g_array_index (self->watches, Watch, i);
+
+      if (watch->func == func && watch->data == data)
+        {
+          g_array_remove_index (self->watches, i);
+          return;
+        }
+    }
+  g_critical ("%s: %p does not watch the row", G_STRFUNC, data);
 }
