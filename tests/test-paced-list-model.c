@@ -22,12 +22,14 @@
 
 #define ROWS_PER_FRAME 10
 #define ROWS_A_VIEW_BUILDS 200
-/* Given their new items at once after a replacement: twice the rows paced
- * a frame, more than a screen shows. */
-#define ROWS_ON_SCREEN (2 * ROWS_PER_FRAME)
+/* Given their new items at once after a replacement: three times the rows
+ * paced a frame, more than a screen shows. */
+#define ROWS_ON_SCREEN (3 * ROWS_PER_FRAME)
 /* Frames until the other rows of @n are given theirs: one that lays out
- * the rows on screen, then ROWS_ON_SCREEN a frame. */
-#define REFILL_FRAMES(n) (1 + ((n) - ROWS_ON_SCREEN + ROWS_ON_SCREEN - 1) / ROWS_ON_SCREEN)
+ * the rows on screen, then ROWS_ON_SCREEN a frame; none when all of them
+ * are on screen. */
+#define REFILL_FRAMES(n) \
+  ((n) > ROWS_ON_SCREEN ? 1 + ((n) - ROWS_ON_SCREEN + ROWS_ON_SCREEN - 1) / ROWS_ON_SCREEN : 0)
 
 typedef struct
 {

@@ -264,9 +264,12 @@ scrolled_cb (HallCaseListPage *self,
     }
 }
 
-/* Rows a table builds in a frame when a search's results or the whole
- * list come (hall-paced-list-model.c): some 8 ms of a 2-core PC's frame. */
-#define ROWS_PER_FRAME 20
+/* Rows a table builds or destroys in a frame when a search's results or
+ * the whole list come (hall-paced-list-model.c). GTK 4.8 measures all the
+ * table's rows again in a frame that adds or removes one: with 20, such
+ * frames took 15-20 ms of a 2-core PC's CPU (bench-list-stall, searches),
+ * with 12 they mostly stay under 16. */
+#define ROWS_PER_FRAME 12
 
 /* The highlighted row is the open case's, once it is among the rows read;
  * no other row stays highlighted meanwhile. Nothing is read for it. */

@@ -37,8 +37,9 @@
 #define ROWS_A_VIEW_BUILDS 200
 /* Rows given another item per row built or destroyed: giving a row
  * another item rebinds its cells, a fraction of what building them costs.
- * As many as that from the top are more than a screen holds. */
-#define ROWS_REFILLED_PER_ROW_PACED 2
+ * As many as that from the top (36 for the case list's 12) are more than
+ * a screen of 1,200 pixels holds. */
+#define ROWS_REFILLED_PER_ROW_PACED 3
 
 struct _HallPacedListModel
 {
