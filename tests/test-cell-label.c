@@ -20,13 +20,13 @@ timed_out_cb (gpointer data)
 }
 
 /* Iterates the main context until @label's accessible label is @expected;
- * fails after two seconds, saying what it is. */
+ * fails after ten seconds, saying what it is. */
 static void
 wait_for_accessible_label (GtkWidget  *label,
                            const char *expected)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (2, timed_out_cb, &timed_out);
+  guint id = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
   char *differs;
 
   while ((differs = gtk_test_accessible_check_property (GTK_ACCESSIBLE (label),
