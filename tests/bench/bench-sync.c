@@ -228,28 +228,28 @@ bench_push (const char  *dir,
       g_print ("push: the kept profile %s (%u outbox rows)\n", template, rows);
     }
   else
-  {
-    g_autoptr (GError) error = NULL;
-    g_autoptr (HallStore) store = hall_store_open (template, hall_catalog_get_hall_code (catalog),
-                                                   "C09", &error);
-    gint64 start = g_get_monotonic_time ();
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HallStore) store = hall_store_open (template, hall_catalog_get_hall_code (catalog),
+                                                     "C09", &error);
+      gint64 start = g_get_monotonic_time ();
 
-    g_assert_no_error (error);
-    for (i = 0; i < n_cases; i++)
-      {
-        g_autofree char *id_number = resident_id (i);
-        g_autoptr (HallApplicant) applicant =
-          hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
-                                     "13912345678");
-        g_autoptr (HallCase) kase = hall_case_new ();
+      g_assert_no_error (error);
+      for (i = 0; i < n_cases; i++)
+        {
+          g_autofree char *id_number = resident_id (i);
+          g_autoptr (HallApplicant) applicant =
+            hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
+                                       "13912345678");
+          g_autoptr (HallCase) kase = hall_case_new ();
 
-        if (!hall_store_create_case (store, applicant, service, kase, &error))
-          g_error ("opening case %u: %s", i, error->message);
-      }
-    rows = hall_store_count_outbox (store);
-    g_print ("push: %u cases opened offline in %.1f s (%u outbox rows)\n", n_cases,
-             seconds_since (start), rows);
-  }
+          if (!hall_store_create_case (store, applicant, service, kase, &error))
+            g_error ("opening case %u: %s", i, error->message);
+        }
+      rows = hall_store_count_outbox (store);
+      g_print ("push: %u cases opened offline in %.1f s (%u outbox rows)\n", n_cases,
+               seconds_since (start), rows);
+    }
 
   for (run = 0; run < n_runs; run++)
     {
