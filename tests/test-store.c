@@ -18,6 +18,7 @@
 #include "hall-store.h"
 #include "hall-store-migrations.h"
 #include "hall-store-sync-private.h"
+#include "hall-store-test-hooks.h"
 
 typedef struct
 {
@@ -1012,6 +1013,187 @@ test_apply_changes_read_error (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "entry"));
   cursor = hall_store_get_meta (store, "cursor");
   g_assert_null (cursor);
+}
+
+
+/* A page of the feed as a fresh counter's first pull gets it: for each of
+ * @n cases from @first on, its applicant (欧阳伟明, with a number of its own), the case
+ * and its "created" entry. */
+static JsonArray *
+first_pull_page (guint first,
+                 guint n)
+{
+  g_autoptr (GString) json = g_string_new ("[");
+
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *id = resident_id (i);
+      g_autofree char *app = g_strdup_printf ("11111111-2222-4333-8444-%012u", i);
+      g_autofree char *kase = g_strdup_printf ("22222222-3333-4444-8555-%012u", i);
+      g_autofree char *event = g_strdup_printf ("33333333-4444-4555-8666-%012u", i);
+
+      g_string_append_printf (json,
+        "%s{\"entity\": \"applicant\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+        " {\"uuid\": \"%s\", \"kind\": \"person\", \"name\": \"欧阳伟明\","
+        "  \"id_type\": \"resident_id\", \"id_number\": \"%s\", \"phone\": \"139%08u\","
+        "  \"version\": 1}},"
+        " {\"entity\": \"case\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+        " {\"uuid\": \"%s\", \"number\": \"YC-2026-C07-%06u\","
+        "  \"service\": \"individual_business_license\", \"applicant\": \"%s\","
+        "  \"state\": \"received\", \"counter\": \"C07\", \"version\": 1}},"
+        " {\"entity\": \"event\", \"uuid\": \"%s\", \"version\": 1, \"data\":"
+        " {\"uuid\": \"%s\", \"case\": \"%s\", \"kind\": \"created\","
+        "  \"official\": \"li.na\", \"at\": \"2026-11-27T08:00:00Z\"}}",
+        i == first ? "" : ",", app, app, id, i, kase, kase, i + 1, app, event, event, kase);
+    }
+  g_string_append_c (json, ']');
+  return parse_array (json->str);
+}
+
+static guint
+count_found (HallStore  *store,
+             const char *query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) found = hall_store_search_cases (store, query, 50, &error);
+
+  g_assert_no_error (error);
+  return found->len;
+}
+
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Every way of searching finds the pulled cases: case_search (phone,
+ * document and name buckets), case_bigrams (two characters) and the
+ * applicants' full-text indexes (three characters and more). */
+static void
+assert_pulled_found (HallStore  *store,
+                     const char *path,
+                     guint       n_cases)
+{
+  g_autofree char *id = resident_id (0);
+
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM case_search"), ==, n_cases);
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM meta WHERE key = 'search_fill'"),
+                   ==, 0);
+  g_assert_cmpuint (count_found (store, "伟明"), ==, MIN (n_cases, 50));
+  g_assert_cmpuint (count_found (store, "阳伟明"), ==, MIN (n_cases, 50));
+  g_assert_cmpuint (count_found (store, "欧阳伟明"), ==, MIN (n_cases, 50));
+  g_assert_cmpuint (count_found (store, id), ==, 1);
+  g_assert_cmpuint (count_found (store, "13900000000"), ==, 1);
+  g_assert_cmpuint (count_found (store, "1390000"), >=, 1);
+}
+
+/* A fresh store's first pull writes the search keys of what it pulls once,
+ * at its end (none while its pages are applied), and then every search
+ * finds the cases. */
+static void
+test_first_pull_search (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page1 = first_pull_page (0, 30);
+  g_autoptr (JsonArray) page2 = first_pull_page (30, 30);
+
+  g_assert_true (hall_store_begin_pull (store, &error));
+  g_assert_no_error (error);
+  hall_store_apply_changes (store, page1, NULL, "90", &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_store_apply_changes (store, page2, NULL, "180", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM meta"
+                                              " WHERE key = 'search_fill'"), ==, 1);
+  g_assert_true (hall_store_end_pull (store, &error));
+  g_assert_no_error (error);
+  assert_pulled_found (store, fixture->path, 60);
+
+  /* The next pull is not a first one: its cases get their keys at once. */
+  g_clear_pointer (&page1, json_array_unref);
+  page1 = first_pull_page (60, 1);
+  g_assert_true (hall_store_begin_pull (store, &error));
+  g_assert_true (hall_store_apply_changes (store, page1, NULL, "183", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 61);
+  g_assert_cmpuint (count_found (store, "13900000060"), ==, 1);
+  g_assert_true (hall_store_end_pull (store, &error));
+}
+
+/* A first pull cut off between two pages (the counter killed), and the
+ * writing of its keys failing before its commit (as a kill there leaves
+ * it): the keys are all written when the store is opened again. */
+static void
+test_first_pull_search_cut_off (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page1 = first_pull_page (0, 20);
+  g_autoptr (JsonArray) page2 = first_pull_page (20, 20);
+
+  /* Killed after a page: nothing but the flag says what is missing. */
+  g_assert_true (hall_store_begin_pull (store, &error));
+  g_assert_true (hall_store_apply_changes (store, page1, NULL, "60", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 0);
+  store = open_store (fixture->path, "C03");
+  assert_pulled_found (store, fixture->path, 20);
+
+  /* The next pull goes on row by row, its keys at once. */
+  g_assert_true (hall_store_begin_pull (store, &error));
+  g_assert_true (hall_store_apply_changes (store, page2, NULL, "120", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 40);
+  g_assert_true (hall_store_end_pull (store, &error));
+}
+
+static void
+test_first_pull_search_fill_fails (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page = first_pull_page (0, 25);
+  g_autoptr (HallApplicant) walk_in = person ("欧阳伟明", 900);
+  g_autoptr (HallCase) taken_in = NULL;
+
+  g_assert_true (hall_store_begin_pull (store, &error));
+  g_assert_true (hall_store_apply_changes (store, page, NULL, "75", &error));
+  g_assert_no_error (error);
+  /* An intake while the pull runs. */
+  taken_in = create_case (store, fixture->service, walk_in);
+  _hall_store_fail_next_search_fill (store);
+  g_assert_false (hall_store_end_pull (store, &error));
+  g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL);
+  g_clear_error (&error);
+  /* Rolled back whole: the flag is still there, and only the intake's keys. */
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM meta"
+                                              " WHERE key = 'search_fill'"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 1);
+  g_clear_object (&store);
+
+  store = open_store (fixture->path, "C03");
+  assert_pulled_found (store, fixture->path, 26);
+  g_assert_cmpuint (count_found (store, hall_case_get_number (taken_in)), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_bigrams"
+                                              " WHERE bigram = '伟明'"), ==, 26);
 }
 
 /* Reads that cannot return an error must still say that they failed,
@@ -2303,6 +2485,12 @@ main (int   argc,
   /* First, while the process has no other threads to fork with. */
   g_test_add ("/hall/store/kill9", Fixture, NULL, fixture_set_up, test_kill9, fixture_tear_down);
   g_test_add ("/hall/store/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
+  g_test_add ("/hall/store/pull/first-search", Fixture, NULL, fixture_set_up,
+              test_first_pull_search, fixture_tear_down);
+  g_test_add ("/hall/store/pull/first-search-cut-off", Fixture, NULL, fixture_set_up,
+              test_first_pull_search_cut_off, fixture_tear_down);
+  g_test_add ("/hall/store/pull/first-search-fill-fails", Fixture, NULL, fixture_set_up,
+              test_first_pull_search_fill_fails, fixture_tear_down);
   g_test_add ("/hall/store/filter", Fixture, NULL, fixture_set_up, test_filter,
               fixture_tear_down);
   g_test_add ("/hall/store/day-counts", Fixture, NULL, fixture_set_up, test_day_counts,

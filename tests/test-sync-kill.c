@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -119,7 +120,8 @@ die_with_parent (gpointer user_data)
 }
 
 static GSubprocess *
-spawn_sync (const char *profile)
+spawn_sync_full (const char *profile,
+                 const char *pull_page_size)
 {
   const char *binary = g_getenv ("SERVICE_HALL_CTL_BIN");
   g_autoptr (GSubprocessLauncher) launcher =
@@ -132,10 +134,33 @@ spawn_sync (const char *profile)
   /* Small batches: a push is then many requests, and a kill can land
    * between any two of them. */
   g_subprocess_launcher_setenv (launcher, "SERVICE_HALL_PUSH_BATCH_SIZE", "2", TRUE);
+  if (pull_page_size != NULL)
+    g_subprocess_launcher_setenv (launcher, "SERVICE_HALL_PULL_PAGE_SIZE", pull_page_size, TRUE);
   child = g_subprocess_launcher_spawn (launcher, &error, binary, "--profile", profile,
                                        "--low-speed-time", "2", "--retries", "3", "sync", NULL);
   g_assert_no_error (error);
   return child;
+}
+
+static GSubprocess *
+spawn_sync (const char *profile)
+{
+  return spawn_sync_full (profile, NULL);
+}
+
+/* One number read beside the store. */
+static gint64
+count_rows (const char *path,
+            const char *sql)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
 }
 
 /* Approves to the end, offline, up to @n cases of @store taken in and not
@@ -372,6 +397,120 @@ test_kill_during_sync (void)
   hall_test_remove_tree (dir);
 }
 
+
+/* A fresh counter's first pull writes the search keys of what it pulls at
+ * its end (hall_store_begin_pull()): killed anywhere in it, page by page
+ * or while it writes them, the store opened again has every pulled case
+ * in the search, and one clean sync brings the rest, searchable too. */
+static void
+test_kill_during_first_pull (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-sync-kill-XXXXXX", &error);
+  g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
+  g_autofree char *profile = g_build_filename (dir, "profile", NULL);
+  g_autofree char *db_path = g_build_filename (profile, "hall.db", NULL);
+  g_autofree char *other_path = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *server_db = NULL;
+  g_autoptr (HallTestServer) server = NULL;
+  g_autoptr (HallCatalog) catalog = NULL;
+  g_autoptr (GSubprocess) last = NULL;
+  guint killed = 0, mid_pull = 0, i;
+  HallSyncAudit counts;
+
+  g_assert_no_error (error);
+  catalog = hall_catalog_new_default (&error);
+  g_assert_no_error (error);
+  server = hall_test_server_start (server_dir);
+  server_db = hall_test_server_dup_db_path (server);
+  g_assert_cmpint (g_mkdir_with_parents (profile, 0700), ==, 0);
+
+  /* What there is to pull: another counter's cases. */
+  {
+    g_autoptr (HallStore) other = open_store (other_path, catalog, "C08");
+    g_autoptr (HallSyncEngine) other_engine = new_engine (other, server->url);
+
+    hall_test_create_cases (other, catalog, 0, 300);
+    sync_store (other_engine);
+  }
+  /* The profile: signed in, nothing pulled yet. */
+  {
+    g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+    g_autoptr (HallSyncEngine) engine = new_engine (store, server->url);
+  }
+
+  for (i = 0; killed < 8 && i < 40; i++)
+    {
+      g_autoptr (GSubprocess) child = NULL;
+      gint64 cases;
+
+      /* Pages of 25: a pull of a few dozen transactions. */
+      child = spawn_sync_full (profile, "25");
+      g_usleep ((gulong) g_random_int_range (20, 400) * 1000);
+      g_subprocess_force_exit (child);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      if (g_subprocess_get_if_signaled (child))
+        killed++;
+      hall_test_assert_integrity (db_path);
+      cases = count_rows (db_path, "SELECT count(*) FROM cases");
+      if (g_subprocess_get_if_signaled (child)
+          && count_rows (db_path, "SELECT count(*) FROM meta WHERE key = 'search_fill'") > 0)
+        mid_pull++;
+
+      /* Opened again (what the next start of the counter does), every
+       * case it has is found. */
+      {
+        g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+        g_autoptr (GPtrArray) found = hall_store_search_cases (store, "Person", 500, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (count_rows (db_path, "SELECT count(*) FROM meta"
+                                              " WHERE key = 'search_fill'"), ==, 0);
+        g_assert_cmpint (count_rows (db_path, "SELECT count(*) FROM case_search"), ==, cases);
+        g_assert_cmpint (count_rows (db_path, "SELECT count(*) FROM applicant_trigrams"
+                                              " WHERE applicant_trigrams MATCH 'Person'"),
+                         ==, count_rows (db_path, "SELECT count(*) FROM applicants"));
+        g_assert_cmpuint (found->len, ==, cases);
+      }
+      /* Each round starts from a fresh store again, while kills land in
+       * its first pull. */
+      if (cases > 0 && mid_pull < 4)
+        {
+          g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
+          g_autofree char *shm = g_strconcat (db_path, "-shm", NULL);
+
+          g_remove (db_path);
+          g_remove (wal);
+          g_remove (shm);
+          {
+            g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+            g_autoptr (HallSyncEngine) engine = new_engine (store, server->url);
+          }
+        }
+    }
+  g_test_message ("%u first pulls killed, %u with their search keys still to write", killed,
+                  mid_pull);
+  g_assert_cmpuint (mid_pull, >=, 2);
+
+  last = spawn_sync_full (profile, "25");
+  g_subprocess_wait_check (last, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (HallStore) store = open_store (db_path, catalog, "C07");
+    g_autoptr (GPtrArray) found = hall_store_search_cases (store, "Person", 500, &error);
+
+    g_assert_no_error (error);
+    hall_sync_audit_assert (store, server->url, server_db, &counts);
+    g_assert_cmpuint (counts.cases, ==, 300);
+    g_assert_cmpuint (found->len, ==, 300);
+    g_assert_cmpint (count_rows (db_path, "SELECT count(*) FROM case_search"), ==, 300);
+  }
+
+  hall_test_server_stop (server);
+  hall_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -379,6 +518,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/hall/sync-kill/client", test_kill_during_sync);
+  g_test_add_func ("/hall/sync-kill/first-pull", test_kill_during_first_pull);
 
   return g_test_run ();
 }

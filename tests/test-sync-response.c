@@ -478,12 +478,61 @@ test_batch (void)
     {
       g_autoptr (GPtrArray) refused = NULL;
       g_autoptr (GError) bad_error = NULL;
+      g_autofree gint64 *versions = NULL;
 
       g_test_message ("bad answer %u", i);
       refused = hall_sync_response_parse_batch (bad[i], strlen (bad[i]), 3, &bad_error);
       g_assert_null (refused);
       g_assert_error (bad_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
+      g_clear_error (&bad_error);
+      refused = hall_sync_response_parse_batch_versions (bad[i], strlen (bad[i]), 3, &versions,
+                                                         &bad_error);
+      g_assert_null (refused);
+      g_assert_null (versions);
+      g_assert_error (bad_error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
     }
+}
+
+/* The versions read from the parsed answer are the ones parse_version()
+ * reads from each result's text: the ETag first, else the body's
+ * "version" or "case_version". */
+static void
+test_batch_versions (void)
+{
+  const char *good = "{\"results\": [{\"status\": 201, \"etag\": \"\\\"7\\\"\", "
+                     "\"body\": " APPLICANT_DATA "}, {\"status\": 201, \"body\": "
+                     "{\"event\": \"x\", \"case_version\": 4}}, {\"status\": 200, "
+                     "\"body\": {\"version\": 9}}, {\"status\": 200, \"body\": null}, "
+                     "{\"status\": 422, \"body\": {\"status\": 422, \"field\": \"service\"}}]}";
+  g_autoptr (GPtrArray) plain = NULL;
+  g_autoptr (GPtrArray) answers = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree gint64 *versions = NULL;
+  const gint64 expected[] = { 7, 4, 9, 0 };
+  gsize size;
+
+  plain = hall_sync_response_parse_batch (good, strlen (good), 5, &error);
+  g_assert_no_error (error);
+  answers = hall_sync_response_parse_batch_versions (good, strlen (good), 5, &versions, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (versions);
+  g_assert_cmpuint (answers->len, ==, 5);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      HallHttpResponse *answer = g_ptr_array_index (plain, i);
+
+      g_assert_cmpint (versions[i], ==, expected[i]);
+      g_assert_cmpint (hall_sync_response_parse_version (hall_http_response_get_header (answer, "ETag"),
+                                                         g_bytes_get_data (answer->body, &size),
+                                                         g_bytes_get_size (answer->body)),
+                       ==, expected[i]);
+    }
+  /* A refused result keeps its body for the official to read. */
+  g_assert_cmpuint (((HallHttpResponse *) g_ptr_array_index (answers, 4))->status, ==, 422);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (((HallHttpResponse *)
+                                                     g_ptr_array_index (answers, 4))->body,
+                                                    &size),
+                                  -1, "service"));
 }
 
 int
@@ -504,6 +553,7 @@ main (int   argc,
   g_test_add_func ("/hall/sync-response/existing", test_existing);
   g_test_add_func ("/hall/sync-response/offset", test_offset);
   g_test_add_func ("/hall/sync-response/batch", test_batch);
+  g_test_add_func ("/hall/sync-response/batch/versions", test_batch_versions);
 
   return g_test_run ();
 }

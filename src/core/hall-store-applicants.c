@@ -97,8 +97,12 @@ index_applicant_locked (HallStore  *self,
                         const char *id_number,
                         GError    **error)
 {
-  IndexWrite write = { remove, id, g_strdup (name), g_strdup (phone), g_strdup (id_number) };
+  IndexWrite write;
 
+  /* A first pull's end indexes every applicant again. */
+  if (self->search_fill)
+    return TRUE;
+  write = (IndexWrite) { remove, id, g_strdup (name), g_strdup (phone), g_strdup (id_number) };
   if (self->held_index == NULL)
     {
       index_write_clear (&write);

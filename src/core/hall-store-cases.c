@@ -150,6 +150,30 @@ _hall_store_number_seq (const char *number)
   return g_ascii_strtoll (dash ? dash + 1 : number, NULL, 10);
 }
 
+#define INSERT_CASE_SQL                                                                   \
+  "INSERT INTO cases (uuid, number, seq, service_id, service_name, applicant_id, state,"  \
+  " created_at, promised_at, updated_at, counter, official, checklist, version,"          \
+  " sync_state, recorded_by, recorded_at)"                                                 \
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"        \
+  " NULLIF (?17, 0))"
+
+/* The insert of a case compiled without the trigger that writes its row of
+ * case_search (and, through that row's own triggers, its name bigrams):
+ * SQLITE_IGNORE drops that one INSERT from the trigger's program. */
+static int
+skip_search_keys (void       *data,
+                  int         action,
+                  const char *table,
+                  const char *unused,
+                  const char *database,
+                  const char *trigger)
+{
+  if (action == SQLITE_INSERT && g_strcmp0 (table, "case_search") == 0
+      && g_strcmp0 (trigger, "case_search_insert") == 0)
+    return SQLITE_IGNORE;
+  return SQLITE_OK;
+}
+
 gboolean
 _hall_store_insert_case_locked (HallStore  *self,
                                 HallCase   *kase,
@@ -164,14 +188,13 @@ _hall_store_insert_case_locked (HallStore  *self,
   json_node_set_array (node, hall_case_get_checklist (kase));
   checklist = json_to_string (node, FALSE);
 
-  stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "INSERT INTO cases (uuid, number, seq, service_id, service_name,"
-                                   " applicant_id, state, created_at, promised_at, updated_at,"
-                                   " counter, official, checklist, version, sync_state,"
-                                   " recorded_by, recorded_at)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                   " ?13, ?14, ?15, ?16, NULLIF (?17, 0))",
-                                   error);
+  /* A first pull writes the search keys of its cases at its end. */
+  if (from_server && self->search_fill)
+    stmt = hall_sqlite_conn_prepare_authorized (self->writer,
+                                                INSERT_CASE_SQL " /* search keys later */",
+                                                skip_search_keys, error);
+  else
+    stmt = hall_sqlite_conn_prepare (self->writer, INSERT_CASE_SQL, error);
   if (stmt == NULL)
     return FALSE;
   hall_sqlite_bind_text (stmt, 1, hall_case_get_uuid (kase));

@@ -42,6 +42,13 @@ struct _HallStore
    * write_lock. */
   GArray         *held_index;
 
+  /* A fresh store's first pull is under way (meta "search_fill"): the
+   * search keys (case_search, the applicants' full-text indexes) of what
+   * it stores are written once, when it ends (_hall_store_fill_search).
+   * Under write_lock. */
+  gboolean        search_fill;
+  gboolean        fail_fill;  /* tests: the fill fails before its commit */
+
   /* The signed-in official's key, opened once per session with the
    * password (hall_store_open_session_key()), and its certificate: each
    * decision made here is signed with them. Under write_lock. */
@@ -189,6 +196,11 @@ gboolean        _hall_store_retire_applicant_locked (HallStore  *self,
                                                      const char *uuid,
                                                      GError    **error);
 void            _hall_store_hold_index_locked   (HallStore      *self);
+gboolean        _hall_store_fill_search         (HallStore      *self,
+                                                 GError        **error);
+/* At open: a first pull killed half-way gets its search keys now. */
+gboolean        _hall_store_resume_search_fill  (HallStore      *self,
+                                                 GError        **error);
 gboolean        _hall_store_release_index_locked (HallStore     *self,
                                                   gboolean       write,
                                                   GError       **error);

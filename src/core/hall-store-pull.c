@@ -525,3 +525,66 @@ hall_store_apply_changes (HallStore   *self,
     _hall_store_emit_cases_changed_once (self, changed_cases);
   return TRUE;
 }
+
+gboolean
+hall_store_begin_pull (HallStore  *self,
+                       GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  gboolean fresh;
+
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  /* A first pull cut off goes on as it was. */
+  if (self->search_fill)
+    {
+      _hall_store_write_rollback (self);
+      return TRUE;
+    }
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT NOT EXISTS (SELECT 1 FROM meta WHERE key = 'cursor')"
+                                   " AND NOT EXISTS (SELECT 1 FROM applicants)"
+                                   " AND NOT EXISTS (SELECT 1 FROM cases)",
+                                   error);
+  if (stmt == NULL || !hall_sqlite_stmt_step_row (stmt, _("look at the store"), error))
+    {
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  fresh = sqlite3_column_int (stmt, 0) != 0;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (!fresh)
+    {
+      _hall_store_write_rollback (self);
+      return TRUE;
+    }
+  if (!_hall_store_set_meta_locked (self, "search_fill", "1", error))
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  /* Set under the lock and before the commit, so that no write after the
+   * commit writes keys row by row that the end would write again. */
+  self->search_fill = TRUE;
+  if (!hall_sqlite_conn_exec (self->writer, "COMMIT", _("save the changes"), error))
+    {
+      self->search_fill = FALSE;
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  g_mutex_unlock (&self->write_lock);
+  g_debug ("first pull: search keys written when it ends");
+  return TRUE;
+}
+
+gboolean
+hall_store_end_pull (HallStore  *self,
+                     GError    **error)
+{
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
+
+  return _hall_store_fill_search (self, error);
+}

@@ -582,3 +582,95 @@ hall_store_search_cases_finish (HallStore     *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* A first pull's search keys, written in one pass (hall_store_begin_pull()):
+ * the cases without a row in case_search get one, in its order, and with
+ * it their name bigrams (its triggers); the full-text indexes, which saw no
+ * applicant while the pull ran, are made again from the applicants, as
+ * migration 2 made them. */
+static const char fill_search_sql[] =
+  "INSERT INTO case_search (created_at, id, applicant_id, id_number, phone, name)"
+  "  SELECT c.created_at, c.id, c.applicant_id, a.id_number, coalesce (a.phone, ''), a.name"
+  "  FROM cases c JOIN applicants a ON a.id = c.applicant_id"
+  "  WHERE NOT EXISTS (SELECT 1 FROM case_search s"
+  "                    WHERE s.created_at = c.created_at AND s.id = c.id)"
+  "  ORDER BY c.created_at, c.id;"
+  "INSERT INTO applicant_bigrams (applicant_bigrams) VALUES ('delete-all');"
+  "INSERT INTO applicant_trigrams (applicant_trigrams) VALUES ('delete-all');"
+  "INSERT INTO applicant_bigrams (rowid, bigrams)"
+  "  SELECT id, hall_name_bigrams (name) FROM applicants;"
+  "INSERT INTO applicant_trigrams (rowid, name, phone, id_number)"
+  "  SELECT id, name, coalesce (phone, ''), id_number FROM applicants;"
+  "DELETE FROM meta WHERE key = 'search_fill';";
+
+/* Writes what a first pull left out, with the end of its state, in one
+ * transaction: cut off half-way it leaves the state as it was, and is
+ * done again. */
+gboolean
+_hall_store_fill_search (HallStore *self,
+                         GError   **error)
+{
+  gboolean ok;
+
+  if (!_hall_store_write_begin (self, error))
+    return FALSE;
+  if (!self->search_fill)
+    {
+      _hall_store_write_rollback (self);
+      return TRUE;
+    }
+  ok = hall_sqlite_conn_exec (self->writer, fill_search_sql,
+                              _("index the pulled cases for search"), error);
+  if (ok && self->fail_fill)
+    {
+      self->fail_fill = FALSE;
+      g_set_error_literal (error, HALL_STORE_ERROR, HALL_STORE_ERROR_SQL,
+                           "search keys: failing before the commit, as asked");
+      ok = FALSE;
+    }
+  /* Cleared before the commit, under the lock, so that no write after it
+   * leaves its keys out; a failed commit sets it again first. */
+  self->search_fill = !ok;
+  if (ok && !hall_sqlite_conn_exec (self->writer, "COMMIT", _("save the changes"), error))
+    {
+      self->search_fill = TRUE;
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  g_mutex_unlock (&self->write_lock);
+  return TRUE;
+}
+
+void
+_hall_store_fail_next_search_fill (HallStore *self)
+{
+  g_return_if_fail (HALL_IS_STORE (self));
+  self->fail_fill = TRUE;
+}
+
+gboolean
+_hall_store_resume_search_fill (HallStore *self,
+                                GError   **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT 1 FROM meta WHERE key = 'search_fill'", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look at the store"));
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  g_mutex_lock (&self->write_lock);
+  self->search_fill = TRUE;
+  g_mutex_unlock (&self->write_lock);
+  return _hall_store_fill_search (self, error);
+}

@@ -102,6 +102,22 @@ gboolean        hall_store_apply_changes         (HallStore      *self,
                                                   const char     *next_cursor,
                                                   GError        **error);
 
+/* A pull starts and ends. A store that has pulled nothing and holds no
+ * applicant or case (a counter's first pull, 100,000 changes and more)
+ * writes the search keys of what it pulls once, when the pull ends, in
+ * one sorted pass, instead of row by row as each page is applied (two
+ * thirds of storing a case went on them). Until then a search does not
+ * find the pulled cases. The state is in the store (meta "search_fill",
+ * set in the transaction that starts it), so a pull cut off or killed
+ * half-way ends it when the store is next opened, or at the end of the
+ * next pull. hall_store_end_pull() is called whether or not the pull
+ * succeeded; FALSE if writing the keys failed (they are written again
+ * later). */
+gboolean        hall_store_begin_pull            (HallStore      *self,
+                                                  GError        **error);
+gboolean        hall_store_end_pull              (HallStore      *self,
+                                                  GError        **error);
+
 /* Pages (hall-store-pages.c): the files the server does not hold yet,
  * oldest first, (transfer full) (element-type HallStoredPage); and the
  * record that the server holds the blob @sha256 (every page naming it). */

@@ -22,4 +22,8 @@ GPtrArray *_hall_store_search_cases_cancellable (HallStore     *self,
 GPtrArray *_hall_store_list_outbox_all          (HallStore     *self,
                                                  GError       **error);
 
+/* Makes the next writing of a first pull's search keys fail after its
+ * inserts, before its commit, as a kill there would leave it. */
+void       _hall_store_fail_next_search_fill    (HallStore     *self);
+
 G_END_DECLS

@@ -658,7 +658,8 @@ hall_store_open (const char  *path,
        * temporary tables would keep their memory for as long as the
        * connection lives. */
       || !hall_sqlite_conn_exec (self->writer, "PRAGMA temp_store = MEMORY",
-                                 _("set up the database"), error))
+                                 _("set up the database"), error)
+      || !_hall_store_resume_search_fill (self, error))
     return NULL;
 
   return g_steal_pointer (&self);

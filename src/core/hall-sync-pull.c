@@ -130,10 +130,40 @@ fetch_page_thread (gpointer data)
  * transaction. The next page is fetched and checked while one is applied,
  * so the server, the network and the reading of the data into model
  * objects go on while the store writes. */
+static gboolean pull_pages (HallSyncWorker *worker,
+                            HallSyncReport *report,
+                            GError        **error);
+
+/* The pages, between the store's start and end of a pull (a fresh store
+ * writes its search keys at the end, whether the pull went to its end or
+ * not). */
 gboolean
 _hall_sync_pull (HallSyncWorker *worker,
                  HallSyncReport *report,
                  GError        **error)
+{
+  g_autoptr (GError) end_error = NULL;
+  gboolean ok;
+
+  if (!hall_store_begin_pull (worker->store, error))
+    return FALSE;
+  ok = pull_pages (worker, report, error);
+  if (!hall_store_end_pull (worker->store, &end_error))
+    {
+      if (ok)
+        {
+          g_propagate_error (error, g_steal_pointer (&end_error));
+          return FALSE;
+        }
+      g_message ("Could not index the pulled cases for search yet: %s", end_error->message);
+    }
+  return ok;
+}
+
+static gboolean
+pull_pages (HallSyncWorker *worker,
+            HallSyncReport *report,
+            GError        **error)
 {
   g_autofree char *cursor = hall_store_get_meta (worker->store, "cursor");
   g_autoptr (FeedPage) page = g_new0 (FeedPage, 1);

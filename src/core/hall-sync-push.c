@@ -571,19 +571,17 @@ batch_finish (Batch          *batch,
     }
 
   data = g_bytes_get_data (batch->response->body, &size);
-  answers = hall_sync_response_parse_batch (data, size, n, error);
+  answers = hall_sync_response_parse_batch_versions (data, size, n, &versions, error);
   if (answers == NULL)
     {
       hall_store_defer_outbox (worker->store, first, (*error)->message, NULL);
       return BATCH_FAILED;
     }
-  versions = g_new0 (gint64, n);
   for (acked = 0; acked < n; acked++)
     {
       answer = g_ptr_array_index (answers, acked);
       if (answer->status < 200 || answer->status >= 300)
         break;
-      versions[acked] = answer_version (answer);
     }
 
   if (!hall_store_ack_outbox_batch (worker->store, batch->items, versions, acked, error))

@@ -442,14 +442,36 @@ hall_sync_response_parse_applicant (const char  *uuid,
   return json_to_string (root, FALSE);
 }
 
-GPtrArray *
-hall_sync_response_parse_batch (const char  *body,
-                                gsize        length,
-                                guint        n_operations,
-                                GError     **error)
+/* The version an accepted answer names: its ETag, or else its body's
+ * "version" (or an event's "case_version"), as parse_version() reads them
+ * from text. */
+static gint64
+node_version (const char *etag,
+              JsonNode   *body)
+{
+  gint64 version = etag != NULL ? etag_version (etag) : 0;
+
+  if (version == 0 && body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+    {
+      JsonObject *object = json_node_get_object (body);
+
+      version = positive_member (object, "version");
+      if (version == 0)
+        version = positive_member (object, "case_version");
+    }
+  return version;
+}
+
+static GPtrArray *
+parse_batch (const char  *body,
+             gsize        length,
+             guint        n_operations,
+             gint64     **versions_out,
+             GError     **error)
 {
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) responses = NULL;
+  g_autofree gint64 *versions = NULL;
   JsonNode *results;
   JsonArray *array;
 
@@ -467,6 +489,8 @@ hall_sync_response_parse_batch (const char  *body,
     }
   array = json_node_get_array (results);
   responses = g_ptr_array_new_full (n_operations, (GDestroyNotify) hall_http_response_free);
+  if (versions_out != NULL)
+    versions = g_new0 (gint64, MAX (n_operations, 1));
   for (guint i = 0; i < n_operations; i++)
     {
       JsonNode *node = json_array_get_element (array, i);
@@ -488,12 +512,42 @@ hall_sync_response_parse_batch (const char  *body,
       response->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       if (etag != NULL)
         g_hash_table_insert (response->headers, g_strdup ("etag"), g_strdup (etag));
-      text = result_body != NULL && !JSON_NODE_HOLDS_NULL (result_body)
-             ? json_to_string (result_body, FALSE) : g_strdup ("");
+      if (versions != NULL && status >= 200 && status < 300)
+        {
+          versions[i] = node_version (etag, result_body);
+          text = g_strdup ("");
+        }
+      else
+        text = result_body != NULL && !JSON_NODE_HOLDS_NULL (result_body)
+               ? json_to_string (result_body, FALSE) : g_strdup ("");
       response->body = g_bytes_new_take (text, strlen (text));
       g_ptr_array_add (responses, response);
     }
+  if (versions_out != NULL)
+    *versions_out = g_steal_pointer (&versions);
   return g_steal_pointer (&responses);
+}
+
+GPtrArray *
+hall_sync_response_parse_batch (const char  *body,
+                                gsize        length,
+                                guint        n_operations,
+                                GError     **error)
+{
+  return parse_batch (body, length, n_operations, NULL, error);
+}
+
+GPtrArray *
+hall_sync_response_parse_batch_versions (const char  *body,
+                                         gsize        length,
+                                         guint        n_operations,
+                                         gint64     **versions_out,
+                                         GError     **error)
+{
+  g_return_val_if_fail (versions_out != NULL, NULL);
+
+  *versions_out = NULL;
+  return parse_batch (body, length, n_operations, versions_out, error);
 }
 
 gboolean

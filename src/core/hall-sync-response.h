@@ -84,6 +84,18 @@ GPtrArray *hall_sync_response_parse_batch      (const char  *body,
                                                 guint        n_operations,
                                                 GError     **error);
 
+/* The same, for a counter that only needs the versions of the accepted:
+ * (*@versions_out)[i] is result i's version, as
+ * hall_sync_response_parse_version() reads it, for each 2xx result, whose
+ * body is then left empty rather than written out as text again (a third
+ * of acknowledging a batch went on writing and reading those bodies
+ * again); other results keep their body. */
+GPtrArray *hall_sync_response_parse_batch_versions (const char  *body,
+                                                    gsize        length,
+                                                    guint        n_operations,
+                                                    gint64     **versions_out,
+                                                    GError     **error);
+
 /* The Upload-Offset header of a blob answer: a decimal number of bytes from
  * 0 to G_MAXINT64. FALSE (and *offset untouched) for anything else. */
 gboolean  hall_sync_response_parse_offset      (const char  *header,

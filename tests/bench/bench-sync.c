@@ -4,7 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Usage: bench-sync [--cases N] [--changes N] [--runs N] [--threads N] [--url BASE]
+ *                   [--keep DIR]
  *
+ * --keep: keep the offline profile and the seeded pull server (SQLite) in
+ *         DIR and reuse them on the next run with the same DIR, so that
+ *         comparing two builds does not pay two minutes of set-up each time
+ *         (the same cases and changes; runs still push into fresh servers
+ *         and pull into fresh counters).
  * --url: sync with the server (or balancer) at BASE, which must be empty
  *        and have the demo officials, instead of starting one each run
  *        (bench-pg-ops.sh's ONLY=balancer: two servers behind HAProxy);
@@ -26,6 +32,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "hall-catalog.h"
 #include "hall-http-client.h"
@@ -38,6 +45,7 @@ static guint n_changes = 100000;
 static guint n_runs = 3;
 static guint n_threads = 16;
 static char *server_url;
+static char *keep_dir;
 
 static void
 store_result (GObject      *source,
@@ -59,6 +67,19 @@ static double
 seconds_since (gint64 start)
 {
   return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+}
+
+/* CPU seconds this process (the counter; the server is another) has used:
+ * on a machine shared with other work the wall clock varies by 2x from
+ * run to run, the counter's own CPU far less. */
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 static int
@@ -188,35 +209,47 @@ static void
 bench_push (const char  *dir,
             HallCatalog *catalog)
 {
-  g_autofree char *template = g_build_filename (dir, "template.db", NULL);
+  g_autofree char *template = g_build_filename (keep_dir != NULL ? keep_dir : dir,
+                                                "template.db", NULL);
   g_autoptr (GArray) pushes = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) passes = g_array_new (FALSE, FALSE, sizeof (double));
   HallService *service = hall_catalog_lookup (catalog, "resident_id_card_renewal");
   guint rows = 0;
   guint run, i;
 
-  {
-    g_autoptr (GError) error = NULL;
-    g_autoptr (HallStore) store = hall_store_open (template, hall_catalog_get_hall_code (catalog),
-                                                   "C09", &error);
-    gint64 start = g_get_monotonic_time ();
+  if (keep_dir != NULL && g_file_test (template, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HallStore) store = hall_store_open (template, hall_catalog_get_hall_code (catalog),
+                                                     "C09", &error);
 
-    g_assert_no_error (error);
-    for (i = 0; i < n_cases; i++)
-      {
-        g_autofree char *id_number = resident_id (i);
-        g_autoptr (HallApplicant) applicant =
-          hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
-                                     "13912345678");
-        g_autoptr (HallCase) kase = hall_case_new ();
+      g_assert_no_error (error);
+      rows = hall_store_count_outbox (store);
+      g_print ("push: the kept profile %s (%u outbox rows)\n", template, rows);
+    }
+  else
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HallStore) store = hall_store_open (template, hall_catalog_get_hall_code (catalog),
+                                                     "C09", &error);
+      gint64 start = g_get_monotonic_time ();
 
-        if (!hall_store_create_case (store, applicant, service, kase, &error))
-          g_error ("opening case %u: %s", i, error->message);
-      }
-    rows = hall_store_count_outbox (store);
-    g_print ("push: %u cases opened offline in %.1f s (%u outbox rows)\n", n_cases,
-             seconds_since (start), rows);
-  }
+      g_assert_no_error (error);
+      for (i = 0; i < n_cases; i++)
+        {
+          g_autofree char *id_number = resident_id (i);
+          g_autoptr (HallApplicant) applicant =
+            hall_applicant_new_person ("Test Person", HALL_ID_TYPE_RESIDENT_ID, id_number,
+                                       "13912345678");
+          g_autoptr (HallCase) kase = hall_case_new ();
+
+          if (!hall_store_create_case (store, applicant, service, kase, &error))
+            g_error ("opening case %u: %s", i, error->message);
+        }
+      rows = hall_store_count_outbox (store);
+      g_print ("push: %u cases opened offline in %.1f s (%u outbox rows)\n", n_cases,
+               seconds_since (start), rows);
+    }
 
   for (run = 0; run < n_runs; run++)
     {
@@ -230,7 +263,7 @@ bench_push (const char  *dir,
       g_autoptr (HallSyncEngine) engine = NULL;
       g_autoptr (GError) error = NULL;
       HallSyncReport report;
-      double push, pass;
+      double push, pass, cpu;
 
       g_mkdir_with_parents (run_dir, 0700);
       if (!g_file_copy (from, to, G_FILE_COPY_NONE, NULL, NULL, NULL, &error))
@@ -241,12 +274,14 @@ bench_push (const char  *dir,
       g_assert_no_error (error);
       engine = signed_in_engine (store, server_url != NULL ? server_url : server->url);
 
+      cpu = cpu_seconds ();
       pass = timed_pass (engine, store, &push, &report);
+      cpu = cpu_seconds () - cpu;
       if (report.pushed != rows)
         g_error ("pushed %u of %u rows", report.pushed, rows);
       g_print ("push run %u: %u rows in %.2f s (%.0f rows/s, %.0f cases/s); whole pass %.2f s, "
-               "pulled %u\n", run + 1, rows, push, rows / push, n_cases / push, pass,
-               report.pulled);
+               "pulled %u; counter CPU %.2f s\n", run + 1, rows, push, rows / push,
+               n_cases / push, pass, report.pulled, cpu);
       g_array_append_val (pushes, push);
       g_array_append_val (passes, pass);
     }
@@ -355,7 +390,11 @@ static void
 bench_pull (const char  *dir,
             HallCatalog *catalog)
 {
-  g_autofree char *server_dir = g_build_filename (dir, "pull-server", NULL);
+  g_autofree char *server_dir = g_build_filename (keep_dir != NULL ? keep_dir : dir,
+                                                  "pull-server", NULL);
+  g_autofree char *seeded = g_build_filename (server_dir, "seeded", NULL);
+  gboolean reuse = keep_dir != NULL && server_url == NULL
+                   && g_file_test (seeded, G_FILE_TEST_EXISTS);
   g_autoptr (HallTestServer) server = server_url == NULL ? hall_test_server_start (server_dir) : NULL;
   const char *base = server_url != NULL ? server_url : server->url;
   g_autofree char *token = hall_test_server_sign_in (base);
@@ -367,7 +406,7 @@ bench_pull (const char  *dir,
   gint64 start = g_get_monotonic_time ();
   guint run, i;
 
-  for (i = 0; i < n_threads; i++)
+  for (i = 0; i < n_threads && !reuse; i++)
     {
       seeders[i] = (Seeder) { base, token, i, n_threads, count, &failed,
                               hall_catalog_lookup (catalog, "resident_id_card_renewal") };
@@ -377,8 +416,13 @@ bench_pull (const char  *dir,
     g_thread_join (g_ptr_array_index (threads, i));
   if (failed)
     g_error ("seeding the server failed");
-  g_print ("pull: server seeded with %u changes in %.1f s over %u connections\n", count * 3,
-           seconds_since (start), n_threads);
+  if (reuse)
+    g_print ("pull: the kept server %s\n", server_dir);
+  else
+    g_print ("pull: server seeded with %u changes in %.1f s over %u connections\n", count * 3,
+             seconds_since (start), n_threads);
+  if (keep_dir != NULL && !reuse)
+    g_file_set_contents (seeded, "", 0, NULL);
 
   for (run = 0; run < n_runs; run++)
     {
@@ -388,15 +432,18 @@ bench_pull (const char  *dir,
                                                      "C10", &error);
       g_autoptr (HallSyncEngine) engine = NULL;
       HallSyncReport report;
-      double push, pass;
+      double push, pass, cpu;
 
       g_assert_no_error (error);
       engine = signed_in_engine (store, base);
+      cpu = cpu_seconds ();
       pass = timed_pass (engine, store, &push, &report);
+      cpu = cpu_seconds () - cpu;
       if (report.pulled != count * 3)
         g_error ("pulled %u of %u changes", report.pulled, count * 3);
-      g_print ("pull run %u: %u changes in %.2f s (%.0f changes/s), %u cases in the store\n",
-               run + 1, report.pulled, pass, report.pulled / pass, hall_store_count_cases (store));
+      g_print ("pull run %u: %u changes in %.2f s (%.0f changes/s), %u cases in the store; "
+               "counter CPU %.2f s\n", run + 1, report.pulled, pass, report.pulled / pass,
+               hall_store_count_cases (store), cpu);
       g_array_append_val (pulls, pass);
     }
   g_print ("pull median: %.2f s for %u changes (goal <= 3 s)\n", median (pulls), count * 3);
@@ -420,6 +467,8 @@ main (int   argc,
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &skip_push, "Skip the push benchmark", NULL },
     { "no-pull", 0, 0, G_OPTION_ARG_NONE, &skip_pull, "Skip the pull benchmark", NULL },
     { "url", 0, 0, G_OPTION_ARG_STRING, &server_url, "Sync with the server at BASE", "BASE" },
+    { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep_dir,
+      "Keep the profile and the seeded server in DIR, and reuse them", "DIR" },
     { NULL }
   };
 
@@ -439,6 +488,8 @@ main (int   argc,
     g_error ("%s", error->message);
   dir = g_dir_make_tmp ("bench-sync-XXXXXX", &error);
   g_assert_no_error (error);
+  if (keep_dir != NULL)
+    g_mkdir_with_parents (keep_dir, 0700);
 
   g_print ("machine: %u CPUs, %s; loopback; server %s\n", g_get_num_processors (), cpu,
            g_getenv ("SERVICE_HALL_SERVER_BIN"));
