@@ -1050,6 +1050,19 @@ first_pull_page (guint first,
   return parse_array (json->str);
 }
 
+/* A pull begun, and @page of changes stored with @cursor. */
+static void
+begin_pull_with (HallStore  *store,
+                 JsonArray  *page,
+                 const char *cursor)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hall_store_begin_pull (store, &error));
+  g_assert_true (hall_store_apply_changes (store, page, NULL, cursor, &error));
+  g_assert_no_error (error);
+}
+
 static guint
 count_found (HallStore  *store,
              const char *query)
@@ -1127,9 +1140,7 @@ test_first_pull_search (Fixture       *fixture,
   /* The next pull is not a first one: its cases get their keys at once. */
   g_clear_pointer (&page1, json_array_unref);
   page1 = first_pull_page (60, 1);
-  g_assert_true (hall_store_begin_pull (store, &error));
-  g_assert_true (hall_store_apply_changes (store, page1, NULL, "183", &error));
-  g_assert_no_error (error);
+  begin_pull_with (store, page1, "183");
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 61);
   g_assert_cmpuint (count_found (store, "13900000060"), ==, 1);
   g_assert_true (hall_store_end_pull (store, &error));
@@ -1148,18 +1159,14 @@ test_first_pull_search_cut_off (Fixture       *fixture,
   g_autoptr (JsonArray) page2 = first_pull_page (20, 20);
 
   /* Killed after a page: nothing but the flag says what is missing. */
-  g_assert_true (hall_store_begin_pull (store, &error));
-  g_assert_true (hall_store_apply_changes (store, page1, NULL, "60", &error));
-  g_assert_no_error (error);
+  begin_pull_with (store, page1, "60");
   g_clear_object (&store);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 0);
   store = open_store (fixture->path, "C03");
   assert_pulled_found (store, fixture->path, 20);
 
   /* The next pull goes on row by row, its keys at once. */
-  g_assert_true (hall_store_begin_pull (store, &error));
-  g_assert_true (hall_store_apply_changes (store, page2, NULL, "120", &error));
-  g_assert_no_error (error);
+  begin_pull_with (store, page2, "120");
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_search"), ==, 40);
   g_assert_true (hall_store_end_pull (store, &error));
 }
@@ -1174,9 +1181,7 @@ test_first_pull_search_fill_fails (Fixture       *fixture,
   g_autoptr (HallApplicant) walk_in = person ("欧阳伟明", 900);
   g_autoptr (HallCase) taken_in = NULL;
 
-  g_assert_true (hall_store_begin_pull (store, &error));
-  g_assert_true (hall_store_apply_changes (store, page, NULL, "75", &error));
-  g_assert_no_error (error);
+  begin_pull_with (store, page, "75");
   /* An intake while the pull runs. */
   taken_in = create_case (store, fixture->service, walk_in);
   _hall_store_fail_next_search_fill (store);
