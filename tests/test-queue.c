@@ -55,6 +55,19 @@ scripted_clock (gpointer user_data)
   return f->now != 0 ? f->now : g_get_real_time ();
 }
 
+/* Today at noon, the server's local time: a test that moves the clock on by
+ * minutes must not cross midnight, where ticket numbers start again. */
+static gint64
+midday_today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) noon = g_date_time_new_local (g_date_time_get_year (now),
+                                                     g_date_time_get_month (now),
+                                                     g_date_time_get_day_of_month (now),
+                                                     12, 0, 0);
+
+  return g_date_time_to_unix (noon) * G_USEC_PER_SEC;
+}
 static JsonNode *
 parse (const char *text)
 {
@@ -433,7 +446,7 @@ test_lifecycle (Fixture       *f,
   g_autofree char *changes = NULL;
   gint64 first_at;
   gint64 last_at;
-  gint64 t0 = g_get_real_time ();
+  gint64 t0 = midday_today ();
 
   f->now = t0;
   first = issue (f, SERVICE_A, NULL);
@@ -548,7 +561,7 @@ test_numbers_per_day (Fixture       *f,
   g_autoptr(JsonNode) tomorrow = NULL;
   g_autoptr(HallTestReply) reply = NULL;
 
-  f->now = g_get_real_time ();
+  f->now = midday_today ();
   today = issue (f, SERVICE_A, NULL);
   g_clear_pointer (&today, json_node_unref);
   today = issue (f, SERVICE_A, NULL);
@@ -1266,7 +1279,7 @@ test_appointments (Fixture       *f,
   g_autofree char *body = NULL;
   const char *kase = "0b1f5a3e-8f0a-4e6b-9d6c-2f1e0a9b8c7d";
 
-  f->now = g_get_real_time ();
+  f->now = midday_today ();
   slot = g_date_time_new_from_unix_utc (f->now / G_USEC_PER_SEC + 3600);
   slot_text = g_date_time_format (slot, "%Y-%m-%dT%H:%M:%SZ");
   body = g_strdup_printf ("{\"service\":\"%s\",\"slot\":\"%s\",\"case\":\"%s\"}", SERVICE_A,
