@@ -8,11 +8,14 @@
 
 #include <glib/gi18n.h>
 
+#include "hall-case-columns.h"
 #include "hall-case-format.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-model-test-hooks.h"
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
+#include "hall-case-row.h"
+#include "hall-case-table-header.h"
 #include "hall-cell-label.h"
 #include "hall-memory-trim.h"
 #include "hall-list-row.h"
@@ -30,13 +33,9 @@ struct _HallCaseListPage
   GtkSearchEntry    *search_entry;
   GtkStack          *stack;
   GtkScrolledWindow *scrolled_window;
-  GtkColumnView     *column_view;
-  GtkColumnViewColumn *number_column;
-  GtkColumnViewColumn *state_column;
-  GtkColumnViewColumn *applicant_column;
-  GtkColumnViewColumn *service_column;
-  GtkColumnViewColumn *promised_column;
-  GtkColumnViewColumn *sync_column;
+  HallCaseTableHeader *table_header;
+  GtkListView       *list_view;
+  HallCaseColumns   *columns;
   AdwStatusPage     *empty_page;
   AdwStatusPage     *no_results_page;
   GtkWidget         *empty_intake_button;
@@ -57,7 +56,7 @@ struct _HallCaseListPage
   HallPacedListModel *paced;  /* the model, handed to the table a few rows a frame */
   GtkSingleSelection *selection;
   gint64             clock;  /* seconds a test set the clock to, else 0 */
-  /* GtkListItems of the "Promised" column now on screen */
+  /* GtkListItems of the rows now bound, whose "Promised" counts down */
   GHashTable        *promised_items;
   guint              refresh_id;
   /* Enter came before the results of what was typed */
@@ -73,7 +72,7 @@ struct _HallCaseListPage
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
 
-/* A cell's GtkListItem knows its column and its page by these. */
+/* A row's GtkListItem knows its page, and a cell its column, by these. */
 static GQuark column_quark;
 static GQuark page_quark;
 
@@ -459,12 +458,12 @@ row_released_cb (GtkGestureClick  *gesture,
                 double            y,
                 HallCaseListPage *self)
 {
-  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
   GtkWidget *widget;
 
   if (n_press != 1)
     return;
-  for (widget = picked; widget != NULL && widget != GTK_WIDGET (self->column_view);
+  for (widget = picked; widget != NULL && widget != GTK_WIDGET (self->list_view);
        widget = gtk_widget_get_parent (widget))
     if (g_strcmp0 (gtk_widget_get_css_name (widget), "row") == 0)
       {
@@ -496,6 +495,7 @@ typedef enum
   COLUMN_STATE,
   COLUMN_PROMISED,
   COLUMN_SYNC,
+  N_COLUMNS
 } Column;
 
 /* Tooltips are asked for when the pointer rests on a cell, not set at
@@ -512,7 +512,7 @@ cell_query_tooltip_cb (GtkWidget   *widget,
                        GtkListItem *list_item)
 {
   HallCaseListPage *self = g_object_get_qdata (G_OBJECT (list_item), page_quark);
-  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
+  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (widget), column_quark));
   HallCase *kase = list_item_case (list_item);
   g_autofree char *text = NULL;
 
@@ -554,56 +554,55 @@ cell_query_tooltip_cb (GtkWidget   *widget,
 /* Cells of text are HallCellLabels, not GtkLabels: a jump of the scroll
  * bar rebinds hundreds of them, and their size does not depend on their
  * text, so a new text costs no layout (hall-cell-label.c). */
-static void
-setup_text (GtkListItem *list_item,
-            int          natural_chars)
+static GtkWidget *
+cell_new (Column column)
 {
-  GtkWidget *label = hall_cell_label_new (natural_chars);
+  GtkWidget *cell;
 
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
-  gtk_list_item_set_child (list_item, label);
+  switch (column)
+    {
+    case COLUMN_NUMBER:
+      cell = hall_cell_label_new (7);
+      gtk_widget_add_css_class (cell, "numeric");
+      break;
+    case COLUMN_SERVICE:
+      /* Services' names are long: their column asks for more room. */
+      cell = hall_cell_label_new (30);
+      break;
+    case COLUMN_SYNC:
+      cell = gtk_image_new ();
+      gtk_widget_set_halign (cell, GTK_ALIGN_START);
+      break;
+    case COLUMN_APPLICANT:
+    case COLUMN_STATE:
+    case COLUMN_PROMISED:
+    default:
+      cell = hall_cell_label_new (7);
+      break;
+    }
+  g_object_set_qdata (G_OBJECT (cell), column_quark, GUINT_TO_POINTER (column));
+  return cell;
 }
 
+/* A row of the table: one widget holding a cell for each column (see
+ * hall-case-row.h for why not a GtkColumnView). */
 static void
-setup_label_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                HallCaseListPage         *self)
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              HallCaseListPage         *self)
 {
-  setup_text (list_item, 7);
+  GtkWidget *row = hall_case_row_new (self->columns);
+
+  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
+    {
+      GtkWidget *cell = cell_new (column);
+
+      gtk_widget_set_has_tooltip (cell, TRUE);
+      g_signal_connect (cell, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
+      hall_case_row_set_cell (HALL_CASE_ROW (row), column, cell);
+    }
+  gtk_list_item_set_child (list_item, row);
 }
-
-/* Services' names are long: their column asks for more room. */
-static void
-setup_service_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item,
-                  HallCaseListPage         *self)
-{
-  setup_text (list_item, 30);
-}
-
-static void
-setup_number_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item,
-                 HallCaseListPage         *self)
-{
-  setup_label_cb (factory, list_item, self);
-  gtk_widget_add_css_class (gtk_list_item_get_child (list_item), "numeric");
-}
-
-static void
-setup_sync_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               HallCaseListPage         *self)
-{
-  GtkWidget *image = gtk_image_new ();
-
-  gtk_widget_set_halign (image, GTK_ALIGN_START);
-  gtk_widget_set_has_tooltip (image, TRUE);
-  g_signal_connect (image, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
-  gtk_list_item_set_child (list_item, image);
-}
-
 
 /* Now, in seconds: the wall clock, or where a test set it. */
 static gint64
@@ -627,12 +626,21 @@ set_css_class (GtkWidget  *widget,
     gtk_widget_remove_css_class (widget, css_class);
 }
 
+static GtkWidget *
+row_cell (GtkListItem *list_item,
+          Column       column)
+{
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+
+  return row != NULL ? hall_case_row_get_cell (HALL_CASE_ROW (row), column) : NULL;
+}
+
 static void
 show_promised (GtkListItem *list_item,
                HallCase    *kase,
                gint64       now)
 {
-  GtkWidget *label = gtk_list_item_get_child (list_item);
+  GtkWidget *label = row_cell (list_item, COLUMN_PROMISED);
   g_autofree char *text = NULL;
   gboolean overdue = FALSE;
 
@@ -649,7 +657,7 @@ static void
 show_sync (GtkListItem *list_item,
            HallCase    *kase)
 {
-  GtkWidget *image = gtk_list_item_get_child (list_item);
+  GtkWidget *image = row_cell (list_item, COLUMN_SYNC);
   HallSyncState state = hall_case_get_sync_state (kase);
   const char *icon_name = hall_sync_state_get_icon_name (state);
 
@@ -673,11 +681,11 @@ show_long_text (GtkWidget  *label,
 
 static void
 show_cell (HallCaseListPage *self,
-           GtkListItem      *list_item)
+           GtkListItem      *list_item,
+           Column            column)
 {
-  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
   HallCase *kase = list_item_case (list_item);
-  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *child = row_cell (list_item, column);
 
   if (child == NULL)
     return;
@@ -767,27 +775,30 @@ column_shows (Column      column,
     }
 }
 
-/* The row shows another case (@pspec NULL), or its case changed. */
+/* The row shows another case (@pspec NULL), or its case changed: the
+ * cells that show what changed show it again. */
 static void
 row_changed_cb (HallListRow *row,
                 GParamSpec  *pspec,
                 gpointer     data)
 {
   GtkListItem *list_item = data;
-  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (list_item), column_quark));
+  HallCaseListPage *self = g_object_get_qdata (G_OBJECT (list_item), page_quark);
 
-  if (pspec == NULL || column_shows (column, pspec->name))
-    show_cell (g_object_get_qdata (G_OBJECT (list_item), page_quark), list_item);
+  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
+    if (pspec == NULL || column_shows (column, pspec->name))
+      show_cell (self, list_item, column);
 }
 
 static void
-bind_cell (HallCaseListPage *self,
-           GtkListItem      *list_item,
-           Column            column)
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             HallCaseListPage         *self)
 {
-  g_object_set_qdata (G_OBJECT (list_item), column_quark, GUINT_TO_POINTER (column));
   g_object_set_qdata (G_OBJECT (list_item), page_quark, self);
-  show_cell (self, list_item);
+  g_hash_table_add (self->promised_items, list_item);
+  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
+    show_cell (self, list_item, column);
 
   /* The model updates the cases it handed out in place when the store says
    * they changed (a sync acknowledged, a state moved), and the row is
@@ -798,9 +809,9 @@ bind_cell (HallCaseListPage *self,
 }
 
 static void
-unbind_cb (GtkSignalListItemFactory *factory,
-           GtkListItem              *list_item,
-           HallCaseListPage         *self)
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               HallCaseListPage         *self)
 {
   gpointer row = gtk_list_item_get_item (list_item);
 
@@ -810,60 +821,11 @@ unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-teardown_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             HallCaseListPage         *self)
-{
-  g_hash_table_remove (self->promised_items, list_item);
-}
-
-static void
-bind_number_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                HallCaseListPage         *self)
-{
-  bind_cell (self, list_item, COLUMN_NUMBER);
-}
-
-static void
-bind_applicant_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   HallCaseListPage         *self)
-{
-  bind_cell (self, list_item, COLUMN_APPLICANT);
-}
-
-static void
-bind_service_cb (GtkSignalListItemFactory *factory,
+teardown_row_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
                  HallCaseListPage         *self)
 {
-  bind_cell (self, list_item, COLUMN_SERVICE);
-}
-
-static void
-bind_state_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               HallCaseListPage         *self)
-{
-  bind_cell (self, list_item, COLUMN_STATE);
-}
-
-static void
-bind_promised_cb (GtkSignalListItemFactory *factory,
-                  GtkListItem              *list_item,
-                  HallCaseListPage         *self)
-{
-  g_hash_table_add (self->promised_items, list_item);
-  bind_cell (self, list_item, COLUMN_PROMISED);
-}
-
-static void
-bind_sync_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              HallCaseListPage         *self)
-{
-  bind_cell (self, list_item, COLUMN_SYNC);
+  g_hash_table_remove (self->promised_items, list_item);
 }
 
 static gboolean
@@ -917,7 +879,7 @@ hall_case_list_page_grab_focus (GtkWidget *widget)
    * sits in a hidden page, and keys sent there are lost (after signing in
    * to an empty list, Ctrl+N did nothing until something was clicked). */
   if (g_strcmp0 (view, "list") == 0)
-    return gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+    return gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
   if (g_strcmp0 (view, "empty") == 0)
     return gtk_widget_grab_focus (self->empty_intake_button);
   return FALSE;
@@ -939,6 +901,7 @@ hall_case_list_page_dispose (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
+  g_clear_object (&self->columns);
   g_clear_pointer (&self->promised_items, g_hash_table_unref);
   g_clear_pointer (&self->open_uuid, g_free);
 
@@ -1027,19 +990,15 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
     g_signal_new ("case-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, HALL_TYPE_CASE);
 
+  g_type_ensure (HALL_TYPE_CASE_TABLE_HEADER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-case-list-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, stack);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, scrolled_window);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, column_view);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, number_column);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, state_column);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, applicant_column);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, service_column);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, promised_column);
-  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, sync_column);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, table_header);
+  gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, empty_intake_button);
   gtk_widget_class_bind_template_child (widget_class, HallCaseListPage, no_results_page);
@@ -1056,18 +1015,6 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_label_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_number_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_service_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_number_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_applicant_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_service_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_state_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_promised_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unbind_cb);
-  gtk_widget_class_bind_template_callback (widget_class, teardown_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_sync_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_sync_cb);
 
   gtk_widget_class_install_action (widget_class, "list.clear-filters", NULL,
                                    clear_filters_action);
@@ -1081,9 +1028,27 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
 static void
 hall_case_list_page_init (HallCaseListPage *self)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
   self->promised_items = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* In Column's order. */
+  self->columns = hall_case_columns_new ();
+  hall_case_columns_add (self->columns, _("Case Number"), 170, 170, FALSE);
+  hall_case_columns_add (self->columns, _("Applicant"), -1, 100, TRUE);
+  hall_case_columns_add (self->columns, _("Service"), -1, 240, TRUE);
+  hall_case_columns_add (self->columns, _("State"), 100, 100, FALSE);
+  hall_case_columns_add (self->columns, _("Promised"), 170, 170, FALSE);
+  hall_case_columns_add (self->columns, _("Sync"), 64, 64, FALSE);
+  hall_case_table_header_set_columns (self->table_header, self->columns);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
   /* A check for each state, named as the table's column names it. */
   for (guint i = 0; i < G_N_ELEMENTS (self->state_checks); i++)
     {
@@ -1102,7 +1067,7 @@ hall_case_list_page_init (HallCaseListPage *self)
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
     gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
     g_signal_connect (click, "released", G_CALLBACK (row_released_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
   }
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
                            "value-changed", G_CALLBACK (scrolled_cb), self, G_CONNECT_SWAPPED);
@@ -1125,7 +1090,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
   if (!g_set_object (&self->store, store))
     return;
 
-  gtk_column_view_set_model (self->column_view, NULL);
+  gtk_list_view_set_model (self->list_view, NULL);
   if (self->selection != NULL)
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
@@ -1158,7 +1123,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
                                self, G_CONNECT_SWAPPED);
       _hall_case_list_model_set_clock (self->model, self->clock);
       self->paced = hall_paced_list_model_new (G_LIST_MODEL (self->model),
-                                               GTK_WIDGET (self->column_view), ROWS_PER_FRAME);
+                                               GTK_WIDGET (self->list_view), ROWS_PER_FRAME);
       g_signal_connect_object (self->paced, "notify::pacing", G_CALLBACK (follow_open_case), self,
                                G_CONNECT_SWAPPED);
       /* After the paced model, which may give the rows other cases
@@ -1179,7 +1144,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
       g_signal_connect_object (self->selection, "items-changed",
                                G_CALLBACK (follow_open_case), self,
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
     }
 
   update_view (self);
@@ -1235,17 +1200,12 @@ hall_case_list_page_set_compact (HallCaseListPage *self,
   self->compact = compact;
   /* The header bar has no room for its search button then. */
   gtk_widget_set_visible (self->search_toggle, compact);
-  gtk_column_view_column_set_visible (self->service_column, !compact);
-  gtk_column_view_column_set_visible (self->promised_column, !compact);
-  gtk_column_view_column_set_visible (self->sync_column, !compact);
+  hall_case_columns_set_visible (self->columns, COLUMN_SERVICE, !compact);
+  hall_case_columns_set_visible (self->columns, COLUMN_PROMISED, !compact);
+  hall_case_columns_set_visible (self->columns, COLUMN_SYNC, !compact);
   /* The names get the room the number and the state can spare. */
-  gtk_column_view_column_set_fixed_width (self->number_column, compact ? 150 : 170);
-  gtk_column_view_column_set_fixed_width (self->state_column, compact ? 84 : 100);
-  /* GTK 4.8 still gives hidden columns that expand their share, and the
-   * applicant's column its minimum: at 360 px the name gets a width of
-   * its own instead. */
-  gtk_column_view_column_set_expand (self->service_column, !compact);
-  gtk_column_view_column_set_fixed_width (self->applicant_column, compact ? 106 : -1);
+  hall_case_columns_set_fixed_width (self->columns, COLUMN_NUMBER, compact ? 150 : 170);
+  hall_case_columns_set_fixed_width (self->columns, COLUMN_STATE, compact ? 84 : 100);
 }
 
 gboolean
@@ -1336,7 +1296,7 @@ hall_case_list_page_dup_promised_text (HallCaseListPage *self,
       HallCase *kase = list_item_case (list_item);
 
       if (kase != NULL && g_strcmp0 (hall_case_get_uuid (kase), case_uuid) == 0)
-        return g_strdup (hall_cell_label_get_text (HALL_CELL_LABEL (gtk_list_item_get_child (list_item))));
+        return g_strdup (hall_cell_label_get_text (HALL_CELL_LABEL (row_cell (list_item, COLUMN_PROMISED))));
     }
   return NULL;
 }
