@@ -16,7 +16,6 @@
 #include "hall-case-list-page-test-hooks.h"
 #include "hall-case-row.h"
 #include "hall-case-table-header.h"
-#include "hall-cell-label.h"
 #include "hall-memory-trim.h"
 #include "hall-list-row.h"
 #include "hall-paced-list-model.h"
@@ -72,8 +71,7 @@ struct _HallCaseListPage
 
 G_DEFINE_FINAL_TYPE (HallCaseListPage, hall_case_list_page, GTK_TYPE_WIDGET)
 
-/* A row's GtkListItem knows its page, and a cell its column, by these. */
-static GQuark column_quark;
+/* A row's GtkListItem knows its page by this. */
 static GQuark page_quark;
 
 enum
@@ -504,19 +502,19 @@ typedef enum
  * Business names and services are often longer than their column: what
  * the ellipsis hides is in the tooltip; the sync icon says its state. */
 static gboolean
-cell_query_tooltip_cb (GtkWidget   *widget,
-                       int          x,
-                       int          y,
-                       gboolean     keyboard,
-                       GtkTooltip  *tooltip,
-                       GtkListItem *list_item)
+row_query_tooltip_cb (GtkWidget   *widget,
+                      int          x,
+                      int          y,
+                      gboolean     keyboard,
+                      GtkTooltip  *tooltip,
+                      GtkListItem *list_item)
 {
   HallCaseListPage *self = g_object_get_qdata (G_OBJECT (list_item), page_quark);
-  Column column = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (widget), column_quark));
+  int column = hall_case_row_get_column_at (HALL_CASE_ROW (widget), x);
   HallCase *kase = list_item_case (list_item);
   g_autofree char *text = NULL;
 
-  if (self == NULL || kase == NULL || hall_case_list_model_is_placeholder (kase))
+  if (self == NULL || kase == NULL || hall_case_list_model_is_placeholder (kase) || column < 0)
     return FALSE;
   switch (column)
     {
@@ -551,40 +549,7 @@ cell_query_tooltip_cb (GtkWidget   *widget,
   return TRUE;
 }
 
-/* Cells of text are HallCellLabels, not GtkLabels: a jump of the scroll
- * bar rebinds hundreds of them, and their size does not depend on their
- * text, so a new text costs no layout (hall-cell-label.c). */
-static GtkWidget *
-cell_new (Column column)
-{
-  GtkWidget *cell;
-
-  switch (column)
-    {
-    case COLUMN_NUMBER:
-      cell = hall_cell_label_new (7);
-      gtk_widget_add_css_class (cell, "numeric");
-      break;
-    case COLUMN_SERVICE:
-      /* Services' names are long: their column asks for more room. */
-      cell = hall_cell_label_new (30);
-      break;
-    case COLUMN_SYNC:
-      cell = gtk_image_new ();
-      gtk_widget_set_halign (cell, GTK_ALIGN_START);
-      break;
-    case COLUMN_APPLICANT:
-    case COLUMN_STATE:
-    case COLUMN_PROMISED:
-    default:
-      cell = hall_cell_label_new (7);
-      break;
-    }
-  g_object_set_qdata (G_OBJECT (cell), column_quark, GUINT_TO_POINTER (column));
-  return cell;
-}
-
-/* A row of the table: one widget holding a cell for each column (see
+/* A row of the table: one widget drawing a cell for each column (see
  * hall-case-row.h for why not a GtkColumnView). */
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
@@ -593,14 +558,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = hall_case_row_new (self->columns);
 
-  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
-    {
-      GtkWidget *cell = cell_new (column);
-
-      gtk_widget_set_has_tooltip (cell, TRUE);
-      g_signal_connect (cell, "query-tooltip", G_CALLBACK (cell_query_tooltip_cb), list_item);
-      hall_case_row_set_cell (HALL_CASE_ROW (row), column, cell);
-    }
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (row_query_tooltip_cb), list_item);
   gtk_list_item_set_child (list_item, row);
 }
 
@@ -611,28 +570,10 @@ page_now (HallCaseListPage *self)
   return self->clock != 0 ? self->clock : g_get_real_time () / G_USEC_PER_SEC;
 }
 
-/* A style class changed only when it changes: each change restyles the
- * cell. */
-static void
-set_css_class (GtkWidget  *widget,
-               const char *css_class,
-               gboolean    on)
+static HallCaseRow *
+list_item_row (GtkListItem *list_item)
 {
-  if (gtk_widget_has_css_class (widget, css_class) == on)
-    return;
-  if (on)
-    gtk_widget_add_css_class (widget, css_class);
-  else
-    gtk_widget_remove_css_class (widget, css_class);
-}
-
-static GtkWidget *
-row_cell (GtkListItem *list_item,
-          Column       column)
-{
-  GtkWidget *row = gtk_list_item_get_child (list_item);
-
-  return row != NULL ? hall_case_row_get_cell (HALL_CASE_ROW (row), column) : NULL;
+  return HALL_CASE_ROW (gtk_list_item_get_child (list_item));
 }
 
 static void
@@ -640,7 +581,6 @@ show_promised (GtkListItem *list_item,
                HallCase    *kase,
                gint64       now)
 {
-  GtkWidget *label = row_cell (list_item, COLUMN_PROMISED);
   g_autofree char *text = NULL;
   gboolean overdue = FALSE;
 
@@ -649,34 +589,26 @@ show_promised (GtkListItem *list_item,
   else
     text = hall_format_timestamp (hall_case_get_promised_at (kase));
 
-  hall_cell_label_set_text (HALL_CELL_LABEL (label), text);
-  set_css_class (label, "error", overdue);
+  hall_case_row_set_text (list_item_row (list_item), COLUMN_PROMISED, text,
+                          overdue ? HALL_CASE_ROW_STYLE_ERROR : HALL_CASE_ROW_STYLE_NONE);
 }
 
 static void
 show_sync (GtkListItem *list_item,
            HallCase    *kase)
 {
-  GtkWidget *image = row_cell (list_item, COLUMN_SYNC);
   HallSyncState state = hall_case_get_sync_state (kase);
-  const char *icon_name = hall_sync_state_get_icon_name (state);
+  HallCaseRowStyle style = HALL_CASE_ROW_STYLE_NONE;
 
-  /* Setting an image's icon, the same one too, resizes the image and so
-   * the table: a search's results shown in the rows there were did that
-   * for every row. */
-  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (image)), icon_name) != 0)
-    gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
-  gtk_widget_set_opacity (image, 1.0);
-  set_css_class (image, "error", state == HALL_SYNC_REJECTED);
-  set_css_class (image, "warning", state == HALL_SYNC_CONFLICT);
-  set_css_class (image, "dim-label", state == HALL_SYNC_PENDING);
-}
-
-static void
-show_long_text (GtkWidget  *label,
-                const char *text)
-{
-  hall_cell_label_set_text (HALL_CELL_LABEL (label), text);
+  if (state == HALL_SYNC_REJECTED)
+    style = HALL_CASE_ROW_STYLE_ERROR;
+  else if (state == HALL_SYNC_CONFLICT)
+    style = HALL_CASE_ROW_STYLE_WARNING;
+  else if (state == HALL_SYNC_PENDING)
+    style = HALL_CASE_ROW_STYLE_DIM;
+  hall_case_row_set_icon (list_item_row (list_item), COLUMN_SYNC,
+                          hall_sync_state_get_icon_name (state),
+                          hall_sync_state_get_label (state), style);
 }
 
 static void
@@ -685,43 +617,42 @@ show_cell (HallCaseListPage *self,
            Column            column)
 {
   HallCase *kase = list_item_case (list_item);
-  GtkWidget *child = row_cell (list_item, column);
+  HallCaseRow *row = list_item_row (list_item);
 
-  if (child == NULL)
+  if (row == NULL)
     return;
 
   /* A row not read yet stays blank for the moment it takes, and a row on
    * its way out shows nothing. */
   if (kase == NULL || hall_case_list_model_is_placeholder (kase))
     {
-      if (HALL_IS_CELL_LABEL (child))
-        {
-          hall_cell_label_set_text (HALL_CELL_LABEL (child), "");
-          set_css_class (child, "error", FALSE);
-        }
+      if (column == COLUMN_SYNC)
+        hall_case_row_set_icon (row, column, NULL, NULL, HALL_CASE_ROW_STYLE_NONE);
       else
-        /* Hidden, not cleared: clearing it and setting the icon again
-         * when the row is read would resize the row twice. */
-        gtk_widget_set_opacity (child, 0.0);
+        hall_case_row_set_text (row, column, NULL, HALL_CASE_ROW_STYLE_NONE);
       return;
     }
 
   switch (column)
     {
     case COLUMN_NUMBER:
-      hall_cell_label_set_text (HALL_CELL_LABEL (child), hall_case_get_number (kase));
+      hall_case_row_set_text (row, column, hall_case_get_number (kase),
+                              HALL_CASE_ROW_STYLE_NUMERIC);
       break;
     case COLUMN_APPLICANT:
-      show_long_text (child, hall_case_get_applicant_name (kase));
+      hall_case_row_set_text (row, column, hall_case_get_applicant_name (kase),
+                              HALL_CASE_ROW_STYLE_NONE);
       break;
     case COLUMN_SERVICE:
-      show_long_text (child, hall_format_service_name (self->catalog,
-                                                       hall_case_get_service_id (kase),
-                                                       hall_case_get_service_name (kase)));
+      hall_case_row_set_text (row, column,
+                              hall_format_service_name (self->catalog,
+                                                        hall_case_get_service_id (kase),
+                                                        hall_case_get_service_name (kase)),
+                              HALL_CASE_ROW_STYLE_NONE);
       break;
     case COLUMN_STATE:
-      hall_cell_label_set_text (HALL_CELL_LABEL (child),
-                                hall_case_state_get_label (hall_case_get_state (kase)));
+      hall_case_row_set_text (row, column, hall_case_state_get_label (hall_case_get_state (kase)),
+                              HALL_CASE_ROW_STYLE_NONE);
       break;
     case COLUMN_PROMISED:
       show_promised (list_item, kase, page_now (self));
@@ -959,7 +890,6 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   object_class->dispose = hall_case_list_page_dispose;
   object_class->get_property = hall_case_list_page_get_property;
 
-  column_quark = g_quark_from_static_string ("hall-column");
   page_quark = g_quark_from_static_string ("hall-page");
   shown.uuid = g_intern_static_string ("uuid");
   shown.number = g_intern_static_string ("number");
@@ -1296,7 +1226,7 @@ hall_case_list_page_dup_promised_text (HallCaseListPage *self,
       HallCase *kase = list_item_case (list_item);
 
       if (kase != NULL && g_strcmp0 (hall_case_get_uuid (kase), case_uuid) == 0)
-        return g_strdup (hall_cell_label_get_text (HALL_CELL_LABEL (row_cell (list_item, COLUMN_PROMISED))));
+        return g_strdup (hall_case_row_get_text (list_item_row (list_item), COLUMN_PROMISED));
     }
   return NULL;
 }
