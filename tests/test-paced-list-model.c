@@ -403,6 +403,49 @@ test_small_changes_pass (Fixture       *fixture,
   assert_prefix (fixture);
 }
 
+/* 5,000 new cases on top while the view follows the top (a pull at a
+ * list the official looks at from the top): the rows there are show them,
+ * those on screen at once, so the view builds and destroys no row for
+ * them; a few new ones still pass through as they come. */
+static void
+test_pulled_on_top (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallListRow) first = NULL;
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GtkStringObject) one = item_named ("new ", 0);
+  guint signals;
+
+  hall_paced_list_model_set_follow_top (fixture->paced, TRUE);
+  g_list_store_insert (fixture->store, 0, one);
+  g_assert_false (hall_paced_list_model_get_pacing (fixture->paced));
+  g_assert_cmpuint (fixture->largest_added, ==, 1);
+  assert_prefix (fixture);
+  first = row (fixture, 0);
+
+  for (guint i = 0; i < 5000; i++)
+    g_ptr_array_add (items, item_named ("pulled ", i));
+  signals = fixture->n_signals;
+  g_list_store_splice (fixture->store, 0, 0, items->pdata, items->len);
+  /* No row among the first 200 told of, so none built or destroyed. */
+  g_assert_cmpuint (fixture->largest_removed_rows, ==, 0);
+  g_assert_cmpuint (fixture->largest_cost, <=, 2);
+  g_assert_true (hall_paced_list_model_get_pacing (fixture->paced));
+  assert_prefix (fixture);
+  {
+    g_autoptr (HallListRow) first_now = row (fixture, 0);
+
+    g_assert_true (first_now == first);
+    g_assert_cmpstr (gtk_string_object_get_string (hall_list_row_get_item (first)), ==,
+                     "pulled 0");
+  }
+  pace_to_the_end (fixture);
+  g_assert_cmpuint (fixture->n_signals, >, signals);
+  g_assert_cmpuint (n_rows (fixture), ==, 6001);
+  assert_prefix (fixture);
+  hall_paced_list_model_set_follow_top (fixture->paced, FALSE);
+}
+
 /* A change among the shown rows while others are still to come: what was
  * to come is shown first, then the change, and the model is whole. */
 static void
@@ -679,6 +722,8 @@ main (int   argc,
               test_rest_fills_the_rows_going, fixture_tear_down);
   g_test_add ("/paced-list-model/small-changes-pass", Fixture, NULL, fixture_set_up,
               test_small_changes_pass, fixture_tear_down);
+  g_test_add ("/paced-list-model/pulled-on-top", Fixture, NULL, fixture_set_up,
+              test_pulled_on_top, fixture_tear_down);
   g_test_add ("/paced-list-model/change-while-pacing", Fixture, NULL, fixture_set_up,
               test_change_while_pacing, fixture_tear_down);
   g_test_add ("/paced-list-model/change-while-refilling", Fixture, NULL, fixture_set_up,

@@ -211,6 +211,8 @@ end_keep_top (GdkFrameClock    *frame_clock,
               HallCaseListPage *self)
 {
   self->keep_top = FALSE;
+  if (self->paced != NULL)
+    hall_paced_list_model_set_follow_top (self->paced, FALSE);
   g_clear_signal_handler (&self->after_paint_id, frame_clock);
 }
 
@@ -230,6 +232,10 @@ rows_changed_cb (HallCaseListPage *self,
       || (gtk_adjustment_get_value (vadjustment) > 0 && !self->keep_top && !self->going_top))
     return;
   self->keep_top = TRUE;
+  /* Heard before the paced model: the new cases on top are shown in the
+   * rows there are. */
+  if (self->paced != NULL)
+    hall_paced_list_model_set_follow_top (self->paced, TRUE);
   if (self->after_paint_id == 0)
     self->after_paint_id = g_signal_connect_object (frame_clock, "after-paint",
                                                     G_CALLBACK (end_keep_top), self, 0);

@@ -61,6 +61,8 @@ struct _HallPacedListModel
   /* The rows on screen were just given theirs: the next frame lays them
    * out, and gives no more rows another item. */
   gboolean just_refilled;
+  /* The view shows the top whatever comes (hall_paced_list_model_set_follow_top) */
+  gboolean follow_top;
 };
 
 static void hall_paced_list_model_list_model_init (GListModelInterface *iface);
@@ -314,13 +316,17 @@ model_items_changed_cb (GListModel         *model,
       return;
     }
 
-  if ((position == 0 && removed >= n_filled) || position == n_filled || is_refilling (self))
+  if ((position == 0 && removed >= n_filled) || position == n_filled || is_refilling (self)
+      || (self->follow_top && position == 0 && added > removed + self->rows_per_frame))
     {
       /* Everything shown replaced (a search's results, the whole list
        * back), or items added where rows show nothing (a search's first
        * rows and then the rest), or any change while rows still show what
-       * they showed: the head's rows show the new items, those on screen
-       * now and the others a few a frame. Past the head the view built no
+       * they showed, or more new items on top than a frame builds rows
+       * for while the view follows the top (a pull: the view would build
+       * a row for each new one on screen and destroy as many): the head's
+       * rows show the new items, those on screen now and the others a few
+       * a frame. Past the head the view built no
        * rows while at the top; those go at once, and what is still to come
        * comes a few a frame. */
       guint head_len = self->head->len;
@@ -444,6 +450,15 @@ hall_paced_list_model_new (GListModel *model,
     g_ptr_array_add (self->head, row_at (self, i));
   g_signal_connect (model, "items-changed", G_CALLBACK (model_items_changed_cb), self);
   return self;
+}
+
+void
+hall_paced_list_model_set_follow_top (HallPacedListModel *self,
+                                      gboolean            follow_top)
+{
+  g_return_if_fail (HALL_IS_PACED_LIST_MODEL (self));
+
+  self->follow_top = !!follow_top;
 }
 
 gboolean

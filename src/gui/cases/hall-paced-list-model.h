@@ -23,5 +23,11 @@ HallPacedListModel *hall_paced_list_model_new        (GListModel         *model,
                                                       guint               rows_per_frame);
 /* Whether items are still being handed over. */
 gboolean            hall_paced_list_model_get_pacing (HallPacedListModel *self);
+/* While set, the view is about to show the top whatever comes (its list
+ * is at the top, or goes back there): new items on top, more than a frame
+ * builds rows for, are shown in the rows there are, as a replacement is,
+ * instead of passed on as they come. */
+void                hall_paced_list_model_set_follow_top (HallPacedListModel *self,
+                                                          gboolean            follow_top);
 
 G_END_DECLS
