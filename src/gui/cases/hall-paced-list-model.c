@@ -3,10 +3,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * GTK 4.8's list views keep a row widget for each of 200 items around
- * their anchor, whatever their height, and a column view's row is a dozen
- * widgets. When a search's results replaced a million cases, or the whole
- * list came back, the view destroyed and built 200 rows in one frame:
- * 50-90 ms with the window frozen. This model stands between the list and
+ * their anchor, whatever their height, and build or destroy one for each
+ * item added or removed among them. When a search's results replaced a
+ * million cases, or the whole list came back, the view destroyed and
+ * built 200 rows in one frame: 50-90 ms with the window frozen while the
+ * case list was a column view (a dozen widgets a row), and still more
+ * than a frame's worth with a row of one widget. This model stands between the list and
  * the view, and its items are rows (HallListRow), not the list's items:
  *
  * - When a change replaces everything shown, the first 200 rows are given
