@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "hall-case-format.h"
+#include "hall-case-promise.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
@@ -87,9 +88,12 @@ open_store (void)
   return store;
 }
 
+/* (transfer full): a case opened for @name; with @all_documents, each of
+ * its service's documents brought at intake. */
 static HallCase *
-create_case (Fixture    *fixture,
-             const char *name)
+create_case_full (Fixture    *fixture,
+                  const char *name,
+                  gboolean    all_documents)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HallApplicant) applicant = NULL;
@@ -98,6 +102,21 @@ create_case (Fixture    *fixture,
   HallCase *kase = hall_case_new ();
 
   g_assert_nonnull (service);
+  /* Every document brought: the case's clock runs from intake. */
+  if (all_documents)
+    {
+      g_autoptr (JsonArray) checklist = json_array_new ();
+
+      for (guint i = 0; i < hall_service_get_n_documents (service); i++)
+        {
+          JsonObject *item = json_object_new ();
+
+          json_object_set_string_member (item, "id", hall_service_get_document (service, i)->id);
+          json_object_set_boolean_member (item, "provided", TRUE);
+          json_array_add_object_element (checklist, item);
+        }
+      hall_case_set_checklist (kase, checklist);
+    }
   /* One person, one applicant: each name has its ID number, and a person
    * who comes back is the applicant the store has. */
   applicant = hall_applicant_new_person (name, HALL_ID_TYPE_RESIDENT_ID,
@@ -113,6 +132,14 @@ create_case (Fixture    *fixture,
   g_assert_no_error (error);
 
   return kase;
+}
+
+/* (transfer full): a case opened for @name, its documents still to bring. */
+static HallCase *
+create_case (Fixture    *fixture,
+             const char *name)
+{
+  return create_case_full (fixture, name, FALSE);
 }
 
 static void
@@ -1051,7 +1078,7 @@ test_list_countdown (Fixture       *fixture,
   show_window (fixture);
   page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
   sign_in (fixture);
-  kase = create_case (fixture, "Zhang Wei");
+  kase = create_case_full (fixture, "Zhang Wei", TRUE);
   wait = (ListWait) { page, 1, "list" };
   g_assert_true (wait_for (list_shows, &wait));
   shown = (PromisedWait) { page, hall_case_get_uuid (kase) };
@@ -1841,6 +1868,68 @@ move_case (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  HallCaseListPage *page;
+  const char       *uuid;
+  const char       *text;
+} PromisedTextWait;
+
+static gboolean
+promised_text_is (gpointer data)
+{
+  PromisedTextWait *wait = data;
+  g_autofree char *text = hall_case_list_page_dup_promised_text (wait->page, wait->uuid);
+
+  return g_strcmp0 (text, wait->text) == 0;
+}
+
+/* A case returned to the applicant waits on them: its clock stands, and
+ * the list says "Paused", as the case page does and the "Overdue" filter
+ * has it, not that it is overdue; back in review it counts down again. */
+static void
+test_list_paused (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (HallCase) missing = NULL;
+  g_autofree char *overdue_text = NULL;
+  HallCaseListPage *page;
+  ListWait wait;
+  PromisedTextWait shown;
+  gboolean overdue = FALSE;
+  gint64 late;
+
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  sign_in (fixture);
+  kase = create_case_full (fixture, "Zhang Wei", TRUE);
+  /* Taken in with documents still to bring: its clock has not started. */
+  missing = create_case (fixture, "Li Na");
+  wait = (ListWait) { page, 2, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_assert_false (hall_case_is_paused (kase));
+  g_assert_true (hall_case_is_paused (missing));
+  shown = (PromisedTextWait) { page, hall_case_get_uuid (missing), "Paused" };
+  g_assert_true (wait_for (promised_text_is, &shown));
+
+  late = hall_case_get_promised_at (kase) + 12 * 60;
+  overdue_text = hall_format_countdown (hall_case_get_promised_at (kase), late, FALSE, &overdue);
+  g_assert_true (overdue);
+  hall_case_list_page_set_clock (page, late);
+  hall_case_list_page_tick (page);
+  shown = (PromisedTextWait) { page, hall_case_get_uuid (kase), overdue_text };
+  g_assert_true (wait_for (promised_text_is, &shown));
+
+  move_case (fixture, kase, HALL_CASE_RETURNED);
+  shown.text = "Paused";
+  g_assert_true (wait_for (promised_text_is, &shown));
+  move_case (fixture, kase, HALL_CASE_IN_REVIEW);
+  shown.text = overdue_text;
+  g_assert_true (wait_for (promised_text_is, &shown));
+  hall_case_list_page_set_clock (page, 0);
+}
+
 /* The list's filters (issue 16): a state, waiting for the applicant,
  * overdue, each changing the rows and the count; with a search; cleared in
  * one click; opened from the keyboard. */
@@ -2440,6 +2529,8 @@ main (int   argc,
   g_test_add_func ("/hall/gui/title/chinese", test_title_chinese);
   g_test_add ("/hall/gui/case-list/filter", Fixture, NULL, fixture_set_up,
               test_case_list_filter, fixture_tear_down);
+  g_test_add ("/hall/gui/list/paused", Fixture, NULL, fixture_set_up, test_list_paused,
+              fixture_tear_down);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);
   g_test_add ("/hall/gui/window-360", Fixture, NULL, fixture_set_up, test_window_360,

@@ -116,6 +116,19 @@ hall_case_get_pauses (HallCase  *kase,
   return merged;
 }
 
+gboolean
+hall_case_is_paused (HallCase *kase)
+{
+  HallCaseState state;
+
+  g_return_val_if_fail (HALL_IS_CASE (kase), FALSE);
+
+  state = hall_case_get_state (kase);
+  return state == HALL_CASE_RETURNED
+         || ((state == HALL_CASE_RECEIVED || state == HALL_CASE_IN_REVIEW)
+             && count_missing (kase) > 0);
+}
+
 void
 hall_case_compute_promise (HallCase     *kase,
                            HallService  *service,

@@ -18,6 +18,12 @@ G_BEGIN_DECLS
 GArray       *hall_case_get_pauses           (HallCase          *kase,
                                               GPtrArray         *events);
 
+/* Whether @kase's clock stands now: an open case returned to the
+ * applicant, or one with documents still missing. It is where
+ * hall_case_get_pauses() ends with a pause still open, read from the case
+ * alone: the case list says "Paused" as the case page does. */
+gboolean      hall_case_is_paused            (HallCase          *kase);
+
 /* Fills @promise for @kase of @service in @calendar with the pauses of
  * hall_case_get_pauses(). */
 void          hall_case_compute_promise      (HallCase          *kase,

@@ -10,6 +10,7 @@
 
 #include "hall-case-columns.h"
 #include "hall-case-format.h"
+#include "hall-case-promise.h"
 #include "hall-case-list-model.h"
 #include "hall-case-list-model-test-hooks.h"
 #include "hall-case-list-page.h"
@@ -589,14 +590,22 @@ show_promised (GtkListItem *list_item,
 {
   g_autofree char *text = NULL;
   gboolean overdue = FALSE;
+  HallCaseRowStyle style = HALL_CASE_ROW_STYLE_NONE;
 
-  if (hall_case_state_is_open (hall_case_get_state (kase)))
+  /* While the case waits for the applicant its clock stands: not overdue,
+   * as the case page and the "Overdue" filter have it. */
+  if (hall_case_is_paused (kase))
+    {
+      text = g_strdup (_("Paused"));
+      style = HALL_CASE_ROW_STYLE_DIM;
+    }
+  else if (hall_case_state_is_open (hall_case_get_state (kase)))
     text = hall_format_countdown (hall_case_get_promised_at (kase), now, FALSE, &overdue);
   else
     text = hall_format_timestamp (hall_case_get_promised_at (kase));
 
   hall_case_row_set_text (list_item_row (list_item), COLUMN_PROMISED, text,
-                          overdue ? HALL_CASE_ROW_STYLE_ERROR : HALL_CASE_ROW_STYLE_NONE);
+                          overdue ? HALL_CASE_ROW_STYLE_ERROR : style);
 }
 
 static void
@@ -684,6 +693,7 @@ static struct
   const char *promised_at;
   const char *sync_state;
   const char *sync_error;
+  const char *checklist;
 } shown;
 
 /* Whether @property (an interned name) shows in @column: each cell
@@ -705,7 +715,9 @@ column_shows (Column      column,
     case COLUMN_STATE:
       return property == shown.state;
     case COLUMN_PROMISED:
-      return property == shown.promised_at || property == shown.state;
+      /* Paused while documents are missing. */
+      return property == shown.promised_at || property == shown.state
+             || property == shown.checklist;
     case COLUMN_SYNC:
     default:
       return property == shown.sync_state || property == shown.sync_error;
@@ -906,6 +918,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   shown.promised_at = g_intern_static_string ("promised-at");
   shown.sync_state = g_intern_static_string ("sync-state");
   shown.sync_error = g_intern_static_string ("sync-error");
+  shown.checklist = g_intern_static_string ("checklist");
   object_class->set_property = hall_case_list_page_set_property;
   widget_class->map = hall_case_list_page_map;
   widget_class->unmap = hall_case_list_page_unmap;
