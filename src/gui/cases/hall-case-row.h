@@ -27,9 +27,10 @@ typedef enum
  * symbolic icon in each column, placed where the table's HallCaseColumns
  * say. A GtkColumnView row is a list item widget per cell, each with its
  * own list item, controllers, bind and child; GTK 4.8 keeps 200 rows
- * alive, so a jump of the scroll bar or a search built, styled, bound and
- * measured some 2,800 widgets a frame. This row is two widgets with its
- * list item's, whatever it shows.
+ * alive, so a jump of the scroll bar rebound, measured and allocated some
+ * 2,800 widgets in a frame, and a search built and destroyed rows of
+ * fourteen. This row is two widgets with its list item's, whatever it
+ * shows.
  *
  * Its height is a line of its font (measured once per font for all rows),
  * so a new text never resizes it: it only redraws, and only rows on screen
