@@ -33,7 +33,16 @@ hall_thread_yield_to_window (void)
 {
 #ifdef __linux__
   /* On Linux a nice value is a thread's own, set through its thread id. */
-  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), BACKGROUND_NICE) != 0)
+  id_t thread = (id_t) syscall (SYS_gettid);
+  int own;
+
+  /* Never raised: a program started with a higher nice (a script's `nice
+   * -n 19`) keeps it, and as root setting 10 would raise it. */
+  errno = 0;
+  own = getpriority (PRIO_PROCESS, thread);
+  if (errno != 0 || own >= BACKGROUND_NICE)
+    return;
+  if (setpriority (PRIO_PROCESS, thread, BACKGROUND_NICE) != 0)
     g_debug ("Could not lower a worker thread's priority: %s", g_strerror (errno));
 #endif
 }
