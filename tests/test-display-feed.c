@@ -13,6 +13,7 @@
 #include "hall-board.h"
 #include "hall-http-client.h"
 #include "hall-queue-feed.h"
+#include "hall-test-server.h"
 
 typedef struct
 {
@@ -305,6 +306,7 @@ test_server_away_and_back (void)
   g_object_unref (rig.board);
   g_ptr_array_unref (rig.announced);
   server_kill (&server);
+  hall_test_remove_tree (dir);
   g_free (server.data_dir);
   g_free (server.url);
 }

@@ -95,6 +95,7 @@ test_window_redraws_only_on_change (void)
 
 typedef struct
 {
+  char            *dir;
   HallTestServer  *server;
   char            *pdf_dir;
 } Fixture;
@@ -103,11 +104,13 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *dir = g_dir_make_tmp ("display-kiosk-XXXXXX", NULL);
-  g_autofree char *server_dir = g_build_filename (dir, "server", NULL);
+  g_autofree char *server_dir = NULL;
 
+  fixture->dir = g_dir_make_tmp ("display-kiosk-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+  server_dir = g_build_filename (fixture->dir, "server", NULL);
   fixture->server = hall_test_server_start (server_dir);
-  fixture->pdf_dir = g_build_filename (dir, "tickets", NULL);
+  fixture->pdf_dir = g_build_filename (fixture->dir, "tickets", NULL);
   g_mkdir_with_parents (fixture->pdf_dir, 0700);
 }
 
@@ -116,7 +119,9 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   hall_test_server_free (fixture->server);
+  hall_test_remove_tree (fixture->dir);
   g_free (fixture->pdf_dir);
+  g_free (fixture->dir);
 }
 
 static HallKioskWindow *

@@ -13,6 +13,7 @@
 #include "hall-reception-page.h"
 #include "hall-server.h"
 #include "hall-service.h"
+#include "hall-test-server.h"
 
 #define WAIT_SECONDS 20
 
@@ -206,6 +207,12 @@ test_queue_panel (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   hall_server_stop (server);
+  /* Closed before their folder goes. */
+  g_clear_object (&client);
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  g_clear_object (&server);
+  hall_test_remove_tree (dir);
 }
 
 int

@@ -213,7 +213,17 @@ test_pulled_page (Fixture       *fixture,
   hall_scan_window_set_sync_engine (fixture->window, NULL);
 }
 
-/* A JPEG file of a grey page @width pixels wide, in the test's tmp dir. */
+/* The folder for a test's own files: its home of G_TEST_OPTION_ISOLATE_DIRS,
+ * which GLib removes when the test passes. In /tmp they stayed after every
+ * run, and two runs at once wrote the same names. */
+static const char *
+files_dir (void)
+{
+  g_assert_cmpint (g_mkdir_with_parents (g_get_home_dir (), 0700), ==, 0);
+  return g_get_home_dir ();
+}
+
+/* A JPEG file of a grey page @width pixels wide, in files_dir(). */
 static char *
 write_jpeg (const char *name,
             guint       width,
@@ -222,7 +232,7 @@ write_jpeg (const char *name,
   g_autoptr (HallPageImage) image = hall_page_image_new (HALL_PAGE_KIND_GREY, width, 200, 150);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_autofree char *path = g_build_filename (files_dir (), name, NULL);
   const char *mime = NULL;
   gsize size;
   const guint8 *data;
@@ -314,8 +324,8 @@ test_import_refused (Fixture       *fixture,
 {
   g_autofree char *good = write_jpeg ("good.jpg", 300, 0);
   g_autofree char *truncated = write_jpeg ("truncated.jpg", 300, 300);
-  g_autofree char *empty = g_build_filename (g_get_tmp_dir (), "empty.png", NULL);
-  g_autofree char *liar = g_build_filename (g_get_tmp_dir (), "liar.png", NULL);
+  g_autofree char *empty = g_build_filename (files_dir (), "empty.png", NULL);
+  g_autofree char *liar = g_build_filename (files_dir (), "liar.png", NULL);
   g_autoptr (GFile) good_file = g_file_new_for_path (good);
   g_autoptr (GFile) liar_file = g_file_new_for_path (liar);
   g_autoptr (GError) error = NULL;
@@ -677,7 +687,7 @@ test_drop_files (Fixture       *fixture,
 {
   g_autofree char *a = write_jpeg ("a.jpg", 100, 0);
   g_autofree char *b = write_jpeg ("b.jpg", 120, 0);
-  g_autofree char *empty = g_build_filename (g_get_tmp_dir (), "dropped-empty.png", NULL);
+  g_autofree char *empty = g_build_filename (files_dir (), "dropped-empty.png", NULL);
   const char *two[] = { a, b, NULL };
   const char *with_empty[] = { a, empty, NULL };
   g_autoptr (GPtrArray) pages = NULL;
@@ -724,9 +734,9 @@ test_dossier (Fixture       *fixture,
   const char *two[] = { a, b, NULL };
   g_autoptr (HallDossierPrinter) printer = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GFile) folder = g_file_new_build_filename (g_get_tmp_dir (), "Documents", NULL);
+  g_autoptr (GFile) folder = g_file_new_build_filename (files_dir (), "Documents", NULL);
   g_autoptr (GFile) saved = NULL;
-  g_autoptr (GFile) printed = g_file_new_build_filename (g_get_tmp_dir (), "printed.pdf", NULL);
+  g_autoptr (GFile) printed = g_file_new_build_filename (files_dir (), "printed.pdf", NULL);
   g_autofree char *name = NULL;
   g_autofree char *expected = NULL;
 

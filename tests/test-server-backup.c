@@ -283,6 +283,7 @@ test_sqlite_backup (void)
     }
   g_ptr_array_unref (writer.acknowledged);
   g_mutex_clear (&writer.mutex);
+  hall_test_remove_tree (dir);
 }
 
 /* Bad input: no hall at --data, a folder that is not there. A failed
@@ -327,6 +328,7 @@ test_sqlite_backup_refusals (void)
       g_assert_false (g_str_has_suffix (name, ".partial"));
     g_dir_close (folder);
   }
+  hall_test_remove_tree (dir);
 }
 
 /* README's procedure for PostgreSQL, followed on the test's cluster while
@@ -353,6 +355,7 @@ test_postgres_dump_restore (void)
   if (postgres == NULL)
     {
       g_test_skip ("PostgreSQL is not installed");
+      hall_test_remove_tree (dir);
       return;
     }
   uri = hall_test_postgres_create_database (postgres, "live");
@@ -413,6 +416,7 @@ test_postgres_dump_restore (void)
                          0), "seq"), ==, 41);
   }
   hall_test_server_finish (server);
+  hall_test_remove_tree (dir);
 }
 
 int

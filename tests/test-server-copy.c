@@ -324,6 +324,7 @@ test_copy (void)
     g_assert_nonnull (strstr (err, "changes"));
     g_assert_nonnull (strstr (err, "nothing was copied"));
   }
+  hall_test_remove_tree (dir);
 }
 
 /* Bad input: no hall at --data, a database that is not there, and
@@ -374,6 +375,7 @@ test_copy_refusals (void)
     g_assert_cmpint (hall_test_server_run (args, &out, &err), ==, 0);
     g_assert_nonnull (strstr (out, "cases: 0 rows"));
   }
+  hall_test_remove_tree (dir);
 }
 
 int

@@ -155,6 +155,7 @@ test_resume_through_another (void)
 
   hall_test_server_finish (a);
   hall_test_server_finish (b);
+  hall_test_remove_tree (root);
 }
 
 /* Two blob stores on one directory, as two servers' (each holds its own
@@ -206,6 +207,9 @@ test_running_upload_is_respected (void)
   g_assert_true (complete);
   g_assert_cmpint (hall_blob_store_stat (other, sha256, &held), ==, HALL_BLOB_COMPLETE);
   g_assert_cmpuint (held, ==, size);
+  g_clear_object (&one);
+  g_clear_object (&other);
+  hall_test_remove_tree (dir);
 }
 
 /* Servers A and (when asked for) B on a database of their own in the
@@ -265,9 +269,12 @@ pg_servers_finish (PgServers *s)
 static void
 pg_servers_clear (PgServers *s)
 {
-  /* Servers a test did not finish are stopped, not left running. */
+  /* Servers a test did not finish are stopped, not left running; then
+   * their folders go, as a test that fails has aborted before this. */
   g_clear_pointer (&s->a, hall_test_server_free);
   g_clear_pointer (&s->b, hall_test_server_free);
+  if (s->root != NULL)
+    hall_test_remove_tree (s->root);
   g_free (s->root);
   g_free (s->dir_a);
   g_free (s->dir_b);
