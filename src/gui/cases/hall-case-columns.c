@@ -94,9 +94,12 @@ hall_case_columns_add (HallCaseColumns *self,
                        int              natural_width,
                        gboolean         expand)
 {
-  Column column = { g_strdup (title), fixed_width, natural_width, expand, TRUE };
+  Column column = { NULL, fixed_width, natural_width, expand, TRUE };
 
   g_return_val_if_fail (HALL_IS_CASE_COLUMNS (self), 0);
+  g_return_val_if_fail (self->columns->len < HALL_CASE_COLUMNS_MAX, 0);
+
+  column.title = g_strdup (title);
 
   g_array_append_val (self->columns, column);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -329,4 +332,21 @@ hall_case_columns_place (HallCaseColumns *self,
       x[i] = left;
       left += widths[i];
     }
+}
+
+int
+hall_case_columns_get_column_at (HallCaseColumns *self,
+                                 int              width,
+                                 double           x)
+{
+  int xs[HALL_CASE_COLUMNS_MAX];
+  int widths[HALL_CASE_COLUMNS_MAX];
+
+  g_return_val_if_fail (HALL_IS_CASE_COLUMNS (self), -1);
+
+  hall_case_columns_place (self, width, xs, widths);
+  for (guint i = 0; i < self->columns->len; i++)
+    if (widths[i] > 0 && x >= xs[i] && x < xs[i] + widths[i])
+      return i;
+  return -1;
 }

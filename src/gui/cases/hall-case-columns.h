@@ -12,6 +12,10 @@ G_BEGIN_DECLS
  * titles and the rows' texts start at the same x. */
 #define HALL_CASE_CELL_PADDING 6
 
+/* A table has at most this many columns: callers place them into arrays
+ * of this size on the stack. */
+#define HALL_CASE_COLUMNS_MAX 16
+
 #define HALL_TYPE_CASE_COLUMNS (hall_case_columns_get_type ())
 G_DECLARE_FINAL_TYPE (HallCaseColumns, hall_case_columns, HALL, CASE_COLUMNS, GObject)
 
@@ -50,11 +54,16 @@ void             hall_case_columns_set_expand      (HallCaseColumns *self,
                                                     guint            column,
                                                     gboolean         expand);
 /* Each column's left edge and width in a row @width wide, into @x and
- * @widths (n_columns each); a hidden column gets a width of 0. */
+ * @widths (n_columns each, HALL_CASE_COLUMNS_MAX will do); a hidden column
+ * gets a width of 0. */
 void             hall_case_columns_place           (HallCaseColumns *self,
                                                     int              width,
                                                     int             *x,
                                                     int             *widths);
+/* The column at @x in a row @width wide, or -1 for none. */
+int              hall_case_columns_get_column_at   (HallCaseColumns *self,
+                                                    int              width,
+                                                    double           x);
 /* The width of all the visible columns at their natural widths. */
 int              hall_case_columns_get_natural_width (HallCaseColumns *self);
 

@@ -357,8 +357,8 @@ hall_case_row_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   guint n = MIN (self->cells->len, hall_case_columns_get_n_columns (self->columns));
-  g_autofree int *x = g_new (int, MAX (n, 1));
-  g_autofree int *widths = g_new (int, MAX (n, 1));
+  int x[HALL_CASE_COLUMNS_MAX];
+  int widths[HALL_CASE_COLUMNS_MAX];
   GdkRGBA foreground;
 
   if (width <= 0 || n == 0)
@@ -555,18 +555,8 @@ int
 hall_case_row_get_column_at (HallCaseRow *self,
                              double       x)
 {
-  guint n;
-  g_autofree int *xs = NULL;
-  g_autofree int *widths = NULL;
-
   g_return_val_if_fail (HALL_IS_CASE_ROW (self), -1);
 
-  n = hall_case_columns_get_n_columns (self->columns);
-  xs = g_new (int, MAX (n, 1));
-  widths = g_new (int, MAX (n, 1));
-  hall_case_columns_place (self->columns, gtk_widget_get_width (GTK_WIDGET (self)), xs, widths);
-  for (guint i = 0; i < n; i++)
-    if (widths[i] > 0 && x >= xs[i] && x < xs[i] + widths[i])
-      return i;
-  return -1;
+  return hall_case_columns_get_column_at (self->columns, gtk_widget_get_width (GTK_WIDGET (self)),
+                                          x);
 }

@@ -41,15 +41,13 @@ column_at_edge (HallCaseTableHeader *self,
                 int                 *width)
 {
   guint n;
-  g_autofree int *xs = NULL;
-  g_autofree int *widths = NULL;
+  int xs[HALL_CASE_COLUMNS_MAX];
+  int widths[HALL_CASE_COLUMNS_MAX];
   int last = -1;
 
   if (self->columns == NULL)
     return -1;
   n = hall_case_columns_get_n_columns (self->columns);
-  xs = g_new (int, n);
-  widths = g_new (int, n);
   hall_case_columns_place (self->columns, gtk_widget_get_width (GTK_WIDGET (self)), xs, widths);
   for (guint i = 0; i < n; i++)
     if (hall_case_columns_get_visible (self->columns, i))
@@ -192,8 +190,8 @@ hall_case_table_header_size_allocate (GtkWidget *widget,
 {
   HallCaseTableHeader *self = HALL_CASE_TABLE_HEADER (widget);
   guint n = self->titles->len;
-  g_autofree int *xs = g_new (int, MAX (n, 1));
-  g_autofree int *widths = g_new (int, MAX (n, 1));
+  int xs[HALL_CASE_COLUMNS_MAX];
+  int widths[HALL_CASE_COLUMNS_MAX];
 
   if (self->columns == NULL)
     return;
