@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "hall-test-postgres.h"
+#include "hall-test-files.h"
 
 struct _HallTestPostgres
 {
@@ -116,24 +117,6 @@ run (HallTestPostgres  *self,
   return TRUE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* /dev/shm when it is there with room for a few clusters, else /tmp. */
 static const char *
 base_dir (void)
@@ -170,7 +153,7 @@ copy_template (HallTestPostgres  *self,
       if (!run (self, "initdb", args, error))
         return FALSE;
       if (g_rename (fresh, template) != 0)
-        remove_tree (fresh);  /* another test program made it meanwhile */
+        hall_test_remove_tree (fresh);  /* another test program made it meanwhile */
     }
   if (!g_spawn_sync ("/", (char **) cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                      &status, error))
@@ -361,7 +344,7 @@ hall_test_postgres_stop (HallTestPostgres *self)
         g_warning ("%s", error->message);
     }
   if (self->dir != NULL)
-    remove_tree (self->dir);
+    hall_test_remove_tree (self->dir);
   g_free (self->bindir);
   g_free (self->dir);
   g_free (self->data);

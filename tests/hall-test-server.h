@@ -8,6 +8,7 @@
 
 #include "hall-catalog.h"
 #include "hall-store.h"
+#include "hall-test-files.h"
 
 G_BEGIN_DECLS
 
@@ -57,8 +58,7 @@ char           *hall_test_server_dup_db_path (HallTestServer *server);
 /* POST /v1/sessions as demo/demo; the token. */
 char           *hall_test_server_sign_in (const char     *url);
 
-/* Removes @path and everything under it. */
-void            hall_test_remove_tree    (const char     *path);
+/* hall_test_remove_tree () is in hall-test-files.h. */
 
 /* Asserts PRAGMA integrity_check answers "ok" for the database at @path,
  * opened read-only beside whoever else has it open (WAL). */

@@ -13,6 +13,7 @@
 #include "hall-store.h"
 #include "hall-store-pages.h"
 #include "hall-test-pages.h"
+#include "hall-test-files.h"
 
 /* poppler-glib 22.12 defines no autoptr cleanups of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
@@ -87,28 +88,10 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer user_data)
 {
-  remove_tree (fixture->profile);
+  hall_test_remove_tree (fixture->profile);
   g_free (fixture->profile);
   g_free (fixture->number);
 }

@@ -11,6 +11,7 @@
 #include "hall-http-client.h"
 #include "hall-signature.h"
 #include "hall-store.h"
+#include "hall-test-files.h"
 
 typedef struct
 {
@@ -127,24 +128,6 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer user_data)
 {
@@ -154,7 +137,7 @@ fixture_tear_down (Fixture      *fixture,
       g_subprocess_wait (fixture->server, NULL, NULL);
       g_clear_object (&fixture->server);
     }
-  remove_tree (fixture->dir);
+  hall_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->profile);
   g_free (fixture->url);

@@ -24,6 +24,7 @@
 #include "hall-store-sync-private.h"
 #include "hall-store-test-hooks.h"
 #include "hall-test-pages.h"
+#include "hall-test-files.h"
 
 typedef struct
 {
@@ -59,31 +60,13 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->kase);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->catalog);
-  remove_tree (fixture->dir);
+  hall_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

@@ -31,6 +31,7 @@
 #include "hall-server.h"
 #include "hall-test-http.h"
 #include "hall-test-postgres.h"
+#include "hall-test-files.h"
 
 /* The cluster of HALL_TEST_STORAGE=postgresql, else NULL. */
 static HallTestPostgres *postgres;
@@ -182,30 +183,12 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   hall_server_stop (f->server);
   g_clear_object (&f->server);
-  remove_tree (f->dir);
+  hall_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->database);
   g_free (f->base);

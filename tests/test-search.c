@@ -12,6 +12,7 @@
 #include "hall-store.h"
 #include "hall-store-migrations.h"
 #include "hall-store-test-hooks.h"
+#include "hall-test-files.h"
 
 /* Classification */
 
@@ -129,21 +130,6 @@ static const struct
 };
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -192,7 +178,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->cases, g_ptr_array_unref);
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->catalog);
-  remove_dir (fixture->dir);
+  hall_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -25,6 +25,7 @@
 #include <utime.h>
 
 #include "hall-test-http.h"
+#include "hall-test-files.h"
 
 
 #define MIB (1024 * 1024)
@@ -155,24 +156,6 @@ set_official (const char *data_dir,
     g_printerr ("--set-official: %s\n", err);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_unlink (password_file);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* HTTP */
@@ -691,7 +674,7 @@ test_cap (void)
   assert_partial (capped, small, 1000);
 
   server_stop (capped);
-  remove_tree (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* A partial upload nobody writes to expires (--partial-ttl), its record
@@ -734,7 +717,7 @@ test_expiry (void)
   assert_complete (brief, demo, blob);
 
   server_stop (brief);
-  remove_tree (dir);
+  hall_test_remove_tree (dir);
 }
 
 static void
@@ -808,7 +791,7 @@ test_sweep_at_start (void)
   assert_no_partials (second);
 
   server_stop (second);
-  remove_tree (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* Only the roles that attach documents upload; a supervisor or an
@@ -868,7 +851,7 @@ test_roles (void)
     }
 
   server_stop (roles);
-  remove_tree (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* A file that does not fit on the disk is a 507, and nothing of it stays,
@@ -945,7 +928,7 @@ test_disk_full_shim (void)
 
   g_assert_nonnull (env[1]);
   check_disk_full (real_dir, env);
-  remove_tree (real_dir);
+  hall_test_remove_tree (real_dir);
 }
 
 /* A disk that really fills: the blob directory on a 2 MiB tmpfs, mounted
@@ -964,7 +947,7 @@ test_disk_full_tmpfs (void)
                                               g_strerror (errno));
 
       g_test_skip (why);
-      remove_tree (dir);
+      hall_test_remove_tree (dir);
       return;
     }
   g_assert_cmpint (g_mkdir_with_parents (blob_dir, 0700), ==, 0);
@@ -973,12 +956,12 @@ test_disk_full_tmpfs (void)
       g_autofree char *why = g_strdup_printf ("cannot mount a tmpfs: %s", g_strerror (errno));
 
       g_test_skip (why);
-      remove_tree (dir);
+      hall_test_remove_tree (dir);
       return;
     }
   check_disk_full (dir, NULL);
   g_assert_cmpint (umount (blob_dir), ==, 0);
-  remove_tree (dir);
+  hall_test_remove_tree (dir);
 }
 
 int
@@ -1012,7 +995,7 @@ main (int   argc,
   rc = g_test_run ();
 
   server_stop (server);
-  remove_tree (dir);
+  hall_test_remove_tree (dir);
   g_free (token);
   curl_global_cleanup ();
   return rc;

@@ -20,6 +20,7 @@
 #include "hall-signature.h"
 #include "hall-test-http.h"
 #include "hall-test-postgres.h"
+#include "hall-test-files.h"
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
@@ -1618,33 +1619,6 @@ test_blobs (void)
   assert_status (reply, 404);
 }
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL
-         && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-
-      remove_tree (child);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-
-  remove_tree (file);
-}
-
 /* A database of a server before officials could be signed out (schema 1)
  * is brought to the newest schema as it is opened: what it held is
  * served, and its officials sign in and out. */
@@ -1701,7 +1675,7 @@ test_schema_v1 (void)
   g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 1);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* A 409 naming @existing as the applicant that holds the document. */
@@ -1925,7 +1899,7 @@ test_schema_v2_duplicates (void)
   g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 1);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* Runs service-hall-server with @args (NULL-terminated) to its end: its
@@ -1991,7 +1965,7 @@ test_tls_refused (void)
       g_assert_cmpint (run_server_once (args, &err), ==, cases[i].status);
       g_assert_nonnull (strstr (err, cases[i].says));
     }
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* Runs service-hall-server --data @data_dir --set-official @username
@@ -2107,7 +2081,7 @@ test_set_official (void)
     assert_status (refused, 403);
   }
   server_stop (other);
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* The record the server keeps, and the rules of the catalog */
@@ -2414,7 +2388,7 @@ test_calendar (void)
   g_clear_pointer (&reply, hall_test_reply_free);
 
   server_stop (other);
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* GET /v1/stats (issue 14): counts computed in the database, small cells
@@ -4464,7 +4438,7 @@ test_durability (void)
       assert_status (reply, 200);
     }
   server_stop (victim);
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
   g_ptr_array_unref (load.acknowledged);
   g_mutex_clear (&load.mutex);
 }
@@ -5151,7 +5125,7 @@ test_trust_shared (void)
   assert_status (reply, 200);
 
   server_stop (second);
-  remove_dir (second_dir);
+  hall_test_remove_tree (second_dir);
 }
 
 /* One PUT of a race: sent when the flag is raised. */
@@ -5270,7 +5244,7 @@ test_create_race (void)
     }
 
   server_stop (second);
-  remove_dir (second_dir);
+  hall_test_remove_tree (second_dir);
 }
 
 /* Two administrators change the calendar at the same moment through two
@@ -5343,7 +5317,7 @@ test_calendar_race (void)
     }
 
   server_stop (second);
-  remove_dir (second_dir);
+  hall_test_remove_tree (second_dir);
 }
 
 /* The database goes away while serving: reads and writes are answered 503
@@ -5545,7 +5519,7 @@ test_database_silent (void)
                                      "127.0.0.1"));
       g_assert_nonnull (strstr (err, "timeout expired"));
     }
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
 }
 
 /* A port nothing listens on now. */
@@ -5731,7 +5705,7 @@ test_balancer (void)
   g_subprocess_send_signal (balancer, SIGTERM);
   g_subprocess_wait (balancer, NULL, NULL);
   server_stop (second);
-  remove_dir (second_dir);
+  hall_test_remove_tree (second_dir);
 }
 
 /* kill -9 of a server under load, through the balancer: the writers and
@@ -6194,7 +6168,7 @@ test_balancer_kill (void)
   for (i = 0; i < 2; i++)
     {
       server_stop (others[i]);
-      remove_dir (dirs[i]);
+      hall_test_remove_tree (dirs[i]);
       g_free (dirs[i]);
       dirs[i] = NULL;
     }
@@ -6334,7 +6308,7 @@ test_feed_three_servers (void)
       g_hash_table_unref (readers[i].seen);
       g_hash_table_unref (readers[i].data);
       server_stop (servers[i + 1]);
-      remove_dir (dirs[i]);
+      hall_test_remove_tree (dirs[i]);
       g_free (dirs[i]);
     }
 }
@@ -6439,7 +6413,7 @@ main (int   argc,
   rc = g_test_run ();
 
   server_stop (server);
-  remove_dir (dir);
+  hall_test_remove_tree (dir);
   g_clear_pointer (&databases, g_hash_table_unref);
   g_clear_pointer (&postgres, hall_test_postgres_stop);
   g_free (token);

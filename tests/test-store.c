@@ -19,6 +19,7 @@
 #include "hall-store-migrations.h"
 #include "hall-store-sync-private.h"
 #include "hall-store-test-hooks.h"
+#include "hall-test-files.h"
 
 typedef struct
 {
@@ -44,26 +45,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->catalog);
-  remove_dir (fixture->dir);
+  hall_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

@@ -15,6 +15,7 @@
 #include "hall-test-pages.h"
 #include "hall-store-sync-private.h"
 #include "hall-sync-engine.h"
+#include "hall-test-files.h"
 
 #define DEADLINE_SECONDS 30
 
@@ -195,24 +196,6 @@ fixture_set_up (Fixture      *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture      *fixture,
                    gconstpointer user_data)
 {
@@ -220,7 +203,7 @@ fixture_tear_down (Fixture      *fixture,
   g_clear_object (&fixture->store);
   g_clear_object (&fixture->catalog);
   stop_server (&fixture->server);
-  remove_tree (fixture->dir);
+  hall_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->url);
 }
