@@ -16,6 +16,7 @@
 #include "hall-store-signing.h"
 #include "hall-test-postgres.h"
 #include "hall-test-server.h"
+#include "hall-test-process.h"
 
 /* With HALL_TEST_STORAGE=postgresql, one throw-away cluster for the test
  * program (started by the first server, stopped at exit) and a database
@@ -175,10 +176,7 @@ void
 hall_test_server_finish (HallTestServer *server)
 {
   g_assert_nonnull (server->process);
-  g_subprocess_send_signal (server->process, SIGTERM);
-  g_subprocess_wait (server->process, NULL, NULL);
-  g_assert_true (g_subprocess_get_if_exited (server->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (server->process), ==, 0);
+  hall_test_terminate (server->process);
   wait_and_join (server);
   hall_test_server_free (server);
 }

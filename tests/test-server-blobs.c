@@ -26,6 +26,7 @@
 
 #include "hall-test-http.h"
 #include "hall-test-files.h"
+#include "hall-test-process.h"
 
 
 #define MIB (1024 * 1024)
@@ -118,13 +119,7 @@ server_start (const char        *data_dir,
 static void
 server_stop (Server *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait (self->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (self->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+  hall_test_terminate (self->process);
   g_object_unref (self->process);
   g_free (self->base);
   g_free (self->data_dir);

@@ -21,6 +21,7 @@
 #include "hall-test-http.h"
 #include "hall-test-postgres.h"
 #include "hall-test-files.h"
+#include "hall-test-process.h"
 
 /* The schema a database has after the server opened it
  * (SCHEMA_VERSION in src/server/hall-server-sqlite.c). */
@@ -137,13 +138,7 @@ server_free (Server *self)
 static void
 server_stop (Server *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait (self->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (self->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+  hall_test_terminate (self->process);
   server_free (self);
 }
 
