@@ -773,6 +773,207 @@ test_placeholders (Fixture       *fixture,
  * drag through many pages reads where it stops; a case held while its
  * page left the cache comes back as the same object, said changed, so a
  * view keeps its selection on it. */
+/* States and promises of every kind, set straight in the database as the
+ * cases were: closed cases, returned ones, open ones with and without a
+ * promise, and promises that tie. */
+static void
+mix_states (const char *path)
+{
+  g_autoptr (sqlite3) db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "UPDATE cases SET"
+                                 " state = CASE id % 7 WHEN 0 THEN 'completed'"
+                                 "  WHEN 1 THEN 'returned' WHEN 2 THEN 'in_review'"
+                                 "  WHEN 3 THEN 'approved' ELSE 'received' END,"
+                                 " promised_at = CASE WHEN id % 11 = 0 THEN 0"
+                                 "  ELSE 1700100000 + (id * 7919) % 5000 END",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+}
+
+/* The uuids in an order SQL sorts them in, from the columns themselves
+ * (not the store's due_rank, which triggers keep). */
+static GPtrArray *
+read_order_by (const char *path,
+               const char *order_by)
+{
+  GPtrArray *order = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = g_strconcat ("SELECT uuid FROM cases NOT INDEXED ORDER BY ",
+                                      order_by, NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (order, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  return order;
+}
+
+#define DUE_ORDER                                                               \
+  "CASE WHEN state IN ('received', 'in_review') AND promised_at > 0 THEN 0"    \
+  " WHEN state = 'returned' OR state IN ('received', 'in_review') THEN 1"      \
+  " ELSE 2 END, promised_at, id"
+
+static void
+assert_in_order (GListModel *list,
+                 GPtrArray  *order,
+                 guint       position)
+{
+  g_autoptr (HallCase) kase = get_filled (list, position);
+
+  g_assert_cmpstr (hall_case_get_uuid (kase), ==, order->pdata[position]);
+}
+
+/* Each order reads the rows where SQL sorts them: near the top, across a
+ * page's edge, far down (a mark's walk) and at the bottom (read from the
+ * other end), and back to the newest first. */
+static void
+test_sorted (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = NULL;
+  GListModel *list;
+  g_autoptr (GPtrArray) due = NULL;
+  g_autoptr (GPtrArray) oldest = NULL;
+  guint n = fixture->order->len;
+  const guint positions[] = { 0, 1, 99, 100, 150, n / 2, n - 1, n * 7 / 10, n / 4 + 3, 12 };
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  Changed changed = { 0, };
+
+  mix_states (fixture->path);
+  due = read_order_by (fixture->path, DUE_ORDER);
+  oldest = read_order_by (fixture->path, "created_at, id");
+  model = new_model (fixture);
+  list = G_LIST_MODEL (model);
+  assert_item (list, fixture, 3);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_DUE);
+  g_assert_cmpint (hall_case_list_model_get_sort (model), ==, HALL_CASE_SORT_DUE);
+  /* Said as every row gone and every row new: no row is the same. */
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, n);
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    assert_in_order (list, due, positions[i]);
+  /* The far reads asked for the marks of this order. */
+  while (!_hall_case_list_model_has_marks (model) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (_hall_case_list_model_has_marks (model));
+  assert_in_order (list, due, n * 3 / 5 + 11);
+
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
+  g_assert_false (_hall_case_list_model_has_marks (model));
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    assert_in_order (list, oldest, positions[i]);
+
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_NEWEST);
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    assert_item (list, fixture, positions[i]);
+}
+
+static void
+on_sorted_changed (GListModel *list,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   guint      *most_removed)
+{
+  *most_removed = MAX (*most_removed, removed);
+}
+
+/* In the order of what is due, a case sent back to the applicant leaves
+ * the top, and the rows in view follow without the list being replaced;
+ * a search is sorted too. */
+static void
+test_sorted_follows (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (GPtrArray) due = NULL;
+  g_autoptr (HallCase) first = NULL;
+  g_autoptr (HallCase) now_first = NULL;
+  g_autoptr (HallCaseEvent) event = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  guint most_removed = 0;
+  HallCase *previous = NULL;
+
+  mix_states (fixture->path);
+  due = read_order_by (fixture->path, DUE_ORDER);
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_DUE);
+  first = get_filled (list, 0);
+  g_assert_cmpstr (hall_case_get_uuid (first), ==, due->pdata[0]);
+  g_assert_cmpint (hall_case_get_state (first), !=, HALL_CASE_RETURNED);
+  assert_in_order (list, due, 1);
+  wait_idle (model);
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_sorted_changed), &most_removed);
+  event = hall_case_event_new (hall_case_get_uuid (first), HALL_CASE_EVENT_STATE);
+  hall_case_event_set_new_state (event, HALL_CASE_RETURNED);
+  hall_case_event_set_note (event, "营业执照复印件不清晰");
+  g_assert_true (hall_store_add_case_event (fixture->store, event, &error));
+  g_assert_no_error (error);
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_clear_object (&now_first);
+      now_first = g_list_model_get_item (list, 0);
+      if (!hall_case_list_model_is_placeholder (now_first)
+          && g_strcmp0 (hall_case_get_uuid (now_first), due->pdata[1]) == 0)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpstr (hall_case_get_uuid (now_first), ==, due->pdata[1]);
+  /* The second row was the same object: the one handed out moved up. */
+  wait_idle (model);
+  g_assert_cmpuint (most_removed, <, 4 * HALL_CASE_LIST_MODEL_PAGE_SIZE);
+  g_assert_cmpint (hall_case_get_state (first), ==, HALL_CASE_RETURNED);
+
+  /* A search's answers, newest first from the store, in the list's order. */
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
+  hall_case_list_model_set_query (model, "张伟明");
+  wait_idle (model);
+  while (hall_case_list_model_get_searching (model))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      if (previous != NULL)
+        g_assert_cmpint (hall_case_get_created_at (previous), <=,
+                         hall_case_get_created_at (kase));
+      g_clear_object (&previous);
+      previous = g_steal_pointer (&kase);
+    }
+  g_clear_object (&previous);
+
+  /* A filter's, read in the order from the store. */
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_DUE);
+  hall_case_list_model_set_query (model, NULL);
+  hall_case_list_model_set_filter (model, &(HallCaseFilter) {
+                                             HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW)
+                                             | HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED) });
+  while (hall_case_list_model_get_searching (model))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      if (previous != NULL)
+        g_assert_cmpint (hall_case_sort_compare (HALL_CASE_SORT_DUE, previous, kase), <, 0);
+      g_clear_object (&previous);
+      previous = g_steal_pointer (&kase);
+    }
+  g_clear_object (&previous);
+}
+
 static void
 test_deep_jump (Fixture       *fixture,
                 gconstpointer  data)
@@ -841,6 +1042,10 @@ main (int   argc,
               fixture_set_up, test_placeholders, fixture_tear_down);
   g_test_add ("/hall/case-list-model/deep-jump", Fixture, GUINT_TO_POINTER (30000),
               fixture_set_up, test_deep_jump, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/sorted", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
+              test_sorted, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/sorted-follows", Fixture, GUINT_TO_POINTER (N_BULK),
+              fixture_set_up, test_sorted_follows, fixture_tear_down);
   g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
               test_marks, fixture_tear_down);
 

@@ -2250,7 +2250,7 @@ assert_filter (HallStore      *store,
   g_autofree char *letters = NULL;
   guint n = G_MAXUINT;
 
-  found = hall_store_filter_cases (store, query, &filter, now, limit, &n, &error);
+  found = hall_store_filter_cases (store, query, &filter, HALL_CASE_SORT_NEWEST, now, limit, &n, &error);
   g_assert_no_error (error);
   g_assert_nonnull (found);
   letters = found_letters (all, found);

@@ -56,8 +56,8 @@ page_free (Page *page)
  * OFFSET over every row before it. */
 typedef struct
 {
-  HallStoreKey key;
-  gboolean     known;
+  HallStorePosition key;
+  gboolean          known;
 } Anchor;
 
 struct _HallCaseListModel
@@ -68,14 +68,15 @@ struct _HallCaseListModel
   gulong        changed_id;
   gulong        case_changed_id;
 
-  /* Paging over the whole store. */
+  /* Paging over the whole store, in the order sort. */
+  HallCaseSort  sort;
   guint         n_cases;
-  HallStoreKey  top;      /* the newest case when last counted */
+  HallStorePosition top;  /* the first case when last counted */
   gboolean      has_top;
   GHashTable   *pages;    /* page index -> Page */
   GQueue        lru;      /* of Page, most recently used first */
   GArray       *anchors;  /* of Anchor, by page index */
-  GArray       *marks;    /* of HallStoreKey: mark i is the case at rank
+  GArray       *marks;    /* of HallStorePosition: mark i is the case at rank
                            * i * MARK_INTERVAL + marks_shift */
   guint         marks_shift;
   GCancellable *marks_cancellable;
@@ -118,6 +119,7 @@ enum
   PROP_QUERY,
   PROP_SEARCHING,
   PROP_N_MATCHING,
+  PROP_SORT,
   N_PROPS
 };
 
@@ -153,9 +155,10 @@ nearest_anchor (HallCaseListModel *self,
 
 typedef struct
 {
-  GArray *marks;
-  guint   n_cases;
-  guint   generation;
+  HallCaseSort sort;
+  GArray      *marks;
+  guint        n_cases;
+  guint        generation;
 } MarksResult;
 
 static void
@@ -172,6 +175,7 @@ scan_marks_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   HallCaseListModel *self = source_object;
+  const MarksResult *asked = task_data;
   MarksResult *result = g_new0 (MarksResult, 1);
   GError *error = NULL;
 
@@ -179,9 +183,10 @@ scan_marks_thread (GTask        *task,
    * cache goes when it is done, rather than through a shared reader's. */
   g_autoptr (HallStorePager) pager = _hall_store_pager_new (self->store, NULL);
 
-  result->generation = GPOINTER_TO_UINT (task_data);
-  result->marks = _hall_store_scan_marks (self->store, pager, MARK_INTERVAL, &result->n_cases,
-                                          cancellable, &error);
+  result->generation = asked->generation;
+  result->sort = asked->sort;
+  result->marks = _hall_store_scan_marks (self->store, pager, asked->sort, MARK_INTERVAL,
+                                          &result->n_cases, cancellable, &error);
   /* Its cache, some megabytes of pages of the index, goes back to the
    * system, not to this worker's malloc arena. */
   g_clear_pointer (&pager, _hall_store_pager_free);
@@ -218,7 +223,8 @@ scan_marks_done (GObject      *source,
     }
 
   /* Taken from a snapshot older than what the list shows: of no use. */
-  if (result->generation == self->generation && result->n_cases == self->n_cases)
+  if (result->generation == self->generation && result->sort == self->sort
+      && result->n_cases == self->n_cases)
     {
       g_clear_pointer (&self->marks, g_array_unref);
       self->marks = g_steal_pointer (&result->marks);
@@ -231,13 +237,17 @@ static void
 scan_marks (HallCaseListModel *self)
 {
   g_autoptr (GTask) task = NULL;
+  MarksResult *asked;
 
   if (self->marks != NULL || self->marks_cancellable != NULL)
     return;
   self->marks_cancellable = g_cancellable_new ();
   task = g_task_new (self, self->marks_cancellable, scan_marks_done, NULL);
   g_task_set_source_tag (task, scan_marks);
-  g_task_set_task_data (task, GUINT_TO_POINTER (self->generation), NULL);
+  asked = g_new0 (MarksResult, 1);
+  asked->generation = self->generation;
+  asked->sort = self->sort;
+  g_task_set_task_data (task, asked, (GDestroyNotify) marks_result_free);
   g_task_run_in_thread (task, scan_marks_thread);
 }
 
@@ -298,12 +308,13 @@ typedef struct
 {
   guint        index;
   guint        generation;
+  HallCaseSort sort;
   gboolean     from_bottom;
   gboolean     has_from;
-  HallStoreKey from;
+  HallStorePosition from;
   guint        skip;
   guint        limit;
-  GArray      *keys;  /* of HallStoreKey */
+  GArray      *keys;  /* of HallStorePosition */
   GPtrArray   *cases; /* of HallCase */
   HallStoreListHead head; /* of the snapshot read */
 } PageRead;
@@ -341,7 +352,7 @@ plan_page_read (HallCaseListModel *self,
 
       if (mark_rank >= from_rank)
         {
-          read->from = g_array_index (self->marks, HallStoreKey, mark);
+          read->from = g_array_index (self->marks, HallStorePosition, mark);
           read->has_from = TRUE;
           from_rank = mark_rank;
         }
@@ -378,11 +389,11 @@ read_page_thread (GTask        *task,
   if (self->pager == NULL)
     self->pager = _hall_store_pager_new (self->store, NULL);
   if (read->from_bottom)
-    read->cases = _hall_store_fetch_page_from_bottom (self->store, self->pager, read->skip,
-                                                      read->limit, read->keys, &read->head,
-                                                      &error);
+    read->cases = _hall_store_fetch_page_from_bottom (self->store, self->pager, read->sort,
+                                                      read->skip, read->limit, read->keys,
+                                                      &read->head, &error);
   else
-    read->cases = _hall_store_fetch_page (self->store, self->pager,
+    read->cases = _hall_store_fetch_page (self->store, self->pager, read->sort,
                                           read->has_from ? &read->from : NULL, read->skip,
                                           read->limit, read->keys, &read->head, &error);
   if (read->cases == NULL)
@@ -517,8 +528,7 @@ same_head (HallCaseListModel       *self,
            const HallStoreListHead *head)
 {
   return head->n_cases == self->n_cases && head->has_top == self->has_top
-         && (!head->has_top
-             || (head->top.created_at == self->top.created_at && head->top.id == self->top.id));
+         && (!head->has_top || _hall_store_position_equal (&head->top, &self->top));
 }
 
 static void
@@ -546,10 +556,11 @@ read_page_cb (GObject      *source,
       return;
     }
 
-  /* Keys come newest first from either end: the first is the page's. */
+  /* Positions come in the list's order from either end: the first is the
+   * page's. */
   if (read->keys->len > 0)
     {
-      Anchor first = { g_array_index (read->keys, HallStoreKey, 0), TRUE };
+      Anchor first = { g_array_index (read->keys, HallStorePosition, 0), TRUE };
 
       if (self->anchors->len <= read->index)
         g_array_set_size (self->anchors, read->index + 1);
@@ -601,7 +612,8 @@ read_next_page (HallCaseListModel *self)
   read = g_new0 (PageRead, 1);
   read->index = page->index;
   read->generation = self->generation;
-  read->keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  read->sort = self->sort;
+  read->keys = g_array_new (FALSE, FALSE, sizeof (HallStorePosition));
   plan_page_read (self, read);
 
   self->reading = TRUE;
@@ -697,8 +709,9 @@ replace_all (HallCaseListModel *self,
 
 typedef struct
 {
+  HallCaseSort      sort;
   gboolean          has_old_top;
-  HallStoreKey      old_top;
+  HallStorePosition old_top;
   HallStoreListHead head;
   GPtrArray        *top_cases; /* the cases added at the top, when few */
 } HeadRead;
@@ -720,8 +733,9 @@ read_head_thread (GTask        *task,
   HeadRead *read = task_data;
   GError *error = NULL;
 
-  if (!_hall_store_read_list_head (self->store, read->has_old_top ? &read->old_top : NULL,
-                                   &read->head, &error))
+  if (!_hall_store_read_list_head (self->store, read->sort,
+                                   read->has_old_top ? &read->old_top : NULL, &read->head,
+                                   &error))
     {
       g_task_return_error (task, error);
       return;
@@ -734,12 +748,11 @@ read_head_thread (GTask        *task,
     {
       HallStoreListHead again = { 0, };
 
-      read->top_cases = _hall_store_fetch_page (self->store, NULL, NULL, 0, read->head.added,
-                                                NULL, &again, NULL);
+      read->top_cases = _hall_store_fetch_page (self->store, NULL, read->sort, NULL, 0,
+                                                read->head.added, NULL, &again, NULL);
       if (read->top_cases != NULL
           && (again.n_cases != read->head.n_cases || read->top_cases->len != read->head.added
-              || again.top.created_at != read->head.top.created_at
-              || again.top.id != read->head.top.id))
+              || !_hall_store_position_equal (&again.top, &read->head.top)))
         g_clear_pointer (&read->top_cases, g_ptr_array_unref);
     }
   g_task_return_boolean (task, TRUE);
@@ -851,7 +864,40 @@ shift_pages (HallCaseListModel *self,
     }
 }
 
-/* The count and the newest case as they are now, against what the list
+/* How many of the most recently used pages reread_pages () reads again:
+ * those of the rows a view shows and keeps around it. */
+#define REREAD_PAGES 4
+
+/* In an order a case's state or promise sets, any change may have moved
+ * cases (one approved leaves the open ones at the top): the pages in view
+ * are read again in place, where a row whose case is another now is said
+ * changed, and the view keeps its place; positions known before may be
+ * another case's now, and are forgotten. */
+static void
+reread_pages (HallCaseListModel *self)
+{
+  guint kept = 0;
+
+  self->generation++;
+  g_array_set_size (self->anchors, 0);
+  drop_marks (self);
+  for (GList *l = self->lru.head; l != NULL;)
+    {
+      Page *page = l->data;
+      GList *next = l->next;
+
+      if (kept++ < REREAD_PAGES)
+        page->filled = FALSE;
+      else
+        {
+          g_queue_delete_link (&self->lru, l);
+          g_hash_table_remove (self->pages, GUINT_TO_POINTER (page->index));
+        }
+      l = next;
+    }
+}
+
+/* The count and the first case as they are now, against what the list
  * shows: cases added at the top are inserted there, and the view keeps
  * its place and selection; anything else replaces the list. */
 static void
@@ -875,8 +921,17 @@ read_head_cb (GObject      *source,
       g_warning ("Could not count the cases: %s", error->message);
     }
   self->refreshing = FALSE;
+  /* Counted in an order the list no longer shows. */
+  if (read->sort != self->sort)
+    {
+      self->refresh_again = FALSE;
+      refresh (self);
+      return;
+    }
   if (error == NULL)
     {
+      gboolean replaced = FALSE;
+
       added = read->head.added;
       self->n_cases = read->head.n_cases;
       self->has_top = read->head.has_top;
@@ -896,14 +951,17 @@ read_head_cb (GObject      *source,
             self->marks_shift += added;
           else
             drop_marks (self);
+          replaced = !(had_top && added > 0 && self->n_cases == old_n + added);
           if (self->results == NULL)
             {
-              if (had_top && added > 0 && self->n_cases == old_n + added)
+              if (!replaced)
                 g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
               else
                 replace_all (self, old_n, self->n_cases);
             }
         }
+      if (had_top && !replaced && hall_case_sort_follows_state (self->sort))
+        reread_pages (self);
     }
 
   if (self->refresh_again)
@@ -928,6 +986,7 @@ refresh (HallCaseListModel *self)
       return;
     }
   read = g_new0 (HeadRead, 1);
+  read->sort = self->sort;
   read->has_old_top = self->has_top;
   read->old_top = self->top;
   self->refreshing = TRUE;
@@ -1181,9 +1240,28 @@ read_results (HallCaseListModel   *self,
     hall_store_search_cases_async (self->store, self->query, limit, self->search_cancellable,
                                    callback, g_object_ref (self));
   else
-    hall_store_filter_cases_async (self->store, self->query, &self->filter, model_now (self),
-                                   limit, self->search_cancellable, callback,
+    hall_store_filter_cases_async (self->store, self->query, &self->filter, self->sort,
+                                   model_now (self), limit, self->search_cancellable, callback,
                                    g_object_ref (self));
+}
+
+static int
+compare_cases (gconstpointer a,
+               gconstpointer b,
+               gpointer      sort)
+{
+  return hall_case_sort_compare (GPOINTER_TO_INT (sort), *(HallCase **) a, *(HallCase **) b);
+}
+
+/* A search's answers come newest first, a filter's in the list's order:
+ * at most HALL_CASE_LIST_MODEL_MAX_RESULTS, sorted here in a blink. */
+static void
+sort_results (HallCaseListModel *self,
+              GPtrArray         *cases)
+{
+  if (cases != NULL && self->sort != HALL_CASE_SORT_NEWEST
+      && hall_case_filter_is_empty (&self->filter))
+    g_ptr_array_sort_with_data (cases, compare_cases, GINT_TO_POINTER (self->sort));
 }
 
 static void
@@ -1207,6 +1285,7 @@ search_done (GObject      *source,
       g_clear_pointer (&cases, g_ptr_array_unref);
       return;
     }
+  sort_results (self, cases);
   search_show (self, cases, n_matching, error, TRUE);
 }
 
@@ -1236,6 +1315,7 @@ search_first_done (GObject      *source,
       g_clear_pointer (&cases, g_ptr_array_unref);
       return;
     }
+  sort_results (self, cases);
   search_show (self, cases, n_matching, error, FALSE);
   if (more)
     read_results (self, results_limit (self), search_done);
@@ -1328,6 +1408,9 @@ hall_case_list_model_get_property (GObject    *object,
     case PROP_N_MATCHING:
       g_value_set_uint (value, hall_case_list_model_get_n_matching (self));
       break;
+    case PROP_SORT:
+      g_value_set_uint (value, self->sort);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1348,6 +1431,9 @@ hall_case_list_model_set_property (GObject      *object,
       break;
     case PROP_QUERY:
       hall_case_list_model_set_query (self, g_value_get_string (value));
+      break;
+    case PROP_SORT:
+      hall_case_list_model_set_sort (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1377,6 +1463,11 @@ hall_case_list_model_class_init (HallCaseListModelClass *klass)
   properties[PROP_N_MATCHING] =
     g_param_spec_uint ("n-matching", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A HallCaseSort (no GType of its own: plain C enums stay out of the
+   * type system here). */
+  properties[PROP_SORT] =
+    g_param_spec_uint ("sort", NULL, NULL, 0, HALL_CASE_SORT_LAST, HALL_CASE_SORT_NEWEST,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1516,6 +1607,39 @@ hall_case_list_model_get_filter (HallCaseListModel *self,
   g_return_if_fail (filter != NULL);
 
   *filter = self->filter;
+}
+
+void
+hall_case_list_model_set_sort (HallCaseListModel *self,
+                               HallCaseSort       sort)
+{
+  g_return_if_fail (HALL_IS_CASE_LIST_MODEL (self));
+  g_return_if_fail (sort <= HALL_CASE_SORT_LAST);
+
+  if (sort == self->sort)
+    return;
+  self->sort = sort;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+
+  /* Every position known is one of the old order. The view is told of
+   * new rows, placeholders filled as for a far jump; the first case is
+   * counted again, and pages read before it is are read again. */
+  self->generation++;
+  drop_pages (self);
+  drop_marks (self);
+  self->has_top = FALSE;
+  if (shows_results (self))
+    run_search (self);
+  else
+    replace_all (self, self->n_cases, self->n_cases);
+  refresh (self);
+}
+
+HallCaseSort
+hall_case_list_model_get_sort (HallCaseListModel *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_LIST_MODEL (self), HALL_CASE_SORT_NEWEST);
+  return self->sort;
 }
 
 guint

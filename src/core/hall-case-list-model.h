@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include "hall-case-sort.h"
 #include "hall-store.h"
 
 G_BEGIN_DECLS
@@ -12,7 +13,7 @@ G_BEGIN_DECLS
 #define HALL_TYPE_CASE_LIST_MODEL (hall_case_list_model_get_type ())
 G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_MODEL, GObject)
 
-/* A GListModel of HallCase, newest first. Rows are read from the store a
+/* A GListModel of HallCase, newest first, or in the order "sort" says. Rows are read from the store a
  * page at a time as the view asks for them, on a worker thread, and a few
  * pages are kept, so a million cases never become a million objects and
  * the main thread never waits for SQLite: a row not read yet is a
@@ -33,7 +34,12 @@ G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_M
  * a HallCaseFilter, with the query or alone (then the newest
  * HALL_CASE_LIST_MODEL_MAX_FILTERED), read on a worker as a search is;
  * "n-matching" is how many cases pass in all (the whole list's count when
- * neither a query nor a filter is set; the rows shown for a query alone). */
+ * neither a query nor a filter is set; the rows shown for a query alone).
+ *
+ * "sort" (a HallCaseSort) is the order of the rows, the whole list's as a
+ * search's or a filter's: set anew, the view is told of new rows, read as
+ * a far jump's. In an order a case's state moves it in, a change reads the
+ * rows in view again where they stand. */
 
 #define HALL_CASE_LIST_MODEL_PAGE_SIZE   100
 #define HALL_CASE_LIST_MODEL_MAX_RESULTS 200
@@ -54,6 +60,9 @@ void               hall_case_list_model_set_filter  (HallCaseListModel    *self,
 void               hall_case_list_model_get_filter  (HallCaseListModel    *self,
                                                      HallCaseFilter       *filter);
 guint              hall_case_list_model_get_n_matching (HallCaseListModel *self);
+void               hall_case_list_model_set_sort    (HallCaseListModel *self,
+                                                     HallCaseSort       sort);
+HallCaseSort       hall_case_list_model_get_sort    (HallCaseListModel *self);
 /* Whether @kase is a row not read yet: it shows nothing and is never
  * opened. */
 gboolean           hall_case_list_model_is_placeholder (HallCase         *kase);

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hall-case-sort.h"
 #include "hall-store-private.h"
 
 #define MISSING                                                                 \
@@ -97,6 +98,7 @@ typedef struct
 {
   char           *query;
   HallCaseFilter  filter;
+  HallCaseSort    sort;
   gint64          now;
   guint           limit;
   GCancellable   *cancellable;
@@ -143,6 +145,32 @@ state_count_sql (guint states)
   return g_string_free (sql, FALSE);
 }
 
+/* The list's order: the same terms as the list's own walks
+ * (hall-store-paging.c), so that a filter on states is read in the order
+ * of an index too. */
+static const char *
+order_by (HallCaseSort sort)
+{
+  switch (sort)
+    {
+    case HALL_CASE_SORT_OLDEST:
+      return "created_at, id";
+    case HALL_CASE_SORT_DUE:
+      return "due_rank, promised_at, id";
+    case HALL_CASE_SORT_NEWEST:
+    default:
+      return "created_at DESC, id DESC";
+    }
+}
+
+static int
+compare_cases (gconstpointer a,
+               gconstpointer b,
+               gpointer      sort)
+{
+  return hall_case_sort_compare (GPOINTER_TO_INT (sort), *(HallCase **) a, *(HallCase **) b);
+}
+
 /* The cases that pass, among every case. */
 static gboolean
 filter_all (HallSqliteConn       *reader,
@@ -159,7 +187,7 @@ filter_all (HallSqliteConn       *reader,
   gint64 n = 0;
 
   select = g_strconcat ("SELECT c.id FROM cases c WHERE ", condition,
-                        " ORDER BY c.created_at DESC, c.id DESC LIMIT ?2", NULL);
+                        " ORDER BY ", order_by (read->sort), " LIMIT ?2", NULL);
   stmt = hall_sqlite_conn_prepare (reader, select, error);
   if (stmt == NULL)
     return FALSE;
@@ -248,12 +276,18 @@ read_filter (HallSqliteConn  *reader,
   if (!ok)
     return FALSE;
   read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
+  /* A search's answers come newest first: the few that pass are sorted
+   * here. */
+  if (read->cases != NULL && read->query != NULL && *read->query != '\0'
+      && read->sort != HALL_CASE_SORT_NEWEST)
+    g_ptr_array_sort_with_data (read->cases, compare_cases, GINT_TO_POINTER (read->sort));
   return read->cases != NULL;
 }
 
 static FilterRead *
 filter_read_new (const char           *query,
                  const HallCaseFilter *filter,
+                 HallCaseSort          sort,
                  gint64                now,
                  guint                 limit)
 {
@@ -262,6 +296,7 @@ filter_read_new (const char           *query,
   read->query = g_strdup (query);
   if (filter != NULL)
     read->filter = *filter;
+  read->sort = sort;
   read->now = now;
   read->limit = limit;
   return read;
@@ -291,6 +326,7 @@ GPtrArray *
 hall_store_filter_cases (HallStore            *self,
                          const char           *query,
                          const HallCaseFilter *filter,
+                         HallCaseSort          sort,
                          gint64                now,
                          guint                 limit,
                          guint                *n_matching,
@@ -301,7 +337,7 @@ hall_store_filter_cases (HallStore            *self,
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  read = filter_read_new (query, filter, now, limit);
+  read = filter_read_new (query, filter, sort, now, limit);
   cases = filter_cases (self, read, error);
   if (cases != NULL && n_matching != NULL)
     *n_matching = read->n_matching;
@@ -333,6 +369,7 @@ void
 hall_store_filter_cases_async (HallStore            *self,
                                const char           *query,
                                const HallCaseFilter *filter,
+                               HallCaseSort          sort,
                                gint64                now,
                                guint                 limit,
                                GCancellable         *cancellable,
@@ -346,7 +383,7 @@ hall_store_filter_cases_async (HallStore            *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hall_store_filter_cases_async);
   g_task_set_return_on_cancel (task, TRUE);
-  g_task_set_task_data (task, filter_read_new (query, filter, now, limit),
+  g_task_set_task_data (task, filter_read_new (query, filter, sort, now, limit),
                         (GDestroyNotify) filter_read_free);
   g_task_run_in_thread (task, filter_thread);
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "hall-store-paging.h"
@@ -15,6 +17,109 @@ struct _HallStorePager
 {
   HallSqliteConn *conn;
 };
+
+/* The statements that walk the list in one order, each through the index
+ * that holds the order's terms, so that a page is a seek and a short walk
+ * and no query sorts. The connections' caches key statements by their
+ * text's address: these are literals. */
+typedef struct
+{
+  guint       n_terms;
+  const char *top_page;      /* ?1 limit, ?2 skip */
+  const char *anchor_page;   /* the same from the position ?3… on */
+  const char *bottom_page;   /* the same counted from the last case, backwards */
+  const char *all;           /* every position, in the order */
+  const char *first;         /* the first position (a text of its own: a
+                              * page's statement is still held when the
+                              * head is read beside it) */
+  const char *count_before;  /* how many before the position ?1… */
+} ListOrder;
+
+#define LIST_ORDER(n, terms, index, forward, backward, at_or_after, before, params_3, params_1) \
+  {                                                                             \
+    n,                                                                          \
+    "SELECT " terms " FROM cases INDEXED BY " index                             \
+    " ORDER BY " forward " LIMIT ?1 OFFSET ?2",                                 \
+    "SELECT " terms " FROM cases INDEXED BY " index                             \
+    " WHERE (" terms ") " at_or_after " " params_3                              \
+    " ORDER BY " forward " LIMIT ?1 OFFSET ?2",                                 \
+    "SELECT " terms " FROM cases INDEXED BY " index                             \
+    " ORDER BY " backward " LIMIT ?1 OFFSET ?2",                                \
+    "SELECT " terms " FROM cases INDEXED BY " index " ORDER BY " forward,      \
+    "SELECT " terms " FROM cases INDEXED BY " index " ORDER BY " forward " LIMIT 1", \
+    "SELECT count(*) FROM cases INDEXED BY " index                              \
+    " WHERE (" terms ") " before " " params_1,                                  \
+  }
+
+static const ListOrder list_orders[] = {
+  [HALL_CASE_SORT_NEWEST] = LIST_ORDER (2, "created_at, id", "cases_created",
+                                        "created_at DESC, id DESC", "created_at, id",
+                                        "<=", ">", "(?3, ?4)", "(?1, ?2)"),
+  [HALL_CASE_SORT_OLDEST] = LIST_ORDER (2, "created_at, id", "cases_created",
+                                        "created_at, id", "created_at DESC, id DESC",
+                                        ">=", "<", "(?3, ?4)", "(?1, ?2)"),
+  [HALL_CASE_SORT_DUE] = LIST_ORDER (3, "due_rank, promised_at, id", "cases_due",
+                                     "due_rank, promised_at, id",
+                                     "due_rank DESC, promised_at DESC, id DESC",
+                                     ">=", "<", "(?3, ?4, ?5)", "(?1, ?2, ?3)"),
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (list_orders) == HALL_CASE_SORT_LAST + 1);
+
+static const ListOrder *
+list_order (HallCaseSort sort)
+{
+  g_return_val_if_fail (sort <= HALL_CASE_SORT_LAST, &list_orders[HALL_CASE_SORT_NEWEST]);
+  return &list_orders[sort];
+}
+
+gboolean
+_hall_store_position_equal (const HallStorePosition *a,
+                            const HallStorePosition *b)
+{
+  return memcmp (a->terms, b->terms, sizeof a->terms) == 0;
+}
+
+/* The row id: the last of the order's terms. */
+static gint64
+position_id (const ListOrder         *order,
+             const HallStorePosition *position)
+{
+  return position->terms[order->n_terms - 1];
+}
+
+static void
+bind_position (HallSqliteStmt          *stmt,
+               const ListOrder         *order,
+               int                      first,
+               const HallStorePosition *position)
+{
+  for (guint i = 0; i < order->n_terms; i++)
+    sqlite3_bind_int64 (stmt, first + i, position->terms[i]);
+}
+
+/* Positions read from a statement's rows into a GArray. */
+typedef struct
+{
+  const ListOrder *order;
+  GArray          *positions;
+  gboolean         prepend;
+} PositionRows;
+
+static void
+take_position (HallSqliteStmt *stmt,
+               gpointer        data)
+{
+  PositionRows *rows = data;
+  HallStorePosition position = { { 0 } };
+
+  for (guint i = 0; i < rows->order->n_terms; i++)
+    position.terms[i] = sqlite3_column_int64 (stmt, i);
+  if (rows->prepend)
+    g_array_prepend_val (rows->positions, position);
+  else
+    g_array_append_val (rows->positions, position);
+}
 
 HallStorePager *
 _hall_store_pager_new (HallStore  *self,
@@ -78,30 +183,23 @@ _hall_store_append_key (HallSqliteStmt *stmt,
   g_array_append_val (keys, key);
 }
 
-static void
-prepend_key (HallSqliteStmt *stmt,
-             gpointer        keys)
-{
-  HallStoreKey key = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
-
-  g_array_prepend_val (keys, key);
-}
-
 typedef struct
 {
-  const HallStoreKey *old_top;
-  HallStoreListHead  *head;
+  const ListOrder         *order;
+  const HallStorePosition *old_top;
+  HallStoreListHead       *head;
 } HeadRead;
 
 typedef struct
 {
-  const HallStoreKey *anchor;
-  gboolean            from_bottom;
-  guint               skip;
-  guint               limit;
-  GArray             *keys;  /* of HallStoreKey, newest first */
-  HallStoreListHead  *head;
-  GPtrArray          *cases;
+  const ListOrder         *order;
+  const HallStorePosition *anchor;
+  gboolean                 from_bottom;
+  guint                    skip;
+  guint                    limit;
+  GArray                  *positions;  /* of HallStorePosition, in the order */
+  HallStoreListHead       *head;
+  GPtrArray               *cases;
 } PageRead;
 
 static gboolean read_list_head (HallSqliteConn  *reader,
@@ -116,91 +214,88 @@ read_page (HallSqliteConn  *reader,
            GError         **error)
 {
   PageRead *read = data;
+  PositionRows rows = { read->order, read->positions, read->from_bottom };
   g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autoptr (GArray) ids = NULL;
 
   if (read->from_bottom)
-    stmt = hall_sqlite_conn_prepare (reader,
-                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                     " ORDER BY created_at, id LIMIT ?1 OFFSET ?2",
-                                     error);
+    stmt = hall_sqlite_conn_prepare (reader, read->order->bottom_page, error);
   else if (read->anchor != NULL)
-    stmt = hall_sqlite_conn_prepare (reader,
-                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                     " WHERE (created_at, id) <= (?3, ?4)"
-                                     " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
-                                     error);
+    stmt = hall_sqlite_conn_prepare (reader, read->order->anchor_page, error);
   else
-    stmt = hall_sqlite_conn_prepare (reader,
-                                     "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                     " ORDER BY created_at DESC, id DESC LIMIT ?1 OFFSET ?2",
-                                     error);
+    stmt = hall_sqlite_conn_prepare (reader, read->order->top_page, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, read->limit);
   sqlite3_bind_int64 (stmt, 2, read->skip);
-  if (read->anchor != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 3, read->anchor->created_at);
-      sqlite3_bind_int64 (stmt, 4, read->anchor->id);
-    }
-  if (!_hall_store_step_rows (stmt, read->from_bottom ? prepend_key : _hall_store_append_key,
-                              read->keys, _("read the list of cases"), error))
+  if (read->anchor != NULL && !read->from_bottom)
+    bind_position (stmt, read->order, 3, read->anchor);
+  if (!_hall_store_step_rows (stmt, take_position, &rows, _("read the list of cases"), error))
     return FALSE;
   if (read->head != NULL)
     {
-      HeadRead head = { NULL, read->head };
+      HeadRead head = { read->order, NULL, read->head };
 
       if (!read_list_head (reader, &head, error))
         return FALSE;
     }
 
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), read->keys->len);
-  for (guint i = 0; i < read->keys->len; i++)
-    g_array_append_val (ids, g_array_index (read->keys, HallStoreKey, i).id);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), read->positions->len);
+  for (guint i = 0; i < read->positions->len; i++)
+    {
+      gint64 id = position_id (read->order,
+                               &g_array_index (read->positions, HallStorePosition, i));
+
+      g_array_append_val (ids, id);
+    }
   read->cases = _hall_store_read_cases_by_id (reader, (gint64 *) ids->data, ids->len, error);
   return read->cases != NULL;
 }
 
 static GPtrArray *
-fetch_page (HallStore          *self,
-            HallStorePager     *pager,
-            const HallStoreKey *anchor,
-            gboolean            from_bottom,
-            guint               skip,
-            guint               limit,
-            GArray             *keys_out,
-            HallStoreListHead  *head_out,
-            GError            **error)
+fetch_page (HallStore               *self,
+            HallStorePager          *pager,
+            HallCaseSort             sort,
+            const HallStorePosition *anchor,
+            gboolean                 from_bottom,
+            guint                    skip,
+            guint                    limit,
+            GArray                  *keys_out,
+            HallStoreListHead       *head_out,
+            GError                 **error)
 {
-  g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (HallStoreKey), limit);
-  PageRead read = { anchor, from_bottom, skip, limit, keys, head_out, NULL };
+  g_autoptr (GArray) positions = g_array_sized_new (FALSE, FALSE, sizeof (HallStorePosition),
+                                                    limit);
+  PageRead read = { list_order (sort), anchor, from_bottom, skip, limit, positions, head_out,
+                    NULL };
 
   pager_read (self, pager, read_page, &read, error);
-  /* The keys read, even when the cases could not be. */
+  /* The positions read, even when the cases could not be. */
   if (keys_out != NULL)
-    g_array_append_vals (keys_out, keys->data, keys->len);
+    g_array_append_vals (keys_out, positions->data, positions->len);
   return read.cases;
 }
 
 GPtrArray *
-_hall_store_fetch_page (HallStore          *self,
-                        HallStorePager     *pager,
-                        const HallStoreKey *anchor,
-                        guint               skip,
-                        guint               limit,
-                        GArray             *keys_out,
-                        HallStoreListHead  *head_out,
-                        GError            **error)
+_hall_store_fetch_page (HallStore               *self,
+                        HallStorePager          *pager,
+                        HallCaseSort             sort,
+                        const HallStorePosition *anchor,
+                        guint                    skip,
+                        guint                    limit,
+                        GArray                  *keys_out,
+                        HallStoreListHead       *head_out,
+                        GError                 **error)
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, pager, anchor, FALSE, skip, limit, keys_out, head_out, error);
+  return fetch_page (self, pager, sort, anchor, FALSE, skip, limit, keys_out, head_out, error);
 }
 
 GPtrArray *
 _hall_store_fetch_page_from_bottom (HallStore          *self,
                                     HallStorePager     *pager,
+                                    HallCaseSort        sort,
                                     guint               skip,
                                     guint               limit,
                                     GArray             *keys_out,
@@ -209,24 +304,26 @@ _hall_store_fetch_page_from_bottom (HallStore          *self,
 {
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
-  return fetch_page (self, pager, NULL, TRUE, skip, limit, keys_out, head_out, error);
+  return fetch_page (self, pager, sort, NULL, TRUE, skip, limit, keys_out, head_out, error);
 }
 
 typedef struct
 {
-  guint         interval;
-  guint        *n_cases_out;
-  GCancellable *cancellable;
-  GArray       *marks;
+  const ListOrder *order;
+  guint            interval;
+  guint           *n_cases_out;
+  GCancellable    *cancellable;
+  GArray          *marks;
 } MarksRead;
 
-/* The count and the keys from the same snapshot. */
+/* The count and the positions from the same snapshot. */
 static gboolean
 read_marks (HallSqliteConn  *reader,
             gpointer         data,
             GError         **error)
 {
   MarksRead *read = data;
+  PositionRows rows = { read->order, read->marks, FALSE };
   g_autoptr (HallSqliteStmt) count = NULL;
   g_autoptr (HallSqliteStmt) stmt = NULL;
   guint rank = 0;
@@ -237,17 +334,14 @@ read_marks (HallSqliteConn  *reader,
     return FALSE;
   if (sqlite3_step (count) == SQLITE_ROW)
     *read->n_cases_out = sqlite3_column_int64 (count, 0);
-  stmt = hall_sqlite_conn_prepare (reader,
-                                   "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                   " ORDER BY created_at DESC, id DESC",
-                                   error);
+  stmt = hall_sqlite_conn_prepare (reader, read->order->all, error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (rank % read->interval == 0)
         {
-          _hall_store_append_key (stmt, read->marks);
+          take_position (stmt, &rows);
           if (g_cancellable_set_error_if_cancelled (read->cancellable, error))
             return FALSE;
         }
@@ -261,13 +355,14 @@ read_marks (HallSqliteConn  *reader,
 GArray *
 _hall_store_scan_marks (HallStore      *self,
                         HallStorePager *pager,
+                        HallCaseSort    sort,
                         guint           interval,
                         guint         *n_cases_out,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
-  MarksRead read = { interval, n_cases_out, cancellable, marks };
+  g_autoptr (GArray) marks = g_array_new (FALSE, FALSE, sizeof (HallStorePosition));
+  MarksRead read = { list_order (sort), interval, n_cases_out, cancellable, marks };
 
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
   g_return_val_if_fail (interval > 0, NULL);
@@ -277,57 +372,16 @@ _hall_store_scan_marks (HallStore      *self,
   return g_steal_pointer (&marks);
 }
 
-typedef struct
-{
-  const HallStoreKey *key;
-  gint64              n;
-} NewerCount;
-
-static gboolean
-count_newer (HallSqliteConn  *reader,
-             gpointer         data,
-             GError         **error)
-{
-  NewerCount *count = data;
-  g_autoptr (HallSqliteStmt) stmt = NULL;
-
-  stmt = hall_sqlite_conn_prepare (reader,
-                                   "SELECT count(*) FROM cases INDEXED BY cases_created"
-                                   " WHERE (created_at, id) > (?1, ?2)",
-                                   error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, count->key->created_at);
-  sqlite3_bind_int64 (stmt, 2, count->key->id);
-  return _hall_store_step_rows (stmt, _hall_store_take_int64, &count->n,
-                                _("count the cases before a position in the list"), error);
-}
-
-guint
-_hall_store_count_newer (HallStore          *self,
-                         const HallStoreKey *key)
-{
-  g_autoptr (GError) error = NULL;
-  NewerCount count = { key, 0 };
-
-  /* A count that fails is logged, not passed off as 0. */
-  if (!_hall_store_read (self, count_newer, &count, &error))
-    {
-      g_warning ("%s", error->message);
-      return 0;
-    }
-  return count.n;
-}
-
 static gboolean
 read_list_head (HallSqliteConn  *reader,
                 gpointer         data,
                 GError         **error)
 {
   HeadRead *read = data;
+  PositionRows rows = { read->order, NULL, FALSE };
   g_autoptr (HallSqliteStmt) count = NULL;
   g_autoptr (HallSqliteStmt) top = NULL;
-  g_autoptr (GArray) keys = g_array_new (FALSE, FALSE, sizeof (HallStoreKey));
+  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (HallStorePosition));
   gint64 n = 0;
 
   count = hall_sqlite_conn_prepare (reader, "SELECT n FROM counts WHERE name = 'cases'", error);
@@ -336,37 +390,41 @@ read_list_head (HallSqliteConn  *reader,
     return FALSE;
   read->head->n_cases = n;
 
-  top = hall_sqlite_conn_prepare (reader,
-                                  "SELECT created_at, id FROM cases INDEXED BY cases_created"
-                                  " ORDER BY created_at DESC, id DESC LIMIT 1",
-                                  error);
+  rows.positions = positions;
+  top = hall_sqlite_conn_prepare (reader, read->order->first, error);
   if (top == NULL
-      || !_hall_store_step_rows (top, _hall_store_append_key, keys, _("read the list of cases"),
-                                 error))
+      || !_hall_store_step_rows (top, take_position, &rows, _("read the list of cases"), error))
     return FALSE;
-  read->head->has_top = keys->len > 0;
+  read->head->has_top = positions->len > 0;
   if (read->head->has_top)
-    read->head->top = g_array_index (keys, HallStoreKey, 0);
+    read->head->top = g_array_index (positions, HallStorePosition, 0);
 
   read->head->added = 0;
   if (read->old_top != NULL)
     {
-      NewerCount newer = { read->old_top, 0 };
+      g_autoptr (HallSqliteStmt) before = NULL;
+      gint64 added = 0;
 
-      if (!count_newer (reader, &newer, error))
+      before = hall_sqlite_conn_prepare (reader, read->order->count_before, error);
+      if (before == NULL)
         return FALSE;
-      read->head->added = newer.n;
+      bind_position (before, read->order, 1, read->old_top);
+      if (!_hall_store_step_rows (before, _hall_store_take_int64, &added,
+                                  _("count the cases before a position in the list"), error))
+        return FALSE;
+      read->head->added = added;
     }
   return TRUE;
 }
 
 gboolean
-_hall_store_read_list_head (HallStore          *self,
-                            const HallStoreKey *old_top,
-                            HallStoreListHead  *head_out,
-                            GError            **error)
+_hall_store_read_list_head (HallStore               *self,
+                            HallCaseSort             sort,
+                            const HallStorePosition *old_top,
+                            HallStoreListHead       *head_out,
+                            GError                 **error)
 {
-  HeadRead read = { old_top, head_out };
+  HeadRead read = { list_order (sort), old_top, head_out };
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
   g_return_val_if_fail (head_out != NULL, FALSE);
@@ -380,5 +438,6 @@ hall_store_fetch_cases (HallStore  *self,
                         guint       limit,
                         GError    **error)
 {
-  return _hall_store_fetch_page (self, NULL, NULL, offset, limit, NULL, NULL, error);
+  return _hall_store_fetch_page (self, NULL, HALL_CASE_SORT_NEWEST, NULL, offset, limit, NULL,
+                                 NULL, error);
 }

@@ -11,6 +11,7 @@
 #include "hall-case-event.h"
 #include "hall-workflow.h"
 #include "hall-case-record.h"
+#include "hall-case-sort.h"
 #include "hall-conflict.h"
 #include "hall-catalog.h"
 #include "hall-inbox-item.h"
@@ -19,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 16
+#define HALL_STORE_SCHEMA_VERSION 17
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
@@ -281,8 +282,9 @@ gboolean        hall_case_filter_is_empty        (const HallCaseFilter *filter);
 gboolean        hall_case_filter_equal           (const HallCaseFilter *a,
                                                   const HallCaseFilter *b);
 
-/* The newest @limit cases that pass @filter, and answer @query as the
- * search box does when @query is not NULL or empty; overdue as of @now
+/* The first @limit cases in the order @sort that pass @filter, and answer
+ * @query as the search box does when @query is not NULL or empty (then
+ * the newest answers that pass, sorted); overdue as of @now
  * (seconds since the epoch). In *@n_matching (when not NULL) how many
  * cases pass in all: exact without a query; with one, among the newest
  * HALL_STORE_FILTER_SEARCH_MAX answers of the search. (transfer full)
@@ -291,6 +293,7 @@ gboolean        hall_case_filter_equal           (const HallCaseFilter *a,
 GPtrArray      *hall_store_filter_cases          (HallStore            *self,
                                                   const char           *query,
                                                   const HallCaseFilter *filter,
+                                                  HallCaseSort          sort,
                                                   gint64                now,
                                                   guint                 limit,
                                                   guint                *n_matching,
@@ -298,6 +301,7 @@ GPtrArray      *hall_store_filter_cases          (HallStore            *self,
 void            hall_store_filter_cases_async    (HallStore            *self,
                                                   const char           *query,
                                                   const HallCaseFilter *filter,
+                                                  HallCaseSort          sort,
                                                   gint64                now,
                                                   guint                 limit,
                                                   GCancellable         *cancellable,

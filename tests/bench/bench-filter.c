@@ -56,8 +56,8 @@ time_filter (HallStore  *store,
       gint64 start = g_get_monotonic_time ();
       double ms;
 
-      cases = hall_store_filter_cases (store, c->query, &c->filter, now, limit, &n_matching,
-                                       &error);
+      cases = hall_store_filter_cases (store, c->query, &c->filter, HALL_CASE_SORT_NEWEST, now,
+                                       limit, &n_matching, &error);
       ms = (g_get_monotonic_time () - start) / 1000.0;
       g_assert_no_error (error);
       n_shown = cases->len;
