@@ -1930,6 +1930,105 @@ test_list_paused (Fixture       *fixture,
   hall_case_list_page_set_clock (page, 0);
 }
 
+typedef struct
+{
+  HallCaseListPage *page;
+  HallCase         *order[3];
+} OrderWait;
+
+static gboolean
+list_order_is (gpointer data)
+{
+  OrderWait *wait = data;
+  GListModel *model = hall_case_list_page_get_model (wait->page);
+
+  if (model == NULL || g_list_model_get_n_items (model) != G_N_ELEMENTS (wait->order))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (wait->order); i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (model, i);
+
+      if (hall_case_list_model_is_placeholder (kase)
+          || g_strcmp0 (hall_case_get_uuid (kase), hall_case_get_uuid (wait->order[i])) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+page_sort (HallCaseListPage *page)
+{
+  char *sort = NULL;
+
+  g_object_get (page, "sort", &sort, NULL);
+  return sort;
+}
+
+/* The list's orders (issue 9): from the Sort menu's action and from the
+ * table's titles, Case Number turning the order of intake round and
+ * Promised putting what is due first, a returned case after the open
+ * ones; another official's list starts newest first again. */
+static void
+test_list_sorted (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (HallCase) first = NULL;
+  g_autoptr (HallCase) returned = NULL;
+  g_autoptr (HallCase) last = NULL;
+  g_autofree char *sort = NULL;
+  HallCaseListPage *page;
+  GtkWidget *header;
+  OrderWait wait;
+
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  header = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "table_header");
+  sign_in (fixture);
+  first = create_case_full (fixture, "Zhang Wei", TRUE);
+  returned = create_case_full (fixture, "Li Na", TRUE);
+  last = create_case_full (fixture, "Wang Fang", TRUE);
+  move_case (fixture, returned, HALL_CASE_RETURNED);
+  wait = (OrderWait) { page, { last, returned, first } };
+  g_assert_true (wait_for (list_order_is, &wait));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "list.sort", "s", "oldest"));
+  wait = (OrderWait) { page, { first, returned, last } };
+  g_assert_true (wait_for (list_order_is, &wait));
+
+  /* Promised: the two open cases by their promises, then the returned. */
+  g_signal_emit_by_name (header, "title-clicked", 4);
+  sort = page_sort (page);
+  g_assert_cmpstr (sort, ==, "due");
+  wait = (OrderWait) { page, { first, last, returned } };
+  g_assert_true (wait_for (list_order_is, &wait));
+
+  /* Back in review, the returned case's promise counts again. */
+  move_case (fixture, returned, HALL_CASE_IN_REVIEW);
+  wait = (OrderWait) { page, { first, returned, last } };
+  g_assert_true (wait_for (list_order_is, &wait));
+
+  /* Case Number: newest first, then turned round. */
+  g_signal_emit_by_name (header, "title-clicked", 0);
+  g_clear_pointer (&sort, g_free);
+  sort = page_sort (page);
+  g_assert_cmpstr (sort, ==, "newest");
+  wait = (OrderWait) { page, { last, returned, first } };
+  g_assert_true (wait_for (list_order_is, &wait));
+  g_signal_emit_by_name (header, "title-clicked", 0);
+  wait = (OrderWait) { page, { first, returned, last } };
+  g_assert_true (wait_for (list_order_is, &wait));
+  /* Other titles are no order. */
+  g_signal_emit_by_name (header, "title-clicked", 1);
+  g_clear_pointer (&sort, g_free);
+  sort = page_sort (page);
+  g_assert_cmpstr (sort, ==, "oldest");
+
+  hall_case_list_page_set_store (page, NULL);
+  g_clear_pointer (&sort, g_free);
+  sort = page_sort (page);
+  g_assert_cmpstr (sort, ==, "newest");
+}
+
 /* The list's filters (issue 16): a state, waiting for the applicant,
  * overdue, each changing the rows and the count; with a search; cleared in
  * one click; opened from the keyboard. */
@@ -2530,6 +2629,8 @@ main (int   argc,
   g_test_add ("/hall/gui/case-list/filter", Fixture, NULL, fixture_set_up,
               test_case_list_filter, fixture_tear_down);
   g_test_add ("/hall/gui/list/paused", Fixture, NULL, fixture_set_up, test_list_paused,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/list/sorted", Fixture, NULL, fixture_set_up, test_list_sorted,
               fixture_tear_down);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,
               fixture_tear_down);

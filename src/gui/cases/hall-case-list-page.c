@@ -48,6 +48,7 @@ struct _HallCaseListPage
   GtkWidget         *search_toggle;
   GtkCheckButton    *state_checks[HALL_CASE_WITHDRAWN + 1];
   gboolean           clearing; /* the checks are being unset at once */
+  HallCaseSort       sort;
   gboolean           compact;  /* number, applicant and state only */
 
   HallStore         *store;
@@ -80,6 +81,7 @@ enum
   PROP_0,
   PROP_STORE,
   PROP_SEARCH_MODE,
+  PROP_SORT,
   N_PROPS
 };
 
@@ -503,6 +505,53 @@ typedef enum
   N_COLUMNS
 } Column;
 
+/* The arrow in the header: on Case Number for the order of intake, on
+ * Promised for what is due. */
+static void
+show_sort (HallCaseListPage *self)
+{
+  hall_case_table_header_set_sorted (self->table_header,
+                                     self->sort == HALL_CASE_SORT_DUE ? COLUMN_PROMISED
+                                                                      : COLUMN_NUMBER,
+                                     self->sort == HALL_CASE_SORT_NEWEST ? GTK_SORT_DESCENDING
+                                                                         : GTK_SORT_ASCENDING);
+}
+
+/* A new order shows its top: the rows above the old view are other
+ * cases now. */
+static void
+set_sort (HallCaseListPage *self,
+          HallCaseSort      sort)
+{
+  if (sort == self->sort)
+    return;
+  self->sort = sort;
+  show_sort (self);
+  if (self->model != NULL)
+    {
+      hall_case_list_model_set_sort (self->model, sort);
+      if (!self->going_top)
+        {
+          self->going_top = TRUE;
+          gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_to_top, NULL, NULL);
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+}
+
+/* Case Number turns the order of intake round; Promised sorts by what is
+ * due. The other columns are not orders the store keeps an index of. */
+static void
+title_clicked_cb (HallCaseListPage *self,
+                  guint             column)
+{
+  if (column == COLUMN_NUMBER)
+    set_sort (self, self->sort == HALL_CASE_SORT_NEWEST ? HALL_CASE_SORT_OLDEST
+                                                        : HALL_CASE_SORT_NEWEST);
+  else if (column == COLUMN_PROMISED)
+    set_sort (self, HALL_CASE_SORT_DUE);
+}
+
 /* Tooltips are asked for when the pointer rests on a cell, not set at
  * each bind: in GTK 4.8 setting one asks the display server where the
  * pointer is, a round trip per cell of every row scrolled into view.
@@ -873,6 +922,9 @@ hall_case_list_page_get_property (GObject    *object,
     case PROP_SEARCH_MODE:
       g_value_set_boolean (value, hall_case_list_page_get_search_mode (self));
       break;
+    case PROP_SORT:
+      g_value_set_string (value, hall_case_sort_to_string (self->sort));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -893,6 +945,16 @@ hall_case_list_page_set_property (GObject      *object,
       break;
     case PROP_SEARCH_MODE:
       hall_case_list_page_set_search_mode (self, g_value_get_boolean (value));
+      break;
+    case PROP_SORT:
+      {
+        HallCaseSort sort;
+
+        if (hall_case_sort_from_string (g_value_get_string (value), &sort))
+          set_sort (self, sort);
+        else
+          g_warning ("No order of the case list is called “%s”", g_value_get_string (value));
+      }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -930,6 +992,11 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   properties[PROP_SEARCH_MODE] =
     g_param_spec_boolean ("search-mode", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The rows' order by name (hall_case_sort_to_string()): the state of
+   * the action "list.sort" the Sort menu's items set. */
+  properties[PROP_SORT] =
+    g_param_spec_string ("sort", NULL, NULL, "newest",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[CASE_ACTIVATED] =
@@ -968,6 +1035,7 @@ hall_case_list_page_class_init (HallCaseListPageClass *klass)
   gtk_widget_class_install_action (widget_class, "list.clear-filters", NULL,
                                    clear_filters_action);
   gtk_widget_class_install_action (widget_class, "list.filter", NULL, filter_action);
+  gtk_widget_class_install_property_action (widget_class, "list.sort", "sort");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "list.filter", NULL);
 
@@ -992,6 +1060,9 @@ hall_case_list_page_init (HallCaseListPage *self)
   hall_case_columns_add (self->columns, _("Promised"), 170, 170, FALSE);
   hall_case_columns_add (self->columns, _("Sync"), 64, 64, FALSE);
   hall_case_table_header_set_columns (self->table_header, self->columns);
+  g_signal_connect_object (self->table_header, "title-clicked", G_CALLBACK (title_clicked_cb),
+                           self, G_CONNECT_SWAPPED);
+  show_sort (self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
@@ -1057,6 +1128,7 @@ hall_case_list_page_set_store (HallCaseListPage *self,
   gtk_check_button_set_active (self->waiting_check, FALSE);
   gtk_check_button_set_active (self->overdue_check, FALSE);
   self->clearing = FALSE;
+  set_sort (self, HALL_CASE_SORT_NEWEST);
 
   if (store != NULL)
     {

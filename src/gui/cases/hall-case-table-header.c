@@ -17,6 +17,8 @@ struct _HallCaseTableHeader
 
   HallCaseColumns *columns;
   GPtrArray *titles;         /* a GtkLabel for each column */
+  GtkWidget *sort_icon;      /* beside the title of the sorted column */
+  int sorted;                /* that column, or -1 */
   int dragged;               /* the column being resized, or -1 */
   int drag_start_width;
 };
@@ -31,6 +33,14 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  TITLE_CLICKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* The visible column whose right edge is within GRIP_PX of @x, if it is
  * not the last one shown (the table's edge is not a column's to move), or
@@ -120,6 +130,25 @@ drag_end_cb (GtkGestureDrag      *drag,
   self->dragged = -1;
 }
 
+/* A click on a title, not on an edge (the drag took those). */
+static void
+click_released_cb (GtkGestureClick     *click,
+                   int                  n_press,
+                   double               x,
+                   double               y,
+                   HallCaseTableHeader *self)
+{
+  int width;
+  int column;
+
+  if (self->columns == NULL || column_at_edge (self, x, &width) >= 0)
+    return;
+  column = hall_case_columns_get_column_at (self->columns,
+                                            gtk_widget_get_width (GTK_WIDGET (self)), x);
+  if (column >= 0)
+    g_signal_emit (self, signals[TITLE_CLICKED], 0, (guint) column);
+}
+
 static void
 update_titles (HallCaseTableHeader *self)
 {
@@ -196,16 +225,37 @@ hall_case_table_header_size_allocate (GtkWidget *widget,
   if (self->columns == NULL)
     return;
   hall_case_columns_place (self->columns, width, xs, widths);
+  gtk_widget_set_child_visible (self->sort_icon, FALSE);
   for (guint i = 0; i < n; i++)
     {
       GtkWidget *title = g_ptr_array_index (self->titles, i);
+      int room = MAX (0, widths[i] - 2 * HALL_CASE_CELL_PADDING);
+      int title_width = room;
 
       if (!gtk_widget_get_child_visible (title))
         continue;
+      /* The sorted column's arrow follows its title, as in a
+       * GtkColumnView's header. */
+      if ((int) i == self->sorted)
+        {
+          int icon_width;
+          int natural;
+
+          gtk_widget_measure (self->sort_icon, GTK_ORIENTATION_HORIZONTAL, -1, &icon_width, NULL,
+                              NULL, NULL);
+          gtk_widget_measure (title, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+          title_width = MAX (0, MIN (natural, room - icon_width - HALL_CASE_CELL_PADDING));
+          gtk_widget_set_child_visible (self->sort_icon, room >= icon_width);
+          gtk_widget_size_allocate (self->sort_icon,
+                                    &(GtkAllocation) {
+                                      xs[i] + HALL_CASE_CELL_PADDING + title_width
+                                        + HALL_CASE_CELL_PADDING / 2,
+                                      0, icon_width, height },
+                                    -1);
+        }
       gtk_widget_size_allocate (title,
                                 &(GtkAllocation) {
-                                  xs[i] + HALL_CASE_CELL_PADDING, 0,
-                                  MAX (0, widths[i] - 2 * HALL_CASE_CELL_PADDING), height },
+                                  xs[i] + HALL_CASE_CELL_PADDING, 0, title_width, height },
                                 -1);
     }
 }
@@ -219,6 +269,7 @@ hall_case_table_header_dispose (GObject *object)
   for (guint i = 0; i < self->titles->len; i++)
     gtk_widget_unparent (g_ptr_array_index (self->titles, i));
   g_ptr_array_set_size (self->titles, 0);
+  g_clear_pointer (&self->sort_icon, gtk_widget_unparent);
 
   G_OBJECT_CLASS (hall_case_table_header_parent_class)->dispose (object);
 }
@@ -285,6 +336,11 @@ hall_case_table_header_class_init (HallCaseTableHeaderClass *klass)
   properties[PROP_COLUMNS] =
     g_param_spec_object ("columns", NULL, NULL, HALL_TYPE_CASE_COLUMNS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A title was clicked, not its edge: the table's owner may sort by
+   * the column. */
+  signals[TITLE_CLICKED] =
+    g_signal_new ("title-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "caseheader");
@@ -296,9 +352,18 @@ hall_case_table_header_init (HallCaseTableHeader *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
   GtkGesture *drag = gtk_gesture_drag_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
 
   self->titles = g_ptr_array_new ();
   self->dragged = -1;
+  self->sorted = -1;
+  self->sort_icon = gtk_image_new ();
+  gtk_widget_add_css_class (self->sort_icon, "sort-indicator");
+  gtk_widget_set_parent (self->sort_icon, GTK_WIDGET (self));
+  gtk_widget_set_child_visible (self->sort_icon, FALSE);
+
+  g_signal_connect (click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
@@ -339,4 +404,20 @@ hall_case_table_header_set_columns (HallCaseTableHeader *self,
   self->dragged = -1;
   update_titles (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLUMNS]);
+}
+
+/* Shows an arrow beside the title of @column (-1 for none): up for an
+ * ascending order, down for a descending one. */
+void
+hall_case_table_header_set_sorted (HallCaseTableHeader *self,
+                                   int                  column,
+                                   GtkSortType          order)
+{
+  g_return_if_fail (HALL_IS_CASE_TABLE_HEADER (self));
+
+  self->sorted = column;
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->sort_icon),
+                                order == GTK_SORT_ASCENDING ? "pan-up-symbolic"
+                                                            : "pan-down-symbolic");
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
