@@ -9,7 +9,8 @@
  * with the demo officials added by `bench-search --add-demo-officials`),
  * signs in as the demo official and then, as an official would: jumps the
  * scroll bar to 50 % and 90 % deep, drags it through the whole list and
- * back (one step a frame), types searches, and takes a pull of 5,000
+ * back (one step a frame), sorts it by what is due (and moves about in
+ * that order), oldest first and back, types searches, and takes a pull of 5,000
  * changes applied on another thread as the sync engine does. The main
  * context's poll function is wrapped: the time from one poll's return to
  * the next poll is one iteration's work, during which nothing is drawn and
@@ -384,6 +385,37 @@ scroll_steps (GtkAdjustment *adjustment)
   end_step ("60 jumps to random depths, a frame apart");
 }
 
+/* The list sorted by what is due (a million cases walked in the index of
+ * the order, never sorted), moved about in that order, then oldest first
+ * and back to newest first. */
+static void
+sort_steps (GtkWidget     *list_page,
+            GtkAdjustment *adjustment)
+{
+  begin_step ();
+  gtk_widget_activate_action (list_page, "list.sort", "s", "due");
+  run_for (800);
+  end_step ("sorted by what is due");
+
+  begin_step ();
+  scroll_to (adjustment, 0.5, 600);
+  end_step ("due order: scroll bar to 50 % deep");
+  begin_step ();
+  for (guint i = 0; i < 60; i++)
+    scroll_to (adjustment, g_random_double (), 16);
+  run_for (600);
+  end_step ("due order: 60 jumps to random depths");
+
+  begin_step ();
+  gtk_widget_activate_action (list_page, "list.sort", "s", "oldest");
+  run_for (800);
+  end_step ("sorted oldest first");
+  begin_step ();
+  gtk_widget_activate_action (list_page, "list.sort", "s", "newest");
+  run_for (800);
+  end_step ("sorted newest first again");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -463,7 +495,10 @@ main (int   argc,
            "|---|---:|---:|---:|\n");
 
   if (!searches_only)
-    scroll_steps (adjustment);
+    {
+      scroll_steps (adjustment);
+      sort_steps (list_page, adjustment);
+    }
   else
     /* The list's first rows are built as it appears: not a search's. */
     run_for (2000);
