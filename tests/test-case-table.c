@@ -146,6 +146,18 @@ x_of (GtkWidget *child,
   return point.x;
 }
 
+/* The @n-th child of @parent: the header's titles come first, in order. */
+static GtkWidget *
+nth_child (GtkWidget *parent,
+           guint      n)
+{
+  GtkWidget *child = gtk_widget_get_first_child (parent);
+
+  for (guint i = 0; i < n; i++)
+    child = gtk_widget_get_next_sibling (child);
+  return child;
+}
+
 /* The header's titles stand where the columns say, inside their padding,
  * in the columns' order; a hidden column's title is not shown. */
 static void
@@ -178,7 +190,62 @@ test_header (void)
   g_assert_cmpint (gtk_widget_get_width (title), ==, 250 - 2 * HALL_CASE_CELL_PADDING);
   g_assert_cmpfloat (x_of (gtk_widget_get_next_sibling (title), header), ==,
                      170 + 250 + HALL_CASE_CELL_PADDING);
-  g_assert_false (gtk_widget_get_child_visible (gtk_widget_get_last_child (header)));
+  g_assert_false (gtk_widget_get_child_visible (nth_child (header, SYNC)));
+  g_object_unref (header);
+}
+
+/* The sorted column's title makes room for its arrow, which follows it,
+ * and says its order to a screen reader; the other titles say none. */
+static void
+test_header_sorted (void)
+{
+  g_autoptr (HallCaseColumns) columns = case_columns ();
+  GtkWidget *header = g_object_ref_sink (hall_case_table_header_new ());
+  int x[N_COLUMNS], widths[N_COLUMNS];
+  GtkWidget *arrow;
+  GtkWidget *promised;
+  char *wrong;
+
+  hall_case_table_header_set_columns (HALL_CASE_TABLE_HEADER (header), columns);
+  hall_case_table_header_set_sorted (HALL_CASE_TABLE_HEADER (header), PROMISED,
+                                     GTK_SORT_ASCENDING);
+  allocate (header, 1001);
+  place (columns, 1001, x, widths);
+  arrow = gtk_widget_get_last_child (header);
+  promised = nth_child (header, PROMISED);
+  g_assert_true (GTK_IS_IMAGE (arrow));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (arrow)), ==, "pan-up-symbolic");
+  g_assert_true (gtk_widget_get_child_visible (arrow));
+  g_assert_cmpfloat (x_of (arrow, header), >=,
+                     x_of (promised, header) + gtk_widget_get_width (promised));
+  g_assert_cmpfloat (x_of (arrow, header) + gtk_widget_get_width (arrow), <=,
+                     x[PROMISED] + widths[PROMISED]);
+  g_assert_cmpint (gtk_widget_get_width (nth_child (header, NUMBER)), ==,
+                   widths[NUMBER] - 2 * HALL_CASE_CELL_PADDING);
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (promised),
+                                              GTK_ACCESSIBLE_PROPERTY_SORT,
+                                              GTK_ACCESSIBLE_SORT_ASCENDING);
+  g_assert_null (wrong);
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (nth_child (header, NUMBER)),
+                                              GTK_ACCESSIBLE_PROPERTY_SORT,
+                                              GTK_ACCESSIBLE_SORT_NONE);
+  g_assert_null (wrong);
+
+  hall_case_table_header_set_sorted (HALL_CASE_TABLE_HEADER (header), NUMBER,
+                                     GTK_SORT_DESCENDING);
+  allocate (header, 1001);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (arrow)), ==, "pan-down-symbolic");
+  g_assert_cmpfloat (x_of (arrow, header), <, x[APPLICANT]);
+  g_assert_cmpint (gtk_widget_get_width (promised), ==,
+                   widths[PROMISED] - 2 * HALL_CASE_CELL_PADDING);
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (promised),
+                                              GTK_ACCESSIBLE_PROPERTY_SORT,
+                                              GTK_ACCESSIBLE_SORT_NONE);
+  g_assert_null (wrong);
+  wrong = gtk_test_accessible_check_property (GTK_ACCESSIBLE (nth_child (header, NUMBER)),
+                                              GTK_ACCESSIBLE_PROPERTY_SORT,
+                                              GTK_ACCESSIBLE_SORT_DESCENDING);
+  g_assert_null (wrong);
   g_object_unref (header);
 }
 
@@ -291,6 +358,7 @@ main (int   argc,
   g_test_add_func ("/case-table/columns/shrink", test_columns_shrink);
   g_test_add_func ("/case-table/columns/hidden", test_columns_hidden);
   g_test_add_func ("/case-table/header", test_header);
+  g_test_add_func ("/case-table/header/sorted", test_header_sorted);
   g_test_add_func ("/case-table/row-draws-in-columns", test_row_draws_in_columns);
   return g_test_run ();
 }

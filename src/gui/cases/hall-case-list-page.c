@@ -1079,6 +1079,8 @@ hall_case_list_page_init (HallCaseListPage *self)
   hall_case_table_header_set_columns (self->table_header, self->columns);
   g_signal_connect_object (self->table_header, "title-clicked", G_CALLBACK (title_clicked_cb),
                            self, G_CONNECT_SWAPPED);
+  hall_case_table_header_set_sortable (self->table_header, COLUMN_NUMBER, TRUE);
+  hall_case_table_header_set_sortable (self->table_header, COLUMN_PROMISED, TRUE);
   show_sort (self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);

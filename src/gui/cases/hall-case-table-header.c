@@ -19,6 +19,8 @@ struct _HallCaseTableHeader
   GPtrArray *titles;         /* a GtkLabel for each column */
   GtkWidget *sort_icon;      /* beside the title of the sorted column */
   int sorted;                /* that column, or -1 */
+  GtkSortType sort_order;
+  guint sortable;            /* a bit for each column a click sorts by */
   int dragged;               /* the column being resized, or -1 */
   int drag_start_width;
 };
@@ -82,11 +84,21 @@ motion_cb (GtkEventControllerMotion *motion,
            HallCaseTableHeader      *self)
 {
   int width;
+  int column;
+  const char *cursor = NULL;
 
   if (self->dragged >= 0)
     return;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
-                                   column_at_edge (self, x, &width) >= 0 ? "col-resize" : NULL);
+  if (column_at_edge (self, x, &width) >= 0)
+    cursor = "col-resize";
+  else if (self->columns != NULL)
+    {
+      column = hall_case_columns_get_column_at (self->columns,
+                                                gtk_widget_get_width (GTK_WIDGET (self)), x);
+      if (column >= 0 && (self->sortable & (1u << column)))
+        cursor = "pointer";
+    }
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), cursor);
 }
 
 static void
@@ -165,15 +177,24 @@ update_titles (HallCaseTableHeader *self)
 
       if (i == self->titles->len)
         {
-          title = gtk_label_new (NULL);
+          /* Read as the column's header, with its order (below). */
+          title = g_object_new (GTK_TYPE_LABEL,
+                                "accessible-role", GTK_ACCESSIBLE_ROLE_COLUMN_HEADER, NULL);
           gtk_label_set_xalign (GTK_LABEL (title), 0.0);
           gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-          gtk_widget_set_parent (title, GTK_WIDGET (self));
+          /* The titles come first among the children, in order. */
+          gtk_widget_insert_before (title, GTK_WIDGET (self), self->sort_icon);
           g_ptr_array_add (self->titles, title);
         }
       title = g_ptr_array_index (self->titles, i);
       gtk_label_set_text (GTK_LABEL (title), hall_case_columns_get_title (self->columns, i));
       gtk_widget_set_child_visible (title, hall_case_columns_get_visible (self->columns, i));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_SORT,
+                                      (int) i != self->sorted ? GTK_ACCESSIBLE_SORT_NONE
+                                      : self->sort_order == GTK_SORT_ASCENDING
+                                        ? GTK_ACCESSIBLE_SORT_ASCENDING
+                                        : GTK_ACCESSIBLE_SORT_DESCENDING,
+                                      -1);
     }
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
@@ -416,8 +437,25 @@ hall_case_table_header_set_sorted (HallCaseTableHeader *self,
   g_return_if_fail (HALL_IS_CASE_TABLE_HEADER (self));
 
   self->sorted = column;
+  self->sort_order = order;
   gtk_image_set_from_icon_name (GTK_IMAGE (self->sort_icon),
                                 order == GTK_SORT_ASCENDING ? "pan-up-symbolic"
                                                             : "pan-down-symbolic");
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  update_titles (self);
+}
+
+/* Whether a click on @column's title sorts by it: the pointer says so
+ * over it. */
+void
+hall_case_table_header_set_sortable (HallCaseTableHeader *self,
+                                     guint                column,
+                                     gboolean             sortable)
+{
+  g_return_if_fail (HALL_IS_CASE_TABLE_HEADER (self));
+  g_return_if_fail (column < HALL_CASE_COLUMNS_MAX);
+
+  if (sortable)
+    self->sortable |= 1u << column;
+  else
+    self->sortable &= ~(1u << column);
 }

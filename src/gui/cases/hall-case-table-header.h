@@ -27,5 +27,8 @@ void             hall_case_table_header_set_columns (HallCaseTableHeader *self,
 void             hall_case_table_header_set_sorted  (HallCaseTableHeader *self,
                                                      int                  column,
                                                      GtkSortType          order);
+void             hall_case_table_header_set_sortable (HallCaseTableHeader *self,
+                                                      guint                column,
+                                                      gboolean             sortable);
 
 G_END_DECLS
