@@ -135,6 +135,15 @@ update_count (HallCaseListPage *self)
 
   if (!filtered && query == NULL)
     text = g_strdup_printf (g_dngettext (NULL, "%s case", "%s cases", n_items), shown);
+  else if (n_matching > n_items && self->sort != HALL_CASE_SORT_NEWEST)
+    /* Translators: "12,345 cases pass the filters; the first 1,000 in
+     * this order are shown" (the list sorted oldest first, or by what is
+     * due) */
+    text = g_strdup_printf (g_dngettext (NULL,
+                                         "%s case passes the filters; the first %s in this order are shown",
+                                         "%s cases pass the filters; the first %s in this order are shown",
+                                         n_matching),
+                            all, shown);
   else if (n_matching > n_items)
     /* Translators: "12,345 cases pass the filters; the newest 1,000 are shown" */
     text = g_strdup_printf (g_dngettext (NULL, "%s case passes the filters; the newest %s are shown",
@@ -544,6 +553,7 @@ set_sort (HallCaseListPage *self,
     return;
   self->sort = sort;
   show_sort (self);
+  update_count (self);
   if (self->model != NULL && frame_clock != NULL && gtk_adjustment_get_value (vadjustment) > 0)
     {
       gtk_adjustment_set_value (vadjustment, 0);
