@@ -972,6 +972,24 @@ test_sorted_follows (Fixture       *fixture,
       previous = g_steal_pointer (&kase);
     }
   g_clear_object (&previous);
+
+  /* And oldest first, through the index of states in that order. */
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
+  while (hall_case_list_model_get_searching (model))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      g_assert_true (hall_case_get_state (kase) == HALL_CASE_IN_REVIEW
+                     || hall_case_get_state (kase) == HALL_CASE_RETURNED);
+      if (previous != NULL)
+        g_assert_cmpint (hall_case_sort_compare (HALL_CASE_SORT_OLDEST, previous, kase), <, 0);
+      g_clear_object (&previous);
+      previous = g_steal_pointer (&kase);
+    }
+  g_clear_object (&previous);
 }
 
 static void

@@ -145,21 +145,25 @@ state_count_sql (guint states)
   return g_string_free (sql, FALSE);
 }
 
-/* The list's order: the same terms as the list's own walks
- * (hall-store-paging.c), so that a filter on states is read in the order
- * of an index too. */
+/* The cases a filter reads, in the list's order: every filter names
+ * states (filter_condition ()), and each order has an index of states in
+ * it, so the first rows of a state are a seek and a short walk. Left to
+ * itself, with two indexes beginning with the state and no statistics,
+ * SQLite took either, and sorted a million completed cases in memory
+ * (0.3 s) or walked all of cases_due for a state none is in (0.6 s). */
 static const char *
-order_by (HallCaseSort sort)
+from_in_order (HallCaseSort sort)
 {
   switch (sort)
     {
     case HALL_CASE_SORT_OLDEST:
-      return "created_at, id";
+      return "FROM cases c INDEXED BY cases_state WHERE %s ORDER BY created_at, id";
     case HALL_CASE_SORT_DUE:
-      return "due_rank, promised_at, id";
+      return "FROM cases c INDEXED BY cases_state_due WHERE %s"
+             " ORDER BY due_rank, promised_at, id";
     case HALL_CASE_SORT_NEWEST:
     default:
-      return "created_at DESC, id DESC";
+      return "FROM cases c INDEXED BY cases_state WHERE %s ORDER BY created_at DESC, id DESC";
     }
 }
 
@@ -180,14 +184,15 @@ filter_all (HallSqliteConn       *reader,
             GArray               *ids,
             GError              **error)
 {
+  g_autofree char *from = NULL;
   g_autofree char *select = NULL;
   g_autofree char *count = NULL;
   g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autoptr (HallSqliteStmt) counter = NULL;
   gint64 n = 0;
 
-  select = g_strconcat ("SELECT c.id FROM cases c WHERE ", condition,
-                        " ORDER BY ", order_by (read->sort), " LIMIT ?2", NULL);
+  from = g_strdup_printf (from_in_order (read->sort), condition);
+  select = g_strconcat ("SELECT c.id ", from, " LIMIT ?2", NULL);
   stmt = hall_sqlite_conn_prepare (reader, select, error);
   if (stmt == NULL)
     return FALSE;

@@ -588,6 +588,9 @@ static const char migration_v17[] =
   "UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK
   "  WHERE state IN ('received', 'in_review', 'returned');"
   "CREATE INDEX cases_due ON cases (due_rank, promised_at, id);"
+  /* A filter by state in that order: without it, a state with no case
+   * ("returned") walked the whole of cases_due, 0.6 s on a million. */
+  "CREATE INDEX cases_state_due ON cases (state, due_rank, promised_at, id);"
   "CREATE TRIGGER cases_due_rank_insert AFTER INSERT ON cases"
   "  WHEN NEW.state IN ('received', 'in_review', 'returned') BEGIN"
   "  UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK " WHERE id = NEW.id;"
