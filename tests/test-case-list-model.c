@@ -875,6 +875,32 @@ test_sorted (Fixture       *fixture,
     assert_item (list, fixture, positions[i]);
 }
 
+/* Once the search or filter under way is in: more than one row, each in
+ * one of @states (bits of HallCaseState; 0 for any) and after the one
+ * before it in @sort. */
+static void
+assert_rows_sorted (HallCaseListModel *model,
+                    HallCaseSort       sort,
+                    guint              states)
+{
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (HallCase) previous = NULL;
+
+  while (hall_case_list_model_get_searching (model))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+
+      if (states != 0)
+        g_assert_true (states & HALL_CASE_FILTER_STATE (hall_case_get_state (kase)));
+      if (previous != NULL)
+        g_assert_cmpint (hall_case_sort_compare (sort, previous, kase), <, 0);
+      g_set_object (&previous, kase);
+    }
+}
+
 static void
 on_sorted_changed (GListModel *list,
                    guint       position,
@@ -901,7 +927,8 @@ test_sorted_follows (Fixture       *fixture,
   g_autoptr (GError) error = NULL;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   guint most_removed = 0;
-  HallCase *previous = NULL;
+  const guint in_review_or_returned = HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW)
+                                      | HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED);
 
   mix_states (fixture->path);
   due = read_order_by (fixture->path, DUE_ORDER);
@@ -937,59 +964,16 @@ test_sorted_follows (Fixture       *fixture,
   /* A search's answers, newest first from the store, in the list's order. */
   hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
   hall_case_list_model_set_query (model, "张伟明");
-  wait_idle (model);
-  while (hall_case_list_model_get_searching (model))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
+  assert_rows_sorted (model, HALL_CASE_SORT_OLDEST, 0);
 
-      if (previous != NULL)
-        g_assert_cmpint (hall_case_get_created_at (previous), <=,
-                         hall_case_get_created_at (kase));
-      g_clear_object (&previous);
-      previous = g_steal_pointer (&kase);
-    }
-  g_clear_object (&previous);
-
-  /* A filter's, read in the order from the store. */
+  /* A filter's, read in the order from the store, and oldest first
+   * through the index of states in that order. */
   hall_case_list_model_set_sort (model, HALL_CASE_SORT_DUE);
   hall_case_list_model_set_query (model, NULL);
-  hall_case_list_model_set_filter (model, &(HallCaseFilter) {
-                                             HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW)
-                                             | HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED) });
-  while (hall_case_list_model_get_searching (model))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
-
-      if (previous != NULL)
-        g_assert_cmpint (hall_case_sort_compare (HALL_CASE_SORT_DUE, previous, kase), <, 0);
-      g_clear_object (&previous);
-      previous = g_steal_pointer (&kase);
-    }
-  g_clear_object (&previous);
-
-  /* And oldest first, through the index of states in that order. */
+  hall_case_list_model_set_filter (model, &(HallCaseFilter) { in_review_or_returned });
+  assert_rows_sorted (model, HALL_CASE_SORT_DUE, in_review_or_returned);
   hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
-  while (hall_case_list_model_get_searching (model))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (list), >, 1);
-  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
-    {
-      g_autoptr (HallCase) kase = g_list_model_get_item (list, i);
-
-      g_assert_true (hall_case_get_state (kase) == HALL_CASE_IN_REVIEW
-                     || hall_case_get_state (kase) == HALL_CASE_RETURNED);
-      if (previous != NULL)
-        g_assert_cmpint (hall_case_sort_compare (HALL_CASE_SORT_OLDEST, previous, kase), <, 0);
-      g_clear_object (&previous);
-      previous = g_steal_pointer (&kase);
-    }
-  g_clear_object (&previous);
+  assert_rows_sorted (model, HALL_CASE_SORT_OLDEST, in_review_or_returned);
 }
 
 static void

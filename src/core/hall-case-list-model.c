@@ -1245,14 +1245,6 @@ read_results (HallCaseListModel   *self,
                                    g_object_ref (self));
 }
 
-static int
-compare_cases (gconstpointer a,
-               gconstpointer b,
-               gpointer      sort)
-{
-  return hall_case_sort_compare (GPOINTER_TO_INT (sort), *(HallCase **) a, *(HallCase **) b);
-}
-
 /* A search's answers come newest first, a filter's in the list's order:
  * at most HALL_CASE_LIST_MODEL_MAX_RESULTS, sorted here in a blink. */
 static void
@@ -1261,7 +1253,8 @@ sort_results (HallCaseListModel *self,
 {
   if (cases != NULL && self->sort != HALL_CASE_SORT_NEWEST
       && hall_case_filter_is_empty (&self->filter))
-    g_ptr_array_sort_with_data (cases, compare_cases, GINT_TO_POINTER (self->sort));
+    g_ptr_array_sort_with_data (cases, hall_case_sort_compare_in_array,
+                                GINT_TO_POINTER (self->sort));
 }
 
 static void

@@ -13,8 +13,9 @@ G_BEGIN_DECLS
 #define HALL_TYPE_CASE_LIST_MODEL (hall_case_list_model_get_type ())
 G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_MODEL, GObject)
 
-/* A GListModel of HallCase, newest first, or in the order "sort" says. Rows are read from the store a
- * page at a time as the view asks for them, on a worker thread, and a few
+/* A GListModel of HallCase, newest first, or in the order "sort" says.
+ * Rows are read from the store a page at a time as the view asks for
+ * them, on a worker thread, and a few
  * pages are kept, so a million cases never become a million objects and
  * the main thread never waits for SQLite: a row not read yet is a
  * placeholder (hall_case_list_model_is_placeholder()) that becomes its

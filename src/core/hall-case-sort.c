@@ -104,3 +104,11 @@ hall_case_sort_compare (HallCaseSort  sort,
     }
   return order;
 }
+
+int
+hall_case_sort_compare_in_array (gconstpointer a,
+                                 gconstpointer b,
+                                 gpointer      sort)
+{
+  return hall_case_sort_compare (GPOINTER_TO_INT (sort), *(HallCase **) a, *(HallCase **) b);
+}

@@ -45,5 +45,10 @@ int         hall_case_sort_due_rank    (HallCase     *kase);
 int         hall_case_sort_compare     (HallCaseSort  sort,
                                         HallCase     *a,
                                         HallCase     *b);
+/* The same as a GCompareDataFunc over a GPtrArray of HallCase, for
+ * g_ptr_array_sort_with_data(): @sort is GINT_TO_POINTER (HallCaseSort). */
+int         hall_case_sort_compare_in_array (gconstpointer a,
+                                             gconstpointer b,
+                                             gpointer      sort);
 
 G_END_DECLS

@@ -167,14 +167,6 @@ from_in_order (HallCaseSort sort)
     }
 }
 
-static int
-compare_cases (gconstpointer a,
-               gconstpointer b,
-               gpointer      sort)
-{
-  return hall_case_sort_compare (GPOINTER_TO_INT (sort), *(HallCase **) a, *(HallCase **) b);
-}
-
 /* The cases that pass, among every case. */
 static gboolean
 filter_all (HallSqliteConn       *reader,
@@ -285,7 +277,8 @@ read_filter (HallSqliteConn  *reader,
    * here. */
   if (read->cases != NULL && read->query != NULL && *read->query != '\0'
       && read->sort != HALL_CASE_SORT_NEWEST)
-    g_ptr_array_sort_with_data (read->cases, compare_cases, GINT_TO_POINTER (read->sort));
+    g_ptr_array_sort_with_data (read->cases, hall_case_sort_compare_in_array,
+                                GINT_TO_POINTER (read->sort));
   return read->cases != NULL;
 }
 
