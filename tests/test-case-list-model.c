@@ -775,7 +775,7 @@ test_placeholders (Fixture       *fixture,
  * view keeps its selection on it. */
 /* States and promises of every kind, set straight in the database as the
  * cases were: closed cases, returned ones, open ones with and without a
- * promise, and promises that tie. */
+ * promise or with a document still missing, and promises that tie. */
 static void
 mix_states (const char *path)
 {
@@ -788,7 +788,11 @@ mix_states (const char *path)
                                  "  WHEN 1 THEN 'returned' WHEN 2 THEN 'in_review'"
                                  "  WHEN 3 THEN 'approved' ELSE 'received' END,"
                                  " promised_at = CASE WHEN id % 11 = 0 THEN 0"
-                                 "  ELSE 1700100000 + (id * 7919) % 5000 END",
+                                 "  ELSE 1700100000 + (id * 7919) % 5000 END,"
+                                 " checklist = CASE id % 13"
+                                 "  WHEN 0 THEN '[{\"id\": \"lease\", \"provided\": false}]'"
+                                 "  WHEN 1 THEN '[{\"id\": \"lease\", \"provided\": true}]'"
+                                 "  ELSE '[]' END",
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
 }
@@ -813,7 +817,8 @@ read_order_by (const char *path,
 }
 
 #define DUE_ORDER                                                               \
-  "CASE WHEN state IN ('received', 'in_review') AND promised_at > 0 THEN 0"    \
+  "CASE WHEN state IN ('received', 'in_review') AND promised_at > 0"           \
+  "  AND checklist NOT LIKE '%\"provided\": false%' THEN 0"                    \
   " WHEN state = 'returned' OR state IN ('received', 'in_review') THEN 1"      \
   " ELSE 2 END, promised_at, id"
 

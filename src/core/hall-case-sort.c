@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "hall-case-promise.h"
 #include "hall-case-sort.h"
 
 static const char *const sort_names[] = {
@@ -52,7 +53,7 @@ hall_case_sort_due_rank (HallCase *kase)
     {
     case HALL_CASE_RECEIVED:
     case HALL_CASE_IN_REVIEW:
-      return hall_case_get_promised_at (kase) > 0 ? 0 : 1;
+      return hall_case_get_promised_at (kase) > 0 && !hall_case_is_paused (kase) ? 0 : 1;
     case HALL_CASE_RETURNED:
       return 1;
     case HALL_CASE_APPROVED:

@@ -16,10 +16,11 @@ typedef enum
 {
   HALL_CASE_SORT_NEWEST,  /* taken in, newest first: the default */
   HALL_CASE_SORT_OLDEST,  /* taken in, oldest first */
-  HALL_CASE_SORT_DUE,     /* open cases with a promise, the soonest
-                           * first; then the returned ones and those with
-                           * no promise, then the closed ones, each group
-                           * by its promised time */
+  HALL_CASE_SORT_DUE,     /* open cases whose clock runs, the soonest
+                           * promised first; then those waiting for the
+                           * applicant (returned, a document missing) or
+                           * without a promise, then the closed ones,
+                           * each group by its promised time */
 } HallCaseSort;
 
 #define HALL_CASE_SORT_LAST HALL_CASE_SORT_DUE
@@ -35,8 +36,9 @@ gboolean    hall_case_sort_from_string (const char   *name,
 gboolean    hall_case_sort_follows_state (HallCaseSort sort);
 
 /* The rank of @kase's group in HALL_CASE_SORT_DUE: 0 received or in
- * review with a promise, 1 returned or without one, 2 closed. The store's
- * index computes the same (HALL_STORE_DUE_RANK). */
+ * review with a promise and its clock running, 1 paused
+ * (hall_case_is_paused()) or without a promise, 2 closed. The store's
+ * column computes the same (HALL_STORE_DUE_RANK). */
 int         hall_case_sort_due_rank    (HallCase     *kase);
 
 /* Compares two cases as the list sorted by @sort shows them, for results

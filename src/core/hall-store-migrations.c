@@ -595,7 +595,8 @@ static const char migration_v17[] =
   "  WHEN NEW.state IN ('received', 'in_review', 'returned') BEGIN"
   "  UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK " WHERE id = NEW.id;"
   "END;"
-  "CREATE TRIGGER cases_due_rank_update AFTER UPDATE OF state, promised_at ON cases BEGIN"
+  "CREATE TRIGGER cases_due_rank_update AFTER UPDATE OF state, promised_at, checklist ON cases"
+  "  BEGIN"
   "  UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK " WHERE id = NEW.id;"
   "END;";
 

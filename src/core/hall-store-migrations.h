@@ -11,13 +11,17 @@
 G_BEGIN_DECLS
 
 /* The group of a case in the list sorted by what is due
- * (HALL_CASE_SORT_DUE, hall_case_sort_due_rank()) from its state and
- * promise: 0 received or in review with a promise, 1 returned or without
- * one, 2 closed. Triggers keep it in cases.due_rank (schema 17); it is
- * part of that migration's text, so change it only with a migration that
- * computes the column again. */
+ * (HALL_CASE_SORT_DUE, hall_case_sort_due_rank()) from its state, promise
+ * and checklist: 0 received or in review with a promise and every
+ * document brought (its clock runs), 1 waiting for the applicant
+ * (returned, or a document still missing, as hall_case_is_paused() says)
+ * or without a promise, 2 closed. Triggers keep it in cases.due_rank
+ * (schema 17); it is part of that migration's text, so change it only
+ * with a migration that computes the column again. */
 #define HALL_STORE_DUE_RANK                                                      \
-  "(CASE WHEN state IN ('received', 'in_review') AND promised_at > 0 THEN 0"    \
+  "(CASE WHEN state IN ('received', 'in_review') AND promised_at > 0"          \
+  " AND NOT EXISTS (SELECT 1 FROM json_each (checklist)"                        \
+  "  WHERE json_extract (value, '$.provided') IS NOT 1) THEN 0"                 \
   " WHEN state IN ('received', 'in_review', 'returned') THEN 1 ELSE 2 END)"
 
 /* The DDL that takes a database from @version - 1 to @version (1 to
