@@ -67,7 +67,9 @@ hall_sqlite_conn_open (const char          *path,
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  conn->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  /* Keyed by a copy of the text: callers may prepare a text they built
+   * and free. */
+  conn->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) sqlite3_finalize);
   if (sqlite3_open_v2 (path, &conn->db, open_flags, NULL) != SQLITE_OK)
     {
@@ -119,7 +121,7 @@ hall_sqlite_conn_prepare (HallSqliteConn *conn,
       hall_sqlite_set_error (error, conn->db, _("prepare a query"));
       return NULL;
     }
-  g_hash_table_insert (conn->stmts, (gpointer) sql, stmt);
+  g_hash_table_insert (conn->stmts, g_strdup (sql), stmt);
   return stmt;
 }
 
@@ -147,7 +149,7 @@ hall_sqlite_conn_prepare_authorized (HallSqliteConn  *conn,
       hall_sqlite_set_error (error, conn->db, _("prepare a query"));
       return NULL;
     }
-  g_hash_table_insert (conn->stmts, (gpointer) sql, stmt);
+  g_hash_table_insert (conn->stmts, g_strdup (sql), stmt);
   return stmt;
 }
 

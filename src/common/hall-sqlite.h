@@ -53,9 +53,10 @@ void            hall_sqlite_conn_free     (HallSqliteConn      *conn);
 /* (transfer none): the connection's handle, closed with it. */
 sqlite3        *hall_sqlite_conn_get_db   (HallSqliteConn      *conn);
 
-/* @sql must be a string that outlives the connection (a literal): the cache
- * is keyed by its address's text. (transfer none): release it with
- * g_autoptr or hall_sqlite_stmt_release(). */
+/* The statement of @sql, compiled once per connection and kept, keyed by
+ * the text (a copy: @sql may be freed after). Two statements of the same
+ * text are one: never hold one while preparing its text again. (transfer
+ * none): release it with g_autoptr or hall_sqlite_stmt_release(). */
 HallSqliteStmt *hall_sqlite_conn_prepare  (HallSqliteConn      *conn,
                                            const char          *sql,
                                            GError             **error);

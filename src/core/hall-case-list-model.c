@@ -7,7 +7,7 @@
  * worker (the store's read-only connections) fills it, most recently
  * wanted page first, and its placeholders become their cases in place
  * (notifying), so a view keeps its row widgets.
- * The count and the newest case are read the same way when the store
+ * The count and the first case are read the same way when the store
  * changes, and so is a case that changed in place.
  */
 #define G_LOG_DOMAIN "hall-store"
@@ -73,6 +73,8 @@ struct _HallCaseListModel
   guint         n_cases;
   HallStorePosition top;  /* the first case when last counted */
   gboolean      has_top;
+  gint64        moves;    /* the store's count of changes that may move a
+                           * case in the due order, when last counted */
   GHashTable   *pages;    /* page index -> Page */
   GQueue        lru;      /* of Page, most recently used first */
   GArray       *anchors;  /* of Anchor, by page index */
@@ -864,31 +866,32 @@ shift_pages (HallCaseListModel *self,
     }
 }
 
-/* How many of the most recently used pages reread_pages () reads again:
- * those of the rows a view shows and keeps around it. */
-#define REREAD_PAGES 4
-
-/* In an order a case's state or promise sets, any change may have moved
- * cases (one approved leaves the open ones at the top): the pages in view
+/* In an order a case's state or promise sets, a change may have moved
+ * cases (one approved leaves the open ones at the top): the pages kept
  * are read again in place, where a row whose case is another now is said
  * changed, and the view keeps its place; positions known before may be
  * another case's now, and are forgotten. */
 static void
 reread_pages (HallCaseListModel *self)
 {
-  guint kept = 0;
-
   self->generation++;
   g_array_set_size (self->anchors, 0);
   drop_marks (self);
+  for (GList *l = self->lru.head; l != NULL; l = l->next)
+    ((Page *) l->data)->filled = FALSE;
+}
+
+/* Drops the pages from @first on: the end of the list moved. */
+static void
+drop_pages_from (HallCaseListModel *self,
+                 guint              first)
+{
   for (GList *l = self->lru.head; l != NULL;)
     {
       Page *page = l->data;
       GList *next = l->next;
 
-      if (kept++ < REREAD_PAGES)
-        page->filled = FALSE;
-      else
+      if (page->index >= first)
         {
           g_queue_delete_link (&self->lru, l);
           g_hash_table_remove (self->pages, GUINT_TO_POINTER (page->index));
@@ -930,38 +933,53 @@ read_head_cb (GObject      *source,
     }
   if (error == NULL)
     {
-      gboolean replaced = FALSE;
+      gboolean on_top;
+      gboolean in_place;
 
       added = read->head.added;
       self->n_cases = read->head.n_cases;
       self->has_top = read->head.has_top;
       self->top = read->head.top;
+      /* Cases added at the top move every row, and every mark, down by as
+       * many. In an order other than intake's, cases come and go
+       * anywhere: the rows keep their places, the end moves, and the
+       * pages in view are read again where they stand, so the official
+       * keeps his place and selection. Otherwise the list is replaced. */
+      on_top = had_top && added > 0 && self->n_cases == old_n + added;
+      in_place = had_top && !on_top && self->sort != HALL_CASE_SORT_NEWEST;
 
       if (self->n_cases != old_n || added != 0)
         {
-          /* Rows moved: every page boundary is somewhere else now. Cases
-           * added at the top move every row, and every mark, down by as
-           * many; anything else makes them unknown. */
+          guint kept = MIN (old_n, self->n_cases);
+
           self->generation++;
-          if (had_top && added > 0 && self->n_cases == old_n + added)
+          if (on_top)
             shift_pages (self, added, top_cases);
+          else if (in_place)
+            drop_pages_from (self, kept / PAGE_SIZE);
           else
             drop_pages (self);
-          if (had_top && added > 0 && self->n_cases == old_n + added && self->marks != NULL)
+          if (on_top && self->marks != NULL)
             self->marks_shift += added;
           else
             drop_marks (self);
-          replaced = !(had_top && added > 0 && self->n_cases == old_n + added);
           if (self->results == NULL)
             {
-              if (!replaced)
+              if (on_top)
                 g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, added);
-              else
+              else if (in_place && old_n != self->n_cases)
+                g_list_model_items_changed (G_LIST_MODEL (self), kept, old_n - kept,
+                                            self->n_cases - kept);
+              else if (!in_place)
                 replace_all (self, old_n, self->n_cases);
             }
+          if (in_place)
+            reread_pages (self);
         }
-      if (had_top && !replaced && hall_case_sort_follows_state (self->sort))
+      else if (had_top && hall_case_sort_follows_state (self->sort)
+               && read->head.moves != self->moves)
         reread_pages (self);
+      self->moves = read->head.moves;
     }
 
   if (self->refresh_again)
@@ -1322,7 +1340,12 @@ run_search (HallCaseListModel *self)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   self->search_cancellable = g_cancellable_new ();
-  read_results (self, SEARCH_FIRST_ROWS, search_first_done);
+  /* The first rows first only where they stay first: a search's answers
+   * sorted otherwise than newest first are sorted all at once. */
+  if (self->query != NULL && self->sort != HALL_CASE_SORT_NEWEST)
+    read_results (self, results_limit (self), search_done);
+  else
+    read_results (self, SEARCH_FIRST_ROWS, search_first_done);
   if (!was_searching)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCHING]);
 }
@@ -1402,7 +1425,7 @@ hall_case_list_model_get_property (GObject    *object,
       g_value_set_uint (value, hall_case_list_model_get_n_matching (self));
       break;
     case PROP_SORT:
-      g_value_set_uint (value, self->sort);
+      g_value_set_enum (value, self->sort);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1426,7 +1449,7 @@ hall_case_list_model_set_property (GObject      *object,
       hall_case_list_model_set_query (self, g_value_get_string (value));
       break;
     case PROP_SORT:
-      hall_case_list_model_set_sort (self, g_value_get_uint (value));
+      hall_case_list_model_set_sort (self, g_value_get_enum (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1456,10 +1479,8 @@ hall_case_list_model_class_init (HallCaseListModelClass *klass)
   properties[PROP_N_MATCHING] =
     g_param_spec_uint ("n-matching", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* A HallCaseSort (no GType of its own: plain C enums stay out of the
-   * type system here). */
   properties[PROP_SORT] =
-    g_param_spec_uint ("sort", NULL, NULL, 0, HALL_CASE_SORT_LAST, HALL_CASE_SORT_NEWEST,
+    g_param_spec_enum ("sort", NULL, NULL, HALL_TYPE_CASE_SORT, HALL_CASE_SORT_NEWEST,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -32,19 +32,21 @@ G_DECLARE_FINAL_TYPE (HallCaseListModel, hall_case_list_model, HALL, CASE_LIST_M
  * results are in. "searching" is TRUE meanwhile.
  *
  * hall_case_list_model_set_filter() narrows the list to the cases that pass
- * a HallCaseFilter, with the query or alone (then the newest
- * HALL_CASE_LIST_MODEL_MAX_FILTERED), read on a worker as a search is;
+ * a HallCaseFilter, with the query or alone (then the first
+ * HALL_CASE_LIST_MODEL_MAX_FILTERED in the order), read on a worker as a
+ * search is;
  * "n-matching" is how many cases pass in all (the whole list's count when
  * neither a query nor a filter is set; the rows shown for a query alone).
  *
  * "sort" (a HallCaseSort) is the order of the rows, the whole list's as a
  * search's or a filter's: set anew, the view is told of new rows, read as
- * a far jump's. In an order a case's state moves it in, a change reads the
- * rows in view again where they stand. */
+ * a far jump's. In an order other than newest first, cases that come,
+ * go or move leave the rows where they stand: the end of the list moves,
+ * and the rows kept are read again. */
 
 #define HALL_CASE_LIST_MODEL_PAGE_SIZE   100
 #define HALL_CASE_LIST_MODEL_MAX_RESULTS 200
-/* A filter alone (no query) shows the newest this many that pass. */
+/* A filter alone (no query) shows the first this many that pass. */
 #define HALL_CASE_LIST_MODEL_MAX_FILTERED 1000
 
 /* (transfer full): keeps a reference to @store. */

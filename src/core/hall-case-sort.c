@@ -2,6 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "hall-store"
+
 #include "config.h"
 
 #include "hall-case-promise.h"
@@ -14,6 +16,11 @@ static const char *const sort_names[] = {
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (sort_names) == HALL_CASE_SORT_LAST + 1);
+
+G_DEFINE_ENUM_TYPE (HallCaseSort, hall_case_sort,
+                    G_DEFINE_ENUM_VALUE (HALL_CASE_SORT_NEWEST, "newest"),
+                    G_DEFINE_ENUM_VALUE (HALL_CASE_SORT_OLDEST, "oldest"),
+                    G_DEFINE_ENUM_VALUE (HALL_CASE_SORT_DUE, "due"))
 
 const char *
 hall_case_sort_to_string (HallCaseSort sort)

@@ -8,6 +8,8 @@
 
 G_BEGIN_DECLS
 
+#define HALL_TYPE_CASE_SORT (hall_case_sort_get_type ())
+
 /* Every order ends on the case's row id, so that no two cases tie and a
  * page read from a position is the same page however often it is read.
  * Each has an index the list walks (hall-store-paging.c): a million cases
@@ -24,6 +26,8 @@ typedef enum
 } HallCaseSort;
 
 #define HALL_CASE_SORT_LAST HALL_CASE_SORT_DUE
+
+GType       hall_case_sort_get_type    (void) G_GNUC_CONST;
 
 /* Its name in settings and actions ("newest", "oldest", "due"), and back:
  * FALSE for a name that is none of them. */

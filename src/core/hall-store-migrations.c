@@ -595,9 +595,15 @@ static const char migration_v17[] =
   "  WHEN NEW.state IN ('received', 'in_review', 'returned') BEGIN"
   "  UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK " WHERE id = NEW.id;"
   "END;"
+  /* Pulls write every column: only a real change counts. The list
+   * model reads the count of them, and reads its rows again only when
+   * it moved, not at each change of a case's sync state. */
   "CREATE TRIGGER cases_due_rank_update AFTER UPDATE OF state, promised_at, checklist ON cases"
-  "  BEGIN"
+  "  WHEN OLD.state IS NOT NEW.state OR OLD.promised_at IS NOT NEW.promised_at"
+  "  OR OLD.checklist IS NOT NEW.checklist BEGIN"
   "  UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK " WHERE id = NEW.id;"
+  "  INSERT INTO counts (name, n) VALUES ('due_moves', 1)"
+  "    ON CONFLICT (name) DO UPDATE SET n = n + 1;"
   "END;";
 
 static const char *const migrations[] = {

@@ -20,8 +20,9 @@ struct _HallStorePager
 
 /* The statements that walk the list in one order, each through the index
  * that holds the order's terms, so that a page is a seek and a short walk
- * and no query sorts. The connections' caches key statements by their
- * text's address: these are literals. */
+ * and no query sorts. A connection keeps one statement per text: no two
+ * of one order are the same text, so a read may hold one while it runs
+ * another. */
 typedef struct
 {
   guint       n_terms;
@@ -380,6 +381,7 @@ read_list_head (HallSqliteConn  *reader,
   HeadRead *read = data;
   PositionRows rows = { read->order, NULL, FALSE };
   g_autoptr (HallSqliteStmt) count = NULL;
+  g_autoptr (HallSqliteStmt) moves = NULL;
   g_autoptr (HallSqliteStmt) top = NULL;
   g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (HallStorePosition));
   gint64 n = 0;
@@ -389,6 +391,13 @@ read_list_head (HallSqliteConn  *reader,
       || !_hall_store_step_rows (count, _hall_store_take_int64, &n, _("count the cases"), error))
     return FALSE;
   read->head->n_cases = n;
+  moves = hall_sqlite_conn_prepare (reader, "SELECT n FROM counts WHERE name = 'due_moves'",
+                                    error);
+  read->head->moves = 0;
+  if (moves == NULL
+      || !_hall_store_step_rows (moves, _hall_store_take_int64, &read->head->moves,
+                                 _("count the cases"), error))
+    return FALSE;
 
   rows.positions = positions;
   top = hall_sqlite_conn_prepare (reader, read->order->first, error);

@@ -37,6 +37,8 @@ typedef struct
   gboolean          has_top;
   HallStorePosition top;    /* the first case in the order, when has_top */
   guint             added;  /* cases before the old top asked about */
+  gint64            moves;  /* changes that may move a case in the due
+                             * order, ever (counts 'due_moves') */
 } HallStoreListHead;
 
 /* A read-only connection of the list's own, with a small page cache: its
@@ -56,8 +58,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStorePager, _hall_store_pager_free)
  * (transfer full) (element-type HallCase): up to @limit cases in the
  * order, starting @skip rows after @anchor (or after the top when @anchor
  * is NULL); the position of each row is appended to @keys_out (of
- * HallStorePosition) when not NULL. Read on @pager, or a shared reader when it is NULL.
- * @head_out, when not NULL, gets the count and the newest
+ * HallStorePosition) when not NULL. Read on @pager, or a shared reader
+ * when it is NULL. @head_out, when not NULL, gets the count and the first
  * case of the same snapshot, so that a reader on a worker can tell a page
  * read after the store changed from one that fits the list it was asked
  * for. A seek to an anchor and a short skip stays fast deep in a million

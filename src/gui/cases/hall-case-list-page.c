@@ -50,6 +50,7 @@ struct _HallCaseListPage
   gboolean           clearing; /* the checks are being unset at once */
   HallCaseSort       sort;
   gulong             sort_paint_id; /* the view went up; then the sort */
+  GdkFrameClock     *sort_clock;    /* unowned: whose "after-paint" that is */
   gboolean           compact;  /* number, applicant and state only */
 
   HallStore         *store;
@@ -135,7 +136,7 @@ update_count (HallCaseListPage *self)
 
   if (!filtered && query == NULL)
     text = g_strdup_printf (g_dngettext (NULL, "%s case", "%s cases", n_items), shown);
-  else if (n_matching > n_items && self->sort != HALL_CASE_SORT_NEWEST)
+  else if (n_matching > n_items && query == NULL && self->sort != HALL_CASE_SORT_NEWEST)
     /* Translators: "12,345 cases pass the filters; the first 1,000 in
      * this order are shown" (the list sorted oldest first, or by what is
      * due) */
@@ -527,13 +528,22 @@ show_sort (HallCaseListPage *self)
                                                                          : GTK_SORT_ASCENDING);
 }
 
+/* The order the page shows, given to the model now. */
+static void
+apply_sort_now (HallCaseListPage *self)
+{
+  if (self->sort_paint_id != 0)
+    g_clear_signal_handler (&self->sort_paint_id, self->sort_clock);
+  self->sort_clock = NULL;
+  if (self->model != NULL)
+    hall_case_list_model_set_sort (self->model, self->sort);
+}
+
 static void
 sort_after_paint (GdkFrameClock    *frame_clock,
                   HallCaseListPage *self)
 {
-  g_clear_signal_handler (&self->sort_paint_id, frame_clock);
-  if (self->model != NULL)
-    hall_case_list_model_set_sort (self->model, self->sort);
+  apply_sort_now (self);
 }
 
 /* A new order shows its top. Every row is another case in it: replaced
@@ -558,8 +568,11 @@ set_sort (HallCaseListPage *self,
     {
       gtk_adjustment_set_value (vadjustment, 0);
       if (self->sort_paint_id == 0)
-        self->sort_paint_id = g_signal_connect_object (frame_clock, "after-paint",
-                                                       G_CALLBACK (sort_after_paint), self, 0);
+        {
+          self->sort_clock = frame_clock;
+          self->sort_paint_id = g_signal_connect_object (frame_clock, "after-paint",
+                                                         G_CALLBACK (sort_after_paint), self, 0);
+        }
     }
   else if (self->model != NULL && self->sort_paint_id == 0)
     hall_case_list_model_set_sort (self->model, sort);
@@ -887,6 +900,9 @@ hall_case_list_page_unmap (GtkWidget *widget)
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (widget);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* No frame is painted while unmapped: the order waits for none. */
+  if (self->sort_paint_id != 0)
+    apply_sort_now (self);
 
   GTK_WIDGET_CLASS (hall_case_list_page_parent_class)->unmap (widget);
 }

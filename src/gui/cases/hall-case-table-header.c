@@ -153,7 +153,8 @@ click_released_cb (GtkGestureClick     *click,
   int width;
   int column;
 
-  if (self->columns == NULL || column_at_edge (self, x, &width) >= 0)
+  /* A double click is one click here, not two turns of the order. */
+  if (n_press > 1 || self->columns == NULL || column_at_edge (self, x, &width) >= 0)
     return;
   column = hall_case_columns_get_column_at (self->columns,
                                             gtk_widget_get_width (GTK_WIDGET (self)), x);
