@@ -293,13 +293,32 @@ resident_id (guint n)
   return g_strdup_printf ("%s%c", base, "10X98765432"[sum % 11]);
 }
 
+/* A business license case for 赵磊, the @n-th resident of the tests
+ * (resident_id (@n)), taken in through the store into @kase. */
+static void
+take_in (Fixture  *fixture,
+         guint     n,
+         HallCase *kase)
+{
+  g_autofree char *id = resident_id (n);
+  g_autofree char *phone = g_strdup_printf ("138%08u", n);
+  g_autoptr (HallApplicant) applicant = NULL;
+  g_autoptr (GError) error = NULL;
+
+  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, phone);
+  g_assert_true (hall_store_create_case (fixture->store, applicant,
+                                         hall_catalog_lookup (fixture->catalog,
+                                                              "company_business_license"),
+                                         kase, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_insert (Fixture       *fixture,
              gconstpointer  data)
 {
   g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
-  g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
   g_autoptr (HallCase) first = NULL;
   g_autoptr (HallCaseEvent) event = NULL;
@@ -307,18 +326,12 @@ test_insert (Fixture       *fixture,
   Changed changed = { 0, };
   guint notified = 0;
   guint n_changes;
-  g_autofree char *id = resident_id (1);
 
   /* A page is in use when the new case arrives. */
   assert_item (list, fixture, 150);
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
 
-  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, "13800000001");
-  g_assert_true (hall_store_create_case (fixture->store, applicant,
-                                         hall_catalog_lookup (fixture->catalog,
-                                                              "company_business_license"),
-                                         kase, &error));
-  g_assert_no_error (error);
+  take_in (fixture, 1, kase);
   wait_for (&changed.count, 1);
   g_assert_cmpuint (changed.position, ==, 0);
   g_assert_cmpuint (changed.removed, ==, 0);
@@ -692,10 +705,7 @@ test_marks (Fixture       *fixture,
 {
   g_autoptr (HallCaseListModel) model = new_model (fixture);
   GListModel *list = G_LIST_MODEL (model);
-  g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *id = resident_id (2);
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   guint n = fixture->order->len;
   Changed changed = { 0, };
@@ -709,12 +719,7 @@ test_marks (Fixture       *fixture,
     assert_item (list, fixture, i);
 
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
-  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, "13800000002");
-  g_assert_true (hall_store_create_case (fixture->store, applicant,
-                                         hall_catalog_lookup (fixture->catalog,
-                                                              "company_business_license"),
-                                         kase, &error));
-  g_assert_no_error (error);
+  take_in (fixture, 2, kase);
   wait_for (&changed.count, 1);
   g_assert_true (_hall_case_list_model_has_marks (model));
   g_ptr_array_unref (fixture->order);
@@ -934,9 +939,7 @@ test_sorted_follows (Fixture       *fixture,
   guint most_removed = 0;
   const guint in_review_or_returned = HALL_CASE_FILTER_STATE (HALL_CASE_IN_REVIEW)
                                       | HALL_CASE_FILTER_STATE (HALL_CASE_RETURNED);
-  g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallCase) kase = hall_case_new ();
-  g_autofree char *id = resident_id (1);
 
   mix_states (fixture->path);
   due = read_order_by (fixture->path, DUE_ORDER);
@@ -971,12 +974,7 @@ test_sorted_follows (Fixture       *fixture,
 
   /* A case taken in lands within the order, not on top: the list grows
    * at its end and the rows kept are read again, never all replaced. */
-  applicant = hall_applicant_new_person ("赵磊", HALL_ID_TYPE_RESIDENT_ID, id, "13800000001");
-  g_assert_true (hall_store_create_case (fixture->store, applicant,
-                                         hall_catalog_lookup (fixture->catalog,
-                                                              "company_business_license"),
-                                         kase, &error));
-  g_assert_no_error (error);
+  take_in (fixture, 1, kase);
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (g_list_model_get_n_items (list) != N_BULK + 1 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
