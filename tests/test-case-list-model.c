@@ -851,6 +851,9 @@ test_sorted (Fixture       *fixture,
   guint n = fixture->order->len;
   const guint positions[] = { 0, 1, 99, 100, 150, n / 2, n - 1, n * 7 / 10, n / 4 + 3, 12 };
   gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  g_autoptr (HallCaseEvent) note = NULL;
+  g_autoptr (HallCaseEvent) move = NULL;
+  g_autoptr (GError) error = NULL;
   Changed changed = { 0, };
 
   mix_states (fixture->path);
@@ -874,6 +877,28 @@ test_sorted (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (_hall_case_list_model_has_marks (model));
   assert_in_order (list, due, n * 3 / 5 + 11);
+
+  /* A note moves no case: the rows and marks stay (read again, they
+   * would be dropped). A state changed is a move: they go. */
+  note = hall_case_event_new (due->pdata[5], HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "申请人来电询问进度");
+  g_assert_true (hall_store_add_case_event (fixture->store, note, &error));
+  g_assert_no_error (error);
+  wait_idle (model);
+  g_assert_true (_hall_case_list_model_has_marks (model));
+  move = hall_case_event_new (due->pdata[5], HALL_CASE_EVENT_STATE);
+  hall_case_event_set_new_state (move, HALL_CASE_RETURNED);
+  g_assert_true (hall_store_add_case_event (fixture->store, move, &error));
+  g_assert_no_error (error);
+  while (_hall_case_list_model_has_marks (model) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (_hall_case_list_model_has_marks (model));
+  /* The rows kept are cases, not placeholders, while read again. */
+  wait_idle (model);
+  g_clear_pointer (&due, g_ptr_array_unref);
+  due = read_order_by (fixture->path, DUE_ORDER);
+  for (guint i = 0; i < 12; i++)
+    assert_in_order (list, due, i);
 
   hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
   g_assert_false (_hall_case_list_model_has_marks (model));

@@ -933,8 +933,10 @@ read_head_cb (GObject      *source,
     }
   if (error == NULL)
     {
+      gboolean moved;
       gboolean on_top;
       gboolean in_place;
+      gboolean reread;
 
       added = read->head.added;
       self->n_cases = read->head.n_cases;
@@ -945,10 +947,15 @@ read_head_cb (GObject      *source,
        * anywhere: the rows keep their places, the end moves, and the
        * pages in view are read again where they stand, so the official
        * keeps his place and selection. Otherwise the list is replaced. */
+      moved = self->n_cases != old_n || added != 0;
       on_top = had_top && added > 0 && self->n_cases == old_n + added;
-      in_place = had_top && !on_top && self->sort != HALL_CASE_SORT_NEWEST;
+      in_place = moved && had_top && !on_top && self->sort != HALL_CASE_SORT_NEWEST;
 
-      if (self->n_cases != old_n || added != 0)
+      /* In the due order, a change of a state, a promise or a checklist
+       * may have moved cases anywhere, beside those that came or went. */
+      reread = in_place || (had_top && hall_case_sort_follows_state (self->sort)
+                            && read->head.moves != self->moves);
+      if (moved)
         {
           guint kept = MIN (old_n, self->n_cases);
 
@@ -973,11 +980,8 @@ read_head_cb (GObject      *source,
               else if (!in_place)
                 replace_all (self, old_n, self->n_cases);
             }
-          if (in_place)
-            reread_pages (self);
         }
-      else if (had_top && hall_case_sort_follows_state (self->sort)
-               && read->head.moves != self->moves)
+      if (reread)
         reread_pages (self);
       self->moves = read->head.moves;
     }
