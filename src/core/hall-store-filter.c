@@ -151,19 +151,24 @@ state_count_sql (guint states)
  * itself, with two indexes beginning with the state and no statistics,
  * SQLite took either, and sorted a million completed cases in memory
  * (0.3 s) or walked all of cases_due for a state none is in (0.6 s). */
-static const char *
-from_in_order (HallCaseSort sort)
+typedef struct
+{
+  const char *index;
+  const char *order_by;
+} FilterOrder;
+
+static FilterOrder
+filter_order (HallCaseSort sort)
 {
   switch (sort)
     {
     case HALL_CASE_SORT_OLDEST:
-      return "FROM cases c INDEXED BY cases_state WHERE %s ORDER BY created_at, id";
+      return (FilterOrder) { "cases_state", "created_at, id" };
     case HALL_CASE_SORT_DUE:
-      return "FROM cases c INDEXED BY cases_state_due WHERE %s"
-             " ORDER BY due_rank, promised_at, id";
+      return (FilterOrder) { "cases_state_due", "due_rank, promised_at, id" };
     case HALL_CASE_SORT_NEWEST:
     default:
-      return "FROM cases c INDEXED BY cases_state WHERE %s ORDER BY created_at DESC, id DESC";
+      return (FilterOrder) { "cases_state", "created_at DESC, id DESC" };
     }
 }
 
@@ -176,15 +181,15 @@ filter_all (HallSqliteConn       *reader,
             GArray               *ids,
             GError              **error)
 {
-  g_autofree char *from = NULL;
+  FilterOrder order = filter_order (read->sort);
   g_autofree char *select = NULL;
   g_autofree char *count = NULL;
   g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autoptr (HallSqliteStmt) counter = NULL;
   gint64 n = 0;
 
-  from = g_strdup_printf (from_in_order (read->sort), condition);
-  select = g_strconcat ("SELECT c.id ", from, " LIMIT ?2", NULL);
+  select = g_strconcat ("SELECT c.id FROM cases c INDEXED BY ", order.index, " WHERE ", condition,
+                        " ORDER BY ", order.order_by, " LIMIT ?2", NULL);
   stmt = hall_sqlite_conn_prepare (reader, select, error);
   if (stmt == NULL)
     return FALSE;
