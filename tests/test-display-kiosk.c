@@ -69,6 +69,7 @@ test_window_redraws_only_on_change (void)
     " \"state\": \"called\", \"counter\": \"C01\", \"calls\": 1}, \"waiting\": {\"A\": 0}}");
   HallDisplayWindow *window;
   guint draws;
+  gint64 minute;
 
   g_assert_true (hall_board_apply_snapshot (board, snapshot, g_get_monotonic_time (), NULL));
   hall_board_set_online (board, TRUE);
@@ -76,10 +77,15 @@ test_window_redraws_only_on_change (void)
   gtk_window_present (GTK_WINDOW (window));
   wait_for (has_drawn, window, "the first frame");
 
-  /* Idle: nothing to draw (the clock turns once a minute). */
+  /* Idle: nothing to draw but the clock, which turns once a minute: a
+   * run that crosses the turn of a minute sees its one frame. */
   iterate_for (100);
   draws = hall_display_window_get_n_draws (window);
+  minute = g_get_real_time () / (60 * G_USEC_PER_SEC);
   iterate_for (600);
+  if (g_get_real_time () / (60 * G_USEC_PER_SEC) != minute
+      && hall_display_window_get_n_draws (window) == draws + 1)
+    draws++;
   g_assert_cmpuint (hall_display_window_get_n_draws (window), ==, draws);
 
   /* A call: drawn, then animated while it pulses. */
