@@ -170,14 +170,17 @@ hall_sync_audit_assert (HallStore     *store,
           else if (g_str_equal (entity, "event"))
             {
               const char *kase = event_case (data);
+              const char *kind = json_object_get_string_member_with_default (data, "kind",
+                                                                             NULL);
 
               g_assert_true (g_hash_table_insert (feed_events, g_strdup (uuid), NULL));
               g_assert_nonnull (kase);
-              /* State events and decisions each make a new case version. */
-              if (g_strcmp0 (json_object_get_string_member_with_default (data, "kind", NULL),
-                             "state") == 0
-                  || g_strcmp0 (json_object_get_string_member_with_default (data, "kind", NULL),
-                                "decision") == 0)
+
+              /* State events, decisions and documents provided each make a
+               * new case version (a counter names a document's slot only
+               * when it was missing). */
+              if (g_strcmp0 (kind, "state") == 0 || g_strcmp0 (kind, "decision") == 0
+                  || (g_strcmp0 (kind, "document") == 0 && json_object_has_member (data, "slot")))
                 g_hash_table_insert (state_events, g_strdup (kase),
                                      GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (state_events, kase)) + 1));
             }

@@ -734,6 +734,15 @@ def run(c):
     c.call(E, "POST", e, 400, "nope", token=token)
     c.call(E, "POST", e, 415, "{}", {"Content-Type": "text/plain"}, token=token)
     c.call(E, "POST", e, 413, b" " * (2 * 1024 * 1024), token=token)
+    # A document entry names the checklist's document it provides: one the
+    # checklist lacks is refused; one provided already changes nothing.
+    c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "document",
+                               "slot": "no_such_document"}, token=token)
+    c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "note",
+                               "slot": "articles_of_association"}, token=token)
+    c.call(E, "POST", e, 201, {"uuid": str(uuid.uuid4()), "kind": "document",
+                               "slot": "articles_of_association",
+                               "note": "1 page added to articles_of_association"}, token=token)
     # The steps move by decisions only.
     c.call(E, "POST", e, 422, {"uuid": str(uuid.uuid4()), "kind": "state", "state": "in_review"},
            token=token)

@@ -15,12 +15,14 @@
 #include <cairo-pdf.h>
 #endif
 
+#include "hall-case-promise.h"
 #include "hall-catalog.h"
 #include "hall-error.h"
 #include "hall-page-header.h"
 #include "hall-page-image.h"
 #include "hall-store.h"
 #include "hall-store-pages.h"
+#include "hall-store-signing.h"
 #include "hall-store-sync-private.h"
 #include "hall-store-test-hooks.h"
 #include "hall-test-pages.h"
@@ -762,6 +764,130 @@ test_order_and_queue (Fixture       *fixture,
   g_assert_cmpuint (hall_store_count_unsent_pages (fixture->store), ==, 1);
 }
 
+static gboolean
+checklist_says_provided (HallCase   *kase,
+                         const char *slot)
+{
+  JsonArray *checklist = hall_case_get_checklist (kase);
+
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "id"), slot) == 0)
+        return json_object_get_boolean_member (item, "provided");
+    }
+  g_assert_not_reached ();
+}
+
+static guint
+count_filtered (Fixture              *fixture,
+                const HallCaseFilter *filter)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) cases = NULL;
+  guint n = 0;
+
+  cases = hall_store_filter_cases (fixture->store, NULL, filter, HALL_CASE_SORT_NEWEST,
+                                   g_get_real_time () / G_USEC_PER_SEC, 10, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cases->len, ==, n);
+  return n;
+}
+
+/* The document entries the outbox holds for the case, oldest first. */
+static GPtrArray *
+document_rows (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = _hall_store_list_outbox_all (fixture->store, &error);
+  GPtrArray *documents = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      HallOutboxItem *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (row->entity, "event") == 0 && strstr (row->body, "\"kind\":\"document\""))
+        g_ptr_array_add (documents, g_strdup (row->body));
+    }
+  g_ptr_array_set_free_func (documents, g_free);
+  return documents;
+}
+
+/* Pages for a document the applicant had not brought: the checklist says
+ * it is provided, the case stops waiting for it, and the document entry
+ * names it for the server, once; nothing else is sent for the case. */
+static void
+test_scanned_document_provided (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  const char *uuid = hall_case_get_uuid (fixture->kase);
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (GPtrArray) documents = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (HallCase) before = NULL;
+  g_autoptr (HallCase) after = NULL;
+  HallCaseFilter waiting = { .waiting = TRUE };
+  HallService *service = hall_catalog_lookup (fixture->catalog, "company_business_license");
+  guint outbox;
+
+  before = hall_store_get_case (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_case_is_paused (before));
+  g_assert_false (checklist_says_provided (before, "premises_proof"));
+  g_assert_cmpuint (count_filtered (fixture, &waiting), ==, 1);
+
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 40, 3));
+  outbox = hall_store_count_outbox (fixture->store);
+  g_assert_true (hall_store_add_pages (fixture->store, uuid, "premises_proof", images,
+                                       "wang.fang", NULL, &error));
+  g_assert_no_error (error);
+  after = hall_store_get_case (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_true (checklist_says_provided (after, "premises_proof"));
+  g_assert_false (checklist_says_provided (after, "articles_of_association"));
+  g_assert_cmpint (hall_case_get_sync_state (after), ==, HALL_SYNC_PENDING);
+  /* The page's record and the document entry: the case is not sent again. */
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 2);
+
+  /* A second scan of the same document provides nothing new. */
+  g_assert_true (hall_store_add_pages (fixture->store, uuid, "premises_proof", images,
+                                       "wang.fang", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 4);
+  documents = document_rows (fixture);
+  g_assert_cmpuint (documents->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (documents, 0), "\"slot\":\"premises_proof\""));
+  g_assert_null (strstr (g_ptr_array_index (documents, 1), "\"slot\""));
+  /* The history keeps which document the entry provided. */
+  events = hall_store_list_case_events (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_event_get_slot (g_ptr_array_index (events, events->len - 2)), ==,
+                   "premises_proof");
+  g_assert_null (hall_case_event_get_slot (g_ptr_array_index (events, events->len - 1)));
+
+  /* With every document scanned, the case waits for nothing. */
+  for (guint i = 0; i < hall_service_get_n_documents (service); i++)
+    {
+      g_assert_true (hall_store_add_pages (fixture->store, uuid,
+                                           hall_service_get_document (service, i)->id,
+                                           images, "wang.fang", NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_clear_object (&after);
+  after = hall_store_get_case (fixture->store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_false (hall_case_is_paused (after));
+  g_assert_cmpuint (count_filtered (fixture, &waiting), ==, 0);
+  /* And its audit trail, which covers each entry's document, holds. */
+  g_assert_true (hall_store_audit_case (fixture->store, hall_case_get_number (after), NULL,
+                                          &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_header_sniff (void)
 {
@@ -865,6 +991,7 @@ main (int   argc,
   ADD ("/hall/pages/refused/password-pdf", test_refused_password_pdf);
   ADD ("/hall/pages/refused/slot-and-case", test_refused_slot_and_case);
   ADD ("/hall/pages/order-and-queue", test_order_and_queue);
+  ADD ("/hall/pages/scanned-document-provided", test_scanned_document_provided);
 #undef ADD
   g_test_add_func ("/hall/pages/header", test_header_sniff);
   g_test_add_func ("/hall/pages/find-page", test_find_page);

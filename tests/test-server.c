@@ -4780,6 +4780,91 @@ page_body (const char *kase,
                           kase, slot, position, turn, sha256);
 }
 
+/* A document entry that names a slot of the case's checklist provides it:
+ * the case's item says so and its version bumps, once, whatever the
+ * replays; a slot the checklist lacks, or a slot on another kind of entry,
+ * is refused naming "slot", and leaves the case as it was. */
+static void
+test_event_document_provided (void)
+{
+  g_autofree char *applicant = put_applicant ();
+  g_autofree char *kase = g_uuid_string_random ();
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *path = g_strconcat (case_path, "/events", NULL);
+  g_autofree char *number = new_number ("C01");
+  g_autofree char *case_text = case_body (applicant, service_id, number, "C01", "received",
+                                          ",\"checklist\":[{\"id\":\"premises_proof\","
+                                          "\"provided\":false}]");
+  g_autofree char *scanned_uuid = g_uuid_string_random ();
+  g_autofree char *scanned = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"document\","
+                                              "\"slot\":\"premises_proof\","
+                                              "\"note\":\"1 page added to premises_proof\"}",
+                                              scanned_uuid);
+  g_autofree char *again_uuid = g_uuid_string_random ();
+  g_autofree char *again = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"document\","
+                                            "\"slot\":\"premises_proof\"}", again_uuid);
+  static const struct { const char *kind; const char *slot; } refused[] = {
+    { "document", "id_card" },
+    { "document", "../../etc" },
+    { "document", "" },
+    { "note", "premises_proof" },
+  };
+  g_autoptr(Reply) reply = NULL;
+  g_autoptr(Reply) first = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *checklist;
+
+  reply = request ("PUT", case_path, token, case_text, NULL);
+  assert_status (reply, 201);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"%s\","
+                                               "\"slot\":\"%s\"}",
+                                               uuid, refused[i].kind, refused[i].slot);
+
+      reply = request ("POST", path, token, body, NULL);
+      assert_problem (reply, 422, "slot");
+      g_clear_pointer (&reply, hall_test_reply_free);
+      g_assert_cmpuint (count_changes_of (uuid), ==, 0);
+    }
+  reply = request ("GET", case_path, token, NULL, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"1\"");
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  first = request ("POST", path, token, scanned, NULL);
+  assert_status (first, 201);
+  node = reply_json (first);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     json_node_get_object (node), "event"), "slot"), ==, "premises_proof");
+  g_clear_pointer (&node, json_node_unref);
+  reply = request ("POST", path, token, scanned, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpstr (reply->body->str, ==, first->body->str);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* Provided already: the entry is recorded, the case stays. */
+  reply = request ("POST", path, token, again, NULL);
+  assert_status (reply, 201);
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 2);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  reply = request ("GET", case_path, token, NULL, NULL);
+  assert_status (reply, 200);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  node = reply_json (reply);
+  checklist = json_object_get_array_member (json_node_get_object (node), "checklist");
+  g_assert_cmpuint (json_array_get_length (checklist), ==, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (checklist, 0),
+                                                 "provided"));
+  g_assert_cmpstr (member (node, "state"), ==, "received");
+}
+
 /* A page's record names its case, a slot of the case's checklist and a
  * blob the server holds whole; each is refused, naming its field and
  * leaving nothing behind, until it does. Then it is an entity like the
@@ -6357,6 +6442,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/idempotency/per-user", test_idempotency_per_user);
   g_test_add_func ("/hall/server/cases", test_cases);
   g_test_add_func ("/hall/server/events", test_events);
+  g_test_add_func ("/hall/server/events/document-provided", test_event_document_provided);
   g_test_add_func ("/hall/server/cases/first-state", test_case_first_state);
   g_test_add_func ("/hall/server/stats", test_stats);
   g_test_add_func ("/hall/server/stats/figures", test_stats_figures);

@@ -1185,8 +1185,33 @@ test_pages_synced (Fixture      *fixture,
     g_autoptr (HallCase) synced = hall_store_get_case (fixture->store, hall_case_get_uuid (kase),
                                                        &error);
 
+    g_autoptr (HallHttpResponse) response = server_get (fixture->store, fixture->url,
+                                                        "/v1/cases/%s", hall_case_get_uuid (kase));
+    g_autofree char *text = NULL;
+    g_autoptr (JsonNode) node = NULL;
+    JsonArray *checklist;
+    gboolean provided = FALSE;
+
     g_assert_no_error (error);
     g_assert_cmpint (hall_case_get_sync_state (synced), ==, HALL_SYNC_SYNCED);
+    /* The scanned document is provided on the server too, by the case
+     * sent again after its creation, with no conflict on the way. */
+    g_assert_cmpuint (report.conflicts, ==, 0);
+    g_assert_cmpuint (response->status, ==, 200);
+    text = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
+    node = json_from_string (text, &error);
+    g_assert_no_error (error);
+    checklist = json_object_get_array_member (json_node_get_object (node), "checklist");
+    for (guint i = 0; i < json_array_get_length (checklist); i++)
+      {
+        JsonObject *item = json_array_get_object_element (checklist, i);
+
+        if (g_strcmp0 (json_object_get_string_member (item, "id"), "premises_proof") == 0)
+          provided = json_object_get_boolean_member (item, "provided");
+      }
+    g_assert_true (provided);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"), ==,
+                     hall_case_get_version (synced));
   }
 
   patches = 0;

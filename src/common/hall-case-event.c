@@ -28,6 +28,9 @@ struct _HallCaseEvent
   char *recorded_by;
   gint64 recorded_at;
 
+  /* A document event's: the checklist's document it provides */
+  char *slot;
+
   /* A decision's */
   char *step;
   HallDecision decision;
@@ -107,6 +110,7 @@ hall_case_event_finalize (GObject *object)
   g_free (self->note);
   g_free (self->official);
   g_free (self->recorded_by);
+  g_free (self->slot);
   g_free (self->step);
   g_clear_pointer (&self->reasons, json_array_unref);
   g_free (self->content_hash);
@@ -374,6 +378,22 @@ hall_case_event_set_recorded_at (HallCaseEvent *self,
     return;
   self->recorded_at = recorded_at;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDED_AT]);
+}
+
+const char *
+hall_case_event_get_slot (HallCaseEvent *self)
+{
+  g_return_val_if_fail (HALL_IS_CASE_EVENT (self), NULL);
+  return self->slot;
+}
+
+void
+hall_case_event_set_slot (HallCaseEvent *self,
+                          const char    *slot)
+{
+  g_return_if_fail (HALL_IS_CASE_EVENT (self));
+  g_free (self->slot);
+  self->slot = g_strdup (slot);
 }
 
 const char *
@@ -730,6 +750,8 @@ hall_case_event_to_json (HallCaseEvent *self)
   add_string (builder, "kind", hall_case_event_kind_to_string (self->kind));
   if (self->kind == HALL_CASE_EVENT_STATE)
     add_string (builder, "state", hall_case_state_to_string (self->new_state));
+  if (self->kind == HALL_CASE_EVENT_DOCUMENT)
+    add_string (builder, "slot", self->slot);
   if (self->kind == HALL_CASE_EVENT_DECISION)
     add_decision (self, builder);
   add_string (builder, "note", self->note);
@@ -759,6 +781,7 @@ hall_case_event_new_from_json (const char  *case_uuid,
   const char *note = NULL;
   const char *official = NULL;
   const char *recorded_by = NULL;
+  const char *slot = NULL;
   int kind = HALL_CASE_EVENT_CREATED;
   int new_state = HALL_CASE_RECEIVED;
   gint64 at = 0;
@@ -789,6 +812,21 @@ hall_case_event_new_from_json (const char  *case_uuid,
                                     error))
     return NULL;
 
+  if (kind != HALL_CASE_EVENT_DOCUMENT
+      && !hall_json_refuse_member (object, "slot", _("an event of this kind"), field_out, error))
+    return NULL;
+  if (!hall_json_read_string (object, "slot", FALSE, 64, &slot, field_out, error))
+    return NULL;
+  if (slot != NULL && !hall_slot_id_is_valid (slot))
+    {
+      if (field_out != NULL)
+        *field_out = "slot";
+      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
+                   _("The field “slot” must be the id of a document of the case’s checklist, "
+                     "not “%s”"), slot);
+      return NULL;
+    }
+
   if (case_uuid != NULL && body_case_uuid != NULL
       && g_ascii_strcasecmp (case_uuid, body_case_uuid) != 0)
     {
@@ -811,6 +849,7 @@ hall_case_event_new_from_json (const char  *case_uuid,
                         "recorded-by", recorded_by,
                         "recorded-at", recorded_at,
                         NULL);
+  hall_case_event_set_slot (event, slot);
   if (kind == HALL_CASE_EVENT_DECISION && !read_decision (event, object, field_out, error))
     return NULL;
   return g_steal_pointer (&event);

@@ -73,6 +73,14 @@ gint64             hall_case_event_get_recorded_at   (HallCaseEvent     *self);
 void               hall_case_event_set_recorded_at   (HallCaseEvent     *self,
                                                       gint64             recorded_at);
 
+/* A document event (kind "document") may name the checklist's document
+ * it provides, by its id in the catalog ("id_card"): the case's checklist
+ * then says it is provided, on the counter and on the server alike. A
+ * plain field, set before the event is stored, not a property. */
+const char        *hall_case_event_get_slot          (HallCaseEvent     *self);
+void               hall_case_event_set_slot          (HallCaseEvent     *self,
+                                                      const char        *slot);
+
 /* A decision event (kind "decision") also holds what was decided: the
  * step's id, the decision, the reasons (a JSON array of {"code", "text"};
  * a reason of the catalog has its code, an official's own words the code
@@ -121,6 +129,8 @@ const char        *hall_case_event_get_decided_by    (HallCaseEvent     *self);
  * case_uuid when that is not NULL (a "case" in the body must then match
  * it) and requires it otherwise. "uuid" and "kind" are required; a missing
  * "at" is now. A note may have HALL_JSON_MAX_NOTE_CHARS characters.
+ * A document event may add "slot", a catalog id of at most 64 letters,
+ * digits, "-", "_" or ".".
  * A decision adds "step", "decision" (both required), "reasons",
  * "content_hash", "documents", "signature" and "certificate"; a reason's
  * code is required, and "other" needs its text. */

@@ -190,6 +190,19 @@ hall_uuid_is_canonical (const char *text)
 }
 
 gboolean
+hall_slot_id_is_valid (const char *text)
+{
+  gsize length = text != NULL ? strlen (text) : 0;
+
+  if (length < 1 || length > 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 hall_json_refuse_member (JsonObject  *object,
                          const char  *member,
                          const char  *owner,

@@ -46,6 +46,9 @@ gboolean    hall_json_read_uuid          (JsonObject  *object,
                                           GError     **error);
 /* A UUID as every program writes one: 36 characters, lower-case hex. */
 gboolean    hall_uuid_is_canonical       (const char  *text);
+/* A checklist document's id, as the catalog writes them: "id_card",
+ * "lease-2"; 1 to 64 letters, digits, "-", "_" or ".". */
+gboolean    hall_slot_id_is_valid        (const char  *text);
 /* FALSE, naming @member, when @object has it (not null): for the fields of
  * one kind of record sent with another. @owner is "a person". */
 gboolean    hall_json_refuse_member      (JsonObject  *object,

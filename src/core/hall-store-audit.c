@@ -69,7 +69,8 @@ hall_store_audit_case (HallStore   *self,
                               take_head, &read, _("read the case’s audit trail"), error)
        && _hall_store_read_rows (self,
                                  "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at,"
-                                 " e.prev_hash, e.entry_hash, e.decision FROM case_events e"
+                                 " e.prev_hash, e.entry_hash, coalesce (e.decision, e.slot)"
+                                 " FROM case_events e"
                                  " JOIN cases c ON c.id = e.case_id WHERE c.number = ?1"
                                  " ORDER BY e.id",
                                  number, take_entry, &read, _("read the case’s audit trail"),

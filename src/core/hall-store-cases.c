@@ -91,8 +91,9 @@ _hall_store_insert_event_locked (HallStore     *self,
 
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
-                                   " official, at, recorded_by, recorded_at, decision)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0), ?10)",
+                                   " official, at, recorded_by, recorded_at, decision, slot)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0), ?10,"
+                                   " ?11)",
                                    error);
   if (stmt == NULL)
     return FALSE;
@@ -106,6 +107,8 @@ _hall_store_insert_event_locked (HallStore     *self,
   hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
   hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
   sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
+  if (kind == HALL_CASE_EVENT_DOCUMENT)
+    hall_sqlite_bind_text (stmt, 11, hall_case_event_get_slot (event));
   if (kind == HALL_CASE_EVENT_DECISION)
     {
       /* The decision's own members, as the wire has them. */
@@ -648,6 +651,76 @@ _hall_store_add_case_event_locked (HallStore     *self,
         return FALSE;
     }
   return _hall_store_enqueue_event_locked (self, event, error);
+}
+
+/* Pages came for the document @slot of the case @case_uuid's checklist:
+ * it is provided, if it was not (*@provided_out says whether it was now).
+ * The case no longer waits for it: hall_case_is_paused(), the list's due
+ * order and its "waiting" filter read the same flag. The server hears of
+ * it from the document entry, which names the slot (write_event() there
+ * does the same to its copy), not from the case sent again: an entry
+ * needs no If-Match, so an approver's decision elsewhere meanwhile is no
+ * conflict. */
+gboolean
+_hall_store_mark_provided_locked (HallStore   *self,
+                                  const char  *case_uuid,
+                                  const char  *slot,
+                                  gint64       now,
+                                  gboolean    *provided_out,
+                                  GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *checklist_text = NULL;
+  JsonArray *checklist;
+  JsonObject *item = NULL;
+
+  *provided_out = FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT checklist FROM cases WHERE uuid = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  if (!hall_sqlite_stmt_step_row (stmt, _("read the case"), &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                     _("There is no case %s at this counter"), case_uuid);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* Written by the store from a case's checklist: it parses. */
+  node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  checklist = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  for (guint i = 0; checklist != NULL && i < json_array_get_length (checklist) && item == NULL; i++)
+    {
+      JsonObject *candidate = json_array_get_object_element (checklist, i);
+
+      if (candidate != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (candidate, "id", NULL),
+                        slot) == 0)
+        item = candidate;
+    }
+  if (item == NULL || json_object_get_boolean_member_with_default (item, "provided", FALSE))
+    return TRUE;
+
+  json_object_set_boolean_member (item, "provided", TRUE);
+  checklist_text = json_to_string (node, FALSE);
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET checklist = ?2, updated_at = ?3,"
+                                   SYNC_PENDING_SQL " WHERE uuid = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  hall_sqlite_bind_text (stmt, 2, checklist_text);
+  sqlite3_bind_int64 (stmt, 3, now);
+  if (!hall_sqlite_stmt_run (stmt, _("mark the document provided"), error))
+    return FALSE;
+  *provided_out = TRUE;
+  return TRUE;
 }
 
 gboolean

@@ -606,6 +606,23 @@ static const char migration_v17[] =
   "    ON CONFLICT (name) DO UPDATE SET n = n + 1;"
   "END;";
 
+/* A document entry names the checklist's document it provides (issue
+ * 11), so that replaying it (a conflict's resolution sends a case's
+ * entries again) provides it on the server too. The audit chain covers it
+ * as the entry's data, as it covers a decision's members: an entry has one
+ * or the other, and NULL for both hashes as before. */
+static const char migration_v18[] =
+  "ALTER TABLE case_events ADD COLUMN slot TEXT;"
+  "DROP TRIGGER case_events_chain;"
+  "CREATE TRIGGER case_events_chain AFTER INSERT ON case_events BEGIN"
+  "  UPDATE case_events SET prev_hash ="
+  "    (SELECT audit_head FROM cases WHERE id = NEW.case_id) WHERE id = NEW.id;"
+  "  UPDATE case_events SET entry_hash = hall_audit_hash (prev_hash, uuid, kind, new_state,"
+  "    note, official, at, coalesce (decision, slot)) WHERE id = NEW.id;"
+  "  UPDATE cases SET audit_head = (SELECT entry_hash FROM case_events WHERE id = NEW.id)"
+  "    WHERE id = NEW.case_id;"
+  "END;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -625,6 +642,7 @@ static const char *const migrations[] = {
   migration_v15,
   migration_v16,
   migration_v17,
+  migration_v18,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

@@ -319,17 +319,23 @@ mark_synced_locked (HallStore  *self,
   return hall_sqlite_stmt_run (stmt, _("mark the change as sent"), error);
 }
 
-/* Whether the entry of @item moves its case to another state, which makes
- * the server count a new version of the case. */
+/* Whether the entry of @item makes the server count a new version of its
+ * case that is what this copy already holds: a move of state, a document
+ * it provides. A decision makes one too, but its state depends on the
+ * other decisions the server has, so the pull brings that version. */
 static gboolean
-event_moves_state (const HallOutboxItem *item)
+event_changes_case (const HallOutboxItem *item)
 {
   g_autoptr (JsonNode) node = item->body != NULL ? json_from_string (item->body, NULL) : NULL;
+  JsonObject *object;
+  const char *kind;
 
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
-         && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                   "kind", NULL),
-                       "state") == 0;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  kind = json_object_get_string_member_with_default (object, "kind", NULL);
+  return g_strcmp0 (kind, "state") == 0
+         || (g_strcmp0 (kind, "document") == 0 && json_object_has_member (object, "slot"));
 }
 
 static gboolean
@@ -388,8 +394,8 @@ ack_locked (HallStore            *self,
       /* An update was sent with If-Match, so the version answered is the
        * one this counter wrote. An entry has none: the server answers with
        * the case's version, which may include what other counters did
-       * meanwhile, and only when it is this copy's version (plus one for a
-       * move of state) is this copy that version; otherwise the pull must
+       * meanwhile, and only when it is this copy's version (plus one for
+       * event_changes_case()) is this copy that version; otherwise the pull must
        * still bring the case. */
       if (g_strcmp0 (item->entity, "event") == 0)
         {
@@ -399,7 +405,7 @@ ack_locked (HallStore            *self,
                                            error);
           if (stmt == NULL)
             return FALSE;
-          sqlite3_bind_int64 (stmt, 3, server_version - (event_moves_state (item) ? 1 : 0));
+          sqlite3_bind_int64 (stmt, 3, server_version - (event_changes_case (item) ? 1 : 0));
         }
       else
         stmt = hall_sqlite_conn_prepare (self->writer,

@@ -184,15 +184,19 @@ typedef struct
   GBytes         *bytes;
 } Encoded;
 
+/* An entry of the case's history for a change of its pages; @slot when
+ * it provides that document of the checklist, else NULL. */
 static gboolean
 document_event_locked (HallStore  *self,
                        const char *case_uuid,
+                       const char *slot,
                        const char *official,
                        const char *note,
                        GError    **error)
 {
   g_autoptr (HallCaseEvent) event = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DOCUMENT);
 
+  hall_case_event_set_slot (event, slot);
   hall_case_event_set_note (event, note);
   if (official != NULL)
     hall_case_event_set_official (event, official);
@@ -382,6 +386,7 @@ add_pages_locked (HallStore   *self,
   g_autoptr (HallSqliteStmt) last = NULL;
   g_autoptr (HallSqliteStmt) insert = NULL;
   g_autofree char *note = NULL;
+  gboolean provided = FALSE;
   gint64 case_id = 0;
   gint64 next = 0;
 
@@ -433,11 +438,14 @@ add_pages_locked (HallStore   *self,
           || !enqueue_page_locked (self, page, error))
         return FALSE;
     }
+  if (!_hall_store_mark_provided_locked (self, case_uuid, slot, _hall_store_now_seconds (),
+                                         &provided, error))
+    return FALSE;
   /* Translators: an entry of a case's timeline; %s is the document's id. */
   note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added to %s",
                                        "%u pages added to %s", pages->len),
                           pages->len, slot);
-  return document_event_locked (self, case_uuid, official, note, error);
+  return document_event_locked (self, case_uuid, provided ? slot : NULL, official, note, error);
 }
 
 gboolean
@@ -906,7 +914,7 @@ remove_page_locked (HallStore   *self,
   *case_uuid_out = g_strdup (row.case_uuid);
   /* Translators: an entry of a case's timeline; %s is the document's id. */
   note = g_strdup_printf (_("Page %u of %s removed"), (guint) row.position + 1, row.slot);
-  return document_event_locked (self, row.case_uuid, NULL, note, error);
+  return document_event_locked (self, row.case_uuid, NULL, NULL, note, error);
 }
 
 gboolean
@@ -1124,7 +1132,7 @@ replace_page_locked (HallStore             *self,
   *case_uuid_out = g_strdup (row.case_uuid);
   /* Translators: an entry of a case's timeline; %s is the document's id. */
   note = g_strdup_printf (_("Page %u of %s replaced"), (guint) row.position + 1, row.slot);
-  return document_event_locked (self, row.case_uuid, official, note, error);
+  return document_event_locked (self, row.case_uuid, NULL, official, note, error);
 }
 
 gboolean

@@ -68,7 +68,7 @@ struct _HallStore
  * case_events e. */
 #define EVENT_COLUMNS                                                   \
   "e.uuid, e.kind, e.new_state, e.note, e.official, e.at, "             \
-  "e.recorded_by, e.recorded_at, e.decision"
+  "e.recorded_by, e.recorded_at, e.decision, e.slot"
 
 #define APPLICANT_COLUMNS                                               \
   "id, uuid, kind, name, id_type, id_number, phone, legal_representative, " \
@@ -230,6 +230,14 @@ gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
 gboolean        _hall_store_add_case_event_locked (HallStore     *self,
                                                    HallCaseEvent *event,
                                                    GError       **error);
+/* Pages came for @slot: the checklist says it is provided; *@provided_out
+ * whether it did not before. */
+gboolean        _hall_store_mark_provided_locked (HallStore     *self,
+                                                  const char    *case_uuid,
+                                                  const char    *slot,
+                                                  gint64         now,
+                                                  gboolean      *provided_out,
+                                                  GError       **error);
 
 /* hall-store-signing.c */
 

@@ -109,6 +109,8 @@ _hall_store_read_event (sqlite3_stmt *stmt,
                         "recorded-by", sqlite3_column_text (stmt, 6),
                         "recorded-at", sqlite3_column_int64 (stmt, 7),
                         NULL);
+  if (kind == HALL_CASE_EVENT_DOCUMENT)
+    hall_case_event_set_slot (event, (const char *) sqlite3_column_text (stmt, 9));
   decision = (const char *) sqlite3_column_text (stmt, 8);
   if (kind == HALL_CASE_EVENT_DECISION && decision != NULL)
     {

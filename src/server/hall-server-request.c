@@ -394,21 +394,6 @@ problem_from_model (const char   *field,
   return hall_problem_new_from_error (422, field, error);
 }
 
-/* A checklist slot's id, as the catalog writes them: "id_card",
- * "lease-2". */
-static gboolean
-is_slot_id (const char *text)
-{
-  gsize length = strlen (text);
-
-  if (length < 1 || length > 64)
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-      return FALSE;
-  return TRUE;
-}
-
 /* The record of a page (issue 11): which case and checklist slot its blob
  * is a page of, where in the slot, how it is turned, and what the file is.
  * Written again from what was read, so a member this server does not know
@@ -465,7 +450,7 @@ parse_page (JsonObject   *object,
     deleted = deleted_node != NULL && JSON_NODE_HOLDS_VALUE (deleted_node)
               && json_node_get_boolean (deleted_node);
   }
-  if (!is_slot_id (slot))
+  if (!hall_slot_id_is_valid (slot))
     {
       *problem = hall_problem_new (422, "slot", _("“slot” must be the id of a document of the "
                                                   "case’s checklist, not “%s”"), slot);

@@ -359,17 +359,17 @@ write_entity (HallServerStorage  *storage,
   return TRUE;
 }
 
-/* Whether the checklist of the case @kase (its stored JSON) has the
- * document @slot. */
-static gboolean
-checklist_has (JsonObject *kase,
-               const char *slot)
+/* The item of the document @slot in the checklist of the case @kase (its
+ * stored JSON), or NULL when it has none. */
+static JsonObject *
+checklist_item (JsonObject *kase,
+                const char *slot)
 {
   JsonNode *node = json_object_get_member (kase, "checklist");
   JsonArray *checklist;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
+    return NULL;
   checklist = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (checklist); i++)
     {
@@ -377,9 +377,9 @@ checklist_has (JsonObject *kase,
 
       if (JSON_NODE_HOLDS_OBJECT (item)
           && g_strcmp0 (hall_json_get_string (json_node_get_object (item), "id"), slot) == 0)
-        return TRUE;
+        return json_node_get_object (item);
     }
-  return FALSE;
+  return NULL;
 }
 
 /* The record of a page: of a case this server knows, in a slot of that
@@ -444,7 +444,7 @@ write_page (HallServerStorage  *storage,
       return TRUE;
     }
   case_node = parse_stored (case_data);
-  if (!checklist_has (json_node_get_object (case_node), slot))
+  if (checklist_item (json_node_get_object (case_node), slot) == NULL)
     {
       request->response = hall_problem_response (422, "slot",
                                                  _("The checklist of the case has no document "
@@ -858,6 +858,30 @@ check_decision (HallServerStorage  *storage,
   return FALSE;
 }
 
+/* The case @case_node changed by the event @event (a move of state, a
+ * document provided) stored as @version: the case's new version is the
+ * event's doing, with the counter's word of when it was made and the
+ * server's of who sent it and when. */
+static gboolean
+put_case_of_event (HallServerStorage  *storage,
+                   HallServerRequest  *request,
+                   JsonNode           *case_node,
+                   JsonObject         *event,
+                   gint64              version,
+                   gint64              now,
+                   GError            **error)
+{
+  JsonObject *kase = json_node_get_object (case_node);
+  g_autofree char *case_json = NULL;
+
+  json_object_set_string_member (kase, "updated_at", hall_json_get_string (event, "at"));
+  json_object_set_int_member (kase, "version", version);
+  stamp_record (kase, request, now);
+  case_json = node_to_string (case_node);
+  return hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, request->id, version,
+                                         hall_json_get_string (kase, "number"), case_json, error);
+}
+
 static gboolean
 write_event (HallServerStorage  *storage,
              HallServerRequest  *request,
@@ -917,10 +941,32 @@ write_event (HallServerStorage  *storage,
     json_object_set_string_member (event, "case", request->id);
 
   stamp_record (event, request, now);
-  if (g_strcmp0 (kind, "state") == 0 || g_strcmp0 (kind, "decision") == 0)
+  if (g_strcmp0 (kind, "document") == 0 && hall_json_get_string (event, "slot") != NULL)
     {
       g_autoptr(JsonNode) case_node = parse_stored (case_data);
-      g_autofree char *case_json = NULL;
+      JsonObject *kase = json_node_get_object (case_node);
+      const char *slot = hall_json_get_string (event, "slot");
+      JsonObject *item = checklist_item (kase, slot);
+
+      if (item == NULL)
+        {
+          request->response = hall_problem_response (422, "slot",
+                                                     _("The checklist of the case has no "
+                                                       "document “%s”"), slot);
+          return TRUE;
+        }
+      /* Provided already (another counter's scan, or at intake): the
+       * entry is recorded and the case stays as it is. */
+      if (!json_object_get_boolean_member_with_default (item, "provided", FALSE))
+        {
+          json_object_set_boolean_member (item, "provided", TRUE);
+          if (!put_case_of_event (storage, request, case_node, event, ++case_version, now, error))
+            return FALSE;
+        }
+    }
+  else if (g_strcmp0 (kind, "state") == 0 || g_strcmp0 (kind, "decision") == 0)
+    {
+      g_autoptr(JsonNode) case_node = parse_stored (case_data);
       JsonObject *kase = json_node_get_object (case_node);
       HallCaseState new_state = HALL_CASE_FIRST_STATE;
       const char *state;
@@ -952,16 +998,8 @@ write_event (HallServerStorage  *storage,
         }
       state = hall_case_state_to_string (new_state);
 
-      /* The case's new version is the event's doing: the counter's word of
-       * when it was made, the server's of who sent it and when. */
-      case_version++;
       json_object_set_string_member (kase, "state", state);
-      json_object_set_string_member (kase, "updated_at", hall_json_get_string (event, "at"));
-      json_object_set_int_member (kase, "version", case_version);
-      stamp_record (kase, request, now);
-      case_json = node_to_string (case_node);
-      if (!hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, request->id, case_version,
-                                           hall_json_get_string (kase, "number"), case_json, error))
+      if (!put_case_of_event (storage, request, case_node, event, ++case_version, now, error))
         return FALSE;
     }
 
