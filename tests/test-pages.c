@@ -850,8 +850,23 @@ test_scanned_document_provided (Fixture       *fixture,
   g_assert_true (checklist_says_provided (after, "premises_proof"));
   g_assert_false (checklist_says_provided (after, "articles_of_association"));
   g_assert_cmpint (hall_case_get_sync_state (after), ==, HALL_SYNC_PENDING);
-  /* The page's record and the document entry: the case is not sent again. */
+  /* The page's record and the document entry: the case is not sent again,
+   * and its creation, still waiting, goes as it was taken in (a decision
+   * signed before the scan covers that). */
   g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, outbox + 2);
+  {
+    g_autoptr (GPtrArray) rows = _hall_store_list_outbox_all (fixture->store, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        HallOutboxItem *row = g_ptr_array_index (rows, i);
+
+        if (g_strcmp0 (row->entity, "case") == 0)
+          g_assert_nonnull (strstr (row->body,
+                                    "{\"id\":\"premises_proof\",\"provided\":false}"));
+      }
+  }
 
   /* A second scan of the same document provides nothing new. */
   g_assert_true (hall_store_add_pages (fixture->store, uuid, "premises_proof", images,

@@ -4781,8 +4781,8 @@ page_body (const char *kase,
 }
 
 /* A document entry that names a slot of the case's checklist provides it:
- * the case's item says so and its version bumps, once, whatever the
- * replays; a slot the checklist lacks, or a slot on another kind of entry,
+ * the case's item says so and its version bumps, once for each entry
+ * whatever its replays; a slot the checklist lacks, or a slot on another kind of entry,
  * is refused naming "slot", and leaves the case as it was. */
 static void
 test_event_document_provided (void)
@@ -4846,17 +4846,18 @@ test_event_document_provided (void)
   g_assert_cmpstr (reply->body->str, ==, first->body->str);
   g_clear_pointer (&reply, hall_test_reply_free);
 
-  /* Provided already: the entry is recorded, the case stays. */
+  /* Provided already (a second counter's scan): still a version of its
+   * own, which tells that counter its copy was not the one before. */
   reply = request ("POST", path, token, again, NULL);
   assert_status (reply, 201);
   node = reply_json (reply);
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "case_version"), ==, 3);
   g_clear_pointer (&node, json_node_unref);
   g_clear_pointer (&reply, hall_test_reply_free);
 
   reply = request ("GET", case_path, token, NULL, NULL);
   assert_status (reply, 200);
-  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"2\"");
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "etag"), ==, "\"3\"");
   node = reply_json (reply);
   checklist = json_object_get_array_member (json_node_get_object (node), "checklist");
   g_assert_cmpuint (json_array_get_length (checklist), ==, 1);

@@ -1820,6 +1820,65 @@ test_conflict_keep_mine (Fixture       *fixture,
   g_assert_cmpint (hall_case_get_version (stored), ==, 3);
 }
 
+/* A document scanned while a conflict of the case waits: keeping this
+ * counter's version sends it after the document's entry, so it carries
+ * the document as provided and does not take it back on the server. */
+static void
+test_conflict_keep_mine_after_scan (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallApplicant) applicant = person ("李娜", 13);
+  g_autoptr (HallCase) kase = create_case (store, fixture->service, applicant);
+  const char *case_uuid = hall_case_get_uuid (kase);
+  const char *slot = hall_service_get_document (fixture->service, 0)->id;
+  g_autoptr (HallCaseEvent) scanned = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DOCUMENT);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (JsonNode) server = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server_text = NULL;
+  g_autofree char *provided = g_strdup_printf ("{\"id\":\"%s\",\"provided\":true}", slot);
+  HallOutboxItem *resent = NULL;
+
+  items = hall_store_peek_outbox (store, 10, &error);
+  g_assert_true (hall_store_ack_outbox (store, items->pdata[0], 1, &error));
+  server = json_from_string (((HallOutboxItem *) items->pdata[1])->body, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (((HallOutboxItem *) items->pdata[1])->body, provided));
+  json_object_set_string_member (json_node_get_object (server), "official", "zhao.lei");
+  json_object_set_int_member (json_node_get_object (server), "version", 2);
+  server_text = json_to_string (server, FALSE);
+  g_assert_true (hall_store_record_conflict (store, items->pdata[1], server_text, &error));
+  g_assert_no_error (error);
+
+  hall_case_event_set_slot (scanned, slot);
+  g_assert_true (hall_store_add_case_event (store, scanned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (hall_case_event_get_slot (scanned), ==, slot);
+
+  conflicts = hall_store_list_conflicts (store, case_uuid, &error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_true (hall_store_resolve_conflict (store, hall_conflict_get_id (conflicts->pdata[0]),
+                                              HALL_CONFLICT_KEEP_MINE, "li.na", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = hall_store_peek_outbox (store, 10, &error);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (((HallOutboxItem *) items->pdata[i])->entity, "case") == 0)
+      resent = items->pdata[i];
+  g_assert_nonnull (resent);
+  g_assert_nonnull (strstr (resent->body, provided));
+
+  /* Scanned again: the entry names nothing the checklist lacks. */
+  g_clear_object (&scanned);
+  scanned = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DOCUMENT);
+  hall_case_event_set_slot (scanned, slot);
+  g_assert_true (hall_store_add_case_event (store, scanned, &error));
+  g_assert_no_error (error);
+  g_assert_null (hall_case_event_get_slot (scanned));
+}
+
 /* The official changed the applicant again after the change that met the
  * conflict: keeping "mine" sends that later version, once, over the
  * server's; a newer conflict of the same applicant replaces the older. */
@@ -2523,6 +2582,8 @@ main (int   argc,
               test_conflict_take_theirs, fixture_tear_down);
   g_test_add ("/hall/store/conflict/keep-mine", Fixture, NULL, fixture_set_up,
               test_conflict_keep_mine, fixture_tear_down);
+  g_test_add ("/hall/store/conflict/keep-mine-after-scan", Fixture, NULL, fixture_set_up,
+              test_conflict_keep_mine_after_scan, fixture_tear_down);
   g_test_add ("/hall/store/conflict/keep-later-change", Fixture, NULL, fixture_set_up,
               test_conflict_keep_later_change, fixture_tear_down);
   g_test_add ("/hall/store/identity", Fixture, NULL, fixture_set_up, test_identity,

@@ -10,6 +10,7 @@
 #include "hall-error.h"
 #include "hall-fault-proxy.h"
 #include "hall-http-client.h"
+#include "hall-json.h"
 #include "hall-store.h"
 #include "hall-store-pages.h"
 #include "hall-test-pages.h"
@@ -1194,8 +1195,8 @@ test_pages_synced (Fixture      *fixture,
 
     g_assert_no_error (error);
     g_assert_cmpint (hall_case_get_sync_state (synced), ==, HALL_SYNC_SYNCED);
-    /* The scanned document is provided on the server too, by the case
-     * sent again after its creation, with no conflict on the way. */
+    /* The scanned document is provided on the server too, by the
+     * document entry, with no conflict on the way. */
     g_assert_cmpuint (report.conflicts, ==, 0);
     g_assert_cmpuint (response->status, ==, 200);
     text = g_strndup (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
@@ -1785,6 +1786,93 @@ test_calendar_pulled (Fixture      *fixture,
   g_assert_false (hall_calendar_is_working_day (changed, 2026, 12, 7));
 }
 
+/* Whether two checklists say the same, item by item. */
+static gboolean
+checklists_equal (JsonArray *a,
+                  JsonArray *b)
+{
+  g_autoptr (JsonNode) node_a = json_node_init_array (json_node_alloc (), a);
+  g_autoptr (JsonNode) node_b = json_node_init_array (json_node_alloc (), b);
+
+  return json_node_equal (node_a, node_b);
+}
+
+/* Two counters scan the same missing document of a case, offline, each
+ * to the server in turn: the server counts a version for each entry, and
+ * each counter ends with the server's version and the server's copy (the
+ * second's entry did not follow its own copy, so the pull brings it), and
+ * no conflict. */
+static void
+test_document_scanned_at_two_counters (Fixture      *fixture,
+                                       gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "other.db", "C02");
+  g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->url);
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+  HallStore *stores[2];
+
+  login (other_engine);
+  kase = create_case (fixture->store, fixture->catalog, "company_business_license", 7);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+
+  stores[0] = fixture->store;
+  stores[1] = other;
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+        (GDestroyNotify) hall_page_image_unref);
+
+      /* A second apart: the entries' times tell the copies apart. */
+      if (i == 1)
+        g_usleep (G_USEC_PER_SEC + G_USEC_PER_SEC / 10);
+      g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 1 + i));
+      g_assert_true (hall_store_add_pages (stores[i], hall_case_get_uuid (kase),
+                                           "premises_proof", images, "demo", NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.conflicts, ==, 0);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_assert_true (run_sync (other_engine, &report, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (report.conflicts, ==, 0);
+    }
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+
+  {
+    g_autoptr (HallHttpResponse) response = server_get (other, fixture->url, "/v1/cases/%s",
+                                                        hall_case_get_uuid (kase));
+    g_autoptr (JsonNode) root = response_json (response);
+    JsonObject *remote = json_node_get_object (root);
+    gint64 remote_updated = 0;
+
+    g_assert_cmpint (json_object_get_int_member (remote, "version"), ==, 3);
+    g_assert_true (hall_timestamp_from_iso8601 (json_object_get_string_member (remote,
+                                                                              "updated_at"),
+                                                &remote_updated));
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr (HallCase) local = hall_store_get_case (stores[i], hall_case_get_uuid (kase),
+                                                          &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpint (hall_case_get_version (local), ==, 3);
+        g_assert_cmpint (hall_case_get_updated_at (local), ==, remote_updated);
+        g_assert_cmpint (hall_case_get_sync_state (local), ==, HALL_SYNC_SYNCED);
+        g_assert_true (checklists_equal (hall_case_get_checklist (local),
+                                         json_object_get_array_member (remote, "checklist")));
+      }
+  }
+}
+
 static void
 add (const char *path,
      void (*func) (Fixture *, gconstpointer))
@@ -2000,6 +2088,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   add ("/hall/sync/push-exactly-once", test_push_exactly_once);
+  add ("/hall/sync/document-scanned-at-two-counters", test_document_scanned_at_two_counters);
   add ("/hall/sync/replay-after-lost-answer", test_replay_after_lost_answer);
   add ("/hall/sync/pull-from-other-counter", test_pull_from_other_counter);
   add ("/hall/sync/pull-pages", test_pull_pages);

@@ -812,10 +812,11 @@ hall_case_event_new_from_json (const char  *case_uuid,
                                     error))
     return NULL;
 
-  if (kind != HALL_CASE_EVENT_DOCUMENT
-      && !hall_json_refuse_member (object, "slot", _("an event of this kind"), field_out, error))
-    return NULL;
-  if (!hall_json_read_string (object, "slot", FALSE, 64, &slot, field_out, error))
+  /* Only a document entry has one: on another kind it is ignored, as
+   * other members this version does not know are (the server refuses it,
+   * hall-server-request.c). */
+  if (kind == HALL_CASE_EVENT_DOCUMENT
+      && !hall_json_read_string (object, "slot", FALSE, 64, &slot, field_out, error))
     return NULL;
   if (slot != NULL && !hall_slot_id_is_valid (slot))
     {

@@ -69,7 +69,7 @@ hall_store_audit_case (HallStore   *self,
                               take_head, &read, _("read the case’s audit trail"), error)
        && _hall_store_read_rows (self,
                                  "SELECT e.uuid, e.kind, e.new_state, e.note, e.official, e.at,"
-                                 " e.prev_hash, e.entry_hash, coalesce (e.decision, e.slot)"
+                                 " e.prev_hash, e.entry_hash, coalesce (e.decision, 'slot:' || e.slot)"
                                  " FROM case_events e"
                                  " JOIN cases c ON c.id = e.case_id WHERE c.number = ?1"
                                  " ORDER BY e.id",

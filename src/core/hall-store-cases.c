@@ -596,6 +596,91 @@ check_state_move_locked (HallStore     *self,
   return hall_case_state_check_move (state, hall_case_event_get_new_state (event), error);
 }
 
+/* The document @slot of the case @case_id's checklist is provided, if it
+ * was not (*@provided_out says whether it was now), by an entry made at
+ * @at. The case no longer waits for it: hall_case_is_paused(), the list's
+ * due order and its "waiting" filter read the same flag. The server hears
+ * of it from the entry, which names the slot, and marks its copy the same
+ * way (write_event() there): an entry needs no If-Match, so an approver's
+ * decision elsewhere meanwhile is no conflict. */
+static gboolean
+mark_provided_locked (HallStore   *self,
+                      gint64       case_id,
+                      const char  *slot,
+                      gint64       at,
+                      gboolean    *provided_out,
+                      GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *checklist_text = NULL;
+  g_autofree char *case_uuid = NULL;
+  JsonArray *checklist;
+  JsonObject *item = NULL;
+
+  *provided_out = FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT checklist, uuid FROM cases WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (!hall_sqlite_stmt_step_row (stmt, _("read the case"), error))
+    return FALSE;   /* the caller has just found it */
+  /* Written by the store from a case's checklist: it parses. */
+  node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  case_uuid = hall_sqlite_column_dup (stmt, 1);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  checklist = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  for (guint i = 0; checklist != NULL && i < json_array_get_length (checklist) && item == NULL; i++)
+    {
+      JsonNode *element = json_array_get_element (checklist, i);
+      JsonObject *candidate = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
+                                                               : NULL;
+
+      if (candidate != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (candidate, "id", NULL),
+                        slot) == 0)
+        item = candidate;
+    }
+  if (item == NULL || json_object_get_boolean_member_with_default (item, "provided", FALSE))
+    return TRUE;
+
+  json_object_set_boolean_member (item, "provided", TRUE);
+  checklist_text = json_to_string (node, FALSE);
+  /* As the server writes its copy: the entry's time, and no record of
+   * the server's until it has answered. */
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET checklist = ?2, updated_at = ?3,"
+                                   " recorded_by = NULL, recorded_at = NULL,"
+                                   SYNC_PENDING_SQL " WHERE id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  hall_sqlite_bind_text (stmt, 2, checklist_text);
+  sqlite3_bind_int64 (stmt, 3, at);
+  if (!hall_sqlite_stmt_run (stmt, _("mark the document provided"), error))
+    return FALSE;
+  /* Kept mine, the copy goes to the server after this entry: it must not
+   * take the document back. A change still waiting goes before the entry,
+   * as it was made: a decision's signature covers the case it was made on. */
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE conflicts"
+                                   " SET local_json = json_set (local_json, '$.checklist', json (?2))"
+                                   " WHERE entity = 'case' AND entity_uuid = ?1"
+                                   " AND resolved_at IS NULL AND json_valid (local_json)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  hall_sqlite_bind_text (stmt, 2, checklist_text);
+  if (!hall_sqlite_stmt_run (stmt, _("mark the document provided"), error))
+    return FALSE;
+  *provided_out = TRUE;
+  return TRUE;
+}
+
 gboolean
 _hall_store_add_case_event_locked (HallStore     *self,
                                    HallCaseEvent *event,
@@ -615,6 +700,19 @@ _hall_store_add_case_event_locked (HallStore     *self,
   if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_STATE
       && !check_state_move_locked (self, case_id, event, error))
     return FALSE;
+  if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_DOCUMENT
+      && hall_case_event_get_slot (event) != NULL)
+    {
+      gboolean provided;
+
+      if (!mark_provided_locked (self, case_id, hall_case_event_get_slot (event),
+                                 hall_case_event_get_at (event), &provided, error))
+        return FALSE;
+      /* Provided before: the entry tells the server nothing new, and the
+       * version it answers with is not this copy's (hall-store-outbox.c). */
+      if (!provided)
+        hall_case_event_set_slot (event, NULL);
+    }
   if (!_hall_store_insert_event_locked (self, case_id, event, FALSE, error))
     return FALSE;
 
@@ -651,76 +749,6 @@ _hall_store_add_case_event_locked (HallStore     *self,
         return FALSE;
     }
   return _hall_store_enqueue_event_locked (self, event, error);
-}
-
-/* Pages came for the document @slot of the case @case_uuid's checklist:
- * it is provided, if it was not (*@provided_out says whether it was now).
- * The case no longer waits for it: hall_case_is_paused(), the list's due
- * order and its "waiting" filter read the same flag. The server hears of
- * it from the document entry, which names the slot (write_event() there
- * does the same to its copy), not from the case sent again: an entry
- * needs no If-Match, so an approver's decision elsewhere meanwhile is no
- * conflict. */
-gboolean
-_hall_store_mark_provided_locked (HallStore   *self,
-                                  const char  *case_uuid,
-                                  const char  *slot,
-                                  gint64       now,
-                                  gboolean    *provided_out,
-                                  GError     **error)
-{
-  g_autoptr (HallSqliteStmt) stmt = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (JsonNode) node = NULL;
-  g_autofree char *checklist_text = NULL;
-  JsonArray *checklist;
-  JsonObject *item = NULL;
-
-  *provided_out = FALSE;
-  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT checklist FROM cases WHERE uuid = ?1",
-                                   error);
-  if (stmt == NULL)
-    return FALSE;
-  hall_sqlite_bind_text (stmt, 1, case_uuid);
-  if (!hall_sqlite_stmt_step_row (stmt, _("read the case"), &local_error))
-    {
-      if (local_error == NULL)
-        g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
-                     _("There is no case %s at this counter"), case_uuid);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  /* Written by the store from a case's checklist: it parses. */
-  node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-  checklist = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  for (guint i = 0; checklist != NULL && i < json_array_get_length (checklist) && item == NULL; i++)
-    {
-      JsonObject *candidate = json_array_get_object_element (checklist, i);
-
-      if (candidate != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (candidate, "id", NULL),
-                        slot) == 0)
-        item = candidate;
-    }
-  if (item == NULL || json_object_get_boolean_member_with_default (item, "provided", FALSE))
-    return TRUE;
-
-  json_object_set_boolean_member (item, "provided", TRUE);
-  checklist_text = json_to_string (node, FALSE);
-  stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "UPDATE cases SET checklist = ?2, updated_at = ?3,"
-                                   SYNC_PENDING_SQL " WHERE uuid = ?1",
-                                   error);
-  if (stmt == NULL)
-    return FALSE;
-  hall_sqlite_bind_text (stmt, 1, case_uuid);
-  hall_sqlite_bind_text (stmt, 2, checklist_text);
-  sqlite3_bind_int64 (stmt, 3, now);
-  if (!hall_sqlite_stmt_run (stmt, _("mark the document provided"), error))
-    return FALSE;
-  *provided_out = TRUE;
-  return TRUE;
 }
 
 gboolean

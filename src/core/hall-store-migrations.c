@@ -607,10 +607,11 @@ static const char migration_v17[] =
   "END;";
 
 /* A document entry names the checklist's document it provides (issue
- * 11), so that replaying it (a conflict's resolution sends a case's
- * entries again) provides it on the server too. The audit chain covers it
- * as the entry's data, as it covers a decision's members: an entry has one
- * or the other, and NULL for both hashes as before. */
+ * 11): the history keeps which, and an entry read back from its row says
+ * so as it did when it was made. The audit chain covers it as the entry's
+ * data, as it covers a decision's members: an entry has one or the other,
+ * and NULL for both hashes as before, so the chains already there stay
+ * whole; the mark keeps a slot from reading as a decision's JSON. */
 static const char migration_v18[] =
   "ALTER TABLE case_events ADD COLUMN slot TEXT;"
   "DROP TRIGGER case_events_chain;"
@@ -618,7 +619,7 @@ static const char migration_v18[] =
   "  UPDATE case_events SET prev_hash ="
   "    (SELECT audit_head FROM cases WHERE id = NEW.case_id) WHERE id = NEW.id;"
   "  UPDATE case_events SET entry_hash = hall_audit_hash (prev_hash, uuid, kind, new_state,"
-  "    note, official, at, coalesce (decision, slot)) WHERE id = NEW.id;"
+  "    note, official, at, coalesce (decision, 'slot:' || slot)) WHERE id = NEW.id;"
   "  UPDATE cases SET audit_head = (SELECT entry_hash FROM case_events WHERE id = NEW.id)"
   "    WHERE id = NEW.case_id;"
   "END;";

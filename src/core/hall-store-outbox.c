@@ -335,7 +335,8 @@ event_changes_case (const HallOutboxItem *item)
   object = json_node_get_object (node);
   kind = json_object_get_string_member_with_default (object, "kind", NULL);
   return g_strcmp0 (kind, "state") == 0
-         || (g_strcmp0 (kind, "document") == 0 && json_object_has_member (object, "slot"));
+         || (g_strcmp0 (kind, "document") == 0
+             && json_object_get_string_member_with_default (object, "slot", NULL) != NULL);
 }
 
 static gboolean

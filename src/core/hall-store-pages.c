@@ -185,7 +185,7 @@ typedef struct
 } Encoded;
 
 /* An entry of the case's history for a change of its pages; @slot when
- * it provides that document of the checklist, else NULL. */
+ * pages came for that document of the checklist, which they provide. */
 static gboolean
 document_event_locked (HallStore  *self,
                        const char *case_uuid,
@@ -386,7 +386,6 @@ add_pages_locked (HallStore   *self,
   g_autoptr (HallSqliteStmt) last = NULL;
   g_autoptr (HallSqliteStmt) insert = NULL;
   g_autofree char *note = NULL;
-  gboolean provided = FALSE;
   gint64 case_id = 0;
   gint64 next = 0;
 
@@ -438,14 +437,11 @@ add_pages_locked (HallStore   *self,
           || !enqueue_page_locked (self, page, error))
         return FALSE;
     }
-  if (!_hall_store_mark_provided_locked (self, case_uuid, slot, _hall_store_now_seconds (),
-                                         &provided, error))
-    return FALSE;
   /* Translators: an entry of a case's timeline; %s is the document's id. */
   note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u page added to %s",
                                        "%u pages added to %s", pages->len),
                           pages->len, slot);
-  return document_event_locked (self, case_uuid, provided ? slot : NULL, official, note, error);
+  return document_event_locked (self, case_uuid, slot, official, note, error);
 }
 
 gboolean

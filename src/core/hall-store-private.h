@@ -227,17 +227,12 @@ gboolean        _hall_store_insert_event_locked (HallStore      *self,
 gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
                                                   HallCaseEvent *event,
                                                   GError       **error);
+/* A document entry with a slot (hall_case_event_set_slot()) provides
+ * that document of the checklist; its slot is cleared when the checklist
+ * had it already. */
 gboolean        _hall_store_add_case_event_locked (HallStore     *self,
                                                    HallCaseEvent *event,
                                                    GError       **error);
-/* Pages came for @slot: the checklist says it is provided; *@provided_out
- * whether it did not before. */
-gboolean        _hall_store_mark_provided_locked (HallStore     *self,
-                                                  const char    *case_uuid,
-                                                  const char    *slot,
-                                                  gint64         now,
-                                                  gboolean      *provided_out,
-                                                  GError       **error);
 
 /* hall-store-signing.c */
 

@@ -679,6 +679,15 @@ hall_server_parse_entity_node (HallRoute     route,
         if (json_object_has_member (object, "case")
             && !check_body_uuid (object, "case", id, problem))
           return NULL;
+        /* The model ignores it on other kinds; sent, it is a mistake. */
+        if (json_object_has_member (object, "slot")
+            && g_strcmp0 (hall_json_get_string (object, "kind"), "document") != 0)
+          {
+            *problem = hall_problem_new (422, "slot",
+                                         _("Only an event of kind “document” names a "
+                                           "document of the checklist"));
+            return NULL;
+          }
         event = hall_case_event_new_from_json (id, root, &field, &error);
         if (event == NULL)
           {

@@ -955,14 +955,13 @@ write_event (HallServerStorage  *storage,
                                                        "document “%s”"), slot);
           return TRUE;
         }
-      /* Provided already (another counter's scan, or at intake): the
-       * entry is recorded and the case stays as it is. */
-      if (!json_object_get_boolean_member_with_default (item, "provided", FALSE))
-        {
-          json_object_set_boolean_member (item, "provided", TRUE);
-          if (!put_case_of_event (storage, request, case_node, event, ++case_version, now, error))
-            return FALSE;
-        }
+      /* A new version even when it was provided already (another
+       * counter's scan): the counter that sent it counts on one, and takes
+       * the server's copy from the feed when its own was not the one
+       * before (hall-store-outbox.c). */
+      json_object_set_boolean_member (item, "provided", TRUE);
+      if (!put_case_of_event (storage, request, case_node, event, ++case_version, now, error))
+        return FALSE;
     }
   else if (g_strcmp0 (kind, "state") == 0 || g_strcmp0 (kind, "decision") == 0)
     {
