@@ -904,6 +904,73 @@ test_scanned_document_provided (Fixture       *fixture,
 }
 
 static void
+count_signal (gpointer  store,
+              gpointer  arg,
+              guint    *count)
+{
+  (*count)++;
+}
+
+static void
+count_changed (gpointer  store,
+               guint    *count)
+{
+  (*count)++;
+}
+
+/* Pages attached by another process (service-hall-ctl attach, beside the
+ * counter app): the store that watches sees the commit, and its lists and
+ * the case's page hear of it; its own writes are not taken for another's. */
+static void
+test_other_process_attaches (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "counter.db", NULL);
+  g_autoptr (HallStore) other = hall_store_open (path, "YC", "C03", &error);
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) hall_page_image_unref);
+  g_autoptr (HallCaseEvent) note = NULL;
+  const char *uuid = hall_case_get_uuid (fixture->kase);
+  guint changed = 0;
+  guint case_changed = 0;
+
+  g_assert_no_error (error);
+  g_signal_connect (fixture->store, "changed", G_CALLBACK (count_changed), &changed);
+  g_signal_connect (fixture->store, "case-changed", G_CALLBACK (count_signal), &case_changed);
+
+  /* The first look takes note of where the store is. */
+  g_assert_false (_hall_store_check_other_processes (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_false (_hall_store_check_other_processes (fixture->store, &error));
+
+  g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 40, 5));
+  g_assert_true (hall_store_add_pages (other, uuid, "premises_proof", images, "wang.fang", NULL,
+                                       &error));
+  g_assert_no_error (error);
+  g_assert_true (_hall_store_check_other_processes (fixture->store, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpuint (case_changed, ==, 1);
+  g_assert_false (_hall_store_check_other_processes (fixture->store, &error));
+
+  /* Its own entry is its own. */
+  changed = case_changed = 0;
+  note = hall_case_event_new (uuid, HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "Lease shown");
+  g_assert_true (hall_store_add_case_event (fixture->store, note, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  changed = case_changed = 0;
+  g_assert_false (_hall_store_check_other_processes (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed, ==, 0);
+}
+
+static void
 test_header_sniff (void)
 {
   g_autoptr (GError) error = NULL;
@@ -1007,6 +1074,7 @@ main (int   argc,
   ADD ("/hall/pages/refused/slot-and-case", test_refused_slot_and_case);
   ADD ("/hall/pages/order-and-queue", test_order_and_queue);
   ADD ("/hall/pages/scanned-document-provided", test_scanned_document_provided);
+  ADD ("/hall/pages/other-process-attaches", test_other_process_attaches);
 #undef ADD
   g_test_add_func ("/hall/pages/header", test_header_sniff);
   g_test_add_func ("/hall/pages/find-page", test_find_page);

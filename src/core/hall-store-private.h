@@ -54,6 +54,16 @@ struct _HallStore
    * decision made here is signed with them. Under write_lock. */
   char           *session_official;
   HallSigningKey *session_key;
+
+  /* Another process's commits (hall-store-watch.c). */
+  struct
+  {
+    GSource      *source;         /* the store's context's */
+    gboolean      checking;       /* a look under way; main context only */
+    gint64        data_version;   /* the writer's, at the last look; under write_lock */
+    gint64        entry;          /* the newest entry seen, -1 before the first look;
+                                   * under write_lock */
+  } watch;
 };
 
 /* Columns of a case as _hall_store_read_case() expects them. */
@@ -146,6 +156,9 @@ gboolean        _hall_store_write_end           (HallStore      *self,
                                                  gboolean        ok,
                                                  GPtrArray      *changed_cases,
                                                  GError        **error);
+
+/* hall-store-watch.c: stops looking for other processes' commits. */
+void            _hall_store_unwatch_other_processes (HallStore  *self);
 
 /* Signals, emitted in the main context the store was opened in. */
 void            _hall_store_emit_changed        (HallStore      *self);

@@ -26,4 +26,11 @@ GPtrArray *_hall_store_list_outbox_all          (HallStore     *self,
  * inserts, before its commit, as a kill there would leave it. */
 void       _hall_store_fail_next_search_fill    (HallStore     *self);
 
+/* One look for what other processes committed, on the calling thread
+ * (what hall_store_watch_other_processes() runs on a worker): TRUE when
+ * there was something, and the signals are on their way. The first look
+ * only takes note of where the store is. */
+gboolean   _hall_store_check_other_processes    (HallStore     *self,
+                                                 GError       **error);
+
 G_END_DECLS

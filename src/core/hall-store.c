@@ -455,6 +455,7 @@ hall_store_finalize (GObject *object)
 {
   HallStore *self = HALL_STORE (object);
 
+  _hall_store_unwatch_other_processes (self);
   g_clear_pointer (&self->readers, g_ptr_array_unref);
   g_clear_pointer (&self->writer, hall_sqlite_conn_free);
   g_mutex_clear (&self->readers_lock);
@@ -542,6 +543,7 @@ hall_store_init (HallStore *self)
   g_mutex_init (&self->write_lock);
   g_mutex_init (&self->readers_lock);
   self->readers = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_sqlite_conn_free);
+  self->watch.entry = -1;
 }
 
 /* Brings the schema up to date in one transaction. Another process may
