@@ -970,6 +970,54 @@ test_other_process_attaches (Fixture       *fixture,
   g_assert_cmpuint (changed, ==, 0);
 }
 
+/* The store's own entries between two looks were said when they were
+ * written: another process's commit after them is one case changed, not
+ * every case the store wrote since (a first pull's million). */
+static void
+test_other_process_after_own_writes (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "counter.db", NULL);
+  g_autoptr (HallStore) other = hall_store_open (path, "YC", "C03", &error);
+  g_autoptr (HallCaseEvent) note = NULL;
+  HallService *service = hall_catalog_lookup (fixture->catalog, "company_business_license");
+  guint changed = 0;
+  guint case_changed = 0;
+
+  g_assert_no_error (error);
+  g_assert_false (_hall_store_check_other_processes (fixture->store, &error));
+  g_assert_no_error (error);
+  /* Its own writes: 40 more cases of the fixture's applicant. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr (HallApplicant) applicant = hall_store_get_applicant (
+        fixture->store, hall_case_get_applicant_uuid (fixture->kase), &error);
+      g_autoptr (HallCase) kase = hall_case_new ();
+
+      g_assert_no_error (error);
+      g_assert_true (hall_store_create_case (fixture->store, applicant, service, kase, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (_hall_store_check_other_processes (fixture->store, &error));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_connect (fixture->store, "changed", G_CALLBACK (count_changed), &changed);
+  g_signal_connect (fixture->store, "case-changed", G_CALLBACK (count_signal), &case_changed);
+  /* Another process: one note on one case. */
+  note = hall_case_event_new (hall_case_get_uuid (fixture->kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "Lease shown at the other desk");
+  g_assert_true (hall_store_add_case_event (other, note, &error));
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (_hall_store_check_other_processes (fixture->store, &error));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpuint (case_changed, ==, 1);
+}
+
 static void
 test_header_sniff (void)
 {
@@ -1075,6 +1123,7 @@ main (int   argc,
   ADD ("/hall/pages/order-and-queue", test_order_and_queue);
   ADD ("/hall/pages/scanned-document-provided", test_scanned_document_provided);
   ADD ("/hall/pages/other-process-attaches", test_other_process_attaches);
+  ADD ("/hall/pages/other-process-after-own-writes", test_other_process_after_own_writes);
 #undef ADD
   g_test_add_func ("/hall/pages/header", test_header_sniff);
   g_test_add_func ("/hall/pages/find-page", test_find_page);

@@ -4864,6 +4864,25 @@ test_event_document_provided (void)
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (checklist, 0),
                                                  "provided"));
   g_assert_cmpstr (member (node, "state"), ==, "received");
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&reply, hall_test_reply_free);
+
+  /* A copy made before the scan, sent over it (a conflict kept): the
+   * document stays provided. */
+  {
+    g_autofree char *older = case_body (applicant, service_id, number, "C01", "received",
+                                        ",\"official\":\"li.na\",\"checklist\":"
+                                        "[{\"id\":\"premises_proof\",\"provided\":false}]");
+    const char *if_match_3[] = { "If-Match: \"3\"", NULL };
+
+    reply = request ("PUT", case_path, token, older, if_match_3);
+    assert_status (reply, 200);
+    node = reply_json (reply);
+    checklist = json_object_get_array_member (json_node_get_object (node), "checklist");
+    g_assert_true (json_object_get_boolean_member (json_array_get_object_element (checklist, 0),
+                                                   "provided"));
+    g_assert_cmpstr (member (node, "official"), ==, "li.na");
+  }
 }
 
 /* A page's record names its case, a slot of the case's checklist and a

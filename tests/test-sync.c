@@ -15,6 +15,7 @@
 #include "hall-store-pages.h"
 #include "hall-test-pages.h"
 #include "hall-store-sync-private.h"
+#include "hall-store-test-hooks.h"
 #include "hall-sync-engine.h"
 #include "hall-test-files.h"
 
@@ -1873,6 +1874,168 @@ test_document_scanned_at_two_counters (Fixture      *fixture,
   }
 }
 
+/* Whether @checklist says premises_proof is provided. */
+static gboolean
+premises_provided (JsonArray *checklist)
+{
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonObject *item = json_array_get_object_element (checklist, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "id"), "premises_proof") == 0)
+        return json_object_get_boolean_member_with_default (item, "provided", FALSE);
+    }
+  g_assert_not_reached ();
+}
+
+/* A conflict of a case (as a 412 on the case's PUT records it: another
+ * counter's scan moved the server's copy on), a scan here, then the
+ * official's choice: afterwards the copies agree, at one version, and
+ * the document stays provided. @scan_first: the PUT that meets the
+ * conflict was made before the scan. */
+static void
+conflict_and_scan (Fixture               *fixture,
+                   gboolean               scan_first,
+                   HallConflictResolution resolution)
+{
+  g_autoptr (HallCase) kase = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (HallHttpResponse) response = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *server_json = NULL;
+  g_autofree char *local_json = NULL;
+  g_autoptr (HallCaseEvent) note = NULL;
+  HallOutboxItem fake;
+  HallSyncReport report;
+
+  kase = create_case (fixture->store, fixture->catalog, "company_business_license", 7);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+
+  {
+    /* Another counter moves the server's copy on: a version this counter
+     * has not seen, as a 412 would show it. */
+    g_autoptr (HallStore) other = open_store (fixture, "b.db", "C02");
+    g_autoptr (HallSyncEngine) other_engine = new_engine (other, fixture->url);
+    g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+
+    login (other_engine);
+    g_assert_true (run_sync (other_engine, &report, &error));
+    g_assert_no_error (error);
+    g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 9));
+    g_assert_true (hall_store_add_pages (other, hall_case_get_uuid (kase),
+                                         "articles_of_association", images, "demo", NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (run_sync (other_engine, &report, &error));
+    g_assert_no_error (error);
+  }
+  response = server_get (fixture->store, fixture->url, "/v1/cases/%s", hall_case_get_uuid (kase));
+  root = response_json (response);
+  server_json = json_to_string (root, FALSE);
+  {
+    g_autofree char *uuid = g_strdup (hall_case_get_uuid (kase));
+
+    g_clear_object (&kase);
+    kase = hall_store_get_case (fixture->store, uuid, &error);
+    g_assert_no_error (error);
+  }
+  /* The local case as a PUT made now would carry it (pre-scan). */
+  local_json = json_to_string (hall_case_to_json (kase), FALSE);
+
+  if (scan_first)
+    {
+      g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+
+      g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 1));
+      g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (kase),
+                                           "premises_proof", images, "demo", NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  /* An outbox row to stand for the case's PUT that met 412. */
+  note = hall_case_event_new (hall_case_get_uuid (kase), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "stand-in");
+  g_assert_true (hall_store_add_case_event (fixture->store, note, &error));
+  items = _hall_store_list_outbox_all (fixture->store, &error);
+  g_assert_no_error (error);
+  fake = *(HallOutboxItem *) items->pdata[items->len - 1];
+  fake.entity = (char *) "case";
+  fake.entity_uuid = (char *) hall_case_get_uuid (kase);
+  fake.method = (char *) "PUT";
+  fake.body = local_json;
+  g_assert_true (hall_store_record_conflict (fixture->store, &fake, server_json, &error));
+  g_assert_no_error (error);
+
+  if (!scan_first)
+    {
+      g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+
+      g_ptr_array_add (images, hall_test_page_typed (HALL_PAGE_KIND_GREY, 100, 1));
+      g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (kase),
+                                           "premises_proof", images, "demo", NULL, &error));
+      g_assert_no_error (error);
+    }
+  else
+    {
+      /* The push that met the 412 goes on with the entry after it. */
+      g_assert_true (run_sync (fixture->engine, &report, &error));
+      g_assert_no_error (error);
+    }
+
+  conflicts = hall_store_list_conflicts (fixture->store, hall_case_get_uuid (kase), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (conflicts->len, ==, 1);
+  g_assert_true (hall_store_resolve_conflict (fixture->store,
+                                              hall_conflict_get_id (conflicts->pdata[0]),
+                                              resolution, "li.na", &error));
+  g_assert_no_error (error);
+  for (guint pass = 0; pass < 3; pass++)
+    {
+      g_assert_true (run_sync (fixture->engine, &report, &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr (HallHttpResponse) again = server_get (fixture->store, fixture->url, "/v1/cases/%s",
+                                                     hall_case_get_uuid (kase));
+    g_autoptr (JsonNode) remote_root = response_json (again);
+    JsonObject *remote = json_node_get_object (remote_root);
+    g_autoptr (HallCase) local = hall_store_get_case (fixture->store, hall_case_get_uuid (kase),
+                                                      &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+    g_assert_cmpint (hall_case_get_version (local), ==, json_object_get_int_member (remote, "version"));
+    g_assert_true (premises_provided (json_object_get_array_member (remote, "checklist")));
+    g_assert_cmpint (premises_provided (hall_case_get_checklist (local)), ==,
+                     premises_provided (json_object_get_array_member (remote, "checklist")));
+  }
+}
+
+static void
+test_conflict_take_theirs_after_scan (Fixture      *fixture,
+                                      gconstpointer user_data)
+{
+  conflict_and_scan (fixture, FALSE, HALL_CONFLICT_TAKE_THEIRS);
+}
+
+static void
+test_conflict_keep_mine_made_before_scan (Fixture      *fixture,
+                                          gconstpointer user_data)
+{
+  conflict_and_scan (fixture, TRUE, HALL_CONFLICT_KEEP_MINE);
+}
+
+static void
+test_conflict_keep_mine_after_scan (Fixture      *fixture,
+                                    gconstpointer user_data)
+{
+  conflict_and_scan (fixture, FALSE, HALL_CONFLICT_KEEP_MINE);
+}
+
 static void
 add (const char *path,
      void (*func) (Fixture *, gconstpointer))
@@ -2088,6 +2251,9 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   add ("/hall/sync/push-exactly-once", test_push_exactly_once);
+  add ("/hall/sync/conflict/take-theirs-after-scan", test_conflict_take_theirs_after_scan);
+  add ("/hall/sync/conflict/keep-mine-made-before-scan", test_conflict_keep_mine_made_before_scan);
+  add ("/hall/sync/conflict/keep-mine-after-scan", test_conflict_keep_mine_after_scan);
   add ("/hall/sync/document-scanned-at-two-counters", test_document_scanned_at_two_counters);
   add ("/hall/sync/replay-after-lost-answer", test_replay_after_lost_answer);
   add ("/hall/sync/pull-from-other-counter", test_pull_from_other_counter);

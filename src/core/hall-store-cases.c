@@ -11,6 +11,7 @@
 
 #include "hall-case-copy.h"
 #include "hall-error.h"
+#include "hall-json.h"
 #include "hall-signature.h"
 #include "hall-store-private.h"
 #include "hall-store-signing.h"
@@ -678,6 +679,55 @@ mark_provided_locked (HallStore   *self,
   if (!hall_sqlite_stmt_run (stmt, _("mark the document provided"), error))
     return FALSE;
   *provided_out = TRUE;
+  return TRUE;
+}
+
+gboolean
+_hall_store_provide_waiting_documents_locked (HallStore   *self,
+                                              const char  *case_uuid,
+                                              GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (GPtrArray) slots = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 case_id = 0;
+  int rc;
+
+  if (!_hall_store_lookup_case_id_locked (self, case_uuid, &case_id, error))
+    return FALSE;
+  if (case_id == 0)
+    return TRUE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT json_extract (body, '$.slot'), json_extract (body, '$.at')"
+                                   " FROM outbox WHERE owner_uuid = ?1 AND entity = 'event'"
+                                   " AND json_valid (body)"
+                                   " AND json_extract (body, '$.kind') = 'document'"
+                                   " AND json_extract (body, '$.slot') IS NOT NULL ORDER BY seq",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 at = 0;
+
+      if (!hall_timestamp_from_iso8601 ((const char *) sqlite3_column_text (stmt, 1), &at))
+        at = _hall_store_now_seconds ();
+      g_ptr_array_add (slots, hall_sqlite_column_dup (stmt, 0));
+      g_array_append_val (times, at);
+    }
+  if (rc != SQLITE_DONE)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the waiting changes"));
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  for (guint i = 0; i < slots->len; i++)
+    {
+      gboolean provided;
+
+      if (!mark_provided_locked (self, case_id, g_ptr_array_index (slots, i),
+                                 g_array_index (times, gint64, i), &provided, error))
+        return FALSE;
+    }
   return TRUE;
 }
 

@@ -361,7 +361,8 @@ take_theirs_locked (HallStore    *self,
       hall_sqlite_bind_text (stmt, 1, uuid);
       return hall_sqlite_stmt_run (stmt, _("take the server’s version"), error);
     }
-  return _hall_store_apply_case_locked (self, data, NULL, server_version, changed_cases, error);
+  return _hall_store_apply_case_locked (self, data, NULL, server_version, changed_cases, error)
+         && _hall_store_provide_waiting_documents_locked (self, uuid, error);
 }
 
 /* Points the waiting creations and updates of @local_id's cases at the

@@ -240,6 +240,12 @@ gboolean        _hall_store_insert_event_locked (HallStore      *self,
 gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
                                                   HallCaseEvent *event,
                                                   GError       **error);
+/* The server's copy of @case_uuid was taken over this counter's: its
+ * document entries still waiting to be sent provide their documents in it
+ * again, as the server will when they reach it. */
+gboolean        _hall_store_provide_waiting_documents_locked (HallStore  *self,
+                                                              const char *case_uuid,
+                                                              GError    **error);
 /* A document entry with a slot (hall_case_event_set_slot()) provides
  * that document of the checklist; its slot is cleared when the checklist
  * had it already. */

@@ -22,12 +22,13 @@
 #include "hall-store-private.h"
 #include "hall-store-test-hooks.h"
 
-/* Under write_lock: the cases with entries after the one seen last, and
- * the newest entry now. */
+/* Under write_lock: the cases with entries after @after, up to @newest.
+ * Between two looks a few: what another process committed, and what this
+ * store wrote since its last look. */
 static GPtrArray *
 cases_with_new_entries_locked (HallStore  *self,
                                gint64      after,
-                               gint64     *newest,
+                               gint64      newest,
                                GError    **error)
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
@@ -35,20 +36,19 @@ cases_with_new_entries_locked (HallStore  *self,
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   int rc;
 
-  *newest = after;
   stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "SELECT e.id, c.uuid FROM case_events e"
+                                   "SELECT c.uuid FROM case_events e"
                                    " JOIN cases c ON c.id = e.case_id"
-                                   " WHERE e.id > ?1 ORDER BY e.id",
+                                   " WHERE e.id > ?1 AND e.id <= ?2",
                                    error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int64 (stmt, 2, newest);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 1);
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
 
-      *newest = sqlite3_column_int64 (stmt, 0);
       if (uuid != NULL && !g_hash_table_contains (seen, uuid))
         {
           char *copy = g_strdup (uuid);
@@ -98,6 +98,27 @@ read_newest_entry_locked (HallStore  *self,
   return TRUE;
 }
 
+/* Under write_lock: the writer's data_version and the newest entry, in
+ * one read of the database, so that a commit between the two is in both
+ * or in neither. */
+static gboolean
+read_position_locked (HallStore  *self,
+                      gint64     *version,
+                      gint64     *newest,
+                      GError    **error)
+{
+  gboolean ok;
+
+  if (!hall_sqlite_conn_exec (self->writer, "BEGIN", _("look for changes"), error))
+    return FALSE;
+  ok = read_newest_entry_locked (self, newest, error)
+       && read_data_version_locked (self, version, error);
+  if (!hall_sqlite_conn_exec (self->writer, ok ? "COMMIT" : "ROLLBACK", _("look for changes"),
+                              ok ? error : NULL))
+    return FALSE;
+  return ok;
+}
+
 gboolean
 _hall_store_check_other_processes (HallStore  *self,
                                    GError    **error)
@@ -105,33 +126,34 @@ _hall_store_check_other_processes (HallStore  *self,
   g_autoptr (GPtrArray) cases = NULL;
   gint64 version = 0;
   gint64 newest = 0;
+  gint64 after;
   gboolean first;
 
   /* A write of our own under way: the next look will do. */
   if (!g_mutex_trylock (&self->write_lock))
     return FALSE;
-  first = self->watch.entry < 0;
-  if (!read_data_version_locked (self, &version, error)
-      || (first && !read_newest_entry_locked (self, &self->watch.entry, error)))
+  if (!read_position_locked (self, &version, &newest, error))
     {
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
+  first = self->watch.entry < 0;
+  after = self->watch.entry;
+  /* Nothing of another's: the entries since the last look are ours, and
+   * said so when they were written. */
   if (first || version == self->watch.data_version)
     {
       self->watch.data_version = version;
-      g_mutex_unlock (&self->write_lock);
-      return FALSE;
-    }
-  cases = cases_with_new_entries_locked (self, self->watch.entry, &newest, error);
-  if (cases == NULL)
-    {
+      self->watch.entry = newest;
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
   self->watch.data_version = version;
   self->watch.entry = newest;
+  cases = cases_with_new_entries_locked (self, after, newest, error);
   g_mutex_unlock (&self->write_lock);
+  if (cases == NULL)
+    return FALSE;
 
   g_debug ("Another process changed the store: %u cases with new entries", cases->len);
   /* "changed" (the lists), then "case-changed" for each. */
@@ -162,12 +184,16 @@ check_done (GObject      *source,
   HALL_STORE (source)->watch.checking = FALSE;
 }
 
+/* The source holds a weak reference: a store let go of while a look runs
+ * on a worker may be finalized there. */
 static gboolean
 watch_tick (gpointer data)
 {
-  HallStore *self = data;
+  g_autoptr (HallStore) self = g_weak_ref_get (data);
   g_autoptr (GTask) task = NULL;
 
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
   /* One look at a time: a pull holding the writer makes them wait. */
   if (self->watch.checking)
     return G_SOURCE_CONTINUE;
@@ -178,22 +204,35 @@ watch_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
 void
 hall_store_watch_other_processes (HallStore *self,
-                                  guint      interval_ms)
+                                  guint      interval_s)
 {
+  GWeakRef *ref;
+
   g_return_if_fail (HALL_IS_STORE (self));
 
   _hall_store_unwatch_other_processes (self);
-  if (interval_ms == 0)
+  if (interval_s == 0)
     return;
+  g_mutex_lock (&self->write_lock);
   self->watch.entry = -1;
-  self->watch.source = g_timeout_source_new (interval_ms);
-  /* The store owns the source: it holds no reference back. */
-  g_source_set_callback (self->watch.source, watch_tick, self, NULL);
+  g_mutex_unlock (&self->write_lock);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, self);
+  /* Whole seconds: GLib wakes the process for these with its others. */
+  self->watch.source = g_timeout_source_new_seconds (interval_s);
+  g_source_set_callback (self->watch.source, watch_tick, ref, weak_ref_free);
   g_source_set_static_name (self->watch.source, "[hall] other processes' changes");
   g_source_attach (self->watch.source, self->context);
-  watch_tick (self);
+  watch_tick (ref);
 }
 
 void

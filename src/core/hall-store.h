@@ -46,13 +46,13 @@ HallStore      *hall_store_open                  (const char     *path,
                                                   const char     *hall_code,
                                                   const char     *counter,
                                                   GError        **error);
-/* Every @interval_ms, on a worker, looks whether another process
+/* Every @interval_s seconds, on a worker, looks whether another process
  * (service-hall-ctl, a script) committed to the store; then "changed" and
  * "outbox-changed", and "case-changed" for the cases with new entries of
  * their history. 0 stops it. For a program that shows the store while
  * others may write it: the counter app. */
 void            hall_store_watch_other_processes (HallStore      *self,
-                                                  guint           interval_ms);
+                                                  guint           interval_s);
 /* (transfer none) */
 const char     *hall_store_get_path              (HallStore      *self);
 const char     *hall_store_get_counter           (HallStore      *self);

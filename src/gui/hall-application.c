@@ -185,7 +185,7 @@ open_data (HallApplication *self,
 
   /* The hall's IT staff and their scripts write the same store with
    * service-hall-ctl (attach, import) while the official works. */
-  hall_store_watch_other_processes (self->store, 2000);
+  hall_store_watch_other_processes (self->store, 2);
   use_kept_calendar (self);
 
   if (self->server_url == NULL)

@@ -176,6 +176,57 @@ stored_response (guint       status,
   return response;
 }
 
+/* The item of the document @slot in the checklist of the case @kase (its
+ * stored JSON), or NULL when it has none. */
+static JsonObject *
+checklist_item (JsonObject *kase,
+                const char *slot)
+{
+  JsonNode *node = json_object_get_member (kase, "checklist");
+  JsonArray *checklist;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+  checklist = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonNode *item = json_array_get_element (checklist, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (item)
+          && g_strcmp0 (hall_json_get_string (json_node_get_object (item), "id"), slot) == 0)
+        return json_node_get_object (item);
+    }
+  return NULL;
+}
+
+/* A document once provided stays provided: the paper was shown. A copy of
+ * the case a counter made before another counter's scan (kept over a
+ * conflict) does not take it back; @sent gets the marks of @stored. */
+static void
+keep_provided (JsonObject *stored,
+               JsonObject *sent)
+{
+  JsonNode *node = json_object_get_member (sent, "checklist");
+  JsonArray *checklist;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  checklist = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (checklist); i++)
+    {
+      JsonNode *element = json_array_get_element (checklist, i);
+      JsonObject *item;
+      JsonObject *before;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      item = json_node_get_object (element);
+      before = checklist_item (stored, hall_json_get_string (item, "id"));
+      if (before != NULL && json_object_get_boolean_member_with_default (before, "provided", FALSE))
+        json_object_set_boolean_member (item, "provided", TRUE);
+    }
+}
+
 /* An identity document another applicant holds is a refusal that names
  * that applicant, not a failure of the write: the storage wrote nothing. */
 static gboolean
@@ -346,6 +397,7 @@ write_entity (HallServerStorage  *storage,
           request->response = hall_problem_to_response (problem);
           return TRUE;
         }
+      keep_provided (stored_object, object);
     }
 
   version++;
@@ -357,29 +409,6 @@ write_entity (HallServerStorage  *storage,
     return refuse_duplicate (storage, request, data, &put_error, error);
   request->response = stored_response (200, g_steal_pointer (&data), version);
   return TRUE;
-}
-
-/* The item of the document @slot in the checklist of the case @kase (its
- * stored JSON), or NULL when it has none. */
-static JsonObject *
-checklist_item (JsonObject *kase,
-                const char *slot)
-{
-  JsonNode *node = json_object_get_member (kase, "checklist");
-  JsonArray *checklist;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  checklist = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (checklist); i++)
-    {
-      JsonNode *item = json_array_get_element (checklist, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (item)
-          && g_strcmp0 (hall_json_get_string (json_node_get_object (item), "id"), slot) == 0)
-        return json_node_get_object (item);
-    }
-  return NULL;
 }
 
 /* The record of a page: of a case this server knows, in a slot of that
