@@ -793,6 +793,17 @@ label_shown (gpointer data)
 
 /* The case page's checklist counts the pages of each document and names
  * the documents still to scan. */
+/* The case page's history names the document pages went to, as the
+ * official reads it, not by its id. */
+static gboolean
+history_names_document (gpointer data)
+{
+  const char *text = hall_case_page_get_timeline_text (HALL_CASE_PAGE (data));
+
+  return text != NULL && strstr (text, "2 pages added to Resident ID card") != NULL
+         && strstr (text, SLOT) == NULL;
+}
+
 static void
 test_case_page_checklist (Fixture       *fixture,
                           gconstpointer  data)
@@ -822,6 +833,7 @@ test_case_page_checklist (Fixture       *fixture,
   import_paths (fixture, two);
   g_assert_true (wait_for (label_shown, &counted));
   g_assert_true (wait_for (label_shown, &still));
+  g_assert_true (wait_for (history_names_document, page));
 
   /* The button on the document's row opens the window for that slot. */
   g_assert_true (gtk_widget_activate_action (page, "case.scan-document", "s", "premises_proof"));

@@ -724,6 +724,46 @@ describe_event (HallCaseEvent *event)
     }
 }
 
+static int
+compare_id_length (gconstpointer a,
+                   gconstpointer b)
+{
+  const HallRequiredDocument *da = *(const HallRequiredDocument * const *) a;
+  const HallRequiredDocument *db = *(const HallRequiredDocument * const *) b;
+
+  return (int) strlen (db->id) - (int) strlen (da->id);
+}
+
+/* A document entry's note as the store wrote it names the checklist's
+ * documents by their ids ("1 page added to premises_proof"): the official
+ * reads their names. */
+static char *
+name_documents (HallCasePage *self,
+                const char   *note)
+{
+  HallService *service = NULL;
+  g_autoptr (GString) text = NULL;
+  g_autoptr (GPtrArray) docs = g_ptr_array_new ();
+  gboolean zh = use_chinese ();
+
+  if (note == NULL)
+    return NULL;
+  text = g_string_new (note);
+  if (self->catalog != NULL)
+    service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase));
+  for (guint i = 0; service != NULL && i < hall_service_get_n_documents (service); i++)
+    g_ptr_array_add (docs, (gpointer) hall_service_get_document (service, i));
+  /* Longer ids first: "id_card" is not to be found in "id_card_back". */
+  g_ptr_array_sort (docs, compare_id_length);
+  for (guint i = 0; i < docs->len; i++)
+    {
+      const HallRequiredDocument *doc = g_ptr_array_index (docs, i);
+
+      g_string_replace (text, doc->id, zh && doc->name_zh != NULL ? doc->name_zh : doc->name, 0);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 show_timeline (HallCasePage *self,
                GPtrArray    *events)
@@ -739,6 +779,7 @@ show_timeline (HallCasePage *self,
       g_autofree char *title = describe_event (event);
       const char *official = hall_case_event_get_official (event);
       const char *note = hall_case_event_get_note (event);
+      g_autofree char *document_note = NULL;
       g_autofree char *subtitle = hall_format_claim (official, hall_case_event_get_at (event));
       g_autofree char *record = NULL;
       gboolean differs = FALSE;
@@ -757,6 +798,8 @@ show_timeline (HallCasePage *self,
           /* Who decided and when, then why, as an approver reads it. */
           subtitle = g_strconcat (claim, "\n", detail, NULL);
         }
+      if (hall_case_event_get_kind (event) == HALL_CASE_EVENT_DOCUMENT)
+        note = document_note = name_documents (self, note);
       if (note != NULL && *note != '\0')
         {
           /* The note is what matters; its kind goes in front of the time. */
