@@ -1874,18 +1874,25 @@ test_document_scanned_at_two_counters (Fixture      *fixture,
   }
 }
 
-/* Whether @checklist says premises_proof is provided. */
+/* Whether @checklist says @slot is provided. */
 static gboolean
-premises_provided (JsonArray *checklist)
+slot_provided (JsonArray  *checklist,
+               const char *slot)
 {
   for (guint i = 0; i < json_array_get_length (checklist); i++)
     {
       JsonObject *item = json_array_get_object_element (checklist, i);
 
-      if (g_strcmp0 (json_object_get_string_member (item, "id"), "premises_proof") == 0)
+      if (g_strcmp0 (json_object_get_string_member (item, "id"), slot) == 0)
         return json_object_get_boolean_member_with_default (item, "provided", FALSE);
     }
   g_assert_not_reached ();
+}
+
+static gboolean
+premises_provided (JsonArray *checklist)
+{
+  return slot_provided (checklist, "premises_proof");
 }
 
 /* A conflict of a case (as a 412 on the case's PUT records it: another
@@ -2012,6 +2019,10 @@ conflict_and_scan (Fixture               *fixture,
     g_assert_true (premises_provided (json_object_get_array_member (remote, "checklist")));
     g_assert_cmpint (premises_provided (hall_case_get_checklist (local)), ==,
                      premises_provided (json_object_get_array_member (remote, "checklist")));
+    /* And the document the other counter scanned, whichever copy won. */
+    g_assert_true (slot_provided (json_object_get_array_member (remote, "checklist"),
+                                  "articles_of_association"));
+    g_assert_true (slot_provided (hall_case_get_checklist (local), "articles_of_association"));
   }
 }
 

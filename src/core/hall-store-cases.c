@@ -9,7 +9,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "hall-audit.h"
 #include "hall-case-copy.h"
+#include "hall-case-sort.h"
 #include "hall-error.h"
 #include "hall-json.h"
 #include "hall-signature.h"
@@ -88,28 +90,36 @@ _hall_store_insert_event_locked (HallStore     *self,
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
   HallCaseEventKind kind = hall_case_event_get_kind (event);
+  const char *new_state = kind == HALL_CASE_EVENT_STATE
+                          ? hall_case_state_to_string (hall_case_event_get_new_state (event))
+                          : NULL;
+  const char *slot = kind == HALL_CASE_EVENT_DOCUMENT ? hall_case_event_get_slot (event) : NULL;
   g_autofree char *decision = NULL;
+  g_autofree char *marked_slot = NULL;
+  g_autofree char *prev_hash = NULL;
+  g_autofree char *entry_hash = NULL;
+  g_autoptr (GError) local_error = NULL;
 
-  stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
-                                   " official, at, recorded_by, recorded_at, decision, slot)"
-                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0), ?10,"
-                                   " ?11)",
+  /* The audit chain (hall-audit.h), written with the row: the trigger
+   * of migration 8 wrote the row twice more to chain it, a fifth of a
+   * pull's time. It still chains a row inserted without its hashes. */
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT audit_head FROM cases WHERE id = ?1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
-  sqlite3_bind_int64 (stmt, 2, case_id);
-  hall_sqlite_bind_text (stmt, 3, hall_case_event_kind_to_string (kind));
-  hall_sqlite_bind_text (stmt, 4,
-                         kind == HALL_CASE_EVENT_STATE
-                           ? hall_case_state_to_string (hall_case_event_get_new_state (event))
-                           : NULL);
-  hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
-  hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
-  sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
-  if (kind == HALL_CASE_EVENT_DOCUMENT)
-    hall_sqlite_bind_text (stmt, 11, hall_case_event_get_slot (event));
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  if (!hall_sqlite_stmt_step_row (stmt, _("save the case’s history"), &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND,
+                     _("There is no case %s at this counter to add the entry to"),
+                     hall_case_event_get_case_uuid (event));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  prev_hash = hall_sqlite_column_dup (stmt, 0);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
   if (kind == HALL_CASE_EVENT_DECISION)
     {
       /* The decision's own members, as the wire has them. */
@@ -121,14 +131,53 @@ _hall_store_insert_event_locked (HallStore     *self,
       for (guint i = 0; i < G_N_ELEMENTS (common); i++)
         json_object_remove_member (object, common[i]);
       decision = json_to_string (json, FALSE);
-      sqlite3_bind_text (stmt, 10, decision, -1, SQLITE_TRANSIENT);
     }
+  /* As migration 18 has it: a decision's members, or the slot, marked. */
+  if (decision == NULL && slot != NULL)
+    marked_slot = g_strconcat ("slot:", slot, NULL);
+  entry_hash = hall_audit_entry_hash (prev_hash, hall_case_event_get_uuid (event),
+                                      hall_case_event_kind_to_string (kind), new_state,
+                                      hall_case_event_get_note (event),
+                                      hall_case_event_get_official (event),
+                                      hall_case_event_get_at (event),
+                                      decision != NULL ? decision : marked_slot);
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO case_events (uuid, case_id, kind, new_state, note,"
+                                   " official, at, recorded_by, recorded_at, decision, slot,"
+                                   " prev_hash, entry_hash)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULLIF (?9, 0), ?10,"
+                                   " ?11, ?12, ?13)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, hall_case_event_get_uuid (event));
+  sqlite3_bind_int64 (stmt, 2, case_id);
+  hall_sqlite_bind_text (stmt, 3, hall_case_event_kind_to_string (kind));
+  hall_sqlite_bind_text (stmt, 4, new_state);
+  hall_sqlite_bind_text (stmt, 5, hall_case_event_get_note (event));
+  hall_sqlite_bind_text (stmt, 6, hall_case_event_get_official (event));
+  sqlite3_bind_int64 (stmt, 7, hall_case_event_get_at (event));
+  hall_sqlite_bind_text (stmt, 10, decision);
+  hall_sqlite_bind_text (stmt, 11, slot);
+  hall_sqlite_bind_text (stmt, 12, prev_hash);
+  hall_sqlite_bind_text (stmt, 13, entry_hash);
   /* Whatever a caller set, only the server's word counts as its record. */
   if (from_server && hall_case_event_get_recorded_by (event) != NULL)
     {
       hall_sqlite_bind_text (stmt, 8, hall_case_event_get_recorded_by (event));
       sqlite3_bind_int64 (stmt, 9, hall_case_event_get_recorded_at (event));
     }
+  if (!hall_sqlite_stmt_run (stmt, _("save the case’s history"), error))
+    return FALSE;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  stmt = hall_sqlite_conn_prepare (self->writer, "UPDATE cases SET audit_head = ?2 WHERE id = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  hall_sqlite_bind_text (stmt, 2, entry_hash);
   return hall_sqlite_stmt_run (stmt, _("save the case’s history"), error);
 }
 
@@ -157,9 +206,9 @@ _hall_store_number_seq (const char *number)
 #define INSERT_CASE_SQL                                                                   \
   "INSERT INTO cases (uuid, number, seq, service_id, service_name, applicant_id, state,"  \
   " created_at, promised_at, updated_at, counter, official, checklist, version,"          \
-  " sync_state, recorded_by, recorded_at)"                                                 \
+  " sync_state, recorded_by, recorded_at, due_rank)"                                       \
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"        \
-  " NULLIF (?17, 0))"
+  " NULLIF (?17, 0), ?18)"
 
 /* The insert of a case compiled without the trigger that writes its row of
  * case_search (and, through that row's own triggers, its name bigrams):
@@ -224,6 +273,9 @@ _hall_store_insert_case_locked (HallStore  *self,
       hall_sqlite_bind_text (stmt, 16, hall_case_get_recorded_by (kase));
       sqlite3_bind_int64 (stmt, 17, hall_case_get_recorded_at (kase));
     }
+  /* The due order's group, as HALL_STORE_DUE_RANK has it: given here, the
+   * insert trigger need not write the row again (migration 19). */
+  sqlite3_bind_int (stmt, 18, hall_case_sort_due_rank (kase));
   return hall_sqlite_stmt_run (stmt, _("save the case"), error);
 }
 
@@ -680,6 +732,84 @@ mark_provided_locked (HallStore   *self,
     return FALSE;
   *provided_out = TRUE;
   return TRUE;
+}
+
+gboolean
+_hall_store_take_provided_locked (HallStore   *self,
+                                  const char  *case_uuid,
+                                  const char  *server_json,
+                                  char       **checklist_out,
+                                  GError     **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  g_autoptr (JsonNode) server = json_from_string (server_json, NULL);
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *server_object;
+  JsonArray *theirs = NULL;
+  JsonArray *checklist;
+  g_autoptr (GError) local_error = NULL;
+  gboolean changed = FALSE;
+
+  *checklist_out = NULL;
+  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT checklist FROM cases WHERE uuid = ?1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  if (!hall_sqlite_stmt_step_row (stmt, _("read the case"), &local_error))
+    {
+      /* No case: nothing to mark. */
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return TRUE;
+  checklist = json_node_get_array (node);
+
+  server_object = server != NULL && JSON_NODE_HOLDS_OBJECT (server) ? json_node_get_object (server)
+                                                                    : NULL;
+  if (server_object != NULL && json_object_has_member (server_object, "checklist")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (server_object, "checklist")))
+    theirs = json_object_get_array_member (server_object, "checklist");
+  for (guint i = 0; theirs != NULL && i < json_array_get_length (theirs); i++)
+    {
+      JsonNode *element = json_array_get_element (theirs, i);
+      const char *id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element)
+          || !json_object_get_boolean_member_with_default (json_node_get_object (element),
+                                                           "provided", FALSE))
+        continue;
+      id = json_object_get_string_member_with_default (json_node_get_object (element), "id", NULL);
+      for (guint j = 0; id != NULL && j < json_array_get_length (checklist); j++)
+        {
+          JsonNode *mine = json_array_get_element (checklist, j);
+          JsonObject *item = JSON_NODE_HOLDS_OBJECT (mine) ? json_node_get_object (mine) : NULL;
+
+          if (item != NULL
+              && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL), id) == 0
+              && !json_object_get_boolean_member_with_default (item, "provided", FALSE))
+            {
+              json_object_set_boolean_member (item, "provided", TRUE);
+              changed = TRUE;
+            }
+        }
+    }
+
+  *checklist_out = json_to_string (node, FALSE);
+  if (!changed)
+    return TRUE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "UPDATE cases SET checklist = ?2 WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, case_uuid);
+  hall_sqlite_bind_text (stmt, 2, *checklist_out);
+  return hall_sqlite_stmt_run (stmt, _("mark the document provided"), error);
 }
 
 gboolean

@@ -238,6 +238,7 @@ keep_mine_locked (HallStore    *self,
   g_autoptr (JsonNode) body = NULL;
   g_autofree char *text = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *checklist = NULL;
 
   if (g_strcmp0 (entity, "event") == 0)
     {
@@ -250,6 +251,13 @@ keep_mine_locked (HallStore    *self,
       event = hall_case_event_new_from_json (NULL, body, NULL, error);
       return event != NULL && _hall_store_enqueue_event_locked (self, event, error);
     }
+
+  /* The documents the server's copy has provided stay provided: it keeps
+   * them so over any copy sent, and this one must say the same. */
+  if (!is_applicant && !_hall_store_take_provided_locked (self, uuid,
+                                                          hall_conflict_get_server_json (conflict),
+                                                          &checklist, error))
+    return FALSE;
 
   if (newer_waiting)
     {
@@ -283,6 +291,9 @@ keep_mine_locked (HallStore    *self,
           return FALSE;
         }
       json_object_set_int_member (json_node_get_object (body), "version", server_version);
+      if (checklist != NULL)
+        json_object_set_member (json_node_get_object (body), "checklist",
+                                json_from_string (checklist, NULL));
       text = json_to_string (body, FALSE);
       path = g_strdup_printf (is_applicant ? "/v1/applicants/%s" : "/v1/cases/%s", uuid);
       if (!_hall_store_enqueue_locked (self, "PUT", path, text, entity, uuid, uuid, server_version,

@@ -624,6 +624,28 @@ static const char migration_v18[] =
   "    WHERE id = NEW.case_id;"
   "END;";
 
+/* A pull writes each case and entry once (issue 13's pull of 100,000
+ * changes): the store gives a case its due group and an entry its hashes
+ * as it inserts them, and the triggers of v8, v17 and v18 that wrote the
+ * row again for them now only do so for a row inserted without them (an
+ * open case left in the closed group, an entry with no hash). */
+static const char migration_v19[] =
+  "DROP TRIGGER cases_due_rank_insert;"
+  "CREATE TRIGGER cases_due_rank_insert AFTER INSERT ON cases"
+  "  WHEN NEW.state IN ('received', 'in_review', 'returned') AND NEW.due_rank = 2 BEGIN"
+  "  UPDATE cases SET due_rank = " HALL_STORE_DUE_RANK " WHERE id = NEW.id;"
+  "END;"
+  "DROP TRIGGER case_events_chain;"
+  "CREATE TRIGGER case_events_chain AFTER INSERT ON case_events"
+  "  WHEN NEW.entry_hash IS NULL BEGIN"
+  "  UPDATE case_events SET prev_hash ="
+  "    (SELECT audit_head FROM cases WHERE id = NEW.case_id) WHERE id = NEW.id;"
+  "  UPDATE case_events SET entry_hash = hall_audit_hash (prev_hash, uuid, kind, new_state,"
+  "    note, official, at, coalesce (decision, 'slot:' || slot)) WHERE id = NEW.id;"
+  "  UPDATE cases SET audit_head = (SELECT entry_hash FROM case_events WHERE id = NEW.id)"
+  "    WHERE id = NEW.case_id;"
+  "END;";
+
 static const char *const migrations[] = {
   NULL,
   migration_v1,
@@ -644,6 +666,7 @@ static const char *const migrations[] = {
   migration_v16,
   migration_v17,
   migration_v18,
+  migration_v19,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == HALL_STORE_SCHEMA_VERSION + 1);

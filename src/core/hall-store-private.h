@@ -240,6 +240,14 @@ gboolean        _hall_store_insert_event_locked (HallStore      *self,
 gboolean        _hall_store_enqueue_event_locked (HallStore     *self,
                                                   HallCaseEvent *event,
                                                   GError       **error);
+/* This counter's copy of @case_uuid is kept over the server's
+ * (@server_json): the documents the server has provided are provided in
+ * it too, as the server keeps them. *@checklist_out: its checklist now. */
+gboolean        _hall_store_take_provided_locked (HallStore  *self,
+                                                  const char *case_uuid,
+                                                  const char *server_json,
+                                                  char      **checklist_out,
+                                                  GError    **error);
 /* The server's copy of @case_uuid was taken over this counter's: its
  * document entries still waiting to be sent provide their documents in it
  * again, as the server will when they reach it. */

@@ -113,9 +113,11 @@ read_position_locked (HallStore  *self,
     return FALSE;
   ok = read_newest_entry_locked (self, newest, error)
        && read_data_version_locked (self, version, error);
-  if (!hall_sqlite_conn_exec (self->writer, ok ? "COMMIT" : "ROLLBACK", _("look for changes"),
-                              ok ? error : NULL))
-    return FALSE;
+  if (ok && !hall_sqlite_conn_exec (self->writer, "COMMIT", _("look for changes"), error))
+    ok = FALSE;
+  /* Never left open: the next write's BEGIN IMMEDIATE would fail. */
+  if (!sqlite3_get_autocommit (hall_sqlite_conn_get_db (self->writer)))
+    sqlite3_exec (hall_sqlite_conn_get_db (self->writer), "ROLLBACK", NULL, NULL, NULL);
   return ok;
 }
 
@@ -184,8 +186,8 @@ check_done (GObject      *source,
   HALL_STORE (source)->watch.checking = FALSE;
 }
 
-/* The source holds a weak reference: a store let go of while a look runs
- * on a worker may be finalized there. */
+/* The source holds a weak reference, so that it keeps no store alive;
+ * a look under way does (its task), until it is done. */
 static gboolean
 watch_tick (gpointer data)
 {

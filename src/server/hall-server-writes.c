@@ -398,6 +398,12 @@ write_entity (HallServerStorage  *storage,
           return TRUE;
         }
       keep_provided (stored_object, object);
+      /* Nothing but the marks the server kept: the case as it is. */
+      if (same_content (stored_node, request->entity))
+        {
+          request->response = stored_response (200, g_steal_pointer (&stored), version);
+          return TRUE;
+        }
     }
 
   version++;

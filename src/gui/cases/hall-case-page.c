@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "hall-case-event.h"
@@ -724,44 +726,53 @@ describe_event (HallCaseEvent *event)
     }
 }
 
-static int
-compare_id_length (gconstpointer a,
-                   gconstpointer b)
-{
-  const HallRequiredDocument *da = *(const HallRequiredDocument * const *) a;
-  const HallRequiredDocument *db = *(const HallRequiredDocument * const *) b;
-
-  return (int) strlen (db->id) - (int) strlen (da->id);
-}
-
 /* A document entry's note as the store wrote it names the checklist's
  * documents by their ids ("1 page added to premises_proof"): the official
- * reads their names. */
+ * reads their names. Each run of an id's characters that is a whole id is
+ * replaced, once. */
 static char *
 name_documents (HallCasePage *self,
                 const char   *note)
 {
   HallService *service = NULL;
-  g_autoptr (GString) text = NULL;
-  g_autoptr (GPtrArray) docs = g_ptr_array_new ();
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  GString *text;
   gboolean zh = use_chinese ();
+  const char *p;
 
   if (note == NULL)
     return NULL;
-  text = g_string_new (note);
   if (self->catalog != NULL)
     service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase));
   for (guint i = 0; service != NULL && i < hall_service_get_n_documents (service); i++)
-    g_ptr_array_add (docs, (gpointer) hall_service_get_document (service, i));
-  /* Longer ids first: "id_card" is not to be found in "id_card_back". */
-  g_ptr_array_sort (docs, compare_id_length);
-  for (guint i = 0; i < docs->len; i++)
     {
-      const HallRequiredDocument *doc = g_ptr_array_index (docs, i);
+      const HallRequiredDocument *doc = hall_service_get_document (service, i);
 
-      g_string_replace (text, doc->id, zh && doc->name_zh != NULL ? doc->name_zh : doc->name, 0);
+      g_hash_table_insert (names, (gpointer) doc->id,
+                           (gpointer) (zh && doc->name_zh != NULL ? doc->name_zh : doc->name));
     }
-  return g_string_free (g_steal_pointer (&text), FALSE);
+
+  text = g_string_sized_new (strlen (note));
+  for (p = note; *p != '\0';)
+    {
+      const char *end = p;
+
+      while (g_ascii_isalnum (*end) || *end == '_' || *end == '-' || *end == '.')
+        end++;
+      if (end == p)
+        {
+          g_string_append_c (text, *p++);
+          continue;
+        }
+      {
+        g_autofree char *word = g_strndup (p, end - p);
+        const char *name = g_hash_table_lookup (names, word);
+
+        g_string_append (text, name != NULL ? name : word);
+      }
+      p = end;
+    }
+  return g_string_free (text, FALSE);
 }
 
 static void
