@@ -65,36 +65,21 @@ cases_with_new_entries_locked (HallStore  *self,
   return g_steal_pointer (&uuids);
 }
 
+/* Under write_lock: the one integer @sql reads on the writer. */
 static gboolean
-read_data_version_locked (HallStore  *self,
-                          gint64     *version,
-                          GError    **error)
+read_int64_locked (HallStore  *self,
+                   const char *sql,
+                   gint64     *value,
+                   GError    **error)
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
 
-  stmt = hall_sqlite_conn_prepare (self->writer, "PRAGMA data_version", error);
+  stmt = hall_sqlite_conn_prepare (self->writer, sql, error);
   if (stmt == NULL)
     return FALSE;
   if (!hall_sqlite_stmt_step_row (stmt, _("look for changes"), error))
     return FALSE;
-  *version = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
-static gboolean
-read_newest_entry_locked (HallStore  *self,
-                          gint64     *newest,
-                          GError    **error)
-{
-  g_autoptr (HallSqliteStmt) stmt = NULL;
-
-  stmt = hall_sqlite_conn_prepare (self->writer, "SELECT coalesce (max (id), 0) FROM case_events",
-                                   error);
-  if (stmt == NULL)
-    return FALSE;
-  if (!hall_sqlite_stmt_step_row (stmt, _("look for changes"), error))
-    return FALSE;
-  *newest = sqlite3_column_int64 (stmt, 0);
+  *value = sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
 
@@ -111,8 +96,8 @@ read_position_locked (HallStore  *self,
 
   if (!hall_sqlite_conn_exec (self->writer, "BEGIN", _("look for changes"), error))
     return FALSE;
-  ok = read_newest_entry_locked (self, newest, error)
-       && read_data_version_locked (self, version, error);
+  ok = read_int64_locked (self, "SELECT coalesce (max (id), 0) FROM case_events", newest, error)
+       && read_int64_locked (self, "PRAGMA data_version", version, error);
   if (ok && !hall_sqlite_conn_exec (self->writer, "COMMIT", _("look for changes"), error))
     ok = FALSE;
   /* Never left open: the next write's BEGIN IMMEDIATE would fail. */
