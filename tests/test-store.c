@@ -1744,6 +1744,31 @@ test_conflict_take_theirs (Fixture       *fixture,
   g_assert_error (error, HALL_STORE_ERROR, HALL_STORE_ERROR_NOT_FOUND);
 }
 
+/* The case's creation (the second row of @store's outbox, after its
+ * applicant's, which the server took at version 1) met the server's copy
+ * at version 2, with another official: the conflict is recorded. Returns
+ * the outbox as it was, in order. */
+static GPtrArray *
+record_creation_conflict (HallStore *store)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) server = NULL;
+  g_autofree char *server_text = NULL;
+  GPtrArray *items = hall_store_peek_outbox (store, 10, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 3);
+  g_assert_true (hall_store_ack_outbox (store, items->pdata[0], 1, &error));
+  server = json_from_string (((HallOutboxItem *) items->pdata[1])->body, &error);
+  g_assert_no_error (error);
+  json_object_set_string_member (json_node_get_object (server), "official", "zhao.lei");
+  json_object_set_int_member (json_node_get_object (server), "version", 2);
+  server_text = json_to_string (server, FALSE);
+  g_assert_true (hall_store_record_conflict (store, items->pdata[1], server_text, &error));
+  g_assert_no_error (error);
+  return items;
+}
+
 /* The case's creation met different content on the server (428): keeping
  * this counter's version queues it again over the server's version. */
 static void
@@ -1760,20 +1785,10 @@ test_conflict_keep_mine (Fixture       *fixture,
   g_autoptr (JsonNode) server = NULL;
   g_autoptr (HallCase) stored = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *server_text = NULL;
   g_autofree char *text = NULL;
   HallOutboxItem *resent = NULL;
 
-  items = hall_store_peek_outbox (store, 10, &error);
-  g_assert_cmpuint (items->len, ==, 3);
-  g_assert_true (hall_store_ack_outbox (store, items->pdata[0], 1, &error));
-  server = json_from_string (((HallOutboxItem *) items->pdata[1])->body, &error);
-  g_assert_no_error (error);
-  json_object_set_string_member (json_node_get_object (server), "official", "zhao.lei");
-  json_object_set_int_member (json_node_get_object (server), "version", 2);
-  server_text = json_to_string (server, FALSE);
-  g_assert_true (hall_store_record_conflict (store, items->pdata[1], server_text, &error));
-  g_assert_no_error (error);
+  items = record_creation_conflict (store);
   g_assert_cmpint (case_sync_state (store, case_uuid), ==, HALL_SYNC_CONFLICT);
 
   conflicts = hall_store_list_conflicts (store, case_uuid, &error);
@@ -1835,22 +1850,12 @@ test_conflict_keep_mine_after_scan (Fixture       *fixture,
   g_autoptr (HallCaseEvent) scanned = hall_case_event_new (case_uuid, HALL_CASE_EVENT_DOCUMENT);
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GPtrArray) conflicts = NULL;
-  g_autoptr (JsonNode) server = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *server_text = NULL;
   g_autofree char *provided = g_strdup_printf ("{\"id\":\"%s\",\"provided\":true}", slot);
   HallOutboxItem *resent = NULL;
 
-  items = hall_store_peek_outbox (store, 10, &error);
-  g_assert_true (hall_store_ack_outbox (store, items->pdata[0], 1, &error));
-  server = json_from_string (((HallOutboxItem *) items->pdata[1])->body, &error);
-  g_assert_no_error (error);
+  items = record_creation_conflict (store);
   g_assert_null (strstr (((HallOutboxItem *) items->pdata[1])->body, provided));
-  json_object_set_string_member (json_node_get_object (server), "official", "zhao.lei");
-  json_object_set_int_member (json_node_get_object (server), "version", 2);
-  server_text = json_to_string (server, FALSE);
-  g_assert_true (hall_store_record_conflict (store, items->pdata[1], server_text, &error));
-  g_assert_no_error (error);
 
   hall_case_event_set_slot (scanned, slot);
   g_assert_true (hall_store_add_case_event (store, scanned, &error));
