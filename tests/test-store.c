@@ -1782,7 +1782,6 @@ test_conflict_keep_mine (Fixture       *fixture,
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GPtrArray) conflicts = NULL;
   g_autoptr (GPtrArray) differences = NULL;
-  g_autoptr (JsonNode) server = NULL;
   g_autoptr (HallCase) stored = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = NULL;
