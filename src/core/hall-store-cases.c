@@ -102,7 +102,9 @@ _hall_store_insert_event_locked (HallStore     *self,
 
   /* The audit chain (hall-audit.h), written with the row: the trigger
    * of migration 8 wrote the row twice more to chain it, a fifth of a
-   * pull's time. It still chains a row inserted without its hashes. */
+   * pull's time. It still chains a row inserted without its hashes. The
+   * head read here, the row and the new head are one link only inside the
+   * caller's write transaction, which every caller holds. */
   stmt = hall_sqlite_conn_prepare (self->writer, "SELECT audit_head FROM cases WHERE id = ?1",
                                    error);
   if (stmt == NULL)
