@@ -651,6 +651,24 @@ check_state_move_locked (HallStore     *self,
   return hall_case_state_check_move (state, hall_case_event_get_new_state (event), error);
 }
 
+/* The item of the document @id in @checklist (a case's, as the store
+ * writes it), or NULL. */
+static JsonObject *
+checklist_item (JsonArray  *checklist,
+                const char *id)
+{
+  for (guint i = 0; checklist != NULL && id != NULL && i < json_array_get_length (checklist); i++)
+    {
+      JsonNode *element = json_array_get_element (checklist, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+
+      if (item != NULL
+          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL), id) == 0)
+        return item;
+    }
+  return NULL;
+}
+
 /* The document @slot of the case @case_id's checklist is provided, if it
  * was not (*@provided_out says whether it was now), by an entry made at
  * @at. The case no longer waits for it: hall_case_is_paused(), the list's
@@ -671,7 +689,7 @@ mark_provided_locked (HallStore   *self,
   g_autofree char *checklist_text = NULL;
   g_autofree char *case_uuid = NULL;
   JsonArray *checklist;
-  JsonObject *item = NULL;
+  JsonObject *item;
 
   *provided_out = FALSE;
   stmt = hall_sqlite_conn_prepare (self->writer,
@@ -686,17 +704,7 @@ mark_provided_locked (HallStore   *self,
   case_uuid = hall_sqlite_column_dup (stmt, 1);
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
   checklist = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  for (guint i = 0; checklist != NULL && i < json_array_get_length (checklist) && item == NULL; i++)
-    {
-      JsonNode *element = json_array_get_element (checklist, i);
-      JsonObject *candidate = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element)
-                                                               : NULL;
-
-      if (candidate != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (candidate, "id", NULL),
-                        slot) == 0)
-        item = candidate;
-    }
+  item = checklist_item (checklist, slot);
   if (item == NULL || json_object_get_boolean_member_with_default (item, "provided", FALSE))
     return TRUE;
 
@@ -780,25 +788,18 @@ _hall_store_take_provided_locked (HallStore   *self,
   for (guint i = 0; theirs != NULL && i < json_array_get_length (theirs); i++)
     {
       JsonNode *element = json_array_get_element (theirs, i);
-      const char *id;
+      JsonObject *item;
 
       if (!JSON_NODE_HOLDS_OBJECT (element)
           || !json_object_get_boolean_member_with_default (json_node_get_object (element),
                                                            "provided", FALSE))
         continue;
-      id = json_object_get_string_member_with_default (json_node_get_object (element), "id", NULL);
-      for (guint j = 0; id != NULL && j < json_array_get_length (checklist); j++)
+      item = checklist_item (checklist, json_object_get_string_member_with_default (
+                                          json_node_get_object (element), "id", NULL));
+      if (item != NULL && !json_object_get_boolean_member_with_default (item, "provided", FALSE))
         {
-          JsonNode *mine = json_array_get_element (checklist, j);
-          JsonObject *item = JSON_NODE_HOLDS_OBJECT (mine) ? json_node_get_object (mine) : NULL;
-
-          if (item != NULL
-              && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL), id) == 0
-              && !json_object_get_boolean_member_with_default (item, "provided", FALSE))
-            {
-              json_object_set_boolean_member (item, "provided", TRUE);
-              changed = TRUE;
-            }
+          json_object_set_boolean_member (item, "provided", TRUE);
+          changed = TRUE;
         }
     }
 
