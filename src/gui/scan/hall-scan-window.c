@@ -1322,6 +1322,28 @@ ellipsize_choices (GtkDropDown *dropdown)
   gtk_drop_down_set_factory (dropdown, factory);
 }
 
+/* A scanner's source in the official's words: the names the SANE
+ * standard and the common backends give, else the backend's own. */
+static const char *
+source_label (const char *source)
+{
+  static const struct { const char *sane; const char *label; } known[] = {
+    { "Flatbed", N_("Flatbed") },
+    { "Document Table", N_("Flatbed") },
+    { "ADF", N_("Document feeder") },
+    { "Automatic Document Feeder", N_("Document feeder") },
+    { "ADF Front", N_("Document feeder, front sides") },
+    { "ADF Back", N_("Document feeder, back sides") },
+    { "ADF Duplex", N_("Document feeder, both sides") },
+    { "Transparency Adapter", N_("Transparency adapter") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (g_ascii_strcasecmp (source, known[i].sane) == 0)
+      return _(known[i].label);
+  return source;
+}
+
 static void
 options_cb (GObject      *source,
             GAsyncResult *result,
@@ -1354,7 +1376,7 @@ options_cb (GObject      *source,
   g_strfreev (self->sources);
   self->sources = g_strdupv (options->sources);
   for (guint i = 0; self->sources != NULL && self->sources[i] != NULL; i++)
-    gtk_string_list_append (sources, self->sources[i]);
+    gtk_string_list_append (sources, source_label (self->sources[i]));
   gtk_drop_down_set_model (self->source_dropdown, G_LIST_MODEL (sources));
   gtk_widget_set_visible (GTK_WIDGET (self->source_dropdown),
                           self->sources != NULL && self->sources[0] != NULL);
