@@ -1903,6 +1903,7 @@ premises_provided (JsonArray *checklist)
 static void
 conflict_and_scan (Fixture               *fixture,
                    gboolean               scan_first,
+                   gboolean               then_withdraw,
                    HallConflictResolution resolution)
 {
   g_autoptr (HallCase) kase = NULL;
@@ -1985,6 +1986,15 @@ conflict_and_scan (Fixture               *fixture,
       g_assert_true (hall_store_add_pages (fixture->store, hall_case_get_uuid (kase),
                                            "premises_proof", images, "demo", NULL, &error));
       g_assert_no_error (error);
+      if (then_withdraw)
+        {
+          g_autoptr (HallCaseEvent) withdrawn = hall_case_event_new (hall_case_get_uuid (kase),
+                                                                      HALL_CASE_EVENT_STATE);
+
+          hall_case_event_set_new_state (withdrawn, HALL_CASE_WITHDRAWN);
+          g_assert_true (hall_store_add_case_event (fixture->store, withdrawn, &error));
+          g_assert_no_error (error);
+        }
     }
   else
     {
@@ -2023,6 +2033,12 @@ conflict_and_scan (Fixture               *fixture,
     g_assert_true (slot_provided (json_object_get_array_member (remote, "checklist"),
                                   "articles_of_association"));
     g_assert_true (slot_provided (hall_case_get_checklist (local), "articles_of_association"));
+    /* A move of state waiting when the server's copy was taken: made
+     * there, and here again. */
+    g_assert_cmpstr (json_object_get_string_member (remote, "state"), ==,
+                     then_withdraw ? "withdrawn" : "received");
+    g_assert_cmpstr (hall_case_state_to_string (hall_case_get_state (local)), ==,
+                     json_object_get_string_member (remote, "state"));
   }
 }
 
@@ -2030,21 +2046,28 @@ static void
 test_conflict_take_theirs_after_scan (Fixture      *fixture,
                                       gconstpointer user_data)
 {
-  conflict_and_scan (fixture, FALSE, HALL_CONFLICT_TAKE_THEIRS);
+  conflict_and_scan (fixture, FALSE, FALSE, HALL_CONFLICT_TAKE_THEIRS);
+}
+
+static void
+test_conflict_take_theirs_after_withdrawal (Fixture      *fixture,
+                                            gconstpointer user_data)
+{
+  conflict_and_scan (fixture, FALSE, TRUE, HALL_CONFLICT_TAKE_THEIRS);
 }
 
 static void
 test_conflict_keep_mine_made_before_scan (Fixture      *fixture,
                                           gconstpointer user_data)
 {
-  conflict_and_scan (fixture, TRUE, HALL_CONFLICT_KEEP_MINE);
+  conflict_and_scan (fixture, TRUE, FALSE, HALL_CONFLICT_KEEP_MINE);
 }
 
 static void
 test_conflict_keep_mine_after_scan (Fixture      *fixture,
                                     gconstpointer user_data)
 {
-  conflict_and_scan (fixture, FALSE, HALL_CONFLICT_KEEP_MINE);
+  conflict_and_scan (fixture, FALSE, FALSE, HALL_CONFLICT_KEEP_MINE);
 }
 
 static void
@@ -2263,6 +2286,8 @@ main (int   argc,
 
   add ("/hall/sync/push-exactly-once", test_push_exactly_once);
   add ("/hall/sync/conflict/take-theirs-after-scan", test_conflict_take_theirs_after_scan);
+  add ("/hall/sync/conflict/take-theirs-after-withdrawal",
+       test_conflict_take_theirs_after_withdrawal);
   add ("/hall/sync/conflict/keep-mine-made-before-scan", test_conflict_keep_mine_made_before_scan);
   add ("/hall/sync/conflict/keep-mine-after-scan", test_conflict_keep_mine_after_scan);
   add ("/hall/sync/document-scanned-at-two-counters", test_document_scanned_at_two_counters);

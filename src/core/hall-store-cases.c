@@ -816,12 +816,13 @@ _hall_store_take_provided_locked (HallStore   *self,
 }
 
 gboolean
-_hall_store_provide_waiting_documents_locked (HallStore   *self,
-                                              const char  *case_uuid,
-                                              GError     **error)
+_hall_store_reapply_waiting_entries_locked (HallStore   *self,
+                                            const char  *case_uuid,
+                                            GError     **error)
 {
   g_autoptr (HallSqliteStmt) stmt = NULL;
-  g_autoptr (GPtrArray) slots = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) kinds = g_array_new (FALSE, FALSE, sizeof (HallCaseEventKind));
   g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 case_id = 0;
   int rc;
@@ -830,36 +831,65 @@ _hall_store_provide_waiting_documents_locked (HallStore   *self,
     return FALSE;
   if (case_id == 0)
     return TRUE;
+  /* The entries that change the case as the server will change it:
+   * documents provided and moves of state (a decision's outcome is the
+   * server's to say, and the pull brings it). */
   stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "SELECT json_extract (body, '$.slot'), json_extract (body, '$.at')"
+                                   "SELECT json_extract (body, '$.kind'),"
+                                   " coalesce (json_extract (body, '$.slot'),"
+                                   "           json_extract (body, '$.state')),"
+                                   " json_extract (body, '$.at')"
                                    " FROM outbox WHERE owner_uuid = ?1 AND entity = 'event'"
                                    " AND json_valid (body)"
-                                   " AND json_extract (body, '$.kind') = 'document'"
-                                   " AND json_extract (body, '$.slot') IS NOT NULL ORDER BY seq",
+                                   " AND ((json_extract (body, '$.kind') = 'document'"
+                                   "       AND json_extract (body, '$.slot') IS NOT NULL)"
+                                   "      OR json_extract (body, '$.kind') = 'state')"
+                                   " ORDER BY seq",
                                    error);
   if (stmt == NULL)
     return FALSE;
   hall_sqlite_bind_text (stmt, 1, case_uuid);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      HallCaseEventKind kind = HALL_CASE_EVENT_NOTE;
       gint64 at = 0;
 
-      if (!hall_timestamp_from_iso8601 ((const char *) sqlite3_column_text (stmt, 1), &at))
+      hall_case_event_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), &kind);
+      if (!hall_timestamp_from_iso8601 ((const char *) sqlite3_column_text (stmt, 2), &at))
         at = _hall_store_now_seconds ();
-      g_ptr_array_add (slots, hall_sqlite_column_dup (stmt, 0));
+      g_array_append_val (kinds, kind);
+      g_ptr_array_add (values, hall_sqlite_column_dup (stmt, 1));
       g_array_append_val (times, at);
     }
   if (rc != SQLITE_DONE)
     return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the waiting changes"));
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
 
-  for (guint i = 0; i < slots->len; i++)
+  for (guint i = 0; i < values->len; i++)
     {
+      const char *value = g_ptr_array_index (values, i);
+      gint64 at = g_array_index (times, gint64, i);
       gboolean provided;
 
-      if (!mark_provided_locked (self, case_id, g_ptr_array_index (slots, i),
-                                 g_array_index (times, gint64, i), &provided, error))
+      if (g_array_index (kinds, HallCaseEventKind, i) == HALL_CASE_EVENT_DOCUMENT)
+        {
+          if (!mark_provided_locked (self, case_id, value, at, &provided, error))
+            return FALSE;
+          continue;
+        }
+      /* As the server moves its copy (write_event() there). */
+      stmt = hall_sqlite_conn_prepare (self->writer,
+                                       "UPDATE cases SET state = ?2, updated_at = ?3,"
+                                       " recorded_by = NULL, recorded_at = NULL WHERE id = ?1",
+                                       error);
+      if (stmt == NULL)
         return FALSE;
+      sqlite3_bind_int64 (stmt, 1, case_id);
+      hall_sqlite_bind_text (stmt, 2, value);
+      sqlite3_bind_int64 (stmt, 3, at);
+      if (!hall_sqlite_stmt_run (stmt, _("move the case to its new state"), error))
+        return FALSE;
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
     }
   return TRUE;
 }

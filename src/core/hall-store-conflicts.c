@@ -373,7 +373,7 @@ take_theirs_locked (HallStore    *self,
       return hall_sqlite_stmt_run (stmt, _("take the server’s version"), error);
     }
   return _hall_store_apply_case_locked (self, data, NULL, server_version, changed_cases, error)
-         && _hall_store_provide_waiting_documents_locked (self, uuid, error);
+         && _hall_store_reapply_waiting_entries_locked (self, uuid, error);
 }
 
 /* Points the waiting creations and updates of @local_id's cases at the

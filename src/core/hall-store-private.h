@@ -249,11 +249,12 @@ gboolean        _hall_store_take_provided_locked (HallStore  *self,
                                                   char      **checklist_out,
                                                   GError    **error);
 /* The server's copy of @case_uuid was taken over this counter's: its
- * document entries still waiting to be sent provide their documents in it
- * again, as the server will when they reach it. */
-gboolean        _hall_store_provide_waiting_documents_locked (HallStore  *self,
-                                                              const char *case_uuid,
-                                                              GError    **error);
+ * entries still waiting to be sent that change the case (documents
+ * provided, moves of state) change it again, as they will on the server,
+ * which counts a version for each. */
+gboolean        _hall_store_reapply_waiting_entries_locked (HallStore  *self,
+                                                            const char *case_uuid,
+                                                            GError    **error);
 /* A document entry with a slot (hall_case_event_set_slot()) provides
  * that document of the checklist; its slot is cleared when the checklist
  * had it already. */
