@@ -1280,6 +1280,30 @@ test_workflow_reject (void)
   g_assert_false (hall_workflow_is_waiting (workflow));
 }
 
+/* A checklist's documents by their ids: found where they stand, items
+ * that are not objects passed over, NULL and unknown ids found nowhere. */
+static void
+test_checklist_find (void)
+{
+  g_autoptr (JsonNode) node = json_from_string ("[1, {\"id\":\"id_card\",\"provided\":true},"
+                                                " {\"id\":\"lease\",\"provided\":false},"
+                                                " {\"id\":\"plan\"}]", NULL);
+  JsonArray *checklist = json_node_get_array (node);
+
+  g_assert_cmpint (hall_checklist_find (checklist, "id_card"), ==, 1);
+  g_assert_cmpint (hall_checklist_find (checklist, "plan"), ==, 3);
+  g_assert_cmpint (hall_checklist_find (checklist, "id_card_back"), ==, -1);
+  g_assert_cmpint (hall_checklist_find (checklist, NULL), ==, -1);
+  g_assert_cmpint (hall_checklist_find (NULL, "id_card"), ==, -1);
+  g_assert_cmpstr (json_object_get_string_member (hall_checklist_get_item (checklist, "lease"),
+                                                  "id"), ==, "lease");
+  g_assert_null (hall_checklist_get_item (checklist, "deed"));
+  g_assert_true (hall_checklist_is_provided (checklist, "id_card"));
+  g_assert_false (hall_checklist_is_provided (checklist, "lease"));
+  g_assert_false (hall_checklist_is_provided (checklist, "plan"));
+  g_assert_false (hall_checklist_is_provided (checklist, "deed"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1287,6 +1311,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hall/model/timestamps", test_timestamps);
+  g_test_add_func ("/hall/model/checklist-find", test_checklist_find);
   g_test_add_func ("/hall/model/enums", test_enums);
   g_test_add_func ("/hall/model/applicant/new", test_applicant_new);
   g_test_add_func ("/hall/model/applicant/notify", test_applicant_notify);

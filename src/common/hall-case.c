@@ -637,6 +637,40 @@ hall_case_get_checklist (HallCase *self)
   return self->checklist;
 }
 
+int
+hall_checklist_find (JsonArray  *checklist,
+                     const char *id)
+{
+  for (guint i = 0; checklist != NULL && id != NULL && i < json_array_get_length (checklist); i++)
+    {
+      JsonNode *element = json_array_get_element (checklist, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element)
+          && g_strcmp0 (json_object_get_string_member_with_default (
+                          json_node_get_object (element), "id", NULL), id) == 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+JsonObject *
+hall_checklist_get_item (JsonArray  *checklist,
+                         const char *id)
+{
+  int i = hall_checklist_find (checklist, id);
+
+  return i < 0 ? NULL : json_array_get_object_element (checklist, (guint) i);
+}
+
+gboolean
+hall_checklist_is_provided (JsonArray  *checklist,
+                            const char *id)
+{
+  JsonObject *item = hall_checklist_get_item (checklist, id);
+
+  return item != NULL && json_object_get_boolean_member_with_default (item, "provided", FALSE);
+}
+
 void
 hall_case_set_checklist (HallCase  *self,
                          JsonArray *checklist)

@@ -119,6 +119,16 @@ JsonArray     *hall_case_get_checklist      (HallCase      *self);
 void           hall_case_set_checklist      (HallCase      *self,
                                              JsonArray     *checklist);
 
+/* A checklist ([{"id", "provided"}], a case's or its JSON's; NULL is
+ * empty): the position of the document @id in it, or -1; its item, or
+ * NULL; whether it says the document is provided (FALSE without one). */
+int            hall_checklist_find          (JsonArray     *checklist,
+                                             const char    *id);
+JsonObject    *hall_checklist_get_item      (JsonArray     *checklist,
+                                             const char    *id);
+gboolean       hall_checklist_is_provided   (JsonArray     *checklist,
+                                             const char    *id);
+
 /* Wire format: {"uuid", "number", "service", "applicant" (uuid), "state",
  * "created_at", "promised_at", "updated_at" (ISO 8601 UTC), "counter",
  * "official", "recorded_by", "recorded_at", "checklist": [{"id",

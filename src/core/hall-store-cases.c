@@ -651,24 +651,6 @@ check_state_move_locked (HallStore     *self,
   return hall_case_state_check_move (state, hall_case_event_get_new_state (event), error);
 }
 
-/* The item of the document @id in @checklist (a case's, as the store
- * writes it), or NULL. */
-static JsonObject *
-checklist_item (JsonArray  *checklist,
-                const char *id)
-{
-  for (guint i = 0; checklist != NULL && id != NULL && i < json_array_get_length (checklist); i++)
-    {
-      JsonNode *element = json_array_get_element (checklist, i);
-      JsonObject *item = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-
-      if (item != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL), id) == 0)
-        return item;
-    }
-  return NULL;
-}
-
 /* The document @slot of the case @case_id's checklist is provided, if it
  * was not (*@provided_out says whether it was now), by an entry made at
  * @at. The case no longer waits for it: hall_case_is_paused(), the list's
@@ -704,7 +686,7 @@ mark_provided_locked (HallStore   *self,
   case_uuid = hall_sqlite_column_dup (stmt, 1);
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
   checklist = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  item = checklist_item (checklist, slot);
+  item = hall_checklist_get_item (checklist, slot);
   if (item == NULL || json_object_get_boolean_member_with_default (item, "provided", FALSE))
     return TRUE;
 
@@ -794,7 +776,7 @@ _hall_store_take_provided_locked (HallStore   *self,
           || !json_object_get_boolean_member_with_default (json_node_get_object (element),
                                                            "provided", FALSE))
         continue;
-      item = checklist_item (checklist, json_object_get_string_member_with_default (
+      item = hall_checklist_get_item (checklist, json_object_get_string_member_with_default (
                                           json_node_get_object (element), "id", NULL));
       if (item != NULL && !json_object_get_boolean_member_with_default (item, "provided", FALSE))
         {

@@ -162,22 +162,6 @@ fail_errno:
   return FALSE;
 }
 
-static gboolean
-checklist_has (JsonArray  *checklist,
-               const char *slot)
-{
-  for (guint i = 0; i < json_array_get_length (checklist); i++)
-    {
-      JsonObject *item = json_array_get_object_element (checklist, i);
-
-      if (item != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL),
-                        slot) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 typedef struct
 {
   HallStoredPage *page;
@@ -465,7 +449,7 @@ hall_store_add_pages (HallStore   *self,
   kase = hall_store_get_case (self, case_uuid, error);
   if (kase == NULL)
     return FALSE;
-  if (!checklist_has (hall_case_get_checklist (kase), slot))
+  if (hall_checklist_find (hall_case_get_checklist (kase), slot) < 0)
     {
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
                    _("The checklist of case %s has no document “%s”"),
@@ -595,20 +579,14 @@ hall_store_add_pages_finish (HallStore     *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Pages of slots the checklist lacks go last. */
 static int
 checklist_index (JsonArray  *checklist,
                  const char *slot)
 {
-  for (guint i = 0; i < json_array_get_length (checklist); i++)
-    {
-      JsonObject *item = json_array_get_object_element (checklist, i);
+  int i = hall_checklist_find (checklist, slot);
 
-      if (item != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL),
-                        slot) == 0)
-        return i;
-    }
-  return G_MAXINT;
+  return i < 0 ? G_MAXINT : i;
 }
 
 static JsonArray *sort_checklist; /* only under sort_lock */

@@ -283,23 +283,6 @@ draw_field (cairo_t      *cr,
   return MAX (h1, h2) + 6.0;
 }
 
-static gboolean
-checklist_provided (JsonArray  *checklist,
-                    const char *id)
-{
-  guint i, n = checklist ? json_array_get_length (checklist) : 0;
-
-  for (i = 0; i < n; i++)
-    {
-      JsonObject *item = json_array_get_object_element (checklist, i);
-
-      if (item != NULL
-          && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL), id) == 0)
-        return json_object_get_boolean_member_with_default (item, "provided", FALSE);
-    }
-  return FALSE;
-}
-
 static double
 draw_documents (HallReceipt  *self,
                 cairo_t      *cr,
@@ -324,7 +307,7 @@ draw_documents (HallReceipt  *self,
   for (i = 0; i < n; i++)
     {
       const HallRequiredDocument *doc = hall_service_get_document (self->service, i);
-      gboolean provided = checklist_provided (checklist, doc->id);
+      gboolean provided = hall_checklist_is_provided (checklist, doc->id);
       const char *name = zh && doc->name_zh ? doc->name_zh : doc->name;
       g_autofree char *line = NULL;
 

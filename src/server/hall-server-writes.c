@@ -183,20 +183,10 @@ checklist_item (JsonObject *kase,
                 const char *slot)
 {
   JsonNode *node = json_object_get_member (kase, "checklist");
-  JsonArray *checklist;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     return NULL;
-  checklist = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (checklist); i++)
-    {
-      JsonNode *item = json_array_get_element (checklist, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (item)
-          && g_strcmp0 (hall_json_get_string (json_node_get_object (item), "id"), slot) == 0)
-        return json_node_get_object (item);
-    }
-  return NULL;
+  return hall_checklist_get_item (json_node_get_array (node), slot);
 }
 
 /* A document once provided stays provided: the paper was shown. A copy of

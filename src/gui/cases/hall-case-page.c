@@ -245,24 +245,6 @@ show_case (HallCasePage *self)
   gtk_stack_set_visible_child_name (self->stack, "case");
 }
 
-static gboolean
-checklist_provided (JsonArray  *checklist,
-                    const char *id)
-{
-  guint n = checklist != NULL ? json_array_get_length (checklist) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *item = json_array_get_object_element (checklist, i);
-
-      if (item != NULL && g_strcmp0 (json_object_get_string_member_with_default (item, "id", NULL),
-                                     id) == 0)
-        return json_object_get_boolean_member_with_default (item, "provided", FALSE);
-    }
-
-  return FALSE;
-}
-
 /* Pages stored per slot of the case: slot → count. */
 static GHashTable *
 count_pages (HallCasePage *self)
@@ -358,7 +340,7 @@ show_checklist (HallCasePage *self)
             g_ptr_array_add (missing, (gpointer) name);
           gtk_list_box_append (self->checklist_list,
                                new_checklist_row (doc->id, name, doc->original,
-                                                  checklist_provided (checklist, doc->id),
+                                                  hall_checklist_is_provided (checklist, doc->id),
                                                   n_pages, can_scan));
         }
     }
