@@ -369,6 +369,22 @@ test_format (void)
   }
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
 /* A bad .ui only fails at run time: build every template once. */
 static void
 test_templates (Fixture       *fixture,
@@ -379,7 +395,6 @@ test_templates (Fixture       *fixture,
     HALL_TYPE_SYNC_INDICATOR, HALL_TYPE_QUEUE_PANEL, HALL_TYPE_RECEPTION_PAGE,
     HALL_TYPE_LOCK_PAGE,
   };
-  g_autoptr (GtkBuilder) builder = NULL;
   GtkWidget *dialog;
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
@@ -390,12 +405,22 @@ test_templates (Fixture       *fixture,
       g_object_unref (widget);
     }
 
-  /* GtkApplication loads it by itself, so nothing else would build it. */
-  builder = gtk_builder_new_from_resource ("/org/servicehall/Counter/gtk/help-overlay.ui");
-  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
-  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
-
   show_window (fixture);
+  /* The shortcuts window is built only when asked for (Ctrl+?, the menu). */
+  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  /* GTK 4.8's own shortcuts window warns that a label of it "reported min
+   * width -3": not ours to fix, so not fatal here. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.show-shortcuts",
+                                             NULL));
+  spin ();
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  dialog = GTK_WIDGET (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (fixture->window));
+  g_assert_true (gtk_widget_get_visible (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
   g_assert_false (hall_window_get_signed_in (fixture->window));
   /* Nobody signed in: no intake. */
   g_assert_false (gtk_widget_is_sensitive (template_child (fixture->window, HALL_TYPE_WINDOW,
@@ -780,22 +805,6 @@ test_dispose_disconnects (Fixture       *fixture,
 
   g_object_unref (indicator);
   g_object_unref (page);
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
-        return GTK_WINDOW (window);
-    }
-
-  return NULL;
 }
 
 /* win.new-intake opens the intake; the case it opens shows in the window. */
