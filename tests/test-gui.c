@@ -180,6 +180,18 @@ template_child (gpointer    widget,
   return child;
 }
 
+/* A page of the window's stack that signing in adds. */
+static gpointer
+stack_page (gpointer    window,
+            const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (template_child (window, HALL_TYPE_WINDOW, "stack"),
+                                                 name);
+
+  g_assert_nonnull (page);
+  return page;
+}
+
 static void
 show_window (Fixture *fixture)
 {
@@ -406,6 +418,14 @@ test_templates (Fixture       *fixture,
     }
 
   show_window (fixture);
+  /* Start-up builds no page that only a signed-in official reaches. */
+  {
+    GtkStack *stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
+
+    g_assert_null (gtk_stack_get_child_by_name (stack, "approval"));
+    g_assert_null (gtk_stack_get_child_by_name (stack, "stats"));
+    g_assert_null (gtk_stack_get_child_by_name (stack, "locked"));
+  }
   /* The shortcuts window is built only when asked for (Ctrl+?, the menu). */
   g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
   /* GTK 4.8's own shortcuts window warns that a label of it "reported min
@@ -1559,7 +1579,7 @@ test_lock (Fixture       *fixture,
   sign_in (fixture);
   hall_window_show_case (fixture->window, kase);
   case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
-  lock_page = template_child (fixture->window, HALL_TYPE_WINDOW, "lock_page");
+  lock_page = stack_page (fixture->window, "locked");
   stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
   g_assert_true (hall_case_page_get_case (case_page) == kase);
 
@@ -2322,7 +2342,7 @@ test_window_360 (Fixture       *fixture,
 
   /* The approver's inbox folds too: the list, then the case. */
   {
-    GtkWidget *inbox = template_child (fixture->window, HALL_TYPE_WINDOW, "approval_inbox");
+    GtkWidget *inbox = stack_page (fixture->window, "approval");
     int minimum;
 
     gtk_widget_measure (inbox, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);

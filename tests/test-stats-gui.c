@@ -210,6 +210,18 @@ template_child (gpointer    widget,
   return child;
 }
 
+/* A page of the window's stack that signing in adds. */
+static gpointer
+stack_page (gpointer    window,
+            const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (template_child (window, HALL_TYPE_WINDOW, "stack"),
+                                                 name);
+
+  g_assert_nonnull (page);
+  return page;
+}
+
 static gboolean
 signed_in (gpointer data)
 {
@@ -325,7 +337,7 @@ test_supervisor_sees_figures (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture->window,
                                                                      HALL_TYPE_WINDOW, "stack")),
                    ==, "stats");
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  page = stack_page (fixture->window, "stats");
   /* The hall's day, whatever the machine's zone: one day, one bar. */
   hall_stats_page_set_range (page, today, today);
   g_assert_true (wait_for (page_loaded, page));
@@ -405,7 +417,7 @@ test_offline (Fixture       *fixture,
   for (guint i = 0; i < 5; i++)
     create_case (fixture, "invoice_application");
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  page = stack_page (fixture->window, "stats");
   hall_stats_page_set_range (page, today, today);
   g_assert_true (wait_for (page_loaded, page));
   g_assert_true (hall_stats_page_get_offline (page));
@@ -470,7 +482,7 @@ test_export (Fixture       *fixture,
                    ==, invoice);
   sign_in (fixture, SUPERVISOR);
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  page = stack_page (fixture->window, "stats");
   hall_stats_page_set_range (page, today, today);
   /* Nothing to write while the figures are read. */
   {
@@ -549,7 +561,7 @@ test_export_dialog_and_hall_month (Fixture       *fixture,
     documents_path = g_get_home_dir ();
   g_assert_cmpint (g_mkdir_with_parents (documents_path, 0700), ==, 0);
   sign_in (fixture, SUPERVISOR);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  page = stack_page (fixture->window, "stats");
   hall_stats_page_set_now (page, g_date_time_to_unix (evening));
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
   g_assert_true (wait_for (page_loaded, page));
@@ -628,7 +640,7 @@ test_range (Fixture       *fixture,
   GtkPopover *popover;
 
   sign_in (fixture, SUPERVISOR);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "stats_page");
+  page = stack_page (fixture->window, "stats");
   hall_stats_page_set_now (page, g_date_time_to_unix (day));
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
   g_assert_true (wait_for (page_loaded, page));

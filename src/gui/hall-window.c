@@ -453,6 +453,8 @@ start_serving_cb (HallWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void add_signed_in_pages (HallWindow *self);
+
 static void
 signed_in_cb (HallWindow *self,
               const char *username,
@@ -468,6 +470,7 @@ signed_in_cb (HallWindow *self,
   self->display_name = g_strdup (display_name);
   self->roles = g_strdup (roles);
   self->counter = g_strdup (counter);
+  add_signed_in_pages (self);
 
   if (g_strcmp0 (hall_store_get_counter (self->store), counter) != 0)
     hall_store_set_counter (self->store, counter);
@@ -641,6 +644,26 @@ unlocked_cb (HallWindow *self)
   g_ptr_array_set_size (self->hidden_dialogs, 0);
 }
 
+/* The pages no one reaches before signing in are built at the first sign-in,
+ * not with the window: a start shows the sign-in page alone. */
+static void
+add_signed_in_pages (HallWindow *self)
+{
+  if (self->lock_page != NULL)
+    return;
+
+  self->approval_inbox = g_object_new (HALL_TYPE_APPROVAL_INBOX, NULL);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->approval_inbox), "approval");
+  self->stats_page = g_object_new (HALL_TYPE_STATS_PAGE, NULL);
+  g_signal_connect_object (self->stats_page, "case-activated",
+                           G_CALLBACK (stats_case_activated_cb), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->stats_page), "stats");
+  self->lock_page = g_object_new (HALL_TYPE_LOCK_PAGE, NULL);
+  g_signal_connect_object (self->lock_page, "unlocked", G_CALLBACK (unlocked_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->lock_page), "locked");
+}
+
 gboolean
 hall_window_get_locked (HallWindow *self)
 {
@@ -675,10 +698,13 @@ sign_out_action (GtkWidget  *widget,
   hall_sign_in_page_reset (self->sign_in_page);
   g_clear_object (&self->serving_ticket);
   show_queue (self);
-  hall_approval_inbox_set_context (self->approval_inbox, NULL, NULL, NULL, 0);
   gtk_toggle_button_set_active (self->approval_button, FALSE);
   gtk_toggle_button_set_active (self->stats_button, FALSE);
-  hall_stats_page_set_context (self->stats_page, NULL, NULL, NULL);
+  if (self->lock_page != NULL)
+    {
+      hall_approval_inbox_set_context (self->approval_inbox, NULL, NULL, NULL, 0);
+      hall_stats_page_set_context (self->stats_page, NULL, NULL, NULL);
+    }
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
   gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_page));
 
@@ -1315,14 +1341,11 @@ hall_window_class_init (HallWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HALL_TYPE_SIGN_IN_PAGE);
-  g_type_ensure (HALL_TYPE_LOCK_PAGE);
   g_type_ensure (HALL_TYPE_CASE_LIST_PAGE);
   g_type_ensure (HALL_TYPE_CASE_PAGE);
   g_type_ensure (HALL_TYPE_SYNC_INDICATOR);
   g_type_ensure (HALL_TYPE_QUEUE_PANEL);
   g_type_ensure (HALL_TYPE_RECEPTION_PAGE);
-  g_type_ensure (HALL_TYPE_APPROVAL_INBOX);
-  g_type_ensure (HALL_TYPE_STATS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/servicehall/Counter/hall-window.ui");
@@ -1334,18 +1357,13 @@ hall_window_class_init (HallWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, new_intake_content);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_button);
-  gtk_widget_class_bind_template_child (widget_class, HallWindow, approval_inbox);
   gtk_widget_class_bind_template_callback (widget_class, approval_toggled_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stats_button);
-  gtk_widget_class_bind_template_child (widget_class, HallWindow, stats_page);
   gtk_widget_class_bind_template_callback (widget_class, stats_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stats_case_activated_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, sign_in_page);
-  gtk_widget_class_bind_template_child (widget_class, HallWindow, lock_page);
-  gtk_widget_class_bind_template_callback (widget_class, unlocked_cb);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_flap);
   gtk_widget_class_bind_template_child (widget_class, HallWindow, queue_button);
