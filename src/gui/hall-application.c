@@ -30,6 +30,8 @@ struct _HallApplication
   gboolean        demo;
 
   HallCatalog    *catalog;
+  GThread        *catalog_reader;  /* (nullable): reads it while GTK starts */
+  GError         *catalog_error;
   HallStore      *store;
   HallSyncEngine *engine;
 };
@@ -134,6 +136,30 @@ use_kept_calendar (HallApplication *self)
   hall_catalog_set_calendar (self->catalog, calendar);
 }
 
+/* Runs while GTK starts: json-glib takes a few milliseconds of a start for
+ * the catalog, and a counter PC has a second core. */
+static gpointer
+read_catalog (gpointer user_data)
+{
+  HallApplication *self = user_data;
+
+  return hall_catalog_new_default (&self->catalog_error);
+}
+
+static HallCatalog *
+join_catalog_reader (HallApplication *self,
+                     GError         **error)
+{
+  HallCatalog *catalog;
+
+  if (self->catalog_reader == NULL)
+    return hall_catalog_new_default (error);
+  catalog = g_thread_join (g_steal_pointer (&self->catalog_reader));
+  if (catalog == NULL)
+    g_propagate_error (error, g_steal_pointer (&self->catalog_error));
+  return catalog;
+}
+
 /* Opens what the window shows; on failure @title_out says what failed for
  * the status page. */
 static gboolean
@@ -148,7 +174,8 @@ open_data (HallApplication *self,
   g_autofree char *counter = g_settings_get_string (settings, "counter");
   g_autofree char *stored_url = NULL;
 
-  self->catalog = hall_catalog_new_default (error);
+  g_clear_object (&self->catalog);
+  self->catalog = join_catalog_reader (self, error);
   if (self->catalog == NULL)
     {
       *title_out = g_strdup (_("The Service Catalog Cannot Be Read"));
@@ -289,7 +316,9 @@ hall_application_startup (GApplication *application)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
+  HallApplication *self = HALL_APPLICATION (application);
 
+  self->catalog_reader = g_thread_new ("hall-catalog", read_catalog, self);
   G_APPLICATION_CLASS (hall_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
@@ -307,6 +336,11 @@ hall_application_shutdown (GApplication *application)
 
   if (self->engine != NULL)
     hall_sync_engine_stop (self->engine);
+  /* Started, then never activated: the reader is waited for. */
+  if (self->catalog_reader != NULL)
+    {
+      g_autoptr (HallCatalog) unused = join_catalog_reader (self, NULL);
+    }
 
   G_APPLICATION_CLASS (hall_application_parent_class)->shutdown (application);
 }
@@ -319,6 +353,7 @@ hall_application_finalize (GObject *object)
   g_clear_object (&self->engine);
   g_clear_object (&self->store);
   g_clear_object (&self->catalog);
+  g_clear_error (&self->catalog_error);
   g_free (self->profile);
   g_free (self->server_url);
 
