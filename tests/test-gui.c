@@ -180,6 +180,18 @@ template_child (gpointer    widget,
   return child;
 }
 
+/* The case page, which signing in adds to the leaflet. */
+static gpointer
+case_page_of (gpointer window)
+{
+  GtkWidget *page = adw_leaflet_get_child_by_name (template_child (window, HALL_TYPE_WINDOW,
+                                                                   "leaflet"),
+                                                   "case");
+
+  g_assert_nonnull (page);
+  return page;
+}
+
 /* A page of the window's stack that signing in adds. */
 static gpointer
 stack_page (gpointer    window,
@@ -425,6 +437,9 @@ test_templates (Fixture       *fixture,
     g_assert_null (gtk_stack_get_child_by_name (stack, "approval"));
     g_assert_null (gtk_stack_get_child_by_name (stack, "stats"));
     g_assert_null (gtk_stack_get_child_by_name (stack, "locked"));
+    g_assert_null (adw_leaflet_get_child_by_name (template_child (fixture->window,
+                                                                  HALL_TYPE_WINDOW, "leaflet"),
+                                                  "case"));
   }
   /* The shortcuts window is built only when asked for (Ctrl+?, the menu). */
   g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
@@ -670,7 +685,7 @@ test_case_list (Fixture       *fixture,
   g_assert_cmpstr (hall_case_get_number (shown), ==, hall_case_get_number (second));
 
   /* Nothing is open until someone picks a row; then the page follows. */
-  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  case_page = case_page_of (fixture->window);
   selection = gtk_list_view_get_model (template_child (page, HALL_TYPE_CASE_LIST_PAGE,
                                                          "list_view"));
   g_assert_null (hall_case_page_get_case (case_page));
@@ -762,7 +777,6 @@ test_case_list_search_resets (Fixture       *fixture,
   show_window (fixture);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 400);
   page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
-  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
   table = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "list_view");
   search = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry");
   vadjustment = gtk_scrolled_window_get_vadjustment (
@@ -770,6 +784,7 @@ test_case_list_search_resets (Fixture       *fixture,
   for (guint i = 0; i < 40; i++)
     g_ptr_array_add (cases, create_case (fixture, i % 2 == 0 ? "Zhang Wei" : "Li Na"));
   sign_in (fixture);
+  case_page = case_page_of (fixture->window);
   wait = (ListWait) { page, 40, "list" };
   g_assert_true (wait_for (list_shows, &wait));
   g_assert_true (wait_for (table_has_rows, vadjustment));
@@ -861,7 +876,7 @@ test_new_intake (Fixture       *fixture,
 
   kase = create_case (fixture, "Zhang Wei");
   g_signal_emit_by_name (dialog, "case-created", kase);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   g_assert_true (hall_case_page_get_case (page) == kase);
   /* The list highlights the new case once its row is in, not the row
    * picked before. */
@@ -900,7 +915,7 @@ test_case_page_scrolls_to_top (Fixture       *fixture,
   sign_in (fixture);
   first = create_case (fixture, "Zhang Wei");
   second = create_case (fixture, "Li Na");
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   vadjustment = gtk_scrolled_window_get_vadjustment (
     template_child (page, HALL_TYPE_CASE_PAGE, "case_scrolled_window"));
 
@@ -950,7 +965,7 @@ test_case_page (Fixture       *fixture,
   kase = create_case (fixture, "Zhang Wei");
 
   hall_window_show_case (fixture->window, kase);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   g_assert_true (hall_case_page_get_case (page) == kase);
   g_assert_true (wait_for (case_page_loaded, page));
   /* Taken in with every document still missing: the clock has not started
@@ -1030,7 +1045,7 @@ test_case_page_correct_phone (Fixture       *fixture,
   queued = hall_store_count_outbox (fixture->store);
 
   hall_window_show_case (fixture->window, kase);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   phone_row = template_child (page, HALL_TYPE_CASE_PAGE, "phone_row");
   g_assert_cmpstr (adw_action_row_get_subtitle (phone_row), ==, "13912345678");
@@ -1152,7 +1167,7 @@ test_case_page_countdown_source (Fixture       *fixture,
   show_window (fixture);
   sign_in (fixture);
   hall_window_show_case (fixture->window, kase);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   g_assert_true (wait_for (widget_mapped, page));
   g_assert_nonnull (g_main_context_find_source_by_funcs_user_data (NULL, &g_timeout_funcs, page));
@@ -1229,7 +1244,7 @@ test_case_page_conflict (Fixture       *fixture,
   g_clear_pointer (&outbox, g_ptr_array_unref);
 
   hall_window_show_case (fixture->window, kase);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   g_assert_false (gtk_widget_get_visible (template_child (page, HALL_TYPE_CASE_PAGE,
                                                           "conflict_group")));
@@ -1323,7 +1338,7 @@ test_case_page_duplicate (Fixture       *fixture,
   server_json = json_to_string (server, FALSE);
 
   hall_window_show_case (fixture->window, kase);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   merge = find_action_button (GTK_WIDGET (page), "case.merge-applicant");
   g_assert_nonnull (merge);
@@ -1578,7 +1593,7 @@ test_lock (Fixture       *fixture,
   show_window (fixture);
   sign_in (fixture);
   hall_window_show_case (fixture->window, kase);
-  case_page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  case_page = case_page_of (fixture->window);
   lock_page = stack_page (fixture->window, "locked");
   stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
   g_assert_true (hall_case_page_get_case (case_page) == kase);
@@ -1754,7 +1769,7 @@ test_case_page_kind_icon (Fixture       *fixture,
   g_assert_true (hall_store_create_case (fixture->store, business, service, business_case,
                                          &error));
   g_assert_no_error (error);
-  page = template_child (fixture->window, HALL_TYPE_WINDOW, "case_page");
+  page = case_page_of (fixture->window);
 
   hall_window_show_case (fixture->window, person_case);
   g_assert_true (wait_for (case_page_loaded, page));
@@ -2193,7 +2208,7 @@ test_narrow_window (Fixture       *fixture,
 
   hall_window_show_case (fixture->window, kase);
   g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
-                 template_child (fixture->window, HALL_TYPE_WINDOW, "case_page"));
+                 case_page_of (fixture->window));
 }
 
 static gboolean
@@ -2333,7 +2348,7 @@ test_window_360 (Fixture       *fixture,
   /* Enter on the row opens the case: it comes forward. */
   g_signal_emit_by_name (list_view, "activate", 0);
   g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
-                 template_child (fixture->window, HALL_TYPE_WINDOW, "case_page"));
+                 case_page_of (fixture->window));
   g_assert_true (gtk_widget_get_visible (template_child (fixture->window, HALL_TYPE_WINDOW,
                                                          "back_button")));
   /* Back shows the list. */

@@ -210,6 +210,18 @@ template_child (gpointer    widget,
   return child;
 }
 
+/* The case page, which signing in adds to the leaflet. */
+static gpointer
+case_page_of (gpointer window)
+{
+  GtkWidget *page = adw_leaflet_get_child_by_name (template_child (window, HALL_TYPE_WINDOW,
+                                                                   "leaflet"),
+                                                   "case");
+
+  g_assert_nonnull (page);
+  return page;
+}
+
 /* A page of the window's stack that signing in adds. */
 static gpointer
 stack_page (gpointer    window,
@@ -391,8 +403,7 @@ test_supervisor_sees_figures (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture->window,
                                                                      HALL_TYPE_WINDOW, "stack")),
                    ==, "main");
-  g_assert_nonnull (hall_case_page_get_case (template_child (fixture->window, HALL_TYPE_WINDOW,
-                                                             "case_page")));
+  g_assert_nonnull (hall_case_page_get_case (case_page_of (fixture->window)));
 }
 
 /* With the server out of reach, the page counts this counter's own cases
