@@ -23,7 +23,20 @@ if [ ! -f "$fixture" ]; then
 fi
 
 data=$(mktemp -d)
-trap 'rm -rf "$data"' EXIT
+xvfb=
+trap 'rm -rf "$data"; [ -z "$xvfb" ] || kill "$xvfb"' EXIT
+
+# The tool's own Xvfb resets whenever its last client leaves, between two
+# starts, and a program started in that moment cannot open the display
+# ("the program exited before showing a window"). One that never resets,
+# as the tool's, 1280×800:
+if [ -z "${DISPLAY:-}" ]; then
+  for d in $(seq 150 199); do [ -e "/tmp/.X11-unix/X$d" ] || break; done
+  Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp -noreset >/dev/null 2>&1 &
+  xvfb=$!
+  export DISPLAY=":$d"
+  for i in $(seq 100); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.05; done
+fi
 mkdir -p "$data/service-hall/bench"
 ln -s "$fixture" "$data/service-hall/bench/hall.db"
 
