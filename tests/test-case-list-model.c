@@ -1071,6 +1071,65 @@ test_deep_jump (Fixture       *fixture,
   g_assert_cmpstr (hall_case_get_uuid (back), ==, fixture->order->pdata[5]);
 }
 
+/* A new order drops the old one's pages on a worker. A case only its page
+ * held is forgotten first, on this thread, which alone uses the model's
+ * table of live cases; one still held elsewhere stays known. */
+static void
+finalized_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  g_atomic_int_set ((gint *) data, TRUE);
+}
+
+static void
+test_dropped_pages (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr (HallCase) kept = get_filled (list, 3);
+  HallCase *dropped = get_filled (list, 4);
+  gint finalized = FALSE;
+  gint64 deadline;
+
+  wait_idle (model);
+  g_object_weak_ref (G_OBJECT (dropped), finalized_cb, &finalized);
+  g_object_unref (dropped);   /* its page holds it alone now */
+  g_assert_cmpuint (_hall_case_list_model_get_n_live (model), >, 1);
+
+  hall_case_list_model_set_sort (model, HALL_CASE_SORT_OLDEST);
+  /* Before any page of the new order is read: only the case held here. */
+  g_assert_cmpuint (_hall_case_list_model_get_n_live (model), ==, 1);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&finalized) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (g_atomic_int_get (&finalized));
+}
+
+/* The reviewer's race: new orders one after the other while the pages of
+ * each are read, cases finalized on the worker as the table of live cases
+ * is read and written here. It crashed, or hung, within a few runs. */
+static void
+test_dropped_pages_stress (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr (HallCaseListModel) model = new_model (fixture);
+  GListModel *list = G_LIST_MODEL (model);
+  guint n_pages = fixture->order->len / HALL_CASE_LIST_MODEL_PAGE_SIZE;
+
+  for (guint round = 0; round < 60; round++)
+    {
+      for (guint p = 0; p < 16; p++)
+        g_object_unref (get_filled (list, (p * 7 % n_pages) * HALL_CASE_LIST_MODEL_PAGE_SIZE));
+      hall_case_list_model_set_sort (model, round % 2 ? HALL_CASE_SORT_NEWEST
+                                                      : HALL_CASE_SORT_OLDEST);
+    }
+  wait_idle (model);
+  /* Every live case is one of the pages kept. */
+  g_assert_cmpuint (_hall_case_list_model_get_n_live (model), <=,
+                    16 * HALL_CASE_LIST_MODEL_PAGE_SIZE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1103,6 +1162,10 @@ main (int   argc,
               fixture_set_up, test_sorted_follows, fixture_tear_down);
   g_test_add ("/hall/case-list-model/marks", Fixture, GUINT_TO_POINTER (30000), fixture_set_up,
               test_marks, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/dropped-pages", Fixture, GUINT_TO_POINTER (N_BULK),
+              fixture_set_up, test_dropped_pages, fixture_tear_down);
+  g_test_add ("/hall/case-list-model/dropped-pages/stress", Fixture, GUINT_TO_POINTER (3000),
+              fixture_set_up, test_dropped_pages_stress, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <sqlite3.h>
 
+#include "hall-approval-inbox.h"
 #include "hall-case-format.h"
 #include "hall-case-promise.h"
 #include "hall-case-list-model.h"
@@ -17,6 +18,7 @@
 #include "hall-intake-dialog-private.h"
 #include "hall-list-row.h"
 #include "hall-sign-in-page.h"
+#include "hall-stats-page.h"
 #include "hall-store-signing.h"
 #include "hall-store-sync-private.h"
 #include "hall-lock-page.h"
@@ -417,7 +419,7 @@ test_templates (Fixture       *fixture,
   GType types[] = {
     HALL_TYPE_SIGN_IN_PAGE, HALL_TYPE_CASE_LIST_PAGE, HALL_TYPE_CASE_PAGE,
     HALL_TYPE_SYNC_INDICATOR, HALL_TYPE_QUEUE_PANEL, HALL_TYPE_RECEPTION_PAGE,
-    HALL_TYPE_LOCK_PAGE,
+    HALL_TYPE_LOCK_PAGE, HALL_TYPE_APPROVAL_INBOX, HALL_TYPE_STATS_PAGE,
   };
   GtkWidget *dialog;
 
@@ -2603,6 +2605,84 @@ test_case_page_decisions (Fixture      *fixture,
   g_object_unref (page);
 }
 
+/* Every window action before the first sign-in does nothing harmful, and
+ * the pages a sign-in adds are built once, whoever signs in after. */
+static guint
+n_children (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+static void
+test_signed_in_pages (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const char *actions[] = {
+    "win.sign-out", "win.lock", "win.back", "win.approval-inbox", "win.stats", "win.filter",
+    "win.toggle-queue", "win.day-summary", "win.new-intake", "win.sync-now", "win.search",
+  };
+  GtkStack *stack;
+  GtkWidget *leaflet;
+  guint n_stack, n_leaflet;
+  GtkWidget *lock_page, *case_page, *inbox;
+  g_autoptr (HallCase) kase = NULL;
+
+  kase = create_case (fixture, "Zhang Wei");
+  show_window (fixture);
+  stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
+  leaflet = template_child (fixture->window, HALL_TYPE_WINDOW, "leaflet");
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), actions[i], NULL);
+  spin ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "sign-in");
+  n_stack = g_list_model_get_n_items (G_LIST_MODEL (gtk_stack_get_pages (stack)));
+  n_leaflet = n_children (leaflet);
+
+  sign_in (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_stack_get_pages (stack))), ==,
+                    n_stack + 3);
+  g_assert_cmpuint (n_children (leaflet), ==, n_leaflet + 1);
+  lock_page = stack_page (fixture->window, "locked");
+  case_page = case_page_of (fixture->window);
+  inbox = stack_page (fixture->window, "approval");
+  hall_window_show_case (fixture->window, kase);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  spin ();
+  g_assert_null (hall_case_page_get_case (HALL_CASE_PAGE (case_page)));
+
+  type_sign_in (fixture, APPROVER, PASSWORD);
+  g_assert_true (wait_for (signed_in, fixture->window));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_stack_get_pages (stack))), ==,
+                    n_stack + 3);
+  g_assert_cmpuint (n_children (leaflet), ==, n_leaflet + 1);
+  g_assert_true (stack_page (fixture->window, "locked") == lock_page);
+  g_assert_true (case_page_of (fixture->window) == case_page);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.approval-inbox", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "approval");
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+
+    g_assert_true (focus == NULL || focus == inbox || gtk_widget_is_ancestor (focus, inbox));
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "locked");
+  gtk_editable_set_text (hall_lock_page_get_password (HALL_LOCK_PAGE (lock_page)), PASSWORD);
+  gtk_widget_activate_action (lock_page, "lock.unlock", NULL);
+  g_assert_true (wait_for (unlocked, fixture->window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "approval");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  spin ();
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "sign-in");
+  sign_in (fixture);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2626,6 +2706,8 @@ main (int   argc,
 
   g_test_add_func ("/hall/gui/format", test_format);
   g_test_add ("/hall/gui/templates", Fixture, NULL, fixture_set_up, test_templates,
+              fixture_tear_down);
+  g_test_add ("/hall/gui/signed-in-pages", Fixture, NULL, fixture_set_up, test_signed_in_pages,
               fixture_tear_down);
   g_test_add ("/hall/gui/sign-in", Fixture, NULL, fixture_set_up, test_sign_in,
               fixture_tear_down);

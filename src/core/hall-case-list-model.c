@@ -128,42 +128,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static GHashTable *
-pages_new (void)
-{
-  return g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
-}
-
-static void
-free_pages_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  g_hash_table_remove_all (task_data);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Up to MAX_PAGES pages of cases, each case with its checklist's JSON:
- * freeing them took 5 ms of the frame in which the list is sorted anew, so
- * a worker frees them. */
-static void
-drop_pages (HallCaseListModel *self)
-{
-  g_queue_clear (&self->lru);
-  if (g_hash_table_size (self->pages) > 0)
-    {
-      g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-      g_task_set_task_data (task, g_steal_pointer (&self->pages),
-                            (GDestroyNotify) g_hash_table_unref);
-      self->pages = pages_new ();
-      hall_task_run_in_background (task, free_pages_thread);
-    }
-  g_array_set_size (self->anchors, 0);
-  g_queue_clear (&self->wanted);
-}
-
 static const Anchor *
 nearest_anchor (HallCaseListModel *self,
                 guint              page,
@@ -494,6 +458,58 @@ remember_case (HallCaseListModel *self,
   live->kase = kase;
   g_hash_table_insert (self->live, live->uuid, live);
   g_object_weak_ref (G_OBJECT (kase), case_finalized_cb, live);
+}
+
+static void
+free_cases_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  g_ptr_array_set_size (task_data, 0);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Up to MAX_PAGES pages of cases, each case with its checklist's JSON:
+ * finalizing them took 5 ms of the frame in which the list is sorted anew.
+ * The cases only their page holds are forgotten here, on the thread that
+ * uses self->live, and finalized on a worker: nothing but their page can
+ * reach them. The others (a row's, the open case) only lose a reference. */
+static void
+drop_pages (HallCaseListModel *self)
+{
+  g_autoptr (GPtrArray) unshared = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  Page *page;
+
+  g_hash_table_iter_init (&iter, self->pages);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &page))
+    for (guint i = 0; i < page->cases->len; i++)
+      {
+        HallCase *kase = page->cases->pdata[i];
+        LiveCase *live;
+
+        if (g_atomic_int_get (&G_OBJECT (kase)->ref_count) != 1)
+          continue;
+        live = g_hash_table_lookup (self->live, hall_case_get_uuid (kase));
+        if (live != NULL && live->kase == kase)
+          {
+            g_object_weak_unref (G_OBJECT (kase), case_finalized_cb, live);
+            g_hash_table_remove (self->live, live->uuid);
+          }
+        g_ptr_array_add (unshared, g_object_ref (kase));
+      }
+  g_queue_clear (&self->lru);
+  g_hash_table_remove_all (self->pages);
+  if (unshared->len > 0)
+    {
+      g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_task_set_task_data (task, g_steal_pointer (&unshared), (GDestroyNotify) g_ptr_array_unref);
+      hall_task_run_in_background (task, free_cases_thread);
+    }
+  g_array_set_size (self->anchors, 0);
+  g_queue_clear (&self->wanted);
 }
 
 /* Placeholders become their cases in place: the rows bound to them
@@ -1520,7 +1536,7 @@ hall_case_list_model_class_init (HallCaseListModelClass *klass)
 static void
 hall_case_list_model_init (HallCaseListModel *self)
 {
-  self->pages = pages_new ();
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) page_free);
   self->anchors = g_array_new (FALSE, TRUE, sizeof (Anchor));
   self->case_reads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->live = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, live_case_free);

@@ -213,7 +213,10 @@ main (int   argc,
   /* Whatever the first sync pulls happens now, not during the openings. */
   spin ();
 
-  page = template_child (window, HALL_TYPE_WINDOW, "stats_page");
+  /* Signing in added it to the window's stack. */
+  page = HALL_STATS_PAGE (gtk_stack_get_child_by_name (template_child (window, HALL_TYPE_WINDOW,
+                                                                       "stack"),
+                                                       "stats"));
   /* Noon in the hall (04:00 UTC) of the day given: the page opens on its
    * month, as it would on a day of that month. */
   noon = g_date_time_new_utc (year, mon, day, 4, 0, 0);
