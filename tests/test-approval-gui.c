@@ -14,6 +14,7 @@
 #include "hall-license-reader.h"
 #include "hall-sign-in-page.h"
 #include "hall-store-signing.h"
+#include "hall-test-window.h"
 #include "hall-window.h"
 
 #define COUNTER   "wang.fang"
@@ -181,17 +182,6 @@ template_child (gpointer    widget,
   return child;
 }
 
-/* A page of the window's stack that signing in adds. */
-static gpointer
-stack_page (gpointer    window,
-            const char *name)
-{
-  GtkWidget *page = gtk_stack_get_child_by_name (template_child (window, HALL_TYPE_WINDOW, "stack"),
-                                                 name);
-
-  g_assert_nonnull (page);
-  return page;
-}
 
 static gboolean
 signed_in (gpointer data)
@@ -229,7 +219,7 @@ open_inbox (Fixture    *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture->window,
                                                                      HALL_TYPE_WINDOW, "stack")),
                    ==, "approval");
-  inbox = stack_page (fixture->window, "approval");
+  inbox = hall_test_window_stack_page (fixture->window, "approval");
   g_assert_true (wait_for (inbox_idle, inbox));
   spin ();
   return inbox;

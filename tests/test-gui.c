@@ -27,6 +27,7 @@
 #include "hall-reception-page.h"
 #include "hall-sync-indicator.h"
 #include "hall-verify-window.h"
+#include "hall-test-window.h"
 #include "hall-window.h"
 
 #define OFFICIAL "wang.li"
@@ -182,29 +183,7 @@ template_child (gpointer    widget,
   return child;
 }
 
-/* The case page, which signing in adds to the leaflet. */
-static gpointer
-case_page_of (gpointer window)
-{
-  GtkWidget *page = adw_leaflet_get_child_by_name (template_child (window, HALL_TYPE_WINDOW,
-                                                                   "leaflet"),
-                                                   "case");
 
-  g_assert_nonnull (page);
-  return page;
-}
-
-/* A page of the window's stack that signing in adds. */
-static gpointer
-stack_page (gpointer    window,
-            const char *name)
-{
-  GtkWidget *page = gtk_stack_get_child_by_name (template_child (window, HALL_TYPE_WINDOW, "stack"),
-                                                 name);
-
-  g_assert_nonnull (page);
-  return page;
-}
 
 static void
 show_window (Fixture *fixture)
@@ -687,7 +666,7 @@ test_case_list (Fixture       *fixture,
   g_assert_cmpstr (hall_case_get_number (shown), ==, hall_case_get_number (second));
 
   /* Nothing is open until someone picks a row; then the page follows. */
-  case_page = case_page_of (fixture->window);
+  case_page = hall_test_window_case_page (fixture->window);
   selection = gtk_list_view_get_model (template_child (page, HALL_TYPE_CASE_LIST_PAGE,
                                                          "list_view"));
   g_assert_null (hall_case_page_get_case (case_page));
@@ -786,7 +765,7 @@ test_case_list_search_resets (Fixture       *fixture,
   for (guint i = 0; i < 40; i++)
     g_ptr_array_add (cases, create_case (fixture, i % 2 == 0 ? "Zhang Wei" : "Li Na"));
   sign_in (fixture);
-  case_page = case_page_of (fixture->window);
+  case_page = hall_test_window_case_page (fixture->window);
   wait = (ListWait) { page, 40, "list" };
   g_assert_true (wait_for (list_shows, &wait));
   g_assert_true (wait_for (table_has_rows, vadjustment));
@@ -878,7 +857,7 @@ test_new_intake (Fixture       *fixture,
 
   kase = create_case (fixture, "Zhang Wei");
   g_signal_emit_by_name (dialog, "case-created", kase);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   g_assert_true (hall_case_page_get_case (page) == kase);
   /* The list highlights the new case once its row is in, not the row
    * picked before. */
@@ -917,7 +896,7 @@ test_case_page_scrolls_to_top (Fixture       *fixture,
   sign_in (fixture);
   first = create_case (fixture, "Zhang Wei");
   second = create_case (fixture, "Li Na");
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   vadjustment = gtk_scrolled_window_get_vadjustment (
     template_child (page, HALL_TYPE_CASE_PAGE, "case_scrolled_window"));
 
@@ -967,7 +946,7 @@ test_case_page (Fixture       *fixture,
   kase = create_case (fixture, "Zhang Wei");
 
   hall_window_show_case (fixture->window, kase);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   g_assert_true (hall_case_page_get_case (page) == kase);
   g_assert_true (wait_for (case_page_loaded, page));
   /* Taken in with every document still missing: the clock has not started
@@ -1047,7 +1026,7 @@ test_case_page_correct_phone (Fixture       *fixture,
   queued = hall_store_count_outbox (fixture->store);
 
   hall_window_show_case (fixture->window, kase);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   phone_row = template_child (page, HALL_TYPE_CASE_PAGE, "phone_row");
   g_assert_cmpstr (adw_action_row_get_subtitle (phone_row), ==, "13912345678");
@@ -1169,7 +1148,7 @@ test_case_page_countdown_source (Fixture       *fixture,
   show_window (fixture);
   sign_in (fixture);
   hall_window_show_case (fixture->window, kase);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   g_assert_true (wait_for (widget_mapped, page));
   g_assert_nonnull (g_main_context_find_source_by_funcs_user_data (NULL, &g_timeout_funcs, page));
@@ -1246,7 +1225,7 @@ test_case_page_conflict (Fixture       *fixture,
   g_clear_pointer (&outbox, g_ptr_array_unref);
 
   hall_window_show_case (fixture->window, kase);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   g_assert_false (gtk_widget_get_visible (template_child (page, HALL_TYPE_CASE_PAGE,
                                                           "conflict_group")));
@@ -1340,7 +1319,7 @@ test_case_page_duplicate (Fixture       *fixture,
   server_json = json_to_string (server, FALSE);
 
   hall_window_show_case (fixture->window, kase);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
   g_assert_true (wait_for (case_page_loaded, page));
   merge = find_action_button (GTK_WIDGET (page), "case.merge-applicant");
   g_assert_nonnull (merge);
@@ -1595,8 +1574,8 @@ test_lock (Fixture       *fixture,
   show_window (fixture);
   sign_in (fixture);
   hall_window_show_case (fixture->window, kase);
-  case_page = case_page_of (fixture->window);
-  lock_page = stack_page (fixture->window, "locked");
+  case_page = hall_test_window_case_page (fixture->window);
+  lock_page = hall_test_window_stack_page (fixture->window, "locked");
   stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
   g_assert_true (hall_case_page_get_case (case_page) == kase);
 
@@ -1771,7 +1750,7 @@ test_case_page_kind_icon (Fixture       *fixture,
   g_assert_true (hall_store_create_case (fixture->store, business, service, business_case,
                                          &error));
   g_assert_no_error (error);
-  page = case_page_of (fixture->window);
+  page = hall_test_window_case_page (fixture->window);
 
   hall_window_show_case (fixture->window, person_case);
   g_assert_true (wait_for (case_page_loaded, page));
@@ -2210,7 +2189,7 @@ test_narrow_window (Fixture       *fixture,
 
   hall_window_show_case (fixture->window, kase);
   g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
-                 case_page_of (fixture->window));
+                 hall_test_window_case_page (fixture->window));
 }
 
 static gboolean
@@ -2350,7 +2329,7 @@ test_window_360 (Fixture       *fixture,
   /* Enter on the row opens the case: it comes forward. */
   g_signal_emit_by_name (list_view, "activate", 0);
   g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
-                 case_page_of (fixture->window));
+                 hall_test_window_case_page (fixture->window));
   g_assert_true (gtk_widget_get_visible (template_child (fixture->window, HALL_TYPE_WINDOW,
                                                          "back_button")));
   /* Back shows the list. */
@@ -2359,7 +2338,7 @@ test_window_360 (Fixture       *fixture,
 
   /* The approver's inbox folds too: the list, then the case. */
   {
-    GtkWidget *inbox = stack_page (fixture->window, "approval");
+    GtkWidget *inbox = hall_test_window_stack_page (fixture->window, "approval");
     int minimum;
 
     gtk_widget_measure (inbox, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
@@ -2647,9 +2626,9 @@ test_signed_in_pages (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_stack_get_pages (stack))), ==,
                     n_stack + 3);
   g_assert_cmpuint (n_children (leaflet), ==, n_leaflet + 1);
-  lock_page = stack_page (fixture->window, "locked");
-  case_page = case_page_of (fixture->window);
-  inbox = stack_page (fixture->window, "approval");
+  lock_page = hall_test_window_stack_page (fixture->window, "locked");
+  case_page = hall_test_window_case_page (fixture->window);
+  inbox = hall_test_window_stack_page (fixture->window, "approval");
   hall_window_show_case (fixture->window, kase);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
   spin ();
@@ -2660,8 +2639,8 @@ test_signed_in_pages (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_stack_get_pages (stack))), ==,
                     n_stack + 3);
   g_assert_cmpuint (n_children (leaflet), ==, n_leaflet + 1);
-  g_assert_true (stack_page (fixture->window, "locked") == lock_page);
-  g_assert_true (case_page_of (fixture->window) == case_page);
+  g_assert_true (hall_test_window_stack_page (fixture->window, "locked") == lock_page);
+  g_assert_true (hall_test_window_case_page (fixture->window) == case_page);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.approval-inbox", NULL));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "approval");

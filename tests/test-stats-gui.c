@@ -15,6 +15,7 @@
 #include "hall-case-page.h"
 #include "hall-sign-in-page.h"
 #include "hall-stats-page-test-hooks.h"
+#include "hall-test-window.h"
 #include "hall-window.h"
 
 #define COUNTER    "wang.fang"
@@ -210,29 +211,7 @@ template_child (gpointer    widget,
   return child;
 }
 
-/* The case page, which signing in adds to the leaflet. */
-static gpointer
-case_page_of (gpointer window)
-{
-  GtkWidget *page = adw_leaflet_get_child_by_name (template_child (window, HALL_TYPE_WINDOW,
-                                                                   "leaflet"),
-                                                   "case");
 
-  g_assert_nonnull (page);
-  return page;
-}
-
-/* A page of the window's stack that signing in adds. */
-static gpointer
-stack_page (gpointer    window,
-            const char *name)
-{
-  GtkWidget *page = gtk_stack_get_child_by_name (template_child (window, HALL_TYPE_WINDOW, "stack"),
-                                                 name);
-
-  g_assert_nonnull (page);
-  return page;
-}
 
 static gboolean
 signed_in (gpointer data)
@@ -349,7 +328,7 @@ test_supervisor_sees_figures (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture->window,
                                                                      HALL_TYPE_WINDOW, "stack")),
                    ==, "stats");
-  page = stack_page (fixture->window, "stats");
+  page = hall_test_window_stack_page (fixture->window, "stats");
   /* The hall's day, whatever the machine's zone: one day, one bar. */
   hall_stats_page_set_range (page, today, today);
   g_assert_true (wait_for (page_loaded, page));
@@ -403,7 +382,7 @@ test_supervisor_sees_figures (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (template_child (fixture->window,
                                                                      HALL_TYPE_WINDOW, "stack")),
                    ==, "main");
-  g_assert_nonnull (hall_case_page_get_case (case_page_of (fixture->window)));
+  g_assert_nonnull (hall_case_page_get_case (hall_test_window_case_page (fixture->window)));
 }
 
 /* With the server out of reach, the page counts this counter's own cases
@@ -428,7 +407,7 @@ test_offline (Fixture       *fixture,
   for (guint i = 0; i < 5; i++)
     create_case (fixture, "invoice_application");
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
-  page = stack_page (fixture->window, "stats");
+  page = hall_test_window_stack_page (fixture->window, "stats");
   hall_stats_page_set_range (page, today, today);
   g_assert_true (wait_for (page_loaded, page));
   g_assert_true (hall_stats_page_get_offline (page));
@@ -493,7 +472,7 @@ test_export (Fixture       *fixture,
                    ==, invoice);
   sign_in (fixture, SUPERVISOR);
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
-  page = stack_page (fixture->window, "stats");
+  page = hall_test_window_stack_page (fixture->window, "stats");
   hall_stats_page_set_range (page, today, today);
   /* Nothing to write while the figures are read. */
   {
@@ -572,7 +551,7 @@ test_export_dialog_and_hall_month (Fixture       *fixture,
     documents_path = g_get_home_dir ();
   g_assert_cmpint (g_mkdir_with_parents (documents_path, 0700), ==, 0);
   sign_in (fixture, SUPERVISOR);
-  page = stack_page (fixture->window, "stats");
+  page = hall_test_window_stack_page (fixture->window, "stats");
   hall_stats_page_set_now (page, g_date_time_to_unix (evening));
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
   g_assert_true (wait_for (page_loaded, page));
@@ -651,7 +630,7 @@ test_range (Fixture       *fixture,
   GtkPopover *popover;
 
   sign_in (fixture, SUPERVISOR);
-  page = stack_page (fixture->window, "stats");
+  page = hall_test_window_stack_page (fixture->window, "stats");
   hall_stats_page_set_now (page, g_date_time_to_unix (day));
   g_assert_true (gtk_widget_activate_action (fixture->window, "win.stats", NULL));
   g_assert_true (wait_for (page_loaded, page));
