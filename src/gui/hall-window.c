@@ -1347,7 +1347,6 @@ hall_window_class_init (HallWindowClass *klass)
 
   g_type_ensure (HALL_TYPE_SIGN_IN_PAGE);
   g_type_ensure (HALL_TYPE_CASE_LIST_PAGE);
-  g_type_ensure (HALL_TYPE_CASE_PAGE);
   g_type_ensure (HALL_TYPE_SYNC_INDICATOR);
   g_type_ensure (HALL_TYPE_QUEUE_PANEL);
   g_type_ensure (HALL_TYPE_RECEPTION_PAGE);
