@@ -84,7 +84,7 @@ hall_http_client_finalize (GObject *object)
   HallHttpClient *self = HALL_HTTP_CLIENT (object);
   guint i;
 
-  g_clear_pointer (&self->share, curl_share_cleanup);
+  g_clear_pointer (&self->share, sym_curl_share_cleanup);
   for (i = 0; i < G_N_ELEMENTS (self->share_locks); i++)
     g_mutex_clear (&self->share_locks[i]);
   g_free (self->ca_file);
@@ -100,9 +100,6 @@ hall_http_client_class_init (HallHttpClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = hall_http_client_finalize;
-
-  /* Once per process, before any thread uses libcurl. */
-  curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 
 static void
@@ -117,13 +114,24 @@ hall_http_client_init (HallHttpClient *self)
 
   for (i = 0; i < G_N_ELEMENTS (self->share_locks); i++)
     g_mutex_init (&self->share_locks[i]);
-  self->share = curl_share_init ();
-  curl_share_setopt (self->share, CURLSHOPT_LOCKFUNC, share_lock_cb);
-  curl_share_setopt (self->share, CURLSHOPT_UNLOCKFUNC, share_unlock_cb);
-  curl_share_setopt (self->share, CURLSHOPT_USERDATA, self);
-  curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-  curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+}
+
+/* The share handle is made by the first request, which loads libcurl: a
+ * counter makes its client at start and its first request on a worker
+ * thread after the window is up. Called with self->lock held. */
+static void
+ensure_share (HallHttpClient *self)
+{
+  if (self->share != NULL)
+    return;
+
+  self->share = sym_curl_share_init ();
+  sym_curl_share_setopt (self->share, CURLSHOPT_LOCKFUNC, share_lock_cb);
+  sym_curl_share_setopt (self->share, CURLSHOPT_UNLOCKFUNC, share_unlock_cb);
+  sym_curl_share_setopt (self->share, CURLSHOPT_USERDATA, self);
+  sym_curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  sym_curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  sym_curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
 
 HallHttpClient *
@@ -259,7 +267,7 @@ set_curl_error (GError    **error,
                 const char *url)
 {
   g_autofree char *host = dup_host (url);
-  const char *why = (errbuf != NULL && *errbuf != '\0') ? errbuf : curl_easy_strerror (code);
+  const char *why = (errbuf != NULL && *errbuf != '\0') ? errbuf : sym_curl_easy_strerror (code);
 
   switch (code)
     {
@@ -320,7 +328,11 @@ hall_http_client_send (HallHttpClient     *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
+  if (!hall_curl_library_load (error))
+    return NULL;
+
   g_mutex_lock (&self->lock);
+  ensure_share (self);
   ca_file = g_strdup (self->ca_file);
   pinned = g_strdup (self->pinned_public_key);
   connect_timeout = self->connect_timeout;
@@ -328,7 +340,7 @@ hall_http_client_send (HallHttpClient     *self,
   low_speed_time = self->low_speed_time;
   g_mutex_unlock (&self->lock);
 
-  curl = curl_easy_init ();
+  curl = sym_curl_easy_init ();
   if (curl == NULL)
     {
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
@@ -336,56 +348,56 @@ hall_http_client_send (HallHttpClient     *self,
       return NULL;
     }
 
-  curl_easy_setopt (curl, CURLOPT_SHARE, self->share);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt (curl, CURLOPT_USERAGENT, "service-hall/" PACKAGE_VERSION);
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
+  sym_curl_easy_setopt (curl, CURLOPT_SHARE, self->share);
+  sym_curl_easy_setopt (curl, CURLOPT_URL, url);
+  sym_curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  sym_curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  sym_curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  sym_curl_easy_setopt (curl, CURLOPT_USERAGENT, "service-hall/" PACKAGE_VERSION);
+  sym_curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 0L);
 
   /* Verification stays on whatever else is configured. */
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  sym_curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  sym_curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (ca_file != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, ca_file);
+    sym_curl_easy_setopt (curl, CURLOPT_CAINFO, ca_file);
   if (pinned != NULL)
-    curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, pinned);
+    sym_curl_easy_setopt (curl, CURLOPT_PINNEDPUBLICKEY, pinned);
 
   /* No CURLOPT_TIMEOUT: a slow but live transfer must be allowed to end. */
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long) connect_timeout);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, (long) low_speed_limit);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long) low_speed_time);
+  sym_curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long) connect_timeout);
+  sym_curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, (long) low_speed_limit);
+  sym_curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long) low_speed_time);
 
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_cb);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, header_cb);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, &transfer);
+  sym_curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, write_cb);
+  sym_curl_easy_setopt (curl, CURLOPT_WRITEDATA, &transfer);
+  sym_curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, header_cb);
+  sym_curl_easy_setopt (curl, CURLOPT_HEADERDATA, &transfer);
+  sym_curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  sym_curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
+  sym_curl_easy_setopt (curl, CURLOPT_XFERINFODATA, &transfer);
 
   if (g_str_equal (method, "HEAD"))
-    curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
+    sym_curl_easy_setopt (curl, CURLOPT_NOBODY, 1L);
   else if (g_str_equal (method, "GET"))
-    curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
+    sym_curl_easy_setopt (curl, CURLOPT_HTTPGET, 1L);
   else
     {
       gsize size = 0;
       gconstpointer data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
 
-      curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDS, data != NULL ? data : "");
-      curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) size);
+      sym_curl_easy_setopt (curl, CURLOPT_CUSTOMREQUEST, method);
+      sym_curl_easy_setopt (curl, CURLOPT_POSTFIELDS, data != NULL ? data : "");
+      sym_curl_easy_setopt (curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) size);
     }
 
   for (i = 0; headers != NULL && headers[i] != NULL; i++)
-    header_list = curl_slist_append (header_list, headers[i]);
+    header_list = sym_curl_slist_append (header_list, headers[i]);
   /* Waiting for "100 Continue" only adds a round trip on a LAN. */
-  header_list = curl_slist_append (header_list, "Expect:");
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, header_list);
+  header_list = sym_curl_slist_append (header_list, "Expect:");
+  sym_curl_easy_setopt (curl, CURLOPT_HTTPHEADER, header_list);
 
-  code = curl_easy_perform (curl);
+  code = sym_curl_easy_perform (curl);
   if (code == CURLE_ABORTED_BY_CALLBACK && g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   if (code != CURLE_OK)
@@ -395,7 +407,7 @@ hall_http_client_send (HallHttpClient     *self,
       return NULL;
     }
 
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  sym_curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   g_debug ("%s %s -> %ld", method, url, status);
 
   response = g_new0 (HallHttpResponse, 1);

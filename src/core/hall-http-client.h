@@ -4,17 +4,12 @@
  */
 #pragma once
 
-#include <curl/curl.h>
 #include <gio/gio.h>
 
 #include "hall-core-error.h"
+#include "hall-curl-library.h"
 
 G_BEGIN_DECLS
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURL, curl_easy_cleanup)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURLSH, curl_share_cleanup)
-typedef struct curl_slist HallCurlSlist;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallCurlSlist, curl_slist_free_all)
 
 /* What came back: always an answer from the server, whatever its status. */
 typedef struct

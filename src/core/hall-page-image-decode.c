@@ -20,7 +20,7 @@
 #include <string.h>
 #include <tiffio.h>
 #ifdef HAVE_POPPLER
-#include <poppler.h>
+#include "hall-poppler-library.h"
 #endif
 
 #include "hall-background-task.h"
@@ -359,23 +359,23 @@ load_pdf (GBytes     *bytes,
           GError    **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GObject) doc_object = NULL;
-  PopplerDocument *doc;
+  g_autoptr (PopplerDocument) doc = NULL;
   g_autoptr (GPtrArray) pages = NULL;
   int n_pages;
 
-  doc = poppler_document_new_from_bytes (bytes, NULL, &local_error);
-  doc_object = (GObject *) doc;
+  if (!hall_poppler_library_load (error))
+    return NULL;
+  doc = sym_poppler_document_new_from_bytes (bytes, NULL, &local_error);
   if (doc == NULL)
     {
-      if (g_error_matches (local_error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+      if (g_error_matches (local_error, sym_poppler_error_quark (), POPPLER_ERROR_ENCRYPTED))
         refuse (error, name, _("The PDF is protected by a password; ask for a copy "
                                "without one, or scan the paper"));
       else
         refuse (error, name, _("The PDF is damaged: %s"), local_error->message);
       return NULL;
     }
-  n_pages = poppler_document_get_n_pages (doc);
+  n_pages = sym_poppler_document_get_n_pages (doc);
   if (n_pages <= 0)
     {
       refuse (error, name, _("The PDF has no pages"));
@@ -389,8 +389,7 @@ load_pdf (GBytes     *bytes,
   pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
   for (int i = 0; i < n_pages; i++)
     {
-      g_autoptr (GObject) page_object = (GObject *) poppler_document_get_page (doc, i);
-      PopplerPage *page = POPPLER_PAGE (page_object);
+      g_autoptr (PopplerPage) page = sym_poppler_document_get_page (doc, i);
       g_autoptr (HallPageImage) image = NULL;
       cairo_surface_t *surface;
       cairo_t *cr;
@@ -400,7 +399,7 @@ load_pdf (GBytes     *bytes,
       const guint8 *data;
       int stride;
 
-      poppler_page_get_size (page, &w_pt, &h_pt);
+      sym_poppler_page_get_size (page, &w_pt, &h_pt);
       if (w_pt <= 0 || h_pt <= 0 || w_pt > 14400 || h_pt > 14400)
         {
           refuse (error, name, _("Page %d of the PDF has an impossible size"), i + 1);
@@ -416,7 +415,7 @@ load_pdf (GBytes     *bytes,
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, dpi / 72, dpi / 72);
-      poppler_page_render_for_printing (page, cr);
+      sym_poppler_page_render_for_printing (page, cr);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
 

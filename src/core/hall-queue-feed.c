@@ -12,7 +12,6 @@
 
 #include "config.h"
 
-#include <curl/curl.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -276,7 +275,7 @@ stream_progress_cb (void      *user_data,
 static gboolean
 follow_stream (Worker *worker)
 {
-  g_autoptr (CURL) curl = curl_easy_init ();
+  g_autoptr (CURL) curl = NULL;
   g_autoptr (HallCurlSlist) headers = NULL;
   g_autofree char *url = g_strconcat (worker->feed->server_url, "/v1/queue/events", NULL);
   g_autofree char *last_id_header = NULL;
@@ -290,38 +289,44 @@ follow_stream (Worker *worker)
   worker->announced_online = FALSE;
   g_clear_error (&worker->error);
 
-  headers = curl_slist_append (headers, "Accept: text/event-stream");
+  if (!hall_curl_library_load (&worker->error))
+    {
+      g_warning ("%s", worker->error->message);
+      return FALSE;
+    }
+  curl = sym_curl_easy_init ();
+  headers = sym_curl_slist_append (headers, "Accept: text/event-stream");
   if (*last_id != '\0')
     {
       last_id_header = g_strdup_printf ("Last-Event-ID: %s", last_id);
-      headers = curl_slist_append (headers, last_id_header);
+      headers = sym_curl_slist_append (headers, last_id_header);
     }
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt (curl, CURLOPT_USERAGENT, "service-hall-display/" PACKAGE_VERSION);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 5L);
+  sym_curl_easy_setopt (curl, CURLOPT_URL, url);
+  sym_curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  sym_curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
+  sym_curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, errbuf);
+  sym_curl_easy_setopt (curl, CURLOPT_USERAGENT, "service-hall-display/" PACKAGE_VERSION);
+  sym_curl_easy_setopt (curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  sym_curl_easy_setopt (curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  sym_curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 5L);
   /* A stream that stays silent past two keep-alive comments is dead. */
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long) KEEPALIVE_DEAD_S);
-  curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, stream_header_cb);
-  curl_easy_setopt (curl, CURLOPT_HEADERDATA, worker);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, stream_write_cb);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, worker);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, stream_progress_cb);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, worker);
+  sym_curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  sym_curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long) KEEPALIVE_DEAD_S);
+  sym_curl_easy_setopt (curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  sym_curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
+  sym_curl_easy_setopt (curl, CURLOPT_HEADERFUNCTION, stream_header_cb);
+  sym_curl_easy_setopt (curl, CURLOPT_HEADERDATA, worker);
+  sym_curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, stream_write_cb);
+  sym_curl_easy_setopt (curl, CURLOPT_WRITEDATA, worker);
+  sym_curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
+  sym_curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, stream_progress_cb);
+  sym_curl_easy_setopt (curl, CURLOPT_XFERINFODATA, worker);
 
-  code = curl_easy_perform (curl);
+  code = sym_curl_easy_perform (curl);
   if (worker->error != NULL)
     g_debug ("queue stream ended: %s", worker->error->message);
   else if (code != CURLE_OK)
-    g_debug ("queue stream ended: %s", *errbuf != '\0' ? errbuf : curl_easy_strerror (code));
+    g_debug ("queue stream ended: %s", *errbuf != '\0' ? errbuf : sym_curl_easy_strerror (code));
   if (worker->error != NULL && worker->error->code == HALL_QUEUE_FEED_ERROR_MALFORMED)
     g_warning ("%s", worker->error->message);
   return worker->announced_online;

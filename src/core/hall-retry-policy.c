@@ -6,8 +6,7 @@
 
 #include "config.h"
 
-#include <curl/curl.h>
-
+#include "hall-curl-library.h"
 #include "hall-retry-policy.h"
 
 G_DEFINE_BOXED_TYPE (HallRetryPolicy, hall_retry_policy, hall_retry_policy_copy, hall_retry_policy_free)
@@ -87,8 +86,10 @@ hall_retry_policy_parse_retry_after (const char *value,
     }
 
   /* An HTTP-date in any of the three forms RFC 9110 allows; libcurl knows
-   * them all. */
-  when = curl_getdate (text, NULL);
+   * them all (and is loaded already when the answer came through it). */
+  if (!hall_curl_library_load (NULL))
+    return FALSE;
+  when = sym_curl_getdate (text, NULL);
   if (when == (time_t) -1)
     return FALSE;
   *delay_ms = MAX ((gint64) when - now_unix, 0) * 1000;

@@ -9,52 +9,49 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <png.h>
-#include <poppler.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 /* After stdio.h, which it needs and does not include. */
 #include <jpeglib.h>
-#include <zbar.h>
 
 #include "hall-license-payload.h"
 #include "hall-license-reader.h"
+#include "hall-poppler-library.h"
 #include "hall-signature.h"
+#include "hall-zbar-library.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_t, cairo_destroy)
-/* poppler-glib 22.12 declares no cleanup functions of its own. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
-/* zbar reads 8-bit gray ("Y800"). */
+/* zbar (loaded by the caller) reads 8-bit gray ("Y800"). */
 static char *
 scan_gray_once (guint8 *gray,
                 int     width,
                 int     height)
 {
-  zbar_image_scanner_t *scanner = zbar_image_scanner_create ();
-  zbar_image_t *image = zbar_image_create ();
+  zbar_image_scanner_t *scanner = sym_zbar_image_scanner_create ();
+  zbar_image_t *image = sym_zbar_image_create ();
   const zbar_symbol_t *symbol;
   char *found = NULL;
 
-  zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
-  zbar_image_set_size (image, (unsigned) width, (unsigned) height);
-  zbar_image_set_data (image, gray, (unsigned long) width * height, NULL);
-  if (zbar_scan_image (scanner, image) > 0)
-    for (symbol = zbar_image_first_symbol (image); symbol != NULL && found == NULL;
-         symbol = zbar_symbol_next (symbol))
+  sym_zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+  sym_zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+  sym_zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  sym_zbar_image_set_size (image, (unsigned) width, (unsigned) height);
+  sym_zbar_image_set_data (image, gray, (unsigned long) width * height, NULL);
+  if (sym_zbar_scan_image (scanner, image) > 0)
+    for (symbol = sym_zbar_image_first_symbol (image); symbol != NULL && found == NULL;
+         symbol = sym_zbar_symbol_next (symbol))
       {
-        const char *data = zbar_symbol_get_data (symbol);
+        const char *data = sym_zbar_symbol_get_data (symbol);
 
-        if (zbar_symbol_get_type (symbol) == ZBAR_QRCODE && data != NULL
+        if (sym_zbar_symbol_get_type (symbol) == ZBAR_QRCODE && data != NULL
             && g_str_has_prefix (data, HALL_LICENSE_PAYLOAD_PREFIX))
           found = g_strdup (data);
       }
-  zbar_image_destroy (image);
-  zbar_image_scanner_destroy (scanner);
+  sym_zbar_image_destroy (image);
+  sym_zbar_image_scanner_destroy (scanner);
   return found;
 }
 
@@ -151,12 +148,18 @@ surface_to_gray (const guint8 *data,
 char *
 hall_license_reader_scan_surface (cairo_surface_t *surface)
 {
+  g_autoptr (GError) error = NULL;
   const guint8 *data;
   int width, height, stride, w, h;
   char *found = NULL;
 
   g_return_val_if_fail (cairo_surface_get_type (surface) == CAIRO_SURFACE_TYPE_IMAGE, NULL);
 
+  if (!hall_zbar_library_load (&error))
+    {
+      g_warning ("%s", error->message);
+      return NULL;
+    }
   cairo_surface_flush (surface);
   width = cairo_image_surface_get_width (surface);
   height = cairo_image_surface_get_height (surface);
@@ -263,37 +266,39 @@ read_pdf (const char  *path,
   double scale = HALL_LICENSE_READER_PDF_DPI / 72.0;
   int i;
 
-  document = poppler_document_new_from_gfile (file, NULL, NULL, error);
+  if (!hall_poppler_library_load (error))
+    return NULL;
+  document = sym_poppler_document_new_from_gfile (file, NULL, NULL, error);
   if (document == NULL)
     return NULL;
-  for (i = 0; i < poppler_document_get_n_pages (document); i++)
+  for (i = 0; i < sym_poppler_document_get_n_pages (document); i++)
     {
-      g_autoptr(PopplerPage) page = poppler_document_get_page (document, i);
+      g_autoptr(PopplerPage) page = sym_poppler_document_get_page (document, i);
       g_autoptr(cairo_surface_t) surface = NULL;
       g_autoptr(cairo_t) cr = NULL;
       double width, height;
       char *found;
 
-      poppler_page_get_size (page, &width, &height);
+      sym_poppler_page_get_size (page, &width, &height);
       surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (width * scale),
                                             (int) (height * scale));
       cr = cairo_create (surface);
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_paint (cr);
       cairo_scale (cr, scale, scale);
-      poppler_page_render_for_printing (page, cr);
+      sym_poppler_page_render_for_printing (page, cr);
       found = hall_license_reader_scan_surface (surface);
       if (found != NULL)
         {
           if (page_text_out != NULL)
-            *page_text_out = poppler_page_get_text (page);
+            *page_text_out = sym_poppler_page_get_text (page);
           return found;
         }
     }
   g_set_error (error, HALL_SIGNATURE_ERROR, HALL_SIGNATURE_ERROR_MALFORMED,
                _("No license code (a QR code beginning with “SH1:”) was found on the %d "
                  "page(s) of “%s”"),
-               poppler_document_get_n_pages (document), path);
+               sym_poppler_document_get_n_pages (document), path);
   return NULL;
 }
 
@@ -311,6 +316,8 @@ hall_license_reader_read_file (const char  *path,
 
   if (page_text_out != NULL)
     *page_text_out = NULL;
+  if (!hall_zbar_library_load (error))
+    return NULL;
   file = g_file_new_for_path (path);
   stream = g_file_read (file, NULL, error);
   if (stream == NULL
