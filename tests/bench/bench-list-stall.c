@@ -40,6 +40,7 @@ static GArray *iterations;       /* of double, ms */
 static GArray *cpu_iterations;   /* of double, ms of CPU */
 static gint64 step_started;      /* when the step under way began */
 static gboolean trace;           /* --trace: each long iteration as it ends */
+static double trace_over_ms = 16; /* --trace-over: what "long" is */
 
 static gint64
 thread_cpu_us (void)
@@ -66,7 +67,7 @@ timed_poll (GPollFD *fds,
 
       g_array_append_val (iterations, ms);
       g_array_append_val (cpu_iterations, cpu_ms);
-      if (trace && ms > 16)
+      if (trace && ms > trace_over_ms)
         /* The monotonic clock's microseconds cut a profile to the
          * iteration: perf record -k CLOCK_MONOTONIC, perf script --time. */
         g_printerr ("%.1f ms into the step: %.1f ms, %.1f of CPU (monotonic %" G_GINT64_FORMAT
@@ -426,14 +427,19 @@ main (int   argc,
   g_autofree char *db_path = NULL;
   gboolean no_pull = FALSE;
   gboolean searches_only = FALSE;
+  int sort_rounds = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The store (bench-search's fixture)", "PATH" },
     { "no-pull", 0, 0, G_OPTION_ARG_NONE, &no_pull,
       "Leave out the pull of 5,000 changes (which writes them into the store)", NULL },
+    { "sort-rounds", 0, 0, G_OPTION_ARG_INT, &sort_rounds,
+      "Only sort, deep in the list, N times each way (for a profile of the sorting frame)", "N" },
     { "searches-only", 0, 0, G_OPTION_ARG_NONE, &searches_only,
       "Only type the searches (and take the pull, unless --no-pull)", NULL },
     { "trace", 0, 0, G_OPTION_ARG_NONE, &trace,
       "Print each iteration over 16 ms as it ends, with when in its step", NULL },
+    { "trace-over", 0, 0, G_OPTION_ARG_DOUBLE, &trace_over_ms,
+      "With --trace, print those over MS instead of 16", "MS" },
     { NULL }
   };
   g_autoptr (GOptionContext) options = g_option_context_new (NULL);
@@ -497,6 +503,22 @@ main (int   argc,
            " iterations over 16 ms, wall / CPU |\n"
            "|---|---:|---:|---:|\n");
 
+  if (sort_rounds > 0)
+    {
+      scroll_to (adjustment, 0.7, 600);
+      for (int i = 0; i < sort_rounds; i++)
+        {
+          begin_step ();
+          gtk_widget_activate_action (list_page, "list.sort", "s", "due");
+          run_for (800);
+          end_step ("sorted by what is due");
+          begin_step ();
+          gtk_widget_activate_action (list_page, "list.sort", "s", "newest");
+          run_for (800);
+          end_step ("sorted newest first");
+        }
+      return 0;
+    }
   if (!searches_only)
     {
       scroll_steps (adjustment);
