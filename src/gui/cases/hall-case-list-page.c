@@ -18,6 +18,7 @@
 #include "hall-case-row.h"
 #include "hall-case-table-header.h"
 #include "hall-memory-trim.h"
+#include "hall-fill-pacer.h"
 #include "hall-list-row.h"
 #include "hall-paced-list-model.h"
 
@@ -51,12 +52,14 @@ struct _HallCaseListPage
   HallCaseSort       sort;
   gulong             sort_paint_id; /* the view went up; then the sort */
   GdkFrameClock     *sort_clock;    /* unowned: whose "after-paint" that is */
+  guint              sort_idle_id;  /* painted: the sort, in an iteration of its own */
   gboolean           compact;  /* number, applicant and state only */
 
   HallStore         *store;
   HallCatalog       *catalog;
   HallCaseListModel *model;
   HallPacedListModel *paced;  /* the model, handed to the table a few rows a frame */
+  HallFillPacer     *fill_pacer; /* rows given new cases at once, shown a few a frame */
   GtkSingleSelection *selection;
   gint64             clock;  /* seconds a test set the clock to, else 0 */
   /* GtkListItems of the rows now bound, whose "Promised" counts down */
@@ -287,6 +290,9 @@ scrolled_cb (HallCaseListPage *self,
  * frames took 15-20 ms of a 2-core PC's CPU (bench-list-stall, searches),
  * with 12 they mostly stay under 16. */
 #define ROWS_PER_FRAME 12
+/* Rows whose text is laid out and drawn anew in one frame: a view of
+ * about thirty took 10-17 ms with GTK's cairo renderer. */
+#define FILLS_PER_FRAME 10
 
 /* The highlighted row is the open case's, once it is among the rows read;
  * no other row stays highlighted meanwhile. Nothing is read for it. */
@@ -535,15 +541,31 @@ apply_sort_now (HallCaseListPage *self)
   if (self->sort_paint_id != 0)
     g_clear_signal_handler (&self->sort_paint_id, self->sort_clock);
   self->sort_clock = NULL;
+  g_clear_handle_id (&self->sort_idle_id, g_source_remove);
   if (self->model != NULL)
     hall_case_list_model_set_sort (self->model, self->sort);
 }
 
+static gboolean
+sort_idle_cb (gpointer user_data)
+{
+  HallCaseListPage *self = user_data;
+
+  self->sort_idle_id = 0;
+  apply_sort_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not in the painted frame itself: the model's part of a new order (its
+ * pages dropped, the view told, 3-4 ms) would lengthen that frame. */
 static void
 sort_after_paint (GdkFrameClock    *frame_clock,
                   HallCaseListPage *self)
 {
-  apply_sort_now (self);
+  g_clear_signal_handler (&self->sort_paint_id, self->sort_clock);
+  self->sort_clock = NULL;
+  if (self->sort_idle_id == 0)
+    self->sort_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, sort_idle_cb, self, NULL);
 }
 
 /* A new order shows its top. Every row is another case in it: replaced
@@ -567,14 +589,14 @@ set_sort (HallCaseListPage *self,
   if (self->model != NULL && frame_clock != NULL && gtk_adjustment_get_value (vadjustment) > 0)
     {
       gtk_adjustment_set_value (vadjustment, 0);
-      if (self->sort_paint_id == 0)
+      if (self->sort_paint_id == 0 && self->sort_idle_id == 0)
         {
           self->sort_clock = frame_clock;
           self->sort_paint_id = g_signal_connect_object (frame_clock, "after-paint",
                                                          G_CALLBACK (sort_after_paint), self, 0);
         }
     }
-  else if (self->model != NULL && self->sort_paint_id == 0)
+  else if (self->model != NULL && self->sort_paint_id == 0 && self->sort_idle_id == 0)
     hall_case_list_model_set_sort (self->model, sort);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
 }
@@ -813,8 +835,34 @@ column_shows (Column      column,
     }
 }
 
+static void
+show_row (gpointer row,
+          gpointer user_data)
+{
+  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
+    show_cell (user_data, row, column);
+}
+
+/* A row waiting its turn shows what a row not read yet does. */
+static void
+blank_row (GtkListItem *list_item)
+{
+  HallCaseRow *row = list_item_row (list_item);
+
+  if (row == NULL)
+    return;
+  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
+    if (column == COLUMN_SYNC)
+      hall_case_row_set_icon (row, column, NULL, NULL, HALL_CASE_ROW_STYLE_NONE);
+    else
+      hall_case_row_set_text (row, column, NULL, HALL_CASE_ROW_STYLE_NONE);
+}
+
 /* The row shows another case (@pspec NULL), or its case changed: the
- * cells that show what changed show it again. */
+ * cells that show what changed show it again. Another case, or its
+ * placeholder filled ("uuid"), is the whole row anew, as for every row in
+ * view at once when a page is read or the list sorted: those rows take
+ * their turns, a few a frame. */
 static void
 row_changed_cb (HallListRow *row,
                 GParamSpec  *pspec,
@@ -823,6 +871,14 @@ row_changed_cb (HallListRow *row,
   GtkListItem *list_item = data;
   HallCaseListPage *self = g_object_get_qdata (G_OBJECT (list_item), page_quark);
 
+  if (hall_fill_pacer_is_waiting (self->fill_pacer, list_item))
+    return;
+  if ((pspec == NULL || pspec->name == shown.uuid)
+      && hall_fill_pacer_defer (self->fill_pacer, list_item))
+    {
+      blank_row (list_item);
+      return;
+    }
   for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
     if (pspec == NULL || column_shows (column, pspec->name))
       show_cell (self, list_item, column);
@@ -835,8 +891,8 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 {
   g_object_set_qdata (G_OBJECT (list_item), page_quark, self);
   g_hash_table_add (self->promised_items, list_item);
-  for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
-    show_cell (self, list_item, column);
+  hall_fill_pacer_forget (self->fill_pacer, list_item);
+  show_row (list_item, self);
 
   /* The model updates the cases it handed out in place when the store says
    * they changed (a sync acknowledged, a state moved), and the row is
@@ -856,6 +912,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   if (row != NULL)
     hall_list_row_unwatch (row, row_changed_cb, list_item);
   g_hash_table_remove (self->promised_items, list_item);
+  hall_fill_pacer_forget (self->fill_pacer, list_item);
 }
 
 static void
@@ -864,6 +921,7 @@ teardown_row_cb (GtkSignalListItemFactory *factory,
                  HallCaseListPage         *self)
 {
   g_hash_table_remove (self->promised_items, list_item);
+  hall_fill_pacer_forget (self->fill_pacer, list_item);
 }
 
 static gboolean
@@ -901,7 +959,7 @@ hall_case_list_page_unmap (GtkWidget *widget)
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   /* No frame is painted while unmapped: the order waits for none. */
-  if (self->sort_paint_id != 0)
+  if (self->sort_paint_id != 0 || self->sort_idle_id != 0)
     apply_sort_now (self);
 
   GTK_WIDGET_CLASS (hall_case_list_page_parent_class)->unmap (widget);
@@ -932,11 +990,14 @@ hall_case_list_page_dispose (GObject *object)
   HallCaseListPage *self = HALL_CASE_LIST_PAGE (object);
   GtkWidget *child;
 
+  g_clear_handle_id (&self->sort_idle_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), HALL_TYPE_CASE_LIST_PAGE);
   /* A widget unparents the children its layout holds itself. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  /* After the rows, which forget their turns as they go. */
+  g_clear_object (&self->fill_pacer);
   g_clear_object (&self->selection);
   g_clear_object (&self->paced);
   g_clear_object (&self->model);
@@ -1093,6 +1154,8 @@ hall_case_list_page_init (HallCaseListPage *self)
   self->promised_items = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->fill_pacer = hall_fill_pacer_new (GTK_WIDGET (self->list_view), FILLS_PER_FRAME,
+                                          show_row, self);
 
   /* In Column's order. */
   self->columns = hall_case_columns_new ();
