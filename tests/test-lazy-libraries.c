@@ -4,9 +4,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+/* dladdr() */
+#define _GNU_SOURCE
 #include "config.h"
 
+#include <dlfcn.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hall-curl-library.h"
 #ifdef HAVE_RENDERING
@@ -152,6 +157,70 @@ test_missing_function (void)
   g_free (library.failure);
 }
 
+static gpointer sym_planted;
+static const HallLazySymbol planted_symbols[] = {
+  { "g_free", &sym_planted },
+};
+static gpointer sym_beside_stray;
+static const HallLazySymbol beside_stray_symbols[] = {
+  { "curl_easy_init", &sym_beside_stray },
+};
+
+/* A file in the current directory never stands in for a library. Given a
+ * bare soname, g_module_open() looks there first: for NAME.la, a libtool
+ * archive that may name any file to load (here GLib, to be harmless), and
+ * for NAME.so, which then fails to load by name. */
+static void
+test_not_from_current_directory (void)
+{
+  HallLazyLibrary planted = {
+    .soname = "libhall-only-here.so.3",
+    .package = "libhall-only-here3",
+    .symbols = planted_symbols,
+    .n_symbols = G_N_ELEMENTS (planted_symbols),
+  };
+  HallLazyLibrary beside_stray = {
+    .soname = HALL_LIBCURL_SONAME,
+    .package = "libcurl4",
+    .symbols = beside_stray_symbols,
+    .n_symbols = G_N_ELEMENTS (beside_stray_symbols),
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) stray_error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lazy-libraries-XXXXXX", NULL);
+  g_autofree char *previous = g_get_current_dir ();
+  g_autofree char *glib_dir = NULL;
+  g_autofree char *glib_name = NULL;
+  g_autofree char *archive = NULL;
+  g_autofree char *archive_path = NULL;
+  g_autofree char *stray_path = NULL;
+  Dl_info info;
+
+  g_assert_nonnull (dir);
+  g_assert_true (dladdr ((void *) g_free, &info) != 0 && info.dli_fname != NULL);
+  glib_dir = g_path_get_dirname (info.dli_fname);
+  glib_name = g_path_get_basename (info.dli_fname);
+  archive = g_strdup_printf ("dlname='%s'\nlibdir='%s'\n", glib_name, glib_dir);
+  archive_path = g_build_filename (dir, "libhall-only-here.so.3.la", NULL);
+  stray_path = g_build_filename (dir, HALL_LIBCURL_SONAME ".so", NULL);
+  g_assert_true (g_file_set_contents (archive_path, archive, -1, NULL));
+  g_assert_true (g_file_set_contents (stray_path, "", 0, NULL));
+  g_assert_cmpint (chdir (dir), ==, 0);
+
+  g_assert_false (hall_lazy_library_load (&planted, &error));
+  g_assert_error (error, HALL_LIBRARY_ERROR, HALL_LIBRARY_ERROR_MISSING);
+  g_assert_null (sym_planted);
+  g_assert_true (hall_lazy_library_load (&beside_stray, &stray_error));
+  g_assert_no_error (stray_error);
+  g_assert_nonnull (sym_beside_stray);
+
+  g_assert_cmpint (chdir (previous), ==, 0);
+  g_unlink (archive_path);
+  g_unlink (stray_path);
+  g_rmdir (dir);
+  g_free (planted.failure);
+}
+
 #define N_THREADS 8
 
 static gpointer sym_shared;
@@ -195,6 +264,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lazy-libraries/not-loaded-at-start", test_not_loaded_at_start);
   g_test_add_func ("/lazy-libraries/missing-library", test_missing_library);
   g_test_add_func ("/lazy-libraries/missing-function", test_missing_function);
+  g_test_add_func ("/lazy-libraries/not-from-current-directory", test_not_from_current_directory);
   g_test_add_func ("/lazy-libraries/first-use-from-threads", test_first_use_from_threads);
   g_test_add_func ("/lazy-libraries/curl", test_curl);
 #ifdef HAVE_RENDERING

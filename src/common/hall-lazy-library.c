@@ -4,8 +4,9 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <glib/gi18n.h>
-#include <gmodule.h>
+#include <string.h>
 
 #include "hall-lazy-library.h"
 
@@ -20,15 +21,19 @@ enum
 static gsize
 open_library (HallLazyLibrary *library)
 {
-  GModule *module;
+  void *handle;
   gsize i;
 
-  module = g_module_open (library->soname, G_MODULE_BIND_LOCAL);
-  if (module == NULL)
+  /* dlopen() itself, not g_module_open(): given a bare soname, GModule
+   * first looks in the current directory (NAME, NAME.so, NAME.la), and a
+   * libtool archive found there names any file to load. dlopen() searches
+   * only the system's library path. */
+  g_assert (strchr (library->soname, '/') == NULL);
+  handle = dlopen (library->soname, RTLD_NOW | RTLD_LOCAL);
+  if (handle == NULL)
     {
       library->failure = g_strdup_printf (_("%s cannot be loaded (%s); install the package %s"),
-                                          library->soname, g_module_error (),
-                                          library->package);
+                                          library->soname, dlerror (), library->package);
       return LAZY_LIBRARY_MISSING;
     }
 
@@ -36,20 +41,21 @@ open_library (HallLazyLibrary *library)
     {
       const HallLazySymbol *symbol = &library->symbols[i];
 
-      if (!g_module_symbol (module, symbol->name, symbol->address) || *symbol->address == NULL)
+      *symbol->address = dlsym (handle, symbol->name);
+      if (*symbol->address == NULL)
         {
           library->failure = g_strdup_printf (_("%s cannot be loaded: it has no function %s; "
                                                 "install the package %s of this release"),
                                               library->soname, symbol->name, library->package);
           for (i = 0; i < library->n_symbols; i++)
             *library->symbols[i].address = NULL;
-          g_module_close (module);
+          dlclose (handle);
           return LAZY_LIBRARY_MISSING;
         }
     }
 
-  /* Its functions are called until the process ends. */
-  g_module_make_resident (module);
+  /* Its functions are called until the process ends: the handle is never
+   * closed, so the library stays. */
   g_debug ("loaded %s on first use", library->soname);
   return LAZY_LIBRARY_LOADED;
 }

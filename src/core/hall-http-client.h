@@ -59,7 +59,8 @@ void              hall_http_client_set_low_speed       (HallHttpClient *self,
  * hall_http_response_free(). @headers are "Name: value" strings
  * (NULL-terminated, may be NULL); @body may be NULL (no body). With no answer
  * at all the error is HALL_SYNC_ERROR_OFFLINE ("cannot reach HOST: ...") or
- * HALL_SYNC_ERROR_TLS; G_IO_ERROR_CANCELLED when @cancellable fired. */
+ * HALL_SYNC_ERROR_TLS; G_IO_ERROR_CANCELLED when @cancellable fired;
+ * HALL_LIBRARY_ERROR_MISSING when libcurl is not installed. */
 HallHttpResponse *hall_http_client_send                (HallHttpClient     *self,
                                                         const char         *method,
                                                         const char         *url,
