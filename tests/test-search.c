@@ -59,6 +59,12 @@ test_classify (void)
   assert_kinds ("YC-2026-C03", HALL_SEARCH_CASE_NUMBER, NULL);
   seq = hall_search_query_new ("000123");
   g_assert_cmpint (seq->seq, ==, 123);
+  g_assert_null (seq->counter);
+  g_clear_pointer (&seq, hall_search_query_free);
+  /* Read out with its counter: that counter's only. */
+  seq = hall_search_query_new ("c03-0123");
+  g_assert_cmpint (seq->seq, ==, 123);
+  g_assert_cmpstr (seq->counter, ==, "C03");
   assert_kinds ("42", HALL_SEARCH_CASE_SEQ, NULL);
   /* Other documents. */
   assert_kinds ("e12345678", HALL_SEARCH_DOCUMENT_PREFIX, "E12345678");
@@ -462,6 +468,34 @@ assert_same_as_scan (HallStore  *store,
     g_error ("“%s” found %u cases, the scan %u", query, found->len, i);
 }
 
+/* A second case with the tail 7, as @counter's case with it, on @other. */
+static void
+copy_case_to_counter (const char *path,
+                      const char *counter,
+                      const char *other)
+{
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *from = g_strdup_printf ("-%s-", counter);
+  g_autofree char *to = g_strdup_printf ("-%s-", other);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "INSERT INTO cases (uuid, number, seq, service_id,"
+                                       " applicant_id, state, created_at, updated_at)"
+                                       " SELECT ?1, replace (number, ?2, ?3), seq, service_id,"
+                                       " applicant_id, state, created_at + 1, updated_at"
+                                       " FROM cases WHERE seq = 7 AND instr (number, ?2) > 0",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, to, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+}
+
 static void
 test_search_plans (void)
 {
@@ -492,6 +526,12 @@ test_search_plans (void)
   assert_same_as_scan (store, path, "YC-", "substr (c.number, 1, 3) = 'YC-'");
   assert_same_as_scan (store, path, "YC-2025-C03-0001",
                        "substr (c.number, 1, 16) = 'YC-2025-C03-0001'");
+  /* A tail read out with its counter, "C02-7", where another counter's case
+   * has the same tail: only the counter's. */
+  copy_case_to_counter (path, "C02", "C05");
+  assert_same_as_scan (store, path, "C02-7", "c.seq = 7 AND instr (c.number, '-C02-') > 0");
+  assert_same_as_scan (store, path, "C05-000007", "c.seq = 7 AND instr (c.number, '-C05-') > 0");
+  assert_same_as_scan (store, path, "7", "c.seq = 7");
 
   g_clear_object (&store);
   g_remove (path);

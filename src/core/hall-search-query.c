@@ -155,6 +155,7 @@ hall_search_query_new (const char *text)
                * a number out; not a prefix of any number. */
               query->kinds = HALL_SEARCH_CASE_SEQ;
               query->seq = g_ascii_strtoll (tail, NULL, 10);
+              query->counter = g_strndup (number, tail - 1 - number);
             }
           else
             query->kinds = HALL_SEARCH_CASE_NUMBER;
@@ -209,6 +210,7 @@ hall_search_query_free (HallSearchQuery *query)
   if (query == NULL)
     return;
   g_free (query->text);
+  g_free (query->counter);
   g_free (query);
 }
 

@@ -33,6 +33,9 @@ typedef struct
   char           *text;
   /* For HALL_SEARCH_CASE_SEQ. */
   gint64          seq;
+  /* For HALL_SEARCH_CASE_SEQ read out with its counter, "C03-000123":
+   * "C03"; else NULL, any counter's. */
+  char           *counter;
 } HallSearchQuery;
 
 /* (transfer full): how @text is to be read; kinds HALL_SEARCH_NONE when it

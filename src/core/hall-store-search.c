@@ -88,6 +88,9 @@ bucket_walk (HallSearchKind  kind,
  * than a bucket's walk. */
 #define SEARCH_SEEK_BUCKET_MAX 16
 
+/* Case numbers are "<hall>-<year>-<counter>-<seq>". */
+#define OF_COUNTER " AND (?4 IS NULL OR instr (number, '-' || ?4 || '-') > 0)"
+
 static const SearchRoute search_routes[] = {
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT, FALSE, "id_number = ?1"),
   ROUTE_APPLICANTS (HALL_SEARCH_DOCUMENT_PREFIX, TRUE, "id_number >= ?1 AND id_number < ?2"),
@@ -100,9 +103,10 @@ static const SearchRoute search_routes[] = {
     SEEK_APPLICANTS (FTS_CANDIDATES ("applicant_trigrams")), NULL },
   /* Answered by search_case_number (). */
   { HALL_SEARCH_CASE_NUMBER, TRUE, TRUE, NULL, NULL, NULL, NULL },
-  { HALL_SEARCH_CASE_SEQ, TRUE, FALSE, "SELECT id FROM cases WHERE seq = ?1",
-    COUNT ("SELECT id FROM cases WHERE seq = ?1"),
-    "SELECT created_at, id FROM cases WHERE seq = ?1"
+  /* ?4: the counter of "C03-000123", or NULL. */
+  { HALL_SEARCH_CASE_SEQ, TRUE, FALSE, "SELECT id FROM cases WHERE seq = ?1" OF_COUNTER,
+    COUNT ("SELECT id FROM cases WHERE seq = ?1" OF_COUNTER),
+    "SELECT created_at, id FROM cases WHERE seq = ?1" OF_COUNTER
     " ORDER BY created_at DESC, id DESC LIMIT ?3", NULL },
 };
 
@@ -142,7 +146,10 @@ bind_route (sqlite3_stmt      *stmt,
             const char        *param2)
 {
   if (route->kind == HALL_SEARCH_CASE_SEQ)
-    sqlite3_bind_int64 (stmt, 1, query->seq);
+    {
+      sqlite3_bind_int64 (stmt, 1, query->seq);
+      hall_sqlite_bind_text (stmt, 4, query->counter);
+    }
   else
     hall_sqlite_bind_text (stmt, 1, param1);
   if (route->two_params)
