@@ -17,9 +17,9 @@
 #include "hall-case-list-page-test-hooks.h"
 #include "hall-case-row.h"
 #include "hall-case-table-header.h"
-#include "hall-memory-trim.h"
 #include "hall-fill-pacer.h"
 #include "hall-list-row.h"
+#include "hall-memory-trim.h"
 #include "hall-paced-list-model.h"
 
 /* The "Promised" column counts down in minutes; refreshing it twice a
@@ -738,6 +738,16 @@ show_sync (GtkListItem *list_item,
 }
 
 static void
+blank_cell (HallCaseRow *row,
+            Column       column)
+{
+  if (column == COLUMN_SYNC)
+    hall_case_row_set_icon (row, column, NULL, NULL, HALL_CASE_ROW_STYLE_NONE);
+  else
+    hall_case_row_set_text (row, column, NULL, HALL_CASE_ROW_STYLE_NONE);
+}
+
+static void
 show_cell (HallCaseListPage *self,
            GtkListItem      *list_item,
            Column            column)
@@ -752,10 +762,7 @@ show_cell (HallCaseListPage *self,
    * its way out shows nothing. */
   if (kase == NULL || hall_case_list_model_is_placeholder (kase))
     {
-      if (column == COLUMN_SYNC)
-        hall_case_row_set_icon (row, column, NULL, NULL, HALL_CASE_ROW_STYLE_NONE);
-      else
-        hall_case_row_set_text (row, column, NULL, HALL_CASE_ROW_STYLE_NONE);
+      blank_cell (row, column);
       return;
     }
 
@@ -852,10 +859,7 @@ blank_row (GtkListItem *list_item)
   if (row == NULL)
     return;
   for (Column column = COLUMN_NUMBER; column < N_COLUMNS; column++)
-    if (column == COLUMN_SYNC)
-      hall_case_row_set_icon (row, column, NULL, NULL, HALL_CASE_ROW_STYLE_NONE);
-    else
-      hall_case_row_set_text (row, column, NULL, HALL_CASE_ROW_STYLE_NONE);
+    blank_cell (row, column);
 }
 
 /* The row shows another case (@pspec NULL), or its case changed: the
