@@ -393,13 +393,21 @@ scroll_steps (GtkAdjustment *adjustment)
  * the order, never sorted), moved about in that order, then oldest first
  * and back to newest first. */
 static void
+sort_step (GtkWidget  *list_page,
+           const char *order,
+           const char *step)
+{
+  begin_step ();
+  gtk_widget_activate_action (list_page, "list.sort", "s", order);
+  run_for (800);
+  end_step (step);
+}
+
+static void
 sort_steps (GtkWidget     *list_page,
             GtkAdjustment *adjustment)
 {
-  begin_step ();
-  gtk_widget_activate_action (list_page, "list.sort", "s", "due");
-  run_for (800);
-  end_step ("sorted by what is due");
+  sort_step (list_page, "due", "sorted by what is due");
 
   begin_step ();
   scroll_to (adjustment, 0.5, 600);
@@ -410,14 +418,8 @@ sort_steps (GtkWidget     *list_page,
   run_for (600);
   end_step ("due order: 60 jumps to random depths");
 
-  begin_step ();
-  gtk_widget_activate_action (list_page, "list.sort", "s", "oldest");
-  run_for (800);
-  end_step ("sorted oldest first");
-  begin_step ();
-  gtk_widget_activate_action (list_page, "list.sort", "s", "newest");
-  run_for (800);
-  end_step ("sorted newest first again");
+  sort_step (list_page, "oldest", "sorted oldest first");
+  sort_step (list_page, "newest", "sorted newest first again");
 }
 
 int
@@ -508,14 +510,8 @@ main (int   argc,
       scroll_to (adjustment, 0.7, 600);
       for (int i = 0; i < sort_rounds; i++)
         {
-          begin_step ();
-          gtk_widget_activate_action (list_page, "list.sort", "s", "due");
-          run_for (800);
-          end_step ("sorted by what is due");
-          begin_step ();
-          gtk_widget_activate_action (list_page, "list.sort", "s", "newest");
-          run_for (800);
-          end_step ("sorted newest first");
+          sort_step (list_page, "due", "sorted by what is due");
+          sort_step (list_page, "newest", "sorted newest first");
         }
       return 0;
     }
