@@ -188,6 +188,99 @@ test_widget_destroyed (void)
   hall_fill_pacer_forget (pacer, GUINT_TO_POINTER (1));
 }
 
+
+/* Rows that wait when the widget goes out of sight (a stack switching to
+ * another page) are shown all the same: the clock still ticks for it. */
+static void
+test_unmapped_while_waiting (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr (HallFillPacer) pacer = NULL;
+
+  map_window (fixture);
+  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
+  for (guint row = 1; row <= 9; row++)
+    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
+  gtk_widget_set_visible (fixture->view, FALSE);
+  g_assert_false (gtk_widget_get_mapped (fixture->view));
+  wait_for_shown (fixture, 9);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The window hidden while rows wait (and shown again): they are shown. */
+static void
+test_window_hidden_while_waiting (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr (HallFillPacer) pacer = NULL;
+  gboolean done = FALSE;
+
+  map_window (fixture);
+  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
+  for (guint row = 1; row <= 9; row++)
+    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
+  gtk_widget_set_visible (fixture->window, FALSE);
+  g_timeout_add (300, quit_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  /* X11 freezes a hidden window's clock: the rows wait for it to show. */
+  g_test_message ("shown while hidden: %u", fixture->shown->len);
+  map_window (fixture);
+  wait_for_shown (fixture, 9);
+}
+
+/* Unrealized and realized again (the widget taken out of the window and
+ * put back): waiting rows come all the same, or are forgotten. */
+static void
+test_unrealized_while_waiting (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr (HallFillPacer) pacer = NULL;
+
+  map_window (fixture);
+  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
+  for (guint row = 1; row <= 9; row++)
+    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
+  g_object_ref (fixture->view);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), NULL);
+  g_assert_false (gtk_widget_get_realized (fixture->view));
+  gtk_window_set_child (GTK_WINDOW (fixture->window), fixture->view);
+  g_object_unref (fixture->view);
+  wait_for_shown (fixture, 9);
+}
+
+static gboolean
+in_view_cb (gpointer row,
+            gpointer user_data)
+{
+  return GPOINTER_TO_UINT (row) > 8;
+}
+
+/* Rows in view come first, wherever they are in the queue; then the
+ * others, in the order they came. */
+static void
+test_in_view_first (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (HallFillPacer) pacer = NULL;
+  const guint order[] = { 9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8 };
+
+  map_window (fixture);
+  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
+  hall_fill_pacer_set_in_view (pacer, in_view_cb);
+  for (guint row = 1; row <= 12; row++)
+    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
+  wait_for_shown (fixture, 12);
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    g_assert_cmpuint (g_array_index (fixture->shown, guint, i), ==, order[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -201,5 +294,13 @@ main (int   argc,
   g_test_add ("/fill-pacer/unmapped", Fixture, NULL, fixture_set_up, test_unmapped,
               fixture_tear_down);
   g_test_add_func ("/fill-pacer/widget-destroyed", test_widget_destroyed);
+  g_test_add ("/fill-pacer/in-view-first", Fixture, NULL, fixture_set_up, test_in_view_first,
+              fixture_tear_down);
+  g_test_add ("/fill-pacer/unmapped-while-waiting", Fixture, NULL, fixture_set_up,
+              test_unmapped_while_waiting, fixture_tear_down);
+  g_test_add ("/fill-pacer/window-hidden-while-waiting", Fixture, NULL, fixture_set_up,
+              test_window_hidden_while_waiting, fixture_tear_down);
+  g_test_add ("/fill-pacer/unrealized-while-waiting", Fixture, NULL, fixture_set_up,
+              test_unrealized_while_waiting, fixture_tear_down);
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "hall-case-list-page.h"
 #include "hall-case-list-page-test-hooks.h"
 #include "hall-case-page.h"
+#include "hall-case-row.h"
 #include "hall-intake-dialog.h"
 #include "hall-intake-dialog-private.h"
 #include "hall-list-row.h"
@@ -1989,6 +1990,354 @@ page_sort (HallCaseListPage *page)
   return sort;
 }
 
+
+/* The table's row widgets, in their order on screen. */
+static void
+collect_case_rows (GtkWidget *widget,
+                   GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (HALL_IS_CASE_ROW (child))
+      g_ptr_array_add (rows, child);
+    else
+      collect_case_rows (child, rows);
+}
+
+/* Every row of the table shows its case's number: none blank, none
+ * another case's. */
+static gboolean
+table_shows_all (gpointer data)
+{
+  HallCaseListPage *page = data;
+  GListModel *model = hall_case_list_page_get_model (page);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  guint n;
+
+  if (model == NULL)
+    return FALSE;
+  n = g_list_model_get_n_items (model);
+  collect_case_rows (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "list_view"), rows);
+  /* At the top of the list: the rows from the first on (GTK 4.8 builds
+   * some 200). */
+  if (rows->len != MIN (n, 200) && rows->len != n)
+    {
+      if (rows->len < MIN (n, 190) || rows->len > n)
+        return FALSE;
+      n = rows->len;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (model, i);
+
+      if (hall_case_list_model_is_placeholder (kase)
+          || g_strcmp0 (hall_case_row_get_text (rows->pdata[i], 0), hall_case_get_number (kase)) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Rows of the table that show nothing now. */
+static guint
+blank_rows (HallCaseListPage *page)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  guint blank = 0;
+
+  collect_case_rows (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "list_view"), rows);
+  for (guint i = 0; i < rows->len; i++)
+    if (hall_case_row_get_text (rows->pdata[i], 0) == NULL)
+      blank++;
+  return blank;
+}
+
+static gboolean
+has_blank_rows (gpointer data)
+{
+  return blank_rows (data) > 0;
+}
+
+static void
+assert_table_shows_all (HallCaseListPage *page)
+{
+  GListModel *model = hall_case_list_page_get_model (page);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  guint blank = 0, wrong = 0;
+
+  if (wait_for (table_shows_all, page))
+    return;
+  collect_case_rows (template_child (page, HALL_TYPE_CASE_LIST_PAGE, "list_view"), rows);
+  for (guint i = 0; i < MIN (rows->len, g_list_model_get_n_items (model)); i++)
+    {
+      g_autoptr (HallCase) kase = g_list_model_get_item (model, i);
+      const char *text = hall_case_row_get_text (rows->pdata[i], 0);
+
+      if (text == NULL)
+        blank++;
+      else if (g_strcmp0 (text, hall_case_get_number (kase)) != 0)
+        wrong++;
+    }
+  g_error ("%u items, %u rows: %u blank, %u showing another case", g_list_model_get_n_items (model),
+           rows->len, blank, wrong);
+}
+
+static void
+sort_now (HallCaseListPage *page,
+          const char       *sort)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "list.sort", "s", sort));
+}
+
+/* Rows waiting their turn when the official signs out, and when the
+ * window goes: nothing is shown into rows that are gone. */
+static gboolean
+model_sorted_newest (gpointer data)
+{
+  GListModel *model = hall_case_list_page_get_model (data);
+
+  return hall_case_list_model_get_sort (HALL_CASE_LIST_MODEL (model)) == HALL_CASE_SORT_NEWEST;
+}
+
+static void
+test_list_rows_gone_while_waiting (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  HallCaseListPage *page;
+  ListWait wait;
+
+  for (guint i = 0; i < 60; i++)
+    g_object_unref (create_case (fixture, "Zhang Wei"));
+  show_window (fixture);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  sign_in (fixture);
+  wait = (ListWait) { page, 60, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  assert_table_shows_all (page);
+
+  sort_now (page, "oldest");
+  g_test_message ("blank before sign-out: %u", blank_rows (page));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sign-out", NULL);
+  spin_for (200);
+  sign_in (fixture);
+  g_assert_true (wait_for (list_shows, &wait));
+  assert_table_shows_all (page);
+
+  sort_now (page, "oldest");
+  g_test_message ("blank before destroy: %u", blank_rows (page));
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  fixture->window = NULL;
+  spin_for (300);
+}
+
+typedef struct
+{
+  HallCaseListPage *page;
+  GtkWidget        *viewport;
+  GString          *log;
+  guint             frames;
+  guint             last_blank_frame; /* the last frame painted with a row in view blank */
+  guint             in_view;
+} PaintLog;
+
+/* At each frame painted: which rows in view show their case (#), and
+ * which nothing (.). */
+static void
+log_paint_cb (GdkFrameClock *clock,
+              PaintLog      *log)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
+  int height = gtk_widget_get_height (log->viewport);
+  gboolean any_blank = FALSE;
+
+  log->frames++;
+  collect_case_rows (template_child (log->page, HALL_TYPE_CASE_LIST_PAGE, "list_view"), rows);
+  g_string_append_printf (log->log, "\n  frame %2u: ", log->frames);
+  log->in_view = 0;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_compute_bounds (rows->pdata[i], log->viewport, &bounds)
+          || bounds.origin.y + bounds.size.height <= 0 || bounds.origin.y >= height)
+        continue;
+      log->in_view++;
+      if (hall_case_row_get_text (rows->pdata[i], 0) == NULL)
+        {
+          any_blank = TRUE;
+          g_string_append_c (log->log, '.');
+        }
+      else
+        g_string_append_c (log->log, '#');
+    }
+  if (any_blank)
+    log->last_blank_frame = log->frames;
+}
+
+/* A new order at the top of a long list: the rows in view are shown
+ * within a few frames; the rows out of view (GTK 4.8 binds some 200) do
+ * not hold them up. */
+static void
+test_list_rows_in_view_first (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  HallCaseListPage *page;
+  GdkFrameClock *clock;
+  PaintLog log = { 0 };
+  ListWait wait;
+  gulong id;
+
+  for (guint i = 0; i < 260; i++)
+    g_object_unref (create_case (fixture, "Zhang Wei"));
+  show_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 600);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  sign_in (fixture);
+  wait = (ListWait) { page, 260, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  assert_table_shows_all (page);
+  spin_for (300);
+
+  log = (PaintLog) { page, template_child (page, HALL_TYPE_CASE_LIST_PAGE, "scrolled_window"),
+                     g_string_new (NULL), 0, 0, 0 };
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (log_paint_cb), &log);
+  sort_now (page, "oldest");
+  g_assert_true (wait_for (table_shows_all, page));
+  spin_for (200);
+  g_signal_handler_disconnect (clock, id);
+  g_test_message ("rows in view, frame by frame after the sort:%s", log.log->str);
+  g_test_message ("%u rows in view; the last painted with one blank: frame %u of %u",
+                  log.in_view, log.last_blank_frame, log.frames);
+  /* Ten a frame: a view of this size (some 15 rows) is whole by the
+   * frame after its page was read, give or take two. */
+  g_assert_cmpuint (log.last_blank_frame, <=, 6);
+  g_string_free (log.log, TRUE);
+}
+
+static gboolean
+view_filled (gpointer data)
+{
+  PaintLog *log = data;
+
+  return log->frames > 0 && log->last_blank_frame < log->frames;
+}
+
+/* A jump deep into a long list (the scroll bar dragged): the rows in view
+ * show their cases once their pages are read, not after every row out of
+ * view that was read with them. */
+static void
+test_list_jump_rows_in_view (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  HallCaseListPage *page;
+  GtkAdjustment *vadjustment;
+  GdkFrameClock *clock;
+  PaintLog log = { 0 };
+  ListWait wait;
+  gulong id;
+  guint n = 1200;
+
+  for (guint i = 0; i < n; i++)
+    g_object_unref (create_case (fixture, "Zhang Wei"));
+  show_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 600);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  vadjustment = gtk_scrolled_window_get_vadjustment (
+    template_child (page, HALL_TYPE_CASE_LIST_PAGE, "scrolled_window"));
+  sign_in (fixture);
+  wait = (ListWait) { page, n, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  spin_for (500);
+
+  log = (PaintLog) { page, template_child (page, HALL_TYPE_CASE_LIST_PAGE, "scrolled_window"),
+                     g_string_new (NULL), 0, 0, 0 };
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (page));
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (log_paint_cb), &log);
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment) / 2);
+  g_assert_true (wait_for (view_filled, &log));
+  spin_for (300);
+  g_signal_handler_disconnect (clock, id);
+  g_test_message ("rows in view, frame by frame after the jump:%s", log.log->str);
+  g_test_message ("%u rows in view; the last painted with one blank: frame %u of %u",
+                  log.in_view, log.last_blank_frame, log.frames);
+  /* Their pages read (a frame or two), the rows in view ten a frame:
+   * not behind the 150-odd rows out of view read with them. */
+  g_assert_cmpuint (log.last_blank_frame, <=, 2 + (log.in_view + 9) / 10 + 1);
+  g_string_free (log.log, TRUE);
+}
+
+/* A refill of every row (a new order, a search's results) and, before its
+ * rows are shown, the list out of sight in some way; in sight again, every
+ * row shows its case, none blank, none another's. */
+static void
+test_list_rows_filled (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  HallCaseListPage *page;
+  GtkStack *window_stack;
+  GtkAdjustment *vadjustment;
+  GtkEditable *search;
+  ListWait wait;
+
+  for (guint i = 0; i < 60; i++)
+    g_object_unref (create_case (fixture, i % 2 == 0 ? "Zhang Wei" : "Li Na"));
+  show_window (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 600);
+  page = template_child (fixture->window, HALL_TYPE_WINDOW, "list_page");
+  window_stack = template_child (fixture->window, HALL_TYPE_WINDOW, "stack");
+  search = template_child (page, HALL_TYPE_CASE_LIST_PAGE, "search_entry");
+  vadjustment = gtk_scrolled_window_get_vadjustment (
+    template_child (page, HALL_TYPE_CASE_LIST_PAGE, "scrolled_window"));
+  sign_in (fixture);
+  wait = (ListWait) { page, 60, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_test_message ("sign-in");
+  assert_table_shows_all (page);
+
+  /* Sorted at the top; locked before the rows were shown. */
+  sort_now (page, "oldest");
+  g_test_message ("blank before lock: %u", blank_rows (page));
+  gtk_stack_set_visible_child_name (window_stack, "locked");
+  spin_for (300);
+  gtk_stack_set_visible_child_name (window_stack, "main");
+  g_test_message ("lock");
+  assert_table_shows_all (page);
+
+  /* Sorted deep in the list: the view goes up, then the order. */
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment));
+  spin_for (200);
+  sort_now (page, "newest");
+  g_assert_true (wait_for (model_sorted_newest, page));
+  g_test_message ("sorted deep");
+  assert_table_shows_all (page);
+
+  /* The window hidden while rows wait. */
+  sort_now (page, "oldest");
+  g_assert_true (wait_for (has_blank_rows, page));
+  g_test_message ("blank before hide: %u", blank_rows (page));
+  gtk_widget_set_visible (GTK_WIDGET (fixture->window), FALSE);
+  spin_for (300);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_test_message ("hidden");
+  assert_table_shows_all (page);
+
+  /* A search's results, and at once none, and the list back. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.search", NULL);
+  gtk_editable_set_text (search, "Zhang Wei");
+  wait = (ListWait) { page, 30, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_test_message ("search");
+  assert_table_shows_all (page);
+  gtk_editable_set_text (search, "Nobody By This Name");
+  wait = (ListWait) { page, 0, "no-results" };
+  g_assert_true (wait_for (list_shows, &wait));
+  gtk_editable_set_text (search, "");
+  wait = (ListWait) { page, 60, "list" };
+  g_assert_true (wait_for (list_shows, &wait));
+  g_test_message ("search cleared");
+  assert_table_shows_all (page);
+}
+
 /* The list's orders (issue 9): from the Sort menu's action and from the
  * table's titles, Case Number turning the order of intake round and
  * Promised putting what is due first, a returned case after the open
@@ -2735,6 +3084,14 @@ main (int   argc,
               test_case_list_filter, fixture_tear_down);
   g_test_add ("/hall/gui/list/paused", Fixture, NULL, fixture_set_up, test_list_paused,
               fixture_tear_down);
+  g_test_add ("/hall/gui/list/rows-gone-while-waiting", Fixture, NULL, fixture_set_up,
+              test_list_rows_gone_while_waiting, fixture_tear_down);
+  g_test_add ("/hall/gui/list/rows-in-view-first", Fixture, NULL, fixture_set_up,
+              test_list_rows_in_view_first, fixture_tear_down);
+  g_test_add ("/hall/gui/list/jump-rows-in-view", Fixture, NULL, fixture_set_up,
+              test_list_jump_rows_in_view, fixture_tear_down);
+  g_test_add ("/hall/gui/list/rows-filled", Fixture, NULL, fixture_set_up,
+              test_list_rows_filled, fixture_tear_down);
   g_test_add ("/hall/gui/list/sorted", Fixture, NULL, fixture_set_up, test_list_sorted,
               fixture_tear_down);
   g_test_add ("/hall/gui/narrow-window", Fixture, NULL, fixture_set_up, test_narrow_window,

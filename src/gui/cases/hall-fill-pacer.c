@@ -19,6 +19,7 @@ struct _HallFillPacer
   GtkWidget         *widget;  /* weak */
   guint              rows_per_frame;
   HallFillPacerShow  show;
+  HallFillPacerInView in_view;
   gpointer           user_data;
 
   GQueue             waiting;       /* of rows, first come first */
@@ -95,18 +96,46 @@ hall_fill_pacer_new (GtkWidget         *widget,
   return self;
 }
 
-/* Shows the first @limit waiting rows. */
+void
+hall_fill_pacer_set_in_view (HallFillPacer       *self,
+                             HallFillPacerInView  in_view)
+{
+  g_return_if_fail (HALL_IS_FILL_PACER (self));
+
+  self->in_view = in_view;
+}
+
+static void
+show_row (HallFillPacer *self,
+          gpointer       row)
+{
+  GList *link = g_hash_table_lookup (self->waiting_links, row);
+
+  /* Forgotten while an earlier one was shown. */
+  if (link == NULL)
+    return;
+  g_queue_delete_link (&self->waiting, link);
+  g_hash_table_remove (self->waiting_links, row);
+  self->show (row, self->user_data);
+}
+
+/* Shows @limit waiting rows: those in view first, then the first come.
+ * The rows are picked before any is shown, which may change the queue. */
 static void
 show_some (HallFillPacer *self,
            guint          limit)
 {
-  for (guint i = 0; i < limit && !g_queue_is_empty (&self->waiting); i++)
-    {
-      gpointer row = g_queue_pop_head (&self->waiting);
+  g_autoptr (GPtrArray) picked = g_ptr_array_sized_new (limit);
 
-      g_hash_table_remove (self->waiting_links, row);
-      self->show (row, self->user_data);
-    }
+  if (self->in_view != NULL)
+    for (GList *link = self->waiting.head; link != NULL && picked->len < limit; link = link->next)
+      if (self->in_view (link->data, self->user_data))
+        g_ptr_array_add (picked, link->data);
+  for (GList *link = self->waiting.head; link != NULL && picked->len < limit; link = link->next)
+    if (!g_ptr_array_find (picked, link->data, NULL))
+      g_ptr_array_add (picked, link->data);
+  for (guint i = 0; i < picked->len; i++)
+    show_row (self, picked->pdata[i]);
 }
 
 static gboolean
