@@ -188,6 +188,19 @@ test_widget_destroyed (void)
   hall_fill_pacer_forget (pacer, GUINT_TO_POINTER (1));
 }
 
+/* A mapped view with @n rows waiting their turns. (transfer full) */
+static HallFillPacer *
+map_with_rows_waiting (Fixture *fixture,
+                       guint    n)
+{
+  HallFillPacer *pacer;
+
+  map_window (fixture);
+  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
+  for (guint row = 1; row <= n; row++)
+    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
+  return pacer;
+}
 
 /* Rows that wait when the widget goes out of sight (a stack switching to
  * another page) are shown all the same: the clock still ticks for it. */
@@ -195,22 +208,11 @@ static void
 test_unmapped_while_waiting (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr (HallFillPacer) pacer = NULL;
+  g_autoptr (HallFillPacer) pacer = map_with_rows_waiting (fixture, 9);
 
-  map_window (fixture);
-  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
-  for (guint row = 1; row <= 9; row++)
-    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
   gtk_widget_set_visible (fixture->view, FALSE);
   g_assert_false (gtk_widget_get_mapped (fixture->view));
   wait_for_shown (fixture, 9);
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
 }
 
 /* The window hidden while rows wait (and shown again): they are shown. */
@@ -218,15 +220,11 @@ static void
 test_window_hidden_while_waiting (Fixture       *fixture,
                                   gconstpointer  data)
 {
-  g_autoptr (HallFillPacer) pacer = NULL;
+  g_autoptr (HallFillPacer) pacer = map_with_rows_waiting (fixture, 9);
   gboolean done = FALSE;
 
-  map_window (fixture);
-  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
-  for (guint row = 1; row <= 9; row++)
-    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
   gtk_widget_set_visible (fixture->window, FALSE);
-  g_timeout_add (300, quit_cb, &done);
+  g_timeout_add (300, timed_out_cb, &done);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   /* X11 freezes a hidden window's clock: the rows wait for it to show. */
@@ -241,12 +239,8 @@ static void
 test_unrealized_while_waiting (Fixture       *fixture,
                                gconstpointer  data)
 {
-  g_autoptr (HallFillPacer) pacer = NULL;
+  g_autoptr (HallFillPacer) pacer = map_with_rows_waiting (fixture, 9);
 
-  map_window (fixture);
-  pacer = hall_fill_pacer_new (fixture->view, PER_FRAME, show_cb, fixture);
-  for (guint row = 1; row <= 9; row++)
-    g_assert_true (hall_fill_pacer_defer (pacer, GUINT_TO_POINTER (row)));
   g_object_ref (fixture->view);
   gtk_window_set_child (GTK_WINDOW (fixture->window), NULL);
   g_assert_false (gtk_widget_get_realized (fixture->view));
