@@ -1990,7 +1990,6 @@ page_sort (HallCaseListPage *page)
   return sort;
 }
 
-
 /* The table's row widgets, in their order on screen. */
 static void
 collect_case_rows (GtkWidget *widget,
@@ -2088,8 +2087,6 @@ sort_now (HallCaseListPage *page,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "list.sort", "s", sort));
 }
 
-/* Rows waiting their turn when the official signs out, and when the
- * window goes: nothing is shown into rows that are gone. */
 static gboolean
 model_sorted_newest (gpointer data)
 {
@@ -2098,6 +2095,8 @@ model_sorted_newest (gpointer data)
   return hall_case_list_model_get_sort (HALL_CASE_LIST_MODEL (model)) == HALL_CASE_SORT_NEWEST;
 }
 
+/* Rows waiting their turn when the official signs out, and when the
+ * window goes: nothing is shown into rows that are gone. */
 static void
 test_list_rows_gone_while_waiting (Fixture       *fixture,
                                    gconstpointer  data)
