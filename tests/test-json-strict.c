@@ -1,4 +1,4 @@
-/* test-json-strict.c — the strict JSON check every program runs on text
+/* test-json-strict.c — the strict JSON reading every program does of text
  * from outside
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,22 +8,46 @@
 #include "hall-error.h"
 #include "hall-json-strict.h"
 
+/* Checked, and read into nodes: both must say the same. */
 static gboolean
 check (const char  *text,
        gsize        length,
        char       **field_out,
        GError     **error)
 {
-  return hall_json_check_strict (text, length, 16, field_out, error);
+  g_autoptr (GError) parse_error = NULL;
+  g_autofree char *parse_field = NULL;
+  g_autoptr (JsonNode) root = hall_json_parse_strict (text, length, 16, &parse_field,
+                                                      &parse_error);
+  gboolean ok = hall_json_check_strict (text, length, 16, field_out, error);
+
+  g_assert_cmpint (ok, ==, root != NULL);
+  if (!ok)
+    {
+      g_assert_cmpstr (parse_error->message, ==, (*error)->message);
+      g_assert_cmpstr (parse_field, ==, field_out != NULL ? *field_out : parse_field);
+    }
+  return ok;
 }
 
+/* Accepted, and read into the nodes json-glib reads. */
 static void
 assert_accepted (const char *text)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
 
   if (!check (text, strlen (text), NULL, &error))
     g_error ("refused %s: %s", text, error->message);
+  root = hall_json_parse_strict (text, strlen (text), 16, NULL, NULL);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  if (!json_node_equal (root, json_parser_get_root (parser)))
+    {
+      g_autofree char *ours = json_to_string (root, FALSE);
+
+      g_error ("%s read as %s", text, ours);
+    }
 }
 
 /* Refused, with @fragment in the message and @field (or none) at fault. */
@@ -63,6 +87,45 @@ test_accepts_json (void)
   assert_accepted ("{\"a\":{\"a\":{\"a\":1}}}"); /* the same name in nested objects */
   assert_accepted ("\"just a string\"");
   assert_accepted ("0");
+}
+
+/* Whole numbers are int64s, others doubles, as json-glib has them; a
+ * whole number too big for an int64 is a double rather than refused. */
+static void
+test_numbers (void)
+{
+  g_autoptr (JsonNode) root = NULL;
+  JsonArray *array;
+
+  assert_accepted ("[0, -0, 7, -12, 9223372036854775807, -9223372036854775808]");
+  assert_accepted ("[0.5, -1.25, 1e3, 2E-2, 1.5e+2, 0.0]");
+  assert_accepted ("{\"seq\": 42, \"mixed\": [1, 1.0, \"1\"]}");
+
+  root = hall_json_parse_strict ("[3, 3.0, 92233720368547758070]", 30, 16, NULL, NULL);
+  g_assert_nonnull (root);
+  array = json_node_get_array (root);
+  g_assert_cmpint (json_node_get_value_type (json_array_get_element (array, 0)), ==,
+                   G_TYPE_INT64);
+  g_assert_cmpint (json_array_get_int_element (array, 0), ==, 3);
+  g_assert_cmpint (json_node_get_value_type (json_array_get_element (array, 1)), ==,
+                   G_TYPE_DOUBLE);
+  g_assert_cmpint (json_node_get_value_type (json_array_get_element (array, 2)), ==,
+                   G_TYPE_DOUBLE);
+  g_assert_cmpfloat_with_epsilon (json_array_get_double_element (array, 2),
+                                  92233720368547758070.0, 1e6);
+}
+
+/* A text that is not all of the buffer: read no further than @length. */
+static void
+test_reads_only_its_length (void)
+{
+  g_autoptr (JsonNode) root = hall_json_parse_strict ("{\"a\": 12}34", 9, 16, NULL, NULL);
+
+  g_assert_nonnull (root);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "a"), ==, 12);
+  g_clear_pointer (&root, json_node_unref);
+  root = hall_json_parse_strict ("[12345", 3, 16, NULL, NULL);
+  g_assert_null (root);
 }
 
 static void
@@ -145,6 +208,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/hall/json-strict/accepts-json", test_accepts_json);
+  g_test_add_func ("/hall/json-strict/numbers", test_numbers);
+  g_test_add_func ("/hall/json-strict/only-its-length", test_reads_only_its_length);
   g_test_add_func ("/hall/json-strict/nul", test_nul_is_refused);
   g_test_add_func ("/hall/json-strict/duplicates", test_duplicates_are_refused);
   g_test_add_func ("/hall/json-strict/not-json", test_not_json_is_refused);

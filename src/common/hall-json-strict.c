@@ -6,7 +6,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hall-error.h"
@@ -27,6 +29,9 @@ typedef struct
   GString    *member;
   char       *field;
   GError     *error;
+  /* Reading into nodes (hall_json_parse_strict ()): a string's or a
+   * number's text, decoded, before it goes into its node. */
+  GString    *scratch;
 } Scanner;
 
 static void
@@ -226,8 +231,33 @@ read_digits (Scanner *s)
   return s->pos > start;
 }
 
+/* The number just read, from @start, as json-glib reads one: a whole
+ * number into an int64 (a double when it does not fit), any other into a
+ * double. */
+static JsonNode *
+number_node (Scanner *s,
+             gsize    start)
+{
+  const char *text;
+  char *end;
+  gint64 whole;
+
+  g_string_truncate (s->scratch, 0);
+  g_string_append_len (s->scratch, s->text + start, (gssize) (s->pos - start));
+  text = s->scratch->str;
+  if (strpbrk (text, ".eE") == NULL)
+    {
+      errno = 0;
+      whole = g_ascii_strtoll (text, &end, 10);
+      if (errno == 0 && *end == '\0')
+        return json_node_init_int (json_node_alloc (), whole);
+    }
+  return json_node_init_double (json_node_alloc (), g_ascii_strtod (text, NULL));
+}
+
 static gboolean
-read_number (Scanner *s)
+read_number (Scanner   *s,
+             JsonNode **out)
 {
   gsize start = s->pos;
 
@@ -251,10 +281,13 @@ read_number (Scanner *s)
       if (!read_digits (s))
         return fail_at (s, start, HALL_VALIDATION_ERROR_INVALID, _("a number is not written as JSON writes it"));
     }
+  if (out != NULL)
+    *out = number_node (s, start);
   return TRUE;
 }
 
-static gboolean read_value (Scanner *s);
+static gboolean read_value (Scanner   *s,
+                            JsonNode **out);
 
 /* Whether @name was seen in this object already; adds it when not. */
 static gboolean
@@ -277,23 +310,31 @@ name_seen (GPtrArray  *names,
   return FALSE;
 }
 
+/* An object from its "{"; into *@out when not NULL. Read into nodes, the
+ * object itself knows its members so far; only checked, @names does. */
 static gboolean
-read_object (Scanner *s)
+read_object (Scanner   *s,
+             JsonNode **out)
 {
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) table = NULL;
   g_autoptr (GString) name = g_string_new (NULL);
+  g_autoptr (JsonObject) object = out != NULL ? json_object_new () : NULL;
 
   s->pos++;
   skip_space (s);
   if (s->pos < s->length && s->text[s->pos] == '}')
     {
       s->pos++;
+      if (out != NULL)
+        *out = json_node_init_object (json_node_alloc (), object);
       return TRUE;
     }
   for (;;)
     {
+      g_autoptr (JsonNode) value = NULL;
       gsize at = s->pos;
+      gboolean seen;
 
       if (s->pos >= s->length || s->text[s->pos] != '"')
         return fail_at (s, s->pos, HALL_VALIDATION_ERROR_INVALID,
@@ -301,7 +342,9 @@ read_object (Scanner *s)
       g_string_truncate (name, 0);
       if (!read_string (s, name))
         return FALSE;
-      if (name_seen (names, &table, name->str))
+      seen = object != NULL ? json_object_has_member (object, name->str)
+                            : name_seen (names, &table, name->str);
+      if (seen)
         {
           g_free (s->field);
           s->field = g_strdup (name->str);
@@ -313,8 +356,10 @@ read_object (Scanner *s)
         return fail_at (s, s->pos, HALL_VALIDATION_ERROR_INVALID, _("“:” is expected after a member name"));
       s->pos++;
       g_string_assign (s->member, name->str);
-      if (!read_value (s))
+      if (!read_value (s, object != NULL ? &value : NULL))
         return FALSE;
+      if (object != NULL)
+        json_object_set_member (object, name->str, g_steal_pointer (&value));
       skip_space (s);
       if (s->pos < s->length && s->text[s->pos] == ',')
         {
@@ -325,6 +370,8 @@ read_object (Scanner *s)
       if (s->pos < s->length && s->text[s->pos] == '}')
         {
           s->pos++;
+          if (out != NULL)
+            *out = json_node_init_object (json_node_alloc (), object);
           return TRUE;
         }
       return fail_at (s, s->pos, HALL_VALIDATION_ERROR_INVALID, _("“,” or “}” is expected in an object"));
@@ -332,19 +379,28 @@ read_object (Scanner *s)
 }
 
 static gboolean
-read_array (Scanner *s)
+read_array (Scanner   *s,
+            JsonNode **out)
 {
+  g_autoptr (JsonArray) array = out != NULL ? json_array_new () : NULL;
+
   s->pos++;
   skip_space (s);
   if (s->pos < s->length && s->text[s->pos] == ']')
     {
       s->pos++;
+      if (out != NULL)
+        *out = json_node_init_array (json_node_alloc (), array);
       return TRUE;
     }
   for (;;)
     {
-      if (!read_value (s))
+      g_autoptr (JsonNode) element = NULL;
+
+      if (!read_value (s, array != NULL ? &element : NULL))
         return FALSE;
+      if (array != NULL)
+        json_array_add_element (array, g_steal_pointer (&element));
       skip_space (s);
       if (s->pos < s->length && s->text[s->pos] == ',')
         {
@@ -354,6 +410,8 @@ read_array (Scanner *s)
       if (s->pos < s->length && s->text[s->pos] == ']')
         {
           s->pos++;
+          if (out != NULL)
+            *out = json_node_init_array (json_node_alloc (), array);
           return TRUE;
         }
       return fail_at (s, s->pos, HALL_VALIDATION_ERROR_INVALID, _("“,” or “]” is expected in an array"));
@@ -372,8 +430,10 @@ read_literal (Scanner    *s,
   return TRUE;
 }
 
+/* One value; into *@out, a new node, when not NULL. */
 static gboolean
-read_value (Scanner *s)
+read_value (Scanner   *s,
+            JsonNode **out)
 {
   gboolean ok;
   char c;
@@ -389,28 +449,81 @@ read_value (Scanner *s)
       if (++s->depth > s->max_depth)
         return fail_at (s, s->pos, HALL_VALIDATION_ERROR_INVALID,
                         _("objects and arrays nest deeper than %u levels"), s->max_depth);
-      ok = c == '{' ? read_object (s) : read_array (s);
+      ok = c == '{' ? read_object (s, out) : read_array (s, out);
       s->depth--;
       return ok;
     case '"':
-      if (!read_string (s, NULL))
+      if (out != NULL)
+        g_string_truncate (s->scratch, 0);
+      if (!read_string (s, out != NULL ? s->scratch : NULL))
         {
           if (s->field == NULL && s->member->len > 0)
             s->field = g_strdup (s->member->str);
           return FALSE;
         }
+      if (out != NULL)
+        *out = json_node_init_string (json_node_alloc (), s->scratch->str);
       return TRUE;
     case 't':
-      return read_literal (s, "true");
+      ok = read_literal (s, "true");
+      if (ok && out != NULL)
+        *out = json_node_init_boolean (json_node_alloc (), TRUE);
+      return ok;
     case 'f':
-      return read_literal (s, "false");
+      ok = read_literal (s, "false");
+      if (ok && out != NULL)
+        *out = json_node_init_boolean (json_node_alloc (), FALSE);
+      return ok;
     case 'n':
-      return read_literal (s, "null");
+      ok = read_literal (s, "null");
+      if (ok && out != NULL)
+        *out = json_node_init_null (json_node_alloc ());
+      return ok;
     default:
       if (c == '-' || g_ascii_isdigit (c))
-        return read_number (s);
+        return read_number (s, out);
       return fail_at (s, s->pos, HALL_VALIDATION_ERROR_INVALID, _("a JSON value is expected"));
     }
+}
+
+/* Reads @text whole; the value into *@out when not NULL. */
+static gboolean
+read_text (const char  *text,
+           gsize        length,
+           guint        max_depth,
+           JsonNode   **out,
+           char       **field_out,
+           GError     **error)
+{
+  Scanner s = { text, length, 0, max_depth, 0, g_string_new (NULL), NULL, NULL,
+                out != NULL ? g_string_new (NULL) : NULL };
+  g_autoptr (JsonNode) value = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+
+  ok = read_value (&s, out != NULL ? &value : NULL);
+  if (ok)
+    {
+      skip_space (&s);
+      if (s.pos < s.length)
+        ok = fail_at (&s, s.pos, HALL_VALIDATION_ERROR_INVALID,
+                      _("there is more after the value"));
+    }
+  g_string_free (s.member, TRUE);
+  if (s.scratch != NULL)
+    g_string_free (s.scratch, TRUE);
+  if (ok)
+    {
+      if (out != NULL)
+        *out = g_steal_pointer (&value);
+      return TRUE;
+    }
+  if (field_out != NULL)
+    *field_out = g_steal_pointer (&s.field);
+  g_free (s.field);
+  g_propagate_error (error, s.error);
+  return FALSE;
 }
 
 gboolean
@@ -420,25 +533,19 @@ hall_json_check_strict (const char  *text,
                         char       **field_out,
                         GError     **error)
 {
-  Scanner s = { text, length, 0, max_depth, 0, g_string_new (NULL), NULL, NULL };
-  gboolean ok;
+  return read_text (text, length, max_depth, NULL, field_out, error);
+}
 
-  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+JsonNode *
+hall_json_parse_strict (const char  *text,
+                        gsize        length,
+                        guint        max_depth,
+                        char       **field_out,
+                        GError     **error)
+{
+  JsonNode *root = NULL;
 
-  ok = read_value (&s);
-  if (ok)
-    {
-      skip_space (&s);
-      if (s.pos < s.length)
-        ok = fail_at (&s, s.pos, HALL_VALIDATION_ERROR_INVALID,
-                      _("there is more after the value"));
-    }
-  g_string_free (s.member, TRUE);
-  if (ok)
-    return TRUE;
-  if (field_out != NULL)
-    *field_out = g_steal_pointer (&s.field);
-  g_free (s.field);
-  g_propagate_error (error, s.error);
-  return FALSE;
+  if (!read_text (text, length, max_depth, &root, field_out, error))
+    return NULL;
+  return root;
 }

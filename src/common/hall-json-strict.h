@@ -1,11 +1,12 @@
-/* hall-json-strict.h — JSON text from outside, checked against RFC 8259
- * before json-glib reads it
+/* hall-json-strict.h — JSON text from outside, read as RFC 8259 says and
+ * no more loosely
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -29,5 +30,14 @@ gboolean hall_json_check_strict (const char  *text,
                                  guint        max_depth,
                                  char       **field_out,
                                  GError     **error);
+
+/* The same reading, in one pass, into nodes: the value of @text (transfer
+ * full), as json-glib would read it (a whole number an int64, any other
+ * number a double), or NULL as hall_json_check_strict () fails. */
+JsonNode *hall_json_parse_strict (const char  *text,
+                                  gsize        length,
+                                  guint        max_depth,
+                                  char       **field_out,
+                                  GError     **error);
 
 G_END_DECLS

@@ -18,16 +18,13 @@
 static JsonNode *
 parse_json (HallHttpResponse *response)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   gsize size;
   const char *data = g_bytes_get_data (response->body, &size);
 
   /* Read as strictly as every other answer of the server's. */
-  if (data == NULL || size == 0
-      || !hall_json_check_strict (data, size, HALL_SYNC_RESPONSE_MAX_DEPTH, NULL, NULL)
-      || !json_parser_load_from_data (parser, data, size, NULL))
+  if (data == NULL || size == 0)
     return NULL;
-  return json_parser_steal_root (parser);
+  return hall_json_parse_strict (data, size, HALL_SYNC_RESPONSE_MAX_DEPTH, NULL, NULL);
 }
 
 static GPtrArray *

@@ -107,7 +107,7 @@ import_line (HallCtl     *ctl,
              char       **field_out,
              GError     **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (HallApplicant) applicant = NULL;
   g_autoptr (HallApplicant) existing = NULL;
   g_autoptr (HallCase) kase = NULL;
@@ -122,32 +122,22 @@ import_line (HallCtl     *ctl,
   const char *kind;
 
   /* The same strict reading as the server's: a \u0000 would cut a name
-   * short, and of a member given twice json-glib keeps the last. (A raw NUL
+   * short, and of a member given twice json-glib would keep the last. (A raw NUL
    * byte never gets here: the line would not be UTF-8.) */
-  if (!hall_json_check_strict (line, strlen (line), 16, field_out, &parse_error))
+  root = hall_json_parse_strict (line, strlen (line), 16, field_out, &parse_error);
+  if (root == NULL)
     {
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
                    _("not valid JSON: %s"), parse_error->message);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, line, -1, &parse_error))
-    {
-      /* json-glib says "<data>:1:COLUMN: Parse error: …"; the line is ours. */
-      const char *message = parse_error->message;
-
-      if (g_str_has_prefix (message, "<data>:1:"))
-        message += strlen ("<data>:1:");
-      g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
-                   _("not valid JSON at column %s"), message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
                    _("each line must be one JSON object {\"service\", \"applicant\"}"));
       return NULL;
     }
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
 
   service_id = json_object_get_string_member_with_default (object, "service", NULL);
   if (service_id == NULL || *service_id == '\0')

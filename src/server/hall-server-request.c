@@ -274,41 +274,33 @@ hall_server_parse_json_object (const char   *body,
                                gsize         length,
                                HallProblem **problem)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *field = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (length == 0)
     {
       *problem = hall_problem_new (400, NULL, _("The request has no body; a JSON object is expected"));
       return NULL;
     }
-  /* Before json-glib sees it: deep nesting would overflow its recursion;
+  /* Not json-glib's parser: deep nesting would overflow its recursion;
    * what it reads beyond JSON (comments, single quotes, escapes such as
    * \315) could hide brackets or put bytes that are not UTF-8 into a string
    * that every counter would then fail to read from the change feed; a
    * \u0000 would cut a string short, and of a member sent twice the last
    * would win without a word. */
-  if (!hall_json_check_strict (body, length, HALL_JSON_MAX_DEPTH, &field, &error))
+  root = hall_json_parse_strict (body, length, HALL_JSON_MAX_DEPTH, &field, &error);
+  if (root == NULL)
     {
       *problem = hall_problem_new (400, field, _("The body is not valid JSON: %s"), error->message);
       return NULL;
     }
-  /* Mutable: the uuid from the path is filled in. */
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, body, length, &error))
-    {
-      *problem = hall_problem_new (400, NULL, _("The body is not valid JSON: %s"), error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       *problem = hall_problem_new (400, NULL, _("The body must be a JSON object"));
       return NULL;
     }
-  return json_node_ref (root);
+  return g_steal_pointer (&root);
 }
 
 /* The generic limits of the contract: strings of at most 200 characters,
