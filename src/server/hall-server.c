@@ -880,10 +880,13 @@ hall_server_stop (HallServer *self)
 
   if (self->daemon == NULL)
     return;
+  /* Requests from now on are answered 503 at once (a balancer sends them
+   * elsewhere); the writers answer what they hold and refuse the rest, so
+   * no connection stays suspended when MHD stops. Not MHD_quiesce_daemon ():
+   * with epoll and a pool of threads, libmicrohttpd 0.9.75 races its own
+   * workers removing the listening socket and aborts the process ("Failed
+   * to remove listen FD from epoll set"), as test-server-blobs once did. */
   self->stopping = TRUE;
-  /* No new connections; the writer answers what it holds and refuses the
-   * rest, so no connection stays suspended when MHD stops. */
-  MHD_quiesce_daemon (self->daemon);
   if (self->committer != NULL)
     hall_group_committer_stop (self->committer);
   if (self->queue_committer != NULL && self->queue_committer != self->committer)
