@@ -33,7 +33,9 @@ gboolean hall_json_check_strict (const char  *text,
 
 /* The same reading, in one pass, into nodes: the value of @text (transfer
  * full), as json-glib would read it (a whole number an int64, any other
- * number a double), or NULL as hall_json_check_strict () fails. */
+ * number a double; but a whole number beyond an int64 is a double, where
+ * json-glib wraps it round to another number), or NULL as
+ * hall_json_check_strict () fails. */
 JsonNode *hall_json_parse_strict (const char  *text,
                                   gsize        length,
                                   guint        max_depth,

@@ -998,7 +998,6 @@ hall_queue_add_appointment (HallQueue          *self,
 {
   g_autoptr(HallQueueStmt) stmt = NULL;
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *made = NULL;
   HallQueueAnswer *answer = NULL;
   gint64 start = slot_start * G_USEC_PER_SEC;
