@@ -12,7 +12,6 @@
 
 #include "hall-error.h"
 #include "hall-json.h"
-#include "hall-json-strict.h"
 
 char *
 hall_timestamp_to_iso8601 (gint64 unix_seconds)
@@ -313,14 +312,6 @@ hall_json_expect_object (JsonNode   *node,
       return NULL;
     }
   return json_node_get_object (node);
-}
-
-gboolean
-hall_json_text_is_strict (const char *text,
-                          gsize       length,
-                          guint       max_depth)
-{
-  return hall_json_check_strict (text, length, max_depth, NULL, NULL);
 }
 
 void

@@ -77,12 +77,6 @@ gboolean    hall_json_read_enum          (JsonObject  *object,
                                           const char **field_out,
                                           GError     **error);
 
-/* hall_json_check_strict() without the reason: whether @text is exactly
- * one RFC 8259 value that json-glib will read as it is written. */
-gboolean    hall_json_text_is_strict     (const char  *text,
-                                          gsize        length,
-                                          guint        max_depth);
-
 /* (transfer none): the object @node holds, owned by @node. The top of a
  * wire document must be an object; the error names "what". */
 JsonObject *hall_json_expect_object      (JsonNode    *node,

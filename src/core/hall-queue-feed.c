@@ -17,6 +17,7 @@
 
 #include "hall-http-client.h"
 #include "hall-json.h"
+#include "hall-json-strict.h"
 #include "hall-queue-feed.h"
 
 #define BACKOFF_BASE_MS 250u
@@ -166,17 +167,16 @@ parse_object (const char *text,
               const char *what,
               GError    **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = hall_json_parse_strict (text, length, 32, NULL, NULL);
   JsonObject *object;
 
-  if (!hall_json_text_is_strict (text, length, 32)
-      || !json_parser_load_from_data (parser, text, (gssize) length, NULL))
+  if (root == NULL)
     {
       g_set_error (error, HALL_QUEUE_FEED_ERROR, HALL_QUEUE_FEED_ERROR_EVENT,
                    _("%s is not one JSON value"), what);
       return NULL;
     }
-  object = hall_json_expect_object (json_parser_get_root (parser), what, error);
+  object = hall_json_expect_object (root, what, error);
   return object != NULL ? json_object_ref (object) : NULL;
 }
 

@@ -25,7 +25,7 @@ _hall_sync_pull_trust (HallSyncWorker  *worker,
                        GError         **error)
 {
   g_autoptr (HallHttpResponse) response = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GPtrArray) certificates = g_ptr_array_new_with_free_func (
     (GDestroyNotify) hall_certificate_free);
   g_autoptr (HallRevocationList) revocations = NULL;
@@ -59,15 +59,14 @@ _hall_sync_pull_trust (HallSyncWorker  *worker,
       return FALSE;
     }
   data = g_bytes_get_data (response->body, &size);
-  if (!hall_json_text_is_strict ((const char *) data, size, 16)
-      || !json_parser_load_from_data (parser, (const char *) data, (gssize) size, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = hall_json_parse_strict ((const char *) data, size, 16, NULL, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
                            _("the server’s list of what the hall trusts is not a JSON object"));
       return FALSE;
     }
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
   key_text = json_object_get_string_member_with_default (object, "hall_public_key", NULL);
   if (key_text == NULL)
     return TRUE; /* the server has no hall key yet */
