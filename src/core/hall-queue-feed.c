@@ -18,6 +18,7 @@
 #include "hall-http-client.h"
 #include "hall-json.h"
 #include "hall-json-strict.h"
+#include "hall-lazy-library.h"
 #include "hall-queue-feed.h"
 
 #define BACKOFF_BASE_MS 250u
@@ -137,6 +138,7 @@ typedef struct
   guint                status;
   gboolean             is_stream;
   gboolean             announced_online;
+  gboolean             said_missing;  /* that libcurl is not installed */
   guint                events;
   GError              *error;
 } Worker;
@@ -348,7 +350,16 @@ fetch_snapshot (Worker *worker)
                                     worker->cancellable, &error);
   if (response == NULL)
     {
-      g_debug ("queue: %s", error->message);
+      /* A network down is the board's "offline", tried again and again; a
+       * libcurl not installed never comes back by itself: IT must hear. */
+      if (g_error_matches (error, HALL_LIBRARY_ERROR, HALL_LIBRARY_ERROR_MISSING)
+          && !worker->said_missing)
+        {
+          g_warning ("queue: %s", error->message);
+          worker->said_missing = TRUE;
+        }
+      else
+        g_debug ("queue: %s", error->message);
       return FALSE;
     }
   if (response->status != 200)
