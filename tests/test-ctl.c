@@ -2,9 +2,19 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* dlinfo (), unshare () */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sysexits.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -725,6 +735,88 @@ test_decide (Fixture      *fixture,
   }
 }
 
+/* Whether this process may have a mount namespace of its own (asked of a
+ * child, so that this one keeps its namespace). */
+static gboolean
+may_unshare_mounts (void)
+{
+  int status = 0;
+  pid_t child = fork ();
+
+  if (child == 0)
+    _exit (unshare (CLONE_NEWNS) == 0
+           && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 ? 0 : 1);
+  return child > 0 && waitpid (child, &status, 0) == child && WIFEXITED (status)
+         && WEXITSTATUS (status) == 0;
+}
+
+/* Lays /dev/null over the file the loader finds for libcurl's soname, in
+ * a mount namespace of this process's own. */
+static void
+hide_libcurl (void)
+{
+  struct link_map *map = NULL;
+  g_autofree char *real = NULL;
+  void *handle = dlopen (HALL_LIBCURL_SONAME, RTLD_NOW);
+
+  g_assert_nonnull (handle);
+  g_assert_cmpint (dlinfo (handle, RTLD_DI_LINKMAP, &map), ==, 0);
+  real = realpath (map->l_name, NULL);
+  g_assert_nonnull (real);
+  g_assert_cmpint (unshare (CLONE_NEWNS), ==, 0);
+  g_assert_cmpint (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ==, 0);
+  g_assert_cmpint (mount ("/dev/null", real, NULL, MS_BIND, NULL), ==, 0);
+}
+
+/* libcurl not installed: login and sync say which package to install and
+ * exit 69 (trying again will not help), and lose nothing that waits. Run
+ * in a subprocess, whose mount namespace hides the library; skipped where
+ * this may not mount (not root). */
+static void
+test_libcurl_missing (Fixture      *fixture,
+                      gconstpointer user_data)
+{
+  g_autofree char *cases = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonObject) before = NULL;
+  g_autoptr (JsonObject) after = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      if (!may_unshare_mounts ())
+        {
+          g_test_skip ("no mount namespace of our own to hide libcurl in");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      g_test_trap_assert_stdout ("*libcurl hidden*");
+      return;
+    }
+
+  cases = write_file (fixture, "cases.jsonl", good_jsonl);
+  password = write_file (fixture, "password", "demo\n");
+  start_server (fixture);
+  g_assert_cmpint (run_ctl (fixture, NULL, NULL, "import", cases, NULL), ==, 0);
+  hide_libcurl ();
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "login", "--server", fixture->url, "--user",
+                            "demo", "--password-file", password, NULL), ==, EX_UNAVAILABLE);
+  g_assert_nonnull (strstr (err, HALL_LIBCURL_SONAME));
+  g_assert_nonnull (strstr (err, "install the package"));
+
+  before = status_json (fixture, NULL);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl (fixture, NULL, &err, "--server", fixture->url, "sync", NULL), ==,
+                   EX_UNAVAILABLE);
+  g_assert_nonnull (strstr (err, "install the package"));
+  after = status_json (fixture, NULL);
+  g_assert_cmpint (json_object_get_int_member (after, "pending"), ==,
+                   json_object_get_int_member (before, "pending"));
+  g_assert_cmpint (json_object_get_int_member (after, "pending"), >, 0);
+  g_print ("libcurl hidden\n");
+}
+
 static void
 add (const char *path,
      void (*func) (Fixture *, gconstpointer))
@@ -744,6 +836,7 @@ main (int   argc,
   add ("/hall/ctl/sign-in-again", test_sign_in_again);
   add ("/hall/ctl/logout", test_logout);
   add ("/hall/ctl/offline", test_offline);
+  add ("/hall/ctl/libcurl-missing", test_libcurl_missing);
   add ("/hall/ctl/usage", test_usage);
   add ("/hall/ctl/decide", test_decide);
   add ("/hall/ctl/calendar", test_calendar);

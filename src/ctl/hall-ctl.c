@@ -11,6 +11,7 @@
 
 #include "hall-error.h"
 #include "hall-ctl.h"
+#include "hall-lazy-library.h"
 #include "hall-signature.h"
 #include "hall-sqlite.h"
 
@@ -187,6 +188,9 @@ hall_ctl_exit_code (const GError *error)
     }
   if (error->domain == HALL_VALIDATION_ERROR)
     return EX_DATAERR;
+  /* libcurl (or poppler, zbar) not installed: trying again will not help. */
+  if (error->domain == HALL_LIBRARY_ERROR)
+    return EX_UNAVAILABLE;
   /* A wrong password is the user's to fix; anything else signed is bad data. */
   if (g_error_matches (error, HALL_SIGNATURE_ERROR, HALL_SIGNATURE_ERROR_WRONG_PASSWORD))
     return EX_NOPERM;

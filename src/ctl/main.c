@@ -59,7 +59,8 @@ describe_commands (void)
                            "SERVICE_HALL_LOW_SPEED_TIME, SERVICE_HALL_LOW_SPEED_LIMIT,\n"
                            "SERVICE_HALL_CA_FILE, SERVICE_HALL_PINNED_KEY; the options above "
                            "win over them.\nExit status follows sysexits.h: 64 usage, 65 bad "
-                           "data, 75 try again later, 77 sign in again."));
+                           "data, 69 a library or device is missing,\n75 try again later, "
+                           "77 sign in again."));
   return g_string_free (text, FALSE);
 }
 
