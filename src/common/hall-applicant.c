@@ -235,7 +235,9 @@ hall_applicant_class_init (HallApplicantClass *klass)
   object_class->get_property = hall_applicant_get_property;
   object_class->set_property = hall_applicant_set_property;
 
-  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, flags);
+  /* Construct: set before constructed () would make up a random one. */
+  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL,
+                                               flags | G_PARAM_CONSTRUCT);
   properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, HALL_TYPE_APPLICANT_KIND,
                                              HALL_APPLICANT_PERSON,
                                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
@@ -757,6 +759,7 @@ hall_applicant_new_from_json (JsonNode    *node,
     }
 
   self = g_object_new (HALL_TYPE_APPLICANT,
+                       "uuid", uuid,
                        "kind", kind,
                        "name", name,
                        "id-type", id_type,
@@ -769,9 +772,6 @@ hall_applicant_new_from_json (JsonNode    *node,
                        "created-at", created_at,
                        "updated-at", updated_at,
                        NULL);
-  if (uuid != NULL)
-    hall_applicant_set_uuid (self, uuid);
-
   if (!hall_applicant_validate (self, field_out, error))
     return NULL;
 

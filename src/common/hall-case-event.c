@@ -219,7 +219,9 @@ hall_case_event_class_init (HallCaseEventClass *klass)
   object_class->get_property = hall_case_event_get_property;
   object_class->set_property = hall_case_event_set_property;
 
-  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, flags);
+  /* Construct: set before constructed () would make up a random one. */
+  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL,
+                                               flags | G_PARAM_CONSTRUCT);
   properties[PROP_CASE_UUID] = g_param_spec_string ("case-uuid", NULL, NULL, NULL,
                                                     construct_flags);
   properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, HALL_TYPE_CASE_EVENT_KIND,

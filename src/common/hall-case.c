@@ -324,7 +324,9 @@ hall_case_class_init (HallCaseClass *klass)
   object_class->get_property = hall_case_get_property;
   object_class->set_property = hall_case_set_property;
 
-  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, flags);
+  /* Construct: set before constructed () would make up a random one. */
+  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL,
+                                               flags | G_PARAM_CONSTRUCT);
   properties[PROP_NUMBER] = g_param_spec_string ("number", NULL, NULL, NULL, flags);
   properties[PROP_SERVICE_ID] = g_param_spec_string ("service-id", NULL, NULL, NULL, flags);
   properties[PROP_SERVICE_NAME] = g_param_spec_string ("service-name", NULL, NULL, NULL, flags);
@@ -859,6 +861,7 @@ hall_case_new_from_json (JsonNode    *node,
     updated_at = created_at;
 
   self = g_object_new (HALL_TYPE_CASE,
+                       "uuid", uuid,
                        "number", number,
                        "service-id", service,
                        "applicant-uuid", applicant,
@@ -873,8 +876,6 @@ hall_case_new_from_json (JsonNode    *node,
                        "version", version,
                        "checklist", checklist,
                        NULL);
-  if (uuid != NULL)
-    hall_case_set_uuid (self, uuid);
   return self;
 }
 
