@@ -7,6 +7,7 @@
 
 #include "hall-error.h"
 #include "hall-json-strict.h"
+#include "hall-test-json-tree.h"
 
 /* Checked, and read into nodes: both must say the same. */
 static gboolean
@@ -42,7 +43,7 @@ assert_accepted (const char *text)
     g_error ("refused %s: %s", text, error->message);
   root = hall_json_parse_strict (text, strlen (text), 16, NULL, NULL);
   g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
-  if (!json_node_equal (root, json_parser_get_root (parser)))
+  if (!hall_test_json_same_tree (root, json_parser_get_root (parser)))
     {
       g_autofree char *ours = json_to_string (root, FALSE);
 
@@ -100,6 +101,10 @@ test_numbers (void)
   assert_accepted ("[0, -0, 7, -12, 9223372036854775807, -9223372036854775808]");
   assert_accepted ("[0.5, -1.25, 1e3, 2E-2, 1.5e+2, 0.0]");
   assert_accepted ("{\"seq\": 42, \"mixed\": [1, 1.0, \"1\"]}");
+  assert_accepted ("[1e-400, -0.0, 1.7976931348623157e308]");
+  /* JSON has no infinity (json-glib would write it back as "inf.0"). */
+  assert_refused ("{\"at\": 1e400}", "a number is too large", NULL);
+  assert_refused ("[-2E+999]", "a number is too large", NULL);
 
   root = hall_json_parse_strict ("[3, 3.0, 92233720368547758070]", 30, 16, NULL, NULL);
   g_assert_nonnull (root);
@@ -135,6 +140,9 @@ test_nul_is_refused (void)
                   "U+0000", "password");
   assert_refused ("{\"name\":\"ab\\u0000cd\"}", "U+0000", "name");
   assert_refused ("{\"checklist\":[\"a\",\"b\\u0000\"]}", "U+0000", "checklist");
+  /* After an object, the member at fault is again the one it is in. */
+  assert_refused ("{\"x\":[{\"a\":1},\"\\u0000\"]}", "U+0000", "x");
+  assert_refused ("[{\"a\":1},\"\\u0000\"]", "U+0000", NULL);
   /* A raw NUL byte in a string, or after the value. */
   assert_refused_len ("{\"name\":\"ab\0cd\"}", 15, "control character", "name");
   assert_refused_len ("{\"name\":\"abcd\"}\0", 16, "more after the value", NULL);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,8 @@ typedef struct
   GString    *member;
   char       *field;
   GError     *error;
-  /* Reading into nodes (hall_json_parse_strict ()): a string's or a
-   * number's text, decoded, before it goes into its node. */
+  /* A string's or a number's text, decoded, before it goes into its
+   * node (or, only checked, a number's, to see that it is finite). */
   GString    *scratch;
 } Scanner;
 
@@ -233,7 +234,8 @@ read_digits (Scanner *s)
 
 /* The number just read, from @start, as json-glib reads one: a whole
  * number into an int64 (a double when it does not fit), any other into a
- * double. */
+ * double. NULL when it is beyond a double (1e400): JSON has no infinity,
+ * and json-glib would write one back as "inf.0", which is not JSON. */
 static JsonNode *
 number_node (Scanner *s,
              gsize    start)
@@ -241,6 +243,7 @@ number_node (Scanner *s,
   const char *text;
   char *end;
   gint64 whole;
+  double value;
 
   g_string_truncate (s->scratch, 0);
   g_string_append_len (s->scratch, s->text + start, (gssize) (s->pos - start));
@@ -252,13 +255,17 @@ number_node (Scanner *s,
       if (errno == 0 && *end == '\0')
         return json_node_init_int (json_node_alloc (), whole);
     }
-  return json_node_init_double (json_node_alloc (), g_ascii_strtod (text, NULL));
+  value = g_ascii_strtod (text, NULL);
+  if (!isfinite (value))
+    return NULL;
+  return json_node_init_double (json_node_alloc (), value);
 }
 
 static gboolean
 read_number (Scanner   *s,
              JsonNode **out)
 {
+  g_autoptr (JsonNode) node = NULL;
   gsize start = s->pos;
 
   if (s->text[s->pos] == '-')
@@ -281,8 +288,12 @@ read_number (Scanner   *s,
       if (!read_digits (s))
         return fail_at (s, start, HALL_VALIDATION_ERROR_INVALID, _("a number is not written as JSON writes it"));
     }
+  /* Only checked, the number is read too: whether it is finite. */
+  node = number_node (s, start);
+  if (node == NULL)
+    return fail_at (s, start, HALL_VALIDATION_ERROR_INVALID, _("a number is too large"));
   if (out != NULL)
-    *out = number_node (s, start);
+    *out = g_steal_pointer (&node);
   return TRUE;
 }
 
@@ -320,6 +331,9 @@ read_object (Scanner   *s,
   g_autoptr (GHashTable) table = NULL;
   g_autoptr (GString) name = g_string_new (NULL);
   g_autoptr (JsonObject) object = out != NULL ? json_object_new () : NULL;
+  /* The member this object is the value of: the one at fault again after
+   * it (in {"x": [{"a": 1}, "\u0000"]}, "x", not "a"). */
+  g_autofree char *outer = g_strdup (s->member->str);
 
   s->pos++;
   skip_space (s);
@@ -370,6 +384,7 @@ read_object (Scanner   *s,
       if (s->pos < s->length && s->text[s->pos] == '}')
         {
           s->pos++;
+          g_string_assign (s->member, outer);
           if (out != NULL)
             *out = json_node_init_object (json_node_alloc (), object);
           return TRUE;
@@ -495,13 +510,14 @@ read_text (const char  *text,
            char       **field_out,
            GError     **error)
 {
-  Scanner s = { text, length, 0, max_depth, 0, g_string_new (NULL), NULL, NULL,
-                out != NULL ? g_string_new (NULL) : NULL };
+  Scanner s = { text, length, 0, max_depth, 0, NULL, NULL, NULL, NULL };
   g_autoptr (JsonNode) value = NULL;
   gboolean ok;
 
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
 
+  s.member = g_string_new (NULL);
+  s.scratch = g_string_new (NULL);
   ok = read_value (&s, out != NULL ? &value : NULL);
   if (ok)
     {
@@ -511,8 +527,7 @@ read_text (const char  *text,
                       _("there is more after the value"));
     }
   g_string_free (s.member, TRUE);
-  if (s.scratch != NULL)
-    g_string_free (s.scratch, TRUE);
+  g_string_free (s.scratch, TRUE);
   if (ok)
     {
       if (out != NULL)

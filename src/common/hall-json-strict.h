@@ -18,8 +18,9 @@ G_BEGIN_DECLS
  *
  * This accepts exactly one RFC 8259 value, optionally surrounded by
  * whitespace, nested at most @max_depth deep, in valid UTF-8, with no
- * object holding the same member twice and no string holding U+0000 (which
- * no C string can carry) or a lone surrogate. Otherwise it is FALSE with a
+ * object holding the same member twice, no string holding U+0000 (which
+ * no C string can carry) or a lone surrogate, and no number beyond a
+ * double (1e400: JSON has no infinity). Otherwise it is FALSE with a
  * HALL_VALIDATION_ERROR saying what is wrong and where, in words that
  * follow "… is not valid JSON: " ("the member “state” appears twice in one
  * object (at line 1, column 21)"), and,

@@ -880,8 +880,9 @@ hall_server_stop (HallServer *self)
 
   if (self->daemon == NULL)
     return;
-  /* Requests from now on are answered 503 at once (a balancer sends them
-   * elsewhere); the writers answer what they hold and refuse the rest, so
+  /* Writes, sign-ins and the queue's changes from now on are answered 503
+   * at once (a balancer sends them elsewhere; reads are still served until
+   * MHD stops); the writers answer what they hold and refuse the rest, so
    * no connection stays suspended when MHD stops. Not MHD_quiesce_daemon ():
    * with epoll and a pool of threads, libmicrohttpd 0.9.75 races its own
    * workers removing the listening socket and aborts the process ("Failed
