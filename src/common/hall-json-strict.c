@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "hall-error.h"

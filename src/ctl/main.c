@@ -99,7 +99,10 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build finds its translations in the build tree, as the
+   * counter app and the display do. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SERVICE_HALL_LOCALEDIR") != NULL
+                                   ? g_getenv ("SERVICE_HALL_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
