@@ -251,6 +251,19 @@ test_bad_field (void)
     g_assert_null (field);
     g_assert_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_SYNTAX);
   }
+  {
+    /* Read strictly: of a member given twice, json-glib kept the last. */
+    g_autoptr (GError) error = NULL;
+    g_autofree char *field = NULL;
+    g_autoptr (HallCalendar) cal =
+      hall_calendar_new_checked ("{\"version\": 1, \"timezone\": \"Asia/Shanghai\","
+                                 " \"timezone\": \"UTC\"}", -1, "calendar", &field, &error);
+
+    g_assert_null (cal);
+    g_assert_cmpstr (field, ==, "timezone");
+    g_assert_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_SYNTAX);
+    g_assert_nonnull (strstr (error->message, "appears twice"));
+  }
 }
 
 /* 2026's holidays are in the shipped calendar; 2027's are not published

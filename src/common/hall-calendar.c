@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "hall-calendar.h"
+#include "hall-json-strict.h"
 #include "hall-error.h"
 
 #define CALENDAR_VERSION 1
@@ -217,22 +218,26 @@ load (HallCalendar *self,
       Source       *origin,
       GError      **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) node = NULL;
   g_autoptr (GError) local_error = NULL;
   JsonObject *root;
   const char *tz_name;
   GHashTableIter iter;
   gpointer key;
 
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  /* Strictly, as every text from outside: a calendar PUT to the server
+   * with "holidays" twice must not keep the second without a word. */
+  node = hall_json_parse_strict (data, length < 0 ? strlen (data) : (gsize) length, 16,
+                                 &origin->place, &local_error);
+  if (node == NULL)
     {
       g_set_error (error, HALL_CATALOG_ERROR, HALL_CATALOG_ERROR_SYNTAX, "%s: %s", origin->origin,
                    local_error->message);
       return FALSE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (node))
     return fail (error, origin, "/", _("the calendar must be a JSON object"));
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
   if (json_object_get_int_member_with_default (root, "version", 0) != CALENDAR_VERSION)
     return fail (error, origin, "version", _("\"version\" must be %d"), CALENDAR_VERSION);
   tz_name = json_object_get_string_member_with_default (root, "timezone", NULL);
@@ -258,7 +263,7 @@ load (HallCalendar *self,
   if (self->hours[0].n == 0 && g_hash_table_size (self->workdays) > 0)
     return fail (error, origin, "hours.mon",
                  _("adjusted working days open with Monday's hours, and Monday has none"));
-  self->json = json_to_string (json_parser_get_root (parser), FALSE);
+  self->json = json_to_string (node, FALSE);
   return TRUE;
 }
 

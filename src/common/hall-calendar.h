@@ -58,8 +58,8 @@ HallCalendar *hall_calendar_new_from_data          (const char         *data,
                                                     const char         *origin,
                                                     GError            **error);
 /* The same, and on failure *@field_out (transfer full) the field at fault
- * ("holidays[3]", "hours.mon", "version"; NULL when the JSON does not
- * parse), for an answer that names it. */
+ * ("holidays[3]", "hours.mon", "version"; the member given twice, or
+ * NULL, when the text is not strict JSON), for an answer that names it. */
 HallCalendar *hall_calendar_new_checked            (const char         *data,
                                                     gssize              length,
                                                     const char         *origin,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hall-error.h"
+#include "hall-json-strict.h"
 #include "hall-service.h"
 #include "hall-stats-report.h"
 
@@ -275,25 +276,28 @@ hall_stats_report_new_from_json (const char *json,
                                  gssize      length,
                                  GError    **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(HallStatsReport) self = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonNode *groups;
   const char *from, *to, *by;
 
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  /* The server's answer, read as strictly as every other. */
+  node = hall_json_parse_strict (json, length < 0 ? strlen (json) : (gsize) length, 64, NULL,
+                                 &local_error);
+  if (node == NULL)
     {
       g_set_error (error, HALL_VALIDATION_ERROR, HALL_VALIDATION_ERROR_INVALID,
                    "Figures: not JSON: %s", local_error->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       fail (error, "the answer", "is not a JSON object");
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (node);
   from = read_text (root, "from");
   to = read_text (root, "to");
   by = read_text (root, "by");

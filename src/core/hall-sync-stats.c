@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hall-core-error.h"
+#include "hall-json-strict.h"
 #include "hall-sync-engine.h"
 
 typedef struct
@@ -39,12 +40,12 @@ static void fetch_next (GTask *task);
 static char *
 problem_detail (HallHttpResponse *response)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *text = hall_http_response_dup_text (response);
-  JsonNode *root;
+  gsize size = 0;
+  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
+  g_autoptr (JsonNode) root = data != NULL
+                              ? hall_json_parse_strict (data, size, 16, NULL, NULL) : NULL;
 
-  if (json_parser_load_from_data (parser, text, -1, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
                                                                  "detail", NULL));
   return NULL;

@@ -11,6 +11,7 @@
 
 #include "hall-error.h"
 #include "hall-ctl.h"
+#include "hall-json-strict.h"
 #include "hall-lazy-library.h"
 #include "hall-signature.h"
 #include "hall-sqlite.h"
@@ -219,16 +220,16 @@ hall_ctl_exit_code (const GError *error)
 char *
 hall_ctl_problem_detail (HallHttpResponse *response)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *text = hall_http_response_dup_text (response);
-  JsonNode *root;
+  gsize size = 0;
+  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
+  g_autoptr (JsonNode) root = data != NULL
+                              ? hall_json_parse_strict (data, size, 16, NULL, NULL) : NULL;
 
-  if (json_parser_load_from_data (parser, text, -1, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root)
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
       && json_object_has_member (json_node_get_object (root), "detail"))
     return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),
                                                                  "detail", ""));
-  return g_steal_pointer (&text);
+  return hall_http_response_dup_text (response);
 }
 
 int

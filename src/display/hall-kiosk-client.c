@@ -13,6 +13,7 @@
 #include "hall-core-error.h"
 #include "hall-http-client.h"
 #include "hall-json.h"
+#include "hall-json-strict.h"
 #include "hall-kiosk-client.h"
 
 struct _HallKioskClient
@@ -51,16 +52,16 @@ request_free (gpointer data)
 static JsonObject *
 body_object (HallHttpResponse *response)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   gconstpointer data;
   gsize size;
-  JsonNode *root;
 
   data = g_bytes_get_data (response->body, &size);
-  if (size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL))
+  if (size == 0)
     return NULL;
-  root = json_parser_get_root (parser);
-  return JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
+  root = hall_json_parse_strict (data, size, 16, NULL, NULL);
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+         ? json_object_ref (json_node_get_object (root)) : NULL;
 }
 
 /* The server's own words for a refusal. */
