@@ -10,6 +10,7 @@
 
 #include "hall-error.h"
 #include "hall-http-client.h"
+#include "hall-json-strict.h"
 
 struct _HallHttpClient
 {
@@ -55,6 +56,18 @@ hall_http_response_dup_text (HallHttpResponse *response)
   const char *data = g_bytes_get_data (response->body, &size);
 
   return g_strndup (data != NULL ? data : "", size);
+}
+
+JsonNode *
+hall_http_response_parse_json (HallHttpResponse *response,
+                               guint             max_depth)
+{
+  gsize size = 0;
+  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
+
+  if (data == NULL || size == 0)
+    return NULL;
+  return hall_json_parse_strict (data, size, max_depth, NULL, NULL);
 }
 
 static void

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "hall-core-error.h"
 #include "hall-curl-library.h"
@@ -26,6 +27,11 @@ const char *hall_http_response_get_header (HallHttpResponse *response,
                                            const char       *name);
 /* (transfer full): the body as text (NUL-terminated copy). */
 char       *hall_http_response_dup_text   (HallHttpResponse *response);
+/* (transfer full) (nullable): the body read as strictly as every text
+ * from outside (hall_json_parse_strict ()), nested at most @max_depth;
+ * NULL when it is empty or not such JSON. */
+JsonNode   *hall_http_response_parse_json (HallHttpResponse *response,
+                                           guint             max_depth);
 
 #define HALL_TYPE_HTTP_CLIENT (hall_http_client_get_type ())
 G_DECLARE_FINAL_TYPE (HallHttpClient, hall_http_client, HALL, HTTP_CLIENT, GObject)

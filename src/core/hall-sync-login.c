@@ -11,21 +11,8 @@
 #include <string.h>
 
 #include "hall-error.h"
-#include "hall-json-strict.h"
 #include "hall-sync-response.h"
 #include "hall-sync-engine-private.h"
-
-static JsonNode *
-parse_json (HallHttpResponse *response)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (response->body, &size);
-
-  /* Read as strictly as every other answer of the server's. */
-  if (data == NULL || size == 0)
-    return NULL;
-  return hall_json_parse_strict (data, size, HALL_SYNC_RESPONSE_MAX_DEPTH, NULL, NULL);
-}
 
 static GPtrArray *
 new_headers (const char *token)
@@ -92,7 +79,7 @@ _hall_sync_login (HallSyncWorker  *worker,
       return FALSE;
     }
 
-  root = parse_json (response);
+  root = hall_http_response_parse_json (response, HALL_SYNC_RESPONSE_MAX_DEPTH);
   object = (root != NULL && JSON_NODE_HOLDS_OBJECT (root)) ? json_node_get_object (root) : NULL;
   token = object != NULL ? json_object_get_string_member_with_default (object, "token", NULL)
                          : NULL;

@@ -15,7 +15,6 @@
 #include <json-glib/json-glib.h>
 
 #include "hall-core-error.h"
-#include "hall-json-strict.h"
 #include "hall-sync-engine.h"
 
 typedef struct
@@ -40,10 +39,7 @@ static void fetch_next (GTask *task);
 static char *
 problem_detail (HallHttpResponse *response)
 {
-  gsize size = 0;
-  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
-  g_autoptr (JsonNode) root = data != NULL
-                              ? hall_json_parse_strict (data, size, 16, NULL, NULL) : NULL;
+  g_autoptr (JsonNode) root = hall_http_response_parse_json (response, 16);
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     return g_strdup (json_object_get_string_member_with_default (json_node_get_object (root),

@@ -12,7 +12,6 @@
 
 #include "hall-core-error.h"
 #include "hall-json.h"
-#include "hall-json-strict.h"
 #include "hall-store-signing.h"
 #include "hall-sync-engine-private.h"
 
@@ -35,8 +34,6 @@ _hall_sync_pull_trust (HallSyncWorker  *worker,
   JsonObject *object;
   JsonArray *array;
   const char *key_text;
-  const guint8 *data;
-  gsize size;
   guint i;
 
   response = _hall_sync_send_authorized (worker, "GET", "/v1/trust", NULL, NULL, error);
@@ -58,8 +55,7 @@ _hall_sync_pull_trust (HallSyncWorker  *worker,
                    _("the server refused to say what the hall trusts: %s"), problem);
       return FALSE;
     }
-  data = g_bytes_get_data (response->body, &size);
-  root = hall_json_parse_strict ((const char *) data, size, 16, NULL, NULL);
+  root = hall_http_response_parse_json (response, 16);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,

@@ -11,7 +11,6 @@
 
 #include "hall-error.h"
 #include "hall-ctl.h"
-#include "hall-json-strict.h"
 #include "hall-lazy-library.h"
 #include "hall-signature.h"
 #include "hall-sqlite.h"
@@ -220,10 +219,7 @@ hall_ctl_exit_code (const GError *error)
 char *
 hall_ctl_problem_detail (HallHttpResponse *response)
 {
-  gsize size = 0;
-  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
-  g_autoptr (JsonNode) root = data != NULL
-                              ? hall_json_parse_strict (data, size, 16, NULL, NULL) : NULL;
+  g_autoptr (JsonNode) root = hall_http_response_parse_json (response, 16);
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
       && json_object_has_member (json_node_get_object (root), "detail"))

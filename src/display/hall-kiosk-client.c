@@ -13,7 +13,6 @@
 #include "hall-core-error.h"
 #include "hall-http-client.h"
 #include "hall-json.h"
-#include "hall-json-strict.h"
 #include "hall-kiosk-client.h"
 
 struct _HallKioskClient
@@ -52,14 +51,8 @@ request_free (gpointer data)
 static JsonObject *
 body_object (HallHttpResponse *response)
 {
-  g_autoptr (JsonNode) root = NULL;
-  gconstpointer data;
-  gsize size;
+  g_autoptr (JsonNode) root = hall_http_response_parse_json (response, 16);
 
-  data = g_bytes_get_data (response->body, &size);
-  if (size == 0)
-    return NULL;
-  root = hall_json_parse_strict (data, size, 16, NULL, NULL);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root)
          ? json_object_ref (json_node_get_object (root)) : NULL;
 }
