@@ -50,8 +50,8 @@ writer_thread (gpointer data)
           g_assert_no_error (error);
           g_ptr_array_add (uuids, uuid);
         }
-      /* The trap's window: the change is numbered, not yet committed,
-       * while the other writers number and commit theirs. */
+      /* The writers' transactions overlap; the trap's window itself is
+       * in their commits (see slow_commits). */
       g_usleep (g_rand_int_range (rand, 0, 3000));
       if (roll_back)
         {
@@ -67,6 +67,16 @@ writer_thread (gpointer data)
   g_atomic_int_inc (&finished);
   return NULL;
 }
+
+/* The trap's window made wide: a change numbered, not yet visible. Changes
+ * take their seqs as their transaction commits; this trigger, deferred
+ * to the commit as well, fires after that and sleeps up to 3 ms a change,
+ * while the other writers number and commit theirs. */
+static const char slow_commits[] =
+  "CREATE FUNCTION test_commit_slowly () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " BEGIN PERFORM pg_sleep (random () * 0.003); RETURN NULL; END $$;"
+  "CREATE CONSTRAINT TRIGGER test_commit_slowly AFTER INSERT ON changes"
+  " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_commit_slowly ()";
 
 /* Three writers, each on a storage of its own (so, connections and
  * transactions of its own, as three servers would have), number changes
@@ -85,8 +95,17 @@ test_feed_never_skips (void)
   gint64 cursor = 0;
   guint written = 0;
 
+  PGconn *pg;
+  PGresult *result;
+
   reader_storage = hall_server_postgres_new (uri, &error);
   g_assert_no_error (error);
+  pg = hall_server_postgres_open (uri, &error);
+  g_assert_no_error (error);
+  result = PQexec (pg, slow_commits);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  PQfinish (pg);
   for (guint i = 0; i < WRITERS; i++)
     {
       writers[i].storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));

@@ -18,6 +18,7 @@
 #   ONLY=gets   just the GETs of a case with 1, 2 and 4 servers
 #   ONLY=puts   just PUTs and the feed with one server on SQLite and on
 #               PostgreSQL, RUNS times alternated (RUNS=1)
+#   ONLY=two    just PUTs and the feed through two servers on PostgreSQL
 #   ONLY=balancer  just a push of 10,000 cases and a pull of 100,000
 #               changes (bench-sync) through HAProxy in front of two
 #               servers on one database
@@ -224,40 +225,49 @@ one_server_each() {
   pids=()
 }
 
+# PUTs and the feed's pages through two servers on one database at once,
+# each with half the connections.
+two_servers() {
+  local uri base_a base_b half wrk_pid
+  uri=$(newdb two)
+  start "$work/pg-a" --database "$uri"
+  base_a=$base
+  mkdir -p "$work/pg-b" && cp "$work/pg-a/session.key" "$work/pg-b/"
+  start "$work/pg-b" --database "$uri"
+  base_b=$base
+  fill "$base_a"
+  half=$((connections / 2))
+  wrk_run bench-put-case.lua "$base_a" "$half" > "$work/put-a" &
+  wrk_pid=$!
+  wrk_run bench-put-case.lua "$base_b" "$half" 1 > "$work/put-b"
+  wait "$wrk_pid"
+  printf '%-28s PUT     %s + %s\n' "PostgreSQL, 2 servers" "$(cat "$work/put-a")" "$(cat "$work/put-b")"
+  max_seq=$(last_seq "$base_a")
+  wrk_run bench-changes.lua "$base_a" "$half" > "$work/get-a" &
+  wrk_pid=$!
+  wrk_run bench-changes.lua "$base_b" "$half" 1 > "$work/get-b"
+  wait "$wrk_pid"
+  printf '%-28s changes %s + %s (feed of %s)\n' "" "$(cat "$work/get-a")" "$(cat "$work/get-b")" "$max_seq"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  pids=()
+
+  # A hall of $cases cases, made straight into its SQLite file (the schema
+  # from a server that started and stopped on it), copied and backed up.
+}
+
 case "${ONLY:-}" in
   gets) gets; exit 0 ;;
   balancer) balancer; exit 0 ;;
   puts) one_server_each; exit 0 ;;
+  two) two_servers; exit 0 ;;
   *) gets ;;
 esac
 
 one_server_each
 
 # Two servers on one PostgreSQL database, one session key between them.
-uri=$(newdb two)
-start "$work/pg-a" --database "$uri"
-base_a=$base
-mkdir -p "$work/pg-b" && cp "$work/pg-a/session.key" "$work/pg-b/"
-start "$work/pg-b" --database "$uri"
-base_b=$base
-fill "$base_a"
-half=$((connections / 2))
-wrk_run bench-put-case.lua "$base_a" "$half" > "$work/put-a" &
-wrk_pid=$!
-wrk_run bench-put-case.lua "$base_b" "$half" 1 > "$work/put-b"
-wait "$wrk_pid"
-printf '%-28s PUT     %s + %s\n' "PostgreSQL, 2 servers" "$(cat "$work/put-a")" "$(cat "$work/put-b")"
-max_seq=$(last_seq "$base_a")
-wrk_run bench-changes.lua "$base_a" "$half" > "$work/get-a" &
-wrk_pid=$!
-wrk_run bench-changes.lua "$base_b" "$half" 1 > "$work/get-b"
-wait "$wrk_pid"
-printf '%-28s changes %s + %s (feed of %s)\n' "" "$(cat "$work/get-a")" "$(cat "$work/get-b")" "$max_seq"
-for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-pids=()
+two_servers
 
-# A hall of $cases cases, made straight into its SQLite file (the schema
-# from a server that started and stopped on it), copied and backed up.
 hall="$work/big"
 start "$hall"
 kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
