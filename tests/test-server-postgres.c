@@ -50,8 +50,9 @@ writer_thread (gpointer data)
           g_assert_no_error (error);
           g_ptr_array_add (uuids, uuid);
         }
-      /* The writers' transactions overlap; the trap's window itself is
-       * in their commits (see slow_commits). */
+      /* The trap's window: the change is numbered, not yet committed,
+       * while the other writers number and commit theirs (slow_commits
+       * widens it further, in the commit itself). */
       g_usleep (g_rand_int_range (rand, 0, 3000));
       if (roll_back)
         {
@@ -68,10 +69,10 @@ writer_thread (gpointer data)
   return NULL;
 }
 
-/* The trap's window made wide: a change numbered, not yet visible. Changes
- * take their seqs as their transaction commits; this trigger, deferred
- * to the commit as well, fires after that and sleeps up to 3 ms a change,
- * while the other writers number and commit theirs. */
+/* The trap's window made wider: a change numbered, not yet visible. This
+ * trigger, deferred to the commit, sleeps there up to 3 ms a change, after
+ * every seq of the transaction was taken, while the other writers number
+ * and commit theirs. */
 static const char slow_commits[] =
   "CREATE FUNCTION test_commit_slowly () RETURNS trigger LANGUAGE plpgsql AS $$"
   " BEGIN PERFORM pg_sleep (random () * 0.003); RETURN NULL; END $$;"

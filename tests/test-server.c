@@ -3001,13 +3001,11 @@ test_stats_migration (void)
                      " stats_event_written CASCADE;"
                      /* and those of versions 8 (the queue's, none in these
                       * months), 9 (blobs, none here), 10 (the cells'
-                      * deltas, and the write of an entity), 11 (uploads
-                      * in progress, none here) and 12 (the feed's seqs at
-                      * commit) */
+                      * deltas, and the write of an entity) and 11 (uploads
+                      * in progress, none here) */
                      "DROP TABLE tickets, ticket_transitions, queue_counters, appointments,"
                      " blobs, stats_cell_deltas, blob_upload_parts, blob_uploads;"
-                     "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event,"
-                     " hall_feed_flush;"
+                     "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event;"
                      "UPDATE hall_schema SET version = 6");
   else
     db_exec_in (dir, "DROP TRIGGER stats_case_written; DROP TRIGGER stats_case_rewritten;"

@@ -10,19 +10,17 @@
  * seq 7 from a sequence and commit after one that took seq 8 committed; a
  * reader that saw 8 moves its cursor past 7 and never sees it. Here a seq is
  * only ever taken while holding one transaction-scoped advisory lock
- * (FEED_LOCK) per database, held until the transaction ends. PostgreSQL
- * releases a transaction's locks only after its commit is visible to
- * others, so a transaction that takes a seq after another's does so after
- * that other committed or rolled back: the seqs any snapshot sees are a
- * prefix of the seqs ever taken (with holes only where a transaction
- * rolled back, which are never filled). A reader's "seq > cursor"
- * therefore never passes a change that commits later.
- *
- * The lock is taken as late as it can be: a transaction's changes wait in
- * its session's temporary table, and take their seqs, under the lock, in
- * a trigger deferred to its COMMIT (schema 12, hall_feed_flush). Writers
- * of several servers write side by side and take turns only for that
- * last insert and their commit.
+ * (FEED_LOCK) per database, taken in the same statement that appends the
+ * change, and held until the transaction ends. PostgreSQL releases a
+ * transaction's locks only after its commit is visible to others, so a
+ * transaction that takes a seq after another's does so after that other
+ * committed or rolled back: the seqs any snapshot sees are a prefix of
+ * the seqs ever taken (with holes only where a transaction rolled back,
+ * which are never filled). A reader's "seq > cursor" therefore never
+ * passes a change that commits later. The cost: writers of the feed
+ * serialise from their first change to their commit; each server's group
+ * committer already batches its writes into one transaction, so that is
+ * one lock per batch per server, not per request.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,24 +42,11 @@
 #include "hall-write-cache.h"
 #include "hall-sqlite.h"
 
-#define SCHEMA_VERSION 12
+#define SCHEMA_VERSION 11
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
 #define FOLD_LOCK    "7402161303"
-#define STEPS_LOCK   "7402161304"
-
-/* How hall_put_entity and hall_put_event append their change: until
- * version 12, the seq taken at once under the feed's lock (see the top of
- * the file); from version 12, into the transaction's pending changes,
- * which take their seqs as it commits (hall_feed_flush). */
-#define FEED_APPEND_LOCKED(values) \
-  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");" \
-  "  INSERT INTO changes (seq, entity, uuid, version, data)" \
-  "  VALUES (nextval ('changes_seq'), " values ");"
-#define FEED_APPEND_PENDING(values) \
-  "  INSERT INTO pg_temp.feed_pending (entity, uuid, version, data)" \
-  "  VALUES (" values ");"
 
 typedef enum
 {
@@ -124,8 +109,10 @@ static const char * const stmt_sql[N_STMTS] = {
                         " WHERE username = $1",
   [STMT_CASE_AUDIT_HEAD] = "SELECT audit_head FROM cases WHERE uuid = $1 FOR UPDATE",
   [STMT_PUT_EVENT] = "SELECT hall_put_event ($1, $2, $3, $4, $5, $6)",
-  /* Its seq is taken as the transaction commits: see the top of the file. */
-  [STMT_PUT_CHANGE] = FEED_APPEND_PENDING ("$1, $2, $3, $4"),
+  /* The lock before the seq: see the comment at the top. */
+  [STMT_PUT_CHANGE] = "INSERT INTO changes (seq, entity, uuid, version, data)"
+                      " SELECT nextval ('changes_seq'), $1, $2, $3, $4"
+                      " FROM (SELECT pg_advisory_xact_lock (" FEED_LOCK ")) AS feed_lock",
   [STMT_PUT_ENTITY] = "SELECT hall_put_entity ($1, $2, $3, $4, $5, $6)",
   [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
                           " created_at) VALUES ($1, $2, $3, $4, $5,"
@@ -286,48 +273,10 @@ static const char schema_v6[] =
 /* Version 7: the supervision figures' own tables, as SQLite's 10 (see
  * there), kept by triggers in the transaction of every write of a case or
  * an event. The shared rows (cells, steps) are written under the feed's
- * lock, which every write transaction took anyway before it committed
- * (until version 12): two servers' writers then never wait for each
+ * lock, which every write transaction takes anyway before it commits
+ * (STMT_PUT_CHANGE): two servers' writers then never wait for each
  * other's rows in opposite orders. */
 #define PG_EPOCH(x) "floor (extract (epoch FROM (" x ")::timestamptz))::bigint"
-/* A decision's event counted in its case's record and its step's
- * minutes. stats_steps' rows are shared by every decision of a day and
- * service: they are written under @steps_lock, so that two writers never
- * wait for each other's rows in opposite orders. */
-#define STATS_EVENT_WRITTEN(steps_lock) \
-  " stats_event_written () RETURNS trigger LANGUAGE plpgsql AS $$" \
-  " DECLARE" \
-  "  d jsonb := NEW.data::jsonb;" \
-  "  v_at bigint := " PG_EPOCH ("d ->> 'at'") ";" \
-  "  v_decision text := coalesce (d ->> 'decision', '');" \
-  "  v_step text := coalesce (d ->> 'step', '');" \
-  " BEGIN" \
-  "  IF d ->> 'kind' = 'decision' THEN" \
-  "   PERFORM pg_advisory_xact_lock (" steps_lock ");" \
-  "   IF v_at IS NOT NULL THEN" \
-  "    INSERT INTO stats_steps AS s (day, service, step, minutes, decided)" \
-  "    SELECT (c.created_at + 28800) / 86400, c.service, v_step," \
-  "           greatest (0, (v_at - coalesce (c.moved_at, c.created_at)) / 60), 1" \
-  "    FROM stats_cases AS c WHERE c.uuid = NEW.case_uuid" \
-  "    ON CONFLICT (day, service, step, minutes) DO UPDATE SET decided = s.decided + 1;" \
-  "   END IF;" \
-  "   UPDATE stats_cases SET returned = returned OR v_decision = 'return'," \
-  "    rejected = rejected OR v_decision = 'reject'," \
-  "    history = history || v_step || ':' || v_decision || ';'," \
-  "    moved_at = greatest (moved_at, v_at)" \
-  "   WHERE uuid = NEW.case_uuid;" \
-  "   IF v_decision IN ('return', 'reject') AND jsonb_typeof (d -> 'reasons') = 'array' THEN" \
-  "    INSERT INTO stats_reasons (case_uuid, kind, code, hour)" \
-  "    SELECT NEW.case_uuid, v_decision, coalesce (r ->> 'code', 'other'), c.created_at / 3600" \
-  "    FROM stats_cases AS c, jsonb_array_elements (d -> 'reasons') AS r" \
-  "    WHERE c.uuid = NEW.case_uuid ON CONFLICT DO NOTHING;" \
-  "   END IF;" \
-  "  ELSIF d ->> 'kind' = 'state' AND v_at IS NOT NULL THEN" \
-  "   UPDATE stats_cases SET moved_at = greatest (moved_at, v_at) WHERE uuid = NEW.case_uuid;" \
-  "  END IF;" \
-  "  RETURN NULL;" \
-  " END $$;"
-
 static const char schema_v7[] =
   "CREATE TABLE stats_cases (uuid text PRIMARY KEY, created_at bigint NOT NULL,"
   "                          service text NOT NULL, counter text NOT NULL,"
@@ -402,7 +351,38 @@ static const char schema_v7[] =
   " END $$;"
   "CREATE TRIGGER stats_case_written AFTER INSERT OR UPDATE OF data ON cases"
   " FOR EACH ROW EXECUTE FUNCTION stats_case_written ();"
-  "CREATE FUNCTION" STATS_EVENT_WRITTEN (FEED_LOCK)
+  "CREATE FUNCTION stats_event_written () RETURNS trigger LANGUAGE plpgsql AS $$"
+  " DECLARE"
+  "  d jsonb := NEW.data::jsonb;"
+  "  v_at bigint := " PG_EPOCH ("d ->> 'at'") ";"
+  "  v_decision text := coalesce (d ->> 'decision', '');"
+  "  v_step text := coalesce (d ->> 'step', '');"
+  " BEGIN"
+  "  IF d ->> 'kind' = 'decision' THEN"
+  "   PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "   IF v_at IS NOT NULL THEN"
+  "    INSERT INTO stats_steps AS s (day, service, step, minutes, decided)"
+  "    SELECT (c.created_at + 28800) / 86400, c.service, v_step,"
+  "           greatest (0, (v_at - coalesce (c.moved_at, c.created_at)) / 60), 1"
+  "    FROM stats_cases AS c WHERE c.uuid = NEW.case_uuid"
+  "    ON CONFLICT (day, service, step, minutes) DO UPDATE SET decided = s.decided + 1;"
+  "   END IF;"
+  "   UPDATE stats_cases SET returned = returned OR v_decision = 'return',"
+  "    rejected = rejected OR v_decision = 'reject',"
+  "    history = history || v_step || ':' || v_decision || ';',"
+  "    moved_at = greatest (moved_at, v_at)"
+  "   WHERE uuid = NEW.case_uuid;"
+  "   IF v_decision IN ('return', 'reject') AND jsonb_typeof (d -> 'reasons') = 'array' THEN"
+  "    INSERT INTO stats_reasons (case_uuid, kind, code, hour)"
+  "    SELECT NEW.case_uuid, v_decision, coalesce (r ->> 'code', 'other'), c.created_at / 3600"
+  "    FROM stats_cases AS c, jsonb_array_elements (d -> 'reasons') AS r"
+  "    WHERE c.uuid = NEW.case_uuid ON CONFLICT DO NOTHING;"
+  "   END IF;"
+  "  ELSIF d ->> 'kind' = 'state' AND v_at IS NOT NULL THEN"
+  "   UPDATE stats_cases SET moved_at = greatest (moved_at, v_at) WHERE uuid = NEW.case_uuid;"
+  "  END IF;"
+  "  RETURN NULL;"
+  " END $$;"
   "CREATE TRIGGER stats_event_written AFTER INSERT ON events"
   " FOR EACH ROW EXECUTE FUNCTION stats_event_written ();"
   /* The record so far, as the triggers would have kept it. */
@@ -515,69 +495,6 @@ static const char schema_v9[] =
   "CREATE TABLE blobs (sha256 text PRIMARY KEY, size bigint NOT NULL, data bytea NOT NULL);"
   "ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL;";
 
-/* A write of an entity and its change in one round trip, where it took
- * four (a savepoint, the row, its release, the change). The block with
- * an exception handler is the savepoint: a unique index's refusal
- * leaves the transaction usable. Answers 'ok', 'exists' or 'unique'
- * (another unique index refused it). A creation never upserts: the
- * writer read the uuid as missing, but another server's writer may
- * create it before this one commits, and an upsert would overwrite that
- * creation and answer 201 to both. Here the second finds it (after the
- * first committed, as a unique index waits for it), writes nothing and
- * answers 'exists'. A page's case is never changed by an update: the
- * writer refuses a move to another. */
-#define HALL_PUT_ENTITY(feed_append) \
-  " hall_put_entity (p_kind text, p_uuid text, p_version bigint, p_data text," \
-  "                                 p_key text, p_create boolean) RETURNS text" \
-  " LANGUAGE plpgsql AS $$" \
-  " DECLARE written bigint;" \
-  " BEGIN" \
-  "  BEGIN" \
-  "   IF p_kind = 'case' AND p_create THEN" \
-  "    INSERT INTO cases (uuid, version, number, data) VALUES (p_uuid, p_version, p_key, p_data)" \
-  "    ON CONFLICT (uuid) DO NOTHING;" \
-  "   ELSIF p_kind = 'case' THEN" \
-  "    INSERT INTO cases (uuid, version, number, data) VALUES (p_uuid, p_version, p_key, p_data)" \
-  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version," \
-  "    number = excluded.number, data = excluded.data;" \
-  "   ELSIF p_kind = 'applicant' AND p_create THEN" \
-  "    INSERT INTO applicants (uuid, version, data, identity)" \
-  "    VALUES (p_uuid, p_version, p_data, p_key) ON CONFLICT (uuid) DO NOTHING;" \
-  "   ELSIF p_kind = 'applicant' THEN" \
-  "    INSERT INTO applicants (uuid, version, data, identity)" \
-  "    VALUES (p_uuid, p_version, p_data, p_key)" \
-  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version," \
-  "    data = excluded.data, identity = excluded.identity;" \
-  "   ELSIF p_create THEN" \
-  "    INSERT INTO pages (uuid, version, case_uuid, data)" \
-  "    VALUES (p_uuid, p_version, p_data::json ->> 'case', p_data) ON CONFLICT (uuid) DO NOTHING;" \
-  "   ELSE" \
-  "    INSERT INTO pages (uuid, version, case_uuid, data)" \
-  "    VALUES (p_uuid, p_version, p_data::json ->> 'case', p_data)" \
-  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, data = excluded.data;" \
-  "   END IF;" \
-  "   GET DIAGNOSTICS written = ROW_COUNT;" \
-  "  EXCEPTION WHEN unique_violation THEN" \
-  "   RETURN 'unique';" \
-  "  END;" \
-  "  IF written = 0 THEN RETURN 'exists'; END IF;" \
-  feed_append ("p_kind, p_uuid, p_version, p_data") \
-  "  RETURN 'ok';" \
-  " END $$;"
-
-/* An event, its case's new audit head and its change in one round trip
- * (three before); the head was read, its case's row locked, before. */
-#define HALL_PUT_EVENT(feed_append) \
-  " hall_put_event (p_uuid text, p_case_uuid text, p_case_version bigint," \
-  "                                p_data text, p_prev text, p_entry text) RETURNS void" \
-  " LANGUAGE plpgsql AS $$" \
-  " BEGIN" \
-  "  INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash, entry_hash)" \
-  "  VALUES (p_uuid, p_case_uuid, p_case_version, p_data, p_prev, p_entry);" \
-  "  UPDATE cases SET audit_head = p_entry WHERE uuid = p_case_uuid;" \
-  feed_append ("'event', p_uuid, 1, p_data") \
-  " END $$;"
-
 /* Version 10: the supervision cells no longer counted in place. Every
  * case of an hour added to the same three rows of stats_cells, so each
  * write updated rows that every other write had just updated: in a batch
@@ -643,8 +560,71 @@ static const char schema_v10[] =
   "  DELETE FROM stats_cells WHERE opened = 0;"
   "  RETURN folded;"
   " END $$;"
-  "CREATE FUNCTION" HALL_PUT_ENTITY (FEED_APPEND_LOCKED)
-  "CREATE FUNCTION" HALL_PUT_EVENT (FEED_APPEND_LOCKED);
+  /* A write of an entity and its change in one round trip, where it took
+   * four (a savepoint, the row, its release, the change). The block with
+   * an exception handler is the savepoint: a unique index's refusal
+   * leaves the transaction usable. Answers 'ok', 'exists' or 'unique'
+   * (another unique index refused it). A creation never upserts: the
+   * writer read the uuid as missing, but another server's writer may
+   * create it before this one commits, and an upsert would overwrite that
+   * creation and answer 201 to both. Here the second finds it (after the
+   * first committed, as a unique index waits for it), writes nothing and
+   * answers 'exists'. A page's case is never changed by an update: the
+   * writer refuses a move to another. */
+  "CREATE FUNCTION hall_put_entity (p_kind text, p_uuid text, p_version bigint, p_data text,"
+  "                                 p_key text, p_create boolean) RETURNS text"
+  " LANGUAGE plpgsql AS $$"
+  " DECLARE written bigint;"
+  " BEGIN"
+  "  BEGIN"
+  "   IF p_kind = 'case' AND p_create THEN"
+  "    INSERT INTO cases (uuid, version, number, data) VALUES (p_uuid, p_version, p_key, p_data)"
+  "    ON CONFLICT (uuid) DO NOTHING;"
+  "   ELSIF p_kind = 'case' THEN"
+  "    INSERT INTO cases (uuid, version, number, data) VALUES (p_uuid, p_version, p_key, p_data)"
+  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+  "    number = excluded.number, data = excluded.data;"
+  "   ELSIF p_kind = 'applicant' AND p_create THEN"
+  "    INSERT INTO applicants (uuid, version, data, identity)"
+  "    VALUES (p_uuid, p_version, p_data, p_key) ON CONFLICT (uuid) DO NOTHING;"
+  "   ELSIF p_kind = 'applicant' THEN"
+  "    INSERT INTO applicants (uuid, version, data, identity)"
+  "    VALUES (p_uuid, p_version, p_data, p_key)"
+  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
+  "    data = excluded.data, identity = excluded.identity;"
+  "   ELSIF p_create THEN"
+  "    INSERT INTO pages (uuid, version, case_uuid, data)"
+  "    VALUES (p_uuid, p_version, p_data::json ->> 'case', p_data) ON CONFLICT (uuid) DO NOTHING;"
+  "   ELSE"
+  "    INSERT INTO pages (uuid, version, case_uuid, data)"
+  "    VALUES (p_uuid, p_version, p_data::json ->> 'case', p_data)"
+  "    ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, data = excluded.data;"
+  "   END IF;"
+  "   GET DIAGNOSTICS written = ROW_COUNT;"
+  "  EXCEPTION WHEN unique_violation THEN"
+  "   RETURN 'unique';"
+  "  END;"
+  "  IF written = 0 THEN RETURN 'exists'; END IF;"
+  /* The lock before the seq: see the comment at the top of the file. */
+  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "  INSERT INTO changes (seq, entity, uuid, version, data)"
+  "  VALUES (nextval ('changes_seq'), p_kind, p_uuid, p_version, p_data);"
+  "  RETURN 'ok';"
+  " END $$;"
+  /* An event, its case's new audit head and its change in one round trip
+   * (three before); the head was read, its case's row locked, before. */
+  "CREATE FUNCTION hall_put_event (p_uuid text, p_case_uuid text, p_case_version bigint,"
+  "                                p_data text, p_prev text, p_entry text) RETURNS void"
+  " LANGUAGE plpgsql AS $$"
+  " BEGIN"
+  "  INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash, entry_hash)"
+  "  VALUES (p_uuid, p_case_uuid, p_case_version, p_data, p_prev, p_entry);"
+  "  UPDATE cases SET audit_head = p_entry WHERE uuid = p_case_uuid;"
+  /* The lock before the seq: see the comment at the top of the file. */
+  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "  INSERT INTO changes (seq, entity, uuid, version, data)"
+  "  VALUES (nextval ('changes_seq'), 'event', p_uuid, 1, p_data);"
+  " END $$;";
 
 /* Version 11: uploads in progress kept in the database too (--blobs
  * postgresql), so that one begun through a server resumes through any
@@ -665,49 +645,6 @@ static const char schema_v11[] =
   "                                PRIMARY KEY (sha256, byte_offset));"
   "ALTER TABLE blob_upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;";
 
-/* Version 12: a transaction's seqs taken as it commits, no longer from its
- * first change on. Holding FEED_LOCK from the first change to the commit
- * made two servers' writers take turns for their whole batches: the
- * database wrote one batch at a time, however many servers and cores.
- * Now a transaction's changes wait in its session's pg_temp.feed_pending
- * (made by prepare_session (), not logged, emptied at every commit), and
- * a deferred trigger appends them to changes as the transaction commits,
- * under FEED_LOCK, in the order they came. The lock is held for that
- * insert and the commit only, and the guarantee at the top of the file
- * holds as it did. The supervision triggers took FEED_LOCK too: the
- * cells' deltas only append and need no lock; stats_steps' shared rows
- * take one of their own. */
-static const char schema_v12[] =
-  "CREATE FUNCTION hall_feed_flush () RETURNS trigger LANGUAGE plpgsql AS $$"
-  " BEGIN"
-  /* A constraint trigger fires once per row: the first moves them all. */
-  "  IF current_setting ('hall.feed_flushed', true) = 'yes' THEN RETURN NULL; END IF;"
-  "  PERFORM set_config ('hall.feed_flushed', 'yes', true);"
-  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
-  "  INSERT INTO changes (seq, entity, uuid, version, data)"
-  "  SELECT nextval ('changes_seq'), entity, uuid, version, data"
-  "  FROM (SELECT * FROM pg_temp.feed_pending ORDER BY ord OFFSET 0) AS pending;"
-  "  RETURN NULL;"
-  " END $$;"
-  "CREATE OR REPLACE FUNCTION" HALL_PUT_ENTITY (FEED_APPEND_PENDING)
-  "CREATE OR REPLACE FUNCTION" HALL_PUT_EVENT (FEED_APPEND_PENDING)
-  "CREATE OR REPLACE FUNCTION" STATS_EVENT_WRITTEN (STEPS_LOCK)
-  "CREATE OR REPLACE FUNCTION stats_cases_cells () RETURNS trigger LANGUAGE plpgsql AS $$"
-  " BEGIN"
-  "  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stats_cell_add (OLD, -1); END IF;"
-  "  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM stats_cell_add (NEW, 1); END IF;"
-  "  RETURN NULL;"
-  " END $$;";
-
-/* A session's table of the changes its transaction has yet to append
- * (schema 12), with the trigger that appends them as it commits. */
-static const char session_sql[] =
-  "CREATE TEMP TABLE feed_pending (ord bigserial, entity text NOT NULL, uuid text NOT NULL,"
-  "                                version bigint NOT NULL, data text NOT NULL)"
-  " ON COMMIT DELETE ROWS;"
-  "CREATE CONSTRAINT TRIGGER feed_flush AFTER INSERT ON pg_temp.feed_pending"
-  " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hall_feed_flush ()";
-
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -720,7 +657,6 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v9,
   schema_v10,
   schema_v11,
-  schema_v12,
 };
 
 typedef struct
@@ -740,7 +676,6 @@ typedef struct
   gboolean  deferring;
   GArray   *in_flight;        /* of StmtId, in the order sent */
   GError   *deferred_error;   /* the first of them that failed */
-  gboolean  session_ready;    /* session_sql ran on it */
 } Conn;
 
 struct _HallServerPostgres
@@ -750,7 +685,6 @@ struct _HallServerPostgres
   gsize      id;
   GMutex     mutex;
   GPtrArray *conns;   /* of Conn, every thread's */
-  gboolean   migrated;
 };
 
 static void hall_server_postgres_storage_init (HallServerStorageInterface *iface);
@@ -849,9 +783,6 @@ set_deferred_error (Conn   *conn,
     g_error_free (error);
 }
 
-static gboolean prepare_session (Conn    *conn,
-                                 GError **error);
-
 /* A connection that broke (the database restarted or went away): made
  * again, its statements to prepare again and no transaction open; FALSE
  * with HALL_DATABASE_ERROR_OPEN while the database cannot be reached, so
@@ -860,8 +791,6 @@ static gboolean
 revive (Conn    *conn,
         GError **error)
 {
-  gboolean session_wanted = conn->session_ready;
-
   PQreset (conn->pg);
   if (PQstatus (conn->pg) != CONNECTION_OK)
     {
@@ -886,8 +815,7 @@ revive (Conn    *conn,
   conn->begin_unsent = FALSE;
   conn->deferring = FALSE;
   g_array_set_size (conn->in_flight, 0);
-  /* Its temporary table went with the old session. */
-  return !session_wanted || prepare_session (conn, error);
+  return TRUE;
 }
 
 static Conn *
@@ -908,28 +836,22 @@ get_conn (HallServerPostgres  *self,
     {
       if (PQstatus (conn->pg) == CONNECTION_BAD && !revive (conn, error))
         return NULL;
+      return conn;
     }
-  else
-    {
-      pg = hall_server_postgres_open (self->uri, error);
-      if (pg == NULL)
-        return NULL;
-      conn = g_new0 (Conn, 1);
-      conn->pg = pg;
-      conn->pending_answers = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
-      conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
-      conn->cache = hall_write_cache_new ();
-      conn->in_flight = g_array_new (FALSE, FALSE, sizeof (StmtId));
-      g_mutex_lock (&self->mutex);
-      g_ptr_array_add (self->conns, conn);
-      g_mutex_unlock (&self->mutex);
-      g_hash_table_insert (table, GSIZE_TO_POINTER (self->id), conn);
-    }
-  /* A session that could not be prepared at its connection tries again,
-   * but not in a transaction (its rollback would take the table with it). */
-  if (self->migrated && !conn->session_ready
-      && (!conn->in_transaction || conn->begin_unsent) && !prepare_session (conn, error))
+
+  pg = hall_server_postgres_open (self->uri, error);
+  if (pg == NULL)
     return NULL;
+  conn = g_new0 (Conn, 1);
+  conn->pg = pg;
+  conn->pending_answers = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
+  conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
+  conn->cache = hall_write_cache_new ();
+  conn->in_flight = g_array_new (FALSE, FALSE, sizeof (StmtId));
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->conns, conn);
+  g_mutex_unlock (&self->mutex);
+  g_hash_table_insert (table, GSIZE_TO_POINTER (self->id), conn);
   return conn;
 }
 
@@ -982,16 +904,6 @@ exec_simple (Conn        *conn,
     hall_server_postgres_set_error (error, conn->pg, result, doing);
   PQclear (result);
   return ok;
-}
-
-/* Gets @conn's session ready to write (see session_sql): once the schema
- * is there, at its connection and at every reconnection. */
-static gboolean
-prepare_session (Conn    *conn,
-                 GError **error)
-{
-  conn->session_ready = exec_simple (conn, session_sql, _("prepare the connection"), error);
-  return conn->session_ready;
 }
 
 /* Whether @result failed because the connection is gone: libpq has seen it
@@ -1501,10 +1413,7 @@ migrate (HallServerPostgres  *self,
           || !exec_simple (conn, record, _("create the schema"), error))
         goto fail;
     }
-  if (!exec_simple (conn, "COMMIT", _("create the schema"), error))
-    return FALSE;
-  self->migrated = TRUE;
-  return prepare_session (conn, error);
+  return exec_simple (conn, "COMMIT", _("create the schema"), error);
 
 fail:
   exec_simple (conn, "ROLLBACK", _("roll back"), NULL);
