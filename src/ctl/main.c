@@ -6,10 +6,10 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <glib/gi18n.h>
 
 #include "hall-ctl.h"
+#include "hall-i18n.h"
 
 typedef struct
 {
@@ -98,13 +98,7 @@ main (int   argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  /* An uninstalled build finds its translations in the build tree, as the
-   * counter app and the display do. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SERVICE_HALL_LOCALEDIR") != NULL
-                                   ? g_getenv ("SERVICE_HALL_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  hall_i18n_init ();
 
   context = g_option_context_new (_("COMMAND [OPTION…]"));
   g_option_context_set_summary (context, _("Service Hall's counter on the command line."));

@@ -5,10 +5,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <string.h>
 
 #include "hall-display-application.h"
+#include "hall-i18n.h"
 
 int
 main (int   argc,
@@ -19,7 +19,6 @@ main (int   argc,
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (HallDisplayApplication) app = NULL;
   g_autoptr (GError) error = NULL;
-  const char *localedir = g_getenv ("SERVICE_HALL_LOCALEDIR");
   char *program[] = { argv[0], NULL };
   GOptionEntry entries[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, &options.server_url,
@@ -42,10 +41,7 @@ main (int   argc,
     { NULL },
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  hall_i18n_init ();
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("The hall's queue board, or with --kiosk its ticket kiosk."));

@@ -4,23 +4,18 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <glib/gi18n.h>
 
 #include "hall-application.h"
+#include "hall-i18n.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr (HallApplication) app = NULL;
-  const char *localedir = g_getenv ("SERVICE_HALL_LOCALEDIR");
 
-  setlocale (LC_ALL, "");
-  /* An uninstalled build finds its translations in the build tree. */
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  hall_i18n_init ();
 
   /* Other programs (window lists, the print queue, the shell) name the app
    * "Service Hall", not the binary; the program name matches the desktop

@@ -8,13 +8,13 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hall-blob-store.h"
 #include "hall-blob-table.h"
+#include "hall-i18n.h"
 #include "hall-server-backup.h"
 #include "hall-server-copy.h"
 #include "hall-server-error.h"
@@ -218,10 +218,7 @@ main (int   argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  hall_i18n_init ();
 
   context = g_option_context_new (_("— the Service Hall backend"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
