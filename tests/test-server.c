@@ -77,14 +77,17 @@ die_with_parent (gpointer user_data)
 }
 
 /* A server on @data_dir and, when not NULL, the PostgreSQL @database,
- * listening on @listen ("127.0.0.1:0": a free port). */
+ * listening on @listen ("127.0.0.1:0": a free port), with the arguments
+ * @extra (nullable, NULL-terminated) too. */
 static Server *
-server_start_listen (const char *data_dir,
-                     const char *database,
-                     const char *listen)
+server_start_with (const char        *data_dir,
+                   const char        *database,
+                   const char        *listen,
+                   const char *const *extra)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   const char *bin = g_getenv ("SERVICE_HALL_SERVER_BIN");
@@ -94,14 +97,22 @@ server_start_listen (const char *data_dir,
   self->data_dir = g_strdup (data_dir);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_ptr_array_add (argv, (gpointer) bin);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, (gpointer) listen);
+  g_ptr_array_add (argv, "--data");
+  g_ptr_array_add (argv, (gpointer) data_dir);
+  g_ptr_array_add (argv, "--demo");
   if (database != NULL)
-    self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen", listen,
-                                                 "--data", data_dir, "--demo",
-                                                 "--database", database, NULL);
-  else
-    self->process = g_subprocess_launcher_spawn (launcher, &error, bin, "--listen",
-                                                 listen, "--data", data_dir, "--demo",
-                                                 NULL);
+    {
+      g_ptr_array_add (argv, "--database");
+      g_ptr_array_add (argv, (gpointer) database);
+    }
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
+                                                &error);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
   /* Blocks until the server printed its first line or died. */
@@ -111,6 +122,14 @@ server_start_listen (const char *data_dir,
   g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
   self->base = g_strdup (line + strlen ("listening on "));
   return self;
+}
+
+static Server *
+server_start_listen (const char *data_dir,
+                     const char *database,
+                     const char *listen)
+{
+  return server_start_with (data_dir, database, listen, NULL);
 }
 
 static Server *
@@ -1670,6 +1689,63 @@ test_schema_v1 (void)
   g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 1);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
+  hall_test_remove_tree (dir);
+}
+
+/* Stopped with --drain, a server tells the balancer's checks at once
+ * (/v1/health answers 503 "draining") and goes on serving, writes too; a
+ * second SIGTERM stops it at once, and with none it stops by itself when
+ * the time is up. Either way cleanly: exit status 0. */
+static void
+test_drain (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-drain-XXXXXX", NULL);
+  const char *const long_drain[] = { "--drain", "600", NULL };
+  const char *const short_drain[] = { "--drain", "1", NULL };
+  const char *applicant = "{\"kind\":\"person\",\"name\":\"排队中\",\"id_type\":\"resident_id\","
+                          "\"id_number\":\"11010519491231002X\"}";
+  g_autofree char *drained_token = NULL;
+  g_autoptr(Reply) before = NULL;
+  g_autoptr(Reply) draining = NULL;
+  g_autoptr(Reply) write = NULL;
+  g_autoptr(GError) error = NULL;
+  Server *drained;
+
+  drained = server_start_with (dir, database_of (dir), "127.0.0.1:0", long_drain);
+  drained_token = sign_in (drained->base, "demo", "demo");
+  before = request_full (drained->base, "GET", "/v1/health", NULL, NULL, 0, NULL);
+  assert_status (before, 200);
+
+  g_subprocess_send_signal (drained->process, SIGTERM);
+  /* The signal is handled by the server's main loop, a moment later. */
+  for (guint i = 0; i < 500; i++)
+    {
+      g_clear_pointer (&draining, hall_test_reply_free);
+      draining = request_full (drained->base, "GET", "/v1/health", NULL, NULL, 0, NULL);
+      if (draining->status != 200)
+        break;
+      g_usleep (10 * 1000);
+    }
+  assert_problem (draining, 503, NULL);
+  g_assert_nonnull (strstr (draining->body->str, "draining"));
+  write = request_full (drained->base, "PUT", "/v1/applicants/5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                        drained_token, applicant, strlen (applicant), NULL);
+  assert_status (write, 201);
+
+  g_subprocess_send_signal (drained->process, SIGTERM);
+  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (drained->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
+  server_free (drained);
+
+  drained = server_start_with (dir, database_of (dir), "127.0.0.1:0", short_drain);
+  g_subprocess_send_signal (drained->process, SIGTERM);
+  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (drained->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
+  server_free (drained);
   hall_test_remove_tree (dir);
 }
 
@@ -6450,6 +6526,7 @@ main (int   argc,
   reception_token = sign_in (server->base, "reception1", "demo");
 
   g_test_add_func ("/hall/server/health", test_health);
+  g_test_add_func ("/hall/server/drain", test_drain);
   g_test_add_func ("/hall/server/sessions", test_sessions);
   g_test_add_func ("/hall/server/sessions/timing", test_sessions_timing);
   g_test_add_func ("/hall/server/sessions/flood", test_sessions_flood);

@@ -51,6 +51,7 @@ struct _HallServer
   char               *tls_key;
   guint16             port;
   gboolean            stopping;
+  gint                draining;       /* see hall_server_drain() */
   gint64              max_offline;    /* seconds: see hall_server_set_max_offline() */
 };
 

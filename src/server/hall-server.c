@@ -554,6 +554,11 @@ answer (HallServer            *self,
   switch (request->route)
     {
     case HALL_ROUTE_HEALTH:
+      /* A problem, as every refusal: a balancer reads the status. */
+      if (g_atomic_int_get (&self->draining))
+        return hall_problem_response (503, NULL,
+                                      _("The server is draining before it stops: it still "
+                                        "serves requests, but send it nothing new"));
       return hall_server_response_new_text (200, "application/json", "{\"status\":\"ok\"}");
     case HALL_ROUTE_SESSIONS:
       return _hall_server_answer_session (self, request, connection);
@@ -871,6 +876,13 @@ guint16
 hall_server_get_port (HallServer *self)
 {
   return self->port;
+}
+
+void
+hall_server_drain (HallServer *self)
+{
+  g_return_if_fail (HALL_IS_SERVER (self));
+  g_atomic_int_set (&self->draining, TRUE);
 }
 
 void

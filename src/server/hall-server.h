@@ -79,6 +79,11 @@ gboolean    hall_server_start          (HallServer  *self,
                                         const char  *listen,
                                         GError     **error);
 guint16     hall_server_get_port       (HallServer  *self);
+/* From now on /v1/health answers 503 "draining", so that a balancer that
+ * checks it sends this server nothing new; everything else is served as
+ * before, until hall_server_stop(). For a server taken out of a balanced
+ * pool without a request refused (service-hall-server --drain). */
+void        hall_server_drain          (HallServer  *self);
 /* Answers the writes in flight, then closes every connection. */
 void        hall_server_stop           (HallServer  *self);
 

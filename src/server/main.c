@@ -21,10 +21,43 @@
 #include "hall-server.h"
 #include "hall-signature.h"
 
+/* What SIGTERM and SIGINT do: stop at once, or drain first. */
+typedef struct
+{
+  GMainLoop  *loop;
+  HallServer *server;
+  guint       drain_seconds;
+  guint       drain_timeout;   /* source id while draining */
+} Stopping;
+
+static gboolean
+on_drained (gpointer user_data)
+{
+  Stopping *stopping = user_data;
+
+  stopping->drain_timeout = 0;
+  g_main_loop_quit (stopping->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* With --drain, the first signal has /v1/health answer 503 for that long
+ * while every request is still served (the balancer's checks take the
+ * server out meanwhile); a second signal stops at once. */
 static gboolean
 on_signal (gpointer user_data)
 {
-  g_main_loop_quit (user_data);
+  Stopping *stopping = user_data;
+
+  if (stopping->drain_seconds == 0 || stopping->drain_timeout != 0)
+    {
+      g_main_loop_quit (stopping->loop);
+      return G_SOURCE_CONTINUE;
+    }
+  hall_server_drain (stopping->server);
+  g_message (_("Draining: /v1/health answers 503 for %u s, then the server stops"),
+             stopping->drain_seconds);
+  stopping->drain_timeout = g_timeout_add_seconds (stopping->drain_seconds, on_drained,
+                                                   stopping);
   return G_SOURCE_CONTINUE;
 }
 
@@ -156,6 +189,8 @@ main (int   argc,
   gboolean demo = FALSE;
   gboolean no_group_commit = FALSE;
   gint64 max_offline_hours = HALL_SERVER_MAX_OFFLINE_DEFAULT / 3600;
+  int drain_seconds = 0;
+  Stopping stopping = { 0 };
   GOptionEntry entries[] = {
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen,
       N_("Address and port to listen on (default 127.0.0.1:8080; port 0 picks a free one)"),
@@ -209,6 +244,10 @@ main (int   argc,
       N_("The hall's longest allowed offline period: a decision or license signed with a "
          "revoked key before its revocation is taken until this long after it (default 72)"),
       N_("HOURS") },
+    { "drain", 0, 0, G_OPTION_ARG_INT, &drain_seconds,
+      N_("When stopped (SIGTERM), answer /v1/health with 503 for this long while still "
+         "serving every request, so that a balancer takes the server out first; a second "
+         "SIGTERM stops at once (default 0: stop at once)"), N_("SECONDS") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
       N_("Add the demo officials “demo” and “reception1” (password “demo”) and trust the "
          "published demo hall key"), NULL },
@@ -306,6 +345,11 @@ main (int   argc,
     }
   if (server != NULL)
     hall_server_set_partial_limits (server, partial_ttl, partial_cap);
+  if (drain_seconds < 0 || drain_seconds > 3600)
+    {
+      g_printerr (_("--drain must be from 0 to 3600 seconds, not %d\n"), drain_seconds);
+      return 2;
+    }
   if (max_offline_hours < 0 || max_offline_hours > 24 * 365)
     {
       g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, max_offline_hours);
@@ -343,8 +387,11 @@ main (int   argc,
   /* Before the line that says it is up: whoever reads it may stop it at
    * once, and a SIGTERM before this would kill it without its shutdown. */
   loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_signal, loop);
-  g_unix_signal_add (SIGINT, on_signal, loop);
+  stopping.loop = loop;
+  stopping.server = server;
+  stopping.drain_seconds = (guint) drain_seconds;
+  g_unix_signal_add (SIGTERM, on_signal, &stopping);
+  g_unix_signal_add (SIGINT, on_signal, &stopping);
 
   /* Tests and scripts read the port from this first line. */
   {
@@ -361,6 +408,7 @@ main (int   argc,
 
   g_main_loop_run (loop);
 
+  g_clear_handle_id (&stopping.drain_timeout, g_source_remove);
   hall_server_stop (server);
   return 0;
 }
