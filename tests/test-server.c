@@ -6489,6 +6489,145 @@ test_feed_three_servers (void)
     }
 }
 
+/* README's way of taking a server out: two servers behind HAProxy, one
+ * started with --drain 2 and stopped with SIGTERM while three counters
+ * write through the balancer. Not one write is refused on the way
+ * (without --drain, those the stopping server held or was sent were
+ * answered 503 and sent again), and every acknowledged write is stored. */
+static void
+test_balancer_drain (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *haproxy = g_find_program_in_path ("haproxy");
+  g_autofree char *key = NULL;
+  g_autofree char *key_to = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *lb = NULL;
+  const char *const drain[] = { "--drain", "2", NULL };
+  g_autoptr(GSubprocess) balancer = NULL;
+  KillWriter writers[KILL_WRITERS];
+  GThread *threads[KILL_WRITERS];
+  Server *drained;
+  Reply *reply;
+  gint n_acked = 0;
+  gint stop = 0;
+  gint at_signal;
+  guint retries = 0;
+  guint16 lb_port;
+  gint64 deadline;
+  gsize length;
+
+  if (postgres == NULL || haproxy == NULL)
+    {
+      g_test_skip (postgres == NULL ? "one server per SQLite file" : "haproxy is not installed");
+      return;
+    }
+  {
+    g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
+
+    g_file_get_contents (key_from, &key, &length, &error);
+    g_assert_no_error (error);
+  }
+  dir = g_dir_make_tmp ("hall-server-drain-XXXXXX", &error);
+  g_assert_no_error (error);
+  key_to = g_build_filename (dir, "session.key", NULL);
+  g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  g_assert_no_error (error);
+  drained = server_start_with (dir, database_of (server->data_dir), "127.0.0.1:0", drain);
+
+  /* README's configuration, its checks as quick as the kill test's. */
+  lb_port = unused_port ();
+  config = g_strdup_printf ("global\n"
+                            "  maxconn 256\n"
+                            "defaults\n"
+                            "  mode http\n"
+                            "  option httpchk GET /v1/health\n"
+                            "  timeout connect 5s\n"
+                            "  timeout client 60s\n"
+                            "  timeout server 60s\n"
+                            "frontend hall\n"
+                            "  bind 127.0.0.1:%u\n"
+                            "  default_backend servers\n"
+                            "backend servers\n"
+                            "  balance roundrobin\n"
+                            "  server a %s check inter 200ms fall 1 rise 1\n"
+                            "  server b %s check inter 200ms fall 1 rise 1\n",
+                            lb_port, server->base + strlen ("http://"),
+                            drained->base + strlen ("http://"));
+  config_path = g_build_filename (dir, "haproxy.cfg", NULL);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    balancer = g_subprocess_launcher_spawn (launcher, &error, haproxy, "-db", "-f", config_path,
+                                            NULL);
+  }
+  g_assert_no_error (error);
+  lb = g_strdup_printf ("http://127.0.0.1:%u", lb_port);
+  /* Both servers up in the balancer's eyes: two answers in a row. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (guint up = 0; up < 2; )
+    {
+      reply = request_full (lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
+      up = reply->status == 200 ? up + 1 : 0;
+      hall_test_reply_free (reply);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (300000);
+    }
+
+  for (guint i = 0; i < KILL_WRITERS; i++)
+    writers[i] = (KillWriter) { lb, sign_in (lb, "demo", "demo"),
+                                g_ptr_array_new_with_free_func (g_free),
+                                g_ptr_array_new_with_free_func (g_free), &n_acked,
+                                KILL_MIN_WRITES, &stop, 0 };
+  for (guint i = 0; i < KILL_WRITERS; i++)
+    threads[i] = g_thread_new ("writer", kill_writer_thread, &writers[i]);
+
+  wait_for_acks (&n_acked, KILL_SPACING, g_get_monotonic_time () + 120 * G_USEC_PER_SEC);
+  g_subprocess_send_signal (drained->process, SIGTERM);
+  at_signal = g_atomic_int_get (&n_acked);
+  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
+  wait_for_acks (&n_acked, g_atomic_int_get (&n_acked) + KILL_SPACING,
+                 g_get_monotonic_time () + 120 * G_USEC_PER_SEC);
+  g_atomic_int_set (&stop, 1);
+  for (guint i = 0; i < KILL_WRITERS; i++)
+    g_thread_join (threads[i]);
+
+  g_test_message ("signal at %d acknowledged writes, %d in all", at_signal,
+                  g_atomic_int_get (&n_acked));
+  for (guint i = 0; i < KILL_WRITERS; i++)
+    {
+      retries += writers[i].retries;
+      for (guint j = 0; j < writers[i].created->len; j++)
+        {
+          g_autofree char *path = g_strconcat ("/v1/applicants/",
+                                               (char *) g_ptr_array_index (writers[i].created, j),
+                                               NULL);
+
+          reply = request ("GET", path, token, NULL, NULL);
+          assert_status (reply, 200);
+          hall_test_reply_free (reply);
+        }
+      g_free (writers[i].token);
+      g_ptr_array_unref (writers[i].created);
+      g_ptr_array_unref (writers[i].updated);
+    }
+  g_assert_cmpuint (retries, ==, 0);
+
+  g_subprocess_send_signal (balancer, SIGTERM);
+  g_subprocess_wait (balancer, NULL, NULL);
+  server_free (drained);
+  hall_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -6579,6 +6718,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/calendar-race", test_calendar_race);
   g_test_add_func ("/hall/server/balancer", test_balancer);
   g_test_add_func ("/hall/server/balancer/kill", test_balancer_kill);
+  g_test_add_func ("/hall/server/balancer/drain", test_balancer_drain);
   g_test_add_func ("/hall/server/feed/three-servers", test_feed_three_servers);
   g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/database-hung", test_database_hung);
