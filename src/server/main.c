@@ -56,8 +56,8 @@ on_signal (gpointer user_data)
   hall_server_drain (stopping->server);
   g_message (_("Draining: /v1/health answers 503 for %u s, then the server stops"),
              stopping->drain_seconds);
-  stopping->drain_timeout = g_timeout_add_seconds (stopping->drain_seconds, on_drained,
-                                                   stopping);
+  /* Not g_timeout_add_seconds (), which may fire up to a second off. */
+  stopping->drain_timeout = g_timeout_add (stopping->drain_seconds * 1000, on_drained, stopping);
   return G_SOURCE_CONTINUE;
 }
 
@@ -294,6 +294,11 @@ main (int   argc,
       g_printerr (_("--blob-uploads must be at least 1\n"));
       return 2;
     }
+  if (drain_seconds < 0 || drain_seconds > 3600)
+    {
+      g_printerr (_("--drain must be from 0 to 3600 seconds, not %d\n"), drain_seconds);
+      return 2;
+    }
 
   if ((tls_cert == NULL) != (tls_key == NULL))
     {
@@ -345,11 +350,6 @@ main (int   argc,
     }
   if (server != NULL)
     hall_server_set_partial_limits (server, partial_ttl, partial_cap);
-  if (drain_seconds < 0 || drain_seconds > 3600)
-    {
-      g_printerr (_("--drain must be from 0 to 3600 seconds, not %d\n"), drain_seconds);
-      return 2;
-    }
   if (max_offline_hours < 0 || max_offline_hours > 24 * 365)
     {
       g_autofree char *given = g_strdup_printf ("%" G_GINT64_FORMAT, max_offline_hours);

@@ -26,10 +26,10 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <time.h>
 
 #include "hall-application.h"
+#include "hall-i18n.h"
 #include "hall-scan-window.h"
 #include "hall-scan-window-test-hooks.h"
 #include "hall-store-pages.h"
@@ -340,12 +340,7 @@ main (int   argc,
 
   /* As the program: the window in the language asked for
    * (SERVICE_HALL_LOCALEDIR=_build/po for the build tree's). */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE,
-                  g_getenv ("SERVICE_HALL_LOCALEDIR") != NULL ? g_getenv ("SERVICE_HALL_LOCALEDIR")
-                                                             : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  hall_i18n_init ();
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
     g_error ("%s", error->message);

@@ -25,9 +25,9 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <locale.h>
 #include <stdlib.h>
 
+#include "hall-i18n.h"
 #include "hall-sign-in-page.h"
 #include "hall-stats-page-test-hooks.h"
 #include "hall-window.h"
@@ -174,11 +174,7 @@ main (int   argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* As the app does: the build tree's translations, to look at the page
    * in Chinese (SERVICE_HALL_LOCALEDIR=_build/po LANGUAGE=zh_CN). */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("SERVICE_HALL_LOCALEDIR") != NULL
-                                     ? g_getenv ("SERVICE_HALL_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  hall_i18n_init ();
   gtk_init ();
   adw_init ();
 
