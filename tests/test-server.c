@@ -1692,6 +1692,39 @@ test_schema_v1 (void)
   hall_test_remove_tree (dir);
 }
 
+/* SIGTERM to @drained, and its first answer to @method /v1/health that
+ * is not a 200 (the signal is handled by its main loop, a moment later). */
+static Reply *
+stop_and_check_health (Server     *drained,
+                       const char *method)
+{
+  Reply *reply = NULL;
+
+  g_subprocess_send_signal (drained->process, SIGTERM);
+  for (guint i = 0; i < 500; i++)
+    {
+      g_clear_pointer (&reply, hall_test_reply_free);
+      reply = request_full (drained->base, method, "/v1/health", NULL, NULL, 0, NULL);
+      if (reply->status != 200)
+        break;
+      g_usleep (10 * 1000);
+    }
+  return reply;
+}
+
+/* Waits for @drained to end by itself, and frees it: it exited 0. */
+static void
+assert_stopped_cleanly (Server *drained)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (drained->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
+  server_free (drained);
+}
+
 /* Stopped with --drain, a server tells the balancer's checks at once
  * (/v1/health answers 503 "draining") and goes on serving, writes too; a
  * second SIGTERM stops it at once, and with none it stops by itself when
@@ -1708,7 +1741,7 @@ test_drain (void)
   g_autoptr(Reply) before = NULL;
   g_autoptr(Reply) draining = NULL;
   g_autoptr(Reply) write = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) head = NULL;
   Server *drained;
 
   drained = server_start_with (dir, database_of (dir), "127.0.0.1:0", long_drain);
@@ -1716,16 +1749,7 @@ test_drain (void)
   before = request_full (drained->base, "GET", "/v1/health", NULL, NULL, 0, NULL);
   assert_status (before, 200);
 
-  g_subprocess_send_signal (drained->process, SIGTERM);
-  /* The signal is handled by the server's main loop, a moment later. */
-  for (guint i = 0; i < 500; i++)
-    {
-      g_clear_pointer (&draining, hall_test_reply_free);
-      draining = request_full (drained->base, "GET", "/v1/health", NULL, NULL, 0, NULL);
-      if (draining->status != 200)
-        break;
-      g_usleep (10 * 1000);
-    }
+  draining = stop_and_check_health (drained, "GET");
   assert_problem (draining, 503, NULL);
   g_assert_nonnull (strstr (draining->body->str, "draining"));
   write = request_full (drained->base, "PUT", "/v1/applicants/5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
@@ -1733,29 +1757,13 @@ test_drain (void)
   assert_status (write, 201);
 
   g_subprocess_send_signal (drained->process, SIGTERM);
-  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (drained->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
-  server_free (drained);
+  assert_stopped_cleanly (drained);
 
   /* Drained, not stopped at once: a 503 before it goes. */
   drained = server_start_with (dir, database_of (dir), "127.0.0.1:0", short_drain);
-  g_subprocess_send_signal (drained->process, SIGTERM);
-  for (guint i = 0; i < 500; i++)
-    {
-      g_clear_pointer (&draining, hall_test_reply_free);
-      draining = request_full (drained->base, "HEAD", "/v1/health", NULL, NULL, 0, NULL);
-      if (draining->status != 200)
-        break;
-      g_usleep (10 * 1000);
-    }
-  g_assert_cmpint (draining->status, ==, 503);
-  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (drained->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
-  server_free (drained);
+  head = stop_and_check_health (drained, "HEAD");
+  g_assert_cmpint (head->status, ==, 503);
+  assert_stopped_cleanly (drained);
   hall_test_remove_tree (dir);
 }
 
@@ -5726,6 +5734,90 @@ unused_port (void)
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
+/* A new data directory holding the test server's session key (mode 0600),
+ * for another server on its database: a token is good on either. */
+static char *
+dir_with_session_key (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
+  g_autofree char *key = NULL;
+  g_autofree char *key_to = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+  gsize length;
+
+  g_assert_no_error (error);
+  g_file_get_contents (key_from, &key, &length, &error);
+  g_assert_no_error (error);
+  key_to = g_build_filename (dir, "session.key", NULL);
+  g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+/* HAProxy with README's configuration, @defaults (more lines of its
+ * defaults section, "" for none) and @servers (its backend's server
+ * lines), its file in @dir; *@lb its address. Returns once the balancer
+ * answered /v1/health @n_up times in a row, so that each server is up. */
+static GSubprocess *
+balancer_start (const char  *haproxy,
+                const char  *dir,
+                const char  *defaults,
+                const char  *servers,
+                guint        n_up,
+                char       **lb)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *config_path = g_build_filename (dir, "haproxy.cfg", NULL);
+  guint16 port = unused_port ();
+  gint64 deadline;
+  GSubprocess *balancer;
+
+  config = g_strdup_printf ("global\n"
+                            "  maxconn 256\n"
+                            "defaults\n"
+                            "  mode http\n"
+                            "  option httpchk GET /v1/health\n"
+                            "  timeout connect 5s\n"
+                            "  timeout client 60s\n"
+                            "  timeout server 60s\n"
+                            "%s"
+                            "frontend hall\n"
+                            "  bind 127.0.0.1:%u\n"
+                            "  default_backend servers\n"
+                            "backend servers\n"
+                            "  balance roundrobin\n"
+                            "%s",
+                            defaults, port, servers);
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* A test that fails must not leave its balancer running. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  balancer = g_subprocess_launcher_spawn (launcher, &error, haproxy, "-db", "-f", config_path,
+                                          NULL);
+  g_assert_no_error (error);
+  *lb = g_strdup_printf ("http://127.0.0.1:%u", port);
+  /* Until it listens and its servers are up: a few seconds at most. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  for (guint up = 0; up < n_up; )
+    {
+      Reply *reply = request_full (*lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
+
+      up = reply->status == 200 ? up + 1 : 0;
+      hall_test_reply_free (reply);
+      if (up < n_up)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (50000);
+        }
+    }
+  return balancer;
+}
+
 /* Two stateless servers on one PostgreSQL database behind HAProxy
  * (round-robin, a new connection per request, so that consecutive
  * requests alternate): a counter signs in, writes, replays and updates
@@ -5737,11 +5829,7 @@ test_balancer (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *haproxy = g_find_program_in_path ("haproxy");
   g_autofree char *second_dir = NULL;
-  g_autofree char *key_from = NULL;
-  g_autofree char *key_to = NULL;
-  g_autofree char *key = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *config_path = NULL;
+  g_autofree char *servers = NULL;
   g_autofree char *lb = NULL;
   g_autofree char *lb_token = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
@@ -5756,7 +5844,6 @@ test_balancer (void)
   g_autoptr(GSubprocess) balancer = NULL;
   Server *second;
   Reply *reply;
-  guint16 lb_port;
   gint64 deadline;
   gboolean a_out = FALSE, b_out = FALSE;
   guint i;
@@ -5766,66 +5853,13 @@ test_balancer (void)
       g_test_skip (postgres == NULL ? "one server per SQLite file" : "haproxy is not installed");
       return;
     }
-  /* The second server is given the first's session key. */
-  second_dir = g_dir_make_tmp ("hall-server-second-XXXXXX", &error);
-  g_assert_no_error (error);
-  key_from = g_build_filename (server->data_dir, "session.key", NULL);
-  key_to = g_build_filename (second_dir, "session.key", NULL);
-  {
-    gsize length;
-
-    g_file_get_contents (key_from, &key, &length, &error);
-    g_assert_no_error (error);
-    g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-    g_assert_no_error (error);
-  }
+  second_dir = dir_with_session_key ("hall-server-second-XXXXXX");
   second = server_start_on (second_dir, database_of (server->data_dir));
-
   /* The configuration README shows, with the test's ports. */
-  lb_port = unused_port ();
-  config = g_strdup_printf ("global\n"
-                            "  maxconn 256\n"
-                            "defaults\n"
-                            "  mode http\n"
-                            "  option httpchk GET /v1/health\n"
-                            "  timeout connect 5s\n"
-                            "  timeout client 60s\n"
-                            "  timeout server 60s\n"
-                            "frontend hall\n"
-                            "  bind 127.0.0.1:%u\n"
-                            "  default_backend servers\n"
-                            "backend servers\n"
-                            "  balance roundrobin\n"
-                            "  server a %s check\n"
-                            "  server b %s check\n",
-                            lb_port, server->base + strlen ("http://"),
-                            second->base + strlen ("http://"));
-  config_path = g_build_filename (second_dir, "haproxy.cfg", NULL);
-  g_file_set_contents (config_path, config, -1, &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-
-    /* A test that fails must not leave its balancer running. */
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    balancer = g_subprocess_launcher_spawn (launcher, &error, haproxy, "-db", "-f", config_path,
-                                            NULL);
-  }
-  g_assert_no_error (error);
-  lb = g_strdup_printf ("http://127.0.0.1:%u", lb_port);
-  /* Until it listens: a few seconds at most. */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      reply = request_full (lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
-      if (reply->status == 200)
-        break;
-      hall_test_reply_free (reply);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50000);
-    }
-  hall_test_reply_free (reply);
+  servers = g_strdup_printf ("  server a %s check\n"
+                             "  server b %s check\n",
+                             server->base + strlen ("http://"), second->base + strlen ("http://"));
+  balancer = balancer_start (haproxy, second_dir, "", servers, 1, &lb);
 
   /* Signed in through the balancer: the token holds on both servers. An
    * official of its own, whose sign-out ends no other test's session. */
@@ -5944,6 +5978,24 @@ send_until_acknowledged (KillWriter        *writer,
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (20000);
     }
+}
+
+/* Whether @uuid, a creation @writer had acknowledged, is stored at the
+ * version its writes left it: 2 when its update was acknowledged too. */
+static gboolean
+stored_at_acknowledged_version (KillWriter *writer,
+                                const char *uuid)
+{
+  gboolean changed = g_ptr_array_find_with_equal_func (writer->updated, uuid, g_str_equal, NULL);
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autoptr(Reply) reply = request ("GET", path, token, NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  assert_status (reply, 200);
+  node = reply_json (reply);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"),
+                   ==, changed ? 2 : 1);
+  return changed;
 }
 
 static gpointer
@@ -6100,11 +6152,8 @@ wait_for_acks (gint   *n_acked,
 static void
 test_balancer_kill (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *haproxy = g_find_program_in_path ("haproxy");
-  g_autofree char *key = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *config_path = NULL;
+  g_autofree char *servers = NULL;
   g_autofree char *lb = NULL;
   g_autofree char *reader_token = NULL;
   g_autofree char *victim_listen = NULL;
@@ -6127,9 +6176,7 @@ test_balancer_kill (void)
   gint stop = 0;
   gint at_kill, at_restart;
   guint created = 0, updated = 0, retries = 0;
-  guint16 lb_port;
-  gint64 deadline, started, step;
-  gsize length;
+  gint64 started, step;
   guint i;
 
   if (postgres == NULL || haproxy == NULL)
@@ -6137,23 +6184,10 @@ test_balancer_kill (void)
       g_test_skip (postgres == NULL ? "one server per SQLite file" : "haproxy is not installed");
       return;
     }
-  {
-    g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
-
-    g_file_get_contents (key_from, &key, &length, &error);
-    g_assert_no_error (error);
-  }
   victim_listen = g_strdup_printf ("127.0.0.1:%u", unused_port ());
   for (i = 0; i < 2; i++)
     {
-      g_autofree char *key_to = NULL;
-
-      dirs[i] = g_dir_make_tmp ("hall-server-kill-XXXXXX", &error);
-      g_assert_no_error (error);
-      key_to = g_build_filename (dirs[i], "session.key", NULL);
-      g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
-                                &error);
-      g_assert_no_error (error);
+      dirs[i] = dir_with_session_key ("hall-server-kill-XXXXXX");
       others[i] = server_start_listen (dirs[i], database_of (server->data_dir),
                                        i == 1 ? victim_listen : "127.0.0.1:0");
     }
@@ -6161,51 +6195,12 @@ test_balancer_kill (void)
 
   /* README's configuration, with health checks quick enough to take a
    * dead server out within a fraction of a second. */
-  lb_port = unused_port ();
-  config = g_strdup_printf ("global\n"
-                            "  maxconn 256\n"
-                            "defaults\n"
-                            "  mode http\n"
-                            "  option httpchk GET /v1/health\n"
-                            "  timeout connect 5s\n"
-                            "  timeout client 60s\n"
-                            "  timeout server 60s\n"
-                            "frontend hall\n"
-                            "  bind 127.0.0.1:%u\n"
-                            "  default_backend servers\n"
-                            "backend servers\n"
-                            "  balance roundrobin\n"
-                            "  server a %s check inter 200ms fall 1 rise 1\n"
-                            "  server b %s check inter 200ms fall 1 rise 1\n"
-                            "  server c %s check inter 200ms fall 1 rise 1\n",
-                            lb_port, server->base + strlen ("http://"),
-                            others[0]->base + strlen ("http://"), victim_listen);
-  config_path = g_build_filename (dirs[0], "haproxy.cfg", NULL);
-  g_file_set_contents (config_path, config, -1, &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-
-    /* A test that fails must not leave its balancer running. */
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    balancer = g_subprocess_launcher_spawn (launcher, &error, haproxy, "-db", "-f", config_path,
-                                            NULL);
-  }
-  g_assert_no_error (error);
-  lb = g_strdup_printf ("http://127.0.0.1:%u", lb_port);
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  for (;;)
-    {
-      reply = request_full (lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
-      if (reply->status == 200)
-        break;
-      hall_test_reply_free (reply);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (50000);
-    }
-  hall_test_reply_free (reply);
+  servers = g_strdup_printf ("  server a %s check inter 200ms fall 1 rise 1\n"
+                             "  server b %s check inter 200ms fall 1 rise 1\n"
+                             "  server c %s check inter 200ms fall 1 rise 1\n",
+                             server->base + strlen ("http://"),
+                             others[0]->base + strlen ("http://"), victim_listen);
+  balancer = balancer_start (haproxy, dirs[0], "", servers, 1, &lb);
 
   reader_token = sign_in (lb, "demo", "demo");
   reader = (KillReader) { lb, reader_token, &writers_done, seen, seen_data, 0, 0 };
@@ -6304,20 +6299,11 @@ test_balancer_kill (void)
       for (guint j = 0; j < writer->created->len; j++)
         {
           const char *uuid = g_ptr_array_index (writer->created, j);
-          gboolean changed = g_ptr_array_find_with_equal_func (writer->updated, uuid,
-                                                               g_str_equal, NULL);
-          g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+          gboolean changed = stored_at_acknowledged_version (writer, uuid);
           g_autofree char *v1 = g_strconcat ("applicant/", uuid, "/1", NULL);
           g_autofree char *v2 = g_strconcat ("applicant/", uuid, "/2", NULL);
           g_autofree char *v3 = g_strconcat ("applicant/", uuid, "/3", NULL);
-          g_autoptr(JsonNode) node = NULL;
 
-          reply = request ("GET", path, token, NULL, NULL);
-          assert_status (reply, 200);
-          node = reply_json (reply);
-          g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"),
-                           ==, changed ? 2 : 1);
-          hall_test_reply_free (reply);
           g_assert_true (g_hash_table_contains (in_feed, v1));
           g_assert_true (g_hash_table_contains (in_feed, v2) == changed);
           g_assert_false (g_hash_table_contains (in_feed, v3));
@@ -6371,8 +6357,6 @@ test_balancer_kill (void)
 static void
 test_feed_three_servers (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
   char *dirs[2] = { NULL, NULL };
   Server *servers[3];
   KillWriter writers[3];
@@ -6382,7 +6366,6 @@ test_feed_three_servers (void)
   gint n_acked = 0;
   gint writers_done = 0;
   gint stop = 1;  /* each writer writes FEED_WRITES */
-  gsize length;
   guint i;
 
   if (postgres == NULL)
@@ -6390,23 +6373,10 @@ test_feed_three_servers (void)
       g_test_skip ("one server per SQLite file");
       return;
     }
-  {
-    g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
-
-    g_file_get_contents (key_from, &key, &length, &error);
-    g_assert_no_error (error);
-  }
   servers[0] = server;
   for (i = 0; i < 2; i++)
     {
-      g_autofree char *key_to = NULL;
-
-      dirs[i] = g_dir_make_tmp ("hall-server-feed-XXXXXX", &error);
-      g_assert_no_error (error);
-      key_to = g_build_filename (dirs[i], "session.key", NULL);
-      g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
-                                &error);
-      g_assert_no_error (error);
+      dirs[i] = dir_with_session_key ("hall-server-feed-XXXXXX");
       servers[i + 1] = server_start_on (dirs[i], database_of (server->data_dir));
     }
 
@@ -6507,93 +6477,36 @@ test_feed_three_servers (void)
 static void
 test_balancer_drain (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *haproxy = g_find_program_in_path ("haproxy");
-  g_autofree char *key = NULL;
-  g_autofree char *key_to = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *config = NULL;
-  g_autofree char *config_path = NULL;
+  g_autofree char *servers = NULL;
   g_autofree char *lb = NULL;
   const char *const drain[] = { "--drain", "2", NULL };
   g_autoptr(GSubprocess) balancer = NULL;
   KillWriter writers[KILL_WRITERS];
   GThread *threads[KILL_WRITERS];
   Server *drained;
-  Reply *reply;
   gint n_acked = 0;
   gint stop = 0;
   gint at_signal;
   guint retries = 0;
-  guint16 lb_port;
-  gint64 deadline;
-  gsize length;
 
   if (postgres == NULL || haproxy == NULL)
     {
       g_test_skip (postgres == NULL ? "one server per SQLite file" : "haproxy is not installed");
       return;
     }
-  {
-    g_autofree char *key_from = g_build_filename (server->data_dir, "session.key", NULL);
-
-    g_file_get_contents (key_from, &key, &length, &error);
-    g_assert_no_error (error);
-  }
-  dir = g_dir_make_tmp ("hall-server-drain-XXXXXX", &error);
-  g_assert_no_error (error);
-  key_to = g_build_filename (dir, "session.key", NULL);
-  g_file_set_contents_full (key_to, key, length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  g_assert_no_error (error);
+  dir = dir_with_session_key ("hall-server-drain-XXXXXX");
   drained = server_start_with (dir, database_of (server->data_dir), "127.0.0.1:0", drain);
-
   /* README's configuration, its checks quick. A check of the server that
    * stays may be slow on a loaded machine: it is not taken out for one
    * (fall 3, and a check may take 2 s), or the balancer would have no
-   * server left while the other drains. */
-  lb_port = unused_port ();
-  config = g_strdup_printf ("global\n"
-                            "  maxconn 256\n"
-                            "defaults\n"
-                            "  mode http\n"
-                            "  option httpchk GET /v1/health\n"
-                            "  timeout connect 5s\n"
-                            "  timeout client 60s\n"
-                            "  timeout server 60s\n"
-                            "  timeout check 2s\n"
-                            "frontend hall\n"
-                            "  bind 127.0.0.1:%u\n"
-                            "  default_backend servers\n"
-                            "backend servers\n"
-                            "  balance roundrobin\n"
-                            "  server a %s check inter 200ms fall 3 rise 1\n"
-                            "  server b %s check inter 200ms fall 1 rise 1\n",
-                            lb_port, server->base + strlen ("http://"),
-                            drained->base + strlen ("http://"));
-  config_path = g_build_filename (dir, "haproxy.cfg", NULL);
-  g_file_set_contents (config_path, config, -1, &error);
-  g_assert_no_error (error);
-  {
-    g_autoptr(GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                 | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-
-    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-    balancer = g_subprocess_launcher_spawn (launcher, &error, haproxy, "-db", "-f", config_path,
-                                            NULL);
-  }
-  g_assert_no_error (error);
-  lb = g_strdup_printf ("http://127.0.0.1:%u", lb_port);
-  /* Both servers up in the balancer's eyes: two answers in a row. */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  for (guint up = 0; up < 2; )
-    {
-      reply = request_full (lb, "GET", "/v1/health", NULL, NULL, 0, NULL);
-      up = reply->status == 200 ? up + 1 : 0;
-      hall_test_reply_free (reply);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (300000);
-    }
+   * server left while the other drains. Both up before the writes. */
+  servers = g_strdup_printf ("  server a %s check inter 200ms fall 3 rise 1\n"
+                             "  server b %s check inter 200ms fall 1 rise 1\n",
+                             server->base + strlen ("http://"),
+                             drained->base + strlen ("http://"));
+  balancer = balancer_start (haproxy, dir, "  timeout check 2s\n", servers, 2, &lb);
 
   for (guint i = 0; i < KILL_WRITERS; i++)
     writers[i] = (KillWriter) { lb, sign_in (lb, "demo", "demo"),
@@ -6606,9 +6519,7 @@ test_balancer_drain (void)
   wait_for_acks (&n_acked, KILL_SPACING, g_get_monotonic_time () + 120 * G_USEC_PER_SEC);
   g_subprocess_send_signal (drained->process, SIGTERM);
   at_signal = g_atomic_int_get (&n_acked);
-  g_assert_true (g_subprocess_wait (drained->process, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_subprocess_get_exit_status (drained->process), ==, 0);
+  assert_stopped_cleanly (drained);
   wait_for_acks (&n_acked, g_atomic_int_get (&n_acked) + KILL_SPACING,
                  g_get_monotonic_time () + 120 * G_USEC_PER_SEC);
   g_atomic_int_set (&stop, 1);
@@ -6621,20 +6532,7 @@ test_balancer_drain (void)
     {
       retries += writers[i].retries;
       for (guint j = 0; j < writers[i].created->len; j++)
-        {
-          const char *uuid = g_ptr_array_index (writers[i].created, j);
-          gboolean changed = g_ptr_array_find_with_equal_func (writers[i].updated, uuid,
-                                                               g_str_equal, NULL);
-          g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
-          g_autoptr(JsonNode) node = NULL;
-
-          reply = request ("GET", path, token, NULL, NULL);
-          assert_status (reply, 200);
-          node = reply_json (reply);
-          g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "version"),
-                           ==, changed ? 2 : 1);
-          hall_test_reply_free (reply);
-        }
+        stored_at_acknowledged_version (&writers[i], g_ptr_array_index (writers[i].created, j));
       g_free (writers[i].token);
       g_ptr_array_unref (writers[i].created);
       g_ptr_array_unref (writers[i].updated);
@@ -6643,7 +6541,6 @@ test_balancer_drain (void)
 
   g_subprocess_send_signal (balancer, SIGTERM);
   g_subprocess_wait (balancer, NULL, NULL);
-  server_free (drained);
   hall_test_remove_tree (dir);
 }
 
