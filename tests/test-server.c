@@ -2022,6 +2022,29 @@ run_server_once (const char *const *args,
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
+/* A --drain that is not a number of seconds from 0 to 3600 is refused at
+ * start, naming the option, before the data directory is made. */
+static void
+test_drain_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-server-drain-bad-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (dir, "data", NULL);
+  const char *const values[] = { "-1", "3601", "soon" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      const char *args[] = { "--listen", "127.0.0.1:0", "--data", data, "--drain", values[i],
+                             NULL };
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_server_once (args, &err), ==, 2);
+      g_assert_nonnull (strstr (err, "--drain"));
+      g_assert_nonnull (strstr (err, values[i]));
+      g_assert_false (g_file_test (data, G_FILE_TEST_EXISTS));
+    }
+  hall_test_remove_tree (dir);
+}
+
 /* HTTPS needs a certificate and its key, both PEM: anything else is
  * refused at start, saying which file is wrong, before it listens. */
 static void
@@ -6582,6 +6605,7 @@ main (int   argc,
 
   g_test_add_func ("/hall/server/health", test_health);
   g_test_add_func ("/hall/server/drain", test_drain);
+  g_test_add_func ("/hall/server/drain/refused", test_drain_refused);
   g_test_add_func ("/hall/server/sessions", test_sessions);
   g_test_add_func ("/hall/server/sessions/timing", test_sessions_timing);
   g_test_add_func ("/hall/server/sessions/flood", test_sessions_flood);
