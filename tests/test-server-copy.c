@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libpq-fe.h>
 #include <string.h>
 
 #include "hall-catalog.h"
@@ -185,6 +186,8 @@ test_copy (void)
   g_autofree char *feed_before = NULL;
   g_autofree char *feed_after = NULL;
   g_autofree char *failures_before = NULL;
+  g_autofree char *stats_path = NULL;
+  g_autofree char *stats_before = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   gint64 last_before, last_after;
@@ -204,6 +207,15 @@ test_copy (void)
       g_ptr_array_add (before, answer_of (server->url, token, path));
     }
   failures_before = answer_of (server->url, token, "/v1/admin/sign-in-failures");
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(GDateTime) before_yesterday = g_date_time_add_days (now, -2);
+    g_autoptr(GDateTime) after_tomorrow = g_date_time_add_days (now, 2);
+    g_autofree char *from = g_date_time_format (before_yesterday, "%F");
+    g_autofree char *to = g_date_time_format (after_tomorrow, "%F");
+
+    stats_path = g_strdup_printf ("/v1/stats?from=%s&to=%s&by=counter", from, to);
+  }
   /* The queue of the day: two tickets, the first called. */
   for (guint i = 0; i < 2; i++)
     {
@@ -218,6 +230,9 @@ test_copy (void)
 
     g_assert_cmpint (called->status, ==, 200);
   }
+
+  stats_before = answer_of (server->url, token, stats_path);
+  g_assert_nonnull (strstr (stats_before, "\"opened\":{\"count\":12,"));
 
   /* Copied while the server still serves: the copy reads one snapshot. */
   {
@@ -237,6 +252,18 @@ test_copy (void)
     g_assert_nonnull (strstr (out, "queue_counters: 1 row, sha256 "));
   }
   hall_test_server_finish (server);
+  /* The copied figures count every copied change: the feed of the
+   * figures starts after the last of them. */
+  {
+    PGconn *pg = PQconnectdb (uri);
+    PGresult *fed = PQexec (pg, "SELECT seq FROM stats_fed");
+
+    g_assert_cmpint (PQresultStatus (fed), ==, PGRES_TUPLES_OK);
+    g_assert_cmpint (PQntuples (fed), ==, 1);
+    g_assert_cmpint (g_ascii_strtoll (PQgetvalue (fed, 0, 0), NULL, 10), ==, last_before);
+    PQclear (fed);
+    PQfinish (pg);
+  }
 
   /* The same answers from PostgreSQL. */
   server = hall_test_server_start_full (dir, uri, NULL);
@@ -258,6 +285,13 @@ test_copy (void)
     g_autofree char *failures = answer_of (server->url, token, "/v1/admin/sign-in-failures");
 
     g_assert_cmpstr (failures, ==, failures_before);
+  }
+  /* The supervision figures, copied as they were, and fed up to the
+   * copy's last change: not counted a second time. */
+  {
+    g_autofree char *stats = answer_of (server->url, token, stats_path);
+
+    g_assert_cmpstr (stats, ==, stats_before);
   }
   /* The queue goes on where it was: one waiting, the next number and
    * the next event after the copied ones. */

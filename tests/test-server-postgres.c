@@ -1,6 +1,7 @@
 /* test-server-postgres.c — the PostgreSQL storage itself, on a cluster of
  * the test's own: the change feed under concurrent writers, the
- * supervision cells' deltas folded, a batch's deferred writes, and the
+ * supervision figures fed from it once and their cells' deltas folded, a
+ * batch's deferred writes, and the
  * reads ahead of a group of writes
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -218,8 +219,10 @@ opened_by_counter (HallServerStorage *storage)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* The cells count the same before their deltas are folded and after, a
- * case moved away leaves no empty cell behind, and the deltas are gone. */
+/* The figures count a committed case whether or not the follower fed it
+ * yet (a read feeds the rest), and the same before the cells' deltas are
+ * folded and after; a case moved away leaves no empty cell behind, and
+ * the deltas are gone. */
 static void
 test_stats_fold (void)
 {
@@ -236,8 +239,6 @@ test_stats_fold (void)
   pg = hall_server_postgres_open (uri, &error);
   g_assert_no_error (error);
 
-  /* The first commit folds at once (none folded yet); the second, so soon
-   * after, leaves its deltas. */
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, moved, 1, "C01");
   for (guint i = 0; i < 2; i++)
@@ -247,8 +248,6 @@ test_stats_fold (void)
       put_case (storage, uuid, 1, i == 0 ? "C01" : "C02");
     }
   g_assert_true (hall_server_storage_commit (storage, &error));
-  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), ==, 0);
-
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, moved, 2, "C03");
   {
@@ -258,10 +257,14 @@ test_stats_fold (void)
   }
   g_assert_true (hall_server_storage_commit (storage, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), >, 0);
 
   before = opened_by_counter (storage);
   g_assert_cmpstr (before, ==, "C01:1 C02:2 C03:1");
+  /* Fed up to the last change, each once: its deltas are not folded yet
+   * (the follower folds after a thousand, or ten seconds). */
+  g_assert_cmpint (count_of (pg, "SELECT seq FROM stats_fed"), ==,
+                   count_of (pg, "SELECT max (seq) FROM changes"));
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), >, 0);
   g_assert_cmpint (count_of (pg, "SELECT stats_cells_fold ()"), >, 0);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cell_deltas"), ==, 0);
   after = opened_by_counter (storage);
@@ -272,11 +275,191 @@ test_stats_fold (void)
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, moved, 3, "C01");
   g_assert_true (hall_server_storage_commit (storage, &error));
-  g_assert_cmpint (count_of (pg, "SELECT stats_cells_fold ()"), >, 0);
+  g_assert_cmpint (count_of (pg, "SELECT stats_feed (true, NULL) + stats_cells_fold ()"), >, 0);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cells WHERE key = 'C03'"), ==, 0);
   g_clear_pointer (&after, g_free);
   after = opened_by_counter (storage);
   g_assert_cmpstr (after, ==, "C01:2 C02:2");
+  PQfinish (pg);
+}
+
+typedef struct
+{
+  HallServerStorage *storage;   /* a writer's own, with its own follower */
+  guint              index;
+  GHashTable        *counters;  /* committed: uuid -> its case's counter */
+  GHashTable        *versions;  /* committed: uuid -> version */
+  guint              decisions; /* committed */
+} CaseWriter;
+
+/* A decision on @case_uuid, returning it for a missing document. */
+static void
+put_decision (HallServerStorage *storage,
+              const char        *case_uuid,
+              gint64             case_version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *json = g_strdup_printf (
+    "{\"uuid\":\"%s\",\"case\":\"%s\",\"kind\":\"decision\",\"step\":\"review\","
+    "\"decision\":\"return\",\"at\":\"2026-11-02T10:00:00Z\","
+    "\"reasons\":[{\"code\":\"missing_document\"}]}", uuid, case_uuid);
+
+  g_assert_true (hall_server_storage_put_event (storage, uuid, case_uuid, case_version, json,
+                                                &error));
+  g_assert_no_error (error);
+}
+
+/* Transactions of one to three new cases at counter C0<index>, some also
+ * moving an earlier case of the writer's to another counter (C0<index>
+ * or M), or deciding on one, one in ten rolled back. */
+static gpointer
+case_writer_thread (gpointer data)
+{
+  CaseWriter *writer = data;
+  GRand *rand = g_rand_new_with_seed (writer->index + 11);
+  static const char * const homes[WRITERS] = { "C00", "C01", "C02" };
+  const char *home = homes[writer->index];
+
+  for (guint t = 0; t < TRANSACTIONS / 2; t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GHashTable) counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      guint n = g_rand_int_range (rand, 1, 4);
+      gboolean roll_back = g_rand_int_range (rand, 0, 10) == 0;
+      gboolean decided = FALSE;
+      GHashTableIter iter;
+      gpointer uuid, counter;
+
+      g_assert_true (hall_server_storage_begin (writer->storage, &error));
+      for (guint i = 0; i < n; i++)
+        {
+          char *fresh = g_uuid_string_random ();
+
+          put_case (writer->storage, fresh, 1, home);
+          g_hash_table_insert (counters, fresh, (gpointer) "");
+        }
+      if (g_hash_table_size (writer->counters) > 0 && g_rand_boolean (rand))
+        {
+          g_autofree gpointer *known = g_hash_table_get_keys_as_array (writer->counters, NULL);
+          const char *old = known[g_rand_int_range (rand, 0, g_hash_table_size (writer->counters))];
+          gint64 version = GPOINTER_TO_INT (g_hash_table_lookup (writer->versions, old)) + 1;
+          const char *to = g_str_equal (g_hash_table_lookup (writer->counters, old), "M") ? home : "M";
+
+          put_case (writer->storage, old, version, to);
+          g_hash_table_insert (counters, g_strdup (old), (gpointer) to);
+          decided = g_rand_boolean (rand);
+          if (decided)
+            put_decision (writer->storage, old, version);
+        }
+      g_usleep (g_rand_int_range (rand, 0, 2000));
+      if (roll_back)
+        {
+          hall_server_storage_rollback (writer->storage);
+          continue;
+        }
+      g_assert_true (hall_server_storage_commit (writer->storage, &error));
+      g_assert_no_error (error);
+      writer->decisions += decided;
+      g_hash_table_iter_init (&iter, counters);
+      while (g_hash_table_iter_next (&iter, &uuid, &counter))
+        {
+          gint64 version = GPOINTER_TO_INT (g_hash_table_lookup (writer->versions, uuid)) + 1;
+
+          g_hash_table_insert (writer->counters, g_strdup (uuid),
+                               (gpointer) (*(const char *) counter != '\0' ? counter : home));
+          g_hash_table_insert (writer->versions, g_strdup (uuid), GINT_TO_POINTER (version));
+        }
+    }
+  g_rand_free (rand);
+  g_atomic_int_inc (&finished);
+  return NULL;
+}
+
+/* Three writers, each a storage of its own (as three servers, each with
+ * its follower feeding the figures), create and move cases in
+ * transactions committed in random order, while a reader reads the
+ * figures all along (and so feeds them too). In the end they count every
+ * committed case once, at the counter of its last committed version, and
+ * every committed decision once: no change fed twice, none skipped, none
+ * fed after a later one. */
+static void
+test_stats_fed_once (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "fed");
+  g_autoptr(HallServerStorage) reader = NULL;
+  g_autoptr(GHashTable) opened = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GList) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *figures = NULL;
+  CaseWriter writers[WRITERS];
+  GThread *threads[WRITERS];
+  PGconn *pg;
+  PGresult *result;
+
+  reader = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+  g_assert_no_error (error);
+  pg = hall_server_postgres_open (uri, &error);
+  g_assert_no_error (error);
+  result = PQexec (pg, slow_commits);
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+  g_atomic_int_set (&finished, 0);
+  for (guint i = 0; i < WRITERS; i++)
+    {
+      writers[i].storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+      g_assert_no_error (error);
+      writers[i].index = i;
+      writers[i].counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      writers[i].versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      writers[i].decisions = 0;
+      threads[i] = g_thread_new ("writer", case_writer_thread, &writers[i]);
+    }
+  while (g_atomic_int_get (&finished) < WRITERS)
+    {
+      g_free (opened_by_counter (reader));
+      g_usleep (2000);
+    }
+
+  for (guint i = 0; i < WRITERS; i++)
+    {
+      GHashTableIter iter;
+      gpointer counter;
+
+      g_thread_join (threads[i]);
+      g_hash_table_iter_init (&iter, writers[i].counters);
+      while (g_hash_table_iter_next (&iter, NULL, &counter))
+        g_hash_table_insert (opened, counter,
+                             GINT_TO_POINTER (GPOINTER_TO_INT (g_hash_table_lookup (opened, counter)) + 1));
+    }
+  keys = g_list_sort (g_hash_table_get_keys (opened), (GCompareFunc) strcmp);
+  for (GList *l = keys; l != NULL; l = l->next)
+    g_string_append_printf (expected, "%s%s:%d", l == keys ? "" : " ", (char *) l->data,
+                            GPOINTER_TO_INT (g_hash_table_lookup (opened, l->data)));
+  figures = opened_by_counter (reader);
+  g_assert_cmpstr (figures, ==, expected->str);
+  g_assert_true (g_hash_table_contains (opened, "M"));
+  /* The decisions (not idempotent to feed: each adds to its step's
+   * count and to its case's history) counted once each. */
+  {
+    guint decisions = 0;
+
+    for (guint i = 0; i < WRITERS; i++)
+      decisions += writers[i].decisions;
+    g_assert_cmpuint (decisions, >, 0);
+    g_assert_cmpint (count_of (pg, "SELECT sum (decided) FROM stats_steps"), ==, decisions);
+    g_assert_cmpint (count_of (pg, "SELECT sum (length (history) / length ('review:return;'))"
+                                   " FROM stats_cases"), ==, decisions);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT seq FROM stats_fed"), ==,
+                   count_of (pg, "SELECT max (seq) FROM changes"));
+  for (guint i = 0; i < WRITERS; i++)
+    {
+      g_hash_table_unref (writers[i].counters);
+      g_hash_table_unref (writers[i].versions);
+      g_object_unref (writers[i].storage);
+    }
   PQfinish (pg);
 }
 
@@ -562,6 +745,7 @@ main (int   argc,
     }
   g_test_add_func ("/hall/server-postgres/feed/never-skips", test_feed_never_skips);
   g_test_add_func ("/hall/server-postgres/stats/fold", test_stats_fold);
+  g_test_add_func ("/hall/server-postgres/stats/fed-once", test_stats_fed_once);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   rc = g_test_run ();

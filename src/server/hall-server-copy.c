@@ -19,10 +19,10 @@
  */
 #define G_LOG_DOMAIN "hall-server"
 
-/* The triggers that keep PostgreSQL's stats_ tables (schema 9). */
+/* The triggers that keep PostgreSQL's stats_cells from stats_cases
+ * (schema 7; the rest of the stats_ tables are fed from the change feed
+ * since schema 12). */
 static const char * const stats_triggers[] = {
-  "cases", "stats_case_written",
-  "events", "stats_event_written",
   "stats_cases", "stats_cases_added",
   "stats_cases", "stats_cases_changed",
 };
@@ -700,6 +700,11 @@ hall_server_copy_to_postgres (const char  *sqlite_path,
   if (!pg_exec (pg, "SELECT setval ('changes_seq', max (seq)) FROM changes"
                     " HAVING max (seq) IS NOT NULL",
                 _("continue the change feed's numbering"), error))
+    goto fail;
+  /* The copied figures count every copied change: fed up to the last. */
+  if (!pg_exec (pg, "INSERT INTO stats_fed (seq) SELECT max (seq) FROM changes"
+                    " HAVING max (seq) IS NOT NULL",
+                _("copy the supervision figures"), error))
     goto fail;
 
   for (guint t = 0; t < tables->len; t++)

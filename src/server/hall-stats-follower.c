@@ -1,0 +1,215 @@
+/* hall-stats-follower.c — feeds the supervision figures from the change feed
+ *
+ * On PostgreSQL the figures' tables (stats_) are no longer written in the
+ * transaction of each write (schema 12 of hall-server-postgres.c): a
+ * thread of the server, with a connection of its own, feeds them from
+ * the changes committed since, in transactions of its own, and folds the
+ * cells' deltas. The writer only wakes it after a commit that wrote cases
+ * or events; it then waits a moment, so that under load one transaction
+ * feeds many writes. Several servers' followers take turns (stats_feed's
+ * lock); one that finds another at work leaves the changes to it. A read
+ * of the figures feeds whatever is left itself, so nothing here decides
+ * what they count, only how soon the work is done.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hall-stats-follower"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libpq-fe.h>
+
+#include "hall-stats-follower.h"
+
+/* How long a wake-up waits for more writes to come. */
+#define FOLLOW_AFTER_USEC  (200 * G_TIME_SPAN_MILLISECOND)
+/* The most changes one transaction feeds. */
+#define FEED_AT_MOST       5000
+/* The cells' deltas are folded once this many changes were fed, or when
+ * some have waited this long (schema 10): a fold of a thousand takes a
+ * few milliseconds, and until then the figures read them as they are. */
+#define FOLD_EVERY_CHANGES 1000
+#define FOLD_AFTER_USEC    (10 * G_USEC_PER_SEC)
+
+struct _HallStatsFollower
+{
+  char    *uri;
+  GThread *thread;
+  GMutex   mutex;
+  GCond    cond;
+  gboolean woken;
+  gboolean stopping;
+  /* The thread's own */
+  PGconn  *pg;
+  gint64   unfolded;
+  gint64   folded_at;   /* monotonic, µs */
+};
+
+/* The connection, made (again) if it is not there or broke; NULL while
+ * the database cannot be reached: the next wake-up tries again. */
+static PGconn *
+connection (HallStatsFollower *self)
+{
+  /* As the storage's connections (hall-server-postgres.c): the URI's own
+   * connect_timeout wins over this one. */
+  const char *const keywords[] = { "connect_timeout", "dbname", NULL };
+  const char *const values[] = { "5", self->uri, NULL };
+
+  if (self->pg != NULL && PQstatus (self->pg) == CONNECTION_OK)
+    return self->pg;
+  g_clear_pointer (&self->pg, PQfinish);
+  self->pg = PQconnectdbParams (keywords, values, 1);
+  if (PQstatus (self->pg) == CONNECTION_OK)
+    return self->pg;
+  g_debug ("Cannot connect to feed the supervision figures: %s", PQerrorMessage (self->pg));
+  g_clear_pointer (&self->pg, PQfinish);
+  return NULL;
+}
+
+/* Runs @sql, a SELECT of one integer, into @value; FALSE if it failed
+ * (as while the database restarts: the next wake-up tries again). */
+static gboolean
+run (HallStatsFollower *self,
+     const char        *sql,
+     const char        *doing,
+     gint64            *value)
+{
+  PGconn *pg = connection (self);
+  PGresult *result;
+  gboolean ok;
+
+  if (pg == NULL)
+    return FALSE;
+  result = PQexec (pg, sql);
+  ok = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1;
+  if (ok)
+    *value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  else
+    {
+      g_autofree char *message = g_strchomp (g_strdup (PQresultErrorMessage (result)));
+
+      g_message (_("Could not %s: %s"), doing, message);
+    }
+  PQclear (result);
+  return ok;
+}
+
+static gboolean
+stopping (HallStatsFollower *self)
+{
+  gboolean stopping;
+
+  g_mutex_lock (&self->mutex);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->mutex);
+  return stopping;
+}
+
+/* Feeds what was committed, and folds when it is time; TRUE to try again
+ * soon, when another server's follower was at work: it may not have seen
+ * this server's last writes. */
+static gboolean
+feed (HallStatsFollower *self)
+{
+  gint64 fed;
+  gint64 folded;
+  gint64 now;
+
+  do
+    {
+      if (!run (self, "SELECT stats_feed (false, " G_STRINGIFY (FEED_AT_MOST) ")",
+                _("feed the supervision figures"), &fed))
+        return FALSE;
+      if (fed < 0)
+        return TRUE;
+      self->unfolded += fed;
+    }
+  while (fed == FEED_AT_MOST && !stopping (self));
+
+  now = g_get_monotonic_time ();
+  if (self->unfolded >= FOLD_EVERY_CHANGES
+      || (self->unfolded > 0 && now - self->folded_at >= FOLD_AFTER_USEC))
+    {
+      if (run (self, "SELECT stats_cells_fold ()", _("fold the supervision figures"), &folded))
+        self->unfolded = 0;
+      self->folded_at = now;
+    }
+  return FALSE;
+}
+
+static gpointer
+follow (gpointer data)
+{
+  HallStatsFollower *self = data;
+
+  self->folded_at = g_get_monotonic_time ();
+  g_mutex_lock (&self->mutex);
+  while (!self->stopping)
+    {
+      gint64 deadline;
+      gboolean again;
+
+      if (!self->woken)
+        {
+          g_cond_wait (&self->cond, &self->mutex);
+          continue;
+        }
+      /* More writes come meanwhile: fed together. */
+      deadline = g_get_monotonic_time () + FOLLOW_AFTER_USEC;
+      while (!self->stopping && g_cond_wait_until (&self->cond, &self->mutex, deadline))
+        ;
+      if (self->stopping)
+        break;
+      self->woken = FALSE;
+      g_mutex_unlock (&self->mutex);
+      again = feed (self);
+      g_mutex_lock (&self->mutex);
+      self->woken |= again;
+    }
+  g_mutex_unlock (&self->mutex);
+  g_clear_pointer (&self->pg, PQfinish);
+  return NULL;
+}
+
+HallStatsFollower *
+hall_stats_follower_new (const char *uri)
+{
+  HallStatsFollower *self = g_new0 (HallStatsFollower, 1);
+
+  self->uri = g_strdup (uri);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  self->thread = g_thread_new ("stats-follower", follow, self);
+  return self;
+}
+
+/* After a commit of cases or events: feed them soon. */
+void
+hall_stats_follower_wake (HallStatsFollower *self)
+{
+  g_mutex_lock (&self->mutex);
+  /* Already woken, it is gathering writes: these come with them. */
+  if (!self->woken)
+    {
+      self->woken = TRUE;
+      g_cond_signal (&self->cond);
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Stops the thread, mid-wait or after the transaction it is in. What it
+ * did not feed is fed by the next follower, or the next read. */
+void
+hall_stats_follower_free (HallStatsFollower *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->stopping = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  g_thread_join (self->thread);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self->uri);
+  g_free (self);
+}
