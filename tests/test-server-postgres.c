@@ -275,11 +275,64 @@ test_stats_fold (void)
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, moved, 3, "C01");
   g_assert_true (hall_server_storage_commit (storage, &error));
-  g_assert_cmpint (count_of (pg, "SELECT stats_feed (true, NULL) + stats_cells_fold ()"), >, 0);
+  g_assert_cmpint (count_of (pg, "SELECT stats_feed (true, NULL)"), >=, 0);
+  g_assert_cmpint (count_of (pg, "SELECT stats_cells_fold ()"), >, 0);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cells WHERE key = 'C03'"), ==, 0);
   g_clear_pointer (&after, g_free);
   after = opened_by_counter (storage);
   g_assert_cmpstr (after, ==, "C01:2 C02:2");
+  PQfinish (pg);
+}
+
+/* The follower feeds the figures after a commit, with no read to make it:
+ * stats_fed reaches the last change by itself. And a time PostgreSQL
+ * cannot read (GLib, which checks them, reads a decimal comma) counts
+ * the case out, as SQLite does, and stops nothing: the changes after it
+ * are fed. */
+static void
+test_stats_follower (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "follower");
+  g_autoptr(HallServerStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *figures = NULL;
+  g_autofree char *odd = g_uuid_string_random ();
+  g_autofree char *odd_json = NULL;
+  gint64 deadline;
+  PGconn *pg;
+
+  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+  g_assert_no_error (error);
+  pg = hall_server_postgres_open (uri, &error);
+  g_assert_no_error (error);
+  odd_json = g_strdup_printf ("{\"uuid\":\"%s\",\"number\":\"YC-2026-C01-odd\","
+                              "\"service\":\"company_business_license\",\"counter\":\"C09\","
+                              "\"official\":\"demo\",\"state\":\"received\","
+                              "\"created_at\":\"2026-11-02T09:00:00,5Z\",\"version\":1}", odd);
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  g_assert_true (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, odd, 1,
+                                                 "YC-2026-C01-odd", odd_json, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      put_case (storage, uuid, 1, "C01");
+    }
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (count_of (pg, "SELECT coalesce ((SELECT seq FROM stats_fed), 0)")
+         < count_of (pg, "SELECT max (seq) FROM changes"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==, 3);
+  figures = opened_by_counter (storage);
+  g_assert_cmpstr (figures, ==, "C01:3");
   PQfinish (pg);
 }
 
@@ -746,6 +799,7 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/feed/never-skips", test_feed_never_skips);
   g_test_add_func ("/hall/server-postgres/stats/fold", test_stats_fold);
   g_test_add_func ("/hall/server-postgres/stats/fed-once", test_stats_fed_once);
+  g_test_add_func ("/hall/server-postgres/stats/follower", test_stats_follower);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   rc = g_test_run ();

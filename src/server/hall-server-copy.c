@@ -703,7 +703,8 @@ hall_server_copy_to_postgres (const char  *sqlite_path,
     goto fail;
   /* The copied figures count every copied change: fed up to the last. */
   if (!pg_exec (pg, "INSERT INTO stats_fed (seq) SELECT max (seq) FROM changes"
-                    " HAVING max (seq) IS NOT NULL",
+                    " HAVING max (seq) IS NOT NULL"
+                    " ON CONFLICT (one) DO UPDATE SET seq = excluded.seq",
                 _("copy the supervision figures"), error))
     goto fail;
 

@@ -85,6 +85,7 @@ typedef enum
   STMT_STATS_REASONS,
   STMT_STATS_STEPS,
   STMT_STATS_WAITING,
+  STMT_STATS_FEED,
   STMT_READ_AHEAD_KEYS,
   STMT_READ_AHEAD_APPLICANTS,
   STMT_READ_AHEAD_CASES,
@@ -200,6 +201,8 @@ static const char * const stmt_sql[N_STMTS] = {
     "   AND day < (floor (extract (epoch FROM $2::timestamptz))::bigint + 28800) / 86400"
     " GROUP BY service, step, minutes"
     " ORDER BY service COLLATE \"C\", step COLLATE \"C\", minutes",
+  /* What the stats follower has not fed yet (schema 12). */
+  [STMT_STATS_FEED] = "SELECT stats_feed (true, NULL)",
   /* $1, $2: the range of the cases' created_at; $3: now. */
   [STMT_STATS_WAITING] =
     "SELECT key, history, sum (waiting), sum (overdue)"
@@ -647,28 +650,40 @@ static const char schema_v11[] =
   "                                PRIMARY KEY (sha256, byte_offset));"
   "ALTER TABLE blob_upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;";
 
+/* A time the feed can always read: NULL where PostgreSQL could not, as
+ * SQLite's strftime () (GLib, which checked it, reads a few forms more,
+ * such as a decimal comma or a week date). Failing there would stop the
+ * feed at that change for good. */
+#define PG_EPOCH_CHECKED(x) \
+  "CASE WHEN (" x ") ~ '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?" \
+  "(Z|[+-]\\d{2}(:?\\d{2})?)?$'" \
+  " THEN " PG_EPOCH (x) " END"
+
 /* Version 12: the supervision figures fed from the change feed, no
- * longer by triggers in the transaction of every write. The triggers on
- * cases and events were most of a case PUT's time in the database (the
- * one writer's transaction waits on them, and its commit on their WAL):
- * with them disabled, a server took 7,700-8,600 PUTs a second where it
- * took 4,200-4,900 (README). Now a server's follower
+ * longer by triggers in the transaction of every write: they were most
+ * of a case PUT's time in the database (README's figures), and the one
+ * writer waits on that transaction. Now a server's follower
  * (hall-stats-follower.c) feeds what was committed since stats_fed.seq,
  * in the feed's order, in transactions of its own, one feeder at a time
  * (STATS_LOCK); and a read of the figures feeds the rest first, so they
  * count every change committed before it, as before. The feed's order is
  * its commits' (see the top of the file), so each change is fed exactly
- * once, after those committed before it, as the triggers saw them. The
+ * once, after those committed before it, as the triggers saw them. (In
+ * READ COMMITTED, PostgreSQL's default: stats_feed's reads after its lock
+ * see what the feeder before it committed.) The
  * cells' trigger on stats_cases stays, without the feed's lock: only a
  * feeder writes stats_cases now. */
 static const char schema_v12[] =
   /* One row, once anything was fed: an empty hall's tables are empty
    * (--copy-to wants them so). */
+  /* The triggers first: their drop waits for the writes in flight that
+   * fired them (an older server's), so the last seq read next counts
+   * them as fed, and every change after it was written without them. */
+  "DROP TRIGGER stats_case_written ON cases;"
+  "DROP TRIGGER stats_event_written ON events;"
   "CREATE TABLE stats_fed (one boolean PRIMARY KEY DEFAULT true CHECK (one),"
   "                        seq bigint NOT NULL);"
   "INSERT INTO stats_fed (seq) SELECT max (seq) FROM changes HAVING max (seq) IS NOT NULL;"
-  "DROP TRIGGER stats_case_written ON cases;"
-  "DROP TRIGGER stats_event_written ON events;"
   "DROP FUNCTION stats_case_written (), stats_event_written ();"
   "CREATE OR REPLACE FUNCTION stats_cases_cells () RETURNS trigger LANGUAGE plpgsql AS $$"
   " BEGIN"
@@ -679,15 +694,15 @@ static const char schema_v12[] =
   /* What stats_case_written did with a case's row. */
   "CREATE FUNCTION stats_feed_case (p_uuid text, d jsonb) RETURNS void LANGUAGE plpgsql AS $$"
   " DECLARE"
-  "  created bigint := " PG_EPOCH ("d ->> 'created_at'") ";"
+  "  created bigint := " PG_EPOCH_CHECKED ("d ->> 'created_at'") ";"
   " BEGIN"
   "  IF created IS NULL THEN RETURN; END IF;"
   "  INSERT INTO stats_cases AS s (uuid, created_at, service, counter, official, promised_at,"
   "                                finished_at, waiting)"
   "  VALUES (p_uuid, created, coalesce (d ->> 'service', ''), coalesce (d ->> 'counter', ''),"
-  "          coalesce (d ->> 'official', ''), " PG_EPOCH ("d ->> 'promised_at'") ","
+  "          coalesce (d ->> 'official', ''), " PG_EPOCH_CHECKED ("d ->> 'promised_at'") ","
   "          CASE WHEN d ->> 'state' IN ('completed', 'rejected', 'withdrawn')"
-  "               THEN coalesce (" PG_EPOCH ("d ->> 'updated_at'") ", created) END,"
+  "               THEN coalesce (" PG_EPOCH_CHECKED ("d ->> 'updated_at'") ", created) END,"
   "          coalesce (d ->> 'state' IN ('received', 'in_review'), false))"
   "  ON CONFLICT (uuid) DO UPDATE SET created_at = excluded.created_at,"
   "   service = excluded.service, counter = excluded.counter, official = excluded.official,"
@@ -702,7 +717,7 @@ static const char schema_v12[] =
   "CREATE FUNCTION stats_feed_event (p_case_uuid text, d jsonb) RETURNS void"
   " LANGUAGE plpgsql AS $$"
   " DECLARE"
-  "  v_at bigint := " PG_EPOCH ("d ->> 'at'") ";"
+  "  v_at bigint := " PG_EPOCH_CHECKED ("d ->> 'at'") ";"
   "  v_decision text := coalesce (d ->> 'decision', '');"
   "  v_step text := coalesce (d ->> 'step', '');"
   " BEGIN"
@@ -743,7 +758,9 @@ static const char schema_v12[] =
   "  ELSIF NOT pg_try_advisory_xact_lock (" STATS_LOCK ") THEN RETURN -1;"
   "  END IF;"
   "  fed := coalesce ((SELECT seq FROM stats_fed), 0);"
-  "  FOR c IN SELECT ch.seq, ch.entity, ch.uuid, ch.data, e.case_uuid"
+  "  FOR c IN SELECT ch.seq, ch.entity, ch.uuid,"
+  "                  CASE WHEN ch.entity IN ('case', 'event') THEN ch.data END AS data,"
+  "                  e.case_uuid"
   "           FROM changes AS ch"
   "           LEFT JOIN events AS e ON ch.entity = 'event' AND e.uuid = ch.uuid"
   "           WHERE ch.seq > fed ORDER BY ch.seq LIMIT p_limit LOOP"
@@ -1680,6 +1697,7 @@ pg_begin (HallServerStorage  *storage,
   hall_write_cache_clear (conn->cache);
   conn->in_transaction = TRUE;
   conn->begin_unsent = TRUE;
+  conn->unfed = 0;
   return TRUE;
 }
 
@@ -1690,7 +1708,7 @@ wake_stats_follower (HallServerPostgres *self)
 {
   g_mutex_lock (&self->mutex);
   if (self->follower == NULL)
-    self->follower = hall_stats_follower_new (self->uri);
+    self->follower = hall_stats_follower_new (self->uri, hall_server_postgres_open);
   hall_stats_follower_wake (self->follower);
   g_mutex_unlock (&self->mutex);
 }
@@ -2780,11 +2798,11 @@ static gboolean
 feed_stats (HallServerPostgres  *self,
             GError             **error)
 {
-  Conn *conn = get_conn (self, error);
+  PGresult *result = run_stmt (self, STMT_STATS_FEED, 0, NULL,
+                               _("count the latest changes into the figures"), error);
 
-  return conn != NULL
-         && exec_simple (conn, "SELECT stats_feed (true, NULL)",
-                         _("count the latest changes into the figures"), error);
+  PQclear (result);
+  return result != NULL;
 }
 
 static GPtrArray *

@@ -35,64 +35,48 @@
 struct _HallStatsFollower
 {
   char    *uri;
+  HallStatsFollowerOpen open;
   GThread *thread;
   GMutex   mutex;
   GCond    cond;
   gboolean woken;
   gboolean stopping;
+  PGcancel *cancel;     /* of the connection, for a stop mid-statement */
   /* The thread's own */
   PGconn  *pg;
   gint64   unfolded;
   gint64   folded_at;   /* monotonic, µs */
 };
 
+static void
+disconnect (HallStatsFollower *self)
+{
+  g_mutex_lock (&self->mutex);
+  g_clear_pointer (&self->cancel, PQfreeCancel);
+  g_mutex_unlock (&self->mutex);
+  g_clear_pointer (&self->pg, PQfinish);
+}
+
 /* The connection, made (again) if it is not there or broke; NULL while
  * the database cannot be reached: the next wake-up tries again. */
 static PGconn *
 connection (HallStatsFollower *self)
 {
-  /* As the storage's connections (hall-server-postgres.c): the URI's own
-   * connect_timeout wins over this one. */
-  const char *const keywords[] = { "connect_timeout", "dbname", NULL };
-  const char *const values[] = { "5", self->uri, NULL };
+  g_autoptr(GError) error = NULL;
 
   if (self->pg != NULL && PQstatus (self->pg) == CONNECTION_OK)
     return self->pg;
-  g_clear_pointer (&self->pg, PQfinish);
-  self->pg = PQconnectdbParams (keywords, values, 1);
-  if (PQstatus (self->pg) == CONNECTION_OK)
-    return self->pg;
-  g_debug ("Cannot connect to feed the supervision figures: %s", PQerrorMessage (self->pg));
-  g_clear_pointer (&self->pg, PQfinish);
-  return NULL;
-}
-
-/* Runs @sql, a SELECT of one integer, into @value; FALSE if it failed
- * (as while the database restarts: the next wake-up tries again). */
-static gboolean
-run (HallStatsFollower *self,
-     const char        *sql,
-     const char        *doing,
-     gint64            *value)
-{
-  PGconn *pg = connection (self);
-  PGresult *result;
-  gboolean ok;
-
-  if (pg == NULL)
-    return FALSE;
-  result = PQexec (pg, sql);
-  ok = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1;
-  if (ok)
-    *value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
-  else
+  disconnect (self);
+  self->pg = self->open (self->uri, &error);
+  if (self->pg == NULL)
     {
-      g_autofree char *message = g_strchomp (g_strdup (PQresultErrorMessage (result)));
-
-      g_message (_("Could not %s: %s"), doing, message);
+      g_debug ("%s", error->message);
+      return NULL;
     }
-  PQclear (result);
-  return ok;
+  g_mutex_lock (&self->mutex);
+  self->cancel = PQgetCancel (self->pg);
+  g_mutex_unlock (&self->mutex);
+  return self->pg;
 }
 
 static gboolean
@@ -105,6 +89,44 @@ stopping (HallStatsFollower *self)
   g_mutex_unlock (&self->mutex);
   return stopping;
 }
+
+/* Runs @sql, a SELECT of one integer, into @value; FALSE if it failed
+ * (as while the database restarts: the next wake-up tries again). A
+ * connection found broken is made again, once. */
+static gboolean
+run (HallStatsFollower *self,
+     const char        *sql,
+     const char        *doing,
+     gint64            *value)
+{
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      PGconn *pg = connection (self);
+      PGresult *result;
+      g_autofree char *message = NULL;
+
+      if (pg == NULL)
+        return FALSE;
+      result = PQexec (pg, sql);
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
+        {
+          *value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+          PQclear (result);
+          return TRUE;
+        }
+      message = g_strchomp (g_strdup (PQresultErrorMessage (result)));
+      PQclear (result);
+      if (PQstatus (pg) == CONNECTION_OK || attempt > 0)
+        {
+          if (!stopping (self))
+            g_message (_("Could not %s: %s"), doing, message);
+          return FALSE;
+        }
+      disconnect (self);
+    }
+  return FALSE;
+}
+
 
 /* Feeds what was committed, and folds when it is time; TRUE to try again
  * soon, when another server's follower was at work: it may not have seen
@@ -127,9 +149,10 @@ feed (HallStatsFollower *self)
     }
   while (fed == FEED_AT_MOST && !stopping (self));
 
+  /* Also the deltas of changes other servers' followers or readers fed,
+   * which this one does not count. */
   now = g_get_monotonic_time ();
-  if (self->unfolded >= FOLD_EVERY_CHANGES
-      || (self->unfolded > 0 && now - self->folded_at >= FOLD_AFTER_USEC))
+  if (self->unfolded >= FOLD_EVERY_CHANGES || now - self->folded_at >= FOLD_AFTER_USEC)
     {
       if (run (self, "SELECT stats_cells_fold ()", _("fold the supervision figures"), &folded))
         self->unfolded = 0;
@@ -168,16 +191,18 @@ follow (gpointer data)
       self->woken |= again;
     }
   g_mutex_unlock (&self->mutex);
-  g_clear_pointer (&self->pg, PQfinish);
+  disconnect (self);
   return NULL;
 }
 
 HallStatsFollower *
-hall_stats_follower_new (const char *uri)
+hall_stats_follower_new (const char            *uri,
+                         HallStatsFollowerOpen  open)
 {
   HallStatsFollower *self = g_new0 (HallStatsFollower, 1);
 
   self->uri = g_strdup (uri);
+  self->open = open;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->thread = g_thread_new ("stats-follower", follow, self);
@@ -198,14 +223,19 @@ hall_stats_follower_wake (HallStatsFollower *self)
   g_mutex_unlock (&self->mutex);
 }
 
-/* Stops the thread, mid-wait or after the transaction it is in. What it
- * did not feed is fed by the next follower, or the next read. */
+/* Stops the thread, mid-wait or mid-statement (cancelled: its
+ * transaction rolls back). What it did not feed is fed by the next
+ * follower, or the next read. */
 void
 hall_stats_follower_free (HallStatsFollower *self)
 {
+  char message[256];
+
   g_mutex_lock (&self->mutex);
   self->stopping = TRUE;
   g_cond_signal (&self->cond);
+  if (self->cancel != NULL)
+    PQcancel (self->cancel, message, sizeof message);
   g_mutex_unlock (&self->mutex);
   g_thread_join (self->thread);
   g_mutex_clear (&self->mutex);

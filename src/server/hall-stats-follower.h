@@ -5,15 +5,19 @@
 #pragma once
 
 #include <glib.h>
+#include <libpq-fe.h>
 
 G_BEGIN_DECLS
 
 typedef struct _HallStatsFollower HallStatsFollower;
 
-HallStatsFollower *hall_stats_follower_new  (const char        *uri);
-void               hall_stats_follower_wake (HallStatsFollower *self);
-void               hall_stats_follower_free (HallStatsFollower *self);
+/* Opens a connection to @uri, or NULL with @error set. */
+typedef PGconn *(*HallStatsFollowerOpen) (const char  *uri,
+                                          GError     **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HallStatsFollower, hall_stats_follower_free)
+HallStatsFollower *hall_stats_follower_new  (const char            *uri,
+                                             HallStatsFollowerOpen  open);
+void               hall_stats_follower_wake (HallStatsFollower     *self);
+void               hall_stats_follower_free (HallStatsFollower     *self);
 
 G_END_DECLS
