@@ -275,7 +275,8 @@ test_stats_fold (void)
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, moved, 3, "C01");
   g_assert_true (hall_server_storage_commit (storage, &error));
-  g_assert_cmpint (count_of (pg, "SELECT stats_feed (true, NULL)"), >=, 0);
+  /* Fed by the follower or here, folded here. */
+  count_of (pg, "SELECT stats_feed (true, NULL)");
   g_assert_cmpint (count_of (pg, "SELECT stats_cells_fold ()"), >, 0);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cells WHERE key = 'C03'"), ==, 0);
   g_clear_pointer (&after, g_free);
@@ -286,9 +287,8 @@ test_stats_fold (void)
 
 /* The follower feeds the figures after a commit, with no read to make it:
  * stats_fed reaches the last change by itself. And a time PostgreSQL
- * cannot read (GLib, which checks them, reads a decimal comma) counts
- * the case out, as SQLite does, and stops nothing: the changes after it
- * are fed. */
+ * cannot read counts the case out, as SQLite does, and stops nothing:
+ * the changes after it are fed. */
 static void
 test_stats_follower (void)
 {
@@ -296,8 +296,9 @@ test_stats_follower (void)
   g_autoptr(HallServerStorage) storage = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *figures = NULL;
-  g_autofree char *odd = g_uuid_string_random ();
-  g_autofree char *odd_json = NULL;
+  /* GLib reads both; PostgreSQL neither (a decimal comma; an offset
+   * beyond its ±15:59). */
+  const char *odd_times[] = { "2026-11-02T09:00:00,5Z", "2026-11-02T09:00:00+16:00" };
   gint64 deadline;
   PGconn *pg;
 
@@ -305,15 +306,21 @@ test_stats_follower (void)
   g_assert_no_error (error);
   pg = hall_server_postgres_open (uri, &error);
   g_assert_no_error (error);
-  odd_json = g_strdup_printf ("{\"uuid\":\"%s\",\"number\":\"YC-2026-C01-odd\","
-                              "\"service\":\"company_business_license\",\"counter\":\"C09\","
-                              "\"official\":\"demo\",\"state\":\"received\","
-                              "\"created_at\":\"2026-11-02T09:00:00,5Z\",\"version\":1}", odd);
 
   g_assert_true (hall_server_storage_begin (storage, &error));
-  g_assert_true (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, odd, 1,
-                                                 "YC-2026-C01-odd", odd_json, &error));
-  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (odd_times); i++)
+    {
+      g_autofree char *odd = g_uuid_string_random ();
+      g_autofree char *number = g_strdup_printf ("YC-2026-C01-odd%u", i);
+      g_autofree char *odd_json = g_strdup_printf (
+        "{\"uuid\":\"%s\",\"number\":\"%s\",\"service\":\"company_business_license\","
+        "\"counter\":\"C09\",\"official\":\"demo\",\"state\":\"received\","
+        "\"created_at\":\"%s\",\"version\":1}", odd, number, odd_times[i]);
+
+      g_assert_true (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, odd, 1, number,
+                                                     odd_json, &error));
+      g_assert_no_error (error);
+    }
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *uuid = g_uuid_string_random ();

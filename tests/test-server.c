@@ -3122,7 +3122,7 @@ test_stats_migration (void)
                       * from the change feed) */
                      "DROP TABLE tickets, ticket_transitions, queue_counters, appointments,"
                      " blobs, stats_cell_deltas, blob_upload_parts, blob_uploads, stats_fed;"
-                     "DROP FUNCTION stats_feed_case, stats_feed_event, stats_feed;"
+                     "DROP FUNCTION stats_feed_case, stats_feed_event, stats_feed, stats_epoch;"
                      "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event;"
                      "UPDATE hall_schema SET version = 6");
   else

@@ -650,14 +650,8 @@ static const char schema_v11[] =
   "                                PRIMARY KEY (sha256, byte_offset));"
   "ALTER TABLE blob_upload_parts ALTER COLUMN data SET STORAGE EXTERNAL;";
 
-/* A time the feed can always read: NULL where PostgreSQL could not, as
- * SQLite's strftime () (GLib, which checked it, reads a few forms more,
- * such as a decimal comma or a week date). Failing there would stop the
- * feed at that change for good. */
-#define PG_EPOCH_CHECKED(x) \
-  "CASE WHEN (" x ") ~ '^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?" \
-  "(Z|[+-]\\d{2}(:?\\d{2})?)?$'" \
-  " THEN " PG_EPOCH (x) " END"
+/* A time the feed can always read (stats_epoch, below). */
+#define PG_EPOCH_CHECKED(x) "stats_epoch (" x ")"
 
 /* Version 12: the supervision figures fed from the change feed, no
  * longer by triggers in the transaction of every write: they were most
@@ -689,6 +683,16 @@ static const char schema_v12[] =
   " BEGIN"
   "  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stats_cell_add (OLD, -1); END IF;"
   "  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM stats_cell_add (NEW, 1); END IF;"
+  "  RETURN NULL;"
+  " END $$;"
+  /* NULL for a time PostgreSQL cannot read, as SQLite's strftime () gives:
+   * an error would stop the feed at that change for good. The server
+   * writes the times it checked in one form, but a row may come another
+   * way (an older server, an administrator). */
+  "CREATE FUNCTION stats_epoch (t text) RETURNS bigint LANGUAGE plpgsql STABLE AS $$"
+  " BEGIN"
+  "  RETURN " PG_EPOCH ("t") ";"
+  " EXCEPTION WHEN data_exception THEN"
   "  RETURN NULL;"
   " END $$;"
   /* What stats_case_written did with a case's row. */

@@ -101,11 +101,12 @@ run (HallStatsFollower *self,
 {
   for (guint attempt = 0; attempt < 2; attempt++)
     {
-      PGconn *pg = connection (self);
+      PGconn *pg;
       PGresult *result;
       g_autofree char *message = NULL;
 
-      if (pg == NULL)
+      /* A stop while connecting finds no statement to cancel. */
+      if (stopping (self) || (pg = connection (self)) == NULL || stopping (self))
         return FALSE;
       result = PQexec (pg, sql);
       if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
@@ -152,6 +153,8 @@ feed (HallStatsFollower *self)
   /* Also the deltas of changes other servers' followers or readers fed,
    * which this one does not count. */
   now = g_get_monotonic_time ();
+  if (stopping (self))
+    return FALSE;
   if (self->unfolded >= FOLD_EVERY_CHANGES || now - self->folded_at >= FOLD_AFTER_USEC)
     {
       if (run (self, "SELECT stats_cells_fold ()", _("fold the supervision figures"), &folded))
@@ -234,6 +237,8 @@ hall_stats_follower_free (HallStatsFollower *self)
   g_mutex_lock (&self->mutex);
   self->stopping = TRUE;
   g_cond_signal (&self->cond);
+  /* (PostgreSQL 15's PQcancel has no timeout of its own: across a
+   * network that broke, the stop waits for TCP to give up.) */
   if (self->cancel != NULL)
     PQcancel (self->cancel, message, sizeof message);
   g_mutex_unlock (&self->mutex);

@@ -94,7 +94,7 @@ if [ "$storage" = postgresql ]; then
   $psql <<EOF
 DROP TABLE stats_cases, stats_cells, stats_steps, stats_reasons, stats_cell_deltas CASCADE;
 DROP FUNCTION stats_cases_cells, stats_cells_fold, hall_put_entity, hall_put_event,
-  stats_feed_case, stats_feed_event, stats_feed CASCADE;
+  stats_feed_case, stats_feed_event, stats_feed, stats_epoch CASCADE;
 DROP TABLE tickets, ticket_transitions, queue_counters, appointments, blobs,
   blob_upload_parts, blob_uploads, stats_fed;
 UPDATE hall_schema SET version = 6;
