@@ -285,6 +285,21 @@ test_stats_fold (void)
   PQfinish (pg);
 }
 
+/* Waits until the figures are fed up to the last change, as no read of
+ * them makes happen: the follower's work. */
+static void
+wait_until_fed (PGconn *pg)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (count_of (pg, "SELECT coalesce ((SELECT seq FROM stats_fed), 0)")
+         < count_of (pg, "SELECT max (seq) FROM changes"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+}
+
 /* The follower feeds the figures after a commit, with no read to make it:
  * stats_fed reaches the last change by itself. And a time PostgreSQL
  * cannot read counts the case out, as SQLite does, and stops nothing:
@@ -299,7 +314,6 @@ test_stats_follower (void)
   /* GLib reads both; PostgreSQL neither (a decimal comma; an offset
    * beyond its ±15:59). */
   const char *odd_times[] = { "2026-11-02T09:00:00,5Z", "2026-11-02T09:00:00+16:00" };
-  gint64 deadline;
   PGconn *pg;
 
   storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
@@ -330,16 +344,33 @@ test_stats_follower (void)
   g_assert_true (hall_server_storage_commit (storage, &error));
   g_assert_no_error (error);
 
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (count_of (pg, "SELECT coalesce ((SELECT seq FROM stats_fed), 0)")
-         < count_of (pg, "SELECT max (seq) FROM changes"))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (20000);
-    }
+  wait_until_fed (pg);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==, 3);
+
+  /* The database ended every connection but this one (a restart, a
+   * failover): the follower finds its own broken at the next commit, and
+   * feeds on a new one. */
+  g_assert_cmpint (end_other_connections (pg), >=, 2);
+  {
+    g_autofree char *missing = g_uuid_string_random ();
+
+    /* (The storage's connection is made again by a read.) */
+    g_assert_null (hall_server_storage_get_entity (storage, HALL_ENTITY_CASE, missing, NULL,
+                                                   &error));
+    g_clear_error (&error);
+  }
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+
+    put_case (storage, uuid, 1, "C02");
+  }
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+  wait_until_fed (pg);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==, 4);
   figures = opened_by_counter (storage);
-  g_assert_cmpstr (figures, ==, "C01:3");
+  g_assert_cmpstr (figures, ==, "C01:3 C02:1");
   PQfinish (pg);
 }
 
