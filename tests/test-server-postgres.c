@@ -285,6 +285,25 @@ test_stats_fold (void)
   PQfinish (pg);
 }
 
+/* @n new cases at @counter, in one transaction. */
+static void
+commit_new_cases (HallServerStorage *storage,
+                  guint              n,
+                  const char        *counter)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      put_case (storage, uuid, 1, counter);
+    }
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+}
+
 /* Waits until the figures are fed up to the last change, as no read of
  * them makes happen: the follower's work. */
 static void
@@ -335,14 +354,9 @@ test_stats_follower (void)
                                                      odd_json, &error));
       g_assert_no_error (error);
     }
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *uuid = g_uuid_string_random ();
-
-      put_case (storage, uuid, 1, "C01");
-    }
   g_assert_true (hall_server_storage_commit (storage, &error));
   g_assert_no_error (error);
+  commit_new_cases (storage, 3, "C01");
 
   wait_until_fed (pg);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==, 3);
@@ -359,14 +373,7 @@ test_stats_follower (void)
                                                    &error));
     g_clear_error (&error);
   }
-  g_assert_true (hall_server_storage_begin (storage, &error));
-  {
-    g_autofree char *uuid = g_uuid_string_random ();
-
-    put_case (storage, uuid, 1, "C02");
-  }
-  g_assert_true (hall_server_storage_commit (storage, &error));
-  g_assert_no_error (error);
+  commit_new_cases (storage, 1, "C02");
   wait_until_fed (pg);
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==, 4);
   figures = opened_by_counter (storage);
