@@ -26,26 +26,27 @@
 #define FOLLOW_AFTER_USEC  (200 * G_TIME_SPAN_MILLISECOND)
 /* The most changes one transaction feeds. */
 #define FEED_AT_MOST       5000
-/* The cells' deltas are folded once this many changes were fed, or when
- * some have waited this long (schema 10): a fold of a thousand takes a
- * few milliseconds, and until then the figures read them as they are. */
+/* The cells' deltas are folded once this many changes were fed, and at
+ * a wake-up this long after the last fold (schema 10): a fold of a
+ * thousand takes a few milliseconds, and until then the figures read the
+ * deltas as they are. */
 #define FOLD_EVERY_CHANGES 1000
 #define FOLD_AFTER_USEC    (10 * G_USEC_PER_SEC)
 
 struct _HallStatsFollower
 {
-  char    *uri;
-  HallStatsFollowerOpen open;
-  GThread *thread;
-  GMutex   mutex;
-  GCond    cond;
-  gboolean woken;
-  gboolean stopping;
-  PGcancel *cancel;     /* of the connection, for a stop mid-statement */
+  char                  *uri;
+  HallStatsFollowerOpen  open;
+  GThread               *thread;
+  GMutex                 mutex;
+  GCond                  cond;
+  gboolean               woken;
+  gboolean               stopping;
+  PGcancel              *cancel;      /* of the connection, for a stop mid-statement */
   /* The thread's own */
-  PGconn  *pg;
-  gint64   unfolded;
-  gint64   folded_at;   /* monotonic, µs */
+  PGconn                *pg;
+  gint64                 unfolded;
+  gint64                 folded_at;   /* monotonic, µs */
 };
 
 static void
@@ -127,7 +128,6 @@ run (HallStatsFollower *self,
     }
   return FALSE;
 }
-
 
 /* Feeds what was committed, and folds when it is time; TRUE to try again
  * soon, when another server's follower was at work: it may not have seen
