@@ -80,6 +80,39 @@ static const char slow_commits[] =
   "CREATE CONSTRAINT TRIGGER test_commit_slowly AFTER INSERT ON changes"
   " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_commit_slowly ()";
 
+/* A storage on @uri of its own: its connections and transactions, as a
+ * server of its own would have. */
+static HallServerStorage *
+storage_new (const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  HallServerStorage *storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
+
+  g_assert_no_error (error);
+  return storage;
+}
+
+/* The test's own connection to @uri, to look at the tables. */
+static PGconn *
+connect_to (const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  PGconn *pg = hall_server_postgres_open (uri, &error);
+
+  g_assert_no_error (error);
+  return pg;
+}
+
+static void
+exec_ok (PGconn     *pg,
+         const char *sql)
+{
+  PGresult *result = PQexec (pg, sql);
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
+  PQclear (result);
+}
+
 /* Three writers, each on a storage of its own (so, connections and
  * transactions of its own, as three servers would have), number changes
  * and commit them in random order and at random times; a reader follows
@@ -89,7 +122,7 @@ static void
 test_feed_never_skips (void)
 {
   g_autofree char *uri = hall_test_postgres_create_database (postgres, "feed");
-  g_autoptr(HallServerPostgres) reader_storage = NULL;
+  g_autoptr(HallServerStorage) reader_storage = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GError) error = NULL;
   Writer writers[WRITERS];
@@ -98,20 +131,14 @@ test_feed_never_skips (void)
   guint written = 0;
 
   PGconn *pg;
-  PGresult *result;
 
-  reader_storage = hall_server_postgres_new (uri, &error);
-  g_assert_no_error (error);
-  pg = hall_server_postgres_open (uri, &error);
-  g_assert_no_error (error);
-  result = PQexec (pg, slow_commits);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
+  reader_storage = storage_new (uri);
+  pg = connect_to (uri);
+  exec_ok (pg, slow_commits);
   PQfinish (pg);
   for (guint i = 0; i < WRITERS; i++)
     {
-      writers[i].storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-      g_assert_no_error (error);
+      writers[i].storage = storage_new (uri);
       writers[i].index = i;
       writers[i].written = g_ptr_array_new_with_free_func (g_free);
       threads[i] = g_thread_new ("writer", writer_thread, &writers[i]);
@@ -123,7 +150,7 @@ test_feed_never_skips (void)
       g_autoptr(GPtrArray) changes = NULL;
       gboolean all_done = g_atomic_int_get (&finished) == WRITERS;
 
-      changes = hall_server_storage_list_changes (HALL_SERVER_STORAGE (reader_storage), cursor,
+      changes = hall_server_storage_list_changes (reader_storage, cursor,
                                                   50, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < changes->len; i++)
@@ -234,10 +261,8 @@ test_stats_fold (void)
   g_autofree char *moved = g_uuid_string_random ();
   PGconn *pg;
 
-  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-  g_assert_no_error (error);
-  pg = hall_server_postgres_open (uri, &error);
-  g_assert_no_error (error);
+  storage = storage_new (uri);
+  pg = connect_to (uri);
 
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, moved, 1, "C01");
@@ -335,10 +360,8 @@ test_stats_follower (void)
   const char *odd_times[] = { "2026-11-02T09:00:00,5Z", "2026-11-02T09:00:00+16:00" };
   PGconn *pg;
 
-  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-  g_assert_no_error (error);
-  pg = hall_server_postgres_open (uri, &error);
-  g_assert_no_error (error);
+  storage = storage_new (uri);
+  pg = connect_to (uri);
 
   g_assert_true (hall_server_storage_begin (storage, &error));
   for (guint i = 0; i < G_N_ELEMENTS (odd_times); i++)
@@ -489,25 +512,18 @@ test_stats_fed_once (void)
   g_autoptr(GHashTable) opened = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) expected = g_string_new (NULL);
   g_autoptr(GList) keys = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *figures = NULL;
   CaseWriter writers[WRITERS];
   GThread *threads[WRITERS];
   PGconn *pg;
-  PGresult *result;
 
-  reader = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-  g_assert_no_error (error);
-  pg = hall_server_postgres_open (uri, &error);
-  g_assert_no_error (error);
-  result = PQexec (pg, slow_commits);
-  g_assert_cmpint (PQresultStatus (result), ==, PGRES_COMMAND_OK);
-  PQclear (result);
+  reader = storage_new (uri);
+  pg = connect_to (uri);
+  exec_ok (pg, slow_commits);
   g_atomic_int_set (&finished, 0);
   for (guint i = 0; i < WRITERS; i++)
     {
-      writers[i].storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-      g_assert_no_error (error);
+      writers[i].storage = storage_new (uri);
       writers[i].index = i;
       writers[i].counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       writers[i].versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -580,12 +596,9 @@ test_deferred_writes (void)
   g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
   PGconn *pg;
 
-  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-  g_assert_no_error (error);
-  other = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-  g_assert_no_error (error);
-  pg = hall_server_postgres_open (uri, &error);
-  g_assert_no_error (error);
+  storage = storage_new (uri);
+  other = storage_new (uri);
+  pg = connect_to (uri);
 
   /* 450 cases, deferred, all written. */
   g_assert_true (hall_server_storage_begin (storage, &error));
@@ -729,10 +742,8 @@ test_read_ahead (void)
   gint64 version = 0;
   PGconn *pg;
 
-  storage = HALL_SERVER_STORAGE (hall_server_postgres_new (uri, &error));
-  g_assert_no_error (error);
-  pg = hall_server_postgres_open (uri, &error);
-  g_assert_no_error (error);
+  storage = storage_new (uri);
+  pg = connect_to (uri);
 
   g_assert_true (hall_server_storage_begin (storage, &error));
   put_case (storage, stored, 1, "C01");
