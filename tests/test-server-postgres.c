@@ -8,6 +8,7 @@
  */
 #include <glib.h>
 #include <libpq-fe.h>
+#include <string.h>
 
 #include "hall-server-error.h"
 #include "hall-server-postgres.h"
@@ -650,6 +651,67 @@ test_writes_as_given (void)
   PQfinish (pg);
 }
 
+/* hall_put_writes () refused: a row created meanwhile ('exists') or
+ * clashing on its number ('unique') leaves nothing of the call behind,
+ * not even the rows before it, and keeps no lock of the feed; a clash
+ * anywhere else (here the feed's sequence set behind its table, as a bad
+ * restore leaves it) is the database's error, not a refusal. */
+static void
+test_writes_refused (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "refused");
+  g_autoptr(HallServerStorage) storage = storage_new (uri);
+  g_autoptr(GError) error = NULL;
+  PGconn *pg = connect_to (uri);
+  g_autofree char *exists = NULL;
+  g_autofree char *unique = NULL;
+  g_autofree char *single = NULL;
+
+  exec_ok (pg, "INSERT INTO cases (uuid, version, number, data) VALUES ('T', 1, 'N1', '{}')");
+
+  exec_ok (pg, "BEGIN");
+  exists = text_of (pg, "SELECT hall_put_writes ('{case,case}', $1::text[], '{1,1}',"
+                        " '{\"{}\",\"{}\"}', '{NULL,NULL}', '{t,t}', '{NULL,NULL}', '{NULL,NULL}')",
+                    "{A,T}");
+  g_assert_cmpstr (exists, ==, "exists");
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases WHERE uuid = 'A'"), ==, 0);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM changes"), ==, 0);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                                 " AND pid = pg_backend_pid ()"), ==, 0);
+  exec_ok (pg, "ROLLBACK");
+
+  exec_ok (pg, "BEGIN");
+  unique = text_of (pg, "SELECT hall_put_writes ('{case,case}', '{A,B}', '{1,1}',"
+                        " '{\"{}\",\"{}\"}', $1::text[], '{t,t}', '{NULL,NULL}', '{NULL,NULL}')",
+                    "{N0,N1}");
+  g_assert_cmpstr (unique, ==, "unique");
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases WHERE uuid = 'A'"), ==, 0);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM changes"), ==, 0);
+  exec_ok (pg, "ROLLBACK");
+
+  /* One write at a time, through the storage: the transaction goes on. */
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  g_assert_false (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, "T", 1, "N2",
+                                                  "{\"uuid\":\"T\"}", &error));
+  g_assert_error (error, HALL_SERVER_ERROR, HALL_SERVER_ERROR_EXISTS);
+  g_clear_error (&error);
+  put_case (storage, "C", 1, "C01");
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM changes"), ==, 1);
+
+  count_of (pg, "SELECT setval ('changes_seq', (SELECT max (seq) FROM changes) - 1)");
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  g_assert_false (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, "D", 1, NULL,
+                                                  "{\"uuid\":\"D\"}", &error));
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "changes"));
+  g_clear_error (&error);
+  hall_server_storage_rollback (storage);
+  single = text_of (pg, "SELECT count(*)::text FROM cases WHERE uuid = $1", "D");
+  g_assert_cmpstr (single, ==, "0");
+  PQfinish (pg);
+}
+
 /* Deferred writes (a batch's): sent without waiting, each says it was
  * written, and the flush says whether all were. More than the pipeline
  * holds at once, so their answers are also read on the way. A creation
@@ -755,22 +817,46 @@ test_deferred_writes (void)
 
   /* The connection ended by the database in the middle of deferred writes
    * (an administrator, a failover): nothing of them is committed, and the
-   * next transaction runs on a new connection. */
+   * next transaction runs on a new connection. With one write gathered;
+   * with a full pipeline and more gathered, whose sending finds the
+   * connection gone; and with writes going on after the loss. */
   {
-    g_autofree char *lost = g_uuid_string_random ();
+    const guint before[] = { 1, 1050, 10 };
+    const guint after[] = { 0, 0, 300 };
 
-    g_assert_true (hall_server_storage_begin (storage, &error));
-    hall_server_storage_defer_writes (storage);
-    put_case (storage, lost, 1, "C01");
-    g_assert_cmpint (end_other_connections (pg), >=, 1);
-    g_assert_false (hall_server_storage_flush_writes (storage, &error));
-    g_assert_nonnull (error);
-    g_clear_error (&error);
-    g_assert_false (hall_server_storage_commit (storage, &error));
-    g_clear_error (&error);
-    hall_server_storage_rollback (storage);
+    for (guint k = 0; k < G_N_ELEMENTS (before); k++)
+      {
+        g_assert_true (hall_server_storage_begin (storage, &error));
+        hall_server_storage_defer_writes (storage);
+        for (guint i = 0; i < before[k]; i++)
+          {
+            g_autofree char *lost = g_uuid_string_random ();
+
+            put_case (storage, lost, 1, "C01");
+          }
+        g_assert_cmpint (end_other_connections (pg), >=, 1);
+        for (guint i = 0; i < after[k]; i++)
+          {
+            g_autofree char *uuid = g_uuid_string_random ();
+            g_autofree char *json = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"person\"}",
+                                                     uuid);
+
+            if (!hall_server_storage_put_entity (storage, HALL_ENTITY_APPLICANT, uuid, 1, NULL,
+                                                 json, &error))
+              break;
+          }
+        g_clear_error (&error);
+        g_assert_false (hall_server_storage_flush_writes (storage, &error));
+        g_assert_nonnull (error);
+        g_clear_error (&error);
+        g_assert_false (hall_server_storage_commit (storage, &error));
+        g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN);
+        g_clear_error (&error);
+        hall_server_storage_rollback (storage);
+        g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 452);
+        g_assert_cmpint (count_of (pg, "SELECT count(*) FROM applicants"), ==, 0);
+      }
   }
-  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 452);
 
   /* And the connection serves on, not left in pipeline mode. */
   g_assert_true (hall_server_storage_begin (storage, &error));
@@ -932,6 +1018,7 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/stats/follower", test_stats_follower);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/writes/as-given", test_writes_as_given);
+  g_test_add_func ("/hall/server-postgres/writes/refused", test_writes_refused);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);

@@ -50,6 +50,8 @@
 #define FEED_LOCK    "7402161302"
 #define FOLD_LOCK    "7402161303"
 #define STATS_LOCK   "7402161304"
+/* hall_put_writes ()'s own SQLSTATE for "created meanwhile". */
+#define HALL_PG_EXISTS "HL001"
 
 typedef enum
 {
@@ -785,21 +787,22 @@ static const char schema_v12[] =
  * take of the feed's lock, 30,000 times for a push of 10,000 cases, on a
  * path the feed's writers take one at a time. hall_put_writes takes the
  * rows as arrays, one per column, writes them in their order, takes the
- * lock once, and keeps one savepoint for them all: a refused row leaves
- * nothing of the call behind, answers 'exists' or 'unique' as
- * hall_put_entity did, and its batch is written again one operation at a
- * time, each call then a single row. An event has no refusal of its own:
- * its failure is the call's error. hall_put_entity and hall_put_event
- * stay for servers of schema 12 still running during an upgrade. */
+ * lock once (after the first row's own insert, before its seq, as the
+ * old functions did: a server of either schema waits for the lock only
+ * after its first row is in), and keeps one savepoint for them all: a
+ * refused row leaves nothing of the call behind, answers 'exists' or
+ * 'unique' as hall_put_entity did, and its batch is written again one
+ * operation at a time, each call then a single row. Any other failure,
+ * an event's among them, is the call's error. hall_put_entity and
+ * hall_put_event stay for servers of schema 12 still running during an
+ * upgrade. */
 static const char schema_v13[] =
   "CREATE FUNCTION hall_put_writes (p_kinds text[], p_uuids text[], p_versions bigint[],"
   "                                 p_datas text[], p_keys text[], p_creates boolean[],"
   "                                 p_prevs text[], p_entries text[]) RETURNS text"
   " LANGUAGE plpgsql AS $$"
-  " DECLARE w record; written bigint; kind text;"
+  " DECLARE w record; written bigint; kind text; locked boolean := false; refused_in text;"
   " BEGIN"
-  /* The lock before the seqs: see the comment at the top of the file. */
-  "  PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
   "  BEGIN"
   "   FOR w IN SELECT * FROM unnest (p_kinds, p_uuids, p_versions, p_datas, p_keys, p_creates,"
   "                                  p_prevs, p_entries)"
@@ -834,15 +837,26 @@ static const char schema_v13[] =
   "      ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, data = excluded.data;"
   "     END IF;"
   "     GET DIAGNOSTICS written = ROW_COUNT;"
-  "     IF written = 0 THEN RETURN 'exists'; END IF;"
+  /* Raised, so that the handler undoes the rows before it too. */
+  "     IF written = 0 THEN RAISE SQLSTATE '" HALL_PG_EXISTS "'; END IF;"
+  "    END IF;"
+  /* The lock before the seqs: see the comment at the top of the file. */
+  "    IF NOT locked THEN"
+  "     PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
+  "     locked := true;"
   "    END IF;"
   "    INSERT INTO changes (seq, entity, uuid, version, data)"
   "    VALUES (nextval ('changes_seq'), w.kind, w.uuid,"
   "            CASE WHEN w.kind = 'event' THEN 1 ELSE w.version END, w.data);"
   "   END LOOP;"
-  "  EXCEPTION WHEN unique_violation THEN"
-  "   IF kind = 'event' THEN RAISE; END IF;"
-  "   RETURN 'unique';"
+  "  EXCEPTION"
+  "   WHEN SQLSTATE '" HALL_PG_EXISTS "' THEN RETURN 'exists';"
+  /* Only the entity's own unique indexes refuse it; a clash anywhere
+   * else (an event's, the feed's) is a failure. */
+  "   WHEN unique_violation THEN"
+  "    GET STACKED DIAGNOSTICS refused_in = TABLE_NAME;"
+  "    IF kind = 'event' OR refused_in NOT IN ('cases', 'applicants', 'pages') THEN RAISE; END IF;"
+  "    RETURN 'unique';"
   "  END;"
   "  RETURN 'ok';"
   " END $$;";
@@ -881,6 +895,9 @@ typedef struct
   HallWriteRows *rows;        /* not sent yet; NULL while being sent */
   GArray   *in_flight;        /* of StmtId, in the order sent */
   GError   *deferred_error;   /* the first of them that failed */
+  /* The connection went in the middle of a transaction, and was made
+   * again: until the rollback, no commit of it may succeed. */
+  gboolean  transaction_lost;
 } Conn;
 
 struct _HallServerPostgres
@@ -1018,8 +1035,11 @@ revive (Conn    *conn,
    * fail, not commit what the new connection wrote alone. */
   if (conn->in_transaction || conn->in_flight->len > 0
       || hall_write_rows_get_length (conn->rows) > 0)
-    set_deferred_error (conn, g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
-                                           _("The connection to the database was lost during a transaction")));
+    {
+      set_deferred_error (conn, g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                                             _("The connection to the database was lost during a transaction")));
+      conn->transaction_lost = TRUE;
+    }
   conn->in_transaction = FALSE;
   conn->begin_unsent = FALSE;
   conn->deferring = FALSE;
@@ -1327,6 +1347,7 @@ pipeline_broke (Conn   *conn,
   g_array_set_size (conn->in_flight, 0);
   PQreset (conn->pg);
   memset (conn->prepared, 0, sizeof conn->prepared);
+  conn->transaction_lost |= conn->in_transaction;
   conn->in_transaction = FALSE;
 }
 
@@ -1347,7 +1368,8 @@ end_pipeline (Conn *conn)
   return PQexitPipelineMode (conn->pg);
 }
 
-/* Reads the answers of the writes sent, and leaves pipeline mode. */
+/* Sends the rows gathered, then reads the answers of the writes sent,
+ * and leaves pipeline mode. */
 static void
 collect_deferred (Conn *conn)
 {
@@ -1435,6 +1457,11 @@ send_deferred (Conn                *conn,
       PGresult *result;
 
       collect_deferred (conn);
+      if (conn->deferred_error != NULL)
+        {
+          g_propagate_error (error, g_error_copy (conn->deferred_error));
+          return FALSE;
+        }
       result = prepare_once (conn, id, name);
       if (result != NULL)
         {
@@ -1444,7 +1471,15 @@ send_deferred (Conn                *conn,
         }
     }
   if (conn->in_flight->len >= MAX_IN_FLIGHT)
-    collect_deferred (conn);
+    {
+      /* Their answers may say the connection went: nothing goes on it. */
+      collect_deferred (conn);
+      if (conn->deferred_error != NULL)
+        {
+          g_propagate_error (error, g_error_copy (conn->deferred_error));
+          return FALSE;
+        }
+    }
   if ((PQpipelineStatus (conn->pg) == PQ_PIPELINE_OFF && !PQenterPipelineMode (conn->pg))
       || !PQsendQueryPrepared (conn->pg, name, n_params, params, NULL, NULL, 0))
     {
@@ -1837,6 +1872,7 @@ pg_begin (HallServerStorage  *storage,
   hall_write_cache_clear (conn->cache);
   conn->in_transaction = TRUE;
   conn->begin_unsent = TRUE;
+  conn->transaction_lost = FALSE;
   conn->unfed = 0;
   return TRUE;
 }
@@ -1865,6 +1901,14 @@ pg_commit (HallServerStorage  *storage,
   /* Never a commit of writes one of which failed unseen. */
   if (!pg_flush_writes (storage, error))
     return FALSE;
+  /* Nor of a transaction that went with its connection, whose COMMIT on
+   * the new one would commit nothing and succeed. */
+  if (conn->transaction_lost)
+    {
+      g_set_error_literal (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
+                           _("The connection to the database was lost during a transaction"));
+      return FALSE;
+    }
   /* COMMIT releases the savepoints still open. */
   conn->pending_releases = 0;
   g_array_set_size (conn->answer_marks, 0);
@@ -1899,6 +1943,7 @@ pg_rollback (HallServerStorage *storage)
     g_debug ("%s", error->message);
   conn->begin_unsent = FALSE;
   conn->in_transaction = FALSE;
+  conn->transaction_lost = FALSE;
 }
 
 /* Transaction control waits to go with the next command, in one round
