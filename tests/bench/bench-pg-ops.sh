@@ -21,7 +21,8 @@
 #   ONLY=two    just PUTs and the feed through two servers on PostgreSQL
 #   ONLY=balancer  just a push of 10,000 cases and a pull of 100,000
 #               changes (bench-sync) through HAProxy in front of two
-#               servers on one database
+#               servers on one database, and the CPU time PostgreSQL,
+#               each server and HAProxy used during each
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +36,7 @@ cases=${CASES:-100000}
 export SERVICE_HALL_CATALOG=${SERVICE_HALL_CATALOG:-$root/data/catalog.json}
 export GIO_USE_PROXY_RESOLVER=dummy
 
-for tool in wrk curl python3; do
+for tool in wrk curl python3 pgrep; do
   command -v $tool >/dev/null || { echo "bench-pg-ops: $tool is missing" >&2; exit 1; }
 done
 [ -x "$server_bin" ] || { echo "bench-pg-ops: build $build first" >&2; exit 1; }
@@ -157,6 +158,19 @@ gets() {
     pids=()
   done
 }
+
+# ticks PID: the CPU time (1/100 s) of PID and of its children it waited for.
+ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+# cpu_ticks: those of the cluster (the postmaster and its backends), the
+# two servers and HAProxy, on one line.
+cpu_ticks() {
+  local postmaster t child
+  postmaster=$(head -1 "$work/pg/postmaster.pid")
+  t=$(ticks "$postmaster")
+  for child in $(pgrep -P "$postmaster"); do t=$((t + $(ticks "$child" 2>/dev/null || echo 0))); done
+  echo "$t $(ticks "${pids[0]}") $(ticks "${pids[1]}") $(ticks "${pids[2]}")"
+}
+
 # A push of 10,000 cases, then on a new database a pull of 100,000
 # changes, by bench-sync through HAProxy (README's configuration) in front
 # of two servers on one database.
@@ -193,9 +207,18 @@ CFG
     haproxy -f "$work/haproxy-$kind.cfg" -db >"$work/haproxy-$kind.log" 2>&1 &
     pids+=($!)
     sleep 1
+    # The CPU each process used from the timed run's start to its end:
+    # bench-sync prints a line before it (its set-up done) and one after.
     "$build/tests/bench/bench-sync" --runs 1 --url "http://127.0.0.1:$hport" \
-      $([ "$kind" = push ] && echo --no-pull || echo --no-push) | grep -E 'median' \
-      | sed "s/^/PostgreSQL, 2 servers behind HAProxy: /"
+      $([ "$kind" = push ] && echo --no-pull || echo --no-push) | while read -r line; do
+        case "$line" in
+          *"opened offline"*|*"seeded with"*) cpu_ticks > "$work/cpu-start" ;;
+          *"run 1"*) cpu_ticks > "$work/cpu-end"
+                     echo "PostgreSQL, 2 servers behind HAProxy: $line" ;;
+          *median*) echo "PostgreSQL, 2 servers behind HAProxy: $line" ;;
+        esac
+      done
+    paste -d' ' "$work/cpu-start" "$work/cpu-end" | awk '{ printf "  CPU during the run: PostgreSQL %.2f s, servers %.2f + %.2f s, HAProxy %.2f s\n", ($5-$1)/100, ($6-$2)/100, ($7-$3)/100, ($8-$4)/100 }'
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     pids=()
   done
