@@ -3118,13 +3118,12 @@ test_stats_migration (void)
                      /* and those of versions 8 (the queue's, none in these
                       * months), 9 (blobs, none here), 10 (the cells'
                       * deltas, and the write of an entity), 11 (uploads
-                      * in progress, none here), 12 (the figures fed
-                      * from the change feed) and 13 (a batch's writes in
-                      * one statement) */
+                      * in progress, none here) and 12 (the figures fed
+                      * from the change feed) */
                      "DROP TABLE tickets, ticket_transitions, queue_counters, appointments,"
                      " blobs, stats_cell_deltas, blob_upload_parts, blob_uploads, stats_fed;"
                      "DROP FUNCTION stats_feed_case, stats_feed_event, stats_feed, stats_epoch;"
-                     "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event, hall_put_writes;"
+                     "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event;"
                      "UPDATE hall_schema SET version = 6");
   else
     db_exec_in (dir, "DROP TRIGGER stats_case_written; DROP TRIGGER stats_case_rewritten;"

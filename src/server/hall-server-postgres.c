@@ -40,18 +40,15 @@
 #include "hall-server-error.h"
 #include "hall-server-postgres.h"
 #include "hall-write-cache.h"
-#include "hall-write-rows.h"
 #include "hall-sqlite.h"
 #include "hall-stats-follower.h"
 
-#define SCHEMA_VERSION 13
+#define SCHEMA_VERSION 12
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
 #define FOLD_LOCK    "7402161303"
 #define STATS_LOCK   "7402161304"
-/* hall_put_writes ()'s own SQLSTATE for "created meanwhile". */
-#define HALL_PG_EXISTS "HL001"
 
 typedef enum
 {
@@ -67,8 +64,9 @@ typedef enum
   STMT_GET_IDEMPOTENT,
   STMT_GET_OFFICIAL,
   STMT_CASE_AUDIT_HEAD,
+  STMT_PUT_EVENT,
   STMT_PUT_CHANGE,
-  STMT_PUT_WRITES,
+  STMT_PUT_ENTITY,
   STMT_PUT_IDEMPOTENT,
   STMT_PUT_OFFICIAL,
   STMT_SIGN_OUT_OFFICIAL,
@@ -113,11 +111,12 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_GET_OFFICIAL] = "SELECT password_hash, roles, signed_out_at FROM officials"
                         " WHERE username = $1",
   [STMT_CASE_AUDIT_HEAD] = "SELECT audit_head FROM cases WHERE uuid = $1 FOR UPDATE",
+  [STMT_PUT_EVENT] = "SELECT hall_put_event ($1, $2, $3, $4, $5, $6)",
   /* The lock before the seq: see the comment at the top. */
   [STMT_PUT_CHANGE] = "INSERT INTO changes (seq, entity, uuid, version, data)"
                       " SELECT nextval ('changes_seq'), $1, $2, $3, $4"
                       " FROM (SELECT pg_advisory_xact_lock (" FEED_LOCK ")) AS feed_lock",
-  [STMT_PUT_WRITES] = "SELECT hall_put_writes ($1, $2, $3, $4, $5, $6, $7, $8)",
+  [STMT_PUT_ENTITY] = "SELECT hall_put_entity ($1, $2, $3, $4, $5, $6)",
   [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
                           " created_at) VALUES ($1, $2, $3, $4, $5,"
                           " extract (epoch FROM now ())::bigint)",
@@ -781,86 +780,6 @@ static const char schema_v12[] =
   "  RETURN n;"
   " END $$;";
 
-/* Version 13: a batch's writes in one statement. The writer sent one
- * statement per entity or event (hall_put_entity, hall_put_event): each
- * its messages and its answer, a call with its own savepoint, and its own
- * take of the feed's lock, 30,000 times for a push of 10,000 cases, on a
- * path the feed's writers take one at a time. hall_put_writes takes the
- * rows as arrays, one per column, writes them in their order, takes the
- * lock once (after the first row's own insert, before its seq, as the
- * old functions did: a server of either schema waits for the lock only
- * after its first row is in), and keeps one savepoint for them all: a
- * refused row leaves nothing of the call behind, answers 'exists' or
- * 'unique' as hall_put_entity did, and its batch is written again one
- * operation at a time, each call then a single row. Any other failure,
- * an event's among them, is the call's error. hall_put_entity and
- * hall_put_event stay for servers of schema 12 still running during an
- * upgrade. */
-static const char schema_v13[] =
-  "CREATE FUNCTION hall_put_writes (p_kinds text[], p_uuids text[], p_versions bigint[],"
-  "                                 p_datas text[], p_keys text[], p_creates boolean[],"
-  "                                 p_prevs text[], p_entries text[]) RETURNS text"
-  " LANGUAGE plpgsql AS $$"
-  " DECLARE w record; written bigint; kind text; locked boolean := false; refused_in text;"
-  " BEGIN"
-  "  BEGIN"
-  "   FOR w IN SELECT * FROM unnest (p_kinds, p_uuids, p_versions, p_datas, p_keys, p_creates,"
-  "                                  p_prevs, p_entries)"
-  "            AS u (kind, uuid, version, data, key, creates, prev, entry) LOOP"
-  "    kind := w.kind;"
-  "    IF w.kind = 'event' THEN"
-  "     INSERT INTO events (uuid, case_uuid, case_version, data, prev_hash, entry_hash)"
-  "     VALUES (w.uuid, w.key, w.version, w.data, w.prev, w.entry);"
-  "     UPDATE cases SET audit_head = w.entry WHERE uuid = w.key;"
-  "    ELSE"
-  "     IF w.kind = 'case' AND w.creates THEN"
-  "      INSERT INTO cases (uuid, version, number, data) VALUES (w.uuid, w.version, w.key, w.data)"
-  "      ON CONFLICT (uuid) DO NOTHING;"
-  "     ELSIF w.kind = 'case' THEN"
-  "      INSERT INTO cases (uuid, version, number, data) VALUES (w.uuid, w.version, w.key, w.data)"
-  "      ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
-  "      number = excluded.number, data = excluded.data;"
-  "     ELSIF w.kind = 'applicant' AND w.creates THEN"
-  "      INSERT INTO applicants (uuid, version, data, identity)"
-  "      VALUES (w.uuid, w.version, w.data, w.key) ON CONFLICT (uuid) DO NOTHING;"
-  "     ELSIF w.kind = 'applicant' THEN"
-  "      INSERT INTO applicants (uuid, version, data, identity)"
-  "      VALUES (w.uuid, w.version, w.data, w.key)"
-  "      ON CONFLICT (uuid) DO UPDATE SET version = excluded.version,"
-  "      data = excluded.data, identity = excluded.identity;"
-  "     ELSIF w.creates THEN"
-  "      INSERT INTO pages (uuid, version, case_uuid, data)"
-  "      VALUES (w.uuid, w.version, w.data::json ->> 'case', w.data) ON CONFLICT (uuid) DO NOTHING;"
-  "     ELSE"
-  "      INSERT INTO pages (uuid, version, case_uuid, data)"
-  "      VALUES (w.uuid, w.version, w.data::json ->> 'case', w.data)"
-  "      ON CONFLICT (uuid) DO UPDATE SET version = excluded.version, data = excluded.data;"
-  "     END IF;"
-  "     GET DIAGNOSTICS written = ROW_COUNT;"
-  /* Raised, so that the handler undoes the rows before it too. */
-  "     IF written = 0 THEN RAISE SQLSTATE '" HALL_PG_EXISTS "'; END IF;"
-  "    END IF;"
-  /* The lock before the seqs: see the comment at the top of the file. */
-  "    IF NOT locked THEN"
-  "     PERFORM pg_advisory_xact_lock (" FEED_LOCK ");"
-  "     locked := true;"
-  "    END IF;"
-  "    INSERT INTO changes (seq, entity, uuid, version, data)"
-  "    VALUES (nextval ('changes_seq'), w.kind, w.uuid,"
-  "            CASE WHEN w.kind = 'event' THEN 1 ELSE w.version END, w.data);"
-  "   END LOOP;"
-  "  EXCEPTION"
-  "   WHEN SQLSTATE '" HALL_PG_EXISTS "' THEN RETURN 'exists';"
-  /* Only the entity's own unique indexes refuse it; a clash anywhere
-   * else (an event's, the feed's) is a failure. */
-  "   WHEN unique_violation THEN"
-  "    GET STACKED DIAGNOSTICS refused_in = TABLE_NAME;"
-  "    IF kind = 'event' OR refused_in NOT IN ('cases', 'applicants', 'pages') THEN RAISE; END IF;"
-  "    RETURN 'unique';"
-  "  END;"
-  "  RETURN 'ok';"
-  " END $$;";
-
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -874,7 +793,6 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v10,
   schema_v11,
   schema_v12,
-  schema_v13,
 };
 
 typedef struct
@@ -888,11 +806,9 @@ typedef struct
   GArray    *answer_marks;      /* guint: pending_answers->len at each savepoint */
   HallWriteCache *cache;        /* what the transaction read ahead, read or wrote */
   guint     unfed;       /* writes of cases and events for the stats follower */
-  /* Writes deferred (pg_defer_writes): gathered in @rows, sent in
-   * pipeline mode, their answers read at the next statement that waits
-   * for one. */
+  /* Writes deferred (pg_defer_writes): sent in pipeline mode, their
+   * answers read at the next statement that waits for one. */
   gboolean  deferring;
-  HallWriteRows *rows;        /* not sent yet; NULL while being sent */
   GArray   *in_flight;        /* of StmtId, in the order sent */
   GError   *deferred_error;   /* the first of them that failed */
   /* The connection went in the middle of a transaction, and was made
@@ -943,7 +859,6 @@ conn_free (Conn *conn)
   g_clear_pointer (&conn->answer_marks, g_array_unref);
   g_clear_pointer (&conn->cache, hall_write_cache_free);
   g_clear_pointer (&conn->in_flight, g_array_unref);
-  g_clear_pointer (&conn->rows, hall_write_rows_free);
   g_clear_error (&conn->deferred_error);
   PQfinish (conn->pg);
   g_free (conn);
@@ -1033,8 +948,7 @@ revive (Conn    *conn,
   memset (conn->prepared, 0, sizeof conn->prepared);
   /* A transaction under way went with the old connection: its commit must
    * fail, not commit what the new connection wrote alone. */
-  if (conn->in_transaction || conn->in_flight->len > 0
-      || hall_write_rows_get_length (conn->rows) > 0)
+  if (conn->in_transaction || conn->in_flight->len > 0)
     {
       set_deferred_error (conn, g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
                                              _("The connection to the database was lost during a transaction")));
@@ -1044,7 +958,6 @@ revive (Conn    *conn,
   conn->begin_unsent = FALSE;
   conn->deferring = FALSE;
   g_array_set_size (conn->in_flight, 0);
-  hall_write_rows_clear (conn->rows);
   return TRUE;
 }
 
@@ -1078,7 +991,6 @@ get_conn (HallServerPostgres  *self,
   conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
   conn->cache = hall_write_cache_new ();
   conn->in_flight = g_array_new (FALSE, FALSE, sizeof (StmtId));
-  conn->rows = hall_write_rows_new ();
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->conns, conn);
   g_mutex_unlock (&self->mutex);
@@ -1267,73 +1179,13 @@ run_command (HallServerPostgres  *self,
 
 /* Deferred writes. A batch's writes of entities and events went one round
  * trip each, the server waiting on the database and the database on the
- * server: 30,000 of them took seconds, most of it spent waiting. Deferred,
- * they are gathered ROWS_PER_WRITE at a time into one statement
- * (hall_put_writes, schema 13), which goes in libpq's pipeline mode, up
- * to MAX_IN_FLIGHT such statements before their answers are read, and each
- * write says it was written; the answers are read at the flush or before
- * any statement whose answer is waited for (which sends the rows gathered
- * first). A write that was refused (or failed) is the flush's error, and
- * the caller writes the batch again one operation at a time
- * (hall-server-batch.c). */
-#define MAX_IN_FLIGHT 10
-#define ROWS_PER_WRITE 100
-
-static gboolean send_deferred (Conn *conn, StmtId id, int n_params,
-                               const char * const *params, const char *doing,
-                               GError **error);
-
-/* Sends the rows gathered, if any. A failure is also the deferred error. */
-static gboolean
-send_rows (Conn    *conn,
-           GError **error)
-{
-  HallWriteRows *rows = conn->rows;
-  const char *params[HALL_WRITE_ROWS_N_COLUMNS];
-  g_autoptr(GError) local_error = NULL;
-
-  /* NULL: being sent, by a caller of what sends them now. */
-  if (rows == NULL || hall_write_rows_get_length (rows) == 0)
-    return TRUE;
-  conn->rows = NULL;
-  hall_write_rows_get_params (rows, params);
-  if (!send_deferred (conn, STMT_PUT_WRITES, HALL_WRITE_ROWS_N_COLUMNS, params,
-                      _("write a batch"), &local_error)
-      && conn->deferred_error == NULL)
-    set_deferred_error (conn, g_error_copy (local_error));
-  hall_write_rows_clear (rows);
-  conn->rows = rows;
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Before a deferred write is gathered: after a write that failed, the
- * rest of the batch is undone anyway; and BEGIN goes first, so that
- * nothing gathered is ever sent before it. */
-static gboolean
-ready_to_gather (Conn    *conn,
-                 GError **error)
-{
-  if (conn->deferred_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (conn->deferred_error));
-      return FALSE;
-    }
-  return !conn->begin_unsent || ensure_begun (conn, error);
-}
-
-/* After a deferred write was gathered: those gathered sent when they are
- * ROWS_PER_WRITE. */
-static gboolean
-gathered (Conn    *conn,
-          GError **error)
-{
-  return hall_write_rows_get_length (conn->rows) < ROWS_PER_WRITE || send_rows (conn, error);
-}
+ * server: 30,000 of them took seconds, most of it spent waiting. Deferred, they go
+ * in libpq's pipeline mode, up to MAX_IN_FLIGHT before their answers are
+ * read, and each says it was written; the answers are read at the flush
+ * or before any statement whose answer is waited for. A write that was
+ * refused (or failed) is the flush's error, and the caller writes the
+ * batch again one operation at a time (hall-server-batch.c). */
+#define MAX_IN_FLIGHT 200
 
 
 /* A pipeline whose sync could not be sent: no answer comes without it.
@@ -1368,14 +1220,12 @@ end_pipeline (Conn *conn)
   return PQexitPipelineMode (conn->pg);
 }
 
-/* Sends the rows gathered, then reads the answers of the writes sent,
- * and leaves pipeline mode. */
+/* Reads the answers of the writes sent, and leaves pipeline mode. */
 static void
 collect_deferred (Conn *conn)
 {
   PGresult *result;
 
-  send_rows (conn, NULL);
   if (PQpipelineStatus (conn->pg) == PQ_PIPELINE_OFF)
     return;
   if (!PQpipelineSync (conn->pg))
@@ -1411,7 +1261,7 @@ collect_deferred (Conn *conn)
           hall_server_postgres_set_error (&error, conn->pg, result, _("write a batch"));
           set_deferred_error (conn, error);
         }
-      else if (id == STMT_PUT_WRITES && !g_str_equal (PQgetvalue (result, 0, 0), "ok"))
+      else if (id == STMT_PUT_ENTITY && !g_str_equal (PQgetvalue (result, 0, 0), "ok"))
         set_deferred_error (conn, g_error_new (HALL_SERVER_ERROR, HALL_SERVER_ERROR_CONFLICT,
                                                _("A write of the batch was refused (%s)"),
                                                PQgetvalue (result, 0, 0)));
@@ -1626,7 +1476,6 @@ pg_flush_writes (HallServerStorage  *storage,
 static void
 forget_deferred (Conn *conn)
 {
-  hall_write_rows_clear (conn->rows);
   collect_deferred (conn);
   conn->deferring = FALSE;
   g_clear_error (&conn->deferred_error);
@@ -2595,43 +2444,34 @@ pg_put_entity (HallServerStorage  *storage,
 {
   HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
   Conn *conn = get_conn (self, error);
+  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
   g_autofree char *identity = NULL;
-  const char *key = NULL;
+  const char *params[6] = { hall_entity_kind_to_string (kind), uuid, version_text, data, NULL,
+                            version == 1 ? "true" : "false" };
   g_autofree char *outcome = NULL;
+  PGresult *result;
 
   g_return_val_if_fail (kind != HALL_ENTITY_EVENT, FALSE);
 
   if (conn == NULL)
     return FALSE;
   if (kind == HALL_ENTITY_CASE)
-    key = case_number != NULL && *case_number != '\0' ? case_number : NULL;
+    params[4] = case_number != NULL && *case_number != '\0' ? case_number : NULL;
   else if (kind == HALL_ENTITY_APPLICANT)
-    key = identity = identity_of (data);
+    params[4] = identity = identity_of (data);
   /* A refused write leaves the transaction usable ("the write leaves
-   * nothing behind"): hall_put_writes (schema 13) writes in a block of
+   * nothing behind"): hall_put_entity (schema 10) writes in a block of
    * its own, and says what refused it. Deferred, it is taken as written
    * until the flush reads what it said. */
   if (conn->deferring)
     {
-      if (!ready_to_gather (conn, error))
-        return FALSE;
-      hall_write_rows_add_entity (conn->rows, hall_entity_kind_to_string (kind), uuid, version,
-                                  data, key, version == 1);
-      if (!gathered (conn, error))
+      if (!send_deferred (conn, STMT_PUT_ENTITY, 6, params, _("write an entity"), error))
         return FALSE;
       outcome = g_strdup ("ok");
     }
   else
     {
-      g_autoptr(HallWriteRows) row = hall_write_rows_new ();
-      const char *params[HALL_WRITE_ROWS_N_COLUMNS];
-      PGresult *result;
-
-      hall_write_rows_add_entity (row, hall_entity_kind_to_string (kind), uuid, version, data,
-                                  key, version == 1);
-      hall_write_rows_get_params (row, params);
-      result = run_stmt (self, STMT_PUT_WRITES, HALL_WRITE_ROWS_N_COLUMNS, params,
-                         _("write an entity"), error);
+      result = run_stmt (self, STMT_PUT_ENTITY, 6, params, _("write an entity"), error);
       if (result == NULL)
         return FALSE;
       outcome = value_dup (result, 0);
@@ -2642,7 +2482,7 @@ pg_put_entity (HallServerStorage  *storage,
       if (kind == HALL_ENTITY_CASE)
         {
           conn->unfed++;
-          hall_write_cache_set_case_number (conn->cache, uuid, key);
+          hall_write_cache_set_case_number (conn->cache, uuid, params[4]);
         }
       if (kind != HALL_ENTITY_PAGE)
         hall_write_cache_set_entity (conn->cache, kind, uuid, data, version);
@@ -2651,8 +2491,8 @@ pg_put_entity (HallServerStorage  *storage,
   /* Refused: someone else's write came first, which the next read must
    * see. */
   hall_write_cache_forget_entity (conn->cache, kind, uuid);
-  if (kind == HALL_ENTITY_CASE && key != NULL)
-    hall_write_cache_forget_number (conn->cache, key);
+  if (kind == HALL_ENTITY_CASE && params[4] != NULL)
+    hall_write_cache_forget_number (conn->cache, params[4]);
   if (g_str_equal (outcome, "exists")
       /* The other creation's identity or number clashed before its uuid
        * did: the same race, the same answer. */
@@ -2682,6 +2522,7 @@ pg_put_event (HallServerStorage  *storage,
               GError            **error)
 {
   HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  g_autofree char *version_text = g_strdup_printf ("%" G_GINT64_FORMAT, case_version);
   g_autofree char *prev = NULL;
   g_autofree char *entry = NULL;
   const char *head_params[] = { case_uuid };
@@ -2710,28 +2551,17 @@ pg_put_event (HallServerStorage  *storage,
       PQclear (result);
     }
   entry = hall_audit_entry_hash (prev, uuid, NULL, NULL, NULL, NULL, 0, data);
-  if (conn->deferring)
-    {
-      if (!ready_to_gather (conn, error))
-        return FALSE;
-      hall_write_rows_add_event (conn->rows, uuid, case_uuid, case_version, data, prev, entry);
-      if (!gathered (conn, error))
-        return FALSE;
-    }
-  else
-    {
-      g_autoptr(HallWriteRows) row = hall_write_rows_new ();
-      const char *params[HALL_WRITE_ROWS_N_COLUMNS];
+  {
+    const char *params[] = { uuid, case_uuid, version_text, data, prev, entry };
 
-      hall_write_rows_add_event (row, uuid, case_uuid, case_version, data, prev, entry);
-      hall_write_rows_get_params (row, params);
-      if (!run_command (self, STMT_PUT_WRITES, HALL_WRITE_ROWS_N_COLUMNS, params,
-                        _("write an event"), error))
-        return FALSE;
-    }
-  hall_write_cache_forget_entity (conn->cache, HALL_ENTITY_EVENT, uuid);
-  hall_write_cache_set_audit_head (conn->cache, case_uuid, entry);
-  return TRUE;
+    if (conn->deferring
+        ? !send_deferred (conn, STMT_PUT_EVENT, 6, params, _("write an event"), error)
+        : !run_command (self, STMT_PUT_EVENT, 6, params, _("write an event"), error))
+      return FALSE;
+    hall_write_cache_forget_entity (conn->cache, HALL_ENTITY_EVENT, uuid);
+    hall_write_cache_set_audit_head (conn->cache, case_uuid, entry);
+    return TRUE;
+  }
 }
 
 static gboolean

@@ -93,7 +93,7 @@ if [ "$storage" = postgresql ]; then
   services=$(python3 -c 'import json,sys; print(",".join("'"'"'%s'"'"'" % s["id"] for s in json.load(open(sys.argv[1]))["services"]))' "$SERVICE_HALL_CATALOG")
   $psql <<EOF
 DROP TABLE stats_cases, stats_cells, stats_steps, stats_reasons, stats_cell_deltas CASCADE;
-DROP FUNCTION stats_cases_cells, stats_cells_fold, hall_put_entity, hall_put_event, hall_put_writes,
+DROP FUNCTION stats_cases_cells, stats_cells_fold, hall_put_entity, hall_put_event,
   stats_feed_case, stats_feed_event, stats_feed, stats_epoch CASCADE;
 DROP TABLE tickets, ticket_transitions, queue_counters, appointments, blobs,
   blob_upload_parts, blob_uploads, stats_fed;
