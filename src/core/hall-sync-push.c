@@ -303,9 +303,12 @@ count_outcome (HallSyncReport *report,
     report->conflicts++;
 }
 
-/* Batches in flight at once: the server reads one while it writes the
- * other, and meanwhile the counter acknowledges the one answered before. */
-#define MAX_BATCHES_IN_FLIGHT 2
+/* Batches in flight at once: a server reads one while its writer writes
+ * another, and meanwhile the counter acknowledges the one answered
+ * before. Four, not two: behind a balancer, two servers then each have
+ * two; a push of 10,000 cases went 10-16 % faster through two servers on
+ * PostgreSQL, and into one SQLite server too (README's figures). */
+#define MAX_BATCHES_IN_FLIGHT 4
 
 /* One POST /v1/batch, sent on a thread of its own. */
 typedef struct
