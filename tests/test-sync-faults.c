@@ -346,7 +346,7 @@ test_batch_reset (Fixture      *fixture,
   audit (fixture, 25);
 }
 
-/* Two batches are in flight at once, and the later one may reach the
+/* Several batches are in flight at once, and a later one may reach the
  * server first: each held back on the way lets the next overtake it.
  * Batches of eight rows cut through cases of three to six rows, so rows
  * that need a batch in flight done first (an entry of its case, a case of

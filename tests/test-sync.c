@@ -2278,6 +2278,116 @@ test_phone_correction (Fixture      *fixture,
   g_assert_cmpstr (hall_applicant_get_phone (pulled), ==, "13987654321");
 }
 
+/* The official merges a duplicate while the push that found it goes on.
+ * Its case's rows were held back, and the batches in flight read past
+ * them; once merged, a later row of that case (a note added in the
+ * afternoon), which comes after the rows in flight, must not reach the
+ * server before the case's own creation, which comes before them: the
+ * server would refuse the note (no such case) and it would be lost. */
+typedef struct
+{
+  HallStore *store;
+  char      *case_uuid;
+  gboolean   merged;
+} MergeLater;
+
+static gboolean
+merge_now (gpointer user_data)
+{
+  MergeLater *later = user_data;
+  g_autoptr (GPtrArray) conflicts = NULL;
+  g_autoptr (GError) error = NULL;
+
+  conflicts = hall_store_list_conflicts (later->store, later->case_uuid, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < conflicts->len; i++)
+    if (hall_conflict_get_kind (conflicts->pdata[i]) == HALL_CONFLICT_DUPLICATE)
+      {
+        g_assert_true (hall_store_resolve_conflict (later->store,
+                                                    hall_conflict_get_id (conflicts->pdata[i]),
+                                                    HALL_CONFLICT_MERGE, "li.na", &error));
+        g_assert_no_error (error);
+        later->merged = TRUE;
+      }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+merge_later (HallSyncEngine *engine,
+             const char     *entity,
+             const char     *uuid,
+             MergeLater     *later)
+{
+  if (g_strcmp0 (entity, "applicant") == 0 && !later->merged)
+    g_timeout_add (700, merge_now, later);
+}
+
+static void
+test_merge_during_push (Fixture      *fixture,
+                        gconstpointer user_data)
+{
+  g_autoptr (HallStore) other = open_store (fixture, "b.db", "C02");
+  g_autoptr (HallFaultProxy) proxy = NULL;
+  g_autoptr (HallSyncEngine) other_engine = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *proxy_url = NULL;
+  g_autoptr (HallCase) ours = create_case (fixture->store, fixture->catalog,
+                                           "resident_id_card_renewal", 20);
+  g_autoptr (HallCase) theirs = NULL;
+  g_autoptr (HallCaseEvent) note = NULL;
+  MergeLater later = { other, NULL, FALSE };
+  HallSyncReport report;
+
+  /* The server has the person from this counter. */
+  g_assert_true (run_sync (fixture->engine, &report, &error));
+  g_assert_no_error (error);
+
+  /* Counter B, offline, took the same person in, then worked on. */
+  theirs = create_case (other, fixture->catalog, "individual_business_license", 20);
+  later.case_uuid = g_strdup (hall_case_get_uuid (theirs));
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (other, fixture->catalog,
+                                               "resident_id_card_renewal", 400 + i);
+    }
+  note = hall_case_event_new (hall_case_get_uuid (theirs), HALL_CASE_EVENT_NOTE);
+  hall_case_event_set_note (note, "afternoon note");
+  g_assert_true (hall_store_add_case_event (other, note, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (other, fixture->catalog,
+                                               "resident_id_card_renewal", 600 + i);
+    }
+
+  /* A slow link, small batches: the merge comes while many are to go. */
+  proxy = hall_fault_proxy_new (g_uri_get_port (uri), &error);
+  g_assert_no_error (error);
+  proxy_url = hall_fault_proxy_dup_url (proxy);
+  other_engine = new_engine (other, proxy_url);
+  g_object_set (other_engine, "push-batch-size", 10, NULL);
+  login (other_engine);
+  hall_fault_proxy_set_delay (proxy, 150);
+  hall_fault_proxy_add_rule (proxy, "POST", "/v1/batch", 0, G_MAXUINT, HALL_FAULT_DELAY);
+  g_signal_connect (other_engine, "conflict", G_CALLBACK (merge_later), &later);
+
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (later.merged);
+  /* What the merge let go, the next pass sends. */
+  g_assert_true (run_sync (other_engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, ==, 0);
+  g_assert_cmpuint (hall_store_count_outbox (other), ==, 0);
+  g_clear_object (&theirs);
+  theirs = hall_store_get_case (other, later.case_uuid, &error);
+  g_assert_no_error (error);
+  g_assert_null (hall_case_get_sync_error (theirs));
+  g_assert_cmpuint (count_changes (other, fixture->url, hall_case_event_get_uuid (note)), ==, 1);
+  g_free (later.case_uuid);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2297,6 +2407,7 @@ main (int   argc,
   add ("/hall/sync/rejected", test_rejected_change);
   add ("/hall/sync/conflict", test_conflict);
   add ("/hall/sync/duplicate-merge", test_duplicate_merge);
+  add ("/hall/sync/merge-during-push", test_merge_during_push);
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);

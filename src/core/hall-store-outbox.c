@@ -136,6 +136,23 @@ typedef struct
   gboolean   all;    /* held-back rows too (tests) */
 } OutboxRead;
 
+/* Whether the outbox row o may go now; ?3 true: every row, held ones too.
+ * Held back while the official has not merged a duplicate: the
+ * applicant's changes and its cases' (the server knows neither until
+ * then); the first test is answered once, from an index that is empty
+ * nearly always. A page's record waits for its file: the server refuses a
+ * record whose file it lacks. */
+#define OUTBOX_ROW_MAY_GO \
+  " (NOT EXISTS (SELECT 1 FROM conflicts" \
+  "              WHERE kind = 'duplicate' AND resolved_at IS NULL)" \
+  "  OR NOT EXISTS (SELECT 1 FROM conflicts k" \
+  "    WHERE k.kind = 'duplicate' AND k.resolved_at IS NULL" \
+  "    AND k.entity_uuid IN (o.owner_uuid," \
+  "      (SELECT a.uuid FROM cases c CROSS JOIN applicants a ON a.id = c.applicant_id" \
+  "       WHERE c.uuid = o.owner_uuid))))" \
+  " AND (?3 OR NOT (o.entity = 'page' AND EXISTS (SELECT 1 FROM pages p" \
+  "   WHERE p.uuid = o.entity_uuid AND p.uploaded_at IS NULL)))"
+
 static gboolean
 read_outbox (HallSqliteConn  *reader,
              gpointer         data,
@@ -150,25 +167,7 @@ read_outbox (HallSqliteConn  *reader,
                                    " o.last_error, CASE WHEN o.entity = 'case' THEN"
                                    "  (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
                                    "   ON a.id = c.applicant_id WHERE c.uuid = o.owner_uuid) END"
-                                   " FROM outbox o WHERE o.seq > ?2"
-                                   /* Held back while the official has not merged a
-                                    * duplicate: the applicant's changes and its cases'
-                                    * (the server knows neither until then). The first
-                                    * test is answered once, from an index that is
-                                    * empty nearly always. */
-                                   " AND (NOT EXISTS (SELECT 1 FROM conflicts"
-                                   "                  WHERE kind = 'duplicate'"
-                                   "                  AND resolved_at IS NULL)"
-                                   "      OR NOT EXISTS (SELECT 1 FROM conflicts k"
-                                   "        WHERE k.kind = 'duplicate' AND k.resolved_at IS NULL"
-                                   "        AND k.entity_uuid IN (o.owner_uuid,"
-                                   "          (SELECT a.uuid FROM cases c CROSS JOIN applicants a"
-                                   "           ON a.id = c.applicant_id"
-                                   "           WHERE c.uuid = o.owner_uuid))))"
-                                   /* A page's record waits for its file: the server
-                                    * refuses a record whose file it lacks. */
-                                   " AND (?3 OR NOT (o.entity = 'page' AND EXISTS (SELECT 1 FROM pages p"
-                                   "   WHERE p.uuid = o.entity_uuid AND p.uploaded_at IS NULL)))"
+                                   " FROM outbox o WHERE o.seq > ?2 AND" OUTBOX_ROW_MAY_GO
                                    " ORDER BY o.seq LIMIT ?1",
                                    error);
   if (stmt == NULL)
@@ -216,6 +215,49 @@ hall_store_peek_outbox_after (HallStore  *self,
   g_return_val_if_fail (HALL_IS_STORE (self), NULL);
 
   return peek_outbox (self, seq, limit, FALSE, error);
+}
+
+typedef struct
+{
+  gint64 through_seq;
+  gint64 count;
+} MayGoCount;
+
+static gboolean
+count_may_go (HallSqliteConn  *reader,
+              gpointer         data,
+              GError         **error)
+{
+  MayGoCount *count = data;
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (reader,
+                                   "SELECT count(*) FROM outbox o WHERE o.seq <= ?2 AND"
+                                   OUTBOX_ROW_MAY_GO,
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 2, count->through_seq);
+  sqlite3_bind_int (stmt, 3, FALSE);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
+                                  _("read the changes waiting for the server"));
+  count->count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+gint64
+hall_store_count_outbox_may_go (HallStore  *self,
+                                gint64      through_seq,
+                                GError    **error)
+{
+  MayGoCount count = { through_seq, 0 };
+
+  g_return_val_if_fail (HALL_IS_STORE (self), -1);
+
+  if (!_hall_store_read (self, count_may_go, &count, error))
+    return -1;
+  return count.count;
 }
 
 GPtrArray *

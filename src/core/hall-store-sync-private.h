@@ -44,6 +44,11 @@ GPtrArray      *hall_store_peek_outbox_after     (HallStore      *self,
                                                   gint64          seq,
                                                   guint           limit,
                                                   GError        **error);
+/* How many rows up to the one of @seq may go now (those a peek would
+ * give), or -1 with @error set. */
+gint64          hall_store_count_outbox_may_go   (HallStore      *self,
+                                                  gint64          through_seq,
+                                                  GError        **error);
 /* The server acknowledged @item: deletes the row and, in the same
  * transaction, records @server_version on the entity and marks it synced
  * when nothing else of it is waiting. */
