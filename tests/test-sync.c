@@ -2388,6 +2388,70 @@ test_merge_during_push (Fixture      *fixture,
   g_free (later.case_uuid);
 }
 
+/* A refused token is met by every batch in flight at once: one of them
+ * signs in again, the others take its token. A password the server
+ * refuses (an administrator set a new one) is tried once, not again on
+ * every pass and every batch, which would get the official blocked by
+ * the server's throttle: signing in with the new one still works. */
+static void
+test_sign_in_once (Fixture      *fixture,
+                   gconstpointer user_data)
+{
+  g_autoptr (HallFaultProxy) proxy = NULL;
+  g_autoptr (HallSyncEngine) engine = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *proxy_url = NULL;
+  HallSyncReport report;
+  guint rows;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                               "resident_id_card_renewal", 300 + i);
+    }
+  rows = hall_store_count_outbox (fixture->store);
+  proxy = hall_fault_proxy_new (g_uri_get_port (uri), &error);
+  g_assert_no_error (error);
+  proxy_url = hall_fault_proxy_dup_url (proxy);
+  engine = new_engine (fixture->store, proxy_url);
+  g_object_set (engine, "push-batch-size", 20, NULL);
+  login (engine);
+  /* Counts the sign-ins (a delay of 1 ms each). */
+  hall_fault_proxy_set_delay (proxy, 1);
+  hall_fault_proxy_add_rule (proxy, "POST", "/v1/sessions", 0, G_MAXUINT, HALL_FAULT_DELAY);
+
+  /* The first rows go, then the session ends (twelve hours, or a
+   * sign-out everywhere). */
+  g_assert_true (hall_store_set_meta (fixture->store, "token", "expired", &error));
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pushed, ==, rows);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_DELAY), ==, 1);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                               "resident_id_card_renewal", 600 + i);
+    }
+  g_assert_true (hall_store_set_meta (fixture->store, "token", "expired", &error));
+  hall_sync_engine_set_credentials (engine, "demo", "the-old-password");
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_assert_false (run_sync (engine, &report, &error));
+      g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH);
+      g_clear_error (&error);
+    }
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_DELAY), ==, 2);
+  hall_sync_engine_login_async (engine, "demo", "demo", NULL, store_result, &result);
+  g_assert_true (hall_sync_engine_login_finish (engine, wait_for (&result), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2408,6 +2472,7 @@ main (int   argc,
   add ("/hall/sync/conflict", test_conflict);
   add ("/hall/sync/duplicate-merge", test_duplicate_merge);
   add ("/hall/sync/merge-during-push", test_merge_during_push);
+  add ("/hall/sync/sign-in-once", test_sign_in_once);
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);

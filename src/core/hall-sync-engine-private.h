@@ -46,6 +46,8 @@ struct _HallSyncEngine
   GMutex          credentials_lock;
   char           *username;
   char           *password;
+  /* Held by the one worker thread signing in again. */
+  GMutex          sign_in_lock;
 
   gboolean        pass_running;
   GPtrArray      *next_waiters;   /* GTask: answered by the next pass */

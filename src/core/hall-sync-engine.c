@@ -831,6 +831,7 @@ hall_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->next_waiters, g_ptr_array_unref);
   hall_sync_engine_set_credentials (self, NULL, NULL);
   g_mutex_clear (&self->credentials_lock);
+  g_mutex_clear (&self->sign_in_lock);
 
   G_OBJECT_CLASS (hall_sync_engine_parent_class)->finalize (object);
 }
@@ -921,4 +922,5 @@ hall_sync_engine_init (HallSyncEngine *self)
   self->cancellable = g_cancellable_new ();
   self->next_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_init (&self->credentials_lock);
+  g_mutex_init (&self->sign_in_lock);
 }

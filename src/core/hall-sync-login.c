@@ -123,8 +123,34 @@ _hall_sync_set_auth_error (GError **error)
                  "sign in to the server again"));
 }
 
+/* A password is wiped before its memory is given back. */
+static void
+free_password (char *password)
+{
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  g_free (password);
+}
+
+/* The remembered password, forgotten when the server refused it (an
+ * administrator set a new one): trying it again on every pass would only
+ * get the official blocked by the server's sign-in throttle. */
+static void
+forget_password (HallSyncEngine *engine,
+                 const char     *refused)
+{
+  g_mutex_lock (&engine->credentials_lock);
+  if (g_strcmp0 (engine->password, refused) == 0)
+    g_clear_pointer (&engine->password, free_password);
+  g_mutex_unlock (&engine->credentials_lock);
+}
+
 /* Sends with the current token; on a 401 signs in again once when a
- * password is known. A 401 that remains is returned to the caller. */
+ * password is known. A 401 that remains is returned to the caller. The
+ * batches in flight meet the same refused token together: one thread
+ * signs in, under sign_in_lock, and the others take its token, since each
+ * sign-in costs the server a password hash, and a wrong one counts
+ * towards blocking the official. */
 HallHttpResponse *
 _hall_sync_send_authorized (HallSyncWorker *worker,
                             const char     *method,
@@ -151,24 +177,43 @@ _hall_sync_send_authorized (HallSyncWorker *worker,
       if (response == NULL || response->status != 401 || signed_in_again)
         return g_steal_pointer (&response);
 
+      signed_in_again = TRUE;
+      g_mutex_lock (&worker->engine->sign_in_lock);
+      {
+        g_autofree char *now = hall_store_get_meta (worker->store, "token");
+
+        /* Another thread signed in meanwhile. */
+        if (g_strcmp0 (now, token) != 0)
+          {
+            g_mutex_unlock (&worker->engine->sign_in_lock);
+            continue;
+          }
+      }
       g_mutex_lock (&worker->engine->credentials_lock);
       username = g_strdup (worker->engine->username);
       password = g_strdup (worker->engine->password);
       g_mutex_unlock (&worker->engine->credentials_lock);
       if (username == NULL || password == NULL)
-        return g_steal_pointer (&response);
+        {
+          g_mutex_unlock (&worker->engine->sign_in_lock);
+          return g_steal_pointer (&response);
+        }
 
       g_debug ("token refused, signing in again");
-      signed_in_again = TRUE;
       if (!_hall_sync_login (worker, username, password, NULL, error))
         {
           if (g_error_matches (*error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
             {
+              forget_password (worker->engine, password);
               g_clear_error (error);
               _hall_sync_set_auth_error (error);
             }
+          g_mutex_unlock (&worker->engine->sign_in_lock);
+          free_password (g_steal_pointer (&password));
           return NULL;
         }
+      g_mutex_unlock (&worker->engine->sign_in_lock);
+      free_password (g_steal_pointer (&password));
     }
 }
 
@@ -179,14 +224,6 @@ typedef struct
   char           *password;
 } LoginData;
 
-/* A password is wiped before its memory is given back. */
-static void
-free_password (char *password)
-{
-  if (password != NULL)
-    memset (password, 0, strlen (password));
-  g_free (password);
-}
 
 static void
 login_data_free (LoginData *data)
