@@ -72,6 +72,8 @@ typedef struct
   HallRetryPolicy *policy;
   guint            pull_page_size;
   guint            push_batch_size;
+  /* Shared by the threads of the batches in flight, under @lock. */
+  GMutex           lock;
   int              posted_online;  /* -1: nothing said yet */
   GRand           *rand;
   GCancellable    *cancellable;  /* unowned: the task's */

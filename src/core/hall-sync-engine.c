@@ -66,6 +66,7 @@ _hall_sync_worker_clear (HallSyncWorker *worker)
   g_clear_pointer (&worker->server_url, g_free);
   g_clear_pointer (&worker->policy, hall_retry_policy_free);
   g_clear_pointer (&worker->rand, g_rand_free);
+  g_mutex_clear (&worker->lock);
 }
 
 void
@@ -80,6 +81,7 @@ _hall_sync_worker_init (HallSyncWorker *worker,
                                           self->max_attempts);
   worker->pull_page_size = self->pull_page_size;
   worker->push_batch_size = self->push_batch_size;
+  g_mutex_init (&worker->lock);
   worker->posted_online = -1;
   worker->rand = g_rand_new ();
 }

@@ -42,15 +42,19 @@ _hall_sync_describe_problem (HallHttpResponse *response)
 }
 
 /* The truth about reachability goes to the main context only when it
- * changes, not once per request. */
+ * changes, not once per request; posted under the lock, so that two
+ * batches' threads cannot post their news in the other order. */
 static void
 report_online (HallSyncWorker *worker,
                gboolean        online)
 {
-  if (worker->posted_online == (int) online)
-    return;
-  worker->posted_online = online;
-  _hall_sync_engine_post_online (worker->engine, online);
+  g_mutex_lock (&worker->lock);
+  if (worker->posted_online != (int) online)
+    {
+      worker->posted_online = online;
+      _hall_sync_engine_post_online (worker->engine, online);
+    }
+  g_mutex_unlock (&worker->lock);
 }
 
 /* Sends one request, trying again after a transient failure as the policy
@@ -101,9 +105,12 @@ _hall_sync_send_with_retry (HallSyncWorker *worker,
           retry_after = hall_http_response_get_header (response, "Retry-After");
         }
 
+      /* GRand is not safe for two threads at once. */
+      g_mutex_lock (&worker->lock);
       delay = hall_retry_policy_next_delay_ms (worker->policy, attempts, retry_after,
                                                g_get_real_time () / G_USEC_PER_SEC,
                                                worker->rand);
+      g_mutex_unlock (&worker->lock);
       g_debug ("%s %s: try %u failed (%u), next in %" G_GINT64_FORMAT " ms", method, path,
                attempts, response != NULL ? response->status : 0, delay);
       if (delay < 0)
