@@ -24,6 +24,7 @@ G_BEGIN_DECLS
   X (curl_easy_getinfo) \
   X (curl_easy_strerror) \
   X (curl_easy_cleanup) \
+  X (curl_easy_reset) \
   X (curl_share_init) \
   X (curl_share_setopt) \
   X (curl_share_cleanup) \

@@ -26,7 +26,15 @@ struct _HallHttpClient
 
   CURLSH  *share;
   GMutex   share_locks[CURL_LOCK_DATA_LAST];
+  /* Easy handles between transfers, under @lock, each keeping its own
+   * connections open for the next: libcurl does not support one
+   * connection cache shared by transfers on several threads at once. */
+  GPtrArray *idle;
 };
+
+/* Idle handles kept: one for each transfer a counter makes at once (the
+ * push's batches, a pull's page ahead, an upload), and a few more. */
+#define MAX_IDLE_HANDLES 8
 
 G_DEFINE_FINAL_TYPE (HallHttpClient, hall_http_client, G_TYPE_OBJECT)
 
@@ -97,6 +105,10 @@ hall_http_client_finalize (GObject *object)
   HallHttpClient *self = HALL_HTTP_CLIENT (object);
   guint i;
 
+  /* Handles exist only once libcurl was loaded. */
+  for (i = 0; i < self->idle->len; i++)
+    sym_curl_easy_cleanup (g_ptr_array_index (self->idle, i));
+  g_ptr_array_unref (self->idle);
   g_clear_pointer (&self->share, sym_curl_share_cleanup);
   for (i = 0; i < G_N_ELEMENTS (self->share_locks); i++)
     g_mutex_clear (&self->share_locks[i]);
@@ -121,6 +133,7 @@ hall_http_client_init (HallHttpClient *self)
   guint i;
 
   g_mutex_init (&self->lock);
+  self->idle = g_ptr_array_new ();
   self->connect_timeout = 10;
   self->low_speed_limit = 10;
   self->low_speed_time = 30;
@@ -142,7 +155,6 @@ ensure_share (HallHttpClient *self)
   sym_curl_share_setopt (self->share, CURLSHOPT_LOCKFUNC, share_lock_cb);
   sym_curl_share_setopt (self->share, CURLSHOPT_UNLOCKFUNC, share_unlock_cb);
   sym_curl_share_setopt (self->share, CURLSHOPT_USERDATA, self);
-  sym_curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
   sym_curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   sym_curl_share_setopt (self->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 }
@@ -311,6 +323,24 @@ set_curl_error (GError    **error,
     }
 }
 
+/* @curl (taken) back among the idle handles, its options (which point
+ * into the transfer's stack) reset, its connections kept. */
+static void
+give_back (HallHttpClient *self,
+           CURL           *curl)
+{
+  sym_curl_easy_reset (curl);
+  g_mutex_lock (&self->lock);
+  if (self->idle->len < MAX_IDLE_HANDLES)
+    {
+      g_ptr_array_add (self->idle, curl);
+      curl = NULL;
+    }
+  g_mutex_unlock (&self->lock);
+  if (curl != NULL)
+    sym_curl_easy_cleanup (curl);
+}
+
 HallHttpResponse *
 hall_http_client_send (HallHttpClient     *self,
                        const char         *method,
@@ -351,9 +381,12 @@ hall_http_client_send (HallHttpClient     *self,
   connect_timeout = self->connect_timeout;
   low_speed_limit = self->low_speed_limit;
   low_speed_time = self->low_speed_time;
+  if (self->idle->len > 0)
+    curl = g_ptr_array_steal_index_fast (self->idle, self->idle->len - 1);
   g_mutex_unlock (&self->lock);
 
-  curl = sym_curl_easy_init ();
+  if (curl == NULL)
+    curl = sym_curl_easy_init ();
   if (curl == NULL)
     {
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
@@ -411,6 +444,8 @@ hall_http_client_send (HallHttpClient     *self,
   sym_curl_easy_setopt (curl, CURLOPT_HTTPHEADER, header_list);
 
   code = sym_curl_easy_perform (curl);
+  sym_curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
+  give_back (self, g_steal_pointer (&curl));
   if (code == CURLE_ABORTED_BY_CALLBACK && g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   if (code != CURLE_OK)
@@ -420,7 +455,6 @@ hall_http_client_send (HallHttpClient     *self,
       return NULL;
     }
 
-  sym_curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
   g_debug ("%s %s -> %ld", method, url, status);
 
   response = g_new0 (HallHttpResponse, 1);
