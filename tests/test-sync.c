@@ -2452,6 +2452,43 @@ test_sign_in_once (Fixture      *fixture,
   g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
 }
 
+/* A sign-in again that fails for a reason other than the password (here
+ * the server answers 500) is tried once for all the batches in flight:
+ * those waiting for it take its error, not one sign-in after another. */
+static void
+test_sign_in_fails_once (Fixture      *fixture,
+                         gconstpointer user_data)
+{
+  g_autoptr (HallFaultProxy) proxy = NULL;
+  g_autoptr (HallSyncEngine) engine = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *proxy_url = NULL;
+  HallSyncReport report;
+  guint max_attempts;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                               "resident_id_card_renewal", 300 + i);
+    }
+  proxy = hall_fault_proxy_new (g_uri_get_port (uri), &error);
+  g_assert_no_error (error);
+  proxy_url = hall_fault_proxy_dup_url (proxy);
+  engine = new_engine (fixture->store, proxy_url);
+  g_object_set (engine, "push-batch-size", 20, NULL);
+  g_object_get (engine, "max-attempts", &max_attempts, NULL);
+  login (engine);
+  hall_fault_proxy_add_rule (proxy, "POST", "/v1/sessions", 0, G_MAXUINT, HALL_FAULT_ERROR_500);
+  g_assert_true (hall_store_set_meta (fixture->store, "token", "expired", &error));
+
+  g_assert_false (run_sync (engine, &report, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_ERROR_500), ==,
+                    max_attempts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2473,6 +2510,7 @@ main (int   argc,
   add ("/hall/sync/duplicate-merge", test_duplicate_merge);
   add ("/hall/sync/merge-during-push", test_merge_during_push);
   add ("/hall/sync/sign-in-once", test_sign_in_once);
+  add ("/hall/sync/sign-in-fails-once", test_sign_in_fails_once);
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);

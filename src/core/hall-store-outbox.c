@@ -219,45 +219,59 @@ hall_store_peek_outbox_after (HallStore  *self,
 
 typedef struct
 {
-  gint64 through_seq;
-  gint64 count;
-} MayGoCount;
+  gint64      through_seq;
+  const char *sent;      /* a JSON array of seqs */
+  gboolean    found;
+} MayGoOutside;
 
 static gboolean
-count_may_go (HallSqliteConn  *reader,
-              gpointer         data,
-              GError         **error)
+find_may_go_outside (HallSqliteConn  *reader,
+                     gpointer         data,
+                     GError         **error)
 {
-  MayGoCount *count = data;
+  MayGoOutside *find = data;
   g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
 
   stmt = hall_sqlite_conn_prepare (reader,
-                                   "SELECT count(*) FROM outbox o WHERE o.seq <= ?2 AND"
-                                   OUTBOX_ROW_MAY_GO,
+                                   "SELECT 1 FROM outbox o WHERE o.seq <= ?2"
+                                   " AND o.seq NOT IN (SELECT value FROM json_each (?4)) AND"
+                                   OUTBOX_ROW_MAY_GO " LIMIT 1",
                                    error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 2, count->through_seq);
+  sqlite3_bind_int64 (stmt, 2, find->through_seq);
   sqlite3_bind_int (stmt, 3, FALSE);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  hall_sqlite_bind_text (stmt, 4, find->sent);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return hall_sqlite_set_error (error, sqlite3_db_handle (stmt),
                                   _("read the changes waiting for the server"));
-  count->count = sqlite3_column_int64 (stmt, 0);
+  find->found = rc == SQLITE_ROW;
   return TRUE;
 }
 
-gint64
-hall_store_count_outbox_may_go (HallStore  *self,
-                                gint64      through_seq,
-                                GError    **error)
+gboolean
+hall_store_outbox_may_go_outside (HallStore     *self,
+                                  gint64         through_seq,
+                                  const gint64  *sent,
+                                  guint          n_sent,
+                                  gboolean      *found,
+                                  GError       **error)
 {
-  MayGoCount count = { through_seq, 0 };
+  g_autoptr (GString) seqs = g_string_new ("[");
+  MayGoOutside find = { through_seq, NULL, FALSE };
 
-  g_return_val_if_fail (HALL_IS_STORE (self), -1);
+  g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
 
-  if (!_hall_store_read (self, count_may_go, &count, error))
-    return -1;
-  return count.count;
+  for (guint i = 0; i < n_sent; i++)
+    g_string_append_printf (seqs, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", sent[i]);
+  g_string_append_c (seqs, ']');
+  find.sent = seqs->str;
+  if (!_hall_store_read (self, find_may_go_outside, &find, error))
+    return FALSE;
+  *found = find.found;
+  return TRUE;
 }
 
 GPtrArray *

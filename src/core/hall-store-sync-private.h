@@ -44,10 +44,13 @@ GPtrArray      *hall_store_peek_outbox_after     (HallStore      *self,
                                                   gint64          seq,
                                                   guint           limit,
                                                   GError        **error);
-/* How many rows up to the one of @seq may go now (those a peek would
- * give), or -1 with @error set. */
-gint64          hall_store_count_outbox_may_go   (HallStore      *self,
+/* *@found: whether a row up to the one of @through_seq may go now (a peek
+ * would give it) and is not one of the @n_sent seqs in @sent. */
+gboolean        hall_store_outbox_may_go_outside (HallStore      *self,
                                                   gint64          through_seq,
+                                                  const gint64   *sent,
+                                                  guint           n_sent,
+                                                  gboolean       *found,
                                                   GError        **error);
 /* The server acknowledged @item: deletes the row and, in the same
  * transaction, records @server_version on the entity and marks it synced

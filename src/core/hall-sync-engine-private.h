@@ -76,6 +76,10 @@ typedef struct
   GMutex           lock;
   int              posted_online;  /* -1: nothing said yet */
   GRand           *rand;
+  /* The token whose sign-in again failed in this pass, and why; under
+   * the engine's sign_in_lock. */
+  char            *sign_in_failed_for;
+  GError          *sign_in_error;
   GCancellable    *cancellable;  /* unowned: the task's */
 } HallSyncWorker;
 

@@ -66,6 +66,8 @@ _hall_sync_worker_clear (HallSyncWorker *worker)
   g_clear_pointer (&worker->server_url, g_free);
   g_clear_pointer (&worker->policy, hall_retry_policy_free);
   g_clear_pointer (&worker->rand, g_rand_free);
+  g_clear_pointer (&worker->sign_in_failed_for, g_free);
+  g_clear_error (&worker->sign_in_error);
   g_mutex_clear (&worker->lock);
 }
 

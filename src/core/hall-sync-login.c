@@ -188,6 +188,14 @@ _hall_sync_send_authorized (HallSyncWorker *worker,
             g_mutex_unlock (&worker->engine->sign_in_lock);
             continue;
           }
+        /* Or tried, for the same token, and failed (a server error, no
+         * network): its answer, not one more sign-in after another. */
+        if (worker->sign_in_error != NULL && g_strcmp0 (worker->sign_in_failed_for, token) == 0)
+          {
+            g_propagate_error (error, g_error_copy (worker->sign_in_error));
+            g_mutex_unlock (&worker->engine->sign_in_lock);
+            return NULL;
+          }
       }
       g_mutex_lock (&worker->engine->credentials_lock);
       username = g_strdup (worker->engine->username);
@@ -208,6 +216,11 @@ _hall_sync_send_authorized (HallSyncWorker *worker,
               g_clear_error (error);
               _hall_sync_set_auth_error (error);
             }
+          g_free (worker->sign_in_failed_for);
+          worker->sign_in_failed_for = g_strdup (token);
+          g_clear_error (&worker->sign_in_error);
+          if (error != NULL && *error != NULL)
+            worker->sign_in_error = g_error_copy (*error);
           g_mutex_unlock (&worker->engine->sign_in_lock);
           free_password (g_steal_pointer (&password));
           return NULL;

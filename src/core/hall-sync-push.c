@@ -508,12 +508,20 @@ released_behind (HallSyncWorker *worker,
                  GQueue         *in_flight,
                  gint64          last_seq)
 {
-  gint64 may_go = hall_store_count_outbox_may_go (worker->store, last_seq, NULL);
-  gint64 sent = 0;
+  g_autoptr (GArray) sent = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean found = TRUE;
 
   for (GList *l = in_flight->head; l != NULL; l = l->next)
-    sent += ((Batch *) l->data)->items->len;
-  return may_go < 0 || may_go > sent;
+    {
+      GPtrArray *items = ((Batch *) l->data)->items;
+
+      for (guint i = 0; i < items->len; i++)
+        g_array_append_val (sent, ((HallOutboxItem *) g_ptr_array_index (items, i))->seq);
+    }
+  if (!hall_store_outbox_may_go_outside (worker->store, last_seq, (gint64 *) sent->data,
+                                         sent->len, &found, NULL))
+    return TRUE;
+  return found;
 }
 
 /* Sends batches of the rows after those in @in_flight until it holds
