@@ -2388,6 +2388,31 @@ test_merge_during_push (Fixture      *fixture,
   g_free (later.case_uuid);
 }
 
+/* 200 cases to push, and an engine signed in through a fault proxy of its
+ * own (*@proxy_out), in batches of 20: several in flight at once. */
+static HallSyncEngine *
+engine_with_batches_in_flight (Fixture         *fixture,
+                               HallFaultProxy **proxy_out)
+{
+  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *proxy_url = NULL;
+  HallSyncEngine *engine;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                               "resident_id_card_renewal", 300 + i);
+    }
+  *proxy_out = hall_fault_proxy_new (g_uri_get_port (uri), &error);
+  g_assert_no_error (error);
+  proxy_url = hall_fault_proxy_dup_url (*proxy_out);
+  engine = new_engine (fixture->store, proxy_url);
+  g_object_set (engine, "push-batch-size", 20, NULL);
+  login (engine);
+  return engine;
+}
+
 /* A refused token is met by every batch in flight at once: one of them
  * signs in again, the others take its token. A password the server
  * refuses (an administrator set a new one) is tried once, not again on
@@ -2398,26 +2423,12 @@ test_sign_in_once (Fixture      *fixture,
                    gconstpointer user_data)
 {
   g_autoptr (HallFaultProxy) proxy = NULL;
-  g_autoptr (HallSyncEngine) engine = NULL;
-  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (HallSyncEngine) engine = engine_with_batches_in_flight (fixture, &proxy);
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
-  g_autofree char *proxy_url = NULL;
   HallSyncReport report;
-  guint rows;
+  guint rows = hall_store_count_outbox (fixture->store);
 
-  for (guint i = 0; i < 200; i++)
-    {
-      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
-                                               "resident_id_card_renewal", 300 + i);
-    }
-  rows = hall_store_count_outbox (fixture->store);
-  proxy = hall_fault_proxy_new (g_uri_get_port (uri), &error);
-  g_assert_no_error (error);
-  proxy_url = hall_fault_proxy_dup_url (proxy);
-  engine = new_engine (fixture->store, proxy_url);
-  g_object_set (engine, "push-batch-size", 20, NULL);
-  login (engine);
   /* Counts the sign-ins (a delay of 1 ms each). */
   hall_fault_proxy_set_delay (proxy, 1);
   hall_fault_proxy_add_rule (proxy, "POST", "/v1/sessions", 0, G_MAXUINT, HALL_FAULT_DELAY);
@@ -2460,25 +2471,12 @@ test_sign_in_fails_once (Fixture      *fixture,
                          gconstpointer user_data)
 {
   g_autoptr (HallFaultProxy) proxy = NULL;
-  g_autoptr (HallSyncEngine) engine = NULL;
-  g_autoptr (GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (HallSyncEngine) engine = engine_with_batches_in_flight (fixture, &proxy);
   g_autoptr (GError) error = NULL;
-  g_autofree char *proxy_url = NULL;
   HallSyncReport report;
   guint max_attempts;
 
-  for (guint i = 0; i < 200; i++)
-    {
-      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
-                                               "resident_id_card_renewal", 300 + i);
-    }
-  proxy = hall_fault_proxy_new (g_uri_get_port (uri), &error);
-  g_assert_no_error (error);
-  proxy_url = hall_fault_proxy_dup_url (proxy);
-  engine = new_engine (fixture->store, proxy_url);
-  g_object_set (engine, "push-batch-size", 20, NULL);
   g_object_get (engine, "max-attempts", &max_attempts, NULL);
-  login (engine);
   hall_fault_proxy_add_rule (proxy, "POST", "/v1/sessions", 0, G_MAXUINT, HALL_FAULT_ERROR_500);
   g_assert_true (hall_store_set_meta (fixture->store, "token", "expired", &error));
 
