@@ -145,12 +145,70 @@ forget_password (HallSyncEngine *engine,
   g_mutex_unlock (&engine->credentials_lock);
 }
 
+typedef enum
+{
+  SIGNED_IN,        /* a new token is stored: send again */
+  NO_PASSWORD,      /* none to sign in with */
+  SIGN_IN_FAILED,   /* @error says why */
+} SignIn;
+
+/* With the engine's sign_in_lock held: a new token for @refused, unless
+ * another batch's thread got one meanwhile, or already failed to. */
+static SignIn
+sign_in_again_locked (HallSyncWorker *worker,
+                      const char     *refused,
+                      GError        **error)
+{
+  g_autofree char *now = hall_store_get_meta (worker->store, "token");
+  g_autofree char *username = NULL;
+  char *password;
+  gboolean ok;
+
+  if (g_strcmp0 (now, refused) != 0)
+    return SIGNED_IN;
+  /* Tried for this token and failed (a server error, no network): its
+   * answer, not one more sign-in after another. */
+  if (worker->sign_in_error != NULL && g_strcmp0 (worker->sign_in_failed_for, refused) == 0)
+    {
+      g_propagate_error (error, g_error_copy (worker->sign_in_error));
+      return SIGN_IN_FAILED;
+    }
+
+  g_mutex_lock (&worker->engine->credentials_lock);
+  username = g_strdup (worker->engine->username);
+  password = g_strdup (worker->engine->password);
+  g_mutex_unlock (&worker->engine->credentials_lock);
+  if (username == NULL || password == NULL)
+    {
+      free_password (password);
+      return NO_PASSWORD;
+    }
+
+  g_debug ("token refused, signing in again");
+  ok = _hall_sync_login (worker, username, password, NULL, error);
+  if (!ok)
+    {
+      if (g_error_matches (*error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
+        {
+          forget_password (worker->engine, password);
+          g_clear_error (error);
+          _hall_sync_set_auth_error (error);
+        }
+      g_free (worker->sign_in_failed_for);
+      worker->sign_in_failed_for = g_strdup (refused);
+      g_clear_error (&worker->sign_in_error);
+      worker->sign_in_error = g_error_copy (*error);
+    }
+  free_password (password);
+  return ok ? SIGNED_IN : SIGN_IN_FAILED;
+}
+
 /* Sends with the current token; on a 401 signs in again once when a
  * password is known. A 401 that remains is returned to the caller. The
  * batches in flight meet the same refused token together: one thread
- * signs in, under sign_in_lock, and the others take its token, since each
- * sign-in costs the server a password hash, and a wrong one counts
- * towards blocking the official. */
+ * signs in, under sign_in_lock, and the others take its token (or its
+ * error), since each sign-in costs the server a password hash, and a
+ * wrong one counts towards blocking the official. */
 HallHttpResponse *
 _hall_sync_send_authorized (HallSyncWorker *worker,
                             const char     *method,
@@ -166,8 +224,7 @@ _hall_sync_send_authorized (HallSyncWorker *worker,
       g_autofree char *token = hall_store_get_meta (worker->store, "token");
       g_autoptr (GPtrArray) headers = new_headers (token);
       g_autoptr (HallHttpResponse) response = NULL;
-      g_autofree char *username = NULL;
-      g_autofree char *password = NULL;
+      SignIn outcome;
       gsize i;
 
       for (i = 0; extra_headers != NULL && extra_headers[i] != NULL; i++)
@@ -179,54 +236,12 @@ _hall_sync_send_authorized (HallSyncWorker *worker,
 
       signed_in_again = TRUE;
       g_mutex_lock (&worker->engine->sign_in_lock);
-      {
-        g_autofree char *now = hall_store_get_meta (worker->store, "token");
-
-        /* Another thread signed in meanwhile. */
-        if (g_strcmp0 (now, token) != 0)
-          {
-            g_mutex_unlock (&worker->engine->sign_in_lock);
-            continue;
-          }
-        /* Or tried, for the same token, and failed (a server error, no
-         * network): its answer, not one more sign-in after another. */
-        if (worker->sign_in_error != NULL && g_strcmp0 (worker->sign_in_failed_for, token) == 0)
-          {
-            g_propagate_error (error, g_error_copy (worker->sign_in_error));
-            g_mutex_unlock (&worker->engine->sign_in_lock);
-            return NULL;
-          }
-      }
-      g_mutex_lock (&worker->engine->credentials_lock);
-      username = g_strdup (worker->engine->username);
-      password = g_strdup (worker->engine->password);
-      g_mutex_unlock (&worker->engine->credentials_lock);
-      if (username == NULL || password == NULL)
-        {
-          g_mutex_unlock (&worker->engine->sign_in_lock);
-          return g_steal_pointer (&response);
-        }
-
-      g_debug ("token refused, signing in again");
-      if (!_hall_sync_login (worker, username, password, NULL, error))
-        {
-          if (g_error_matches (*error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH))
-            {
-              forget_password (worker->engine, password);
-              g_clear_error (error);
-              _hall_sync_set_auth_error (error);
-            }
-          g_free (worker->sign_in_failed_for);
-          worker->sign_in_failed_for = g_strdup (token);
-          g_clear_error (&worker->sign_in_error);
-          if (error != NULL && *error != NULL)
-            worker->sign_in_error = g_error_copy (*error);
-          g_mutex_unlock (&worker->engine->sign_in_lock);
-          free_password (g_steal_pointer (&password));
-          return NULL;
-        }
+      outcome = sign_in_again_locked (worker, token, error);
       g_mutex_unlock (&worker->engine->sign_in_lock);
-      free_password (g_steal_pointer (&password));
+      if (outcome == NO_PASSWORD)
+        return g_steal_pointer (&response);
+      if (outcome == SIGN_IN_FAILED)
+        return NULL;
     }
 }
 
@@ -236,7 +251,6 @@ typedef struct
   char           *username;
   char           *password;
 } LoginData;
-
 
 static void
 login_data_free (LoginData *data)
