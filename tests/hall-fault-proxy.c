@@ -89,7 +89,7 @@ hall_fault_kind_to_string (HallFaultKind kind)
 {
   static const char *const names[] = {
     "pass", "500", "503", "reset-after-commit", "duplicate", "truncate", "hang",
-    "hang-after-commit", "delay", "404", "corrupt",
+    "hang-after-commit", "delay", "404", "corrupt", "403",
   };
 
   g_return_val_if_fail (kind < HALL_FAULT_N_KINDS, "?");
@@ -736,6 +736,11 @@ serve (HallFaultProxy *self,
 
     case HALL_FAULT_NOT_FOUND_404:
       return send_own_answer (self, fd, 404, "Not Found",
+                              request->close ? "Connection: close\r\n" : NULL)
+             && !request->close;
+
+    case HALL_FAULT_FORBIDDEN_403:
+      return send_own_answer (self, fd, 403, "Forbidden",
                               request->close ? "Connection: close\r\n" : NULL)
              && !request->close;
 

@@ -32,6 +32,8 @@ typedef enum
   HALL_FAULT_CORRUPT,           /* forwarded; the client gets the whole answer with
                                  * one byte of its body changed (a bad disk or
                                  * cache on the way), as long as it has a body */
+  HALL_FAULT_FORBIDDEN_403,     /* answered 403 without forwarding, as a proxy or
+                                 * firewall in front of the server would */
   HALL_FAULT_N_KINDS
 } HallFaultKind;
 

@@ -2487,6 +2487,78 @@ test_sign_in_fails_once (Fixture      *fixture,
                     max_attempts);
 }
 
+/* A 403 to signing in again is not the server's, which answers a wrong
+ * password with 401: a proxy or firewall in front of it refused the
+ * counter for a while. The remembered password is kept, and the next
+ * pass signs in with it. */
+static void
+test_sign_in_forbidden_keeps_password (Fixture      *fixture,
+                                       gconstpointer user_data)
+{
+  g_autoptr (HallFaultProxy) proxy = NULL;
+  g_autoptr (HallSyncEngine) engine = engine_with_batches_in_flight (fixture, &proxy);
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+
+  hall_fault_proxy_add_rule (proxy, "POST", "/v1/sessions", 0, 1, HALL_FAULT_FORBIDDEN_403);
+  g_assert_true (hall_store_set_meta (fixture->store, "token", "expired", &error));
+  g_assert_false (run_sync (engine, &report, &error));
+  g_assert_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "403"));
+  g_clear_error (&error);
+  g_assert_cmpuint (hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_FORBIDDEN_403), ==, 1);
+
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+}
+
+/* A row the server refuses stops its batch, but not the batches sent
+ * after it: they hold nothing that needs it, and what the server
+ * acknowledged of them leaves the outbox instead of going again. */
+static void
+test_refused_row_in_flight (Fixture      *fixture,
+                            gconstpointer user_data)
+{
+  g_autoptr (HallCatalog) ghost_catalog = catalog_with_ghost_service ();
+  g_autoptr (HallFaultProxy) proxy = NULL;
+  g_autoptr (HallSyncEngine) engine = engine_with_batches_in_flight (fixture, &proxy);
+  g_autoptr (HallCase) refused = NULL;
+  g_autoptr (GError) error = NULL;
+  HallSyncReport report;
+  guint batches_alone, batches_with_refusal, rows;
+
+  /* Counts the batches (a delay of 1 ms each); first 200 cases alone. */
+  hall_fault_proxy_set_delay (proxy, 1);
+  hall_fault_proxy_add_rule (proxy, "POST", "/v1/batch", 0, G_MAXUINT, HALL_FAULT_DELAY);
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  batches_alone = hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_DELAY);
+  g_assert_cmpuint (batches_alone, >, 4);
+
+  /* Then as many again behind a case the server refuses, in the first
+   * batch, with three more in flight behind it. */
+  refused = create_case (fixture->store, ghost_catalog, "ghost_service", 900);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
+                                               "resident_id_card_renewal", 1000 + i);
+    }
+  rows = hall_store_count_outbox (fixture->store);
+  g_assert_true (run_sync (engine, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.rejected, >=, 1);
+  g_assert_cmpuint (report.pushed + report.rejected, ==, rows);
+  g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+
+  /* Only the refused batch's rows after the refusal went again, and the
+   * refused case's rows move where batches end: two batches more (34 and
+   * 36 here), not the three in flight sent again as well (42). */
+  batches_with_refusal = hall_fault_proxy_get_n_faults (proxy, HALL_FAULT_DELAY) - batches_alone;
+  g_test_message ("batches: %u alone, %u with a refusal", batches_alone, batches_with_refusal);
+  g_assert_cmpuint (batches_with_refusal, <=, batches_alone + 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2509,6 +2581,8 @@ main (int   argc,
   add ("/hall/sync/merge-during-push", test_merge_during_push);
   add ("/hall/sync/sign-in-once", test_sign_in_once);
   add ("/hall/sync/sign-in-fails-once", test_sign_in_fails_once);
+  add ("/hall/sync/refused-row-in-flight", test_refused_row_in_flight);
+  add ("/hall/sync/sign-in-forbidden-keeps-password", test_sign_in_forbidden_keeps_password);
   add ("/hall/sync/edit-before-first-sync", test_edit_before_first_sync);
   add ("/hall/sync/periodic", test_periodic);
   add ("/hall/sync/offline", test_offline_then_back);

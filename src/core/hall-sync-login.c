@@ -64,7 +64,10 @@ _hall_sync_login (HallSyncWorker  *worker,
   if (response == NULL)
     return FALSE;
 
-  if (response->status == 401 || response->status == 403)
+  /* Only 401: the server answers a wrong password so, and never 403 to a
+   * sign-in, which comes from a proxy or firewall in front of it. Taken
+   * for a wrong password, it would have the password forgotten. */
+  if (response->status == 401)
     {
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_AUTH,
                    _("the server did not accept this user name and password"));
@@ -75,7 +78,7 @@ _hall_sync_login (HallSyncWorker  *worker,
       g_autofree char *problem = _hall_sync_describe_problem (response);
 
       g_set_error (error, HALL_SYNC_ERROR, HALL_SYNC_ERROR_PROTOCOL,
-                   _("signing in failed: %s"), problem);
+                   _("signing in failed (%u): %s"), response->status, problem);
       return FALSE;
     }
 

@@ -565,9 +565,14 @@ typedef enum
  * first other answer are acknowledged in one transaction, that answer is
  * handled as if its row had gone alone, and the rows after it stay queued
  * even when the server did them: sent again under the same keys, they get
- * the stored answers. So the outbox keeps its order. */
+ * the stored answers. So the outbox keeps its order.
+ *
+ * A batch answered after one before it stopped (@first_in_line FALSE)
+ * only has its acknowledged rows taken: its first other answer and the
+ * rows after it wait for the next round, which starts from the head. */
 static BatchOutcome
 batch_finish (Batch          *batch,
+              gboolean        first_in_line,
               HallSyncReport *report,
               GError        **error)
 {
@@ -586,7 +591,8 @@ batch_finish (Batch          *batch,
   g_thread_join (g_steal_pointer (&batch->thread));
   if (batch->response == NULL)
     {
-      defer_unanswered (worker, first, batch->error);
+      if (first_in_line)
+        defer_unanswered (worker, first, batch->error);
       g_propagate_error (error, g_steal_pointer (&batch->error));
       return BATCH_FAILED;
     }
@@ -608,7 +614,8 @@ batch_finish (Batch          *batch,
   answers = hall_sync_response_parse_batch_versions (data, size, n, &versions, error);
   if (answers == NULL)
     {
-      hall_store_defer_outbox (worker->store, first, (*error)->message, NULL);
+      if (first_in_line)
+        hall_store_defer_outbox (worker->store, first, (*error)->message, NULL);
       return BATCH_FAILED;
     }
   for (acked = 0; acked < n; acked++)
@@ -624,6 +631,8 @@ batch_finish (Batch          *batch,
   g_debug ("batch of %u: %u acknowledged", n, acked);
   if (acked == n)
     return BATCH_DONE;
+  if (!first_in_line)
+    return BATCH_STOPPED;
 
   item = g_ptr_array_index (batch->items, acked);
   answer = g_ptr_array_index (answers, acked);
@@ -669,12 +678,23 @@ push_batches (HallSyncWorker *worker,
     {
       g_autoptr (Batch) batch = g_queue_pop_head (in_flight);
 
-      outcome = batch_finish (batch, report, error);
+      outcome = batch_finish (batch, TRUE, report, error);
       if (outcome == BATCH_DONE)
         send_more (worker, in_flight);
     }
-  /* Batches still in flight are waited for: their rows stay queued. */
-  g_queue_free_full (in_flight, (GDestroyNotify) batch_free);
+  /* The batches still in flight were sent after the one that stopped,
+   * but none holds a row that needs it (row_must_wait()), and the server
+   * may have done them already: what it acknowledged leaves the outbox
+   * now instead of going again, up to 1,500 rows with four in flight. */
+  while (!g_queue_is_empty (in_flight))
+    {
+      g_autoptr (Batch) later = g_queue_pop_head (in_flight);
+      g_autoptr (GError) later_error = NULL;
+
+      if (batch_finish (later, FALSE, report, &later_error) == BATCH_FAILED)
+        g_debug ("a batch answered after the push stopped: %s", later_error->message);
+    }
+  g_queue_free (in_flight);
   *unsupported = outcome == BATCH_UNSUPPORTED;
   return outcome != BATCH_FAILED;
 }
