@@ -5800,13 +5800,14 @@ balancer_start (const char  *haproxy,
   GSubprocess *balancer;
 
   config = g_strdup_printf ("global\n"
-                            "  maxconn 256\n"
+                            "  maxconn 4096\n"
                             "defaults\n"
                             "  mode http\n"
                             "  option httpchk GET /v1/health\n"
                             "  timeout connect 5s\n"
                             "  timeout client 60s\n"
                             "  timeout server 60s\n"
+                            "  timeout http-keep-alive 10s\n"
                             "%s"
                             "frontend hall\n"
                             "  bind 127.0.0.1:%u\n"

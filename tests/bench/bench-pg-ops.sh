@@ -189,13 +189,14 @@ balancer() {
     hport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     cat > "$work/haproxy-$kind.cfg" <<CFG
 global
-  maxconn 256
+  maxconn 4096
 defaults
   mode http
   option httpchk GET /v1/health
   timeout connect 5s
   timeout client 60s
   timeout server 60s
+  timeout http-keep-alive 10s
 frontend hall
   bind 127.0.0.1:$hport
   default_backend servers
