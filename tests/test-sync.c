@@ -2524,6 +2524,8 @@ test_refused_row_in_flight (Fixture      *fixture,
   g_autoptr (HallFaultProxy) proxy = NULL;
   g_autoptr (HallSyncEngine) engine = engine_with_batches_in_flight (fixture, &proxy);
   g_autoptr (HallCase) refused = NULL;
+  g_autoptr (HallCase) refused_now = NULL;
+  g_autoptr (GPtrArray) fine = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   HallSyncReport report;
   guint batches_alone, batches_with_refusal, rows;
@@ -2543,6 +2545,8 @@ test_refused_row_in_flight (Fixture      *fixture,
     {
       g_autoptr (HallCase) kase = create_case (fixture->store, fixture->catalog,
                                                "resident_id_card_renewal", 1000 + i);
+
+      g_ptr_array_add (fine, g_strdup (hall_case_get_uuid (kase)));
     }
   rows = hall_store_count_outbox (fixture->store);
   g_assert_true (run_sync (engine, &report, &error));
@@ -2550,6 +2554,21 @@ test_refused_row_in_flight (Fixture      *fixture,
   g_assert_cmpuint (report.rejected, >=, 1);
   g_assert_cmpuint (report.pushed + report.rejected, ==, rows);
   g_assert_cmpuint (hall_store_count_outbox (fixture->store), ==, 0);
+
+  /* Taken out of order, the answers still leave each case as it would be
+   * in order: synced at the server's version, the refused one refused. */
+  for (guint i = 0; i < fine->len; i++)
+    {
+      g_autoptr (HallCase) local = hall_store_get_case (fixture->store,
+                                                        g_ptr_array_index (fine, i), &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (hall_case_get_sync_state (local), ==, HALL_SYNC_SYNCED);
+      g_assert_cmpint (hall_case_get_version (local), >, 0);
+    }
+  refused_now = hall_store_get_case (fixture->store, hall_case_get_uuid (refused), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hall_case_get_sync_state (refused_now), ==, HALL_SYNC_REJECTED);
 
   /* Only the refused batch's rows after the refusal went again, and the
    * refused case's rows move where batches end: two batches more (34 and

@@ -86,11 +86,13 @@ typedef struct
  * Every bit of network I/O runs on a worker thread; results and
  * notifications come back to the main context the engine was created in.
  * The pass:
- *   push: outbox rows strictly in seq order, each with Idempotency-Key (the
- *         row's uuid), Bearer token, If-Match for updates. A transient failure
- *         (no answer, 5xx, 408, 429) is retried with backoff; when the tries run
- *         out the row is deferred and the pass stops, so row N+1 is never sent
- *         before row N is acknowledged (or rejected for good).
+ *   push: outbox rows in seq order, each with Idempotency-Key (the row's
+ *         uuid), Bearer token, If-Match for updates, in batches of which
+ *         several are in flight; no row goes before an earlier row of its
+ *         applicant or case is acknowledged (or rejected for good). A
+ *         transient failure (no answer, 5xx, 408, 429) is retried with
+ *         backoff; when the tries run out the row is deferred and the pass
+ *         stops.
  *   pull: GET /v1/changes from meta "cursor" until "more" is false, each page
  *         applied with its cursor in one transaction.
  *

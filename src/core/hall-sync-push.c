@@ -691,8 +691,16 @@ push_batches (HallSyncWorker *worker,
       g_autoptr (Batch) later = g_queue_pop_head (in_flight);
       g_autoptr (GError) later_error = NULL;
 
+      /* The push has its error already; the network's or the server's
+       * here only means these rows go again, but the store's is news. */
       if (batch_finish (later, FALSE, report, &later_error) == BATCH_FAILED)
-        g_debug ("a batch answered after the push stopped: %s", later_error->message);
+        {
+          if (later_error->domain == HALL_SYNC_ERROR || later_error->domain == G_IO_ERROR)
+            g_debug ("a batch answered after the push stopped: %s", later_error->message);
+          else
+            g_warning ("Could not take the answer to a batch sent before the push stopped: %s",
+                       later_error->message);
+        }
     }
   g_queue_free (in_flight);
   *unsupported = outcome == BATCH_UNSUPPORTED;
