@@ -861,6 +861,34 @@ test_read_ahead (void)
   PQfinish (pg);
 }
 
+/* A DBA sees the server's connections by name, or by the name the URI
+ * gives them. */
+static void
+test_application_name (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "named");
+  g_autofree char *named_uri = g_strconcat (uri, strchr (uri, '?') != NULL ? "&" : "?",
+                                            "application_name=hall-7", NULL);
+  PGconn *pg = connect_to (uri);
+
+  {
+    g_autoptr(HallServerStorage) storage = storage_new (uri);
+
+    g_assert_cmpint (count_of (pg, "SELECT count(*) FROM pg_stat_activity"
+                                   " WHERE datname = current_database ()"
+                                   " AND application_name = 'service-hall-server'"
+                                   " AND pid <> pg_backend_pid ()"), >=, 1);
+  }
+  {
+    g_autoptr(HallServerStorage) storage = storage_new (named_uri);
+
+    g_assert_cmpint (count_of (pg, "SELECT count(*) FROM pg_stat_activity"
+                                   " WHERE datname = current_database ()"
+                                   " AND application_name = 'hall-7'"), >=, 1);
+  }
+  PQfinish (pg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -882,6 +910,7 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/stats/follower", test_stats_follower);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
+  g_test_add_func ("/hall/server-postgres/application-name", test_application_name);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);
   return rc;

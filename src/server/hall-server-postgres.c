@@ -1635,9 +1635,12 @@ PGconn *
 hall_server_postgres_connect (const char *uri)
 {
   /* Array entries before the expanded dbname are overridden by the
-   * URI's own parameters: a hall's connect_timeout in the URI wins. */
-  const char *const keywords[] = { "connect_timeout", "dbname", NULL };
-  const char *const values[] = { HALL_SERVER_POSTGRES_CONNECT_TIMEOUT, uri, NULL };
+   * URI's own parameters: a hall's connect_timeout in the URI wins. The
+   * name is what pg_stat_activity and the database's log show a DBA
+   * (the URI may name the hall or machine instead). */
+  const char *const keywords[] = { "connect_timeout", "application_name", "dbname", NULL };
+  const char *const values[] = { HALL_SERVER_POSTGRES_CONNECT_TIMEOUT, "service-hall-server",
+                                 uri, NULL };
 
   return PQconnectdbParams (keywords, values, 1);
 }
