@@ -861,6 +861,51 @@ test_read_ahead (void)
   PQfinish (pg);
 }
 
+/* A newer server migrates the database while this one runs: this one
+ * writes nothing more, says so to its health check, and is itself again
+ * when the database is back at its schema (restored from a backup). */
+static void
+test_outdated_server (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "outdated");
+  g_autoptr(HallServerStorage) storage = storage_new (uri);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = g_uuid_string_random ();
+  g_autofree char *after = g_uuid_string_random ();
+  g_autofree char *number = g_strdup_printf ("YC-2026-C01-%.8s", after);
+  PGconn *pg = connect_to (uri);
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, before, 1, "C01");
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+  g_assert_false (hall_server_storage_is_outdated (storage));
+
+  /* What a newer server's migration leaves. */
+  exec_ok (pg, "UPDATE hall_schema SET version = version + 1");
+  g_test_expect_message ("hall-server-postgres", G_LOG_LEVEL_WARNING,
+                         "A newer server has migrated the database*");
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  g_assert_false (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, after, 1, number,
+                                                  "{}", &error));
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA);
+  g_assert_nonnull (strstr (error->message, "newer than this server"));
+  g_clear_error (&error);
+  hall_server_storage_rollback (storage);
+  g_test_assert_expected_messages ();
+  g_assert_true (hall_server_storage_is_outdated (storage));
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 1);
+
+  exec_ok (pg, "UPDATE hall_schema SET version = version - 1");
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  put_case (storage, after, 1, "C01");
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+  g_assert_false (hall_server_storage_is_outdated (storage));
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
+  PQfinish (pg);
+}
+
 /* A DBA sees the server's connections by name, or by the name the URI
  * gives them. */
 static void
@@ -911,6 +956,7 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   g_test_add_func ("/hall/server-postgres/application-name", test_application_name);
+  g_test_add_func ("/hall/server-postgres/outdated-server", test_outdated_server);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);
   return rc;

@@ -3095,7 +3095,7 @@ stats_body (const char *query)
 /* The migration that made the stats_ tables (server SQLite 10,
  * PostgreSQL 7) fills them from the record as the triggers kept them:
  * with them set aside and the schema one step back (on PostgreSQL
- * five: the tables of versions 8 to 12 go too), the restarted server
+ * six: the tables of versions 8 to 13 go too), the restarted server
  * answers the figures of the two fixtures above byte for byte as before. */
 static void
 test_stats_migration (void)
@@ -3118,12 +3118,13 @@ test_stats_migration (void)
                      /* and those of versions 8 (the queue's, none in these
                       * months), 9 (blobs, none here), 10 (the cells'
                       * deltas, and the write of an entity), 11 (uploads
-                      * in progress, none here) and 12 (the figures fed
-                      * from the change feed) */
+                      * in progress, none here), 12 (the figures fed
+                      * from the change feed) and 13 (the schema's check) */
                      "DROP TABLE tickets, ticket_transitions, queue_counters, appointments,"
                      " blobs, stats_cell_deltas, blob_upload_parts, blob_uploads, stats_fed;"
                      "DROP FUNCTION stats_feed_case, stats_feed_event, stats_feed, stats_epoch;"
                      "DROP FUNCTION stats_cells_fold, hall_put_entity, hall_put_event;"
+                     "DROP FUNCTION hall_schema_at_most;"
                      "UPDATE hall_schema SET version = 6");
   else
     db_exec_in (dir, "DROP TRIGGER stats_case_written; DROP TRIGGER stats_case_rewritten;"
@@ -5647,6 +5648,44 @@ test_database_hung (void)
   hall_test_reply_free (reply);
 }
 
+/* A newer server migrates the database while this one serves (a rolling
+ * upgrade): this one's writes are refused with 503 and Retry-After, so
+ * that the counter sends them again, to a newer server behind the
+ * balancer, and its health check fails, so that the balancer takes it
+ * out. It serves again once the database is back at its schema. */
+static void
+test_outdated_server (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *path = g_strconcat ("/v1/applicants/", uuid, NULL);
+  g_autofree char *body = person_json (NULL);
+  g_autofree char *kept = NULL;
+  Reply *reply;
+
+  if (postgres == NULL)
+    {
+      g_test_skip ("SQLite is a file of the server’s own");
+      return;
+    }
+  db_exec_in (server->data_dir, "UPDATE hall_schema SET version = version + 1");
+  reply = request ("PUT", path, token, body, NULL);
+  assert_problem (reply, 503, NULL);
+  g_assert_cmpstr (g_hash_table_lookup (reply->headers, "retry-after"), ==, "5");
+  hall_test_reply_free (reply);
+  reply = request ("GET", "/v1/health", NULL, NULL, NULL);
+  assert_problem (reply, 503, NULL);
+  hall_test_reply_free (reply);
+
+  db_exec_in (server->data_dir, "UPDATE hall_schema SET version = version - 1");
+  reply = request ("GET", path, token, NULL, NULL);
+  assert_status (reply, 404);
+  hall_test_reply_free (reply);
+  kept = put_applicant ();
+  reply = request ("GET", "/v1/health", NULL, NULL, NULL);
+  assert_status (reply, 200);
+  hall_test_reply_free (reply);
+}
+
 /* Every backend of the server's connections ended (pg_terminate_backend,
  * as an administrator or a failover does, and as database-hung leaves
  * them for the next test): the next reads and writes are served on new
@@ -6665,6 +6704,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/database-away", test_database_away);
   g_test_add_func ("/hall/server/database-hung", test_database_hung);
   g_test_add_func ("/hall/server/database-terminated", test_database_terminated);
+  g_test_add_func ("/hall/server/outdated-server", test_outdated_server);
   g_test_add_func ("/hall/server/database-silent", test_database_silent);
   g_test_add_func ("/hall/server/untrusted/json", test_untrusted_json);
   g_test_add_func ("/hall/server/untrusted/paths", test_untrusted_paths);

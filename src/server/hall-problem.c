@@ -186,6 +186,19 @@ hall_problem_response_internal (const GError *error)
       response->retry_after = 5;
       return response;
     }
+  /* A newer server migrated the database (hall_server_storage_is_outdated
+   * ()): the newer servers behind the balancer take the client's retry. */
+  if (g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA))
+    {
+      HallServerResponse *response;
+
+      response = hall_problem_response (503, NULL,
+                                        _("This server is older than its database, which a "
+                                          "newer server has migrated; try again in a few "
+                                          "seconds"));
+      response->retry_after = 5;
+      return response;
+    }
   g_warning ("Internal error %08x: %s", reference, error->message);
   return hall_problem_response (500, NULL,
                                 _("The server could not do this; its log has the details "

@@ -43,7 +43,10 @@
 #include "hall-sqlite.h"
 #include "hall-stats-follower.h"
 
-#define SCHEMA_VERSION 12
+#define SCHEMA_VERSION 13
+/* The SQLSTATE of hall_schema_at_most () (schema 13); its class is none
+ * of PostgreSQL's. */
+#define SCHEMA_NEWER_STATE "SH001"
 /* Arbitrary, fixed: the keys of pg_advisory_xact_lock. */
 #define MIGRATE_LOCK "7402161301"
 #define FEED_LOCK    "7402161302"
@@ -780,6 +783,26 @@ static const char schema_v12[] =
   "  RETURN n;"
   " END $$;";
 
+/* A server older than the database steps aside. Each transaction of a
+ * server's writer begins with this check, in the same round trip as its
+ * BEGIN: once a newer server has migrated the database, an older one
+ * still running writes nothing more under its old rules (its requests
+ * are answered 503 and counters send them again, to the newer servers
+ * behind the balancer), and its health check fails so that the balancer
+ * takes it out. Later migrations keep this function as it is called. */
+static const char schema_v13[] =
+  "CREATE FUNCTION hall_schema_at_most (known integer) RETURNS void"
+  " LANGUAGE plpgsql STABLE AS $$"
+  " DECLARE"
+  "  current integer := (SELECT max (version) FROM hall_schema);"
+  " BEGIN"
+  "  IF current > known THEN"
+  "   RAISE EXCEPTION USING ERRCODE = '" SCHEMA_NEWER_STATE "',"
+  "    MESSAGE = format ('the database is at schema %s, newer than this server''s %s',"
+  "                      current, known);"
+  "  END IF;"
+  " END $$;";
+
 static const char * const migrations[SCHEMA_VERSION] = {
   schema_v1,
   schema_v2,
@@ -793,10 +816,12 @@ static const char * const migrations[SCHEMA_VERSION] = {
   schema_v10,
   schema_v11,
   schema_v12,
+  schema_v13,
 };
 
 typedef struct
 {
+  HallServerPostgres *owner;
   PGconn   *pg;
   gboolean  prepared[N_STMTS];
   gboolean  in_transaction;
@@ -824,6 +849,7 @@ struct _HallServerPostgres
   GMutex     mutex;
   GPtrArray *conns;   /* of Conn, every thread's */
   HallStatsFollower *follower;   /* from the first write on */
+  gint       outdated;  /* the last transaction met a newer schema (schema 13) */
 };
 
 static void hall_server_postgres_storage_init (HallServerStorageInterface *iface);
@@ -986,6 +1012,7 @@ get_conn (HallServerPostgres  *self,
   if (pg == NULL)
     return NULL;
   conn = g_new0 (Conn, 1);
+  conn->owner = self;
   conn->pg = pg;
   conn->pending_answers = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_answer_free);
   conn->answer_marks = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1018,6 +1045,8 @@ hall_server_postgres_set_error (GError    **error,
     code = HALL_DATABASE_ERROR_CONSTRAINT;
   else if (g_str_equal (state, "53100"))
     code = HALL_DATABASE_ERROR_FULL;
+  else if (g_str_equal (state, SCHEMA_NEWER_STATE))
+    code = HALL_DATABASE_ERROR_SCHEMA;
   else if (g_str_equal (state, "40001") || g_str_equal (state, "40P01")
            || g_str_equal (state, "55P03"))
     code = HALL_DATABASE_ERROR_BUSY;
@@ -1779,6 +1808,12 @@ pg_commit (HallServerStorage  *storage,
   return ok;
 }
 
+static gboolean
+pg_is_outdated (HallServerStorage *storage)
+{
+  return g_atomic_int_get (&HALL_SERVER_POSTGRES (storage)->outdated);
+}
+
 static void
 pg_rollback (HallServerStorage *storage)
 {
@@ -1807,6 +1842,9 @@ pg_rollback (HallServerStorage *storage)
  * release (see hall-group-committer.c and hall-server-batch.c), so
  * nothing runs in between that the release should have come before; any
  * other statement sends BEGIN first (ensure_begun ()). */
+static void note_schema (Conn         *conn,
+                         const GError *error);
+
 static gboolean
 send_transaction_control (Conn        *conn,
                           const char  *then,
@@ -1818,14 +1856,20 @@ send_transaction_control (Conn        *conn,
   gboolean begins = conn->begin_unsent;
 
   if (begins)
-    g_string_append (sql, "BEGIN");
+    g_string_append (sql, "BEGIN; SELECT hall_schema_at_most (" G_STRINGIFY (SCHEMA_VERSION) ")");
   for (; conn->pending_releases > 0; conn->pending_releases--)
     g_string_append_printf (sql, "%sRELEASE SAVEPOINT job", sql->len > 0 ? "; " : "");
   if (then != NULL)
     g_string_append_printf (sql, "%s%s", sql->len > 0 ? "; " : "", then);
   conn->begin_unsent = FALSE;
   if (sql->len == 0 || exec_simple (conn, sql->str, doing, &local_error))
-    return TRUE;
+    {
+      if (begins)
+        note_schema (conn, NULL);
+      return TRUE;
+    }
+  if (begins)
+    note_schema (conn, local_error);
 
   /* The connection broke since the last transaction (libpq may still
    * call it OK after the backend's FATAL): nothing of this transaction
@@ -1837,13 +1881,30 @@ send_transaction_control (Conn        *conn,
       conn->in_transaction = FALSE;
       if (revive (conn, &local_error) && exec_simple (conn, sql->str, doing, &local_error))
         {
+          note_schema (conn, NULL);
           conn->in_transaction = TRUE;
           return TRUE;
         }
+      note_schema (conn, local_error);
       conn->in_transaction = TRUE;
     }
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+/* What the check at a transaction's BEGIN (@error its failure, or NULL)
+ * says of the database's schema, for the health check. */
+static void
+note_schema (Conn         *conn,
+             const GError *error)
+{
+  gboolean newer = g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA);
+
+  if (newer && !g_atomic_int_get (&conn->owner->outdated))
+    g_warning ("A newer server has migrated the database: this one writes nothing more, "
+               "and its health check fails. Upgrade it. (%s)", error->message);
+  if (newer || error == NULL)
+    g_atomic_int_set (&conn->owner->outdated, newer);
 }
 
 /* Sends BEGIN (and any release) before a statement of the transaction. */
@@ -2982,6 +3043,7 @@ hall_server_postgres_storage_init (HallServerStorageInterface *iface)
   iface->release = pg_release;
   iface->rollback_to = pg_rollback_to;
   iface->read_ahead = pg_read_ahead;
+  iface->is_outdated = pg_is_outdated;
   iface->defer_writes = pg_defer_writes;
   iface->flush_writes = pg_flush_writes;
   iface->get_entity = pg_get_entity;

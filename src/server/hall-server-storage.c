@@ -112,6 +112,12 @@ hall_server_storage_read_ahead (HallServerStorage   *self,
   return IFACE (self)->read_ahead (self, what, error);
 }
 
+gboolean
+hall_server_storage_is_outdated (HallServerStorage *self)
+{
+  return IFACE (self)->is_outdated != NULL && IFACE (self)->is_outdated (self);
+}
+
 void
 hall_server_storage_defer_writes (HallServerStorage *self)
 {

@@ -157,6 +157,8 @@ struct _HallServerStorageInterface
   gboolean     (*read_ahead)        (HallServerStorage     *self,
                                      const HallReadAhead   *what,
                                      GError               **error);
+  /* Optional. */
+  gboolean     (*is_outdated)       (HallServerStorage     *self);
   /* Optional, together. */
   void         (*defer_writes)      (HallServerStorage     *self);
   gboolean     (*flush_writes)      (HallServerStorage     *self,
@@ -284,6 +286,10 @@ gboolean              hall_server_storage_rollback_to           (HallServerStora
 gboolean              hall_server_storage_read_ahead            (HallServerStorage   *self,
                                                                  const HallReadAhead *what,
                                                                  GError             **error);
+/* Whether a newer server has migrated the database since this one began
+ * its last transaction, which then failed with HALL_DATABASE_ERROR_SCHEMA
+ * (several servers on one database); never for the others. */
+gboolean              hall_server_storage_is_outdated           (HallServerStorage   *self);
 /* Inside a transaction: the writes of entities and events that follow,
  * until hall_server_storage_flush_writes (), may be sent without waiting
  * for their answers (a storage whose every statement is a round trip sends

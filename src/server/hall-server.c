@@ -559,6 +559,10 @@ answer (HallServer            *self,
         return hall_problem_response (503, NULL,
                                       _("The server is draining before it stops: it still "
                                         "serves requests, but send it nothing new"));
+      if (hall_server_storage_is_outdated (self->storage))
+        return hall_problem_response (503, NULL,
+                                      _("A newer server has migrated the database: this one "
+                                        "writes nothing more until it is upgraded"));
       return hall_server_response_new_text (200, "application/json", "{\"status\":\"ok\"}");
     case HALL_ROUTE_SESSIONS:
       return _hall_server_answer_session (self, request, connection);
