@@ -861,6 +861,32 @@ test_read_ahead (void)
   PQfinish (pg);
 }
 
+/* A write begun on its own thread while a migration is under way; its
+ * error, or NULL. */
+typedef struct
+{
+  HallServerStorage *storage;
+  gint               begun;
+} WriteDuringMigration;
+
+static gpointer
+write_during_migration (gpointer data)
+{
+  WriteDuringMigration *write = data;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *number = g_strdup_printf ("YC-2026-C01-%.8s", uuid);
+  GError *error = NULL;
+
+  g_atomic_int_set (&write->begun, TRUE);
+  if (hall_server_storage_begin (write->storage, &error)
+      && hall_server_storage_put_entity (write->storage, HALL_ENTITY_CASE, uuid, 1, number, "{}",
+                                         &error))
+    hall_server_storage_commit (write->storage, &error);
+  else
+    hall_server_storage_rollback (write->storage);
+  return error;
+}
+
 /* A newer server migrates the database while this one runs: this one
  * writes nothing more, says so to its health check, and is itself again
  * when the database is back at its schema (restored from a backup). */
@@ -888,7 +914,7 @@ test_outdated_server (void)
   g_assert_true (hall_server_storage_begin (storage, &error));
   g_assert_false (hall_server_storage_put_entity (storage, HALL_ENTITY_CASE, after, 1, number,
                                                   "{}", &error));
-  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA);
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED);
   g_assert_nonnull (strstr (error->message, "newer than this server"));
   g_clear_error (&error);
   hall_server_storage_rollback (storage);
@@ -903,6 +929,37 @@ test_outdated_server (void)
   g_assert_no_error (error);
   g_assert_false (hall_server_storage_is_outdated (storage));
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
+
+  /* A migration under way, holding its lock: the check waits for it,
+   * and then sees the version it committed. */
+  {
+    WriteDuringMigration write = { storage, FALSE };
+    g_autoptr(GError) write_error = NULL;
+    GThread *thread;
+
+    exec_ok (pg, "BEGIN");
+    g_assert_cmpint (count_of (pg, "SELECT count(*) FROM (SELECT pg_advisory_xact_lock ("
+                                   "7402161301)) AS locked"), ==, 1);
+    exec_ok (pg, "UPDATE hall_schema SET version = version + 1");
+    g_test_expect_message ("hall-server-postgres", G_LOG_LEVEL_WARNING,
+                           "A newer server has migrated the database*");
+    thread = g_thread_new ("write-during-migration", write_during_migration, &write);
+    while (!g_atomic_int_get (&write.begun))
+      g_usleep (1000);
+    /* Until the commit, the check waits on the lock. */
+    for (guint i = 0; i < 100 && count_of (pg, "SELECT count(*) FROM pg_locks"
+                                               " WHERE locktype = 'advisory' AND NOT granted") == 0;
+         i++)
+      g_usleep (10000);
+    g_assert_cmpint (count_of (pg, "SELECT count(*) FROM pg_locks"
+                                   " WHERE locktype = 'advisory' AND NOT granted"), ==, 1);
+    exec_ok (pg, "COMMIT");
+    write_error = g_thread_join (thread);
+    g_assert_error (write_error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED);
+    g_test_assert_expected_messages ();
+    g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
+    exec_ok (pg, "UPDATE hall_schema SET version = version - 1");
+  }
   PQfinish (pg);
 }
 

@@ -21,6 +21,7 @@ typedef enum
   HALL_DATABASE_ERROR_CONSTRAINT, /* a UNIQUE, CHECK or foreign key refused it */
   HALL_DATABASE_ERROR_BUSY,       /* another connection held the lock too long */
   HALL_DATABASE_ERROR_FULL,       /* the disk is full */
+  HALL_DATABASE_ERROR_OUTDATED,   /* a newer program has migrated it since it was opened */
 } HallDatabaseError;
 
 GQuark hall_database_error_quark (void);

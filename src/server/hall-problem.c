@@ -188,7 +188,7 @@ hall_problem_response_internal (const GError *error)
     }
   /* A newer server migrated the database (hall_server_storage_is_outdated
    * ()): the newer servers behind the balancer take the client's retry. */
-  if (g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA))
+  if (g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED))
     {
       HallServerResponse *response;
 

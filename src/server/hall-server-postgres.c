@@ -786,16 +786,22 @@ static const char schema_v12[] =
 /* A server older than the database steps aside. Each transaction of a
  * server's writer begins with this check, in the same round trip as its
  * BEGIN: once a newer server has migrated the database, an older one
- * still running writes nothing more under its old rules (its requests
- * are answered 503 and counters send them again, to the newer servers
- * behind the balancer), and its health check fails so that the balancer
- * takes it out. Later migrations keep this function as it is called. */
+ * still running writes no records under its old rules (its requests are
+ * answered 503 and counters send them again, to the newer servers behind
+ * the balancer), and its health check fails so that the balancer takes
+ * it out. The migration's lock, shared: a check waits for a migration
+ * under way and then reads its version, and a migration waits for the
+ * transactions that passed the check before it. VOLATILE, so that the
+ * read after the wait has a snapshot of its own. Later migrations keep
+ * this function as it is called. */
 static const char schema_v13[] =
   "CREATE FUNCTION hall_schema_at_most (known integer) RETURNS void"
-  " LANGUAGE plpgsql STABLE AS $$"
+  " LANGUAGE plpgsql VOLATILE AS $$"
   " DECLARE"
-  "  current integer := (SELECT max (version) FROM hall_schema);"
+  "  current integer;"
   " BEGIN"
+  "  PERFORM pg_advisory_xact_lock_shared (" MIGRATE_LOCK ");"
+  "  current := (SELECT max (version) FROM hall_schema);"
   "  IF current > known THEN"
   "   RAISE EXCEPTION USING ERRCODE = '" SCHEMA_NEWER_STATE "',"
   "    MESSAGE = format ('the database is at schema %s, newer than this server''s %s',"
@@ -1046,7 +1052,7 @@ hall_server_postgres_set_error (GError    **error,
   else if (g_str_equal (state, "53100"))
     code = HALL_DATABASE_ERROR_FULL;
   else if (g_str_equal (state, SCHEMA_NEWER_STATE))
-    code = HALL_DATABASE_ERROR_SCHEMA;
+    code = HALL_DATABASE_ERROR_OUTDATED;
   else if (g_str_equal (state, "40001") || g_str_equal (state, "40P01")
            || g_str_equal (state, "55P03"))
     code = HALL_DATABASE_ERROR_BUSY;
@@ -1665,9 +1671,11 @@ hall_server_postgres_connect (const char *uri)
 {
   /* Array entries before the expanded dbname are overridden by the
    * URI's own parameters: a hall's connect_timeout in the URI wins. The
-   * name is what pg_stat_activity and the database's log show a DBA
-   * (the URI may name the hall or machine instead). */
-  const char *const keywords[] = { "connect_timeout", "application_name", "dbname", NULL };
+   * name is what pg_stat_activity and the database's log show a DBA,
+   * unless the URI, PGAPPNAME or a service file names the hall or the
+   * machine instead. */
+  const char *const keywords[] = { "connect_timeout", "fallback_application_name", "dbname",
+                                   NULL };
   const char *const values[] = { HALL_SERVER_POSTGRES_CONNECT_TIMEOUT, "service-hall-server",
                                  uri, NULL };
 
@@ -1898,7 +1906,7 @@ static void
 note_schema (Conn         *conn,
              const GError *error)
 {
-  gboolean newer = g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_SCHEMA);
+  gboolean newer = g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED);
 
   if (newer && !g_atomic_int_get (&conn->owner->outdated))
     g_warning ("A newer server has migrated the database: this one writes nothing more, "

@@ -287,7 +287,7 @@ gboolean              hall_server_storage_read_ahead            (HallServerStora
                                                                  const HallReadAhead *what,
                                                                  GError             **error);
 /* Whether a newer server has migrated the database since this one began
- * its last transaction, which then failed with HALL_DATABASE_ERROR_SCHEMA
+ * its last transaction, which then failed with HALL_DATABASE_ERROR_OUTDATED
  * (several servers on one database); never for the others. */
 gboolean              hall_server_storage_is_outdated           (HallServerStorage   *self);
 /* Inside a transaction: the writes of entities and events that follow,
