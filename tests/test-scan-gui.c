@@ -275,6 +275,20 @@ one_page_shown (gpointer data)
          && !hall_scan_window_get_scanning (fixture->window);
 }
 
+/* Waits for one page scanned and shown; when none is, says what the
+ * window shows instead. */
+static void
+assert_one_page_shown (Fixture *fixture)
+{
+  if (wait_for (one_page_shown, fixture))
+    return;
+  g_error ("No page shown after %d s: %u pages, %s; status “%s”, error “%s”", WAIT_SECONDS,
+           hall_scan_window_get_n_pages (fixture->window),
+           hall_scan_window_get_scanning (fixture->window) ? "still scanning" : "not scanning",
+           hall_scan_window_get_status_text (fixture->window),
+           hall_scan_window_get_error_text (fixture->window));
+}
+
 static void
 test_scan_one_page (Fixture       *fixture,
                     gconstpointer  data)
@@ -287,7 +301,7 @@ test_scan_one_page (Fixture       *fixture,
   g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 0);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
-  g_assert_true (wait_for (one_page_shown, fixture));
+  assert_one_page_shown (fixture);
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
 
   pages = slot_pages (fixture);
@@ -310,7 +324,7 @@ test_narrow (Fixture       *fixture,
 
   g_assert_true (wait_for (ready, fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
-  g_assert_true (wait_for (one_page_shown, fixture));
+  assert_one_page_shown (fixture);
   gtk_widget_measure (GTK_WIDGET (fixture->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
                       NULL, NULL);
   g_test_message ("narrowest: %d px", minimum);
@@ -1035,7 +1049,7 @@ test_camera (Fixture       *fixture,
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.capture", NULL));
-  g_assert_true (wait_for (one_page_shown, fixture));
+  assert_one_page_shown (fixture);
   g_assert_null (hall_scan_window_get_error_text (fixture->window));
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 1);
@@ -1082,7 +1096,7 @@ test_crop (Fixture       *fixture,
 
   g_assert_true (wait_for (ready, fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
-  g_assert_true (wait_for (one_page_shown, fixture));
+  assert_one_page_shown (fixture);
   pages = slot_pages (fixture);
   uuid = g_strdup (((HallStoredPage *) pages->pdata[0])->uuid);
   width = ((HallStoredPage *) pages->pdata[0])->width;
@@ -1172,7 +1186,7 @@ test_keyboard (Fixture       *fixture,
 
   g_assert_true (wait_for (ready, fixture));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
-  g_assert_true (wait_for (one_page_shown, fixture));
+  assert_one_page_shown (fixture);
   g_assert_true (wait_for (idle, fixture));
   pages = slot_pages (fixture);
   g_assert_cmpuint (pages->len, ==, 1);
