@@ -1841,6 +1841,9 @@ pg_rollback (HallServerStorage *storage)
   conn->transaction_lost = FALSE;
 }
 
+static void note_schema (Conn         *conn,
+                         const GError *error);
+
 /* Transaction control waits to go with the next command, in one round
  * trip: BEGIN with the first savepoint ("BEGIN; SAVEPOINT job"), and a
  * job's release with the next one's start ("RELEASE SAVEPOINT job;
@@ -1849,10 +1852,8 @@ pg_rollback (HallServerStorage *storage)
  * more for BEGIN. Only a savepoint, a release or a commit follows a
  * release (see hall-group-committer.c and hall-server-batch.c), so
  * nothing runs in between that the release should have come before; any
- * other statement sends BEGIN first (ensure_begun ()). */
-static void note_schema (Conn         *conn,
-                         const GError *error);
-
+ * other statement sends BEGIN first (ensure_begun ()). BEGIN goes with
+ * the check of the schema (hall_schema_at_most (), schema 13). */
 static gboolean
 send_transaction_control (Conn        *conn,
                           const char  *then,
