@@ -167,6 +167,16 @@ hall_problem_response (guint       status,
   return hall_problem_to_response (problem);
 }
 
+/* 503 with Retry-After: a client's retry will do. */
+static HallServerResponse *
+retry_later (const char *detail)
+{
+  HallServerResponse *response = hall_problem_response (503, NULL, "%s", detail);
+
+  response->retry_after = 5;
+  return response;
+}
+
 HallServerResponse *
 hall_problem_response_internal (const GError *error)
 {
@@ -177,28 +187,14 @@ hall_problem_response_internal (const GError *error)
    * by itself. */
   if (g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN))
     {
-      HallServerResponse *response;
-
       g_warning ("The database cannot be reached: %s", error->message);
-      response = hall_problem_response (503, NULL,
-                                        _("The database cannot be reached; try again in a "
-                                          "few seconds"));
-      response->retry_after = 5;
-      return response;
+      return retry_later (_("The database cannot be reached; try again in a few seconds"));
     }
   /* A newer server migrated the database (hall_server_storage_is_outdated
    * ()): the newer servers behind the balancer take the client's retry. */
   if (g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED))
-    {
-      HallServerResponse *response;
-
-      response = hall_problem_response (503, NULL,
-                                        _("This server is older than its database, which a "
-                                          "newer server has migrated; try again in a few "
-                                          "seconds"));
-      response->retry_after = 5;
-      return response;
-    }
+    return retry_later (_("This server is older than its database, which a newer server has "
+                          "migrated; try again in a few seconds"));
   g_warning ("Internal error %08x: %s", reference, error->message);
   return hall_problem_response (500, NULL,
                                 _("The server could not do this; its log has the details "
