@@ -12,6 +12,7 @@
 #include "hall-server-error.h"
 #include "hall-server-postgres.h"
 #include "hall-sqlite.h"
+#include "hall-stats-follower-test-hooks.h"
 #include "hall-test-postgres.h"
 
 #define WRITERS 3
@@ -401,6 +402,59 @@ test_stats_follower (void)
   g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==, 4);
   figures = opened_by_counter (storage);
   g_assert_cmpstr (figures, ==, "C01:3 C02:1");
+  PQfinish (pg);
+}
+
+static gint64
+fed_up_to (PGconn *pg)
+{
+  return count_of (pg, "SELECT coalesce ((SELECT seq FROM stats_fed), 0)");
+}
+
+/* A burst of writes (a counter pushing what it took in offline) is not
+ * fed while it lasts, so that the feed does not slow it: the follower
+ * waits for the writes to pause. Under writes that never pause it feeds
+ * at the latest a while after the first it has not fed. (The waits are
+ * longer than the defaults here, so that no hiccup of a busy machine
+ * between two commits looks like a pause.) */
+static void
+test_stats_follower_waits_for_a_pause (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "pause");
+  g_autoptr(HallServerStorage) storage = NULL;
+  const gint64 quiet = 1500 * G_TIME_SPAN_MILLISECOND;
+  const gint64 at_most = 3 * G_USEC_PER_SEC;
+  gint64 start, fed;
+  PGconn *pg;
+
+  hall_stats_follower_set_waits (quiet, at_most);
+  storage = storage_new (uri);
+  pg = connect_to (uri);
+
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < G_USEC_PER_SEC)
+    {
+      commit_new_cases (storage, 1, "C01");
+      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+      g_assert_cmpint (fed_up_to (pg), ==, 0);
+    }
+  wait_until_fed (pg);
+
+  /* Writes that do not pause: fed while they go on, not before the
+   * longest wait is over. */
+  fed = fed_up_to (pg);
+  start = g_get_monotonic_time ();
+  while (fed_up_to (pg) == fed)
+    {
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * at_most);
+      commit_new_cases (storage, 1, "C02");
+      g_usleep (20 * G_TIME_SPAN_MILLISECOND);
+    }
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, at_most);
+  wait_until_fed (pg);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM stats_cases"), ==,
+                   count_of (pg, "SELECT count(*) FROM cases"));
+  hall_stats_follower_set_waits (0, 0);
   PQfinish (pg);
 }
 
@@ -1010,6 +1064,8 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/stats/fold", test_stats_fold);
   g_test_add_func ("/hall/server-postgres/stats/fed-once", test_stats_fed_once);
   g_test_add_func ("/hall/server-postgres/stats/follower", test_stats_follower);
+  g_test_add_func ("/hall/server-postgres/stats/follower-waits-for-a-pause",
+                   test_stats_follower_waits_for_a_pause);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   g_test_add_func ("/hall/server-postgres/application-name", test_application_name);

@@ -5,8 +5,12 @@
  * thread of the server, with a connection of its own, feeds them from
  * the changes committed since, in transactions of its own, and folds the
  * cells' deltas. The writer only wakes it after a commit that wrote cases
- * or events; it then waits a moment, so that under load one transaction
- * feeds many writes. Several servers' followers take turns (stats_feed's
+ * or events; it then waits for the writes to pause, so that a burst of
+ * them (a counter pushing a day it took in offline, a hall's counters
+ * coming back after an outage) is not slowed by feeding it meanwhile and
+ * one transaction feeds many writes; but not for longer than a few
+ * seconds, so that under writes that never pause the work left for a read
+ * of the figures stays small. Several servers' followers take turns (stats_feed's
  * lock); one that finds another at work leaves the changes to it. A read
  * of the figures feeds whatever is left itself, so nothing here decides
  * what they count, only how soon the work is done.
@@ -20,10 +24,12 @@
 #include <glib/gi18n.h>
 #include <libpq-fe.h>
 
-#include "hall-stats-follower.h"
+#include "hall-stats-follower-test-hooks.h"
 
-/* How long a wake-up waits for more writes to come. */
-#define FOLLOW_AFTER_USEC  (200 * G_TIME_SPAN_MILLISECOND)
+/* A wake-up feeds once no write has come for this long... */
+#define QUIET_USEC         (250 * G_TIME_SPAN_MILLISECOND)
+/* ...or this long after the first write it has not fed. */
+#define AT_MOST_USEC       (5 * G_USEC_PER_SEC)
 /* The most changes one transaction feeds. */
 #define FEED_AT_MOST       5000
 /* The cells' deltas are folded once this many changes were fed, and at
@@ -41,6 +47,10 @@ struct _HallStatsFollower
   GMutex                 mutex;
   GCond                  cond;
   gboolean               woken;
+  gint64                 first_woken_at;   /* monotonic, µs: the first write not fed */
+  gint64                 last_woken_at;    /* and the last */
+  gint64                 quiet;
+  gint64                 at_most;
   gboolean               stopping;
   PGcancel              *cancel;      /* of the connection, for a stop mid-statement */
   /* The thread's own */
@@ -48,6 +58,17 @@ struct _HallStatsFollower
   gint64                 unfolded;
   gint64                 folded_at;   /* monotonic, µs */
 };
+
+static gint64 quiet_for_tests;
+static gint64 at_most_for_tests;
+
+void
+hall_stats_follower_set_waits (gint64 quiet,
+                               gint64 at_most)
+{
+  quiet_for_tests = quiet;
+  at_most_for_tests = at_most;
+}
 
 static void
 disconnect (HallStatsFollower *self)
@@ -164,6 +185,19 @@ feed (HallStatsFollower *self)
   return FALSE;
 }
 
+static void
+note_woken (HallStatsFollower *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self->woken)
+    {
+      self->woken = TRUE;
+      self->first_woken_at = now;
+    }
+  self->last_woken_at = now;
+}
+
 static gpointer
 follow (gpointer data)
 {
@@ -181,17 +215,19 @@ follow (gpointer data)
           g_cond_wait (&self->cond, &self->mutex);
           continue;
         }
-      /* More writes come meanwhile: fed together. */
-      deadline = g_get_monotonic_time () + FOLLOW_AFTER_USEC;
-      while (!self->stopping && g_cond_wait_until (&self->cond, &self->mutex, deadline))
-        ;
-      if (self->stopping)
-        break;
+      /* A write meanwhile moves the deadline on: read it again. */
+      deadline = MIN (self->last_woken_at + self->quiet, self->first_woken_at + self->at_most);
+      if (g_get_monotonic_time () < deadline)
+        {
+          g_cond_wait_until (&self->cond, &self->mutex, deadline);
+          continue;
+        }
       self->woken = FALSE;
       g_mutex_unlock (&self->mutex);
       again = feed (self);
       g_mutex_lock (&self->mutex);
-      self->woken |= again;
+      if (again && !self->woken)
+        note_woken (self);
     }
   g_mutex_unlock (&self->mutex);
   disconnect (self);
@@ -206,6 +242,8 @@ hall_stats_follower_new (const char            *uri,
 
   self->uri = g_strdup (uri);
   self->open = open;
+  self->quiet = quiet_for_tests > 0 ? quiet_for_tests : QUIET_USEC;
+  self->at_most = at_most_for_tests > 0 ? at_most_for_tests : AT_MOST_USEC;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->thread = g_thread_new ("stats-follower", follow, self);
@@ -217,12 +255,11 @@ void
 hall_stats_follower_wake (HallStatsFollower *self)
 {
   g_mutex_lock (&self->mutex);
-  /* Already woken, it is gathering writes: these come with them. */
+  /* Already woken, it is waiting for a pause: its deadline moves on
+   * without a signal. */
   if (!self->woken)
-    {
-      self->woken = TRUE;
-      g_cond_signal (&self->cond);
-    }
+    g_cond_signal (&self->cond);
+  note_woken (self);
   g_mutex_unlock (&self->mutex);
 }
 
