@@ -1014,6 +1014,19 @@ test_outdated_server (void)
     g_assert_cmpint (count_of (pg, "SELECT count(*) FROM cases"), ==, 2);
     exec_ok (pg, "UPDATE hall_schema SET version = version - 1");
   }
+
+  /* A server that writes nothing after the migration (no counter sent it
+   * a write) learns it from the health check's own read. */
+  {
+    g_autoptr(HallServerStorage) idle = storage_new (uri);
+
+    exec_ok (pg, "UPDATE hall_schema SET version = version + 1");
+    g_test_expect_message ("hall-server-postgres", G_LOG_LEVEL_WARNING,
+                           "A newer server has migrated the database*");
+    g_assert_true (hall_server_storage_is_outdated (idle));
+    g_test_assert_expected_messages ();
+    exec_ok (pg, "UPDATE hall_schema SET version = version - 1");
+  }
   PQfinish (pg);
 }
 

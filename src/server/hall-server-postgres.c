@@ -52,6 +52,8 @@
 #define FEED_LOCK    "7402161302"
 #define FOLD_LOCK    "7402161303"
 #define STATS_LOCK   "7402161304"
+/* How often the health check reads the schema's version (pg_is_outdated). */
+#define SCHEMA_READ_EVERY_USEC (5 * G_USEC_PER_SEC)
 
 typedef enum
 {
@@ -856,6 +858,7 @@ struct _HallServerPostgres
   GPtrArray *conns;   /* of Conn, every thread's */
   HallStatsFollower *follower;   /* from the first write on */
   gint       outdated;  /* the last transaction met a newer schema (schema 13) */
+  gint64     schema_read_at;   /* monotonic, µs: the health check's last read of it */
 };
 
 static void hall_server_postgres_storage_init (HallServerStorageInterface *iface);
@@ -1816,10 +1819,47 @@ pg_commit (HallServerStorage  *storage,
   return ok;
 }
 
+static void note_schema (Conn         *conn,
+                         const GError *error);
+
+/* Whether a newer server migrated the database. The writer learns it at
+ * each transaction's BEGIN; a server that writes nothing (no counter sent
+ * it a write since the migration) reads the version here, for the health
+ * check, at most every few seconds. Without the migration's lock: until a
+ * migration commits, the version read is the one before it. */
 static gboolean
 pg_is_outdated (HallServerStorage *storage)
 {
-  return g_atomic_int_get (&HALL_SERVER_POSTGRES (storage)->outdated);
+  HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
+  gint64 now = g_get_monotonic_time ();
+  gboolean due;
+  Conn *conn;
+
+  g_mutex_lock (&self->mutex);
+  due = self->schema_read_at == 0 || now - self->schema_read_at >= SCHEMA_READ_EVERY_USEC;
+  if (due)
+    self->schema_read_at = now;
+  g_mutex_unlock (&self->mutex);
+
+  if (due && (conn = get_conn (self, NULL)) != NULL && !conn->in_transaction
+      && !conn->begin_unsent && !conn->deferring)
+    {
+      PGresult *result = PQexec (conn->pg, "SELECT max (version) FROM hall_schema");
+
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
+        {
+          gint64 version = value_int (result, 0);
+          g_autoptr(GError) newer = NULL;
+
+          if (version > SCHEMA_VERSION)
+            newer = g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED,
+                                 "the database is at schema %" G_GINT64_FORMAT
+                                 ", newer than this server's %d", version, SCHEMA_VERSION);
+          note_schema (conn, newer);
+        }
+      PQclear (result);
+    }
+  return g_atomic_int_get (&self->outdated);
 }
 
 static void
@@ -1840,9 +1880,6 @@ pg_rollback (HallServerStorage *storage)
   conn->in_transaction = FALSE;
   conn->transaction_lost = FALSE;
 }
-
-static void note_schema (Conn         *conn,
-                         const GError *error);
 
 /* Transaction control waits to go with the next command, in one round
  * trip: BEGIN with the first savepoint ("BEGIN; SAVEPOINT job"), and a
@@ -1901,8 +1938,9 @@ send_transaction_control (Conn        *conn,
   return FALSE;
 }
 
-/* What the check at a transaction's BEGIN (@error its failure, or NULL)
- * says of the database's schema, for the health check. */
+/* What the check at a transaction's BEGIN, or the health check's read of
+ * the version, says of the database's schema (@error its failure, or
+ * NULL), for the health check. */
 static void
 note_schema (Conn         *conn,
              const GError *error)
