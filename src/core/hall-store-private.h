@@ -12,6 +12,7 @@
 
 #include "hall-signature.h"
 #include "hall-sqlite.h"
+#include "hall-sqlite-checkpointer.h"
 #include "hall-store.h"
 #include "hall-store-sync-private.h"
 
@@ -32,6 +33,7 @@ struct _HallStore
   /* The one writer. Held across BEGIN IMMEDIATE .. COMMIT. */
   GMutex          write_lock;
   HallSqliteConn *writer;
+  HallSqliteCheckpointer *checkpointer;   /* the writer's checkpoints */
 
   /* Idle read connections; a reader takes one or opens another. */
   GMutex          readers_lock;

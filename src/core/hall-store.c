@@ -457,6 +457,7 @@ hall_store_finalize (GObject *object)
 
   _hall_store_unwatch_other_processes (self);
   g_clear_pointer (&self->readers, g_ptr_array_unref);
+  g_clear_pointer (&self->checkpointer, hall_sqlite_checkpointer_free);
   g_clear_pointer (&self->writer, hall_sqlite_conn_free);
   g_mutex_clear (&self->readers_lock);
   g_mutex_clear (&self->write_lock);
@@ -603,6 +604,7 @@ hall_store_open (const char  *path,
                  GError     **error)
 {
   g_autoptr (HallStore) self = NULL;
+  g_autoptr (GError) local_error = NULL;
   int version = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -663,6 +665,12 @@ hall_store_open (const char  *path,
                                  _("set up the database"), error)
       || !_hall_store_resume_search_fill (self, error))
     return NULL;
+
+  /* The writer's checkpoints on a thread of their own: a pull's commits
+   * no longer wait for the log to be copied back and synced. */
+  self->checkpointer = hall_sqlite_checkpointer_new (path, self->writer, &local_error);
+  if (self->checkpointer == NULL)
+    g_message ("%s: the writer checkpoints itself", local_error->message);
 
   return g_steal_pointer (&self);
 }

@@ -1,0 +1,123 @@
+/* test-sqlite-checkpointer.c — the write-ahead log copied back on a
+ * thread of its own
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "hall-sqlite-checkpointer.h"
+#include "hall-test-files.h"
+
+/* A page of 4 KiB each. */
+#define PAGE_ROWS "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %u)" \
+                  " INSERT INTO t (x) SELECT randomblob (4000) FROM n"
+
+static void
+commit_pages (HallSqliteConn *writer,
+              guint           pages)
+{
+  g_autofree char *sql = g_strdup_printf (PAGE_ROWS, pages);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hall_sqlite_conn_exec (writer, sql, "write", &error));
+  g_assert_no_error (error);
+}
+
+static void
+wait_for_runs (HallSqliteCheckpointer *checkpointer,
+               guint                   runs)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (hall_sqlite_checkpointer_get_runs (checkpointer) < runs)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (5000);
+    }
+}
+
+static goffset
+size_of (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Small commits leave the log alone; one past a thousand pages has the
+ * thread copy it back. Commit after commit, the log is copied back whole
+ * and starts over, so it stays the size of about one of them, not of all
+ * (11,000 pages, 45 MB); and every row is there after. */
+static void
+test_checkpoints_beside_the_writer (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-checkpointer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hall.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr (HallSqliteConn) writer = NULL;
+  g_autoptr (HallSqliteCheckpointer) checkpointer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  writer = hall_sqlite_conn_open (path, HALL_SQLITE_OPEN_DURABLE, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_sqlite_conn_exec (writer, "CREATE TABLE t (x BLOB)", "create", &error));
+  checkpointer = hall_sqlite_checkpointer_new (path, writer, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 5; i++)
+    commit_pages (writer, 100);
+  g_usleep (100000);
+  g_assert_cmpuint (hall_sqlite_checkpointer_get_runs (checkpointer), ==, 0);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      commit_pages (writer, 1100);
+      wait_for_runs (checkpointer, i + 1);
+    }
+  g_assert_cmpint (size_of (wal), <, 2 * 1600 * 4096);
+
+  g_clear_pointer (&checkpointer, hall_sqlite_checkpointer_free);
+  {
+    g_autoptr (HallSqliteConn) reader = hall_sqlite_conn_open (path, 0, &error);
+    g_autoptr (HallSqliteStmt) count = NULL;
+
+    g_assert_no_error (error);
+    count = hall_sqlite_conn_prepare (reader, "SELECT count (*) FROM t", &error);
+    g_assert_true (hall_sqlite_stmt_step_row (count, "count", &error));
+    g_assert_cmpint (sqlite3_column_int (count, 0), ==, 5 * 100 + 10 * 1100);
+  }
+  g_clear_pointer (&writer, hall_sqlite_conn_free);
+  hall_test_remove_tree (dir);
+}
+
+/* A database the checkpointer cannot open: an error, and the writer
+ * goes on checkpointing itself. */
+static void
+test_cannot_open (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-checkpointer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hall.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "none", "hall.db", NULL);
+  g_autoptr (HallSqliteConn) writer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  writer = hall_sqlite_conn_open (path, HALL_SQLITE_OPEN_DURABLE, &error);
+  g_assert_no_error (error);
+  g_assert_null (hall_sqlite_checkpointer_new (missing, writer, &error));
+  g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN);
+  g_clear_pointer (&writer, hall_sqlite_conn_free);
+  hall_test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hall/sqlite/checkpointer/beside-the-writer",
+                   test_checkpoints_beside_the_writer);
+  g_test_add_func ("/hall/sqlite/checkpointer/cannot-open", test_cannot_open);
+  return g_test_run ();
+}
