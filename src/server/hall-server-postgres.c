@@ -795,7 +795,9 @@ static const char schema_v12[] =
  * under way and then reads its version, and a migration waits for the
  * transactions that passed the check before it. VOLATILE, so that the
  * read after the wait has a snapshot of its own. Later migrations keep
- * this function as it is called. */
+ * this function as it is called, and hall_schema's version as the one
+ * thing it compares (the health check's read, read_schema (), makes the
+ * same comparison). */
 static const char schema_v13[] =
   "CREATE FUNCTION hall_schema_at_most (known integer) RETURNS void"
   " LANGUAGE plpgsql VOLATILE AS $$"
@@ -858,7 +860,13 @@ struct _HallServerPostgres
   GPtrArray *conns;   /* of Conn, every thread's */
   HallStatsFollower *follower;   /* from the first write on */
   gint       outdated;  /* the last transaction met a newer schema (schema 13) */
-  gint64     schema_read_at;   /* monotonic, µs: the health check's last read of it */
+  guint      schema_noted;     /* how often a transaction's check set or cleared it */
+  /* The health check's own reads of the schema's version, on a thread of
+   * their own with a connection of their own, never on the request's. */
+  GThreadPool *schema_reader;
+  PGconn     *schema_pg;
+  gboolean   schema_reading;
+  gint64     schema_read_at;   /* monotonic, µs: the last read asked for */
 };
 
 static void hall_server_postgres_storage_init (HallServerStorageInterface *iface);
@@ -906,6 +914,11 @@ hall_server_postgres_finalize (GObject *object)
   GHashTable *table = g_private_get (&thread_conns);
 
   g_clear_pointer (&self->follower, hall_stats_follower_free);
+  /* No read is running: each holds a reference. This may be the last
+   * read's thread, which must not wait for itself. */
+  if (self->schema_reader != NULL)
+    g_thread_pool_free (self->schema_reader, TRUE, FALSE);
+  g_clear_pointer (&self->schema_pg, PQfinish);
   if (table != NULL)
     g_hash_table_remove (table, GSIZE_TO_POINTER (self->id));
   g_ptr_array_unref (self->conns);
@@ -1819,46 +1832,92 @@ pg_commit (HallServerStorage  *storage,
   return ok;
 }
 
-static void note_schema (Conn         *conn,
-                         const GError *error);
+/* Sets or clears what the health check answers, with a warning when a
+ * newer server is first met. @unless_noted_since: a read begun before a
+ * transaction's check noted the schema yields to that check (pass
+ * G_MAXUINT to set it anyway). */
+static void
+set_outdated (HallServerPostgres *self,
+              gboolean            newer,
+              const char         *why,
+              guint               unless_noted_since)
+{
+  g_mutex_lock (&self->mutex);
+  if (unless_noted_since == G_MAXUINT || unless_noted_since == self->schema_noted)
+    {
+      if (newer && !g_atomic_int_get (&self->outdated))
+        g_warning ("A newer server has migrated the database: this one writes nothing more, "
+                   "and its health check fails. Upgrade it. (%s)", why);
+      g_atomic_int_set (&self->outdated, newer);
+    }
+  if (unless_noted_since == G_MAXUINT)
+    self->schema_noted++;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* On the schema reader's thread, holding a reference to @data. What
+ * hall_schema_at_most () would say, read without its lock: until a
+ * migration commits, the version before it. A database that does not
+ * answer keeps this thread, not a request's, waiting. */
+static void
+read_schema (gpointer data,
+             gpointer user_data)
+{
+  HallServerPostgres *self = data;
+  guint noted;
+  PGresult *result;
+
+  g_mutex_lock (&self->mutex);
+  noted = self->schema_noted;
+  g_mutex_unlock (&self->mutex);
+
+  if (self->schema_pg != NULL && PQstatus (self->schema_pg) != CONNECTION_OK)
+    g_clear_pointer (&self->schema_pg, PQfinish);
+  if (self->schema_pg == NULL)
+    self->schema_pg = hall_server_postgres_open (self->uri, NULL);
+  if (self->schema_pg != NULL)
+    {
+      result = PQexec (self->schema_pg, "SELECT max (version) FROM hall_schema");
+      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
+        {
+          gint64 version = value_int (result, 0);
+          g_autofree char *why = g_strdup_printf ("the database is at schema %" G_GINT64_FORMAT
+                                                  ", newer than this server's %d",
+                                                  version, SCHEMA_VERSION);
+
+          set_outdated (self, version > SCHEMA_VERSION, why, noted);
+        }
+      PQclear (result);
+    }
+  g_atomic_int_set (&self->schema_reading, FALSE);
+  g_object_unref (self);
+}
 
 /* Whether a newer server migrated the database. The writer learns it at
  * each transaction's BEGIN; a server that writes nothing (no counter sent
- * it a write since the migration) reads the version here, for the health
- * check, at most every few seconds. Without the migration's lock: until a
- * migration commits, the version read is the one before it. */
+ * it a write since the migration) learns it from the reads the health
+ * check asks for, at most every few seconds, and answers from the last
+ * one without waiting for the next. */
 static gboolean
 pg_is_outdated (HallServerStorage *storage)
 {
   HallServerPostgres *self = HALL_SERVER_POSTGRES (storage);
   gint64 now = g_get_monotonic_time ();
   gboolean due;
-  Conn *conn;
 
   g_mutex_lock (&self->mutex);
-  due = self->schema_read_at == 0 || now - self->schema_read_at >= SCHEMA_READ_EVERY_USEC;
+  due = !self->schema_reading
+        && (self->schema_read_at == 0 || now - self->schema_read_at >= SCHEMA_READ_EVERY_USEC);
   if (due)
-    self->schema_read_at = now;
-  g_mutex_unlock (&self->mutex);
-
-  if (due && (conn = get_conn (self, NULL)) != NULL && !conn->in_transaction
-      && !conn->begin_unsent && !conn->deferring)
     {
-      PGresult *result = PQexec (conn->pg, "SELECT max (version) FROM hall_schema");
-
-      if (PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1)
-        {
-          gint64 version = value_int (result, 0);
-          g_autoptr(GError) newer = NULL;
-
-          if (version > SCHEMA_VERSION)
-            newer = g_error_new (HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED,
-                                 "the database is at schema %" G_GINT64_FORMAT
-                                 ", newer than this server's %d", version, SCHEMA_VERSION);
-          note_schema (conn, newer);
-        }
-      PQclear (result);
+      self->schema_read_at = now;
+      self->schema_reading = TRUE;
+      if (self->schema_reader == NULL)
+        self->schema_reader = g_thread_pool_new (read_schema, NULL, 1, FALSE, NULL);
     }
+  g_mutex_unlock (&self->mutex);
+  if (due)
+    g_thread_pool_push (self->schema_reader, g_object_ref (self), NULL);
   return g_atomic_int_get (&self->outdated);
 }
 
@@ -1880,6 +1939,9 @@ pg_rollback (HallServerStorage *storage)
   conn->in_transaction = FALSE;
   conn->transaction_lost = FALSE;
 }
+
+static void note_schema (Conn         *conn,
+                         const GError *error);
 
 /* Transaction control waits to go with the next command, in one round
  * trip: BEGIN with the first savepoint ("BEGIN; SAVEPOINT job"), and a
@@ -1938,20 +2000,16 @@ send_transaction_control (Conn        *conn,
   return FALSE;
 }
 
-/* What the check at a transaction's BEGIN, or the health check's read of
- * the version, says of the database's schema (@error its failure, or
- * NULL), for the health check. */
+/* What the check at a transaction's BEGIN says of the database's schema
+ * (@error its failure, or NULL), for the health check. */
 static void
 note_schema (Conn         *conn,
              const GError *error)
 {
   gboolean newer = g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED);
 
-  if (newer && !g_atomic_int_get (&conn->owner->outdated))
-    g_warning ("A newer server has migrated the database: this one writes nothing more, "
-               "and its health check fails. Upgrade it. (%s)", error->message);
   if (newer || error == NULL)
-    g_atomic_int_set (&conn->owner->outdated, newer);
+    set_outdated (conn->owner, newer, newer ? error->message : NULL, G_MAXUINT);
 }
 
 /* Sends BEGIN (and any release) before a statement of the transaction. */
