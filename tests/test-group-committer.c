@@ -298,8 +298,30 @@ unrollable_job_done (gpointer      user_data,
   g_mutex_unlock (&f->mutex);
 }
 
+static gboolean
+run_plain_job (HallServerStorage  *storage,
+               gpointer            user_data,
+               GError            **error)
+{
+  return hall_server_storage_put_official (storage, "plain", "hash", HALL_ROLE_RECEPTION, error);
+}
+
+static void
+plain_job_done (gpointer      user_data,
+                const GError *error)
+{
+  Fixture *f = user_data;
+
+  g_assert_no_error ((GError *) error);
+  g_mutex_lock (&f->mutex);
+  f->n_done++;
+  g_cond_signal (&f->cond);
+  g_mutex_unlock (&f->mutex);
+}
+
 /* A job whose savepoint cannot be rolled back must take the whole
- * transaction with it: committing would keep its half-done writes. */
+ * transaction with it: committing would keep its half-done writes. Batches
+ * that fail one after another are warned of once, and their end told. */
 static void
 test_rollback_to_fails (void)
 {
@@ -321,11 +343,24 @@ test_rollback_to_fails (void)
   g_mutex_init (&f.mutex);
   g_cond_init (&f.cond);
 
+  /* Three batches that fail one after the other: one warning. */
   g_test_expect_message ("hall-server", G_LOG_LEVEL_WARNING,
                          "A batch of 1 writes could not be committed*savepoint*");
-  hall_group_committer_submit (committer, run_unrollable_job, unrollable_job_done, &f);
+  for (guint i = 0; i < 3; i++)
+    {
+      hall_group_committer_submit (committer, run_unrollable_job, unrollable_job_done, &f);
+      g_mutex_lock (&f.mutex);
+      while (f.n_done < i + 1)
+        g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
+      g_mutex_unlock (&f.mutex);
+    }
+  g_test_assert_expected_messages ();
+  /* And a word when writes commit again. */
+  g_test_expect_message ("hall-server", G_LOG_LEVEL_MESSAGE,
+                         "Writes are committed again, after 3 batches*");
+  hall_group_committer_submit (committer, run_plain_job, plain_job_done, &f);
   g_mutex_lock (&f.mutex);
-  while (f.n_done < 1)
+  while (f.n_done < 4)
     g_assert_true (g_cond_wait_until (&f.cond, &f.mutex, deadline));
   g_mutex_unlock (&f.mutex);
   hall_group_committer_stop (committer);

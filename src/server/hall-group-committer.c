@@ -29,6 +29,7 @@ struct _HallGroupCommitter
   GThread           *thread;
   GMutex             mutex;
   gboolean           stopping;
+  guint              failed_in_a_row;   /* the writer thread's: batches since the last commit */
 };
 
 G_DEFINE_FINAL_TYPE (HallGroupCommitter, hall_group_committer, G_TYPE_OBJECT)
@@ -160,12 +161,21 @@ run_batch (HallGroupCommitter *self,
       goto fail;
     }
 
+  if (self->failed_in_a_row > 0)
+    g_message ("Writes are committed again, after %u batches that could not be",
+               self->failed_in_a_row);
+  self->failed_in_a_row = 0;
   for (guint i = 0; i < batch->len; i++)
     finish_job (g_ptr_array_index (batch, i), NULL);
   return;
 
 fail:
-  g_warning ("A batch of %u writes could not be committed: %s", batch->len, error->message);
+  /* While the database is away every batch fails the same way: the log
+   * says so once, and again when they commit. */
+  if (self->failed_in_a_row++ == 0)
+    g_warning ("A batch of %u writes could not be committed: %s", batch->len, error->message);
+  else
+    g_debug ("A batch of %u writes could not be committed: %s", batch->len, error->message);
   for (guint i = 0; i < batch->len; i++)
     finish_job (g_ptr_array_index (batch, i), error);
 }
