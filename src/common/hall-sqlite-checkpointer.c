@@ -8,9 +8,12 @@
  * time). Here the writer's commits only wake a thread, which checkpoints
  * on a connection of its own while the writer goes on. The checkpoint is
  * passive: it copies what no reader still needs and waits for nobody, as
- * SQLite's own. Should the log grow far beyond (the thread falling
- * behind a writer that never pauses), the writer checkpoints itself, so
- * that the log stays bounded.
+ * SQLite's own. The log starts over only if it was copied back whole
+ * when the writer begins its next write: a writer that commits back to
+ * back leaves the thread no such moment, so past four times the
+ * threshold the writer checkpoints itself, and finds most of it copied
+ * already. A pull's commits come a page of changes apart, and there the
+ * thread keeps up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,8 +28,8 @@
 
 /* SQLite's own threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT). */
 #define CHECKPOINT_AFTER_PAGES   1000
-/* 64 MB of 4 KiB pages. */
-#define WRITER_CHECKPOINTS_AFTER 16000
+/* 16 MB of 4 KiB pages. */
+#define WRITER_CHECKPOINTS_AFTER 4000
 
 struct _HallSqliteCheckpointer
 {
@@ -77,6 +80,7 @@ checkpoint_thread (gpointer data)
   g_mutex_lock (&self->mutex);
   for (;;)
     {
+      int frames = 0;
       int rc;
 
       while (!self->wanted && !self->stopping)
@@ -86,9 +90,10 @@ checkpoint_thread (gpointer data)
       self->wanted = FALSE;
       g_mutex_unlock (&self->mutex);
 
-      /* SQLITE_BUSY: another checkpoint is running, which is as good. */
-      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-      if (rc != SQLITE_OK && rc != SQLITE_BUSY && !told)
+      /* SQLITE_BUSY: another checkpoint is running, which is as good. A
+       * log of -1 frames: this connection is not in WAL mode. */
+      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
+      if (((rc != SQLITE_OK && rc != SQLITE_BUSY) || frames < 0) && !told)
         {
           g_message ("Could not copy the write-ahead log of %s into it: %s (the next write "
                      "tries again)", sqlite3_db_filename (self->db, "main"),
@@ -112,9 +117,13 @@ hall_sqlite_checkpointer_new (const char      *path,
   HallSqliteCheckpointer *self;
 
   /* The thread's alone; synchronous = FULL, so that the log is reset only
-   * once what it held is on the disk. */
+   * once what it held is on the disk. A connection that has read nothing
+   * has not opened the log, and its checkpoints would do nothing: it
+   * reads the schema's version first. */
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
-      || sqlite3_exec (db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) != SQLITE_OK)
+      || sqlite3_busy_timeout (db, 5000) != SQLITE_OK
+      || sqlite3_exec (db, "PRAGMA synchronous = FULL; PRAGMA schema_version", NULL, NULL,
+                       NULL) != SQLITE_OK)
     {
       g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
                    _("Could not open the database “%s”: %s"), path,

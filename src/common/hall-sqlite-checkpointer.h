@@ -18,7 +18,8 @@ typedef struct _HallSqliteCheckpointer HallSqliteCheckpointer;
 HallSqliteCheckpointer *hall_sqlite_checkpointer_new  (const char              *path,
                                                        HallSqliteConn          *writer,
                                                        GError                 **error);
-/* Stops the thread; the writer checkpoints itself again from then on. */
+/* Stops the thread; the writer checkpoints itself again from then on.
+ * The writer must be idle meanwhile: its hook is changed. */
 void                    hall_sqlite_checkpointer_free (HallSqliteCheckpointer  *self);
 /* How many checkpoints the thread has run (for tests). */
 guint                   hall_sqlite_checkpointer_get_runs (HallSqliteCheckpointer *self);
