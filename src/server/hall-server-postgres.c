@@ -860,7 +860,7 @@ struct _HallServerPostgres
   GPtrArray *conns;   /* of Conn, every thread's */
   HallStatsFollower *follower;   /* from the first write on */
   gint       outdated;  /* the last transaction met a newer schema (schema 13) */
-  guint      schema_noted;     /* how often a transaction's check set or cleared it */
+  guint64    schema_noted;     /* how often a transaction's check set or cleared it */
   /* The health check's own reads of the schema's version, on a thread of
    * their own with a connection of their own, never on the request's. */
   GThreadPool *schema_reader;
@@ -1833,26 +1833,29 @@ pg_commit (HallServerStorage  *storage,
 }
 
 /* Sets or clears what the health check answers, with a warning when a
- * newer server is first met. @unless_noted_since: a read begun before a
- * transaction's check noted the schema yields to that check (pass
- * G_MAXUINT to set it anyway). */
+ * newer server is first met. A transaction's check (@read_since NULL) is
+ * always right; a read (@read_since: how often the checks had noted the
+ * schema when it began) yields to a check noted since. */
 static void
 set_outdated (HallServerPostgres *self,
               gboolean            newer,
               const char         *why,
-              guint               unless_noted_since)
+              const guint64      *read_since)
 {
+  gboolean warn = FALSE;
+
   g_mutex_lock (&self->mutex);
-  if (unless_noted_since == G_MAXUINT || unless_noted_since == self->schema_noted)
+  if (read_since == NULL || *read_since == self->schema_noted)
     {
-      if (newer && !g_atomic_int_get (&self->outdated))
-        g_warning ("A newer server has migrated the database: this one writes nothing more, "
-                   "and its health check fails. Upgrade it. (%s)", why);
+      warn = newer && !g_atomic_int_get (&self->outdated);
       g_atomic_int_set (&self->outdated, newer);
     }
-  if (unless_noted_since == G_MAXUINT)
+  if (read_since == NULL)
     self->schema_noted++;
   g_mutex_unlock (&self->mutex);
+  if (warn)
+    g_warning ("A newer server has migrated the database: this one writes nothing more, "
+               "and its health check fails. Upgrade it. (%s)", why);
 }
 
 /* On the schema reader's thread, holding a reference to @data. What
@@ -1864,7 +1867,7 @@ read_schema (gpointer data,
              gpointer user_data)
 {
   HallServerPostgres *self = data;
-  guint noted;
+  guint64 noted;
   PGresult *result;
 
   g_mutex_lock (&self->mutex);
@@ -1885,11 +1888,13 @@ read_schema (gpointer data,
                                                   ", newer than this server's %d",
                                                   version, SCHEMA_VERSION);
 
-          set_outdated (self, version > SCHEMA_VERSION, why, noted);
+          set_outdated (self, version > SCHEMA_VERSION, why, &noted);
         }
       PQclear (result);
     }
-  g_atomic_int_set (&self->schema_reading, FALSE);
+  g_mutex_lock (&self->mutex);
+  self->schema_reading = FALSE;
+  g_mutex_unlock (&self->mutex);
   g_object_unref (self);
 }
 
@@ -1916,8 +1921,14 @@ pg_is_outdated (HallServerStorage *storage)
         self->schema_reader = g_thread_pool_new (read_schema, NULL, 1, FALSE, NULL);
     }
   g_mutex_unlock (&self->mutex);
-  if (due)
-    g_thread_pool_push (self->schema_reader, g_object_ref (self), NULL);
+  if (due && !g_thread_pool_push (self->schema_reader, g_object_ref (self), NULL))
+    {
+      /* No thread for it: the next check asks again. */
+      g_mutex_lock (&self->mutex);
+      self->schema_reading = FALSE;
+      g_mutex_unlock (&self->mutex);
+      g_object_unref (self);
+    }
   return g_atomic_int_get (&self->outdated);
 }
 
@@ -2009,7 +2020,7 @@ note_schema (Conn         *conn,
   gboolean newer = g_error_matches (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OUTDATED);
 
   if (newer || error == NULL)
-    set_outdated (conn->owner, newer, newer ? error->message : NULL, G_MAXUINT);
+    set_outdated (conn->owner, newer, newer ? error->message : NULL, NULL);
 }
 
 /* Sends BEGIN (and any release) before a statement of the transaction. */
