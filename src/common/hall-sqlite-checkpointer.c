@@ -54,6 +54,7 @@ committed (void       *data,
 
   if (pages >= WRITER_CHECKPOINTS_AFTER)
     {
+      g_debug ("The writer copies back a log of %d pages itself", pages);
       sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
       return SQLITE_OK;
     }
