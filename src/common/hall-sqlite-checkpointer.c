@@ -21,7 +21,6 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 
 #include "hall-sqlite-checkpointer.h"
@@ -33,14 +32,14 @@
 
 struct _HallSqliteCheckpointer
 {
-  sqlite3 *writer;
-  sqlite3 *db;        /* the thread's own */
-  GThread *thread;
-  GMutex   mutex;
-  GCond    cond;
-  gboolean wanted;
-  gboolean stopping;
-  guint    runs;
+  sqlite3        *writer;
+  HallSqliteConn *conn;   /* the thread's own */
+  GThread        *thread;
+  GMutex          mutex;
+  GCond           cond;
+  gboolean        wanted;
+  gboolean        stopping;
+  guint           runs;
 };
 
 /* The writer's WAL hook, after each of its commits, on its thread. */
@@ -76,6 +75,7 @@ static gpointer
 checkpoint_thread (gpointer data)
 {
   HallSqliteCheckpointer *self = data;
+  sqlite3 *db = hall_sqlite_conn_get_db (self->conn);
   gboolean told = FALSE;
 
   g_mutex_lock (&self->mutex);
@@ -91,14 +91,14 @@ checkpoint_thread (gpointer data)
       self->wanted = FALSE;
       g_mutex_unlock (&self->mutex);
 
-      /* SQLITE_BUSY: another checkpoint is running, which is as good. A
-       * log of -1 frames: this connection is not in WAL mode. */
-      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
-      if (((rc != SQLITE_OK && rc != SQLITE_BUSY) || frames < 0) && !told)
+      /* SQLITE_BUSY: another checkpoint is running, which is as good (the
+       * connection has extended result codes). A log of -1 frames: this
+       * connection is not in WAL mode. */
+      rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
+      if (((rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) || frames < 0) && !told)
         {
           g_message ("Could not copy the write-ahead log of %s into it: %s (the next write "
-                     "tries again)", sqlite3_db_filename (self->db, "main"),
-                     sqlite3_errmsg (self->db));
+                     "tries again)", sqlite3_db_filename (db, "main"), sqlite3_errmsg (db));
           told = TRUE;
         }
 
@@ -114,27 +114,22 @@ hall_sqlite_checkpointer_new (const char      *path,
                               HallSqliteConn  *writer,
                               GError         **error)
 {
-  g_autoptr(sqlite3) db = NULL;
+  g_autoptr(HallSqliteConn) conn = NULL;
   HallSqliteCheckpointer *self;
 
   /* The thread's alone; synchronous = FULL, so that the log is reset only
    * once what it held is on the disk. A connection that has read nothing
    * has not opened the log, and its checkpoints would do nothing: it
    * reads the schema's version first. */
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
-      || sqlite3_busy_timeout (db, 5000) != SQLITE_OK
-      || sqlite3_exec (db, "PRAGMA synchronous = FULL; PRAGMA schema_version", NULL, NULL,
-                       NULL) != SQLITE_OK)
-    {
-      g_set_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN,
-                   _("Could not open the database “%s”: %s"), path,
-                   db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
-      return NULL;
-    }
+  conn = hall_sqlite_conn_open (path, 0, error);
+  if (conn == NULL
+      || !hall_sqlite_conn_exec (conn, "PRAGMA synchronous = FULL; PRAGMA schema_version",
+                                 _("set up the database"), error))
+    return NULL;
 
   self = g_new0 (HallSqliteCheckpointer, 1);
   self->writer = hall_sqlite_conn_get_db (writer);
-  self->db = g_steal_pointer (&db);
+  self->conn = g_steal_pointer (&conn);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->thread = g_thread_new ("sqlite-checkpoint", checkpoint_thread, self);
@@ -154,7 +149,7 @@ hall_sqlite_checkpointer_free (HallSqliteCheckpointer *self)
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
   g_thread_join (self->thread);
-  sqlite3_close_v2 (self->db);
+  hall_sqlite_conn_free (self->conn);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_free (self);

@@ -12,9 +12,8 @@
  * seconds, so that under writes that never pause the work left for a read
  * of the figures stays small. Several servers' followers take turns
  * (stats_feed's lock); one that finds another at work leaves the changes
- * to it. A read
- * of the figures feeds whatever is left itself, so nothing here decides
- * what they count, only how soon the work is done.
+ * to it. A read of the figures feeds whatever is left itself, so nothing
+ * here decides what they count, only how soon the work is done.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
