@@ -1066,6 +1066,63 @@ test_application_name (void)
   PQfinish (pg);
 }
 
+/* The value libpq uses for @keyword on @pg. */
+static char *
+conninfo_value (PGconn     *pg,
+                const char *keyword)
+{
+  PQconninfoOption *options = PQconninfo (pg);
+  char *value = NULL;
+
+  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
+    if (g_str_equal (option->keyword, keyword))
+      value = g_strdup (option->val);
+  PQconninfoFree (options);
+  return value;
+}
+
+/* A connection over TCP finds out that its database's machine is gone in
+ * about a minute, not the kernel's 15 minutes to 2 hours; a URI's own
+ * keepalives_idle wins over the server's. */
+static void
+test_dead_peer_timeouts (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "keepalives");
+  g_autofree char *own_uri = g_strconcat (uri, strchr (uri, '?') != NULL ? "&" : "?",
+                                          "keepalives_idle=7", NULL);
+  const struct
+  {
+    const char *keyword;
+    const char *value;
+  } expected[] = {
+    { "keepalives_idle", "30" },
+    { "keepalives_interval", "10" },
+    { "keepalives_count", "3" },
+    { "tcp_user_timeout", "30000" },
+    { "connect_timeout", "5" },
+  };
+  PGconn *pg = hall_server_postgres_connect (uri);
+  PGconn *own = hall_server_postgres_connect (own_uri);
+
+  g_assert_cmpint (PQstatus (pg), ==, CONNECTION_OK);
+  g_assert_cmpint (PQstatus (own), ==, CONNECTION_OK);
+  for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *value = conninfo_value (pg, expected[i].keyword);
+
+      g_assert_cmpstr (value, ==, expected[i].value);
+    }
+  {
+    g_autofree char *idle = conninfo_value (own, "keepalives_idle");
+    g_autofree char *interval = conninfo_value (own, "keepalives_interval");
+
+    g_assert_cmpstr (idle, ==, "7");
+    g_assert_cmpstr (interval, ==, "10");
+  }
+  PQfinish (own);
+  PQfinish (pg);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1090,6 +1147,7 @@ main (int   argc,
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
   g_test_add_func ("/hall/server-postgres/application-name", test_application_name);
+  g_test_add_func ("/hall/server-postgres/dead-peer-timeouts", test_dead_peer_timeouts);
   g_test_add_func ("/hall/server-postgres/outdated-server", test_outdated_server);
   rc = g_test_run ();
   hall_test_postgres_stop (postgres);

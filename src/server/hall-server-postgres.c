@@ -953,6 +953,20 @@ message_of (PGconn *pg)
  * serving. libpq's minimum is 2. */
 #define HALL_SERVER_POSTGRES_CONNECT_TIMEOUT "5"
 
+/* A TCP connection whose other end is gone (the database's machine lost,
+ * a firewall that dropped the connection's state) gives no sign on its
+ * own: Linux retries a send for about 15 minutes, and an idle connection
+ * is probed after 2 hours. So a connection idle for 30 s is probed every
+ * 10 s, and one whose sent data or probes go unanswered for 30 s is
+ * given up (TCP_USER_TIMEOUT, in milliseconds): the request on it is
+ * answered 503 and the connection made again at its next use. The probes
+ * also keep a firewall's state for a pooled connection that waits long
+ * between requests. Nothing of this applies to a Unix socket. */
+#define HALL_SERVER_POSTGRES_KEEPALIVES_IDLE     "30"
+#define HALL_SERVER_POSTGRES_KEEPALIVES_INTERVAL "10"
+#define HALL_SERVER_POSTGRES_KEEPALIVES_COUNT    "3"
+#define HALL_SERVER_POSTGRES_TCP_USER_TIMEOUT    "30000"
+
 static void
 ignore_notice (void       *data,
                const char *message)
@@ -1686,14 +1700,19 @@ PGconn *
 hall_server_postgres_connect (const char *uri)
 {
   /* Array entries before the expanded dbname are overridden by the
-   * URI's own parameters: a hall's connect_timeout in the URI wins. The
-   * name is what pg_stat_activity and the database's log show a DBA,
-   * unless the URI, PGAPPNAME or a service file names the hall or the
-   * machine instead. */
-  const char *const keywords[] = { "connect_timeout", "fallback_application_name", "dbname",
-                                   NULL };
-  const char *const values[] = { HALL_SERVER_POSTGRES_CONNECT_TIMEOUT, "service-hall-server",
-                                 uri, NULL };
+   * URI's own parameters: a hall's connect_timeout or keepalives_idle in
+   * the URI wins. The name is what pg_stat_activity and the database's
+   * log show a DBA, unless the URI, PGAPPNAME or a service file names the
+   * hall or the machine instead. */
+  const char *const keywords[] = {
+    "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    "tcp_user_timeout", "fallback_application_name", "dbname", NULL,
+  };
+  const char *const values[] = {
+    HALL_SERVER_POSTGRES_CONNECT_TIMEOUT, HALL_SERVER_POSTGRES_KEEPALIVES_IDLE,
+    HALL_SERVER_POSTGRES_KEEPALIVES_INTERVAL, HALL_SERVER_POSTGRES_KEEPALIVES_COUNT,
+    HALL_SERVER_POSTGRES_TCP_USER_TIMEOUT, "service-hall-server", uri, NULL,
+  };
 
   return PQconnectdbParams (keywords, values, 1);
 }
