@@ -63,8 +63,9 @@ test_checkpoints_beside_the_writer (void)
   writer = hall_sqlite_conn_open (path, HALL_SQLITE_OPEN_DURABLE, &error);
   g_assert_no_error (error);
   g_assert_true (hall_sqlite_conn_exec (writer, "CREATE TABLE t (x BLOB)", "create", &error));
-  checkpointer = hall_sqlite_checkpointer_new (path, writer, &error);
+  checkpointer = hall_sqlite_checkpointer_new (path, &error);
   g_assert_no_error (error);
+  hall_sqlite_checkpointer_watch (checkpointer, writer);
 
   for (guint i = 0; i < 5; i++)
     commit_pages (writer, 100);
@@ -99,22 +100,82 @@ test_checkpoints_beside_the_writer (void)
   hall_test_remove_tree (dir);
 }
 
-/* A database the checkpointer cannot open: an error, and the writer
- * goes on checkpointing itself. */
+typedef struct
+{
+  HallSqliteConn *writer;
+  guint           commits;
+} Writing;
+
+static gpointer
+write_thread (gpointer data)
+{
+  Writing *writing = data;
+
+  /* The two take turns through SQLite's busy handler. */
+  for (guint i = 0; i < writing->commits; i++)
+    commit_pages (writing->writer, 60);
+  return NULL;
+}
+
+/* A server's threads each write on a connection of their own: with all
+ * of them watched, commits back to back from two threads at once keep
+ * the log bounded as one writer's do, and no row is lost. */
+static void
+test_several_writers (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hall-checkpointer-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "hall.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr (HallSqliteConn) first = NULL;
+  g_autoptr (HallSqliteConn) second = NULL;
+  g_autoptr (HallSqliteCheckpointer) checkpointer = NULL;
+  g_autoptr (GError) error = NULL;
+  Writing writings[2];
+  GThread *threads[2];
+
+  first = hall_sqlite_conn_open (path, HALL_SQLITE_OPEN_DURABLE, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_sqlite_conn_exec (first, "CREATE TABLE t (x BLOB)", "create", &error));
+  second = hall_sqlite_conn_open (path, HALL_SQLITE_OPEN_DURABLE, &error);
+  g_assert_no_error (error);
+  checkpointer = hall_sqlite_checkpointer_new (path, &error);
+  g_assert_no_error (error);
+  hall_sqlite_checkpointer_watch (checkpointer, first);
+  hall_sqlite_checkpointer_watch (checkpointer, second);
+
+  writings[0] = (Writing) { first, 150 };
+  writings[1] = (Writing) { second, 150 };
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("writer", write_thread, &writings[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (hall_sqlite_checkpointer_get_runs (checkpointer), >, 0);
+  g_assert_cmpint (size_of (wal), <, 5000 * 4096);
+  g_clear_pointer (&checkpointer, hall_sqlite_checkpointer_free);
+  {
+    g_autoptr (HallSqliteStmt) count = NULL;
+
+    count = hall_sqlite_conn_prepare (first, "SELECT count (*) FROM t", &error);
+    g_assert_true (hall_sqlite_stmt_step_row (count, "count", &error));
+    g_assert_cmpint (sqlite3_column_int (count, 0), ==, 2 * 150 * 60);
+  }
+  g_clear_pointer (&second, hall_sqlite_conn_free);
+  g_clear_pointer (&first, hall_sqlite_conn_free);
+  hall_test_remove_tree (dir);
+}
+
+/* A database the checkpointer cannot open: an error (its writers go on
+ * checkpointing themselves). */
 static void
 test_cannot_open (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("hall-checkpointer-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "hall.db", NULL);
   g_autofree char *missing = g_build_filename (dir, "none", "hall.db", NULL);
-  g_autoptr (HallSqliteConn) writer = NULL;
   g_autoptr (GError) error = NULL;
 
-  writer = hall_sqlite_conn_open (path, HALL_SQLITE_OPEN_DURABLE, &error);
-  g_assert_no_error (error);
-  g_assert_null (hall_sqlite_checkpointer_new (missing, writer, &error));
+  g_assert_null (hall_sqlite_checkpointer_new (missing, &error));
   g_assert_error (error, HALL_DATABASE_ERROR, HALL_DATABASE_ERROR_OPEN);
-  g_clear_pointer (&writer, hall_sqlite_conn_free);
   hall_test_remove_tree (dir);
 }
 
@@ -125,6 +186,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/hall/sqlite/checkpointer/beside-the-writer",
                    test_checkpoints_beside_the_writer);
+  g_test_add_func ("/hall/sqlite/checkpointer/several-writers", test_several_writers);
   g_test_add_func ("/hall/sqlite/checkpointer/cannot-open", test_cannot_open);
   return g_test_run ();
 }

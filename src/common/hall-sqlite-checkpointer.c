@@ -5,8 +5,10 @@
  * in the commit that takes the log past a thousand pages, on the thread
  * that commits: a counter's first pull of 100,000 changes made twenty of
  * them, each writing and syncing 4 MB while the pull waited (7 % of its
- * time). Here the writer's commits only wake a thread, which checkpoints
- * on a connection of its own while the writer goes on. The checkpoint is
+ * time), and a server's batch waited the same way. Here a writer's
+ * commits only wake a thread, which checkpoints on a connection of its
+ * own while the writer goes on. A counter has one writer; a server has a
+ * connection for each of its threads, and each may write. The checkpoint is
  * passive: it copies what no reader still needs and waits for nobody, as
  * SQLite's own. The log starts over only if it was copied back whole
  * when the writer begins its next write: a writer that commits back to
@@ -32,8 +34,8 @@
 
 struct _HallSqliteCheckpointer
 {
-  sqlite3        *writer;
-  HallSqliteConn *conn;   /* the thread's own */
+  GPtrArray      *writers;   /* of sqlite3, watched */
+  HallSqliteConn *conn;      /* the thread's own */
   GThread        *thread;
   GMutex          mutex;
   GCond           cond;
@@ -42,7 +44,7 @@ struct _HallSqliteCheckpointer
   guint           runs;
 };
 
-/* The writer's WAL hook, after each of its commits, on its thread. */
+/* A writer's WAL hook, after each of its commits, on its thread. */
 static int
 committed (void       *data,
            sqlite3    *db,
@@ -110,9 +112,8 @@ checkpoint_thread (gpointer data)
 }
 
 HallSqliteCheckpointer *
-hall_sqlite_checkpointer_new (const char      *path,
-                              HallSqliteConn  *writer,
-                              GError         **error)
+hall_sqlite_checkpointer_new (const char  *path,
+                              GError     **error)
 {
   g_autoptr(HallSqliteConn) conn = NULL;
   HallSqliteCheckpointer *self;
@@ -128,14 +129,25 @@ hall_sqlite_checkpointer_new (const char      *path,
     return NULL;
 
   self = g_new0 (HallSqliteCheckpointer, 1);
-  self->writer = hall_sqlite_conn_get_db (writer);
+  self->writers = g_ptr_array_new ();
   self->conn = g_steal_pointer (&conn);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->thread = g_thread_new ("sqlite-checkpoint", checkpoint_thread, self);
-  /* Replaces the writer's automatic checkpoints, which are a WAL hook too. */
-  sqlite3_wal_hook (self->writer, committed, self);
   return self;
+}
+
+void
+hall_sqlite_checkpointer_watch (HallSqliteCheckpointer *self,
+                                HallSqliteConn         *writer)
+{
+  sqlite3 *db = hall_sqlite_conn_get_db (writer);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->writers, db);
+  g_mutex_unlock (&self->mutex);
+  /* Replaces the writer's automatic checkpoints, which are a WAL hook too. */
+  sqlite3_wal_hook (db, committed, self);
 }
 
 void
@@ -143,13 +155,15 @@ hall_sqlite_checkpointer_free (HallSqliteCheckpointer *self)
 {
   if (self == NULL)
     return;
-  sqlite3_wal_autocheckpoint (self->writer, CHECKPOINT_AFTER_PAGES);
+  for (guint i = 0; i < self->writers->len; i++)
+    sqlite3_wal_autocheckpoint (g_ptr_array_index (self->writers, i), CHECKPOINT_AFTER_PAGES);
   g_mutex_lock (&self->mutex);
   self->stopping = TRUE;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
   g_thread_join (self->thread);
   hall_sqlite_conn_free (self->conn);
+  g_ptr_array_unref (self->writers);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_free (self);

@@ -668,8 +668,10 @@ hall_store_open (const char  *path,
 
   /* The writer's checkpoints on a thread of their own: a pull's commits
    * no longer wait for the log to be copied back and synced. */
-  self->checkpointer = hall_sqlite_checkpointer_new (path, self->writer, &local_error);
-  if (self->checkpointer == NULL)
+  self->checkpointer = hall_sqlite_checkpointer_new (path, &local_error);
+  if (self->checkpointer != NULL)
+    hall_sqlite_checkpointer_watch (self->checkpointer, self->writer);
+  else
     g_message ("%s: the writer checkpoints itself", local_error->message);
 
   return g_steal_pointer (&self);

@@ -10,6 +10,7 @@
 #include "hall-audit.h"
 #include "hall-server-error.h"
 #include "hall-server-sqlite.h"
+#include "hall-sqlite-checkpointer.h"
 #include "hall-sqlite.h"
 
 #define SCHEMA_VERSION 10
@@ -508,9 +509,7 @@ struct _HallServerSqlite
   gsize      id;
   GMutex     mutex;
   GPtrArray *conns;   /* of HallSqliteConn, every thread's */
-  GThread   *checkpointer;
-  GCond      checkpoint_cond;
-  gboolean   stopping;
+  HallSqliteCheckpointer *checkpointer;   /* every connection's checkpoints */
 };
 
 static void hall_server_sqlite_storage_init (HallServerStorageInterface *iface);
@@ -531,13 +530,7 @@ hall_server_sqlite_finalize (GObject *object)
   HallServerSqlite *self = HALL_SERVER_SQLITE (object);
   GHashTable *table = g_private_get (&thread_conns);
 
-  g_mutex_lock (&self->mutex);
-  self->stopping = TRUE;
-  g_cond_signal (&self->checkpoint_cond);
-  g_mutex_unlock (&self->mutex);
-  g_clear_pointer (&self->checkpointer, g_thread_join);
-  g_cond_clear (&self->checkpoint_cond);
-
+  g_clear_pointer (&self->checkpointer, hall_sqlite_checkpointer_free);
   if (table != NULL)
     g_hash_table_remove (table, GSIZE_TO_POINTER (self->id));
   g_ptr_array_unref (self->conns);
@@ -556,7 +549,6 @@ static void
 hall_server_sqlite_init (HallServerSqlite *self)
 {
   g_mutex_init (&self->mutex);
-  g_cond_init (&self->checkpoint_cond);
   self->conns = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_sqlite_conn_free);
   self->id = g_atomic_pointer_add (&next_id, 1) + 1;
 }
@@ -598,6 +590,8 @@ get_conn (HallServerSqlite  *self,
     }
   g_mutex_lock (&self->mutex);
   g_ptr_array_add (self->conns, conn);
+  if (self->checkpointer != NULL)
+    hall_sqlite_checkpointer_watch (self->checkpointer, conn);
   g_mutex_unlock (&self->mutex);
   g_hash_table_insert (table, GSIZE_TO_POINTER (self->id), conn);
   return conn;
@@ -671,55 +665,26 @@ migrate (HallServerSqlite  *self,
   return TRUE;
 }
 
-/* Copies the WAL into the database several times a second, off the writer
- * thread (PASSIVE blocks neither writers nor readers). The writer's own
- * automatic checkpoint still runs every 1000 pages, since only a checkpoint
- * between two of its transactions lets the WAL start over; but it finds
- * little left to copy and to fsync, so its batch waits less. */
-static gpointer
-checkpoint_thread (gpointer data)
-{
-  HallServerSqlite *self = data;
-  g_autoptr(GError) error = NULL;
-  HallSqliteConn *conn = get_conn (self, &error);
-  sqlite3 *db;
-
-  if (conn == NULL)
-    {
-      g_warning ("Only the writer will checkpoint the WAL: %s", error->message);
-      return NULL;
-    }
-  db = hall_sqlite_conn_get_db (conn);
-  g_mutex_lock (&self->mutex);
-  while (!self->stopping)
-    {
-      int rc;
-
-      g_cond_wait_until (&self->checkpoint_cond, &self->mutex,
-                         g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
-      if (self->stopping)
-        break;
-      g_mutex_unlock (&self->mutex);
-      rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-      /* The connection has extended result codes: the busy ones too. */
-      if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
-        g_warning ("Checkpoint of %s failed: %s", self->path, sqlite3_errmsg (db));
-      g_mutex_lock (&self->mutex);
-    }
-  g_mutex_unlock (&self->mutex);
-  return NULL;
-}
-
 HallServerSqlite *
 hall_server_sqlite_new (const char  *path,
                         GError     **error)
 {
   g_autoptr(HallServerSqlite) self = g_object_new (HALL_TYPE_SERVER_SQLITE, NULL);
+  g_autoptr(GError) local_error = NULL;
 
   self->path = g_strdup (path);
   if (!migrate (self, error))
     return NULL;
-  self->checkpointer = g_thread_new ("hall-checkpoint", checkpoint_thread, self);
+  /* Each thread's connection may write (the group committer's, a
+   * request's): their commits only wake the checkpointer's thread, and a
+   * batch no longer waits for the log to be copied back and synced. */
+  self->checkpointer = hall_sqlite_checkpointer_new (path, &local_error);
+  if (self->checkpointer == NULL)
+    g_warning ("Only the writers will checkpoint the WAL: %s", local_error->message);
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; self->checkpointer != NULL && i < self->conns->len; i++)
+    hall_sqlite_checkpointer_watch (self->checkpointer, g_ptr_array_index (self->conns, i));
+  g_mutex_unlock (&self->mutex);
   return g_steal_pointer (&self);
 }
 
