@@ -11,7 +11,11 @@
 set -eu
 
 root=$1
-po=$2
+# Absolute, since the script works from $root.
+case $2 in
+  /*) po=$2 ;;
+  *) po=$(pwd)/$2 ;;
+esac
 status=0
 listed=$(mktemp)
 found=$(mktemp)
@@ -48,5 +52,7 @@ if command -v xgettext > /dev/null && command -v msgcmp > /dev/null; then
     printf ' and translate them\n'
     status=1
   fi
+else
+  printf 'xgettext or msgcmp is missing (Debian package gettext): translations not compared\n'
 fi
 exit $status

@@ -8,6 +8,7 @@
 #include "hall-group-committer.h"
 #include "hall-server-error.h"
 #include "hall-server-sqlite.h"
+#include "hall-server-sqlite-test-hooks.h"
 
 #define N_JOBS 64
 #define FAILING_JOB 13
@@ -385,6 +386,71 @@ test_rollback_to_fails (void)
   g_rmdir (dir);
 }
 
+/* On @data, a HallServerSqlite: a thousand pages committed on this
+ * thread's own connection, as a request's thread writes. */
+static gpointer
+write_pages_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  HallSqliteConn *conn = hall_server_sqlite_get_conn (data, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (hall_sqlite_conn_exec (conn,
+                                        "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL"
+                                        " SELECT i + 1 FROM n WHERE i < 1100)"
+                                        " INSERT INTO scratch (x) SELECT randomblob (4000) FROM n",
+                                        "write", &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* Every thread's connection hands its checkpoints to the checkpointer:
+ * the one that made the storage, and one a thread opens later. Had
+ * either kept SQLite's own checkpoint, the commit would have copied the
+ * log back itself, and the checkpointer's thread never run. */
+static void
+test_checkpoints_off_the_commit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hall-checkpoints-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(HallServerSqlite) sqlite = NULL;
+  HallSqliteConn *conn;
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "hall.sqlite", NULL);
+  sqlite = hall_server_sqlite_new (path, &error);
+  g_assert_no_error (error);
+  conn = hall_server_sqlite_get_conn (sqlite, &error);
+  g_assert_no_error (error);
+  g_assert_true (hall_sqlite_conn_exec (conn, "CREATE TABLE scratch (x BLOB)", "create", &error));
+
+  for (guint runs = 1; runs <= 2; runs++)
+    {
+      gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+      if (runs == 1)
+        write_pages_thread (sqlite);
+      else
+        g_thread_join (g_thread_new ("request", write_pages_thread, sqlite));
+      while (_hall_server_sqlite_get_checkpoint_runs (sqlite) < runs)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (5000);
+        }
+    }
+
+  g_clear_object (&sqlite);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -394,5 +460,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/group-committer/one-by-one", test_one_by_one);
   g_test_add_func ("/hall/server/group-committer/deferrable", test_deferrable);
   g_test_add_func ("/hall/server/group-committer/rollback-to-fails", test_rollback_to_fails);
+  g_test_add_func ("/hall/server/sqlite/checkpoints-off-the-commit",
+                   test_checkpoints_off_the_commit);
   return g_test_run ();
 }

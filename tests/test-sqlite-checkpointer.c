@@ -117,9 +117,14 @@ write_thread (gpointer data)
   return NULL;
 }
 
-/* A server's threads each write on a connection of their own: with all
- * of them watched, commits back to back from two threads at once keep
- * the log bounded as one writer's do, and no row is lost. */
+/* A server's threads each write on a connection of their own, and each
+ * is watched: a commit on the second alone that leaves a thousand pages
+ * wakes the thread (SQLite's own checkpoint would copy it back in that
+ * commit, and the thread never run). Commits back to back from both at
+ * once keep the log bounded, though not as tightly as one writer's: a
+ * writer's own checkpoint gives way while the thread's runs, and the
+ * other writer goes on meanwhile. After the checkpointer is freed, both
+ * checkpoint themselves again, and no row is lost. */
 static void
 test_several_writers (void)
 {
@@ -143,22 +148,28 @@ test_several_writers (void)
   hall_sqlite_checkpointer_watch (checkpointer, first);
   hall_sqlite_checkpointer_watch (checkpointer, second);
 
+  commit_pages (second, 1100);
+  wait_for_runs (checkpointer, 1);
+
   writings[0] = (Writing) { first, 150 };
   writings[1] = (Writing) { second, 150 };
   for (guint i = 0; i < 2; i++)
     threads[i] = g_thread_new ("writer", write_thread, &writings[i]);
   for (guint i = 0; i < 2; i++)
     g_thread_join (threads[i]);
+  /* Without the writers' own checkpoints it grew to 39 MB of the 73 MB
+   * they wrote. */
+  g_assert_cmpint (size_of (wal), <, 9000 * 4096);
 
-  g_assert_cmpuint (hall_sqlite_checkpointer_get_runs (checkpointer), >, 0);
-  g_assert_cmpint (size_of (wal), <, 5000 * 4096);
   g_clear_pointer (&checkpointer, hall_sqlite_checkpointer_free);
+  commit_pages (first, 10);
+  commit_pages (second, 10);
   {
     g_autoptr (HallSqliteStmt) count = NULL;
 
     count = hall_sqlite_conn_prepare (first, "SELECT count (*) FROM t", &error);
     g_assert_true (hall_sqlite_stmt_step_row (count, "count", &error));
-    g_assert_cmpint (sqlite3_column_int (count, 0), ==, 2 * 150 * 60);
+    g_assert_cmpint (sqlite3_column_int (count, 0), ==, 1100 + 2 * 150 * 60 + 2 * 10);
   }
   g_clear_pointer (&second, hall_sqlite_conn_free);
   g_clear_pointer (&first, hall_sqlite_conn_free);

@@ -1701,9 +1701,11 @@ hall_server_postgres_connect (const char *uri)
 {
   /* Array entries before the expanded dbname are overridden by the
    * URI's own parameters: a hall's connect_timeout or keepalives_idle in
-   * the URI wins. The name is what pg_stat_activity and the database's
-   * log show a DBA, unless the URI, PGAPPNAME or a service file names the
-   * hall or the machine instead. */
+   * the URI wins. A service file's do not (libpq fills in a service's
+   * values only where nothing is set), so README says to name them in the
+   * URI. The name is what pg_stat_activity and the database's log show a
+   * DBA, unless the URI, PGAPPNAME or a service file names the hall or
+   * the machine instead (fallback_application_name gives way to all). */
   const char *const keywords[] = {
     "connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
     "tcp_user_timeout", "fallback_application_name", "dbname", NULL,

@@ -10,6 +10,7 @@
 #include "hall-audit.h"
 #include "hall-server-error.h"
 #include "hall-server-sqlite.h"
+#include "hall-server-sqlite-test-hooks.h"
 #include "hall-sqlite-checkpointer.h"
 #include "hall-sqlite.h"
 
@@ -693,6 +694,12 @@ hall_server_sqlite_get_conn (HallServerSqlite  *self,
                              GError           **error)
 {
   return get_conn (self, error);
+}
+
+guint
+_hall_server_sqlite_get_checkpoint_runs (HallServerSqlite *self)
+{
+  return self->checkpointer != NULL ? hall_sqlite_checkpointer_get_runs (self->checkpointer) : 0;
 }
 
 static gboolean
