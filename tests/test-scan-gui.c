@@ -1086,6 +1086,71 @@ test_camera (Fixture       *fixture,
 /* Cropping a page: corners dragged, what is inside stored in the page's
  * place; Reset gives the whole page back before anything is stored; a
  * frame dragged past the page stays on it. */
+/* (transfer full): a second window on the case, for another document. */
+static HallScanWindow *
+open_second_window (Fixture *fixture)
+{
+  HallScanWindow *window = hall_scan_window_new (fixture->store, NULL,
+                                                 hall_case_get_uuid (fixture->kase),
+                                                 "premises_proof", "Proof of premises", OFFICIAL);
+
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (idle, &(Fixture) { .window = window }));
+  return window;
+}
+
+static guint
+n_pages_of (Fixture    *fixture,
+            const char *slot)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = hall_store_list_case_pages (fixture->store,
+                                                          hall_case_get_uuid (fixture->kase),
+                                                          &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    n += g_strcmp0 (((HallStoredPage *) g_ptr_array_index (all, i))->slot, slot) == 0;
+  return n;
+}
+
+/* Every window shares the one scanner: a second window open on another
+ * document takes none of the first one's pages, cannot start a scan
+ * while it runs, and, closed during it, does not cancel it (a window
+ * freed late by a task it waited for cancelled the next test's scan). */
+static void
+test_two_windows (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (HallScanWindow) second = NULL;
+  GObject *closed;
+
+  g_assert_true (wait_for (ready, fixture));
+  second = open_second_window (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  g_assert_false (hall_scan_window_get_scanning (second));
+  gtk_widget_activate_action (GTK_WIDGET (second), "scan.scan", NULL);
+  g_assert_false (hall_scan_window_get_scanning (second));
+  assert_one_page_shown (fixture);
+  g_assert_cmpuint (hall_scan_window_get_n_pages (second), ==, 0);
+  g_assert_cmpuint (n_pages_of (fixture, SLOT), ==, 1);
+  g_assert_cmpuint (n_pages_of (fixture, "premises_proof"), ==, 0);
+
+  /* Closed while the first window's scan runs. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  closed = G_OBJECT (g_steal_pointer (&second));
+  g_object_add_weak_pointer (closed, (gpointer *) &closed);
+  gtk_window_destroy (GTK_WINDOW (closed));
+  g_object_unref (closed);
+  g_assert_null (closed);
+  g_assert_true (wait_for (idle, fixture));
+  g_assert_null (hall_scan_window_get_error_text (fixture->window));
+  g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 2);
+  g_assert_cmpuint (n_pages_of (fixture, SLOT), ==, 2);
+}
+
 static void
 test_crop (Fixture       *fixture,
            gconstpointer  data)
@@ -1264,6 +1329,8 @@ main (int   argc,
   g_test_add ("/hall/scan-gui/camera", Fixture, NULL, fixture_set_up, test_camera,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/pulled-page", Fixture, NULL, fixture_set_up, test_pulled_page,
+              fixture_tear_down);
+  g_test_add ("/hall/scan-gui/two-windows", Fixture, NULL, fixture_set_up, test_two_windows,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
               fixture_tear_down);

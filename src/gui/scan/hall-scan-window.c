@@ -62,6 +62,10 @@ struct _HallScanWindow
 
   HallStore         *store;
   HallScanner       *scanner;
+  /* The scanner is every window's (default_scanner()): its signals reach
+   * them all, and only the window that started the scan running takes
+   * its pages, shows its progress and may cancel it. */
+  gboolean           scan_is_mine;
   HallCamera        *camera;
   char              *case_uuid;
   char              *slot;
@@ -186,19 +190,20 @@ selected_camera (HallScanWindow *self)
   return g_ptr_array_index (self->cameras, i - n_scanners);
 }
 
-/* TRUE when pages may be edited: no scan runs and none is being stored. */
+/* TRUE when pages may be edited: no scan of this window runs and none is
+ * being stored. */
 static gboolean
 pages_editable (HallScanWindow *self)
 {
-  gboolean scanning = self->scanner != NULL && hall_scanner_get_scanning (self->scanner);
-
-  return !scanning && self->n_storing == 0;
+  return !self->scan_is_mine && self->n_storing == 0;
 }
 
 static void
 update_actions (HallScanWindow *self)
 {
-  gboolean scanning = self->scanner != NULL && hall_scanner_get_scanning (self->scanner);
+  gboolean scanning = self->scan_is_mine;
+  /* Another window's scan: SANE reads one device at a time. */
+  gboolean scanner_free = self->scanner == NULL || !hall_scanner_get_scanning (self->scanner);
   guint selected = gtk_drop_down_get_selected (self->device_dropdown);
   gboolean camera_on = selected_camera (self) != NULL && hall_camera_get_running (self->camera);
   gboolean has_device = (selected != GTK_INVALID_LIST_POSITION
@@ -206,14 +211,16 @@ update_actions (HallScanWindow *self)
                         || camera_on;
   gboolean idle = pages_editable (self);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan", has_device && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.scan",
+                                 has_device && idle && (scanner_free || camera_on));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.capture", camera_on && idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", scanning);
   gtk_stack_set_visible_child (self->scan_stack, GTK_WIDGET (scanning ? self->cancel_button
                                                                       : self->scan_button));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", !scanning);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", scanner_free);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.import", idle);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rescan", has_device && idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rescan",
+                                 has_device && idle && (scanner_free || camera_on));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rotate", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-up", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-down", idle);
@@ -1921,8 +1928,15 @@ progress_cb (HallScanner    *scanner,
              double          fraction,
              HallScanWindow *self)
 {
-  g_autofree char *text = g_strdup_printf (_("Scanning page %u…"), page + 1);
+  g_autofree char *text = NULL;
 
+  /* Another window's scan: this one's Scan button waits for its end. */
+  if (!self->scan_is_mine)
+    {
+      update_actions (self);
+      return;
+    }
+  text = g_strdup_printf (_("Scanning page %u…"), page + 1);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
@@ -1934,9 +1948,14 @@ page_cb (HallScanner    *scanner,
          HallPageImage  *thumbnail,
          HallScanWindow *self)
 {
-  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
-  HallStoredPage *old = self->rescan_uuid != NULL ? find_page (self, self->rescan_uuid) : NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  HallStoredPage *old;
 
+  /* Another window's page, for its own case and document. */
+  if (!self->scan_is_mine)
+    return;
+  images = g_ptr_array_new_with_free_func ((GDestroyNotify) hall_page_image_unref);
+  old = self->rescan_uuid != NULL ? find_page (self, self->rescan_uuid) : NULL;
   self->n_scanned++;
   g_ptr_array_add (images, hall_page_image_ref (image));
   if (old != NULL)
@@ -1955,6 +1974,13 @@ scan_finished_cb (HallScanner    *scanner,
                   GError         *error,
                   HallScanWindow *self)
 {
+  /* Another window's scan ended: this one may scan again. */
+  if (!self->scan_is_mine)
+    {
+      update_actions (self);
+      return;
+    }
+  self->scan_is_mine = FALSE;
   /* Faded out, not hidden: hiding it would move up everything under it,
    * and the whole list would be drawn again. */
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 0);
@@ -2061,6 +2087,12 @@ start_scan (HallScanWindow *self,
     }
   if (self->devices == NULL || device >= self->devices->len)
     return;
+  if (hall_scanner_get_scanning (self->scanner))
+    {
+      show_error (self, _("The scanner is reading for another window: wait for that scan to end, "
+                          "then scan again"));
+      return;
+    }
 
   if (self->sources != NULL && source < g_strv_length (self->sources))
     settings->source = g_strdup (self->sources[source]);
@@ -2089,6 +2121,7 @@ start_scan (HallScanWindow *self,
   gtk_progress_bar_set_text (self->progress_bar, _("Starting the scanner…"));
   gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), 1);
   show_status (self, "");
+  self->scan_is_mine = TRUE;
   hall_scanner_scan (self->scanner, ((HallScanDevice *) g_ptr_array_index (self->devices, device))->name,
                      settings);
   update_actions (self);
@@ -2126,7 +2159,10 @@ cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  hall_scanner_cancel (HALL_SCAN_WINDOW (widget)->scanner);
+  HallScanWindow *self = HALL_SCAN_WINDOW (widget);
+
+  if (self->scan_is_mine)
+    hall_scanner_cancel (self->scanner);
 }
 
 /* Pages */
@@ -2685,7 +2721,9 @@ hall_scan_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->scanner != NULL)
     {
-      if (hall_scanner_get_scanning (self->scanner))
+      /* Only its own: a window freed late (a task held it) must not end
+       * the scan another window has started meanwhile. */
+      if (self->scan_is_mine)
         hall_scanner_cancel (self->scanner);
       g_clear_signal_handler (&self->page_id, self->scanner);
       g_clear_signal_handler (&self->progress_id, self->scanner);
@@ -3031,7 +3069,7 @@ hall_scan_window_get_scanning (HallScanWindow *self)
 {
   g_return_val_if_fail (HALL_IS_SCAN_WINDOW (self), FALSE);
 
-  return hall_scanner_get_scanning (self->scanner) || self->n_storing > 0 || self->n_editing > 0
+  return self->scan_is_mine || self->n_storing > 0 || self->n_editing > 0
          || self->listing || self->n_decoding > 0 || self->rows_tick != 0;
 }
 
