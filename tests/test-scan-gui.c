@@ -1083,9 +1083,6 @@ test_camera (Fixture       *fixture,
   g_assert_cmpuint (hall_scan_window_get_n_pages (fixture->window), ==, 1);
 }
 
-/* Cropping a page: corners dragged, what is inside stored in the page's
- * place; Reset gives the whole page back before anything is stored; a
- * frame dragged past the page stays on it. */
 /* (transfer full): a second window on the case, for another document. */
 static HallScanWindow *
 open_second_window (Fixture *fixture)
@@ -1151,6 +1148,115 @@ test_two_windows (Fixture       *fixture,
   g_assert_cmpuint (n_pages_of (fixture, SLOT), ==, 2);
 }
 
+/* (transfer full): a window on @slot of the case with @camera among its
+ * devices, ready. */
+static HallScanWindow *
+open_camera_window (Fixture    *fixture,
+                    HallCamera *camera,
+                    const char *slot)
+{
+  HallScanWindow *window = g_object_new (HALL_TYPE_SCAN_WINDOW, "store", fixture->store,
+                                         "camera", camera,
+                                         "case-uuid", hall_case_get_uuid (fixture->kase),
+                                         "slot", slot, "slot-title", slot,
+                                         "official", OFFICIAL, NULL);
+
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (idle, &(Fixture) { .window = window }));
+  return window;
+}
+
+/* The camera is every window's too, and the window that started it keeps
+ * it: a second window opened on the scanner, or choosing the camera
+ * itself, or closed, neither stops nor takes it (it says the camera is in
+ * use); once the first window chooses a scanner, the one waiting for the
+ * camera shows it. */
+static void
+test_two_windows_one_camera (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr (HallCamera) camera = hall_camera_new ();
+  g_autoptr (HallScanWindow) waiting = NULL;
+  HallScanWindow *second;
+  guint previews;
+
+  hall_camera_test_add_device (camera, "test:sheet", "Test Camera", HALL_TEST_CAMERA_SOURCE);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  fixture->window = open_camera_window (fixture, camera, SLOT);
+  g_assert_true (hall_scan_window_choose_device (fixture->window, "test:sheet"));
+  g_assert_true (wait_for (camera_shows_sheet, fixture));
+
+  /* Opened on the scanner, then closed. */
+  second = open_camera_window (fixture, camera, "premises_proof");
+  g_assert_true (hall_camera_get_running (camera));
+  gtk_window_destroy (GTK_WINDOW (second));
+  g_object_unref (second);
+  g_assert_true (hall_camera_get_running (camera));
+  /* Its preview goes on. */
+  previews = hall_scan_window_get_n_previews (fixture->window);
+  {
+    gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+    while (hall_scan_window_get_n_previews (fixture->window) < previews + 2)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.capture", NULL));
+  assert_one_page_shown (fixture);
+  g_assert_cmpuint (n_pages_of (fixture, SLOT), ==, 1);
+
+  /* Choosing the camera in another window: refused, nothing captured. */
+  waiting = open_camera_window (fixture, camera, "premises_proof");
+  g_assert_true (hall_scan_window_choose_device (waiting, "test:sheet"));
+  g_assert_nonnull (hall_scan_window_get_error_text (waiting));
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (waiting), "another"));
+  gtk_widget_activate_action (GTK_WIDGET (waiting), "scan.capture", NULL);
+  g_assert_true (wait_for (idle, &(Fixture) { .window = waiting }));
+  g_assert_cmpuint (n_pages_of (fixture, "premises_proof"), ==, 0);
+  g_assert_true (hall_camera_get_running (camera));
+
+  /* The first window goes back to its scanner: the waiting one takes it. */
+  g_assert_true (hall_scan_window_choose_device (fixture->window, "test:0"));
+  g_assert_true (wait_for (camera_shows_sheet, &(Fixture) { .window = waiting }));
+  g_assert_null (hall_scan_window_get_error_text (waiting));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (waiting), "scan.capture", NULL));
+  g_assert_true (wait_for (idle, &(Fixture) { .window = waiting }));
+  g_assert_cmpuint (n_pages_of (fixture, "premises_proof"), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (waiting));
+}
+
+/* A window opened while another's feeder batch runs finds its devices
+ * once the batch is done (its first search waited behind the scan). */
+static void
+test_opened_during_a_scan (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr (HallScanWindow) second = NULL;
+
+  g_assert_true (wait_for (ready, fixture));
+  g_assert_true (hall_scan_window_choose (fixture->window, "Automatic Document Feeder", 75));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.scan", NULL));
+  second = hall_scan_window_new (fixture->store, NULL, hall_case_get_uuid (fixture->kase),
+                                 "premises_proof", "Proof of premises", OFFICIAL);
+  g_object_ref_sink (second);
+  gtk_window_present (GTK_WINDOW (second));
+  g_assert_true (wait_for (ten_pages_shown, fixture));
+  g_assert_true (wait_for (idle, &(Fixture) { .window = second }));
+  g_assert_null (hall_scan_window_get_error_text (second));
+  g_assert_cmpuint (hall_scan_window_get_n_pages (second), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "scan.scan", NULL));
+  g_assert_true (wait_for (idle, &(Fixture) { .window = second }));
+  g_assert_cmpuint (n_pages_of (fixture, "premises_proof"), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
+/* Cropping a page: corners dragged, what is inside stored in the page's
+ * place; Reset gives the whole page back before anything is stored; a
+ * frame dragged past the page stays on it. */
 static void
 test_crop (Fixture       *fixture,
            gconstpointer  data)
@@ -1332,6 +1438,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/two-windows", Fixture, NULL, fixture_set_up, test_two_windows,
               fixture_tear_down);
+  g_test_add ("/hall/scan-gui/two-windows-one-camera", Fixture, NULL, fixture_set_up,
+              test_two_windows_one_camera, fixture_tear_down);
+  g_test_add ("/hall/scan-gui/opened-during-a-scan", Fixture, NULL, fixture_set_up,
+              test_opened_during_a_scan, fixture_tear_down);
   g_test_add ("/hall/scan-gui/crop", Fixture, NULL, fixture_set_up, test_crop,
               fixture_tear_down);
   g_test_add ("/hall/scan-gui/keyboard", Fixture, NULL, fixture_set_up, test_keyboard,

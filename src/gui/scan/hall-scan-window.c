@@ -67,6 +67,9 @@ struct _HallScanWindow
    * its pages, shows its progress and may cancel it. */
   gboolean           scan_is_mine;
   HallCamera        *camera;
+  /* The camera too (default_camera()): its preview and capture are the
+   * window's that started it, and only that window stops it. */
+  gboolean           camera_is_mine;
   char              *case_uuid;
   char              *slot;
   char              *slot_title;
@@ -205,7 +208,8 @@ update_actions (HallScanWindow *self)
   /* Another window's scan: SANE reads one device at a time. */
   gboolean scanner_free = self->scanner == NULL || !hall_scanner_get_scanning (self->scanner);
   guint selected = gtk_drop_down_get_selected (self->device_dropdown);
-  gboolean camera_on = selected_camera (self) != NULL && hall_camera_get_running (self->camera);
+  gboolean camera_on = selected_camera (self) != NULL && self->camera_is_mine
+                       && hall_camera_get_running (self->camera);
   gboolean has_device = (selected != GTK_INVALID_LIST_POSITION
                          && self->devices != NULL && selected < self->devices->len)
                         || camera_on;
@@ -217,7 +221,8 @@ update_actions (HallScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.cancel", scanning);
   gtk_stack_set_visible_child (self->scan_stack, GTK_WIDGET (scanning ? self->cancel_button
                                                                       : self->scan_button));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", scanner_free);
+  /* A search waits behind another window's scan in the scanner's queue. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.redetect", !scanning);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.import", idle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.rescan",
                                  has_device && idle && (scanner_free || camera_on));
@@ -1693,7 +1698,7 @@ camera_preview_cb (HallCamera     *camera,
                    HallPageImage  *frame,
                    HallScanWindow *self)
 {
-  if (selected_camera (self) == NULL)
+  if (!self->camera_is_mine || selected_camera (self) == NULL)
     return;
   if (self->preview == NULL
       || cairo_image_surface_get_width (self->preview) != (int) frame->width
@@ -1708,11 +1713,25 @@ camera_preview_cb (HallCamera     *camera,
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
 }
 
+static void start_camera (HallScanWindow   *self,
+                          HallCameraDevice *device);
+
 static void
 camera_stopped_cb (HallCamera     *camera,
                    GError         *error,
                    HallScanWindow *self)
 {
+  HallCameraDevice *chosen = selected_camera (self);
+
+  /* Another window's camera stopped: one waiting for it here takes it. */
+  if (!self->camera_is_mine)
+    {
+      if (chosen != NULL && self->ready && !hall_camera_get_running (camera))
+        start_camera (self, chosen);
+      update_actions (self);
+      return;
+    }
+  self->camera_is_mine = FALSE;
   self->has_outline = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self->preview_area));
   if (error != NULL)
@@ -1757,12 +1776,23 @@ start_camera (HallScanWindow   *self,
   self->filling = FALSE;
   show_camera_controls (self, TRUE);
 
-  if (g_strcmp0 (hall_camera_get_device (self->camera), device->id) != 0
-      && !hall_camera_start (self->camera, device->id, &error))
-    show_error (self, error->message);
-  else
-    show_status (self, _("Lay the page under the camera, then press Capture (Space)"));
   self->ready = TRUE;
+  if (!self->camera_is_mine && hall_camera_get_running (self->camera))
+    {
+      show_error (self, _("The camera is in use in another scanning window: close that window "
+                          "or choose a scanner there, and this one takes the camera"));
+      return;
+    }
+  if ((!hall_camera_get_running (self->camera)
+       || g_strcmp0 (hall_camera_get_device (self->camera), device->id) != 0)
+      && !hall_camera_start (self->camera, device->id, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  self->camera_is_mine = TRUE;
+  g_clear_pointer (&self->error_text, g_free);
+  show_status (self, _("Lay the page under the camera, then press Capture (Space)"));
 }
 
 /* Starts what the device list has chosen: a camera's preview, or reading
@@ -1778,8 +1808,11 @@ select_device (HallScanWindow *self)
       update_actions (self);
       return;
     }
-  if (hall_camera_get_running (self->camera))
-    hall_camera_stop (self->camera);
+  if (self->camera_is_mine)
+    {
+      self->camera_is_mine = FALSE;
+      hall_camera_stop (self->camera);
+    }
   g_clear_pointer (&self->preview, cairo_surface_destroy);
   show_camera_controls (self, FALSE);
   read_options (self);
@@ -2059,8 +2092,11 @@ capture (HallScanWindow *self,
   guint mode = gtk_drop_down_get_selected (self->mode_dropdown);
   HallPageKind kind = mode < self->kinds->len ? g_array_index (self->kinds, HallPageKind, mode)
                                               : HALL_PAGE_KIND_GREY;
-  CaptureData *data = g_new0 (CaptureData, 1);
+  CaptureData *data;
 
+  if (!self->camera_is_mine)
+    return;
+  data = g_new0 (CaptureData, 1);
   data->self = g_object_ref (self);
   data->replaces = g_strdup (replaces);
   g_clear_pointer (&self->error_text, g_free);
@@ -2734,8 +2770,9 @@ hall_scan_window_dispose (GObject *object)
       g_clear_signal_handler (&self->preview_id, self->camera);
       g_clear_signal_handler (&self->stopped_id, self->camera);
       g_clear_signal_handler (&self->cameras_id, self->camera);
-      /* The camera's light and stream are for this window only. */
-      hall_camera_stop (self->camera);
+      /* The camera's light and stream are for the window using it only. */
+      if (self->camera_is_mine)
+        hall_camera_stop (self->camera);
     }
   g_clear_object (&self->camera);
   if (self->chooser != NULL)
