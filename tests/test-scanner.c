@@ -261,6 +261,32 @@ test_cancel (Fixture      *fixture,
 }
 
 static void
+ignore_result (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+}
+
+/* A cancel that comes while the scan waits behind a search for devices
+ * ends it before it reads a sheet: the feeder's batch is not scanned. */
+static void
+test_cancel_while_queued (Fixture      *fixture,
+                          gconstpointer user_data)
+{
+  g_autoptr (HallScanSettings) settings = hall_scan_settings_new ();
+
+  settings->source = g_strdup ("Automatic Document Feeder");
+  settings->dpi = 50;
+  hall_scanner_list_devices_async (fixture->scanner, NULL, ignore_result, NULL);
+  fixture->finished = FALSE;
+  hall_scanner_scan (fixture->scanner, "test:0", settings);
+  hall_scanner_cancel (fixture->scanner);
+  wait_until_scanned (fixture);
+  g_assert_error (fixture->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (fixture->pages->len, ==, 0);
+}
+
+static void
 test_options_round_trip (Fixture      *fixture,
                          gconstpointer user_data)
 {
@@ -402,6 +428,7 @@ main (int   argc,
   ADD ("/hall/scanner/single-page", test_single_page);
   ADD ("/hall/scanner/feeder", test_feeder);
   ADD ("/hall/scanner/cancel", test_cancel);
+  ADD ("/hall/scanner/cancel-while-queued", test_cancel_while_queued);
   ADD ("/hall/scanner/options-round-trip", test_options_round_trip);
   ADD ("/hall/scanner/device-gone", test_device_gone);
   ADD ("/hall/scanner/device-silent", test_device_silent);

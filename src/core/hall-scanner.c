@@ -916,8 +916,6 @@ scanner_thread (gpointer data)
           break;
 
         case REQUEST_SCAN:
-          g_atomic_int_set (&self->cancelled, 0);
-          g_atomic_int_set (&self->stalled, 0);
           scan (self, request->device, request->settings);
           break;
 
@@ -1115,6 +1113,11 @@ hall_scanner_scan (HallScanner            *self,
       return;
     }
   self->scanning = TRUE;
+  /* Cleared here, not when the thread takes the request: a cancel that
+   * comes while the request waits behind another (a search for devices)
+   * must still end it. */
+  g_atomic_int_set (&self->worker->cancelled, 0);
+  g_atomic_int_set (&self->worker->stalled, 0);
   self->last_activity = g_get_monotonic_time ();
   if (self->stall_timeout > 0)
     self->watchdog_id = g_timeout_add (MAX (self->stall_timeout / 4, 10), watchdog_cb, self);
