@@ -404,6 +404,8 @@ test_busy (Fixture      *fixture,
       if (fixture->finished && fixture->error != NULL)
         {
           g_assert_error (fixture->error, HALL_SCANNER_ERROR, HALL_SCANNER_ERROR_BUSY);
+          /* The refusal is not the end of the scan that runs. */
+          g_assert_true (hall_scanner_get_scanning (fixture->scanner));
           busy++;
           fixture->finished = FALSE;
         }

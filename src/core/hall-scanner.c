@@ -583,6 +583,7 @@ typedef struct
   HallPageImage *image;
   HallPageImage *thumbnail;
   GError        *error;
+  gboolean       refusal;   /* a scan refused while another runs */
 } Emission;
 
 static gboolean
@@ -604,8 +605,12 @@ emit_cb (gpointer data)
       break;
     case SIGNAL_SCAN_FINISHED:
     default:
-      scanner->scanning = FALSE;
-      g_clear_handle_id (&scanner->watchdog_id, g_source_remove);
+      /* A refusal ends the scan asked for, not the one that runs. */
+      if (!e->refusal)
+        {
+          scanner->scanning = FALSE;
+          g_clear_handle_id (&scanner->watchdog_id, g_source_remove);
+        }
       g_signal_emit (scanner, signals[SIGNAL_SCAN_FINISHED], 0, e->page, e->error);
       break;
     }
@@ -625,6 +630,22 @@ emission_free (gpointer data)
 }
 
 static void
+post (Worker   *self,
+      Emission *e)
+{
+  GSource *source;
+
+  /* Not g_main_context_invoke(): with the context free at that moment it
+   * would run the handler here, on the scanner's thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_cb, e, emission_free);
+  g_source_set_static_name (source, "[hall-scanner] emit");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
 emit (Worker        *self,
       guint          signal,
       guint          page,
@@ -633,7 +654,6 @@ emit (Worker        *self,
       GError        *error)
 {
   Emission *e = g_new0 (Emission, 1);
-  GSource *source;
 
   e->worker = worker_ref (self);
   e->signal = signal;
@@ -644,14 +664,7 @@ emit (Worker        *self,
   e->thumbnail = image != NULL ? hall_page_image_scale_down (image, HALL_SCANNER_THUMBNAIL_SIZE)
                                : NULL;
   e->error = error;
-  /* Not g_main_context_invoke(): with the context free at that moment it
-   * would run the handler here, on the scanner's thread. */
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emit_cb, e, emission_free);
-  g_source_set_static_name (source, "[hall-scanner] emit");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  post (self, e);
 }
 
 /* The bytes of one frame as a page: SANE's 1-bit grey has 1 for black. */
@@ -1106,10 +1119,14 @@ hall_scanner_scan (HallScanner            *self,
 
   if (self->scanning)
     {
-      GError *error = g_error_new (HALL_SCANNER_ERROR, HALL_SCANNER_ERROR_BUSY,
-                                   _("A scan is running already: wait for it or cancel it"));
+      Emission *e = g_new0 (Emission, 1);
 
-      emit (self->worker, SIGNAL_SCAN_FINISHED, 0, 0, NULL, error);
+      e->worker = worker_ref (self->worker);
+      e->signal = SIGNAL_SCAN_FINISHED;
+      e->refusal = TRUE;
+      e->error = g_error_new (HALL_SCANNER_ERROR, HALL_SCANNER_ERROR_BUSY,
+                              _("A scan is running already: wait for it or cancel it"));
+      post (self->worker, e);
       return;
     }
   self->scanning = TRUE;
