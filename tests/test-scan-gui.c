@@ -1115,7 +1115,8 @@ n_pages_of (Fixture    *fixture,
 
 /* Every window shares the one scanner: a second window open on another
  * document takes none of the first one's pages, cannot start a scan
- * while it runs, and, closed during it, does not cancel it (a window
+ * while it runs (it says why, until that scan ends), and, closed during
+ * it, does not cancel it (a window
  * freed late by a task it waited for cancelled the next test's scan). */
 static void
 test_two_windows (Fixture       *fixture,
@@ -1130,7 +1131,11 @@ test_two_windows (Fixture       *fixture,
   g_assert_false (hall_scan_window_get_scanning (second));
   gtk_widget_activate_action (GTK_WIDGET (second), "scan.scan", NULL);
   g_assert_false (hall_scan_window_get_scanning (second));
+  g_assert_nonnull (strstr (hall_scan_window_get_error_text (second), "another window"));
+  /* Said until the first window's scan ends. */
   assert_one_page_shown (fixture);
+  g_assert_true (wait_for (idle, &(Fixture) { .window = second }));
+  g_assert_null (hall_scan_window_get_error_text (second));
   g_assert_cmpuint (hall_scan_window_get_n_pages (second), ==, 0);
   g_assert_cmpuint (n_pages_of (fixture, SLOT), ==, 1);
   g_assert_cmpuint (n_pages_of (fixture, "premises_proof"), ==, 0);

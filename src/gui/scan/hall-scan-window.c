@@ -66,6 +66,7 @@ struct _HallScanWindow
    * them all, and only the window that started the scan running takes
    * its pages, shows its progress and may cancel it. */
   gboolean           scan_is_mine;
+  gboolean           refused_busy;   /* says the scanner reads for another */
   HallCamera        *camera;
   /* The camera too (default_camera()): its preview and capture are the
    * window's that started it, and only that window stops it. */
@@ -2010,6 +2011,12 @@ scan_finished_cb (HallScanner    *scanner,
   /* Another window's scan ended: this one may scan again. */
   if (!self->scan_is_mine)
     {
+      if (self->refused_busy)
+        {
+          self->refused_busy = FALSE;
+          g_clear_pointer (&self->error_text, g_free);
+          show_status (self, "");
+        }
       update_actions (self);
       return;
     }
@@ -2127,6 +2134,7 @@ start_scan (HallScanWindow *self,
     {
       show_error (self, _("The scanner is reading for another window: wait for that scan to end, "
                           "then scan again"));
+      self->refused_busy = TRUE;
       return;
     }
 
