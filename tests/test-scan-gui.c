@@ -866,6 +866,16 @@ test_case_page_checklist (Fixture       *fixture,
     g_assert_nonnull (scan);
     g_object_get (scan, "slot", &slot, NULL);
     g_assert_cmpstr (slot, ==, "premises_proof");
+
+    /* Pressed again, and for the document the fixture's window is open
+     * on: those windows come forward, no second one opens. */
+    g_assert_true (gtk_widget_activate_action (page, "case.scan-document", "s", "premises_proof"));
+    g_assert_true (gtk_widget_activate_action (page, "case.scan-document", "s", SLOT));
+    g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, 3);
+    g_assert_true (hall_scan_window_find (hall_case_get_uuid (fixture->kase), SLOT)
+                   == fixture->window);
+    g_assert_true ((GtkWidget *) hall_scan_window_find (hall_case_get_uuid (fixture->kase),
+                                                        "premises_proof") == scan);
     gtk_window_destroy (GTK_WINDOW (scan));
   }
   gtk_window_destroy (GTK_WINDOW (window));

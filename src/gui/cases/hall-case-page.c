@@ -403,6 +403,13 @@ scan_document_action (GtkWidget  *widget,
 
   if (self->kase == NULL || self->store == NULL)
     return;
+  /* One window a document: it is shown again. */
+  window = hall_scan_window_find (hall_case_get_uuid (self->kase), slot);
+  if (window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
   if (self->catalog != NULL)
     service = hall_catalog_lookup (self->catalog, hall_case_get_service_id (self->kase));
   for (guint i = 0; service != NULL && i < hall_service_get_n_documents (service); i++)

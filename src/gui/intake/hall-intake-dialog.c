@@ -736,6 +736,12 @@ scan_documents (GtkWidget  *widget,
   if (doc == NULL)
     doc = hall_service_get_document (self->service, 0);
 
+  window = hall_scan_window_find (hall_case_get_uuid (self->kase), doc->id);
+  if (window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
   zh = g_str_has_prefix (g_get_language_names ()[0], "zh");
   window = hall_scan_window_new (self->store, NULL, hall_case_get_uuid (self->kase),
                                  doc->id, zh && doc->name_zh != NULL ? doc->name_zh : doc->name,

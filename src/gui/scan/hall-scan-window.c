@@ -2728,10 +2728,15 @@ default_camera (void)
   return g_object_ref (camera);
 }
 
+/* The windows open, for hall_scan_window_find() (the main thread's). */
+static GList *open_windows;
+
 static void
 hall_scan_window_constructed (GObject *object)
 {
   HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  open_windows = g_list_prepend (open_windows, self);
 
   G_OBJECT_CLASS (hall_scan_window_parent_class)->constructed (object);
 
@@ -2761,6 +2766,8 @@ static void
 hall_scan_window_dispose (GObject *object)
 {
   HallScanWindow *self = HALL_SCAN_WINDOW (object);
+
+  open_windows = g_list_remove (open_windows, self);
 
   g_cancellable_cancel (self->cancellable);
   if (self->scanner != NULL)
@@ -3019,6 +3026,20 @@ hall_scan_window_init (HallScanWindow *self)
                            GTK_SELECTION_MODEL (gtk_no_selection_new (
                              G_LIST_MODEL (g_object_ref (self->page_model)))));
   self->fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+HallScanWindow *
+hall_scan_window_find (const char *case_uuid,
+                       const char *slot)
+{
+  for (GList *l = open_windows; l != NULL; l = l->next)
+    {
+      HallScanWindow *window = l->data;
+
+      if (g_strcmp0 (window->case_uuid, case_uuid) == 0 && g_strcmp0 (window->slot, slot) == 0)
+        return window;
+    }
+  return NULL;
 }
 
 HallScanWindow *

@@ -36,6 +36,12 @@ HallScanWindow *hall_scan_window_new            (HallStore      *store,
                                                  const char     *slot_title,
                                                  const char     *official);
 
+/* (transfer none) (nullable): the scanning window open on @slot of the
+ * case @case_uuid: a second window on the same document would not see
+ * the first one's pages come, so callers show that one again. */
+HallScanWindow *hall_scan_window_find           (const char     *case_uuid,
+                                                 const char     *slot);
+
 /* The engine that fetches the files of pages pulled from other counters
  * when they are shown (nullable: they are then said to be on the server). */
 void            hall_scan_window_set_sync_engine (HallScanWindow *self,
