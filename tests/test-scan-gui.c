@@ -1182,6 +1182,20 @@ open_camera_window (Fixture    *fixture,
   return window;
 }
 
+typedef struct
+{
+  HallScanWindow *window;
+  guint           shown;   /* frames it had shown */
+} PreviewCount;
+
+static gboolean
+two_more_previews (gpointer data)
+{
+  PreviewCount *count = data;
+
+  return hall_scan_window_get_n_previews (count->window) >= count->shown + 2;
+}
+
 /* The camera is every window's too, and the window that started it keeps
  * it: a second window opened on the scanner, or choosing the camera
  * itself, or closed, neither stops nor takes it (it says the camera is in
@@ -1194,7 +1208,7 @@ test_two_windows_one_camera (Fixture       *fixture,
   g_autoptr (HallCamera) camera = hall_camera_new ();
   g_autoptr (HallScanWindow) waiting = NULL;
   HallScanWindow *second;
-  guint previews;
+  PreviewCount previews;
 
   hall_camera_test_add_device (camera, "test:sheet", "Test Camera", HALL_TEST_CAMERA_SOURCE);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
@@ -1210,16 +1224,9 @@ test_two_windows_one_camera (Fixture       *fixture,
   g_object_unref (second);
   g_assert_true (hall_camera_get_running (camera));
   /* Its preview goes on. */
-  previews = hall_scan_window_get_n_previews (fixture->window);
-  {
-    gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-
-    while (hall_scan_window_get_n_previews (fixture->window) < previews + 2)
-      {
-        g_assert_cmpint (g_get_monotonic_time (), <, end);
-        g_main_context_iteration (NULL, TRUE);
-      }
-  }
+  previews.window = fixture->window;
+  previews.shown = hall_scan_window_get_n_previews (fixture->window);
+  g_assert_true (wait_for (two_more_previews, &previews));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "scan.capture", NULL));
   assert_one_page_shown (fixture);
   g_assert_cmpuint (n_pages_of (fixture, SLOT), ==, 1);
