@@ -20,4 +20,8 @@ void            hall_scanner_test_fail_after_bytes (HallScanner *self,
 void            hall_scanner_test_hang_after_bytes (HallScanner *self,
                                                     guint        bytes);
 
+/* How many pages so far had a reader thread of the backend's found for
+ * them (hall-reader-threads.c): the test backend starts one a page. */
+guint           hall_scanner_test_get_readers_found (HallScanner *self);
+
 G_END_DECLS

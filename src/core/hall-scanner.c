@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "hall-background-task.h"
+#include "hall-reader-threads.h"
 #include "hall-scanner.h"
 #include "hall-scanner-test-hooks.h"
 
@@ -54,11 +55,13 @@ typedef struct
   gint            hang_after;     /* atomic, test hook: bytes before it stops answering */
   gint            stalled;        /* atomic: the watchdog found the device silent */
   gpointer        reading;        /* atomic: the handle while a page is read, for the watchdog */
+  gint            readers_found;  /* atomic, for tests: pages whose reader thread was found */
   GWeakRef        scanner;
 
   /* The thread's own, never touched elsewhere. */
   SANE_Handle     handle;
   char           *handle_name;
+  gboolean        readers_linger; /* the handle's readers outlive their page */
 } Worker;
 
 struct _HallScanner
@@ -218,6 +221,7 @@ close_handle (Worker *self)
     }
   self->handle = NULL;
   g_clear_pointer (&self->handle_name, g_free);
+  self->readers_linger = FALSE;
 }
 
 static gboolean
@@ -721,8 +725,80 @@ set_cancelled_error (Worker      *self,
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The scan was cancelled"));
 }
 
+/* How much the next sane_read() may take. The backend ends its reader in
+ * the read that returns the page's last bytes: until the reader has gone
+ * by itself, that read is held back, and the one before it leaves a byte
+ * for it, so that the reader can finish its writes and go. */
+static SANE_Int
+next_read_length (Worker            *self,
+                  HallReaderThreads *readers,
+                  gsize              left)
+{
+  if (left == 0 || left > READ_CHUNK || self->readers_linger
+      || hall_reader_threads_count (readers) == 0)
+    return READ_CHUNK;
+  if (left > 1)
+    return (SANE_Int) left - 1;
+  if (!hall_reader_threads_wait_gone (readers, G_USEC_PER_SEC / 2))
+    {
+      g_debug ("%s: the reader thread outlives its page; not waiting for it again",
+               self->handle_name);
+      self->readers_linger = TRUE;
+    }
+  return READ_CHUNK;
+}
+
+/* Ends the page being read with sane_cancel(), once the backend's readers
+ * may be cancelled without harm (hall-reader-threads.c): a reader waiting
+ * to write is let on by reading what it wrote, which is dropped. @left is
+ * what the page still has to come (0: not known). */
+static void
+cancel_page (Worker            *self,
+             HallReaderThreads *readers,
+             guint8            *chunk,
+             gsize              left)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  gulong pause = 50;
+
+  for (;;)
+    {
+      HallReadersState state = hall_reader_threads_get_state (readers);
+
+      if (state >= HALL_READERS_WAITING)
+        break;
+      if (g_get_monotonic_time () >= until)
+        {
+          g_debug ("%s: the reader thread is still busy; cancelling anyway", self->handle_name);
+          break;
+        }
+      if (state == HALL_READERS_WRITING && left != 1)
+        {
+          SANE_Int length = 0;
+
+          if (sane_read (self->handle, chunk, next_read_length (self, readers, left),
+                         &length) != SANE_STATUS_GOOD)
+            break;
+          left = left > (gsize) length ? left - length : 0;
+        }
+      else if (state == HALL_READERS_WRITING)
+        {
+          /* Its last byte fits the pipe: it is about to go. */
+          hall_reader_threads_wait_gone (readers, G_USEC_PER_SEC / 2);
+          break;
+        }
+      else
+        {
+          g_usleep (pause);
+          pause = MIN (pause * 2, 2000);
+        }
+    }
+  sane_cancel (self->handle);
+}
+
 static gboolean
 read_page (Worker            *self,
+           HallReaderThreads *readers,
            const char        *device,
            guint              page,
            guint              dpi,
@@ -762,14 +838,18 @@ read_page (Worker            *self,
     {
       SANE_Int length = 0;
 
+      SANE_Int max_length;
+
       if (g_atomic_int_get (&self->cancelled))
         {
-          sane_cancel (self->handle);
+          cancel_page (self, readers, chunk, expected > data->len ? expected - data->len : 0);
           set_cancelled_error (self, device, page, error);
           return FALSE;
         }
+      max_length = next_read_length (self, readers,
+                                     expected > data->len ? expected - data->len : 0);
       g_atomic_pointer_set (&self->reading, self->handle);
-      status = sane_read (self->handle, chunk, READ_CHUNK, &length);
+      status = sane_read (self->handle, chunk, max_length, &length);
       /* Test hooks: the device goes away, or stops answering, after so
        * many bytes (the watchdog's sane_cancel() ends the wait). */
       if (fail_after > 0 && data->len + length >= (guint) fail_after)
@@ -784,7 +864,8 @@ read_page (Worker            *self,
         status = SANE_STATUS_CANCELLED;
       if (status != SANE_STATUS_GOOD)
         {
-          sane_cancel (self->handle);
+          cancel_page (self, readers, chunk, expected > data->len + length
+                                               ? expected - data->len - length : 0);
           if (status == SANE_STATUS_CANCELLED)
             set_cancelled_error (self, device, page, error);
           else
@@ -844,6 +925,7 @@ scan (Worker                 *self,
   for (;;)
     {
       g_autoptr (HallPageImage) image = NULL;
+      g_autoptr (HallReaderThreads) readers = NULL;
       SANE_Status status;
 
       if (g_atomic_int_get (&self->cancelled))
@@ -851,7 +933,11 @@ scan (Worker                 *self,
           set_cancelled_error (self, device, page + 1, &error);
           break;
         }
+      readers = hall_reader_threads_before ();
       status = sane_start (self->handle);
+      hall_reader_threads_started (readers);
+      if (hall_reader_threads_count (readers) > 0)
+        g_atomic_int_inc (&self->readers_found);
       /* A trace of each step, so that a scan that never ends (seen once
        * in CI) says where it stopped. */
       g_debug ("%s: page %u: %s", device, page + 1, sane_strstatus (status));
@@ -873,7 +959,7 @@ scan (Worker                 *self,
           set_sane_error (&error, device, status, page);
           break;
         }
-      if (!read_page (self, device, page + 1, (guint) (dpi + 0.5), &image, &error))
+      if (!read_page (self, readers, device, page + 1, (guint) (dpi + 0.5), &image, &error))
         break;
       page++;
       g_debug ("%s: page %u read", device, page);
@@ -1169,6 +1255,12 @@ hall_scanner_set_stall_timeout (HallScanner *self,
   g_return_if_fail (HALL_IS_SCANNER (self));
 
   self->stall_timeout = milliseconds;
+}
+
+guint
+hall_scanner_test_get_readers_found (HallScanner *self)
+{
+  return (guint) g_atomic_int_get (&self->worker->readers_found);
 }
 
 void
