@@ -94,10 +94,12 @@ checkpoint_thread (gpointer data)
       g_mutex_unlock (&self->mutex);
 
       /* SQLITE_BUSY: another checkpoint is running, which is as good (the
-       * connection has extended result codes). A log of -1 frames: this
+       * connection has extended result codes); SQLite then gives the log
+       * as -1 frames too. A log of -1 frames after SQLITE_OK: this
        * connection is not in WAL mode. */
       rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, NULL);
-      if (((rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) || frames < 0) && !told)
+      if (((rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY) || (rc == SQLITE_OK && frames < 0))
+          && !told)
         {
           g_message ("Could not copy the write-ahead log of %s into it: %s (the next write "
                      "tries again)", sqlite3_db_filename (db, "main"), sqlite3_errmsg (db));
