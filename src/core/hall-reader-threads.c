@@ -12,16 +12,20 @@
  * for ever: so does the pthread_join() in sane_cancel(), and our scanner
  * thread with it.
  *
- * So the scanner lets the backend end a reader only where the cancel is
- * harmless: once the reader has gone by itself, or while it waits in a
- * system call, where it holds none of the allocator's locks (a sleep
- * between lines, a read from the device). A write to the full pipe is no
- * such wait: sane_cancel() closes the pipe before it cancels, and the
- * reader wakes into its error path (the test backend's calls strerror()).
+ * So the scanner lets the backend end a reader only once the reader has
+ * gone by itself, or while it waits in a system call that holds none of
+ * the C library's locks (a sleep between lines, a read from the device).
+ * A write to the full pipe is no such wait: sane_cancel() closes the pipe
+ * before it cancels, and the reader wakes into its error path (the test
+ * backend's calls strerror()). This makes the hang rare, not impossible:
+ * a reader seen asleep may wake in the microseconds before the cancel
+ * reaches it.
  *
  * The readers are found by what Linux shows in /proc: the threads that
  * appeared during sane_start(), started from this thread and so named
- * after it. Where /proc cannot be read, none are found and nothing waits.
+ * after it. Where /proc/self/task cannot be listed, none are found and
+ * nothing waits; where a thread's "syscall" cannot be read, it counts as
+ * busy, and each wait runs to its bound.
  */
 #define G_LOG_DOMAIN "hall-scanner"
 
@@ -127,6 +131,41 @@ is_gone (gint64 tid)
   return !g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* The calls a reader waits in for its device or its next line, holding
+ * none of the C library's locks. Any other call may be the allocator's
+ * own (malloc() maps and unmaps memory with its arena locked) or a lock's
+ * wait, so it counts as busy. */
+static gboolean
+is_quiet_wait (gint64 number)
+{
+  switch (number)
+    {
+    case SYS_read:
+    case SYS_readv:
+    case SYS_pread64:
+    case SYS_recvfrom:
+    case SYS_recvmsg:
+    case SYS_ioctl:
+    case SYS_nanosleep:
+    case SYS_clock_nanosleep:
+#ifdef SYS_poll
+    case SYS_poll:
+#endif
+    case SYS_ppoll:
+#ifdef SYS_select
+    case SYS_select:
+#endif
+    case SYS_pselect6:
+#ifdef SYS_epoll_wait
+    case SYS_epoll_wait:
+#endif
+    case SYS_epoll_pwait:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* /proc's "syscall" gives the number of the call a thread waits in, or
  * "running". */
 static HallReadersState
@@ -139,11 +178,11 @@ thread_state (gint64 tid)
   if (syscall_line == NULL)
     return is_gone (tid) ? HALL_READERS_GONE : HALL_READERS_BUSY;
   number = g_ascii_strtoll (syscall_line, &end, 10);
-  if (end == syscall_line || number < 0 || number == SYS_futex)
+  if (end == syscall_line || number < 0)
     return HALL_READERS_BUSY;
   if (number == SYS_write || number == SYS_writev || number == SYS_pwrite64)
     return HALL_READERS_WRITING;
-  return HALL_READERS_WAITING;
+  return is_quiet_wait (number) ? HALL_READERS_WAITING : HALL_READERS_BUSY;
 }
 
 HallReadersState

@@ -61,7 +61,7 @@ typedef struct
   /* The thread's own, never touched elsewhere. */
   SANE_Handle     handle;
   char           *handle_name;
-  gboolean        readers_linger; /* the handle's readers outlive their page */
+  gboolean        readers_linger; /* this scan's readers outlive their page */
 } Worker;
 
 struct _HallScanner
@@ -221,7 +221,6 @@ close_handle (Worker *self)
     }
   self->handle = NULL;
   g_clear_pointer (&self->handle_name, g_free);
-  self->readers_linger = FALSE;
 }
 
 static gboolean
@@ -772,12 +771,19 @@ cancel_page (Worker            *self,
           g_debug ("%s: the reader thread is still busy; cancelling anyway", self->handle_name);
           break;
         }
+      /* A page of no known length is drained too: the read might be its
+       * last, but a reader left blocked in its write is woken into its
+       * error path for certain. */
       if (state == HALL_READERS_WRITING && left != 1)
         {
           SANE_Int length = 0;
+          SANE_Status status;
 
-          if (sane_read (self->handle, chunk, next_read_length (self, readers, left),
-                         &length) != SANE_STATUS_GOOD)
+          g_atomic_pointer_set (&self->reading, self->handle);
+          status = sane_read (self->handle, chunk, next_read_length (self, readers, left),
+                              &length);
+          g_atomic_pointer_set (&self->reading, NULL);
+          if (status != SANE_STATUS_GOOD)
             break;
           left = left > (gsize) length ? left - length : 0;
         }
@@ -837,7 +843,6 @@ read_page (Worker            *self,
   for (;;)
     {
       SANE_Int length = 0;
-
       SANE_Int max_length;
 
       if (g_atomic_int_get (&self->cancelled))
@@ -921,6 +926,9 @@ scan (Worker                 *self,
     feeder = hall_scan_source_is_feeder (source);
   }
   get_number (self, SANE_NAME_SCAN_RESOLUTION, &dpi);
+  /* A reader slow to go once (a loaded machine) does not switch the
+   * waits off for every scan after. */
+  self->readers_linger = FALSE;
 
   for (;;)
     {
