@@ -16,6 +16,7 @@
 #include "hall-error.h"
 #include "hall-sqlite.h"
 #include "hall-store.h"
+#include "hall-store-signing.h"
 #include "hall-store-migrations.h"
 #include "hall-store-sync-private.h"
 #include "hall-store-test-hooks.h"
@@ -1185,6 +1186,79 @@ test_first_pull_search_fill_fails (Fixture       *fixture,
   g_assert_cmpuint (count_found (store, hall_case_get_number (taken_in)), ==, 1);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM case_bigrams"
                                               " WHERE bigram = '伟明'"), ==, 26);
+}
+
+/* The counts the list reads agree with the cases there are. */
+static void
+assert_counts_true (const char *path)
+{
+  g_assert_cmpint (count_rows (path, "SELECT n FROM counts WHERE name = 'cases'"), ==,
+                   count_rows (path, "SELECT count(*) FROM cases"));
+  g_assert_cmpint (count_rows (path, "SELECT count(*) FROM"
+                                     " (SELECT state, count(*) AS k FROM cases GROUP BY state) g"
+                                     " LEFT JOIN counts c ON c.name = 'state:' || g.state"
+                                     " WHERE c.n IS NOT g.k"), ==, 0);
+}
+
+#define TRIGGERS_SQL                                                                       \
+  "SELECT group_concat (name || ': ' || sql, char (10)) FROM"                              \
+  " (SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name)"
+
+/* A first pull loads without the insert triggers (hall-store-search.c):
+ * away while it runs and back as they were at its end, while the counts
+ * and keys they keep stay right, with other stores on the same file (as
+ * service-hall-ctl beside the app is) writing, or ending the pull, beside
+ * it. */
+static void
+test_first_pull_triggers (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (HallStore) other = open_store (fixture->path, "C04");
+  g_autoptr (HallStore) third = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonArray) page1 = first_pull_page (0, 20);
+  g_autoptr (JsonArray) page2 = first_pull_page (20, 20);
+  g_autoptr (HallApplicant) walk_in = person ("欧阳伟明", 900);
+  g_autoptr (HallCase) taken_in = NULL;
+  g_autofree char *triggers = query_text (fixture->path, TRIGGERS_SQL);
+  g_autofree char *during = NULL;
+  g_autofree char *after = NULL;
+  guint n_entries = 0;
+
+  begin_pull_with (store, page1, "60");
+  during = query_text (fixture->path, TRIGGERS_SQL);
+  g_assert_null (strstr (during, "cases_count_insert"));
+  g_assert_null (strstr (during, "case_events_chain"));
+  g_assert_nonnull (strstr (during, "cases_count_delete"));
+  assert_counts_true (fixture->path);
+
+  /* The other store learns of the pull as it starts to write. */
+  taken_in = create_case (other, fixture->service, walk_in);
+  assert_counts_true (fixture->path);
+  g_assert_cmpuint (count_found (other, hall_case_get_number (taken_in)), ==, 1);
+  /* Its entry carries its hashes, the chain's trigger away. */
+  g_assert_true (hall_store_audit_case (other, hall_case_get_number (taken_in), &n_entries,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_entries, ==, 1);
+
+  /* A store opened now ends the pull, as after a counter killed half-way;
+   * the first one's next page finds the triggers back and counts nothing
+   * twice. */
+  third = open_store (fixture->path, "C05");
+  after = query_text (fixture->path, TRIGGERS_SQL);
+  g_assert_cmpstr (after, ==, triggers);
+  g_assert_true (hall_store_apply_changes (store, page2, NULL, "120", &error));
+  g_assert_no_error (error);
+  assert_counts_true (fixture->path);
+  g_assert_true (hall_store_end_pull (store, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_free);
+  after = query_text (fixture->path, TRIGGERS_SQL);
+  g_assert_cmpstr (after, ==, triggers);
+  assert_pulled_found (store, fixture->path, 41);
+  assert_counts_true (fixture->path);
 }
 
 /* Reads that cannot return an error must still say that they failed,
@@ -2545,6 +2619,8 @@ main (int   argc,
               test_first_pull_search_cut_off, fixture_tear_down);
   g_test_add ("/hall/store/pull/first-search-fill-fails", Fixture, NULL, fixture_set_up,
               test_first_pull_search_fill_fails, fixture_tear_down);
+  g_test_add ("/hall/store/first-pull-triggers", Fixture, NULL, fixture_set_up,
+              test_first_pull_triggers, fixture_tear_down);
   g_test_add ("/hall/store/filter", Fixture, NULL, fixture_set_up, test_filter,
               fixture_tear_down);
   g_test_add ("/hall/store/day-counts", Fixture, NULL, fixture_set_up, test_day_counts,

@@ -140,34 +140,6 @@ hall_sqlite_conn_prepare (HallSqliteConn *conn,
   return stmt;
 }
 
-HallSqliteStmt *
-hall_sqlite_conn_prepare_authorized (HallSqliteConn  *conn,
-                                     const char      *sql,
-                                     int            (*authorize) (void *,
-                                                                  int,
-                                                                  const char *,
-                                                                  const char *,
-                                                                  const char *,
-                                                                  const char *),
-                                     GError         **error)
-{
-  sqlite3_stmt *stmt = g_hash_table_lookup (conn->stmts, sql);
-  int rc;
-
-  if (stmt != NULL)
-    return stmt;
-  sqlite3_set_authorizer (conn->db, authorize, NULL);
-  rc = sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  sqlite3_set_authorizer (conn->db, NULL, NULL);
-  if (rc != SQLITE_OK)
-    {
-      hall_sqlite_set_error (error, conn->db, _("prepare a query"));
-      return NULL;
-    }
-  g_hash_table_insert (conn->stmts, g_strdup (sql), stmt);
-  return stmt;
-}
-
 gboolean
 hall_sqlite_conn_exec (HallSqliteConn *conn,
                        const char     *sql,

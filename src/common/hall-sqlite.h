@@ -62,21 +62,6 @@ HallSqliteStmt *hall_sqlite_conn_prepare  (HallSqliteConn      *conn,
                                            const char          *sql,
                                            GError             **error);
 
-/* As hall_sqlite_conn_prepare(), with @authorize as the connection's
- * authorizer (sqlite3_set_authorizer()) while @sql is compiled, trigger
- * programs included, and none after. A statement SQLite compiles again
- * (after a change of the schema) is compiled without it: @authorize may
- * only make a statement do less that is not needed for correctness. @sql
- * must not be a text also prepared without it. */
-HallSqliteStmt *hall_sqlite_conn_prepare_authorized (HallSqliteConn  *conn,
-                                                     const char      *sql,
-                                                     int            (*authorize) (void *,
-                                                                                  int,
-                                                                                  const char *,
-                                                                                  const char *,
-                                                                                  const char *,
-                                                                                  const char *),
-                                                     GError         **error);
 /* Runs @sql (one or more statements, nothing bound). @doing says what for,
  * for the message: "save the case". */
 gboolean        hall_sqlite_conn_exec     (HallSqliteConn      *conn,

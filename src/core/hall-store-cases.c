@@ -212,23 +212,6 @@ _hall_store_number_seq (const char *number)
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"        \
   " NULLIF (?17, 0), ?18)"
 
-/* The insert of a case compiled without the trigger that writes its row of
- * case_search (and, through that row's own triggers, its name bigrams):
- * SQLITE_IGNORE drops that one INSERT from the trigger's program. */
-static int
-skip_search_keys (void       *data,
-                  int         action,
-                  const char *table,
-                  const char *unused,
-                  const char *database,
-                  const char *trigger)
-{
-  if (action == SQLITE_INSERT && g_strcmp0 (table, "case_search") == 0
-      && g_strcmp0 (trigger, "case_search_insert") == 0)
-    return SQLITE_IGNORE;
-  return SQLITE_OK;
-}
-
 gboolean
 _hall_store_insert_case_locked (HallStore  *self,
                                 HallCase   *kase,
@@ -243,13 +226,7 @@ _hall_store_insert_case_locked (HallStore  *self,
   json_node_set_array (node, hall_case_get_checklist (kase));
   checklist = json_to_string (node, FALSE);
 
-  /* A first pull writes the search keys of its cases at its end. */
-  if (from_server && self->search_fill)
-    stmt = hall_sqlite_conn_prepare_authorized (self->writer,
-                                                INSERT_CASE_SQL " /* search keys later */",
-                                                skip_search_keys, error);
-  else
-    stmt = hall_sqlite_conn_prepare (self->writer, INSERT_CASE_SQL, error);
+  stmt = hall_sqlite_conn_prepare (self->writer, INSERT_CASE_SQL, error);
   if (stmt == NULL)
     return FALSE;
   hall_sqlite_bind_text (stmt, 1, hall_case_get_uuid (kase));
@@ -278,6 +255,28 @@ _hall_store_insert_case_locked (HallStore  *self,
   /* The due order's group, as HALL_STORE_DUE_RANK has it: given here, the
    * insert trigger need not write the row again (migration 19). */
   sqlite3_bind_int (stmt, 18, hall_case_sort_due_rank (kase));
+  if (!hall_sqlite_stmt_run (stmt, _("save the case"), error))
+    return FALSE;
+  if (!self->search_fill)
+    return TRUE;
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+
+  /* While a first pull runs, what its insert triggers would write
+   * (hall-store-search.c): the keys of a case taken in here (the pulled
+   * ones get theirs at the pull's end), and the counts. */
+  if (!from_server
+      && !_hall_store_write_case_keys_locked (self,
+                                              sqlite3_last_insert_rowid (
+                                                hall_sqlite_conn_get_db (self->writer)),
+                                              error))
+    return FALSE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "INSERT INTO counts (name, n) VALUES ('cases', 1),"
+                                   " ('state:' || ?1, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  hall_sqlite_bind_text (stmt, 1, hall_case_state_to_string (hall_case_get_state (kase)));
   return hall_sqlite_stmt_run (stmt, _("save the case"), error);
 }
 

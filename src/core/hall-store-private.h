@@ -46,8 +46,10 @@ struct _HallStore
 
   /* A fresh store's first pull is under way (meta "search_fill"): the
    * search keys (case_search, the applicants' full-text indexes) of what
-   * it stores are written once, when it ends (_hall_store_fill_search).
-   * Under write_lock. */
+   * it stores are written once, when it ends (_hall_store_fill_search),
+   * and the insert triggers are away until then. Read again from meta at
+   * each write's start, since another process may start or end it. Under
+   * write_lock. */
   gboolean        search_fill;
   gboolean        fail_fill;  /* tests: the fill fails before its commit */
 
@@ -213,6 +215,12 @@ gboolean        _hall_store_retire_applicant_locked (HallStore  *self,
 void            _hall_store_hold_index_locked   (HallStore      *self);
 gboolean        _hall_store_fill_search         (HallStore      *self,
                                                  GError        **error);
+gboolean        _hall_store_write_case_keys_locked (HallStore  *self,
+                                                    gint64      case_id,
+                                                    GError    **error);
+/* A first pull's start: its insert triggers go until its end. */
+gboolean        _hall_store_drop_insert_triggers_locked (HallStore *self,
+                                                         GError   **error);
 /* At open: a first pull killed half-way gets its search keys now. */
 gboolean        _hall_store_resume_search_fill  (HallStore      *self,
                                                  GError        **error);

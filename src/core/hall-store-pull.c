@@ -561,7 +561,8 @@ hall_store_begin_pull (HallStore  *self,
       _hall_store_write_rollback (self);
       return TRUE;
     }
-  if (!_hall_store_set_meta_locked (self, "search_fill", "1", error))
+  if (!_hall_store_drop_insert_triggers_locked (self, error)
+      || !_hall_store_set_meta_locked (self, "search_fill", "1", error))
     {
       _hall_store_write_rollback (self);
       return FALSE;

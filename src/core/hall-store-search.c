@@ -595,10 +595,13 @@ hall_store_search_cases_finish (HallStore     *self,
  * it their name bigrams (its triggers); the full-text indexes, which saw no
  * applicant while the pull ran, are made again from the applicants, as
  * migration 2 made them. */
-static const char fill_search_sql[] =
-  "INSERT INTO case_search (created_at, id, applicant_id, id_number, phone, name)"
-  "  SELECT c.created_at, c.id, c.applicant_id, a.id_number, coalesce (a.phone, ''), a.name"
+#define INSERT_CASE_KEYS_SQL                                                               \
+  "INSERT INTO case_search (created_at, id, applicant_id, id_number, phone, name)"         \
+  "  SELECT c.created_at, c.id, c.applicant_id, a.id_number, coalesce (a.phone, ''), a.name" \
   "  FROM cases c JOIN applicants a ON a.id = c.applicant_id"
+
+static const char fill_search_sql[] =
+  INSERT_CASE_KEYS_SQL
   "  WHERE NOT EXISTS (SELECT 1 FROM case_search s"
   "                    WHERE s.created_at = c.created_at AND s.id = c.id)"
   "  ORDER BY c.created_at, c.id;"
@@ -609,6 +612,74 @@ static const char fill_search_sql[] =
   "INSERT INTO applicant_trigrams (rowid, name, phone, id_number)"
   "  SELECT id, name, coalesce (phone, ''), id_number FROM applicants;"
   "DELETE FROM meta WHERE key = 'search_fill';";
+
+/* The insert triggers a first pull loads without, as a bulk load does
+ * (each costs a pulled case or applicant about as much as its insert, for
+ * being there at all): meanwhile the store writes a case's two counts
+ * itself (_hall_store_insert_case_locked()), gives every case its due
+ * group and every entry its hashes as it inserts them, and leaves the
+ * search keys to the pull's end, which puts the triggers back as
+ * sqlite_master had them, kept in meta ("trigger:NAME") until then. */
+static const char save_first_pull_triggers_sql[] =
+  "INSERT INTO meta (key, value)"
+  "  SELECT 'trigger:' || name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+  "  ('cases_count_insert', 'cases_state_count_insert', 'cases_due_rank_insert',"
+  "   'case_search_insert', 'case_search_applicant_insert', 'case_events_chain');"
+  "DROP TRIGGER IF EXISTS cases_count_insert;"
+  "DROP TRIGGER IF EXISTS cases_state_count_insert;"
+  "DROP TRIGGER IF EXISTS cases_due_rank_insert;"
+  "DROP TRIGGER IF EXISTS case_search_insert;"
+  "DROP TRIGGER IF EXISTS case_search_applicant_insert;"
+  "DROP TRIGGER IF EXISTS case_events_chain;";
+
+gboolean
+_hall_store_drop_insert_triggers_locked (HallStore  *self,
+                                         GError    **error)
+{
+  return hall_sqlite_conn_exec (self->writer, save_first_pull_triggers_sql,
+                                _("set up the first pull"), error);
+}
+
+static gboolean
+restore_insert_triggers_locked (HallStore  *self,
+                                GError    **error)
+{
+  g_autoptr (GPtrArray) triggers = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+  int rc;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT value FROM meta WHERE key LIKE 'trigger:%'", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (triggers, hall_sqlite_column_dup (stmt, 0));
+  if (rc != SQLITE_DONE)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look at the store"));
+  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+  for (guint i = 0; i < triggers->len; i++)
+    if (!hall_sqlite_conn_exec (self->writer, g_ptr_array_index (triggers, i),
+                                _("index the pulled cases for search"), error))
+      return FALSE;
+  return hall_sqlite_conn_exec (self->writer, "DELETE FROM meta WHERE key LIKE 'trigger:%'",
+                                _("index the pulled cases for search"), error);
+}
+
+/* A case taken in here while a first pull runs is found at once, as the
+ * trigger away meanwhile would have it (case_search_insert). */
+gboolean
+_hall_store_write_case_keys_locked (HallStore  *self,
+                                    gint64      case_id,
+                                    GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer, INSERT_CASE_KEYS_SQL " WHERE c.id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, case_id);
+  return hall_sqlite_stmt_run (stmt, _("save the case"), error);
+}
 
 /* Writes what a first pull left out, with the end of its state, in one
  * transaction: cut off half-way it leaves the state as it was, and is
@@ -627,7 +698,8 @@ _hall_store_fill_search (HallStore *self,
       return TRUE;
     }
   ok = hall_sqlite_conn_exec (self->writer, fill_search_sql,
-                              _("index the pulled cases for search"), error);
+                              _("index the pulled cases for search"), error)
+       && restore_insert_triggers_locked (self, error);
   if (ok && self->fail_fill)
     {
       self->fail_fill = FALSE;

@@ -251,12 +251,29 @@ gboolean
 _hall_store_write_begin (HallStore *self,
                          GError   **error)
 {
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
   g_mutex_lock (&self->write_lock);
   if (!hall_sqlite_conn_exec (self->writer, "BEGIN IMMEDIATE", _("start writing"), error))
     {
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
+  /* Whether a first pull is under way, as the store says: another process
+   * (service-hall-ctl beside the app) may have started or ended it. The
+   * migrations' own transaction comes before the table. */
+  if (self->schema_version != HALL_STORE_SCHEMA_VERSION)
+    return TRUE;
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'search_fill')",
+                                   error);
+  if (stmt == NULL || !hall_sqlite_stmt_step_row (stmt, _("start writing"), error))
+    {
+      g_clear_pointer (&stmt, hall_sqlite_stmt_release);
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
+  self->search_fill = sqlite3_column_int (stmt, 0) != 0;
   return TRUE;
 }
 
