@@ -1261,6 +1261,36 @@ test_first_pull_triggers (Fixture       *fixture,
   assert_counts_true (fixture->path);
 }
 
+/* A store left in the middle of its first pull by one version and opened
+ * by a newer one: its migrations may drop or change the insert triggers by
+ * name (version 19 drops two), so they are put back before them. Here the
+ * store says it is at version 18, and version 19 runs again. */
+static void
+test_first_pull_cut_off_then_migrated (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr (HallStore) store = open_store (fixture->path, "C03");
+  g_autoptr (JsonArray) page = first_pull_page (0, 20);
+  g_autofree char *triggers = query_text (fixture->path, TRIGGERS_SQL);
+  g_autofree char *after = NULL;
+  sqlite3 *db = NULL;
+
+  begin_pull_with (store, page, "60");
+  g_clear_object (&store);
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 18", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  sqlite3_close (db);
+
+  store = open_store (fixture->path, "C03");
+  after = query_text (fixture->path, TRIGGERS_SQL);
+  g_assert_cmpstr (after, ==, triggers);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM meta"
+                                              " WHERE key LIKE 'trigger:%'"), ==, 0);
+  assert_pulled_found (store, fixture->path, 20);
+  assert_counts_true (fixture->path);
+}
+
 /* Reads that cannot return an error must still say that they failed,
  * rather than answer 0 cases as if the store were empty. */
 static void
@@ -2621,6 +2651,8 @@ main (int   argc,
               test_first_pull_search_fill_fails, fixture_tear_down);
   g_test_add ("/hall/store/first-pull-triggers", Fixture, NULL, fixture_set_up,
               test_first_pull_triggers, fixture_tear_down);
+  g_test_add ("/hall/store/first-pull-cut-off-then-migrated", Fixture, NULL, fixture_set_up,
+              test_first_pull_cut_off_then_migrated, fixture_tear_down);
   g_test_add ("/hall/store/filter", Fixture, NULL, fixture_set_up, test_filter,
               fixture_tear_down);
   g_test_add ("/hall/store/day-counts", Fixture, NULL, fixture_set_up, test_day_counts,

@@ -218,9 +218,12 @@ gboolean        _hall_store_fill_search         (HallStore      *self,
 gboolean        _hall_store_write_case_keys_locked (HallStore  *self,
                                                     gint64      case_id,
                                                     GError    **error);
-/* A first pull's start: its insert triggers go until its end. */
+/* A first pull's start: its insert triggers go until its end, or until
+ * a migration, which may name them. */
 gboolean        _hall_store_drop_insert_triggers_locked (HallStore *self,
                                                          GError   **error);
+gboolean        _hall_store_restore_insert_triggers_locked (HallStore *self,
+                                                            GError   **error);
 /* At open: a first pull killed half-way gets its search keys now. */
 gboolean        _hall_store_resume_search_fill  (HallStore      *self,
                                                  GError        **error);

@@ -640,9 +640,9 @@ _hall_store_drop_insert_triggers_locked (HallStore  *self,
                                 _("set up the first pull"), error);
 }
 
-static gboolean
-restore_insert_triggers_locked (HallStore  *self,
-                                GError    **error)
+gboolean
+_hall_store_restore_insert_triggers_locked (HallStore  *self,
+                                            GError    **error)
 {
   g_autoptr (GPtrArray) triggers = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (HallSqliteStmt) stmt = NULL;
@@ -699,7 +699,7 @@ _hall_store_fill_search (HallStore *self,
     }
   ok = hall_sqlite_conn_exec (self->writer, fill_search_sql,
                               _("index the pulled cases for search"), error)
-       && restore_insert_triggers_locked (self, error);
+       && _hall_store_restore_insert_triggers_locked (self, error);
   if (ok && self->fail_fill)
     {
       self->fail_fill = FALSE;

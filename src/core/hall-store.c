@@ -586,6 +586,12 @@ migrate (HallStore *self,
     }
   if (version < HALL_STORE_SCHEMA_VERSION)
     {
+      /* A first pull cut off left its insert triggers away: the
+       * migrations may drop or change them by name, so they come back
+       * first (the pull's end, at open, finds none to put back). The
+       * table of meta is there from version 1 on. */
+      if (version >= 1 && !_hall_store_restore_insert_triggers_locked (self, error))
+        goto fail;
       if (!hall_store_migrate (hall_sqlite_conn_get_db (self->writer), version, error))
         goto fail;
       /* Before version 3 nothing was ever sent: queue what there is. From
