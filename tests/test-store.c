@@ -1203,6 +1203,12 @@ assert_counts_true (const char *path)
 #define TRIGGERS_SQL                                                                       \
   "SELECT group_concat (name || ': ' || sql, char (10)) FROM"                              \
   " (SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name)"
+/* The insert triggers of the tables a first pull loads, in the order they
+ * were made, which is the order SQLite fires a table's triggers in. */
+#define INSERT_TRIGGERS_ORDER_SQL                                                          \
+  "SELECT group_concat (name) FROM (SELECT name FROM sqlite_master WHERE type = 'trigger'" \
+  " AND tbl_name IN ('cases', 'applicants', 'case_events') AND sql LIKE '%AFTER INSERT ON%'" \
+  " ORDER BY rowid)"
 
 /* A first pull loads without the insert triggers (hall-store-search.c):
  * away while it runs and back as they were at its end, while the counts
@@ -1222,6 +1228,8 @@ test_first_pull_triggers (Fixture       *fixture,
   g_autoptr (HallApplicant) walk_in = person ("欧阳伟明", 900);
   g_autoptr (HallCase) taken_in = NULL;
   g_autofree char *triggers = query_text (fixture->path, TRIGGERS_SQL);
+  g_autofree char *order = query_text (fixture->path, INSERT_TRIGGERS_ORDER_SQL);
+  g_autofree char *order_after = NULL;
   g_autofree char *during = NULL;
   g_autofree char *after = NULL;
   guint n_entries = 0;
@@ -1257,6 +1265,8 @@ test_first_pull_triggers (Fixture       *fixture,
   g_clear_pointer (&after, g_free);
   after = query_text (fixture->path, TRIGGERS_SQL);
   g_assert_cmpstr (after, ==, triggers);
+  order_after = query_text (fixture->path, INSERT_TRIGGERS_ORDER_SQL);
+  g_assert_cmpstr (order_after, ==, order);
   assert_pulled_found (store, fixture->path, 41);
   assert_counts_true (fixture->path);
 }

@@ -217,8 +217,10 @@ _hall_store_insert_case_locked (HallStore  *self,
                                 HallCase   *kase,
                                 gint64      applicant_id,
                                 gboolean    from_server,
+                                gint64     *case_id,
                                 GError    **error)
 {
+  gint64 id;
   g_autoptr (HallSqliteStmt) stmt = NULL;
   g_autofree char *checklist = NULL;
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_ARRAY);
@@ -257,6 +259,9 @@ _hall_store_insert_case_locked (HallStore  *self,
   sqlite3_bind_int (stmt, 18, hall_case_sort_due_rank (kase));
   if (!hall_sqlite_stmt_run (stmt, _("save the case"), error))
     return FALSE;
+  id = sqlite3_last_insert_rowid (hall_sqlite_conn_get_db (self->writer));
+  if (case_id != NULL)
+    *case_id = id;
   if (!self->search_fill)
     return TRUE;
   g_clear_pointer (&stmt, hall_sqlite_stmt_release);
@@ -264,11 +269,7 @@ _hall_store_insert_case_locked (HallStore  *self,
   /* While a first pull runs, what its insert triggers would write
    * (hall-store-search.c): the keys of a case taken in here (the pulled
    * ones get theirs at the pull's end), and the counts. */
-  if (!from_server
-      && !_hall_store_write_case_keys_locked (self,
-                                              sqlite3_last_insert_rowid (
-                                                hall_sqlite_conn_get_db (self->writer)),
-                                              error))
+  if (!from_server && !_hall_store_write_case_keys_locked (self, id, error))
     return FALSE;
   stmt = hall_sqlite_conn_prepare (self->writer,
                                    "INSERT INTO counts (name, n) VALUES ('cases', 1),"
@@ -337,7 +338,7 @@ create_case_locked (HallStore      *self,
   g_autofree char *number = NULL;
   g_autofree char *path = NULL;
   g_autofree char *body = NULL;
-  sqlite3 *db = hall_sqlite_conn_get_db (self->writer);
+  gint64 case_id = 0;
   gint64 now = _hall_store_now_seconds ();
   gint64 started = hall_case_get_created_at (kase);
   gint64 applicant_id;
@@ -384,9 +385,8 @@ create_case_locked (HallStore      *self,
   path = g_strdup_printf ("/v1/cases/%s", hall_case_get_uuid (kase));
   body = _hall_store_json_to_string_free (hall_case_to_json (kase));
 
-  return _hall_store_insert_case_locked (self, kase, applicant_id, FALSE, error)
-         && _hall_store_insert_event_locked (self, sqlite3_last_insert_rowid (db), created,
-                                             FALSE, error)
+  return _hall_store_insert_case_locked (self, kase, applicant_id, FALSE, &case_id, error)
+         && _hall_store_insert_event_locked (self, case_id, created, FALSE, error)
          && _hall_store_enqueue_locked (self, "PUT", path, body, "case", hall_case_get_uuid (kase),
                                         hall_case_get_uuid (kase), 0, error)
          && _hall_store_enqueue_event_locked (self, created, error);

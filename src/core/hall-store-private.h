@@ -234,10 +234,12 @@ gboolean        _hall_store_release_index_locked (HallStore     *self,
 /* hall-store-cases.c */
 
 gint64          _hall_store_number_seq          (const char     *number);
+/* *@case_id (nullable): the new row's id. */
 gboolean        _hall_store_insert_case_locked  (HallStore      *self,
                                                  HallCase       *kase,
                                                  gint64          applicant_id,
                                                  gboolean        from_server,
+                                                 gint64         *case_id,
                                                  GError        **error);
 gboolean        _hall_store_lookup_case_id_locked (HallStore    *self,
                                                    const char   *uuid,

@@ -193,7 +193,7 @@ _hall_store_apply_case_locked (HallStore  *self,
   hall_case_set_service_name (kase, service_name ? service_name : "");
   if (case_id == 0)
     {
-      if (!_hall_store_insert_case_locked (self, kase, applicant_id, TRUE, error))
+      if (!_hall_store_insert_case_locked (self, kase, applicant_id, TRUE, NULL, error))
         return FALSE;
     }
   else

@@ -619,10 +619,13 @@ static const char fill_search_sql[] =
  * itself (_hall_store_insert_case_locked()), gives every case its due
  * group and every entry its hashes as it inserts them, and leaves the
  * search keys to the pull's end, which puts the triggers back as
- * sqlite_master had them, kept in meta ("trigger:NAME") until then. */
+ * sqlite_master had them, kept in meta ("trigger:NN:NAME") until then. */
 static const char save_first_pull_triggers_sql[] =
+  /* Numbered in the order they were made, the order they are made again:
+   * SQLite fires a table's triggers by it. */
   "INSERT INTO meta (key, value)"
-  "  SELECT 'trigger:' || name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN"
+  "  SELECT printf ('trigger:%02d:%s', row_number () OVER (ORDER BY rowid), name), sql"
+  "  FROM sqlite_master WHERE type = 'trigger' AND name IN"
   "  ('cases_count_insert', 'cases_state_count_insert', 'cases_due_rank_insert',"
   "   'case_search_insert', 'case_search_applicant_insert', 'case_events_chain');"
   "DROP TRIGGER IF EXISTS cases_count_insert;"
@@ -649,7 +652,8 @@ _hall_store_restore_insert_triggers_locked (HallStore  *self,
   int rc;
 
   stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "SELECT value FROM meta WHERE key LIKE 'trigger:%'", error);
+                                   "SELECT value FROM meta WHERE key LIKE 'trigger:%' ORDER BY key",
+                                   error);
   if (stmt == NULL)
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)

@@ -20,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define HALL_STORE_SCHEMA_VERSION 19
+#define HALL_STORE_SCHEMA_VERSION 20
 
 #define HALL_TYPE_STORE (hall_store_get_type ())
 G_DECLARE_FINAL_TYPE (HallStore, hall_store, HALL, STORE, GObject)
