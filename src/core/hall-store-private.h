@@ -213,6 +213,8 @@ gboolean        _hall_store_retire_applicant_locked (HallStore  *self,
                                                      const char *uuid,
                                                      GError    **error);
 void            _hall_store_hold_index_locked   (HallStore      *self);
+/* A first pull's end; at open, a first pull killed half-way ends (its
+ * transaction reads whether one was under way). */
 gboolean        _hall_store_fill_search         (HallStore      *self,
                                                  GError        **error);
 gboolean        _hall_store_write_case_keys_locked (HallStore  *self,
@@ -224,9 +226,6 @@ gboolean        _hall_store_drop_insert_triggers_locked (HallStore *self,
                                                          GError   **error);
 gboolean        _hall_store_restore_insert_triggers_locked (HallStore *self,
                                                             GError   **error);
-/* At open: a first pull killed half-way gets its search keys now. */
-gboolean        _hall_store_resume_search_fill  (HallStore      *self,
-                                                 GError        **error);
 gboolean        _hall_store_release_index_locked (HallStore     *self,
                                                   gboolean       write,
                                                   GError       **error);

@@ -734,26 +734,3 @@ _hall_store_fail_next_search_fill (HallStore *self)
   g_return_if_fail (HALL_IS_STORE (self));
   self->fail_fill = TRUE;
 }
-
-gboolean
-_hall_store_resume_search_fill (HallStore *self,
-                                GError   **error)
-{
-  g_autoptr (HallSqliteStmt) stmt = NULL;
-  int rc;
-
-  stmt = hall_sqlite_conn_prepare (self->writer,
-                                   "SELECT 1 FROM meta WHERE key = 'search_fill'", error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("look at the store"));
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  g_clear_pointer (&stmt, hall_sqlite_stmt_release);
-  g_mutex_lock (&self->write_lock);
-  self->search_fill = TRUE;
-  g_mutex_unlock (&self->write_lock);
-  return _hall_store_fill_search (self, error);
-}

@@ -686,7 +686,7 @@ hall_store_open (const char  *path,
        * connection lives. */
       || !hall_sqlite_conn_exec (self->writer, "PRAGMA temp_store = MEMORY",
                                  _("set up the database"), error)
-      || !_hall_store_resume_search_fill (self, error))
+      || !_hall_store_fill_search (self, error))
     return NULL;
 
   /* The writer's checkpoints on a thread of their own: a pull's commits
