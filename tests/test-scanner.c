@@ -112,15 +112,24 @@ wait_until_scanned (Fixture *fixture)
   g_source_remove (id);
 }
 
+/* Starts a scan, the fixture's record of the last one cleared. */
 static void
-run_scan (Fixture                *fixture,
-          const char             *device,
-          const HallScanSettings *settings)
+start_scan (Fixture                *fixture,
+            const char             *device,
+            const HallScanSettings *settings)
 {
   fixture->finished = FALSE;
   fixture->progress = 0;
   g_ptr_array_set_size (fixture->pages, 0);
   hall_scanner_scan (fixture->scanner, device, settings);
+}
+
+static void
+run_scan (Fixture                *fixture,
+          const char             *device,
+          const HallScanSettings *settings)
+{
+  start_scan (fixture, device, settings);
   g_assert_true (hall_scanner_get_scanning (fixture->scanner));
   wait_until_scanned (fixture);
   g_assert_false (hall_scanner_get_scanning (fixture->scanner));
@@ -279,9 +288,7 @@ test_cancel_anywhere (Fixture      *fixture,
     {
       gint64 until = g_get_monotonic_time () + g_test_rand_int_range (0, 8000);
 
-      fixture->finished = FALSE;
-      g_ptr_array_set_size (fixture->pages, 0);
-      hall_scanner_scan (fixture->scanner, "test:0", settings);
+      start_scan (fixture, "test:0", settings);
       while (!fixture->finished && g_get_monotonic_time () < until)
         g_main_context_iteration (NULL, FALSE);
       hall_scanner_cancel (fixture->scanner);
@@ -319,8 +326,7 @@ test_cancel_while_queued (Fixture      *fixture,
   settings->source = g_strdup ("Automatic Document Feeder");
   settings->dpi = 50;
   hall_scanner_list_devices_async (fixture->scanner, NULL, ignore_result, NULL);
-  fixture->finished = FALSE;
-  hall_scanner_scan (fixture->scanner, "test:0", settings);
+  start_scan (fixture, "test:0", settings);
   hall_scanner_cancel (fixture->scanner);
   wait_until_scanned (fixture);
   g_assert_error (fixture->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
