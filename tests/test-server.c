@@ -1198,8 +1198,11 @@ test_batch (void)
   g_autofree char *number = new_number ("C05");
   g_autofree char *person = person_json (NULL);
   g_autofree char *case_body = case_json (applicant, service_id, number);
+  /* Quotes, a backslash and Chinese in what the stored answer holds,
+   * which PostgreSQL's storage writes as an array literal. */
   g_autofree char *event_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
-                                                 "\"note\":\"Sent in a batch\"}", event);
+                                                 "\"note\":\"Sent in a \\\"batch\\\" \\\\ 批\"}",
+                                                 event);
   g_auto(GStrv) keys = g_new0 (char *, 4);
   g_auto(GStrv) ops = g_new0 (char *, 4);
   g_autoptr(JsonArray) first = NULL;

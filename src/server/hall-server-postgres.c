@@ -73,6 +73,7 @@ typedef enum
   STMT_PUT_CHANGE,
   STMT_PUT_ENTITY,
   STMT_PUT_IDEMPOTENT,
+  STMT_PUT_IDEMPOTENT_MANY,
   STMT_PUT_OFFICIAL,
   STMT_SIGN_OUT_OFFICIAL,
   STMT_LIST_CASE_EVENTS,
@@ -125,6 +126,15 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
                           " created_at) VALUES ($1, $2, $3, $4, $5,"
                           " extract (epoch FROM now ())::bigint)",
+  /* A transaction's answers (write_pending_answers ()): one array per
+   * column, so that the statement is parsed and planned once per
+   * connection, not again for every batch with its thousands of
+   * parameters. */
+  [STMT_PUT_IDEMPOTENT_MANY] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
+                               " created_at)"
+                               " SELECT k, h, s, e, b, extract (epoch FROM now ())::bigint"
+                               " FROM unnest ($1::text[], $2::text[], $3::integer[],"
+                               "              $4::bigint[], $5::text[]) AS a (k, h, s, e, b)",
   [STMT_PUT_OFFICIAL] = "INSERT INTO officials (username, password_hash, roles) VALUES ($1, $2, $3)"
                         " ON CONFLICT (username) DO UPDATE SET"
                         " password_hash = excluded.password_hash, roles = excluded.roles",
@@ -1726,60 +1736,80 @@ forget_pending_answers (Conn *conn)
   g_array_set_size (conn->answer_marks, 0);
 }
 
-/* The idempotency keys' answers of the transaction, in one statement of
- * up to ANSWERS_PER_INSERT rows before its COMMIT, where each took a
- * round trip of its own. A key another server's writer committed
- * meanwhile fails the whole transaction, whose writers all retry and
- * then find that answer. */
-#define ANSWERS_PER_INSERT 1000
+/* (transfer full): @values as a PostgreSQL array literal of text, each
+ * quoted: {"a","b \"c\""}. */
+static char *
+text_array_literal (GPtrArray *values)
+{
+  GString *literal = g_string_new ("{");
 
+  for (guint i = 0; i < values->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (literal, ',');
+      g_string_append_c (literal, '"');
+      for (const char *c = g_ptr_array_index (values, i); *c != '\0'; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (literal, '\\');
+          g_string_append_c (literal, *c);
+        }
+      g_string_append_c (literal, '"');
+    }
+  g_string_append_c (literal, '}');
+  return g_string_free (literal, FALSE);
+}
+
+/* The idempotency keys' answers of the transaction, in one statement
+ * before its COMMIT, where each took a round trip of its own. A key
+ * another server's writer committed meanwhile fails the whole
+ * transaction, whose writers all retry and then find that answer. */
 static gboolean
 write_pending_answers (Conn    *conn,
                        GError **error)
 {
   GPtrArray *pending = conn->pending_answers;
+  GPtrArray *columns[5];
+  char *literals[5];
+  char name[16];
+  PGresult *result;
+  gboolean ok;
 
-  if (pending->len > 0 && !ensure_begun (conn, error))
+  if (pending->len == 0)
+    return TRUE;
+  if (!ensure_begun (conn, error))
     return FALSE;
-  for (guint first = 0; first < pending->len; first += ANSWERS_PER_INSERT)
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    columns[c] = g_ptr_array_new_full (pending->len, c == 2 || c == 3 ? g_free : NULL);
+  for (guint i = 0; i < pending->len; i++)
     {
-      guint n = MIN (pending->len - first, ANSWERS_PER_INSERT);
-      g_autoptr(GString) sql = g_string_new ("INSERT INTO idempotency (key, request_hash, status,"
-                                             " etag, body, created_at) VALUES ");
-      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-      g_autofree const char **params = g_new0 (const char *, n * 5);
-      PGresult *result;
-      gboolean ok;
+      PendingAnswer *answer = g_ptr_array_index (pending, i);
 
-      for (guint i = 0; i < n; i++)
-        {
-          PendingAnswer *answer = g_ptr_array_index (pending, first + i);
-          char *status = g_strdup_printf ("%u", answer->answer.status);
-          char *etag = g_strdup_printf ("%" G_GINT64_FORMAT, answer->answer.etag);
-
-          g_ptr_array_add (texts, status);
-          g_ptr_array_add (texts, etag);
-          params[i * 5] = answer->key;
-          params[i * 5 + 1] = answer->answer.request_hash;
-          params[i * 5 + 2] = status;
-          params[i * 5 + 3] = etag;
-          params[i * 5 + 4] = answer->answer.body;
-          g_string_append_printf (sql, "%s($%u, $%u, $%u, $%u, $%u,"
-                                  " extract (epoch FROM now ())::bigint)",
-                                  i > 0 ? ", " : "", i * 5 + 1, i * 5 + 2, i * 5 + 3,
-                                  i * 5 + 4, i * 5 + 5);
-        }
-      result = PQexecParams (conn->pg, sql->str, (int) n * 5, NULL, params, NULL, NULL, 0);
-      ok = PQresultStatus (result) == PGRES_COMMAND_OK;
-      if (!ok)
-        hall_server_postgres_set_error (error, conn->pg, result,
-                                        _("record the idempotency keys"));
-      PQclear (result);
-      if (!ok)
-        return FALSE;
+      g_ptr_array_add (columns[0], answer->key);
+      g_ptr_array_add (columns[1], answer->answer.request_hash);
+      g_ptr_array_add (columns[2], g_strdup_printf ("%u", answer->answer.status));
+      g_ptr_array_add (columns[3], g_strdup_printf ("%" G_GINT64_FORMAT, answer->answer.etag));
+      g_ptr_array_add (columns[4], answer->answer.body);
     }
-  g_ptr_array_set_size (pending, 0);
-  return TRUE;
+  for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
+    {
+      literals[c] = text_array_literal (columns[c]);
+      g_ptr_array_unref (columns[c]);
+    }
+  g_snprintf (name, sizeof name, "s%d", STMT_PUT_IDEMPOTENT_MANY);
+  result = prepare_once (conn, STMT_PUT_IDEMPOTENT_MANY, name);
+  if (result == NULL)
+    result = PQexecPrepared (conn->pg, name, G_N_ELEMENTS (literals),
+                             (const char * const *) literals, NULL, NULL, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (literals); c++)
+    g_free (literals[c]);
+  ok = PQresultStatus (result) == PGRES_COMMAND_OK;
+  if (!ok)
+    hall_server_postgres_set_error (error, conn->pg, result, _("record the idempotency keys"));
+  PQclear (result);
+  if (ok)
+    g_ptr_array_set_size (pending, 0);
+  return ok;
 }
 
 /* BEGIN goes with the transaction's first command (send_transaction_control ()),
@@ -2103,30 +2133,6 @@ pg_rollback_to (HallServerStorage  *storage,
   hall_write_cache_clear (conn->cache);
   return send_transaction_control (conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job",
                                    _("roll back a savepoint"), error);
-}
-
-/* (transfer full): @values as a PostgreSQL array literal of text, each
- * quoted: {"a","b \"c\""}. */
-static char *
-text_array_literal (GPtrArray *values)
-{
-  GString *literal = g_string_new ("{");
-
-  for (guint i = 0; i < values->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (literal, ',');
-      g_string_append_c (literal, '"');
-      for (const char *c = g_ptr_array_index (values, i); *c != '\0'; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (literal, '\\');
-          g_string_append_c (literal, *c);
-        }
-      g_string_append_c (literal, '"');
-    }
-  g_string_append_c (literal, '}');
-  return g_string_free (literal, FALSE);
 }
 
 /* (transfer container) (nullable): those of @values not known yet
