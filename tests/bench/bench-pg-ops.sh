@@ -209,11 +209,12 @@ CFG
     pids+=($!)
     sleep 1
     # The CPU each process used from the timed run's start to its end:
-    # bench-sync prints a line before it (its set-up done) and one after.
+    # bench-sync prints a line as it starts timing (once the machine is
+    # quiet) and one after.
     "$build/tests/bench/bench-sync" --runs 1 --url "http://127.0.0.1:$hport" \
       $([ "$kind" = push ] && echo --no-pull || echo --no-push) | while read -r line; do
         case "$line" in
-          *"opened offline"*|*"seeded with"*) cpu_ticks > "$work/cpu-start" ;;
+          *"timed from here"*) cpu_ticks > "$work/cpu-start" ;;
           *"run 1"*) cpu_ticks > "$work/cpu-end"
                      echo "PostgreSQL, 2 servers behind HAProxy: $line" ;;
           *median*) echo "PostgreSQL, 2 servers behind HAProxy: $line" ;;
