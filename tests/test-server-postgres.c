@@ -798,6 +798,84 @@ strings (const char *first,
   return array;
 }
 
+/* A transaction's idempotency answers go in as arrays, in statements of
+ * a bounded size (a message to PostgreSQL may not pass 1 GB): more rows
+ * than one statement takes, and a body larger than its bytes, all stored
+ * exactly, whatever characters they hold. A NULL where the table wants a
+ * value fails the commit with the database's reason; it does not crash. */
+static void
+test_answers (void)
+{
+  g_autofree char *uri = hall_test_postgres_create_database (postgres, "answers");
+  g_autoptr(HallServerStorage) storage = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *large = g_strnfill (33 * 1024 * 1024, '\\');
+  const guint n = 12001;
+  PGconn *pg;
+
+  storage = storage_new (uri);
+  pg = connect_to (uri);
+
+  g_assert_true (hall_server_storage_begin (storage, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("demo\n{\"answer\", %u}", i);
+      g_autofree char *body = g_strdup_printf ("{\"n\":%u,\"odd\":\"{\\\"a\\\",b\\\\ NULL 键}\"}",
+                                               i);
+      HallIdempotentAnswer answer = { .request_hash = i % 2 ? "NULL" : "", .status = 201,
+                                      .etag = G_MAXINT64 - i, .body = body };
+
+      g_assert_true (hall_server_storage_put_idempotent_answer (storage, key, &answer, &error));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("demo\nlarge-%u", i);
+      HallIdempotentAnswer answer = { .request_hash = "h", .status = 200, .etag = 2,
+                                      .body = large };
+
+      g_assert_true (hall_server_storage_put_idempotent_answer (storage, key, &answer, &error));
+    }
+  g_assert_true (hall_server_storage_commit (storage, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n; i += i == 4999 || i == 9999 ? 1 : 2500)
+    {
+      g_autofree char *key = g_strdup_printf ("demo\n{\"answer\", %u}", i);
+      g_autofree char *body = g_strdup_printf ("{\"n\":%u,\"odd\":\"{\\\"a\\\",b\\\\ NULL 键}\"}",
+                                               i);
+      g_autoptr(HallIdempotentAnswer) replay =
+        hall_server_storage_get_idempotent_answer (storage, key, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (replay->body, ==, body);
+      g_assert_cmpstr (replay->request_hash, ==, i % 2 ? "NULL" : "");
+      g_assert_cmpint (replay->etag, ==, G_MAXINT64 - i);
+    }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM idempotency"), ==, n + 2);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM idempotency"
+                                 " WHERE body ~ '^{\"n\":[0-9]+,\"odd\":\"{\\\\\"a\\\\\",b\\\\\\\\ NULL 键}\"}$'"),
+                   ==, n);
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM idempotency"
+                                 " WHERE length (body) = 33 * 1024 * 1024 AND body !~ '[^\\\\]'"),
+                   ==, 2);
+
+  {
+    HallIdempotentAnswer answer = { .request_hash = NULL, .status = 201, .etag = 1,
+                                    .body = "{}" };
+
+    g_assert_true (hall_server_storage_begin (storage, &error));
+    g_assert_true (hall_server_storage_put_idempotent_answer (storage, "demo\nno-hash", &answer,
+                                                              &error));
+    g_assert_false (hall_server_storage_commit (storage, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "request_hash"));
+    g_clear_error (&error);
+    hall_server_storage_rollback (storage);
+  }
+  g_assert_cmpint (count_of (pg, "SELECT count(*) FROM idempotency"), ==, n + 2);
+  PQfinish (pg);
+}
+
 /* A group's reads ahead go in one round trip: afterwards, what they found
  * answers the reads without asking the database (which, to show it, has
  * ended the connection by then), and what they did not find is known to
@@ -1146,6 +1224,7 @@ main (int   argc,
                    test_stats_follower_waits_for_a_pause);
   g_test_add_func ("/hall/server-postgres/deferred-writes", test_deferred_writes);
   g_test_add_func ("/hall/server-postgres/read-ahead", test_read_ahead);
+  g_test_add_func ("/hall/server-postgres/answers", test_answers);
   g_test_add_func ("/hall/server-postgres/application-name", test_application_name);
   g_test_add_func ("/hall/server-postgres/dead-peer-timeouts", test_dead_peer_timeouts);
   g_test_add_func ("/hall/server-postgres/outdated-server", test_outdated_server);

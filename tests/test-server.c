@@ -1213,8 +1213,16 @@ test_batch (void)
   JsonObject *result;
   guint n_changes;
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 2; i++)
     keys[i] = g_uuid_string_random ();
+  /* A key is any string: PostgreSQL's storage reads keys ahead as an
+   * array, where braces, quotes, commas, backslashes and NULL mean
+   * something in the text form. This one reads {"odd", key\ NULL 键 UUID}. */
+  {
+    g_autofree char *uuid = g_uuid_string_random ();
+
+    keys[2] = g_strdup_printf ("{\\\"odd\\\", key\\\\ NULL 键 %s}", uuid);
+  }
   ops[0] = batch_op (keys[0], "PUT", applicant_path, person);
   ops[1] = batch_op (keys[1], "PUT", case_path, case_body);
   ops[2] = batch_op (keys[2], "POST", events_path, event_body);

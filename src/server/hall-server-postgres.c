@@ -126,15 +126,16 @@ static const char * const stmt_sql[N_STMTS] = {
   [STMT_PUT_IDEMPOTENT] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
                           " created_at) VALUES ($1, $2, $3, $4, $5,"
                           " extract (epoch FROM now ())::bigint)",
-  /* A transaction's answers (write_pending_answers ()): one array per
-   * column, so that the statement is parsed and planned once per
+  /* A transaction's answers (write_pending_answers ()): one text array
+   * per column, so that the statement is parsed and planned once per
    * connection, not again for every batch with its thousands of
    * parameters. */
   [STMT_PUT_IDEMPOTENT_MANY] = "INSERT INTO idempotency (key, request_hash, status, etag, body,"
                                " created_at)"
-                               " SELECT k, h, s, e, b, extract (epoch FROM now ())::bigint"
-                               " FROM unnest ($1::text[], $2::text[], $3::integer[],"
-                               "              $4::bigint[], $5::text[]) AS a (k, h, s, e, b)",
+                               " SELECT k, h, s::integer, e::bigint, b,"
+                               "        extract (epoch FROM now ())::bigint"
+                               " FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[],"
+                               "              $5::text[]) AS a (k, h, s, e, b)",
   [STMT_PUT_OFFICIAL] = "INSERT INTO officials (username, password_hash, roles) VALUES ($1, $2, $3)"
                         " ON CONFLICT (username) DO UPDATE SET"
                         " password_hash = excluded.password_hash, roles = excluded.roles",
@@ -1415,8 +1416,49 @@ send_deferred (Conn                *conn,
   return TRUE;
 }
 
-/* Runs the statements @ids, each with the one text parameter of @params
- * (those with NULL are not run), in one round trip: sent together in
+/* The OID of PostgreSQL's type text (pg_type.h, which libpq does not
+ * install). */
+#define PG_TEXT_OID 25
+
+/* (transfer full): @values, strings or NULL, as a one-dimensional text[]
+ * in PostgreSQL's binary format (array_send ()): sent as they are,
+ * neither escaped here nor read back character by character by the
+ * database's array_in (). */
+static GBytes *
+binary_text_array (GPtrArray *values)
+{
+  GByteArray *array = g_byte_array_new ();
+  gboolean has_nulls = FALSE;
+  guint32 header[5];
+
+  for (guint i = 0; i < values->len; i++)
+    has_nulls |= g_ptr_array_index (values, i) == NULL;
+  /* Dimensions, flags, the elements' type, then the one dimension's
+   * length and lower bound. */
+  header[0] = g_htonl (values->len > 0 ? 1 : 0);
+  header[1] = g_htonl (has_nulls ? 1 : 0);
+  header[2] = g_htonl (PG_TEXT_OID);
+  header[3] = g_htonl (values->len);
+  header[4] = g_htonl (1);
+  g_byte_array_append (array, (const guint8 *) header,
+                       values->len > 0 ? sizeof header : 3 * sizeof header[0]);
+  for (guint i = 0; i < values->len; i++)
+    {
+      const char *value = g_ptr_array_index (values, i);
+      guint32 length = value != NULL ? strlen (value) : 0;
+      /* -1: NULL. */
+      guint32 length_be = g_htonl (value != NULL ? length : G_MAXUINT32);
+
+      g_byte_array_append (array, (const guint8 *) &length_be, sizeof length_be);
+      if (value != NULL)
+        g_byte_array_append (array, (const guint8 *) value, length);
+    }
+  return g_byte_array_free_to_bytes (array);
+}
+
+/* Runs the statements @ids, each with the one text[] parameter of @params
+ * in binary format (binary_text_array (); those with NULL are not run), in
+ * one round trip: sent together in
  * pipeline mode, then answered. In a transaction only. (transfer full)
  * Each one's result in @results, NULL for those not run; FALSE with
  * @error set, and no results, when one of them failed. */
@@ -1424,7 +1466,7 @@ static gboolean
 run_stmts_together (Conn                *conn,
                     guint                n,
                     const StmtId        *ids,
-                    const char * const  *params,
+                    GBytes * const      *params,
                     PGresult           **results,
                     const char          *doing,
                     GError             **error)
@@ -1463,9 +1505,17 @@ run_stmts_together (Conn                *conn,
     }
   for (n_sent = 0; n_sent < n; n_sent++)
     {
+      const char *value;
+      gsize size;
+      int length;
+      const int binary = 1;
+
+      if (params[n_sent] == NULL)
+        continue;
       g_snprintf (name, sizeof name, "s%d", ids[n_sent]);
-      if (params[n_sent] != NULL
-          && !PQsendQueryPrepared (conn->pg, name, 1, &params[n_sent], NULL, NULL, 0))
+      value = g_bytes_get_data (params[n_sent], &size);
+      length = (int) size;
+      if (!PQsendQueryPrepared (conn->pg, name, 1, &value, &length, &binary, 0))
         {
           hall_server_postgres_set_error (&failure, conn->pg, NULL, doing);
           break;
@@ -1736,54 +1786,37 @@ forget_pending_answers (Conn *conn)
   g_array_set_size (conn->answer_marks, 0);
 }
 
-/* (transfer full): @values as a PostgreSQL array literal of text, each
- * quoted: {"a","b \"c\""}. */
-static char *
-text_array_literal (GPtrArray *values)
-{
-  GString *literal = g_string_new ("{");
+/* The idempotency keys' answers of the transaction, in a statement for
+ * up to ANSWERS_PER_INSERT rows or about ANSWER_BYTES_PER_INSERT of them
+ * before its COMMIT, where each took a round trip of its own. (A message
+ * to PostgreSQL may not pass 1 GB, and a transaction of the group
+ * committer's can hold hundreds of batches of 8 MB.) A key another
+ * server's writer committed meanwhile fails the whole transaction, whose
+ * writers all retry and then find that answer. */
+#define ANSWERS_PER_INSERT 5000
+#define ANSWER_BYTES_PER_INSERT (32 * 1024 * 1024)
 
-  for (guint i = 0; i < values->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (literal, ',');
-      g_string_append_c (literal, '"');
-      for (const char *c = g_ptr_array_index (values, i); *c != '\0'; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (literal, '\\');
-          g_string_append_c (literal, *c);
-        }
-      g_string_append_c (literal, '"');
-    }
-  g_string_append_c (literal, '}');
-  return g_string_free (literal, FALSE);
-}
-
-/* The idempotency keys' answers of the transaction, in one statement
- * before its COMMIT, where each took a round trip of its own. A key
- * another server's writer committed meanwhile fails the whole
- * transaction, whose writers all retry and then find that answer. */
+/* Writes the answers [@first, @end) of @conn's pending ones. */
 static gboolean
-write_pending_answers (Conn    *conn,
-                       GError **error)
+write_answers (Conn    *conn,
+               guint    first,
+               guint    end,
+               GError **error)
 {
-  GPtrArray *pending = conn->pending_answers;
   GPtrArray *columns[5];
-  char *literals[5];
+  GBytes *arrays[G_N_ELEMENTS (columns)];
+  const char *values[G_N_ELEMENTS (columns)];
+  int lengths[G_N_ELEMENTS (columns)];
+  const int formats[G_N_ELEMENTS (columns)] = { 1, 1, 1, 1, 1 };
   char name[16];
   PGresult *result;
   gboolean ok;
 
-  if (pending->len == 0)
-    return TRUE;
-  if (!ensure_begun (conn, error))
-    return FALSE;
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
-    columns[c] = g_ptr_array_new_full (pending->len, c == 2 || c == 3 ? g_free : NULL);
-  for (guint i = 0; i < pending->len; i++)
+    columns[c] = g_ptr_array_new_full (end - first, c == 2 || c == 3 ? g_free : NULL);
+  for (guint i = first; i < end; i++)
     {
-      PendingAnswer *answer = g_ptr_array_index (pending, i);
+      PendingAnswer *answer = g_ptr_array_index (conn->pending_answers, i);
 
       g_ptr_array_add (columns[0], answer->key);
       g_ptr_array_add (columns[1], answer->answer.request_hash);
@@ -1793,23 +1826,55 @@ write_pending_answers (Conn    *conn,
     }
   for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
     {
-      literals[c] = text_array_literal (columns[c]);
+      gsize size;
+
+      arrays[c] = binary_text_array (columns[c]);
+      values[c] = g_bytes_get_data (arrays[c], &size);
+      lengths[c] = (int) size;
       g_ptr_array_unref (columns[c]);
     }
   g_snprintf (name, sizeof name, "s%d", STMT_PUT_IDEMPOTENT_MANY);
   result = prepare_once (conn, STMT_PUT_IDEMPOTENT_MANY, name);
   if (result == NULL)
-    result = PQexecPrepared (conn->pg, name, G_N_ELEMENTS (literals),
-                             (const char * const *) literals, NULL, NULL, 0);
-  for (guint c = 0; c < G_N_ELEMENTS (literals); c++)
-    g_free (literals[c]);
+    result = PQexecPrepared (conn->pg, name, G_N_ELEMENTS (values), values, lengths, formats, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (arrays); c++)
+    g_bytes_unref (arrays[c]);
   ok = PQresultStatus (result) == PGRES_COMMAND_OK;
   if (!ok)
     hall_server_postgres_set_error (error, conn->pg, result, _("record the idempotency keys"));
   PQclear (result);
-  if (ok)
-    g_ptr_array_set_size (pending, 0);
   return ok;
+}
+
+static gboolean
+write_pending_answers (Conn    *conn,
+                       GError **error)
+{
+  GPtrArray *pending = conn->pending_answers;
+  guint first = 0;
+
+  if (pending->len == 0)
+    return TRUE;
+  if (!ensure_begun (conn, error))
+    return FALSE;
+  while (first < pending->len)
+    {
+      gsize bytes = 0;
+      guint end = first;
+
+      while (end < pending->len && end - first < ANSWERS_PER_INSERT
+             && (end == first || bytes < ANSWER_BYTES_PER_INSERT))
+        {
+          PendingAnswer *answer = g_ptr_array_index (pending, end++);
+
+          bytes += answer->answer.body != NULL ? strlen (answer->answer.body) : 0;
+        }
+      if (!write_answers (conn, first, end, error))
+        return FALSE;
+      first = end;
+    }
+  g_ptr_array_set_size (pending, 0);
+  return TRUE;
 }
 
 /* BEGIN goes with the transaction's first command (send_transaction_control ()),
@@ -2306,7 +2371,7 @@ pg_read_ahead (HallServerStorage    *storage,
   GPtrArray *values[] = { what->keys, what->applicants, what->cases, what->numbers,
                           what->events };
   GPtrArray *unknown[G_N_ELEMENTS (ids)];
-  char *literals[G_N_ELEMENTS (ids)];
+  GBytes *arrays[G_N_ELEMENTS (ids)];
   PGresult *results[G_N_ELEMENTS (ids)];
   gboolean ok;
 
@@ -2317,9 +2382,9 @@ pg_read_ahead (HallServerStorage    *storage,
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       unknown[i] = unknown_values (conn->cache, values[i], known[i]);
-      literals[i] = unknown[i] != NULL ? text_array_literal (unknown[i]) : NULL;
+      arrays[i] = unknown[i] != NULL ? binary_text_array (unknown[i]) : NULL;
     }
-  ok = run_stmts_together (conn, G_N_ELEMENTS (ids), ids, (const char * const *) literals,
+  ok = run_stmts_together (conn, G_N_ELEMENTS (ids), ids, arrays,
                            results, _("read ahead a batch's records"), error);
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
@@ -2327,7 +2392,7 @@ pg_read_ahead (HallServerStorage    *storage,
         note[i] (conn->cache, unknown[i], results[i]);
       g_clear_pointer (&results[i], PQclear);
       g_clear_pointer (&unknown[i], g_ptr_array_unref);
-      g_free (literals[i]);
+      g_clear_pointer (&arrays[i], g_bytes_unref);
     }
   return ok;
 }
