@@ -802,7 +802,8 @@ strings (const char *first,
  * a bounded size (a message to PostgreSQL may not pass 1 GB): more rows
  * than one statement takes, and a body larger than its bytes, all stored
  * exactly, whatever characters they hold. A NULL where the table wants a
- * value fails the commit with the database's reason; it does not crash. */
+ * value fails the commit with the database's reason (it does not crash),
+ * and nothing of its transaction stays. */
 static void
 test_answers (void)
 {
@@ -811,6 +812,7 @@ test_answers (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *large = g_strnfill (33 * 1024 * 1024, '\\');
   const guint n = 12001;
+  const guint replayed[] = { 0, 1, 4999, 5000, 5001, 9999, 10000, 12000 };
   PGconn *pg;
 
   storage = storage_new (uri);
@@ -838,8 +840,10 @@ test_answers (void)
   g_assert_true (hall_server_storage_commit (storage, &error));
   g_assert_no_error (error);
 
-  for (guint i = 0; i < n; i += i == 4999 || i == 9999 ? 1 : 2500)
+  /* Both ends of each statement's rows, odd and even. */
+  for (guint r = 0; r < G_N_ELEMENTS (replayed); r++)
     {
+      guint i = replayed[r];
       g_autofree char *key = g_strdup_printf ("demo\n{\"answer\", %u}", i);
       g_autofree char *body = g_strdup_printf ("{\"n\":%u,\"odd\":\"{\\\"a\\\",b\\\\ NULL 键}\"}",
                                                i);
@@ -859,11 +863,20 @@ test_answers (void)
                                  " WHERE length (body) = 33 * 1024 * 1024 AND body !~ '[^\\\\]'"),
                    ==, 2);
 
+  /* After a statement's worth of good ones: the rows already sent go
+   * with the transaction. */
   {
     HallIdempotentAnswer answer = { .request_hash = NULL, .status = 201, .etag = 1,
                                     .body = "{}" };
+    HallIdempotentAnswer good = { .request_hash = "h", .status = 201, .etag = 1, .body = "{}" };
 
     g_assert_true (hall_server_storage_begin (storage, &error));
+    for (guint i = 0; i < 5001; i++)
+      {
+        g_autofree char *key = g_strdup_printf ("demo\nbefore-%u", i);
+
+        g_assert_true (hall_server_storage_put_idempotent_answer (storage, key, &good, &error));
+      }
     g_assert_true (hall_server_storage_put_idempotent_answer (storage, "demo\nno-hash", &answer,
                                                               &error));
     g_assert_false (hall_server_storage_commit (storage, &error));
