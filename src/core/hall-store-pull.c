@@ -370,11 +370,36 @@ apply_license_locked (HallStore  *self,
   return TRUE;
 }
 
+/* Whether anything of this counter's own is still on its way or in
+ * conflict: when nothing is, which a pull finds on most pages (and a
+ * first pull on all), no pulled change needs looking up in the outbox
+ * and the conflicts. Neither changes while a page is applied: the pull
+ * writes to neither, and the write lock keeps others out. */
+static gboolean
+local_pending_locked (HallStore  *self,
+                      gboolean   *pending,
+                      GError    **error)
+{
+  g_autoptr (HallSqliteStmt) stmt = NULL;
+
+  stmt = hall_sqlite_conn_prepare (self->writer,
+                                   "SELECT EXISTS (SELECT 1 FROM outbox)"
+                                   " OR EXISTS (SELECT 1 FROM conflicts WHERE resolved_at IS NULL)",
+                                   error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return hall_sqlite_set_error (error, sqlite3_db_handle (stmt), _("read the outbox"));
+  *pending = sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
+}
+
 static gboolean
 apply_change_locked (HallStore  *self,
                      JsonNode   *change_node,
                      GObject    *read,
                      guint       index,
+                     gboolean    local_pending,
                      GHashTable *latest_pages,
                      GHashTable *parked,
                      GPtrArray  *changed_cases,
@@ -413,7 +438,7 @@ apply_change_locked (HallStore  *self,
     }
 
   /* Our own changes still on their way win until the server has them. */
-  if (g_strcmp0 (entity, "event") != 0)
+  if (local_pending && g_strcmp0 (entity, "event") != 0)
     {
       gboolean in_conflict = FALSE;
 
@@ -473,6 +498,7 @@ hall_store_apply_changes (HallStore   *self,
   g_autoptr (GPtrArray) changed_cases = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) latest_pages = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) parked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean local_pending = TRUE;
   guint n;
 
   g_return_val_if_fail (HALL_IS_STORE (self), FALSE);
@@ -499,12 +525,17 @@ hall_store_apply_changes (HallStore   *self,
     }
   if (!_hall_store_write_begin (self, error))
     return FALSE;
+  if (!local_pending_locked (self, &local_pending, error))
+    {
+      _hall_store_write_rollback (self);
+      return FALSE;
+    }
   _hall_store_hold_index_locked (self);
   for (guint i = 0; i < n; i++)
     {
       if (!apply_change_locked (self, json_array_get_element (changes, i),
                                 entities != NULL ? g_ptr_array_index (entities, i) : NULL, i,
-                                latest_pages, parked, changed_cases, error))
+                                local_pending, latest_pages, parked, changed_cases, error))
         {
           _hall_store_release_index_locked (self, FALSE, NULL);
           _hall_store_write_rollback (self);
