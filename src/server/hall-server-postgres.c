@@ -1457,11 +1457,11 @@ binary_text_array (GPtrArray *values)
 }
 
 /* Runs the statements @ids, each with the one text[] parameter of @params
- * in binary format (binary_text_array (); those with NULL are not run), in
- * one round trip: sent together in
- * pipeline mode, then answered. In a transaction only. (transfer full)
- * Each one's result in @results, NULL for those not run; FALSE with
- * @error set, and no results, when one of them failed. */
+ * in binary format (binary_text_array (); those with NULL are not run),
+ * in one round trip: sent together in pipeline mode, then answered. In a
+ * transaction only. (transfer full) Each one's result in @results, NULL
+ * for those not run; FALSE with @error set, and no results, when one of
+ * them failed. */
 static gboolean
 run_stmts_together (Conn                *conn,
                     guint                n,
