@@ -212,6 +212,7 @@ CFG
     # bench-sync prints a line as it starts timing (once the machine is
     # quiet) and one after.
     "$build/tests/bench/bench-sync" --runs 1 --url "http://127.0.0.1:$hport" \
+      --after-seeding "$pgbin/psql -X -q -d $uri -c 'VACUUM ANALYZE'" \
       $([ "$kind" = push ] && echo --no-pull || echo --no-push) | while read -r line; do
         case "$line" in
           *"timed from here"*) cpu_ticks > "$work/cpu-start" ;;

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Usage: bench-sync [--cases N] [--changes N] [--runs N] [--threads N] [--url BASE]
+ *                   [--after-seeding COMMAND]
  *                   [--keep DIR]
  *
  * --keep: keep the offline profile and the seeded pull server (SQLite) in
@@ -15,6 +16,11 @@
  *        and have the demo officials, instead of starting one each run
  *        (bench-pg-ops.sh's ONLY=balancer: two servers behind HAProxy);
  *        run push and pull apart (--no-pull, --no-push), one run each.
+ * --after-seeding: a command run once the pull's server is seeded and
+ *        its figures read (bench-pg-ops.sh: VACUUM ANALYZE, so that
+ *        PostgreSQL's autovacuum of the freshly seeded tables does not
+ *        run beside a pull, as it did in some; it wakes once a minute,
+ *        after the quiet machine each run waits for).
  *
  * push: N cases (default 10,000) opened offline at a counter, through the
  *       real store, each with its own applicant: three outbox rows a case
@@ -46,6 +52,7 @@ static guint n_changes = 100000;
 static guint n_runs = 3;
 static guint n_threads = 16;
 static char *server_url;
+static char *after_seeding;
 static char *keep_dir;
 
 static void
@@ -491,6 +498,15 @@ bench_pull (const char  *dir,
     g_error ("seeding the server failed");
   seeding = seconds_since (start);
   settled = settle (base, token);
+  if (after_seeding != NULL && !reuse)
+    {
+      g_autoptr (GError) error = NULL;
+      int status;
+
+      if (!g_spawn_command_line_sync (after_seeding, NULL, NULL, &status, &error)
+          || !g_spawn_check_wait_status (status, &error))
+        g_error ("--after-seeding: %s", error->message);
+    }
   if (reuse)
     g_print ("pull: the kept server %s\n", server_dir);
   else
@@ -545,6 +561,8 @@ main (int   argc,
     { "no-push", 0, 0, G_OPTION_ARG_NONE, &skip_push, "Skip the push benchmark", NULL },
     { "no-pull", 0, 0, G_OPTION_ARG_NONE, &skip_pull, "Skip the pull benchmark", NULL },
     { "url", 0, 0, G_OPTION_ARG_STRING, &server_url, "Sync with the server at BASE", "BASE" },
+    { "after-seeding", 0, 0, G_OPTION_ARG_STRING, &after_seeding,
+      "Run COMMAND once the pull's server is seeded, before the pulls", "COMMAND" },
     { "keep", 0, 0, G_OPTION_ARG_FILENAME, &keep_dir,
       "Keep the profile and the seeded server in DIR, and reuse them", "DIR" },
     { NULL }
