@@ -1186,6 +1186,72 @@ results_text (JsonArray *results)
   return json_to_string (node, FALSE);
 }
 
+/* "Prefer: return=minimal" (RFC 7240): an accepted operation with an
+ * ETag comes without its body, the same whether it was written now or
+ * answered from its key; an entry (no ETag) and a refusal keep theirs.
+ * Without the preference, the bodies are there. */
+static void
+test_batch_return_minimal (void)
+{
+  g_autofree char *applicant = g_uuid_string_random ();
+  g_autofree char *kase = g_uuid_string_random ();
+  g_autofree char *event = g_uuid_string_random ();
+  g_autofree char *applicant_path = g_strconcat ("/v1/applicants/", applicant, NULL);
+  g_autofree char *case_path = g_strconcat ("/v1/cases/", kase, NULL);
+  g_autofree char *events_path = g_strdup_printf ("/v1/cases/%s/events", kase);
+  g_autofree char *bad_path = g_strdup_printf ("/v1/cases/%s", applicant);
+  g_autofree char *number = new_number ("C05");
+  g_autofree char *person = person_json (NULL);
+  g_autofree char *case_body = case_json (applicant, service_id, number);
+  g_autofree char *event_body = g_strdup_printf ("{\"uuid\":\"%s\",\"kind\":\"note\","
+                                                 "\"note\":\"Minimal\"}", event);
+  g_auto(GStrv) keys = g_new0 (char *, 5);
+  g_auto(GStrv) ops = g_new0 (char *, 5);
+  g_autofree char *list = NULL;
+  g_autofree char *body = NULL;
+  const char *prefer[] = { "Prefer: respond-async, return=minimal; x=1", NULL };
+
+  for (guint i = 0; i < 4; i++)
+    keys[i] = g_uuid_string_random ();
+  ops[0] = batch_op (keys[0], "PUT", applicant_path, person);
+  ops[1] = batch_op (keys[1], "PUT", case_path, case_body);
+  ops[2] = batch_op (keys[2], "POST", events_path, event_body);
+  ops[3] = batch_op (keys[3], "PUT", bad_path, "{}");
+  list = g_strjoinv (",", ops);
+  body = g_strdup_printf ("{\"operations\":[%s]}", list);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      /* Written, answered from the keys, then without the preference. */
+      g_autoptr(Reply) reply = request ("POST", "/v1/batch", token, body,
+                                        round < 2 ? prefer : NULL);
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *results;
+
+      assert_status (reply, 200);
+      g_assert_cmpstr (g_hash_table_lookup (reply->headers, "preference-applied"), ==,
+                       round < 2 ? "return=minimal" : NULL);
+      node = reply_json (reply);
+      results = json_object_get_array_member (json_node_get_object (node), "results");
+      for (guint i = 0; i < 2; i++)
+        {
+          JsonObject *result = json_array_get_object_element (results, i);
+
+          g_assert_cmpint (json_object_get_int_member (result, "status"), ==, 201);
+          g_assert_cmpstr (json_object_get_string_member (result, "etag"), ==, "\"1\"");
+          g_assert_cmpint (JSON_NODE_HOLDS_NULL (json_object_get_member (result, "body")), ==,
+                           round < 2);
+        }
+      g_assert_cmpint (result_status (results, 2), ==, 201);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (
+                       json_array_get_object_element (results, 2), "body")));
+      g_assert_cmpint (result_status (results, 3), >=, 400);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (
+                       json_array_get_object_element (results, 3), "body")));
+    }
+  g_assert_cmpuint (count_changes_of (kase), ==, 1);
+}
+
 static void
 test_batch (void)
 {
@@ -6705,6 +6771,7 @@ main (int   argc,
   g_test_add_func ("/hall/server/batch/same-rules", test_batch_same_rules);
   g_test_add_func ("/hall/server/changes", test_changes);
   g_test_add_func ("/hall/server/batch", test_batch);
+  g_test_add_func ("/hall/server/batch/return-minimal", test_batch_return_minimal);
   g_test_add_func ("/hall/server/identity", test_identity);
   g_test_add_func ("/hall/server/batch/storage-failure", test_batch_storage_failure);
   g_test_add_func ("/hall/server/batch/reads-its-own-writes", test_batch_reads_its_own_writes);

@@ -233,10 +233,14 @@ batch_write (HallServerStorage  *storage,
 }
 
 /* Our own answers are JSON text already: each goes into the batch's
- * answer as it is, not parsed and written again. */
+ * answer as it is, not parsed and written again. With @minimal, an
+ * accepted one with an ETag goes without its body: the version is what
+ * a counter takes from it (an entry's answer, which has no ETag, keeps its
+ * body and the case's version in it). */
 static void
 append_result (GString            *answer,
-               HallServerResponse *response)
+               HallServerResponse *response,
+               gboolean            minimal)
 {
   gsize length = 0;
   const char *body = response->body != NULL ? g_bytes_get_data (response->body, &length) : NULL;
@@ -246,12 +250,33 @@ append_result (GString            *answer,
     g_string_append_printf (answer, ",\"etag\":\"\\\"%" G_GINT64_FORMAT "\\\"\"",
                             response->etag);
   g_string_append (answer, ",\"body\":");
-  if (length > 0 && response->content_type != NULL
+  if (minimal && response->status >= 200 && response->status < 300 && response->etag > 0)
+    g_string_append (answer, "null");
+  else if (length > 0 && response->content_type != NULL
       && g_str_has_suffix (response->content_type, "json"))
     g_string_append_len (answer, body, length);
   else
     g_string_append (answer, "null");
   g_string_append_c (answer, '}');
+}
+
+/* Whether a Prefer header (RFC 7240: comma-separated preferences, each
+ * maybe with parameters after ";") asks for return=minimal. */
+static gboolean
+prefers_minimal (const char *prefer)
+{
+  g_auto(GStrv) preferences = prefer != NULL ? g_strsplit (prefer, ",", -1) : NULL;
+
+  for (guint i = 0; preferences != NULL && preferences[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (preferences[i], ";", 2);
+      g_autofree char *token = parts[0] != NULL ? g_ascii_strdown (g_strstrip (parts[0]), -1)
+                                                : g_strdup ("");
+
+      if (g_str_equal (token, "return=minimal") || g_str_equal (token, "return=\"minimal\""))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 HallServerResponse *
@@ -267,10 +292,12 @@ _hall_server_batch_answer (HallServerRequest *batch)
 
       if (i > 0)
         g_string_append_c (answer, ',');
-      append_result (answer, op->response);
+      append_result (answer, op->response, batch->return_minimal);
     }
   g_string_append (answer, "]}");
   response->content_type = g_strdup ("application/json");
+  if (batch->return_minimal)
+    response->preference_applied = g_strdup ("return=minimal");
   response->body = g_string_free_to_bytes (answer);
   return response;
 }
@@ -291,6 +318,9 @@ _hall_server_submit_batch (HallServer        *self,
                                         &parse_problem);
   if (root == NULL)
     return hall_problem_to_response (parse_problem);
+  request->return_minimal = prefers_minimal (MHD_lookup_connection_value (connection,
+                                                                          MHD_HEADER_KIND,
+                                                                          "Prefer"));
   operations = json_object_get_member (json_node_get_object (root), "operations");
   if (operations == NULL || !JSON_NODE_HOLDS_ARRAY (operations)
       || json_array_get_length (json_node_get_array (operations)) == 0)

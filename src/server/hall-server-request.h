@@ -98,6 +98,7 @@ typedef struct
 
   JsonNode           *entity;          /* canonical JSON of the parsed body */
   GPtrArray          *operations;      /* of HallServerRequest, for /v1/batch */
+  gboolean            return_minimal;  /* a batch asked "Prefer: return=minimal" */
   gboolean            queued;          /* an operation of a batch left to the writer */
   HallServerResponse *response;
   gboolean            dispatched;      /* the body was handled */

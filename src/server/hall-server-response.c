@@ -76,6 +76,7 @@ hall_server_response_free (HallServerResponse *self)
     return;
   g_free (self->content_type);
   g_free (self->allow);
+  g_free (self->preference_applied);
   g_clear_pointer (&self->body, g_bytes_unref);
   if (self->fd >= 0)
     close (self->fd);

@@ -20,6 +20,7 @@ typedef struct
   guint64  fd_size;
   gboolean close;          /* close the connection after it */
   char    *allow;          /* Allow header of a 405, or NULL */
+  char    *preference_applied; /* Preference-Applied header (RFC 7240), or NULL */
   guint    retry_after;    /* Retry-After header in seconds (a 429, a 503), 0
                             * for none */
   gpointer stream;         /* a struct MHD_Response made already (an event

@@ -188,6 +188,8 @@ queue_response (struct MHD_Connection *connection,
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_CONNECTION, "close");
   if (response->allow != NULL)
     MHD_add_response_header (mhd, MHD_HTTP_HEADER_ALLOW, response->allow);
+  if (response->preference_applied != NULL)
+    MHD_add_response_header (mhd, "Preference-Applied", response->preference_applied);
   if (response->retry_after > 0)
     {
       char seconds[16];
