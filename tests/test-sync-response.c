@@ -503,20 +503,22 @@ test_batch_versions (void)
                      "\"body\": " APPLICANT_DATA "}, {\"status\": 201, \"body\": "
                      "{\"event\": \"x\", \"case_version\": 4}}, {\"status\": 200, "
                      "\"body\": {\"version\": 9}}, {\"status\": 200, \"body\": null}, "
+                     /* As an answer preferring return=minimal has them. */
+                     "{\"status\": 201, \"etag\": \"\\\"5\\\"\", \"body\": null}, "
                      "{\"status\": 422, \"body\": {\"status\": 422, \"field\": \"service\"}}]}";
   g_autoptr (GPtrArray) plain = NULL;
   g_autoptr (GPtrArray) answers = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree gint64 *versions = NULL;
-  const gint64 expected[] = { 7, 4, 9, 0 };
+  const gint64 expected[] = { 7, 4, 9, 0, 5 };
   gsize size;
 
-  plain = hall_sync_response_parse_batch (good, strlen (good), 5, &error);
+  plain = hall_sync_response_parse_batch (good, strlen (good), 6, &error);
   g_assert_no_error (error);
-  answers = hall_sync_response_parse_batch_versions (good, strlen (good), 5, &versions, &error);
+  answers = hall_sync_response_parse_batch_versions (good, strlen (good), 6, &versions, &error);
   g_assert_no_error (error);
   g_assert_nonnull (versions);
-  g_assert_cmpuint (answers->len, ==, 5);
+  g_assert_cmpuint (answers->len, ==, 6);
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
       HallHttpResponse *answer = g_ptr_array_index (plain, i);
@@ -528,9 +530,9 @@ test_batch_versions (void)
                        ==, expected[i]);
     }
   /* A refused result keeps its body for the official to read. */
-  g_assert_cmpuint (((HallHttpResponse *) g_ptr_array_index (answers, 4))->status, ==, 422);
+  g_assert_cmpuint (((HallHttpResponse *) g_ptr_array_index (answers, 5))->status, ==, 422);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (((HallHttpResponse *)
-                                                     g_ptr_array_index (answers, 4))->body,
+                                                     g_ptr_array_index (answers, 5))->body,
                                                     &size),
                                   -1, "service"));
 }

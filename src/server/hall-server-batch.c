@@ -260,21 +260,53 @@ append_result (GString            *answer,
   g_string_append_c (answer, '}');
 }
 
-/* Whether a Prefer header (RFC 7240: comma-separated preferences, each
- * maybe with parameters after ";") asks for return=minimal. */
-static gboolean
-prefers_minimal (const char *prefer)
+static enum MHD_Result
+collect_prefer (void                *cls,
+                enum MHD_ValueKind   kind,
+                const char          *name,
+                const char          *value)
 {
-  g_auto(GStrv) preferences = prefer != NULL ? g_strsplit (prefer, ",", -1) : NULL;
+  GString *prefer = cls;
 
-  for (guint i = 0; preferences != NULL && preferences[i] != NULL; i++)
+  if (value != NULL && g_ascii_strcasecmp (name, "Prefer") == 0)
     {
-      g_auto(GStrv) parts = g_strsplit (preferences[i], ";", 2);
-      g_autofree char *token = parts[0] != NULL ? g_ascii_strdown (g_strstrip (parts[0]), -1)
-                                                : g_strdup ("");
+      if (prefer->len > 0)
+        g_string_append_c (prefer, ',');
+      g_string_append (prefer, value);
+    }
+  return MHD_YES;
+}
 
-      if (g_str_equal (token, "return=minimal") || g_str_equal (token, "return=\"minimal\""))
-        return TRUE;
+/* Whether the request's Prefer header fields ask for return=minimal
+ * (RFC 7240: preferences separated by commas, across fields too, each a
+ * token, maybe "=" and a value, maybe quoted, and parameters after ";";
+ * the first "return" counts). */
+static gboolean
+prefers_minimal (struct MHD_Connection *connection)
+{
+  g_autoptr(GString) prefer = g_string_new (NULL);
+  g_auto(GStrv) preferences = NULL;
+
+  MHD_get_connection_values (connection, MHD_HEADER_KIND, collect_prefer, prefer);
+  preferences = g_strsplit (prefer->str, ",", -1);
+  for (guint i = 0; preferences[i] != NULL; i++)
+    {
+      g_auto(GStrv) parameters = g_strsplit (preferences[i], ";", 2);
+      g_auto(GStrv) name_value = NULL;
+      char *value;
+
+      if (parameters[0] == NULL)
+        continue;
+      name_value = g_strsplit (parameters[0], "=", 2);
+      if (name_value[0] == NULL || g_ascii_strcasecmp (g_strstrip (name_value[0]), "return") != 0)
+        continue;
+      value = name_value[1] != NULL ? g_strstrip (name_value[1]) : "";
+      if (value[0] == '"' && strlen (value) >= 2 && value[strlen (value) - 1] == '"')
+        {
+          value[strlen (value) - 1] = '\0';
+          value++;
+        }
+      return g_ascii_strcasecmp (value, "minimal") == 0;
     }
   return FALSE;
 }
@@ -318,9 +350,7 @@ _hall_server_submit_batch (HallServer        *self,
                                         &parse_problem);
   if (root == NULL)
     return hall_problem_to_response (parse_problem);
-  request->return_minimal = prefers_minimal (MHD_lookup_connection_value (connection,
-                                                                          MHD_HEADER_KIND,
-                                                                          "Prefer"));
+  request->return_minimal = prefers_minimal (connection);
   operations = json_object_get_member (json_node_get_object (root), "operations");
   if (operations == NULL || !JSON_NODE_HOLDS_ARRAY (operations)
       || json_array_get_length (json_node_get_array (operations)) == 0)
