@@ -1210,12 +1210,14 @@ test_batch_return_minimal (void)
   g_autofree char *list = NULL;
   g_autofree char *body = NULL;
   /* Written, answered from the keys (and the same in other spellings),
-   * then without the preference, or with "return" first asking for more. */
+   * then without the preference, with "return" first asking for more, and
+   * with a header that asks nothing that can be read. */
   const char *prefer[] = { "Prefer: respond-async, return=minimal; x=1", NULL };
   const char *two_fields[] = { "Prefer: respond-async", "Prefer: RETURN = \"minimal\"", NULL };
   const char *first_wins[] = { "Prefer: return=representation, return=minimal", NULL };
-  const char * const *headers[] = { prefer, prefer, two_fields, NULL, first_wins };
-  const gboolean minimal[] = { TRUE, TRUE, TRUE, FALSE, FALSE };
+  const char *garbled[] = { "Prefer: ,;,=, ;return, \"minimal\", return", NULL };
+  const char * const *headers[] = { prefer, prefer, two_fields, NULL, first_wins, garbled };
+  const gboolean minimal[] = { TRUE, TRUE, TRUE, FALSE, FALSE, FALSE };
 
   for (guint i = 0; i < 4; i++)
     keys[i] = g_uuid_string_random ();
